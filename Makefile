@@ -1,0 +1,98 @@
+# lookback - passive DNS.  Plain make; see README.md.
+#
+#   make            build build/lookback (optimized)
+#   make check      install deps, build optimized and ASan+UBSan, run every test
+#   make demo       install deps, generate a capture, decode it, show a summary
+#   make bench      benchmarks (figures printed; BENCHMARKS.md keeps the latest)
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (clang)
+
+MODE ?= opt
+ifeq ($(MODE),asan)
+B := build-asan
+MODE_CFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+MODE_LDFLAGS := -fsanitize=address,undefined
+else
+B := build
+MODE_CFLAGS := -O2
+MODE_LDFLAGS :=
+endif
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+CPPFLAGS := -D_GNU_SOURCE -Isrc
+CFLAGS := -std=c11 -g $(WARN) $(MODE_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := -lpcap -lrocksdb -lm -lpthread
+LDFLAGS := $(MODE_LDFLAGS)
+
+LIB_SRC := $(sort $(filter-out src/cli/%,$(shell find src -name '*.c')))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(shell find tests/unit -name 'test_*.c' 2>/dev/null))
+TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(B)/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/replay/%)
+
+.PHONY: all lib tests check demo bench fuzz clean deps
+all: $(B)/lookback
+
+lib: $(B)/liblookback.a
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/liblookback.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/lookback: $(CLI_OBJ) $(B)/liblookback.a
+	$(CC) $(LDFLAGS) $(CLI_OBJ) $(B)/liblookback.a $(LDLIBS) -o $@
+
+$(B)/tests/%: tests/unit/%.c $(TESTLIB_OBJ) $(B)/liblookback.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $< $(TESTLIB_OBJ) $(B)/liblookback.a -lcmocka $(LDLIBS) -o $@
+
+$(B)/replay/%: fuzz/%.c fuzz/replay_main.c $(B)/liblookback.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< fuzz/replay_main.c $(B)/liblookback.a $(LDLIBS) -o $@
+
+tests: $(B)/lookback $(UNIT_BIN) $(REPLAY_BIN)
+
+deps:
+	./scripts/deps
+
+check: deps
+	$(MAKE) MODE=opt tests
+	$(MAKE) MODE=asan tests
+	./tests/run.sh build build-asan
+
+demo: deps
+	$(MAKE) MODE=opt all
+	./scripts/demo
+
+bench: deps
+	$(MAKE) MODE=opt all
+	./bench/run.sh
+
+# libFuzzer builds (clang): fuzz/fuzz_X.c -> build-fuzz/fuzz_X, corpus fuzz/corpus/X/
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: deps
+	@mkdir -p build-fuzz/obj
+	@set -e; for f in $(LIB_SRC); do o=build-fuzz/obj/$$(echo $$f | tr / _).o; \
+	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $$f -o $$o; done
+	@set -e; for t in $(FUZZ_SRC); do n=$$(basename $$t .c); \
+	  clang $(FUZZ_CFLAGS) $$t build-fuzz/obj/*.o $(LDLIBS) -lstdc++ -o build-fuzz/$$n; \
+	  mkdir -p fuzz/corpus/$${n#fuzz_} build-fuzz/new-$${n#fuzz_}; \
+	  echo "== $$n for $(FUZZ_SECONDS)s"; \
+	  ./build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65535 build-fuzz/new-$${n#fuzz_} fuzz/corpus/$${n#fuzz_} 2>&1 | tail -3; done
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

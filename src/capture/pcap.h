@@ -1,0 +1,48 @@
+/*
+ * pcap.h - the libpcap driver: files (pcap, pcapng, "-" for stdin) and live
+ * interfaces, feeding frames to a decoder.
+ */
+#ifndef LB_CAPTURE_PCAP_H
+#define LB_CAPTURE_PCAP_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "capture/decode.h"
+#include "util/err.h"
+
+typedef struct lb_pcap lb_pcap_t;
+
+/* Open a capture file ("-" = stdin). On error returns NULL and writes a
+ * message (libpcap's text) to errbuf (at least 256 bytes). */
+lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf);
+
+/* Open a live interface; bpf may be NULL (then "port 53 or ..." is not
+ * applied: everything is read and the decoder filters).  snaplen 0 = 65535. */
+lb_pcap_t *lb_pcap_open_live(const char *ifname, const char *bpf, int snaplen,
+			     bool promisc, char *errbuf);
+
+/* Apply a BPF filter to an open capture. Returns 0 or LB_EINVAL (message in errbuf). */
+LB_WUR int lb_pcap_set_filter(lb_pcap_t *p, const char *bpf, char *errbuf);
+
+/* libpcap link type (DLT_*) of the capture. */
+int lb_pcap_linktype(const lb_pcap_t *p);
+
+/*
+ * Read frames until end of file, error, or *stop becomes non-zero (checked
+ * between packets; live captures wake at least every 100 ms).  Each frame goes
+ * to lb_decoder_frame().  At end of a file, lb_decoder_expire() is called with
+ * a far-future time so buffered TCP data is flushed.  Returns 0, or LB_EIO
+ * with libpcap's message in errbuf.
+ */
+LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop,
+		       char *errbuf);
+
+/* libpcap's own counters for live captures (received, dropped by kernel,
+ * dropped by interface); zeros for files. */
+void lb_pcap_kernel_stats(lb_pcap_t *p, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop);
+
+/* NULL-safe. */
+void lb_pcap_close(lb_pcap_t *p);
+
+#endif

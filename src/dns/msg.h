@@ -1,0 +1,83 @@
+/*
+ * msg.h - DNS message parsing (the hot path).
+ *
+ * lb_msg_parse() walks header, question and all three sections of a message.
+ * Owner names and rdata are written in canonical form (uncompressed,
+ * lower-cased as rdata.h says) into the caller's scratch space, so nothing is
+ * allocated per message.  OPT is read (EDNS UDP size, extended rcode) but not
+ * returned as a record.  TSIG/SIG(0) records are skipped.
+ *
+ * Sections are parsed in order; if a later section fails, the records of the
+ * sections completed before it stay in msg->rr (msg->complete says how many
+ * sections were whole) and the error is returned.  Callers may keep those.
+ */
+#ifndef LB_DNS_MSG_H
+#define LB_DNS_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+enum lb_section { LB_SEC_ANSWER = 0, LB_SEC_AUTHORITY = 1, LB_SEC_ADDITIONAL = 2 };
+
+/* Stable lowercase name: "answer", "authority", "additional". */
+const char *lb_section_name(enum lb_section s);
+
+typedef struct lb_rr {
+	const uint8_t *owner; /* canonical wire name, inside scratch */
+	const uint8_t *rdata; /* canonical wire rdata, inside scratch */
+	uint32_t ttl;
+	uint16_t rdlen;
+	uint16_t type;
+	uint16_t rclass;
+	uint8_t owner_len;
+	uint8_t section;      /* enum lb_section */
+} lb_rr_t;
+
+#define LB_MSG_MAX_RRS 2048            /* records kept per message */
+#define LB_MSG_SCRATCH (256 * 1024)    /* bytes of canonical names + rdata */
+
+/* Caller-owned working memory for one message at a time; reused across calls. */
+typedef struct lb_msg_scratch {
+	lb_rr_t rr[LB_MSG_MAX_RRS];
+	uint8_t buf[LB_MSG_SCRATCH];
+} lb_msg_scratch_t;
+
+typedef struct lb_msg {
+	uint16_t id;
+	uint16_t flags;        /* raw header flags word */
+	bool qr, aa, tc, rd, ra, ad, cd;
+	uint8_t opcode;
+	uint16_t rcode;        /* 12-bit when OPT present (extended rcode) */
+	uint16_t qdcount, ancount, nscount, arcount;
+
+	bool has_question;     /* qdcount >= 1 and first question parsed */
+	uint8_t qname[256];    /* canonical wire name */
+	uint8_t qname_len;
+	uint16_t qtype, qclass;
+
+	bool has_opt;
+	uint16_t edns_udp_size;
+	uint8_t edns_version;
+	bool edns_do;
+
+	lb_rr_t *rr;           /* records of answer, authority, additional (no OPT) */
+	size_t nrr;
+	int complete;          /* number of sections (0..3) parsed whole */
+	size_t wire_len;       /* bytes the message actually occupied */
+} lb_msg_t;
+
+/*
+ * Parse one message.  msg->rr points into scratch (valid until the next call
+ * with the same scratch).  Returns 0, or a negative error (LB_ETRUNC, LB_EPTR,
+ * LB_ELABEL, LB_ENAMELEN, LB_ERDATA, LB_ENOTDNS, LB_ELIMIT).  Bytes after the
+ * last record are not an error here (msg->wire_len < len tells the caller).
+ * A header alone that is shorter than 12 bytes is LB_ETRUNC; QDCOUNT > 1 is
+ * accepted (first question used).
+ */
+LB_WUR int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt,
+			size_t len);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * obs.h - observations: what a DNS response tells us, as RRsets.
+ *
+ * Every RRset of a response is observed under its own owner name: records are
+ * grouped by (section, owner, type, class) - RRSIGs additionally by the type
+ * they cover - deduplicated, and their rdata sorted in canonical order
+ * (RFC 4034 6.3: memcmp of canonical wire rdata), so the same RRset always
+ * yields the same bytes.  A CNAME chain is one RRset per link.
+ *
+ * Negative answers (NXDOMAIN, SERVFAIL, REFUSED, and NOERROR/NODATA: no record
+ * of the asked type, or CNAME, at the qname or at the end of its CNAME chain in
+ * the answer section) become negative observations, kept apart from
+ * resolutions.  No client address is ever part of an observation.
+ */
+#ifndef LB_OBSERVE_OBS_H
+#define LB_OBSERVE_OBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "dns/msg.h"
+#include "util/err.h"
+#include "util/stats.h"
+
+typedef struct lb_obs_rrset {
+	const uint8_t *owner;      /* canonical wire name */
+	const uint8_t *bailiwick;  /* canonical wire zone, or NULL when unknown */
+	const char *sensor;        /* sensor / source id, or NULL */
+	const uint8_t *const *rdata; /* nrdata canonical rdatas, sorted, unique */
+	const uint16_t *rdlen;
+	size_t nrdata;
+	struct timeval ts;
+	uint32_t ttl;              /* smallest TTL in the set */
+	uint16_t type;
+	uint16_t rclass;
+	uint16_t covered;          /* for RRSIG: the type covered; else 0 */
+	uint8_t owner_len;
+	uint8_t bailiwick_len;
+	uint8_t section;           /* enum lb_section */
+} lb_obs_rrset_t;
+
+typedef struct lb_obs_neg {
+	const uint8_t *qname;      /* canonical wire name */
+	const uint8_t *bailiwick;  /* or NULL */
+	const char *sensor;
+	struct timeval ts;
+	uint16_t qtype;
+	uint16_t qclass;
+	uint16_t rcode;            /* NOERROR means NODATA */
+	uint8_t qname_len;
+	uint8_t bailiwick_len;
+} lb_obs_neg_t;
+
+typedef struct lb_obs_sink {
+	void (*rrset)(void *ctx, const lb_obs_rrset_t *o);
+	void (*negative)(void *ctx, const lb_obs_neg_t *o);
+	void *ctx;
+} lb_obs_sink_t;
+
+/* Working memory for grouping one message; reused across calls. */
+typedef struct lb_obs_scratch {
+	uint16_t order[LB_MSG_MAX_RRS];
+	const uint8_t *rdata[LB_MSG_MAX_RRS];
+	uint16_t rdlen[LB_MSG_MAX_RRS];
+} lb_obs_scratch_t;
+
+/*
+ * Turn a parsed response into observations handed to sink.  Queries (QR=0)
+ * and opcodes other than QUERY produce nothing.  bailiwick (may be NULL)
+ * applies to every RRset; sensor (may be NULL) is passed through.  Counts
+ * rrsets, rrs and negatives in st (may be NULL).
+ */
+void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_t *bailiwick,
+		     const char *sensor, lb_obs_scratch_t *scratch, const lb_obs_sink_t *sink,
+		     lb_stats_t *st);
+
+#endif
