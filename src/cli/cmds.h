@@ -1,0 +1,17 @@
+/*
+ * cmds.h - the lookback subcommands.  Each takes the arguments after its name
+ * (argv[0] is the subcommand name) and returns the process exit status:
+ *   0 success / results, 1 no results (query), 2 usage or input error,
+ *   3 store or I/O error.
+ */
+#ifndef LB_CLI_CMDS_H
+#define LB_CLI_CMDS_H
+
+enum { LB_EXIT_OK = 0, LB_EXIT_EMPTY = 1, LB_EXIT_USAGE = 2, LB_EXIT_STORE = 3 };
+
+int lb_cmd_capture(int argc, char **argv);
+int lb_cmd_gen(int argc, char **argv);
+int lb_cmd_query(int argc, char **argv);
+int lb_cmd_stats(int argc, char **argv);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * main.c - the lookback program: one binary, subcommands over liblookback.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmds.h"
+
+#define LB_VERSION "0.1.0"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ "capture", lb_cmd_capture, "decode DNS from capture files or live interfaces" },
+	{ "gen", lb_cmd_gen, "generate a realistic DNS capture (pcap) for tests and benchmarks" },
+	{ "query", lb_cmd_query, "look up the passive DNS history in a store" },
+	{ "stats", lb_cmd_stats, "show totals, freshness and retention of a store" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: lookback COMMAND [OPTIONS]\n\n"
+		     "lookback keeps the history of how DNS names resolved, from passively\n"
+		     "observed answers.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(out, "\n'lookback COMMAND --help' describes a command; 'man lookback' has the manual.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return LB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return LB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("lookback %s\n", LB_VERSION);
+		return LB_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "lookback: unknown command '%s' (try 'lookback --help')\n", argv[1]);
+	return LB_EXIT_USAGE;
+}
