@@ -53,6 +53,7 @@ typedef struct lb_obs_neg {
 	uint8_t bailiwick_len;
 } lb_obs_neg_t;
 
+/* Pointers inside an observation are valid only during the sink call. */
 typedef struct lb_obs_sink {
 	void (*rrset)(void *ctx, const lb_obs_rrset_t *o);
 	void (*negative)(void *ctx, const lb_obs_neg_t *o);

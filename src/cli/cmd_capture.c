@@ -1,0 +1,273 @@
+/*
+ * cmd_capture.c - `lookback capture`: decode DNS from capture files or live
+ * interfaces into observations (JSON lines, counters, or a store).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/decode.h"
+#include "capture/pcap.h"
+#include "cli/cmds.h"
+#include "observe/jsonl.h"
+#include "observe/proc.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"usage: lookback capture (-r FILE | -i IFACE) [options]\n"
+		"\n"
+		"Decode DNS responses from a capture file (pcap or pcapng; '-' reads stdin)\n"
+		"or a live interface, and turn every RRset into an observation.\n"
+		"\n"
+		"input:\n"
+		"  -r, --read FILE       read a capture file ('-' = stdin)\n"
+		"  -i, --interface IF    capture live from IF (needs CAP_NET_RAW)\n"
+		"  -f, --filter BPF      BPF filter applied by libpcap (e.g. 'port 53')\n"
+		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
+		"      --mdns            also decode mDNS (port 5353)\n"
+		"      --llmnr           also decode LLMNR (port 5355)\n"
+		"      --snaplen N       live capture snap length (default 65535)\n"
+		"      --no-promisc      do not put the interface in promiscuous mode\n"
+		"      --max-tunnel-depth N  nested tunnels decoded (default 4)\n"
+		"output:\n"
+		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
+		"      --frame-numbers   add \"frame\" (capture frame number) to each object\n"
+		"      --sensor NAME     sensor id recorded with each observation\n"
+		"      --stats           print counters (packets, messages, RRsets, drops by\n"
+		"                        reason) at the end: on stdout, or stderr with --jsonl\n"
+		"  -q, --quiet           no progress line on a terminal\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"exit status: 0 done, 2 usage or input error (unreadable file, bad filter),\n"
+		"3 I/O error while reading.\n");
+}
+
+struct cap_ctx {
+	lb_decoder_t *dec;
+	lb_proc_t *proc;
+	lb_stats_t *st;
+	int jsonl;
+	int frames;
+	int progress;
+	time_t last_progress;
+	time_t started;
+};
+
+static struct cap_ctx *g_ctx; /* for the sink callbacks (frame numbers) */
+
+static long cur_frame(void)
+{
+	return g_ctx->frames ? (long)g_ctx->st->packets : -1;
+}
+
+static void sink_rrset(void *ctx, const lb_obs_rrset_t *o)
+{
+	(void)ctx;
+	lb_jsonl_rrset(stdout, o, cur_frame());
+}
+
+static void sink_neg(void *ctx, const lb_obs_neg_t *o)
+{
+	(void)ctx;
+	lb_jsonl_negative(stdout, o, cur_frame());
+}
+
+static void show_progress(struct cap_ctx *c, int final)
+{
+	time_t now = time(NULL);
+	if (!final && now == c->last_progress)
+		return;
+	c->last_progress = now;
+	double el = difftime(now, c->started);
+	fprintf(stderr, "\r%llu packets, %llu responses, %llu rrsets%s%.0f pkt/s   %s",
+		(unsigned long long)c->st->packets, (unsigned long long)c->st->dns_responses,
+		(unsigned long long)c->st->rrsets, ", ",
+		el > 0 ? (double)c->st->packets / el : 0.0, final ? "\n" : "");
+}
+
+static void on_payload(void *vctx, const lb_payload_t *p)
+{
+	struct cap_ctx *c = vctx;
+	(void)lb_proc_message(c->proc, p->data, p->len, &p->ts, NULL);
+	if (c->progress && (c->st->dns_messages & 0xffff) == 0)
+		show_progress(c, 0);
+}
+
+static int parse_ports(const char *s, lb_decoder_opts_t *o)
+{
+	o->nports = 0;
+	while (*s) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (end == s || v < 1 || v > 65535 || (*end && *end != ','))
+			return -1;
+		if (o->nports >= LB_MAX_PORTS)
+			return -1;
+		o->ports[o->nports++] = (uint16_t)v;
+		s = *end ? end + 1 : end;
+	}
+	return o->nports ? 0 : -1;
+}
+
+static void add_port(lb_decoder_opts_t *o, uint16_t port)
+{
+	for (int i = 0; i < o->nports; i++)
+		if (o->ports[i] == port)
+			return;
+	if (o->nports < LB_MAX_PORTS)
+		o->ports[o->nports++] = port;
+}
+
+int lb_cmd_capture(int argc, char **argv)
+{
+	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
+	       O_STATS, O_DEPTH };
+	static const struct option lopts[] = {
+		{ "read", required_argument, NULL, 'r' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "ports", required_argument, NULL, 'p' },
+		{ "mdns", no_argument, NULL, O_MDNS },
+		{ "llmnr", no_argument, NULL, O_LLMNR },
+		{ "snaplen", required_argument, NULL, O_SNAPLEN },
+		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
+		{ "max-tunnel-depth", required_argument, NULL, O_DEPTH },
+		{ "jsonl", no_argument, NULL, O_JSONL },
+		{ "frame-numbers", no_argument, NULL, O_FRAMES },
+		{ "sensor", required_argument, NULL, O_SENSOR },
+		{ "stats", no_argument, NULL, O_STATS },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL;
+	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
+	lb_decoder_opts_t dopts;
+	lb_decoder_opts_default(&dopts);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:i:f:p:qh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': file = optarg; break;
+		case 'i': iface = optarg; break;
+		case 'f': filter = optarg; break;
+		case 'p':
+			if (parse_ports(optarg, &dopts) != 0) {
+				fprintf(stderr, "lookback capture: bad port list '%s' (want e.g. 53,5353)\n", optarg);
+				return LB_EXIT_USAGE;
+			}
+			break;
+		case O_MDNS: add_port(&dopts, 5353); break;
+		case O_LLMNR: add_port(&dopts, 5355); break;
+		case O_SNAPLEN: snaplen = atoi(optarg); break;
+		case O_NOPROMISC: promisc = 0; break;
+		case O_DEPTH: {
+			int d = atoi(optarg);
+			if (d < 0 || d > 16) {
+				fprintf(stderr, "lookback capture: --max-tunnel-depth must be 0..16\n");
+				return LB_EXIT_USAGE;
+			}
+			dopts.max_tunnel_depth = d;
+			break;
+		}
+		case O_JSONL: jsonl = 1; break;
+		case O_FRAMES: frames = 1; break;
+		case O_SENSOR: sensor = optarg; break;
+		case O_STATS: stats = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': help(stdout); return LB_EXIT_OK;
+		default: help(stderr); return LB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lookback capture: unexpected argument '%s'\n", argv[optind]);
+		return LB_EXIT_USAGE;
+	}
+	if (!!file == !!iface) {
+		fprintf(stderr, "lookback capture: give exactly one of -r FILE or -i IFACE (see --help)\n");
+		return LB_EXIT_USAGE;
+	}
+	if (!jsonl && !stats) {
+		fprintf(stderr, "lookback capture: nothing to do: add --jsonl and/or --stats (see --help)\n");
+		return LB_EXIT_USAGE;
+	}
+
+	int rc = LB_EXIT_OK;
+	char errbuf[512] = "";
+	struct cap_ctx ctx = { .jsonl = jsonl, .frames = frames, .st = NULL };
+	lb_obs_sink_t sink = { .rrset = jsonl ? sink_rrset : NULL,
+			       .negative = jsonl ? sink_neg : NULL, .ctx = &ctx };
+	lb_pcap_t *pc = NULL;
+	static char outbuf[1 << 20];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
+	ctx.dec = lb_decoder_new(&dopts, on_payload, &ctx);
+	ctx.st = ctx.dec ? lb_decoder_stats(ctx.dec) : NULL;
+	ctx.proc = ctx.st ? lb_proc_new(&sink, sensor, ctx.st) : NULL;
+	if (!ctx.dec || !ctx.proc) {
+		fprintf(stderr, "lookback capture: out of memory\n");
+		rc = LB_EXIT_STORE;
+		goto out;
+	}
+	g_ctx = &ctx;
+
+	if (file)
+		pc = lb_pcap_open_file(file, errbuf);
+	else
+		pc = lb_pcap_open_live(iface, filter, snaplen, promisc, errbuf);
+	if (!pc) {
+		fprintf(stderr, "lookback capture: cannot open %s: %s\n", file ? file : iface, errbuf);
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
+	if (file && filter && lb_pcap_set_filter(pc, filter, errbuf) != 0) {
+		fprintf(stderr, "lookback capture: bad filter '%s': %s\n", filter, errbuf);
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	ctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
+	ctx.started = time(NULL);
+	if (lb_pcap_run(pc, ctx.dec, &stop_flag, errbuf) != 0) {
+		fprintf(stderr, "lookback capture: read error: %s\n", errbuf);
+		rc = LB_EXIT_STORE;
+	}
+	if (ctx.progress)
+		show_progress(&ctx, 1);
+	if (stats) {
+		FILE *so = jsonl ? stderr : stdout;
+		lb_stats_print(ctx.st, so);
+		if (iface) {
+			uint64_t recv, drop, ifdrop;
+			lb_pcap_kernel_stats(pc, &recv, &drop, &ifdrop);
+			fprintf(so, "pcap_received %llu\npcap_dropped %llu\npcap_ifdropped %llu\n",
+				(unsigned long long)recv, (unsigned long long)drop,
+				(unsigned long long)ifdrop);
+		}
+	}
+out:
+	fflush(stdout);
+	lb_pcap_close(pc);
+	lb_proc_free(ctx.proc);
+	lb_decoder_free(ctx.dec);
+	return rc;
+}

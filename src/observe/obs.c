@@ -1,0 +1,186 @@
+/*
+ * obs.c - group a parsed response into RRset observations and negative
+ * observations.  See obs.h for the rules.
+ */
+#include "observe/obs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/rrtype.h"
+
+#define CHAIN_MAX 16 /* CNAME links followed when deciding NODATA */
+
+static inline int cmp_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = n ? memcmp(a, b, n) : 0;
+	if (c)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+static inline uint16_t covered_of(const lb_rr_t *r)
+{
+	if (r->type == LB_T_RRSIG && r->rdlen >= 2)
+		return (uint16_t)((r->rdata[0] << 8) | r->rdata[1]);
+	return 0;
+}
+
+/* Order: section, owner, type, class, covered type, rdata (canonical order). */
+static int rr_cmp(const lb_rr_t *a, const lb_rr_t *b, int with_rdata)
+{
+	if (a->section != b->section)
+		return a->section < b->section ? -1 : 1;
+	int c = cmp_bytes(a->owner, a->owner_len, b->owner, b->owner_len);
+	if (c)
+		return c;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->rclass != b->rclass)
+		return a->rclass < b->rclass ? -1 : 1;
+	uint16_t ca = covered_of(a), cb = covered_of(b);
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	if (!with_rdata)
+		return 0;
+	return cmp_bytes(a->rdata, a->rdlen, b->rdata, b->rdlen);
+}
+
+static int rr_cmp_r(const void *x, const void *y, void *ctx)
+{
+	const lb_rr_t *rr = ctx;
+	return rr_cmp(&rr[*(const uint16_t *)x], &rr[*(const uint16_t *)y], 1);
+}
+
+static void sort_order(uint16_t *order, size_t n, const lb_rr_t *rr)
+{
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			uint16_t v = order[i];
+			size_t j = i;
+			while (j > 0 && rr_cmp(&rr[order[j - 1]], &rr[v], 1) > 0) {
+				order[j] = order[j - 1];
+				j--;
+			}
+			order[j] = v;
+		}
+		return;
+	}
+	qsort_r(order, n, sizeof order[0], rr_cmp_r, (void *)rr);
+}
+
+static inline int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* Does the answer section hold an answer to the question (following CNAMEs)? */
+static int has_answer(const lb_msg_t *msg)
+{
+	const uint8_t *target = msg->qname;
+	size_t tlen = msg->qname_len;
+	for (int hop = 0; hop <= CHAIN_MAX; hop++) {
+		const lb_rr_t *next = NULL;
+		for (size_t i = 0; i < msg->nrr; i++) {
+			const lb_rr_t *r = &msg->rr[i];
+			if (r->section != LB_SEC_ANSWER || !name_eq(r->owner, r->owner_len, target, tlen))
+				continue;
+			if (r->type == msg->qtype || msg->qtype == LB_T_ANY)
+				return 1;
+			if (r->type == LB_T_CNAME && !next)
+				next = r;
+		}
+		if (!next)
+			return 0;
+		if (msg->qtype == LB_T_CNAME)
+			return 1;
+		/* CNAME rdata is exactly one canonical name */
+		target = next->rdata;
+		tlen = next->rdlen;
+	}
+	return 1; /* a chain this long: treat as answered, not as NODATA */
+}
+
+void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_t *bailiwick,
+		     const char *sensor, lb_obs_scratch_t *scratch, const lb_obs_sink_t *sink,
+		     lb_stats_t *st)
+{
+	if (!msg->qr || msg->opcode != 0)
+		return;
+	uint8_t bw_len = 0;
+	if (bailiwick) {
+		const uint8_t *p = bailiwick;
+		while (*p)
+			p += *p + 1;
+		bw_len = (uint8_t)(p - bailiwick + 1);
+	}
+
+	/* negative observations */
+	if (msg->has_question && sink->negative) {
+		uint16_t rc = msg->rcode;
+		int neg = 0;
+		if (rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL || rc == LB_RCODE_REFUSED)
+			neg = 1;
+		else if (rc == LB_RCODE_NOERROR && msg->complete >= 1 && !msg->tc && !has_answer(msg))
+			neg = 1;
+		if (neg) {
+			lb_obs_neg_t n = {
+				.qname = msg->qname, .qname_len = msg->qname_len,
+				.qtype = msg->qtype, .qclass = msg->qclass, .rcode = rc,
+				.bailiwick = bailiwick, .bailiwick_len = bw_len,
+				.sensor = sensor, .ts = *ts,
+			};
+			sink->negative(sink->ctx, &n);
+			if (st)
+				st->negatives++;
+		}
+	}
+
+	size_t n = msg->nrr;
+	if (n == 0 || !sink->rrset)
+		return;
+	if (n > LB_MSG_MAX_RRS)
+		n = LB_MSG_MAX_RRS;
+	uint16_t *order = scratch->order;
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint16_t)i;
+	sort_order(order, n, msg->rr);
+
+	size_t i = 0;
+	while (i < n) {
+		const lb_rr_t *first = &msg->rr[order[i]];
+		size_t nr = 0;
+		uint32_t ttl = first->ttl;
+		const lb_rr_t *prev = NULL;
+		size_t j = i;
+		for (; j < n; j++) {
+			const lb_rr_t *r = &msg->rr[order[j]];
+			if (j > i && rr_cmp(first, r, 0) != 0)
+				break;
+			if (r->ttl < ttl)
+				ttl = r->ttl;
+			if (prev && cmp_bytes(prev->rdata, prev->rdlen, r->rdata, r->rdlen) == 0)
+				continue; /* duplicate RR in the set */
+			scratch->rdata[nr] = r->rdata;
+			scratch->rdlen[nr] = r->rdlen;
+			nr++;
+			prev = r;
+		}
+		lb_obs_rrset_t o = {
+			.owner = first->owner, .owner_len = first->owner_len,
+			.bailiwick = bailiwick, .bailiwick_len = bw_len,
+			.sensor = sensor,
+			.rdata = scratch->rdata, .rdlen = scratch->rdlen, .nrdata = nr,
+			.ts = *ts, .ttl = ttl,
+			.type = first->type, .rclass = first->rclass, .covered = covered_of(first),
+			.section = first->section,
+		};
+		sink->rrset(sink->ctx, &o);
+		if (st) {
+			st->rrsets++;
+			st->rrs += nr;
+		}
+		i = j;
+	}
+}

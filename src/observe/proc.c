@@ -1,0 +1,62 @@
+#include "observe/proc.h"
+
+#include <stdlib.h>
+
+#include "dns/msg.h"
+
+struct lb_proc {
+	lb_obs_sink_t sink;
+	const char *sensor;
+	lb_stats_t *st;
+	lb_msg_t msg;
+	lb_msg_scratch_t mscratch;
+	lb_obs_scratch_t oscratch;
+};
+
+lb_proc_t *lb_proc_new(const lb_obs_sink_t *sink, const char *sensor, lb_stats_t *stats)
+{
+	lb_proc_t *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->sink = *sink;
+	p->sensor = sensor;
+	p->st = stats;
+	return p;
+}
+
+void lb_proc_free(lb_proc_t *p)
+{
+	free(p);
+}
+
+const lb_msg_t *lb_proc_last(const lb_proc_t *p)
+{
+	return &p->msg;
+}
+
+int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct timeval *ts,
+		    const uint8_t *bailiwick)
+{
+	lb_stats_t *st = p->st;
+	st->dns_messages++;
+	p->msg.qr = false; /* a header that does not parse must not look like a response */
+	p->msg.complete = 0;
+	p->msg.nrr = 0;
+	int rc = lb_msg_parse(&p->msg, &p->mscratch, data, len);
+	if (rc != 0) {
+		st->drops[lb_drop_from_dns_err(rc)]++;
+		/* keep whole sections of a response whose tail is broken */
+		if (!p->msg.qr || p->msg.complete < 1)
+			return rc;
+		st->dns_partial++;
+	}
+	if (!p->msg.qr) {
+		st->dns_queries++;
+		return rc;
+	}
+	st->dns_responses++;
+	if (rc == 0 && p->msg.wire_len < len)
+		st->drops[LB_DROP_DNS_TRAILING]++;
+	lb_obs_from_msg(&p->msg, ts, bailiwick, p->sensor, &p->oscratch, &p->sink, st);
+	return rc;
+}

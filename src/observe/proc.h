@@ -1,0 +1,43 @@
+/*
+ * proc.h - one DNS message in, observations out: parse, count, group.
+ *
+ * The glue every source uses (pcap payloads, dnstap messages): it owns the
+ * parser's and the grouper's scratch memory, so one lb_proc_t per thread.
+ *
+ *   lb_proc_t *p = lb_proc_new(&sink, "sensor-1", stats);
+ *   lb_proc_message(p, data, len, &ts, NULL);   // per DNS message
+ *   lb_proc_free(p);
+ */
+#ifndef LB_OBSERVE_PROC_H
+#define LB_OBSERVE_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "observe/obs.h"
+#include "util/stats.h"
+
+typedef struct lb_proc lb_proc_t;
+
+/* sink is copied; sensor is borrowed (must outlive p); stats (borrowed, not
+ * NULL) receives dns_* counters and drops.  NULL on allocation failure. */
+lb_proc_t *lb_proc_new(const lb_obs_sink_t *sink, const char *sensor, lb_stats_t *stats);
+
+/* NULL-safe. */
+void lb_proc_free(lb_proc_t *p);
+
+/*
+ * Parse one DNS message and hand its observations to the sink.  A message
+ * that fails to parse is counted under its drop reason; if its answer
+ * section (or more) was complete, those sections are still observed and
+ * dns_partial is counted.  Returns the parse result (0 or LB_E*), for callers
+ * that care; the counters already say it.
+ */
+int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct timeval *ts,
+		    const uint8_t *bailiwick);
+
+/* The last parsed message (valid until the next call), e.g. for bailiwick logic. */
+const lb_msg_t *lb_proc_last(const lb_proc_t *p);
+
+#endif
