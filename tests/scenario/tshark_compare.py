@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Compare lookback's decoding of every shared capture with tshark's.
+
+For each capture in $SHARED/data/captures, tshark (the independent decoder) is
+run once (cached in build/tshark-cache) and lookback once; per response frame
+the sets of (owner, type) and of (type, value) for A AAAA CNAME NS MX PTR TXT
+SOA SRV over all sections are compared.  Every difference must be listed in
+tshark_expect.tsv (file, frame or *, reason); a listed difference that no longer
+occurs is reported as stale.  Prints one TAP line per capture.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+SEP = "\x1f"
+FIELDS = ["frame.number", "dns.resp.name", "dns.resp.type", "dns.a", "dns.aaaa",
+          "dns.cname", "dns.ns", "dns.mx.mail_exchange", "dns.ptr.domain_name",
+          "dns.txt", "dns.soa.mname", "dns.soa.rname", "dns.srv.target"]
+VALUE_TYPES = {"dns.a": "A", "dns.aaaa": "AAAA", "dns.cname": "CNAME", "dns.ns": "NS",
+               "dns.mx.mail_exchange": "MX", "dns.ptr.domain_name": "PTR", "dns.txt": "TXT",
+               "dns.soa.mname": "SOA.mname", "dns.soa.rname": "SOA.rname",
+               "dns.srv.target": "SRV"}
+TYPE_NUM = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16,
+            "AAAA": 28, "SRV": 33}
+SKIP_TYPES = {41, 250}  # OPT and TSIG are not records we keep
+# Non-standard DNS ports, per PROVENANCE.md (tshark was told with "decode as").
+PORTS = {
+    "tcpdump_dns_udp_8053.pcap": "8053", "tcpdump_dns_tcp_8053.pcap": "8053",
+    "suricata_dns_dns-truncated-rname_poc2.pcap": "1053",
+}
+
+
+def norm_name(n):
+    n = n.strip()
+    if n in ("<Root>", ""):
+        return "."
+    n = n.lower()
+    return n if n.endswith(".") else n + "."
+
+
+def tshark_rows(path, cache, extra_ports):
+    key = os.path.basename(path) + ".%d.tsv" % os.path.getsize(path)
+    cpath = os.path.join(cache, key)
+    if not os.path.exists(cpath):
+        cmd = ["tshark", "-n", "-r", path]
+        for p in extra_ports:
+            cmd += ["-d", "udp.port==%s,dns" % p, "-d", "tcp.port==%s,dns" % p]
+        cmd += ["-Y", "dns.flags.response==1", "-T", "fields", "-E", "separator=/t",
+                "-E", "occurrence=a", "-E", "aggregator=" + SEP]
+        for f in FIELDS:
+            cmd += ["-e", f]
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        tmp = cpath + ".tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(out)
+        os.rename(tmp, cpath)
+    frames = {}
+    with open(cpath, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            cols += [""] * (len(FIELDS) - len(cols))
+            row = dict(zip(FIELDS, cols))
+            if not row["frame.number"]:
+                continue
+            frame = int(row["frame.number"])
+            names = row["dns.resp.name"].split(SEP) if row["dns.resp.name"] else []
+            types = row["dns.resp.type"].split(SEP) if row["dns.resp.type"] else []
+            rrs, vals = set(), set()
+            for n, t in zip(names, types):
+                t = int(t)
+                if t in SKIP_TYPES:
+                    continue
+                rrs.add((norm_name(n), t))
+            for f, tname in VALUE_TYPES.items():
+                if not row[f]:
+                    continue
+                for v in row[f].split(SEP):
+                    if tname in ("A", "AAAA", "TXT"):
+                        vals.add((tname, v if tname == "TXT" else v.lower()))
+                    else:
+                        vals.add((tname, norm_name(v)))
+            if rrs or vals:
+                frames.setdefault(frame, (set(), set()))
+                frames[frame][0].update(rrs)
+                frames[frame][1].update(vals)
+    return frames
+
+
+TXT_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def unescape_txt(s):
+    out = bytearray()
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            if s[i + 1:i + 4].isdigit() and len(s[i + 1:i + 4]) == 3:
+                out.append(int(s[i + 1:i + 4]))
+                i += 4
+                continue
+            out += s[i + 1].encode()
+            i += 2
+            continue
+        out += c.encode()
+        i += 1
+    return out.decode("utf-8", errors="replace")
+
+
+def lookback_rows(lookback, path, ports):
+    cmd = [lookback, "capture", "-q", "-r", path, "--jsonl", "--frame-numbers", "--mdns", "--llmnr"]
+    if ports:
+        cmd += ["--ports", "53,5353,5355," + ports]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        raise RuntimeError("lookback exited %d: %s" % (p.returncode, p.stderr.decode()[-300:]))
+    frames = {}
+    for line in p.stdout.decode("utf-8", errors="replace").splitlines():
+        o = json.loads(line)
+        if o.get("negative"):
+            continue
+        frame = o["frame"]
+        t = o["rrtype"]
+        tnum = TYPE_NUM.get(t, t if isinstance(t, int) else None)
+        rrs, vals = frames.setdefault(frame, (set(), set()))
+        owner = o["rrname"]
+        if tnum is None:
+            tnum = t  # mnemonic of a type we don't compare by value; compare by name
+        rrs.add((owner, tnum if isinstance(tnum, int) else t))
+        for rd in o["rdata"]:
+            if t in ("A", "AAAA"):
+                vals.add((t, rd.lower()))
+            elif t in ("CNAME", "NS", "PTR"):
+                vals.add((t, rd))
+            elif t == "MX":
+                vals.add((t, rd.split(" ", 1)[1]))
+            elif t == "SRV":
+                vals.add((t, rd.split(" ")[3]))
+            elif t == "SOA":
+                parts = rd.split(" ")
+                vals.add(("SOA.mname", parts[0]))
+                vals.add(("SOA.rname", parts[1]))
+            elif t == "TXT":
+                for m in TXT_RE.finditer(rd):
+                    vals.add(("TXT", unescape_txt(m.group(1))))
+    return frames
+
+
+def type_to_num(ours):
+    """Our (owner, type) pairs carry mnemonics for types outside TYPE_NUM; map
+    every mnemonic tshark could show to its number via lookback's own table is
+    circular, so use a fixed table of IANA numbers for comparison."""
+    return ours
+
+
+IANA = {"MD": 3, "MF": 4, "MB": 7, "MG": 8, "MR": 9, "NULL": 10, "WKS": 11, "HINFO": 13,
+        "MINFO": 14, "RP": 17, "AFSDB": 18, "X25": 19, "ISDN": 20, "RT": 21, "NSAP": 22,
+        "NSAP-PTR": 23, "SIG": 24, "KEY": 25, "PX": 26, "GPOS": 27, "LOC": 29, "NXT": 30,
+        "NAPTR": 35, "KX": 36, "CERT": 37, "A6": 38, "DNAME": 39, "APL": 42, "DS": 43,
+        "SSHFP": 44, "IPSECKEY": 45, "RRSIG": 46, "NSEC": 47, "DNSKEY": 48, "DHCID": 49,
+        "NSEC3": 50, "NSEC3PARAM": 51, "TLSA": 52, "SMIMEA": 53, "HIP": 55, "CDS": 59,
+        "CDNSKEY": 60, "OPENPGPKEY": 61, "CSYNC": 62, "ZONEMD": 63, "SVCB": 64, "HTTPS": 65,
+        "SPF": 99, "EUI48": 108, "EUI64": 109, "TKEY": 249, "TSIG": 250, "URI": 256,
+        "CAA": 257, "TA": 32768, "DLV": 32769}
+
+
+def main():
+    lookback = os.environ["LOOKBACK"]
+    shared = os.environ["SHARED"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    cache = os.environ.get("TSHARK_CACHE") or os.path.join(here, "..", "..", "build", "tshark-cache")
+    os.makedirs(cache, exist_ok=True)
+    capdir = os.path.join(shared, "data", "captures")
+    expect = {}
+    with open(os.path.join(here, "tshark_expect.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            f, frame, reason = line.rstrip("\n").split("\t", 2)
+            expect.setdefault(f, {})[frame] = reason
+    files = sorted(f for f in os.listdir(capdir)
+                   if re.search(r"\.(pcap|pcapng)$", f))
+    n = 0
+    failed = 0
+    for f in files:
+        n += 1
+        path = os.path.join(capdir, f)
+        ports = PORTS.get(f, "")
+        try:
+            theirs = tshark_rows(path, cache, [ports] if ports else [])
+            ours = lookback_rows(lookback, path, ports)
+        except Exception as e:  # a crash or bad JSON is a failure, not a skip
+            print("not ok %d - %s: %s" % (n, f, e))
+            failed += 1
+            continue
+        exp = expect.get(f, {})
+        diffs = []
+        for frame in sorted(set(theirs) | set(ours)):
+            t_rrs, t_vals = theirs.get(frame, (set(), set()))
+            o_rrs, o_vals = ours.get(frame, (set(), set()))
+            o_rrs = {(nm, IANA.get(tp, tp)) for nm, tp in o_rrs}
+            if t_rrs == o_rrs and t_vals == o_vals:
+                continue
+            if str(frame) in exp or "*" in exp:
+                continue
+            d = []
+            if t_rrs - o_rrs:
+                d.append("tshark-only rrs %s" % sorted(t_rrs - o_rrs, key=str)[:4])
+            if o_rrs - t_rrs:
+                d.append("lookback-only rrs %s" % sorted(o_rrs - t_rrs, key=str)[:4])
+            if t_vals - o_vals:
+                d.append("tshark-only values %s" % sorted(t_vals - o_vals)[:4])
+            if o_vals - t_vals:
+                d.append("lookback-only values %s" % sorted(o_vals - t_vals)[:4])
+            diffs.append("frame %d: %s" % (frame, "; ".join(d)))
+        stale = [fr for fr in exp if fr != "*" and
+                 theirs.get(int(fr), (set(), set())) == (
+                     {(nm, IANA.get(tp, tp)) for nm, tp in ours.get(int(fr), (set(), set()))[0]},
+                     ours.get(int(fr), (set(), set()))[1])]
+        if diffs or stale:
+            failed += 1
+            print("not ok %d - %s: %d unexplained differences%s" % (
+                n, f, len(diffs), ", stale expectations for frames %s" % stale if stale else ""))
+            for d in diffs[:10]:
+                print("#   " + d)
+        else:
+            print("ok %d - %s matches tshark (%d response frames with records%s)" % (
+                n, f, len(theirs), ", %d listed differences" % len(exp) if exp else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+/* Unit tests for observe/obs.c: RRset grouping and negative answers.
+ * Messages are built as lb_msg_t by hand, so these tests do not depend on the parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dns/rrtype.h"
+#include "observe/obs.h"
+
+#define MAXOBS 32
+
+struct seen {
+	int nsets, nneg;
+	struct {
+		uint8_t owner[256];
+		uint16_t type, covered;
+		uint8_t section;
+		size_t nrdata;
+		uint8_t rd[8][32];
+		uint16_t rdlen[8];
+		uint32_t ttl;
+	} set[MAXOBS];
+	struct {
+		uint16_t rcode, qtype;
+	} neg[MAXOBS];
+};
+
+static void on_set(void *ctx, const lb_obs_rrset_t *o)
+{
+	struct seen *s = ctx;
+	assert_true(s->nsets < MAXOBS);
+	memcpy(s->set[s->nsets].owner, o->owner, o->owner_len);
+	s->set[s->nsets].type = o->type;
+	s->set[s->nsets].covered = o->covered;
+	s->set[s->nsets].section = o->section;
+	s->set[s->nsets].nrdata = o->nrdata;
+	s->set[s->nsets].ttl = o->ttl;
+	for (size_t i = 0; i < o->nrdata && i < 8; i++) {
+		memcpy(s->set[s->nsets].rd[i], o->rdata[i], o->rdlen[i]);
+		s->set[s->nsets].rdlen[i] = o->rdlen[i];
+	}
+	s->nsets++;
+}
+
+static void on_neg(void *ctx, const lb_obs_neg_t *o)
+{
+	struct seen *s = ctx;
+	s->neg[s->nneg].rcode = o->rcode;
+	s->neg[s->nneg].qtype = o->qtype;
+	s->nneg++;
+}
+
+static const uint8_t WWW[] = "\3www\7example\3com";   /* sizeof includes the root NUL */
+static const uint8_t CDN[] = "\3cdn\3net";
+static const uint8_t EX[] = "\7example\3com";
+static const uint8_t IP1[] = { 192, 0, 2, 1 }, IP2[] = { 192, 0, 2, 2 };
+
+static lb_rr_t rr(const uint8_t *owner, size_t olen, uint16_t type, const uint8_t *rd, size_t rdlen,
+		  uint32_t ttl, int sec)
+{
+	lb_rr_t r = { .owner = owner, .owner_len = (uint8_t)olen, .type = type, .rclass = LB_C_IN,
+		      .rdata = rd, .rdlen = (uint16_t)rdlen, .ttl = ttl, .section = (uint8_t)sec };
+	return r;
+}
+
+static void run(lb_msg_t *m, struct seen *s, lb_stats_t *st)
+{
+	static lb_obs_scratch_t scratch;
+	struct timeval tv = { 1700000000, 5 };
+	lb_obs_sink_t sink = { on_set, on_neg, s };
+	memset(s, 0, sizeof *s);
+	lb_obs_from_msg(m, &tv, NULL, "t", &scratch, &sink, st);
+}
+
+static void resp_init(lb_msg_t *m, const uint8_t *qname, size_t qlen, uint16_t qtype)
+{
+	memset(m, 0, sizeof *m);
+	m->qr = true;
+	m->has_question = true;
+	memcpy(m->qname, qname, qlen);
+	m->qname_len = (uint8_t)qlen;
+	m->qtype = qtype;
+	m->qclass = LB_C_IN;
+	m->complete = 3;
+}
+
+/* A CNAME chain is one RRset per link, each under its own owner; A records
+ * given out of order and duplicated come out as one sorted, unique set. */
+static void test_chain_and_sets(void **state)
+{
+	(void)state;
+	lb_msg_t m;
+	lb_rr_t rrs[5];
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_CNAME, CDN, sizeof CDN, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(CDN, sizeof CDN, LB_T_A, IP2, 4, 60, LB_SEC_ANSWER);
+	rrs[2] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 30, LB_SEC_ANSWER);
+	rrs[3] = rr(CDN, sizeof CDN, LB_T_A, IP2, 4, 60, LB_SEC_ANSWER);
+	rrs[4] = rr(EX, sizeof EX, LB_T_NS, CDN, sizeof CDN, 900, LB_SEC_AUTHORITY);
+	m.rr = rrs;
+	m.nrr = 5;
+	struct seen s;
+	lb_stats_t st = { 0 };
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 3);
+	assert_int_equal(s.nneg, 0);
+	int found_a = 0, found_cname = 0, found_ns = 0;
+	for (int i = 0; i < s.nsets; i++) {
+		if (s.set[i].type == LB_T_A) {
+			found_a = 1;
+			assert_memory_equal(s.set[i].owner, CDN, sizeof CDN);
+			assert_int_equal(s.set[i].nrdata, 2);
+			assert_memory_equal(s.set[i].rd[0], IP1, 4);
+			assert_memory_equal(s.set[i].rd[1], IP2, 4);
+			assert_int_equal(s.set[i].ttl, 30);
+			assert_int_equal(s.set[i].section, LB_SEC_ANSWER);
+		} else if (s.set[i].type == LB_T_CNAME) {
+			found_cname = 1;
+			assert_memory_equal(s.set[i].owner, WWW, sizeof WWW);
+		} else if (s.set[i].type == LB_T_NS) {
+			found_ns = 1;
+			assert_int_equal(s.set[i].section, LB_SEC_AUTHORITY);
+		}
+	}
+	assert_true(found_a && found_cname && found_ns);
+	assert_int_equal(st.rrsets, 3);
+	assert_int_equal(st.rrs, 4);
+}
+
+/* The same owner/type in two sections gives two observations. */
+static void test_sections_apart(void **state)
+{
+	(void)state;
+	lb_msg_t m;
+	lb_rr_t rrs[2];
+	resp_init(&m, EX, sizeof EX, LB_T_NS);
+	rrs[0] = rr(EX, sizeof EX, LB_T_NS, CDN, sizeof CDN, 1, LB_SEC_ANSWER);
+	rrs[1] = rr(EX, sizeof EX, LB_T_NS, CDN, sizeof CDN, 1, LB_SEC_AUTHORITY);
+	m.rr = rrs;
+	m.nrr = 2;
+	struct seen s;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets, 2);
+}
+
+/* RRSIGs covering different types are different observations. */
+static void test_rrsig_by_covered(void **state)
+{
+	(void)state;
+	static const uint8_t sig_a[] = { 0, 1, 8, 2 }, sig_ns[] = { 0, 2, 8, 2 };
+	lb_msg_t m;
+	lb_rr_t rrs[3];
+	resp_init(&m, EX, sizeof EX, LB_T_A);
+	rrs[0] = rr(EX, sizeof EX, LB_T_A, IP1, 4, 1, LB_SEC_ANSWER);
+	rrs[1] = rr(EX, sizeof EX, LB_T_RRSIG, sig_ns, 4, 1, LB_SEC_ANSWER);
+	rrs[2] = rr(EX, sizeof EX, LB_T_RRSIG, sig_a, 4, 1, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 3;
+	struct seen s;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets, 3);
+	int covered_a = 0, covered_ns = 0;
+	for (int i = 0; i < s.nsets; i++) {
+		if (s.set[i].type == LB_T_RRSIG && s.set[i].covered == LB_T_A)
+			covered_a = 1;
+		if (s.set[i].type == LB_T_RRSIG && s.set[i].covered == LB_T_NS)
+			covered_ns = 1;
+	}
+	assert_true(covered_a && covered_ns);
+}
+
+static void test_negative_kinds(void **state)
+{
+	(void)state;
+	lb_msg_t m;
+	struct seen s;
+	lb_rr_t rrs[2];
+	static const uint16_t rcodes[] = { LB_RCODE_NXDOMAIN, LB_RCODE_SERVFAIL, LB_RCODE_REFUSED };
+	for (size_t i = 0; i < 3; i++) {
+		resp_init(&m, WWW, sizeof WWW, LB_T_A);
+		m.rcode = rcodes[i];
+		run(&m, &s, NULL);
+		assert_int_equal(s.nneg, 1);
+		assert_int_equal(s.neg[0].rcode, rcodes[i]);
+	}
+	/* NODATA: NOERROR, answer only has a CNAME whose target has no A */
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_CNAME, CDN, sizeof CDN, 300, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 1;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 1);
+	assert_int_equal(s.neg[0].rcode, LB_RCODE_NOERROR);
+	assert_int_equal(s.nsets, 1);
+	/* ... and with the A at the end of the chain it is an answer */
+	rrs[1] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	m.nrr = 2;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 0);
+	assert_int_equal(s.nsets, 2);
+	/* a truncated (TC) empty answer is not evidence of NODATA */
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	m.tc = true;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 0);
+}
+
+/* Queries and non-QUERY opcodes produce nothing. */
+static void test_queries_ignored(void **state)
+{
+	(void)state;
+	lb_msg_t m;
+	lb_rr_t rrs[1];
+	struct seen s;
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 1, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 1;
+	m.qr = false;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets + s.nneg, 0);
+	m.qr = true;
+	m.opcode = 4; /* NOTIFY */
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets + s.nneg, 0);
+}
+
+/* A CNAME loop in the answer does not hang and is not NODATA. */
+static void test_cname_loop(void **state)
+{
+	(void)state;
+	lb_msg_t m;
+	lb_rr_t rrs[2];
+	struct seen s;
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_CNAME, CDN, sizeof CDN, 1, LB_SEC_ANSWER);
+	rrs[1] = rr(CDN, sizeof CDN, LB_T_CNAME, WWW, sizeof WWW, 1, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 2;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets, 2);
+	assert_int_equal(s.nneg, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chain_and_sets),
+		cmocka_unit_test(test_sections_apart),
+		cmocka_unit_test(test_rrsig_by_covered),
+		cmocka_unit_test(test_negative_kinds),
+		cmocka_unit_test(test_queries_ignored),
+		cmocka_unit_test(test_cname_loop),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
