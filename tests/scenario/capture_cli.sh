@@ -1,0 +1,61 @@
+#!/bin/bash
+# lookback capture from the user's side: help, exit codes, stdin, JSON validity,
+# hostile files (truncated, garbage), counters that add up.
+. "$(dirname "$0")/lib.sh"
+
+"$LOOKBACK" capture --help > "$T_TMP/help" 2>&1
+check "capture --help exits 0 and documents -r" grep -q -- "-r, --read" "$T_TMP/help"
+"$LOOKBACK" --help > /dev/null 2>&1; check "lookback --help exits 0" test $? -eq 0
+"$LOOKBACK" > /dev/null 2>&1; check "lookback with no command exits 2" test $? -eq 2
+"$LOOKBACK" nosuch > /dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
+"$LOOKBACK" capture --jsonl > /dev/null 2>&1; check "capture without input exits 2" test $? -eq 2
+"$LOOKBACK" capture -r /nonexistent.pcap --jsonl 2> "$T_TMP/err"; rc=$?
+check "missing file exits 2" test $rc -eq 2
+check "missing file error names the file" grep -q "/nonexistent.pcap" "$T_TMP/err"
+"$LOOKBACK" capture -r x --ports 0 --jsonl > /dev/null 2>&1; check "bad port list exits 2" test $? -eq 2
+
+PCAP="$T_TMP/g.pcap"
+if ! "$LOOKBACK" gen -o "$PCAP" -n 20000 --seed 3 > /dev/null 2>&1; then
+	nok "lookback gen produced a capture"
+	exit 1
+fi
+ok "lookback gen produced a capture"
+
+"$LOOKBACK" capture -q -r "$PCAP" --jsonl > "$T_TMP/a.jsonl" 2> "$T_TMP/a.err"
+check "capture of a generated file exits 0" test $? -eq 0
+"$LOOKBACK" capture -q -r - --jsonl < "$PCAP" > "$T_TMP/b.jsonl" 2>/dev/null
+check "reading '-' (stdin) gives the same output" cmp -s "$T_TMP/a.jsonl" "$T_TMP/b.jsonl"
+check "every line is a JSON object with the required members" python3 - "$T_TMP/a.jsonl" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("negative"):
+        assert {"qname", "qtype", "rcode", "time"} <= set(o), o
+    else:
+        assert {"rrname", "rrtype", "rdata", "section", "bailiwick", "time", "ttl"} <= set(o), o
+        assert isinstance(o["rdata"], list) and o["rdata"], o
+        assert o["rrname"].endswith("."), o
+        assert o["section"] in ("answer", "authority", "additional"), o
+    n += 1
+assert n > 1000, n
+PY
+
+"$LOOKBACK" capture -q -r "$PCAP" --stats > "$T_TMP/stats"
+get() { awk -v k="$1" '$1==k {print $2}' "$T_TMP/stats"; }
+check "stats count 20000 packets" test "$(get packets)" = 20000
+check "stats: rrsets equal the JSON lines that are not negative" \
+	test "$(get rrsets)" = "$(grep -vc '"negative":true' "$T_TMP/a.jsonl")"
+check "stats: negatives equal the negative JSON lines" \
+	test "$(get negatives)" = "$(grep -c '"negative":true' "$T_TMP/a.jsonl")"
+check "stats: responses + queries = messages - unparsed" \
+	test $(( $(get dns_responses) + $(get dns_queries) )) -le "$(get dns_messages)"
+
+# hostile files: a capture cut in the middle of a packet, and garbage
+head -c 100000 "$PCAP" > "$T_TMP/cut.pcap"
+"$LOOKBACK" capture -q -r "$T_TMP/cut.pcap" --jsonl > "$T_TMP/cut.jsonl" 2>/dev/null; rc=$?
+check "a capture cut mid-packet does not crash (exit $rc)" test $rc -eq 0 -o $rc -eq 3
+check "a cut capture still yields the observations before the cut" test -s "$T_TMP/cut.jsonl"
+head -c 5000 /dev/urandom > "$T_TMP/garbage"
+"$LOOKBACK" capture -q -r "$T_TMP/garbage" --jsonl > /dev/null 2>&1; rc=$?
+check "a garbage file is an input error (exit 2, got $rc)" test $rc -eq 2
