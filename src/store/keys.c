@@ -1,0 +1,539 @@
+/*
+ * keys.c - key and value byte formats of the key-value store (see keys.h).
+ */
+#include "store/keys.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+
+/* ---- buffers and varints ---- */
+
+void lb_kbuf_reset(lb_kbuf_t *b)
+{
+	b->len = 0;
+	b->err = 0;
+}
+
+void lb_kbuf_free(lb_kbuf_t *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+static int kbuf_grow(lb_kbuf_t *b, size_t n)
+{
+	if (b->err)
+		return 0;
+	if (b->len + n <= b->cap)
+		return 1;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + n)
+		cap *= 2;
+	uint8_t *np = realloc(b->p, cap);
+	if (!np) {
+		b->err = LB_ENOMEM;
+		return 0;
+	}
+	b->p = np;
+	b->cap = cap;
+	return 1;
+}
+
+void lb_kbuf_put(lb_kbuf_t *b, const void *p, size_t n)
+{
+	if (n == 0 || !kbuf_grow(b, n))
+		return;
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+void lb_kbuf_u8(lb_kbuf_t *b, uint8_t v) { lb_kbuf_put(b, &v, 1); }
+
+void lb_kbuf_u16(lb_kbuf_t *b, uint16_t v)
+{
+	uint8_t x[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+	lb_kbuf_put(b, x, 2);
+}
+
+size_t lb_varint_put(uint8_t *out, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		out[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (uint8_t)v;
+	return n;
+}
+
+void lb_kbuf_varint(lb_kbuf_t *b, uint64_t v)
+{
+	uint8_t x[10];
+	lb_kbuf_put(b, x, lb_varint_put(x, v));
+}
+
+uint64_t lb_cur_varint(lb_cur_t *c)
+{
+	uint64_t v = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (!lb_cur_need(c, 1))
+			return 0;
+		uint8_t x = lb_cur_u8(c);
+		if (shift == 63 && x > 1) {
+			lb_cur_fail(c, LB_ECORRUPT);
+			return 0;
+		}
+		v |= (uint64_t)(x & 0x7f) << shift;
+		if (!(x & 0x80))
+			return v;
+	}
+	lb_cur_fail(c, LB_ECORRUPT);
+	return 0;
+}
+
+/* Walk a trusted wire name (already validated by its producer) into label offsets. */
+static int name_labels(const uint8_t *name, size_t off[128])
+{
+	int n = 0;
+	size_t i = 0;
+	while (name[i] && n < 128 && i < LB_NAME_MAX) {
+		off[n++] = i;
+		i += 1 + (size_t)name[i];
+	}
+	return n;
+}
+
+void lb_kbuf_rname(lb_kbuf_t *b, const uint8_t *name)
+{
+	size_t off[128];
+	int n = name_labels(name, off);
+	for (int i = n - 1; i >= 0; i--)
+		lb_kbuf_put(b, name + off[i], 1 + (size_t)name[off[i]]);
+}
+
+int lb_cur_rname(lb_cur_t *c, uint8_t *out)
+{
+	/* Collect label offsets within the cursor, then write them reversed. */
+	const uint8_t *lab[128];
+	int n = 0;
+	size_t total = 1;
+	for (;;) {
+		uint8_t l = lb_cur_u8(c);
+		if (lb_cur_err(c))
+			return LB_ECORRUPT;
+		if (l == 0)
+			break;
+		if (l > LB_LABEL_MAX || n == 128)
+			return LB_ECORRUPT;
+		const uint8_t *p = lb_cur_bytes(c, l);
+		if (!p)
+			return LB_ECORRUPT;
+		total += 1u + l;
+		if (total > LB_NAME_MAX)
+			return LB_ECORRUPT;
+		lab[n++] = p - 1;
+	}
+	size_t o = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		memcpy(out + o, lab[i], 1u + lab[i][0]);
+		o += 1u + lab[i][0];
+	}
+	out[o++] = 0;
+	return (int)o;
+}
+
+/* ---- values ---- */
+
+void lb_store_val_seen(lb_store_val_t *v, uint64_t t, uint64_t count)
+{
+	memset(v, 0, offsetof(lb_store_val_t, runs));
+	v->time_first = v->time_last = t;
+	v->count = count;
+	v->nruns = 1;
+	v->runs[0].start = lb_day_of(t);
+	v->runs[0].len = 1;
+}
+
+static uint64_t min_nz(uint64_t a, uint64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+/* Union of two sorted, non-overlapping run lists into out (cap LB_STORE_MAX_RUNS). */
+static uint32_t runs_union(const lb_dayrun_t *a, uint32_t na, const lb_dayrun_t *b, uint32_t nb,
+			   lb_dayrun_t *out)
+{
+	lb_dayrun_t tmp[2 * LB_STORE_MAX_RUNS];
+	uint32_t n = 0, i = 0, j = 0;
+	while (i < na || j < nb) {
+		lb_dayrun_t r;
+		if (j >= nb || (i < na && a[i].start <= b[j].start))
+			r = a[i++];
+		else
+			r = b[j++];
+		if (n && (uint64_t)tmp[n - 1].start + tmp[n - 1].len >= r.start) {
+			uint64_t end = (uint64_t)r.start + r.len;
+			uint64_t cur = (uint64_t)tmp[n - 1].start + tmp[n - 1].len;
+			if (end > cur)
+				tmp[n - 1].len = (uint32_t)(end - tmp[n - 1].start);
+		} else {
+			tmp[n++] = r;
+		}
+	}
+	/* Over the cap: join the oldest runs (the gap between them counts as active). */
+	uint32_t drop = n > LB_STORE_MAX_RUNS ? n - LB_STORE_MAX_RUNS : 0;
+	if (drop) {
+		uint64_t end = (uint64_t)tmp[drop].start + tmp[drop].len;
+		tmp[drop].start = tmp[0].start;
+		tmp[drop].len = (uint32_t)(end - tmp[0].start);
+	}
+	memcpy(out, tmp + drop, (n - drop) * sizeof *out);
+	return n - drop;
+}
+
+void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b)
+{
+	a->time_first = min_nz(a->time_first, b->time_first);
+	if (b->time_last > a->time_last)
+		a->time_last = b->time_last;
+	a->count += b->count;
+	if (a->count < b->count)
+		a->count = UINT64_MAX; /* saturate */
+	a->zone_first = min_nz(a->zone_first, b->zone_first);
+	if (b->zone_last > a->zone_last)
+		a->zone_last = b->zone_last;
+	a->nruns = runs_union(a->runs, a->nruns, b->runs, b->nruns, a->runs);
+}
+
+size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
+{
+	size_t n = 0;
+	unsigned flags = 0;
+	if (v->time_last || v->count)
+		flags |= 1;
+	if (v->zone_last)
+		flags |= 2;
+	if (with_days && v->nruns)
+		flags |= 4;
+	out[n++] = LB_VAL_VERSION;
+	n += lb_varint_put(out + n, flags);
+	if (flags & 1) {
+		uint64_t first = v->time_first <= v->time_last ? v->time_first : v->time_last;
+		n += lb_varint_put(out + n, first);
+		n += lb_varint_put(out + n, v->time_last - first);
+		n += lb_varint_put(out + n, v->count);
+	}
+	if (flags & 2) {
+		uint64_t first = v->zone_first <= v->zone_last ? v->zone_first : v->zone_last;
+		n += lb_varint_put(out + n, first);
+		n += lb_varint_put(out + n, v->zone_last - first);
+	}
+	if (flags & 4) {
+		uint32_t nr = v->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : v->nruns;
+		n += lb_varint_put(out + n, nr);
+		uint64_t prev = 0;
+		for (uint32_t i = 0; i < nr; i++) {
+			n += lb_varint_put(out + n, v->runs[i].start - prev);
+			n += lb_varint_put(out + n, v->runs[i].len - 1);
+			prev = (uint64_t)v->runs[i].start + v->runs[i].len;
+		}
+	}
+	return n;
+}
+
+int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
+{
+	lb_cur_t c;
+	lb_cur_init(&c, p, len);
+	memset(v, 0, offsetof(lb_store_val_t, runs));
+	uint8_t ver = lb_cur_u8(&c);
+	if (lb_cur_err(&c))
+		return LB_ECORRUPT;
+	if (ver != LB_VAL_VERSION)
+		return LB_EVERSION;
+	uint64_t flags = lb_cur_varint(&c);
+	if (flags & ~(uint64_t)7)
+		return LB_ECORRUPT;
+	if (flags & 1) {
+		v->time_first = lb_cur_varint(&c);
+		uint64_t d = lb_cur_varint(&c);
+		if (d > UINT64_MAX - v->time_first)
+			return LB_ECORRUPT;
+		v->time_last = v->time_first + d;
+		v->count = lb_cur_varint(&c);
+	}
+	if (flags & 2) {
+		v->zone_first = lb_cur_varint(&c);
+		uint64_t d = lb_cur_varint(&c);
+		if (d > UINT64_MAX - v->zone_first)
+			return LB_ECORRUPT;
+		v->zone_last = v->zone_first + d;
+	}
+	if (flags & 4) {
+		uint64_t nr = lb_cur_varint(&c);
+		if (nr == 0 || nr > LB_STORE_MAX_RUNS)
+			return LB_ECORRUPT;
+		uint64_t prev = 0;
+		for (uint64_t i = 0; i < nr; i++) {
+			uint64_t gap = lb_cur_varint(&c);
+			uint64_t l1 = lb_cur_varint(&c);
+			/* runs are strictly separated (gap >= 1) except the first */
+			if ((i && gap == 0) || gap > UINT32_MAX || l1 >= UINT32_MAX)
+				return LB_ECORRUPT;
+			uint64_t start = prev + gap;
+			if (start + l1 + 1 > UINT32_MAX)
+				return LB_ECORRUPT;
+			v->runs[i].start = (uint32_t)start;
+			v->runs[i].len = (uint32_t)(l1 + 1);
+			prev = start + l1 + 1;
+		}
+		v->nruns = (uint32_t)nr;
+	}
+	if (lb_cur_err(&c))
+		return LB_ECORRUPT;
+	if (lb_cur_left(&c))
+		return LB_ECORRUPT;
+	return 0;
+}
+
+size_t lb_val_merge_bytes(const uint8_t *const *ops, const size_t *lens, int n,
+			  int with_days, uint8_t *out, unsigned *bad)
+{
+	lb_store_val_t acc, one;
+	int have = 0;
+	for (int i = 0; i < n; i++) {
+		if (lb_val_decode(ops[i], lens[i], have ? &one : &acc) != 0) {
+			(*bad)++;
+			continue;
+		}
+		if (have)
+			lb_store_val_merge(&acc, &one);
+		have = 1;
+	}
+	if (!have)
+		return 0;
+	return lb_val_encode(&acc, out, with_days);
+}
+
+/* ---- keys ---- */
+
+static void kbuf_bail(lb_kbuf_t *b, const uint8_t *bail)
+{
+	if (!bail) {
+		lb_kbuf_u8(b, LB_BAIL_UNKNOWN);
+		return;
+	}
+	lb_kbuf_rname(b, bail);
+	lb_kbuf_u8(b, 0);
+}
+
+void lb_key_rrset(lb_kbuf_t *b, const lb_store_rec_t *rec)
+{
+	lb_kbuf_u8(b, LB_KT_RRSET);
+	lb_kbuf_rname(b, rec->owner);
+	lb_kbuf_u8(b, 0);
+	lb_kbuf_u16(b, rec->type);
+	kbuf_bail(b, rec->bailiwick);
+	for (size_t i = 0; i < rec->nrdata; i++) {
+		lb_kbuf_varint(b, rec->rdlen[i]);
+		lb_kbuf_put(b, rec->rdata[i], rec->rdlen[i]);
+	}
+}
+
+void lb_key_fwd(lb_kbuf_t *b, uint8_t table, const uint8_t *name, size_t name_len)
+{
+	lb_kbuf_u8(b, table);
+	lb_kbuf_put(b, name, name_len);
+}
+
+void lb_key_neg(lb_kbuf_t *b, const lb_store_rec_t *rec)
+{
+	lb_kbuf_u8(b, LB_KT_NEG);
+	lb_kbuf_rname(b, rec->owner);
+	lb_kbuf_u8(b, 0);
+	lb_kbuf_u16(b, rec->type);
+	lb_kbuf_u8(b, (uint8_t)rec->rcode);
+	kbuf_bail(b, rec->bailiwick);
+}
+
+void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, const uint8_t **target)
+{
+	const uint8_t *rd = rec->rdata[i];
+	size_t len = rec->rdlen[i];
+	*target = NULL;
+	if ((rec->type == LB_T_A && len == 4) || (rec->type == LB_T_AAAA && len == 16)) {
+		lb_kbuf_u8(b, LB_KT_IP);
+		lb_kbuf_u8(b, len == 4 ? 4 : 6);
+		lb_kbuf_put(b, rd, len);
+		lb_kbuf_rname(b, rec->owner);
+		lb_kbuf_u8(b, 0);
+		return;
+	}
+	const uint8_t *t = lb_rdata_target_name(rec->type, rd, len);
+	int tl = t ? lb_name_check(t, len - (size_t)(t - rd)) : -1;
+	if (t && tl > 0) {
+		size_t off = (size_t)(t - rd);
+		*target = t;
+		lb_kbuf_u8(b, LB_KT_NAME);
+		lb_kbuf_rname(b, t);
+		lb_kbuf_u8(b, 0);
+		lb_kbuf_u16(b, rec->type);
+		lb_kbuf_rname(b, rec->owner);
+		lb_kbuf_u8(b, 0);
+		lb_kbuf_varint(b, off);
+		lb_kbuf_put(b, rd, off);
+		lb_kbuf_put(b, t + tl, len - off - (size_t)tl);
+		return;
+	}
+	lb_kbuf_u8(b, LB_KT_RAW);
+	lb_kbuf_varint(b, len);
+	lb_kbuf_put(b, rd, len);
+	lb_kbuf_u16(b, rec->type);
+	lb_kbuf_rname(b, rec->owner);
+	lb_kbuf_u8(b, 0);
+}
+
+static int cur_bail(lb_cur_t *c, lb_kdec_t *d, lb_store_rec_t *rec)
+{
+	if (lb_cur_peek8(c, 0) == LB_BAIL_UNKNOWN && lb_cur_left(c)) {
+		lb_cur_skip(c, 1);
+		rec->bailiwick = NULL;
+		rec->bailiwick_len = 0;
+		return 0;
+	}
+	int n = lb_cur_rname(c, d->bail);
+	if (n < 0)
+		return n;
+	rec->bailiwick = d->bail;
+	rec->bailiwick_len = (size_t)n;
+	return 0;
+}
+
+static int cur_owner(lb_cur_t *c, lb_kdec_t *d, lb_store_rec_t *rec)
+{
+	int n = lb_cur_rname(c, d->owner);
+	if (n < 0)
+		return n;
+	rec->owner = d->owner;
+	rec->owner_len = (size_t)n;
+	return 0;
+}
+
+int lb_key_decode(const uint8_t *key, size_t len, lb_kdec_t *d, lb_store_rec_t *rec)
+{
+	lb_cur_t c;
+	lb_cur_init(&c, key, len);
+	memset(rec, 0, offsetof(lb_store_rec_t, val));
+	rec->rdata = d->rdp;
+	rec->rdlen = d->rdl;
+	uint8_t t = lb_cur_u8(&c);
+	int err = 0;
+	switch (t) {
+	case LB_KT_RRSET:
+		rec->kind = LB_REC_RRSET;
+		if ((err = cur_owner(&c, d, rec)))
+			return err;
+		rec->type = lb_cur_u16(&c);
+		if ((err = cur_bail(&c, d, rec)))
+			return err;
+		while (lb_cur_left(&c)) {
+			uint64_t l = lb_cur_varint(&c);
+			const uint8_t *p = l <= LB_RDATA_MAX ? lb_cur_bytes(&c, (size_t)l) : NULL;
+			if (!p || rec->nrdata == LB_STORE_MAX_RDATA)
+				return LB_ECORRUPT;
+			d->rdp[rec->nrdata] = p;
+			d->rdl[rec->nrdata++] = (uint16_t)l;
+		}
+		if (!rec->nrdata)
+			return LB_ECORRUPT;
+		break;
+	case LB_KT_IP: {
+		rec->kind = LB_REC_RDATA;
+		uint8_t fam = lb_cur_u8(&c);
+		size_t al = fam == 4 ? 4 : fam == 6 ? 16 : 0;
+		const uint8_t *a = al ? lb_cur_bytes(&c, al) : NULL;
+		if (!a)
+			return LB_ECORRUPT;
+		rec->type = fam == 4 ? LB_T_A : LB_T_AAAA;
+		d->rdp[0] = a;
+		d->rdl[0] = (uint16_t)al;
+		rec->nrdata = 1;
+		if ((err = cur_owner(&c, d, rec)))
+			return err;
+		break;
+	}
+	case LB_KT_NAME: {
+		rec->kind = LB_REC_RDATA;
+		uint8_t tname[256];
+		int tl = lb_cur_rname(&c, tname);
+		if (tl < 0)
+			return tl;
+		rec->type = lb_cur_u16(&c);
+		if ((err = cur_owner(&c, d, rec)))
+			return err;
+		uint64_t off = lb_cur_varint(&c);
+		size_t rest = lb_cur_left(&c);
+		const uint8_t *p = lb_cur_bytes(&c, rest);
+		if (lb_cur_err(&c) || off > rest || rest + (size_t)tl > LB_RDATA_MAX)
+			return LB_ECORRUPT;
+		memcpy(d->rdata1, p, (size_t)off);
+		memcpy(d->rdata1 + off, tname, (size_t)tl);
+		memcpy(d->rdata1 + off + (size_t)tl, p + off, rest - (size_t)off);
+		d->rdp[0] = d->rdata1;
+		d->rdl[0] = (uint16_t)(rest + (size_t)tl);
+		rec->nrdata = 1;
+		break;
+	}
+	case LB_KT_RAW: {
+		rec->kind = LB_REC_RDATA;
+		uint64_t l = lb_cur_varint(&c);
+		const uint8_t *p = l <= LB_RDATA_MAX ? lb_cur_bytes(&c, (size_t)l) : NULL;
+		if (!p)
+			return LB_ECORRUPT;
+		d->rdp[0] = p;
+		d->rdl[0] = (uint16_t)l;
+		rec->nrdata = 1;
+		rec->type = lb_cur_u16(&c);
+		if ((err = cur_owner(&c, d, rec)))
+			return err;
+		break;
+	}
+	case LB_KT_NEG:
+		rec->kind = LB_REC_NEG;
+		if ((err = cur_owner(&c, d, rec)))
+			return err;
+		rec->type = lb_cur_u16(&c);
+		rec->rcode = lb_cur_u8(&c);
+		if ((err = cur_bail(&c, d, rec)))
+			return err;
+		break;
+	case LB_KT_META: {
+		if (lb_cur_u8(&c) != 's')
+			return LB_ECORRUPT;
+		size_t n = lb_cur_left(&c);
+		if (n > LB_STORE_SENSOR_MAX)
+			return LB_ECORRUPT;
+		lb_cur_copy(&c, d->sensor, n);
+		d->sensor[n] = 0;
+		if (memchr(d->sensor, 0, n))
+			return LB_ECORRUPT;
+		rec->kind = LB_REC_SENSOR;
+		rec->sensor = d->sensor;
+		break;
+	}
+	default:
+		return LB_ECORRUPT;
+	}
+	if (lb_cur_err(&c) || lb_cur_left(&c))
+		return LB_ECORRUPT;
+	return 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * keys.h - byte formats of the key-value engines (RocksDB): keys, values and
+ * the merge function.  docs/STORE.md is the prose description of the same.
+ *
+ * One key space; the first byte names the table:
+ *   'V' meta      'V' 'f'              -> "lookback-store" NUL version   (format check)
+ *                 'V' 'r'              -> varint retention days
+ *                 'V' 's' sensor       -> value (per-source freshness)
+ *   'R' rrset     'R' rowner 00 type2 bail rdataset          -> value (with days)
+ *   'F' owner fwd 'F' owner-wire                             -> empty
+ *   'I' rdata ip  'I' 04 addr4 | 06 addr16, rowner 00        -> value
+ *   'N' rdata nm  'N' rtarget 00 type2 rowner 00 varint(off) rest -> value
+ *   'G' target fwd'G' target-wire                            -> empty
+ *   'X' rdata raw 'X' varint(len) rdata type2 rowner 00      -> value
+ *   'Z' negative  'Z' rqname 00 qtype2 rcode1 bail           -> value
+ * rowner = label-reversed name (name.h lb_name_reverse: "\3com\7example\3www"),
+ * bail = FF (unknown) or rbailiwick 00; rdataset = for each rdata varint(len) bytes.
+ * type2 = big-endian 16 bits.
+ *
+ * Value: u8 version(1), varint flags (1 seen, 2 zone, 4 days), then
+ *   seen: varint time_first, varint time_last-time_first, varint count
+ *   zone: varint zone_first, varint zone_last-zone_first
+ *   days: varint nruns, per run varint (start - previous run end), varint (len-1)
+ * Nothing may follow.  Decoding never trusts a byte: all reads use the cursor.
+ */
+#ifndef LB_STORE_KEYS_H
+#define LB_STORE_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/cursor.h"
+#include "util/err.h"
+
+enum {
+	LB_KT_META = 'V', LB_KT_RRSET = 'R', LB_KT_FWD = 'F', LB_KT_IP = 'I',
+	LB_KT_NAME = 'N', LB_KT_GFWD = 'G', LB_KT_RAW = 'X', LB_KT_NEG = 'Z',
+};
+
+#define LB_VAL_VERSION 1
+#define LB_STORE_MAGIC "lookback-store"
+#define LB_STORE_FORMAT 1
+#define LB_BAIL_UNKNOWN 0xff
+/* Largest value: version, flags, 5 varints and the runs. */
+#define LB_VAL_MAX (2 + 5 * 10 + 5 + LB_STORE_MAX_RUNS * 10)
+
+/* Growable byte buffer for building keys. */
+typedef struct lb_kbuf {
+	uint8_t *p;
+	size_t len, cap;
+	int err;   /* sticky LB_ENOMEM */
+} lb_kbuf_t;
+
+void lb_kbuf_reset(lb_kbuf_t *b);
+void lb_kbuf_free(lb_kbuf_t *b);
+void lb_kbuf_put(lb_kbuf_t *b, const void *p, size_t n);
+void lb_kbuf_u8(lb_kbuf_t *b, uint8_t v);
+void lb_kbuf_u16(lb_kbuf_t *b, uint16_t v);
+void lb_kbuf_varint(lb_kbuf_t *b, uint64_t v);
+/* Append the label-reversed form of wire name (no terminator); LB_ERDATA-like
+ * errors make the buffer's err LB_ETEXT. */
+void lb_kbuf_rname(lb_kbuf_t *b, const uint8_t *name);
+
+/* Varints: LEB128, at most 10 bytes.  Returns bytes written. */
+size_t lb_varint_put(uint8_t *out, uint64_t v);
+/* Reads a varint; sets the cursor error (LB_ECORRUPT) on overlong encodings. */
+uint64_t lb_cur_varint(lb_cur_t *c);
+
+/* Value encoding.  lb_val_encode writes at most LB_VAL_MAX bytes, returns length. */
+size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days);
+LB_WUR int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v);
+
+/*
+ * Key builders: append the full key for rec into b (after lb_kbuf_reset).
+ * rrset identity: owner, type, bailiwick, rdata set.
+ */
+void lb_key_rrset(lb_kbuf_t *b, const lb_store_rec_t *rec);
+void lb_key_fwd(lb_kbuf_t *b, uint8_t table, const uint8_t *name, size_t name_len);
+void lb_key_neg(lb_kbuf_t *b, const lb_store_rec_t *rec);
+/* rdata index entry for rdata i of rec: 'I', 'N' or 'X' key.  If the rdata
+ * carries a target name, *target is set to it (for the 'G' index), else NULL. */
+void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, const uint8_t **target);
+
+/*
+ * Key decoders.  Decode key bytes read back from the engine into rec, using
+ * scratch storage (owned by the caller, reused): names are un-reversed into
+ * scratch buffers; rdata pointers point into the key or scratch.
+ */
+typedef struct lb_kdec {
+	uint8_t owner[256];
+	uint8_t bail[256];
+	uint8_t rdata1[65536 + 256]; /* one rebuilt rdata (N keys) */
+	const uint8_t *rdp[LB_STORE_MAX_RDATA];
+	uint16_t rdl[LB_STORE_MAX_RDATA];
+	char sensor[LB_STORE_SENSOR_MAX + 1];
+} lb_kdec_t;
+
+LB_WUR int lb_key_decode(const uint8_t *key, size_t len, lb_kdec_t *d, lb_store_rec_t *rec);
+
+/*
+ * Read a label-reversed name terminated by 00 from the cursor, writing the
+ * wire form to out (256 bytes).  Returns the wire length or LB_ECORRUPT.
+ */
+LB_WUR int lb_cur_rname(lb_cur_t *c, uint8_t *out);
+
+/*
+ * The merge function shared by the engine's full and partial merge: decodes
+ * each operand (existing first if any), folds them, encodes into out
+ * (LB_VAL_MAX bytes).  Operands that do not decode are skipped and counted in
+ * *bad.  Returns the output length, or 0 when no operand decoded.
+ */
+size_t lb_val_merge_bytes(const uint8_t *const *ops, const size_t *lens, int n,
+			  int with_days, uint8_t *out, unsigned *bad);
+
+/* Days since the epoch of Unix time t. */
+static inline uint32_t lb_day_of(uint64_t t) { return (uint32_t)(t / 86400); }
+
+#endif

@@ -1,0 +1,188 @@
+/*
+ * store.h - the history store: aggregated RRsets, the indexes that answer
+ * lookups, negative answers and metadata, behind an engine-neutral API.
+ *
+ * Usage (writing is normally done through the aggregation window,
+ * observe/window.h, which calls lb_store_add_* and lb_store_commit):
+ *
+ *	lb_store_t *s;
+ *	lb_store_opts_t o = { .create = true };
+ *	int err = lb_store_open("var/db", &o, &s);
+ *	if (err) { fprintf(stderr, "%s\n", lb_store_errmsg(s, err)); ... }
+ *	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_EXACT,
+ *			      .name = wire, .name_len = n };
+ *	lb_store_iter_t *it;
+ *	err = lb_store_iter_new(s, &q, &it);
+ *	lb_store_rec_t r;
+ *	while ((err = lb_store_iter_next(it, &r)) > 0) { ... r valid until next call ... }
+ *	lb_store_iter_free(it);
+ *	lb_store_close(s);
+ *
+ * Engine: RocksDB (rocks.c); the byte formats are in keys.h and docs/STORE.md.
+ * Every value read back from disk is decoded with the bounds-checked cursor;
+ * a record that does not decode is reported as LB_ECORRUPT, never trusted.
+ *
+ * Only class IN is stored (the window drops other classes and counts them).
+ *
+ * Threads: one lb_store_t may be used by one writer thread; iterators may be
+ * used from other threads concurrently with writes (RocksDB snapshots).
+ */
+#ifndef LB_STORE_STORE_H
+#define LB_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+/* Upper bound of day runs kept per rrset (days-active timeline).  When a
+ * merge would exceed it, the two oldest runs are joined (the timeline loses
+ * precision in its oldest part, never its ends). */
+#define LB_STORE_MAX_RUNS 128
+/* Upper bound of rdatas in one rrset record (matches LB_MSG_MAX_RRS). */
+#define LB_STORE_MAX_RDATA 2048
+/* Longest sensor/source name kept. */
+#define LB_STORE_SENSOR_MAX 64
+
+typedef struct lb_store lb_store_t;
+typedef struct lb_store_iter lb_store_iter_t;
+
+/* A run of consecutive active days: days since 1970-01-01 UTC. */
+typedef struct lb_dayrun {
+	uint32_t start;
+	uint32_t len;   /* >= 1 */
+} lb_dayrun_t;
+
+/*
+ * Aggregate counters of one entry.  time_* are sensor times (Unix seconds),
+ * 0/0/0 when the entry was only seen in zone data; zone_time_* are 0 when
+ * never seen in a zone file.  runs: days-active (only kept for rrsets).
+ */
+typedef struct lb_store_val {
+	uint64_t time_first, time_last, count;
+	uint64_t zone_first, zone_last;
+	uint32_t nruns;
+	lb_dayrun_t runs[LB_STORE_MAX_RUNS];
+} lb_store_val_t;
+
+/* Initialise v for one sighting at time t (count 1, the day of t active). */
+void lb_store_val_seen(lb_store_val_t *v, uint64_t t, uint64_t count);
+/* Fold b into a: min first, max last, sum count, union of days. */
+void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b);
+
+enum lb_rec_kind { LB_REC_RRSET = 0, LB_REC_RDATA = 1, LB_REC_NEG = 2, LB_REC_SENSOR = 3 };
+
+/*
+ * One record handed out by an iterator (or to lb_store_add_*).  Pointers
+ * point into the iterator's buffers and stay valid until the next
+ * lb_store_iter_next() / lb_store_iter_free() on that iterator.
+ *  RRSET:  owner, type, bailiwick (NULL = unknown), nrdata rdatas, val.
+ *  RDATA:  owner, type, exactly one rdata, val (no bailiwick).
+ *  NEG:    owner = qname, type = qtype, rcode, bailiwick (or NULL), val.
+ *  SENSOR: sensor (NUL-terminated), val (newest observation = time_last).
+ */
+typedef struct lb_store_rec {
+	enum lb_rec_kind kind;
+	const uint8_t *owner;       /* wire name */
+	size_t owner_len;
+	const uint8_t *bailiwick;   /* wire name or NULL */
+	size_t bailiwick_len;
+	uint16_t type;
+	uint16_t rcode;
+	size_t nrdata;
+	const uint8_t *const *rdata;
+	const uint16_t *rdlen;
+	const char *sensor;
+	lb_store_val_t val;
+} lb_store_rec_t;
+
+typedef struct lb_store_opts {
+	bool create;      /* create the directory/database if missing */
+	bool read_only;   /* open without taking the write lock */
+	bool sync;        /* fsync the write-ahead log on every commit */
+} lb_store_opts_t;
+
+/*
+ * Open (or create) the store in directory dir.  A directory that holds
+ * something other than a lookback store, or a store of a format version we
+ * do not know, is refused with LB_ECORRUPT / LB_EVERSION.  On error *out may
+ * still be set (to carry the engine's message for lb_store_errmsg) and must be
+ * closed with lb_store_close().  Errors: LB_ENOENT (no store and !create),
+ * LB_ESTORE, LB_ECORRUPT, LB_EVERSION, LB_ENOMEM.
+ */
+LB_WUR int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out);
+
+/* Flush pending writes (lb_store_commit) and close.  NULL-safe.  Returns the commit error. */
+int lb_store_close(lb_store_t *s);
+
+/* Text explaining err, with the engine's own message when it has one.  s may be NULL. */
+const char *lb_store_errmsg(const lb_store_t *s, int err);
+
+/*
+ * Writes.  Each add goes into a pending batch (merge operations: no
+ * read-modify-write); lb_store_commit() writes the batch atomically to the
+ * write-ahead log.  A batch is also committed by itself once it grows past a
+ * few MB.  rec fields used: RRSET: owner, type, bailiwick, rdata set (sorted,
+ * unique, canonical); NEG: owner, type, rcode, bailiwick; SENSOR: sensor.
+ */
+LB_WUR int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec);
+LB_WUR int lb_store_commit(lb_store_t *s);
+
+/*
+ * Retention: records whose newest sighting (max of time_last and zone_last)
+ * is older than now - days are hidden from lookups at once and removed by
+ * compaction.  0 = keep everything.  Persisted in the store's metadata.
+ */
+LB_WUR int lb_store_set_retention(lb_store_t *s, uint32_t days);
+uint32_t lb_store_retention(const lb_store_t *s);
+/* Compact the whole key space now (applies retention physically). */
+LB_WUR int lb_store_compact(lb_store_t *s);
+
+/* Approximate bytes on disk of the store directory's live files. */
+uint64_t lb_store_disk_bytes(const lb_store_t *s);
+
+/* Lookups. */
+enum lb_scan_kind {
+	LB_SCAN_RRSET = 0,      /* rrsets by owner name */
+	LB_SCAN_RDATA_NAME,     /* RRs whose rdata carries name (NS CNAME MX ...) */
+	LB_SCAN_RDATA_IP,       /* A/AAAA RRs with address in [lo, hi] */
+	LB_SCAN_RDATA_RAW,      /* RRs with exactly these rdata bytes */
+	LB_SCAN_RRSET_RAW,      /* rrsets by the raw bytes of a wire owner name */
+	LB_SCAN_NEG,            /* negative answers by qname */
+	LB_SCAN_SENSORS,        /* metadata: every source/sensor */
+};
+
+enum lb_match { LB_MATCH_EXACT = 0, LB_MATCH_BELOW, LB_MATCH_ABOVE_PREFIX };
+/* EXACT: the name itself.  BELOW: names strictly below (left-hand wildcard
+ * "*.example.com").  ABOVE_PREFIX: names that start with the given labels and
+ * have at least one more (right-hand wildcard "www.example.*"); name is then
+ * the wire form of the leading labels including a root label. */
+
+typedef struct lb_store_scan {
+	enum lb_scan_kind kind;
+	enum lb_match match;
+	const uint8_t *name;   /* wire name (RRSET, RDATA_NAME, NEG) */
+	size_t name_len;
+	uint16_t type;         /* 0 = any; with EXACT narrows the key range */
+	uint8_t family;        /* 4 or 6 (RDATA_IP) */
+	uint8_t lo[16], hi[16];/* inclusive address bounds (RDATA_IP) */
+	const uint8_t *raw;    /* RDATA_RAW bytes */
+	size_t raw_len;
+} lb_store_scan_t;
+
+LB_WUR int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t **out);
+/* 1 = a record in *rec, 0 = end, < 0 = error (LB_ESTORE, LB_ECORRUPT). */
+LB_WUR int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec);
+void lb_store_iter_free(lb_store_iter_t *it);
+
+/* Totals for `lookback stats`: entries per table (estimates from the engine). */
+typedef struct lb_store_totals {
+	uint64_t rrsets, rdata_entries, negatives, owners, sensors;
+	uint64_t disk_bytes;
+	uint64_t oldest, newest;   /* time_first min / time_last max over sensors */
+	uint32_t retain_days;
+} lb_store_totals_t;
+LB_WUR int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t);
+
+#endif
