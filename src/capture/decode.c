@@ -1,0 +1,857 @@
+/*
+ * decode.c - the packet walk: link layer -> (tunnels ->) IP -> UDP/TCP ->
+ * DNS payload.  Every layer sees only [p, p + n), the smaller of what was
+ * captured and what the enclosing layer claims; every read is bounds-checked
+ * against n before it happens.  Each frame that goes nowhere is counted under
+ * exactly one drop reason.  Fragments and TCP streams are handed to frag.c
+ * and tcp.c.
+ */
+#include "capture/decode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/frag.h"
+#include "capture/tcp.h"
+
+#define MAX_VLAN_TAGS 8
+#define MAX_MPLS_LABELS 16
+#define MAX_IP6_EXT 16
+
+/* libpcap link types, by value (the DLT_ names differ between platforms). */
+enum {
+	LT_NULL = 0, LT_EN10MB = 1, LT_PPP = 9, LT_RAW = 12, LT_RAW_BSD = 14,
+	LT_RAW_LINKTYPE = 101, LT_LOOP = 108, LT_LINUX_SLL = 113, LT_RADIOTAP = 127,
+	LT_IPV4 = 228, LT_IPV6 = 229, LT_NFLOG = 239, LT_LINUX_SLL2 = 276,
+};
+
+enum {
+	ET_IPV4 = 0x0800, ET_IPV6 = 0x86DD, ET_VLAN = 0x8100, ET_QINQ = 0x88A8, ET_QINQ_OLD = 0x9100,
+	ET_PPPOE_SESS = 0x8864, ET_MPLS = 0x8847, ET_MPLS_MC = 0x8848, ET_TEB = 0x6558,
+	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB,
+};
+
+enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544 };
+
+struct lb_decoder {
+	lb_decoder_opts_t o;
+	lb_payload_fn fn;
+	void *ctx;
+	lb_stats_t st;
+	lb_frag_t *frag;
+	lb_tcp_t *tcp;
+	time_t last_expire;
+	uint8_t dnsport[65536 / 8];
+};
+
+/* State of the frame being walked. */
+typedef struct pkt {
+	lb_payload_t pl;   /* addresses, ports, time; data/len filled at the end */
+	int depth;         /* tunnels entered */
+} pkt_t;
+
+static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[1] << 8 | p[0]); }
+static inline uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void drop(lb_decoder_t *d, enum lb_drop why) { d->st.drops[why]++; }
+
+void lb_decoder_opts_default(lb_decoder_opts_t *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ports[0] = 53;
+	o->nports = 1;
+	o->max_tunnel_depth = 4;
+	o->frag_mem_max = 32u << 20;
+	o->frag_max_datagrams = 4096;
+	o->frag_timeout = 30;
+	o->tcp_flow_mem_max = 128u << 10;
+	o->tcp_mem_max = 64u << 20;
+	o->tcp_max_flows = 65536;
+	o->tcp_timeout = 120;
+}
+
+lb_decoder_t *lb_decoder_new(const lb_decoder_opts_t *opts, lb_payload_fn fn, void *ctx)
+{
+	lb_decoder_t *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	if (opts)
+		d->o = *opts;
+	else
+		lb_decoder_opts_default(&d->o);
+	if (d->o.nports < 0)
+		d->o.nports = 0;
+	if (d->o.nports > LB_MAX_PORTS)
+		d->o.nports = LB_MAX_PORTS;
+	for (int i = 0; i < d->o.nports; i++)
+		d->dnsport[d->o.ports[i] >> 3] |= (uint8_t)(1u << (d->o.ports[i] & 7));
+	d->fn = fn;
+	d->ctx = ctx;
+	d->frag = lb_frag_new(&d->o, &d->st);
+	d->tcp = lb_tcp_new(&d->o, &d->st, fn, ctx);
+	if (!d->frag || !d->tcp) {
+		lb_decoder_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void lb_decoder_free(lb_decoder_t *d)
+{
+	if (!d)
+		return;
+	lb_frag_free(d->frag);
+	lb_tcp_free(d->tcp);
+	free(d);
+}
+
+lb_stats_t *lb_decoder_stats(lb_decoder_t *d) { return &d->st; }
+
+size_t lb_decoder_mem(const lb_decoder_t *d) { return lb_frag_mem(d->frag) + lb_tcp_mem(d->tcp); }
+
+static inline bool is_dns_port(const lb_decoder_t *d, uint16_t port)
+{
+	return (d->dnsport[port >> 3] >> (port & 7)) & 1;
+}
+
+bool lb_decoder_is_dns_port(const lb_decoder_t *d, uint16_t port) { return is_dns_port(d, port); }
+
+static double tv_sec(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+void lb_decoder_expire(lb_decoder_t *d, const struct timeval *now)
+{
+	double t = tv_sec(now);
+	lb_frag_expire(d->frag, t - d->o.frag_timeout);
+	lb_tcp_expire(d->tcp, t - d->o.tcp_timeout);
+}
+
+/* ---- forward declarations of the layers (they nest through tunnels) ---- */
+
+static void do_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t *p, size_t n);
+static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+/* ---- tunnels ---- */
+
+static bool tunnel_enter(lb_decoder_t *d, pkt_t *k)
+{
+	if (k->depth >= d->o.max_tunnel_depth) {
+		drop(d, LB_DROP_TUNNEL_DEPTH);
+		return false;
+	}
+	k->depth++;
+	return true;
+}
+
+/* GRE (RFC 2784/2890), its payload by protocol type; ERSPAN II/III. */
+static void do_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 4) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	uint16_t fl = be16(p), proto = be16(p + 2);
+	/* version 0 only; routing (R) and strict source route are RFC 1701 relics */
+	if ((fl & 0x0007) != 0 || (fl & 0x4800)) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	size_t hl = 4 + ((fl & 0x8000) ? 4 : 0) + ((fl & 0x2000) ? 4 : 0) + ((fl & 0x1000) ? 4 : 0);
+	if (n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	p += hl;
+	n -= hl;
+	switch (proto) {
+	case ET_TEB:
+		do_ether(d, k, p, n);
+		return;
+	case ET_ERSPAN2:
+		if (!(fl & 0x1000)) { /* type I: no sequence number, no header */
+			do_ether(d, k, p, n);
+			return;
+		}
+		if (n < 8 || (p[0] >> 4) != 1) {
+			drop(d, LB_DROP_TUNNEL_BAD);
+			return;
+		}
+		do_ether(d, k, p + 8, n - 8);
+		return;
+	case ET_ERSPAN3: {
+		if (n < 12 || (p[0] >> 4) != 2) {
+			drop(d, LB_DROP_TUNNEL_BAD);
+			return;
+		}
+		size_t eh = (p[11] & 1) ? 20 : 12; /* O bit: platform specific subheader */
+		unsigned ft = (p[10] >> 2) & 0x1f;
+		if (n < eh || ft != 0) {
+			drop(d, LB_DROP_TUNNEL_BAD);
+			return;
+		}
+		do_ether(d, k, p + eh, n - eh);
+		return;
+	}
+	default:
+		do_ethertype(d, k, proto, p, n);
+	}
+}
+
+static void do_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 8 || !(p[0] & 0x08)) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	do_ether(d, k, p + 8, n - 8);
+}
+
+/* Teredo (RFC 4380 5.1.1): optional authentication and origin indication. */
+static void do_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n >= 4 && p[0] == 0 && p[1] == 1) {
+		size_t al = 4 + (size_t)p[2] + p[3] + 8 + 1;
+		if (n < al) {
+			drop(d, LB_DROP_TUNNEL_BAD);
+			return;
+		}
+		p += al;
+		n -= al;
+	}
+	if (n >= 8 && p[0] == 0 && p[1] == 0) {
+		p += 8;
+		n -= 8;
+	}
+	if (n < 1 || (p[0] >> 4) != 6) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	do_ipv6(d, k, p, n);
+}
+
+/* ---- transport ---- */
+
+static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	k->pl.data = p;
+	k->pl.len = n;
+	k->pl.proto = 17;
+	d->st.udp_dns++;
+	d->fn(d->ctx, &k->pl);
+}
+
+static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
+{
+	if (LB_UNLIKELY(n < 8)) {
+		drop(d, cut ? LB_DROP_IP_TRUNCATED : LB_DROP_UDP_BAD);
+		return;
+	}
+	uint16_t sport = be16(p), dport = be16(p + 2);
+	size_t ulen = be16(p + 4);
+	if (LB_UNLIKELY(ulen < 8 || ulen > n)) {
+		drop(d, ulen >= 8 && cut ? LB_DROP_IP_TRUNCATED : LB_DROP_UDP_BAD);
+		return;
+	}
+	p += 8;
+	n = ulen - 8;
+	k->pl.sport = sport;
+	k->pl.dport = dport;
+	if (LB_UNLIKELY(dport == PORT_VXLAN)) {
+		do_vxlan(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_GRE_UDP)) {
+		do_gre(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_TEREDO || sport == PORT_TEREDO)) {
+		do_teredo(d, k, p, n);
+	} else if (LB_LIKELY(is_dns_port(d, sport) || is_dns_port(d, dport))) {
+		if (LB_UNLIKELY(n < 12)) {
+			drop(d, LB_DROP_DNS_TRUNCATED);
+			return;
+		}
+		emit_udp(d, k, p, n);
+	} else {
+		drop(d, LB_DROP_NOT_DNS_PORT);
+	}
+}
+
+static void do_tcp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
+{
+	if (n < 20) {
+		drop(d, cut ? LB_DROP_IP_TRUNCATED : LB_DROP_TCP_BAD);
+		return;
+	}
+	size_t off = (size_t)(p[12] >> 4) * 4;
+	if (off < 20 || off > n) {
+		drop(d, off >= 20 && cut ? LB_DROP_IP_TRUNCATED : LB_DROP_TCP_BAD);
+		return;
+	}
+	k->pl.sport = be16(p);
+	k->pl.dport = be16(p + 2);
+	if (!is_dns_port(d, k->pl.sport) && !is_dns_port(d, k->pl.dport)) {
+		drop(d, LB_DROP_NOT_DNS_PORT);
+		return;
+	}
+	d->st.tcp_segments++;
+	if (cut) { /* the segment's bytes are not all here: the stream will see a gap */
+		drop(d, LB_DROP_IP_TRUNCATED);
+		return;
+	}
+	uint8_t fl = p[13];
+	unsigned flags = ((fl & 0x01) ? LB_TCP_FIN : 0) | ((fl & 0x02) ? LB_TCP_SYN : 0) |
+			 ((fl & 0x04) ? LB_TCP_RST : 0);
+	if ((fl & 0x03) == 0x03 || (fl & 0x06) == 0x06) {
+		drop(d, LB_DROP_TCP_BAD);
+		return;
+	}
+	k->pl.proto = 6;
+	lb_tcp_segment(d->tcp, &k->pl, be32(p + 4), flags, p + off, n - off);
+}
+
+/* Dispatch an IP payload by protocol number. */
+static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p, size_t n, bool cut)
+{
+	switch (proto) {
+	case 17:
+		do_udp(d, k, p, n, cut);
+		return;
+	case 6:
+		do_tcp(d, k, p, n, cut);
+		return;
+	case 4:
+		if (tunnel_enter(d, k))
+			do_ipv4(d, k, p, n);
+		return;
+	case 41:
+		if (tunnel_enter(d, k))
+			do_ipv6(d, k, p, n);
+		return;
+	case 47:
+		do_gre(d, k, p, n);
+		return;
+	default:
+		drop(d, LB_DROP_NOT_TRANSPORT);
+	}
+}
+
+/* ---- IP ---- */
+
+static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (LB_UNLIKELY(n < 20)) {
+		drop(d, n && (p[0] >> 4) != 4 ? LB_DROP_IP_BAD : LB_DROP_IP_TRUNCATED);
+		return;
+	}
+	size_t ihl = (size_t)(p[0] & 15) * 4, tot = be16(p + 2);
+	if (LB_UNLIKELY((p[0] >> 4) != 4 || ihl < 20 || tot < ihl)) {
+		drop(d, LB_DROP_IP_BAD);
+		return;
+	}
+	if (LB_UNLIKELY(n < ihl)) {
+		drop(d, LB_DROP_IP_TRUNCATED);
+		return;
+	}
+	bool cut = n < tot;
+	if (!cut)
+		n = tot; /* link padding beyond the datagram */
+	k->pl.ipver = 4;
+	memcpy(k->pl.src, p + 12, 4);
+	memcpy(k->pl.dst, p + 16, 4);
+	uint16_t fo = be16(p + 6);
+	uint8_t proto = p[9];
+	if (LB_LIKELY((fo & 0x3fff) == 0)) {
+		do_proto(d, k, proto, p + ihl, n - ihl, cut);
+		return;
+	}
+	if (cut) {
+		d->st.ip_fragments++;
+		drop(d, LB_DROP_IP_TRUNCATED);
+		return;
+	}
+	lb_frag_key_t key;
+	memset(&key, 0, sizeof(key));
+	key.ipver = 4;
+	key.proto = proto;
+	key.id = be16(p + 4);
+	memcpy(key.src, p + 12, 4);
+	memcpy(key.dst, p + 16, 4);
+	const uint8_t *out;
+	size_t outlen;
+	if (lb_frag_add(d->frag, &key, ihl, (uint32_t)(fo & 0x1fff) * 8, (fo & 0x2000) != 0, p + ihl,
+			n - ihl, tv_sec(&k->pl.ts), &out, &outlen) == 1)
+		do_proto(d, k, proto, out, outlen, false);
+}
+
+/* Walk IPv6 extension headers from next header `nh` over [p, p + n).
+ * `hdr` = bytes in front of p (IPv6 header and headers walked so far). */
+static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, size_t n, size_t hdr,
+		     bool cut, bool reassembled)
+{
+	for (int i = 0; i < MAX_IP6_EXT; i++) {
+		switch (nh) {
+		case 0:   /* hop-by-hop */
+		case 43:  /* routing */
+		case 60:  /* destination options */
+		case 51: { /* AH */
+			if (n < 2) {
+				drop(d, cut ? LB_DROP_IP_TRUNCATED : LB_DROP_IP_BAD);
+				return;
+			}
+			size_t el = nh == 51 ? ((size_t)p[1] + 2) * 4 : ((size_t)p[1] + 1) * 8;
+			if (n < el) {
+				drop(d, cut ? LB_DROP_IP_TRUNCATED : LB_DROP_IP_BAD);
+				return;
+			}
+			nh = p[0];
+			p += el;
+			n -= el;
+			hdr += el;
+			break;
+		}
+		case 44: { /* fragment */
+			if (n < 8) {
+				drop(d, cut ? LB_DROP_IP_TRUNCATED : LB_DROP_IP_BAD);
+				return;
+			}
+			uint16_t fo = be16(p + 2);
+			uint8_t fnh = p[0];
+			if ((fo & 0xfff9) == 0) { /* atomic fragment (RFC 6946) */
+				nh = fnh;
+				p += 8;
+				n -= 8;
+				hdr += 8;
+				break;
+			}
+			if (reassembled) { /* a fragment header inside a reassembled payload */
+				drop(d, LB_DROP_FRAG_BAD);
+				return;
+			}
+			if (cut) {
+				d->st.ip_fragments++;
+				drop(d, LB_DROP_IP_TRUNCATED);
+				return;
+			}
+			lb_frag_key_t key;
+			memset(&key, 0, sizeof(key));
+			key.ipver = 6;
+			key.proto = fnh;
+			key.id = be32(p + 4);
+			memcpy(key.src, k->pl.src, 16);
+			memcpy(key.dst, k->pl.dst, 16);
+			const uint8_t *out;
+			size_t outlen;
+			if (lb_frag_add(d->frag, &key, hdr + 8, fo & 0xfff8, fo & 1, p + 8, n - 8,
+					tv_sec(&k->pl.ts), &out, &outlen) != 1)
+				return;
+			nh = fnh;
+			p = out;
+			n = outlen;
+			hdr += 8;
+			cut = false;
+			reassembled = true;
+			break;
+		}
+		case 50: /* ESP: encrypted */
+		case 59: /* no next header */
+			drop(d, LB_DROP_NOT_TRANSPORT);
+			return;
+		default:
+			do_proto(d, k, nh, p, n, cut);
+			return;
+		}
+	}
+	drop(d, LB_DROP_IP_BAD);
+}
+
+static void do_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 40) {
+		drop(d, n && (p[0] >> 4) != 6 ? LB_DROP_IP_BAD : LB_DROP_IP_TRUNCATED);
+		return;
+	}
+	size_t plen = be16(p + 4);
+	if ((p[0] >> 4) != 6 || plen == 0) { /* plen 0 = jumbogram: not supported */
+		drop(d, LB_DROP_IP_BAD);
+		return;
+	}
+	bool cut = n - 40 < plen;
+	if (!cut)
+		n = 40 + plen;
+	k->pl.ipver = 6;
+	memcpy(k->pl.src, p + 8, 16);
+	memcpy(k->pl.dst, p + 24, 16);
+	ip6_walk(d, k, p[6], p + 40, n - 40, 40, cut, false);
+}
+
+static void do_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 1) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	switch (p[0] >> 4) {
+	case 4:
+		do_ipv4(d, k, p, n);
+		return;
+	case 6:
+		do_ipv6(d, k, p, n);
+		return;
+	default:
+		drop(d, LB_DROP_NOT_IP);
+	}
+}
+
+/* ---- link layers ---- */
+
+static void do_pppoe(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	/* ver/type 0x11, code 0 (session data), session id, length, PPP protocol */
+	if (n < 8) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	if (p[0] != 0x11 || p[1] != 0) {
+		drop(d, LB_DROP_LINK_UNSUPPORTED);
+		return;
+	}
+	size_t len = be16(p + 4);
+	if (len < 2) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	uint16_t proto = be16(p + 6);
+	p += 8;
+	n -= 8;
+	if (len - 2 < n)
+		n = len - 2;
+	if (proto == 0x0021)
+		do_ipv4(d, k, p, n);
+	else if (proto == 0x0057)
+		do_ipv6(d, k, p, n);
+	else
+		drop(d, LB_DROP_NOT_IP);
+}
+
+static void do_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	for (int i = 0; i < MAX_MPLS_LABELS; i++) {
+		if (n < 4) {
+			drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		bool bos = p[2] & 1;
+		p += 4;
+		n -= 4;
+		if (bos) {
+			do_ip_any(d, k, p, n);
+			return;
+		}
+	}
+	drop(d, LB_DROP_LINK_UNSUPPORTED);
+}
+
+/* Payload of a given ethertype, VLAN tags included. */
+static void do_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t *p, size_t n)
+{
+	for (int tags = 0; type == ET_VLAN || type == ET_QINQ || type == ET_QINQ_OLD; tags++) {
+		if (tags == MAX_VLAN_TAGS) {
+			drop(d, LB_DROP_LINK_UNSUPPORTED);
+			return;
+		}
+		if (n < 4) {
+			drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		type = be16(p + 2);
+		p += 4;
+		n -= 4;
+	}
+	switch (type) {
+	case ET_IPV4:
+		do_ipv4(d, k, p, n);
+		return;
+	case ET_IPV6:
+		do_ipv6(d, k, p, n);
+		return;
+	case ET_PPPOE_SESS:
+		do_pppoe(d, k, p, n);
+		return;
+	case ET_MPLS:
+	case ET_MPLS_MC:
+		do_mpls(d, k, p, n);
+		return;
+	default:
+		drop(d, LB_DROP_NOT_IP);
+	}
+}
+
+/* 802.2 LLC with SNAP (AA AA 03, OUI 0) carrying an ethertype. */
+static void do_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 8) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	if (p[0] != 0xAA || p[1] != 0xAA || p[2] != 0x03 || p[3] || p[4] || p[5]) {
+		drop(d, LB_DROP_NOT_IP);
+		return;
+	}
+	do_ethertype(d, k, be16(p + 6), p + 8, n - 8);
+}
+
+static void do_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (LB_UNLIKELY(n < 14)) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	uint16_t type = be16(p + 12);
+	if (LB_LIKELY(type == ET_IPV4)) {
+		do_ipv4(d, k, p + 14, n - 14);
+		return;
+	}
+	if (type <= 1500) { /* 802.3 length field: LLC follows */
+		size_t l = type;
+		do_llc(d, k, p + 14, l < n - 14 ? l : n - 14);
+		return;
+	}
+	do_ethertype(d, k, type, p + 14, n - 14);
+}
+
+static void do_af(lb_decoder_t *d, pkt_t *k, uint32_t af, const uint8_t *p, size_t n)
+{
+	switch (af) {
+	case 2:
+		do_ipv4(d, k, p, n);
+		return;
+	case 10: /* Linux AF_INET6, seen in some DLT_NULL captures */
+	case 24: /* NetBSD, OpenBSD */
+	case 28: /* FreeBSD */
+	case 30: /* Darwin */
+		do_ipv6(d, k, p, n);
+		return;
+	default:
+		drop(d, LB_DROP_NOT_IP);
+	}
+}
+
+/* BSD loopback: 4-byte address family in the capturing host's byte order
+ * (NULL) or network order (LOOP); accept either. */
+static void do_null(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 4) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	uint32_t be = be32(p);
+	uint32_t af = be < 0x10000 ? be : (uint32_t)(p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24);
+	do_af(d, k, af, p + 4, n - 4);
+}
+
+/* NFLOG: 4-byte header, then TLVs (length and type little-endian; length
+ * includes the 4-byte TLV header; TLVs padded to 4).  Type 9 is the packet. */
+static void do_nflog(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 4) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	uint8_t family = p[0];
+	size_t off = 4;
+	while (off + 4 <= n) {
+		size_t tl = le16(p + off), tt = le16(p + off + 2) & 0x7fff;
+		if (tl < 4 || tl > n - off) {
+			drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		if (tt == 9) {
+			const uint8_t *v = p + off + 4;
+			size_t vn = tl - 4;
+			if (family == 2)
+				do_ipv4(d, k, v, vn);
+			else if (family == 10)
+				do_ipv6(d, k, v, vn);
+			else
+				do_ip_any(d, k, v, vn);
+			return;
+		}
+		size_t adv = (tl + 3) & ~(size_t)3;
+		if (adv > n - off)
+			break;
+		off += adv;
+	}
+	drop(d, LB_DROP_LINK_TRUNCATED);
+}
+
+/* Radiotap header, then an 802.11 data frame, then LLC/SNAP. */
+static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 8) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	size_t rl = le16(p + 2);
+	if (p[0] != 0 || rl < 8 || rl > n) {
+		drop(d, rl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
+		return;
+	}
+	/* the Flags field (present bit 1) tells whether a 4-byte FCS ends the frame */
+	uint32_t present = (uint32_t)le16(p + 4) | (uint32_t)le16(p + 6) << 16;
+	size_t fo = 8;
+	for (uint32_t pw = present; (pw & 0x80000000u) && fo + 4 <= rl; fo += 4)
+		pw = (uint32_t)le16(p + fo) | (uint32_t)le16(p + fo + 2) << 16;
+	if (present & 2) {
+		if (present & 1)
+			fo = ((fo + 7) & ~(size_t)7) + 8; /* TSFT, 8-byte aligned */
+		if (fo < rl && (p[fo] & 0x10)) {
+			if (n - rl < 4) {
+				drop(d, LB_DROP_LINK_TRUNCATED);
+				return;
+			}
+			n -= 4;
+		}
+	}
+	p += rl;
+	n -= rl;
+	if (n < 24) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	uint8_t fc0 = p[0], fc1 = p[1];
+	unsigned type = (fc0 >> 2) & 3, subtype = fc0 >> 4;
+	if (type != 2 || (subtype & 0x4)) { /* not data, or a null-data frame */
+		drop(d, LB_DROP_NOT_IP);
+		return;
+	}
+	if (fc1 & 0x40) { /* protected: encrypted body */
+		drop(d, LB_DROP_LINK_UNSUPPORTED);
+		return;
+	}
+	size_t hl = 24;
+	if ((fc1 & 0x03) == 0x03)
+		hl += 6; /* 4-address frame */
+	if (subtype & 0x8) {
+		hl += 2; /* QoS control */
+		if (fc1 & 0x80)
+			hl += 4; /* +HTC (order bit in a QoS data frame) */
+	}
+	if (n < hl) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	do_llc(d, k, p + hl, n - hl);
+}
+
+static void do_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xff && p[1] == 0x03) { /* HDLC address/control */
+		p += 2;
+		n -= 2;
+	}
+	if (n < 1) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	uint16_t proto;
+	if (p[0] & 1) { /* protocol field compression: one byte */
+		proto = p[0];
+		p += 1;
+		n -= 1;
+	} else {
+		if (n < 2) {
+			drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		proto = be16(p);
+		p += 2;
+		n -= 2;
+	}
+	if (proto == 0x21)
+		do_ipv4(d, k, p, n);
+	else if (proto == 0x57)
+		do_ipv6(d, k, p, n);
+	else
+		drop(d, LB_DROP_NOT_IP);
+}
+
+static void maybe_expire(lb_decoder_t *d, const struct timeval *ts)
+{
+	if (LB_LIKELY(ts->tv_sec == d->last_expire))
+		return;
+	d->last_expire = ts->tv_sec;
+	lb_decoder_expire(d, ts);
+}
+
+void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
+		      const uint8_t *frame, size_t caplen, size_t wirelen)
+{
+	pkt_t k;
+	k.pl.ts = *ts;
+	k.depth = 0;
+	size_t n = caplen < wirelen ? caplen : wirelen;
+	d->st.packets++;
+	d->st.bytes += caplen;
+	maybe_expire(d, ts);
+	switch (linktype) {
+	case LT_EN10MB:
+		do_ether(d, &k, frame, n);
+		break;
+	case LT_RAW:
+	case LT_RAW_BSD:
+	case LT_RAW_LINKTYPE:
+		do_ip_any(d, &k, frame, n);
+		break;
+	case LT_IPV4:
+		do_ipv4(d, &k, frame, n);
+		break;
+	case LT_IPV6:
+		do_ipv6(d, &k, frame, n);
+		break;
+	case LT_LINUX_SLL:
+		if (n < 16)
+			drop(d, LB_DROP_LINK_TRUNCATED);
+		else if (be16(frame + 14) == 0x0004) /* 802.2 LLC frames */
+			do_llc(d, &k, frame + 16, n - 16);
+		else
+			do_ethertype(d, &k, be16(frame + 14), frame + 16, n - 16);
+		break;
+	case LT_LINUX_SLL2:
+		if (n < 20)
+			drop(d, LB_DROP_LINK_TRUNCATED);
+		else if (be16(frame) == 0x0004)
+			do_llc(d, &k, frame + 20, n - 20);
+		else
+			do_ethertype(d, &k, be16(frame), frame + 20, n - 20);
+		break;
+	case LT_NULL:
+	case LT_LOOP:
+		do_null(d, &k, frame, n);
+		break;
+	case LT_NFLOG:
+		do_nflog(d, &k, frame, n);
+		break;
+	case LT_RADIOTAP:
+		do_radiotap(d, &k, frame, n);
+		break;
+	case LT_PPP:
+		do_ppp(d, &k, frame, n);
+		break;
+	default:
+		drop(d, LB_DROP_LINK_UNSUPPORTED);
+	}
+	if (k.depth)
+		d->st.tunnels++;
+}

@@ -1,0 +1,481 @@
+/*
+ * tcp.c - TCP reassembly for DNS over TCP (RFC 1035 4.2.2, RFC 7766).
+ *
+ * Per direction: `next` is the next expected sequence number (mod 2^32).
+ * In-order bytes are framed at once: whole messages straight from the segment
+ * (no copy), the rest of a message copied into `buf` until it completes.
+ * Segments beyond `next` wait in a sorted list of at most OOO_MAX entries.
+ * When the list is full, or at FIN/RST/expiry, the hole is given up (tcp_gap):
+ * the partial message is dropped and framing restarts at the first segment
+ * after the hole, taken as a message boundary.  A stream seen without its SYN
+ * starts at the first data seen, also as a boundary.  A length prefix below 12
+ * (no DNS header fits) means we are not on a boundary: the direction's buffer
+ * and the rest of the segment are dropped (tcp_junk) and the next segment is
+ * tried as a boundary.
+ */
+#include "capture/tcp.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OOO_MAX 32            /* out-of-order segments held per direction */
+#define MSG_MAX (65535 + 2)   /* largest framed message with its prefix */
+#define DNS_HDR 12
+
+typedef struct seg {
+	struct seg *next;
+	uint32_t seq;
+	uint32_t len;
+	struct timeval ts;
+	uint8_t data[];
+} seg_t;
+
+typedef struct dir {
+	bool active;            /* next is known */
+	bool closed;            /* FIN or RST seen: ignore data until a new SYN */
+	uint32_t next;
+	uint8_t *buf;           /* partial message (with its prefix) */
+	size_t len, cap;
+	seg_t *ooo;             /* sorted by sequence, relative to next */
+	int nooo;
+	size_t ooo_bytes;
+	struct timeval ts;      /* capture time of the last segment */
+} dir_t;
+
+typedef struct flow {
+	struct flow *hnext;
+	struct flow *prev, *next;  /* idle list, least recently active first */
+	uint32_t hash;
+	uint8_t ipver;
+	uint8_t a[16], b[16];      /* canonical order: (a, pa) < (b, pb) */
+	uint16_t pa, pb;
+	double last;
+	dir_t d[2];                /* d[0]: a -> b, d[1]: b -> a */
+} flow_t;
+
+struct lb_tcp {
+	const lb_decoder_opts_t *o;
+	lb_stats_t *st;
+	lb_payload_fn fn;
+	void *ctx;
+	flow_t **bucket;
+	size_t nbucket;            /* power of two */
+	flow_t *oldest, *newest;
+	size_t count;
+	size_t mem;
+};
+
+static double tv_sec(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+lb_tcp_t *lb_tcp_new(const lb_decoder_opts_t *opts, lb_stats_t *stats, lb_payload_fn fn, void *ctx)
+{
+	lb_tcp_t *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->o = opts;
+	t->st = stats;
+	t->fn = fn;
+	t->ctx = ctx;
+	t->nbucket = 64;
+	while (t->nbucket < opts->tcp_max_flows && t->nbucket < ((size_t)1 << 20))
+		t->nbucket <<= 1;
+	t->bucket = calloc(t->nbucket, sizeof(*t->bucket));
+	if (!t->bucket) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+size_t lb_tcp_mem(const lb_tcp_t *t)
+{
+	return t->mem;
+}
+
+/* ---- memory ---- */
+
+static size_t dir_mem(const dir_t *d)
+{
+	return d->cap + d->ooo_bytes;
+}
+
+static bool mem_allows(const lb_tcp_t *t, const dir_t *d, size_t extra)
+{
+	return dir_mem(d) + extra <= t->o->tcp_flow_mem_max && t->mem + extra <= t->o->tcp_mem_max;
+}
+
+static void buf_clear(lb_tcp_t *t, dir_t *d)
+{
+	t->mem -= d->cap;
+	free(d->buf);
+	d->buf = NULL;
+	d->len = d->cap = 0;
+}
+
+static void ooo_clear(lb_tcp_t *t, dir_t *d)
+{
+	while (d->ooo) {
+		seg_t *s = d->ooo;
+		d->ooo = s->next;
+		free(s);
+	}
+	t->mem -= d->ooo_bytes;
+	d->ooo_bytes = 0;
+	d->nooo = 0;
+}
+
+static bool buf_append(lb_tcp_t *t, dir_t *d, const uint8_t *p, size_t n)
+{
+	size_t need = d->len + n;
+	if (need > d->cap) {
+		size_t ncap = (need + 255) & ~(size_t)255;
+		if (ncap > MSG_MAX)
+			ncap = MSG_MAX;
+		if (!mem_allows(t, d, ncap - d->cap))
+			ncap = need;
+		if (!mem_allows(t, d, ncap - d->cap))
+			return false;
+		uint8_t *nb = realloc(d->buf, ncap);
+		if (!nb)
+			return false;
+		t->mem += ncap - d->cap;
+		d->buf = nb;
+		d->cap = ncap;
+	}
+	memcpy(d->buf + d->len, p, n);
+	d->len += n;
+	return true;
+}
+
+/* ---- framing ---- */
+
+static void emit(lb_tcp_t *t, const flow_t *f, int di, const struct timeval *ts, const uint8_t *p,
+		 size_t n)
+{
+	lb_payload_t pl;
+	pl.data = p;
+	pl.len = n;
+	pl.ts = *ts;
+	pl.ipver = f->ipver;
+	pl.proto = 6;
+	memcpy(pl.src, di ? f->b : f->a, 16);
+	memcpy(pl.dst, di ? f->a : f->b, 16);
+	pl.sport = di ? f->pb : f->pa;
+	pl.dport = di ? f->pa : f->pb;
+	t->st->tcp_dns++;
+	t->fn(t->ctx, &pl);
+}
+
+/* Frame in-order bytes.  On junk or a memory bound the rest is dropped. */
+static void feed(lb_tcp_t *t, flow_t *f, int di, const uint8_t *p, size_t n,
+		 const struct timeval *ts)
+{
+	dir_t *d = &f->d[di];
+	while (n > 0) {
+		if (d->len == 0 && n >= 2) {
+			size_t mlen = (size_t)p[0] << 8 | p[1];
+			if (mlen < DNS_HDR)
+				goto junk;
+			if (n >= mlen + 2) {
+				emit(t, f, di, ts, p + 2, mlen);
+				p += mlen + 2;
+				n -= mlen + 2;
+				continue;
+			}
+		}
+		size_t take;
+		if (d->len < 2) {
+			take = 2 - d->len < n ? 2 - d->len : n;
+		} else {
+			size_t want = ((size_t)d->buf[0] << 8 | d->buf[1]) + 2 - d->len;
+			take = want < n ? want : n;
+		}
+		if (!buf_append(t, d, p, take)) {
+			t->st->drops[LB_DROP_TCP_LIMIT]++;
+			buf_clear(t, d);
+			return;
+		}
+		p += take;
+		n -= take;
+		if (d->len >= 2) {
+			size_t mlen = (size_t)d->buf[0] << 8 | d->buf[1];
+			if (mlen < DNS_HDR)
+				goto junk;
+			if (d->len == mlen + 2) {
+				emit(t, f, di, ts, d->buf + 2, mlen);
+				buf_clear(t, d);
+			}
+		}
+	}
+	return;
+junk:
+	t->st->drops[LB_DROP_TCP_JUNK]++;
+	buf_clear(t, d);
+}
+
+static void deliver(lb_tcp_t *t, flow_t *f, int di, const uint8_t *p, size_t n,
+		    const struct timeval *ts)
+{
+	f->d[di].next += (uint32_t)n;
+	feed(t, f, di, p, n, ts);
+}
+
+/* Deliver out-of-order segments that have become in order. */
+static void drain(lb_tcp_t *t, flow_t *f, int di)
+{
+	dir_t *d = &f->d[di];
+	while (d->ooo && (int32_t)(d->ooo->seq - d->next) <= 0) {
+		seg_t *s = d->ooo;
+		d->ooo = s->next;
+		d->nooo--;
+		size_t sz = sizeof(*s) + s->len;
+		int32_t end = (int32_t)(s->seq + s->len - d->next);
+		if (end > 0) {
+			uint32_t skip = s->len - (uint32_t)end;
+			deliver(t, f, di, s->data + skip, (size_t)end, &s->ts);
+		}
+		d->ooo_bytes -= sz;
+		t->mem -= sz;
+		free(s);
+	}
+}
+
+static bool ooo_insert(lb_tcp_t *t, dir_t *d, uint32_t seq, const uint8_t *p, size_t n,
+		       const struct timeval *ts)
+{
+	seg_t **pp = &d->ooo;
+	int32_t rel = (int32_t)(seq - d->next);
+	while (*pp && (int32_t)((*pp)->seq - d->next) < rel)
+		pp = &(*pp)->next;
+	if (*pp && (*pp)->seq == seq && (*pp)->len >= n)
+		return true; /* retransmission of a segment we hold */
+	size_t sz = sizeof(seg_t) + n;
+	if (d->nooo >= OOO_MAX || !mem_allows(t, d, sz))
+		return false;
+	seg_t *s = malloc(sz);
+	if (!s)
+		return false;
+	s->seq = seq;
+	s->len = (uint32_t)n;
+	s->ts = *ts;
+	memcpy(s->data, p, n);
+	s->next = *pp;
+	*pp = s;
+	d->nooo++;
+	d->ooo_bytes += sz;
+	t->mem += sz;
+	return true;
+}
+
+/* Give up the hole in front of the first held segment (or of `seq`, if
+ * that is earlier): count it, drop the partial message, restart there. */
+static void skip_gap(lb_tcp_t *t, flow_t *f, int di, bool have_seq, uint32_t seq)
+{
+	dir_t *d = &f->d[di];
+	uint32_t to = d->ooo ? d->ooo->seq : seq;
+	if (have_seq && d->ooo && (int32_t)(seq - to) < 0)
+		to = seq;
+	t->st->drops[LB_DROP_TCP_GAP]++;
+	buf_clear(t, d);
+	d->next = to;
+	drain(t, f, di);
+}
+
+static void handle_data(lb_tcp_t *t, flow_t *f, int di, uint32_t seq, const uint8_t *p, size_t n,
+			const struct timeval *ts)
+{
+	dir_t *d = &f->d[di];
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int32_t rel = (int32_t)(seq - d->next);
+		if (rel <= 0) {
+			uint32_t dup = (uint32_t)(-(int64_t)rel);
+			if (dup >= n)
+				return; /* retransmission of bytes already taken */
+			deliver(t, f, di, p + dup, n - dup, ts);
+			drain(t, f, di);
+			return;
+		}
+		if (ooo_insert(t, d, seq, p, n, ts))
+			return;
+		if (attempt == 0)
+			skip_gap(t, f, di, true, seq);
+	}
+	t->st->drops[LB_DROP_TCP_LIMIT]++;
+}
+
+/* FIN, RST, expiry, eviction: frame what can still be framed, count the rest. */
+static void close_dir(lb_tcp_t *t, flow_t *f, int di, bool evicted)
+{
+	dir_t *d = &f->d[di];
+	if (evicted) {
+		if (d->len || d->ooo)
+			t->st->drops[LB_DROP_TCP_LIMIT]++;
+	} else {
+		while (d->ooo)
+			skip_gap(t, f, di, false, 0);
+		if (d->len)
+			t->st->drops[LB_DROP_TCP_JUNK]++;
+	}
+	buf_clear(t, d);
+	ooo_clear(t, d);
+	d->closed = true;
+}
+
+/* ---- flow table ---- */
+
+static uint32_t flow_hash(uint8_t ipver, const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
+{
+	size_t alen = ipver == 4 ? 4 : 16;
+	uint32_t h = 2166136261u ^ ((uint32_t)pa << 16 | pb) ^ ipver;
+	for (size_t i = 0; i < alen; i++) {
+		h = (h ^ a[i]) * 16777619u;
+		h = (h ^ b[i]) * 16777619u;
+	}
+	return h ^ (h >> 16);
+}
+
+static void flow_unlink(lb_tcp_t *t, flow_t *f)
+{
+	flow_t **pp = &t->bucket[f->hash & (t->nbucket - 1)];
+	while (*pp != f)
+		pp = &(*pp)->hnext;
+	*pp = f->hnext;
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		t->oldest = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		t->newest = f->prev;
+	t->count--;
+}
+
+static void flow_drop(lb_tcp_t *t, flow_t *f, bool count, bool evicted)
+{
+	for (int i = 0; i < 2; i++) {
+		if (count)
+			close_dir(t, f, i, evicted);
+		buf_clear(t, &f->d[i]);
+		ooo_clear(t, &f->d[i]);
+	}
+	flow_unlink(t, f);
+	free(f);
+}
+
+static void flow_touch(lb_tcp_t *t, flow_t *f)
+{
+	if (t->newest == f)
+		return;
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		t->oldest = f->next;
+	f->next->prev = f->prev;
+	f->prev = t->newest;
+	f->next = NULL;
+	t->newest->next = f;
+	t->newest = f;
+}
+
+void lb_tcp_free(lb_tcp_t *t)
+{
+	if (!t)
+		return;
+	while (t->oldest)
+		flow_drop(t, t->oldest, false, false);
+	free(t->bucket);
+	free(t);
+}
+
+void lb_tcp_expire(lb_tcp_t *t, double before)
+{
+	while (t->oldest && t->oldest->last < before)
+		flow_drop(t, t->oldest, true, false);
+}
+
+/* Find the flow of meta; *di = direction.  Creates it if `create`. */
+static flow_t *flow_get(lb_tcp_t *t, const lb_payload_t *m, bool create, int *di)
+{
+	size_t alen = m->ipver == 4 ? 4 : 16;
+	int c = memcmp(m->src, m->dst, alen);
+	bool fwd = c < 0 || (c == 0 && m->sport <= m->dport);
+	const uint8_t *a = fwd ? m->src : m->dst, *b = fwd ? m->dst : m->src;
+	uint16_t pa = fwd ? m->sport : m->dport, pb = fwd ? m->dport : m->sport;
+	*di = fwd ? 0 : 1;
+	uint32_t h = flow_hash(m->ipver, a, b, pa, pb);
+	for (flow_t *f = t->bucket[h & (t->nbucket - 1)]; f; f = f->hnext)
+		if (f->hash == h && f->ipver == m->ipver && f->pa == pa && f->pb == pb &&
+		    memcmp(f->a, a, alen) == 0 && memcmp(f->b, b, alen) == 0)
+			return f;
+	if (!create || t->o->tcp_max_flows == 0)
+		return NULL;
+	while (t->count >= t->o->tcp_max_flows)
+		flow_drop(t, t->oldest, true, true);
+	flow_t *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->hash = h;
+	f->ipver = m->ipver;
+	memcpy(f->a, a, alen);
+	memcpy(f->b, b, alen);
+	f->pa = pa;
+	f->pb = pb;
+	f->hnext = t->bucket[h & (t->nbucket - 1)];
+	t->bucket[h & (t->nbucket - 1)] = f;
+	f->prev = t->newest;
+	if (t->newest)
+		t->newest->next = f;
+	else
+		t->oldest = f;
+	t->newest = f;
+	t->count++;
+	return f;
+}
+
+void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned flags,
+		    const uint8_t *data, size_t len)
+{
+	int di;
+	bool wanted = len > 0 || (flags & LB_TCP_SYN);
+	flow_t *f = flow_get(t, m, wanted, &di);
+	if (!f)
+		return;
+	f->last = tv_sec(&m->ts);
+	flow_touch(t, f);
+	dir_t *d = &f->d[di];
+	d->ts = m->ts;
+	if (flags & LB_TCP_RST) {
+		for (int i = 0; i < 2; i++)
+			if (!f->d[i].closed)
+				close_dir(t, f, i, false);
+		return;
+	}
+	if (flags & LB_TCP_SYN) {
+		bool repeat = d->active && !d->closed && d->next == seq + 1 && !d->len && !d->ooo;
+		if (!repeat) {
+			if (d->active && !d->closed)
+				close_dir(t, f, di, false);
+			d->active = true;
+			d->closed = false;
+			d->next = seq + 1;
+		}
+		seq++;
+	}
+	if (d->closed)
+		return;
+	if (!d->active) {
+		if (len == 0)
+			return;
+		d->active = true;
+		d->next = seq; /* no SYN seen: start here, on a boundary */
+	}
+	if (len)
+		handle_data(t, f, di, seq, data, len, &m->ts);
+	if (flags & LB_TCP_FIN)
+		close_dir(t, f, di, false);
+}
