@@ -1,0 +1,394 @@
+/*
+ * window.c - bounded in-memory aggregation of observations before the store.
+ *
+ * Entries are identified by their store identity bytes (store/keys.h rrset or
+ * negative key), kept in one arena; an open-addressing hash table of
+ * 2 * max_entries slots finds them.  A flush writes every entry (in arrival
+ * order) through lb_store_add() and commits, then empties everything.
+ */
+#include "observe/window.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "store/keys.h"
+
+#define MAX_SENSORS 64
+
+struct entry {
+	uint64_t hash;
+	uint64_t first, last, count;
+	uint32_t key_off, key_len;
+};
+
+struct sensor {
+	char name[LB_STORE_SENSOR_MAX + 1];
+	uint64_t first, last, count;
+};
+
+struct lb_window {
+	lb_store_t *store;
+	lb_window_opts_t o;
+	char default_sensor[LB_STORE_SENSOR_MAX + 1];
+	uint32_t *slots;       /* entry index + 1, 0 = empty */
+	size_t nslots;         /* power of two */
+	struct entry *ent;
+	size_t nent;
+	uint8_t *arena;
+	size_t arena_len, arena_cap;
+	struct sensor sensors[MAX_SENSORS];
+	int nsensors;
+	uint64_t start;        /* time of the window's first entry */
+	int err;
+	lb_kbuf_t k;
+	lb_kdec_t *dec;
+	lb_store_rec_t rec;    /* scratch for building keys */
+	lb_window_stats_t st;
+};
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ n;
+	while (n >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		h = (h ^ x) * 0x100000001b3ull;
+		h ^= h >> 29;
+		p += 8;
+		n -= 8;
+	}
+	while (n--) {
+		h = (h ^ *p++) * 0x100000001b3ull;
+	}
+	h ^= h >> 32;
+	return h * 0x9e3779b97f4a7c15ull;
+}
+
+int lb_window_new(lb_store_t *store, const lb_window_opts_t *o, lb_window_t **out)
+{
+	*out = NULL;
+	lb_window_t *w = calloc(1, sizeof *w);
+	if (!w)
+		return LB_ENOMEM;
+	if (o)
+		w->o = *o;
+	if (!w->o.max_entries)
+		w->o.max_entries = 262144;
+	if (w->o.max_entries > (1u << 30))
+		w->o.max_entries = 1u << 30;
+	if (!w->o.max_bytes)
+		w->o.max_bytes = 32u << 20;
+	if (!w->o.flush_secs)
+		w->o.flush_secs = 60;
+	if (w->o.sensor) {
+		snprintf(w->default_sensor, sizeof w->default_sensor, "%s", w->o.sensor);
+	}
+	w->o.sensor = NULL;
+	w->store = store;
+	w->nslots = 16;
+	while (w->nslots < 2 * w->o.max_entries)
+		w->nslots *= 2;
+	w->slots = calloc(w->nslots, sizeof *w->slots);
+	w->ent = malloc(w->o.max_entries * sizeof *w->ent);
+	w->arena_cap = 1u << 16;
+	w->arena = malloc(w->arena_cap);
+	w->dec = malloc(sizeof *w->dec);
+	if (!w->slots || !w->ent || !w->arena || !w->dec) {
+		lb_window_free(w);
+		return LB_ENOMEM;
+	}
+	w->st.peak_bytes = w->nslots * sizeof *w->slots + w->o.max_entries * sizeof *w->ent +
+			   w->arena_cap + sizeof *w->dec + sizeof *w;
+	*out = w;
+	return 0;
+}
+
+int lb_window_err(const lb_window_t *w) { return w->err; }
+
+static void sensor_note(lb_window_t *w, const char *name, uint64_t t)
+{
+	if (!name || !*name)
+		name = w->default_sensor;
+	if (!*name)
+		return;
+	struct sensor *s = NULL;
+	for (int i = 0; i < w->nsensors; i++)
+		if (!strncmp(w->sensors[i].name, name, LB_STORE_SENSOR_MAX)) {
+			s = &w->sensors[i];
+			break;
+		}
+	if (!s) {
+		if (w->nsensors == MAX_SENSORS)
+			return; /* more distinct sensors than tracked per window: freshness of extras lost */
+		s = &w->sensors[w->nsensors++];
+		snprintf(s->name, sizeof s->name, "%s", name);
+		s->first = s->last = t;
+		s->count = 0;
+	}
+	if (t < s->first)
+		s->first = t;
+	if (t > s->last)
+		s->last = t;
+	s->count++;
+}
+
+int lb_window_flush(lb_window_t *w)
+{
+	int err = w->err;
+	lb_store_rec_t rec;
+	for (size_t i = 0; i < w->nent && !err; i++) {
+		struct entry *e = &w->ent[i];
+		err = lb_key_decode(w->arena + e->key_off, e->key_len, w->dec, &rec);
+		if (err)
+			break;
+		memset(&rec.val, 0, offsetof(lb_store_val_t, runs));
+		rec.val.time_first = e->first;
+		rec.val.time_last = e->last;
+		rec.val.count = e->count;
+		rec.val.nruns = 1;
+		rec.val.runs[0].start = lb_day_of(e->first);
+		rec.val.runs[0].len = lb_day_of(e->last) - lb_day_of(e->first) + 1;
+		err = lb_store_add(w->store, &rec);
+	}
+	for (int i = 0; i < w->nsensors && !err; i++) {
+		struct sensor *s = &w->sensors[i];
+		memset(&rec, 0, sizeof rec);
+		rec.kind = LB_REC_SENSOR;
+		rec.sensor = s->name;
+		rec.val.time_first = s->first;
+		rec.val.time_last = s->last;
+		rec.val.count = s->count;
+		err = lb_store_add(w->store, &rec);
+	}
+	if (!err)
+		err = lb_store_commit(w->store);
+	if (w->nent) {
+		w->st.flushes++;
+		w->st.flushed_entries += w->nent;
+	}
+	memset(w->slots, 0, w->nslots * sizeof *w->slots);
+	w->nent = 0;
+	w->arena_len = 0;
+	w->nsensors = 0;
+	w->start = 0;
+	if (err && !w->err)
+		w->err = err;
+	return err;
+}
+
+int lb_window_tick(lb_window_t *w, uint64_t now)
+{
+	if (w->nent && now >= w->start + w->o.flush_secs)
+		return lb_window_flush(w);
+	return w->err;
+}
+
+int lb_window_free(lb_window_t *w)
+{
+	if (!w)
+		return 0;
+	int err = 0;
+	if (w->store && w->slots && w->ent && w->arena && w->dec)
+		err = lb_window_flush(w);
+	free(w->slots);
+	free(w->ent);
+	free(w->arena);
+	free(w->dec);
+	lb_kbuf_free(&w->k);
+	free(w);
+	return err;
+}
+
+/* Fold one sighting of the identity in w->k. */
+static void fold(lb_window_t *w, uint64_t t, const char *sensor)
+{
+	if (w->k.err) {
+		w->st.drop_invalid++;
+		return;
+	}
+	if (w->nent && (t >= w->start + w->o.flush_secs || w->nent >= w->o.max_entries ||
+			w->arena_len + w->k.len > w->o.max_bytes))
+		if (lb_window_flush(w) != 0)
+			return; /* sticky in w->err */
+	if (w->err)
+		return;
+	uint64_t h = hash_bytes(w->k.p, w->k.len);
+	size_t mask = w->nslots - 1;
+	size_t i = (size_t)h & mask;
+	for (;;) {
+		uint32_t s = w->slots[i];
+		if (!s)
+			break;
+		struct entry *e = &w->ent[s - 1];
+		if (e->hash == h && e->key_len == w->k.len &&
+		    !memcmp(w->arena + e->key_off, w->k.p, w->k.len)) {
+			if (t < e->first)
+				e->first = t;
+			if (t > e->last)
+				e->last = t;
+			e->count++;
+			w->st.folded++;
+			sensor_note(w, sensor, t);
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+	if (w->arena_len + w->k.len > w->arena_cap) {
+		size_t cap = w->arena_cap;
+		while (cap < w->arena_len + w->k.len)
+			cap *= 2;
+		uint8_t *na = realloc(w->arena, cap);
+		if (!na) {
+			w->err = LB_ENOMEM;
+			return;
+		}
+		w->st.peak_bytes += cap - w->arena_cap;
+		w->arena = na;
+		w->arena_cap = cap;
+	}
+	if (!w->nent)
+		w->start = t;
+	struct entry *e = &w->ent[w->nent];
+	e->hash = h;
+	e->first = e->last = t;
+	e->count = 1;
+	e->key_off = (uint32_t)w->arena_len;
+	e->key_len = (uint32_t)w->k.len;
+	memcpy(w->arena + w->arena_len, w->k.p, w->k.len);
+	w->arena_len += w->k.len;
+	w->slots[i] = (uint32_t)++w->nent;
+	w->st.kept++;
+	sensor_note(w, sensor, t);
+}
+
+static uint64_t ts_sec(const struct timeval *tv)
+{
+	return tv->tv_sec > 0 ? (uint64_t)tv->tv_sec : 0;
+}
+
+void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
+{
+	lb_window_t *w = ctx;
+	w->st.rrsets_in++;
+	if (o->rclass != LB_C_IN) {
+		w->st.drop_class++;
+		return;
+	}
+	if (!o->owner || !o->nrdata || o->nrdata > LB_STORE_MAX_RDATA ||
+	    lb_name_check(o->owner, o->owner_len) != (int)o->owner_len ||
+	    (o->bailiwick && lb_name_check(o->bailiwick, o->bailiwick_len) != (int)o->bailiwick_len)) {
+		w->st.drop_invalid++;
+		return;
+	}
+	if (!o->bailiwick) {
+		if (o->section != LB_SEC_ANSWER) {
+			w->st.drop_section++;
+			return;
+		}
+	} else if (!lb_name_is_subdomain(o->owner, o->bailiwick)) {
+		w->st.drop_bailiwick++;
+		return;
+	}
+	lb_store_rec_t *r = &w->rec;
+	memset(r, 0, offsetof(lb_store_rec_t, val));
+	r->kind = LB_REC_RRSET;
+	r->owner = o->owner;
+	r->owner_len = o->owner_len;
+	r->bailiwick = o->bailiwick;
+	r->bailiwick_len = o->bailiwick_len;
+	r->type = o->type;
+	r->nrdata = o->nrdata;
+	r->rdata = o->rdata;
+	r->rdlen = o->rdlen;
+	lb_kbuf_reset(&w->k);
+	lb_key_rrset(&w->k, r);
+	fold(w, ts_sec(&o->ts), o->sensor);
+}
+
+void lb_window_negative(void *ctx, const lb_obs_neg_t *o)
+{
+	lb_window_t *w = ctx;
+	w->st.negatives_in++;
+	if (o->qclass != LB_C_IN) {
+		w->st.drop_class++;
+		return;
+	}
+	if (!o->qname || lb_name_check(o->qname, o->qname_len) != (int)o->qname_len ||
+	    (o->bailiwick && lb_name_check(o->bailiwick, o->bailiwick_len) != (int)o->bailiwick_len)) {
+		w->st.drop_invalid++;
+		return;
+	}
+	lb_store_rec_t *r = &w->rec;
+	memset(r, 0, offsetof(lb_store_rec_t, val));
+	r->kind = LB_REC_NEG;
+	r->owner = o->qname;
+	r->owner_len = o->qname_len;
+	r->bailiwick = o->bailiwick;
+	r->bailiwick_len = o->bailiwick_len;
+	r->type = o->qtype;
+	r->rcode = o->rcode;
+	lb_kbuf_reset(&w->k);
+	lb_key_neg(&w->k, r);
+	fold(w, ts_sec(&o->ts), o->sensor);
+}
+
+lb_obs_sink_t lb_window_sink(lb_window_t *w)
+{
+	lb_obs_sink_t s = { lb_window_rrset, lb_window_negative, w };
+	return s;
+}
+
+void lb_window_get_stats(const lb_window_t *w, lb_window_stats_t *st)
+{
+	*st = w->st;
+	st->entries = w->nent;
+	st->bytes = w->arena_len;
+}
+
+/* ---- ingest ---- */
+
+struct lb_ingest {
+	lb_store_t *store;
+	lb_window_t *win;
+};
+
+int lb_ingest_open(const char *dir, const char *sensor, const lb_window_opts_t *o, lb_ingest_t **out)
+{
+	*out = NULL;
+	lb_ingest_t *ing = calloc(1, sizeof *ing);
+	if (!ing)
+		return LB_ENOMEM;
+	*out = ing;
+	lb_store_opts_t so = { .create = true };
+	int err = lb_store_open(dir, &so, &ing->store);
+	if (err)
+		return err;
+	lb_window_opts_t wo = { 0 };
+	if (o)
+		wo = *o;
+	if (sensor)
+		wo.sensor = sensor;
+	return lb_window_new(ing->store, &wo, &ing->win);
+}
+
+lb_obs_sink_t lb_ingest_sink(lb_ingest_t *ing) { return lb_window_sink(ing->win); }
+lb_window_t *lb_ingest_window(lb_ingest_t *ing) { return ing->win; }
+lb_store_t *lb_ingest_store(lb_ingest_t *ing) { return ing->store; }
+
+const char *lb_ingest_errmsg(const lb_ingest_t *ing, int err)
+{
+	return lb_store_errmsg(ing ? ing->store : NULL, err);
+}
+
+int lb_ingest_close(lb_ingest_t *ing)
+{
+	if (!ing)
+		return 0;
+	int err = lb_window_free(ing->win);
+	int e2 = lb_store_close(ing->store);
+	free(ing);
+	return err ? err : e2;
+}

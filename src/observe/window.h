@@ -1,0 +1,93 @@
+/*
+ * window.h - the aggregation window in front of the store, and the small
+ * ingest API the capture/tap/import commands use.
+ *
+ * Usage (what `lookback capture -r FILE --db DIR` does):
+ *
+ *	lb_ingest_t *ing;
+ *	int err = lb_ingest_open("var/db", "sensor1", NULL, &ing);   // creates the store if missing
+ *	if (err) { fprintf(stderr, "%s\n", lb_ingest_errmsg(ing, err)); lb_ingest_close(ing); ... }
+ *	lb_obs_sink_t sink = lb_ingest_sink(ing);
+ *	... lb_obs_from_msg(msg, &ts, NULL, NULL, &scratch, &sink, &stats) for each response ...
+ *	err = lb_ingest_close(ing);   // flushes the window, commits, closes; 0 or an error
+ *
+ * Which observations are kept (the window applies this, so every source
+ * gets the same rule):
+ *  - class IN only;
+ *  - bailiwick unknown (NULL): the answer section only;
+ *  - bailiwick known: answer, authority and additional RRsets whose owner is
+ *    at or below the bailiwick (records outside it are not trusted and dropped).
+ *  - negative observations: all (class IN).
+ *
+ * Memory: at most max_entries aggregated entries and max_bytes of key bytes
+ * (plus a hash table of 2 * max_entries slots); the window flushes everything
+ * to the store when either is reached, and when the observation clock (or
+ * lb_window_tick's clock) has moved flush_secs past the window's first entry.
+ *
+ * Durability: everything flushed is in RocksDB's write-ahead log before the
+ * flush returns; a kill -9 loses at most the unflushed window: at most
+ * max_entries entries / flush_secs seconds of observations.
+ *
+ * Errors inside the sink callbacks (which return nothing) are sticky:
+ * lb_window_err() / the flush and close return values report them.
+ */
+#ifndef LB_OBSERVE_WINDOW_H
+#define LB_OBSERVE_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "observe/obs.h"
+#include "store/store.h"
+#include "util/err.h"
+
+typedef struct lb_window lb_window_t;
+
+typedef struct lb_window_opts {
+	size_t max_entries;   /* default 262144 */
+	size_t max_bytes;     /* key bytes; default 32 MiB */
+	uint32_t flush_secs;  /* default 60 */
+	const char *sensor;   /* used when an observation carries none; may be NULL */
+} lb_window_opts_t;
+
+typedef struct lb_window_stats {
+	uint64_t rrsets_in, negatives_in;   /* observations offered */
+	uint64_t kept, folded;              /* new entries / folded into an existing entry */
+	uint64_t drop_class, drop_section, drop_bailiwick, drop_invalid;
+	uint64_t flushes, flushed_entries;
+	size_t entries, bytes;              /* current */
+	size_t peak_bytes;                  /* peak memory of the window (all allocations) */
+} lb_window_stats_t;
+
+/* Create a window writing into store (borrowed: must outlive the window).  o may be NULL. */
+LB_WUR int lb_window_new(lb_store_t *store, const lb_window_opts_t *o, lb_window_t **out);
+/* Flush and free; returns the flush error (or the sticky error).  NULL-safe. */
+int lb_window_free(lb_window_t *w);
+
+/* Sink entry points (ctx = the window), and a sink made of them. */
+void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o);
+void lb_window_negative(void *ctx, const lb_obs_neg_t *o);
+lb_obs_sink_t lb_window_sink(lb_window_t *w);
+
+/* Flush every entry into the store and commit. */
+LB_WUR int lb_window_flush(lb_window_t *w);
+/* Tell the window the time (Unix seconds); flushes when flush_secs passed. */
+LB_WUR int lb_window_tick(lb_window_t *w, uint64_t now);
+/* The sticky error of the sink callbacks, 0 if none. */
+int lb_window_err(const lb_window_t *w);
+void lb_window_get_stats(const lb_window_t *w, lb_window_stats_t *st);
+
+/* The ingest API: a store plus a window. */
+typedef struct lb_ingest lb_ingest_t;
+/* Open/create the store in dir; sensor names this source (may be NULL). o may be NULL.
+ * On error *out may be set (for lb_ingest_errmsg) and must be closed. */
+LB_WUR int lb_ingest_open(const char *dir, const char *sensor, const lb_window_opts_t *o,
+			  lb_ingest_t **out);
+lb_obs_sink_t lb_ingest_sink(lb_ingest_t *ing);
+lb_window_t *lb_ingest_window(lb_ingest_t *ing);
+lb_store_t *lb_ingest_store(lb_ingest_t *ing);
+const char *lb_ingest_errmsg(const lb_ingest_t *ing, int err);
+/* Flush, commit, close, free.  NULL-safe.  Returns the first error. */
+int lb_ingest_close(lb_ingest_t *ing);
+
+#endif
