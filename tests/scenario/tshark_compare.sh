@@ -4,4 +4,4 @@
 . "$(dirname "$0")/lib.sh"
 need_shared "tshark comparison" || exit 0
 if ! command -v tshark >/dev/null; then nok "tshark is not installed (scripts/deps installs it)"; exit 1; fi
-python3 "$(dirname "$0")/tshark_compare.py"
+/usr/bin/python3 "$(dirname "$0")/tshark_compare.py"
