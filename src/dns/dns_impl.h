@@ -1,0 +1,31 @@
+/*
+ * dns_impl.h - private to src/dns: shared tables of the DNS module.  Not a
+ * module door; nothing outside src/dns includes it.
+ */
+#ifndef LB_DNS_IMPL_H
+#define LB_DNS_IMPL_H
+
+#include <stdint.h>
+
+/* ASCII lower-casing table (identity for every other byte). */
+extern const uint8_t lb_dns_lower[256];
+
+/*
+ * Layout of a type's rdata as a string of field codes, or NULL for opaque
+ * types.  One code per field, in wire order:
+ *   a IPv4 (4)   6 IPv6 (16)   e EUI48 (6)   f EUI64 (8)
+ *   b u8   s u16   l u32   T u16 type   E u32 time (RRSIG)
+ *   N name, lower-cased in canonical form    n name, case kept
+ *   c character-string   g CAA tag (u8 length >= 1, then the tag)
+ *   x u8 length + bytes, hex (NSEC3 salt; "-" when empty)
+ *   h u8 length (>= 1) + bytes, base32hex (NSEC3 next hashed owner)
+ *   G IPSECKEY gateway (form chosen by the rdata's second octet)
+ * Codes that take the rest of the rdata (always last):
+ *   C one or more character-strings   H hex   B base64   M type bitmap (NSEC)
+ *   O NXT bitmap   P WKS port bitmap   Q string (CAA value, URI target)
+ *   V SVCB/HTTPS SvcParams   Y APL items   X opaque
+ * Whole-rdata codes: L LOC   Z A6.
+ */
+const char *lb_dns_rdata_fmt(uint16_t type);
+
+#endif

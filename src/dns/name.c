@@ -1,0 +1,348 @@
+/*
+ * name.c - DNS name rules, written once: reading (with the strictly-backwards
+ * compression rule), checking, text in both directions, label reversal.
+ */
+#include "dns/name.h"
+#include "dns/dns_impl.h"
+
+#include <string.h>
+
+/* ASCII lower-casing table; every other byte maps to itself. */
+const uint8_t lb_dns_lower[256] = {
+#define R(i) (uint8_t)((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define R4(i) R(i), R(i + 1), R(i + 2), R(i + 3)
+#define R16(i) R4(i), R4(i + 4), R4(i + 8), R4(i + 12)
+#define R64(i) R16(i), R16(i + 16), R16(i + 32), R16(i + 48)
+	R64(0), R64(64), R64(128), R64(192)
+#undef R64
+#undef R16
+#undef R4
+#undef R
+};
+
+/* The offset of the first byte after the DNS header: no pointer may target it. */
+#define HDR_LEN 12
+
+int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
+		 size_t *outlen, bool lower)
+{
+	if (c->err)
+		return c->err;
+	const uint8_t *p = c->pos;
+	const uint8_t *end = c->end;     /* in place: the cursor's bound */
+	const uint8_t *seq = p;          /* start of the label sequence being followed */
+	const uint8_t *resume = NULL;    /* where the cursor continues after a pointer */
+	size_t n = 0;
+	int err;
+
+	for (;;) {
+		if (LB_UNLIKELY(p >= end)) {
+			err = LB_ETRUNC;
+			goto fail;
+		}
+		unsigned l = *p;
+		if (l == 0) {
+			out[n++] = 0; /* n <= 254 here: checked when the label was added */
+			p++;
+			break;
+		}
+		if (l <= LB_LABEL_MAX) {
+			if (LB_UNLIKELY((size_t)(end - p) < 1 + (size_t)l)) {
+				err = LB_ETRUNC;
+				goto fail;
+			}
+			if (LB_UNLIKELY(n + 1 + l + 1 > LB_NAME_MAX)) {
+				err = LB_ENAMELEN;
+				goto fail;
+			}
+			out[n] = (uint8_t)l;
+			if (lower) {
+				for (unsigned i = 1; i <= l; i++)
+					out[n + i] = lb_dns_lower[p[i]];
+			} else {
+				memcpy(out + n + 1, p + 1, l);
+			}
+			n += 1 + l;
+			p += 1 + l;
+			continue;
+		}
+		if (LB_UNLIKELY((l & 0xC0) != 0xC0)) {
+			err = LB_ELABEL; /* 0x40 / 0x80: extended or reserved label types */
+			goto fail;
+		}
+		if (LB_UNLIKELY(end - p < 2)) {
+			err = LB_ETRUNC;
+			goto fail;
+		}
+		size_t target = ((size_t)(l & 0x3F) << 8) | p[1];
+		/* seq <= p, so target < seq also means target < the pointer itself. */
+		if (LB_UNLIKELY(target >= (size_t)(seq - msg) || target < HDR_LEN ||
+				target >= msglen)) {
+			err = LB_EPTR;
+			goto fail;
+		}
+		if (!resume)
+			resume = p + 2;
+		p = seq = msg + target;
+		end = msg + msglen;
+	}
+	c->pos = resume ? resume : p;
+	*outlen = n;
+	return 0;
+fail:
+	lb_cur_fail(c, err);
+	return err;
+}
+
+int lb_name_check(const uint8_t *buf, size_t len)
+{
+	size_t n = 0;
+	for (;;) {
+		if (n >= len)
+			return LB_ETRUNC;
+		unsigned l = buf[n];
+		if (l == 0)
+			return (int)(n + 1);
+		if ((l & 0xC0) == 0xC0)
+			return LB_EPTR;
+		if (l > LB_LABEL_MAX)
+			return LB_ELABEL;
+		if (n + 1 + l + 1 > LB_NAME_MAX)
+			return LB_ENAMELEN;
+		if (len - n < 1 + (size_t)l)
+			return LB_ETRUNC;
+		n += 1 + l;
+	}
+}
+
+int lb_name_labels(const uint8_t *name)
+{
+	int k = 0;
+	while (*name) {
+		k++;
+		name += 1 + *name;
+	}
+	return k;
+}
+
+void lb_name_lower(uint8_t *name)
+{
+	while (*name) {
+		unsigned l = *name++;
+		for (unsigned i = 0; i < l; i++)
+			name[i] = lb_dns_lower[name[i]];
+		name += l;
+	}
+}
+
+/* 0 = print as is, 1 = backslash + char, 2 = \DDD */
+static const uint8_t name_esc[256] = {
+	[0 ... 0x1f] = 2, [0x7f ... 0xff] = 2,
+	['.'] = 1, ['\\'] = 1, ['"'] = 1, ['('] = 1, [')'] = 1, [';'] = 1, ['@'] = 1,
+	['$'] = 1, [' '] = 1,
+};
+
+int lb_name_to_text(const uint8_t *name, char *out, size_t outsz)
+{
+	size_t o = 0;
+	if (*name == 0) {
+		if (outsz < 2)
+			return LB_ESPACE;
+		out[0] = '.';
+		out[1] = 0;
+		return 1;
+	}
+	while (*name) {
+		unsigned l = *name++;
+		for (unsigned i = 0; i < l; i++) {
+			uint8_t ch = name[i];
+			size_t need = name_esc[ch] == 0 ? 1 : name_esc[ch] == 1 ? 2 : 4;
+			if (outsz - o < need + 2) /* + the dot and the NUL */
+				return LB_ESPACE;
+			switch (name_esc[ch]) {
+			case 0:
+				out[o++] = (char)ch;
+				break;
+			case 1:
+				out[o++] = '\\';
+				out[o++] = (char)ch;
+				break;
+			default:
+				out[o++] = '\\';
+				out[o++] = (char)('0' + ch / 100);
+				out[o++] = (char)('0' + ch / 10 % 10);
+				out[o++] = (char)('0' + ch % 10);
+			}
+		}
+		if (outsz - o < 2)
+			return LB_ESPACE;
+		out[o++] = '.';
+		name += l;
+	}
+	out[o] = 0;
+	return (int)o;
+}
+
+int lb_name_from_text(const char *text, size_t textlen, const uint8_t *origin, uint8_t *out,
+		      size_t outsz)
+{
+	uint8_t buf[LB_NAME_MAX];
+	size_t n = 0;
+	if (textlen == 0)
+		return LB_ETEXT;
+	if (textlen == 1 && text[0] == '@') {
+		if (!origin)
+			return LB_ETEXT;
+		int ol = lb_name_check(origin, LB_NAME_MAX);
+		if (ol < 0)
+			return ol;
+		if ((size_t)ol > outsz)
+			return LB_ESPACE;
+		memcpy(out, origin, (size_t)ol);
+		return ol;
+	}
+	if (textlen == 1 && text[0] == '.') {
+		if (outsz < 1)
+			return LB_ESPACE;
+		out[0] = 0;
+		return 1;
+	}
+	size_t i = 0;
+	bool absolute = false;
+	while (i < textlen) {
+		size_t lpos = n++;
+		size_t l = 0;
+		if (n > LB_NAME_MAX - 1)
+			return LB_ENAMELEN;
+		while (i < textlen && text[i] != '.') {
+			unsigned ch = (uint8_t)text[i++];
+			if (ch == '\\') {
+				if (i >= textlen)
+					return LB_ETEXT;
+				if (text[i] >= '0' && text[i] <= '9') {
+					if (textlen - i < 3)
+						return LB_ETEXT;
+					unsigned v = 0;
+					for (int k = 0; k < 3; k++) {
+						char d = text[i + (size_t)k];
+						if (d < '0' || d > '9')
+							return LB_ETEXT;
+						v = v * 10 + (unsigned)(d - '0');
+					}
+					if (v > 255)
+						return LB_ETEXT;
+					ch = v;
+					i += 3;
+				} else {
+					ch = (uint8_t)text[i++];
+				}
+			} else if (ch <= 0x20 || ch == 0x7f) {
+				return LB_ETEXT; /* unescaped space or control character */
+			}
+			if (l == LB_LABEL_MAX)
+				return LB_ELABEL;
+			if (n >= LB_NAME_MAX - 1)
+				return LB_ENAMELEN;
+			buf[n++] = (uint8_t)ch;
+			l++;
+		}
+		if (l == 0)
+			return LB_ETEXT; /* empty label: "a..b", ".a" */
+		buf[lpos] = (uint8_t)l;
+		if (i < textlen) { /* at a dot */
+			i++;
+			if (i == textlen)
+				absolute = true;
+		}
+	}
+	if (!absolute && origin) {
+		int ol = lb_name_check(origin, LB_NAME_MAX);
+		if (ol < 0)
+			return ol;
+		if (n + (size_t)ol > LB_NAME_MAX)
+			return LB_ENAMELEN;
+		memcpy(buf + n, origin, (size_t)ol);
+		n += (size_t)ol;
+	} else {
+		buf[n++] = 0;
+	}
+	if (n > outsz)
+		return LB_ESPACE;
+	memcpy(out, buf, n);
+	return (int)n;
+}
+
+int lb_name_reverse(const uint8_t *name, uint8_t *out, size_t outsz)
+{
+	const uint8_t *lab[128];
+	int k = 0;
+	size_t total = 0;
+	while (*name) {
+		if (k == 128)
+			return LB_ESPACE;
+		lab[k++] = name;
+		total += 1 + (size_t)*name;
+		name += 1 + *name;
+	}
+	if (total > outsz)
+		return LB_ESPACE;
+	size_t o = 0;
+	while (k > 0) {
+		const uint8_t *l = lab[--k];
+		memcpy(out + o, l, 1 + (size_t)*l);
+		o += 1 + (size_t)*l;
+	}
+	return (int)o;
+}
+
+int lb_name_unreverse(const uint8_t *rev, size_t revlen, uint8_t *out, size_t outsz)
+{
+	const uint8_t *lab[128];
+	int k = 0;
+	size_t i = 0;
+	while (i < revlen) {
+		unsigned l = rev[i];
+		if (l == 0 || l > LB_LABEL_MAX || revlen - i < 1 + (size_t)l || k == 128)
+			return LB_ECORRUPT;
+		lab[k++] = rev + i;
+		i += 1 + l;
+	}
+	if (revlen + 1 > LB_NAME_MAX)
+		return LB_ENAMELEN;
+	if (revlen + 1 > outsz)
+		return LB_ESPACE;
+	size_t o = 0;
+	while (k > 0) {
+		const uint8_t *l = lab[--k];
+		memcpy(out + o, l, 1 + (size_t)*l);
+		o += 1 + (size_t)*l;
+	}
+	out[o++] = 0;
+	return (int)o;
+}
+
+bool lb_name_equal(const uint8_t *a, const uint8_t *b)
+{
+	for (;;) {
+		if (*a != *b)
+			return false;
+		unsigned l = *a;
+		if (l == 0)
+			return true;
+		for (unsigned i = 1; i <= l; i++)
+			if (lb_dns_lower[a[i]] != lb_dns_lower[b[i]])
+				return false;
+		a += 1 + l;
+		b += 1 + l;
+	}
+}
+
+bool lb_name_is_subdomain(const uint8_t *name, const uint8_t *zone)
+{
+	int nl = lb_name_labels(name), zl = lb_name_labels(zone);
+	if (nl < zl)
+		return false;
+	for (int i = 0; i < nl - zl; i++)
+		name += 1 + *name;
+	return lb_name_equal(name, zone);
+}

@@ -1,0 +1,285 @@
+/*
+ * rdata.c - rdata layouts, canonical wire form and validation.
+ */
+#include "dns/rdata.h"
+#include "dns/dns_impl.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
+
+#include <string.h>
+
+const char *lb_dns_rdata_fmt(uint16_t type)
+{
+	switch (type) {
+	case LB_T_A: return "a";
+	case LB_T_NS: case LB_T_MD: case LB_T_MF: case LB_T_CNAME: case LB_T_MB:
+	case LB_T_MG: case LB_T_MR: case LB_T_PTR: case LB_T_DNAME: return "N";
+	case LB_T_SOA: return "NNlllll";
+	case LB_T_WKS: return "abP";
+	case LB_T_HINFO: return "cc";
+	case LB_T_MINFO: case LB_T_RP: return "NN";
+	case LB_T_MX: case LB_T_AFSDB: case LB_T_RT: case LB_T_KX: return "sN";
+	case LB_T_TXT: case LB_T_SPF: return "C";
+	case LB_T_PX: return "sNN";
+	case LB_T_AAAA: return "6";
+	case LB_T_LOC: return "L";
+	case LB_T_NXT: return "NO";
+	case LB_T_SRV: return "sssN";
+	case LB_T_NAPTR: return "sscccN";
+	case LB_T_A6: return "Z";
+	case LB_T_DS: case LB_T_CDS: case LB_T_DLV: case LB_T_TA: return "sbbH";
+	case LB_T_SSHFP: return "bbH";
+	case LB_T_IPSECKEY: return "bbbGB";
+	case LB_T_RRSIG: case LB_T_SIG: return "TbblEEsNB";
+	case LB_T_NSEC: return "nM";
+	case LB_T_DNSKEY: case LB_T_CDNSKEY: case LB_T_KEY: return "sbbB";
+	case LB_T_DHCID: case LB_T_OPENPGPKEY: return "B";
+	case LB_T_NSEC3: return "bbsxhM";
+	case LB_T_NSEC3PARAM: return "bbsx";
+	case LB_T_TLSA: case LB_T_SMIMEA: return "bbbH";
+	case LB_T_CSYNC: return "lsM";
+	case LB_T_ZONEMD: return "lbbH";
+	case LB_T_SVCB: case LB_T_HTTPS: return "snV";
+	case LB_T_EUI48: return "e";
+	case LB_T_EUI64: return "f";
+	case LB_T_URI: return "ssQ";
+	case LB_T_CAA: return "bgQ";
+	case LB_T_CERT: return "ssbB";
+	case LB_T_APL: return "Y";
+	default: return NULL;
+	}
+}
+
+/* NSEC-style type bitmap: windows strictly ascending, each 1..32 octets. */
+static int bitmap_ok(const uint8_t *p, size_t len)
+{
+	int last = -1;
+	size_t i = 0;
+	while (i < len) {
+		if (len - i < 2)
+			return 0;
+		unsigned w = p[i], bl = p[i + 1];
+		if ((int)w <= last || bl < 1 || bl > 32 || len - i - 2 < bl)
+			return 0;
+		last = (int)w;
+		i += 2 + bl;
+	}
+	return 1;
+}
+
+/* SvcParams: keys strictly ascending, each value inside the rdata. */
+static int svcparams_ok(const uint8_t *p, size_t len)
+{
+	long last = -1;
+	size_t i = 0;
+	while (i < len) {
+		if (len - i < 4)
+			return 0;
+		unsigned key = (unsigned)(p[i] << 8 | p[i + 1]);
+		size_t vl = (size_t)(p[i + 2] << 8 | p[i + 3]);
+		if ((long)key <= last || key == 65535 || len - i - 4 < vl)
+			return 0;
+		last = key;
+		i += 4 + vl;
+	}
+	return 1;
+}
+
+/* APL items: family, prefix, N|afdlength, afdpart. */
+static int apl_ok(const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (len - i < 4)
+			return 0;
+		size_t al = p[i + 3] & 0x7F;
+		if (len - i - 4 < al)
+			return 0;
+		i += 4 + al;
+	}
+	return 1;
+}
+
+/* Copy one name from the message into out, decompressing (and lower-casing). */
+static int canon_name(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
+		      size_t outsz, size_t *o, bool lower)
+{
+	uint8_t tmp[LB_NAME_MAX];
+	size_t nl;
+	uint8_t *dst = outsz - *o >= LB_NAME_MAX ? out + *o : tmp;
+	int rc = lb_name_read(c, msg, msglen, dst, &nl, lower);
+	if (rc < 0)
+		return rc == LB_ETRUNC ? LB_ERDATA : rc;
+	if (dst == tmp) {
+		if (outsz - *o < nl)
+			return LB_ESPACE;
+		memcpy(out + *o, tmp, nl);
+	}
+	*o += nl;
+	return 0;
+}
+
+int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdoff,
+		   size_t rdlen, uint8_t *out, size_t outsz)
+{
+	if (rdoff > msglen || rdlen > msglen - rdoff)
+		return LB_ETRUNC;
+	const uint8_t *rd = msg + rdoff;
+	const char *f = lb_dns_rdata_fmt(type);
+	if (!f) {
+		if (rdlen > outsz)
+			return LB_ESPACE;
+		memcpy(out, rd, rdlen);
+		return (int)rdlen;
+	}
+	lb_cur_t c = { .start = msg, .pos = rd, .end = rd + rdlen, .err = 0 };
+	size_t o = 0;
+	int rc;
+	for (; *f; f++) {
+		size_t left = (size_t)(c.end - c.pos), k = 0;
+		switch (*f) {
+		case 'b': k = 1; break;
+		case 's': case 'T': k = 2; break;
+		case 'a': case 'l': case 'E': k = 4; break;
+		case 'e': k = 6; break;
+		case 'f': k = 8; break;
+		case '6': k = 16; break;
+		case 'N': case 'n':
+			rc = canon_name(&c, msg, msglen, out, outsz, &o, *f == 'N');
+			if (rc < 0)
+				return rc;
+			continue;
+		case 'c': case 'x':
+			if (left < 1)
+				return LB_ERDATA;
+			k = 1 + (size_t)c.pos[0];
+			break;
+		case 'h': case 'g':
+			if (left < 1 || c.pos[0] == 0)
+				return LB_ERDATA;
+			k = 1 + (size_t)c.pos[0];
+			break;
+		case 'G':
+			if (o < 2)
+				return LB_ERDATA;
+			switch (out[1]) {
+			case 0: k = 0; break;
+			case 1: k = 4; break;
+			case 2: k = 16; break;
+			case 3:
+				rc = canon_name(&c, msg, msglen, out, outsz, &o, false);
+				if (rc < 0)
+					return rc;
+				continue;
+			default: return LB_ERDATA;
+			}
+			break;
+		case 'C': { /* one or more character-strings filling the rest */
+			if (left < 1)
+				return LB_ERDATA;
+			size_t i = 0;
+			while (i < left)
+				i += 1 + (size_t)c.pos[i];
+			if (i != left)
+				return LB_ERDATA;
+			k = left;
+			break;
+		}
+		case 'M':
+			if (!bitmap_ok(c.pos, left))
+				return LB_ERDATA;
+			k = left;
+			break;
+		case 'O':
+			if (left > 16)
+				return LB_ERDATA;
+			k = left;
+			break;
+		case 'V':
+			if (!svcparams_ok(c.pos, left))
+				return LB_ERDATA;
+			k = left;
+			break;
+		case 'Y':
+			if (!apl_ok(c.pos, left))
+				return LB_ERDATA;
+			k = left;
+			break;
+		case 'L':
+			if (left < 1 || (c.pos[0] == 0 && left != 16))
+				return LB_ERDATA;
+			k = left;
+			break;
+		case 'Z': { /* A6: prefix length, address suffix, prefix name */
+			if (left < 1 || c.pos[0] > 128)
+				return LB_ERDATA;
+			unsigned plen = c.pos[0];
+			k = 1 + (128 - plen + 7) / 8;
+			if (left < k)
+				return LB_ERDATA;
+			if (outsz - o < k)
+				return LB_ESPACE;
+			memcpy(out + o, c.pos, k);
+			o += k;
+			c.pos += k;
+			if (plen > 0) {
+				rc = canon_name(&c, msg, msglen, out, outsz, &o, true);
+				if (rc < 0)
+					return rc;
+			}
+			continue;
+		}
+		default: /* H B P Q X: the rest, as is */
+			k = left;
+			break;
+		}
+		if (left < k)
+			return LB_ERDATA;
+		if (outsz - o < k)
+			return LB_ESPACE;
+		memcpy(out + o, c.pos, k);
+		o += k;
+		c.pos += k;
+	}
+	if (c.pos != c.end)
+		return LB_ERDATA;
+	return (int)o;
+}
+
+const uint8_t *lb_rdata_target_name(uint16_t type, const uint8_t *rdata, size_t rdlen)
+{
+	size_t off;
+	switch (type) {
+	case LB_T_NS: case LB_T_CNAME: case LB_T_DNAME: case LB_T_PTR: case LB_T_SOA:
+	case LB_T_MB: case LB_T_MD: case LB_T_MF:
+		off = 0;
+		break;
+	case LB_T_MX: case LB_T_AFSDB: case LB_T_RT: case LB_T_KX: case LB_T_PX:
+	case LB_T_SVCB: case LB_T_HTTPS:
+		off = 2;
+		break;
+	case LB_T_SRV:
+		off = 6;
+		break;
+	case LB_T_NAPTR: {
+		off = 4;
+		for (int i = 0; i < 3; i++) {
+			if (off >= rdlen)
+				return NULL;
+			off += 1 + (size_t)rdata[off];
+		}
+		break;
+	}
+	default:
+		return NULL;
+	}
+	if (off >= rdlen || lb_name_check(rdata + off, rdlen - off) < 0)
+		return NULL;
+	return rdata + off;
+}
+
+size_t lb_rdata_text_max(size_t rdlen)
+{
+	/* The widest expansion is a type bitmap: one bit may become "TYPE65535 ". */
+	return rdlen * 80 + 64;
+}
