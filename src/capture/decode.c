@@ -483,7 +483,7 @@ static void do_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		return;
 	}
 	size_t plen = be16(p + 4);
-	if ((p[0] >> 4) != 6 || plen == 0) { /* plen 0 = jumbogram: not supported */
+	if ((p[0] >> 4) != 6 || (plen == 0 && p[6] == 0)) { /* jumbogram: not supported */
 		drop(d, LB_DROP_IP_BAD);
 		return;
 	}

@@ -1,0 +1,459 @@
+/* test_link.c - every supported link type, VLAN/QinQ, PPPoE, MPLS, LLC. */
+#include "build.h"
+
+static uint8_t dns[100];
+static wb_t ip, ip6, fr, tmp;
+
+/* IPv4/UDP 5353 -> 53 carrying a 40-byte DNS message (id 0x1234) into ip; IPv6 into ip6. */
+static void mk_inner(void)
+{
+	mk_dns(dns, 0x1234, 40);
+	mk_udp(&tmp, 5353, 53, dns, 40);
+	mk_ip4(&ip, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	mk_ip6(&ip6, A6, B6, 17, tmp.b, tmp.n);
+}
+
+typedef struct env {
+	lb_decoder_t *d;
+	got_t *g;
+} env_t;
+
+static int setup(void **state)
+{
+	env_t *e = calloc(1, sizeof(*e));
+	e->g = got_new();
+	e->d = lb_decoder_new(NULL, collect, e->g);
+	assert_non_null(e->d);
+	mk_inner();
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	env_t *e = *state;
+	lb_decoder_free(e->d);
+	free(e->g);
+	free(e);
+	return 0;
+}
+
+/* Exactly one message, the DNS payload, from A to B over ipver; no drops. */
+static void expect_one(env_t *e, int ipver)
+{
+	assert_int_equal(e->g->n, 1);
+	assert_msg(e->g, 0, dns, 40);
+	assert_int_equal(e->g->m[0].ipver, ipver);
+	assert_int_equal(e->g->m[0].proto, 17);
+	assert_int_equal(e->g->m[0].sport, 5353);
+	assert_int_equal(e->g->m[0].dport, 53);
+	assert_memory_equal(e->g->m[0].src, ipver == 4 ? A4 : A6, ipver == 4 ? 4 : 16);
+	assert_memory_equal(e->g->m[0].dst, ipver == 4 ? B4 : B6, ipver == 4 ? 4 : 16);
+	assert_int_equal(drops_total(e->d), 0);
+	assert_int_equal(lb_decoder_stats(e->d)->udp_dns, 1);
+}
+
+static void t_ether_ipv4(void **state)
+{
+	env_t *e = *state;
+	mk_eth(&fr, 0x0800, ip.b, ip.n);
+	w_zero(&fr, 6); /* Ethernet padding after the datagram is ignored */
+	feed(e->d, 1, 1, fr.b, fr.n);
+	expect_one(e, 4);
+	assert_int_equal(lb_decoder_stats(e->d)->packets, 1);
+	assert_int_equal(lb_decoder_stats(e->d)->bytes, fr.n);
+}
+
+static void t_ether_ipv6(void **state)
+{
+	env_t *e = *state;
+	mk_eth(&fr, 0x86DD, ip6.b, ip6.n);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	expect_one(e, 6);
+}
+
+static void t_vlan_qinq(void **state)
+{
+	env_t *e = *state;
+	static const unsigned tpids[] = { 0x8100, 0x88a8, 0x9100 };
+	for (int i = 0; i < 3; i++) {
+		wb_t *w = &fr;
+		mk_eth(w, tpids[i], NULL, 0);
+		w_u16(w, 100 + i);
+		w_u16(w, 0x8100); /* inner C-tag */
+		w_u16(w, 11);
+		w_u16(w, 0x0800);
+		w_bytes(w, ip.b, ip.n);
+		feed(e->d, 1, 1, w->b, w->n);
+	}
+	assert_int_equal(e->g->n, 3);
+	for (int i = 0; i < 3; i++)
+		assert_msg(e->g, (size_t)i, dns, 40);
+	assert_int_equal(drops_total(e->d), 0);
+}
+
+static void t_pppoe(void **state)
+{
+	env_t *e = *state;
+	mk_eth(&fr, 0x8864, NULL, 0);
+	w_u8(&fr, 0x11);
+	w_u8(&fr, 0);
+	w_u16(&fr, 0x0042);
+	w_u16(&fr, (unsigned)(ip6.n + 2));
+	w_u16(&fr, 0x0057);
+	w_bytes(&fr, ip6.b, ip6.n);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	expect_one(e, 6);
+	/* IPv4 over PPPoE behind a VLAN tag */
+	mk_eth(&fr, 0x8100, NULL, 0);
+	w_u16(&fr, 7);
+	w_u16(&fr, 0x8864);
+	w_u8(&fr, 0x11);
+	w_u8(&fr, 0);
+	w_u16(&fr, 1);
+	w_u16(&fr, (unsigned)(ip.n + 2));
+	w_u16(&fr, 0x0021);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	assert_int_equal(e->g->n, 2);
+	assert_msg(e->g, 1, dns, 40);
+	/* LCP inside a session is not IP */
+	mk_eth(&fr, 0x8864, NULL, 0);
+	w_u8(&fr, 0x11);
+	w_u8(&fr, 0);
+	w_u16(&fr, 1);
+	w_u16(&fr, 6);
+	w_u16(&fr, 0xc021);
+	w_u32(&fr, 0x01020304);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_NOT_IP), 1);
+}
+
+static void t_mpls(void **state)
+{
+	env_t *e = *state;
+	mk_eth(&fr, 0x8847, NULL, 0);
+	w_u32(&fr, (100u << 12) | 64);            /* label 100, not bottom */
+	w_u32(&fr, (200u << 12) | 0x100 | 64);    /* label 200, bottom of stack */
+	w_bytes(&fr, ip6.b, ip6.n);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	expect_one(e, 6);
+	/* a stack that never ends */
+	mk_eth(&fr, 0x8847, NULL, 0);
+	w_u32(&fr, (100u << 12) | 64);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 1);
+}
+
+static void t_llc_snap(void **state)
+{
+	env_t *e = *state;
+	mk_eth(&fr, (unsigned)(8 + ip.n), NULL, 0); /* 802.3 length */
+	w_u8(&fr, 0xAA);
+	w_u8(&fr, 0xAA);
+	w_u8(&fr, 0x03);
+	w_zero(&fr, 3);
+	w_u16(&fr, 0x0800);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	expect_one(e, 4);
+}
+
+static void t_sll(void **state)
+{
+	env_t *e = *state;
+	fr.n = 0;
+	w_u16(&fr, 0);      /* packet type */
+	w_u16(&fr, 1);      /* ARPHRD_ETHER */
+	w_u16(&fr, 6);
+	w_zero(&fr, 8);
+	w_u16(&fr, 0x0800);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 113, 1, fr.b, fr.n);
+	expect_one(e, 4);
+}
+
+static void t_sll2(void **state)
+{
+	env_t *e = *state;
+	fr.n = 0;
+	w_u16(&fr, 0x86DD); /* protocol */
+	w_u16(&fr, 0);
+	w_u32(&fr, 3);      /* ifindex */
+	w_u16(&fr, 1);
+	w_u8(&fr, 0);
+	w_u8(&fr, 6);
+	w_zero(&fr, 8);
+	w_bytes(&fr, ip6.b, ip6.n);
+	feed(e->d, 276, 1, fr.b, fr.n);
+	expect_one(e, 6);
+}
+
+static void t_raw(void **state)
+{
+	env_t *e = *state;
+	feed(e->d, 12, 1, ip.b, ip.n);
+	feed(e->d, 101, 1, ip6.b, ip6.n);
+	feed(e->d, 228, 1, ip.b, ip.n);
+	feed(e->d, 229, 1, ip6.b, ip6.n);
+	assert_int_equal(e->g->n, 4);
+	assert_int_equal(e->g->m[0].ipver, 4);
+	assert_int_equal(e->g->m[1].ipver, 6);
+	assert_int_equal(e->g->m[2].ipver, 4);
+	assert_int_equal(e->g->m[3].ipver, 6);
+	for (size_t i = 0; i < 4; i++)
+		assert_msg(e->g, i, dns, 40);
+	/* DLT_IPV4 carrying IPv6 is a bad header */
+	feed(e->d, 228, 1, ip6.b, ip6.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_BAD), 1);
+	assert_int_equal(drops_total(e->d), 1);
+}
+
+static void t_null_loop(void **state)
+{
+	env_t *e = *state;
+	static const uint32_t afs6[] = { 24, 28, 30 };
+	/* NULL, little-endian AF_INET */
+	fr.n = 0;
+	w_u32le(&fr, 2);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 0, 1, fr.b, fr.n);
+	/* NULL, big-endian AF_INET */
+	fr.n = 0;
+	w_u32(&fr, 2);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 0, 1, fr.b, fr.n);
+	/* LOOP with each BSD AF_INET6, both orders */
+	for (int i = 0; i < 3; i++) {
+		fr.n = 0;
+		w_u32(&fr, afs6[i]);
+		w_bytes(&fr, ip6.b, ip6.n);
+		feed(e->d, 108, 1, fr.b, fr.n);
+		fr.n = 0;
+		w_u32le(&fr, afs6[i]);
+		w_bytes(&fr, ip6.b, ip6.n);
+		feed(e->d, 0, 1, fr.b, fr.n);
+	}
+	assert_int_equal(e->g->n, 8);
+	for (size_t i = 0; i < 8; i++)
+		assert_msg(e->g, i, dns, 40);
+	assert_int_equal(drops_total(e->d), 0);
+	fr.n = 0;
+	w_u32(&fr, 7); /* AF_IMPLINK */
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 0, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_NOT_IP), 1);
+}
+
+static void t_nflog(void **state)
+{
+	env_t *e = *state;
+	fr.n = 0;
+	w_u8(&fr, 2);  /* AF_INET */
+	w_u8(&fr, 0);
+	w_u16(&fr, 5);
+	w_u16le(&fr, 4 + 6); /* prefix TLV, 6 bytes of value, padded to 8 */
+	w_u16le(&fr, 10);
+	w_bytes(&fr, "dns-1", 6);
+	w_zero(&fr, 2);
+	w_u16le(&fr, 8);     /* hw header length TLV */
+	w_u16le(&fr, 1);
+	w_u32(&fr, 0x08000300);
+	w_u16le(&fr, (unsigned)(4 + ip.n)); /* payload */
+	w_u16le(&fr, 9);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 239, 1, fr.b, fr.n);
+	expect_one(e, 4);
+	/* a TLV claiming more than the frame */
+	fr.n = 4;
+	w_u16le(&fr, 400);
+	w_u16le(&fr, 9);
+	w_zero(&fr, 20);
+	feed(e->d, 239, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 1);
+}
+
+/* radiotap (8 bytes, or 16 with TSFT+flags with FCS), 802.11 data header, LLC/SNAP */
+static void radiotap_frame(wb_t *w, bool fcs, unsigned fc0, unsigned fc1, size_t extra_hdr)
+{
+	w->n = 0;
+	w_u8(w, 0);
+	w_u8(w, 0);
+	if (fcs) {
+		w_u16le(w, 24);
+		w_u32le(w, 0x3);      /* TSFT + flags */
+		w_zero(w, 8);         /* TSFT, at offset 8 (already 8-aligned... offset 8) */
+		w_u8(w, 0x10);        /* flags: FCS at end */
+		w_zero(w, 7);
+	} else {
+		w_u16le(w, 8);
+		w_u32le(w, 0);
+	}
+	w_u8(w, fc0);
+	w_u8(w, fc1);
+	w_u16(w, 0);               /* duration */
+	w_zero(w, 18);             /* 3 addresses */
+	w_u16(w, 0);               /* sequence */
+	w_zero(w, extra_hdr);
+	w_u8(w, 0xAA);
+	w_u8(w, 0xAA);
+	w_u8(w, 0x03);
+	w_zero(w, 3);
+	w_u16(w, 0x0800);
+	w_bytes(w, ip.b, ip.n);
+	if (fcs)
+		w_u32(w, 0xdeadbeef);
+}
+
+static void t_radiotap(void **state)
+{
+	env_t *e = *state;
+	radiotap_frame(&fr, false, 0x08, 0x01, 0);      /* data, to DS */
+	feed(e->d, 127, 1, fr.b, fr.n);
+	radiotap_frame(&fr, false, 0x88, 0x02, 2);      /* QoS data */
+	feed(e->d, 127, 1, fr.b, fr.n);
+	radiotap_frame(&fr, false, 0x88, 0x03, 6 + 2);  /* 4 addresses + QoS */
+	feed(e->d, 127, 1, fr.b, fr.n);
+	radiotap_frame(&fr, false, 0x88, 0x81, 2 + 4);  /* QoS + HT control */
+	feed(e->d, 127, 1, fr.b, fr.n);
+	radiotap_frame(&fr, true, 0x08, 0x02, 0);       /* FCS at the end */
+	feed(e->d, 127, 1, fr.b, fr.n);
+	assert_int_equal(e->g->n, 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_msg(e->g, i, dns, 40);
+	assert_int_equal(drops_total(e->d), 0);
+	radiotap_frame(&fr, false, 0x08, 0x41, 0);      /* protected */
+	feed(e->d, 127, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_UNSUPPORTED), 1);
+	radiotap_frame(&fr, false, 0x80, 0x00, 0);      /* beacon (management) */
+	feed(e->d, 127, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_NOT_IP), 1);
+}
+
+static void t_ppp(void **state)
+{
+	env_t *e = *state;
+	fr.n = 0;
+	w_u8(&fr, 0xff);
+	w_u8(&fr, 0x03);
+	w_u16(&fr, 0x0021);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 9, 1, fr.b, fr.n);
+	fr.n = 0;
+	w_u16(&fr, 0x0057); /* no address/control */
+	w_bytes(&fr, ip6.b, ip6.n);
+	feed(e->d, 9, 1, fr.b, fr.n);
+	assert_int_equal(e->g->n, 2);
+	assert_msg(e->g, 0, dns, 40);
+	assert_msg(e->g, 1, dns, 40);
+	assert_int_equal(drops_total(e->d), 0);
+}
+
+static void t_unsupported_and_truncated(void **state)
+{
+	env_t *e = *state;
+	feed(e->d, 147, 1, ip.b, ip.n);          /* DLT_USER0 */
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_UNSUPPORTED), 1);
+	mk_eth(&fr, 0x0806, ip.b, 28);            /* ARP */
+	feed(e->d, 1, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_NOT_IP), 1);
+	/* every proper prefix of a good Ethernet frame is dropped, never handed up */
+	mk_eth(&fr, 0x0800, ip.b, ip.n);
+	for (size_t n = 0; n < fr.n; n++)
+		feed(e->d, 1, 1, fr.b, n);
+	assert_int_equal(e->g->n, 0);
+	assert_int_equal(drops_total(e->d), 2 + fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 14);
+	/* IP header present, UDP cut: ip_truncated; cut inside IP header: ip_truncated */
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_TRUNCATED), fr.n - 14);
+}
+
+static void t_ip_checks(void **state)
+{
+	env_t *e = *state;
+	wb_t bad = ip;
+	bad.b[0] = 0x44; /* IHL 4 */
+	feed(e->d, 12, 1, bad.b, bad.n);
+	bad = ip;
+	bad.b[2] = 0;
+	bad.b[3] = 10;   /* total length below the header */
+	feed(e->d, 228, 1, bad.b, bad.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_BAD), 2);
+	/* UDP length larger than the IP payload (not a capture cut): udp_bad */
+	bad = ip;
+	bad.b[20 + 5] += 4;
+	feed(e->d, 228, 1, bad.b, bad.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_UDP_BAD), 1);
+	/* captured less than claimed: caplen < wirelen, the UDP datagram is incomplete */
+	struct timeval tv = { 1, 0 };
+	lb_decoder_frame(e->d, 228, &tv, ip.b, ip.n - 1, ip.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_TRUNCATED), 1);
+	/* UDP length shorter than the IP payload: payload trimmed to the UDP length */
+	bad = ip;
+	bad.b[20 + 5] -= 8;
+	feed(e->d, 228, 1, bad.b, bad.n);
+	assert_int_equal(e->g->n, 1);
+	assert_msg(e->g, 0, dns, 32);
+	/* not a DNS port, not UDP/TCP, short DNS payload */
+	mk_udp(&tmp, 5353, 80, dns, 40);
+	mk_ip4(&bad, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	feed(e->d, 228, 1, bad.b, bad.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_NOT_DNS_PORT), 1);
+	mk_ip4(&bad, A4, B4, 1, 1, 0, tmp.b, tmp.n);
+	feed(e->d, 228, 1, bad.b, bad.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_NOT_TRANSPORT), 1);
+	mk_udp(&tmp, 5353, 53, dns, 11);
+	mk_ip4(&bad, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	feed(e->d, 228, 1, bad.b, bad.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_DNS_TRUNCATED), 1);
+	assert_int_equal(drops_total(e->d), 7);
+	assert_int_equal(e->g->n, 1);
+}
+
+static void t_ports(void **state)
+{
+	(void)state;
+	lb_decoder_opts_t o;
+	lb_decoder_opts_default(&o);
+	o.ports[0] = 5353;
+	o.ports[1] = 853;
+	o.nports = 2;
+	got_t *g = got_new();
+	lb_decoder_t *d = lb_decoder_new(&o, collect, g);
+	assert_true(lb_decoder_is_dns_port(d, 5353));
+	assert_true(lb_decoder_is_dns_port(d, 853));
+	assert_false(lb_decoder_is_dns_port(d, 53));
+	mk_udp(&tmp, 40000, 53, dns, 40);
+	mk_ip4(&fr, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	feed(d, 228, 1, fr.b, fr.n);
+	assert_int_equal(g->n, 0);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
+	feed(d, 228, 1, ip.b, ip.n); /* sport 5353 */
+	assert_int_equal(g->n, 1);
+	lb_decoder_free(d);
+	free(g);
+	lb_decoder_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_ether_ipv4, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ether_ipv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vlan_qinq, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pppoe, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mpls, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_llc_snap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_sll, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_sll2, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_raw, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_null_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_nflog, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_radiotap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ppp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_unsupported_and_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ip_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ports, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,258 @@
+/* test_tunnel.c - IP-in-IP, GRE (+ key/seq/csum, TEB, ERSPAN II/III), GRE over
+ * UDP, VXLAN, Teredo, and nesting beyond the cap. */
+#include "build.h"
+
+static uint8_t dns[64];
+static wb_t ip4, ip6, w1, w2, w3;
+
+static lb_decoder_t *d;
+static got_t *g;
+
+static int setup(void **state)
+{
+	(void)state;
+	g = got_new();
+	d = lb_decoder_new(NULL, collect, g);
+	mk_dns(dns, 0xbeef, 50);
+	mk_udp(&w1, 1234, 53, dns, 50);
+	mk_ip4(&ip4, A4, B4, 17, 9, 0, w1.b, w1.n);
+	mk_ip6(&ip6, A6, B6, 17, w1.b, w1.n);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	lb_decoder_free(d);
+	free(g);
+	return 0;
+}
+
+static const uint8_t OUT1[4] = { 10, 0, 0, 1 }, OUT2[4] = { 10, 0, 0, 2 };
+
+/* Send `inner` (an IP packet of version v) in outer IPv4 proto `proto` over Ethernet. */
+static void send_ip4(uint8_t proto, const wb_t *payload)
+{
+	wb_t o;
+	mk_ip4(&o, OUT1, OUT2, proto, 77, 0, payload->b, payload->n);
+	mk_eth(&w3, 0x0800, o.b, o.n);
+	feed(d, 1, 1, w3.b, w3.n);
+}
+
+static void expect(size_t n, int ipver)
+{
+	assert_int_equal(g->n, n);
+	assert_msg(g, n - 1, dns, 50);
+	assert_int_equal(g->m[n - 1].ipver, ipver);
+	/* the innermost addresses are reported */
+	assert_memory_equal(g->m[n - 1].src, ipver == 4 ? A4 : A6, ipver == 4 ? 4 : 16);
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_stats(d)->tunnels, n);
+}
+
+static void t_ipip(void **state)
+{
+	(void)state;
+	send_ip4(4, &ip4);
+	expect(1, 4);
+	send_ip4(41, &ip6);
+	expect(2, 6);
+	wb_t o;
+	mk_ip6(&o, B6, A6, 4, ip4.b, ip4.n); /* IPv4 in IPv6 */
+	mk_eth(&w3, 0x86DD, o.b, o.n);
+	feed(d, 1, 1, w3.b, w3.n);
+	expect(3, 4);
+}
+
+static void gre(wb_t *w, unsigned flags, unsigned proto, const uint8_t *p, size_t n)
+{
+	w->n = 0;
+	w_u16(w, flags);
+	w_u16(w, proto);
+	if (flags & 0x8000)
+		w_u32(w, 0x12340000); /* checksum + reserved */
+	if (flags & 0x2000)
+		w_u32(w, 0xabcdef01); /* key */
+	if (flags & 0x1000)
+		w_u32(w, 42);         /* sequence */
+	w_bytes(w, p, n);
+}
+
+static void t_gre(void **state)
+{
+	(void)state;
+	gre(&w2, 0, 0x0800, ip4.b, ip4.n);
+	send_ip4(47, &w2);
+	expect(1, 4);
+	gre(&w2, 0xB000, 0x86DD, ip6.b, ip6.n); /* checksum, key, sequence */
+	send_ip4(47, &w2);
+	expect(2, 6);
+	gre(&w2, 0x2000, 0x86DD, ip6.b, ip6.n); /* key only */
+	send_ip4(47, &w2);
+	expect(3, 6);
+	mk_eth(&w1, 0x0800, ip4.b, ip4.n);      /* transparent Ethernet bridging */
+	gre(&w2, 0x2000, 0x6558, w1.b, w1.n);
+	send_ip4(47, &w2);
+	expect(4, 4);
+	/* version 1 (PPTP) and truncated options are bad headers */
+	gre(&w2, 0x0001, 0x880b, ip4.b, ip4.n);
+	send_ip4(47, &w2);
+	wb_t t;
+	t.n = 0;
+	w_u16(&t, 0xB000);
+	w_u16(&t, 0x0800);
+	w_u32(&t, 0);
+	send_ip4(47, &t);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
+	assert_int_equal(drops_total(d), 2);
+}
+
+static void t_erspan(void **state)
+{
+	(void)state;
+	mk_eth(&w1, 0x86DD, ip6.b, ip6.n);
+	wb_t e;
+	/* type II: 8-byte header, version 1 */
+	e.n = 0;
+	w_u16(&e, 0x1000 | 100); /* ver 1, vlan 100 */
+	w_u16(&e, 5);            /* session */
+	w_u32(&e, 0);
+	w_bytes(&e, w1.b, w1.n);
+	gre(&w2, 0x1000, 0x88BE, e.b, e.n);
+	send_ip4(47, &w2);
+	expect(1, 6);
+	/* type III without and with the platform subheader */
+	for (int o = 0; o < 2; o++) {
+		e.n = 0;
+		w_u16(&e, 0x2000);
+		w_u16(&e, 5);
+		w_u32(&e, 123456);   /* timestamp */
+		w_u16(&e, 0);        /* SGT */
+		w_u16(&e, o ? 1 : 0);/* P, FT = 0 (Ethernet), HW id, D, Gra, O */
+		if (o)
+			w_u32(&e, 0x11111111), w_u32(&e, 0x22222222);
+		w_bytes(&e, w1.b, w1.n);
+		gre(&w2, 0x1000, 0x22EB, e.b, e.n);
+		send_ip4(47, &w2);
+		expect((size_t)(2 + o), 6);
+	}
+	/* type II header with the wrong version */
+	e.n = 0;
+	w_u16(&e, 0x2000);
+	w_u16(&e, 5);
+	w_u32(&e, 0);
+	w_bytes(&e, w1.b, w1.n);
+	gre(&w2, 0x1000, 0x88BE, e.b, e.n);
+	send_ip4(47, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 1);
+}
+
+static void t_udp_tunnels(void **state)
+{
+	(void)state;
+	wb_t u;
+	/* GRE over UDP 4754 */
+	gre(&w2, 0, 0x0800, ip4.b, ip4.n);
+	mk_udp(&u, 50000, 4754, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(1, 4);
+	/* VXLAN */
+	mk_eth(&w1, 0x0800, ip4.b, ip4.n);
+	w2.n = 0;
+	w_u32(&w2, 0x08000000);
+	w_u32(&w2, 0x00100000); /* VNI 4096 */
+	w_bytes(&w2, w1.b, w1.n);
+	mk_udp(&u, 50000, 4789, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(2, 4);
+	/* Teredo: plain, with origin indication, with authentication + origin */
+	mk_udp(&u, 3544, 40000, ip6.b, ip6.n);
+	send_ip4(17, &u);
+	expect(3, 6);
+	w2.n = 0;
+	w_u16(&w2, 0);
+	w_u16(&w2, 0x1234);
+	w_u32(&w2, 0x01020304);
+	w_bytes(&w2, ip6.b, ip6.n);
+	mk_udp(&u, 40000, 3544, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(4, 6);
+	w2.n = 0;
+	w_u16(&w2, 1);
+	w_u8(&w2, 3);             /* client id length */
+	w_u8(&w2, 2);             /* auth value length */
+	w_bytes(&w2, "abcde", 5); /* id + auth */
+	w_zero(&w2, 8);           /* nonce */
+	w_u8(&w2, 0);             /* confirmation */
+	w_u16(&w2, 0);
+	w_u16(&w2, 0x1234);
+	w_u32(&w2, 0x01020304);
+	w_bytes(&w2, ip6.b, ip6.n);
+	mk_udp(&u, 40000, 3544, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(5, 6);
+	/* VXLAN without the I flag, Teredo carrying IPv4 */
+	w2.b[0] = 0;
+	w2.n = 8;
+	w_bytes(&w2, w1.b, w1.n);
+	mk_udp(&u, 50000, 4789, w2.b, w2.n);
+	send_ip4(17, &u);
+	mk_udp(&u, 3544, 40000, ip4.b, ip4.n);
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
+	assert_int_equal(drops_total(d), 2);
+}
+
+/* Wrap ip4 in `levels` IP-in-IP layers, alternating v4 and GRE. */
+static void nest(int levels, wb_t *out)
+{
+	wb_t cur = ip4, tmp;
+	for (int i = 0; i < levels; i++) {
+		if (i % 2) {
+			gre(&tmp, 0, 0x0800, cur.b, cur.n);
+			mk_ip4(&cur, OUT1, OUT2, 47, (uint16_t)i, 0, tmp.b, tmp.n);
+		} else {
+			mk_ip4(&tmp, OUT1, OUT2, 4, (uint16_t)i, 0, cur.b, cur.n);
+			cur = tmp;
+		}
+	}
+	*out = cur;
+}
+
+static void t_nesting(void **state)
+{
+	(void)state;
+	wb_t p;
+	nest(4, &p); /* 4 tunnels: the default cap */
+	feed(d, 228, 1, p.b, p.n);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, dns, 50);
+	nest(5, &p);
+	feed(d, 228, 1, p.b, p.n);
+	assert_int_equal(g->n, 1);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_DEPTH), 1);
+	assert_int_equal(drops_total(d), 1);
+	/* with a cap of 0 no tunnel is entered */
+	lb_decoder_opts_t o;
+	lb_decoder_opts_default(&o);
+	o.max_tunnel_depth = 0;
+	lb_decoder_t *d0 = lb_decoder_new(&o, collect, g);
+	nest(1, &p);
+	feed(d0, 228, 1, p.b, p.n);
+	assert_int_equal(lb_decoder_stats(d0)->drops[LB_DROP_TUNNEL_DEPTH], 1);
+	feed(d0, 228, 1, ip4.b, ip4.n);
+	assert_int_equal(g->n, 2);
+	lb_decoder_free(d0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_ipip, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_gre, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_erspan, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_udp_tunnels, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
