@@ -1,0 +1,404 @@
+/* test_tcp.c - DNS over TCP: framing, reassembly, retransmission, reordering,
+ * streams without SYN, gaps, junk, bounds, cleanup. */
+#include "build.h"
+
+static lb_decoder_t *d;
+static got_t *g;
+static uint8_t m1[300], m2[300], stream[1000];
+static size_t n1 = 45, n2 = 230, slen;
+
+/* stream = [len m1][m1][len m2][m2] */
+static void mk_stream(void)
+{
+	mk_dns(m1, 0x1111, n1);
+	mk_dns(m2, 0x2222, n2);
+	slen = 0;
+	stream[slen++] = 0;
+	stream[slen++] = (uint8_t)n1;
+	memcpy(stream + slen, m1, n1);
+	slen += n1;
+	stream[slen++] = 0;
+	stream[slen++] = (uint8_t)n2;
+	memcpy(stream + slen, m2, n2);
+	slen += n2;
+}
+
+static lb_decoder_t *mk_decoder(size_t flow_mem, size_t mem, size_t flows)
+{
+	lb_decoder_opts_t o;
+	lb_decoder_opts_default(&o);
+	if (flow_mem)
+		o.tcp_flow_mem_max = flow_mem;
+	if (mem)
+		o.tcp_mem_max = mem;
+	if (flows)
+		o.tcp_max_flows = flows;
+	lb_decoder_t *x = lb_decoder_new(&o, collect, g);
+	assert_non_null(x);
+	return x;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	g = got_new();
+	d = mk_decoder(0, 0, 0);
+	mk_stream();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	lb_decoder_free(d);
+	free(g);
+	return 0;
+}
+
+#define ISN 1000u
+
+/* One segment of flow `cport` (client port); dir 0 = client -> server. */
+static void seg_on(lb_decoder_t *x, uint16_t cport, int dir, uint32_t seq, unsigned flags,
+		   const uint8_t *p, size_t n, double t)
+{
+	wb_t tcp, ip;
+	if (dir == 0) {
+		mk_tcp(&tcp, cport, 53, seq, flags | TH_ACK, p, n);
+		mk_ip4(&ip, A4, B4, 6, 1, 0, tcp.b, tcp.n);
+	} else {
+		mk_tcp(&tcp, 53, cport, seq, flags | TH_ACK, p, n);
+		mk_ip4(&ip, B4, A4, 6, 1, 0, tcp.b, tcp.n);
+	}
+	feed(x, 228, t, ip.b, ip.n);
+}
+
+static void seg(uint32_t seq, unsigned flags, const uint8_t *p, size_t n)
+{
+	seg_on(d, 40000, 0, seq, flags, p, n, 1);
+}
+
+/* The stream's offset `off` as a sequence number after a SYN at ISN. */
+#define S(off) (ISN + 1 + (uint32_t)(off))
+
+static void expect_both(void)
+{
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, m1, n1);
+	assert_msg(g, 1, m2, n2);
+	assert_int_equal(g->m[0].proto, 6);
+	assert_int_equal(g->m[0].sport, 40000);
+	assert_int_equal(g->m[0].dport, 53);
+	assert_memory_equal(g->m[0].src, A4, 4);
+	assert_int_equal(lb_decoder_stats(d)->tcp_dns, 2);
+}
+
+static void t_multi_message_segment(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), TH_PSH, stream, slen);
+	expect_both();
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	assert_int_equal(lb_decoder_stats(d)->tcp_segments, 2);
+}
+
+static void t_every_split_point(void **state)
+{
+	(void)state;
+	for (size_t i = 1; i < slen; i++) {
+		g->n = 0;
+		lb_decoder_free(d);
+		d = mk_decoder(0, 0, 0);
+		seg(ISN, TH_SYN, NULL, 0);
+		seg(S(0), 0, stream, i);
+		seg(S(i), 0, stream + i, slen - i);
+		expect_both();
+		assert_int_equal(drops_total(d), 0);
+		assert_int_equal(lb_decoder_mem(d), 0);
+	}
+	/* and byte by byte */
+	g->n = 0;
+	lb_decoder_free(d);
+	d = mk_decoder(0, 0, 0);
+	seg(ISN, TH_SYN, NULL, 0);
+	for (size_t i = 0; i < slen; i++)
+		seg(S(i), 0, stream + i, 1);
+	expect_both();
+	assert_int_equal(drops_total(d), 0);
+}
+
+static void t_split_three_ways_with_server_side(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg_on(d, 40000, 1, 5000, TH_SYN, NULL, 0, 1);
+	seg(S(0), 0, stream, 1);
+	seg(S(1), 0, stream + 1, 30);
+	/* the server answers m2 meanwhile, in one segment */
+	seg_on(d, 40000, 1, 5001, 0, stream + 2 + n1, 2 + n2, 1);
+	seg(S(31), 0, stream + 31, slen - 31);
+	assert_int_equal(g->n, 3);
+	assert_msg(g, 0, m2, n2);
+	assert_int_equal(g->m[0].sport, 53);
+	assert_memory_equal(g->m[0].src, B4, 4);
+	assert_msg(g, 1, m1, n1);
+	assert_msg(g, 2, m2, n2);
+	assert_int_equal(drops_total(d), 0);
+}
+
+static void t_retransmission(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(ISN, TH_SYN, NULL, 0);                 /* repeated SYN */
+	seg(S(0), 0, stream, 20);
+	seg(S(0), 0, stream, 20);                  /* duplicate */
+	seg(S(10), 0, stream + 10, 60);            /* overlaps 10 old, 50 new bytes */
+	seg(S(0), 0, stream, 70);                  /* all old */
+	seg(S(70), 0, stream + 70, slen - 70);
+	seg(S(40), 0, stream + 40, slen - 40);     /* late retransmission of everything */
+	expect_both();
+	assert_int_equal(drops_total(d), 0);
+}
+
+static void t_reordering(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(100), 0, stream + 100, slen - 100);
+	seg(S(50), 0, stream + 50, 50);
+	assert_int_equal(g->n, 0);
+	assert_true(lb_decoder_mem(d) > 0);
+	seg(S(0), 0, stream, 50);
+	expect_both();
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+static void t_no_syn(void **state)
+{
+	(void)state;
+	/* the capture starts at a message boundary */
+	seg(7777, 0, stream, 60);
+	seg(7777 + 60, 0, stream + 60, slen - 60);
+	expect_both();
+	assert_int_equal(drops_total(d), 0);
+	/* a stream that starts inside a message: the first bytes of m2's body are
+	 * taken as a length below 12 -> junk; the next segment starts a message */
+	g->n = 0;
+	uint8_t junk[4] = { 0, 3, 1, 2 };
+	seg_on(d, 40001, 0, 99, 0, junk, 4, 2);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
+	seg_on(d, 40001, 0, 103, 0, stream, slen, 2);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, m1, n1);
+	assert_int_equal(drops_total(d), 1);
+}
+
+static void t_junk_length(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, stream, 2 + n1);              /* m1 */
+	uint8_t j[6] = { 0, 5, 'j', 'u', 'n', 'k' };
+	seg(S(2 + n1), 0, j, 6);                   /* length 5 < 12 */
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
+	seg(S(2 + n1 + 6), 0, stream + 2 + n1, 2 + n2); /* m2 on a fresh boundary */
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, m1, n1);
+	assert_msg(g, 1, m2, n2);
+	assert_int_equal(drops_total(d), 1);
+	/* a length split across segments that turns out to be junk */
+	seg(S(2 + n1 + 6 + 2 + n2), 0, j, 1);
+	seg(S(2 + n1 + 6 + 2 + n2 + 1), 0, j + 1, 5);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 2);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+static void t_gap_at_fin(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, stream, 30);                      /* part of m1 */
+	/* bytes 30 .. 2+n1 are never captured; m2 follows in its own segment */
+	seg(S(2 + n1), 0, stream + 2 + n1, 2 + n2);
+	assert_int_equal(g->n, 0);
+	seg(S(slen), TH_FIN, NULL, 0);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, m2, n2);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	/* data after FIN is ignored */
+	seg(S(slen + 1), 0, stream, slen);
+	assert_int_equal(g->n, 1);
+}
+
+static void t_gap_at_expire(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, stream, 30);
+	seg(S(2 + n1), 0, stream + 2 + n1, 2 + n2);
+	expire_all(d);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, m2, n2);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+static void t_gap_by_list_bound(void **state)
+{
+	(void)state;
+	/* first message lost, then 40 one-message segments: the out-of-order list
+	 * (32) fills, the hole is given up and framing restarts after it */
+	uint8_t one[2 + 45];
+	memcpy(one, stream, sizeof(one));
+	seg(ISN, TH_SYN, NULL, 0);
+	for (uint32_t i = 1; i <= 40; i++)
+		seg(S(i * sizeof(one)), 0, one, sizeof(one));
+	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
+	assert_int_equal(g->n, 40);
+	for (size_t i = 0; i < 40; i++)
+		assert_msg(g, i, m1, n1);
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+static void t_seq_wrap(void **state)
+{
+	(void)state;
+	uint32_t isn = 0xffffffffu - 40;
+	seg(isn, TH_SYN, NULL, 0);
+	seg(isn + 1 + 100, 0, stream + 100, slen - 100); /* past 2^32 */
+	seg(isn + 1, 0, stream, 100);
+	expect_both();
+	assert_int_equal(drops_total(d), 0);
+}
+
+static void t_rst_and_idle(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, stream, 20);
+	assert_true(lb_decoder_mem(d) > 0);
+	seg(S(20), TH_RST, NULL, 0);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1); /* a message cut by RST */
+	/* idle timeout on capture time */
+	seg_on(d, 40002, 0, 1, 0, stream, 20, 10);
+	assert_true(lb_decoder_mem(d) > 0);
+	seg_on(d, 40003, 0, 1, 0, stream, 2 + n1, 100);  /* 90 s later: still held */
+	assert_true(lb_decoder_mem(d) > 0);
+	seg_on(d, 40003, 0, 1, 0, stream, 2 + n1, 131);  /* 121 s later: evicted */
+	assert_int_equal(lb_decoder_mem(d), 0);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 2);
+	assert_int_equal(g->n, 1);
+}
+
+static void t_flow_memory_bound(void **state)
+{
+	(void)state;
+	lb_decoder_free(d);
+	d = mk_decoder(200, 0, 0);
+	seg(ISN, TH_SYN, NULL, 0);
+	/* m1 fits the bound even when split */
+	seg(S(0), 0, stream, 10);
+	seg(S(10), 0, stream + 10, 2 + n1 - 10);
+	assert_int_equal(g->n, 1);
+	/* m2 (232 bytes) split: the buffered part would pass 200 bytes */
+	seg(S(2 + n1), 0, stream + 2 + n1, 100);
+	assert_true(lb_decoder_mem(d) <= 200);
+	seg(S(2 + n1 + 100), 0, stream + 2 + n1 + 100, 2 + n2 - 100);
+	assert_true(lb_decoder_mem(d) <= 200);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_LIMIT), 1);
+	assert_int_equal(g->n, 1);
+	/* unsplit, m2 is framed straight from the segment */
+	seg(S(slen), 0, stream + 2 + n1, 2 + n2);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 1, m2, n2);
+	assert_int_equal(drops_total(d), 1);
+}
+
+static void t_global_memory_and_flows(void **state)
+{
+	(void)state;
+	lb_decoder_free(d);
+	d = mk_decoder(0, 1000, 0);
+	/* 20 flows each holding 100 bytes of m2: the overall bound stops them */
+	for (uint16_t i = 0; i < 20; i++) {
+		seg_on(d, (uint16_t)(41000 + i), 0, 1, 0, stream + 2 + n1, 100, 1);
+		assert_true(lb_decoder_mem(d) <= 1000);
+	}
+	assert_true(drop_n(d, LB_DROP_TCP_LIMIT) >= 10);
+	expire_all(d);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	/* max flows: the least recently active flow is evicted */
+	lb_decoder_free(d);
+	d = mk_decoder(0, 0, 2);
+	seg_on(d, 42000, 0, 1, 0, stream, 20, 1);
+	seg_on(d, 42001, 0, 1, 0, stream, 20, 1);
+	seg_on(d, 42000, 0, 21, 0, stream + 20, 2, 1); /* 42000 now most recent */
+	seg_on(d, 42002, 0, 1, 0, stream, 20, 1);      /* evicts 42001 */
+	assert_int_equal(drop_n(d, LB_DROP_TCP_LIMIT), 1);
+	seg_on(d, 42000, 0, 23, 0, stream + 22, 2 + n1 - 22, 1);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, m1, n1);
+	assert_int_equal(g->m[0].sport, 42000);
+}
+
+static void t_not_dns_port(void **state)
+{
+	(void)state;
+	wb_t tcp, ip;
+	mk_tcp(&tcp, 40000, 80, 1, TH_ACK, stream, slen);
+	mk_ip4(&ip, A4, B4, 6, 1, 0, tcp.b, tcp.n);
+	feed(d, 228, 1, ip.b, ip.n);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
+	assert_int_equal(lb_decoder_stats(d)->tcp_segments, 0);
+	/* data offset below 5 words */
+	mk_tcp(&tcp, 40000, 53, 1, TH_ACK, stream, slen);
+	tcp.b[12] = 0x40;
+	mk_ip4(&ip, A4, B4, 6, 1, 0, tcp.b, tcp.n);
+	feed(d, 228, 1, ip.b, ip.n);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_BAD), 1);
+	assert_int_equal(g->n, 0);
+}
+
+static void t_ipv6_tcp(void **state)
+{
+	(void)state;
+	wb_t tcp, ip;
+	mk_tcp(&tcp, 53, 40000, 5, TH_ACK, stream, slen);
+	mk_ip6(&ip, B6, A6, 6, tcp.b, tcp.n);
+	feed(d, 229, 1, ip.b, ip.n);
+	assert_int_equal(g->n, 2);
+	assert_int_equal(g->m[1].ipver, 6);
+	assert_memory_equal(g->m[1].src, B6, 16);
+	assert_memory_equal(g->m[1].dst, A6, 16);
+	assert_msg(g, 1, m2, n2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_multi_message_segment, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_every_split_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_split_three_ways_with_server_side, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_retransmission, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_reordering, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_no_syn, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_junk_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_gap_at_fin, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_gap_at_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_gap_by_list_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_seq_wrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_rst_and_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_flow_memory_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_global_memory_and_flows, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_not_dns_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv6_tcp, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
