@@ -489,8 +489,18 @@ static int svcparams(tok_t *t, out_t *o)
 				if (svc_key((const char *)items + st[k], en[k] - st[k], &mk) < 0 ||
 				    cap - vl < 2)
 					return LB_ETEXT;
-				val[vl++] = (uint8_t)(mk >> 8);
-				val[vl++] = (uint8_t)mk;
+				/* wire order is strictly increasing (RFC 9460 8) */
+				size_t at = vl;
+				while (at > 0 && (unsigned)(val[at - 2] << 8 | val[at - 1]) > mk) {
+					val[at] = val[at - 2];
+					val[at + 1] = val[at - 1];
+					at -= 2;
+				}
+				if (at > 0 && (unsigned)(val[at - 2] << 8 | val[at - 1]) == mk)
+					return LB_ETEXT;
+				val[at] = (uint8_t)(mk >> 8);
+				val[at + 1] = (uint8_t)mk;
+				vl += 2;
 			}
 			break;
 		case 1: /* alpn */

@@ -1,0 +1,346 @@
+/* test_rdata.c - every rdata type round trip text -> wire -> text, canonical
+ * form of compressed rdata in a message, generic fallbacks, bad text.
+ * Expected wire bytes were computed independently (RFC examples: RFC 4034 for
+ * DS/DNSKEY/RRSIG/NSEC, RFC 5155 for NSEC3, RFC 9460 appendix D for SVCB,
+ * RFC 4025 IPSECKEY, RFC 4701 DHCID, RFC 7043 EUI, RFC 1876 LOC). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+
+struct rtcase {
+	uint16_t type;
+	const char *in;
+	const char *hex;  /* expected canonical wire */
+	const char *out;  /* expected text (NULL: same as in) */
+};
+
+static const struct rtcase rt[] = {
+	{ 1, "192.0.2.1", "c0000201", NULL },
+	{ 28, "2001:db8::1", "20010db8000000000000000000000001", NULL },
+	{ 28, "2001:0DB8:0:0:0:0:0:1", "20010db8000000000000000000000001", "2001:db8::1" },
+	{ 28, "::ffff:192.0.2.1", "00000000000000000000ffffc0000201", NULL },
+	{ 2, "ns1.example.com.", "036e7331076578616d706c6503636f6d00", NULL },
+	{ 5, "Target.EXAMPLE.", "06746172676574076578616d706c6500", "target.example." },
+	{ 39, "example.net.", "076578616d706c65036e657400", NULL },
+	{ 12, "1.2.0.192.in-addr.arpa.", "0131013201300331393207696e2d61646472046172706100", NULL },
+	{ 15, "10 mail.example.com.", "000a046d61696c076578616d706c6503636f6d00", NULL },
+	{ 6, "ns.example. admin.example. 2024010101 7200 3600 1209600 300", "026e73076578616d706c65000561646d696e076578616d706c650078a3f17500001c2000000e10001275000000012c", NULL },
+	{ 16, "\"hello world\" \"a\\\"b\" \"\\001\" \"\\\\\"", "0b68656c6c6f20776f726c64036122620101015c", NULL },
+	{ 16, "hello", "0568656c6c6f", "\"hello\"" },
+	{ 16, "\"caf\\195\\169\"", "05636166c3a9", NULL },
+	{ 16, "\"\"", "00", NULL },
+	{ 99, "\"v=spf1 -all\"", "0b763d73706631202d616c6c", NULL },
+	{ 33, "0 5 5060 sip.example.com.", "0000000513c403736970076578616d706c6503636f6d00", NULL },
+	{ 35, "100 10 \"u\" \"E2U+sip\" \"!^.*$!sip:info@example.com!\" .", "0064000a0175074532552b7369701b215e2e2a24217369703a696e666f406578616d706c652e636f6d2100", NULL },
+	{ 13, "\"PC\" \"Linux\"", "025043054c696e7578", NULL },
+	{ 17, "admin.example. txt.example.", "0561646d696e076578616d706c650003747874076578616d706c6500", NULL },
+	{ 14, "rm.example. em.example.", "02726d076578616d706c650002656d076578616d706c6500", NULL },
+	{ 18, "1 afs.example.", "000103616673076578616d706c6500", NULL },
+	{ 21, "20 relay.example.", "00140572656c6179076578616d706c6500", NULL },
+	{ 36, "10 kx.example.", "000a026b78076578616d706c6500", NULL },
+	{ 26, "10 map822.example. mapx400.example.", "000a066d6170383232076578616d706c6500076d617078343030076578616d706c6500", NULL },
+	{ 43, "60485 5 1 ( 2BB183AF5F22588179A5 3B0A98631FAD1A292118 )", "ec4505012bb183af5f22588179a53b0a98631fad1a292118", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118" },
+	{ 59, "60485 5 1 2bb183af5f22588179a53b0a98631fad1a292118", "ec4505012bb183af5f22588179a53b0a98631fad1a292118", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118" },
+	{ 32769, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118", "ec4505012bb183af5f22588179a53b0a98631fad1a292118", NULL },
+	{ 32768, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118", "ec4505012bb183af5f22588179a53b0a98631fad1a292118", NULL },
+	{ 48, "256 3 5 ( AQPSKmynfzW4kyBv015MUG2DeIQ3 Cbl+BBZH4b/0PY1kxkmvHjcZc8no kfzj31GajIQKY+5CptLr3buXA10h WqTkF7H6RfoRqXQeogmMHfpftf6z Mv1LyBUgia7za6ZEzOJBOztyvhjL 742iU/TpPSEDhm2SNKLijfUppn1U aNvv4w== )", "010003050103d22a6ca77f35b893206fd35e4c506d8378843709b97e041647e1bff43d8d64c649af1e371973c9e891fce3df519a8c840a63ee42a6d2ebddbb97035d215aa4e417b1fa45fa11a9741ea2098c1dfa5fb5feb332fd4bc8152089aef36ba644cce2413b3b72be18cbef8da253f4e93d2103866d9234a2e28df529a67d5468dbefe3", "256 3 5 AQPSKmynfzW4kyBv015MUG2DeIQ3Cbl+BBZH4b/0PY1kxkmvHjcZc8nokfzj31GajIQKY+5CptLr3buXA10hWqTkF7H6RfoRqXQeogmMHfpftf6zMv1LyBUgia7za6ZEzOJBOztyvhjL742iU/TpPSEDhm2SNKLijfUppn1UaNvv4w==" },
+	{ 60, "257 3 8 AQPSKmynfzW4kyBv015MUG2DeIQ3Cbl+BBZH4b/0PY1kxkmvHjcZc8nokfzj31GajIQKY+5CptLr3buXA10hWqTkF7H6RfoRqXQeogmMHfpftf6zMv1LyBUgia7za6ZEzOJBOztyvhjL742iU/TpPSEDhm2SNKLijfUppn1UaNvv4w==", "010103080103d22a6ca77f35b893206fd35e4c506d8378843709b97e041647e1bff43d8d64c649af1e371973c9e891fce3df519a8c840a63ee42a6d2ebddbb97035d215aa4e417b1fa45fa11a9741ea2098c1dfa5fb5feb332fd4bc8152089aef36ba644cce2413b3b72be18cbef8da253f4e93d2103866d9234a2e28df529a67d5468dbefe3", NULL },
+	{ 25, "256 3 5 AQPSKmynfzW4kyBv015MUG2DeIQ3Cbl+BBZH4b/0PY1kxkmvHjcZc8nokfzj31GajIQKY+5CptLr3buXA10hWqTkF7H6RfoRqXQeogmMHfpftf6zMv1LyBUgia7za6ZEzOJBOztyvhjL742iU/TpPSEDhm2SNKLijfUppn1UaNvv4w==", "010003050103d22a6ca77f35b893206fd35e4c506d8378843709b97e041647e1bff43d8d64c649af1e371973c9e891fce3df519a8c840a63ee42a6d2ebddbb97035d215aa4e417b1fa45fa11a9741ea2098c1dfa5fb5feb332fd4bc8152089aef36ba644cce2413b3b72be18cbef8da253f4e93d2103866d9234a2e28df529a67d5468dbefe3", NULL },
+	{ 46, "A 5 3 86400 20030322173103 ( 20030220173103 2642 example.com. oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz8bW0Rznl8O3tGNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o= )", "00010503000151803e7c9dd73e5510d70a52076578616d706c6503636f6d00a090755ba58d1affa576f4375831b4310920e481218d18a9f164eb3d81afd3b875d3c75428631e0cf2a28d50875f70c329d7dbfafea807dc1fba1dc34c95d401f23f334ce63bfcf3f1b5b44739e5f0eded18d6b33f040a911376d173d757a9f0c1fa1798941bb0b36b2df9062790fa7f0166f2737eea907378341fb12dc0a77a", "A 5 3 86400 20030322173103 20030220173103 2642 example.com. oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz8bW0Rznl8O3tGNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o=" },
+	{ 46, "TYPE65280 13 2 300 1700000000 4294967295 1 . AAAA", "ff000d020000012c6553f100ffffffff000100000000", "TYPE65280 13 2 300 20231114221320 21060207062815 1 . AAAA" },
+	{ 47, "host.example.com. ( A MX RRSIG NSEC TYPE1234 )", "04686f7374076578616d706c6503636f6d000006400100000003041b000000000000000000000000000000000000000000000000000020", "host.example.com. A MX RRSIG NSEC TYPE1234" },
+	{ 47, "Host.Example.com.", "04486f7374074578616d706c6503636f6d00", NULL },
+	{ 50, "1 1 12 aabbccdd ( 2t7b4g4vsa5smi47k61mv5bv1a22bojr MX DNSKEY NS SOA NSEC3PARAM RRSIG )", "0101000c04aabbccdd14174eb2409fe28bcb4887a1836f957f0a8425e27b000722010000000290", "1 1 12 AABBCCDD 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR NS SOA MX RRSIG DNSKEY NSEC3PARAM" },
+	{ 50, "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR", "010000000014174eb2409fe28bcb4887a1836f957f0a8425e27b", NULL },
+	{ 51, "1 0 12 aabbccdd", "0100000c04aabbccdd", "1 0 12 AABBCCDD" },
+	{ 51, "1 0 0 -", "0100000000", NULL },
+	{ 52, "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6", "0301010c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6", NULL },
+	{ 53, "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6", "0301010c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6", NULL },
+	{ 44, "2 1 123456789abcdef67890123456789abcdef67890", "0201123456789abcdef67890123456789abcdef67890", "2 1 123456789ABCDEF67890123456789ABCDEF67890" },
+	{ 257, "0 issue \"ca.example.net\"", "0005697373756563612e6578616d706c652e6e6574", NULL },
+	{ 257, "128 tbs \"Unknown\"", "8003746273556e6b6e6f776e", NULL },
+	{ 257, "0 iodef \"mailto:security@example.com\"", "0005696f6465666d61696c746f3a7365637572697479406578616d706c652e636f6d", NULL },
+	{ 65, "0 foo.example.com.", "000003666f6f076578616d706c6503636f6d00", NULL },
+	{ 64, "1 .", "000100", NULL },
+	{ 64, "16 foo.example.com. port=53", "001003666f6f076578616d706c6503636f6d00000300020035", NULL },
+	{ 64, "1 foo.example.com. key667=hello", "000103666f6f076578616d706c6503636f6d00029b000568656c6c6f", "1 foo.example.com. key667=\"hello\"" },
+	{ 64, "1 foo.example.com. key667=\"hello\\210qoo\"", "000103666f6f076578616d706c6503636f6d00029b000968656c6c6fd2716f6f", NULL },
+	{ 64, "1 foo.example.com. ipv6hint=\"2001:db8::1,2001:db8::53:1\"", "000103666f6f076578616d706c6503636f6d000006002020010db800000000000000000000000120010db8000000000000000000530001", "1 foo.example.com. ipv6hint=2001:db8::1,2001:db8::53:1" },
+	{ 64, "1 example.com. ipv6hint=\"2001:db8:122:344::192.0.2.33\"", "0001076578616d706c6503636f6d000006001020010db80122034400000000c0000221", "1 example.com. ipv6hint=2001:db8:122:344::c000:221" },
+	{ 64, "16 foo.example.org. (alpn=h2,h3-19 mandatory=ipv4hint,alpn ipv4hint=192.0.2.1)", "001003666f6f076578616d706c65036f7267000000000400010004000100090268320568332d313900040004c0000201", "16 foo.example.org. mandatory=alpn,ipv4hint alpn=\"h2,h3-19\" ipv4hint=192.0.2.1" },
+	{ 64, "16 foo.example.org. alpn=\"f\\\\\\\\oo\\\\,bar,h2\"", "001003666f6f076578616d706c65036f7267000001000c08665c6f6f2c626172026832", NULL },
+	{ 64, "16 foo.example.org. alpn=f\\\\\\092oo\\092,bar,h2", "001003666f6f076578616d706c65036f7267000001000c08665c6f6f2c626172026832", "16 foo.example.org. alpn=\"f\\\\\\\\oo\\\\,bar,h2\"" },
+	{ 65, "1 . alpn=h3 no-default-alpn ech=AEn+DQBFKwAgACA= port=8443", "00010000010003026833000200000003000220fb0005000b0049fe0d00452b00200020", "1 . alpn=\"h3\" no-default-alpn port=8443 ech=AEn+DQBFKwAgACA=" },
+	{ 108, "00-00-5e-00-53-2a", "00005e00532a", NULL },
+	{ 109, "00-00-5e-ef-10-00-00-2a", "00005eef1000002a", NULL },
+	{ 256, "10 1 \"ftp://ftp1.example.com/public\"", "000a00016674703a2f2f667470312e6578616d706c652e636f6d2f7075626c6963", NULL },
+	{ 49, "AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=", "000201636fc0b8271c82825bb1ac5c41cf5351aa69b4febd94e8f17cdb95000da48c40", NULL },
+	{ 61, "mQENBFVHm5sBCADHh2Yl", "99010d0455479b9b010800c7876625", NULL },
+	{ 63, "2018031900 1 1 FEBE3D4CE2EC2FFA4BA99D46CD69D6D29711E55217057BEE7EB1A7B641A47BA7FED2DD5B97AE499FAFA4F22C6BD647DE", "7848b91c0101febe3d4ce2ec2ffa4ba99d46cd69d6d29711e55217057bee7eb1a7b641a47ba7fed2dd5b97ae499fafa4f22c6bd647de", NULL },
+	{ 62, "66 3 A NS AAAA", "000000420003000460000008", NULL },
+	{ 45, "10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==", "0a0102c0000226010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801", NULL },
+	{ 45, "10 0 2 . AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==", "0a0002010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801", NULL },
+	{ 45, "10 3 2 mygateway.example.com. AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==", "0a0302096d7967617465776179076578616d706c6503636f6d00010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801", NULL },
+	{ 45, "10 2 2 2001:db8:0:8002::2000:1 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==", "0a020220010db8000080020000000020000001010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801", NULL },
+	{ 11, "192.0.2.1 6 25 80", "c0000201060000004000000000000080", NULL },
+	{ 30, "medium.foo.tld. A MX SIG NXT", "066d656469756d03666f6f03746c640040010082", NULL },
+	{ 37, "1 0 0 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==", "0001000000010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801", NULL },
+	{ 65280, "\\# 4 0A000001", "0a000001", NULL },
+	{ 65280, "\\# 0", "", NULL },
+	{ 1, "\\# 4 C0000201", "c0000201", "192.0.2.1" },
+	{ 99, "\\# 3 02 6869", "026869", "\"hi\"" },
+};
+
+static size_t unhex(const char *h, uint8_t *out)
+{
+	size_t n = strlen(h) / 2;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		sscanf(h + 2 * i, "%2x", &v);
+		out[i] = (uint8_t)v;
+	}
+	return n;
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	static uint8_t wire[65536], want[65536], again[65536];
+	static char text[1 << 20];
+	for (size_t i = 0; i < sizeof rt / sizeof rt[0]; i++) {
+		const struct rtcase *t = &rt[i];
+		size_t wl = unhex(t->hex, want);
+		int n = lb_rdata_from_text(t->type, t->in, strlen(t->in), NULL, wire, sizeof wire);
+		if (n < 0)
+			fail_msg("type %u \"%s\": from_text %d", t->type, t->in, n);
+		if ((size_t)n != wl || memcmp(wire, want, wl) != 0)
+			fail_msg("type %u \"%s\": wire differs (len %d want %zu)", t->type, t->in, n,
+				 wl);
+		size_t cap = lb_rdata_text_max(wl);
+		assert_true(cap <= sizeof text);
+		int tl = lb_rdata_to_text(t->type, want, wl, text, cap);
+		if (tl < 0)
+			fail_msg("type %u: to_text %d", t->type, tl);
+		const char *exp = t->out ? t->out : t->in;
+		if (strcmp(text, exp) != 0)
+			fail_msg("type %u: got \"%s\" want \"%s\"", t->type, text, exp);
+		assert_int_equal((size_t)tl, strlen(text));
+		/* and the text we print parses back to the same wire */
+		int n2 = lb_rdata_from_text(t->type, text, (size_t)tl, NULL, again, sizeof again);
+		if (n2 != (int)wl || memcmp(again, want, wl) != 0)
+			fail_msg("type %u: \"%s\" does not parse back (%d)", t->type, text, n2);
+		/* the wire is already canonical: canon reproduces it */
+		uint8_t msg[65536 + 12] = { 0 };
+		memcpy(msg + 12, want, wl);
+		int cl = lb_rdata_canon(t->type, msg, wl + 12, 12, wl, again, sizeof again);
+		if (cl != (int)wl || memcmp(again, want, wl) != 0)
+			fail_msg("type %u: canon changed canonical wire (%d)", t->type, cl);
+	}
+}
+
+/* Wire -> text only, for types whose text is not parsed (LOC, APL, A6). */
+static void test_to_text_only(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t type;
+		const char *hex;
+		const char *out;
+	} c[] = {
+		{ LB_T_LOC, "0033161389172dd070be15f000988d20",
+		  "42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m" },
+		{ LB_T_LOC, "001216138b3cf018810cbce0009895b8",
+		  "52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m" },
+		{ LB_T_LOC, "00a0161389172dd070be15f000988d20", "\\# 16 00A0161389172DD070BE15F000988D20" },
+		{ LB_T_APL, "00011503c0a820" "0001" "1c" "83" "c0a826",
+		  "1:192.168.32.0/21 !1:192.168.38.0/28" },
+		{ LB_T_APL, "00020000", "2:::/0" },
+		{ LB_T_A6, "40" "0001000200030004" "06707265666978076578616d706c6500",
+		  "64 ::1:2:3:4 prefix.example." },
+		{ LB_T_A6, "00" "20010db8000000000000000000000001", "0 2001:db8::1" },
+		{ LB_T_A, "c00002", "\\# 3 C00002" },
+		{ LB_T_AAAA, "", "\\# 0" },
+		{ LB_T_MX, "000a0161", "\\# 4 000A0161" },
+		{ LB_T_TXT, "05616263", "\\# 4 05616263" },
+		{ LB_T_NSEC3PARAM, "01000000", "\\# 4 01000000" },
+		{ LB_T_CAA, "0003a2c3", "\\# 4 0003A2C3" },
+		{ LB_T_SVCB, "0001000003", "\\# 5 0001000003" },
+		{ LB_T_SVCB, "00010000030000", "\\# 7 00010000030000" },
+		{ LB_T_NULL, "0102", "\\# 2 0102" },
+		{ LB_T_OPT, "", "\\# 0" },
+		{ LB_T_NSEC, "00" "0000", "\\# 3 000000" },
+		{ LB_T_HINFO, "0158", "\\# 2 0158" },
+	};
+	char text[4096];
+	uint8_t w[512];
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		size_t wl = unhex(c[i].hex, w);
+		int tl = lb_rdata_to_text(c[i].type, w, wl, text, sizeof text);
+		if (tl < 0 || strcmp(text, c[i].out) != 0)
+			fail_msg("%zu type %u: got \"%s\" (%d) want \"%s\"", i, c[i].type,
+				 tl < 0 ? "" : text, tl, c[i].out);
+	}
+	/* a short buffer is LB_ESPACE, never a cut string */
+	w[0] = 192; w[1] = 0; w[2] = 2; w[3] = 1;
+	assert_int_equal(lb_rdata_to_text(LB_T_A, w, 4, text, 9), LB_ESPACE);
+	assert_int_equal(lb_rdata_to_text(LB_T_A, w, 4, text, 10), 9);
+}
+
+/* Compressed rdata inside a message: decompressed; names lower-cased only for
+ * the RFC 4034 6.2 (+ RFC 6840) types. */
+static void test_canon_in_message(void **state)
+{
+	(void)state;
+	uint8_t msg[64] = { 0 };
+	/* 12: \7Example\3COM\0 (13 bytes) */
+	memcpy(msg + 12, "\7Example\3COM\0", 13);
+	size_t at = 25;
+	/* MX 10 MAIL + ptr to 12 */
+	memcpy(msg + at, "\0\x0a\4MAIL\xc0\x0c", 9);
+	uint8_t out[300];
+	int n = lb_rdata_canon(LB_T_MX, msg, at + 9, at, 9, out, sizeof out);
+	assert_int_equal(n, 2 + 5 + 13);
+	assert_memory_equal(out, "\0\x0a\4mail\7example\3com\0", 20);
+	/* NSEC next name keeps its case (RFC 6840 5.1), still decompressed */
+	memcpy(msg + at, "\4MAIL\xc0\x0c\0\1\x40", 10);
+	n = lb_rdata_canon(LB_T_NSEC, msg, at + 10, at, 10, out, sizeof out);
+	assert_int_equal(n, 18 + 3);
+	assert_memory_equal(out, "\4MAIL\7Example\3COM\0\0\1\x40", 21);
+	/* rdlen cutting a name is LB_ERDATA; a bad pointer keeps its own code */
+	memcpy(msg + at, "\0\x0a\4MAIL\xc0\x0c", 9);
+	assert_int_equal(lb_rdata_canon(LB_T_MX, msg, at + 9, at, 8, out, sizeof out), LB_ERDATA);
+	memcpy(msg + at, "\0\x0a\4MAIL\xc0\x30", 9);
+	assert_int_equal(lb_rdata_canon(LB_T_MX, msg, at + 9, at, 9, out, sizeof out), LB_EPTR);
+	/* trailing bytes after the last field */
+	memcpy(msg + at, "\0\x0a\0\0", 4);
+	assert_int_equal(lb_rdata_canon(LB_T_MX, msg, at + 4, at, 4, out, sizeof out), LB_ERDATA);
+	/* rdlength past the message */
+	assert_int_equal(lb_rdata_canon(LB_T_MX, msg, at + 4, at, 5, out, sizeof out), LB_ETRUNC);
+	/* out too small */
+	memcpy(msg + at, "\0\x0a\4MAIL\xc0\x0c", 9);
+	assert_int_equal(lb_rdata_canon(LB_T_MX, msg, at + 9, at, 9, out, 10), LB_ESPACE);
+	/* layout checks */
+	static const struct {
+		uint16_t type;
+		const char *hex;
+	} bad[] = {
+		{ LB_T_A, "0102" }, { LB_T_AAAA, "00" }, { LB_T_SOA, "0000" },
+		{ LB_T_TXT, "" }, { LB_T_TXT, "0561" }, { LB_T_NSEC, "00" "0200" },
+		{ LB_T_NSEC, "00" "0001ff0001ff" }, { LB_T_NSEC, "00" "0021" },
+		{ LB_T_NSEC3, "01000000" "00" "00" }, { LB_T_CAA, "0000" },
+		{ LB_T_SVCB, "0001" "00" "00030002" "0035" "00010000" },
+		{ LB_T_SVCB, "0001" "00" "00030003" "0035" }, { LB_T_LOC, "00" },
+		{ LB_T_IPSECKEY, "0a0402" }, { LB_T_A6, "81" }, { LB_T_APL, "000118" },
+		{ LB_T_SRV, "000000000000" }, { LB_T_DS, "0001" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		uint8_t m[100] = { 0 };
+		size_t l = unhex(bad[i].hex, m + 12);
+		int r = lb_rdata_canon(bad[i].type, m, 12 + l, 12, l, out, sizeof out);
+		if (r != LB_ERDATA)
+			fail_msg("bad[%zu] type %u: got %d", i, bad[i].type, r);
+	}
+	/* unknown types are opaque */
+	uint8_t m[20] = { 0 };
+	memcpy(m + 12, "\xc0\x0c\x41", 3);
+	assert_int_equal(lb_rdata_canon(65280, m, 15, 12, 3, out, sizeof out), 3);
+	assert_memory_equal(out, "\xc0\x0c\x41", 3);
+}
+
+static void test_bad_text(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t type;
+		const char *in;
+	} c[] = {
+		{ LB_T_A, "192.0.2" }, { LB_T_A, "192.0.2.256" }, { LB_T_A, "1.2.3.4 5" },
+		{ LB_T_A, "" }, { LB_T_AAAA, "2001:db8::g" }, { LB_T_MX, "65536 a." },
+		{ LB_T_MX, "10" }, { LB_T_MX, "-1 a." }, { LB_T_TXT, "\"abc" }, { LB_T_TXT, "" },
+		{ LB_T_DS, "1 2 3 ABC" }, { LB_T_DS, "1 2 3 XY" }, { LB_T_DNSKEY, "256 3 5 A===" },
+		{ LB_T_DNSKEY, "256 3 5 AB" }, { LB_T_NSEC, "a. FOO" },
+		{ LB_T_RRSIG, "A 5 3 86400 2003032217310 20030220173103 2642 e. AAAA" },
+		{ LB_T_CAA, "0 is-sue \"x\"" }, { LB_T_SVCB, "1 . alpn" },
+		{ LB_T_SVCB, "1 . port=70000" }, { LB_T_SVCB, "1 . port=1 port=2" },
+		{ LB_T_SVCB, "1 . bogus=1" }, { LB_T_NSEC3PARAM, "1 0 0 abc" },
+		{ LB_T_CNAME, "a..b." }, { LB_T_A, "\\# 4 C00002" }, { LB_T_A, "\\# 3 C00002" },
+		{ 65280, "hello" }, { LB_T_EUI48, "00-00-5e-00-53" }, { LB_T_LOC, "1 N 1 E 0m" },
+	};
+	uint8_t w[1024];
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		int r = lb_rdata_from_text(c[i].type, c[i].in, strlen(c[i].in), NULL, w, sizeof w);
+		if (r >= 0)
+			fail_msg("type %u \"%s\" accepted (%d)", c[i].type, c[i].in, r);
+	}
+	assert_int_equal(lb_rdata_from_text(LB_T_A, "1.2.3.4", 7, NULL, w, 3), LB_ESPACE);
+	/* relative names complete with the origin */
+	const uint8_t *origin = (const uint8_t *)"\7example\0";
+	int r = lb_rdata_from_text(LB_T_MX, "5 mx", 4, origin, w, sizeof w);
+	assert_int_equal(r, 2 + 12);
+	assert_memory_equal(w, "\0\5\2mx\7example\0", 14);
+}
+
+static void test_target_and_types(void **state)
+{
+	(void)state;
+	const uint8_t mx[] = "\0\x0a\4mail\7example\0";
+	assert_ptr_equal(lb_rdata_target_name(LB_T_MX, mx, 16), mx + 2);
+	assert_null(lb_rdata_target_name(LB_T_MX, mx, 10));
+	assert_null(lb_rdata_target_name(LB_T_A, mx, 4));
+	const uint8_t naptr[] = "\0\1\0\2\1u\0\0\3foo\0";
+	assert_ptr_equal(lb_rdata_target_name(LB_T_NAPTR, naptr, 13), naptr + 8);
+	const uint8_t srv[] = "\0\0\0\0\0\0\1x\0";
+	assert_ptr_equal(lb_rdata_target_name(LB_T_SRV, srv, 9), srv + 6);
+
+	char b[32];
+	uint16_t ty;
+	assert_int_equal(lb_rrtype_to_text(LB_T_NSEC3PARAM, b, sizeof b), 10);
+	assert_string_equal(b, "NSEC3PARAM");
+	assert_int_equal(lb_rrtype_to_text(65280, b, sizeof b), 9);
+	assert_string_equal(b, "TYPE65280");
+	assert_int_equal(lb_rrtype_to_text(65280, b, 5), LB_ESPACE);
+	assert_int_equal(lb_rrtype_from_text("aaaa", &ty), 0);
+	assert_int_equal(ty, LB_T_AAAA);
+	assert_int_equal(lb_rrtype_from_text("TYPE65280", &ty), 0);
+	assert_int_equal(ty, 65280);
+	assert_int_equal(lb_rrtype_from_text("type1", &ty), 0);
+	assert_int_equal(ty, 1);
+	assert_int_equal(lb_rrtype_from_text("65535", &ty), 0);
+	assert_int_equal(ty, 65535);
+	assert_int_equal(lb_rrtype_from_text("65536", &ty), LB_ETEXT);
+	assert_int_equal(lb_rrtype_from_text("TYPE", &ty), LB_ETEXT);
+	assert_int_equal(lb_rrtype_from_text("NOPE", &ty), LB_ETEXT);
+	assert_int_equal(lb_rrtype_from_text("", &ty), LB_ETEXT);
+	assert_string_equal(lb_rrtype_name(LB_T_HTTPS), "HTTPS");
+	assert_null(lb_rrtype_name(65280));
+	assert_true(lb_rrtype_is_dnssec(LB_T_RRSIG));
+	assert_true(lb_rrtype_is_dnssec(LB_T_TA));
+	assert_false(lb_rrtype_is_dnssec(LB_T_A));
+	assert_string_equal(lb_class_name(LB_C_IN), "IN");
+	assert_null(lb_class_name(2));
+	assert_string_equal(lb_rcode_name(LB_RCODE_NXDOMAIN), "NXDOMAIN");
+	assert_string_equal(lb_rcode_name(16), "BADVERS");
+	assert_null(lb_rcode_name(4000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_to_text_only),
+		cmocka_unit_test(test_canon_in_message),
+		cmocka_unit_test(test_bad_text),
+		cmocka_unit_test(test_target_and_types),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
