@@ -30,7 +30,14 @@ UNIT_SRC := $(sort $(shell find tests/unit -name 'test_*.c' 2>/dev/null))
 TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+# protobuf-c code generated from proto/*.proto at build time into $(B)/gen/
+PROTO := $(sort $(wildcard proto/*.proto))
+GEN_C := $(PROTO:proto/%.proto=$(B)/gen/%.pb-c.c)
+GEN_H := $(GEN_C:.c=.h)
+GEN_OBJ := $(GEN_C:$(B)/gen/%.c=$(B)/obj/gen/%.o)
+CPPFLAGS += -I$(B)/gen
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(GEN_OBJ)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -44,6 +51,17 @@ lib: $(B)/liblookback.a
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/gen/%.pb-c.c $(B)/gen/%.pb-c.h: proto/%.proto
+	@mkdir -p $(B)/gen
+	protoc-c --proto_path=proto --c_out=$(B)/gen $<
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# every object may include a generated header: generate them first
+$(LIB_SRC:%.c=$(B)/obj/%.o) $(CLI_OBJ): | $(GEN_H)
 
 $(B)/liblookback.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -83,11 +101,12 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: deps
-	@mkdir -p build-fuzz/obj
-	@set -e; for f in $(LIB_SRC); do o=build-fuzz/obj/$$(echo $$f | tr / _).o; \
-	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $$f -o $$o; done
+	@mkdir -p build-fuzz/obj build-fuzz/gen
+	@set -e; for p in $(PROTO); do protoc-c --proto_path=proto --c_out=build-fuzz/gen $$p; done
+	@set -e; for f in $(LIB_SRC) $(PROTO:proto/%.proto=build-fuzz/gen/%.pb-c.c); do o=build-fuzz/obj/$$(echo $$f | tr / _).o; \
+	  clang $(FUZZ_CFLAGS) -Ibuild-fuzz/gen -fsanitize=fuzzer-no-link -c $$f -o $$o; done
 	@set -e; for t in $(FUZZ_SRC); do n=$$(basename $$t .c); \
-	  clang $(FUZZ_CFLAGS) $$t build-fuzz/obj/*.o $(LDLIBS) -lstdc++ -o build-fuzz/$$n; \
+	  clang $(FUZZ_CFLAGS) -Ibuild-fuzz/gen $$t build-fuzz/obj/*.o $(LDLIBS) -lstdc++ -o build-fuzz/$$n; \
 	  mkdir -p fuzz/corpus/$${n#fuzz_} build-fuzz/new-$${n#fuzz_}; \
 	  echo "== $$n for $(FUZZ_SECONDS)s"; \
 	  ./build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65535 build-fuzz/new-$${n#fuzz_} fuzz/corpus/$${n#fuzz_} 2>&1 | tail -3; done

@@ -13,5 +13,6 @@ int lb_cmd_capture(int argc, char **argv);
 int lb_cmd_gen(int argc, char **argv);
 int lb_cmd_query(int argc, char **argv);
 int lb_cmd_stats(int argc, char **argv);
+int lb_cmd_tap(int argc, char **argv);
 
 #endif

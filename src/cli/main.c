@@ -19,6 +19,7 @@ static const struct cmd cmds[] = {
 	{ "gen", lb_cmd_gen, "generate a realistic DNS capture (pcap) for tests and benchmarks" },
 	{ "query", lb_cmd_query, "look up the passive DNS history in a store" },
 	{ "stats", lb_cmd_stats, "show totals, freshness and retention of a store" },
+	{ "tap", lb_cmd_tap, "receive dnstap from resolvers (files, unix and TCP sockets)" },
 };
 
 static void usage(FILE *out)

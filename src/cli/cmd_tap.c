@@ -1,0 +1,277 @@
+/*
+ * cmd_tap.c - `lookback tap`: receive dnstap (Frame Streams) from files,
+ * unix sockets or TCP, and turn resolver answers into observations.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cmds.h"
+#include "observe/jsonl.h"
+#include "observe/window.h"
+#include "sources/dnstap.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"usage: lookback tap (-r FILE | -u SOCKET | -l ADDR:PORT)... [options]\n"
+		"\n"
+		"Receive dnstap over Frame Streams and turn DNS responses into observations:\n"
+		"RESOLVER/AUTH/FORWARDER_RESPONSE messages with their query_zone as bailiwick\n"
+		"(RRsets outside it are dropped), CLIENT_RESPONSE and other responses as\n"
+		"answer-section RRsets with bailiwick unknown.  Queries are only counted.\n"
+		"\n"
+		"input:\n"
+		"  -r, --read FILE       read a dnstap file ('-' = stdin)\n"
+		"  -u, --unix PATH       listen on a unix socket (bidirectional Frame Streams)\n"
+		"  -l, --listen ADDR:PORT  listen on TCP ('[::1]:6000' for IPv6)\n"
+		"      --max-frame N     largest data frame accepted, bytes (default 262144);\n"
+		"                        larger frames are skipped and counted\n"
+		"      --max-clients N   concurrent socket clients (default 256)\n"
+		"output:\n"
+		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
+		"      --db DIR          aggregate observations into the store in DIR\n"
+		"      --sensor NAME     sensor id recorded with each observation\n"
+		"      --stats           print counters at the end: on stdout, or stderr with --jsonl\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"Sockets run until SIGINT or SIGTERM.\n"
+		"exit status: 0 done, 2 usage or input error (unreadable or broken file, socket\n"
+		"cannot be opened), 3 store or I/O error.\n");
+}
+
+static void sink_rrset(void *ctx, const lb_obs_rrset_t *o)
+{
+	(void)ctx;
+	lb_jsonl_rrset(stdout, o, -1);
+}
+
+static void sink_neg(void *ctx, const lb_obs_neg_t *o)
+{
+	(void)ctx;
+	lb_jsonl_negative(stdout, o, -1);
+}
+
+/* Both outputs at once: JSON lines and the store. */
+struct tee {
+	lb_obs_sink_t a, b;
+};
+
+static void tee_rrset(void *ctx, const lb_obs_rrset_t *o)
+{
+	struct tee *t = ctx;
+	if (t->a.rrset)
+		t->a.rrset(t->a.ctx, o);
+	if (t->b.rrset)
+		t->b.rrset(t->b.ctx, o);
+}
+
+static void tee_neg(void *ctx, const lb_obs_neg_t *o)
+{
+	struct tee *t = ctx;
+	if (t->a.negative)
+		t->a.negative(t->a.ctx, o);
+	if (t->b.negative)
+		t->b.negative(t->b.ctx, o);
+}
+
+struct batch_ctx {
+	lb_ingest_t *ing;
+	int err;
+};
+
+static void after_batch(void *vctx)
+{
+	struct batch_ctx *b = vctx;
+	fflush(stdout);
+	if (b->ing && !b->err) {
+		int e = lb_window_tick(lb_ingest_window(b->ing), (uint64_t)time(NULL));
+		if (e)
+			b->err = e;
+	}
+}
+
+static int parse_size(const char *s, size_t lo, size_t hi, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int lb_cmd_tap(int argc, char **argv)
+{
+	enum { O_JSONL = 256, O_STATS, O_SENSOR, O_DB, O_MAXFRAME, O_MAXCLIENTS };
+	static const struct option lopts[] = {
+		{ "read", required_argument, NULL, 'r' },
+		{ "unix", required_argument, NULL, 'u' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "jsonl", no_argument, NULL, O_JSONL },
+		{ "stats", no_argument, NULL, O_STATS },
+		{ "sensor", required_argument, NULL, O_SENSOR },
+		{ "db", required_argument, NULL, O_DB },
+		{ "max-frame", required_argument, NULL, O_MAXFRAME },
+		{ "max-clients", required_argument, NULL, O_MAXCLIENTS },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *file = NULL, *upath = NULL, *laddr = NULL, *sensor = NULL, *db = NULL;
+	int jsonl = 0, stats = 0;
+	size_t max_frame = LB_FSTRM_DATA_MAX_DEFAULT, max_clients = 256;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:u:l:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': file = optarg; break;
+		case 'u': upath = optarg; break;
+		case 'l': laddr = optarg; break;
+		case O_JSONL: jsonl = 1; break;
+		case O_STATS: stats = 1; break;
+		case O_SENSOR: sensor = optarg; break;
+		case O_DB: db = optarg; break;
+		case O_MAXFRAME:
+			if (parse_size(optarg, 1024, LB_FSTRM_DATA_MAX_LIMIT, &max_frame) != 0) {
+				fprintf(stderr, "lookback tap: --max-frame must be 1024..%d\n",
+					LB_FSTRM_DATA_MAX_LIMIT);
+				return LB_EXIT_USAGE;
+			}
+			break;
+		case O_MAXCLIENTS:
+			if (parse_size(optarg, 1, 65536, &max_clients) != 0) {
+				fprintf(stderr, "lookback tap: --max-clients must be 1..65536\n");
+				return LB_EXIT_USAGE;
+			}
+			break;
+		case 'h': help(stdout); return LB_EXIT_OK;
+		default: help(stderr); return LB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lookback tap: unexpected argument '%s'\n", argv[optind]);
+		return LB_EXIT_USAGE;
+	}
+	if (!file && !upath && !laddr) {
+		fprintf(stderr, "lookback tap: give -r FILE, -u SOCKET or -l ADDR:PORT (see --help)\n");
+		return LB_EXIT_USAGE;
+	}
+	if (file && (upath || laddr)) {
+		fprintf(stderr, "lookback tap: -r cannot be combined with sockets\n");
+		return LB_EXIT_USAGE;
+	}
+	if (!jsonl && !stats && !db) {
+		fprintf(stderr, "lookback tap: nothing to do: add --jsonl, --db and/or --stats\n");
+		return LB_EXIT_USAGE;
+	}
+
+	int rc = LB_EXIT_OK, fd = -1;
+	char errbuf[256] = "";
+	lb_stats_t dstats;
+	lb_tap_stats_t tstats;
+	memset(&dstats, 0, sizeof dstats);
+	memset(&tstats, 0, sizeof tstats);
+	struct batch_ctx bctx = { 0 };
+	lb_dnstap_t *d = NULL;
+	lb_tap_server_t *srv = NULL;
+	static char outbuf[1 << 20];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
+	struct tee tee = { { 0 }, { 0 } };
+	if (jsonl)
+		tee.a = (lb_obs_sink_t){ .rrset = sink_rrset, .negative = sink_neg, .ctx = NULL };
+	if (db) {
+		int e = lb_ingest_open(db, sensor, NULL, &bctx.ing);
+		if (e) {
+			fprintf(stderr, "lookback tap: %s: %s\n", db, lb_ingest_errmsg(bctx.ing, e));
+			rc = LB_EXIT_STORE;
+			goto out;
+		}
+		tee.b = lb_ingest_sink(bctx.ing);
+	}
+	lb_obs_sink_t sink = { .rrset = tee_rrset, .negative = tee_neg, .ctx = &tee };
+	if (!jsonl && !db)
+		sink = (lb_obs_sink_t){ 0 };
+	d = lb_dnstap_new(&sink, sensor, &dstats, &tstats);
+	if (!d) {
+		fprintf(stderr, "lookback tap: out of memory\n");
+		rc = LB_EXIT_STORE;
+		goto out;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal; /* no SA_RESTART: blocking calls return EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (file) {
+		fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (fd < 0) {
+			fprintf(stderr, "lookback tap: cannot open %s: %s\n", file, strerror(errno));
+			rc = LB_EXIT_USAGE;
+			goto out;
+		}
+		int e = lb_dnstap_read_fd(d, fd, max_frame, &stop_flag);
+		if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
+			fprintf(stderr, "lookback tap: %s: broken Frame Streams data (%s); %llu messages read\n",
+				file, lb_strerror(e), (unsigned long long)tstats.messages);
+			rc = LB_EXIT_USAGE;
+		} else if (e) {
+			fprintf(stderr, "lookback tap: %s: %s\n", file, lb_strerror(e));
+			rc = LB_EXIT_STORE;
+		}
+	} else {
+		lb_tap_server_opts_t so = { .unix_path = upath, .tcp_addr = laddr,
+					    .data_max = max_frame, .max_clients = (unsigned)max_clients };
+		int e = lb_tap_server_new(&so, d, &srv, errbuf);
+		if (e) {
+			fprintf(stderr, "lookback tap: %s\n", errbuf);
+			rc = LB_EXIT_USAGE;
+			goto out;
+		}
+		if (laddr)
+			fprintf(stderr, "lookback tap: listening on tcp port %d\n",
+				lb_tap_server_tcp_port(srv));
+		e = lb_tap_server_run(srv, &stop_flag, after_batch, &bctx);
+		if (e) {
+			fprintf(stderr, "lookback tap: %s\n", lb_strerror(e));
+			rc = LB_EXIT_STORE;
+		}
+	}
+out:
+	fflush(stdout);
+	lb_tap_server_free(srv);
+	if (bctx.ing) {
+		int e = lb_ingest_close(bctx.ing);
+		if (!e)
+			e = bctx.err;
+		if (e) {
+			fprintf(stderr, "lookback tap: store: %s\n", lb_strerror(e));
+			rc = LB_EXIT_STORE;
+		}
+	}
+	if (stats && d) {
+		FILE *so = jsonl ? stderr : stdout;
+		lb_tap_stats_print(&tstats, so);
+		lb_stats_print(&dstats, so);
+	}
+	lb_dnstap_free(d);
+	if (fd > STDIN_FILENO)
+		close(fd);
+	return rc;
+}
