@@ -1,0 +1,242 @@
+/* test_pcap.c - the libpcap driver: pcap files written with libpcap for every
+ * link type, read back through lb_pcap_open_file + lb_pcap_run. */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "capture/pcap.h"
+
+static char dir[] = "/tmp/lb_test_pcap.XXXXXX";
+static uint8_t dns[100];
+static wb_t ip4, ip6, tmp;
+
+/* Wrap an IP packet in link type lt. */
+static void link_frame(int lt, const wb_t *ip, int ver, wb_t *w)
+{
+	w->n = 0;
+	switch (lt) {
+	case DLT_EN10MB:
+		mk_eth(w, ver == 4 ? 0x0800 : 0x86DD, ip->b, ip->n);
+		return;
+	case DLT_LINUX_SLL:
+		w_u16(w, 0); w_u16(w, 1); w_u16(w, 6); w_zero(w, 8);
+		w_u16(w, ver == 4 ? 0x0800 : 0x86DD);
+		break;
+	case DLT_LINUX_SLL2:
+		w_u16(w, ver == 4 ? 0x0800 : 0x86DD); w_u16(w, 0); w_u32(w, 1);
+		w_u16(w, 1); w_u8(w, 0); w_u8(w, 6); w_zero(w, 8);
+		break;
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		break;
+	case DLT_NULL:
+		w_u32le(w, ver == 4 ? 2 : 30);
+		break;
+	case DLT_LOOP:
+		w_u32(w, ver == 4 ? 2 : 24);
+		break;
+	case DLT_NFLOG:
+		w_u8(w, ver == 4 ? 2 : 10); w_u8(w, 0); w_u16(w, 0);
+		w_u16le(w, (unsigned)(4 + ip->n)); w_u16le(w, 9);
+		break;
+	case DLT_IEEE802_11_RADIO:
+		w_u8(w, 0); w_u8(w, 0); w_u16le(w, 8); w_u32le(w, 0);
+		w_u8(w, 0x88); w_u8(w, 0x01); w_u16(w, 0); w_zero(w, 18); w_u16(w, 0);
+		w_u16(w, 0); /* QoS */
+		w_u8(w, 0xAA); w_u8(w, 0xAA); w_u8(w, 3); w_zero(w, 3);
+		w_u16(w, ver == 4 ? 0x0800 : 0x86DD);
+		break;
+	case DLT_PPP:
+		w_u8(w, 0xff); w_u8(w, 0x03); w_u16(w, ver == 4 ? 0x21 : 0x57);
+		break;
+	default:
+		fail();
+	}
+	w_bytes(w, ip->b, ip->n);
+}
+
+static void write_pcap(const char *path, int lt, const wb_t *frames, size_t nframes)
+{
+	pcap_t *dead = pcap_open_dead(lt, 65535);
+	assert_non_null(dead);
+	pcap_dumper_t *du = pcap_dump_open(dead, path);
+	assert_non_null(du);
+	for (size_t i = 0; i < nframes; i++) {
+		struct pcap_pkthdr h;
+		h.ts.tv_sec = 1700000000 + (time_t)i;
+		h.ts.tv_usec = 5;
+		h.caplen = h.len = (bpf_u_int32)frames[i].n;
+		pcap_dump((u_char *)du, &h, frames[i].b);
+	}
+	pcap_dump_close(du);
+	pcap_close(dead);
+}
+
+/* Read path through the driver into g; returns the decoder (caller frees). */
+static lb_decoder_t *read_pcap(const char *path, got_t *g, int *lt)
+{
+	char err[256];
+	lb_pcap_t *p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	*lt = lb_pcap_linktype(p);
+	lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+	volatile sig_atomic_t stop = 0;
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), 0);
+	uint64_t r, dr, ifd;
+	lb_pcap_kernel_stats(p, &r, &dr, &ifd);
+	assert_int_equal(r + dr + ifd, 0);
+	lb_pcap_close(p);
+	return d;
+}
+
+static void t_every_link_type(void **state)
+{
+	(void)state;
+	static const int lts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4,
+				   DLT_IPV6, DLT_NULL, DLT_LOOP, DLT_NFLOG, DLT_IEEE802_11_RADIO,
+				   DLT_PPP };
+	static wb_t frames[2];
+	for (size_t i = 0; i < sizeof(lts) / sizeof(lts[0]); i++) {
+		int lt = lts[i], nf = 0;
+		if (lt != DLT_IPV6)
+			link_frame(lt, &ip4, 4, &frames[nf++]);
+		if (lt != DLT_IPV4)
+			link_frame(lt, &ip6, 6, &frames[nf++]);
+		char path[64];
+		snprintf(path, sizeof(path), "%s/lt%d.pcap", dir, lt);
+		write_pcap(path, lt, frames, (size_t)nf);
+		got_t *g = got_new();
+		int rlt;
+		lb_decoder_t *d = read_pcap(path, g, &rlt);
+		assert_int_equal(rlt, lt);
+		assert_int_equal(g->n, (size_t)nf);
+		for (int k = 0; k < nf; k++) {
+			assert_msg(g, (size_t)k, dns, 60);
+			assert_int_equal(g->m[k].ts.tv_sec, 1700000000 + k);
+			assert_int_equal(g->m[k].ts.tv_usec, 5);
+		}
+		assert_int_equal(lb_decoder_stats(d)->packets, (uint64_t)nf);
+		assert_int_equal(drops_total(d), 0);
+		lb_decoder_free(d);
+		free(g);
+		unlink(path);
+	}
+}
+
+/* At end of file the driver expires everything: a message after a gap is
+ * framed then, and the gap counted. */
+static void t_end_of_file_flush(void **state)
+{
+	(void)state;
+	static wb_t frames[3];
+	uint8_t s[2 + 60 + 2 + 60];
+	s[0] = 0; s[1] = 60; memcpy(s + 2, dns, 60);
+	s[62] = 0; s[63] = 60; memcpy(s + 64, dns, 60);
+	wb_t t, ip;
+	mk_tcp(&t, 40000, 53, 100, TH_SYN, NULL, 0);
+	mk_ip4(&ip, A4, B4, 6, 1, 0, t.b, t.n);
+	mk_eth(&frames[0], 0x0800, ip.b, ip.n);
+	mk_tcp(&t, 40000, 53, 101, TH_ACK, s, 30);
+	mk_ip4(&ip, A4, B4, 6, 2, 0, t.b, t.n);
+	mk_eth(&frames[1], 0x0800, ip.b, ip.n);
+	mk_tcp(&t, 40000, 53, 101 + 62, TH_ACK, s + 62, 62);
+	mk_ip4(&ip, A4, B4, 6, 3, 0, t.b, t.n);
+	mk_eth(&frames[2], 0x0800, ip.b, ip.n);
+	char path[64];
+	snprintf(path, sizeof(path), "%s/tcp.pcap", dir);
+	write_pcap(path, DLT_EN10MB, frames, 3);
+	got_t *g = got_new();
+	int lt;
+	lb_decoder_t *d = read_pcap(path, g, &lt);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, dns, 60);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	lb_decoder_free(d);
+	free(g);
+	unlink(path);
+}
+
+static void t_errors_and_filter(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	char path[64];
+	snprintf(path, sizeof(path), "%s/missing.pcap", dir);
+	assert_null(lb_pcap_open_file(path, err));
+	assert_true(strlen(err) > 0);
+	/* not a capture file */
+	snprintf(path, sizeof(path), "%s/garbage.pcap", dir);
+	FILE *f = fopen(path, "wb");
+	fputs("this is not a pcap file at all", f);
+	fclose(f);
+	err[0] = 0;
+	assert_null(lb_pcap_open_file(path, err));
+	assert_true(strlen(err) > 0);
+	unlink(path);
+	/* BPF filter on a file: only port 53 UDP frames pass */
+	static wb_t frames[2];
+	link_frame(DLT_EN10MB, &ip4, 4, &frames[0]);
+	mk_udp(&tmp, 1, 2, dns, 60);
+	wb_t ip;
+	mk_ip4(&ip, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	link_frame(DLT_EN10MB, &ip, 4, &frames[1]);
+	snprintf(path, sizeof(path), "%s/filter.pcap", dir);
+	write_pcap(path, DLT_EN10MB, frames, 2);
+	lb_pcap_t *p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	assert_int_equal(lb_pcap_set_filter(p, "udp and ((", err), LB_EINVAL);
+	assert_int_equal(lb_pcap_set_filter(p, "udp port 53", err), 0);
+	got_t *g = got_new();
+	lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+	volatile sig_atomic_t stop = 0;
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), 0);
+	assert_int_equal(lb_decoder_stats(d)->packets, 1);
+	assert_int_equal(g->n, 1);
+	lb_pcap_close(p);
+	/* *stop set before the first packet: nothing read */
+	p = lb_pcap_open_file(path, err);
+	stop = 1;
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), 0);
+	assert_int_equal(lb_decoder_stats(d)->packets, 1);
+	lb_pcap_close(p);
+	lb_pcap_close(NULL);
+	lb_decoder_free(d);
+	free(g);
+	unlink(path);
+	/* a live interface that does not exist */
+	assert_null(lb_pcap_open_live("lb-no-such-if0", NULL, 0, false, err));
+	assert_true(strlen(err) > 0);
+}
+
+static int setup_all(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	mk_dns(dns, 0x5151, 60);
+	mk_udp(&tmp, 33000, 53, dns, 60);
+	mk_ip4(&ip4, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	mk_ip6(&ip6, A6, B6, 17, tmp.b, tmp.n);
+	return 0;
+}
+
+static int teardown_all(void **state)
+{
+	(void)state;
+	rmdir(dir);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_every_link_type),
+		cmocka_unit_test(t_end_of_file_flush),
+		cmocka_unit_test(t_errors_and_filter),
+	};
+	return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
