@@ -1,0 +1,324 @@
+/* test_msg.c - messages built byte by byte: compression, sections, OPT and
+ * extended rcode, TSIG/SIG(0), limits, partial sections, truncation at every
+ * offset. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
+
+typedef struct mb {
+	uint8_t b[40000];
+	size_t n;
+} mb_t;
+
+static void p8(mb_t *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
+static void p16(mb_t *m, unsigned v) { p8(m, v >> 8); p8(m, v & 0xff); }
+static void p32(mb_t *m, uint32_t v) { p16(m, v >> 16); p16(m, v & 0xffff); }
+static void pb(mb_t *m, const void *s, size_t n) { memcpy(m->b + m->n, s, n); m->n += n; }
+
+static void hdr(mb_t *m, unsigned id, unsigned flags, unsigned qd, unsigned an, unsigned ns,
+		unsigned ar)
+{
+	m->n = 0;
+	p16(m, id); p16(m, flags); p16(m, qd); p16(m, an); p16(m, ns); p16(m, ar);
+}
+
+/* RR header after the owner */
+static void rrh(mb_t *m, unsigned type, unsigned cls, uint32_t ttl, unsigned rdlen)
+{
+	p16(m, type); p16(m, cls); p32(m, ttl); p16(m, rdlen);
+}
+
+static lb_msg_scratch_t *scratch;
+
+static int setup(void **state)
+{
+	(void)state;
+	scratch = malloc(sizeof *scratch);
+	return scratch ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(scratch);
+	return 0;
+}
+
+/* The reference response: see the offsets in the comments. */
+static void build_response(mb_t *m)
+{
+	hdr(m, 0x1234, 0x8180, 1, 3, 1, 2);
+	pb(m, "\3WWW\7example\3com\0", 17);        /* 12..28 */
+	p16(m, LB_T_A); p16(m, LB_C_IN);          /* ..32 */
+	p16(m, 0xc00c); rrh(m, LB_T_CNAME, 1, 300, 6); /* 33; rdata at 45 */
+	pb(m, "\3Web\xc0\x10", 6);                /* web.example.com */
+	p16(m, 0xc02d); rrh(m, LB_T_A, 1, 60, 4); pb(m, "\xc0\0\2\1", 4); /* 51 */
+	p16(m, 0xc02d); rrh(m, LB_T_A, 1, 60, 4); pb(m, "\xc0\0\2\2", 4); /* 67 */
+	p16(m, 0xc010); rrh(m, LB_T_NS, 1, 3600, 6); pb(m, "\3NS1\xc0\x10", 6); /* 83; rd 95 */
+	p16(m, 0xc05f); rrh(m, LB_T_A, 1, 3600, 4); pb(m, "\xc0\0\2\x35", 4); /* 101 */
+	p8(m, 0); rrh(m, LB_T_OPT, 1232, 0x01008000, 0); /* 117..127 */
+}
+
+static void test_response(void **state)
+{
+	(void)state;
+	mb_t m;
+	build_response(&m);
+	assert_int_equal(m.n, 128);
+	lb_msg_t msg;
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.id, 0x1234);
+	assert_true(msg.qr && msg.rd && msg.ra);
+	assert_false(msg.aa || msg.tc || msg.ad || msg.cd);
+	assert_int_equal(msg.opcode, 0);
+	assert_true(msg.has_question);
+	assert_int_equal(msg.qname_len, 17);
+	assert_memory_equal(msg.qname, "\3www\7example\3com\0", 17);
+	assert_int_equal(msg.qtype, LB_T_A);
+	assert_int_equal(msg.qclass, LB_C_IN);
+	assert_true(msg.has_opt);
+	assert_int_equal(msg.edns_udp_size, 1232);
+	assert_int_equal(msg.edns_version, 0);
+	assert_true(msg.edns_do);
+	assert_int_equal(msg.rcode, 16); /* extended rcode 1 << 4 | 0: BADVERS */
+	assert_int_equal(msg.complete, 3);
+	assert_int_equal(msg.wire_len, 128);
+	assert_int_equal(msg.nrr, 5);
+
+	static const struct {
+		const char *owner;
+		size_t olen;
+		uint16_t type;
+		uint32_t ttl;
+		const char *rdata;
+		size_t rdlen;
+		uint8_t section;
+	} want[] = {
+		{ "\3www\7example\3com\0", 17, LB_T_CNAME, 300, "\3web\7example\3com\0", 17, 0 },
+		{ "\3web\7example\3com\0", 17, LB_T_A, 60, "\xc0\0\2\1", 4, 0 },
+		{ "\3web\7example\3com\0", 17, LB_T_A, 60, "\xc0\0\2\2", 4, 0 },
+		{ "\7example\3com\0", 13, LB_T_NS, 3600, "\3ns1\7example\3com\0", 17, 1 },
+		{ "\3ns1\7example\3com\0", 17, LB_T_A, 3600, "\xc0\0\2\x35", 4, 2 },
+	};
+	for (size_t i = 0; i < 5; i++) {
+		const lb_rr_t *rr = &msg.rr[i];
+		assert_int_equal(rr->owner_len, want[i].olen);
+		assert_memory_equal(rr->owner, want[i].owner, want[i].olen);
+		assert_int_equal(rr->type, want[i].type);
+		assert_int_equal(rr->rclass, LB_C_IN);
+		assert_int_equal(rr->ttl, want[i].ttl);
+		assert_int_equal(rr->rdlen, want[i].rdlen);
+		assert_memory_equal(rr->rdata, want[i].rdata, want[i].rdlen);
+		assert_int_equal(rr->section, want[i].section);
+		assert_int_equal(lb_name_check(rr->owner, rr->owner_len), rr->owner_len);
+	}
+	assert_string_equal(lb_section_name(LB_SEC_AUTHORITY), "authority");
+
+	/* bytes after the last record are not an error; wire_len says where it ended */
+	m.b[m.n++] = 0xaa;
+	m.b[m.n++] = 0xbb;
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.wire_len, 128);
+}
+
+static void test_truncated_everywhere(void **state)
+{
+	(void)state;
+	mb_t m;
+	build_response(&m);
+	for (size_t len = 0; len < m.n; len++) {
+		/* an exact-size copy so ASan sees any overread */
+		uint8_t *cut = malloc(len ? len : 1);
+		memcpy(cut, m.b, len);
+		lb_msg_t msg;
+		int rc = lb_msg_parse(&msg, scratch, cut, len);
+		free(cut);
+		if (rc >= 0)
+			fail_msg("cut at %zu accepted", len);
+		/* partial sections: records of whole sections kept */
+		int want_complete = len >= 101 ? 2 : len >= 83 ? 1 : 0;
+		size_t want_rr = len >= 101 ? 4 : len >= 83 ? 3 : 0;
+		if (msg.complete != want_complete || msg.nrr != want_rr)
+			fail_msg("cut at %zu: complete %d nrr %zu", len, msg.complete, msg.nrr);
+		if (len < 12)
+			assert_int_equal(rc, LB_ETRUNC);
+	}
+}
+
+static void test_questions(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	/* QDCOUNT 0 response with an answer */
+	hdr(&m, 1, 0x8400, 0, 1, 0, 0);
+	pb(&m, "\1a\0", 3);
+	rrh(&m, LB_T_A, 1, 5, 4);
+	pb(&m, "\1\2\3\4", 4);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.has_question);
+	assert_true(msg.aa);
+	assert_int_equal(msg.nrr, 1);
+	assert_false(msg.has_opt);
+	assert_int_equal(msg.rcode, 0);
+
+	/* two questions: the first is used, the second skipped exactly */
+	hdr(&m, 2, 0x8103, 2, 1, 0, 0);
+	pb(&m, "\1a\0", 3); p16(&m, LB_T_AAAA); p16(&m, 1);
+	pb(&m, "\1b\xc0\x0c", 4); p16(&m, LB_T_MX); p16(&m, 1);
+	p16(&m, 0xc00c); rrh(&m, LB_T_AAAA, 1, 7, 16);
+	pb(&m, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\1", 16);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.qdcount, 2);
+	assert_int_equal(msg.qtype, LB_T_AAAA);
+	assert_int_equal(msg.rcode, LB_RCODE_NXDOMAIN);
+	assert_int_equal(msg.nrr, 1);
+	assert_int_equal(msg.rr[0].rdlen, 16);
+	assert_int_equal(msg.wire_len, m.n);
+
+	/* opcode 3 is not DNS */
+	hdr(&m, 3, 0x1800, 0, 0, 0, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ENOTDNS);
+	/* a header alone is fine */
+	hdr(&m, 3, 0x0000, 0, 0, 0, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.wire_len, 12);
+	assert_int_equal(msg.complete, 3);
+}
+
+/* MX compressed against an upper-case question name: canonical rdata. */
+static void test_compressed_mx(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 9, 0x8180, 1, 1, 0, 0);
+	pb(&m, "\7EXAMPLE\3Org\0", 13); p16(&m, LB_T_MX); p16(&m, 1); /* 12..28 */
+	p16(&m, 0xc00c); rrh(&m, LB_T_MX, 1, 100, 9);
+	p16(&m, 10); pb(&m, "\4Mail\xc0\x0c", 7);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 1);
+	assert_int_equal(msg.rr[0].rdlen, 2 + 18);
+	assert_memory_equal(msg.rr[0].rdata, "\0\x0a\4mail\7example\3org\0", 20);
+	assert_memory_equal(msg.rr[0].owner, "\7example\3org\0", 13);
+}
+
+static void test_errors_keep_sections(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	/* answer fine, authority owner is a forward pointer */
+	hdr(&m, 4, 0x8000, 0, 1, 1, 0);
+	pb(&m, "\1a\0", 3); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p16(&m, 0xc000 | 40); rrh(&m, LB_T_NS, 1, 1, 1); p8(&m, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_int_equal(msg.complete, 1);
+	assert_int_equal(msg.nrr, 1);
+	/* A with 5 bytes of rdata */
+	hdr(&m, 5, 0x8000, 0, 1, 0, 0);
+	pb(&m, "\0", 1); rrh(&m, LB_T_A, 1, 1, 5); pb(&m, "\1\1\1\1\1", 5);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ERDATA);
+	assert_int_equal(msg.complete, 0);
+	assert_int_equal(msg.nrr, 0);
+	/* rdlength past the end */
+	hdr(&m, 6, 0x8000, 0, 1, 0, 0);
+	pb(&m, "\0", 1); rrh(&m, LB_T_TXT, 1, 1, 50); pb(&m, "\3abc", 4);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ETRUNC);
+	/* reserved label type in the question */
+	hdr(&m, 7, 0, 1, 0, 0, 0);
+	pb(&m, "\x41", 1);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ELABEL);
+	assert_false(msg.has_question);
+	/* pointer into the header from the question */
+	hdr(&m, 7, 0, 1, 0, 0, 0);
+	pb(&m, "\xc0\x02", 2); p16(&m, 1); p16(&m, 1);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+}
+
+static void test_tsig_sig0_opt(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 8, 0x8000, 0, 1, 0, 3);
+	pb(&m, "\1a\0", 3); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	/* OPT: extended rcode 0, version 1, DO clear; header rcode 2 */
+	m.b[3] |= 2;
+	p8(&m, 0); rrh(&m, LB_T_OPT, 4096, 0x00010000, 4); pb(&m, "\0\x0a\0\0", 4);
+	/* SIG(0): type covered 0 */
+	p8(&m, 0); rrh(&m, LB_T_SIG, 255, 0, 19);
+	pb(&m, "\0\0\x08\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1\0", 19);
+	/* TSIG */
+	pb(&m, "\3key\0", 5); rrh(&m, LB_T_TSIG, 255, 0, 3); pb(&m, "\1\2\3", 3);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 1);
+	assert_true(msg.has_opt);
+	assert_int_equal(msg.edns_udp_size, 4096);
+	assert_int_equal(msg.edns_version, 1);
+	assert_false(msg.edns_do);
+	assert_int_equal(msg.rcode, LB_RCODE_SERVFAIL);
+	assert_int_equal(msg.wire_len, m.n);
+}
+
+static void test_limits(void **state)
+{
+	(void)state;
+	static mb_t m;
+	lb_msg_t msg;
+	unsigned n = LB_MSG_MAX_RRS + 1;
+	hdr(&m, 10, 0x8000, 0, n, 0, 0);
+	for (unsigned i = 0; i < n; i++) {
+		p8(&m, 0); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, i);
+	}
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ELIMIT);
+	assert_int_equal(msg.nrr, 0);
+	m.b[7] = (uint8_t)(LB_MSG_MAX_RRS & 0xff);
+	m.b[6] = (uint8_t)(LB_MSG_MAX_RRS >> 8);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, LB_MSG_MAX_RRS);
+	assert_int_equal(msg.wire_len, m.n - 15);
+
+	/* scratch full: many records whose owners and rdata decompress to 255+ bytes */
+	hdr(&m, 11, 0x8000, 0, 0, 0, 0);
+	int sizes[] = { 63, 63, 63, 61 };
+	for (int k = 0; k < 4; k++) {
+		p8(&m, (unsigned)sizes[k]);
+		for (int j = 0; j < sizes[k]; j++)
+			p8(&m, 'a');
+	}
+	p8(&m, 0);
+	p16(&m, 1); p16(&m, 1);
+	m.b[5] = 1;
+	unsigned an = 0;
+	while (m.n + 14 < sizeof m.b && an < 2000) {
+		p16(&m, 0xc00c); rrh(&m, LB_T_NS, 1, 1, 2); p16(&m, 0xc00c);
+		an++;
+	}
+	m.b[6] = (uint8_t)(an >> 8);
+	m.b[7] = (uint8_t)an;
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ELIMIT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_response),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_questions),
+		cmocka_unit_test(test_compressed_mx),
+		cmocka_unit_test(test_errors_keep_sections),
+		cmocka_unit_test(test_tsig_sig0_opt),
+		cmocka_unit_test(test_limits),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
