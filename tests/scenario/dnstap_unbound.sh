@@ -1,0 +1,247 @@
+#!/bin/bash
+# dnstap from a real resolver: a miniature DNS hierarchy served by Knot DNS on
+# 127.53.0.{1,2,3} (root, lbtest., example.lbtest.), unbound recursing into it
+# with dnstap to `lookback tap -u SOCKET --jsonl`.  Checks the RRsets and their
+# bailiwicks (query_zone of RESOLVER_RESPONSE), that CLIENT_RESPONSE yields
+# answer-only RRsets without bailiwick, and that queries are only counted.
+# With DNSTAP_PCAP=1 the loopback traffic is also captured (tcpdump) and
+# `lookback capture --bailiwick` must reconstruct the same bailiwicks.
+. "$(dirname "$0")/lib.sh"
+
+for tool in knotd unbound dig python3; do
+	if ! command -v "$tool" > /dev/null 2>&1; then
+		skip "dnstap_unbound: $tool is not installed"
+		exit 0
+	fi
+done
+
+D=$T_TMP
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2> /dev/null; done
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+[ -n "${KEEP_TMP:-}" ] && trap - EXIT
+
+# wait_for DESC TRIES CMD...: run CMD every 0.05 s until it succeeds
+wait_for() {
+	local d=$1 n=$2; shift 2
+	while [ "$n" -gt 0 ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	echo "# timed out waiting for $d"
+	return 1
+}
+
+# the loopback aliases must answer (they do on Linux without configuration)
+if ! python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.53.0.1", 0))' 2> /dev/null; then
+	skip "dnstap_unbound: cannot bind 127.53.0.1"
+	exit 0
+fi
+# an authoritative port 53 on 127.53.0.x must be free
+for a in 1 2 3; do
+	if ! python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.53.0.$a', 53))" 2> /dev/null; then
+		skip "dnstap_unbound: 127.53.0.$a port 53 is in use or not bindable"
+		exit 0
+	fi
+done
+
+mkdir -p "$D/zones"
+cat > "$D/zones/root.zone" <<'EOF'
+$TTL 3600
+.			SOA	root-ns.lbtest. hostmaster.lbtest. 1 3600 600 86400 3600
+.			NS	root-ns.lbtest.
+lbtest.			NS	ns.nic.lbtest.
+ns.nic.lbtest.		A	127.53.0.2
+root-ns.lbtest.		A	127.53.0.1
+EOF
+cat > "$D/zones/lbtest.zone" <<'EOF'
+$TTL 3600
+@			SOA	ns.nic.lbtest. hostmaster.lbtest. 1 3600 600 86400 3600
+@			NS	ns.nic.lbtest.
+ns.nic			A	127.53.0.2
+root-ns			A	127.53.0.1
+example			NS	ns1.example.lbtest.
+ns1.example		A	127.53.0.3
+EOF
+cat > "$D/zones/example.lbtest.zone" <<'EOF'
+$TTL 300
+@			SOA	ns1.example.lbtest. hostmaster.example.lbtest. 1 3600 600 86400 300
+@			NS	ns1.example.lbtest.
+ns1			A	127.53.0.3
+www			A	192.0.2.10
+www			AAAA	2001:db8::10
+alias			CNAME	www
+@			MX	10 mail.example.lbtest.
+mail			A	192.0.2.25
+EOF
+
+start_knot() { # N ZONE FILE
+	local n=$1 zone=$2 file=$3 k="$D/knot$1"
+	mkdir -p "$k/db"
+	cat > "$k/knot.conf" <<EOF
+server:
+    rundir: "$k"
+    listen: 127.53.0.$n@53
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: error
+database:
+    storage: "$k/db"
+template:
+  - id: default
+    storage: "$D/zones"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: "$zone"
+    file: "$file"
+EOF
+	knotd -c "$k/knot.conf" > "$k/log" 2>&1 &
+	PIDS+=($!)
+}
+start_knot 1 . root.zone
+start_knot 2 lbtest. lbtest.zone
+start_knot 3 example.lbtest. example.lbtest.zone
+ZONES=(. . lbtest. example.lbtest.)
+for a in 1 2 3; do
+	wait_for "knotd on 127.53.0.$a" 200 \
+		bash -c "dig @127.53.0.$a +norec +time=1 +tries=1 SOA ${ZONES[$a]} | grep -q 'status: NOERROR'" ||
+		{ nok "knotd 127.53.0.$a answers"; cat "$D"/knot$a/log; exit 0; }
+done
+ok "three knotd instances serve the test root, lbtest. and example.lbtest."
+
+# lookback tap first: unbound connects to it as a Frame Streams client
+SOCK="$D/tap.sock"
+"$LOOKBACK" tap -u "$SOCK" --jsonl --stats --sensor lbtest > "$D/tap.jsonl" 2> "$D/tap.err" &
+TAP_PID=$!
+PIDS+=($TAP_PID)
+wait_for "tap socket" 200 test -S "$SOCK" || { nok "lookback tap listens"; cat "$D/tap.err"; exit 0; }
+ok "lookback tap listens on a unix socket"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$D/root.hints" <<'EOF'
+.			3600000	NS	root-ns.lbtest.
+root-ns.lbtest.		3600000	A	127.53.0.1
+EOF
+cat > "$D/unbound.conf" <<EOF
+server:
+    interface: 127.0.0.1@$PORT
+    port: $PORT
+    do-ip6: no
+    do-not-query-localhost: no
+    module-config: "iterator"
+    root-hints: "$D/root.hints"
+    username: ""
+    chroot: ""
+    directory: "$D"
+    pidfile: "$D/unbound.pid"
+    use-syslog: no
+    logfile: ""
+    verbosity: 0
+    do-daemonize: no
+    num-threads: 1
+    access-control: 127.0.0.0/8 allow
+    qname-minimisation: no
+    target-fetch-policy: "0 0 0 0 0"
+    prefetch: no
+    auto-trust-anchor-file: ""
+remote-control:
+    control-enable: no
+dnstap:
+    dnstap-enable: yes
+    dnstap-bidirectional: yes
+    dnstap-socket-path: "$SOCK"
+    dnstap-send-identity: yes
+    dnstap-send-version: yes
+    dnstap-identity: "lbtest-resolver"
+    dnstap-log-resolver-query-messages: yes
+    dnstap-log-resolver-response-messages: yes
+    dnstap-log-client-query-messages: yes
+    dnstap-log-client-response-messages: yes
+EOF
+unbound -d -c "$D/unbound.conf" > "$D/unbound.log" 2>&1 &
+UNB_PID=$!
+PIDS+=($UNB_PID)
+wait_for "unbound" 200 bash -c "dig @127.0.0.1 -p $PORT +time=1 +tries=1 SOA . | grep -q 'status: NOERROR'" ||
+	{ nok "unbound answers"; cat "$D/unbound.log"; exit 0; }
+ok "unbound recurses into the test root"
+
+q() { dig @127.0.0.1 -p "$PORT" +time=2 +tries=1 "$@"; }
+check "www.example.lbtest A resolves" bash -c "dig @127.0.0.1 -p $PORT +short www.example.lbtest A | grep -qx 192.0.2.10"
+check "alias.example.lbtest A resolves through the CNAME" \
+	bash -c "dig @127.0.0.1 -p $PORT +short alias.example.lbtest A | grep -qx 192.0.2.10"
+q www.example.lbtest AAAA > /dev/null
+q nx.example.lbtest A > /dev/null
+q example.lbtest NS > /dev/null
+q example.lbtest MX > /dev/null
+
+# unbound's dnstap thread sends in batches (waking up about once a second):
+# wait until the answer to the last query arrived, then stop unbound (it sends
+# STOP, we answer FINISH), then the collector.
+wait_for "the last client response over dnstap" 100 \
+	grep -q '"rrname":"example.lbtest.","rrtype":"MX".*"bailiwick":null' "$D/tap.jsonl"
+kill "$UNB_PID"
+wait "$UNB_PID" 2> /dev/null
+wait_for "unbound's dnstap stream to finish" 100 bash -c "! kill -0 $UNB_PID"
+kill "$TAP_PID"
+wait "$TAP_PID"
+check "lookback tap exits 0 on SIGTERM" test $? -eq 0
+
+J="$D/tap.jsonl"
+# One python run checks every expected RRset (name type bailiwick section rdata;
+# bailiwick "null" = unknown) and the global rules; prints PASS/FAIL lines.
+python3 - "$J" > "$D/verdicts" <<'PY'
+import json, sys
+expect = [
+    ("root referral: lbtest. NS with bailiwick .", "lbtest.", "NS", ".", "authority", "ns.nic.lbtest."),
+    ("root referral glue: ns.nic.lbtest. A with bailiwick .", "ns.nic.lbtest.", "A", ".", "additional", "127.53.0.2"),
+    ("TLD referral: example.lbtest. NS with bailiwick lbtest.", "example.lbtest.", "NS", "lbtest.", "authority", "ns1.example.lbtest."),
+    ("answer: www.example.lbtest. A with bailiwick example.lbtest.", "www.example.lbtest.", "A", "example.lbtest.", "answer", "192.0.2.10"),
+    ("answer: www.example.lbtest. AAAA with bailiwick example.lbtest.", "www.example.lbtest.", "AAAA", "example.lbtest.", "answer", "2001:db8::10"),
+    ("CNAME link observed on its own owner", "alias.example.lbtest.", "CNAME", "example.lbtest.", "answer", "www.example.lbtest."),
+    ("child apex NS with bailiwick example.lbtest.", "example.lbtest.", "NS", "example.lbtest.", "answer", "ns1.example.lbtest."),
+    ("MX answer with bailiwick example.lbtest.", "example.lbtest.", "MX", "example.lbtest.", "answer", "10 mail.example.lbtest."),
+    ("CLIENT_RESPONSE: www.example.lbtest. A without bailiwick", "www.example.lbtest.", "A", None, "answer", "192.0.2.10"),
+    ("CLIENT_RESPONSE: CNAME without bailiwick", "alias.example.lbtest.", "CNAME", None, "answer", "www.example.lbtest."),
+]
+rows = [json.loads(l) for l in open(sys.argv[1])]
+pos = [o for o in rows if not o.get("negative")]
+for desc, name, rtype, bw, sec, rd in expect:
+    hit = any((o["rrname"], o["rrtype"], o["bailiwick"], o["section"]) == (name, rtype, bw, sec)
+              and rd in o["rdata"] for o in pos)
+    print(("PASS " if hit else "FAIL ") + desc)
+def under(n, z):
+    n, z = n.lower(), z.lower()
+    return z == "." or n == z or n.endswith("." + z)
+bad = [o for o in pos if (o["bailiwick"] is None and o["section"] != "answer")
+       or (o["bailiwick"] is not None and not under(o["rrname"], o["bailiwick"]))]
+print(("PASS " if pos and not bad else "FAIL ") +
+      "every RRset is inside its bailiwick, or an answer without one (%d rrsets, %d bad)" % (len(pos), len(bad)))
+nos = [o for o in rows if o.get("sensor_id") != "lbtest"]
+print(("PASS " if rows and not nos else "FAIL ") + "every observation carries the sensor id")
+PY
+while read -r v desc; do
+	if [ "$v" = PASS ]; then ok "$desc"; else nok "$desc"; fi
+done < "$D/verdicts"
+[ -s "$D/verdicts" ] || nok "the expectation script ran"
+check "NXDOMAIN for nx.example.lbtest. is a negative observation" \
+	grep -q '"negative":true,"qname":"nx.example.lbtest.","qtype":"A","rcode":"NXDOMAIN"' "$J"
+
+S="$D/tap.err"
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$S"; }
+check "queries counted (client and resolver)" \
+	test "$(stat_of dnstap_type_CLIENT_QUERY)" -ge 5 -a "$(stat_of dnstap_type_RESOLVER_QUERY)" -ge 3
+check "responses with bailiwick counted" test "$(stat_of dnstap_responses_with_bailiwick)" -ge 3
+check "the stream ended with STOP/FINISH" test "$(stat_of dnstap_streams_finished)" = 1
+check "no bad frames" bash -c "! grep -q '^dnstap_bad_' '$S'"
+exit 0
