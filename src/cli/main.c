@@ -17,6 +17,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "capture", lb_cmd_capture, "decode DNS from capture files or live interfaces" },
 	{ "gen", lb_cmd_gen, "generate a realistic DNS capture (pcap) for tests and benchmarks" },
+	{ "import", lb_cmd_import, "load DNS logs and feeds: Zeek, Suricata, Route 53, passivedns, COF, zone files" },
 	{ "query", lb_cmd_query, "look up the passive DNS history in a store" },
 	{ "stats", lb_cmd_stats, "show totals, freshness and retention of a store" },
 	{ "tap", lb_cmd_tap, "receive dnstap from resolvers (files, unix and TCP sockets)" },

@@ -1,0 +1,310 @@
+/*
+ * cmd_import.c - `lookback import`: load DNS logs and feeds (Zeek, Suricata
+ * EVE, Route 53 Resolver logs, passivedns, COF/DNSDB NDJSON, zone files)
+ * as JSON lines or into a store.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmds.h"
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "observe/jsonl.h"
+#include "observe/window.h"
+#include "sources/source.h"
+#include "store/store.h"
+#include "util/json.h"
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"usage: lookback import [options] FILE...\n"
+		"\n"
+		"Import DNS answers from logs and feeds.  FILE '-' reads stdin; gzip, zstd\n"
+		"and xz files are decompressed transparently.\n"
+		"\n"
+		"  -f, --format F        auto (default: detected per file from its first lines),\n"
+		"                        zeek, suricata, route53, passivedns, cof, zone\n"
+		"  -s, --source NAME     source id recorded with every record (sensor_id);\n"
+		"                        default: the format name\n"
+		"      --jsonl           print observations as JSON lines on stdout\n"
+		"      --db DIR          write into the store in DIR (created if missing)\n"
+		"      --strict          stop at the first bad line\n"
+		"      --zone-time EPOCH zone files: time for zone_time_first/last\n"
+		"                        (default: the file's modification time)\n"
+		"      --origin NAME     zone files: initial $ORIGIN\n"
+		"      --allow-include   zone files: honour $INCLUDE (off by default)\n"
+		"      --max-line N      longest line accepted, bytes (default 1048576)\n"
+		"  -q, --quiet           no progress line, no summary\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"The summary (stderr) counts records, observations, skipped records and bad\n"
+		"lines by reason with their first line numbers.  docs/IMPORT.md describes\n"
+		"each format and how answers without owner names are attached.\n"
+		"\n"
+		"exit status: 0 all lines imported, 2 usage error, unreadable input or bad\n"
+		"lines (everything else was imported), 3 store or read error.\n");
+}
+
+struct imp {
+	bool jsonl;
+	lb_ingest_t *ing;
+	lb_obs_sink_t win;
+	int store_err;
+};
+
+static void put_name(const char *key, const uint8_t *name)
+{
+	char t[LB_NAME_TEXT_MAX];
+	printf(",\"%s\":", key);
+	if (name && lb_name_to_text(name, t, sizeof t) >= 0)
+		lb_json_put_str(stdout, t);
+	else
+		fputs("null", stdout);
+}
+
+static void aggr_jsonl(const lb_src_aggr_t *a)
+{
+	static char text[LB_RDATA_MAX * 4 + 64];
+	const lb_obs_rrset_t *o = a->rr;
+	char t[LB_NAME_TEXT_MAX];
+	fputs("{\"rrname\":", stdout);
+	if (lb_name_to_text(o->owner, t, sizeof t) >= 0)
+		lb_json_put_str(stdout, t);
+	else
+		fputs("null", stdout);
+	const char *m = lb_rrtype_name(o->type);
+	if (m)
+		printf(",\"rrtype\":\"%s\"", m);
+	else
+		printf(",\"rrtype\":%u", o->type);
+	const char *c = lb_class_name(o->rclass);
+	if (c)
+		printf(",\"class\":\"%s\"", c);
+	else
+		printf(",\"class\":%u", o->rclass);
+	fputs(",\"rdata\":[", stdout);
+	for (size_t i = 0; i < o->nrdata; i++) {
+		if (i)
+			putchar(',');
+		if (lb_rdata_to_text(o->type, o->rdata[i], o->rdlen[i], text, sizeof text) < 0)
+			text[0] = 0;
+		lb_json_put_str(stdout, text);
+	}
+	putchar(']');
+	put_name("bailiwick", o->bailiwick);
+	if (a->count || a->time_first || a->time_last)
+		printf(",\"time_first\":%" PRIu64 ",\"time_last\":%" PRIu64 ",\"count\":%" PRIu64,
+		       a->time_first, a->time_last, a->count);
+	if (a->zone_first || a->zone_last)
+		printf(",\"zone_time_first\":%" PRIu64 ",\"zone_time_last\":%" PRIu64, a->zone_first,
+		       a->zone_last);
+	if (o->sensor) {
+		fputs(",\"sensor_id\":", stdout);
+		lb_json_put_str(stdout, o->sensor);
+	}
+	fputs("}\n", stdout);
+}
+
+/* An aggregated entry goes straight to the store: it carries its own counters. */
+static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
+{
+	const lb_obs_rrset_t *o = a->rr;
+	if (o->rclass != 1)
+		return 0; /* the store keeps class IN only */
+	lb_store_t *st = lb_ingest_store(im->ing);
+	lb_store_rec_t r;
+	memset(&r, 0, sizeof r);
+	r.kind = LB_REC_RRSET;
+	r.owner = o->owner;
+	r.owner_len = o->owner_len;
+	r.bailiwick = o->bailiwick;
+	r.bailiwick_len = o->bailiwick_len;
+	r.type = o->type;
+	r.nrdata = o->nrdata;
+	r.rdata = o->rdata;
+	r.rdlen = o->rdlen;
+	if (a->count || a->time_first || a->time_last) {
+		lb_store_val_t last;
+		lb_store_val_seen(&r.val, a->time_first, a->count);
+		lb_store_val_seen(&last, a->time_last, 0);
+		lb_store_val_merge(&r.val, &last);
+	}
+	r.val.zone_first = a->zone_first;
+	r.val.zone_last = a->zone_last;
+	int err = lb_store_add(st, &r);
+	if (err || !o->sensor || !*o->sensor)
+		return err;
+	lb_store_rec_t sr;
+	memset(&sr, 0, sizeof sr);
+	sr.kind = LB_REC_SENSOR;
+	sr.sensor = o->sensor;
+	uint64_t newest = a->time_last > a->zone_last ? a->time_last : a->zone_last;
+	lb_store_val_seen(&sr.val, newest, 1);
+	return lb_store_add(st, &sr);
+}
+
+static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
+{
+	struct imp *im = ctx;
+	if (im->jsonl)
+		lb_jsonl_rrset(stdout, o, -1);
+	if (im->ing)
+		im->win.rrset(im->win.ctx, o);
+}
+
+static void on_negative(void *ctx, const lb_obs_neg_t *o)
+{
+	struct imp *im = ctx;
+	if (im->jsonl)
+		lb_jsonl_negative(stdout, o, -1);
+	if (im->ing)
+		im->win.negative(im->win.ctx, o);
+}
+
+static void on_aggr(void *ctx, const lb_src_aggr_t *a)
+{
+	struct imp *im = ctx;
+	if (im->jsonl)
+		aggr_jsonl(a);
+	if (im->ing && !im->store_err)
+		im->store_err = aggr_store(im, a);
+}
+
+enum { O_JSONL = 256, O_DB, O_STRICT, O_ZONE_TIME, O_ORIGIN, O_INCLUDE, O_MAX_LINE };
+
+int lb_cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "source", required_argument, NULL, 's' },
+		{ "jsonl", no_argument, NULL, O_JSONL },
+		{ "db", required_argument, NULL, O_DB },
+		{ "strict", no_argument, NULL, O_STRICT },
+		{ "zone-time", required_argument, NULL, O_ZONE_TIME },
+		{ "origin", required_argument, NULL, O_ORIGIN },
+		{ "allow-include", no_argument, NULL, O_INCLUDE },
+		{ "max-line", required_argument, NULL, O_MAX_LINE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	lb_src_opts_t so = { .fmt = LB_FMT_AUTO, .zone_time = -1 };
+	struct imp im = { 0 };
+	const char *db = NULL;
+	bool quiet = false;
+	int c, rc = LB_EXIT_OK;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:s:qh", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'f':
+			if (lb_src_fmt_from_name(optarg, &so.fmt)) {
+				fprintf(stderr, "lookback import: unknown format '%s'\n", optarg);
+				return LB_EXIT_USAGE;
+			}
+			break;
+		case 's':
+			if (!*optarg || strlen(optarg) > LB_STORE_SENSOR_MAX) {
+				fprintf(stderr, "lookback import: --source must be 1..%d characters\n",
+					LB_STORE_SENSOR_MAX);
+				return LB_EXIT_USAGE;
+			}
+			so.source = optarg;
+			break;
+		case O_JSONL: im.jsonl = true; break;
+		case O_DB: db = optarg; break;
+		case O_STRICT: so.strict = true; break;
+		case O_ZONE_TIME:
+			so.zone_time = strtoll(optarg, &end, 10);
+			if (*end || so.zone_time < 0) {
+				fprintf(stderr, "lookback import: --zone-time wants Unix seconds\n");
+				return LB_EXIT_USAGE;
+			}
+			break;
+		case O_ORIGIN: so.origin = optarg; break;
+		case O_INCLUDE: so.allow_include = true; break;
+		case O_MAX_LINE: {
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (*end || v < 64 || v > (256ull << 20)) {
+				fprintf(stderr, "lookback import: --max-line must be 64..268435456\n");
+				return LB_EXIT_USAGE;
+			}
+			so.max_line = (size_t)v;
+			break;
+		}
+		case 'q': quiet = true; break;
+		case 'h': help(stdout); return LB_EXIT_OK;
+		default: help(stderr); return LB_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "lookback import: no input file (use '-' for stdin)\n");
+		help(stderr);
+		return LB_EXIT_USAGE;
+	}
+	so.progress = !quiet && isatty(STDERR_FILENO);
+	lb_src_t *src = NULL;
+	int err;
+	if (db) {
+		err = lb_ingest_open(db, so.source, NULL, &im.ing);
+		if (err) {
+			fprintf(stderr, "lookback import: %s: %s\n", db, lb_ingest_errmsg(im.ing, err));
+			lb_ingest_close(im.ing);
+			return LB_EXIT_STORE;
+		}
+		im.win = lb_ingest_sink(im.ing);
+	}
+	lb_src_sink_t sink = {
+		.obs = { .rrset = on_rrset, .negative = on_negative, .ctx = &im },
+		.aggr = on_aggr, .aggr_ctx = &im,
+	};
+	err = lb_src_new(&so, &sink, &src);
+	if (err) {
+		fprintf(stderr, "lookback import: %s\n", lb_strerror(err));
+		rc = LB_EXIT_STORE;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		err = lb_src_import_file(src, argv[i]);
+		if (err == LB_ETEXT) {
+			fprintf(stderr, "lookback import: %s: stopped at the first bad line (--strict)\n",
+				argv[i]);
+			rc = LB_EXIT_USAGE;
+			break;
+		}
+		if (err) {
+			fprintf(stderr, "lookback import: %s: %s\n", argv[i], lb_strerror(err));
+			if (err == LB_EIO || err == LB_ECORRUPT) {
+				rc = LB_EXIT_STORE;
+			} else if (rc == LB_EXIT_OK) {
+				rc = LB_EXIT_USAGE;
+			}
+		}
+		if (im.store_err)
+			break;
+	}
+	if (lb_src_bad_total(lb_src_counts(src)) && rc == LB_EXIT_OK)
+		rc = LB_EXIT_USAGE;
+out:
+	fflush(stdout);
+	if (im.ing) {
+		int cerr = lb_ingest_close(im.ing);
+		if (!im.store_err)
+			im.store_err = cerr;
+		im.ing = NULL;
+	}
+	if (im.store_err) {
+		fprintf(stderr, "lookback import: %s: %s\n", db, lb_strerror(im.store_err));
+		rc = LB_EXIT_STORE;
+	}
+	if (src && (!quiet || rc != LB_EXIT_OK))
+		lb_src_print_summary(src, stderr);
+	lb_src_free(src);
+	return rc;
+}

@@ -1,0 +1,866 @@
+/*
+ * source.c - the import driver: files, format detection, counting, progress,
+ * and the helpers every format shares (names, times, RRset building, the
+ * CNAME chain split for answers without owner names).
+ */
+#include "sources/source.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "sources/cof.h"
+#include "sources/linereader.h"
+#include "sources/passivedns.h"
+#include "sources/route53.h"
+#include "sources/src_impl.h"
+#include "sources/suricata.h"
+#include "sources/zeek.h"
+#include "sources/zone.h"
+
+static const char *const fmt_names[LB_FMT__COUNT] = {
+	"auto", "zeek", "suricata", "route53", "passivedns", "cof", "zone",
+};
+
+const char *lb_src_fmt_name(enum lb_src_fmt f)
+{
+	return (unsigned)f < LB_FMT__COUNT ? fmt_names[f] : NULL;
+}
+
+int lb_src_fmt_from_name(const char *name, enum lb_src_fmt *f)
+{
+	for (int i = 0; i < LB_FMT__COUNT; i++)
+		if (!strcmp(name, fmt_names[i])) {
+			*f = (enum lb_src_fmt)i;
+			return 0;
+		}
+	if (!strcmp(name, "eve")) {
+		*f = LB_FMT_SURICATA;
+		return 0;
+	}
+	if (!strcmp(name, "dnsdb")) {
+		*f = LB_FMT_COF;
+		return 0;
+	}
+	return LB_EINVAL;
+}
+
+static const char *const bad_names[LB_BAD__COUNT] = {
+	"line_too_long", "bad_json", "bad_fields", "bad_name", "bad_type", "bad_rdata",
+	"bad_time", "zone_syntax", "include_refused", "unknown_format", "stream_truncated",
+};
+static const char *const skip_names[LB_SKIP__COUNT] = {
+	"query_or_no_response", "not_dns", "ambiguous_chain", "lossy_answer", "other_rcode",
+	"out_of_zone", "class_not_in", "policy_answer",
+};
+
+const char *lb_src_bad_name(enum lb_src_bad b)
+{
+	return (unsigned)b < LB_BAD__COUNT ? bad_names[b] : "?";
+}
+
+const char *lb_src_skip_name(enum lb_src_skip s)
+{
+	return (unsigned)s < LB_SKIP__COUNT ? skip_names[s] : "?";
+}
+
+uint64_t lb_src_bad_total(const lb_src_counts_t *c)
+{
+	uint64_t t = 0;
+	for (int i = 0; i < LB_BAD__COUNT; i++)
+		t += c->bad[i];
+	return t;
+}
+
+/* ---- detection ---- */
+
+static bool has(const char *line, size_t len, const char *needle)
+{
+	return memmem(line, len, needle, strlen(needle)) != NULL;
+}
+
+enum lb_src_fmt lb_src_detect(const char *line, size_t len)
+{
+	while (len && isspace((unsigned char)*line)) {
+		line++;
+		len--;
+	}
+	if (len == 0)
+		return LB_FMT_AUTO;
+	if (line[0] == '#') {
+		if (has(line, len, "#separator") || has(line, len, "#fields") ||
+		    has(line, len, "#set_separator"))
+			return LB_FMT_ZEEK;
+		return LB_FMT_AUTO;
+	}
+	if (line[0] == '{') {
+		if (has(line, len, "\"event_type\""))
+			return LB_FMT_SURICATA;
+		if (has(line, len, "\"query_timestamp\"") || has(line, len, "\"srcids\""))
+			return LB_FMT_ROUTE53;
+		if (has(line, len, "\"cond\"") || has(line, len, "\"obj\"") ||
+		    has(line, len, "\"rrname\""))
+			return LB_FMT_COF;
+		if (has(line, len, "\"id.orig_h\"") || has(line, len, "\"uid\"") ||
+		    has(line, len, "\"qtype_name\""))
+			return LB_FMT_ZEEK;
+		return LB_FMT_AUTO;
+	}
+	if (has(line, len, "||"))
+		return LB_FMT_PASSIVEDNS;
+	if (line[0] == '$' || line[0] == ';' || line[0] == '@')
+		return LB_FMT_ZONE;
+	/* "owner [ttl] [class] TYPE rdata": a zone record if some token is a class or type */
+	const char *p = line, *e = line + len;
+	for (int tok = 0; tok < 4 && p < e; tok++) {
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		const char *t = p;
+		while (p < e && *p != ' ' && *p != '\t')
+			p++;
+		size_t n = (size_t)(p - t);
+		if (tok > 0 && n && n < 16) {
+			char buf[16];
+			memcpy(buf, t, n);
+			buf[n] = 0;
+			uint16_t ty;
+			if (!strcasecmp(buf, "IN") || !strcasecmp(buf, "CH") ||
+			    (!isdigit((unsigned char)buf[0]) && lb_rrtype_from_text(buf, &ty) == 0))
+				return LB_FMT_ZONE;
+		}
+	}
+	return LB_FMT_AUTO;
+}
+
+/* ---- counting ---- */
+
+int src_bad(lb_src_t *s, enum lb_src_bad why)
+{
+	if (s->line_bad)
+		return -1;
+	s->line_bad = true;
+	uint64_t k = s->c.bad[why]++;
+	if (k < LB_SRC_BAD_KEEP) {
+		s->c.bad_line[why][k] = s->lineno;
+		s->bad_file[why][k] = s->file;
+	}
+	if (s->o.strict)
+		s->stop = true;
+	return -1;
+}
+
+void src_skip(lb_src_t *s, enum lb_src_skip why)
+{
+	s->c.skip[why]++;
+}
+
+/* ---- small parsers ---- */
+
+int src_name(const char *text, size_t len, const uint8_t *origin, uint8_t *out)
+{
+	int n = lb_name_from_text(text, len, origin, out, LB_NAME_MAX);
+	if (n < 0)
+		return n;
+	lb_name_lower(out);
+	return n;
+}
+
+int src_u64(const char *t, size_t len, uint64_t *v)
+{
+	if (len == 0 || len > 20)
+		return -1;
+	uint64_t x = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return -1;
+		uint64_t d = (uint64_t)(t[i] - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
+int src_time_epoch(const char *t, size_t len, struct timeval *tv)
+{
+	size_t i = 0;
+	uint64_t sec = 0;
+	while (i < len && t[i] >= '0' && t[i] <= '9') {
+		sec = sec * 10 + (uint64_t)(t[i] - '0');
+		if (++i > 12)
+			return -1;
+	}
+	if (i == 0)
+		return -1;
+	long usec = 0;
+	if (i < len) {
+		if (t[i] != '.')
+			return -1;
+		i++;
+		long scale = 100000;
+		size_t digits = 0;
+		while (i < len && t[i] >= '0' && t[i] <= '9') {
+			if (scale) {
+				usec += (t[i] - '0') * scale;
+				scale /= 10;
+			}
+			i++;
+			digits++;
+		}
+		if (i != len || digits > 12)
+			return -1;
+	}
+	tv->tv_sec = (time_t)sec;
+	tv->tv_usec = usec;
+	return 0;
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *t, size_t len, size_t *i, size_t n, unsigned *v)
+{
+	unsigned x = 0;
+	for (size_t k = 0; k < n; k++, (*i)++) {
+		if (*i >= len || t[*i] < '0' || t[*i] > '9')
+			return -1;
+		x = x * 10 + (unsigned)(t[*i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+int src_time_iso(const char *t, size_t len, struct timeval *tv)
+{
+	size_t i = 0;
+	unsigned y, mo, d, h, mi, se;
+	if (digits(t, len, &i, 4, &y) || i >= len || t[i++] != '-' || digits(t, len, &i, 2, &mo) ||
+	    i >= len || t[i++] != '-' || digits(t, len, &i, 2, &d) || i >= len ||
+	    (t[i] != 'T' && t[i] != 't' && t[i] != ' '))
+		return -1;
+	i++;
+	if (digits(t, len, &i, 2, &h) || i >= len || t[i++] != ':' || digits(t, len, &i, 2, &mi) ||
+	    i >= len || t[i++] != ':' || digits(t, len, &i, 2, &se))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	long usec = 0;
+	if (i < len && (t[i] == '.' || t[i] == ',')) {
+		i++;
+		long scale = 100000;
+		size_t nd = 0;
+		while (i < len && t[i] >= '0' && t[i] <= '9') {
+			if (scale) {
+				usec += (t[i] - '0') * scale;
+				scale /= 10;
+			}
+			i++;
+			nd++;
+		}
+		if (nd == 0 || nd > 12)
+			return -1;
+	}
+	int64_t off = 0;
+	if (i < len && (t[i] == 'Z' || t[i] == 'z')) {
+		i++;
+	} else if (i < len && (t[i] == '+' || t[i] == '-')) {
+		int sign = t[i++] == '-' ? -1 : 1;
+		unsigned oh, om = 0;
+		if (digits(t, len, &i, 2, &oh))
+			return -1;
+		if (i < len && t[i] == ':')
+			i++;
+		if (i < len && digits(t, len, &i, 2, &om))
+			return -1;
+		if (oh > 23 || om > 59)
+			return -1;
+		off = sign * (int64_t)(oh * 3600 + om * 60);
+	}
+	if (i != len)
+		return -1;
+	int64_t sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+	if (sec < 0)
+		return -1;
+	tv->tv_sec = (time_t)sec;
+	tv->tv_usec = usec;
+	return 0;
+}
+
+int src_time_any(const char *t, size_t len, struct timeval *tv)
+{
+	if (src_time_epoch(t, len, tv) == 0)
+		return 0;
+	return src_time_iso(t, len, tv);
+}
+
+int src_rcode(const char *t, size_t len, uint16_t *rc)
+{
+	uint64_t v;
+	if (src_u64(t, len, &v) == 0) {
+		if (v > 4095)
+			return -1;
+		*rc = (uint16_t)v;
+		return 0;
+	}
+	for (uint16_t i = 0; i < 24; i++) {
+		const char *n = lb_rcode_name(i);
+		if (n && strlen(n) == len && !strncasecmp(n, t, len)) {
+			*rc = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int src_jtype(json_t *v, uint16_t *type)
+{
+	if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+		if (i < 0 || i > 65535)
+			return -1;
+		*type = (uint16_t)i;
+		return 0;
+	}
+	if (!json_is_string(v) || json_string_length(v) > 20)
+		return -1;
+	return lb_rrtype_from_text(json_string_value(v), type) ? -1 : 0;
+}
+
+/* ---- JSON ---- */
+
+json_t *src_json(lb_src_t *s, const char *line, size_t len)
+{
+	json_error_t e;
+	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
+	if (!j || !json_is_object(j)) {
+		json_decref(j);
+		src_bad(s, LB_BAD_JSON);
+		return NULL;
+	}
+	return j;
+}
+
+const char *src_jstr(json_t *o, const char *key, size_t *len)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_string(v))
+		return NULL;
+	if (len)
+		*len = json_string_length(v);
+	return json_string_value(v);
+}
+
+/* ---- RRset building ---- */
+
+void resp_reset(src_resp_t *r)
+{
+	r->n = 0;
+	r->used = 0;
+}
+
+static uint8_t *arena_take(src_resp_t *r, size_t n)
+{
+	if (SRC_ARENA - r->used < n)
+		return NULL;
+	uint8_t *p = r->arena + r->used;
+	r->used += n;
+	return p;
+}
+
+static int resp_push(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uint16_t type,
+		     uint16_t rclass, uint32_t ttl, uint8_t section, const uint8_t *rd, size_t rdlen)
+{
+	if (r->n >= SRC_MAX_RRS)
+		return LB_ELIMIT;
+	/* owners repeat: reuse the previous copy when equal */
+	const uint8_t *own = NULL;
+	if (r->n && r->rr[r->n - 1].owner_len == owner_len &&
+	    !memcmp(r->rr[r->n - 1].owner, owner, owner_len))
+		own = r->rr[r->n - 1].owner;
+	if (!own) {
+		uint8_t *p = arena_take(r, owner_len);
+		if (!p)
+			return LB_ELIMIT;
+		memcpy(p, owner, owner_len);
+		own = p;
+	}
+	src_rr_t *x = &r->rr[r->n++];
+	x->owner = own;
+	x->owner_len = owner_len;
+	x->type = type;
+	x->rclass = rclass;
+	x->ttl = ttl;
+	x->section = section;
+	x->rd = rd;
+	x->rdlen = (uint16_t)rdlen;
+	x->covered = (type == LB_T_RRSIG && rdlen >= 2) ? (uint16_t)((rd[0] << 8) | rd[1]) : 0;
+	return 0;
+}
+
+int resp_add_text(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uint16_t type,
+		  uint16_t rclass, uint32_t ttl, uint8_t section, const char *text, size_t len,
+		  const uint8_t *origin)
+{
+	/* parse straight into the arena's free space, then keep what was used */
+	size_t room = SRC_ARENA - r->used;
+	if (room > LB_RDATA_MAX)
+		room = LB_RDATA_MAX;
+	uint8_t *p = r->arena + r->used;
+	int n = lb_rdata_from_text(type, text, len, origin, p, room);
+	if (n < 0)
+		return n == LB_ESPACE && room < LB_RDATA_MAX ? LB_ELIMIT : n;
+	r->used += (size_t)n;
+	int err = resp_push(r, owner, owner_len, type, rclass, ttl, section, p, (size_t)n);
+	if (err)
+		r->used -= (size_t)n;
+	return err;
+}
+
+int resp_add_wire(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uint16_t type,
+		  uint16_t rclass, uint32_t ttl, uint8_t section, const uint8_t *rd, size_t rdlen)
+{
+	if (rdlen > LB_RDATA_MAX)
+		return LB_ERDATA;
+	uint8_t *p = arena_take(r, rdlen);
+	if (!p)
+		return LB_ELIMIT;
+	memcpy(p, rd, rdlen);
+	return resp_push(r, owner, owner_len, type, rclass, ttl, section, p, rdlen);
+}
+
+static int rr_cmp(const void *a, const void *b, void *ctx)
+{
+	const src_rr_t *rr = ctx;
+	const src_rr_t *x = &rr[*(const uint16_t *)a], *y = &rr[*(const uint16_t *)b];
+	if (x->section != y->section)
+		return x->section < y->section ? -1 : 1;
+	if (x->owner != y->owner) {
+		size_t n = x->owner_len < y->owner_len ? x->owner_len : y->owner_len;
+		int c = memcmp(x->owner, y->owner, n);
+		if (c)
+			return c;
+		if (x->owner_len != y->owner_len)
+			return x->owner_len < y->owner_len ? -1 : 1;
+	}
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->rclass != y->rclass)
+		return x->rclass < y->rclass ? -1 : 1;
+	if (x->covered != y->covered)
+		return x->covered < y->covered ? -1 : 1;
+	size_t n = x->rdlen < y->rdlen ? x->rdlen : y->rdlen;
+	int c = memcmp(x->rd, y->rd, n);
+	if (c)
+		return c;
+	return x->rdlen < y->rdlen ? -1 : x->rdlen > y->rdlen;
+}
+
+static bool same_set(const src_rr_t *x, const src_rr_t *y)
+{
+	return x->section == y->section && x->type == y->type && x->rclass == y->rclass &&
+	       x->covered == y->covered && x->owner_len == y->owner_len &&
+	       (x->owner == y->owner || !memcmp(x->owner, y->owner, x->owner_len));
+}
+
+void resp_emit(lb_src_t *s, src_resp_t *r, const struct timeval *ts, const uint8_t *bailiwick,
+	       const lb_src_aggr_t *agg)
+{
+	size_t n = r->n;
+	if (n == 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		r->order[i] = (uint16_t)i;
+	if (n > 1)
+		qsort_r(r->order, n, sizeof r->order[0], rr_cmp, r->rr);
+	uint8_t bw_len = 0;
+	if (bailiwick) {
+		int l = lb_name_check(bailiwick, LB_NAME_MAX);
+		bw_len = l > 0 ? (uint8_t)l : 0;
+	}
+	struct timeval zero = { 0, 0 };
+	for (size_t i = 0; i < n;) {
+		const src_rr_t *first = &r->rr[r->order[i]];
+		size_t k = 0;
+		uint32_t ttl = first->ttl;
+		size_t j = i;
+		for (; j < n && same_set(first, &r->rr[r->order[j]]); j++) {
+			const src_rr_t *x = &r->rr[r->order[j]];
+			if (x->ttl < ttl)
+				ttl = x->ttl;
+			if (k && r->rdl[k - 1] == x->rdlen && !memcmp(r->rdp[k - 1], x->rd, x->rdlen))
+				continue; /* duplicate RR */
+			r->rdp[k] = x->rd;
+			r->rdl[k] = x->rdlen;
+			k++;
+		}
+		lb_obs_rrset_t o = {
+			.owner = first->owner, .owner_len = first->owner_len,
+			.bailiwick = bailiwick, .bailiwick_len = bw_len,
+			.sensor = s->sensor, .rdata = r->rdp, .rdlen = r->rdl, .nrdata = k,
+			.ts = ts ? *ts : zero, .ttl = ttl, .type = first->type,
+			.rclass = first->rclass, .covered = first->covered, .section = first->section,
+		};
+		s->c.rrsets++;
+		s->c.rrs += k;
+		if (agg) {
+			lb_src_aggr_t a = *agg;
+			a.rr = &o;
+			s->c.aggregated++;
+			if (s->sink.aggr)
+				s->sink.aggr(s->sink.aggr_ctx, &a);
+		} else if (s->sink.obs.rrset) {
+			s->sink.obs.rrset(s->sink.obs.ctx, &o);
+		}
+		i = j;
+	}
+out:
+	resp_reset(r);
+}
+
+void src_negative(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
+		  uint16_t rcode, const struct timeval *ts)
+{
+	lb_obs_neg_t n = {
+		.qname = qname, .qname_len = qlen, .qtype = qtype, .qclass = LB_C_IN,
+		.rcode = rcode, .sensor = s->sensor, .ts = *ts,
+	};
+	s->c.negatives++;
+	if (s->sink.obs.negative)
+		s->sink.obs.negative(s->sink.obs.ctx, &n);
+}
+
+/* ---- answers without owner names ---- */
+
+#define CHAIN_MAX 32
+
+int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, uint16_t rcode,
+	      const src_ans_t *a, size_t n, bool ordered, const struct timeval *ts)
+{
+	src_resp_t *r = s->resp;
+	resp_reset(r);
+	bool negative = rcode == LB_RCODE_NXDOMAIN || rcode == LB_RCODE_SERVFAIL ||
+			rcode == LB_RCODE_REFUSED;
+	if (!negative && rcode != LB_RCODE_NOERROR) {
+		src_skip(s, LB_SKIP_RCODE);
+		return 0;
+	}
+	if (negative)
+		src_negative(s, qname, qlen, qtype, rcode, ts);
+	if (n == 0) {
+		if (!negative)
+			src_negative(s, qname, qlen, qtype, LB_RCODE_NOERROR, ts);
+		s->c.records++;
+		return 0;
+	}
+	/* the chain: CNAMEs in order; with ordered input no CNAME may follow data */
+	uint8_t names[CHAIN_MAX + 1][LB_NAME_MAX];
+	uint8_t nlen[CHAIN_MAX + 1];
+	memcpy(names[0], qname, qlen);
+	nlen[0] = qlen;
+	size_t links = 0, ndata = 0;
+	uint16_t dtype = 0;
+	bool seen_data = false;
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].type == LB_T_CNAME && qtype != LB_T_CNAME) {
+			if (seen_data && ordered)
+				goto ambiguous;
+			if (links == CHAIN_MAX)
+				goto ambiguous;
+			int l = src_name(a[i].text, a[i].len, NULL, names[links + 1]);
+			if (l < 0) {
+				src_bad(s, LB_BAD_RDATA);
+				return -1;
+			}
+			for (size_t k = 0; k <= links; k++)
+				if (nlen[k] == l && !memcmp(names[k], names[links + 1], (size_t)l))
+					goto ambiguous; /* loop */
+			nlen[links + 1] = (uint8_t)l;
+			links++;
+		} else {
+			if (a[i].type == 0 || a[i].type == LB_T_DNAME)
+				goto ambiguous;
+			if (qtype != LB_T_ANY && a[i].type != qtype)
+				goto ambiguous;
+			if (qtype == LB_T_ANY && links)
+				goto ambiguous;
+			if (dtype && a[i].type != dtype && qtype != LB_T_ANY)
+				goto ambiguous;
+			dtype = a[i].type;
+			seen_data = true;
+			ndata++;
+		}
+	}
+	if (qtype == LB_T_CNAME && ndata > 1)
+		goto ambiguous;
+	for (size_t k = 0; k < links; k++) {
+		int err = resp_add_wire(r, names[k], nlen[k], LB_T_CNAME, LB_C_IN, a[0].ttl,
+					LB_SEC_ANSWER, names[k + 1], nlen[k + 1]);
+		if (err)
+			goto limit;
+	}
+	/* fix CNAME TTLs: the i-th CNAME answer carries its own */
+	for (size_t i = 0, k = 0; i < n && k < r->n; i++)
+		if (a[i].type == LB_T_CNAME && qtype != LB_T_CNAME)
+			r->rr[k++].ttl = a[i].ttl;
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].type == LB_T_CNAME && qtype != LB_T_CNAME)
+			continue;
+		int err = a[i].wire
+			? resp_add_wire(r, names[links], nlen[links], a[i].type, LB_C_IN, a[i].ttl,
+					LB_SEC_ANSWER, a[i].wire, a[i].wire_len)
+			: resp_add_text(r, names[links], nlen[links], a[i].type, LB_C_IN, a[i].ttl,
+					LB_SEC_ANSWER, a[i].text, a[i].len, NULL);
+		if (err == LB_ELIMIT)
+			goto limit;
+		if (err) {
+			resp_reset(r);
+			src_bad(s, LB_BAD_RDATA);
+			return -1;
+		}
+	}
+	if (!negative && ndata == 0 && qtype != LB_T_CNAME)
+		src_negative(s, qname, qlen, qtype, LB_RCODE_NOERROR, ts); /* chain ends without data */
+	resp_emit(s, r, ts, NULL, NULL);
+	s->c.records++;
+	return 0;
+ambiguous:
+	resp_reset(r);
+	src_skip(s, LB_SKIP_AMBIGUOUS);
+	return 0;
+limit:
+	resp_reset(r);
+	src_bad(s, LB_BAD_FIELDS);
+	return -1;
+}
+
+/* ---- driver ---- */
+
+int lb_src_new(const lb_src_opts_t *opts, const lb_src_sink_t *sink, lb_src_t **out)
+{
+	*out = NULL;
+	lb_src_t *s = calloc(1, sizeof *s);
+	if (!s)
+		return LB_ENOMEM;
+	s->o = *opts;
+	s->sink = *sink;
+	s->resp = calloc(1, sizeof *s->resp);
+	if (s->resp)
+		s->resp->arena = malloc(SRC_ARENA);
+	if (!s->resp || !s->resp->arena) {
+		lb_src_free(s);
+		return LB_ENOMEM;
+	}
+	*out = s;
+	return 0;
+}
+
+void lb_src_free(lb_src_t *s)
+{
+	if (!s)
+		return;
+	if (s->resp)
+		free(s->resp->arena);
+	free(s->resp);
+	src_zone_free(s);
+	for (int i = 0; i < LB_FMT__COUNT; i++)
+		free(s->work[i]);
+	for (size_t i = 0; i < s->ninc; i++)
+		free(s->inc_names[i]);
+	free(s);
+}
+
+const lb_src_counts_t *lb_src_counts(const lb_src_t *s) { return &s->c; }
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void human(char *buf, size_t sz, double v)
+{
+	const char *u = "";
+	if (v >= 1e9) { v /= 1e9; u = "G"; }
+	else if (v >= 1e6) { v /= 1e6; u = "M"; }
+	else if (v >= 1e3) { v /= 1e3; u = "k"; }
+	snprintf(buf, sz, "%.1f%s", v, u);
+}
+
+static void progress(lb_src_t *s, const lb_lr_t *lr, bool final)
+{
+	uint64_t now = now_ns();
+	if (!final && now < s->prog_next_ns)
+		return;
+	s->prog_next_ns = now + 500000000u;
+	double el = (double)(now - s->prog_start_ns) / 1e9;
+	if (el <= 0)
+		el = 1e-9;
+	uint64_t in = lb_lr_in_bytes(lr), size = lb_lr_in_size(lr);
+	char b[32], t[32], r[32];
+	human(b, sizeof b, (double)in);
+	human(r, sizeof r, (double)s->c.records / el);
+	fprintf(stderr, "\r%s: %sB", s->file, b);
+	if (size) {
+		human(t, sizeof t, (double)size);
+		double pct = 100.0 * (double)in / (double)size;
+		fprintf(stderr, " / %sB %5.1f%%", t, pct);
+		if (in > 0 && !final) {
+			double eta = el * ((double)size - (double)in) / (double)in;
+			fprintf(stderr, " ETA %02d:%02d", (int)(eta / 60), (int)eta % 60);
+		}
+	}
+	fprintf(stderr, "  %s records/s  %llu records\033[K%s", r,
+		(unsigned long long)s->c.records, final ? "\n" : "");
+}
+
+/* Feed one line to the current format.  Handles auto detection. */
+static void feed(lb_src_t *s, const char *line, size_t len)
+{
+	if (s->fmt == LB_FMT_AUTO) {
+		size_t k = 0;
+		while (k < len && isspace((unsigned char)line[k]))
+			k++;
+		if (k == len)
+			return;
+		s->fmt = lb_src_detect(line, len);
+		if (s->fmt == LB_FMT_AUTO) {
+			if (line[k] == '#')
+				return; /* a comment before the header: keep looking */
+			src_bad(s, LB_BAD_FORMAT);
+			return;
+		}
+		if (!s->o.source)
+			s->sensor = lb_src_fmt_name(s->fmt);
+	}
+	switch (s->fmt) {
+	case LB_FMT_ZEEK: src_zeek_line(s, line, len); break;
+	case LB_FMT_SURICATA: src_suricata_line(s, line, len); break;
+	case LB_FMT_ROUTE53: src_route53_line(s, line, len); break;
+	case LB_FMT_PASSIVEDNS: src_passivedns_line(s, line, len); break;
+	case LB_FMT_COF: src_cof_line(s, line, len); break;
+	default: break;
+	}
+}
+
+static int run(lb_src_t *s, lb_lr_t *lr, const char *name)
+{
+	int err = 0;
+	s->file = name;
+	s->fmt = s->o.fmt;
+	s->sensor = s->o.source ? s->o.source : (s->fmt ? lb_src_fmt_name(s->fmt) : NULL);
+	s->stop = false;
+	s->lineno = 0;
+	memset(&s->zeek, 0, sizeof s->zeek);
+	s->saf = 0;
+	s->pdns.pending = false;
+	s->file_mtime = lb_lr_mtime(lr);
+	s->prog_start_ns = now_ns();
+	s->prog_next_ns = s->prog_start_ns + 500000000u;
+	uint64_t in0 = 0;
+
+	if (s->fmt == LB_FMT_ZONE) {
+		err = src_zone_run(s, lr, name);
+		goto done;
+	}
+	for (;;) {
+		const char *line;
+		size_t len;
+		int rc = lb_lr_next(lr, &line, &len);
+		if (rc == 0)
+			break;
+		s->lineno = lb_lr_lineno(lr);
+		s->line_bad = false;
+		s->c.lines++;
+		if (rc == LB_ELIMIT) {
+			src_bad(s, LB_BAD_TOO_LONG);
+		} else if (rc < 0) {
+			err = rc;
+			break;
+		} else if (s->fmt == LB_FMT_AUTO) {
+			feed(s, line, len);
+			if (s->fmt == LB_FMT_ZONE) {
+				/* zone files are read by the zone parser, from this line on */
+				err = src_zone_run_from(s, lr, name, line, len);
+				goto done;
+			}
+		} else {
+			feed(s, line, len);
+		}
+		if (s->stop) {
+			err = LB_ETEXT;
+			break;
+		}
+		if (s->o.progress && (s->c.lines & 1023) == 0)
+			progress(s, lr, false);
+	}
+	if (s->fmt == LB_FMT_PASSIVEDNS)
+		src_passivedns_end(s);
+	if (s->fmt == LB_FMT_COF && !err)
+		src_cof_end(s);
+	if (s->stop && !err)
+		err = LB_ETEXT;
+done:
+	s->c.in_bytes += lb_lr_in_bytes(lr) - in0;
+	if (s->o.progress)
+		progress(s, lr, true);
+	return err;
+}
+
+int lb_src_import_file(lb_src_t *s, const char *path)
+{
+	lb_lr_t *lr;
+	int err = lb_lr_open(path, s->o.max_line, &lr);
+	if (err)
+		return err;
+	err = run(s, lr, path);
+	lb_lr_close(lr);
+	return err;
+}
+
+int lb_src_import_mem(lb_src_t *s, const char *name, const void *buf, size_t len)
+{
+	lb_lr_t *lr;
+	int err = lb_lr_open_mem(buf, len, s->o.max_line, &lr);
+	if (err)
+		return err;
+	err = run(s, lr, name);
+	lb_lr_close(lr);
+	return err;
+}
+
+void lb_src_print_summary(const lb_src_t *s, FILE *out)
+{
+	const lb_src_counts_t *c = &s->c;
+	fprintf(out,
+		"import: %llu lines, %llu records imported, %llu rrsets (%llu rrs, %llu aggregated), "
+		"%llu negatives\n",
+		(unsigned long long)c->lines, (unsigned long long)c->records,
+		(unsigned long long)c->rrsets, (unsigned long long)c->rrs,
+		(unsigned long long)c->aggregated, (unsigned long long)c->negatives);
+	for (int i = 0; i < LB_SKIP__COUNT; i++)
+		if (c->skip[i])
+			fprintf(out, "import: skipped %llu %s\n", (unsigned long long)c->skip[i],
+				skip_names[i]);
+	for (int i = 0; i < LB_BAD__COUNT; i++) {
+		if (!c->bad[i])
+			continue;
+		fprintf(out, "import: bad %llu %s (", (unsigned long long)c->bad[i], bad_names[i]);
+		for (uint64_t k = 0; k < c->bad[i] && k < LB_SRC_BAD_KEEP; k++)
+			fprintf(out, "%s%s:%llu", k ? ", " : "",
+				s->bad_file[i][k] ? s->bad_file[i][k] : "?",
+				(unsigned long long)c->bad_line[i][k]);
+		fprintf(out, "%s)\n", c->bad[i] > LB_SRC_BAD_KEEP ? ", ..." : "");
+	}
+}

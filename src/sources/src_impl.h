@@ -1,0 +1,149 @@
+/*
+ * src_impl.h - internals shared by the importers (not part of the module's
+ * interface; source.h is).  Each format file implements one line handler;
+ * source.c drives files, counts, builds RRsets and hands them to the sink.
+ */
+#ifndef LB_SOURCES_SRC_IMPL_H
+#define LB_SOURCES_SRC_IMPL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "dns/name.h"
+#include "sources/source.h"
+
+/* Most records one response / one owner group may hold (as lb_msg). */
+#define SRC_MAX_RRS 2048
+/* Arena for names and rdata of one response / group. */
+#define SRC_ARENA (4u * 1024 * 1024)
+#define SRC_MAX_FIELDS 64
+
+typedef struct src_rr {
+	const uint8_t *owner;
+	const uint8_t *rd;
+	uint32_t ttl;
+	uint16_t rdlen;
+	uint16_t type;
+	uint16_t rclass;
+	uint16_t covered;
+	uint8_t owner_len;
+	uint8_t section;
+} src_rr_t;
+
+/* Records collected from one response (or one owner of a zone file). */
+typedef struct src_resp {
+	src_rr_t rr[SRC_MAX_RRS];
+	size_t n;
+	uint8_t *arena;
+	size_t used;
+	/* emission scratch */
+	uint16_t order[SRC_MAX_RRS];
+	const uint8_t *rdp[SRC_MAX_RRS];
+	uint16_t rdl[SRC_MAX_RRS];
+} src_resp_t;
+
+/* One answer of a source without owner names: type 0 = not known. */
+typedef struct src_ans {
+	const char *text;
+	size_t len;
+	uint32_t ttl;
+	uint16_t type;
+	const uint8_t *wire;  /* pre-built rdata (Zeek TXT), or NULL: parse text */
+	uint16_t wire_len;
+} src_ans_t;
+
+/* Zeek TSV header state. */
+typedef struct zeek_hdr {
+	bool have_fields;
+	char sep;               /* field separator (default tab) */
+	char set_sep;           /* set separator (default ',') */
+	char empty[16];         /* "(empty)" */
+	char unset[16];         /* "-" */
+	int idx_ts, idx_query, idx_qclass, idx_qtype, idx_rcode, idx_answers, idx_ttls;
+	int nfields;
+} zeek_hdr_t;
+
+struct zone_state;
+
+struct lb_src {
+	lb_src_opts_t o;
+	lb_src_sink_t sink;
+	lb_src_counts_t c;
+	const char *bad_file[LB_BAD__COUNT][LB_SRC_BAD_KEEP];
+	enum lb_src_fmt fmt;     /* of the current file */
+	const char *sensor;      /* of the current file */
+	const char *file;
+	uint64_t lineno;
+	bool stop;               /* strict mode hit a bad line */
+	bool line_bad;           /* current line already counted bad */
+	src_resp_t *resp;
+	/* per-format state */
+	zeek_hdr_t zeek;
+	int saf;                 /* cof: 0 none, 1 begun, 2 terminated */
+	struct {                 /* passivedns: consecutive lines of one response */
+		char key[1024];
+		size_t keylen;
+		uint64_t t, count;
+		bool pending;
+	} pdns;
+	struct zone_state *zone;
+	char *inc_names[256];      /* $INCLUDE'd file names (bad-line reports point at them) */
+	size_t ninc;
+	void *work[LB_FMT__COUNT]; /* per-format scratch, malloc'd on first use, freed with s */
+	int64_t file_mtime;
+	/* progress */
+	uint64_t prog_next_ns, prog_start_ns, prog_in_size, prog_in_bytes;
+};
+
+/* Count a bad line (once per line) and stop if strict.  Returns -1 for convenience. */
+int src_bad(lb_src_t *s, enum lb_src_bad why);
+void src_skip(lb_src_t *s, enum lb_src_skip why);
+
+/* Name text -> canonical (lower-case) wire name.  Returns length or < 0. */
+int src_name(const char *text, size_t len, const uint8_t *origin, uint8_t *out);
+/* Unix seconds with optional fraction "1322849924.408856".  0 or -1. */
+int src_time_epoch(const char *t, size_t len, struct timeval *tv);
+/* ISO 8601 / RFC 3339 "2021-12-11T22:46:23Z", "...23.123+02:00", "2019-04-17 00:47:27". */
+int src_time_iso(const char *t, size_t len, struct timeval *tv);
+/* Either of the above. */
+int src_time_any(const char *t, size_t len, struct timeval *tv);
+/* Decimal unsigned, whole string.  0 or -1. */
+int src_u64(const char *t, size_t len, uint64_t *v);
+
+/* Response builder. */
+void resp_reset(src_resp_t *r);
+/* Add one record, rdata given as presentation text (parsed with origin) or as wire. */
+int resp_add_text(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uint16_t type,
+		  uint16_t rclass, uint32_t ttl, uint8_t section, const char *text, size_t len,
+		  const uint8_t *origin);
+int resp_add_wire(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uint16_t type,
+		  uint16_t rclass, uint32_t ttl, uint8_t section, const uint8_t *rd, size_t rdlen);
+/* Group into RRsets and emit each: as an observation at ts, or (agg != NULL)
+ * as an aggregated entry with agg's counters.  Resets r. */
+void resp_emit(lb_src_t *s, src_resp_t *r, const struct timeval *ts, const uint8_t *bailiwick,
+	       const lb_src_aggr_t *agg);
+
+void src_negative(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
+		  uint16_t rcode, const struct timeval *ts);
+
+/*
+ * Assign owner-less answers to names (docs/IMPORT.md "Answers without
+ * owners").  ordered: the answers are in message order.  Emits rrsets and,
+ * for NOERROR without data for qtype, a NODATA negative.  Returns 0, or
+ * LB_BAD_RDATA-style failure (already counted) as -1.
+ */
+int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, uint16_t rcode,
+	      const src_ans_t *a, size_t n, bool ordered, const struct timeval *ts);
+
+/* Rcode mnemonic ("NXDOMAIN") or decimal -> number.  0 or -1. */
+int src_rcode(const char *t, size_t len, uint16_t *rc);
+/* RR type from a JSON string (mnemonic, TYPEnnn) or integer.  0 or -1. */
+int src_jtype(json_t *v, uint16_t *type);
+
+/* JSON helpers */
+json_t *src_json(lb_src_t *s, const char *line, size_t len);
+const char *src_jstr(json_t *o, const char *key, size_t *len);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * suricata.h - importer: Suricata EVE JSON dns events (v2 detailed/grouped, v3).
+ * Internal to src/sources (the module's interface is source.h).
+ */
+#ifndef LB_SOURCES_SURICATA_H
+#define LB_SOURCES_SURICATA_H
+
+#include <stddef.h>
+
+#include "sources/src_impl.h"
+
+void src_suricata_line(lb_src_t *s, const char *line, size_t len);
+
+#endif

@@ -1,0 +1,487 @@
+/*
+ * zeek.c - Zeek dns.log importer: TSV (driven by its #fields header) and
+ * JSON lines.  Zeek logs answers as strings without owner or type; they are
+ * typed here (address, name, "TXT n text") and assigned to owners by
+ * src_chain (docs/IMPORT.md).
+ */
+#include "sources/zeek.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "dns/rrtype.h"
+#include "sources/linereader.h"
+
+#define ZEEK_MAX_ANS 512
+
+/* Undo Zeek's \xHH escapes into out (capacity >= len).  Returns new length. */
+static size_t unescape(const char *in, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == '\\' && i + 3 < len + 0 && in[i + 1] == 'x' && isxdigit((unsigned char)in[i + 2]) &&
+		    isxdigit((unsigned char)in[i + 3])) {
+			char h[3] = { in[i + 2], in[i + 3], 0 };
+			out[o++] = (char)strtol(h, NULL, 16);
+			i += 3;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	return o;
+}
+
+static bool is_addr(const char *t, size_t len, uint16_t *type)
+{
+	char buf[64];
+	uint8_t a[16];
+	if (len == 0 || len >= sizeof buf)
+		return false;
+	memcpy(buf, t, len);
+	buf[len] = 0;
+	if (inet_pton(AF_INET, buf, a) == 1) {
+		*type = LB_T_A;
+		return true;
+	}
+	if (inet_pton(AF_INET6, buf, a) == 1) {
+		*type = LB_T_AAAA;
+		return true;
+	}
+	return false;
+}
+
+static bool is_hostname(const char *t, size_t len)
+{
+	if (len == 0 || len > 254)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)t[i];
+		if (!(isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '*'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * "TXT 11 hello world TXT 3 foo" -> TXT wire rdata.  Each string is given with
+ * its length in bytes, so the split is exact; returns wire length or -1.
+ */
+static int txt_wire(const char *t, size_t len, const char *kw, uint8_t *out, size_t outsz)
+{
+	size_t kl = strlen(kw), i = 0, o = 0;
+	while (i < len) {
+		if (len - i < kl + 1 || memcmp(t + i, kw, kl) || t[i + kl] != ' ')
+			return -1;
+		i += kl + 1;
+		size_t n = 0, nd = 0;
+		while (i < len && t[i] >= '0' && t[i] <= '9' && nd < 4) {
+			n = n * 10 + (size_t)(t[i++] - '0');
+			nd++;
+		}
+		if (nd == 0 || n > 255 || i >= len || t[i] != ' ')
+			return -1;
+		i++;
+		if (len - i < n || o + 1 + n > outsz)
+			return -1;
+		out[o++] = (uint8_t)n;
+		memcpy(out + o, t + i, n);
+		o += n;
+		i += n;
+		if (i < len) {
+			if (t[i] != ' ')
+				return -1;
+			i++;
+		}
+	}
+	return o ? (int)o : -1;
+}
+
+/* The common part of TSV and JSON: one log row. */
+typedef struct zrow {
+	struct timeval ts;
+	const char *query;
+	size_t qlen;
+	long qclass, qtype, rcode;   /* -1 = unset */
+	const char *ans[ZEEK_MAX_ANS];
+	size_t alen[ZEEK_MAX_ANS];
+	uint32_t ttl[ZEEK_MAX_ANS];
+	size_t nans;
+} zrow_t;
+
+/* Scratch of one importer (s->work[LB_FMT_ZEEK]). */
+typedef struct zwork {
+	zrow_t z;
+	uint8_t txt[ZEEK_MAX_ANS][1024];
+	size_t ucap;
+	char ubuf[]; /* unescaped fields: never longer than the line */
+} zwork_t;
+
+static zwork_t *work(lb_src_t *s)
+{
+	if (!s->work[LB_FMT_ZEEK]) {
+		size_t cap = (s->o.max_line ? s->o.max_line : LB_LR_DEFAULT_MAX_LINE) + 1;
+		zwork_t *w = malloc(sizeof *w + cap);
+		if (!w)
+			return NULL;
+		w->ucap = cap;
+		s->work[LB_FMT_ZEEK] = w;
+	}
+	return s->work[LB_FMT_ZEEK];
+}
+
+static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
+{
+	if (z->rcode < 0) {
+		src_skip(s, LB_SKIP_QUERY);
+		return;
+	}
+	if (z->qclass >= 0 && z->qclass != LB_C_IN) {
+		src_skip(s, LB_SKIP_CLASS);
+		return;
+	}
+	uint8_t qname[LB_NAME_MAX];
+	int ql = src_name(z->query, z->qlen, NULL, qname);
+	if (z->qlen == 0 || ql < 0) {
+		if (z->qtype < 0 && z->qlen == 0) {
+			src_skip(s, LB_SKIP_AMBIGUOUS);
+			return;
+		}
+		src_bad(s, LB_BAD_NAME);
+		return;
+	}
+	if (z->qtype < 0) {
+		/* no question type (mDNS announcements): answers cannot be placed */
+		src_skip(s, LB_SKIP_AMBIGUOUS);
+		return;
+	}
+	uint16_t qtype = (uint16_t)z->qtype;
+	src_ans_t a[ZEEK_MAX_ANS];
+	size_t n = 0;
+	bool names_are_data = qtype == LB_T_NS || qtype == LB_T_PTR || qtype == LB_T_CNAME;
+	bool typed_data = qtype == LB_T_A || qtype == LB_T_AAAA || qtype == LB_T_TXT ||
+			  qtype == LB_T_SPF;
+	size_t nnames = 0;
+	for (size_t i = 0; i < z->nans; i++) {
+		const char *t = z->ans[i];
+		size_t l = z->alen[i];
+		if (l > 6 && !memcmp(t, "RRSIG ", 6))
+			continue; /* signatures are logged without their data: not importable */
+		src_ans_t *x = &a[n];
+		memset(x, 0, sizeof *x);
+		x->text = t;
+		x->len = l;
+		x->ttl = z->ttl[i];
+		uint16_t at;
+		int w;
+		if (is_addr(t, l, &at)) {
+			x->type = at;
+		} else if ((w = txt_wire(t, l, "TXT", zw->txt[n], sizeof zw->txt[n])) > 0) {
+			x->type = LB_T_TXT;
+			x->wire = zw->txt[n];
+			x->wire_len = (uint16_t)w;
+		} else if ((w = txt_wire(t, l, "SPF", zw->txt[n], sizeof zw->txt[n])) > 0) {
+			x->type = LB_T_SPF;
+			x->wire = zw->txt[n];
+			x->wire_len = (uint16_t)w;
+		} else if (is_hostname(t, l)) {
+			x->type = names_are_data ? qtype : LB_T_CNAME;
+			nnames++;
+		} else {
+			x->type = 0; /* something Zeek rendered that we cannot read back */
+		}
+		n++;
+	}
+	if (n > 0 && !typed_data && !names_are_data) {
+		src_skip(s, LB_SKIP_LOSSY);
+		return;
+	}
+	if (qtype == LB_T_PTR && nnames > 1) {
+		/* RFC 2317 delegations answer PTR queries with a CNAME first: if the
+		 * first name looks like a reverse name, the split is not knowable */
+		static const char *const rev[] = { ".in-addr.arpa", ".ip6.arpa" };
+		for (int k = 0; k < 2; k++) {
+			size_t rl = strlen(rev[k]);
+			if (a[0].len > rl && !strncasecmp(a[0].text + a[0].len - rl, rev[k], rl)) {
+				src_skip(s, LB_SKIP_AMBIGUOUS);
+				return;
+			}
+		}
+	}
+	src_chain(s, qname, (uint8_t)ql, qtype, (uint16_t)z->rcode, a, n, true, &z->ts);
+}
+
+static uint32_t ttl_of(double d)
+{
+	if (!(d >= 0) || d > 4294967295.0)
+		return 0;
+	return (uint32_t)floor(d);
+}
+
+/* ---- TSV ---- */
+
+static int field_index(const char *fields[], size_t flen[], int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (flen[i] == strlen(name) && !memcmp(fields[i], name, flen[i]))
+			return i;
+	return -1;
+}
+
+static int split(const char *line, size_t len, char sep, const char *f[], size_t fl[], int max)
+{
+	int n = 0;
+	const char *p = line, *e = line + len;
+	for (;;) {
+		const char *q = memchr(p, sep, (size_t)(e - p));
+		if (n == max)
+			return -1;
+		f[n] = p;
+		fl[n] = q ? (size_t)(q - p) : (size_t)(e - p);
+		n++;
+		if (!q)
+			return n;
+		p = q + 1;
+	}
+}
+
+static void header(lb_src_t *s, const char *line, size_t len)
+{
+	zeek_hdr_t *h = &s->zeek;
+	if (!h->sep) {
+		h->sep = '\t';
+		h->set_sep = ',';
+		strcpy(h->empty, "(empty)");
+		strcpy(h->unset, "-");
+	}
+	char val[64];
+	const char *sp;
+	if (len > 11 && !memcmp(line, "#separator ", 11)) {
+		size_t n = unescape(line + 11, len - 11 > 16 ? 16 : len - 11, val);
+		if (n != 1) {
+			src_bad(s, LB_BAD_FORMAT);
+			return;
+		}
+		h->sep = val[0];
+		return;
+	}
+	sp = memchr(line, h->sep, len);
+	if (!sp)
+		return;
+	size_t kl = (size_t)(sp - line), vl = len - kl - 1;
+	const char *v = sp + 1;
+	if (kl == 14 && !memcmp(line, "#set_separator", 14)) {
+		if (unescape(v, vl > 16 ? 16 : vl, val) != 1)
+			return (void)src_bad(s, LB_BAD_FORMAT);
+		h->set_sep = val[0];
+	} else if (kl == 12 && !memcmp(line, "#empty_field", 12) && vl < sizeof h->empty) {
+		memcpy(h->empty, v, vl);
+		h->empty[vl] = 0;
+	} else if (kl == 12 && !memcmp(line, "#unset_field", 12) && vl < sizeof h->unset) {
+		memcpy(h->unset, v, vl);
+		h->unset[vl] = 0;
+	} else if (kl == 7 && !memcmp(line, "#fields", 7)) {
+		const char *f[SRC_MAX_FIELDS];
+		size_t fl[SRC_MAX_FIELDS];
+		int n = split(v, vl, h->sep, f, fl, SRC_MAX_FIELDS);
+		if (n < 0)
+			return (void)src_bad(s, LB_BAD_FORMAT);
+		h->nfields = n;
+		h->idx_ts = field_index(f, fl, n, "ts");
+		h->idx_query = field_index(f, fl, n, "query");
+		h->idx_qclass = field_index(f, fl, n, "qclass");
+		h->idx_qtype = field_index(f, fl, n, "qtype");
+		h->idx_rcode = field_index(f, fl, n, "rcode");
+		h->idx_answers = field_index(f, fl, n, "answers");
+		h->idx_ttls = field_index(f, fl, n, "TTLs");
+		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
+		    h->idx_answers < 0) {
+			h->have_fields = false;
+			return (void)src_bad(s, LB_BAD_FORMAT);
+		}
+		h->have_fields = true;
+	}
+}
+
+static bool unset(const zeek_hdr_t *h, const char *t, size_t l)
+{
+	return l == strlen(h->unset) && !memcmp(t, h->unset, l);
+}
+
+static long num_field(const zeek_hdr_t *h, const char *t, size_t l, bool *bad)
+{
+	uint64_t v;
+	if (unset(h, t, l))
+		return -1;
+	if (src_u64(t, l, &v) || v > 65535) {
+		*bad = true;
+		return -1;
+	}
+	return (long)v;
+}
+
+static void tsv(lb_src_t *s, const char *line, size_t len)
+{
+	zeek_hdr_t *h = &s->zeek;
+	if (!h->have_fields)
+		return (void)src_bad(s, LB_BAD_FORMAT);
+	const char *f[SRC_MAX_FIELDS];
+	size_t fl[SRC_MAX_FIELDS];
+	int n = split(line, len, h->sep, f, fl, SRC_MAX_FIELDS);
+	if (n != h->nfields)
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	zwork_t *w = work(s);
+	if (!w || len >= w->ucap)
+		return (void)src_bad(s, LB_BAD_TOO_LONG);
+	zrow_t *zp = &w->z;
+#define z (*zp)
+	char *ubuf = w->ubuf;
+	bool bad = false;
+	if (unset(h, f[h->idx_ts], fl[h->idx_ts]) ||
+	    src_time_any(f[h->idx_ts], fl[h->idx_ts], &z.ts))
+		return (void)src_bad(s, LB_BAD_TIME);
+	z.qclass = h->idx_qclass >= 0 ? num_field(h, f[h->idx_qclass], fl[h->idx_qclass], &bad) : -1;
+	z.qtype = num_field(h, f[h->idx_qtype], fl[h->idx_qtype], &bad);
+	z.rcode = num_field(h, f[h->idx_rcode], fl[h->idx_rcode], &bad);
+	if (bad)
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	/* unescape query and answers into one buffer (never longer than the line) */
+	size_t used = 0;
+	if (unset(h, f[h->idx_query], fl[h->idx_query])) {
+		z.query = "";
+		z.qlen = 0;
+	} else {
+		z.qlen = unescape(f[h->idx_query], fl[h->idx_query], ubuf);
+		z.query = ubuf;
+		used = z.qlen;
+	}
+	z.nans = 0;
+	const char *av = f[h->idx_answers];
+	size_t al = fl[h->idx_answers];
+	if (!unset(h, av, al) && !(al == strlen(h->empty) && !memcmp(av, h->empty, al))) {
+		const char *af[ZEEK_MAX_ANS];
+		size_t afl[ZEEK_MAX_ANS];
+		int na = split(av, al, h->set_sep, af, afl, ZEEK_MAX_ANS);
+		if (na < 0)
+			return (void)src_bad(s, LB_BAD_FIELDS);
+		for (int i = 0; i < na; i++) {
+			z.ans[i] = ubuf + used;
+			z.alen[i] = unescape(af[i], afl[i], ubuf + used);
+			used += z.alen[i];
+			z.ttl[i] = 0;
+		}
+		z.nans = (size_t)na;
+		if (h->idx_ttls >= 0 && !unset(h, f[h->idx_ttls], fl[h->idx_ttls])) {
+			const char *tf[ZEEK_MAX_ANS];
+			size_t tfl[ZEEK_MAX_ANS];
+			int nt = split(f[h->idx_ttls], fl[h->idx_ttls], h->set_sep, tf, tfl, ZEEK_MAX_ANS);
+			for (int i = 0; i < nt && i < na; i++) {
+				char tb[32];
+				if (tfl[i] >= sizeof tb)
+					continue;
+				memcpy(tb, tf[i], tfl[i]);
+				tb[tfl[i]] = 0;
+				z.ttl[i] = ttl_of(strtod(tb, NULL));
+			}
+		}
+	}
+	zeek_row(s, &z, w);
+#undef z
+}
+
+/* ---- JSON ---- */
+
+static long jnum(json_t *o, const char *key, bool *bad)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return -1;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 65535) {
+		*bad = true;
+		return -1;
+	}
+	return (long)json_integer_value(v);
+}
+
+static void zjson(lb_src_t *s, const char *line, size_t len)
+{
+	json_t *j = src_json(s, line, len);
+	if (!j)
+		return;
+	zwork_t *w = work(s);
+	if (!w) {
+		src_bad(s, LB_BAD_TOO_LONG);
+		goto out;
+	}
+	zrow_t *zp = &w->z;
+#define z (*zp)
+	bool bad = false;
+	json_t *ts = json_object_get(j, "ts");
+	if (json_is_number(ts)) {
+		double d = json_number_value(ts);
+		if (!(d >= 0 && d < 1e11)) {
+			src_bad(s, LB_BAD_TIME);
+			goto out;
+		}
+		z.ts.tv_sec = (time_t)d;
+		z.ts.tv_usec = (long)((d - floor(d)) * 1e6);
+	} else if (!json_is_string(ts) ||
+		   src_time_any(json_string_value(ts), json_string_length(ts), &z.ts)) {
+		src_bad(s, LB_BAD_TIME);
+		goto out;
+	}
+	z.query = src_jstr(j, "query", &z.qlen);
+	if (!z.query) {
+		z.query = "";
+		z.qlen = 0;
+	}
+	z.qclass = jnum(j, "qclass", &bad);
+	z.qtype = jnum(j, "qtype", &bad);
+	z.rcode = jnum(j, "rcode", &bad);
+	z.nans = 0;
+	json_t *ans = json_object_get(j, "answers"), *ttls = json_object_get(j, "TTLs");
+	if (ans && !json_is_array(ans))
+		bad = true;
+	if (bad) {
+		src_bad(s, LB_BAD_FIELDS);
+		goto out;
+	}
+	size_t na = json_array_size(ans);
+	if (na > ZEEK_MAX_ANS) {
+		src_bad(s, LB_BAD_FIELDS);
+		goto out;
+	}
+	for (size_t i = 0; i < na; i++) {
+		json_t *x = json_array_get(ans, i);
+		if (!json_is_string(x)) {
+			src_bad(s, LB_BAD_FIELDS);
+			goto out;
+		}
+		z.ans[i] = json_string_value(x);
+		z.alen[i] = json_string_length(x);
+		json_t *t = json_array_get(ttls, i);
+		z.ttl[i] = json_is_number(t) ? ttl_of(json_number_value(t)) : 0;
+	}
+	z.nans = na;
+	zeek_row(s, &z, w);
+#undef z
+out:
+	json_decref(j);
+}
+
+void src_zeek_line(lb_src_t *s, const char *line, size_t len)
+{
+	if (len == 0)
+		return;
+	if (line[0] == '#') {
+		header(s, line, len);
+		return;
+	}
+	if (line[0] == '{' && !s->zeek.have_fields) {
+		zjson(s, line, len);
+		return;
+	}
+	tsv(s, line, len);
+}

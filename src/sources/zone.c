@@ -1,0 +1,459 @@
+/*
+ * zone.c - RFC 1035 master file importer.
+ *
+ * Handles $ORIGIN, $TTL (RFC 2308), $INCLUDE (only with allow_include; path
+ * relative to the including file; nesting at most ZONE_MAX_DEPTH; the
+ * origin is restored afterwards), '@', relative names, omitted owner (line
+ * starting with a blank: previous owner), omitted TTL and class (either
+ * order), parentheses spanning lines, ';' comments, quoted strings with
+ * escapes.  $GENERATE and other directives are reported as zone_syntax.
+ *
+ * The zone apex is the owner of the first SOA record (before one is seen:
+ * the initial origin); it is the bailiwick of every record, and records
+ * outside it are skipped as out_of_zone.  Records are grouped into RRsets
+ * per owner: all records of one owner that follow each other form its
+ * RRsets, which are emitted as aggregated entries with zone_time_first =
+ * zone_time_last = the zone time (--zone-time, else the file's mtime).
+ * An owner whose records are split across the file yields one entry per
+ * run (docs/IMPORT.md).
+ */
+#include "sources/zone.h"
+
+#include <ctype.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dns/rrtype.h"
+
+#define ZONE_MAX_DEPTH 8
+#define ZONE_MAX_TOKENS 65536
+
+struct zone_state {
+	uint8_t origin[LB_NAME_MAX];
+	bool have_origin;
+	uint8_t apex[LB_NAME_MAX];
+	bool have_apex;
+	uint8_t owner[LB_NAME_MAX];   /* last owner */
+	bool have_owner;
+	uint8_t group[LB_NAME_MAX];   /* owner of the records in s->resp */
+	uint8_t group_len;
+	uint32_t default_ttl, last_ttl;
+	bool have_default_ttl, have_last_ttl;
+	uint16_t last_class;
+	uint64_t ztime;
+	int depth;
+	/* record being assembled */
+	char *tb;
+	size_t tb_len, tb_cap;
+	uint32_t off[ZONE_MAX_TOKENS];
+	uint32_t tlen[ZONE_MAX_TOKENS];
+	size_t ntok;
+	int paren;
+	bool leading_blank;
+	bool in_record;
+	uint64_t rec_line;
+};
+
+void src_zone_free(lb_src_t *s)
+{
+	if (!s->zone)
+		return;
+	free(s->zone->tb);
+	free(s->zone);
+	s->zone = NULL;
+}
+
+static void flush_group(lb_src_t *s)
+{
+	struct zone_state *z = s->zone;
+	if (s->resp->n == 0)
+		return;
+	lb_src_aggr_t a = { .zone_first = z->ztime, .zone_last = z->ztime };
+	resp_emit(s, s->resp, NULL, z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL), &a);
+}
+
+static int parse_ttl(const char *t, size_t len, uint32_t *out)
+{
+	uint64_t total = 0, cur = 0;
+	bool digits = false, unit = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = (char)tolower((unsigned char)t[i]);
+		if (c >= '0' && c <= '9') {
+			cur = cur * 10 + (uint64_t)(c - '0');
+			digits = true;
+			if (cur > UINT32_MAX)
+				return -1;
+			continue;
+		}
+		uint64_t m = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 : c == 'd' ? 86400 :
+			     c == 'w' ? 604800 : 0;
+		if (!m || !digits)
+			return -1;
+		total += cur * m;
+		cur = 0;
+		digits = false;
+		unit = true;
+	}
+	if (digits)
+		total += cur;
+	else if (!unit)
+		return -1;
+	if (total > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)total;
+	return 0;
+}
+
+static int parse_class(const char *t, size_t len, uint16_t *c)
+{
+	if (len == 2 && !strncasecmp(t, "IN", 2)) { *c = LB_C_IN; return 0; }
+	if (len == 2 && !strncasecmp(t, "CH", 2)) { *c = LB_C_CH; return 0; }
+	if (len == 2 && !strncasecmp(t, "HS", 2)) { *c = LB_C_HS; return 0; }
+	if (len > 5 && len < 11 && !strncasecmp(t, "CLASS", 5)) {
+		uint64_t v;
+		if (src_u64(t + 5, len - 5, &v) == 0 && v <= 65535) {
+			*c = (uint16_t)v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int zone_file(lb_src_t *s, lb_lr_t *lr, const char *name, const char *first, size_t flen);
+
+static void directive(lb_src_t *s, const char *path)
+{
+	struct zone_state *z = s->zone;
+	const char *t0 = z->tb + z->off[0];
+	size_t l0 = z->tlen[0];
+	if (l0 == 7 && !strncasecmp(t0, "$ORIGIN", 7) && z->ntok == 2) {
+		uint8_t o[LB_NAME_MAX];
+		int n = src_name(z->tb + z->off[1], z->tlen[1], z->have_origin ? z->origin : NULL, o);
+		if (n < 0)
+			return (void)src_bad(s, LB_BAD_NAME);
+		memcpy(z->origin, o, (size_t)n);
+		z->have_origin = true;
+		return;
+	}
+	if (l0 == 4 && !strncasecmp(t0, "$TTL", 4) && z->ntok == 2) {
+		if (parse_ttl(z->tb + z->off[1], z->tlen[1], &z->default_ttl))
+			return (void)src_bad(s, LB_BAD_SYNTAX);
+		z->have_default_ttl = true;
+		return;
+	}
+	if (l0 == 8 && !strncasecmp(t0, "$INCLUDE", 8) && (z->ntok == 2 || z->ntok == 3)) {
+		if (!s->o.allow_include || z->depth >= ZONE_MAX_DEPTH)
+			return (void)src_bad(s, LB_BAD_INCLUDE);
+		char file[4096];
+		size_t fl = z->tlen[1];
+		const char *ft = z->tb + z->off[1];
+		if (fl >= 2 && ft[0] == '"') {
+			ft++;
+			fl -= 2;
+		}
+		if (fl == 0 || fl >= 2048)
+			return (void)src_bad(s, LB_BAD_INCLUDE);
+		if (ft[0] == '/' || !strcmp(path, "-")) {
+			snprintf(file, sizeof file, "%.*s", (int)fl, ft);
+		} else {
+			char dir[2048];
+			snprintf(dir, sizeof dir, "%s", path);
+			snprintf(file, sizeof file, "%s/%.*s", dirname(dir), (int)fl, ft);
+		}
+		uint8_t saved[LB_NAME_MAX];
+		bool had = z->have_origin;
+		memcpy(saved, z->origin, sizeof saved);
+		if (z->ntok == 3) {
+			uint8_t o[LB_NAME_MAX];
+			int n = src_name(z->tb + z->off[2], z->tlen[2], had ? z->origin : NULL, o);
+			if (n < 0)
+				return (void)src_bad(s, LB_BAD_NAME);
+			memcpy(z->origin, o, (size_t)n);
+			z->have_origin = true;
+		}
+		lb_lr_t *inc;
+		if (lb_lr_open(file, s->o.max_line, &inc)) {
+			memcpy(z->origin, saved, sizeof saved);
+			z->have_origin = had;
+			return (void)src_bad(s, LB_BAD_INCLUDE);
+		}
+		/* the included file's lines are counted under its own name */
+		const char *keep_file = s->file;
+		uint64_t keep_line = s->lineno;
+		char *fname = s->ninc < 256 ? strdup(file) : NULL;
+		if (fname)
+			s->inc_names[s->ninc++] = fname; /* outlives the bad-line report */
+		s->file = fname ? fname : keep_file;
+		z->ntok = 0;
+		z->tb_len = 0;
+		z->depth++;
+		int err = zone_file(s, inc, s->file, NULL, 0);
+		z->depth--;
+		lb_lr_close(inc);
+		s->file = keep_file;
+		s->lineno = keep_line;
+		s->line_bad = false;
+		memcpy(z->origin, saved, sizeof saved);
+		z->have_origin = had;
+		if (err && err != LB_ETEXT)
+			src_bad(s, LB_BAD_INCLUDE);
+		return;
+	}
+	src_bad(s, LB_BAD_SYNTAX);
+}
+
+static void record(lb_src_t *s, const char *path)
+{
+	struct zone_state *z = s->zone;
+	size_t k = 0;
+	const char *t0 = z->tb + z->off[0];
+	if (!z->leading_blank && t0[0] == '$')
+		return directive(s, path);
+	uint8_t owner[LB_NAME_MAX];
+	int ol;
+	if (z->leading_blank) {
+		if (!z->have_owner)
+			return (void)src_bad(s, LB_BAD_SYNTAX);
+		ol = lb_name_check(z->owner, LB_NAME_MAX);
+		memcpy(owner, z->owner, (size_t)ol);
+	} else {
+		if (z->tlen[0] == 1 && t0[0] == '@') {
+			if (!z->have_origin)
+				return (void)src_bad(s, LB_BAD_SYNTAX);
+			ol = lb_name_check(z->origin, LB_NAME_MAX);
+			memcpy(owner, z->origin, (size_t)ol);
+		} else {
+			bool absolute = t0[z->tlen[0] - 1] == '.' &&
+					!(z->tlen[0] >= 2 && t0[z->tlen[0] - 2] == '\\');
+			if (!absolute && !z->have_origin)
+				return (void)src_bad(s, LB_BAD_SYNTAX);
+			ol = src_name(t0, z->tlen[0], z->have_origin ? z->origin : NULL, owner);
+			if (ol < 0)
+				return (void)src_bad(s, LB_BAD_NAME);
+		}
+		k = 1;
+		memcpy(z->owner, owner, (size_t)ol);
+		z->have_owner = true;
+	}
+	uint32_t ttl = 0;
+	bool have_ttl = false, have_class = false;
+	uint16_t rclass = z->last_class ? z->last_class : LB_C_IN;
+	for (int i = 0; i < 2 && k < z->ntok; i++) {
+		const char *t = z->tb + z->off[k];
+		if (!have_ttl && isdigit((unsigned char)t[0])) {
+			if (parse_ttl(t, z->tlen[k], &ttl))
+				return (void)src_bad(s, LB_BAD_SYNTAX);
+			have_ttl = true;
+			k++;
+		} else if (!have_class && parse_class(t, z->tlen[k], &rclass) == 0) {
+			have_class = true;
+			k++;
+		}
+	}
+	if (k >= z->ntok)
+		return (void)src_bad(s, LB_BAD_SYNTAX);
+	char tyb[24];
+	uint16_t type;
+	if (z->tlen[k] >= sizeof tyb)
+		return (void)src_bad(s, LB_BAD_TYPE);
+	memcpy(tyb, z->tb + z->off[k], z->tlen[k]);
+	tyb[z->tlen[k]] = 0;
+	if (lb_rrtype_from_text(tyb, &type))
+		return (void)src_bad(s, LB_BAD_TYPE);
+	k++;
+	if (have_ttl) {
+		z->last_ttl = ttl;
+		z->have_last_ttl = true;
+	} else if (z->have_default_ttl) {
+		ttl = z->default_ttl;
+	} else if (z->have_last_ttl) {
+		ttl = z->last_ttl;
+	}
+	z->last_class = rclass;
+	const char *rd = k < z->ntok ? z->tb + z->off[k] : "";
+	size_t rdl = k < z->ntok ? (size_t)(z->off[z->ntok - 1] + z->tlen[z->ntok - 1] - z->off[k]) : 0;
+	if (type == LB_T_SOA && !z->have_apex) {
+		flush_group(s);
+		memcpy(z->apex, owner, (size_t)ol);
+		z->have_apex = true;
+	}
+	if (rclass != LB_C_IN) {
+		src_skip(s, LB_SKIP_CLASS);
+		return;
+	}
+	const uint8_t *zone = z->have_apex ? z->apex : z->have_origin ? z->origin : NULL;
+	if (zone && !lb_name_is_subdomain(owner, zone)) {
+		src_skip(s, LB_SKIP_OUT_OF_ZONE);
+		return;
+	}
+	if (z->group_len != ol || memcmp(z->group, owner, (size_t)ol)) {
+		flush_group(s);
+		memcpy(z->group, owner, (size_t)ol);
+		z->group_len = (uint8_t)ol;
+	}
+	int err = resp_add_text(s->resp, owner, (uint8_t)ol, type, rclass, ttl, LB_SEC_ANSWER, rd, rdl,
+				z->have_origin ? z->origin : NULL);
+	if (err == LB_ELIMIT) {
+		flush_group(s);
+		err = resp_add_text(s->resp, owner, (uint8_t)ol, type, rclass, ttl, LB_SEC_ANSWER, rd,
+				    rdl, z->have_origin ? z->origin : NULL);
+	}
+	if (err)
+		return (void)src_bad(s, LB_BAD_RDATA);
+	s->c.records++;
+}
+
+/* Tokenize one physical line into the record being assembled. */
+static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path)
+{
+	struct zone_state *z = s->zone;
+	if (!z->in_record) {
+		z->ntok = 0;
+		z->tb_len = 0;
+		z->paren = 0;
+		z->leading_blank = len > 0 && (line[0] == ' ' || line[0] == '\t');
+		z->rec_line = s->lineno;
+	}
+	bool in_tok = false, quote = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = line[i];
+		if (!quote && c == ';')
+			break;
+		if (!quote && (c == ' ' || c == '\t' || c == '(' || c == ')' || c == '\r')) {
+			if (in_tok) {
+				z->tlen[z->ntok - 1] = (uint32_t)(z->tb_len - z->off[z->ntok - 1]);
+				z->tb[z->tb_len++] = ' ';
+				in_tok = false;
+			}
+			if (c == '(')
+				z->paren++;
+			else if (c == ')' && --z->paren < 0)
+				goto syntax;
+			continue;
+		}
+		if (!in_tok) {
+			if (z->ntok == ZONE_MAX_TOKENS)
+				goto syntax;
+			z->off[z->ntok++] = (uint32_t)z->tb_len;
+			in_tok = true;
+		}
+		if (z->tb_len + 3 >= z->tb_cap)
+			goto syntax;
+		if (c == '"')
+			quote = !quote;
+		z->tb[z->tb_len++] = c;
+		if (c == '\\' && i + 1 < len)
+			z->tb[z->tb_len++] = line[++i];
+	}
+	if (quote)
+		goto syntax;
+	if (in_tok) {
+		z->tlen[z->ntok - 1] = (uint32_t)(z->tb_len - z->off[z->ntok - 1]);
+		z->tb[z->tb_len++] = ' ';
+	}
+	if (z->paren > 0) {
+		z->in_record = true;
+		return;
+	}
+	z->in_record = false;
+	if (z->ntok > 0)
+		record(s, path);
+	return;
+syntax:
+	z->in_record = false;
+	z->ntok = 0;
+	src_bad(s, LB_BAD_SYNTAX);
+}
+
+static int zone_file(lb_src_t *s, lb_lr_t *lr, const char *name, const char *first, size_t flen)
+{
+	int err = 0;
+	if (first) {
+		zone_line(s, first, flen, name);
+		if (s->stop)
+			return LB_ETEXT;
+	}
+	for (;;) {
+		const char *line;
+		size_t len;
+		int rc = lb_lr_next(lr, &line, &len);
+		if (rc == 0)
+			break;
+		s->lineno = lb_lr_lineno(lr);
+		s->line_bad = false;
+		s->c.lines++;
+		if (rc == LB_ELIMIT) {
+			src_bad(s, LB_BAD_TOO_LONG);
+		} else if (rc < 0) {
+			err = rc;
+			break;
+		} else {
+			zone_line(s, line, len, name);
+		}
+		if (s->stop) {
+			err = LB_ETEXT;
+			break;
+		}
+	}
+	if (!err && s->zone->in_record) {
+		s->zone->in_record = false;
+		s->line_bad = false;
+		src_bad(s, LB_BAD_SYNTAX); /* file ends inside parentheses */
+		if (s->stop)
+			err = LB_ETEXT;
+	}
+	return err;
+}
+
+static int zone_start(lb_src_t *s)
+{
+	if (!s->zone) {
+		s->zone = calloc(1, sizeof *s->zone);
+		if (!s->zone)
+			return LB_ENOMEM;
+		s->zone->tb_cap = (s->o.max_line ? s->o.max_line : LB_LR_DEFAULT_MAX_LINE) * 2;
+		s->zone->tb = malloc(s->zone->tb_cap);
+		if (!s->zone->tb) {
+			src_zone_free(s);
+			return LB_ENOMEM;
+		}
+	}
+	struct zone_state *z = s->zone;
+	char *tb = z->tb;
+	size_t cap = z->tb_cap;
+	memset(z, 0, sizeof *z);
+	z->tb = tb;
+	z->tb_cap = cap;
+	if (s->o.origin) {
+		int n = src_name(s->o.origin, strlen(s->o.origin), NULL, z->origin);
+		if (n < 0)
+			return LB_ETEXT;
+		z->have_origin = true;
+	}
+	if (s->o.zone_time >= 0)
+		z->ztime = (uint64_t)s->o.zone_time;
+	else if (s->file_mtime > 0)
+		z->ztime = (uint64_t)s->file_mtime;
+	else
+		z->ztime = (uint64_t)time(NULL);
+	return 0;
+}
+
+int src_zone_run_from(lb_src_t *s, lb_lr_t *lr, const char *name, const char *line, size_t len)
+{
+	int err = zone_start(s);
+	if (err)
+		return err;
+	resp_reset(s->resp);
+	err = zone_file(s, lr, name, line, len);
+	flush_group(s);
+	return err;
+}
+
+int src_zone_run(lb_src_t *s, lb_lr_t *lr, const char *name)
+{
+	return src_zone_run_from(s, lr, name, NULL, 0);
+}
