@@ -418,19 +418,19 @@ static int svc_list(const uint8_t *v, size_t n, size_t *starts, size_t *ends, in
 		    uint8_t *items)
 {
 	int k = 0;
-	size_t o = 0, i = 0;
+	size_t o = 0, i = 0, st = 0;
 	if (n == 0)
 		return LB_ETEXT;
-	starts[0] = 0;
-	while (i <= n) {
+	for (;;) {
 		if (i == n || v[i] == ',') {
 			if (k == max)
 				return LB_ETEXT;
+			starts[k] = st;
 			ends[k++] = o;
 			if (i == n)
 				break;
 			i++;
-			starts[k] = o;
+			st = o;
 			continue;
 		}
 		if (v[i] == '\\' && i + 1 < n)
@@ -440,127 +440,156 @@ static int svc_list(const uint8_t *v, size_t n, size_t *starts, size_t *ends, in
 	return k;
 }
 
+/* One SvcParam value (already unescaped once) to wire, into val[0..cap). */
+static int svc_value(unsigned key, bool has, const uint8_t *raw, size_t rl, uint8_t *val,
+		     size_t cap, size_t *vlen)
+{
+	size_t vl = 0;
+	int rc = LB_ETEXT, ni;
+	size_t maxit = rl / 2 + 2;
+	uint8_t *items = malloc(rl + 1);
+	size_t *st = malloc(2 * maxit * sizeof *st);
+	if (!items || !st) {
+		rc = LB_ENOMEM;
+		goto out;
+	}
+	size_t *en = st + maxit;
+	if (!has && key != 2 && key != 8 && key < SVC_NKEYS)
+		goto out; /* known keys other than these need a value */
+	switch (key) {
+	case 0: /* mandatory */
+		if ((ni = svc_list(raw, rl, st, en, (int)maxit, items)) < 0)
+			goto out;
+		for (int k = 0; k < ni; k++) {
+			unsigned mk;
+			if (svc_key((const char *)items + st[k], en[k] - st[k], &mk) < 0 ||
+			    cap - vl < 2)
+				goto out;
+			/* wire order is strictly increasing (RFC 9460 8) */
+			size_t at = vl;
+			while (at > 0 && (unsigned)(val[at - 2] << 8 | val[at - 1]) > mk) {
+				val[at] = val[at - 2];
+				val[at + 1] = val[at - 1];
+				at -= 2;
+			}
+			if (at > 0 && (unsigned)(val[at - 2] << 8 | val[at - 1]) == mk)
+				goto out;
+			val[at] = (uint8_t)(mk >> 8);
+			val[at + 1] = (uint8_t)mk;
+			vl += 2;
+		}
+		break;
+	case 1: /* alpn */
+		if ((ni = svc_list(raw, rl, st, en, (int)maxit, items)) < 0)
+			goto out;
+		for (int k = 0; k < ni; k++) {
+			size_t il = en[k] - st[k];
+			if (il == 0 || il > 255 || cap - vl < il + 1)
+				goto out;
+			val[vl++] = (uint8_t)il;
+			memcpy(val + vl, items + st[k], il);
+			vl += il;
+		}
+		break;
+	case 2: case 8: /* no-default-alpn, ohttp */
+		if (has)
+			goto out;
+		break;
+	case 3: { /* port */
+		unsigned long v;
+		if (num((const char *)raw, rl, 65535, &v) < 0 || cap < 2)
+			goto out;
+		val[vl++] = (uint8_t)(v >> 8);
+		val[vl++] = (uint8_t)v;
+		break;
+	}
+	case 4: case 6: { /* ipv4hint, ipv6hint */
+		if ((ni = svc_list(raw, rl, st, en, (int)maxit, items)) < 0)
+			goto out;
+		for (int k = 0; k < ni; k++) {
+			char b[64];
+			if (cstr((const char *)items + st[k], en[k] - st[k], b, sizeof b) < 0 ||
+			    cap - vl < 16 ||
+			    inet_pton(key == 4 ? AF_INET : AF_INET6, b, val + vl) != 1)
+				goto out;
+			vl += key == 4 ? 4 : 16;
+		}
+		break;
+	}
+	case 5: { /* ech: base64 */
+		out_t vo = { .p = val, .cap = cap, .len = 0, .over = false };
+		b64acc_t b = { 0, 0, 0 };
+		if (rl == 0 || b64_feed(&b, &vo, (const char *)raw, rl) < 0 || b64_end(&b) < 0 ||
+		    vo.over)
+			goto out;
+		vl = vo.len;
+		break;
+	}
+	default: /* dohpath, keyNNNN: the bytes */
+		if (rl > cap)
+			goto out;
+		memcpy(val, raw, rl);
+		vl = rl;
+		break;
+	}
+	*vlen = vl;
+	rc = 0;
+out:
+	free(items);
+	free(st);
+	return rc;
+}
+
 static int svcparams(tok_t *t, out_t *o)
 {
-	enum { MAXP = 64 };
-	svcparam_t ps[MAXP];
-	static __thread uint8_t vbuf[65535];
-	size_t vused = 0;
-	int np = 0;
+	svcparam_t *ps = NULL;
+	uint8_t *vbuf = malloc(65535);
+	uint8_t *raw = NULL;
+	size_t vused = 0, np = 0, pcap = 0;
 	const char *s;
 	size_t n;
 	bool q;
-	int r;
+	int r, rc = LB_ETEXT;
+	if (!vbuf)
+		return LB_ENOMEM;
 	while ((r = next(t, &s, &n, &q)) == 1) {
-		if (q || np == MAXP)
-			return LB_ETEXT;
+		if (q)
+			goto out;
 		const char *eq = memchr(s, '=', n);
 		size_t kl = eq ? (size_t)(eq - s) : n;
 		unsigned key;
 		if (svc_key(s, kl, &key) < 0)
-			return LB_ETEXT;
-		uint8_t raw[4096];
-		int rl = 0;
+			goto out;
+		const char *vs = "";
+		size_t vn = 0;
 		if (eq) {
-			const char *vs = eq + 1;
-			size_t vn = n - kl - 1;
-			if (vn == 0) { /* key="..." : the value is the next (quoted) token */
-				if (t->p < t->end && *t->p == '"') {
-					if (next(t, &vs, &vn, &q) != 1)
-						return LB_ETEXT;
-				}
-			}
-			/* keep list escapes (\,) for list-valued keys: unescape one level */
-			rl = unescape(vs, vn, raw, sizeof raw);
-			if (rl < 0)
-				return LB_ETEXT;
+			vs = eq + 1;
+			vn = n - kl - 1;
+			/* key="..." : the value is the next (quoted) token */
+			if (vn == 0 && t->p < t->end && *t->p == '"' && next(t, &vs, &vn, &q) != 1)
+				goto out;
 		}
-		uint8_t *val = vbuf + vused;
-		size_t vl = 0, cap = sizeof vbuf - vused;
-		size_t st[64], en[64];
-		uint8_t items[4096];
-		int ni;
-		switch (key) {
-		case 0: /* mandatory */
-			if ((ni = svc_list(raw, (size_t)rl, st, en, 64, items)) < 0)
-				return LB_ETEXT;
-			for (int k = 0; k < ni; k++) {
-				unsigned mk;
-				if (svc_key((const char *)items + st[k], en[k] - st[k], &mk) < 0 ||
-				    cap - vl < 2)
-					return LB_ETEXT;
-				/* wire order is strictly increasing (RFC 9460 8) */
-				size_t at = vl;
-				while (at > 0 && (unsigned)(val[at - 2] << 8 | val[at - 1]) > mk) {
-					val[at] = val[at - 2];
-					val[at + 1] = val[at - 1];
-					at -= 2;
-				}
-				if (at > 0 && (unsigned)(val[at - 2] << 8 | val[at - 1]) == mk)
-					return LB_ETEXT;
-				val[at] = (uint8_t)(mk >> 8);
-				val[at + 1] = (uint8_t)mk;
-				vl += 2;
-			}
-			break;
-		case 1: /* alpn */
-			if ((ni = svc_list(raw, (size_t)rl, st, en, 64, items)) < 0)
-				return LB_ETEXT;
-			for (int k = 0; k < ni; k++) {
-				size_t il = en[k] - st[k];
-				if (il == 0 || il > 255 || cap - vl < il + 1)
-					return LB_ETEXT;
-				val[vl++] = (uint8_t)il;
-				memcpy(val + vl, items + st[k], il);
-				vl += il;
-			}
-			break;
-		case 2: case 8: /* no-default-alpn, ohttp */
-			if (eq)
-				return LB_ETEXT;
-			break;
-		case 3: { /* port */
-			unsigned long v;
-			if (num((const char *)raw, (size_t)rl, 65535, &v) < 0)
-				return LB_ETEXT;
-			val[vl++] = (uint8_t)(v >> 8);
-			val[vl++] = (uint8_t)v;
-			break;
-		}
-		case 4: case 6: { /* ipv4hint, ipv6hint */
-			if ((ni = svc_list(raw, (size_t)rl, st, en, 64, items)) < 0)
-				return LB_ETEXT;
-			for (int k = 0; k < ni; k++) {
-				char b[64];
-				if (cstr((const char *)items + st[k], en[k] - st[k], b, sizeof b) < 0 ||
-				    cap - vl < 16 ||
-				    inet_pton(key == 4 ? AF_INET : AF_INET6, b, val + vl) != 1)
-					return LB_ETEXT;
-				vl += key == 4 ? 4 : 16;
-			}
-			break;
-		}
-		case 5: { /* ech: base64 */
-			out_t vo = { .p = val, .cap = cap, .len = 0, .over = false };
-			b64acc_t b = { 0, 0, 0 };
-			if (rl == 0 || b64_feed(&b, &vo, (const char *)raw, (size_t)rl) < 0 ||
-			    b64_end(&b) < 0 || vo.over)
-				return LB_ETEXT;
-			vl = vo.len;
-			break;
-		}
-		default: /* dohpath, keyNNNN: the bytes */
-			if ((size_t)rl > cap)
-				return LB_ETEXT;
-			memcpy(val, raw, (size_t)rl);
-			vl = (size_t)rl;
-			break;
-		}
-		if ((key != 2 && key != 8 && key < SVC_NKEYS && !eq))
-			return LB_ETEXT;
-		for (int k = 0; k < np; k++)
+		free(raw);
+		raw = malloc(vn + 1);
+		if (!raw)
+			goto out;
+		int rl = unescape(vs, vn, raw, vn + 1);
+		if (rl < 0)
+			goto out;
+		size_t vl;
+		if (svc_value(key, eq != NULL, raw, (size_t)rl, vbuf + vused, 65535 - vused, &vl) < 0)
+			goto out;
+		for (size_t k = 0; k < np; k++)
 			if (ps[k].key == key)
-				return LB_ETEXT; /* duplicate key */
+				goto out; /* duplicate key */
+		if (np == pcap) {
+			size_t nc = pcap ? pcap * 2 : 16;
+			svcparam_t *nps = realloc(ps, nc * sizeof *ps);
+			if (!nps)
+				goto out;
+			ps = nps;
+			pcap = nc;
+		}
 		ps[np].key = key;
 		ps[np].off = vused;
 		ps[np].len = vl;
@@ -568,23 +597,28 @@ static int svcparams(tok_t *t, out_t *o)
 		vused += vl;
 	}
 	if (r < 0)
-		return r;
-	/* wire order: ascending keys (insertion sort, np is small) */
-	for (int i = 1; i < np; i++) {
+		goto out;
+	/* wire order: ascending keys (insertion sort) */
+	for (size_t i = 1; i < np; i++) {
 		svcparam_t x = ps[i];
-		int j = i - 1;
-		while (j >= 0 && ps[j].key > x.key) {
-			ps[j + 1] = ps[j];
+		size_t j = i;
+		while (j > 0 && ps[j - 1].key > x.key) {
+			ps[j] = ps[j - 1];
 			j--;
 		}
-		ps[j + 1] = x;
+		ps[j] = x;
 	}
-	for (int i = 0; i < np; i++) {
+	for (size_t i = 0; i < np; i++) {
 		emit16(o, ps[i].key);
 		emit16(o, (unsigned)ps[i].len);
 		emit(o, vbuf + ps[i].off, ps[i].len);
 	}
-	return 0;
+	rc = 0;
+out:
+	free(raw);
+	free(ps);
+	free(vbuf);
+	return rc;
 }
 
 /* ---- the layout walker ---- */

@@ -1,0 +1,50 @@
+/*
+ * fuzz_dns_msg.c - lb_msg_parse on arbitrary bytes; every returned record is
+ * also rendered as text.  Invariants: owners are valid names, rdata text fits
+ * lb_rdata_text_max, partial results only ever hold whole sections.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/rdata.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static lb_msg_scratch_t *scratch;
+	static char *text;
+	size_t textcap = lb_rdata_text_max(LB_RDATA_MAX);
+	if (!scratch) {
+		scratch = malloc(sizeof *scratch);
+		text = malloc(textcap);
+		if (!scratch || !text)
+			abort();
+	}
+	lb_msg_t msg;
+	int rc = lb_msg_parse(&msg, scratch, data, size);
+	if (rc == 0 && (msg.complete != 3 || msg.wire_len > size))
+		abort();
+	if (msg.complete < 0 || msg.complete > 3 || msg.nrr > LB_MSG_MAX_RRS)
+		abort();
+	if (msg.has_question && lb_name_check(msg.qname, msg.qname_len) != msg.qname_len)
+		abort();
+	for (size_t i = 0; i < msg.nrr; i++) {
+		const lb_rr_t *rr = &msg.rr[i];
+		if (lb_name_check(rr->owner, rr->owner_len) != rr->owner_len)
+			abort();
+		if ((int)rr->section >= msg.complete)
+			abort();
+		size_t cap = lb_rdata_text_max(rr->rdlen);
+		int tl = lb_rdata_to_text(rr->type, rr->rdata, rr->rdlen, text, cap);
+		if (tl < 0 || (size_t)tl >= cap || strlen(text) != (size_t)tl)
+			abort();
+		char nt[LB_NAME_TEXT_MAX];
+		if (lb_name_to_text(rr->owner, nt, sizeof nt) < 0)
+			abort();
+	}
+	return 0;
+}
