@@ -368,6 +368,8 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	if (!cut)
 		n = tot; /* link padding beyond the datagram */
 	k->pl.ipver = 4;
+	memset(k->pl.src, 0, sizeof(k->pl.src));
+	memset(k->pl.dst, 0, sizeof(k->pl.dst));
 	memcpy(k->pl.src, p + 12, 4);
 	memcpy(k->pl.dst, p + 16, 4);
 	uint16_t fo = be16(p + 6);

@@ -49,6 +49,11 @@ static void expect_one(env_t *e, int ipver)
 	assert_int_equal(e->g->m[0].dport, 53);
 	assert_memory_equal(e->g->m[0].src, ipver == 4 ? A4 : A6, ipver == 4 ? 4 : 16);
 	assert_memory_equal(e->g->m[0].dst, ipver == 4 ? B4 : B6, ipver == 4 ? 4 : 16);
+	if (ipver == 4) { /* the rest of an IPv4 address field is zero */
+		static const uint8_t zero[12];
+		assert_memory_equal(e->g->m[0].src + 4, zero, 12);
+		assert_memory_equal(e->g->m[0].dst + 4, zero, 12);
+	}
 	assert_int_equal(drops_total(e->d), 0);
 	assert_int_equal(lb_decoder_stats(e->d)->udp_dns, 1);
 }
