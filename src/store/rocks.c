@@ -344,7 +344,8 @@ int lb_store_close(lb_store_t *s)
 		rocksdb_options_destroy(s->opts);
 	if (s->topts)
 		rocksdb_block_based_options_destroy(s->topts);
-	if (s->merge)
+	/* the merge operator belongs to the options once set (shared_ptr inside) */
+	if (s->merge && !s->opts)
 		rocksdb_mergeoperator_destroy(s->merge);
 	if (s->filter)
 		rocksdb_compactionfilter_destroy(s->filter);

@@ -1,0 +1,153 @@
+/*
+ * cmd_stats.c - `lookback stats`: totals, per-source freshness, retention, size.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cmds.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: lookback stats --db DIR [--retain DAYS] [--compact] [--json]\n"
+	      "\n"
+	      "Totals of a store (rrsets, rdata index entries, owner names, negative answers),\n"
+	      "per-source freshness (newest observation), the span of data kept, store size.\n"
+	      "  --retain DAYS  set the retention: records last seen more than DAYS days ago are\n"
+	      "                 hidden at once and removed by compaction (0 = keep everything)\n"
+	      "  --compact      compact the store now (applies retention on disk)\n"
+	      "  --json         one JSON object instead of text\n"
+	      "exit status: 0 ok, 2 usage error, 3 store error\n",
+	      f);
+}
+
+static void put_time(FILE *f, uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char b[64];
+	if (!t || !gmtime_r(&tt, &tm) || !strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(b, sizeof b, "-");
+	fputs(b, f);
+}
+
+int lb_cmd_stats(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "retain", required_argument, NULL, 'R' },
+		{ "compact", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL;
+	long retain = -1;
+	int compact = 0, json = 0, c, rc = LB_EXIT_USAGE;
+	lb_store_t *s = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'R': {
+			char *end;
+			retain = strtol(optarg, &end, 10);
+			if (*end || end == optarg || retain < 0 || retain > 1000000) {
+				fprintf(stderr, "lookback stats: bad --retain '%s' (days, 0..1000000)\n", optarg);
+				return LB_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'C': compact = 1; break;
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return LB_EXIT_OK;
+		default:
+			fprintf(stderr, "lookback stats: bad option (try --help)\n");
+			return LB_EXIT_USAGE;
+		}
+	}
+	if (!db || optind < argc) {
+		fprintf(stderr, "lookback stats: --db DIR is required (try --help)\n");
+		return LB_EXIT_USAGE;
+	}
+	lb_store_opts_t so = { .read_only = retain < 0 && !compact };
+	int err = lb_store_open(db, &so, &s);
+	if (err)
+		goto fail;
+	if (retain >= 0 && (err = lb_store_set_retention(s, (uint32_t)retain)))
+		goto fail;
+	if (compact && (err = lb_store_compact(s)))
+		goto fail;
+	lb_store_totals_t t;
+	if ((err = lb_store_totals(s, true, &t)))
+		goto fail;
+	if (json) {
+		printf("{\"rrsets\":%llu,\"rdata_entries\":%llu,\"owners\":%llu,\"negatives\":%llu,"
+		       "\"sensors\":%llu,\"oldest\":%llu,\"newest\":%llu,\"retain_days\":%u,"
+		       "\"disk_bytes\":%llu,\"sources\":[",
+		       (unsigned long long)t.rrsets, (unsigned long long)t.rdata_entries,
+		       (unsigned long long)t.owners, (unsigned long long)t.negatives,
+		       (unsigned long long)t.sensors, (unsigned long long)t.oldest,
+		       (unsigned long long)t.newest, t.retain_days, (unsigned long long)t.disk_bytes);
+	} else {
+		printf("rrsets          %llu\n", (unsigned long long)t.rrsets);
+		printf("rdata entries   %llu\n", (unsigned long long)t.rdata_entries);
+		printf("owner names     %llu\n", (unsigned long long)t.owners);
+		printf("negatives       %llu\n", (unsigned long long)t.negatives);
+		printf("oldest data     ");
+		put_time(stdout, t.oldest);
+		printf("\nnewest data     ");
+		put_time(stdout, t.newest);
+		printf("\nretention       %s", t.retain_days ? "" : "keep everything");
+		if (t.retain_days)
+			printf("%u days", t.retain_days);
+		printf("\ndisk bytes      %llu\n", (unsigned long long)t.disk_bytes);
+		if (t.rrsets)
+			printf("bytes per rrset %.1f\n", (double)t.disk_bytes / (double)t.rrsets);
+		printf("sources         %llu\n", (unsigned long long)t.sensors);
+	}
+	lb_store_scan_t q = { .kind = LB_SCAN_SENSORS };
+	lb_store_iter_t *it;
+	if ((err = lb_store_iter_new(s, &q, &it)))
+		goto fail;
+	lb_store_rec_t r;
+	int n, first = 1;
+	while ((n = lb_store_iter_next(it, &r)) > 0) {
+		if (json) {
+			printf("%s{\"source\":\"", first ? "" : ",");
+			for (const char *p = r.sensor; *p; p++)
+				if ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
+					putchar(*p);
+				else
+					printf("\\u%04x", (unsigned char)*p);
+			printf("\",\"count\":%llu,\"time_first\":%llu,\"time_last\":%llu}",
+			       (unsigned long long)r.val.count, (unsigned long long)r.val.time_first,
+			       (unsigned long long)r.val.time_last);
+		} else {
+			printf("  %-20s newest ", r.sensor);
+			put_time(stdout, r.val.time_last);
+			printf("  oldest ");
+			put_time(stdout, r.val.time_first);
+			printf("  observations %llu\n", (unsigned long long)r.val.count);
+		}
+		first = 0;
+	}
+	lb_store_iter_free(it);
+	if (json)
+		printf("]}\n");
+	if (n < 0) {
+		err = n;
+		goto fail;
+	}
+	rc = LB_EXIT_OK;
+	(void)lb_store_close(s);
+	return rc;
+fail:
+	fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(s, err));
+	(void)lb_store_close(s);
+	return LB_EXIT_STORE;
+}

@@ -1,0 +1,281 @@
+/*
+ * output.c - query results as text (DNS presentation form), COF NDJSON, CSV.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "query/query.h"
+#include "util/json.h"
+
+#define OUT_BUF (LB_RDATA_MAX * 4 + 1024)
+
+int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt)
+{
+	memset(o, 0, sizeof *o);
+	o->f = f;
+	o->fmt = fmt;
+	o->bufsz = OUT_BUF;
+	size_t need = lb_rdata_text_max(LB_RDATA_MAX) + 16;
+	if (need > o->bufsz)
+		o->bufsz = need;
+	o->buf = malloc(o->bufsz);
+	return o->buf ? 0 : LB_ENOMEM;
+}
+
+void lb_out_free(lb_out_t *o)
+{
+	free(o->buf);
+	o->buf = NULL;
+}
+
+static void put_time(FILE *f, uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char b[64];
+	if (!gmtime_r(&tt, &tm) || !strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(b, sizeof b, "%llu", (unsigned long long)t);
+	fputs(b, f);
+}
+
+static const char *name_text(char *buf, size_t sz, const uint8_t *name)
+{
+	if (lb_name_to_text(name, buf, sz) < 0)
+		snprintf(buf, sz, "?");
+	return buf;
+}
+
+static const char *type_text(char *buf, size_t sz, uint16_t t)
+{
+	if (lb_rrtype_to_text(t, buf, sz) < 0)
+		snprintf(buf, sz, "TYPE%u", t);
+	return buf;
+}
+
+static const char *rdata_text(lb_out_t *o, uint16_t type, const uint8_t *rd, size_t len)
+{
+	if (lb_rdata_to_text(type, rd, len, o->buf, o->bufsz) < 0)
+		snprintf(o->buf, o->bufsz, "\\# %zu ...", len);
+	return o->buf;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void lb_out_begin(lb_out_t *o, const lb_query_t *q)
+{
+	if (o->fmt != LB_FMT_CSV)
+		return;
+	if (q->kind == LB_Q_NEGATIVE)
+		fputs("rrname,rrtype,rcode,bailiwick,time_first,time_last,count\n", o->f);
+	else
+		fputs("rrname,rrtype,bailiwick,rdata,time_first,time_last,count,zone_time_first,zone_time_last\n",
+		      o->f);
+}
+
+static void text_rec(lb_out_t *o, const lb_store_rec_t *r)
+{
+	char nb[LB_NAME_TEXT_MAX + 1], tb[32];
+	FILE *f = o->f;
+	if (o->n)
+		fputc('\n', f);
+	if (r->val.time_last) {
+		fputs(";; first seen: ", f);
+		put_time(f, r->val.time_first);
+		fputs(" UTC\n;;  last seen: ", f);
+		put_time(f, r->val.time_last);
+		fputs(" UTC\n", f);
+	}
+	if (r->val.zone_last) {
+		fputs(";; zone first: ", f);
+		put_time(f, r->val.zone_first);
+		fputs(" UTC\n;;  zone last: ", f);
+		put_time(f, r->val.zone_last);
+		fputs(" UTC\n", f);
+	}
+	fprintf(f, ";;      count: %llu", (unsigned long long)r->val.count);
+	if (r->kind == LB_REC_RRSET)
+		fprintf(f, "; bailiwick: %s",
+			r->bailiwick ? name_text(nb, sizeof nb, r->bailiwick) : "unknown");
+	if (r->kind == LB_REC_NEG) {
+		const char *rc = lb_rcode_name(r->rcode);
+		if (r->bailiwick)
+			fprintf(f, "; bailiwick: %s", name_text(nb, sizeof nb, r->bailiwick));
+		fprintf(f, "\n%s %s ; %s%s\n", name_text(nb, sizeof nb, r->owner),
+			type_text(tb, sizeof tb, r->type), rc ? rc : "RCODE",
+			r->rcode == 0 ? " (NODATA)" : "");
+		return;
+	}
+	fputc('\n', f);
+	name_text(nb, sizeof nb, r->owner);
+	type_text(tb, sizeof tb, r->type);
+	for (size_t i = 0; i < r->nrdata; i++)
+		fprintf(f, "%s %s %s\n", nb, tb, rdata_text(o, r->type, r->rdata[i], r->rdlen[i]));
+}
+
+static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
+{
+	char nb[LB_NAME_TEXT_MAX + 1];
+	FILE *f = o->f;
+	fputs("{\"rrname\":", f);
+	lb_json_put_str(f, name_text(nb, sizeof nb, r->owner));
+	fputs(",\"rrtype\":", f);
+	const char *tn = lb_rrtype_name(r->type);
+	if (tn)
+		lb_json_put_str(f, tn);
+	else
+		fprintf(f, "%u", r->type);
+	if (r->kind == LB_REC_NEG) {
+		const char *rc = lb_rcode_name(r->rcode);
+		fputs(",\"rcode\":", f);
+		if (rc)
+			lb_json_put_str(f, rc);
+		else
+			fprintf(f, "%u", r->rcode);
+		fputs(",\"rdata\":[]", f);
+	} else {
+		fputs(",\"rdata\":[", f);
+		for (size_t i = 0; i < r->nrdata; i++) {
+			if (i)
+				fputc(',', f);
+			lb_json_put_str(f, rdata_text(o, r->type, r->rdata[i], r->rdlen[i]));
+		}
+		fputc(']', f);
+	}
+	if (r->val.time_last || !r->val.zone_last)
+		fprintf(f, ",\"time_first\":%llu,\"time_last\":%llu",
+			(unsigned long long)r->val.time_first, (unsigned long long)r->val.time_last);
+	fprintf(f, ",\"count\":%llu", (unsigned long long)r->val.count);
+	if (r->kind != LB_REC_RDATA && r->bailiwick) {
+		fputs(",\"bailiwick\":", f);
+		lb_json_put_str(f, name_text(nb, sizeof nb, r->bailiwick));
+	}
+	if (r->val.zone_last)
+		fprintf(f, ",\"zone_time_first\":%llu,\"zone_time_last\":%llu",
+			(unsigned long long)r->val.zone_first, (unsigned long long)r->val.zone_last);
+	fputs("}\n", f);
+}
+
+static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
+{
+	char nb[LB_NAME_TEXT_MAX + 1], bb[LB_NAME_TEXT_MAX + 1], tb[32];
+	FILE *f = o->f;
+	name_text(nb, sizeof nb, r->owner);
+	type_text(tb, sizeof tb, r->type);
+	if (r->bailiwick)
+		name_text(bb, sizeof bb, r->bailiwick);
+	else
+		bb[0] = 0;
+	if (r->kind == LB_REC_NEG) {
+		const char *rc = lb_rcode_name(r->rcode);
+		csv_field(f, nb);
+		fprintf(f, ",%s,", tb);
+		if (rc)
+			fputs(rc, f);
+		else
+			fprintf(f, "%u", r->rcode);
+		fputc(',', f);
+		csv_field(f, bb);
+		fprintf(f, ",%llu,%llu,%llu\n", (unsigned long long)r->val.time_first,
+			(unsigned long long)r->val.time_last, (unsigned long long)r->val.count);
+		return;
+	}
+	for (size_t i = 0; i < r->nrdata; i++) {
+		csv_field(f, nb);
+		fprintf(f, ",%s,", tb);
+		csv_field(f, bb);
+		fputc(',', f);
+		csv_field(f, rdata_text(o, r->type, r->rdata[i], r->rdlen[i]));
+		fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->val.time_first,
+			(unsigned long long)r->val.time_last, (unsigned long long)r->val.count);
+		if (r->val.zone_last)
+			fprintf(f, "%llu,%llu\n", (unsigned long long)r->val.zone_first,
+				(unsigned long long)r->val.zone_last);
+		else
+			fputs(",\n", f);
+	}
+}
+
+void lb_out_rec(lb_out_t *o, const lb_store_rec_t *r)
+{
+	switch (o->fmt) {
+	case LB_FMT_TEXT: text_rec(o, r); break;
+	case LB_FMT_COF: cof_rec(o, r); break;
+	case LB_FMT_CSV: csv_rec(o, r); break;
+	}
+	o->n++;
+}
+
+void lb_out_summary(lb_out_t *o, const lb_summary_t *s)
+{
+	FILE *f = o->f;
+	switch (o->fmt) {
+	case LB_FMT_TEXT:
+		fprintf(f, ";; count: %llu; num_results: %llu\n", (unsigned long long)s->count,
+			(unsigned long long)s->num_results);
+		if (s->time_last) {
+			fputs(";; first seen: ", f);
+			put_time(f, s->time_first);
+			fputs(" UTC\n;;  last seen: ", f);
+			put_time(f, s->time_last);
+			fputs(" UTC\n", f);
+		}
+		if (s->zone_last) {
+			fputs(";; zone first: ", f);
+			put_time(f, s->zone_first);
+			fputs(" UTC\n;;  zone last: ", f);
+			put_time(f, s->zone_last);
+			fputs(" UTC\n", f);
+		}
+		break;
+	case LB_FMT_COF:
+		fprintf(f, "{\"count\":%llu,\"num_results\":%llu", (unsigned long long)s->count,
+			(unsigned long long)s->num_results);
+		if (s->time_last)
+			fprintf(f, ",\"time_first\":%llu,\"time_last\":%llu",
+				(unsigned long long)s->time_first, (unsigned long long)s->time_last);
+		if (s->zone_last)
+			fprintf(f, ",\"zone_time_first\":%llu,\"zone_time_last\":%llu",
+				(unsigned long long)s->zone_first, (unsigned long long)s->zone_last);
+		fputs("}\n", f);
+		break;
+	case LB_FMT_CSV:
+		fputs("count,num_results,time_first,time_last,zone_time_first,zone_time_last\n", f);
+		fprintf(f, "%llu,%llu,", (unsigned long long)s->count, (unsigned long long)s->num_results);
+		if (s->time_last)
+			fprintf(f, "%llu,%llu,", (unsigned long long)s->time_first,
+				(unsigned long long)s->time_last);
+		else
+			fputs(",,", f);
+		if (s->zone_last)
+			fprintf(f, "%llu,%llu\n", (unsigned long long)s->zone_first,
+				(unsigned long long)s->zone_last);
+		else
+			fputs(",\n", f);
+		break;
+	}
+}
+
+void lb_out_end(lb_out_t *o, bool limited, uint64_t limit)
+{
+	if (limited && o->fmt == LB_FMT_TEXT)
+		fprintf(o->f, "\n;; result limited: the first %llu shown, more exist (raise --limit)\n",
+			(unsigned long long)limit);
+	fflush(o->f);
+}

@@ -1,0 +1,459 @@
+/*
+ * query.c - query model, argument parsing and execution.
+ */
+#include "query/query.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+
+void lb_query_init(lb_query_t *q)
+{
+	memset(q, 0, sizeof *q);
+	q->limit = LB_QUERY_DEFAULT_LIMIT;
+}
+
+void lb_query_free(lb_query_t *q)
+{
+	free(q->raw);
+	q->raw = NULL;
+}
+
+/* ---- parsing ---- */
+
+static int fail(const char **msg, const char *m, int err)
+{
+	if (msg)
+		*msg = m;
+	return err;
+}
+
+int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg)
+{
+	size_t n = strlen(text);
+	enum lb_match m = LB_MATCH_EXACT;
+	if (n == 0)
+		return fail(msg, "empty name", LB_ETEXT);
+	if (n > LB_NAME_TEXT_MAX)
+		return fail(msg, "name too long", LB_ENAMELEN);
+	char buf[LB_NAME_TEXT_MAX + 2];
+	memcpy(buf, text, n + 1);
+	char *s = buf;
+	if (!strcmp(s, "*") || !strcmp(s, "*.")) {
+		m = LB_MATCH_BELOW;
+		s = (char *)".";
+		n = 1;
+	} else if (n >= 2 && s[0] == '*' && s[1] == '.') {
+		m = LB_MATCH_BELOW;
+		s += 2;
+		n -= 2;
+	} else {
+		if (n >= 3 && !strcmp(s + n - 3, ".*.")) {
+			s[n - 3] = 0;
+			n -= 3;
+			m = LB_MATCH_ABOVE_PREFIX;
+		} else if (n >= 2 && !strcmp(s + n - 2, ".*")) {
+			s[n - 2] = 0;
+			n -= 2;
+			m = LB_MATCH_ABOVE_PREFIX;
+		}
+	}
+	if (n == 0)
+		return fail(msg, "empty name", LB_ETEXT);
+	/* any other '*' label is a wildcard in the wrong place */
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			i++;
+			continue;
+		}
+		if (s[i] == '*' && (i == 0 || s[i - 1] == '.') && (i + 1 == n || s[i + 1] == '.'))
+			return fail(msg, "'*' is allowed only as the first or the last label", LB_ETEXT);
+	}
+	if (m == LB_MATCH_ABOVE_PREFIX && !strcmp(s, "."))
+		return fail(msg, "right-hand wildcard needs at least one label", LB_ETEXT);
+	int len = lb_name_from_text(s, n, NULL, q->name, sizeof q->name);
+	if (len < 0)
+		return fail(msg, "malformed name", len);
+	lb_name_lower(q->name);
+	q->name_len = (size_t)len;
+	q->match = m;
+	return 0;
+}
+
+static int parse_addr(const char *s, uint8_t *fam, uint8_t out[16])
+{
+	char b[64];
+	size_t n = strlen(s);
+	if (n == 0 || n >= sizeof b)
+		return -1;
+	memcpy(b, s, n + 1);
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, b, out) == 1) {
+		*fam = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, b, out) == 1) {
+		*fam = 6;
+		return 0;
+	}
+	return -1;
+}
+
+int lb_query_parse_ip(const char *text, lb_query_t *q, const char **msg)
+{
+	char b[128];
+	size_t n = strlen(text);
+	if (n == 0 || n >= sizeof b)
+		return fail(msg, "bad address", LB_ETEXT);
+	memcpy(b, text, n + 1);
+	char *sep = strpbrk(b, "/,");
+	char *dash = strchr(b, '-');
+	if (sep && dash)
+		return fail(msg, "use either a prefix length or a range", LB_ETEXT);
+	if (dash) {
+		*dash = 0;
+		uint8_t f2;
+		if (parse_addr(b, &q->family, q->lo) || parse_addr(dash + 1, &f2, q->hi))
+			return fail(msg, "bad address in range", LB_ETEXT);
+		if (f2 != q->family)
+			return fail(msg, "range mixes IPv4 and IPv6", LB_ETEXT);
+		if (memcmp(q->lo, q->hi, 16) > 0)
+			return fail(msg, "range start is above its end", LB_ETEXT);
+		return 0;
+	}
+	long plen = -1;
+	if (sep) {
+		*sep = 0;
+		char *end;
+		if (!isdigit((unsigned char)sep[1]))
+			return fail(msg, "bad prefix length", LB_ETEXT);
+		plen = strtol(sep + 1, &end, 10);
+		if (*end)
+			return fail(msg, "bad prefix length", LB_ETEXT);
+	}
+	if (parse_addr(b, &q->family, q->lo))
+		return fail(msg, "bad address", LB_ETEXT);
+	long bits = q->family == 4 ? 32 : 128;
+	if (plen < 0)
+		plen = bits;
+	if (plen > bits)
+		return fail(msg, "prefix length too long for the address family", LB_ETEXT);
+	memcpy(q->hi, q->lo, 16);
+	size_t al = (size_t)bits / 8;
+	for (size_t i = 0; i < al; i++) {
+		long keep = plen - (long)i * 8;
+		uint8_t mask = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+		q->lo[i] &= mask;
+		q->hi[i] = (uint8_t)(q->lo[i] | (uint8_t)~mask);
+	}
+	return 0;
+}
+
+int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg)
+{
+	char b[256];
+	size_t n = strlen(text);
+	if (n == 0 || n >= sizeof b)
+		return fail(msg, "bad type list", LB_ETEXT);
+	memcpy(b, text, n + 1);
+	q->ntypes = 0;
+	q->tmode = LB_TYPES_LIST;
+	char *save = NULL;
+	for (char *t = strtok_r(b, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcasecmp(t, "ANY")) {
+			q->tmode = LB_TYPES_ANY;
+		} else if (!strcasecmp(t, "ANY-DNSSEC")) {
+			q->tmode = LB_TYPES_ANY_DNSSEC;
+		} else if (!strcasecmp(t, "ALL")) {
+			q->tmode = LB_TYPES_ALL;
+		} else {
+			uint16_t ty;
+			if (lb_rrtype_from_text(t, &ty) != 0)
+				return fail(msg, "unknown RR type", LB_ETEXT);
+			if (q->ntypes == sizeof q->types / sizeof q->types[0])
+				return fail(msg, "too many types (at most 16)", LB_ETEXT);
+			q->types[q->ntypes++] = ty;
+			continue;
+		}
+		if (n != strlen(t))
+			return fail(msg, "ANY, ANY-DNSSEC and ALL stand alone", LB_ETEXT);
+	}
+	if (q->tmode == LB_TYPES_LIST && q->ntypes == 0)
+		return fail(msg, "bad type list", LB_ETEXT);
+	return 0;
+}
+
+/* Days from 1970-01-01 of a proleptic Gregorian date (400-year era arithmetic). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const char **msg)
+{
+	const char *s = text;
+	size_t n = strlen(s);
+	if (n == 0 || n > 40)
+		return fail(msg, "bad time", LB_ETEXT);
+	if (s[0] == '-') {
+		char *end;
+		if (!isdigit((unsigned char)s[1]))
+			return fail(msg, "bad relative time", LB_ETEXT);
+		unsigned long long v = strtoull(s + 1, &end, 10);
+		uint64_t mul = 1;
+		if (*end) {
+			switch (*end) {
+			case 's': mul = 1; break;
+			case 'm': mul = 60; break;
+			case 'h': mul = 3600; break;
+			case 'd': mul = 86400; break;
+			case 'w': mul = 7 * 86400; break;
+			default: return fail(msg, "bad relative time unit (s m h d w)", LB_ETEXT);
+			}
+			if (end[1])
+				return fail(msg, "bad relative time", LB_ETEXT);
+		}
+		if (v > 100000ull * 365 * 86400 / mul)
+			return fail(msg, "relative time too far back", LB_ETEXT);
+		uint64_t back = (uint64_t)v * mul;
+		*out = now > back ? now - back : 0;
+		return 0;
+	}
+	size_t i = 0;
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	if (i == n) {
+		if (n > 12)
+			return fail(msg, "time out of range", LB_ETEXT);
+		*out = strtoull(s, NULL, 10);
+		return 0;
+	}
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    digits(s + 8, 2, &d))
+		return fail(msg, "bad time (epoch seconds, ISO 8601, or -7d style)", LB_ETEXT);
+	i = 10;
+	int64_t off = 0;
+	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+		if (n < i + 6 || digits(s + i + 1, 2, &h) || s[i + 3] != ':' || digits(s + i + 4, 2, &mi))
+			return fail(msg, "bad ISO 8601 time", LB_ETEXT);
+		i += 6;
+		if (i < n && s[i] == ':') {
+			if (n < i + 3 || digits(s + i + 1, 2, &se))
+				return fail(msg, "bad ISO 8601 time", LB_ETEXT);
+			i += 3;
+			if (i < n && s[i] == '.') /* fractional seconds ignored */
+				for (i++; i < n && isdigit((unsigned char)s[i]); i++)
+					;
+		}
+		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+			i++;
+		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			int oh, om;
+			if (n < i + 6 || digits(s + i + 1, 2, &oh) || s[i + 3] != ':' ||
+			    digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+				return fail(msg, "bad UTC offset", LB_ETEXT);
+			off = (s[i] == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
+			i += 6;
+		}
+	}
+	if (i != n)
+		return fail(msg, "bad ISO 8601 time", LB_ETEXT);
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 60)
+		return fail(msg, "time out of range", LB_ETEXT);
+	int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
+	if (t < 0)
+		return fail(msg, "time out of range", LB_ETEXT);
+	*out = (uint64_t)t;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int lb_query_parse_hex(const char *text, uint8_t **out, size_t *len, const char **msg)
+{
+	size_t n = strlen(text);
+	if (n == 0 || n % 2 || n / 2 > 65535)
+		return fail(msg, "hex needs an even number of digits (1..65535 bytes)", LB_ETEXT);
+	uint8_t *b = malloc(n / 2);
+	if (!b)
+		return LB_ENOMEM;
+	for (size_t i = 0; i < n / 2; i++) {
+		int h = hexval(text[2 * i]), l = hexval(text[2 * i + 1]);
+		if (h < 0 || l < 0) {
+			free(b);
+			return fail(msg, "bad hex digit", LB_ETEXT);
+		}
+		b[i] = (uint8_t)(h << 4 | l);
+	}
+	*out = b;
+	*len = n / 2;
+	return 0;
+}
+
+/* ---- filters ---- */
+
+bool lb_query_type_ok(const lb_query_t *q, uint16_t type)
+{
+	switch (q->tmode) {
+	case LB_TYPES_ANY: return !lb_rrtype_is_dnssec(type);
+	case LB_TYPES_ANY_DNSSEC: return lb_rrtype_is_dnssec(type);
+	case LB_TYPES_ALL: return true;
+	case LB_TYPES_LIST:
+		for (size_t i = 0; i < q->ntypes; i++)
+			if (q->types[i] == type)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+bool lb_query_time_ok(const lb_query_t *q, const lb_store_val_t *v)
+{
+	uint64_t first = v->time_first, last = v->time_last;
+	if (!last && v->zone_last) {
+		first = v->zone_first;
+		last = v->zone_last;
+	}
+	if (q->has_first_before && first > q->first_before)
+		return false;
+	if (q->has_first_after && first < q->first_after)
+		return false;
+	if (q->has_last_before && last > q->last_before)
+		return false;
+	if (q->has_last_after && last < q->last_after)
+		return false;
+	return true;
+}
+
+/* ---- execution ---- */
+
+static void sum_add(lb_summary_t *s, const lb_store_val_t *v)
+{
+	s->num_results++;
+	s->count += v->count;
+	if (v->time_last) {
+		if (!s->time_first || v->time_first < s->time_first)
+			s->time_first = v->time_first;
+		if (v->time_last > s->time_last)
+			s->time_last = v->time_last;
+	}
+	if (v->zone_last) {
+		if (!s->zone_first || v->zone_first < s->zone_first)
+			s->zone_first = v->zone_first;
+		if (v->zone_last > s->zone_last)
+			s->zone_last = v->zone_last;
+	}
+}
+
+static int build_scan(const lb_query_t *q, lb_store_scan_t *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->match = q->match;
+	sc->name = q->name;
+	sc->name_len = q->name_len;
+	if (q->tmode == LB_TYPES_LIST && q->ntypes == 1)
+		sc->type = q->types[0];
+	switch (q->kind) {
+	case LB_Q_RRSET: sc->kind = LB_SCAN_RRSET; break;
+	case LB_Q_RRSET_RAW:
+		sc->kind = LB_SCAN_RRSET;
+		sc->match = LB_MATCH_EXACT;
+		break;
+	case LB_Q_RDATA_NAME: sc->kind = LB_SCAN_RDATA_NAME; break;
+	case LB_Q_NEGATIVE: sc->kind = LB_SCAN_NEG; break;
+	case LB_Q_RDATA_IP:
+		sc->kind = LB_SCAN_RDATA_IP;
+		sc->family = q->family;
+		memcpy(sc->lo, q->lo, 16);
+		memcpy(sc->hi, q->hi, 16);
+		sc->type = 0;
+		break;
+	case LB_Q_RDATA_RAW:
+		sc->kind = LB_SCAN_RDATA_RAW;
+		sc->raw = q->raw;
+		sc->raw_len = q->raw_len;
+		break;
+	default:
+		return LB_EINVAL;
+	}
+	return 0;
+}
+
+int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
+{
+	memset(res, 0, sizeof *res);
+	lb_store_scan_t sc;
+	int err = build_scan(q, &sc);
+	if (err)
+		return err;
+	lb_store_iter_t *it = NULL;
+	err = lb_store_iter_new(s, &sc, &it);
+	if (err)
+		return err;
+	if (!q->summarize)
+		lb_out_begin(out, q);
+	uint64_t matched = 0;
+	lb_store_rec_t r;
+	int n;
+	while ((n = lb_store_iter_next(it, &r)) > 0) {
+		if (!lb_query_type_ok(q, r.type))
+			continue;
+		if (q->has_bailiwick && (!r.bailiwick || r.bailiwick_len != q->bailiwick_len ||
+					 !lb_name_equal(r.bailiwick, q->bailiwick)))
+			continue;
+		if (!lb_query_time_ok(q, &r.val))
+			continue;
+		if (q->summarize) {
+			sum_add(&res->sum, &r.val);
+			continue;
+		}
+		if (matched++ < q->offset)
+			continue;
+		if (q->limit && res->results == q->limit) {
+			res->limited = true;
+			break;
+		}
+		lb_out_rec(out, &r);
+		res->results++;
+	}
+	lb_store_iter_free(it);
+	if (n < 0)
+		return n;
+	if (q->summarize) {
+		res->results = res->sum.num_results;
+		lb_out_summary(out, &res->sum);
+	} else {
+		lb_out_end(out, res->limited, q->limit);
+	}
+	return 0;
+}

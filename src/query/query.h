@@ -1,0 +1,119 @@
+/*
+ * query.h - the query model, parsing of query arguments, execution against
+ * the store (store/store.h), and the output formats (text, COF NDJSON, CSV).
+ *
+ * Execution streams: records go one at a time from the store iterator through
+ * the filters to the output; nothing is collected, except with a sort order,
+ * which holds at most LB_QUERY_SORT_MAX results (more is an error, LB_ELIMIT).
+ */
+#ifndef LB_QUERY_QUERY_H
+#define LB_QUERY_QUERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+#include "util/err.h"
+
+#define LB_QUERY_SORT_MAX 1000000
+#define LB_QUERY_DEFAULT_LIMIT 10000
+
+enum lb_query_kind {
+	LB_Q_RRSET = 0,    /* -r OWNER */
+	LB_Q_RRSET_RAW,    /* --raw-rrset HEX (wire owner name) */
+	LB_Q_RDATA_NAME,   /* -n NAME */
+	LB_Q_RDATA_IP,     /* -i IP | CIDR | A-B */
+	LB_Q_RDATA_RAW,    /* --raw-rdata HEX */
+	LB_Q_NEGATIVE,     /* --negative NAME */
+};
+
+enum lb_types_mode { LB_TYPES_ANY = 0, LB_TYPES_ANY_DNSSEC, LB_TYPES_ALL, LB_TYPES_LIST };
+
+enum lb_sort { LB_SORT_NONE = 0, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_COUNT, LB_SORT_NAME };
+
+enum lb_format { LB_FMT_TEXT = 0, LB_FMT_COF, LB_FMT_CSV };
+
+typedef struct lb_query {
+	enum lb_query_kind kind;
+	enum lb_match match;
+	uint8_t name[256];          /* wire name (for ABOVE_PREFIX: the leading labels + root) */
+	size_t name_len;
+	uint8_t family, lo[16], hi[16];
+	uint8_t *raw;               /* malloc'd (lb_query_free) */
+	size_t raw_len;
+	enum lb_types_mode tmode;
+	uint16_t types[16];
+	size_t ntypes;
+	bool has_bailiwick;
+	uint8_t bailiwick[256];
+	size_t bailiwick_len;
+	/* time fences, Unix seconds; has_* says whether set */
+	bool has_first_before, has_first_after, has_last_before, has_last_after;
+	uint64_t first_before, first_after, last_before, last_after;
+	uint64_t limit;             /* 0 = no limit */
+	uint64_t offset;
+	bool summarize;
+	enum lb_sort sort;
+	bool reverse;
+} lb_query_t;
+
+void lb_query_init(lb_query_t *q);
+void lb_query_free(lb_query_t *q);
+
+/*
+ * Parsers (all return 0 or LB_ETEXT / LB_ENAMELEN / LB_ELABEL; *msg gets a
+ * static explanation on error).
+ *  name:  "example.com", "*.example.com" (below), "www.example.*" (prefix);
+ *         '*' only as a whole label at one end.
+ *  ip:    "192.0.2.1", "2001:db8::1", CIDR "10.0.0.0/8" or "10.0.0.0,8",
+ *         range "192.0.2.1-192.0.2.9" (same family, lo <= hi).
+ *  types: "A", "A,AAAA", "TYPE65280", "ANY", "ANY-DNSSEC", "ALL".
+ *  time:  Unix seconds, ISO 8601 ("2024-05-01", "2024-05-01T10:00:00Z",
+ *         "2024-05-01 10:00:00", offsets +hh:mm), or relative to now:
+ *         a negative number of seconds ("-3600") or "-7d", "-12h", "-30m", "-2w".
+ *  hex:   even number of hex digits.
+ */
+LB_WUR int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg);
+LB_WUR int lb_query_parse_ip(const char *text, lb_query_t *q, const char **msg);
+LB_WUR int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg);
+LB_WUR int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const char **msg);
+LB_WUR int lb_query_parse_hex(const char *text, uint8_t **out, size_t *len, const char **msg);
+
+/* True if type passes the query's type filter. */
+bool lb_query_type_ok(const lb_query_t *q, uint16_t type);
+/* True if the record's times pass the fences (sensor times, else zone times). */
+bool lb_query_time_ok(const lb_query_t *q, const lb_store_val_t *v);
+
+typedef struct lb_summary {
+	uint64_t count, num_results;
+	uint64_t time_first, time_last, zone_first, zone_last;
+} lb_summary_t;
+
+/* Output: one record at a time.  Write errors are sticky in f (ferror). */
+typedef struct lb_out {
+	FILE *f;
+	enum lb_format fmt;
+	uint64_t n;         /* records written */
+	char *buf;          /* text scratch */
+	size_t bufsz;
+} lb_out_t;
+
+LB_WUR int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt);
+void lb_out_free(lb_out_t *o);
+void lb_out_begin(lb_out_t *o, const lb_query_t *q);
+void lb_out_rec(lb_out_t *o, const lb_store_rec_t *r);
+void lb_out_summary(lb_out_t *o, const lb_summary_t *s);
+/* Ends the output; with limited, text output says so in a final comment line. */
+void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);
+
+typedef struct lb_query_result {
+	uint64_t results;    /* records emitted (after offset, up to limit) */
+	bool limited;        /* the limit cut the result: more exist */
+	lb_summary_t sum;
+} lb_query_result_t;
+
+/* Run q against s, writing records (or the summary) to out. */
+LB_WUR int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res);
+
+#endif

@@ -1,0 +1,459 @@
+/*
+ * test_keys.c - store byte formats: varints, values, the merge function,
+ * key order (a CIDR is one key range, a left-hand wildcard one prefix), key
+ * decoding of every table, and rejection of corrupt values.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "store/keys.h"
+
+static uint64_t rng_state = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void test_varint(void **st)
+{
+	(void)st;
+	static const uint64_t v[] = { 0, 1, 127, 128, 255, 16383, 16384, 1u << 31, UINT32_MAX,
+				      (1ull << 56) - 1, UINT64_MAX };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		uint8_t b[10];
+		size_t n = lb_varint_put(b, v[i]);
+		lb_cur_t c;
+		lb_cur_init(&c, b, n);
+		assert_true(lb_cur_varint(&c) == v[i]);
+		assert_int_equal(lb_cur_err(&c), 0);
+		assert_int_equal(lb_cur_left(&c), 0);
+		/* every truncation fails */
+		for (size_t k = 0; k < n; k++) {
+			lb_cur_init(&c, b, k);
+			(void)lb_cur_varint(&c);
+			assert_int_not_equal(lb_cur_err(&c), 0);
+		}
+	}
+	/* overlong: 11 continuation bytes, and a 10th byte > 1 */
+	uint8_t bad[11];
+	memset(bad, 0x80, sizeof bad);
+	lb_cur_t c;
+	lb_cur_init(&c, bad, sizeof bad);
+	(void)lb_cur_varint(&c);
+	assert_int_not_equal(lb_cur_err(&c), 0);
+	uint8_t bad2[10] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
+	lb_cur_init(&c, bad2, sizeof bad2);
+	(void)lb_cur_varint(&c);
+	assert_int_not_equal(lb_cur_err(&c), 0);
+}
+
+static void rand_val(lb_store_val_t *v)
+{
+	memset(v, 0, sizeof *v);
+	uint64_t base = 1500000000 + rnd() % 300000000;
+	v->time_first = base;
+	v->time_last = base + rnd() % 10000000;
+	v->count = 1 + rnd() % 1000;
+	if (rnd() % 3 == 0) {
+		v->zone_first = base - rnd() % 1000;
+		v->zone_last = v->zone_first + rnd() % 100000;
+	}
+	uint32_t day = lb_day_of(v->time_first);
+	v->nruns = 1 + (uint32_t)(rnd() % 5);
+	for (uint32_t i = 0; i < v->nruns; i++) {
+		v->runs[i].start = day;
+		v->runs[i].len = 1 + (uint32_t)(rnd() % 4);
+		day += v->runs[i].len + 1 + (uint32_t)(rnd() % 30);
+	}
+}
+
+static int val_eq(const lb_store_val_t *a, const lb_store_val_t *b)
+{
+	if (a->time_first != b->time_first || a->time_last != b->time_last || a->count != b->count ||
+	    a->zone_first != b->zone_first || a->zone_last != b->zone_last || a->nruns != b->nruns)
+		return 0;
+	return !memcmp(a->runs, b->runs, a->nruns * sizeof a->runs[0]);
+}
+
+static void test_value_roundtrip(void **st)
+{
+	(void)st;
+	for (int i = 0; i < 2000; i++) {
+		lb_store_val_t v, w;
+		rand_val(&v);
+		uint8_t b[LB_VAL_MAX];
+		size_t n = lb_val_encode(&v, b, 1);
+		assert_true(n <= LB_VAL_MAX);
+		assert_int_equal(lb_val_decode(b, n, &w), 0);
+		assert_true(val_eq(&v, &w));
+		/* truncations and a trailing byte are corrupt */
+		for (size_t k = 0; k < n; k++)
+			assert_int_not_equal(lb_val_decode(b, k, &w), 0);
+		b[n] = 0;
+		assert_int_equal(lb_val_decode(b, n + 1, &w), LB_ECORRUPT);
+		/* without days */
+		n = lb_val_encode(&v, b, 0);
+		assert_int_equal(lb_val_decode(b, n, &w), 0);
+		assert_int_equal(w.nruns, 0);
+		assert_true(w.count == v.count);
+	}
+}
+
+static void test_value_corrupt(void **st)
+{
+	(void)st;
+	lb_store_val_t w;
+	static const struct {
+		uint8_t b[12];
+		size_t n;
+		int err;
+	} t[] = {
+		{ { 0 }, 0, LB_ECORRUPT },                        /* empty */
+		{ { 2, 0 }, 2, LB_EVERSION },                     /* unknown version */
+		{ { 1, 8 }, 2, LB_ECORRUPT },                     /* unknown flag */
+		{ { 1, 1, 5 }, 3, LB_ECORRUPT },                  /* missing fields */
+		{ { 1, 4, 0 }, 3, LB_ECORRUPT },                  /* zero runs */
+		{ { 1, 4, 2, 10, 0, 0, 0 }, 7, LB_ECORRUPT },     /* touching runs (gap 0) */
+		{ { 1, 4, 0x81, 0x01 }, 4, LB_ECORRUPT },         /* 129 runs > max */
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		assert_int_equal(lb_val_decode(t[i].b, t[i].n, &w), t[i].err);
+	/* A value claiming 128 runs but holding few is truncated, not an overread. */
+	uint8_t b[] = { 1, 4, 0x80, 0x01, 3, 0 };
+	assert_int_not_equal(lb_val_decode(b, sizeof b, &w), 0);
+}
+
+static size_t merge2(const uint8_t *a, size_t al, const uint8_t *b, size_t bl, uint8_t *out)
+{
+	const uint8_t *ops[2] = { a, b };
+	size_t lens[2] = { al, bl };
+	unsigned bad = 0;
+	size_t n = lb_val_merge_bytes(ops, lens, 2, 1, out, &bad);
+	assert_int_equal(bad, 0);
+	return n;
+}
+
+static void test_merge_associative(void **st)
+{
+	(void)st;
+	for (int i = 0; i < 2000; i++) {
+		lb_store_val_t a, b, c;
+		rand_val(&a);
+		rand_val(&b);
+		rand_val(&c);
+		uint8_t ea[LB_VAL_MAX], eb[LB_VAL_MAX], ec[LB_VAL_MAX], ab[LB_VAL_MAX], bc[LB_VAL_MAX];
+		uint8_t l[LB_VAL_MAX], r[LB_VAL_MAX], ba[LB_VAL_MAX];
+		size_t na = lb_val_encode(&a, ea, 1), nb = lb_val_encode(&b, eb, 1),
+		       nc = lb_val_encode(&c, ec, 1);
+		size_t nab = merge2(ea, na, eb, nb, ab);
+		size_t nba = merge2(eb, nb, ea, na, ba);
+		assert_int_equal(nab, nba);
+		assert_memory_equal(ab, ba, nab); /* commutative */
+		size_t nl = merge2(ab, nab, ec, nc, l);
+		size_t nbc = merge2(eb, nb, ec, nc, bc);
+		size_t nr = merge2(ea, na, bc, nbc, r);
+		assert_int_equal(nl, nr);
+		assert_memory_equal(l, r, nl); /* associative */
+		/* and the result is what min/max/sum says, computed here directly */
+		lb_store_val_t m;
+		assert_int_equal(lb_val_decode(l, nl, &m), 0);
+		uint64_t tf = a.time_first < b.time_first ? a.time_first : b.time_first;
+		tf = tf < c.time_first ? tf : c.time_first;
+		uint64_t tl = a.time_last > b.time_last ? a.time_last : b.time_last;
+		tl = tl > c.time_last ? tl : c.time_last;
+		assert_true(m.time_first == tf);
+		assert_true(m.time_last == tl);
+		assert_true(m.count == a.count + b.count + c.count);
+		/* every day active in a, b or c is inside some run of m */
+		const lb_store_val_t *src[3] = { &a, &b, &c };
+		for (int s = 0; s < 3; s++)
+			for (uint32_t k = 0; k < src[s]->nruns; k++)
+				for (uint32_t d = 0; d < src[s]->runs[k].len; d++) {
+					uint32_t day = src[s]->runs[k].start + d;
+					int found = 0;
+					for (uint32_t q = 0; q < m.nruns; q++)
+						found |= day >= m.runs[q].start &&
+							 day < m.runs[q].start + m.runs[q].len;
+					assert_true(found);
+				}
+	}
+}
+
+static void test_merge_bad_operand(void **st)
+{
+	(void)st;
+	lb_store_val_t a;
+	rand_val(&a);
+	uint8_t ea[LB_VAL_MAX], out[LB_VAL_MAX];
+	size_t na = lb_val_encode(&a, ea, 1);
+	const uint8_t junk[3] = { 9, 9, 9 };
+	const uint8_t *ops[2] = { junk, ea };
+	size_t lens[2] = { 3, na };
+	unsigned bad = 0;
+	size_t n = lb_val_merge_bytes(ops, lens, 2, 1, out, &bad);
+	assert_int_equal(bad, 1);
+	assert_int_equal(n, na);
+	assert_memory_equal(out, ea, na);
+	bad = 0;
+	assert_int_equal(lb_val_merge_bytes(ops, lens, 1, 1, out, &bad), 0);
+}
+
+static void test_runs_cap(void **st)
+{
+	(void)st;
+	lb_store_val_t a, b;
+	memset(&a, 0, sizeof a);
+	for (uint32_t i = 0; i < 300; i++) {
+		memset(&b, 0, sizeof b);
+		b.time_first = b.time_last = 1000;
+		b.count = 1;
+		b.nruns = 1;
+		b.runs[0].start = 1000 + i * 2; /* every other day: no two runs join */
+		b.runs[0].len = 1;
+		lb_store_val_merge(&a, &b);
+		assert_true(a.nruns <= LB_STORE_MAX_RUNS);
+	}
+	assert_int_equal(a.nruns, LB_STORE_MAX_RUNS);
+	assert_int_equal(a.runs[0].start, 1000);                   /* oldest end kept */
+	assert_int_equal(a.runs[a.nruns - 1].start, 1000 + 299 * 2); /* newest end kept */
+	assert_int_equal(a.count, 300);
+}
+
+static int wire(const char *text, uint8_t *out)
+{
+	int n = lb_name_from_text(text, strlen(text), NULL, out, 256);
+	assert_true(n > 0);
+	return n;
+}
+
+static int cmp_kbuf(const void *a, const void *b)
+{
+	const lb_kbuf_t *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->p, y->p, n);
+	return c ? c : (x->len < y->len ? -1 : x->len > y->len);
+}
+
+static int key_cmp(const uint8_t *k, size_t kl, const uint8_t *b, size_t bl)
+{
+	size_t n = kl < bl ? kl : bl;
+	int c = memcmp(k, b, n);
+	return c ? c : (kl < bl ? -1 : kl > bl);
+}
+
+/* A CIDR block is exactly the keys in ['I' 4 lo, 'I' 4 hi 0x40). */
+static void test_ip_order(void **st)
+{
+	(void)st;
+	enum { N = 3000 };
+	lb_kbuf_t *keys = calloc(N, sizeof *keys);
+	uint32_t *addr = calloc(N, sizeof *addr);
+	assert_non_null(keys);
+	uint8_t owner[256];
+	for (int i = 0; i < N; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "h%d.example%d.com", (int)(rnd() % 50), i % 7);
+		wire(name, owner);
+		/* addresses cluster in 10.1.0.0/16 so prefixes catch some */
+		uint32_t a = (rnd() % 4 == 0) ? (uint32_t)rnd() : (0x0a010000u | (uint32_t)(rnd() & 0xffff));
+		addr[i] = a;
+		uint8_t rd[4] = { (uint8_t)(a >> 24), (uint8_t)(a >> 16), (uint8_t)(a >> 8), (uint8_t)a };
+		const uint8_t *rdp[1] = { rd };
+		uint16_t rdl[1] = { 4 };
+		lb_store_rec_t r = { .kind = LB_REC_RRSET, .owner = owner, .type = LB_T_A,
+				     .nrdata = 1, .rdata = rdp, .rdlen = rdl };
+		const uint8_t *t;
+		lb_key_rdata(&keys[i], &r, 0, &t);
+		assert_null(t);
+		assert_int_equal(keys[i].err, 0);
+		/* address bytes right after the table and family bytes */
+		assert_int_equal(keys[i].p[0], LB_KT_IP);
+		assert_int_equal(keys[i].p[1], 4);
+		assert_memory_equal(keys[i].p + 2, rd, 4);
+	}
+	static const int plens[] = { 8, 16, 20, 24, 28, 32 };
+	for (int t = 0; t < 40; t++) {
+		int pl = plens[t % 6];
+		uint32_t base = addr[rnd() % N];
+		uint32_t mask = pl == 32 ? 0xffffffffu : ~(0xffffffffu >> pl);
+		uint32_t lo = base & mask, hi = lo | ~mask;
+		uint8_t lob[6] = { LB_KT_IP, 4, (uint8_t)(lo >> 24), (uint8_t)(lo >> 16), (uint8_t)(lo >> 8), (uint8_t)lo };
+		uint8_t hib[7] = { LB_KT_IP, 4, (uint8_t)(hi >> 24), (uint8_t)(hi >> 16), (uint8_t)(hi >> 8), (uint8_t)hi, 0x40 };
+		for (int i = 0; i < N; i++) {
+			int in_range = key_cmp(keys[i].p, keys[i].len, lob, 6) >= 0 &&
+				       key_cmp(keys[i].p, keys[i].len, hib, 7) < 0;
+			int in_cidr = (addr[i] & mask) == lo;
+			assert_int_equal(in_range, in_cidr);
+		}
+	}
+	/* and sorted keys are in address order */
+	qsort(keys, N, sizeof *keys, cmp_kbuf);
+	for (int i = 1; i < N; i++)
+		assert_true(memcmp(keys[i - 1].p + 2, keys[i].p + 2, 4) <= 0);
+	for (int i = 0; i < N; i++)
+		lb_kbuf_free(&keys[i]);
+	free(keys);
+	free(addr);
+}
+
+/* Names strictly below Z are exactly the rrset keys in ['R' rev(Z) 01, 'R' rev(Z) 40). */
+static void test_wildcard_prefix(void **st)
+{
+	(void)st;
+	static const char *names[] = {
+		"example.com", "www.example.com", "a.b.example.com", "example.community",
+		"aexample.com", "com", "example.org", "xn--bcher-kva.example.com", "www.example.co",
+		"*.example.com", "example.com.evil.net", "sub.example.com",
+	};
+	static const int below_example_com[] = { 0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1 };
+	uint8_t zone[256], owner[256], rev[256];
+	wire("example.com", zone);
+	lb_kbuf_t pre = { 0 };
+	lb_kbuf_u8(&pre, LB_KT_RRSET);
+	lb_kbuf_rname(&pre, zone);
+	memcpy(rev, pre.p, pre.len);
+	size_t rl = pre.len;
+	uint8_t lo[260], hi[260];
+	memcpy(lo, rev, rl);
+	lo[rl] = 1;
+	memcpy(hi, rev, rl);
+	hi[rl] = 0x40;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		int ol = wire(names[i], owner);
+		uint8_t rd[4] = { 192, 0, 2, 1 };
+		const uint8_t *rdp[1] = { rd };
+		uint16_t rdl[1] = { 4 };
+		lb_store_rec_t r = { .kind = LB_REC_RRSET, .owner = owner, .owner_len = (size_t)ol,
+				     .type = LB_T_A, .nrdata = 1, .rdata = rdp, .rdlen = rdl };
+		lb_kbuf_t k = { 0 };
+		lb_key_rrset(&k, &r);
+		int in = key_cmp(k.p, k.len, lo, rl + 1) >= 0 && key_cmp(k.p, k.len, hi, rl + 1) < 0;
+		assert_int_equal(in, below_example_com[i]);
+		/* exact: prefix R rev 00 */
+		int exact = k.len > rl && !memcmp(k.p, rev, rl) && k.p[rl] == 0;
+		assert_int_equal(exact, i == 0);
+		lb_kbuf_free(&k);
+	}
+	lb_kbuf_free(&pre);
+}
+
+static void test_key_decode_roundtrip(void **st)
+{
+	(void)st;
+	lb_kdec_t *d = malloc(sizeof *d);
+	assert_non_null(d);
+	uint8_t owner[256], bail[256];
+	int ol = wire("www.Example.com", owner), bl = wire("example.com", bail);
+	lb_name_lower(owner);
+	/* rrset with two rdatas, with and without bailiwick; root bailiwick too */
+	uint8_t a1[4] = { 192, 0, 2, 1 }, a2[4] = { 192, 0, 2, 2 };
+	const uint8_t *rdp[2] = { a1, a2 };
+	uint16_t rdl[2] = { 4, 4 };
+	const uint8_t *bails[3] = { bail, NULL, (const uint8_t *)"" };
+	for (int b = 0; b < 3; b++) {
+		lb_store_rec_t r = { .kind = LB_REC_RRSET, .owner = owner, .owner_len = (size_t)ol,
+				     .bailiwick = bails[b], .bailiwick_len = b == 0 ? (size_t)bl : b == 2,
+				     .type = LB_T_A, .nrdata = 2, .rdata = rdp, .rdlen = rdl };
+		lb_kbuf_t k = { 0 };
+		lb_key_rrset(&k, &r);
+		lb_store_rec_t o;
+		assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
+		assert_int_equal(o.kind, LB_REC_RRSET);
+		assert_int_equal(o.owner_len, (size_t)ol);
+		assert_memory_equal(o.owner, owner, (size_t)ol);
+		assert_int_equal(o.type, LB_T_A);
+		assert_int_equal(o.nrdata, 2);
+		assert_memory_equal(o.rdata[1], a2, 4);
+		if (b == 1)
+			assert_null(o.bailiwick);
+		else
+			assert_memory_equal(o.bailiwick, bails[b], o.bailiwick_len);
+		/* every truncation of the key fails cleanly (or decodes to fewer rdatas) */
+		for (size_t n = 0; n < k.len; n++) {
+			int e = lb_key_decode(k.p, n, d, &o);
+			if (e == 0)
+				assert_true(o.nrdata < 2);
+		}
+		lb_kbuf_free(&k);
+	}
+	/* MX rdata: name index key rebuilds the rdata */
+	uint8_t mx[64];
+	mx[0] = 0;
+	mx[1] = 10;
+	int ml = wire("mail.example.net", mx + 2);
+	const uint8_t *mp[1] = { mx };
+	uint16_t mlen[1] = { (uint16_t)(ml + 2) };
+	lb_store_rec_t r = { .kind = LB_REC_RRSET, .owner = owner, .owner_len = (size_t)ol,
+			     .type = LB_T_MX, .nrdata = 1, .rdata = mp, .rdlen = mlen };
+	lb_kbuf_t k = { 0 };
+	const uint8_t *target;
+	lb_key_rdata(&k, &r, 0, &target);
+	assert_ptr_equal(target, mx + 2);
+	assert_int_equal(k.p[0], LB_KT_NAME);
+	lb_store_rec_t o;
+	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
+	assert_int_equal(o.kind, LB_REC_RDATA);
+	assert_int_equal(o.type, LB_T_MX);
+	assert_int_equal(o.rdlen[0], ml + 2);
+	assert_memory_equal(o.rdata[0], mx, (size_t)ml + 2);
+	assert_memory_equal(o.owner, owner, (size_t)ol);
+	/* TXT: raw table */
+	uint8_t txt[6] = { 5, 'h', 'e', 'l', 'l', 'o' };
+	const uint8_t *tp[1] = { txt };
+	uint16_t tl[1] = { 6 };
+	r.type = LB_T_TXT;
+	r.rdata = tp;
+	r.rdlen = tl;
+	lb_kbuf_reset(&k);
+	lb_key_rdata(&k, &r, 0, &target);
+	assert_null(target);
+	assert_int_equal(k.p[0], LB_KT_RAW);
+	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
+	assert_int_equal(o.type, LB_T_TXT);
+	assert_memory_equal(o.rdata[0], txt, 6);
+	/* negative */
+	lb_store_rec_t n = { .kind = LB_REC_NEG, .owner = owner, .owner_len = (size_t)ol,
+			     .type = LB_T_AAAA, .rcode = 3 };
+	lb_kbuf_reset(&k);
+	lb_key_neg(&k, &n);
+	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
+	assert_int_equal(o.kind, LB_REC_NEG);
+	assert_int_equal(o.rcode, 3);
+	assert_int_equal(o.type, LB_T_AAAA);
+	assert_null(o.bailiwick);
+	/* junk keys */
+	static const uint8_t j1[] = { 'Q', 1, 2 }, j2[] = { 'R', 64, 'a' }, j3[] = { 'I', 5, 1, 2, 3, 4, 0 };
+	assert_int_equal(lb_key_decode(j1, sizeof j1, d, &o), LB_ECORRUPT);
+	assert_int_equal(lb_key_decode(j2, sizeof j2, d, &o), LB_ECORRUPT);
+	assert_int_equal(lb_key_decode(j3, sizeof j3, d, &o), LB_ECORRUPT);
+	lb_kbuf_free(&k);
+	free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_varint),
+		cmocka_unit_test(test_value_roundtrip),
+		cmocka_unit_test(test_value_corrupt),
+		cmocka_unit_test(test_merge_associative),
+		cmocka_unit_test(test_merge_bad_operand),
+		cmocka_unit_test(test_runs_cap),
+		cmocka_unit_test(test_ip_order),
+		cmocka_unit_test(test_wildcard_prefix),
+		cmocka_unit_test(test_key_decode_roundtrip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
