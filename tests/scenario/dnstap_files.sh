@@ -1,0 +1,72 @@
+#!/bin/bash
+# dnstap files written by other tools (../shared/data/captures/*.fstrm, *.dnstap)
+# read by `lookback tap -r` and compared with Debian's dnstap-ldns decodings
+# beside them; plus stdin, truncated and corrupted copies.
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+need_shared "dnstap_files" || exit 0
+n=0
+for f in "$CAPTURES"/*.fstrm "$CAPTURES"/*.dnstap; do
+	[ -e "$f" ] || continue
+	b=$(basename "$f")
+	y="$f.dnstap-ldns.yaml"
+	if [ ! -e "$y" ]; then
+		skip "$b: no dnstap-ldns decoding beside it"
+		continue
+	fi
+	n=$((n + 1))
+	"$LOOKBACK" tap -r "$f" --jsonl --stats > "$T_TMP/$b.jsonl" 2> "$T_TMP/$b.stats"
+	check "$b: lookback tap -r exits 0" test $? -eq 0
+	python3 "$HERE/dnstap_ldns_compare.py" "$y" "$T_TMP/$b.jsonl" "$T_TMP/$b.stats" > "$T_TMP/$b.v"
+	[ -s "$T_TMP/$b.v" ] || nok "$b: comparison ran"
+	while read -r v desc; do
+		if [ "$v" = PASS ]; then ok "$b: $desc"; else nok "$b: $desc"; fi
+	done < "$T_TMP/$b.v"
+	check "$b: no bad frames or protobufs" bash -c "! grep -q '^dnstap_bad_' '$T_TMP/$b.stats'"
+
+	# the same through stdin
+	"$LOOKBACK" tap -r - --jsonl < "$f" > "$T_TMP/$b.stdin.jsonl" 2> /dev/null
+	check "$b: stdin gives the same observations" cmp -s "$T_TMP/$b.jsonl" "$T_TMP/$b.stdin.jsonl"
+
+	# cut inside the last data frame: exit 2, the earlier messages still read
+	size=$(stat -c %s "$f")
+	head -c $((size - 20)) "$f" > "$T_TMP/$b.cut"
+	"$LOOKBACK" tap -r "$T_TMP/$b.cut" --stats > "$T_TMP/$b.cut.stats" 2> "$T_TMP/$b.cut.err"
+	rc=$?
+	check "$b: truncated copy exits 2 and says so" \
+		bash -c "[ $rc -eq 2 ] && grep -q '^dnstap_bad_truncated 1' '$T_TMP/$b.cut.stats'"
+
+	# every byte flipped in turn (bounded): never a crash, always 0 or 2
+	python3 - "$f" "$T_TMP/$b.flip" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+step = max(1, len(data) // 64)
+for i in range(0, len(data), step):
+    d = bytearray(data)
+    d[i] ^= 0xff
+    open("%s.%04d" % (sys.argv[2], i), "wb").write(d)
+PY
+	bad=0
+	for g in "$T_TMP/$b.flip".*; do
+		"$LOOKBACK" tap -r "$g" --stats > /dev/null 2>&1
+		rc=$?
+		[ $rc -eq 0 ] || [ $rc -eq 2 ] || { bad=$((bad + 1)); echo "# $g: exit $rc"; }
+	done
+	check "$b: corrupted copies never crash (exit 0 or 2)" test $bad -eq 0
+done
+[ $n -gt 0 ] || skip "dnstap_files: no dnstap files in $CAPTURES"
+
+# a pcap is not a dnstap file
+p=$(ls "$CAPTURES"/*.pcap 2> /dev/null | head -1)
+if [ -n "$p" ]; then
+	"$LOOKBACK" tap -r "$p" --stats > /dev/null 2>&1
+	check "a pcap file is refused with exit 2" test $? -eq 2
+fi
+"$LOOKBACK" tap -r /nonexistent/file --stats > /dev/null 2>&1
+check "a missing file exits 2" test $? -eq 2
+"$LOOKBACK" tap --stats > /dev/null 2>&1
+check "no input is a usage error" test $? -eq 2
+"$LOOKBACK" tap --help | grep -q -- '--unix'
+check "--help describes the options" test $? -eq 0
+exit 0
