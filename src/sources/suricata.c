@@ -355,7 +355,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_negative(s, qname, (uint8_t)qlen, qtype, LB_RCODE_NOERROR, &ts);
 	if (lossy)
 		src_skip(s, LB_SKIP_LOSSY);
-	s->c.records++;
+	if (r->n || negative || !lossy)
+		s->c.records++;
 	resp_emit(s, r, &ts, NULL, NULL);
 out:
 	resp_reset(r);

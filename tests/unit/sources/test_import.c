@@ -1,0 +1,559 @@
+/* test_import.c - every importer on samples written here: Zeek TSV/JSON
+ * (chain split, ambiguous chains, lossy types, escapes), Suricata EVE v1/v2/v3,
+ * Route 53, passivedns, COF/SAF, zone files, detection, bad-line accounting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "sources/source.h"
+
+/* Observations rendered one per line:
+ *   RR owner TYPE rdata;rdata ttl=N sec=S sensor
+ *   NEG qname TYPE rcode
+ *   AGG owner TYPE rdata;.. tf tl count zf zl bw=NAME sensor */
+static char out[1 << 16];
+static size_t outn;
+
+static void put(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	outn += (size_t)vsnprintf(out + outn, sizeof out - outn, fmt, ap);
+	va_end(ap);
+	assert_true(outn < sizeof out);
+}
+
+static void put_set(const lb_obs_rrset_t *o)
+{
+	char t[LB_NAME_TEXT_MAX], ty[24], rd[4096];
+	assert_true(lb_name_to_text(o->owner, t, sizeof t) > 0);
+	assert_true(lb_rrtype_to_text(o->type, ty, sizeof ty) > 0);
+	put("%s %s ", t, ty);
+	for (size_t i = 0; i < o->nrdata; i++) {
+		assert_true(lb_rdata_to_text(o->type, o->rdata[i], o->rdlen[i], rd, sizeof rd) >= 0);
+		put("%s%s", i ? ";" : "", rd);
+	}
+}
+
+static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
+{
+	(void)ctx;
+	put("RR ");
+	put_set(o);
+	put(" ttl=%u sec=%u t=%lld %s\n", o->ttl, o->section, (long long)o->ts.tv_sec,
+	    o->sensor ? o->sensor : "-");
+}
+
+static void on_neg(void *ctx, const lb_obs_neg_t *o)
+{
+	(void)ctx;
+	char t[LB_NAME_TEXT_MAX], ty[24];
+	assert_true(lb_name_to_text(o->qname, t, sizeof t) > 0);
+	assert_true(lb_rrtype_to_text(o->qtype, ty, sizeof ty) > 0);
+	put("NEG %s %s %s\n", t, ty, lb_rcode_name(o->rcode));
+}
+
+static void on_aggr(void *ctx, const lb_src_aggr_t *a)
+{
+	(void)ctx;
+	char bw[LB_NAME_TEXT_MAX] = "-";
+	if (a->rr->bailiwick)
+		assert_true(lb_name_to_text(a->rr->bailiwick, bw, sizeof bw) > 0);
+	put("AGG ");
+	put_set(a->rr);
+	put(" %llu %llu %llu %llu %llu bw=%s %s\n", (unsigned long long)a->time_first,
+	    (unsigned long long)a->time_last, (unsigned long long)a->count,
+	    (unsigned long long)a->zone_first, (unsigned long long)a->zone_last, bw,
+	    a->rr->sensor ? a->rr->sensor : "-");
+}
+
+static lb_src_counts_t cnt;
+
+/* Import text with the given options; returns the import result. */
+static int imp_opts(lb_src_opts_t *o, const char *text)
+{
+	outn = 0;
+	out[0] = 0;
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
+	lb_src_t *s;
+	assert_int_equal(lb_src_new(o, &sink, &s), 0);
+	int rc = lb_src_import_mem(s, "sample", text, strlen(text));
+	cnt = *lb_src_counts(s);
+	lb_src_free(s);
+	return rc;
+}
+
+static int imp(enum lb_src_fmt f, const char *text)
+{
+	lb_src_opts_t o = { .fmt = f, .zone_time = 1700000000 };
+	return imp_opts(&o, text);
+}
+
+static void has(const char *line)
+{
+	if (!strstr(out, line)) {
+		print_error("missing: %s\nin:\n%s", line, out);
+		fail();
+	}
+}
+
+static void hasnt(const char *frag)
+{
+	if (strstr(out, frag)) {
+		print_error("unexpected: %s\nin:\n%s", frag, out);
+		fail();
+	}
+}
+
+/* ---- Zeek ---- */
+
+#define ZHDR "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n" \
+	"#path\tdns\n#fields\tts\tuid\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n" \
+	"#types\ttime\tstring\tstring\tcount\tcount\tcount\tvector[string]\tvector[interval]\n"
+
+static void zeek_chain_split(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK, ZHDR
+		/* A with addresses only: an A rrset at the qname */
+		"1300000001.5\tC1\ta.example\t1\t1\t0\t192.0.2.2,192.0.2.1\t60.0,30.0\n"
+		/* chain: www -> b -> c, addresses belong to c */
+		"1300000002.0\tC2\twww.example\t1\t1\t0\tb.example,c.example,192.0.2.9\t10.0,20.0,30.0\n"
+		/* RRSIG items are ignored without breaking the chain */
+		"1300000003.0\tC3\tq.example\t1\t1\t0\tr.example,RRSIG 5 example,192.0.2.7,RRSIG 1 example\t1,2,3,4\n"
+		/* AAAA answered only with CNAMEs: the chain, and NODATA for the qname */
+		"1300000004.0\tC4\tv6.example\t1\t28\t0\tw.example\t5.0\n"), 0);
+	has("RR a.example. A 192.0.2.1;192.0.2.2 ttl=30 sec=0 t=1300000001 zeek\n");
+	has("RR www.example. CNAME b.example. ttl=10");
+	has("RR b.example. CNAME c.example. ttl=20");
+	has("RR c.example. A 192.0.2.9 ttl=30");
+	hasnt("RR www.example. A");
+	has("RR q.example. CNAME r.example.");
+	has("RR r.example. A 192.0.2.7");
+	has("RR v6.example. CNAME w.example.");
+	has("NEG v6.example. AAAA NOERROR");
+	assert_int_equal(cnt.records, 4);
+	assert_int_equal(cnt.rrsets, 7);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
+static void zeek_ambiguous_lossy_and_skips(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK, ZHDR
+		/* address before a name: no honest split */
+		"1300000001.0\tC1\ta.example\t1\t1\t0\t192.0.2.1,b.example\t1,1\n"
+		/* wrong family for the question */
+		"1300000001.0\tC1\ta.example\t1\t1\t0\t2001:db8::1\t1\n"
+		/* something unreadable in the middle */
+		"1300000001.0\tC1\ta.example\t1\t1\t0\tb.example,DNSKEY 5,192.0.2.1\t1,1,1\n"
+		/* a loop */
+		"1300000001.0\tC1\ta.example\t1\t1\t0\tb.example,a.example,192.0.2.1\t1,1,1\n"
+		/* MX: Zeek drops the preference */
+		"1300000001.0\tC1\tm.example\t1\t15\t0\tmx.example\t1\n"
+		/* query without response; class CH; no qtype */
+		"1300000001.0\tC1\tq.example\t1\t1\t-\t-\t-\n"
+		"1300000001.0\tC1\tq.example\t3\t16\t0\t(empty)\t-\n"
+		"1300000001.0\tC1\tq.example\t-\t-\t0\tx.example\t1\n"
+		/* PTR answered with a reverse name first (RFC 2317): ambiguous */
+		"1300000001.0\tC1\t5.2.0.192.in-addr.arpa\t1\t12\t0\t5.0-25.2.0.192.in-addr.arpa,h.example\t1,1\n"
+		/* PTR with plain names: the rrset */
+		"1300000001.0\tC1\t6.2.0.192.in-addr.arpa\t1\t12\t0\th.example\t1\n"), 0);
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 6);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_CLASS], 1);
+	assert_int_equal(cnt.rrsets, 1);
+	has("RR 6.2.0.192.in-addr.arpa. PTR h.example.");
+}
+
+static void zeek_txt_escapes_negatives(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK, ZHDR
+		/* one TXT RR of two strings, with an escaped set separator inside */
+		"1300000001.0\tC1\tt.example\t1\t16\t0\tTXT 5 a\\x2cb c TXT 2 hi\t60\n"
+		"1300000002.0\tC1\tnx.example\t1\t1\t3\t-\t-\n"
+		"1300000003.0\tC1\tsf.example\t1\t1\t2\t-\t-\n"
+		"1300000004.0\tC1\tnd.example\t1\t1\t0\t-\t-\n"
+		"1300000005.0\tC1\tfe.example\t1\t1\t1\t-\t-\n"), 0);
+	has("RR t.example. TXT \"a,b c\" \"hi\"");
+	has("NEG nx.example. A NXDOMAIN");
+	has("NEG sf.example. A SERVFAIL");
+	has("NEG nd.example. A NOERROR");
+	assert_int_equal(cnt.negatives, 3);
+	assert_int_equal(cnt.skip[LB_SKIP_RCODE], 1);
+}
+
+static void zeek_bad_lines(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK, ZHDR
+		"XXXXXXXXXX.XXXXXX\tC1\ta.example\t1\t1\t0\t192.0.2.1\t1\n"
+		"1300000001.0\tC1\ta.example\t1\n"
+		"1300000001.0\tC1\ta..example\t1\t1\t0\t192.0.2.1\t1\n"
+		"1300000001.0\tC1\ta.example\t1\t1\t0\t192.0.2.1\t1\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_TIME], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_TIME][0], 8);
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_FIELDS][0], 9);
+	assert_int_equal(cnt.bad[LB_BAD_NAME], 1);
+	assert_int_equal(cnt.records, 1);
+	/* data before any #fields header */
+	assert_int_equal(imp(LB_FMT_ZEEK, "1300000001.0\tC1\ta.example\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_FORMAT], 1);
+	/* strict: stops at the first, what came before is kept */
+	lb_src_opts_t o = { .fmt = LB_FMT_ZEEK, .strict = true };
+	assert_int_equal(imp_opts(&o, ZHDR
+		"1300000001.0\tC1\ta.example\t1\t1\t0\t192.0.2.1\t1\n"
+		"bad\n"
+		"1300000001.0\tC1\tb.example\t1\t1\t0\t192.0.2.1\t1\n"), LB_ETEXT);
+	has("RR a.example. A");
+	hasnt("b.example");
+}
+
+static void zeek_json(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"{\"ts\":1300000001.25,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.1\",\"query\":\"www.example\","
+		"\"qclass\":1,\"qtype\":1,\"qtype_name\":\"A\",\"rcode\":0,\"answers\":[\"c.example\","
+		"\"192.0.2.1\"],\"TTLs\":[100.0,200.0]}\n"
+		"{\"ts\":\"2011-03-13T07:06:41.5Z\",\"uid\":\"C2\",\"query\":\"nx.example\",\"qtype\":28,"
+		"\"rcode\":3}\n"), 0);
+	has("RR www.example. CNAME c.example. ttl=100 sec=0 t=1300000001 zeek");
+	has("RR c.example. A 192.0.2.1 ttl=200");
+	has("NEG nx.example. AAAA NXDOMAIN");
+	hasnt("10.0.0.1");
+}
+
+/* ---- Suricata ---- */
+
+#define EVE_TS "{\"timestamp\":\"2017-09-19T07:53:01.418416+0000\",\"event_type\":\"dns\","
+
+static void suricata_v2_v3(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		EVE_TS "\"dns\":{\"version\":2,\"type\":\"answer\",\"rrname\":\"www.s.org\",\"rrtype\":\"A\","
+		"\"rcode\":\"NOERROR\",\"answers\":[{\"rrname\":\"www.s.org\",\"rrtype\":\"CNAME\",\"ttl\":3544,"
+		"\"rdata\":\"s.org\"},{\"rrname\":\"s.org\",\"rrtype\":\"A\",\"ttl\":244,\"rdata\":\"192.0.78.25\"},"
+		"{\"rrname\":\"s.org\",\"rrtype\":\"A\",\"ttl\":240,\"rdata\":\"192.0.78.24\"}],"
+		"\"grouped\":{\"A\":[\"192.0.78.24\",\"192.0.78.25\"],\"CNAME\":[\"s.org\"]}}}\n"
+		/* grouped only: the chain split */
+		EVE_TS "\"dns\":{\"version\":2,\"type\":\"answer\",\"rrname\":\"g.s.org\",\"rrtype\":\"AAAA\","
+		"\"rcode\":\"NOERROR\",\"grouped\":{\"AAAA\":[\"2001:db8::1\"],\"CNAME\":[\"h.s.org\"]}}}\n"
+		/* v3 NXDOMAIN with an SOA in authorities */
+		"{\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NXDOMAIN\",\"queries\":[{\"rrname\":\"nx.oisf.net\","
+		"\"rrtype\":\"A\"}],\"authorities\":[{\"rrname\":\"oisf.net\",\"rrtype\":\"SOA\",\"ttl\":899,"
+		"\"soa\":{\"mname\":\"ns-110.awsdns-13.com\",\"rname\":\"awsdns-hostmaster.amazon.com\","
+		"\"serial\":1,\"refresh\":7200,\"retry\":900,\"expire\":1209600,\"minimum\":86400}}]}}\n"
+		/* v3 SSHFP, SRV and TXT; MX without preference is lossy */
+		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"x.org\",\"rrtype\":\"ANY\"}],"
+		"\"answers\":[{\"rrname\":\"x.org\",\"rrtype\":\"SSHFP\",\"ttl\":1,\"sshfp\":{\"algo\":1,\"type\":1,"
+		"\"fingerprint\":\"19:8c:34\"}},{\"rrname\":\"_s._tcp.x.org\",\"rrtype\":\"SRV\",\"ttl\":1,"
+		"\"srv\":{\"priority\":1,\"weight\":2,\"port\":3,\"name\":\"t.x.org\"}},{\"rrname\":\"x.org\","
+		"\"rrtype\":\"TXT\",\"ttl\":1,\"rdata\":\"v=spf1 \\\"q\\\"\"},{\"rrname\":\"x.org\",\"rrtype\":\"MX\","
+		"\"ttl\":1,\"rdata\":\"mx.x.org\"}]}}\n"
+		/* requests, other events */
+		EVE_TS "\"dns\":{\"version\":2,\"type\":\"query\",\"rrname\":\"q.org\",\"rrtype\":\"A\"}}\n"
+		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"flow\"}\n"), 0);
+	has("RR www.s.org. CNAME s.org. ttl=3544 sec=0 t=1505807581 suricata");
+	has("RR s.org. A 192.0.78.24;192.0.78.25 ttl=240");
+	has("RR g.s.org. CNAME h.s.org.");
+	has("RR h.s.org. AAAA 2001:db8::1");
+	has("NEG nx.oisf.net. A NXDOMAIN");
+	has("RR oisf.net. SOA ns-110.awsdns-13.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400 ttl=899 sec=1");
+	has("RR x.org. SSHFP 1 1 198C34");
+	has("RR _s._tcp.x.org. SRV 1 2 3 t.x.org.");
+	has("RR x.org. TXT \"v=spf1 \\\"q\\\"\"");
+	hasnt(" MX ");
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
+static void suricata_bad(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		"not json\n"
+		"[1,2]\n"
+		"{\"event_type\":\"dns\",\"dns\":{\"type\":\"answer\",\"rrname\":\"a.org\",\"rrtype\":\"A\"}}\n"
+		EVE_TS "\"dns\":{\"type\":\"answer\",\"rrname\":\"a.org\",\"rrtype\":\"BOGUS\"}}\n"
+		EVE_TS "\"dns\":{\"type\":\"answer\",\"rrname\":\"a.org\",\"rrtype\":\"A\",\"rcode\":\"NOERROR\","
+		"\"answers\":[{\"rrname\":\"a.org\",\"rrtype\":\"A\",\"rdata\":\"1.2.3\"}]}}\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_JSON], 2);
+	assert_int_equal(cnt.bad[LB_BAD_TIME], 1);
+	assert_int_equal(cnt.bad[LB_BAD_TYPE], 1);
+	assert_int_equal(cnt.bad[LB_BAD_RDATA], 1);
+	assert_int_equal(cnt.rrsets, 0);
+}
+
+/* ---- Route 53 ---- */
+
+static void route53(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"{\"version\":\"1.100000\",\"query_timestamp\":\"2021-12-11T22:46:26Z\",\"query_name\":"
+		"\"repo.example.com.\",\"query_type\":\"A\",\"query_class\":\"IN\",\"rcode\":\"NOERROR\","
+		"\"answers\":[{\"Rdata\":\"s3.example.com.\",\"Type\":\"CNAME\",\"Class\":\"IN\"},{\"Rdata\":"
+		"\"192.0.2.1\",\"Type\":\"A\",\"Class\":\"IN\"},{\"Rdata\":\"192.0.2.1\",\"Type\":\"A\",\"Class\":"
+		"\"IN\"}],\"srcaddr\":\"172.31.86.159\",\"srcids\":{}}\n"
+		"{\"query_timestamp\":\"2021-12-11T22:46:27Z\",\"query_name\":\"nx.example.com.\","
+		"\"query_type\":\"AAAA\",\"rcode\":\"NXDOMAIN\",\"answers\":[]}\n"
+		"{\"query_timestamp\":\"2021-02-04T17:51:55Z\",\"query_name\":\"1.2.0.192.in-addr.arpa.\","
+		"\"query_type\":\"PTR\",\"rcode\":\"NOERROR\",\"firewall_rule_action\":\"BLOCK\",\"answers\":"
+		"[{\"Rdata\":\"203.0.113.9\",\"Type\":\"PTR\",\"Class\":\"IN\"}]}\n"
+		/* typed but mixed: data of another type than asked */
+		"{\"query_timestamp\":\"2021-12-11T22:46:27Z\",\"query_name\":\"m.example.com.\","
+		"\"query_type\":\"A\",\"rcode\":\"NOERROR\",\"answers\":[{\"Rdata\":\"2001:db8::1\",\"Type\":\"AAAA\"}]}\n"
+		"{\"query_timestamp\":\"yesterday\",\"query_name\":\"a.\",\"query_type\":\"A\",\"rcode\":\"NOERROR\"}\n"),
+		0);
+	has("RR repo.example.com. CNAME s3.example.com. ttl=0 sec=0 t=1639262786 route53");
+	has("RR s3.example.com. A 192.0.2.1 ttl=0");
+	has("NEG nx.example.com. AAAA NXDOMAIN");
+	hasnt("203.0.113.9");
+	hasnt("172.31");
+	assert_int_equal(cnt.skip[LB_SKIP_POLICY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 1);
+	assert_int_equal(cnt.bad[LB_BAD_TIME], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_TIME][0], 5);
+}
+
+/* ---- passivedns ---- */
+
+static void passivedns(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"1322849924.408856||10.1.1.1||8.8.8.8||IN||www.example.com.||A||192.0.2.1||300||3\n"
+		"1322849924.408856||10.1.1.2||8.8.8.8||IN||www.example.com.||A||192.0.2.2||300||3\n"
+		"1322849925.000000||10.1.1.1||8.8.8.8||IN||www.example.com.||A||192.0.2.3||300||1\n"
+		"1322849926.5||10.1.1.1||8.8.8.8||IN||nx.example.com.||AAAA||NXDOMAIN||0||1\n"
+		"1322849927||10.1.1.1||8.8.8.8||IN||m.example.com.||MX||10 mx.example.com.||60\n"
+		"1322849927||10.1.1.1||8.8.8.8||IN||m.example.com.||MX\n"
+		"1322849927||10.1.1.1||8.8.8.8||IN||m.example.com.||BOGUS||x||60||1\n"), 0);
+	has("AGG www.example.com. A 192.0.2.1;192.0.2.2 1322849924 1322849924 3 0 0 bw=- passivedns");
+	has("AGG www.example.com. A 192.0.2.3 1322849925 1322849925 1 ");
+	has("NEG nx.example.com. AAAA NXDOMAIN");
+	has("AGG m.example.com. MX 10 mx.example.com. 1322849927 1322849927 1 ");
+	hasnt("10.1.1.");
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 1);
+	assert_int_equal(cnt.bad[LB_BAD_TYPE], 1);
+}
+
+/* ---- COF ---- */
+
+static void cof(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"{\"cond\":\"begin\"}\n"
+		"{\"obj\":{\"count\":5,\"time_first\":1600000000,\"time_last\":1600100000,\"rrname\":"
+		"\"www.Example.com.\",\"rrtype\":\"A\",\"bailiwick\":\"example.com.\",\"rdata\":"
+		"[\"192.0.2.2\",\"192.0.2.1\"]}}\n"
+		"{\"cond\":\"ongoing\",\"obj\":{\"zone_time_first\":1500000000,\"zone_time_last\":1500000001,"
+		"\"rrname\":\"example.com\",\"rrtype\":\"NS\",\"rdata\":\"ns1.example.com.\"}}\n"
+		"{\"obj\":{\"time_first\":\"2019-04-17T00:47:27Z\",\"time_last\":\"2019-04-18 00:00:00\","
+		"\"rrname\":\"t.example.com.\",\"rrtype\":65280,\"rdata\":[\"\\\\# 2 abcd\"],\"sensor_id\":\"s9\"}}\n"
+		"{\"obj\":{\"time_first\":1600000001,\"time_last\":1600000000,\"rrname\":\"a.\",\"rrtype\":\"A\","
+		"\"rdata\":[\"1.2.3.4\"]}}\n"
+		"{\"obj\":{\"time_first\":1,\"time_last\":2,\"rrname\":\"a.\",\"rrtype\":\"A\",\"rdata\":[\"x\"]}}\n"
+		"{\"obj\":{\"rrname\":\"flex.example.\",\"rrtype\":\"A\"}}\n"
+		"{\"cond\":\"limited\",\"msg\":\"Result limit reached\"}\n"), 0);
+	has("AGG www.example.com. A 192.0.2.1;192.0.2.2 1600000000 1600100000 5 0 0 bw=example.com. cof");
+	has("AGG example.com. NS ns1.example.com. 0 0 0 1500000000 1500000001 bw=- cof");
+	has("AGG t.example.com. TYPE65280 \\# 2 ABCD 1555462047 1555545600 1 0 0 bw=- s9");
+	assert_int_equal(cnt.bad[LB_BAD_TIME], 1);
+	assert_int_equal(cnt.bad[LB_BAD_RDATA], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(cnt.bad[LB_BAD_TRUNCATED], 0);
+	/* a stream cut before its terminator, and one that failed */
+	assert_int_equal(imp(LB_FMT_COF, "{\"cond\":\"begin\"}\n{\"obj\":{\"time_first\":1,"
+		"\"time_last\":2,\"rrname\":\"a.\",\"rrtype\":\"A\",\"rdata\":[\"1.2.3.4\"]}}\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_TRUNCATED], 1);
+	assert_int_equal(cnt.aggregated, 1);
+	assert_int_equal(imp(LB_FMT_COF, "{\"cond\":\"begin\"}\n{\"cond\":\"failed\",\"msg\":\"x\"}\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_TRUNCATED], 1);
+	/* --source overrides sensor_id */
+	lb_src_opts_t o = { .fmt = LB_FMT_COF, .source = "feed1" };
+	assert_int_equal(imp_opts(&o, "{\"time_first\":1,\"time_last\":2,\"rrname\":\"a.\","
+		"\"rrtype\":\"A\",\"rdata\":\"1.2.3.4\",\"sensor_id\":\"other\"}\n"), 0);
+	has("AGG a. A 1.2.3.4 1 2 1 0 0 bw=- feed1");
+}
+
+/* ---- zone files ---- */
+
+static void zone_syntax(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZONE,
+		"; a comment\n"
+		"$ORIGIN example.com.\n"
+		"$TTL 1h\n"
+		"@   IN SOA ns1 hostmaster ( 2024010101 ; serial\n"
+		"        7200 900 1209600 300 )\n"
+		"    IN NS ns1\n"
+		"    NS ns2.example.net.\n"
+		"    IN MX 10 mail\n"
+		"www 300 IN A 192.0.2.1\n"
+		"    IN 300 A 192.0.2.2\n"
+		"    AAAA 2001:db8::1\n"
+		"txt IN TXT \"hello; world\" \"a \\\"quoted\\\" one\" ; comment\n"
+		"Sub.Deep TXT ( \"multi\"\n"
+		"   \"line\" )\n"
+		"other.org. IN A 192.0.2.3\n"
+		"ch CH TXT \"x\"\n"
+		"bad IN A 999.1.1.1\n"
+		"$INCLUDE other.zone\n"
+		"$GENERATE 1-2 h$ A 1.2.3.$\n"
+		"unbalanced IN TXT ( \"x\"  ) )\n"
+		"$ORIGIN sub.example.com.\n"
+		"x A 192.0.2.4\n"), 0);
+	const char *z = " 0 0 0 1700000000 1700000000 bw=example.com. zone\n";
+	char line[512];
+	snprintf(line, sizeof line, "AGG example.com. SOA ns1.example.com. hostmaster.example.com. 2024010101 7200 900 1209600 300%s", z);
+	has(line);
+	snprintf(line, sizeof line, "AGG example.com. NS ns1.example.com.;ns2.example.net.%s", z);
+	has(line);
+	snprintf(line, sizeof line, "AGG example.com. MX 10 mail.example.com.%s", z);
+	has(line);
+	snprintf(line, sizeof line, "AGG www.example.com. A 192.0.2.1;192.0.2.2%s", z);
+	has(line);
+	has("AGG www.example.com. AAAA 2001:db8::1");
+	has("AGG txt.example.com. TXT \"hello; world\" \"a \\\"quoted\\\" one\"");
+	has("AGG sub.deep.example.com. TXT \"multi\" \"line\"");
+	has("AGG x.sub.example.com. A 192.0.2.4");
+	hasnt("other.org");
+	assert_int_equal(cnt.skip[LB_SKIP_OUT_OF_ZONE], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_CLASS], 1);
+	assert_int_equal(cnt.bad[LB_BAD_RDATA], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_RDATA][0], 17);
+	assert_int_equal(cnt.bad[LB_BAD_INCLUDE], 1);
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 2);
+	assert_int_equal(cnt.bad_line[LB_BAD_SYNTAX][0], 19);
+}
+
+static void zone_ttls_and_ends(void **st)
+{
+	(void)st;
+	/* no $TTL: omitted TTL = last explicit one; a file ending inside parentheses */
+	assert_int_equal(imp(LB_FMT_ZONE,
+		"$ORIGIN example.org.\n"
+		"a 120 A 192.0.2.1\n"
+		"b A 192.0.2.2\n"
+		"c IN A ( 192.0.2.3\n"), 0);
+	has("AGG b.example.org. A 192.0.2.2");
+	hasnt("c.example.org");
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 1);
+	/* relative owner without any origin */
+	assert_int_equal(imp(LB_FMT_ZONE, "www A 192.0.2.1\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 1);
+	/* --origin, and detection of a zone file by content */
+	lb_src_opts_t o = { .fmt = LB_FMT_AUTO, .origin = "example.net", .zone_time = 5 };
+	assert_int_equal(imp_opts(&o, "www 60 IN A 192.0.2.9\n"), 0);
+	has("AGG www.example.net. A 192.0.2.9 0 0 0 5 5 bw=example.net. zone");
+}
+
+static void zone_include(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/lbtest_zoneXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char p1[128], p2[128];
+	snprintf(p1, sizeof p1, "%s/main.zone", dir);
+	snprintf(p2, sizeof p2, "%s/inc.zone", dir);
+	FILE *f = fopen(p1, "w");
+	fputs("$ORIGIN example.com.\n@ SOA ns1 h 1 2 3 4 5\n$INCLUDE inc.zone sub\nafter A 192.0.2.2\n"
+	      "$INCLUDE main.zone\n", f);
+	fclose(f);
+	f = fopen(p2, "w");
+	fputs("in A 192.0.2.1\nbroken A x\n", f);
+	fclose(f);
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
+	lb_src_opts_t o = { .fmt = LB_FMT_ZONE, .allow_include = true, .zone_time = 7 };
+	lb_src_t *s;
+	outn = 0;
+	assert_int_equal(lb_src_new(&o, &sink, &s), 0);
+	assert_int_equal(lb_src_import_file(s, p1), 0);
+	const lb_src_counts_t *c = lb_src_counts(s);
+	has("AGG in.sub.example.com. A 192.0.2.1");
+	has("AGG after.example.com. A 192.0.2.2"); /* origin restored after the include */
+	/* main.zone including itself recursively stops at the depth cap */
+	assert_true(c->bad[LB_BAD_INCLUDE] >= 1);
+	assert_true(c->bad[LB_BAD_RDATA] >= 1);
+	char *buf;
+	size_t bl;
+	FILE *m = open_memstream(&buf, &bl);
+	lb_src_print_summary(s, m);
+	fclose(m);
+	assert_non_null(strstr(buf, "inc.zone:2"));
+	free(buf);
+	lb_src_free(s);
+	unlink(p1);
+	unlink(p2);
+	rmdir(dir);
+}
+
+static void detection(void **st)
+{
+	(void)st;
+	assert_int_equal(lb_src_detect("#separator \\x09", 15), LB_FMT_ZEEK);
+	const char *l;
+	l = "{\"timestamp\":\"x\",\"event_type\":\"dns\"}";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_SURICATA);
+	l = "{\"cond\":\"begin\"}";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_COF);
+	l = "{\"query_timestamp\":\"x\"}";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_ROUTE53);
+	l = "1||2||3||IN||a||A||1.2.3.4||1||1";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_PASSIVEDNS);
+	l = "$ORIGIN example.";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_ZONE);
+	l = "example. 3600 IN SOA a b 1 2 3 4 5";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_ZONE);
+	l = "hello world";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_AUTO);
+	assert_int_equal(imp(LB_FMT_AUTO, "\n\nhello world\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_FORMAT], 1);
+	enum lb_src_fmt f;
+	assert_int_equal(lb_src_fmt_from_name("zone", &f), 0);
+	assert_int_equal(f, LB_FMT_ZONE);
+	assert_int_equal(lb_src_fmt_from_name("nope", &f), LB_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(zeek_chain_split),
+		cmocka_unit_test(zeek_ambiguous_lossy_and_skips),
+		cmocka_unit_test(zeek_txt_escapes_negatives),
+		cmocka_unit_test(zeek_bad_lines),
+		cmocka_unit_test(zeek_json),
+		cmocka_unit_test(suricata_v2_v3),
+		cmocka_unit_test(suricata_bad),
+		cmocka_unit_test(route53),
+		cmocka_unit_test(passivedns),
+		cmocka_unit_test(cof),
+		cmocka_unit_test(zone_syntax),
+		cmocka_unit_test(zone_ttls_and_ends),
+		cmocka_unit_test(zone_include),
+		cmocka_unit_test(detection),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

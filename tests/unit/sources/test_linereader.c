@@ -1,0 +1,217 @@
+/* test_linereader.c - the streaming line reader: line endings, the line cap,
+ * and gzip / zstd / xz input compressed here with the libraries themselves. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "sources/linereader.h"
+
+/* Read every line into "l1|l2|..." with "<LONG>" for skipped lines; returns final rc. */
+static int slurp(const void *buf, size_t len, size_t max_line, char *out, size_t outsz)
+{
+	lb_lr_t *r;
+	assert_int_equal(lb_lr_open_mem(buf, len, max_line, &r), 0);
+	size_t o = 0;
+	out[0] = 0;
+	int rc;
+	for (;;) {
+		const char *l;
+		size_t n;
+		rc = lb_lr_next(r, &l, &n);
+		if (rc == 0 || (rc < 0 && rc != LB_ELIMIT))
+			break;
+		if (rc == LB_ELIMIT) {
+			l = "<LONG>";
+			n = 6;
+		}
+		assert_true(o + n + 2 < outsz);
+		memcpy(out + o, l, n);
+		o += n;
+		out[o++] = '|';
+		out[o] = 0;
+	}
+	lb_lr_close(r);
+	return rc;
+}
+
+static void plain_endings(void **st)
+{
+	(void)st;
+	char out[256];
+	const char *in = "a\nbb\r\n\nlast";
+	assert_int_equal(slurp(in, strlen(in), 0, out, sizeof out), 0);
+	assert_string_equal(out, "a|bb||last|");
+	assert_int_equal(slurp("", 0, 0, out, sizeof out), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(slurp("x\n", 2, 0, out, sizeof out), 0);
+	assert_string_equal(out, "x|");
+}
+
+static void long_line_skipped_and_counted(void **st)
+{
+	(void)st;
+	/* cap 64: a 300 000-byte line is skipped, reading goes on, line numbers stay right */
+	size_t n = 300000;
+	char *in = malloc(n + 32);
+	strcpy(in, "short\n");
+	memset(in + 6, 'x', n);
+	strcpy(in + 6 + n, "\nafter\nlongtail");
+	memset(in + 6 + n + 7, 'y', 8);
+	char out[256];
+	assert_int_equal(slurp(in, strlen(in), 64, out, sizeof out), 0);
+	assert_string_equal(out, "short|<LONG>|after|yyyyyyyy|");
+	lb_lr_t *r;
+	assert_int_equal(lb_lr_open_mem(in, strlen(in), 64, &r), 0);
+	const char *l;
+	size_t len;
+	assert_int_equal(lb_lr_next(r, &l, &len), 1);
+	assert_int_equal(lb_lr_next(r, &l, &len), LB_ELIMIT);
+	assert_int_equal(lb_lr_lineno(r), 2);
+	assert_int_equal(lb_lr_next(r, &l, &len), 1);
+	assert_int_equal(lb_lr_lineno(r), 3);
+	lb_lr_close(r);
+	/* a line exactly at the cap is kept; one byte more is not */
+	char eq[80];
+	memset(eq, 'q', 64);
+	eq[64] = '\n';
+	assert_int_equal(slurp(eq, 65, 64, out, sizeof out), 0);
+	assert_int_equal(strlen(out), 65);
+	memset(eq, 'q', 65);
+	eq[65] = '\n';
+	assert_int_equal(slurp(eq, 66, 64, out, sizeof out), 0);
+	assert_string_equal(out, "<LONG>|");
+	free(in);
+}
+
+static char *text_lines(size_t nlines, size_t *len)
+{
+	char *t = malloc(nlines * 32);
+	size_t o = 0;
+	for (size_t i = 0; i < nlines; i++)
+		o += (size_t)sprintf(t + o, "line %zu\n", i);
+	*len = o;
+	return t;
+}
+
+static size_t gzip(const char *in, size_t n, uint8_t *out, size_t cap)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	size_t o = cap - z.avail_out;
+	deflateEnd(&z);
+	return o;
+}
+
+/* Check the decoded lines are "line 0".."line N-1". */
+static void check_lines(const uint8_t *buf, size_t len, size_t nlines, int want_rc)
+{
+	lb_lr_t *r;
+	assert_int_equal(lb_lr_open_mem(buf, len, 0, &r), 0);
+	size_t i = 0;
+	int rc;
+	const char *l;
+	size_t n;
+	char exp[32];
+	while ((rc = lb_lr_next(r, &l, &n)) == 1) {
+		int m = snprintf(exp, sizeof exp, "line %zu", i % nlines);
+		assert_int_equal(n, (size_t)m);
+		assert_memory_equal(l, exp, n);
+		i++;
+	}
+	assert_int_equal(rc, want_rc);
+	if (want_rc == 0)
+		assert_int_equal(i % nlines, 0);
+	lb_lr_close(r);
+}
+
+static void compressed_inputs(void **st)
+{
+	(void)st;
+	size_t n, nl = 200000; /* several MB: many refills of both buffers */
+	char *t = text_lines(nl, &n);
+	size_t cap = n + 4096;
+	uint8_t *c = malloc(cap * 2);
+
+	size_t g = gzip(t, n, c, cap);
+	check_lines(c, g, nl, 0);
+	/* two gzip members back to back (cat a.gz b.gz) */
+	memcpy(c + g, c, g);
+	check_lines(c, 2 * g, nl, 0);
+	/* cut in the middle: an error, not a silent short file */
+	check_lines(c, g / 2, nl, LB_ECORRUPT);
+
+	size_t zl = ZSTD_compress(c, cap, t, n, 3);
+	assert_false(ZSTD_isError(zl));
+	check_lines(c, zl, nl, 0);
+	check_lines(c, zl - 10, nl, LB_ECORRUPT);
+
+	size_t xl = 0;
+	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)t, n,
+						 c, &xl, cap), LZMA_OK);
+	check_lines(c, xl, nl, 0);
+	check_lines(c, xl - 10, nl, LB_ECORRUPT);
+	/* garbage behind the magic */
+	uint8_t bad[64] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff };
+	check_lines(bad, sizeof bad, nl, LB_ECORRUPT);
+	free(c);
+	free(t);
+}
+
+static void file_and_codec(void **st)
+{
+	(void)st;
+	char path[] = "/tmp/lbtest_lrXXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	size_t n;
+	char *t = text_lines(1000, &n);
+	uint8_t *c = malloc(n + 4096);
+	size_t zl = ZSTD_compress(c, n + 4096, t, n, 1);
+	assert_int_equal(write(fd, c, zl), (ssize_t)zl);
+	close(fd);
+	lb_lr_t *r;
+	assert_int_equal(lb_lr_open(path, 0, &r), 0);
+	const char *l;
+	size_t len;
+	size_t lines = 0;
+	while (lb_lr_next(r, &l, &len) == 1)
+		lines++;
+	assert_int_equal(lines, 1000);
+	assert_string_equal(lb_lr_codec(r), "zstd");
+	assert_int_equal(lb_lr_in_bytes(r), zl);
+	assert_int_equal(lb_lr_in_size(r), zl);
+	assert_true(lb_lr_mtime(r) > 0);
+	lb_lr_close(r);
+	unlink(path);
+	assert_int_equal(lb_lr_open(path, 0, &r), LB_ENOENT);
+	assert_int_equal(lb_lr_open("/tmp", 0, &r), -EISDIR);
+	free(c);
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(plain_endings),
+		cmocka_unit_test(long_line_skipped_and_counted),
+		cmocka_unit_test(compressed_inputs),
+		cmocka_unit_test(file_and_codec),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
