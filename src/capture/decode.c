@@ -674,7 +674,7 @@ static void do_nflog(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	uint8_t family = p[0];
 	size_t off = 4;
 	while (off + 4 <= n) {
-		size_t tl = le16(p + off), tt = le16(p + off + 2) & 0x7fff;
+		size_t tl = le16(p + off), tt = le16(p + off + 2) & 0x3fff; /* without the nested/byte-order flags */
 		if (tl < 4 || tl > n - off) {
 			drop(d, LB_DROP_LINK_TRUNCATED);
 			return;

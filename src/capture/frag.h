@@ -36,9 +36,10 @@ void lb_frag_free(lb_frag_t *f);
  * Add one fragment: payload bytes [off, off + len) of the datagram, more =
  * more-fragments flag, hdrlen = bytes of IP header in front (for the 65535
  * limit).  Returns 1 when this fragment completes the datagram: *out, *outlen
- * is the reassembled payload, valid until the next call on f.  Returns 0 when
- * the fragment is held (or absorbed by a datagram already given up), and -1
- * when it was dropped (counted).
+ * is the reassembled payload, valid until the next datagram completes (a
+ * fragment nested inside it is copied out before that happens).  Returns 0
+ * when the fragment is held (or absorbed by a datagram already given up), and
+ * -1 when it was dropped (counted).
  */
 int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t off, bool more,
 		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen);

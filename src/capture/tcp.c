@@ -456,8 +456,10 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 		return;
 	}
 	if (flags & LB_TCP_SYN) {
-		bool repeat = d->active && !d->closed && d->next == seq + 1 && !d->len && !d->ooo;
-		if (!repeat) {
+		/* a SYN at or behind what we already took is a stale retransmission */
+		uint32_t behind = d->next - (seq + 1);
+		bool stale = d->active && !d->closed && behind < (1u << 30);
+		if (!stale) {
 			if (d->active && !d->closed)
 				close_dir(t, f, di, false);
 			d->active = true;

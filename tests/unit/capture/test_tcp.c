@@ -162,6 +162,23 @@ static void t_retransmission(void **state)
 	assert_int_equal(drops_total(d), 0);
 }
 
+static void t_stale_syn_and_port_reuse(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, stream, 2 + n1);
+	seg(ISN, TH_SYN, NULL, 0);                 /* SYN retransmitted late */
+	seg(S(0), 0, stream, 2 + n1);              /* ... with the data: must not repeat m1 */
+	seg(S(2 + n1), TH_FIN, stream + 2 + n1, 2 + n2);
+	expect_both();
+	/* the same ports reused by a new connection */
+	seg(77777, TH_SYN, NULL, 0);
+	seg(77778, 0, stream, slen);
+	assert_int_equal(g->n, 4);
+	assert_msg(g, 3, m2, n2);
+	assert_int_equal(drops_total(d), 0);
+}
+
 static void t_reordering(void **state)
 {
 	(void)state;
@@ -387,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_every_split_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_split_three_ways_with_server_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_retransmission, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_stale_syn_and_port_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_reordering, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_no_syn, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_junk_length, setup, teardown),
