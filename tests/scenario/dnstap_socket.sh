@@ -1,0 +1,90 @@
+#!/bin/bash
+# `lookback tap` as a Frame Streams server on a unix socket and on TCP: many
+# well-behaved clients at once beside hostile ones (garbage, oversized
+# control frames, foreign content types, protocol order violations, a client
+# vanishing mid-frame).  Every good message must arrive; every hostile client
+# is disconnected without harming the others; the client limit holds.
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v python3 > /dev/null || { skip "dnstap_socket: python3 is not installed"; exit 0; }
+
+wait_for() { # DESC TRIES CMD...
+	local d=$1 n=$2; shift 2
+	while [ "$n" -gt 0 ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	echo "# timed out waiting for $d"
+	return 1
+}
+
+SOCK="$T_TMP/tap.sock"
+"$LOOKBACK" tap -u "$SOCK" -l 127.0.0.1:0 --jsonl --stats > "$T_TMP/out.jsonl" 2> "$T_TMP/err" &
+TAP=$!
+trap 'kill $TAP 2> /dev/null; rm -rf "$T_TMP"' EXIT
+wait_for "tap" 200 grep -q 'listening on tcp port' "$T_TMP/err" || { nok "tap starts"; cat "$T_TMP/err"; exit 0; }
+wait_for "unix socket" 100 test -S "$SOCK"
+PORT=$(sed -n 's/.*listening on tcp port \([0-9]*\).*/\1/p' "$T_TMP/err")
+ok "tap listens on a unix socket and TCP port $PORT"
+
+python3 "$HERE/fstrm_clients.py" "unix:$SOCK" 20 200 > "$T_TMP/unix.v" 2>&1 &
+U=$!
+python3 "$HERE/fstrm_clients.py" "tcp:127.0.0.1:$PORT" 10 100 > "$T_TMP/tcp.v" 2>&1 &
+T=$!
+wait $U
+wait $T
+for v in unix tcp; do
+	while read -r w desc; do
+		case $w in
+		PASS) ok "$v: $desc" ;;
+		FAIL) nok "$v: $desc" ;;
+		esac
+	done < "$T_TMP/$v.v"
+	grep -q '^SENT' "$T_TMP/$v.v" || { nok "$v clients ran"; sed 's/^/# /' "$T_TMP/$v.v" | head; }
+done
+SENT=$(($(awk '/^SENT/ {print $2}' "$T_TMP/unix.v") + $(awk '/^SENT/ {print $2}' "$T_TMP/tcp.v")))
+
+kill $TAP
+wait $TAP
+check "tap exits 0 on SIGTERM" test $? -eq 0
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$T_TMP/err"; }
+check "every good message arrived ($SENT)" test "$(stat_of dnstap_messages)" = "$SENT"
+check "one answer RRset per message on stdout" test "$(wc -l < "$T_TMP/out.jsonl")" -eq "$SENT"
+check "30 streams finished with STOP/FINISH" test "$(stat_of dnstap_streams_finished)" = 30
+check "the 10 hostile clients were dropped" test "$(stat_of dnstap_clients_dropped)" = 10
+check "the vanished clients count as truncated" test "$(stat_of dnstap_bad_truncated)" = 2
+check "no bad protobuf from the good clients" test -z "$(stat_of dnstap_bad_protobuf_bad)"
+check "socket file removed at exit" test ! -e "$SOCK"
+
+# client limit: the third concurrent client is refused, the first two served
+"$LOOKBACK" tap -u "$SOCK" --max-clients 2 --stats > "$T_TMP/lim" 2>&1 &
+TAP=$!
+wait_for "unix socket" 100 test -S "$SOCK"
+python3 - "$SOCK" > "$T_TMP/lim.v" <<'PY'
+import socket, struct, sys
+CT = b"protobuf:dnstap.Dnstap"
+def ready():
+    body = struct.pack(">III", 4, 1, len(CT)) + CT
+    return struct.pack(">II", 0, len(body)) + body
+socks = []
+for i in range(3):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    socks.append(s)
+    try:
+        s.connect(sys.argv[1])
+        s.sendall(ready())
+        got = s.recv(64)
+    except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        got = b""
+    print("client%d %s" % (i, "accepted" if got[:12] == struct.pack(">III", 0, 34, 1) else "refused"))
+PY
+kill $TAP
+wait $TAP
+check "clients within the limit get ACCEPT" grep -qx 'client1 accepted' "$T_TMP/lim.v"
+check "the client over the limit is refused" grep -qx 'client2 refused' "$T_TMP/lim.v"
+check "refusals are counted" grep -qx 'dnstap_clients_refused 1' "$T_TMP/lim"
+"$LOOKBACK" tap -l 127.0.0.1 --stats > /dev/null 2>&1
+check "a listen address without port is a usage error" test $? -eq 2
+exit 0
