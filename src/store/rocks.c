@@ -55,10 +55,8 @@ const char *lb_store_errmsg(const lb_store_t *s, int err)
 		snprintf(buf, sizeof buf, "%s: %s", lb_strerror(err), s->errmsg);
 		return buf;
 	}
-	if (s && s->errmsg && (err == LB_ECORRUPT || err == LB_EVERSION)) {
-		snprintf(buf, sizeof buf, "%s: %s", lb_strerror(err), s->errmsg);
-		return buf;
-	}
+	if (s && s->errmsg && (err == LB_ECORRUPT || err == LB_EVERSION || err == LB_ENOENT))
+		return s->errmsg;
 	return lb_strerror(err);
 }
 
@@ -467,6 +465,10 @@ int lb_store_compact(lb_store_t *s)
 	int err = lb_store_commit(s);
 	if (err)
 		return err;
+	/* The first pass folds merge operands into values; RocksDB runs the
+	 * compaction filter on values only, so the second pass applies retention
+	 * to what the first produced. */
+	rocksdb_compact_range(s->db, NULL, 0, NULL, 0);
 	rocksdb_compact_range(s->db, NULL, 0, NULL, 0);
 	return 0;
 }

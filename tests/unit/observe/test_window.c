@@ -1,0 +1,255 @@
+/*
+ * test_window.c - the aggregation window: memory stays within its bounds
+ * however much unique traffic arrives, repeats fold, flushes on size and on
+ * time, the section/bailiwick rules, negatives.  Checked through the store.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "observe/window.h"
+
+static char dir[256];
+
+static void rm_dir(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int setup(void **st)
+{
+	(void)st;
+	snprintf(dir, sizeof dir, "/tmp/lb-test-window.%d", (int)getpid());
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	(void)st;
+	rm_dir();
+	return 0;
+}
+
+struct ob {
+	uint8_t owner[256], bail[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	lb_obs_rrset_t o;
+};
+
+static void mk(struct ob *b, const char *name, const char *bail, uint32_t a, uint64_t t, int section)
+{
+	memset(b, 0, sizeof *b);
+	int n = lb_name_from_text(name, strlen(name), NULL, b->owner, 256);
+	assert_true(n > 0);
+	b->o.owner = b->owner;
+	b->o.owner_len = (uint8_t)n;
+	if (bail) {
+		n = lb_name_from_text(bail, strlen(bail), NULL, b->bail, 256);
+		assert_true(n > 0);
+		b->o.bailiwick = b->bail;
+		b->o.bailiwick_len = (uint8_t)n;
+	}
+	b->addr[0] = (uint8_t)(a >> 24);
+	b->addr[1] = (uint8_t)(a >> 16);
+	b->addr[2] = (uint8_t)(a >> 8);
+	b->addr[3] = (uint8_t)a;
+	b->rdp[0] = b->addr;
+	b->rdl[0] = 4;
+	b->o.rdata = b->rdp;
+	b->o.rdlen = b->rdl;
+	b->o.nrdata = 1;
+	b->o.type = LB_T_A;
+	b->o.rclass = LB_C_IN;
+	b->o.section = (uint8_t)section;
+	b->o.ts.tv_sec = (time_t)t;
+}
+
+static uint64_t scan_count(lb_store_t *s, enum lb_scan_kind kind, const char *name, enum lb_match m,
+			   uint64_t *sum)
+{
+	uint8_t w[256];
+	int n = lb_name_from_text(name, strlen(name), NULL, w, sizeof w);
+	assert_true(n > 0);
+	lb_store_scan_t q = { .kind = kind, .match = m, .name = w, .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t c = 0;
+	int k;
+	if (sum)
+		*sum = 0;
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
+		c++;
+		if (sum)
+			*sum += r.val.count;
+	}
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	return c;
+}
+
+static void test_bounded_unique(void **st)
+{
+	(void)st;
+	rm_dir();
+	lb_store_t *s;
+	lb_store_opts_t so = { .create = true };
+	assert_int_equal(lb_store_open(dir, &so, &s), 0);
+	lb_window_t *w;
+	lb_window_opts_t wo = { .max_entries = 100, .max_bytes = 3000, .flush_secs = 1000000 };
+	assert_int_equal(lb_window_new(s, &wo, &w), 0);
+	lb_window_stats_t ws;
+	lb_window_get_stats(w, &ws);
+	size_t peak0 = ws.peak_bytes;
+	enum { N = 20000 };
+	for (uint32_t i = 0; i < N; i++) {
+		struct ob b;
+		char name[64];
+		snprintf(name, sizeof name, "host-%u.unique.example", i);
+		mk(&b, name, NULL, 0x0a000000 + i, 1700000000, LB_SEC_ANSWER);
+		lb_window_rrset(w, &b.o);
+		lb_window_get_stats(w, &ws);
+		assert_true(ws.entries <= 100);
+		assert_true(ws.bytes <= 3000);
+	}
+	assert_int_equal(lb_window_err(w), 0);
+	lb_window_get_stats(w, &ws);
+	assert_true(ws.flushes >= N / 100 - 1);
+	assert_true(ws.kept == N);
+	/* memory did not grow with the traffic: at most the arena's doubling */
+	assert_true(ws.peak_bytes <= peak0 + 4096);
+	assert_int_equal(lb_window_free(w), 0);
+	uint64_t sum;
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "unique.example", LB_MATCH_BELOW, &sum), N);
+	assert_int_equal(sum, N);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
+static void test_fold_and_time_flush(void **st)
+{
+	(void)st;
+	rm_dir();
+	lb_store_t *s;
+	lb_store_opts_t so = { .create = true };
+	assert_int_equal(lb_store_open(dir, &so, &s), 0);
+	lb_window_t *w;
+	lb_window_opts_t wo = { .max_entries = 1000, .flush_secs = 60, .sensor = "s1" };
+	assert_int_equal(lb_window_new(s, &wo, &w), 0);
+	struct ob b;
+	lb_window_stats_t ws;
+	for (int i = 0; i < 50; i++) {
+		mk(&b, "www.example.com", NULL, 0xc0000201, 1700000000 + (uint64_t)i, LB_SEC_ANSWER);
+		lb_window_rrset(w, &b.o);
+	}
+	lb_window_get_stats(w, &ws);
+	assert_int_equal(ws.kept, 1);
+	assert_int_equal(ws.folded, 49);
+	assert_int_equal(ws.flushes, 0);
+	/* 60 s after the window's first entry: the next observation flushes first */
+	mk(&b, "www.example.com", NULL, 0xc0000201, 1700000060, LB_SEC_ANSWER);
+	lb_window_rrset(w, &b.o);
+	lb_window_get_stats(w, &ws);
+	assert_int_equal(ws.flushes, 1);
+	assert_int_equal(ws.entries, 1);
+	/* tick: nothing due yet, then due */
+	assert_int_equal(lb_window_tick(w, 1700000100), 0);
+	lb_window_get_stats(w, &ws);
+	assert_int_equal(ws.flushes, 1);
+	assert_int_equal(lb_window_tick(w, 1700000120), 0);
+	lb_window_get_stats(w, &ws);
+	assert_int_equal(ws.flushes, 2);
+	assert_int_equal(ws.entries, 0);
+	assert_int_equal(lb_window_free(w), 0);
+	uint8_t name[256];
+	int n = lb_name_from_text("www.example.com", 15, NULL, name, sizeof name);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = name, .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	assert_true(r.val.count == 51);
+	assert_true(r.val.time_first == 1700000000);
+	assert_true(r.val.time_last == 1700000060);
+	lb_store_iter_free(it);
+	/* the sensor's freshness */
+	lb_store_scan_t qs = { .kind = LB_SCAN_SENSORS };
+	assert_int_equal(lb_store_iter_new(s, &qs, &it), 0);
+	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	assert_string_equal(r.sensor, "s1");
+	assert_true(r.val.time_last == 1700000060);
+	assert_true(r.val.count == 51);
+	assert_int_equal(lb_store_iter_next(it, &r), 0);
+	lb_store_iter_free(it);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
+static void test_sections(void **st)
+{
+	(void)st;
+	rm_dir();
+	lb_ingest_t *ing;
+	assert_int_equal(lb_ingest_open(dir, "s", NULL, &ing), 0);
+	lb_obs_sink_t k = lb_ingest_sink(ing);
+	struct ob b;
+	/* no bailiwick: answer only */
+	mk(&b, "a.sec.test", NULL, 1, 1700000000, LB_SEC_ANSWER);
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "b.sec.test", NULL, 2, 1700000000, LB_SEC_AUTHORITY);
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "c.sec.test", NULL, 3, 1700000000, LB_SEC_ADDITIONAL);
+	k.rrset(k.ctx, &b.o);
+	/* bailiwick sec.test: every section, inside the bailiwick only */
+	mk(&b, "d.sec.test", "sec.test", 4, 1700000000, LB_SEC_AUTHORITY);
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "e.sec.test", "sec.test", 5, 1700000000, LB_SEC_ADDITIONAL);
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "f.other.test", "sec.test", 6, 1700000000, LB_SEC_ADDITIONAL);
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "sec.test", "sec.test", 7, 1700000000, LB_SEC_ANSWER);
+	k.rrset(k.ctx, &b.o);
+	/* a negative answer */
+	uint8_t qn[256];
+	int n = lb_name_from_text("nx.sec.test", 11, NULL, qn, sizeof qn);
+	lb_obs_neg_t ng = { .qname = qn, .qname_len = (uint8_t)n, .qtype = LB_T_AAAA,
+			    .qclass = LB_C_IN, .rcode = 3 };
+	ng.ts.tv_sec = 1700000000;
+	k.negative(k.ctx, &ng);
+	k.negative(k.ctx, &ng);
+	lb_window_stats_t ws;
+	lb_window_get_stats(lb_ingest_window(ing), &ws);
+	assert_int_equal(ws.drop_section, 2);
+	assert_int_equal(ws.drop_bailiwick, 1);
+	assert_int_equal(lb_ingest_close(ing), 0);
+	lb_store_t *s;
+	lb_store_opts_t ro = { .read_only = true };
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "sec.test", LB_MATCH_BELOW, NULL), 3);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "sec.test", LB_MATCH_EXACT, NULL), 1);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "other.test", LB_MATCH_BELOW, NULL), 0);
+	uint64_t sum;
+	assert_int_equal(scan_count(s, LB_SCAN_NEG, "nx.sec.test", LB_MATCH_EXACT, &sum), 1);
+	assert_int_equal(sum, 2);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bounded_unique),
+		cmocka_unit_test(test_fold_and_time_flush),
+		cmocka_unit_test(test_sections),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,350 @@
+/*
+ * test_store.c - the RocksDB store: refusing foreign and corrupt databases,
+ * merges across commits and reopen, corrupt values read back, retention
+ * (hidden at once, removed by compaction), and durability: a real ingest
+ * process killed with SIGKILL loses at most its unflushed window.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <rocksdb/c.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "observe/window.h"
+#include "store/keys.h"
+#include "store/store.h"
+
+static char dir[256];
+
+static int setup(void **st)
+{
+	(void)st;
+	snprintf(dir, sizeof dir, "/tmp/lb-test-store.%d", (int)getpid());
+	return 0;
+}
+
+static void rmdir_r(const char *d)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int teardown(void **st)
+{
+	(void)st;
+	rmdir_r(dir);
+	return 0;
+}
+
+static lb_store_rec_t rrset(uint8_t *owner, const char *name, const uint8_t **rdp, uint16_t *rdl,
+			    uint8_t *addr, uint32_t a)
+{
+	lb_store_rec_t r;
+	memset(&r, 0, sizeof r);
+	int n = lb_name_from_text(name, strlen(name), NULL, owner, 256);
+	assert_true(n > 0);
+	addr[0] = (uint8_t)(a >> 24);
+	addr[1] = (uint8_t)(a >> 16);
+	addr[2] = (uint8_t)(a >> 8);
+	addr[3] = (uint8_t)a;
+	rdp[0] = addr;
+	rdl[0] = 4;
+	r.kind = LB_REC_RRSET;
+	r.owner = owner;
+	r.owner_len = (size_t)n;
+	r.type = LB_T_A;
+	r.nrdata = 1;
+	r.rdata = rdp;
+	r.rdlen = rdl;
+	return r;
+}
+
+static uint64_t count_rrsets(lb_store_t *s, const char *below, int *err)
+{
+	uint8_t name[256];
+	int n = lb_name_from_text(below, strlen(below), NULL, name, sizeof name);
+	assert_true(n > 0);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_BELOW, .name = name,
+			      .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t c = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &r)) > 0)
+		c++;
+	*err = k;
+	lb_store_iter_free(it);
+	return c;
+}
+
+static void test_refuse_foreign(void **st)
+{
+	(void)st;
+	lb_store_t *s = NULL;
+	lb_store_opts_t ro = { .read_only = true }, cr = { .create = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &ro, &s), LB_ENOENT);
+	assert_non_null(lb_store_errmsg(s, LB_ENOENT));
+	(void)lb_store_close(s);
+	/* a directory with other files is never turned into a store */
+	assert_int_equal(mkdir(dir, 0777), 0);
+	char p[300];
+	snprintf(p, sizeof p, "%s/notes.txt", dir);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("hello\n", f);
+	fclose(f);
+	assert_int_equal(lb_store_open(dir, &cr, &s), LB_ECORRUPT);
+	(void)lb_store_close(s);
+	assert_int_equal(lb_store_open(dir, &ro, &s), LB_ECORRUPT);
+	(void)lb_store_close(s);
+	/* a CURRENT file pointing nowhere: an engine error, no crash */
+	snprintf(p, sizeof p, "%s/CURRENT", dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("MANIFEST-000099\n", f);
+	fclose(f);
+	int e = lb_store_open(dir, &ro, &s);
+	assert_true(e == LB_ESTORE || e == LB_ECORRUPT);
+	assert_non_null(lb_store_errmsg(s, e));
+	(void)lb_store_close(s);
+	rmdir_r(dir);
+	/* somebody else's RocksDB: no format marker */
+	rocksdb_options_t *o = rocksdb_options_create();
+	rocksdb_options_set_create_if_missing(o, 1);
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	rocksdb_put(db, wo, "key", 3, "value", 5, &err);
+	assert_null(err);
+	rocksdb_close(db);
+	assert_int_equal(lb_store_open(dir, &cr, &s), LB_ECORRUPT);
+	(void)lb_store_close(s);
+	rmdir_r(dir);
+	/* our store, but another format version */
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	assert_int_equal(lb_store_close(s), 0);
+	db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	char v[sizeof LB_STORE_MAGIC + 1];
+	memcpy(v, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
+	v[sizeof LB_STORE_MAGIC] = 99;
+	rocksdb_put(db, wo, "Vf", 2, v, sizeof v, &err);
+	assert_null(err);
+	rocksdb_close(db);
+	assert_int_equal(lb_store_open(dir, &ro, &s), LB_EVERSION);
+	(void)lb_store_close(s);
+	rocksdb_writeoptions_destroy(wo);
+	rocksdb_options_destroy(o);
+	rmdir_r(dir);
+}
+
+static void test_merge_reopen_corrupt(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true }, ro = { .read_only = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	static const uint64_t times[] = { 1700000500, 1700000100, 1700000900 };
+	for (int i = 0; i < 3; i++) {
+		lb_store_rec_t r = rrset(owner, "www.example.com", rdp, rdl, addr, 0xc0000201);
+		lb_store_val_seen(&r.val, times[i], (uint64_t)(i + 1));
+		assert_int_equal(lb_store_add(s, &r), 0);
+		assert_int_equal(lb_store_commit(s), 0);
+	}
+	assert_int_equal(lb_store_close(s), 0);
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	uint8_t name[256];
+	int n = lb_name_from_text("www.example.com", 15, NULL, name, sizeof name);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = name, .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	assert_true(r.val.time_first == 1700000100);
+	assert_true(r.val.time_last == 1700000900);
+	assert_true(r.val.count == 6);
+	assert_int_equal(r.val.nruns, 1);
+	assert_int_equal(lb_store_iter_next(it, &r), 0);
+	lb_store_iter_free(it);
+	/* the rdata index entry carries the same aggregate */
+	lb_store_scan_t qi = { .kind = LB_SCAN_RDATA_IP, .family = 4, .lo = { 192, 0, 2, 0 },
+			       .hi = { 192, 0, 2, 255 } };
+	assert_int_equal(lb_store_iter_new(s, &qi, &it), 0);
+	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	assert_true(r.val.count == 6);
+	assert_int_equal(r.type, LB_T_A);
+	lb_store_iter_free(it);
+	assert_int_equal(lb_store_close(s), 0);
+
+	/* overwrite the rrset value with garbage behind the store's back */
+	rocksdb_options_t *o = rocksdb_options_create();
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	lb_kbuf_t k = { 0 };
+	lb_store_rec_t rr = rrset(owner, "www.example.com", rdp, rdl, addr, 0xc0000201);
+	lb_key_rrset(&k, &rr);
+	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	rocksdb_put(db, wo, (const char *)k.p, k.len, "\x01\x07\xff", 3, &err);
+	assert_null(err);
+	rocksdb_close(db);
+	rocksdb_writeoptions_destroy(wo);
+	rocksdb_options_destroy(o);
+	lb_kbuf_free(&k);
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	assert_int_equal(lb_store_iter_next(it, &r), LB_ECORRUPT);
+	lb_store_iter_free(it);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), LB_ECORRUPT);
+	(void)lb_store_close(s);
+	rmdir_r(dir);
+}
+
+static void test_retention(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	uint64_t now = (uint64_t)time(NULL);
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	lb_store_rec_t r = rrset(owner, "old.example.com", rdp, rdl, addr, 0x0a000001);
+	lb_store_val_seen(&r.val, now - 20 * 86400, 1);
+	assert_int_equal(lb_store_add(s, &r), 0);
+	r = rrset(owner, "new.example.com", rdp, rdl, addr, 0x0a000002);
+	lb_store_val_seen(&r.val, now - 2 * 86400, 1);
+	assert_int_equal(lb_store_add(s, &r), 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	int e;
+	assert_int_equal(count_rrsets(s, "example.com", &e), 2);
+	assert_int_equal(e, 0);
+	assert_int_equal(lb_store_set_retention(s, 10), 0);
+	assert_int_equal(count_rrsets(s, "example.com", &e), 1); /* hidden at once */
+	assert_int_equal(lb_store_compact(s), 0);
+	assert_int_equal(lb_store_close(s), 0);
+	/* persisted, and after compaction gone even without retention */
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	assert_int_equal(lb_store_retention(s), 10);
+	assert_int_equal(lb_store_set_retention(s, 0), 0);
+	assert_int_equal(count_rrsets(s, "example.com", &e), 1);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, 1);
+	assert_int_equal(t.rdata_entries, 1);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
+/* Child: ingest unique rrsets forever; after each window flush, report how many
+ * entries are flushed so far on the pipe. */
+static void child_ingest(int fd)
+{
+	lb_ingest_t *ing;
+	lb_window_opts_t wo = { .max_entries = 300, .sensor = "killme" };
+	if (lb_ingest_open(dir, NULL, &wo, &ing) != 0)
+		_exit(3);
+	lb_obs_sink_t sink = lb_ingest_sink(ing);
+	uint64_t last_flushes = 0;
+	for (uint32_t i = 0;; i++) {
+		char name[64];
+		uint8_t owner[256], addr[4] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		snprintf(name, sizeof name, "h%u.kill.test", i);
+		int n = lb_name_from_text(name, strlen(name), NULL, owner, sizeof owner);
+		const uint8_t *rdp[1] = { addr };
+		uint16_t rdl[1] = { 4 };
+		lb_obs_rrset_t o = { .owner = owner, .owner_len = (uint8_t)n, .rdata = rdp,
+				     .rdlen = rdl, .nrdata = 1, .type = LB_T_A, .rclass = LB_C_IN,
+				     .section = LB_SEC_ANSWER };
+		o.ts.tv_sec = 1700000000 + i / 1000;
+		sink.rrset(sink.ctx, &o);
+		lb_window_stats_t ws;
+		lb_window_get_stats(lb_ingest_window(ing), &ws);
+		if (ws.flushes != last_flushes) {
+			last_flushes = ws.flushes;
+			uint64_t v = ws.flushed_entries;
+			if (write(fd, &v, sizeof v) != (ssize_t)sizeof v)
+				_exit(4);
+		}
+	}
+}
+
+static void test_kill_during_ingest(void **st)
+{
+	(void)st;
+	rmdir_r(dir);
+	for (int round = 0; round < 2; round++) {
+		int pfd[2];
+		assert_int_equal(pipe(pfd), 0);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			close(pfd[0]);
+			child_ingest(pfd[1]);
+		}
+		close(pfd[1]);
+		uint64_t flushed = 0, v;
+		int reports = 0;
+		while (reports < 20 + round * 7 && read(pfd[0], &v, sizeof v) == (ssize_t)sizeof v) {
+			flushed = v;
+			reports++;
+		}
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFSIGNALED(status))
+			print_error("child exited with %d\n", WEXITSTATUS(status));
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		close(pfd[0]);
+		assert_true(flushed >= 20 * 300);
+		/* reopens consistent; everything reported flushed is there; at most the
+		 * window (300 entries) plus the flush in progress beyond it */
+		lb_store_t *s;
+		lb_store_opts_t ro = { .read_only = true };
+		assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+		int e;
+		uint64_t n = count_rrsets(s, "kill.test", &e);
+		assert_int_equal(e, 0);
+		assert_true(n >= flushed);
+		assert_true(n <= flushed + 2 * 300);
+		lb_store_totals_t t;
+		assert_int_equal(lb_store_totals(s, true, &t), 0);
+		assert_true(t.sensors == 1);
+		(void)lb_store_close(s);
+	}
+	rmdir_r(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refuse_foreign),
+		cmocka_unit_test(test_merge_reopen_corrupt),
+		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_kill_during_ingest),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
