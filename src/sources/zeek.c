@@ -194,6 +194,14 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 		}
 		n++;
 	}
+	if (n == 0 && z->rcode == LB_RCODE_NOERROR && !typed_data && !names_are_data &&
+	    qtype != LB_T_MX && qtype != LB_T_SOA && qtype != LB_T_SRV && qtype != LB_T_DNSKEY &&
+	    qtype != LB_T_DS && qtype != LB_T_NSEC && qtype != LB_T_NSEC3) {
+		/* Zeek logs no answer of types it has no reply event for (TKEY, ...):
+		 * an empty answers field is then no evidence of NODATA */
+		src_skip(s, LB_SKIP_LOSSY);
+		return;
+	}
 	if (n > 0 && !typed_data && !names_are_data) {
 		src_skip(s, LB_SKIP_LOSSY);
 		return;

@@ -1,0 +1,7 @@
+/* fuzz_import_route53.c - the route53 importer on arbitrary input (see import_common.h). */
+#include "import_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fz_run(LB_FMT_ROUTE53, data, size);
+}
