@@ -89,8 +89,13 @@ uint64_t lb_cur_varint(lb_cur_t *c)
 			return 0;
 		}
 		v |= (uint64_t)(x & 0x7f) << shift;
-		if (!(x & 0x80))
+		if (!(x & 0x80)) {
+			if (x == 0 && shift) { /* overlong: encodings are canonical */
+				lb_cur_fail(c, LB_ECORRUPT);
+				return 0;
+			}
 			return v;
+		}
 	}
 	lb_cur_fail(c, LB_ECORRUPT);
 	return 0;
