@@ -342,7 +342,7 @@ int src_jtype(json_t *v, uint16_t *type)
 json_t *src_json(lb_src_t *s, const char *line, size_t len)
 {
 	json_error_t e;
-	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
+	json_t *j = json_loadb(line, len, JSON_ALLOW_NUL, &e);
 	if (!j || !json_is_object(j)) {
 		json_decref(j);
 		src_bad(s, LB_BAD_JSON);
