@@ -144,3 +144,18 @@ check "suricata: A rrset of two addresses at suricata-ids.org" grep -q '"rrname"
 want=$(jq -c '.dns | select(.answers) | .answers[] | select(.rrtype=="CNAME" and .rdata) | [.rrname, .rdata]' "$T_TMP/eve.json" | sort -u | wc -l)
 got=$(jq -c 'select(.rrtype=="CNAME") | [.rrname, .rdata[0]]' "$T_TMP/eve.out" | sed 's/\.\"/"/g' | sort -u | wc -l)
 check "suricata: every distinct detailed CNAME answer ($want) is one CNAME rrset" [ "$want" -eq "$got" -a "$want" -gt 0 ]
+
+# ---- store round trip: query --format cof output imported into an empty store ----
+if [ -e "$R53" ] && "$LOOKBACK" query --help >/dev/null 2>&1; then
+	"$LOOKBACK" import -q --db "$T_TMP/db1" "$R53" "$T_TMP/eve.json"
+	check "db: import into a new store" [ $? -eq 0 ]
+	for q in '*.amazonaws.com' '*.suricata-ids.org' '*.in-addr.arpa'; do
+		"$LOOKBACK" query --db "$T_TMP/db1" -r "$q" -t ALL -l 0 --format cof > "$T_TMP/q1.cof" 2>/dev/null
+		"$LOOKBACK" import -q -f cof --db "$T_TMP/db2" "$T_TMP/q1.cof"
+		"$LOOKBACK" query --db "$T_TMP/db2" -r "$q" -t ALL -l 0 --format cof > "$T_TMP/q2.cof" 2>/dev/null
+		check "db round trip '$q': $(wc -l < "$T_TMP/q1.cof") records, same lookup after re-import" \
+			sh -c "[ -s '$T_TMP/q1.cof' ] && cmp -s '$T_TMP/q1.cof' '$T_TMP/q2.cof'"
+	done
+else
+	skip "db round trip: lookback query unavailable"
+fi
