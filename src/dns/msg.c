@@ -29,6 +29,51 @@ static inline uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/*
+ * Names already decompressed in this message, by the wire offset where they
+ * start (every in-place label start of a name read whole, and its suffixes).
+ * An owner that is one pointer to such an offset shares the scratch copy
+ * instead of being read again: the name at an offset is the same whoever
+ * points at it, and the offset lies before the pointer, so the pointer obeys
+ * the strictly-backwards rule of lb_name_read.
+ */
+#define NT_SIZE 32
+typedef struct ntab {
+	uint16_t off[NT_SIZE];
+	uint8_t len[NT_SIZE];
+	const uint8_t *name[NT_SIZE];
+	unsigned n;
+} ntab_t;
+
+static inline void nt_put(ntab_t *t, size_t off, const uint8_t *canon, size_t nl)
+{
+	unsigned slot = t->n++ % NT_SIZE;
+	t->off[slot] = (uint16_t)off;
+	t->len[slot] = (uint8_t)nl;
+	t->name[slot] = canon;
+}
+
+/* Record name (canonical copy at canon, nl bytes) read in place at wire offset
+ * off, of which the first `inplace` bytes were labels in place. */
+static inline void nt_add(ntab_t *t, size_t off, const uint8_t *canon, size_t nl,
+			  size_t inplace)
+{
+	size_t k = 0;
+	while (k < inplace && canon[k] != 0 && off + k < 0x4000) {
+		nt_put(t, off + k, canon + k, nl - k);
+		k += 1 + (size_t)canon[k];
+	}
+}
+
+static inline int nt_find(const ntab_t *t, unsigned off)
+{
+	unsigned n = t->n < NT_SIZE ? t->n : NT_SIZE;
+	for (unsigned i = 0; i < n; i++)
+		if (t->off[i] == off)
+			return (int)i;
+	return -1;
+}
+
 /* opcodes we accept: QUERY IQUERY STATUS NOTIFY UPDATE DSO */
 #define OPCODES_OK ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 6))
 
@@ -37,7 +82,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 	lb_cur_t c;
 	int rc = 0;
 	uint8_t tmp[LB_NAME_MAX];
-	size_t nl;
+	size_t nl, qinplace = 0;
 
 	msg->rr = scratch->rr;
 	msg->nrr = 0;
@@ -77,7 +122,10 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 
 	for (unsigned q = 0; q < msg->qdcount; q++) {
 		uint8_t *dst = q == 0 ? msg->qname : tmp;
+		size_t qoff = lb_cur_off(&c);
 		rc = lb_name_read(&c, pkt, len, dst, &nl, true);
+		if (q == 0 && rc == 0)
+			qinplace = lb_cur_off(&c) - qoff == nl ? nl : lb_cur_off(&c) - qoff - 2;
 		if (rc < 0)
 			return rc;
 		if (LB_UNLIKELY(c.end - c.pos < 4))
@@ -93,36 +141,47 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 
 	uint8_t *buf = scratch->buf;
 	size_t used = 0, nrr = 0, kept = 0;
-	const uint8_t *last_owner = NULL; /* scratch copy of the previous owner */
-	uint16_t last_ptr = 0;            /* its wire form when that was one pointer */
-	uint8_t last_owner_len = 0;
+	ntab_t nt;
+	nt.n = 0;
+	if (msg->has_question) { /* the question name is what most owners point to */
+		memcpy(buf, msg->qname, msg->qname_len);
+		nt_add(&nt, 12, buf, msg->qname_len, qinplace);
+		used = msg->qname_len;
+	}
 	const uint16_t counts[3] = { msg->ancount, msg->nscount, msg->arcount };
 
 	for (int sec = 0; sec < 3; sec++) {
 		for (unsigned i = 0; i < counts[sec]; i++) {
 			const uint8_t *owner;
 			uint8_t olen;
+			int hit;
 			/* owner */
-			if (c.end - c.pos >= 2 && (c.pos[0] & 0xC0) == 0xC0 && last_owner &&
-			    rd16(c.pos) == last_ptr) {
-				owner = last_owner;
-				olen = last_owner_len;
+			if (LB_LIKELY(c.end - c.pos >= 2 && (c.pos[0] & 0xC0) == 0xC0) &&
+			    (hit = nt_find(&nt, rd16(c.pos) & 0x3FFF)) >= 0) {
+				owner = nt.name[hit];
+				olen = nt.len[hit];
 				c.pos += 2;
+			} else if (c.pos < c.end && c.pos[0] == 0) {
+				owner = (const uint8_t *)"";
+				olen = 1;
+				c.pos++;
 			} else {
-				uint16_t ptr = c.end - c.pos >= 2 ? rd16(c.pos) : 0;
 				if (LB_UNLIKELY(LB_MSG_SCRATCH - used < LB_NAME_MAX)) {
 					rc = LB_ELIMIT;
 					goto out;
 				}
+				size_t off = lb_cur_off(&c);
 				rc = lb_name_read(&c, pkt, len, buf + used, &nl, true);
 				if (rc < 0)
 					goto out;
 				owner = buf + used;
 				olen = (uint8_t)nl;
 				used += nl;
-				last_owner = owner;
-				last_owner_len = olen;
-				last_ptr = (ptr & 0xC000) == 0xC000 ? ptr : 0;
+				size_t inplace = lb_cur_off(&c) - off;
+				if (inplace == 2) /* one pointer: remember its target */
+					nt_put(&nt, rd16(pkt + off) & 0x3FFF, owner, nl);
+				else
+					nt_add(&nt, off, owner, nl, inplace == nl ? nl : inplace - 2);
 			}
 			if (LB_UNLIKELY(c.end - c.pos < 10)) {
 				rc = LB_ETRUNC;
@@ -139,21 +198,22 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 			const uint8_t *rd = c.pos;
 			c.pos += rdlen;
 
-			if (LB_UNLIKELY(type == LB_T_OPT)) {
-				if (sec == LB_SEC_ADDITIONAL && !msg->has_opt && olen == 1) {
-					msg->has_opt = true;
-					msg->edns_udp_size = rclass;
-					msg->rcode = (uint16_t)((ttl >> 24) << 4 | (flags & 0xF));
-					msg->edns_version = (uint8_t)(ttl >> 16);
-					msg->edns_do = (ttl >> 15) & 1;
+			if (LB_UNLIKELY(type == LB_T_OPT || type == LB_T_TSIG || type == LB_T_SIG)) {
+				if (type == LB_T_OPT) {
+					if (sec == LB_SEC_ADDITIONAL && !msg->has_opt && olen == 1) {
+						msg->has_opt = true;
+						msg->edns_udp_size = rclass;
+						msg->rcode = (uint16_t)((ttl >> 24) << 4 | (flags & 0xF));
+						msg->edns_version = (uint8_t)(ttl >> 16);
+						msg->edns_do = (ttl >> 15) & 1;
+					}
+					continue;
 				}
-				continue;
+				if (type == LB_T_TSIG)
+					continue;
+				if (sec == LB_SEC_ADDITIONAL && rdlen >= 2 && rd16(rd) == 0)
+					continue; /* SIG(0): covers type 0 */
 			}
-			if (LB_UNLIKELY(type == LB_T_TSIG))
-				continue;
-			if (LB_UNLIKELY(type == LB_T_SIG && sec == LB_SEC_ADDITIONAL &&
-					rdlen >= 2 && rd16(rd) == 0))
-				continue; /* SIG(0): covers type 0 */
 
 			if (LB_UNLIKELY(nrr == LB_MSG_MAX_RRS)) {
 				rc = LB_ELIMIT;
@@ -173,8 +233,29 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 					rc = LB_ELIMIT;
 					goto out;
 				}
-				memcpy(dst, rd, rdlen);
+				if (rdlen == 4)
+					memcpy(dst, rd, 4);
+				else if (rdlen == 16)
+					memcpy(dst, rd, 16);
 				outlen = rdlen;
+			} else if ((type == LB_T_CNAME || type == LB_T_NS || type == LB_T_PTR ||
+				    type == LB_T_DNAME) && rdlen > 0 && room >= LB_NAME_MAX) {
+				/* one lower-cased name: read here so owners can point at it */
+				lb_cur_t rc_ = { .start = pkt, .pos = rd, .end = rd + rdlen, .err = 0 };
+				rc = lb_name_read(&rc_, pkt, len, dst, &outlen, true);
+				if (rc < 0) {
+					rc = rc == LB_ETRUNC ? LB_ERDATA : rc;
+					goto out;
+				}
+				if (LB_UNLIKELY(rc_.pos != rc_.end)) {
+					rc = LB_ERDATA;
+					goto out;
+				}
+				size_t off = (size_t)(rd - pkt);
+				if (rdlen == 2)
+					nt_put(&nt, rd16(rd) & 0x3FFF, dst, outlen);
+				else
+					nt_add(&nt, off, dst, outlen, rdlen == outlen ? outlen : rdlen - 2);
 			} else if (LB_UNLIKELY(rdlen == 0 && rclass >= LB_C_NONE)) {
 				outlen = 0; /* UPDATE deletions: class NONE/ANY, empty rdata */
 			} else {

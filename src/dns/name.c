@@ -20,6 +20,17 @@ const uint8_t lb_dns_lower[256] = {
 #undef R
 };
 
+/* ASCII lower-casing of 8 bytes at once; bytes >= 0x80 are left alone. */
+static inline uint64_t lower8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t lo7 = x & ~high;
+	uint64_t ge_a = lo7 + ones * (0x80 - 'A'); /* high bit set where >= 'A' */
+	uint64_t gt_z = lo7 + ones * (0x80 - 'Z' - 1); /* high bit set where > 'Z' */
+	uint64_t upper = ge_a & ~gt_z & ~x & high;
+	return x | (upper >> 2);
+}
+
 /* The offset of the first byte after the DNS header: no pointer may target it. */
 #define HDR_LEN 12
 
@@ -57,8 +68,25 @@ int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
 			}
 			out[n] = (uint8_t)l;
 			if (lower) {
-				for (unsigned i = 1; i <= l; i++)
-					out[n + i] = lb_dns_lower[p[i]];
+				/* eight bytes at a time where reading and writing 8 stays
+				 * inside the input and inside out's LB_NAME_MAX (bytes past
+				 * the label are overwritten by what follows) */
+				const uint8_t *s = p + 1;
+				uint8_t *d = out + n + 1;
+				size_t inleft = (size_t)(end - s), outleft = LB_NAME_MAX - (n + 1);
+				unsigned i = 0;
+				while (i < l) {
+					if (inleft - i >= 8 && outleft - i >= 8) {
+						uint64_t x;
+						memcpy(&x, s + i, 8);
+						x = lower8(x);
+						memcpy(d + i, &x, 8);
+						i += 8;
+					} else {
+						d[i] = lb_dns_lower[s[i]];
+						i++;
+					}
+				}
 			} else {
 				memcpy(out + n + 1, p + 1, l);
 			}

@@ -196,8 +196,8 @@ static int putbitmap(wr_t *w, const uint8_t *p, size_t n)
 		if (n - i < 2)
 			return LB_ERDATA;
 		unsigned win = p[i], bl = p[i + 1];
-		if (bl < 1 || bl > 32 || n - i - 2 < bl)
-			return LB_ERDATA;
+		if (bl < 1 || bl > 32 || n - i - 2 < bl || p[i + 1 + bl] == 0)
+			return LB_ERDATA; /* (trailing zero octets: RFC 4034 4.1.2) */
 		for (unsigned b = 0; b < bl * 8; b++) {
 			if (p[i + 2 + b / 8] & (0x80 >> (b % 8))) {
 				if (!first)
@@ -249,6 +249,8 @@ static int putsvcparams(wr_t *w, const uint8_t *p, size_t n)
 				return LB_ERDATA;
 			putc_(w, '=');
 			for (size_t k = 0; k < vl; k += 2) {
+				if (k && (v[k - 2] << 8 | v[k - 1]) >= (v[k] << 8 | v[k + 1]))
+					return LB_ERDATA; /* RFC 9460 8: strictly increasing */
 				if (k)
 					putc_(w, ',');
 				putsvckey(w, (unsigned)(v[k] << 8 | v[k + 1]));
@@ -611,8 +613,8 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			i = n;
 			break;
 		case 'O': /* NXT: bit k of the map is type k */
-			if (left > 16)
-				return LB_ERDATA;
+			if (left > 16 || (left > 0 && p[n - 1] == 0))
+				return LB_ERDATA; /* non-minimal map: keep the bytes via \# */
 			for (size_t b = 0, first = 1; b < left * 8; b++) {
 				if (p[i + b / 8] & (0x80 >> (b % 8))) {
 					if (!first)
@@ -624,6 +626,8 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			i = n;
 			break;
 		case 'P': /* WKS: bit k of the map is port k */
+			if (left > 0 && p[n - 1] == 0)
+				return LB_ERDATA; /* non-minimal map: keep the bytes via \# */
 			for (size_t b = 0, first = 1; b < left * 8; b++) {
 				if (p[i + b / 8] & (0x80 >> (b % 8))) {
 					if (!first)
