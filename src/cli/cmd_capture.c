@@ -15,6 +15,7 @@
 #include "cli/cmds.h"
 #include "observe/jsonl.h"
 #include "observe/proc.h"
+#include "observe/window.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -43,6 +44,9 @@ static void help(FILE *out)
 		"      --no-promisc      do not put the interface in promiscuous mode\n"
 		"      --max-tunnel-depth N  nested tunnels decoded (default 4)\n"
 		"output:\n"
+		"      --db DIR          keep the history in the store at DIR (created if missing);\n"
+		"                        without a bailiwick only answer-section RRsets are kept\n"
+		"      --retain DAYS     with --db: drop history last seen more than DAYS ago\n"
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --frame-numbers   add \"frame\" (capture frame number) to each object\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
@@ -56,6 +60,7 @@ static void help(FILE *out)
 }
 
 struct cap_ctx {
+	lb_obs_sink_t db;     /* the store's sink when --db, else callbacks NULL */
 	lb_decoder_t *dec;
 	lb_proc_t *proc;
 	lb_stats_t *st;
@@ -75,14 +80,20 @@ static long cur_frame(void)
 
 static void sink_rrset(void *ctx, const lb_obs_rrset_t *o)
 {
-	(void)ctx;
-	lb_jsonl_rrset(stdout, o, cur_frame());
+	struct cap_ctx *c = ctx;
+	if (c->jsonl)
+		lb_jsonl_rrset(stdout, o, cur_frame());
+	if (c->db.rrset)
+		c->db.rrset(c->db.ctx, o);
 }
 
 static void sink_neg(void *ctx, const lb_obs_neg_t *o)
 {
-	(void)ctx;
-	lb_jsonl_negative(stdout, o, cur_frame());
+	struct cap_ctx *c = ctx;
+	if (c->jsonl)
+		lb_jsonl_negative(stdout, o, cur_frame());
+	if (c->db.negative)
+		c->db.negative(c->db.ctx, o);
 }
 
 static void show_progress(struct cap_ctx *c, int final)
@@ -134,7 +145,7 @@ static void add_port(lb_decoder_opts_t *o, uint16_t port)
 int lb_cmd_capture(int argc, char **argv)
 {
 	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
-	       O_STATS, O_DEPTH };
+	       O_STATS, O_DEPTH, O_DB, O_RETAIN };
 	static const struct option lopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -146,6 +157,8 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
 		{ "max-tunnel-depth", required_argument, NULL, O_DEPTH },
 		{ "jsonl", no_argument, NULL, O_JSONL },
+		{ "db", required_argument, NULL, O_DB },
+		{ "retain", required_argument, NULL, O_RETAIN },
 		{ "frame-numbers", no_argument, NULL, O_FRAMES },
 		{ "sensor", required_argument, NULL, O_SENSOR },
 		{ "stats", no_argument, NULL, O_STATS },
@@ -153,7 +166,8 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL;
+	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL, *db = NULL;
+	long retain = -1;
 	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
 	lb_decoder_opts_t dopts;
 	lb_decoder_opts_default(&dopts);
@@ -184,6 +198,16 @@ int lb_cmd_capture(int argc, char **argv)
 			break;
 		}
 		case O_JSONL: jsonl = 1; break;
+		case O_DB: db = optarg; break;
+		case O_RETAIN: {
+			char *end;
+			retain = strtol(optarg, &end, 10);
+			if (*end || retain < 0 || retain > 1000000) {
+				fprintf(stderr, "lookback capture: --retain takes a number of days (0 = keep all)\n");
+				return LB_EXIT_USAGE;
+			}
+			break;
+		}
 		case O_FRAMES: frames = 1; break;
 		case O_SENSOR: sensor = optarg; break;
 		case O_STATS: stats = 1; break;
@@ -200,17 +224,26 @@ int lb_cmd_capture(int argc, char **argv)
 		fprintf(stderr, "lookback capture: give exactly one of -r FILE or -i IFACE (see --help)\n");
 		return LB_EXIT_USAGE;
 	}
-	if (!jsonl && !stats) {
-		fprintf(stderr, "lookback capture: nothing to do: add --jsonl and/or --stats (see --help)\n");
+	if (!jsonl && !stats && !db) {
+		fprintf(stderr, "lookback capture: nothing to do: add --db DIR, --jsonl and/or --stats (see --help)\n");
 		return LB_EXIT_USAGE;
 	}
+	if (retain >= 0 && !db) {
+		fprintf(stderr, "lookback capture: --retain needs --db\n");
+		return LB_EXIT_USAGE;
+	}
+
+	static char host[256];
+	if (db && !sensor && gethostname(host, sizeof host - 1) == 0 && host[0])
+		sensor = host; /* every stored observation names its source */
 
 	int rc = LB_EXIT_OK;
 	char errbuf[512] = "";
 	struct cap_ctx ctx = { .jsonl = jsonl, .frames = frames, .st = NULL };
-	lb_obs_sink_t sink = { .rrset = jsonl ? sink_rrset : NULL,
-			       .negative = jsonl ? sink_neg : NULL, .ctx = &ctx };
+	lb_obs_sink_t sink = { .rrset = (jsonl || db) ? sink_rrset : NULL,
+			       .negative = (jsonl || db) ? sink_neg : NULL, .ctx = &ctx };
 	lb_pcap_t *pc = NULL;
+	lb_ingest_t *ing = NULL;
 	static char outbuf[1 << 20];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
@@ -223,6 +256,19 @@ int lb_cmd_capture(int argc, char **argv)
 		goto out;
 	}
 	g_ctx = &ctx;
+
+	if (db) {
+		int err = lb_ingest_open(db, sensor, NULL, &ing);
+		if (!err && retain >= 0)
+			err = lb_store_set_retention(lb_ingest_store(ing), (uint32_t)retain);
+		if (err) {
+			fprintf(stderr, "lookback capture: cannot open store %s: %s\n", db,
+				lb_ingest_errmsg(ing, err));
+			rc = LB_EXIT_STORE;
+			goto out;
+		}
+		ctx.db = lb_ingest_sink(ing);
+	}
 
 	if (file)
 		pc = lb_pcap_open_file(file, errbuf);
@@ -256,6 +302,18 @@ int lb_cmd_capture(int argc, char **argv)
 	if (stats) {
 		FILE *so = jsonl ? stderr : stdout;
 		lb_stats_print(ctx.st, so);
+		if (ing) {
+			lb_window_stats_t ws;
+			lb_window_get_stats(lb_ingest_window(ing), &ws);
+			fprintf(so, "store_new_entries %llu\nstore_folded %llu\n"
+				    "store_drop_section %llu\nstore_drop_bailiwick %llu\n"
+				    "store_drop_class %llu\nstore_drop_invalid %llu\n",
+				(unsigned long long)ws.kept, (unsigned long long)ws.folded,
+				(unsigned long long)ws.drop_section,
+				(unsigned long long)ws.drop_bailiwick,
+				(unsigned long long)ws.drop_class,
+				(unsigned long long)ws.drop_invalid);
+		}
 		if (iface) {
 			uint64_t recv, drop, ifdrop;
 			lb_pcap_kernel_stats(pc, &recv, &drop, &ifdrop);
@@ -265,6 +323,13 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 	}
 out:
+	if (ing) {
+		int err = lb_ingest_close(ing);
+		if (err && rc == LB_EXIT_OK) {
+			fprintf(stderr, "lookback capture: store %s: %s\n", db, lb_strerror(err));
+			rc = LB_EXIT_STORE;
+		}
+	}
 	fflush(stdout);
 	lb_pcap_close(pc);
 	lb_proc_free(ctx.proc);
