@@ -157,7 +157,8 @@ static void t_retransmission(void **state)
 	seg(S(10), 0, stream + 10, 60);            /* overlaps 10 old, 50 new bytes */
 	seg(S(0), 0, stream, 70);                  /* all old */
 	seg(S(70), 0, stream + 70, slen - 70);
-	seg(S(40), 0, stream + 40, slen - 40);     /* late retransmission of everything */
+	seg(S(40), 0, stream + 40, slen - 40);     /* late retransmission of the rest */
+	seg(S(0), 0, stream, 10);                  /* an old segment ending well before next */
 	expect_both();
 	assert_int_equal(drops_total(d), 0);
 }
@@ -226,10 +227,21 @@ static void t_junk_length(void **state)
 	assert_msg(g, 0, m1, n1);
 	assert_msg(g, 1, m2, n2);
 	assert_int_equal(drops_total(d), 1);
-	/* a length split across segments that turns out to be junk */
-	seg(S(2 + n1 + 6 + 2 + n2), 0, j, 1);
-	seg(S(2 + n1 + 6 + 2 + n2 + 1), 0, j + 1, 5);
+	/* a whole short frame inside one segment is junk too; the rest of that
+	 * segment (a good message) is dropped with it */
+	uint8_t j2[5 + 2 + 45];
+	j2[0] = 0; j2[1] = 3; j2[2] = j2[3] = j2[4] = 'x';
+	memcpy(j2 + 5, stream, 2 + n1);
+	seg(S(2 + n1 + 6 + 2 + n2), 0, j2, sizeof(j2));
 	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 2);
+	assert_int_equal(g->n, 2);
+	seg(S(2 + n1 + 6 + 2 + n2 + sizeof(j2)), 0, stream, 2 + n1);
+	assert_int_equal(g->n, 3);
+	assert_msg(g, 2, m1, n1);
+	/* a length split across segments that turns out to be junk */
+	seg(S(2 + n1 + 6 + 2 + n2 + sizeof(j2) + 2 + n1), 0, j, 1);
+	seg(S(2 + n1 + 6 + 2 + n2 + sizeof(j2) + 2 + n1 + 1), 0, j + 1, 5);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 3);
 	assert_int_equal(lb_decoder_mem(d), 0);
 }
 
