@@ -15,28 +15,35 @@
 #include <string.h>
 
 #include "dns/rrtype.h"
+#include "store/store.h"
+
+#define LB_STORE_SENSOR_NAME LB_STORE_SENSOR_MAX
 
 #define COF_MAX_RDATA 2048
 
 /* 0 ok (absent: *v untouched, *have false), -1 bad. */
-static int jtime(json_t *o, const char *key, uint64_t *v, bool *have)
+static int jtime(const js_doc_t *d, int o, const char *key, uint64_t *v, bool *have)
 {
-	json_t *x = json_object_get(o, key);
+	int x = js_get(d, o, key);
 	*have = false;
-	if (!x || json_is_null(x))
+	if (x < 0 || js_type(d, x) == JS_NULL)
 		return 0;
-	if (json_is_integer(x)) {
-		if (json_integer_value(x) < 0)
+	int64_t iv;
+	double dv;
+	char buf[64];
+	size_t l;
+	const char *t;
+	if (js_int(d, x, &iv) == 0) {
+		if (iv < 0)
 			return -1;
-		*v = (uint64_t)json_integer_value(x);
-	} else if (json_is_real(x)) {
-		double d = json_real_value(x);
-		if (!(d >= 0 && d < 1e12))
+		*v = (uint64_t)iv;
+	} else if (js_num(d, x, &dv) == 0) {
+		if (!(dv >= 0 && dv < 1e12))
 			return -1;
-		*v = (uint64_t)d;
-	} else if (json_is_string(x)) {
+		*v = (uint64_t)dv;
+	} else if ((t = js_str(d, x, buf, sizeof buf, &l))) {
 		struct timeval tv;
-		if (src_time_any(json_string_value(x), json_string_length(x), &tv))
+		if (src_time_any(t, l, &tv))
 			return -1;
 		*v = (uint64_t)tv.tv_sec;
 	} else {
@@ -46,58 +53,88 @@ static int jtime(json_t *o, const char *key, uint64_t *v, bool *have)
 	return 0;
 }
 
-static void record(lb_src_t *s, json_t *o)
+static int jtype(const js_doc_t *d, int x, uint16_t *type)
 {
-	size_t nl, bl;
-	const char *nm = src_jstr(o, "rrname", &nl);
-	json_t *rd = json_object_get(o, "rdata");
+	int64_t v;
+	char buf[32];
+	size_t l;
+	if (js_int(d, x, &v) == 0) {
+		if (v < 0 || v > 65535)
+			return -1;
+		*type = (uint16_t)v;
+		return 0;
+	}
+	const char *t = js_str(d, x, buf, sizeof buf - 1, &l);
+	if (!t || l >= sizeof buf)
+		return -1;
+	if (t != buf)
+		memcpy(buf, t, l);
+	buf[l] = 0;
+	return lb_rrtype_from_text(buf, type) ? -1 : 0;
+}
+
+static void record(lb_src_t *s, int o)
+{
+	const js_doc_t *d = &s->js;
+	char nb[2048], bb[2048], sb[LB_STORE_SENSOR_NAME + 1];
+	size_t nl, bl, sl;
+	const char *nm = js_str(d, js_get(d, o, "rrname"), nb, sizeof nb, &nl);
+	int rd = js_get(d, o, "rdata");
 	uint16_t type;
 	if (!nm)
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	if (!rd) {
+	if (rd < 0) {
 		src_skip(s, LB_SKIP_NOT_DNS); /* e.g. flex search rows {rrname, rrtype} */
 		return;
 	}
-	if (src_jtype(json_object_get(o, "rrtype"), &type))
+	if (jtype(d, js_get(d, o, "rrtype"), &type))
 		return (void)src_bad(s, LB_BAD_TYPE);
 	uint8_t owner[LB_NAME_MAX], bw[LB_NAME_MAX];
 	int ol = src_name(nm, nl, NULL, owner);
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
-	const char *b = src_jstr(o, "bailiwick", &bl);
-	if (b && src_name(b, bl, NULL, bw) < 0)
+	int bi = js_get(d, o, "bailiwick");
+	const char *b = js_str(d, bi, bb, sizeof bb, &bl);
+	if (bi >= 0 && js_type(d, bi) != JS_NULL && (!b || src_name(b, bl, NULL, bw) < 0))
 		return (void)src_bad(s, LB_BAD_NAME);
 	lb_src_aggr_t a = { 0 };
 	bool h1, h2, z1, z2;
-	if (jtime(o, "time_first", &a.time_first, &h1) || jtime(o, "time_last", &a.time_last, &h2) ||
-	    jtime(o, "zone_time_first", &a.zone_first, &z1) ||
-	    jtime(o, "zone_time_last", &a.zone_last, &z2))
+	if (jtime(d, o, "time_first", &a.time_first, &h1) || jtime(d, o, "time_last", &a.time_last, &h2) ||
+	    jtime(d, o, "zone_time_first", &a.zone_first, &z1) ||
+	    jtime(d, o, "zone_time_last", &a.zone_last, &z2))
 		return (void)src_bad(s, LB_BAD_TIME);
 	if (h1 != h2 || z1 != z2 || (!h1 && !z1) || (h1 && a.time_first > a.time_last) ||
 	    (z1 && a.zone_first > a.zone_last))
 		return (void)src_bad(s, LB_BAD_TIME);
-	json_t *cnt = json_object_get(o, "count");
-	if (cnt && !json_is_integer(cnt))
+	int ci = js_get(d, o, "count");
+	int64_t cv = h1 ? 1 : 0;
+	if (ci >= 0 && (js_int(d, ci, &cv) || cv < 0))
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	a.count = cnt ? (uint64_t)json_integer_value(cnt) : (h1 ? 1 : 0);
-	if (cnt && json_integer_value(cnt) < 0)
-		return (void)src_bad(s, LB_BAD_FIELDS);
+	a.count = (uint64_t)cv;
 	const char *sensor = s->sensor;
-	if (!s->o.source && src_jstr(o, "sensor_id", NULL))
-		sensor = src_jstr(o, "sensor_id", NULL);
+	const char *sid = s->o.source ? NULL : js_str(d, js_get(d, o, "sensor_id"), sb, sizeof sb - 1, &sl);
+	if (sid && sl > 0 && sl <= LB_STORE_SENSOR_NAME && !memchr(sid, 0, sl)) {
+		if (sid != sb)
+			memcpy(sb, sid, sl);
+		sb[sl] = 0;
+		sensor = sb;
+	}
 	src_resp_t *r = s->resp;
 	resp_reset(r);
-	size_t n = json_is_array(rd) ? json_array_size(rd) : 1;
-	if ((!json_is_array(rd) && !json_is_string(rd)) || n == 0 || n > COF_MAX_RDATA)
+	bool arr = js_type(d, rd) == JS_ARR;
+	size_t n = arr ? d->t[rd].n : 1;
+	if ((!arr && js_type(d, rd) != JS_STR) || n == 0 || n > COF_MAX_RDATA)
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	for (size_t i = 0; i < n; i++) {
-		json_t *x = json_is_array(rd) ? json_array_get(rd, i) : rd;
-		if (!json_is_string(x)) {
+	int x = arr ? rd + 1 : rd;
+	for (size_t i = 0; i < n; i++, x = (int)d->t[x].next) {
+		size_t tl;
+		const char *t = js_str(d, x, s->jbuf, s->jbuf_cap, &tl);
+		if (!t) {
 			resp_reset(r);
 			return (void)src_bad(s, LB_BAD_FIELDS);
 		}
-		int err = resp_add_text(r, owner, (uint8_t)ol, type, LB_C_IN, 0, LB_SEC_ANSWER,
-					json_string_value(x), json_string_length(x), NULL);
+		int err = resp_add_text(r, owner, (uint8_t)ol, type, LB_C_IN, 0, LB_SEC_ANSWER, t, tl,
+					NULL);
 		if (err) {
 			resp_reset(r);
 			return (void)src_bad(s, err == LB_ELIMIT ? LB_BAD_FIELDS : LB_BAD_RDATA);
@@ -106,7 +143,7 @@ static void record(lb_src_t *s, json_t *o)
 	const char *keep = s->sensor;
 	s->sensor = sensor;
 	s->c.records++;
-	resp_emit(s, r, NULL, b ? bw : NULL, &a);
+	resp_emit(s, r, NULL, b && bi >= 0 && js_type(d, bi) == JS_STR ? bw : NULL, &a);
 	s->sensor = keep;
 }
 
@@ -114,36 +151,42 @@ void src_cof_line(lb_src_t *s, const char *line, size_t len)
 {
 	if (len == 0)
 		return;
-	json_t *j = src_json(s, line, len);
-	if (!j)
+	if (src_jscan(s, line, len))
 		return;
-	const char *cond = src_jstr(j, "cond", NULL);
-	json_t *obj = json_object_get(j, "obj");
-	if (cond) {
-		if (!strcmp(cond, "begin")) {
+	const js_doc_t *d = &s->js;
+	char cb[32];
+	size_t cl;
+	int ci = js_get(d, 0, "cond");
+	const char *cond = js_str(d, ci, cb, sizeof cb - 1, &cl);
+	int obj = js_get(d, 0, "obj");
+	if (ci >= 0) {
+		if (!cond)
+			return (void)src_bad(s, LB_BAD_FIELDS);
+		if (cond != cb)
+			memcpy(cb, cond, cl);
+		cb[cl] = 0;
+		if (!strcmp(cb, "begin")) {
 			s->saf = 1;
-		} else if (!strcmp(cond, "succeeded") || !strcmp(cond, "limited")) {
+		} else if (!strcmp(cb, "succeeded") || !strcmp(cb, "limited")) {
 			s->saf = 2;
-		} else if (!strcmp(cond, "failed")) {
+		} else if (!strcmp(cb, "failed")) {
 			s->saf = 2;
 			src_bad(s, LB_BAD_TRUNCATED);
-		} else if (strcmp(cond, "ongoing")) {
+		} else if (strcmp(cb, "ongoing")) {
 			src_bad(s, LB_BAD_FIELDS);
 		}
 		if (!s->saf)
 			s->saf = 1;
 	}
-	if (obj) {
-		if (!json_is_object(obj))
+	if (obj >= 0) {
+		if (js_type(d, obj) != JS_OBJ)
 			src_bad(s, LB_BAD_FIELDS);
 		else
 			record(s, obj);
-	} else if (!cond) {
-		record(s, j);
+	} else if (ci < 0) {
+		record(s, 0);
 	}
-	json_decref(j);
 }
-
 void src_cof_end(lb_src_t *s)
 {
 	if (s->saf == 1) {

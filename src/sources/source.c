@@ -339,6 +339,15 @@ int src_jtype(json_t *v, uint16_t *type)
 
 /* ---- JSON ---- */
 
+int src_jscan(lb_src_t *s, const char *line, size_t len)
+{
+	if (js_parse(&s->js, line, len) || s->js.t[0].type != JS_OBJ) {
+		src_bad(s, LB_BAD_JSON);
+		return -1;
+	}
+	return 0;
+}
+
 json_t *src_json(lb_src_t *s, const char *line, size_t len)
 {
 	json_error_t e;
@@ -657,7 +666,11 @@ int lb_src_new(const lb_src_opts_t *opts, const lb_src_sink_t *sink, lb_src_t **
 	s->resp = calloc(1, sizeof *s->resp);
 	if (s->resp)
 		s->resp->arena = malloc(SRC_ARENA);
-	if (!s->resp || !s->resp->arena) {
+	s->jbuf_cap = (opts->max_line ? opts->max_line : LB_LR_DEFAULT_MAX_LINE) + 16;
+	s->jbuf = malloc(s->jbuf_cap);
+	s->js.cap = SRC_JS_TOKENS;
+	s->js.t = malloc(SRC_JS_TOKENS * sizeof *s->js.t);
+	if (!s->resp || !s->resp->arena || !s->jbuf || !s->js.t) {
 		lb_src_free(s);
 		return LB_ENOMEM;
 	}
@@ -672,6 +685,8 @@ void lb_src_free(lb_src_t *s)
 	if (s->resp)
 		free(s->resp->arena);
 	free(s->resp);
+	free(s->jbuf);
+	free(s->js.t);
 	src_zone_free(s);
 	for (int i = 0; i < LB_FMT__COUNT; i++)
 		free(s->work[i]);

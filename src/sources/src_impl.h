@@ -12,6 +12,7 @@
 #include <sys/time.h>
 
 #include "dns/name.h"
+#include "sources/jscan.h"
 #include "sources/source.h"
 
 /* Most records one response / one owner group may hold (as lb_msg). */
@@ -91,6 +92,9 @@ struct lb_src {
 	struct zone_state *zone;
 	char *inc_names[256];      /* $INCLUDE'd file names (bad-line reports point at them) */
 	size_t ninc;
+	js_doc_t js;               /* scanned JSON line (COF, EVE) */
+	char *jbuf;                /* unescaped JSON strings: max_line bytes */
+	size_t jbuf_cap;
 	void *work[LB_FMT__COUNT]; /* per-format scratch, malloc'd on first use, freed with s */
 	int64_t file_mtime;
 	/* progress */
@@ -142,7 +146,11 @@ int src_rcode(const char *t, size_t len, uint16_t *rc);
 /* RR type from a JSON string (mnemonic, TYPEnnn) or integer.  0 or -1. */
 int src_jtype(json_t *v, uint16_t *type);
 
-/* JSON helpers */
+/* Scan a JSON object line into s->js (counts bad_json).  Root token 0, or -1. */
+int src_jscan(lb_src_t *s, const char *line, size_t len);
+#define SRC_JS_TOKENS 16384
+
+/* JSON helpers (jansson) */
 json_t *src_json(lb_src_t *s, const char *line, size_t len);
 const char *src_jstr(json_t *o, const char *key, size_t *len);
 

@@ -16,7 +16,6 @@
  */
 #include "sources/suricata.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,58 +24,93 @@
 
 #define EVE_MAX 512
 
-/* Presentation text of one detailed answer object, or NULL if not representable. */
-static const char *rr_text(json_t *x, uint16_t type, char *buf, size_t bufsz, size_t *len)
+/* A string member as NUL-terminated text in buf (cap bufsz), or NULL. */
+static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz,
+			size_t *len)
 {
-	json_t *o;
+	size_t l;
+	const char *t = js_str(d, js_get(d, o, key), buf, bufsz - 1, &l);
+	if (!t || l >= bufsz || memchr(t, 0, l))
+		return NULL;
+	if (t != buf)
+		memcpy(buf, t, l);
+	buf[l] = 0;
+	if (len)
+		*len = l;
+	return buf;
+}
+
+static long long mint(const js_doc_t *d, int o, const char *key)
+{
+	int64_t v;
+	return js_int(d, js_get(d, o, key), &v) ? 0 : (long long)v;
+}
+
+static int jtype(const js_doc_t *d, int x, uint16_t *type)
+{
+	int64_t v;
+	char buf[32];
+	size_t l;
+	if (js_int(d, x, &v) == 0) {
+		if (v < 0 || v > 65535)
+			return -1;
+		*type = (uint16_t)v;
+		return 0;
+	}
+	const char *t = js_str(d, x, buf, sizeof buf - 1, &l);
+	if (!t || l >= sizeof buf)
+		return -1;
+	if (t != buf)
+		memcpy(buf, t, l);
+	buf[l] = 0;
+	return lb_rrtype_from_text(buf, type) ? -1 : 0;
+}
+
+/* Presentation text of one detailed answer object, or NULL if not representable. */
+static const char *rr_text(lb_src_t *s, int x, uint16_t type, char *buf, size_t bufsz, size_t *len)
+{
+	const js_doc_t *d = &s->js;
+	int o;
 	size_t dl;
-	const char *d = src_jstr(x, "rdata", &dl);
+	const char *rd = js_str(d, js_get(d, x, "rdata"), s->jbuf, s->jbuf_cap, &dl);
+	char a[1024], b[1024];
 	int n = -1;
 	switch (type) {
 	case LB_T_A: case LB_T_AAAA: case LB_T_CNAME: case LB_T_NS: case LB_T_PTR:
 	case LB_T_DNAME:
-		if (!d)
+		if (!rd)
 			return NULL;
 		*len = dl;
-		return d;
+		return rd;
 	case LB_T_MX:
 		/* Suricata logs only the exchange; accept it if a preference is present */
-		if (!d || !memchr(d, ' ', dl))
+		if (!rd || !memchr(rd, ' ', dl))
 			return NULL;
 		*len = dl;
-		return d;
+		return rd;
 	case LB_T_SOA:
-		o = json_object_get(x, "soa");
-		if (!json_is_object(o) || !src_jstr(o, "mname", NULL) || !src_jstr(o, "rname", NULL))
+		o = js_get(d, x, "soa");
+		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "mname", a, sizeof a, NULL) ||
+		    !mstr(d, o, "rname", b, sizeof b, NULL))
 			return NULL;
-		n = snprintf(buf, bufsz, "%s %s %" JSON_INTEGER_FORMAT " %" JSON_INTEGER_FORMAT
-			     " %" JSON_INTEGER_FORMAT " %" JSON_INTEGER_FORMAT " %" JSON_INTEGER_FORMAT,
-			     src_jstr(o, "mname", NULL), src_jstr(o, "rname", NULL),
-			     json_integer_value(json_object_get(o, "serial")),
-			     json_integer_value(json_object_get(o, "refresh")),
-			     json_integer_value(json_object_get(o, "retry")),
-			     json_integer_value(json_object_get(o, "expire")),
-			     json_integer_value(json_object_get(o, "minimum")));
+		n = snprintf(buf, bufsz, "%s %s %lld %lld %lld %lld %lld", a, b, mint(d, o, "serial"),
+			     mint(d, o, "refresh"), mint(d, o, "retry"), mint(d, o, "expire"),
+			     mint(d, o, "minimum"));
 		break;
 	case LB_T_SRV:
-		o = json_object_get(x, "srv");
-		if (!json_is_object(o) || !src_jstr(o, "name", NULL))
+		o = js_get(d, x, "srv");
+		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "name", a, sizeof a, NULL))
 			return NULL;
-		n = snprintf(buf, bufsz, "%" JSON_INTEGER_FORMAT " %" JSON_INTEGER_FORMAT
-			     " %" JSON_INTEGER_FORMAT " %s",
-			     json_integer_value(json_object_get(o, "priority")),
-			     json_integer_value(json_object_get(o, "weight")),
-			     json_integer_value(json_object_get(o, "port")), src_jstr(o, "name", NULL));
+		n = snprintf(buf, bufsz, "%lld %lld %lld %s", mint(d, o, "priority"),
+			     mint(d, o, "weight"), mint(d, o, "port"), a);
 		break;
 	case LB_T_SSHFP: {
-		o = json_object_get(x, "sshfp");
+		o = js_get(d, x, "sshfp");
 		size_t fl;
-		const char *fp = json_is_object(o) ? src_jstr(o, "fingerprint", &fl) : NULL;
-		if (!fp || fl > 1024)
+		const char *fp = js_type(d, o) == JS_OBJ ? mstr(d, o, "fingerprint", a, sizeof a, &fl) : NULL;
+		if (!fp)
 			return NULL;
-		n = snprintf(buf, bufsz, "%" JSON_INTEGER_FORMAT " %" JSON_INTEGER_FORMAT " ",
-			     json_integer_value(json_object_get(o, "algo")),
-			     json_integer_value(json_object_get(o, "type")));
+		n = snprintf(buf, bufsz, "%lld %lld ", mint(d, o, "algo"), mint(d, o, "type"));
 		for (size_t i = 0; i < fl && n > 0 && (size_t)n + 1 < bufsz; i++)
 			if (fp[i] != ':')
 				buf[n++] = fp[i];
@@ -86,7 +120,7 @@ static const char *rr_text(json_t *x, uint16_t type, char *buf, size_t bufsz, si
 	}
 	case LB_T_TXT: case LB_T_SPF: {
 		/* one character-string per 255 bytes, quoted */
-		if (!d || dl > 16000)
+		if (!rd || dl > 16000)
 			return NULL;
 		size_t o2 = 0;
 		for (size_t i = 0; i < dl || i == 0; i += 255) {
@@ -96,7 +130,7 @@ static const char *rr_text(json_t *x, uint16_t type, char *buf, size_t bufsz, si
 				buf[o2++] = ' ';
 			buf[o2++] = '"';
 			for (size_t k = i; k < dl && k < i + 255; k++) {
-				unsigned char ch = (unsigned char)d[k];
+				unsigned char ch = (unsigned char)rd[k];
 				if (o2 + 6 > bufsz)
 					return NULL;
 				if (ch == '"' || ch == '\\') {
@@ -125,28 +159,33 @@ static const char *rr_text(json_t *x, uint16_t type, char *buf, size_t bufsz, si
 	return buf;
 }
 
-/* Add a detailed answers/authorities/additionals array to the response. */
-static int add_section(lb_src_t *s, json_t *arr, uint8_t section, bool *lossy)
+/* Add a detailed answers/authorities/additionals array (token arr, may be -1). */
+static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 {
-	size_t n = json_array_size(arr);
+	const js_doc_t *d = &s->js;
+	if (arr < 0)
+		return 0;
+	if (js_type(d, arr) != JS_ARR)
+		return src_bad(s, LB_BAD_FIELDS);
+	size_t n = d->t[arr].n;
 	if (n > EVE_MAX)
 		return src_bad(s, LB_BAD_FIELDS);
-	char buf[40000];
+	char buf[40000], nb[2048];
 	uint8_t skip_owner[16][LB_NAME_MAX];
 	uint8_t skip_len[16];
 	uint16_t skip_type[16];
 	size_t nskip = 0;
 	/* pass 1: find RRsets with a record we cannot represent */
-	for (size_t i = 0; i < n; i++) {
-		json_t *x = json_array_get(arr, i);
+	int x = arr + 1;
+	for (size_t i = 0; i < n; i++, x = (int)d->t[x].next) {
 		uint16_t type;
 		size_t nl, tl;
-		const char *nm = json_is_object(x) ? src_jstr(x, "rrname", &nl) : NULL;
-		if (!nm || src_jtype(json_object_get(x, "rrtype"), &type))
+		const char *nm = js_type(d, x) == JS_OBJ ? js_str(d, js_get(d, x, "rrname"), nb, sizeof nb, &nl) : NULL;
+		if (!nm || jtype(d, js_get(d, x, "rrtype"), &type))
 			return src_bad(s, nm ? LB_BAD_TYPE : LB_BAD_FIELDS);
 		if (type == LB_T_OPT)
 			continue;
-		if (!rr_text(x, type, buf, sizeof buf, &tl) && nskip < 16) {
+		if (!rr_text(s, x, type, buf, sizeof buf, &tl) && nskip < 16) {
 			int l = src_name(nm, nl, NULL, skip_owner[nskip]);
 			if (l < 0)
 				return src_bad(s, LB_BAD_NAME);
@@ -155,12 +194,12 @@ static int add_section(lb_src_t *s, json_t *arr, uint8_t section, bool *lossy)
 			*lossy = true;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *x = json_array_get(arr, i);
+	x = arr + 1;
+	for (size_t i = 0; i < n; i++, x = (int)d->t[x].next) {
 		uint16_t type;
 		size_t nl, tl;
-		const char *nm = src_jstr(x, "rrname", &nl);
-		(void)src_jtype(json_object_get(x, "rrtype"), &type);
+		const char *nm = js_str(d, js_get(d, x, "rrname"), nb, sizeof nb, &nl);
+		(void)jtype(d, js_get(d, x, "rrtype"), &type);
 		if (type == LB_T_OPT)
 			continue;
 		uint8_t owner[LB_NAME_MAX];
@@ -171,13 +210,14 @@ static int add_section(lb_src_t *s, json_t *arr, uint8_t section, bool *lossy)
 		for (size_t k = 0; k < nskip; k++)
 			if (skip_type[k] == type && skip_len[k] == l && !memcmp(skip_owner[k], owner, (size_t)l))
 				skip = true;
-		const char *t = rr_text(x, type, buf, sizeof buf, &tl);
-		if (skip || !t)
+		const char *t = skip ? NULL : rr_text(s, x, type, buf, sizeof buf, &tl);
+		if (!t)
 			continue;
-		json_t *ttl = json_object_get(x, "ttl");
-		json_int_t tv = json_is_integer(ttl) ? json_integer_value(ttl) : 0;
-		int err = resp_add_text(s->resp, owner, (uint8_t)l, type, LB_C_IN,
-					(tv < 0 || tv > UINT32_MAX) ? 0 : (uint32_t)tv, section, t, tl, NULL);
+		int64_t tv = 0;
+		if (js_int(d, js_get(d, x, "ttl"), &tv) || tv < 0 || tv > UINT32_MAX)
+			tv = 0;
+		int err = resp_add_text(s->resp, owner, (uint8_t)l, type, LB_C_IN, (uint32_t)tv, section,
+					t, tl, NULL);
 		if (err == LB_ELIMIT)
 			return src_bad(s, LB_BAD_FIELDS);
 		if (err)
@@ -213,18 +253,19 @@ static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, ui
 }
 
 /* grouped {TYPE: [rdata...]}: answers without owners. */
-static void grouped(lb_src_t *s, json_t *g, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
+static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
 		    uint16_t rcode, const struct timeval *ts)
 {
+	const js_doc_t *d = &s->js;
 	src_ans_t a[EVE_MAX];
 	size_t n = 0;
-	const char *key;
-	json_t *arr;
 	/* CNAMEs first (their array keeps message order), then the rest */
 	for (int pass = 0; pass < 2; pass++) {
-		json_object_foreach(g, key, arr) {
+		int k = g + 1;
+		for (uint32_t m = 0; m < d->t[g].n; m++, k = (int)d->t[k + 1].next) {
 			uint16_t type;
-			if (lb_rrtype_from_text(key, &type) || !json_is_array(arr)) {
+			int arr = k + 1;
+			if (jtype(d, k, &type) || js_type(d, arr) != JS_ARR) {
 				src_bad(s, LB_BAD_TYPE);
 				return;
 			}
@@ -235,14 +276,15 @@ static void grouped(lb_src_t *s, json_t *g, const uint8_t *qname, uint8_t qlen, 
 				src_skip(s, LB_SKIP_LOSSY);
 				return;
 			}
-			for (size_t i = 0; i < json_array_size(arr); i++) {
-				json_t *x = json_array_get(arr, i);
-				if (!json_is_string(x) || n == EVE_MAX) {
+			int x = arr + 1;
+			for (size_t i = 0; i < d->t[arr].n; i++, x = (int)d->t[x].next) {
+				/* names and addresses hold no escapes worth keeping: take raw slices */
+				if (js_type(d, x) != JS_STR || d->t[x].esc || n == EVE_MAX) {
 					src_bad(s, LB_BAD_FIELDS);
 					return;
 				}
-				a[n].text = json_string_value(x);
-				a[n].len = json_string_length(x);
+				a[n].text = d->s + d->t[x].start;
+				a[n].len = d->t[x].len;
 				a[n].type = type;
 				a[n].ttl = 0;
 				a[n].wire = NULL;
@@ -258,96 +300,94 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 {
 	if (len == 0)
 		return;
-	json_t *j = src_json(s, line, len);
-	if (!j)
+	if (src_jscan(s, line, len))
 		return;
+	const js_doc_t *d = &s->js;
 	src_resp_t *r = s->resp;
 	resp_reset(r);
-	const char *et = src_jstr(j, "event_type", NULL);
-	json_t *d = json_object_get(j, "dns");
-	if (!et || strcmp(et, "dns") || !json_is_object(d)) {
+	char buf[64];
+	int dn = js_get(d, 0, "dns");
+	const char *et = mstr(d, 0, "event_type", buf, sizeof buf, NULL);
+	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
-		goto out;
+		return;
 	}
-	const char *type = src_jstr(d, "type", NULL);
+	const char *type = mstr(d, dn, "type", buf, sizeof buf, NULL);
 	if (!type || (strcmp(type, "answer") && strcmp(type, "response"))) {
 		src_skip(s, LB_SKIP_QUERY);
-		goto out;
+		return;
 	}
 	struct timeval ts;
 	size_t tl;
-	const char *t = src_jstr(j, "timestamp", &tl);
+	const char *t = mstr(d, 0, "timestamp", buf, sizeof buf, &tl);
 	if (!t || src_time_any(t, tl, &ts)) {
 		src_bad(s, LB_BAD_TIME);
-		goto out;
+		return;
 	}
 	/* the question */
-	json_t *qo = d;
-	json_t *qs = json_object_get(d, "queries");
-	if (json_is_array(qs) && json_array_size(qs) > 0)
-		qo = json_array_get(qs, 0);
+	int qo = dn;
+	int qs = js_get(d, dn, "queries");
+	if (js_type(d, qs) == JS_ARR && d->t[qs].n > 0)
+		qo = js_item(d, qs, 0);
+	char nb[2048];
 	size_t ql;
-	const char *qn = json_is_object(qo) ? src_jstr(qo, "rrname", &ql) : NULL;
+	const char *qn = js_type(d, qo) == JS_OBJ ? js_str(d, js_get(d, qo, "rrname"), nb, sizeof nb, &ql) : NULL;
 	uint16_t qtype = 0, rcode = 0;
 	uint8_t qname[LB_NAME_MAX];
 	int qlen = -1;
 	if (qn) {
-		if (src_jtype(json_object_get(qo, "rrtype"), &qtype)) {
-			src_bad(s, LB_BAD_TYPE);
-			goto out;
-		}
-		if ((qlen = src_name(qn, ql, NULL, qname)) < 0) {
-			src_bad(s, LB_BAD_NAME);
-			goto out;
-		}
+		if (jtype(d, js_get(d, qo, "rrtype"), &qtype))
+			return (void)src_bad(s, LB_BAD_TYPE);
+		if ((qlen = src_name(qn, ql, NULL, qname)) < 0)
+			return (void)src_bad(s, LB_BAD_NAME);
 	}
 	size_t rl;
-	const char *rc = src_jstr(d, "rcode", &rl);
-	if (rc && src_rcode(rc, rl, &rcode)) {
-		src_bad(s, LB_BAD_TYPE);
-		goto out;
-	}
+	int rci = js_get(d, dn, "rcode");
+	const char *rc = mstr(d, dn, "rcode", buf, sizeof buf, &rl);
+	if (rci >= 0 && (!rc || src_rcode(rc, rl, &rcode)))
+		return (void)src_bad(s, LB_BAD_TYPE);
 	bool negative = rcode == LB_RCODE_NXDOMAIN || rcode == LB_RCODE_SERVFAIL ||
 			rcode == LB_RCODE_REFUSED;
 	if (rc && !negative && rcode != LB_RCODE_NOERROR) {
 		src_skip(s, LB_SKIP_RCODE);
-		goto out;
+		return;
 	}
-	json_t *ans = json_object_get(d, "answers");
-	json_t *grp = json_object_get(d, "grouped");
-	if (!ans && !grp && src_jstr(d, "rdata", NULL) && qlen > 0) {
-		/* v1: this event is one answer RR, owner = rrname */
-		json_t *one = json_array();
-		json_array_append(one, d);
-		bool lossy = false;
-		if (add_section(s, one, LB_SEC_ANSWER, &lossy) == 0) {
-			if (lossy)
-				src_skip(s, LB_SKIP_LOSSY);
-			else
-				s->c.records++;
-			resp_emit(s, r, &ts, NULL, NULL);
-		}
-		json_decref(one);
-		goto out;
-	}
-	if (qlen < 0) {
-		src_bad(s, LB_BAD_FIELDS);
-		goto out;
-	}
-	if (!ans && json_is_object(grp)) {
-		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
-		goto out;
-	}
-	if (ans && !json_is_array(ans)) {
-		src_bad(s, LB_BAD_FIELDS);
-		goto out;
-	}
+	int ans = js_get(d, dn, "answers");
+	int grp = js_get(d, dn, "grouped");
 	bool lossy = false;
+	if (ans < 0 && grp < 0 && js_get(d, dn, "rdata") >= 0 && qlen > 0) {
+		/* v1: this event is one answer RR, owner = rrname; scan it as a one-item array */
+		uint16_t ty;
+		size_t xl;
+		char tb[40000];
+		if (jtype(d, js_get(d, dn, "rrtype"), &ty))
+			return (void)src_bad(s, LB_BAD_TYPE);
+		const char *x = rr_text(s, dn, ty, tb, sizeof tb, &xl);
+		int64_t tv = 0;
+		if (js_int(d, js_get(d, dn, "ttl"), &tv) || tv < 0 || tv > UINT32_MAX)
+			tv = 0;
+		if (!x) {
+			src_skip(s, LB_SKIP_LOSSY);
+			return;
+		}
+		if (resp_add_text(r, qname, (uint8_t)qlen, ty, LB_C_IN, (uint32_t)tv, LB_SEC_ANSWER, x,
+				  xl, NULL))
+			return (void)src_bad(s, LB_BAD_RDATA);
+		s->c.records++;
+		resp_emit(s, r, &ts, NULL, NULL);
+		return;
+	}
+	if (qlen < 0)
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	if (ans < 0 && js_type(d, grp) == JS_OBJ) {
+		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
+		return;
+	}
 	if (add_section(s, ans, LB_SEC_ANSWER, &lossy) ||
-	    add_section(s, json_object_get(d, "authorities"), LB_SEC_AUTHORITY, &lossy) ||
-	    add_section(s, json_object_get(d, "additionals"), LB_SEC_ADDITIONAL, &lossy)) {
+	    add_section(s, js_get(d, dn, "authorities"), LB_SEC_AUTHORITY, &lossy) ||
+	    add_section(s, js_get(d, dn, "additionals"), LB_SEC_ADDITIONAL, &lossy)) {
 		resp_reset(r);
-		goto out;
+		return;
 	}
 	if (negative)
 		src_negative(s, qname, (uint8_t)qlen, qtype, rcode, &ts);
@@ -358,7 +398,4 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (r->n || negative || !lossy)
 		s->c.records++;
 	resp_emit(s, r, &ts, NULL, NULL);
-out:
-	resp_reset(r);
-	json_decref(j);
 }
