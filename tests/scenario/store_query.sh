@@ -1,0 +1,216 @@
+#!/bin/bash
+# store_query: the store and `lookback query` end to end.  A generated capture
+# and the shared captures are ingested with `lookback capture --db`; every
+# lookup kind is compared with expectations computed independently (python3)
+# from the observations `lookback capture --jsonl` decodes from the same file.
+# Also: usage errors exit 2, foreign/missing/corrupt stores exit 3, never a crash.
+. "$(dirname "$0")/lib.sh"
+
+Q() { "$LOOKBACK" query "$@"; }
+
+# ---- usage errors (exit 2), no store needed ----
+for args in "-r example.com" "--db $T_TMP/none" "--db $T_TMP/none -r a.*.com" \
+	"--db $T_TMP/none -i 10.0.0.0/33" "--db $T_TMP/none -i 10.0.0.9-10.0.0.1" \
+	"--db $T_TMP/none -r x.com --last-after yesterday" "--db $T_TMP/none -r x.com -t NOPE" \
+	"--db $T_TMP/none -r x.com -n y.com" "--db $T_TMP/none --raw-rdata abc" \
+	"--db $T_TMP/none -i 10.0.0.1 -t MX" "--db $T_TMP/none -n x.com -b com" \
+	"--db $T_TMP/none -r x.com --limit -1" "--db $T_TMP/none -r x.com -f xml" \
+	"--db $T_TMP/none -r x.com --bogus"; do
+	# shellcheck disable=SC2086
+	Q $args > /dev/null 2> "$T_TMP/err"; rc=$?
+	if [ $rc -eq 2 ] && [ -s "$T_TMP/err" ]; then ok "usage error exits 2: $args"; else nok "usage error exits 2: $args (got $rc)"; fi
+done
+Q --help > "$T_TMP/help"; check "--help exits 0 and documents exit codes" grep -q "exit status" "$T_TMP/help"
+
+# ---- stores that are not ours (exit 3) ----
+Q --db "$T_TMP/missing" -r example.com > /dev/null 2>&1
+check "missing store exits 3" test $? -eq 3
+mkdir -p "$T_TMP/foreign" && echo hello > "$T_TMP/foreign/notes.txt"
+Q --db "$T_TMP/foreign" -r example.com > /dev/null 2> "$T_TMP/err"; rc=$?
+check "foreign directory exits 3 with a message" test $rc -eq 3 -a -s "$T_TMP/err"
+check "foreign directory left untouched" test "$(ls "$T_TMP/foreign")" = notes.txt
+mkdir -p "$T_TMP/corrupt" && head -c 4096 /dev/urandom > "$T_TMP/corrupt/CURRENT"
+Q --db "$T_TMP/corrupt" -r example.com > /dev/null 2>&1
+check "corrupt store exits 3" test $? -eq 3
+"$LOOKBACK" stats --db "$T_TMP/corrupt" > /dev/null 2>&1
+check "stats on a corrupt store exits 3" test $? -eq 3
+
+# ---- ingest and compare ----
+if ! "$LOOKBACK" capture --help 2>&1 | grep -q -- '--db'; then
+	skip "ingest comparisons: lookback capture has no --db yet"
+	exit 0
+fi
+if ! command -v python3 > /dev/null; then
+	skip "ingest comparisons: python3 absent"
+	exit 0
+fi
+
+compare() { # $1 = pcap, $2 = label
+	local pcap=$1 label=$2 db="$T_TMP/db-$2"
+	rm -rf "$db"
+	"$LOOKBACK" capture -r "$pcap" --db "$db" > /dev/null 2> "$T_TMP/cap.err" || { nok "$label: capture --db failed: $(head -c 300 "$T_TMP/cap.err")"; return; }
+	"$LOOKBACK" capture -r "$pcap" --jsonl 2> /dev/null > "$T_TMP/obs.jsonl"
+	Q --db "$db" -r '*' -t ALL -l 0 -f cof > "$T_TMP/rrsets.cof"; rc1=$?
+	Q --db "$db" -i 0.0.0.0/0 -l 0 -f cof > "$T_TMP/ip4.cof"
+	Q --db "$db" -i ::/0 -l 0 -f cof > "$T_TMP/ip6.cof"
+	Q --db "$db" -n '*' -t ALL -l 0 -f cof > "$T_TMP/names.cof"
+	Q --db "$db" --negative '*' -t ALL -l 0 -f cof > "$T_TMP/neg.cof"
+	python3 - "$T_TMP" "$label" "$LOOKBACK" "$db" > "$T_TMP/py.out" 2> "$T_TMP/py.err" <<'EOF'
+import json, sys, subprocess, ipaddress, collections
+tmp, label, lb, db = sys.argv[1:5]
+res = []
+def report(ok, what):
+    res.append(("ok" if ok else "not ok", what))
+obs = [json.loads(l) for l in open(tmp + "/obs.jsonl") if l.strip()]
+def agg():
+    return {"first": None, "last": None, "count": 0}
+def add(a, t):
+    t = int(t)
+    a["first"] = t if a["first"] is None else min(a["first"], t)
+    a["last"] = t if a["last"] is None else max(a["last"], t)
+    a["count"] += 1
+rrsets = collections.defaultdict(agg)
+rdata = collections.defaultdict(agg)
+neg = collections.defaultdict(agg)
+NAMETYPES = {"NS", "CNAME", "DNAME", "PTR", "MX", "SRV", "SOA", "SVCB", "HTTPS", "NAPTR",
+             "AFSDB", "RT", "KX", "PX", "MB", "MD", "MF"}
+for o in obs:
+    if o.get("negative"):
+        if o.get("qclass", "IN") == "IN":
+            add(neg[(o["qname"].lower(), o["qtype"], o["rcode"])], o["time"])
+        continue
+    if o.get("class", "IN") != "IN":
+        continue
+    b = o.get("bailiwick")
+    if b is None and o["section"] != "answer":
+        continue
+    key = (o["rrname"].lower(), o["rrtype"], b or "", tuple(o["rdata"]))
+    add(rrsets[key], o["time"])
+def load(f):
+    return [json.loads(l) for l in open(tmp + "/" + f) if l.strip()]
+got = {}
+for r in load("rrsets.cof"):
+    got[(r["rrname"], r["rrtype"] if isinstance(r["rrtype"], str) else "TYPE%d" % r["rrtype"],
+         r.get("bailiwick", ""), tuple(r["rdata"]))] = (r["time_first"], r["time_last"], r["count"])
+want = {k: (v["first"], v["last"], v["count"]) for k, v in rrsets.items()}
+report(len(got) == len(want), "%s: rrset count %d == %d" % (label, len(got), len(want)))
+diff = [k for k in want if got.get(k) != want[k]]
+report(not diff, "%s: every rrset's first/last/count matches (%d differ%s)" % (label, len(diff), (": %r %r %r" % (diff[0], want[diff[0]], got.get(diff[0]))) if diff else ""))
+# rdata: one entry per (owner, type, rdata), aggregated over the rrsets holding it
+for k, v in rrsets.items():
+    for rd in k[3]:
+        a = rdata[(k[0], k[1], rd)]
+        a["first"] = v["first"] if a["first"] is None else min(a["first"], v["first"])
+        a["last"] = v["last"] if a["last"] is None else max(a["last"], v["last"])
+        a["count"] += v["count"]
+def cmp_rdata(files, pred, what):
+    g = {}
+    for f in files:
+        for r in load(f):
+            assert len(r["rdata"]) == 1
+            g[(r["rrname"], r["rrtype"], r["rdata"][0])] = (r["time_first"], r["time_last"], r["count"])
+    w = {k: (v["first"], v["last"], v["count"]) for k, v in rdata.items() if pred(k)}
+    d = [k for k in w if g.get(k) != w[k]]
+    report(len(g) == len(w) and not d, "%s: %s entries %d == %d, %d differ%s" % (label, what, len(g), len(w), len(d), (": %r" % (d[0],)) if d else ""))
+    return w
+ipw = cmp_rdata(["ip4.cof", "ip6.cof"], lambda k: k[1] in ("A", "AAAA"), "rdata by IP (all)")
+cmp_rdata(["names.cof"], lambda k: k[1] in NAMETYPES, "rdata by name (all)")
+gn = {(r["rrname"], r["rrtype"], r["rcode"]): (r["time_first"], r["time_last"], r["count"]) for r in load("neg.cof")}
+wn = {k: (v["first"], v["last"], v["count"]) for k, v in neg.items()}
+report(gn == wn, "%s: negative answers %d == %d" % (label, len(gn), len(wn)))
+# targeted lookups: a busy /24 and /16, an IPv6 /32, an exact owner, a left and a right wildcard, a name
+def q(*args):
+    p = subprocess.run([lb, "query", "--db", db, "-l", "0", "-f", "cof"] + list(args), capture_output=True, text=True)
+    return p.returncode, [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+v4 = [k for k in ipw if k[1] == "A"]
+if v4:
+    ip = ipaddress.ip_address(v4[len(v4) // 2][2])
+    for plen in (32, 24, 16):
+        net = ipaddress.ip_network("%s/%d" % (ip, plen), strict=False)
+        rc, rows = q("-i", str(net))
+        want_n = sum(1 for k in ipw if k[1] == "A" and ipaddress.ip_address(k[2]) in net)
+        report(rc == 0 and len(rows) == want_n, "%s: -i %s gives %d == %d" % (label, net, len(rows), want_n))
+    lo = ipaddress.ip_address(int(ip) - 1000); hi = ipaddress.ip_address(int(ip) + 1000)
+    rc, rows = q("-i", "%s-%s" % (lo, hi))
+    want_n = sum(1 for k in ipw if k[1] == "A" and lo <= ipaddress.ip_address(k[2]) <= hi)
+    report(len(rows) == want_n, "%s: -i range gives %d == %d" % (label, len(rows), want_n))
+v6 = [k for k in ipw if k[1] == "AAAA"]
+if v6:
+    net = ipaddress.ip_network("%s/32" % v6[0][2], strict=False)
+    rc, rows = q("-i", str(net))
+    want_n = sum(1 for k in ipw if k[1] == "AAAA" and ipaddress.ip_address(k[2]) in net)
+    report(len(rows) == want_n, "%s: -i %s gives %d == %d" % (label, net, len(rows), want_n))
+if want:
+    DNSSEC = {"DS", "RRSIG", "NSEC", "DNSKEY", "NSEC3", "NSEC3PARAM", "DLV", "CDS", "CDNSKEY", "TA"}
+    owners = sorted({k[0] for k in want})
+    owner = owners[len(owners) // 2]
+    rc, rows = q("-r", owner)
+    want_n = sum(1 for k in want if k[0] == owner and k[1] not in DNSSEC)
+    report(len(rows) == want_n, "%s: -r %s gives %d == %d" % (label, owner, len(rows), want_n))
+    parent = owner.split(".", 1)[1] if owner.count(".") > 1 else owner
+    rc, rows = q("-r", "*." + parent, "-t", "ALL")
+    want_n = sum(1 for k in want if k[0].endswith("." + parent) and k[0] != parent)
+    report(len(rows) == want_n, "%s: -r *.%s gives %d == %d" % (label, parent, len(rows), want_n))
+    first = owner.split(".")[0]
+    rc, rows = q("-r", first + ".*", "-t", "ALL")
+    want_n = sum(1 for k in want if k[0].startswith(first + ".") and k[0] != first + ".")
+    report(len(rows) == want_n, "%s: -r %s.* gives %d == %d" % (label, first, len(rows), want_n))
+    rc, rows = q("-r", "*." + parent, "-t", "ALL", "-l", "1")
+    report(len(rows) == min(1, want_n), "%s: -l 1 gives one row" % label)
+    # summarize agrees with the listing
+    p = subprocess.run([lb, "query", "--db", db, "-r", "*", "-t", "ALL", "-s", "-f", "cof"], capture_output=True, text=True)
+    s = json.loads(p.stdout)
+    report(s["num_results"] == len(want) and s["count"] == sum(v[2] for v in want.values()),
+           "%s: summarize num_results %d count %d" % (label, s["num_results"], s["count"]))
+for st, what in res:
+    print("%s|%s" % (st, what))
+EOF
+	[ -s "$T_TMP/py.err" ] && nok "$label: comparison script failed: $(tail -3 "$T_TMP/py.err")"
+	while IFS='|' read -r st what; do
+		if [ "$st" = ok ]; then ok "$what"; else nok "$what"; fi
+	done < "$T_TMP/py.out"
+	check "$label: listing everything exits 0" test "$rc1" -eq 0
+}
+
+"$LOOKBACK" gen -o "$T_TMP/gen.pcap" -n 20000 --seed 7 > /dev/null 2>&1 || nok "gen failed"
+[ -s "$T_TMP/gen.pcap" ] && compare "$T_TMP/gen.pcap" generated
+
+if need_shared "shared captures"; then
+	n=0
+	for p in "$CAPTURES"/*.pcap "$CAPTURES"/*.pcapng; do
+		[ -e "$p" ] || continue
+		n=$((n + 1)); [ $n -le 6 ] || break
+		compare "$p" "$(basename "$p")"
+	done
+fi
+
+# ingesting the same capture again merges: every count doubles, times stay
+db="$T_TMP/db-generated"
+if [ -d "$db" ]; then
+	Q --db "$db" -r '*' -t ALL -s -f csv | tail -1 > "$T_TMP/sum1"
+	Q --db "$db" -i 0.0.0.0/0 -s -f csv | tail -1 > "$T_TMP/ipsum1"
+	"$LOOKBACK" capture -r "$T_TMP/gen.pcap" --db "$db" > /dev/null 2>&1
+	Q --db "$db" -r '*' -t ALL -s -f csv | tail -1 > "$T_TMP/sum2"
+	Q --db "$db" -i 0.0.0.0/0 -s -f csv | tail -1 > "$T_TMP/ipsum2"
+	for f in sum ipsum; do
+		IFS=, read -r c1 n1 f1 l1 _ < "$T_TMP/${f}1"
+		IFS=, read -r c2 n2 f2 l2 _ < "$T_TMP/${f}2"
+		if [ "$c2" = $((c1 * 2)) ] && [ "$n1" = "$n2" ] && [ "$f1" = "$f2" ] && [ "$l1" = "$l2" ]; then
+			ok "second ingest merged ($f): count $c1 -> $c2, $n2 results"
+		else
+			nok "second ingest merged ($f): $(cat "$T_TMP/${f}1") -> $(cat "$T_TMP/${f}2")"
+		fi
+	done
+fi
+
+# limit indication and exit code 1
+db="$T_TMP/db-generated"
+if [ -d "$db" ]; then
+	Q --db "$db" -r '*' -t ALL -l 2 > "$T_TMP/lim.txt" 2> "$T_TMP/lim.err"
+	check "a cut result says so in text output" grep -q "result limited" "$T_TMP/lim.txt"
+	check "and on stderr" grep -q "limited" "$T_TMP/lim.err"
+	Q --db "$db" -r no-such-name.invalid > /dev/null 2>&1
+	check "no results exits 1" test $? -eq 1
+	"$LOOKBACK" stats --db "$db" > "$T_TMP/stats.txt"
+	check "stats shows rrsets and the source" grep -q "^rrsets" "$T_TMP/stats.txt"
+fi
