@@ -9,7 +9,8 @@
  * offset lower than the offset of the pointer itself AND lower than the start
  * of the label sequence currently being followed.  A forward or self pointer is
  * rejected with LB_EPTR; this makes loops impossible and bounds work by the
- * message length.  Labels whose top bits are 01 or 10 (RFC 6891 extended label
+ * message length.  A pointer into the 12-byte message header (offset < 12) is
+ * also LB_EPTR: no name can start there.  Labels whose top bits are 01 or 10 (RFC 6891 extended label
  * types) are rejected with LB_ELABEL.
  */
 #ifndef LB_DNS_NAME_H
@@ -31,8 +32,9 @@
  * Read a possibly compressed name at the cursor position inside message
  * [msg, msg+msglen).  The cursor advances past the name as it appears in place
  * (past the first pointer, if any).  Writes the uncompressed wire name to out
- * (capacity LB_NAME_MAX) and its length to *outlen.  If lower is true, ASCII
- * letters are lower-cased.  Errors: LB_ETRUNC, LB_EPTR, LB_ELABEL, LB_ENAMELEN
+ * (capacity LB_NAME_MAX) and its length to *outlen; bytes of out past *outlen
+ * (within LB_NAME_MAX) may be overwritten.  If lower is true, ASCII letters are
+ * lower-cased.  Errors: LB_ETRUNC, LB_EPTR, LB_ELABEL, LB_ENAMELEN
  * (also set as the cursor's sticky error).
  */
 LB_WUR int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen,

@@ -309,6 +309,30 @@ static void test_limits(void **state)
 	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ELIMIT);
 }
 
+/* Owners that point at earlier owners, at their suffixes and at a pointer:
+ * each must decode to what a fresh read would give. */
+static void test_shared_owners(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 12, 0x8180, 1, 4, 0, 0);
+	pb(&m, "\1Q\4Zone\0", 8); p16(&m, 1); p16(&m, 1);     /* 12..23 */
+	pb(&m, "\3FOO\xc0\x0c", 6); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 1); /* 24: owner */
+	p16(&m, 0xc018); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 2);  /* -> 24 foo.q.zone */
+	p16(&m, 0xc01c); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 3);  /* -> 28, a pointer: q.zone */
+	p16(&m, 0xc00e); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 4);  /* -> 14 zone (suffix) */
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 4);
+	assert_memory_equal(msg.rr[0].owner, "\3foo\1q\4zone\0", 12);
+	assert_int_equal(msg.rr[1].owner_len, 12);
+	assert_memory_equal(msg.rr[1].owner, "\3foo\1q\4zone\0", 12);
+	assert_int_equal(msg.rr[2].owner_len, 8);
+	assert_memory_equal(msg.rr[2].owner, "\1q\4zone\0", 8);
+	assert_int_equal(msg.rr[3].owner_len, 6);
+	assert_memory_equal(msg.rr[3].owner, "\4zone\0", 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_errors_keep_sections),
 		cmocka_unit_test(test_tsig_sig0_opt),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_shared_owners),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
