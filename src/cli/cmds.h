@@ -13,6 +13,7 @@ int lb_cmd_capture(int argc, char **argv);
 int lb_cmd_gen(int argc, char **argv);
 int lb_cmd_import(int argc, char **argv);
 int lb_cmd_query(int argc, char **argv);
+int lb_cmd_serve(int argc, char **argv);
 int lb_cmd_stats(int argc, char **argv);
 int lb_cmd_tap(int argc, char **argv);
 

@@ -19,6 +19,7 @@ static const struct cmd cmds[] = {
 	{ "gen", lb_cmd_gen, "generate a realistic DNS capture (pcap) for tests and benchmarks" },
 	{ "import", lb_cmd_import, "load DNS logs and feeds: Zeek, Suricata, Route 53, passivedns, COF, zone files" },
 	{ "query", lb_cmd_query, "look up the passive DNS history in a store" },
+	{ "serve", lb_cmd_serve, "serve the store over HTTP: DNSDB API v2, COF/CIRCL, metrics" },
 	{ "stats", lb_cmd_stats, "show totals, freshness and retention of a store" },
 	{ "tap", lb_cmd_tap, "receive dnstap from resolvers (files, unix and TCP sockets)" },
 };

@@ -357,7 +357,7 @@ bool lb_query_time_ok(const lb_query_t *q, const lb_store_val_t *v)
 
 /* ---- execution ---- */
 
-static void sum_add(lb_summary_t *s, const lb_store_val_t *v)
+void lb_query_sum_add(lb_summary_t *s, const lb_store_val_t *v)
 {
 	s->num_results++;
 	s->count += v->count;
@@ -409,44 +409,99 @@ static int build_scan(const lb_query_t *q, lb_store_scan_t *sc)
 	return 0;
 }
 
-int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
+/* ---- pull-style execution: one filtered record at a time ---- */
+
+struct lb_query_cur {
+	const lb_query_t *q;
+	lb_store_iter_t *it;
+	uint64_t matched;   /* records that passed the filters */
+	uint64_t emitted;   /* records handed out (after offset) */
+	bool limited;
+	bool done;
+};
+
+int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out)
 {
-	memset(res, 0, sizeof *res);
+	*out = NULL;
 	lb_store_scan_t sc;
 	int err = build_scan(q, &sc);
 	if (err)
 		return err;
-	lb_store_iter_t *it = NULL;
-	err = lb_store_iter_new(s, &sc, &it);
+	lb_query_cur_t *c = calloc(1, sizeof *c);
+	if (!c)
+		return LB_ENOMEM;
+	c->q = q;
+	err = lb_store_iter_new(s, &sc, &c->it);
+	if (err) {
+		free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *r)
+{
+	const lb_query_t *q = c->q;
+	if (c->done)
+		return 0;
+	int n;
+	while ((n = lb_store_iter_next(c->it, r)) > 0) {
+		if (!lb_query_type_ok(q, r->type))
+			continue;
+		if (q->has_bailiwick && (!r->bailiwick || r->bailiwick_len != q->bailiwick_len ||
+					 !lb_name_equal(r->bailiwick, q->bailiwick)))
+			continue;
+		if (!lb_query_time_ok(q, &r->val))
+			continue;
+		if (q->summarize)
+			return 1;
+		if (c->matched++ < q->offset)
+			continue;
+		if (q->limit && c->emitted == q->limit) {
+			c->limited = true;
+			c->done = true;
+			return 0;
+		}
+		c->emitted++;
+		return 1;
+	}
+	if (n <= 0)
+		c->done = true;
+	return n;
+}
+
+bool lb_query_cur_limited(const lb_query_cur_t *c) { return c->limited; }
+
+void lb_query_cur_free(lb_query_cur_t *c)
+{
+	if (!c)
+		return;
+	lb_store_iter_free(c->it);
+	free(c);
+}
+
+int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
+{
+	memset(res, 0, sizeof *res);
+	lb_query_cur_t *c = NULL;
+	int err = lb_query_cur_new(s, q, &c);
 	if (err)
 		return err;
 	if (!q->summarize)
 		lb_out_begin(out, q);
-	uint64_t matched = 0;
 	lb_store_rec_t r;
 	int n;
-	while ((n = lb_store_iter_next(it, &r)) > 0) {
-		if (!lb_query_type_ok(q, r.type))
-			continue;
-		if (q->has_bailiwick && (!r.bailiwick || r.bailiwick_len != q->bailiwick_len ||
-					 !lb_name_equal(r.bailiwick, q->bailiwick)))
-			continue;
-		if (!lb_query_time_ok(q, &r.val))
-			continue;
+	while ((n = lb_query_cur_next(c, &r)) > 0) {
 		if (q->summarize) {
-			sum_add(&res->sum, &r.val);
+			lb_query_sum_add(&res->sum, &r.val);
 			continue;
-		}
-		if (matched++ < q->offset)
-			continue;
-		if (q->limit && res->results == q->limit) {
-			res->limited = true;
-			break;
 		}
 		lb_out_rec(out, &r);
 		res->results++;
 	}
-	lb_store_iter_free(it);
+	res->limited = lb_query_cur_limited(c);
+	lb_query_cur_free(c);
 	if (n < 0)
 		return n;
 	if (q->summarize) {

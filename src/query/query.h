@@ -113,6 +113,39 @@ typedef struct lb_query_result {
 	lb_summary_t sum;
 } lb_query_result_t;
 
+/* Fold one record's counters into a summary (what summarize computes). */
+void lb_query_sum_add(lb_summary_t *s, const lb_store_val_t *v);
+
+/*
+ * Pull-style execution, for callers that cannot block in lb_query_run (the
+ * HTTP server streams one record per call).  The cursor applies exactly the
+ * filters lb_query_run applies (types, bailiwick, time fences) and, unless
+ * q->summarize, the offset and limit.  q is borrowed and must outlive the
+ * cursor.  next: 1 = a record in *rec (valid until the next call), 0 = end,
+ * < 0 = store error.  After 0, lb_query_cur_limited() says whether the limit
+ * cut the result (more records exist).  The store's thread rules apply: the
+ * caller serialises cursors of one store that run in different threads.
+ */
+typedef struct lb_query_cur lb_query_cur_t;
+LB_WUR int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out);
+LB_WUR int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *rec);
+bool lb_query_cur_limited(const lb_query_cur_t *c);
+void lb_query_cur_free(lb_query_cur_t *c);
+
+/*
+ * DNSDB API v2 records with Streaming API Framing (saf.c): one JSON object per
+ * line.  begin: {"cond":"begin"}; rec: {"obj":{rrname, rrtype (always a
+ * string), rdata [array], bailiwick (rrsets), count, time_first/last and/or
+ * zone_time_first/last}}; summary: {"obj":{count, num_results, times}};
+ * end: {"cond":"succeeded"|"limited"|"failed"[,"msg":...]}.  humantime writes
+ * times as RFC 3339 strings instead of Unix seconds.  o->f receives the text;
+ * o->buf is the scratch (lb_out_init with any format).
+ */
+void lb_saf_begin(lb_out_t *o);
+void lb_saf_rec(lb_out_t *o, const lb_store_rec_t *r, bool humantime);
+void lb_saf_summary(lb_out_t *o, const lb_summary_t *s, bool humantime);
+void lb_saf_end(lb_out_t *o, const char *cond, const char *msg);
+
 /* Run q against s, writing records (or the summary) to out. */
 LB_WUR int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res);
 

@@ -1,0 +1,188 @@
+/*
+ * cmd_serve.c - `lookback serve`: the query server (DNSDB API v2 with SAF,
+ * COF/CIRCL, metrics) over a store.  Signal handlers only set flags.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmds.h"
+#include "http/http.h"
+#include "store/store.h"
+
+static volatile sig_atomic_t g_stop, g_hup;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	g_hup = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: lookback serve --db DIR [--listen HOST:PORT] [--keys FILE] [OPTIONS]\n"
+	      "\n"
+	      "Serves the store over HTTP: the DNSDB API v2 (/dnsdb/v2/lookup|summarize/...,\n"
+	      "rate_limit, ping, regex|glob flex search) with SAF framing, the CIRCL-style COF\n"
+	      "API (/pdns/query/NAME-OR-IP), /metrics (Prometheus) and /healthz.\n"
+	      "  --listen HOST:PORT   address (default 127.0.0.1:8053; [::1]:PORT for IPv6;\n"
+	      "                       port 0 = any free port)\n"
+	      "  --keys FILE          API keys, one per line: ID KEY [daily=N] [burst=N]\n"
+	      "                       [window=SECS] [expires=UNIX] [results_max=N] [offset_max=N];\n"
+	      "                       re-read on SIGHUP.  Required on non-loopback addresses.\n"
+	      "  --access-log FILE    one line per request ('-' = stderr); keys are never logged\n"
+	      "  --threads N          worker threads (default 2)\n"
+	      "  --max-conns N        concurrent connections before 503 (default 256)\n"
+	      "  --timeout SECS       idle connection timeout (default 30)\n"
+	      "  --results-max N      largest limit (limit=0 asks for it; default 1000000)\n"
+	      "  --offset-max N       largest offset (default 1000000; past it 416)\n"
+	      "  --drain SECS         on SIGTERM, let running requests finish (default 10)\n"
+	      "  --read-only          open the store read-only (another process writes it)\n"
+	      "  --port-file FILE     write the bound port there once listening\n"
+	      "exit status: 0 after SIGTERM/SIGINT, 2 usage error, 3 store or listen error\n",
+	      f);
+}
+
+static int num(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	if (!*s || *s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum { O_KEYS = 1000, O_LOG, O_THREADS, O_MAXC, O_TIMEOUT, O_RMAX, O_OMAX, O_DRAIN, O_RO, O_PORTF };
+
+int lb_cmd_serve(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "keys", required_argument, NULL, O_KEYS },
+		{ "access-log", required_argument, NULL, O_LOG },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "max-conns", required_argument, NULL, O_MAXC },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "results-max", required_argument, NULL, O_RMAX },
+		{ "offset-max", required_argument, NULL, O_OMAX },
+		{ "drain", required_argument, NULL, O_DRAIN },
+		{ "read-only", no_argument, NULL, O_RO },
+		{ "port-file", required_argument, NULL, O_PORTF },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	lb_http_opts_t o;
+	lb_http_opts_init(&o);
+	const char *db = NULL, *log = NULL, *port_file = NULL, *msg = NULL;
+	unsigned long long v, drain = 10;
+	bool ro = false;
+	int c, rc = LB_EXIT_USAGE;
+	lb_store_t *s = NULL;
+	lb_http_t *h = NULL;
+	FILE *logf = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:l:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case O_KEYS: o.keys_file = optarg; break;
+		case O_LOG: log = optarg; break;
+		case O_RO: ro = true; break;
+		case O_PORTF: port_file = optarg; break;
+		case O_THREADS: case O_MAXC: case O_TIMEOUT: case O_RMAX: case O_OMAX: case O_DRAIN:
+			if (num(optarg, c == O_THREADS ? 64 : c == O_MAXC ? 100000 : c == O_TIMEOUT ? 86400
+				: c == O_DRAIN ? 3600 : 1000000000ull, &v) ||
+			    (v == 0 && c != O_DRAIN && c != O_OMAX)) {
+				fprintf(stderr, "lookback serve: bad number '%s' (try --help)\n", optarg);
+				return LB_EXIT_USAGE;
+			}
+			if (c == O_THREADS) o.threads = (unsigned)v;
+			else if (c == O_MAXC) o.max_conns = (unsigned)v;
+			else if (c == O_TIMEOUT) o.timeout_secs = (unsigned)v;
+			else if (c == O_RMAX) o.results_max = v;
+			else if (c == O_OMAX) o.offset_max = v;
+			else drain = v;
+			break;
+		case 'h': usage(stdout); return LB_EXIT_OK;
+		default:
+			fprintf(stderr, "lookback serve: bad option (try --help)\n");
+			return LB_EXIT_USAGE;
+		}
+	}
+	if (!db || optind < argc) {
+		fprintf(stderr, "lookback serve: --db DIR is required (try --help)\n");
+		return LB_EXIT_USAGE;
+	}
+	if (log) {
+		logf = strcmp(log, "-") ? fopen(log, "a") : stderr;
+		if (!logf) {
+			perror(log);
+			return LB_EXIT_USAGE;
+		}
+		o.access_log = logf;
+	}
+	lb_store_opts_t so = { .create = !ro, .read_only = ro };
+	int err = lb_store_open(db, &so, &s);
+	if (err) {
+		fprintf(stderr, "lookback serve: %s: %s\n", db, lb_store_errmsg(s, err));
+		rc = LB_EXIT_STORE;
+		goto out;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	err = lb_http_start(s, &o, &h, &msg);
+	if (err) {
+		fprintf(stderr, "lookback serve: %s: %s\n", o.listen, msg);
+		rc = err == LB_EINVAL || err == LB_ETEXT ? LB_EXIT_USAGE : LB_EXIT_STORE;
+		goto out;
+	}
+	fprintf(stderr, "lookback serve: listening on %s (port %u)%s\n", o.listen, lb_http_port(h),
+		o.keys_file ? "" : ", no API keys required");
+	if (port_file) {
+		FILE *pf = fopen(port_file, "w");
+		if (!pf || fprintf(pf, "%u\n", lb_http_port(h)) < 0 || fclose(pf)) {
+			perror(port_file);
+			rc = LB_EXIT_STORE;
+			goto out;
+		}
+	}
+	while (!g_stop) {
+		usleep(100000);
+		if (g_hup) {
+			g_hup = 0;
+			if (lb_http_reload_keys(h, &msg))
+				fprintf(stderr, "lookback serve: keeping the old keys: %s\n", msg);
+			else
+				fprintf(stderr, "lookback serve: keys reloaded\n");
+		}
+	}
+	fprintf(stderr, "lookback serve: stopping (draining up to %llus)\n", drain);
+	rc = LB_EXIT_OK;
+out:
+	lb_http_stop(h, (unsigned)drain);
+	if (lb_store_close(s) && rc == LB_EXIT_OK)
+		rc = LB_EXIT_STORE;
+	if (logf && logf != stderr)
+		fclose(logf);
+	return rc;
+}

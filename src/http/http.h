@@ -1,0 +1,120 @@
+/*
+ * http.h - the query server: DNSDB API v2 with SAF, the COF/CIRCL API,
+ * API keys and quotas, Prometheus metrics; on libmicrohttpd.
+ *
+ * Usage (what `lookback serve` does):
+ *
+ *	lb_http_opts_t o;
+ *	lb_http_opts_init(&o);
+ *	o.listen = "127.0.0.1:8053"; o.keys_file = "keys.txt";
+ *	lb_http_t *h;
+ *	int err = lb_http_start(store, &o, &h, &msg);   // store borrowed, outlives h
+ *	while (!stop) { sleep; if (hup) lb_http_reload_keys(h, &msg); }
+ *	lb_http_stop(h, 10);                            // drain up to 10 s, then close
+ *
+ * Threads: libmicrohttpd's epoll thread pool; the store is used under one
+ * mutex (its scratch buffers are per store), records stream from a
+ * per-request cursor (query/query.h) through a response callback, so a
+ * result is never held whole in memory and a slow reader holds only its
+ * own connection.
+ */
+#ifndef LB_HTTP_HTTP_H
+#define LB_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "query/query.h"
+#include "store/store.h"
+#include "util/err.h"
+
+/* Hard caps. */
+#define LB_HTTP_TARGET_MAX 4096      /* request target (path + query), bytes */
+#define LB_HTTP_VALUE_MAX 1024       /* one decoded path segment or parameter */
+#define LB_HTTP_MEM_PER_CONN 32768   /* request line + headers per connection */
+#define LB_HTTP_FLEX_MAX 256         /* regex/glob pattern */
+
+typedef struct lb_http lb_http_t;
+
+typedef struct lb_http_opts {
+	const char *listen;        /* "127.0.0.1:8053", "[::1]:8053", "0.0.0.0:8053" */
+	const char *keys_file;     /* NULL = open (allowed only on loopback) */
+	FILE *access_log;          /* NULL = none; one line per request */
+	unsigned threads;          /* worker threads (default 2) */
+	unsigned max_conns;        /* concurrent connections; past it 503 (default 256) */
+	unsigned timeout_secs;     /* idle connection timeout (default 30) */
+	uint64_t results_max;      /* server maximum for limit (default 1000000) */
+	uint64_t offset_max;       /* largest offset (default 1000000); past it 416 */
+} lb_http_opts_t;
+
+void lb_http_opts_init(lb_http_opts_t *o);
+
+/* Start serving.  Errors: LB_EINVAL (bad listen address, or a non-loopback
+ * address without keys: *msg says which), LB_EIO (cannot listen), key file
+ * errors (LB_ETEXT with *msg, -errno). */
+LB_WUR int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out,
+			 const char **msg);
+/* Re-read the key file (counters of keys that stay are kept).  On error the
+ * old keys stay in force. */
+LB_WUR int lb_http_reload_keys(lb_http_t *h, const char **msg);
+/* Bound TCP port (useful with port 0). */
+unsigned lb_http_port(const lb_http_t *h);
+/* Stop accepting, let running requests finish for up to drain_secs, close.  NULL-safe. */
+void lb_http_stop(lb_http_t *h, unsigned drain_secs);
+
+/* ---- request targets (parse.c), exposed for tests and the fuzz target ---- */
+
+enum lb_http_api {
+	LB_API_NONE = 0,
+	LB_API_LOOKUP,        /* /dnsdb/v2/lookup/... */
+	LB_API_SUMMARIZE,     /* /dnsdb/v2/summarize/... */
+	LB_API_PING,          /* /dnsdb/v2/ping */
+	LB_API_RATE_LIMIT,    /* /dnsdb/v2/rate_limit */
+	LB_API_FLEX,          /* /dnsdb/v2/{regex,glob}/{rrnames,rdata}/VALUE[/RRTYPE] */
+	LB_API_CIRCL,         /* /pdns/query/VALUE */
+	LB_API_METRICS,       /* /metrics */
+	LB_API_HEALTHZ,       /* /healthz */
+	LB_API_COUNT
+};
+
+typedef struct lb_http_req {
+	enum lb_http_api api;
+	lb_query_t q;               /* the query (LOOKUP, SUMMARIZE, CIRCL) */
+	bool limit_given;           /* limit= present (0 = server maximum) */
+	uint64_t limit;
+	bool humantime;
+	bool aggr;                  /* default true; false accepted (rows are aggregates) */
+	uint64_t max_count;         /* summarize: stop once the summed count reaches it; 0 = none */
+	/* flex search */
+	bool flex_glob;             /* else regex */
+	bool flex_rdata;            /* else rrnames */
+	char flex[LB_HTTP_FLEX_MAX + 1];
+	char exclude[LB_HTTP_FLEX_MAX + 1];
+	/* CIRCL: the value is an address (rdata/ip), else a name (rrset + rdata/name) */
+	bool circl_ip;
+} lb_http_req_t;
+
+/*
+ * Parse a request target (the raw path and query string of the request
+ * line, still %-encoded) into r, with now for relative times.  Path
+ * segments and parameters are %-decoded one by one; a bad escape, a decoded
+ * NUL, an oversized target or value is an error.  Returns the HTTP status:
+ * 200 (r filled; lb_query_free(&r->q) afterwards), 400 (bad request),
+ * 404 (unknown path); *msg gets a one-line reason on error.
+ */
+int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_req_t *r,
+			 const char **msg);
+
+/* %-decode src[0..n) into dst (dstsz incl. NUL); '+' stays '+' unless
+ * plus_space.  -1 on a bad escape, a NUL byte or overflow, else the length. */
+int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool plus_space);
+
+/* True if an Accept header value allows NDJSON/JSON (NULL = absent = yes). */
+bool lb_http_accept_ok(const char *accept);
+
+/* Endpoint label for metrics and logs. */
+const char *lb_http_api_name(enum lb_http_api api);
+
+#endif

@@ -1,0 +1,410 @@
+/*
+ * parse.c - request targets of the DNSDB v2 and CIRCL APIs into the query
+ * model (query/query.h).  Every byte of the target is checked here: the
+ * target is split on '/' and '&' first, then each piece is %-decoded on its
+ * own into a bounded buffer, so an encoded '/' stays inside its segment.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dns/name.h"
+#include "http/http.h"
+
+#define MAX_SEGS 10
+
+static const char *const api_names[LB_API_COUNT] = {
+	[LB_API_NONE] = "other",       [LB_API_LOOKUP] = "lookup",
+	[LB_API_SUMMARIZE] = "summarize", [LB_API_PING] = "ping",
+	[LB_API_RATE_LIMIT] = "rate_limit", [LB_API_FLEX] = "flex",
+	[LB_API_CIRCL] = "circl",      [LB_API_METRICS] = "metrics",
+	[LB_API_HEALTHZ] = "healthz",
+};
+
+const char *lb_http_api_name(enum lb_http_api api)
+{
+	return (unsigned)api < LB_API_COUNT ? api_names[api] : "other";
+}
+
+static int hexv(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool plus_space)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = src[i];
+		if (c == '%') {
+			if (n - i < 3)
+				return -1;
+			int h = hexv(src[i + 1]), l = hexv(src[i + 2]);
+			if (h < 0 || l < 0)
+				return -1;
+			c = (char)(h << 4 | l);
+			i += 2;
+		} else if (c == '+' && plus_space) {
+			c = ' ';
+		}
+		if (c == 0 || o + 1 >= dstsz)
+			return -1;
+		dst[o++] = c;
+	}
+	if (dstsz == 0)
+		return -1;
+	dst[o] = 0;
+	return (int)o;
+}
+
+static int bad(const char **msg, const char *m)
+{
+	*msg = m;
+	return 400;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes") ||
+	    !*v) {
+		*out = true;
+		return 0;
+	}
+	if (!strcasecmp(v, "f") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "no")) {
+		*out = false;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_u64(const char *v, uint64_t *out)
+{
+	if (!*v || strlen(v) > 19)
+		return -1;
+	uint64_t x = 0;
+	for (const char *p = v; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	*out = x;
+	return 0;
+}
+
+/* One query-string parameter. */
+static int param(lb_http_req_t *r, const char *k, const char *v, uint64_t now, const char **msg)
+{
+	lb_query_t *q = &r->q;
+	uint64_t *tp = NULL;
+	bool *hp = NULL;
+	if (!strcmp(k, "limit")) {
+		if (parse_u64(v, &r->limit))
+			return bad(msg, "limit must be a non-negative integer");
+		r->limit_given = true;
+	} else if (!strcmp(k, "offset")) {
+		if (parse_u64(v, &q->offset))
+			return bad(msg, "offset must be a non-negative integer");
+	} else if (!strcmp(k, "max_count")) {
+		if (parse_u64(v, &r->max_count))
+			return bad(msg, "max_count must be a non-negative integer");
+	} else if (!strcmp(k, "aggr")) {
+		if (parse_bool(v, &r->aggr))
+			return bad(msg, "aggr must be true or false");
+	} else if (!strcmp(k, "humantime")) {
+		if (parse_bool(v, &r->humantime))
+			return bad(msg, "humantime must be true or false");
+	} else if (!strcmp(k, "exclude")) {
+		if (strlen(v) > LB_HTTP_FLEX_MAX)
+			return bad(msg, "exclude pattern too long");
+		strcpy(r->exclude, v);
+	} else if (!strcmp(k, "time_first_before")) {
+		tp = &q->first_before;
+		hp = &q->has_first_before;
+	} else if (!strcmp(k, "time_first_after")) {
+		tp = &q->first_after;
+		hp = &q->has_first_after;
+	} else if (!strcmp(k, "time_last_before")) {
+		tp = &q->last_before;
+		hp = &q->has_last_before;
+	} else if (!strcmp(k, "time_last_after")) {
+		tp = &q->last_after;
+		hp = &q->has_last_after;
+	}
+	/* anything else (swclient, version, id, ...) is informational */
+	if (tp) {
+		const char *m = NULL;
+		if (lb_query_parse_time(v, now, tp, &m))
+			return bad(msg, "bad time fence (Unix seconds, or negative: seconds before now)");
+		*hp = true;
+	}
+	return 200;
+}
+
+static int parse_query_string(lb_http_req_t *r, const char *s, size_t n, uint64_t now,
+			      const char **msg)
+{
+	char k[64], v[LB_HTTP_VALUE_MAX + 1];
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != '&')
+			j++;
+		if (j > i) {
+			size_t e = i;
+			while (e < j && s[e] != '=')
+				e++;
+			if (lb_http_pct_decode(s + i, e - i, k, sizeof k, true) < 0)
+				return bad(msg, "bad parameter name (escape or length)");
+			v[0] = 0;
+			if (e < j && lb_http_pct_decode(s + e + 1, j - e - 1, v, sizeof v, true) < 0)
+				return bad(msg, "bad parameter value (escape or length)");
+			int st = param(r, k, v, now, msg);
+			if (st != 200)
+				return st;
+		}
+		i = j + 1;
+	}
+	return 200;
+}
+
+static int set_types(lb_http_req_t *r, const char *t, const char **msg)
+{
+	const char *m = NULL;
+	if (lb_query_parse_types(t, &r->q, &m))
+		return bad(msg, "unknown RR type");
+	return 200;
+}
+
+static int set_name(lb_query_t *q, const char *v, const char **msg)
+{
+	const char *m = NULL;
+	if (lb_query_parse_name(v, q, &m))
+		return bad(msg, m ? m : "bad name");
+	return 200;
+}
+
+static int set_bailiwick(lb_query_t *q, const char *v, const char **msg)
+{
+	lb_query_t tmp;
+	lb_query_init(&tmp);
+	const char *m = NULL;
+	if (lb_query_parse_name(v, &tmp, &m) || tmp.match != LB_MATCH_EXACT)
+		return bad(msg, "bad bailiwick (a name without wildcards)");
+	memcpy(q->bailiwick, tmp.name, tmp.name_len);
+	q->bailiwick_len = tmp.name_len;
+	q->has_bailiwick = true;
+	return 200;
+}
+
+static int set_hex(lb_query_t *q, const char *v, const char **msg)
+{
+	const char *m = NULL;
+	free(q->raw);
+	q->raw = NULL;
+	if (lb_query_parse_hex(v, &q->raw, &q->raw_len, &m))
+		return bad(msg, "bad hex value");
+	return 200;
+}
+
+/* DNSDB lookup/summarize: segs[0] = rrset|rdata, segs[1] = kind, segs[2] = value, ... */
+static int dnsdb_query(lb_http_req_t *r, char segs[][LB_HTTP_VALUE_MAX + 1], int ns,
+		       const char **msg)
+{
+	lb_query_t *q = &r->q;
+	int st;
+	if (ns < 3 || !segs[2][0])
+		return bad(msg, "incomplete lookup: rrset|rdata / kind / value");
+	bool rrset = !strcmp(segs[0], "rrset");
+	if (!rrset && strcmp(segs[0], "rdata"))
+		return bad(msg, "lookup must be rrset/... or rdata/...");
+	const char *kind = segs[1], *val = segs[2];
+	int maxsegs = rrset && !strcmp(kind, "name") ? 5 : 4;
+	if (ns > maxsegs)
+		return bad(msg, "too many path segments");
+	if (rrset && !strcmp(kind, "name")) {
+		q->kind = LB_Q_RRSET;
+		if ((st = set_name(q, val, msg)) != 200)
+			return st;
+		if (ns == 5 && (st = set_bailiwick(q, segs[4], msg)) != 200)
+			return st;
+	} else if (rrset && !strcmp(kind, "raw")) {
+		q->kind = LB_Q_RRSET_RAW;
+		if ((st = set_hex(q, val, msg)) != 200)
+			return st;
+		if (q->raw_len > sizeof q->name || lb_name_check(q->raw, q->raw_len) != (int)q->raw_len)
+			return bad(msg, "raw rrset value is not a wire-format name");
+		memcpy(q->name, q->raw, q->raw_len);
+		q->name_len = q->raw_len;
+		lb_name_lower(q->name);
+		q->match = LB_MATCH_EXACT;
+	} else if (!rrset && !strcmp(kind, "name")) {
+		q->kind = LB_Q_RDATA_NAME;
+		if ((st = set_name(q, val, msg)) != 200)
+			return st;
+	} else if (!rrset && !strcmp(kind, "raw")) {
+		q->kind = LB_Q_RDATA_RAW;
+		if ((st = set_hex(q, val, msg)) != 200)
+			return st;
+	} else if (!rrset && !strcmp(kind, "ip")) {
+		q->kind = LB_Q_RDATA_IP;
+		const char *m = NULL;
+		if (lb_query_parse_ip(val, q, &m))
+			return bad(msg, m ? m : "bad address");
+	} else {
+		return bad(msg, "unknown lookup kind (rrset: name raw; rdata: name ip raw)");
+	}
+	if (ns >= 4 && segs[3][0] && (st = set_types(r, segs[3], msg)) != 200)
+		return st;
+	if (q->kind == LB_Q_RDATA_IP && q->tmode != LB_TYPES_ANY) {
+		bool ok = q->tmode == LB_TYPES_LIST;
+		for (size_t i = 0; ok && i < q->ntypes; i++)
+			ok = q->types[i] == 1 || q->types[i] == 28;
+		if (!ok)
+			return bad(msg, "rdata/ip takes only the types A, AAAA or ANY");
+	}
+	return 200;
+}
+
+int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_req_t *r,
+			 const char **msg)
+{
+	memset(r, 0, sizeof *r);
+	lb_query_init(&r->q);
+	r->aggr = true;
+	*msg = "ok";
+	if (len == 0 || target[0] != '/')
+		return bad(msg, "request target must start with '/'");
+	if (len > LB_HTTP_TARGET_MAX)
+		return bad(msg, "request target too long");
+	size_t plen = 0;
+	while (plen < len && target[plen] != '?')
+		plen++;
+	char (*segs)[LB_HTTP_VALUE_MAX + 1] = malloc(MAX_SEGS * sizeof *segs);
+	if (!segs) {
+		*msg = "out of memory";
+		return 503;
+	}
+	int ns = 0, st = 200;
+	/* split the path on '/', decoding each segment; empty segments are skipped
+	 * except that a trailing empty one is not an error */
+	size_t i = 1;
+	while (i <= plen) {
+		size_t j = i;
+		while (j < plen && target[j] != '/')
+			j++;
+		if (j > i) {
+			if (ns == MAX_SEGS) {
+				st = 404;
+				*msg = "unknown path";
+				goto out;
+			}
+			if (lb_http_pct_decode(target + i, j - i, segs[ns], sizeof segs[ns], false) < 0) {
+				st = bad(msg, "bad %-escape or over-long path segment");
+				goto out;
+			}
+			ns++;
+		}
+		i = j + 1;
+	}
+	if (ns == 1 && !strcmp(segs[0], "metrics")) {
+		r->api = LB_API_METRICS;
+	} else if (ns == 1 && !strcmp(segs[0], "healthz")) {
+		r->api = LB_API_HEALTHZ;
+	} else if (ns >= 2 && !strcmp(segs[0], "pdns") && !strcmp(segs[1], "query")) {
+		r->api = LB_API_CIRCL;
+		if (ns != 3) {
+			st = bad(msg, "use /pdns/query/NAME-OR-ADDRESS");
+			goto out;
+		}
+		const char *m = NULL;
+		lb_query_t *q = &r->q;
+		if (lb_query_parse_ip(segs[2], q, &m) == 0) {
+			q->kind = LB_Q_RDATA_IP;
+			r->circl_ip = true;
+		} else {
+			q->kind = LB_Q_RRSET;
+			if ((st = set_name(q, segs[2], msg)) != 200)
+				goto out;
+		}
+	} else if (ns >= 2 && !strcmp(segs[0], "dnsdb") && !strcmp(segs[1], "v2")) {
+		if (ns == 3 && !strcmp(segs[2], "ping")) {
+			r->api = LB_API_PING;
+		} else if (ns == 3 && !strcmp(segs[2], "rate_limit")) {
+			r->api = LB_API_RATE_LIMIT;
+		} else if (ns >= 3 && (!strcmp(segs[2], "lookup") || !strcmp(segs[2], "summarize"))) {
+			r->api = !strcmp(segs[2], "lookup") ? LB_API_LOOKUP : LB_API_SUMMARIZE;
+			r->q.summarize = r->api == LB_API_SUMMARIZE;
+			if ((st = dnsdb_query(r, segs + 3, ns - 3, msg)) != 200)
+				goto out;
+		} else if (ns >= 3 && (!strcmp(segs[2], "regex") || !strcmp(segs[2], "glob"))) {
+			r->api = LB_API_FLEX;
+			r->flex_glob = !strcmp(segs[2], "glob");
+			if (ns < 5 || ns > 6 || (strcmp(segs[3], "rrnames") && strcmp(segs[3], "rdata"))) {
+				st = bad(msg, "use /dnsdb/v2/{regex,glob}/{rrnames,rdata}/VALUE[/RRTYPE]");
+				goto out;
+			}
+			r->flex_rdata = !strcmp(segs[3], "rdata");
+			if (strlen(segs[4]) > LB_HTTP_FLEX_MAX) {
+				st = bad(msg, "search pattern too long");
+				goto out;
+			}
+			strcpy(r->flex, segs[4]);
+			if (ns == 6 && (st = set_types(r, segs[5], msg)) != 200)
+				goto out;
+		} else {
+			st = 404;
+			*msg = "unknown path under /dnsdb/v2";
+			goto out;
+		}
+	} else {
+		st = 404;
+		*msg = "unknown path";
+		goto out;
+	}
+	if (plen < len)
+		st = parse_query_string(r, target + plen + 1, len - plen - 1, now, msg);
+out:
+	free(segs);
+	if (st != 200) {
+		lb_query_free(&r->q);
+		r->api = r->api ? r->api : LB_API_NONE;
+	}
+	return st;
+}
+
+bool lb_http_accept_ok(const char *accept)
+{
+	if (!accept)
+		return true;
+	const char *p = accept;
+	bool any = false;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		const char *e = p;
+		while (*e && *e != ',' && *e != ';' && *e != ' ')
+			e++;
+		size_t n = (size_t)(e - p);
+		any = true;
+		static const char *const ok[] = { "*/*", "application/*", "application/x-ndjson",
+						  "application/json", "application/jsonl",
+						  "application/x-json-stream", "text/plain",
+						  "text/*" };
+		for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+			if (strlen(ok[i]) == n && !strncasecmp(p, ok[i], n))
+				return true;
+		while (*e && *e != ',')
+			e++;
+		p = e;
+	}
+	return !any;
+}

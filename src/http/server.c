@@ -1,0 +1,1149 @@
+/*
+ * server.c - libmicrohttpd glue: admission (connection cap, keys, quotas),
+ * dispatch, streamed responses, access log and metrics.
+ *
+ * Every request gets one struct req from the URI callback (the raw target,
+ * before libmicrohttpd decodes anything) until the completion callback.  A
+ * streamed answer is a struct stream owned by its response: records are
+ * pulled from a query cursor in the response callback, rendered into a
+ * small memory stream and copied out; at most one batch of records is in
+ * memory per connection.
+ */
+#include <arpa/inet.h>
+#include <fnmatch.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "http/http.h"
+#include "http/http_impl.h"
+#include "util/json.h"
+
+#define NSTATUS 14
+static const unsigned status_codes[NSTATUS] = { 200, 400, 401, 403, 404, 405, 413, 414,
+						415, 416, 429, 431, 500, 503 };
+#define NLAT 12
+static const double lat_bounds[NLAT] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+					  0.05,   0.1,   0.25,   0.5,   1,    5 };
+#define BATCH_BYTES 16384
+#define BATCH_RECS 256
+
+struct lb_http {
+	struct MHD_Daemon *d;
+	lb_store_t *store;
+	pthread_mutex_t store_lock;
+	lb_http_opts_t o;
+	char *keys_file;
+	pthread_mutex_t keys_lock;
+	lb_keyset_t keys;
+	bool open;                     /* no key file: every request allowed */
+	unsigned port;
+	atomic_uint active;            /* open connections */
+	atomic_uint inflight;          /* requests between start and completion */
+	pthread_mutex_t log_lock;
+	/* metrics */
+	atomic_ullong req[LB_API_COUNT][NSTATUS + 1];
+	atomic_ullong lat[NLAT + 1];
+	atomic_ullong lat_sum_us, lat_n, objs_out, refused_conns;
+	time_t started;
+};
+
+struct stream;
+
+struct req {
+	lb_http_t *h;
+	atomic_int refs;
+	char target[LB_HTTP_TARGET_MAX + 1];
+	bool target_long;
+	struct timespec t0;
+	char client[INET6_ADDRSTRLEN];
+	char key_id[LB_KEY_ID_MAX + 1];
+	char method[8];
+	enum lb_http_api api;
+	unsigned status;
+	atomic_ullong bytes;
+	bool started;
+	struct stream *st;
+};
+
+enum st_state { S_BEGIN, S_RECS, S_END, S_DONE };
+
+struct stream {
+	struct req *rq;
+	lb_http_req_t r;
+	lb_query_t qs[2];
+	int nq, qi;
+	lb_query_cur_t *cur;
+	bool saf, summarize;
+	enum st_state state;
+	FILE *ms;
+	char *mbuf;
+	size_t msize, moff;
+	lb_out_t out;
+	lb_summary_t sum;
+	uint64_t skip, emit, limit;   /* CIRCL and flex: global offset / count / limit */
+	bool limited, failed;
+	const char *fail_msg;
+	/* flex */
+	pcre2_code *re, *ex;
+	pcre2_match_data *md;
+	uint8_t last_name[256];
+	size_t last_len;
+	uint16_t last_type;
+};
+
+static void req_unref(struct req *rq)
+{
+	if (atomic_fetch_sub(&rq->refs, 1) == 1)
+		free(rq);
+}
+
+void lb_http_opts_init(lb_http_opts_t *o)
+{
+	memset(o, 0, sizeof *o);
+	o->listen = "127.0.0.1:8053";
+	o->threads = 2;
+	o->max_conns = 256;
+	o->timeout_secs = 30;
+	o->results_max = 1000000;
+	o->offset_max = 1000000;
+}
+
+static uint64_t now_secs(void) { return (uint64_t)time(NULL); }
+
+/* ---- responses ---- */
+
+static enum MHD_Result send_text(struct req *rq, struct MHD_Connection *c, unsigned status,
+				 const char *ctype, const char *body, size_t len)
+{
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (status == 503 || status == 429)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	rq->status = status;
+	atomic_fetch_add(&rq->bytes, len);
+	enum MHD_Result r = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static enum MHD_Result send_error(struct req *rq, struct MHD_Connection *c, unsigned status,
+				  const char *reason)
+{
+	char b[256];
+	int n = snprintf(b, sizeof b, "Error: %s\n", reason);
+	return send_text(rq, c, status, "text/plain", b, (size_t)n);
+}
+
+/* ---- streaming ---- */
+
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	if (s->cur) {
+		pthread_mutex_lock(&s->rq->h->store_lock);
+		lb_query_cur_free(s->cur);
+		pthread_mutex_unlock(&s->rq->h->store_lock);
+	}
+	for (int i = 0; i < 2; i++)
+		lb_query_free(&s->qs[i]);
+	lb_query_free(&s->r.q);
+	if (s->ms)
+		fclose(s->ms);
+	free(s->mbuf);
+	lb_out_free(&s->out);
+	pcre2_match_data_free(s->md);
+	pcre2_code_free(s->re);
+	pcre2_code_free(s->ex);
+	req_unref(s->rq);
+	free(s);
+}
+
+static void fail(struct stream *s, const char *m)
+{
+	s->failed = true;
+	s->fail_msg = m;
+}
+
+static bool flex_match(struct stream *s, const char *text)
+{
+	size_t n = strlen(text);
+	bool m, x = false;
+	if (s->r.flex_glob) {
+		m = fnmatch(s->r.flex, text, FNM_CASEFOLD) == 0;
+		if (s->r.exclude[0])
+			x = fnmatch(s->r.exclude, text, FNM_CASEFOLD) == 0;
+	} else {
+		m = pcre2_match(s->re, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
+		if (s->ex)
+			x = pcre2_match(s->ex, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
+	}
+	return m && !x;
+}
+
+/* Flex search over the rrsets the cursor yields: emit 0..n objects. */
+static void flex_rec(struct stream *s, const lb_store_rec_t *r)
+{
+	char nb[LB_NAME_TEXT_MAX + 1], tb[32];
+	FILE *f = s->ms;
+	if (lb_rrtype_to_text(r->type, tb, sizeof tb) < 0)
+		snprintf(tb, sizeof tb, "TYPE%u", r->type);
+	if (!s->r.flex_rdata) {
+		if (s->last_len == r->owner_len && s->last_type == r->type &&
+		    !memcmp(s->last_name, r->owner, r->owner_len))
+			return;
+		memcpy(s->last_name, r->owner, r->owner_len);
+		s->last_len = r->owner_len;
+		s->last_type = r->type;
+		if (lb_name_to_text(r->owner, nb, sizeof nb) < 0 || !flex_match(s, nb))
+			return;
+		if (s->skip) {
+			s->skip--;
+			return;
+		}
+		if (s->limit && s->emit == s->limit) {
+			s->limited = true;
+			s->state = S_END;
+			return;
+		}
+		fputs("{\"obj\":{\"rrname\":", f);
+		lb_json_put_str(f, nb);
+		fputs(",\"rrtype\":", f);
+		lb_json_put_str(f, tb);
+		fputs("}}\n", f);
+		s->emit++;
+		return;
+	}
+	for (size_t i = 0; i < r->nrdata && s->state == S_RECS; i++) {
+		if (lb_rdata_to_text(r->type, r->rdata[i], r->rdlen[i], s->out.buf, s->out.bufsz) < 0 ||
+		    !flex_match(s, s->out.buf))
+			continue;
+		if (s->skip) {
+			s->skip--;
+			continue;
+		}
+		if (s->limit && s->emit == s->limit) {
+			s->limited = true;
+			s->state = S_END;
+			return;
+		}
+		fputs("{\"obj\":{\"rdata\":", f);
+		lb_json_put_str(f, s->out.buf);
+		fputs(",\"rrtype\":", f);
+		lb_json_put_str(f, tb);
+		fputs(",\"raw_rdata\":\"", f);
+		for (size_t j = 0; j < r->rdlen[i]; j++)
+			fprintf(f, "%02X", r->rdata[i][j]);
+		fputs("\"}}\n", f);
+		s->emit++;
+	}
+}
+
+/* Produce the next batch of output into the memory stream. */
+static void produce(struct stream *s)
+{
+	lb_http_t *h = s->rq->h;
+	switch (s->state) {
+	case S_BEGIN:
+		if (s->saf)
+			lb_saf_begin(&s->out);
+		s->state = S_RECS;
+		break;
+	case S_RECS: {
+		pthread_mutex_lock(&h->store_lock);
+		lb_store_rec_t r;
+		long pos = 0;
+		for (int i = 0; s->state == S_RECS && (s->summarize || i < BATCH_RECS) &&
+				(s->summarize || (pos = ftell(s->ms)) < BATCH_BYTES);
+		     i++) {
+			if (!s->cur) {
+				if (s->qi == s->nq) {
+					s->state = S_END;
+					break;
+				}
+				int err = lb_query_cur_new(h->store, &s->qs[s->qi], &s->cur);
+				if (err) {
+					fail(s, lb_store_errmsg(h->store, err));
+					s->state = S_END;
+					break;
+				}
+			}
+			int n = lb_query_cur_next(s->cur, &r);
+			if (n < 0) {
+				fail(s, lb_store_errmsg(h->store, n));
+				s->state = S_END;
+				break;
+			}
+			if (n == 0) {
+				if (lb_query_cur_limited(s->cur))
+					s->limited = true;
+				lb_query_cur_free(s->cur);
+				s->cur = NULL;
+				s->qi++;
+				if (s->limited)
+					s->state = S_END;
+				continue;
+			}
+			if (s->summarize) {
+				lb_query_sum_add(&s->sum, &r.val);
+				if (s->r.max_count && s->sum.count >= s->r.max_count) {
+					s->limited = true;
+					s->state = S_END;
+				}
+				continue;
+			}
+			if (s->r.api == LB_API_FLEX) {
+				flex_rec(s, &r);
+				continue;
+			}
+			if (s->r.api == LB_API_CIRCL) {
+				if (s->skip) {
+					s->skip--;
+					continue;
+				}
+				if (s->limit && s->emit == s->limit) {
+					s->limited = true;
+					s->state = S_END;
+					break;
+				}
+				lb_out_rec(&s->out, &r);
+				s->emit++;
+				continue;
+			}
+			lb_saf_rec(&s->out, &r, s->r.humantime);
+			s->emit++;
+		}
+		pthread_mutex_unlock(&h->store_lock);
+		(void)pos;
+		break;
+	}
+	case S_END:
+		if (s->summarize && !s->failed && s->sum.num_results)
+			lb_saf_summary(&s->out, &s->sum, s->r.humantime);
+		if (s->saf)
+			lb_saf_end(&s->out, s->failed ? "failed" : s->limited ? "limited" : "succeeded",
+				   s->failed ? s->fail_msg : NULL);
+		atomic_fetch_add(&h->objs_out, s->emit);
+		s->state = S_DONE;
+		break;
+	case S_DONE:
+		break;
+	}
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	(void)pos;
+	while (s->moff == s->msize) {
+		if (s->state == S_DONE)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (fseeko(s->ms, 0, SEEK_SET))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		produce(s);
+		if (fflush(s->ms) || ferror(s->ms))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		s->msize = (size_t)ftello(s->ms);
+		s->moff = 0;
+	}
+	size_t n = s->msize - s->moff;
+	if (n > max)
+		n = max;
+	memcpy(buf, s->mbuf + s->moff, n);
+	s->moff += n;
+	atomic_fetch_add(&s->rq->bytes, n);
+	return (ssize_t)n;
+}
+
+static struct stream *stream_new(struct req *rq, lb_http_req_t *r)
+{
+	struct stream *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->rq = rq;
+	s->r = *r;            /* takes over r->q.raw */
+	r->q.raw = NULL;
+	s->ms = open_memstream(&s->mbuf, &s->msize);
+	if (!s->ms || lb_out_init(&s->out, s->ms, LB_FMT_COF)) {
+		if (s->ms)
+			fclose(s->ms);
+		free(s->mbuf);
+		lb_out_free(&s->out);
+		lb_query_free(&s->r.q);
+		free(s);
+		return NULL;
+	}
+	s->msize = 0;
+	atomic_fetch_add(&rq->refs, 1);
+	return s;
+}
+
+/* Copy q into the stream's query slot i (the raw bytes duplicated). */
+static int stream_add_query(struct stream *s, const lb_query_t *q)
+{
+	lb_query_t *d = &s->qs[s->nq];
+	*d = *q;
+	d->raw = NULL;
+	if (q->raw_len) {
+		d->raw = malloc(q->raw_len);
+		if (!d->raw)
+			return LB_ENOMEM;
+		memcpy(d->raw, q->raw, q->raw_len);
+	}
+	s->nq++;
+	return 0;
+}
+
+static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, struct stream *s,
+				   const char *cursor)
+{
+	struct MHD_Response *resp =
+		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, s, stream_free);
+	if (!resp) {
+		stream_free(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/x-ndjson");
+	if (cursor)
+		MHD_add_response_header(resp, "x-dribble-cursor", cursor);
+	rq->status = 200;
+	enum MHD_Result r = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+/* ---- keys and quotas ---- */
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return true;
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return a->s6_addr[12] == 127;
+	}
+	return false;
+}
+
+/* Key limits copied out under the lock. */
+struct grant {
+	uint64_t results_max, offset_max;
+	uint64_t daily, used_today, burst, window, win_start, win_used, expires;
+	bool found;
+};
+
+static const char *find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz)
+{
+	const char *k = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
+	if (k && strlen(k) < outsz) {
+		strcpy(out, k);
+		return out;
+	}
+	if (basic) {
+		char *pass = NULL;
+		char *user = MHD_basic_auth_get_username_password(c, &pass);
+		const char *ret = NULL;
+		if (pass && strlen(pass) < outsz) {
+			strcpy(out, pass);
+			ret = out;
+		}
+		if (user)
+			MHD_free(user);
+		if (pass)
+			MHD_free(pass);
+		return ret;
+	}
+	return NULL;
+}
+
+/* 0 = allowed; else an HTTP status with *why.  Counts the query when count. */
+static unsigned admit(lb_http_t *h, struct req *rq, const char *key, bool count, struct grant *g,
+		      const char **why)
+{
+	memset(g, 0, sizeof *g);
+	g->results_max = h->o.results_max;
+	g->offset_max = h->o.offset_max;
+	if (h->open && !key)
+		return 0;
+	pthread_mutex_lock(&h->keys_lock);
+	lb_key_t *k = key ? lb_keys_find(&h->keys, key) : NULL;
+	unsigned st = 0;
+	if (!k) {
+		if (!h->open) {
+			st = 403;
+			*why = key ? "API key not recognised" : "API key required (X-API-Key header)";
+		}
+		goto out;
+	}
+	g->found = true;
+	snprintf(rq->key_id, sizeof rq->key_id, "%s", k->id);
+	uint64_t now = now_secs();
+	if (k->expires && now >= k->expires) {
+		st = 401;
+		*why = "API key expired";
+		goto out;
+	}
+	uint64_t day = now / 86400;
+	if (k->day != day) {
+		k->day = day;
+		k->used_today = 0;
+	}
+	if (k->window && now >= k->win_start + k->window) {
+		k->win_start = now - now % k->window;
+		k->win_used = 0;
+	}
+	if (count) {
+		if (k->daily && k->used_today >= k->daily) {
+			st = 429;
+			*why = "daily query quota exhausted";
+			goto out;
+		}
+		if (k->burst && k->win_used >= k->burst) {
+			st = 429;
+			*why = "burst quota exhausted; retry after the burst window";
+			goto out;
+		}
+		k->used_today++;
+		k->win_used++;
+	}
+	if (k->results_max)
+		g->results_max = k->results_max;
+	if (k->offset_max)
+		g->offset_max = k->offset_max;
+	g->daily = k->daily;
+	g->used_today = k->used_today;
+	g->burst = k->burst;
+	g->window = k->window;
+	g->win_start = k->win_start;
+	g->win_used = k->win_used;
+	g->expires = k->expires;
+out:
+	pthread_mutex_unlock(&h->keys_lock);
+	return st;
+}
+
+static void put_lim(FILE *f, const char *k, uint64_t v, bool set, const char *unset, bool comma)
+{
+	if (set)
+		fprintf(f, "\"%s\":%llu%s", k, (unsigned long long)v, comma ? "," : "");
+	else
+		fprintf(f, "\"%s\":\"%s\"%s", k, unset, comma ? "," : "");
+}
+
+static enum MHD_Result rate_limit(struct req *rq, struct MHD_Connection *c, const struct grant *g)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return send_error(rq, c, 503, "out of memory");
+	uint64_t now = now_secs();
+	fputs("{\"rate\":{", f);
+	put_lim(f, "reset", (now / 86400 + 1) * 86400, g->daily, "n/a", true);
+	put_lim(f, "expires", g->expires, g->expires, "n/a", true);
+	put_lim(f, "limit", g->daily, g->daily, "unlimited", true);
+	put_lim(f, "remaining", g->daily > g->used_today ? g->daily - g->used_today : 0, g->daily,
+		"unlimited", true);
+	put_lim(f, "results_max", g->results_max, true, "", true);
+	put_lim(f, "offset_max", g->offset_max, true, "", !!g->burst);
+	/* without a burst quota the burst fields are left out: dnsdbq 2.6 insists
+	 * that, when present, both are integers */
+	if (g->burst) {
+		put_lim(f, "burst_size", g->burst, true, "", true);
+		put_lim(f, "burst_window", g->window, true, "", false);
+	}
+	fputs("}}\n", f);
+	fclose(f);
+	enum MHD_Result r = buf ? send_text(rq, c, 200, "application/json", buf, len)
+				: send_error(rq, c, 503, "out of memory");
+	free(buf);
+	return r;
+}
+
+/* ---- metrics ---- */
+
+static int status_idx(unsigned st)
+{
+	for (int i = 0; i < NSTATUS; i++)
+		if (status_codes[i] == st)
+			return i;
+	return NSTATUS;
+}
+
+static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connection *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return send_error(rq, c, 503, "out of memory");
+	fputs("# HELP lookback_http_requests_total HTTP requests by endpoint and status.\n"
+	      "# TYPE lookback_http_requests_total counter\n", f);
+	for (int a = 0; a < LB_API_COUNT; a++)
+		for (int i = 0; i <= NSTATUS; i++) {
+			unsigned long long v = atomic_load(&h->req[a][i]);
+			if (!v)
+				continue;
+			if (i < NSTATUS)
+				fprintf(f, "lookback_http_requests_total{endpoint=\"%s\",status=\"%u\"} %llu\n",
+					lb_http_api_name(a), status_codes[i], v);
+			else
+				fprintf(f, "lookback_http_requests_total{endpoint=\"%s\",status=\"other\"} %llu\n",
+					lb_http_api_name(a), v);
+		}
+	fputs("# HELP lookback_http_request_duration_seconds Time from request line to completion.\n"
+	      "# TYPE lookback_http_request_duration_seconds histogram\n", f);
+	unsigned long long cum = 0;
+	for (int i = 0; i < NLAT; i++) {
+		cum += atomic_load(&h->lat[i]);
+		fprintf(f, "lookback_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", lat_bounds[i],
+			cum);
+	}
+	cum += atomic_load(&h->lat[NLAT]);
+	fprintf(f, "lookback_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
+	fprintf(f, "lookback_http_request_duration_seconds_sum %.6f\n",
+		(double)atomic_load(&h->lat_sum_us) / 1e6);
+	fprintf(f, "lookback_http_request_duration_seconds_count %llu\n",
+		(unsigned long long)atomic_load(&h->lat_n));
+	fprintf(f, "# TYPE lookback_http_objects_total counter\nlookback_http_objects_total %llu\n",
+		(unsigned long long)atomic_load(&h->objs_out));
+	fprintf(f, "# TYPE lookback_http_connections gauge\nlookback_http_connections %u\n",
+		atomic_load(&h->active));
+	fprintf(f, "# TYPE lookback_http_refused_total counter\nlookback_http_refused_total %llu\n",
+		(unsigned long long)atomic_load(&h->refused_conns));
+	/* store: size, freshness per source, oldest data */
+	pthread_mutex_lock(&h->store_lock);
+	uint64_t disk = lb_store_disk_bytes(h->store);
+	uint32_t retain = lb_store_retention(h->store);
+	fprintf(f, "# HELP lookback_store_bytes Bytes on disk of the store's live files.\n"
+		   "# TYPE lookback_store_bytes gauge\nlookback_store_bytes %llu\n",
+		(unsigned long long)disk);
+	fprintf(f, "# TYPE lookback_store_retention_days gauge\nlookback_store_retention_days %u\n",
+		retain);
+	lb_store_scan_t sc = { .kind = LB_SCAN_SENSORS };
+	lb_store_iter_t *it = NULL;
+	uint64_t oldest = 0;
+	uint64_t now = now_secs();
+	if (lb_store_iter_new(h->store, &sc, &it) == 0) {
+		fputs("# HELP lookback_source_newest_seconds Unix time of the newest observation per source.\n"
+		      "# TYPE lookback_source_newest_seconds gauge\n", f);
+		lb_store_rec_t r;
+		int n, k = 0;
+		while (k++ < 10000 && (n = lb_store_iter_next(it, &r)) > 0) {
+			fputs("lookback_source_newest_seconds{source=", f);
+			lb_json_put_str(f, r.sensor ? r.sensor : "");
+			fprintf(f, "} %llu\n", (unsigned long long)r.val.time_last);
+			fputs("lookback_source_age_seconds{source=", f);
+			lb_json_put_str(f, r.sensor ? r.sensor : "");
+			fprintf(f, "} %llu\n",
+				(unsigned long long)(now > r.val.time_last ? now - r.val.time_last : 0));
+			if (r.val.time_first && (!oldest || r.val.time_first < oldest))
+				oldest = r.val.time_first;
+		}
+		lb_store_iter_free(it);
+	}
+	pthread_mutex_unlock(&h->store_lock);
+	fprintf(f, "# HELP lookback_store_oldest_seconds Unix time of the oldest observation kept.\n"
+		   "# TYPE lookback_store_oldest_seconds gauge\nlookback_store_oldest_seconds %llu\n",
+		(unsigned long long)oldest);
+	fprintf(f, "# TYPE lookback_uptime_seconds gauge\nlookback_uptime_seconds %llu\n",
+		(unsigned long long)(now - (uint64_t)h->started));
+	fclose(f);
+	enum MHD_Result r = buf ? send_text(rq, c, 200, "text/plain; version=0.0.4", buf, len)
+				: send_error(rq, c, 503, "out of memory");
+	free(buf);
+	return r;
+}
+
+/* ---- dispatch ---- */
+
+static int dec_u64(const char *v, uint64_t *out)
+{
+	uint64_t x = 0;
+	if (!*v || strlen(v) > 19)
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		x = x * 10 + (uint64_t)(*v - '0');
+	}
+	*out = x;
+	return 0;
+}
+
+static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connection *c)
+{
+	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
+		return send_error(rq, c, 405, "only GET is supported");
+	if (rq->target_long)
+		return send_error(rq, c, 414, "request target too long");
+	if (atomic_load(&h->active) > h->o.max_conns) {
+		atomic_fetch_add(&h->refused_conns, 1);
+		return send_error(rq, c, 503, "too many concurrent connections");
+	}
+	lb_http_req_t r;
+	const char *why = NULL;
+	unsigned st = (unsigned)lb_http_parse_target(rq->target, strlen(rq->target), now_secs(), &r, &why);
+	rq->api = r.api;
+	if (st != 200)
+		return send_error(rq, c, st, why);
+	enum MHD_Result res;
+	struct stream *s = NULL;
+	char cursor[32], *cursor_p = NULL;
+	if (r.api == LB_API_HEALTHZ) {
+		lb_query_free(&r.q);
+		return send_text(rq, c, 200, "text/plain", "ok\n", 3);
+	}
+	if (r.api == LB_API_METRICS) {
+		lb_query_free(&r.q);
+		return metrics(h, rq, c);
+	}
+	if (!lb_http_accept_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"))) {
+		res = send_error(rq, c, 415, "unsupported Accept: use application/x-ndjson or application/json");
+		goto out;
+	}
+	char keybuf[LB_KEY_MAX + 2];
+	const char *key = find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
+	struct grant g;
+	bool counts = r.api == LB_API_LOOKUP || r.api == LB_API_SUMMARIZE || r.api == LB_API_FLEX ||
+		      r.api == LB_API_CIRCL;
+	st = admit(h, rq, key, counts, &g, &why);
+	if (st) {
+		if (st == 403 && r.api == LB_API_CIRCL) {
+			res = MHD_queue_basic_auth_fail_response(c, "lookback", NULL);
+			rq->status = 401;
+			if (res == MHD_YES)
+				goto out;
+		}
+		res = send_error(rq, c, st, why);
+		goto out;
+	}
+	if (r.api == LB_API_PING) {
+		res = send_text(rq, c, 200, "application/json", "{\"ping\":\"ok\"}\n", 14);
+		goto out;
+	}
+	if (r.api == LB_API_RATE_LIMIT) {
+		res = rate_limit(rq, c, &g);
+		goto out;
+	}
+	if (r.q.offset > g.offset_max) {
+		res = send_error(rq, c, 416, "offset exceeds the server's offset_max");
+		goto out;
+	}
+	uint64_t limit = r.limit_given ? (r.limit ? r.limit : g.results_max) : LB_QUERY_DEFAULT_LIMIT;
+	if (limit > g.results_max)
+		limit = g.results_max;
+	if (r.api == LB_API_FLEX) {
+		if (r.q.tmode == LB_TYPES_ANY && !r.q.ntypes)
+			r.q.tmode = LB_TYPES_ALL;
+	}
+	s = stream_new(rq, &r);
+	if (!s) {
+		res = send_error(rq, c, 503, "out of memory");
+		goto out;
+	}
+	lb_query_t *q = &s->r.q;
+	const char *m = NULL;
+	switch (s->r.api) {
+	case LB_API_LOOKUP:
+	case LB_API_SUMMARIZE:
+		s->saf = true;
+		s->summarize = q->summarize;
+		q->summarize = false; /* the server sums, so that limit and max_count apply */
+		q->limit = limit;
+		if (stream_add_query(s, q))
+			goto oom;
+		break;
+	case LB_API_FLEX: {
+		s->saf = true;
+		s->skip = q->offset;
+		s->limit = limit;
+		lb_query_t all;
+		lb_query_init(&all);
+		if (lb_query_parse_name("*", &all, &m)) {
+			fail(s, "cannot build a full scan");
+		}
+		all.kind = LB_Q_RRSET;
+		all.limit = 0;
+		all.tmode = q->tmode;
+		memcpy(all.types, q->types, sizeof all.types);
+		all.ntypes = q->ntypes;
+		all.has_first_before = q->has_first_before;
+		all.first_before = q->first_before;
+		all.has_first_after = q->has_first_after;
+		all.first_after = q->first_after;
+		all.has_last_before = q->has_last_before;
+		all.last_before = q->last_before;
+		all.has_last_after = q->has_last_after;
+		all.last_after = q->last_after;
+		if (stream_add_query(s, &all))
+			goto oom;
+		if (!s->r.flex_glob) {
+			int ec;
+			PCRE2_SIZE eo;
+			s->re = pcre2_compile((PCRE2_SPTR)s->r.flex, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS,
+					      &ec, &eo, NULL);
+			if (s->r.exclude[0])
+				s->ex = pcre2_compile((PCRE2_SPTR)s->r.exclude, PCRE2_ZERO_TERMINATED,
+						      PCRE2_CASELESS, &ec, &eo, NULL);
+			if (!s->re || (s->r.exclude[0] && !s->ex)) {
+				stream_free(s);
+				res = send_error(rq, c, 400, "bad regular expression");
+				goto out;
+			}
+			s->md = pcre2_match_data_create(4, NULL);
+			if (!s->md)
+				goto oom;
+		}
+		break;
+	}
+	case LB_API_CIRCL: {
+		const char *ft = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-filter-rrtype");
+		const char *pc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-paginate-count");
+		const char *pk = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-paginate-cursor");
+		if (ft && lb_query_parse_types(ft, q, &m)) {
+			stream_free(s);
+			res = send_error(rq, c, 400, "bad dribble-filter-rrtype");
+			goto out;
+		}
+		uint64_t count = limit, off = 0;
+		/* counts and cursors are plain decimal numbers */
+		if ((pc && (dec_u64(pc, &count) || !count)) || (pk && dec_u64(pk, &off))) {
+			stream_free(s);
+			res = send_error(rq, c, 400, "bad dribble-paginate-count or -cursor");
+			goto out;
+		}
+		if (count > g.results_max)
+			count = g.results_max;
+		if (off > g.offset_max) {
+			stream_free(s);
+			res = send_error(rq, c, 416, "cursor exceeds the server's offset_max");
+			goto out;
+		}
+		s->skip = off;
+		s->limit = count;
+		q->limit = 0;
+		q->offset = 0;
+		if (stream_add_query(s, q))
+			goto oom;
+		if (!s->r.circl_ip) {
+			lb_query_t q2 = *q;
+			q2.kind = LB_Q_RDATA_NAME;
+			q2.raw = NULL;
+			if (stream_add_query(s, &q2))
+				goto oom;
+		}
+		if (pc) {
+			/* a counting pass decides whether another page exists */
+			uint64_t seen = 0, want = off + count + 1;
+			pthread_mutex_lock(&h->store_lock);
+			for (int i = 0; i < s->nq && seen < want; i++) {
+				lb_query_cur_t *cc = NULL;
+				if (lb_query_cur_new(h->store, &s->qs[i], &cc))
+					break;
+				lb_store_rec_t rr;
+				while (seen < want && lb_query_cur_next(cc, &rr) > 0)
+					seen++;
+				lb_query_cur_free(cc);
+			}
+			pthread_mutex_unlock(&h->store_lock);
+			if (seen == want) {
+				snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)(off + count));
+				cursor_p = cursor;
+			}
+		}
+		break;
+	}
+	default:
+		stream_free(s);
+		res = send_error(rq, c, 404, "unknown path");
+		goto out;
+	}
+	rq->st = s;
+	return send_stream(rq, c, s, cursor_p);
+oom:
+	stream_free(s);
+	res = send_error(rq, c, 503, "out of memory");
+out:
+	lb_query_free(&r.q);
+	return res;
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char *url,
+				 const char *method, const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **con_cls)
+{
+	lb_http_t *h = cls;
+	struct req *rq = *con_cls;
+	(void)url;
+	(void)version;
+	(void)upload_data;
+	if (!rq)
+		return MHD_NO;
+	if (rq->started) {
+		/* a body arrived after the answer was queued: discard it */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	rq->started = true;
+	snprintf(rq->method, sizeof rq->method, "%s", method);
+	if (*upload_data_size) {
+		*upload_data_size = 0;
+		return send_error(rq, c, 413, "request bodies are not accepted");
+	}
+	return handle(h, rq, c);
+}
+
+static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	lb_http_t *h = cls;
+	struct req *rq = calloc(1, sizeof *rq);
+	if (!rq)
+		return NULL;
+	rq->h = h;
+	atomic_init(&rq->refs, 1);
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	size_t n = strnlen(uri, LB_HTTP_TARGET_MAX + 1);
+	if (n > LB_HTTP_TARGET_MAX) {
+		rq->target_long = true;
+		n = 64;
+	}
+	memcpy(rq->target, uri, n);
+	rq->target[n] = 0;
+	snprintf(rq->key_id, sizeof rq->key_id, "-");
+	snprintf(rq->client, sizeof rq->client, "-");
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq->client,
+				  sizeof rq->client);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->client,
+				  sizeof rq->client);
+	}
+	atomic_fetch_add(&h->inflight, 1);
+	return rq;
+}
+
+static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	lb_http_t *h = cls;
+	struct req *rq = *con_cls;
+	(void)c;
+	if (!rq)
+		return;
+	*con_cls = NULL;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
+	unsigned status = rq->status ? rq->status : 400;
+	atomic_fetch_add(&h->req[rq->api][status_idx(status)], 1);
+	int li = 0;
+	while (li < NLAT && secs > lat_bounds[li])
+		li++;
+	atomic_fetch_add(&h->lat[li], 1);
+	atomic_fetch_add(&h->lat_sum_us, (unsigned long long)(secs * 1e6));
+	atomic_fetch_add(&h->lat_n, 1);
+	if (h->o.access_log) {
+		char ts[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* the target never holds a key (keys travel in headers); cap its length */
+		pthread_mutex_lock(&h->log_lock);
+		fprintf(h->o.access_log, "%s %s key=%s %s %.200s %u %llu %.3fms%s\n", ts, rq->client,
+			rq->key_id, rq->method[0] ? rq->method : "-", rq->target, status,
+			(unsigned long long)atomic_load(&rq->bytes), secs * 1e3,
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+		fflush(h->o.access_log);
+		pthread_mutex_unlock(&h->log_lock);
+	}
+	atomic_fetch_sub(&h->inflight, 1);
+	req_unref(rq);
+}
+
+static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
+		    enum MHD_ConnectionNotificationCode code)
+{
+	lb_http_t *h = cls;
+	(void)c;
+	(void)socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		atomic_fetch_add(&h->active, 1);
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+		atomic_fetch_sub(&h->active, 1);
+}
+
+/* ---- lifecycle ---- */
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	char host[128];
+	const char *port;
+	memset(ss, 0, sizeof *ss);
+	if (s[0] == '[') {
+		const char *e = strchr(s, ']');
+		if (!e || e[1] != ':' || (size_t)(e - s - 1) >= sizeof host)
+			return -1;
+		memcpy(host, s + 1, (size_t)(e - s - 1));
+		host[e - s - 1] = 0;
+		port = e + 2;
+	} else {
+		const char *e = strrchr(s, ':');
+		if (!e || (size_t)(e - s) >= sizeof host)
+			return -1;
+		memcpy(host, s, (size_t)(e - s));
+		host[e - s] = 0;
+		port = e + 1;
+	}
+	char *end;
+	long p = strtol(port, &end, 10);
+	if (!*port || *end || p < 0 || p > 65535)
+		return -1;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)p);
+		*sl = sizeof *s4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)p);
+		*sl = sizeof *s6;
+		return 0;
+	}
+	return -1;
+}
+
+static char keymsg[512];
+
+int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, const char **msg)
+{
+	*out = NULL;
+	*msg = "";
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (parse_listen(o->listen, &ss, &sl)) {
+		*msg = "bad listen address (want HOST:PORT or [V6]:PORT with a numeric address)";
+		return LB_EINVAL;
+	}
+	if (!o->keys_file && !is_loopback(&ss)) {
+		*msg = "refusing to serve without API keys (--keys FILE) on a non-loopback address";
+		return LB_EINVAL;
+	}
+	lb_http_t *h = calloc(1, sizeof *h);
+	if (!h)
+		return LB_ENOMEM;
+	h->store = store;
+	h->o = *o;
+	if (!h->o.threads)
+		h->o.threads = 1;
+	if (!h->o.max_conns)
+		h->o.max_conns = 1;
+	h->started = time(NULL);
+	pthread_mutex_init(&h->store_lock, NULL);
+	pthread_mutex_init(&h->keys_lock, NULL);
+	pthread_mutex_init(&h->log_lock, NULL);
+	h->open = !o->keys_file;
+	if (o->keys_file) {
+		h->keys_file = strdup(o->keys_file);
+		int err = h->keys_file ? lb_keys_load(h->keys_file, &h->keys, keymsg, sizeof keymsg)
+				       : LB_ENOMEM;
+		if (err) {
+			*msg = keymsg;
+			lb_http_stop(h, 0);
+			return err;
+		}
+	}
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	h->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, access_cb, h,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)h->o.threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(h->o.max_conns + 64),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)h->o.timeout_secs,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LB_HTTP_MEM_PER_CONN,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, h,
+		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+		MHD_OPTION_NOTIFY_CONNECTION, conn_cb, h,
+		MHD_OPTION_END);
+	if (!h->d) {
+		*msg = "cannot listen on that address (in use, or not a local address?)";
+		lb_http_stop(h, 0);
+		return LB_EIO;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = di ? di->port : 0;
+	*out = h;
+	return 0;
+}
+
+int lb_http_reload_keys(lb_http_t *h, const char **msg)
+{
+	*msg = "";
+	if (!h->keys_file)
+		return 0;
+	lb_keyset_t nk;
+	int err = lb_keys_load(h->keys_file, &nk, keymsg, sizeof keymsg);
+	if (err) {
+		*msg = keymsg;
+		return err;
+	}
+	pthread_mutex_lock(&h->keys_lock);
+	lb_keys_carry(&nk, &h->keys);
+	lb_keyset_t old = h->keys;
+	h->keys = nk;
+	pthread_mutex_unlock(&h->keys_lock);
+	lb_keys_free(&old);
+	return 0;
+}
+
+unsigned lb_http_port(const lb_http_t *h) { return h->port; }
+
+void lb_http_stop(lb_http_t *h, unsigned drain_secs)
+{
+	if (!h)
+		return;
+	if (h->d) {
+		MHD_socket ls = MHD_quiesce_daemon(h->d);
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+		for (unsigned i = 0; i < drain_secs * 20 && atomic_load(&h->inflight) > 0; i++)
+			usleep(50000);
+		MHD_stop_daemon(h->d);
+	}
+	lb_keys_free(&h->keys);
+	free(h->keys_file);
+	pthread_mutex_destroy(&h->store_lock);
+	pthread_mutex_destroy(&h->keys_lock);
+	pthread_mutex_destroy(&h->log_lock);
+	free(h);
+}
