@@ -160,7 +160,7 @@ void src_cof_line(lb_src_t *s, const char *line, size_t len)
 	const char *cond = js_str(d, ci, cb, sizeof cb - 1, &cl);
 	int obj = js_get(d, 0, "obj");
 	if (ci >= 0) {
-		if (!cond)
+		if (!cond || cl >= sizeof cb) /* unescaped strings come back unbounded */
 			return (void)src_bad(s, LB_BAD_FIELDS);
 		if (cond != cb)
 			memcpy(cb, cond, cl);

@@ -41,8 +41,10 @@ int js_parse(js_doc_t *d, const char *line, size_t len);
 int js_get(const js_doc_t *d, int o, const char *key);
 /* Item i of array token a (0-based), or -1. */
 int js_item(const js_doc_t *d, int a, size_t i);
-/* String value: pointer and length; unescaped into buf (cap bufsz) when needed.
- * NULL if not a string or it does not fit. */
+/* String value: pointer and length.  A string without escapes is returned as
+ * a slice of the line - its length is NOT bounded by bufsz; one with escapes
+ * is unescaped into buf (NULL if it does not fit in bufsz).  NULL if not a
+ * string.  Callers that copy the result must check *len themselves. */
 const char *js_str(const js_doc_t *d, int i, char *buf, size_t bufsz, size_t *len);
 /* Integer value (no fraction or exponent).  0 or -1. */
 int js_int(const js_doc_t *d, int i, int64_t *v);
