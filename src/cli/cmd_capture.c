@@ -240,8 +240,8 @@ int lb_cmd_capture(int argc, char **argv)
 	int rc = LB_EXIT_OK;
 	char errbuf[512] = "";
 	struct cap_ctx ctx = { .jsonl = jsonl, .frames = frames, .st = NULL };
-	lb_obs_sink_t sink = { .rrset = (jsonl || db) ? sink_rrset : NULL,
-			       .negative = (jsonl || db) ? sink_neg : NULL, .ctx = &ctx };
+	/* always a full sink: --stats alone still groups every RRset (and counts it) */
+	lb_obs_sink_t sink = { .rrset = sink_rrset, .negative = sink_neg, .ctx = &ctx };
 	lb_pcap_t *pc = NULL;
 	lb_ingest_t *ing = NULL;
 	static char outbuf[1 << 20];
