@@ -229,6 +229,12 @@ size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
 		flags |= 2;
 	if (with_days && v->nruns)
 		flags |= 4;
+	/* A single run from the day of time_first to the day of time_last is what
+	 * the decoder derives by itself: not written. */
+	if ((flags & 5) == 5 && v->nruns == 1 && v->time_first <= v->time_last &&
+	    v->runs[0].start == lb_day_of(v->time_first) &&
+	    (uint64_t)v->runs[0].start + v->runs[0].len - 1 == lb_day_of(v->time_last))
+		flags &= ~4u;
 	out[n++] = LB_VAL_VERSION;
 	n += lb_varint_put(out + n, flags);
 	if (flags & 1) {
@@ -307,6 +313,11 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 		return LB_ECORRUPT;
 	if (lb_cur_left(&c))
 		return LB_ECORRUPT;
+	if ((flags & 5) == 1) { /* the derived timeline: every day from first to last seen */
+		v->nruns = 1;
+		v->runs[0].start = lb_day_of(v->time_first);
+		v->runs[0].len = lb_day_of(v->time_last) - lb_day_of(v->time_first) + 1;
+	}
 	return 0;
 }
 

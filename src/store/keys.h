@@ -21,7 +21,9 @@
  *   seen: varint time_first, varint time_last-time_first, varint count
  *   zone: varint zone_first, varint zone_last-zone_first
  *   days: varint nruns, per run varint (start - previous run end), varint (len-1)
- * Nothing may follow.  Decoding never trusts a byte: all reads use the cursor.
+ * Nothing may follow.  Without the days flag, a seen value's timeline is one
+ * run from the day of time_first to the day of time_last (the encoder leaves
+ * out exactly that case).  Decoding never trusts a byte: all reads use the cursor.
  */
 #ifndef LB_STORE_KEYS_H
 #define LB_STORE_KEYS_H

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -20,7 +21,20 @@
 #include "dns/rrtype.h"
 #include "store/keys.h"
 
-#define BATCH_MAX_OPS 200000
+/* Pending writes are collected, sorted by key and pre-merged before they go
+ * to RocksDB: sorted insertion is far cheaper for the memtable skiplist, and
+ * equal keys (an owner's forward entry, an address shared by many rrsets)
+ * become one operation. */
+#define BATCH_MAX_OPS 262144
+#define BATCH_MAX_BYTES (48u << 20)
+
+struct pend {
+	uint64_t head;    /* first 8 key bytes, big-endian, zero-padded: most comparisons end here */
+	uint32_t off;     /* key bytes at arena+off, value bytes right after */
+	uint16_t klen;
+	uint16_t vlen;
+	uint8_t put;      /* 1: put (empty value), 0: merge */
+};
 
 struct lb_store {
 	rocksdb_t *db;
@@ -29,6 +43,11 @@ struct lb_store {
 	rocksdb_writeoptions_t *wo;
 	rocksdb_readoptions_t *ro;
 	rocksdb_writebatch_t *batch;
+	struct pend *pend;
+	size_t npend, cappend;
+	uint8_t *parena;
+	size_t plen, pcap;
+	int perr;
 	rocksdb_mergeoperator_t *merge;
 	rocksdb_compactionfilter_t *filter;
 	char *dir;
@@ -300,11 +319,16 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	if (!s->opts || !s->topts || !s->wo || !s->ro || !s->batch)
 		return LB_ENOMEM;
 	rocksdb_writeoptions_set_sync(s->wo, o->sync);
-	rocksdb_block_based_options_set_block_size(s->topts, 16 * 1024);
+	rocksdb_block_based_options_set_block_size(s->topts, 32 * 1024);
+	rocksdb_block_based_options_set_format_version(s->topts, 5);
 	rocksdb_options_set_block_based_table_factory(s->opts, s->topts);
 	rocksdb_options_set_create_if_missing(s->opts, !has_current);
 	rocksdb_options_set_compression(s->opts, rocksdb_lz4_compression);
 	rocksdb_options_set_bottommost_compression(s->opts, rocksdb_zstd_compression);
+	/* zstd level 6 with a 16 KiB dictionary trained per file: keys and values
+	 * are small and alike, a dictionary is where most of the gain is */
+	rocksdb_options_set_bottommost_compression_options(s->opts, -14, 6, 0, 16 * 1024, 1);
+	rocksdb_options_set_bottommost_compression_options_zstd_max_train_bytes(s->opts, 1 << 20, 1);
 	rocksdb_options_set_write_buffer_size(s->opts, 64 << 20);
 	rocksdb_options_set_keep_log_file_num(s->opts, 2);
 	rocksdb_options_set_max_open_files(s->opts, 512);
@@ -353,6 +377,8 @@ int lb_store_close(lb_store_t *s)
 		rocksdb_readoptions_destroy(s->ro);
 	lb_kbuf_free(&s->k);
 	lb_kbuf_free(&s->k2);
+	free(s->pend);
+	free(s->parena);
 	free(s->errmsg);
 	free(s->dir);
 	free(s);
@@ -361,10 +387,69 @@ int lb_store_close(lb_store_t *s)
 
 /* ---- writes ---- */
 
+static lb_store_t *sort_store; /* qsort has no context argument; commits are single-threaded */
+
+static int pend_cmp(const void *a, const void *b)
+{
+	const struct pend *x = a, *y = b;
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
+	const uint8_t *ar = sort_store->parena;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(ar + x->off, ar + y->off, n);
+	if (c)
+		return c;
+	return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
 int lb_store_commit(lb_store_t *s)
 {
-	if (!s->db || s->read_only || rocksdb_writebatch_count(s->batch) == 0)
+	if (!s->db || s->read_only)
 		return 0;
+	int err = s->perr;
+	s->perr = 0;
+	if (!err && s->npend) {
+		static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+		pthread_mutex_lock(&sort_lock);
+		sort_store = s;
+		qsort(s->pend, s->npend, sizeof *s->pend, pend_cmp);
+		pthread_mutex_unlock(&sort_lock);
+		const uint8_t *ar = s->parena;
+		for (size_t i = 0; i < s->npend;) {
+			size_t j = i + 1;
+			while (j < s->npend && s->pend[j].klen == s->pend[i].klen &&
+			       !memcmp(ar + s->pend[j].off, ar + s->pend[i].off, s->pend[i].klen))
+				j++;
+			const char *k = (const char *)ar + s->pend[i].off;
+			if (s->pend[i].put) {
+				rocksdb_writebatch_put(s->batch, k, s->pend[i].klen, "", 0);
+			} else if (j == i + 1) {
+				rocksdb_writebatch_merge(s->batch, k, s->pend[i].klen, k + s->pend[i].klen,
+							 s->pend[i].vlen);
+			} else {
+				/* fold the run into one operand */
+				lb_store_val_t acc, one;
+				int days = ar[s->pend[i].off] == LB_KT_RRSET, have = 0;
+				for (size_t q = i; q < j; q++) {
+					const uint8_t *v = ar + s->pend[q].off + s->pend[q].klen;
+					if (lb_val_decode(v, s->pend[q].vlen, have ? &one : &acc) != 0)
+						continue; /* cannot happen: we encoded it */
+					if (have)
+						lb_store_val_merge(&acc, &one);
+					have = 1;
+				}
+				size_t vl = lb_val_encode(&acc, s->vbuf, days);
+				rocksdb_writebatch_merge(s->batch, k, s->pend[i].klen, (const char *)s->vbuf, vl);
+			}
+			i = j;
+		}
+	}
+	s->npend = 0;
+	s->plen = 0;
+	if (err || rocksdb_writebatch_count(s->batch) == 0) {
+		rocksdb_writebatch_clear(s->batch);
+		return err;
+	}
 	char *e = NULL;
 	rocksdb_write(s->db, s->wo, s->batch, &e);
 	rocksdb_writebatch_clear(s->batch);
@@ -375,9 +460,60 @@ int lb_store_commit(lb_store_t *s)
 	return 0;
 }
 
+/* Queue one operation: key k, value s->vbuf[0..vlen) (merge) or empty (put). */
+static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
+{
+	if (s->perr)
+		return;
+	if (k->err || k->len > UINT16_MAX || vlen > UINT16_MAX) {
+		s->perr = k->err ? k->err : LB_EINVAL;
+		return;
+	}
+	if (s->npend == s->cappend) {
+		size_t cap = s->cappend ? s->cappend * 2 : 4096;
+		struct pend *np = realloc(s->pend, cap * sizeof *np);
+		if (!np) {
+			s->perr = LB_ENOMEM;
+			return;
+		}
+		s->pend = np;
+		s->cappend = cap;
+	}
+	size_t need = k->len + (put ? 0 : vlen);
+	if (s->plen + need > s->pcap) {
+		size_t cap = s->pcap ? s->pcap : (1u << 20);
+		while (cap < s->plen + need)
+			cap *= 2;
+		uint8_t *na = realloc(s->parena, cap);
+		if (!na) {
+			s->perr = LB_ENOMEM;
+			return;
+		}
+		s->parena = na;
+		s->pcap = cap;
+	}
+	struct pend *p = &s->pend[s->npend++];
+	p->head = 0;
+	for (size_t i = 0; i < 8; i++)
+		p->head = p->head << 8 | (i < k->len ? k->p[i] : 0);
+	p->off = (uint32_t)s->plen;
+	p->klen = (uint16_t)k->len;
+	p->vlen = put ? 0 : (uint16_t)vlen;
+	p->put = (uint8_t)put;
+	memcpy(s->parena + s->plen, k->p, k->len);
+	if (!put)
+		memcpy(s->parena + s->plen + k->len, s->vbuf, vlen);
+	s->plen += need;
+}
+
 static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
 {
-	rocksdb_writebatch_merge(s->batch, (const char *)k->p, k->len, (const char *)s->vbuf, vlen);
+	pend_add(s, k, vlen, 0);
+}
+
+static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
+{
+	pend_add(s, k, 0, 1);
 }
 
 int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
@@ -398,7 +534,7 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 		batch_merge(s, k, vl);
 		lb_kbuf_reset(k);
 		lb_key_fwd(k, LB_KT_FWD, rec->owner, rec->owner_len);
-		rocksdb_writebatch_put(s->batch, (const char *)k->p, k->len, "", 0);
+		batch_put(s, k);
 		vl = lb_val_encode(&rec->val, s->vbuf, 0);
 		for (size_t i = 0; i < rec->nrdata; i++) {
 			const uint8_t *target;
@@ -411,7 +547,7 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 				int tl = lb_name_check(target, rec->rdlen[i] - (size_t)(target - rec->rdata[i]));
 				lb_kbuf_reset(k);
 				lb_key_fwd(k, LB_KT_GFWD, target, (size_t)tl);
-				rocksdb_writebatch_put(s->batch, (const char *)k->p, k->len, "", 0);
+				batch_put(s, k);
 			}
 		}
 		break;
@@ -439,7 +575,9 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 	}
 	if (k->err)
 		return k->err;
-	if (rocksdb_writebatch_count(s->batch) >= BATCH_MAX_OPS)
+	if (s->perr)
+		return s->perr;
+	if (s->npend >= BATCH_MAX_OPS || s->plen >= BATCH_MAX_BYTES)
 		return lb_store_commit(s);
 	return 0;
 }

@@ -106,7 +106,10 @@ static void test_value_roundtrip(void **st)
 		/* without days */
 		n = lb_val_encode(&v, b, 0);
 		assert_int_equal(lb_val_decode(b, n, &w), 0);
-		assert_int_equal(w.nruns, 0);
+		/* without days the decoder derives one run from first to last seen */
+		assert_int_equal(w.nruns, 1);
+		assert_int_equal(w.runs[0].start, lb_day_of(v.time_first));
+		assert_int_equal(w.runs[0].len, lb_day_of(v.time_last) - lb_day_of(v.time_first) + 1);
 		assert_true(w.count == v.count);
 	}
 }
