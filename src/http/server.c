@@ -729,10 +729,16 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	st = admit(h, rq, key, counts, &g, &why);
 	if (st) {
 		if (st == 403 && r.api == LB_API_CIRCL) {
-			res = MHD_queue_basic_auth_fail_response(c, "lookback", NULL);
-			rq->status = 401;
-			if (res == MHD_YES)
+			static const char body[] = "Error: credentials required (HTTP Basic, password = API key)\n";
+			struct MHD_Response *ar = MHD_create_response_from_buffer(
+				sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+			if (ar) {
+				MHD_add_response_header(ar, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+				res = MHD_queue_basic_auth_fail_response(c, "lookback", ar);
+				MHD_destroy_response(ar);
+				rq->status = 401;
 				goto out;
+			}
 		}
 		res = send_error(rq, c, st, why);
 		goto out;

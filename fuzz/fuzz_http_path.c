@@ -1,0 +1,32 @@
+/*
+ * fuzz_http_path.c - the DNSDB/CIRCL request-target parser (http/parse.c):
+ * any bytes as a request target, and as an Accept header.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = 0;
+	lb_http_req_t r;
+	const char *msg = NULL;
+	int st = lb_http_parse_target(s, strnlen(s, size), 1700000000, &r, &msg);
+	if (st == 200)
+		lb_query_free(&r.q);
+	else if (!msg || (st != 400 && st != 404 && st != 503))
+		abort();
+	(void)lb_http_accept_ok(s);
+	char out[64];
+	(void)lb_http_pct_decode(s, strnlen(s, size), out, sizeof out, true);
+	free(s);
+	return 0;
+}

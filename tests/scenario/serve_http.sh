@@ -1,0 +1,194 @@
+#!/bin/bash
+# serve_http: `lookback serve` over plain HTTP with curl: every status code,
+# SAF terminators, a large streamed result (checked against `lookback query`),
+# the CIRCL API with paging, keys, quotas, SIGHUP, metrics, and hostile
+# clients (huge paths, bad escapes, abandoned and slow connections).
+. "$(dirname "$0")/lib.sh"
+command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
+D=$T_TMP/db
+"$LOOKBACK" gen -o "$T_TMP/g.pcap" -n 20000 --seed 11 --rate 50 || { nok gen; exit 0; }
+"$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
+check "capture --db" test -d "$D"
+
+# refuses to run open on a non-loopback address
+"$LOOKBACK" serve --db "$D" --listen 0.0.0.0:0 > /dev/null 2> "$T_TMP/err"
+rc=$?
+check "no keys on 0.0.0.0: refuses to start (exit 2, says why)" \
+	bash -c "[ $rc -eq 2 ] && grep -q 'keys' '$T_TMP/err'"
+
+NOW=$(date +%s)
+cat > "$T_TMP/keys" <<K
+# id key options
+alice alice-secret-0001
+bob bob-secret-0002 burst=3 window=3600 daily=100
+old old-secret-0003 expires=$((NOW - 10))
+K
+"$LOOKBACK" serve --db "$D" --listen 127.0.0.1:0 --port-file "$T_TMP/port" --keys "$T_TMP/keys" \
+	--max-conns 6 --offset-max 1000 --timeout 3 --access-log "$T_TMP/access.log" 2> "$T_TMP/serve.err" &
+SPID=$!
+trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T_TMP"' EXIT
+for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
+PORT=$(cat "$T_TMP/port" 2>/dev/null)
+[ -n "$PORT" ] || { nok "serve started: $(cat "$T_TMP/serve.err")"; exit 0; }
+U=http://127.0.0.1:$PORT
+K="X-API-Key: alice-secret-0001"
+
+# status DESC WANT CURL-ARGS...: the HTTP status and a one-line reason for errors
+status() {
+	local desc=$1 want=$2 got; shift 2
+	got=$(curl -s -o "$T_TMP/body" -w '%{http_code}' --max-time 10 "$@")
+	if [ "$got" = "$want" ] && { [ "$want" -lt 400 ] || [ "$(wc -l < "$T_TMP/body")" -eq 1 ]; }; then
+		ok "$desc: $want"
+	else
+		nok "$desc: want $want, got $got: $(head -c 200 "$T_TMP/body")"
+	fi
+}
+status "ping" 200 -H "$K" "$U/dnsdb/v2/ping"
+check "ping body" grep -qx '{"ping":"ok"}' "$T_TMP/body"
+status "unknown top-level path" 404 -H "$K" "$U/nothing/here"
+status "unknown path under /dnsdb/v2" 404 -H "$K" "$U/dnsdb/v2/nothing"
+status "bad %-escape" 400 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a%zzb.com"
+status "truncated %-escape" 400 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/ab.com%4"
+status "encoded NUL" 400 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a%00b.com"
+status "rdata/ip with type MX" 400 -H "$K" "$U/dnsdb/v2/lookup/rdata/ip/192.0.2.1/MX"
+status "wildcard in the middle" 400 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.*.com"
+status "bad limit" 400 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?limit=-1"
+status "bad time fence" 400 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?time_last_after=soon"
+status "missing key" 403 "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "wrong key" 403 -H "X-API-Key: nope" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "expired key" 401 -H "X-API-Key: old-secret-0003" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "X-Api-Key spelling" 200 -H "X-Api-Key: alice-secret-0001" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "unsupported Accept" 415 -H "$K" -H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "Accept x-ndjson" 200 -H "$K" -H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "offset past offset_max" 416 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
+status "POST" 405 -H "$K" -d x=1 "$U/dnsdb/v2/ping"
+status "huge path (10 kB)" 414 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(head -c 10000 /dev/zero | tr '\0' a)"
+for i in 1 2 3; do curl -s -o /dev/null -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/lookup/rrset/name/a.com"; done
+status "burst quota exhausted" 429 -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+curl -s -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/rate_limit" > "$T_TMP/rl"
+check "rate_limit reports bob's quotas" python3 -c "
+import json,sys; r=json.load(open('$T_TMP/rl'))['rate']
+sys.exit(not (r['limit']==100 and r['remaining']==97 and r['burst_size']==3 and r['burst_window']==3600 and r['offset_max']==1000))"
+curl -s -H "$K" "$U/dnsdb/v2/rate_limit" > "$T_TMP/rl"
+check "rate_limit unlimited key" grep -q '"limit":"unlimited"' "$T_TMP/rl"
+
+# ---- 503 past the connection cap: hold idle connections open ----
+exec 5<>/dev/tcp/127.0.0.1/$PORT 6<>/dev/tcp/127.0.0.1/$PORT 7<>/dev/tcp/127.0.0.1/$PORT \
+	8<>/dev/tcp/127.0.0.1/$PORT 9<>/dev/tcp/127.0.0.1/$PORT 4<>/dev/tcp/127.0.0.1/$PORT
+sleep 0.2
+status "past --max-conns" 503 -H "$K" "$U/dnsdb/v2/ping"
+exec 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+sleep 0.3
+status "after the idle connections close" 200 -H "$K" "$U/dnsdb/v2/ping"
+
+# ---- SAF ----
+Q() { "$LOOKBACK" query --db "$D" "$@"; }
+OWNER=$(Q -r '*.com' -t A -l 1 --format cof 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["rrname"])')
+saf_check() { # DESC URL WANT-TERMINATOR WANT-OBJS (or -)
+	curl -s -H "$K" "$U$2" > "$T_TMP/saf"
+	python3 - "$T_TMP/saf" "$3" "$4" <<'P'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+ok = lines and lines[0] == {"cond": "begin"} and lines[-1].get("cond") == sys.argv[2]
+objs = [l for l in lines[1:-1] if "obj" in l]
+ok = ok and len(objs) == len(lines) - 2
+if sys.argv[3] != "-":
+    ok = ok and len(objs) == int(sys.argv[3])
+sys.exit(0 if ok else 1)
+P
+	check "$1 (SAF begin ... $3)" test $? -eq 0
+}
+saf_check "exact lookup" "/dnsdb/v2/lookup/rrset/name/$OWNER" succeeded -
+saf_check "limit cuts a wildcard" "/dnsdb/v2/lookup/rrset/name/*.com?limit=3" limited 3
+saf_check "no result is 200 with no obj" "/dnsdb/v2/lookup/rrset/name/no-such-name.invalid" succeeded 0
+saf_check "summarize max_count stops early" "/dnsdb/v2/summarize/rrset/name/*.com?max_count=5" limited 1
+saf_check "summarize" "/dnsdb/v2/summarize/rrset/name/*.com" succeeded 1
+curl -s -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$OWNER?humantime=t" > "$T_TMP/h"
+check "humantime gives RFC 3339 strings" grep -q '"time_first":"20[0-9-]*T[0-9:]*Z"' "$T_TMP/h"
+status "IPv6 with %3A colons" 200 -H "$K" "$U/dnsdb/v2/lookup/rdata/ip/2001%3Adb8%3A%3A,32"
+status "address range" 200 -H "$K" "$U/dnsdb/v2/lookup/rdata/ip/10.0.0.1-10.255.0.0"
+
+# a large result streams whole: all rrsets under the root, equal to the store's truth
+T0=$(date +%s%N)
+curl -s -H "$K" "$U/dnsdb/v2/lookup/rrset/name/*.?limit=0&aggr=f" > "$T_TMP/big"
+T1=$(date +%s%N)
+Q -r '*.' -l 0 --format cof > "$T_TMP/big.cof"
+n=$(python3 "$(dirname "$0")/serve_compare.py" "$T_TMP/big.cof" "$T_TMP/big" 2> "$T_TMP/cmp")
+check "large stream ($n objects in $(( (T1 - T0) / 1000000 )) ms) equals query" test $? -eq 0 -a "${n:-0}" -gt 1000
+check "large stream ends with succeeded" test "$(tail -1 "$T_TMP/big")" = '{"cond":"succeeded"}'
+
+# flex search: regex over owner names equals the right-hand wildcard www.*
+curl -s -H "$K" "$U/dnsdb/v2/regex/rrnames/%5Ewww%5C.?limit=0" > "$T_TMP/flex"
+Q -r 'www.*' -t ALL -l 0 --format cof | python3 -c '
+import json,sys; print("\n".join(sorted({json.loads(l)["rrname"]+" "+json.loads(l)["rrtype"] for l in sys.stdin})))' > "$T_TMP/flex.want"
+python3 -c '
+import json,sys
+print("\n".join(sorted(l["obj"]["rrname"]+" "+l["obj"]["rrtype"] for l in map(json.loads, open(sys.argv[1])) if "obj" in l)))' "$T_TMP/flex" > "$T_TMP/flex.got"
+check "regex rrnames ^www\\. = distinct owners of www.* ($(wc -l < "$T_TMP/flex.want"))" cmp -s "$T_TMP/flex.want" "$T_TMP/flex.got"
+curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/www.*.com.?exclude=www.b*" > "$T_TMP/glob"
+check "glob with exclude" python3 -c "
+import json,sys
+o=[l['obj']['rrname'] for l in map(json.loads, open('$T_TMP/glob')) if 'obj' in l]
+sys.exit(not o or any(not n.startswith('www.') or n.startswith('www.b') or not n.endswith('.com.') for n in o))"
+status "bad regex" 400 -H "$K" "$U/dnsdb/v2/regex/rrnames/a(b"
+
+# ---- CIRCL: COF NDJSON, Basic auth, paging with dribble headers ----
+DOM=${OWNER#*.}
+status "CIRCL without auth" 401 "$U/pdns/query/$DOM"
+curl -s -u "alice:alice-secret-0001" "$U/pdns/query/$OWNER" > "$T_TMP/circl"
+{ Q -r "$OWNER" --format cof; Q -n "$OWNER" -l 0 --format cof; } > "$T_TMP/circl.want"
+python3 "$(dirname "$0")/serve_compare.py" "$T_TMP/circl.want" "$T_TMP/circl" > /dev/null
+check "CIRCL name query = rrset + rdata-name lookups" test $? -eq 0
+: > "$T_TMP/pages"; cur=""; pages=0
+while [ $pages -lt 200 ]; do
+	curl -s -D "$T_TMP/hdr" -u "alice:alice-secret-0001" -H "dribble-paginate-count: 10" -H "dribble-filter-rrtype: MX" \
+		${cur:+-H "dribble-paginate-cursor: $cur"} "$U/pdns/query/*.com" >> "$T_TMP/pages"
+	pages=$((pages + 1))
+	cur=$(grep -i '^x-dribble-cursor:' "$T_TMP/hdr" | tr -d '\r' | awk '{print $2}')
+	[ -n "$cur" ] || break
+done
+{ Q -r '*.com' -t MX -l 0 --format cof; Q -n '*.com' -t MX -l 0 --format cof; } > "$T_TMP/pages.want"
+python3 "$(dirname "$0")/serve_compare.py" "$T_TMP/pages.want" "$T_TMP/pages" > /dev/null
+check "CIRCL paging ($pages pages of 10 MX records) returns the whole result once" test $? -eq 0
+curl -s -u "alice:alice-secret-0001" -H "dribble-filter-rrtype: MX" "$U/pdns/query/*.com" > "$T_TMP/mx"
+check "dribble-filter-rrtype MX" bash -c "[ -s '$T_TMP/mx' ] && ! grep -v '\"rrtype\":\"MX\"' '$T_TMP/mx'"
+
+# ---- hostile clients ----
+for i in $(seq 200); do { exec 3<>/dev/tcp/127.0.0.1/$PORT && exec 3>&-; } 2>/dev/null; done
+status "200 connections opened and abandoned, then a request" 200 -H "$K" "$U/dnsdb/v2/ping"
+# a slow client dribbling its request line does not hold up another client
+( exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'GET /dnsdb/' >&3; sleep 2; exec 3>&- ) &
+SLOW=$!
+sleep 0.2
+T0=$(date +%s%N)
+status "served while a slow client dribbles" 200 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$OWNER"
+T1=$(date +%s%N)
+check "... in under one second" test $(( (T1 - T0) / 1000000 )) -lt 1000
+# a client that asks for a large stream and never reads
+( exec 3<>/dev/tcp/127.0.0.1/$PORT
+  printf 'GET /dnsdb/v2/lookup/rrset/name/*.?limit=0 HTTP/1.1\r\nHost: x\r\nX-API-Key: alice-secret-0001\r\n\r\n' >&3
+  sleep 2; exec 3>&- ) &
+STALL=$!
+sleep 0.3
+status "served while another client stalls reading" 200 -H "$K" "$U/dnsdb/v2/ping"
+wait $SLOW $STALL
+head -c 100000 /dev/zero | tr '\0' a > "$T_TMP/long"
+curl -s -o /dev/null -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(cat "$T_TMP/long")" 2>/dev/null
+status "after a 100 kB request line" 200 -H "$K" "$U/dnsdb/v2/ping"
+
+# ---- keys reloaded on SIGHUP; metrics; health ----
+echo "carol carol-secret-0004" >> "$T_TMP/keys"
+kill -HUP $SPID; sleep 0.4
+status "new key after SIGHUP" 200 -H "X-API-Key: carol-secret-0004" "$U/dnsdb/v2/ping"
+status "healthz" 200 "$U/healthz"
+curl -s "$U/metrics" > "$T_TMP/metrics"
+check "metrics: requests by endpoint and status" grep -q 'lookback_http_requests_total{endpoint="lookup",status="200"}' "$T_TMP/metrics"
+check "metrics: 429s counted" grep -q 'endpoint="lookup",status="429"' "$T_TMP/metrics"
+check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"
+check "metrics: store size and freshness per source" \
+	bash -c "grep -q '^lookback_store_bytes [1-9]' '$T_TMP/metrics' && grep -q '^lookback_source_newest_seconds{source=' '$T_TMP/metrics' && grep -q '^lookback_store_oldest_seconds 1' '$T_TMP/metrics'"
+check "access log: key ids, never the keys" \
+	bash -c "grep -q 'key=alice' '$T_TMP/access.log' && ! grep -q 'secret' '$T_TMP/access.log'"
+kill -TERM $SPID
+wait $SPID
+check "SIGTERM: drains and exits 0" test $? -eq 0
