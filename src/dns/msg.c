@@ -77,6 +77,15 @@ static inline int nt_find(const ntab_t *t, unsigned off)
 /* opcodes we accept: QUERY IQUERY STATUS NOTIFY UPDATE DSO */
 #define OPCODES_OK ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 6))
 
+/* A record whose rdata does not fit its type, inside an intact rdlength
+ * frame: skip that record only, remember why, keep parsing. */
+static void bad_record(lb_msg_t *msg, int err)
+{
+	if (!msg->nbad)
+		msg->bad_err = err;
+	msg->nbad++;
+}
+
 int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, size_t len)
 {
 	lb_cur_t c;
@@ -87,6 +96,8 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 	msg->rr = scratch->rr;
 	msg->nrr = 0;
 	msg->complete = 0;
+	msg->nbad = 0;
+	msg->bad_err = 0;
 	msg->has_question = false;
 	msg->qname_len = 0;
 	msg->qtype = msg->qclass = 0;
@@ -226,8 +237,8 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 				size_t want = type == LB_T_A ? 4 : 16;
 				if (LB_UNLIKELY(rdlen != want &&
 						!(rdlen == 0 && rclass >= LB_C_NONE))) {
-					rc = LB_ERDATA;
-					goto out;
+					bad_record(msg, LB_ERDATA);
+					continue;
 				}
 				if (LB_UNLIKELY(room < rdlen)) {
 					rc = LB_ELIMIT;
@@ -242,14 +253,14 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 				    type == LB_T_DNAME) && rdlen > 0 && room >= LB_NAME_MAX) {
 				/* one lower-cased name: read here so owners can point at it */
 				lb_cur_t rc_ = { .start = pkt, .pos = rd, .end = rd + rdlen, .err = 0 };
-				rc = lb_name_read(&rc_, pkt, len, dst, &outlen, true);
-				if (rc < 0) {
-					rc = rc == LB_ETRUNC ? LB_ERDATA : rc;
-					goto out;
+				int nr = lb_name_read(&rc_, pkt, len, dst, &outlen, true);
+				if (nr < 0) {
+					bad_record(msg, nr == LB_ETRUNC ? LB_ERDATA : nr);
+					continue;
 				}
 				if (LB_UNLIKELY(rc_.pos != rc_.end)) {
-					rc = LB_ERDATA;
-					goto out;
+					bad_record(msg, LB_ERDATA);
+					continue;
 				}
 				size_t off = (size_t)(rd - pkt);
 				if (rdlen == 2)
@@ -261,13 +272,18 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 			} else {
 				int n = lb_rdata_canon(type, pkt, len, (size_t)(rd - pkt), rdlen, dst,
 						       room);
-				if (n < 0) {
-					rc = n == LB_ESPACE ? LB_ELIMIT : n;
+				if (n == LB_ESPACE) {
+					rc = LB_ELIMIT;
 					goto out;
 				}
+				if (n < 0) {
+					bad_record(msg, n);
+					continue;
+				}
 				if (LB_UNLIKELY(n > LB_RDATA_MAX)) {
-					rc = LB_ERDATA; /* decompression grew it past rdlength's range */
-					goto out;
+					/* decompression grew it past rdlength's range */
+					bad_record(msg, LB_ERDATA);
+					continue;
 				}
 				outlen = (size_t)n;
 			}

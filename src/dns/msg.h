@@ -7,6 +7,11 @@
  * allocated per message.  OPT is read (EDNS UDP size, extended rcode) but not
  * returned as a record.  TSIG/SIG(0) records are skipped.
  *
+ * A record whose rdata does not fit its type (wrong length for A, a bad name
+ * inside NS/MX/..., a layout that does not parse) while its RDLENGTH frame is
+ * intact is skipped alone: msg->nbad counts such records and msg->bad_err
+ * holds the first one's error; the rest of the message is parsed as usual.
+ *
  * Sections are parsed in order; if a later section fails, the records of the
  * sections completed before it stay in msg->rr (msg->complete says how many
  * sections were whole) and the error is returned.  Callers may keep those.
@@ -66,6 +71,8 @@ typedef struct lb_msg {
 	lb_rr_t *rr;           /* records of answer, authority, additional (no OPT) */
 	size_t nrr;
 	int complete;          /* number of sections (0..3) parsed whole */
+	uint16_t nbad;         /* records skipped for bad rdata (see above) */
+	int bad_err;           /* error of the first skipped record */
 	size_t wire_len;       /* bytes the message actually occupied */
 } lb_msg_t;
 

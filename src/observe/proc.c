@@ -42,6 +42,7 @@ int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct 
 	p->msg.qr = false; /* a header that does not parse must not look like a response */
 	p->msg.complete = 0;
 	p->msg.nrr = 0;
+	p->msg.nbad = 0;
 	int rc = lb_msg_parse(&p->msg, &p->mscratch, data, len);
 	if (rc != 0) {
 		st->drops[lb_drop_from_dns_err(rc)]++;
@@ -50,6 +51,7 @@ int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct 
 			return rc;
 		st->dns_partial++;
 	}
+	st->drops[LB_DROP_DNS_BAD_RECORD] += p->msg.nbad;
 	if (!p->msg.qr) {
 		st->dns_queries++;
 		return rc;

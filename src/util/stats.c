@@ -28,6 +28,7 @@ static const char *const drop_names[LB_DROP__COUNT] = {
 	[LB_DROP_DNS_NOT_DNS] = "dns_not_dns",
 	[LB_DROP_DNS_LIMIT] = "dns_too_many_records",
 	[LB_DROP_DNS_TRAILING] = "dns_trailing_bytes",
+	[LB_DROP_DNS_BAD_RECORD] = "dns_bad_record",
 	[LB_DROP_DNS_OTHER] = "dns_other",
 };
 

@@ -39,6 +39,7 @@ enum lb_drop {
 	LB_DROP_DNS_NOT_DNS,        /* header nonsense */
 	LB_DROP_DNS_LIMIT,          /* too many records for our bounds */
 	LB_DROP_DNS_TRAILING,       /* junk after the last record (message still used) */
+	LB_DROP_DNS_BAD_RECORD,     /* one record with bad rdata skipped (message still used) */
 	LB_DROP_DNS_OTHER,          /* any other parse failure */
 	LB_DROP__COUNT
 };

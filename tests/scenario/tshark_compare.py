@@ -14,99 +14,112 @@ import re
 import subprocess
 import sys
 
-SEP = "\x1f"
-FIELDS = ["frame.number", "dns.resp.name", "dns.resp.type", "dns.a", "dns.aaaa",
-          "dns.cname", "dns.ns", "dns.mx.mail_exchange", "dns.ptr.domain_name",
-          "dns.txt", "dns.soa.mname", "dns.soa.rname", "dns.srv.target"]
-VALUE_TYPES = {"dns.a": "A", "dns.aaaa": "AAAA", "dns.cname": "CNAME", "dns.ns": "NS",
-               "dns.mx.mail_exchange": "MX", "dns.ptr.domain_name": "PTR", "dns.txt": "TXT",
-               "dns.soa.mname": "SOA.mname", "dns.soa.rname": "SOA.rname",
-               "dns.srv.target": "SRV"}
-TYPE_NUM = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16,
-            "AAAA": 28, "SRV": 33}
-SKIP_TYPES = {41, 250}  # OPT and TSIG are not records we keep
 # Non-standard DNS ports, per PROVENANCE.md (tshark was told with "decode as").
 PORTS = {
     "tcpdump_dns_udp_8053.pcap": "8053", "tcpdump_dns_tcp_8053.pcap": "8053",
     "suricata_dns_dns-truncated-rname_poc2.pcap": "1053",
+    "suricata_llmnr_llmnr-tcp.pcap": "5355", "suricata_llmnr_llmnr-tcp-response.pcap": "5355",
 }
+SKIP_TYPES = {41, 250}  # OPT and TSIG are not records we keep
+VALUE_FIELDS = {1: [("A", "dns.a")], 28: [("AAAA", "dns.aaaa")], 5: [("CNAME", "dns.cname")],
+                2: [("NS", "dns.ns")], 15: [("MX", "dns.mx.mail_exchange")],
+                12: [("PTR", "dns.ptr.domain_name")], 16: [("TXT", "dns.txt")],
+                6: [("SOA.mname", "dns.soa.mname"), ("SOA.rname", "dns.soa.rname")],
+                33: [("SRV", "dns.srv.target")]}
+TYPE_NUM = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16,
+            "AAAA": 28, "SRV": 33}
+
+
+class Pairs(list):
+    """A JSON object kept as its list of (key, value) pairs: tshark repeats keys
+    (two RRs with the same summary line; a type field reused for RRSIG's type
+    covered and NSEC bitmaps), and a dict would keep only the last."""
+
+    def first(self, key, default=None):
+        for k, v in self:
+            if k == key:
+                return v
+        return default
+
+    def all(self, key):
+        return [v for k, v in self if k == key]
 
 
 def norm_name(n):
     n = n.strip()
-    if n in ("<Root>", ""):
+    if n in ("<Root>", "", "."):
         return "."
-    n = n.lower()
+    n = unescape(n).lower()
     return n if n.endswith(".") else n + "."
 
 
-def tshark_rows(path, cache, extra_ports):
-    key = os.path.basename(path) + ".%d.tsv" % os.path.getsize(path)
-    cpath = os.path.join(cache, key)
-    if not os.path.exists(cpath):
-        cmd = ["tshark", "-n", "-r", path]
-        for p in extra_ports:
-            cmd += ["-d", "udp.port==%s,dns" % p, "-d", "tcp.port==%s,dns" % p]
-        cmd += ["-Y", "dns.flags.response==1", "-T", "fields", "-E", "separator=/t",
-                "-E", "occurrence=a", "-E", "aggregator=" + SEP]
-        for f in FIELDS:
-            cmd += ["-e", f]
-        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
-        tmp = cpath + ".tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(out)
-        os.rename(tmp, cpath)
-    frames = {}
-    with open(cpath, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            cols += [""] * (len(FIELDS) - len(cols))
-            row = dict(zip(FIELDS, cols))
-            if not row["frame.number"]:
-                continue
-            frame = int(row["frame.number"])
-            names = row["dns.resp.name"].split(SEP) if row["dns.resp.name"] else []
-            types = row["dns.resp.type"].split(SEP) if row["dns.resp.type"] else []
-            rrs, vals = set(), set()
-            for n, t in zip(names, types):
-                t = int(t)
-                if t in SKIP_TYPES:
-                    continue
-                rrs.add((norm_name(n), t))
-            for f, tname in VALUE_TYPES.items():
-                if not row[f]:
-                    continue
-                for v in row[f].split(SEP):
-                    if tname in ("A", "AAAA", "TXT"):
-                        vals.add((tname, v if tname == "TXT" else v.lower()))
-                    else:
-                        vals.add((tname, norm_name(v)))
-            if rrs or vals:
-                frames.setdefault(frame, (set(), set()))
-                frames[frame][0].update(rrs)
-                frames[frame][1].update(vals)
-    return frames
-
-
-TXT_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
-
-
-def unescape_txt(s):
+def unescape(s):
     out = bytearray()
     i = 0
     while i < len(s):
         c = s[i]
         if c == "\\" and i + 1 < len(s):
-            if s[i + 1:i + 4].isdigit() and len(s[i + 1:i + 4]) == 3:
+            if len(s) >= i + 4 and s[i + 1:i + 4].isdigit():
                 out.append(int(s[i + 1:i + 4]))
                 i += 4
                 continue
             out += s[i + 1].encode()
             i += 2
             continue
-        out += c.encode()
+        out += c.encode("utf-8")
         i += 1
     return out.decode("utf-8", errors="replace")
+
+
+def tshark_rows(path, cache, extra_ports):
+    key = os.path.basename(path) + ".%d.json" % os.path.getsize(path)
+    cpath = os.path.join(cache, key)
+    if not os.path.exists(cpath):
+        cmd = ["tshark", "-n", "-r", path]
+        for p in extra_ports:
+            cmd += ["-d", "udp.port==%s,dns" % p, "-d", "tcp.port==%s,dns" % p]
+        cmd += ["-Y", "dns.flags.response==1", "-T", "json", "-J", "frame dns mdns llmnr"]
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        tmp = cpath + ".tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(out)
+        os.rename(tmp, cpath)
+    with open(cpath, "rb") as fh:
+        raw = fh.read().decode("utf-8", errors="replace")
+    pkts = json.loads(raw, object_pairs_hook=Pairs) if raw.strip() else []
+    frames = {}
+    for pkt in pkts:
+        layers = pkt.first("_source").first("layers")
+        frame = int(layers.first("frame").first("frame.number"))
+        for dns in layers.all("dns") + layers.all("mdns") + layers.all("llmnr"):
+            msgs = dns if not isinstance(dns, Pairs) else [dns]
+            for msg in msgs:
+                if not isinstance(msg, Pairs):
+                    continue
+                for sec in ("Answers", "Authoritative nameservers", "Additional records"):
+                    for secobj in msg.all(sec):
+                        if not isinstance(secobj, Pairs):
+                            continue
+                        for _, rr in secobj:
+                            if not isinstance(rr, Pairs) or rr.first("dns.resp.type") is None:
+                                continue
+                            t = int(rr.first("dns.resp.type"))
+                            if t in SKIP_TYPES:
+                                continue
+                            rrs, vals = frames.setdefault(frame, (set(), set()))
+                            rrs.add((norm_name(rr.first("dns.resp.name", "")), t))
+                            for tname, field in VALUE_FIELDS.get(t, []):
+                                for v in rr.all(field):
+                                    if tname in ("A", "AAAA"):
+                                        vals.add((tname, v.lower()))
+                                    elif tname == "TXT":
+                                        vals.add((tname, v))
+                                    else:
+                                        vals.add((tname, norm_name(v)))
+    return frames
+
+
+TXT_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def lookback_rows(lookback, path, ports):
@@ -125,7 +138,7 @@ def lookback_rows(lookback, path, ports):
         t = o["rrtype"]
         tnum = TYPE_NUM.get(t, t if isinstance(t, int) else None)
         rrs, vals = frames.setdefault(frame, (set(), set()))
-        owner = o["rrname"]
+        owner = norm_name(o["rrname"])
         if tnum is None:
             tnum = t  # mnemonic of a type we don't compare by value; compare by name
         rrs.add((owner, tnum if isinstance(tnum, int) else t))
@@ -133,26 +146,19 @@ def lookback_rows(lookback, path, ports):
             if t in ("A", "AAAA"):
                 vals.add((t, rd.lower()))
             elif t in ("CNAME", "NS", "PTR"):
-                vals.add((t, rd))
+                vals.add((t, norm_name(rd)))
             elif t == "MX":
-                vals.add((t, rd.split(" ", 1)[1]))
+                vals.add((t, norm_name(rd.split(" ", 1)[1])))
             elif t == "SRV":
-                vals.add((t, rd.split(" ")[3]))
+                vals.add((t, norm_name(rd.split(" ")[3])))
             elif t == "SOA":
                 parts = rd.split(" ")
-                vals.add(("SOA.mname", parts[0]))
-                vals.add(("SOA.rname", parts[1]))
+                vals.add(("SOA.mname", norm_name(parts[0])))
+                vals.add(("SOA.rname", norm_name(parts[1])))
             elif t == "TXT":
                 for m in TXT_RE.finditer(rd):
-                    vals.add(("TXT", unescape_txt(m.group(1))))
+                    vals.add(("TXT", unescape(m.group(1))))
     return frames
-
-
-def type_to_num(ours):
-    """Our (owner, type) pairs carry mnemonics for types outside TYPE_NUM; map
-    every mnemonic tshark could show to its number via lookback's own table is
-    circular, so use a fixed table of IANA numbers for comparison."""
-    return ours
 
 
 IANA = {"MD": 3, "MF": 4, "MB": 7, "MG": 8, "MR": 9, "NULL": 10, "WKS": 11, "HINFO": 13,

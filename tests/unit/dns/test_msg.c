@@ -224,12 +224,26 @@ static void test_errors_keep_sections(void **state)
 	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
 	assert_int_equal(msg.complete, 1);
 	assert_int_equal(msg.nrr, 1);
-	/* A with 5 bytes of rdata */
-	hdr(&m, 5, 0x8000, 0, 1, 0, 0);
+	/* A with 5 bytes of rdata inside an intact frame: that record alone is
+	 * skipped (counted), the next one is kept */
+	hdr(&m, 5, 0x8000, 0, 2, 0, 0);
 	pb(&m, "\0", 1); rrh(&m, LB_T_A, 1, 1, 5); pb(&m, "\1\1\1\1\1", 5);
-	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ERDATA);
-	assert_int_equal(msg.complete, 0);
-	assert_int_equal(msg.nrr, 0);
+	pb(&m, "\0", 1); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\2\2\2\2", 4);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.complete, 3);
+	assert_int_equal(msg.nrr, 1);
+	assert_int_equal(msg.nbad, 1);
+	assert_int_equal(msg.bad_err, LB_ERDATA);
+	assert_memory_equal(msg.rr[0].rdata, "\2\2\2\2", 4);
+	/* a CNAME whose target is a forward pointer: skipped the same way */
+	hdr(&m, 5, 0x8000, 0, 2, 0, 0);
+	pb(&m, "\0", 1); rrh(&m, LB_T_CNAME, 1, 1, 2); p16(&m, 0xc000 | 60);
+	pb(&m, "\0", 1); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\3\3\3\3", 4);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 1);
+	assert_int_equal(msg.nbad, 1);
+	assert_int_equal(msg.bad_err, LB_EPTR);
+	assert_int_equal(msg.rr[0].type, LB_T_A);
 	/* rdlength past the end */
 	hdr(&m, 6, 0x8000, 0, 1, 0, 0);
 	pb(&m, "\0", 1); rrh(&m, LB_T_TXT, 1, 1, 50); pb(&m, "\3abc", 4);
