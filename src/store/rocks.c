@@ -656,6 +656,7 @@ struct lb_store_iter {
 	uint64_t cutoff;
 	int done;
 	lb_kdec_t *dec;
+	lb_kbuf_t kb;       /* scratch for building bounds (per iterator: iterators may run in other threads) */
 };
 
 /* Upper bound just past every key that starts with b's bytes followed by a byte <= 0x3f. */
@@ -708,7 +709,7 @@ static void exact_prefix(lb_kbuf_t *k, uint8_t table, const uint8_t *name, uint1
 static int add_name_scan(lb_store_iter_t *it, uint8_t table, uint8_t fwd_table,
 			 const lb_store_scan_t *q, uint16_t type)
 {
-	lb_kbuf_t *k = &it->s->k2;
+	lb_kbuf_t *k = &it->kb;
 	struct range *r = add_range(it);
 	if (!r)
 		return LB_ELIMIT;
@@ -744,7 +745,7 @@ static const uint16_t name_types[] = {
 
 static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
 {
-	lb_kbuf_t *k = &it->s->k2;
+	lb_kbuf_t *k = &it->kb;
 	struct range *r;
 	uint16_t t = q->type;
 	if ((q->raw_len == 4 && (!t || t == LB_T_A)) || (q->raw_len == 16 && (!t || t == LB_T_AAAA))) {
@@ -782,9 +783,7 @@ static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
 int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t **out)
 {
 	*out = NULL;
-	int err = lb_store_commit(s);
-	if (err)
-		return err;
+	int err = 0;
 	lb_store_iter_t *it = calloc(1, sizeof *it);
 	if (!it)
 		return LB_ENOMEM;
@@ -797,7 +796,7 @@ int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t *
 	uint32_t days = atomic_load(&s->retain);
 	it->cutoff = days ? cutoff_time(days) : 0;
 	it->type = q->type;
-	lb_kbuf_t *k = &s->k2;
+	lb_kbuf_t *k = &it->kb;
 	struct range *r;
 	switch (q->kind) {
 	case LB_SCAN_RRSET:
@@ -903,6 +902,7 @@ void lb_store_iter_free(lb_store_iter_t *it)
 	}
 	lb_kbuf_free(&it->inner.lo);
 	lb_kbuf_free(&it->inner.hi);
+	lb_kbuf_free(&it->kb);
 	free(it->raw_copy);
 	free(it->dec);
 	free(it);
@@ -957,8 +957,8 @@ static int next_outer(lb_store_iter_t *it, struct range *r)
 		set_msg(it->s, "bad forward index key");
 		return LB_ECORRUPT;
 	}
-	exact_prefix(&it->s->k2, r->inner_table, name, it->type);
-	range_prefix(&it->inner, &it->s->k2);
+	exact_prefix(&it->kb, r->inner_table, name, it->type);
+	range_prefix(&it->inner, &it->kb);
 	return it->inner.lo.err ? it->inner.lo.err : 1;
 }
 
@@ -1047,9 +1047,7 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 {
 	(void)exact;
 	memset(t, 0, sizeof *t);
-	int err = lb_store_commit(s);
-	if (err)
-		return err;
+	int err = 0;
 	rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
 	if (!ri)
 		return LB_ENOMEM;

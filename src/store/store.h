@@ -24,8 +24,9 @@
  *
  * Only class IN is stored (the window drops other classes and counts them).
  *
- * Threads: one lb_store_t may be used by one writer thread; iterators may be
- * used from other threads concurrently with writes (RocksDB snapshots).
+ * Threads: the writing calls (lb_store_add/commit/set_retention/compact) belong
+ * to one thread; iterators (and lb_store_totals) may run in other threads at
+ * the same time and see what was committed when they were created.
  */
 #ifndef LB_STORE_STORE_H
 #define LB_STORE_STORE_H
