@@ -46,6 +46,11 @@ static void usage(FILE *f)
 	      "                          limit cuts the result, text output ends with a note and\n"
 	      "                          every format prints a note on stderr\n"
 	      "      --offset N          skip the first N results\n"
+	      "      --sort KEY          order by first (first seen), last (last seen), count, or\n"
+	      "                          name (owner in DNS order); at most 1000000 results.\n"
+	      "                          Without --sort: owner order for -r/--negative, rdata\n"
+	      "                          order (address, name) for -i/-n/--raw-rdata\n"
+	      "      --reverse           descending order (with --sort)\n"
 	      "output:\n"
 	      "  -s, --summarize         count, number of results, first and last seen; no listing\n"
 	      "  -f, --format F          text (default; DNS presentation form), cof (COF NDJSON), csv\n"
@@ -74,7 +79,7 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 enum {
-	O_RAW_RRSET = 1000, O_RAW_RDATA, O_NEG, O_FB, O_FA, O_LB, O_LA, O_OFFSET,
+	O_RAW_RRSET = 1000, O_RAW_RDATA, O_NEG, O_FB, O_FA, O_LB, O_LA, O_OFFSET, O_SORT, O_REVERSE,
 };
 
 int lb_cmd_query(int argc, char **argv)
@@ -99,6 +104,8 @@ int lb_cmd_query(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "offset", required_argument, NULL, O_OFFSET },
 		{ "summarize", no_argument, NULL, 's' },
+		{ "sort", required_argument, NULL, O_SORT },
+		{ "reverse", no_argument, NULL, O_REVERSE },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -201,6 +208,21 @@ int lb_cmd_query(int argc, char **argv)
 			}
 			break;
 		case 's': q.summarize = true; break;
+		case O_SORT:
+			if (!strcmp(optarg, "first"))
+				q.sort = LB_SORT_FIRST;
+			else if (!strcmp(optarg, "last"))
+				q.sort = LB_SORT_LAST;
+			else if (!strcmp(optarg, "count"))
+				q.sort = LB_SORT_COUNT;
+			else if (!strcmp(optarg, "name"))
+				q.sort = LB_SORT_NAME;
+			else {
+				rc = bad("sort order", optarg, "use first, last, count or name");
+				goto out;
+			}
+			break;
+		case O_REVERSE: q.reverse = true; break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
 				fmt = LB_FMT_TEXT;
@@ -284,6 +306,10 @@ int lb_cmd_query(int argc, char **argv)
 				fprintf(stderr, "lookback query: -i takes only the types A, AAAA or ANY\n");
 				goto out;
 			}
+	}
+	if (q.reverse && q.sort == LB_SORT_NONE) {
+		fprintf(stderr, "lookback query: --reverse needs --sort\n");
+		goto out;
 	}
 	if (lb_out_init(&out, stdout, fmt)) {
 		fprintf(stderr, "lookback query: out of memory\n");

@@ -5,11 +5,13 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "store/keys.h"
 
 void lb_query_init(lb_query_t *q)
 {
@@ -481,9 +483,145 @@ void lb_query_cur_free(lb_query_cur_t *c)
 	free(c);
 }
 
+/* ---- sorting: results are kept as (counters, sort name, store key) blobs ---- */
+
+struct sorted {
+	lb_store_val_t *val;   /* counters only: the day runs are not kept */
+	uint8_t *name;         /* label-reversed owner (DNS order) */
+	size_t name_len;
+	uint8_t *key;          /* the record's store key, decoded again for output */
+	size_t key_len;
+};
+
+static int sort_desc;
+static enum lb_sort sort_by;
+
+static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+
+static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+	return c ? c : cmp_u64(al, bl);
+}
+
+static int sorted_cmp(const void *pa, const void *pb)
+{
+	const struct sorted *a = pa, *b = pb;
+	int c = 0;
+	switch (sort_by) {
+	case LB_SORT_FIRST: c = cmp_u64(a->val->time_first, b->val->time_first); break;
+	case LB_SORT_LAST: c = cmp_u64(a->val->time_last, b->val->time_last); break;
+	case LB_SORT_COUNT: c = cmp_u64(a->val->count, b->val->count); break;
+	default: break;
+	}
+	if (!c) /* then by name, then by the whole key: a total order */
+		c = cmp_bytes(a->name, a->name_len, b->name, b->name_len);
+	if (!c)
+		c = cmp_bytes(a->key, a->key_len, b->key, b->key_len);
+	return sort_desc ? -c : c;
+}
+
+static void sorted_free(struct sorted *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].val);
+	free(v);
+}
+
+static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, const lb_store_rec_t *r)
+{
+	if (*n == LB_QUERY_SORT_MAX)
+		return LB_ELIMIT;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		struct sorted *nv = realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return LB_ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	lb_kbuf_t k = { 0 }, nm = { 0 };
+	const uint8_t *t;
+	switch (r->kind) {
+	case LB_REC_RRSET: lb_key_rrset(&k, r); break;
+	case LB_REC_RDATA: lb_key_rdata(&k, r, 0, &t); break;
+	case LB_REC_NEG: lb_key_neg(&k, r); break;
+	default: return LB_EINVAL;
+	}
+	lb_kbuf_rname(&nm, r->owner);
+	size_t vs = offsetof(lb_store_val_t, runs);
+	uint8_t *blob = k.err || nm.err ? NULL : malloc(vs + nm.len + k.len);
+	if (!blob) {
+		lb_kbuf_free(&k);
+		lb_kbuf_free(&nm);
+		return LB_ENOMEM;
+	}
+	struct sorted *e = &(*v)[(*n)++];
+	memcpy(blob, &r->val, vs);
+	e->val = (lb_store_val_t *)(void *)blob;
+	e->name = blob + vs;
+	e->name_len = nm.len;
+	memcpy(e->name, nm.p, nm.len);
+	e->key = e->name + nm.len;
+	e->key_len = k.len;
+	memcpy(e->key, k.p, k.len);
+	lb_kbuf_free(&k);
+	lb_kbuf_free(&nm);
+	return 0;
+}
+
+/* Sorted run: collect every match (at most LB_QUERY_SORT_MAX), sort, then offset/limit. */
+static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
+{
+	lb_query_t all = *q;
+	all.limit = 0;
+	all.offset = 0;
+	all.raw = q->raw; /* borrowed, not freed here */
+	lb_query_cur_t *c = NULL;
+	int err = lb_query_cur_new(s, &all, &c);
+	if (err)
+		return err;
+	struct sorted *sv = NULL;
+	size_t ns = 0, cap = 0;
+	lb_store_rec_t r;
+	int n;
+	while ((n = lb_query_cur_next(c, &r)) > 0)
+		if ((n = keep_sorted(&sv, &ns, &cap, &r)) != 0)
+			break;
+	lb_query_cur_free(c);
+	lb_kdec_t *dec = n >= 0 ? malloc(sizeof *dec) : NULL;
+	if (n >= 0 && !dec)
+		n = LB_ENOMEM;
+	if (n >= 0) {
+		lb_out_begin(out, q);
+		sort_by = q->sort;
+		sort_desc = q->reverse;
+		qsort(sv, ns, sizeof *sv, sorted_cmp);
+		for (size_t i = q->offset < ns ? (size_t)q->offset : ns; i < ns; i++) {
+			if (q->limit && res->results == q->limit) {
+				res->limited = true;
+				break;
+			}
+			if ((n = lb_key_decode(sv[i].key, sv[i].key_len, dec, &r)) != 0)
+				break;
+			memcpy(&r.val, sv[i].val, offsetof(lb_store_val_t, runs));
+			r.val.nruns = 0;
+			lb_out_rec(out, &r);
+			res->results++;
+		}
+		if (n >= 0)
+			lb_out_end(out, res->limited, q->limit);
+	}
+	free(dec);
+	sorted_free(sv, ns);
+	return n < 0 ? n : 0;
+}
+
 int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
 {
 	memset(res, 0, sizeof *res);
+	if (q->sort != LB_SORT_NONE && !q->summarize)
+		return run_sorted(s, q, out, res);
 	lb_query_cur_t *c = NULL;
 	int err = lb_query_cur_new(s, q, &c);
 	if (err)

@@ -5,6 +5,8 @@
  * Execution streams: records go one at a time from the store iterator through
  * the filters to the output; nothing is collected, except with a sort order,
  * which holds at most LB_QUERY_SORT_MAX results (more is an error, LB_ELIMIT).
+ * Sorting uses qsort with file-scope state: one sorting lb_query_run at a
+ * time per process (the CLI); the cursor API below never sorts.
  */
 #ifndef LB_QUERY_QUERY_H
 #define LB_QUERY_QUERY_H

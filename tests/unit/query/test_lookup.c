@@ -563,6 +563,67 @@ static void test_time_fences(void **st)
 	check(&q, expect_rrset(m_overlap, &ta), "overlap");
 }
 
+/* --sort: same results as unsorted, in order; offset/limit apply after sorting */
+static void test_sort(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	const char *msg;
+	lb_query_init(&q);
+	assert_int_equal(lb_query_parse_name("*.test", &q, &msg), 0);
+	agg_t want = expect_rrset(m_below, "test");
+	enum lb_sort orders[] = { LB_SORT_COUNT, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_NAME };
+	for (size_t o = 0; o < 4; o++)
+		for (int rev = 0; rev < 2; rev++) {
+			q.sort = orders[o];
+			q.reverse = rev;
+			q.limit = 0;
+			q.offset = 0;
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&buf, &len);
+			lb_out_t out;
+			assert_int_equal(lb_out_init(&out, f, LB_FMT_COF), 0);
+			lb_query_result_t r;
+			assert_int_equal(lb_query_run(store, &q, &out, &r), 0);
+			fclose(f);
+			lb_out_free(&out);
+			assert_true(r.results == want.n);
+			const char *field = orders[o] == LB_SORT_COUNT ? "\"count\":" :
+					    orders[o] == LB_SORT_FIRST ? "\"time_first\":" :
+					    orders[o] == LB_SORT_LAST ? "\"time_last\":" : NULL;
+			unsigned long long prev = rev ? ~0ull : 0, sum = 0;
+			for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+				char *c = strstr(l, "\"count\":");
+				assert_non_null(c);
+				sum += strtoull(c + 8, NULL, 10);
+				if (!field)
+					continue;
+				char *p = strstr(l, field);
+				assert_non_null(p);
+				unsigned long long v = strtoull(p + strlen(field), NULL, 10);
+				if (rev)
+					assert_true(v <= prev);
+				else
+					assert_true(v >= prev);
+				prev = v;
+			}
+			assert_true(sum == want.count);
+			free(buf);
+		}
+	/* offset and limit after sorting: the 3 largest counts, then the next 3 */
+	q.sort = LB_SORT_COUNT;
+	q.reverse = true;
+	q.limit = 3;
+	q.offset = 0;
+	uint64_t lines;
+	lb_query_result_t r = run(&q, &lines);
+	assert_true(lines == 3 && r.limited);
+	q.offset = want.n - 2;
+	r = run(&q, &lines);
+	assert_true(lines == 2 && !r.limited);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_rdata_name),
 		cmocka_unit_test(test_rdata_raw),
 		cmocka_unit_test(test_time_fences),
+		cmocka_unit_test(test_sort),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
