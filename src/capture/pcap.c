@@ -4,15 +4,64 @@
  */
 #include "capture/pcap.h"
 
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+/*
+ * Classic pcap files are read straight from a read-only mapping (no copy per
+ * packet: measured about 15% of decode time went to fread and its copies).
+ * libpcap still opens and validates the file (link type, precision); pcapng,
+ * stdin and live captures go through libpcap's reader.
+ */
 struct lb_pcap {
 	pcap_t *h;
 	bool live;
+	/* mapped classic pcap */
+	const uint8_t *map;
+	size_t maplen;
+	bool swapped, nsec;
+	struct bpf_program prog;
+	bool has_prog;
 };
+
+#define PCAP_MAX_CAPLEN (256 * 1024) /* libpcap's own bound on a record */
+
+static void map_classic(lb_pcap_t *p, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24) {
+		close(fd);
+		return;
+	}
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return;
+	const uint8_t *b = m;
+	uint32_t magic = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+			 (uint32_t)b[3] << 24;
+	switch (magic) {
+	case 0xa1b2c3d4: p->swapped = false; p->nsec = false; break;
+	case 0xa1b23c4d: p->swapped = false; p->nsec = true; break;
+	case 0xd4c3b2a1: p->swapped = true; p->nsec = false; break;
+	case 0x4d3cb2a1: p->swapped = true; p->nsec = true; break;
+	default:
+		munmap(m, (size_t)st.st_size);
+		return; /* pcapng or other: libpcap reads it */
+	}
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	p->map = b;
+	p->maplen = (size_t)st.st_size;
+}
 
 static void set_err(char *errbuf, const char *msg)
 {
@@ -33,6 +82,8 @@ lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf)
 		free(p);
 		return NULL;
 	}
+	if (strcmp(path, "-") != 0)
+		map_classic(p, path);
 	return p;
 }
 
@@ -78,6 +129,13 @@ int lb_pcap_set_filter(lb_pcap_t *p, const char *bpf, char *errbuf)
 		snprintf(errbuf, 256, "filter \"%s\": %s", bpf, pcap_geterr(p->h));
 		return LB_EINVAL;
 	}
+	if (p->map) { /* the mapped reader applies it itself */
+		if (p->has_prog)
+			pcap_freecode(&p->prog);
+		p->prog = prog;
+		p->has_prog = true;
+		return 0;
+	}
 	int rc = pcap_setfilter(p->h, &prog);
 	pcap_freecode(&prog);
 	if (rc != 0) {
@@ -92,8 +150,73 @@ int lb_pcap_linktype(const lb_pcap_t *p)
 	return pcap_datalink(p->h);
 }
 
+static inline uint32_t rd32h(const uint8_t *b, bool swapped)
+{
+	uint32_t v;
+	memcpy(&v, b, 4);
+	return swapped ? __builtin_bswap32(v) : v;
+}
+
+static void flush_at_end(lb_decoder_t *d)
+{
+	struct timeval far = { .tv_sec = (time_t)1 << 40, .tv_usec = 0 };
+	lb_decoder_expire(d, &far);
+}
+
+static int run_mapped(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
+{
+	int lt = pcap_datalink(p->h);
+	size_t off = 24, released = 0;
+	const size_t step = (size_t)16 << 20;
+	while (off < p->maplen) {
+		if (stop && *stop)
+			return 0;
+		if (off - released >= 2 * step) {
+			/* give back pages already read: resident memory stays bounded
+			 * however large the file (frames are not used once decoded) */
+			madvise((void *)(p->map + released), step, MADV_DONTNEED);
+			released += step;
+		}
+		if (p->maplen - off < 16) {
+			snprintf(errbuf, 256, "truncated dump file; %zu bytes of a packet header",
+				 p->maplen - off);
+			goto bad;
+		}
+		const uint8_t *h = p->map + off;
+		struct pcap_pkthdr ph;
+		ph.ts.tv_sec = (time_t)rd32h(h, p->swapped);
+		uint32_t frac = rd32h(h + 4, p->swapped);
+		ph.ts.tv_usec = (suseconds_t)(p->nsec ? frac / 1000 : frac);
+		ph.caplen = rd32h(h + 8, p->swapped);
+		ph.len = rd32h(h + 12, p->swapped);
+		if (ph.caplen > PCAP_MAX_CAPLEN) {
+			snprintf(errbuf, 256, "bad dump file: packet of %u bytes captured", ph.caplen);
+			goto bad;
+		}
+		off += 16;
+		if (p->maplen - off < ph.caplen) {
+			snprintf(errbuf, 256,
+				 "truncated dump file; tried to read %u captured bytes, only got %zu",
+				 ph.caplen, p->maplen - off);
+			goto bad;
+		}
+		const uint8_t *data = p->map + off;
+		off += ph.caplen;
+		if (p->has_prog && !pcap_offline_filter(&p->prog, &ph, data))
+			continue;
+		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
+	}
+	flush_at_end(d);
+	return 0;
+bad:
+	flush_at_end(d); /* what was read before the damage still counts */
+	return LB_EIO;
+}
+
 int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
+	if (p->map)
+		return run_mapped(p, d, stop, errbuf);
 	int lt = pcap_datalink(p->h);
 	for (;;) {
 		if (stop && *stop)
@@ -106,14 +229,13 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 		} else if (rc == 0) {
 			continue; /* live timeout: look at *stop again */
 		} else if (rc == PCAP_ERROR_BREAK) {
-			if (!p->live) {
-				/* end of file: flush everything still buffered */
-				struct timeval far = { .tv_sec = (time_t)1 << 40, .tv_usec = 0 };
-				lb_decoder_expire(d, &far);
-			}
+			if (!p->live)
+				flush_at_end(d); /* end of file: flush everything still buffered */
 			return 0;
 		} else {
 			set_err(errbuf, pcap_geterr(p->h));
+			if (!p->live)
+				flush_at_end(d);
 			return LB_EIO;
 		}
 	}
@@ -134,6 +256,10 @@ void lb_pcap_close(lb_pcap_t *p)
 {
 	if (!p)
 		return;
+	if (p->has_prog)
+		pcap_freecode(&p->prog);
+	if (p->map)
+		munmap((void *)p->map, p->maplen);
 	if (p->h)
 		pcap_close(p->h);
 	free(p);
