@@ -271,18 +271,21 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	n = ulen - 8;
 	k->pl.sport = sport;
 	k->pl.dport = dport;
-	if (LB_UNLIKELY(dport == PORT_VXLAN)) {
-		do_vxlan(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_GRE_UDP)) {
-		do_gre(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_TEREDO || sport == PORT_TEREDO)) {
-		do_teredo(d, k, p, n);
-	} else if (LB_LIKELY(is_dns_port(d, sport) || is_dns_port(d, dport))) {
+	/* DNS ports first: a resolver's random source port can be 4789 or 3544,
+	 * and its response must not be taken for VXLAN or Teredo.  Tunnel
+	 * endpoints do not use DNS ports for the outer datagram. */
+	if (LB_LIKELY(is_dns_port(d, sport) || is_dns_port(d, dport))) {
 		if (LB_UNLIKELY(n < 12)) {
 			drop(d, LB_DROP_DNS_TRUNCATED);
 			return;
 		}
 		emit_udp(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_VXLAN)) {
+		do_vxlan(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_GRE_UDP)) {
+		do_gre(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_TEREDO || sport == PORT_TEREDO)) {
+		do_teredo(d, k, p, n);
 	} else {
 		drop(d, LB_DROP_NOT_DNS_PORT);
 	}

@@ -245,6 +245,26 @@ static void t_nesting(void **state)
 	lb_decoder_free(d0);
 }
 
+/* Regression (seen in generated traffic): a response from port 53 to a
+ * resolver whose random port is 4789, 4754 or 3544 is DNS, not a tunnel. */
+static void t_dns_port_wins(void **state)
+{
+	(void)state;
+	static const uint16_t ports[] = { 4789, 4754, 3544 };
+	for (size_t i = 0; i < 3; i++) {
+		wb_t u, ip, e;
+		mk_udp(&u, 53, ports[i], dns, 50);
+		mk_ip4(&ip, A4, B4, 17, 9, 0, u.b, u.n);
+		mk_eth(&e, 0x0800, ip.b, ip.n);
+		feed(d, 1, 1, e.b, e.n);
+		assert_int_equal(g->n, i + 1);
+		assert_msg(g, i, dns, 50);
+		assert_int_equal(g->m[i].dport, ports[i]);
+	}
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_stats(d)->tunnels, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_erspan, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_udp_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
