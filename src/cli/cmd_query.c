@@ -9,6 +9,7 @@
 
 #include "cli/cmds.h"
 #include "dns/name.h"
+#include "query/args.h"
 #include "query/query.h"
 #include "store/store.h"
 
@@ -60,169 +61,37 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int bad(const char *what, const char *arg, const char *msg)
-{
-	fprintf(stderr, "lookback query: bad %s '%s': %s\n", what, arg, msg ? msg : "invalid");
-	return LB_EXIT_USAGE;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	if (!*s || *s == '-')
-		return -1;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-enum {
-	O_RAW_RRSET = 1000, O_RAW_RDATA, O_NEG, O_FB, O_FA, O_LB, O_LA, O_OFFSET, O_SORT, O_REVERSE,
-};
-
 int lb_cmd_query(int argc, char **argv)
 {
 	static const struct option lopts[] = {
+		LB_QARGS_LONGOPTS,
 		{ "db", required_argument, NULL, 'd' },
-		{ "rrset", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "ip", required_argument, NULL, 'i' },
-		{ "raw-rrset", required_argument, NULL, O_RAW_RRSET },
-		{ "raw-rdata", required_argument, NULL, O_RAW_RDATA },
-		{ "negative", required_argument, NULL, O_NEG },
-		{ "type", required_argument, NULL, 't' },
-		{ "bailiwick", required_argument, NULL, 'b' },
-		{ "first-before", required_argument, NULL, O_FB },
-		{ "first-after", required_argument, NULL, O_FA },
-		{ "last-before", required_argument, NULL, O_LB },
-		{ "last-after", required_argument, NULL, O_LA },
-		{ "after", required_argument, NULL, 'A' },
-		{ "before", required_argument, NULL, 'B' },
-		{ "complete", no_argument, NULL, 'c' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "offset", required_argument, NULL, O_OFFSET },
 		{ "summarize", no_argument, NULL, 's' },
-		{ "sort", required_argument, NULL, O_SORT },
-		{ "reverse", no_argument, NULL, O_REVERSE },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	lb_query_t q;
 	lb_query_init(&q);
-	const char *db = NULL, *msg = NULL, *after = NULL, *before = NULL;
-	int lookups = 0, complete = 0, rc = LB_EXIT_USAGE;
+	lb_qargs_t qa;
+	lb_qargs_init(&qa, &q, "lookback query", (uint64_t)time(NULL));
+	const char *db = NULL;
+	int rc = LB_EXIT_USAGE;
 	enum lb_format fmt = LB_FMT_TEXT;
-	uint64_t now = (uint64_t)time(NULL);
 	lb_store_t *s = NULL;
 	lb_out_t out = { 0 };
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:r:n:i:t:b:A:B:cl:sf:h", lopts, NULL)) != -1) {
-		uint64_t *tp = NULL;
-		bool *hp = NULL;
+	while ((c = getopt_long(argc, argv, ":" LB_QARGS_SHORTOPTS "d:sf:h", lopts, NULL)) != -1) {
+		int qr = lb_qargs_opt(&qa, c, optarg);
+		if (qr < 0)
+			goto out;
+		if (qr > 0)
+			continue;
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'r': case 'n': case O_NEG:
-			lookups++;
-			q.kind = c == 'r' ? LB_Q_RRSET : c == 'n' ? LB_Q_RDATA_NAME : LB_Q_NEGATIVE;
-			if (lb_query_parse_name(optarg, &q, &msg)) {
-				rc = bad("name", optarg, msg);
-				goto out;
-			}
-			if (c == O_NEG && q.match == LB_MATCH_ABOVE_PREFIX) {
-				rc = bad("name", optarg, "right-hand wildcards are not supported for --negative");
-				goto out;
-			}
-			break;
-		case 'i':
-			lookups++;
-			q.kind = LB_Q_RDATA_IP;
-			if (lb_query_parse_ip(optarg, &q, &msg)) {
-				rc = bad("address", optarg, msg);
-				goto out;
-			}
-			break;
-		case O_RAW_RRSET: case O_RAW_RDATA: {
-			lookups++;
-			free(q.raw);
-			q.raw = NULL;
-			if (lb_query_parse_hex(optarg, &q.raw, &q.raw_len, &msg)) {
-				rc = bad("hex", optarg, msg);
-				goto out;
-			}
-			if (c == O_RAW_RRSET) {
-				q.kind = LB_Q_RRSET_RAW;
-				if (q.raw_len > sizeof q.name ||
-				    lb_name_check(q.raw, q.raw_len) != (int)q.raw_len) {
-					rc = bad("hex", optarg, "not a wire-format domain name");
-					goto out;
-				}
-				memcpy(q.name, q.raw, q.raw_len);
-				q.name_len = q.raw_len;
-				lb_name_lower(q.name);
-				q.match = LB_MATCH_EXACT;
-			} else {
-				q.kind = LB_Q_RDATA_RAW;
-			}
-			break;
-		}
-		case 't':
-			if (lb_query_parse_types(optarg, &q, &msg)) {
-				rc = bad("type", optarg, msg);
-				goto out;
-			}
-			break;
-		case 'b': {
-			lb_query_t tmp;
-			lb_query_init(&tmp);
-			if (lb_query_parse_name(optarg, &tmp, &msg) || tmp.match != LB_MATCH_EXACT) {
-				rc = bad("bailiwick", optarg, msg ? msg : "no wildcards in a bailiwick");
-				goto out;
-			}
-			memcpy(q.bailiwick, tmp.name, tmp.name_len);
-			q.bailiwick_len = tmp.name_len;
-			q.has_bailiwick = true;
-			break;
-		}
-		case O_FB: tp = &q.first_before; hp = &q.has_first_before; break;
-		case O_FA: tp = &q.first_after; hp = &q.has_first_after; break;
-		case O_LB: tp = &q.last_before; hp = &q.has_last_before; break;
-		case O_LA: tp = &q.last_after; hp = &q.has_last_after; break;
-		case 'A': after = optarg; break;
-		case 'B': before = optarg; break;
-		case 'c': complete = 1; break;
-		case 'l':
-			if (parse_u64(optarg, &q.limit)) {
-				rc = bad("limit", optarg, "not a number");
-				goto out;
-			}
-			break;
-		case O_OFFSET:
-			if (parse_u64(optarg, &q.offset)) {
-				rc = bad("offset", optarg, "not a number");
-				goto out;
-			}
-			break;
 		case 's': q.summarize = true; break;
-		case O_SORT:
-			if (!strcmp(optarg, "first"))
-				q.sort = LB_SORT_FIRST;
-			else if (!strcmp(optarg, "last"))
-				q.sort = LB_SORT_LAST;
-			else if (!strcmp(optarg, "count"))
-				q.sort = LB_SORT_COUNT;
-			else if (!strcmp(optarg, "name"))
-				q.sort = LB_SORT_NAME;
-			else {
-				rc = bad("sort order", optarg, "use first, last, count or name");
-				goto out;
-			}
-			break;
-		case O_REVERSE: q.reverse = true; break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
 				fmt = LB_FMT_TEXT;
@@ -231,7 +100,8 @@ int lb_cmd_query(int argc, char **argv)
 			else if (!strcmp(optarg, "csv"))
 				fmt = LB_FMT_CSV;
 			else {
-				rc = bad("format", optarg, "use text, cof or csv");
+				fprintf(stderr, "lookback query: bad format '%s': use text, cof or csv\n",
+					optarg);
 				goto out;
 			}
 			break;
@@ -246,71 +116,17 @@ int lb_cmd_query(int argc, char **argv)
 			fprintf(stderr, "lookback query: unknown option (try --help)\n");
 			goto out;
 		}
-		if (tp) {
-			if (lb_query_parse_time(optarg, now, tp, &msg)) {
-				rc = bad("time", optarg, msg);
-				goto out;
-			}
-			*hp = true;
-		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "lookback query: unexpected argument '%s' (try --help)\n", argv[optind]);
 		goto out;
 	}
-	if (after) {
-		uint64_t t;
-		if (lb_query_parse_time(after, now, &t, &msg)) {
-			rc = bad("time", after, msg);
-			goto out;
-		}
-		if (complete) {
-			q.first_after = t;
-			q.has_first_after = true;
-		} else {
-			q.last_after = t;
-			q.has_last_after = true;
-		}
-	}
-	if (before) {
-		uint64_t t;
-		if (lb_query_parse_time(before, now, &t, &msg)) {
-			rc = bad("time", before, msg);
-			goto out;
-		}
-		if (complete) {
-			q.last_before = t;
-			q.has_last_before = true;
-		} else {
-			q.first_before = t;
-			q.has_first_before = true;
-		}
-	}
 	if (!db) {
 		fprintf(stderr, "lookback query: --db DIR is required (try --help)\n");
 		goto out;
 	}
-	if (lookups != 1) {
-		fprintf(stderr, "lookback query: give exactly one lookup (-r, -n, -i, --raw-rrset, "
-				"--raw-rdata or --negative)\n");
+	if (lb_qargs_finish(&qa, LB_QARGS_ONE_LOOKUP))
 		goto out;
-	}
-	if (q.has_bailiwick && q.kind != LB_Q_RRSET && q.kind != LB_Q_RRSET_RAW &&
-	    q.kind != LB_Q_NEGATIVE) {
-		fprintf(stderr, "lookback query: --bailiwick applies to rrset lookups only\n");
-		goto out;
-	}
-	if (q.kind == LB_Q_RDATA_IP && q.tmode == LB_TYPES_LIST) {
-		for (size_t i = 0; i < q.ntypes; i++)
-			if (q.types[i] != 1 && q.types[i] != 28) {
-				fprintf(stderr, "lookback query: -i takes only the types A, AAAA or ANY\n");
-				goto out;
-			}
-	}
-	if (q.reverse && q.sort == LB_SORT_NONE) {
-		fprintf(stderr, "lookback query: --reverse needs --sort\n");
-		goto out;
-	}
 	if (lb_out_init(&out, stdout, fmt)) {
 		fprintf(stderr, "lookback query: out of memory\n");
 		rc = LB_EXIT_STORE;
