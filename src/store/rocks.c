@@ -31,7 +31,7 @@
 struct pend {
 	uint64_t head;    /* first 8 key bytes, big-endian, zero-padded: most comparisons end here */
 	uint32_t off;     /* key bytes at arena+off, value bytes right after */
-	uint16_t klen;
+	uint32_t klen;    /* a large rrset's key can exceed 64 KiB */
 	uint16_t vlen;
 	uint8_t put;      /* 1: put (empty value), 0: merge */
 };
@@ -469,7 +469,7 @@ static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
 {
 	if (s->perr)
 		return;
-	if (k->err || k->len > UINT16_MAX || vlen > UINT16_MAX) {
+	if (k->err || k->len > (1u << 24) || vlen > UINT16_MAX) {
 		s->perr = k->err ? k->err : LB_EINVAL;
 		return;
 	}
@@ -501,7 +501,7 @@ static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
 	for (size_t i = 0; i < 8; i++)
 		p->head = p->head << 8 | (i < k->len ? k->p[i] : 0);
 	p->off = (uint32_t)s->plen;
-	p->klen = (uint16_t)k->len;
+	p->klen = (uint32_t)k->len;
 	p->vlen = put ? 0 : (uint16_t)vlen;
 	p->put = (uint8_t)put;
 	memcpy(s->parena + s->plen, k->p, k->len);

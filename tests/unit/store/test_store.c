@@ -338,6 +338,55 @@ static void test_kill_during_ingest(void **st)
 	rmdir_r(dir);
 }
 
+/* Regression: an rrset whose key passes 64 KiB (2048 TXT rdatas of 100 bytes)
+ * is stored and read back whole, and does not poison the rest of the batch. */
+static void test_huge_rrset(void **st)
+{
+	(void)st;
+	rmdir_r(dir);
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true };
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	enum { N = LB_STORE_MAX_RDATA };
+	static uint8_t rd[N][101];
+	static const uint8_t *rdp[N];
+	static uint16_t rdl[N];
+	for (int i = 0; i < N; i++) {
+		rd[i][0] = 100;
+		memset(rd[i] + 1, 'a', 100);
+		snprintf((char *)rd[i] + 1, 100, "%05d", i); /* sorted, unique */
+		rd[i][6] = 'a';
+		rdp[i] = rd[i];
+		rdl[i] = 101;
+	}
+	uint8_t owner[256], addr[4];
+	const uint8_t *ap[1];
+	uint16_t al[1];
+	lb_store_rec_t small = rrset(owner, "small.big.test", ap, al, addr, 0x0a000001);
+	lb_store_val_seen(&small.val, 1700000000, 1);
+	assert_int_equal(lb_store_add(s, &small), 0);
+	uint8_t bo[256];
+	int bl = lb_name_from_text("txt.big.test", 12, NULL, bo, sizeof bo);
+	lb_store_rec_t big = { .kind = LB_REC_RRSET, .owner = bo, .owner_len = (size_t)bl,
+			       .type = LB_T_TXT, .nrdata = N, .rdata = rdp, .rdlen = rdl };
+	lb_store_val_seen(&big.val, 1700000000, 1);
+	assert_int_equal(lb_store_add(s, &big), 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	int e;
+	assert_int_equal(count_rrsets(s, "big.test", &e), 2);
+	assert_int_equal(e, 0);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = bo, .name_len = (size_t)bl };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	assert_int_equal(r.nrdata, N);
+	assert_memory_equal(r.rdata[N - 1], rd[N - 1], 101);
+	lb_store_iter_free(it);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_merge_reopen_corrupt),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_kill_during_ingest),
+		cmocka_unit_test(test_huge_rrset),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
