@@ -149,6 +149,65 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	return lb_store_add(st, &sr);
 }
 
+/* An aggregated negative answer (COF "negative":true). */
+static void aggr_neg_jsonl(const lb_src_aggr_t *a)
+{
+	const lb_obs_neg_t *n = a->neg;
+	char t[LB_NAME_TEXT_MAX];
+	fputs("{\"qname\":", stdout);
+	if (lb_name_to_text(n->qname, t, sizeof t) >= 0)
+		lb_json_put_str(stdout, t);
+	else
+		fputs("null", stdout);
+	const char *m = lb_rrtype_name(n->qtype);
+	if (m)
+		printf(",\"qtype\":\"%s\"", m);
+	else
+		printf(",\"qtype\":%u", n->qtype);
+	const char *rc = lb_rcode_name(n->rcode);
+	if (rc)
+		printf(",\"rcode\":\"%s\"", rc);
+	else
+		printf(",\"rcode\":%u", n->rcode);
+	put_name("bailiwick", n->bailiwick);
+	printf(",\"time_first\":%" PRIu64 ",\"time_last\":%" PRIu64 ",\"count\":%" PRIu64,
+	       a->time_first, a->time_last, a->count);
+	if (n->sensor) {
+		fputs(",\"sensor_id\":", stdout);
+		lb_json_put_str(stdout, n->sensor);
+	}
+	fputs(",\"negative\":true}\n", stdout);
+}
+
+static int aggr_neg_store(struct imp *im, const lb_src_aggr_t *a)
+{
+	const lb_obs_neg_t *n = a->neg;
+	lb_store_t *st = lb_ingest_store(im->ing);
+	lb_store_rec_t r;
+	memset(&r, 0, sizeof r);
+	r.kind = LB_REC_NEG;
+	r.owner = n->qname;
+	r.owner_len = n->qname_len;
+	r.bailiwick = n->bailiwick;
+	r.bailiwick_len = n->bailiwick_len;
+	r.type = n->qtype;
+	r.rcode = n->rcode;
+	lb_store_val_t last;
+	lb_store_val_seen(&r.val, a->time_first, a->count);
+	lb_store_val_seen(&last, a->time_last, 0);
+	lb_store_val_merge(&r.val, &last);
+	return lb_store_add(st, &r);
+}
+
+static void on_aggr_neg(void *ctx, const lb_src_aggr_t *a)
+{
+	struct imp *im = ctx;
+	if (im->jsonl)
+		aggr_neg_jsonl(a);
+	if (im->ing && !im->store_err)
+		im->store_err = aggr_neg_store(im, a);
+}
+
 static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
 {
 	struct imp *im = ctx;
@@ -262,7 +321,7 @@ int lb_cmd_import(int argc, char **argv)
 	}
 	lb_src_sink_t sink = {
 		.obs = { .rrset = on_rrset, .negative = on_negative, .ctx = &im },
-		.aggr = on_aggr, .aggr_ctx = &im,
+		.aggr = on_aggr, .aggr_ctx = &im, .aggr_neg = on_aggr_neg,
 	};
 	err = lb_src_new(&so, &sink, &src);
 	if (err) {

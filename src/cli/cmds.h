@@ -10,6 +10,7 @@
 enum { LB_EXIT_OK = 0, LB_EXIT_EMPTY = 1, LB_EXIT_USAGE = 2, LB_EXIT_STORE = 3 };
 
 int lb_cmd_capture(int argc, char **argv);
+int lb_cmd_export(int argc, char **argv);
 int lb_cmd_gen(int argc, char **argv);
 int lb_cmd_import(int argc, char **argv);
 int lb_cmd_query(int argc, char **argv);

@@ -16,6 +16,7 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "capture", lb_cmd_capture, "decode DNS from capture files or live interfaces" },
+	{ "export", lb_cmd_export, "dump the store or a query's result as COF NDJSON or zone-file text" },
 	{ "gen", lb_cmd_gen, "generate a realistic DNS capture (pcap) for tests and benchmarks" },
 	{ "import", lb_cmd_import, "load DNS logs and feeds: Zeek, Suricata, Route 53, passivedns, COF, zone files" },
 	{ "query", lb_cmd_query, "look up the passive DNS history in a store" },

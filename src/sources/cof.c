@@ -8,11 +8,15 @@
  * SAF framing ({"cond":"begin"}, {"obj":{...}}, {"cond":"succeeded"|
  * "limited"|"failed","msg":..}) is unwrapped; a stream that ends without a
  * terminator, or with "failed", is counted as stream_truncated.
- * Each record is delivered as one aggregated entry.
+ * Each record is delivered as one aggregated entry.  A record with
+ * "negative":true is an aggregated negative answer (rrname = qname, rrtype =
+ * qtype, "rcode" a mnemonic or number, rdata ignored), as `lookback export`
+ * writes them; it goes to the sink's aggr_neg.
  */
 #include "sources/cof.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "dns/rrtype.h"
 #include "store/store.h"
@@ -73,6 +77,52 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 	return lb_rrtype_from_text(buf, type) ? -1 : 0;
 }
 
+static int jrcode(const js_doc_t *d, int x, uint16_t *rcode)
+{
+	int64_t v;
+	char buf[16];
+	size_t l;
+	if (js_int(d, x, &v) == 0) {
+		if (v < 0 || v > 4095)
+			return -1;
+		*rcode = (uint16_t)v;
+		return 0;
+	}
+	const char *t = js_str(d, x, buf, sizeof buf - 1, &l);
+	if (!t || l == 0 || l >= sizeof buf)
+		return -1;
+	for (uint16_t i = 0; i < 24; i++) {
+		const char *n = lb_rcode_name(i);
+		if (n && strlen(n) == l && !strncasecmp(n, t, l)) {
+			*rcode = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void negative(lb_src_t *s, int o, const uint8_t *owner, int ol, uint16_t type,
+		     const uint8_t *bw, const char *sensor, const lb_src_aggr_t *agg)
+{
+	const js_doc_t *d = &s->js;
+	uint16_t rcode;
+	if (jrcode(d, js_get(d, o, "rcode"), &rcode))
+		return (void)src_bad(s, LB_BAD_TYPE);
+	int bl = bw ? lb_name_check(bw, LB_NAME_MAX) : 0;
+	lb_obs_neg_t n = {
+		.qname = owner, .qname_len = (uint8_t)ol, .qtype = type, .qclass = LB_C_IN,
+		.rcode = rcode, .sensor = sensor, .bailiwick = bl > 0 ? bw : NULL,
+		.bailiwick_len = bl > 0 ? (uint8_t)bl : 0,
+	};
+	lb_src_aggr_t a = *agg;
+	a.neg = &n;
+	s->c.records++;
+	s->c.negatives++;
+	s->c.aggregated++;
+	if (s->sink.aggr_neg)
+		s->sink.aggr_neg(s->sink.aggr_ctx, &a);
+}
+
 static void record(lb_src_t *s, int o)
 {
 	const js_doc_t *d = &s->js;
@@ -83,7 +133,9 @@ static void record(lb_src_t *s, int o)
 	uint16_t type;
 	if (!nm)
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	if (rd < 0) {
+	int ng = js_get(d, o, "negative");
+	bool neg = ng >= 0 && js_type(d, ng) == JS_TRUE;
+	if (rd < 0 && !neg) {
 		src_skip(s, LB_SKIP_NOT_DNS); /* e.g. flex search rows {rrname, rrtype} */
 		return;
 	}
@@ -119,6 +171,9 @@ static void record(lb_src_t *s, int o)
 		sb[sl] = 0;
 		sensor = sb;
 	}
+	if (neg)
+		return negative(s, o, owner, ol, type,
+				b && bi >= 0 && js_type(d, bi) == JS_STR ? bw : NULL, sensor, &a);
 	src_resp_t *r = s->resp;
 	resp_reset(r);
 	bool arr = js_type(d, rd) == JS_ARR;

@@ -81,6 +81,13 @@ enum lb_src_skip {
 
 #define LB_SRC_BAD_KEEP 5
 
+/*
+ * First line of the zone view `lookback export --format zone` writes: a dump
+ * of many zones.  A zone file that starts with it has no apex: SOA records
+ * do not set one, nothing is out of zone, and the records carry no bailiwick.
+ */
+#define LB_SRC_ZONE_VIEW_MARKER "; lookback zone view"
+
 typedef struct lb_src_counts {
 	uint64_t lines;       /* lines read */
 	uint64_t records;     /* input records that produced something */
@@ -104,6 +111,10 @@ typedef struct lb_src_aggr {
 	const lb_obs_rrset_t *rr;
 	uint64_t time_first, time_last, count;
 	uint64_t zone_first, zone_last;
+	/* an aggregated negative answer (COF objects with "negative":true, as
+	 * `lookback export` writes them): rr is NULL and neg is set (neg->ts
+	 * unused); handed to lb_src_sink_t.aggr_neg only, never to aggr. */
+	const lb_obs_neg_t *neg;
 } lb_src_aggr_t;
 
 /* Where import results go.  Pointers are valid during the call only. */
@@ -111,6 +122,8 @@ typedef struct lb_src_sink {
 	lb_obs_sink_t obs;
 	void (*aggr)(void *ctx, const lb_src_aggr_t *a);
 	void *aggr_ctx;
+	/* aggregated negative answers (a->neg set), with aggr_ctx; NULL = dropped */
+	void (*aggr_neg)(void *ctx, const lb_src_aggr_t *a);
 } lb_src_sink_t;
 
 typedef struct lb_src_opts {

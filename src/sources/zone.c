@@ -10,7 +10,8 @@
  *
  * The zone apex is the owner of the first SOA record (before one is seen:
  * the initial origin); it is the bailiwick of every record, and records
- * outside it are skipped as out_of_zone.  Records are grouped into RRsets
+ * outside it are skipped as out_of_zone (not in a file that starts with
+ * LB_SRC_ZONE_VIEW_MARKER: a dump of many zones, see source.h).  Records are grouped into RRsets
  * per owner: all records of one owner that follow each other form its
  * RRsets, which are emitted as aggregated entries with zone_time_first =
  * zone_time_last = the zone time (--zone-time, else the file's mtime).
@@ -36,6 +37,7 @@ struct zone_state {
 	bool have_origin;
 	uint8_t apex[LB_NAME_MAX];
 	bool have_apex;
+	bool many;                    /* LB_SRC_ZONE_VIEW_MARKER: many zones, no apex */
 	uint8_t owner[LB_NAME_MAX];   /* last owner */
 	bool have_owner;
 	uint8_t group[LB_NAME_MAX];   /* owner of the records in s->resp */
@@ -72,7 +74,8 @@ static void flush_group(lb_src_t *s)
 	if (s->resp->n == 0)
 		return;
 	lb_src_aggr_t a = { .zone_first = z->ztime, .zone_last = z->ztime };
-	resp_emit(s, s->resp, NULL, z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL), &a);
+	resp_emit(s, s->resp, NULL,
+		  z->many ? NULL : z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL), &a);
 }
 
 static int parse_ttl(const char *t, size_t len, uint32_t *out)
@@ -275,7 +278,7 @@ static void record(lb_src_t *s, const char *path)
 	z->last_class = rclass;
 	const char *rd = k < z->ntok ? z->tb + z->off[k] : "";
 	size_t rdl = k < z->ntok ? (size_t)(z->off[z->ntok - 1] + z->tlen[z->ntok - 1] - z->off[k]) : 0;
-	if (type == LB_T_SOA && !z->have_apex) {
+	if (type == LB_T_SOA && !z->have_apex && !z->many) {
 		flush_group(s);
 		memcpy(z->apex, owner, (size_t)ol);
 		z->have_apex = true;
@@ -285,7 +288,7 @@ static void record(lb_src_t *s, const char *path)
 		return;
 	}
 	const uint8_t *zone = z->have_apex ? z->apex : z->have_origin ? z->origin : NULL;
-	if (zone && !lb_name_is_subdomain(owner, zone)) {
+	if (zone && !z->many && !lb_name_is_subdomain(owner, zone)) {
 		src_skip(s, LB_SKIP_OUT_OF_ZONE);
 		return;
 	}
@@ -310,6 +313,9 @@ static void record(lb_src_t *s, const char *path)
 static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path)
 {
 	struct zone_state *z = s->zone;
+	if (s->lineno == 1 && len >= sizeof LB_SRC_ZONE_VIEW_MARKER - 1 &&
+	    !memcmp(line, LB_SRC_ZONE_VIEW_MARKER, sizeof LB_SRC_ZONE_VIEW_MARKER - 1))
+		z->many = true;
 	if (!z->in_record) {
 		z->ntok = 0;
 		z->tb_len = 0;

@@ -1,0 +1,120 @@
+#!/bin/bash
+# export: `lookback export` end to end.  A generated capture is ingested with
+# capture --db; the store is exported (COF), the export imported into an
+# empty store, and both stores must answer every lookup identically (query
+# --format cof over rrset wildcards, rdata ip CIDR, rdata name, negatives),
+# and export again byte for byte.  The zone view, read back by import
+# --format zone, must give the same RRs (owner/type/rdata).  Also: query
+# exports equal query output, compressed output, --no-negative, usage errors.
+. "$(dirname "$0")/lib.sh"
+
+X() { "$LOOKBACK" export "$@"; }
+d1="$T_TMP/d1" d2="$T_TMP/d2"
+
+for args in "" "--db" "--db $T_TMP/x -r a -n b" "--db $T_TMP/x -f bogus" "--db $T_TMP/x --sort first" \
+	    "--db $T_TMP/x -i 300.1.1.1" "--db $T_TMP/x extra"; do
+	X $args > /dev/null 2> "$T_TMP/err"; rc=$?
+	if [ $rc -eq 2 ] && [ -s "$T_TMP/err" ]; then ok "usage error exits 2: '$args'"; else nok "usage error exits 2: '$args' (got $rc)"; fi
+done
+X --db "$T_TMP/none" > /dev/null 2>&1; check "missing store exits 3" test $? -eq 3
+
+"$LOOKBACK" gen -o "$T_TMP/c.pcap" -n 30000 --names 400 --seed 7 || { nok "gen failed"; exit 0; }
+"$LOOKBACK" capture -r "$T_TMP/c.pcap" --db "$d1" > /dev/null 2> "$T_TMP/cap.err" || { nok "capture --db failed: $(head -c 300 "$T_TMP/cap.err")"; exit 0; }
+
+X --db "$d1" > "$T_TMP/all.cof"; rc=$?
+check "export exits 0" test $rc -eq 0
+n=$(grep -c . "$T_TMP/all.cof"); nn=$(grep -c '"negative":true' "$T_TMP/all.cof")
+check "export has rrsets ($n lines) and negative answers ($nn)" test "$n" -gt 1000 -a "$nn" -gt 10
+X --db "$d1" --no-negative > "$T_TMP/pos.cof"
+check "--no-negative leaves exactly the negative answers out" \
+	test "$(grep -c . "$T_TMP/pos.cof")" -eq $((n - nn)) -a "$(grep -c negative "$T_TMP/pos.cof")" -eq 0
+X --db "$d1" -o "$T_TMP/all.cof.gz" && zcat "$T_TMP/all.cof.gz" | cmp -s - "$T_TMP/all.cof"
+check "-o FILE.gz writes the same records gzip-compressed" test $? -eq 0
+if command -v zstdcat > /dev/null; then
+	X --db "$d1" -o "$T_TMP/all.cof.zst" && zstdcat -q "$T_TMP/all.cof.zst" | cmp -s - "$T_TMP/all.cof"
+	check "-o FILE.zst writes the same records zstd-compressed" test $? -eq 0
+else
+	skip "zstdcat absent"
+fi
+X --db "$d1" -l 5 > "$T_TMP/l5.cof" 2> "$T_TMP/l5.err"
+check "-l 5 writes 5 records and says more exist" test "$(grep -c . "$T_TMP/l5.cof")" -eq 5 -a -s "$T_TMP/l5.err"
+
+"$LOOKBACK" import --format cof --db "$d2" "$T_TMP/all.cof" > /dev/null 2> "$T_TMP/imp.err"
+check "import --format cof of the export succeeds" test $? -eq 0
+X --db "$d2" > "$T_TMP/all2.cof"
+check "re-exported store is identical record by record" cmp -s "$T_TMP/all.cof" "$T_TMP/all2.cof"
+
+# lookups chosen from the data: the busiest parent domain, a /16 of an A
+# record, CNAME/NS targets, NXDOMAIN names
+python3 - "$T_TMP/all.cof" > "$T_TMP/lookups" <<'PY'
+import json, sys, collections, ipaddress
+par = collections.Counter(); nets = []; names = []; negs = []
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    labels = o["rrname"].rstrip(".").split(".")
+    if o.get("negative"):
+        negs.append(o["rrname"]); continue
+    if len(labels) > 2:
+        par[".".join(labels[-2:])] += 1
+    if o["rrtype"] == "A" and len(nets) < 2:
+        nets.append(str(ipaddress.ip_network(o["rdata"][0] + "/16", strict=False)))
+    if o["rrtype"] == "AAAA" and len(nets) < 3:
+        nets.append(str(ipaddress.ip_network(o["rdata"][0] + "/32", strict=False)))
+    if o["rrtype"] in ("CNAME", "NS") and len(names) < 3:
+        names.append(o["rdata"][0])
+for p, _ in par.most_common(2):
+    print("-r\t*." + p); print("-n\t*." + p)
+top = max(par, key=par.get)
+first = [l for l in open(sys.argv[1]) if json.loads(l)["rrname"].endswith("." + top + ".")][0]
+print("-r\t" + json.loads(first)["rrname"].split(".")[0] + ".*")
+for x in nets: print("-i\t" + x)
+for x in names: print("-n\t" + x)
+for x in negs[:3]: print("--negative\t" + x)
+print("--negative\t*." + ".".join(negs[0].rstrip(".").split(".")[-2:]))
+PY
+nl=$(grep -c . "$T_TMP/lookups")
+check "lookups chosen from the data ($nl)" test "$nl" -ge 8
+while IFS=$'\t' read -r opt val; do
+	"$LOOKBACK" query --db "$d1" "$opt" "$val" -t ALL -l 0 -f cof > "$T_TMP/q1" 2>/dev/null; r1=$?
+	"$LOOKBACK" query --db "$d2" "$opt" "$val" -t ALL -l 0 -f cof > "$T_TMP/q2" 2>/dev/null; r2=$?
+	if [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && cmp -s "$T_TMP/q1" "$T_TMP/q2"; then
+		ok "same answer from both stores: $opt $val ($(grep -c . "$T_TMP/q1") records)"
+	else
+		nok "answers differ: $opt $val (rc $r1/$r2): $(diff "$T_TMP/q1" "$T_TMP/q2" | head -4)"
+	fi
+	X --db "$d1" "$opt" "$val" > "$T_TMP/x1"
+	if [ "$opt" = "--negative" ]; then
+		# export writes negatives with "negative":true; compare the keys query prints
+		python3 -c 'import json,sys
+a=[(o["rrname"],o["rrtype"],o["rcode"],o["count"]) for o in map(json.loads,open(sys.argv[1]))]
+b=[(o["rrname"],o["rrtype"],o["rcode"],o["count"]) for o in map(json.loads,open(sys.argv[2]))]
+sys.exit(a!=b)' "$T_TMP/q1" "$T_TMP/x1"
+		check "export $opt $val equals query's result" test $? -eq 0
+	else
+		check "export $opt $val equals query's result" cmp -s "$T_TMP/q1" "$T_TMP/x1"
+	fi
+done < "$T_TMP/lookups"
+
+# zone view read back by the zone importer: the same RRs
+X --db "$d1" -f zone -o "$T_TMP/all.zone"
+check "zone view: no negative answer outside comments" test "$(grep -v '^;' "$T_TMP/all.zone" | grep -c negative)" -eq 0
+"$LOOKBACK" import --format zone --jsonl "$T_TMP/all.zone" > "$T_TMP/zone.jsonl" 2> "$T_TMP/zone.err"
+check "import --format zone reads the zone view without bad lines" test $? -eq 0
+python3 - "$T_TMP/pos.cof" "$T_TMP/zone.jsonl" > "$T_TMP/zcmp" 2>&1 <<'PY'
+import json, sys
+def rrs(path):
+    s = set()
+    for line in open(path):
+        o = json.loads(line)
+        for r in o["rdata"]:
+            s.add((o["rrname"], o["rrtype"], r))
+    return s
+a, b = rrs(sys.argv[1]), rrs(sys.argv[2])
+sets = lambda s: {(x[0], x[1]) for x in s}
+ok = a == b and len(a) > 0
+print("%d RRs in %d owner/type sets, %d missing, %d extra" % (len(a), len(sets(a)), len(a - b), len(b - a)))
+for x in sorted(a - b)[:3]: print("missing", x)
+for x in sorted(b - a)[:3]: print("extra", x)
+sys.exit(0 if ok else 1)
+PY
+check "zone view read back gives the same RRs: $(head -1 "$T_TMP/zcmp")" test $? -eq 0
