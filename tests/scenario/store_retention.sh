@@ -1,0 +1,70 @@
+#!/bin/bash
+# store_retention: `--retain DAYS` hides old history at once and compaction
+# removes it; stats shows the span.  Also durability with the real program:
+# `lookback capture --db` killed with SIGKILL mid-ingest leaves a store that
+# reopens consistent and answers.
+. "$(dirname "$0")/lib.sh"
+
+if ! "$LOOKBACK" capture --help 2>&1 | grep -q -- '--db'; then
+	skip "retention and durability: lookback capture has no --db yet"
+	exit 0
+fi
+if ! command -v python3 > /dev/null; then
+	skip "retention: python3 absent"
+	exit 0
+fi
+now=$(date +%s)
+db="$T_TMP/db"
+"$LOOKBACK" gen -o "$T_TMP/old.pcap" -n 4000 --seed 11 --start $((now - 40 * 86400)) > /dev/null 2>&1
+"$LOOKBACK" gen -o "$T_TMP/new.pcap" -n 4000 --seed 12 --start $((now - 3600)) > /dev/null 2>&1
+"$LOOKBACK" capture -r "$T_TMP/old.pcap" --db "$db" --sensor old > /dev/null 2>&1
+check "ingest old capture" test $? -eq 0
+"$LOOKBACK" capture -r "$T_TMP/new.pcap" --db "$db" --sensor new > /dev/null 2>&1
+check "ingest new capture" test $? -eq 0
+
+total() { "$LOOKBACK" query --db "$db" -r '*' -t ALL -s -f csv | tail -1 | cut -d, -f2; }
+before=$(total)
+newonly=$("$LOOKBACK" query --db "$db" -r '*' -t ALL -s -f csv --last-after -10d | tail -1 | cut -d, -f2)
+"$LOOKBACK" stats --db "$db" --json > "$T_TMP/s0.json"
+check "two sources in stats" grep -q '"sensors":2' "$T_TMP/s0.json"
+[ -n "$before" ] && [ "$before" -gt "$newonly" ] && ok "old data present: $before rrsets, $newonly seen in the last 10 days" || nok "old data present ($before / $newonly)"
+
+"$LOOKBACK" stats --db "$db" --retain 10 > "$T_TMP/s1.txt"
+check "stats --retain exits 0" test $? -eq 0
+check "stats shows the retention" grep -q "retention *10 days" "$T_TMP/s1.txt"
+after=$(total)
+check "retention hides old rrsets at once ($after == $newonly)" test "$after" = "$newonly"
+"$LOOKBACK" query --db "$db" -r '*' -t ALL --last-before -20d > /dev/null 2>&1
+check "nothing older than the retention is listed" test $? -eq 1
+
+"$LOOKBACK" stats --db "$db" --compact --json > "$T_TMP/s2.json"
+check "stats --compact exits 0" test $? -eq 0
+python3 - "$T_TMP/s2.json" "$now" "$newonly" <<'PY' > "$T_TMP/py.out"
+import json, sys
+s = json.load(open(sys.argv[1])); now = int(sys.argv[2]); n = int(sys.argv[3])
+print("ok" if s["rrsets"] == n else "not ok", "rrsets after compaction %d == %d" % (s["rrsets"], n))
+print("ok" if s["oldest"] >= now - 10 * 86400 - 5 else "not ok", "oldest data inside the retention (%d)" % s["oldest"])
+print("ok" if s["retain_days"] == 10 else "not ok", "retain_days 10")
+PY
+while read -r st what; do if [ "$st" = ok ]; then ok "$what"; else nok "$what"; fi; done < "$T_TMP/py.out"
+"$LOOKBACK" stats --db "$db" --retain 0 > /dev/null
+after0=$(total)
+check "compaction removed them for good ($after0 == $newonly)" test "$after0" = "$newonly"
+
+# durability: kill -9 a real ingest
+"$LOOKBACK" gen -o "$T_TMP/big.pcap" -n 200000 --seed 5 > /dev/null 2>&1
+kdb="$T_TMP/killdb"
+for round in 1 2; do
+	"$LOOKBACK" capture -r "$T_TMP/big.pcap" --db "$kdb" > /dev/null 2>&1 &
+	pid=$!
+	sleep 0.$((3 + round * 3))
+	kill -9 $pid 2> /dev/null
+	wait $pid 2> /dev/null
+	"$LOOKBACK" stats --db "$kdb" > "$T_TMP/k.txt" 2>&1
+	check "round $round: store reopens after kill -9 (stats exits 0)" test $? -eq 0
+	"$LOOKBACK" query --db "$kdb" -r '*' -t ALL -s > /dev/null 2>&1
+	rc=$?
+	check "round $round: query answers after kill -9 (exit $rc)" test $rc -eq 0 -o $rc -eq 1
+done
+"$LOOKBACK" capture -r "$T_TMP/big.pcap" --db "$kdb" > /dev/null 2>&1
+check "ingest completes on the killed store" test $? -eq 0
