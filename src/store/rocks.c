@@ -235,6 +235,16 @@ static int check_format(lb_store_t *s, int fresh)
 		return LB_ESTORE;
 	}
 	size_t ml = sizeof LB_STORE_MAGIC; /* with NUL */
+	if (!v && !fresh && !s->read_only) {
+		/* created but killed before the marker was written: an empty
+		 * database is ours to finish */
+		rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
+		if (ri) {
+			rocksdb_iter_seek_to_first(ri);
+			fresh = !rocksdb_iter_valid(ri);
+			rocksdb_iter_destroy(ri);
+		}
+	}
 	if (!v) {
 		if (!fresh || s->read_only) {
 			set_msg(s, "not a lookback store (no format marker)");
