@@ -148,6 +148,102 @@ else
 	NOTES+=("bench_decode saw dns_messages=$(kv dns_messages "$OUT/decode.txt") dns_responses=$(kv dns_responses "$OUT/decode.txt") rrsets=$(kv rrsets "$OUT/decode.txt") (best of $ROUNDS rounds).")
 fi
 
+# (c) import: records/s and peak RSS per input format and destination;
+# (d) export: records/s of the whole store built by the COF import.
+# Inputs from bench/import_inputs.py, generated once per script version.
+IMPORT_N_EVE=${BENCH_IMPORT_EVE:-600000}
+IMPORT_N_COF=${BENCH_IMPORT_COF:-1500000}
+IMPORT_N_ZONE=${BENCH_IMPORT_ZONE:-3000000}
+# timed_run OUTPREFIX CMD...: wall seconds of one run on core 0 into $TR_WALL,
+# peak RSS (KiB) into $TR_RSS; status returned.  stdout -> OUTPREFIX.out
+timed_run() {
+	local o=$1; shift
+	local t0 t1 rc
+	t0=$(date +%s.%N)
+	taskset -c 0 /usr/bin/time -v "$@" > "$o.out" 2> "$o.time"
+	rc=$?
+	t1=$(date +%s.%N)
+	TR_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+	TR_RSS=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$o.time")
+	return $rc
+}
+# records imported, from the importer's summary line on stderr
+imported() { sed -n 's/^import: [0-9]* lines, \([0-9]*\) records imported.*/\1/p' "$1" | head -1; }
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+if [ ! -x "$LOOKBACK" ] || [ ! -x /usr/bin/time ] || ! command -v python3 > /dev/null; then
+	notmeasured "import / export" "needs build/lookback, /usr/bin/time and python3"
+else
+	IV=$(sha1sum bench/import_inputs.py | cut -c1-8)
+	for fmt in eve cof zone; do
+		case $fmt in eve) n=$IMPORT_N_EVE; F=suricata;; cof) n=$IMPORT_N_COF; F=cof;; zone) n=$IMPORT_N_ZONE; F=zone;; esac
+		IN=$OUT/import-$fmt-$n-$IV.txt
+		if [ ! -s "$IN" ]; then
+			rm -f "$OUT"/import-$fmt-*.txt
+			python3 bench/import_inputs.py "$fmt" "$n" "$IN.tmp" && mv "$IN.tmp" "$IN"
+		fi
+		[ -s "$IN" ] || { notmeasured "import $fmt" "bench/import_inputs.py failed"; continue; }
+		cat "$IN" > /dev/null
+		MB=$(du -m "$IN" | cut -f1)
+		A="import $F ($n records, $MB MiB)"
+		# counting only (no destination), best of ROUNDS
+		best=""; rss=""; recs=""
+		for r in $(seq "$ROUNDS"); do
+			timed_run "$OUT/imp-$fmt" "$LOOKBACK" import --format "$F" "$IN" || { best=""; break; }
+			if [ -z "$best" ] || awk -v a="$TR_WALL" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+				best=$TR_WALL; rss=$TR_RSS; recs=$(imported "$OUT/imp-$fmt.time")
+			fi
+		done
+		if [ -z "$best" ] || [ -z "$recs" ]; then
+			notmeasured "$A, counting" "lookback import failed: $(grep -m1 -v '^\s' "$OUT/imp-$fmt.time" | cut -c1-120)"
+		else
+			CMD="taskset -c 0 build/lookback import --format $F FILE"
+			row "$A, counting only: records/s" "$(rate "$recs" "$best")" "$CMD (best of $ROUNDS)"
+			row "$A, counting only: peak RSS" "$(mib "$rss")" "/usr/bin/time -v"
+		fi
+		# JSON lines to /dev/null (one run)
+		if timed_run "$OUT/imp-$fmt-jsonl" sh -c "\"\$0\" import --format $F --jsonl \"\$1\" > /dev/null" "$LOOKBACK" "$IN" \
+		   && recs=$(imported "$OUT/imp-$fmt-jsonl.time") && [ -n "$recs" ]; then
+			CMD="taskset -c 0 build/lookback import --format $F --jsonl FILE > /dev/null"
+			row "$A, --jsonl to /dev/null: records/s" "$(rate "$recs" "$TR_WALL")" "$CMD"
+			row "$A, --jsonl to /dev/null: peak RSS" "$(mib "$TR_RSS")" "/usr/bin/time -v"
+		else
+			notmeasured "$A, --jsonl" "lookback import --jsonl failed"
+		fi
+		# into a new store (one run)
+		DB=$OUT/import-$fmt.db
+		rm -rf "$DB"
+		if timed_run "$OUT/imp-$fmt-db" "$LOOKBACK" import --format "$F" --db "$DB" "$IN" \
+		   && recs=$(imported "$OUT/imp-$fmt-db.time") && [ -n "$recs" ]; then
+			CMD="taskset -c 0 build/lookback import --format $F --db NEWDIR FILE"
+			row "$A, into a new store: records/s" "$(rate "$recs" "$TR_WALL")" "$CMD"
+			row "$A, into a new store: peak RSS" "$(mib "$TR_RSS")" "/usr/bin/time -v"
+		else
+			notmeasured "$A, --db" "lookback import --db failed: $(grep -m1 -v '^\s' "$OUT/imp-$fmt-db.time" | cut -c1-120)"
+		fi
+		[ "$fmt" = cof ] || rm -rf "$DB"
+	done
+	NOTES+=("Import inputs: python3 bench/import_inputs.py eve|cof|zone N FILE (kept in build/bench/); targets (issue 6): >= 500000 records/s for EVE and COF, >= 1000000 for zone files, on one core. Records = the importer's 'records imported'.")
+	# (d) export of the store the COF import built
+	DB=$OUT/import-cof.db
+	if [ -d "$DB" ]; then
+		for ef in cof zone; do
+			if timed_run "$OUT/exp-$ef" sh -c "\"\$0\" export --db \"\$1\" -f $ef -q | wc -l" "$LOOKBACK" "$DB"; then
+				lines=$(cat "$OUT/exp-$ef.out")
+				[ "$ef" = zone ] && what="lines (RRs)" || what="records"
+				CMD="taskset -c 0 build/lookback export --db DIR -f $ef > /dev/null"
+				row "export -f $ef of the COF-imported store: $what/s" "$(rate "$lines" "$TR_WALL")" "$CMD ($lines $what)"
+				row "export -f $ef: peak RSS" "$(mib "$TR_RSS")" "/usr/bin/time -v"
+			else
+				notmeasured "export -f $ef" "lookback export failed: $(head -1 "$OUT/exp-$ef.time")"
+			fi
+		done
+		rm -rf "$DB"
+	else
+		notmeasured "export" "no store from the COF import"
+	fi
+fi
+
 # ---- BENCHMARKS.md ----
 {
 	echo "# lookback benchmarks"
@@ -191,6 +287,11 @@ fi
 	echo "  lb_decoder_frame + lb_msg_parse + lb_obs_from_msg over every frame with callbacks that"
 	echo "  produce no output, to separate libpcap file I/O from our decoding."
 	echo "- Generator: bench/bench_gen.c times lb_gen_next alone and lb_gen_write_file."
+	echo "- Import: \`taskset -c 0 /usr/bin/time -v build/lookback import --format F FILE\` on inputs from"
+	echo "  bench/import_inputs.py: counting only (no destination; best of $ROUNDS), with --jsonl to"
+	echo "  /dev/null, and into a new store (--db; one run each); records/s = records imported / wall time."
+	echo "- Export: \`build/lookback export --db DIR -f cof|zone\` of the store the COF import built,"
+	echo "  piped to wc -l (one run); peak RSS is the largest process of the pipeline."
 } > BENCHMARKS.md
 say "== BENCHMARKS.md rewritten"
 exit 0
