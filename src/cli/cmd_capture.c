@@ -13,6 +13,7 @@
 #include "capture/decode.h"
 #include "capture/pcap.h"
 #include "cli/cmds.h"
+#include "cli/send_cli.h"
 #include "observe/jsonl.h"
 #include "observe/proc.h"
 #include "observe/window.h"
@@ -52,6 +53,7 @@ static void help(FILE *out)
 		"      --sensor NAME     sensor id recorded with each observation\n"
 		"      --stats           print counters (packets, messages, RRsets, drops by\n"
 		"                        reason) at the end: on stdout, or stderr with --jsonl\n"
+		LB_SEND_HELP
 		"  -q, --quiet           no progress line on a terminal\n"
 		"  -h, --help            this text\n"
 		"\n"
@@ -164,8 +166,10 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "stats", no_argument, NULL, O_STATS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		LB_SEND_LONGOPTS,
 		{ 0, 0, 0, 0 },
 	};
+	lb_send_cli_t send = { 0 };
 	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL, *db = NULL;
 	long retain = -1;
 	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
@@ -213,7 +217,12 @@ int lb_cmd_capture(int argc, char **argv)
 		case O_STATS: stats = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': help(stdout); return LB_EXIT_OK;
-		default: help(stderr); return LB_EXIT_USAGE;
+		default:
+			switch (lb_send_cli_opt(&send, "capture", c, optarg)) {
+			case 1: break;
+			case -1: return LB_EXIT_USAGE;
+			default: help(stderr); return LB_EXIT_USAGE;
+			}
 		}
 	}
 	if (optind < argc) {
@@ -224,8 +233,12 @@ int lb_cmd_capture(int argc, char **argv)
 		fprintf(stderr, "lookback capture: give exactly one of -r FILE or -i IFACE (see --help)\n");
 		return LB_EXIT_USAGE;
 	}
-	if (!jsonl && !stats && !db) {
-		fprintf(stderr, "lookback capture: nothing to do: add --db DIR, --jsonl and/or --stats (see --help)\n");
+	if (!jsonl && !stats && !db && !send.addr) {
+		fprintf(stderr, "lookback capture: nothing to do: add --db DIR, --send ADDR, --jsonl and/or --stats (see --help)\n");
+		return LB_EXIT_USAGE;
+	}
+	if (db && send.addr) {
+		fprintf(stderr, "lookback capture: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
 	if (retain >= 0 && !db) {
@@ -234,7 +247,7 @@ int lb_cmd_capture(int argc, char **argv)
 	}
 
 	static char host[256];
-	if (db && !sensor && gethostname(host, sizeof host - 1) == 0 && host[0])
+	if ((db || send.addr) && !sensor && gethostname(host, sizeof host - 1) == 0 && host[0])
 		sensor = host; /* every stored observation names its source */
 
 	int rc = LB_EXIT_OK;
@@ -264,6 +277,12 @@ int lb_cmd_capture(int argc, char **argv)
 		if (err) {
 			fprintf(stderr, "lookback capture: cannot open store %s: %s\n", db,
 				lb_ingest_errmsg(ing, err));
+			rc = LB_EXIT_STORE;
+			goto out;
+		}
+		ctx.db = lb_ingest_sink(ing);
+	} else if (send.addr) {
+		if (lb_send_cli_open(&send, "capture", sensor, &ing) != 0) {
 			rc = LB_EXIT_STORE;
 			goto out;
 		}
@@ -326,10 +345,12 @@ out:
 	if (ing) {
 		int err = lb_ingest_close(ing);
 		if (err && rc == LB_EXIT_OK) {
-			fprintf(stderr, "lookback capture: store %s: %s\n", db, lb_strerror(err));
+			fprintf(stderr, "lookback capture: store %s: %s\n", db ? db : send.addr, lb_strerror(err));
 			rc = LB_EXIT_STORE;
 		}
 	}
+	if (lb_send_cli_close(&send, "capture", &stop_flag, stats, jsonl ? stderr : stdout) && rc == LB_EXIT_OK)
+		rc = LB_EXIT_STORE;
 	fflush(stdout);
 	lb_pcap_close(pc);
 	lb_proc_free(ctx.proc);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/send_cli.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
@@ -34,6 +35,7 @@ static void help(FILE *out)
 		"                        default: the format name\n"
 		"      --jsonl           print observations as JSON lines on stdout\n"
 		"      --db DIR          write into the store in DIR (created if missing)\n"
+		LB_SEND_HELP
 		"      --strict          stop at the first bad line\n"
 		"      --zone-time EPOCH zone files: time for zone_time_first/last\n"
 		"                        (default: the file's modification time)\n"
@@ -117,7 +119,6 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	const lb_obs_rrset_t *o = a->rr;
 	if (o->rclass != 1)
 		return 0; /* the store keeps class IN only */
-	lb_store_t *st = lb_ingest_store(im->ing);
 	lb_store_rec_t r;
 	memset(&r, 0, sizeof r);
 	r.kind = LB_REC_RRSET;
@@ -137,7 +138,7 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	}
 	r.val.zone_first = a->zone_first;
 	r.val.zone_last = a->zone_last;
-	int err = lb_store_add(st, &r);
+	int err = lb_ingest_add(im->ing, &r);
 	if (err || !o->sensor || !*o->sensor)
 		return err;
 	lb_store_rec_t sr;
@@ -146,7 +147,7 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	sr.sensor = o->sensor;
 	uint64_t newest = a->time_last > a->zone_last ? a->time_last : a->zone_last;
 	lb_store_val_seen(&sr.val, newest, 1);
-	return lb_store_add(st, &sr);
+	return lb_ingest_add(im->ing, &sr);
 }
 
 /* An aggregated negative answer (COF "negative":true). */
@@ -182,7 +183,6 @@ static void aggr_neg_jsonl(const lb_src_aggr_t *a)
 static int aggr_neg_store(struct imp *im, const lb_src_aggr_t *a)
 {
 	const lb_obs_neg_t *n = a->neg;
-	lb_store_t *st = lb_ingest_store(im->ing);
 	lb_store_rec_t r;
 	memset(&r, 0, sizeof r);
 	r.kind = LB_REC_NEG;
@@ -196,7 +196,7 @@ static int aggr_neg_store(struct imp *im, const lb_src_aggr_t *a)
 	lb_store_val_seen(&r.val, a->time_first, a->count);
 	lb_store_val_seen(&last, a->time_last, 0);
 	lb_store_val_merge(&r.val, &last);
-	return lb_store_add(st, &r);
+	return lb_ingest_add(im->ing, &r);
 }
 
 static void on_aggr_neg(void *ctx, const lb_src_aggr_t *a)
@@ -251,8 +251,10 @@ int lb_cmd_import(int argc, char **argv)
 		{ "max-line", required_argument, NULL, O_MAX_LINE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		LB_SEND_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	lb_send_cli_t send = { 0 };
 	lb_src_opts_t so = { .fmt = LB_FMT_AUTO, .zone_time = -1 };
 	struct imp im = { 0 };
 	const char *db = NULL;
@@ -299,8 +301,17 @@ int lb_cmd_import(int argc, char **argv)
 		}
 		case 'q': quiet = true; break;
 		case 'h': help(stdout); return LB_EXIT_OK;
-		default: help(stderr); return LB_EXIT_USAGE;
+		default:
+			switch (lb_send_cli_opt(&send, "import", c, optarg)) {
+			case 1: break;
+			case -1: return LB_EXIT_USAGE;
+			default: help(stderr); return LB_EXIT_USAGE;
+			}
 		}
+	}
+	if (db && send.addr) {
+		fprintf(stderr, "lookback import: --db and --send exclude each other\n");
+		return LB_EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "lookback import: no input file (use '-' for stdin)\n");
@@ -315,6 +326,14 @@ int lb_cmd_import(int argc, char **argv)
 		if (err) {
 			fprintf(stderr, "lookback import: %s: %s\n", db, lb_ingest_errmsg(im.ing, err));
 			lb_ingest_close(im.ing);
+			return LB_EXIT_STORE;
+		}
+		im.win = lb_ingest_sink(im.ing);
+	} else if (send.addr) {
+		err = lb_send_cli_open(&send, "import", so.source, &im.ing);
+		if (err) {
+			lb_ingest_close(im.ing);
+			lb_send_cli_close(&send, "import", NULL, false, stderr);
 			return LB_EXIT_STORE;
 		}
 		im.win = lb_ingest_sink(im.ing);
@@ -359,9 +378,11 @@ out:
 		im.ing = NULL;
 	}
 	if (im.store_err) {
-		fprintf(stderr, "lookback import: %s: %s\n", db, lb_strerror(im.store_err));
+		fprintf(stderr, "lookback import: %s: %s\n", db ? db : send.addr, lb_strerror(im.store_err));
 		rc = LB_EXIT_STORE;
 	}
+	if (lb_send_cli_close(&send, "import", NULL, !quiet, stderr))
+		rc = LB_EXIT_STORE;
 	if (src && (!quiet || rc != LB_EXIT_OK))
 		lb_src_print_summary(src, stderr);
 	lb_src_free(src);

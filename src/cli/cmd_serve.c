@@ -11,6 +11,7 @@
 
 #include "cli/cmds.h"
 #include "http/http.h"
+#include "sensor/sensor.h"
 #include "store/store.h"
 
 static volatile sig_atomic_t g_stop, g_hup;
@@ -48,6 +49,11 @@ static void usage(FILE *f)
 	      "  --drain SECS         on SIGTERM, let running requests finish (default 10)\n"
 	      "  --read-only          open the store read-only (another process writes it)\n"
 	      "  --port-file FILE     write the bound port there once listening\n"
+	      "  --ingest HOST:PORT   also accept batches from sensors (`capture|tap|import\n"
+	      "                       --send`); each batch is acknowledged once committed.\n"
+	      "                       Off loopback, sensors must present a key of --keys FILE\n"
+	      "                       (and so must they on loopback when --keys is given)\n"
+	      "  --ingest-port-file F write the bound ingest port there once listening\n"
 	      "exit status: 0 after SIGTERM/SIGINT, 2 usage error, 3 store or listen error\n",
 	      f);
 }
@@ -64,7 +70,18 @@ static int num(const char *s, unsigned long long max, unsigned long long *out)
 	return 0;
 }
 
-enum { O_KEYS = 1000, O_LOG, O_THREADS, O_MAXC, O_TIMEOUT, O_RMAX, O_OMAX, O_DRAIN, O_RO, O_PORTF };
+enum { O_KEYS = 1000, O_LOG, O_THREADS, O_MAXC, O_TIMEOUT, O_RMAX, O_OMAX, O_DRAIN, O_RO, O_PORTF,
+       O_INGEST, O_INGEST_PORTF };
+
+static int write_port(const char *path, unsigned port)
+{
+	FILE *pf = fopen(path, "w");
+	if (!pf || fprintf(pf, "%u\n", port) < 0 || fclose(pf)) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
 
 int lb_cmd_serve(int argc, char **argv)
 {
@@ -81,12 +98,16 @@ int lb_cmd_serve(int argc, char **argv)
 		{ "drain", required_argument, NULL, O_DRAIN },
 		{ "read-only", no_argument, NULL, O_RO },
 		{ "port-file", required_argument, NULL, O_PORTF },
+		{ "ingest", required_argument, NULL, O_INGEST },
+		{ "ingest-port-file", required_argument, NULL, O_INGEST_PORTF },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	lb_http_opts_t o;
 	lb_http_opts_init(&o);
 	const char *db = NULL, *log = NULL, *port_file = NULL, *msg = NULL;
+	const char *ingest = NULL, *ingest_port_file = NULL;
+	lb_collector_t *col = NULL;
 	unsigned long long v, drain = 10;
 	bool ro = false;
 	int c, rc = LB_EXIT_USAGE;
@@ -103,6 +124,8 @@ int lb_cmd_serve(int argc, char **argv)
 		case O_LOG: log = optarg; break;
 		case O_RO: ro = true; break;
 		case O_PORTF: port_file = optarg; break;
+		case O_INGEST: ingest = optarg; break;
+		case O_INGEST_PORTF: ingest_port_file = optarg; break;
 		case O_THREADS: case O_MAXC: case O_TIMEOUT: case O_RMAX: case O_OMAX: case O_DRAIN:
 			if (num(optarg, c == O_THREADS ? 64 : c == O_MAXC ? 100000 : c == O_TIMEOUT ? 86400
 				: c == O_DRAIN ? 3600 : 1000000000ull, &v) ||
@@ -135,6 +158,10 @@ int lb_cmd_serve(int argc, char **argv)
 		}
 		o.access_log = logf;
 	}
+	if (ingest && ro) {
+		fprintf(stderr, "lookback serve: --ingest writes the store: not with --read-only\n");
+		return LB_EXIT_USAGE;
+	}
 	lb_store_opts_t so = { .create = !ro, .read_only = ro };
 	int err = lb_store_open(db, &so, &s);
 	if (err) {
@@ -150,6 +177,23 @@ int lb_cmd_serve(int argc, char **argv)
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (ingest) {
+		lb_collector_opts_t co = { .listen = ingest, .keys_file = o.keys_file };
+		err = lb_collector_start(s, &co, &col, &msg);
+		if (err) {
+			fprintf(stderr, "lookback serve: --ingest %s: %s\n", ingest, msg);
+			rc = err == LB_EINVAL || err == LB_ETEXT ? LB_EXIT_USAGE : LB_EXIT_STORE;
+			goto out;
+		}
+		o.metrics_extra = lb_collector_metrics;
+		o.metrics_ctx = col;
+		fprintf(stderr, "lookback serve: accepting sensors on %s (port %u)\n", ingest,
+			lb_collector_port(col));
+		if (ingest_port_file && write_port(ingest_port_file, lb_collector_port(col))) {
+			rc = LB_EXIT_STORE;
+			goto out;
+		}
+	}
 	err = lb_http_start(s, &o, &h, &msg);
 	if (err) {
 		fprintf(stderr, "lookback serve: %s: %s\n", o.listen, msg);
@@ -159,9 +203,7 @@ int lb_cmd_serve(int argc, char **argv)
 	fprintf(stderr, "lookback serve: listening on %s (port %u)%s\n", o.listen, lb_http_port(h),
 		o.keys_file ? "" : ", no API keys required");
 	if (port_file) {
-		FILE *pf = fopen(port_file, "w");
-		if (!pf || fprintf(pf, "%u\n", lb_http_port(h)) < 0 || fclose(pf)) {
-			perror(port_file);
+		if (write_port(port_file, lb_http_port(h))) {
 			rc = LB_EXIT_STORE;
 			goto out;
 		}
@@ -174,12 +216,15 @@ int lb_cmd_serve(int argc, char **argv)
 				fprintf(stderr, "lookback serve: keeping the old keys: %s\n", msg);
 			else
 				fprintf(stderr, "lookback serve: keys reloaded\n");
+			if (col && lb_collector_reload_keys(col, &msg))
+				fprintf(stderr, "lookback serve: ingest keeps the old keys: %s\n", msg);
 		}
 	}
 	fprintf(stderr, "lookback serve: stopping (draining up to %llus)\n", drain);
 	rc = LB_EXIT_OK;
 out:
 	lb_http_stop(h, (unsigned)drain);
+	lb_collector_stop(col);
 	if (lb_store_close(s) && rc == LB_EXIT_OK)
 		rc = LB_EXIT_STORE;
 	if (logf && logf != stderr)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/send_cli.h"
 #include "observe/jsonl.h"
 #include "observe/window.h"
 #include "sources/dnstap.h"
@@ -46,6 +47,7 @@ static void help(FILE *out)
 		"      --db DIR          aggregate observations into the store in DIR\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
 		"      --stats           print counters at the end: on stdout, or stderr with --jsonl\n"
+		LB_SEND_HELP
 		"  -h, --help            this text\n"
 		"\n"
 		"Sockets run until SIGINT or SIGTERM.\n"
@@ -128,8 +130,10 @@ int lb_cmd_tap(int argc, char **argv)
 		{ "max-frame", required_argument, NULL, O_MAXFRAME },
 		{ "max-clients", required_argument, NULL, O_MAXCLIENTS },
 		{ "help", no_argument, NULL, 'h' },
+		LB_SEND_LONGOPTS,
 		{ 0, 0, 0, 0 },
 	};
+	lb_send_cli_t send = { 0 };
 	const char *file = NULL, *upath = NULL, *laddr = NULL, *sensor = NULL, *db = NULL;
 	int jsonl = 0, stats = 0;
 	size_t max_frame = LB_FSTRM_DATA_MAX_DEFAULT, max_clients = 256;
@@ -158,7 +162,12 @@ int lb_cmd_tap(int argc, char **argv)
 			}
 			break;
 		case 'h': help(stdout); return LB_EXIT_OK;
-		default: help(stderr); return LB_EXIT_USAGE;
+		default:
+			switch (lb_send_cli_opt(&send, "tap", c, optarg)) {
+			case 1: break;
+			case -1: return LB_EXIT_USAGE;
+			default: help(stderr); return LB_EXIT_USAGE;
+			}
 		}
 	}
 	if (optind < argc) {
@@ -173,8 +182,12 @@ int lb_cmd_tap(int argc, char **argv)
 		fprintf(stderr, "lookback tap: -r cannot be combined with sockets\n");
 		return LB_EXIT_USAGE;
 	}
-	if (!jsonl && !stats && !db) {
-		fprintf(stderr, "lookback tap: nothing to do: add --jsonl, --db and/or --stats\n");
+	if (!jsonl && !stats && !db && !send.addr) {
+		fprintf(stderr, "lookback tap: nothing to do: add --jsonl, --db, --send and/or --stats\n");
+		return LB_EXIT_USAGE;
+	}
+	if (db && send.addr) {
+		fprintf(stderr, "lookback tap: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
 
@@ -201,9 +214,15 @@ int lb_cmd_tap(int argc, char **argv)
 			goto out;
 		}
 		tee.b = lb_ingest_sink(bctx.ing);
+	} else if (send.addr) {
+		if (lb_send_cli_open(&send, "tap", sensor, &bctx.ing) != 0) {
+			rc = LB_EXIT_STORE;
+			goto out;
+		}
+		tee.b = lb_ingest_sink(bctx.ing);
 	}
 	lb_obs_sink_t sink = { .rrset = tee_rrset, .negative = tee_neg, .ctx = &tee };
-	if (!jsonl && !db)
+	if (!jsonl && !db && !send.addr)
 		sink = (lb_obs_sink_t){ 0 };
 	d = lb_dnstap_new(&sink, sensor, &dstats, &tstats);
 	if (!d) {
@@ -265,6 +284,8 @@ out:
 			rc = LB_EXIT_STORE;
 		}
 	}
+	if (lb_send_cli_close(&send, "tap", &stop_flag, stats, jsonl ? stderr : stdout))
+		rc = LB_EXIT_STORE;
 	if (stats && d) {
 		FILE *so = jsonl ? stderr : stdout;
 		lb_tap_stats_print(&tstats, so);

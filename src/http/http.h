@@ -47,6 +47,10 @@ typedef struct lb_http_opts {
 	unsigned timeout_secs;     /* idle connection timeout (default 30) */
 	uint64_t results_max;      /* server maximum for limit (default 1000000) */
 	uint64_t offset_max;       /* largest offset (default 1000000); past it 416 */
+	/* more /metrics text (e.g. the sensor collector's counters), called per
+	 * request from a server thread; NULL = none */
+	void (*metrics_extra)(void *ctx, FILE *out);
+	void *metrics_ctx;
 } lb_http_opts_t;
 
 void lb_http_opts_init(lb_http_opts_t *o);

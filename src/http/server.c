@@ -649,6 +649,8 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		lb_store_rec_t r;
 		int n, k = 0;
 		while (k++ < 10000 && (n = lb_store_iter_next(it, &r)) > 0) {
+			if (r.sensor && r.sensor[0] == '@')
+				continue; /* the collector's delivery bookmarks, not sources */
 			fputs("lookback_source_newest_seconds{source=", f);
 			lb_json_put_str(f, r.sensor ? r.sensor : "");
 			fprintf(f, "} %llu\n", (unsigned long long)r.val.time_last);
@@ -667,6 +669,8 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		(unsigned long long)oldest);
 	fprintf(f, "# TYPE lookback_uptime_seconds gauge\nlookback_uptime_seconds %llu\n",
 		(unsigned long long)(now - (uint64_t)h->started));
+	if (h->o.metrics_extra)
+		h->o.metrics_extra(h->o.metrics_ctx, f);
 	fclose(f);
 	enum MHD_Result r = buf ? send_text(rq, c, 200, "text/plain; version=0.0.4", buf, len)
 				: send_error(rq, c, 503, "out of memory");

@@ -31,6 +31,7 @@ struct sensor {
 
 struct lb_window {
 	lb_store_t *store;
+	lb_window_out_t out;   /* used when store is NULL */
 	lb_window_opts_t o;
 	char default_sensor[LB_STORE_SENSOR_MAX + 1];
 	uint32_t *slots;       /* entry index + 1, 0 = empty */
@@ -67,7 +68,8 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
 	return h * 0x9e3779b97f4a7c15ull;
 }
 
-int lb_window_new(lb_store_t *store, const lb_window_opts_t *o, lb_window_t **out)
+static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_window_opts_t *o,
+		      lb_window_t **out)
 {
 	*out = NULL;
 	lb_window_t *w = calloc(1, sizeof *w);
@@ -88,6 +90,8 @@ int lb_window_new(lb_store_t *store, const lb_window_opts_t *o, lb_window_t **ou
 	}
 	w->o.sensor = NULL;
 	w->store = store;
+	if (wo)
+		w->out = *wo;
 	w->nslots = 16;
 	while (w->nslots < 2 * w->o.max_entries)
 		w->nslots *= 2;
@@ -104,6 +108,30 @@ int lb_window_new(lb_store_t *store, const lb_window_opts_t *o, lb_window_t **ou
 			   w->arena_cap + sizeof *w->dec + sizeof *w;
 	*out = w;
 	return 0;
+}
+
+int lb_window_new(lb_store_t *store, const lb_window_opts_t *o, lb_window_t **out)
+{
+	return window_new(store, NULL, o, out);
+}
+
+int lb_window_new_out(const lb_window_out_t *wo, const lb_window_opts_t *o, lb_window_t **out)
+{
+	if (!wo || !wo->add || !wo->commit) {
+		*out = NULL;
+		return LB_EINVAL;
+	}
+	return window_new(NULL, wo, o, out);
+}
+
+static int out_add(lb_window_t *w, const lb_store_rec_t *rec)
+{
+	return w->store ? lb_store_add(w->store, rec) : w->out.add(w->out.ctx, rec);
+}
+
+static int out_commit(lb_window_t *w)
+{
+	return w->store ? lb_store_commit(w->store) : w->out.commit(w->out.ctx);
 }
 
 int lb_window_err(const lb_window_t *w) { return w->err; }
@@ -151,7 +179,7 @@ int lb_window_flush(lb_window_t *w)
 		rec.val.nruns = 1;
 		rec.val.runs[0].start = lb_day_of(e->first);
 		rec.val.runs[0].len = lb_day_of(e->last) - lb_day_of(e->first) + 1;
-		err = lb_store_add(w->store, &rec);
+		err = out_add(w, &rec);
 	}
 	for (int i = 0; i < w->nsensors && !err; i++) {
 		struct sensor *s = &w->sensors[i];
@@ -161,10 +189,10 @@ int lb_window_flush(lb_window_t *w)
 		rec.val.time_first = s->first;
 		rec.val.time_last = s->last;
 		rec.val.count = s->count;
-		err = lb_store_add(w->store, &rec);
+		err = out_add(w, &rec);
 	}
 	if (!err)
-		err = lb_store_commit(w->store);
+		err = out_commit(w);
 	if (w->nent) {
 		w->st.flushes++;
 		w->st.flushed_entries += w->nent;
@@ -191,7 +219,7 @@ int lb_window_free(lb_window_t *w)
 	if (!w)
 		return 0;
 	int err = 0;
-	if (w->store && w->slots && w->ent && w->arena && w->dec)
+	if ((w->store || w->out.add) && w->slots && w->ent && w->arena && w->dec)
 		err = lb_window_flush(w);
 	free(w->slots);
 	free(w->ent);
@@ -372,6 +400,27 @@ int lb_ingest_open(const char *dir, const char *sensor, const lb_window_opts_t *
 	if (sensor)
 		wo.sensor = sensor;
 	return lb_window_new(ing->store, &wo, &ing->win);
+}
+
+int lb_ingest_open_out(const lb_window_out_t *out, const char *sensor, const lb_window_opts_t *o,
+		       lb_ingest_t **res)
+{
+	*res = NULL;
+	lb_ingest_t *ing = calloc(1, sizeof *ing);
+	if (!ing)
+		return LB_ENOMEM;
+	*res = ing;
+	lb_window_opts_t wo = { 0 };
+	if (o)
+		wo = *o;
+	if (sensor)
+		wo.sensor = sensor;
+	return lb_window_new_out(out, &wo, &ing->win);
+}
+
+int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec)
+{
+	return out_add(ing->win, rec);
 }
 
 lb_obs_sink_t lb_ingest_sink(lb_ingest_t *ing) { return lb_window_sink(ing->win); }

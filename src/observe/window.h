@@ -61,6 +61,24 @@ typedef struct lb_window_stats {
 
 /* Create a window writing into store (borrowed: must outlive the window).  o may be NULL. */
 LB_WUR int lb_window_new(lb_store_t *store, const lb_window_opts_t *o, lb_window_t **out);
+
+/*
+ * Where a flush goes instead of a store (a sensor sending to a collector,
+ * sensor/sensor.h): add() gets every aggregated record exactly as
+ * lb_store_add() would (RRSET and NEG entries with their counters and one
+ * day run, then one SENSOR record per source), commit() ends the flush.
+ * Both return 0 or a negative code (sticky in the window).  The record's
+ * pointers are valid only during the add() call.
+ */
+typedef struct lb_window_out {
+	int (*add)(void *ctx, const lb_store_rec_t *rec);
+	int (*commit)(void *ctx);
+	void *ctx;
+} lb_window_out_t;
+
+/* Create a window flushing into out (copied; out->ctx borrowed).  o may be NULL. */
+LB_WUR int lb_window_new_out(const lb_window_out_t *out, const lb_window_opts_t *o,
+			     lb_window_t **w);
 /* Flush and free; returns the flush error (or the sticky error).  NULL-safe. */
 int lb_window_free(lb_window_t *w);
 
@@ -84,8 +102,16 @@ typedef struct lb_ingest lb_ingest_t;
 LB_WUR int lb_ingest_open(const char *dir, const char *sensor, const lb_window_opts_t *o,
 			  lb_ingest_t **out);
 lb_obs_sink_t lb_ingest_sink(lb_ingest_t *ing);
+/* Same as lb_ingest_open, but the window flushes into out instead of a store
+ * (lb_ingest_store() is then NULL). */
+LB_WUR int lb_ingest_open_out(const lb_window_out_t *out, const char *sensor,
+			      const lb_window_opts_t *o, lb_ingest_t **ing);
 lb_window_t *lb_ingest_window(lb_ingest_t *ing);
+/* The store, or NULL for an ingest opened with lb_ingest_open_out(). */
 lb_store_t *lb_ingest_store(lb_ingest_t *ing);
+/* Add an already aggregated record (an imported COF or zone entry) past the
+ * window: into the store, or into the out of lb_ingest_open_out(). */
+LB_WUR int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec);
 const char *lb_ingest_errmsg(const lb_ingest_t *ing, int err);
 /* Flush, commit, close, free.  NULL-safe.  Returns the first error. */
 int lb_ingest_close(lb_ingest_t *ing);
