@@ -49,9 +49,22 @@ static void fz_aggr(void *ctx, const lb_src_aggr_t *a)
 		abort();
 }
 
+static void fz_aggr_neg(void *ctx, const lb_src_aggr_t *a)
+{
+	(void)ctx;
+	if (a->rr || !a->neg || lb_name_check(a->neg->qname, a->neg->qname_len) != a->neg->qname_len)
+		abort();
+	if (a->neg->bailiwick &&
+	    lb_name_check(a->neg->bailiwick, a->neg->bailiwick_len) != a->neg->bailiwick_len)
+		abort();
+	if (a->time_first > a->time_last)
+		abort();
+}
+
 static int fz_run(enum lb_src_fmt fmt, const uint8_t *data, size_t size)
 {
-	lb_src_sink_t sink = { .obs = { fz_rrset, fz_neg, NULL }, .aggr = fz_aggr };
+	lb_src_sink_t sink = { .obs = { fz_rrset, fz_neg, NULL }, .aggr = fz_aggr,
+			      .aggr_neg = fz_aggr_neg };
 	lb_src_opts_t o = { .fmt = fmt, .zone_time = 1, .max_line = 4096 };
 	lb_src_t *s;
 	if (lb_src_new(&o, &sink, &s))
