@@ -2,7 +2,7 @@
  * replay_main.c - runs a libFuzzer target over files without libFuzzer, so the
  * corpora and crash reproducers replay in every `make check` (optimized and
  * under ASan+UBSan).  Arguments: files or directories (one level).  Prints one
- * TAP line per directory or file argument.
+ * TAP line per directory or file argument that exists.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -57,10 +57,8 @@ int main(int argc, char **argv)
 	int failed = 0, n = 0;
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
-		if (stat(argv[i], &st) != 0) {
-			printf("ok %d - %s # SKIP absent\n", ++n, argv[i]);
-			continue;
-		}
+		if (stat(argv[i], &st) != 0)
+			continue; /* no crash reproducers for this target: nothing to replay */
 		if (S_ISDIR(st.st_mode)) {
 			DIR *d = opendir(argv[i]);
 			size_t files = 0;
