@@ -63,9 +63,9 @@ check "serve --ingest off loopback without --keys is refused" grep -q "without A
 check "capture --help states the spool bound" test $? -eq 0
 
 # ---- inputs: three captures, one after another in time, and their concatenation ----
-"$LOOKBACK" gen -o "$T_TMP/a.pcap" -n 30000 --seed 11 --start 1700000000 || { nok "gen"; exit 0; }
-"$LOOKBACK" gen -o "$T_TMP/b.pcap" -n 30000 --seed 12 --start 1700001000
-"$LOOKBACK" gen -o "$T_TMP/c.pcap" -n 30000 --seed 13 --start 1700002000
+"$LOOKBACK" gen -o "$T_TMP/a.pcap" -n 20000 --seed 11 --start 1700000000 || { nok "gen"; exit 0; }
+"$LOOKBACK" gen -o "$T_TMP/b.pcap" -n 20000 --seed 12 --start 1700001000
+"$LOOKBACK" gen -o "$T_TMP/c.pcap" -n 20000 --seed 13 --start 1700002000
 { cat "$T_TMP/a.pcap"; tail -c +25 "$T_TMP/b.pcap"; tail -c +25 "$T_TMP/c.pcap"; } > "$T_TMP/abc.pcap"
 head -c 24 "$T_TMP/a.pcap" > "$T_TMP/empty.pcap"
 "$LOOKBACK" capture -r "$T_TMP/abc.pcap" --db "$T_TMP/direct" --sensor s1 -q ||
@@ -95,12 +95,12 @@ same_store "capture --send gives the same store as capture --db" "$T_TMP/direct"
 P2=$(free_port); H2=$(free_port)
 start_serve "$T_TMP/coll2" "$P2" "$H2"
 mkfifo "$T_TMP/feed"
-{ cat "$T_TMP/a.pcap"; sleep 2; tail -c +25 "$T_TMP/b.pcap"; sleep 2; tail -c +25 "$T_TMP/c.pcap"; } > "$T_TMP/feed" &
+{ cat "$T_TMP/a.pcap"; sleep 1; tail -c +25 "$T_TMP/b.pcap"; sleep 1; tail -c +25 "$T_TMP/c.pcap"; } > "$T_TMP/feed" &
 FEEDER=$!
 "$LOOKBACK" capture -r "$T_TMP/feed" --send "127.0.0.1:$P2" --spool "$T_TMP/spool" --sensor s1 -q --stats \
 	> "$T_TMP/send2.stats" 2> "$T_TMP/send2.err" &
 SENSOR=$!
-sleep 3
+sleep 1.5
 kill -9 "$SERVE_PID"; wait "$SERVE_PID" 2> /dev/null; SERVE_PID=
 wait $FEEDER   # the rest of the capture arrives while the collector is away
 spooled=0
