@@ -27,6 +27,16 @@
  * become one operation. */
 #define BATCH_MAX_OPS 262144
 #define BATCH_MAX_BYTES (48u << 20)
+/* Data block size: lookups decompress (or find in the cache) one block per
+ * level they touch; small blocks keep that cheap, zstd's dictionary keeps
+ * them small on disk.  Overridable for measurements (LOOKBACK_BLOCK_KB). */
+#define LB_STORE_BLOCK_SIZE block_size()
+static size_t block_size(void)
+{
+	const char *e = getenv("LOOKBACK_BLOCK_KB");
+	long kb = e ? atol(e) : 0;
+	return (kb > 0 && kb <= 1024 ? (size_t)kb : 32) * 1024;
+}
 
 struct pend {
 	uint64_t head;    /* first 8 key bytes, big-endian, zero-padded: most comparisons end here */
@@ -41,7 +51,11 @@ struct lb_store {
 	rocksdb_options_t *opts;
 	rocksdb_block_based_table_options_t *topts;
 	rocksdb_writeoptions_t *wo;
-	rocksdb_readoptions_t *ro;
+	rocksdb_readoptions_t *ro;       /* total order: range scans, meta */
+	rocksdb_readoptions_t *ro_pfx;   /* one key prefix (prefix bloom filters apply) */
+	rocksdb_cache_t *cache;
+	rocksdb_filterpolicy_t *bloom;
+	rocksdb_slicetransform_t *pfx;
 	rocksdb_writebatch_t *batch;
 	struct pend *pend;
 	size_t npend, cappend;
@@ -51,7 +65,8 @@ struct lb_store {
 	rocksdb_mergeoperator_t *merge;
 	rocksdb_compactionfilter_t *filter;
 	char *dir;
-	char *errmsg;            /* last engine message (malloc'd by RocksDB) */
+	char *errmsg;            /* last engine message (malloc'd by RocksDB); under errlock */
+	pthread_mutex_t errlock; /* iterators in other threads set errmsg too */
 	_Atomic uint32_t retain; /* days, 0 = keep all */
 	_Atomic unsigned merge_bad;
 	bool read_only;
@@ -63,20 +78,30 @@ static void set_err(lb_store_t *s, char *e)
 {
 	if (!e)
 		return;
-	free(s->errmsg);
+	pthread_mutex_lock(&s->errlock);
+	char *old = s->errmsg;
 	s->errmsg = e;
+	pthread_mutex_unlock(&s->errlock);
+	free(old);
 }
 
 const char *lb_store_errmsg(const lb_store_t *s, int err)
 {
 	static _Thread_local char buf[512];
-	if (s && s->errmsg && err == LB_ESTORE) {
+	if (!s)
+		return lb_strerror(err);
+	lb_store_t *m = (lb_store_t *)s;   /* the lock only, no state changes */
+	const char *r = lb_strerror(err);
+	pthread_mutex_lock(&m->errlock);
+	if (s->errmsg && err == LB_ESTORE) {
 		snprintf(buf, sizeof buf, "%s: %s", lb_strerror(err), s->errmsg);
-		return buf;
+		r = buf;
+	} else if (s->errmsg && (err == LB_ECORRUPT || err == LB_EVERSION || err == LB_ENOENT)) {
+		snprintf(buf, sizeof buf, "%s", s->errmsg);
+		r = buf;
 	}
-	if (s && s->errmsg && (err == LB_ECORRUPT || err == LB_EVERSION || err == LB_ENOENT))
-		return s->errmsg;
-	return lb_strerror(err);
+	pthread_mutex_unlock(&m->errlock);
+	return r;
 }
 
 static void set_msg(lb_store_t *s, const char *m)
@@ -201,6 +226,76 @@ static const char *cfilter_name(void *st)
 	return "lookback.retention.v1";
 }
 
+/* ---- prefix extractor (bloom filters for exact lookups) ----
+ *
+ * The prefix of a key is the part an exact lookup seeks with: 'R' 'N' 'Z':
+ * the table byte and the label-reversed name with its 00 terminator; 'I':
+ * family and address; 'X': the length-prefixed rdata.  Other keys (meta,
+ * forward indexes) are outside the domain.  Each prefix set is prefix-free
+ * (terminated names, fixed-size addresses, self-delimiting lengths), so the
+ * prefix order follows the key order as RocksDB requires. */
+
+static size_t key_prefix_len(const uint8_t *k, size_t len)
+{
+	if (len < 2)
+		return 0;
+	switch (k[0]) {
+	case LB_KT_RRSET: case LB_KT_NAME: case LB_KT_NEG:
+		for (size_t p = 1; p < len;) {
+			if (k[p] == 0)
+				return p + 1;
+			if (k[p] > 63)
+				return 0;
+			p += 1 + (size_t)k[p];
+		}
+		return 0;
+	case LB_KT_IP:
+		if (k[1] == 4)
+			return len >= 6 ? 6 : 0;
+		if (k[1] == 6)
+			return len >= 18 ? 18 : 0;
+		return 0;
+	case LB_KT_RAW: {
+		uint64_t v = 0;
+		size_t p = 1;
+		for (int sh = 0; p < len && sh < 35; sh += 7) {
+			uint8_t b = k[p++];
+			v |= (uint64_t)(b & 0x7f) << sh;
+			if (!(b & 0x80))
+				return v <= len - p ? p + (size_t)v : 0;
+		}
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+static char *pfx_transform(void *st, const char *key, size_t len, size_t *dst)
+{
+	(void)st;
+	*dst = key_prefix_len((const uint8_t *)key, len);
+	return (char *)key;
+}
+
+static unsigned char pfx_in_domain(void *st, const char *key, size_t len)
+{
+	(void)st;
+	return key_prefix_len((const uint8_t *)key, len) != 0;
+}
+
+static unsigned char pfx_in_range(void *st, const char *key, size_t len)
+{
+	(void)st;
+	return key_prefix_len((const uint8_t *)key, len) == len;
+}
+
+static const char *pfx_name(void *st)
+{
+	(void)st;
+	return "lookback.prefix.v1";
+}
+
 /* ---- open / close ---- */
 
 static const uint8_t KEY_FORMAT[2] = { LB_KT_META, 'f' };
@@ -298,6 +393,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		return LB_ENOMEM;
 	*out = s;
 	s->read_only = o->read_only;
+	pthread_mutex_init(&s->errlock, NULL);
 	s->dir = strdup(dir);
 	if (!s->dir)
 		return LB_ENOMEM;
@@ -325,12 +421,31 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->topts = rocksdb_block_based_options_create();
 	s->wo = rocksdb_writeoptions_create();
 	s->ro = rocksdb_readoptions_create();
+	s->ro_pfx = rocksdb_readoptions_create();
 	s->batch = rocksdb_writebatch_create();
-	if (!s->opts || !s->topts || !s->wo || !s->ro || !s->batch)
+	size_t cache_mb = o->cache_mb ? o->cache_mb : LB_STORE_CACHE_MB;
+	s->cache = rocksdb_cache_create_lru(cache_mb << 20);
+	s->bloom = rocksdb_filterpolicy_create_bloom_full(10);
+	s->pfx = rocksdb_slicetransform_create(NULL, nop_destroy, pfx_transform, pfx_in_domain,
+					       pfx_in_range, pfx_name);
+	if (!s->opts || !s->topts || !s->wo || !s->ro || !s->ro_pfx || !s->batch || !s->cache ||
+	    !s->bloom || !s->pfx)
 		return LB_ENOMEM;
 	rocksdb_writeoptions_set_sync(s->wo, o->sync);
-	rocksdb_block_based_options_set_block_size(s->topts, 32 * 1024);
+	rocksdb_readoptions_set_total_order_seek(s->ro, 1);
+	rocksdb_readoptions_set_prefix_same_as_start(s->ro_pfx, 1);
+	rocksdb_block_based_options_set_block_size(s->topts, LB_STORE_BLOCK_SIZE);
 	rocksdb_block_based_options_set_format_version(s->topts, 5);
+	rocksdb_block_based_options_set_block_cache(s->topts, s->cache);
+	/* prefix blooms: an exact lookup reads a data block only in the levels
+	 * that hold its name or address; none at the bottom level (most data,
+	 * and a lookup that got there finds its key) */
+	rocksdb_block_based_options_set_filter_policy(s->topts, s->bloom);
+	s->bloom = NULL; /* owned by the table options now */
+	rocksdb_block_based_options_set_whole_key_filtering(s->topts, 0);
+	rocksdb_options_set_prefix_extractor(s->opts, s->pfx);
+	s->pfx = NULL;   /* owned by the options now */
+	rocksdb_options_set_optimize_filters_for_hits(s->opts, 1);
 	rocksdb_options_set_block_based_table_factory(s->opts, s->topts);
 	rocksdb_options_set_create_if_missing(s->opts, !has_current);
 	rocksdb_options_set_compression(s->opts, rocksdb_lz4_compression);
@@ -389,12 +504,21 @@ int lb_store_close(lb_store_t *s)
 		rocksdb_writeoptions_destroy(s->wo);
 	if (s->ro)
 		rocksdb_readoptions_destroy(s->ro);
+	if (s->ro_pfx)
+		rocksdb_readoptions_destroy(s->ro_pfx);
+	if (s->bloom)
+		rocksdb_filterpolicy_destroy(s->bloom);
+	if (s->pfx)
+		rocksdb_slicetransform_destroy(s->pfx);
+	if (s->cache)
+		rocksdb_cache_destroy(s->cache);
 	lb_kbuf_free(&s->k);
 	lb_kbuf_free(&s->k2);
 	free(s->pend);
 	free(s->parena);
 	free(s->errmsg);
 	free(s->dir);
+	pthread_mutex_destroy(&s->errlock);
 	free(s);
 	return err;
 }
@@ -700,6 +824,22 @@ static void range_prefix(struct range *r, const lb_kbuf_t *prefix)
 		lb_kbuf_put(&r->hi, "\xff\xff\xff\xff", 4); /* cannot happen: tables are < 0xff */
 }
 
+/* Do all keys of [lo, hi) share lo's extractor prefix?  Then the scan can use
+ * prefix seeks (and the bloom filters). */
+static int range_in_prefix(const struct range *r)
+{
+	if (r->outer)
+		return 1; /* its inner scans are exact-name prefixes */
+	size_t pl = key_prefix_len(r->lo.p, r->lo.len);
+	if (!pl || r->hi.len < pl)
+		return 0;
+	if (!memcmp(r->hi.p, r->lo.p, pl))
+		return 1;
+	/* hi = the prefix's successor: lo's prefix with its last byte + 1 */
+	return r->hi.len == pl && !memcmp(r->hi.p, r->lo.p, pl - 1) &&
+	       r->lo.p[pl - 1] != 0xff && r->hi.p[pl - 1] == r->lo.p[pl - 1] + 1;
+}
+
 static struct range *add_range(lb_store_iter_t *it)
 {
 	if (it->nr == MAX_RANGES)
@@ -889,8 +1029,11 @@ int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t *
 	for (int i = 0; !err && i < it->nr; i++)
 		if (it->r[i].lo.err || it->r[i].hi.err)
 			err = LB_ENOMEM;
+	int pfx = it->nr > 0;
+	for (int i = 0; !err && i < it->nr; i++)
+		pfx &= range_in_prefix(&it->r[i]);
 	if (!err) {
-		it->it = rocksdb_create_iterator(s->db, s->ro);
+		it->it = rocksdb_create_iterator(s->db, pfx ? s->ro_pfx : s->ro);
 		if (!it->it)
 			err = LB_ENOMEM;
 	}

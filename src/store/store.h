@@ -102,7 +102,11 @@ typedef struct lb_store_opts {
 	bool create;      /* create the directory/database if missing */
 	bool read_only;   /* open without taking the write lock */
 	bool sync;        /* fsync the write-ahead log on every commit */
+	size_t cache_mb;  /* block cache (uncompressed blocks) in MiB; 0 = LB_STORE_CACHE_MB */
 } lb_store_opts_t;
+
+/* Default block cache: the hot part of the indexes stays uncompressed in memory. */
+#define LB_STORE_CACHE_MB 256
 
 /*
  * Open (or create) the store in directory dir.  A directory that holds
