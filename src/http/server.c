@@ -40,11 +40,11 @@ static const double lat_bounds[NLAT] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.0
 					  0.05,   0.1,   0.25,   0.5,   1,    5 };
 #define BATCH_BYTES 16384
 #define BATCH_RECS 256
+#define STREAM_PREFETCH 16384
 
 struct lb_http {
 	struct MHD_Daemon *d;
-	lb_store_t *store;
-	pthread_mutex_t store_lock;
+	lb_store_t *store;             /* iterators are thread-safe (store.h): no lock */
 	lb_http_opts_t o;
 	char *keys_file;
 	pthread_mutex_t keys_lock;
@@ -75,7 +75,8 @@ struct req {
 	enum lb_http_api api;
 	unsigned status;
 	atomic_ullong bytes;
-	bool started;
+	bool started;                  /* headers seen */
+	bool answered;                 /* a response is queued */
 	struct stream *st;
 };
 
@@ -156,11 +157,7 @@ static enum MHD_Result send_error(struct req *rq, struct MHD_Connection *c, unsi
 static void stream_free(void *cls)
 {
 	struct stream *s = cls;
-	if (s->cur) {
-		pthread_mutex_lock(&s->rq->h->store_lock);
-		lb_query_cur_free(s->cur);
-		pthread_mutex_unlock(&s->rq->h->store_lock);
-	}
+	lb_query_cur_free(s->cur);
 	for (int i = 0; i < 2; i++)
 		lb_query_free(&s->qs[i]);
 	lb_query_free(&s->r.q);
@@ -266,7 +263,6 @@ static void produce(struct stream *s)
 		s->state = S_RECS;
 		break;
 	case S_RECS: {
-		pthread_mutex_lock(&h->store_lock);
 		lb_store_rec_t r;
 		long pos = 0;
 		for (int i = 0; s->state == S_RECS && (s->summarize || i < BATCH_RECS) &&
@@ -329,7 +325,6 @@ static void produce(struct stream *s)
 			lb_saf_rec(&s->out, &r, s->r.humantime);
 			s->emit++;
 		}
-		pthread_mutex_unlock(&h->store_lock);
 		(void)pos;
 		break;
 	}
@@ -351,24 +346,33 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct stream *s = cls;
 	(void)pos;
-	while (s->moff == s->msize) {
-		if (s->state == S_DONE)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-		if (fseeko(s->ms, 0, SEEK_SET))
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		produce(s);
-		if (fflush(s->ms) || ferror(s->ms))
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		s->msize = (size_t)ftello(s->ms);
-		s->moff = 0;
+	/* fill the whole buffer when the result allows: a small answer (begin,
+	 * records, terminator) then leaves in one chunk, one send */
+	size_t got = 0;
+	while (got < max) {
+		if (s->moff == s->msize) {
+			if (s->state == S_DONE)
+				break;
+			if (fseeko(s->ms, 0, SEEK_SET))
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			produce(s);
+			if (fflush(s->ms) || ferror(s->ms))
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			s->msize = (size_t)ftello(s->ms);
+			s->moff = 0;
+			continue;
+		}
+		size_t n = s->msize - s->moff;
+		if (n > max - got)
+			n = max - got;
+		memcpy(buf + got, s->mbuf + s->moff, n);
+		s->moff += n;
+		got += n;
 	}
-	size_t n = s->msize - s->moff;
-	if (n > max)
-		n = max;
-	memcpy(buf, s->mbuf + s->moff, n);
-	s->moff += n;
-	atomic_fetch_add(&s->rq->bytes, n);
-	return (ssize_t)n;
+	if (!got)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	atomic_fetch_add(&s->rq->bytes, got);
+	return (ssize_t)got;
 }
 
 static struct stream *stream_new(struct req *rq, lb_http_req_t *r)
@@ -413,8 +417,26 @@ static int stream_add_query(struct stream *s, const lb_query_t *q)
 static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, struct stream *s,
 				   const char *cursor)
 {
-	struct MHD_Response *resp =
-		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, s, stream_free);
+	/* The first STREAM_PREFETCH bytes are produced right away.  A result that
+	 * ends within them (the usual exact lookup) goes out with a Content-Length,
+	 * header and body in one send; a longer one streams on from there. */
+	while (s->state != S_DONE && ftello(s->ms) < STREAM_PREFETCH)
+		produce(s);
+	if (fflush(s->ms) || ferror(s->ms)) {
+		stream_free(s);
+		return MHD_NO;
+	}
+	s->msize = (size_t)ftello(s->ms);
+	s->moff = 0;
+	struct MHD_Response *resp;
+	bool whole = s->state == S_DONE;
+	if (whole) {
+		resp = MHD_create_response_from_buffer(s->msize, s->mbuf, MHD_RESPMEM_MUST_COPY);
+		atomic_fetch_add(&rq->bytes, s->msize);
+	} else {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, s,
+							 stream_free);
+	}
 	if (!resp) {
 		stream_free(s);
 		return MHD_NO;
@@ -425,6 +447,8 @@ static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, str
 	rq->status = 200;
 	enum MHD_Result r = MHD_queue_response(c, 200, resp);
 	MHD_destroy_response(resp);
+	if (whole)
+		stream_free(s);
 	return r;
 }
 
@@ -631,7 +655,6 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 	fprintf(f, "# TYPE lookback_http_refused_total counter\nlookback_http_refused_total %llu\n",
 		(unsigned long long)atomic_load(&h->refused_conns));
 	/* store: size, freshness per source, oldest data */
-	pthread_mutex_lock(&h->store_lock);
 	uint64_t disk = lb_store_disk_bytes(h->store);
 	uint32_t retain = lb_store_retention(h->store);
 	fprintf(f, "# HELP lookback_store_bytes Bytes on disk of the store's live files.\n"
@@ -663,7 +686,6 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		}
 		lb_store_iter_free(it);
 	}
-	pthread_mutex_unlock(&h->store_lock);
 	fprintf(f, "# HELP lookback_store_oldest_seconds Unix time of the oldest observation kept.\n"
 		   "# TYPE lookback_store_oldest_seconds gauge\nlookback_store_oldest_seconds %llu\n",
 		(unsigned long long)oldest);
@@ -865,7 +887,6 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		if (pc) {
 			/* a counting pass decides whether another page exists */
 			uint64_t seen = 0, want = off + count + 1;
-			pthread_mutex_lock(&h->store_lock);
 			for (int i = 0; i < s->nq && seen < want; i++) {
 				lb_query_cur_t *cc = NULL;
 				if (lb_query_cur_new(h->store, &s->qs[i], &cc))
@@ -875,7 +896,6 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 					seen++;
 				lb_query_cur_free(cc);
 			}
-			pthread_mutex_unlock(&h->store_lock);
 			if (seen == want) {
 				snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)(off + count));
 				cursor_p = cursor;
@@ -909,13 +929,27 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	(void)upload_data;
 	if (!rq)
 		return MHD_NO;
-	if (rq->started) {
+	if (!rq->started) {
+		/* the first call has the headers only; answering now would be an
+		 * "early" response, after which libmicrohttpd closes the connection
+		 * (no keep-alive): answer on the call that ends the request */
+		rq->started = true;
+		snprintf(rq->method, sizeof rq->method, "%s", method);
+		if (!strcmp(method, "GET") &&
+		    !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+		    !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+			return MHD_YES;
+		/* anything with a body (or not a GET): answered now, and the
+		 * connection closes rather than reading the body */
+		rq->answered = true;
+		return handle(h, rq, c);
+	}
+	if (rq->answered) {
 		/* a body arrived after the answer was queued: discard it */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	rq->started = true;
-	snprintf(rq->method, sizeof rq->method, "%s", method);
+	rq->answered = true;
 	if (*upload_data_size) {
 		*upload_data_size = 0;
 		return send_error(rq, c, 413, "request bodies are not accepted");
@@ -1075,7 +1109,6 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	if (!h->o.max_conns)
 		h->o.max_conns = 1;
 	h->started = time(NULL);
-	pthread_mutex_init(&h->store_lock, NULL);
 	pthread_mutex_init(&h->keys_lock, NULL);
 	pthread_mutex_init(&h->log_lock, NULL);
 	h->open = !o->keys_file;
@@ -1152,7 +1185,6 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 	}
 	lb_keys_free(&h->keys);
 	free(h->keys_file);
-	pthread_mutex_destroy(&h->store_lock);
 	pthread_mutex_destroy(&h->keys_lock);
 	pthread_mutex_destroy(&h->log_lock);
 	free(h);
