@@ -5,12 +5,15 @@
 #include "capture/pcap.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <errno.h>
 #include <unistd.h>
 
 /*
@@ -28,6 +31,8 @@ struct lb_pcap {
 	bool swapped, nsec;
 	struct bpf_program prog;
 	bool has_prog;
+	void (*idle)(void *ctx);
+	void *idle_ctx;
 };
 
 #define PCAP_MAX_CAPLEN (256 * 1024) /* libpcap's own bound on a record */
@@ -116,6 +121,12 @@ lb_pcap_t *lb_pcap_open_live(const char *ifname, const char *bpf, int snaplen, b
 	}
 	if (bpf && lb_pcap_set_filter(p, bpf, errbuf) != 0)
 		goto fail;
+	/* Non-blocking, and we poll with a timeout ourselves: a blocked read
+	 * would never see the stop flag set by SIGTERM (libpcap retries on EINTR). */
+	if (pcap_setnonblock(p->h, 1, pe) != 0 || pcap_get_selectable_fd(p->h) < 0) {
+		snprintf(errbuf, 256, "%s: cannot poll the capture: %s", ifname, pe);
+		goto fail;
+	}
 	return p;
 fail:
 	lb_pcap_close(p);
@@ -213,10 +224,53 @@ bad:
 	return LB_EIO;
 }
 
+struct live_ctx {
+	lb_decoder_t *d;
+	int lt;
+};
+
+static void on_live(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct live_ctx *lc = (struct live_ctx *)user;
+	lb_decoder_frame(lc->d, lc->lt, &h->ts, data, h->caplen, h->len);
+}
+
+static int run_live(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
+{
+	struct live_ctx lc = { d, pcap_datalink(p->h) };
+	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p->h), .events = POLLIN };
+	while (!(stop && *stop)) {
+		int n = poll(&pfd, 1, 100);
+		if (n < 0 && errno != EINTR) {
+			snprintf(errbuf, 256, "poll: %s", strerror(errno));
+			return LB_EIO;
+		}
+		/* read what is there, in bounded bites so *stop is seen often */
+		int got = pcap_dispatch(p->h, 4096, on_live, (u_char *)&lc);
+		if (got == PCAP_ERROR) {
+			set_err(errbuf, pcap_geterr(p->h));
+			return LB_EIO;
+		}
+		if (got == PCAP_ERROR_BREAK)
+			return 0;
+		if (got == 0) {
+			/* idle: let the decoder expire old fragments and flows by the clock */
+			struct timeval now;
+			gettimeofday(&now, NULL);
+			lb_decoder_expire(d, &now);
+			if (p->idle)
+				p->idle(p->idle_ctx);
+		}
+	}
+	return 0;
+}
+
 int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
 	if (p->map)
 		return run_mapped(p, d, stop, errbuf);
+	if (p->live)
+		return run_live(p, d, stop, errbuf);
 	int lt = pcap_datalink(p->h);
 	for (;;) {
 		if (stop && *stop)
@@ -239,6 +293,12 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 			return LB_EIO;
 		}
 	}
+}
+
+void lb_pcap_set_idle(lb_pcap_t *p, void (*fn)(void *ctx), void *ctx)
+{
+	p->idle = fn;
+	p->idle_ctx = ctx;
 }
 
 void lb_pcap_kernel_stats(lb_pcap_t *p, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop)

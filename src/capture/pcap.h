@@ -38,6 +38,10 @@ int lb_pcap_linktype(const lb_pcap_t *p);
 LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop,
 		       char *errbuf);
 
+/* For live captures: fn(ctx) is called from lb_pcap_run() whenever a poll
+ * finds no packet (at most every 100 ms), e.g. to flush time-based windows. */
+void lb_pcap_set_idle(lb_pcap_t *p, void (*fn)(void *ctx), void *ctx);
+
 /* libpcap's own counters for live captures (received, dropped by kernel,
  * dropped by interface); zeros for files. */
 void lb_pcap_kernel_stats(lb_pcap_t *p, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop);
