@@ -3,6 +3,8 @@
  * interfaces into observations (JSON lines, counters, or a store).
  */
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +16,10 @@
 #include "capture/pcap.h"
 #include "cli/cmds.h"
 #include "cli/send_cli.h"
+#include "observe/bailiwick.h"
 #include "observe/jsonl.h"
 #include "observe/proc.h"
+#include "observe/referral.h"
 #include "observe/window.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -44,6 +48,17 @@ static void help(FILE *out)
 		"      --snaplen N       live capture snap length (default 65535)\n"
 		"      --no-promisc      do not put the interface in promiscuous mode\n"
 		"      --max-tunnel-depth N  nested tunnels decoded (default 4)\n"
+		"      --user NAME       after opening the input, drop to this user's uid, gid\n"
+		"                        and groups (refuses to run if that fails); with --db,\n"
+		"                        DIR must be writable by that user\n"
+		"bailiwick (for a capture of a resolver's upstream traffic):\n"
+		"      --bailiwick       reconstruct each response's bailiwick from the referrals\n"
+		"                        seen (zone -> server addresses, seeded from root hints);\n"
+		"                        RRsets outside it are dropped and counted; responses\n"
+		"                        from servers not known keep the answer section only,\n"
+		"                        bailiwick unknown (counted as bailiwick_unknown)\n"
+		"      --root-hints FILE root hints (default " LB_REFERRAL_HINTS_DEFAULT ");\n"
+		"                        implies --bailiwick\n"
 		"output:\n"
 		"      --db DIR          keep the history in the store at DIR (created if missing);\n"
 		"                        without a bailiwick only answer-section RRsets are kept\n"
@@ -66,6 +81,7 @@ struct cap_ctx {
 	lb_decoder_t *dec;
 	lb_proc_t *proc;
 	lb_stats_t *st;
+	lb_referral_t *ref;   /* --bailiwick */
 	int jsonl;
 	int frames;
 	int progress;
@@ -114,9 +130,40 @@ static void show_progress(struct cap_ctx *c, int final)
 static void on_payload(void *vctx, const lb_payload_t *p)
 {
 	struct cap_ctx *c = vctx;
-	(void)lb_proc_message(c->proc, p->data, p->len, &p->ts, NULL);
+	if (c->ref) {
+		uint64_t now = p->ts.tv_sec > 0 ? (uint64_t)p->ts.tv_sec : 0;
+		const uint8_t *bw = lb_referral_bailiwick(c->ref, p->data, p->len, p->ipver, p->src, now);
+		if (lb_proc_message(c->proc, p->data, p->len, &p->ts, bw) == 0)
+			lb_referral_learn(c->ref, lb_proc_last(c->proc), bw, now);
+	} else {
+		(void)lb_proc_message(c->proc, p->data, p->len, &p->ts, NULL);
+	}
 	if (c->progress && (c->st->dns_messages & 0xffff) == 0)
 		show_progress(c, 0);
+}
+
+/* setgroups/setgid/setuid to user; then make sure root cannot be regained. */
+static int drop_privileges(const char *user)
+{
+	errno = 0;
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		fprintf(stderr, "lookback capture: --user %s: %s\n", user,
+			errno ? strerror(errno) : "no such user");
+		return -1;
+	}
+	uid_t uid = pw->pw_uid;
+	gid_t gid = pw->pw_gid;
+	if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0) {
+		fprintf(stderr, "lookback capture: --user %s: cannot drop privileges: %s\n", user,
+			strerror(errno));
+		return -1;
+	}
+	if (uid != 0 && (setuid(0) == 0 || geteuid() == 0 || getegid() != gid)) {
+		fprintf(stderr, "lookback capture: --user %s: privileges still held after dropping\n", user);
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_ports(const char *s, lb_decoder_opts_t *o)
@@ -147,7 +194,7 @@ static void add_port(lb_decoder_opts_t *o, uint16_t port)
 int lb_cmd_capture(int argc, char **argv)
 {
 	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
-	       O_STATS, O_DEPTH, O_DB, O_RETAIN };
+	       O_STATS, O_DEPTH, O_DB, O_RETAIN, O_BAILIWICK, O_HINTS, O_USER };
 	static const struct option lopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -164,6 +211,9 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "frame-numbers", no_argument, NULL, O_FRAMES },
 		{ "sensor", required_argument, NULL, O_SENSOR },
 		{ "stats", no_argument, NULL, O_STATS },
+		{ "bailiwick", no_argument, NULL, O_BAILIWICK },
+		{ "root-hints", required_argument, NULL, O_HINTS },
+		{ "user", required_argument, NULL, O_USER },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
@@ -171,6 +221,8 @@ int lb_cmd_capture(int argc, char **argv)
 	};
 	lb_send_cli_t send = { 0 };
 	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL, *db = NULL;
+	const char *hints = NULL, *user = NULL;
+	int bailiwick = 0;
 	long retain = -1;
 	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
 	lb_decoder_opts_t dopts;
@@ -215,6 +267,9 @@ int lb_cmd_capture(int argc, char **argv)
 		case O_FRAMES: frames = 1; break;
 		case O_SENSOR: sensor = optarg; break;
 		case O_STATS: stats = 1; break;
+		case O_BAILIWICK: bailiwick = 1; break;
+		case O_HINTS: hints = optarg; bailiwick = 1; break;
+		case O_USER: user = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': help(stdout); return LB_EXIT_OK;
 		default:
@@ -255,6 +310,8 @@ int lb_cmd_capture(int argc, char **argv)
 	struct cap_ctx ctx = { .jsonl = jsonl, .frames = frames, .st = NULL };
 	/* always a full sink: --stats alone still groups every RRset (and counts it) */
 	lb_obs_sink_t sink = { .rrset = sink_rrset, .negative = sink_neg, .ctx = &ctx };
+	uint64_t bw_out = 0, bw_not_answer = 0;
+	lb_bw_filter_t bwf = { .next = sink, .out_of_bailiwick = &bw_out, .not_answer = &bw_not_answer };
 	lb_pcap_t *pc = NULL;
 	lb_ingest_t *ing = NULL;
 	static char outbuf[1 << 20];
@@ -262,6 +319,20 @@ int lb_cmd_capture(int argc, char **argv)
 
 	ctx.dec = lb_decoder_new(&dopts, on_payload, &ctx);
 	ctx.st = ctx.dec ? lb_decoder_stats(ctx.dec) : NULL;
+	if (bailiwick) {
+		/* the filter drops (and counts) what the bailiwick does not cover */
+		sink = lb_bw_filter_sink(&bwf);
+		int line = 0, err = lb_referral_new(NULL, &ctx.ref);
+		if (!err)
+			err = lb_referral_load_hints(ctx.ref, hints ? hints : LB_REFERRAL_HINTS_DEFAULT, &line);
+		if (err) {
+			fprintf(stderr, "lookback capture: root hints %s%s%.0d: %s\n",
+				hints ? hints : LB_REFERRAL_HINTS_DEFAULT, line ? " line " : "", line,
+				err == LB_EINVAL ? "no zone with a server address" : lb_strerror(err));
+			rc = LB_EXIT_USAGE;
+			goto out;
+		}
+	}
 	ctx.proc = ctx.st ? lb_proc_new(&sink, sensor, ctx.st) : NULL;
 	if (!ctx.dec || !ctx.proc) {
 		fprintf(stderr, "lookback capture: out of memory\n");
@@ -270,6 +341,26 @@ int lb_cmd_capture(int argc, char **argv)
 	}
 	g_ctx = &ctx;
 
+	if (file)
+		pc = lb_pcap_open_file(file, errbuf);
+	else
+		pc = lb_pcap_open_live(iface, filter, snaplen, promisc, errbuf);
+	if (!pc) {
+		fprintf(stderr, "lookback capture: cannot open %s: %s\n", file ? file : iface, errbuf);
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
+	if (file && filter && lb_pcap_set_filter(pc, filter, errbuf) != 0) {
+		fprintf(stderr, "lookback capture: bad filter '%s': %s\n", filter, errbuf);
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
+	/* privileges are only needed to open the device: drop them before the
+	 * store is opened (so its files belong to the user) and any packet is read */
+	if (user && drop_privileges(user) != 0) {
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
 	if (db) {
 		int err = lb_ingest_open(db, sensor, NULL, &ing);
 		if (!err && retain >= 0)
@@ -289,20 +380,6 @@ int lb_cmd_capture(int argc, char **argv)
 		ctx.db = lb_ingest_sink(ing);
 	}
 
-	if (file)
-		pc = lb_pcap_open_file(file, errbuf);
-	else
-		pc = lb_pcap_open_live(iface, filter, snaplen, promisc, errbuf);
-	if (!pc) {
-		fprintf(stderr, "lookback capture: cannot open %s: %s\n", file ? file : iface, errbuf);
-		rc = LB_EXIT_USAGE;
-		goto out;
-	}
-	if (file && filter && lb_pcap_set_filter(pc, filter, errbuf) != 0) {
-		fprintf(stderr, "lookback capture: bad filter '%s': %s\n", filter, errbuf);
-		rc = LB_EXIT_USAGE;
-		goto out;
-	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -321,6 +398,11 @@ int lb_cmd_capture(int argc, char **argv)
 	if (stats) {
 		FILE *so = jsonl ? stderr : stdout;
 		lb_stats_print(ctx.st, so);
+		if (ctx.ref) {
+			lb_referral_stats_print(ctx.ref, so);
+			fprintf(so, "bailiwick_rrsets_out_of_bailiwick %llu\nbailiwick_rrsets_not_answer %llu\n",
+				(unsigned long long)bw_out, (unsigned long long)bw_not_answer);
+		}
 		if (ing) {
 			lb_window_stats_t ws;
 			lb_window_get_stats(lb_ingest_window(ing), &ws);
@@ -354,6 +436,7 @@ out:
 	fflush(stdout);
 	lb_pcap_close(pc);
 	lb_proc_free(ctx.proc);
+	lb_referral_free(ctx.ref);
 	lb_decoder_free(ctx.dec);
 	return rc;
 }

@@ -1,0 +1,162 @@
+# Shared pieces for scenario tests with real resolvers (sourced, after lib.sh):
+# a miniature DNS hierarchy served by knotd on 127.53.X.{1,2,3} and an
+# unbound recursing into it with dnstap.  Functions append daemon pids to the
+# caller's PIDS array.  Run directly, it only reports that it is a library.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	echo "ok 1 - resolvers.sh holds shared functions for other scenario tests # SKIP"
+	exit 0
+fi
+
+# rs_wait_for DESC TRIES CMD...: run CMD every 0.05 s until it succeeds
+rs_wait_for() {
+	local d=$1 n=$2; shift 2
+	while [ "$n" -gt 0 ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	echo "# timed out waiting for $d"
+	return 1
+}
+
+# rs_free_port NET: checks NET.{1,2,3}:53 are bindable; prints a free port on
+# 127.0.0.1 for unbound, or "NO <reason>"
+rs_free_port() {
+	python3 - "$1" <<'PY'
+import socket, sys
+for n in (1, 2, 3):
+    a = "%s.%d" % (sys.argv[1], n)
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((a, 53))
+        s.close()
+    except OSError as e:
+        print("NO %s:53 %s" % (a, e))
+        raise SystemExit(0)
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+PY
+}
+
+# rs_write_zones DIR NET: root (NET.1), lbtest. (NET.2), example.lbtest. and
+# second.lbtest. (both NET.3; second's server name lives in example.lbtest.)
+rs_write_zones() {
+	local d=$1 net=$2
+	mkdir -p "$d/zones"
+	cat > "$d/zones/root.zone" <<EOF
+\$TTL 3600
+.			SOA	root-ns.lbtest. hostmaster.lbtest. 1 3600 600 86400 3600
+.			NS	root-ns.lbtest.
+lbtest.			NS	ns.nic.lbtest.
+ns.nic.lbtest.		A	$net.2
+root-ns.lbtest.		A	$net.1
+EOF
+	cat > "$d/zones/lbtest.zone" <<EOF
+\$TTL 3600
+@			SOA	ns.nic.lbtest. hostmaster.lbtest. 1 3600 600 86400 3600
+@			NS	ns.nic.lbtest.
+ns.nic			A	$net.2
+root-ns			A	$net.1
+example			NS	ns1.example.lbtest.
+ns1.example		A	$net.3
+second			NS	ns1.example.lbtest.
+EOF
+	cat > "$d/zones/example.lbtest.zone" <<EOF
+\$TTL 300
+@			SOA	ns1.example.lbtest. hostmaster.example.lbtest. 1 3600 600 86400 300
+@			NS	ns1.example.lbtest.
+ns1			A	$net.3
+www			A	192.0.2.10
+www			AAAA	2001:db8::10
+alias			CNAME	www
+@			MX	10 mail.example.lbtest.
+mail			A	192.0.2.25
+EOF
+	cat > "$d/zones/second.lbtest.zone" <<EOF
+\$TTL 300
+@			SOA	ns1.example.lbtest. hostmaster.example.lbtest. 1 3600 600 86400 300
+@			NS	ns1.example.lbtest.
+www			A	192.0.2.20
+EOF
+	cat > "$d/root.hints" <<EOF
+.			3600000	NS	root-ns.lbtest.
+root-ns.lbtest.		3600000	A	$net.1
+EOF
+}
+
+# rs_start_knot DIR NET N ZONE FILE [ZONE FILE ...]: knotd on NET.N@53
+rs_start_knot() {
+	local d=$1 net=$2 n=$3 k="$1/knot$3"
+	shift 3
+	mkdir -p "$k/db"
+	{
+		cat <<EOF
+server:
+    rundir: "$k"
+    listen: $net.$n@53
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: error
+database:
+    storage: "$k/db"
+template:
+  - id: default
+    storage: "$d/zones"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+EOF
+		while [ $# -ge 2 ]; do
+			printf '  - domain: "%s"\n    file: "%s"\n' "$1" "$2"
+			shift 2
+		done
+	} > "$k/knot.conf"
+	knotd -c "$k/knot.conf" > "$k/log" 2>&1 &
+	PIDS+=($!)
+}
+
+# rs_unbound_conf FILE DIR PORT DNSTAP_SOCKET: unbound on 127.0.0.1@PORT using
+# DIR/root.hints, dnstap of resolver and client messages to the socket
+rs_unbound_conf() {
+	cat > "$1" <<EOF
+server:
+    interface: 127.0.0.1@$3
+    port: $3
+    do-ip6: no
+    do-not-query-localhost: no
+    module-config: "iterator"
+    root-hints: "$2/root.hints"
+    username: ""
+    chroot: ""
+    directory: "$2"
+    pidfile: "$2/unbound.pid"
+    use-syslog: no
+    logfile: ""
+    verbosity: 0
+    do-daemonize: no
+    num-threads: 1
+    access-control: 127.0.0.0/8 allow
+    qname-minimisation: no
+    target-fetch-policy: "0 0 0 0 0"
+    prefetch: no
+    auto-trust-anchor-file: ""
+remote-control:
+    control-enable: no
+dnstap:
+    dnstap-enable: yes
+    dnstap-bidirectional: yes
+    dnstap-socket-path: "$4"
+    dnstap-send-identity: yes
+    dnstap-send-version: yes
+    dnstap-identity: "lbtest-resolver"
+    dnstap-log-resolver-query-messages: yes
+    dnstap-log-resolver-response-messages: yes
+    dnstap-log-client-query-messages: yes
+    dnstap-log-client-response-messages: yes
+EOF
+}
