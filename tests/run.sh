@@ -11,8 +11,8 @@ PASS=0; FAIL=0; SKIP=0
 LOG=$TOP/build/test-logs
 mkdir -p "$LOG"
 
-count() { # $1 = name, $2 = output file, $3 = exit status
-	local out=$2 rc=$3 p f s
+count() { # $1 = name, $2 = output file, $3 = exit status, $4 = seconds
+	local out=$2 rc=$3 secs=${4:-0} p f s
 	p=$(grep -cE '^ok ' "$out" | tr -d ' ')
 	s=$(grep -cE '^ok .*# (SKIP|skip)' "$out" | tr -d ' ')
 	f=$(grep -cE '^not ok ' "$out" | tr -d ' ')
@@ -25,18 +25,19 @@ count() { # $1 = name, $2 = output file, $3 = exit status
 	fi
 	PASS=$((PASS + p)); FAIL=$((FAIL + f)); SKIP=$((SKIP + s))
 	if [ "$f" -gt 0 ]; then
-		echo "FAIL $1 ($p passed, $f failed)"; grep -E '^not ok|^# ' "$out" | head -40 | sed 's/^/    /'
+		echo "FAIL $1 ($p passed, $f failed, ${secs}s)"; grep -E '^not ok|^# ' "$out" | head -40 | sed 's/^/    /'
 		tail -20 "$out" | grep -vE '^(ok|not ok|#)' | sed 's/^/    | /'
 	else
-		echo "ok   $1 ($p passed${s:+, $s skipped})"
+		echo "ok   $1 ($p passed${s:+, $s skipped}, ${secs}s)"
 	fi
 }
 
 run() { # $1 = name, rest = command
 	local name=$1; shift
 	local out="$LOG/$(echo "$name" | tr '/ ' '__').log"
+	local t0=$SECONDS
 	CMOCKA_MESSAGE_OUTPUT=TAP timeout 600 "$@" > "$out" 2>&1
-	count "$name" "$out" $?
+	count "$name" "$out" $? "$((SECONDS - t0))"
 }
 
 for B in "$@"; do
