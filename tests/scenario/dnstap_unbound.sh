@@ -1,4 +1,5 @@
 #!/bin/bash
+# lookback-test: serial (fixed 127.53.x.x:53 addresses; live capture on lo)
 # dnstap from a real resolver: a miniature DNS hierarchy served by Knot DNS on
 # 127.53.0.{1,2,3} (root, lbtest., example.lbtest.), unbound recursing into it
 # with dnstap to `lookback tap -u SOCKET --jsonl`.  Checks the RRsets and their
