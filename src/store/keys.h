@@ -1,6 +1,6 @@
 /*
  * keys.h - byte formats of the key-value engines (RocksDB): keys, values and
- * the merge function.  docs/STORE.md is the prose description of the same.
+ * the merge function.  docs/ARCHITECTURE.md ("Store byte formats") describes the same in prose.
  *
  * One key space; the first byte names the table:
  *   'V' meta      'V' 'f'              -> "lookback-store" NUL version   (format check)
