@@ -124,7 +124,7 @@ lb_pcap_t *lb_pcap_open_live(const char *ifname, const char *bpf, int snaplen, b
 	/* Non-blocking, and we poll with a timeout ourselves: a blocked read
 	 * would never see the stop flag set by SIGTERM (libpcap retries on EINTR). */
 	if (pcap_setnonblock(p->h, 1, pe) != 0 || pcap_get_selectable_fd(p->h) < 0) {
-		snprintf(errbuf, 256, "%s: cannot poll the capture: %s", ifname, pe);
+		snprintf(errbuf, 256, "%.64s: cannot poll the capture: %.160s", ifname, pe);
 		goto fail;
 	}
 	return p;
