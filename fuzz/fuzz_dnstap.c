@@ -5,9 +5,14 @@
  * Byte 0 picks the mode: 0 a dnstap file (unidirectional), 1 a socket client
  * (bidirectional handshake), 2 one Dnstap protobuf payload.  Byte 1 picks the
  * size of the pieces the stream arrives in (partial frames everywhere).
+ *
+ * Every data frame is also decoded by protobuf-c (the independent
+ * cross-check): whenever protobuf-c accepts it, our wire decoder must give the
+ * same fields, values and bytes (lb_dnstap_msg_compare), or the target aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "observe/jsonl.h"
@@ -25,6 +30,22 @@ static void on_neg(void *ctx, const lb_obs_neg_t *o)
 {
 	(void)ctx;
 	lb_jsonl_negative(devnull, o, -1);
+}
+
+/* Both decoders on the payload, then the normal path. */
+static void cross_frame(void *d, const uint8_t *payload, size_t len)
+{
+	lb_dnstap_msg_t ours, ref;
+	void *keep = NULL;
+	int rc = lb_dnstap_parse(payload, len, &ours);
+	int rp = lb_dnstap_parse_pbc(payload, len, &ref, &keep);
+	char why[160];
+	if (lb_dnstap_msg_compare(rc, &ours, rp, &ref, why, sizeof why) != 0) {
+		fprintf(stderr, "fuzz_dnstap: decoders disagree on a %zu-byte payload: %s\n", len, why);
+		abort();
+	}
+	lb_dnstap_pbc_free(keep);
+	lb_dnstap_frame(d, payload, len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -54,9 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 	}
 	if (mode == 2) {
-		lb_dnstap_frame(d, data, size);
+		cross_frame(d, data, size);
 	} else {
-		lb_fstrm_conn_t *c = lb_fstrm_conn_new(mode == 1, 4096, lb_dnstap_frame, d, &ts);
+		lb_fstrm_conn_t *c = lb_fstrm_conn_new(mode == 1, 4096, cross_frame, d, &ts);
 		if (c) {
 			int rc = 0;
 			for (size_t off = 0; off < size && rc == 0; off += piece) {

@@ -14,9 +14,11 @@
  *     frame cap) and hands data frames to a callback.  Oversized data frames
  *     are skipped and counted; protocol violations end the stream.
  *
- *  2. dnstap (dnstap.c).  lb_dnstap_t decodes one data frame (the protobuf
- *     Dnstap message, generated from proto/dnstap.proto by protoc-c, unpacked
- *     into an arena) and turns it into observations through lb_proc_t:
+ *  2. dnstap (dnstap.c, dnstap_pb.c).  lb_dnstap_t decodes one data frame
+ *     (the protobuf Dnstap message of proto/dnstap.proto, with our own
+ *     allocation-free wire decoder; the protobuf-c code generated from the
+ *     same schema is kept as the independent cross-check of tests and fuzzing)
+ *     and turns it into observations through lb_proc_t:
  *       RESOLVER/AUTH/FORWARDER_RESPONSE: bailiwick = query_zone (validated
  *         wire name); RRsets whose owner is not at or below it are dropped
  *         (counted, observe/bailiwick.h).  No query_zone: answer section only,
@@ -171,22 +173,109 @@ void lb_fstrm_conn_sent(lb_fstrm_conn_t *c, size_t n);
 
 /* ---- 2. dnstap -> observations ------------------------------------------ */
 
-/* One decoded Dnstap message; pointers valid until the next decode. */
+/*
+ * One decoded Dnstap message.  Our own protobuf wire decoder (dnstap_pb.c)
+ * fills it without allocating: every bytes field points into the frame it
+ * was decoded from and is valid as long as that frame is.
+ *
+ * Protobuf rules applied: varints of at most 10 bytes whose value fits in 64
+ * bits (uint32 and enum fields keep the low 32 bits, as protobuf does);
+ * length-delimited fields bounded by their parent; unknown fields skipped by
+ * wire type (0 varint, 1 64-bit, 2 length-delimited, 5 32-bit); groups (3, 4),
+ * wire types 6/7, field number 0 and a known field with the wrong wire type
+ * are errors; a field given twice: the last one wins, and an embedded message
+ * given twice (Dnstap.message, Message.policy) is merged field by field, each
+ * occurrence checked on its own (its required fields present).
+ */
+typedef struct lb_dnstap_bytes {
+	const uint8_t *data; /* into the frame; NULL iff the field is absent (len 0 = present, empty) */
+	size_t len;
+} lb_dnstap_bytes_t;
+
+/* Presence bits of the scalar and message fields (lb_dnstap_msg_t.has). */
+enum lb_dnstap_has {
+	LB_DT_HAS_MESSAGE = 1u << 0,        /* Dnstap.message */
+	LB_DT_HAS_SOCKET_FAMILY = 1u << 1,
+	LB_DT_HAS_SOCKET_PROTOCOL = 1u << 2,
+	LB_DT_HAS_QUERY_PORT = 1u << 3,
+	LB_DT_HAS_RESPONSE_PORT = 1u << 4,
+	LB_DT_HAS_QUERY_TIME_SEC = 1u << 5,
+	LB_DT_HAS_QUERY_TIME_NSEC = 1u << 6,
+	LB_DT_HAS_RESPONSE_TIME_SEC = 1u << 7,
+	LB_DT_HAS_RESPONSE_TIME_NSEC = 1u << 8,
+	LB_DT_HAS_HTTP_PROTOCOL = 1u << 9,
+	LB_DT_HAS_POLICY = 1u << 10,        /* Message.policy */
+	LB_DT_HAS_POLICY_ACTION = 1u << 11,
+	LB_DT_HAS_POLICY_MATCH = 1u << 12,
+};
+
+/* Why the wire decoder refused a payload (lb_dnstap_msg_t.why). Names stable. */
+enum lb_dnstap_why {
+	LB_DT_WHY_NONE = 0,
+	LB_DT_WHY_TRUNCATED,       /* a field or varint runs past its parent (LB_ETRUNC) */
+	LB_DT_WHY_VARINT_LONG,     /* varint longer than 10 bytes */
+	LB_DT_WHY_VARINT_OVERFLOW, /* 10-byte varint whose value does not fit in 64 bits */
+	LB_DT_WHY_FIELD_ZERO,      /* field number 0 */
+	LB_DT_WHY_GROUP,           /* wire type 3 or 4 (groups) */
+	LB_DT_WHY_WIRE_TYPE,       /* wire type 6 or 7 */
+	LB_DT_WHY_WRONG_TYPE,      /* known field with another wire type than its schema */
+	LB_DT_WHY_REQUIRED,        /* Dnstap.type or Message.type missing */
+	LB_DT_WHY__COUNT
+};
+const char *lb_dnstap_why_name(int why);
+
 typedef struct lb_dnstap_msg {
+	uint32_t has;                 /* LB_DT_HAS_* */
+	int why;                      /* enum lb_dnstap_why after a failed decode */
+	/* Dnstap */
+	int dnstap_type;              /* Dnstap.type as read (1 = MESSAGE) */
+	lb_dnstap_bytes_t identity, version, extra;
+	unsigned message_count;       /* Dnstap.message occurrences (merged) */
+	/* Message */
 	int type;                     /* Message.Type, 1..14 (other values kept as read) */
-	const uint8_t *query_zone;    /* as sent (not validated), or NULL */
-	size_t query_zone_len;
-	const uint8_t *query_msg;     /* DNS wire message or NULL */
-	size_t query_msg_len;
-	const uint8_t *response_msg;
-	size_t response_msg_len;
-	bool has_query_time, has_response_time;
+	int socket_family, socket_protocol, http_protocol;
+	lb_dnstap_bytes_t query_address, response_address;
+	uint32_t query_port, response_port;
 	uint64_t query_time_sec, response_time_sec;
 	uint32_t query_time_nsec, response_time_nsec;
-	int socket_family, socket_protocol; /* 0 when absent */
-	const uint8_t *identity;
-	size_t identity_len;
+	lb_dnstap_bytes_t query_message;
+	lb_dnstap_bytes_t query_zone; /* as sent (not validated) */
+	lb_dnstap_bytes_t response_message;
+	/* Message.policy */
+	unsigned policy_count;        /* occurrences, over all Message occurrences */
+	lb_dnstap_bytes_t policy_type, policy_rule, policy_value;
+	int policy_action, policy_match;
 } lb_dnstap_msg_t;
+
+/*
+ * Decode one Dnstap protobuf (a data frame payload) into *m.  No allocation,
+ * no state: safe on any bytes.  Returns 0; LB_ENOENT when it is a valid
+ * Dnstap but not a MESSAGE or without message; LB_ETRUNC or LB_ERDATA when it
+ * is not a valid Dnstap protobuf (m->why says why; other fields undefined).
+ */
+LB_WUR int lb_dnstap_parse(const uint8_t *buf, size_t len, lb_dnstap_msg_t *m);
+
+/*
+ * The independent cross-check (dnstap_pbc.c): the same payload decoded by the
+ * protobuf-c code generated from proto/dnstap.proto, into *m (bytes fields
+ * point into *keep, which lb_dnstap_pbc_free() releases; NULL-safe).
+ * 0 if protobuf-c accepted it (whatever Dnstap.type), LB_ERDATA if it refused.
+ */
+LB_WUR int lb_dnstap_parse_pbc(const uint8_t *buf, size_t len, lb_dnstap_msg_t *m, void **keep);
+void lb_dnstap_pbc_free(void *keep);
+
+/*
+ * Compare our decoding (ours, return code rc_ours) with protobuf-c's
+ * (pbc, rc_pbc) of the same payload.  0 when they agree: protobuf-c refused
+ * it (we may accept or refuse), or both accepted it with the same fields
+ * present, values and bytes, or we refused it for a rule protobuf-c does not
+ * enforce (varint overflow, field number 0).  Otherwise -1 and a description
+ * in why[whysz].  Known protobuf-c behaviour allowed for: in a merged
+ * (repeated) embedded message, an empty bytes field does not replace an
+ * earlier non-empty one.
+ */
+int lb_dnstap_msg_compare(int rc_ours, const lb_dnstap_msg_t *ours, int rc_pbc,
+			  const lb_dnstap_msg_t *pbc, char *why, size_t whysz);
 
 typedef struct lb_dnstap lb_dnstap_t;
 
@@ -199,8 +288,9 @@ void lb_dnstap_free(lb_dnstap_t *d); /* NULL-safe */
 /* The tap counters given to lb_dnstap_new(). */
 lb_tap_stats_t *lb_dnstap_stats(lb_dnstap_t *d);
 
-/* Decode a Dnstap protobuf into *m (arena inside d).  0, LB_ERDATA (not a Dnstap
- * protobuf) or LB_ENOENT (not a MESSAGE).  Counts nothing. */
+/* lb_dnstap_parse() (d is not used; kept for callers of the older API).  0,
+ * LB_ERDATA / LB_ETRUNC (not a Dnstap protobuf) or LB_ENOENT (not a MESSAGE).
+ * Counts nothing. */
 LB_WUR int lb_dnstap_decode(lb_dnstap_t *d, const uint8_t *buf, size_t len, lb_dnstap_msg_t *m);
 
 /* Decode and observe one data frame (an lb_fstrm_data_fn with ctx = d).  Bad

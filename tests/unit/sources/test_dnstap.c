@@ -520,29 +520,318 @@ static void test_decode_fields(void **state)
 	lb_dnstap_msg_t m;
 	assert_int_equal(lb_dnstap_decode(f->d, b.b, b.n, &m), 0);
 	assert_int_equal(m.type, 4);
-	assert_int_equal(m.query_zone_len, 13);
-	assert_memory_equal(m.query_zone, "\7example\3com\0", 13);
-	assert_true(m.has_query_time);
+	assert_int_equal(m.query_zone.len, 13);
+	assert_memory_equal(m.query_zone.data, "\7example\3com\0", 13);
+	assert_true(m.has & LB_DT_HAS_QUERY_TIME_SEC);
 	assert_int_equal(m.query_time_sec, 1700000000);
 	assert_int_equal(m.query_time_nsec, 1000);
-	assert_true(m.has_response_time);
+	assert_true(m.has & LB_DT_HAS_RESPONSE_TIME_SEC);
 	assert_int_equal(m.response_time_sec, 1700000001);
 	assert_int_equal(m.response_time_nsec, 250000000);
-	assert_non_null(m.response_msg);
-	assert_null(m.query_msg);
+	assert_non_null(m.response_message.data);
+	assert_null(m.query_message.data);
 	assert_int_equal(m.socket_family, 1);
 	assert_int_equal(m.socket_protocol, 1);
-	assert_int_equal(m.identity_len, 9);
-	assert_memory_equal(m.identity, "resolver1", 9);
+	assert_int_equal(m.query_port, 40000);
+	assert_int_equal(m.response_port, 53);
+	assert_int_equal(m.identity.len, 9);
+	assert_memory_equal(m.identity.data, "resolver1", 9);
+	assert_int_equal(m.version.len, 2);
+	assert_null(m.extra.data);
+	/* fields point into the frame: no copies */
+	assert_true(m.response_message.data > b.b && m.response_message.data < b.b + b.n);
 
 	/* not a protobuf; Dnstap without type; a wrong wire type for a field */
-	assert_int_equal(lb_dnstap_decode(f->d, (const uint8_t *)"\xff\xff\xff", 3, &m), LB_ERDATA);
+	assert_int_equal(lb_dnstap_decode(f->d, (const uint8_t *)"\xff\xff\xff", 3, &m), LB_ETRUNC);
 	buf_t e = { .n = 0 };
 	pb_bytes(&e, 1, "x", 1);
 	assert_int_equal(lb_dnstap_decode(f->d, e.b, e.n, &m), LB_ERDATA);
 	e.n = 0;
 	pb_varint(&e, 15, 1);
 	assert_int_equal(lb_dnstap_decode(f->d, e.b, e.n, &m), LB_ENOENT); /* MESSAGE without message */
+}
+
+/* ---- our wire decoder against protobuf-c -------------------------------- */
+
+/* Decode p with both; require agreement; return our code (why in *why). */
+static int both(const uint8_t *p, size_t n, lb_dnstap_msg_t *ours, int *pbc_rc)
+{
+	lb_dnstap_msg_t ref;
+	void *keep = NULL;
+	int rc = lb_dnstap_parse(p, n, ours);
+	int rp = lb_dnstap_parse_pbc(p, n, &ref, &keep);
+	char why[128];
+	int cmp = lb_dnstap_msg_compare(rc, ours, rp, &ref, why, sizeof why);
+	if (cmp != 0)
+		fail_msg("decoders disagree: %s (ours %d why %s, protobuf-c %d)", why, rc,
+			 lb_dnstap_why_name(ours->why), rp);
+	lb_dnstap_pbc_free(keep);
+	if (pbc_rc)
+		*pbc_rc = rp;
+	return rc;
+}
+
+static void key(buf_t *b, unsigned field, unsigned wt)
+{
+	varint(b, (uint64_t)field << 3 | wt);
+}
+
+/* Dnstap{type=MESSAGE, message=<m>} */
+static void envelope(buf_t *out, const buf_t *m)
+{
+	pb_varint(out, 15, 1);
+	pb_bytes(out, 14, m->b, m->n);
+}
+
+static void test_pb_valid_agree(void **state)
+{
+	(void)state;
+	lb_dnstap_msg_t m;
+	int rp;
+	buf_t b = { .n = 0 };
+	for (int t = 1; t <= 14; t++) {
+		b.n = 0;
+		dnstap_msg(&b, t, t % 4 == 0 ? "\7example\3com\0" : NULL, 13, !(t & 1));
+		assert_int_equal(both(b.b, b.n, &m, &rp), 0);
+		assert_int_equal(rp, 0);
+		assert_int_equal(m.type, t);
+	}
+	/* every optional field, a policy, http_protocol, extra */
+	buf_t x = { .n = 0 }, pol = { .n = 0 };
+	pb_bytes(&pol, 1, "RPZ", 3);
+	pb_bytes(&pol, 2, "\3bad\0", 5);
+	pb_varint(&pol, 3, 1);
+	pb_varint(&pol, 4, 1);
+	pb_bytes(&pol, 5, "v", 1);
+	pb_varint(&x, 1, 6);
+	pb_bytes(&x, 15, pol.b, pol.n);
+	pb_varint(&x, 16, 2);
+	pb_varint(&x, 8, UINT64_MAX);
+	pb_bytes(&x, 10, "", 0); /* present and empty */
+	b.n = 0;
+	pb_bytes(&b, 3, "extra", 5);
+	envelope(&b, &x);
+	assert_int_equal(both(b.b, b.n, &m, &rp), 0);
+	assert_true(m.has & LB_DT_HAS_POLICY);
+	assert_int_equal(m.policy_action, 1);
+	assert_int_equal(m.http_protocol, 2);
+	assert_true(m.query_time_sec == UINT64_MAX);
+	assert_non_null(m.query_message.data);
+	assert_int_equal(m.query_message.len, 0);
+	assert_null(m.response_message.data);
+}
+
+static void test_pb_unknown_fields_skipped(void **state)
+{
+	(void)state;
+	lb_dnstap_msg_t m;
+	int rp;
+	buf_t x = { .n = 0 }, b = { .n = 0 };
+	pb_varint(&x, 1, 4);
+	pb_varint(&x, 99, 12345);                /* varint */
+	key(&x, 100, 1);                         /* 64-bit */
+	put(&x, "12345678", 8);
+	pb_bytes(&x, 101, "skip me", 7);         /* length-delimited */
+	pb_fixed32(&x, 102, 7);                  /* 32-bit */
+	pb_varint(&x, 536870911, 1);             /* the largest field number */
+	pb_bytes(&x, 14, "\0\0\0\0", 4);
+	envelope(&b, &x);
+	pb_bytes(&b, 77, "top", 3);
+	assert_int_equal(both(b.b, b.n, &m, &rp), 0);
+	assert_int_equal(rp, 0);
+	assert_int_equal(m.type, 4);
+	assert_int_equal(m.response_message.len, 4);
+}
+
+static void test_pb_last_wins_and_merge(void **state)
+{
+	(void)state;
+	lb_dnstap_msg_t m;
+	int rp;
+	buf_t x = { .n = 0 }, y = { .n = 0 }, b = { .n = 0 };
+	pb_varint(&x, 1, 3);
+	pb_varint(&x, 6, 1000);
+	pb_varint(&x, 6, 2000);                  /* duplicate scalar: last wins */
+	pb_bytes(&x, 4, "\1\2\3\4", 4);
+	pb_bytes(&x, 4, "\5\6\7\10", 4);         /* duplicate bytes: last wins */
+	pb_bytes(&x, 11, "\3com\0", 5);
+	pb_varint(&y, 1, 4);                     /* second Message: merged */
+	pb_varint(&y, 7, 53);
+	pb_bytes(&y, 14, "\1\2\3\4\5\6\7\10\11\12\13\14", 12);
+	envelope(&b, &x);
+	pb_bytes(&b, 14, y.b, y.n);
+	pb_bytes(&b, 1, "a", 1);
+	pb_bytes(&b, 1, "bb", 2);
+	assert_int_equal(both(b.b, b.n, &m, &rp), 0);
+	assert_int_equal(rp, 0);
+	assert_int_equal(m.message_count, 2);
+	assert_int_equal(m.type, 4);
+	assert_int_equal(m.query_port, 2000);
+	assert_int_equal(m.response_port, 53);
+	assert_memory_equal(m.query_address.data, "\5\6\7\10", 4);
+	assert_int_equal(m.query_zone.len, 5);   /* from the first occurrence */
+	assert_int_equal(m.response_message.len, 12);
+	assert_int_equal(m.identity.len, 2);
+	/* uint32 and enum fields keep the low 32 bits of a wider varint */
+	x.n = 0;
+	b.n = 0;
+	pb_varint(&x, 1, ((uint64_t)1 << 40) | 6);
+	pb_varint(&x, 6, ((uint64_t)7 << 32) | 53);
+	envelope(&b, &x);
+	assert_int_equal(both(b.b, b.n, &m, &rp), 0);
+	assert_int_equal(rp, 0);
+	assert_int_equal(m.type, 6);
+	assert_int_equal(m.query_port, 53);
+}
+
+struct bad_case {
+	const char *name;
+	const char *bytes;
+	size_t len;
+	int rc, why;
+	int pbc_accepts;
+};
+
+static void test_pb_refusals(void **state)
+{
+	(void)state;
+	/* Each is Dnstap{type=MESSAGE (78 01), message=(72 LEN ...)} with a flaw.
+	 * Message 08 04 = type RESOLVER_RESPONSE; field 9 (keys 48..4f) and
+	 * Policy field 6 (30..37) are unknown. */
+#define B(s) s, sizeof(s) - 1
+	static const struct bad_case cases[] = {
+		{ "empty payload", B(""), LB_ERDATA, LB_DT_WHY_REQUIRED, 0 },
+		{ "group start (3)", B("\x78\x01\x4b"), LB_ERDATA, LB_DT_WHY_GROUP, 0 },
+		{ "group end (4)", B("\x78\x01\x4c"), LB_ERDATA, LB_DT_WHY_GROUP, 0 },
+		{ "wire type 6", B("\x78\x01\x4e\x00"), LB_ERDATA, LB_DT_WHY_WIRE_TYPE, 0 },
+		{ "wire type 7", B("\x78\x01\x4f\x00"), LB_ERDATA, LB_DT_WHY_WIRE_TYPE, 0 },
+		{ "varint of 11 bytes", B("\x78\x81\x80\x80\x80\x80\x80\x80\x80\x80\x80\x00"),
+		  LB_ERDATA, LB_DT_WHY_VARINT_LONG, 0 },
+		{ "varint over 64 bits", B("\x78\x81\x80\x80\x80\x80\x80\x80\x80\x80\x02"),
+		  LB_ERDATA, LB_DT_WHY_VARINT_OVERFLOW, 1 },
+		{ "varint cut by the end", B("\x78\x81"), LB_ETRUNC, LB_DT_WHY_TRUNCATED, 0 },
+		{ "field number 0", B("\x78\x01\x80\x00\x01"), LB_ERDATA, LB_DT_WHY_FIELD_ZERO, 1 },
+		{ "Dnstap.type as bytes", B("\x7a\x01\x01"), LB_ERDATA, LB_DT_WHY_WRONG_TYPE, 0 },
+		{ "message as varint", B("\x78\x01\x70\x01"), LB_ERDATA, LB_DT_WHY_WRONG_TYPE, 0 },
+		{ "nsec as varint", B("\x78\x01\x72\x04\x08\x04\x48\x01"), LB_ERDATA,
+		  LB_DT_WHY_WRONG_TYPE, 0 },
+		{ "no Dnstap.type", B("\x72\x02\x08\x04"), LB_ERDATA, LB_DT_WHY_REQUIRED, 0 },
+		{ "no Message.type", B("\x78\x01\x72\x02\x30\x35"), LB_ERDATA, LB_DT_WHY_REQUIRED, 0 },
+		{ "second Message without type", B("\x78\x01\x72\x02\x08\x04\x72\x02\x30\x35"),
+		  LB_ERDATA, LB_DT_WHY_REQUIRED, 0 },
+		{ "message longer than the payload", B("\x78\x01\x72\x09\x08\x04"), LB_ETRUNC,
+		  LB_DT_WHY_TRUNCATED, 0 },
+		/* response_message (72) claims 3 bytes: inside the payload, past the Message */
+		{ "field past its parent", B("\x78\x01\x72\x04\x08\x04\x72\x03\xaa\xbb\xcc"),
+		  LB_ETRUNC, LB_DT_WHY_TRUNCATED, 0 },
+		{ "fixed32 cut", B("\x78\x01\x72\x04\x08\x04\x4d\x01"), LB_ETRUNC,
+		  LB_DT_WHY_TRUNCATED, 0 },
+		{ "unknown 64-bit cut", B("\x78\x01\x49\x01\x02"), LB_ETRUNC, LB_DT_WHY_TRUNCATED, 0 },
+		{ "huge length", B("\x78\x01\x0a\xff\xff\xff\xff\x0f\x00"), LB_ETRUNC,
+		  LB_DT_WHY_TRUNCATED, 0 },
+		{ "policy with a group", B("\x78\x01\x72\x05\x08\x04\x7a\x01\x33"), LB_ERDATA,
+		  LB_DT_WHY_GROUP, 0 },
+	};
+#undef B
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct bad_case *k = &cases[i];
+		lb_dnstap_msg_t m;
+		int rp;
+		int rc = both((const uint8_t *)k->bytes, k->len, &m, &rp);
+		if (rc != k->rc || m.why != k->why || (rp == 0) != k->pbc_accepts)
+			fail_msg("%s: ours %d why %s (want %d %s), protobuf-c %s", k->name, rc,
+				 lb_dnstap_why_name(m.why), k->rc, lb_dnstap_why_name(k->why),
+				 rp == 0 ? "accepts" : "refuses");
+	}
+	/* a frame with one of them is counted as a bad protobuf, nothing else */
+	lb_stats_t ds = { 0 };
+	lb_tap_stats_t ts = { 0 };
+	lb_obs_sink_t none = { 0 };
+	lb_dnstap_t *d = lb_dnstap_new(&none, "t", &ds, &ts);
+	assert_non_null(d);
+	lb_dnstap_frame(d, (const uint8_t *)cases[6].bytes, cases[6].len);
+	lb_dnstap_frame(d, (const uint8_t *)cases[1].bytes, cases[1].len);
+	assert_int_equal(ts.bad[LB_TAP_BAD_PROTOBUF], 2);
+	assert_int_equal(ts.messages, 0);
+	lb_dnstap_free(d);
+}
+
+/* protobuf-c keeps an earlier non-empty bytes value over a later empty one
+ * when it merges a repeated embedded message; we follow protobuf (last wins). */
+static void test_pb_merge_empty_bytes(void **state)
+{
+	(void)state;
+	lb_dnstap_msg_t m, ref;
+	void *keep = NULL;
+	buf_t x = { .n = 0 }, y = { .n = 0 }, b = { .n = 0 };
+	pb_varint(&x, 1, 4);
+	pb_bytes(&x, 11, "\3com\0", 5);
+	pb_varint(&y, 1, 4);
+	pb_bytes(&y, 11, "", 0);
+	envelope(&b, &x);
+	pb_bytes(&b, 14, y.b, y.n);
+	assert_int_equal(lb_dnstap_parse(b.b, b.n, &m), 0);
+	assert_int_equal(lb_dnstap_parse_pbc(b.b, b.n, &ref, &keep), 0);
+	assert_non_null(m.query_zone.data);
+	assert_int_equal(m.query_zone.len, 0);
+	assert_int_equal(ref.query_zone.len, 5);
+	char why[128];
+	assert_int_equal(lb_dnstap_msg_compare(0, &m, 0, &ref, why, sizeof why), 0);
+	/* but a real difference is caught: the comparison can fail */
+	m.query_zone.data = (const uint8_t *)"\3org\0";
+	m.query_zone.len = 5;
+	assert_int_equal(lb_dnstap_msg_compare(0, &m, 0, &ref, why, sizeof why), -1);
+	m.query_zone.data = NULL;
+	assert_int_equal(lb_dnstap_msg_compare(0, &m, 0, &ref, why, sizeof why), -1);
+	lb_dnstap_pbc_free(keep);
+}
+
+/* Deterministic mutations of good messages: both decoders on each. */
+static void test_pb_mutations_agree(void **state)
+{
+	(void)state;
+	uint64_t r = 0x9e3779b97f4a7c15ull;
+	buf_t good[3];
+	good[0].n = good[1].n = good[2].n = 0;
+	dnstap_msg(&good[0], 4, "\7example\3com\0", 13, true);
+	dnstap_msg(&good[1], 5, NULL, 0, false);
+	buf_t pol = { .n = 0 }, x = { .n = 0 };
+	pb_bytes(&pol, 1, "RPZ", 3);
+	pb_varint(&pol, 3, 2);
+	pb_varint(&x, 1, 6);
+	pb_bytes(&x, 15, pol.b, pol.n);
+	pb_bytes(&x, 14, "\0\1\0\0\0\0\0\0\0\0\0\0", 12);
+	envelope(&good[2], &x);
+	pb_bytes(&good[2], 14, x.b, x.n);
+	unsigned accepted = 0, refused = 0;
+	for (int i = 0; i < 30000; i++) {
+		const buf_t *g = &good[i % 3];
+		static buf_t t;
+		memcpy(t.b, g->b, g->n);
+		t.n = g->n;
+		int nmut = 1 + (int)(r % 4);
+		for (int k = 0; k < nmut; k++) {
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			size_t at = (size_t)(r >> 33) % t.n;
+			switch ((r >> 20) % 4) {
+			case 0: t.b[at] = (uint8_t)(r >> 8); break;      /* any byte */
+			case 1: t.b[at] ^= (uint8_t)(1u << ((r >> 12) % 8)); break;
+			case 2: t.n = at; break;                          /* cut */
+			default: t.b[at] = (uint8_t)(t.b[at] + 1); break; /* off by one */
+			}
+			if (t.n == 0)
+				break;
+		}
+		lb_dnstap_msg_t m;
+		int rc = both(t.b, t.n, &m, NULL);
+		if (rc == 0 || rc == LB_ENOENT)
+			accepted++;
+		else
+			refused++;
+	}
+	/* the mutations must exercise both sides */
+	assert_true(accepted > 1000);
+	assert_true(refused > 1000);
 }
 
 static void test_resolver_response_bailiwick(void **state)
@@ -666,6 +955,12 @@ int main(void)
 		cmocka_unit_test(test_conn_bidi_handshake),
 		cmocka_unit_test(test_conn_garbage_never_crashes),
 		cmocka_unit_test_setup_teardown(test_decode_fields, setup, teardown),
+		cmocka_unit_test(test_pb_valid_agree),
+		cmocka_unit_test(test_pb_unknown_fields_skipped),
+		cmocka_unit_test(test_pb_last_wins_and_merge),
+		cmocka_unit_test(test_pb_refusals),
+		cmocka_unit_test(test_pb_merge_empty_bytes),
+		cmocka_unit_test(test_pb_mutations_agree),
 		cmocka_unit_test_setup_teardown(test_resolver_response_bailiwick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_response_answer_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queries_counted_only, setup, teardown),
