@@ -1,4 +1,5 @@
 #!/bin/bash
+# lookback-test: serial (fixed 127.53.x.x:53 addresses; live capture on lo)
 # Bailiwick reconstructed from a live capture, checked against a real resolver:
 # knotd serves a test hierarchy on 127.53.1.{1,2,3}, unbound recurses into it
 # with dnstap to `lookback tap`, and at the same time `lookback capture -i lo
@@ -31,7 +32,7 @@ trap cleanup EXIT
 [ -n "${KEEP_TMP:-}" ] && trap - EXIT
 
 # live capture on lo first: without the privilege there is nothing to test
-timeout 1 "$LOOKBACK" capture -i lo -f 'port 53' --stats -q > /dev/null 2> "$D/probe.err"
+timeout -k 1 1 "$LOOKBACK" capture -i lo -f 'port 53' --stats -q > /dev/null 2> "$D/probe.err"
 if [ $? -eq 2 ]; then
 	skip "bailiwick_live: capture cannot open lo ($(head -c 200 "$D/probe.err"))"
 	exit 0
