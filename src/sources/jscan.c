@@ -1,208 +1,268 @@
 /*
  * jscan.c - flat, allocation-free JSON scanning (see jscan.h).
+ *
+ * js_parse is one loop with an explicit stack instead of recursive calls:
+ * the position, token count and capacity stay in registers, and string
+ * bodies are scanned eight bytes at a time.  It accepts exactly RFC 8259
+ * (bytes >= 0x80 are not checked as UTF-8) and emits one token per value.
  */
 #include "sources/jscan.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct st {
-	const char *s;
-	size_t i, len;
-	js_doc_t *d;
-} st_t;
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
 
-static void ws(st_t *p)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#define JS_SWAR 1
+#endif
+
+/* First byte at or after p (< e) that ends a plain string run: '"', '\\' or a control byte. */
+static inline const char *str_stop(const char *p, const char *e)
 {
-	while (p->i < p->len) {
-		char c = p->s[p->i];
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			break;
-		p->i++;
+#ifdef JS_SWAR
+	while (e - p >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+		/* per byte: high bit set where the byte is zero / below 0x20 (lowest hit exact) */
+		uint64_t m = ((q - ONES) & ~q) | ((b - ONES) & ~b) | (v - ONES * 0x20);
+		m &= ~v & HIGH;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
 	}
+#endif
+	while (p < e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	return p;
 }
 
-static int tok(st_t *p, uint8_t type, size_t start)
+static inline bool is_ws(char c)
 {
-	if (p->d->n >= p->d->cap)
-		return -1;
-	js_tok_t *t = &p->d->t[p->d->n];
-	memset(t, 0, sizeof *t);
-	t->type = type;
-	t->start = (uint32_t)start;
-	return (int)p->d->n++;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int string(st_t *p)
+static inline bool is_hex(char h)
 {
-	size_t start = ++p->i; /* past the quote */
-	int k = tok(p, JS_STR, start);
-	if (k < 0)
-		return -1;
-	uint8_t esc = 0;
-	const char *s = p->s;
+	return (h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F');
+}
+
+/* String body from p (just past the opening quote).  Returns the closing quote or NULL. */
+static inline const char *str_end(const char *p, const char *e, uint8_t *esc)
+{
 	for (;;) {
-		/* fast path: plain bytes */
-		while (p->i < p->len && s[p->i] != '"' && s[p->i] != '\\' &&
-		       (unsigned char)s[p->i] >= 0x20)
-			p->i++;
-		if (p->i >= p->len || (unsigned char)s[p->i] < 0x20)
-			return -1;
-		if (s[p->i] == '"')
-			break;
-		esc = 1;
-		if (++p->i >= p->len)
-			return -1;
-		char c = s[p->i];
+		p = str_stop(p, e);
+		if (p >= e || (unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '"')
+			return p;
+		*esc = 1;
+		if (++p >= e)
+			return NULL;
+		char c = *p;
 		if (c == 'u') {
-			if (p->len - p->i < 5)
-				return -1;
-			for (int j = 1; j <= 4; j++) {
-				char h = s[p->i + (size_t)j];
-				if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
-					return -1;
-			}
-			p->i += 5;
-		} else if (strchr("\"\\/bfnrt", c) && c) {
-			p->i++;
+			if (e - p < 5 || !is_hex(p[1]) || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]))
+				return NULL;
+			p += 5;
+		} else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' ||
+			   c == 'r' || c == 't') {
+			p++;
 		} else {
-			return -1;
+			return NULL;
 		}
 	}
-	js_tok_t *t = &p->d->t[k];
-	t->len = (uint32_t)(p->i - start);
-	t->esc = esc;
-	t->next = (uint32_t)p->d->n;
-	p->i++;
-	return k;
 }
 
-static int number(st_t *p)
+static inline const char *digits(const char *p, const char *e)
 {
-	size_t start = p->i;
-	const char *s = p->s;
-	if (p->i < p->len && s[p->i] == '-')
-		p->i++;
-	if (p->i >= p->len || s[p->i] < '0' || s[p->i] > '9')
-		return -1;
-	if (s[p->i] == '0')
-		p->i++;
-	else
-		while (p->i < p->len && s[p->i] >= '0' && s[p->i] <= '9')
-			p->i++;
-	if (p->i < p->len && s[p->i] == '.') {
-		p->i++;
-		size_t d0 = p->i;
-		while (p->i < p->len && s[p->i] >= '0' && s[p->i] <= '9')
-			p->i++;
-		if (p->i == d0)
-			return -1;
-	}
-	if (p->i < p->len && (s[p->i] == 'e' || s[p->i] == 'E')) {
-		p->i++;
-		if (p->i < p->len && (s[p->i] == '+' || s[p->i] == '-'))
-			p->i++;
-		size_t d0 = p->i;
-		while (p->i < p->len && s[p->i] >= '0' && s[p->i] <= '9')
-			p->i++;
-		if (p->i == d0)
-			return -1;
-	}
-	int k = tok(p, JS_NUM, start);
-	if (k < 0)
-		return -1;
-	p->d->t[k].len = (uint32_t)(p->i - start);
-	p->d->t[k].next = (uint32_t)p->d->n;
-	return k;
+	while (p < e && *p >= '0' && *p <= '9')
+		p++;
+	return p;
 }
 
-static int value(st_t *p, int depth);
-
-static int container(st_t *p, int depth, char open)
+/* Number from p.  Returns its end or NULL. */
+static const char *num_end(const char *p, const char *e)
 {
-	char close = open == '{' ? '}' : ']';
-	int k = tok(p, open == '{' ? JS_OBJ : JS_ARR, p->i);
-	if (k < 0 || depth >= JS_MAX_DEPTH)
-		return -1;
-	p->i++;
-	uint32_t n = 0;
-	ws(p);
-	if (p->i < p->len && p->s[p->i] == close) {
-		p->i++;
-	} else {
-		for (;;) {
-			ws(p);
-			if (open == '{') {
-				if (p->i >= p->len || p->s[p->i] != '"' || string(p) < 0)
-					return -1;
-				ws(p);
-				if (p->i >= p->len || p->s[p->i] != ':')
-					return -1;
-				p->i++;
-			}
-			if (value(p, depth + 1) < 0)
-				return -1;
-			n++;
-			ws(p);
-			if (p->i >= p->len)
-				return -1;
-			if (p->s[p->i] == ',') {
-				p->i++;
-				continue;
-			}
-			if (p->s[p->i] != close)
-				return -1;
-			p->i++;
-			break;
-		}
+	if (p < e && *p == '-')
+		p++;
+	if (p >= e || *p < '0' || *p > '9')
+		return NULL;
+	p = *p == '0' ? p + 1 : digits(p, e);
+	if (p < e && *p == '.') {
+		const char *d0 = ++p;
+		if ((p = digits(p, e)) == d0)
+			return NULL;
 	}
-	js_tok_t *t = &p->d->t[k];
-	t->n = n;
-	t->len = (uint32_t)(p->i - t->start);
-	t->next = (uint32_t)p->d->n;
-	return k;
-}
-
-static int literal(st_t *p, const char *word, uint8_t type)
-{
-	size_t wl = strlen(word);
-	if (p->len - p->i < wl || memcmp(p->s + p->i, word, wl))
-		return -1;
-	int k = tok(p, type, p->i);
-	if (k < 0)
-		return -1;
-	p->i += wl;
-	p->d->t[k].len = (uint32_t)wl;
-	p->d->t[k].next = (uint32_t)p->d->n;
-	return k;
-}
-
-static int value(st_t *p, int depth)
-{
-	ws(p);
-	if (p->i >= p->len)
-		return -1;
-	switch (p->s[p->i]) {
-	case '{': case '[': return container(p, depth, p->s[p->i]);
-	case '"': return string(p);
-	case 't': return literal(p, "true", JS_TRUE);
-	case 'f': return literal(p, "false", JS_FALSE);
-	case 'n': return literal(p, "null", JS_NULL);
-	default: return number(p);
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		const char *d0 = p;
+		if ((p = digits(p, e)) == d0)
+			return NULL;
 	}
+	return p;
 }
 
 int js_parse(js_doc_t *d, const char *line, size_t len)
 {
-	if (len > UINT32_MAX)
-		return -1;
-	st_t p = { line, 0, len, d };
 	d->s = line;
 	d->n = 0;
-	if (value(&p, 0) < 0)
+	if (len > UINT32_MAX)
 		return -1;
-	ws(&p);
-	return p.i == len ? 0 : -1;
+	const char *p = line, *e = line + len;
+	js_tok_t *t = d->t;
+	size_t n = 0, cap = d->cap;
+	uint32_t open[JS_MAX_DEPTH], count[JS_MAX_DEPTH];
+	int depth = 0; /* containers open */
+
+#define NEW_TOK(ty, st)                                         \
+	do {                                                    \
+		if (n >= cap)                                   \
+			goto fail;                              \
+		k = &t[n++];                                    \
+		k->type = (ty);                                 \
+		k->start = (uint32_t)((st) - line);             \
+		k->n = 0;                                       \
+		k->esc = 0;                                     \
+	} while (0)
+
+	for (;;) {
+		js_tok_t *k;
+		/* a value at p */
+		while (p < e && is_ws(*p))
+			p++;
+		if (p >= e)
+			goto fail;
+		switch (*p) {
+		case '{': case '[': {
+			char c = *p;
+			NEW_TOK(c == '{' ? JS_OBJ : JS_ARR, p);
+			if (depth >= JS_MAX_DEPTH)
+				goto fail;
+			open[depth] = (uint32_t)(n - 1);
+			count[depth] = 0;
+			depth++;
+			p++;
+			while (p < e && is_ws(*p))
+				p++;
+			if (p < e && *p == (c == '{' ? '}' : ']'))
+				goto close; /* empty */
+			if (c == '[')
+				continue; /* first item */
+			goto key;
+		}
+		case '"': {
+			uint8_t esc = 0;
+			NEW_TOK(JS_STR, p + 1);
+			const char *q = str_end(p + 1, e, &esc);
+			if (!q)
+				goto fail;
+			k->len = (uint32_t)(q - p - 1);
+			k->esc = esc;
+			k->next = (uint32_t)n;
+			p = q + 1;
+			break;
+		}
+		case 't':
+			if (e - p < 4 || memcmp(p, "true", 4))
+				goto fail;
+			NEW_TOK(JS_TRUE, p);
+			k->len = 4;
+			k->next = (uint32_t)n;
+			p += 4;
+			break;
+		case 'f':
+			if (e - p < 5 || memcmp(p, "false", 5))
+				goto fail;
+			NEW_TOK(JS_FALSE, p);
+			k->len = 5;
+			k->next = (uint32_t)n;
+			p += 5;
+			break;
+		case 'n':
+			if (e - p < 4 || memcmp(p, "null", 4))
+				goto fail;
+			NEW_TOK(JS_NULL, p);
+			k->len = 4;
+			k->next = (uint32_t)n;
+			p += 4;
+			break;
+		default: {
+			const char *q = num_end(p, e);
+			if (!q)
+				goto fail;
+			NEW_TOK(JS_NUM, p);
+			k->len = (uint32_t)(q - p);
+			k->next = (uint32_t)n;
+			p = q;
+			break;
+		}
+		}
+		/* after a value: ',' or the end of the enclosing container */
+		for (;;) {
+			if (depth == 0) {
+				while (p < e && is_ws(*p))
+					p++;
+				if (p != e)
+					goto fail;
+				d->n = n;
+				return 0;
+			}
+			while (p < e && is_ws(*p))
+				p++;
+			if (p >= e)
+				goto fail;
+			js_tok_t *o = &t[open[depth - 1]];
+			if (*p == ',') {
+				count[depth - 1]++;
+				p++;
+				if (o->type == JS_OBJ)
+					goto key;
+				break; /* next item */
+			}
+			if (*p != (o->type == JS_OBJ ? '}' : ']'))
+				goto fail;
+			count[depth - 1]++;
+close:
+			/* p at the closing bracket of the innermost container */
+			o = &t[open[depth - 1]];
+			p++;
+			o->n = count[depth - 1];
+			o->len = (uint32_t)(p - line) - o->start;
+			o->next = (uint32_t)n;
+			depth--;
+		}
+		continue;
+key:
+		/* an object member: "key" ':' then its value */
+		while (p < e && is_ws(*p))
+			p++;
+		if (p >= e || *p != '"')
+			goto fail;
+		{
+			uint8_t esc = 0;
+			NEW_TOK(JS_STR, p + 1);
+			const char *q = str_end(p + 1, e, &esc);
+			if (!q)
+				goto fail;
+			k->len = (uint32_t)(q - p - 1);
+			k->esc = esc;
+			k->next = (uint32_t)n;
+			p = q + 1;
+		}
+		while (p < e && is_ws(*p))
+			p++;
+		if (p >= e || *p != ':')
+			goto fail;
+		p++;
+	}
+#undef NEW_TOK
+fail:
+	d->n = n;
+	return -1;
 }
 
 int js_get(const js_doc_t *d, int o, const char *key)
@@ -218,6 +278,29 @@ int js_get(const js_doc_t *d, int o, const char *key)
 		i = d->t[i + 1].next; /* skip key and value subtree */
 	}
 	return -1;
+}
+
+void js_members(const js_doc_t *d, int o, const js_key_t *keys, size_t nk, int *out)
+{
+	for (size_t j = 0; j < nk; j++)
+		out[j] = -1;
+	if (o < 0 || d->t[o].type != JS_OBJ)
+		return;
+	uint32_t i = (uint32_t)o + 1;
+	for (uint32_t m = 0; m < d->t[o].n; m++) {
+		const js_tok_t *k = &d->t[i];
+		if (!k->esc) {
+			const char *ks = d->s + k->start;
+			for (size_t j = 0; j < nk; j++)
+				if (k->len == keys[j].len && ks[0] == keys[j].s[0] &&
+				    !memcmp(ks, keys[j].s, keys[j].len)) {
+					if (out[j] < 0)
+						out[j] = (int)i + 1;
+					break;
+				}
+		}
+		i = d->t[i + 1].next;
+	}
 }
 
 int js_item(const js_doc_t *d, int a, size_t idx)

@@ -39,6 +39,14 @@ int js_parse(js_doc_t *d, const char *line, size_t len);
 
 /* Member key of object token o, or -1.  Keys are compared unescaped-free (raw). */
 int js_get(const js_doc_t *d, int o, const char *key);
+/* Several members in one walk of object o: out[j] = value token of the first
+ * member whose raw key is keys[j], or -1 (all -1 if o is not an object). */
+typedef struct js_key {
+	const char *s;
+	size_t len;
+} js_key_t;
+#define JS_KEY(lit) { lit, sizeof lit - 1 }
+void js_members(const js_doc_t *d, int o, const js_key_t *keys, size_t nk, int *out);
 /* Item i of array token a (0-based), or -1. */
 int js_item(const js_doc_t *d, int a, size_t i);
 /* String value: pointer and length.  A string without escapes is returned as

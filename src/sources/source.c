@@ -168,6 +168,26 @@ int src_name(const char *text, size_t len, const uint8_t *origin, uint8_t *out)
 	return n;
 }
 
+int src_name_c(src_resp_t *r, const char *text, size_t len, uint8_t *out)
+{
+	for (unsigned i = 0; i < SRC_NCACHE; i++) {
+		const src_ncache_t *c = &r->nc[i];
+		if (c->tlen == len && !memcmp(c->text, text, len)) {
+			memcpy(out, c->wire, c->wlen);
+			return c->wlen;
+		}
+	}
+	int n = src_name(text, len, NULL, out);
+	if (n > 0 && len > 0 && len <= SRC_NCACHE_TEXT) {
+		src_ncache_t *c = &r->nc[r->nc_next++ % SRC_NCACHE];
+		c->tlen = (uint16_t)len;
+		c->wlen = (uint8_t)n;
+		memcpy(c->text, text, len);
+		memcpy(c->wire, out, (size_t)n);
+	}
+	return n;
+}
+
 int src_u64(const char *t, size_t len, uint64_t *v)
 {
 	if (len == 0 || len > 20)
@@ -417,10 +437,63 @@ static int resp_push(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uin
 	return 0;
 }
 
+/* Plain dotted quad "d.d.d.d" (no leading zeros, each <= 255), the subset
+ * of inet_pton's syntax the fast path takes.  0 or -1. */
+static int quad(const char *t, size_t len, uint8_t a[4])
+{
+	size_t i = 0;
+	for (int k = 0; k < 4; k++) {
+		if (k && (i >= len || t[i++] != '.'))
+			return -1;
+		size_t d0 = i;
+		unsigned v = 0;
+		while (i < len && t[i] >= '0' && t[i] <= '9' && i - d0 < 3)
+			v = v * 10 + (unsigned)(t[i++] - '0');
+		if (i == d0 || v > 255 || (t[d0] == '0' && i - d0 > 1))
+			return -1;
+		a[k] = (uint8_t)v;
+	}
+	return i == len ? 0 : -1;
+}
+
+/* A host name of letters, digits, '-', '_' and '.' only: one token for the
+ * rdata parser, no escapes, quotes, blanks or comments. */
+static bool plain_name(const char *t, size_t len)
+{
+	if (len == 0 || len > SRC_NCACHE_TEXT)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
 int resp_add_text(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uint16_t type,
 		  uint16_t rclass, uint32_t ttl, uint8_t section, const char *text, size_t len,
 		  const uint8_t *origin)
 {
+	/* fast paths giving the bytes lb_rdata_from_text would (else fall through to it):
+	 * an IPv4 address, and a name-only rdata (lower-cased, as its canonical form) */
+	uint8_t fast[LB_NAME_MAX];
+	int fl = -1;
+	if (type == LB_T_A && quad(text, len, fast) == 0)
+		fl = 4;
+	else if ((type == LB_T_CNAME || type == LB_T_NS || type == LB_T_PTR || type == LB_T_DNAME) &&
+		 !origin && plain_name(text, len))
+		fl = src_name_c(r, text, len, fast);
+	if (fl > 0) {
+		uint8_t *p = arena_take(r, (size_t)fl);
+		if (!p)
+			return LB_ELIMIT;
+		memcpy(p, fast, (size_t)fl);
+		int err = resp_push(r, owner, owner_len, type, rclass, ttl, section, p, (size_t)fl);
+		if (err)
+			r->used -= (size_t)fl;
+		return err;
+	}
 	/* parse straight into the arena's free space, then keep what was used */
 	size_t room = SRC_ARENA - r->used;
 	if (room > LB_RDATA_MAX)

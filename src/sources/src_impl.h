@@ -33,6 +33,17 @@ typedef struct src_rr {
 	uint8_t section;
 } src_rr_t;
 
+/* Recently converted names (text -> lower-case wire, no origin): EVE repeats
+ * the question as the first owner and a CNAME target as the next owner. */
+#define SRC_NCACHE 4
+#define SRC_NCACHE_TEXT 256
+typedef struct src_ncache {
+	uint16_t tlen;          /* 0 = empty slot */
+	uint8_t wlen;
+	char text[SRC_NCACHE_TEXT];
+	uint8_t wire[LB_NAME_MAX];
+} src_ncache_t;
+
 /* Records collected from one response (or one owner of a zone file). */
 typedef struct src_resp {
 	src_rr_t rr[SRC_MAX_RRS];
@@ -43,6 +54,8 @@ typedef struct src_resp {
 	uint16_t order[SRC_MAX_RRS];
 	const uint8_t *rdp[SRC_MAX_RRS];
 	uint16_t rdl[SRC_MAX_RRS];
+	src_ncache_t nc[SRC_NCACHE];
+	unsigned nc_next;
 } src_resp_t;
 
 /* One answer of a source without owner names: type 0 = not known. */
@@ -107,6 +120,8 @@ void src_skip(lb_src_t *s, enum lb_src_skip why);
 
 /* Name text -> canonical (lower-case) wire name.  Returns length or < 0. */
 int src_name(const char *text, size_t len, const uint8_t *origin, uint8_t *out);
+/* src_name without origin, through the cache in r. */
+int src_name_c(src_resp_t *r, const char *text, size_t len, uint8_t *out);
 /* Unix seconds with optional fraction "1322849924.408856".  0 or -1. */
 int src_time_epoch(const char *t, size_t len, struct timeval *tv);
 /* ISO 8601 / RFC 3339 "2021-12-11T22:46:23Z", "...23.123+02:00", "2019-04-17 00:47:27". */

@@ -24,12 +24,36 @@
 
 #define EVE_MAX 512
 
-/* A string member as NUL-terminated text in buf (cap bufsz), or NULL. */
-static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz,
-			size_t *len)
+/* Members the importer reads: of the dns object (v1 answer fields included)... */
+enum { D_TYPE, D_QUERIES, D_RRNAME, D_RRTYPE, D_RCODE, D_ANSWERS, D_GROUPED, D_AUTHORITIES,
+       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D__N };
+static const js_key_t dns_keys[D__N] = {
+	JS_KEY("type"), JS_KEY("queries"), JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rcode"),
+	JS_KEY("answers"), JS_KEY("grouped"), JS_KEY("authorities"), JS_KEY("additionals"),
+	JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"), JS_KEY("srv"), JS_KEY("sshfp"),
+};
+/* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
+enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A__N };
+static const js_key_t ans_keys[A__N] = {
+	JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"),
+	JS_KEY("srv"), JS_KEY("sshfp"),
+};
+/* ... and of the event */
+enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E__N };
+static const js_key_t ev_keys[E__N] = {
+	JS_KEY("event_type"), JS_KEY("dns"), JS_KEY("timestamp"),
+};
+
+/* Answer fields as token indexes (-1 = absent). */
+typedef struct rr_toks {
+	int rdata, soa, srv, sshfp;
+} rr_toks_t;
+
+/* String token x as NUL-terminated text in buf (cap bufsz), or NULL. */
+static const char *tstr(const js_doc_t *d, int x, char *buf, size_t bufsz, size_t *len)
 {
 	size_t l;
-	const char *t = js_str(d, js_get(d, o, key), buf, bufsz - 1, &l);
+	const char *t = js_str(d, x, buf, bufsz - 1, &l);
 	if (!t || l >= bufsz || memchr(t, 0, l))
 		return NULL;
 	if (t != buf)
@@ -40,6 +64,13 @@ static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, si
 	return buf;
 }
 
+/* A string member as NUL-terminated text in buf (cap bufsz), or NULL. */
+static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz,
+			size_t *len)
+{
+	return tstr(d, js_get(d, o, key), buf, bufsz, len);
+}
+
 static long long mint(const js_doc_t *d, int o, const char *key)
 {
 	int64_t v;
@@ -48,9 +79,27 @@ static long long mint(const js_doc_t *d, int o, const char *key)
 
 static int jtype(const js_doc_t *d, int x, uint16_t *type)
 {
+	static const struct {
+		char s[6];
+		uint8_t len;
+		uint16_t type;
+	} common[] = {
+		{ "A", 1, LB_T_A }, { "AAAA", 4, LB_T_AAAA }, { "CNAME", 5, LB_T_CNAME },
+		{ "NS", 2, LB_T_NS }, { "PTR", 3, LB_T_PTR }, { "SOA", 3, LB_T_SOA },
+		{ "MX", 2, LB_T_MX }, { "TXT", 3, LB_T_TXT }, { "SRV", 3, LB_T_SRV },
+	};
 	int64_t v;
 	char buf[32];
 	size_t l;
+	if (js_type(d, x) == JS_STR && !d->t[x].esc) {
+		/* the usual mnemonics without the table walk */
+		const char *t = d->s + d->t[x].start;
+		for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+			if (d->t[x].len == common[i].len && !memcmp(t, common[i].s, common[i].len)) {
+				*type = common[i].type;
+				return 0;
+			}
+	}
 	if (js_int(d, x, &v) == 0) {
 		if (v < 0 || v > 65535)
 			return -1;
@@ -67,12 +116,13 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 }
 
 /* Presentation text of one detailed answer object, or NULL if not representable. */
-static const char *rr_text(lb_src_t *s, int x, uint16_t type, char *buf, size_t bufsz, size_t *len)
+static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char *buf, size_t bufsz,
+			   size_t *len)
 {
 	const js_doc_t *d = &s->js;
 	int o;
 	size_t dl;
-	const char *rd = js_str(d, js_get(d, x, "rdata"), s->jbuf, s->jbuf_cap, &dl);
+	const char *rd = js_str(d, x->rdata, s->jbuf, s->jbuf_cap, &dl);
 	char a[1024], b[1024];
 	int n = -1;
 	switch (type) {
@@ -89,7 +139,7 @@ static const char *rr_text(lb_src_t *s, int x, uint16_t type, char *buf, size_t 
 		*len = dl;
 		return rd;
 	case LB_T_SOA:
-		o = js_get(d, x, "soa");
+		o = x->soa;
 		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "mname", a, sizeof a, NULL) ||
 		    !mstr(d, o, "rname", b, sizeof b, NULL))
 			return NULL;
@@ -98,14 +148,14 @@ static const char *rr_text(lb_src_t *s, int x, uint16_t type, char *buf, size_t 
 			     mint(d, o, "minimum"));
 		break;
 	case LB_T_SRV:
-		o = js_get(d, x, "srv");
+		o = x->srv;
 		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "name", a, sizeof a, NULL))
 			return NULL;
 		n = snprintf(buf, bufsz, "%lld %lld %lld %s", mint(d, o, "priority"),
 			     mint(d, o, "weight"), mint(d, o, "port"), a);
 		break;
 	case LB_T_SSHFP: {
-		o = js_get(d, x, "sshfp");
+		o = x->sshfp;
 		size_t fl;
 		const char *fp = js_type(d, o) == JS_OBJ ? mstr(d, o, "fingerprint", a, sizeof a, &fl) : NULL;
 		if (!fp)
@@ -175,17 +225,23 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 	uint8_t skip_len[16];
 	uint16_t skip_type[16];
 	size_t nskip = 0;
+	/* each item's members, found once */
+	int m[EVE_MAX][A__N];
+	uint16_t types[EVE_MAX];
 	/* pass 1: find RRsets with a record we cannot represent */
 	int x = arr + 1;
 	for (size_t i = 0; i < n; i++, x = (int)d->t[x].next) {
 		uint16_t type;
 		size_t nl, tl;
-		const char *nm = js_type(d, x) == JS_OBJ ? js_str(d, js_get(d, x, "rrname"), nb, sizeof nb, &nl) : NULL;
-		if (!nm || jtype(d, js_get(d, x, "rrtype"), &type))
+		js_members(d, x, ans_keys, A__N, m[i]);
+		const char *nm = js_type(d, x) == JS_OBJ ? js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl) : NULL;
+		if (!nm || jtype(d, m[i][A_RRTYPE], &type))
 			return src_bad(s, nm ? LB_BAD_TYPE : LB_BAD_FIELDS);
+		types[i] = type;
 		if (type == LB_T_OPT)
 			continue;
-		if (!rr_text(s, x, type, buf, sizeof buf, &tl) && nskip < 16) {
+		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
+		if (!rr_text(s, &rt, type, buf, sizeof buf, &tl) && nskip < 16) {
 			int l = src_name(nm, nl, NULL, skip_owner[nskip]);
 			if (l < 0)
 				return src_bad(s, LB_BAD_NAME);
@@ -194,27 +250,26 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 			*lossy = true;
 		}
 	}
-	x = arr + 1;
-	for (size_t i = 0; i < n; i++, x = (int)d->t[x].next) {
-		uint16_t type;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t type = types[i];
 		size_t nl, tl;
-		const char *nm = js_str(d, js_get(d, x, "rrname"), nb, sizeof nb, &nl);
-		(void)jtype(d, js_get(d, x, "rrtype"), &type);
 		if (type == LB_T_OPT)
 			continue;
+		const char *nm = js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl);
 		uint8_t owner[LB_NAME_MAX];
-		int l = src_name(nm, nl, NULL, owner);
+		int l = src_name_c(s->resp, nm, nl, owner);
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
 		bool skip = false;
 		for (size_t k = 0; k < nskip; k++)
 			if (skip_type[k] == type && skip_len[k] == l && !memcmp(skip_owner[k], owner, (size_t)l))
 				skip = true;
-		const char *t = skip ? NULL : rr_text(s, x, type, buf, sizeof buf, &tl);
+		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
+		const char *t = skip ? NULL : rr_text(s, &rt, type, buf, sizeof buf, &tl);
 		if (!t)
 			continue;
 		int64_t tv = 0;
-		if (js_int(d, js_get(d, x, "ttl"), &tv) || tv < 0 || tv > UINT32_MAX)
+		if (js_int(d, m[i][A_TTL], &tv) || tv < 0 || tv > UINT32_MAX)
 			tv = 0;
 		int err = resp_add_text(s->resp, owner, (uint8_t)l, type, LB_C_IN, (uint32_t)tv, section,
 					t, tl, NULL);
@@ -306,44 +361,49 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	src_resp_t *r = s->resp;
 	resp_reset(r);
 	char buf[64];
-	int dn = js_get(d, 0, "dns");
-	const char *et = mstr(d, 0, "event_type", buf, sizeof buf, NULL);
+	int ev[E__N], dm[D__N];
+	js_members(d, 0, ev_keys, E__N, ev);
+	int dn = ev[E_DNS];
+	const char *et = tstr(d, ev[E_EVENT_TYPE], buf, sizeof buf, NULL);
 	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
 	}
-	const char *type = mstr(d, dn, "type", buf, sizeof buf, NULL);
+	js_members(d, dn, dns_keys, D__N, dm);
+	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
 	if (!type || (strcmp(type, "answer") && strcmp(type, "response"))) {
 		src_skip(s, LB_SKIP_QUERY);
 		return;
 	}
 	struct timeval ts;
 	size_t tl;
-	const char *t = mstr(d, 0, "timestamp", buf, sizeof buf, &tl);
+	const char *t = tstr(d, ev[E_TIMESTAMP], buf, sizeof buf, &tl);
 	if (!t || src_time_any(t, tl, &ts)) {
 		src_bad(s, LB_BAD_TIME);
 		return;
 	}
 	/* the question */
-	int qo = dn;
-	int qs = js_get(d, dn, "queries");
-	if (js_type(d, qs) == JS_ARR && d->t[qs].n > 0)
+	int qo = dn, qm[2] = { dm[D_RRNAME], dm[D_RRTYPE] };
+	int qs = dm[D_QUERIES];
+	if (js_type(d, qs) == JS_ARR && d->t[qs].n > 0) {
 		qo = js_item(d, qs, 0);
+		js_members(d, qo, ans_keys, 2, qm); /* rrname, rrtype */
+	}
 	char nb[2048];
 	size_t ql;
-	const char *qn = js_type(d, qo) == JS_OBJ ? js_str(d, js_get(d, qo, "rrname"), nb, sizeof nb, &ql) : NULL;
+	const char *qn = js_type(d, qo) == JS_OBJ ? js_str(d, qm[0], nb, sizeof nb, &ql) : NULL;
 	uint16_t qtype = 0, rcode = 0;
 	uint8_t qname[LB_NAME_MAX];
 	int qlen = -1;
 	if (qn) {
-		if (jtype(d, js_get(d, qo, "rrtype"), &qtype))
+		if (jtype(d, qm[1], &qtype))
 			return (void)src_bad(s, LB_BAD_TYPE);
-		if ((qlen = src_name(qn, ql, NULL, qname)) < 0)
+		if ((qlen = src_name_c(r, qn, ql, qname)) < 0)
 			return (void)src_bad(s, LB_BAD_NAME);
 	}
 	size_t rl;
-	int rci = js_get(d, dn, "rcode");
-	const char *rc = mstr(d, dn, "rcode", buf, sizeof buf, &rl);
+	int rci = dm[D_RCODE];
+	const char *rc = tstr(d, rci, buf, sizeof buf, &rl);
 	if (rci >= 0 && (!rc || src_rcode(rc, rl, &rcode)))
 		return (void)src_bad(s, LB_BAD_TYPE);
 	bool negative = rcode == LB_RCODE_NXDOMAIN || rcode == LB_RCODE_SERVFAIL ||
@@ -352,19 +412,20 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_skip(s, LB_SKIP_RCODE);
 		return;
 	}
-	int ans = js_get(d, dn, "answers");
-	int grp = js_get(d, dn, "grouped");
+	int ans = dm[D_ANSWERS];
+	int grp = dm[D_GROUPED];
 	bool lossy = false;
-	if (ans < 0 && grp < 0 && js_get(d, dn, "rdata") >= 0 && qlen > 0) {
+	if (ans < 0 && grp < 0 && dm[D_RDATA] >= 0 && qlen > 0) {
 		/* v1: this event is one answer RR, owner = rrname; scan it as a one-item array */
 		uint16_t ty;
 		size_t xl;
 		char tb[40000];
-		if (jtype(d, js_get(d, dn, "rrtype"), &ty))
+		if (jtype(d, dm[D_RRTYPE], &ty))
 			return (void)src_bad(s, LB_BAD_TYPE);
-		const char *x = rr_text(s, dn, ty, tb, sizeof tb, &xl);
+		rr_toks_t rt = { dm[D_RDATA], dm[D_SOA], dm[D_SRV], dm[D_SSHFP] };
+		const char *x = rr_text(s, &rt, ty, tb, sizeof tb, &xl);
 		int64_t tv = 0;
-		if (js_int(d, js_get(d, dn, "ttl"), &tv) || tv < 0 || tv > UINT32_MAX)
+		if (js_int(d, dm[D_TTL], &tv) || tv < 0 || tv > UINT32_MAX)
 			tv = 0;
 		if (!x) {
 			src_skip(s, LB_SKIP_LOSSY);
@@ -384,8 +445,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		return;
 	}
 	if (add_section(s, ans, LB_SEC_ANSWER, &lossy) ||
-	    add_section(s, js_get(d, dn, "authorities"), LB_SEC_AUTHORITY, &lossy) ||
-	    add_section(s, js_get(d, dn, "additionals"), LB_SEC_ADDITIONAL, &lossy)) {
+	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy) ||
+	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy)) {
 		resp_reset(r);
 		return;
 	}
