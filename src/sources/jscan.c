@@ -41,7 +41,8 @@ static inline const char *str_stop(const char *p, const char *e)
 
 static inline bool is_ws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	/* one compare for the usual case: no byte above ' ' is blank */
+	return (unsigned char)c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
 }
 
 static inline bool is_hex(char h)
@@ -50,7 +51,7 @@ static inline bool is_hex(char h)
 }
 
 /* String body from p (just past the opening quote).  Returns the closing quote or NULL. */
-static inline const char *str_end(const char *p, const char *e, uint8_t *esc)
+static inline __attribute__((always_inline)) const char *str_end(const char *p, const char *e, uint8_t *esc)
 {
 	for (;;) {
 		p = str_stop(p, e);

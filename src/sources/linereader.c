@@ -3,7 +3,8 @@
  *
  * Two buffers: raw (bytes as read from the file) and dec (decoded text).
  * Lines are cut out of dec; when no newline is left, the unread tail is
- * moved to the front and more text is decoded behind it.
+ * moved to the front and more text is decoded behind it.  A plain file is
+ * read straight into dec once the bytes read for detection are used up.
  */
 #include "sources/linereader.h"
 
@@ -218,6 +219,23 @@ static int detect(lb_lr_t *r)
 static long decode(lb_lr_t *r, char *dst, size_t room)
 {
 	int err;
+	if (r->codec == C_PLAIN && !r->mem && r->raw_pos == r->raw_len) {
+		/* plain file: read straight into the line buffer, no copy through raw */
+		if (r->raw_eof)
+			return 0;
+		for (;;) {
+			ssize_t n = read(r->fd, dst, room);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return LB_EIO;
+			}
+			if (n == 0)
+				r->raw_eof = true;
+			r->in_bytes += (uint64_t)n;
+			return (long)n;
+		}
+	}
 	for (;;) {
 		if (r->raw_pos == r->raw_len && !r->raw_eof) {
 			if ((err = raw_fill(r)))
