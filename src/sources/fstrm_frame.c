@@ -130,6 +130,10 @@ struct lb_fstrm_conn {
 
 #define CONN_BIDI_INITIAL (16 * 1024)
 #define CONN_UNIDIR_MIN (1024 * 1024)
+/* A socket client whose reads fill the buffer gets a larger one, up to this
+ * (and the frame cap): fewer wake-ups and system calls per message for busy
+ * senders, 16 KiB for idle ones. */
+#define CONN_BUSY_MAX (256 * 1024)
 
 lb_fstrm_conn_t *lb_fstrm_conn_new(bool bidi, size_t data_max, lb_fstrm_data_fn fn, void *ctx,
 				   lb_tap_stats_t *st)
@@ -255,6 +259,7 @@ int lb_fstrm_conn_commit(lb_fstrm_conn_t *c, size_t n)
 		return 1;
 	if (n > c->cap - c->len)
 		n = c->cap - c->len;
+	bool filled = n == c->cap - c->len;
 	c->len += n;
 	c->st->bytes += n;
 	size_t off = 0;
@@ -313,6 +318,8 @@ int lb_fstrm_conn_commit(lb_fstrm_conn_t *c, size_t n)
 	}
 	/* grow for a frame that does not fit yet (its length already checked) */
 	size_t need = c->skip ? 0 : frame_need(c->buf, c->len);
+	if (filled && c->cap < CONN_BUSY_MAX && c->cap < c->max_cap && need < 2 * c->cap)
+		need = 2 * c->cap;
 	if (need > c->cap) {
 		size_t ncap = c->cap;
 		while (ncap < need)
