@@ -2,6 +2,7 @@
  * bench_lookup.c - in-process lookup latency on a store of N generated rrsets.
  *
  *   bench_lookup DIR [N]      (N defaults to $BENCH_LOOKUP_N, else 5000000)
+ *   bench_lookup --names N K FILE   write K random owners of that store (for wrk)
  *
  * If DIR holds no store (or one built for another N), builds it first through
  * lb_store_add/lb_store_commit, compacts it, and reports the build rate and
@@ -235,6 +236,20 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_lookup DIR [N]\n");
 		return 2;
+	}
+	if (argc == 5 && !strcmp(argv[1], "--names")) {
+		/* bench_lookup --names N K FILE: K random existing owners of the
+		 * N-owner store, one per line (wrk's exact-lookup URL list) */
+		uint64_t n = strtoull(argv[2], NULL, 10), k = strtoull(argv[3], NULL, 10);
+		FILE *o = fopen(argv[4], "w");
+		if (!o || n == 0)
+			return 2;
+		char txt[300];
+		for (uint64_t j = 0; j < k; j++) {
+			owner_text(mix(j * 104729 + 17) % n, txt, sizeof txt);
+			fprintf(o, "%s\n", txt);
+		}
+		return fclose(o) ? 3 : 0;
 	}
 	const char *dir = argv[1];
 	const char *ns = argc > 2 ? argv[2] : getenv("BENCH_LOOKUP_N");

@@ -5,9 +5,18 @@
  * negative key), kept in one arena; an open-addressing hash table of
  * 2 * max_entries slots finds them.  A flush writes every entry (in arrival
  * order) through lb_store_add() and commits, then empties everything.
+ *
+ * With a store, a flush that the window starts itself (a bound reached) runs
+ * in a flusher thread: the full table (entries, arena, sensors) is handed over
+ * and a second, empty one fills meanwhile, so decoding goes on while RocksDB
+ * writes.  At most one flush is in flight; every other entry point (explicit
+ * flush, tick, stats, free, lb_ingest_add) first waits for it, so callers see
+ * the same single-threaded window as before.
  */
 #include "observe/window.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +57,23 @@ struct lb_window {
 	lb_kdec_t *dec;
 	lb_store_rec_t rec;    /* scratch for building keys */
 	lb_window_stats_t st;
+	/* background flush (store mode only) */
+	struct entry *spare_ent;       /* the second table's entries */
+	uint8_t *spare_arena;
+	size_t spare_cap;
+	struct {
+		struct entry *ent;
+		size_t nent;
+		uint8_t *arena;
+		size_t arena_cap;
+		struct sensor sensors[MAX_SENSORS];
+		int nsensors;
+		int err;
+	} job;
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool thr_started, busy, stop;
 };
 
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
@@ -100,12 +126,24 @@ static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_win
 	w->arena_cap = 1u << 16;
 	w->arena = malloc(w->arena_cap);
 	w->dec = malloc(sizeof *w->dec);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (store) {
+		w->spare_ent = malloc(w->o.max_entries * sizeof *w->ent);
+		w->spare_cap = 1u << 16;
+		w->spare_arena = malloc(w->spare_cap);
+		if (!w->spare_ent || !w->spare_arena) {
+			lb_window_free(w);
+			return LB_ENOMEM;
+		}
+	}
 	if (!w->slots || !w->ent || !w->arena || !w->dec) {
 		lb_window_free(w);
 		return LB_ENOMEM;
 	}
 	w->st.peak_bytes = w->nslots * sizeof *w->slots + w->o.max_entries * sizeof *w->ent +
-			   w->arena_cap + sizeof *w->dec + sizeof *w;
+			   w->arena_cap + sizeof *w->dec + sizeof *w +
+			   (store ? w->o.max_entries * sizeof *w->ent + w->spare_cap : 0);
 	*out = w;
 	return 0;
 }
@@ -163,13 +201,15 @@ static void sensor_note(lb_window_t *w, const char *name, uint64_t t)
 	s->count++;
 }
 
-int lb_window_flush(lb_window_t *w)
+/* Write one table's entries and sensors, and commit. */
+static int flush_table(lb_window_t *w, const struct entry *ent, size_t nent, const uint8_t *arena,
+		       const struct sensor *sensors, int nsensors)
 {
-	int err = w->err;
+	int err = 0;
 	lb_store_rec_t rec;
-	for (size_t i = 0; i < w->nent && !err; i++) {
-		struct entry *e = &w->ent[i];
-		err = lb_key_decode(w->arena + e->key_off, e->key_len, w->dec, &rec);
+	for (size_t i = 0; i < nent && !err; i++) {
+		const struct entry *e = &ent[i];
+		err = lb_key_decode(arena + e->key_off, e->key_len, w->dec, &rec);
 		if (err)
 			break;
 		memset(&rec.val, 0, offsetof(lb_store_val_t, runs));
@@ -181,8 +221,8 @@ int lb_window_flush(lb_window_t *w)
 		rec.val.runs[0].len = lb_day_of(e->last) - lb_day_of(e->first) + 1;
 		err = out_add(w, &rec);
 	}
-	for (int i = 0; i < w->nsensors && !err; i++) {
-		struct sensor *s = &w->sensors[i];
+	for (int i = 0; i < nsensors && !err; i++) {
+		const struct sensor *s = &sensors[i];
 		memset(&rec, 0, sizeof rec);
 		rec.kind = LB_REC_SENSOR;
 		rec.sensor = s->name;
@@ -193,18 +233,111 @@ int lb_window_flush(lb_window_t *w)
 	}
 	if (!err)
 		err = out_commit(w);
-	if (w->nent) {
-		w->st.flushes++;
-		w->st.flushed_entries += w->nent;
+	return err;
+}
+
+static void *flusher(void *arg)
+{
+	lb_window_t *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->busy && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		int err = flush_table(w, w->job.ent, w->job.nent, w->job.arena, w->job.sensors,
+				      w->job.nsensors);
+		pthread_mutex_lock(&w->mu);
+		w->job.err = err;
+		w->busy = false;
+		pthread_cond_broadcast(&w->cv);
 	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Wait for the flush in flight (if any); take back its table as the spare. */
+static void wait_job(lb_window_t *w)
+{
+	if (!w->thr_started)
+		return;
+	pthread_mutex_lock(&w->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	if (w->job.ent) {
+		if (w->job.err && !w->err)
+			w->err = w->job.err;
+		if (w->job.nent) {
+			w->st.flushes++;
+			w->st.flushed_entries += w->job.nent;
+		}
+		w->spare_ent = w->job.ent;
+		w->spare_arena = w->job.arena;
+		w->spare_cap = w->job.arena_cap;
+		w->job.ent = NULL;
+		w->job.arena = NULL;
+	}
+}
+
+static void reset_table(lb_window_t *w)
+{
 	memset(w->slots, 0, w->nslots * sizeof *w->slots);
 	w->nent = 0;
 	w->arena_len = 0;
 	w->nsensors = 0;
 	w->start = 0;
+}
+
+int lb_window_flush(lb_window_t *w)
+{
+	wait_job(w);
+	int err = w->err;
+	if (!err)
+		err = flush_table(w, w->ent, w->nent, w->arena, w->sensors, w->nsensors);
+	if (w->nent) {
+		w->st.flushes++;
+		w->st.flushed_entries += w->nent;
+	}
+	reset_table(w);
 	if (err && !w->err)
 		w->err = err;
 	return err;
+}
+
+/* A flush the window starts itself: in the flusher thread when there is a
+ * store (synchronous otherwise, or if the thread cannot start). */
+static int window_flush_bg(lb_window_t *w)
+{
+	if (!w->store || !w->spare_ent)
+		return lb_window_flush(w);
+	wait_job(w);
+	if (w->err)
+		return w->err;
+	if (!w->thr_started) {
+		if (pthread_create(&w->thr, NULL, flusher, w) != 0)
+			return lb_window_flush(w);
+		w->thr_started = true;
+	}
+	w->job.ent = w->ent;
+	w->job.nent = w->nent;
+	w->job.arena = w->arena;
+	w->job.arena_cap = w->arena_cap;
+	memcpy(w->job.sensors, w->sensors, (size_t)w->nsensors * sizeof w->sensors[0]);
+	w->job.nsensors = w->nsensors;
+	w->job.err = 0;
+	w->ent = w->spare_ent;
+	w->arena = w->spare_arena;
+	w->arena_cap = w->spare_cap;
+	w->spare_ent = NULL;
+	w->spare_arena = NULL;
+	reset_table(w);
+	pthread_mutex_lock(&w->mu);
+	w->busy = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
 }
 
 int lb_window_tick(lb_window_t *w, uint64_t now)
@@ -221,6 +354,19 @@ int lb_window_free(lb_window_t *w)
 	int err = 0;
 	if ((w->store || w->out.add) && w->slots && w->ent && w->arena && w->dec)
 		err = lb_window_flush(w);
+	else
+		wait_job(w);
+	if (w->thr_started) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = true;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thr, NULL);
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->spare_ent);
+	free(w->spare_arena);
 	free(w->slots);
 	free(w->ent);
 	free(w->arena);
@@ -239,7 +385,7 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 	}
 	if (w->nent && (t >= w->start + w->o.flush_secs || w->nent >= w->o.max_entries ||
 			w->arena_len + w->k.len > w->o.max_bytes))
-		if (lb_window_flush(w) != 0)
+		if (window_flush_bg(w) != 0)
 			return; /* sticky in w->err */
 	if (w->err)
 		return;
@@ -371,6 +517,7 @@ lb_obs_sink_t lb_window_sink(lb_window_t *w)
 
 void lb_window_get_stats(const lb_window_t *w, lb_window_stats_t *st)
 {
+	wait_job((lb_window_t *)w); /* counts the flush in flight once it is written */
 	*st = w->st;
 	st->entries = w->nent;
 	st->bytes = w->arena_len;
@@ -420,6 +567,7 @@ int lb_ingest_open_out(const lb_window_out_t *out, const char *sensor, const lb_
 
 int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec)
 {
+	wait_job(ing->win); /* the store has one writing thread at a time */
 	return out_add(ing->win, rec);
 }
 

@@ -25,8 +25,13 @@
  * lb_window_tick's clock) has moved flush_secs past the window's first entry.
  *
  * Durability: everything flushed is in RocksDB's write-ahead log before the
- * flush returns; a kill -9 loses at most the unflushed window: at most
- * max_entries entries / flush_secs seconds of observations.
+ * flush returns.  With a store, a flush the window starts itself (a bound
+ * reached) is written by a flusher thread while the next window fills; every
+ * other call (lb_window_flush, tick, stats, free, lb_ingest_add) first waits
+ * for it, and lb_window_get_stats counts a flush once it is written.  A kill -9
+ * loses at most the unflushed window and the one being written: at most
+ * 2 * max_entries entries / flush_secs seconds of observations.  Memory: two
+ * entry tables and arenas (the slots are shared).
  *
  * Errors inside the sink callbacks (which return nothing) are sticky:
  * lb_window_err() / the flush and close return values report them.

@@ -39,7 +39,8 @@ static size_t block_size(void)
 }
 
 struct pend {
-	uint64_t head;    /* first 8 key bytes, big-endian, zero-padded: most comparisons end here */
+	uint64_t head;    /* key bytes 0-7, big-endian, zero-padded: most comparisons end here */
+	uint64_t head2;   /* key bytes 8-15 (names share their first labels) */
 	uint32_t off;     /* key bytes at arena+off, value bytes right after */
 	uint32_t klen;    /* a large rrset's key can exceed 64 KiB */
 	uint16_t vlen;
@@ -532,9 +533,12 @@ static int pend_cmp(const void *a, const void *b)
 	const struct pend *x = a, *y = b;
 	if (x->head != y->head)
 		return x->head < y->head ? -1 : 1;
+	if (x->head2 != y->head2)
+		return x->head2 < y->head2 ? -1 : 1;
 	const uint8_t *ar = sort_store->parena;
 	size_t n = x->klen < y->klen ? x->klen : y->klen;
-	int c = memcmp(ar + x->off, ar + y->off, n);
+	/* equal heads: the first 16 bytes (or all of a shorter key) are equal */
+	int c = n > 16 ? memcmp(ar + x->off + 16, ar + y->off + 16, n - 16) : 0;
 	if (c)
 		return c;
 	return x->klen < y->klen ? -1 : x->klen > y->klen;
@@ -556,6 +560,7 @@ int lb_store_commit(lb_store_t *s)
 		for (size_t i = 0; i < s->npend;) {
 			size_t j = i + 1;
 			while (j < s->npend && s->pend[j].klen == s->pend[i].klen &&
+			       s->pend[j].head == s->pend[i].head && s->pend[j].head2 == s->pend[i].head2 &&
 			       !memcmp(ar + s->pend[j].off, ar + s->pend[i].off, s->pend[i].klen))
 				j++;
 			const char *k = (const char *)ar + s->pend[i].off;
@@ -631,9 +636,13 @@ static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
 		s->pcap = cap;
 	}
 	struct pend *p = &s->pend[s->npend++];
-	p->head = 0;
-	for (size_t i = 0; i < 8; i++)
-		p->head = p->head << 8 | (i < k->len ? k->p[i] : 0);
+	uint8_t h[16] = { 0 };
+	memcpy(h, k->p, k->len < 16 ? k->len : 16);
+	p->head = p->head2 = 0;
+	for (size_t i = 0; i < 8; i++) {
+		p->head = p->head << 8 | h[i];
+		p->head2 = p->head2 << 8 | h[8 + i];
+	}
 	p->off = (uint32_t)s->plen;
 	p->klen = (uint32_t)k->len;
 	p->vlen = put ? 0 : (uint16_t)vlen;
