@@ -63,6 +63,8 @@ static void help(FILE *out)
 		"      --db DIR          keep the history in the store at DIR (created if missing);\n"
 		"                        without a bailiwick only answer-section RRsets are kept\n"
 		"      --retain DAYS     with --db: drop history last seen more than DAYS ago\n"
+		"      --flush-secs N    write the aggregation window to the store at least every\n"
+		"                        N seconds (default 60): a crash loses at most that much\n"
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --frame-numbers   add \"frame\" (capture frame number) to each object\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
@@ -78,6 +80,7 @@ static void help(FILE *out)
 
 struct cap_ctx {
 	lb_obs_sink_t db;     /* the store's sink when --db, else callbacks NULL */
+	lb_ingest_t *ing;     /* for idle window ticks on live captures */
 	lb_decoder_t *dec;
 	lb_proc_t *proc;
 	lb_stats_t *st;
@@ -112,6 +115,14 @@ static void sink_neg(void *ctx, const lb_obs_neg_t *o)
 		lb_jsonl_negative(stdout, o, cur_frame());
 	if (c->db.negative)
 		c->db.negative(c->db.ctx, o);
+}
+
+static void on_idle(void *vctx)
+{
+	struct cap_ctx *c = vctx;
+	/* errors are sticky in the window and reported when it is closed */
+	if (lb_window_tick(lb_ingest_window(c->ing), (uint64_t)time(NULL)) != 0)
+		stop_flag = 1;
 }
 
 static void show_progress(struct cap_ctx *c, int final)
@@ -194,7 +205,7 @@ static void add_port(lb_decoder_opts_t *o, uint16_t port)
 int lb_cmd_capture(int argc, char **argv)
 {
 	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
-	       O_STATS, O_DEPTH, O_DB, O_RETAIN, O_BAILIWICK, O_HINTS, O_USER };
+	       O_STATS, O_DEPTH, O_DB, O_RETAIN, O_BAILIWICK, O_HINTS, O_USER, O_FLUSH };
 	static const struct option lopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -208,6 +219,7 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "jsonl", no_argument, NULL, O_JSONL },
 		{ "db", required_argument, NULL, O_DB },
 		{ "retain", required_argument, NULL, O_RETAIN },
+		{ "flush-secs", required_argument, NULL, O_FLUSH },
 		{ "frame-numbers", no_argument, NULL, O_FRAMES },
 		{ "sensor", required_argument, NULL, O_SENSOR },
 		{ "stats", no_argument, NULL, O_STATS },
@@ -226,6 +238,7 @@ int lb_cmd_capture(int argc, char **argv)
 	long retain = -1;
 	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
 	lb_decoder_opts_t dopts;
+	lb_window_opts_t wopts = { 0 }; /* zeros = the window's defaults */
 	lb_decoder_opts_default(&dopts);
 	int c;
 	optind = 1;
@@ -255,6 +268,16 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 		case O_JSONL: jsonl = 1; break;
 		case O_DB: db = optarg; break;
+		case O_FLUSH: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 86400) {
+				fprintf(stderr, "lookback capture: --flush-secs takes 1..86400 seconds\n");
+				return LB_EXIT_USAGE;
+			}
+			wopts.flush_secs = (uint32_t)v;
+			break;
+		}
 		case O_RETAIN: {
 			char *end;
 			retain = strtol(optarg, &end, 10);
@@ -362,7 +385,7 @@ int lb_cmd_capture(int argc, char **argv)
 		goto out;
 	}
 	if (db) {
-		int err = lb_ingest_open(db, sensor, NULL, &ing);
+		int err = lb_ingest_open(db, sensor, &wopts, &ing);
 		if (!err && retain >= 0)
 			err = lb_store_set_retention(lb_ingest_store(ing), (uint32_t)retain);
 		if (err) {
@@ -379,7 +402,12 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 		ctx.db = lb_ingest_sink(ing);
 	}
-
+	if (ing && iface) {
+		/* a quiet interface still flushes the window on time (bounds what a
+		 * crash can lose), since no observation moves its clock */
+		ctx.ing = ing;
+		lb_pcap_set_idle(pc, on_idle, &ctx);
+	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
