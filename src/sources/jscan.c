@@ -287,20 +287,41 @@ void js_members(const js_doc_t *d, int o, const js_key_t *keys, size_t nk, int *
 		out[j] = -1;
 	if (o < 0 || d->t[o].type != JS_OBJ)
 		return;
+	/* keys by length (short keys, few of them): a member is compared only with
+	 * the wanted keys of its own length */
+	uint16_t bylen[32] = { 0 };
+	bool indexed = nk <= 16;
+	for (size_t j = 0; indexed && j < nk; j++) {
+		if (keys[j].len >= 32)
+			indexed = false;
+		else
+			bylen[keys[j].len] |= (uint16_t)(1u << j);
+	}
 	uint32_t i = (uint32_t)o + 1;
-	for (uint32_t m = 0; m < d->t[o].n; m++) {
+	for (uint32_t m = 0; m < d->t[o].n; m++, i = d->t[i + 1].next) {
 		const js_tok_t *k = &d->t[i];
-		if (!k->esc) {
-			const char *ks = d->s + k->start;
-			for (size_t j = 0; j < nk; j++)
-				if (k->len == keys[j].len && ks[0] == keys[j].s[0] &&
-				    !memcmp(ks, keys[j].s, keys[j].len)) {
+		if (k->esc)
+			continue;
+		const char *ks = d->s + k->start;
+		if (indexed) {
+			if (k->len >= 32)
+				continue;
+			for (unsigned c = bylen[k->len]; c; c &= c - 1) {
+				unsigned j = (unsigned)__builtin_ctz(c);
+				if (!memcmp(ks, keys[j].s, k->len)) {
 					if (out[j] < 0)
 						out[j] = (int)i + 1;
 					break;
 				}
+			}
+			continue;
 		}
-		i = d->t[i + 1].next;
+		for (size_t j = 0; j < nk; j++)
+			if (k->len == keys[j].len && !memcmp(ks, keys[j].s, k->len)) {
+				if (out[j] < 0)
+					out[j] = (int)i + 1;
+				break;
+			}
 	}
 }
 
