@@ -304,6 +304,9 @@ int main(int argc, char **argv)
 		}
 	}
 	lb_store_opts_t ro = { .read_only = true };
+	const char *cm = getenv("BENCH_CACHE_MB"); /* block cache; default LB_STORE_CACHE_MB */
+	if (cm && atoi(cm) > 0)
+		ro.cache_mb = (size_t)atoi(cm);
 	if ((err = lb_store_open(dir, &ro, &s))) {
 		fprintf(stderr, "bench_lookup: %s\n", lb_store_errmsg(s, err));
 		lb_store_close(s);

@@ -29,13 +29,15 @@
 #define BATCH_MAX_BYTES (48u << 20)
 /* Data block size: lookups decompress (or find in the cache) one block per
  * level they touch; small blocks keep that cheap, zstd's dictionary keeps
- * them small on disk.  Overridable for measurements (LOOKBACK_BLOCK_KB). */
+ * them small on disk.  8 KiB against 32 KiB, 3.58M-rrset store, 32 MiB cache:
+ * exact lookup p99 2.0 ms -> 0.10 ms for 5% more bytes.  Overridable for
+ * measurements (environment LOOKBACK_BLOCK_KB). */
 #define LB_STORE_BLOCK_SIZE block_size()
 static size_t block_size(void)
 {
 	const char *e = getenv("LOOKBACK_BLOCK_KB");
 	long kb = e ? atol(e) : 0;
-	return (kb > 0 && kb <= 1024 ? (size_t)kb : 32) * 1024;
+	return (kb > 0 && kb <= 1024 ? (size_t)kb : 8) * 1024;
 }
 
 struct pend {
