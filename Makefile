@@ -84,13 +84,14 @@ tests: $(B)/lookback $(UNIT_BIN) $(REPLAY_BIN)
 deps:
 	./scripts/deps
 
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) MODE=opt tests
-	$(MAKE) MODE=asan tests
+	$(MAKE) -j$(JOBS) MODE=opt tests
+	$(MAKE) -j$(JOBS) MODE=asan tests
 	./tests/run.sh build build-asan
 
 demo: deps
-	$(MAKE) MODE=opt all
+	$(MAKE) -j$(JOBS) MODE=opt all
 	./scripts/demo
 
 bench: deps
