@@ -537,7 +537,7 @@ int lb_ingest_open(const char *dir, const char *sensor, const lb_window_opts_t *
 	if (!ing)
 		return LB_ENOMEM;
 	*out = ing;
-	lb_store_opts_t so = { .create = true };
+	lb_store_opts_t so = { .create = true, .bulk = true };
 	int err = lb_store_open(dir, &so, &ing->store);
 	if (err)
 		return err;

@@ -458,9 +458,11 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	rocksdb_options_set_bottommost_compression_options(s->opts, -14, 6, 0, 16 * 1024, 1);
 	rocksdb_options_set_bottommost_compression_options_zstd_max_train_bytes(s->opts, 1 << 20, 1);
 	rocksdb_options_set_write_buffer_size(s->opts, 64 << 20);
-	/* ingest writes large sorted batches and reads little: a vector memtable
-	 * (append now, sort once at flush) costs far less than a skiplist */
-	rocksdb_options_set_memtable_vector_rep(s->opts);
+	/* bulk ingest writes large sorted batches and reads little: a vector
+	 * memtable (append now, sort once at flush) costs far less than a
+	 * skiplist, but every iterator over it copies and sorts it */
+	if (o->bulk)
+		rocksdb_options_set_memtable_vector_rep(s->opts);
 	rocksdb_options_set_allow_concurrent_memtable_write(s->opts, 0);
 	rocksdb_options_set_keep_log_file_num(s->opts, 2);
 	rocksdb_options_set_max_open_files(s->opts, 512);

@@ -103,6 +103,10 @@ typedef struct lb_store_opts {
 	bool read_only;   /* open without taking the write lock */
 	bool sync;        /* fsync the write-ahead log on every commit */
 	size_t cache_mb;  /* block cache (uncompressed blocks) in MiB; 0 = LB_STORE_CACHE_MB */
+	bool bulk;        /* bulk ingest with few lookups (capture/tap/import): a vector
+			   * memtable, cheapest to fill; an iterator over it copies and
+			   * sorts it, so a store serving lookups while it is written
+			   * (serve) leaves this false: skiplist memtable */
 } lb_store_opts_t;
 
 /* Default block cache: the hot part of the indexes stays uncompressed in memory. */
