@@ -303,6 +303,43 @@ static void suricata_bad(void **st)
 	assert_int_equal(cnt.rrsets, 0);
 }
 
+/* The A and name-rdata fast paths give what the rdata parser gives, and
+ * leave everything else to it; the name cache keeps texts apart. */
+static void suricata_rdata_fast_paths(void **st)
+{
+	(void)st;
+#define EVE_ANS(q, t, rd) EVE_TS "\"dns\":{\"type\":\"answer\",\"rrname\":\"" q "\",\"rrtype\":\"" t \
+	"\",\"rcode\":\"NOERROR\",\"answers\":[{\"rrname\":\"" q "\",\"rrtype\":\"" t "\",\"ttl\":5," \
+	"\"rdata\":\"" rd "\"}]}}\n"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		EVE_ANS("a1.org", "A", "10.0.0.1")
+		EVE_ANS("a2.org", "A", "1.2.3.4 ")         /* the parser's tokenizer drops the blank */
+		EVE_ANS("a3.org", "A", "010.0.0.1")        /* inet_pton refuses leading zeros */
+		EVE_ANS("a4.org", "A", "1.2.3.256")
+		EVE_ANS("a5.org", "A", "0.0.0.0")
+		EVE_ANS("c1.org", "CNAME", "Mixed.Case.ORG")
+		EVE_ANS("c2.org", "CNAME", "a\\\\.b.org")      /* an escaped dot: the parser's job */
+		EVE_ANS("c3.org", "CNAME", "@")
+		EVE_ANS("c4.org", "CNAME", "a..b")
+		EVE_ANS("p1.org", "PTR", "Host.Example.")
+		EVE_ANS("Q.ORG", "CNAME", "q.org")
+		EVE_ANS("q.org", "CNAME", "Q.ORG")), 0);
+#undef EVE_ANS
+	has("RR a1.org. A 10.0.0.1 ttl=5");
+	has("RR a2.org. A 1.2.3.4 ttl=5");
+	hasnt("RR a3.org.");
+	hasnt("RR a4.org.");
+	has("RR a5.org. A 0.0.0.0 ttl=5");
+	has("RR c1.org. CNAME mixed.case.org. ttl=5");
+	has("RR c2.org. CNAME a\\.b.org. ttl=5");
+	hasnt("RR c3.org.");
+	hasnt("RR c4.org.");
+	has("RR p1.org. PTR host.example. ttl=5");
+	has("RR q.org. CNAME q.org. ttl=5");
+	assert_int_equal(cnt.bad[LB_BAD_RDATA], 4);
+	assert_int_equal(lb_src_bad_total(&cnt), 4);
+}
+
 /* ---- Route 53 ---- */
 
 static void route53(void **st)
@@ -547,6 +584,7 @@ int main(void)
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_bad),
+		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(route53),
 		cmocka_unit_test(passivedns),
 		cmocka_unit_test(cof),
