@@ -3,6 +3,7 @@
  * interfaces into observations (JSON lines, counters, or a store).
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "observe/proc.h"
 #include "observe/referral.h"
 #include "observe/window.h"
+#include "http/expo.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -68,6 +70,9 @@ static void help(FILE *out)
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --frame-numbers   add \"frame\" (capture frame number) to each object\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
+		"      --metrics HOST:PORT  serve Prometheus counters (packets, drops by reason,\n"
+		"                        libpcap's own drops) at http://HOST:PORT/metrics;\n"
+		"                        loopback addresses only\n"
 		"      --stats           print counters (packets, messages, RRsets, drops by\n"
 		"                        reason) at the end: on stdout, or stderr with --jsonl\n"
 		LB_SEND_HELP
@@ -78,7 +83,50 @@ static void help(FILE *out)
 		"3 I/O error while reading.\n");
 }
 
+/* What --metrics serves: a copy the capture thread refreshes (every 4096
+ * messages and when idle), read by the exporter's thread under the lock. */
+struct metrics_snap {
+	pthread_mutex_t lock;
+	lb_stats_t st;
+	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
+	lb_pcap_t *pc;
+};
+
+static void metrics_render(void *vctx, FILE *out)
+{
+	struct metrics_snap *m = vctx;
+	pthread_mutex_lock(&m->lock);
+	lb_stats_t st = m->st;
+	uint64_t r = m->pcap_recv, d = m->pcap_drop, i = m->pcap_ifdrop;
+	pthread_mutex_unlock(&m->lock);
+	lb_expo_stats(out, "lookback_capture", &st);
+	fprintf(out, "# HELP lookback_capture_pcap_received_total packets libpcap received\n"
+		     "# TYPE lookback_capture_pcap_received_total counter\n"
+		     "lookback_capture_pcap_received_total %llu\n"
+		     "# HELP lookback_capture_pcap_dropped_total packets dropped by the kernel buffer\n"
+		     "# TYPE lookback_capture_pcap_dropped_total counter\n"
+		     "lookback_capture_pcap_dropped_total %llu\n"
+		     "# HELP lookback_capture_pcap_ifdropped_total packets dropped by the interface\n"
+		     "# TYPE lookback_capture_pcap_ifdropped_total counter\n"
+		     "lookback_capture_pcap_ifdropped_total %llu\n",
+		(unsigned long long)r, (unsigned long long)d, (unsigned long long)i);
+}
+
+static void metrics_update(struct metrics_snap *m, const lb_stats_t *st)
+{
+	uint64_t r = 0, d = 0, i = 0;
+	if (m->pc)
+		lb_pcap_kernel_stats(m->pc, &r, &d, &i);
+	pthread_mutex_lock(&m->lock);
+	m->st = *st;
+	m->pcap_recv = r;
+	m->pcap_drop = d;
+	m->pcap_ifdrop = i;
+	pthread_mutex_unlock(&m->lock);
+}
+
 struct cap_ctx {
+	struct metrics_snap *metrics; /* --metrics, else NULL */
 	lb_obs_sink_t db;     /* the store's sink when --db, else callbacks NULL */
 	lb_ingest_t *ing;     /* for idle window ticks on live captures */
 	lb_decoder_t *dec;
@@ -120,8 +168,10 @@ static void sink_neg(void *ctx, const lb_obs_neg_t *o)
 static void on_idle(void *vctx)
 {
 	struct cap_ctx *c = vctx;
+	if (c->metrics)
+		metrics_update(c->metrics, c->st);
 	/* errors are sticky in the window and reported when it is closed */
-	if (lb_window_tick(lb_ingest_window(c->ing), (uint64_t)time(NULL)) != 0)
+	if (c->ing && lb_window_tick(lb_ingest_window(c->ing), (uint64_t)time(NULL)) != 0)
 		stop_flag = 1;
 }
 
@@ -151,6 +201,8 @@ static void on_payload(void *vctx, const lb_payload_t *p)
 	}
 	if (c->progress && (c->st->dns_messages & 0xffff) == 0)
 		show_progress(c, 0);
+	if (c->metrics && (c->st->dns_messages & 0xfff) == 0)
+		metrics_update(c->metrics, c->st);
 }
 
 /* setgroups/setgid/setuid to user; then make sure root cannot be regained. */
@@ -205,7 +257,7 @@ static void add_port(lb_decoder_opts_t *o, uint16_t port)
 int lb_cmd_capture(int argc, char **argv)
 {
 	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
-	       O_STATS, O_DEPTH, O_DB, O_RETAIN, O_BAILIWICK, O_HINTS, O_USER, O_FLUSH };
+	       O_STATS, O_DEPTH, O_DB, O_RETAIN, O_BAILIWICK, O_HINTS, O_USER, O_FLUSH, O_METRICS };
 	static const struct option lopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -220,6 +272,7 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "db", required_argument, NULL, O_DB },
 		{ "retain", required_argument, NULL, O_RETAIN },
 		{ "flush-secs", required_argument, NULL, O_FLUSH },
+		{ "metrics", required_argument, NULL, O_METRICS },
 		{ "frame-numbers", no_argument, NULL, O_FRAMES },
 		{ "sensor", required_argument, NULL, O_SENSOR },
 		{ "stats", no_argument, NULL, O_STATS },
@@ -239,6 +292,9 @@ int lb_cmd_capture(int argc, char **argv)
 	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
 	lb_decoder_opts_t dopts;
 	lb_window_opts_t wopts = { 0 }; /* zeros = the window's defaults */
+	const char *metrics_addr = NULL;
+	static struct metrics_snap metrics = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	lb_expo_t *expo = NULL;
 	lb_decoder_opts_default(&dopts);
 	int c;
 	optind = 1;
@@ -268,6 +324,7 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 		case O_JSONL: jsonl = 1; break;
 		case O_DB: db = optarg; break;
+		case O_METRICS: metrics_addr = optarg; break;
 		case O_FLUSH: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -402,10 +459,23 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 		ctx.db = lb_ingest_sink(ing);
 	}
-	if (ing && iface) {
+	if (metrics_addr) {
+		const char *msg = NULL;
+		metrics.pc = iface ? pc : NULL;
+		int err = lb_expo_start(metrics_addr, 0, metrics_render, &metrics, &expo, &msg);
+		if (err) {
+			fprintf(stderr, "lookback capture: --metrics %s: %s\n", metrics_addr,
+				msg ? msg : lb_strerror(err));
+			rc = LB_EXIT_USAGE;
+			goto out;
+		}
+		ctx.metrics = &metrics;
+	}
+	ctx.ing = ing;
+	if (iface && (ing || expo)) {
 		/* a quiet interface still flushes the window on time (bounds what a
-		 * crash can lose), since no observation moves its clock */
-		ctx.ing = ing;
+		 * crash can lose), since no observation moves its clock; and keeps
+		 * the metrics fresh */
 		lb_pcap_set_idle(pc, on_idle, &ctx);
 	}
 
@@ -452,6 +522,10 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 	}
 out:
+	if (expo) {
+		metrics_update(&metrics, ctx.st);
+		lb_expo_stop(expo);
+	}
 	if (ing) {
 		int err = lb_ingest_close(ing);
 		if (err && rc == LB_EXIT_OK) {

@@ -49,3 +49,30 @@ kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 check "after kill -9 the store reopens and still holds it" grep -q '"rdata":\["192.0.2.77"\]' "$T_TMP/after.cof"
 "$LOOKBACK" capture -i lo --flush-secs 0 --db "$DB" > /dev/null 2>&1; rc=$?
 check "--flush-secs 0 is a usage error (exit 2, got $rc)" test $rc -eq 2
+
+# --metrics: the capture's own counters, drops by reason and libpcap's drops
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$LOOKBACK" capture -i lo -f 'udp port 53' --metrics 127.0.0.1:$PORT -q --stats > /dev/null 2>&1 &
+pid=$!
+up=0
+for _ in $(seq 40); do curl -sf "http://127.0.0.1:$PORT/metrics" > /dev/null && { up=1; break; }; sleep 0.1; done
+check "--metrics serves /metrics" test $up -eq 1
+python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"\x12\x34\x81", ("127.0.0.1", 53))   # 3 bytes: too short for DNS
+PY
+seen=0
+for _ in $(seq 30); do
+	curl -sf "http://127.0.0.1:$PORT/metrics" > "$T_TMP/metrics" 2>/dev/null
+	grep -q '^lookback_capture_drops_total{reason="dns_truncated"} [1-9]' "$T_TMP/metrics" && { seen=1; break; }
+	sleep 0.2
+done
+check "a short packet shows up as a drop with its reason in /metrics" test $seen -eq 1
+check "/metrics carries libpcap's counters" grep -q '^lookback_capture_pcap_dropped_total ' "$T_TMP/metrics"
+check "/metrics counts packets" grep -qE '^lookback_capture_packets_total [1-9]' "$T_TMP/metrics"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/other")
+check "other paths are 404 (got $code)" test "$code" = 404
+kill -TERM $pid; wait $pid
+"$LOOKBACK" capture -i lo --metrics 0.0.0.0:0 --stats > /dev/null 2>&1; rc=$?
+check "--metrics on a non-loopback address is refused (exit 2, got $rc)" test $rc -eq 2

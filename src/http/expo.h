@@ -1,0 +1,38 @@
+/*
+ * expo.h - a minimal Prometheus exporter for the collecting commands
+ * (`lookback capture|tap --metrics HOST:PORT`): GET /metrics returns what the
+ * render callback writes; anything else is 404.  Runs on libmicrohttpd's own
+ * thread; the callback must only read state it protects itself.
+ *
+ *	lb_expo_t *e;
+ *	if (lb_expo_start("127.0.0.1:9101", render, ctx, &e, &msg) != 0) ...
+ *	...
+ *	lb_expo_stop(e);
+ */
+#ifndef LB_HTTP_EXPO_H
+#define LB_HTTP_EXPO_H
+
+#include <stdio.h>
+
+#include "util/err.h"
+#include "util/stats.h"
+
+typedef struct lb_expo lb_expo_t;
+typedef void (*lb_expo_render_fn)(void *ctx, FILE *out);
+
+/* Listen on HOST:PORT (IPv4, or [IPv6]:PORT; port 0 = any free port).  Only
+ * loopback and private use is intended: there is no authentication, so a
+ * non-loopback address is refused unless allow_public.  Errors: LB_EINVAL (bad
+ * address; *msg says why), LB_EIO (cannot listen). */
+LB_WUR int lb_expo_start(const char *listen, int allow_public, lb_expo_render_fn fn, void *ctx,
+			 lb_expo_t **out, const char **msg);
+unsigned lb_expo_port(const lb_expo_t *e);
+/* NULL-safe. */
+void lb_expo_stop(lb_expo_t *e);
+
+/* Write the counters of s in Prometheus text format, names prefixed with
+ * prefix (e.g. "lookback_capture"): <prefix>_packets_total, ...,
+ * <prefix>_drops_total{reason="..."} for every reason (zeros included). */
+void lb_expo_stats(FILE *out, const char *prefix, const lb_stats_t *s);
+
+#endif
