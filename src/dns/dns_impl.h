@@ -5,7 +5,10 @@
 #ifndef LB_DNS_IMPL_H
 #define LB_DNS_IMPL_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "util/err.h"
 
 /* ASCII lower-casing table (identity for every other byte). */
 extern const uint8_t lb_dns_lower[256];
@@ -27,5 +30,33 @@ extern const uint8_t lb_dns_lower[256];
  * Whole-rdata codes: L LOC   Z A6.
  */
 const char *lb_dns_rdata_fmt(uint16_t type);
+
+/*
+ * One presentation-format escape after its backslash (RFC 1035 5.1), at
+ * t[0..left): "\DDD" (three decimal digits, <= 255) or "\X".  Writes the
+ * byte to *ch and returns how many characters the escape used (3 or 1), or
+ * LB_ETEXT.
+ */
+static inline int lb_dns_unescape1(const char *t, size_t left, unsigned *ch)
+{
+	if (left == 0)
+		return LB_ETEXT;
+	if (t[0] < '0' || t[0] > '9') {
+		*ch = (uint8_t)t[0];
+		return 1;
+	}
+	if (left < 3)
+		return LB_ETEXT;
+	unsigned v = 0;
+	for (int k = 0; k < 3; k++) {
+		if (t[k] < '0' || t[k] > '9')
+			return LB_ETEXT;
+		v = v * 10 + (unsigned)(t[k] - '0');
+	}
+	if (v > 255)
+		return LB_ETEXT;
+	*ch = v;
+	return 3;
+}
 
 #endif

@@ -245,25 +245,10 @@ int lb_name_from_text(const char *text, size_t textlen, const uint8_t *origin, u
 		while (i < textlen && text[i] != '.') {
 			unsigned ch = (uint8_t)text[i++];
 			if (ch == '\\') {
-				if (i >= textlen)
-					return LB_ETEXT;
-				if (text[i] >= '0' && text[i] <= '9') {
-					if (textlen - i < 3)
-						return LB_ETEXT;
-					unsigned v = 0;
-					for (int k = 0; k < 3; k++) {
-						char d = text[i + (size_t)k];
-						if (d < '0' || d > '9')
-							return LB_ETEXT;
-						v = v * 10 + (unsigned)(d - '0');
-					}
-					if (v > 255)
-						return LB_ETEXT;
-					ch = v;
-					i += 3;
-				} else {
-					ch = (uint8_t)text[i++];
-				}
+				int used = lb_dns_unescape1(text + i, textlen - i, &ch);
+				if (used < 0)
+					return used;
+				i += (size_t)used;
 			} else if (ch <= 0x20 || ch == 0x7f) {
 				return LB_ETEXT; /* unescaped space or control character */
 			}

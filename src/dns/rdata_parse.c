@@ -118,25 +118,10 @@ static int unescape(const char *s, size_t n, uint8_t *dst, size_t cap)
 	for (size_t i = 0; i < n; i++) {
 		unsigned ch = (uint8_t)s[i];
 		if (ch == '\\') {
-			if (++i >= n)
-				return LB_ETEXT;
-			if (s[i] >= '0' && s[i] <= '9') {
-				if (n - i < 3)
-					return LB_ETEXT;
-				unsigned v = 0;
-				for (int k = 0; k < 3; k++) {
-					char d = s[i + (size_t)k];
-					if (d < '0' || d > '9')
-						return LB_ETEXT;
-					v = v * 10 + (unsigned)(d - '0');
-				}
-				if (v > 255)
-					return LB_ETEXT;
-				ch = v;
-				i += 2;
-			} else {
-				ch = (uint8_t)s[i];
-			}
+			int used = lb_dns_unescape1(s + i + 1, n - i - 1, &ch);
+			if (used < 0)
+				return used;
+			i += (size_t)used;
 		}
 		if (o == cap)
 			return LB_ETEXT;
