@@ -5,9 +5,10 @@
 # with dnstap to `lookback tap -u SOCKET --jsonl`.  Checks the RRsets and their
 # bailiwicks (query_zone of RESOLVER_RESPONSE), that CLIENT_RESPONSE yields
 # answer-only RRsets without bailiwick, and that queries are only counted.
-# With DNSTAP_PCAP=1 the loopback traffic is also captured (tcpdump) and
-# `lookback capture --bailiwick` must reconstruct the same bailiwicks.
+# The hierarchy comes from resolvers.sh; bailiwick_live.sh runs the same one
+# with a live capture beside dnstap.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/resolvers.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 for tool in knotd unbound dig python3; do
@@ -28,104 +29,22 @@ cleanup() {
 trap cleanup EXIT
 [ -n "${KEEP_TMP:-}" ] && trap - EXIT
 
-# wait_for DESC TRIES CMD...: run CMD every 0.05 s until it succeeds
-wait_for() {
-	local d=$1 n=$2; shift 2
-	while [ "$n" -gt 0 ]; do
-		"$@" > /dev/null 2>&1 && return 0
-		sleep 0.05
-		n=$((n - 1))
-	done
-	echo "# timed out waiting for $d"
-	return 1
-}
-
 # the loopback aliases must be bindable (they are on Linux without
 # configuration) with port 53 free on each; one python run checks all and
 # picks a free port for unbound
-PORT=$(python3 - <<'PY'
-import socket
-for a in ("127.53.0.1", "127.53.0.2", "127.53.0.3"):
-    try:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind((a, 53))
-        s.close()
-    except OSError as e:
-        print("NO %s:53 %s" % (a, e))
-        raise SystemExit(0)
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-PY
-)
+PORT=$(rs_free_port 127.53.0)
 case $PORT in
 ''|NO*) skip "dnstap_unbound: cannot bind the test addresses (${PORT:-python failed})"; exit 0 ;;
 esac
 
-mkdir -p "$D/zones"
-cat > "$D/zones/root.zone" <<'EOF'
-$TTL 3600
-.			SOA	root-ns.lbtest. hostmaster.lbtest. 1 3600 600 86400 3600
-.			NS	root-ns.lbtest.
-lbtest.			NS	ns.nic.lbtest.
-ns.nic.lbtest.		A	127.53.0.2
-root-ns.lbtest.		A	127.53.0.1
-EOF
-cat > "$D/zones/lbtest.zone" <<'EOF'
-$TTL 3600
-@			SOA	ns.nic.lbtest. hostmaster.lbtest. 1 3600 600 86400 3600
-@			NS	ns.nic.lbtest.
-ns.nic			A	127.53.0.2
-root-ns			A	127.53.0.1
-example			NS	ns1.example.lbtest.
-ns1.example		A	127.53.0.3
-EOF
-cat > "$D/zones/example.lbtest.zone" <<'EOF'
-$TTL 300
-@			SOA	ns1.example.lbtest. hostmaster.example.lbtest. 1 3600 600 86400 300
-@			NS	ns1.example.lbtest.
-ns1			A	127.53.0.3
-www			A	192.0.2.10
-www			AAAA	2001:db8::10
-alias			CNAME	www
-@			MX	10 mail.example.lbtest.
-mail			A	192.0.2.25
-EOF
+rs_write_zones "$D" 127.53.0
 
-start_knot() { # N ZONE FILE
-	local n=$1 zone=$2 file=$3 k="$D/knot$1"
-	mkdir -p "$k/db"
-	cat > "$k/knot.conf" <<EOF
-server:
-    rundir: "$k"
-    listen: 127.53.0.$n@53
-    background-workers: 1
-    udp-workers: 1
-    tcp-workers: 1
-log:
-  - target: stderr
-    any: error
-database:
-    storage: "$k/db"
-template:
-  - id: default
-    storage: "$D/zones"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-zone:
-  - domain: "$zone"
-    file: "$file"
-EOF
-	knotd -c "$k/knot.conf" > "$k/log" 2>&1 &
-	PIDS+=($!)
-}
-start_knot 1 . root.zone
-start_knot 2 lbtest. lbtest.zone
-start_knot 3 example.lbtest. example.lbtest.zone
+rs_start_knot "$D" 127.53.0 1 . root.zone
+rs_start_knot "$D" 127.53.0 2 lbtest. lbtest.zone
+rs_start_knot "$D" 127.53.0 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone
 ZONES=(. . lbtest. example.lbtest.)
 for a in 1 2 3; do
-	wait_for "knotd on 127.53.0.$a" 200 \
+	rs_wait_for "knotd on 127.53.0.$a" 200 \
 		bash -c "dig @127.53.0.$a +norec +time=1 +tries=1 SOA ${ZONES[$a]} | grep -q 'status: NOERROR'" ||
 		{ nok "knotd 127.53.0.$a answers"; cat "$D"/knot$a/log; exit 0; }
 done
@@ -136,53 +55,14 @@ SOCK="$D/tap.sock"
 "$LOOKBACK" tap -u "$SOCK" --jsonl --stats --sensor lbtest --db "$D/db" > "$D/tap.jsonl" 2> "$D/tap.err" &
 TAP_PID=$!
 PIDS+=($TAP_PID)
-wait_for "tap socket" 200 test -S "$SOCK" || { nok "lookback tap listens"; cat "$D/tap.err"; exit 0; }
+rs_wait_for "tap socket" 200 test -S "$SOCK" || { nok "lookback tap listens"; cat "$D/tap.err"; exit 0; }
 ok "lookback tap listens on a unix socket"
 
-cat > "$D/root.hints" <<'EOF'
-.			3600000	NS	root-ns.lbtest.
-root-ns.lbtest.		3600000	A	127.53.0.1
-EOF
-cat > "$D/unbound.conf" <<EOF
-server:
-    interface: 127.0.0.1@$PORT
-    port: $PORT
-    do-ip6: no
-    do-not-query-localhost: no
-    module-config: "iterator"
-    root-hints: "$D/root.hints"
-    username: ""
-    chroot: ""
-    directory: "$D"
-    pidfile: "$D/unbound.pid"
-    use-syslog: no
-    logfile: ""
-    verbosity: 0
-    do-daemonize: no
-    num-threads: 1
-    access-control: 127.0.0.0/8 allow
-    qname-minimisation: no
-    target-fetch-policy: "0 0 0 0 0"
-    prefetch: no
-    auto-trust-anchor-file: ""
-remote-control:
-    control-enable: no
-dnstap:
-    dnstap-enable: yes
-    dnstap-bidirectional: yes
-    dnstap-socket-path: "$SOCK"
-    dnstap-send-identity: yes
-    dnstap-send-version: yes
-    dnstap-identity: "lbtest-resolver"
-    dnstap-log-resolver-query-messages: yes
-    dnstap-log-resolver-response-messages: yes
-    dnstap-log-client-query-messages: yes
-    dnstap-log-client-response-messages: yes
-EOF
+rs_unbound_conf "$D/unbound.conf" "$D" "$PORT" "$SOCK"
 unbound -d -c "$D/unbound.conf" > "$D/unbound.log" 2>&1 &
 UNB_PID=$!
 PIDS+=($UNB_PID)
-wait_for "unbound" 200 bash -c "dig @127.0.0.1 -p $PORT +time=1 +tries=1 SOA . | grep -q 'status: NOERROR'" ||
+rs_wait_for "unbound" 200 bash -c "dig @127.0.0.1 -p $PORT +time=1 +tries=1 SOA . | grep -q 'status: NOERROR'" ||
 	{ nok "unbound answers"; cat "$D/unbound.log"; exit 0; }
 ok "unbound recurses into the test root"
 
@@ -198,11 +78,11 @@ q example.lbtest MX > /dev/null
 # unbound's dnstap thread sends in batches (waking up about once a second):
 # wait until the answer to the last query arrived, then stop unbound (it sends
 # STOP, we answer FINISH), then the collector.
-wait_for "the last client response over dnstap" 100 \
+rs_wait_for "the last client response over dnstap" 100 \
 	grep -q '"rrname":"example.lbtest.","rrtype":"MX".*"bailiwick":null' "$D/tap.jsonl"
 kill "$UNB_PID"
 wait "$UNB_PID" 2> /dev/null
-wait_for "unbound's dnstap stream to finish" 100 bash -c "! kill -0 $UNB_PID"
+rs_wait_for "unbound's dnstap stream to finish" 100 bash -c "! kill -0 $UNB_PID"
 kill "$TAP_PID"
 wait "$TAP_PID"
 check "lookback tap exits 0 on SIGTERM" test $? -eq 0
@@ -266,12 +146,12 @@ if command -v fstrm_capture > /dev/null && command -v dnstap-ldns > /dev/null; t
 	fstrm_capture -t protobuf:dnstap.Dnstap -u "$SOCK2" -w "$D/cap.fstrm" > "$D/cap.log" 2>&1 &
 	CAP_PID=$!
 	PIDS+=($CAP_PID)
-	wait_for "fstrm_capture socket" 100 test -S "$SOCK2"
+	rs_wait_for "fstrm_capture socket" 100 test -S "$SOCK2"
 	sed "s|$SOCK|$SOCK2|" "$D/unbound.conf" > "$D/unbound2.conf"
 	unbound -d -c "$D/unbound2.conf" > "$D/unbound2.log" 2>&1 &
 	UNB_PID=$!
 	PIDS+=($UNB_PID)
-	wait_for "unbound (2)" 200 bash -c "dig @127.0.0.1 -p $PORT +time=1 +tries=1 www.example.lbtest A | grep -q 'status: NOERROR'"
+	rs_wait_for "unbound (2)" 200 bash -c "dig @127.0.0.1 -p $PORT +time=1 +tries=1 www.example.lbtest A | grep -q 'status: NOERROR'"
 	q alias.example.lbtest A > /dev/null
 	q example.lbtest MX > /dev/null
 	sleep 1.2 # unbound's dnstap thread wakes up about once a second
