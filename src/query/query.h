@@ -125,8 +125,9 @@ void lb_query_sum_add(lb_summary_t *s, const lb_store_val_t *v);
  * q->summarize, the offset and limit.  q is borrowed and must outlive the
  * cursor.  next: 1 = a record in *rec (valid until the next call), 0 = end,
  * < 0 = store error.  After 0, lb_query_cur_limited() says whether the limit
- * cut the result (more records exist).  The store's thread rules apply: the
- * caller serialises cursors of one store that run in different threads.
+ * cut the result (more records exist).  The store's thread rules apply:
+ * cursors of one store may run in different threads at the same time (each
+ * cursor in one thread at a time), beside the store's one writing thread.
  */
 typedef struct lb_query_cur lb_query_cur_t;
 LB_WUR int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out);
