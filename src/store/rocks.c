@@ -490,8 +490,24 @@ int lb_store_close(lb_store_t *s)
 	if (!s)
 		return 0;
 	int err = 0;
-	if (s->db && !s->read_only)
+	if (s->db && !s->read_only) {
 		err = lb_store_commit(s);
+		/* a clean close leaves everything in table files, nothing in the
+		 * write-ahead log: the next open has nothing to recover (and a
+		 * read-only reader opening beside it never races the log's removal) */
+		rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
+		char *e = NULL;
+		if (fo) {
+			rocksdb_flushoptions_set_wait(fo, 1);
+			rocksdb_flush(s->db, fo, &e);
+			rocksdb_flushoptions_destroy(fo);
+		}
+		if (e) {
+			set_err(s, e);
+			if (!err)
+				err = LB_ESTORE;
+		}
+	}
 	if (s->db)
 		rocksdb_close(s->db);
 	if (s->batch)
