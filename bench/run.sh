@@ -293,6 +293,18 @@ else
 			notmeasured "$A, --db" "lookback tap --db failed: $(grep -m1 -v '^\s' "$OUT/tap-db.time" | cut -c1-120)"
 		fi
 		rm -rf "$DB"
+		# into the aggregation window only (flushes counted, not stored)
+		if why=$(build_prog bench_tap_window) &&
+			taskset -c 0 "$OUT/bench_tap_window" "$DT" > "$OUT/tap-window.txt" 2>&1; then
+			wm=$(sed -n 's/.*messages=\([0-9]*\).*/\1/p' "$OUT/tap-window.txt")
+			ws=$(sed -n 's/.*seconds=\([0-9.]*\) cpu.*/\1/p' "$OUT/tap-window.txt")
+			wc=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' "$OUT/tap-window.txt")
+			CMD="taskset -c 0 build/bench/bench_tap_window FILE"
+			row "$A, file into the aggregation window (no store): messages/s (wall)" "$(rate "$wm" "$ws")" "$CMD"
+			row "$A, file into the aggregation window (no store): messages per CPU second" "$(rate "$wm" "$wc")" "same run"
+		else
+			notmeasured "$A, into the window" "${why:-bench_tap_window failed: $(head -1 "$OUT/tap-window.txt")}"
+		fi
 		SOCK=$OUT/tap.sock
 		rm -f "$SOCK"
 		taskset -c 0 /usr/bin/time -v "$LOOKBACK" tap -u "$SOCK" --stats > "$OUT/tap-sock.out" 2> "$OUT/tap-sock.time" &
