@@ -26,10 +26,24 @@
 
 static volatile sig_atomic_t stop_flag;
 
+static volatile sig_atomic_t hup_flag;
+
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (sig == SIGHUP)
+		hup_flag = 1; /* write the window to the store now (see --help) */
+	else
+		stop_flag = 1;
+}
+
+/* SIGHUP: flush the aggregation window (checked between packets and when idle). */
+static void check_hup(lb_ingest_t *ing)
+{
+	if (!hup_flag)
+		return;
+	hup_flag = 0;
+	if (ing && lb_window_flush(lb_ingest_window(ing)) != 0)
+		stop_flag = 1; /* the error is sticky and reported when the store closes */
 }
 
 static void help(FILE *out)
@@ -66,7 +80,8 @@ static void help(FILE *out)
 		"                        without a bailiwick only answer-section RRsets are kept\n"
 		"      --retain DAYS     with --db: drop history last seen more than DAYS ago\n"
 		"      --flush-secs N    write the aggregation window to the store at least every\n"
-		"                        N seconds (default 60): a crash loses at most that much\n"
+		"                        N seconds (default 60): a crash loses at most that much;\n"
+		"                        SIGHUP writes it at once\n"
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --frame-numbers   add \"frame\" (capture frame number) to each object\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
@@ -168,6 +183,7 @@ static void sink_neg(void *ctx, const lb_obs_neg_t *o)
 static void on_idle(void *vctx)
 {
 	struct cap_ctx *c = vctx;
+	check_hup(c->ing);
 	if (c->metrics)
 		metrics_update(c->metrics, c->st);
 	/* errors are sticky in the window and reported when it is closed */
@@ -203,6 +219,8 @@ static void on_payload(void *vctx, const lb_payload_t *p)
 		show_progress(c, 0);
 	if (c->metrics && (c->st->dns_messages & 0xfff) == 0)
 		metrics_update(c->metrics, c->st);
+	if (LB_UNLIKELY(hup_flag))
+		check_hup(c->ing);
 }
 
 /* setgroups/setgid/setuid to user; then make sure root cannot be regained. */
@@ -484,6 +502,7 @@ int lb_cmd_capture(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
 	ctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
 	ctx.started = time(NULL);

@@ -50,6 +50,29 @@ check "after kill -9 the store reopens and still holds it" grep -q '"rdata":\["1
 "$LOOKBACK" capture -i lo --flush-secs 0 --db "$DB" > /dev/null 2>&1; rc=$?
 check "--flush-secs 0 is a usage error (exit 2, got $rc)" test $rc -eq 2
 
+# SIGHUP writes the window at once (flush interval an hour here) and keeps running
+DB2="$T_TMP/db2"
+"$LOOKBACK" capture -i lo -f 'udp port 53' --db "$DB2" --flush-secs 3600 -q 2> "$T_TMP/cap2.err" &
+pid=$!
+sleep 0.7
+python3 - <<'PY'
+import socket, struct
+q = b"\x03hup\x06lbtest\x00" + struct.pack("!HH", 1, 1)
+msg = struct.pack("!HHHHHH", 0x4321, 0x8180, 1, 1, 0, 0) + q
+msg += b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + bytes([192, 0, 2, 88])
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(msg, ("127.0.0.1", 53))
+PY
+sleep 0.5
+kill -HUP $pid
+found=0
+for _ in $(seq 40); do
+	if "$LOOKBACK" query --db "$DB2" -r hup.lbtest -f cof 2>/dev/null | grep -q '192.0.2.88'; then found=1; break; fi
+	sleep 0.1
+done
+check "SIGHUP writes the window to the store" test $found -eq 1
+check "... and the capture keeps running" kill -0 $pid
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+
 # --metrics: the capture's own counters, drops by reason and libpcap's drops
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$LOOKBACK" capture -i lo -f 'udp port 53' --metrics 127.0.0.1:$PORT -q --stats > /dev/null 2>&1 &
