@@ -34,6 +34,26 @@ static inline uint64_t lower8(uint64_t x)
 /* The offset of the first byte after the DNS header: no pointer may target it. */
 #define HDR_LEN 12
 
+/* Copy len bytes of wire labels, lower-casing letters.  Length octets (0..63)
+ * are never letters, so a run of whole labels is lower-cased as one block,
+ * eight bytes at a time; reads and writes stay inside [src, src+len). */
+static inline void copy_run(uint8_t *dst, const uint8_t *src, size_t len, bool lower)
+{
+	if (!lower) {
+		memcpy(dst, src, len);
+		return;
+	}
+	size_t i = 0;
+	for (; len - i >= 8; i += 8) {
+		uint64_t x;
+		memcpy(&x, src + i, 8);
+		x = lower8(x);
+		memcpy(dst + i, &x, 8);
+	}
+	for (; i < len; i++)
+		dst[i] = lb_dns_lower[src[i]];
+}
+
 int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
 		 size_t *outlen, bool lower)
 {
@@ -47,52 +67,35 @@ int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
 	int err;
 
 	for (;;) {
-		if (LB_UNLIKELY(p >= end)) {
-			err = LB_ETRUNC;
-			goto fail;
-		}
-		unsigned l = *p;
-		if (l == 0) {
-			out[n++] = 0; /* n <= 254 here: checked when the label was added */
-			p++;
-			break;
-		}
-		if (l <= LB_LABEL_MAX) {
+		/* a run of ordinary labels at p: check them, then copy them at once */
+		const uint8_t *run = p;
+		unsigned l;
+		for (;;) {
+			if (LB_UNLIKELY(p >= end)) {
+				err = LB_ETRUNC;
+				goto fail;
+			}
+			l = *p;
+			if (l == 0 || l > LB_LABEL_MAX)
+				break;
 			if (LB_UNLIKELY((size_t)(end - p) < 1 + (size_t)l)) {
 				err = LB_ETRUNC;
 				goto fail;
 			}
-			if (LB_UNLIKELY(n + 1 + l + 1 > LB_NAME_MAX)) {
+			/* this label and the root label must still fit in LB_NAME_MAX */
+			if (LB_UNLIKELY(n + (size_t)(p - run) + 1 + l + 1 > LB_NAME_MAX)) {
 				err = LB_ENAMELEN;
 				goto fail;
 			}
-			out[n] = (uint8_t)l;
-			if (lower) {
-				/* eight bytes at a time where reading and writing 8 stays
-				 * inside the input and inside out's LB_NAME_MAX (bytes past
-				 * the label are overwritten by what follows) */
-				const uint8_t *s = p + 1;
-				uint8_t *d = out + n + 1;
-				size_t inleft = (size_t)(end - s), outleft = LB_NAME_MAX - (n + 1);
-				unsigned i = 0;
-				while (i < l) {
-					if (inleft - i >= 8 && outleft - i >= 8) {
-						uint64_t x;
-						memcpy(&x, s + i, 8);
-						x = lower8(x);
-						memcpy(d + i, &x, 8);
-						i += 8;
-					} else {
-						d[i] = lb_dns_lower[s[i]];
-						i++;
-					}
-				}
-			} else {
-				memcpy(out + n + 1, p + 1, l);
-			}
-			n += 1 + l;
 			p += 1 + l;
-			continue;
+		}
+		size_t runlen = (size_t)(p - run);
+		copy_run(out + n, run, runlen, lower);
+		n += runlen;
+		if (l == 0) {
+			out[n++] = 0; /* n <= 254 here: checked when each label was taken */
+			p++;
+			break;
 		}
 		if (LB_UNLIKELY((l & 0xC0) != 0xC0)) {
 			err = LB_ELABEL; /* 0x40 / 0x80: extended or reserved label types */
