@@ -56,27 +56,45 @@ static int rr_cmp(const lb_rr_t *a, const lb_rr_t *b, int with_rdata)
 	return cmp_bytes(a->rdata, a->rdlen, b->rdata, b->rdlen);
 }
 
-static int rr_cmp_r(const void *x, const void *y, void *ctx)
+static void insertion_sort(uint16_t *order, size_t n, const lb_rr_t *rr)
 {
-	const lb_rr_t *rr = ctx;
-	return rr_cmp(&rr[*(const uint16_t *)x], &rr[*(const uint16_t *)y], 1);
+	for (size_t i = 1; i < n; i++) {
+		uint16_t v = order[i];
+		size_t j = i;
+		while (j > 0 && rr_cmp(&rr[order[j - 1]], &rr[v], 1) > 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = v;
+	}
 }
 
-static void sort_order(uint16_t *order, size_t n, const lb_rr_t *rr)
+/* Small messages: insertion sort (records usually arrive grouped already).
+ * Large ones: bottom-up merge sort over runs of 16, in the caller's scratch
+ * (no allocation, O(n log n) whatever the input). */
+static void sort_order(uint16_t *order, uint16_t *tmp, size_t n, const lb_rr_t *rr)
 {
-	if (n <= 16) {
-		for (size_t i = 1; i < n; i++) {
-			uint16_t v = order[i];
-			size_t j = i;
-			while (j > 0 && rr_cmp(&rr[order[j - 1]], &rr[v], 1) > 0) {
-				order[j] = order[j - 1];
-				j--;
-			}
-			order[j] = v;
+	const size_t run = 16;
+	for (size_t i = 0; i < n; i += run)
+		insertion_sort(order + i, n - i < run ? n - i : run, rr);
+	uint16_t *src = order, *dst = tmp;
+	for (size_t w = run; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				dst[k++] = rr_cmp(&rr[src[b]], &rr[src[a]], 1) < 0 ? src[b++] : src[a++];
+			while (a < mid)
+				dst[k++] = src[a++];
+			while (b < hi)
+				dst[k++] = src[b++];
 		}
-		return;
+		uint16_t *t = src;
+		src = dst;
+		dst = t;
 	}
-	qsort_r(order, n, sizeof order[0], rr_cmp_r, (void *)rr);
+	if (src != order)
+		memcpy(order, src, n * sizeof *order);
 }
 
 static inline int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
@@ -154,7 +172,7 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 	uint16_t *order = scratch->order;
 	for (size_t i = 0; i < n; i++)
 		order[i] = (uint16_t)i;
-	sort_order(order, n, msg->rr);
+	sort_order(order, scratch->tmp, n, msg->rr);
 
 	size_t i = 0;
 	while (i < n) {

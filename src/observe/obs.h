@@ -63,6 +63,7 @@ typedef struct lb_obs_sink {
 /* Working memory for grouping one message; reused across calls. */
 typedef struct lb_obs_scratch {
 	uint16_t order[LB_MSG_MAX_RRS];
+	uint16_t tmp[LB_MSG_MAX_RRS];
 	const uint8_t *rdata[LB_MSG_MAX_RRS];
 	uint16_t rdlen[LB_MSG_MAX_RRS];
 } lb_obs_scratch_t;

@@ -246,6 +246,57 @@ static void test_cname_loop(void **state)
 	assert_int_equal(s.nneg, 0);
 }
 
+/* A large message (past the insertion-sort size) in scrambled order: every
+ * set comes out whole, its rdata sorted and unique. */
+static int big_sets, big_bad;
+
+static void on_big(void *ctx, const lb_obs_rrset_t *o)
+{
+	(void)ctx;
+	big_sets++;
+	if (o->nrdata != 10)
+		big_bad++;
+	for (size_t i = 1; i < o->nrdata; i++)
+		if (memcmp(o->rdata[i - 1], o->rdata[i], 4) >= 0)
+			big_bad++;
+}
+
+static void test_large_message_sorted(void **state)
+{
+	(void)state;
+	enum { OWNERS = 30, PER = 10, N = OWNERS * PER };
+	static uint8_t owners[OWNERS][8];
+	static uint8_t ips[N][4];
+	static lb_rr_t rrs[N + PER];
+	static lb_obs_scratch_t scratch;
+	lb_msg_t m;
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	unsigned x = 12345;
+	for (int i = 0; i < N; i++) {
+		int o = (i * 7) % OWNERS, k = i / OWNERS;
+		memcpy(owners[o], "\4h000\0", 6);
+		owners[o][2] = (uint8_t)('0' + o / 10);
+		owners[o][3] = (uint8_t)('0' + o % 10);
+		x = x * 1103515245u + 12345u;
+		ips[i][0] = 10;
+		ips[i][1] = (uint8_t)(x >> 16);
+		ips[i][2] = (uint8_t)k;
+		ips[i][3] = (uint8_t)o;
+		rrs[i] = rr(owners[o], 6, LB_T_A, ips[i], 4, 60, LB_SEC_ANSWER);
+	}
+	/* the first owner's records once more: duplicates must fold */
+	for (int i = 0; i < PER; i++)
+		rrs[N + i] = rrs[i * OWNERS];
+	m.rr = rrs;
+	m.nrr = N + PER;
+	big_sets = big_bad = 0;
+	struct timeval tv = { 1700000000, 0 };
+	lb_obs_sink_t sink = { on_big, NULL, NULL };
+	lb_obs_from_msg(&m, &tv, NULL, NULL, &scratch, &sink, NULL);
+	assert_int_equal(big_sets, OWNERS);
+	assert_int_equal(big_bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_negative_kinds),
 		cmocka_unit_test(test_queries_ignored),
 		cmocka_unit_test(test_cname_loop),
+		cmocka_unit_test(test_large_message_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
