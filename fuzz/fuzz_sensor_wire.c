@@ -32,6 +32,11 @@ static void same(const lb_store_rec_t *a, const lb_store_rec_t *b)
 	for (size_t i = 0; i < a->nrdata; i++)
 		if (a->rdlen[i] != b->rdlen[i] || memcmp(a->rdata[i], b->rdata[i], a->rdlen[i]))
 			abort();
+	if (a->nsources != b->nsources || a->sources_more != b->sources_more)
+		abort();
+	for (size_t i = 0; i < a->nsources; i++)
+		if (strcmp(a->sources[i], b->sources[i]))
+			abort();
 }
 
 static void batch(const uint8_t *body, size_t n)

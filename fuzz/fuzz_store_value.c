@@ -30,7 +30,8 @@ static void check_value(const uint8_t *p, size_t n)
 		abort();
 	if (w.time_first != v.time_first || w.time_last != v.time_last || w.count != v.count ||
 	    w.zone_first != v.zone_first || w.zone_last != v.zone_last || w.nruns != v.nruns ||
-	    memcmp(w.runs, v.runs, v.nruns * sizeof v.runs[0]))
+	    memcmp(w.runs, v.runs, v.nruns * sizeof v.runs[0]) || w.nsrc != v.nsrc ||
+	    w.src_more != v.src_more || memcmp(w.src, v.src, v.nsrc * sizeof v.src[0]))
 		abort();
 }
 

@@ -12,8 +12,9 @@
  * rdata array, time_first/time_last, count, bailiwick, zone_time_first/last
  * when set); negative answers as COF-like objects
  * {"rrname","rrtype","negative":true,"rcode","rdata":[],times,count,bailiwick}
- * which `lookback import --format cof` reads back.  The store keeps no
- * sensor per rrset, so records carry no sensor_id.
+ * which `lookback import --format cof` reads back.  Records carry the
+ * sources that saw them (sensor_id, and sensor_ids when more than one), which
+ * the import keeps.
  *
  * Zone view: one RR per line, "owner IN TYPE rdata ; first=.. last=.. count=..",
  * owners absolute, no TTL; negative answers only as comment lines.  Its
@@ -217,6 +218,7 @@ static void neg_cof(FILE *f, const lb_store_rec_t *r)
 		fputs(",\"bailiwick\":", f);
 		put_name(f, r->bailiwick);
 	}
+	lb_out_cof_sources(f, r);
 	fputs("}\n", f);
 }
 

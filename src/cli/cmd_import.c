@@ -138,16 +138,24 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	}
 	r.val.zone_first = a->zone_first;
 	r.val.zone_last = a->zone_last;
+	/* the entry's own sources (COF sensor_ids), else the import's source */
+	r.sources = a->sources;
+	r.nsources = a->nsources;
+	r.sensor = o->sensor;
 	int err = lb_ingest_add(im->ing, &r);
-	if (err || !o->sensor || !*o->sensor)
-		return err;
-	lb_store_rec_t sr;
-	memset(&sr, 0, sizeof sr);
-	sr.kind = LB_REC_SENSOR;
-	sr.sensor = o->sensor;
+	const char *one[1] = { o->sensor };
+	const char *const *names = a->nsources ? a->sources : one;
+	size_t nn = a->nsources ? a->nsources : (o->sensor && *o->sensor ? 1 : 0);
 	uint64_t newest = a->time_last > a->zone_last ? a->time_last : a->zone_last;
-	lb_store_val_seen(&sr.val, newest, 1);
-	return lb_ingest_add(im->ing, &sr);
+	for (size_t i = 0; !err && i < nn; i++) {
+		lb_store_rec_t sr;
+		memset(&sr, 0, sizeof sr);
+		sr.kind = LB_REC_SENSOR;
+		sr.sensor = names[i];
+		lb_store_val_seen(&sr.val, newest, 1);
+		err = lb_ingest_add(im->ing, &sr);
+	}
+	return err;
 }
 
 /* An aggregated negative answer (COF "negative":true). */
@@ -192,6 +200,9 @@ static int aggr_neg_store(struct imp *im, const lb_src_aggr_t *a)
 	r.bailiwick_len = n->bailiwick_len;
 	r.type = n->qtype;
 	r.rcode = n->rcode;
+	r.sensor = n->sensor;
+	r.sources = a->sources;
+	r.nsources = a->nsources;
 	lb_store_val_t last;
 	lb_store_val_seen(&r.val, a->time_first, a->count);
 	lb_store_val_seen(&last, a->time_last, 0);

@@ -30,6 +30,7 @@
 struct entry {
 	uint64_t hash;
 	uint64_t first, last, count;
+	uint64_t srcs;   /* the sources that saw it: bits of the table's sensors[] */
 	uint32_t key_off, key_len;
 };
 
@@ -174,12 +175,14 @@ static int out_commit(lb_window_t *w)
 
 int lb_window_err(const lb_window_t *w) { return w->err; }
 
-static void sensor_note(lb_window_t *w, const char *name, uint64_t t)
+/* Note a sighting by sensor name (or the default); returns the bit of the
+ * sensor in this table (0 when no name, or the table is full). */
+static uint64_t sensor_note(lb_window_t *w, const char *name, uint64_t t)
 {
 	if (!name || !*name)
 		name = w->default_sensor;
 	if (!*name)
-		return;
+		return 0;
 	struct sensor *s = NULL;
 	for (int i = 0; i < w->nsensors; i++)
 		if (!strncmp(w->sensors[i].name, name, LB_STORE_SENSOR_MAX)) {
@@ -188,7 +191,8 @@ static void sensor_note(lb_window_t *w, const char *name, uint64_t t)
 		}
 	if (!s) {
 		if (w->nsensors == MAX_SENSORS)
-			return; /* more distinct sensors than tracked per window: freshness of extras lost */
+			return 0; /* more distinct sensors than tracked per window: freshness (and
+				   * the source of the entry) of extras lost */
 		s = &w->sensors[w->nsensors++];
 		snprintf(s->name, sizeof s->name, "%s", name);
 		s->first = s->last = t;
@@ -199,6 +203,7 @@ static void sensor_note(lb_window_t *w, const char *name, uint64_t t)
 	if (t > s->last)
 		s->last = t;
 	s->count++;
+	return (uint64_t)1 << (s - w->sensors);
 }
 
 /* Write one table's entries and sensors, and commit. */
@@ -207,11 +212,19 @@ static int flush_table(lb_window_t *w, const struct entry *ent, size_t nent, con
 {
 	int err = 0;
 	lb_store_rec_t rec;
+	const char *names[MAX_SENSORS];
 	for (size_t i = 0; i < nent && !err; i++) {
 		const struct entry *e = &ent[i];
 		err = lb_key_decode(arena + e->key_off, e->key_len, w->dec, &rec);
 		if (err)
 			break;
+		size_t nn = 0;
+		for (int b = 0; b < nsensors; b++)
+			if (e->srcs >> b & 1)
+				names[nn++] = sensors[b].name;
+		rec.sources = nn ? names : NULL;
+		rec.nsources = nn;
+		rec.sources_more = false;
 		memset(&rec.val, 0, offsetof(lb_store_val_t, runs));
 		rec.val.time_first = e->first;
 		rec.val.time_last = e->last;
@@ -405,7 +418,7 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 				e->last = t;
 			e->count++;
 			w->st.folded++;
-			sensor_note(w, sensor, t);
+			e->srcs |= sensor_note(w, sensor, t);
 			return;
 		}
 		i = (i + 1) & mask;
@@ -435,7 +448,7 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 	w->arena_len += w->k.len;
 	w->slots[i] = (uint32_t)++w->nent;
 	w->st.kept++;
-	sensor_note(w, sensor, t);
+	e->srcs = sensor_note(w, sensor, t);
 }
 
 static uint64_t ts_sec(const struct timeval *tv)
@@ -568,7 +581,15 @@ int lb_ingest_open_out(const lb_window_out_t *out, const char *sensor, const lb_
 int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec)
 {
 	wait_job(ing->win); /* the store has one writing thread at a time */
-	return out_add(ing->win, rec);
+	lb_window_t *w = ing->win;
+	if ((rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) && !rec->nsources &&
+	    !(rec->sensor && *rec->sensor) && w->default_sensor[0]) {
+		/* a record that names no source: the ingest's own */
+		lb_store_rec_t r = *rec;
+		r.sensor = w->default_sensor;
+		return out_add(w, &r);
+	}
+	return out_add(w, rec);
 }
 
 lb_obs_sink_t lb_ingest_sink(lb_ingest_t *ing) { return lb_window_sink(ing->win); }

@@ -83,10 +83,22 @@ void lb_out_begin(lb_out_t *o, const lb_query_t *q)
 	if (o->fmt != LB_FMT_CSV)
 		return;
 	if (q->kind == LB_Q_NEGATIVE)
-		fputs("rrname,rrtype,rcode,bailiwick,time_first,time_last,count\n", o->f);
+		fputs("rrname,rrtype,rcode,bailiwick,time_first,time_last,count,sources\n", o->f);
 	else
-		fputs("rrname,rrtype,bailiwick,rdata,time_first,time_last,count,zone_time_first,zone_time_last\n",
+		fputs("rrname,rrtype,bailiwick,rdata,time_first,time_last,count,zone_time_first,zone_time_last,"
+		      "sources\n",
 		      o->f);
+}
+
+/* The CSV sources field: names joined by ';' (quoted when needed). */
+static void csv_sources(FILE *f, const lb_store_rec_t *r)
+{
+	char b[LB_STORE_MAX_SOURCES * (LB_STORE_SENSOR_MAX + 1) + 1];
+	size_t n = 0;
+	b[0] = 0;
+	for (size_t i = 0; i < r->nsources && r->sources; i++)
+		n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? ";" : "", r->sources[i]);
+	csv_field(f, b);
 }
 
 static void text_rec(lb_out_t *o, const lb_store_rec_t *r)
@@ -108,6 +120,12 @@ static void text_rec(lb_out_t *o, const lb_store_rec_t *r)
 		fputs(" UTC\n;;  zone last: ", f);
 		put_time(f, r->val.zone_last);
 		fputs(" UTC\n", f);
+	}
+	if (r->nsources && r->sources) {
+		fputs(";; sources: ", f);
+		for (size_t i = 0; i < r->nsources; i++)
+			fprintf(f, "%s%s", i ? ", " : "", r->sources[i]);
+		fputs(r->sources_more ? ", ...\n" : "\n", f);
 	}
 	fprintf(f, ";;      count: %llu", (unsigned long long)r->val.count);
 	if (r->kind == LB_REC_RRSET)
@@ -169,7 +187,25 @@ static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 	if (r->val.zone_last)
 		fprintf(f, ",\"zone_time_first\":%llu,\"zone_time_last\":%llu",
 			(unsigned long long)r->val.zone_first, (unsigned long long)r->val.zone_last);
+	lb_out_cof_sources(f, r);
 	fputs("}\n", f);
+}
+
+void lb_out_cof_sources(FILE *f, const lb_store_rec_t *r)
+{
+	if (!r->nsources || !r->sources)
+		return;
+	fputs(",\"sensor_id\":", f);
+	lb_json_put_str(f, r->sources[0]);
+	if (r->nsources < 2)
+		return;
+	fputs(",\"sensor_ids\":[", f);
+	for (size_t i = 0; i < r->nsources; i++) {
+		if (i)
+			fputc(',', f);
+		lb_json_put_str(f, r->sources[i]);
+	}
+	fputc(']', f);
 }
 
 static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
@@ -192,8 +228,10 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 			fprintf(f, "%u", r->rcode);
 		fputc(',', f);
 		csv_field(f, bb);
-		fprintf(f, ",%llu,%llu,%llu\n", (unsigned long long)r->val.time_first,
+		fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->val.time_first,
 			(unsigned long long)r->val.time_last, (unsigned long long)r->val.count);
+		csv_sources(f, r);
+		fputc('\n', f);
 		return;
 	}
 	for (size_t i = 0; i < r->nrdata; i++) {
@@ -205,10 +243,12 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 		fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->val.time_first,
 			(unsigned long long)r->val.time_last, (unsigned long long)r->val.count);
 		if (r->val.zone_last)
-			fprintf(f, "%llu,%llu\n", (unsigned long long)r->val.zone_first,
+			fprintf(f, "%llu,%llu,", (unsigned long long)r->val.zone_first,
 				(unsigned long long)r->val.zone_last);
 		else
-			fputs(",\n", f);
+			fputs(",,", f);
+		csv_sources(f, r);
+		fputc('\n', f);
 	}
 }
 

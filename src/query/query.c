@@ -584,6 +584,7 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 	struct sorted *sv = NULL;
 	size_t ns = 0, cap = 0;
 	lb_store_rec_t r;
+	const char *srcnames[LB_STORE_MAX_SOURCES];
 	int n;
 	while ((n = lb_query_cur_next(c, &r)) > 0)
 		if ((n = keep_sorted(&sv, &ns, &cap, &r)) != 0)
@@ -606,6 +607,9 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 				break;
 			memcpy(&r.val, sv[i].val, offsetof(lb_store_val_t, runs));
 			r.val.nruns = 0;
+			r.nsources = lb_store_source_names(s, &r.val, srcnames);
+			r.sources = srcnames;
+			r.sources_more = r.val.src_more != 0;
 			lb_out_rec(out, &r);
 			res->results++;
 		}

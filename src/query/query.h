@@ -105,6 +105,9 @@ LB_WUR int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt);
 void lb_out_free(lb_out_t *o);
 void lb_out_begin(lb_out_t *o, const lb_query_t *q);
 void lb_out_rec(lb_out_t *o, const lb_store_rec_t *r);
+/* COF members naming r's sources, when known: ,"sensor_id":first and, with
+ * more than one, ,"sensor_ids":[all] (receivers ignore unknown members). */
+void lb_out_cof_sources(FILE *f, const lb_store_rec_t *r);
 void lb_out_summary(lb_out_t *o, const lb_summary_t *s);
 /* Ends the output; with limited, text output says so in a final comment line. */
 void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);

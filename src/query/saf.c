@@ -79,7 +79,9 @@ void lb_saf_rec(lb_out_t *o, const lb_store_rec_t *r, bool humantime)
 			snprintf(o->buf, o->bufsz, "\\# %u", r->rdlen[i]);
 		lb_json_put_str(f, o->buf);
 	}
-	fputs("]}}\n", f);
+	fputc(']', f);
+	lb_out_cof_sources(f, r);
+	fputs("}}\n", f);
 	o->n++;
 }
 

@@ -137,6 +137,9 @@ typedef struct lb_wire_reader {
 	const uint8_t *rdata[LB_STORE_MAX_RDATA];
 	uint16_t rdlen[LB_STORE_MAX_RDATA];
 	char sensor[LB_STORE_SENSOR_MAX + 1];
+	/* the record's source names (rec->sources) */
+	char srcbuf[LB_STORE_REC_SOURCES][LB_STORE_SENSOR_MAX + 1];
+	const char *srcp[LB_STORE_REC_SOURCES];
 } lb_wire_reader_t;
 
 /* Read the batch header: seq and the record count. */

@@ -15,7 +15,9 @@
 
 #include "dns/name.h"
 
-enum { F_BAIL = 1, F_SEEN = 2, F_ZONE = 4, F_RUNS = 8, F_ALL = 15 };
+/* F_SRC: the names of the sources that saw the record follow the runs (the
+ * collector maps them to its own store's ids); F_SMORE: more saw it. */
+enum { F_BAIL = 1, F_SEEN = 2, F_ZONE = 4, F_RUNS = 8, F_SRC = 16, F_SMORE = 32, F_ALL = 63 };
 
 void lb_wbuf_free(lb_wbuf_t *b)
 {
@@ -179,6 +181,26 @@ int lb_wire_put_rec(lb_wbuf_t *b, const lb_store_rec_t *r)
 	if (v->nruns > LB_STORE_MAX_RUNS || v->time_last < v->time_first || v->zone_last < v->zone_first)
 		return LB_EINVAL;
 	size_t sl = 0;
+	/* the source names: rec->sources, or the single rec->sensor */
+	const char *const *src = r->sources;
+	size_t nsrc = r->nsources;
+	if (r->kind != LB_REC_SENSOR) {
+		if (!nsrc && r->sensor && *r->sensor) {
+			src = &r->sensor;
+			nsrc = 1;
+		}
+		if (nsrc > LB_STORE_REC_SOURCES || (nsrc && !src))
+			return LB_EINVAL;
+		for (size_t i = 0; i < nsrc; i++) {
+			size_t l = src[i] ? strlen(src[i]) : 0;
+			if (!l || l > LB_STORE_SENSOR_MAX)
+				return LB_EINVAL;
+		}
+		if (nsrc)
+			flags |= F_SRC;
+		if (nsrc && r->sources_more)
+			flags |= F_SMORE;
+	}
 	switch (r->kind) {
 	case LB_REC_RRSET:
 		if (!r->nrdata || r->nrdata > LB_STORE_MAX_RDATA)
@@ -237,6 +259,14 @@ int lb_wire_put_rec(lb_wbuf_t *b, const lb_store_rec_t *r)
 		for (uint32_t i = 0; i < v->nruns; i++) {
 			wb_u32(b, v->runs[i].start);
 			wb_u32(b, v->runs[i].len);
+		}
+	}
+	if (flags & F_SRC) {
+		wb_u8(b, (uint8_t)nsrc);
+		for (size_t i = 0; i < nsrc; i++) {
+			size_t l = strlen(src[i]);
+			wb_u8(b, (uint8_t)l);
+			wb_put(b, src[i], l);
 		}
 	}
 	if (b->err) {
@@ -379,7 +409,8 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 	uint8_t kind = lb_cur_u8(c), flags = lb_cur_u8(c);
 	if (lb_cur_err(c))
 		return lb_cur_err(c);
-	if (flags & ~F_ALL)
+	if ((flags & ~F_ALL) || ((flags & F_SMORE) && !(flags & F_SRC)) ||
+	    (kind == LB_REC_SENSOR && (flags & F_SRC)))
 		return LB_ERDATA;
 	if (kind == LB_REC_SENSOR) {
 		size_t n = lb_cur_u8(c);
@@ -440,6 +471,25 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 					  (uint64_t)v->runs[i - 1].start + v->runs[i - 1].len + 1))
 				return LB_ERDATA;
 		}
+	}
+	if (flags & F_SRC) {
+		size_t ns = lb_cur_u8(c);
+		if (!lb_cur_err(c) && (ns == 0 || ns > LB_STORE_REC_SOURCES))
+			return LB_ERDATA;
+		for (size_t i = 0; i < ns && !lb_cur_err(c); i++) {
+			size_t l = lb_cur_u8(c);
+			const uint8_t *p = lb_cur_bytes(c, l);
+			if (!p)
+				break;
+			if (!l || l > LB_STORE_SENSOR_MAX || memchr(p, 0, l))
+				return LB_ERDATA;
+			memcpy(r->srcbuf[i], p, l);
+			r->srcbuf[i][l] = 0;
+			r->srcp[i] = r->srcbuf[i];
+		}
+		rec->sources = r->srcp;
+		rec->nsources = ns;
+		rec->sources_more = (flags & F_SMORE) != 0;
 	}
 	if (lb_cur_err(c))
 		return lb_cur_err(c);

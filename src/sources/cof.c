@@ -22,6 +22,7 @@
 #include "store/store.h"
 
 #define LB_STORE_SENSOR_NAME LB_STORE_SENSOR_MAX
+#define COF_MAX_SOURCES LB_STORE_MAX_SOURCES
 
 #define COF_MAX_RDATA 2048
 
@@ -170,6 +171,32 @@ static void record(lb_src_t *s, int o)
 			memcpy(sb, sid, sl);
 		sb[sl] = 0;
 		sensor = sb;
+	}
+	/* "sensor_ids" (as query/export write it for more than one source):
+	 * every name kept, the first becomes the sensor; --source overrides */
+	char idb[COF_MAX_SOURCES][LB_STORE_SENSOR_NAME + 1];
+	const char *idp[COF_MAX_SOURCES];
+	size_t nid = 0;
+	int ids = s->o.source ? -1 : js_get(d, o, "sensor_ids");
+	if (ids >= 0 && js_type(d, ids) == JS_ARR) {
+		size_t cnt = d->t[ids].n;
+		int x = ids + 1;
+		for (size_t i = 0; i < cnt && nid < COF_MAX_SOURCES; i++, x = (int)d->t[x].next) {
+			size_t il;
+			const char *t = js_str(d, x, idb[nid], sizeof idb[nid] - 1, &il);
+			if (!t || il == 0 || il > LB_STORE_SENSOR_NAME || memchr(t, 0, il))
+				continue;
+			if (t != idb[nid])
+				memcpy(idb[nid], t, il);
+			idb[nid][il] = 0;
+			idp[nid] = idb[nid];
+			nid++;
+		}
+		if (nid) {
+			a.sources = idp;
+			a.nsources = nid;
+			sensor = idp[0];
+		}
 	}
 	if (neg)
 		return negative(s, o, owner, ol, type,

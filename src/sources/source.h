@@ -115,6 +115,10 @@ typedef struct lb_src_aggr {
 	 * `lookback export` writes them): rr is NULL and neg is set (neg->ts
 	 * unused); handed to lb_src_sink_t.aggr_neg only, never to aggr. */
 	const lb_obs_neg_t *neg;
+	/* the sources named by the entry itself (COF "sensor_ids", first =
+	 * "sensor_id"), nsources 0 = the observation's sensor only */
+	const char *const *sources;
+	size_t nsources;
 } lb_src_aggr_t;
 
 /* Where import results go.  Pointers are valid during the call only. */

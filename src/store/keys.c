@@ -205,8 +205,39 @@ static uint32_t runs_union(const lb_dayrun_t *a, uint32_t na, const lb_dayrun_t 
 	return n - drop;
 }
 
+/* Union of two ascending id sets, keeping the LB_STORE_MAX_SOURCES smallest;
+ * more is set when the union is larger (or either side had more).  This is
+ * associative and commutative: the result is the smallest ids of the whole
+ * union, and "more" says whether the whole union exceeded the cap. */
+static void src_union(lb_store_val_t *a, const lb_store_val_t *b)
+{
+	uint32_t out[LB_STORE_MAX_SOURCES];
+	uint32_t n = 0, i = 0, j = 0;
+	int more = a->src_more || b->src_more;
+	while (i < a->nsrc || j < b->nsrc) {
+		uint32_t x;
+		if (j >= b->nsrc || (i < a->nsrc && a->src[i] < b->src[j]))
+			x = a->src[i++];
+		else if (i >= a->nsrc || b->src[j] < a->src[i])
+			x = b->src[j++];
+		else {
+			x = a->src[i++];
+			j++;
+		}
+		if (n == LB_STORE_MAX_SOURCES) {
+			more = 1;
+			break;
+		}
+		out[n++] = x;
+	}
+	memcpy(a->src, out, n * sizeof out[0]);
+	a->nsrc = n;
+	a->src_more = (uint32_t)more;
+}
+
 void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b)
 {
+	src_union(a, b);
 	a->time_first = min_nz(a->time_first, b->time_first);
 	if (b->time_last > a->time_last)
 		a->time_last = b->time_last;
@@ -229,6 +260,11 @@ size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
 		flags |= 2;
 	if (with_days && v->nruns)
 		flags |= 4;
+	uint32_t ns = v->nsrc > LB_STORE_MAX_SOURCES ? LB_STORE_MAX_SOURCES : v->nsrc;
+	if (ns)
+		flags |= 8;
+	if (ns == LB_STORE_MAX_SOURCES && v->src_more)
+		flags |= 16;
 	/* A single run from the day of time_first to the day of time_last is what
 	 * the decoder derives by itself: not written. */
 	if ((flags & 5) == 5 && v->nruns == 1 && v->time_first <= v->time_last &&
@@ -258,6 +294,12 @@ size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
 			prev = (uint64_t)v->runs[i].start + v->runs[i].len;
 		}
 	}
+	if (flags & 8) {
+		n += lb_varint_put(out + n, ns);
+		n += lb_varint_put(out + n, v->src[0]);
+		for (uint32_t i = 1; i < ns; i++)
+			n += lb_varint_put(out + n, v->src[i] - v->src[i - 1]);
+	}
 	return n;
 }
 
@@ -272,7 +314,7 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 	if (ver != LB_VAL_VERSION)
 		return LB_EVERSION;
 	uint64_t flags = lb_cur_varint(&c);
-	if (flags & ~(uint64_t)7)
+	if (flags & ~(uint64_t)31)
 		return LB_ECORRUPT;
 	if (flags & 1) {
 		v->time_first = lb_cur_varint(&c);
@@ -308,6 +350,29 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 			prev = start + l1 + 1;
 		}
 		v->nruns = (uint32_t)nr;
+	}
+	if (flags & 8) {
+		uint64_t ns = lb_cur_varint(&c);
+		if (ns == 0 || ns > LB_STORE_MAX_SOURCES)
+			return LB_ECORRUPT;
+		if ((flags & 16) && ns != LB_STORE_MAX_SOURCES)
+			return LB_ECORRUPT;
+		uint64_t id = lb_cur_varint(&c);
+		for (uint64_t i = 0; i < ns; i++) {
+			if (i) {
+				uint64_t d = lb_cur_varint(&c);
+				if (d == 0 || d > UINT32_MAX)
+					return LB_ECORRUPT;
+				id += d;
+			}
+			if (id > UINT32_MAX)
+				return LB_ECORRUPT;
+			v->src[i] = (uint32_t)id;
+		}
+		v->nsrc = (uint32_t)ns;
+		v->src_more = (flags & 16) ? 1 : 0;
+	} else if (flags & 16) {
+		return LB_ECORRUPT;
 	}
 	if (lb_cur_err(&c))
 		return LB_ECORRUPT;

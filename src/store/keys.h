@@ -17,10 +17,16 @@
  * bail = FF (unknown) or rbailiwick 00; rdataset = for each rdata varint(len) bytes.
  * type2 = big-endian 16 bits.
  *
- * Value: u8 version(1), varint flags (1 seen, 2 zone, 4 days), then
+ *                 'V' 'i' name         -> varint source id (assigned once)
+ *                 'V' 'n' varint(id)   -> name (ids are never reused)
+ *
+ * Value: u8 version(1), varint flags (1 seen, 2 zone, 4 days, 8 sources,
+ * 16 more sources), then
  *   seen: varint time_first, varint time_last-time_first, varint count
  *   zone: varint zone_first, varint zone_last-zone_first
  *   days: varint nruns, per run varint (start - previous run end), varint (len-1)
+ *   sources: varint n (1..16), varint first id, then n-1 varint (id - previous id), >= 1
+ *   (16 only with sources and exactly 16 ids: more sources saw it than kept)
  * Nothing may follow.  Without the days flag, a seen value's timeline is one
  * run from the day of time_first to the day of time_last (the encoder leaves
  * out exactly that case).  Decoding never trusts a byte: all reads use the cursor.
@@ -45,7 +51,7 @@ enum {
 #define LB_STORE_FORMAT 1
 #define LB_BAIL_UNKNOWN 0xff
 /* Largest value: version, flags, 5 varints and the runs. */
-#define LB_VAL_MAX (2 + 5 * 10 + 5 + LB_STORE_MAX_RUNS * 10)
+#define LB_VAL_MAX (2 + 5 * 10 + 5 + LB_STORE_MAX_RUNS * 10 + 1 + LB_STORE_MAX_SOURCES * 5)
 
 /* Growable byte buffer for building keys. */
 typedef struct lb_kbuf {

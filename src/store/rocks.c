@@ -40,6 +40,10 @@ static size_t block_size(void)
 	return (kb > 0 && kb <= 1024 ? (size_t)kb : 8) * 1024;
 }
 
+/* Source ids: at most SRC_MAX_IDS distinct sources per store. */
+#define SRC_CHUNK 256
+#define SRC_MAX_IDS 65536
+
 struct pend {
 	uint64_t head;    /* key bytes 0-7, big-endian, zero-padded: most comparisons end here */
 	uint64_t head2;   /* key bytes 8-15 (names share their first labels) */
@@ -75,6 +79,15 @@ struct lb_store {
 	bool read_only;
 	lb_kbuf_t k, k2;
 	uint8_t vbuf[LB_VAL_MAX];
+	/* source names by id ('V n' metadata), loaded at open, grown by the
+	 * writer; chunks are never moved or freed before close, so the names
+	 * handed out stay valid.  Under srclock (iterators in other threads). */
+	pthread_mutex_t srclock;
+	char (*srcname[SRC_MAX_IDS / SRC_CHUNK])[LB_STORE_SENSOR_MAX + 1];
+	uint32_t src_next;          /* next id to assign */
+	uint32_t src_cache_id;      /* writer: last name mapped */
+	char src_cache[LB_STORE_SENSOR_MAX + 1];
+	lb_store_val_t vtmp;        /* writer: the value with its source ids */
 };
 
 static void set_err(lb_store_t *s, char *e)
@@ -304,6 +317,134 @@ static const char *pfx_name(void *st)
 static const uint8_t KEY_FORMAT[2] = { LB_KT_META, 'f' };
 static const uint8_t KEY_RETAIN[2] = { LB_KT_META, 'r' };
 
+/* Remember name for id (under srclock).  0 or LB_ENOMEM / LB_ECORRUPT. */
+static int src_set(lb_store_t *s, uint32_t id, const char *name, size_t n)
+{
+	if (id >= SRC_MAX_IDS || n == 0 || n > LB_STORE_SENSOR_MAX || memchr(name, 0, n))
+		return LB_ECORRUPT;
+	size_t c = id / SRC_CHUNK;
+	if (!s->srcname[c]) {
+		s->srcname[c] = calloc(SRC_CHUNK, sizeof s->srcname[c][0]);
+		if (!s->srcname[c])
+			return LB_ENOMEM;
+	}
+	memcpy(s->srcname[c][id % SRC_CHUNK], name, n);
+	s->srcname[c][id % SRC_CHUNK][n] = 0;
+	if (id >= s->src_next)
+		s->src_next = id + 1;
+	return 0;
+}
+
+static const char *src_get(const lb_store_t *s, uint32_t id)
+{
+	if (id >= SRC_MAX_IDS || !s->srcname[id / SRC_CHUNK])
+		return NULL;
+	const char *n = s->srcname[id / SRC_CHUNK][id % SRC_CHUNK];
+	return *n ? n : NULL;
+}
+
+/* Load every 'V n' id -> name entry. */
+static int src_load(lb_store_t *s)
+{
+	rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
+	if (!ri)
+		return LB_ENOMEM;
+	const char pfx[2] = { LB_KT_META, 'n' };
+	int err = 0;
+	for (rocksdb_iter_seek(ri, pfx, 2); !err && rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
+		size_t kl, vl;
+		const char *k = rocksdb_iter_key(ri, &kl);
+		if (kl < 2 || memcmp(k, pfx, 2))
+			break;
+		lb_cur_t c;
+		lb_cur_init(&c, (const uint8_t *)k + 2, kl - 2);
+		uint64_t id = lb_cur_varint(&c);
+		const char *v = rocksdb_iter_value(ri, &vl);
+		if (lb_cur_err(&c) || lb_cur_left(&c) || id >= SRC_MAX_IDS)
+			err = LB_ECORRUPT;
+		else
+			err = src_set(s, (uint32_t)id, v, vl);
+	}
+	if (!err) {
+		char *e = NULL;
+		rocksdb_iter_get_error(ri, &e);
+		if (e) {
+			set_err(s, e);
+			err = LB_ESTORE;
+		}
+	}
+	rocksdb_iter_destroy(ri);
+	if (err == LB_ECORRUPT)
+		set_msg(s, "a source id entry does not decode");
+	return err;
+}
+
+/* The id of source name (writer only): known, or assigned now and written
+ * at once ('V i' name -> id, 'V n' id -> name), before any value uses it. */
+static int src_id(lb_store_t *s, const char *name, uint32_t *id)
+{
+	size_t n = strnlen(name, LB_STORE_SENSOR_MAX + 1);
+	if (n == 0 || n > LB_STORE_SENSOR_MAX)
+		return LB_EINVAL;
+	if (s->src_cache[0] && !strcmp(s->src_cache, name)) {
+		*id = s->src_cache_id;
+		return 0;
+	}
+	/* few sources per store in practice: a scan of the table */
+	for (uint32_t i = 0; i < s->src_next; i++) {
+		const char *x = src_get(s, i);
+		if (x && !strcmp(x, name)) {
+			*id = i;
+			memcpy(s->src_cache, name, n + 1);
+			s->src_cache_id = i;
+			return 0;
+		}
+	}
+	if (s->src_next >= SRC_MAX_IDS)
+		return LB_ELIMIT;
+	uint32_t nid = s->src_next;
+	uint8_t ik[2 + LB_STORE_SENSOR_MAX], nk[2 + 10], iv[10];
+	ik[0] = nk[0] = LB_KT_META;
+	ik[1] = 'i';
+	nk[1] = 'n';
+	memcpy(ik + 2, name, n);
+	size_t nkl = 2 + lb_varint_put(nk + 2, nid), ivl = lb_varint_put(iv, nid);
+	rocksdb_writebatch_t *b = rocksdb_writebatch_create();
+	if (!b)
+		return LB_ENOMEM;
+	rocksdb_writebatch_put(b, (const char *)ik, 2 + n, (const char *)iv, ivl);
+	rocksdb_writebatch_put(b, (const char *)nk, nkl, name, n);
+	char *e = NULL;
+	rocksdb_write(s->db, s->wo, b, &e);
+	rocksdb_writebatch_destroy(b);
+	if (e) {
+		set_err(s, e);
+		return LB_ESTORE;
+	}
+	pthread_mutex_lock(&s->srclock);
+	int err = src_set(s, nid, name, n);
+	pthread_mutex_unlock(&s->srclock);
+	if (err)
+		return err;
+	*id = nid;
+	memcpy(s->src_cache, name, n + 1);
+	s->src_cache_id = nid;
+	return 0;
+}
+
+size_t lb_store_source_names(lb_store_t *s, const lb_store_val_t *v, const char **names)
+{
+	size_t k = 0;
+	pthread_mutex_lock(&s->srclock);
+	for (uint32_t i = 0; i < v->nsrc && i < LB_STORE_MAX_SOURCES; i++) {
+		const char *n = src_get(s, v->src[i]);
+		if (n)
+			names[k++] = n;
+	}
+	pthread_mutex_unlock(&s->srclock);
+	return k;
+}
+
 static int dir_state(const char *dir, int *exists, int *has_current, int *nonempty)
 {
 	*exists = *has_current = *nonempty = 0;
@@ -397,6 +538,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	*out = s;
 	s->read_only = o->read_only;
 	pthread_mutex_init(&s->errlock, NULL);
+	pthread_mutex_init(&s->srclock, NULL);
 	s->dir = strdup(dir);
 	if (!s->dir)
 		return LB_ENOMEM;
@@ -482,7 +624,8 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		set_err(s, e);
 		return LB_ESTORE;
 	}
-	return check_format(s, !has_current);
+	err = check_format(s, !has_current);
+	return err ? err : src_load(s);
 }
 
 int lb_store_close(lb_store_t *s)
@@ -540,6 +683,9 @@ int lb_store_close(lb_store_t *s)
 	free(s->errmsg);
 	free(s->dir);
 	pthread_mutex_destroy(&s->errlock);
+	pthread_mutex_destroy(&s->srclock);
+	for (size_t i = 0; i < SRC_MAX_IDS / SRC_CHUNK; i++)
+		free(s->srcname[i]);
 	free(s);
 	return err;
 }
@@ -683,6 +829,49 @@ static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
 	pend_add(s, k, 0, 1);
 }
 
+/* rec's value with the ids of rec's source names (s->vtmp), or rec's own
+ * value when it names no source. */
+static int with_sources(lb_store_t *s, const lb_store_rec_t *rec, const lb_store_val_t **out)
+{
+	const char *const *names = rec->sources;
+	size_t nn = rec->nsources;
+	if (!nn && rec->sensor && *rec->sensor) {
+		names = &rec->sensor;
+		nn = 1;
+	}
+	lb_store_val_t *v = &s->vtmp;
+	memcpy(v, &rec->val, offsetof(lb_store_val_t, runs));
+	v->nruns = rec->val.nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : rec->val.nruns;
+	memcpy(v->runs, rec->val.runs, v->nruns * sizeof v->runs[0]);
+	v->nsrc = 0;
+	v->src_more = rec->sources_more && nn;
+	if (nn > LB_STORE_REC_SOURCES || (nn && !names))
+		return LB_EINVAL;
+	for (size_t i = 0; i < nn; i++) {
+		uint32_t id, at = 0;
+		if (!names[i])
+			return LB_EINVAL;
+		int err = src_id(s, names[i], &id);
+		if (err)
+			return err;
+		while (at < v->nsrc && v->src[at] < id)
+			at++;
+		if (at < v->nsrc && v->src[at] == id)
+			continue;
+		if (v->nsrc == LB_STORE_MAX_SOURCES) { /* keep the smallest ids */
+			v->src_more = 1;
+			if (at == LB_STORE_MAX_SOURCES)
+				continue;
+			v->nsrc--;
+		}
+		memmove(v->src + at + 1, v->src + at, (v->nsrc - at) * sizeof v->src[0]);
+		v->src[at] = id;
+		v->nsrc++;
+	}
+	*out = v;
+	return 0;
+}
+
 int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 {
 	if (s->read_only)
@@ -690,6 +879,12 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 	lb_kbuf_t *k = &s->k;
 	lb_kbuf_reset(k);
 	size_t vl;
+	const lb_store_val_t *val = &rec->val;
+	if (rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) {
+		int err = with_sources(s, rec, &val);
+		if (err)
+			return err;
+	}
 	switch (rec->kind) {
 	case LB_REC_RRSET: {
 		if (!rec->owner || rec->nrdata == 0 || rec->nrdata > LB_STORE_MAX_RDATA)
@@ -697,12 +892,12 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 		lb_key_rrset(k, rec);
 		if (k->err)
 			return k->err;
-		vl = lb_val_encode(&rec->val, s->vbuf, 1);
+		vl = lb_val_encode(val, s->vbuf, 1);
 		batch_merge(s, k, vl);
 		lb_kbuf_reset(k);
 		lb_key_fwd(k, LB_KT_FWD, rec->owner, rec->owner_len);
 		batch_put(s, k);
-		vl = lb_val_encode(&rec->val, s->vbuf, 0);
+		vl = lb_val_encode(val, s->vbuf, 0);
 		for (size_t i = 0; i < rec->nrdata; i++) {
 			const uint8_t *target;
 			lb_kbuf_reset(k);
@@ -723,7 +918,7 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 		if (!rec->owner)
 			return LB_EINVAL;
 		lb_key_neg(k, rec);
-		vl = lb_val_encode(&rec->val, s->vbuf, 0);
+		vl = lb_val_encode(val, s->vbuf, 0);
 		batch_merge(s, k, vl);
 		break;
 	case LB_REC_SENSOR: {
@@ -824,6 +1019,7 @@ struct lb_store_iter {
 	int done;
 	lb_kdec_t *dec;
 	lb_kbuf_t kb;       /* scratch for building bounds (per iterator: iterators may run in other threads) */
+	const char *srcp[LB_STORE_MAX_SOURCES]; /* rec->sources */
 };
 
 /* Upper bound just past every key that starts with b's bytes followed by a byte <= 0x3f. */
@@ -1225,6 +1421,9 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 			continue;
 		if (it->cutoff && expired(&rec->val, it->cutoff))
 			continue;
+		rec->nsources = rec->val.nsrc ? lb_store_source_names(it->s, &rec->val, it->srcp) : 0;
+		rec->sources = rec->nsources ? it->srcp : NULL;
+		rec->sources_more = rec->val.src_more != 0;
 		return 1;
 	}
 }

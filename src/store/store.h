@@ -45,6 +45,10 @@
 #define LB_STORE_MAX_RDATA 2048
 /* Longest sensor/source name kept. */
 #define LB_STORE_SENSOR_MAX 64
+/* Source ids kept per value (the smallest ids; past it src_more is set). */
+#define LB_STORE_MAX_SOURCES 16
+/* Source names a record may name (lb_store_rec_t.sources). */
+#define LB_STORE_REC_SOURCES 64
 
 typedef struct lb_store lb_store_t;
 typedef struct lb_store_iter lb_store_iter_t;
@@ -63,13 +67,22 @@ typedef struct lb_dayrun {
 typedef struct lb_store_val {
 	uint64_t time_first, time_last, count;
 	uint64_t zone_first, zone_last;
+	/* The sources that saw the entry, as the store's numeric source ids
+	 * (ascending, at most LB_STORE_MAX_SOURCES: the smallest ones; src_more
+	 * when more sources saw it).  nsrc 0 = unknown (values written before
+	 * sources were kept).  Filled by the store; lb_store_add ignores them
+	 * and maps the record's source names instead. */
+	uint32_t nsrc;
+	uint32_t src_more;
+	uint32_t src[LB_STORE_MAX_SOURCES];
 	uint32_t nruns;
 	lb_dayrun_t runs[LB_STORE_MAX_RUNS];
 } lb_store_val_t;
 
 /* Initialise v for one sighting at time t (count 1, the day of t active). */
 void lb_store_val_seen(lb_store_val_t *v, uint64_t t, uint64_t count);
-/* Fold b into a: min first, max last, sum count, union of days. */
+/* Fold b into a: min first, max last, sum count, union of days, union of
+ * source ids (capped as above). */
 void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b);
 
 enum lb_rec_kind { LB_REC_RRSET = 0, LB_REC_RDATA = 1, LB_REC_NEG = 2, LB_REC_SENSOR = 3 };
@@ -95,6 +108,14 @@ typedef struct lb_store_rec {
 	const uint8_t *const *rdata;
 	const uint16_t *rdlen;
 	const char *sensor;
+	/* RRSET / RDATA / NEG: the names of the sources that saw it (iterators
+	 * fill them from the value's ids: names the store does not know are left
+	 * out; sources_more = more sources saw it than named here).  For
+	 * lb_store_add: these names, or when nsources is 0 the single name
+	 * `sensor`, or none.  Iterator names stay valid until the store closes. */
+	const char *const *sources;
+	size_t nsources;
+	bool sources_more;
 	lb_store_val_t val;
 } lb_store_rec_t;
 
@@ -184,6 +205,13 @@ LB_WUR int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_i
 /* 1 = a record in *rec, 0 = end, < 0 = error (LB_ESTORE, LB_ECORRUPT). */
 LB_WUR int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec);
 void lb_store_iter_free(lb_store_iter_t *it);
+
+/*
+ * Names of the source ids in v (v->src), in id order, into names[] (at least
+ * LB_STORE_MAX_SOURCES slots); ids the store does not know are left out.
+ * Returns the count.  The names stay valid until the store closes.
+ */
+size_t lb_store_source_names(lb_store_t *s, const lb_store_val_t *v, const char **names);
 
 /* Totals for `lookback stats`: entries per table (estimates from the engine). */
 typedef struct lb_store_totals {

@@ -195,6 +195,121 @@ static void test_fold_and_time_flush(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* Sources: entries seen by several sensors fold into one entry naming all of
+ * them; flushes and reopening the store keep them; past 16 the smallest ids. */
+static void test_sources(void **st)
+{
+	(void)st;
+	rm_dir();
+	lb_store_t *s;
+	lb_store_opts_t so = { .create = true };
+	assert_int_equal(lb_store_open(dir, &so, &s), 0);
+	lb_window_t *w;
+	lb_window_opts_t wo = { .max_entries = 1000, .flush_secs = 60, .sensor = "dflt" };
+	assert_int_equal(lb_window_new(s, &wo, &w), 0);
+	struct ob b;
+	const char *who[] = { "s1", "s2", NULL, "s1" };
+	for (int i = 0; i < 4; i++) {
+		mk(&b, "www.example.com", NULL, 0xc0000201, 1700000000 + (uint64_t)i, LB_SEC_ANSWER);
+		b.o.sensor = who[i];
+		lb_window_rrset(w, &b.o);
+	}
+	mk(&b, "only.example.com", NULL, 0xc0000202, 1700000000, LB_SEC_ANSWER);
+	b.o.sensor = "s2";
+	lb_window_rrset(w, &b.o);
+	lb_window_stats_t ws;
+	lb_window_get_stats(w, &ws);
+	assert_int_equal(ws.kept, 2);
+	assert_int_equal(lb_window_flush(w), 0);
+	/* a later flush from another sensor: the store's merge makes the union */
+	mk(&b, "www.example.com", NULL, 0xc0000201, 1700000010, LB_SEC_ANSWER);
+	b.o.sensor = "s3";
+	lb_window_rrset(w, &b.o);
+	/* 20 more sensors on a third name: the 16 smallest ids are kept */
+	for (int i = 0; i < 20; i++) {
+		char nm[16];
+		snprintf(nm, sizeof nm, "m%02d", i);
+		mk(&b, "many.example.com", NULL, 0xc0000203, 1700000020, LB_SEC_ANSWER);
+		b.o.sensor = nm;
+		lb_window_rrset(w, &b.o);
+	}
+	assert_int_equal(lb_window_free(w), 0);
+	for (int reopen = 0; reopen < 2; reopen++) {
+		uint8_t name[256];
+		const char *names[] = { "www.example.com", "only.example.com", "many.example.com" };
+		for (int k = 0; k < 3; k++) {
+			int n = lb_name_from_text(names[k], strlen(names[k]), NULL, name, sizeof name);
+			lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = name, .name_len = (size_t)n };
+			lb_store_iter_t *it;
+			assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+			lb_store_rec_t r;
+			assert_int_equal(lb_store_iter_next(it, &r), 1);
+			if (k == 0) { /* ids in the order the store met them: s1 s2 dflt s3 */
+				assert_int_equal(r.nsources, 4);
+				assert_string_equal(r.sources[0], "s1");
+				assert_string_equal(r.sources[1], "s2");
+				assert_string_equal(r.sources[2], "dflt");
+				assert_string_equal(r.sources[3], "s3");
+				assert_false(r.sources_more);
+				assert_true(r.val.count == 5);
+			} else if (k == 1) {
+				assert_int_equal(r.nsources, 1);
+				assert_string_equal(r.sources[0], "s2");
+			} else { /* s3 had id 3, then m00..m19 = 4..23: the 16 kept are m00..m15 */
+				assert_int_equal(r.nsources, 16);
+				assert_string_equal(r.sources[0], "m00");
+				assert_string_equal(r.sources[15], "m15");
+				assert_true(r.sources_more);
+			}
+			assert_int_equal(lb_store_iter_next(it, &r), 0);
+			lb_store_iter_free(it);
+		}
+		/* the address entry of www carries the same set */
+		lb_store_scan_t qi = { .kind = LB_SCAN_RDATA_IP, .family = 4 };
+		memcpy(qi.lo, "\xc0\x00\x02\x01", 4);
+		memcpy(qi.hi, "\xc0\x00\x02\x01", 4);
+		lb_store_iter_t *it;
+		assert_int_equal(lb_store_iter_new(s, &qi, &it), 0);
+		lb_store_rec_t r;
+		assert_int_equal(lb_store_iter_next(it, &r), 1);
+		assert_int_equal(r.nsources, 4);
+		assert_string_equal(r.sources[3], "s3");
+		lb_store_iter_free(it);
+		assert_int_equal(lb_store_close(s), 0);
+		assert_int_equal(lb_store_open(dir, &so, &s), 0);
+	}
+	/* a new source after reopening gets a new id, never a reused one */
+	lb_store_rec_t a;
+	memset(&a, 0, sizeof a);
+	uint8_t name[256];
+	int n = lb_name_from_text("only.example.com", 16, NULL, name, sizeof name);
+	static const uint8_t addr[4] = { 192, 0, 2, 2 };
+	const uint8_t *rdp[1] = { addr };
+	uint16_t rdl[1] = { 4 };
+	a.kind = LB_REC_RRSET;
+	a.owner = name;
+	a.owner_len = (size_t)n;
+	a.type = LB_T_A;
+	a.nrdata = 1;
+	a.rdata = rdp;
+	a.rdlen = rdl;
+	lb_store_val_seen(&a.val, 1700000100, 1);
+	a.sensor = "late";
+	assert_int_equal(lb_store_add(s, &a), 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = name, .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	assert_int_equal(r.nsources, 2);
+	assert_string_equal(r.sources[0], "s2");
+	assert_string_equal(r.sources[1], "late");
+	assert_int_equal(r.val.src[1], 24);
+	lb_store_iter_free(it);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 static void test_sections(void **st)
 {
 	(void)st;
@@ -250,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_bounded_unique),
 		cmocka_unit_test(test_fold_and_time_flush),
 		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_sources),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

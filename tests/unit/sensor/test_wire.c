@@ -48,6 +48,8 @@ static const uint8_t a1[4] = { 192, 0, 2, 1 }, a2[4] = { 192, 0, 2, 2 };
 static const uint8_t *rds[2] = { a1, a2 };
 static const uint16_t rdl[2] = { 4, 4 };
 
+static const char *const two_sources[2] = { "s1", "s2" };
+
 static lb_store_rec_t rrset_rec(void)
 {
 	lb_store_rec_t r;
@@ -71,6 +73,8 @@ static lb_store_rec_t rrset_rec(void)
 	r.val.runs[0].len = 1;
 	r.val.runs[1].start = 19677;
 	r.val.runs[1].len = 1;
+	r.sources = two_sources;
+	r.nsources = 2;
 	return r;
 }
 
@@ -131,8 +135,13 @@ static void test_roundtrip(void **st)
 	assert_int_equal(r.val.zone_last, want.val.zone_last);
 	assert_int_equal(r.val.nruns, 2);
 	assert_int_equal(r.val.runs[1].start, 19677);
+	assert_int_equal(r.nsources, 2);
+	assert_string_equal(r.sources[0], "s1");
+	assert_string_equal(r.sources[1], "s2");
+	assert_false(r.sources_more);
 	assert_int_equal(lb_wire_batch_next(&rd, &r), 1);
 	assert_int_equal(r.kind, LB_REC_NEG);
+	assert_int_equal(r.nsources, 0);
 	assert_int_equal(r.rcode, 3);
 	assert_null(r.bailiwick);
 	assert_int_equal(lb_wire_batch_next(&rd, &r), 1);
@@ -140,6 +149,88 @@ static void test_roundtrip(void **st)
 	assert_string_equal(r.sensor, "unit");
 	assert_int_equal(r.val.count, 43);
 	assert_int_equal(lb_wire_batch_next(&rd, &r), 0);
+	lb_wbuf_free(&b);
+}
+
+/* Source names: a single rec->sensor travels as one source, "more" survives,
+ * and bad source fields are refused. */
+static void test_sources(void **st)
+{
+	(void)st;
+	lb_store_rec_t r = rrset_rec();
+	r.sources = NULL;
+	r.nsources = 0;
+	r.sensor = "only";
+	static lb_wire_reader_t rd;
+	lb_store_rec_t got;
+	uint8_t type;
+	const uint8_t *body;
+	size_t blen, used;
+	for (int pass = 0; pass < 2; pass++) {
+		lb_wbuf_t b = { 0 };
+		lb_wire_batch_begin(&b);
+		assert_int_equal(lb_wire_put_rec(&b, &r), 0);
+		lb_wire_batch_end(&b, 1, 1);
+		assert_int_equal(lb_wire_frame(b.p, b.len, LB_WIRE_FRAME_MAX, &type, &body, &blen, &used), 1);
+		assert_int_equal(lb_wire_batch_open(&rd, body, blen), 0);
+		assert_int_equal(lb_wire_batch_next(&rd, &got), 1);
+		if (pass == 0) {
+			assert_int_equal(got.nsources, 1);
+			assert_string_equal(got.sources[0], "only");
+			assert_false(got.sources_more);
+		} else {
+			assert_int_equal(got.nsources, 2);
+			assert_string_equal(got.sources[1], "s2");
+			assert_true(got.sources_more);
+		}
+		lb_wbuf_free(&b);
+		r = rrset_rec();
+		r.sources_more = true;
+	}
+	/* corrupt: the record is last in the body and ends with
+	 * count(2) len(2) "s1" len(2) "s2"; its flags byte is the second of the record */
+	lb_wbuf_t b = { 0 };
+	lb_wire_batch_begin(&b);
+	size_t at = b.len;
+	r = rrset_rec();
+	assert_int_equal(lb_wire_put_rec(&b, &r), 0);
+	size_t reclen = b.len - at;
+	lb_wire_batch_end(&b, 1, 1);
+	assert_int_equal(lb_wire_frame(b.p, b.len, LB_WIRE_FRAME_MAX, &type, &body, &blen, &used), 1);
+	uint8_t *m = (uint8_t *)body;
+	size_t flags_at = blen - reclen + 1;
+	struct { size_t off; uint8_t v; } bad[] = {
+		{ blen - 7, 0 },                       /* no names */
+		{ blen - 7, LB_STORE_REC_SOURCES + 1 }, /* too many */
+		{ blen - 6, 0 },                       /* empty name */
+		{ blen - 5, 0 },                       /* NUL in a name */
+		{ flags_at, (uint8_t)((m[flags_at] & ~16) | 32) }, /* "more" without sources */
+		{ flags_at, (uint8_t)(m[flags_at] | 64) },        /* unknown flag */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		uint8_t keep = m[bad[i].off];
+		m[bad[i].off] = bad[i].v;
+		assert_int_equal(lb_wire_batch_open(&rd, body, blen), 0);
+		int e = lb_wire_batch_next(&rd, &got);
+		assert_true(e < 0);
+		m[bad[i].off] = keep;
+	}
+	assert_int_equal(lb_wire_batch_open(&rd, body, blen), 0);
+	assert_int_equal(lb_wire_batch_next(&rd, &got), 1);
+	/* a name too long, and too many names, are refused by the writer */
+	const char *many[LB_STORE_REC_SOURCES + 1];
+	for (size_t i = 0; i <= LB_STORE_REC_SOURCES; i++)
+		many[i] = "x";
+	r.sources = many;
+	r.nsources = LB_STORE_REC_SOURCES + 1;
+	assert_int_equal(lb_wire_put_rec(&b, &r), LB_EINVAL);
+	char longname[LB_STORE_SENSOR_MAX + 2];
+	memset(longname, 'a', sizeof longname - 1);
+	longname[sizeof longname - 1] = 0;
+	const char *one[1] = { longname };
+	r.sources = one;
+	r.nsources = 1;
+	assert_int_equal(lb_wire_put_rec(&b, &r), LB_EINVAL);
 	lb_wbuf_free(&b);
 }
 
@@ -532,6 +623,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_hello_version),

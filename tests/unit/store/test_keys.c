@@ -77,12 +77,31 @@ static void rand_val(lb_store_val_t *v)
 		v->runs[i].len = 1 + (uint32_t)(rnd() % 4);
 		day += v->runs[i].len + 1 + (uint32_t)(rnd() % 30);
 	}
+	/* sources: none, a few, or enough that unions pass the cap; ids from a
+	 * small range (so sets overlap) or a wide one (multi-byte deltas) */
+	int k = (int)(rnd() % 4);
+	uint32_t span = rnd() % 2 ? 40 : 5000000;
+	uint32_t want = k == 0 ? 0 : k == 1 ? 1 : k == 2 ? 1 + (uint32_t)(rnd() % 6) : 1 + (uint32_t)(rnd() % 16);
+	while (v->nsrc < want) {
+		uint32_t id = (uint32_t)(rnd() % span), at = 0;
+		while (at < v->nsrc && v->src[at] < id)
+			at++;
+		if (at < v->nsrc && v->src[at] == id)
+			continue;
+		memmove(v->src + at + 1, v->src + at, (v->nsrc - at) * sizeof v->src[0]);
+		v->src[at] = id;
+		v->nsrc++;
+	}
+	if (v->nsrc == LB_STORE_MAX_SOURCES && rnd() % 2)
+		v->src_more = 1;
 }
 
 static int val_eq(const lb_store_val_t *a, const lb_store_val_t *b)
 {
 	if (a->time_first != b->time_first || a->time_last != b->time_last || a->count != b->count ||
-	    a->zone_first != b->zone_first || a->zone_last != b->zone_last || a->nruns != b->nruns)
+	    a->zone_first != b->zone_first || a->zone_last != b->zone_last || a->nruns != b->nruns ||
+	    a->nsrc != b->nsrc || a->src_more != b->src_more ||
+	    memcmp(a->src, b->src, a->nsrc * sizeof a->src[0]))
 		return 0;
 	return !memcmp(a->runs, b->runs, a->nruns * sizeof a->runs[0]);
 }
@@ -191,7 +210,121 @@ static void test_merge_associative(void **st)
 							 day < m.runs[q].start + m.runs[q].len;
 					assert_true(found);
 				}
+		/* sources: the smallest ids of the union of a, b and c, counted here */
+		uint32_t all[3 * LB_STORE_MAX_SOURCES];
+		size_t nall = 0;
+		int more = 0;
+		for (int s = 0; s < 3; s++) {
+			more |= (int)src[s]->src_more;
+			for (uint32_t q = 0; q < src[s]->nsrc; q++) {
+				int dup = 0;
+				for (size_t z = 0; z < nall; z++)
+					dup |= all[z] == src[s]->src[q];
+				if (!dup)
+					all[nall++] = src[s]->src[q];
+			}
+		}
+		for (size_t x = 0; x < nall; x++) /* insertion sort */
+			for (size_t y = x; y > 0 && all[y - 1] > all[y]; y--) {
+				uint32_t t = all[y];
+				all[y] = all[y - 1];
+				all[y - 1] = t;
+			}
+		size_t keep = nall < LB_STORE_MAX_SOURCES ? nall : LB_STORE_MAX_SOURCES;
+		assert_int_equal(m.nsrc, keep);
+		for (size_t x = 0; x < keep; x++)
+			assert_int_equal(m.src[x], all[x]);
+		assert_int_equal(m.src_more, (more || nall > LB_STORE_MAX_SOURCES) ? 1 : 0);
 	}
+}
+
+/* The source field by hand: bytes as documented, union, cap, corrupt forms. */
+static void test_value_sources(void **st)
+{
+	(void)st;
+	lb_store_val_t v, w;
+	memset(&v, 0, sizeof v);
+	v.nsrc = 3;
+	v.src[0] = 2;
+	v.src[1] = 3;
+	v.src[2] = 200;
+	uint8_t out[LB_VAL_MAX];
+	size_t n = lb_val_encode(&v, out, 1);
+	/* version 1, flags 8, count 3, ids 2, +1, +197 (two-byte varint) */
+	const uint8_t want[] = { 1, 8, 3, 2, 1, 0xc5, 0x01 };
+	assert_int_equal(n, sizeof want);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_true(val_eq(&v, &w));
+	/* an old value without the field stays valid, with no sources */
+	const uint8_t old[] = { 1, 1, 10, 5, 1 };
+	assert_int_equal(lb_val_decode(old, sizeof old, &w), 0);
+	assert_int_equal(w.nsrc, 0);
+	assert_int_equal(w.count, 1);
+	/* union: {2,3,200} + {1,3} = {1,2,3,200} */
+	lb_store_val_t b;
+	memset(&b, 0, sizeof b);
+	b.nsrc = 2;
+	b.src[0] = 1;
+	b.src[1] = 3;
+	lb_store_val_merge(&v, &b);
+	assert_int_equal(v.nsrc, 4);
+	assert_int_equal(v.src[0], 1);
+	assert_int_equal(v.src[1], 2);
+	assert_int_equal(v.src[2], 3);
+	assert_int_equal(v.src[3], 200);
+	assert_int_equal(v.src_more, 0);
+	/* cap: ids 10..25 (16) + {0, 5} -> 0, 5, 10..23 and more */
+	memset(&v, 0, sizeof v);
+	for (uint32_t i = 0; i < 16; i++)
+		v.src[i] = 10 + i;
+	v.nsrc = 16;
+	memset(&b, 0, sizeof b);
+	b.nsrc = 2;
+	b.src[1] = 5;
+	lb_store_val_merge(&v, &b);
+	assert_int_equal(v.nsrc, 16);
+	assert_int_equal(v.src[0], 0);
+	assert_int_equal(v.src[1], 5);
+	assert_int_equal(v.src[15], 23);
+	assert_int_equal(v.src_more, 1);
+	n = lb_val_encode(&v, out, 0);
+	assert_int_equal(out[1], 8 | 16);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_int_equal(w.src_more, 1);
+	assert_int_equal(w.src[15], 23);
+	/* corrupt: count 0, count 17, delta 0, truncated, more without sources,
+	 * more with fewer than 16 ids, trailing byte, id past 32 bits */
+	const uint8_t bad0[] = { 1, 8, 0 };
+	const uint8_t bad1[] = { 1, 8, 17, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	const uint8_t bad2[] = { 1, 8, 2, 4, 0 };
+	const uint8_t bad3[] = { 1, 8, 3, 4, 1 };
+	const uint8_t bad4[] = { 1, 16 };
+	const uint8_t bad5[] = { 1, 24, 2, 4, 1 };
+	const uint8_t bad6[] = { 1, 8, 1, 4, 9 };
+	const uint8_t bad7[] = { 1, 8, 1, 0x80, 0x80, 0x80, 0x80, 0x10 };
+	const uint8_t bad8[] = { 1, 8, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1 };
+	const uint8_t bad9[] = { 1, 32 };
+	const uint8_t *bad[] = { bad0, bad1, bad2, bad3, bad4, bad5, bad6, bad7, bad8, bad9 };
+	size_t badl[] = { sizeof bad0, sizeof bad1, sizeof bad2, sizeof bad3, sizeof bad4,
+			  sizeof bad5, sizeof bad6, sizeof bad7, sizeof bad8, sizeof bad9 };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(lb_val_decode(bad[i], badl[i], &w), LB_ECORRUPT);
+	/* the largest value fits LB_VAL_MAX */
+	lb_store_val_t big;
+	memset(&big, 0, sizeof big);
+	big.time_first = big.time_last = big.count = UINT64_MAX;
+	big.zone_first = big.zone_last = UINT64_MAX;
+	big.nruns = LB_STORE_MAX_RUNS;
+	for (uint32_t i = 0; i < LB_STORE_MAX_RUNS; i++) {
+		big.runs[i].start = 0x7fffffff / LB_STORE_MAX_RUNS * i;
+		big.runs[i].len = 1000;
+	}
+	for (uint32_t i = 0; i < 16; i++)
+		big.src[i] = i * 0x0fffffffu;
+	big.nsrc = 16;
+	big.src_more = 1;
+	assert_true(lb_val_encode(&big, out, 1) <= LB_VAL_MAX);
 }
 
 static void test_merge_bad_operand(void **st)
@@ -452,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_value_roundtrip),
 		cmocka_unit_test(test_value_corrupt),
 		cmocka_unit_test(test_merge_associative),
+		cmocka_unit_test(test_value_sources),
 		cmocka_unit_test(test_merge_bad_operand),
 		cmocka_unit_test(test_runs_cap),
 		cmocka_unit_test(test_ip_order),
