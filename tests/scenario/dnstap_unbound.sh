@@ -132,6 +132,28 @@ if "$LOOKBACK" query --help > /dev/null 2>&1; then
 	"$LOOKBACK" query --db "$D/db" -r www.example.lbtest -t A -f cof > "$D/q1" 2>&1
 	check "store: www.example.lbtest. A with bailiwick example.lbtest." \
 		grep -q '"rdata":\["192.0.2.10"\].*"bailiwick":"example.lbtest."' "$D/q1"
+	# counts: the store's count of each rrset equals the number of times the
+	# observation stream (tap --jsonl) carried it, per bailiwick
+	counts=$(python3 - "$J" "$D/q1" <<'PY'
+import json, sys
+seen = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("negative") or o["rrname"] != "www.example.lbtest." or o["rrtype"] != "A":
+        continue
+    if o["bailiwick"] is None and o["section"] != "answer":
+        continue
+    seen[o["bailiwick"]] = seen.get(o["bailiwick"], 0) + 1
+stored = {}
+for l in open(sys.argv[2]):
+    o = json.loads(l)
+    stored[o.get("bailiwick")] = o["count"]
+print("%s %s" % (sorted(seen.items(), key=str), sorted(stored.items(), key=str)))
+print("PASS" if seen and seen == stored else "FAIL")
+PY
+)
+	check "store: counts per bailiwick equal the observations streamed (${counts%%$'\n'*})" \
+		test "${counts##*$'\n'}" = PASS
 	"$LOOKBACK" query --db "$D/db" -r lbtest -t NS -f cof > "$D/q2" 2>&1
 	check "store: parent-side lbtest. NS with bailiwick ." grep -q '"bailiwick":"\."' "$D/q2"
 else
