@@ -1,0 +1,29 @@
+#!/bin/bash
+# Long work shows progress on a terminal (and only there): import and capture
+# run under a pseudo-terminal (script(1) from util-linux) and with stderr to a file.
+. "$(dirname "$0")/lib.sh"
+if ! command -v script > /dev/null; then
+	nok "script(1) is missing (util-linux/bsdutils)"; exit 0
+fi
+python3 - "$T_TMP/eve.json" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        f.write(json.dumps({"timestamp": "2024-05-01T10:00:%02d.000000+0000" % (i % 60),
+            "event_type": "dns", "dns": {"version": 2, "type": "answer", "id": i, "rrname": "h%d.example.com" % i,
+            "rrtype": "A", "rcode": "NOERROR", "answers": [{"rrname": "h%d.example.com" % i, "rrtype": "A",
+            "ttl": 60, "rdata": "192.0.2.%d" % (i % 250)}]}}) + "\n")
+PY
+script -qec "$LOOKBACK import --format suricata $T_TMP/eve.json" /dev/null > "$T_TMP/tty.out" 2>&1
+tr '\r' '\n' < "$T_TMP/tty.out" > "$T_TMP/tty.txt"
+check "import on a terminal shows bytes, percent and records/s" \
+	grep -qE 'eve.json: .*B / .*B +100\.0% .*records/s +3000 records' "$T_TMP/tty.txt"
+"$LOOKBACK" import --format suricata "$T_TMP/eve.json" > /dev/null 2> "$T_TMP/notty.err"
+check "import with stderr to a file prints no progress line" bash -c "! grep -q 'records/s' '$T_TMP/notty.err'"
+
+"$LOOKBACK" gen -o "$T_TMP/g.pcap" -n 150000 --seed 5 > /dev/null 2>&1
+script -qec "$LOOKBACK capture -r $T_TMP/g.pcap --stats" /dev/null > "$T_TMP/cap.out" 2>&1
+tr '\r' '\n' < "$T_TMP/cap.out" > "$T_TMP/cap.txt"
+check "capture on a terminal shows packets and a rate" grep -qE '^150000 packets, [0-9]+ responses, [0-9]+ rrsets, [0-9]+ pkt/s' "$T_TMP/cap.txt"
+"$LOOKBACK" capture -r "$T_TMP/g.pcap" --stats > /dev/null 2> "$T_TMP/cap.err"
+check "capture with stderr to a file prints no progress line" bash -c "! grep -q 'pkt/s' '$T_TMP/cap.err'"
