@@ -1,0 +1,73 @@
+/*
+ * rocks_impl.h - what the RocksDB engine's files share (private to src/store:
+ * rocks.c opens, writes and merges; rocks_iter.c iterates).
+ */
+#ifndef LB_STORE_ROCKS_IMPL_H
+#define LB_STORE_ROCKS_IMPL_H
+
+#include <pthread.h>
+#include <rocksdb/c.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/keys.h"
+#include "store/store.h"
+
+#define SRC_CHUNK 256
+#define SRC_MAX_IDS 65536
+
+struct pend {
+	uint64_t head;    /* key bytes 0-7, big-endian, zero-padded: most comparisons end here */
+	uint64_t head2;   /* key bytes 8-15 (names share their first labels) */
+	uint32_t off;     /* key bytes at arena+off, value bytes right after */
+	uint32_t klen;    /* a large rrset's key can exceed 64 KiB */
+	uint16_t vlen;
+	uint8_t put;      /* 1: put (empty value), 0: merge */
+};
+
+struct lb_store {
+	rocksdb_t *db;
+	rocksdb_options_t *opts;
+	rocksdb_block_based_table_options_t *topts;
+	rocksdb_writeoptions_t *wo;
+	rocksdb_readoptions_t *ro;       /* total order: range scans, meta */
+	rocksdb_readoptions_t *ro_pfx;   /* one key prefix (prefix bloom filters apply) */
+	rocksdb_cache_t *cache;
+	rocksdb_filterpolicy_t *bloom;
+	rocksdb_slicetransform_t *pfx;
+	rocksdb_writebatch_t *batch;
+	struct pend *pend;
+	size_t npend, cappend;
+	uint8_t *parena;
+	size_t plen, pcap;
+	int perr;
+	rocksdb_mergeoperator_t *merge;
+	rocksdb_compactionfilter_t *filter;
+	char *dir;
+	char *errmsg;            /* last engine message (malloc'd by RocksDB); under errlock */
+	pthread_mutex_t errlock; /* iterators in other threads set errmsg too */
+	_Atomic uint32_t retain; /* days, 0 = keep all */
+	_Atomic unsigned merge_bad;
+	bool read_only;
+	lb_kbuf_t k, k2;
+	uint8_t vbuf[LB_VAL_MAX];
+	/* source names by id ('V n' metadata), loaded at open, grown by the
+	 * writer; chunks are never moved or freed before close, so the names
+	 * handed out stay valid.  Under srclock (iterators in other threads). */
+	pthread_mutex_t srclock;
+	char (*srcname[SRC_MAX_IDS / SRC_CHUNK])[LB_STORE_SENSOR_MAX + 1];
+	uint32_t src_next;          /* next id to assign */
+	uint32_t src_cache_id;      /* writer: last name mapped */
+	char src_cache[LB_STORE_SENSOR_MAX + 1];
+	lb_store_val_t vtmp;        /* writer: the value with its source ids */
+};
+
+void lb_rocks_set_err(lb_store_t *s, char *e);
+void lb_rocks_set_msg(lb_store_t *s, const char *m);
+uint64_t lb_rocks_cutoff(uint32_t days);
+int lb_rocks_expired(const lb_store_val_t *v, uint64_t cutoff);
+size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len);
+
+#endif

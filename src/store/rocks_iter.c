@@ -1,0 +1,506 @@
+/*
+ * rocks_iter.c - iterators over the RocksDB store: lookups as key ranges
+ * (store.h lb_store_iter_*), totals.
+ */
+#include "store/store.h"
+
+#include <rocksdb/c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "store/keys.h"
+#include "store/rocks_impl.h"
+
+/* ---- iterators ---- */
+
+#define MAX_RANGES 24
+
+struct range {
+	lb_kbuf_t lo, hi;   /* [lo, hi) */
+	int outer;          /* 1: keys are forward-index names; each opens an inner exact scan */
+	uint8_t inner_table;/* table of the inner scan (R or N) */
+};
+
+struct lb_store_iter {
+	lb_store_t *s;
+	rocksdb_iterator_t *it;
+	struct range r[MAX_RANGES];
+	int nr, cur;
+	int positioned;
+	/* outer (forward index) state */
+	rocksdb_iterator_t *oit;
+	struct range inner;
+	int in_inner;
+	uint16_t type;      /* post-filter: 0 = any */
+	const uint8_t *raw; /* post-filter on the one rdata */
+	size_t raw_len;
+	uint8_t *raw_copy;
+	uint64_t cutoff;
+	int done;
+	lb_kdec_t *dec;
+	lb_kbuf_t kb;       /* scratch for building bounds (per iterator: iterators may run in other threads) */
+	const char *srcp[LB_STORE_MAX_SOURCES]; /* rec->sources */
+};
+
+/* Upper bound just past every key that starts with b's bytes followed by a byte <= 0x3f. */
+static void range_labels(struct range *r, const lb_kbuf_t *prefix, uint8_t first, uint8_t last)
+{
+	lb_kbuf_reset(&r->lo);
+	lb_kbuf_reset(&r->hi);
+	lb_kbuf_put(&r->lo, prefix->p, prefix->len);
+	lb_kbuf_u8(&r->lo, first);
+	lb_kbuf_put(&r->hi, prefix->p, prefix->len);
+	lb_kbuf_u8(&r->hi, last);
+}
+
+/* Exclusive upper bound of "all keys starting with prefix". */
+static void range_prefix(struct range *r, const lb_kbuf_t *prefix)
+{
+	lb_kbuf_reset(&r->lo);
+	lb_kbuf_reset(&r->hi);
+	lb_kbuf_put(&r->lo, prefix->p, prefix->len);
+	lb_kbuf_put(&r->hi, prefix->p, prefix->len);
+	/* increment the last byte that is not 0xff, dropping 0xff bytes */
+	while (r->hi.len && r->hi.p[r->hi.len - 1] == 0xff)
+		r->hi.len--;
+	if (r->hi.len)
+		r->hi.p[r->hi.len - 1]++;
+	else
+		lb_kbuf_put(&r->hi, "\xff\xff\xff\xff", 4); /* cannot happen: tables are < 0xff */
+}
+
+/* Do all keys of [lo, hi) share lo's extractor prefix?  Then the scan can use
+ * prefix seeks (and the bloom filters). */
+static int range_in_prefix(const struct range *r)
+{
+	if (r->outer)
+		return 1; /* its inner scans are exact-name prefixes */
+	size_t pl = lb_rocks_key_prefix_len(r->lo.p, r->lo.len);
+	if (!pl || r->hi.len < pl)
+		return 0;
+	if (!memcmp(r->hi.p, r->lo.p, pl))
+		return 1;
+	/* hi = the prefix's successor: lo's prefix with its last byte + 1 */
+	return r->hi.len == pl && !memcmp(r->hi.p, r->lo.p, pl - 1) &&
+	       r->lo.p[pl - 1] != 0xff && r->hi.p[pl - 1] == r->lo.p[pl - 1] + 1;
+}
+
+static struct range *add_range(lb_store_iter_t *it)
+{
+	if (it->nr == MAX_RANGES)
+		return NULL;
+	struct range *r = &it->r[it->nr++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
+
+/* Prefix "T rname 00 [type]" for exact name scans. */
+static void exact_prefix(lb_kbuf_t *k, uint8_t table, const uint8_t *name, uint16_t type)
+{
+	lb_kbuf_reset(k);
+	lb_kbuf_u8(k, table);
+	lb_kbuf_rname(k, name);
+	lb_kbuf_u8(k, 0);
+	if (type)
+		lb_kbuf_u16(k, type);
+}
+
+static int add_name_scan(lb_store_iter_t *it, uint8_t table, uint8_t fwd_table,
+			 const lb_store_scan_t *q, uint16_t type)
+{
+	lb_kbuf_t *k = &it->kb;
+	struct range *r = add_range(it);
+	if (!r)
+		return LB_ELIMIT;
+	switch (q->match) {
+	case LB_MATCH_EXACT:
+		exact_prefix(k, table, q->name, type);
+		range_prefix(r, k);
+		break;
+	case LB_MATCH_BELOW:
+		lb_kbuf_reset(k);
+		lb_kbuf_u8(k, table);
+		lb_kbuf_rname(k, q->name);
+		range_labels(r, k, 0x01, 0x40);
+		break;
+	case LB_MATCH_ABOVE_PREFIX:
+		if (!fwd_table)
+			return LB_EINVAL;
+		lb_kbuf_reset(k);
+		lb_kbuf_u8(k, fwd_table);
+		lb_kbuf_put(k, q->name, q->name_len - 1); /* without the root label */
+		range_labels(r, k, 0x01, 0x40);
+		r->outer = 1;
+		r->inner_table = table;
+		break;
+	}
+	return k->err;
+}
+
+static const uint16_t name_types[] = {
+	LB_T_NS, LB_T_CNAME, LB_T_DNAME, LB_T_PTR, LB_T_MX, LB_T_SRV, LB_T_SOA, LB_T_SVCB,
+	LB_T_HTTPS, LB_T_NAPTR, LB_T_AFSDB, LB_T_RT, LB_T_KX, LB_T_PX, LB_T_MB, LB_T_MD, LB_T_MF,
+};
+
+static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
+{
+	lb_kbuf_t *k = &it->kb;
+	struct range *r;
+	uint16_t t = q->type;
+	if ((q->raw_len == 4 && (!t || t == LB_T_A)) || (q->raw_len == 16 && (!t || t == LB_T_AAAA))) {
+		lb_kbuf_reset(k);
+		lb_kbuf_u8(k, LB_KT_IP);
+		lb_kbuf_u8(k, q->raw_len == 4 ? 4 : 6);
+		lb_kbuf_put(k, q->raw, q->raw_len);
+		if (!(r = add_range(it)))
+			return LB_ELIMIT;
+		range_prefix(r, k);
+	}
+	for (size_t i = 0; i < sizeof name_types / sizeof name_types[0]; i++) {
+		if (t && t != name_types[i])
+			continue;
+		const uint8_t *tn = lb_rdata_target_name(name_types[i], q->raw, q->raw_len);
+		if (!tn || lb_name_check(tn, q->raw_len - (size_t)(tn - q->raw)) <= 0)
+			continue;
+		exact_prefix(k, LB_KT_NAME, tn, name_types[i]);
+		if (!(r = add_range(it)))
+			return LB_ELIMIT;
+		range_prefix(r, k);
+	}
+	lb_kbuf_reset(k);
+	lb_kbuf_u8(k, LB_KT_RAW);
+	lb_kbuf_varint(k, q->raw_len);
+	lb_kbuf_put(k, q->raw, q->raw_len);
+	if (t)
+		lb_kbuf_u16(k, t);
+	if (!(r = add_range(it)))
+		return LB_ELIMIT;
+	range_prefix(r, k);
+	return k->err;
+}
+
+int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t **out)
+{
+	*out = NULL;
+	int err = 0;
+	lb_store_iter_t *it = calloc(1, sizeof *it);
+	if (!it)
+		return LB_ENOMEM;
+	it->s = s;
+	it->dec = malloc(sizeof *it->dec);
+	if (!it->dec) {
+		free(it);
+		return LB_ENOMEM;
+	}
+	uint32_t days = atomic_load(&s->retain);
+	it->cutoff = days ? lb_rocks_cutoff(days) : 0;
+	it->type = q->type;
+	lb_kbuf_t *k = &it->kb;
+	struct range *r;
+	switch (q->kind) {
+	case LB_SCAN_RRSET:
+	case LB_SCAN_RRSET_RAW:
+		if (!q->name || lb_name_check(q->name, q->name_len) != (int)q->name_len) {
+			err = LB_EINVAL;
+			break;
+		}
+		err = add_name_scan(it, LB_KT_RRSET, LB_KT_FWD, q, q->type);
+		break;
+	case LB_SCAN_RDATA_NAME:
+		if (!q->name || lb_name_check(q->name, q->name_len) != (int)q->name_len) {
+			err = LB_EINVAL;
+			break;
+		}
+		err = add_name_scan(it, LB_KT_NAME, LB_KT_GFWD, q, q->type);
+		break;
+	case LB_SCAN_NEG:
+		if (!q->name || lb_name_check(q->name, q->name_len) != (int)q->name_len ||
+		    q->match == LB_MATCH_ABOVE_PREFIX) {
+			err = LB_EINVAL;
+			break;
+		}
+		err = add_name_scan(it, LB_KT_NEG, 0, q, q->type);
+		break;
+	case LB_SCAN_RDATA_IP: {
+		size_t al = q->family == 4 ? 4 : q->family == 6 ? 16 : 0;
+		if (!al || memcmp(q->lo, q->hi, al) > 0) {
+			err = LB_EINVAL;
+			break;
+		}
+		if (!(r = add_range(it))) {
+			err = LB_ELIMIT;
+			break;
+		}
+		lb_kbuf_reset(&r->lo);
+		lb_kbuf_u8(&r->lo, LB_KT_IP);
+		lb_kbuf_u8(&r->lo, q->family);
+		lb_kbuf_put(&r->lo, q->lo, al);
+		lb_kbuf_reset(&r->hi);
+		lb_kbuf_u8(&r->hi, LB_KT_IP);
+		lb_kbuf_u8(&r->hi, q->family);
+		lb_kbuf_put(&r->hi, q->hi, al);
+		lb_kbuf_u8(&r->hi, 0x40);
+		break;
+	}
+	case LB_SCAN_RDATA_RAW:
+		if (!q->raw || q->raw_len == 0 || q->raw_len > LB_RDATA_MAX) {
+			err = LB_EINVAL;
+			break;
+		}
+		it->raw_copy = malloc(q->raw_len);
+		if (!it->raw_copy) {
+			err = LB_ENOMEM;
+			break;
+		}
+		memcpy(it->raw_copy, q->raw, q->raw_len);
+		it->raw = it->raw_copy;
+		it->raw_len = q->raw_len;
+		err = add_raw_scans(it, q);
+		break;
+	case LB_SCAN_SENSORS:
+		if (!(r = add_range(it))) {
+			err = LB_ELIMIT;
+			break;
+		}
+		lb_kbuf_reset(k);
+		lb_kbuf_u8(k, LB_KT_META);
+		lb_kbuf_u8(k, 's');
+		range_prefix(r, k);
+		it->cutoff = 0;
+		break;
+	default:
+		err = LB_EINVAL;
+	}
+	for (int i = 0; !err && i < it->nr; i++)
+		if (it->r[i].lo.err || it->r[i].hi.err)
+			err = LB_ENOMEM;
+	int pfx = it->nr > 0;
+	for (int i = 0; !err && i < it->nr; i++)
+		pfx &= range_in_prefix(&it->r[i]);
+	if (!err) {
+		it->it = rocksdb_create_iterator(s->db, pfx ? s->ro_pfx : s->ro);
+		if (!it->it)
+			err = LB_ENOMEM;
+	}
+	if (err) {
+		lb_store_iter_free(it);
+		return err;
+	}
+	*out = it;
+	return 0;
+}
+
+void lb_store_iter_free(lb_store_iter_t *it)
+{
+	if (!it)
+		return;
+	if (it->it)
+		rocksdb_iter_destroy(it->it);
+	if (it->oit)
+		rocksdb_iter_destroy(it->oit);
+	for (int i = 0; i < MAX_RANGES; i++) {
+		lb_kbuf_free(&it->r[i].lo);
+		lb_kbuf_free(&it->r[i].hi);
+	}
+	lb_kbuf_free(&it->inner.lo);
+	lb_kbuf_free(&it->inner.hi);
+	lb_kbuf_free(&it->kb);
+	free(it->raw_copy);
+	free(it->dec);
+	free(it);
+}
+
+static int key_cmp(const char *k, size_t kl, const lb_kbuf_t *b)
+{
+	size_t n = kl < b->len ? kl : b->len;
+	int c = memcmp(k, b->p, n);
+	if (c)
+		return c;
+	return kl < b->len ? -1 : kl > b->len ? 1 : 0;
+}
+
+static int iter_status(lb_store_iter_t *it, rocksdb_iterator_t *ri)
+{
+	char *e = NULL;
+	rocksdb_iter_get_error(ri, &e);
+	if (e) {
+		lb_rocks_set_err(it->s, e);
+		return LB_ESTORE;
+	}
+	return 0;
+}
+
+/* Next forward-index name of the current outer range; sets up it->inner.  1 / 0 end / <0. */
+static int next_outer(lb_store_iter_t *it, struct range *r)
+{
+	if (!it->oit) {
+		it->oit = rocksdb_create_iterator(it->s->db, it->s->ro);
+		if (!it->oit)
+			return LB_ENOMEM;
+		rocksdb_iter_seek(it->oit, (const char *)r->lo.p, r->lo.len);
+	} else {
+		rocksdb_iter_next(it->oit);
+	}
+	if (!rocksdb_iter_valid(it->oit)) {
+		int err = iter_status(it, it->oit);
+		rocksdb_iter_destroy(it->oit);
+		it->oit = NULL;
+		return err;
+	}
+	size_t kl;
+	const char *k = rocksdb_iter_key(it->oit, &kl);
+	if (key_cmp(k, kl, &r->hi) >= 0) {
+		rocksdb_iter_destroy(it->oit);
+		it->oit = NULL;
+		return 0;
+	}
+	const uint8_t *name = (const uint8_t *)k + 1;
+	if (kl < 2 || lb_name_check(name, kl - 1) != (int)(kl - 1)) {
+		lb_rocks_set_msg(it->s, "bad forward index key");
+		return LB_ECORRUPT;
+	}
+	exact_prefix(&it->kb, r->inner_table, name, it->type);
+	range_prefix(&it->inner, &it->kb);
+	return it->inner.lo.err ? it->inner.lo.err : 1;
+}
+
+/* Advance to the next raw key inside the active ranges.  1 = positioned, 0 = end. */
+static int next_key(lb_store_iter_t *it, const char **k, size_t *kl)
+{
+	for (;;) {
+		if (it->cur >= it->nr)
+			return 0;
+		struct range *r = &it->r[it->cur];
+		struct range *act = r;
+		if (r->outer) {
+			if (!it->in_inner) {
+				int n = next_outer(it, r);
+				if (n < 0)
+					return n;
+				if (n == 0) {
+					it->cur++;
+					continue;
+				}
+				it->in_inner = 1;
+				it->positioned = 0;
+			}
+			act = &it->inner;
+		}
+		if (!it->positioned) {
+			rocksdb_iter_seek(it->it, (const char *)act->lo.p, act->lo.len);
+			it->positioned = 1;
+		} else {
+			rocksdb_iter_next(it->it);
+		}
+		if (rocksdb_iter_valid(it->it)) {
+			*k = rocksdb_iter_key(it->it, kl);
+			if (key_cmp(*k, *kl, &act->hi) < 0)
+				return 1;
+		} else {
+			int err = iter_status(it, it->it);
+			if (err)
+				return err;
+		}
+		/* this range is exhausted */
+		it->positioned = 0;
+		if (r->outer)
+			it->in_inner = 0;
+		else
+			it->cur++;
+	}
+}
+
+int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
+{
+	if (it->done)
+		return 0;
+	for (;;) {
+		const char *k;
+		size_t kl;
+		int n = next_key(it, &k, &kl);
+		if (n <= 0) {
+			it->done = 1;
+			return n;
+		}
+		int err = lb_key_decode((const uint8_t *)k, kl, it->dec, rec);
+		if (err) {
+			lb_rocks_set_msg(it->s, "a stored key does not decode");
+			return err;
+		}
+		size_t vl;
+		const char *v = rocksdb_iter_value(it->it, &vl);
+		err = lb_val_decode((const uint8_t *)v, vl, &rec->val);
+		if (err) {
+			lb_rocks_set_msg(it->s, "a stored value does not decode");
+			return err;
+		}
+		if (it->type && rec->type != it->type)
+			continue;
+		if (it->raw && (rec->nrdata != 1 || rec->rdlen[0] != it->raw_len ||
+				memcmp(rec->rdata[0], it->raw, it->raw_len) != 0))
+			continue;
+		if (it->cutoff && lb_rocks_expired(&rec->val, it->cutoff))
+			continue;
+		rec->nsources = rec->val.nsrc ? lb_store_source_names(it->s, &rec->val, it->srcp) : 0;
+		rec->sources = rec->nsources ? it->srcp : NULL;
+		rec->sources_more = rec->val.src_more != 0;
+		return 1;
+	}
+}
+
+int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
+{
+	(void)exact;
+	memset(t, 0, sizeof *t);
+	int err = 0;
+	rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
+	if (!ri)
+		return LB_ENOMEM;
+	uint64_t cutoff = s->retain ? lb_rocks_cutoff(s->retain) : 0;
+	for (rocksdb_iter_seek_to_first(ri); rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
+		size_t kl, vl;
+		const char *k = rocksdb_iter_key(ri, &kl);
+		if (!kl)
+			continue;
+		lb_store_val_t v;
+		int live = 1;
+		if (k[0] != LB_KT_FWD && k[0] != LB_KT_GFWD && (k[0] != LB_KT_META || (kl > 1 && k[1] == 's'))) {
+			const char *vp = rocksdb_iter_value(ri, &vl);
+			if (lb_val_decode((const uint8_t *)vp, vl, &v) != 0) {
+				err = LB_ECORRUPT;
+				lb_rocks_set_msg(s, "a stored value does not decode");
+				break;
+			}
+			live = !cutoff || k[0] == LB_KT_META || !lb_rocks_expired(&v, cutoff);
+		}
+		if (!live)
+			continue;
+		switch (k[0]) {
+		case LB_KT_RRSET: t->rrsets++; break;
+		case LB_KT_FWD: t->owners++; break;
+		case LB_KT_IP: case LB_KT_NAME: case LB_KT_RAW: t->rdata_entries++; break;
+		case LB_KT_NEG: t->negatives++; break;
+		case LB_KT_META:
+			if (kl > 1 && k[1] == 's') {
+				t->sensors++;
+				if (v.time_first && (!t->oldest || v.time_first < t->oldest))
+					t->oldest = v.time_first;
+				if (v.time_last > t->newest)
+					t->newest = v.time_last;
+			}
+			break;
+		default: break;
+		}
+	}
+	if (!err)
+		err = iter_status(&(lb_store_iter_t){ .s = s }, ri);
+	rocksdb_iter_destroy(ri);
+	t->retain_days = s->retain;
+	if (t->retain_days && t->oldest && t->oldest < cutoff)
+		t->oldest = cutoff;
+	t->disk_bytes = lb_store_disk_bytes(s);
+	return err;
+}
