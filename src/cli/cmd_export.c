@@ -419,15 +419,7 @@ int lb_cmd_export(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "lookback export: unexpected argument '%s' (try --help)\n", argv[optind]);
-		goto out;
-	}
-	if (!db) {
-		fprintf(stderr, "lookback export: --db DIR is required (try --help)\n");
-		goto out;
-	}
-	if (lb_qargs_finish(&qa, LB_QARGS_AT_MOST_ONE_LOOKUP))
+	if (lb_qargs_end(&qa, LB_QARGS_AT_MOST_ONE_LOOKUP, argc, argv, optind, db))
 		goto out;
 	if (q.sort != LB_SORT_NONE) {
 		fprintf(stderr, "lookback export: --sort is not offered: export streams in store order\n");

@@ -117,15 +117,7 @@ int lb_cmd_query(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "lookback query: unexpected argument '%s' (try --help)\n", argv[optind]);
-		goto out;
-	}
-	if (!db) {
-		fprintf(stderr, "lookback query: --db DIR is required (try --help)\n");
-		goto out;
-	}
-	if (lb_qargs_finish(&qa, LB_QARGS_ONE_LOOKUP))
+	if (lb_qargs_end(&qa, LB_QARGS_ONE_LOOKUP, argc, argv, optind, db))
 		goto out;
 	if (lb_out_init(&out, stdout, fmt)) {
 		fprintf(stderr, "lookback query: out of memory\n");

@@ -189,3 +189,17 @@ int lb_qargs_finish(lb_qargs_t *a, enum lb_qargs_need need)
 	}
 	return 0;
 }
+
+int lb_qargs_end(lb_qargs_t *a, enum lb_qargs_need need, int argc, char **argv, int optind_,
+		 const char *db)
+{
+	if (optind_ < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s' (try --help)\n", a->prog, argv[optind_]);
+		return -1;
+	}
+	if (!db) {
+		fprintf(stderr, "%s: --db DIR is required (try --help)\n", a->prog);
+		return -1;
+	}
+	return lb_qargs_finish(a, need);
+}

@@ -83,4 +83,10 @@ enum lb_qargs_need { LB_QARGS_ONE_LOOKUP = 0, LB_QARGS_AT_MOST_ONE_LOOKUP };
  * is left as it is and a->lookups is 0. */
 int lb_qargs_finish(lb_qargs_t *a, enum lb_qargs_need need);
 
+/* The end of a command line that takes these options: no operand may be left
+ * (argv[optind]), --db must have been given, then lb_qargs_finish().  0, or
+ * -1 with a message printed. */
+int lb_qargs_end(lb_qargs_t *a, enum lb_qargs_need need, int argc, char **argv, int optind_,
+		 const char *db);
+
 #endif
