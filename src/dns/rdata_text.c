@@ -289,30 +289,26 @@ static int putsvcparams(wr_t *w, const uint8_t *p, size_t n)
 			putu(w, (unsigned)(v[0] << 8 | v[1]));
 			break;
 		case 4: /* ipv4hint */
-			if (vl == 0 || vl % 4)
+		case 6: /* ipv6hint */ {
+			size_t al = key == 4 ? 4 : 16;
+			if (vl == 0 || vl % al)
 				return LB_ERDATA;
 			putc_(w, '=');
-			for (size_t k = 0; k < vl; k += 4) {
+			for (size_t k = 0; k < vl; k += al) {
 				if (k)
 					putc_(w, ',');
-				putip4(w, v + k);
+				if (al == 4)
+					putip4(w, v + k);
+				else
+					putip6(w, v + k);
 			}
 			break;
+		}
 		case 5: /* ech */
 			if (vl == 0)
 				return LB_ERDATA;
 			putc_(w, '=');
 			putb64(w, v, vl);
-			break;
-		case 6: /* ipv6hint */
-			if (vl == 0 || vl % 16)
-				return LB_ERDATA;
-			putc_(w, '=');
-			for (size_t k = 0; k < vl; k += 16) {
-				if (k)
-					putc_(w, ',');
-				putip6(w, v + k);
-			}
 			break;
 		case 8: /* ohttp: no value */
 			if (vl != 0)
