@@ -58,12 +58,7 @@ PIDS+=($TAP_PID)
 rs_wait_for "tap socket" 200 test -S "$SOCK" || { nok "lookback tap listens"; cat "$D/tap.err"; exit 0; }
 ok "lookback tap listens on a unix socket"
 
-rs_unbound_conf "$D/unbound.conf" "$D" "$PORT" "$SOCK"
-unbound -d -c "$D/unbound.conf" > "$D/unbound.log" 2>&1 &
-UNB_PID=$!
-PIDS+=($UNB_PID)
-rs_wait_for "unbound" 200 bash -c "dig @127.0.0.1 -p $PORT +time=1 +tries=1 SOA . | grep -q 'status: NOERROR'" ||
-	{ nok "unbound answers"; cat "$D/unbound.log"; exit 0; }
+rs_start_unbound "$D" "$PORT" "$SOCK" || { nok "unbound answers"; exit 0; }
 ok "unbound recurses into the test root"
 
 q() { dig @127.0.0.1 -p "$PORT" +time=2 +tries=1 "$@"; }

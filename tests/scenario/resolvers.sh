@@ -160,3 +160,15 @@ dnstap:
     dnstap-log-client-response-messages: yes
 EOF
 }
+
+# rs_start_unbound DIR PORT DNSTAP_SOCKET: write DIR/unbound.conf, start
+# unbound on 127.0.0.1@PORT (pid in UNB_PID and PIDS) and wait until it
+# resolves the test root.  Non-zero (log printed) if it never answers.
+rs_start_unbound() {
+	rs_unbound_conf "$1/unbound.conf" "$1" "$2" "$3"
+	unbound -d -c "$1/unbound.conf" > "$1/unbound.log" 2>&1 &
+	UNB_PID=$!
+	PIDS+=($UNB_PID)
+	rs_wait_for "unbound" 200 bash -c "dig @127.0.0.1 -p $2 +time=1 +tries=1 SOA . | grep -q 'status: NOERROR'" ||
+		{ cat "$1/unbound.log"; return 1; }
+}
