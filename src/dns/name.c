@@ -34,24 +34,48 @@ static inline uint64_t lower8(uint64_t x)
 /* The offset of the first byte after the DNS header: no pointer may target it. */
 #define HDR_LEN 12
 
+static inline uint32_t lower4(uint32_t x)
+{
+	const uint32_t ones = 0x01010101u, high = 0x80808080u;
+	uint32_t lo7 = x & ~high;
+	uint32_t upper = (lo7 + ones * (0x80 - 'A')) & ~(lo7 + ones * (0x80 - 'Z' - 1)) & ~x & high;
+	return x | (upper >> 2);
+}
+
 /* Copy len bytes of wire labels, lower-casing letters.  Length octets (0..63)
  * are never letters, so a run of whole labels is lower-cased as one block,
- * eight bytes at a time; reads and writes stay inside [src, src+len). */
+ * eight bytes at a time; a tail shorter than eight is done as one more block
+ * ending at the run's end (overlapping bytes already done: the same values
+ * are written again).  Reads and writes stay inside [src, src+len). */
 static inline void copy_run(uint8_t *dst, const uint8_t *src, size_t len, bool lower)
 {
 	if (!lower) {
 		memcpy(dst, src, len);
 		return;
 	}
-	size_t i = 0;
-	for (; len - i >= 8; i += 8) {
+	if (len >= 8) {
 		uint64_t x;
-		memcpy(&x, src + i, 8);
+		size_t i = 0;
+		for (; len - i > 8; i += 8) {
+			memcpy(&x, src + i, 8);
+			x = lower8(x);
+			memcpy(dst + i, &x, 8);
+		}
+		memcpy(&x, src + len - 8, 8);
 		x = lower8(x);
-		memcpy(dst + i, &x, 8);
+		memcpy(dst + len - 8, &x, 8);
+	} else if (len >= 4) {
+		uint32_t a, b;
+		memcpy(&a, src, 4);
+		memcpy(&b, src + len - 4, 4);
+		a = lower4(a);
+		b = lower4(b);
+		memcpy(dst, &a, 4);
+		memcpy(dst + len - 4, &b, 4);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			dst[i] = lb_dns_lower[src[i]];
 	}
-	for (; i < len; i++)
-		dst[i] = lb_dns_lower[src[i]];
 }
 
 int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
@@ -69,6 +93,10 @@ int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
 	for (;;) {
 		/* a run of ordinary labels at p: check them, then copy them at once */
 		const uint8_t *run = p;
+		/* labels of this run must end by lim: inside the buffer, and leaving
+		 * room for the root label within LB_NAME_MAX (n <= LB_NAME_MAX - 1) */
+		size_t room = LB_NAME_MAX - 1 - n;
+		const uint8_t *lim = (size_t)(end - p) < room ? end : p + room;
 		unsigned l;
 		for (;;) {
 			if (LB_UNLIKELY(p >= end)) {
@@ -76,15 +104,11 @@ int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
 				goto fail;
 			}
 			l = *p;
-			if (l == 0 || l > LB_LABEL_MAX)
+			if (l - 1u >= LB_LABEL_MAX) /* 0 (root), or not an ordinary label */
 				break;
-			if (LB_UNLIKELY((size_t)(end - p) < 1 + (size_t)l)) {
-				err = LB_ETRUNC;
-				goto fail;
-			}
-			/* this label and the root label must still fit in LB_NAME_MAX */
-			if (LB_UNLIKELY(n + (size_t)(p - run) + 1 + l + 1 > LB_NAME_MAX)) {
-				err = LB_ENAMELEN;
+			if (LB_UNLIKELY((size_t)(lim - p) < 1 + (size_t)l)) {
+				/* p <= lim always: which bound was it? */
+				err = (size_t)(end - p) < 1 + (size_t)l ? LB_ETRUNC : LB_ENAMELEN;
 				goto fail;
 			}
 			p += 1 + l;
