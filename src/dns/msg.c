@@ -31,47 +31,55 @@ static inline uint32_t rd32(const uint8_t *p)
 
 /*
  * Names already decompressed in this message, by the wire offset where they
- * start (every in-place label start of a name read whole, and its suffixes).
- * An owner that is one pointer to such an offset shares the scratch copy
- * instead of being read again: the name at an offset is the same whoever
- * points at it, and the offset lies before the pointer, so the pointer obeys
- * the strictly-backwards rule of lb_name_read.
+ * start.  A name read whole is kept once, with the number of its bytes that
+ * were labels in place at that offset: a pointer to any label start among
+ * them (a suffix of the name) is found by walking the canonical copy, whose
+ * label lengths are the wire's.  A name that was one pointer is kept under
+ * its target alone.  An owner that is one pointer to such an offset shares the
+ * scratch copy instead of being read again: the name at an offset is the same
+ * whoever points at it, and the offset lies before the pointer, so the
+ * pointer obeys the strictly-backwards rule of lb_name_read.
  */
 #define NT_SIZE 32
 typedef struct ntab {
 	uint16_t off[NT_SIZE];
+	uint8_t inplace[NT_SIZE]; /* bytes of labels in place at off (>= 1) */
 	uint8_t len[NT_SIZE];
 	const uint8_t *name[NT_SIZE];
 	unsigned n;
 } ntab_t;
 
-static inline void nt_put(ntab_t *t, size_t off, const uint8_t *canon, size_t nl)
+/* Name canon (nl bytes) read at wire offset off, of which the first inplace
+ * bytes were labels in place (1 when only the offset itself is known). */
+static inline void nt_put(ntab_t *t, size_t off, const uint8_t *canon, size_t nl, size_t inplace)
 {
+	if (inplace == 0 || off >= 0x4000)
+		return; /* nothing in place, or beyond what a pointer can reach */
 	unsigned slot = t->n++ % NT_SIZE;
 	t->off[slot] = (uint16_t)off;
+	t->inplace[slot] = (uint8_t)inplace;
 	t->len[slot] = (uint8_t)nl;
 	t->name[slot] = canon;
 }
 
-/* Record name (canonical copy at canon, nl bytes) read in place at wire offset
- * off, of which the first `inplace` bytes were labels in place. */
-static inline void nt_add(ntab_t *t, size_t off, const uint8_t *canon, size_t nl,
-			  size_t inplace)
-{
-	size_t k = 0;
-	while (k < inplace && canon[k] != 0 && off + k < 0x4000) {
-		nt_put(t, off + k, canon + k, nl - k);
-		k += 1 + (size_t)canon[k];
-	}
-}
-
-static inline int nt_find(const ntab_t *t, unsigned off)
+/* The known name starting at wire offset off: its canonical copy and length. */
+static inline const uint8_t *nt_find(const ntab_t *t, unsigned off, uint8_t *len)
 {
 	unsigned n = t->n < NT_SIZE ? t->n : NT_SIZE;
-	for (unsigned i = 0; i < n; i++)
-		if (t->off[i] == off)
-			return (int)i;
-	return -1;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned d = off - t->off[i]; /* wraps when off is before the name */
+		if (d >= t->inplace[i])
+			continue;
+		const uint8_t *canon = t->name[i];
+		unsigned k = 0;
+		while (k < d) /* label starts; stays inside the name (d < inplace <= len) */
+			k += 1 + canon[k];
+		if (k == d && canon[k] != 0) {
+			*len = (uint8_t)(t->len[i] - k);
+			return canon + k;
+		}
+	}
+	return NULL;
 }
 
 /* opcodes we accept: QUERY IQUERY STATUS NOTIFY UPDATE DSO */
@@ -156,7 +164,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 	nt.n = 0;
 	if (msg->has_question) { /* the question name is what most owners point to */
 		memcpy(buf, msg->qname, msg->qname_len);
-		nt_add(&nt, 12, buf, msg->qname_len, qinplace);
+		nt_put(&nt, 12, buf, msg->qname_len, qinplace);
 		used = msg->qname_len;
 	}
 	const uint16_t counts[3] = { msg->ancount, msg->nscount, msg->arcount };
@@ -165,12 +173,9 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 		for (unsigned i = 0; i < counts[sec]; i++) {
 			const uint8_t *owner;
 			uint8_t olen;
-			int hit;
 			/* owner */
 			if (LB_LIKELY(c.end - c.pos >= 2 && (c.pos[0] & 0xC0) == 0xC0) &&
-			    (hit = nt_find(&nt, rd16(c.pos) & 0x3FFF)) >= 0) {
-				owner = nt.name[hit];
-				olen = nt.len[hit];
+			    (owner = nt_find(&nt, rd16(c.pos) & 0x3FFF, &olen)) != NULL) {
 				c.pos += 2;
 			} else if (c.pos < c.end && c.pos[0] == 0) {
 				owner = (const uint8_t *)"";
@@ -190,9 +195,9 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 				used += nl;
 				size_t inplace = lb_cur_off(&c) - off;
 				if (inplace == 2) /* one pointer: remember its target */
-					nt_put(&nt, rd16(pkt + off) & 0x3FFF, owner, nl);
+					nt_put(&nt, rd16(pkt + off) & 0x3FFF, owner, nl, 1);
 				else
-					nt_add(&nt, off, owner, nl, inplace == nl ? nl : inplace - 2);
+					nt_put(&nt, off, owner, nl, inplace == nl ? nl : inplace - 2);
 			}
 			if (LB_UNLIKELY(c.end - c.pos < 10)) {
 				rc = LB_ETRUNC;
@@ -264,9 +269,9 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 				}
 				size_t off = (size_t)(rd - pkt);
 				if (rdlen == 2)
-					nt_put(&nt, rd16(rd) & 0x3FFF, dst, outlen);
+					nt_put(&nt, rd16(rd) & 0x3FFF, dst, outlen, 1);
 				else
-					nt_add(&nt, off, dst, outlen, rdlen == outlen ? outlen : rdlen - 2);
+					nt_put(&nt, off, dst, outlen, rdlen == outlen ? outlen : rdlen - 2);
 			} else if (LB_UNLIKELY(rdlen == 0 && rclass >= LB_C_NONE)) {
 				outlen = 0; /* UPDATE deletions: class NONE/ANY, empty rdata */
 			} else {
