@@ -36,8 +36,8 @@ static inline uint16_t covered_of(const lb_rr_t *r)
 	return 0;
 }
 
-/* Order: section, owner, type, class, covered type, rdata (canonical order). */
-static int rr_cmp(const lb_rr_t *a, const lb_rr_t *b, int with_rdata)
+/* Order of RRsets: section, owner, type, class, covered type. */
+static inline int key_cmp(const lb_rr_t *a, const lb_rr_t *b)
 {
 	if (a->section != b->section)
 		return a->section < b->section ? -1 : 1;
@@ -51,9 +51,28 @@ static int rr_cmp(const lb_rr_t *a, const lb_rr_t *b, int with_rdata)
 	uint16_t ca = covered_of(a), cb = covered_of(b);
 	if (ca != cb)
 		return ca < cb ? -1 : 1;
-	if (!with_rdata)
-		return 0;
+	return 0;
+}
+
+/* Order of records: the RRset's, then rdata (canonical order). */
+static int rr_cmp(const lb_rr_t *a, const lb_rr_t *b)
+{
+	int c = key_cmp(a, b);
+	if (c)
+		return c;
 	return cmp_bytes(a->rdata, a->rdlen, b->rdata, b->rdlen);
+}
+
+/* How a record relates to the one before it in canonical order. */
+enum { REL_NEW_SET = 0, REL_SAME_SET = 1, REL_DUPLICATE = 2, REL_UNORDERED = 3 };
+
+static inline int relation(const lb_rr_t *prev, const lb_rr_t *r)
+{
+	int c = key_cmp(prev, r);
+	if (c)
+		return c < 0 ? REL_NEW_SET : REL_UNORDERED;
+	c = cmp_bytes(prev->rdata, prev->rdlen, r->rdata, r->rdlen);
+	return c < 0 ? REL_SAME_SET : c == 0 ? REL_DUPLICATE : REL_UNORDERED;
 }
 
 static void insertion_sort(uint16_t *order, size_t n, const lb_rr_t *rr)
@@ -61,7 +80,7 @@ static void insertion_sort(uint16_t *order, size_t n, const lb_rr_t *rr)
 	for (size_t i = 1; i < n; i++) {
 		uint16_t v = order[i];
 		size_t j = i;
-		while (j > 0 && rr_cmp(&rr[order[j - 1]], &rr[v], 1) > 0) {
+		while (j > 0 && rr_cmp(&rr[order[j - 1]], &rr[v]) > 0) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -83,7 +102,7 @@ static void sort_order(uint16_t *order, uint16_t *tmp, size_t n, const lb_rr_t *
 			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t a = lo, b = mid, k = lo;
 			while (a < mid && b < hi)
-				dst[k++] = rr_cmp(&rr[src[b]], &rr[src[a]], 1) < 0 ? src[b++] : src[a++];
+				dst[k++] = rr_cmp(&rr[src[b]], &rr[src[a]]) < 0 ? src[b++] : src[a++];
 			while (a < mid)
 				dst[k++] = src[a++];
 			while (b < hi)
@@ -99,7 +118,25 @@ static void sort_order(uint16_t *order, uint16_t *tmp, size_t n, const lb_rr_t *
 
 static inline int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
-	return alen == blen && memcmp(a, b, alen) == 0;
+	if (alen != blen)
+		return 0;
+	size_t i = 0;
+	uint64_t x, y;
+	if (alen >= 8) { /* eight bytes at a time, the last block overlapping */
+		for (; alen - i > 8; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + alen - 8, 8);
+		memcpy(&y, b + alen - 8, 8);
+		return x == y;
+	}
+	for (; i < alen; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
 }
 
 /* Does the answer section hold an answer to the question (following CNAMEs)? */
@@ -169,30 +206,42 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		return;
 	if (n > LB_MSG_MAX_RRS)
 		n = LB_MSG_MAX_RRS;
-	uint16_t *order = scratch->order;
-	for (size_t i = 0; i < n; i++)
-		order[i] = (uint16_t)i;
-	sort_order(order, scratch->tmp, n, msg->rr);
+	/* rel[j]: how record order[j] relates to order[j - 1].  Usually the
+	 * records arrive in canonical order already (sets grouped, in order):
+	 * checking that gives the relations too, and no sort is needed. */
+	const lb_rr_t *rr = msg->rr;
+	uint16_t *order = scratch->order, *rel = scratch->tmp;
+	size_t i;
+	for (i = 1; i < n; i++) {
+		int r = relation(&rr[i - 1], &rr[i]);
+		if (r == REL_UNORDERED)
+			break;
+		rel[i] = (uint16_t)r;
+	}
+	for (size_t k = 0; k < n; k++)
+		order[k] = (uint16_t)k;
+	if (i < n) {
+		sort_order(order, scratch->tmp, n, rr); /* tmp is the merge buffer */
+		for (size_t k = 1; k < n; k++)
+			rel[k] = (uint16_t)relation(&rr[order[k - 1]], &rr[order[k]]);
+	}
 
-	size_t i = 0;
+	i = 0;
 	while (i < n) {
-		const lb_rr_t *first = &msg->rr[order[i]];
-		size_t nr = 0;
+		const lb_rr_t *first = &rr[order[i]];
 		uint32_t ttl = first->ttl;
-		const lb_rr_t *prev = NULL;
-		size_t j = i;
-		for (; j < n; j++) {
-			const lb_rr_t *r = &msg->rr[order[j]];
-			if (j > i && rr_cmp(first, r, 0) != 0)
-				break;
+		scratch->rdata[0] = first->rdata;
+		scratch->rdlen[0] = first->rdlen;
+		size_t nr = 1, j = i + 1;
+		for (; j < n && rel[j] != REL_NEW_SET; j++) {
+			const lb_rr_t *r = &rr[order[j]];
 			if (r->ttl < ttl)
 				ttl = r->ttl;
-			if (prev && cmp_bytes(prev->rdata, prev->rdlen, r->rdata, r->rdlen) == 0)
+			if (rel[j] == REL_DUPLICATE)
 				continue; /* duplicate RR in the set */
 			scratch->rdata[nr] = r->rdata;
 			scratch->rdlen[nr] = r->rdlen;
 			nr++;
-			prev = r;
 		}
 		lb_obs_rrset_t o = {
 			.owner = first->owner, .owner_len = first->owner_len,
