@@ -291,11 +291,81 @@ static void test_reverse_and_compare(void **state)
 	assert_memory_equal(m, "\3www\2ex\0", 8);
 }
 
+/* Lower-casing works on blocks of a run of labels (16, 8, 4 bytes, the last
+ * block overlapping): every run length from 1 label byte to a full name, every
+ * byte value in label content, the message ending right after the name (heap
+ * buffer of that exact size, so ASan sees any read past it), and the same run
+ * again ending in a pointer to it. */
+static void test_read_lower_every_length(void **state)
+{
+	(void)state;
+	for (size_t want = 2; want <= LB_NAME_MAX; want++) {
+		/* labels of varying sizes filling want - 1 bytes before the root */
+		uint8_t name[LB_NAME_MAX];
+		size_t n = 0, k = 0;
+		while (n < want - 1) {
+			size_t l = 1 + (k * 7 + want) % 63;
+			if (l > want - 1 - n - 1)
+				l = want - 1 - n - 1;
+			if (l == 0) { /* one byte left: cannot hold a label; shrink the last */
+				break;
+			}
+			name[n++] = (uint8_t)l;
+			for (size_t j = 0; j < l; j++)
+				name[n++] = (uint8_t)(k * 37 + j * 11 + want);
+			k++;
+		}
+		name[n++] = 0;
+		size_t total = 12 + n + (n - 1) + 2; /* the name, then its labels + a pointer to it */
+		uint8_t *msg = test_malloc(total);
+		memset(msg, 0, 12);
+		memcpy(msg + 12, name, n);
+		memcpy(msg + 12 + n, name, n - 1);
+		msg[12 + n + n - 1] = 0xc0;
+		msg[12 + n + n] = 12;
+		uint8_t ref[LB_NAME_MAX];
+		for (size_t i = 0; i < n;) { /* lower-cased reference, label by label */
+			size_t l = name[i];
+			ref[i] = name[i];
+			for (size_t j = 1; j <= l; j++) {
+				uint8_t ch = name[i + j];
+				ref[i + j] = ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch + 32) : ch;
+			}
+			i += 1 + l;
+		}
+		uint8_t out[LB_NAME_MAX];
+		size_t ol = 0;
+		lb_cur_t c;
+		lb_cur_init(&c, msg, 12 + n); /* the message ends with the name */
+		c.pos += 12;
+		assert_int_equal(lb_name_read(&c, msg, 12 + n, out, &ol, true), 0);
+		assert_int_equal(ol, n);
+		assert_memory_equal(out, ref, n);
+		assert_ptr_equal(c.pos, msg + 12 + n);
+		/* the same labels ending in a pointer to the name: too long once
+		 * the pointer is followed, unless both fit in LB_NAME_MAX */
+		lb_cur_init(&c, msg, total);
+		c.pos = msg + 12 + n;
+		int rc = lb_name_read(&c, msg, total, out, &ol, true);
+		if ((n - 1) + n <= LB_NAME_MAX) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(ol, 2 * n - 1);
+			assert_memory_equal(out, ref, n - 1);
+			assert_memory_equal(out + n - 1, ref, n);
+			assert_ptr_equal(c.pos, msg + total);
+		} else {
+			assert_int_equal(rc, LB_ENAMELEN);
+		}
+		test_free(msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_table),
 		cmocka_unit_test(test_length_edges),
+		cmocka_unit_test(test_read_lower_every_length),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_text_table),
 		cmocka_unit_test(test_text_limits),
