@@ -4,7 +4,8 @@
  *   0: a value -> lb_val_decode; a decoded value re-encodes to the same bytes
  *      (the encoding is canonical) and decodes again to the same value;
  *   1: a key -> lb_key_decode; a decoded rrset, negative or IP key re-encodes
- *      to exactly the input bytes;
+ *      to exactly the input bytes; lb_key_rrset_holds finds every rdata of a
+ *      decoded rrset key and answers cleanly on any bytes;
  *   2: merge operands, each prefixed by one length byte -> lb_val_merge_bytes
  *      (as RocksDB's merge operator calls it); the output decodes.
  * Anything else must fail cleanly: no crash, no overread (ASan), no abort.
@@ -38,8 +39,19 @@ static void check_value(const uint8_t *p, size_t n)
 static void check_key(const uint8_t *p, size_t n)
 {
 	lb_store_rec_t r;
+	/* any bytes, any prefix length: a clean answer, never an overread */
+	if (n > 1)
+		if (lb_key_rrset_holds(p, n, p[1] % (n + 2), p + n / 2, n - n / 2) > 1)
+			abort();
 	if (lb_key_decode(p, n, &dec, &r) != 0)
 		return;
+	if (p[0] == LB_KT_RRSET) {
+		/* every rdata of a decoded rrset key is held by it */
+		size_t plen = 1 + (r.owner_len > 1 ? r.owner_len - 1 : 0) + 1 + 2;
+		for (size_t i = 0; i < r.nrdata; i++)
+			if (lb_key_rrset_holds(p, n, plen, r.rdata[i], r.rdlen[i]) != 1)
+				abort();
+	}
 	lb_kbuf_t k = { 0 };
 	const uint8_t *t;
 	if (p[0] == LB_KT_RRSET) {

@@ -509,6 +509,39 @@ static int cur_owner(lb_cur_t *c, lb_kdec_t *d, lb_store_rec_t *rec)
 	return 0;
 }
 
+int lb_key_rrset_holds(const uint8_t *key, size_t len, size_t plen, const uint8_t *rd,
+		       size_t rdlen)
+{
+	lb_cur_t c;
+	if (plen > len)
+		return LB_ECORRUPT;
+	lb_cur_init(&c, key + plen, len - plen);
+	/* the bailiwick: FF, or label-reversed labels and a 00 */
+	if (lb_cur_peek8(&c, 0) == LB_BAIL_UNKNOWN && lb_cur_left(&c)) {
+		lb_cur_skip(&c, 1);
+	} else {
+		for (int n = 0;; n++) {
+			uint8_t l = lb_cur_u8(&c);
+			if (lb_cur_err(&c) || l > 63 || n > 127)
+				return LB_ECORRUPT;
+			if (!l)
+				break;
+			if (!lb_cur_bytes(&c, l))
+				return LB_ECORRUPT;
+		}
+	}
+	int found = 0, n = 0;
+	while (lb_cur_left(&c)) {
+		uint64_t l = lb_cur_varint(&c);
+		const uint8_t *p = l <= LB_RDATA_MAX ? lb_cur_bytes(&c, (size_t)l) : NULL;
+		if (!p || ++n > LB_STORE_MAX_RDATA)
+			return LB_ECORRUPT;
+		if (!found && l == rdlen && !memcmp(p, rd, rdlen))
+			found = 1;
+	}
+	return n ? found : LB_ECORRUPT;
+}
+
 int lb_key_decode(const uint8_t *key, size_t len, lb_kdec_t *d, lb_store_rec_t *rec)
 {
 	lb_cur_t c;

@@ -8,14 +8,16 @@
  *                 'V' 's' sensor       -> value (per-source freshness)
  *   'R' rrset     'R' rowner 00 type2 bail rdataset          -> value (with days)
  *   'F' owner fwd 'F' owner-wire                             -> empty
- *   'I' rdata ip  'I' 04 addr4 | 06 addr16, rowner 00        -> value
- *   'N' rdata nm  'N' rtarget 00 type2 rowner 00 varint(off) rest -> value
+ *   'I' rdata ip  'I' 04 addr4 | 06 addr16, rowner 00        -> empty (*)
+ *   'N' rdata nm  'N' rtarget 00 type2 rowner 00 varint(off) rest -> empty (*)
  *   'G' target fwd'G' target-wire                            -> empty
- *   'X' rdata raw 'X' varint(len) rdata type2 rowner 00      -> value
+ *   'X' rdata raw 'X' varint(len) rdata type2 rowner 00      -> empty (*)
  *   'Z' negative  'Z' rqname 00 qtype2 rcode1 bail           -> value
  * rowner = label-reversed name (name.h lb_name_reverse: "\3com\7example\3www"),
  * bail = FF (unknown) or rbailiwick 00; rdataset = for each rdata varint(len) bytes.
  * type2 = big-endian 16 bits.
+ * (*) store format 2; format 1 (still read) kept counters there.  A lookup
+ * derives an entry's counters from the rrsets that hold it (lb_key_rrset_holds).
  *
  *                 'V' 'i' name         -> varint source id (assigned once)
  *                 'V' 'n' varint(id)   -> name (ids are never reused)
@@ -48,7 +50,7 @@ enum {
 
 #define LB_VAL_VERSION 1
 #define LB_STORE_MAGIC "lookback-store"
-#define LB_STORE_FORMAT 1
+#define LB_STORE_FORMAT 2
 #define LB_BAIL_UNKNOWN 0xff
 /* Largest value: version, flags, 5 varints and the runs. */
 #define LB_VAL_MAX (2 + 5 * 10 + 5 + LB_STORE_MAX_RUNS * 10 + 1 + LB_STORE_MAX_SOURCES * 5)
@@ -105,6 +107,16 @@ typedef struct lb_kdec {
 } lb_kdec_t;
 
 LB_WUR int lb_key_decode(const uint8_t *key, size_t len, lb_kdec_t *d, lb_store_rec_t *rec);
+
+/*
+ * Does the rrset key (len bytes; plen = the length of its prefix
+ * 'R' rowner 00 type2) hold exactly the rdata rd?  Walks the bailiwick and the
+ * rdata set with the cursor.  1 yes, 0 no, LB_ECORRUPT when the key does not
+ * decode.  Rdata index entries of format 2 have empty values: a lookup derives
+ * their counters from the rrsets that hold them (rocks_iter.c).
+ */
+LB_WUR int lb_key_rrset_holds(const uint8_t *key, size_t len, size_t plen, const uint8_t *rd,
+			      size_t rdlen);
 
 /*
  * Read a label-reversed name terminated by 00 from the cursor, writing the

@@ -184,6 +184,8 @@ static unsigned char cfilter(void *st, int level, const char *key, size_t klen, 
 	default:
 		return 0;
 	}
+	if (vlen == 0)
+		return 0; /* a format-2 rdata index key: lb_store_compact sweeps orphans */
 	lb_store_val_t v;
 	if (lb_val_decode((const uint8_t *)val, vlen, &v) != 0)
 		return 0; /* never destroy what we cannot read */
@@ -457,13 +459,27 @@ static int check_format(lb_store_t *s, int fresh)
 	if (vl != ml + 1 || memcmp(v, LB_STORE_MAGIC, ml) != 0) {
 		lb_rocks_set_msg(s, "not a lookback store (bad format marker)");
 		err = LB_ECORRUPT;
-	} else if ((uint8_t)v[ml] != LB_STORE_FORMAT) {
+	} else if ((uint8_t)v[ml] != LB_STORE_FORMAT && (uint8_t)v[ml] != 1) {
 		lb_rocks_set_msg(s, "store written by another lookback format version");
 		err = LB_EVERSION;
 	}
+	/* format 1 (rdata index entries with counters) is read as it is; a
+	 * writer marks the store 2 before it adds any counter-less entry, so an
+	 * older lookback refuses it rather than misread it */
+	int upgrade = !err && (uint8_t)v[ml] == 1 && !s->read_only;
 	rocksdb_free(v);
 	if (err)
 		return err;
+	if (upgrade) {
+		uint8_t m[sizeof LB_STORE_MAGIC + 1];
+		memcpy(m, LB_STORE_MAGIC, ml);
+		m[ml] = LB_STORE_FORMAT;
+		rocksdb_put(s->db, s->wo, (const char *)KEY_FORMAT, 2, (const char *)m, ml + 1, &e);
+		if (e) {
+			lb_rocks_set_err(s, e);
+			return LB_ESTORE;
+		}
+	}
 	v = rocksdb_get(s->db, s->ro, (const char *)KEY_RETAIN, 2, &vl, &e);
 	if (e) {
 		lb_rocks_set_err(s, e);
@@ -851,14 +867,15 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 		lb_kbuf_reset(k);
 		lb_key_fwd(k, LB_KT_FWD, rec->owner, rec->owner_len);
 		batch_put(s, k);
-		vl = lb_val_encode(val, s->vbuf, 0);
+		/* format 2: rdata index entries are keys alone (a put, no merge);
+		 * a lookup derives their counters from the rrsets (rocks_iter.c) */
 		for (size_t i = 0; i < rec->nrdata; i++) {
 			const uint8_t *target;
 			lb_kbuf_reset(k);
 			lb_key_rdata(k, rec, i, &target);
 			if (k->err)
 				return k->err;
-			batch_merge(s, k, vl);
+			batch_put(s, k);
 			if (target) {
 				int tl = lb_name_check(target, rec->rdlen[i] - (size_t)(target - rec->rdata[i]));
 				lb_kbuf_reset(k);
@@ -924,7 +941,16 @@ int lb_store_compact(lb_store_t *s)
 	 * to what the first produced. */
 	rocksdb_compact_range(s->db, NULL, 0, NULL, 0);
 	rocksdb_compact_range(s->db, NULL, 0, NULL, 0);
-	return 0;
+	/* rdata index keys carry no times (format 2): the ones whose rrsets
+	 * retention removed are found here, then compacted away */
+	uint32_t days = atomic_load(&s->retain);
+	if (!days)
+		return 0;
+	uint64_t removed = 0;
+	err = lb_rocks_sweep_orphans(s, lb_rocks_cutoff(days), &removed);
+	if (!err && removed)
+		rocksdb_compact_range(s->db, NULL, 0, NULL, 0);
+	return err;
 }
 
 uint64_t lb_store_disk_bytes(const lb_store_t *s)

@@ -69,5 +69,17 @@ void lb_rocks_set_msg(lb_store_t *s, const char *m);
 uint64_t lb_rocks_cutoff(uint32_t days);
 int lb_rocks_expired(const lb_store_val_t *v, uint64_t cutoff);
 size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len);
+/*
+ * Counters of a format-2 rdata index entry (rec: a decoded I/N/X key): the
+ * merge of the values of the rrsets under rec's owner and type that hold its
+ * rdata, leaving out those expired at cutoff (0 = none).  *rit is created on
+ * first use (ro_pfx) and reused; kb is scratch.  1 = *out set, 0 = no live
+ * rrset holds it (an orphan), < 0 = error.
+ */
+int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
+		       const lb_store_rec_t *rec, uint64_t cutoff, lb_store_val_t *out);
+/* Delete the format-2 rdata index keys that no live rrset holds any more
+ * (retention expired them); counts them in *removed. */
+int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);
 
 #endif

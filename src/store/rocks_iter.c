@@ -42,6 +42,8 @@ struct lb_store_iter {
 	int done;
 	lb_kdec_t *dec;
 	lb_kbuf_t kb;       /* scratch for building bounds (per iterator: iterators may run in other threads) */
+	rocksdb_iterator_t *rit; /* rrsets behind a counter-less rdata index entry */
+	lb_kbuf_t dk;       /* their key prefix */
 	const char *srcp[LB_STORE_MAX_SOURCES]; /* rec->sources */
 };
 
@@ -301,6 +303,9 @@ void lb_store_iter_free(lb_store_iter_t *it)
 		rocksdb_iter_destroy(it->it);
 	if (it->oit)
 		rocksdb_iter_destroy(it->oit);
+	if (it->rit)
+		rocksdb_iter_destroy(it->rit);
+	lb_kbuf_free(&it->dk);
 	for (int i = 0; i < MAX_RANGES; i++) {
 		lb_kbuf_free(&it->r[i].lo);
 		lb_kbuf_free(&it->r[i].hi);
@@ -413,6 +418,53 @@ static int next_key(lb_store_iter_t *it, const char **k, size_t *kl)
 	}
 }
 
+int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
+		       const lb_store_rec_t *rec, uint64_t cutoff, lb_store_val_t *out)
+{
+	if (rec->kind != LB_REC_RDATA || rec->nrdata != 1)
+		return LB_EINVAL;
+	exact_prefix(kb, LB_KT_RRSET, rec->owner, rec->type);
+	if (kb->err)
+		return kb->err;
+	if (!*rit && !(*rit = rocksdb_create_iterator(s->db, s->ro_pfx)))
+		return LB_ENOMEM;
+	int found = 0;
+	lb_store_val_t one;
+	for (rocksdb_iter_seek(*rit, (const char *)kb->p, kb->len); rocksdb_iter_valid(*rit);
+	     rocksdb_iter_next(*rit)) {
+		size_t kl, vl;
+		const char *k = rocksdb_iter_key(*rit, &kl);
+		if (kl < kb->len || memcmp(k, kb->p, kb->len) != 0)
+			break;
+		int h = lb_key_rrset_holds((const uint8_t *)k, kl, kb->len, rec->rdata[0], rec->rdlen[0]);
+		if (h < 0) {
+			lb_rocks_set_msg(s, "a stored key does not decode");
+			return h;
+		}
+		if (!h)
+			continue;
+		const char *v = rocksdb_iter_value(*rit, &vl);
+		if (lb_val_decode((const uint8_t *)v, vl, found ? &one : out) != 0) {
+			lb_rocks_set_msg(s, "a stored value does not decode");
+			return LB_ECORRUPT;
+		}
+		if (cutoff && lb_rocks_expired(found ? &one : out, cutoff))
+			continue;
+		if (found)
+			lb_store_val_merge(out, &one);
+		found = 1;
+	}
+	char *e = NULL;
+	rocksdb_iter_get_error(*rit, &e);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	if (found)
+		out->nruns = 0; /* rdata rows carry no timeline */
+	return found;
+}
+
 int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 {
 	if (it->done)
@@ -430,18 +482,24 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 			lb_rocks_set_msg(it->s, "a stored key does not decode");
 			return err;
 		}
-		size_t vl;
-		const char *v = rocksdb_iter_value(it->it, &vl);
-		err = lb_val_decode((const uint8_t *)v, vl, &rec->val);
-		if (err) {
-			lb_rocks_set_msg(it->s, "a stored value does not decode");
-			return err;
-		}
 		if (it->type && rec->type != it->type)
 			continue;
 		if (it->raw && (rec->nrdata != 1 || rec->rdlen[0] != it->raw_len ||
 				memcmp(rec->rdata[0], it->raw, it->raw_len) != 0))
 			continue;
+		size_t vl;
+		const char *v = rocksdb_iter_value(it->it, &vl);
+		if (vl == 0 && rec->kind == LB_REC_RDATA) {
+			/* format 2: counters of the rrsets that hold this RR */
+			err = lb_rocks_index_val(it->s, &it->rit, &it->dk, rec, it->cutoff, &rec->val);
+			if (err < 0)
+				return err;
+			if (err == 0)
+				continue; /* every rrset behind it expired or is gone */
+		} else if ((err = lb_val_decode((const uint8_t *)v, vl, &rec->val)) != 0) {
+			lb_rocks_set_msg(it->s, "a stored value does not decode");
+			return err;
+		}
 		if (it->cutoff && lb_rocks_expired(&rec->val, it->cutoff))
 			continue;
 		rec->nsources = rec->val.nsrc ? lb_store_source_names(it->s, &rec->val, it->srcp) : 0;
@@ -467,8 +525,13 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 			continue;
 		lb_store_val_t v;
 		int live = 1;
-		if (k[0] != LB_KT_FWD && k[0] != LB_KT_GFWD && (k[0] != LB_KT_META || (kl > 1 && k[1] == 's'))) {
-			const char *vp = rocksdb_iter_value(ri, &vl);
+		const char *vp = rocksdb_iter_value(ri, &vl);
+		int keyonly = k[0] == LB_KT_IP || k[0] == LB_KT_NAME || k[0] == LB_KT_RAW;
+		if (keyonly && vl == 0) {
+			/* a format-2 rdata index key: counted as an entry (those of
+			 * expired rrsets until lb_store_compact sweeps them) */
+		} else if (k[0] != LB_KT_FWD && k[0] != LB_KT_GFWD &&
+			   (k[0] != LB_KT_META || (kl > 1 && k[1] == 's'))) {
 			if (lb_val_decode((const uint8_t *)vp, vl, &v) != 0) {
 				err = LB_ECORRUPT;
 				lb_rocks_set_msg(s, "a stored value does not decode");
@@ -502,5 +565,78 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 	if (t->retain_days && t->oldest && t->oldest < cutoff)
 		t->oldest = cutoff;
 	t->disk_bytes = lb_store_disk_bytes(s);
+	return err;
+}
+
+int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed)
+{
+	static const uint8_t tables[] = { LB_KT_IP, LB_KT_NAME, LB_KT_RAW };
+	*removed = 0;
+	lb_kdec_t *dec = malloc(sizeof *dec);
+	rocksdb_writebatch_t *wb = rocksdb_writebatch_create();
+	rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro), *rit = NULL;
+	lb_kbuf_t kb = { 0 };
+	int err = dec && wb && ri ? 0 : LB_ENOMEM;
+	for (size_t t = 0; !err && t < sizeof tables; t++) {
+		const char lo = (char)tables[t];
+		for (rocksdb_iter_seek(ri, &lo, 1); !err && rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
+			size_t kl, vl;
+			const char *k = rocksdb_iter_key(ri, &kl);
+			if (!kl || k[0] != lo)
+				break;
+			(void)rocksdb_iter_value(ri, &vl);
+			if (vl)
+				continue; /* a format-1 entry: the compaction filter judges it */
+			lb_store_rec_t rec;
+			lb_store_val_t v;
+			err = lb_key_decode((const uint8_t *)k, kl, dec, &rec);
+			if (err) {
+				lb_rocks_set_msg(s, "a stored key does not decode");
+				break;
+			}
+			int n = lb_rocks_index_val(s, &rit, &kb, &rec, cutoff, &v);
+			if (n < 0) {
+				err = n;
+				break;
+			}
+			if (n == 0) {
+				rocksdb_writebatch_delete(wb, k, kl);
+				(*removed)++;
+			}
+			if (rocksdb_writebatch_count(wb) >= 10000 || (n == 0 && kl > 65536)) {
+				char *e = NULL;
+				rocksdb_write(s->db, s->wo, wb, &e);
+				rocksdb_writebatch_clear(wb);
+				if (e) {
+					lb_rocks_set_err(s, e);
+					err = LB_ESTORE;
+				}
+			}
+		}
+		if (!err) {
+			char *e = NULL;
+			rocksdb_iter_get_error(ri, &e);
+			if (e) {
+				lb_rocks_set_err(s, e);
+				err = LB_ESTORE;
+			}
+		}
+	}
+	if (!err && wb && rocksdb_writebatch_count(wb)) {
+		char *e = NULL;
+		rocksdb_write(s->db, s->wo, wb, &e);
+		if (e) {
+			lb_rocks_set_err(s, e);
+			err = LB_ESTORE;
+		}
+	}
+	if (rit)
+		rocksdb_iter_destroy(rit);
+	if (ri)
+		rocksdb_iter_destroy(ri);
+	if (wb)
+		rocksdb_writebatch_destroy(wb);
+	lb_kbuf_free(&kb);
+	free(dec);
 	return err;
 }

@@ -154,6 +154,115 @@ static void test_refuse_foreign(void **st)
 	rmdir_r(dir);
 }
 
+static uint64_t ip_count(lb_store_t *s, uint32_t a, int *rows)
+{
+	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_IP, .family = 4 };
+	for (int i = 0; i < 4; i++)
+		q.lo[i] = q.hi[i] = (uint8_t)(a >> (24 - 8 * i));
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t c = 0;
+	int k;
+	*rows = 0;
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
+		assert_int_equal(r.kind, LB_REC_RDATA);
+		c += r.val.count;
+		(*rows)++;
+	}
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	return c;
+}
+
+/* Format 2: rdata index entries are keys alone, their counters the merge of
+ * the rrsets that hold the RR (any bailiwick, not the rrsets without it);
+ * a format-1 store (index entries with counters) is read as it is and marked
+ * 2 by the first writer. */
+static void test_index_values(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true }, ro = { .read_only = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	uint8_t owner[256], addr[4], addr2[4] = { 10, 0, 0, 10 }, bail[256];
+	const uint8_t *rdp[2];
+	uint16_t rdl[2];
+	lb_store_rec_t r = rrset(owner, "x.example.com", rdp, rdl, addr, 0x0a000009);
+	lb_store_val_seen(&r.val, 1700000000, 5);
+	assert_int_equal(lb_store_add(s, &r), 0);
+	/* the same address with another under a bailiwick, and in a 2-rdata set */
+	int bl = lb_name_from_text("example.com", 11, NULL, bail, sizeof bail);
+	r.bailiwick = bail;
+	r.bailiwick_len = (size_t)bl;
+	lb_store_val_seen(&r.val, 1700000100, 3);
+	assert_int_equal(lb_store_add(s, &r), 0);
+	r.bailiwick = NULL;
+	rdp[1] = addr2;
+	rdl[1] = 4;
+	r.nrdata = 2;
+	lb_store_val_seen(&r.val, 1690000000, 11);
+	assert_int_equal(lb_store_add(s, &r), 0);
+	/* another owner's rrset that does not hold it */
+	r = rrset(owner, "y.example.com", rdp, rdl, addr, 0x0a00000a);
+	lb_store_val_seen(&r.val, 1700000000, 100);
+	assert_int_equal(lb_store_add(s, &r), 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	int rows;
+	assert_int_equal(ip_count(s, 0x0a000009, &rows), 19);
+	assert_int_equal(rows, 1);
+	assert_int_equal(ip_count(s, 0x0a00000a, &rows), 111); /* two owners */
+	assert_int_equal(rows, 2);
+	assert_int_equal(lb_store_close(s), 0);
+
+	/* the same store rewritten as format 1: the index entry carries counters */
+	rocksdb_options_t *o = rocksdb_options_create();
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	rocksdb_readoptions_t *rop = rocksdb_readoptions_create();
+	char v[sizeof LB_STORE_MAGIC + 1];
+	memcpy(v, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
+	v[sizeof LB_STORE_MAGIC] = 1;
+	rocksdb_put(db, wo, "Vf", 2, v, sizeof v, &err);
+	assert_null(err);
+	r = rrset(owner, "x.example.com", rdp, rdl, addr, 0x0a000009);
+	lb_kbuf_t k = { 0 };
+	const uint8_t *target;
+	lb_key_rdata(&k, &r, 0, &target);
+	assert_int_equal(k.err, 0);
+	lb_store_val_t val;
+	memset(&val, 0, sizeof val);
+	lb_store_val_seen(&val, 1700000000, 7);
+	uint8_t vb[LB_VAL_MAX];
+	size_t vl = lb_val_encode(&val, vb, 0);
+	rocksdb_put(db, wo, (const char *)k.p, k.len, (const char *)vb, vl, &err);
+	assert_null(err);
+	rocksdb_close(db);
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	assert_int_equal(ip_count(s, 0x0a000009, &rows), 7);
+	assert_int_equal(lb_store_close(s), 0);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0); /* a writer marks it 2 */
+	assert_int_equal(lb_store_close(s), 0);
+	db = rocksdb_open_for_read_only(o, dir, 0, &err);
+	assert_null(err);
+	size_t ml;
+	char *m = rocksdb_get(db, rop, "Vf", 2, &ml, &err);
+	assert_null(err);
+	assert_int_equal(ml, sizeof v);
+	assert_int_equal((uint8_t)m[ml - 1], LB_STORE_FORMAT);
+	assert_int_equal(LB_STORE_FORMAT, 2);
+	rocksdb_free(m);
+	rocksdb_close(db);
+	lb_kbuf_free(&k);
+	rocksdb_readoptions_destroy(rop);
+	rocksdb_writeoptions_destroy(wo);
+	rocksdb_options_destroy(o);
+	rmdir_r(dir);
+}
+
 static void test_merge_reopen_corrupt(void **st)
 {
 	(void)st;
@@ -244,6 +353,10 @@ static void test_retention(void **st)
 	assert_int_equal(e, 0);
 	assert_int_equal(lb_store_set_retention(s, 10), 0);
 	assert_int_equal(count_rrsets(s, "example.com", &e), 1); /* hidden at once */
+	int rows;
+	assert_int_equal(ip_count(s, 0x0a000001, &rows), 0); /* its rdata row too */
+	assert_int_equal(rows, 0);
+	assert_int_equal(ip_count(s, 0x0a000002, &rows), 1);
 	assert_int_equal(lb_store_compact(s), 0);
 	assert_int_equal(lb_store_close(s), 0);
 	/* persisted, and after compaction gone even without retention */
@@ -441,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_refuse_foreign),
 		cmocka_unit_test(test_merge_reopen_corrupt),
 		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_index_values),
 		cmocka_unit_test(test_kill_during_ingest),
 		cmocka_unit_test(test_huge_rrset),
 		cmocka_unit_test(test_lookup_while_writing),
