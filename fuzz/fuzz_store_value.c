@@ -1,8 +1,9 @@
 /*
  * fuzz_store_value.c - bytes read back from the store are never trusted.
  * Input: one selector byte, then
- *   0: a value -> lb_val_decode; a decoded value re-encodes to the same bytes
- *      (the encoding is canonical) and decodes again to the same value;
+ *   0: a value -> lb_val_decode; a decoded value re-encodes and decodes
+ *      again to the same value (run counts and whether they are known
+ *      included; a known value's run counts add up to its count);
  *   1: a key -> lb_key_decode; a decoded rrset, negative or IP key re-encodes
  *      to exactly the input bytes; lb_key_rrset_holds finds every rdata of a
  *      decoded rrset key and answers cleanly on any bytes;
@@ -31,8 +32,17 @@ static void check_value(const uint8_t *p, size_t n)
 		abort();
 	if (w.time_first != v.time_first || w.time_last != v.time_last || w.count != v.count ||
 	    w.zone_first != v.zone_first || w.zone_last != v.zone_last || w.nruns != v.nruns ||
-	    memcmp(w.runs, v.runs, v.nruns * sizeof v.runs[0]) || w.nsrc != v.nsrc ||
+	    w.runs_uncounted != v.runs_uncounted || w.nsrc != v.nsrc ||
 	    w.src_more != v.src_more || memcmp(w.src, v.src, v.nsrc * sizeof v.src[0]))
+		abort();
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < v.nruns; i++) {
+		if (w.runs[i].start != v.runs[i].start || w.runs[i].len != v.runs[i].len ||
+		    w.runs[i].count != v.runs[i].count)
+			abort();
+		sum = sum + v.runs[i].count < sum ? UINT64_MAX : sum + v.runs[i].count;
+	}
+	if (!v.runs_uncounted && v.nruns && sum != v.count)
 		abort();
 }
 

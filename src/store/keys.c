@@ -162,6 +162,26 @@ void lb_store_val_seen(lb_store_val_t *v, uint64_t t, uint64_t count)
 	v->nruns = 1;
 	v->runs[0].start = lb_day_of(t);
 	v->runs[0].len = 1;
+	v->runs[0].count = count;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* Are v's run counts known: not marked unknown, and they add up (saturating)
+ * to the value's count.  A value without runs has them known when its count
+ * is 0 (zone-only values). */
+static int counts_known(const lb_store_val_t *v)
+{
+	if (v->runs_uncounted)
+		return 0;
+	uint32_t nr = v->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : v->nruns;
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < nr; i++)
+		sum = sat_add(sum, v->runs[i].count);
+	return sum == v->count;
 }
 
 static uint64_t min_nz(uint64_t a, uint64_t b)
@@ -173,7 +193,10 @@ static uint64_t min_nz(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* Union of two sorted, non-overlapping run lists into out (cap LB_STORE_MAX_RUNS). */
+/* Union of two sorted, non-overlapping run lists into out (cap
+ * LB_STORE_MAX_RUNS).  The counts of runs that overlap or touch are summed,
+ * and so are those of the runs the cap joins: a run's count is the sum of
+ * the counts of every operand run inside it, whatever the grouping. */
 static uint32_t runs_union(const lb_dayrun_t *a, uint32_t na, const lb_dayrun_t *b, uint32_t nb,
 			   lb_dayrun_t *out)
 {
@@ -190,6 +213,7 @@ static uint32_t runs_union(const lb_dayrun_t *a, uint32_t na, const lb_dayrun_t 
 			uint64_t cur = (uint64_t)tmp[n - 1].start + tmp[n - 1].len;
 			if (end > cur)
 				tmp[n - 1].len = (uint32_t)(end - tmp[n - 1].start);
+			tmp[n - 1].count = sat_add(tmp[n - 1].count, r.count);
 		} else {
 			tmp[n++] = r;
 		}
@@ -198,6 +222,8 @@ static uint32_t runs_union(const lb_dayrun_t *a, uint32_t na, const lb_dayrun_t 
 	uint32_t drop = n > LB_STORE_MAX_RUNS ? n - LB_STORE_MAX_RUNS : 0;
 	if (drop) {
 		uint64_t end = (uint64_t)tmp[drop].start + tmp[drop].len;
+		for (uint32_t k = 0; k < drop; k++)
+			tmp[drop].count = sat_add(tmp[drop].count, tmp[k].count);
 		tmp[drop].start = tmp[0].start;
 		tmp[drop].len = (uint32_t)(end - tmp[0].start);
 	}
@@ -237,6 +263,9 @@ static void src_union(lb_store_val_t *a, const lb_store_val_t *b)
 
 void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b)
 {
+	/* Unknown run counts stay unknown: recovering them in some groupings
+	 * (runs coalescing into one) would break associativity. */
+	int known = counts_known(a) && counts_known(b);
 	src_union(a, b);
 	a->time_first = min_nz(a->time_first, b->time_first);
 	if (b->time_last > a->time_last)
@@ -247,7 +276,13 @@ void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b)
 	a->zone_first = min_nz(a->zone_first, b->zone_first);
 	if (b->zone_last > a->zone_last)
 		a->zone_last = b->zone_last;
-	a->nruns = runs_union(a->runs, a->nruns, b->runs, b->nruns, a->runs);
+	a->nruns = runs_union(a->runs, a->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : a->nruns,
+			      b->runs, b->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : b->nruns,
+			      a->runs);
+	a->runs_uncounted = known ? 0 : 1;
+	if (!known) /* one canonical form in memory too */
+		for (uint32_t i = 0; i < a->nruns; i++)
+			a->runs[i].count = 0;
 }
 
 size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
@@ -265,12 +300,17 @@ size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
 		flags |= 8;
 	if (ns == LB_STORE_MAX_SOURCES && v->src_more)
 		flags |= 16;
-	/* A single run from the day of time_first to the day of time_last is what
-	 * the decoder derives by itself: not written. */
-	if ((flags & 5) == 5 && v->nruns == 1 && v->time_first <= v->time_last &&
+	int known = counts_known(v);
+	/* A single run from the day of time_first to the day of time_last, holding
+	 * the whole count, is what the decoder derives by itself: not written.
+	 * (With unknown counts it is written, without counts, so that the value
+	 * decodes as unknown again.) */
+	if ((flags & 5) == 5 && known && v->nruns == 1 && v->time_first <= v->time_last &&
 	    v->runs[0].start == lb_day_of(v->time_first) &&
 	    (uint64_t)v->runs[0].start + v->runs[0].len - 1 == lb_day_of(v->time_last))
 		flags &= ~4u;
+	if ((flags & 4) && known)
+		flags |= 32;
 	out[n++] = LB_VAL_VERSION;
 	n += lb_varint_put(out + n, flags);
 	if (flags & 1) {
@@ -291,6 +331,8 @@ size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
 		for (uint32_t i = 0; i < nr; i++) {
 			n += lb_varint_put(out + n, v->runs[i].start - prev);
 			n += lb_varint_put(out + n, v->runs[i].len - 1);
+			if (flags & 32)
+				n += lb_varint_put(out + n, v->runs[i].count);
 			prev = (uint64_t)v->runs[i].start + v->runs[i].len;
 		}
 	}
@@ -314,7 +356,9 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 	if (ver != LB_VAL_VERSION)
 		return LB_EVERSION;
 	uint64_t flags = lb_cur_varint(&c);
-	if (flags & ~(uint64_t)31)
+	if (flags & ~(uint64_t)63)
+		return LB_ECORRUPT;
+	if ((flags & 32) && !(flags & 4))
 		return LB_ECORRUPT;
 	if (flags & 1) {
 		v->time_first = lb_cur_varint(&c);
@@ -339,6 +383,7 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 		for (uint64_t i = 0; i < nr; i++) {
 			uint64_t gap = lb_cur_varint(&c);
 			uint64_t l1 = lb_cur_varint(&c);
+			uint64_t cnt = (flags & 32) ? lb_cur_varint(&c) : 0;
 			/* runs are strictly separated (gap >= 1) except the first */
 			if ((i && gap == 0) || gap > UINT32_MAX || l1 >= UINT32_MAX)
 				return LB_ECORRUPT;
@@ -347,9 +392,13 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 				return LB_ECORRUPT;
 			v->runs[i].start = (uint32_t)start;
 			v->runs[i].len = (uint32_t)(l1 + 1);
+			v->runs[i].count = cnt;
 			prev = start + l1 + 1;
 		}
 		v->nruns = (uint32_t)nr;
+		v->runs_uncounted = (flags & 32) ? 0 : 1;
+		if ((flags & 32) && !lb_cur_err(&c) && !counts_known(v))
+			return LB_ECORRUPT; /* run counts that do not add up to the count */
 	}
 	if (flags & 8) {
 		uint64_t ns = lb_cur_varint(&c);
@@ -382,6 +431,7 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 		v->nruns = 1;
 		v->runs[0].start = lb_day_of(v->time_first);
 		v->runs[0].len = lb_day_of(v->time_last) - lb_day_of(v->time_first) + 1;
+		v->runs[0].count = v->count;
 	}
 	return 0;
 }

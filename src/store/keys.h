@@ -23,15 +23,19 @@
  *                 'V' 'n' varint(id)   -> name (ids are never reused)
  *
  * Value: u8 version(1), varint flags (1 seen, 2 zone, 4 days, 8 sources,
- * 16 more sources), then
+ * 16 more sources, 32 run counts), then
  *   seen: varint time_first, varint time_last-time_first, varint count
  *   zone: varint zone_first, varint zone_last-zone_first
  *   days: varint nruns, per run varint (start - previous run end), varint (len-1)
+ *         and with 32: varint count (the run's sightings; the run counts add
+ *         up, saturating, to count)
  *   sources: varint n (1..16), varint first id, then n-1 varint (id - previous id), >= 1
  *   (16 only with sources and exactly 16 ids: more sources saw it than kept)
+ * (32 only with 4; days without 32 = run counts unknown: values written
+ * before run counts were kept, or merged with such a value.)
  * Nothing may follow.  Without the days flag, a seen value's timeline is one
- * run from the day of time_first to the day of time_last (the encoder leaves
- * out exactly that case).  Decoding never trusts a byte: all reads use the cursor.
+ * run from the day of time_first to the day of time_last holding the whole
+ * count (the encoder leaves out exactly that case, when the counts are known).  Decoding never trusts a byte: all reads use the cursor.
  */
 #ifndef LB_STORE_KEYS_H
 #define LB_STORE_KEYS_H
@@ -52,8 +56,9 @@ enum {
 #define LB_STORE_MAGIC "lookback-store"
 #define LB_STORE_FORMAT 2
 #define LB_BAIL_UNKNOWN 0xff
-/* Largest value: version, flags, 5 varints and the runs. */
-#define LB_VAL_MAX (2 + 5 * 10 + 5 + LB_STORE_MAX_RUNS * 10 + 1 + LB_STORE_MAX_SOURCES * 5)
+/* Largest value: version, flags, 5 varints, the runs (two varints of at most
+ * 5 bytes and a count each) and the sources. */
+#define LB_VAL_MAX (2 + 5 * 10 + 5 + LB_STORE_MAX_RUNS * (10 + 10) + 1 + LB_STORE_MAX_SOURCES * 5)
 
 /* Growable byte buffer for building keys. */
 typedef struct lb_kbuf {

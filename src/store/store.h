@@ -53,10 +53,12 @@
 typedef struct lb_store lb_store_t;
 typedef struct lb_store_iter lb_store_iter_t;
 
-/* A run of consecutive active days: days since 1970-01-01 UTC. */
+/* A run of consecutive active days: days since 1970-01-01 UTC, and the
+ * sightings counted on those days (valid unless the value's runs_uncounted). */
 typedef struct lb_dayrun {
 	uint32_t start;
 	uint32_t len;   /* >= 1 */
+	uint64_t count; /* saturates at UINT64_MAX */
 } lb_dayrun_t;
 
 /*
@@ -75,14 +77,23 @@ typedef struct lb_store_val {
 	uint32_t nsrc;
 	uint32_t src_more;
 	uint32_t src[LB_STORE_MAX_SOURCES];
+	/* 1 = runs[].count unknown (values written before run counts were kept,
+	 * and every merge with such a value).  0 = known: then the run counts
+	 * add up (saturating) to count; a value whose counts do not add up is
+	 * treated as unknown.  Zero means known so that a value built by hand
+	 * with one run (zeroed up to runs, as the window does) is the usual case:
+	 * its one run holds the whole count. */
+	uint32_t runs_uncounted;
 	uint32_t nruns;
 	lb_dayrun_t runs[LB_STORE_MAX_RUNS];
 } lb_store_val_t;
 
-/* Initialise v for one sighting at time t (count 1, the day of t active). */
+/* Initialise v for count sightings at time t (the day of t active, its run
+ * holding count). */
 void lb_store_val_seen(lb_store_val_t *v, uint64_t t, uint64_t count);
-/* Fold b into a: min first, max last, sum count, union of days, union of
- * source ids (capped as above). */
+/* Fold b into a: min first, max last, sum count, union of days (the counts
+ * of runs that coalesce or that the cap joins are summed; unknown when
+ * either side's are), union of source ids (capped as above). */
 void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b);
 
 enum lb_rec_kind { LB_REC_RRSET = 0, LB_REC_RDATA = 1, LB_REC_NEG = 2, LB_REC_SENSOR = 3 };

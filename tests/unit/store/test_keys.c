@@ -77,6 +77,27 @@ static void rand_val(lb_store_val_t *v)
 		v->runs[i].len = 1 + (uint32_t)(rnd() % 4);
 		day += v->runs[i].len + 1 + (uint32_t)(rnd() % 30);
 	}
+	/* run counts: known (the count is their sum; now and then a run of 0, as
+	 * an import's "last seen" half gives), or unknown (a value written before
+	 * run counts were kept); sometimes the one implicit run */
+	switch (rnd() % 4) {
+	case 0:
+		v->runs_uncounted = 1;
+		break;
+	case 1:
+		v->nruns = 1;
+		v->runs[0].start = lb_day_of(v->time_first);
+		v->runs[0].len = lb_day_of(v->time_last) - lb_day_of(v->time_first) + 1;
+		v->runs[0].count = v->count;
+		break;
+	default:
+		v->count = 0;
+		for (uint32_t i = 0; i < v->nruns; i++) {
+			v->runs[i].count = rnd() % 8 ? 1 + rnd() % 300 : 0;
+			v->count += v->runs[i].count;
+		}
+		break;
+	}
 	/* sources: none, a few, or enough that unions pass the cap; ids from a
 	 * small range (so sets overlap) or a wide one (multi-byte deltas) */
 	int k = (int)(rnd() % 4);
@@ -100,7 +121,7 @@ static int val_eq(const lb_store_val_t *a, const lb_store_val_t *b)
 {
 	if (a->time_first != b->time_first || a->time_last != b->time_last || a->count != b->count ||
 	    a->zone_first != b->zone_first || a->zone_last != b->zone_last || a->nruns != b->nruns ||
-	    a->nsrc != b->nsrc || a->src_more != b->src_more ||
+	    a->nsrc != b->nsrc || a->src_more != b->src_more || a->runs_uncounted != b->runs_uncounted ||
 	    memcmp(a->src, b->src, a->nsrc * sizeof a->src[0]))
 		return 0;
 	return !memcmp(a->runs, b->runs, a->nruns * sizeof a->runs[0]);
@@ -130,6 +151,8 @@ static void test_value_roundtrip(void **st)
 		assert_int_equal(w.runs[0].start, lb_day_of(v.time_first));
 		assert_int_equal(w.runs[0].len, lb_day_of(v.time_last) - lb_day_of(v.time_first) + 1);
 		assert_true(w.count == v.count);
+		assert_int_equal(w.runs_uncounted, 0); /* the one run holds the whole count */
+		assert_true(w.runs[0].count == v.count);
 	}
 }
 
@@ -198,6 +221,21 @@ static void test_merge_associative(void **st)
 		assert_true(m.time_first == tf);
 		assert_true(m.time_last == tl);
 		assert_true(m.count == a.count + b.count + c.count);
+		/* run counts: unknown if any operand's are, else each run of m holds
+		 * the counts of the operand runs inside it */
+		int unknown = a.runs_uncounted || b.runs_uncounted || c.runs_uncounted;
+		assert_int_equal(m.runs_uncounted, unknown);
+		for (uint32_t q = 0; q < m.nruns && !unknown; q++) {
+			uint64_t want = 0;
+			for (int s = 0; s < 3; s++) {
+				const lb_store_val_t *o = s == 0 ? &a : s == 1 ? &b : &c;
+				for (uint32_t k = 0; k < o->nruns; k++)
+					if (o->runs[k].start >= m.runs[q].start &&
+					    o->runs[k].start < m.runs[q].start + m.runs[q].len)
+						want += o->runs[k].count;
+			}
+			assert_true(m.runs[q].count == want);
+		}
 		/* every day active in a, b or c is inside some run of m */
 		const lb_store_val_t *src[3] = { &a, &b, &c };
 		for (int s = 0; s < 3; s++)
@@ -358,13 +396,119 @@ static void test_runs_cap(void **st)
 		b.nruns = 1;
 		b.runs[0].start = 1000 + i * 2; /* every other day: no two runs join */
 		b.runs[0].len = 1;
+		b.runs[0].count = 1 + i % 3;
+		b.count = b.runs[0].count;
 		lb_store_val_merge(&a, &b);
 		assert_true(a.nruns <= LB_STORE_MAX_RUNS);
 	}
 	assert_int_equal(a.nruns, LB_STORE_MAX_RUNS);
 	assert_int_equal(a.runs[0].start, 1000);                   /* oldest end kept */
 	assert_int_equal(a.runs[a.nruns - 1].start, 1000 + 299 * 2); /* newest end kept */
-	assert_int_equal(a.count, 300);
+	assert_int_equal(a.count, 300 * 2);
+	/* the joined oldest run holds the counts of days 0..172 (i % 3 + 1 each),
+	 * every later run its own */
+	uint64_t old = 0;
+	for (uint32_t i = 0; i <= 300 - LB_STORE_MAX_RUNS; i++)
+		old += 1 + i % 3;
+	assert_int_equal(a.runs_uncounted, 0);
+	assert_true(a.runs[0].count == old);
+	for (uint32_t k = 1; k < a.nruns; k++)
+		assert_true(a.runs[k].count == 1 + (300 - LB_STORE_MAX_RUNS + k) % 3);
+	/* and the capped value survives the encoding with its counts */
+	uint8_t out[LB_VAL_MAX];
+	lb_store_val_t w;
+	size_t n = lb_val_encode(&a, out, 1);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_true(val_eq(&a, &w));
+}
+
+/* Run counts (flag 32) by hand: bytes as documented, old values without
+ * them, merging old with new, saturation, corrupt forms. */
+static void test_run_counts(void **st)
+{
+	(void)st;
+	lb_store_val_t a, b, w;
+	uint8_t out[LB_VAL_MAX];
+	/* seen 3 times on day 20000 and 4 times on day 20005 */
+	lb_store_val_seen(&a, 20000 * 86400ull + 10, 3);
+	lb_store_val_seen(&b, 20005 * 86400ull + 20, 4);
+	lb_store_val_merge(&a, &b);
+	assert_int_equal(a.nruns, 2);
+	size_t n = lb_val_encode(&a, out, 1);
+	const uint8_t want[] = {
+		1, 1 | 4 | 32,
+		0x8a, 0xe0, 0xfc, 0xb7, 0x06,   /* 1728000010 */
+		0x8a, 0xaf, 0x1a,               /* + 432010 */
+		7,                              /* count */
+		2,                              /* runs */
+		0xa0, 0x9c, 0x01, 0, 3,         /* day 20000, 1 day, 3 */
+		4, 0, 4,                        /* day 20005 (20001 + 4), 1 day, 4 */
+	};
+	assert_int_equal(n, sizeof want);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_int_equal(w.runs_uncounted, 0);
+	assert_true(w.runs[0].count == 3 && w.runs[1].count == 4);
+	/* the same value written before run counts were kept: counts unknown */
+	uint8_t old[sizeof want - 2];
+	memcpy(old, want, 16);
+	old[1] = 1 | 4;
+	old[16] = 4;
+	old[17] = 0;
+	assert_int_equal(lb_val_decode(old, sizeof old, &w), 0);
+	assert_int_equal(w.runs_uncounted, 1);
+	assert_int_equal(w.nruns, 2);
+	/* merging old with new: unknown, written without flag 32 */
+	const uint8_t *ops[2] = { old, out };
+	size_t lens[2] = { sizeof old, n };
+	unsigned bad = 0;
+	uint8_t m[LB_VAL_MAX];
+	size_t mn = lb_val_merge_bytes(ops, lens, 2, 1, m, &bad);
+	assert_int_equal(bad, 0);
+	assert_int_equal(m[1], 1 | 4);
+	assert_int_equal(lb_val_decode(m, mn, &w), 0);
+	assert_int_equal(w.runs_uncounted, 1);
+	assert_true(w.count == 14);
+	/* an unknown single run from first to last day stays explicit (and unknown) */
+	lb_store_val_seen(&a, 20000 * 86400ull, 5);
+	a.runs_uncounted = 1;
+	n = lb_val_encode(&a, out, 1);
+	assert_int_equal(out[1], 1 | 4);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_int_equal(w.runs_uncounted, 1);
+	/* a known one is implicit: no run bytes */
+	a.runs_uncounted = 0;
+	n = lb_val_encode(&a, out, 1);
+	assert_int_equal(out[1], 1);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_true(w.runs[0].count == 5);
+	/* saturation: the run count and the total stop at UINT64_MAX */
+	lb_store_val_seen(&a, 20000 * 86400ull, UINT64_MAX - 1);
+	lb_store_val_seen(&b, 20000 * 86400ull + 5, 5);
+	lb_store_val_merge(&a, &b);
+	assert_true(a.count == UINT64_MAX && a.runs[0].count == UINT64_MAX);
+	lb_store_val_seen(&b, 20009 * 86400ull, 2);
+	lb_store_val_merge(&a, &b);
+	assert_int_equal(a.runs_uncounted, 0);
+	n = lb_val_encode(&a, out, 1);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_true(val_eq(&a, &w));
+	/* corrupt: counts that do not add up; 32 without 4 */
+	uint8_t bad1[sizeof want];
+	memcpy(bad1, want, sizeof want);
+	bad1[sizeof want - 1] = 5;
+	assert_int_equal(lb_val_decode(bad1, sizeof bad1, &w), LB_ECORRUPT);
+	const uint8_t bad2[] = { 1, 1 | 32, 10, 0, 1 };
+	assert_int_equal(lb_val_decode(bad2, sizeof bad2, &w), LB_ECORRUPT);
+	const uint8_t bad3[] = { 1, 64 };
+	assert_int_equal(lb_val_decode(bad3, sizeof bad3, &w), LB_ECORRUPT);
+	/* a hand-built value whose counts do not add up is written as unknown */
+	lb_store_val_seen(&a, 20000 * 86400ull, 3);
+	lb_store_val_seen(&b, 20005 * 86400ull, 4);
+	lb_store_val_merge(&a, &b);
+	a.runs[1].count = 9;
+	n = lb_val_encode(&a, out, 1);
+	assert_int_equal(out[1], 1 | 4);
 }
 
 static int wire(const char *text, uint8_t *out)
@@ -588,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_value_sources),
 		cmocka_unit_test(test_merge_bad_operand),
 		cmocka_unit_test(test_runs_cap),
+		cmocka_unit_test(test_run_counts),
 		cmocka_unit_test(test_ip_order),
 		cmocka_unit_test(test_wildcard_prefix),
 		cmocka_unit_test(test_key_decode_roundtrip),
