@@ -48,6 +48,8 @@ static inline int key_cmp(const lb_rr_t *a, const lb_rr_t *b)
 		return a->type < b->type ? -1 : 1;
 	if (a->rclass != b->rclass)
 		return a->rclass < b->rclass ? -1 : 1;
+	if (a->type != LB_T_RRSIG)
+		return 0;
 	uint16_t ca = covered_of(a), cb = covered_of(b);
 	if (ca != cb)
 		return ca < cb ? -1 : 1;
@@ -64,7 +66,13 @@ static int rr_cmp(const lb_rr_t *a, const lb_rr_t *b)
 }
 
 /* How a record relates to the one before it in canonical order. */
-enum { REL_NEW_SET = 0, REL_SAME_SET = 1, REL_DUPLICATE = 2, REL_UNORDERED = 3 };
+enum {
+	REL_NEW_SET = 0,   /* the next RRset */
+	REL_SAME_SET = 1,  /* same RRset, rdata after */
+	REL_DUPLICATE = 2, /* same RRset, same rdata */
+	REL_RDATA_UNORDERED = 3, /* same RRset, rdata before */
+	REL_UNORDERED = 4, /* an RRset that sorts before */
+};
 
 static inline int relation(const lb_rr_t *prev, const lb_rr_t *r)
 {
@@ -72,7 +80,7 @@ static inline int relation(const lb_rr_t *prev, const lb_rr_t *r)
 	if (c)
 		return c < 0 ? REL_NEW_SET : REL_UNORDERED;
 	c = cmp_bytes(prev->rdata, prev->rdlen, r->rdata, r->rdlen);
-	return c < 0 ? REL_SAME_SET : c == 0 ? REL_DUPLICATE : REL_UNORDERED;
+	return c < 0 ? REL_SAME_SET : c == 0 ? REL_DUPLICATE : REL_RDATA_UNORDERED;
 }
 
 static void insertion_sort(uint16_t *order, size_t n, const lb_rr_t *rr)
@@ -114,6 +122,44 @@ static void sort_order(uint16_t *order, uint16_t *tmp, size_t n, const lb_rr_t *
 	}
 	if (src != order)
 		memcpy(order, src, n * sizeof *order);
+}
+
+/* Records come with their RRsets grouped and in order, rel[] filled, but some
+ * sets have their rdata out of order: sort those sets (order[] segments) by
+ * rdata and set their relations again.  Sets longer than SET_SORT_MAX are left
+ * to the whole sort (returns false then, nothing else is needed). */
+#define SET_SORT_MAX 16
+static bool sort_sets_by_rdata(uint16_t *order, uint16_t *rel, size_t n, const lb_rr_t *rr)
+{
+	size_t s = 0;
+	while (s < n) {
+		size_t e = s + 1;
+		bool sorted = true;
+		for (; e < n && rel[e] != REL_NEW_SET; e++)
+			if (rel[e] == REL_RDATA_UNORDERED)
+				sorted = false;
+		if (!sorted) {
+			if (e - s > SET_SORT_MAX)
+				return false;
+			for (size_t k = s + 1; k < e; k++) { /* insertion sort by rdata */
+				uint16_t v = order[k];
+				size_t j = k;
+				while (j > s && cmp_bytes(rr[order[j - 1]].rdata, rr[order[j - 1]].rdlen,
+							  rr[v].rdata, rr[v].rdlen) > 0) {
+					order[j] = order[j - 1];
+					j--;
+				}
+				order[j] = v;
+			}
+			for (size_t k = s + 1; k < e; k++) {
+				const lb_rr_t *a = &rr[order[k - 1]], *b = &rr[order[k]];
+				rel[k] = cmp_bytes(a->rdata, a->rdlen, b->rdata, b->rdlen) == 0 ?
+						 REL_DUPLICATE : REL_SAME_SET;
+			}
+		}
+		s = e;
+	}
+	return true;
 }
 
 static inline int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
@@ -207,26 +253,33 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 	if (n > LB_MSG_MAX_RRS)
 		n = LB_MSG_MAX_RRS;
 	/* rel[j]: how record order[j] relates to order[j - 1].  Usually the
-	 * records arrive in canonical order already (sets grouped, in order):
-	 * checking that gives the relations too, and no sort is needed. */
+	 * records arrive with their RRsets grouped and in order, often with the
+	 * rdata of a set out of order (addresses): checking that gives the
+	 * relations too, and then only such small sets are sorted, by rdata. */
 	const lb_rr_t *rr = msg->rr;
 	uint16_t *order = scratch->order, *rel = scratch->tmp;
-	size_t i;
-	for (i = 1; i < n; i++) {
-		int r = relation(&rr[i - 1], &rr[i]);
-		if (r == REL_UNORDERED)
-			break;
-		rel[i] = (uint16_t)r;
-	}
+	bool sets_ordered = true, rdata_ordered = true;
 	for (size_t k = 0; k < n; k++)
 		order[k] = (uint16_t)k;
-	if (i < n) {
+	for (size_t k = 1; k < n; k++) {
+		int r = relation(&rr[k - 1], &rr[k]);
+		if (r == REL_UNORDERED) {
+			sets_ordered = false;
+			break;
+		}
+		if (r == REL_RDATA_UNORDERED)
+			rdata_ordered = false;
+		rel[k] = (uint16_t)r;
+	}
+	if (sets_ordered && !rdata_ordered)
+		sets_ordered = sort_sets_by_rdata(order, rel, n, rr);
+	if (!sets_ordered) {
 		sort_order(order, scratch->tmp, n, rr); /* tmp is the merge buffer */
 		for (size_t k = 1; k < n; k++)
 			rel[k] = (uint16_t)relation(&rr[order[k - 1]], &rr[order[k]]);
 	}
 
-	i = 0;
+	size_t i = 0;
 	while (i < n) {
 		const lb_rr_t *first = &rr[order[i]];
 		uint32_t ttl = first->ttl;

@@ -248,6 +248,65 @@ static void test_cname_loop(void **state)
 
 /* A large message (past the insertion-sort size) in scrambled order: every
  * set comes out whole, its rdata sorted and unique. */
+/* RRsets arriving grouped and in order with their rdata out of order (the
+ * usual shape of a response): each set comes out sorted and unique, the sets
+ * in canonical order, TTL the smallest; a set longer than the in-place sort
+ * takes (16 records) is sorted as well. */
+static void test_sets_in_order_rdata_not(void **state)
+{
+	(void)state;
+	enum { LONG = 20 };
+	static uint8_t ips[LONG][4];
+	static const uint8_t IP3[] = { 192, 0, 2, 3 };
+	lb_msg_t m;
+	lb_rr_t rrs[8 + LONG];
+	size_t n = 0;
+	resp_init(&m, CDN, sizeof CDN, LB_T_A);
+	rrs[n++] = rr(CDN, sizeof CDN, LB_T_A, IP3, 4, 60, LB_SEC_ANSWER);
+	rrs[n++] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 50, LB_SEC_ANSWER);
+	rrs[n++] = rr(CDN, sizeof CDN, LB_T_A, IP3, 4, 40, LB_SEC_ANSWER); /* duplicate */
+	rrs[n++] = rr(CDN, sizeof CDN, LB_T_A, IP2, 4, 60, LB_SEC_ANSWER);
+	rrs[n++] = rr(EX, sizeof EX, LB_T_NS, WWW, sizeof WWW, 900, LB_SEC_AUTHORITY);
+	rrs[n++] = rr(EX, sizeof EX, LB_T_NS, CDN, sizeof CDN, 800, LB_SEC_AUTHORITY);
+	for (int i = 0; i < LONG; i++) { /* descending, one duplicate */
+		ips[i][0] = 10;
+		ips[i][1] = 0;
+		ips[i][2] = 0;
+		ips[i][3] = (uint8_t)(i == LONG - 1 ? 2 : LONG - i);
+		rrs[n++] = rr(WWW, sizeof WWW, LB_T_A, ips[i], 4, 70, LB_SEC_ADDITIONAL);
+	}
+	m.rr = rrs;
+	struct seen s;
+	lb_stats_t st = { 0 };
+	for (int with_long = 0; with_long <= 1; with_long++) {
+		m.nrr = with_long ? n : 6;
+		memset(&st, 0, sizeof st);
+		run(&m, &s, &st);
+		assert_int_equal(s.nsets, with_long ? 3 : 2);
+		assert_int_equal(s.set[0].type, LB_T_A);
+		assert_int_equal(s.set[0].section, LB_SEC_ANSWER);
+		assert_int_equal(s.set[0].nrdata, 3);
+		assert_memory_equal(s.set[0].rd[0], IP1, 4);
+		assert_memory_equal(s.set[0].rd[1], IP2, 4);
+		assert_memory_equal(s.set[0].rd[2], IP3, 4);
+		assert_int_equal(s.set[0].ttl, 40);
+		assert_int_equal(s.set[1].type, LB_T_NS);
+		assert_int_equal(s.set[1].nrdata, 2);
+		assert_memory_equal(s.set[1].rd[0], CDN, sizeof CDN); /* \3cdn before \3www */
+		assert_memory_equal(s.set[1].rd[1], WWW, sizeof WWW);
+		assert_int_equal(s.set[1].ttl, 800);
+		if (!with_long) {
+			assert_int_equal(st.rrs, 3 + 2);
+			continue;
+		}
+		assert_int_equal(s.set[2].section, LB_SEC_ADDITIONAL);
+		assert_int_equal(s.set[2].nrdata, LONG - 1);
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(s.set[2].rd[i][3], i + 2);
+		assert_int_equal(st.rrs, 3 + 2 + LONG - 1);
+	}
+}
+
 static int big_sets, big_bad;
 
 static void on_big(void *ctx, const lb_obs_rrset_t *o)
@@ -307,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_queries_ignored),
 		cmocka_unit_test(test_cname_loop),
 		cmocka_unit_test(test_large_message_sorted),
+		cmocka_unit_test(test_sets_in_order_rdata_not),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
