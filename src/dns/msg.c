@@ -8,6 +8,7 @@
  */
 #include "dns/msg.h"
 #include "dns/name.h"
+#include "dns/name_read.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 
@@ -142,7 +143,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 	for (unsigned q = 0; q < msg->qdcount; q++) {
 		uint8_t *dst = q == 0 ? msg->qname : tmp;
 		size_t qoff = lb_cur_off(&c);
-		rc = lb_name_read(&c, pkt, len, dst, &nl, true);
+		rc = lb_dns_name_read(&c, pkt, len, dst, &nl, true);
 		if (q == 0 && rc == 0)
 			qinplace = lb_cur_off(&c) - qoff == nl ? nl : lb_cur_off(&c) - qoff - 2;
 		if (rc < 0)
@@ -187,7 +188,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 					goto out;
 				}
 				size_t off = lb_cur_off(&c);
-				rc = lb_name_read(&c, pkt, len, buf + used, &nl, true);
+				rc = lb_dns_name_read(&c, pkt, len, buf + used, &nl, true);
 				if (rc < 0)
 					goto out;
 				owner = buf + used;
@@ -258,7 +259,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 				    type == LB_T_DNAME) && rdlen > 0 && room >= LB_NAME_MAX) {
 				/* one lower-cased name: read here so owners can point at it */
 				lb_cur_t rc_ = { .start = pkt, .pos = rd, .end = rd + rdlen, .err = 0 };
-				int nr = lb_name_read(&rc_, pkt, len, dst, &outlen, true);
+				int nr = lb_dns_name_read(&rc_, pkt, len, dst, &outlen, true);
 				if (nr < 0) {
 					bad_record(msg, nr == LB_ETRUNC ? LB_ERDATA : nr);
 					continue;
