@@ -89,7 +89,8 @@ typedef struct lb_http_req {
 	bool limit_given;           /* limit= present (0 = server maximum) */
 	uint64_t limit;
 	bool humantime;
-	bool aggr;                  /* default true; false accepted (rows are aggregates) */
+	bool aggr;                  /* default true; false = unaggregated rows, one per run of
+				     * days (lookup, summarize: lb_query_t.unaggregated) */
 	uint64_t max_count;         /* summarize: stop once the summed count reaches it; 0 = none */
 	/* flex search */
 	bool flex_glob;             /* else regex */

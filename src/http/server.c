@@ -799,6 +799,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	case LB_API_LOOKUP:
 	case LB_API_SUMMARIZE:
 		s->saf = true;
+		q->unaggregated = !s->r.aggr; /* aggr=false: one row per run of days */
 		s->summarize = q->summarize;
 		q->summarize = false; /* the server sums, so that limit and max_count apply */
 		q->limit = limit;

@@ -125,6 +125,9 @@ int lb_qargs_opt(lb_qargs_t *a, int c, const char *arg)
 	case LB_QOPT_REVERSE:
 		q->reverse = true;
 		return 1;
+	case 'g':
+		q->unaggregated = true;
+		return 1;
 	default:
 		return 0;
 	}

@@ -37,7 +37,7 @@ enum {
 };
 
 /* getopt short options of the query options (no leading ':'; add it yourself). */
-#define LB_QARGS_SHORTOPTS "r:n:i:t:b:A:B:cl:"
+#define LB_QARGS_SHORTOPTS "r:n:i:t:b:A:B:cl:g"
 
 /* struct option entries of the query options, for the command's table. */
 #define LB_QARGS_LONGOPTS \
@@ -59,7 +59,8 @@ enum {
 	{ "limit", required_argument, NULL, 'l' }, \
 	{ "offset", required_argument, NULL, LB_QOPT_OFFSET }, \
 	{ "sort", required_argument, NULL, LB_QOPT_SORT }, \
-	{ "reverse", no_argument, NULL, LB_QOPT_REVERSE }
+	{ "reverse", no_argument, NULL, LB_QOPT_REVERSE }, \
+	{ "unaggregated", no_argument, NULL, 'g' }
 
 typedef struct lb_qargs {
 	lb_query_t *q;          /* borrowed: filled in by the options */

@@ -416,11 +416,58 @@ static int build_scan(const lb_query_t *q, lb_store_scan_t *sc)
 struct lb_query_cur {
 	const lb_query_t *q;
 	lb_store_iter_t *it;
-	uint64_t matched;   /* records that passed the filters */
-	uint64_t emitted;   /* records handed out (after offset) */
+	uint64_t matched;   /* rows that passed the filters */
+	uint64_t emitted;   /* rows handed out (after offset) */
 	bool limited;
 	bool done;
+	uint32_t row, nrows;   /* the current record's next row, its row count */
+	lb_store_rec_t rec;    /* unaggregated: the record being split into rows */
 };
+
+/* Unaggregated rows of a value (see query.h): one per run when the run
+ * counts are known and there are sensor times, plus one for zone times;
+ * else the one aggregated row. */
+static uint32_t rows_of(const lb_store_val_t *v)
+{
+	if (v->runs_uncounted || v->nruns == 0 || v->nruns > LB_STORE_MAX_RUNS ||
+	    (!v->time_last && !v->count))
+		return 1;
+	return v->nruns + (v->zone_last ? 1 : 0);
+}
+
+/* Row i of rec (rows_of(&rec->val) rows) into r. */
+static void make_row(const lb_store_rec_t *rec, uint32_t i, uint32_t nrows, lb_store_rec_t *r)
+{
+	const lb_store_val_t *v = &rec->val;
+	memcpy(r, rec, offsetof(lb_store_rec_t, val));
+	memcpy(&r->val, v, offsetof(lb_store_val_t, runs));
+	if (nrows == 1) { /* the aggregated row as it is (one run, or not split) */
+		r->val.nruns = v->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : v->nruns;
+		memcpy(r->val.runs, v->runs, r->val.nruns * sizeof v->runs[0]);
+		return;
+	}
+	if (i == v->nruns) { /* the zone times' own row */
+		r->val.time_first = r->val.time_last = r->val.count = 0;
+		r->val.nruns = 0;
+		return;
+	}
+	const lb_dayrun_t *run = &v->runs[i];
+	uint64_t lo = (uint64_t)run->start * 86400;
+	uint64_t hi = ((uint64_t)run->start + run->len) * 86400 - 1;
+	uint64_t first = v->time_first > lo ? v->time_first : lo;
+	uint64_t last = v->time_last < hi ? v->time_last : hi;
+	if (first > last) { /* a run outside the value's times: the run's own days */
+		first = lo;
+		last = hi;
+	}
+	r->val.time_first = first;
+	r->val.time_last = last;
+	r->val.count = run->count;
+	r->val.zone_first = r->val.zone_last = 0;
+	r->val.runs_uncounted = 0;
+	r->val.nruns = 1;
+	r->val.runs[0] = *run;
+}
 
 int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out)
 {
@@ -447,13 +494,24 @@ int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *r)
 	const lb_query_t *q = c->q;
 	if (c->done)
 		return 0;
-	int n;
-	while ((n = lb_store_iter_next(c->it, r)) > 0) {
-		if (!lb_query_type_ok(q, r->type))
-			continue;
-		if (q->has_bailiwick && (!r->bailiwick || r->bailiwick_len != q->bailiwick_len ||
-					 !lb_name_equal(r->bailiwick, q->bailiwick)))
-			continue;
+	int n = 1;
+	for (;;) {
+		if (c->row == c->nrows) { /* the next record */
+			lb_store_rec_t *src = q->unaggregated ? &c->rec : r;
+			if ((n = lb_store_iter_next(c->it, src)) <= 0)
+				break;
+			if (!lb_query_type_ok(q, src->type))
+				continue;
+			if (q->has_bailiwick &&
+			    (!src->bailiwick || src->bailiwick_len != q->bailiwick_len ||
+			     !lb_name_equal(src->bailiwick, q->bailiwick)))
+				continue;
+			c->row = 0;
+			c->nrows = q->unaggregated ? rows_of(&src->val) : 1;
+		}
+		if (q->unaggregated)
+			make_row(&c->rec, c->row, c->nrows, r);
+		c->row++;
 		if (!lb_query_time_ok(q, &r->val))
 			continue;
 		if (q->summarize)

@@ -58,6 +58,10 @@ typedef struct lb_query {
 	bool summarize;
 	enum lb_sort sort;
 	bool reverse;
+	/* Unaggregated rows (DNSDB aggr=false, dnsdbq -g): each record is split
+	 * into one row per run of its days-active timeline before the time
+	 * fences, offset, limit and summarize apply (see lb_query_cur_next). */
+	bool unaggregated;
 } lb_query_t;
 
 void lb_query_init(lb_query_t *q);
@@ -122,10 +126,25 @@ typedef struct lb_query_result {
 void lb_query_sum_add(lb_summary_t *s, const lb_store_val_t *v);
 
 /*
+ * Unaggregated rows (q->unaggregated).  A record whose value has known run
+ * counts gives one row per run of its timeline: time_first = the later of
+ * the value's time_first and the run's first day 00:00:00 UTC, time_last =
+ * the earlier of the value's time_last and the run's last day 23:59:59 UTC,
+ * count = the run's count, no zone times.  When the value also has zone
+ * times they come on one extra row of their own after those (zone times,
+ * count 0, no sensor times), so that the fences see sensor and zone times
+ * apart.  Every row keeps the record's identity and sources.  A record whose
+ * run counts are unknown (rrsets last written before run counts were kept,
+ * or merged with such values) or that has no timeline (zone-only entries)
+ * gives its one aggregated row.  Rdata rows carry the timeline merged from
+ * the rrsets that hold the RR; negative answers have the one run from the
+ * day of time_first to the day of time_last, so they give one row (times
+ * unchanged).
+ *
  * Pull-style execution, for callers that cannot block in lb_query_run (the
  * HTTP server streams one record per call).  The cursor applies exactly the
- * filters lb_query_run applies (types, bailiwick, time fences) and, unless
- * q->summarize, the offset and limit.  q is borrowed and must outlive the
+ * filters lb_query_run applies (types, bailiwick, then per row the time
+ * fences) and, unless q->summarize, the offset and limit (counted in rows).  q is borrowed and must outlive the
  * cursor.  next: 1 = a record in *rec (valid until the next call), 0 = end,
  * < 0 = store error.  After 0, lb_query_cur_limited() says whether the limit
  * cut the result (more records exist).  The store's thread rules apply:

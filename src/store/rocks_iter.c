@@ -460,8 +460,7 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
 		lb_rocks_set_err(s, e);
 		return LB_ESTORE;
 	}
-	if (found)
-		out->nruns = 0; /* rdata rows carry no timeline */
+	/* rdata rows keep the timeline merged from the rrsets (query.h: unaggregated rows) */
 	return found;
 }
 
