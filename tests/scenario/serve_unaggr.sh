@@ -1,0 +1,96 @@
+#!/bin/bash
+# serve_unaggr: unaggregated rows (DNSDB aggr=false).  COF records of rrsets
+# seen on known days are imported; `lookback query -g`, `curl ...?aggr=false`
+# against `lookback serve` and Debian's `dnsdbq -g` must return the per-run rows
+# that unaggr_oracle.py computes from the records themselves (group by day,
+# join consecutive days), aggregated lookups the totals.
+. "$(dirname "$0")/lib.sh"
+ORACLE="python3 $(dirname "$0")/unaggr_oracle.py"
+D=$T_TMP/db
+R=$T_TMP/recs.json
+$ORACLE records "$R" || { nok "write records"; exit 0; }
+"$LOOKBACK" import -q --format cof --db "$D" "$R"
+check "import of $(wc -l < "$R") COF records on 11 days" test $? -eq 0
+
+# rows DESC ACTUAL ORACLE-ARGS...: the rows equal the oracle's
+rows() {
+	local desc=$1 act=$2 n
+	shift 2
+	if n=$($ORACLE check "$R" "$act" "$@" 2> "$T_TMP/cmp.err"); then
+		ok "$desc ($n rows)"
+	else
+		nok "$desc: $(head -c 400 "$T_TMP/cmp.err")"
+	fi
+	LAST_N=${n:-0}
+}
+
+Q="$LOOKBACK query --db $D -l 0 --format cof"
+$Q -r '*.unaggr.example' > "$T_TMP/q.out"
+rows "query: aggregated rows are the totals" "$T_TMP/q.out" --aggr
+AGG_N=$LAST_N
+$Q -r '*.unaggr.example' -g > "$T_TMP/q.out"
+rows "query -g: one row per run of days" "$T_TMP/q.out"
+[ "$LAST_N" -gt "$AGG_N" ] && ok "-g gives more rows ($LAST_N) than rrsets ($AGG_N)" ||
+	nok "-g gave $LAST_N rows for $AGG_N rrsets"
+$Q -r '*.unaggr.example' --unaggregated > "$T_TMP/q2.out"
+check "--unaggregated is -g" cmp -s "$T_TMP/q.out" "$T_TMP/q2.out"
+$Q -i 192.0.2.10 -g > "$T_TMP/q.out"
+rows "query -i -g: rdata rows per run, merged over the rrsets that hold the address" \
+	"$T_TMP/q.out" --ip 192.0.2.10
+# a complete fence around day 5 (19705) selects that day's rows alone
+FA=$((19705 * 86400)) LB=$((19705 * 86400 + 86399))
+$Q -r '*.unaggr.example' -g --first-after $FA --last-before $LB > "$T_TMP/q.out"
+rows "query -g with fences around one day" "$T_TMP/q.out" --first-after $FA --last-before $LB
+[ "$LAST_N" -gt 0 ] && ok "the fenced day has rows" || nok "the fenced day has no rows"
+$Q -r '*.unaggr.example' --first-after $FA --last-before $LB > "$T_TMP/q.out"
+rows "aggregated with the same fences" "$T_TMP/q.out" --aggr --first-after $FA --last-before $LB
+S=$("$LOOKBACK" query --db "$D" -r '*.unaggr.example' -g -s --format cof)
+N=$($ORACLE check "$R" /dev/null 2>&1 | sed -n 's/^want \([0-9]*\) rows.*/\1/p')
+echo "$S" | grep -q "\"num_results\":$N[,}]" && ok "query -g -s counts $N rows" ||
+	nok "query -g -s: $S (want num_results $N)"
+
+"$LOOKBACK" serve --db "$D" --listen 127.0.0.1:0 --port-file "$T_TMP/port" 2> "$T_TMP/serve.err" &
+SPID=$!
+trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T_TMP"' EXIT
+for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
+PORT=$(cat "$T_TMP/port" 2>/dev/null)
+if [ -z "$PORT" ]; then nok "serve started"; cat "$T_TMP/serve.err"; exit 0; fi
+ok "serve listening on port $PORT"
+U="http://127.0.0.1:$PORT/dnsdb/v2/lookup"
+
+if command -v curl > /dev/null; then
+	curl -sf "$U/rrset/name/*.unaggr.example?aggr=false&limit=0" > "$T_TMP/c.out"
+	rows "curl aggr=false" "$T_TMP/c.out"
+	curl -sf "$U/rrset/name/*.unaggr.example?limit=0" > "$T_TMP/c.out"
+	rows "curl without aggr: aggregated" "$T_TMP/c.out" --aggr
+	curl -sf "$U/rdata/ip/192.0.2.10?aggr=false&limit=0" > "$T_TMP/c.out"
+	rows "curl rdata/ip aggr=false" "$T_TMP/c.out" --ip 192.0.2.10
+	curl -sf "$U/rrset/name/*.unaggr.example?aggr=false&limit=0&time_first_after=$FA&time_last_before=$LB" \
+		> "$T_TMP/c.out"
+	rows "curl aggr=false with fences" "$T_TMP/c.out" --first-after $FA --last-before $LB
+	# offset and limit count rows
+	curl -sf "$U/rrset/name/*.unaggr.example?aggr=false&limit=3&offset=2" > "$T_TMP/c.out"
+	n=$(grep -c '"obj"' "$T_TMP/c.out")
+	grep -q '"cond":"limited"' "$T_TMP/c.out" && [ "$n" -eq 3 ] && ok "limit=3 offset=2: 3 rows, limited" ||
+		nok "limit=3 offset=2: $n rows: $(tail -1 "$T_TMP/c.out")"
+else
+	skip "curl is not installed"
+fi
+
+if command -v dnsdbq > /dev/null; then
+	export DNSDB_SERVER="http://127.0.0.1:$PORT" DNSDB_API_KEY=test-key HOME=$T_TMP
+	unset DNSDBQ_CONFIG_FILE
+	dnsdbq -r '*.unaggr.example' -g -j -l 0 > "$T_TMP/d.out" 2> "$T_TMP/d.err"
+	rows "dnsdbq -g" "$T_TMP/d.out"
+	dnsdbq -r '*.unaggr.example' -j -l 0 > "$T_TMP/d.out" 2> "$T_TMP/d.err"
+	rows "dnsdbq (aggregated)" "$T_TMP/d.out" --aggr
+	dnsdbq -i 192.0.2.10 -g -j -l 0 > "$T_TMP/d.out" 2> "$T_TMP/d.err"
+	rows "dnsdbq -i -g" "$T_TMP/d.out" --ip 192.0.2.10
+	dnsdbq -r '*.unaggr.example' -g -j -l 0 -A $FA -B $LB -c > "$T_TMP/d.out" 2> "$T_TMP/d.err"
+	rows "dnsdbq -g -A -B -c (precise time fencing)" "$T_TMP/d.out" --first-after $FA --last-before $LB
+else
+	skip "dnsdbq is not installed (apt-get install dnsdbq)"
+fi
+kill -TERM $SPID
+wait $SPID
+check "SIGTERM: serve exits 0" test $? -eq 0
