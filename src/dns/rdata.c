@@ -100,6 +100,20 @@ static int apl_ok(const uint8_t *p, size_t len)
 	return 1;
 }
 
+/* Bytes of a fixed-size field code, 0 for the others. */
+static inline size_t fixed_len(char code)
+{
+	switch (code) {
+	case 'b': return 1;
+	case 's': case 'T': return 2;
+	case 'a': case 'l': case 'E': return 4;
+	case 'e': return 6;
+	case 'f': return 8;
+	case '6': return 16;
+	default: return 0;
+	}
+}
+
 /* Copy one name from the message into out, decompressing (and lower-casing). */
 static int canon_name(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
 		      size_t outsz, size_t *o, bool lower)
@@ -138,12 +152,21 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 	for (; *f; f++) {
 		size_t left = (size_t)(c.end - c.pos), k = 0;
 		switch (*f) {
-		case 'b': k = 1; break;
-		case 's': case 'T': k = 2; break;
-		case 'a': case 'l': case 'E': k = 4; break;
-		case 'e': k = 6; break;
-		case 'f': k = 8; break;
-		case '6': k = 16; break;
+		case 'b': case 's': case 'T': case 'a': case 'l': case 'E': case 'e': case 'f':
+		case '6': {
+			/* fixed fields in a row (SOA's five numbers, RRSIG's header)
+			 * are copied as one block when all of them are there */
+			k = fixed_len(*f);
+			size_t run = k;
+			const char *g = f;
+			for (size_t kk; (kk = fixed_len(g[1])) != 0; g++)
+				run += kk;
+			if (run > k && left >= run && outsz - o >= run) {
+				k = run;
+				f = g;
+			}
+			break;
+		}
 		case 'N': case 'n':
 			rc = canon_name(&c, msg, msglen, out, outsz, &o, *f == 'N');
 			if (rc < 0)
