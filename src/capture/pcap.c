@@ -161,13 +161,6 @@ int lb_pcap_linktype(const lb_pcap_t *p)
 	return pcap_datalink(p->h);
 }
 
-static inline uint32_t rd32h(const uint8_t *b, bool swapped)
-{
-	uint32_t v;
-	memcpy(&v, b, 4);
-	return swapped ? __builtin_bswap32(v) : v;
-}
-
 static void flush_at_end(lb_decoder_t *d)
 {
 	struct timeval far = { .tv_sec = (time_t)1 << 40, .tv_usec = 0 };
@@ -177,43 +170,51 @@ static void flush_at_end(lb_decoder_t *d)
 static int run_mapped(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
 	int lt = pcap_datalink(p->h);
+	/* locals: the decoder call in the loop would make the compiler reload
+	 * every field of *p per packet */
+	const uint8_t *map = p->map;
+	const size_t maplen = p->maplen;
+	const bool swapped = p->swapped, nsec = p->nsec, filtered = p->has_prog;
 	size_t off = 24, released = 0;
 	const size_t step = (size_t)16 << 20;
-	while (off < p->maplen) {
+	while (off < maplen) {
 		if (stop && *stop)
 			return 0;
 		if (off - released >= 2 * step) {
 			/* give back pages already read: resident memory stays bounded
 			 * however large the file (frames are not used once decoded) */
-			madvise((void *)(p->map + released), step, MADV_DONTNEED);
+			madvise((void *)(map + released), step, MADV_DONTNEED);
 			released += step;
 		}
-		if (p->maplen - off < 16) {
+		if (maplen - off < 16) {
 			snprintf(errbuf, 256, "truncated dump file; %zu bytes of a packet header",
-				 p->maplen - off);
+				 maplen - off);
 			goto bad;
 		}
-		const uint8_t *h = p->map + off;
+		uint32_t hv[4]; /* seconds, fraction, captured length, wire length */
+		memcpy(hv, map + off, sizeof hv);
+		if (swapped)
+			for (int i = 0; i < 4; i++)
+				hv[i] = __builtin_bswap32(hv[i]);
 		struct pcap_pkthdr ph;
-		ph.ts.tv_sec = (time_t)rd32h(h, p->swapped);
-		uint32_t frac = rd32h(h + 4, p->swapped);
-		ph.ts.tv_usec = (suseconds_t)(p->nsec ? frac / 1000 : frac);
-		ph.caplen = rd32h(h + 8, p->swapped);
-		ph.len = rd32h(h + 12, p->swapped);
+		ph.ts.tv_sec = (time_t)hv[0];
+		ph.ts.tv_usec = (suseconds_t)(nsec ? hv[1] / 1000 : hv[1]);
+		ph.caplen = hv[2];
+		ph.len = hv[3];
 		if (ph.caplen > PCAP_MAX_CAPLEN) {
 			snprintf(errbuf, 256, "bad dump file: packet of %u bytes captured", ph.caplen);
 			goto bad;
 		}
 		off += 16;
-		if (p->maplen - off < ph.caplen) {
+		if (maplen - off < ph.caplen) {
 			snprintf(errbuf, 256,
 				 "truncated dump file; tried to read %u captured bytes, only got %zu",
-				 ph.caplen, p->maplen - off);
+				 ph.caplen, maplen - off);
 			goto bad;
 		}
-		const uint8_t *data = p->map + off;
+		const uint8_t *data = map + off;
 		off += ph.caplen;
-		if (p->has_prog && !pcap_offline_filter(&p->prog, &ph, data))
+		if (filtered && !pcap_offline_filter(&p->prog, &ph, data))
 			continue;
 		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
 	}

@@ -212,6 +212,68 @@ static void t_errors_and_filter(void **state)
 	assert_true(strlen(err) > 0);
 }
 
+/* Classic pcap in both byte orders, micro- and nanosecond timestamps (the
+ * mapped reader decodes the record headers itself), then a cut record header:
+ * the frames before it are delivered and the run reports the damage. */
+static void put32(FILE *f, uint32_t v, int big)
+{
+	uint8_t b[4];
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(big ? v >> (24 - 8 * i) : v >> (8 * i));
+	fwrite(b, 1, 4, f);
+}
+
+static void t_byte_orders_and_nanoseconds(void **state)
+{
+	(void)state;
+	static wb_t frame;
+	link_frame(DLT_EN10MB, &ip4, 4, &frame);
+	for (int big = 0; big <= 1; big++) {
+		for (int ns = 0; ns <= 1; ns++) {
+			char path[64], err[256] = "";
+			snprintf(path, sizeof(path), "%s/order%d%d.pcap", dir, big, ns);
+			FILE *f = fopen(path, "wb");
+			assert_non_null(f);
+			put32(f, ns ? 0xa1b23c4du : 0xa1b2c3d4u, big);
+			uint8_t ver[4] = { 0, 2, 0, 4 }; /* 2.4, two 16-bit fields */
+			if (!big) {
+				ver[0] = 2, ver[1] = 0, ver[2] = 4, ver[3] = 0;
+			}
+			fwrite(ver, 1, 4, f);
+			put32(f, 0, big);
+			put32(f, 0, big);
+			put32(f, 65535, big);
+			put32(f, DLT_EN10MB, big);
+			for (uint32_t k = 0; k < 2; k++) {
+				put32(f, 1700000000u + k, big);
+				put32(f, ns ? 123456789u + k * 1000 : 123456u + k, big);
+				put32(f, (uint32_t)frame.n, big);
+				put32(f, (uint32_t)frame.n, big);
+				fwrite(frame.b, 1, frame.n, f);
+			}
+			fwrite("\1\2\3\4\5\6\7", 1, 7, f); /* a record header cut short */
+			fclose(f);
+			lb_pcap_t *p = lb_pcap_open_file(path, err);
+			assert_non_null(p);
+			got_t *g = got_new();
+			lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+			volatile sig_atomic_t stop = 0;
+			assert_int_equal(lb_pcap_run(p, d, &stop, err), LB_EIO);
+			assert_non_null(strstr(err, "truncated"));
+			assert_int_equal(g->n, 2);
+			for (size_t k = 0; k < 2; k++) {
+				assert_msg(g, k, dns, 60);
+				assert_int_equal(g->m[k].ts.tv_sec, 1700000000 + (long)k);
+				assert_int_equal(g->m[k].ts.tv_usec, 123456 + (long)k);
+			}
+			lb_pcap_close(p);
+			lb_decoder_free(d);
+			free(g);
+			unlink(path);
+		}
+	}
+}
+
 static int setup_all(void **state)
 {
 	(void)state;
@@ -237,6 +299,7 @@ int main(void)
 		cmocka_unit_test(t_every_link_type),
 		cmocka_unit_test(t_end_of_file_flush),
 		cmocka_unit_test(t_errors_and_filter),
+		cmocka_unit_test(t_byte_orders_and_nanoseconds),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
