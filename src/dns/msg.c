@@ -188,7 +188,9 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 					goto out;
 				}
 				size_t off = lb_cur_off(&c);
-				rc = lb_dns_name_read(&c, pkt, len, buf + used, &nl, true);
+				/* owners are nearly always pointers to names above:
+				 * a name read here is rare (so not inlined) */
+				rc = lb_name_read(&c, pkt, len, buf + used, &nl, true);
 				if (rc < 0)
 					goto out;
 				owner = buf + used;
