@@ -279,6 +279,11 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 			rel[k] = (uint16_t)relation(&rr[order[k - 1]], &rr[order[k]]);
 	}
 
+	/* what all the message's RRsets share, set once */
+	lb_obs_rrset_t o = {
+		.bailiwick = bailiwick, .bailiwick_len = bw_len, .sensor = sensor,
+		.rdata = scratch->rdata, .rdlen = scratch->rdlen, .ts = *ts,
+	};
 	size_t i = 0;
 	while (i < n) {
 		const lb_rr_t *first = &rr[order[i]];
@@ -296,15 +301,14 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 			scratch->rdlen[nr] = r->rdlen;
 			nr++;
 		}
-		lb_obs_rrset_t o = {
-			.owner = first->owner, .owner_len = first->owner_len,
-			.bailiwick = bailiwick, .bailiwick_len = bw_len,
-			.sensor = sensor,
-			.rdata = scratch->rdata, .rdlen = scratch->rdlen, .nrdata = nr,
-			.ts = *ts, .ttl = ttl,
-			.type = first->type, .rclass = first->rclass, .covered = covered_of(first),
-			.section = first->section,
-		};
+		o.owner = first->owner;
+		o.owner_len = first->owner_len;
+		o.nrdata = nr;
+		o.ttl = ttl;
+		o.type = first->type;
+		o.rclass = first->rclass;
+		o.covered = covered_of(first);
+		o.section = first->section;
 		sink->rrset(sink->ctx, &o);
 		if (st) {
 			st->rrsets++;
