@@ -38,6 +38,8 @@ struct lb_store {
 	rocksdb_filterpolicy_t *bloom;
 	rocksdb_slicetransform_t *pfx;
 	rocksdb_writebatch_t *batch;
+	rocksdb_envoptions_t *envopts; /* table files of large commits */
+	rocksdb_options_t *sstopts;    /* their options: LZ4 at every level (compaction recompresses) */
 	struct pend *pend;
 	size_t npend, cappend;
 	uint8_t *parena;

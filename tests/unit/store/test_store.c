@@ -263,6 +263,74 @@ static void test_index_values(void **st)
 	rmdir_r(dir);
 }
 
+/* A commit past the table-file threshold (sorted by a multikey quicksort,
+ * written as a table file and ingested): every key comes back once, in
+ * order, with equal keys of the commit folded.  Names share long prefixes,
+ * some are prefixes of others, lengths vary; RocksDB's table writer itself
+ * refuses keys out of order, so a bad sort fails the commit. */
+static void test_large_commit(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true, .bulk = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	enum { N = 30000 };
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	uint64_t x = 88172645463325252ull;
+	for (int pass = 0; pass < 2; pass++) {
+		x = 88172645463325252ull;
+		for (uint32_t i = 0; i < N; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			char name[128];
+			/* deep names under a few zones: "a<k>.<...>.z<j>.test", some one label above another */
+			snprintf(name, sizeof name, "%s%u.%s%u.zone%u.test", (x & 1) ? "" : "w.",
+				 (unsigned)(x >> 8) % 5000, (x & 2) ? "b" : "bb", (unsigned)(x >> 24) % 7,
+				 (unsigned)(x >> 40) % 3);
+			lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr,
+						 0x0a000000u | (uint32_t)(x >> 16 & 0xffff));
+			lb_store_val_seen(&r.val, 1700000000 + i, 1);
+			assert_int_equal(lb_store_add(s, &r), 0);
+		}
+	}
+	assert_int_equal(lb_store_commit(s), 0);
+	/* the whole test zone, in key order, each rrset once, counts 2 per add */
+	uint8_t name[256];
+	int n = lb_name_from_text("test", 4, NULL, name, sizeof name);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_BELOW, .name = name,
+			      .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t total = 0, rows = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
+		assert_true(r.val.count >= 2 && r.val.count % 2 == 0);
+		total += r.val.count;
+		rows++;
+	}
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	assert_int_equal(total, 2 * N);
+	assert_true(rows > 1000);
+	/* every address row derives the same total */
+	lb_store_scan_t qi = { .kind = LB_SCAN_RDATA_IP, .family = 4, .lo = { 10, 0, 0, 0 },
+			       .hi = { 10, 0, 255, 255 } };
+	assert_int_equal(lb_store_iter_new(s, &qi, &it), 0);
+	total = 0;
+	while ((k = lb_store_iter_next(it, &r)) > 0)
+		total += r.val.count;
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	assert_int_equal(total, 2 * N);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
 static void test_merge_reopen_corrupt(void **st)
 {
 	(void)st;
@@ -555,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_merge_reopen_corrupt),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_index_values),
+		cmocka_unit_test(test_large_commit),
 		cmocka_unit_test(test_kill_during_ingest),
 		cmocka_unit_test(test_huge_rrset),
 		cmocka_unit_test(test_lookup_while_writing),
