@@ -171,12 +171,16 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 }
 
 /* Are v's run counts known: not marked unknown, and they add up (saturating)
- * to the value's count.  A value without runs has them known when its count
- * is 0 (zone-only values). */
+ * to the value's count.  A single run holds the whole count whatever its
+ * count field says (the window builds such values and leaves the field
+ * unset: run_count() reads the total instead).  A value without runs has
+ * them known when its count is 0 (zone-only values). */
 static int counts_known(const lb_store_val_t *v)
 {
 	if (v->runs_uncounted)
 		return 0;
+	if (v->nruns == 1)
+		return 1;
 	uint32_t nr = v->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : v->nruns;
 	uint64_t sum = 0;
 	for (uint32_t i = 0; i < nr; i++)
@@ -261,11 +265,26 @@ static void src_union(lb_store_val_t *a, const lb_store_val_t *b)
 	a->src_more = (uint32_t)more;
 }
 
+/* The count of run i of v (a single run: the value's count). */
+static uint64_t run_count(const lb_store_val_t *v, uint32_t i)
+{
+	return v->nruns == 1 ? v->count : v->runs[i].count;
+}
+
 void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b)
 {
 	/* Unknown run counts stay unknown: recovering them in some groupings
 	 * (runs coalescing into one) would break associativity. */
 	int known = counts_known(a) && counts_known(b);
+	lb_dayrun_t b1; /* b's single run, with its count */
+	const lb_dayrun_t *bruns = b->runs;
+	if (a->nruns == 1)
+		a->runs[0].count = a->count;
+	if (b->nruns == 1) {
+		b1 = b->runs[0];
+		b1.count = b->count;
+		bruns = &b1;
+	}
 	src_union(a, b);
 	a->time_first = min_nz(a->time_first, b->time_first);
 	if (b->time_last > a->time_last)
@@ -277,7 +296,7 @@ void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b)
 	if (b->zone_last > a->zone_last)
 		a->zone_last = b->zone_last;
 	a->nruns = runs_union(a->runs, a->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : a->nruns,
-			      b->runs, b->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : b->nruns,
+			      bruns, b->nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : b->nruns,
 			      a->runs);
 	a->runs_uncounted = known ? 0 : 1;
 	if (!known) /* one canonical form in memory too */
@@ -332,7 +351,7 @@ size_t lb_val_encode(const lb_store_val_t *v, uint8_t *out, int with_days)
 			n += lb_varint_put(out + n, v->runs[i].start - prev);
 			n += lb_varint_put(out + n, v->runs[i].len - 1);
 			if (flags & 32)
-				n += lb_varint_put(out + n, v->runs[i].count);
+				n += lb_varint_put(out + n, run_count(v, i));
 			prev = (uint64_t)v->runs[i].start + v->runs[i].len;
 		}
 	}
@@ -397,7 +416,10 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 		}
 		v->nruns = (uint32_t)nr;
 		v->runs_uncounted = (flags & 32) ? 0 : 1;
-		if ((flags & 32) && !lb_cur_err(&c) && !counts_known(v))
+		uint64_t sum = 0;
+		for (uint64_t i = 0; i < nr; i++)
+			sum = sat_add(sum, v->runs[i].count);
+		if ((flags & 32) && !lb_cur_err(&c) && sum != v->count)
 			return LB_ECORRUPT; /* run counts that do not add up to the count */
 	}
 	if (flags & 8) {

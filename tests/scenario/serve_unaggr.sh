@@ -49,6 +49,44 @@ N=$($ORACLE check "$R" /dev/null 2>&1 | sed -n 's/^want \([0-9]*\) rows.*/\1/p')
 echo "$S" | grep -q "\"num_results\":$N[,}]" && ok "query -g -s counts $N rows" ||
 	nok "query -g -s: $S (want num_results $N)"
 
+# through capture and the aggregation window: the same generated traffic (same
+# seed) on two days two days apart, in two captures.  An rrset in both (first
+# and last seen on different days) has two runs, each holding the count of one
+# capture - half its total; one whose rdata depends on the time (RRSIG, SOA
+# serials) is seen on one day only and keeps its one row.
+for start in 1700000000 1700200000; do
+	"$LOOKBACK" gen -o "$T_TMP/g.pcap" -n 3000 --seed 3 --start $start &&
+		"$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$T_TMP/cdb" > /dev/null 2>&1 ||
+		nok "gen/capture at $start"
+done
+"$LOOKBACK" query --db "$T_TMP/cdb" -r '*.' -t ALL -l 0 --format cof > "$T_TMP/ca.out"
+"$LOOKBACK" query --db "$T_TMP/cdb" -r '*.' -t ALL -l 0 -g --format cof > "$T_TMP/cg.out"
+if python3 - "$T_TMP/ca.out" "$T_TMP/cg.out" > "$T_TMP/cap.err" 2>&1 <<'P'
+import json, sys
+def key(o):
+    return (o["rrname"], o["rrtype"], tuple(o["rdata"]))
+agg = {key(o): o for o in map(json.loads, open(sys.argv[1]))}
+rows = {}
+for o in map(json.loads, open(sys.argv[2])):
+    rows.setdefault(key(o), []).append(o)
+assert rows.keys() == agg.keys()
+two = 0
+for k, a in agg.items():
+    r = rows[k]
+    if a["time_first"] // 86400 != a["time_last"] // 86400:
+        two += 1
+        assert len(r) == 2 and r[0]["count"] == r[1]["count"] == a["count"] // 2, (a, r)
+        assert r[0]["time_first"] == a["time_first"] and r[1]["time_last"] == a["time_last"], (a, r)
+        assert r[0]["time_last"] == (a["time_first"] // 86400 + 1) * 86400 - 1, (a, r)
+        assert r[1]["time_first"] == a["time_last"] // 86400 * 86400, (a, r)
+    else:
+        assert len(r) == 1 and r[0] == a, (a, r)
+assert two > 100, two
+print(two, len(agg))
+P
+then ok "capture on two days: -g splits the $(cut -d' ' -f1 "$T_TMP/cap.err") of $(cut -d' ' -f2 "$T_TMP/cap.err") rrsets seen on both into halves"
+else nok "capture on two days: $(tail -c 400 "$T_TMP/cap.err")"; fi
+
 "$LOOKBACK" serve --db "$D" --listen 127.0.0.1:0 --port-file "$T_TMP/port" 2> "$T_TMP/serve.err" &
 SPID=$!
 trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T_TMP"' EXIT

@@ -502,6 +502,40 @@ static void test_run_counts(void **st)
 	assert_int_equal(lb_val_decode(bad2, sizeof bad2, &w), LB_ECORRUPT);
 	const uint8_t bad3[] = { 1, 64 };
 	assert_int_equal(lb_val_decode(bad3, sizeof bad3, &w), LB_ECORRUPT);
+	/* a value built by hand the way the window does (zeroed up to the runs,
+	 * one run from the first to the last day, its count field left as it
+	 * was): the run holds the whole count, implicit */
+	memset(&a, 0, offsetof(lb_store_val_t, runs));
+	a.time_first = 20000 * 86400ull + 5;
+	a.time_last = 20001 * 86400ull + 5;
+	a.count = 6;
+	a.nruns = 1;
+	a.runs[0].start = 20000;
+	a.runs[0].len = 2;
+	a.runs[0].count = 12345;
+	n = lb_val_encode(&a, out, 1);
+	assert_int_equal(out[1], 1);
+	/* merged with another day, the run gets the value's count */
+	lb_store_val_seen(&b, 20005 * 86400ull, 4);
+	lb_store_val_merge(&a, &b);
+	assert_int_equal(a.runs_uncounted, 0);
+	assert_true(a.nruns == 2 && a.runs[0].count == 6 && a.runs[1].count == 4);
+	/* and so does a single run that is not the implicit one */
+	memset(&a, 0, offsetof(lb_store_val_t, runs));
+	a.time_first = 20000 * 86400ull + 5;
+	a.time_last = 20003 * 86400ull + 5;
+	a.count = 6;
+	a.nruns = 1;
+	a.runs[0].start = 20000;
+	a.runs[0].len = 1;
+	a.runs[0].count = 12345;
+	n = lb_val_encode(&a, out, 1);
+	assert_int_equal(out[1], 1 | 4 | 32);
+	assert_int_equal(lb_val_decode(out, n, &w), 0);
+	assert_true(w.runs[0].count == 6);
+	/* a decoded single run whose count is not the total is corrupt */
+	const uint8_t bad4[] = { 1, 1 | 4 | 32, 10, 0, 6, 1, 0, 0, 5 };
+	assert_int_equal(lb_val_decode(bad4, sizeof bad4, &w), LB_ECORRUPT);
 	/* a hand-built value whose counts do not add up is written as unknown */
 	lb_store_val_seen(&a, 20000 * 86400ull, 3);
 	lb_store_val_seen(&b, 20005 * 86400ull, 4);
