@@ -131,10 +131,14 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	r.rdata = o->rdata;
 	r.rdlen = o->rdlen;
 	if (a->count || a->time_first || a->time_last) {
-		lb_store_val_t last;
-		lb_store_val_seen(&r.val, a->time_first, a->count);
-		lb_store_val_seen(&last, a->time_last, 0);
-		lb_store_val_merge(&r.val, &last);
+		/* what an aggregate says: seen between first and last, count
+		 * times - one run over those days holding the whole count (the
+		 * days in between are not known to be inactive) */
+		uint64_t f = a->time_first ? a->time_first : a->time_last;
+		uint64_t l = a->time_last > f ? a->time_last : f;
+		lb_store_val_seen(&r.val, f, a->count);
+		r.val.time_last = l;
+		r.val.runs[0].len = (uint32_t)(l / 86400) - (uint32_t)(f / 86400) + 1;
 	}
 	r.val.zone_first = a->zone_first;
 	r.val.zone_last = a->zone_last;

@@ -49,6 +49,16 @@ N=$($ORACLE check "$R" /dev/null 2>&1 | sed -n 's/^want \([0-9]*\) rows.*/\1/p')
 echo "$S" | grep -q "\"num_results\":$N[,}]" && ok "query -g -s counts $N rows" ||
 	nok "query -g -s: $S (want num_results $N)"
 
+# an imported aggregate spanning days (first on one day, last four days later)
+# says only "seen between, count times": one row over those days, whole count
+echo '{"rrname":"span.other.example.","rrtype":"A","rdata":["198.51.100.7"],"count":10,"time_first":1700000000,"time_last":1700350000}' > "$T_TMP/span.json"
+"$LOOKBACK" import -q --format cof --db "$T_TMP/db2" "$T_TMP/span.json" || nok "import span"
+S=$("$LOOKBACK" query --db "$T_TMP/db2" -r span.other.example -g --format cof)
+[ "$(echo "$S" | wc -l)" = 1 ] && echo "$S" | grep -q '"count":10,' &&
+	echo "$S" | grep -q '"time_first":1700000000,' && echo "$S" | grep -q '"time_last":1700350000' &&
+	ok "an imported multi-day aggregate is one unaggregated row with its whole count" ||
+	nok "imported multi-day aggregate, -g: $S"
+
 # through capture and the aggregation window: the same generated traffic (same
 # seed) on two days two days apart, in two captures.  An rrset in both (first
 # and last seen on different days) has two runs, each holding the count of one
