@@ -75,6 +75,8 @@ static void usage(FILE *f)
 	      "  -o, --output FILE   write to FILE (default stdout); FILE.gz and FILE.zst\n"
 	      "                      are compressed\n"
 	      "      --no-negative   leave negative answers out of a full dump\n"
+	      "  -g, --unaggregated  with a lookup: one row per run of days the rrset was\n"
+	      "                      seen on, with that run's count (as query -g)\n"
 	      "  -q, --quiet         no progress line on a terminal\n"
 	      "  -h, --help          this text\n"
 	      "\n"
@@ -423,6 +425,10 @@ int lb_cmd_export(int argc, char **argv)
 		goto out;
 	if (q.sort != LB_SORT_NONE) {
 		fprintf(stderr, "lookback export: --sort is not offered: export streams in store order\n");
+		goto out;
+	}
+	if (q.unaggregated && !qa.lookups) {
+		fprintf(stderr, "lookback export: -g (unaggregated rows) needs a lookup (-r, -n, -i, ...)\n");
 		goto out;
 	}
 	rc = LB_EXIT_STORE;

@@ -49,6 +49,13 @@ N=$($ORACLE check "$R" /dev/null 2>&1 | sed -n 's/^want \([0-9]*\) rows.*/\1/p')
 echo "$S" | grep -q "\"num_results\":$N[,}]" && ok "query -g -s counts $N rows" ||
 	nok "query -g -s: $S (want num_results $N)"
 
+# export shares the lookup options: -g with a lookup gives query -g's rows
+"$LOOKBACK" export --db "$D" -r '*.unaggr.example' -g -q > "$T_TMP/e.out"
+$Q -r '*.unaggr.example' -g > "$T_TMP/q.out"
+rows "export -r -g: the same rows" "$T_TMP/e.out"
+"$LOOKBACK" export --db "$D" -g -q > /dev/null 2>&1
+check "export -g without a lookup is a usage error (exit 2)" test $? -eq 2
+
 # an imported aggregate spanning days (first on one day, last four days later)
 # says only "seen between, count times": one row over those days, whole count
 echo '{"rrname":"span.other.example.","rrtype":"A","rdata":["198.51.100.7"],"count":10,"time_first":1700000000,"time_last":1700350000}' > "$T_TMP/span.json"
