@@ -329,13 +329,17 @@ static void close_dir(lb_tcp_t *t, flow_t *f, int di, bool evicted)
 
 static uint32_t flow_hash(uint8_t ipver, const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
 {
+	/* FNV-1a style, four address bytes per step (64-bit state) */
 	size_t alen = ipver == 4 ? 4 : 16;
-	uint32_t h = 2166136261u ^ ((uint32_t)pa << 16 | pb) ^ ipver;
-	for (size_t i = 0; i < alen; i++) {
-		h = (h ^ a[i]) * 16777619u;
-		h = (h ^ b[i]) * 16777619u;
+	uint64_t h = 14695981039346656037u ^ ((uint64_t)pa << 16 | pb) ^ ((uint64_t)ipver << 32);
+	for (size_t i = 0; i < alen; i += 4) {
+		uint32_t x, y;
+		memcpy(&x, a + i, 4);
+		memcpy(&y, b + i, 4);
+		h = (h ^ x) * 1099511628211u;
+		h = (h ^ y) * 1099511628211u;
 	}
-	return h ^ (h >> 16);
+	return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
 }
 
 static void flow_unlink(lb_tcp_t *t, flow_t *f)
