@@ -810,10 +810,11 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 	d->st.packets++;
 	d->st.bytes += caplen;
 	maybe_expire(d, ts);
-	switch (linktype) {
-	case LT_EN10MB:
+	if (LB_LIKELY(linktype == LT_EN10MB)) { /* the usual case, before the switch */
 		do_ether(d, &k, frame, n);
-		break;
+		goto done;
+	}
+	switch (linktype) {
 	case LT_RAW:
 	case LT_RAW_BSD:
 	case LT_RAW_LINKTYPE:
@@ -857,6 +858,7 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 	default:
 		drop(d, LB_DROP_LINK_UNSUPPORTED);
 	}
+done:
 	if (k.depth)
 		d->st.tunnels++;
 }
