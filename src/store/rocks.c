@@ -679,6 +679,7 @@ int lb_store_close(lb_store_t *s)
 	lb_kbuf_free(&s->k2);
 	free(s->pend);
 	free(s->parena);
+	free(s->put_seen);
 	free(s->errmsg);
 	free(s->dir);
 	pthread_mutex_destroy(&s->errlock);
@@ -820,7 +821,7 @@ static int sst_ingest(lb_store_t *s, const char *path)
 	return 0;
 }
 
-int lb_store_commit(lb_store_t *s)
+static int commit_pending(lb_store_t *s)
 {
 	if (!s->db || s->read_only)
 		return 0;
@@ -913,6 +914,14 @@ int lb_store_commit(lb_store_t *s)
 	return 0;
 }
 
+int lb_store_commit(lb_store_t *s)
+{
+	int err = commit_pending(s);
+	if (err)
+		lb_rocks_put_seen_clear(s); /* what was skipped may not be on disk */
+	return err;
+}
+
 /* Queue one operation: key k, value s->vbuf[0..vlen) (merge) or empty (put). */
 static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
 {
@@ -968,8 +977,73 @@ static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
 	pend_add(s, k, vlen, 0);
 }
 
+/*
+ * Keys put with an empty value (forward and rdata index entries) are
+ * idempotent: once written, writing them again changes nothing.  A window
+ * flush re-adds every rrset it holds, so most of them were written by an
+ * earlier flush of the same process; a bounded set of the 64-bit hashes of
+ * the keys put so far skips those (a hash collision - about n / 2^64 per
+ * key - would skip a needed entry).  Cleared when full, after a failed
+ * commit, and when compaction may have deleted index keys (retention sweep).
+ */
+#define PUT_SEEN_SLOTS (1u << 22)
+
+static uint64_t key_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+	while (n >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+		p += 8;
+		n -= 8;
+	}
+	uint64_t x = 0;
+	memcpy(&x, p, n);
+	h = (h ^ x ^ n) * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
+}
+
+void lb_rocks_put_seen_clear(lb_store_t *s)
+{
+	if (s->put_seen && s->put_seen_n)
+		memset(s->put_seen, 0, PUT_SEEN_SLOTS * sizeof *s->put_seen);
+	s->put_seen_n = 0;
+}
+
+/* 1 if k was put before (skip it), else remember it and return 0. */
+static int put_seen(lb_store_t *s, const lb_kbuf_t *k)
+{
+	if (!s->put_seen) {
+		s->put_seen = calloc(PUT_SEEN_SLOTS, sizeof *s->put_seen);
+		if (!s->put_seen)
+			return 0; /* no memory for the shortcut: just write */
+	}
+	uint64_t h = key_hash(k->p, k->len);
+	h += !h; /* 0 marks an empty slot */
+	size_t mask = PUT_SEEN_SLOTS - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		if (s->put_seen[i] == h)
+			return 1;
+		if (!s->put_seen[i]) {
+			if (s->put_seen_n >= PUT_SEEN_SLOTS / 2) {
+				lb_rocks_put_seen_clear(s);
+				return put_seen(s, k);
+			}
+			s->put_seen[i] = h;
+			s->put_seen_n++;
+			return 0;
+		}
+	}
+}
+
 static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
 {
+	if (!k->err && put_seen(s, k))
+		return;
 	pend_add(s, k, 0, 1);
 }
 
@@ -1122,6 +1196,7 @@ int lb_store_compact(lb_store_t *s)
 		return 0;
 	uint64_t removed = 0;
 	err = lb_rocks_sweep_orphans(s, lb_rocks_cutoff(days), &removed);
+	lb_rocks_put_seen_clear(s); /* index keys may be gone: put them again when seen */
 	if (!err && removed)
 		rocksdb_compact_range(s->db, NULL, 0, NULL, 0);
 	return err;

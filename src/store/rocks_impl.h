@@ -64,6 +64,8 @@ struct lb_store {
 	uint32_t src_cache_id;      /* writer: last name mapped */
 	char src_cache[LB_STORE_SENSOR_MAX + 1];
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
+	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks.c put_seen) */
+	size_t put_seen_n;
 };
 
 void lb_rocks_set_err(lb_store_t *s, char *e);
@@ -83,5 +85,7 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
 /* Delete the format-2 rdata index keys that no live rrset holds any more
  * (retention expired them); counts them in *removed. */
 int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);
+/* Forget which keys were put (after a failed commit or deletions). */
+void lb_rocks_put_seen_clear(lb_store_t *s);
 
 #endif
