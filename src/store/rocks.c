@@ -986,7 +986,8 @@ static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
  * key - would skip a needed entry).  Cleared when full, after a failed
  * commit, and when compaction may have deleted index keys (retention sweep).
  */
-#define PUT_SEEN_SLOTS (1u << 22)
+#define PUT_SEEN_MIN (1u << 16)   /* slots at first; doubled when half full */
+#define PUT_SEEN_MAX (1u << 22)   /* then cleared when half full: 32 MiB */
 
 static uint64_t key_hash(const uint8_t *p, size_t n)
 {
@@ -1010,29 +1011,54 @@ static uint64_t key_hash(const uint8_t *p, size_t n)
 void lb_rocks_put_seen_clear(lb_store_t *s)
 {
 	if (s->put_seen && s->put_seen_n)
-		memset(s->put_seen, 0, PUT_SEEN_SLOTS * sizeof *s->put_seen);
+		memset(s->put_seen, 0, s->put_seen_cap * sizeof *s->put_seen);
 	s->put_seen_n = 0;
+}
+
+static void put_seen_insert(uint64_t *t, size_t cap, uint64_t h)
+{
+	size_t mask = cap - 1;
+	size_t i = (size_t)h & mask;
+	while (t[i])
+		i = (i + 1) & mask;
+	t[i] = h;
+}
+
+/* A table twice the size (or, at the cap, the same one emptied). */
+static void put_seen_grow(lb_store_t *s)
+{
+	size_t cap = s->put_seen_cap ? s->put_seen_cap * 2 : PUT_SEEN_MIN;
+	if (cap > PUT_SEEN_MAX) {
+		lb_rocks_put_seen_clear(s);
+		return;
+	}
+	uint64_t *t = calloc(cap, sizeof *t);
+	if (!t) {
+		lb_rocks_put_seen_clear(s);
+		return;
+	}
+	for (size_t i = 0; i < s->put_seen_cap; i++)
+		if (s->put_seen[i])
+			put_seen_insert(t, cap, s->put_seen[i]);
+	free(s->put_seen);
+	s->put_seen = t;
+	s->put_seen_cap = cap;
 }
 
 /* 1 if k was put before (skip it), else remember it and return 0. */
 static int put_seen(lb_store_t *s, const lb_kbuf_t *k)
 {
-	if (!s->put_seen) {
-		s->put_seen = calloc(PUT_SEEN_SLOTS, sizeof *s->put_seen);
-		if (!s->put_seen)
-			return 0; /* no memory for the shortcut: just write */
-	}
+	if (s->put_seen_n >= s->put_seen_cap / 2)
+		put_seen_grow(s);
+	if (!s->put_seen)
+		return 0; /* no memory for the shortcut: just write */
 	uint64_t h = key_hash(k->p, k->len);
 	h += !h; /* 0 marks an empty slot */
-	size_t mask = PUT_SEEN_SLOTS - 1;
+	size_t mask = s->put_seen_cap - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
 		if (s->put_seen[i] == h)
 			return 1;
 		if (!s->put_seen[i]) {
-			if (s->put_seen_n >= PUT_SEEN_SLOTS / 2) {
-				lb_rocks_put_seen_clear(s);
-				return put_seen(s, k);
-			}
 			s->put_seen[i] = h;
 			s->put_seen_n++;
 			return 0;

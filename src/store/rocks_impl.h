@@ -65,7 +65,7 @@ struct lb_store {
 	char src_cache[LB_STORE_SENSOR_MAX + 1];
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
 	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks.c put_seen) */
-	size_t put_seen_n;
+	size_t put_seen_n, put_seen_cap;
 };
 
 void lb_rocks_set_err(lb_store_t *s, char *e);
