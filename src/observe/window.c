@@ -44,7 +44,9 @@ struct lb_window {
 	lb_window_out_t out;   /* used when store is NULL */
 	lb_window_opts_t o;
 	char default_sensor[LB_STORE_SENSOR_MAX + 1];
-	uint32_t *slots;       /* entry index + 1, 0 = empty */
+	uint64_t *slots;       /* low 32 bits: entry index + 1 (0 = empty); high 32: the
+				* hash's high half, so a probe past another key does not
+				* touch its entry (a cache miss) */
 	size_t nslots;         /* power of two */
 	struct entry *ent;
 	size_t nent;
@@ -406,11 +408,11 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 	size_t mask = w->nslots - 1;
 	size_t i = (size_t)h & mask;
 	for (;;) {
-		uint32_t s = w->slots[i];
+		uint64_t s = w->slots[i];
 		if (!s)
 			break;
-		struct entry *e = &w->ent[s - 1];
-		if (e->hash == h && e->key_len == w->k.len &&
+		struct entry *e = &w->ent[(uint32_t)s - 1];
+		if ((uint32_t)(s >> 32) == (uint32_t)(h >> 32) && e->hash == h && e->key_len == w->k.len &&
 		    !memcmp(w->arena + e->key_off, w->k.p, w->k.len)) {
 			if (t < e->first)
 				e->first = t;
@@ -446,7 +448,7 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 	e->key_len = (uint32_t)w->k.len;
 	memcpy(w->arena + w->arena_len, w->k.p, w->k.len);
 	w->arena_len += w->k.len;
-	w->slots[i] = (uint32_t)++w->nent;
+	w->slots[i] = (h >> 32 << 32) | (uint32_t)++w->nent;
 	w->st.kept++;
 	e->srcs = sensor_note(w, sensor, t);
 }
