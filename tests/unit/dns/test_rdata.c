@@ -257,6 +257,45 @@ static void test_canon_in_message(void **state)
 	assert_memory_equal(out, "\xc0\x0c\x41", 3);
 }
 
+/* Fixed-size fields in a row (SOA's five numbers, RRSIG's 18-byte header) are
+ * copied as one block: the bytes come out in place, a run cut short is
+ * LB_ERDATA, and an output one byte too small is LB_ESPACE. */
+static void test_canon_fixed_runs(void **state)
+{
+	(void)state;
+	uint8_t msg[128] = { 0 };
+	memcpy(msg + 12, "\2NS\7Example\0", 12); /* 12 bytes at offset 12 */
+	size_t at = 24;
+	/* SOA: mname = pointer to 12, rname = \4HOST + pointer to 15, numbers 1..5 */
+	static const uint8_t soa[] = "\xc0\x0c\4HOST\xc0\x0f"
+				     "\0\0\0\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0\0\5";
+	size_t sl = sizeof soa - 1; /* 29 */
+	memcpy(msg + at, soa, sl);
+	static const uint8_t want[] = "\2ns\7example\0\4host\7example\0"
+				      "\0\0\0\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0\0\5";
+	size_t wl = sizeof want - 1; /* 12 + 14 + 20 */
+	uint8_t out[300];
+	assert_int_equal(lb_rdata_canon(LB_T_SOA, msg, at + sl, at, sl, out, sizeof out), (int)wl);
+	assert_memory_equal(out, want, wl);
+	/* after the names' 26 bytes the numbers need exactly their 20 */
+	assert_int_equal(lb_rdata_canon(LB_T_SOA, msg, at + sl, at, sl, out, 26 + 20), (int)wl);
+	assert_int_equal(lb_rdata_canon(LB_T_SOA, msg, at + sl, at, sl, out, 26 + 19), LB_ESPACE);
+	/* the numbers cut short, by one byte and by a whole field */
+	assert_int_equal(lb_rdata_canon(LB_T_SOA, msg, at + sl, at, sl - 1, out, sizeof out), LB_ERDATA);
+	assert_int_equal(lb_rdata_canon(LB_T_SOA, msg, at + sl, at, sl - 4, out, sizeof out), LB_ERDATA);
+	/* RRSIG: type covered, algorithm, labels, TTL, expiration, inception,
+	 * key tag (18 bytes), signer (lower-cased), signature */
+	uint8_t rr[64];
+	for (int i = 0; i < 18; i++)
+		rr[i] = (uint8_t)(0x10 + i);
+	memcpy(rr + 18, "\2NS\7Example\0\xaa\xbb", 14);
+	memcpy(msg + at, rr, 32);
+	assert_int_equal(lb_rdata_canon(LB_T_RRSIG, msg, at + 32, at, 32, out, sizeof out), 32);
+	assert_memory_equal(out, rr, 18);
+	assert_memory_equal(out + 18, "\2ns\7example\0\xaa\xbb", 14);
+	assert_int_equal(lb_rdata_canon(LB_T_RRSIG, msg, at + 32, at, 17, out, sizeof out), LB_ERDATA);
+}
+
 static void test_bad_text(void **state)
 {
 	(void)state;
@@ -339,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_to_text_only),
 		cmocka_unit_test(test_canon_in_message),
+		cmocka_unit_test(test_canon_fixed_runs),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_target_and_types),
 	};
