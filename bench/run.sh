@@ -379,6 +379,15 @@ else
 	done
 	NOTES+=("Ingest: 1 core = lookback pinned with taskset -c 0 (decode, window, RocksDB flushes and compactions all share it); 2 cores = unpinned (the window's flusher thread and RocksDB's background threads use the second core). Targets (issue 3): >= 2000000 responses/s for repetitive traffic and >= 500000 new rrsets/s for unique traffic on one core.")
 fi
+# lookup_rows LABEL OUTPUT COMMAND: the rows of one bench_lookup run
+lookup_rows() {
+	local a=$1 l=$2 cmd=$3 q
+	[ -n "$(kv build_rrsets_per_s "$l")" ] && row "$a: store build (lb_store_add, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$l")" "$cmd ($(kv build_rrsets "$l") rrsets; compaction $(kv compact_wall_s "$l") s)"
+	row "$a: store rrsets / bytes per rrset (compacted)" "$(kv store_rrsets "$l") / $(kv bytes_per_rrset "$l")" "$cmd"
+	for q in exact_rrset ip cidr24 wildcard_busy; do
+		row "$a: $q p50 / p99 (us)" "$(kv ${q}_p50_us "$l") / $(kv ${q}_p99_us "$l")" "$cmd ($(kv ${q}_samples "$l") lookups, $(kv ${q}_results_mean "$l") results each)"
+	done
+}
 A="in-process lookups (bench_lookup, $LOOKUP_N owners)"
 if ! why=$(build_prog bench_lookup); then
 	notmeasured "$A" "$why"
@@ -386,25 +395,14 @@ elif ! "$OUT/bench_lookup" "$OUT/lookup-store" "$LOOKUP_N" > "$OUT/lookup.txt" 2
 	notmeasured "$A" "bench_lookup failed: $(head -1 "$OUT/lookup.err")"
 else
 	L=$OUT/lookup.txt
-	CMD="build/bench/bench_lookup build/bench/lookup-store $LOOKUP_N"
-	[ -n "$(kv build_rrsets_per_s "$L")" ] && row "store build (lb_store_add, unique rrsets, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$L")" "$CMD ($(kv build_rrsets "$L") rrsets; compaction $(kv compact_wall_s "$L") s)"
-	row "$A: store rrsets / bytes per rrset (compacted)" "$(kv store_rrsets "$L") / $(kv bytes_per_rrset "$L")" "$CMD"
-	for q in exact_rrset ip cidr24 wildcard_busy; do
-		row "$A: $q p50 / p99 (us)" "$(kv ${q}_p50_us "$L") / $(kv ${q}_p99_us "$L")" "$CMD ($(kv ${q}_samples "$L") lookups, $(kv ${q}_results_mean "$L") results each)"
-	done
+	lookup_rows "$A" "$L" "build/bench/bench_lookup build/bench/lookup-store $LOOKUP_N"
 	NOTES+=("bench_lookup: exact_rrset = all rrsets of one random owner; ip = one random address; cidr24 = its /24; wildcard_busy = *.busy.example ($(kv wildcard_busy_results_mean "$L") rrsets). Warm block cache (256 MiB).")
 	# the 50 M store (kept between runs; built only with BENCH_BUILD_BIG=1)
 	BIGD=$OUT/lookup-big
 	if [ "$(cat "$BIGD.n" 2> /dev/null)" = "$BIG_N" ] || [ "${BENCH_BUILD_BIG:-0}" = 1 ]; then
 		A="in-process lookups (bench_lookup, $BIG_N owners)"
 		if "$OUT/bench_lookup" "$BIGD" "$BIG_N" > "$OUT/lookup-big.txt" 2> "$OUT/lookup-big.err"; then
-			L=$OUT/lookup-big.txt
-			CMD="build/bench/bench_lookup build/bench/lookup-big $BIG_N"
-			[ -n "$(kv build_rrsets_per_s "$L")" ] && row "store build, $BIG_N owners: rrsets/s (wall)" "$(kv build_rrsets_per_s "$L")" "$CMD ($(kv build_rrsets "$L") rrsets; compaction $(kv compact_wall_s "$L") s)"
-			row "$A: store rrsets / bytes per rrset (compacted)" "$(kv store_rrsets "$L") / $(kv bytes_per_rrset "$L")" "$CMD"
-			for q in exact_rrset ip cidr24 wildcard_busy; do
-				row "$A: $q p50 / p99 (us)" "$(kv ${q}_p50_us "$L") / $(kv ${q}_p99_us "$L")" "$CMD ($(kv ${q}_samples "$L") lookups, $(kv ${q}_results_mean "$L") results each)"
-			done
+			lookup_rows "$A" "$OUT/lookup-big.txt" "build/bench/bench_lookup build/bench/lookup-big $BIG_N"
 		else
 			notmeasured "$A" "bench_lookup failed: $(head -1 "$OUT/lookup-big.err")"
 		fi

@@ -24,6 +24,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "store/keys.h"
+#include "util/hash.h"
 
 #define MAX_SENSORS 64
 
@@ -78,24 +79,6 @@ struct lb_window {
 	pthread_cond_t cv;
 	bool thr_started, busy, stop;
 };
-
-static uint64_t hash_bytes(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull ^ n;
-	while (n >= 8) {
-		uint64_t x;
-		memcpy(&x, p, 8);
-		h = (h ^ x) * 0x100000001b3ull;
-		h ^= h >> 29;
-		p += 8;
-		n -= 8;
-	}
-	while (n--) {
-		h = (h ^ *p++) * 0x100000001b3ull;
-	}
-	h ^= h >> 32;
-	return h * 0x9e3779b97f4a7c15ull;
-}
 
 static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_window_opts_t *o,
 		      lb_window_t **out)
@@ -404,7 +387,7 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 			return; /* sticky in w->err */
 	if (w->err)
 		return;
-	uint64_t h = hash_bytes(w->k.p, w->k.len);
+	uint64_t h = lb_hash64(w->k.p, w->k.len);
 	size_t mask = w->nslots - 1;
 	size_t i = (size_t)h & mask;
 	for (;;) {

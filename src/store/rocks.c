@@ -22,6 +22,7 @@
 #include "dns/rrtype.h"
 #include "store/keys.h"
 #include "store/rocks_impl.h"
+#include "util/hash.h"
 
 /* Pending writes are collected, sorted by key and pre-merged before they go
  * to RocksDB: sorted insertion is far cheaper for the memtable skiplist, and
@@ -78,6 +79,17 @@ const char *lb_store_errmsg(const lb_store_t *s, int err)
 	}
 	pthread_mutex_unlock(&m->errlock);
 	return r;
+}
+
+int lb_rocks_iter_err(lb_store_t *s, rocksdb_iterator_t *ri)
+{
+	char *e = NULL;
+	rocksdb_iter_get_error(ri, &e);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	return 0;
 }
 
 void lb_rocks_set_msg(lb_store_t *s, const char *m)
@@ -327,14 +339,8 @@ static int src_load(lb_store_t *s)
 		else
 			err = src_set(s, (uint32_t)id, v, vl);
 	}
-	if (!err) {
-		char *e = NULL;
-		rocksdb_iter_get_error(ri, &e);
-		if (e) {
-			lb_rocks_set_err(s, e);
-			err = LB_ESTORE;
-		}
-	}
+	if (!err)
+		err = lb_rocks_iter_err(s, ri);
 	rocksdb_iter_destroy(ri);
 	if (err == LB_ECORRUPT)
 		lb_rocks_set_msg(s, "a source id entry does not decode");
@@ -426,6 +432,21 @@ static int dir_state(const char *dir, int *exists, int *has_current, int *nonemp
 	return 0;
 }
 
+/* Write the format marker: magic, NUL, LB_STORE_FORMAT. */
+static int put_marker(lb_store_t *s)
+{
+	uint8_t m[sizeof LB_STORE_MAGIC + 1];
+	memcpy(m, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
+	m[sizeof LB_STORE_MAGIC] = LB_STORE_FORMAT;
+	char *e = NULL;
+	rocksdb_put(s->db, s->wo, (const char *)KEY_FORMAT, 2, (const char *)m, sizeof m, &e);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	return 0;
+}
+
 static int check_format(lb_store_t *s, int fresh)
 {
 	char *e = NULL;
@@ -451,15 +472,7 @@ static int check_format(lb_store_t *s, int fresh)
 			lb_rocks_set_msg(s, "not a lookback store (no format marker)");
 			return LB_ECORRUPT;
 		}
-		uint8_t m[sizeof LB_STORE_MAGIC + 1];
-		memcpy(m, LB_STORE_MAGIC, ml);
-		m[ml] = LB_STORE_FORMAT;
-		rocksdb_put(s->db, s->wo, (const char *)KEY_FORMAT, 2, (const char *)m, ml + 1, &e);
-		if (e) {
-			lb_rocks_set_err(s, e);
-			return LB_ESTORE;
-		}
-		return 0;
+		return put_marker(s);
 	}
 	int err = 0;
 	if (vl != ml + 1 || memcmp(v, LB_STORE_MAGIC, ml) != 0) {
@@ -476,16 +489,8 @@ static int check_format(lb_store_t *s, int fresh)
 	rocksdb_free(v);
 	if (err)
 		return err;
-	if (upgrade) {
-		uint8_t m[sizeof LB_STORE_MAGIC + 1];
-		memcpy(m, LB_STORE_MAGIC, ml);
-		m[ml] = LB_STORE_FORMAT;
-		rocksdb_put(s->db, s->wo, (const char *)KEY_FORMAT, 2, (const char *)m, ml + 1, &e);
-		if (e) {
-			lb_rocks_set_err(s, e);
-			return LB_ESTORE;
-		}
-	}
+	if (upgrade && (err = put_marker(s)))
+		return err;
 	v = rocksdb_get(s->db, s->ro, (const char *)KEY_RETAIN, 2, &vl, &e);
 	if (e) {
 		lb_rocks_set_err(s, e);
@@ -989,25 +994,6 @@ static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
 #define PUT_SEEN_MIN (1u << 16)   /* slots at first; doubled when half full */
 #define PUT_SEEN_MAX (1u << 22)   /* then cleared when half full: 32 MiB */
 
-static uint64_t key_hash(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
-	while (n >= 8) {
-		uint64_t x;
-		memcpy(&x, p, 8);
-		h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 31;
-		p += 8;
-		n -= 8;
-	}
-	uint64_t x = 0;
-	memcpy(&x, p, n);
-	h = (h ^ x ^ n) * 0x94d049bb133111ebull;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return h ^ (h >> 32);
-}
-
 void lb_rocks_put_seen_clear(lb_store_t *s)
 {
 	if (s->put_seen && s->put_seen_n)
@@ -1052,7 +1038,7 @@ static int put_seen(lb_store_t *s, const lb_kbuf_t *k)
 		put_seen_grow(s);
 	if (!s->put_seen)
 		return 0; /* no memory for the shortcut: just write */
-	uint64_t h = key_hash(k->p, k->len);
+	uint64_t h = lb_hash64(k->p, k->len);
 	h += !h; /* 0 marks an empty slot */
 	size_t mask = s->put_seen_cap - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {

@@ -70,6 +70,8 @@ struct lb_store {
 
 void lb_rocks_set_err(lb_store_t *s, char *e);
 void lb_rocks_set_msg(lb_store_t *s, const char *m);
+/* 0, or LB_ESTORE with the iterator's error noted as the store's message. */
+int lb_rocks_iter_err(lb_store_t *s, rocksdb_iterator_t *ri);
 uint64_t lb_rocks_cutoff(uint32_t days);
 int lb_rocks_expired(const lb_store_val_t *v, uint64_t cutoff);
 size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len);

@@ -329,13 +329,7 @@ static int key_cmp(const char *k, size_t kl, const lb_kbuf_t *b)
 
 static int iter_status(lb_store_iter_t *it, rocksdb_iterator_t *ri)
 {
-	char *e = NULL;
-	rocksdb_iter_get_error(ri, &e);
-	if (e) {
-		lb_rocks_set_err(it->s, e);
-		return LB_ESTORE;
-	}
-	return 0;
+	return lb_rocks_iter_err(it->s, ri);
 }
 
 /* Next forward-index name of the current outer range; sets up it->inner.  1 / 0 end / <0. */
@@ -454,12 +448,9 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
 			lb_store_val_merge(out, &one);
 		found = 1;
 	}
-	char *e = NULL;
-	rocksdb_iter_get_error(*rit, &e);
-	if (e) {
-		lb_rocks_set_err(s, e);
-		return LB_ESTORE;
-	}
+	int ierr = lb_rocks_iter_err(s, *rit);
+	if (ierr)
+		return ierr;
 	/* rdata rows keep the timeline merged from the rrsets (query.h: unaggregated rows) */
 	return found;
 }
@@ -469,8 +460,8 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 	if (it->done)
 		return 0;
 	for (;;) {
-		const char *k;
-		size_t kl;
+		const char *k = NULL;
+		size_t kl = 0;
 		int n = next_key(it, &k, &kl);
 		if (n <= 0) {
 			it->done = 1;
@@ -558,7 +549,7 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 		}
 	}
 	if (!err)
-		err = iter_status(&(lb_store_iter_t){ .s = s }, ri);
+		err = lb_rocks_iter_err(s, ri);
 	rocksdb_iter_destroy(ri);
 	t->retain_days = s->retain;
 	if (t->retain_days && t->oldest && t->oldest < cutoff)
@@ -612,14 +603,8 @@ int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed)
 				}
 			}
 		}
-		if (!err) {
-			char *e = NULL;
-			rocksdb_iter_get_error(ri, &e);
-			if (e) {
-				lb_rocks_set_err(s, e);
-				err = LB_ESTORE;
-			}
-		}
+		if (!err)
+			err = lb_rocks_iter_err(s, ri);
 	}
 	if (!err && wb && rocksdb_writebatch_count(wb)) {
 		char *e = NULL;

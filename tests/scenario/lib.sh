@@ -20,3 +20,17 @@ need_shared() {
 	fi
 	return 0
 }
+
+# serve_start DB [ARGS...]: `lookback serve --db DB --listen 127.0.0.1:0 ARGS...`
+# in the background, stopped when the test exits; sets SPID, and PORT once the
+# server wrote its port (empty if it did not start: stderr in $T_TMP/serve.err).
+serve_start() {
+	local db=$1
+	shift
+	rm -f "$T_TMP/port"
+	"$LOOKBACK" serve --db "$db" --listen 127.0.0.1:0 --port-file "$T_TMP/port" "$@" 2> "$T_TMP/serve.err" &
+	SPID=$!
+	trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T_TMP"' EXIT
+	for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
+	PORT=$(cat "$T_TMP/port" 2>/dev/null)
+}

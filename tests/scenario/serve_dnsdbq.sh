@@ -23,12 +23,7 @@ J
 "$LOOKBACK" import -q --format cof --db "$D" "$T_TMP/bw.json"
 check "import of COF records with bailiwicks" test $? -eq 0
 
-"$LOOKBACK" serve --db "$D" --listen 127.0.0.1:0 --port-file "$T_TMP/port" \
-	--access-log "$T_TMP/access.log" 2> "$T_TMP/serve.err" &
-SPID=$!
-trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T_TMP"' EXIT
-for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T_TMP/port" 2>/dev/null)
+serve_start "$D" --access-log "$T_TMP/access.log"
 if [ -z "$PORT" ]; then nok "serve started"; cat "$T_TMP/serve.err"; exit 0; fi
 ok "serve listening on port $PORT"
 export DNSDB_SERVER="http://127.0.0.1:$PORT" DNSDB_API_KEY=test-key HOME=$T_TMP

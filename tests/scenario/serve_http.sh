@@ -23,12 +23,8 @@ alice alice-secret-0001
 bob bob-secret-0002 burst=3 window=3600 daily=100
 old old-secret-0003 expires=$((NOW - 10))
 K
-"$LOOKBACK" serve --db "$D" --listen 127.0.0.1:0 --port-file "$T_TMP/port" --keys "$T_TMP/keys" \
-	--max-conns 6 --offset-max 1000 --timeout 3 --access-log "$T_TMP/access.log" 2> "$T_TMP/serve.err" &
-SPID=$!
-trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T_TMP"' EXIT
-for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T_TMP/port" 2>/dev/null)
+serve_start "$D" --keys "$T_TMP/keys" --max-conns 6 --offset-max 1000 --timeout 3 \
+	--access-log "$T_TMP/access.log"
 [ -n "$PORT" ] || { nok "serve started: $(cat "$T_TMP/serve.err")"; exit 0; }
 U=http://127.0.0.1:$PORT
 K="X-API-Key: alice-secret-0001"

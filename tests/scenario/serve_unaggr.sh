@@ -104,11 +104,7 @@ P
 then ok "capture on two days: -g splits the $(cut -d' ' -f1 "$T_TMP/cap.err") of $(cut -d' ' -f2 "$T_TMP/cap.err") rrsets seen on both into halves"
 else nok "capture on two days: $(tail -c 400 "$T_TMP/cap.err")"; fi
 
-"$LOOKBACK" serve --db "$D" --listen 127.0.0.1:0 --port-file "$T_TMP/port" 2> "$T_TMP/serve.err" &
-SPID=$!
-trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T_TMP"' EXIT
-for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T_TMP/port" 2>/dev/null)
+serve_start "$D"
 if [ -z "$PORT" ]; then nok "serve started"; cat "$T_TMP/serve.err"; exit 0; fi
 ok "serve listening on port $PORT"
 U="http://127.0.0.1:$PORT/dnsdb/v2/lookup"

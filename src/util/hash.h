@@ -1,0 +1,33 @@
+/*
+ * hash.h - a fast 64-bit hash of a byte string for in-memory tables (the
+ * aggregation window's slots, the store's set of keys already put).  Not
+ * keyed, not for anything that leaves the process.  Eight bytes per step;
+ * the tail is read with one bounded copy.
+ */
+#ifndef LB_UTIL_HASH_H
+#define LB_UTIL_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline uint64_t lb_hash64(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+	while (n >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+		p += 8;
+		n -= 8;
+	}
+	uint64_t x = 0;
+	memcpy(&x, p, n);
+	h = (h ^ x ^ n) * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
+}
+
+#endif
