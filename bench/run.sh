@@ -407,8 +407,8 @@ else
 			if [ -n "$(kv build_rrsets_per_s "$OUT/lookup-big.txt")" ]; then
 				cp "$OUT/lookup-big.txt" "$BIGD.build.txt"
 			elif [ -s "$BIGD.build.txt" ]; then
-				B=$BIGD.build.txt
-				row "$A: store build when it was made (lb_store_add, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$B")" "BENCH_BUILD_BIG=1 make bench ($(kv build_rrsets "$B") rrsets in $(kv build_wall_s "$B") s; compaction $(kv compact_wall_s "$B") s; kept in build/bench/lookup-big.build.txt)"
+				BT=$BIGD.build.txt
+				row "$A: store build when it was made (lb_store_add, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$BT")" "BENCH_BUILD_BIG=1 make bench ($(kv build_rrsets "$BT") rrsets in $(kv build_wall_s "$BT") s; compaction $(kv compact_wall_s "$BT") s; kept in build/bench/lookup-big.build.txt)"
 			fi
 		else
 			notmeasured "$A" "bench_lookup failed: $(head -1 "$OUT/lookup-big.err")"
