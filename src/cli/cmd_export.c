@@ -259,7 +259,7 @@ static void zone_rec(struct exp *e, const lb_store_rec_t *r)
 		return;
 	}
 	for (size_t i = 0; i < r->nrdata; i++) {
-		if (lb_rdata_to_text(r->type, r->rdata[i], r->rdlen[i], e->out.buf, e->out.bufsz) < 0)
+		if (lb_out_text(&e->out, r->type, r->rdata[i], r->rdlen[i]) < 0)
 			continue; /* cannot happen for canonical rdata; never write a broken line */
 		fprintf(f, "%s IN %s %s ;", nb, tb, e->out.buf);
 		zone_comment(f, r);

@@ -228,7 +228,7 @@ static void flex_rec(struct stream *s, const lb_store_rec_t *r)
 		return;
 	}
 	for (size_t i = 0; i < r->nrdata && s->state == S_RECS; i++) {
-		if (lb_rdata_to_text(r->type, r->rdata[i], r->rdlen[i], s->out.buf, s->out.bufsz) < 0 ||
+		if (lb_out_text(&s->out, r->type, r->rdata[i], r->rdlen[i]) < 0 ||
 		    !flex_match(s, s->out.buf))
 			continue;
 		if (s->skip) {

@@ -11,7 +11,10 @@
 #include "query/query.h"
 #include "util/json.h"
 
-#define OUT_BUF (LB_RDATA_MAX * 4 + 1024)
+/* Text scratch at first; grown to what the longest rdata so far needs (a
+ * worst-case buffer for 64 KiB of rdata is over 256 KiB: allocated per HTTP
+ * request, glibc maps and unmaps it each time). */
+#define OUT_BUF 4096
 
 int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt)
 {
@@ -19,11 +22,27 @@ int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt)
 	o->f = f;
 	o->fmt = fmt;
 	o->bufsz = OUT_BUF;
-	size_t need = lb_rdata_text_max(LB_RDATA_MAX) + 16;
-	if (need > o->bufsz)
-		o->bufsz = need;
 	o->buf = malloc(o->bufsz);
 	return o->buf ? 0 : LB_ENOMEM;
+}
+
+int lb_out_text(lb_out_t *o, uint16_t type, const uint8_t *rd, size_t len)
+{
+	size_t need = lb_rdata_text_max(len) + 16;
+	if (need > o->bufsz) {
+		char *nb = realloc(o->buf, need);
+		if (!nb) {
+			snprintf(o->buf, o->bufsz, "\\# %zu ...", len);
+			return LB_ENOMEM;
+		}
+		o->buf = nb;
+		o->bufsz = need;
+	}
+	if (lb_rdata_to_text(type, rd, len, o->buf, o->bufsz) < 0) {
+		snprintf(o->buf, o->bufsz, "\\# %zu ...", len);
+		return LB_ERDATA;
+	}
+	return 0;
 }
 
 void lb_out_free(lb_out_t *o)
@@ -58,8 +77,7 @@ static const char *type_text(char *buf, size_t sz, uint16_t t)
 
 static const char *rdata_text(lb_out_t *o, uint16_t type, const uint8_t *rd, size_t len)
 {
-	if (lb_rdata_to_text(type, rd, len, o->buf, o->bufsz) < 0)
-		snprintf(o->buf, o->bufsz, "\\# %zu ...", len);
+	(void)lb_out_text(o, type, rd, len);
 	return o->buf;
 }
 

@@ -107,6 +107,9 @@ typedef struct lb_out {
 
 LB_WUR int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt);
 void lb_out_free(lb_out_t *o);
+/* Presentation text of one rdata into o->buf (grown as needed); on error
+ * o->buf holds a "\\# len ..." marker and the error is returned. */
+int lb_out_text(lb_out_t *o, uint16_t type, const uint8_t *rd, size_t len);
 void lb_out_begin(lb_out_t *o, const lb_query_t *q);
 void lb_out_rec(lb_out_t *o, const lb_store_rec_t *r);
 /* COF members naming r's sources, when known: ,"sensor_id":first and, with

@@ -75,8 +75,7 @@ void lb_saf_rec(lb_out_t *o, const lb_store_rec_t *r, bool humantime)
 	for (size_t i = 0; i < r->nrdata; i++) {
 		if (i)
 			fputc(',', f);
-		if (lb_rdata_to_text(r->type, r->rdata[i], r->rdlen[i], o->buf, o->bufsz) < 0)
-			snprintf(o->buf, o->bufsz, "\\# %u", r->rdlen[i]);
+		(void)lb_out_text(o, r->type, r->rdata[i], r->rdlen[i]);
 		lb_json_put_str(f, o->buf);
 	}
 	fputc(']', f);

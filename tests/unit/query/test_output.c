@@ -1,0 +1,85 @@
+/*
+ * test_output.c - the output scratch grows with the rdata: a small first
+ * buffer, then a 64 KiB TXT rdata (and a NULL-filled unknown type, the
+ * widest text per byte) render whole; COF and SAF lines carry them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "query/query.h"
+
+static void test_text_grows(void **st)
+{
+	(void)st;
+	char *mem = NULL;
+	size_t msz = 0;
+	FILE *f = open_memstream(&mem, &msz);
+	assert_non_null(f);
+	lb_out_t o;
+	assert_int_equal(lb_out_init(&o, f, LB_FMT_COF), 0);
+	size_t small = o.bufsz;
+	/* TXT: 256 strings of 255 'a' = 65536 bytes is one too many; 256 x 255 + ... */
+	enum { NS = 256 };
+	static uint8_t txt[NS * 256];
+	size_t n = 0;
+	for (int i = 0; i < NS && n + 256 <= LB_RDATA_MAX; i++) {
+		txt[n++] = 255;
+		memset(txt + n, 'a' + i % 26, 255);
+		n += 255;
+	}
+	assert_true(n > small);
+	assert_int_equal(lb_out_text(&o, LB_T_TXT, txt, n), 0);
+	assert_true(o.bufsz > small);
+	size_t tl = strlen(o.buf);
+	assert_true(tl >= n); /* every character, quotes and spaces */
+	assert_int_equal(o.buf[0], '"');
+	/* an unknown type: \# len hex - two characters a byte */
+	static uint8_t raw[60000];
+	memset(raw, 0, sizeof raw);
+	assert_int_equal(lb_out_text(&o, 65280, raw, sizeof raw), 0);
+	assert_true(strlen(o.buf) > 2 * sizeof raw);
+	assert_memory_equal(o.buf, "\\# 60000 ", 9);
+	/* and a record through the COF and SAF writers */
+	const uint8_t owner[] = "\3big\7example\0";
+	const uint8_t *rdp[1] = { txt };
+	uint16_t rdl[1] = { (uint16_t)n };
+	lb_store_rec_t r;
+	memset(&r, 0, sizeof r);
+	r.kind = LB_REC_RRSET;
+	r.owner = owner;
+	r.owner_len = sizeof owner - 1;
+	r.type = LB_T_TXT;
+	r.nrdata = 1;
+	r.rdata = rdp;
+	r.rdlen = rdl;
+	r.val.time_first = r.val.time_last = 1700000000;
+	r.val.count = 1;
+	lb_out_rec(&o, &r);
+	lb_saf_rec(&o, &r, false);
+	fflush(f);
+	assert_false(ferror(f));
+	assert_true(msz > 2 * n);
+	char *nl = memchr(mem, '\n', msz);
+	assert_non_null(nl);
+	assert_true((size_t)(nl - mem) > n); /* the COF line holds the whole rdata */
+	lb_out_free(&o);
+	fclose(f);
+	free(mem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_grows),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
