@@ -82,6 +82,7 @@ if [ "$GEN_NOTE" != measured ] && why=$(build_prog bench_gen) && "$OUT/bench_gen
 	GEN_NOTE=reused
 	row "generator: frames/s, lb_gen_next alone (no I/O)" "$(kv gen_frames_per_sec "$OUT/gen.txt")" "build/bench/bench_gen $PACKETS"
 	NOTES+=("Writing speed of the generator is measured only when the capture is (re)generated; this run reused it.")
+	NOTES+=("The generator row (lb_gen_next alone: CPU only, no I/O, no store) is this run's speed reference: the VM's speed varies by +-30% from hour to hour, so compare other figures across runs relative to it.")
 elif [ "$GEN_NOTE" = measured ]; then
 	row "generator: frames/s, lb_gen_next alone (no I/O)" "$(kv gen_frames_per_sec "$OUT/gen.txt")" "build/bench/bench_gen $PACKETS"
 	row "generator: frames/s writing the pcap file" "$(kv write_frames_per_sec "$OUT/gen.txt")" "build/bench/bench_gen $PACKETS FILE"
