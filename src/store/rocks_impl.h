@@ -89,5 +89,9 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
 int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);
 /* Forget which keys were put (after a failed commit or deletions). */
 void lb_rocks_put_seen_clear(lb_store_t *s);
+/* The source id of name, assigned (and written to the metadata) on first use. */
+int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id);
+/* Where a large commit writes its table file before ingesting it. */
+void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n);
 
 #endif

@@ -1,0 +1,509 @@
+/*
+ * rocks_write.c - the RocksDB engine's write path: lb_store_add turns a
+ * record into pending operations (rrset merge, forward and rdata index
+ * puts), lb_store_commit sorts and folds them and writes them as a batch or,
+ * when large, as one table file that RocksDB ingests.  Byte formats in
+ * keys.h; open/close, merge operator and compaction filter in rocks.c.
+ */
+#include "store/store.h"
+
+#include <rocksdb/c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dns/name.h"
+#include "store/keys.h"
+#include "store/rocks_impl.h"
+#include "util/hash.h"
+
+/* Pending writes are collected, sorted by key and pre-merged before they go
+ * to RocksDB: sorted insertion is far cheaper for the memtable skiplist, and
+ * equal keys (an owner's forward entry, an address shared by many rrsets)
+ * become one operation. */
+#define BATCH_MAX_OPS 1048576
+#define BATCH_MAX_BYTES (64u << 20)
+/* From this many pending operations on, a commit writes a table file and
+ * ingests it (lb_store_commit); smaller ones go through the write-ahead log
+ * and the memtable. */
+#define SST_MIN_OPS 16384
+
+/*
+ * Sorting the pending operations.  Keys share long prefixes (label-reversed
+ * names of one zone), so a comparison sort spends its time in memcmp past
+ * the first 16 bytes.  A multikey quicksort (Bentley & Sedgewick, "Fast
+ * algorithms for sorting and searching strings") looks at each key byte
+ * once per partitioning level instead: bytewise order, a key that is a
+ * prefix of another first.  Bytes 0-15 come from the precomputed heads.
+ */
+static inline int pend_byte(const uint8_t *ar, const struct pend *p, size_t d)
+{
+	if (d >= p->klen)
+		return 0;
+	if (d < 8)
+		return (int)(p->head >> (56 - 8 * d) & 0xff) + 1;
+	if (d < 16)
+		return (int)(p->head2 >> (56 - 8 * (d - 8)) & 0xff) + 1;
+	return ar[p->off + d] + 1;
+}
+
+static int pend_cmp_from(const uint8_t *ar, const struct pend *x, const struct pend *y, size_t d)
+{
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = n > d ? memcmp(ar + x->off + d, ar + y->off + d, n - d) : 0;
+	if (c)
+		return c;
+	return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+static void pend_swap(struct pend *a, struct pend *b)
+{
+	struct pend t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
+{
+	while (n > 1) {
+		if (n < 12) {
+			for (size_t i = 1; i < n; i++)
+				for (size_t j = i; j > 0 && pend_cmp_from(ar, &p[j - 1], &p[j], d) > 0; j--)
+					pend_swap(&p[j - 1], &p[j]);
+			return;
+		}
+		/* pivot: median of three bytes at depth d */
+		int a = pend_byte(ar, &p[0], d), b = pend_byte(ar, &p[n / 2], d),
+		    c = pend_byte(ar, &p[n - 1], d);
+		int v = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		/* three-way partition: [0,lt) < v, [lt,gt) == v, [gt,n) > v */
+		size_t lt = 0, i = 0, gt = n;
+		while (i < gt) {
+			int x = pend_byte(ar, &p[i], d);
+			if (x < v)
+				pend_swap(&p[lt++], &p[i++]);
+			else if (x > v)
+				pend_swap(&p[i], &p[--gt]);
+			else
+				i++;
+		}
+		/* the middle goes one byte deeper (keys that ended at d are
+		 * equal: nothing to do).  Recurse into the two smaller parts and
+		 * loop on the largest, so every recursive call has at most half
+		 * the keys: the stack stays within log2(n) frames whatever the
+		 * keys (they come from traffic) */
+		size_t nm = v ? gt - lt : 0, ng = n - gt;
+		if (lt >= nm && lt >= ng) {
+			pend_sort(ar, p + lt, nm, d + 1);
+			pend_sort(ar, p + gt, ng, d);
+			n = lt;
+		} else if (nm >= ng) {
+			pend_sort(ar, p, lt, d);
+			pend_sort(ar, p + gt, ng, d);
+			p += lt;
+			n = nm;
+			d++;
+		} else {
+			pend_sort(ar, p, lt, d);
+			pend_sort(ar, p + lt, nm, d + 1);
+			p += gt;
+			n = ng;
+		}
+	}
+}
+
+/* One folded operation to the write batch or, for a large commit, to the
+ * table file being written.  Returns RocksDB's error text (to free) or NULL. */
+static char *emit(lb_store_t *s, rocksdb_sstfilewriter_t *w, int put, const char *k, size_t kl,
+		  const char *v, size_t vl)
+{
+	char *e = NULL;
+	if (w && put)
+		rocksdb_sstfilewriter_put(w, k, kl, v, vl, &e);
+	else if (w)
+		rocksdb_sstfilewriter_merge(w, k, kl, v, vl, &e);
+	else if (put)
+		rocksdb_writebatch_put(s->batch, k, kl, v, vl);
+	else
+		rocksdb_writebatch_merge(s->batch, k, kl, v, vl);
+	return e;
+}
+
+/* Path of the table file a large commit writes before RocksDB takes it in
+ * (moved into the store by the ingestion; one at a time per store). */
+void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n)
+{
+	snprintf(p, n, "%s/lookback-ingest.sst", s->dir);
+}
+
+/* Hand the finished table file to RocksDB: it is moved into the store and
+ * synced, so it is as durable as a write-ahead-logged batch. */
+static int sst_ingest(lb_store_t *s, const char *path)
+{
+	rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
+	if (!io)
+		return LB_ENOMEM;
+	rocksdb_ingestexternalfileoptions_set_move_files(io, 1);
+	rocksdb_ingestexternalfileoptions_set_allow_global_seqno(io, 1);
+	rocksdb_ingestexternalfileoptions_set_allow_blocking_flush(io, 1);
+	char *e = NULL;
+	const char *const files[1] = { path };
+	rocksdb_ingest_external_file(s->db, files, 1, io, &e);
+	rocksdb_ingestexternalfileoptions_destroy(io);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	return 0;
+}
+
+static int commit_pending(lb_store_t *s)
+{
+	if (!s->db || s->read_only)
+		return 0;
+	int err = s->perr;
+	s->perr = 0;
+	rocksdb_sstfilewriter_t *w = NULL;
+	char path[4200];
+	if (!err && s->npend) {
+		pend_sort(s->parena, s->pend, s->npend, 0);
+		/* A large commit (a window flush) is written as one sorted table
+		 * file and ingested: no write-ahead log, no memtable, no sort at
+		 * memtable flush - the pending operations are sorted already. */
+		if (s->npend >= SST_MIN_OPS && s->envopts && s->sstopts) {
+			lb_rocks_sst_path(s, path, sizeof path);
+			w = rocksdb_sstfilewriter_create(s->envopts, s->sstopts);
+			char *e = NULL;
+			if (w)
+				rocksdb_sstfilewriter_open(w, path, &e);
+			if (!w || e) {
+				/* fall back to the batch */
+				if (e)
+					rocksdb_free(e);
+				if (w)
+					rocksdb_sstfilewriter_destroy(w);
+				w = NULL;
+			}
+		}
+		const uint8_t *ar = s->parena;
+		for (size_t i = 0; i < s->npend && !err;) {
+			size_t j = i + 1;
+			while (j < s->npend && s->pend[j].klen == s->pend[i].klen &&
+			       s->pend[j].head == s->pend[i].head && s->pend[j].head2 == s->pend[i].head2 &&
+			       !memcmp(ar + s->pend[j].off, ar + s->pend[i].off, s->pend[i].klen))
+				j++;
+			const char *k = (const char *)ar + s->pend[i].off;
+			char *e;
+			if (s->pend[i].put) {
+				e = emit(s, w, 1, k, s->pend[i].klen, "", 0);
+			} else if (j == i + 1) {
+				e = emit(s, w, 0, k, s->pend[i].klen, k + s->pend[i].klen, s->pend[i].vlen);
+			} else {
+				/* fold the run into one operand */
+				lb_store_val_t acc, one;
+				int days = ar[s->pend[i].off] == LB_KT_RRSET, have = 0;
+				for (size_t q = i; q < j; q++) {
+					const uint8_t *v = ar + s->pend[q].off + s->pend[q].klen;
+					if (lb_val_decode(v, s->pend[q].vlen, have ? &one : &acc) != 0)
+						continue; /* cannot happen: we encoded it */
+					if (have)
+						lb_store_val_merge(&acc, &one);
+					have = 1;
+				}
+				size_t vl = lb_val_encode(&acc, s->vbuf, days);
+				e = emit(s, w, 0, k, s->pend[i].klen, (const char *)s->vbuf, vl);
+			}
+			if (e) {
+				lb_rocks_set_err(s, e);
+				err = LB_ESTORE;
+			}
+			i = j;
+		}
+	}
+	s->npend = 0;
+	s->plen = 0;
+	if (w) {
+		char *e = NULL;
+		if (!err)
+			rocksdb_sstfilewriter_finish(w, &e);
+		rocksdb_sstfilewriter_destroy(w);
+		if (e) {
+			lb_rocks_set_err(s, e);
+			err = LB_ESTORE;
+		}
+		if (!err)
+			err = sst_ingest(s, path);
+		unlink(path); /* gone already when the ingestion moved it */
+		return err;
+	}
+	if (err || rocksdb_writebatch_count(s->batch) == 0) {
+		rocksdb_writebatch_clear(s->batch);
+		return err;
+	}
+	char *e = NULL;
+	rocksdb_write(s->db, s->wo, s->batch, &e);
+	rocksdb_writebatch_clear(s->batch);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	return 0;
+}
+
+int lb_store_commit(lb_store_t *s)
+{
+	int err = commit_pending(s);
+	if (err)
+		lb_rocks_put_seen_clear(s); /* what was skipped may not be on disk */
+	return err;
+}
+
+/* Queue one operation: key k, value s->vbuf[0..vlen) (merge) or empty (put). */
+static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
+{
+	if (s->perr)
+		return;
+	if (k->err || k->len > (1u << 24) || vlen > UINT16_MAX) {
+		s->perr = k->err ? k->err : LB_EINVAL;
+		return;
+	}
+	if (s->npend == s->cappend) {
+		size_t cap = s->cappend ? s->cappend * 2 : 4096;
+		struct pend *np = realloc(s->pend, cap * sizeof *np);
+		if (!np) {
+			s->perr = LB_ENOMEM;
+			return;
+		}
+		s->pend = np;
+		s->cappend = cap;
+	}
+	size_t need = k->len + (put ? 0 : vlen);
+	if (s->plen + need > s->pcap) {
+		size_t cap = s->pcap ? s->pcap : (1u << 20);
+		while (cap < s->plen + need)
+			cap *= 2;
+		uint8_t *na = realloc(s->parena, cap);
+		if (!na) {
+			s->perr = LB_ENOMEM;
+			return;
+		}
+		s->parena = na;
+		s->pcap = cap;
+	}
+	struct pend *p = &s->pend[s->npend++];
+	uint8_t h[16] = { 0 };
+	memcpy(h, k->p, k->len < 16 ? k->len : 16);
+	p->head = p->head2 = 0;
+	for (size_t i = 0; i < 8; i++) {
+		p->head = p->head << 8 | h[i];
+		p->head2 = p->head2 << 8 | h[8 + i];
+	}
+	p->off = (uint32_t)s->plen;
+	p->klen = (uint32_t)k->len;
+	p->vlen = put ? 0 : (uint16_t)vlen;
+	p->put = (uint8_t)put;
+	memcpy(s->parena + s->plen, k->p, k->len);
+	if (!put)
+		memcpy(s->parena + s->plen + k->len, s->vbuf, vlen);
+	s->plen += need;
+}
+
+static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
+{
+	pend_add(s, k, vlen, 0);
+}
+
+/*
+ * Keys put with an empty value (forward and rdata index entries) are
+ * idempotent: once written, writing them again changes nothing.  A window
+ * flush re-adds every rrset it holds, so most of them were written by an
+ * earlier flush of the same process; a bounded set of the 64-bit hashes of
+ * the keys put so far skips those (a hash collision - about n / 2^64 per
+ * key - would skip a needed entry).  Cleared when full, after a failed
+ * commit, and when compaction may have deleted index keys (retention sweep).
+ */
+#define PUT_SEEN_MIN (1u << 16)   /* slots at first; doubled when half full */
+#define PUT_SEEN_MAX (1u << 22)   /* then cleared when half full: 32 MiB */
+
+void lb_rocks_put_seen_clear(lb_store_t *s)
+{
+	if (s->put_seen && s->put_seen_n)
+		memset(s->put_seen, 0, s->put_seen_cap * sizeof *s->put_seen);
+	s->put_seen_n = 0;
+}
+
+static void put_seen_insert(uint64_t *t, size_t cap, uint64_t h)
+{
+	size_t mask = cap - 1;
+	size_t i = (size_t)h & mask;
+	while (t[i])
+		i = (i + 1) & mask;
+	t[i] = h;
+}
+
+/* A table twice the size (or, at the cap, the same one emptied). */
+static void put_seen_grow(lb_store_t *s)
+{
+	size_t cap = s->put_seen_cap ? s->put_seen_cap * 2 : PUT_SEEN_MIN;
+	if (cap > PUT_SEEN_MAX) {
+		lb_rocks_put_seen_clear(s);
+		return;
+	}
+	uint64_t *t = calloc(cap, sizeof *t);
+	if (!t) {
+		lb_rocks_put_seen_clear(s);
+		return;
+	}
+	for (size_t i = 0; i < s->put_seen_cap; i++)
+		if (s->put_seen[i])
+			put_seen_insert(t, cap, s->put_seen[i]);
+	free(s->put_seen);
+	s->put_seen = t;
+	s->put_seen_cap = cap;
+}
+
+/* 1 if k was put before (skip it), else remember it and return 0. */
+static int put_seen(lb_store_t *s, const lb_kbuf_t *k)
+{
+	if (s->put_seen_n >= s->put_seen_cap / 2)
+		put_seen_grow(s);
+	if (!s->put_seen)
+		return 0; /* no memory for the shortcut: just write */
+	uint64_t h = lb_hash64(k->p, k->len);
+	h += !h; /* 0 marks an empty slot */
+	size_t mask = s->put_seen_cap - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		if (s->put_seen[i] == h)
+			return 1;
+		if (!s->put_seen[i]) {
+			s->put_seen[i] = h;
+			s->put_seen_n++;
+			return 0;
+		}
+	}
+}
+
+static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
+{
+	if (!k->err && put_seen(s, k))
+		return;
+	pend_add(s, k, 0, 1);
+}
+
+/* rec's value with the ids of rec's source names (s->vtmp), or rec's own
+ * value when it names no source. */
+static int with_sources(lb_store_t *s, const lb_store_rec_t *rec, const lb_store_val_t **out)
+{
+	const char *const *names = rec->sources;
+	size_t nn = rec->nsources;
+	if (!nn && rec->sensor && *rec->sensor) {
+		names = &rec->sensor;
+		nn = 1;
+	}
+	lb_store_val_t *v = &s->vtmp;
+	memcpy(v, &rec->val, offsetof(lb_store_val_t, runs));
+	v->nruns = rec->val.nruns > LB_STORE_MAX_RUNS ? LB_STORE_MAX_RUNS : rec->val.nruns;
+	memcpy(v->runs, rec->val.runs, v->nruns * sizeof v->runs[0]);
+	v->nsrc = 0;
+	v->src_more = rec->sources_more && nn;
+	if (nn > LB_STORE_REC_SOURCES || (nn && !names))
+		return LB_EINVAL;
+	for (size_t i = 0; i < nn; i++) {
+		uint32_t id, at = 0;
+		if (!names[i])
+			return LB_EINVAL;
+		int err = lb_rocks_src_id(s, names[i], &id);
+		if (err)
+			return err;
+		while (at < v->nsrc && v->src[at] < id)
+			at++;
+		if (at < v->nsrc && v->src[at] == id)
+			continue;
+		if (v->nsrc == LB_STORE_MAX_SOURCES) { /* keep the smallest ids */
+			v->src_more = 1;
+			if (at == LB_STORE_MAX_SOURCES)
+				continue;
+			v->nsrc--;
+		}
+		memmove(v->src + at + 1, v->src + at, (v->nsrc - at) * sizeof v->src[0]);
+		v->src[at] = id;
+		v->nsrc++;
+	}
+	*out = v;
+	return 0;
+}
+
+int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
+{
+	if (s->read_only)
+		return LB_EINVAL;
+	lb_kbuf_t *k = &s->k;
+	lb_kbuf_reset(k);
+	size_t vl;
+	const lb_store_val_t *val = &rec->val;
+	if (rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) {
+		int err = with_sources(s, rec, &val);
+		if (err)
+			return err;
+	}
+	switch (rec->kind) {
+	case LB_REC_RRSET: {
+		if (!rec->owner || rec->nrdata == 0 || rec->nrdata > LB_STORE_MAX_RDATA)
+			return LB_EINVAL;
+		lb_key_rrset(k, rec);
+		if (k->err)
+			return k->err;
+		vl = lb_val_encode(val, s->vbuf, 1);
+		batch_merge(s, k, vl);
+		lb_kbuf_reset(k);
+		lb_key_fwd(k, LB_KT_FWD, rec->owner, rec->owner_len);
+		batch_put(s, k);
+		/* format 2: rdata index entries are keys alone (a put, no merge);
+		 * a lookup derives their counters from the rrsets (rocks_iter.c) */
+		for (size_t i = 0; i < rec->nrdata; i++) {
+			const uint8_t *target;
+			lb_kbuf_reset(k);
+			lb_key_rdata(k, rec, i, &target);
+			if (k->err)
+				return k->err;
+			batch_put(s, k);
+			if (target) {
+				int tl = lb_name_check(target, rec->rdlen[i] - (size_t)(target - rec->rdata[i]));
+				lb_kbuf_reset(k);
+				lb_key_fwd(k, LB_KT_GFWD, target, (size_t)tl);
+				batch_put(s, k);
+			}
+		}
+		break;
+	}
+	case LB_REC_NEG:
+		if (!rec->owner)
+			return LB_EINVAL;
+		lb_key_neg(k, rec);
+		vl = lb_val_encode(val, s->vbuf, 0);
+		batch_merge(s, k, vl);
+		break;
+	case LB_REC_SENSOR: {
+		size_t n = rec->sensor ? strlen(rec->sensor) : 0;
+		if (n == 0 || n > LB_STORE_SENSOR_MAX)
+			return LB_EINVAL;
+		lb_kbuf_u8(k, LB_KT_META);
+		lb_kbuf_u8(k, 's');
+		lb_kbuf_put(k, rec->sensor, n);
+		vl = lb_val_encode(&rec->val, s->vbuf, 0);
+		batch_merge(s, k, vl);
+		break;
+	}
+	default:
+		return LB_EINVAL;
+	}
+	if (k->err)
+		return k->err;
+	if (s->perr)
+		return s->perr;
+	if (s->npend >= BATCH_MAX_OPS || s->plen >= BATCH_MAX_BYTES)
+		return lb_store_commit(s);
+	return 0;
+}
+
