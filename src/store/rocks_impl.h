@@ -1,6 +1,6 @@
 /*
  * rocks_impl.h - what the RocksDB engine's files share (private to src/store:
- * rocks.c opens, writes and merges; rocks_iter.c iterates).
+ * rocks.c opens and merges, rocks_write.c writes, rocks_iter.c iterates).
  */
 #ifndef LB_STORE_ROCKS_IMPL_H
 #define LB_STORE_ROCKS_IMPL_H
@@ -64,7 +64,7 @@ struct lb_store {
 	uint32_t src_cache_id;      /* writer: last name mapped */
 	char src_cache[LB_STORE_SENSOR_MAX + 1];
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
-	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks.c put_seen) */
+	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks_write.c put_seen) */
 	size_t put_seen_n, put_seen_cap;
 };
 

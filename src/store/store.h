@@ -18,7 +18,7 @@
  *	lb_store_iter_free(it);
  *	lb_store_close(s);
  *
- * Engine: RocksDB (rocks.c); the byte formats are in keys.h and docs/ARCHITECTURE.md.
+ * Engine: RocksDB (rocks.c, rocks_write.c, rocks_iter.c); the byte formats are in keys.h and docs/ARCHITECTURE.md.
  * Every value read back from disk is decoded with the bounds-checked cursor;
  * a record that does not decode is reported as LB_ECORRUPT, never trusted.
  *
