@@ -35,6 +35,10 @@ struct entry {
 	uint32_t key_off, key_len;
 };
 
+struct slot {
+	uint32_t idx1, tag, key_off, key_len;
+};
+
 struct sensor {
 	char name[LB_STORE_SENSOR_MAX + 1];
 	uint64_t first, last, count;
@@ -45,9 +49,10 @@ struct lb_window {
 	lb_window_out_t out;   /* used when store is NULL */
 	lb_window_opts_t o;
 	char default_sensor[LB_STORE_SENSOR_MAX + 1];
-	uint64_t *slots;       /* low 32 bits: entry index + 1 (0 = empty); high 32: the
-				* hash's high half, so a probe past another key does not
-				* touch its entry (a cache miss) */
+	struct slot *slots;    /* the entry's index + 1 (0 = empty), a tag from the hash's
+				* high half, and where its key is: a probe past other keys
+				* touches no entry, and the key compare and the entry's
+				* update do not wait on each other (cache misses) */
 	size_t nslots;         /* power of two */
 	struct entry *ent;
 	size_t nent;
@@ -391,12 +396,12 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 	size_t mask = w->nslots - 1;
 	size_t i = (size_t)h & mask;
 	for (;;) {
-		uint64_t s = w->slots[i];
-		if (!s)
+		const struct slot *sl = &w->slots[i];
+		if (!sl->idx1)
 			break;
-		struct entry *e = &w->ent[(uint32_t)s - 1];
-		if ((uint32_t)(s >> 32) == (uint32_t)(h >> 32) && e->hash == h && e->key_len == w->k.len &&
-		    !memcmp(w->arena + e->key_off, w->k.p, w->k.len)) {
+		if (sl->tag == (uint32_t)(h >> 32) && sl->key_len == w->k.len &&
+		    !memcmp(w->arena + sl->key_off, w->k.p, w->k.len)) {
+			struct entry *e = &w->ent[sl->idx1 - 1];
 			if (t < e->first)
 				e->first = t;
 			if (t > e->last)
@@ -431,7 +436,8 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 	e->key_len = (uint32_t)w->k.len;
 	memcpy(w->arena + w->arena_len, w->k.p, w->k.len);
 	w->arena_len += w->k.len;
-	w->slots[i] = (h >> 32 << 32) | (uint32_t)++w->nent;
+	w->slots[i] = (struct slot){ .idx1 = (uint32_t)++w->nent, .tag = (uint32_t)(h >> 32),
+				     .key_off = e->key_off, .key_len = e->key_len };
 	w->st.kept++;
 	e->srcs = sensor_note(w, sensor, t);
 }
