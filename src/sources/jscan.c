@@ -168,29 +168,20 @@ int js_parse(js_doc_t *d, const char *line, size_t len)
 			break;
 		}
 		case 't':
-			if (e - p < 4 || memcmp(p, "true", 4))
-				goto fail;
-			NEW_TOK(JS_TRUE, p);
-			k->len = 4;
-			k->next = (uint32_t)n;
-			p += 4;
-			break;
 		case 'f':
-			if (e - p < 5 || memcmp(p, "false", 5))
+		case 'n': {
+			/* a literal: true, false or null, spelt out in full */
+			const char l0 = *p;
+			const char *lit = l0 == 't' ? "true" : l0 == 'f' ? "false" : "null";
+			size_t ll = strlen(lit);
+			if ((size_t)(e - p) < ll || memcmp(p, lit, ll))
 				goto fail;
-			NEW_TOK(JS_FALSE, p);
-			k->len = 5;
+			NEW_TOK(l0 == 't' ? JS_TRUE : l0 == 'f' ? JS_FALSE : JS_NULL, p);
+			k->len = (uint32_t)ll;
 			k->next = (uint32_t)n;
-			p += 5;
+			p += ll;
 			break;
-		case 'n':
-			if (e - p < 4 || memcmp(p, "null", 4))
-				goto fail;
-			NEW_TOK(JS_NULL, p);
-			k->len = 4;
-			k->next = (uint32_t)n;
-			p += 4;
-			break;
+		}
 		default: {
 			const char *q = num_end(p, e);
 			if (!q)
