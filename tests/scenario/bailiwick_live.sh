@@ -21,15 +21,7 @@ done
 
 D=$T_TMP
 NET=127.53.1
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2> /dev/null; done
-	rm -rf "$T_TMP"
-}
-trap cleanup EXIT
-[ -n "${KEEP_TMP:-}" ] && trap - EXIT
+kill_pids_on_exit
 
 # live capture on lo first: without the privilege there is nothing to test
 timeout -k 1 1 "$LOOKBACK" capture -i lo -f 'port 53' --stats -q > /dev/null 2> "$D/probe.err"

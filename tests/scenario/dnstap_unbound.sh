@@ -19,15 +19,7 @@ for tool in knotd unbound dig python3; do
 done
 
 D=$T_TMP
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2> /dev/null; done
-	rm -rf "$T_TMP"
-}
-trap cleanup EXIT
-[ -n "${KEEP_TMP:-}" ] && trap - EXIT
+kill_pids_on_exit
 
 # the loopback aliases must be bindable (they are on Linux without
 # configuration) with port 53 free on each; one python run checks all and

@@ -34,3 +34,17 @@ serve_start() {
 	for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
 	PORT=$(cat "$T_TMP/port" 2>/dev/null)
 }
+
+# kill_pids_on_exit: on exit, stop every process whose pid the test added to
+# the PIDS array, wait for them, and remove $T_TMP (KEEP_TMP=1 keeps it all).
+PIDS=()
+kill_pids_on_exit() {
+	trap '_kill_pids' EXIT
+	[ -n "${KEEP_TMP:-}" ] && trap - EXIT
+}
+_kill_pids() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2> /dev/null; done
+	rm -rf "$T_TMP"
+}
