@@ -173,6 +173,23 @@ static inline bool pb_want(lb_cur_t *c, lb_dnstap_msg_t *m, unsigned wt, unsigne
 		}                                         \
 	} while (0)
 
+/* A length-delimited submessage parsed by parse; its errors become ours.
+ * true when it was there and parsed. */
+static bool pb_sub(lb_cur_t *c, lb_dnstap_msg_t *m, unsigned wt,
+		   void (*parse)(lb_cur_t *, lb_dnstap_msg_t *))
+{
+	if (!pb_want(c, m, wt, WT_LEN))
+		return false;
+	lb_dnstap_bytes_t b = pb_bytes(c, m);
+	if (c->err)
+		return false;
+	lb_cur_t sub;
+	lb_cur_init(&sub, b.data, b.len);
+	parse(&sub, m);
+	propagate(c, m, &sub);
+	return true;
+}
+
 static void parse_policy(lb_cur_t *c, lb_dnstap_msg_t *m)
 {
 	unsigned wt = 0;
@@ -214,14 +231,7 @@ static void parse_message(lb_cur_t *c, lb_dnstap_msg_t *m)
 		case 13: FIXED32_FIELD(m->response_time_nsec, LB_DT_HAS_RESPONSE_TIME_NSEC); break;
 		case 14: BYTES_FIELD(m->response_message); break;
 		case 15:
-			if (pb_want(c, m, wt, WT_LEN)) {
-				lb_dnstap_bytes_t b = pb_bytes(c, m);
-				if (c->err)
-					break;
-				lb_cur_t sub;
-				lb_cur_init(&sub, b.data, b.len);
-				parse_policy(&sub, m);
-				propagate(c, m, &sub);
+			if (pb_sub(c, m, wt, parse_policy)) {
 				m->has |= LB_DT_HAS_POLICY;
 				m->policy_count++;
 			}
@@ -245,14 +255,7 @@ static void parse_dnstap(lb_cur_t *c, lb_dnstap_msg_t *m)
 		case 2: BYTES_FIELD(m->version); break;
 		case 3: BYTES_FIELD(m->extra); break;
 		case 14:
-			if (pb_want(c, m, wt, WT_LEN)) {
-				lb_dnstap_bytes_t b = pb_bytes(c, m);
-				if (c->err)
-					break;
-				lb_cur_t sub;
-				lb_cur_init(&sub, b.data, b.len);
-				parse_message(&sub, m);
-				propagate(c, m, &sub);
+			if (pb_sub(c, m, wt, parse_message)) {
 				m->has |= LB_DT_HAS_MESSAGE;
 				m->message_count++;
 			}
