@@ -11,6 +11,18 @@
 #include "dnstap.pb-c.h"
 #include "sources/dnstap.h"
 
+/* The Message scalars both sides carry, with the bit saying one is present. */
+#define MESSAGE_SCALARS(X)                                  \
+	X(socket_family, LB_DT_HAS_SOCKET_FAMILY);          \
+	X(socket_protocol, LB_DT_HAS_SOCKET_PROTOCOL);      \
+	X(query_port, LB_DT_HAS_QUERY_PORT);                \
+	X(response_port, LB_DT_HAS_RESPONSE_PORT);          \
+	X(query_time_sec, LB_DT_HAS_QUERY_TIME_SEC);        \
+	X(query_time_nsec, LB_DT_HAS_QUERY_TIME_NSEC);      \
+	X(response_time_sec, LB_DT_HAS_RESPONSE_TIME_SEC);  \
+	X(response_time_nsec, LB_DT_HAS_RESPONSE_TIME_NSEC);\
+	X(http_protocol, LB_DT_HAS_HTTP_PROTOCOL)
+
 static const uint8_t empty_bytes[1];
 
 static lb_dnstap_bytes_t bd(protobuf_c_boolean has, ProtobufCBinaryData b)
@@ -47,15 +59,7 @@ int lb_dnstap_parse_pbc(const uint8_t *buf, size_t len, lb_dnstap_msg_t *m, void
 			m->has |= (bit);   \
 		}                          \
 	} while (0)
-	SCALAR(socket_family, LB_DT_HAS_SOCKET_FAMILY);
-	SCALAR(socket_protocol, LB_DT_HAS_SOCKET_PROTOCOL);
-	SCALAR(query_port, LB_DT_HAS_QUERY_PORT);
-	SCALAR(response_port, LB_DT_HAS_RESPONSE_PORT);
-	SCALAR(query_time_sec, LB_DT_HAS_QUERY_TIME_SEC);
-	SCALAR(query_time_nsec, LB_DT_HAS_QUERY_TIME_NSEC);
-	SCALAR(response_time_sec, LB_DT_HAS_RESPONSE_TIME_SEC);
-	SCALAR(response_time_nsec, LB_DT_HAS_RESPONSE_TIME_NSEC);
-	SCALAR(http_protocol, LB_DT_HAS_HTTP_PROTOCOL);
+	MESSAGE_SCALARS(SCALAR);
 #undef SCALAR
 	m->query_address = bd(x->has_query_address, x->query_address);
 	m->response_address = bd(x->has_response_address, x->response_address);
@@ -165,15 +169,7 @@ int lb_dnstap_msg_compare(int rc_ours, const lb_dnstap_msg_t *ours, int rc_pbc,
 		if ((a->has & (bit)) && a->f != b->f)     \
 			differ(&k, #f);                   \
 	} while (0)
-	SCALAR(socket_family, LB_DT_HAS_SOCKET_FAMILY);
-	SCALAR(socket_protocol, LB_DT_HAS_SOCKET_PROTOCOL);
-	SCALAR(query_port, LB_DT_HAS_QUERY_PORT);
-	SCALAR(response_port, LB_DT_HAS_RESPONSE_PORT);
-	SCALAR(query_time_sec, LB_DT_HAS_QUERY_TIME_SEC);
-	SCALAR(query_time_nsec, LB_DT_HAS_QUERY_TIME_NSEC);
-	SCALAR(response_time_sec, LB_DT_HAS_RESPONSE_TIME_SEC);
-	SCALAR(response_time_nsec, LB_DT_HAS_RESPONSE_TIME_NSEC);
-	SCALAR(http_protocol, LB_DT_HAS_HTTP_PROTOCOL);
+	MESSAGE_SCALARS(SCALAR);
 	SCALAR(policy_action, LB_DT_HAS_POLICY_ACTION);
 	SCALAR(policy_match, LB_DT_HAS_POLICY_MATCH);
 #undef SCALAR
