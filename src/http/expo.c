@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "util/addr.h"
+
 struct lb_expo {
 	struct MHD_Daemon *d;
 	lb_expo_render_fn fn;
@@ -52,60 +54,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return ret;
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *slen,
-			int *loopback)
-{
-	char host[64];
-	const char *colon;
-	memset(ss, 0, sizeof *ss);
-	if (listen[0] == '[') {
-		const char *close = strchr(listen, ']');
-		if (!close || close[1] != ':' || (size_t)(close - listen - 1) >= sizeof host)
-			return -1;
-		memcpy(host, listen + 1, (size_t)(close - listen - 1));
-		host[close - listen - 1] = '\0';
-		colon = close + 1;
-	} else {
-		colon = strrchr(listen, ':');
-		if (!colon || (size_t)(colon - listen) >= sizeof host)
-			return -1;
-		memcpy(host, listen, (size_t)(colon - listen));
-		host[colon - listen] = '\0';
-	}
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || end == colon + 1 || port < 0 || port > 65535)
-		return -1;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		*slen = sizeof *s4;
-		*loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
-	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*slen = sizeof *s6;
-		*loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
-	} else {
-		return -1;
-	}
-	return 0;
-}
-
 int lb_expo_start(const char *listen, int allow_public, lb_expo_render_fn fn, void *ctx,
 		  lb_expo_t **out, const char **msg)
 {
 	struct sockaddr_storage ss;
 	socklen_t slen = 0;
-	int loopback = 0;
 	*out = NULL;
-	if (parse_listen(listen, &ss, &slen, &loopback) != 0) {
+	if (lb_addr_parse(listen, &ss, &slen) != 0) {
 		*msg = "want HOST:PORT with a numeric address, e.g. 127.0.0.1:9101 or [::1]:9101";
 		return LB_EINVAL;
 	}
-	if (!loopback && !allow_public) {
+	if (!lb_addr_is_loopback(&ss) && !allow_public) {
 		*msg = "metrics have no authentication: listen on a loopback address";
 		return LB_EINVAL;
 	}

@@ -30,6 +30,7 @@
 #include "dns/rrtype.h"
 #include "http/http.h"
 #include "http/http_impl.h"
+#include "util/addr.h"
 #include "util/json.h"
 
 #define NSTATUS 14
@@ -453,20 +454,6 @@ static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, str
 }
 
 /* ---- keys and quotas ---- */
-
-static bool is_loopback(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
-	if (ss->ss_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-		if (IN6_IS_ADDR_LOOPBACK(a))
-			return true;
-		if (IN6_IS_ADDR_V4MAPPED(a))
-			return a->s6_addr[12] == 127;
-	}
-	return false;
-}
 
 /* Key limits copied out under the lock. */
 struct grant {
@@ -1043,47 +1030,6 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 
 /* ---- lifecycle ---- */
 
-static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
-{
-	char host[128];
-	const char *port;
-	memset(ss, 0, sizeof *ss);
-	if (s[0] == '[') {
-		const char *e = strchr(s, ']');
-		if (!e || e[1] != ':' || (size_t)(e - s - 1) >= sizeof host)
-			return -1;
-		memcpy(host, s + 1, (size_t)(e - s - 1));
-		host[e - s - 1] = 0;
-		port = e + 2;
-	} else {
-		const char *e = strrchr(s, ':');
-		if (!e || (size_t)(e - s) >= sizeof host)
-			return -1;
-		memcpy(host, s, (size_t)(e - s));
-		host[e - s] = 0;
-		port = e + 1;
-	}
-	char *end;
-	long p = strtol(port, &end, 10);
-	if (!*port || *end || p < 0 || p > 65535)
-		return -1;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)p);
-		*sl = sizeof *s4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)p);
-		*sl = sizeof *s6;
-		return 0;
-	}
-	return -1;
-}
-
 static char keymsg[512];
 
 int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, const char **msg)
@@ -1092,11 +1038,11 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	*msg = "";
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	if (parse_listen(o->listen, &ss, &sl)) {
+	if (lb_addr_parse(o->listen, &ss, &sl)) {
 		*msg = "bad listen address (want HOST:PORT or [V6]:PORT with a numeric address)";
 		return LB_EINVAL;
 	}
-	if (!o->keys_file && !is_loopback(&ss)) {
+	if (!o->keys_file && !lb_addr_is_loopback(&ss)) {
 		*msg = "refusing to serve without API keys (--keys FILE) on a non-loopback address";
 		return LB_EINVAL;
 	}

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "dns/name.h"
+#include "util/addr.h"
 
 /* F_SRC: the names of the sources that saw the record follow the runs (the
  * collector maps them to its own store's ids); F_SMORE: more saw it. */
@@ -501,45 +502,8 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 
 int lb_wire_parse_addr(const char *s, struct sockaddr_storage *ss, unsigned *sl)
 {
-	char host[128];
-	const char *port;
-	memset(ss, 0, sizeof *ss);
-	if (!s)
-		return LB_EINVAL;
-	if (s[0] == '[') {
-		const char *e = strchr(s, ']');
-		if (!e || e[1] != ':' || (size_t)(e - s - 1) >= sizeof host)
-			return LB_EINVAL;
-		memcpy(host, s + 1, (size_t)(e - s - 1));
-		host[e - s - 1] = 0;
-		port = e + 2;
-	} else {
-		const char *e = strrchr(s, ':');
-		if (!e || (size_t)(e - s) >= sizeof host)
-			return LB_EINVAL;
-		memcpy(host, s, (size_t)(e - s));
-		host[e - s] = 0;
-		port = e + 1;
-	}
-	char *end;
-	long p = strtol(port, &end, 10);
-	if (!*port || *end || p < 0 || p > 65535)
-		return LB_EINVAL;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	if (!strcmp(host, "localhost"))
-		snprintf(host, sizeof host, "127.0.0.1");
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)p);
-		*sl = sizeof *s4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)p);
-		*sl = sizeof *s6;
-		return 0;
-	}
-	return LB_EINVAL;
+	socklen_t l = 0;
+	int err = lb_addr_parse(s, ss, &l);
+	*sl = (unsigned)l;
+	return err;
 }
