@@ -1,7 +1,8 @@
 /*
  * fuzz_dns_msg.c - lb_msg_parse on arbitrary bytes; every returned record is
  * also rendered as text.  Invariants: owners are valid names, rdata text fits
- * lb_rdata_text_max, partial results only ever hold whole sections.
+ * lb_rdata_text_max, partial results only ever hold whole sections, and
+ * lb_msg_plain_query() never accepts what lb_msg_parse would not.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0 && (msg.complete != 3 || msg.wire_len > size))
 		abort();
 	if (msg.complete < 0 || msg.complete > 3 || msg.nrr > LB_MSG_MAX_RRS)
+		abort();
+	/* the query shortcut claims only what the full parse agrees with */
+	if (lb_msg_plain_query(data, size) && (rc != 0 || msg.qr || msg.nrr || msg.nbad))
 		abort();
 	if (msg.has_question && lb_name_check(msg.qname, msg.qname_len) != msg.qname_len)
 		abort();

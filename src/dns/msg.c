@@ -95,6 +95,37 @@ static void bad_record(lb_msg_t *msg, int err)
 	msg->nbad++;
 }
 
+bool lb_msg_plain_query(const uint8_t *pkt, size_t len)
+{
+	/* Only the shape nearly every query has; anything else is left to
+	 * lb_msg_parse (being conservative here costs speed, never correctness). */
+	if (len < 12 + 1 + 4 || (pkt[2] & 0x80) || !((OPCODES_OK >> ((pkt[2] >> 3) & 0xF)) & 1))
+		return false;
+	if (rd16(pkt + 4) != 1 || rd16(pkt + 6) != 0 || rd16(pkt + 8) != 0 || rd16(pkt + 10) > 1)
+		return false;
+	const uint8_t *p = pkt + 12, *end = pkt + len;
+	/* question name: ordinary labels in place, well under the 255-octet bound */
+	for (size_t n = 0;;) {
+		unsigned l = *p;
+		if (l == 0)
+			break;
+		n += 1 + l;
+		if (l > LB_LABEL_MAX || n > 200 || (size_t)(end - p) < 1 + l + 1)
+			return false;
+		p += 1 + l;
+	}
+	p++; /* the root label */
+	if ((size_t)(end - p) < 4)
+		return false;
+	p += 4; /* type, class */
+	if (rd16(pkt + 10) == 0)
+		return true;
+	/* one OPT record owned by the root */
+	if ((size_t)(end - p) < 11 || p[0] != 0 || rd16(p + 1) != LB_T_OPT)
+		return false;
+	return (size_t)(end - p) - 11 >= rd16(p + 9);
+}
+
 int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, size_t len)
 {
 	lb_cur_t c;

@@ -84,6 +84,15 @@ typedef struct lb_msg {
  * A header alone that is shorter than 12 bytes is LB_ETRUNC; QDCOUNT > 1 is
  * accepted (first question used).
  */
+/*
+ * True when pkt is a query of the common shape (one question whose name is
+ * labels in place, nothing else but at most one OPT record): one that
+ * lb_msg_parse would accept whole (return 0, qr 0, no record kept, none
+ * skipped).  A cheap check for callers that only count queries; false says
+ * nothing (parse it).  The fuzz target checks the claim on every input.
+ */
+bool lb_msg_plain_query(const uint8_t *pkt, size_t len);
+
 LB_WUR int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt,
 			size_t len);
 

@@ -274,6 +274,70 @@ static void t_byte_orders_and_nanoseconds(void **state)
 	}
 }
 
+/* Our reader takes the file in large reads: records straddle every read
+ * boundary, one record is larger than a read (200 000 bytes, not DNS), and
+ * every DNS payload must still come through whole, in order. */
+struct seq_check {
+	size_t n, bad;
+};
+
+static size_t seq_len(size_t i) { return 12 + (i * 7919) % 30000; }
+
+static void seq_collect(void *ctx, const lb_payload_t *p)
+{
+	struct seq_check *sc = ctx;
+	static uint8_t exp[65536];
+	size_t want = seq_len(sc->n);
+	mk_dns(exp, (uint16_t)sc->n, want);
+	if (p->len != want || memcmp(p->data, exp, want) != 0)
+		sc->bad++;
+	sc->n++;
+}
+
+static void t_reads_across_boundaries(void **state)
+{
+	(void)state;
+	char path[64], err[256] = "";
+	snprintf(path, sizeof(path), "%s/long.pcap", dir);
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	assert_non_null(dead);
+	pcap_dumper_t *du = pcap_dump_open(dead, path);
+	assert_non_null(du);
+	static uint8_t payload[65536], big[200000];
+	static wb_t udp, ip, frame;
+	const size_t n = 400;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = seq_len(i);
+		mk_dns(payload, (uint16_t)i, len);
+		mk_udp(&udp, 33000, 53, payload, len);
+		mk_ip4(&ip, A4, B4, 17, (uint16_t)i, 0, udp.b, udp.n);
+		mk_eth(&frame, 0x0800, ip.b, ip.n);
+		struct pcap_pkthdr h = { .ts = { 1700000000 + (time_t)i, 0 } };
+		h.caplen = h.len = (bpf_u_int32)frame.n;
+		pcap_dump((u_char *)du, &h, frame.b);
+		if (i == n / 2) {
+			memset(big, 0, sizeof big);
+			big[12] = 0x99; big[13] = 0x99; /* an ethertype we do not decode */
+			h.caplen = h.len = sizeof big;
+			pcap_dump((u_char *)du, &h, big);
+		}
+	}
+	pcap_dump_close(du);
+	pcap_close(dead);
+	lb_pcap_t *p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	struct seq_check sc = { 0, 0 };
+	lb_decoder_t *d = lb_decoder_new(NULL, seq_collect, &sc);
+	volatile sig_atomic_t stop = 0;
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), 0);
+	assert_int_equal(sc.n, n);
+	assert_int_equal(sc.bad, 0);
+	assert_int_equal(lb_decoder_stats(d)->packets, n + 1);
+	lb_pcap_close(p);
+	lb_decoder_free(d);
+	unlink(path);
+}
+
 static int setup_all(void **state)
 {
 	(void)state;
@@ -300,6 +364,7 @@ int main(void)
 		cmocka_unit_test(t_end_of_file_flush),
 		cmocka_unit_test(t_errors_and_filter),
 		cmocka_unit_test(t_byte_orders_and_nanoseconds),
+		cmocka_unit_test(t_reads_across_boundaries),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -195,6 +195,78 @@ static void test_questions(void **state)
 	assert_int_equal(msg.complete, 3);
 }
 
+/* lb_msg_plain_query: takes the common query shapes, leaves every other
+ * shape to the full parse, and never claims a query the parse rejects (every
+ * cut of an accepted query is checked against lb_msg_parse too). */
+static void plain_query(mb_t *m, unsigned flags, unsigned ar)
+{
+	hdr(m, 7, flags, 1, 0, 0, ar);
+	pb(m, "\3WwW\7example\3com\0", 17);
+	p16(m, LB_T_A); p16(m, 1);
+	if (ar) {
+		p8(m, 0); rrh(m, LB_T_OPT, 1232, 0x8000, 4);
+		pb(m, "\0\12\0\0", 4);
+	}
+}
+
+static void test_plain_query(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	for (unsigned ar = 0; ar <= 1; ar++) {
+		plain_query(&m, 0x0100, ar);
+		assert_true(lb_msg_plain_query(m.b, m.n));
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+		assert_false(msg.qr);
+		for (size_t len = 0; len < m.n; len++) {
+			uint8_t *cut = malloc(len ? len : 1);
+			memcpy(cut, m.b, len);
+			bool fast = lb_msg_plain_query(cut, len);
+			int rc = lb_msg_parse(&msg, scratch, cut, len);
+			free(cut);
+			if (fast && (rc != 0 || msg.qr || msg.nrr || msg.nbad))
+				fail_msg("cut at %zu: shortcut took what the parse rejects (%d)", len, rc);
+			if (fast)
+				fail_msg("cut at %zu taken", len);
+		}
+	}
+	/* each shape the shortcut leaves to the parse */
+	plain_query(&m, 0x8180, 1); /* a response */
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	plain_query(&m, 0x1800, 0); /* opcode 3 */
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ENOTDNS);
+	plain_query(&m, 0x0100, 1);
+	m.b[11] = 2; /* ARCOUNT 2 */
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	plain_query(&m, 0x0100, 0);
+	m.b[7] = 1; /* an answer */
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	plain_query(&m, 0x0100, 0);
+	m.b[12] = 0x43; /* reserved label type */
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ELABEL);
+	hdr(&m, 8, 0x0100, 1, 0, 0, 0); /* a compressed question name */
+	pb(&m, "\xc0\x0c", 2); p16(&m, LB_T_A); p16(&m, 1);
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	plain_query(&m, 0x0100, 1); /* an A record where OPT was */
+	m.b[m.n - 14] = 0; m.b[m.n - 13] = LB_T_A;
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	/* a name of 250 octets: over the shortcut's own bound, parsed in full */
+	hdr(&m, 9, 0x0100, 1, 0, 0, 0);
+	for (int i = 0; i < 4; i++) {
+		p8(&m, 61);
+		for (int k = 0; k < 61; k++)
+			p8(&m, 'a');
+	}
+	p8(&m, 0); p16(&m, LB_T_A); p16(&m, 1);
+	assert_false(lb_msg_plain_query(m.b, m.n));
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.qname_len, 249);
+}
+
 /* MX compressed against an upper-case question name: canonical rdata. */
 static void test_compressed_mx(void **state)
 {
@@ -353,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_response),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_questions),
+		cmocka_unit_test(test_plain_query),
 		cmocka_unit_test(test_compressed_mx),
 		cmocka_unit_test(test_errors_keep_sections),
 		cmocka_unit_test(test_tsig_sig0_opt),
