@@ -48,6 +48,9 @@ static void usage(FILE *f)
 	      "  --offset-max N       largest offset (default 1000000; past it 416)\n"
 	      "  --drain SECS         on SIGTERM, let running requests finish (default 10)\n"
 	      "  --read-only          open the store read-only (another process writes it)\n"
+	      "  --cache-mb N         block cache for uncompressed store blocks, MiB (default:\n"
+	      "                       a quarter of the machine's memory, 256 to 16384; filled\n"
+	      "                       as lookups read, so memory is only used as it helps)\n"
 	      "  --port-file FILE     write the bound port there once listening\n"
 	      "  --ingest HOST:PORT   also accept batches from sensors (`capture|tap|import\n"
 	      "                       --send`); each batch is acknowledged once committed.\n"
@@ -71,7 +74,7 @@ static int num(const char *s, unsigned long long max, unsigned long long *out)
 }
 
 enum { O_KEYS = 1000, O_LOG, O_THREADS, O_MAXC, O_TIMEOUT, O_RMAX, O_OMAX, O_DRAIN, O_RO, O_PORTF,
-       O_INGEST, O_INGEST_PORTF };
+       O_INGEST, O_INGEST_PORTF, O_CACHE };
 
 static int write_port(const char *path, unsigned port)
 {
@@ -81,6 +84,20 @@ static int write_port(const char *path, unsigned port)
 		return -1;
 	}
 	return 0;
+}
+
+/* A query server's lookups land anywhere in the store: every block the cache
+ * keeps uncompressed is a read and a decompression saved (measured on the
+ * 10 M-owner bench store: zstd was 11% of the server's CPU with 256 MiB).
+ * The cache only grows as blocks are read, so a large bound costs nothing on
+ * a small store. */
+static size_t default_cache_mb(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	size_t mb = pages > 0 && psize > 0 ? (size_t)pages / 4 * (size_t)psize >> 20 : 0;
+	if (mb < LB_STORE_CACHE_MB)
+		mb = LB_STORE_CACHE_MB;
+	return mb > 16384 ? 16384 : mb;
 }
 
 int lb_cmd_serve(int argc, char **argv)
@@ -100,6 +117,7 @@ int lb_cmd_serve(int argc, char **argv)
 		{ "port-file", required_argument, NULL, O_PORTF },
 		{ "ingest", required_argument, NULL, O_INGEST },
 		{ "ingest-port-file", required_argument, NULL, O_INGEST_PORTF },
+		{ "cache-mb", required_argument, NULL, O_CACHE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -110,6 +128,7 @@ int lb_cmd_serve(int argc, char **argv)
 	lb_collector_t *col = NULL;
 	unsigned long long v, drain = 10;
 	bool ro = false;
+	size_t cache_mb = 0;
 	int c, rc = LB_EXIT_USAGE;
 	lb_store_t *s = NULL;
 	lb_http_t *h = NULL;
@@ -126,6 +145,13 @@ int lb_cmd_serve(int argc, char **argv)
 		case O_PORTF: port_file = optarg; break;
 		case O_INGEST: ingest = optarg; break;
 		case O_INGEST_PORTF: ingest_port_file = optarg; break;
+		case O_CACHE:
+			if (num(optarg, 1 << 20, &v) || v == 0) {
+				fprintf(stderr, "lookback serve: bad --cache-mb '%s' (MiB, 1 to 1048576)\n", optarg);
+				return LB_EXIT_USAGE;
+			}
+			cache_mb = (size_t)v;
+			break;
 		case O_THREADS: case O_MAXC: case O_TIMEOUT: case O_RMAX: case O_OMAX: case O_DRAIN:
 			if (num(optarg, c == O_THREADS ? 64 : c == O_MAXC ? 100000 : c == O_TIMEOUT ? 86400
 				: c == O_DRAIN ? 3600 : 1000000000ull, &v) ||
@@ -162,7 +188,8 @@ int lb_cmd_serve(int argc, char **argv)
 		fprintf(stderr, "lookback serve: --ingest writes the store: not with --read-only\n");
 		return LB_EXIT_USAGE;
 	}
-	lb_store_opts_t so = { .create = !ro, .read_only = ro };
+	lb_store_opts_t so = { .create = !ro, .read_only = ro,
+			       .cache_mb = cache_mb ? cache_mb : default_cache_mb() };
 	int err = lb_store_open(db, &so, &s);
 	if (err) {
 		fprintf(stderr, "lookback serve: %s: %s\n", db, lb_store_errmsg(s, err));

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -67,7 +68,6 @@ struct stream;
 struct req {
 	lb_http_t *h;
 	atomic_int refs;
-	char target[LB_HTTP_TARGET_MAX + 1];
 	bool target_long;
 	struct timespec t0;
 	char client[INET6_ADDRSTRLEN];
@@ -79,6 +79,7 @@ struct req {
 	bool started;                  /* headers seen */
 	bool answered;                 /* a response is queued */
 	struct stream *st;
+	char target[LB_HTTP_TARGET_MAX + 1]; /* last: not zeroed (uri_cb) */
 };
 
 enum st_state { S_BEGIN, S_RECS, S_END, S_DONE };
@@ -432,7 +433,12 @@ static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, str
 	struct MHD_Response *resp;
 	bool whole = s->state == S_DONE;
 	if (whole) {
-		resp = MHD_create_response_from_buffer(s->msize, s->mbuf, MHD_RESPMEM_MUST_COPY);
+		/* the stream's buffer is handed to the response (no copy) */
+		fclose(s->ms);
+		s->ms = NULL;
+		resp = MHD_create_response_from_buffer(s->msize, s->mbuf, MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			s->mbuf = NULL;
 		atomic_fetch_add(&rq->bytes, s->msize);
 	} else {
 		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, s,
@@ -948,9 +954,11 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	lb_http_t *h = cls;
-	struct req *rq = calloc(1, sizeof *rq);
+	/* every field but the 4 KiB target zeroed: one request's memset less */
+	struct req *rq = malloc(sizeof *rq);
 	if (!rq)
 		return NULL;
+	memset(rq, 0, offsetof(struct req, target));
 	rq->h = h;
 	atomic_init(&rq->refs, 1);
 	clock_gettime(CLOCK_MONOTONIC, &rq->t0);

@@ -508,6 +508,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	*out = s;
 	s->read_only = o->read_only;
 	pthread_mutex_init(&s->errlock, NULL);
+	pthread_mutex_init(&s->poollock, NULL);
 	pthread_mutex_init(&s->srclock, NULL);
 	s->dir = strdup(dir);
 	if (!s->dir)
@@ -640,8 +641,10 @@ int lb_store_close(lb_store_t *s)
 				err = LB_ESTORE;
 		}
 	}
-	if (s->db)
+	if (s->db) {
+		lb_rocks_iter_pool_drain(s);
 		rocksdb_close(s->db);
+	}
 	if (s->batch)
 		rocksdb_writebatch_destroy(s->batch);
 	if (s->envopts)
@@ -677,6 +680,7 @@ int lb_store_close(lb_store_t *s)
 	free(s->errmsg);
 	free(s->dir);
 	pthread_mutex_destroy(&s->errlock);
+	pthread_mutex_destroy(&s->poollock);
 	pthread_mutex_destroy(&s->srclock);
 	for (size_t i = 0; i < SRC_MAX_IDS / SRC_CHUNK; i++)
 		free(s->srcname[i]);

@@ -27,6 +27,8 @@ struct pend {
 	uint8_t put;      /* 1: put (empty value), 0: merge */
 };
 
+#define LB_ITER_POOL 16 /* idle iterators kept per kind (about the server's threads x 2) */
+
 struct lb_store {
 	rocksdb_t *db;
 	rocksdb_options_t *opts;
@@ -66,7 +68,25 @@ struct lb_store {
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
 	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks_write.c put_seen) */
 	size_t put_seen_n, put_seen_cap;
+	/* idle iterators for the next lookups, [0] total order (ro), [1] prefix
+	 * (ro_pfx), each with the sequence number read before it was made
+	 * (rocks_iter.c lb_rocks_iter_take); under poollock */
+	pthread_mutex_t poollock;
+	rocksdb_iterator_t *pool[2][LB_ITER_POOL];
+	uint64_t pool_seq[2][LB_ITER_POOL];
+	int pool_n[2];
 };
+
+/*
+ * An iterator for ro (pfx 0) or ro_pfx (pfx 1): an idle one when no write
+ * happened since it was made (it sees exactly what a new one would), else a
+ * new one; *tag is what lb_rocks_iter_give needs.  NULL when out of memory.
+ */
+rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int pfx, uint64_t *tag);
+/* Back to the pool (or destroyed when the pool is full or the iterator failed). */
+void lb_rocks_iter_give(lb_store_t *s, int pfx, rocksdb_iterator_t *ri, uint64_t tag);
+/* Destroy every idle iterator (before the database closes). */
+void lb_rocks_iter_pool_drain(lb_store_t *s);
 
 void lb_rocks_set_err(lb_store_t *s, char *e);
 void lb_rocks_set_msg(lb_store_t *s, const char *m);
@@ -79,11 +99,13 @@ size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len);
  * Counters of a format-2 rdata index entry (rec: a decoded I/N/X key): the
  * merge of the values of the rrsets under rec's owner and type that hold its
  * rdata, leaving out those expired at cutoff (0 = none).  *rit is created on
- * first use (ro_pfx) and reused; kb is scratch.  1 = *out set, 0 = no live
+ * first use (ro_pfx; taken from the pool when rit_tag is not NULL, and *rit_tag
+ * set) and reused; kb is scratch.  1 = *out set, 0 = no live
  * rrset holds it (an orphan), < 0 = error.
  */
-int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
-		       const lb_store_rec_t *rec, uint64_t cutoff, lb_store_val_t *out);
+int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_tag,
+		       lb_kbuf_t *kb, const lb_store_rec_t *rec, uint64_t cutoff,
+		       lb_store_val_t *out);
 /* Delete the format-2 rdata index keys that no live rrset holds any more
  * (retention expired them); counts them in *removed. */
 int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);

@@ -43,6 +43,8 @@ struct lb_store_iter {
 	lb_kdec_t *dec;
 	lb_kbuf_t kb;       /* scratch for building bounds (per iterator: iterators may run in other threads) */
 	rocksdb_iterator_t *rit; /* rrsets behind a counter-less rdata index entry */
+	uint64_t it_tag, rit_tag; /* pool tags of it and rit (lb_rocks_iter_take) */
+	int it_pfx;
 	lb_kbuf_t dk;       /* their key prefix */
 	const char *srcp[LB_STORE_MAX_SOURCES]; /* rec->sources */
 };
@@ -184,6 +186,67 @@ static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
 	return k->err;
 }
 
+/*
+ * Iterator pool.  Making a RocksDB iterator (a merging iterator over the
+ * memtables and every level's files) cost about as much as the seek of an
+ * exact lookup; the query server makes one per request.  An iterator sees
+ * the database as of its creation, so one is reused only while the latest
+ * sequence number is the one read before it was made (no write since): then
+ * it answers exactly as a new one would.  Stale ones are destroyed at the
+ * next take, so they do not keep old table files alive for long.
+ */
+rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int pfx, uint64_t *tag)
+{
+	uint64_t seq = rocksdb_get_latest_sequence_number(s->db);
+	rocksdb_iterator_t *ri = NULL, *stale[LB_ITER_POOL];
+	int nstale = 0;
+	pthread_mutex_lock(&s->poollock);
+	while (s->pool_n[pfx] > 0) {
+		int i = --s->pool_n[pfx];
+		if (s->pool_seq[pfx][i] == seq) {
+			ri = s->pool[pfx][i];
+			break;
+		}
+		stale[nstale++] = s->pool[pfx][i];
+	}
+	pthread_mutex_unlock(&s->poollock);
+	for (int i = 0; i < nstale; i++)
+		rocksdb_iter_destroy(stale[i]);
+	if (!ri)
+		ri = rocksdb_create_iterator(s->db, pfx ? s->ro_pfx : s->ro);
+	*tag = seq;
+	return ri;
+}
+
+void lb_rocks_iter_give(lb_store_t *s, int pfx, rocksdb_iterator_t *ri, uint64_t tag)
+{
+	char *e = NULL;
+	rocksdb_iter_get_error(ri, &e);
+	if (!e) {
+		pthread_mutex_lock(&s->poollock);
+		if (s->pool_n[pfx] < LB_ITER_POOL) {
+			int i = s->pool_n[pfx]++;
+			s->pool[pfx][i] = ri;
+			s->pool_seq[pfx][i] = tag;
+			ri = NULL;
+		}
+		pthread_mutex_unlock(&s->poollock);
+	}
+	rocksdb_free(e);
+	if (ri)
+		rocksdb_iter_destroy(ri);
+}
+
+void lb_rocks_iter_pool_drain(lb_store_t *s)
+{
+	pthread_mutex_lock(&s->poollock);
+	for (int k = 0; k < 2; k++) {
+		while (s->pool_n[k] > 0)
+			rocksdb_iter_destroy(s->pool[k][--s->pool_n[k]]);
+	}
+	pthread_mutex_unlock(&s->poollock);
+}
+
 int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t **out)
 {
 	*out = NULL;
@@ -283,7 +346,8 @@ int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t *
 	for (int i = 0; !err && i < it->nr; i++)
 		pfx &= range_in_prefix(&it->r[i]);
 	if (!err) {
-		it->it = rocksdb_create_iterator(s->db, pfx ? s->ro_pfx : s->ro);
+		it->it_pfx = pfx;
+		it->it = lb_rocks_iter_take(s, pfx, &it->it_tag);
 		if (!it->it)
 			err = LB_ENOMEM;
 	}
@@ -300,11 +364,11 @@ void lb_store_iter_free(lb_store_iter_t *it)
 	if (!it)
 		return;
 	if (it->it)
-		rocksdb_iter_destroy(it->it);
+		lb_rocks_iter_give(it->s, it->it_pfx, it->it, it->it_tag);
 	if (it->oit)
 		rocksdb_iter_destroy(it->oit);
 	if (it->rit)
-		rocksdb_iter_destroy(it->rit);
+		lb_rocks_iter_give(it->s, 1, it->rit, it->rit_tag);
 	lb_kbuf_free(&it->dk);
 	for (int i = 0; i < MAX_RANGES; i++) {
 		lb_kbuf_free(&it->r[i].lo);
@@ -412,15 +476,17 @@ static int next_key(lb_store_iter_t *it, const char **k, size_t *kl)
 	}
 }
 
-int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, lb_kbuf_t *kb,
-		       const lb_store_rec_t *rec, uint64_t cutoff, lb_store_val_t *out)
+int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_tag,
+		       lb_kbuf_t *kb, const lb_store_rec_t *rec, uint64_t cutoff,
+		       lb_store_val_t *out)
 {
 	if (rec->kind != LB_REC_RDATA || rec->nrdata != 1)
 		return LB_EINVAL;
 	exact_prefix(kb, LB_KT_RRSET, rec->owner, rec->type);
 	if (kb->err)
 		return kb->err;
-	if (!*rit && !(*rit = rocksdb_create_iterator(s->db, s->ro_pfx)))
+	if (!*rit && !(*rit = rit_tag ? lb_rocks_iter_take(s, 1, rit_tag)
+				      : rocksdb_create_iterator(s->db, s->ro_pfx)))
 		return LB_ENOMEM;
 	int found = 0;
 	lb_store_val_t one;
@@ -481,7 +547,8 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 		const char *v = rocksdb_iter_value(it->it, &vl);
 		if (vl == 0 && rec->kind == LB_REC_RDATA) {
 			/* format 2: counters of the rrsets that hold this RR */
-			err = lb_rocks_index_val(it->s, &it->rit, &it->dk, rec, it->cutoff, &rec->val);
+			err = lb_rocks_index_val(it->s, &it->rit, &it->rit_tag, &it->dk, rec, it->cutoff,
+						 &rec->val);
 			if (err < 0)
 				return err;
 			if (err == 0)
@@ -584,7 +651,7 @@ int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed)
 				lb_rocks_set_msg(s, "a stored key does not decode");
 				break;
 			}
-			int n = lb_rocks_index_val(s, &rit, &kb, &rec, cutoff, &v);
+			int n = lb_rocks_index_val(s, &rit, NULL, &kb, &rec, cutoff, &v);
 			if (n < 0) {
 				err = n;
 				break;

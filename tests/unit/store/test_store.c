@@ -633,6 +633,81 @@ static void test_lookup_while_writing(void **st)
 	rmdir_r(dir);
 }
 
+/* Lookups reuse idle iterators: one made before a write must never answer
+ * after it (it would miss the write), whichever kind of lookup made it. */
+static uint64_t exact_count(lb_store_t *s, const char *name)
+{
+	uint8_t owner[256];
+	int n = lb_name_from_text(name, strlen(name), NULL, owner, sizeof owner);
+	assert_true(n > 0);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_EXACT, .name = owner,
+			      .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t c = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &r)) > 0)
+		c += r.val.count;
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	return c;
+}
+
+static void test_iterator_reuse(void **st)
+{
+	(void)st;
+	rmdir_r(dir);
+	lb_store_t *s;
+	lb_store_opts_t o = { .create = true };
+	assert_int_equal(lb_store_open(dir, &o, &s), 0);
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	lb_store_rec_t r = rrset(owner, "a.pool.test", rdp, rdl, addr, 0x0a000001);
+	r.val.count = 1;
+	r.val.time_first = r.val.time_last = 1700000000;
+	assert_int_equal(lb_store_add(s, &r), 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	int rows;
+	for (int round = 1; round <= 5; round++) {
+		/* several lookups, two of them open at once: the pool holds more
+		 * than one iterator of each kind when the write comes */
+		assert_int_equal(exact_count(s, "a.pool.test"), (uint64_t)round);
+		uint8_t nm[256];
+		int n = lb_name_from_text("a.pool.test", 11, NULL, nm, sizeof nm);
+		lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_EXACT, .name = nm,
+				      .name_len = (size_t)n };
+		lb_store_iter_t *i1, *i2;
+		assert_int_equal(lb_store_iter_new(s, &q, &i1), 0);
+		assert_int_equal(lb_store_iter_new(s, &q, &i2), 0);
+		lb_store_iter_free(i1);
+		lb_store_iter_free(i2);
+		/* the address rows: a (seen round times) and b1..b(round-1) */
+		assert_int_equal(ip_count(s, 0x0a000001, &rows), (uint64_t)(2 * round - 1));
+		assert_int_equal(rows, round);
+		assert_int_equal(exact_count(s, "a.pool.test"), (uint64_t)round);
+		/* the write: one more sighting of a, and a new name b */
+		r = rrset(owner, "a.pool.test", rdp, rdl, addr, 0x0a000001);
+		r.val.count = 1;
+		r.val.time_first = r.val.time_last = 1700000000 + (uint64_t)round;
+		assert_int_equal(lb_store_add(s, &r), 0);
+		char bn[32];
+		snprintf(bn, sizeof bn, "b%d.pool.test", round);
+		r = rrset(owner, bn, rdp, rdl, addr, 0x0a000001);
+		r.val.count = 1;
+		r.val.time_first = r.val.time_last = 1700000000;
+		assert_int_equal(lb_store_add(s, &r), 0);
+		assert_int_equal(lb_store_commit(s), 0);
+		assert_int_equal(exact_count(s, bn), 1);
+	}
+	assert_int_equal(exact_count(s, "a.pool.test"), 6);
+	assert_int_equal(ip_count(s, 0x0a000001, &rows), 6 + 5);
+	assert_int_equal(rows, 6);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_kill_during_ingest),
 		cmocka_unit_test(test_huge_rrset),
 		cmocka_unit_test(test_lookup_while_writing),
+		cmocka_unit_test(test_iterator_reuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
