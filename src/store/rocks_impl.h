@@ -27,6 +27,8 @@ struct pend {
 	uint8_t put;      /* 1: put (empty value), 0: merge */
 };
 
+#define LB_PUTQ_N 16        /* puts staged before their put_seen check */
+#define LB_PUTQ_KEY_MAX 256 /* longer keys are checked at once */
 #define LB_ITER_POOL 16 /* idle iterators kept per kind (about the server's threads x 2) */
 
 struct lb_store {
@@ -68,6 +70,11 @@ struct lb_store {
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
 	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks_write.c put_seen) */
 	size_t put_seen_n, put_seen_cap;
+	/* writer: puts waiting for their put_seen check, their slots prefetched
+	 * (rocks_write.c batch_put) */
+	struct putq { uint64_t h; uint32_t off, len; } putq[LB_PUTQ_N];
+	uint8_t putq_keys[LB_PUTQ_N * LB_PUTQ_KEY_MAX];
+	int putq_n;
 	/* idle iterators for the next lookups, [0] total order (ro), [1] prefix
 	 * (ro_pfx), each with the sequence number read before it was made
 	 * (rocks_iter.c lb_rocks_iter_take); under poollock */

@@ -162,10 +162,13 @@ static int sst_ingest(lb_store_t *s, const char *path)
 	return 0;
 }
 
+static void putq_flush(lb_store_t *s);
+
 static int commit_pending(lb_store_t *s)
 {
 	if (!s->db || s->read_only)
 		return 0;
+	putq_flush(s);
 	int err = s->perr;
 	s->perr = 0;
 	rocksdb_sstfilewriter_t *w = NULL;
@@ -271,13 +274,15 @@ int lb_store_commit(lb_store_t *s)
 	return err;
 }
 
-/* Queue one operation: key k, value s->vbuf[0..vlen) (merge) or empty (put). */
-static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
+/* Queue one operation: key (kp, klen), value s->vbuf[0..vlen) (merge) or
+ * empty (put); kerr: the key's builder failed. */
+static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr, size_t vlen,
+			 int put)
 {
 	if (s->perr)
 		return;
-	if (k->err || k->len > (1u << 24) || vlen > UINT16_MAX) {
-		s->perr = k->err ? k->err : LB_EINVAL;
+	if (kerr || klen > (1u << 24) || vlen > UINT16_MAX) {
+		s->perr = kerr ? kerr : LB_EINVAL;
 		return;
 	}
 	if (s->npend == s->cappend) {
@@ -290,7 +295,7 @@ static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
 		s->pend = np;
 		s->cappend = cap;
 	}
-	size_t need = k->len + (put ? 0 : vlen);
+	size_t need = klen + (put ? 0 : vlen);
 	if (s->plen + need > s->pcap) {
 		size_t cap = s->pcap ? s->pcap : (1u << 20);
 		while (cap < s->plen + need)
@@ -305,20 +310,25 @@ static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
 	}
 	struct pend *p = &s->pend[s->npend++];
 	uint8_t h[16] = { 0 };
-	memcpy(h, k->p, k->len < 16 ? k->len : 16);
+	memcpy(h, kp, klen < 16 ? klen : 16);
 	p->head = p->head2 = 0;
 	for (size_t i = 0; i < 8; i++) {
 		p->head = p->head << 8 | h[i];
 		p->head2 = p->head2 << 8 | h[8 + i];
 	}
 	p->off = (uint32_t)s->plen;
-	p->klen = (uint32_t)k->len;
+	p->klen = (uint32_t)klen;
 	p->vlen = put ? 0 : (uint16_t)vlen;
 	p->put = (uint8_t)put;
-	memcpy(s->parena + s->plen, k->p, k->len);
+	memcpy(s->parena + s->plen, kp, klen);
 	if (!put)
-		memcpy(s->parena + s->plen + k->len, s->vbuf, vlen);
+		memcpy(s->parena + s->plen + klen, s->vbuf, vlen);
 	s->plen += need;
+}
+
+static void pend_add(lb_store_t *s, const lb_kbuf_t *k, size_t vlen, int put)
+{
+	pend_add_raw(s, k->p, k->len, k->err, vlen, put);
 }
 
 static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
@@ -375,15 +385,20 @@ static void put_seen_grow(lb_store_t *s)
 	s->put_seen_cap = cap;
 }
 
-/* 1 if k was put before (skip it), else remember it and return 0. */
-static int put_seen(lb_store_t *s, const lb_kbuf_t *k)
+static uint64_t put_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = lb_hash64(p, n);
+	return h + !h; /* 0 marks an empty slot */
+}
+
+/* 1 if the key of hash h was put before (skip it), else remember it and
+ * return 0. */
+static int put_seen(lb_store_t *s, uint64_t h)
 {
 	if (s->put_seen_n >= s->put_seen_cap / 2)
 		put_seen_grow(s);
 	if (!s->put_seen)
 		return 0; /* no memory for the shortcut: just write */
-	uint64_t h = lb_hash64(k->p, k->len);
-	h += !h; /* 0 marks an empty slot */
 	size_t mask = s->put_seen_cap - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
 		if (s->put_seen[i] == h)
@@ -396,11 +411,40 @@ static int put_seen(lb_store_t *s, const lb_kbuf_t *k)
 	}
 }
 
+/*
+ * The put_seen table is large (up to 32 MiB): a probe is a cache miss.  Puts
+ * are staged a few at a time with their slots prefetched, then checked in
+ * their order (so a key staged twice is still put once); longer keys, and
+ * whatever is staged when a commit starts, are checked at once.
+ */
+static void putq_flush(lb_store_t *s)
+{
+	for (int i = 0; i < s->putq_n; i++) {
+		const struct putq *q = &s->putq[i];
+		if (!put_seen(s, q->h))
+			pend_add_raw(s, s->putq_keys + q->off, q->len, 0, 0, 1);
+	}
+	s->putq_n = 0;
+}
+
 static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
 {
-	if (!k->err && put_seen(s, k))
+	if (k->err || k->len > LB_PUTQ_KEY_MAX) {
+		putq_flush(s);
+		if (k->err || !put_seen(s, put_hash(k->p, k->len)))
+			pend_add(s, k, 0, 1);
 		return;
-	pend_add(s, k, 0, 1);
+	}
+	uint64_t h = put_hash(k->p, k->len);
+	if (s->put_seen)
+		__builtin_prefetch(&s->put_seen[h & (s->put_seen_cap - 1)]);
+	struct putq *q = &s->putq[s->putq_n];
+	q->h = h;
+	q->off = (uint32_t)(s->putq_n * LB_PUTQ_KEY_MAX);
+	q->len = (uint32_t)k->len;
+	memcpy(s->putq_keys + q->off, k->p, k->len);
+	if (++s->putq_n == LB_PUTQ_N)
+		putq_flush(s);
 }
 
 /* rec's value with the ids of rec's source names (s->vtmp), or rec's own
