@@ -168,6 +168,31 @@ static void flush_at_end(lb_decoder_t *d)
 	lb_decoder_expire(d, &far);
 }
 
+/* Move buf's unread bytes [*off, *len) to its start, then read at file
+ * offset *pos until it holds want bytes, or the file ends (*eof), reading
+ * at most up to cap. */
+static inline int refill(int fd, uint8_t *buf, size_t *off, size_t *len, off_t *pos, bool *eof,
+			 size_t want, size_t cap, char *errbuf)
+{
+	memmove(buf, buf + *off, *len - *off);
+	*len -= *off;
+	*off = 0;
+	while (*len < want && !*eof) {
+		ssize_t n = pread(fd, buf + *len, cap - *len, *pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(errbuf, 256, "read: %s", strerror(errno));
+			return LB_EIO;
+		}
+		if (n == 0)
+			*eof = true;
+		*len += (size_t)n;
+		*pos += n;
+	}
+	return 0;
+}
+
 static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
 	int lt = pcap_datalink(p->h);
@@ -187,26 +212,10 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 	for (;;) {
 		if (stop && *stop)
 			goto out;
-		if (len - off < 16 && !eof) {
-			/* too little for a record header: move the tail down, read on */
-			memmove(buf, buf + off, len - off);
-			len -= off;
-			off = 0;
-			while (len < RD_CHUNK && !eof) {
-				ssize_t n = pread(fd, buf + len, RD_CHUNK - len, pos);
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n < 0) {
-					snprintf(errbuf, 256, "read: %s", strerror(errno));
-					rc = LB_EIO;
-					goto out;
-				}
-				if (n == 0)
-					eof = true;
-				len += (size_t)n;
-				pos += n;
-			}
-		}
+		/* too little for a record header: move the tail down, read a chunk */
+		if (len - off < 16 && !eof &&
+		    (rc = refill(fd, buf, &off, &len, &pos, &eof, RD_CHUNK, RD_CHUNK, errbuf)) != 0)
+			goto out;
 		if (len == off)
 			break; /* clean end of file */
 		if (len - off < 16) {
@@ -230,27 +239,12 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 			rc = LB_EIO;
 			goto out;
 		}
-		if (len - off - 16 < ph.caplen && !eof) {
-			/* the record runs past the buffer: move it down, read the rest
-			 * (RD_BUF holds the unread tail of a chunk plus any record) */
-			memmove(buf, buf + off, len - off);
-			len -= off;
-			off = 0;
-			while (len < 16 + (size_t)ph.caplen && !eof) {
-				ssize_t n = pread(fd, buf + len, RD_BUF - len, pos);
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n < 0) {
-					snprintf(errbuf, 256, "read: %s", strerror(errno));
-					rc = LB_EIO;
-					goto out;
-				}
-				if (n == 0)
-					eof = true;
-				len += (size_t)n;
-				pos += n;
-			}
-		}
+		/* the record runs past the buffer: move it down, read the rest
+		 * (RD_BUF holds the unread tail of a chunk plus any record) */
+		if (len - off - 16 < ph.caplen && !eof &&
+		    (rc = refill(fd, buf, &off, &len, &pos, &eof, 16 + (size_t)ph.caplen, RD_BUF,
+				 errbuf)) != 0)
+			goto out;
 		if (len - off - 16 < ph.caplen) {
 			snprintf(errbuf, 256,
 				 "truncated dump file; tried to read %u captured bytes, only got %zu",

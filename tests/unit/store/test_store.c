@@ -72,23 +72,34 @@ static lb_store_rec_t rrset(uint8_t *owner, const char *name, const uint8_t **rd
 	return r;
 }
 
-static uint64_t count_rrsets(lb_store_t *s, const char *below, int *err)
+/* rrsets of one scan by name (match: exact or below); *sum = their counts. */
+static uint64_t scan_rrsets(lb_store_t *s, const char *name_text, enum lb_match match, int *err,
+			    uint64_t *sum)
 {
 	uint8_t name[256];
-	int n = lb_name_from_text(below, strlen(below), NULL, name, sizeof name);
+	int n = lb_name_from_text(name_text, strlen(name_text), NULL, name, sizeof name);
 	assert_true(n > 0);
-	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_BELOW, .name = name,
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = match, .name = name,
 			      .name_len = (size_t)n };
 	lb_store_iter_t *it;
 	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
 	lb_store_rec_t r;
-	uint64_t c = 0;
+	uint64_t c = 0, total = 0;
 	int k;
-	while ((k = lb_store_iter_next(it, &r)) > 0)
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
 		c++;
+		total += r.val.count;
+	}
 	*err = k;
+	if (sum)
+		*sum = total;
 	lb_store_iter_free(it);
 	return c;
+}
+
+static uint64_t count_rrsets(lb_store_t *s, const char *below, int *err)
+{
+	return scan_rrsets(s, below, LB_MATCH_BELOW, err, NULL);
 }
 
 static void test_refuse_foreign(void **st)
@@ -637,21 +648,11 @@ static void test_lookup_while_writing(void **st)
  * after it (it would miss the write), whichever kind of lookup made it. */
 static uint64_t exact_count(lb_store_t *s, const char *name)
 {
-	uint8_t owner[256];
-	int n = lb_name_from_text(name, strlen(name), NULL, owner, sizeof owner);
-	assert_true(n > 0);
-	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_EXACT, .name = owner,
-			      .name_len = (size_t)n };
-	lb_store_iter_t *it;
-	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
-	lb_store_rec_t r;
-	uint64_t c = 0;
-	int k;
-	while ((k = lb_store_iter_next(it, &r)) > 0)
-		c += r.val.count;
-	assert_int_equal(k, 0);
-	lb_store_iter_free(it);
-	return c;
+	int err;
+	uint64_t sum;
+	scan_rrsets(s, name, LB_MATCH_EXACT, &err, &sum);
+	assert_int_equal(err, 0);
+	return sum;
 }
 
 static void test_iterator_reuse(void **st)
