@@ -196,13 +196,18 @@ static bool flex_match(struct stream *s, const char *text)
 	return m && !x;
 }
 
-/* Flex search over the rrsets the cursor yields: emit 0..n objects. */
+static void flex_type(uint16_t type, char *tb, size_t n)
+{
+	if (lb_rrtype_to_text(type, tb, n) < 0)
+		snprintf(tb, n, "TYPE%u", type);
+}
+
+/* Flex search over the rrsets the cursor yields: emit 0..n objects (a scan:
+ * the type's text is made only for what matches). */
 static void flex_rec(struct stream *s, const lb_store_rec_t *r)
 {
 	char nb[LB_NAME_TEXT_MAX + 1], tb[32];
 	FILE *f = s->ms;
-	if (lb_rrtype_to_text(r->type, tb, sizeof tb) < 0)
-		snprintf(tb, sizeof tb, "TYPE%u", r->type);
 	if (!s->r.flex_rdata) {
 		if (s->last_len == r->owner_len && s->last_type == r->type &&
 		    !memcmp(s->last_name, r->owner, r->owner_len))
@@ -221,6 +226,7 @@ static void flex_rec(struct stream *s, const lb_store_rec_t *r)
 			s->state = S_END;
 			return;
 		}
+		flex_type(r->type, tb, sizeof tb);
 		fputs("{\"obj\":{\"rrname\":", f);
 		lb_json_put_str(f, nb);
 		fputs(",\"rrtype\":", f);
@@ -242,6 +248,7 @@ static void flex_rec(struct stream *s, const lb_store_rec_t *r)
 			s->state = S_END;
 			return;
 		}
+		flex_type(r->type, tb, sizeof tb);
 		fputs("{\"obj\":{\"rdata\":", f);
 		lb_json_put_str(f, s->out.buf);
 		fputs(",\"rrtype\":", f);
@@ -836,6 +843,11 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 				res = send_error(rq, c, 400, "bad regular expression");
 				goto out;
 			}
+			/* the pattern runs against every name of the scan: compile it
+			 * to machine code where PCRE2 can (else it is interpreted) */
+			(void)pcre2_jit_compile(s->re, PCRE2_JIT_COMPLETE);
+			if (s->ex)
+				(void)pcre2_jit_compile(s->ex, PCRE2_JIT_COMPLETE);
 			s->md = pcre2_match_data_create(4, NULL);
 			if (!s->md)
 				goto oom;
