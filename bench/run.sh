@@ -116,6 +116,7 @@ else
 			best=$w
 			cp "$OUT/capture.stats" "$OUT/capture.best"
 			RSS=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/capture.time")
+			DCPU=$(awk '/User time/ { u = $NF } /System time/ { s = $NF } END { print u + s }' "$OUT/capture.time")
 		fi
 	done
 	if [ $rc -ne 0 ]; then
@@ -131,6 +132,7 @@ else
 			row "$A: DNS messages/s" "$(awk -v n="${ms:-0}" -v t="$best" 'BEGIN { printf "%.0f", n / t }')" "$CMD"
 			row "$A: responses/s" "$(awk -v n="$rs" -v t="$best" 'BEGIN { printf "%.0f", n / t }')" "$CMD"
 			row "$A: wall seconds (best of $DROUNDS)" "$(printf '%.3f' "$best")" "$CMD"
+			row "$A: packets per CPU second (user + system, same run)" "$(awk -v n="$pk" -v t="$DCPU" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "n/a" }')" "$CMD"
 			med=$(printf '%s\n' $walls | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 			row "$A: packets/s, median of $DROUNDS" "$(awk -v n="$pk" -v t="$med" 'BEGIN { printf "%.0f", n / t }')" "$CMD"
 			row "$A: peak RSS" "$(awk -v k="$RSS" 'BEGIN { printf "%.1f MiB", k / 1024 }')" "/usr/bin/time -v (Maximum resident set size)"
