@@ -119,6 +119,18 @@ int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool 
 /* True if an Accept header value allows NDJSON/JSON (NULL = absent = yes). */
 bool lb_http_accept_ok(const char *accept);
 
+/*
+ * Flex search narrowing: a domain that holds every name the rrnames pattern
+ * can match (regex anchored by '$' or glob, both matched against names with
+ * their trailing dot, case-insensitively), written lower-case with its
+ * trailing dot into out; returns its length, or 0 when the pattern does not
+ * end in such a literal (the whole store is scanned).  Conservative: a regex
+ * with '|' anywhere, a quantifier or class next to the end, or a literal
+ * without its trailing dot gives 0.  The matched names lie strictly below the
+ * domain, so the scan "*.DOMAIN" holds them all.
+ */
+size_t lb_http_flex_suffix(const char *pat, bool glob, char *out, size_t outsz);
+
 /* Endpoint label for metrics and logs. */
 const char *lb_http_api_name(enum lb_http_api api);
 

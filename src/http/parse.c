@@ -408,3 +408,64 @@ bool lb_http_accept_ok(const char *accept)
 	}
 	return !any;
 }
+
+/* The literal that every match of pat must end with (lower-case, in
+ * lit[0..return)), or 0. */
+static size_t flex_literal(const char *pat, bool glob, char *lit, size_t litsz)
+{
+	size_t n = strlen(pat), run = 0;
+	if (glob) {
+		/* after the last character with a meaning: * ? [ ] and \ */
+		size_t start = 0;
+		for (size_t i = 0; i < n; i++)
+			if (strchr("*?[]\\", pat[i]))
+				start = i + 1;
+		for (size_t i = start; i < n && run < litsz; i++)
+			lit[run++] = (char)tolower((unsigned char)pat[i]);
+		return n - start <= litsz ? run : 0;
+	}
+	if (strchr(pat, '|') || n < 2 || pat[n - 1] != '$' || pat[n - 2] == '\\')
+		return 0;
+	/* tokens up to the final '$': literal characters extend the run,
+	 * anything else (a class, group, any-character, escape sequence)
+	 * ends it, and a quantifier takes back what it applies to */
+	for (size_t i = 0; i + 1 < n; i++) {
+		char c = pat[i];
+		if (c == '\\') {
+			char e = pat[i + 1];
+			i++;
+			if ((e == '.' || e == '-' || e == '_') && run < litsz)
+				lit[run++] = e;
+			else
+				run = 0;
+		} else if (isalnum((unsigned char)c) || c == '-' || c == '_') {
+			if (run < litsz)
+				lit[run++] = (char)tolower((unsigned char)c);
+			else
+				return 0;
+		} else {
+			run = 0; /* . ^ $ ( ) [ ] { } * + ? and the rest */
+		}
+	}
+	return run;
+}
+
+size_t lb_http_flex_suffix(const char *pat, bool glob, char *out, size_t outsz)
+{
+	char lit[LB_HTTP_FLEX_MAX + 1];
+	size_t n = flex_literal(pat, glob, lit, sizeof lit);
+	if (n < 2 || lit[n - 1] != '.')
+		return 0;
+	/* from a label boundary: after the literal's first dot, or after its
+	 * leading dot */
+	const char *dot = memchr(lit, '.', n);
+	size_t from = (size_t)(dot - lit) + 1;
+	if (n - from < 2 || n - from + 1 > outsz)
+		return 0; /* the root, or no room */
+	for (size_t i = from; i < n; i++)
+		if (lit[i] == '.' && (i == from || lit[i - 1] == '.'))
+			return 0; /* an empty label: no name */
+	memcpy(out, lit + from, n - from);
+	out[n - from] = 0;
+	return n - from;
+}

@@ -812,8 +812,15 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		s->limit = limit;
 		lb_query_t all;
 		lb_query_init(&all);
-		if (lb_query_parse_name("*", &all, &m)) {
-			fail(s, "cannot build a full scan");
+		/* a pattern that ends in a domain's name scans only below it */
+		char dom[LB_HTTP_FLEX_MAX + 3] = "*.";
+		if (s->r.flex_rdata ||
+		    !lb_http_flex_suffix(s->r.flex, s->r.flex_glob, dom + 2, sizeof dom - 2) ||
+		    lb_query_parse_name(dom, &all, &m)) {
+			lb_query_free(&all);
+			lb_query_init(&all);
+			if (lb_query_parse_name("*", &all, &m))
+				fail(s, "cannot build a full scan");
 		}
 		all.kind = LB_Q_RRSET;
 		all.limit = 0;

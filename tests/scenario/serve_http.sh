@@ -126,6 +126,23 @@ python3 -c '
 import json,sys
 print("\n".join(sorted(l["obj"]["rrname"]+" "+l["obj"]["rrtype"] for l in map(json.loads, open(sys.argv[1])) if "obj" in l)))' "$T_TMP/flex" > "$T_TMP/flex.got"
 check "regex rrnames ^www\\. = distinct owners of www.* ($(wc -l < "$T_TMP/flex.want"))" cmp -s "$T_TMP/flex.want" "$T_TMP/flex.got"
+# a pattern ending in a domain scans only below it: the same answer as the
+# whole-store scan (the '|^$' keeps that one unnarrowed) and as `query *.com`
+flex_names() { python3 -c '
+import json,sys
+print("\n".join(sorted(l["obj"]["rrname"]+" "+l["obj"]["rrtype"] for l in map(json.loads, open(sys.argv[1])) if "obj" in l)))' "$1"; }
+curl -s -H "$K" "$U/dnsdb/v2/regex/rrnames/%5C.com%5C.%24?limit=0" > "$T_TMP/fn1"
+curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/*.com.?limit=0" > "$T_TMP/fn2"
+curl -s -H "$K" "$U/dnsdb/v2/regex/rrnames/%5C.com%5C.%24%7C%5E%24?limit=0" > "$T_TMP/fn3"
+Q -r '*.com' -t ALL -l 0 --format cof | python3 -c '
+import json,sys; print("\n".join(sorted({json.loads(l)["rrname"]+" "+json.loads(l)["rrtype"] for l in sys.stdin})))' > "$T_TMP/fn.want"
+flex_names "$T_TMP/fn1" > "$T_TMP/fn1.got"
+flex_names "$T_TMP/fn2" > "$T_TMP/fn2.got"
+flex_names "$T_TMP/fn3" > "$T_TMP/fn3.got"
+check "regex \\.com\\.\$ (narrowed) = query *.com ($(wc -l < "$T_TMP/fn.want") owners and types)" \
+	bash -c "[ -s '$T_TMP/fn.want' ] && cmp -s '$T_TMP/fn.want' '$T_TMP/fn1.got'"
+check "glob *.com. (narrowed) = query *.com" cmp -s "$T_TMP/fn.want" "$T_TMP/fn2.got"
+check "the same regex scanning the whole store agrees" cmp -s "$T_TMP/fn.want" "$T_TMP/fn3.got"
 curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/www.*.com.?exclude=www.b*" > "$T_TMP/glob"
 check "glob with exclude" python3 -c "
 import json,sys
