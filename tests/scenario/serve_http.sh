@@ -15,6 +15,12 @@ check "capture --db" test -d "$D"
 rc=$?
 check "no keys on 0.0.0.0: refuses to start (exit 2, says why)" \
 	bash -c "[ $rc -eq 2 ] && grep -q 'keys' '$T_TMP/err'"
+for bad in 0 x 2000000; do
+	"$LOOKBACK" serve --db "$D" --cache-mb "$bad" > /dev/null 2> "$T_TMP/err"
+	rc=$?
+	check "--cache-mb $bad: usage error (exit 2, says why)" \
+		bash -c "[ $rc -eq 2 ] && grep -q 'cache-mb' '$T_TMP/err'"
+done
 
 NOW=$(date +%s)
 cat > "$T_TMP/keys" <<K
@@ -24,7 +30,7 @@ bob bob-secret-0002 burst=3 window=3600 daily=100
 old old-secret-0003 expires=$((NOW - 10))
 K
 serve_start "$D" --keys "$T_TMP/keys" --max-conns 6 --offset-max 1000 --timeout 3 \
-	--access-log "$T_TMP/access.log"
+	--access-log "$T_TMP/access.log" --cache-mb 64
 [ -n "$PORT" ] || { nok "serve started: $(cat "$T_TMP/serve.err")"; exit 0; }
 U=http://127.0.0.1:$PORT
 K="X-API-Key: alice-secret-0001"
