@@ -440,17 +440,22 @@ else
 	# HTTP: the same store served read-only
 	if command -v wrk > /dev/null && command -v curl > /dev/null; then
 		"$OUT/bench_lookup" --names "$LOOKUP_N" 100000 "$OUT/names.txt"
-		rm -f "$OUT/serve.port"
-		"$LOOKBACK" serve --db "$OUT/lookup-store" --read-only --listen 127.0.0.1:0 --port-file "$OUT/serve.port" --max-conns 1000 > "$OUT/serve.log" 2>&1 &
-		SP=$!
-		for i in $(seq 100); do [ -s "$OUT/serve.port" ] && break; sleep 0.1; done
-		PORT=$(cat "$OUT/serve.port" 2> /dev/null)
-		if [ -n "$PORT" ]; then
+		# serve_warm LOG [SERVE-OPTIONS...]: start the server on the store (SP,
+		# PORT, U), then warm it up: at least one pass over the 100000 owners
+		# (about 5 s at 20k requests/s; 10 s leaves room for the VM's slow
+		# hours), so the runs measure the steady state, not the first reads
+		serve_warm() {
+			local log=$1; shift
+			rm -f "$OUT/serve.port"
+			"$LOOKBACK" serve --db "$OUT/lookup-store" --read-only --listen 127.0.0.1:0 --port-file "$OUT/serve.port" --max-conns 1000 "$@" > "$log" 2>&1 &
+			SP=$!
+			for i in $(seq 100); do [ -s "$OUT/serve.port" ] && break; sleep 0.1; done
+			PORT=$(cat "$OUT/serve.port" 2> /dev/null)
 			U=http://127.0.0.1:$PORT
-			# warm-up: at least one pass over the 100000 owners (about 5 s at
-			# 20k requests/s; 10 s leaves room for the VM's slow hours), so
-			# the runs measure the steady state, not the first reads of blocks
-			WRK_NAMES=$OUT/names.txt wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > /dev/null 2>&1
+			[ -n "$PORT" ] && WRK_NAMES=$OUT/names.txt wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > /dev/null 2>&1
+			[ -n "$PORT" ]
+		}
+		if serve_warm "$OUT/serve.log"; then
 			# best of 2 runs by requests/s (the VM's speed varies)
 			for run in 1 2; do
 				WRK_NAMES=$OUT/names.txt wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > "$OUT/wrk.txt.$run" 2>&1
@@ -486,14 +491,7 @@ else
 		# the same with one worker thread: two CPU-bound workers sharing
 		# cores with wrk are time-sliced against each other (slices of a few
 		# ms), which is where the 2-thread p99 comes from; shown beside it
-		rm -f "$OUT/serve.port"
-		"$LOOKBACK" serve --db "$OUT/lookup-store" --read-only --threads 1 --listen 127.0.0.1:0 --port-file "$OUT/serve.port" --max-conns 1000 > "$OUT/serve1.log" 2>&1 &
-		SP=$!
-		for i in $(seq 100); do [ -s "$OUT/serve.port" ] && break; sleep 0.1; done
-		PORT=$(cat "$OUT/serve.port" 2> /dev/null)
-		if [ -n "$PORT" ]; then
-			U=http://127.0.0.1:$PORT
-			WRK_NAMES=$OUT/names.txt wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > /dev/null 2>&1
+		if serve_warm "$OUT/serve1.log" --threads 1; then
 			WRK_NAMES=$OUT/names.txt wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > "$OUT/wrk1.txt" 2>&1
 			CMD="build/lookback serve --read-only --threads 1; the same wrk (one run)"
 			if [ -n "$(kv wrk_rps "$OUT/wrk1.txt")" ] && [ "$(kv wrk_errors "$OUT/wrk1.txt")" = 0 ]; then
