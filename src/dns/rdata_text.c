@@ -103,8 +103,18 @@ static void putb32hex(wr_t *w, const uint8_t *p, size_t n)
 static void putip4(wr_t *w, const uint8_t *p)
 {
 	char b[16];
-	int n = snprintf(b, sizeof b, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
-	put(w, b, (size_t)n);
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = p[i];
+		if (i)
+			b[n++] = '.';
+		if (v >= 100)
+			b[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			b[n++] = (char)('0' + v / 10 % 10);
+		b[n++] = (char)('0' + v % 10);
+	}
+	put(w, b, n);
 }
 
 static void putip6(wr_t *w, const uint8_t *p)

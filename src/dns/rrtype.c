@@ -50,7 +50,14 @@ const char *lb_rrtype_name(uint16_t type)
 int lb_rrtype_to_text(uint16_t type, char *out, size_t outsz)
 {
 	const char *n = lb_rrtype_name(type);
-	int len = n ? snprintf(out, outsz, "%s", n) : snprintf(out, outsz, "TYPE%u", type);
+	if (n) {
+		size_t l = strlen(n);
+		if (l >= outsz)
+			return LB_ESPACE;
+		memcpy(out, n, l + 1);
+		return (int)l;
+	}
+	int len = snprintf(out, outsz, "TYPE%u", type);
 	if (len < 0 || (size_t)len >= outsz)
 		return LB_ESPACE;
 	return len;

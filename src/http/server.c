@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio_ext.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,6 @@ struct req {
 	atomic_int refs;
 	bool target_long;
 	struct timespec t0;
-	char client[INET6_ADDRSTRLEN];
 	char key_id[LB_KEY_ID_MAX + 1];
 	char method[8];
 	enum lb_http_api api;
@@ -393,6 +393,9 @@ static struct stream *stream_new(struct req *rq, lb_http_req_t *r)
 	s->r = *r;            /* takes over r->q.raw */
 	r->q.raw = NULL;
 	s->ms = open_memstream(&s->mbuf, &s->msize);
+	/* one thread at a time writes a stream: no stdio lock per call */
+	if (s->ms)
+		__fsetlocking(s->ms, FSETLOCKING_BYCALLER);
 	if (!s->ms || lb_out_init(&s->out, s->ms, LB_FMT_COF)) {
 		if (s->ms)
 			fclose(s->ms);
@@ -947,7 +950,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		 * "early" response, after which libmicrohttpd closes the connection
 		 * (no keep-alive): answer on the call that ends the request */
 		rq->started = true;
-		snprintf(rq->method, sizeof rq->method, "%s", method);
+		size_t ml = strnlen(method, sizeof rq->method - 1);
+		memcpy(rq->method, method, ml);
+		rq->method[ml] = 0;
 		if (!strcmp(method, "GET") &&
 		    !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) &&
 		    !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
@@ -988,18 +993,9 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	}
 	memcpy(rq->target, uri, n);
 	rq->target[n] = 0;
-	snprintf(rq->key_id, sizeof rq->key_id, "-");
-	snprintf(rq->client, sizeof rq->client, "-");
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq->client,
-				  sizeof rq->client);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->client,
-				  sizeof rq->client);
-	}
+	rq->key_id[0] = '-';
+	rq->key_id[1] = 0;
+	(void)c;
 	atomic_fetch_add(&h->inflight, 1);
 	return rq;
 }
@@ -1009,7 +1005,6 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	lb_http_t *h = cls;
 	struct req *rq = *con_cls;
-	(void)c;
 	if (!rq)
 		return;
 	*con_cls = NULL;
@@ -1025,14 +1020,26 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_add(&h->lat_sum_us, (unsigned long long)(secs * 1e6));
 	atomic_fetch_add(&h->lat_n, 1);
 	if (h->o.access_log) {
-		char ts[32];
+		char ts[32], client[INET6_ADDRSTRLEN] = "-";
+		/* the client's address as text: made only when there is a log */
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr) {
+			const struct sockaddr *sa = ci->client_addr;
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, client,
+					  sizeof client);
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, client,
+					  sizeof client);
+		}
 		time_t now = time(NULL);
 		struct tm tm;
 		gmtime_r(&now, &tm);
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		/* the target never holds a key (keys travel in headers); cap its length */
 		pthread_mutex_lock(&h->log_lock);
-		fprintf(h->o.access_log, "%s %s key=%s %s %.200s %u %llu %.3fms%s\n", ts, rq->client,
+		fprintf(h->o.access_log, "%s %s key=%s %s %.200s %u %llu %.3fms%s\n", ts, client,
 			rq->key_id, rq->method[0] ? rq->method : "-", rq->target, status,
 			(unsigned long long)atomic_load(&rq->bytes), secs * 1e3,
 			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");

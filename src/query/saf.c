@@ -18,9 +18,11 @@
 
 static void put_time(FILE *f, const char *key, uint64_t t, bool human)
 {
-	fprintf(f, ",\"%s\":", key);
+	putc(',', f);
+	lb_json_put_str(f, key);
+	putc(':', f);
 	if (!human) {
-		fprintf(f, "%llu", (unsigned long long)t);
+		lb_json_put_u64(f, t);
 		return;
 	}
 	time_t tt = (time_t)t;
@@ -58,7 +60,7 @@ void lb_saf_rec(lb_out_t *o, const lb_store_rec_t *r, bool humantime)
 	if (lb_rrtype_to_text(r->type, tb, sizeof tb) < 0)
 		snprintf(tb, sizeof tb, "TYPE%u", r->type);
 	fputs("{\"obj\":{\"count\":", f);
-	fprintf(f, "%llu", (unsigned long long)r->val.count);
+	lb_json_put_u64(f, r->val.count);
 	put_times(f, r->val.time_first, r->val.time_last, r->val.zone_first, r->val.zone_last,
 		  humantime);
 	fputs(",\"rrname\":", f);

@@ -19,3 +19,14 @@ void lb_json_put_str(FILE *f, const char *s)
 	}
 	putc_unlocked('"', f);
 }
+
+void lb_json_put_u64(FILE *f, uint64_t v)
+{
+	char b[20];
+	size_t i = sizeof b;
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite(b + i, 1, sizeof b - i, f);
+}
