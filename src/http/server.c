@@ -44,6 +44,16 @@ static const double lat_bounds[NLAT] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.0
 #define BATCH_BYTES 16384
 #define BATCH_RECS 256
 #define STREAM_PREFETCH 16384
+/* Fairness: a worker thread serves many connections, so no request may hold
+ * it for long.  One produce() call looks at most at BATCH_RECS records (a
+ * summary too) and its cursor passes over at most SCAN_STEPS keys or records
+ * that the filters drop; one round of output (the first answer, or one
+ * callback of a streamed one) runs at most PRODUCE_ROUNDS produce() calls.
+ * A sparse scan (a flex search, a summary, filters that drop nearly all)
+ * then yields the thread every few milliseconds and goes on after the
+ * worker has served its other connections (suspend + resume). */
+#define SCAN_STEPS 4096
+#define PRODUCE_ROUNDS 8
 
 struct lb_http {
 	struct MHD_Daemon *d;
@@ -86,6 +96,7 @@ enum st_state { S_BEGIN, S_RECS, S_END, S_DONE };
 
 struct stream {
 	struct req *rq;
+	struct MHD_Connection *conn;  /* the connection a streamed answer goes to */
 	lb_http_req_t r;
 	lb_query_t qs[2];
 	int nq, qi;
@@ -274,7 +285,7 @@ static void produce(struct stream *s)
 	case S_RECS: {
 		lb_store_rec_t r;
 		long pos = 0;
-		for (int i = 0; s->state == S_RECS && (s->summarize || i < BATCH_RECS) &&
+		for (int i = 0; s->state == S_RECS && i < BATCH_RECS &&
 				(s->summarize || (pos = ftell(s->ms)) < BATCH_BYTES);
 		     i++) {
 			if (!s->cur) {
@@ -288,8 +299,11 @@ static void produce(struct stream *s)
 					s->state = S_END;
 					break;
 				}
+				lb_query_cur_set_budget(s->cur, SCAN_STEPS);
 			}
 			int n = lb_query_cur_next(s->cur, &r);
+			if (n == LB_QUERY_AGAIN)
+				break; /* the budget is spent: the next call goes on */
 			if (n < 0) {
 				fail(s, lb_store_errmsg(h->store, n));
 				s->state = S_END;
@@ -358,10 +372,21 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	/* fill the whole buffer when the result allows: a small answer (begin,
 	 * records, terminator) then leaves in one chunk, one send */
 	size_t got = 0;
+	int rounds = 0;
 	while (got < max) {
 		if (s->moff == s->msize) {
 			if (s->state == S_DONE)
 				break;
+			if (rounds++ == PRODUCE_ROUNDS) {
+				if (got)
+					break;
+				/* nothing to send yet: the worker serves its other
+				 * connections first, then this one goes on (0 with the
+				 * connection suspended, as libmicrohttpd requires) */
+				MHD_suspend_connection(s->conn);
+				MHD_resume_connection(s->conn);
+				return 0;
+			}
 			if (fseeko(s->ms, 0, SEEK_SET))
 				return MHD_CONTENT_READER_END_WITH_ERROR;
 			produce(s);
@@ -432,7 +457,8 @@ static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, str
 	/* The first STREAM_PREFETCH bytes are produced right away.  A result that
 	 * ends within them (the usual exact lookup) goes out with a Content-Length,
 	 * header and body in one send; a longer one streams on from there. */
-	while (s->state != S_DONE && ftello(s->ms) < STREAM_PREFETCH)
+	for (int i = 0; i < PRODUCE_ROUNDS && s->state != S_DONE && ftello(s->ms) < STREAM_PREFETCH;
+	     i++)
 		produce(s);
 	if (fflush(s->ms) || ferror(s->ms)) {
 		stream_free(s);
@@ -451,6 +477,7 @@ static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, str
 			s->mbuf = NULL;
 		atomic_fetch_add(&rq->bytes, s->msize);
 	} else {
+		s->conn = c;
 		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, s,
 							 stream_free);
 	}
@@ -1103,7 +1130,8 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 			return err;
 		}
 	}
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->d = MHD_start_daemon(

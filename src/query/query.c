@@ -420,6 +420,7 @@ struct lb_query_cur {
 	uint64_t emitted;   /* rows handed out (after offset) */
 	bool limited;
 	bool done;
+	unsigned budget;       /* lb_query_cur_set_budget: 0 = none */
 	uint32_t row, nrows;   /* the current record's next row, its row count */
 	lb_store_rec_t rec;    /* unaggregated: the record being split into rows */
 };
@@ -495,10 +496,16 @@ int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *r)
 	if (c->done)
 		return 0;
 	int n = 1;
+	unsigned steps = 0;
 	for (;;) {
+		/* the state is all in c: a spent budget returns at the loop's top */
+		if (c->budget && steps++ >= c->budget)
+			return LB_QUERY_AGAIN;
 		if (c->row == c->nrows) { /* the next record */
 			lb_store_rec_t *src = q->unaggregated ? &c->rec : r;
-			if ((n = lb_store_iter_next(c->it, src)) <= 0)
+			if ((n = lb_store_iter_next(c->it, src)) == LB_STORE_AGAIN)
+				return LB_QUERY_AGAIN;
+			if (n <= 0)
 				break;
 			if (!lb_query_type_ok(q, src->type))
 				continue;
@@ -529,6 +536,12 @@ int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *r)
 	if (n <= 0)
 		c->done = true;
 	return n;
+}
+
+void lb_query_cur_set_budget(lb_query_cur_t *c, unsigned steps)
+{
+	c->budget = steps;
+	lb_store_iter_set_budget(c->it, steps);
 }
 
 bool lb_query_cur_limited(const lb_query_cur_t *c) { return c->limited; }

@@ -157,6 +157,12 @@ void lb_query_sum_add(lb_summary_t *s, const lb_store_val_t *v);
 typedef struct lb_query_cur lb_query_cur_t;
 LB_WUR int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out);
 LB_WUR int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *rec);
+/* Bound the work of one lb_query_cur_next() call (see lb_store_iter_set_budget):
+ * after `steps` records or keys passed over without a row to hand out, next
+ * returns LB_QUERY_AGAIN and the following call goes on from there.  0 = no
+ * bound (the default). */
+#define LB_QUERY_AGAIN 2
+void lb_query_cur_set_budget(lb_query_cur_t *c, unsigned steps);
 bool lb_query_cur_limited(const lb_query_cur_t *c);
 void lb_query_cur_free(lb_query_cur_t *c);
 

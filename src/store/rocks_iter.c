@@ -40,6 +40,7 @@ struct lb_store_iter {
 	uint8_t *raw_copy;
 	uint64_t cutoff;
 	int done;
+	unsigned budget, steps; /* lb_store_iter_set_budget; steps of this call */
 	lb_kdec_t *dec;
 	lb_kbuf_t kb;       /* scratch for building bounds (per iterator: iterators may run in other threads) */
 	rocksdb_iterator_t *rit; /* rrsets behind a counter-less rdata index entry */
@@ -430,12 +431,16 @@ static int next_outer(lb_store_iter_t *it, struct range *r)
 	return it->inner.lo.err ? it->inner.lo.err : 1;
 }
 
-/* Advance to the next raw key inside the active ranges.  1 = positioned, 0 = end. */
+/* Advance to the next raw key inside the active ranges.  1 = positioned, 0 = end,
+ * LB_STORE_AGAIN = the call's step budget is spent (the state is kept: the
+ * next call goes on from the top of the loop). */
 static int next_key(lb_store_iter_t *it, const char **k, size_t *kl)
 {
 	for (;;) {
 		if (it->cur >= it->nr)
 			return 0;
+		if (it->budget && it->steps++ >= it->budget)
+			return LB_STORE_AGAIN;
 		struct range *r = &it->r[it->cur];
 		struct range *act = r;
 		if (r->outer) {
@@ -521,14 +526,22 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 	return found;
 }
 
+void lb_store_iter_set_budget(lb_store_iter_t *it, unsigned steps)
+{
+	it->budget = steps;
+}
+
 int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 {
 	if (it->done)
 		return 0;
+	it->steps = 0;
 	for (;;) {
 		const char *k = NULL;
 		size_t kl = 0;
 		int n = next_key(it, &k, &kl);
+		if (n == LB_STORE_AGAIN)
+			return n;
 		if (n <= 0) {
 			it->done = 1;
 			return n;

@@ -213,8 +213,17 @@ typedef struct lb_store_scan {
 } lb_store_scan_t;
 
 LB_WUR int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t **out);
-/* 1 = a record in *rec, 0 = end, < 0 = error (LB_ESTORE, LB_ECORRUPT). */
+/* 1 = a record in *rec, 0 = end, < 0 = error (LB_ESTORE, LB_ECORRUPT);
+ * LB_STORE_AGAIN only with a step budget (below). */
 LB_WUR int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec);
+/* A bound on the work of one lb_store_iter_next() call: after `steps` stored
+ * keys looked at (and ranges moved through) without a record to hand out,
+ * it returns LB_STORE_AGAIN, and the next call goes on from there.  For
+ * callers that share a thread among many requests (the HTTP server): a scan
+ * that filters out almost everything cannot hold the thread.  0 = no bound
+ * (the default). */
+#define LB_STORE_AGAIN 2
+void lb_store_iter_set_budget(lb_store_iter_t *it, unsigned steps);
 void lb_store_iter_free(lb_store_iter_t *it);
 
 /*

@@ -624,6 +624,81 @@ static void test_sort(void **st)
 	assert_true(lines == 2 && !r.limited);
 }
 
+/* Drain a cursor of q with a step budget (0 = none): rows, their count sum,
+ * and how many calls said LB_QUERY_AGAIN. */
+static void drain(const lb_query_t *q, unsigned budget, uint64_t *rows, uint64_t *count,
+		  uint64_t *again)
+{
+	lb_query_cur_t *c = NULL;
+	assert_int_equal(lb_query_cur_new(store, q, &c), 0);
+	if (budget)
+		lb_query_cur_set_budget(c, budget);
+	*rows = *count = *again = 0;
+	lb_store_rec_t r;
+	int n;
+	while ((n = lb_query_cur_next(c, &r)) != 0) {
+		assert_true(n > 0);
+		if (n == LB_QUERY_AGAIN) {
+			(*again)++;
+			assert_true(*again < 1000000); /* progress: never stuck */
+			continue;
+		}
+		(*rows)++;
+		*count += r.val.count;
+	}
+	lb_query_cur_free(c);
+}
+
+/* A budget only splits the work: the same rows come out, and a scan whose
+ * filters drop records yields (AGAIN) instead of passing over them all. */
+static void test_budget(void **st)
+{
+	(void)st;
+	static const struct { const char *name, *types; int fence; } qs[] = {
+		{ "*.test", "MX", 0 },     /* left wildcard, most records dropped */
+		{ "h1.*", "A", 0 },        /* right wildcard: forward index + inner ranges */
+		{ "*.z3.test", NULL, 1 },  /* time fence */
+		{ "h0.z1.test", NULL, 0 }, /* exact */
+		{ "*.test", "TXT,SRV", 0 },
+	};
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		lb_query_t q;
+		const char *msg;
+		lb_query_init(&q);
+		assert_int_equal(lb_query_parse_name(qs[i].name, &q, &msg), 0);
+		if (qs[i].types)
+			assert_int_equal(lb_query_parse_types(qs[i].types, &q, &msg), 0);
+		if (qs[i].fence) { /* halfway between the oldest and newest last seen */
+			uint64_t lo = UINT64_MAX, hi = 0;
+			for (int k = 0; k < ndefs; k++) {
+				lo = defs[k].last < lo ? defs[k].last : lo;
+				hi = defs[k].last > hi ? defs[k].last : hi;
+			}
+			q.has_last_after = true;
+			q.last_after = lo + (hi - lo) / 2;
+		}
+		uint64_t rows0, count0, again0;
+		drain(&q, 0, &rows0, &count0, &again0);
+		assert_true(again0 == 0);
+		for (unsigned b = 1; b <= 5; b += 2) {
+			uint64_t rows, count, again;
+			drain(&q, b, &rows, &count, &again);
+			if (rows != rows0 || count != count0) {
+				print_error("%s budget %u: %llu rows count %llu, want %llu count %llu\n",
+					    qs[i].name, b, (unsigned long long)rows,
+					    (unsigned long long)count, (unsigned long long)rows0,
+					    (unsigned long long)count0);
+				fail();
+			}
+			if (b == 1 && i < 3 && again == 0) {
+				print_error("%s: no AGAIN with budget 1 (%llu rows)\n", qs[i].name,
+					    (unsigned long long)rows);
+				fail();
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_rdata_raw),
 		cmocka_unit_test(test_time_fences),
 		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_budget),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,51 @@
+#!/bin/bash
+# serve_fair: one worker thread serves every connection, so a long request
+# must not hold it.  A flex search that matches nothing scans the whole store
+# (no output for a long while) and a summary counts every rrset; with
+# `serve --threads 1`, exact lookups sent while they run must be answered
+# before they end (the scans yield the thread: lb_query_cur_set_budget, and
+# the server's suspend + resume), and the scans' own answers stay right.
+. "$(dirname "$0")/lib.sh"
+command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
+D=$T_TMP/db
+"$LOOKBACK" gen -o "$T_TMP/g.pcap" -n 500000 --unique --seed 5 || { nok gen; exit 0; }
+"$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
+check "capture --db" test -d "$D"
+name=$("$LOOKBACK" export --db "$D" -f cof 2> /dev/null | head -1 | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
+check "a name to look up ($name)" test -n "$name"
+
+serve_start "$D" --threads 1
+[ -n "$PORT" ] || { nok "serve started: $(cat "$T_TMP/serve.err")"; exit 0; }
+U=http://127.0.0.1:$PORT
+
+# during LABEL URL: start the long request, then exact lookups one after
+# another while it runs; how many were answered (200, one object) before it ended
+during() {
+	local label=$1 url=$2 n=0 t0 t1
+	t0=$(date +%s.%N)
+	curl -s -o "$T_TMP/long.out" --max-time 120 "$url" &
+	local cp=$!
+	sleep 0.05
+	while kill -0 $cp 2> /dev/null; do
+		curl -s -o "$T_TMP/exact.out" --max-time 120 "$U/dnsdb/v2/lookup/rrset/name/$name" || break
+		kill -0 $cp 2> /dev/null || break
+		grep -q '"obj"' "$T_TMP/exact.out" && n=$((n + 1))
+	done
+	wait $cp
+	t1=$(date +%s.%N)
+	echo "# $label: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, $n exact lookups answered meanwhile"
+	[ $n -ge 3 ]
+}
+check "flex rdata search over the whole store: exact lookups answered meanwhile" \
+	during flex "$U/dnsdb/v2/regex/rdata/^zzqq-no-such"
+check "the flex search itself: begin, no object, succeeded" \
+	bash -c "[ \"\$(cat '$T_TMP/long.out')\" = '{\"cond\":\"begin\"}
+{\"cond\":\"succeeded\"}' ]"
+check "summary of every rrset: exact lookups answered meanwhile" \
+	during summarize "$U/dnsdb/v2/summarize/rrset/name/*?limit=0"
+# the summary against the store's own count of the same
+want=$("$LOOKBACK" query --db "$D" -r '*' --summarize -f cof 2> /dev/null | sed -n 's/.*"count":\([0-9]*\).*/\1/p' | head -1)
+got=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' "$T_TMP/long.out" | head -1)
+check "the summary's count = lookback query --summarize ($got = $want)" \
+	bash -c "[ -n '$want' ] && [ '$got' = '$want' ]"
+echo "1..$T_N"
