@@ -89,6 +89,12 @@ struct req {
 	bool started;                  /* headers seen */
 	bool answered;                 /* a response is queued */
 	struct stream *st;
+	/* CIRCL paging: the answer waits while a counting pass decides whether
+	 * another page exists; the pass runs in bounded rounds (circl_count) */
+	struct stream *pend;
+	lb_query_cur_t *pcur;
+	int pqi;
+	uint64_t seen, want;
 	char target[LB_HTTP_TARGET_MAX + 1]; /* last: not zeroed (uri_cb) */
 };
 
@@ -746,6 +752,52 @@ static int dec_u64(const char *v, uint64_t *out)
 	return 0;
 }
 
+/* One round of the CIRCL counting pass (rq->pend's queries, rq->want rows at
+ * most): at most PRODUCE_ROUNDS * BATCH_RECS rows or spent budgets, then the
+ * worker serves its other connections (suspend + resume: libmicrohttpd calls
+ * the access handler again) and the next round goes on.  When the pass ends,
+ * the answer goes out, with a cursor when another page exists. */
+static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Connection *c)
+{
+	struct stream *s = rq->pend;
+	for (unsigned units = 0; rq->pqi < s->nq && rq->seen < rq->want;) {
+		if (units >= PRODUCE_ROUNDS * BATCH_RECS) {
+			MHD_suspend_connection(c);
+			MHD_resume_connection(c);
+			return MHD_YES;
+		}
+		if (!rq->pcur) {
+			if (lb_query_cur_new(h->store, &s->qs[rq->pqi], &rq->pcur)) {
+				rq->pqi = s->nq; /* a store error ends the pass: no cursor */
+				break;
+			}
+			lb_query_cur_set_budget(rq->pcur, SCAN_STEPS);
+		}
+		lb_store_rec_t rr;
+		int n = lb_query_cur_next(rq->pcur, &rr);
+		if (n == LB_QUERY_AGAIN) {
+			units += BATCH_RECS;
+		} else if (n > 0) {
+			rq->seen++;
+			units++;
+		} else {
+			lb_query_cur_free(rq->pcur);
+			rq->pcur = NULL;
+			rq->pqi++;
+		}
+	}
+	lb_query_cur_free(rq->pcur);
+	rq->pcur = NULL;
+	rq->pend = NULL;
+	char cursor[32], *cursor_p = NULL;
+	if (rq->seen == rq->want) {
+		snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)(rq->want - 1));
+		cursor_p = cursor;
+	}
+	rq->st = s;
+	return send_stream(rq, c, s, cursor_p);
+}
+
 static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connection *c)
 {
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
@@ -764,7 +816,6 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		return send_error(rq, c, st, why);
 	enum MHD_Result res;
 	struct stream *s = NULL;
-	char cursor[32], *cursor_p = NULL;
 	if (r.api == LB_API_HEALTHZ) {
 		lb_query_free(&r.q);
 		return send_text(rq, c, 200, "text/plain", "ok\n", 3);
@@ -929,20 +980,9 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		}
 		if (pc) {
 			/* a counting pass decides whether another page exists */
-			uint64_t seen = 0, want = off + count + 1;
-			for (int i = 0; i < s->nq && seen < want; i++) {
-				lb_query_cur_t *cc = NULL;
-				if (lb_query_cur_new(h->store, &s->qs[i], &cc))
-					break;
-				lb_store_rec_t rr;
-				while (seen < want && lb_query_cur_next(cc, &rr) > 0)
-					seen++;
-				lb_query_cur_free(cc);
-			}
-			if (seen == want) {
-				snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)(off + count));
-				cursor_p = cursor;
-			}
+			rq->pend = s;
+			rq->want = off + count + 1;
+			return circl_count(h, rq, c);
 		}
 		break;
 	}
@@ -952,7 +992,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		goto out;
 	}
 	rq->st = s;
-	return send_stream(rq, c, s, cursor_p);
+	return send_stream(rq, c, s, NULL);
 oom:
 	stream_free(s);
 	res = send_error(rq, c, 503, "out of memory");
@@ -988,6 +1028,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		 * connection closes rather than reading the body */
 		rq->answered = true;
 		return handle(h, rq, c);
+	}
+	if (rq->pend) { /* a CIRCL counting pass goes on (a body is discarded) */
+		*upload_data_size = 0;
+		return circl_count(h, rq, c);
 	}
 	if (rq->answered) {
 		/* a body arrived after the answer was queued: discard it */
@@ -1035,6 +1079,13 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!rq)
 		return;
 	*con_cls = NULL;
+	if (rq->pend) { /* closed during a CIRCL counting pass */
+		lb_query_cur_free(rq->pcur);
+		rq->pcur = NULL;
+		struct stream *s = rq->pend;
+		rq->pend = NULL;
+		stream_free(s); /* drops the stream's reference to rq */
+	}
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;

@@ -5,6 +5,7 @@
 # `serve --threads 1`, exact lookups sent while they run must be answered
 # before they end (the scans yield the thread: lb_query_cur_set_budget, and
 # the server's suspend + resume), and the scans' own answers stay right.
+# Likewise the counting pass of CIRCL paging (dribble-paginate-count).
 . "$(dirname "$0")/lib.sh"
 command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
 D=$T_TMP/db
@@ -18,12 +19,14 @@ serve_start "$D" --threads 1
 [ -n "$PORT" ] || { nok "serve started: $(cat "$T_TMP/serve.err")"; exit 0; }
 U=http://127.0.0.1:$PORT
 
-# during LABEL URL: start the long request, then exact lookups one after
-# another while it runs; how many were answered (200, one object) before it ended
+# during LABEL URL [CURL-ARGS...]: start the long request, then exact lookups
+# one after another while it runs; how many were answered (200, one object)
+# before it ended
 during() {
 	local label=$1 url=$2 n=0 t0 t1
+	shift 2
 	t0=$(date +%s.%N)
-	curl -s -o "$T_TMP/long.out" --max-time 120 "$url" &
+	curl -s -D "$T_TMP/long.hdr" -o "$T_TMP/long.out" --max-time 120 "$@" "$url" &
 	local cp=$!
 	sleep 0.05
 	while kill -0 $cp 2> /dev/null; do
@@ -48,4 +51,11 @@ want=$("$LOOKBACK" query --db "$D" -r '*' --summarize -f cof 2> /dev/null | sed 
 got=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' "$T_TMP/long.out" | head -1)
 check "the summary's count = lookback query --summarize ($got = $want)" \
 	bash -c "[ -n '$want' ] && [ '$got' = '$want' ]"
+# CIRCL paging: a counting pass over every row decides whether another page
+# exists (here none: the cursor is past the end) before the answer starts
+check "CIRCL paging count over every name: exact lookups answered meanwhile" \
+	during circl "$U/pdns/query/*" -H "dribble-paginate-count: 1000000" \
+	-H "dribble-paginate-cursor: 1000000"
+check "the CIRCL answer: 200, empty, no x-dribble-cursor" \
+	bash -c "head -1 '$T_TMP/long.hdr' | grep -q ' 200' && ! grep -qi x-dribble-cursor '$T_TMP/long.hdr' && [ ! -s '$T_TMP/long.out' ]"
 echo "1..$T_N"
