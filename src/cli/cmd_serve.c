@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,7 +41,10 @@ static void usage(FILE *f)
 	      "  --keys FILE          API keys, one per line: ID KEY [daily=N] [burst=N]\n"
 	      "                       [window=SECS] [expires=UNIX] [results_max=N] [offset_max=N];\n"
 	      "                       re-read on SIGHUP.  Required on non-loopback addresses.\n"
-	      "  --access-log FILE    one line per request ('-' = stderr); keys are never logged\n"
+	      "  --access-log FILE    one line per request ('-' = stderr); keys are never logged;\n"
+	      "                       reopened on SIGHUP (log rotation)\n"
+	      "  --tls-cert FILE      serve HTTPS with this PEM certificate (chain) ...\n"
+	      "  --tls-key FILE       ... and its PEM private key (unencrypted); both or neither\n"
 	      "  --threads N          worker threads (default 2); each serves many\n"
 	      "                       connections, and a long scan (flex search, summary,\n"
 	      "                       paging count) gives its thread up between batches\n"
@@ -76,7 +80,7 @@ static int num(const char *s, unsigned long long max, unsigned long long *out)
 }
 
 enum { O_KEYS = 1000, O_LOG, O_THREADS, O_MAXC, O_TIMEOUT, O_RMAX, O_OMAX, O_DRAIN, O_RO, O_PORTF,
-       O_INGEST, O_INGEST_PORTF, O_CACHE };
+       O_INGEST, O_INGEST_PORTF, O_CACHE, O_TLS_CERT, O_TLS_KEY };
 
 static int write_port(const char *path, unsigned port)
 {
@@ -120,6 +124,8 @@ int lb_cmd_serve(int argc, char **argv)
 		{ "ingest", required_argument, NULL, O_INGEST },
 		{ "ingest-port-file", required_argument, NULL, O_INGEST_PORTF },
 		{ "cache-mb", required_argument, NULL, O_CACHE },
+		{ "tls-cert", required_argument, NULL, O_TLS_CERT },
+		{ "tls-key", required_argument, NULL, O_TLS_KEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,6 +148,8 @@ int lb_cmd_serve(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'l': o.listen = optarg; break;
 		case O_KEYS: o.keys_file = optarg; break;
+		case O_TLS_CERT: o.tls_cert_file = optarg; break;
+		case O_TLS_KEY: o.tls_key_file = optarg; break;
 		case O_LOG: log = optarg; break;
 		case O_RO: ro = true; break;
 		case O_PORTF: port_file = optarg; break;
@@ -229,8 +237,8 @@ int lb_cmd_serve(int argc, char **argv)
 		rc = err == LB_EINVAL || err == LB_ETEXT ? LB_EXIT_USAGE : LB_EXIT_STORE;
 		goto out;
 	}
-	fprintf(stderr, "lookback serve: listening on %s (port %u)%s\n", o.listen, lb_http_port(h),
-		o.keys_file ? "" : ", no API keys required");
+	fprintf(stderr, "lookback serve: listening on %s (port %u)%s%s\n", o.listen, lb_http_port(h),
+		o.tls_cert_file ? ", HTTPS" : "", o.keys_file ? "" : ", no API keys required");
 	if (port_file) {
 		if (write_port(port_file, lb_http_port(h))) {
 			rc = LB_EXIT_STORE;
@@ -247,6 +255,16 @@ int lb_cmd_serve(int argc, char **argv)
 				fprintf(stderr, "lookback serve: keys reloaded\n");
 			if (col && lb_collector_reload_keys(col, &msg))
 				fprintf(stderr, "lookback serve: ingest keeps the old keys: %s\n", msg);
+			if (logf && logf != stderr) { /* log rotation: a new file at the same path */
+				FILE *nf = fopen(log, "a");
+				if (!nf) {
+					fprintf(stderr, "lookback serve: keeping the old access log: %s: %s\n",
+						log, strerror(errno));
+				} else {
+					fclose(lb_http_swap_access_log(h, nf));
+					logf = nf;
+				}
+			}
 		}
 	}
 	fprintf(stderr, "lookback serve: stopping (draining up to %llus)\n", drain);

@@ -47,6 +47,9 @@ typedef struct lb_http_opts {
 	unsigned timeout_secs;     /* idle connection timeout (default 30) */
 	uint64_t results_max;      /* server maximum for limit (default 1000000) */
 	uint64_t offset_max;       /* largest offset (default 1000000); past it 416 */
+	/* HTTPS: a PEM certificate (chain) and its PEM private key (unencrypted),
+	 * both or neither; NULL = plain HTTP */
+	const char *tls_cert_file, *tls_key_file;
 	/* more /metrics text (e.g. the sensor collector's counters), called per
 	 * request from a server thread; NULL = none */
 	void (*metrics_extra)(void *ctx, FILE *out);
@@ -55,14 +58,20 @@ typedef struct lb_http_opts {
 
 void lb_http_opts_init(lb_http_opts_t *o);
 
-/* Start serving.  Errors: LB_EINVAL (bad listen address, or a non-loopback
- * address without keys: *msg says which), LB_EIO (cannot listen), key file
- * errors (LB_ETEXT with *msg, -errno). */
+/* Start serving.  Errors: LB_EINVAL (bad listen address, a non-loopback
+ * address without keys, only one of the TLS files or one unreadable, TLS
+ * not built into libmicrohttpd: *msg says which), LB_EIO (cannot listen; with
+ * TLS also a certificate and key that do not load or match), key file errors
+ * (LB_ETEXT with *msg, -errno). */
 LB_WUR int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out,
 			 const char **msg);
 /* Re-read the key file (counters of keys that stay are kept).  On error the
  * old keys stay in force. */
 LB_WUR int lb_http_reload_keys(lb_http_t *h, const char **msg);
+/* Write the access log to f from the next request on (log rotation: the
+ * caller reopens the file on SIGHUP); returns the previous one, for the
+ * caller to close.  Not to be called with NULL when none was set. */
+FILE *lb_http_swap_access_log(lb_http_t *h, FILE *f);
 /* Bound TCP port (useful with port 0). */
 unsigned lb_http_port(const lb_http_t *h);
 /* Stop accepting, let running requests finish for up to drain_secs, close.  NULL-safe. */

@@ -72,6 +72,8 @@ struct lb_http {
 	atomic_ullong lat[NLAT + 1];
 	atomic_ullong lat_sum_us, lat_n, objs_out, refused_conns;
 	time_t started;
+	char *tls_cert, *tls_key;      /* PEM texts (HTTPS) */
+	bool logging;                  /* an access log was given (o.access_log: under log_lock) */
 };
 
 struct stream;
@@ -1097,7 +1099,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_add(&h->lat[li], 1);
 	atomic_fetch_add(&h->lat_sum_us, (unsigned long long)(secs * 1e6));
 	atomic_fetch_add(&h->lat_n, 1);
-	if (h->o.access_log) {
+	if (h->logging) {
 		char ts[32], client[INET6_ADDRSTRLEN] = "-";
 		/* the client's address as text: made only when there is a log */
 		const union MHD_ConnectionInfo *ci =
@@ -1116,7 +1118,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 		gmtime_r(&now, &tm);
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		/* the target never holds a key (keys travel in headers); cap its length */
-		pthread_mutex_lock(&h->log_lock);
+		pthread_mutex_lock(&h->log_lock); /* the file may be swapped (log rotation) */
 		fprintf(h->o.access_log, "%s %s key=%s %s %.200s %u %llu %.3fms%s\n", ts, client,
 			rq->key_id, rq->method[0] ? rq->method : "-", rq->target, status,
 			(unsigned long long)atomic_load(&rq->bytes), secs * 1e3,
@@ -1144,6 +1146,27 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 
 static char keymsg[512];
 
+/* A PEM file's text, NUL-terminated (at most 1 MiB); NULL if unreadable. */
+static char *read_pem(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 20, n;
+	char *b = malloc(cap + 1);
+	if (b) {
+		n = fread(b, 1, cap + 1, f);
+		if (n == 0 || n > cap || ferror(f)) {
+			free(b);
+			b = NULL;
+		} else {
+			b[n] = 0;
+		}
+	}
+	fclose(f);
+	return b;
+}
+
 int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, const char **msg)
 {
 	*out = NULL;
@@ -1168,6 +1191,7 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	if (!h->o.max_conns)
 		h->o.max_conns = 1;
 	h->started = time(NULL);
+	h->logging = o->access_log != NULL;
 	pthread_mutex_init(&h->keys_lock, NULL);
 	pthread_mutex_init(&h->log_lock, NULL);
 	h->open = !o->keys_file;
@@ -1185,8 +1209,36 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 			 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* HTTPS: libmicrohttpd takes the PEM texts (they stay ours until the
+	 * daemon stops) */
+	struct MHD_OptionItem tls[3] = { { MHD_OPTION_END, 0, NULL } };
+	if (!o->tls_cert_file != !o->tls_key_file) {
+		*msg = "HTTPS needs both a certificate and its key (--tls-cert and --tls-key)";
+		lb_http_stop(h, 0);
+		return LB_EINVAL;
+	}
+	if (o->tls_cert_file) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			*msg = "this libmicrohttpd was built without TLS";
+			lb_http_stop(h, 0);
+			return LB_EINVAL;
+		}
+		h->tls_cert = read_pem(o->tls_cert_file);
+		h->tls_key = read_pem(o->tls_key_file);
+		if (!h->tls_cert || !h->tls_key) {
+			*msg = !h->tls_cert ? "cannot read the --tls-cert file (a PEM certificate)"
+					    : "cannot read the --tls-key file (a PEM private key)";
+			lb_http_stop(h, 0);
+			return LB_EINVAL;
+		}
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert };
+		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key };
+		tls[2] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	}
 	h->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_cb, h,
+		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)h->o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(h->o.max_conns + 64),
@@ -1199,7 +1251,10 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 		MHD_OPTION_NOTIFY_CONNECTION, conn_cb, h,
 		MHD_OPTION_END);
 	if (!h->d) {
-		*msg = "cannot listen on that address (in use, or not a local address?)";
+		*msg = o->tls_cert_file
+			       ? "cannot listen with TLS: the address is in use or not local, or the "
+				 "certificate and key do not load or do not match"
+			       : "cannot listen on that address (in use, or not a local address?)";
 		lb_http_stop(h, 0);
 		return LB_EIO;
 	}
@@ -1229,6 +1284,15 @@ int lb_http_reload_keys(lb_http_t *h, const char **msg)
 	return 0;
 }
 
+FILE *lb_http_swap_access_log(lb_http_t *h, FILE *f)
+{
+	pthread_mutex_lock(&h->log_lock);
+	FILE *old = h->o.access_log;
+	h->o.access_log = f;
+	pthread_mutex_unlock(&h->log_lock);
+	return old;
+}
+
 unsigned lb_http_port(const lb_http_t *h) { return h->port; }
 
 void lb_http_stop(lb_http_t *h, unsigned drain_secs)
@@ -1245,6 +1309,8 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 	}
 	lb_keys_free(&h->keys);
 	free(h->keys_file);
+	free(h->tls_cert);
+	free(h->tls_key);
 	pthread_mutex_destroy(&h->keys_lock);
 	pthread_mutex_destroy(&h->log_lock);
 	free(h);
