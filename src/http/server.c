@@ -1310,6 +1310,8 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 	lb_keys_free(&h->keys);
 	free(h->keys_file);
 	free(h->tls_cert);
+	if (h->tls_key) /* the private key leaves no copy behind */
+		explicit_bzero(h->tls_key, strlen(h->tls_key));
 	free(h->tls_key);
 	pthread_mutex_destroy(&h->keys_lock);
 	pthread_mutex_destroy(&h->log_lock);
