@@ -42,4 +42,122 @@ void lb_keys_carry(lb_keyset_t *nw, const lb_keyset_t *old);
 /* Find a key by its secret (constant time per entry compared). */
 lb_key_t *lb_keys_find(lb_keyset_t *ks, const char *key);
 
+/* ---- the server's state (server.c, stream.c) ---- */
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "http/http.h"
+
+#include <microhttpd.h>
+
+#define NSTATUS 14 /* status codes counted by /metrics (server.c) */
+#define NLAT 12    /* latency histogram buckets */
+#define BATCH_BYTES 16384
+#define BATCH_RECS 256
+#define STREAM_PREFETCH 16384
+/* Fairness: a worker thread serves many connections, so no request may hold
+ * it for long.  One produce() call looks at most at BATCH_RECS records (a
+ * summary too) and its cursor passes over at most SCAN_STEPS keys or records
+ * that the filters drop; one round of output (the first answer, or one
+ * callback of a streamed one) runs at most PRODUCE_ROUNDS produce() calls.
+ * A sparse scan (a flex search, a summary, filters that drop nearly all)
+ * then yields the thread every few milliseconds and goes on after the
+ * worker has served its other connections (suspend + resume). */
+#define SCAN_STEPS 4096
+#define PRODUCE_ROUNDS 8
+
+
+struct lb_http {
+	struct MHD_Daemon *d;
+	lb_store_t *store;             /* iterators are thread-safe (store.h): no lock */
+	lb_http_opts_t o;
+	char *keys_file;
+	pthread_mutex_t keys_lock;
+	lb_keyset_t keys;
+	bool open;                     /* no key file: every request allowed */
+	unsigned port;
+	atomic_uint active;            /* open connections */
+	atomic_uint inflight;          /* requests between start and completion */
+	pthread_mutex_t log_lock;
+	/* metrics */
+	atomic_ullong req[LB_API_COUNT][NSTATUS + 1];
+	atomic_ullong lat[NLAT + 1];
+	atomic_ullong lat_sum_us, lat_n, objs_out, refused_conns;
+	time_t started;
+	char *tls_cert, *tls_key;      /* PEM texts (HTTPS) */
+	bool logging;                  /* an access log was given (o.access_log: under log_lock) */
+};
+
+struct hstream;
+
+struct req {
+	lb_http_t *h;
+	atomic_int refs;
+	bool target_long;
+	struct timespec t0;
+	char key_id[LB_KEY_ID_MAX + 1];
+	char method[8];
+	enum lb_http_api api;
+	unsigned status;
+	atomic_ullong bytes;
+	bool started;                  /* headers seen */
+	bool answered;                 /* a response is queued */
+	struct hstream *st;
+	/* CIRCL paging: the answer waits while a counting pass decides whether
+	 * another page exists; the pass runs in bounded rounds (circl_count) */
+	struct hstream *pend;
+	lb_query_cur_t *pcur;
+	int pqi;
+	uint64_t seen, want;
+	char target[LB_HTTP_TARGET_MAX + 1]; /* last: not zeroed (uri_cb) */
+};
+
+enum st_state { S_BEGIN, S_RECS, S_END, S_DONE };
+
+struct hstream {
+	struct req *rq;
+	struct MHD_Connection *conn;  /* the connection a streamed answer goes to */
+	lb_http_req_t r;
+	lb_query_t qs[2];
+	int nq, qi;
+	lb_query_cur_t *cur;
+	bool saf, summarize;
+	enum st_state state;
+	FILE *ms;
+	char *mbuf;
+	size_t msize, moff;
+	lb_out_t out;
+	lb_summary_t sum;
+	uint64_t skip, emit, limit;   /* CIRCL and flex: global offset / count / limit */
+	bool limited, failed;
+	const char *fail_msg;
+	/* flex */
+	pcre2_code *re, *ex;
+	pcre2_match_data *md;
+	uint8_t last_name[256];
+	size_t last_len;
+	uint16_t last_type;
+};
+
+/* server.c: drop a reference to rq (the URI callback's and each stream's). */
+void lb_http_req_unref(struct req *rq);
+
+/* stream.c: streamed answers.  A stream takes over r->q.raw and holds a
+ * reference to rq; lb_http_send_stream queues it as the response (whole
+ * when it ends within the first batch, else through a callback) and owns it
+ * from then on (also on failure). */
+struct hstream *lb_http_stream_new(struct req *rq, lb_http_req_t *r);
+int lb_http_stream_add_query(struct hstream *s, const lb_query_t *q);
+void lb_http_stream_free(void *cls);
+void lb_http_stream_fail(struct hstream *s, const char *m);
+enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
+				    const char *cursor);
+
 #endif

@@ -1,21 +1,19 @@
 /*
  * server.c - libmicrohttpd glue: admission (connection cap, keys, quotas),
- * dispatch, streamed responses, access log and metrics.
+ * dispatch, access log, metrics, the server's life (TLS, drain).
  *
  * Every request gets one struct req from the URI callback (the raw target,
  * before libmicrohttpd decodes anything) until the completion callback.  A
- * streamed answer is a struct stream owned by its response: records are
- * pulled from a query cursor in the response callback, rendered into a
- * small memory stream and copied out; at most one batch of records is in
- * memory per connection.
+ * streamed answer is a struct hstream owned by its response (stream.c):
+ * records are pulled from a query cursor in the response callback, rendered
+ * into a small memory stream and copied out; at most one batch of records is
+ * in memory per connection.
  */
 #include <arpa/inet.h>
-#include <fnmatch.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio_ext.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +21,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "dns/name.h"
 #include "dns/rdata.h"
@@ -35,99 +30,7 @@
 #include "util/addr.h"
 #include "util/json.h"
 
-#define NSTATUS 14
-static const unsigned status_codes[NSTATUS] = { 200, 400, 401, 403, 404, 405, 413, 414,
-						415, 416, 429, 431, 500, 503 };
-#define NLAT 12
-static const double lat_bounds[NLAT] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-					  0.05,   0.1,   0.25,   0.5,   1,    5 };
-#define BATCH_BYTES 16384
-#define BATCH_RECS 256
-#define STREAM_PREFETCH 16384
-/* Fairness: a worker thread serves many connections, so no request may hold
- * it for long.  One produce() call looks at most at BATCH_RECS records (a
- * summary too) and its cursor passes over at most SCAN_STEPS keys or records
- * that the filters drop; one round of output (the first answer, or one
- * callback of a streamed one) runs at most PRODUCE_ROUNDS produce() calls.
- * A sparse scan (a flex search, a summary, filters that drop nearly all)
- * then yields the thread every few milliseconds and goes on after the
- * worker has served its other connections (suspend + resume). */
-#define SCAN_STEPS 4096
-#define PRODUCE_ROUNDS 8
-
-struct lb_http {
-	struct MHD_Daemon *d;
-	lb_store_t *store;             /* iterators are thread-safe (store.h): no lock */
-	lb_http_opts_t o;
-	char *keys_file;
-	pthread_mutex_t keys_lock;
-	lb_keyset_t keys;
-	bool open;                     /* no key file: every request allowed */
-	unsigned port;
-	atomic_uint active;            /* open connections */
-	atomic_uint inflight;          /* requests between start and completion */
-	pthread_mutex_t log_lock;
-	/* metrics */
-	atomic_ullong req[LB_API_COUNT][NSTATUS + 1];
-	atomic_ullong lat[NLAT + 1];
-	atomic_ullong lat_sum_us, lat_n, objs_out, refused_conns;
-	time_t started;
-	char *tls_cert, *tls_key;      /* PEM texts (HTTPS) */
-	bool logging;                  /* an access log was given (o.access_log: under log_lock) */
-};
-
-struct stream;
-
-struct req {
-	lb_http_t *h;
-	atomic_int refs;
-	bool target_long;
-	struct timespec t0;
-	char key_id[LB_KEY_ID_MAX + 1];
-	char method[8];
-	enum lb_http_api api;
-	unsigned status;
-	atomic_ullong bytes;
-	bool started;                  /* headers seen */
-	bool answered;                 /* a response is queued */
-	struct stream *st;
-	/* CIRCL paging: the answer waits while a counting pass decides whether
-	 * another page exists; the pass runs in bounded rounds (circl_count) */
-	struct stream *pend;
-	lb_query_cur_t *pcur;
-	int pqi;
-	uint64_t seen, want;
-	char target[LB_HTTP_TARGET_MAX + 1]; /* last: not zeroed (uri_cb) */
-};
-
-enum st_state { S_BEGIN, S_RECS, S_END, S_DONE };
-
-struct stream {
-	struct req *rq;
-	struct MHD_Connection *conn;  /* the connection a streamed answer goes to */
-	lb_http_req_t r;
-	lb_query_t qs[2];
-	int nq, qi;
-	lb_query_cur_t *cur;
-	bool saf, summarize;
-	enum st_state state;
-	FILE *ms;
-	char *mbuf;
-	size_t msize, moff;
-	lb_out_t out;
-	lb_summary_t sum;
-	uint64_t skip, emit, limit;   /* CIRCL and flex: global offset / count / limit */
-	bool limited, failed;
-	const char *fail_msg;
-	/* flex */
-	pcre2_code *re, *ex;
-	pcre2_match_data *md;
-	uint8_t last_name[256];
-	size_t last_len;
-	uint16_t last_type;
-};
-
-static void req_unref(struct req *rq)
+void lb_http_req_unref(struct req *rq)
 {
 	if (atomic_fetch_sub(&rq->refs, 1) == 1)
 		free(rq);
@@ -145,6 +48,11 @@ void lb_http_opts_init(lb_http_opts_t *o)
 }
 
 static uint64_t now_secs(void) { return (uint64_t)time(NULL); }
+
+static const unsigned status_codes[NSTATUS] = { 200, 400, 401, 403, 404, 405, 413, 414,
+						415, 416, 429, 431, 500, 503 };
+static const double lat_bounds[NLAT] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+					  0.05,   0.1,   0.25,   0.5,   1,    5 };
 
 /* ---- responses ---- */
 
@@ -171,337 +79,6 @@ static enum MHD_Result send_error(struct req *rq, struct MHD_Connection *c, unsi
 	char b[256];
 	int n = snprintf(b, sizeof b, "Error: %s\n", reason);
 	return send_text(rq, c, status, "text/plain", b, (size_t)n);
-}
-
-/* ---- streaming ---- */
-
-static void stream_free(void *cls)
-{
-	struct stream *s = cls;
-	lb_query_cur_free(s->cur);
-	for (int i = 0; i < 2; i++)
-		lb_query_free(&s->qs[i]);
-	lb_query_free(&s->r.q);
-	if (s->ms)
-		fclose(s->ms);
-	free(s->mbuf);
-	lb_out_free(&s->out);
-	pcre2_match_data_free(s->md);
-	pcre2_code_free(s->re);
-	pcre2_code_free(s->ex);
-	req_unref(s->rq);
-	free(s);
-}
-
-static void fail(struct stream *s, const char *m)
-{
-	s->failed = true;
-	s->fail_msg = m;
-}
-
-static bool flex_match(struct stream *s, const char *text)
-{
-	size_t n = strlen(text);
-	bool m, x = false;
-	if (s->r.flex_glob) {
-		m = fnmatch(s->r.flex, text, FNM_CASEFOLD) == 0;
-		if (s->r.exclude[0])
-			x = fnmatch(s->r.exclude, text, FNM_CASEFOLD) == 0;
-	} else {
-		m = pcre2_match(s->re, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
-		if (s->ex)
-			x = pcre2_match(s->ex, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
-	}
-	return m && !x;
-}
-
-static void flex_type(uint16_t type, char *tb, size_t n)
-{
-	if (lb_rrtype_to_text(type, tb, n) < 0)
-		snprintf(tb, n, "TYPE%u", type);
-}
-
-/* Flex search over the rrsets the cursor yields: emit 0..n objects (a scan:
- * the type's text is made only for what matches). */
-static void flex_rec(struct stream *s, const lb_store_rec_t *r)
-{
-	char nb[LB_NAME_TEXT_MAX + 1], tb[32];
-	FILE *f = s->ms;
-	if (!s->r.flex_rdata) {
-		if (s->last_len == r->owner_len && s->last_type == r->type &&
-		    !memcmp(s->last_name, r->owner, r->owner_len))
-			return;
-		memcpy(s->last_name, r->owner, r->owner_len);
-		s->last_len = r->owner_len;
-		s->last_type = r->type;
-		if (lb_name_to_text(r->owner, nb, sizeof nb) < 0 || !flex_match(s, nb))
-			return;
-		if (s->skip) {
-			s->skip--;
-			return;
-		}
-		if (s->limit && s->emit == s->limit) {
-			s->limited = true;
-			s->state = S_END;
-			return;
-		}
-		flex_type(r->type, tb, sizeof tb);
-		fputs("{\"obj\":{\"rrname\":", f);
-		lb_json_put_str(f, nb);
-		fputs(",\"rrtype\":", f);
-		lb_json_put_str(f, tb);
-		fputs("}}\n", f);
-		s->emit++;
-		return;
-	}
-	for (size_t i = 0; i < r->nrdata && s->state == S_RECS; i++) {
-		if (lb_out_text(&s->out, r->type, r->rdata[i], r->rdlen[i]) < 0 ||
-		    !flex_match(s, s->out.buf))
-			continue;
-		if (s->skip) {
-			s->skip--;
-			continue;
-		}
-		if (s->limit && s->emit == s->limit) {
-			s->limited = true;
-			s->state = S_END;
-			return;
-		}
-		flex_type(r->type, tb, sizeof tb);
-		fputs("{\"obj\":{\"rdata\":", f);
-		lb_json_put_str(f, s->out.buf);
-		fputs(",\"rrtype\":", f);
-		lb_json_put_str(f, tb);
-		fputs(",\"raw_rdata\":\"", f);
-		for (size_t j = 0; j < r->rdlen[i]; j++)
-			fprintf(f, "%02X", r->rdata[i][j]);
-		fputs("\"}}\n", f);
-		s->emit++;
-	}
-}
-
-/* Produce the next batch of output into the memory stream. */
-static void produce(struct stream *s)
-{
-	lb_http_t *h = s->rq->h;
-	switch (s->state) {
-	case S_BEGIN:
-		if (s->saf)
-			lb_saf_begin(&s->out);
-		s->state = S_RECS;
-		break;
-	case S_RECS: {
-		lb_store_rec_t r;
-		long pos = 0;
-		for (int i = 0; s->state == S_RECS && i < BATCH_RECS &&
-				(s->summarize || (pos = ftell(s->ms)) < BATCH_BYTES);
-		     i++) {
-			if (!s->cur) {
-				if (s->qi == s->nq) {
-					s->state = S_END;
-					break;
-				}
-				int err = lb_query_cur_new(h->store, &s->qs[s->qi], &s->cur);
-				if (err) {
-					fail(s, lb_store_errmsg(h->store, err));
-					s->state = S_END;
-					break;
-				}
-				lb_query_cur_set_budget(s->cur, SCAN_STEPS);
-			}
-			int n = lb_query_cur_next(s->cur, &r);
-			if (n == LB_QUERY_AGAIN)
-				break; /* the budget is spent: the next call goes on */
-			if (n < 0) {
-				fail(s, lb_store_errmsg(h->store, n));
-				s->state = S_END;
-				break;
-			}
-			if (n == 0) {
-				if (lb_query_cur_limited(s->cur))
-					s->limited = true;
-				lb_query_cur_free(s->cur);
-				s->cur = NULL;
-				s->qi++;
-				if (s->limited)
-					s->state = S_END;
-				continue;
-			}
-			if (s->summarize) {
-				lb_query_sum_add(&s->sum, &r.val);
-				if (s->r.max_count && s->sum.count >= s->r.max_count) {
-					s->limited = true;
-					s->state = S_END;
-				}
-				continue;
-			}
-			if (s->r.api == LB_API_FLEX) {
-				flex_rec(s, &r);
-				continue;
-			}
-			if (s->r.api == LB_API_CIRCL) {
-				if (s->skip) {
-					s->skip--;
-					continue;
-				}
-				if (s->limit && s->emit == s->limit) {
-					s->limited = true;
-					s->state = S_END;
-					break;
-				}
-				lb_out_rec(&s->out, &r);
-				s->emit++;
-				continue;
-			}
-			lb_saf_rec(&s->out, &r, s->r.humantime);
-			s->emit++;
-		}
-		(void)pos;
-		break;
-	}
-	case S_END:
-		if (s->summarize && !s->failed && s->sum.num_results)
-			lb_saf_summary(&s->out, &s->sum, s->r.humantime);
-		if (s->saf)
-			lb_saf_end(&s->out, s->failed ? "failed" : s->limited ? "limited" : "succeeded",
-				   s->failed ? s->fail_msg : NULL);
-		atomic_fetch_add(&h->objs_out, s->emit);
-		s->state = S_DONE;
-		break;
-	case S_DONE:
-		break;
-	}
-}
-
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct stream *s = cls;
-	(void)pos;
-	/* fill the whole buffer when the result allows: a small answer (begin,
-	 * records, terminator) then leaves in one chunk, one send */
-	size_t got = 0;
-	int rounds = 0;
-	while (got < max) {
-		if (s->moff == s->msize) {
-			if (s->state == S_DONE)
-				break;
-			if (rounds++ == PRODUCE_ROUNDS) {
-				if (got)
-					break;
-				/* nothing to send yet: the worker serves its other
-				 * connections first, then this one goes on (0 with the
-				 * connection suspended, as libmicrohttpd requires) */
-				MHD_suspend_connection(s->conn);
-				MHD_resume_connection(s->conn);
-				return 0;
-			}
-			if (fseeko(s->ms, 0, SEEK_SET))
-				return MHD_CONTENT_READER_END_WITH_ERROR;
-			produce(s);
-			if (fflush(s->ms) || ferror(s->ms))
-				return MHD_CONTENT_READER_END_WITH_ERROR;
-			s->msize = (size_t)ftello(s->ms);
-			s->moff = 0;
-			continue;
-		}
-		size_t n = s->msize - s->moff;
-		if (n > max - got)
-			n = max - got;
-		memcpy(buf + got, s->mbuf + s->moff, n);
-		s->moff += n;
-		got += n;
-	}
-	if (!got)
-		return MHD_CONTENT_READER_END_OF_STREAM;
-	atomic_fetch_add(&s->rq->bytes, got);
-	return (ssize_t)got;
-}
-
-static struct stream *stream_new(struct req *rq, lb_http_req_t *r)
-{
-	struct stream *s = calloc(1, sizeof *s);
-	if (!s)
-		return NULL;
-	s->rq = rq;
-	s->r = *r;            /* takes over r->q.raw */
-	r->q.raw = NULL;
-	s->ms = open_memstream(&s->mbuf, &s->msize);
-	/* one thread at a time writes a stream: no stdio lock per call */
-	if (s->ms)
-		__fsetlocking(s->ms, FSETLOCKING_BYCALLER);
-	if (!s->ms || lb_out_init(&s->out, s->ms, LB_FMT_COF)) {
-		if (s->ms)
-			fclose(s->ms);
-		free(s->mbuf);
-		lb_out_free(&s->out);
-		lb_query_free(&s->r.q);
-		free(s);
-		return NULL;
-	}
-	s->msize = 0;
-	atomic_fetch_add(&rq->refs, 1);
-	return s;
-}
-
-/* Copy q into the stream's query slot i (the raw bytes duplicated). */
-static int stream_add_query(struct stream *s, const lb_query_t *q)
-{
-	lb_query_t *d = &s->qs[s->nq];
-	*d = *q;
-	d->raw = NULL;
-	if (q->raw_len) {
-		d->raw = malloc(q->raw_len);
-		if (!d->raw)
-			return LB_ENOMEM;
-		memcpy(d->raw, q->raw, q->raw_len);
-	}
-	s->nq++;
-	return 0;
-}
-
-static enum MHD_Result send_stream(struct req *rq, struct MHD_Connection *c, struct stream *s,
-				   const char *cursor)
-{
-	/* The first STREAM_PREFETCH bytes are produced right away.  A result that
-	 * ends within them (the usual exact lookup) goes out with a Content-Length,
-	 * header and body in one send; a longer one streams on from there. */
-	for (int i = 0; i < PRODUCE_ROUNDS && s->state != S_DONE && ftello(s->ms) < STREAM_PREFETCH;
-	     i++)
-		produce(s);
-	if (fflush(s->ms) || ferror(s->ms)) {
-		stream_free(s);
-		return MHD_NO;
-	}
-	s->msize = (size_t)ftello(s->ms);
-	s->moff = 0;
-	struct MHD_Response *resp;
-	bool whole = s->state == S_DONE;
-	if (whole) {
-		/* the stream's buffer is handed to the response (no copy) */
-		fclose(s->ms);
-		s->ms = NULL;
-		resp = MHD_create_response_from_buffer(s->msize, s->mbuf, MHD_RESPMEM_MUST_FREE);
-		if (resp)
-			s->mbuf = NULL;
-		atomic_fetch_add(&rq->bytes, s->msize);
-	} else {
-		s->conn = c;
-		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, s,
-							 stream_free);
-	}
-	if (!resp) {
-		stream_free(s);
-		return MHD_NO;
-	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/x-ndjson");
-	if (cursor)
-		MHD_add_response_header(resp, "x-dribble-cursor", cursor);
-	rq->status = 200;
-	enum MHD_Result r = MHD_queue_response(c, 200, resp);
-	MHD_destroy_response(resp);
-	if (whole)
-		stream_free(s);
-	return r;
 }
 
 /* ---- keys and quotas ---- */
@@ -761,7 +338,7 @@ static int dec_u64(const char *v, uint64_t *out)
  * the answer goes out, with a cursor when another page exists. */
 static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Connection *c)
 {
-	struct stream *s = rq->pend;
+	struct hstream *s = rq->pend;
 	for (unsigned units = 0; rq->pqi < s->nq && rq->seen < rq->want;) {
 		if (units >= PRODUCE_ROUNDS * BATCH_RECS) {
 			MHD_suspend_connection(c);
@@ -797,7 +374,7 @@ static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Conn
 		cursor_p = cursor;
 	}
 	rq->st = s;
-	return send_stream(rq, c, s, cursor_p);
+	return lb_http_send_stream(rq, c, s, cursor_p);
 }
 
 static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connection *c)
@@ -817,7 +394,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	if (st != 200)
 		return send_error(rq, c, st, why);
 	enum MHD_Result res;
-	struct stream *s = NULL;
+	struct hstream *s = NULL;
 	if (r.api == LB_API_HEALTHZ) {
 		lb_query_free(&r.q);
 		return send_text(rq, c, 200, "text/plain", "ok\n", 3);
@@ -871,7 +448,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		if (r.q.tmode == LB_TYPES_ANY && !r.q.ntypes)
 			r.q.tmode = LB_TYPES_ALL;
 	}
-	s = stream_new(rq, &r);
+	s = lb_http_stream_new(rq, &r);
 	if (!s) {
 		res = send_error(rq, c, 503, "out of memory");
 		goto out;
@@ -886,7 +463,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		s->summarize = q->summarize;
 		q->summarize = false; /* the server sums, so that limit and max_count apply */
 		q->limit = limit;
-		if (stream_add_query(s, q))
+		if (lb_http_stream_add_query(s, q))
 			goto oom;
 		break;
 	case LB_API_FLEX: {
@@ -903,7 +480,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 			lb_query_free(&all);
 			lb_query_init(&all);
 			if (lb_query_parse_name("*", &all, &m))
-				fail(s, "cannot build a full scan");
+				lb_http_stream_fail(s, "cannot build a full scan");
 		}
 		all.kind = LB_Q_RRSET;
 		all.limit = 0;
@@ -918,7 +495,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		all.last_before = q->last_before;
 		all.has_last_after = q->has_last_after;
 		all.last_after = q->last_after;
-		if (stream_add_query(s, &all))
+		if (lb_http_stream_add_query(s, &all))
 			goto oom;
 		if (!s->r.flex_glob) {
 			int ec;
@@ -929,7 +506,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 				s->ex = pcre2_compile((PCRE2_SPTR)s->r.exclude, PCRE2_ZERO_TERMINATED,
 						      PCRE2_CASELESS, &ec, &eo, NULL);
 			if (!s->re || (s->r.exclude[0] && !s->ex)) {
-				stream_free(s);
+				lb_http_stream_free(s);
 				res = send_error(rq, c, 400, "bad regular expression");
 				goto out;
 			}
@@ -949,21 +526,21 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		const char *pc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-paginate-count");
 		const char *pk = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-paginate-cursor");
 		if (ft && lb_query_parse_types(ft, q, &m)) {
-			stream_free(s);
+			lb_http_stream_free(s);
 			res = send_error(rq, c, 400, "bad dribble-filter-rrtype");
 			goto out;
 		}
 		uint64_t count = limit, off = 0;
 		/* counts and cursors are plain decimal numbers */
 		if ((pc && (dec_u64(pc, &count) || !count)) || (pk && dec_u64(pk, &off))) {
-			stream_free(s);
+			lb_http_stream_free(s);
 			res = send_error(rq, c, 400, "bad dribble-paginate-count or -cursor");
 			goto out;
 		}
 		if (count > g.results_max)
 			count = g.results_max;
 		if (off > g.offset_max) {
-			stream_free(s);
+			lb_http_stream_free(s);
 			res = send_error(rq, c, 416, "cursor exceeds the server's offset_max");
 			goto out;
 		}
@@ -971,13 +548,13 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		s->limit = count;
 		q->limit = 0;
 		q->offset = 0;
-		if (stream_add_query(s, q))
+		if (lb_http_stream_add_query(s, q))
 			goto oom;
 		if (!s->r.circl_ip) {
 			lb_query_t q2 = *q;
 			q2.kind = LB_Q_RDATA_NAME;
 			q2.raw = NULL;
-			if (stream_add_query(s, &q2))
+			if (lb_http_stream_add_query(s, &q2))
 				goto oom;
 		}
 		if (pc) {
@@ -989,14 +566,14 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		break;
 	}
 	default:
-		stream_free(s);
+		lb_http_stream_free(s);
 		res = send_error(rq, c, 404, "unknown path");
 		goto out;
 	}
 	rq->st = s;
-	return send_stream(rq, c, s, NULL);
+	return lb_http_send_stream(rq, c, s, NULL);
 oom:
-	stream_free(s);
+	lb_http_stream_free(s);
 	res = send_error(rq, c, 503, "out of memory");
 out:
 	lb_query_free(&r.q);
@@ -1084,9 +661,9 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq->pend) { /* closed during a CIRCL counting pass */
 		lb_query_cur_free(rq->pcur);
 		rq->pcur = NULL;
-		struct stream *s = rq->pend;
+		struct hstream *s = rq->pend;
 		rq->pend = NULL;
-		stream_free(s); /* drops the stream's reference to rq */
+		lb_http_stream_free(s); /* drops the stream's reference to rq */
 	}
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1127,7 +704,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 		pthread_mutex_unlock(&h->log_lock);
 	}
 	atomic_fetch_sub(&h->inflight, 1);
-	req_unref(rq);
+	lb_http_req_unref(rq);
 }
 
 static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,

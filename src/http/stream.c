@@ -1,0 +1,349 @@
+/*
+ * stream.c - streamed answers of the query server: a struct hstream pulls
+ * records from query cursors in bounded batches (produce), renders them as
+ * SAF, COF or flex lines into a small memory stream, and hands them to
+ * libmicrohttpd: the first batch right away (a small answer goes out whole,
+ * in one send), the rest through the response callback, which gives the
+ * worker thread up between rounds (suspend + resume) when a scan finds
+ * nothing to send for a while.
+ */
+#include <fnmatch.h>
+#include <microhttpd.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "http/http_impl.h"
+#include "util/json.h"
+
+void lb_http_stream_free(void *cls)
+{
+	struct hstream *s = cls;
+	lb_query_cur_free(s->cur);
+	for (int i = 0; i < 2; i++)
+		lb_query_free(&s->qs[i]);
+	lb_query_free(&s->r.q);
+	if (s->ms)
+		fclose(s->ms);
+	free(s->mbuf);
+	lb_out_free(&s->out);
+	pcre2_match_data_free(s->md);
+	pcre2_code_free(s->re);
+	pcre2_code_free(s->ex);
+	lb_http_req_unref(s->rq);
+	free(s);
+}
+
+void lb_http_stream_fail(struct hstream *s, const char *m)
+{
+	s->failed = true;
+	s->fail_msg = m;
+}
+
+static bool flex_match(struct hstream *s, const char *text)
+{
+	size_t n = strlen(text);
+	bool m, x = false;
+	if (s->r.flex_glob) {
+		m = fnmatch(s->r.flex, text, FNM_CASEFOLD) == 0;
+		if (s->r.exclude[0])
+			x = fnmatch(s->r.exclude, text, FNM_CASEFOLD) == 0;
+	} else {
+		m = pcre2_match(s->re, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
+		if (s->ex)
+			x = pcre2_match(s->ex, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
+	}
+	return m && !x;
+}
+
+static void flex_type(uint16_t type, char *tb, size_t n)
+{
+	if (lb_rrtype_to_text(type, tb, n) < 0)
+		snprintf(tb, n, "TYPE%u", type);
+}
+
+/* Flex search over the rrsets the cursor yields: emit 0..n objects (a scan:
+ * the type's text is made only for what matches). */
+static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
+{
+	char nb[LB_NAME_TEXT_MAX + 1], tb[32];
+	FILE *f = s->ms;
+	if (!s->r.flex_rdata) {
+		if (s->last_len == r->owner_len && s->last_type == r->type &&
+		    !memcmp(s->last_name, r->owner, r->owner_len))
+			return;
+		memcpy(s->last_name, r->owner, r->owner_len);
+		s->last_len = r->owner_len;
+		s->last_type = r->type;
+		if (lb_name_to_text(r->owner, nb, sizeof nb) < 0 || !flex_match(s, nb))
+			return;
+		if (s->skip) {
+			s->skip--;
+			return;
+		}
+		if (s->limit && s->emit == s->limit) {
+			s->limited = true;
+			s->state = S_END;
+			return;
+		}
+		flex_type(r->type, tb, sizeof tb);
+		fputs("{\"obj\":{\"rrname\":", f);
+		lb_json_put_str(f, nb);
+		fputs(",\"rrtype\":", f);
+		lb_json_put_str(f, tb);
+		fputs("}}\n", f);
+		s->emit++;
+		return;
+	}
+	for (size_t i = 0; i < r->nrdata && s->state == S_RECS; i++) {
+		if (lb_out_text(&s->out, r->type, r->rdata[i], r->rdlen[i]) < 0 ||
+		    !flex_match(s, s->out.buf))
+			continue;
+		if (s->skip) {
+			s->skip--;
+			continue;
+		}
+		if (s->limit && s->emit == s->limit) {
+			s->limited = true;
+			s->state = S_END;
+			return;
+		}
+		flex_type(r->type, tb, sizeof tb);
+		fputs("{\"obj\":{\"rdata\":", f);
+		lb_json_put_str(f, s->out.buf);
+		fputs(",\"rrtype\":", f);
+		lb_json_put_str(f, tb);
+		fputs(",\"raw_rdata\":\"", f);
+		for (size_t j = 0; j < r->rdlen[i]; j++)
+			fprintf(f, "%02X", r->rdata[i][j]);
+		fputs("\"}}\n", f);
+		s->emit++;
+	}
+}
+
+/* Produce the next batch of output into the memory stream. */
+static void produce(struct hstream *s)
+{
+	lb_http_t *h = s->rq->h;
+	switch (s->state) {
+	case S_BEGIN:
+		if (s->saf)
+			lb_saf_begin(&s->out);
+		s->state = S_RECS;
+		break;
+	case S_RECS: {
+		lb_store_rec_t r;
+		long pos = 0;
+		for (int i = 0; s->state == S_RECS && i < BATCH_RECS &&
+				(s->summarize || (pos = ftell(s->ms)) < BATCH_BYTES);
+		     i++) {
+			if (!s->cur) {
+				if (s->qi == s->nq) {
+					s->state = S_END;
+					break;
+				}
+				int err = lb_query_cur_new(h->store, &s->qs[s->qi], &s->cur);
+				if (err) {
+					lb_http_stream_fail(s, lb_store_errmsg(h->store, err));
+					s->state = S_END;
+					break;
+				}
+				lb_query_cur_set_budget(s->cur, SCAN_STEPS);
+			}
+			int n = lb_query_cur_next(s->cur, &r);
+			if (n == LB_QUERY_AGAIN)
+				break; /* the budget is spent: the next call goes on */
+			if (n < 0) {
+				lb_http_stream_fail(s, lb_store_errmsg(h->store, n));
+				s->state = S_END;
+				break;
+			}
+			if (n == 0) {
+				if (lb_query_cur_limited(s->cur))
+					s->limited = true;
+				lb_query_cur_free(s->cur);
+				s->cur = NULL;
+				s->qi++;
+				if (s->limited)
+					s->state = S_END;
+				continue;
+			}
+			if (s->summarize) {
+				lb_query_sum_add(&s->sum, &r.val);
+				if (s->r.max_count && s->sum.count >= s->r.max_count) {
+					s->limited = true;
+					s->state = S_END;
+				}
+				continue;
+			}
+			if (s->r.api == LB_API_FLEX) {
+				flex_rec(s, &r);
+				continue;
+			}
+			if (s->r.api == LB_API_CIRCL) {
+				if (s->skip) {
+					s->skip--;
+					continue;
+				}
+				if (s->limit && s->emit == s->limit) {
+					s->limited = true;
+					s->state = S_END;
+					break;
+				}
+				lb_out_rec(&s->out, &r);
+				s->emit++;
+				continue;
+			}
+			lb_saf_rec(&s->out, &r, s->r.humantime);
+			s->emit++;
+		}
+		(void)pos;
+		break;
+	}
+	case S_END:
+		if (s->summarize && !s->failed && s->sum.num_results)
+			lb_saf_summary(&s->out, &s->sum, s->r.humantime);
+		if (s->saf)
+			lb_saf_end(&s->out, s->failed ? "failed" : s->limited ? "limited" : "succeeded",
+				   s->failed ? s->fail_msg : NULL);
+		atomic_fetch_add(&h->objs_out, s->emit);
+		s->state = S_DONE;
+		break;
+	case S_DONE:
+		break;
+	}
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct hstream *s = cls;
+	(void)pos;
+	/* fill the whole buffer when the result allows: a small answer (begin,
+	 * records, terminator) then leaves in one chunk, one send */
+	size_t got = 0;
+	int rounds = 0;
+	while (got < max) {
+		if (s->moff == s->msize) {
+			if (s->state == S_DONE)
+				break;
+			if (rounds++ == PRODUCE_ROUNDS) {
+				if (got)
+					break;
+				/* nothing to send yet: the worker serves its other
+				 * connections first, then this one goes on (0 with the
+				 * connection suspended, as libmicrohttpd requires) */
+				MHD_suspend_connection(s->conn);
+				MHD_resume_connection(s->conn);
+				return 0;
+			}
+			if (fseeko(s->ms, 0, SEEK_SET))
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			produce(s);
+			if (fflush(s->ms) || ferror(s->ms))
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			s->msize = (size_t)ftello(s->ms);
+			s->moff = 0;
+			continue;
+		}
+		size_t n = s->msize - s->moff;
+		if (n > max - got)
+			n = max - got;
+		memcpy(buf + got, s->mbuf + s->moff, n);
+		s->moff += n;
+		got += n;
+	}
+	if (!got)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	atomic_fetch_add(&s->rq->bytes, got);
+	return (ssize_t)got;
+}
+
+struct hstream *lb_http_stream_new(struct req *rq, lb_http_req_t *r)
+{
+	struct hstream *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->rq = rq;
+	s->r = *r;            /* takes over r->q.raw */
+	r->q.raw = NULL;
+	s->ms = open_memstream(&s->mbuf, &s->msize);
+	/* one thread at a time writes a stream: no stdio lock per call */
+	if (s->ms)
+		__fsetlocking(s->ms, FSETLOCKING_BYCALLER);
+	if (!s->ms || lb_out_init(&s->out, s->ms, LB_FMT_COF)) {
+		if (s->ms)
+			fclose(s->ms);
+		free(s->mbuf);
+		lb_out_free(&s->out);
+		lb_query_free(&s->r.q);
+		free(s);
+		return NULL;
+	}
+	s->msize = 0;
+	atomic_fetch_add(&rq->refs, 1);
+	return s;
+}
+
+/* Copy q into the stream's query slot i (the raw bytes duplicated). */
+int lb_http_stream_add_query(struct hstream *s, const lb_query_t *q)
+{
+	lb_query_t *d = &s->qs[s->nq];
+	*d = *q;
+	d->raw = NULL;
+	if (q->raw_len) {
+		d->raw = malloc(q->raw_len);
+		if (!d->raw)
+			return LB_ENOMEM;
+		memcpy(d->raw, q->raw, q->raw_len);
+	}
+	s->nq++;
+	return 0;
+}
+
+enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
+				   const char *cursor)
+{
+	/* The first STREAM_PREFETCH bytes are produced right away.  A result that
+	 * ends within them (the usual exact lookup) goes out with a Content-Length,
+	 * header and body in one send; a longer one streams on from there. */
+	for (int i = 0; i < PRODUCE_ROUNDS && s->state != S_DONE && ftello(s->ms) < STREAM_PREFETCH;
+	     i++)
+		produce(s);
+	if (fflush(s->ms) || ferror(s->ms)) {
+		lb_http_stream_free(s);
+		return MHD_NO;
+	}
+	s->msize = (size_t)ftello(s->ms);
+	s->moff = 0;
+	struct MHD_Response *resp;
+	bool whole = s->state == S_DONE;
+	if (whole) {
+		/* the stream's buffer is handed to the response (no copy) */
+		fclose(s->ms);
+		s->ms = NULL;
+		resp = MHD_create_response_from_buffer(s->msize, s->mbuf, MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			s->mbuf = NULL;
+		atomic_fetch_add(&rq->bytes, s->msize);
+	} else {
+		s->conn = c;
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, s,
+							 lb_http_stream_free);
+	}
+	if (!resp) {
+		lb_http_stream_free(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/x-ndjson");
+	if (cursor)
+		MHD_add_response_header(resp, "x-dribble-cursor", cursor);
+	rq->status = 200;
+	enum MHD_Result r = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	if (whole)
+		lb_http_stream_free(s);
+	return r;
+}
