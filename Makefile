@@ -7,6 +7,13 @@
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (clang)
 
 MODE ?= opt
+# Profile-guided optimization of the optimized build (PGO=0 to build without):
+# the objects are first built instrumented (PGO=gen) and scripts/pgo-train
+# runs that program (a capture decoded and stored); then they are built again
+# with the branch and call counts it recorded (.gcda beside each object; the
+# two builds must share the object paths).  Measured on the decode benchmark:
+# 4% fewer instructions, 6-10% less time (docs/ARCHITECTURE.md).
+PGO ?= 1
 ifeq ($(MODE),asan)
 B := build-asan
 MODE_CFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -15,6 +22,13 @@ else
 B := build
 MODE_CFLAGS := -O2
 MODE_LDFLAGS :=
+ifeq ($(PGO),gen)
+MODE_CFLAGS += -fprofile-generate -fprofile-update=single
+MODE_LDFLAGS += -fprofile-generate
+else ifeq ($(PGO),1)
+PGO_STAMP := $(B)/pgo.stamp
+MODE_CFLAGS += -fprofile-use -fprofile-partial-training -Wno-missing-profile
+endif
 endif
 
 CC ?= cc
@@ -80,6 +94,19 @@ $(B)/replay/%: fuzz/%.c fuzz/replay_main.c $(B)/liblookback.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< fuzz/replay_main.c $(B)/liblookback.a $(LDLIBS) -o $@
 
 tests: $(B)/lookback $(UNIT_BIN) $(REPLAY_BIN)
+
+# PGO: the profile is made again whenever a source changes; every object is
+# then rebuilt with it (objects are older than the stamp).
+ifdef PGO_STAMP
+$(LIB_OBJ) $(CLI_OBJ) $(TESTLIB_OBJ): $(PGO_STAMP)
+$(PGO_STAMP): $(LIB_SRC) $(CLI_SRC) $(shell find src -name '*.h') $(PROTO) scripts/pgo-train Makefile | $(GEN_H)
+	@mkdir -p $(B)/obj
+	@find $(B)/obj -name '*.o' -delete
+	$(MAKE) PGO=gen $(B)/lookback
+	@find $(B)/obj -name '*.gcda' -delete
+	./scripts/pgo-train $(B)/lookback
+	@touch $@
+endif
 
 deps:
 	./scripts/deps
