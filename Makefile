@@ -1,6 +1,6 @@
 # lookback - passive DNS.  Plain make; see README.md.
 #
-#   make            build build/lookback (optimized)
+#   make            build build/lookback (optimized, profile-guided; PGO=0 without)
 #   make check      install deps, build optimized and ASan+UBSan, run every test
 #   make demo       install deps, generate a capture, decode it, show a summary
 #   make bench      benchmarks (figures printed; BENCHMARKS.md keeps the latest)
