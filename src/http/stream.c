@@ -65,6 +65,23 @@ static void flex_type(uint16_t type, char *tb, size_t n)
 		snprintf(tb, n, "TYPE%u", type);
 }
 
+/* Paging of CIRCL and flex answers (global offset and count): false while
+ * the offset skips this object, and once the count is reached (the answer
+ * then ends, limited). */
+static bool page_take(struct hstream *s)
+{
+	if (s->skip) {
+		s->skip--;
+		return false;
+	}
+	if (s->limit && s->emit == s->limit) {
+		s->limited = true;
+		s->state = S_END;
+		return false;
+	}
+	return true;
+}
+
 /* Flex search over the rrsets the cursor yields: emit 0..n objects (a scan:
  * the type's text is made only for what matches). */
 static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
@@ -78,17 +95,9 @@ static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
 		memcpy(s->last_name, r->owner, r->owner_len);
 		s->last_len = r->owner_len;
 		s->last_type = r->type;
-		if (lb_name_to_text(r->owner, nb, sizeof nb) < 0 || !flex_match(s, nb))
+		if (lb_name_to_text(r->owner, nb, sizeof nb) < 0 || !flex_match(s, nb) ||
+		    !page_take(s))
 			return;
-		if (s->skip) {
-			s->skip--;
-			return;
-		}
-		if (s->limit && s->emit == s->limit) {
-			s->limited = true;
-			s->state = S_END;
-			return;
-		}
 		flex_type(r->type, tb, sizeof tb);
 		fputs("{\"obj\":{\"rrname\":", f);
 		lb_json_put_str(f, nb);
@@ -100,17 +109,8 @@ static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
 	}
 	for (size_t i = 0; i < r->nrdata && s->state == S_RECS; i++) {
 		if (lb_out_text(&s->out, r->type, r->rdata[i], r->rdlen[i]) < 0 ||
-		    !flex_match(s, s->out.buf))
-			continue;
-		if (s->skip) {
-			s->skip--;
-			continue;
-		}
-		if (s->limit && s->emit == s->limit) {
-			s->limited = true;
-			s->state = S_END;
-			return;
-		}
+		    !flex_match(s, s->out.buf) || !page_take(s))
+			continue; /* page_take may end the answer: the loop stops */
 		flex_type(r->type, tb, sizeof tb);
 		fputs("{\"obj\":{\"rdata\":", f);
 		lb_json_put_str(f, s->out.buf);
@@ -184,15 +184,8 @@ static void produce(struct hstream *s)
 				continue;
 			}
 			if (s->r.api == LB_API_CIRCL) {
-				if (s->skip) {
-					s->skip--;
-					continue;
-				}
-				if (s->limit && s->emit == s->limit) {
-					s->limited = true;
-					s->state = S_END;
-					break;
-				}
+				if (!page_take(s))
+					continue; /* skipped, or the end (the loop stops) */
 				lb_out_rec(&s->out, &r);
 				s->emit++;
 				continue;
