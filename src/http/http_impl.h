@@ -109,7 +109,6 @@ struct req {
 	atomic_ullong bytes;
 	bool started;                  /* headers seen */
 	bool answered;                 /* a response is queued */
-	struct hstream *st;
 	/* CIRCL paging: the answer waits while a counting pass decides whether
 	 * another page exists; the pass runs in bounded rounds (circl_count) */
 	struct hstream *pend;

@@ -373,7 +373,6 @@ static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Conn
 		snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)(rq->want - 1));
 		cursor_p = cursor;
 	}
-	rq->st = s;
 	return lb_http_send_stream(rq, c, s, cursor_p);
 }
 
@@ -570,7 +569,6 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		res = send_error(rq, c, 404, "unknown path");
 		goto out;
 	}
-	rq->st = s;
 	return lb_http_send_stream(rq, c, s, NULL);
 oom:
 	lb_http_stream_free(s);
