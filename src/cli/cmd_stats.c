@@ -88,11 +88,12 @@ int lb_cmd_stats(int argc, char **argv)
 	if (json) {
 		printf("{\"rrsets\":%llu,\"rdata_entries\":%llu,\"owners\":%llu,\"negatives\":%llu,"
 		       "\"sensors\":%llu,\"oldest\":%llu,\"newest\":%llu,\"retain_days\":%u,"
-		       "\"disk_bytes\":%llu,\"sources\":[",
+		       "\"disk_bytes\":%llu,\"table_files\":%llu,\"level0_files\":%llu,\"sources\":[",
 		       (unsigned long long)t.rrsets, (unsigned long long)t.rdata_entries,
 		       (unsigned long long)t.owners, (unsigned long long)t.negatives,
 		       (unsigned long long)t.sensors, (unsigned long long)t.oldest,
-		       (unsigned long long)t.newest, t.retain_days, (unsigned long long)t.disk_bytes);
+		       (unsigned long long)t.newest, t.retain_days, (unsigned long long)t.disk_bytes,
+		       (unsigned long long)t.table_files, (unsigned long long)t.level0_files);
 	} else {
 		printf("rrsets          %llu\n", (unsigned long long)t.rrsets);
 		printf("rdata entries   %llu\n", (unsigned long long)t.rdata_entries);
@@ -108,6 +109,8 @@ int lb_cmd_stats(int argc, char **argv)
 		printf("\ndisk bytes      %llu\n", (unsigned long long)t.disk_bytes);
 		if (t.rrsets)
 			printf("bytes per rrset %.1f\n", (double)t.disk_bytes / (double)t.rrsets);
+		printf("table files     %llu (level 0, not compacted yet: %llu)\n", (unsigned long long)t.table_files,
+		       (unsigned long long)t.level0_files);
 		printf("sources         %llu\n", (unsigned long long)t.sensors);
 	}
 	lb_store_scan_t q = { .kind = LB_SCAN_SENSORS };

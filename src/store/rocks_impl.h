@@ -16,6 +16,8 @@
 #include "store/store.h"
 
 #define SRC_CHUNK 256
+/* Bulk ingest (lb_store_opts_t.bulk): level-0 files before a compaction (rocks.c). */
+#define LB_BULK_L0_FILES 16
 #define SRC_MAX_IDS 65536
 
 struct pend {

@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <rocksdb/c.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -635,6 +636,16 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 	if (t->retain_days && t->oldest && t->oldest < cutoff)
 		t->oldest = cutoff;
 	t->disk_bytes = lb_store_disk_bytes(s);
+	for (int l = 0; l < 7; l++) {
+		char prop[48];
+		snprintf(prop, sizeof prop, "rocksdb.num-files-at-level%d", l);
+		char *v = rocksdb_property_value(s->db, prop); /* a string property */
+		uint64_t n = v ? strtoull(v, NULL, 10) : 0;
+		rocksdb_free(v);
+		t->table_files += n;
+		if (l == 0)
+			t->level0_files = n;
+	}
 	return err;
 }
 

@@ -239,6 +239,9 @@ typedef struct lb_store_totals {
 	uint64_t disk_bytes;
 	uint64_t oldest, newest;   /* time_first min / time_last max over sensors */
 	uint32_t retain_days;
+	/* table files, and those in level 0 (not compacted yet: each lookup
+	 * reads every one whose key range and filter may hold its key) */
+	uint64_t table_files, level0_files;
 } lb_store_totals_t;
 LB_WUR int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t);
 
