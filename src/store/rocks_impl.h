@@ -23,6 +23,8 @@
 struct pend {
 	uint64_t head;    /* key bytes 0-7, big-endian, zero-padded: most comparisons end here */
 	uint64_t head2;   /* key bytes 8-15 (names share their first labels) */
+	uint64_t head3;   /* key bytes 16-23 (an rrset key's owner is label-reversed:
+			   * names of one zone part here) */
 	uint32_t off;     /* key bytes at arena+off, value bytes right after */
 	uint32_t klen;    /* a large rrset's key can exceed 64 KiB */
 	uint16_t vlen;

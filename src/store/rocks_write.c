@@ -37,7 +37,7 @@
  * the first 16 bytes.  A multikey quicksort (Bentley & Sedgewick, "Fast
  * algorithms for sorting and searching strings") looks at each key byte
  * once per partitioning level instead: bytewise order, a key that is a
- * prefix of another first.  Bytes 0-15 come from the precomputed heads.
+ * prefix of another first.  Bytes 0-23 come from the precomputed heads.
  */
 static inline int pend_byte(const uint8_t *ar, const struct pend *p, size_t d)
 {
@@ -47,11 +47,25 @@ static inline int pend_byte(const uint8_t *ar, const struct pend *p, size_t d)
 		return (int)(p->head >> (56 - 8 * d) & 0xff) + 1;
 	if (d < 16)
 		return (int)(p->head2 >> (56 - 8 * (d - 8)) & 0xff) + 1;
+	if (d < 24)
+		return (int)(p->head3 >> (56 - 8 * (d - 16)) & 0xff) + 1;
 	return ar[p->off + d] + 1;
 }
 
+/* Order of x and y, whose first d bytes are equal. */
 static int pend_cmp_from(const uint8_t *ar, const struct pend *x, const struct pend *y, size_t d)
 {
+	if (d < 24) {
+		/* the heads: zero-padded, so a key that ends inside them ties
+		 * with its zero-extension and the lengths below decide */
+		if (d < 8 && x->head != y->head)
+			return x->head < y->head ? -1 : 1;
+		if (d < 16 && x->head2 != y->head2)
+			return x->head2 < y->head2 ? -1 : 1;
+		if (x->head3 != y->head3)
+			return x->head3 < y->head3 ? -1 : 1;
+		d = 24;
+	}
 	size_t n = x->klen < y->klen ? x->klen : y->klen;
 	int c = n > d ? memcmp(ar + x->off + d, ar + y->off + d, n - d) : 0;
 	if (c)
@@ -82,7 +96,7 @@ static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 		/* three-way partition: [0,lt) < v, [lt,gt) == v, [gt,n) > v */
 		size_t lt = 0, i = 0, gt = n;
 		while (i < gt) {
-			if (d >= 16 && i + PREFETCH_AHEAD < gt)
+			if (d >= 24 && i + PREFETCH_AHEAD < gt)
 				__builtin_prefetch(ar + p[i + PREFETCH_AHEAD].off + d);
 			int x = pend_byte(ar, &p[i], d);
 			if (x < v)
@@ -206,6 +220,7 @@ static int commit_pending(lb_store_t *s)
 			size_t j = i + 1;
 			while (j < s->npend && s->pend[j].klen == s->pend[i].klen &&
 			       s->pend[j].head == s->pend[i].head && s->pend[j].head2 == s->pend[i].head2 &&
+			       s->pend[j].head3 == s->pend[i].head3 &&
 			       !memcmp(ar + s->pend[j].off, ar + s->pend[i].off, s->pend[i].klen))
 				j++;
 			const char *k = (const char *)ar + s->pend[i].off;
@@ -309,12 +324,13 @@ static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr
 		s->pcap = cap;
 	}
 	struct pend *p = &s->pend[s->npend++];
-	uint8_t h[16] = { 0 };
-	memcpy(h, kp, klen < 16 ? klen : 16);
-	p->head = p->head2 = 0;
+	uint8_t h[24] = { 0 };
+	memcpy(h, kp, klen < 24 ? klen : 24);
+	p->head = p->head2 = p->head3 = 0;
 	for (size_t i = 0; i < 8; i++) {
 		p->head = p->head << 8 | h[i];
 		p->head2 = p->head2 << 8 | h[8 + i];
+		p->head3 = p->head3 << 8 | h[16 + i];
 	}
 	p->off = (uint32_t)s->plen;
 	p->klen = (uint32_t)klen;
