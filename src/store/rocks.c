@@ -689,6 +689,7 @@ int lb_store_close(lb_store_t *s)
 	lb_kbuf_free(&s->k);
 	lb_kbuf_free(&s->k2);
 	free(s->pend);
+	free(s->dig);
 	free(s->parena);
 	free(s->put_seen);
 	free(s->errmsg);

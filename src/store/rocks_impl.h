@@ -50,6 +50,8 @@ struct lb_store {
 	rocksdb_options_t *sstopts;    /* their options: LZ4 at every level (compaction recompresses) */
 	struct pend *pend;
 	size_t npend, cappend;
+	uint16_t *dig;           /* the sort's byte per pending key (rocks_write.c pend_radix) */
+	size_t capdig;
 	uint8_t *parena;
 	size_t plen, pcap;
 	int perr;

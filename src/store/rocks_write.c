@@ -80,6 +80,43 @@ static void pend_swap(struct pend *a, struct pend *b)
 	*b = t;
 }
 
+static inline uint64_t pend_word(const struct pend *p, size_t w)
+{
+	return w == 0 ? p->head : w == 1 ? p->head2 : p->head3;
+}
+
+/*
+ * Keys whose first d bytes are equal: how far (up to byte 24) they stay
+ * equal.  Keys of one zone share long prefixes ("R" "\3org" "\10d1249389"),
+ * and the partition below spends one pass per shared byte; a pass over the
+ * heads finds a word's shared bytes at once.  Never past the shortest key
+ * (the heads' zero padding is not a key byte).
+ */
+static size_t pend_common(const struct pend *p, size_t n, size_t d)
+{
+	while (d < 24) {
+		size_t w = d / 8;
+		uint64_t f = pend_word(&p[0], w), x = 0;
+		uint32_t mk = p[0].klen;
+		for (size_t i = 1; i < n; i++) {
+			x |= pend_word(&p[i], w) ^ f;
+			if (p[i].klen < mk)
+				mk = p[i].klen;
+		}
+		/* bytes before d are equal: x's high bytes down to d are zero */
+		size_t eq = x ? (size_t)__builtin_clzll(x) / 8 : 8;
+		size_t nd = w * 8 + eq;
+		if (nd > mk)
+			nd = mk;
+		if (nd <= d)
+			return d;
+		d = nd;
+		if (eq < 8)
+			return d;
+	}
+	return d;
+}
+
 static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 {
 	while (n > 1) {
@@ -122,6 +159,8 @@ static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 			p += lt;
 			n = nm;
 			d++;
+			if (lt == 0 && ng == 0) /* every key had the pivot's byte */
+				d = pend_common(p, n, d);
 		} else {
 			pend_sort(ar, p, lt, d);
 			pend_sort(ar, p + lt, nm, d + 1);
@@ -129,6 +168,80 @@ static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 			n = ng;
 		}
 	}
+}
+
+/*
+ * Large groups are split by one byte at a time into all its values at once
+ * (American flag sort: a counting pass and an in-place permutation), where
+ * the three-way partition above needs about log2(values) passes per byte
+ * (the digits of generated and real names: ten or more values per byte).
+ * dig[] holds each key's byte at depth d (pend_byte: 0 = ended) and moves
+ * with it.  Groups under RADIX_MIN keys, and depths from RADIX_DEPTH on
+ * (recursion goes one frame per byte: keys come from traffic), go to
+ * pend_sort.
+ */
+#define RADIX_MIN 512
+#define RADIX_DEPTH 40
+
+static void pend_radix(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n, size_t d)
+{
+	while (n >= RADIX_MIN && d < RADIX_DEPTH) {
+		d = pend_common(p, n, d);
+		uint32_t cnt[257] = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			if (d >= 24 && i + PREFETCH_AHEAD < n)
+				__builtin_prefetch(ar + p[i + PREFETCH_AHEAD].off + d);
+			dig[i] = (uint16_t)pend_byte(ar, &p[i], d);
+			cnt[dig[i]]++;
+		}
+		if (cnt[dig[0]] == n) {
+			if (dig[0] == 0)
+				return; /* every key ended at d: all equal */
+			d++;
+			continue;
+		}
+		size_t next[257], end[257], at = 0;
+		for (int b = 0; b < 257; b++) {
+			next[b] = at;
+			at += cnt[b];
+			end[b] = at;
+		}
+		for (int b = 0; b < 257; b++) {
+			while (next[b] < end[b]) {
+				size_t i = next[b];
+				uint16_t c = dig[i];
+				while (c != b) { /* move p[i] to its bucket, take what was there */
+					size_t j = next[c]++;
+					pend_swap(&p[i], &p[j]);
+					uint16_t t = dig[j];
+					dig[j] = c;
+					c = t;
+				}
+				dig[i] = c;
+				next[b]++;
+			}
+		}
+		/* bucket 0: keys that ended at d, equal; the others one byte deeper */
+		size_t big = 0, bigat = 0;
+		for (int b = 1; b < 257; b++) {
+			size_t m = end[b] - (end[b - 1]);
+			if (m > big) {
+				big = m;
+				bigat = end[b - 1];
+			}
+		}
+		for (int b = 1; b < 257; b++) {
+			size_t lo = end[b - 1], m = end[b] - lo;
+			if (m > 1 && lo != bigat)
+				pend_radix(ar, p + lo, dig + lo, m, d + 1);
+		}
+		p += bigat;
+		dig += bigat;
+		n = big;
+		d++;
+	}
+	if (n > 1)
+		pend_sort(ar, p, n, d);
 }
 
 /* One folded operation to the write batch or, for a large commit, to the
@@ -188,7 +301,17 @@ static int commit_pending(lb_store_t *s)
 	rocksdb_sstfilewriter_t *w = NULL;
 	char path[4200];
 	if (!err && s->npend) {
-		pend_sort(s->parena, s->pend, s->npend, 0);
+		if (s->npend > s->capdig) {
+			uint16_t *nd = realloc(s->dig, s->cappend * sizeof *nd);
+			if (nd) {
+				s->dig = nd;
+				s->capdig = s->cappend;
+			}
+		}
+		if (s->npend <= s->capdig)
+			pend_radix(s->parena, s->pend, s->dig, s->npend, 0);
+		else
+			pend_sort(s->parena, s->pend, s->npend, 0);
 		/* A large commit (a window flush) is written as one sorted table
 		 * file and ingested: no write-ahead log, no memtable, no sort at
 		 * memtable flush - the pending operations are sorted already. */

@@ -399,6 +399,98 @@ static void test_bulk_level0(void **st)
 	rmdir_r(dir);
 }
 
+/*
+ * A large commit sorts its keys before writing one table file (RocksDB
+ * refuses a key out of order, and equal keys must meet to be folded).  Owners
+ * built to stress the sort: labels of zero bytes and of 'a's whose lengths
+ * put the key's end and its differences on both sides of the 8/16/24-byte
+ * heads, keys that are prefixes of others, many keys per byte value.
+ */
+static uint8_t owners[7000][64];
+
+static int owner_cmp(const void *a, const void *b) { return memcmp(a, b, 64); }
+
+static void test_sort_edges(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true, .bulk = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	enum { N = 7000 };
+	uint8_t addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < N; i++) {
+			uint8_t owner[64];
+			/* one label of len (i % 31) bytes, each 0 or 'a' by bits of i,
+			 * under the label "z" */
+			uint32_t len = i % 31, bits = i / 31;
+			size_t o = 0;
+			owner[o++] = (uint8_t)(len + 1);
+			for (uint32_t j = 0; j < len; j++)
+				owner[o++] = (bits >> (j % 8) & 1) ? 'a' : 0;
+			owner[o++] = (uint8_t)(i % 3 == 0 ? 0 : 'a' + i % 7);
+			owner[o++] = 1;
+			owner[o++] = 'z';
+			owner[o++] = 0;
+			memcpy(owners[i], owner, o);
+			memset(owners[i] + o, 0xff, sizeof owners[i] - o); /* no owner byte is read past its end */
+			lb_store_rec_t r;
+			memset(&r, 0, sizeof r);
+			addr[0] = 10;
+			addr[1] = (uint8_t)(i >> 16);
+			addr[2] = (uint8_t)(i >> 8);
+			addr[3] = (uint8_t)i;
+			rdp[0] = addr;
+			rdl[0] = 4;
+			r.kind = LB_REC_RRSET;
+			r.owner = owner;
+			r.owner_len = o;
+			r.type = LB_T_A;
+			r.nrdata = 1;
+			r.rdata = rdp;
+			r.rdlen = rdl;
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			lb_store_val_seen(&r.val, 1700000000 + (x % 1000), 1);
+			assert_int_equal(lb_store_add(s, &r), 0);
+		}
+	}
+	/* 2 x 7000 rrsets, 3 operations each: one table file */
+	assert_int_equal(lb_store_commit(s), 0);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, N);
+	/* owners repeat (a short label has few patterns): count them here */
+	qsort(owners, N, sizeof owners[0], owner_cmp);
+	uint64_t distinct = 0;
+	for (uint32_t i = 0; i < N; i++)
+		distinct += i == 0 || owner_cmp(&owners[i - 1], &owners[i]) != 0;
+	assert_int_equal(t.owners, distinct);
+	assert_int_equal(t.rdata_entries, N);
+	/* every rrset folded its two adds */
+	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_IP, .family = 4, .lo = { 10, 0, 0, 0 },
+			      .hi = { 10, 255, 255, 255 } };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t rows = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
+		assert_int_equal(r.val.count, 2);
+		rows++;
+	}
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	assert_int_equal(rows, N);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
 static void test_merge_reopen_corrupt(void **st)
 {
 	(void)st;
@@ -775,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_index_values),
 		cmocka_unit_test(test_large_commit),
 		cmocka_unit_test(test_bulk_level0),
+		cmocka_unit_test(test_sort_edges),
 		cmocka_unit_test(test_kill_during_ingest),
 		cmocka_unit_test(test_huge_rrset),
 		cmocka_unit_test(test_lookup_while_writing),
