@@ -101,8 +101,9 @@ uint64_t lb_cur_varint(lb_cur_t *c)
 	return 0;
 }
 
-/* Walk a trusted wire name (already validated by its producer) into label offsets. */
-static int name_labels(const uint8_t *name, size_t off[128])
+/* Walk a trusted wire name (already validated by its producer) into label
+ * offsets; *tot = its length without the root label. */
+static int name_labels(const uint8_t *name, size_t off[128], size_t *tot)
 {
 	int n = 0;
 	size_t i = 0;
@@ -110,15 +111,35 @@ static int name_labels(const uint8_t *name, size_t off[128])
 		off[n++] = i;
 		i += 1 + (size_t)name[i];
 	}
+	*tot = i;
 	return n;
+}
+
+/* Write the labels at off[0..n) of name in reverse order to o; returns the bytes written. */
+static size_t rname_write(uint8_t *o, const uint8_t *name, const size_t *off, int n)
+{
+	size_t w = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		size_t l = 1 + (size_t)name[off[i]];
+		memcpy(o + w, name + off[i], l);
+		w += l;
+	}
+	return w;
+}
+
+/* Room for n more bytes at the end of b (NULL: out of memory, b->err set). */
+static uint8_t *kbuf_room(lb_kbuf_t *b, size_t n)
+{
+	return kbuf_grow(b, n) ? b->p + b->len : NULL;
 }
 
 void lb_kbuf_rname(lb_kbuf_t *b, const uint8_t *name)
 {
-	size_t off[128];
-	int n = name_labels(name, off);
-	for (int i = n - 1; i >= 0; i--)
-		lb_kbuf_put(b, name + off[i], 1 + (size_t)name[off[i]]);
+	size_t off[128], tot;
+	int n = name_labels(name, off, &tot);
+	uint8_t *o = kbuf_room(b, tot);
+	if (o)
+		b->len += rname_write(o, name, off, n);
 }
 
 int lb_cur_rname(lb_cur_t *c, uint8_t *out)
@@ -489,17 +510,39 @@ static void kbuf_bail(lb_kbuf_t *b, const uint8_t *bail)
 	lb_kbuf_u8(b, 0);
 }
 
+/* The keys below are built on every observation (the window's identity) and
+ * for every index entry: one capacity check each, then plain stores. */
 void lb_key_rrset(lb_kbuf_t *b, const lb_store_rec_t *rec)
 {
-	lb_kbuf_u8(b, LB_KT_RRSET);
-	lb_kbuf_rname(b, rec->owner);
-	lb_kbuf_u8(b, 0);
-	lb_kbuf_u16(b, rec->type);
-	kbuf_bail(b, rec->bailiwick);
-	for (size_t i = 0; i < rec->nrdata; i++) {
-		lb_kbuf_varint(b, rec->rdlen[i]);
-		lb_kbuf_put(b, rec->rdata[i], rec->rdlen[i]);
+	size_t oo[128], bo[128], ot, bt = 0;
+	int on = name_labels(rec->owner, oo, &ot), bn = 0;
+	if (rec->bailiwick)
+		bn = name_labels(rec->bailiwick, bo, &bt);
+	size_t need = 1 + ot + 1 + 2 + bt + 1;
+	for (size_t i = 0; i < rec->nrdata; i++)
+		need += 10 + (size_t)rec->rdlen[i];
+	uint8_t *o = kbuf_room(b, need);
+	if (!o)
+		return;
+	size_t w = 0;
+	o[w++] = LB_KT_RRSET;
+	w += rname_write(o + w, rec->owner, oo, on);
+	o[w++] = 0;
+	o[w++] = (uint8_t)(rec->type >> 8);
+	o[w++] = (uint8_t)rec->type;
+	if (rec->bailiwick) {
+		w += rname_write(o + w, rec->bailiwick, bo, bn);
+		o[w++] = 0;
+	} else {
+		o[w++] = LB_BAIL_UNKNOWN;
 	}
+	for (size_t i = 0; i < rec->nrdata; i++) {
+		w += lb_varint_put(o + w, rec->rdlen[i]);
+		if (rec->rdlen[i])
+			memcpy(o + w, rec->rdata[i], rec->rdlen[i]);
+		w += rec->rdlen[i];
+	}
+	b->len += w;
 }
 
 void lb_key_fwd(lb_kbuf_t *b, uint8_t table, const uint8_t *name, size_t name_len)
@@ -524,11 +567,17 @@ void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, const uint8
 	size_t len = rec->rdlen[i];
 	*target = NULL;
 	if ((rec->type == LB_T_A && len == 4) || (rec->type == LB_T_AAAA && len == 16)) {
-		lb_kbuf_u8(b, LB_KT_IP);
-		lb_kbuf_u8(b, len == 4 ? 4 : 6);
-		lb_kbuf_put(b, rd, len);
-		lb_kbuf_rname(b, rec->owner);
-		lb_kbuf_u8(b, 0);
+		size_t oo[128], ot;
+		int on = name_labels(rec->owner, oo, &ot);
+		uint8_t *o = kbuf_room(b, 2 + len + ot + 1);
+		if (!o)
+			return;
+		o[0] = LB_KT_IP;
+		o[1] = len == 4 ? 4 : 6;
+		memcpy(o + 2, rd, len);
+		size_t w = 2 + len + rname_write(o + 2 + len, rec->owner, oo, on);
+		o[w++] = 0;
+		b->len += w;
 		return;
 	}
 	const uint8_t *t = lb_rdata_target_name(rec->type, rd, len);
