@@ -2,9 +2,11 @@
  * window.c - bounded in-memory aggregation of observations before the store.
  *
  * Entries are identified by their store identity bytes (store/keys.h rrset or
- * negative key), kept in one arena; an open-addressing hash table of
- * 2 * max_entries slots finds them.  A flush writes every entry (in arrival
- * order) through lb_store_add() and commits, then empties everything.
+ * negative key).  Each is one record in an arena, its counters right before
+ * its key (struct erec), so a repeat touches two places: its hash slot and
+ * its record; an open-addressing hash table of 2 * max_entries 8-byte slots
+ * finds them.  A flush writes every entry (in arrival order: the arena's)
+ * through lb_store_add() and commits, then empties everything.
  *
  * With a store, a flush that the window starts itself (a bound reached) runs
  * in a flusher thread: the full table (entries, arena, sensors) is handed over
@@ -27,16 +29,30 @@
 #include "util/hash.h"
 
 #define MAX_SENSORS 64
+/* Observations staged before they are folded (fq_stage): their hash slots,
+ * then their records, are fetched ahead; longer keys fold at once. */
+#define FQ_N 16
+#define FQ_KEY_MAX 1024
 
-struct entry {
-	uint64_t hash;
-	uint64_t first, last, count;
-	uint64_t srcs;   /* the sources that saw it: bits of the table's sensors[] */
-	uint32_t key_off, key_len;
+struct fq_item {
+	uint64_t h, t;
+	uint32_t koff, klen; /* key bytes in fq_buf */
+	int32_t soff;        /* sensor name in fq_buf (NUL-terminated), -1 = none */
 };
 
+/* An entry in the arena: this header, then key_len key bytes, then padding
+ * to 8 bytes (ERECSZ). */
+struct erec {
+	uint64_t first, last, count;
+	uint64_t srcs;   /* the sources that saw it: bits of the table's sensors[] */
+	uint32_t key_len;
+	uint32_t pad;
+};
+#define ERECSZ(klen) ((sizeof(struct erec) + (size_t)(klen) + 7) & ~(size_t)7)
+
 struct slot {
-	uint32_t idx1, tag, key_off, key_len;
+	uint32_t off8;   /* (record offset / 8) + 1; 0 = empty */
+	uint32_t tag;    /* the hash's high half */
 };
 
 struct sensor {
@@ -49,14 +65,12 @@ struct lb_window {
 	lb_window_out_t out;   /* used when store is NULL */
 	lb_window_opts_t o;
 	char default_sensor[LB_STORE_SENSOR_MAX + 1];
-	struct slot *slots;    /* the entry's index + 1 (0 = empty), a tag from the hash's
-				* high half, and where its key is: a probe past other keys
-				* touches no entry, and the key compare and the entry's
-				* update do not wait on each other (cache misses) */
+	struct slot *slots;    /* where the entry's record is, and a tag from its hash: a
+				* probe past other keys touches no record */
 	size_t nslots;         /* power of two */
-	struct entry *ent;
 	size_t nent;
-	uint8_t *arena;
+	size_t key_bytes;      /* key bytes of the entries (the max_bytes bound) */
+	uint8_t *arena;        /* the records (struct erec), 8-byte aligned */
 	size_t arena_len, arena_cap;
 	struct sensor sensors[MAX_SENSORS];
 	int nsensors;
@@ -66,15 +80,19 @@ struct lb_window {
 	lb_kdec_t *dec;
 	lb_store_rec_t rec;    /* scratch for building keys */
 	lb_window_stats_t st;
+	/* staged observations, in arrival order (fq_stage / fq_drain) */
+	struct fq_item fq[FQ_N];
+	int fq_n;
+	int32_t fq_last_soff;
+	size_t fq_len;
+	uint8_t fq_buf[FQ_N * (FQ_KEY_MAX + LB_STORE_SENSOR_MAX + 1)];
 	/* background flush (store mode only) */
-	struct entry *spare_ent;       /* the second table's entries */
-	uint8_t *spare_arena;
+	uint8_t *spare_arena;          /* the second table's records */
 	size_t spare_cap;
 	struct {
-		struct entry *ent;
 		size_t nent;
 		uint8_t *arena;
-		size_t arena_cap;
+		size_t arena_len, arena_cap;
 		struct sensor sensors[MAX_SENSORS];
 		int nsensors;
 		int err;
@@ -106,6 +124,7 @@ static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_win
 		snprintf(w->default_sensor, sizeof w->default_sensor, "%s", w->o.sensor);
 	}
 	w->o.sensor = NULL;
+	w->fq_last_soff = -1;
 	w->store = store;
 	if (wo)
 		w->out = *wo;
@@ -113,28 +132,25 @@ static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_win
 	while (w->nslots < 2 * w->o.max_entries)
 		w->nslots *= 2;
 	w->slots = calloc(w->nslots, sizeof *w->slots);
-	w->ent = malloc(w->o.max_entries * sizeof *w->ent);
 	w->arena_cap = 1u << 16;
 	w->arena = malloc(w->arena_cap);
 	w->dec = malloc(sizeof *w->dec);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if (store) {
-		w->spare_ent = malloc(w->o.max_entries * sizeof *w->ent);
 		w->spare_cap = 1u << 16;
 		w->spare_arena = malloc(w->spare_cap);
-		if (!w->spare_ent || !w->spare_arena) {
+		if (!w->spare_arena) {
 			lb_window_free(w);
 			return LB_ENOMEM;
 		}
 	}
-	if (!w->slots || !w->ent || !w->arena || !w->dec) {
+	if (!w->slots || !w->arena || !w->dec) {
 		lb_window_free(w);
 		return LB_ENOMEM;
 	}
-	w->st.peak_bytes = w->nslots * sizeof *w->slots + w->o.max_entries * sizeof *w->ent +
-			   w->arena_cap + sizeof *w->dec + sizeof *w +
-			   (store ? w->o.max_entries * sizeof *w->ent + w->spare_cap : 0);
+	w->st.peak_bytes = w->nslots * sizeof *w->slots + w->arena_cap + sizeof *w->dec +
+			   sizeof *w + (store ? w->spare_cap : 0);
 	*out = w;
 	return 0;
 }
@@ -197,15 +213,16 @@ static uint64_t sensor_note(lb_window_t *w, const char *name, uint64_t t)
 }
 
 /* Write one table's entries and sensors, and commit. */
-static int flush_table(lb_window_t *w, const struct entry *ent, size_t nent, const uint8_t *arena,
+static int flush_table(lb_window_t *w, const uint8_t *arena, size_t arena_len,
 		       const struct sensor *sensors, int nsensors)
 {
 	int err = 0;
 	lb_store_rec_t rec;
 	const char *names[MAX_SENSORS];
-	for (size_t i = 0; i < nent && !err; i++) {
-		const struct entry *e = &ent[i];
-		err = lb_key_decode(arena + e->key_off, e->key_len, w->dec, &rec);
+	for (size_t at = 0; at < arena_len && !err;) {
+		const struct erec *e = (const struct erec *)(arena + at);
+		at += ERECSZ(e->key_len);
+		err = lb_key_decode((const uint8_t *)(e + 1), e->key_len, w->dec, &rec);
 		if (err)
 			break;
 		size_t nn = 0;
@@ -249,7 +266,7 @@ static void *flusher(void *arg)
 		if (!w->busy)
 			break;
 		pthread_mutex_unlock(&w->mu);
-		int err = flush_table(w, w->job.ent, w->job.nent, w->job.arena, w->job.sensors,
+		int err = flush_table(w, w->job.arena, w->job.arena_len, w->job.sensors,
 				      w->job.nsensors);
 		pthread_mutex_lock(&w->mu);
 		w->job.err = err;
@@ -269,17 +286,15 @@ static void wait_job(lb_window_t *w)
 	while (w->busy)
 		pthread_cond_wait(&w->cv, &w->mu);
 	pthread_mutex_unlock(&w->mu);
-	if (w->job.ent) {
+	if (w->job.arena) {
 		if (w->job.err && !w->err)
 			w->err = w->job.err;
 		if (w->job.nent) {
 			w->st.flushes++;
 			w->st.flushed_entries += w->job.nent;
 		}
-		w->spare_ent = w->job.ent;
 		w->spare_arena = w->job.arena;
 		w->spare_cap = w->job.arena_cap;
-		w->job.ent = NULL;
 		w->job.arena = NULL;
 	}
 }
@@ -288,17 +303,21 @@ static void reset_table(lb_window_t *w)
 {
 	memset(w->slots, 0, w->nslots * sizeof *w->slots);
 	w->nent = 0;
+	w->key_bytes = 0;
 	w->arena_len = 0;
 	w->nsensors = 0;
 	w->start = 0;
 }
 
-int lb_window_flush(lb_window_t *w)
+static void fq_drain(lb_window_t *w);
+
+/* Flush the table as it is (staged observations stay staged). */
+static int table_flush(lb_window_t *w)
 {
 	wait_job(w);
 	int err = w->err;
 	if (!err)
-		err = flush_table(w, w->ent, w->nent, w->arena, w->sensors, w->nsensors);
+		err = flush_table(w, w->arena, w->arena_len, w->sensors, w->nsensors);
 	if (w->nent) {
 		w->st.flushes++;
 		w->st.flushed_entries += w->nent;
@@ -309,31 +328,35 @@ int lb_window_flush(lb_window_t *w)
 	return err;
 }
 
+int lb_window_flush(lb_window_t *w)
+{
+	fq_drain(w);
+	return table_flush(w);
+}
+
 /* A flush the window starts itself: in the flusher thread when there is a
  * store (synchronous otherwise, or if the thread cannot start). */
 static int window_flush_bg(lb_window_t *w)
 {
-	if (!w->store || !w->spare_ent)
-		return lb_window_flush(w);
+	if (!w->store || !w->spare_arena)
+		return table_flush(w);
 	wait_job(w);
 	if (w->err)
 		return w->err;
 	if (!w->thr_started) {
 		if (pthread_create(&w->thr, NULL, flusher, w) != 0)
-			return lb_window_flush(w);
+			return table_flush(w);
 		w->thr_started = true;
 	}
-	w->job.ent = w->ent;
 	w->job.nent = w->nent;
 	w->job.arena = w->arena;
+	w->job.arena_len = w->arena_len;
 	w->job.arena_cap = w->arena_cap;
 	memcpy(w->job.sensors, w->sensors, (size_t)w->nsensors * sizeof w->sensors[0]);
 	w->job.nsensors = w->nsensors;
 	w->job.err = 0;
-	w->ent = w->spare_ent;
 	w->arena = w->spare_arena;
 	w->arena_cap = w->spare_cap;
-	w->spare_ent = NULL;
 	w->spare_arena = NULL;
 	reset_table(w);
 	pthread_mutex_lock(&w->mu);
@@ -345,6 +368,7 @@ static int window_flush_bg(lb_window_t *w)
 
 int lb_window_tick(lb_window_t *w, uint64_t now)
 {
+	fq_drain(w);
 	if (w->nent && now >= w->start + w->o.flush_secs)
 		return lb_window_flush(w);
 	return w->err;
@@ -355,7 +379,7 @@ int lb_window_free(lb_window_t *w)
 	if (!w)
 		return 0;
 	int err = 0;
-	if ((w->store || w->out.add) && w->slots && w->ent && w->arena && w->dec)
+	if ((w->store || w->out.add) && w->slots && w->arena && w->dec)
 		err = lb_window_flush(w);
 	else
 		wait_job(w);
@@ -368,10 +392,8 @@ int lb_window_free(lb_window_t *w)
 	}
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
-	free(w->spare_ent);
 	free(w->spare_arena);
 	free(w->slots);
-	free(w->ent);
 	free(w->arena);
 	free(w->dec);
 	lb_kbuf_free(&w->k);
@@ -379,43 +401,46 @@ int lb_window_free(lb_window_t *w)
 	return err;
 }
 
-/* Fold one sighting of the identity in w->k. */
-static void fold(lb_window_t *w, uint64_t t, const char *sensor)
+/* Fold one sighting of the identity key[0..klen) (hash h). */
+static void fold(lb_window_t *w, const uint8_t *key, size_t klen, uint64_t h, uint64_t t,
+		 const char *sensor)
 {
-	if (w->k.err) {
-		w->st.drop_invalid++;
-		return;
-	}
 	if (w->nent && (t >= w->start + w->o.flush_secs || w->nent >= w->o.max_entries ||
-			w->arena_len + w->k.len > w->o.max_bytes))
+			w->key_bytes + klen > w->o.max_bytes))
 		if (window_flush_bg(w) != 0)
 			return; /* sticky in w->err */
 	if (w->err)
 		return;
-	uint64_t h = lb_hash64(w->k.p, w->k.len);
 	size_t mask = w->nslots - 1;
 	size_t i = (size_t)h & mask;
+	uint32_t tag = (uint32_t)(h >> 32);
 	for (;;) {
 		const struct slot *sl = &w->slots[i];
-		if (!sl->idx1)
+		if (!sl->off8)
 			break;
-		if (sl->tag == (uint32_t)(h >> 32) && sl->key_len == w->k.len &&
-		    !memcmp(w->arena + sl->key_off, w->k.p, w->k.len)) {
-			struct entry *e = &w->ent[sl->idx1 - 1];
-			if (t < e->first)
-				e->first = t;
-			if (t > e->last)
-				e->last = t;
-			e->count++;
-			w->st.folded++;
-			e->srcs |= sensor_note(w, sensor, t);
-			return;
+		if (sl->tag == tag) {
+			struct erec *e = (struct erec *)(w->arena + (size_t)(sl->off8 - 1) * 8);
+			if (e->key_len == klen && !memcmp(e + 1, key, klen)) {
+				if (t < e->first)
+					e->first = t;
+				if (t > e->last)
+					e->last = t;
+				e->count++;
+				w->st.folded++;
+				e->srcs |= sensor_note(w, sensor, t);
+				return;
+			}
 		}
 		i = (i + 1) & mask;
 	}
-	if (w->arena_len + w->k.len > w->arena_cap) {
+	size_t need = ERECSZ(klen);
+	if (klen > UINT32_MAX || (w->arena_len + need) / 8 >= UINT32_MAX) {
+		w->err = LB_ENOMEM; /* past what a slot addresses (32 GiB) */
+		return;
+	}
+	if (w->arena_len + need > w->arena_cap) {
 		size_t cap = w->arena_cap;
-		while (cap < w->arena_len + w->k.len)
+		while (cap < w->arena_len + need)
 			cap *= 2;
 		uint8_t *na = realloc(w->arena, cap);
 		if (!na) {
@@ -428,18 +453,84 @@ static void fold(lb_window_t *w, uint64_t t, const char *sensor)
 	}
 	if (!w->nent)
 		w->start = t;
-	struct entry *e = &w->ent[w->nent];
-	e->hash = h;
+	struct erec *e = (struct erec *)(w->arena + w->arena_len);
 	e->first = e->last = t;
 	e->count = 1;
-	e->key_off = (uint32_t)w->arena_len;
-	e->key_len = (uint32_t)w->k.len;
-	memcpy(w->arena + w->arena_len, w->k.p, w->k.len);
-	w->arena_len += w->k.len;
-	w->slots[i] = (struct slot){ .idx1 = (uint32_t)++w->nent, .tag = (uint32_t)(h >> 32),
-				     .key_off = e->key_off, .key_len = e->key_len };
+	e->key_len = (uint32_t)klen;
+	e->pad = 0;
+	memcpy(e + 1, key, klen);
+	w->slots[i] = (struct slot){ .off8 = (uint32_t)(w->arena_len / 8 + 1), .tag = tag };
+	w->arena_len += need;
+	w->key_bytes += klen;
+	w->nent++;
 	w->st.kept++;
 	e->srcs = sensor_note(w, sensor, t);
+}
+
+/*
+ * Fold the staged observations, in their order.  Their slots were fetched
+ * when they were staged; first ask for the record each one's first slot
+ * names (a repeat's, usually), then fold: the two cache misses of a fold
+ * overlap with other observations' work instead of following each other.
+ */
+static void fq_drain(lb_window_t *w)
+{
+	int n = w->fq_n;
+	if (!n)
+		return;
+	size_t mask = w->nslots - 1;
+	for (int i = 0; i < n; i++) {
+		const struct slot *sl = &w->slots[w->fq[i].h & mask];
+		if (sl->off8 && sl->tag == (uint32_t)(w->fq[i].h >> 32))
+			__builtin_prefetch(w->arena + (size_t)(sl->off8 - 1) * 8);
+	}
+	for (int i = 0; i < n; i++) {
+		const struct fq_item *q = &w->fq[i];
+		fold(w, w->fq_buf + q->koff, q->klen, q->h, q->t,
+		     q->soff < 0 ? NULL : (const char *)w->fq_buf + q->soff);
+	}
+	w->fq_n = 0;
+	w->fq_len = 0;
+	w->fq_last_soff = -1;
+}
+
+/* Stage one sighting of the identity in w->k (folded by fq_drain). */
+static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
+{
+	if (w->k.err) {
+		w->st.drop_invalid++;
+		return;
+	}
+	uint64_t h = lb_hash64(w->k.p, w->k.len);
+	if (w->k.len > FQ_KEY_MAX) {
+		fq_drain(w);
+		fold(w, w->k.p, w->k.len, h, t, sensor);
+		return;
+	}
+	__builtin_prefetch(&w->slots[h & (w->nslots - 1)]);
+	struct fq_item *q = &w->fq[w->fq_n];
+	q->h = h;
+	q->t = t;
+	q->koff = (uint32_t)w->fq_len;
+	q->klen = (uint32_t)w->k.len;
+	memcpy(w->fq_buf + w->fq_len, w->k.p, w->k.len);
+	w->fq_len += w->k.len;
+	/* the sensor name may not outlive this call: kept by value, once per
+	 * run of observations from the same sensor */
+	if (!sensor || !*sensor) {
+		q->soff = -1;
+	} else if (w->fq_last_soff >= 0 &&
+		   !strncmp((const char *)w->fq_buf + w->fq_last_soff, sensor, LB_STORE_SENSOR_MAX)) {
+		q->soff = w->fq_last_soff;
+	} else {
+		size_t l = strnlen(sensor, LB_STORE_SENSOR_MAX);
+		memcpy(w->fq_buf + w->fq_len, sensor, l);
+		w->fq_buf[w->fq_len + l] = 0;
+		q->soff = w->fq_last_soff = (int32_t)w->fq_len;
+		w->fq_len += l + 1;
+	}
+	if (++w->fq_n == FQ_N)
+		fq_drain(w);
 }
 
 static uint64_t ts_sec(const struct timeval *tv)
@@ -483,7 +574,7 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 	r->rdlen = o->rdlen;
 	lb_kbuf_reset(&w->k);
 	lb_key_rrset(&w->k, r);
-	fold(w, ts_sec(&o->ts), o->sensor);
+	fq_stage(w, ts_sec(&o->ts), o->sensor);
 }
 
 void lb_window_negative(void *ctx, const lb_obs_neg_t *o)
@@ -510,7 +601,7 @@ void lb_window_negative(void *ctx, const lb_obs_neg_t *o)
 	r->rcode = o->rcode;
 	lb_kbuf_reset(&w->k);
 	lb_key_neg(&w->k, r);
-	fold(w, ts_sec(&o->ts), o->sensor);
+	fq_stage(w, ts_sec(&o->ts), o->sensor);
 }
 
 lb_obs_sink_t lb_window_sink(lb_window_t *w)
@@ -521,10 +612,11 @@ lb_obs_sink_t lb_window_sink(lb_window_t *w)
 
 void lb_window_get_stats(const lb_window_t *w, lb_window_stats_t *st)
 {
+	fq_drain((lb_window_t *)w);
 	wait_job((lb_window_t *)w); /* counts the flush in flight once it is written */
 	*st = w->st;
 	st->entries = w->nent;
-	st->bytes = w->arena_len;
+	st->bytes = w->key_bytes;
 }
 
 /* ---- ingest ---- */
@@ -571,6 +663,7 @@ int lb_ingest_open_out(const lb_window_out_t *out, const char *sensor, const lb_
 
 int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec)
 {
+	fq_drain(ing->win);
 	wait_job(ing->win); /* the store has one writing thread at a time */
 	lb_window_t *w = ing->win;
 	if ((rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) && !rec->nsources &&
