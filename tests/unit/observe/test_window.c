@@ -100,16 +100,23 @@ static uint64_t scan_count(lb_store_t *s, enum lb_scan_kind kind, const char *na
 	return c;
 }
 
+/* A new store in dir and a window over it. */
+static lb_window_t *open_window(lb_store_t **s, const lb_window_opts_t *wo)
+{
+	rm_dir();
+	lb_store_opts_t so = { .create = true };
+	assert_int_equal(lb_store_open(dir, &so, s), 0);
+	lb_window_t *w;
+	assert_int_equal(lb_window_new(*s, wo, &w), 0);
+	return w;
+}
+
 static void test_bounded_unique(void **st)
 {
 	(void)st;
-	rm_dir();
 	lb_store_t *s;
-	lb_store_opts_t so = { .create = true };
-	assert_int_equal(lb_store_open(dir, &so, &s), 0);
-	lb_window_t *w;
 	lb_window_opts_t wo = { .max_entries = 100, .max_bytes = 3000, .flush_secs = 1000000 };
-	assert_int_equal(lb_window_new(s, &wo, &w), 0);
+	lb_window_t *w = open_window(&s, &wo);
 	lb_window_stats_t ws;
 	lb_window_get_stats(w, &ws);
 	size_t peak0 = ws.peak_bytes;
@@ -140,13 +147,9 @@ static void test_bounded_unique(void **st)
 static void test_fold_and_time_flush(void **st)
 {
 	(void)st;
-	rm_dir();
 	lb_store_t *s;
-	lb_store_opts_t so = { .create = true };
-	assert_int_equal(lb_store_open(dir, &so, &s), 0);
-	lb_window_t *w;
 	lb_window_opts_t wo = { .max_entries = 1000, .flush_secs = 60, .sensor = "s1" };
-	assert_int_equal(lb_window_new(s, &wo, &w), 0);
+	lb_window_t *w = open_window(&s, &wo);
 	struct ob b;
 	lb_window_stats_t ws;
 	for (int i = 0; i < 50; i++) {
@@ -206,13 +209,9 @@ static void test_fold_and_time_flush(void **st)
 static void test_staged(void **st)
 {
 	(void)st;
-	rm_dir();
 	lb_store_t *s;
-	lb_store_opts_t so = { .create = true };
-	assert_int_equal(lb_store_open(dir, &so, &s), 0);
-	lb_window_t *w;
 	lb_window_opts_t wo = { .max_entries = 7, .flush_secs = 30 };
-	assert_int_equal(lb_window_new(s, &wo, &w), 0);
+	lb_window_t *w = open_window(&s, &wo);
 	enum { N = 400, NAMES = 13, BIG = 300 };
 	uint64_t cnt[NAMES + 1] = { 0 }, first[NAMES + 1], last[NAMES + 1] = { 0 };
 	for (int k = 0; k <= NAMES; k++)
@@ -304,13 +303,9 @@ static void test_staged(void **st)
 static void test_sources(void **st)
 {
 	(void)st;
-	rm_dir();
 	lb_store_t *s;
-	lb_store_opts_t so = { .create = true };
-	assert_int_equal(lb_store_open(dir, &so, &s), 0);
-	lb_window_t *w;
 	lb_window_opts_t wo = { .max_entries = 1000, .flush_secs = 60, .sensor = "dflt" };
-	assert_int_equal(lb_window_new(s, &wo, &w), 0);
+	lb_window_t *w = open_window(&s, &wo);
 	struct ob b;
 	const char *who[] = { "s1", "s2", NULL, "s1" };
 	for (int i = 0; i < 4; i++) {
@@ -380,6 +375,7 @@ static void test_sources(void **st)
 		assert_string_equal(r.sources[3], "s3");
 		lb_store_iter_free(it);
 		assert_int_equal(lb_store_close(s), 0);
+		lb_store_opts_t so = { .create = true };
 		assert_int_equal(lb_store_open(dir, &so, &s), 0);
 	}
 	/* a new source after reopening gets a new id, never a reused one */

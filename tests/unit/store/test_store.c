@@ -49,13 +49,12 @@ static int teardown(void **st)
 	return 0;
 }
 
-static lb_store_rec_t rrset(uint8_t *owner, const char *name, const uint8_t **rdp, uint16_t *rdl,
-			    uint8_t *addr, uint32_t a)
+/* An A rrset of the wire name owner (n bytes) holding address a (in addr). */
+static lb_store_rec_t rrset_wire(const uint8_t *owner, size_t n, const uint8_t **rdp, uint16_t *rdl,
+				 uint8_t *addr, uint32_t a)
 {
 	lb_store_rec_t r;
 	memset(&r, 0, sizeof r);
-	int n = lb_name_from_text(name, strlen(name), NULL, owner, 256);
-	assert_true(n > 0);
 	addr[0] = (uint8_t)(a >> 24);
 	addr[1] = (uint8_t)(a >> 16);
 	addr[2] = (uint8_t)(a >> 8);
@@ -64,12 +63,31 @@ static lb_store_rec_t rrset(uint8_t *owner, const char *name, const uint8_t **rd
 	rdl[0] = 4;
 	r.kind = LB_REC_RRSET;
 	r.owner = owner;
-	r.owner_len = (size_t)n;
+	r.owner_len = n;
 	r.type = LB_T_A;
 	r.nrdata = 1;
 	r.rdata = rdp;
 	r.rdlen = rdl;
 	return r;
+}
+
+/* The same for the name in text (converted into owner). */
+static lb_store_rec_t rrset(uint8_t *owner, const char *name, const uint8_t **rdp, uint16_t *rdl,
+			    uint8_t *addr, uint32_t a)
+{
+	int n = lb_name_from_text(name, strlen(name), NULL, owner, 256);
+	assert_true(n > 0);
+	return rrset_wire(owner, (size_t)n, rdp, rdl, addr, a);
+}
+
+/* A new store in dir, opened for bulk ingest (as capture, tap and import do). */
+static lb_store_t *open_bulk(void)
+{
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true, .bulk = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	return s;
 }
 
 /* rrsets of one scan by name (match: exact or below); *sum = their counts. */
@@ -282,10 +300,7 @@ static void test_index_values(void **st)
 static void test_large_commit(void **st)
 {
 	(void)st;
-	lb_store_t *s;
-	lb_store_opts_t cr = { .create = true, .bulk = true };
-	rmdir_r(dir);
-	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	lb_store_t *s = open_bulk();
 	enum { N = 30000 };
 	uint8_t owner[256], addr[4];
 	const uint8_t *rdp[1];
@@ -351,10 +366,7 @@ static void test_large_commit(void **st)
 static void test_bulk_level0(void **st)
 {
 	(void)st;
-	lb_store_t *s;
-	lb_store_opts_t cr = { .create = true, .bulk = true };
-	rmdir_r(dir);
-	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	lb_store_t *s = open_bulk();
 	enum { COMMITS = 6, PER = 6000 }; /* 4 operations each: past SST_MIN_OPS */
 	uint8_t owner[256], addr[4];
 	const uint8_t *rdp[1];
@@ -413,10 +425,7 @@ static int owner_cmp(const void *a, const void *b) { return memcmp(a, b, 64); }
 static void test_sort_edges(void **st)
 {
 	(void)st;
-	lb_store_t *s;
-	lb_store_opts_t cr = { .create = true, .bulk = true };
-	rmdir_r(dir);
-	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	lb_store_t *s = open_bulk();
 	enum { N = 7000 };
 	uint8_t addr[4];
 	const uint8_t *rdp[1];
@@ -438,21 +447,7 @@ static void test_sort_edges(void **st)
 			owner[o++] = 0;
 			memcpy(owners[i], owner, o);
 			memset(owners[i] + o, 0xff, sizeof owners[i] - o); /* no owner byte is read past its end */
-			lb_store_rec_t r;
-			memset(&r, 0, sizeof r);
-			addr[0] = 10;
-			addr[1] = (uint8_t)(i >> 16);
-			addr[2] = (uint8_t)(i >> 8);
-			addr[3] = (uint8_t)i;
-			rdp[0] = addr;
-			rdl[0] = 4;
-			r.kind = LB_REC_RRSET;
-			r.owner = owner;
-			r.owner_len = o;
-			r.type = LB_T_A;
-			r.nrdata = 1;
-			r.rdata = rdp;
-			r.rdlen = rdl;
+			lb_store_rec_t r = rrset_wire(owner, o, rdp, rdl, addr, 0x0a000000u | i);
 			x ^= x << 13;
 			x ^= x >> 7;
 			x ^= x << 17;
