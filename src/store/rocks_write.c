@@ -412,6 +412,16 @@ int lb_store_commit(lb_store_t *s)
 	return err;
 }
 
+static inline uint64_t load_be64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 /* Queue one operation: key (kp, klen), value s->vbuf[0..vlen) (merge) or
  * empty (put); kerr: the key's builder failed. */
 static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr, size_t vlen,
@@ -448,13 +458,14 @@ static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr
 	}
 	struct pend *p = &s->pend[s->npend++];
 	uint8_t h[24] = { 0 };
-	memcpy(h, kp, klen < 24 ? klen : 24);
-	p->head = p->head2 = p->head3 = 0;
-	for (size_t i = 0; i < 8; i++) {
-		p->head = p->head << 8 | h[i];
-		p->head2 = p->head2 << 8 | h[8 + i];
-		p->head3 = p->head3 << 8 | h[16 + i];
+	const uint8_t *hp = kp;
+	if (klen < 24) {
+		memcpy(h, kp, klen);
+		hp = h;
 	}
+	p->head = load_be64(hp); /* big-endian: the words compare as the bytes */
+	p->head2 = load_be64(hp + 8);
+	p->head3 = load_be64(hp + 16);
 	p->off = (uint32_t)s->plen;
 	p->klen = (uint32_t)klen;
 	p->vlen = put ? 0 : (uint16_t)vlen;
