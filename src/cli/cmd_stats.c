@@ -2,17 +2,21 @@
  * cmd_stats.c - `lookback stats`: totals, per-source freshness, retention, size.
  */
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cmds.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
 {
-	fputs("usage: lookback stats --db DIR [--retain DAYS] [--compact] [--json]\n"
+	fputs("usage: lookback stats --db DIR [--retain DAYS] [--compact] [--json] [-q]\n"
 	      "\n"
 	      "Totals of a store (rrsets, rdata index entries, owner names, negative answers),\n"
 	      "per-source freshness (newest observation), the span of data kept, store size.\n"
@@ -20,6 +24,8 @@ static void usage(FILE *f)
 	      "                 hidden at once and removed by compaction (0 = keep everything)\n"
 	      "  --compact      compact the store now (applies retention on disk)\n"
 	      "  --json         one JSON object instead of text\n"
+	      "  -q, --quiet    no progress lines on a terminal (the totals read the whole\n"
+	      "                 store, and a compaction rewrites it: minutes when large)\n"
 	      "exit status: 0 ok, 2 usage error, 3 store error\n",
 	      f);
 }
@@ -34,6 +40,56 @@ static void put_time(FILE *f, uint64_t t)
 	fputs(b, f);
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Progress on a terminal: the compaction (from a thread, as RocksDB's call
+ * blocks) shows the store directory's size as its new files are written;
+ * the totals show the keys read. */
+struct prog {
+	lb_store_t *s;
+	const char *db;
+	double t0, last;
+	uint64_t bytes0;
+	atomic_bool done;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *compact_progress(void *arg)
+{
+	struct prog *p = arg;
+	pthread_mutex_lock(&p->mu);
+	while (!atomic_load(&p->done)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+		if (atomic_load(&p->done))
+			break;
+		fprintf(stderr, "\rcompacting %s: %.0f s, directory %.1f MiB (was %.1f MiB)  ", p->db,
+			now_s() - p->t0, (double)lb_store_disk_bytes(p->s) / 1048576.0,
+			(double)p->bytes0 / 1048576.0);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void count_progress(void *ctx, uint64_t keys)
+{
+	struct prog *p = ctx;
+	double t = now_s();
+	if (t - p->last < 1.0)
+		return;
+	p->last = t;
+	fprintf(stderr, "\rcounting %s: %llu keys, %.0f keys/s  ", p->db, (unsigned long long)keys,
+		(double)keys / (t - p->t0));
+}
+
 int lb_cmd_stats(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -41,16 +97,17 @@ int lb_cmd_stats(int argc, char **argv)
 		{ "retain", required_argument, NULL, 'R' },
 		{ "compact", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL;
 	long retain = -1;
-	int compact = 0, json = 0, c, rc = LB_EXIT_USAGE;
+	int compact = 0, json = 0, quiet = 0, c, rc = LB_EXIT_USAGE;
 	lb_store_t *s = NULL;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:hq", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'R': {
@@ -64,6 +121,7 @@ int lb_cmd_stats(int argc, char **argv)
 		}
 		case 'C': compact = 1; break;
 		case 'j': json = 1; break;
+		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return LB_EXIT_OK;
 		default:
 			fprintf(stderr, "lookback stats: bad option (try --help)\n");
@@ -80,10 +138,37 @@ int lb_cmd_stats(int argc, char **argv)
 		goto fail;
 	if (retain >= 0 && (err = lb_store_set_retention(s, (uint32_t)retain)))
 		goto fail;
-	if (compact && (err = lb_store_compact(s)))
-		goto fail;
+	bool progress = !quiet && isatty(STDERR_FILENO);
+	struct prog pg = { .s = s, .db = db, .t0 = now_s() };
+	pthread_mutex_init(&pg.mu, NULL);
+	pthread_cond_init(&pg.cv, NULL);
+	if (compact) {
+		pthread_t thr;
+		pg.bytes0 = lb_store_disk_bytes(s);
+		bool thr_ok = progress && pthread_create(&thr, NULL, compact_progress, &pg) == 0;
+		err = lb_store_compact(s);
+		if (thr_ok) {
+			pthread_mutex_lock(&pg.mu);
+			atomic_store(&pg.done, true);
+			pthread_cond_signal(&pg.cv);
+			pthread_mutex_unlock(&pg.mu);
+			pthread_join(thr, NULL);
+		}
+		if (progress)
+			fprintf(stderr, "\rcompacted %s in %.1f s: %.1f MiB -> %.1f MiB%20s\n", db,
+				now_s() - pg.t0, (double)pg.bytes0 / 1048576.0,
+				(double)lb_store_disk_bytes(s) / 1048576.0, "");
+		if (err)
+			goto fail;
+	}
 	lb_store_totals_t t;
-	if ((err = lb_store_totals(s, true, &t)))
+	pg.t0 = pg.last = now_s();
+	err = lb_store_totals_progress(s, true, &t, progress ? count_progress : NULL, &pg);
+	if (progress && !err)
+		fprintf(stderr, "\rcounted %s in %.1f s%40s\n", db, now_s() - pg.t0, "");
+	pthread_cond_destroy(&pg.cv);
+	pthread_mutex_destroy(&pg.mu);
+	if (err)
 		goto fail;
 	if (json) {
 		printf("{\"rrsets\":%llu,\"rdata_entries\":%llu,\"owners\":%llu,\"negatives\":%llu,"

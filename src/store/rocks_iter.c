@@ -582,7 +582,14 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 
 int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 {
+	return lb_store_totals_progress(s, exact, t, NULL, NULL);
+}
+
+int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
+			     lb_store_progress_fn fn, void *ctx)
+{
 	(void)exact;
+	uint64_t keys = 0;
 	memset(t, 0, sizeof *t);
 	int err = 0;
 	rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
@@ -592,6 +599,8 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 	for (rocksdb_iter_seek_to_first(ri); rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
 		size_t kl, vl;
 		const char *k = rocksdb_iter_key(ri, &kl);
+		if (fn && (++keys & 0xffff) == 0)
+			fn(ctx, keys);
 		if (!kl)
 			continue;
 		lb_store_val_t v;

@@ -244,5 +244,10 @@ typedef struct lb_store_totals {
 	uint64_t table_files, level0_files;
 } lb_store_totals_t;
 LB_WUR int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t);
+/* The same, calling fn(ctx, keys read so far) every 65536 keys of the scan
+ * (it reads the whole store: minutes for tens of millions of rrsets). */
+typedef void (*lb_store_progress_fn)(void *ctx, uint64_t keys);
+LB_WUR int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
+				    lb_store_progress_fn fn, void *ctx);
 
 #endif

@@ -27,3 +27,16 @@ tr '\r' '\n' < "$T_TMP/cap.out" > "$T_TMP/cap.txt"
 check "capture on a terminal shows packets and a rate" grep -qE '^150000 packets, [0-9]+ responses, [0-9]+ rrsets, [0-9]+ pkt/s' "$T_TMP/cap.txt"
 "$LOOKBACK" capture -r "$T_TMP/g.pcap" --stats > /dev/null 2> "$T_TMP/cap.err"
 check "capture with stderr to a file prints no progress line" bash -c "! grep -q 'pkt/s' '$T_TMP/cap.err'"
+
+# stats reads the whole store and --compact rewrites it: both say so on a terminal
+"$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$T_TMP/db" > /dev/null 2>&1
+script -qec "$LOOKBACK stats --db $T_TMP/db --compact" /dev/null > "$T_TMP/st.out" 2>&1
+tr '\r' '\n' < "$T_TMP/st.out" > "$T_TMP/st.txt"
+check "stats --compact on a terminal reports the compaction" \
+	grep -qE "^compacted $T_TMP/db in [0-9.]+ s: [0-9.]+ MiB -> [0-9.]+ MiB" "$T_TMP/st.txt"
+check "stats on a terminal reports the count" grep -qE "^counted $T_TMP/db in [0-9.]+ s" "$T_TMP/st.txt"
+check "the totals follow on stdout" grep -qE '^rrsets +[1-9][0-9]*' "$T_TMP/st.txt"
+"$LOOKBACK" stats --db "$T_TMP/db" --compact > "$T_TMP/st2.out" 2> "$T_TMP/st2.err"
+check "stats with stderr to a file prints no progress line" bash -c "! grep -qE 'compact|count' '$T_TMP/st2.err'"
+script -qec "$LOOKBACK stats -q --db $T_TMP/db" /dev/null > "$T_TMP/st3.out" 2>&1
+check "stats -q on a terminal prints no progress line" bash -c "! grep -q 'counted' '$T_TMP/st3.out'"
