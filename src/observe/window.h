@@ -20,7 +20,8 @@
  *  - negative observations: all (class IN).
  *
  * Memory: at most max_entries aggregated entries and max_bytes of key bytes
- * (plus a hash table of 2 * max_entries slots); the window flushes everything
+ * (each entry a 40-byte record besides its key, plus a hash table of
+ * 2 * max_entries 8-byte slots); the window flushes everything
  * to the store when either is reached, and when the observation clock (or
  * lb_window_tick's clock) has moved flush_secs past the window's first entry.
  *
@@ -28,10 +29,12 @@
  * flush returns.  With a store, a flush the window starts itself (a bound
  * reached) is written by a flusher thread while the next window fills; every
  * other call (lb_window_flush, tick, stats, free, lb_ingest_add) first waits
- * for it, and lb_window_get_stats counts a flush once it is written.  A kill -9
- * loses at most the unflushed window and the one being written: at most
- * 2 * max_entries entries / flush_secs seconds of observations.  Memory: two
- * entry tables and arenas (the slots are shared).
+ * for it, and lb_window_get_stats counts a flush once it is written.
+ * Observations are staged up to 16 at a time before they are folded (their
+ * memory is fetched ahead); every call above folds what is staged first.  A
+ * kill -9 loses at most the unflushed window, the one being written and the
+ * staged observations: at most 2 * max_entries entries / flush_secs seconds
+ * of observations, and 16 more.  Memory: two arenas (the slots are shared).
  *
  * Errors inside the sink callbacks (which return nothing) are sticky:
  * lb_window_err() / the flush and close return values report them.
