@@ -68,6 +68,7 @@ struct lb_window {
 	struct slot *slots;    /* where the entry's record is, and a tag from its hash: a
 				* probe past other keys touches no record */
 	size_t nslots;         /* power of two */
+	uint64_t seed;         /* of the slots' hash (util/hash.h) */
 	size_t nent;
 	size_t key_bytes;      /* key bytes of the entries (the max_bytes bound) */
 	uint8_t *arena;        /* the records (struct erec), 8-byte aligned */
@@ -125,6 +126,7 @@ static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_win
 	}
 	w->o.sensor = NULL;
 	w->fq_last_soff = -1;
+	w->seed = lb_hash_seed();
 	w->store = store;
 	if (wo)
 		w->out = *wo;
@@ -501,7 +503,7 @@ static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
 		w->st.drop_invalid++;
 		return;
 	}
-	uint64_t h = lb_hash64(w->k.p, w->k.len);
+	uint64_t h = lb_hash64(w->k.p, w->k.len, w->seed);
 	if (w->k.len > FQ_KEY_MAX) {
 		fq_drain(w);
 		fold(w, w->k.p, w->k.len, h, t, sensor);

@@ -507,6 +507,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		return LB_ENOMEM;
 	*out = s;
 	s->read_only = o->read_only;
+	s->put_seed = lb_hash_seed();
 	pthread_mutex_init(&s->errlock, NULL);
 	pthread_mutex_init(&s->poollock, NULL);
 	pthread_mutex_init(&s->srclock, NULL);

@@ -75,6 +75,7 @@ struct lb_store {
 	char src_cache[LB_STORE_SENSOR_MAX + 1];
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
 	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks_write.c put_seen) */
+	uint64_t put_seed;          /* their hash's seed (util/hash.h) */
 	size_t put_seen_n, put_seen_cap;
 	/* writer: puts waiting for their put_seen check, their slots prefetched
 	 * (rocks_write.c batch_put) */

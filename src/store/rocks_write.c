@@ -535,9 +535,9 @@ static void put_seen_grow(lb_store_t *s)
 	s->put_seen_cap = cap;
 }
 
-static uint64_t put_hash(const uint8_t *p, size_t n)
+static uint64_t put_hash(const lb_store_t *s, const uint8_t *p, size_t n)
 {
-	uint64_t h = lb_hash64(p, n);
+	uint64_t h = lb_hash64(p, n, s->put_seed);
 	return h + !h; /* 0 marks an empty slot */
 }
 
@@ -581,11 +581,11 @@ static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
 {
 	if (k->err || k->len > LB_PUTQ_KEY_MAX) {
 		putq_flush(s);
-		if (k->err || !put_seen(s, put_hash(k->p, k->len)))
+		if (k->err || !put_seen(s, put_hash(s, k->p, k->len)))
 			pend_add(s, k, 0, 1);
 		return;
 	}
-	uint64_t h = put_hash(k->p, k->len);
+	uint64_t h = put_hash(s, k->p, k->len);
 	if (s->put_seen)
 		__builtin_prefetch(&s->put_seen[h & (s->put_seen_cap - 1)]);
 	struct putq *q = &s->putq[s->putq_n];

@@ -1,8 +1,15 @@
 /*
  * hash.h - a fast 64-bit hash of a byte string for in-memory tables (the
- * aggregation window's slots, the store's set of keys already put).  Not
- * keyed, not for anything that leaves the process.  Eight bytes per step;
- * the tail is read with one bounded copy.
+ * aggregation window's slots, the store's set of keys already put).  Not for
+ * anything that leaves the process.  Eight bytes per step; the tail is read
+ * with one bounded copy.
+ *
+ * The keys come from traffic: each table takes a random seed when it is made
+ * (lb_hash_seed), so that names chosen to collide under a known function (to
+ * make a table probe without end, or the store skip an index key it takes
+ * for one already written) cannot be prepared in advance.  Not a keyed
+ * cryptographic hash: it raises the cost of such input, it does not make it
+ * impossible.
  */
 #ifndef LB_UTIL_HASH_H
 #define LB_UTIL_HASH_H
@@ -11,9 +18,9 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline uint64_t lb_hash64(const uint8_t *p, size_t n)
+static inline uint64_t lb_hash64(const uint8_t *p, size_t n, uint64_t seed)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+	uint64_t h = (0x9e3779b97f4a7c15ull ^ seed) ^ (n * 0xff51afd7ed558ccdull);
 	while (n >= 8) {
 		uint64_t x;
 		memcpy(&x, p, 8);
@@ -29,5 +36,8 @@ static inline uint64_t lb_hash64(const uint8_t *p, size_t n)
 	h *= 0xbf58476d1ce4e5b9ull;
 	return h ^ (h >> 32);
 }
+
+/* A random seed (getrandom; the time and address mixed when it fails). */
+uint64_t lb_hash_seed(void);
 
 #endif
