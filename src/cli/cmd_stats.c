@@ -3,7 +3,6 @@
  */
 #include <getopt.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +54,7 @@ struct prog {
 	const char *db;
 	double t0, last;
 	uint64_t bytes0;
-	atomic_bool done;
+	bool done;            /* the compaction returned; under mu */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -64,12 +63,12 @@ static void *compact_progress(void *arg)
 {
 	struct prog *p = arg;
 	pthread_mutex_lock(&p->mu);
-	while (!atomic_load(&p->done)) {
+	while (!p->done) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
-		if (atomic_load(&p->done))
+		if (p->done)
 			break;
 		fprintf(stderr, "\rcompacting %s: %.0f s, directory %.1f MiB (was %.1f MiB)  ", p->db,
 			now_s() - p->t0, (double)lb_store_disk_bytes(p->s) / 1048576.0,
@@ -90,6 +89,35 @@ static void count_progress(void *ctx, uint64_t keys)
 		(double)keys / (t - p->t0));
 }
 
+/* lb_store_compact, with a progress line from a thread when asked. */
+static int compact(lb_store_t *s, const char *db, bool progress)
+{
+	if (!progress)
+		return lb_store_compact(s);
+	struct prog p = { .s = s, .db = db, .t0 = now_s(), .bytes0 = lb_store_disk_bytes(s) };
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	pthread_t thr;
+	bool thr_ok = pthread_create(&thr, NULL, compact_progress, &p) == 0;
+	int err = lb_store_compact(s);
+	if (thr_ok) {
+		pthread_mutex_lock(&p.mu);
+		p.done = true;
+		pthread_cond_signal(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(thr, NULL);
+	}
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	if (!err)
+		fprintf(stderr, "\rcompacted %s in %.1f s: %.1f MiB -> %.1f MiB%20s\n", db,
+			now_s() - p.t0, (double)p.bytes0 / 1048576.0,
+			(double)lb_store_disk_bytes(s) / 1048576.0, "");
+	else
+		fputc('\n', stderr);
+	return err;
+}
+
 int lb_cmd_stats(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -103,7 +131,7 @@ int lb_cmd_stats(int argc, char **argv)
 	};
 	const char *db = NULL;
 	long retain = -1;
-	int compact = 0, json = 0, quiet = 0, c, rc = LB_EXIT_USAGE;
+	int do_compact = 0, json = 0, quiet = 0, c, rc = LB_EXIT_USAGE;
 	lb_store_t *s = NULL;
 	optind = 1;
 	opterr = 0;
@@ -119,7 +147,7 @@ int lb_cmd_stats(int argc, char **argv)
 			}
 			break;
 		}
-		case 'C': compact = 1; break;
+		case 'C': do_compact = 1; break;
 		case 'j': json = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return LB_EXIT_OK;
@@ -132,42 +160,23 @@ int lb_cmd_stats(int argc, char **argv)
 		fprintf(stderr, "lookback stats: --db DIR is required (try --help)\n");
 		return LB_EXIT_USAGE;
 	}
-	lb_store_opts_t so = { .read_only = retain < 0 && !compact };
+	lb_store_opts_t so = { .read_only = retain < 0 && !do_compact };
 	int err = lb_store_open(db, &so, &s);
 	if (err)
 		goto fail;
 	if (retain >= 0 && (err = lb_store_set_retention(s, (uint32_t)retain)))
 		goto fail;
 	bool progress = !quiet && isatty(STDERR_FILENO);
-	struct prog pg = { .s = s, .db = db, .t0 = now_s() };
-	pthread_mutex_init(&pg.mu, NULL);
-	pthread_cond_init(&pg.cv, NULL);
-	if (compact) {
-		pthread_t thr;
-		pg.bytes0 = lb_store_disk_bytes(s);
-		bool thr_ok = progress && pthread_create(&thr, NULL, compact_progress, &pg) == 0;
-		err = lb_store_compact(s);
-		if (thr_ok) {
-			pthread_mutex_lock(&pg.mu);
-			atomic_store(&pg.done, true);
-			pthread_cond_signal(&pg.cv);
-			pthread_mutex_unlock(&pg.mu);
-			pthread_join(thr, NULL);
-		}
-		if (progress)
-			fprintf(stderr, "\rcompacted %s in %.1f s: %.1f MiB -> %.1f MiB%20s\n", db,
-				now_s() - pg.t0, (double)pg.bytes0 / 1048576.0,
-				(double)lb_store_disk_bytes(s) / 1048576.0, "");
-		if (err)
-			goto fail;
-	}
+	if (do_compact && (err = compact(s, db, progress)))
+		goto fail;
 	lb_store_totals_t t;
-	pg.t0 = pg.last = now_s();
+	struct prog pg = { .db = db, .t0 = now_s() };
+	pg.last = pg.t0;
 	err = lb_store_totals_progress(s, true, &t, progress ? count_progress : NULL, &pg);
-	if (progress && !err)
+	if (progress && err)
+		fputc('\n', stderr); /* end the progress line before the error */
+	else if (progress)
 		fprintf(stderr, "\rcounted %s in %.1f s%40s\n", db, now_s() - pg.t0, "");
-	pthread_cond_destroy(&pg.cv);
-	pthread_mutex_destroy(&pg.mu);
 	if (err)
 		goto fail;
 	if (json) {

@@ -38,6 +38,8 @@
  * algorithms for sorting and searching strings") looks at each key byte
  * once per partitioning level instead: bytewise order, a key that is a
  * prefix of another first.  Bytes 0-23 come from the precomputed heads.
+ * Large groups are first split by byte buckets (pend_radix, below); the
+ * multikey quicksort finishes the small ones.
  */
 static inline int pend_byte(const uint8_t *ar, const struct pend *p, size_t d)
 {
