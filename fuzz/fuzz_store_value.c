@@ -4,7 +4,7 @@
  *   0: a value -> lb_val_decode; a decoded value re-encodes and decodes
  *      again to the same value (run counts and whether they are known
  *      included; a known value's run counts add up to its count);
- *   1: a key -> lb_key_decode; a decoded rrset, negative or IP key re-encodes
+ *   1: a key -> lb_key_decode; a decoded rrset, negative, IP or full 'X' key re-encodes
  *      to exactly the input bytes; lb_key_rrset_holds finds every rdata of a
  *      decoded rrset key and answers cleanly on any bytes;
  *   2: merge operands, each prefixed by one length byte -> lb_val_merge_bytes
@@ -69,7 +69,19 @@ static void check_key(const uint8_t *p, size_t n)
 	} else if (p[0] == LB_KT_NEG) {
 		lb_key_neg(&k, &r);
 	} else if (p[0] == LB_KT_IP) {
-		lb_key_rdata(&k, &r, 0, &t);
+		lb_key_rdata(&k, &r, 0, 1, &t);
+	} else if (p[0] == LB_KT_RAW && r.rdata[0]) {
+		/* in full, as decoded (not lb_key_rdata: the decoder takes any
+		 * type, which for a name-bearing one would build an 'N' key) */
+		lb_kbuf_u8(&k, LB_KT_RAW);
+		lb_key_raw_rdata(&k, r.rdata[0], r.rdlen[0], 0);
+		lb_kbuf_u16(&k, r.type);
+		lb_kbuf_rname(&k, r.owner);
+		lb_kbuf_u8(&k, 0);
+	} else if (p[0] == LB_KT_RAW) {
+		if (r.rdlen[0] < LB_XDIG_MIN) /* by digest: long rdata only */
+			abort();
+		return;
 	} else {
 		return;
 	}

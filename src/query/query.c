@@ -615,7 +615,7 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, const lb_store
 	const uint8_t *t;
 	switch (r->kind) {
 	case LB_REC_RRSET: lb_key_rrset(&k, r); break;
-	case LB_REC_RDATA: lb_key_rdata(&k, r, 0, &t); break;
+	case LB_REC_RDATA: lb_key_rdata(&k, r, 0, 0, &t); break; /* in full */
 	case LB_REC_NEG: lb_key_neg(&k, r); break;
 	default: return LB_EINVAL;
 	}

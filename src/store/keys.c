@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "dns/name.h"
 #include "dns/rdata.h"
@@ -561,7 +562,29 @@ void lb_key_neg(lb_kbuf_t *b, const lb_store_rec_t *rec)
 	kbuf_bail(b, rec->bailiwick);
 }
 
-void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, const uint8_t **target)
+uint64_t lb_rdata_digest(const uint8_t *rd, size_t len)
+{
+	return XXH3_64bits(rd, len);
+}
+
+void lb_key_raw_rdata(lb_kbuf_t *b, const uint8_t *rd, size_t len, int xdig)
+{
+	if (xdig && len >= LB_XDIG_MIN && len <= UINT16_MAX) {
+		uint64_t h = lb_rdata_digest(rd, len);
+		uint8_t hb[8];
+		for (int j = 0; j < 8; j++)
+			hb[j] = (uint8_t)(h >> (56 - 8 * j));
+		lb_kbuf_varint(b, LB_XDIG_MARK);
+		lb_kbuf_u16(b, (uint16_t)len);
+		lb_kbuf_put(b, hb, 8);
+	} else {
+		lb_kbuf_varint(b, len);
+		lb_kbuf_put(b, rd, len);
+	}
+}
+
+void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
+		  const uint8_t **target)
 {
 	const uint8_t *rd = rec->rdata[i];
 	size_t len = rec->rdlen[i];
@@ -597,8 +620,7 @@ void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, const uint8
 		return;
 	}
 	lb_kbuf_u8(b, LB_KT_RAW);
-	lb_kbuf_varint(b, len);
-	lb_kbuf_put(b, rd, len);
+	lb_key_raw_rdata(b, rd, len, xdig);
 	lb_kbuf_u16(b, rec->type);
 	lb_kbuf_rname(b, rec->owner);
 	lb_kbuf_u8(b, 0);
@@ -633,6 +655,12 @@ static int cur_owner(lb_cur_t *c, lb_kdec_t *d, lb_store_rec_t *rec)
 int lb_key_rrset_holds(const uint8_t *key, size_t len, size_t plen, const uint8_t *rd,
 		       size_t rdlen)
 {
+	return lb_key_rrset_find(key, len, plen, rd, rdlen, 0, NULL);
+}
+
+int lb_key_rrset_find(const uint8_t *key, size_t len, size_t plen, const uint8_t *rd,
+		      size_t rdlen, uint64_t dig, const uint8_t **match)
+{
 	lb_cur_t c;
 	if (plen > len)
 		return LB_ECORRUPT;
@@ -657,8 +685,12 @@ int lb_key_rrset_holds(const uint8_t *key, size_t len, size_t plen, const uint8_
 		const uint8_t *p = l <= LB_RDATA_MAX ? lb_cur_bytes(&c, (size_t)l) : NULL;
 		if (!p || ++n > LB_STORE_MAX_RDATA)
 			return LB_ECORRUPT;
-		if (!found && l == rdlen && !memcmp(p, rd, rdlen))
+		if (!found && l == rdlen &&
+		    (rd ? !memcmp(p, rd, rdlen) : lb_rdata_digest(p, rdlen) == dig)) {
 			found = 1;
+			if (match)
+				*match = p;
+		}
 	}
 	return n ? found : LB_ECORRUPT;
 }
@@ -731,10 +763,21 @@ int lb_key_decode(const uint8_t *key, size_t len, lb_kdec_t *d, lb_store_rec_t *
 	case LB_KT_RAW: {
 		rec->kind = LB_REC_RDATA;
 		uint64_t l = lb_cur_varint(&c);
-		const uint8_t *p = l <= LB_RDATA_MAX ? lb_cur_bytes(&c, (size_t)l) : NULL;
-		if (!p)
-			return LB_ECORRUPT;
-		d->rdp[0] = p;
+		if (l == LB_XDIG_MARK) {
+			/* format 3: length and digest */
+			l = lb_cur_u16(&c);
+			uint64_t h = (uint64_t)lb_cur_u32(&c) << 32;
+			h |= lb_cur_u32(&c);
+			if (lb_cur_err(&c) || l < LB_XDIG_MIN)
+				return LB_ECORRUPT;
+			d->xdig = h;
+			d->rdp[0] = NULL;
+		} else {
+			const uint8_t *p = l <= LB_RDATA_MAX ? lb_cur_bytes(&c, (size_t)l) : NULL;
+			if (!p)
+				return LB_ECORRUPT;
+			d->rdp[0] = p;
+		}
 		d->rdl[0] = (uint16_t)l;
 		rec->nrdata = 1;
 		rec->type = lb_cur_u16(&c);

@@ -12,12 +12,17 @@
  *   'N' rdata nm  'N' rtarget 00 type2 rowner 00 varint(off) rest -> empty (*)
  *   'G' target fwd'G' target-wire                            -> empty
  *   'X' rdata raw 'X' varint(len) rdata type2 rowner 00      -> empty (*)
+ *                 format 3, rdata of LB_XDIG_MIN bytes or more:
+ *                 'X' varint(LB_XDIG_MARK) len2 digest8 type2 rowner 00
+ *                 (digest8: XXH3-64 of the rdata, big-endian; the rdata
+ *                 itself is in the rrsets' keys)
  *   'Z' negative  'Z' rqname 00 qtype2 rcode1 bail           -> value
  * rowner = label-reversed name (name.h lb_name_reverse: "\3com\7example\3www"),
  * bail = FF (unknown) or rbailiwick 00; rdataset = for each rdata varint(len) bytes.
  * type2 = big-endian 16 bits.
- * (*) store format 2; format 1 (still read) kept counters there.  A lookup
- * derives an entry's counters from the rrsets that hold it (lb_key_rrset_holds).
+ * (*) store formats 2 and 3; format 1 (still read) kept counters there.  A
+ * lookup derives an entry's counters from the rrsets that hold it
+ * (lb_key_rrset_holds).  Format 3 differs from 2 only in the long 'X' keys.
  *
  *                 'V' 'i' name         -> varint source id (assigned once)
  *                 'V' 'n' varint(id)   -> name (ids are never reused)
@@ -54,7 +59,13 @@ enum {
 
 #define LB_VAL_VERSION 1
 #define LB_STORE_MAGIC "lookback-store"
-#define LB_STORE_FORMAT 2
+#define LB_STORE_FORMAT 3
+/* 'X' keys of format 3 stores: rdata this long or longer are keyed by their
+ * length and digest (RRSIG signatures, DNSKEYs, long TXT: stored in full in
+ * their rrsets' keys already).  The varint LB_XDIG_MARK (no rdata is that
+ * long) says which form follows: 2 bytes length, 8 bytes digest. */
+#define LB_XDIG_MIN 33
+#define LB_XDIG_MARK (65536 + 10)
 #define LB_BAIL_UNKNOWN 0xff
 /* Largest value: version, flags, 5 varints, the runs (two varints of at most
  * 5 bytes and a count each) and the sources. */
@@ -93,9 +104,16 @@ LB_WUR int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v);
 void lb_key_rrset(lb_kbuf_t *b, const lb_store_rec_t *rec);
 void lb_key_fwd(lb_kbuf_t *b, uint8_t table, const uint8_t *name, size_t name_len);
 void lb_key_neg(lb_kbuf_t *b, const lb_store_rec_t *rec);
-/* rdata index entry for rdata i of rec: 'I', 'N' or 'X' key.  If the rdata
+/* rdata index entry for rdata i of rec: 'I', 'N' or 'X' key; xdig: long
+ * rdata in an 'X' key by digest (format 3), else in full.  If the rdata
  * carries a target name, *target is set to it (for the 'G' index), else NULL. */
-void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, const uint8_t **target);
+void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
+		  const uint8_t **target);
+/* The part of an 'X' key after the table byte that names the rdata: varint
+ * length and the rdata, or (xdig and long rdata) the mark, length, digest. */
+void lb_key_raw_rdata(lb_kbuf_t *b, const uint8_t *rd, size_t len, int xdig);
+/* The digest of an 'X' key (XXH3 64 bits, seed 0: part of the format). */
+uint64_t lb_rdata_digest(const uint8_t *rd, size_t len);
 
 /*
  * Key decoders.  Decode key bytes read back from the engine into rec, using
@@ -106,11 +124,15 @@ typedef struct lb_kdec {
 	uint8_t owner[256];
 	uint8_t bail[256];
 	uint8_t rdata1[65536 + 256]; /* one rebuilt rdata (N keys) */
+	uint64_t xdig;               /* an 'X' key by digest: rdp[0] is NULL */
 	const uint8_t *rdp[LB_STORE_MAX_RDATA];
 	uint16_t rdl[LB_STORE_MAX_RDATA];
 	char sensor[LB_STORE_SENSOR_MAX + 1];
 } lb_kdec_t;
 
+/* An 'X' key by digest decodes with rdata[0] NULL, its length in rdlen[0]
+ * and the digest in d->xdig: the rdata is found in the rrsets
+ * (lb_key_rrset_find). */
 LB_WUR int lb_key_decode(const uint8_t *key, size_t len, lb_kdec_t *d, lb_store_rec_t *rec);
 
 /*
@@ -122,6 +144,10 @@ LB_WUR int lb_key_decode(const uint8_t *key, size_t len, lb_kdec_t *d, lb_store_
  */
 LB_WUR int lb_key_rrset_holds(const uint8_t *key, size_t len, size_t plen, const uint8_t *rd,
 			      size_t rdlen);
+/* The same, for rd or (rd NULL) for an rdata of rdlen bytes whose digest is
+ * dig; *match (when not NULL) is set to the rdata found, inside key. */
+LB_WUR int lb_key_rrset_find(const uint8_t *key, size_t len, size_t plen, const uint8_t *rd,
+			     size_t rdlen, uint64_t dig, const uint8_t **match);
 
 /*
  * Read a label-reversed name terminated by 00 from the cursor, writing the

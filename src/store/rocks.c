@@ -209,7 +209,8 @@ static const char *cfilter_name(void *st)
  *
  * The prefix of a key is the part an exact lookup seeks with: 'R' 'N' 'Z':
  * the table byte and the label-reversed name with its 00 terminator; 'I':
- * family and address; 'X': the length-prefixed rdata.  Other keys (meta,
+ * family and address; 'X': the length-prefixed rdata (or the mark, length
+ * and digest: the mark is a varint no rdata length has).  Other keys (meta,
  * forward indexes) are outside the domain.  Each prefix set is prefix-free
  * (terminated names, fixed-size addresses, self-delimiting lengths), so the
  * prefix order follows the key order as RocksDB requires. */
@@ -240,8 +241,11 @@ size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len)
 		for (int sh = 0; p < len && sh < 35; sh += 7) {
 			uint8_t b = k[p++];
 			v |= (uint64_t)(b & 0x7f) << sh;
-			if (!(b & 0x80))
+			if (!(b & 0x80)) {
+				if (v == LB_XDIG_MARK) /* length and digest (format 3) */
+					v = 10;
 				return v <= len - p ? p + (size_t)v : 0;
+			}
 		}
 		return 0;
 	}
@@ -421,12 +425,12 @@ static int dir_state(const char *dir, int *exists, int *has_current, int *nonemp
 	return 0;
 }
 
-/* Write the format marker: magic, NUL, LB_STORE_FORMAT. */
-static int put_marker(lb_store_t *s)
+/* Write the format marker: magic, NUL, format version. */
+static int put_marker(lb_store_t *s, uint8_t version)
 {
 	uint8_t m[sizeof LB_STORE_MAGIC + 1];
 	memcpy(m, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
-	m[sizeof LB_STORE_MAGIC] = LB_STORE_FORMAT;
+	m[sizeof LB_STORE_MAGIC] = version;
 	char *e = NULL;
 	rocksdb_put(s->db, s->wo, (const char *)KEY_FORMAT, 2, (const char *)m, sizeof m, &e);
 	if (e) {
@@ -461,24 +465,28 @@ static int check_format(lb_store_t *s, int fresh)
 			lb_rocks_set_msg(s, "not a lookback store (no format marker)");
 			return LB_ECORRUPT;
 		}
-		return put_marker(s);
+		s->xdig = true;
+		return put_marker(s, LB_STORE_FORMAT);
 	}
 	int err = 0;
 	if (vl != ml + 1 || memcmp(v, LB_STORE_MAGIC, ml) != 0) {
 		lb_rocks_set_msg(s, "not a lookback store (bad format marker)");
 		err = LB_ECORRUPT;
-	} else if ((uint8_t)v[ml] != LB_STORE_FORMAT && (uint8_t)v[ml] != 1) {
+	} else if ((uint8_t)v[ml] < 1 || (uint8_t)v[ml] > LB_STORE_FORMAT) {
 		lb_rocks_set_msg(s, "store written by another lookback format version");
 		err = LB_EVERSION;
 	}
 	/* format 1 (rdata index entries with counters) is read as it is; a
 	 * writer marks the store 2 before it adds any counter-less entry, so an
-	 * older lookback refuses it rather than misread it */
+	 * older lookback refuses it rather than misread it.  Formats 1 and 2
+	 * keep long 'X' rdata in full (a lookup seeks the one form its store
+	 * has); only a store created as 3 keys them by digest. */
 	int upgrade = !err && (uint8_t)v[ml] == 1 && !s->read_only;
+	s->xdig = !err && (uint8_t)v[ml] == 3;
 	rocksdb_free(v);
 	if (err)
 		return err;
-	if (upgrade && (err = put_marker(s)))
+	if (upgrade && (err = put_marker(s, 2)))
 		return err;
 	v = rocksdb_get(s->db, s->ro, (const char *)KEY_RETAIN, 2, &vl, &e);
 	if (e) {

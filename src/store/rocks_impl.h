@@ -63,6 +63,7 @@ struct lb_store {
 	_Atomic uint32_t retain; /* days, 0 = keep all */
 	_Atomic unsigned merge_bad;
 	bool read_only;
+	bool xdig;               /* format 3: long 'X' rdata by digest (keys.h) */
 	lb_kbuf_t k, k2;
 	uint8_t vbuf[LB_VAL_MAX];
 	/* source names by id ('V n' metadata), loaded at open, grown by the
@@ -114,11 +115,13 @@ size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len);
  * merge of the values of the rrsets under rec's owner and type that hold its
  * rdata, leaving out those expired at cutoff (0 = none).  *rit is created on
  * first use (ro_pfx; taken from the pool when rit_tag is not NULL, and *rit_tag
- * set) and reused; kb is scratch.  1 = *out set, 0 = no live
- * rrset holds it (an orphan), < 0 = error.
+ * set) and reused; kb is scratch.  dec: the decoder state rec came from; an
+ * 'X' key by digest (rec->rdata[0] NULL) gets its rdata from the first rrset
+ * that holds one of that length and digest (copied into dec).  1 = *out set,
+ * 0 = no live rrset holds it (an orphan), < 0 = error.
  */
 int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_tag,
-		       lb_kbuf_t *kb, const lb_store_rec_t *rec, uint64_t cutoff,
+		       lb_kbuf_t *kb, lb_kdec_t *dec, const lb_store_rec_t *rec, uint64_t cutoff,
 		       lb_store_val_t *out);
 /* Delete the format-2 rdata index keys that no live rrset holds any more
  * (retention expired them); counts them in *removed. */

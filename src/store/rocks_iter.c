@@ -178,8 +178,7 @@ static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
 	}
 	lb_kbuf_reset(k);
 	lb_kbuf_u8(k, LB_KT_RAW);
-	lb_kbuf_varint(k, q->raw_len);
-	lb_kbuf_put(k, q->raw, q->raw_len);
+	lb_key_raw_rdata(k, q->raw, q->raw_len, it->s->xdig);
 	if (t)
 		lb_kbuf_u16(k, t);
 	if (!(r = add_range(it)))
@@ -483,7 +482,7 @@ static int next_key(lb_store_iter_t *it, const char **k, size_t *kl)
 }
 
 int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_tag,
-		       lb_kbuf_t *kb, const lb_store_rec_t *rec, uint64_t cutoff,
+		       lb_kbuf_t *kb, lb_kdec_t *dec, const lb_store_rec_t *rec, uint64_t cutoff,
 		       lb_store_val_t *out)
 {
 	if (rec->kind != LB_REC_RDATA || rec->nrdata != 1)
@@ -502,13 +501,21 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 		const char *k = rocksdb_iter_key(*rit, &kl);
 		if (kl < kb->len || memcmp(k, kb->p, kb->len) != 0)
 			break;
-		int h = lb_key_rrset_holds((const uint8_t *)k, kl, kb->len, rec->rdata[0], rec->rdlen[0]);
+		const uint8_t *m = NULL;
+		int h = lb_key_rrset_find((const uint8_t *)k, kl, kb->len, rec->rdata[0], rec->rdlen[0],
+					  dec->xdig, &m);
 		if (h < 0) {
 			lb_rocks_set_msg(s, "a stored key does not decode");
 			return h;
 		}
 		if (!h)
 			continue;
+		if (!rec->rdata[0]) {
+			/* an 'X' key by digest: the rdata is this one (dec owns
+			 * rec's rdata pointers); the next rrsets compare it in full */
+			memcpy(dec->rdata1, m, rec->rdlen[0]);
+			dec->rdp[0] = dec->rdata1;
+		}
 		const char *v = rocksdb_iter_value(*rit, &vl);
 		if (lb_val_decode((const uint8_t *)v, vl, found ? &one : out) != 0) {
 			lb_rocks_set_msg(s, "a stored value does not decode");
@@ -554,15 +561,18 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 		}
 		if (it->type && rec->type != it->type)
 			continue;
+		if (it->raw && rec->nrdata == 1 && !rec->rdata[0] && rec->rdlen[0] == it->raw_len &&
+		    it->dec->xdig == lb_rdata_digest(it->raw, it->raw_len))
+			it->dec->rdp[0] = it->raw; /* by digest: the rrsets compare it in full */
 		if (it->raw && (rec->nrdata != 1 || rec->rdlen[0] != it->raw_len ||
-				memcmp(rec->rdata[0], it->raw, it->raw_len) != 0))
+				!rec->rdata[0] || memcmp(rec->rdata[0], it->raw, it->raw_len) != 0))
 			continue;
 		size_t vl;
 		const char *v = rocksdb_iter_value(it->it, &vl);
 		if (vl == 0 && rec->kind == LB_REC_RDATA) {
 			/* format 2: counters of the rrsets that hold this RR */
-			err = lb_rocks_index_val(it->s, &it->rit, &it->rit_tag, &it->dk, rec, it->cutoff,
-						 &rec->val);
+			err = lb_rocks_index_val(it->s, &it->rit, &it->rit_tag, &it->dk, it->dec, rec,
+						 it->cutoff, &rec->val);
 			if (err < 0)
 				return err;
 			if (err == 0)
@@ -684,7 +694,7 @@ int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed)
 				lb_rocks_set_msg(s, "a stored key does not decode");
 				break;
 			}
-			int n = lb_rocks_index_val(s, &rit, NULL, &kb, &rec, cutoff, &v);
+			int n = lb_rocks_index_val(s, &rit, NULL, &kb, dec, &rec, cutoff, &v);
 			if (n < 0) {
 				err = n;
 				break;

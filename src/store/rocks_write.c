@@ -672,7 +672,7 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 		for (size_t i = 0; i < rec->nrdata; i++) {
 			const uint8_t *target;
 			lb_kbuf_reset(k);
-			lb_key_rdata(k, rec, i, &target);
+			lb_key_rdata(k, rec, i, s->xdig, &target);
 			if (k->err)
 				return k->err;
 			batch_put(s, k);

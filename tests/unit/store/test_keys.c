@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <xxhash.h>
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "store/rocks_impl.h"
 #include "store/keys.h"
 
 static uint64_t rng_state = 88172645463325252ull;
@@ -589,7 +591,7 @@ static void test_ip_order(void **st)
 		lb_store_rec_t r = { .kind = LB_REC_RRSET, .owner = owner, .type = LB_T_A,
 				     .nrdata = 1, .rdata = rdp, .rdlen = rdl };
 		const uint8_t *t;
-		lb_key_rdata(&keys[i], &r, 0, &t);
+		lb_key_rdata(&keys[i], &r, 0, 1, &t);
 		assert_null(t);
 		assert_int_equal(keys[i].err, 0);
 		/* address bytes right after the table and family bytes */
@@ -713,7 +715,7 @@ static void test_key_decode_roundtrip(void **st)
 			     .type = LB_T_MX, .nrdata = 1, .rdata = mp, .rdlen = mlen };
 	lb_kbuf_t k = { 0 };
 	const uint8_t *target;
-	lb_key_rdata(&k, &r, 0, &target);
+	lb_key_rdata(&k, &r, 0, 1, &target);
 	assert_ptr_equal(target, mx + 2);
 	assert_int_equal(k.p[0], LB_KT_NAME);
 	lb_store_rec_t o;
@@ -731,12 +733,63 @@ static void test_key_decode_roundtrip(void **st)
 	r.rdata = tp;
 	r.rdlen = tl;
 	lb_kbuf_reset(&k);
-	lb_key_rdata(&k, &r, 0, &target);
+	lb_key_rdata(&k, &r, 0, 1, &target);
 	assert_null(target);
 	assert_int_equal(k.p[0], LB_KT_RAW);
 	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
 	assert_int_equal(o.type, LB_T_TXT);
 	assert_memory_equal(o.rdata[0], txt, 6);
+	assert_int_equal(lb_rocks_key_prefix_len(k.p, k.len), 1 + 1 + 6);
+	/* long rdata: by length and digest (format 3), or in full */
+	uint8_t lt[LB_XDIG_MIN];
+	memset(lt, 'x', sizeof lt);
+	lt[0] = sizeof lt - 1;
+	tp[0] = lt;
+	tl[0] = sizeof lt;
+	lb_kbuf_reset(&k);
+	lb_key_rdata(&k, &r, 0, 1, &target);
+	assert_int_equal(k.len, 1 + 3 + 2 + 8 + 2 + (size_t)ol - 1 + 1);
+	assert_int_equal(lb_rocks_key_prefix_len(k.p, k.len), 1 + 3 + 2 + 8);
+	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
+	assert_int_equal(o.kind, LB_REC_RDATA);
+	assert_int_equal(o.type, LB_T_TXT);
+	assert_int_equal(o.nrdata, 1);
+	assert_null(o.rdata[0]);
+	assert_int_equal(o.rdlen[0], sizeof lt);
+	assert_true(d->xdig == lb_rdata_digest(lt, sizeof lt));
+	assert_memory_equal(o.owner, owner, (size_t)ol);
+	/* the digest is XXH3-64 of the rdata, big-endian after the length */
+	uint64_t h = XXH3_64bits(lt, sizeof lt);
+	for (int j = 0; j < 8; j++)
+		assert_int_equal(k.p[6 + j], (uint8_t)(h >> (56 - 8 * j)));
+	/* the rrset holding it is found by digest, and the rdata with it */
+	lb_kbuf_t rk = { 0 };
+	lb_key_rrset(&rk, &r);
+	size_t plen = 1 + (size_t)ol - 1 + 1 + 2;
+	const uint8_t *m = NULL;
+	assert_int_equal(lb_key_rrset_find(rk.p, rk.len, plen, NULL, sizeof lt, d->xdig, &m), 1);
+	assert_non_null(m);
+	assert_memory_equal(m, lt, sizeof lt);
+	assert_int_equal(lb_key_rrset_find(rk.p, rk.len, plen, NULL, sizeof lt, d->xdig ^ 1, &m), 0);
+	assert_int_equal(lb_key_rrset_find(rk.p, rk.len, plen, NULL, sizeof lt - 1, d->xdig, &m), 0);
+	lb_kbuf_free(&rk);
+	/* a digest key is cut, or names a length too short for one */
+	for (size_t cut = 1; cut < 14; cut++)
+		assert_int_equal(lb_key_decode(k.p, cut, d, &o), LB_ECORRUPT);
+	k.p[4] = 0;
+	k.p[5] = LB_XDIG_MIN - 1;
+	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), LB_ECORRUPT);
+	lb_kbuf_reset(&k);
+	lb_key_rdata(&k, &r, 0, 0, &target); /* a format-2 store's key */
+	assert_int_equal(k.len, 1 + 1 + sizeof lt + 2 + (size_t)ol - 1 + 1);
+	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
+	assert_memory_equal(o.rdata[0], lt, sizeof lt);
+	/* one byte shorter: in full either way */
+	tl[0] = sizeof lt - 1;
+	lb_kbuf_reset(&k);
+	lb_key_rdata(&k, &r, 0, 1, &target);
+	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
+	assert_memory_equal(o.rdata[0], lt, sizeof lt - 1);
 	/* negative */
 	lb_store_rec_t n = { .kind = LB_REC_NEG, .owner = owner, .owner_len = (size_t)ol,
 			     .type = LB_T_AAAA, .rcode = 3 };

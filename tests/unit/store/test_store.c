@@ -260,7 +260,7 @@ static void test_index_values(void **st)
 	r = rrset(owner, "x.example.com", rdp, rdl, addr, 0x0a000009);
 	lb_kbuf_t k = { 0 };
 	const uint8_t *target;
-	lb_key_rdata(&k, &r, 0, &target);
+	lb_key_rdata(&k, &r, 0, 0, &target);
 	assert_int_equal(k.err, 0);
 	lb_store_val_t val;
 	memset(&val, 0, sizeof val);
@@ -281,14 +281,165 @@ static void test_index_values(void **st)
 	char *m = rocksdb_get(db, rop, "Vf", 2, &ml, &err);
 	assert_null(err);
 	assert_int_equal(ml, sizeof v);
-	assert_int_equal((uint8_t)m[ml - 1], LB_STORE_FORMAT);
-	assert_int_equal(LB_STORE_FORMAT, 2);
+	/* 2, not 3: its long 'X' rdata (if any) are in full, and stay so */
+	assert_int_equal((uint8_t)m[ml - 1], 2);
+	assert_int_equal(LB_STORE_FORMAT, 3);
 	rocksdb_free(m);
 	rocksdb_close(db);
 	lb_kbuf_free(&k);
 	rocksdb_readoptions_destroy(rop);
 	rocksdb_writeoptions_destroy(wo);
 	rocksdb_options_destroy(o);
+	rmdir_r(dir);
+}
+
+/* RRs with exactly these rdata bytes (any type): rows, and the sum of counts;
+ * every row's rdata is the bytes asked for. */
+static uint64_t raw_count(lb_store_t *s, const uint8_t *rd, size_t len, int *rows)
+{
+	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_RAW, .raw = rd, .raw_len = len };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t c = 0;
+	int k;
+	*rows = 0;
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
+		assert_int_equal(r.kind, LB_REC_RDATA);
+		assert_int_equal(r.nrdata, 1);
+		assert_int_equal(r.rdlen[0], len);
+		assert_memory_equal(r.rdata[0], rd, len);
+		c += r.val.count;
+		(*rows)++;
+	}
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	return c;
+}
+
+/* The 'X' keys of the store in dir (closed): how many, and how many hold
+ * the rdata bytes in full (memmem of rd). */
+static int x_keys(const uint8_t *rd, size_t len, int *full)
+{
+	rocksdb_options_t *o = rocksdb_options_create();
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open_for_read_only(o, dir, 0, &err);
+	assert_null(err);
+	rocksdb_readoptions_t *rop = rocksdb_readoptions_create();
+	rocksdb_iterator_t *ri = rocksdb_create_iterator(db, rop);
+	int n = 0;
+	*full = 0;
+	for (rocksdb_iter_seek(ri, "X", 1); rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
+		size_t kl;
+		const char *k = rocksdb_iter_key(ri, &kl);
+		if (!kl || k[0] != 'X')
+			break;
+		n++;
+		if (memmem(k, kl, rd, len))
+			(*full)++;
+	}
+	rocksdb_iter_destroy(ri);
+	rocksdb_readoptions_destroy(rop);
+	rocksdb_close(db);
+	rocksdb_options_destroy(o);
+	return n;
+}
+
+/* Format 3: rdata of LB_XDIG_MIN bytes or more are in 'X' keys by length
+ * and digest (shorter ones in full); a raw lookup finds them, compares the
+ * rrsets' rdata in full, and returns the bytes; another rdata of the same
+ * length finds nothing; the retention sweep resolves digest keys too.  A
+ * format-2 store keeps writing them in full, and finds them. */
+static void test_x_digest(void **st)
+{
+	(void)st;
+	uint8_t owner[256], addr[4], longa[100], longb[100], other[100], shortc[LB_XDIG_MIN - 1];
+	for (size_t i = 0; i < sizeof longa; i++) {
+		longa[i] = (uint8_t)(i * 7 + 1);
+		longb[i] = (uint8_t)(i * 7 + 1);
+		other[i] = (uint8_t)(i * 13 + 5);
+	}
+	longb[99] ^= 0x55; /* differs in its last byte only */
+	memset(shortc, 'c', sizeof shortc);
+	for (int fmt = 3; fmt >= 2; fmt--) {
+		lb_store_t *s;
+		lb_store_opts_t cr = { .create = true };
+		rmdir_r(dir);
+		assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+		if (fmt == 2) { /* the marker of a store made before format 3 */
+			assert_int_equal(lb_store_close(s), 0);
+			rocksdb_options_t *o = rocksdb_options_create();
+			char *err = NULL;
+			rocksdb_t *db = rocksdb_open(o, dir, &err);
+			assert_null(err);
+			rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+			char v[sizeof LB_STORE_MAGIC + 1];
+			memcpy(v, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
+			v[sizeof LB_STORE_MAGIC] = 2;
+			rocksdb_put(db, wo, "Vf", 2, v, sizeof v, &err);
+			assert_null(err);
+			rocksdb_close(db);
+			rocksdb_writeoptions_destroy(wo);
+			rocksdb_options_destroy(o);
+			assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+		}
+		uint64_t now = (uint64_t)time(NULL);
+		const uint8_t *rdp[3];
+		uint16_t rdl[3];
+		/* a TXT rrset holding both long rdata and the short one */
+		lb_store_rec_t r = rrset(owner, "t.example.com", rdp, rdl, addr, 0);
+		r.type = LB_T_TXT;
+		rdp[0] = longa;
+		rdl[0] = sizeof longa;
+		rdp[1] = longb;
+		rdl[1] = sizeof longb;
+		rdp[2] = shortc;
+		rdl[2] = sizeof shortc;
+		r.nrdata = 3;
+		lb_store_val_seen(&r.val, now - 86400, 5);
+		assert_int_equal(lb_store_add(s, &r), 0);
+		/* longa alone at the same owner: its entry merges both rrsets */
+		r.nrdata = 1;
+		lb_store_val_seen(&r.val, now - 3600, 2);
+		assert_int_equal(lb_store_add(s, &r), 0);
+		/* other, at another owner, old enough to expire below */
+		r = rrset(owner, "old.example.com", rdp, rdl, addr, 0);
+		r.type = LB_T_TXT;
+		rdp[0] = other;
+		rdl[0] = sizeof other;
+		lb_store_val_seen(&r.val, now - 40 * 86400, 1);
+		assert_int_equal(lb_store_add(s, &r), 0);
+		assert_int_equal(lb_store_commit(s), 0);
+		int rows;
+		assert_int_equal(raw_count(s, longa, sizeof longa, &rows), 7);
+		assert_int_equal(rows, 1);
+		assert_int_equal(raw_count(s, longb, sizeof longb, &rows), 5);
+		assert_int_equal(rows, 1);
+		assert_int_equal(raw_count(s, shortc, sizeof shortc, &rows), 5);
+		assert_int_equal(rows, 1);
+		assert_int_equal(raw_count(s, other, sizeof other, &rows), 1);
+		uint8_t none[100];
+		memcpy(none, longa, sizeof none);
+		none[50] ^= 1;
+		assert_int_equal(raw_count(s, none, sizeof none, &rows), 0);
+		assert_int_equal(rows, 0);
+		lb_store_totals_t t;
+		assert_int_equal(lb_store_totals(s, true, &t), 0);
+		assert_int_equal(t.rdata_entries, 4);
+		/* the sweep finds the expired rrset behind other's digest key */
+		assert_int_equal(lb_store_set_retention(s, 10), 0);
+		assert_int_equal(lb_store_compact(s), 0);
+		assert_int_equal(raw_count(s, other, sizeof other, &rows), 0);
+		assert_int_equal(raw_count(s, longa, sizeof longa, &rows), 7);
+		assert_int_equal(lb_store_totals(s, true, &t), 0);
+		assert_int_equal(t.rdata_entries, 3);
+		assert_int_equal(lb_store_close(s), 0);
+		int full;
+		assert_int_equal(x_keys(longa, sizeof longa, &full), 3);
+		assert_int_equal(full, fmt == 3 ? 0 : 1);
+		assert_int_equal(x_keys(shortc, sizeof shortc, &full), 3);
+		assert_int_equal(full, 1); /* short rdata: in full in both formats */
+	}
 	rmdir_r(dir);
 }
 
@@ -860,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_merge_reopen_corrupt),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_index_values),
+		cmocka_unit_test(test_x_digest),
 		cmocka_unit_test(test_large_commit),
 		cmocka_unit_test(test_bulk_level0),
 		cmocka_unit_test(test_sort_edges),
