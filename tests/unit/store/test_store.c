@@ -183,6 +183,31 @@ static void test_refuse_foreign(void **st)
 	rmdir_r(dir);
 }
 
+/* Put one key straight into the (closed) store in dir, as another program
+ * or an older lookback would have. */
+static void put_raw(const void *k, size_t kl, const void *v, size_t vl)
+{
+	rocksdb_options_t *o = rocksdb_options_create();
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	rocksdb_put(db, wo, k, kl, v, vl, &err);
+	assert_null(err);
+	rocksdb_close(db);
+	rocksdb_writeoptions_destroy(wo);
+	rocksdb_options_destroy(o);
+}
+
+/* The store in dir (closed) marked with format version v. */
+static void set_format(uint8_t v)
+{
+	char m[sizeof LB_STORE_MAGIC + 1];
+	memcpy(m, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
+	m[sizeof LB_STORE_MAGIC] = (char)v;
+	put_raw("Vf", 2, m, sizeof m);
+}
+
 static uint64_t ip_count(lb_store_t *s, uint32_t a, int *rows)
 {
 	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_IP, .family = 4 };
@@ -246,17 +271,7 @@ static void test_index_values(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 
 	/* the same store rewritten as format 1: the index entry carries counters */
-	rocksdb_options_t *o = rocksdb_options_create();
-	char *err = NULL;
-	rocksdb_t *db = rocksdb_open(o, dir, &err);
-	assert_null(err);
-	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
-	rocksdb_readoptions_t *rop = rocksdb_readoptions_create();
-	char v[sizeof LB_STORE_MAGIC + 1];
-	memcpy(v, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
-	v[sizeof LB_STORE_MAGIC] = 1;
-	rocksdb_put(db, wo, "Vf", 2, v, sizeof v, &err);
-	assert_null(err);
+	set_format(1);
 	r = rrset(owner, "x.example.com", rdp, rdl, addr, 0x0a000009);
 	lb_kbuf_t k = { 0 };
 	const uint8_t *target;
@@ -267,20 +282,21 @@ static void test_index_values(void **st)
 	lb_store_val_seen(&val, 1700000000, 7);
 	uint8_t vb[LB_VAL_MAX];
 	size_t vl = lb_val_encode(&val, vb, 0);
-	rocksdb_put(db, wo, (const char *)k.p, k.len, (const char *)vb, vl, &err);
-	assert_null(err);
-	rocksdb_close(db);
+	put_raw(k.p, k.len, vb, vl);
 	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
 	assert_int_equal(ip_count(s, 0x0a000009, &rows), 7);
 	assert_int_equal(lb_store_close(s), 0);
 	assert_int_equal(lb_store_open(dir, &cr, &s), 0); /* a writer marks it 2 */
 	assert_int_equal(lb_store_close(s), 0);
-	db = rocksdb_open_for_read_only(o, dir, 0, &err);
+	rocksdb_options_t *o = rocksdb_options_create();
+	rocksdb_readoptions_t *rop = rocksdb_readoptions_create();
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open_for_read_only(o, dir, 0, &err);
 	assert_null(err);
 	size_t ml;
 	char *m = rocksdb_get(db, rop, "Vf", 2, &ml, &err);
 	assert_null(err);
-	assert_int_equal(ml, sizeof v);
+	assert_int_equal(ml, sizeof LB_STORE_MAGIC + 1);
 	/* 2, not 3: its long 'X' rdata (if any) are in full, and stay so */
 	assert_int_equal((uint8_t)m[ml - 1], 2);
 	assert_int_equal(LB_STORE_FORMAT, 3);
@@ -288,7 +304,6 @@ static void test_index_values(void **st)
 	rocksdb_close(db);
 	lb_kbuf_free(&k);
 	rocksdb_readoptions_destroy(rop);
-	rocksdb_writeoptions_destroy(wo);
 	rocksdb_options_destroy(o);
 	rmdir_r(dir);
 }
@@ -368,19 +383,7 @@ static void test_x_digest(void **st)
 		assert_int_equal(lb_store_open(dir, &cr, &s), 0);
 		if (fmt == 2) { /* the marker of a store made before format 3 */
 			assert_int_equal(lb_store_close(s), 0);
-			rocksdb_options_t *o = rocksdb_options_create();
-			char *err = NULL;
-			rocksdb_t *db = rocksdb_open(o, dir, &err);
-			assert_null(err);
-			rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
-			char v[sizeof LB_STORE_MAGIC + 1];
-			memcpy(v, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
-			v[sizeof LB_STORE_MAGIC] = 2;
-			rocksdb_put(db, wo, "Vf", 2, v, sizeof v, &err);
-			assert_null(err);
-			rocksdb_close(db);
-			rocksdb_writeoptions_destroy(wo);
-			rocksdb_options_destroy(o);
+			set_format(2);
 			assert_int_equal(lb_store_open(dir, &cr, &s), 0);
 		}
 		uint64_t now = (uint64_t)time(NULL);
