@@ -208,25 +208,38 @@ static void set_format(uint8_t v)
 	put_raw("Vf", 2, m, sizeof m);
 }
 
-static uint64_t ip_count(lb_store_t *s, uint32_t a, int *rows)
+/* An rdata scan: rows, and the sum of their counts; with rd, every row's
+ * rdata must be those bytes. */
+static uint64_t rdata_count(lb_store_t *s, const lb_store_scan_t *q, const uint8_t *rd, size_t len,
+			    int *rows)
 {
-	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_IP, .family = 4 };
-	for (int i = 0; i < 4; i++)
-		q.lo[i] = q.hi[i] = (uint8_t)(a >> (24 - 8 * i));
 	lb_store_iter_t *it;
-	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	assert_int_equal(lb_store_iter_new(s, q, &it), 0);
 	lb_store_rec_t r;
 	uint64_t c = 0;
 	int k;
 	*rows = 0;
 	while ((k = lb_store_iter_next(it, &r)) > 0) {
 		assert_int_equal(r.kind, LB_REC_RDATA);
+		if (rd) {
+			assert_int_equal(r.nrdata, 1);
+			assert_int_equal(r.rdlen[0], len);
+			assert_memory_equal(r.rdata[0], rd, len);
+		}
 		c += r.val.count;
 		(*rows)++;
 	}
 	assert_int_equal(k, 0);
 	lb_store_iter_free(it);
 	return c;
+}
+
+static uint64_t ip_count(lb_store_t *s, uint32_t a, int *rows)
+{
+	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_IP, .family = 4 };
+	for (int i = 0; i < 4; i++)
+		q.lo[i] = q.hi[i] = (uint8_t)(a >> (24 - 8 * i));
+	return rdata_count(s, &q, NULL, 0, rows);
 }
 
 /* Format 2: rdata index entries are keys alone, their counters the merge of
@@ -308,28 +321,11 @@ static void test_index_values(void **st)
 	rmdir_r(dir);
 }
 
-/* RRs with exactly these rdata bytes (any type): rows, and the sum of counts;
- * every row's rdata is the bytes asked for. */
+/* RRs with exactly these rdata bytes (any type). */
 static uint64_t raw_count(lb_store_t *s, const uint8_t *rd, size_t len, int *rows)
 {
 	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_RAW, .raw = rd, .raw_len = len };
-	lb_store_iter_t *it;
-	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
-	lb_store_rec_t r;
-	uint64_t c = 0;
-	int k;
-	*rows = 0;
-	while ((k = lb_store_iter_next(it, &r)) > 0) {
-		assert_int_equal(r.kind, LB_REC_RDATA);
-		assert_int_equal(r.nrdata, 1);
-		assert_int_equal(r.rdlen[0], len);
-		assert_memory_equal(r.rdata[0], rd, len);
-		c += r.val.count;
-		(*rows)++;
-	}
-	assert_int_equal(k, 0);
-	lb_store_iter_free(it);
-	return c;
+	return rdata_count(s, &q, rd, len, rows);
 }
 
 /* The 'X' keys of the store in dir (closed): how many, and how many hold
