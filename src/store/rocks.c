@@ -37,6 +37,8 @@ static size_t block_size(void)
 	return (kb > 0 && kb <= 1024 ? (size_t)kb : 8) * 1024;
 }
 
+#define LB_STORE_BLOCK_RESTART 64
+
 /* Source ids: at most SRC_MAX_IDS distinct sources per store. */
 /* struct lb_store and struct pend: store/rocks_impl.h */
 
@@ -562,6 +564,12 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	rocksdb_readoptions_set_prefix_same_as_start(s->ro_pfx, 1);
 	rocksdb_block_based_options_set_block_size(s->topts, LB_STORE_BLOCK_SIZE);
 	rocksdb_block_based_options_set_format_version(s->topts, 5);
+	/* a full key every 64 keys in a data block (RocksDB's default: 16): the
+	 * keys between are stored as the bytes that differ from the previous one.
+	 * Repetitive capture store 63.5 -> 62.0 bytes per rrset, 10M-owner bench
+	 * store 34.9 -> 33.6; exact and IP lookup p50/p99 unchanged within the
+	 * machine's noise (a seek scans at most 63 keys past a restart point) */
+	rocksdb_block_based_options_set_block_restart_interval(s->topts, LB_STORE_BLOCK_RESTART);
 	rocksdb_block_based_options_set_block_cache(s->topts, s->cache);
 	/* prefix blooms: an exact lookup reads a data block only in the levels
 	 * that hold its name or address; none at the bottom level (most data,
