@@ -561,6 +561,7 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 		}
 		if (it->type && rec->type != it->type)
 			continue;
+		int dig = rec->kind == LB_REC_RDATA && rec->nrdata == 1 && !rec->rdata[0];
 		if (it->raw && rec->nrdata == 1 && !rec->rdata[0] && rec->rdlen[0] == it->raw_len &&
 		    it->dec->xdig == lb_rdata_digest(it->raw, it->raw_len))
 			it->dec->rdp[0] = it->raw; /* by digest: the rrsets compare it in full */
@@ -577,6 +578,10 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 				return err;
 			if (err == 0)
 				continue; /* every rrset behind it expired or is gone */
+		} else if (dig) {
+			/* an 'X' key by digest (format 3) never has a value */
+			lb_rocks_set_msg(it->s, "a stored key does not decode");
+			return LB_ECORRUPT;
 		} else if ((err = lb_val_decode((const uint8_t *)v, vl, &rec->val)) != 0) {
 			lb_rocks_set_msg(it->s, "a stored value does not decode");
 			return err;
