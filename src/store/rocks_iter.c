@@ -4,10 +4,13 @@
  */
 #include "store/store.h"
 
+#include <pthread.h>
 #include <rocksdb/c.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dns/name.h"
 #include "dns/rdata.h"
@@ -600,22 +603,63 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 	return lb_store_totals_progress(s, exact, t, NULL, NULL);
 }
 
-int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
-			     lb_store_progress_fn fn, void *ctx)
+/*
+ * The totals read the whole store: tens of millions of keys, about half a
+ * microsecond each.  The key space is cut at the first keys of the table
+ * files (their ranges barely overlap once compacted) and the pieces are
+ * counted by up to TOTALS_THREADS threads, each with its own iterator;
+ * blocks read for the count do not fill the block cache (a full scan would
+ * only evict what lookups use, and the cache would grow to its size).
+ */
+#define TOTALS_THREADS 2
+#define TOTALS_CUTS 64
+
+struct totals_job {
+	lb_store_t *s;
+	uint64_t cutoff;
+	char **cut;            /* sorted distinct first keys of table files */
+	size_t *cutlen, ncut;  /* ranges: [-, cut0) [cut0, cut1) ... [cut(n-1), -) */
+	atomic_size_t next;    /* the next range to take */
+	atomic_uint_fast64_t keys;
+	lb_store_progress_fn fn;
+	void *ctx;
+	pthread_mutex_t lock;  /* fn, and the first error's message */
+};
+
+struct totals_part {
+	struct totals_job *j;
+	lb_store_totals_t t;
+	int err;
+};
+
+static int totals_range(struct totals_part *pt, rocksdb_iterator_t *ri, size_t r)
 {
-	(void)exact;
-	uint64_t keys = 0;
-	memset(t, 0, sizeof *t);
-	int err = 0;
-	rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
-	if (!ri)
-		return LB_ENOMEM;
-	uint64_t cutoff = s->retain ? lb_rocks_cutoff(s->retain) : 0;
-	for (rocksdb_iter_seek_to_first(ri); rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
+	struct totals_job *j = pt->j;
+	lb_store_totals_t *t = &pt->t;
+	const char *hi = r < j->ncut ? j->cut[r] : NULL;
+	size_t hil = r < j->ncut ? j->cutlen[r] : 0;
+	uint64_t n = 0;
+	if (r == 0)
+		rocksdb_iter_seek_to_first(ri);
+	else
+		rocksdb_iter_seek(ri, j->cut[r - 1], j->cutlen[r - 1]);
+	for (; rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
 		size_t kl, vl;
 		const char *k = rocksdb_iter_key(ri, &kl);
-		if (fn && (++keys & 0xffff) == 0)
-			fn(ctx, keys);
+		if (hi) {
+			int c = memcmp(k, hi, kl < hil ? kl : hil);
+			if (c > 0 || (c == 0 && kl >= hil))
+				break;
+		}
+		if (++n == 0x10000) {
+			uint64_t all = atomic_fetch_add(&j->keys, n) + n;
+			n = 0;
+			if (j->fn) {
+				pthread_mutex_lock(&j->lock);
+				j->fn(j->ctx, all);
+				pthread_mutex_unlock(&j->lock);
+			}
+		}
 		if (!kl)
 			continue;
 		lb_store_val_t v;
@@ -628,11 +672,12 @@ int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
 		} else if (k[0] != LB_KT_FWD && k[0] != LB_KT_GFWD &&
 			   (k[0] != LB_KT_META || (kl > 1 && k[1] == 's'))) {
 			if (lb_val_decode((const uint8_t *)vp, vl, &v) != 0) {
-				err = LB_ECORRUPT;
-				lb_rocks_set_msg(s, "a stored value does not decode");
-				break;
+				pthread_mutex_lock(&j->lock);
+				lb_rocks_set_msg(j->s, "a stored value does not decode");
+				pthread_mutex_unlock(&j->lock);
+				return LB_ECORRUPT;
 			}
-			live = !cutoff || k[0] == LB_KT_META || !lb_rocks_expired(&v, cutoff);
+			live = !j->cutoff || k[0] == LB_KT_META || !lb_rocks_expired(&v, j->cutoff);
 		}
 		if (!live)
 			continue;
@@ -653,9 +698,147 @@ int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
 		default: break;
 		}
 	}
-	if (!err)
-		err = lb_rocks_iter_err(s, ri);
-	rocksdb_iter_destroy(ri);
+	atomic_fetch_add(&j->keys, n);
+	char *e = NULL;
+	rocksdb_iter_get_error(ri, &e);
+	if (e) {
+		pthread_mutex_lock(&j->lock);
+		lb_rocks_set_err(j->s, e);
+		pthread_mutex_unlock(&j->lock);
+		return LB_ESTORE;
+	}
+	return 0;
+}
+
+static void *totals_worker(void *arg)
+{
+	struct totals_part *pt = arg;
+	struct totals_job *j = pt->j;
+	rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+	rocksdb_iterator_t *ri = NULL;
+	if (ro) {
+		rocksdb_readoptions_set_total_order_seek(ro, 1);
+		rocksdb_readoptions_set_fill_cache(ro, 0);
+		ri = rocksdb_create_iterator(j->s->db, ro);
+	}
+	if (!ri) {
+		pt->err = LB_ENOMEM;
+	} else {
+		size_t r;
+		while (!pt->err && (r = atomic_fetch_add(&j->next, 1)) <= j->ncut)
+			pt->err = totals_range(pt, ri, r);
+		if (pt->err) /* the others stop at their next range */
+			atomic_store(&j->next, j->ncut + 1);
+		rocksdb_iter_destroy(ri);
+	}
+	if (ro)
+		rocksdb_readoptions_destroy(ro);
+	return NULL;
+}
+
+static int cut_cmp(const void *a, const void *b, void *lens)
+{
+	(void)lens;
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t xl = ((const size_t *)(const void *)x)[-1], yl = ((const size_t *)(const void *)y)[-1];
+	int c = memcmp(x, y, xl < yl ? xl : yl);
+	return c ? c : (xl > yl) - (xl < yl);
+}
+
+/* The first keys of the store's table files, sorted, distinct, at most
+ * TOTALS_CUTS (evenly picked): cuts for the parallel count.  Each key is
+ * stored after its length (cut_cmp reads it there). */
+static size_t totals_cuts(lb_store_t *s, char **cut, size_t *cutlen)
+{
+	const rocksdb_livefiles_t *lf = rocksdb_livefiles(s->db);
+	if (!lf)
+		return 0;
+	int nf = rocksdb_livefiles_count(lf);
+	size_t n = 0;
+	char **all = nf > 0 ? calloc((size_t)nf, sizeof *all) : NULL;
+	for (int i = 0; all && i < nf; i++) {
+		size_t kl;
+		const char *k = rocksdb_livefiles_smallestkey(lf, i, &kl);
+		size_t *b = k && kl ? malloc(sizeof(size_t) + kl) : NULL;
+		if (!b)
+			continue;
+		b[0] = kl;
+		memcpy(b + 1, k, kl);
+		all[n++] = (char *)(b + 1);
+	}
+	rocksdb_livefiles_destroy(lf);
+	if (!all)
+		return 0;
+	qsort_r(all, n, sizeof *all, cut_cmp, NULL);
+	size_t m = 0, step = n > TOTALS_CUTS ? (n + TOTALS_CUTS - 1) / TOTALS_CUTS : 1;
+	for (size_t i = 0; i < n; i++) {
+		int keep = i % step == 0 && (m == 0 || cut_cmp(&all[i], &cut[m - 1], NULL) != 0);
+		if (keep) {
+			cut[m] = all[i];
+			cutlen[m++] = ((size_t *)(void *)all[i])[-1];
+		} else {
+			free((size_t *)(void *)all[i] - 1);
+		}
+	}
+	free(all);
+	return m;
+}
+
+int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
+			     lb_store_progress_fn fn, void *ctx)
+{
+	(void)exact;
+	memset(t, 0, sizeof *t);
+	struct totals_job j = { .s = s, .fn = fn, .ctx = ctx };
+	char *cut[TOTALS_CUTS];
+	size_t cutlen[TOTALS_CUTS];
+	j.cut = cut;
+	j.cutlen = cutlen;
+	j.ncut = totals_cuts(s, cut, cutlen);
+	j.cutoff = s->retain ? lb_rocks_cutoff(s->retain) : 0;
+	atomic_init(&j.next, 0);
+	atomic_init(&j.keys, 0);
+	pthread_mutex_init(&j.lock, NULL);
+	struct totals_part part[TOTALS_THREADS];
+	pthread_t th[TOTALS_THREADS];
+	int started[TOTALS_THREADS] = { 0 };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nth = j.ncut ? TOTALS_THREADS : 1;
+	if (ncpu > 0 && (size_t)ncpu < nth)
+		nth = (size_t)ncpu;
+	for (size_t i = 0; i < nth; i++) {
+		memset(&part[i], 0, sizeof part[i]);
+		part[i].j = &j;
+		if (i > 0)
+			started[i] = pthread_create(&th[i], NULL, totals_worker, &part[i]) == 0;
+	}
+	totals_worker(&part[0]); /* this thread counts too */
+	int err = part[0].err;
+	for (size_t i = 1; i < nth; i++) {
+		if (!started[i])
+			continue;
+		pthread_join(th[i], NULL);
+		if (!err)
+			err = part[i].err;
+	}
+	for (size_t i = 0; i < nth; i++) {
+		const lb_store_totals_t *p = &part[i].t;
+		if (i > 0 && !started[i])
+			continue;
+		t->rrsets += p->rrsets;
+		t->owners += p->owners;
+		t->rdata_entries += p->rdata_entries;
+		t->negatives += p->negatives;
+		t->sensors += p->sensors;
+		if (p->oldest && (!t->oldest || p->oldest < t->oldest))
+			t->oldest = p->oldest;
+		if (p->newest > t->newest)
+			t->newest = p->newest;
+	}
+	pthread_mutex_destroy(&j.lock);
+	for (size_t i = 0; i < j.ncut; i++)
+		free((size_t *)(void *)cut[i] - 1);
+	uint64_t cutoff = j.cutoff;
 	t->retain_days = s->retain;
 	if (t->retain_days && t->oldest && t->oldest < cutoff)
 		t->oldest = cutoff;
