@@ -7,7 +7,10 @@
  */
 #include "store/store.h"
 
+#include <pthread.h>
 #include <rocksdb/c.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,8 @@
  * ingests it (lb_store_commit); smaller ones go through the write-ahead log
  * and the memtable. */
 #define SST_MIN_OPS 16384
+/* commits at least this large are written as two table files at once */
+#define SST_SPLIT_OPS (1u << 17)
 /* operations ahead whose key bytes a commit asks the CPU to fetch */
 #define PREFETCH_AHEAD 8
 
@@ -185,43 +190,55 @@ static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 #define RADIX_MIN 512
 #define RADIX_DEPTH 40
 
+/* One counting pass and in-place permutation of p[0, n) by the byte at
+ * depth d (digits kept in dig[]): end[b] = the end of bucket b (0 = keys
+ * that ended before d).  Returns 0 when every key has the same byte. */
+static int radix_pass(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n, size_t d,
+		      size_t end[257])
+{
+	uint32_t cnt[257] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (d >= 24 && i + PREFETCH_AHEAD < n)
+			__builtin_prefetch(ar + p[i + PREFETCH_AHEAD].off + d);
+		dig[i] = (uint16_t)pend_byte(ar, &p[i], d);
+		cnt[dig[i]]++;
+	}
+	if (cnt[dig[0]] == n)
+		return 0;
+	size_t next[257], at = 0;
+	for (int b = 0; b < 257; b++) {
+		next[b] = at;
+		at += cnt[b];
+		end[b] = at;
+	}
+	for (int b = 0; b < 257; b++) {
+		while (next[b] < end[b]) {
+			size_t i = next[b];
+			uint16_t c = dig[i];
+			while (c != b) { /* move p[i] to its bucket, take what was there */
+				size_t j = next[c]++;
+				pend_swap(&p[i], &p[j]);
+				uint16_t t = dig[j];
+				dig[j] = c;
+				c = t;
+			}
+			dig[i] = c;
+			next[b]++;
+		}
+	}
+	return 1;
+}
+
 static void pend_radix(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n, size_t d)
 {
 	while (n >= RADIX_MIN && d < RADIX_DEPTH) {
 		d = pend_common(p, n, d);
-		uint32_t cnt[257] = { 0 };
-		for (size_t i = 0; i < n; i++) {
-			if (d >= 24 && i + PREFETCH_AHEAD < n)
-				__builtin_prefetch(ar + p[i + PREFETCH_AHEAD].off + d);
-			dig[i] = (uint16_t)pend_byte(ar, &p[i], d);
-			cnt[dig[i]]++;
-		}
-		if (cnt[dig[0]] == n) {
-			if (dig[0] == 0)
+		size_t end[257];
+		if (!radix_pass(ar, p, dig, n, d, end)) {
+			if (pend_byte(ar, &p[0], d) == 0)
 				return; /* every key ended at d: all equal */
 			d++;
 			continue;
-		}
-		size_t next[257], end[257], at = 0;
-		for (int b = 0; b < 257; b++) {
-			next[b] = at;
-			at += cnt[b];
-			end[b] = at;
-		}
-		for (int b = 0; b < 257; b++) {
-			while (next[b] < end[b]) {
-				size_t i = next[b];
-				uint16_t c = dig[i];
-				while (c != b) { /* move p[i] to its bucket, take what was there */
-					size_t j = next[c]++;
-					pend_swap(&p[i], &p[j]);
-					uint16_t t = dig[j];
-					dig[j] = c;
-					c = t;
-				}
-				dig[i] = c;
-				next[b]++;
-			}
 		}
 		/* bucket 0: keys that ended at d, equal; the others one byte deeper */
 		size_t big = 0, bigat = 0;
@@ -246,6 +263,58 @@ static void pend_radix(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t 
 		pend_sort(ar, p, n, d);
 }
 
+/*
+ * With a second core: split by the first byte (the table), then sort the
+ * tables in two threads, each taking the largest table left.
+ */
+struct sort_job {
+	const uint8_t *ar;
+	struct pend *p;
+	uint16_t *dig;
+	size_t end[257];
+	int order[256]; /* buckets, largest first */
+	atomic_int next;
+};
+
+static void *sort_worker(void *arg)
+{
+	struct sort_job *j = arg;
+	int k;
+	while ((k = atomic_fetch_add(&j->next, 1)) < 256) {
+		int b = j->order[k];
+		size_t lo = j->end[b - 1], m = j->end[b] - lo;
+		if (m > 1)
+			pend_radix(j->ar, j->p + lo, j->dig + lo, m, 1);
+	}
+	return NULL;
+}
+
+static void pend_sort_2(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n)
+{
+	struct sort_job j = { .ar = ar, .p = p, .dig = dig };
+	if (!radix_pass(ar, p, dig, n, 0, j.end)) {
+		pend_radix(ar, p, dig, n, 0);
+		return;
+	}
+	for (int b = 1; b < 257; b++)
+		j.order[b - 1] = b;
+	for (int a = 1; a < 256; a++) { /* insertion sort of 256 sizes, largest first */
+		int x = j.order[a], y = a;
+		size_t mx = j.end[x] - j.end[x - 1];
+		while (y > 0 && j.end[j.order[y - 1]] - j.end[j.order[y - 1] - 1] < mx) {
+			j.order[y] = j.order[y - 1];
+			y--;
+		}
+		j.order[y] = x;
+	}
+	atomic_init(&j.next, 0);
+	pthread_t th;
+	int started = pthread_create(&th, NULL, sort_worker, &j) == 0;
+	sort_worker(&j);
+	if (started)
+		pthread_join(th, NULL);
+}
+
 /* One folded operation to the write batch or, for a large commit, to the
  * table file being written.  Returns RocksDB's error text (to free) or NULL. */
 static char *emit(lb_store_t *s, rocksdb_sstfilewriter_t *w, int put, const char *k, size_t kl,
@@ -263,16 +332,19 @@ static char *emit(lb_store_t *s, rocksdb_sstfilewriter_t *w, int put, const char
 	return e;
 }
 
-/* Path of the table file a large commit writes before RocksDB takes it in
- * (moved into the store by the ingestion; one at a time per store). */
-void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n)
+/* Path of table file i (0 or 1) a large commit writes before RocksDB takes
+ * it in (moved into the store by the ingestion; one commit at a time). */
+void lb_rocks_sst_path(const lb_store_t *s, int i, char *p, size_t n)
 {
-	snprintf(p, n, "%s/lookback-ingest.sst", s->dir);
+	if (i)
+		snprintf(p, n, "%s/lookback-ingest-%d.sst", s->dir, i);
+	else
+		snprintf(p, n, "%s/lookback-ingest.sst", s->dir);
 }
 
 /* Hand the finished table file to RocksDB: it is moved into the store and
  * synced, so it is as durable as a write-ahead-logged batch. */
-static int sst_ingest(lb_store_t *s, const char *path)
+static int sst_ingest(lb_store_t *s, const char *const *files, size_t nfiles)
 {
 	rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
 	if (!io)
@@ -281,8 +353,7 @@ static int sst_ingest(lb_store_t *s, const char *path)
 	rocksdb_ingestexternalfileoptions_set_allow_global_seqno(io, 1);
 	rocksdb_ingestexternalfileoptions_set_allow_blocking_flush(io, 1);
 	char *e = NULL;
-	const char *const files[1] = { path };
-	rocksdb_ingest_external_file(s->db, files, 1, io, &e);
+	rocksdb_ingest_external_file(s->db, files, nfiles, io, &e);
 	rocksdb_ingestexternalfileoptions_destroy(io);
 	if (e) {
 		lb_rocks_set_err(s, e);
@@ -293,6 +364,104 @@ static int sst_ingest(lb_store_t *s, const char *path)
 
 static void putq_flush(lb_store_t *s);
 
+static inline int pend_same(const uint8_t *ar, const struct pend *a, const struct pend *b)
+{
+	return a->klen == b->klen && a->head == b->head && a->head2 == b->head2 &&
+	       a->head3 == b->head3 && !memcmp(ar + a->off, ar + b->off, a->klen);
+}
+
+/*
+ * Write the sorted pending operations [lo, hi) to the table file w (the write
+ * batch when w is NULL), equal keys folded into one operand; vbuf: scratch
+ * for a folded value.  Returns RocksDB's first error text (to free) or NULL.
+ */
+static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w, size_t lo, size_t hi,
+		       uint8_t *vbuf)
+{
+	const uint8_t *ar = s->parena;
+	const struct pend *pd = s->pend;
+	for (size_t i = lo; i < hi;) {
+		/* the keys lie in the arena in arrival order, read here in
+		 * sorted order: fetch ahead (each was a cache miss, the
+		 * largest cost of a commit of unique traffic) */
+		if (i + PREFETCH_AHEAD < hi) {
+			const struct pend *f = &pd[i + PREFETCH_AHEAD];
+			__builtin_prefetch(ar + f->off);
+			__builtin_prefetch(ar + f->off + f->klen + f->vlen - 1);
+		}
+		size_t j = i + 1;
+		while (j < hi && pend_same(ar, &pd[j], &pd[i]))
+			j++;
+		const char *k = (const char *)ar + pd[i].off;
+		char *e;
+		if (pd[i].put) {
+			e = emit(s, w, 1, k, pd[i].klen, "", 0);
+		} else if (j == i + 1) {
+			e = emit(s, w, 0, k, pd[i].klen, k + pd[i].klen, pd[i].vlen);
+		} else {
+			/* fold the run into one operand */
+			lb_store_val_t acc, one;
+			int days = ar[pd[i].off] == LB_KT_RRSET, have = 0;
+			for (size_t q = i; q < j; q++) {
+				const uint8_t *v = ar + pd[q].off + pd[q].klen;
+				if (lb_val_decode(v, pd[q].vlen, have ? &one : &acc) != 0)
+					continue; /* cannot happen: we encoded it */
+				if (have)
+					lb_store_val_merge(&acc, &one);
+				have = 1;
+			}
+			size_t vl = lb_val_encode(&acc, vbuf, days);
+			e = emit(s, w, 0, k, pd[i].klen, (const char *)vbuf, vl);
+		}
+		if (e)
+			return e;
+		i = j;
+	}
+	return NULL;
+}
+
+/* A table file being written from a range of the sorted operations. */
+struct sst_part {
+	lb_store_t *s;
+	rocksdb_sstfilewriter_t *w;
+	size_t lo, hi;
+	char path[4200];
+	uint8_t vbuf[LB_VAL_MAX];
+	char *e; /* RocksDB's error text */
+};
+
+static void *sst_part_write(void *arg)
+{
+	struct sst_part *p = arg;
+	p->e = write_ops(p->s, p->w, p->lo, p->hi, p->vbuf);
+	if (!p->e)
+		rocksdb_sstfilewriter_finish(p->w, &p->e);
+	return NULL;
+}
+
+static rocksdb_sstfilewriter_t *sst_open(lb_store_t *s, const char *path)
+{
+	rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(s->envopts, s->sstopts);
+	char *e = NULL;
+	if (w)
+		rocksdb_sstfilewriter_open(w, path, &e);
+	if (e) {
+		rocksdb_free(e);
+		rocksdb_sstfilewriter_destroy(w);
+		w = NULL;
+	}
+	return w;
+}
+
+/* Cores this thread may run on. */
+static int cores(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return 1;
+	return CPU_COUNT(&set);
+}
+
 static int commit_pending(lb_store_t *s)
 {
 	if (!s->db || s->read_only)
@@ -301,7 +470,10 @@ static int commit_pending(lb_store_t *s)
 	int err = s->perr;
 	s->perr = 0;
 	rocksdb_sstfilewriter_t *w = NULL;
+	struct sst_part *p2 = NULL;
+	pthread_t th;
 	char path[4200];
+	size_t split = s->npend;
 	if (!err && s->npend) {
 		if (s->npend > s->capdig) {
 			uint16_t *nd = realloc(s->dig, s->cappend * sizeof *nd);
@@ -310,71 +482,62 @@ static int commit_pending(lb_store_t *s)
 				s->capdig = s->cappend;
 			}
 		}
-		if (s->npend <= s->capdig)
+		int two = s->npend >= SST_SPLIT_OPS && cores() > 1;
+		if (s->npend <= s->capdig && two)
+			pend_sort_2(s->parena, s->pend, s->dig, s->npend);
+		else if (s->npend <= s->capdig)
 			pend_radix(s->parena, s->pend, s->dig, s->npend, 0);
 		else
 			pend_sort(s->parena, s->pend, s->npend, 0);
 		/* A large commit (a window flush) is written as one sorted table
 		 * file and ingested: no write-ahead log, no memtable, no sort at
-		 * memtable flush - the pending operations are sorted already. */
+		 * memtable flush - the pending operations are sorted already.
+		 * (If the file cannot be opened: the batch.) */
 		if (s->npend >= SST_MIN_OPS && s->envopts && s->sstopts) {
-			lb_rocks_sst_path(s, path, sizeof path);
-			w = rocksdb_sstfilewriter_create(s->envopts, s->sstopts);
-			char *e = NULL;
-			if (w)
-				rocksdb_sstfilewriter_open(w, path, &e);
-			if (!w || e) {
-				/* fall back to the batch */
-				if (e)
-					rocksdb_free(e);
-				if (w)
-					rocksdb_sstfilewriter_destroy(w);
-				w = NULL;
-			}
+			lb_rocks_sst_path(s, 0, path, sizeof path);
+			w = sst_open(s, path);
 		}
-		const uint8_t *ar = s->parena;
-		for (size_t i = 0; i < s->npend && !err;) {
-			/* the keys lie in the arena in arrival order, read here in
-			 * sorted order: fetch ahead (each was a cache miss, the
-			 * largest cost of a commit of unique traffic) */
-			if (i + PREFETCH_AHEAD < s->npend) {
-				const struct pend *f = &s->pend[i + PREFETCH_AHEAD];
-				__builtin_prefetch(ar + f->off);
-				__builtin_prefetch(ar + f->off + f->klen + f->vlen - 1);
-			}
-			size_t j = i + 1;
-			while (j < s->npend && s->pend[j].klen == s->pend[i].klen &&
-			       s->pend[j].head == s->pend[i].head && s->pend[j].head2 == s->pend[i].head2 &&
-			       s->pend[j].head3 == s->pend[i].head3 &&
-			       !memcmp(ar + s->pend[j].off, ar + s->pend[i].off, s->pend[i].klen))
-				j++;
-			const char *k = (const char *)ar + s->pend[i].off;
-			char *e;
-			if (s->pend[i].put) {
-				e = emit(s, w, 1, k, s->pend[i].klen, "", 0);
-			} else if (j == i + 1) {
-				e = emit(s, w, 0, k, s->pend[i].klen, k + s->pend[i].klen, s->pend[i].vlen);
-			} else {
-				/* fold the run into one operand */
-				lb_store_val_t acc, one;
-				int days = ar[s->pend[i].off] == LB_KT_RRSET, have = 0;
-				for (size_t q = i; q < j; q++) {
-					const uint8_t *v = ar + s->pend[q].off + s->pend[q].klen;
-					if (lb_val_decode(v, s->pend[q].vlen, have ? &one : &acc) != 0)
-						continue; /* cannot happen: we encoded it */
-					if (have)
-						lb_store_val_merge(&acc, &one);
-					have = 1;
+		/* A very large one, with a second core to run on: two files, the
+		 * upper half of the keys written by a second thread, taken in by
+		 * one ingestion; cut between two different keys, so that the
+		 * operands of a key stay in one file, folded into one */
+		if (w && two) {
+			split = s->npend / 2;
+			while (split < s->npend && pend_same(s->parena, &s->pend[split - 1], &s->pend[split]))
+				split++;
+			p2 = split < s->npend ? calloc(1, sizeof *p2) : NULL;
+			if (p2) {
+				p2->s = s;
+				p2->lo = split;
+				p2->hi = s->npend;
+				lb_rocks_sst_path(s, 1, p2->path, sizeof p2->path);
+				p2->w = sst_open(s, p2->path);
+				if (!p2->w || pthread_create(&th, NULL, sst_part_write, p2) != 0) {
+					if (p2->w) {
+						rocksdb_sstfilewriter_destroy(p2->w);
+						unlink(p2->path);
+					}
+					free(p2);
+					p2 = NULL;
 				}
-				size_t vl = lb_val_encode(&acc, s->vbuf, days);
-				e = emit(s, w, 0, k, s->pend[i].klen, (const char *)s->vbuf, vl);
 			}
-			if (e) {
-				lb_rocks_set_err(s, e);
-				err = LB_ESTORE;
-			}
-			i = j;
+			if (!p2)
+				split = s->npend;
 		}
+		char *e = write_ops(s, w, 0, split, s->vbuf);
+		if (e) {
+			lb_rocks_set_err(s, e);
+			err = LB_ESTORE;
+		}
+	}
+	if (p2) {
+		pthread_join(th, NULL);
+		if (p2->e) {
+			lb_rocks_set_err(s, p2->e);
+			if (!err)
+				err = LB_ESTORE;
+		}
+		rocksdb_sstfilewriter_destroy(p2->w);
 	}
 	s->npend = 0;
 	s->plen = 0;
@@ -387,9 +550,13 @@ static int commit_pending(lb_store_t *s)
 			lb_rocks_set_err(s, e);
 			err = LB_ESTORE;
 		}
+		const char *files[2] = { path, p2 ? p2->path : NULL };
 		if (!err)
-			err = sst_ingest(s, path);
+			err = sst_ingest(s, files, p2 ? 2 : 1);
 		unlink(path); /* gone already when the ingestion moved it */
+		if (p2)
+			unlink(p2->path);
+		free(p2);
 		return err;
 	}
 	if (err || rocksdb_writebatch_count(s->batch) == 0) {
