@@ -12,7 +12,9 @@ MODE ?= opt
 # runs that program (a capture decoded and stored); then they are built again
 # with the branch and call counts it recorded (.gcda beside each object; the
 # two builds must share the object paths).  Measured on the decode benchmark:
-# 4% fewer instructions, 6-10% less time (docs/ARCHITECTURE.md).
+# 4% fewer instructions, 6-10% less time (docs/ARCHITECTURE.md).  The counts
+# are updated atomically: the store's commit sorts in two threads (with two
+# cores), and racing counts made the profile inconsistent (a build error).
 PGO ?= 1
 ifeq ($(MODE),asan)
 B := build-asan
@@ -23,7 +25,7 @@ B := build
 MODE_CFLAGS := -O2
 MODE_LDFLAGS :=
 ifeq ($(PGO),gen)
-MODE_CFLAGS += -fprofile-generate -fprofile-update=single
+MODE_CFLAGS += -fprofile-generate -fprofile-update=atomic
 MODE_LDFLAGS += -fprofile-generate
 else ifeq ($(PGO),1)
 PGO_STAMP := $(B)/pgo.stamp

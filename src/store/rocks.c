@@ -642,10 +642,8 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	if (!o->read_only) {
 		/* a table file a killed writer left before ingesting it */
 		char p[4200];
-		for (int i = 0; i < 2; i++) {
-			lb_rocks_sst_path(s, i, p, sizeof p);
-			unlink(p);
-		}
+		lb_rocks_sst_path(s, p, sizeof p);
+		unlink(p);
 	}
 	err = check_format(s, !has_current);
 	return err ? err : src_load(s);

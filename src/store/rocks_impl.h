@@ -131,6 +131,6 @@ void lb_rocks_put_seen_clear(lb_store_t *s);
 /* The source id of name, assigned (and written to the metadata) on first use. */
 int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id);
 /* Where a large commit writes its table file before ingesting it. */
-void lb_rocks_sst_path(const lb_store_t *s, int i, char *p, size_t n);
+void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n);
 
 #endif

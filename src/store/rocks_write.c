@@ -31,7 +31,7 @@
  * ingests it (lb_store_commit); smaller ones go through the write-ahead log
  * and the memtable. */
 #define SST_MIN_OPS 16384
-/* commits at least this large are written as two table files at once */
+/* commits at least this large are sorted in two threads (given two cores) */
 #define SST_SPLIT_OPS (1u << 17)
 /* operations ahead whose key bytes a commit asks the CPU to fetch */
 #define PREFETCH_AHEAD 8
@@ -332,19 +332,16 @@ static char *emit(lb_store_t *s, rocksdb_sstfilewriter_t *w, int put, const char
 	return e;
 }
 
-/* Path of table file i (0 or 1) a large commit writes before RocksDB takes
- * it in (moved into the store by the ingestion; one commit at a time). */
-void lb_rocks_sst_path(const lb_store_t *s, int i, char *p, size_t n)
+/* Path of the table file a large commit writes before RocksDB takes it in
+ * (moved into the store by the ingestion; one at a time per store). */
+void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n)
 {
-	if (i)
-		snprintf(p, n, "%s/lookback-ingest-%d.sst", s->dir, i);
-	else
-		snprintf(p, n, "%s/lookback-ingest.sst", s->dir);
+	snprintf(p, n, "%s/lookback-ingest.sst", s->dir);
 }
 
 /* Hand the finished table file to RocksDB: it is moved into the store and
  * synced, so it is as durable as a write-ahead-logged batch. */
-static int sst_ingest(lb_store_t *s, const char *const *files, size_t nfiles)
+static int sst_ingest(lb_store_t *s, const char *path)
 {
 	rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
 	if (!io)
@@ -353,7 +350,8 @@ static int sst_ingest(lb_store_t *s, const char *const *files, size_t nfiles)
 	rocksdb_ingestexternalfileoptions_set_allow_global_seqno(io, 1);
 	rocksdb_ingestexternalfileoptions_set_allow_blocking_flush(io, 1);
 	char *e = NULL;
-	rocksdb_ingest_external_file(s->db, files, nfiles, io, &e);
+	const char *const files[1] = { path };
+	rocksdb_ingest_external_file(s->db, files, 1, io, &e);
 	rocksdb_ingestexternalfileoptions_destroy(io);
 	if (e) {
 		lb_rocks_set_err(s, e);
@@ -420,25 +418,6 @@ static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w, size_t lo, siz
 	return NULL;
 }
 
-/* A table file being written from a range of the sorted operations. */
-struct sst_part {
-	lb_store_t *s;
-	rocksdb_sstfilewriter_t *w;
-	size_t lo, hi;
-	char path[4200];
-	uint8_t vbuf[LB_VAL_MAX];
-	char *e; /* RocksDB's error text */
-};
-
-static void *sst_part_write(void *arg)
-{
-	struct sst_part *p = arg;
-	p->e = write_ops(p->s, p->w, p->lo, p->hi, p->vbuf);
-	if (!p->e)
-		rocksdb_sstfilewriter_finish(p->w, &p->e);
-	return NULL;
-}
-
 static rocksdb_sstfilewriter_t *sst_open(lb_store_t *s, const char *path)
 {
 	rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(s->envopts, s->sstopts);
@@ -470,10 +449,7 @@ static int commit_pending(lb_store_t *s)
 	int err = s->perr;
 	s->perr = 0;
 	rocksdb_sstfilewriter_t *w = NULL;
-	struct sst_part *p2 = NULL;
-	pthread_t th;
 	char path[4200];
-	size_t split = s->npend;
 	if (!err && s->npend) {
 		if (s->npend > s->capdig) {
 			uint16_t *nd = realloc(s->dig, s->cappend * sizeof *nd);
@@ -494,50 +470,14 @@ static int commit_pending(lb_store_t *s)
 		 * memtable flush - the pending operations are sorted already.
 		 * (If the file cannot be opened: the batch.) */
 		if (s->npend >= SST_MIN_OPS && s->envopts && s->sstopts) {
-			lb_rocks_sst_path(s, 0, path, sizeof path);
+			lb_rocks_sst_path(s, path, sizeof path);
 			w = sst_open(s, path);
 		}
-		/* A very large one, with a second core to run on: two files, the
-		 * upper half of the keys written by a second thread, taken in by
-		 * one ingestion; cut between two different keys, so that the
-		 * operands of a key stay in one file, folded into one */
-		if (w && two) {
-			split = s->npend / 2;
-			while (split < s->npend && pend_same(s->parena, &s->pend[split - 1], &s->pend[split]))
-				split++;
-			p2 = split < s->npend ? calloc(1, sizeof *p2) : NULL;
-			if (p2) {
-				p2->s = s;
-				p2->lo = split;
-				p2->hi = s->npend;
-				lb_rocks_sst_path(s, 1, p2->path, sizeof p2->path);
-				p2->w = sst_open(s, p2->path);
-				if (!p2->w || pthread_create(&th, NULL, sst_part_write, p2) != 0) {
-					if (p2->w) {
-						rocksdb_sstfilewriter_destroy(p2->w);
-						unlink(p2->path);
-					}
-					free(p2);
-					p2 = NULL;
-				}
-			}
-			if (!p2)
-				split = s->npend;
-		}
-		char *e = write_ops(s, w, 0, split, s->vbuf);
+		char *e = write_ops(s, w, 0, s->npend, s->vbuf);
 		if (e) {
 			lb_rocks_set_err(s, e);
 			err = LB_ESTORE;
 		}
-	}
-	if (p2) {
-		pthread_join(th, NULL);
-		if (p2->e) {
-			lb_rocks_set_err(s, p2->e);
-			if (!err)
-				err = LB_ESTORE;
-		}
-		rocksdb_sstfilewriter_destroy(p2->w);
 	}
 	s->npend = 0;
 	s->plen = 0;
@@ -550,13 +490,9 @@ static int commit_pending(lb_store_t *s)
 			lb_rocks_set_err(s, e);
 			err = LB_ESTORE;
 		}
-		const char *files[2] = { path, p2 ? p2->path : NULL };
 		if (!err)
-			err = sst_ingest(s, files, p2 ? 2 : 1);
+			err = sst_ingest(s, path);
 		unlink(path); /* gone already when the ingestion moved it */
-		if (p2)
-			unlink(p2->path);
-		free(p2);
 		return err;
 	}
 	if (err || rocksdb_writebatch_count(s->batch) == 0) {
