@@ -32,7 +32,7 @@
  * and the memtable. */
 #define SST_MIN_OPS 16384
 /* commits at least this large are sorted in two threads (given two cores) */
-#define SST_SPLIT_OPS (1u << 17)
+#define SORT2_MIN_OPS (1u << 17)
 /* operations ahead whose key bytes a commit asks the CPU to fetch */
 #define PREFETCH_AHEAD 8
 
@@ -369,16 +369,16 @@ static inline int pend_same(const uint8_t *ar, const struct pend *a, const struc
 }
 
 /*
- * Write the sorted pending operations [lo, hi) to the table file w (the write
- * batch when w is NULL), equal keys folded into one operand; vbuf: scratch
- * for a folded value.  Returns RocksDB's first error text (to free) or NULL.
+ * Write the sorted pending operations to the table file w (the write batch
+ * when w is NULL), equal keys folded into one operand.  Returns RocksDB's
+ * first error text (to free) or NULL.
  */
-static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w, size_t lo, size_t hi,
-		       uint8_t *vbuf)
+static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w)
 {
 	const uint8_t *ar = s->parena;
 	const struct pend *pd = s->pend;
-	for (size_t i = lo; i < hi;) {
+	size_t hi = s->npend;
+	for (size_t i = 0; i < hi;) {
 		/* the keys lie in the arena in arrival order, read here in
 		 * sorted order: fetch ahead (each was a cache miss, the
 		 * largest cost of a commit of unique traffic) */
@@ -408,8 +408,8 @@ static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w, size_t lo, siz
 					lb_store_val_merge(&acc, &one);
 				have = 1;
 			}
-			size_t vl = lb_val_encode(&acc, vbuf, days);
-			e = emit(s, w, 0, k, pd[i].klen, (const char *)vbuf, vl);
+			size_t vl = lb_val_encode(&acc, s->vbuf, days);
+			e = emit(s, w, 0, k, pd[i].klen, (const char *)s->vbuf, vl);
 		}
 		if (e)
 			return e;
@@ -458,8 +458,7 @@ static int commit_pending(lb_store_t *s)
 				s->capdig = s->cappend;
 			}
 		}
-		int two = s->npend >= SST_SPLIT_OPS && cores() > 1;
-		if (s->npend <= s->capdig && two)
+		if (s->npend <= s->capdig && s->npend >= SORT2_MIN_OPS && cores() > 1)
 			pend_sort_2(s->parena, s->pend, s->dig, s->npend);
 		else if (s->npend <= s->capdig)
 			pend_radix(s->parena, s->pend, s->dig, s->npend, 0);
@@ -473,7 +472,7 @@ static int commit_pending(lb_store_t *s)
 			lb_rocks_sst_path(s, path, sizeof path);
 			w = sst_open(s, path);
 		}
-		char *e = write_ops(s, w, 0, s->npend, s->vbuf);
+		char *e = write_ops(s, w);
 		if (e) {
 			lb_rocks_set_err(s, e);
 			err = LB_ESTORE;

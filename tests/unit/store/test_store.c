@@ -478,7 +478,7 @@ static void test_large_commit(void **st)
 	(void)st;
 	lb_store_t *s = open_bulk();
 	/* 3 passes: 3N rrset merges (runs of equal keys, folded), 2N forward
-	 * and address puts: 150k operations, past SST_SPLIT_OPS */
+	 * and address puts: 150k operations, past SORT2_MIN_OPS */
 	enum { N = 30000, PASSES = 3 };
 	uint8_t owner[256], addr[4];
 	const uint8_t *rdp[1];
