@@ -565,7 +565,7 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 		if (it->type && rec->type != it->type)
 			continue;
 		int dig = rec->kind == LB_REC_RDATA && rec->nrdata == 1 && !rec->rdata[0];
-		if (it->raw && rec->nrdata == 1 && !rec->rdata[0] && rec->rdlen[0] == it->raw_len &&
+		if (it->raw && dig && rec->rdlen[0] == it->raw_len &&
 		    it->dec->xdig == lb_rdata_digest(it->raw, it->raw_len))
 			it->dec->rdp[0] = it->raw; /* by digest: the rrsets compare it in full */
 		if (it->raw && (rec->nrdata != 1 || rec->rdlen[0] != it->raw_len ||
@@ -614,11 +614,16 @@ int lb_store_totals(lb_store_t *s, bool exact, lb_store_totals_t *t)
 #define TOTALS_THREADS 2
 #define TOTALS_CUTS 64
 
+struct cut { /* a table file's first key */
+	char *k;
+	size_t len;
+};
+
 struct totals_job {
 	lb_store_t *s;
 	uint64_t cutoff;
-	char **cut;            /* sorted distinct first keys of table files */
-	size_t *cutlen, ncut;  /* ranges: [-, cut0) [cut0, cut1) ... [cut(n-1), -) */
+	struct cut *cut;       /* sorted, distinct: the ranges */
+	size_t ncut;           /* [-, cut0) [cut0, cut1) ... [cut(n-1), -) */
 	atomic_size_t next;    /* the next range to take */
 	atomic_uint_fast64_t keys;
 	lb_store_progress_fn fn;
@@ -636,13 +641,13 @@ static int totals_range(struct totals_part *pt, rocksdb_iterator_t *ri, size_t r
 {
 	struct totals_job *j = pt->j;
 	lb_store_totals_t *t = &pt->t;
-	const char *hi = r < j->ncut ? j->cut[r] : NULL;
-	size_t hil = r < j->ncut ? j->cutlen[r] : 0;
+	const char *hi = r < j->ncut ? j->cut[r].k : NULL;
+	size_t hil = r < j->ncut ? j->cut[r].len : 0;
 	uint64_t n = 0;
 	if (r == 0)
 		rocksdb_iter_seek_to_first(ri);
 	else
-		rocksdb_iter_seek(ri, j->cut[r - 1], j->cutlen[r - 1]);
+		rocksdb_iter_seek(ri, j->cut[r - 1].k, j->cut[r - 1].len);
 	for (; rocksdb_iter_valid(ri); rocksdb_iter_next(ri)) {
 		size_t kl, vl;
 		const char *k = rocksdb_iter_key(ri, &kl);
@@ -736,49 +741,43 @@ static void *totals_worker(void *arg)
 	return NULL;
 }
 
-static int cut_cmp(const void *a, const void *b, void *lens)
+static int cut_cmp(const void *a, const void *b)
 {
-	(void)lens;
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	size_t xl = ((const size_t *)(const void *)x)[-1], yl = ((const size_t *)(const void *)y)[-1];
-	int c = memcmp(x, y, xl < yl ? xl : yl);
-	return c ? c : (xl > yl) - (xl < yl);
+	const struct cut *x = a, *y = b;
+	int c = memcmp(x->k, y->k, x->len < y->len ? x->len : y->len);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
 /* The first keys of the store's table files, sorted, distinct, at most
- * TOTALS_CUTS (evenly picked): cuts for the parallel count.  Each key is
- * stored after its length (cut_cmp reads it there). */
-static size_t totals_cuts(lb_store_t *s, char **cut, size_t *cutlen)
+ * TOTALS_CUTS (evenly picked): cuts for the parallel count. */
+static size_t totals_cuts(lb_store_t *s, struct cut *cut)
 {
 	const rocksdb_livefiles_t *lf = rocksdb_livefiles(s->db);
 	if (!lf)
 		return 0;
 	int nf = rocksdb_livefiles_count(lf);
 	size_t n = 0;
-	char **all = nf > 0 ? calloc((size_t)nf, sizeof *all) : NULL;
+	struct cut *all = nf > 0 ? calloc((size_t)nf, sizeof *all) : NULL;
 	for (int i = 0; all && i < nf; i++) {
 		size_t kl;
 		const char *k = rocksdb_livefiles_smallestkey(lf, i, &kl);
-		size_t *b = k && kl ? malloc(sizeof(size_t) + kl) : NULL;
-		if (!b)
+		char *c = k && kl ? malloc(kl) : NULL;
+		if (!c)
 			continue;
-		b[0] = kl;
-		memcpy(b + 1, k, kl);
-		all[n++] = (char *)(b + 1);
+		memcpy(c, k, kl);
+		all[n].k = c;
+		all[n++].len = kl;
 	}
 	rocksdb_livefiles_destroy(lf);
 	if (!all)
 		return 0;
-	qsort_r(all, n, sizeof *all, cut_cmp, NULL);
+	qsort(all, n, sizeof *all, cut_cmp);
 	size_t m = 0, step = n > TOTALS_CUTS ? (n + TOTALS_CUTS - 1) / TOTALS_CUTS : 1;
 	for (size_t i = 0; i < n; i++) {
-		int keep = i % step == 0 && (m == 0 || cut_cmp(&all[i], &cut[m - 1], NULL) != 0);
-		if (keep) {
-			cut[m] = all[i];
-			cutlen[m++] = ((size_t *)(void *)all[i])[-1];
-		} else {
-			free((size_t *)(void *)all[i] - 1);
-		}
+		if (i % step == 0 && (m == 0 || cut_cmp(&all[i], &cut[m - 1]) != 0))
+			cut[m++] = all[i];
+		else
+			free(all[i].k);
 	}
 	free(all);
 	return m;
@@ -790,11 +789,9 @@ int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
 	(void)exact;
 	memset(t, 0, sizeof *t);
 	struct totals_job j = { .s = s, .fn = fn, .ctx = ctx };
-	char *cut[TOTALS_CUTS];
-	size_t cutlen[TOTALS_CUTS];
+	struct cut cut[TOTALS_CUTS];
 	j.cut = cut;
-	j.cutlen = cutlen;
-	j.ncut = totals_cuts(s, cut, cutlen);
+	j.ncut = totals_cuts(s, cut);
 	j.cutoff = s->retain ? lb_rocks_cutoff(s->retain) : 0;
 	atomic_init(&j.next, 0);
 	atomic_init(&j.keys, 0);
@@ -837,7 +834,7 @@ int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
 	}
 	pthread_mutex_destroy(&j.lock);
 	for (size_t i = 0; i < j.ncut; i++)
-		free((size_t *)(void *)cut[i] - 1);
+		free(cut[i].k);
 	uint64_t cutoff = j.cutoff;
 	t->retain_days = s->retain;
 	if (t->retain_days && t->oldest && t->oldest < cutoff)
