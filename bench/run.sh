@@ -356,6 +356,41 @@ else
 		rm -f "$OUT"/dns-unique-*.pcap
 		"$LOOKBACK" gen -o "$ucap.tmp" -n "$PACKETS" --seed 1 --unique && mv "$ucap.tmp" "$ucap"
 	fi
+	# floors A CAPTURE DIR RESPONSES RRSETS: what no write path can go below on
+	# this machine. The decode alone (best of 3), RocksDB's table writer alone
+	# writing the compacted store's keys with the ingest's options
+	# (bench/bench_sstwriter.c: no lookback code in the timed part), and the
+	# store's content without any index, compressed by bzip2 -9 (random access
+	# and indexes only add to it).
+	floors() {
+		local a=$1 f=$2 db=$3 rs=$4 nr=$5 d="" r t0 t1 w
+		for r in 1 2 3; do
+			t0=$(date +%s.%N)
+			taskset -c 0 "$LOOKBACK" capture -r "$f" --stats > /dev/null 2>&1 || { d=""; break; }
+			t1=$(date +%s.%N)
+			w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+			if [ -z "$d" ] || awk -v a="$w" -v b="$d" 'BEGIN { exit !(a < b) }'; then d=$w; fi
+		done
+		if ! why=$(build_prog bench_sstwriter); then
+			notmeasured "$a: RocksDB table writer alone" "$why"
+		elif ! taskset -c 0 "$OUT/bench_sstwriter" "$db" 3 > "$OUT/sstw.txt" 2> "$OUT/sstw.err"; then
+			notmeasured "$a: RocksDB table writer alone" "bench_sstwriter failed: $(head -1 "$OUT/sstw.err")"
+		else
+			local sw=$(kv lz4_wall_s "$OUT/sstw.txt") cmd="taskset -c 0 build/bench/bench_sstwriter DIR 3"
+			row "$a: keys in the store per rrset (every table)" "$(kv keys_per_rrset "$OUT/sstw.txt")" "$cmd ($(kv keys "$OUT/sstw.txt") keys)"
+			row "$a: RocksDB table writer alone, the compacted store's keys with the ingest's options (LZ4) / uncompressed: ns per key" "$(kv lz4_ns_per_key "$OUT/sstw.txt") / $(kv plain_ns_per_key "$OUT/sstw.txt")" "$cmd (best of 3; seconds: $sw LZ4)"
+			if [ -n "$d" ]; then
+				row "$a: ceiling on one core from decode (best of 3: $(printf '%.3f' "$d") s) + that writer ($sw s) alone: responses/s / rrsets/s" \
+					"$(rate "$rs" "$(awk -v a="$d" -v b="$sw" 'BEGIN { print a + b }')") / $(rate "$nr" "$(awk -v a="$d" -v b="$sw" 'BEGIN { print a + b }')")" \
+					"taskset -c 0 build/lookback capture -r FILE --stats; bench_sstwriter (no window, no sort, no keys built)"
+			fi
+		fi
+		if command -v bzip2 > /dev/null && [ -n "$nr" ] && [ "$nr" -gt 0 ]; then
+			local zb
+			zb=$("$LOOKBACK" export --db "$db" -f zone 2> /dev/null | bzip2 -9 | wc -c)
+			row "$a: its content without any index (the zone export compressed by bzip2 -9): bytes per rrset" "$(awk -v b="$zb" -v n="$nr" 'BEGIN { printf "%.1f", b / n }')" "build/lookback export --db DIR -f zone \\| bzip2 -9 \\| wc -c ($zb bytes)"
+		fi
+	}
 	for kind in repetitive unique; do
 		[ $kind = repetitive ] && F=$CAP || F=$ucap
 		[ -s "$F" ] || { notmeasured "capture --db ($kind)" "no capture"; continue; }
@@ -411,10 +446,12 @@ else
 			row "$A: responses/s, one core, ingest + that compaction" "$(rate "$rs" "$(awk -v a="$w1" -v b="$wc" 'BEGIN { print a + b }')")" "(responses) / (best 1-core ingest wall + compaction wall)"
 			row "bytes per rrset after a full compaction ($A, $(kv rrsets "$OUT/ingest.stats") rrsets)" \
 				"$(sed -n 's/^bytes per rrset *//p' "$OUT/ingest.stats")" "build/lookback stats --db DIR --compact"
+			floors "$A" "$F" "$OUT/ingest.db" "$rs" "$(kv rrsets "$OUT/ingest.stats")"
 		fi
 		rm -rf "$OUT/ingest.db"
 	done
 	NOTES+=("Ingest: 1 core = lookback pinned with taskset -c 0 (decode, window, RocksDB flushes and compactions all share it); 2 cores = unpinned (the window's flusher thread and RocksDB's background threads use the second core). Targets (issue 3): >= 2000000 responses/s for repetitive traffic and >= 500000 new rrsets/s for unique traffic on one core.")
+	NOTES+=("Floors (issue 3): 'ceiling from decode + that writer alone' adds the capture's decode (capture --stats) and RocksDB's table writer writing the compacted store's keys once (bench/bench_sstwriter.c, no lookback code timed): no ingest into this store layout on this machine can be faster, whatever the window, sort and key building cost. 'content without any index' is the store's rrsets as zone text compressed by bzip2 -9: a store with indexes and random access holds more.")
 fi
 # lookup_rows LABEL OUTPUT COMMAND: the rows of one bench_lookup run
 lookup_rows() {
