@@ -708,6 +708,8 @@ int lb_store_close(lb_store_t *s)
 	free(s->pend);
 	free(s->dig);
 	free(s->parena);
+	free(s->gbuf);
+	free(s->goff);
 	free(s->put_seen);
 	free(s->errmsg);
 	free(s->dir);

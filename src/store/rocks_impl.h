@@ -54,6 +54,10 @@ struct lb_store {
 	size_t capdig;
 	uint8_t *parena;
 	size_t plen, pcap;
+	uint8_t *gbuf;           /* a commit's slice of keys, in sorted order (rocks_write.c gather) */
+	size_t gcap;
+	uint32_t *goff;          /* where each key of the slice starts in gbuf */
+	size_t gcapn;
 	int perr;
 	rocksdb_mergeoperator_t *merge;
 	rocksdb_compactionfilter_t *filter;
