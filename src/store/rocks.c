@@ -549,6 +549,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->wo = rocksdb_writeoptions_create();
 	s->ro = rocksdb_readoptions_create();
 	s->ro_pfx = rocksdb_readoptions_create();
+	s->ro_long = rocksdb_readoptions_create();
 	s->batch = rocksdb_writebatch_create();
 	s->envopts = rocksdb_envoptions_create();
 	size_t cache_mb = o->cache_mb ? o->cache_mb : LB_STORE_CACHE_MB;
@@ -556,12 +557,14 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->bloom = rocksdb_filterpolicy_create_bloom_full(10);
 	s->pfx = rocksdb_slicetransform_create(NULL, nop_destroy, pfx_transform, pfx_in_domain,
 					       pfx_in_range, pfx_name);
-	if (!s->opts || !s->topts || !s->wo || !s->ro || !s->ro_pfx || !s->batch || !s->cache ||
+	if (!s->opts || !s->topts || !s->wo || !s->ro || !s->ro_pfx || !s->ro_long || !s->batch || !s->cache ||
 	    !s->bloom || !s->pfx)
 		return LB_ENOMEM;
 	rocksdb_writeoptions_set_sync(s->wo, o->sync);
 	rocksdb_readoptions_set_total_order_seek(s->ro, 1);
 	rocksdb_readoptions_set_prefix_same_as_start(s->ro_pfx, 1);
+	rocksdb_readoptions_set_total_order_seek(s->ro_long, 1);
+	rocksdb_readoptions_set_fill_cache(s->ro_long, 0);
 	rocksdb_block_based_options_set_block_size(s->topts, LB_STORE_BLOCK_SIZE);
 	rocksdb_block_based_options_set_format_version(s->topts, 5);
 	/* a full key every 64 keys in a data block (RocksDB's default: 16): the
@@ -697,6 +700,8 @@ int lb_store_close(lb_store_t *s)
 		rocksdb_readoptions_destroy(s->ro);
 	if (s->ro_pfx)
 		rocksdb_readoptions_destroy(s->ro_pfx);
+	if (s->ro_long)
+		rocksdb_readoptions_destroy(s->ro_long);
 	if (s->bloom)
 		rocksdb_filterpolicy_destroy(s->bloom);
 	if (s->pfx)
@@ -761,6 +766,11 @@ int lb_store_compact(lb_store_t *s)
 	if (!err && removed)
 		rocksdb_compact_range(s->db, NULL, 0, NULL, 0);
 	return err;
+}
+
+size_t lb_store_cache_bytes(const lb_store_t *s)
+{
+	return s && s->cache ? rocksdb_cache_get_usage(s->cache) : 0;
 }
 
 uint64_t lb_store_disk_bytes(const lb_store_t *s)

@@ -34,6 +34,11 @@ struct pend {
 #define LB_PUTQ_N 16        /* puts staged before their put_seen check */
 #define LB_PUTQ_KEY_MAX 256 /* longer keys are checked at once */
 #define LB_ITER_POOL 16 /* idle iterators kept per kind (about the server's threads x 2) */
+/* Kinds of iterator (their read options): total order, one key prefix (bloom
+ * filters apply), and a long scan (total order, blocks read are not added
+ * to the block cache: a walk over a whole table would evict what lookups
+ * keep hot, and gains nothing, as it reads each block once). */
+enum { LB_IT_TOTAL = 0, LB_IT_PFX = 1, LB_IT_LONG = 2, LB_IT_KINDS = 3 };
 
 struct lb_store {
 	rocksdb_t *db;
@@ -42,6 +47,7 @@ struct lb_store {
 	rocksdb_writeoptions_t *wo;
 	rocksdb_readoptions_t *ro;       /* total order: range scans, meta */
 	rocksdb_readoptions_t *ro_pfx;   /* one key prefix (prefix bloom filters apply) */
+	rocksdb_readoptions_t *ro_long;  /* long scans: total order, no block cache fill */
 	rocksdb_cache_t *cache;
 	rocksdb_filterpolicy_t *bloom;
 	rocksdb_slicetransform_t *pfx;
@@ -87,23 +93,24 @@ struct lb_store {
 	struct putq { uint64_t h; uint32_t off, len; } putq[LB_PUTQ_N];
 	uint8_t putq_keys[LB_PUTQ_N * LB_PUTQ_KEY_MAX];
 	int putq_n;
-	/* idle iterators for the next lookups, [0] total order (ro), [1] prefix
-	 * (ro_pfx), each with the sequence number read before it was made
-	 * (rocks_iter.c lb_rocks_iter_take); under poollock */
+	/* idle iterators for the next lookups, [LB_IT_TOTAL] total order (ro),
+	 * [LB_IT_PFX] prefix (ro_pfx), [LB_IT_LONG] long scans (ro_long), each
+	 * with the sequence number read before it was made (rocks_iter.c
+	 * lb_rocks_iter_take); under poollock */
 	pthread_mutex_t poollock;
-	rocksdb_iterator_t *pool[2][LB_ITER_POOL];
-	uint64_t pool_seq[2][LB_ITER_POOL];
-	int pool_n[2];
+	rocksdb_iterator_t *pool[LB_IT_KINDS][LB_ITER_POOL];
+	uint64_t pool_seq[LB_IT_KINDS][LB_ITER_POOL];
+	int pool_n[LB_IT_KINDS];
 };
 
 /*
- * An iterator for ro (pfx 0) or ro_pfx (pfx 1): an idle one when no write
+ * An iterator of kind LB_IT_*: an idle one when no write
  * happened since it was made (it sees exactly what a new one would), else a
  * new one; *tag is what lb_rocks_iter_give needs.  NULL when out of memory.
  */
-rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int pfx, uint64_t *tag);
+rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int kind, uint64_t *tag);
 /* Back to the pool (or destroyed when the pool is full or the iterator failed). */
-void lb_rocks_iter_give(lb_store_t *s, int pfx, rocksdb_iterator_t *ri, uint64_t tag);
+void lb_rocks_iter_give(lb_store_t *s, int kind, rocksdb_iterator_t *ri, uint64_t tag);
 /* Destroy every idle iterator (before the database closes). */
 void lb_rocks_iter_pool_drain(lb_store_t *s);
 

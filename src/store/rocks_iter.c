@@ -4,6 +4,7 @@
  */
 #include "store/store.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
@@ -201,6 +202,7 @@ static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
  */
 rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int pfx, uint64_t *tag)
 {
+	static_assert(LB_IT_KINDS == 3, "read options per kind below");
 	uint64_t seq = rocksdb_get_latest_sequence_number(s->db);
 	rocksdb_iterator_t *ri = NULL, *stale[LB_ITER_POOL];
 	int nstale = 0;
@@ -217,7 +219,9 @@ rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int pfx, uint64_t *tag)
 	for (int i = 0; i < nstale; i++)
 		rocksdb_iter_destroy(stale[i]);
 	if (!ri)
-		ri = rocksdb_create_iterator(s->db, pfx ? s->ro_pfx : s->ro);
+		ri = rocksdb_create_iterator(s->db, pfx == LB_IT_PFX    ? s->ro_pfx
+						    : pfx == LB_IT_LONG ? s->ro_long
+									: s->ro);
 	*tag = seq;
 	return ri;
 }
@@ -244,11 +248,34 @@ void lb_rocks_iter_give(lb_store_t *s, int pfx, rocksdb_iterator_t *ri, uint64_t
 void lb_rocks_iter_pool_drain(lb_store_t *s)
 {
 	pthread_mutex_lock(&s->poollock);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < LB_IT_KINDS; k++) {
 		while (s->pool_n[k] > 0)
 			rocksdb_iter_destroy(s->pool[k][--s->pool_n[k]]);
 	}
 	pthread_mutex_unlock(&s->poollock);
+}
+
+/*
+ * A scan that walks a whole table or much of one: every name below the root
+ * (export, `*`), or addresses reaching past one IPv4 /8 or one IPv6 /32.  It
+ * reads each block once, so it leaves the block cache as it found it
+ * (LB_IT_LONG); the rrsets its rdata rows are derived from are still read
+ * through the cache.
+ */
+static int long_scan(const lb_store_scan_t *q)
+{
+	switch (q->kind) {
+	case LB_SCAN_RRSET:
+	case LB_SCAN_RDATA_NAME:
+	case LB_SCAN_NEG:
+		return q->match == LB_MATCH_BELOW && q->name_len == 1;
+	case LB_SCAN_RDATA_IP: {
+		size_t n = q->family == 4 ? 1 : 4; /* bytes of a /8 or a /32 */
+		return memcmp(q->lo, q->hi, n) != 0;
+	}
+	default:
+		return 0;
+	}
 }
 
 int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t **out)
@@ -349,6 +376,8 @@ int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t *
 	int pfx = it->nr > 0;
 	for (int i = 0; !err && i < it->nr; i++)
 		pfx &= range_in_prefix(&it->r[i]);
+	if (!pfx && long_scan(q))
+		pfx = LB_IT_LONG;
 	if (!err) {
 		it->it_pfx = pfx;
 		it->it = lb_rocks_iter_take(s, pfx, &it->it_tag);

@@ -182,6 +182,8 @@ LB_WUR int lb_store_compact(lb_store_t *s);
 
 /* Approximate bytes on disk of the store directory's live files. */
 uint64_t lb_store_disk_bytes(const lb_store_t *s);
+/* Bytes the block cache holds now (uncompressed blocks read by lookups). */
+size_t lb_store_cache_bytes(const lb_store_t *s);
 
 /* Lookups. */
 enum lb_scan_kind {
