@@ -875,6 +875,33 @@ static void test_kill_during_ingest(void **st)
 	rmdir_r(dir);
 }
 
+/* An iterator over the rrsets of exactly this owner, at its first one (*r);
+ * the caller frees it. */
+static lb_store_iter_t *exact_first(lb_store_t *s, const uint8_t *owner, int n, lb_store_rec_t *r)
+{
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = owner, .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	assert_int_equal(lb_store_iter_next(it, r), 1);
+	return it;
+}
+
+/* n TXT rdata of one string of len bytes each ("00000fff...", "00001fff...":
+ * sorted, unique) in rd (n rows of stride len + 1), pointed at by rdp/rdl. */
+static void txt_rdata(uint8_t *rd, int n, int len, char fill, const uint8_t **rdp, uint16_t *rdl)
+{
+	for (int i = 0; i < n; i++) {
+		uint8_t *r = rd + (size_t)i * (size_t)(len + 1);
+		r[0] = (uint8_t)len;
+		memset(r + 1, fill, (size_t)len);
+		char num[16];
+		snprintf(num, sizeof num, "%05d", i);
+		memcpy(r + 1, num, 5);
+		rdp[i] = r;
+		rdl[i] = (uint16_t)(len + 1);
+	}
+}
+
 /* Regression: an rrset whose key passes 64 KiB (2048 TXT rdatas of 100 bytes)
  * is stored and read back whole, and does not poison the rest of the batch. */
 static void test_huge_rrset(void **st)
@@ -888,14 +915,7 @@ static void test_huge_rrset(void **st)
 	static uint8_t rd[N][101];
 	static const uint8_t *rdp[N];
 	static uint16_t rdl[N];
-	for (int i = 0; i < N; i++) {
-		rd[i][0] = 100;
-		memset(rd[i] + 1, 'a', 100);
-		snprintf((char *)rd[i] + 1, 100, "%05d", i); /* sorted, unique */
-		rd[i][6] = 'a';
-		rdp[i] = rd[i];
-		rdl[i] = 101;
-	}
+	txt_rdata(&rd[0][0], N, 100, 'a', rdp, rdl);
 	uint8_t owner[256], addr[4];
 	const uint8_t *ap[1];
 	uint16_t al[1];
@@ -912,16 +932,31 @@ static void test_huge_rrset(void **st)
 	int e;
 	assert_int_equal(count_rrsets(s, "big.test", &e), 2);
 	assert_int_equal(e, 0);
-	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = bo, .name_len = (size_t)bl };
-	lb_store_iter_t *it;
-	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
 	lb_store_rec_t r;
-	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	lb_store_iter_t *it = exact_first(s, bo, bl, &r);
 	assert_int_equal(r.nrdata, N);
 	assert_memory_equal(r.rdata[N - 1], rd[N - 1], 101);
 	lb_store_iter_free(it);
 	assert_int_equal(lb_store_close(s), 0);
 	rmdir_r(dir);
+}
+
+/* n A rrsets "h<i>.<zone>" (address 10.0.0.0 + i * step, seen at
+ * 1700000000 + i); with again > 0, every again-th one is added twice. */
+static void add_numbered(lb_store_t *s, const char *zone, int n, uint32_t step, int again)
+{
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	char name[300];
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "h%d.%s", i, zone);
+		lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr, 0x0a000000u + (uint32_t)i * step);
+		for (int k = 0; k < 1 + (again > 0 && i % again == 0); k++) {
+			lb_store_val_seen(&r.val, 1700000000 + (uint64_t)i, 1);
+			assert_int_equal(lb_store_add(s, &r), 0);
+		}
+	}
 }
 
 /*
@@ -936,19 +971,11 @@ static void test_commit_slices(void **st)
 	(void)st;
 	lb_store_t *s = open_bulk();
 	enum { SMALL = 20000, RUN = 30000, BIGN = LB_STORE_MAX_RDATA };
+	/* every 7th small rrset twice: short runs all over the slices */
+	add_numbered(s, "slice.test", SMALL, 1, 7);
 	uint8_t owner[256], addr[4];
 	const uint8_t *rdp[1];
 	uint16_t rdl[1];
-	char name[64];
-	for (int i = 0; i < SMALL; i++) {
-		snprintf(name, sizeof name, "o%d.slice.test", i);
-		lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr, 0x0a000000u + (uint32_t)i);
-		/* every 7th small rrset twice: short runs all over the slices */
-		for (int k = 0; k < 1 + (i % 7 == 0); k++) {
-			lb_store_val_seen(&r.val, 1700000000 + i, 1);
-			assert_int_equal(lb_store_add(s, &r), 0);
-		}
-	}
 	for (int i = 0; i < RUN; i++) {
 		lb_store_rec_t r = rrset(owner, "run.slice.test", rdp, rdl, addr, 0x0b000001);
 		lb_store_val_seen(&r.val, 1700000000 + i, 1);
@@ -957,14 +984,7 @@ static void test_commit_slices(void **st)
 	static uint8_t rd[BIGN][256];
 	static const uint8_t *bp[BIGN];
 	static uint16_t bl[BIGN];
-	for (int i = 0; i < BIGN; i++) {
-		rd[i][0] = 255;
-		memset(rd[i] + 1, 'b', 255);
-		snprintf((char *)rd[i] + 1, 255, "%05d", i);
-		rd[i][6] = 'b';
-		bp[i] = rd[i];
-		bl[i] = 256;
-	}
+	txt_rdata(&rd[0][0], BIGN, 255, 'b', bp, bl);
 	uint8_t bo[256];
 	int bn = lb_name_from_text("big.slice.test", 14, NULL, bo, sizeof bo);
 	lb_store_rec_t big = { .kind = LB_REC_RRSET, .owner = bo, .owner_len = (size_t)bn,
@@ -981,11 +1001,8 @@ static void test_commit_slices(void **st)
 	assert_int_equal(sum, SMALL + (SMALL + 6) / 7 + RUN + 2);
 	assert_int_equal(scan_rrsets(s, "run.slice.test", LB_MATCH_EXACT, &e, &sum), 1);
 	assert_int_equal(sum, RUN);
-	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .name = bo, .name_len = (size_t)bn };
-	lb_store_iter_t *it;
-	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
 	lb_store_rec_t r;
-	assert_int_equal(lb_store_iter_next(it, &r), 1);
+	lb_store_iter_t *it = exact_first(s, bo, bn, &r);
 	assert_int_equal(r.nrdata, BIGN);
 	assert_int_equal(r.val.count, 2);
 	assert_int_equal(r.val.time_first, 1700000000);
@@ -1025,16 +1042,7 @@ static void test_long_scan_cache(void **st)
 	(void)st;
 	lb_store_t *s = open_bulk();
 	enum { N = 60000 };
-	uint8_t owner[256], addr[4];
-	const uint8_t *rdp[1];
-	uint16_t rdl[1];
-	char name[64];
-	for (int i = 0; i < N; i++) {
-		snprintf(name, sizeof name, "h%d.long.test", i);
-		lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr, 0x0a000000u + (uint32_t)i * 7);
-		lb_store_val_seen(&r.val, 1700000000 + i, 1);
-		assert_int_equal(lb_store_add(s, &r), 0);
-	}
+	add_numbered(s, "long.test", N, 7, 0);
 	assert_int_equal(lb_store_close(s), 0);
 	lb_store_opts_t ro = { .read_only = true, .cache_mb = 64 };
 	const uint8_t root[1] = { 0 };
@@ -1080,15 +1088,9 @@ static void test_lookup_while_writing(void **st)
 	lb_store_opts_t o = { .create = true };
 	assert_int_equal(lb_store_open(dir, &o, &s), 0);
 	enum { N = 80000, Q = 50 };
-	uint8_t owner[256], addr[4];
-	const uint8_t *rdp[1];
-	uint16_t rdl[1];
+	uint8_t owner[256];
 	char name[64];
-	for (uint32_t i = 0; i < N; i++) {
-		snprintf(name, sizeof name, "h%u.mem.test", i);
-		lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr, 0x0a000000 + i);
-		assert_int_equal(lb_store_add(s, &r), 0);
-	}
+	add_numbered(s, "mem.test", N, 1, 0);
 	assert_int_equal(lb_store_commit(s), 0);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
