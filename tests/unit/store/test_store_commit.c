@@ -1,0 +1,325 @@
+/*
+ * test_store_commit.c - the store's large commits: pending operations sorted
+ * (in two threads given a second core) and folded, written as table files and
+ * ingested, left in level 0 by bulk ingest and compacted later; keys that
+ * share long prefixes, huge rrsets, runs of equal keys larger than the
+ * commit's key buffer.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "store/keys.h"
+#include "store/store.h"
+#include "store_util.h"
+
+/* A commit past the table-file thresholds (sorted, in two threads when
+ * there is a second core, written as a table file and ingested):
+ * every key comes back once, in order, with equal keys of the commit folded.
+ * Names share long prefixes, some are prefixes of others, lengths vary;
+ * RocksDB's table writer itself refuses keys out of order, so a bad sort
+ * fails the commit. */
+static void test_large_commit(void **st)
+{
+	(void)st;
+	lb_store_t *s = open_bulk();
+	/* 3 passes: 3N rrset merges (runs of equal keys, folded), 2N forward
+	 * and address puts: 150k operations, past SORT2_MIN_OPS */
+	enum { N = 30000, PASSES = 3 };
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	uint64_t x = 88172645463325252ull;
+	for (int pass = 0; pass < PASSES; pass++) {
+		x = 88172645463325252ull;
+		for (uint32_t i = 0; i < N; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			char name[128];
+			/* deep names under a few zones: "a<k>.<...>.z<j>.test", some one label above another */
+			snprintf(name, sizeof name, "%s%u.%s%u.zone%u.test", (x & 1) ? "" : "w.",
+				 (unsigned)(x >> 8) % 5000, (x & 2) ? "b" : "bb", (unsigned)(x >> 24) % 7,
+				 (unsigned)(x >> 40) % 3);
+			lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr,
+						 0x0a000000u | (uint32_t)(x >> 16 & 0xffff));
+			lb_store_val_seen(&r.val, 1700000000 + i, 1);
+			assert_int_equal(lb_store_add(s, &r), 0);
+		}
+	}
+	assert_int_equal(lb_store_commit(s), 0);
+	/* the whole test zone, in key order, each rrset once, counts 3 per add */
+	uint8_t name[256];
+	int n = lb_name_from_text("test", 4, NULL, name, sizeof name);
+	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_BELOW, .name = name,
+			      .name_len = (size_t)n };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t total = 0, rows = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
+		assert_true(r.val.count >= PASSES && r.val.count % PASSES == 0);
+		total += r.val.count;
+		rows++;
+	}
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	assert_int_equal(total, PASSES * N);
+	assert_true(rows > 1000);
+	/* every address row derives the same total */
+	lb_store_scan_t qi = { .kind = LB_SCAN_RDATA_IP, .family = 4, .lo = { 10, 0, 0, 0 },
+			       .hi = { 10, 0, 255, 255 } };
+	assert_int_equal(lb_store_iter_new(s, &qi, &it), 0);
+	total = 0;
+	while ((k = lb_store_iter_next(it, &r)) > 0)
+		total += r.val.count;
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	assert_int_equal(total, PASSES * N);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
+/*
+ * Bulk ingest defers compaction: large commits (each one ingested table
+ * file) stay in level 0 until there are many, where RocksDB's default would
+ * compact at 4 (work a close then abandons).  lb_store_compact merges them,
+ * in one pass when no retention is set, and the counts survive both.
+ */
+static void test_bulk_level0(void **st)
+{
+	(void)st;
+	lb_store_t *s = open_bulk();
+	enum { COMMITS = 6, PER = 6000 }; /* 4 operations each: past SST_MIN_OPS */
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	for (uint32_t c = 0; c < COMMITS; c++) {
+		/* a small commit (write-ahead log and memtable, as the metadata of
+		 * a capture's first flush): a table file ingested over it lands in
+		 * level 0, not in an empty lower level */
+		lb_store_rec_t one = rrset(owner, "zz.test", rdp, rdl, addr, 0x0b000000u | c);
+		lb_store_val_seen(&one.val, 1700000000, 1);
+		assert_int_equal(lb_store_add(s, &one), 0);
+		assert_int_equal(lb_store_commit(s), 0);
+		for (uint32_t i = 0; i < PER; i++) {
+			char name[64];
+			/* every commit spans the whole key space (overlapping files) */
+			snprintf(name, sizeof name, "h%u.c%u.d%u.test", i, c, i % 97);
+			lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr, 0x0a000000u | (c << 16 | i));
+			lb_store_val_seen(&r.val, 1700000000 + i, 1);
+			assert_int_equal(lb_store_add(s, &r), 0);
+		}
+		assert_int_equal(lb_store_commit(s), 0);
+	}
+	/* time for a background compaction, were one scheduled */
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	/* the count runs in pieces cut at the files' first keys, in threads:
+	 * every key counted once however the overlapping files cut it */
+	assert_int_equal(t.rrsets, COMMITS * PER + COMMITS);
+	assert_int_equal(t.owners, COMMITS * PER + 1);
+	assert_int_equal(t.rdata_entries, COMMITS * PER + COMMITS);
+	/* each commit: the small one's memtable flushed when the large one's
+	 * table file was ingested over it, both in level 0, none merged yet
+	 * (RocksDB's default had merged 12 into 9 here) */
+	assert_true(t.level0_files >= 2 * COMMITS);
+	assert_int_equal(lb_store_compact(s), 0);
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, COMMITS * PER + COMMITS);
+	assert_int_equal(t.owners, COMMITS * PER + 1);
+	assert_int_equal(t.rdata_entries, COMMITS * PER + COMMITS);
+	assert_int_equal(t.level0_files, 0);
+	assert_true(t.table_files >= 1);
+	int err;
+	assert_int_equal(count_rrsets(s, "test", &err), COMMITS * PER + COMMITS);
+	assert_int_equal(err, 0);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
+static uint8_t owners[7000][64];
+
+static int owner_cmp(const void *a, const void *b) { return memcmp(a, b, 64); }
+
+static void test_sort_edges(void **st)
+{
+	(void)st;
+	lb_store_t *s = open_bulk();
+	enum { N = 7000 };
+	uint8_t addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < N; i++) {
+			uint8_t owner[64];
+			/* one label of len (i % 31) bytes, each 0 or 'a' by bits of i,
+			 * under the label "z" */
+			uint32_t len = i % 31, bits = i / 31;
+			size_t o = 0;
+			owner[o++] = (uint8_t)(len + 1);
+			for (uint32_t j = 0; j < len; j++)
+				owner[o++] = (bits >> (j % 8) & 1) ? 'a' : 0;
+			owner[o++] = (uint8_t)(i % 3 == 0 ? 0 : 'a' + i % 7);
+			owner[o++] = 1;
+			owner[o++] = 'z';
+			owner[o++] = 0;
+			memcpy(owners[i], owner, o);
+			memset(owners[i] + o, 0xff, sizeof owners[i] - o); /* no owner byte is read past its end */
+			lb_store_rec_t r = rrset_wire(owner, o, rdp, rdl, addr, 0x0a000000u | i);
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			lb_store_val_seen(&r.val, 1700000000 + (x % 1000), 1);
+			assert_int_equal(lb_store_add(s, &r), 0);
+		}
+	}
+	/* 2 x 7000 rrsets, 3 operations each: one table file */
+	assert_int_equal(lb_store_commit(s), 0);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, N);
+	/* owners repeat (a short label has few patterns): count them here */
+	qsort(owners, N, sizeof owners[0], owner_cmp);
+	uint64_t distinct = 0;
+	for (uint32_t i = 0; i < N; i++)
+		distinct += i == 0 || owner_cmp(&owners[i - 1], &owners[i]) != 0;
+	assert_int_equal(t.owners, distinct);
+	assert_int_equal(t.rdata_entries, N);
+	/* every rrset folded its two adds */
+	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_IP, .family = 4, .lo = { 10, 0, 0, 0 },
+			      .hi = { 10, 255, 255, 255 } };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t rows = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &r)) > 0) {
+		assert_int_equal(r.val.count, 2);
+		rows++;
+	}
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	assert_int_equal(rows, N);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
+/* Regression: an rrset whose key passes 64 KiB (2048 TXT rdatas of 100 bytes)
+ * is stored and read back whole, and does not poison the rest of the batch. */
+static void test_huge_rrset(void **st)
+{
+	(void)st;
+	rmdir_r(dir);
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true };
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	enum { N = LB_STORE_MAX_RDATA };
+	static uint8_t rd[N][101];
+	static const uint8_t *rdp[N];
+	static uint16_t rdl[N];
+	txt_rdata(&rd[0][0], N, 100, 'a', rdp, rdl);
+	uint8_t owner[256], addr[4];
+	const uint8_t *ap[1];
+	uint16_t al[1];
+	lb_store_rec_t small = rrset(owner, "small.big.test", ap, al, addr, 0x0a000001);
+	lb_store_val_seen(&small.val, 1700000000, 1);
+	assert_int_equal(lb_store_add(s, &small), 0);
+	uint8_t bo[256];
+	int bl = lb_name_from_text("txt.big.test", 12, NULL, bo, sizeof bo);
+	lb_store_rec_t big = { .kind = LB_REC_RRSET, .owner = bo, .owner_len = (size_t)bl,
+			       .type = LB_T_TXT, .nrdata = N, .rdata = rdp, .rdlen = rdl };
+	lb_store_val_seen(&big.val, 1700000000, 1);
+	assert_int_equal(lb_store_add(s, &big), 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	int e;
+	assert_int_equal(count_rrsets(s, "big.test", &e), 2);
+	assert_int_equal(e, 0);
+	lb_store_rec_t r;
+	lb_store_iter_t *it = exact_first(s, bo, bl, &r);
+	assert_int_equal(r.nrdata, N);
+	assert_memory_equal(r.rdata[N - 1], rd[N - 1], 101);
+	lb_store_iter_free(it);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
+/*
+ * A large commit copies its sorted keys into a small buffer slice by slice
+ * (rocks_write.c gather): a key larger than the buffer, a run of equal keys
+ * larger than it (folded into one operand), and runs that end where a slice
+ * would, must each come out as one operation: a key written twice, or out of
+ * order, makes RocksDB's table writer fail the commit.
+ */
+static void test_commit_slices(void **st)
+{
+	(void)st;
+	lb_store_t *s = open_bulk();
+	enum { SMALL = 20000, RUN = 30000, BIGN = LB_STORE_MAX_RDATA };
+	/* every 7th small rrset twice: short runs all over the slices */
+	add_numbered(s, "slice.test", SMALL, 1, 7);
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	for (int i = 0; i < RUN; i++) {
+		lb_store_rec_t r = rrset(owner, "run.slice.test", rdp, rdl, addr, 0x0b000001);
+		lb_store_val_seen(&r.val, 1700000000 + i, 1);
+		assert_int_equal(lb_store_add(s, &r), 0);
+	}
+	static uint8_t rd[BIGN][256];
+	static const uint8_t *bp[BIGN];
+	static uint16_t bl[BIGN];
+	txt_rdata(&rd[0][0], BIGN, 255, 'b', bp, bl);
+	uint8_t bo[256];
+	int bn = lb_name_from_text("big.slice.test", 14, NULL, bo, sizeof bo);
+	lb_store_rec_t big = { .kind = LB_REC_RRSET, .owner = bo, .owner_len = (size_t)bn,
+			       .type = LB_T_TXT, .nrdata = BIGN, .rdata = bp, .rdlen = bl };
+	for (int k = 0; k < 2; k++) { /* a key of 512 KiB and more, twice */
+		lb_store_val_seen(&big.val, 1700000000 + k, 1);
+		assert_int_equal(lb_store_add(s, &big), 0);
+	}
+	assert_int_equal(lb_store_commit(s), 0);
+	int e;
+	uint64_t sum;
+	assert_int_equal(scan_rrsets(s, "slice.test", LB_MATCH_BELOW, &e, &sum), SMALL + 2);
+	assert_int_equal(e, 0);
+	assert_int_equal(sum, SMALL + (SMALL + 6) / 7 + RUN + 2);
+	assert_int_equal(scan_rrsets(s, "run.slice.test", LB_MATCH_EXACT, &e, &sum), 1);
+	assert_int_equal(sum, RUN);
+	lb_store_rec_t r;
+	lb_store_iter_t *it = exact_first(s, bo, bn, &r);
+	assert_int_equal(r.nrdata, BIGN);
+	assert_int_equal(r.val.count, 2);
+	assert_int_equal(r.val.time_first, 1700000000);
+	assert_int_equal(r.val.time_last, 1700000001);
+	assert_memory_equal(r.rdata[BIGN - 1], rd[BIGN - 1], 256);
+	lb_store_iter_free(it);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_large_commit),
+		cmocka_unit_test(test_bulk_level0),
+		cmocka_unit_test(test_sort_edges),
+		cmocka_unit_test(test_huge_rrset),
+		cmocka_unit_test(test_commit_slices),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
