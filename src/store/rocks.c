@@ -557,8 +557,8 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->bloom = rocksdb_filterpolicy_create_bloom_full(10);
 	s->pfx = rocksdb_slicetransform_create(NULL, nop_destroy, pfx_transform, pfx_in_domain,
 					       pfx_in_range, pfx_name);
-	if (!s->opts || !s->topts || !s->wo || !s->ro || !s->ro_pfx || !s->ro_long || !s->batch || !s->cache ||
-	    !s->bloom || !s->pfx)
+	if (!s->opts || !s->topts || !s->wo || !s->ro || !s->ro_pfx || !s->ro_long || !s->batch ||
+	    !s->cache || !s->bloom || !s->pfx)
 		return LB_ENOMEM;
 	rocksdb_writeoptions_set_sync(s->wo, o->sync);
 	rocksdb_readoptions_set_total_order_seek(s->ro, 1);

@@ -50,7 +50,7 @@ struct lb_store_iter {
 	lb_kbuf_t kb;       /* scratch for building bounds (per iterator: iterators may run in other threads) */
 	rocksdb_iterator_t *rit; /* rrsets behind a counter-less rdata index entry */
 	uint64_t it_tag, rit_tag; /* pool tags of it and rit (lb_rocks_iter_take) */
-	int it_pfx;
+	int it_kind;              /* LB_IT_* of it */
 	lb_kbuf_t dk;       /* their key prefix */
 	const char *srcp[LB_STORE_MAX_SOURCES]; /* rec->sources */
 };
@@ -200,42 +200,42 @@ static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
  * it answers exactly as a new one would.  Stale ones are destroyed at the
  * next take, so they do not keep old table files alive for long.
  */
-rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int pfx, uint64_t *tag)
+rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int kind, uint64_t *tag)
 {
 	static_assert(LB_IT_KINDS == 3, "read options per kind below");
 	uint64_t seq = rocksdb_get_latest_sequence_number(s->db);
 	rocksdb_iterator_t *ri = NULL, *stale[LB_ITER_POOL];
 	int nstale = 0;
 	pthread_mutex_lock(&s->poollock);
-	while (s->pool_n[pfx] > 0) {
-		int i = --s->pool_n[pfx];
-		if (s->pool_seq[pfx][i] == seq) {
-			ri = s->pool[pfx][i];
+	while (s->pool_n[kind] > 0) {
+		int i = --s->pool_n[kind];
+		if (s->pool_seq[kind][i] == seq) {
+			ri = s->pool[kind][i];
 			break;
 		}
-		stale[nstale++] = s->pool[pfx][i];
+		stale[nstale++] = s->pool[kind][i];
 	}
 	pthread_mutex_unlock(&s->poollock);
 	for (int i = 0; i < nstale; i++)
 		rocksdb_iter_destroy(stale[i]);
 	if (!ri)
-		ri = rocksdb_create_iterator(s->db, pfx == LB_IT_PFX    ? s->ro_pfx
-						    : pfx == LB_IT_LONG ? s->ro_long
+		ri = rocksdb_create_iterator(s->db, kind == LB_IT_PFX    ? s->ro_pfx
+						    : kind == LB_IT_LONG ? s->ro_long
 									: s->ro);
 	*tag = seq;
 	return ri;
 }
 
-void lb_rocks_iter_give(lb_store_t *s, int pfx, rocksdb_iterator_t *ri, uint64_t tag)
+void lb_rocks_iter_give(lb_store_t *s, int kind, rocksdb_iterator_t *ri, uint64_t tag)
 {
 	char *e = NULL;
 	rocksdb_iter_get_error(ri, &e);
 	if (!e) {
 		pthread_mutex_lock(&s->poollock);
-		if (s->pool_n[pfx] < LB_ITER_POOL) {
-			int i = s->pool_n[pfx]++;
-			s->pool[pfx][i] = ri;
-			s->pool_seq[pfx][i] = tag;
+		if (s->pool_n[kind] < LB_ITER_POOL) {
+			int i = s->pool_n[kind]++;
+			s->pool[kind][i] = ri;
+			s->pool_seq[kind][i] = tag;
 			ri = NULL;
 		}
 		pthread_mutex_unlock(&s->poollock);
@@ -376,11 +376,9 @@ int lb_store_iter_new(lb_store_t *s, const lb_store_scan_t *q, lb_store_iter_t *
 	int pfx = it->nr > 0;
 	for (int i = 0; !err && i < it->nr; i++)
 		pfx &= range_in_prefix(&it->r[i]);
-	if (!pfx && long_scan(q))
-		pfx = LB_IT_LONG;
 	if (!err) {
-		it->it_pfx = pfx;
-		it->it = lb_rocks_iter_take(s, pfx, &it->it_tag);
+		it->it_kind = pfx ? LB_IT_PFX : long_scan(q) ? LB_IT_LONG : LB_IT_TOTAL;
+		it->it = lb_rocks_iter_take(s, it->it_kind, &it->it_tag);
 		if (!it->it)
 			err = LB_ENOMEM;
 	}
@@ -397,11 +395,11 @@ void lb_store_iter_free(lb_store_iter_t *it)
 	if (!it)
 		return;
 	if (it->it)
-		lb_rocks_iter_give(it->s, it->it_pfx, it->it, it->it_tag);
+		lb_rocks_iter_give(it->s, it->it_kind, it->it, it->it_tag);
 	if (it->oit)
 		rocksdb_iter_destroy(it->oit);
 	if (it->rit)
-		lb_rocks_iter_give(it->s, 1, it->rit, it->rit_tag);
+		lb_rocks_iter_give(it->s, LB_IT_PFX, it->rit, it->rit_tag);
 	lb_kbuf_free(&it->dk);
 	for (int i = 0; i < MAX_RANGES; i++) {
 		lb_kbuf_free(&it->r[i].lo);
@@ -522,7 +520,7 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 	exact_prefix(kb, LB_KT_RRSET, rec->owner, rec->type);
 	if (kb->err)
 		return kb->err;
-	if (!*rit && !(*rit = rit_tag ? lb_rocks_iter_take(s, 1, rit_tag)
+	if (!*rit && !(*rit = rit_tag ? lb_rocks_iter_take(s, LB_IT_PFX, rit_tag)
 				      : rocksdb_create_iterator(s->db, s->ro_pfx)))
 		return LB_ENOMEM;
 	int found = 0;

@@ -362,10 +362,17 @@ static int sst_ingest(lb_store_t *s, const char *path)
 
 static void putq_flush(lb_store_t *s);
 
-static inline int pend_same(const uint8_t *ar, const struct pend *a, const struct pend *b)
+/* Whether a and b have the same key, whose bytes are at ka and kb. */
+static inline int pend_eq(const struct pend *a, const uint8_t *ka, const struct pend *b,
+			  const uint8_t *kb)
 {
 	return a->klen == b->klen && a->head == b->head && a->head2 == b->head2 &&
-	       a->head3 == b->head3 && !memcmp(ar + a->off, ar + b->off, a->klen);
+	       a->head3 == b->head3 && !memcmp(ka, kb, a->klen);
+}
+
+static inline int pend_same(const uint8_t *ar, const struct pend *a, const struct pend *b)
+{
+	return pend_eq(a, ar + a->off, b, ar + b->off);
 }
 
 /*
@@ -445,9 +452,7 @@ static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w)
 		const uint32_t *go = s->goff;
 		for (size_t i = lo; i < end;) {
 			size_t j = i + 1;
-			while (j < end && pd[j].klen == pd[i].klen && pd[j].head == pd[i].head &&
-			       pd[j].head2 == pd[i].head2 && pd[j].head3 == pd[i].head3 &&
-			       !memcmp(gb + go[j - lo], gb + go[i - lo], pd[i].klen))
+			while (j < end && pend_eq(&pd[j], gb + go[j - lo], &pd[i], gb + go[i - lo]))
 				j++;
 			const char *k = (const char *)gb + go[i - lo];
 			char *e;
