@@ -17,6 +17,7 @@
 #include "capture/pcap.h"
 #include "cli/cmds.h"
 #include "cli/send_cli.h"
+#include "cli/window_cli.h"
 #include "observe/bailiwick.h"
 #include "observe/jsonl.h"
 #include "observe/proc.h"
@@ -78,10 +79,6 @@ static void help(FILE *out)
 		"output:\n"
 		"      --db DIR          keep the history in the store at DIR (created if missing);\n"
 		"                        without a bailiwick only answer-section RRsets are kept\n"
-		"      --retain DAYS     with --db: drop history last seen more than DAYS ago\n"
-		"      --flush-secs N    write the aggregation window to the store at least every\n"
-		"                        N seconds (default 60): a crash loses at most that much;\n"
-		"                        SIGHUP writes it at once\n"
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --frame-numbers   add \"frame\" (capture frame number) to each object\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
@@ -90,6 +87,7 @@ static void help(FILE *out)
 		"                        loopback addresses only\n"
 		"      --stats           print counters (packets, messages, RRsets, drops by\n"
 		"                        reason) at the end: on stdout, or stderr with --jsonl\n"
+		LB_WIN_HELP
 		LB_SEND_HELP
 		"  -q, --quiet           no progress line on a terminal\n"
 		"  -h, --help            this text\n"
@@ -275,7 +273,7 @@ static void add_port(lb_decoder_opts_t *o, uint16_t port)
 int lb_cmd_capture(int argc, char **argv)
 {
 	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
-	       O_STATS, O_DEPTH, O_DB, O_RETAIN, O_BAILIWICK, O_HINTS, O_USER, O_FLUSH, O_METRICS };
+	       O_STATS, O_DEPTH, O_DB, O_BAILIWICK, O_HINTS, O_USER, O_METRICS };
 	static const struct option lopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -288,8 +286,6 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "max-tunnel-depth", required_argument, NULL, O_DEPTH },
 		{ "jsonl", no_argument, NULL, O_JSONL },
 		{ "db", required_argument, NULL, O_DB },
-		{ "retain", required_argument, NULL, O_RETAIN },
-		{ "flush-secs", required_argument, NULL, O_FLUSH },
 		{ "metrics", required_argument, NULL, O_METRICS },
 		{ "frame-numbers", no_argument, NULL, O_FRAMES },
 		{ "sensor", required_argument, NULL, O_SENSOR },
@@ -300,16 +296,17 @@ int lb_cmd_capture(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
+		LB_WIN_LONGOPTS,
 		{ 0, 0, 0, 0 },
 	};
 	lb_send_cli_t send = { 0 };
 	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL, *db = NULL;
 	const char *hints = NULL, *user = NULL;
 	int bailiwick = 0;
-	long retain = -1;
 	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
 	lb_decoder_opts_t dopts;
-	lb_window_opts_t wopts = { 0 }; /* zeros = the window's defaults */
+	lb_win_cli_t win;
+	lb_win_cli_init(&win);
 	const char *metrics_addr = NULL;
 	static struct metrics_snap metrics = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	lb_expo_t *expo = NULL;
@@ -343,25 +340,6 @@ int lb_cmd_capture(int argc, char **argv)
 		case O_JSONL: jsonl = 1; break;
 		case O_DB: db = optarg; break;
 		case O_METRICS: metrics_addr = optarg; break;
-		case O_FLUSH: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 86400) {
-				fprintf(stderr, "lookback capture: --flush-secs takes 1..86400 seconds\n");
-				return LB_EXIT_USAGE;
-			}
-			wopts.flush_secs = (uint32_t)v;
-			break;
-		}
-		case O_RETAIN: {
-			char *end;
-			retain = strtol(optarg, &end, 10);
-			if (*end || retain < 0 || retain > 1000000) {
-				fprintf(stderr, "lookback capture: --retain takes a number of days (0 = keep all)\n");
-				return LB_EXIT_USAGE;
-			}
-			break;
-		}
 		case O_FRAMES: frames = 1; break;
 		case O_SENSOR: sensor = optarg; break;
 		case O_STATS: stats = 1; break;
@@ -370,12 +348,16 @@ int lb_cmd_capture(int argc, char **argv)
 		case O_USER: user = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': help(stdout); return LB_EXIT_OK;
-		default:
-			switch (lb_send_cli_opt(&send, "capture", c, optarg)) {
+		default: {
+			int r = lb_send_cli_opt(&send, "capture", c, optarg);
+			if (r == 0)
+				r = lb_win_cli_opt(&win, "capture", c, optarg);
+			switch (r) {
 			case 1: break;
 			case -1: return LB_EXIT_USAGE;
 			default: help(stderr); return LB_EXIT_USAGE;
 			}
+		}
 		}
 	}
 	if (optind < argc) {
@@ -394,10 +376,8 @@ int lb_cmd_capture(int argc, char **argv)
 		fprintf(stderr, "lookback capture: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
-	if (retain >= 0 && !db) {
-		fprintf(stderr, "lookback capture: --retain needs --db\n");
+	if (lb_win_cli_check(&win, "capture", db, send.addr) != 0)
 		return LB_EXIT_USAGE;
-	}
 
 	static char host[256];
 	if ((db || send.addr) && !sensor && gethostname(host, sizeof host - 1) == 0 && host[0])
@@ -460,18 +440,13 @@ int lb_cmd_capture(int argc, char **argv)
 		goto out;
 	}
 	if (db) {
-		int err = lb_ingest_open(db, sensor, &wopts, &ing);
-		if (!err && retain >= 0)
-			err = lb_store_set_retention(lb_ingest_store(ing), (uint32_t)retain);
-		if (err) {
-			fprintf(stderr, "lookback capture: cannot open store %s: %s\n", db,
-				lb_ingest_errmsg(ing, err));
+		if (lb_win_cli_open(&win, "capture", db, sensor, &ing) != 0) {
 			rc = LB_EXIT_STORE;
 			goto out;
 		}
 		ctx.db = lb_ingest_sink(ing);
 	} else if (send.addr) {
-		if (lb_send_cli_open(&send, "capture", sensor, &ing) != 0) {
+		if (lb_send_cli_open(&send, "capture", sensor, &win.wopts, &ing) != 0) {
 			rc = LB_EXIT_STORE;
 			goto out;
 		}

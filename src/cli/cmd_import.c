@@ -5,13 +5,16 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cmds.h"
 #include "cli/send_cli.h"
+#include "cli/window_cli.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
@@ -35,6 +38,7 @@ static void help(FILE *out)
 		"                        default: the format name\n"
 		"      --jsonl           print observations as JSON lines on stdout\n"
 		"      --db DIR          write into the store in DIR (created if missing)\n"
+		LB_WIN_HELP
 		LB_SEND_HELP
 		"      --strict          stop at the first bad line\n"
 		"      --zone-time EPOCH zone files: time for zone_time_first/last\n"
@@ -59,6 +63,30 @@ struct imp {
 	lb_obs_sink_t win;
 	int store_err;
 };
+
+static volatile sig_atomic_t hup_flag;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup_flag = 1; /* write the window out now (see --help) */
+}
+
+/* While files are read (lb_lr_set_idle): the window's wall clock moves on, so
+ * a quiet pipe (`tail -F eve.json | lookback import -`) still reaches the store
+ * after --flush-secs; SIGHUP writes the window out at once. */
+static void on_idle(void *ctx)
+{
+	struct imp *im = ctx;
+	if (!im->ing || im->store_err)
+		return;
+	if (hup_flag) {
+		hup_flag = 0;
+		im->store_err = lb_window_flush(lb_ingest_window(im->ing));
+	} else {
+		im->store_err = lb_window_tick(lb_ingest_window(im->ing), (uint64_t)time(NULL));
+	}
+}
 
 static void put_name(const char *key, const uint8_t *name)
 {
@@ -267,9 +295,12 @@ int lb_cmd_import(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
+		LB_WIN_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	lb_send_cli_t send = { 0 };
+	lb_win_cli_t win;
+	lb_win_cli_init(&win);
 	lb_src_opts_t so = { .fmt = LB_FMT_AUTO, .zone_time = -1 };
 	struct imp im = { 0 };
 	const char *db = NULL;
@@ -316,18 +347,24 @@ int lb_cmd_import(int argc, char **argv)
 		}
 		case 'q': quiet = true; break;
 		case 'h': help(stdout); return LB_EXIT_OK;
-		default:
-			switch (lb_send_cli_opt(&send, "import", c, optarg)) {
+		default: {
+			int r = lb_send_cli_opt(&send, "import", c, optarg);
+			if (r == 0)
+				r = lb_win_cli_opt(&win, "import", c, optarg);
+			switch (r) {
 			case 1: break;
 			case -1: return LB_EXIT_USAGE;
 			default: help(stderr); return LB_EXIT_USAGE;
 			}
+		}
 		}
 	}
 	if (db && send.addr) {
 		fprintf(stderr, "lookback import: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
+	if (lb_win_cli_check(&win, "import", db, send.addr) != 0)
+		return LB_EXIT_USAGE;
 	if (optind >= argc) {
 		fprintf(stderr, "lookback import: no input file (use '-' for stdin)\n");
 		help(stderr);
@@ -337,21 +374,28 @@ int lb_cmd_import(int argc, char **argv)
 	lb_src_t *src = NULL;
 	int err;
 	if (db) {
-		err = lb_ingest_open(db, so.source, NULL, &im.ing);
+		err = lb_win_cli_open(&win, "import", db, so.source, &im.ing);
 		if (err) {
-			fprintf(stderr, "lookback import: %s: %s\n", db, lb_ingest_errmsg(im.ing, err));
 			lb_ingest_close(im.ing);
 			return LB_EXIT_STORE;
 		}
 		im.win = lb_ingest_sink(im.ing);
 	} else if (send.addr) {
-		err = lb_send_cli_open(&send, "import", so.source, &im.ing);
+		err = lb_send_cli_open(&send, "import", so.source, &win.wopts, &im.ing);
 		if (err) {
 			lb_ingest_close(im.ing);
 			lb_send_cli_close(&send, "import", NULL, false, stderr);
 			return LB_EXIT_STORE;
 		}
 		im.win = lb_ingest_sink(im.ing);
+	}
+	if (im.ing) {
+		so.idle = on_idle;
+		so.idle_ctx = &im;
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_hup; /* no SA_RESTART: a waiting read returns at once */
+		sigaction(SIGHUP, &sa, NULL);
 	}
 	lb_src_sink_t sink = {
 		.obs = { .rrset = on_rrset, .negative = on_negative, .ctx = &im },

@@ -8,21 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cmds.h"
 #include "cli/send_cli.h"
+#include "cli/window_cli.h"
 #include "observe/jsonl.h"
 #include "observe/window.h"
 #include "sources/dnstap.h"
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, hup_flag;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (sig == SIGHUP)
+		hup_flag = 1; /* write the window out now (see --help) */
+	else
+		stop_flag = 1;
 }
 
 static void help(FILE *out)
@@ -47,10 +51,12 @@ static void help(FILE *out)
 		"      --db DIR          aggregate observations into the store in DIR\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
 		"      --stats           print counters at the end: on stdout, or stderr with --jsonl\n"
+		LB_WIN_HELP
 		LB_SEND_HELP
 		"  -h, --help            this text\n"
 		"\n"
-		"Sockets run until SIGINT or SIGTERM.\n"
+		"Sockets (and -r from a pipe) run until SIGINT or SIGTERM; SIGHUP writes the\n"
+		"aggregation window out at once.\n"
 		"exit status: 0 done, 2 usage or input error (unreadable or broken file, socket\n"
 		"cannot be opened), 3 store or I/O error.\n");
 }
@@ -93,16 +99,29 @@ static void tee_neg(void *ctx, const lb_obs_neg_t *o)
 struct batch_ctx {
 	lb_ingest_t *ing;
 	int err;
+	bool flush_stdout; /* sockets: JSON lines leave at once */
 };
 
+/* After each read or quiet interval: the window's clock moves on (a quiet
+ * resolver's observations still reach the store after --flush-secs), and
+ * SIGHUP writes the window out. */
 static void after_batch(void *vctx)
 {
 	struct batch_ctx *b = vctx;
-	fflush(stdout);
-	if (b->ing && !b->err) {
-		int e = lb_window_tick(lb_ingest_window(b->ing), (uint64_t)time(NULL));
-		if (e)
-			b->err = e;
+	if (b->flush_stdout)
+		fflush(stdout);
+	if (!b->ing || b->err)
+		return;
+	int e;
+	if (hup_flag) {
+		hup_flag = 0;
+		e = lb_window_flush(lb_ingest_window(b->ing));
+	} else {
+		e = lb_window_tick(lb_ingest_window(b->ing), (uint64_t)time(NULL));
+	}
+	if (e) {
+		b->err = e;
+		stop_flag = 1; /* the error is reported when the store closes */
 	}
 }
 
@@ -131,9 +150,12 @@ int lb_cmd_tap(int argc, char **argv)
 		{ "max-clients", required_argument, NULL, O_MAXCLIENTS },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
+		LB_WIN_LONGOPTS,
 		{ 0, 0, 0, 0 },
 	};
 	lb_send_cli_t send = { 0 };
+	lb_win_cli_t win;
+	lb_win_cli_init(&win);
 	const char *file = NULL, *upath = NULL, *laddr = NULL, *sensor = NULL, *db = NULL;
 	int jsonl = 0, stats = 0;
 	size_t max_frame = LB_FSTRM_DATA_MAX_DEFAULT, max_clients = 256;
@@ -162,12 +184,16 @@ int lb_cmd_tap(int argc, char **argv)
 			}
 			break;
 		case 'h': help(stdout); return LB_EXIT_OK;
-		default:
-			switch (lb_send_cli_opt(&send, "tap", c, optarg)) {
+		default: {
+			int r = lb_send_cli_opt(&send, "tap", c, optarg);
+			if (r == 0)
+				r = lb_win_cli_opt(&win, "tap", c, optarg);
+			switch (r) {
 			case 1: break;
 			case -1: return LB_EXIT_USAGE;
 			default: help(stderr); return LB_EXIT_USAGE;
 			}
+		}
 		}
 	}
 	if (optind < argc) {
@@ -190,6 +216,8 @@ int lb_cmd_tap(int argc, char **argv)
 		fprintf(stderr, "lookback tap: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
+	if (lb_win_cli_check(&win, "tap", db, send.addr) != 0)
+		return LB_EXIT_USAGE;
 
 	int rc = LB_EXIT_OK, fd = -1;
 	char errbuf[256] = "";
@@ -207,15 +235,13 @@ int lb_cmd_tap(int argc, char **argv)
 	if (jsonl)
 		tee.a = (lb_obs_sink_t){ .rrset = sink_rrset, .negative = sink_neg, .ctx = NULL };
 	if (db) {
-		int e = lb_ingest_open(db, sensor, NULL, &bctx.ing);
-		if (e) {
-			fprintf(stderr, "lookback tap: %s: %s\n", db, lb_ingest_errmsg(bctx.ing, e));
+		if (lb_win_cli_open(&win, "tap", db, sensor, &bctx.ing) != 0) {
 			rc = LB_EXIT_STORE;
 			goto out;
 		}
 		tee.b = lb_ingest_sink(bctx.ing);
 	} else if (send.addr) {
-		if (lb_send_cli_open(&send, "tap", sensor, &bctx.ing) != 0) {
+		if (lb_send_cli_open(&send, "tap", sensor, &win.wopts, &bctx.ing) != 0) {
 			rc = LB_EXIT_STORE;
 			goto out;
 		}
@@ -236,6 +262,7 @@ int lb_cmd_tap(int argc, char **argv)
 	sa.sa_handler = on_signal; /* no SA_RESTART: blocking calls return EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (file) {
@@ -245,7 +272,11 @@ int lb_cmd_tap(int argc, char **argv)
 			rc = LB_EXIT_USAGE;
 			goto out;
 		}
-		int e = lb_dnstap_read_fd(d, fd, max_frame, &stop_flag);
+		/* a regular file is read straight through; a pipe may go quiet */
+		struct stat sb;
+		bool is_file = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+		int e = lb_dnstap_read_fd_idle(d, fd, max_frame, &stop_flag,
+					       bctx.ing && !is_file ? after_batch : NULL, &bctx);
 		if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
 			fprintf(stderr, "lookback tap: %s: broken Frame Streams data (%s); %llu messages read\n",
 				file, lb_strerror(e), (unsigned long long)tstats.messages);
@@ -266,6 +297,7 @@ int lb_cmd_tap(int argc, char **argv)
 		if (laddr)
 			fprintf(stderr, "lookback tap: listening on tcp port %d\n",
 				lb_tap_server_tcp_port(srv));
+		bctx.flush_stdout = true;
 		e = lb_tap_server_run(srv, &stop_flag, after_batch, &bctx);
 		if (e) {
 			fprintf(stderr, "lookback tap: %s\n", lb_strerror(e));

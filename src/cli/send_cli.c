@@ -67,7 +67,8 @@ static int read_key(const char *path, char *key, size_t n)
 	return key[0] ? 0 : -1;
 }
 
-int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor, lb_ingest_t **ing)
+int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor,
+		     const lb_window_opts_t *wo, lb_ingest_t **ing)
 {
 	*ing = NULL;
 	char key[LB_WIRE_KEY_MAX + 2] = "";
@@ -85,7 +86,7 @@ int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor, lb_
 		return err;
 	}
 	lb_window_out_t out = lb_sender_out(s->snd);
-	err = lb_ingest_open_out(&out, sensor, NULL, ing);
+	err = lb_ingest_open_out(&out, sensor, wo, ing);
 	if (err)
 		fprintf(stderr, "lookback %s: %s\n", prog, lb_strerror(err));
 	return err;

@@ -51,8 +51,10 @@ typedef struct lb_send_cli {
 
 /* Handle option c: 1 = it was ours, 0 = not ours, -1 = bad value (message printed). */
 int lb_send_cli_opt(lb_send_cli_t *s, const char *prog, int c, const char *arg);
-/* Start the sender and an ingest feeding it.  Prints errors; 0 or an error code. */
-int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor, lb_ingest_t **ing);
+/* Start the sender and an ingest feeding it, its window with options wo (may
+ * be NULL: the defaults).  Prints errors; 0 or an error code. */
+int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor,
+		     const lb_window_opts_t *wo, lb_ingest_t **ing);
 /* After lb_ingest_close: wait for the acks, stop.  Prints what is left undelivered,
  * and the counters on so when stats.  0 = all delivered, else an error code. */
 int lb_send_cli_close(lb_send_cli_t *s, const char *prog, volatile sig_atomic_t *stop, bool stats,

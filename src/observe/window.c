@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
@@ -76,6 +77,7 @@ struct lb_window {
 	struct sensor sensors[MAX_SENSORS];
 	int nsensors;
 	uint64_t start;        /* time of the window's first entry */
+	uint64_t wall_start;   /* the wall clock when it came (lb_window_tick) */
 	int err;
 	lb_kbuf_t k;
 	lb_kdec_t *dec;
@@ -309,6 +311,7 @@ static void reset_table(lb_window_t *w)
 	w->arena_len = 0;
 	w->nsensors = 0;
 	w->start = 0;
+	w->wall_start = 0;
 }
 
 static void fq_drain(lb_window_t *w);
@@ -371,7 +374,7 @@ static int window_flush_bg(lb_window_t *w)
 int lb_window_tick(lb_window_t *w, uint64_t now)
 {
 	fq_drain(w);
-	if (w->nent && now >= w->start + w->o.flush_secs)
+	if (w->nent && now >= w->wall_start + w->o.flush_secs)
 		return lb_window_flush(w);
 	return w->err;
 }
@@ -453,8 +456,10 @@ static void fold(lb_window_t *w, const uint8_t *key, size_t klen, uint64_t h, ui
 		w->arena = na;
 		w->arena_cap = cap;
 	}
-	if (!w->nent)
+	if (!w->nent) {
 		w->start = t;
+		w->wall_start = (uint64_t)time(NULL); /* for lb_window_tick */
+	}
 	struct erec *e = (struct erec *)(w->arena + w->arena_len);
 	e->first = e->last = t;
 	e->count = 1;

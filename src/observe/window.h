@@ -22,8 +22,9 @@
  * Memory: at most max_entries aggregated entries and max_bytes of key bytes
  * (each entry a 40-byte record besides its key, plus a hash table of
  * 2 * max_entries 8-byte slots); the window flushes everything
- * to the store when either is reached, and when the observation clock (or
- * lb_window_tick's clock) has moved flush_secs past the window's first entry.
+ * to the store when either is reached, when the observation clock has moved
+ * flush_secs past the window's first entry, and when lb_window_tick's wall
+ * clock has moved flush_secs past the moment that entry came.
  *
  * Durability: everything flushed is in RocksDB's write-ahead log before the
  * flush returns.  With a store, a flush the window starts itself (a bound
@@ -97,7 +98,10 @@ lb_obs_sink_t lb_window_sink(lb_window_t *w);
 
 /* Flush every entry into the store and commit. */
 LB_WUR int lb_window_flush(lb_window_t *w);
-/* Tell the window the time (Unix seconds); flushes when flush_secs passed. */
+/* Tell the window the wall-clock time (time(NULL)); flushes when flush_secs
+ * have passed on that clock since the window's first entry came.  (The
+ * observations' own clock flushes too, in the sink; a tick measures real time,
+ * so data replayed with old timestamps is not flushed at every tick.) */
 LB_WUR int lb_window_tick(lb_window_t *w, uint64_t now);
 /* The sticky error of the sink callbacks, 0 if none. */
 int lb_window_err(const lb_window_t *w);

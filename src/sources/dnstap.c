@@ -7,6 +7,8 @@
  */
 #include "sources/dnstap.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -146,6 +148,12 @@ void lb_dnstap_frame(void *vd, const uint8_t *payload, size_t len)
 
 int lb_dnstap_read_fd(lb_dnstap_t *d, int fd, size_t data_max, volatile sig_atomic_t *stop)
 {
+	return lb_dnstap_read_fd_idle(d, fd, data_max, stop, NULL, NULL);
+}
+
+int lb_dnstap_read_fd_idle(lb_dnstap_t *d, int fd, size_t data_max, volatile sig_atomic_t *stop,
+			   void (*idle)(void *), void *ctx)
+{
 	lb_fstrm_conn_t *c = lb_fstrm_conn_new(false, data_max, lb_dnstap_frame, d, d->tap);
 	if (!c)
 		return LB_ENOMEM;
@@ -157,10 +165,25 @@ int lb_dnstap_read_fd(lb_dnstap_t *d, int fd, size_t data_max, volatile sig_atom
 		size_t space = lb_fstrm_conn_space(c, &p);
 		if (space == 0)
 			break;
+		if (idle) { /* wait at most 250 ms, so a quiet input still ticks */
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			int r = poll(&pfd, 1, 250);
+			if (r <= 0) {
+				if (r < 0 && errno != EINTR) {
+					rc = -errno;
+					break;
+				}
+				idle(ctx);
+				continue;
+			}
+		}
 		ssize_t n = read(fd, p, space);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				if (idle)
+					idle(ctx);
 				continue;
+			}
 			rc = -errno;
 			break;
 		}
@@ -174,6 +197,8 @@ int lb_dnstap_read_fd(lb_dnstap_t *d, int fd, size_t data_max, volatile sig_atom
 			rc = r;
 			break;
 		}
+		if (idle)
+			idle(ctx);
 	}
 	lb_fstrm_conn_free(c);
 	return rc;

@@ -304,6 +304,11 @@ const char *lb_dnstap_type_name(int type);
  * 0 on a clean stream, LB_ETRUNC / LB_ERDATA / LB_ELIMIT on a broken one (what
  * came before still counted), -errno on read errors.  stop (may be NULL) ends it early. */
 LB_WUR int lb_dnstap_read_fd(lb_dnstap_t *d, int fd, size_t data_max, volatile sig_atomic_t *stop);
+/* The same, calling idle(ctx) after each read and at least every 250 ms while
+ * the input is quiet (a pipe from a resolver) or a signal interrupts the wait:
+ * where a caller ticks its aggregation window and answers SIGHUP. */
+LB_WUR int lb_dnstap_read_fd_idle(lb_dnstap_t *d, int fd, size_t data_max,
+				  volatile sig_atomic_t *stop, void (*idle)(void *), void *ctx);
 
 /* ---- 3. listener -------------------------------------------------------- */
 
@@ -322,7 +327,8 @@ LB_WUR int lb_tap_server_new(const lb_tap_server_opts_t *o, lb_dnstap_t *d,
 /* The bound TCP port (useful with port 0), 0 if none. */
 int lb_tap_server_tcp_port(const lb_tap_server_t *s);
 /* Serve until *stop becomes non-zero.  after_batch (may be NULL) runs after each
- * poll round that handled input (e.g. to flush output). */
+ * poll round: one that handled input, and every 250 ms while all is quiet or a
+ * signal interrupts the wait (e.g. to flush output, tick a window). */
 LB_WUR int lb_tap_server_run(lb_tap_server_t *s, volatile sig_atomic_t *stop,
 			     void (*after_batch)(void *), void *ctx);
 /* Number of connected clients. */

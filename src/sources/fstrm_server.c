@@ -279,13 +279,14 @@ int lb_tap_server_run(lb_tap_server_t *s, volatile sig_atomic_t *stop, void (*af
 		for (unsigned i = 0; i < s->ncl; i++)
 			s->pfd[n++] = (struct pollfd){ .fd = s->cl[i].fd, .events = POLLIN };
 		int r = poll(s->pfd, n, 250);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
+		if (r <= 0) {
+			if (r < 0 && errno != EINTR)
+				return -errno;
+			/* quiet (or a signal): the caller still ticks its window */
+			if (after_batch)
+				after_batch(ctx);
 			continue;
+		}
 		/* clients first (indices match s->cl before any accept or close) */
 		unsigned ncl = s->ncl;
 		for (unsigned i = ncl; i-- > 0;) {

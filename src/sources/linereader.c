@@ -8,8 +8,10 @@
  */
 #include "sources/linereader.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ enum codec { C_UNKNOWN = 0, C_PLAIN, C_GZIP, C_ZSTD, C_XZ };
 
 struct lb_lr {
 	int fd;             /* -1 for memory input */
+	void (*idle)(void *); /* lb_lr_set_idle */
+	void *idle_ctx;
 	bool own_fd;
 	const uint8_t *mem; /* memory input */
 	size_t mem_len, mem_off;
@@ -146,6 +150,39 @@ const char *lb_lr_codec(const lb_lr_t *r)
 }
 
 /* Read more raw bytes behind raw_len (after compacting).  0 ok (maybe EOF), <0 error. */
+void lb_lr_set_idle(lb_lr_t *r, void (*idle)(void *), void *ctx)
+{
+	r->idle = idle;
+	r->idle_ctx = ctx;
+}
+
+/* read(2) on the input; with an idle callback, waits at most 250 ms at a time
+ * and calls it then, on a signal, and after each read. */
+static ssize_t in_read(lb_lr_t *r, void *buf, size_t n)
+{
+	for (;;) {
+		if (r->idle) {
+			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+			int k = poll(&pfd, 1, 250);
+			if (k <= 0) {
+				if (k < 0 && errno != EINTR)
+					return -1;
+				r->idle(r->idle_ctx);
+				continue;
+			}
+		}
+		ssize_t got = read(r->fd, buf, n);
+		if (got < 0 && errno == EINTR) {
+			if (r->idle)
+				r->idle(r->idle_ctx);
+			continue;
+		}
+		if (got >= 0 && r->idle)
+			r->idle(r->idle_ctx);
+		return got;
+	}
+}
+
 static int raw_fill(lb_lr_t *r)
 {
 	if (r->raw_pos > 0) {
@@ -168,19 +205,14 @@ static int raw_fill(lb_lr_t *r)
 			r->raw_eof = true;
 		return 0;
 	}
-	for (;;) {
-		ssize_t n = read(r->fd, r->raw + r->raw_len, room);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return LB_EIO;
-		}
-		if (n == 0)
-			r->raw_eof = true;
-		r->raw_len += (size_t)n;
-		r->in_bytes += (uint64_t)n;
-		return 0;
-	}
+	ssize_t n = in_read(r, r->raw + r->raw_len, room);
+	if (n < 0)
+		return LB_EIO;
+	if (n == 0)
+		r->raw_eof = true;
+	r->raw_len += (size_t)n;
+	r->in_bytes += (uint64_t)n;
+	return 0;
 }
 
 static int detect(lb_lr_t *r)
@@ -223,18 +255,13 @@ static long decode(lb_lr_t *r, char *dst, size_t room)
 		/* plain file: read straight into the line buffer, no copy through raw */
 		if (r->raw_eof)
 			return 0;
-		for (;;) {
-			ssize_t n = read(r->fd, dst, room);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				return LB_EIO;
-			}
-			if (n == 0)
-				r->raw_eof = true;
-			r->in_bytes += (uint64_t)n;
-			return (long)n;
-		}
+		ssize_t n = in_read(r, dst, room);
+		if (n < 0)
+			return LB_EIO;
+		if (n == 0)
+			r->raw_eof = true;
+		r->in_bytes += (uint64_t)n;
+		return (long)n;
 	}
 	for (;;) {
 		if (r->raw_pos == r->raw_len && !r->raw_eof) {

@@ -37,6 +37,11 @@ LB_WUR int lb_lr_open(const char *path, size_t max_line, lb_lr_t **out);
 /* Same over a memory buffer (borrowed: must outlive the reader); for tests and fuzzing. */
 LB_WUR int lb_lr_open_mem(const void *buf, size_t len, size_t max_line, lb_lr_t **out);
 
+/* Call idle(ctx) after each read of the input and at least every 250 ms while
+ * it is quiet (a pipe from `tail -F`) or a signal interrupts the wait: where an
+ * importer ticks its aggregation window and answers SIGHUP.  NULL = none. */
+void lb_lr_set_idle(lb_lr_t *r, void (*idle)(void *), void *ctx);
+
 /*
  * Next line.  Returns 1 with *line / *len set (borrowed until the next call),
  * 0 at the end of input, LB_ELIMIT for a line longer than max_line (skipped;

@@ -912,6 +912,7 @@ int lb_src_import_file(lb_src_t *s, const char *path)
 	int err = lb_lr_open(path, s->o.max_line, &lr);
 	if (err)
 		return err;
+	lb_lr_set_idle(lr, s->o.idle, s->o.idle_ctx);
 	err = run(s, lr, path);
 	lb_lr_close(lr);
 	return err;

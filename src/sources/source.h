@@ -139,6 +139,8 @@ typedef struct lb_src_opts {
 	int64_t zone_time;      /* zone: time for zone_time_*; < 0 = file mtime (now for stdin) */
 	const char *origin;     /* zone: initial $ORIGIN (text), or NULL */
 	size_t max_line;        /* 0 = 1 MiB */
+	void (*idle)(void *);   /* called while reading files: see lb_lr_set_idle; may be NULL */
+	void *idle_ctx;
 } lb_src_opts_t;
 
 typedef struct lb_src lb_src_t;

@@ -187,4 +187,5 @@ def main():
     print("SENT %d" % (ngood * nframes))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -205,6 +205,58 @@ static void file_and_codec(void **st)
 	free(t);
 }
 
+/* The idle callback (lb_lr_set_idle) on a pipe: called after each read, and
+ * while the input is quiet, so a `tail -F | lookback import -` still ticks;
+ * the lines come whole and in order around it. */
+struct idle_pipe {
+	int wfd;
+	int calls, quiet_writes;
+};
+
+static void idle_cb(void *ctx)
+{
+	struct idle_pipe *ip = ctx;
+	ip->calls++;
+	if (ip->wfd >= 0 && ip->calls >= 2) { /* the reader waits for more: give it */
+		assert_int_equal(write(ip->wfd, "second line\n", 12), 12);
+		close(ip->wfd);
+		ip->wfd = -1;
+		ip->quiet_writes++;
+	}
+}
+
+static void idle_on_quiet_pipe(void **state)
+{
+	(void)state;
+	int p[2];
+	alarm(20); /* a reader that never calls idle on a quiet pipe waits forever: fail instead */
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "first\n", 6), 6);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", p[0]);
+	lb_lr_t *r;
+	assert_int_equal(lb_lr_open(path, 0, &r), 0);
+	struct idle_pipe ip = { .wfd = p[1] };
+	lb_lr_set_idle(r, idle_cb, &ip);
+	const char *l;
+	size_t n;
+	assert_int_equal(lb_lr_next(r, &l, &n), 1);
+	assert_int_equal(n, 5);
+	assert_memory_equal(l, "first", 5);
+	assert_true(ip.calls >= 1); /* after the read */
+	/* nothing more in the pipe: the reader waits, calls idle, and reads
+	 * what idle wrote */
+	assert_int_equal(lb_lr_next(r, &l, &n), 1);
+	assert_int_equal(n, 11);
+	assert_memory_equal(l, "second line", 11);
+	assert_int_equal(ip.quiet_writes, 1);
+	assert_int_equal(lb_lr_next(r, &l, &n), 0);
+	assert_true(ip.calls >= 3);
+	lb_lr_close(r);
+	close(p[0]);
+	alarm(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +264,7 @@ int main(void)
 		cmocka_unit_test(long_line_skipped_and_counted),
 		cmocka_unit_test(compressed_inputs),
 		cmocka_unit_test(file_and_codec),
+		cmocka_unit_test(idle_on_quiet_pipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

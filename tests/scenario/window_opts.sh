@@ -1,0 +1,168 @@
+#!/bin/bash
+# The aggregation window's options, the same on capture, tap and import:
+# --flush-secs (a quiet source still reaches the store on time, while the
+# command runs: tap from a pipe and from a socket, import from a pipe),
+# SIGHUP (writes the window out at once), --window-entries (a smaller window
+# writes more often, the history it keeps is the same) and --retain; bad values
+# are usage errors.
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v python3 > /dev/null || { skip "window_opts: python3 is not installed"; exit 0; }
+kill_pids_on_exit
+
+# found NAME DB TRIES: the store at DB answers an rrset lookup for NAME
+# (queried while the writer still runs), within TRIES * 0.2 s
+found() {
+	local n=$3
+	while [ "$n" -gt 0 ]; do
+		"$LOOKBACK" query --db "$2" -r "$1" -f cof > /dev/null 2>&1 && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+
+absent() { ! found "$@"; }
+
+# a dnstap file: N CLIENT_RESPONSE messages for hostI.example.org
+# (tests/scenario/fstrm_clients.py's encoder), START .. STOP.  Message I is
+# stamped 1700000000 + I: each one moves the observation clock a second, so
+# with --flush-secs 1 all but the last reach the store on that clock alone;
+# the checks below look for the last one, which only the wall clock writes.
+dnstap_file() { # OUT FIRST N
+	python3 - "$HERE" "$@" << 'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import fstrm_clients as f
+out, first, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with open(out, "wb") as fh:
+    fh.write(f.control(2, f.CT))
+    for i in range(first, first + n):
+        fh.write(f.dnstap_frame(i))
+    fh.write(f.control(3))
+PY
+}
+dnstap_file "$T_TMP/a.fstrm" 1 3 || { nok "dnstap file written"; exit 0; }
+"$LOOKBACK" tap -r "$T_TMP/a.fstrm" --jsonl > "$T_TMP/a.jsonl" 2>&1
+check "the test's dnstap file reads back (3 observations)" test "$(wc -l < "$T_TMP/a.jsonl")" -eq 3
+
+# --- tap -r from a pipe that stays open: the window reaches the store after
+# --flush-secs of wall time, not only at the end
+DB="$T_TMP/tap-pipe"
+{ cat "$T_TMP/a.fstrm"; sleep 4; } | "$LOOKBACK" tap -r - --db "$DB" --flush-secs 1 2> "$T_TMP/tp.err" &
+P=$!
+PIDS+=($P)
+check "tap -r -: a quiet pipe's observations are in the store within --flush-secs" \
+	found host3.example.org "$DB" 30
+check "tap -r - is still running then (the data did not come from its exit)" kill -0 $P
+wait $P
+check "tap -r - exits 0" test $? -eq 0
+
+# --- tap from a pipe, SIGHUP: --flush-secs 3600 would hold the window an hour
+DB="$T_TMP/tap-hup"
+{ cat "$T_TMP/a.fstrm"; sleep 4; } | "$LOOKBACK" tap -r - --db "$DB" --flush-secs 3600 2> "$T_TMP/th.err" &
+P=$!
+PIDS+=($P)
+sleep 1
+check "tap: nothing in the store before SIGHUP (--flush-secs 3600)" absent host2.example.org "$DB" 1
+kill -HUP $P # $! of a pipeline: its last command, lookback
+check "tap: SIGHUP writes the window out while it runs" found host2.example.org "$DB" 20
+check "tap is still running after SIGHUP" kill -0 $P
+wait $P
+check "tap exits 0 after SIGHUP" test $? -eq 0
+
+# --- tap on a unix socket: a client sends and goes away; the quiet server
+# still writes its window after --flush-secs
+DB="$T_TMP/tap-sock"
+SOCK="$T_TMP/tap.sock"
+"$LOOKBACK" tap -u "$SOCK" --db "$DB" --flush-secs 1 2> "$T_TMP/ts.err" &
+TP=$!
+PIDS+=($TP)
+for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+python3 - "$HERE" "$SOCK" << 'PY'
+import socket, sys
+sys.path.insert(0, sys.argv[1])
+import fstrm_clients as f
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[2])
+s.sendall(f.control(4, f.CT))
+f.read_control(s)
+s.sendall(f.control(2, f.CT) + b"".join(f.dnstap_frame(i) for i in range(10, 13)) + f.control(3))
+f.read_control(s)  # FINISH
+s.close()
+PY
+check "tap -u: the quiet server writes the window within --flush-secs" found host12.example.org "$DB" 30
+kill -HUP $TP
+sleep 0.3
+check "tap -u: SIGHUP does not stop the server" kill -0 $TP
+kill $TP
+wait $TP
+check "tap -u exits 0 on SIGTERM" test $? -eq 0
+
+# --- import from a pipe (`tail -F eve.json | lookback import -`)
+eve() { # NAME
+	printf '{"timestamp":"2023-11-14T22:13:20.000000+0000","event_type":"dns","src_ip":"192.0.2.53","dest_ip":"192.0.2.1","dns":{"version":2,"type":"answer","id":1,"rrname":"%s","rrtype":"A","rcode":"NOERROR","answers":[{"rrname":"%s","rrtype":"A","ttl":60,"rdata":"198.51.100.7"}]}}\n' "$1" "$1"
+}
+DB="$T_TMP/imp-pipe"
+{ eve tail1.example.org; sleep 4; } | "$LOOKBACK" import -f suricata --db "$DB" --flush-secs 1 -q - 2> "$T_TMP/ip.err" &
+P=$!
+PIDS+=($P)
+check "import -: a quiet pipe's records are in the store within --flush-secs" \
+	found tail1.example.org "$DB" 30
+check "import - is still running then" kill -0 $P
+wait $P
+check "import - exits 0" test $? -eq 0
+
+DB="$T_TMP/imp-hup"
+{ eve tail2.example.org; sleep 4; } | "$LOOKBACK" import -f suricata --db "$DB" --flush-secs 3600 -q - 2> "$T_TMP/ih.err" &
+P=$!
+PIDS+=($P)
+sleep 1
+check "import: nothing in the store before SIGHUP (--flush-secs 3600)" absent tail2.example.org "$DB" 1
+kill -HUP $P
+check "import: SIGHUP writes the window out while it runs" found tail2.example.org "$DB" 20
+check "import is still running after SIGHUP" kill -0 $P
+wait $P
+check "import exits 0 after SIGHUP" test $? -eq 0
+
+# --- --window-entries: a small window writes more entries, keeps the same history
+CAP="$T_TMP/g.pcap"
+"$LOOKBACK" gen -o "$CAP" -n 20000 --seed 3 2> /dev/null
+"$LOOKBACK" capture -r "$CAP" --db "$T_TMP/w-def" --stats > "$T_TMP/w-def.st" 2>&1
+"$LOOKBACK" capture -r "$CAP" --db "$T_TMP/w-small" --window-entries 1024 --stats > "$T_TMP/w-small.st" 2>&1
+check "capture --window-entries 1024 exits 0" test $? -eq 0
+st() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+d=$(st "$T_TMP/w-def.st" store_new_entries)
+s=$(st "$T_TMP/w-small.st" store_new_entries)
+check "a 1024-entry window writes more entries than the default ($s > $d)" test "${s:-0}" -gt "${d:-0}"
+"$LOOKBACK" export --db "$T_TMP/w-def" -f cof > "$T_TMP/w-def.cof"
+"$LOOKBACK" export --db "$T_TMP/w-small" -f cof > "$T_TMP/w-small.cof"
+check "the history is the same whatever the window's size ($(wc -l < "$T_TMP/w-def.cof") records)" \
+	bash -c "[ -s '$T_TMP/w-def.cof' ] && cmp -s '$T_TMP/w-def.cof' '$T_TMP/w-small.cof'"
+
+# --- --retain on tap and import sets the store's retention
+"$LOOKBACK" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/r-tap" --retain 30 2> /dev/null
+check "tap --retain 30: stats shows the retention" \
+	bash -c "'$LOOKBACK' stats --db '$T_TMP/r-tap' | grep -q '^retention *30 days'"
+eve tail3.example.org > "$T_TMP/e.json"
+"$LOOKBACK" import -f suricata --db "$T_TMP/r-imp" --retain 7 -q "$T_TMP/e.json"
+check "import --retain 7: stats shows the retention" \
+	bash -c "'$LOOKBACK' stats --db '$T_TMP/r-imp' | grep -q '^retention *7 days'"
+
+# --- usage errors (exit 2, a message naming the option)
+usage() { # DESC ARGS...
+	local d=$1
+	shift
+	"$LOOKBACK" "$@" > /dev/null 2> "$T_TMP/u.err"
+	local rc=$?
+	check "$d: exit 2 ($rc) and says why" bash -c "[ $rc -eq 2 ] && grep -q -- '--' '$T_TMP/u.err'"
+}
+usage "tap --window-entries 5" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/x" --window-entries 5
+usage "import --window-entries 2^40" import --db "$T_TMP/x" --window-entries 1099511627776 "$T_TMP/e.json"
+usage "capture --window-entries abc" capture -r "$CAP" --db "$T_TMP/x" --window-entries abc
+usage "tap --flush-secs 0" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/x" --flush-secs 0
+usage "import --retain -1" import --db "$T_TMP/x" --retain -1 "$T_TMP/e.json"
+usage "tap --retain without --db" tap -r "$T_TMP/a.fstrm" --jsonl --retain 3
+usage "capture --retain with --send" capture -r "$CAP" --send 127.0.0.1:9 --retain 3
+usage "import --flush-secs without a store" import --jsonl --flush-secs 5 "$T_TMP/e.json"
+check "no store was created by a refused command" test ! -e "$T_TMP/x"
