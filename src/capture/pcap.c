@@ -34,6 +34,7 @@ struct lb_pcap {
 	bool has_prog;
 	void (*idle)(void *ctx);
 	void *idle_ctx;
+	volatile sig_atomic_t *stop; /* lb_pcap_run's, for pipe_read */
 };
 
 #define PCAP_MAX_CAPLEN (256 * 1024) /* libpcap's own bound on a record */
@@ -73,6 +74,50 @@ static void set_err(char *errbuf, const char *msg)
 	snprintf(errbuf, 256, "%s", msg);
 }
 
+/*
+ * Standard input that is not a regular file (`tcpdump -U -w - | lookback
+ * capture -r -`): libpcap reads it through this stdio stream, whose reads wait
+ * at most 250 ms at a time and call the idle callback meanwhile, so a quiet
+ * pipe still ticks the aggregation window and answers SIGHUP.  A stop request
+ * reads as the end of the input.
+ */
+static ssize_t pipe_read(void *cookie, char *buf, size_t n)
+{
+	lb_pcap_t *p = cookie;
+	for (;;) {
+		if (p->stop && *p->stop)
+			return 0;
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int k = poll(&pfd, 1, 250);
+		if (k <= 0) {
+			if (k < 0 && errno != EINTR)
+				return -1;
+			if (p->idle)
+				p->idle(p->idle_ctx);
+			continue;
+		}
+		ssize_t got = read(STDIN_FILENO, buf, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		return got;
+	}
+}
+
+static pcap_t *open_pipe(lb_pcap_t *p, char *pe)
+{
+	cookie_io_functions_t io = { .read = pipe_read };
+	FILE *f = fopencookie(p, "r", io);
+	if (!f) {
+		snprintf(pe, PCAP_ERRBUF_SIZE, "standard input: %s", strerror(errno));
+		return NULL;
+	}
+	(void)setvbuf(f, NULL, _IOFBF, RD_CHUNK);
+	pcap_t *h = pcap_fopen_offline(f, pe);
+	if (!h)
+		fclose(f); /* libpcap closes it with the handle only */
+	return h;
+}
+
 lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
@@ -82,7 +127,11 @@ lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf)
 		return NULL;
 	}
 	p->fd = -1;
-	p->h = pcap_open_offline(path, pe);
+	struct stat st;
+	if (strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode))
+		p->h = open_pipe(p, pe);
+	else
+		p->h = pcap_open_offline(path, pe);
 	if (!p->h) {
 		set_err(errbuf, pe);
 		free(p);
@@ -309,6 +358,7 @@ static int run_live(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, 
 
 int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
+	p->stop = stop;
 	if (p->fd >= 0)
 		return run_classic(p, d, stop, errbuf);
 	if (p->live)

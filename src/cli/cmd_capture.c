@@ -465,10 +465,10 @@ int lb_cmd_capture(int argc, char **argv)
 		ctx.metrics = &metrics;
 	}
 	ctx.ing = ing;
-	if (iface && (ing || expo)) {
-		/* a quiet interface still flushes the window on time (bounds what a
-		 * crash can lose), since no observation moves its clock; and keeps
-		 * the metrics fresh */
+	if ((iface || !strcmp(file, "-")) && (ing || expo)) {
+		/* a quiet interface (or pipe on stdin) still flushes the window on
+		 * time (bounds what a crash can lose), since no observation moves
+		 * its clock; and keeps the metrics fresh */
 		lb_pcap_set_idle(pc, on_idle, &ctx);
 	}
 

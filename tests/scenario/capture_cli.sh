@@ -25,6 +25,20 @@ ok "lookback gen produced a capture"
 check "capture of a generated file exits 0" test $? -eq 0
 "$LOOKBACK" capture -q -r - --jsonl < "$PCAP" > "$T_TMP/b.jsonl" 2>/dev/null
 check "reading '-' (stdin) gives the same output" cmp -s "$T_TMP/a.jsonl" "$T_TMP/b.jsonl"
+cat "$PCAP" | "$LOOKBACK" capture -q -r - --jsonl > "$T_TMP/c.jsonl" 2>/dev/null
+check "reading '-' from a pipe gives the same output" cmp -s "$T_TMP/a.jsonl" "$T_TMP/c.jsonl"
+if [ -d "$CAPTURES" ]; then
+	for f in "$CAPTURES"/ndpi_dns-google-nsid.pcapng "$CAPTURES"/gopassivedns_a.pcap; do
+		[ -e "$f" ] || continue
+		b=$(basename "$f")
+		"$LOOKBACK" capture -q -r "$f" --jsonl > "$T_TMP/f.jsonl" 2>/dev/null
+		cat "$f" | "$LOOKBACK" capture -q -r - --jsonl > "$T_TMP/p.jsonl" 2>/dev/null
+		check "$b (pcapng) read from a pipe gives the same output" \
+			bash -c "[ -s '$T_TMP/f.jsonl' ] && cmp -s '$T_TMP/f.jsonl' '$T_TMP/p.jsonl'"
+	done
+else
+	skip "pcapng through a pipe: ../shared/data/captures is absent"
+fi
 check "every line is a JSON object with the required members" python3 - "$T_TMP/a.jsonl" <<'PY'
 import json, sys
 n = 0

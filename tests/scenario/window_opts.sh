@@ -1,7 +1,7 @@
 #!/bin/bash
 # The aggregation window's options, the same on capture, tap and import:
 # --flush-secs (a quiet source still reaches the store on time, while the
-# command runs: tap from a pipe and from a socket, import from a pipe),
+# command runs: tap from a pipe and from a socket, import and capture from a pipe),
 # SIGHUP (writes the window out at once), --window-entries (a smaller window
 # writes more often, the history it keeps is the same) and --retain; bad values
 # are usage errors.
@@ -139,6 +139,41 @@ check "a 1024-entry window writes more entries than the default ($s > $d)" test 
 "$LOOKBACK" export --db "$T_TMP/w-small" -f cof > "$T_TMP/w-small.cof"
 check "the history is the same whatever the window's size ($(wc -l < "$T_TMP/w-def.cof") records)" \
 	bash -c "[ -s '$T_TMP/w-def.cof' ] && cmp -s '$T_TMP/w-def.cof' '$T_TMP/w-small.cof'"
+
+# --- capture -r - from a pipe that stays open (tcpdump -U -w - | lookback
+# capture -r -): the whole capture is in the store while it still runs
+rrsets() { "$LOOKBACK" stats --db "$1" 2> /dev/null | awk '$1 == "rrsets" { print $2 }'; }
+want=$(rrsets "$T_TMP/w-def")
+has_all() { # DB TRIES
+	local n=$2
+	while [ "$n" -gt 0 ]; do
+		[ "$(rrsets "$1")" = "$want" ] && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+DB="$T_TMP/cap-pipe"
+{ cat "$CAP"; sleep 4; } | "$LOOKBACK" capture -r - --db "$DB" --flush-secs 1 -q 2> "$T_TMP/cp.err" &
+P=$!
+PIDS+=($P)
+check "capture -r -: a quiet pipe's capture is all in the store within --flush-secs ($want rrsets)" \
+	has_all "$DB" 30
+check "capture -r - is still running then" kill -0 $P
+wait $P
+check "capture -r - exits 0" test $? -eq 0
+
+DB="$T_TMP/cap-hup"
+{ cat "$CAP"; sleep 4; } | "$LOOKBACK" capture -r - --db "$DB" --flush-secs 3600 -q 2> "$T_TMP/ch.err" &
+P=$!
+PIDS+=($P)
+sleep 1
+check "capture: nothing in the store before SIGHUP (--flush-secs 3600)" test "$(rrsets "$DB")" = 0
+kill -HUP $P
+check "capture: SIGHUP writes the window out while it reads a quiet pipe" has_all "$DB" 20
+check "capture is still running after SIGHUP" kill -0 $P
+wait $P
+check "capture exits 0 after SIGHUP" test $? -eq 0
 
 # --- --retain on tap and import sets the store's retention
 "$LOOKBACK" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/r-tap" --retain 30 2> /dev/null
