@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cmds.h"
 #include "gen/gen.h"
@@ -32,6 +34,7 @@ static void gen_usage(FILE *out)
 		"      --rate PPS       packets per second of capture time (default 20000)\n"
 		"      --unique         every response carries names and addresses never seen before\n"
 		"  -v, --verbose        print what was written (counters) on standard error\n"
+		"  -q, --quiet          no progress line on a terminal\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"Exit status: 0 written, 2 usage error, 3 write error.\n");
@@ -65,6 +68,35 @@ static int parse_double(const char *opt, const char *s, double *out)
 	return 0;
 }
 
+static double mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A progress line on a terminal: at most once a second, and at the end. */
+struct gen_progress {
+	uint64_t total;
+	double started; /* CLOCK_MONOTONIC seconds */
+	time_t last;
+};
+
+static void gen_progress(void *ctx, uint64_t frames)
+{
+	struct gen_progress *g = ctx;
+	time_t now = time(NULL);
+	bool end = frames == g->total;
+	if (!end && now == g->last)
+		return;
+	g->last = now;
+	double el = mono() - g->started;
+	fprintf(stderr, "\r%" PRIu64 " / %" PRIu64 " packets  %5.1f%%  %.0f pkt/s   %s", frames,
+		g->total, g->total ? 100.0 * (double)frames / (double)g->total : 100.0,
+		el > 0.05 ? (double)frames / el : 0.0, end ? "\n" : "");
+	fflush(stderr);
+}
+
 int lb_cmd_gen(int argc, char **argv)
 {
 	enum { O_SEED = 256, O_TCP, O_V6, O_NAMES, O_ZIPF, O_START, O_RATE, O_UNIQUE };
@@ -80,12 +112,13 @@ int lb_cmd_gen(int argc, char **argv)
 		{ "rate", required_argument, NULL, O_RATE },
 		{ "unique", no_argument, NULL, O_UNIQUE },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	lb_gen_opts_t o;
 	const char *out = NULL;
-	bool have_n = false, verbose = false;
+	bool have_n = false, verbose = false, quiet = false;
 	uint64_t v;
 	char errbuf[256];
 
@@ -93,7 +126,7 @@ int lb_cmd_gen(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":o:n:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:n:vqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'n':
@@ -124,6 +157,7 @@ int lb_cmd_gen(int argc, char **argv)
 			break;
 		case O_UNIQUE: o.unique = true; break;
 		case 'v': verbose = true; break;
+		case 'q': quiet = true; break;
 		case 'h': gen_usage(stdout); return LB_EXIT_OK;
 		case ':':
 			fprintf(stderr, "lookback gen: option '%s' needs a value\n", argv[optind - 1]);
@@ -145,6 +179,11 @@ int lb_cmd_gen(int argc, char **argv)
 	if (lb_gen_opts_check(&o, errbuf)) {
 		fprintf(stderr, "lookback gen: %s\n", errbuf);
 		return LB_EXIT_USAGE;
+	}
+	struct gen_progress gp = { .total = o.packets, .started = mono() };
+	if (!quiet && isatty(STDERR_FILENO)) {
+		o.progress = gen_progress;
+		o.progress_ctx = &gp;
 	}
 	lb_gen_counts_t n;
 	int rc = lb_gen_write_file(&o, out, &n, errbuf);

@@ -53,6 +53,7 @@ static void help(FILE *out)
 		"      --stats           print counters at the end: on stdout, or stderr with --jsonl\n"
 		LB_WIN_HELP
 		LB_SEND_HELP
+		"  -q, --quiet           no progress line on a terminal (-r)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Sockets (and -r from a pipe) run until SIGINT or SIGTERM; SIGHUP writes the\n"
@@ -96,11 +97,45 @@ static void tee_neg(void *ctx, const lb_obs_neg_t *o)
 		t->b.negative(t->b.ctx, o);
 }
 
+static double mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 struct batch_ctx {
 	lb_ingest_t *ing;
 	int err;
 	bool flush_stdout; /* sockets: JSON lines leave at once */
+	bool tick;         /* sockets and pipes: tick the window, answer SIGHUP */
+	/* -r on a terminal: a progress line at most once a second */
+	bool progress;
+	uint64_t size;     /* the file's size, 0 if not known (a pipe) */
+	double started; /* CLOCK_MONOTONIC seconds */
+	time_t last;
+	const lb_tap_stats_t *ts;
+	const lb_stats_t *ds;
 };
+
+static void show_progress(struct batch_ctx *b, bool final)
+{
+	time_t now = time(NULL);
+	if (!final && now == b->last)
+		return;
+	b->last = now;
+	double el = mono() - b->started, mib = (double)b->ts->bytes / 1048576.0;
+	if (b->size)
+		fprintf(stderr, "\r%.1f / %.1f MiB  %5.1f%%", mib, (double)b->size / 1048576.0,
+			100.0 * (double)b->ts->bytes / (double)b->size);
+	else
+		fprintf(stderr, "\r%.1f MiB", mib);
+	fprintf(stderr, "  %llu messages, %llu responses, %llu rrsets, %.0f msg/s   %s",
+		(unsigned long long)b->ts->messages, (unsigned long long)b->ts->responses,
+		(unsigned long long)b->ds->rrsets, el > 0.05 ? (double)b->ts->messages / el : 0.0,
+		final ? "\n" : "");
+	fflush(stderr);
+}
 
 /* After each read or quiet interval: the window's clock moves on (a quiet
  * resolver's observations still reach the store after --flush-secs), and
@@ -110,7 +145,9 @@ static void after_batch(void *vctx)
 	struct batch_ctx *b = vctx;
 	if (b->flush_stdout)
 		fflush(stdout);
-	if (!b->ing || b->err)
+	if (b->progress)
+		show_progress(b, false);
+	if (!b->tick || !b->ing || b->err)
 		return;
 	int e;
 	if (hup_flag) {
@@ -148,6 +185,7 @@ int lb_cmd_tap(int argc, char **argv)
 		{ "db", required_argument, NULL, O_DB },
 		{ "max-frame", required_argument, NULL, O_MAXFRAME },
 		{ "max-clients", required_argument, NULL, O_MAXCLIENTS },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
 		LB_WIN_LONGOPTS,
@@ -157,11 +195,11 @@ int lb_cmd_tap(int argc, char **argv)
 	lb_win_cli_t win;
 	lb_win_cli_init(&win);
 	const char *file = NULL, *upath = NULL, *laddr = NULL, *sensor = NULL, *db = NULL;
-	int jsonl = 0, stats = 0;
+	int jsonl = 0, stats = 0, quiet = 0;
 	size_t max_frame = LB_FSTRM_DATA_MAX_DEFAULT, max_clients = 256;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:u:l:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:u:l:qh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': file = optarg; break;
 		case 'u': upath = optarg; break;
@@ -183,6 +221,7 @@ int lb_cmd_tap(int argc, char **argv)
 				return LB_EXIT_USAGE;
 			}
 			break;
+		case 'q': quiet = 1; break;
 		case 'h': help(stdout); return LB_EXIT_OK;
 		default: {
 			int r = lb_send_cli_opt(&send, "tap", c, optarg);
@@ -275,8 +314,17 @@ int lb_cmd_tap(int argc, char **argv)
 		/* a regular file is read straight through; a pipe may go quiet */
 		struct stat sb;
 		bool is_file = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+		bctx.tick = !is_file;
+		bctx.size = is_file ? (uint64_t)sb.st_size : 0;
+		bctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
+		bctx.started = mono();
+		bctx.ts = &tstats;
+		bctx.ds = &dstats;
 		int e = lb_dnstap_read_fd_idle(d, fd, max_frame, &stop_flag,
-					       bctx.ing && !is_file ? after_batch : NULL, &bctx);
+					       (bctx.ing && bctx.tick) || bctx.progress ? after_batch : NULL,
+					       &bctx);
+		if (bctx.progress)
+			show_progress(&bctx, true);
 		if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
 			fprintf(stderr, "lookback tap: %s: broken Frame Streams data (%s); %llu messages read\n",
 				file, lb_strerror(e), (unsigned long long)tstats.messages);
@@ -298,6 +346,7 @@ int lb_cmd_tap(int argc, char **argv)
 			fprintf(stderr, "lookback tap: listening on tcp port %d\n",
 				lb_tap_server_tcp_port(srv));
 		bctx.flush_stdout = true;
+		bctx.tick = true;
 		e = lb_tap_server_run(srv, &stop_flag, after_batch, &bctx);
 		if (e) {
 			fprintf(stderr, "lookback tap: %s\n", lb_strerror(e));

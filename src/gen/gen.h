@@ -36,6 +36,11 @@ typedef struct lb_gen_opts {
 	uint64_t start;       /* capture time of the first frame, Unix seconds; default 1700000000 */
 	double rate;          /* frames per second of capture time, > 0; default 20000 */
 	bool unique;          /* every response carries never-seen names and rdata */
+	/* lb_gen_write_file/_mem only: called every 65536 frames written and at the
+	 * end with the frames written so far (a progress line); may be NULL.  It
+	 * does not change what is written. */
+	void (*progress)(void *ctx, uint64_t frames);
+	void *progress_ctx;
 } lb_gen_opts_t;
 
 /* What was produced (all counts are of frames or messages actually emitted). */

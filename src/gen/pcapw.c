@@ -41,10 +41,15 @@ static int dump(const lb_gen_opts_t *opts, FILE *f, lb_gen_counts_t *counts, cha
 	struct pcap_pkthdr h;
 	const uint8_t *frame;
 	size_t len;
+	uint64_t nf = 0;
 	while (lb_gen_next(g, &h.ts, &frame, &len)) {
 		h.caplen = h.len = (bpf_u_int32)len;
 		pcap_dump((u_char *)d, &h, frame);
+		if ((++nf & 0xFFFF) == 0 && opts->progress)
+			opts->progress(opts->progress_ctx, nf);
 	}
+	if (opts->progress)
+		opts->progress(opts->progress_ctx, nf);
 	if (pcap_dump_flush(d) != 0 || ferror(pcap_dump_file(d))) {
 		rc = LB_EIO;
 		snprintf(errbuf, 256, "write failed: %s", strerror(errno));

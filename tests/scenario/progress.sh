@@ -1,6 +1,7 @@
 #!/bin/bash
-# Long work shows progress on a terminal (and only there): import and capture
-# run under a pseudo-terminal (script(1) from util-linux) and with stderr to a file.
+# Long work shows progress on a terminal (and only there): import, capture, tap -r,
+# gen and stats run under a pseudo-terminal (script(1) from util-linux) and with
+# stderr to a file.
 . "$(dirname "$0")/lib.sh"
 if ! command -v script > /dev/null; then
 	nok "script(1) is missing (util-linux/bsdutils)"; exit 0
@@ -40,3 +41,32 @@ check "the totals follow on stdout" grep -qE '^rrsets +[1-9][0-9]*' "$T_TMP/st.t
 check "stats with stderr to a file prints no progress line" bash -c "! grep -qE 'compact|count' '$T_TMP/st2.err'"
 script -qec "$LOOKBACK stats -q --db $T_TMP/db" /dev/null > "$T_TMP/st3.out" 2>&1
 check "stats -q on a terminal prints no progress line" bash -c "! grep -q 'counted' '$T_TMP/st3.out'"
+
+# tap -r: bytes / size, percent, messages; gen: packets written
+HERE=$(cd "$(dirname "$0")" && pwd)
+python3 - "$HERE" "$T_TMP/t.fstrm" << 'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import fstrm_clients as f
+with open(sys.argv[2], "wb") as fh:
+    fh.write(f.control(2, f.CT))
+    for i in range(3000):
+        fh.write(f.dnstap_frame(i))
+    fh.write(f.control(3))
+PY
+script -qec "$LOOKBACK tap -r $T_TMP/t.fstrm --stats" /dev/null > "$T_TMP/tap.out" 2>&1
+tr '\r' '\n' < "$T_TMP/tap.out" > "$T_TMP/tap.txt"
+check "tap -r on a terminal shows MiB, percent and messages" \
+	grep -qE '^[0-9.]+ / [0-9.]+ MiB +100\.0% +3000 messages, 3000 responses, 3000 rrsets, [0-9]+ msg/s' "$T_TMP/tap.txt"
+"$LOOKBACK" tap -r "$T_TMP/t.fstrm" --stats > /dev/null 2> "$T_TMP/tap.err"
+check "tap -r with stderr to a file prints no progress line" bash -c "! grep -q 'msg/s' '$T_TMP/tap.err'"
+script -qec "$LOOKBACK tap -q -r $T_TMP/t.fstrm --stats" /dev/null > "$T_TMP/tapq.out" 2>&1
+check "tap -q on a terminal prints no progress line" bash -c "! grep -q 'msg/s' '$T_TMP/tapq.out'"
+
+script -qec "$LOOKBACK gen -o $T_TMP/g2.pcap -n 150000 --seed 5" /dev/null > "$T_TMP/gen.out" 2>&1
+tr '\r' '\n' < "$T_TMP/gen.out" > "$T_TMP/gen.txt"
+check "gen on a terminal shows packets written and a rate" \
+	grep -qE '^150000 / 150000 packets +100\.0% +[0-9]+ pkt/s' "$T_TMP/gen.txt"
+check "gen's file is the same with a progress line (same options, same bytes)" cmp -s "$T_TMP/g.pcap" "$T_TMP/g2.pcap"
+script -qec "$LOOKBACK gen -q -o $T_TMP/g3.pcap -n 1000" /dev/null > "$T_TMP/genq.out" 2>&1
+check "gen -q on a terminal prints no progress line" bash -c "! grep -q 'pkt/s' '$T_TMP/genq.out'"
