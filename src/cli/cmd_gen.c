@@ -68,13 +68,6 @@ static int parse_double(const char *opt, const char *s, double *out)
 	return 0;
 }
 
-static double mono(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* A progress line on a terminal: at most once a second, and at the end. */
 struct gen_progress {
 	uint64_t total;
@@ -90,7 +83,7 @@ static void gen_progress(void *ctx, uint64_t frames)
 	if (!end && now == g->last)
 		return;
 	g->last = now;
-	double el = mono() - g->started;
+	double el = lb_cli_mono() - g->started;
 	fprintf(stderr, "\r%" PRIu64 " / %" PRIu64 " packets  %5.1f%%  %.0f pkt/s   %s", frames,
 		g->total, g->total ? 100.0 * (double)frames / (double)g->total : 100.0,
 		el > 0.05 ? (double)frames / el : 0.0, end ? "\n" : "");
@@ -180,7 +173,7 @@ int lb_cmd_gen(int argc, char **argv)
 		fprintf(stderr, "lookback gen: %s\n", errbuf);
 		return LB_EXIT_USAGE;
 	}
-	struct gen_progress gp = { .total = o.packets, .started = mono() };
+	struct gen_progress gp = { .total = o.packets, .started = lb_cli_mono() };
 	if (!quiet && isatty(STDERR_FILENO)) {
 		o.progress = gen_progress;
 		o.progress_ctx = &gp;

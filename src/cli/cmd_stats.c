@@ -39,13 +39,6 @@ static void put_time(FILE *f, uint64_t t)
 	fputs(b, f);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Progress on a terminal: the compaction (from a thread, as RocksDB's call
  * blocks) shows the store directory's size as its new files are written;
  * the totals show the keys read. */
@@ -71,7 +64,7 @@ static void *compact_progress(void *arg)
 		if (p->done)
 			break;
 		fprintf(stderr, "\rcompacting %s: %.0f s, directory %.1f MiB (was %.1f MiB)  ", p->db,
-			now_s() - p->t0, (double)lb_store_disk_bytes(p->s) / 1048576.0,
+			lb_cli_mono() - p->t0, (double)lb_store_disk_bytes(p->s) / 1048576.0,
 			(double)p->bytes0 / 1048576.0);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -81,7 +74,7 @@ static void *compact_progress(void *arg)
 static void count_progress(void *ctx, uint64_t keys)
 {
 	struct prog *p = ctx;
-	double t = now_s();
+	double t = lb_cli_mono();
 	if (t - p->last < 1.0)
 		return;
 	p->last = t;
@@ -94,7 +87,7 @@ static int compact(lb_store_t *s, const char *db, bool progress)
 {
 	if (!progress)
 		return lb_store_compact(s);
-	struct prog p = { .s = s, .db = db, .t0 = now_s(), .bytes0 = lb_store_disk_bytes(s) };
+	struct prog p = { .s = s, .db = db, .t0 = lb_cli_mono(), .bytes0 = lb_store_disk_bytes(s) };
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	pthread_t thr;
@@ -111,7 +104,7 @@ static int compact(lb_store_t *s, const char *db, bool progress)
 	pthread_mutex_destroy(&p.mu);
 	if (!err)
 		fprintf(stderr, "\rcompacted %s in %.1f s: %.1f MiB -> %.1f MiB%20s\n", db,
-			now_s() - p.t0, (double)p.bytes0 / 1048576.0,
+			lb_cli_mono() - p.t0, (double)p.bytes0 / 1048576.0,
 			(double)lb_store_disk_bytes(s) / 1048576.0, "");
 	else
 		fputc('\n', stderr);
@@ -170,13 +163,13 @@ int lb_cmd_stats(int argc, char **argv)
 	if (do_compact && (err = compact(s, db, progress)))
 		goto fail;
 	lb_store_totals_t t;
-	struct prog pg = { .db = db, .t0 = now_s() };
+	struct prog pg = { .db = db, .t0 = lb_cli_mono() };
 	pg.last = pg.t0;
 	err = lb_store_totals_progress(s, true, &t, progress ? count_progress : NULL, &pg);
 	if (progress && err)
 		fputc('\n', stderr); /* end the progress line before the error */
 	else if (progress)
-		fprintf(stderr, "\rcounted %s in %.1f s%40s\n", db, now_s() - pg.t0, "");
+		fprintf(stderr, "\rcounted %s in %.1f s%40s\n", db, lb_cli_mono() - pg.t0, "");
 	if (err)
 		goto fail;
 	if (json) {

@@ -97,13 +97,6 @@ static void tee_neg(void *ctx, const lb_obs_neg_t *o)
 		t->b.negative(t->b.ctx, o);
 }
 
-static double mono(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 struct batch_ctx {
 	lb_ingest_t *ing;
 	int err;
@@ -124,7 +117,7 @@ static void show_progress(struct batch_ctx *b, bool final)
 	if (!final && now == b->last)
 		return;
 	b->last = now;
-	double el = mono() - b->started, mib = (double)b->ts->bytes / 1048576.0;
+	double el = lb_cli_mono() - b->started, mib = (double)b->ts->bytes / 1048576.0;
 	if (b->size)
 		fprintf(stderr, "\r%.1f / %.1f MiB  %5.1f%%", mib, (double)b->size / 1048576.0,
 			100.0 * (double)b->ts->bytes / (double)b->size);
@@ -317,7 +310,7 @@ int lb_cmd_tap(int argc, char **argv)
 		bctx.tick = !is_file;
 		bctx.size = is_file ? (uint64_t)sb.st_size : 0;
 		bctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
-		bctx.started = mono();
+		bctx.started = lb_cli_mono();
 		bctx.ts = &tstats;
 		bctx.ds = &dstats;
 		int e = lb_dnstap_read_fd_idle(d, fd, max_frame, &stop_flag,

@@ -18,4 +18,7 @@ int lb_cmd_serve(int argc, char **argv);
 int lb_cmd_stats(int argc, char **argv);
 int lb_cmd_tap(int argc, char **argv);
 
+/* Seconds on the monotonic clock, for progress lines' rates (main.c). */
+double lb_cli_mono(void);
+
 #endif

@@ -2,6 +2,7 @@
  * main.c - the lookback program: one binary, subcommands over liblookback.
  */
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include "cli/cmds.h"
@@ -24,6 +25,13 @@ static const struct cmd cmds[] = {
 	{ "stats", lb_cmd_stats, "show totals, freshness and retention of a store" },
 	{ "tap", lb_cmd_tap, "receive dnstap from resolvers (files, unix and TCP sockets)" },
 };
+
+double lb_cli_mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static void usage(FILE *out)
 {

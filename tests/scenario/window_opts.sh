@@ -46,30 +46,44 @@ dnstap_file "$T_TMP/a.fstrm" 1 3 || { nok "dnstap file written"; exit 0; }
 "$LOOKBACK" tap -r "$T_TMP/a.fstrm" --jsonl > "$T_TMP/a.jsonl" 2>&1
 check "the test's dnstap file reads back (3 observations)" test "$(wc -l < "$T_TMP/a.jsonl")" -eq 3
 
-# --- tap -r from a pipe that stays open: the window reaches the store after
-# --flush-secs of wall time, not only at the end
-DB="$T_TMP/tap-pipe"
-{ cat "$T_TMP/a.fstrm"; sleep 4; } | "$LOOKBACK" tap -r - --db "$DB" --flush-secs 1 2> "$T_TMP/tp.err" &
-P=$!
-PIDS+=($P)
-check "tap -r -: a quiet pipe's observations are in the store within --flush-secs" \
-	found host3.example.org "$DB" 30
-check "tap -r - is still running then (the data did not come from its exit)" kill -0 $P
-wait $P
-check "tap -r - exits 0" test $? -eq 0
+# Each command below reads a pipe that stays open 4 s after its data (like
+# `tcpdump -U -w - | ...` or `tail -F ... | ...`), so what reaches the store
+# while it runs came from the window's wall-clock tick or SIGHUP, not its exit.
+# quiet_pipe LABEL FEED DB HAS -- ARGS: FEED piped into `lookback ARGS --db DB
+# --flush-secs 1`; HAS DB TRIES says the data is in the store
+quiet_pipe() {
+	local label=$1 feed=$2 db=$3 has=$4
+	shift 5
+	{ cat "$feed"; sleep 4; } | "$LOOKBACK" "$@" --db "$db" --flush-secs 1 2> /dev/null &
+	local p=$! # of a pipeline: its last command, lookback
+	PIDS+=($p)
+	check "$label: a quiet pipe's data is in the store within --flush-secs" "$has" "$db" 30
+	check "$label is still running then (the data did not come from its exit)" kill -0 $p
+	wait $p
+	check "$label exits 0" test $? -eq 0
+}
+# hup_pipe LABEL FEED DB HAS -- ARGS: the same with --flush-secs 3600 (the
+# window would wait an hour) and SIGHUP after a second
+hup_pipe() {
+	local label=$1 feed=$2 db=$3 has=$4
+	shift 5
+	{ cat "$feed"; sleep 4; } | "$LOOKBACK" "$@" --db "$db" --flush-secs 3600 2> /dev/null &
+	local p=$!
+	PIDS+=($p)
+	sleep 1
+	check "$label: nothing in the store before SIGHUP (--flush-secs 3600)" absent_in "$has" "$db" 1
+	kill -HUP $p
+	check "$label: SIGHUP writes the window out while it runs" "$has" "$db" 20
+	check "$label is still running after SIGHUP" kill -0 $p
+	wait $p
+	check "$label exits 0 after SIGHUP" test $? -eq 0
+}
+absent_in() { ! "$@"; }
 
-# --- tap from a pipe, SIGHUP: --flush-secs 3600 would hold the window an hour
-DB="$T_TMP/tap-hup"
-{ cat "$T_TMP/a.fstrm"; sleep 4; } | "$LOOKBACK" tap -r - --db "$DB" --flush-secs 3600 2> "$T_TMP/th.err" &
-P=$!
-PIDS+=($P)
-sleep 1
-check "tap: nothing in the store before SIGHUP (--flush-secs 3600)" absent host2.example.org "$DB" 1
-kill -HUP $P # $! of a pipeline: its last command, lookback
-check "tap: SIGHUP writes the window out while it runs" found host2.example.org "$DB" 20
-check "tap is still running after SIGHUP" kill -0 $P
-wait $P
-check "tap exits 0 after SIGHUP" test $? -eq 0
+# --- tap -r from a pipe
+tap_has() { found host3.example.org "$@"; } # the last message: see dnstap_file
+quiet_pipe "tap -r -" "$T_TMP/a.fstrm" "$T_TMP/tap-pipe" tap_has -- tap -r -
+hup_pipe "tap -r -" "$T_TMP/a.fstrm" "$T_TMP/tap-hup" tap_has -- tap -r -
 
 # --- tap on a unix socket: a client sends and goes away; the quiet server
 # still writes its window after --flush-secs
@@ -103,27 +117,10 @@ check "tap -u exits 0 on SIGTERM" test $? -eq 0
 eve() { # NAME
 	printf '{"timestamp":"2023-11-14T22:13:20.000000+0000","event_type":"dns","src_ip":"192.0.2.53","dest_ip":"192.0.2.1","dns":{"version":2,"type":"answer","id":1,"rrname":"%s","rrtype":"A","rcode":"NOERROR","answers":[{"rrname":"%s","rrtype":"A","ttl":60,"rdata":"198.51.100.7"}]}}\n' "$1" "$1"
 }
-DB="$T_TMP/imp-pipe"
-{ eve tail1.example.org; sleep 4; } | "$LOOKBACK" import -f suricata --db "$DB" --flush-secs 1 -q - 2> "$T_TMP/ip.err" &
-P=$!
-PIDS+=($P)
-check "import -: a quiet pipe's records are in the store within --flush-secs" \
-	found tail1.example.org "$DB" 30
-check "import - is still running then" kill -0 $P
-wait $P
-check "import - exits 0" test $? -eq 0
-
-DB="$T_TMP/imp-hup"
-{ eve tail2.example.org; sleep 4; } | "$LOOKBACK" import -f suricata --db "$DB" --flush-secs 3600 -q - 2> "$T_TMP/ih.err" &
-P=$!
-PIDS+=($P)
-sleep 1
-check "import: nothing in the store before SIGHUP (--flush-secs 3600)" absent tail2.example.org "$DB" 1
-kill -HUP $P
-check "import: SIGHUP writes the window out while it runs" found tail2.example.org "$DB" 20
-check "import is still running after SIGHUP" kill -0 $P
-wait $P
-check "import exits 0 after SIGHUP" test $? -eq 0
+eve tail1.example.org > "$T_TMP/e.json"
+imp_has() { found tail1.example.org "$@"; }
+quiet_pipe "import -" "$T_TMP/e.json" "$T_TMP/imp-pipe" imp_has -- import -f suricata -q -
+hup_pipe "import -" "$T_TMP/e.json" "$T_TMP/imp-hup" imp_has -- import -f suricata -q -
 
 # --- --window-entries: a small window writes more entries, keeps the same history
 CAP="$T_TMP/g.pcap"
@@ -153,33 +150,13 @@ has_all() { # DB TRIES
 	done
 	return 1
 }
-DB="$T_TMP/cap-pipe"
-{ cat "$CAP"; sleep 4; } | "$LOOKBACK" capture -r - --db "$DB" --flush-secs 1 -q 2> "$T_TMP/cp.err" &
-P=$!
-PIDS+=($P)
-check "capture -r -: a quiet pipe's capture is all in the store within --flush-secs ($want rrsets)" \
-	has_all "$DB" 30
-check "capture -r - is still running then" kill -0 $P
-wait $P
-check "capture -r - exits 0" test $? -eq 0
-
-DB="$T_TMP/cap-hup"
-{ cat "$CAP"; sleep 4; } | "$LOOKBACK" capture -r - --db "$DB" --flush-secs 3600 -q 2> "$T_TMP/ch.err" &
-P=$!
-PIDS+=($P)
-sleep 1
-check "capture: nothing in the store before SIGHUP (--flush-secs 3600)" test "$(rrsets "$DB")" = 0
-kill -HUP $P
-check "capture: SIGHUP writes the window out while it reads a quiet pipe" has_all "$DB" 20
-check "capture is still running after SIGHUP" kill -0 $P
-wait $P
-check "capture exits 0 after SIGHUP" test $? -eq 0
+quiet_pipe "capture -r - ($want rrsets)" "$CAP" "$T_TMP/cap-pipe" has_all -- capture -r - -q
+hup_pipe "capture -r -" "$CAP" "$T_TMP/cap-hup" has_all -- capture -r - -q
 
 # --- --retain on tap and import sets the store's retention
 "$LOOKBACK" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/r-tap" --retain 30 2> /dev/null
 check "tap --retain 30: stats shows the retention" \
 	bash -c "'$LOOKBACK' stats --db '$T_TMP/r-tap' | grep -q '^retention *30 days'"
-eve tail3.example.org > "$T_TMP/e.json"
 "$LOOKBACK" import -f suricata --db "$T_TMP/r-imp" --retain 7 -q "$T_TMP/e.json"
 check "import --retain 7: stats shows the retention" \
 	bash -c "'$LOOKBACK' stats --db '$T_TMP/r-imp' | grep -q '^retention *7 days'"
