@@ -105,7 +105,7 @@ struct batch_ctx {
 	/* -r on a terminal: a progress line at most once a second */
 	bool progress;
 	uint64_t size;     /* the file's size, 0 if not known (a pipe) */
-	double started; /* CLOCK_MONOTONIC seconds */
+	double started;    /* lb_cli_mono() when it began */
 	time_t last;
 	const lb_tap_stats_t *ts;
 	const lb_stats_t *ds;
