@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "util/fdwait.h"
+
 /*
  * Classic pcap files are read by our own reader: 128 KiB read()s into one
  * reused buffer, records decoded in place (no copy per packet: measured about
@@ -85,17 +87,9 @@ static ssize_t pipe_read(void *cookie, char *buf, size_t n)
 {
 	lb_pcap_t *p = cookie;
 	for (;;) {
-		if (p->stop && *p->stop)
-			return 0;
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-		int k = poll(&pfd, 1, 250);
-		if (k <= 0) {
-			if (k < 0 && errno != EINTR)
-				return -1;
-			if (p->idle)
-				p->idle(p->idle_ctx);
-			continue;
-		}
+		int k = lb_fd_wait(STDIN_FILENO, p->idle, p->idle_ctx, p->stop);
+		if (k <= 0)
+			return k; /* a stop request reads as the end */
 		ssize_t got = read(STDIN_FILENO, buf, n);
 		if (got < 0 && errno == EINTR)
 			continue;

@@ -8,7 +8,6 @@
 #include "sources/dnstap.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -17,6 +16,7 @@
 #include "dns/name.h"
 #include "observe/bailiwick.h"
 #include "observe/proc.h"
+#include "util/fdwait.h"
 
 enum { DT_AUTH_RESPONSE = 2, DT_RESOLVER_RESPONSE = 4, DT_FORWARDER_RESPONSE = 8 };
 
@@ -165,17 +165,12 @@ int lb_dnstap_read_fd_idle(lb_dnstap_t *d, int fd, size_t data_max, volatile sig
 		size_t space = lb_fstrm_conn_space(c, &p);
 		if (space == 0)
 			break;
-		if (idle) { /* wait at most 250 ms, so a quiet input still ticks */
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
-			int r = poll(&pfd, 1, 250);
-			if (r <= 0) {
-				if (r < 0 && errno != EINTR) {
-					rc = -errno;
-					break;
-				}
-				idle(ctx);
-				continue;
-			}
+		int w = idle ? lb_fd_wait(fd, idle, ctx, stop) : 1; /* a quiet input still ticks */
+		if (w == 0)
+			break;
+		if (w < 0) {
+			rc = -errno;
+			break;
 		}
 		ssize_t n = read(fd, p, space);
 		if (n < 0) {

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,8 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+
+#include "util/fdwait.h"
 
 enum codec { C_UNKNOWN = 0, C_PLAIN, C_GZIP, C_ZSTD, C_XZ };
 
@@ -149,28 +150,19 @@ const char *lb_lr_codec(const lb_lr_t *r)
 	}
 }
 
-/* Read more raw bytes behind raw_len (after compacting).  0 ok (maybe EOF), <0 error. */
 void lb_lr_set_idle(lb_lr_t *r, void (*idle)(void *), void *ctx)
 {
 	r->idle = idle;
 	r->idle_ctx = ctx;
 }
 
-/* read(2) on the input; with an idle callback, waits at most 250 ms at a time
- * and calls it then, on a signal, and after each read. */
+/* read(2) on the input; with an idle callback, waits LB_FDWAIT_MS at a time
+ * (lb_fd_wait) and calls it after each read too. */
 static ssize_t in_read(lb_lr_t *r, void *buf, size_t n)
 {
 	for (;;) {
-		if (r->idle) {
-			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-			int k = poll(&pfd, 1, 250);
-			if (k <= 0) {
-				if (k < 0 && errno != EINTR)
-					return -1;
-				r->idle(r->idle_ctx);
-				continue;
-			}
-		}
+		if (r->idle && lb_fd_wait(r->fd, r->idle, r->idle_ctx, NULL) < 0)
+			return -1;
 		ssize_t got = read(r->fd, buf, n);
 		if (got < 0 && errno == EINTR) {
 			if (r->idle)
@@ -183,6 +175,7 @@ static ssize_t in_read(lb_lr_t *r, void *buf, size_t n)
 	}
 }
 
+/* Read more raw bytes behind raw_len (after compacting).  0 ok (maybe EOF), <0 error. */
 static int raw_fill(lb_lr_t *r)
 {
 	if (r->raw_pos > 0) {
