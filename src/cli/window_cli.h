@@ -30,9 +30,10 @@ enum { LB_WIN_O_FLUSH = 0x5f00, LB_WIN_O_ENTRIES, LB_WIN_O_RETAIN };
 	"      --flush-secs N    write the window out at least every N seconds (default 60):\n"  \
 	"                        a crash loses at most that much; SIGHUP writes it at once\n"    \
 	"      --window-entries N  distinct records the window folds before it is written\n"    \
-	"                        (default 262144, 1024..16777216): about 150 bytes per\n"      \
-	"                        entry held, in up to two windows (one fills while the\n"     \
-	"                        other is written); larger folds more repeats per write\n"     \
+	"                        (default 262144, 1024..16777216): a table of 16 bytes per\n"  \
+	"                        entry, and about 150 bytes per entry held in up to two\n"    \
+	"                        windows (one fills while the other is written); larger\n"   \
+	"                        folds more repeats into one store write\n"                   \
 	"      --retain DAYS     with --db: drop history last seen more than DAYS ago\n"        \
 	"                        (0 = keep all; kept in the store, see `lookback stats`)\n"
 
