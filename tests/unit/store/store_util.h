@@ -85,9 +85,8 @@ static inline lb_store_t *open_bulk(void)
 	return s;
 }
 
-/* rrsets of one scan by name (match: exact or below); *sum = their counts. */
-static inline uint64_t scan_rrsets(lb_store_t *s, const char *name_text, enum lb_match match,
-				   int *err, uint64_t *sum)
+/* An iterator over the rrsets of one name (match: exact or below). */
+static inline lb_store_iter_t *scan_open(lb_store_t *s, const char *name_text, enum lb_match match)
 {
 	uint8_t name[256];
 	int n = lb_name_from_text(name_text, strlen(name_text), NULL, name, sizeof name);
@@ -96,6 +95,14 @@ static inline uint64_t scan_rrsets(lb_store_t *s, const char *name_text, enum lb
 			      .name_len = (size_t)n };
 	lb_store_iter_t *it;
 	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	return it;
+}
+
+/* rrsets of one scan by name (match: exact or below); *sum = their counts. */
+static inline uint64_t scan_rrsets(lb_store_t *s, const char *name_text, enum lb_match match,
+				   int *err, uint64_t *sum)
+{
+	lb_store_iter_t *it = scan_open(s, name_text, match);
 	lb_store_rec_t r;
 	uint64_t c = 0, total = 0;
 	int k;

@@ -59,12 +59,7 @@ static void test_large_commit(void **st)
 	}
 	assert_int_equal(lb_store_commit(s), 0);
 	/* the whole test zone, in key order, each rrset once, counts 3 per add */
-	uint8_t name[256];
-	int n = lb_name_from_text("test", 4, NULL, name, sizeof name);
-	lb_store_scan_t q = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_BELOW, .name = name,
-			      .name_len = (size_t)n };
-	lb_store_iter_t *it;
-	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_iter_t *it = scan_open(s, "test", LB_MATCH_BELOW);
 	lb_store_rec_t r;
 	uint64_t total = 0, rows = 0;
 	int k;
