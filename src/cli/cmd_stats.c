@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +17,24 @@
 static void usage(FILE *f)
 {
 	fputs("usage: lookback stats --db DIR [--retain DAYS] [--compact] [--json] [-q]\n"
+	      "       lookback stats --db DIR --check [--json] [-q]\n"
 	      "\n"
 	      "Totals of a store (rrsets, rdata index entries, owner names, negative answers),\n"
 	      "per-source freshness (newest observation), the span of data kept, store size.\n"
 	      "  --retain DAYS  set the retention: records last seen more than DAYS days ago are\n"
 	      "                 hidden at once and removed by compaction (0 = keep everything)\n"
 	      "  --compact      compact the store now (applies retention on disk)\n"
+	      "  --check        read the whole store and check that its tables agree: every\n"
+	      "                 key and value decodes, every rrset has its owner and each of\n"
+	      "                 its RRs and rdata names in the indexes, every source id\n"
+	      "                 resolves; prints what it read, each kind of problem (the\n"
+	      "                 first 20 on stderr) and the index entries no live rrset\n"
+	      "                 holds (left by retention: not problems, lookups skip them)\n"
 	      "  --json         one JSON object instead of text\n"
 	      "  -q, --quiet    no progress lines on a terminal (the totals read the whole\n"
 	      "                 store, and a compaction rewrites it: minutes when large)\n"
-	      "exit status: 0 ok, 2 usage error, 3 store error\n",
+	      "exit status: 0 ok (with --check: no problem found), 1 --check found problems,\n"
+	      "             2 usage error, 3 store error (cannot be opened or read)\n",
 	      f);
 }
 
@@ -82,6 +91,79 @@ static void count_progress(void *ctx, uint64_t keys)
 		(double)keys / (t - p->t0));
 }
 
+static void check_progress(void *ctx, uint64_t keys)
+{
+	struct prog *p = ctx;
+	double t = lb_cli_mono();
+	if (t - p->last < 1.0)
+		return;
+	p->last = t;
+	fprintf(stderr, "\rchecking %s: %llu keys, %.0f keys/s  ", p->db, (unsigned long long)keys,
+		(double)keys / (t - p->t0));
+}
+
+struct shown {
+	uint64_t n;
+	bool progress;   /* a progress line may be on the terminal */
+};
+
+/* The first problems, one line each: what, and the key (its table and its
+ * name when the key starts with one, and its bytes in hex). */
+static void show_problem(void *ctx, const char *what, const uint8_t *key, size_t klen)
+{
+	struct shown *sh = ctx;
+	if (sh->n++ >= 20)
+		return;
+	fprintf(stderr, "%slookback stats: check: %s: key", sh->progress ? "\r" : "", what);
+	if (klen && key[0] >= 0x21 && key[0] < 0x7f)
+		fprintf(stderr, " (table %c)", key[0]);
+	fputc(' ', stderr);
+	for (size_t i = 0; i < klen && i < 48; i++)
+		fprintf(stderr, "%02x", key[i]);
+	fprintf(stderr, "%s\n", klen > 48 ? "..." : "");
+}
+
+static int run_check(lb_store_t *s, const char *db, bool progress, bool json)
+{
+	lb_store_check_t r;
+	struct prog pg = { .db = db, .t0 = lb_cli_mono() };
+	pg.last = pg.t0;
+	struct shown sh = { .progress = progress };
+	int err = lb_store_check(s, 0, &r, show_problem, &sh, progress ? check_progress : NULL, &pg);
+	if (progress)
+		fprintf(stderr, "\r%s %s in %.1f s%40s\n", err ? "stopped checking" : "checked", db,
+			lb_cli_mono() - pg.t0, "");
+	if (err) {
+		fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(s, err));
+		return LB_EXIT_STORE;
+	}
+	static const struct { const char *name; size_t off; } f[] = {
+#define F(x) { #x, offsetof(lb_store_check_t, x) }
+		F(keys), F(rrsets), F(index_entries), F(owners), F(targets), F(negatives), F(meta),
+		F(expired), F(orphan_index), F(orphan_names), F(problems), F(bad_key),
+		F(bad_value), F(missing_owner), F(missing_index), F(missing_target),
+		F(unknown_source),
+#undef F
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)&r + f[i].off, sizeof v);
+		if (json)
+			printf("%s\"%s\":%llu", i ? "," : "{", f[i].name, (unsigned long long)v);
+		else
+			printf("%-16s%llu\n", f[i].name, (unsigned long long)v);
+	}
+	if (json)
+		printf("}\n");
+	if (r.problems) {
+		fprintf(stderr, "lookback stats: %s: %llu problem%s found%s\n", db,
+			(unsigned long long)r.problems, r.problems == 1 ? "" : "s",
+			sh.n > 20 ? " (the first 20 shown)" : "");
+		return LB_EXIT_EMPTY;
+	}
+	return LB_EXIT_OK;
+}
+
 /* lb_store_compact, with a progress line from a thread when asked. */
 static int compact(lb_store_t *s, const char *db, bool progress)
 {
@@ -118,13 +200,14 @@ int lb_cmd_stats(int argc, char **argv)
 		{ "retain", required_argument, NULL, 'R' },
 		{ "compact", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "check", no_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL;
 	long retain = -1;
-	int do_compact = 0, json = 0, quiet = 0, c, rc = LB_EXIT_USAGE;
+	int do_compact = 0, json = 0, quiet = 0, check = 0, c, rc = LB_EXIT_USAGE;
 	lb_store_t *s = NULL;
 	optind = 1;
 	opterr = 0;
@@ -142,6 +225,7 @@ int lb_cmd_stats(int argc, char **argv)
 		}
 		case 'C': do_compact = 1; break;
 		case 'j': json = 1; break;
+		case 'K': check = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return LB_EXIT_OK;
 		default:
@@ -153,6 +237,10 @@ int lb_cmd_stats(int argc, char **argv)
 		fprintf(stderr, "lookback stats: --db DIR is required (try --help)\n");
 		return LB_EXIT_USAGE;
 	}
+	if (check && (retain >= 0 || do_compact)) {
+		fprintf(stderr, "lookback stats: --check only reads; run --retain or --compact apart\n");
+		return LB_EXIT_USAGE;
+	}
 	lb_store_opts_t so = { .read_only = retain < 0 && !do_compact };
 	int err = lb_store_open(db, &so, &s);
 	if (err)
@@ -162,6 +250,11 @@ int lb_cmd_stats(int argc, char **argv)
 	bool progress = !quiet && isatty(STDERR_FILENO);
 	if (do_compact && (err = compact(s, db, progress)))
 		goto fail;
+	if (check) {
+		rc = run_check(s, db, progress, json);
+		(void)lb_store_close(s);
+		return rc;
+	}
 	lb_store_totals_t t;
 	struct prog pg = { .db = db, .t0 = lb_cli_mono() };
 	pg.last = pg.t0;

@@ -253,4 +253,32 @@ typedef void (*lb_store_progress_fn)(void *ctx, uint64_t keys);
 LB_WUR int lb_store_totals_progress(lb_store_t *s, bool exact, lb_store_totals_t *t,
 				    lb_store_progress_fn fn, void *ctx);
 
+/*
+ * Check a whole store (`lookback stats --check`): read every key once and
+ * verify that it and its value decode, that every rrset not expired has its
+ * owner in the forward index 'F', each of its RRs in the rdata index
+ * ('I' 'N' 'X') and each rdata target name in 'G', and that every source id
+ * resolves to its name.  Index entries and names no live rrset holds are
+ * counted, not problems: rrsets that retention removed leave them (lookups
+ * skip them; stats --compact sweeps the index ones while a retention is set).  Nothing is written; memory is bounded: 16 bytes per key at most
+ * set_bytes (0 = 1 GiB) at a time, more keys take more passes over the store.  fn (may be NULL) is called with a
+ * description and the key for the first 100 problems (all are counted);
+ * progress (may be NULL) every 65536 keys of the first pass.  Returns 0 when the
+ * store could be read to the end (out->problems says what was found), or an
+ * engine error.
+ */
+typedef struct lb_store_check {
+	uint64_t keys;                         /* keys read */
+	uint64_t rrsets, index_entries, owners, targets, negatives, meta;
+	uint64_t expired;                      /* rrsets past the retention (not checked further) */
+	uint64_t orphan_index, orphan_names;   /* held by no live rrset ('I N X'; 'F G') */
+	uint64_t problems;                     /* the sum of the counters below */
+	uint64_t bad_key, bad_value;           /* do not decode, or in no table */
+	uint64_t missing_owner, missing_index, missing_target;
+	uint64_t unknown_source;               /* a source id the metadata does not name */
+} lb_store_check_t;
+typedef void (*lb_store_check_fn)(void *ctx, const char *what, const uint8_t *key, size_t klen);
+LB_WUR int lb_store_check(lb_store_t *s, size_t set_bytes, lb_store_check_t *out,
+			  lb_store_check_fn fn, void *ctx, lb_store_progress_fn progress, void *pctx);
+
 #endif

@@ -34,6 +34,8 @@ Q --db "$T_TMP/corrupt" -r example.com > /dev/null 2>&1
 check "corrupt store exits 3" test $? -eq 3
 "$LOOKBACK" stats --db "$T_TMP/corrupt" > /dev/null 2>&1
 check "stats on a corrupt store exits 3" test $? -eq 3
+"$LOOKBACK" stats --db "$T_TMP/corrupt" --check > /dev/null 2>&1
+check "stats --check on a corrupt store exits 3" test $? -eq 3
 
 # ---- ingest and compare ----
 if ! "$LOOKBACK" capture --help 2>&1 | grep -q -- '--db'; then
@@ -51,6 +53,8 @@ compare() { # $1 = pcap, $2 = label
 	local pcap=$1 label=$2 db="$T_TMP/db-$2"
 	rm -rf "$db"
 	"$LOOKBACK" capture -r "$pcap" --db "$db" > /dev/null 2> "$T_TMP/cap.err" || { nok "$label: capture --db failed: $(head -c 300 "$T_TMP/cap.err")"; return; }
+	"$LOOKBACK" stats --db "$db" --check > /dev/null 2> "$T_TMP/chk.err"
+	check "$label: stats --check finds the tables in agreement$(head -c 300 "$T_TMP/chk.err" | tr '\n' ' ')" test $? -eq 0
 	"$LOOKBACK" capture -r "$pcap" --jsonl 2> /dev/null > "$T_TMP/obs.jsonl"
 	Q --db "$db" -r '*' -t ALL -l 0 -f cof > "$T_TMP/rrsets.cof"; rc1=$?
 	Q --db "$db" -i 0.0.0.0/0 -l 0 -f cof > "$T_TMP/ip4.cof"

@@ -50,6 +50,9 @@ while read -r st what; do if [ "$st" = ok ]; then ok "$what"; else nok "$what"; 
 "$LOOKBACK" stats --db "$db" --retain 0 > /dev/null
 after0=$(total)
 check "compaction removed them for good ($after0 == $newonly)" test "$after0" = "$newonly"
+"$LOOKBACK" stats --db "$db" --check --json > "$T_TMP/rc.json" 2>&1
+check "stats --check: what retention removed leaves no problem (exit $?)" grep -q '"problems":0,' "$T_TMP/rc.json"
+check "stats --check: ... and counts the names it left behind" python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s["orphan_names"] > 0 and s["rrsets"] == int(sys.argv[2]) else 1)' "$T_TMP/rc.json" "$newonly"
 
 # durability: kill -9 a real ingest
 "$LOOKBACK" gen -o "$T_TMP/big.pcap" -n 200000 --seed 5 > /dev/null 2>&1
@@ -65,6 +68,17 @@ for round in 1 2; do
 	"$LOOKBACK" query --db "$kdb" -r '*' -t ALL -s > /dev/null 2>&1
 	rc=$?
 	check "round $round: query answers after kill -9 (exit $rc)" test $rc -eq 0 -o $rc -eq 1
+	"$LOOKBACK" stats --db "$kdb" --check --json > "$T_TMP/kc.json" 2> "$T_TMP/kc.err"
+	rc=$?
+	check "round $round: stats --check finds the killed store's tables in agreement (exit $rc)" test $rc -eq 0
+	check "round $round: ... and reports no problem" grep -q '"problems":0,' "$T_TMP/kc.json"
 done
 "$LOOKBACK" capture -r "$T_TMP/big.pcap" --db "$kdb" > /dev/null 2>&1
 check "ingest completes on the killed store" test $? -eq 0
+"$LOOKBACK" stats --db "$kdb" --check > "$T_TMP/kc.txt" 2>&1
+check "stats --check after the completed ingest exits 0" test $? -eq 0
+check "stats --check counts the rrsets stats counts" test "$(awk '$1 == "rrsets" { print $2 }' "$T_TMP/kc.txt")" = "$("$LOOKBACK" stats --db "$kdb" | awk '$1 == "rrsets" { print $2 }')"
+"$LOOKBACK" stats --db "$kdb" --check --compact > /dev/null 2>&1; rc=$?
+check "stats --check with --compact is a usage error (exit 2, got $rc)" test $rc -eq 2
+"$LOOKBACK" stats --db "$T_TMP/nonexistent" --check > /dev/null 2>&1; rc=$?
+check "stats --check on a missing store exits 3 (got $rc)" test $rc -eq 3

@@ -583,6 +583,11 @@ static void test_kill_during_ingest(void **st)
 		lb_store_totals_t t;
 		assert_int_equal(lb_store_totals(s, true, &t), 0);
 		assert_true(t.sensors == 1);
+		/* and its tables agree: every rrset has its index entries */
+		lb_store_check_t ck;
+		assert_int_equal(lb_store_check(s, 0, &ck, NULL, NULL, NULL, NULL), 0);
+		assert_int_equal(ck.problems, 0);
+		assert_true(ck.rrsets == n && ck.index_entries == n && ck.owners == n);
 		(void)lb_store_close(s);
 	}
 	rmdir_r(dir);
