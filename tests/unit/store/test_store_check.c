@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <rocksdb/c.h>
@@ -250,6 +252,36 @@ static void test_damage(void **st)
 		assert_int_equal(saw(&sn, "no table"), 1);
 		assert_int_equal(saw(&sn, "source id"), 1);
 	}
+	/* the command: exit 1, the six problems named on stderr, counted on stdout */
+	const char *lb = getenv("LOOKBACK");
+	if (!lb || !*lb)
+		lb = "build/lookback"; /* tests/run.sh sets LOOKBACK; by hand, from the top */
+	assert_int_equal(access(lb, X_OK), 0);
+	char cmd[1024], out[300], errf[300];
+	snprintf(out, sizeof out, "%s.out", dir);
+	snprintf(errf, sizeof errf, "%s.err", dir);
+	snprintf(cmd, sizeof cmd, "'%s' stats --db '%s' --check --json > '%s' 2> '%s'", lb, dir, out,
+		 errf);
+	int rc = system(cmd);
+	assert_true(WIFEXITED(rc));
+	assert_int_equal(WEXITSTATUS(rc), 1);
+	char buf[4096];
+	FILE *f = fopen(out, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	assert_non_null(strstr(buf, "\"problems\":6,"));
+	assert_non_null(strstr(buf, "\"missing_index\":1,"));
+	f = fopen(errf, "r");
+	assert_non_null(f);
+	int lines = 0;
+	while (fgets(buf, sizeof buf, f))
+		lines += strstr(buf, "lookback stats: check: ") != NULL;
+	fclose(f);
+	assert_int_equal(lines, 6);
+	unlink(out);
+	unlink(errf);
 	rmdir_r(dir);
 }
 
