@@ -54,6 +54,7 @@ static void put_time(FILE *f, uint64_t t)
 struct prog {
 	lb_store_t *s;
 	const char *db;
+	const char *verb;     /* of the keys' progress line */
 	double t0, last;
 	uint64_t bytes0;
 	bool done;            /* the compaction returned; under mu */
@@ -80,26 +81,16 @@ static void *compact_progress(void *arg)
 	return NULL;
 }
 
-static void count_progress(void *ctx, uint64_t keys)
+/* The keys read so far, once a second: the totals ("counting") and --check. */
+static void keys_progress(void *ctx, uint64_t keys)
 {
 	struct prog *p = ctx;
 	double t = lb_cli_mono();
 	if (t - p->last < 1.0)
 		return;
 	p->last = t;
-	fprintf(stderr, "\rcounting %s: %llu keys, %.0f keys/s  ", p->db, (unsigned long long)keys,
-		(double)keys / (t - p->t0));
-}
-
-static void check_progress(void *ctx, uint64_t keys)
-{
-	struct prog *p = ctx;
-	double t = lb_cli_mono();
-	if (t - p->last < 1.0)
-		return;
-	p->last = t;
-	fprintf(stderr, "\rchecking %s: %llu keys, %.0f keys/s  ", p->db, (unsigned long long)keys,
-		(double)keys / (t - p->t0));
+	fprintf(stderr, "\r%s %s: %llu keys, %.0f keys/s  ", p->verb, p->db,
+		(unsigned long long)keys, (double)keys / (t - p->t0));
 }
 
 struct shown {
@@ -126,10 +117,10 @@ static void show_problem(void *ctx, const char *what, const uint8_t *key, size_t
 static int run_check(lb_store_t *s, const char *db, bool progress, bool json)
 {
 	lb_store_check_t r;
-	struct prog pg = { .db = db, .t0 = lb_cli_mono() };
+	struct prog pg = { .db = db, .verb = "checking", .t0 = lb_cli_mono() };
 	pg.last = pg.t0;
 	struct shown sh = { .progress = progress };
-	int err = lb_store_check(s, 0, &r, show_problem, &sh, progress ? check_progress : NULL, &pg);
+	int err = lb_store_check(s, 0, &r, show_problem, &sh, progress ? keys_progress : NULL, &pg);
 	if (progress)
 		fprintf(stderr, "\r%s %s in %.1f s%40s\n", err ? "stopped checking" : "checked", db,
 			lb_cli_mono() - pg.t0, "");
@@ -256,9 +247,9 @@ int lb_cmd_stats(int argc, char **argv)
 		return rc;
 	}
 	lb_store_totals_t t;
-	struct prog pg = { .db = db, .t0 = lb_cli_mono() };
+	struct prog pg = { .db = db, .verb = "counting", .t0 = lb_cli_mono() };
 	pg.last = pg.t0;
-	err = lb_store_totals_progress(s, true, &t, progress ? count_progress : NULL, &pg);
+	err = lb_store_totals_progress(s, true, &t, progress ? keys_progress : NULL, &pg);
 	if (progress && err)
 		fputc('\n', stderr); /* end the progress line before the error */
 	else if (progress)

@@ -31,13 +31,10 @@ static size_t wire(const char *text, uint8_t *out)
 	return (size_t)n;
 }
 
-/* One rrset of owner/type with one rdata, seen at t, by source src. */
-static void add1(lb_store_t *s, const char *owner, uint16_t type, const uint8_t *rd, uint16_t rdl,
-		 uint64_t t, const char *src)
+/* An rrset record of owner/type with the one rdata rdp[0] (o: owner buffer). */
+static lb_store_rec_t rec1(uint8_t *o, const char *owner, uint16_t type, const uint8_t **rdp,
+			   uint16_t *rl)
 {
-	uint8_t o[256];
-	const uint8_t *rdp[1] = { rd };
-	uint16_t rl[1] = { rdl };
 	lb_store_rec_t r;
 	memset(&r, 0, sizeof r);
 	r.kind = LB_REC_RRSET;
@@ -47,6 +44,17 @@ static void add1(lb_store_t *s, const char *owner, uint16_t type, const uint8_t 
 	r.nrdata = 1;
 	r.rdata = rdp;
 	r.rdlen = rl;
+	return r;
+}
+
+/* One rrset of owner/type with one rdata, seen at t, by source src. */
+static void add1(lb_store_t *s, const char *owner, uint16_t type, const uint8_t *rd, uint16_t rdl,
+		 uint64_t t, const char *src)
+{
+	uint8_t o[256];
+	const uint8_t *rdp[1] = { rd };
+	uint16_t rl[1] = { rdl };
+	lb_store_rec_t r = rec1(o, owner, type, rdp, rl);
 	r.sensor = src;
 	lb_store_val_seen(&r.val, t, 1);
 	assert_int_equal(lb_store_add(s, &r), 0);
@@ -161,15 +169,7 @@ static void key_of(lb_kbuf_t *k, char table, const char *owner, uint16_t type, c
 	uint8_t o[256];
 	const uint8_t *rdp[1] = { rd };
 	uint16_t rl[1] = { rdl };
-	lb_store_rec_t r;
-	memset(&r, 0, sizeof r);
-	r.kind = LB_REC_RRSET;
-	r.owner = o;
-	r.owner_len = wire(owner, o);
-	r.type = type;
-	r.nrdata = 1;
-	r.rdata = rdp;
-	r.rdlen = rl;
+	lb_store_rec_t r = rec1(o, owner, type, rdp, rl);
 	lb_kbuf_reset(k);
 	if (table == 'R')
 		lb_key_rrset(k, &r);
