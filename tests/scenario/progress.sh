@@ -41,6 +41,12 @@ check "the totals follow on stdout" grep -qE '^rrsets +[1-9][0-9]*' "$T_TMP/st.t
 check "stats with stderr to a file prints no progress line" bash -c "! grep -qE 'compact|count' '$T_TMP/st2.err'"
 script -qec "$LOOKBACK stats -q --db $T_TMP/db" /dev/null > "$T_TMP/st3.out" 2>&1
 check "stats -q on a terminal prints no progress line" bash -c "! grep -q 'counted' '$T_TMP/st3.out'"
+script -qec "$LOOKBACK stats --check --db $T_TMP/db" /dev/null > "$T_TMP/st4.out" 2>&1
+tr '\r' '\n' < "$T_TMP/st4.out" > "$T_TMP/st4.txt"
+check "stats --check on a terminal reports the check" grep -qE "^checked $T_TMP/db in [0-9.]+ s" "$T_TMP/st4.txt"
+check "... and its counts follow on stdout" grep -qE '^problems +0' "$T_TMP/st4.txt"
+script -qec "$LOOKBACK stats --check -q --db $T_TMP/db" /dev/null > "$T_TMP/st5.out" 2>&1
+check "stats --check -q on a terminal prints no progress line" bash -c "! grep -q 'checked' '$T_TMP/st5.out'"
 
 # tap -r: bytes / size, percent, messages; gen: packets written
 HERE=$(cd "$(dirname "$0")" && pwd)
