@@ -471,6 +471,19 @@ else
 	L=$OUT/lookup.txt
 	lookup_rows "$A" "$L" "build/bench/bench_lookup build/bench/lookup-store $LOOKUP_N"
 	NOTES+=("bench_lookup: exact_rrset = all rrsets of one random owner; ip = one random address; cidr24 = its /24; wildcard_busy = *.busy.example ($(kv wildcard_busy_results_mean "$L") rrsets). Warm block cache (256 MiB).")
+	# stats --check reads the whole store: keys/s, wall time, peak memory
+	A="stats --check of the $LOOKUP_N-owner store"
+	t0=$(date +%s.%N)
+	/usr/bin/time -v "$LOOKBACK" stats --db "$OUT/lookup-store" --check -q > "$OUT/check.txt" 2> "$OUT/check.time"
+	rc=$?
+	t1=$(date +%s.%N)
+	if [ $rc -ne 0 ]; then
+		notmeasured "$A" "stats --check exited with status $rc: $(grep -v '^\s' "$OUT/check.time" | head -1 | cut -c1-120)"
+	else
+		w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+		row "$A: seconds / keys per second (wall)" "$w / $(rate "$(kv keys "$OUT/check.txt")" "$w")" "build/lookback stats --db build/bench/lookup-store --check -q ($(kv keys "$OUT/check.txt") keys, $(kv problems "$OUT/check.txt") problems)"
+		row "$A: peak RSS" "$(mib "$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/check.time")")" "/usr/bin/time -v"
+	fi
 	# the 50 M store (kept between runs; built only with BENCH_BUILD_BIG=1)
 	BIGD=$OUT/lookup-big
 	if [ "$(cat "$BIGD.n" 2> /dev/null)" = "$BIG_N" ] || [ "${BENCH_BUILD_BIG:-0}" = 1 ]; then
