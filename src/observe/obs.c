@@ -212,6 +212,32 @@ static int has_answer(const lb_msg_t *msg)
 	return 1; /* a chain this long: treat as answered, not as NODATA */
 }
 
+/*
+ * Is this NOERROR response without the answer a NODATA (RFC 2308 2.2)?  The
+ * authority section decides, so it must have parsed whole: an SOA there says
+ * so (NODATA types 1 and 2); with no answer record at all, an authority
+ * without NS says so too (type 3), while NS without SOA is a referral (the
+ * upstream side of a resolver sees one for most names it resolves).  A CNAME
+ * chain that ends without the answer and without an SOA is no denial either:
+ * it is what an authoritative server gives for a CNAME out of its zone, and
+ * the resolver goes on at the target.
+ */
+static int is_nodata(const lb_msg_t *msg)
+{
+	if (msg->complete < 2 || msg->tc || has_answer(msg))
+		return 0;
+	int soa = 0, ns = 0, answers = msg->ancount != 0; /* records skipped as bad count */
+	for (size_t i = 0; i < msg->nrr; i++) {
+		const lb_rr_t *r = &msg->rr[i];
+		answers |= r->section == LB_SEC_ANSWER;
+		if (r->section != LB_SEC_AUTHORITY)
+			continue;
+		soa |= r->type == LB_T_SOA;
+		ns |= r->type == LB_T_NS;
+	}
+	return soa || (!answers && !ns);
+}
+
 void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_t *bailiwick,
 		     const char *sensor, lb_obs_scratch_t *scratch, const lb_obs_sink_t *sink,
 		     lb_stats_t *st)
@@ -232,7 +258,7 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		int neg = 0;
 		if (rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL || rc == LB_RCODE_REFUSED)
 			neg = 1;
-		else if (rc == LB_RCODE_NOERROR && msg->complete >= 1 && !msg->tc && !has_answer(msg))
+		else if (rc == LB_RCODE_NOERROR && is_nodata(msg))
 			neg = 1;
 		if (neg) {
 			lb_obs_neg_t n = {

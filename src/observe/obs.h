@@ -9,8 +9,11 @@
  *
  * Negative answers (NXDOMAIN, SERVFAIL, REFUSED, and NOERROR/NODATA: no record
  * of the asked type, or CNAME, at the qname or at the end of its CNAME chain in
- * the answer section) become negative observations, kept apart from
- * resolutions.  No client address is ever part of an observation.
+ * the answer section, and an authority section that says so, RFC 2308 2.2: an
+ * SOA, or with an empty answer section no NS either - NS without SOA is a
+ * referral, and a chain without SOA an authoritative server's CNAME out of its
+ * zone; a truncated response or one whose authority did not parse is never
+ * NODATA) become negative observations, kept apart from resolutions.  No client address is ever part of an observation.
  */
 #ifndef LB_OBSERVE_OBS_H
 #define LB_OBSERVE_OBS_H

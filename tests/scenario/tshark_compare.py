@@ -4,7 +4,9 @@
 For each capture in $SHARED/data/captures, tshark (the independent decoder) is
 run once (cached in build/tshark-cache) and lookback once; per response frame
 the sets of (owner, type) and of (type, value) for A AAAA CNAME NS MX PTR TXT
-SOA SRV over all sections are compared.  Every difference must be listed in
+SOA SRV over all sections are compared, and the negative answers (qname,
+qtype, rcode) lookback reports with those tshark's fields give by RFC 2308
+(tshark_negatives).  Every difference must be listed in
 tshark_expect.tsv (file, frame or *, reason); a listed difference that no longer
 occurs is reported as stale.  Prints one TAP line per capture.
 """
@@ -73,7 +75,8 @@ def unescape(s):
     return out.decode("utf-8", errors="replace")
 
 
-def tshark_rows(path, cache, extra_ports):
+def tshark_load(path, cache, extra_ports):
+    """tshark's JSON of the file's response frames (cached by name and size)."""
     key = os.path.basename(path) + ".%d.json" % os.path.getsize(path)
     cpath = os.path.join(cache, key)
     if not os.path.exists(cpath):
@@ -88,7 +91,83 @@ def tshark_rows(path, cache, extra_ports):
         os.rename(tmp, cpath)
     with open(cpath, "rb") as fh:
         raw = fh.read().decode("utf-8", errors="replace")
-    pkts = json.loads(raw, object_pairs_hook=Pairs) if raw.strip() else []
+    return json.loads(raw, object_pairs_hook=Pairs) if raw.strip() else []
+
+
+def tshark_msgs(pkts):
+    """(frame number, DNS message) for every DNS, mDNS and LLMNR message."""
+    for pkt in pkts:
+        layers = pkt.first("_source").first("layers")
+        frame = int(layers.first("frame").first("frame.number"))
+        for dns in layers.all("dns") + layers.all("mdns") + layers.all("llmnr"):
+            for msg in (dns if not isinstance(dns, Pairs) else [dns]):
+                if isinstance(msg, Pairs):
+                    yield frame, msg
+
+
+def section_rrs(msg, sec):
+    for secobj in msg.all(sec):
+        if isinstance(secobj, Pairs):
+            for _, rr in secobj:
+                if isinstance(rr, Pairs) and rr.first("dns.resp.type") is not None:
+                    yield rr
+
+
+def tshark_negatives(pkts):
+    """The negative answers each frame holds, by RFC 1035 / RFC 2308 from
+    tshark's fields alone: NXDOMAIN, SERVFAIL, REFUSED; and NOERROR NODATA -
+    not truncated, no record of the asked type at the qname or at the end of
+    its CNAME chain in the answer section, and an authority section that says
+    so (an SOA; or, with no answer record at all, no NS: NS alone is a
+    referral).  {frame: {(qname, qtype, rcode)}}"""
+    out = {}
+    for frame, msg in tshark_msgs(pkts):
+        flags = msg.first("dns.flags_tree")
+        if not isinstance(flags, Pairs) or flags.first("dns.flags.response") != "1":
+            continue
+        if int(flags.first("dns.flags.opcode", "0")) != 0:
+            continue
+        q = next((v for _, v in (msg.first("Queries") or []) if isinstance(v, Pairs)), None)
+        if q is None or q.first("dns.qry.name") is None:
+            continue
+        qname, qtype = norm_name(q.first("dns.qry.name")), int(q.first("dns.qry.type"))
+        rcode = int(flags.first("dns.flags.rcode"))
+        for rr in section_rrs(msg, "Additional records"):  # EDNS: 12-bit RCODE (RFC 6891 6.1.3)
+            if rr.first("dns.resp.type") == "41" and rr.first("dns.resp.ext_rcode"):
+                rcode |= int(rr.first("dns.resp.ext_rcode"), 16) << 4
+                break
+        neg = rcode in (2, 3, 5)
+        if rcode == 0 and flags.first("dns.flags.truncated") != "1":
+            ans = [(norm_name(rr.first("dns.resp.name") or ""), int(rr.first("dns.resp.type")),
+                    rr.first("dns.cname")) for rr in section_rrs(msg, "Answers")]
+            auth = {int(rr.first("dns.resp.type"))
+                    for rr in section_rrs(msg, "Authoritative nameservers")}
+            target, answered = qname, False
+            for _ in range(17):
+                nxt = None
+                for owner, t, cname in ans:
+                    if owner != target:
+                        continue
+                    if t == qtype or qtype == 255:
+                        answered = True
+                    if t == 5 and nxt is None and cname is not None:
+                        nxt = norm_name(cname)
+                if answered or nxt is None:
+                    break
+                if qtype == 5:
+                    answered = True
+                    break
+                target = nxt
+            else:
+                answered = True  # a chain this long counts as answered
+            nanswers = int(msg.first("dns.count.answers", "0"))
+            neg = not answered and (6 in auth or (nanswers == 0 and 2 not in auth))
+        if neg:
+            out.setdefault(frame, set()).add((qname, qtype, rcode))
+    return out
+
+
+def tshark_rows(pkts):
     frames = {}
     for pkt in pkts:
         layers = pkt.first("_source").first("layers")
@@ -137,10 +216,15 @@ def lookback_rows(lookback, path, ports):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
         raise RuntimeError("lookback exited %d: %s" % (p.returncode, p.stderr.decode()[-300:]))
-    frames = {}
+    frames, negs = {}, {}
     for line in p.stdout.decode("utf-8", errors="replace").splitlines():
         o = json.loads(line)
         if o.get("negative"):
+            t = o["qtype"]
+            tnum = TYPE_NUM.get(t) or IANA.get(t) or (
+                int(t[4:]) if isinstance(t, str) and t.startswith("TYPE") else t)
+            negs.setdefault(o["frame"], set()).add(
+                (norm_name(o["qname"]), tnum, RCODE_NUM.get(o["rcode"], o["rcode"])))
             continue
         frame = o["frame"]
         t = o["rrtype"]
@@ -166,7 +250,7 @@ def lookback_rows(lookback, path, ports):
             elif t == "TXT":
                 for m in TXT_RE.finditer(rd):
                     vals.add(("TXT", unescape(m.group(1))))
-    return frames
+    return frames, negs
 
 
 IANA = {"MD": 3, "MF": 4, "MB": 7, "MG": 8, "MR": 9, "NULL": 10, "WKS": 11, "HINFO": 13,
@@ -177,7 +261,10 @@ IANA = {"MD": 3, "MF": 4, "MB": 7, "MG": 8, "MR": 9, "NULL": 10, "WKS": 11, "HIN
         "NSEC3": 50, "NSEC3PARAM": 51, "TLSA": 52, "SMIMEA": 53, "HIP": 55, "CDS": 59,
         "CDNSKEY": 60, "OPENPGPKEY": 61, "CSYNC": 62, "ZONEMD": 63, "SVCB": 64, "HTTPS": 65,
         "SPF": 99, "EUI48": 108, "EUI64": 109, "TKEY": 249, "TSIG": 250, "URI": 256,
-        "CAA": 257, "TA": 32768, "DLV": 32769}
+        "CAA": 257, "TA": 32768, "DLV": 32769, "IXFR": 251, "AXFR": 252, "MAILB": 253,
+        "MAILA": 254, "ANY": 255}
+RCODE_NUM = {"NOERROR": 0, "FORMERR": 1, "SERVFAIL": 2, "NXDOMAIN": 3, "NOTIMP": 4,
+             "REFUSED": 5}
 
 
 def main():
@@ -203,8 +290,9 @@ def main():
         path = os.path.join(capdir, f)
         ports = PORTS.get(f, "")
         try:
-            theirs = tshark_rows(path, cache, [ports] if ports else [])
-            ours = lookback_rows(lookback, path, ports)
+            pkts = tshark_load(path, cache, [ports] if ports else [])
+            theirs, theirs_neg = tshark_rows(pkts), tshark_negatives(pkts)
+            ours, ours_neg = lookback_rows(lookback, path, ports)
         except Exception as e:  # a crash or bad JSON is a failure, not a skip
             print("not ok %d - %s: %s" % (n, f, e))
             failed += 1
@@ -220,6 +308,8 @@ def main():
                     b |= y
                 return {"all": (a, b)}
             theirs, ours = union(theirs), union(ours)
+            theirs_neg = {"all": set().union(*theirs_neg.values())}
+            ours_neg = {"all": set().union(*ours_neg.values())}
             exp = {k: v for k, v in exp.items() if k != "union"}
         diffs = []
         for frame in sorted(set(theirs) | set(ours), key=str):
@@ -240,10 +330,23 @@ def main():
             if o_vals - t_vals:
                 d.append("lookback-only values %s" % sorted(o_vals - t_vals)[:4])
             diffs.append("frame %s: %s" % (frame, "; ".join(d)))
+        # negative answers (NXDOMAIN, SERVFAIL, REFUSED, NODATA), frame by frame
+        for frame in sorted(set(theirs_neg) | set(ours_neg), key=str):
+            t, o = theirs_neg.get(frame, set()), ours_neg.get(frame, set())
+            if t == o or str(frame) in exp or "*" in exp:
+                continue
+            d = []
+            if t - o:
+                d.append("tshark-only negatives %s" % sorted(t - o, key=str)[:4])
+            if o - t:
+                d.append("lookback-only negatives %s" % sorted(o - t, key=str)[:4])
+            diffs.append("frame %s: %s" % (frame, "; ".join(d)))
+        nneg = sum(len(v) for v in theirs_neg.values())
         stale = [fr for fr in exp if fr != "*" and
                  theirs.get(int(fr), (set(), set())) == (
                      {(nm, IANA.get(tp, tp)) for nm, tp in ours.get(int(fr), (set(), set()))[0]},
-                     ours.get(int(fr), (set(), set()))[1])]
+                     ours.get(int(fr), (set(), set()))[1]) and
+                 theirs_neg.get(int(fr), set()) == ours_neg.get(int(fr), set())]
         if diffs or stale:
             failed += 1
             print("not ok %d - %s: %d unexplained differences%s" % (
@@ -251,8 +354,8 @@ def main():
             for d in diffs[:10]:
                 print("#   " + d)
         else:
-            print("ok %d - %s matches tshark (%d response frames with records%s)" % (
-                n, f, len(theirs), ", %d listed differences" % len(exp) if exp else ""))
+            print("ok %d - %s matches tshark (%d response frames with records, %d negative answers%s)" % (
+                n, f, len(theirs), nneg, ", %d listed differences" % len(exp) if exp else ""))
     return 1 if failed else 0
 
 

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Every shared capture decoded by lookback agrees with tshark, record by record,
+# Every shared capture decoded by lookback agrees with tshark, record by record
+# and negative answer by negative answer,
 # except for the differences listed (with reasons) in tshark_expect.tsv.
 . "$(dirname "$0")/lib.sh"
 need_shared "tshark comparison" || exit 0

@@ -178,7 +178,6 @@ static void test_negative_kinds(void **state)
 	(void)state;
 	lb_msg_t m;
 	struct seen s;
-	lb_rr_t rrs[2];
 	static const uint16_t rcodes[] = { LB_RCODE_NXDOMAIN, LB_RCODE_SERVFAIL, LB_RCODE_REFUSED };
 	for (size_t i = 0; i < 3; i++) {
 		resp_init(&m, WWW, sizeof WWW, LB_T_A);
@@ -187,21 +186,64 @@ static void test_negative_kinds(void **state)
 		assert_int_equal(s.nneg, 1);
 		assert_int_equal(s.neg[0].rcode, rcodes[i]);
 	}
-	/* NODATA: NOERROR, answer only has a CNAME whose target has no A */
+	/* NODATA: NOERROR, answer only has a CNAME whose target has no A, and
+	 * the target zone's SOA in authority (RFC 2308 2.2.1) */
+	static const uint8_t SOA[] = "\3ns1\3cdn\3net\0\4host\3cdn\3net\0"
+				     "\0\0\0\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0\0\5";
+	lb_rr_t rs[3];
 	resp_init(&m, WWW, sizeof WWW, LB_T_A);
-	rrs[0] = rr(WWW, sizeof WWW, LB_T_CNAME, CDN, sizeof CDN, 300, LB_SEC_ANSWER);
-	m.rr = rrs;
-	m.nrr = 1;
+	rs[0] = rr(WWW, sizeof WWW, LB_T_CNAME, CDN, sizeof CDN, 300, LB_SEC_ANSWER);
+	rs[1] = rr(CDN, sizeof CDN, LB_T_SOA, SOA, sizeof SOA - 1, 300, LB_SEC_AUTHORITY);
+	m.rr = rs;
+	m.nrr = 2;
 	run(&m, &s, NULL);
 	assert_int_equal(s.nneg, 1);
 	assert_int_equal(s.neg[0].rcode, LB_RCODE_NOERROR);
-	assert_int_equal(s.nsets, 1);
-	/* ... and with the A at the end of the chain it is an answer */
-	rrs[1] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
-	m.nrr = 2;
+	assert_int_equal(s.nsets, 2);
+	/* ... its authority not parsed whole: nothing says NODATA */
+	m.complete = 1;
 	run(&m, &s, NULL);
 	assert_int_equal(s.nneg, 0);
-	assert_int_equal(s.nsets, 2);
+	m.complete = 3;
+	/* ... the same chain without the SOA: an authoritative server's CNAME out
+	 * of its zone (the resolver goes on at the target), not a denial */
+	m.nrr = 1;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 0);
+	assert_int_equal(s.nsets, 1);
+	/* ... and with the A at the end of the chain it is an answer, SOA or not */
+	rs[1] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rs[2] = rr(CDN, sizeof CDN, LB_T_SOA, SOA, sizeof SOA - 1, 300, LB_SEC_AUTHORITY);
+	for (size_t n = 2; n <= 3; n++) {
+		m.nrr = n;
+		run(&m, &s, NULL);
+		assert_int_equal(s.nneg, 0);
+		assert_int_equal(s.nsets, (int)n);
+	}
+	/* empty answer: no authority at all is NODATA (type 3); SOA is (types 1
+	 * and 2, with or without NS); NS alone is a referral, not a denial */
+	static const uint8_t NS1[] = "\3ns1\7example\3net";
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 1);
+	rs[0] = rr(EX, sizeof EX, LB_T_NS, NS1, sizeof NS1, 300, LB_SEC_AUTHORITY);
+	rs[1] = rr(EX, sizeof EX, LB_T_SOA, SOA, sizeof SOA - 1, 300, LB_SEC_AUTHORITY);
+	m.rr = rs;
+	m.nrr = 1;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 0); /* referral */
+	m.nrr = 2;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 1);
+	m.rr = rs + 1;
+	m.nrr = 1;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 1);
+	/* an answer record skipped as bad (ANCOUNT 1, none kept): not known empty */
+	m.nrr = 0;
+	m.ancount = 1;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 0);
 	/* a truncated (TC) empty answer is not evidence of NODATA */
 	resp_init(&m, WWW, sizeof WWW, LB_T_A);
 	m.tc = true;
