@@ -82,7 +82,8 @@ void src_route53_line(lb_src_t *s, const char *line, size_t len)
 		a[i].wire = NULL;
 		a[i].wire_len = 0;
 	}
-	src_chain(s, qname, (uint8_t)qlen, qtype, rcode, a, n, true, &ts);
+	/* a resolver's answers to its clients: the chain was followed to its end */
+	src_chain(s, qname, (uint8_t)qlen, qtype, rcode, a, n, true, SRC_ND_ALL, &ts);
 out:
 	json_decref(j);
 }

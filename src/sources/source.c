@@ -627,7 +627,8 @@ void src_negative(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtyp
 #define CHAIN_MAX 32
 
 int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, uint16_t rcode,
-	      const src_ans_t *a, size_t n, bool ordered, const struct timeval *ts)
+	      const src_ans_t *a, size_t n, bool ordered, unsigned nodata,
+	      const struct timeval *ts)
 {
 	src_resp_t *r = s->resp;
 	resp_reset(r);
@@ -640,7 +641,7 @@ int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, u
 	if (negative)
 		src_negative(s, qname, qlen, qtype, rcode, ts);
 	if (n == 0) {
-		if (!negative)
+		if (!negative && (nodata & SRC_ND_EMPTY))
 			src_negative(s, qname, qlen, qtype, LB_RCODE_NOERROR, ts);
 		s->c.records++;
 		return 0;
@@ -711,7 +712,7 @@ int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, u
 			return -1;
 		}
 	}
-	if (!negative && ndata == 0 && qtype != LB_T_CNAME)
+	if (!negative && ndata == 0 && qtype != LB_T_CNAME && (nodata & SRC_ND_CHAIN))
 		src_negative(s, qname, qlen, qtype, LB_RCODE_NOERROR, ts); /* chain ends without data */
 	resp_emit(s, r, ts, NULL, NULL);
 	s->c.records++;

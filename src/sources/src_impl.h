@@ -76,6 +76,7 @@ typedef struct zeek_hdr {
 	char empty[16];         /* "(empty)" */
 	char unset[16];         /* "-" */
 	int idx_ts, idx_query, idx_qclass, idx_qtype, idx_rcode, idx_answers, idx_ttls;
+	int idx_aa, idx_ra;     /* the AA and RA flags (-1: not logged) */
 	int nfields;
 } zeek_hdr_t;
 
@@ -147,14 +148,23 @@ void resp_emit(lb_src_t *s, src_resp_t *r, const struct timeval *ts, const uint8
 void src_negative(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
 		  uint16_t rcode, const struct timeval *ts);
 
+/* When a NOERROR answer without data for qtype is a denial (NODATA) in a log
+ * that does not show the authority section (RFC 2308 2.2 decides by it): */
+#define SRC_ND_EMPTY 1u  /* no answer at all (else: maybe a referral) */
+#define SRC_ND_CHAIN 2u  /* a CNAME chain ending without data (else: maybe an
+			  * authoritative server's CNAME out of its zone) */
+#define SRC_ND_ALL (SRC_ND_EMPTY | SRC_ND_CHAIN)
+
 /*
  * Assign owner-less answers to names (docs/IMPORT.md "Answers without
  * owners").  ordered: the answers are in message order.  Emits rrsets and,
- * for NOERROR without data for qtype, a NODATA negative.  Returns 0, or
- * LB_BAD_RDATA-style failure (already counted) as -1.
+ * for NOERROR without data for qtype, a NODATA negative when nodata
+ * (SRC_ND_*) says such an answer is one.  Returns 0, or LB_BAD_RDATA-style
+ * failure (already counted) as -1.
  */
 int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, uint16_t rcode,
-	      const src_ans_t *a, size_t n, bool ordered, const struct timeval *ts);
+	      const src_ans_t *a, size_t n, bool ordered, unsigned nodata,
+	      const struct timeval *ts);
 
 /* Rcode mnemonic ("NXDOMAIN") or decimal -> number.  0 or -1. */
 int src_rcode(const char *t, size_t len, uint16_t *rc);

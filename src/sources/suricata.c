@@ -307,6 +307,32 @@ static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, ui
 	return true;
 }
 
+/*
+ * A NOERROR response without the answer (answered() false): is it a denial
+ * (NODATA, RFC 2308 2.2)?  As the packet path (observe/obs.c): an SOA in
+ * authorities says so; NS there without SOA and no answer is a referral (an
+ * upstream capture logs many); a CNAME chain ending without SOA is an
+ * authoritative server's CNAME out of its zone - but only when the event
+ * logs authorities at all (auth_logged), else nothing tells it apart.
+ */
+static bool denial(const src_resp_t *r, bool auth_logged)
+{
+	bool soa = false, ns = false, answers = false;
+	for (size_t i = 0; i < r->n; i++) {
+		const src_rr_t *x = &r->rr[i];
+		answers |= x->section == LB_SEC_ANSWER;
+		if (x->section == LB_SEC_AUTHORITY) {
+			soa |= x->type == LB_T_SOA;
+			ns |= x->type == LB_T_NS;
+		}
+	}
+	if (soa)
+		return true;
+	if (!answers)
+		return !ns;
+	return !auth_logged;
+}
+
 /* grouped {TYPE: [rdata...]}: answers without owners. */
 static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
 		    uint16_t rcode, const struct timeval *ts)
@@ -348,7 +374,8 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 			}
 		}
 	}
-	src_chain(s, qname, qlen, qtype, rcode, a, n, false, ts);
+	/* grouped: no authorities logged, nothing tells a referral apart */
+	src_chain(s, qname, qlen, qtype, rcode, a, n, false, SRC_ND_ALL, ts);
 }
 
 void src_suricata_line(lb_src_t *s, const char *line, size_t len)
@@ -452,7 +479,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	}
 	if (negative)
 		src_negative(s, qname, (uint8_t)qlen, qtype, rcode, &ts);
-	else if (!lossy && !answered(r, qname, (uint8_t)qlen, qtype))
+	else if (!lossy && !answered(r, qname, (uint8_t)qlen, qtype) &&
+		 denial(r, dm[D_AUTHORITIES] >= 0))
 		src_negative(s, qname, (uint8_t)qlen, qtype, LB_RCODE_NOERROR, &ts);
 	if (lossy)
 		src_skip(s, LB_SKIP_LOSSY);

@@ -105,6 +105,7 @@ typedef struct zrow {
 	const char *query;
 	size_t qlen;
 	long qclass, qtype, rcode;   /* -1 = unset */
+	int aa, ra;                  /* the AA and RA flags: 1 T, 0 F, -1 not logged */
 	const char *ans[ZEEK_MAX_ANS];
 	size_t alen[ZEEK_MAX_ANS];
 	uint32_t ttl[ZEEK_MAX_ANS];
@@ -218,7 +219,17 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 			}
 		}
 	}
-	src_chain(s, qname, (uint8_t)ql, qtype, (uint16_t)z->rcode, a, n, true, &z->ts);
+	/* No authority section in the log: the flags tell what it would say.  A
+	 * recursive answer (RA) followed the chain to its end: no data there is a
+	 * denial.  An authoritative one (AA) with no answer is NODATA, while its
+	 * chain ending without data is a CNAME out of its zone.  Neither flag: a
+	 * referral (the upstream side of a resolver), no denial. */
+	unsigned nd = SRC_ND_ALL; /* also when the flags are not logged: no evidence either way */
+	if (z->ra != 1 && z->aa == 1)
+		nd = SRC_ND_EMPTY;
+	else if (z->ra == 0 && z->aa == 0)
+		nd = 0;
+	src_chain(s, qname, (uint8_t)ql, qtype, (uint16_t)z->rcode, a, n, true, nd, &z->ts);
 }
 
 static uint32_t ttl_of(double d)
@@ -304,6 +315,8 @@ static void header(lb_src_t *s, const char *line, size_t len)
 		h->idx_rcode = field_index(f, fl, n, "rcode");
 		h->idx_answers = field_index(f, fl, n, "answers");
 		h->idx_ttls = field_index(f, fl, n, "TTLs");
+		h->idx_aa = field_index(f, fl, n, "AA");
+		h->idx_ra = field_index(f, fl, n, "RA");
 		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
 		    h->idx_answers < 0) {
 			h->have_fields = false;
@@ -328,6 +341,14 @@ static long num_field(const zeek_hdr_t *h, const char *t, size_t l, bool *bad)
 		return -1;
 	}
 	return (long)v;
+}
+
+/* A Zeek bool: 1 for T, 0 for F, -1 unset or anything else. */
+static int bool_field(const zeek_hdr_t *h, const char *t, size_t l)
+{
+	if (unset(h, t, l) || l != 1)
+		return -1;
+	return *t == 'T' ? 1 : *t == 'F' ? 0 : -1;
 }
 
 static void tsv(lb_src_t *s, const char *line, size_t len)
@@ -355,6 +376,8 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	z.rcode = num_field(h, f[h->idx_rcode], fl[h->idx_rcode], &bad);
 	if (bad)
 		return (void)src_bad(s, LB_BAD_FIELDS);
+	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
+	z.ra = h->idx_ra >= 0 ? bool_field(h, f[h->idx_ra], fl[h->idx_ra]) : -1;
 	/* unescape query and answers into one buffer (never longer than the line) */
 	size_t used = 0;
 	if (unset(h, f[h->idx_query], fl[h->idx_query])) {
@@ -448,6 +471,9 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.qclass = jnum(j, "qclass", &bad);
 	z.qtype = jnum(j, "qtype", &bad);
 	z.rcode = jnum(j, "rcode", &bad);
+	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA");
+	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;
+	z.ra = json_is_boolean(fr) ? json_is_true(fr) : -1;
 	z.nans = 0;
 	json_t *ans = json_object_get(j, "answers"), *ttls = json_object_get(j, "TTLs");
 	if (ans && !json_is_array(ans))

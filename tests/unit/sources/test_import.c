@@ -195,6 +195,32 @@ static void zeek_txt_escapes_negatives(void **st)
 	assert_int_equal(cnt.skip[LB_SKIP_RCODE], 1);
 }
 
+/* Without the authority section, Zeek's AA and RA flags tell a NODATA from a
+ * referral (AA and RA clear) and from an authoritative CNAME out of its zone. */
+static void zeek_nodata_flags(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+		"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tRA\tanswers\tTTLs\n"
+		"1300000001.0\tref.example\t1\t0\tF\tF\t-\t-\n"          /* a referral */
+		"1300000002.0\tauth.example\t1\t0\tT\tF\t-\t-\n"         /* authoritative NODATA */
+		"1300000003.0\tout.example\t1\t0\tT\tF\tcdn.net\t60\n"   /* CNAME out of the zone */
+		"1300000004.0\trec.example\t1\t0\tF\tT\t-\t-\n"          /* recursive NODATA */
+		"1300000005.0\trecc.example\t1\t0\tF\tT\tcdn.net\t60\n"  /* ... at a chain's end */
+		"1300000006.0\tunk.example\t1\t0\t-\t-\t-\t-\n"),       /* flags unset */
+		0);
+	hasnt("NEG ref.example.");
+	has("NEG auth.example. A NOERROR");
+	hasnt("NEG out.example.");
+	has("RR out.example. CNAME cdn.net.");
+	has("NEG rec.example. A NOERROR");
+	has("NEG recc.example. A NOERROR");
+	has("NEG unk.example. A NOERROR");
+	assert_int_equal(cnt.negatives, 4);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 static void zeek_bad_lines(void **st)
 {
 	(void)st;
@@ -283,6 +309,41 @@ static void suricata_v2_v3(void **st)
 	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 1);
 	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
 	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
+/* NODATA from EVE as from packets (RFC 2308 2.2): the authorities decide. */
+static void suricata_nodata(void **st)
+{
+	(void)st;
+#define V3(q, rest) "{\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{" \
+	"\"version\":3,\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"" q "\"," \
+	"\"rrtype\":\"A\"}]" rest "}}\n"
+#define SOA_OF(z) "{\"rrname\":\"" z "\",\"rrtype\":\"SOA\",\"ttl\":9,\"soa\":{\"mname\":\"ns." z "\"," \
+	"\"rname\":\"h." z "\",\"serial\":1,\"refresh\":2,\"retry\":3,\"expire\":4,\"minimum\":5}}"
+#define NS_OF(z) "{\"rrname\":\"" z "\",\"rrtype\":\"NS\",\"ttl\":9,\"rdata\":\"ns1." z "\"}"
+#define CNAME(a, b) "{\"rrname\":\"" a "\",\"rrtype\":\"CNAME\",\"ttl\":9,\"rdata\":\"" b "\"}"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		V3("empty.org", "")                                            /* type 3: NODATA */
+		V3("soa.org", ",\"authorities\":[" SOA_OF("soa.org") "]")      /* type 2: NODATA */
+		V3("ref.org", ",\"authorities\":[" NS_OF("ref.org") "]")       /* referral */
+		V3("both.org", ",\"authorities\":[" NS_OF("both.org") "," SOA_OF("both.org") "]")
+		V3("out.org", ",\"answers\":[" CNAME("out.org", "cdn.net") "],\"authorities\":[]")
+		V3("chain.org", ",\"answers\":[" CNAME("chain.org", "cdn.net") "],\"authorities\":["
+		    SOA_OF("cdn.net") "]")
+		V3("nolog.org", ",\"answers\":[" CNAME("nolog.org", "cdn.net") "]")), 0);
+#undef V3
+#undef SOA_OF
+#undef NS_OF
+#undef CNAME
+	has("NEG empty.org. A NOERROR");
+	has("NEG soa.org. A NOERROR");
+	hasnt("NEG ref.org.");
+	has("NEG both.org. A NOERROR");
+	hasnt("NEG out.org."); /* authorities logged, no SOA: a CNAME out of the zone */
+	has("NEG chain.org. A NOERROR");
+	has("NEG nolog.org. A NOERROR"); /* no authorities logged: cannot tell */
+	assert_int_equal(cnt.negatives, 5);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
@@ -580,9 +641,11 @@ int main(void)
 		cmocka_unit_test(zeek_chain_split),
 		cmocka_unit_test(zeek_ambiguous_lossy_and_skips),
 		cmocka_unit_test(zeek_txt_escapes_negatives),
+		cmocka_unit_test(zeek_nodata_flags),
 		cmocka_unit_test(zeek_bad_lines),
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
+		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_bad),
 		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(route53),
