@@ -267,6 +267,16 @@ RCODE_NUM = {"NOERROR": 0, "FORMERR": 1, "SERVFAIL": 2, "NXDOMAIN": 3, "NOTIMP":
              "REFUSED": 5}
 
 
+def one_sided(what, theirs, ours):
+    """What only tshark, and what only lookback, has of one kind (first 4 each)."""
+    d = []
+    if theirs - ours:
+        d.append("tshark-only %s %s" % (what, sorted(theirs - ours, key=str)[:4]))
+    if ours - theirs:
+        d.append("lookback-only %s %s" % (what, sorted(ours - theirs, key=str)[:4]))
+    return d
+
+
 def main():
     lookback = os.environ["LOOKBACK"]
     shared = os.environ["SHARED"]
@@ -320,27 +330,14 @@ def main():
                 continue
             if str(frame) in exp or "*" in exp:
                 continue
-            d = []
-            if t_rrs - o_rrs:
-                d.append("tshark-only rrs %s" % sorted(t_rrs - o_rrs, key=str)[:4])
-            if o_rrs - t_rrs:
-                d.append("lookback-only rrs %s" % sorted(o_rrs - t_rrs, key=str)[:4])
-            if t_vals - o_vals:
-                d.append("tshark-only values %s" % sorted(t_vals - o_vals)[:4])
-            if o_vals - t_vals:
-                d.append("lookback-only values %s" % sorted(o_vals - t_vals)[:4])
+            d = one_sided("rrs", t_rrs, o_rrs) + one_sided("values", t_vals, o_vals)
             diffs.append("frame %s: %s" % (frame, "; ".join(d)))
         # negative answers (NXDOMAIN, SERVFAIL, REFUSED, NODATA), frame by frame
         for frame in sorted(set(theirs_neg) | set(ours_neg), key=str):
             t, o = theirs_neg.get(frame, set()), ours_neg.get(frame, set())
             if t == o or str(frame) in exp or "*" in exp:
                 continue
-            d = []
-            if t - o:
-                d.append("tshark-only negatives %s" % sorted(t - o, key=str)[:4])
-            if o - t:
-                d.append("lookback-only negatives %s" % sorted(o - t, key=str)[:4])
-            diffs.append("frame %s: %s" % (frame, "; ".join(d)))
+            diffs.append("frame %s: %s" % (frame, "; ".join(one_sided("negatives", t, o))))
         nneg = sum(len(v) for v in theirs_neg.values())
         stale = [fr for fr in exp if fr != "*" and
                  theirs.get(int(fr), (set(), set())) == (
