@@ -185,11 +185,20 @@ static inline int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_
 	return 1;
 }
 
-/* Does the answer section hold an answer to the question (following CNAMEs)? */
-static int has_answer(const lb_msg_t *msg)
+/*
+ * Follow the question's CNAME chain through the answer section.  Returns 1
+ * when the answer section holds an answer to the question at the qname or
+ * at the chain's end, 0 when not; *end (and *end_len) is the last name of the
+ * chain, the one an NXDOMAIN or NODATA speaks of (RFC 6604 2.1, RFC 2308 5):
+ * the qname when there is no chain.  A chain longer than CHAIN_MAX (a loop)
+ * counts as answered, with *end the qname.
+ */
+static int chain_walk(const lb_msg_t *msg, const uint8_t **end, size_t *end_len)
 {
 	const uint8_t *target = msg->qname;
 	size_t tlen = msg->qname_len;
+	*end = target;
+	*end_len = tlen;
 	for (int hop = 0; hop <= CHAIN_MAX; hop++) {
 		const lb_rr_t *next = NULL;
 		for (size_t i = 0; i < msg->nrr; i++) {
@@ -197,19 +206,34 @@ static int has_answer(const lb_msg_t *msg)
 			if (r->section != LB_SEC_ANSWER || !name_eq(r->owner, r->owner_len, target, tlen))
 				continue;
 			if (r->type == msg->qtype || msg->qtype == LB_T_ANY)
-				return 1;
+				goto answered;
 			if (r->type == LB_T_CNAME && !next)
 				next = r;
 		}
 		if (!next)
-			return 0;
+			goto end;
 		if (msg->qtype == LB_T_CNAME)
-			return 1;
+			goto answered;
 		/* CNAME rdata is exactly one canonical name */
 		target = next->rdata;
 		tlen = next->rdlen;
 	}
 	return 1; /* a chain this long: treat as answered, not as NODATA */
+answered:
+	*end = target;
+	*end_len = tlen;
+	return 1;
+end:
+	*end = target;
+	*end_len = tlen;
+	return 0;
+}
+
+static int has_answer(const lb_msg_t *msg)
+{
+	const uint8_t *e;
+	size_t el;
+	return chain_walk(msg, &e, &el);
 }
 
 /*
@@ -261,8 +285,13 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		else if (rc == LB_RCODE_NOERROR && is_nodata(msg))
 			neg = 1;
 		if (neg) {
+			/* the rcode speaks of the chain's last name (RFC 6604 2.1): a
+			 * name with a CNAME exists, and its own type is the CNAME */
+			const uint8_t *end;
+			size_t end_len;
+			(void)chain_walk(msg, &end, &end_len);
 			lb_obs_neg_t n = {
-				.qname = msg->qname, .qname_len = msg->qname_len,
+				.qname = end, .qname_len = (uint8_t)end_len,
 				.qtype = msg->qtype, .qclass = msg->qclass, .rcode = rc,
 				.bailiwick = bailiwick, .bailiwick_len = bw_len,
 				.sensor = sensor, .ts = *ts,

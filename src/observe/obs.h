@@ -13,7 +13,9 @@
  * SOA, or with an empty answer section no NS either - NS without SOA is a
  * referral, and a chain without SOA an authoritative server's CNAME out of its
  * zone; a truncated response or one whose authority did not parse is never
- * NODATA) become negative observations, kept apart from resolutions.  No client address is ever part of an observation.
+ * NODATA) become negative observations, kept apart from resolutions.  With a
+ * CNAME chain in the answer the denial is of the chain's last name (RFC 6604
+ * 2.1): the names before it exist, and their CNAME rrsets are observed.  No client address is ever part of an observation.
  */
 #ifndef LB_OBSERVE_OBS_H
 #define LB_OBSERVE_OBS_H
@@ -45,7 +47,9 @@ typedef struct lb_obs_rrset {
 } lb_obs_rrset_t;
 
 typedef struct lb_obs_neg {
-	const uint8_t *qname;      /* canonical wire name */
+	const uint8_t *qname;      /* canonical wire name the denial speaks of: the
+				    * question's, or the end of its CNAME chain in the
+				    * answer section (RFC 6604 2.1, RFC 2308 5) */
 	const uint8_t *bailiwick;  /* or NULL */
 	const char *sensor;
 	struct timeval ts;

@@ -638,10 +638,10 @@ int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, u
 		src_skip(s, LB_SKIP_RCODE);
 		return 0;
 	}
-	if (negative)
-		src_negative(s, qname, qlen, qtype, rcode, ts);
 	if (n == 0) {
-		if (!negative && (nodata & SRC_ND_EMPTY))
+		if (negative)
+			src_negative(s, qname, qlen, qtype, rcode, ts);
+		else if (nodata & SRC_ND_EMPTY)
 			src_negative(s, qname, qlen, qtype, LB_RCODE_NOERROR, ts);
 		s->c.records++;
 		return 0;
@@ -712,8 +712,11 @@ int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, u
 			return -1;
 		}
 	}
-	if (!negative && ndata == 0 && qtype != LB_T_CNAME && (nodata & SRC_ND_CHAIN))
-		src_negative(s, qname, qlen, qtype, LB_RCODE_NOERROR, ts); /* chain ends without data */
+	/* a denial speaks of the chain's last name (RFC 6604 2.1) */
+	if (negative)
+		src_negative(s, names[links], nlen[links], qtype, rcode, ts);
+	else if (ndata == 0 && qtype != LB_T_CNAME && (nodata & SRC_ND_CHAIN))
+		src_negative(s, names[links], nlen[links], qtype, LB_RCODE_NOERROR, ts);
 	resp_emit(s, r, ts, NULL, NULL);
 	s->c.records++;
 	return 0;

@@ -282,25 +282,33 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 }
 
 /* Does the answer section hold qtype (or a CNAME chain ending in it) for qname? */
-static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, uint16_t qtype)
+/* Does the answer section answer qname/qtype, at the name or at the end of
+ * its CNAME chain?  *end / *end_len: the chain's last name (the qname when
+ * there is no chain; also for a chain longer than 16, counted as answered). */
+static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
+		     const uint8_t **end, uint8_t *end_len)
 {
 	const uint8_t *t = qname;
 	uint8_t tl = qlen;
+	*end = qname;
+	*end_len = qlen;
 	for (int hop = 0; hop < 16; hop++) {
 		const src_rr_t *next = NULL;
+		bool hit = false;
 		for (size_t i = 0; i < r->n; i++) {
 			const src_rr_t *x = &r->rr[i];
 			if (x->section != LB_SEC_ANSWER || x->owner_len != tl || memcmp(x->owner, t, tl))
 				continue;
 			if (x->type == qtype || qtype == LB_T_ANY)
-				return true;
+				hit = true;
 			if (x->type == LB_T_CNAME && !next)
 				next = x;
 		}
-		if (!next)
-			return false;
-		if (qtype == LB_T_CNAME)
-			return true;
+		if (hit || !next || qtype == LB_T_CNAME) {
+			*end = t;
+			*end_len = tl;
+			return hit || next;
+		}
 		t = next->rd;
 		tl = (uint8_t)next->rdlen;
 	}
@@ -477,11 +485,14 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		resp_reset(r);
 		return;
 	}
+	/* a denial speaks of the question's CNAME chain's last name (RFC 6604 2.1) */
+	const uint8_t *end;
+	uint8_t end_len;
+	bool ok = answered(r, qname, (uint8_t)qlen, qtype, &end, &end_len);
 	if (negative)
-		src_negative(s, qname, (uint8_t)qlen, qtype, rcode, &ts);
-	else if (!lossy && !answered(r, qname, (uint8_t)qlen, qtype) &&
-		 denial(r, dm[D_AUTHORITIES] >= 0))
-		src_negative(s, qname, (uint8_t)qlen, qtype, LB_RCODE_NOERROR, &ts);
+		src_negative(s, end, end_len, qtype, rcode, &ts);
+	else if (!lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
+		src_negative(s, end, end_len, qtype, LB_RCODE_NOERROR, &ts);
 	if (lossy)
 		src_skip(s, LB_SKIP_LOSSY);
 	if (r->n || negative || !lossy)

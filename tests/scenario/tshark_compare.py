@@ -119,7 +119,8 @@ def tshark_negatives(pkts):
     not truncated, no record of the asked type at the qname or at the end of
     its CNAME chain in the answer section, and an authority section that says
     so (an SOA; or, with no answer record at all, no NS: NS alone is a
-    referral).  {frame: {(qname, qtype, rcode)}}"""
+    referral).  Each is of the chain's last name (RFC 6604 2.1), the qname
+    when there is no chain.  {frame: {(name, qtype, rcode)}}"""
     out = {}
     for frame, msg in tshark_msgs(pkts):
         flags = msg.first("dns.flags_tree")
@@ -137,33 +138,34 @@ def tshark_negatives(pkts):
                 rcode |= int(rr.first("dns.resp.ext_rcode"), 16) << 4
                 break
         neg = rcode in (2, 3, 5)
+        ans = [(norm_name(rr.first("dns.resp.name") or ""), int(rr.first("dns.resp.type")),
+                rr.first("dns.cname")) for rr in section_rrs(msg, "Answers")]
+        # the question's CNAME chain: the denial speaks of its last name (RFC 6604 2.1)
+        target, answered = qname, False
+        for _ in range(17):
+            nxt = None
+            for owner, t, cname in ans:
+                if owner != target:
+                    continue
+                if t == qtype or qtype == 255:
+                    answered = True
+                if t == 5 and nxt is None and cname is not None:
+                    nxt = norm_name(cname)
+            if answered or nxt is None:
+                break
+            if qtype == 5:
+                answered = True
+                break
+            target = nxt
+        else:
+            answered, target = True, qname  # a chain this long counts as answered
         if rcode == 0 and flags.first("dns.flags.truncated") != "1":
-            ans = [(norm_name(rr.first("dns.resp.name") or ""), int(rr.first("dns.resp.type")),
-                    rr.first("dns.cname")) for rr in section_rrs(msg, "Answers")]
             auth = {int(rr.first("dns.resp.type"))
                     for rr in section_rrs(msg, "Authoritative nameservers")}
-            target, answered = qname, False
-            for _ in range(17):
-                nxt = None
-                for owner, t, cname in ans:
-                    if owner != target:
-                        continue
-                    if t == qtype or qtype == 255:
-                        answered = True
-                    if t == 5 and nxt is None and cname is not None:
-                        nxt = norm_name(cname)
-                if answered or nxt is None:
-                    break
-                if qtype == 5:
-                    answered = True
-                    break
-                target = nxt
-            else:
-                answered = True  # a chain this long counts as answered
             nanswers = int(msg.first("dns.count.answers", "0"))
             neg = not answered and (6 in auth or (nanswers == 0 and 2 not in auth))
         if neg:
-            out.setdefault(frame, set()).add((qname, qtype, rcode))
+            out.setdefault(frame, set()).add((target, qtype, rcode))
     return out
 
 

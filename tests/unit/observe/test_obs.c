@@ -26,6 +26,7 @@ struct seen {
 	} set[MAXOBS];
 	struct {
 		uint16_t rcode, qtype;
+		uint8_t name[256];
 	} neg[MAXOBS];
 };
 
@@ -51,6 +52,7 @@ static void on_neg(void *ctx, const lb_obs_neg_t *o)
 	struct seen *s = ctx;
 	s->neg[s->nneg].rcode = o->rcode;
 	s->neg[s->nneg].qtype = o->qtype;
+	memcpy(s->neg[s->nneg].name, o->qname, o->qname_len);
 	s->nneg++;
 }
 
@@ -185,6 +187,7 @@ static void test_negative_kinds(void **state)
 		run(&m, &s, NULL);
 		assert_int_equal(s.nneg, 1);
 		assert_int_equal(s.neg[0].rcode, rcodes[i]);
+		assert_memory_equal(s.neg[0].name, WWW, sizeof WWW); /* no chain: the qname */
 	}
 	/* NODATA: NOERROR, answer only has a CNAME whose target has no A, and
 	 * the target zone's SOA in authority (RFC 2308 2.2.1) */
@@ -200,6 +203,15 @@ static void test_negative_kinds(void **state)
 	assert_int_equal(s.nneg, 1);
 	assert_int_equal(s.neg[0].rcode, LB_RCODE_NOERROR);
 	assert_int_equal(s.nsets, 2);
+	/* the denial speaks of the chain's end (RFC 2308 5): www has its CNAME */
+	assert_memory_equal(s.neg[0].name, CDN, sizeof CDN);
+	/* ... as an NXDOMAIN does (RFC 6604 2.1) */
+	m.rcode = LB_RCODE_NXDOMAIN;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 1);
+	assert_int_equal(s.neg[0].rcode, LB_RCODE_NXDOMAIN);
+	assert_memory_equal(s.neg[0].name, CDN, sizeof CDN);
+	m.rcode = LB_RCODE_NOERROR;
 	/* ... its authority not parsed whole: nothing says NODATA */
 	m.complete = 1;
 	run(&m, &s, NULL);

@@ -131,7 +131,8 @@ static void zeek_chain_split(void **st)
 		"1300000002.0\tC2\twww.example\t1\t1\t0\tb.example,c.example,192.0.2.9\t10.0,20.0,30.0\n"
 		/* RRSIG items are ignored without breaking the chain */
 		"1300000003.0\tC3\tq.example\t1\t1\t0\tr.example,RRSIG 5 example,192.0.2.7,RRSIG 1 example\t1,2,3,4\n"
-		/* AAAA answered only with CNAMEs: the chain, and NODATA for the qname */
+		/* AAAA answered only with CNAMEs: the chain, and NODATA for its last
+		 * name (RFC 6604 2.1: v6.example exists, it has the CNAME) */
 		"1300000004.0\tC4\tv6.example\t1\t28\t0\tw.example\t5.0\n"), 0);
 	has("RR a.example. A 192.0.2.1;192.0.2.2 ttl=30 sec=0 t=1300000001 zeek\n");
 	has("RR www.example. CNAME b.example. ttl=10");
@@ -141,7 +142,8 @@ static void zeek_chain_split(void **st)
 	has("RR q.example. CNAME r.example.");
 	has("RR r.example. A 192.0.2.7");
 	has("RR v6.example. CNAME w.example.");
-	has("NEG v6.example. AAAA NOERROR");
+	has("NEG w.example. AAAA NOERROR");
+	hasnt("NEG v6.example.");
 	assert_int_equal(cnt.records, 4);
 	assert_int_equal(cnt.rrsets, 7);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
@@ -207,7 +209,7 @@ static void zeek_nodata_flags(void **st)
 		"1300000002.0\tauth.example\t1\t0\tT\tF\t-\t-\n"         /* authoritative NODATA */
 		"1300000003.0\tout.example\t1\t0\tT\tF\tcdn.net\t60\n"   /* CNAME out of the zone */
 		"1300000004.0\trec.example\t1\t0\tF\tT\t-\t-\n"          /* recursive NODATA */
-		"1300000005.0\trecc.example\t1\t0\tF\tT\tcdn.net\t60\n"  /* ... at a chain's end */
+		"1300000005.0\trecc.example\t1\t0\tF\tT\tend.net\t60\n"  /* ... at a chain's end */
 		"1300000006.0\tunk.example\t1\t0\t-\t-\t-\t-\n"),       /* flags unset */
 		0);
 	hasnt("NEG ref.example.");
@@ -215,7 +217,7 @@ static void zeek_nodata_flags(void **st)
 	hasnt("NEG out.example.");
 	has("RR out.example. CNAME cdn.net.");
 	has("NEG rec.example. A NOERROR");
-	has("NEG recc.example. A NOERROR");
+	has("NEG end.net. A NOERROR"); /* of the chain's last name */
 	has("NEG unk.example. A NOERROR");
 	assert_int_equal(cnt.negatives, 4);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
@@ -329,9 +331,13 @@ static void suricata_nodata(void **st)
 		V3("ref.org", ",\"authorities\":[" NS_OF("ref.org") "]")       /* referral */
 		V3("both.org", ",\"authorities\":[" NS_OF("both.org") "," SOA_OF("both.org") "]")
 		V3("out.org", ",\"answers\":[" CNAME("out.org", "cdn.net") "],\"authorities\":[]")
-		V3("chain.org", ",\"answers\":[" CNAME("chain.org", "cdn.net") "],\"authorities\":["
-		    SOA_OF("cdn.net") "]")
-		V3("nolog.org", ",\"answers\":[" CNAME("nolog.org", "cdn.net") "]")), 0);
+		V3("chain.org", ",\"answers\":[" CNAME("chain.org", "c1.net") "],\"authorities\":["
+		    SOA_OF("c1.net") "]")
+		V3("nolog.org", ",\"answers\":[" CNAME("nolog.org", "c2.net") "]")
+		/* an NXDOMAIN at the end of a chain is of that name (RFC 6604 2.1) */
+		"{\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NXDOMAIN\",\"queries\":[{\"rrname\":\"nx.org\","
+		"\"rrtype\":\"A\"}],\"answers\":[" CNAME("nx.org", "gone.net") "]}}\n"), 0);
 #undef V3
 #undef SOA_OF
 #undef NS_OF
@@ -341,9 +347,14 @@ static void suricata_nodata(void **st)
 	hasnt("NEG ref.org.");
 	has("NEG both.org. A NOERROR");
 	hasnt("NEG out.org."); /* authorities logged, no SOA: a CNAME out of the zone */
-	has("NEG chain.org. A NOERROR");
-	has("NEG nolog.org. A NOERROR"); /* no authorities logged: cannot tell */
-	assert_int_equal(cnt.negatives, 5);
+	has("NEG c1.net. A NOERROR");  /* of the chain's last name */
+	has("NEG c2.net. A NOERROR");  /* no authorities logged: cannot tell */
+	hasnt("NEG chain.org.");
+	hasnt("NEG nolog.org.");
+	has("NEG gone.net. A NXDOMAIN");
+	hasnt("NEG nx.org.");
+	has("RR nx.org. CNAME gone.net.");
+	assert_int_equal(cnt.negatives, 6);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
