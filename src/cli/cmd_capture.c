@@ -500,12 +500,14 @@ int lb_cmd_capture(int argc, char **argv)
 			lb_window_get_stats(lb_ingest_window(ing), &ws);
 			fprintf(so, "store_new_entries %llu\nstore_folded %llu\n"
 				    "store_drop_section %llu\nstore_drop_bailiwick %llu\n"
-				    "store_drop_class %llu\nstore_drop_invalid %llu\n",
+				    "store_drop_class %llu\nstore_drop_invalid %llu\n"
+				    "store_drop_unrelated %llu\n",
 				(unsigned long long)ws.kept, (unsigned long long)ws.folded,
 				(unsigned long long)ws.drop_section,
 				(unsigned long long)ws.drop_bailiwick,
 				(unsigned long long)ws.drop_class,
-				(unsigned long long)ws.drop_invalid);
+				(unsigned long long)ws.drop_invalid,
+				(unsigned long long)ws.drop_unrelated);
 		}
 		if (iface) {
 			uint64_t recv, drop, ifdrop;

@@ -64,6 +64,8 @@ void lb_jsonl_rrset(FILE *f, const lb_obs_rrset_t *o, long frame)
 		lb_json_put_str(f, text);
 	}
 	fprintf(f, "],\"section\":\"%s\"", lb_section_name(o->section));
+	if (o->unrelated)
+		fputs(",\"unrelated\":true", f);
 	put_tail(f, o->bailiwick, &o->ts, o->sensor, frame);
 	fprintf(f, ",\"ttl\":%" PRIu32 "}\n", o->ttl);
 }

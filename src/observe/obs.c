@@ -4,9 +4,11 @@
  */
 #include "observe/obs.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/name.h"
 #include "dns/rrtype.h"
 
 #define CHAIN_MAX 16 /* CNAME links followed when deciding NODATA */
@@ -262,6 +264,25 @@ static int is_nodata(const lb_msg_t *msg)
 	return soa || (!answers && !ns);
 }
 
+/* Is answer RRset o on the question's chain (chain[0..n): the qname and the
+ * CNAME targets reached from it)?  A DNAME (or its RRSIG) may sit at an
+ * ancestor of a chain name; a zone transfer's records anywhere in the zone. */
+static bool related(const lb_msg_t *msg, const uint8_t *const *chain, const uint8_t *chain_len,
+		    size_t n, const lb_obs_rrset_t *o)
+{
+	for (size_t c = 0; c < n; c++)
+		if (name_eq(o->owner, o->owner_len, chain[c], chain_len[c]))
+			return true;
+	if (o->type == LB_T_DNAME || (o->type == LB_T_RRSIG && o->covered == LB_T_DNAME)) {
+		for (size_t c = 0; c < n; c++)
+			if (lb_name_is_subdomain(chain[c], o->owner))
+				return true;
+	}
+	if (msg->qtype == LB_T_AXFR || msg->qtype == LB_T_IXFR)
+		return lb_name_is_subdomain(o->owner, msg->qname);
+	return false;
+}
+
 void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_t *bailiwick,
 		     const char *sensor, lb_obs_scratch_t *scratch, const lb_obs_sink_t *sink,
 		     lb_stats_t *st)
@@ -334,6 +355,31 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 			rel[k] = (uint16_t)relation(&rr[order[k - 1]], &rr[order[k]]);
 	}
 
+	/* the question's chain: the qname and every CNAME target reached from it
+	 * in the answer section (at most CHAIN_MAX links) */
+	const uint8_t *chain[CHAIN_MAX + 1];
+	uint8_t chain_len[CHAIN_MAX + 1];
+	size_t nchain = 0;
+	if (msg->has_question) {
+		chain[0] = msg->qname;
+		chain_len[0] = msg->qname_len;
+		nchain = 1;
+		for (size_t done = 0; done < nchain && nchain <= CHAIN_MAX; done++)
+			for (size_t k = 0; k < n && nchain <= CHAIN_MAX; k++) {
+				const lb_rr_t *r = &rr[k];
+				if (r->section != LB_SEC_ANSWER || r->type != LB_T_CNAME ||
+				    !name_eq(r->owner, r->owner_len, chain[done], chain_len[done]))
+					continue;
+				size_t c = 0;
+				while (c < nchain && !name_eq(r->rdata, r->rdlen, chain[c], chain_len[c]))
+					c++;
+				if (c == nchain) {
+					chain[nchain] = r->rdata;
+					chain_len[nchain++] = (uint8_t)r->rdlen;
+				}
+			}
+	}
+
 	/* what all the message's RRsets share, set once */
 	lb_obs_rrset_t o = {
 		.bailiwick = bailiwick, .bailiwick_len = bw_len, .sensor = sensor,
@@ -364,6 +410,8 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		o.rclass = first->rclass;
 		o.covered = covered_of(first);
 		o.section = first->section;
+		o.unrelated = nchain && o.section == LB_SEC_ANSWER &&
+			      !related(msg, chain, chain_len, nchain, &o);
 		sink->rrset(sink->ctx, &o);
 		if (st) {
 			st->rrsets++;

@@ -44,6 +44,12 @@ typedef struct lb_obs_rrset {
 	uint8_t owner_len;
 	uint8_t bailiwick_len;
 	uint8_t section;           /* enum lb_section */
+	bool unrelated;            /* an answer-section RRset off the question's
+				    * chain: its owner is neither the qname nor
+				    * a CNAME target on the chain from it (nor, for
+				    * DNAME and its RRSIG, an ancestor of one; nor,
+				    * for AXFR/IXFR, a name in the zone asked) -
+				    * what a forged answer slips in */
 } lb_obs_rrset_t;
 
 typedef struct lb_obs_neg {

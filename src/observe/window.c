@@ -564,6 +564,10 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 			w->st.drop_section++;
 			return;
 		}
+		if (o->unrelated) {
+			w->st.drop_unrelated++;
+			return;
+		}
 	} else if (!lb_name_is_subdomain(o->owner, o->bailiwick)) {
 		w->st.drop_bailiwick++;
 		return;

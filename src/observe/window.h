@@ -14,7 +14,9 @@
  * Which observations are kept (the window applies this, so every source
  * gets the same rule):
  *  - class IN only;
- *  - bailiwick unknown (NULL): the answer section only;
+ *  - bailiwick unknown (NULL): the answer section only, and of it only the
+ *    RRsets on the question's chain (obs.h `unrelated`: an answer off it is
+ *    what a forged response slips in; counted as drop_unrelated);
  *  - bailiwick known: answer, authority and additional RRsets whose owner is
  *    at or below the bailiwick (records outside it are not trusted and dropped).
  *  - negative observations: all (class IN).
@@ -62,7 +64,7 @@ typedef struct lb_window_opts {
 typedef struct lb_window_stats {
 	uint64_t rrsets_in, negatives_in;   /* observations offered */
 	uint64_t kept, folded;              /* new entries / folded into an existing entry */
-	uint64_t drop_class, drop_section, drop_bailiwick, drop_invalid;
+	uint64_t drop_class, drop_section, drop_bailiwick, drop_invalid, drop_unrelated;
 	uint64_t flushes, flushed_entries;
 	size_t entries, bytes;              /* current */
 	size_t peak_bytes;                  /* peak memory of the window (all allocations) */

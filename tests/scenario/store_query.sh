@@ -89,7 +89,7 @@ for o in obs:
     if o.get("class", "IN") != "IN":
         continue
     b = o.get("bailiwick")
-    if b is None and o["section"] != "answer":
+    if b is None and (o["section"] != "answer" or o.get("unrelated")):
         continue
     key = (o["rrname"].lower(), o["rrtype"], b or "", tuple(o["rdata"]))
     add(rrsets[key], o["time"])

@@ -2,6 +2,7 @@
  * Messages are built as lb_msg_t by hand, so these tests do not depend on the parser. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct seen {
 		uint8_t rd[8][32];
 		uint16_t rdlen[8];
 		uint32_t ttl;
+		bool unrelated;
 	} set[MAXOBS];
 	struct {
 		uint16_t rcode, qtype;
@@ -40,6 +42,7 @@ static void on_set(void *ctx, const lb_obs_rrset_t *o)
 	s->set[s->nsets].section = o->section;
 	s->set[s->nsets].nrdata = o->nrdata;
 	s->set[s->nsets].ttl = o->ttl;
+	s->set[s->nsets].unrelated = o->unrelated;
 	for (size_t i = 0; i < o->nrdata && i < 8; i++) {
 		memcpy(s->set[s->nsets].rd[i], o->rdata[i], o->rdlen[i]);
 		s->set[s->nsets].rdlen[i] = o->rdlen[i];
@@ -263,6 +266,75 @@ static void test_negative_kinds(void **state)
 	assert_int_equal(s.nneg, 0);
 }
 
+/* The unrelated flag of the set owned by name (type t), or -1 when absent. */
+static int unrelated_of(const struct seen *s, const uint8_t *name, size_t len, uint16_t t)
+{
+	for (int i = 0; i < s->nsets; i++)
+		if (s->set[i].type == t && !memcmp(s->set[i].owner, name, len))
+			return s->set[i].unrelated;
+	return -1;
+}
+
+/* Answer RRsets off the question's chain are flagged unrelated: what a forged
+ * answer slips in.  DNAMEs at an ancestor and a zone transfer's records are
+ * on it; a message without a question flags nothing. */
+static void test_unrelated_answers(void **state)
+{
+	(void)state;
+	static const uint8_t EVIL[] = "\4evil\3com", NET[] = "\7example\3net",
+			     WNET[] = "\3www\7example\3net";
+	lb_msg_t m;
+	lb_rr_t rrs[6];
+	struct seen s;
+	resp_init(&m, WWW, sizeof WWW, LB_T_A);
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_CNAME, CDN, sizeof CDN, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(EVIL, sizeof EVIL, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	rrs[3] = rr(EVIL, sizeof EVIL, LB_T_A, IP2, 4, 300, LB_SEC_ADDITIONAL);
+	m.rr = rrs;
+	m.nrr = 4;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets, 4);
+	assert_int_equal(unrelated_of(&s, WWW, sizeof WWW, LB_T_CNAME), 0);
+	assert_int_equal(unrelated_of(&s, CDN, sizeof CDN, LB_T_A), 0);
+	int evil_answer = 0, evil_additional = 0;
+	for (int i = 0; i < s.nsets; i++)
+		if (!memcmp(s.set[i].owner, EVIL, sizeof EVIL)) {
+			if (s.set[i].section == LB_SEC_ANSWER)
+				evil_answer = s.set[i].unrelated ? 1 : -1;
+			else
+				evil_additional = s.set[i].unrelated ? -1 : 1;
+		}
+	assert_int_equal(evil_answer, 1);     /* off the chain */
+	assert_int_equal(evil_additional, 1); /* only answers are flagged */
+	/* a DNAME at an ancestor of the qname, its synthesized CNAME, the target */
+	rrs[0] = rr(EX, sizeof EX, LB_T_DNAME, NET, sizeof NET, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(WWW, sizeof WWW, LB_T_CNAME, WNET, sizeof WNET, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(WNET, sizeof WNET, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	m.nrr = 3;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets, 3);
+	for (int i = 0; i < s.nsets; i++)
+		assert_false(s.set[i].unrelated);
+	/* ... but an A at that ancestor is not on the chain */
+	rrs[0] = rr(EX, sizeof EX, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	run(&m, &s, NULL);
+	assert_int_equal(unrelated_of(&s, EX, sizeof EX, LB_T_A), 1);
+	/* a zone transfer: every record in the zone asked is on it */
+	resp_init(&m, EX, sizeof EX, LB_T_AXFR);
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(EVIL, sizeof EVIL, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 2;
+	run(&m, &s, NULL);
+	assert_int_equal(unrelated_of(&s, WWW, sizeof WWW, LB_T_A), 0);
+	assert_int_equal(unrelated_of(&s, EVIL, sizeof EVIL, LB_T_A), 1);
+	/* no question (an mDNS announcement): nothing to relate to, nothing flagged */
+	m.has_question = false;
+	run(&m, &s, NULL);
+	assert_int_equal(unrelated_of(&s, EVIL, sizeof EVIL, LB_T_A), 0);
+}
+
 /* Queries and non-QUERY opcodes produce nothing. */
 static void test_queries_ignored(void **state)
 {
@@ -417,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_sections_apart),
 		cmocka_unit_test(test_rrsig_by_covered),
 		cmocka_unit_test(test_negative_kinds),
+		cmocka_unit_test(test_unrelated_answers),
 		cmocka_unit_test(test_queries_ignored),
 		cmocka_unit_test(test_cname_loop),
 		cmocka_unit_test(test_large_message_sorted),

@@ -444,6 +444,14 @@ static void test_sections(void **st)
 	k.rrset(k.ctx, &b.o);
 	mk(&b, "sec.test", "sec.test", 7, 1700000000, LB_SEC_ANSWER);
 	k.rrset(k.ctx, &b.o);
+	/* an answer off the question's chain: dropped without a bailiwick, kept
+	 * inside one (the bailiwick rule then decides) */
+	mk(&b, "g.sec.test", NULL, 8, 1700000000, LB_SEC_ANSWER);
+	b.o.unrelated = true;
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "h.sec.test", "sec.test", 9, 1700000000, LB_SEC_ANSWER);
+	b.o.unrelated = true;
+	k.rrset(k.ctx, &b.o);
 	/* a negative answer */
 	uint8_t qn[256];
 	int n = lb_name_from_text("nx.sec.test", 11, NULL, qn, sizeof qn);
@@ -456,11 +464,14 @@ static void test_sections(void **st)
 	lb_window_get_stats(lb_ingest_window(ing), &ws);
 	assert_int_equal(ws.drop_section, 2);
 	assert_int_equal(ws.drop_bailiwick, 1);
+	assert_int_equal(ws.drop_unrelated, 1);
 	assert_int_equal(lb_ingest_close(ing), 0);
 	lb_store_t *s;
 	lb_store_opts_t ro = { .read_only = true };
 	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
-	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "sec.test", LB_MATCH_BELOW, NULL), 3);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "sec.test", LB_MATCH_BELOW, NULL), 4);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "g.sec.test", LB_MATCH_EXACT, NULL), 0);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "h.sec.test", LB_MATCH_EXACT, NULL), 1);
 	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "sec.test", LB_MATCH_EXACT, NULL), 1);
 	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "other.test", LB_MATCH_BELOW, NULL), 0);
 	uint64_t sum;
