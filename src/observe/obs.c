@@ -187,55 +187,59 @@ static inline int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_
 	return 1;
 }
 
+/* The question's CNAME chain through the answer section: chain[0] is the
+ * qname, chain[k + 1] the target of the first CNAME owned by chain[k]. */
+struct chain {
+	const uint8_t *name[CHAIN_MAX + 2];
+	uint8_t len[CHAIN_MAX + 2];
+	size_t n;
+	const uint8_t *end; /* the name a denial speaks of (RFC 6604 2.1, RFC 2308 5) */
+	size_t end_len;
+	int answered;       /* an answer to the question at a name of the chain */
+};
+
 /*
- * Follow the question's CNAME chain through the answer section.  Returns 1
- * when the answer section holds an answer to the question at the qname or
- * at the chain's end, 0 when not; *end (and *end_len) is the last name of the
- * chain, the one an NXDOMAIN or NODATA speaks of (RFC 6604 2.1, RFC 2308 5):
- * the qname when there is no chain.  A chain longer than CHAIN_MAX (a loop)
- * counts as answered, with *end the qname.
+ * Follow the chain from the qname.  answered: the answer section holds the
+ * asked type (or any, for ANY; the CNAME itself, for CNAME) at the qname or at
+ * the chain's end; end: the chain's last name, the qname when there is no
+ * chain.  A chain longer than CHAIN_MAX (a loop) counts as answered, with end
+ * the qname.  One pass over the records per link.
  */
-static int chain_walk(const lb_msg_t *msg, const uint8_t **end, size_t *end_len)
+static void chain_walk(const lb_msg_t *msg, struct chain *ch)
 {
 	const uint8_t *target = msg->qname;
 	size_t tlen = msg->qname_len;
-	*end = target;
-	*end_len = tlen;
+	ch->n = 0;
+	ch->end = target;
+	ch->end_len = tlen;
+	ch->answered = 1;
 	for (int hop = 0; hop <= CHAIN_MAX; hop++) {
+		ch->name[ch->n] = target;
+		ch->len[ch->n++] = (uint8_t)tlen;
 		const lb_rr_t *next = NULL;
 		for (size_t i = 0; i < msg->nrr; i++) {
 			const lb_rr_t *r = &msg->rr[i];
 			if (r->section != LB_SEC_ANSWER || !name_eq(r->owner, r->owner_len, target, tlen))
 				continue;
 			if (r->type == msg->qtype || msg->qtype == LB_T_ANY)
-				goto answered;
+				goto done;
 			if (r->type == LB_T_CNAME && !next)
 				next = r;
 		}
-		if (!next)
-			goto end;
+		if (!next) {
+			ch->answered = 0;
+			goto done;
+		}
 		if (msg->qtype == LB_T_CNAME)
-			goto answered;
+			goto done;
 		/* CNAME rdata is exactly one canonical name */
 		target = next->rdata;
 		tlen = next->rdlen;
 	}
-	return 1; /* a chain this long: treat as answered, not as NODATA */
-answered:
-	*end = target;
-	*end_len = tlen;
-	return 1;
-end:
-	*end = target;
-	*end_len = tlen;
-	return 0;
-}
-
-static int has_answer(const lb_msg_t *msg)
-{
-	const uint8_t *e;
-	size_t el;
-	return chain_walk(msg, &e, &el);
+	return; /* a chain this long: treat as answered, not as NODATA */
+done:
+	ch->end = target;
+	ch->end_len = tlen;
 }
 
 /*
@@ -248,9 +252,9 @@ static int has_answer(const lb_msg_t *msg)
  * it is what an authoritative server gives for a CNAME out of its zone, and
  * the resolver goes on at the target.
  */
-static int is_nodata(const lb_msg_t *msg)
+static int is_nodata(const lb_msg_t *msg, const struct chain *ch)
 {
-	if (msg->complete < 2 || msg->tc || has_answer(msg))
+	if (msg->complete < 2 || msg->tc || ch->answered)
 		return 0;
 	int soa = 0, ns = 0, answers = msg->ancount != 0; /* records skipped as bad count */
 	for (size_t i = 0; i < msg->nrr; i++) {
@@ -264,18 +268,17 @@ static int is_nodata(const lb_msg_t *msg)
 	return soa || (!answers && !ns);
 }
 
-/* Is answer RRset o on the question's chain (chain[0..n): the qname and the
- * CNAME targets reached from it)?  A DNAME (or its RRSIG) may sit at an
+/* Is answer RRset o on the question's chain (the qname and the CNAME targets
+ * reached from it)?  A DNAME (or its RRSIG) may sit at an
  * ancestor of a chain name; a zone transfer's records anywhere in the zone. */
-static bool related(const lb_msg_t *msg, const uint8_t *const *chain, const uint8_t *chain_len,
-		    size_t n, const lb_obs_rrset_t *o)
+static bool related(const lb_msg_t *msg, const struct chain *ch, const lb_obs_rrset_t *o)
 {
-	for (size_t c = 0; c < n; c++)
-		if (name_eq(o->owner, o->owner_len, chain[c], chain_len[c]))
+	for (size_t c = 0; c < ch->n; c++)
+		if (name_eq(o->owner, o->owner_len, ch->name[c], ch->len[c]))
 			return true;
 	if (o->type == LB_T_DNAME || (o->type == LB_T_RRSIG && o->covered == LB_T_DNAME)) {
-		for (size_t c = 0; c < n; c++)
-			if (lb_name_is_subdomain(chain[c], o->owner))
+		for (size_t c = 0; c < ch->n; c++)
+			if (lb_name_is_subdomain(ch->name[c], o->owner))
 				return true;
 	}
 	if (msg->qtype == LB_T_AXFR || msg->qtype == LB_T_IXFR)
@@ -297,22 +300,25 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		bw_len = (uint8_t)(p - bailiwick + 1);
 	}
 
+	/* the question's chain: for the denials and for what answers relate to */
+	struct chain ch;
+	ch.n = 0;
+	if (msg->has_question)
+		chain_walk(msg, &ch);
+
 	/* negative observations */
 	if (msg->has_question && sink->negative) {
 		uint16_t rc = msg->rcode;
 		int neg = 0;
 		if (rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL || rc == LB_RCODE_REFUSED)
 			neg = 1;
-		else if (rc == LB_RCODE_NOERROR && is_nodata(msg))
+		else if (rc == LB_RCODE_NOERROR && is_nodata(msg, &ch))
 			neg = 1;
 		if (neg) {
 			/* the rcode speaks of the chain's last name (RFC 6604 2.1): a
 			 * name with a CNAME exists, and its own type is the CNAME */
-			const uint8_t *end;
-			size_t end_len;
-			(void)chain_walk(msg, &end, &end_len);
 			lb_obs_neg_t n = {
-				.qname = end, .qname_len = (uint8_t)end_len,
+				.qname = ch.end, .qname_len = (uint8_t)ch.end_len,
 				.qtype = msg->qtype, .qclass = msg->qclass, .rcode = rc,
 				.bailiwick = bailiwick, .bailiwick_len = bw_len,
 				.sensor = sensor, .ts = *ts,
@@ -355,31 +361,6 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 			rel[k] = (uint16_t)relation(&rr[order[k - 1]], &rr[order[k]]);
 	}
 
-	/* the question's chain: the qname and every CNAME target reached from it
-	 * in the answer section (at most CHAIN_MAX links) */
-	const uint8_t *chain[CHAIN_MAX + 1];
-	uint8_t chain_len[CHAIN_MAX + 1];
-	size_t nchain = 0;
-	if (msg->has_question) {
-		chain[0] = msg->qname;
-		chain_len[0] = msg->qname_len;
-		nchain = 1;
-		for (size_t done = 0; done < nchain && nchain <= CHAIN_MAX; done++)
-			for (size_t k = 0; k < n && nchain <= CHAIN_MAX; k++) {
-				const lb_rr_t *r = &rr[k];
-				if (r->section != LB_SEC_ANSWER || r->type != LB_T_CNAME ||
-				    !name_eq(r->owner, r->owner_len, chain[done], chain_len[done]))
-					continue;
-				size_t c = 0;
-				while (c < nchain && !name_eq(r->rdata, r->rdlen, chain[c], chain_len[c]))
-					c++;
-				if (c == nchain) {
-					chain[nchain] = r->rdata;
-					chain_len[nchain++] = (uint8_t)r->rdlen;
-				}
-			}
-	}
-
 	/* what all the message's RRsets share, set once */
 	lb_obs_rrset_t o = {
 		.bailiwick = bailiwick, .bailiwick_len = bw_len, .sensor = sensor,
@@ -410,8 +391,7 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		o.rclass = first->rclass;
 		o.covered = covered_of(first);
 		o.section = first->section;
-		o.unrelated = nchain && o.section == LB_SEC_ANSWER &&
-			      !related(msg, chain, chain_len, nchain, &o);
+		o.unrelated = ch.n && o.section == LB_SEC_ANSWER && !related(msg, &ch, &o);
 		sink->rrset(sink->ctx, &o);
 		if (st) {
 			st->rrsets++;
