@@ -29,10 +29,10 @@ def resp(qname, qtype, answer=(), authority=(), rcode=dns.rcode.NOERROR, aa=True
     r.set_rcode(rcode)
     if not aa:
         r.flags &= ~dns.flags.AA
-    for text in answer:
-        r.answer.append(dns.rrset.from_text(*text.split(" ", 4)[:4], text.split(" ", 4)[4]))
-    for text in authority:
-        r.authority.append(dns.rrset.from_text(*text.split(" ", 4)[:4], text.split(" ", 4)[4]))
+    for section, texts in ((r.answer, answer), (r.authority, authority)):
+        for text in texts:  # "owner ttl class type rdata"
+            owner, ttl, cls, rtype, rdata = text.split(" ", 4)
+            section.append(dns.rrset.from_text(owner, int(ttl), cls, rtype, rdata))
     return r.to_wire()
 
 
