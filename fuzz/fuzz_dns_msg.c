@@ -2,17 +2,40 @@
  * fuzz_dns_msg.c - lb_msg_parse on arbitrary bytes; every returned record is
  * also rendered as text.  Invariants: owners are valid names, rdata text fits
  * lb_rdata_text_max, partial results only ever hold whole sections, and
- * lb_msg_plain_query() never accepts what lb_msg_parse would not.
+ * lb_msg_plain_query() never accepts what lb_msg_parse would not; and the
+ * observations made of it (observe/obs.c: the question's chain, NODATA, the
+ * denial's name) hold valid names, only answers are ever unrelated, and no
+ * negative comes of a message without a question.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
+#include "observe/obs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
+{
+	(void)ctx;
+	if (lb_name_check(o->owner, o->owner_len) != o->owner_len || !o->nrdata)
+		abort();
+	if (o->unrelated && o->section != LB_SEC_ANSWER)
+		abort();
+}
+
+static void on_neg(void *ctx, const lb_obs_neg_t *o)
+{
+	const lb_msg_t *msg = ctx;
+	if (!msg->has_question || lb_name_check(o->qname, o->qname_len) != o->qname_len)
+		abort();
+	if (o->rcode == 0 && (msg->tc || msg->complete < 2))
+		abort(); /* NODATA needs the authority section, and no truncation */
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -49,6 +72,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char nt[LB_NAME_TEXT_MAX];
 		if (lb_name_to_text(rr->owner, nt, sizeof nt) < 0)
 			abort();
+	}
+	if (msg.qr && (rc == 0 || msg.complete >= 1)) {
+		static lb_obs_scratch_t oscratch;
+		struct timeval tv = { 1700000000, 0 };
+		lb_obs_sink_t sink = { .rrset = on_rrset, .negative = on_neg, .ctx = &msg };
+		lb_obs_from_msg(&msg, &tv, NULL, NULL, &oscratch, &sink, NULL);
 	}
 	return 0;
 }
