@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	lb_msg_t msg;
+	memset(&msg, 0, sizeof msg); /* a header that does not parse sets nothing */
 	int rc = lb_msg_parse(&msg, scratch, data, size);
 	if (rc == 0 && (msg.complete != 3 || msg.wire_len > size))
 		abort();
