@@ -268,21 +268,19 @@ static int is_nodata(const lb_msg_t *msg, const struct chain *ch)
 	return soa || (!answers && !ns);
 }
 
-/* Is answer RRset o on the question's chain (the qname and the CNAME targets
- * reached from it)?  A DNAME (or its RRSIG) may sit at an
- * ancestor of a chain name; a zone transfer's records anywhere in the zone. */
-static bool related(const lb_msg_t *msg, const struct chain *ch, const lb_obs_rrset_t *o)
+bool lb_obs_related(const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t covered,
+		    const uint8_t *const *names, const uint8_t *lens, size_t n, uint16_t qtype)
 {
-	for (size_t c = 0; c < ch->n; c++)
-		if (name_eq(o->owner, o->owner_len, ch->name[c], ch->len[c]))
+	for (size_t c = 0; c < n; c++)
+		if (name_eq(owner, owner_len, names[c], lens[c]))
 			return true;
-	if (o->type == LB_T_DNAME || (o->type == LB_T_RRSIG && o->covered == LB_T_DNAME)) {
-		for (size_t c = 0; c < ch->n; c++)
-			if (lb_name_is_subdomain(ch->name[c], o->owner))
+	if (type == LB_T_DNAME || (type == LB_T_RRSIG && covered == LB_T_DNAME)) {
+		for (size_t c = 0; c < n; c++)
+			if (lb_name_is_subdomain(names[c], owner))
 				return true;
 	}
-	if (msg->qtype == LB_T_AXFR || msg->qtype == LB_T_IXFR)
-		return lb_name_is_subdomain(o->owner, msg->qname);
+	if (n && (qtype == LB_T_AXFR || qtype == LB_T_IXFR))
+		return lb_name_is_subdomain(owner, names[0]);
 	return false;
 }
 
@@ -391,7 +389,9 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		o.rclass = first->rclass;
 		o.covered = covered_of(first);
 		o.section = first->section;
-		o.unrelated = ch.n && o.section == LB_SEC_ANSWER && !related(msg, &ch, &o);
+		o.unrelated = ch.n && o.section == LB_SEC_ANSWER &&
+			      !lb_obs_related(o.owner, o.owner_len, o.type, o.covered, ch.name,
+					      ch.len, ch.n, msg->qtype);
 		sink->rrset(sink->ctx, &o);
 		if (st) {
 			st->rrsets++;

@@ -82,6 +82,16 @@ typedef struct lb_obs_scratch {
 } lb_obs_scratch_t;
 
 /*
+ * Is an answer RRset (owner, type, covered type for RRSIG) on the question's
+ * chain - names[0..n): the qname and the CNAME targets reached from it?  Also
+ * a DNAME (or its RRSIG) at an ancestor of one, and for a zone transfer
+ * (qtype AXFR/IXFR) any name at or below the qname.  What `unrelated` is the
+ * negation of; the import sources that log answers with owners use it too.
+ */
+bool lb_obs_related(const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t covered,
+		    const uint8_t *const *names, const uint8_t *lens, size_t n, uint16_t qtype);
+
+/*
  * Turn a parsed response into observations handed to sink.  Queries (QR=0)
  * and opcodes other than QUERY produce nothing.  bailiwick (may be NULL)
  * applies to every RRset; sensor (may be NULL) is passed through.  Counts

@@ -434,6 +434,7 @@ static int resp_push(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uin
 	x->rd = rd;
 	x->rdlen = (uint16_t)rdlen;
 	x->covered = (type == LB_T_RRSIG && rdlen >= 2) ? (uint16_t)((rd[0] << 8) | rd[1]) : 0;
+	x->unrelated = false;
 	return 0;
 }
 
@@ -592,6 +593,7 @@ void resp_emit(lb_src_t *s, src_resp_t *r, const struct timeval *ts, const uint8
 			.sensor = s->sensor, .rdata = r->rdp, .rdlen = r->rdl, .nrdata = k,
 			.ts = ts ? *ts : zero, .ttl = ttl, .type = first->type,
 			.rclass = first->rclass, .covered = first->covered, .section = first->section,
+			.unrelated = first->unrelated,
 		};
 		s->c.rrsets++;
 		s->c.rrs += k;

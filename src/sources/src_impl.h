@@ -31,6 +31,7 @@ typedef struct src_rr {
 	uint16_t covered;
 	uint8_t owner_len;
 	uint8_t section;
+	bool unrelated;  /* an answer off the question's chain (lb_obs_rrset_t.unrelated) */
 } src_rr_t;
 
 /* Recently converted names (text -> lower-case wire, no origin): EVE repeats

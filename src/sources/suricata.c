@@ -21,6 +21,7 @@
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "observe/obs.h"
 
 #define EVE_MAX 512
 
@@ -282,17 +283,27 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 }
 
 /* Does the answer section hold qtype (or a CNAME chain ending in it) for qname? */
+/* The question's CNAME chain through the answers: names[0] is the qname,
+ * names[k + 1] the target of the first CNAME owned by names[k]. */
+struct qchain {
+	const uint8_t *name[18];
+	uint8_t len[18];
+	size_t n;
+};
+
 /* Does the answer section answer qname/qtype, at the name or at the end of
- * its CNAME chain?  *end / *end_len: the chain's last name (the qname when
- * there is no chain; also for a chain longer than 16, counted as answered). */
+ * its CNAME chain?  ch: the chain followed; its last name is the one a denial
+ * speaks of (the qname when there is no chain; also for a chain longer than
+ * 16, counted as answered). */
 static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
-		     const uint8_t **end, uint8_t *end_len)
+		     struct qchain *ch)
 {
 	const uint8_t *t = qname;
 	uint8_t tl = qlen;
-	*end = qname;
-	*end_len = qlen;
+	ch->n = 0;
 	for (int hop = 0; hop < 16; hop++) {
+		ch->name[ch->n] = t;
+		ch->len[ch->n++] = tl;
 		const src_rr_t *next = NULL;
 		bool hit = false;
 		for (size_t i = 0; i < r->n; i++) {
@@ -304,15 +315,24 @@ static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, ui
 			if (x->type == LB_T_CNAME && !next)
 				next = x;
 		}
-		if (hit || !next || qtype == LB_T_CNAME) {
-			*end = t;
-			*end_len = tl;
+		if (hit || !next || qtype == LB_T_CNAME)
 			return hit || next;
-		}
 		t = next->rd;
 		tl = (uint8_t)next->rdlen;
 	}
+	ch->n = 1; /* the denial, if any, is of the qname */
 	return true;
+}
+
+/* Flag the answers off the question's chain (what a forged response slips in). */
+static void mark_unrelated(src_resp_t *r, const struct qchain *ch, uint16_t qtype)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		src_rr_t *x = &r->rr[i];
+		x->unrelated = x->section == LB_SEC_ANSWER &&
+			       !lb_obs_related(x->owner, x->owner_len, x->type, x->covered, ch->name,
+					       ch->len, ch->n, qtype);
+	}
 }
 
 /*
@@ -486,13 +506,15 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		return;
 	}
 	/* a denial speaks of the question's CNAME chain's last name (RFC 6604 2.1) */
-	const uint8_t *end;
-	uint8_t end_len;
-	bool ok = answered(r, qname, (uint8_t)qlen, qtype, &end, &end_len);
+	struct qchain ch;
+	bool ok = answered(r, qname, (uint8_t)qlen, qtype, &ch);
+	const uint8_t *end = ch.name[ch.n - 1];
+	uint8_t end_len = ch.len[ch.n - 1];
 	if (negative)
 		src_negative(s, end, end_len, qtype, rcode, &ts);
 	else if (!lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
 		src_negative(s, end, end_len, qtype, LB_RCODE_NOERROR, &ts);
+	mark_unrelated(r, &ch, qtype);
 	if (lossy)
 		src_skip(s, LB_SKIP_LOSSY);
 	if (r->n || negative || !lossy)

@@ -18,7 +18,7 @@
 #include "sources/source.h"
 
 /* Observations rendered one per line:
- *   RR owner TYPE rdata;rdata ttl=N sec=S sensor
+ *   RR owner TYPE rdata;rdata ttl=N sec=S sensor [unrelated]
  *   NEG qname TYPE rcode
  *   AGG owner TYPE rdata;.. tf tl count zf zl bw=NAME sensor */
 static char out[1 << 16];
@@ -50,8 +50,8 @@ static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
 	(void)ctx;
 	put("RR ");
 	put_set(o);
-	put(" ttl=%u sec=%u t=%lld %s\n", o->ttl, o->section, (long long)o->ts.tv_sec,
-	    o->sensor ? o->sensor : "-");
+	put(" ttl=%u sec=%u t=%lld %s%s\n", o->ttl, o->section, (long long)o->ts.tv_sec,
+	    o->sensor ? o->sensor : "-", o->unrelated ? " unrelated" : "");
 }
 
 static void on_neg(void *ctx, const lb_obs_neg_t *o)
@@ -358,6 +358,25 @@ static void suricata_nodata(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* An EVE answer off the question's chain is flagged, as from packets. */
+static void suricata_unrelated(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		"{\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"q.org\","
+		"\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"q.org\",\"rrtype\":\"CNAME\",\"ttl\":9,"
+		"\"rdata\":\"t.org\"},{\"rrname\":\"t.org\",\"rrtype\":\"A\",\"ttl\":9,\"rdata\":\"192.0.2.1\"},"
+		"{\"rrname\":\"bank.org\",\"rrtype\":\"A\",\"ttl\":9,\"rdata\":\"203.0.113.66\"}],"
+		"\"authorities\":[{\"rrname\":\"evil.org\",\"rrtype\":\"NS\",\"ttl\":9,\"rdata\":\"ns.evil.org\"}]}}\n"),
+		0);
+	has("RR q.org. CNAME t.org. ttl=9 sec=0 t=1738137181 suricata\n");
+	has("RR t.org. A 192.0.2.1 ttl=9 sec=0 t=1738137181 suricata\n");
+	has("RR bank.org. A 203.0.113.66 ttl=9 sec=0 t=1738137181 suricata unrelated\n");
+	has("RR evil.org. NS ns.evil.org. ttl=9 sec=1 t=1738137181 suricata\n"); /* only answers */
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 static void suricata_bad(void **st)
 {
 	(void)st;
@@ -657,6 +676,7 @@ int main(void)
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_nodata),
+		cmocka_unit_test(suricata_unrelated),
 		cmocka_unit_test(suricata_bad),
 		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(route53),
