@@ -223,8 +223,8 @@ static void chain_walk(const lb_msg_t *msg, struct chain *ch)
 				continue;
 			if (r->type == msg->qtype || msg->qtype == LB_T_ANY)
 				goto done;
-			if (r->type == LB_T_CNAME && !next)
-				next = r;
+			if (r->type == LB_T_CNAME && !next && r->rdlen)
+				next = r; /* (an UPDATE deletion's CNAME has no rdata: no link) */
 		}
 		if (!next) {
 			ch->answered = 0;

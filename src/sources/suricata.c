@@ -312,7 +312,7 @@ static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, ui
 				continue;
 			if (x->type == qtype || qtype == LB_T_ANY)
 				hit = true;
-			if (x->type == LB_T_CNAME && !next)
+			if (x->type == LB_T_CNAME && !next && x->rdlen)
 				next = x;
 		}
 		if (hit || !next || qtype == LB_T_CNAME)
