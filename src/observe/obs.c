@@ -11,7 +11,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 
-#define CHAIN_MAX 16 /* CNAME links followed when deciding NODATA */
+#define CHAIN_MAX 16 /* CNAME links of the question's chain followed (chain_walk) */
 
 static inline int cmp_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {

@@ -282,26 +282,33 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 	return 0;
 }
 
-/* Does the answer section hold qtype (or a CNAME chain ending in it) for qname? */
-/* The question's CNAME chain through the answers: names[0] is the qname,
- * names[k + 1] the target of the first CNAME owned by names[k]. */
+/* CNAME links followed, as on the packet path (observe/obs.c CHAIN_MAX). */
+#define QCHAIN_MAX 16
+
+/* The question's CNAME chain through the answers: name[0] is the qname,
+ * name[k + 1] the target of the first CNAME owned by name[k]; end is the
+ * name a denial speaks of. */
 struct qchain {
-	const uint8_t *name[18];
-	uint8_t len[18];
+	const uint8_t *name[QCHAIN_MAX + 1];
+	uint8_t len[QCHAIN_MAX + 1];
 	size_t n;
+	const uint8_t *end;
+	uint8_t end_len;
 };
 
 /* Does the answer section answer qname/qtype, at the name or at the end of
- * its CNAME chain?  ch: the chain followed; its last name is the one a denial
- * speaks of (the qname when there is no chain; also for a chain longer than
- * 16, counted as answered). */
+ * its CNAME chain?  ch: the chain followed; ch->end its last name (the qname
+ * when there is no chain, and for a longer chain than QCHAIN_MAX, a loop,
+ * which counts as answered) - as observe/obs.c chain_walk does for packets. */
 static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
 		     struct qchain *ch)
 {
 	const uint8_t *t = qname;
 	uint8_t tl = qlen;
 	ch->n = 0;
-	for (int hop = 0; hop < 16; hop++) {
+	ch->end = qname;
+	ch->end_len = qlen;
+	for (int hop = 0; hop <= QCHAIN_MAX; hop++) {
 		ch->name[ch->n] = t;
 		ch->len[ch->n++] = tl;
 		const src_rr_t *next = NULL;
@@ -315,12 +322,14 @@ static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, ui
 			if (x->type == LB_T_CNAME && !next && x->rdlen)
 				next = x;
 		}
-		if (hit || !next || qtype == LB_T_CNAME)
+		if (hit || !next || qtype == LB_T_CNAME) {
+			ch->end = t;
+			ch->end_len = tl;
 			return hit || next;
+		}
 		t = next->rd;
 		tl = (uint8_t)next->rdlen;
 	}
-	ch->n = 1; /* the denial, if any, is of the qname */
 	return true;
 }
 
@@ -508,12 +517,10 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	/* a denial speaks of the question's CNAME chain's last name (RFC 6604 2.1) */
 	struct qchain ch;
 	bool ok = answered(r, qname, (uint8_t)qlen, qtype, &ch);
-	const uint8_t *end = ch.name[ch.n - 1];
-	uint8_t end_len = ch.len[ch.n - 1];
 	if (negative)
-		src_negative(s, end, end_len, qtype, rcode, &ts);
+		src_negative(s, ch.end, ch.end_len, qtype, rcode, &ts);
 	else if (!lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
-		src_negative(s, end, end_len, qtype, LB_RCODE_NOERROR, &ts);
+		src_negative(s, ch.end, ch.end_len, qtype, LB_RCODE_NOERROR, &ts);
 	mark_unrelated(r, &ch, qtype);
 	if (lossy)
 		src_skip(s, LB_SKIP_LOSSY);

@@ -1,17 +1,17 @@
 /*
  * rocks_check.c - read a whole store and check that its tables agree
- * (store.h lb_store_check): every key and value decodes, every rrset has the
- * index entries its add wrote, every index entry is held by an rrset, the
- * source ids resolve.
+ * (store.h lb_store_check): every key and value decodes, every live rrset has
+ * the index entries its add wrote, the source ids resolve; index entries no
+ * live rrset holds are counted (retention leaves them), not problems.
  *
  * No point reads: one pass over the key space in key order (a long-scan
  * iterator: blocks read do not fill the block cache) notes the hash of every
  * forward and index key there is and of every one a live rrset implies; the
  * two sorted sets differ exactly where an entry is missing or held by no
  * rrset (a 64-bit hash: a collision could hide one difference, never invent
- * one).  The
- * hashes are split over as many passes as keep them under SET_BYTES; a
- * last pass names the keys of the first differences.  Nothing is written.
+ * one).  The hashes are split over as many passes as keep them under
+ * SET_BYTES; a last pass names the keys of the first missing entries.
+ * Nothing is written.
  */
 #include "store/store.h"
 
