@@ -2,6 +2,7 @@
  * cmd_stats.c - `lookback stats`: totals, per-source freshness, retention, size.
  */
 #include <getopt.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: lookback stats --db DIR [--retain DAYS] [--compact] [--json] [-q]\n"
 	      "       lookback stats --db DIR --check [--json] [-q]\n"
+	      "       lookback stats --db DIR --repair [--json] [-q]\n"
 	      "\n"
 	      "Totals of a store (rrsets, rdata index entries, owner names, negative answers),\n"
 	      "per-source freshness (newest observation), the span of data kept, store size.\n"
@@ -30,10 +32,20 @@ static void usage(FILE *f)
 	      "                 resolves; prints what it read, each kind of problem (the\n"
 	      "                 first 20 on stderr) and the index entries no live rrset\n"
 	      "                 holds (left by retention: not problems, lookups skip them)\n"
+	      "  --repair       the check, fixing what it finds (stop writers first): entries\n"
+	      "                 that do not decode are deleted after being copied to\n"
+	      "                 DIR/lost/lookback-repair-TIME.tsv, missing index entries and\n"
+	      "                 names are put back from the rrsets, stray index values\n"
+	      "                 cleared, source ids without a name named unnamed-ID; a store\n"
+	      "                 RocksDB cannot open or read (a lost CURRENT or MANIFEST, a\n"
+	      "                 table failing its checksums) is first rebuilt by RocksDB's\n"
+	      "                 repairer, which moves tables it cannot read to DIR/lost/;\n"
+	      "                 then checks again and prints what is left\n"
 	      "  --json         one JSON object instead of text\n"
 	      "  -q, --quiet    no progress lines on a terminal (the totals read the whole\n"
 	      "                 store, and a compaction rewrites it: minutes when large)\n"
-	      "exit status: 0 ok (with --check: no problem found), 1 --check found problems,\n"
+	      "exit status: 0 ok (with --check: no problem found; --repair: none left),\n"
+	      "             1 --check found problems (--repair: problems left),\n"
 	      "             2 usage error, 3 store error (cannot be opened or read)\n",
 	      f);
 }
@@ -114,6 +126,28 @@ static void show_problem(void *ctx, const char *what, const uint8_t *key, size_t
 	fprintf(stderr, "%s\n", klen > 48 ? "..." : "");
 }
 
+static const struct { const char *name; size_t off; } check_fields[] = {
+#define F(x) { #x, offsetof(lb_store_check_t, x) }
+	F(keys), F(rrsets), F(index_entries), F(owners), F(targets), F(negatives), F(meta),
+	F(expired), F(orphan_index), F(orphan_names), F(problems), F(bad_key),
+	F(bad_value), F(missing_owner), F(missing_index), F(missing_target),
+	F(unknown_source),
+#undef F
+};
+
+/* A check's counters: text lines, or the members of a JSON object. */
+static void print_check(const lb_store_check_t *r, bool json)
+{
+	for (size_t i = 0; i < sizeof check_fields / sizeof check_fields[0]; i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)r + check_fields[i].off, sizeof v);
+		if (json)
+			printf("%s\"%s\":%llu", i ? "," : "", check_fields[i].name, (unsigned long long)v);
+		else
+			printf("%-16s%llu\n", check_fields[i].name, (unsigned long long)v);
+	}
+}
+
 static int run_check(lb_store_t *s, const char *db, bool progress, bool json)
 {
 	lb_store_check_t r;
@@ -128,28 +162,128 @@ static int run_check(lb_store_t *s, const char *db, bool progress, bool json)
 		fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(s, err));
 		return LB_EXIT_STORE;
 	}
-	static const struct { const char *name; size_t off; } f[] = {
-#define F(x) { #x, offsetof(lb_store_check_t, x) }
-		F(keys), F(rrsets), F(index_entries), F(owners), F(targets), F(negatives), F(meta),
-		F(expired), F(orphan_index), F(orphan_names), F(problems), F(bad_key),
-		F(bad_value), F(missing_owner), F(missing_index), F(missing_target),
-		F(unknown_source),
-#undef F
-	};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-		uint64_t v;
-		memcpy(&v, (const char *)&r + f[i].off, sizeof v);
-		if (json)
-			printf("%s\"%s\":%llu", i ? "," : "{", f[i].name, (unsigned long long)v);
-		else
-			printf("%-16s%llu\n", f[i].name, (unsigned long long)v);
-	}
+	if (json)
+		putchar('{');
+	print_check(&r, json);
 	if (json)
 		printf("}\n");
 	if (r.problems) {
 		fprintf(stderr, "lookback stats: %s: %llu problem%s found%s\n", db,
 			(unsigned long long)r.problems, r.problems == 1 ? "" : "s",
 			sh.n > 20 ? " (the first 20 shown)" : "");
+		return LB_EXIT_EMPTY;
+	}
+	return LB_EXIT_OK;
+}
+
+/* Table files in DIR/lost/ (RocksDB's repairer moves the tables it cannot read there). */
+static long lost_files(const char *db)
+{
+	char d[4200];
+	snprintf(d, sizeof d, "%s/lost", db);
+	DIR *dir = opendir(d);
+	if (!dir)
+		return 0;
+	long n = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		if (strlen(e->d_name) > 4 && !strcmp(e->d_name + strlen(e->d_name) - 4, ".sst"))
+			n++; /* not the old MANIFEST files it moves there too */
+	closedir(dir);
+	return n;
+}
+
+/* stats --repair: open for repair (RocksDB's repairer when the engine cannot
+ * open it), fix, and check again. */
+static int run_repair(const char *db, bool progress, bool json)
+{
+	long lost0 = lost_files(db);
+	lb_store_t *s = NULL;
+	lb_store_opts_t so = { .repair = LB_STORE_REPAIR };
+	lb_store_check_t found, left;
+	lb_store_repair_t fx;
+	struct shown sh = { .progress = progress };
+	int err = lb_store_open(db, &so, &s);
+	for (int round = 0; !err; round++) {
+		struct prog pg = { .db = db, .verb = "repairing", .t0 = lb_cli_mono() };
+		pg.last = pg.t0;
+		err = lb_store_repair(s, 0, &found, &fx, show_problem, &sh,
+				      progress ? keys_progress : NULL, &pg);
+		if (progress)
+			fprintf(stderr, "\r%s %s in %.1f s%40s\n", err ? "stopped repairing" : "repaired",
+				db, lb_cli_mono() - pg.t0, "");
+		if (err != LB_ESTORE || round || lb_store_engine_repaired(s))
+			break;
+		/* the store could not be read to the end (a table failing its
+		 * checksums): RocksDB's repairer, then once more */
+		fprintf(stderr, "lookback stats: %s: %s; running RocksDB's repairer\n", db,
+			lb_store_errmsg(s, err));
+		(void)lb_store_close(s);
+		s = NULL;
+		so.repair = LB_STORE_REPAIR_ENGINE;
+		err = lb_store_open(db, &so, &s);
+	}
+	if (!err) {
+		struct prog pg = { .db = db, .verb = "checking", .t0 = lb_cli_mono() };
+		pg.last = pg.t0;
+		err = lb_store_check(s, 0, &left, NULL, NULL, progress ? keys_progress : NULL, &pg);
+		if (progress)
+			fprintf(stderr, "\r%s %s in %.1f s%40s\n", err ? "stopped checking" : "checked",
+				db, lb_cli_mono() - pg.t0, "");
+	}
+	if (err) {
+		fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(s, err));
+		(void)lb_store_close(s);
+		return LB_EXIT_STORE;
+	}
+	bool engine = lb_store_engine_repaired(s);
+	long lost = lost_files(db) - lost0;
+	err = lb_store_close(s);
+	if (err) {
+		fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(NULL, err));
+		return LB_EXIT_STORE;
+	}
+	static const struct { const char *name; size_t off; } rf[] = {
+#define F(x) { #x, offsetof(lb_store_repair_t, x) }
+		F(restored_owner), F(restored_index), F(restored_target), F(cleared), F(removed),
+		F(named_sources),
+#undef F
+	};
+	if (json) {
+		printf("{\"engine_repaired\":%s,\"lost_tables\":%ld,\"found\":{",
+		       engine ? "true" : "false", lost);
+		print_check(&found, true);
+		printf("}");
+		for (size_t i = 0; i < sizeof rf / sizeof rf[0]; i++) {
+			uint64_t v;
+			memcpy(&v, (const char *)&fx + rf[i].off, sizeof v);
+			printf(",\"%s\":%llu", rf[i].name, (unsigned long long)v);
+		}
+		printf(",\"lost_file\":\"");
+		for (const char *p = fx.lost_file; *p; p++)
+			printf((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' ? "\\u%04x" : "%c",
+			       (unsigned char)*p);
+		printf("\",\"problems_left\":%llu}\n", (unsigned long long)left.problems);
+	} else {
+		if (engine)
+			printf("RocksDB's repairer rebuilt the store's metadata; tables it could not read "
+			       "moved to %s/lost/: %ld\n", db, lost);
+		printf("found:\n");
+		print_check(&found, false);
+		printf("repaired:\n");
+		for (size_t i = 0; i < sizeof rf / sizeof rf[0]; i++) {
+			uint64_t v;
+			memcpy(&v, (const char *)&fx + rf[i].off, sizeof v);
+			printf("%-16s%llu\n", rf[i].name, (unsigned long long)v);
+		}
+		if (*fx.lost_file)
+			printf("lost_file       %s\n", fx.lost_file);
+		printf("problems_left   %llu\n", (unsigned long long)left.problems);
+	}
+	if (left.problems) {
+		fprintf(stderr, "lookback stats: %s: %llu problem%s left after the repair (run "
+			"lookback stats --check to see them)\n", db, (unsigned long long)left.problems,
+			left.problems == 1 ? "" : "s");
 		return LB_EXIT_EMPTY;
 	}
 	return LB_EXIT_OK;
@@ -192,13 +326,14 @@ int lb_cmd_stats(int argc, char **argv)
 		{ "compact", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "check", no_argument, NULL, 'K' },
+		{ "repair", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL;
 	long retain = -1;
-	int do_compact = 0, json = 0, quiet = 0, check = 0, c, rc = LB_EXIT_USAGE;
+	int do_compact = 0, json = 0, quiet = 0, check = 0, repair = 0, c, rc = LB_EXIT_USAGE;
 	lb_store_t *s = NULL;
 	optind = 1;
 	opterr = 0;
@@ -217,6 +352,7 @@ int lb_cmd_stats(int argc, char **argv)
 		case 'C': do_compact = 1; break;
 		case 'j': json = 1; break;
 		case 'K': check = 1; break;
+		case 'P': repair = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return LB_EXIT_OK;
 		default:
@@ -228,17 +364,24 @@ int lb_cmd_stats(int argc, char **argv)
 		fprintf(stderr, "lookback stats: --db DIR is required (try --help)\n");
 		return LB_EXIT_USAGE;
 	}
-	if (check && (retain >= 0 || do_compact)) {
-		fprintf(stderr, "lookback stats: --check only reads; run --retain or --compact apart\n");
+	if (check && (retain >= 0 || do_compact || repair)) {
+		fprintf(stderr, "lookback stats: --check only reads; run --retain, --compact or "
+				"--repair apart\n");
 		return LB_EXIT_USAGE;
 	}
+	if (repair && (retain >= 0 || do_compact)) {
+		fprintf(stderr, "lookback stats: run --repair apart from --retain and --compact\n");
+		return LB_EXIT_USAGE;
+	}
+	bool progress = !quiet && isatty(STDERR_FILENO);
+	if (repair)
+		return run_repair(db, progress, json);
 	lb_store_opts_t so = { .read_only = retain < 0 && !do_compact };
 	int err = lb_store_open(db, &so, &s);
 	if (err)
 		goto fail;
 	if (retain >= 0 && (err = lb_store_set_retention(s, (uint32_t)retain)))
 		goto fail;
-	bool progress = !quiet && isatty(STDERR_FILENO);
 	if (do_compact && (err = compact(s, db, progress)))
 		goto fail;
 	if (check) {

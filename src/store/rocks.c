@@ -333,12 +333,57 @@ static int src_load(lb_store_t *s)
 			err = LB_ECORRUPT;
 		else
 			err = src_set(s, (uint32_t)id, v, vl);
+		if (err == LB_ECORRUPT && s->repair)
+			err = 0; /* left for the repair to remove (rocks_check.c) */
 	}
 	if (!err)
 		err = lb_rocks_iter_err(s, ri);
 	rocksdb_iter_destroy(ri);
 	if (err == LB_ECORRUPT)
 		lb_rocks_set_msg(s, "a source id entry does not decode");
+	return err;
+}
+
+/* Write 'V i' name -> id and 'V n' id -> name in one batch. */
+static int src_put(lb_store_t *s, uint32_t id, const char *name, size_t n)
+{
+	uint8_t ik[2 + LB_STORE_SENSOR_MAX], nk[2 + 10], iv[10];
+	ik[0] = nk[0] = LB_KT_META;
+	ik[1] = 'i';
+	nk[1] = 'n';
+	memcpy(ik + 2, name, n);
+	size_t nkl = 2 + lb_varint_put(nk + 2, id), ivl = lb_varint_put(iv, id);
+	rocksdb_writebatch_t *b = rocksdb_writebatch_create();
+	if (!b)
+		return LB_ENOMEM;
+	rocksdb_writebatch_put(b, (const char *)ik, 2 + n, (const char *)iv, ivl);
+	rocksdb_writebatch_put(b, (const char *)nk, nkl, name, n);
+	char *e = NULL;
+	rocksdb_write(s->db, s->wo, b, &e);
+	rocksdb_writebatch_destroy(b);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	return 0;
+}
+
+int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name)
+{
+	size_t n = strnlen(name, LB_STORE_SENSOR_MAX + 1);
+	if (s->read_only || id >= SRC_MAX_IDS || n == 0 || n > LB_STORE_SENSOR_MAX)
+		return LB_EINVAL;
+	pthread_mutex_lock(&s->srclock);
+	bool named = src_get(s, id) != NULL;
+	pthread_mutex_unlock(&s->srclock);
+	if (named)
+		return LB_EINVAL;
+	int err = src_put(s, id, name, n);
+	if (err)
+		return err;
+	pthread_mutex_lock(&s->srclock);
+	err = src_set(s, id, name, n);
+	pthread_mutex_unlock(&s->srclock);
 	return err;
 }
 
@@ -366,26 +411,11 @@ int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id)
 	if (s->src_next >= SRC_MAX_IDS)
 		return LB_ELIMIT;
 	uint32_t nid = s->src_next;
-	uint8_t ik[2 + LB_STORE_SENSOR_MAX], nk[2 + 10], iv[10];
-	ik[0] = nk[0] = LB_KT_META;
-	ik[1] = 'i';
-	nk[1] = 'n';
-	memcpy(ik + 2, name, n);
-	size_t nkl = 2 + lb_varint_put(nk + 2, nid), ivl = lb_varint_put(iv, nid);
-	rocksdb_writebatch_t *b = rocksdb_writebatch_create();
-	if (!b)
-		return LB_ENOMEM;
-	rocksdb_writebatch_put(b, (const char *)ik, 2 + n, (const char *)iv, ivl);
-	rocksdb_writebatch_put(b, (const char *)nk, nkl, name, n);
-	char *e = NULL;
-	rocksdb_write(s->db, s->wo, b, &e);
-	rocksdb_writebatch_destroy(b);
-	if (e) {
-		lb_rocks_set_err(s, e);
-		return LB_ESTORE;
-	}
+	int err = src_put(s, nid, name, n);
+	if (err)
+		return err;
 	pthread_mutex_lock(&s->srclock);
-	int err = src_set(s, nid, name, n);
+	err = src_set(s, nid, name, n);
 	pthread_mutex_unlock(&s->srclock);
 	if (err)
 		return err;
@@ -408,9 +438,10 @@ size_t lb_store_source_names(lb_store_t *s, const lb_store_val_t *v, const char 
 	return k;
 }
 
-static int dir_state(const char *dir, int *exists, int *has_current, int *nonempty)
+static int dir_state(const char *dir, int *exists, int *has_current, int *nonempty,
+		     int *has_tables)
 {
-	*exists = *has_current = *nonempty = 0;
+	*exists = *has_current = *nonempty = *has_tables = 0;
 	DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -420,8 +451,11 @@ static int dir_state(const char *dir, int *exists, int *has_current, int *nonemp
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		*nonempty = 1;
+		size_t l = strlen(e->d_name);
 		if (!strcmp(e->d_name, "CURRENT"))
 			*has_current = 1;
+		else if (l > 4 && (!strcmp(e->d_name + l - 4, ".sst") || !strcmp(e->d_name + l - 4, ".log")))
+			*has_tables = 1; /* what RocksDB's repairer rebuilds from */
 	}
 	closedir(d);
 	return 0;
@@ -452,9 +486,9 @@ static int check_format(lb_store_t *s, int fresh)
 		return LB_ESTORE;
 	}
 	size_t ml = sizeof LB_STORE_MAGIC; /* with NUL */
-	if (!v && !fresh && !s->read_only) {
+	if (!v && !fresh && !s->read_only && !s->engine_repaired) {
 		/* created but killed before the marker was written: an empty
-		 * database is ours to finish */
+		 * database is ours to finish (not one the repairer rebuilt) */
 		rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
 		if (ri) {
 			rocksdb_iter_seek_to_first(ri);
@@ -506,6 +540,22 @@ static int check_format(lb_store_t *s, int fresh)
 	return 0;
 }
 
+/* RocksDB's repairer on dir, with the store's options (its merge operator
+ * folds what the write-ahead logs hold into the tables it writes). */
+static int engine_repair_db(lb_store_t *s, const char *dir)
+{
+	char *e = NULL;
+	rocksdb_repair_db(s->opts, dir, &e);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	s->engine_repaired = true;
+	return 0;
+}
+
+bool lb_store_engine_repaired(const lb_store_t *s) { return s && s->engine_repaired; }
+
 int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 {
 	lb_store_opts_t def = { 0 };
@@ -524,13 +574,18 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->dir = strdup(dir);
 	if (!s->dir)
 		return LB_ENOMEM;
-	int exists, has_current, nonempty;
-	int err = dir_state(dir, &exists, &has_current, &nonempty);
+	int exists, has_current, nonempty, has_tables;
+	int err = dir_state(dir, &exists, &has_current, &nonempty, &has_tables);
 	if (err) {
 		lb_rocks_set_msg(s, strerror(-err));
 		return err;
 	}
-	if (!has_current) {
+	if (o->repair && o->read_only)
+		return LB_EINVAL;
+	s->repair = o->repair != 0;
+	/* a store that lost its CURRENT file: the repairer rebuilds it from the tables */
+	bool engine_repair = o->repair == LB_STORE_REPAIR_ENGINE || (o->repair && !has_current && has_tables);
+	if (!has_current && !engine_repair) {
 		if (!o->create || o->read_only) {
 			lb_rocks_set_msg(s, exists ? "directory holds no lookback store" : "no such store directory");
 			return exists ? LB_ECORRUPT : LB_ENOENT;
@@ -584,7 +639,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->pfx = NULL;   /* owned by the options now */
 	rocksdb_options_set_optimize_filters_for_hits(s->opts, 1);
 	rocksdb_options_set_block_based_table_factory(s->opts, s->topts);
-	rocksdb_options_set_create_if_missing(s->opts, !has_current);
+	rocksdb_options_set_create_if_missing(s->opts, !has_current && !engine_repair);
 	rocksdb_options_set_compression(s->opts, rocksdb_lz4_compression);
 	rocksdb_options_set_bottommost_compression(s->opts, rocksdb_zstd_compression);
 	/* zstd level 6 with a 16 KiB dictionary trained per file: keys and values
@@ -634,10 +689,20 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		}
 	}
 	char *e = NULL;
+	if (engine_repair && (err = engine_repair_db(s, dir)))
+		return err;
 	if (o->read_only)
 		s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
 	else
 		s->db = rocksdb_open(s->opts, dir, &e);
+	if (e && o->repair && !s->engine_repaired && has_tables) {
+		/* the engine cannot open it (a lost or corrupt MANIFEST): repair, then retry */
+		rocksdb_free(e);
+		e = NULL;
+		if ((err = engine_repair_db(s, dir)))
+			return err;
+		s->db = rocksdb_open(s->opts, dir, &e);
+	}
 	if (e || !s->db) {
 		lb_rocks_set_err(s, e);
 		return LB_ESTORE;
@@ -648,8 +713,26 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		lb_rocks_sst_path(s, p, sizeof p);
 		unlink(p);
 	}
-	err = check_format(s, !has_current);
-	return err ? err : src_load(s);
+	err = check_format(s, !has_current && !s->engine_repaired);
+	if (!err)
+		err = src_load(s);
+	if (err == LB_ESTORE && o->repair && !s->engine_repaired && has_tables) {
+		/* opened, but its metadata cannot be read (a table failing its
+		 * checksums): repair, then once more */
+		rocksdb_close(s->db);
+		s->db = NULL;
+		if ((err = engine_repair_db(s, dir)))
+			return err;
+		s->db = rocksdb_open(s->opts, dir, &e);
+		if (e || !s->db) {
+			lb_rocks_set_err(s, e);
+			return LB_ESTORE;
+		}
+		err = check_format(s, 0);
+		if (!err)
+			err = src_load(s);
+	}
+	return err;
 }
 
 int lb_store_close(lb_store_t *s)

@@ -73,6 +73,8 @@ struct lb_store {
 	_Atomic uint32_t retain; /* days, 0 = keep all */
 	_Atomic unsigned merge_bad;
 	bool read_only;
+	bool repair;             /* opened to be repaired (lb_store_opts_t.repair) */
+	bool engine_repaired;    /* RocksDB's repairer ran at open */
 	bool xdig;               /* format 3: long 'X' rdata by digest (keys.h) */
 	lb_kbuf_t k, k2;
 	uint8_t vbuf[LB_VAL_MAX];
@@ -139,6 +141,8 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);
 /* Forget which keys were put (after a failed commit or deletions). */
 void lb_rocks_put_seen_clear(lb_store_t *s);
+/* Name source id (not named yet) name, in the metadata and in memory (the repair). */
+int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name);
 /* The source id of name, assigned (and written to the metadata) on first use. */
 int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id);
 /* Where a large commit writes its table file before ingesting it. */

@@ -139,7 +139,19 @@ typedef struct lb_store_opts {
 			   * memtable, cheapest to fill; an iterator over it copies and
 			   * sorts it, so a store serving lookups while it is written
 			   * (serve) leaves this false: skiplist memtable */
+	int repair;       /* open a damaged store to repair it (stats --repair), with the
+			   * write lock: LB_STORE_REPAIR runs RocksDB's repairer
+			   * (rocksdb_repair_db: rebuilds the engine's metadata from the
+			   * table and log files it finds, moving the tables it cannot
+			   * read to DIR/lost/) when the engine cannot open the directory
+			   * (its CURRENT or MANIFEST lost or unreadable);
+			   * LB_STORE_REPAIR_ENGINE runs it first in any case (a table
+			   * whose blocks fail their checksums); and source-name entries
+			   * that do not decode are skipped at open (the repair removes them) */
 } lb_store_opts_t;
+enum { LB_STORE_REPAIR = 1, LB_STORE_REPAIR_ENGINE = 2 };
+/* Whether this open ran RocksDB's repairer (lb_store_opts_t.repair). */
+bool lb_store_engine_repaired(const lb_store_t *s);
 
 /* Default block cache: the hot part of the indexes stays uncompressed in memory. */
 #define LB_STORE_CACHE_MB 256
@@ -280,5 +292,32 @@ typedef struct lb_store_check {
 typedef void (*lb_store_check_fn)(void *ctx, const char *what, const uint8_t *key, size_t klen);
 LB_WUR int lb_store_check(lb_store_t *s, size_t set_bytes, lb_store_check_t *out,
 			  lb_store_check_fn fn, void *ctx, lb_store_progress_fn progress, void *pctx);
+
+/*
+ * Repair a store (`lookback stats --repair`; open it with lb_store_opts_t.repair
+ * so that one the engine cannot open is rebuilt first): the check above, fixing
+ * what it finds as it goes.  *found gets what the check would have found.
+ * - a key or value that does not decode (an rrset, a negative answer, a
+ *   source's entries, a key in no table) is deleted, after it is written, with
+ *   what was wrong, to DIR/lost/lookback-repair-TIME.tsv (done->lost_file);
+ * - a stray value on a forward or rdata index key is cleared (the key alone is
+ *   the entry, format 2 and 3);
+ * - every owner, RR and rdata name a live rrset holds but the indexes miss is
+ *   put back (done->restored_*): lookups find the rrset again;
+ * - a source id no metadata names gets the name "unnamed-ID".
+ * Index entries held by no live rrset stay (they are no problem).  Run the
+ * check afterwards to see what is left.  0, or an engine error (what was
+ * fixed before it is kept).
+ */
+typedef struct lb_store_repair {
+	uint64_t restored_owner, restored_index, restored_target; /* missing entries put back */
+	uint64_t cleared;        /* stray values removed from index keys (the keys kept) */
+	uint64_t removed;        /* entries that did not decode, deleted (copied to lost_file) */
+	uint64_t named_sources;  /* source ids named "unnamed-ID" */
+	char lost_file[4200];    /* "" when nothing was removed */
+} lb_store_repair_t;
+LB_WUR int lb_store_repair(lb_store_t *s, size_t set_bytes, lb_store_check_t *found,
+			   lb_store_repair_t *done, lb_store_check_fn fn, void *ctx,
+			   lb_store_progress_fn progress, void *pctx);
 
 #endif

@@ -36,6 +36,21 @@ check "corrupt store exits 3" test $? -eq 3
 check "stats on a corrupt store exits 3" test $? -eq 3
 "$LOOKBACK" stats --db "$T_TMP/corrupt" --check > /dev/null 2>&1
 check "stats --check on a corrupt store exits 3" test $? -eq 3
+# --repair: nothing to rebuild from in any of these (no table, no log): refused, untouched
+"$LOOKBACK" stats --db "$T_TMP/missing" --repair > /dev/null 2>&1
+check "stats --repair of a missing store exits 3" test $? -eq 3
+check "... and makes no directory" test ! -e "$T_TMP/missing"
+"$LOOKBACK" stats --db "$T_TMP/foreign" --repair > /dev/null 2> "$T_TMP/err"; rc=$?
+check "stats --repair of a foreign directory exits 3 with a message" test $rc -eq 3 -a -s "$T_TMP/err"
+check "... and leaves it untouched" test "$(ls "$T_TMP/foreign")" = notes.txt
+cksum "$T_TMP/corrupt/CURRENT" > "$T_TMP/corrupt.sum"
+"$LOOKBACK" stats --db "$T_TMP/corrupt" --repair > /dev/null 2>&1
+check "stats --repair of a corrupt CURRENT and nothing else exits 3" test $? -eq 3
+# (RocksDB's open for writing adds its LOCK and LOG files, nothing else)
+check "... and leaves it as it was" test "$(ls "$T_TMP/corrupt" | grep -vx 'LOCK\|LOG')" = CURRENT -a \
+	"$(cksum < "$T_TMP/corrupt/CURRENT")" = "$(cut -d' ' -f1,2 "$T_TMP/corrupt.sum")"
+"$LOOKBACK" stats --db "$T_TMP/corrupt" --repair --check > /dev/null 2>&1
+check "stats --repair with --check is a usage error (2)" test $? -eq 2
 
 # ---- ingest and compare ----
 if ! "$LOOKBACK" capture --help 2>&1 | grep -q -- '--db'; then

@@ -3,6 +3,9 @@
  * clean; each kind of damage done behind the store's back (RocksDB opened
  * directly) is found, counted once and named; retention leftovers are counted
  * apart; several passes (a small hash budget) find the same.
+ * lb_store_repair (stats --repair) fixes each of them, in one pass and in
+ * several, and the check then finds nothing; a store that lost its CURRENT
+ * file or whose table fails its checksums is rebuilt by RocksDB's repairer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -180,10 +183,9 @@ static void key_of(lb_kbuf_t *k, char table, const char *owner, uint16_t type, c
 	assert_int_equal(k->err, 0);
 }
 
-static void test_damage(void **st)
+/* Six problems and an orphan, done with RocksDB's own API. */
+static void damage(void)
 {
-	(void)st;
-	build(1700000000);
 	rocksdb_options_t *o = rocksdb_options_create();
 	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
 	char *err = NULL;
@@ -229,21 +231,34 @@ static void test_damage(void **st)
 	rocksdb_writeoptions_destroy(wo);
 	rocksdb_options_destroy(o);
 	lb_kbuf_free(&k);
+}
 
+/* What check and repair find in a store damage() damaged (the repair removes
+ * the rrset whose value does not decode: its index entry is then an orphan). */
+static void found_damage(const lb_store_check_t *r, int repairing)
+{
+	assert_int_equal(r->missing_index, 1);
+	assert_int_equal(r->missing_owner, 1);
+	assert_int_equal(r->missing_target, 1);
+	assert_int_equal(r->bad_value, 1);
+	assert_int_equal(r->bad_key, 1);
+	assert_int_equal(r->unknown_source, 1);
+	assert_int_equal(r->problems, 6);
+	/* the ghost: counted, not a problem (what retention leaves looks the same) */
+	assert_int_equal(r->orphan_index, 1 + repairing);
+	assert_int_equal(r->orphan_names, repairing); /* and its owner name */
+}
+
+static void test_damage(void **st)
+{
+	(void)st;
+	build(1700000000);
+	damage();
 	lb_store_check_t r;
 	struct seen sn;
 	for (size_t b = 0; b <= 64; b += 64) {
 		check(b, &r, &sn, 0);
-		assert_int_equal(r.missing_index, 1);
-		assert_int_equal(r.missing_owner, 1);
-		assert_int_equal(r.missing_target, 1);
-		assert_int_equal(r.bad_value, 1);
-		assert_int_equal(r.bad_key, 1);
-		assert_int_equal(r.unknown_source, 1);
-		assert_int_equal(r.problems, 6);
-		/* the ghost: counted, not a problem (what retention leaves looks the same) */
-		assert_int_equal(r.orphan_index, 1);
-		assert_int_equal(r.orphan_names, 0);
+		found_damage(&r, 0);
 		assert_int_equal(sn.n, 6);
 		assert_int_equal(saw(&sn, "not in the rdata index"), 1);
 		assert_int_equal(saw(&sn, "owner is not in the forward index"), 1);
@@ -282,6 +297,208 @@ static void test_damage(void **st)
 	assert_int_equal(lines, 6);
 	unlink(out);
 	unlink(errf);
+	rmdir_r(dir);
+}
+
+/* The number of rrsets an address lookup finds. */
+static int by_ip(lb_store_t *s, const uint8_t *a4)
+{
+	lb_store_scan_t q = { .kind = LB_SCAN_RDATA_IP, .family = 4 };
+	memcpy(q.lo, a4, 4);
+	memcpy(q.hi, a4, 4);
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &q, &it), 0);
+	lb_store_rec_t r;
+	int n = 0, e;
+	while ((e = lb_store_iter_next(it, &r)) > 0)
+		n++;
+	assert_int_equal(e, 0);
+	lb_store_iter_free(it);
+	return n;
+}
+
+/* The whole text of file p. */
+static char *slurp(const char *p)
+{
+	FILE *f = fopen(p, "r");
+	assert_non_null(f);
+	static char buf[65536];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* Repair fixes every problem damage() made, in one pass and in several: the
+ * missing entries come back (the address lookup finds www.example.com's A
+ * again), the garbage value and the key in no table go to the lost file, the
+ * unknown source id gets a name; the orphan stays; the check then finds nothing. */
+static void test_repair(void **st)
+{
+	(void)st;
+	static const uint8_t a[4] = { 192, 0, 2, 1 };
+	for (size_t b = 0; b <= 64; b += 64) {
+		build(1700000000);
+		damage();
+		lb_store_t *s;
+		lb_store_opts_t ro = { .read_only = true }, rw = { .repair = LB_STORE_REPAIR };
+		assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+		assert_int_equal(by_ip(s, a), 0); /* the lost index entry hides it */
+		lb_store_check_t found, left;
+		lb_store_repair_t fx;
+		assert_int_equal(lb_store_repair(s, b, &found, &fx, NULL, NULL, NULL, NULL), LB_EINVAL);
+		assert_int_equal(lb_store_close(s), 0);
+		assert_int_equal(lb_store_open(dir, &rw, &s), 0);
+		assert_false(lb_store_engine_repaired(s));
+		struct seen sn = { 0 };
+		assert_int_equal(lb_store_repair(s, b, &found, &fx, note, &sn, NULL, NULL), 0);
+		found_damage(&found, 1);
+		assert_int_equal(sn.n, 6);
+		assert_int_equal(fx.restored_index, 1);
+		assert_int_equal(fx.restored_owner, 1);
+		assert_int_equal(fx.restored_target, 1);
+		assert_int_equal(fx.removed, 2);
+		assert_int_equal(fx.cleared, 0);
+		assert_int_equal(fx.named_sources, 1);
+		assert_int_equal(by_ip(s, a), 1);
+		assert_int_equal(lb_store_close(s), 0);
+		/* what was removed is in the lost file: the key in no table and the
+		 * rrset whose value did not decode, with that value */
+		assert_true(fx.lost_file[0]);
+		const char *l = slurp(fx.lost_file);
+		assert_non_null(strstr(l, "a key in no table\t516a756e6b\t\n"));
+		assert_non_null(strstr(l, "an rrset value does not decode\t"));
+		assert_non_null(strstr(l, "\t0107ff\n"));
+		check(b, &left, &sn, 1);
+		assert_int_equal(left.problems, 0);
+		assert_int_equal(left.rrsets, 6);
+		assert_int_equal(left.orphan_index, 2); /* the ghost; api.example.com's address */
+		assert_int_equal(left.orphan_names, 1); /* api.example.com */
+		/* the source has a name now */
+		assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+		lb_store_val_t v = { .nsrc = 1, .src = { 999 } };
+		const char *names[LB_STORE_MAX_SOURCES];
+		assert_int_equal(lb_store_source_names(s, &v, names), 1);
+		assert_string_equal(names[0], "unnamed-999");
+		assert_int_equal(lb_store_close(s), 0);
+		/* a second repair finds nothing and writes nothing */
+		assert_int_equal(lb_store_open(dir, &rw, &s), 0);
+		assert_int_equal(lb_store_repair(s, b, &found, &fx, NULL, NULL, NULL, NULL), 0);
+		assert_int_equal(found.problems, 0);
+		assert_int_equal(fx.restored_owner + fx.restored_index + fx.restored_target +
+				 fx.removed + fx.cleared + fx.named_sources, 0);
+		assert_int_equal(fx.lost_file[0], 0);
+		assert_int_equal(lb_store_close(s), 0);
+	}
+	rmdir_r(dir);
+}
+
+/* A stray value on a forward key is cleared; a source-name entry that does not
+ * decode keeps a store from opening until the repair removes it. */
+static void test_repair_meta(void **st)
+{
+	(void)st;
+	build(1700000000);
+	rocksdb_options_t *o = rocksdb_options_create();
+	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	lb_kbuf_t k = { 0 };
+	key_of(&k, 'F', "www.example.com", 0, NULL, 0);
+	rocksdb_put(db, wo, (const char *)k.p, k.len, "x", 1, &err);
+	assert_null(err);
+	rocksdb_put(db, wo, "Vn\x05", 3, "a\0b", 3, &err); /* a NUL in a name */
+	assert_null(err);
+	rocksdb_close(db);
+	rocksdb_writeoptions_destroy(wo);
+	rocksdb_options_destroy(o);
+	lb_kbuf_free(&k);
+	lb_store_t *s;
+	lb_store_opts_t ro = { .read_only = true }, rw = { .repair = LB_STORE_REPAIR };
+	assert_int_equal(lb_store_open(dir, &ro, &s), LB_ECORRUPT);
+	assert_int_equal(lb_store_close(s), 0);
+	assert_int_equal(lb_store_open(dir, &rw, &s), 0);
+	lb_store_check_t found, left;
+	lb_store_repair_t fx;
+	assert_int_equal(lb_store_repair(s, 0, &found, &fx, NULL, NULL, NULL, NULL), 0);
+	assert_int_equal(found.problems, 2);
+	assert_int_equal(found.bad_value, 1);
+	assert_int_equal(found.bad_key, 1);
+	assert_int_equal(fx.cleared, 1);
+	assert_int_equal(fx.removed, 1);
+	assert_int_equal(lb_store_close(s), 0);
+	struct seen sn;
+	check(0, &left, &sn, 1);
+	assert_int_equal(left.problems, 0);
+	assert_int_equal(left.rrsets, 7);
+	rmdir_r(dir);
+}
+
+/* Run the lookback command line cmd (a format with the store directory for
+ * each %s); its exit status. */
+static int run_cli(const char *args, const char *out)
+{
+	const char *lb = getenv("LOOKBACK");
+	if (!lb || !*lb)
+		lb = "build/lookback";
+	assert_int_equal(access(lb, X_OK), 0);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "'%s' stats --db '%s' %s > '%s' 2>&1", lb, dir, args, out);
+	int rc = system(cmd);
+	assert_true(WIFEXITED(rc));
+	return WEXITSTATUS(rc);
+}
+
+/* RocksDB's repairer: a store whose CURRENT file is gone opens again, every
+ * rrset kept; a table failing its checksums is moved to lost/ and the store
+ * keeps the rest, consistent. */
+static void test_repair_engine(void **st)
+{
+	(void)st;
+	char p[512], out[300];
+	snprintf(out, sizeof out, "%s.out", dir);
+	build(1700000000);
+	snprintf(p, sizeof p, "%s/CURRENT", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(run_cli("--check", out), 3);
+	assert_int_equal(run_cli("--repair --json", out), 0);
+	const char *o = slurp(out);
+	assert_non_null(strstr(o, "\"engine_repaired\":true,\"lost_tables\":0,"));
+	assert_non_null(strstr(o, "\"problems_left\":0}"));
+	lb_store_check_t r;
+	struct seen sn;
+	check(0, &r, &sn, 1);
+	assert_int_equal(r.problems, 0);
+	assert_int_equal(r.rrsets, 7);
+
+	/* a second table, then its first data block damaged */
+	build(1700000000);
+	lb_store_t *s;
+	lb_store_opts_t rw = { 0 };
+	assert_int_equal(lb_store_open(dir, &rw, &s), 0);
+	static const uint8_t a[4] = { 198, 51, 100, 9 };
+	add1(s, "late.example.org", LB_T_A, a, 4, 1700000100, "s1");
+	assert_int_equal(lb_store_close(s), 0);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "ls '%s' | grep -c '\\.sst$' | grep -qx 2", dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd,
+		 "f=$(ls '%s'/*.sst | sort | tail -1) && printf 'XXXXXXXX' | "
+		 "dd of=\"$f\" bs=1 seek=20 conv=notrunc status=none", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(run_cli("--check", out), 3);
+	assert_non_null(strstr(slurp(out), "orrupt"));
+	assert_int_equal(run_cli("--repair", out), 0);
+	o = slurp(out);
+	assert_non_null(strstr(o, "running RocksDB's repairer"));
+	assert_non_null(strstr(o, "moved to"));
+	assert_non_null(strstr(o, "/lost/: 1\n"));
+	assert_non_null(strstr(o, "problems_left   0\n"));
+	check(0, &r, &sn, 1);
+	assert_int_equal(r.problems, 0);
+	assert_int_equal(r.rrsets, 7); /* the late rrset was in the damaged table */
+	unlink(out);
 	rmdir_r(dir);
 }
 
@@ -326,6 +543,9 @@ int main(void)
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_retention_leftovers),
+		cmocka_unit_test(test_repair),
+		cmocka_unit_test(test_repair_meta),
+		cmocka_unit_test(test_repair_engine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
