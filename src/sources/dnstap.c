@@ -207,6 +207,7 @@ void lb_tap_stats_print(const lb_tap_stats_t *s, FILE *out)
 	P("control_frames", s->control_frames);
 	P("streams", s->streams);
 	P("streams_finished", s->streams_finished);
+	P("streams_unfinished", s->streams_unfinished);
 	P("clients_refused", s->clients_refused);
 	P("clients_dropped", s->clients_dropped);
 	P("messages", s->messages);

@@ -86,6 +86,10 @@ typedef struct lb_tap_stats {
 	uint64_t control_frames;
 	uint64_t streams;          /* files / connections that completed the handshake */
 	uint64_t streams_finished; /* ... that ended with STOP */
+	uint64_t streams_unfinished; /* connections closed between frames without
+				      * STOP (a writer that exits without stopping
+				      * its stream, as PowerDNS Recursor's do:
+				      * nothing of it is lost) */
 	uint64_t clients_refused;  /* connections refused (client limit) */
 	uint64_t clients_dropped;  /* connections closed for a protocol violation */
 	uint64_t messages;         /* Dnstap MESSAGEs decoded */
@@ -165,6 +169,10 @@ LB_WUR int lb_fstrm_conn_feed(lb_fstrm_conn_t *c, const uint8_t *data, size_t le
 /* Input ended (EOF): counts LB_TAP_BAD_TRUNCATED if inside a frame or before STOP.
  * Returns 1 if the stream had ended cleanly, else LB_ETRUNC. */
 int lb_fstrm_conn_eof(lb_fstrm_conn_t *c);
+/* A connection closed (sockets; a file's end is lb_fstrm_conn_eof): a stream
+ * closed between two frames after its START but without STOP is counted in
+ * streams_unfinished and returns 0; else as lb_fstrm_conn_eof. */
+int lb_fstrm_conn_closed(lb_fstrm_conn_t *c);
 
 /* Reply bytes to send (ACCEPT, FINISH) for bidirectional conns; after they
  * are written, lb_fstrm_conn_sent(c, n). */

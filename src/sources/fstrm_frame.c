@@ -371,6 +371,17 @@ int lb_fstrm_conn_eof(lb_fstrm_conn_t *c)
 	return c->err;
 }
 
+int lb_fstrm_conn_closed(lb_fstrm_conn_t *c)
+{
+	if (c->state == ST_DATA && c->len == 0 && c->skip == 0) {
+		c->st->streams_unfinished++;
+		c->state = ST_DEAD;
+		c->err = 0;
+		return 0;
+	}
+	return lb_fstrm_conn_eof(c);
+}
+
 size_t lb_fstrm_conn_pending(const lb_fstrm_conn_t *c, const uint8_t **p)
 {
 	*p = c->out + c->out_off;

@@ -242,11 +242,11 @@ static bool client_read(lb_tap_server_t *s, struct client *c)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return true;
-			(void)lb_fstrm_conn_eof(c->conn);
+			(void)lb_fstrm_conn_closed(c->conn);
 			return false;
 		}
 		if (n == 0) {
-			(void)lb_fstrm_conn_eof(c->conn);
+			(void)lb_fstrm_conn_closed(c->conn);
 			return false;
 		}
 		int r = lb_fstrm_conn_commit(c->conn, (size_t)n);

@@ -297,6 +297,53 @@ static void test_conn_file_bytewise(void **state)
 	lb_fstrm_conn_free(c);
 }
 
+/* A socket closed between frames without STOP (PowerDNS Recursor's writers
+ * at exit): unfinished, nothing lost, not truncated; inside a frame, or
+ * before the stream started, it still is truncated; a file's end without
+ * STOP always is. */
+static void test_conn_closed(void **state)
+{
+	(void)state;
+	for (int cut = 0; cut < 4; cut++) {
+		buf_t b = { .n = 0 };
+		if (cut != 3)
+			fs_control(&b, LB_FSTRM_START, LB_DNSTAP_CONTENT_TYPE);
+		fs_data(&b, "a", 1);
+		fs_data(&b, "bb", 2);
+		if (cut == 1)
+			b.n -= 1; /* inside the last frame */
+		lb_tap_stats_t st = { 0 };
+		struct collect col = { 0 };
+		lb_fstrm_conn_t *c = lb_fstrm_conn_new(false, 0, collect_fn, &col, &st);
+		assert_non_null(c);
+		int rc = lb_fstrm_conn_feed(c, b.b, b.n);
+		if (cut == 3) {
+			assert_true(rc < 0); /* data before START */
+			lb_fstrm_conn_free(c);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		rc = cut == 2 ? lb_fstrm_conn_eof(c) : lb_fstrm_conn_closed(c);
+		assert_int_equal(col.n, cut == 1 ? 1 : 2);
+		assert_int_equal(st.streams_finished, 0);
+		assert_int_equal(rc, cut == 0 ? 0 : LB_ETRUNC);
+		assert_int_equal(st.streams_unfinished, cut == 0);
+		assert_int_equal(st.bad[LB_TAP_BAD_TRUNCATED], cut != 0);
+		lb_fstrm_conn_free(c);
+	}
+	/* closed before START: truncated as before */
+	buf_t b = { .n = 0 };
+	lb_tap_stats_t st = { 0 };
+	struct collect col = { 0 };
+	lb_fstrm_conn_t *c = lb_fstrm_conn_new(true, 0, collect_fn, &col, &st);
+	assert_non_null(c);
+	assert_int_equal(lb_fstrm_conn_feed(c, b.b, 0), 0);
+	assert_int_equal(lb_fstrm_conn_closed(c), LB_ETRUNC);
+	assert_int_equal(st.streams_unfinished, 0);
+	assert_int_equal(st.bad[LB_TAP_BAD_TRUNCATED], 1);
+	lb_fstrm_conn_free(c);
+}
+
 static void run_bad(const buf_t *b, bool bidi, enum lb_tap_bad why, int want_data)
 {
 	lb_tap_stats_t st = { 0 };
@@ -950,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_frame_control_content_type),
 		cmocka_unit_test(test_frame_limits),
 		cmocka_unit_test(test_conn_file_bytewise),
+		cmocka_unit_test(test_conn_closed),
 		cmocka_unit_test(test_conn_violations),
 		cmocka_unit_test(test_conn_oversized_skipped),
 		cmocka_unit_test(test_conn_bidi_handshake),

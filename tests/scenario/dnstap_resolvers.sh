@@ -1,0 +1,271 @@
+#!/bin/bash
+# lookback-test: serial (fixed 127.53.2.x:53 addresses)
+# dnstap from three more real resolvers besides unbound (dnstap_unbound.sh):
+# BIND 9 (named), PowerDNS Recursor and Knot Resolver (kresd), each recursing
+# into the miniature hierarchy of resolvers.sh (knotd on 127.53.2.{1,2,3}).
+# Each resolver runs twice.  Once it sends to `lookback tap -u SOCKET --db`
+# (its own Frame Streams writer, libfstrm, with the bidirectional handshake):
+# the RRsets, their bailiwicks (query_zone) or their absence, the negative
+# answers, the sensor id, the store and its check.  Once it sends to
+# fstrm_capture: `lookback tap -r` on that file and dnstap-ldns (an independent
+# decoder) must agree message by message (dnstap_ldns_compare.py).
+# What each one logs: BIND client and resolver messages, PowerDNS Recursor
+# resolver messages (its outgoing queries), Knot Resolver client messages.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/resolvers.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+NET=127.53.2
+
+for tool in knotd dig python3 fstrm_capture dnstap-ldns; do
+	if ! command -v "$tool" > /dev/null 2>&1; then
+		skip "dnstap_resolvers: $tool is not installed (scripts/deps installs it)"
+		exit 0
+	fi
+done
+
+D=$T_TMP
+kill_pids_on_exit
+
+# three free ports on 127.0.0.1, one per resolver, checked before knotd takes
+# the test addresses (rs_free_port checks those too)
+FIRST=$(rs_free_port $NET)
+case $FIRST in
+''|NO*) skip "dnstap_resolvers: cannot bind the test addresses (${FIRST:-python failed})"; exit 0 ;;
+esac
+read -r P_BIND P_PDNS P_KRES < <(python3 - <<'PY'
+import socket
+ss = []
+for _ in range(3):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    ss.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in ss))
+PY
+)
+
+rs_write_zones "$D" $NET
+rs_start_knot "$D" $NET 1 . root.zone
+rs_start_knot "$D" $NET 2 lbtest. lbtest.zone
+rs_start_knot "$D" $NET 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone
+ZONES=(. . lbtest. example.lbtest.)
+for a in 1 2 3; do
+	rs_wait_for "knotd on $NET.$a" 200 \
+		bash -c "dig @$NET.$a +norec +time=1 +tries=1 SOA ${ZONES[$a]} | grep -q 'status: NOERROR'" ||
+		{ nok "knotd $NET.$a answers"; cat "$D"/knot$a/log; exit 0; }
+done
+ok "three knotd instances serve the test root, lbtest. and example.lbtest."
+
+# ---- each resolver's configuration: conf_R DIR PORT SOCKET; start_R DIR (pid in RPID) ----
+
+conf_bind() {
+	mkdir -p "$1"
+	cat > "$1/named.conf" <<EOF
+options {
+	directory "$1";
+	pid-file "$1/named.pid";
+	listen-on port $2 { 127.0.0.1; };
+	listen-on-v6 { none; };
+	recursion yes;
+	allow-query { 127.0.0.0/8; };
+	allow-recursion { 127.0.0.0/8; };
+	dnssec-validation no;
+	qname-minimization off;
+	dnstap { client; resolver; };
+	dnstap-output unix "$3";
+	dnstap-identity "lbtest-bind";
+};
+controls { };
+zone "." { type hint; file "$D/root.hints"; };
+EOF
+}
+start_bind() { named -g -c "$1/named.conf" > "$1/log" 2>&1 & RPID=$!; }
+
+conf_pdns() {
+	mkdir -p "$1"
+	cat > "$1/recursor.conf" <<EOF
+local-address=127.0.0.1
+local-port=$2
+hint-file=$D/root.hints
+dnssec=off
+qname-minimization=no
+lua-config-file=$1/dnstap.lua
+socket-dir=$1
+daemon=no
+write-pid=no
+allow-from=127.0.0.0/8
+dont-query=
+security-poll-suffix=
+threads=1
+setuid=
+setgid=
+EOF
+	echo "dnstapFrameStreamServer({\"$3\"}, {logQueries=true, logResponses=true})" > "$1/dnstap.lua"
+}
+start_pdns() { pdns_recursor --config-dir="$1" > "$1/log" 2>&1 & RPID=$!; }
+
+conf_kres() {
+	mkdir -p "$1"
+	cat > "$1/config" <<EOF
+net.listen('127.0.0.1', $2, { kind = 'dns' })
+net.ipv6 = false
+cache.open(10 * MB, 'lmdb://$1/cache')
+trust_anchors.remove('.')
+modules.load('hints > iterate')
+hints.root({ ['root-ns.lbtest.'] = '$NET.1' })
+option('NO_MINIMIZE', true)
+modules.load('dnstap')
+dnstap.config({
+	socket_path = "$3",
+	identity = "lbtest-kres",
+	client = { log_queries = true, log_responses = true },
+})
+EOF
+}
+start_kres() { kresd -n -c "$1/config" "$1" > "$1/log" 2>&1 & RPID=$!; }
+
+QUERIES=("www.example.lbtest A" "alias.example.lbtest A" "www.example.lbtest AAAA"
+	"nx.example.lbtest A" "www.second.lbtest A" "example.lbtest MX")
+
+# ask PORT: the queries, the MX last (its answer ends each stream's checks)
+ask() {
+	local q
+	for q in "${QUERIES[@]}"; do
+		# shellcheck disable=SC2086
+		dig @127.0.0.1 -p "$1" +time=2 +tries=1 $q > /dev/null 2>&1
+	done
+}
+
+# run_resolver NAME BIN PORT: both runs and their checks
+run_resolver() {
+	local r=$1 bin=$2 port=$3 dir="$D/$1"
+	if ! command -v "$bin" > /dev/null 2>&1; then
+		skip "$r: $bin is not installed (scripts/deps installs it)"
+		return
+	fi
+	# -- live: the resolver connects to lookback tap --
+	local sock="$D/$r.sock" J="$D/$r.jsonl" S="$D/$r.stats"
+	"$LOOKBACK" tap -u "$sock" --jsonl --stats --sensor "lbtest-$r" --db "$D/$r.db" --flush-secs 1 \
+		> "$J" 2> "$S" &
+	local tp=$!
+	PIDS+=($tp)
+	rs_wait_for "tap socket" 200 test -S "$sock" || { nok "$r: lookback tap listens"; cat "$S"; return; }
+	"conf_$r" "$dir" "$port" "$sock"
+	"start_$r" "$dir"
+	PIDS+=($RPID)
+	if ! rs_wait_for "$r" 200 bash -c "dig @127.0.0.1 -p $port +time=1 +tries=1 www.example.lbtest A | grep -q 'status: NOERROR'"; then
+		nok "$r resolves in the test hierarchy"
+		tail -20 "$dir/log"
+		return
+	fi
+	ok "$r resolves in the test hierarchy, sending dnstap to lookback tap"
+	ask "$port"
+	# the writers send in batches, on a timer: wait for the MX answer
+	rs_wait_for "$r's last response over dnstap" 300 \
+		grep -q '"rrname":"example.lbtest.","rrtype":"MX"' "$J" ||
+		nok "$r: the last answer (example.lbtest. MX) arrived over dnstap"
+	kill "$RPID"
+	wait "$RPID" 2> /dev/null
+	kill "$tp"
+	wait "$tp"
+	check "$r: lookback tap exits 0 on SIGTERM" test $? -eq 0
+	python3 - "$r" "$J" > "$D/$r.verdicts" <<'PY'
+import json, sys
+r, path = sys.argv[1], sys.argv[2]
+rows = [json.loads(l) for l in open(path)]
+pos = [o for o in rows if not o.get("negative")]
+neg = [o for o in rows if o.get("negative")]
+def has(name, rtype, bw, sec, rd):
+    return any((o["rrname"], o["rrtype"], o["bailiwick"], o["section"]) == (name, rtype, bw, sec)
+               and rd in o["rdata"] for o in pos)
+def out(ok, desc):
+    print(("PASS " if ok else "FAIL ") + r + ": " + desc)
+resolver_side = r in ("bind", "pdns")   # RESOLVER_RESPONSE with query_zone
+client_side = r in ("bind", "kres")     # CLIENT_RESPONSE
+if resolver_side:
+    out(has("lbtest.", "NS", ".", "authority", "ns.nic.lbtest."), "root referral: lbtest. NS with bailiwick .")
+    out(has("example.lbtest.", "NS", "lbtest.", "authority", "ns1.example.lbtest."),
+        "TLD referral: example.lbtest. NS with bailiwick lbtest.")
+    out(has("www.example.lbtest.", "A", "example.lbtest.", "answer", "192.0.2.10"),
+        "answer: www.example.lbtest. A with bailiwick example.lbtest.")
+    out(has("www.second.lbtest.", "A", "second.lbtest.", "answer", "192.0.2.20"),
+        "answer: www.second.lbtest. A with bailiwick second.lbtest. (a server shared by two zones)")
+    out(any(o["qname"] == "nx.example.lbtest." and o["rcode"] == "NXDOMAIN"
+            and o["bailiwick"] == "example.lbtest." for o in neg),
+        "NXDOMAIN of nx.example.lbtest. with bailiwick example.lbtest.")
+if client_side:
+    out(has("www.example.lbtest.", "A", None, "answer", "192.0.2.10"),
+        "client answer: www.example.lbtest. A without bailiwick")
+    out(has("alias.example.lbtest.", "CNAME", None, "answer", "www.example.lbtest."),
+        "client answer: the CNAME without bailiwick")
+    out(has("www.example.lbtest.", "AAAA", None, "answer", "2001:db8::10"),
+        "client answer: www.example.lbtest. AAAA without bailiwick")
+    out(any(o["qname"] == "nx.example.lbtest." and o["rcode"] == "NXDOMAIN"
+            and o["bailiwick"] is None for o in neg),
+        "client NXDOMAIN of nx.example.lbtest. without bailiwick")
+def under(n, z):
+    n, z = n.lower(), z.lower()
+    return z == "." or n == z or n.endswith("." + z)
+bad = [o for o in pos if (o["bailiwick"] is None and o["section"] != "answer")
+       or (o["bailiwick"] is not None and not under(o["rrname"], o["bailiwick"]))]
+out(pos and not bad, "every RRset is inside its bailiwick, or an answer without one (%d rrsets, %d bad)"
+    % (len(pos), len(bad)))
+out(rows and all(o.get("sensor_id") == "lbtest-" + r for o in rows), "every observation carries the sensor id")
+PY
+	[ -s "$D/$r.verdicts" ] || nok "$r: the expectation script ran"
+	local v desc
+	while read -r v desc; do
+		if [ "$v" = PASS ]; then ok "$desc"; else nok "$desc"; fi
+	done < "$D/$r.verdicts"
+	stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$S"; }
+	check "$r: no bad frames, no client refused or dropped" \
+		bash -c "! grep -Eq '^dnstap_(bad_[a-z_]+|clients_refused|clients_dropped) [1-9]' '$S'"
+	local ns nf nu
+	ns=$(stat_of dnstap_streams) nf=$(stat_of dnstap_streams_finished) nu=$(stat_of dnstap_streams_unfinished)
+	if [ "$r" = pdns ]; then
+		# a writer per thread, closed at exit without STOP: unfinished, nothing lost
+		check "$r: every stream closed between frames, none cut inside one ($ns streams, $nu unfinished)" \
+			test "${ns:-0}" -ge 1 -a "$ns" = "$((nf + nu))"
+	else
+		check "$r: one stream, ended with STOP/FINISH ($ns / $nf)" test "$ns" = 1 -a "$nf" = 1
+	fi
+	"$LOOKBACK" query --db "$D/$r.db" -r www.example.lbtest -t A -f cof > "$D/$r.q" 2>&1
+	check "$r: the store holds www.example.lbtest. A 192.0.2.10" grep -q '"rdata":\["192.0.2.10"\]' "$D/$r.q"
+	"$LOOKBACK" stats --db "$D/$r.db" --check -q > /dev/null 2> "$D/$r.chk"
+	check "$r: stats --check finds the store's tables in agreement" test $? -eq 0
+
+	# -- recorded: the same resolver into fstrm_capture, then two decoders --
+	local csock="$D/$r.cap.sock" F="$D/$r.fstrm"
+	fstrm_capture -t protobuf:dnstap.Dnstap -u "$csock" -w "$F" > "$D/$r.cap.log" 2>&1 &
+	local cp=$!
+	PIDS+=($cp)
+	rs_wait_for "fstrm_capture socket" 100 test -S "$csock"
+	rm -rf "$dir"
+	"conf_$r" "$dir" "$port" "$csock"
+	"start_$r" "$dir"
+	PIDS+=($RPID)
+	rs_wait_for "$r (recorded run)" 200 bash -c "dig @127.0.0.1 -p $port +time=1 +tries=1 www.example.lbtest A | grep -q 'status: NOERROR'" ||
+		{ nok "$r resolves (recorded run)"; tail -20 "$dir/log"; return; }
+	ask "$port"
+	sleep 5 # the writers' flush timers (PowerDNS Recursor's: several seconds)
+	kill "$RPID"
+	wait "$RPID" 2> /dev/null
+	kill "$cp"
+	wait "$cp" 2> /dev/null
+	dnstap-ldns -y -r "$F" > "$D/$r.yaml" 2> /dev/null
+	"$LOOKBACK" tap -r "$F" --jsonl --stats > "$D/$r.cap.jsonl" 2> "$D/$r.cap.stats"
+	check "$r recorded: lookback tap -r exits 0" test $? -eq 0
+	local n
+	n=$(awk '$1 == "dnstap_messages" { print $2 }' "$D/$r.cap.stats")
+	check "$r recorded: the file holds the run's messages (${n:-none}; at least 12)" test "${n:-0}" -ge 12
+	python3 "$HERE/dnstap_ldns_compare.py" "$D/$r.yaml" "$D/$r.cap.jsonl" "$D/$r.cap.stats" > "$D/$r.cap.v"
+	[ -s "$D/$r.cap.v" ] || nok "$r recorded: comparison ran"
+	while read -r v desc; do
+		if [ "$v" = PASS ]; then ok "$r recorded, lookback vs dnstap-ldns: $desc"
+		else nok "$r recorded, lookback vs dnstap-ldns: $desc"; fi
+	done < "$D/$r.cap.v"
+}
+
+run_resolver bind named "$P_BIND"
+run_resolver pdns pdns_recursor "$P_PDNS"
+run_resolver kres kresd "$P_KRES"
+exit 0
