@@ -2,7 +2,6 @@
  * cmd_stats.c - `lookback stats`: totals, per-source freshness, retention, size.
  */
 #include <getopt.h>
-#include <dirent.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,7 +38,8 @@ static void usage(FILE *f)
 	      "                 cleared, source ids without a name named unnamed-ID; a store\n"
 	      "                 RocksDB cannot open or read (a lost CURRENT or MANIFEST, a\n"
 	      "                 table failing its checksums) is first rebuilt by RocksDB's\n"
-	      "                 repairer, which moves tables it cannot read to DIR/lost/;\n"
+	      "                 repairer; tables it sets aside in DIR/lost/ that read whole\n"
+	      "                 are taken back (it cannot read tables lookback ingested);\n"
 	      "                 then checks again and prints what is left\n"
 	      "  --json         one JSON object instead of text\n"
 	      "  -q, --quiet    no progress lines on a terminal (the totals read the whole\n"
@@ -176,28 +176,10 @@ static int run_check(lb_store_t *s, const char *db, bool progress, bool json)
 	return LB_EXIT_OK;
 }
 
-/* Table files in DIR/lost/ (RocksDB's repairer moves the tables it cannot read there). */
-static long lost_files(const char *db)
-{
-	char d[4200];
-	snprintf(d, sizeof d, "%s/lost", db);
-	DIR *dir = opendir(d);
-	if (!dir)
-		return 0;
-	long n = 0;
-	struct dirent *e;
-	while ((e = readdir(dir)))
-		if (strlen(e->d_name) > 4 && !strcmp(e->d_name + strlen(e->d_name) - 4, ".sst"))
-			n++; /* not the old MANIFEST files it moves there too */
-	closedir(dir);
-	return n;
-}
-
 /* stats --repair: open for repair (RocksDB's repairer when the engine cannot
  * open it), fix, and check again. */
 static int run_repair(const char *db, bool progress, bool json)
 {
-	long lost0 = lost_files(db);
 	lb_store_t *s = NULL;
 	lb_store_opts_t so = { .repair = LB_STORE_REPAIR };
 	lb_store_check_t found, left;
@@ -237,7 +219,8 @@ static int run_repair(const char *db, bool progress, bool json)
 		return LB_EXIT_STORE;
 	}
 	bool engine = lb_store_engine_repaired(s);
-	long lost = lost_files(db) - lost0;
+	unsigned restored, lost;
+	lb_store_engine_tables(s, &restored, &lost);
 	err = lb_store_close(s);
 	if (err) {
 		fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(NULL, err));
@@ -250,8 +233,8 @@ static int run_repair(const char *db, bool progress, bool json)
 #undef F
 	};
 	if (json) {
-		printf("{\"engine_repaired\":%s,\"lost_tables\":%ld,\"found\":{",
-		       engine ? "true" : "false", lost);
+		printf("{\"engine_repaired\":%s,\"tables_restored\":%u,\"tables_lost\":%u,"
+		       "\"found\":{", engine ? "true" : "false", restored, lost);
 		print_check(&found, true);
 		printf("}");
 		for (size_t i = 0; i < sizeof rf / sizeof rf[0]; i++) {
@@ -266,8 +249,9 @@ static int run_repair(const char *db, bool progress, bool json)
 		printf("\",\"problems_left\":%llu}\n", (unsigned long long)left.problems);
 	} else {
 		if (engine)
-			printf("RocksDB's repairer rebuilt the store's metadata; tables it could not read "
-			       "moved to %s/lost/: %ld\n", db, lost);
+			printf("RocksDB's repairer rebuilt the store's metadata; of the tables it set "
+			       "aside, taken back whole: %u, left in %s/lost/ (unreadable): %u\n",
+			       restored, db, lost);
 		printf("found:\n");
 		print_check(&found, false);
 		printf("repaired:\n");

@@ -540,20 +540,6 @@ static int check_format(lb_store_t *s, int fresh)
 	return 0;
 }
 
-/* RocksDB's repairer on dir, with the store's options (its merge operator
- * folds what the write-ahead logs hold into the tables it writes). */
-static int engine_repair_db(lb_store_t *s, const char *dir)
-{
-	char *e = NULL;
-	rocksdb_repair_db(s->opts, dir, &e);
-	if (e) {
-		lb_rocks_set_err(s, e);
-		return LB_ESTORE;
-	}
-	s->engine_repaired = true;
-	return 0;
-}
-
 bool lb_store_engine_repaired(const lb_store_t *s) { return s && s->engine_repaired; }
 
 int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
@@ -689,7 +675,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		}
 	}
 	char *e = NULL;
-	if (engine_repair && (err = engine_repair_db(s, dir)))
+	if (engine_repair && (err = lb_rocks_engine_repair(s, dir)))
 		return err;
 	if (o->read_only)
 		s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
@@ -699,7 +685,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		/* the engine cannot open it (a lost or corrupt MANIFEST): repair, then retry */
 		rocksdb_free(e);
 		e = NULL;
-		if ((err = engine_repair_db(s, dir)))
+		if ((err = lb_rocks_engine_repair(s, dir)))
 			return err;
 		s->db = rocksdb_open(s->opts, dir, &e);
 	}
@@ -707,6 +693,8 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		lb_rocks_set_err(s, e);
 		return LB_ESTORE;
 	}
+	if (s->engine_repaired && (err = lb_rocks_restore_tables(s)))
+		return err;
 	if (!o->read_only) {
 		/* a table file a killed writer left before ingesting it */
 		char p[4200];
@@ -721,13 +709,15 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		 * checksums): repair, then once more */
 		rocksdb_close(s->db);
 		s->db = NULL;
-		if ((err = engine_repair_db(s, dir)))
+		if ((err = lb_rocks_engine_repair(s, dir)))
 			return err;
 		s->db = rocksdb_open(s->opts, dir, &e);
 		if (e || !s->db) {
 			lb_rocks_set_err(s, e);
 			return LB_ESTORE;
 		}
+		if ((err = lb_rocks_restore_tables(s)))
+			return err;
 		err = check_format(s, 0);
 		if (!err)
 			err = src_load(s);
@@ -762,6 +752,9 @@ int lb_store_close(lb_store_t *s)
 		lb_rocks_iter_pool_drain(s);
 		rocksdb_close(s->db);
 	}
+	for (size_t i = 0; i < s->nmoved; i++)
+		free(s->moved[i]);
+	free(s->moved);
 	if (s->batch)
 		rocksdb_writebatch_destroy(s->batch);
 	if (s->envopts)

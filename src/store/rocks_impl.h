@@ -75,6 +75,9 @@ struct lb_store {
 	bool read_only;
 	bool repair;             /* opened to be repaired (lb_store_opts_t.repair) */
 	bool engine_repaired;    /* RocksDB's repairer ran at open */
+	char **moved;            /* the tables it moved to lost/ (rocks_repair.c) */
+	size_t nmoved;
+	unsigned tables_restored, tables_lost; /* of those: taken back, left there */
 	bool xdig;               /* format 3: long 'X' rdata by digest (keys.h) */
 	lb_kbuf_t k, k2;
 	uint8_t vbuf[LB_VAL_MAX];
@@ -141,6 +144,11 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);
 /* Forget which keys were put (after a failed commit or deletions). */
 void lb_rocks_put_seen_clear(lb_store_t *s);
+/* RocksDB's repairer on dir (s->opts set, the database closed); notes the
+ * tables it moved to DIR/lost/.  Then, with the database open, take back
+ * those that read whole (rocks_repair.c). */
+int lb_rocks_engine_repair(lb_store_t *s, const char *dir);
+int lb_rocks_restore_tables(lb_store_t *s);
 /* Name source id (not named yet) name, in the metadata and in memory (the repair). */
 int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name);
 /* The source id of name, assigned (and written to the metadata) on first use. */

@@ -143,15 +143,20 @@ typedef struct lb_store_opts {
 			   * write lock: LB_STORE_REPAIR runs RocksDB's repairer
 			   * (rocksdb_repair_db: rebuilds the engine's metadata from the
 			   * table and log files it finds, moving the tables it cannot
-			   * read to DIR/lost/) when the engine cannot open the directory
+			   * read to DIR/lost/; those that read whole are then taken
+			   * back, rocks_repair.c) when the engine cannot open the directory
 			   * (its CURRENT or MANIFEST lost or unreadable);
 			   * LB_STORE_REPAIR_ENGINE runs it first in any case (a table
 			   * whose blocks fail their checksums); and source-name entries
 			   * that do not decode are skipped at open (the repair removes them) */
 } lb_store_opts_t;
 enum { LB_STORE_REPAIR = 1, LB_STORE_REPAIR_ENGINE = 2 };
-/* Whether this open ran RocksDB's repairer (lb_store_opts_t.repair). */
+/* Whether this open ran RocksDB's repairer (lb_store_opts_t.repair), and of
+ * the tables it set aside in DIR/lost/, how many were taken back whole (tables
+ * lookback ingested, which the repairer cannot read: rocks_repair.c) and how
+ * many stay there (unreadable). */
 bool lb_store_engine_repaired(const lb_store_t *s);
+void lb_store_engine_tables(const lb_store_t *s, unsigned *restored, unsigned *lost);
 
 /* Default block cache: the hot part of the indexes stays uncompressed in memory. */
 #define LB_STORE_CACHE_MB 256

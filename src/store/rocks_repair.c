@@ -1,0 +1,279 @@
+/*
+ * rocks_repair.c - RocksDB's repairer for a store the engine cannot open or
+ * read (lb_store_opts_t.repair), and taking back the tables it set aside that
+ * are whole.
+ *
+ * RocksDB's repairer (rocksdb_repair_db) rebuilds the engine's metadata from
+ * the table and log files it finds and moves every table it cannot read to
+ * DIR/lost/.  It cannot read a table that was written by SstFileWriter and
+ * ingested (how lookback writes every large commit, rocks_write.c): ingestion
+ * wrote the table's global sequence number into its properties, and the
+ * repairer, which knows only the sequence numbers inside the table (0), takes
+ * the mismatch for corruption.  Left so, a repair would set aside most of a
+ * store.  So every table the repairer moved is tried again: a copy with the
+ * property reset to 0 (the value SstFileWriter wrote; RocksDB checks that
+ * block's checksum with the field zeroed) is ingested into a scratch database
+ * and read whole (block checksums verified); if that works it is ingested into
+ * the store and the original leaves lost/.  A table that fails stays in lost/.
+ *
+ * Ingested back, a table's records come after all others; the store's values
+ * are merges (min, max, sums, unions) and its index entries puts of the same
+ * empty value, so the order does not change them.  What could differ: an
+ * index entry deleted by a later sweep (an orphan, which lookups skip) and a
+ * retention set later than the table was written (`stats --retain` sets it
+ * again).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <rocksdb/c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/rocks_impl.h"
+
+#define PROP_NAME "rocksdb.external_sst_file.global_seqno"
+#define TAIL_BYTES ((size_t)1 << 20) /* the properties block is near the end */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.sst names in DIR/lost/, sorted (malloc'd; *n of them). */
+static char **lost_tables(const char *dir, size_t *n)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s/lost", dir);
+	*n = 0;
+	DIR *d = opendir(p);
+	if (!d)
+		return NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l <= 4 || strcmp(e->d_name + l - 4, ".sst"))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **nv = realloc(v, cap * sizeof *v);
+			if (!nv)
+				break;
+			v = nv;
+		}
+		if (!(v[*n] = strdup(e->d_name)))
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof *v, name_cmp);
+	return v;
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static bool has_name(char **v, size_t n, const char *name)
+{
+	return n && bsearch(&name, v, n, sizeof *v, name_cmp) != NULL;
+}
+
+int lb_rocks_engine_repair(lb_store_t *s, const char *dir)
+{
+	size_t nb;
+	char **before = lost_tables(dir, &nb);
+	char *e = NULL;
+	rocksdb_repair_db(s->opts, dir, &e);
+	if (e) {
+		free_names(before, nb);
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	s->engine_repaired = true;
+	size_t na;
+	char **after = lost_tables(dir, &na);
+	for (size_t i = 0; i < na; i++) {
+		if (has_name(before, nb, after[i])) {
+			free(after[i]);
+			continue;
+		}
+		char **nm = realloc(s->moved, (s->nmoved + 1) * sizeof *nm);
+		if (!nm) {
+			free(after[i]);
+			continue;
+		}
+		s->moved = nm;
+		s->moved[s->nmoved++] = after[i];
+	}
+	free(after);
+	free_names(before, nb);
+	return 0;
+}
+
+/* Copy src to dst with the global sequence number property reset to 0.
+ * 0; 1 when src is no ingested table (no such property); < 0 on error. */
+static int copy_reset(const char *src, const char *dst)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		int err = -errno;
+		close(in);
+		return err;
+	}
+	int err = 0;
+	static char buf[1 << 16];
+	off_t size = 0;
+	for (;;) {
+		ssize_t r = read(in, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0)
+				err = -errno;
+			break;
+		}
+		for (ssize_t o = 0; o < r && !err;) {
+			ssize_t w = write(out, buf + o, (size_t)(r - o));
+			if (w < 0 && errno != EINTR)
+				err = -errno;
+			else if (w > 0)
+				o += w;
+		}
+		size += r;
+		if (err)
+			break;
+	}
+	/* the property's entry in the properties block: shared and unshared key
+	 * lengths, value length 8, the unshared key bytes, the fixed64 value */
+	size_t tl = (size_t)size < TAIL_BYTES ? (size_t)size : TAIL_BYTES;
+	char *tail = err ? NULL : malloc(tl);
+	off_t at = -1;
+	if (!err && !tail)
+		err = LB_ENOMEM;
+	if (!err && pread(in, tail, tl, size - (off_t)tl) != (ssize_t)tl)
+		err = LB_ESTORE;
+	size_t full = sizeof PROP_NAME - 1;
+	for (size_t i = tl; !err && at < 0 && i-- > 3;) {
+		unsigned shared = (unsigned char)tail[i - 3], unshared = (unsigned char)tail[i - 2];
+		if ((unsigned char)tail[i - 1] != 8 || shared + unshared != full || shared > full ||
+		    i + unshared + 8 > tl || memcmp(tail + i, PROP_NAME + shared, unshared))
+			continue;
+		at = size - (off_t)tl + (off_t)(i + unshared);
+	}
+	free(tail);
+	close(in);
+	if (!err && at >= 0) {
+		static const char zero[8];
+		if (pwrite(out, zero, 8, at) != 8)
+			err = LB_ESTORE;
+	}
+	if (close(out) != 0 && !err)
+		err = -errno;
+	if (err || at < 0)
+		unlink(dst);
+	return err ? err : at < 0 ? 1 : 0;
+}
+
+static int ingest(rocksdb_t *db, const char *path, int move, char **e)
+{
+	rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
+	if (!io)
+		return LB_ENOMEM;
+	rocksdb_ingestexternalfileoptions_set_move_files(io, (unsigned char)move);
+	rocksdb_ingestexternalfileoptions_set_allow_global_seqno(io, 1);
+	rocksdb_ingestexternalfileoptions_set_allow_blocking_flush(io, 1);
+	const char *const files[1] = { path };
+	rocksdb_ingest_external_file(db, files, 1, io, e);
+	rocksdb_ingestexternalfileoptions_destroy(io);
+	return *e ? LB_ESTORE : 0;
+}
+
+/* Whether the table file at path reads whole: ingested (copied) into a
+ * scratch database and every key read, block checksums verified. */
+static bool reads_whole(lb_store_t *s, const char *path, const char *scratch)
+{
+	rocksdb_options_t *o = rocksdb_options_create_copy(s->opts);
+	rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+	if (!o || !ro) {
+		if (o)
+			rocksdb_options_destroy(o);
+		if (ro)
+			rocksdb_readoptions_destroy(ro);
+		return false;
+	}
+	rocksdb_options_set_create_if_missing(o, 1);
+	rocksdb_readoptions_set_verify_checksums(ro, 1);
+	rocksdb_readoptions_set_fill_cache(ro, 0);
+	char *e = NULL;
+	rocksdb_destroy_db(o, scratch, &e);
+	rocksdb_free(e);
+	e = NULL;
+	bool ok = false;
+	rocksdb_t *db = rocksdb_open(o, scratch, &e);
+	if (!e && db && ingest(db, path, 0, &e) == 0) {
+		rocksdb_iterator_t *it = rocksdb_create_iterator(db, ro);
+		if (it) {
+			for (rocksdb_iter_seek_to_first(it); rocksdb_iter_valid(it); rocksdb_iter_next(it))
+				;
+			rocksdb_iter_get_error(it, &e);
+			ok = !e;
+			rocksdb_iter_destroy(it);
+		}
+	}
+	rocksdb_free(e);
+	if (db)
+		rocksdb_close(db);
+	e = NULL;
+	rocksdb_destroy_db(o, scratch, &e);
+	rocksdb_free(e);
+	rmdir(scratch);
+	rocksdb_readoptions_destroy(ro);
+	rocksdb_options_destroy(o);
+	return ok;
+}
+
+int lb_rocks_restore_tables(lb_store_t *s)
+{
+	char copy[4200], scratch[4200], orig[4200];
+	snprintf(copy, sizeof copy, "%s/lost/.lookback-restore.sst", s->dir);
+	snprintf(scratch, sizeof scratch, "%s/lost/.lookback-verify", s->dir);
+	for (size_t i = 0; i < s->nmoved; i++) {
+		snprintf(orig, sizeof orig, "%s/lost/%s", s->dir, s->moved[i]);
+		int r = copy_reset(orig, copy);
+		if (r < 0)
+			return r == LB_ENOMEM ? r : LB_ESTORE;
+		if (r == 1 || !reads_whole(s, copy, scratch)) {
+			unlink(copy);
+			s->tables_lost++;
+			continue;
+		}
+		char *e = NULL;
+		if (ingest(s->db, copy, 1, &e) != 0) {
+			lb_rocks_set_err(s, e);
+			unlink(copy);
+			return LB_ESTORE;
+		}
+		unlink(orig);
+		s->tables_restored++;
+	}
+	return 0;
+}
+
+void lb_store_engine_tables(const lb_store_t *s, unsigned *restored, unsigned *lost)
+{
+	*restored = s ? s->tables_restored : 0;
+	*lost = s ? s->tables_lost : 0;
+}
