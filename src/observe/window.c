@@ -553,7 +553,7 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 		w->st.drop_class++;
 		return;
 	}
-	if (!o->owner || !o->nrdata || o->nrdata > LB_STORE_MAX_RDATA ||
+	if (!o->owner || !o->nrdata || o->nrdata > LB_STORE_MAX_RDATA || ts_sec(&o->ts) > LB_TIME_MAX ||
 	    lb_name_check(o->owner, o->owner_len) != (int)o->owner_len ||
 	    (o->bailiwick && lb_name_check(o->bailiwick, o->bailiwick_len) != (int)o->bailiwick_len)) {
 		w->st.drop_invalid++;
@@ -596,7 +596,8 @@ void lb_window_negative(void *ctx, const lb_obs_neg_t *o)
 		w->st.drop_class++;
 		return;
 	}
-	if (!o->qname || lb_name_check(o->qname, o->qname_len) != (int)o->qname_len ||
+	if (!o->qname || ts_sec(&o->ts) > LB_TIME_MAX ||
+	    lb_name_check(o->qname, o->qname_len) != (int)o->qname_len ||
 	    (o->bailiwick && lb_name_check(o->bailiwick, o->bailiwick_len) != (int)o->bailiwick_len)) {
 		w->st.drop_invalid++;
 		return;

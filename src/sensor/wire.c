@@ -494,8 +494,9 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 	}
 	if (lb_cur_err(c))
 		return lb_cur_err(c);
-	if (v->time_last < v->time_first || v->zone_last < v->zone_first)
-		return LB_ERDATA;
+	if (v->time_last < v->time_first || v->zone_last < v->zone_first ||
+	    ((rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) && v->time_last > LB_TIME_MAX))
+		return LB_ERDATA; /* a sender's window never sends these */
 	r->done++;
 	return 1;
 }

@@ -20,6 +20,7 @@
 #include "sources/suricata.h"
 #include "sources/zeek.h"
 #include "sources/zone.h"
+#include "store/store.h"
 
 static const char *const fmt_names[LB_FMT__COUNT] = {
 	"auto", "zeek", "suricata", "route53", "passivedns", "cof", "zone",
@@ -562,6 +563,11 @@ void resp_emit(lb_src_t *s, src_resp_t *r, const struct timeval *ts, const uint8
 	size_t n = r->n;
 	if (n == 0)
 		goto out;
+	if ((ts && ts->tv_sec > 0 && (uint64_t)ts->tv_sec > LB_TIME_MAX) ||
+	    (agg && (agg->time_last > LB_TIME_MAX || agg->time_first > agg->time_last))) {
+		src_bad(s, LB_BAD_TIME); /* past what the store keeps (LB_TIME_MAX) */
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		r->order[i] = (uint16_t)i;
 	if (n > 1)
@@ -619,6 +625,10 @@ void src_negative(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtyp
 		.qname = qname, .qname_len = qlen, .qtype = qtype, .qclass = LB_C_IN,
 		.rcode = rcode, .sensor = s->sensor, .ts = *ts,
 	};
+	if (ts->tv_sec > 0 && (uint64_t)ts->tv_sec > LB_TIME_MAX) {
+		src_bad(s, LB_BAD_TIME); /* past what the store keeps (LB_TIME_MAX) */
+		return;
+	}
 	s->c.negatives++;
 	if (s->sink.obs.negative)
 		s->sink.obs.negative(s->sink.obs.ctx, &n);

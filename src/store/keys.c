@@ -407,6 +407,8 @@ int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v)
 		if (d > UINT64_MAX - v->time_first)
 			return LB_ECORRUPT;
 		v->time_last = v->time_first + d;
+		if (v->time_last > LB_TIME_MAX)
+			return LB_ECORRUPT; /* its timeline's days would not fit */
 		v->count = lb_cur_varint(&c);
 	}
 	if (flags & 2) {

@@ -819,6 +819,8 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 	size_t vl;
 	const lb_store_val_t *val = &rec->val;
 	if (rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) {
+		if (rec->val.time_last > LB_TIME_MAX || rec->val.time_first > rec->val.time_last)
+			return LB_EINVAL;
 		int err = with_sources(s, rec, &val);
 		if (err)
 			return err;

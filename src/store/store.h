@@ -41,6 +41,13 @@
  * merge would exceed it, the two oldest runs are joined (the timeline loses
  * precision in its oldest part, never its ends). */
 #define LB_STORE_MAX_RUNS 128
+/* The latest sighting time the store takes: 9999-12-31T23:59:59Z.  Past it a
+ * day number stops fitting a timeline's run (32 bits, with its end), so a
+ * value holding such a time could not be written back by a merge: records
+ * with a later time_last are refused (LB_EINVAL) and values with one do not
+ * decode; the window drops such observations as invalid and the importers
+ * count them as bad times.  Zone times (no timeline) are not bounded. */
+#define LB_TIME_MAX 253402300799ULL
 /* Upper bound of rdatas in one rrset record (matches LB_MSG_MAX_RRS). */
 #define LB_STORE_MAX_RDATA 2048
 /* Longest sensor/source name kept. */

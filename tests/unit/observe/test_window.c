@@ -480,6 +480,55 @@ static void test_sections(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* A sighting past LB_TIME_MAX (a bogus dnstap timestamp, say) is dropped as
+ * invalid, and the rrset's history stays readable; the store refuses such a
+ * record outright. */
+static void test_time_bound(void **st)
+{
+	(void)st;
+	rm_dir();
+	lb_ingest_t *ing;
+	assert_int_equal(lb_ingest_open(dir, "s", NULL, &ing), 0);
+	lb_obs_sink_t k = lb_ingest_sink(ing);
+	struct ob b;
+	mk(&b, "t.bound.test", NULL, 1, 1700000000, LB_SEC_ANSWER);
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "t.bound.test", NULL, 1, (uint64_t)LB_TIME_MAX + 1, LB_SEC_ANSWER);
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "t.bound.test", NULL, 1, LB_TIME_MAX, LB_SEC_ANSWER);
+	k.rrset(k.ctx, &b.o);
+	uint8_t qn[256];
+	int n = lb_name_from_text("nx.bound.test", 13, NULL, qn, sizeof qn);
+	lb_obs_neg_t ng = { .qname = qn, .qname_len = (uint8_t)n, .qtype = LB_T_A,
+			    .qclass = LB_C_IN, .rcode = 3 };
+	ng.ts.tv_sec = (time_t)1000000000000000LL;
+	k.negative(k.ctx, &ng);
+	lb_window_stats_t ws;
+	lb_window_get_stats(lb_ingest_window(ing), &ws);
+	assert_int_equal(ws.drop_invalid, 2);
+	assert_int_equal(lb_ingest_close(ing), 0);
+	lb_store_t *s;
+	lb_store_opts_t rw = { 0 };
+	assert_int_equal(lb_store_open(dir, &rw, &s), 0);
+	uint64_t sum;
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "t.bound.test", LB_MATCH_EXACT, &sum), 1);
+	assert_int_equal(sum, 2);
+	assert_int_equal(scan_count(s, LB_SCAN_NEG, "nx.bound.test", LB_MATCH_EXACT, NULL), 0);
+	mk(&b, "t.bound.test", NULL, 1, 0, LB_SEC_ANSWER);
+	lb_store_rec_t r;
+	memset(&r, 0, sizeof r);
+	r.kind = LB_REC_RRSET;
+	r.owner = b.o.owner;
+	r.owner_len = b.o.owner_len;
+	r.type = LB_T_A;
+	r.nrdata = 1;
+	r.rdata = b.o.rdata;
+	r.rdlen = b.o.rdlen;
+	lb_store_val_seen(&r.val, (uint64_t)LB_TIME_MAX + 1, 1);
+	assert_int_equal(lb_store_add(s, &r), LB_EINVAL);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_staged),
+		cmocka_unit_test(test_time_bound),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

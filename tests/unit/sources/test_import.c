@@ -503,11 +503,15 @@ static void cof(void **st)
 		"\"rdata\":[\"1.2.3.4\"]}}\n"
 		"{\"obj\":{\"time_first\":1,\"time_last\":2,\"rrname\":\"a.\",\"rrtype\":\"A\",\"rdata\":[\"x\"]}}\n"
 		"{\"obj\":{\"rrname\":\"flex.example.\",\"rrtype\":\"A\"}}\n"
+		/* past 9999-12-31 (LB_TIME_MAX): its timeline's days would not fit */
+		"{\"obj\":{\"time_first\":1,\"time_last\":1000000000000000,\"rrname\":\"far.example.\","
+		"\"rrtype\":\"A\",\"rdata\":[\"192.0.2.9\"]}}\n"
 		"{\"cond\":\"limited\",\"msg\":\"Result limit reached\"}\n"), 0);
 	has("AGG www.example.com. A 192.0.2.1;192.0.2.2 1600000000 1600100000 5 0 0 bw=example.com. cof");
 	has("AGG example.com. NS ns1.example.com. 0 0 0 1500000000 1500000001 bw=- cof");
 	has("AGG t.example.com. TYPE65280 \\# 2 ABCD 1555462047 1555545600 1 0 0 bw=- s9");
-	assert_int_equal(cnt.bad[LB_BAD_TIME], 1);
+	hasnt("far.example.");
+	assert_int_equal(cnt.bad[LB_BAD_TIME], 2);
 	assert_int_equal(cnt.bad[LB_BAD_RDATA], 1);
 	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
 	assert_int_equal(cnt.bad[LB_BAD_TRUNCATED], 0);

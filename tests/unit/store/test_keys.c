@@ -367,6 +367,43 @@ static void test_value_sources(void **st)
 	assert_true(lb_val_encode(&big, out, 1) <= LB_VAL_MAX);
 }
 
+/* Times past LB_TIME_MAX: a value holding one does not decode (its derived
+ * timeline's days would not fit 32 bits, so a merge could not write it back:
+ * found by fuzz_store_value, input in fuzz/crashes/store_value); one at the
+ * bound merges and re-encodes, with its days, to a value that decodes. */
+static void test_time_bound(void **st)
+{
+	(void)st;
+	lb_store_val_t v, w;
+	uint8_t b[LB_VAL_MAX], out[LB_VAL_MAX];
+	memset(&v, 0, sizeof v);
+	lb_store_val_seen(&v, LB_TIME_MAX, 3);
+	v.time_first = 0;
+	size_t n = lb_val_encode(&v, b, 0);
+	assert_int_equal(lb_val_decode(b, n, &w), 0);
+	assert_int_equal(w.time_last, LB_TIME_MAX);
+	const uint8_t *ops[1] = { b };
+	size_t lens[1] = { n };
+	unsigned bad = 0;
+	for (int days = 0; days < 2; days++) {
+		size_t m = lb_val_merge_bytes(ops, lens, 1, days, out, &bad);
+		assert_true(m > 0);
+		assert_int_equal(lb_val_decode(out, m, &w), 0);
+	}
+	v.time_last = LB_TIME_MAX + 1;
+	n = lb_val_encode(&v, b, 0);
+	assert_int_equal(lb_val_decode(b, n, &w), LB_ECORRUPT);
+	/* the fuzzer's operand: 9.7 million years */
+	static const uint8_t far[] = { 0x01, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xce, 0x45, 0xff, 0xff,
+				       0xff, 0xff, 0xff, 0xce, 0x45, 0xce, 0x45 };
+	assert_int_equal(lb_val_decode(far, sizeof far, &w), LB_ECORRUPT);
+	ops[0] = far;
+	lens[0] = sizeof far;
+	bad = 0;
+	assert_int_equal(lb_val_merge_bytes(ops, lens, 1, 1, out, &bad), 0);
+	assert_int_equal(bad, 1);
+}
+
 static void test_merge_bad_operand(void **st)
 {
 	(void)st;
@@ -818,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_merge_associative),
 		cmocka_unit_test(test_value_sources),
 		cmocka_unit_test(test_merge_bad_operand),
+		cmocka_unit_test(test_time_bound),
 		cmocka_unit_test(test_runs_cap),
 		cmocka_unit_test(test_run_counts),
 		cmocka_unit_test(test_ip_order),
