@@ -307,6 +307,16 @@ static void test_oversized(void **st)
 	assert_int_equal(lb_wire_batch_open(&rd3, b3.p + 5, b3.len - 5), 0);
 	assert_int_equal(lb_wire_batch_next(&rd3, &rec3), LB_ERDATA);
 	lb_wbuf_free(&b3);
+	/* a sighting past LB_TIME_MAX (the store refuses it): refused on reading */
+	lb_wbuf_t b4 = { 0 };
+	r = rrset_rec();
+	r.val.time_last = LB_TIME_MAX + 1;
+	lb_wire_batch_begin(&b4);
+	assert_int_equal(lb_wire_put_rec(&b4, &r), 0);
+	lb_wire_batch_end(&b4, 1, 1);
+	assert_int_equal(lb_wire_batch_open(&rd3, b4.p + 5, b4.len - 5), 0);
+	assert_int_equal(lb_wire_batch_next(&rd3, &rec3), LB_ERDATA);
+	lb_wbuf_free(&b4);
 	/* a record count larger than the bytes could hold */
 	uint8_t body2[12] = { 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff };
 	static lb_wire_reader_t rd;
