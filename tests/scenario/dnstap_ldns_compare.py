@@ -7,7 +7,9 @@ Prints one line per check: "PASS text" or "FAIL text".
 dnstap-ldns (Debian) is the independent decoder.  Messages are matched by
 their response time (microseconds, as both print it).  Checks: message count
 and count per type; every answer-section RR of every *_RESPONSE appears in our
-answer-section RRsets at that time and nothing else does; the bailiwick of
+answer-section RRsets at that time and nothing else does; so does every
+authority- and additional-section RR of a response with a query_zone (lookback
+emits those sections only then: the window keeps what is in bailiwick); the bailiwick of
 every RRset is the message's query_zone for RESOLVER/AUTH/FORWARDER_RESPONSE
 and null otherwise.
 """
@@ -18,6 +20,14 @@ import sys
 from datetime import datetime
 
 ZONE_TYPES = {"RESOLVER_RESPONSE", "AUTH_RESPONSE", "FORWARDER_RESPONSE"}
+
+
+def norm(rtype, rd):
+    """Presentation text compared: whitespace runs as one space; NSEC3 and
+    NSEC3PARAM salts and hashes are case-insensitive (RFC 5155 3.3, 4.3:
+    dnstap-ldns prints them in lower case, lookback like dig in upper)."""
+    rd = " ".join(rd.split())
+    return rd.lower() if rtype in ("NSEC3", "NSEC3PARAM") else rd
 
 
 def usec(stamp):
@@ -41,7 +51,7 @@ def parse_ldns(path):
         if line == "---" or cur is None:
             if cur is not None:
                 docs.append(cur)
-            cur = {"type": None, "time": None, "zone": None, "answers": set()}
+            cur = {"type": None, "time": None, "zone": None, "answers": set(), "others": set()}
             in_resp, section = False, None
             if line == "---":
                 continue
@@ -68,10 +78,14 @@ def parse_ldns(path):
                 if not s:
                     section = None
                 continue
-            if section == "ANSWER":
+            if section in ("ANSWER", "AUTHORITY", "ADDITIONAL"):
                 f = s.split(None, 4)
                 if len(f) == 5 and f[2] == "IN":
-                    cur["answers"].add((f[0].lower(), f[3], " ".join(f[4].split())))
+                    rr = (f[0].lower(), f[3], norm(f[3], f[4]))
+                    if section == "ANSWER":
+                        cur["answers"].add(rr)
+                    else:
+                        cur["others"].add((section.lower(),) + rr)
     if cur is not None and cur["type"]:
         docs.append(cur)
     return docs
@@ -119,12 +133,31 @@ def main():
             bw_bad.append((o["rrname"], o["rrtype"], o["bailiwick"], sorted(map(str, zones))))
         if o["section"] == "answer":
             for rd in o["rdata"]:
-                got.add((t, o["rrname"].lower(), o["rrtype"], " ".join(rd.split())))
+                got.add((t, o["rrname"].lower(), o["rrtype"], norm(o["rrtype"], rd)))
     missing, extra = want - got, got - want
     report(not missing and not extra,
            "answer RRs match (%d; missing %s; extra %s)" % (len(want), sorted(missing)[:3],
                                                             sorted(extra)[:3]))
     report(not bw_bad, "bailiwick = query_zone of each message (%d wrong: %s)" % (len(bw_bad), bw_bad[:3]))
+
+    # authority and additional sections of responses with a query_zone
+    want = set()
+    for t, ds in by_time.items():
+        for d in ds:
+            if d["type"] in ZONE_TYPES and d["zone"]:
+                for rr in d["others"]:
+                    want.add((t,) + rr)
+    got = set()
+    for o in rows:
+        if o.get("negative") or o["section"] == "answer":
+            continue
+        t = round(o["time"] * 1000000)
+        for rd in o["rdata"]:
+            got.add((t, o["section"], o["rrname"].lower(), o["rrtype"], norm(o["rrtype"], rd)))
+    missing, extra = want - got, got - want
+    report(not missing and not extra,
+           "authority and additional RRs of responses with a query_zone match (%d; missing %s; extra %s)"
+           % (len(want), sorted(missing)[:3], sorted(extra)[:3]))
 
 
 main()

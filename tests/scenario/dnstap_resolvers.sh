@@ -44,6 +44,9 @@ PY
 )
 
 rs_write_zones "$D" $NET
+# example.lbtest. signed: RRSIGs in answers, NSEC3 in denials (resolvers and
+# clients that ask with DO get them)
+RS_SIGN="example.lbtest."
 rs_start_knot "$D" $NET 1 . root.zone
 rs_start_knot "$D" $NET 2 lbtest. lbtest.zone
 rs_start_knot "$D" $NET 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone
@@ -86,7 +89,7 @@ conf_pdns() {
 local-address=127.0.0.1
 local-port=$2
 hint-file=$D/root.hints
-dnssec=off
+dnssec=process-no-validate
 qname-minimization=no
 lua-config-file=$1/dnstap.lua
 socket-dir=$1
@@ -123,8 +126,8 @@ EOF
 }
 start_kres() { kresd -n -c "$1/config" "$1" > "$1/log" 2>&1 & RPID=$!; }
 
-QUERIES=("www.example.lbtest A" "alias.example.lbtest A" "www.example.lbtest AAAA"
-	"nx.example.lbtest A" "www.second.lbtest A" "example.lbtest MX")
+QUERIES=("www.example.lbtest A" "alias.example.lbtest A" "+dnssec www.example.lbtest AAAA"
+	"+dnssec nx.example.lbtest A" "www.second.lbtest A" "+dnssec example.lbtest MX")
 
 # ask PORT: the queries, the MX last (its answer ends each stream's checks)
 ask() {
@@ -177,6 +180,9 @@ neg = [o for o in rows if o.get("negative")]
 def has(name, rtype, bw, sec, rd):
     return any((o["rrname"], o["rrtype"], o["bailiwick"], o["section"]) == (name, rtype, bw, sec)
                and rd in o["rdata"] for o in pos)
+def has_prefix(name, rtype, bw, sec, rd):
+    return any((o["rrname"], o["rrtype"], o["bailiwick"], o["section"]) == (name, rtype, bw, sec)
+               and any(x.startswith(rd) for x in o["rdata"]) for o in pos)
 def out(ok, desc):
     print(("PASS " if ok else "FAIL ") + r + ": " + desc)
 resolver_side = r in ("bind", "pdns")   # RESOLVER_RESPONSE with query_zone
@@ -192,6 +198,10 @@ if resolver_side:
     out(any(o["qname"] == "nx.example.lbtest." and o["rcode"] == "NXDOMAIN"
             and o["bailiwick"] == "example.lbtest." for o in neg),
         "NXDOMAIN of nx.example.lbtest. with bailiwick example.lbtest.")
+    out(has_prefix("example.lbtest.", "RRSIG", "example.lbtest.", "answer", "MX 13 2 300 "),
+        "signed zone: the RRSIG over example.lbtest. MX with bailiwick example.lbtest.")
+    out(any(o["rrtype"] == "NSEC3" and o["section"] == "authority" and o["bailiwick"] == "example.lbtest."
+            for o in pos), "signed zone: NSEC3 records of the NXDOMAIN's proof, in its authority section")
 if client_side:
     out(has("www.example.lbtest.", "A", None, "answer", "192.0.2.10"),
         "client answer: www.example.lbtest. A without bailiwick")
@@ -202,6 +212,8 @@ if client_side:
     out(any(o["qname"] == "nx.example.lbtest." and o["rcode"] == "NXDOMAIN"
             and o["bailiwick"] is None for o in neg),
         "client NXDOMAIN of nx.example.lbtest. without bailiwick")
+    out(has_prefix("www.example.lbtest.", "RRSIG", None, "answer", "AAAA 13 3 300 "),
+        "client answer asked with DO: the RRSIG over www.example.lbtest. AAAA")
 def under(n, z):
     n, z = n.lower(), z.lower()
     return z == "." or n == z or n.endswith("." + z)

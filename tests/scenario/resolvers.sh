@@ -85,7 +85,9 @@ root-ns.lbtest.		3600000	A	$net.1
 EOF
 }
 
-# rs_start_knot DIR NET N ZONE FILE [ZONE FILE ...]: knotd on NET.N@53
+# rs_start_knot DIR NET N ZONE FILE [ZONE FILE ...]: knotd on NET.N@53; the
+# zones named in RS_SIGN (space-separated) are signed by knotd (ECDSA P-256,
+# NSEC3) as it loads them
 rs_start_knot() {
 	local d=$1 net=$2 n=$3 k="$1/knot$3"
 	shift 3
@@ -103,6 +105,11 @@ log:
     any: error
 database:
     storage: "$k/db"
+    kasp-db: "$k/keys"
+policy:
+  - id: lbtest
+    algorithm: ecdsap256sha256
+    nsec3: on
 template:
   - id: default
     storage: "$d/zones"
@@ -113,6 +120,9 @@ zone:
 EOF
 		while [ $# -ge 2 ]; do
 			printf '  - domain: "%s"\n    file: "%s"\n' "$1" "$2"
+			case " ${RS_SIGN:-} " in
+			*" $1 "*) printf '    dnssec-signing: on\n    dnssec-policy: lbtest\n' ;;
+			esac
 			shift 2
 		done
 	} > "$k/knot.conf"
