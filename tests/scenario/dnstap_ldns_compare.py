@@ -22,12 +22,34 @@ from datetime import datetime
 ZONE_TYPES = {"RESOLVER_RESPONSE", "AUTH_RESPONSE", "FORWARDER_RESPONSE"}
 
 
+# Types whose presentation holds hex or base32hex only beside numbers and
+# mnemonics: case-insensitive (RFC 5155 3.3 and 4.3, RFC 4255 3.2, RFC 6698
+# 2.2, RFC 4034 5.3, RFC 8976 2.3); dnstap-ldns prints them in lower case,
+# lookback like dig in upper.
+CASELESS = {"NSEC3", "NSEC3PARAM", "SSHFP", "TLSA", "SMIMEA", "DS", "CDS", "DLV", "ZONEMD"}
+
+
 def norm(rtype, rd):
-    """Presentation text compared: whitespace runs as one space; NSEC3 and
-    NSEC3PARAM salts and hashes are case-insensitive (RFC 5155 3.3, 4.3:
-    dnstap-ldns prints them in lower case, lookback like dig in upper)."""
+    """Presentation text compared: whitespace runs as one space; the types
+    above in one case; SVCB and HTTPS parameter values quoted or not (RFC 9460
+    2.1 allows both: dnstap-ldns leaves them bare, lookback like dig quotes);
+    LOC by its numbers."""
     rd = " ".join(rd.split())
-    return rd.lower() if rtype in ("NSEC3", "NSEC3PARAM") else rd
+    if rtype in CASELESS:
+        return rd.lower()
+    if rtype in ("SVCB", "HTTPS"):
+        return rd.replace('"', "")
+    if rtype == "LOC":
+        # RFC 1876 3: optional decimals and leading zeros ("04" / "4",
+        # "-2m" / "-2.00m"): compared as numbers
+        out = []
+        for tok in rd.split():
+            try:
+                out.append("%.3f" % float(tok.rstrip("m")))
+            except ValueError:
+                out.append(tok)
+        return " ".join(out)
+    return rd
 
 
 def usec(stamp):

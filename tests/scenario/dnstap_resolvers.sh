@@ -8,7 +8,9 @@
 # the RRsets, their bailiwicks (query_zone) or their absence, the negative
 # answers, the sensor id, the store and its check.  Once it sends to
 # fstrm_capture: `lookback tap -r` on that file and dnstap-ldns (an independent
-# decoder) must agree message by message (dnstap_ldns_compare.py).
+# decoder) must agree message by message (dnstap_ldns_compare.py).  During the
+# live run dumpcap records the resolver's traffic with the Knot servers: lookback
+# capture's decoding of it must agree with tshark's (tshark_compare.py).
 # What each one logs: BIND client and resolver messages, PowerDNS Recursor
 # resolver messages (its outgoing queries), Knot Resolver client messages.
 . "$(dirname "$0")/lib.sh"
@@ -47,9 +49,34 @@ rs_write_zones "$D" $NET
 # example.lbtest. signed: RRSIGs in answers, NSEC3 in denials (resolvers and
 # clients that ask with DO get them)
 RS_SIGN="example.lbtest."
+# types.lbtest.: record types beyond the common ones, an answer too large for
+# UDP (the resolvers retry over TCP), an rrset of 40 addresses
+echo "types			NS	ns1.example.lbtest." >> "$D/zones/lbtest.zone"
+{
+	cat <<'ZONE'
+$TTL 300
+@			SOA	ns1.example.lbtest. hostmaster.example.lbtest. 1 3600 600 86400 300
+@			NS	ns1.example.lbtest.
+@			MX	0 .
+_sip._udp		SRV	10 60 5060 sip.types.lbtest.
+@			CAA	0 issue "ca.example.net"
+@			SSHFP	4 2 123456789abcdef67890123456789abcdef67890123456789abcdef123456789
+_443._tcp		TLSA	3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+@			NAPTR	100 10 "S" "SIP+D2U" "" _sip._udp.types.lbtest.
+@			HTTPS	1 . alpn="h2,h3" port=8443 ipv4hint=192.0.2.7
+svc			SVCB	0 svc2.types.lbtest.
+@			LOC	52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m
+@			URI	10 1 "https://www.example.net/"
+sip			A	192.0.2.60
+ZONE
+	for i in $(seq 1 40); do echo "many			A	198.51.100.$i"; done
+	x=$(printf '%0200d' 0)
+	for i in $(seq 1 24); do echo "big			TXT	\"$i-$x\""; done
+} > "$D/zones/types.lbtest.zone"
 rs_start_knot "$D" $NET 1 . root.zone
 rs_start_knot "$D" $NET 2 lbtest. lbtest.zone
-rs_start_knot "$D" $NET 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone
+rs_start_knot "$D" $NET 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone \
+	types.lbtest. types.lbtest.zone
 ZONES=(. . lbtest. example.lbtest.)
 for a in 1 2 3; do
 	rs_wait_for "knotd on $NET.$a" 200 \
@@ -127,7 +154,11 @@ EOF
 start_kres() { kresd -n -c "$1/config" "$1" > "$1/log" 2>&1 & RPID=$!; }
 
 QUERIES=("www.example.lbtest A" "alias.example.lbtest A" "+dnssec www.example.lbtest AAAA"
-	"+dnssec nx.example.lbtest A" "www.second.lbtest A" "+dnssec example.lbtest MX")
+	"+dnssec nx.example.lbtest A" "www.second.lbtest A"
+	"_sip._udp.types.lbtest SRV" "types.lbtest CAA" "types.lbtest SSHFP" "_443._tcp.types.lbtest TLSA"
+	"types.lbtest NAPTR" "types.lbtest HTTPS" "svc.types.lbtest SVCB" "types.lbtest LOC"
+	"types.lbtest URI" "types.lbtest MX" "many.types.lbtest A" "big.types.lbtest TXT"
+	"+dnssec example.lbtest MX")
 
 # ask PORT: the queries, the MX last (its answer ends each stream's checks)
 ask() {
@@ -152,6 +183,14 @@ run_resolver() {
 	local tp=$!
 	PIDS+=($tp)
 	rs_wait_for "tap socket" 200 test -S "$sock" || { nok "$r: lookback tap listens"; cat "$S"; return; }
+	# the resolver's queries to the test servers, as they go (root only)
+	local pc="$D/$r.pcapng" dp=""
+	if command -v dumpcap > /dev/null 2>&1; then
+		dumpcap -i lo -f "net $NET.0/24 and port 53" -w "$pc" > "$D/$r.dumpcap.log" 2>&1 &
+		dp=$!
+		PIDS+=($dp)
+		rs_wait_for "dumpcap" 100 grep -q "Capturing on" "$D/$r.dumpcap.log" || dp=""
+	fi
 	"conf_$r" "$dir" "$port" "$sock"
 	"start_$r" "$dir"
 	PIDS+=($RPID)
@@ -171,6 +210,23 @@ run_resolver() {
 	kill "$tp"
 	wait "$tp"
 	check "$r: lookback tap exits 0 on SIGTERM" test $? -eq 0
+	if [ -n "$dp" ]; then
+		kill -INT "$dp"
+		wait "$dp" 2> /dev/null
+		local nf
+		nf=$(tshark -r "$pc" -Y "dns.flags.response == 1" 2> /dev/null | wc -l)
+		check "$r: dumpcap recorded its answers from the test servers ($nf)" test "$nf" -ge 5
+		TSHARK_FILES="$pc" TSHARK_CACHE="$D/tshark-cache" python3 "$HERE/tshark_compare.py" > "$D/$r.tshark" 2>&1
+		while read -r v rest; do
+			case $v in
+			ok) ok "$r's traffic to the servers, lookback capture vs tshark: ${rest#* - }" ;;
+			not) nok "$r's traffic to the servers, lookback capture vs tshark: ${rest#* - }" ;;
+			esac
+		done < "$D/$r.tshark"
+		grep -q '^\(not \)\?ok' "$D/$r.tshark" || { nok "$r: tshark comparison ran"; head -5 "$D/$r.tshark"; }
+	else
+		skip "$r: dumpcap cannot capture on lo here (needs root): no tshark comparison"
+	fi
 	python3 - "$r" "$J" > "$D/$r.verdicts" <<'PY'
 import json, sys
 r, path = sys.argv[1], sys.argv[2]

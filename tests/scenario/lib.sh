@@ -36,15 +36,15 @@ serve_start() {
 }
 
 # kill_pids_on_exit: on exit, stop every process whose pid the test added to
-# the PIDS array, wait for them, and remove $T_TMP (KEEP_TMP=1 keeps it all).
+# the PIDS array, wait for them, and remove $T_TMP (KEEP_TMP=1 keeps the
+# directory; the processes are stopped all the same).
 PIDS=()
 kill_pids_on_exit() {
 	trap '_kill_pids' EXIT
-	[ -n "${KEEP_TMP:-}" ] && trap - EXIT
 }
 _kill_pids() {
 	local p
 	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2> /dev/null; done
-	rm -rf "$T_TMP"
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$T_TMP"
 }
