@@ -216,6 +216,8 @@ run_resolver() {
 		local nf
 		nf=$(tshark -r "$pc" -Y "dns.flags.response == 1" 2> /dev/null | wc -l)
 		check "$r: dumpcap recorded its answers from the test servers ($nf)" test "$nf" -ge 5
+		nf=$(tshark -r "$pc" -Y "tcp.len > 0 && dns.flags.response == 1" 2> /dev/null | wc -l)
+		check "$r: the TXT rrset too large for UDP came again over TCP ($nf)" test "$nf" -ge 1
 		TSHARK_FILES="$pc" TSHARK_CACHE="$D/tshark-cache" python3 "$HERE/tshark_compare.py" > "$D/$r.tshark" 2>&1
 		while read -r v rest; do
 			case $v in
