@@ -1,7 +1,8 @@
 #!/bin/bash
 # lookback-test: serial (fixed 127.53.2.x:53 addresses)
 # dnstap from three more real resolvers besides unbound (dnstap_unbound.sh):
-# BIND 9 (named), PowerDNS Recursor and Knot Resolver (kresd), each recursing
+# BIND 9 (named), PowerDNS Recursor and Knot Resolver (kresd), and unbound
+# again with what this test adds, each recursing
 # into the miniature hierarchy of resolvers.sh (knotd on 127.53.2.{1,2,3}).
 # Each resolver runs twice.  Once it sends to `lookback tap -u SOCKET --db`
 # (its own Frame Streams writer, libfstrm, with the bidirectional handshake):
@@ -28,16 +29,16 @@ done
 D=$T_TMP
 kill_pids_on_exit
 
-# three free ports on 127.0.0.1, one per resolver, checked before knotd takes
+# four free ports on 127.0.0.1, one per resolver, checked before knotd takes
 # the test addresses (rs_free_port checks those too)
 FIRST=$(rs_free_port $NET)
 case $FIRST in
 ''|NO*) skip "dnstap_resolvers: cannot bind the test addresses (${FIRST:-python failed})"; exit 0 ;;
 esac
-read -r P_BIND P_PDNS P_KRES < <(python3 - <<'PY'
+read -r P_BIND P_PDNS P_KRES P_UNB < <(python3 - <<'PY'
 import socket
 ss = []
-for _ in range(3):
+for _ in range(4):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
     ss.append(s)
@@ -50,13 +51,14 @@ rs_write_zones "$D" $NET
 # clients that ask with DO get them)
 RS_SIGN="example.lbtest."
 # types.lbtest.: record types beyond the common ones, an answer too large for
-# UDP (the resolvers retry over TCP), an rrset of 40 addresses
-echo "types			NS	ns1.example.lbtest." >> "$D/zones/lbtest.zone"
+# UDP (the resolvers retry over TCP), an rrset of 40 addresses; its server's
+# name is inside it, with glue
+printf 'types\t\t\tNS\tns.types.lbtest.\nns.types\t\tA\t%s.3\n' "$NET" >> "$D/zones/lbtest.zone"
 {
 	cat <<'ZONE'
 $TTL 300
-@			SOA	ns1.example.lbtest. hostmaster.example.lbtest. 1 3600 600 86400 300
-@			NS	ns1.example.lbtest.
+@			SOA	ns.types.lbtest. hostmaster.example.lbtest. 1 3600 600 86400 300
+@			NS	ns.types.lbtest.
 @			MX	0 .
 _sip._udp		SRV	10 60 5060 sip.types.lbtest.
 @			CAA	0 issue "ca.example.net"
@@ -69,6 +71,7 @@ svc			SVCB	0 svc2.types.lbtest.
 @			URI	10 1 "https://www.example.net/"
 sip			A	192.0.2.60
 ZONE
+	printf 'ns\t\t\tA\t%s.3\n' "$NET"
 	for i in $(seq 1 40); do echo "many			A	198.51.100.$i"; done
 	x=$(printf '%0200d' 0)
 	for i in $(seq 1 24); do echo "big			TXT	\"$i-$x\""; done
@@ -143,6 +146,7 @@ trust_anchors.remove('.')
 modules.load('hints > iterate')
 hints.root({ ['root-ns.lbtest.'] = '$NET.1' })
 option('NO_MINIMIZE', true)
+option('ALLOW_LOCAL', true) -- the test servers' glue is on 127.53.x.x
 modules.load('dnstap')
 dnstap.config({
 	socket_path = "$3",
@@ -152,6 +156,11 @@ dnstap.config({
 EOF
 }
 start_kres() { kresd -n -c "$1/config" "$1" > "$1/log" 2>&1 & RPID=$!; }
+
+# unbound: the configuration of dnstap_unbound.sh (resolvers.sh), here with the
+# signed zone, the types zone and its traffic recorded too
+conf_unbound() { mkdir -p "$1"; rs_unbound_conf "$1/unbound.conf" "$D" "$2" "$3"; }
+start_unbound() { unbound -d -c "$1/unbound.conf" > "$1/log" 2>&1 & RPID=$!; }
 
 QUERIES=("www.example.lbtest A" "alias.example.lbtest A" "+dnssec www.example.lbtest AAAA"
 	"+dnssec nx.example.lbtest A" "www.second.lbtest A"
@@ -243,8 +252,8 @@ def has_prefix(name, rtype, bw, sec, rd):
                and any(x.startswith(rd) for x in o["rdata"]) for o in pos)
 def out(ok, desc):
     print(("PASS " if ok else "FAIL ") + r + ": " + desc)
-resolver_side = r in ("bind", "pdns")   # RESOLVER_RESPONSE with query_zone
-client_side = r in ("bind", "kres")     # CLIENT_RESPONSE
+resolver_side = r in ("bind", "pdns", "unbound")   # RESOLVER_RESPONSE with query_zone
+client_side = r in ("bind", "kres", "unbound")     # CLIENT_RESPONSE
 if resolver_side:
     out(has("lbtest.", "NS", ".", "authority", "ns.nic.lbtest."), "root referral: lbtest. NS with bailiwick .")
     out(has("example.lbtest.", "NS", "lbtest.", "authority", "ns1.example.lbtest."),
@@ -300,6 +309,15 @@ PY
 	fi
 	"$LOOKBACK" query --db "$D/$r.db" -r www.example.lbtest -t A -f cof > "$D/$r.q" 2>&1
 	check "$r: the store holds www.example.lbtest. A 192.0.2.10" grep -q '"rdata":\["192.0.2.10"\]' "$D/$r.q"
+	# names inside rdata, found by the rdata-name index (SRV, NAPTR, SVCB targets)
+	local n q
+	for q in "sip.types.lbtest SRV" "_sip._udp.types.lbtest NAPTR" "svc2.types.lbtest SVCB"; do
+		n=$("$LOOKBACK" query --db "$D/$r.db" -n "${q% *}" -f cof 2> /dev/null | grep -c "\"rrtype\":\"${q#* }\"")
+		check "$r: query -n ${q% *} finds the ${q#* } rrset naming it ($n)" test "$n" -ge 1
+	done
+	n=$("$LOOKBACK" query --db "$D/$r.db" -r many.types.lbtest -t A -f cof 2> /dev/null |
+		python3 -c 'import json,sys; print(max([len(json.loads(l)["rdata"]) for l in sys.stdin] or [0]))')
+	check "$r: the rrset of 40 addresses is one rrset of 40 ($n)" test "$n" = 40
 	"$LOOKBACK" stats --db "$D/$r.db" --check -q > /dev/null 2> "$D/$r.chk"
 	check "$r: stats --check finds the store's tables in agreement" test $? -eq 0
 
@@ -338,4 +356,5 @@ PY
 run_resolver bind named "$P_BIND"
 run_resolver pdns pdns_recursor "$P_PDNS"
 run_resolver kres kresd "$P_KRES"
+run_resolver unbound unbound "$P_UNB"
 exit 0
