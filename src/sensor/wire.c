@@ -418,8 +418,8 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 		const uint8_t *p = lb_cur_bytes(c, n);
 		if (!p)
 			return LB_ETRUNC;
-		if (!n || memchr(p, 0, n) || (flags & F_BAIL))
-			return LB_ERDATA;
+		if (!n || n > LB_STORE_SENSOR_MAX || memchr(p, 0, n) || (flags & F_BAIL))
+			return LB_ERDATA; /* r->sensor holds LB_STORE_SENSOR_MAX bytes */
 		memcpy(r->sensor, p, n);
 		r->sensor[n] = 0;
 		rec->kind = LB_REC_SENSOR;

@@ -307,6 +307,17 @@ static void test_oversized(void **st)
 	assert_int_equal(lb_wire_batch_open(&rd3, b3.p + 5, b3.len - 5), 0);
 	assert_int_equal(lb_wire_batch_next(&rd3, &rec3), LB_ERDATA);
 	lb_wbuf_free(&b3);
+	/* a sensor record whose name is longer than a sensor name may be (the
+	 * writer refuses to write one): refused on reading, nothing copied (it
+	 * overflowed the reader's name buffer: found by fuzz_sensor_wire) */
+	uint8_t body5[12 + 3 + 200] = { [7] = 1, [11] = 1, [12] = LB_REC_SENSOR, [13] = 0, [14] = 200 };
+	memset(body5 + 15, 's', 200);
+	assert_int_equal(lb_wire_batch_open(&rd3, body5, sizeof body5), 0);
+	assert_int_equal(lb_wire_batch_next(&rd3, &rec3), LB_ERDATA);
+	body5[14] = LB_STORE_SENSOR_MAX; /* the longest name is read */
+	assert_int_equal(lb_wire_batch_open(&rd3, body5, 15 + LB_STORE_SENSOR_MAX), 0);
+	assert_int_equal(lb_wire_batch_next(&rd3, &rec3), 1);
+	assert_int_equal(strlen(rec3.sensor), LB_STORE_SENSOR_MAX);
 	/* a sighting past LB_TIME_MAX (the store refuses it): refused on reading */
 	lb_wbuf_t b4 = { 0 };
 	r = rrset_rec();
