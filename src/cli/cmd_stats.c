@@ -214,7 +214,11 @@ static int run_repair(const char *db, bool progress, bool json)
 				db, lb_cli_mono() - pg.t0, "");
 	}
 	if (err) {
-		fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(s, err));
+		const char *m = lb_store_errmsg(s, err);
+		fprintf(stderr, "lookback stats: %s: %s\n", db, m);
+		if (strstr(m, "lock file"))
+			fprintf(stderr, "lookback stats: %s: another process has the store open for writing "
+					"(capture, tap, import, serve): stop it, then repair\n", db);
 		(void)lb_store_close(s);
 		return LB_EXIT_STORE;
 	}

@@ -681,8 +681,9 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
 	else
 		s->db = rocksdb_open(s->opts, dir, &e);
-	if (e && o->repair && !s->engine_repaired && has_tables) {
-		/* the engine cannot open it (a lost or corrupt MANIFEST): repair, then retry */
+	if (e && o->repair && !s->engine_repaired && has_tables && !strstr(e, "lock file")) {
+		/* the engine cannot open it (a lost or corrupt MANIFEST; not
+		 * another process holding it: its lock): repair, then retry */
 		rocksdb_free(e);
 		e = NULL;
 		if ((err = lb_rocks_engine_repair(s, dir)))

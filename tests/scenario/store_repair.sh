@@ -29,11 +29,26 @@ trial() {
 	check "$name: stats --check cannot read it (exit 3)" test $? -eq 3
 	"$LOOKBACK" stats --db "$db" --repair --json -q > "$T_TMP/$name.json" 2> "$T_TMP/$name.err"
 	local rc=$?
-	check "$name: stats --repair exits 0 ($rc: $(head -c 200 "$T_TMP/$name.err"))" test $rc -eq 0
+	check "$name: stats --repair exits 0 ($rc: $(head -c 200 "$T_TMP/$name.err" | tr "\n" " "))" test $rc -eq 0
 	"$LOOKBACK" stats --db "$db" --check -q > "$T_TMP/$name.chk" 2>&1
 	check "$name: then stats --check finds the tables in agreement" test $? -eq 0
 }
 jv() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$T_TMP/$1.json" "$2"; }
+
+# a store another process writes is not repaired, nor touched
+cp -r "$ORIG" "$T_TMP/busy"
+"$LOOKBACK" serve --db "$T_TMP/busy" --listen 127.0.0.1:0 --port-file "$T_TMP/busy.port" 2> /dev/null &
+SP=$!
+for _ in $(seq 50); do [ -s "$T_TMP/busy.port" ] && break; sleep 0.1; done
+ls "$T_TMP/busy" | grep -v '^LOG' > "$T_TMP/busy.before"
+"$LOOKBACK" stats --db "$T_TMP/busy" --repair -q > /dev/null 2> "$T_TMP/busy.err"
+rc=$?
+check "a store serve has open for writing: stats --repair exits 3 ($rc)" test $rc -eq 3
+check "... and says to stop the writer first" grep -q "stop it, then repair" "$T_TMP/busy.err"
+ls "$T_TMP/busy" | grep -v '^LOG' > "$T_TMP/busy.after"
+check "... and leaves its files as they were (no repairer run)" cmp -s "$T_TMP/busy.before" "$T_TMP/busy.after"
+kill $SP
+wait $SP 2> /dev/null
 
 trial no-current 'rm CURRENT'
 check "no-current: RocksDB's repairer ran" test "$(jv no-current engine_repaired)" = True
