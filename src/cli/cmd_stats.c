@@ -126,7 +126,13 @@ static void show_problem(void *ctx, const char *what, const uint8_t *key, size_t
 	fprintf(stderr, "%s\n", klen > 48 ? "..." : "");
 }
 
-static const struct { const char *name; size_t off; } check_fields[] = {
+/* Named 64-bit counters of a struct, by offset. */
+struct field {
+	const char *name;
+	size_t off;
+};
+
+static const struct field check_fields[] = {
 #define F(x) { #x, offsetof(lb_store_check_t, x) }
 	F(keys), F(rrsets), F(index_entries), F(owners), F(targets), F(negatives), F(meta),
 	F(expired), F(orphan_index), F(orphan_names), F(problems), F(bad_key),
@@ -135,17 +141,30 @@ static const struct { const char *name; size_t off; } check_fields[] = {
 #undef F
 };
 
-/* A check's counters: text lines, or the members of a JSON object. */
+static const struct field repair_fields[] = {
+#define F(x) { #x, offsetof(lb_store_repair_t, x) }
+	F(restored_owner), F(restored_index), F(restored_target), F(cleared), F(removed),
+	F(named_sources),
+#undef F
+};
+
+/* The counters: text lines, or JSON members (each after a comma but the first
+ * when first). */
+static void print_fields(const void *base, const struct field *f, size_t n, bool json, bool first)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)base + f[i].off, sizeof v);
+		if (json)
+			printf("%s\"%s\":%llu", i || !first ? "," : "", f[i].name, (unsigned long long)v);
+		else
+			printf("%-16s%llu\n", f[i].name, (unsigned long long)v);
+	}
+}
+
 static void print_check(const lb_store_check_t *r, bool json)
 {
-	for (size_t i = 0; i < sizeof check_fields / sizeof check_fields[0]; i++) {
-		uint64_t v;
-		memcpy(&v, (const char *)r + check_fields[i].off, sizeof v);
-		if (json)
-			printf("%s\"%s\":%llu", i ? "," : "", check_fields[i].name, (unsigned long long)v);
-		else
-			printf("%-16s%llu\n", check_fields[i].name, (unsigned long long)v);
-	}
+	print_fields(r, check_fields, sizeof check_fields / sizeof check_fields[0], json, true);
 }
 
 static int run_check(lb_store_t *s, const char *db, bool progress, bool json)
@@ -230,22 +249,13 @@ static int run_repair(const char *db, bool progress, bool json)
 		fprintf(stderr, "lookback stats: %s: %s\n", db, lb_store_errmsg(NULL, err));
 		return LB_EXIT_STORE;
 	}
-	static const struct { const char *name; size_t off; } rf[] = {
-#define F(x) { #x, offsetof(lb_store_repair_t, x) }
-		F(restored_owner), F(restored_index), F(restored_target), F(cleared), F(removed),
-		F(named_sources),
-#undef F
-	};
+	size_t nrf = sizeof repair_fields / sizeof repair_fields[0];
 	if (json) {
 		printf("{\"engine_repaired\":%s,\"tables_restored\":%u,\"tables_lost\":%u,"
 		       "\"found\":{", engine ? "true" : "false", restored, lost);
 		print_check(&found, true);
 		printf("}");
-		for (size_t i = 0; i < sizeof rf / sizeof rf[0]; i++) {
-			uint64_t v;
-			memcpy(&v, (const char *)&fx + rf[i].off, sizeof v);
-			printf(",\"%s\":%llu", rf[i].name, (unsigned long long)v);
-		}
+		print_fields(&fx, repair_fields, nrf, true, false);
 		printf(",\"lost_file\":\"");
 		for (const char *p = fx.lost_file; *p; p++)
 			printf((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' ? "\\u%04x" : "%c",
@@ -259,11 +269,7 @@ static int run_repair(const char *db, bool progress, bool json)
 		printf("found:\n");
 		print_check(&found, false);
 		printf("repaired:\n");
-		for (size_t i = 0; i < sizeof rf / sizeof rf[0]; i++) {
-			uint64_t v;
-			memcpy(&v, (const char *)&fx + rf[i].off, sizeof v);
-			printf("%-16s%llu\n", rf[i].name, (unsigned long long)v);
-		}
+		print_fields(&fx, repair_fields, nrf, false, false);
 		if (*fx.lost_file)
 			printf("lost_file       %s\n", fx.lost_file);
 		printf("problems_left   %llu\n", (unsigned long long)left.problems);

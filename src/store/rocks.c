@@ -368,6 +368,18 @@ static int src_put(lb_store_t *s, uint32_t id, const char *name, size_t n)
 	return 0;
 }
 
+/* Name id in the metadata, then in memory. */
+static int src_add(lb_store_t *s, uint32_t id, const char *name, size_t n)
+{
+	int err = src_put(s, id, name, n);
+	if (err)
+		return err;
+	pthread_mutex_lock(&s->srclock);
+	err = src_set(s, id, name, n);
+	pthread_mutex_unlock(&s->srclock);
+	return err;
+}
+
 int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name)
 {
 	size_t n = strnlen(name, LB_STORE_SENSOR_MAX + 1);
@@ -376,15 +388,7 @@ int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name)
 	pthread_mutex_lock(&s->srclock);
 	bool named = src_get(s, id) != NULL;
 	pthread_mutex_unlock(&s->srclock);
-	if (named)
-		return LB_EINVAL;
-	int err = src_put(s, id, name, n);
-	if (err)
-		return err;
-	pthread_mutex_lock(&s->srclock);
-	err = src_set(s, id, name, n);
-	pthread_mutex_unlock(&s->srclock);
-	return err;
+	return named ? LB_EINVAL : src_add(s, id, name, n);
 }
 
 /* The id of source name (writer only): known, or assigned now and written
@@ -411,12 +415,7 @@ int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id)
 	if (s->src_next >= SRC_MAX_IDS)
 		return LB_ELIMIT;
 	uint32_t nid = s->src_next;
-	int err = src_put(s, nid, name, n);
-	if (err)
-		return err;
-	pthread_mutex_lock(&s->srclock);
-	err = src_set(s, nid, name, n);
-	pthread_mutex_unlock(&s->srclock);
+	int err = src_add(s, nid, name, n);
 	if (err)
 		return err;
 	*id = nid;

@@ -36,15 +36,7 @@ case $PORT in
 esac
 
 rs_write_zones "$D" $NET
-rs_start_knot "$D" $NET 1 . root.zone
-rs_start_knot "$D" $NET 2 lbtest. lbtest.zone
-rs_start_knot "$D" $NET 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone
-ZONES=(. . lbtest. example.lbtest.)
-for a in 1 2 3; do
-	rs_wait_for "knotd on $NET.$a" 200 \
-		bash -c "dig @$NET.$a +norec +time=1 +tries=1 SOA ${ZONES[$a]} | grep -q 'status: NOERROR'" ||
-		{ nok "knotd $NET.$a answers"; cat "$D"/knot$a/log; exit 0; }
-done
+rs_start_hierarchy "$D" $NET || exit 0
 ok "knotd serves the test root, lbtest., example.lbtest. and second.lbtest."
 
 SOCK="$D/tap.sock"

@@ -76,16 +76,7 @@ ZONE
 	x=$(printf '%0200d' 0)
 	for i in $(seq 1 24); do echo "big			TXT	\"$i-$x\""; done
 } > "$D/zones/types.lbtest.zone"
-rs_start_knot "$D" $NET 1 . root.zone
-rs_start_knot "$D" $NET 2 lbtest. lbtest.zone
-rs_start_knot "$D" $NET 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone \
-	types.lbtest. types.lbtest.zone
-ZONES=(. . lbtest. example.lbtest.)
-for a in 1 2 3; do
-	rs_wait_for "knotd on $NET.$a" 200 \
-		bash -c "dig @$NET.$a +norec +time=1 +tries=1 SOA ${ZONES[$a]} | grep -q 'status: NOERROR'" ||
-		{ nok "knotd $NET.$a answers"; cat "$D"/knot$a/log; exit 0; }
-done
+rs_start_hierarchy "$D" $NET types.lbtest. types.lbtest.zone || exit 0
 ok "three knotd instances serve the test root, lbtest. and example.lbtest."
 
 # ---- each resolver's configuration: conf_R DIR PORT SOCKET; start_R DIR (pid in RPID) ----

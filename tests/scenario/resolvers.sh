@@ -130,6 +130,25 @@ EOF
 	PIDS+=($!)
 }
 
+# rs_start_hierarchy DIR NET [ZONE FILE ...]: the three knotd of the test
+# hierarchy (NET.1 the root, NET.2 lbtest., NET.3 example.lbtest. and
+# second.lbtest., and the extra zones given), written by rs_write_zones; waits
+# until each answers for its zone.  Non-zero (the log printed, a "not ok"
+# line) if one never does.
+rs_start_hierarchy() {
+	local d=$1 net=$2 a
+	shift 2
+	rs_start_knot "$d" "$net" 1 . root.zone
+	rs_start_knot "$d" "$net" 2 lbtest. lbtest.zone
+	rs_start_knot "$d" "$net" 3 example.lbtest. example.lbtest.zone second.lbtest. second.lbtest.zone "$@"
+	local zones=(. . lbtest. example.lbtest.)
+	for a in 1 2 3; do
+		rs_wait_for "knotd on $net.$a" 200 \
+			bash -c "dig @$net.$a +norec +time=1 +tries=1 SOA ${zones[$a]} | grep -q 'status: NOERROR'" ||
+			{ nok "knotd $net.$a answers"; cat "$d/knot$a/log"; return 1; }
+	done
+}
+
 # rs_unbound_conf FILE DIR PORT DNSTAP_SOCKET: unbound on 127.0.0.1@PORT using
 # DIR/root.hints, dnstap of resolver and client messages to the socket
 rs_unbound_conf() {
