@@ -541,6 +541,40 @@ static int check_format(lb_store_t *s, int fresh)
 
 bool lb_store_engine_repaired(const lb_store_t *s) { return s && s->engine_repaired; }
 
+/* Open the engine on dir; *locked when another process holds its lock. */
+static int open_db(lb_store_t *s, const char *dir, bool read_only, bool *locked)
+{
+	char *e = NULL;
+	if (read_only)
+		s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
+	else
+		s->db = rocksdb_open(s->opts, dir, &e);
+	if (!e && s->db)
+		return 0;
+	*locked = e && strstr(e, "lock file");
+	lb_rocks_set_err(s, e);
+	return LB_ESTORE;
+}
+
+/* What an open reads first: the tables RocksDB's repairer set aside (when it
+ * ran), the format marker, the source names. */
+static int load(lb_store_t *s, int fresh)
+{
+	int err = 0;
+	if (s->engine_repaired)
+		err = lb_rocks_restore_tables(s);
+	if (!err)
+		err = check_format(s, fresh);
+	return err ? err : src_load(s);
+}
+
+/* Whether a failed open may run RocksDB's repairer: asked for, not run yet,
+ * something to rebuild from, nobody else holding the store. */
+static bool repairable(const lb_store_t *s, const lb_store_opts_t *o, int has_tables, bool locked)
+{
+	return o->repair && !s->engine_repaired && has_tables && !locked;
+}
+
 int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 {
 	lb_store_opts_t def = { 0 };
@@ -673,27 +707,18 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 			rocksdb_options_set_bottommost_compression_options_zstd_max_train_bytes(s->sstopts, 0, 0);
 		}
 	}
-	char *e = NULL;
 	if (engine_repair && (err = lb_rocks_engine_repair(s, dir)))
 		return err;
-	if (o->read_only)
-		s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
-	else
-		s->db = rocksdb_open(s->opts, dir, &e);
-	if (e && o->repair && !s->engine_repaired && has_tables && !strstr(e, "lock file")) {
-		/* the engine cannot open it (a lost or corrupt MANIFEST; not
-		 * another process holding it: its lock): repair, then retry */
-		rocksdb_free(e);
-		e = NULL;
+	bool locked = false;
+	err = open_db(s, dir, o->read_only, &locked);
+	/* the engine cannot open it (a lost or corrupt MANIFEST; not another
+	 * process holding its lock): repair, then once more */
+	if (err && repairable(s, o, has_tables, locked)) {
 		if ((err = lb_rocks_engine_repair(s, dir)))
 			return err;
-		s->db = rocksdb_open(s->opts, dir, &e);
+		err = open_db(s, dir, false, &locked);
 	}
-	if (e || !s->db) {
-		lb_rocks_set_err(s, e);
-		return LB_ESTORE;
-	}
-	if (s->engine_repaired && (err = lb_rocks_restore_tables(s)))
+	if (err)
 		return err;
 	if (!o->read_only) {
 		/* a table file a killed writer left before ingesting it */
@@ -701,26 +726,15 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		lb_rocks_sst_path(s, p, sizeof p);
 		unlink(p);
 	}
-	err = check_format(s, !has_current && !s->engine_repaired);
-	if (!err)
-		err = src_load(s);
-	if (err == LB_ESTORE && o->repair && !s->engine_repaired && has_tables) {
-		/* opened, but its metadata cannot be read (a table failing its
-		 * checksums): repair, then once more */
+	err = load(s, !has_current && !s->engine_repaired);
+	/* opened, but its metadata cannot be read (a table failing its
+	 * checksums): repair, then once more */
+	if (err == LB_ESTORE && repairable(s, o, has_tables, false)) {
 		rocksdb_close(s->db);
 		s->db = NULL;
-		if ((err = lb_rocks_engine_repair(s, dir)))
+		if ((err = lb_rocks_engine_repair(s, dir)) || (err = open_db(s, dir, false, &locked)))
 			return err;
-		s->db = rocksdb_open(s->opts, dir, &e);
-		if (e || !s->db) {
-			lb_rocks_set_err(s, e);
-			return LB_ESTORE;
-		}
-		if ((err = lb_rocks_restore_tables(s)))
-			return err;
-		err = check_format(s, 0);
-		if (!err)
-			err = src_load(s);
+		err = load(s, 0);
 	}
 	return err;
 }

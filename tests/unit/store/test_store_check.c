@@ -183,14 +183,36 @@ static void key_of(lb_kbuf_t *k, char table, const char *owner, uint16_t type, c
 	assert_int_equal(k->err, 0);
 }
 
+/* The store in dir opened with RocksDB's own API, behind lookback's back. */
+struct raw {
+	rocksdb_options_t *o;
+	rocksdb_writeoptions_t *wo;
+	rocksdb_t *db;
+};
+
+static struct raw raw_open(void)
+{
+	struct raw r = { rocksdb_options_create(), rocksdb_writeoptions_create(), NULL };
+	char *err = NULL;
+	r.db = rocksdb_open(r.o, dir, &err);
+	assert_null(err);
+	return r;
+}
+
+static void raw_close(struct raw *r)
+{
+	rocksdb_close(r->db);
+	rocksdb_writeoptions_destroy(r->wo);
+	rocksdb_options_destroy(r->o);
+}
+
 /* Six problems and an orphan, done with RocksDB's own API. */
 static void damage(void)
 {
-	rocksdb_options_t *o = rocksdb_options_create();
-	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	struct raw r = raw_open();
+	rocksdb_t *db = r.db;
+	rocksdb_writeoptions_t *wo = r.wo;
 	char *err = NULL;
-	rocksdb_t *db = rocksdb_open(o, dir, &err);
-	assert_null(err);
 	lb_kbuf_t k = { 0 };
 	static const uint8_t a[4] = { 192, 0, 2, 1 }, a2[4] = { 192, 0, 2, 2 }, a9[4] = { 10, 9, 9, 9 };
 	/* www.example.com's A loses its address index entry */
@@ -227,9 +249,7 @@ static void damage(void)
 	size_t vl = lb_val_encode(&v, vb, 1);
 	rocksdb_put(db, wo, (const char *)k.p, k.len, (const char *)vb, vl, &err);
 	assert_null(err);
-	rocksdb_close(db);
-	rocksdb_writeoptions_destroy(wo);
-	rocksdb_options_destroy(o);
+	raw_close(&r);
 	lb_kbuf_free(&k);
 }
 
@@ -399,20 +419,17 @@ static void test_repair_meta(void **st)
 {
 	(void)st;
 	build(1700000000);
-	rocksdb_options_t *o = rocksdb_options_create();
-	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	struct raw r = raw_open();
+	rocksdb_t *db = r.db;
+	rocksdb_writeoptions_t *wo = r.wo;
 	char *err = NULL;
-	rocksdb_t *db = rocksdb_open(o, dir, &err);
-	assert_null(err);
 	lb_kbuf_t k = { 0 };
 	key_of(&k, 'F', "www.example.com", 0, NULL, 0);
 	rocksdb_put(db, wo, (const char *)k.p, k.len, "x", 1, &err);
 	assert_null(err);
 	rocksdb_put(db, wo, "Vn\x05", 3, "a\0b", 3, &err); /* a NUL in a name */
 	assert_null(err);
-	rocksdb_close(db);
-	rocksdb_writeoptions_destroy(wo);
-	rocksdb_options_destroy(o);
+	raw_close(&r);
 	lb_kbuf_free(&k);
 	lb_store_t *s;
 	lb_store_opts_t ro = { .read_only = true }, rw = { .repair = LB_STORE_REPAIR };
