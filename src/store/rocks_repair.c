@@ -11,8 +11,8 @@
  * repairer, which knows only the sequence numbers inside the table (0), takes
  * the mismatch for corruption.  Left so, a repair would set aside most of a
  * store.  So every table the repairer moved is tried again: a copy with the
- * property reset to 0 (the value SstFileWriter wrote; RocksDB checks that
- * block's checksum with the field zeroed) is ingested into a scratch database
+ * property reset to 0 (the value SstFileWriter wrote; RocksDB 7.8 opens and
+ * ingests such a copy - tried, not read in its source) is ingested into a scratch database
  * and read whole (block checksums verified); if that works it is ingested into
  * the store and the original leaves lost/.  A table that fails stays in lost/.
  *
