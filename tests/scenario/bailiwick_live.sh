@@ -12,12 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/resolvers.sh"
 
-for tool in knotd unbound dig python3; do
-	if ! command -v "$tool" > /dev/null 2>&1; then
-		skip "bailiwick_live: $tool is not installed"
-		exit 0
-	fi
-done
+rs_need_tools bailiwick_live knotd unbound dig python3 || exit 0
 
 D=$T_TMP
 NET=127.53.1

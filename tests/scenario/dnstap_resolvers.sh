@@ -19,12 +19,7 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 NET=127.53.2
 
-for tool in knotd dig python3 fstrm_capture dnstap-ldns; do
-	if ! command -v "$tool" > /dev/null 2>&1; then
-		skip "dnstap_resolvers: $tool is not installed (scripts/deps installs it)"
-		exit 0
-	fi
-done
+rs_need_tools dnstap_resolvers knotd dig python3 fstrm_capture dnstap-ldns || exit 0
 
 D=$T_TMP
 kill_pids_on_exit

@@ -11,12 +11,7 @@
 . "$(dirname "$0")/resolvers.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-for tool in knotd unbound dig python3; do
-	if ! command -v "$tool" > /dev/null 2>&1; then
-		skip "dnstap_unbound: $tool is not installed"
-		exit 0
-	fi
-done
+rs_need_tools dnstap_unbound knotd unbound dig python3 || exit 0
 
 D=$T_TMP
 kill_pids_on_exit

@@ -7,6 +7,19 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	exit 0
 fi
 
+# rs_need_tools TEST TOOL...: 0 when every tool is installed, else a skip line
+# naming the missing one and 1
+rs_need_tools() {
+	local t=$1 tool
+	shift
+	for tool in "$@"; do
+		if ! command -v "$tool" > /dev/null 2>&1; then
+			skip "$t: $tool is not installed (scripts/deps installs it)"
+			return 1
+		fi
+	done
+}
+
 # rs_wait_for DESC TRIES CMD...: run CMD every 0.05 s until it succeeds
 rs_wait_for() {
 	local d=$1 n=$2; shift 2
