@@ -102,6 +102,26 @@ static const struct rtcase rt[] = {
 	{ 65280, "\\# 0", "", NULL },
 	{ 1, "\\# 4 C0000201", "c0000201", "192.0.2.1" },
 	{ 99, "\\# 3 02 6869", "026869", "\"hi\"" },
+	/* RFC 1876 section 3 (its example of section 4 first); defaults 1m 10000m 10m */
+	{ 29, "42 21 54 N 71 06 18 W -24m 30m", "0033161389172dd070be15f000988d20",
+	  "42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m" },
+	{ 29, "52 22 23.000 n 4 53 32.000 e -2.00m 0.00m 10000m 10m", "000016138b3cf018810cbce0009895b8",
+	  "52 22 23.000 N 4 53 32.000 E -2.00m 0m 10000m 10m" },
+	{ 29, "1 N 1 E 0", "001216138036ee808036ee8000989680", "1 0 0.000 N 1 0 0.000 E 0.00m 1m 10000m 10m" },
+	{ 29, "90 S 180 W 42849672.95m 90000000m 0.5m .01", "009951106cb0270059604e00ffffffff",
+	  "90 0 0.000 S 180 0 0.000 W 42849672.95m 90000000m 0.50m 0.01m" },
+	{ 29, "0 0 0.001 S 0 59 59.999 E -100000m 1234.56m", "001516137fffffff8036ee7f00000000",
+	  "0 0 0.001 S 0 59 59.999 E -100000.00m 1000m 10000m 10m" },
+	/* RFC 3123 section 5's examples; no items is an empty rdata */
+	{ 42, "1:192.168.32.0/21 !1:192.168.38.0/28", "00011503c0a820" "0001" "1c" "83" "c0a826", NULL },
+	{ 42, "1:224.0.0.0/4 2:FF00:0:0:0:0:0:0:0/8", "00010401e0" "00020801ff", "1:224.0.0.0/4 2:ff00::/8" },
+	{ 42, "2:::/0", "00020000", NULL },
+	{ 42, "", "", "\\# 0" },
+	/* RFC 2874 section 3.1.1; the padding bits of the suffix are cleared */
+	{ 38, "64 ::1:2:3:4 prefix.example.", "40" "0001000200030004" "06707265666978076578616d706c6500", NULL },
+	{ 38, "0 2001:db8::1", "00" "20010db8000000000000000000000001", NULL },
+	{ 38, "65 ::8000:1:2:3 P.", "41" "0000000100020003" "017000", "65 ::1:2:3 p." },
+	{ 38, "128 :: .", "80" "00", NULL },
 };
 
 static size_t unhex(const char *h, uint8_t *out)
@@ -151,7 +171,7 @@ static void test_round_trip(void **state)
 	}
 }
 
-/* Wire -> text only, for types whose text is not parsed (LOC, APL, A6). */
+/* Wire -> text only: forms printed in the generic form, and more LOC, APL, A6. */
 static void test_to_text_only(void **state)
 {
 	(void)state;
@@ -316,7 +336,21 @@ static void test_bad_text(void **state)
 		{ LB_T_SVCB, "1 . port=70000" }, { LB_T_SVCB, "1 . port=1 port=2" },
 		{ LB_T_SVCB, "1 . bogus=1" }, { LB_T_NSEC3PARAM, "1 0 0 abc" },
 		{ LB_T_CNAME, "a..b." }, { LB_T_A, "\\# 4 C00002" }, { LB_T_A, "\\# 3 C00002" },
-		{ 65280, "hello" }, { LB_T_EUI48, "00-00-5e-00-53" }, { LB_T_LOC, "1 N 1 E 0m" },
+		{ 65280, "hello" }, { LB_T_EUI48, "00-00-5e-00-53" },
+		{ LB_T_LOC, "91 N 1 E 0m" }, { LB_T_LOC, "90 0 0.001 N 1 E 0m" },
+		{ LB_T_LOC, "1 N 181 E 0m" }, { LB_T_LOC, "1 60 N 1 E 0m" },
+		{ LB_T_LOC, "1 1 60 N 1 E 0m" }, { LB_T_LOC, "1 1 1.0001 N 1 E 0m" },
+		{ LB_T_LOC, "1.5 N 1 E 0m" }, { LB_T_LOC, "1 N 1 E" }, { LB_T_LOC, "1 X 1 E 0m" },
+		{ LB_T_LOC, "1 1 1 1 N 1 E 0m" }, { LB_T_LOC, "1 N 1 E 0m 1m 1m 1m 1m" },
+		{ LB_T_LOC, "1 N 1 E -100000.01m" }, { LB_T_LOC, "1 N 1 E 42849672.96m" },
+		{ LB_T_LOC, "1 N 1 E 0m 90000000.01m" }, { LB_T_LOC, "1 N 1 E 0m -1m" },
+		{ LB_T_LOC, "1 N 1 E 0.001m" }, { LB_T_LOC, "1 N 1 E .m" }, { LB_T_LOC, "1 E 1 N 0m" },
+		{ LB_T_LOC, "1 N 1 E \"0m\"" }, { LB_T_LOC, "" },
+		{ LB_T_APL, "3:1.2.3.4/8" }, { LB_T_APL, "1:1.2.3.4/33" }, { LB_T_APL, "1:1.2.3/8" },
+		{ LB_T_APL, "1:1.2.3.4" }, { LB_T_APL, "1:::1/8" }, { LB_T_APL, "\"1:1.2.3.4/8\"" },
+		{ LB_T_APL, "2:::/129" }, { LB_T_APL, "!!1:1.2.3.4/8" }, { LB_T_APL, ":1.2.3.4/8" },
+		{ LB_T_A6, "129 ::1 x." }, { LB_T_A6, "64 ::1" }, { LB_T_A6, "0 ::1 x." },
+		{ LB_T_A6, "64 1.2.3.4 x." }, { LB_T_A6, "" },
 	};
 	uint8_t w[1024];
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
