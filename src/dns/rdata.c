@@ -14,7 +14,7 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_A: return "a";
 	case LB_T_NS: case LB_T_MD: case LB_T_MF: case LB_T_CNAME: case LB_T_MB:
 	case LB_T_MG: case LB_T_MR: case LB_T_PTR: case LB_T_DNAME: return "N";
-	case LB_T_SOA: return "NNlllll";
+	case LB_T_SOA: return "NNldddd";
 	case LB_T_WKS: return "abP";
 	case LB_T_HINFO: return "cc";
 	case LB_T_MINFO: case LB_T_RP: return "NN";
@@ -30,7 +30,7 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_DS: case LB_T_CDS: case LB_T_DLV: case LB_T_TA: return "sbbH";
 	case LB_T_SSHFP: return "bbH";
 	case LB_T_IPSECKEY: return "bbbGB";
-	case LB_T_RRSIG: case LB_T_SIG: return "TbblEEsNB";
+	case LB_T_RRSIG: case LB_T_SIG: return "TbbdEEsNB";
 	case LB_T_NSEC: return "nM";
 	case LB_T_DNSKEY: case LB_T_CDNSKEY: case LB_T_KEY: return "sbbB";
 	case LB_T_DHCID: case LB_T_OPENPGPKEY: return "B";
@@ -106,7 +106,7 @@ static inline size_t fixed_len(char code)
 	switch (code) {
 	case 'b': return 1;
 	case 's': case 'T': return 2;
-	case 'a': case 'l': case 'E': return 4;
+	case 'a': case 'l': case 'd': case 'E': return 4;
 	case 'e': return 6;
 	case 'f': return 8;
 	case '6': return 16;
@@ -152,7 +152,7 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 	for (; *f; f++) {
 		size_t left = (size_t)(c.end - c.pos), k = 0;
 		switch (*f) {
-		case 'b': case 's': case 'T': case 'a': case 'l': case 'E': case 'e': case 'f':
+		case 'b': case 's': case 'T': case 'a': case 'l': case 'd': case 'E': case 'e': case 'f':
 		case '6': {
 			/* fixed fields in a row (SOA's five numbers, RRSIG's header)
 			 * are copied as one block when all of them are there */

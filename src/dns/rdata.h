@@ -59,6 +59,14 @@ LB_WUR int lb_rdata_from_text(uint16_t type, const char *text, size_t textlen,
 			      const uint8_t *origin, uint8_t *out, size_t outsz);
 
 /*
+ * A TTL or other duration in seconds, as master files write them: a number,
+ * or numbers with units s m h d w ("1h30m", "2W"; BIND's habit, RFC 2308's
+ * $TTL).  0, or LB_ETEXT when it is not one or exceeds 2^32 - 1.  The SOA
+ * timers and RRSIG's original TTL are read with it.
+ */
+LB_WUR int lb_ttl_from_text(const char *text, size_t len, uint32_t *out);
+
+/*
  * For rdata that carries a name usable as a pivot (NS CNAME DNAME PTR MX SRV
  * SOA(mname) SVCB/HTTPS(target) NAPTR(replacement) AFSDB RT KX PX MB MD MF),
  * return a pointer to that name inside rdata (wire form), or NULL.

@@ -606,6 +606,41 @@ out:
 	return rc;
 }
 
+int lb_ttl_from_text(const char *t, size_t len, uint32_t *out)
+{
+	uint64_t total = 0, cur = 0;
+	bool digits = false, unit = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i];
+		if (c >= '0' && c <= '9') {
+			cur = cur * 10 + (uint64_t)(c - '0');
+			digits = true;
+			if (cur > UINT32_MAX)
+				return LB_ETEXT;
+			continue;
+		}
+		c = (char)(c | 0x20);
+		uint64_t m = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 : c == 'd' ? 86400 :
+			     c == 'w' ? 604800 : 0;
+		if (!m || !digits)
+			return LB_ETEXT;
+		total += cur * m;
+		cur = 0;
+		digits = false;
+		unit = true;
+		if (total > UINT32_MAX)
+			return LB_ETEXT;
+	}
+	if (digits)
+		total += cur;
+	else if (!unit)
+		return LB_ETEXT;
+	if (total > UINT32_MAX)
+		return LB_ETEXT;
+	*out = (uint32_t)total;
+	return 0;
+}
+
 /* ---- LOC (RFC 1876 section 3), A6 (RFC 2874 section 3.1.1), APL (RFC 3123 section 5) ---- */
 
 /* A decimal with at most fd fraction digits, scaled by 10^fd: "23.5" with
@@ -894,6 +929,13 @@ static int typed(uint16_t type, const char *f, tok_t *t, const uint8_t *origin, 
 				return LB_ETEXT;
 			emit32(o, (uint32_t)v);
 			break;
+		case 'd': {
+			uint32_t d;
+			if (q || lb_ttl_from_text(s, n, &d) < 0)
+				return LB_ETEXT;
+			emit32(o, d);
+			break;
+		}
 		case 'T': {
 			uint16_t ty;
 			if (q || cstr(s, n, b, sizeof b) < 0 || lb_rrtype_from_text(b, &ty) < 0)

@@ -512,7 +512,7 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 				putu(w, (unsigned)(p[i] << 8 | p[i + 1]));
 			i += 2;
 			break;
-		case 'l': case 'E': {
+		case 'l': case 'd': case 'E': {
 			if (left < 4)
 				return LB_ERDATA;
 			uint32_t v = (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dns/rdata.h"
 #include "dns/rrtype.h"
 
 #define ZONE_MAX_DEPTH 8
@@ -78,38 +79,6 @@ static void flush_group(lb_src_t *s)
 		  z->many ? NULL : z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL), &a);
 }
 
-static int parse_ttl(const char *t, size_t len, uint32_t *out)
-{
-	uint64_t total = 0, cur = 0;
-	bool digits = false, unit = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = (char)tolower((unsigned char)t[i]);
-		if (c >= '0' && c <= '9') {
-			cur = cur * 10 + (uint64_t)(c - '0');
-			digits = true;
-			if (cur > UINT32_MAX)
-				return -1;
-			continue;
-		}
-		uint64_t m = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 : c == 'd' ? 86400 :
-			     c == 'w' ? 604800 : 0;
-		if (!m || !digits)
-			return -1;
-		total += cur * m;
-		cur = 0;
-		digits = false;
-		unit = true;
-	}
-	if (digits)
-		total += cur;
-	else if (!unit)
-		return -1;
-	if (total > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)total;
-	return 0;
-}
-
 static int parse_class(const char *t, size_t len, uint16_t *c)
 {
 	if (len == 2 && !strncasecmp(t, "IN", 2)) { *c = LB_C_IN; return 0; }
@@ -142,7 +111,7 @@ static void directive(lb_src_t *s, const char *path)
 		return;
 	}
 	if (l0 == 4 && !strncasecmp(t0, "$TTL", 4) && z->ntok == 2) {
-		if (parse_ttl(z->tb + z->off[1], z->tlen[1], &z->default_ttl))
+		if (lb_ttl_from_text(z->tb + z->off[1], z->tlen[1], &z->default_ttl))
 			return (void)src_bad(s, LB_BAD_SYNTAX);
 		z->have_default_ttl = true;
 		return;
@@ -247,7 +216,7 @@ static void record(lb_src_t *s, const char *path)
 	for (int i = 0; i < 2 && k < z->ntok; i++) {
 		const char *t = z->tb + z->off[k];
 		if (!have_ttl && isdigit((unsigned char)t[0])) {
-			if (parse_ttl(t, z->tlen[k], &ttl))
+			if (lb_ttl_from_text(t, z->tlen[k], &ttl))
 				return (void)src_bad(s, LB_BAD_SYNTAX);
 			have_ttl = true;
 			k++;

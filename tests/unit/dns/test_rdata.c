@@ -102,6 +102,11 @@ static const struct rtcase rt[] = {
 	{ 65280, "\\# 0", "", NULL },
 	{ 1, "\\# 4 C0000201", "c0000201", "192.0.2.1" },
 	{ 99, "\\# 3 02 6869", "026869", "\"hi\"" },
+	/* SOA timers and RRSIG's original TTL as durations (BIND's units) */
+	{ 6, "a. b. 1 2h 1H30m 2w 5M", "0161000162000000000100001c2000001518001275000000012c",
+	  "a. b. 1 7200 5400 1209600 300" },
+	{ 46, "A 5 3 1d 20030322173103 20030220173103 2642 e. AAAA", "00010503000151803e7c9dd73e5510d70a52016500000000",
+	  "A 5 3 86400 20030322173103 20030220173103 2642 e. AAAA" },
 	/* RFC 1876 section 3 (its example of section 4 first); defaults 1m 10000m 10m */
 	{ 29, "42 21 54 N 71 06 18 W -24m 30m", "0033161389172dd070be15f000988d20",
 	  "42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m" },
@@ -366,6 +371,26 @@ static void test_bad_text(void **state)
 	assert_memory_equal(w, "\0\5\2mx\7example\0", 14);
 }
 
+static void test_ttl_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		long long want; /* -1: refused */
+	} c[] = {
+		{ "0", 0 }, { "300", 300 }, { "1h", 3600 }, { "1h30m", 5400 }, { "2W", 1209600 },
+		{ "1d1s", 86401 }, { "10", 10 }, { "4294967295", 4294967295LL }, { "90s", 90 },
+		{ "1h5", 3605 }, { "", -1 }, { "h", -1 }, { "1x", -1 }, { "4294967296", -1 },
+		{ "7102w", -1 }, { "-1", -1 }, { "1 h", -1 }, { "1hh", -1 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		uint32_t v = 7;
+		int r = lb_ttl_from_text(c[i].in, strlen(c[i].in), &v);
+		if (c[i].want < 0 ? r == 0 : (r != 0 || v != (uint32_t)c[i].want))
+			fail_msg("\"%s\": rc %d value %u want %lld", c[i].in, r, v, c[i].want);
+	}
+}
+
 static void test_target_and_types(void **state)
 {
 	(void)state;
@@ -417,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_canon_in_message),
 		cmocka_unit_test(test_canon_fixed_runs),
 		cmocka_unit_test(test_bad_text),
+		cmocka_unit_test(test_ttl_text),
 		cmocka_unit_test(test_target_and_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
