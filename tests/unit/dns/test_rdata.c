@@ -102,6 +102,14 @@ static const struct rtcase rt[] = {
 	{ 65280, "\\# 0", "", NULL },
 	{ 1, "\\# 4 C0000201", "c0000201", "192.0.2.1" },
 	{ 99, "\\# 3 02 6869", "026869", "\"hi\"" },
+	/* algorithm and certificate type mnemonics (RFC 4034 A.1, RFC 4398 2.1) */
+	{ 43, "60485 RSASHA1 1 2BB183AF5F22588179A53B0A98631FAD1A292118", "ec4505012bb183af5f22588179a53b0a98631fad1a292118",
+	  "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118" },
+	{ 48, "256 3 ecdsap256sha256 AQID", "0100030d010203", "256 3 13 AQID" },
+	{ 46, "A ED448 3 86400 20030322173103 20030220173103 2642 e. AAAA", "00011003000151803e7c9dd73e5510d70a52016500000000",
+	  "A 16 3 86400 20030322173103 20030220173103 2642 e. AAAA" },
+	{ 37, "PGP 0 PRIVATEOID AQID", "00030000fe010203", "3 0 254 AQID" },
+	{ 37, "IACPKIX 65535 0 AQID", "0008ffff00010203", "8 65535 0 AQID" },
 	/* SOA timers and RRSIG's original TTL as durations (BIND's units) */
 	{ 6, "a. b. 1 2h 1H30m 2w 5M", "0161000162000000000100001c2000001518001275000000012c",
 	  "a. b. 1 7200 5400 1209600 300" },
@@ -356,6 +364,8 @@ static void test_bad_text(void **state)
 		{ LB_T_APL, "2:::/129" }, { LB_T_APL, "!!1:1.2.3.4/8" }, { LB_T_APL, ":1.2.3.4/8" },
 		{ LB_T_A6, "129 ::1 x." }, { LB_T_A6, "64 ::1" }, { LB_T_A6, "0 ::1 x." },
 		{ LB_T_A6, "64 1.2.3.4 x." }, { LB_T_A6, "" },
+		{ LB_T_DS, "1 FOO 1 AB" }, { LB_T_MX, "PGP a." }, { LB_T_CERT, "1 2 PGP AQID" },
+		{ LB_T_DNSKEY, "RSASHA1 3 5 AQID" }, { LB_T_DS, "1 5 RSASHA1 AB" },
 	};
 	uint8_t w[1024];
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
