@@ -205,6 +205,7 @@ static void show_progress(struct cap_ctx *c, int final)
 static void on_payload(void *vctx, const lb_payload_t *p)
 {
 	struct cap_ctx *c = vctx;
+	lb_proc_set_mdns(c->proc, p->sport == 5353 || p->dport == 5353);
 	if (c->ref) {
 		uint64_t now = p->ts.tv_sec > 0 ? (uint64_t)p->ts.tv_sec : 0;
 		const uint8_t *bw = lb_referral_bailiwick(c->ref, p->data, p->len, p->ipver, p->src, now);
@@ -501,13 +502,14 @@ int lb_cmd_capture(int argc, char **argv)
 			fprintf(so, "store_new_entries %llu\nstore_folded %llu\n"
 				    "store_drop_section %llu\nstore_drop_bailiwick %llu\n"
 				    "store_drop_class %llu\nstore_drop_invalid %llu\n"
-				    "store_drop_unrelated %llu\n",
+				    "store_drop_unrelated %llu\nstore_drop_truncated %llu\n",
 				(unsigned long long)ws.kept, (unsigned long long)ws.folded,
 				(unsigned long long)ws.drop_section,
 				(unsigned long long)ws.drop_bailiwick,
 				(unsigned long long)ws.drop_class,
 				(unsigned long long)ws.drop_invalid,
-				(unsigned long long)ws.drop_unrelated);
+				(unsigned long long)ws.drop_unrelated,
+				(unsigned long long)ws.drop_truncated);
 		}
 		if (iface) {
 			uint64_t recv, drop, ifdrop;

@@ -100,7 +100,6 @@ static void put_name(const char *key, const uint8_t *name)
 
 static void aggr_jsonl(const lb_src_aggr_t *a)
 {
-	static char text[LB_RDATA_MAX * 4 + 64];
 	const lb_obs_rrset_t *o = a->rr;
 	char t[LB_NAME_TEXT_MAX];
 	fputs("{\"rrname\":", stdout);
@@ -122,9 +121,8 @@ static void aggr_jsonl(const lb_src_aggr_t *a)
 	for (size_t i = 0; i < o->nrdata; i++) {
 		if (i)
 			putchar(',');
-		if (lb_rdata_to_text(o->type, o->rdata[i], o->rdlen[i], text, sizeof text) < 0)
-			text[0] = 0;
-		lb_json_put_str(stdout, text);
+		const char *text = lb_rdata_text(o->type, o->rdata[i], o->rdlen[i]);
+		lb_json_put_str(stdout, text ? text : "");
 	}
 	putchar(']');
 	put_name("bailiwick", o->bailiwick);

@@ -6,6 +6,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const char *lb_dns_rdata_fmt(uint16_t type)
@@ -305,4 +306,20 @@ size_t lb_rdata_text_max(size_t rdlen)
 {
 	/* The widest expansion is a type bitmap: one bit may become "TYPE65535 ". */
 	return rdlen * 80 + 64;
+}
+
+const char *lb_rdata_text(uint16_t type, const uint8_t *rdata, size_t rdlen)
+{
+	/* most rdata is short: the buffer grows only for a long one, and stays */
+	static __thread char *buf;
+	static __thread size_t cap;
+	size_t need = lb_rdata_text_max(rdlen);
+	if (need > cap) {
+		char *nb = realloc(buf, need);
+		if (!nb)
+			return NULL;
+		buf = nb;
+		cap = need;
+	}
+	return lb_rdata_to_text(type, rdata, rdlen, buf, cap) < 0 ? NULL : buf;
 }

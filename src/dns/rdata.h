@@ -49,6 +49,14 @@ LB_WUR int lb_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t rdlen,
 size_t lb_rdata_text_max(size_t rdlen);
 
 /*
+ * lb_rdata_to_text into a buffer of the calling thread's, grown to the worst
+ * case of rdlen (an NSEC bitmap or a WKS port list can print 80 characters a
+ * byte): the text, valid until the thread's next call; NULL when memory for
+ * it cannot be had.
+ */
+const char *lb_rdata_text(uint16_t type, const uint8_t *rdata, size_t rdlen);
+
+/*
  * Parse presentation text of one rdata (zone-file or COF form, also "\# len hex")
  * into canonical wire form.  origin (may be NULL) completes relative names.
  * Returns the wire length or LB_ETEXT / LB_ESPACE.  Supports at least A AAAA

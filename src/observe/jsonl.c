@@ -46,7 +46,6 @@ static void put_tail(FILE *f, const uint8_t *bailiwick, const struct timeval *ts
 
 void lb_jsonl_rrset(FILE *f, const lb_obs_rrset_t *o, long frame)
 {
-	static char text[LB_RDATA_MAX * 4 + 64];
 	fputc('{', f);
 	put_name(f, "rrname", o->owner);
 	put_type(f, "rrtype", o->type);
@@ -59,13 +58,14 @@ void lb_jsonl_rrset(FILE *f, const lb_obs_rrset_t *o, long frame)
 	for (size_t i = 0; i < o->nrdata; i++) {
 		if (i)
 			fputc(',', f);
-		if (lb_rdata_to_text(o->type, o->rdata[i], o->rdlen[i], text, sizeof text) < 0)
-			text[0] = '\0';
-		lb_json_put_str(f, text);
+		const char *text = lb_rdata_text(o->type, o->rdata[i], o->rdlen[i]);
+		lb_json_put_str(f, text ? text : "");
 	}
 	fprintf(f, "],\"section\":\"%s\"", lb_section_name(o->section));
 	if (o->unrelated)
 		fputs(",\"unrelated\":true", f);
+	if (o->truncated)
+		fputs(",\"truncated\":true", f);
 	put_tail(f, o->bailiwick, &o->ts, o->sensor, frame);
 	fprintf(f, ",\"ttl\":%" PRIu32 "}\n", o->ttl);
 }

@@ -193,7 +193,9 @@ struct chain {
 	const uint8_t *name[CHAIN_MAX + 2];
 	uint8_t len[CHAIN_MAX + 2];
 	size_t n;
-	const uint8_t *end; /* the name a denial speaks of (RFC 6604 2.1, RFC 2308 5) */
+	const uint8_t *end; /* the name a denial speaks of (RFC 6604 2.1, RFC 2308 5);
+			     * NULL when the chain has no end: a loop, or longer
+			     * than CHAIN_MAX links */
 	size_t end_len;
 	int answered;       /* an answer to the question at a name of the chain */
 };
@@ -202,8 +204,9 @@ struct chain {
  * Follow the chain from the qname.  answered: the answer section holds the
  * asked type (or any, for ANY; the CNAME itself, for CNAME) at the qname or at
  * the chain's end; end: the chain's last name, the qname when there is no
- * chain.  A chain longer than CHAIN_MAX (a loop) counts as answered, with end
- * the qname.  One pass over the records per link.
+ * chain.  A chain that loops or is longer than CHAIN_MAX counts as answered
+ * (no NODATA) and has no end (an rcode speaks of no name of it: no denial is
+ * recorded).  One pass over the records per link.
  */
 static void chain_walk(const lb_msg_t *msg, struct chain *ch)
 {
@@ -235,8 +238,14 @@ static void chain_walk(const lb_msg_t *msg, struct chain *ch)
 		/* CNAME rdata is exactly one canonical name */
 		target = next->rdata;
 		tlen = next->rdlen;
+		for (size_t k = 0; k < ch->n; k++)
+			if (name_eq(target, tlen, ch->name[k], ch->len[k]))
+				goto endless;
 	}
-	return; /* a chain this long: treat as answered, not as NODATA */
+endless: /* a loop, or a chain this long: answered, not NODATA; no end */
+	ch->end = NULL;
+	ch->end_len = 0;
+	return;
 done:
 	ch->end = target;
 	ch->end_len = tlen;
@@ -312,7 +321,7 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 			neg = 1;
 		else if (rc == LB_RCODE_NOERROR && is_nodata(msg, &ch))
 			neg = 1;
-		if (neg) {
+		if (neg && ch.end) {
 			/* the rcode speaks of the chain's last name (RFC 6604 2.1): a
 			 * name with a CNAME exists, and its own type is the CNAME */
 			lb_obs_neg_t n = {
@@ -364,15 +373,20 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		.bailiwick = bailiwick, .bailiwick_len = bw_len, .sensor = sensor,
 		.rdata = scratch->rdata, .rdlen = scratch->rdlen, .ts = *ts,
 	};
+	/* TC: the last record's set may be partial (RFC 2181 9) - a server
+	 * truncates at the end; the sets before it are whole */
+	size_t last = msg->tc ? msg->nrr - 1 : SIZE_MAX;
 	size_t i = 0;
 	while (i < n) {
 		const lb_rr_t *first = &rr[order[i]];
+		bool cut = order[i] == last;
 		uint32_t ttl = first->ttl;
 		scratch->rdata[0] = first->rdata;
 		scratch->rdlen[0] = first->rdlen;
 		size_t nr = 1, j = i + 1;
 		for (; j < n && rel[j] != REL_NEW_SET; j++) {
 			const lb_rr_t *r = &rr[order[j]];
+			cut |= order[j] == last;
 			if (r->ttl < ttl)
 				ttl = r->ttl;
 			if (rel[j] == REL_DUPLICATE)
@@ -392,6 +406,7 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		o.unrelated = ch.n && o.section == LB_SEC_ANSWER &&
 			      !lb_obs_related(o.owner, o.owner_len, o.type, o.covered, ch.name,
 					      ch.len, ch.n, msg->qtype);
+		o.truncated = cut;
 		sink->rrset(sink->ctx, &o);
 		if (st) {
 			st->rrsets++;

@@ -50,6 +50,9 @@ typedef struct lb_obs_rrset {
 				    * DNAME and its RRSIG, an ancestor of one; nor,
 				    * for AXFR/IXFR, a name in the zone asked) -
 				    * what a forged answer slips in */
+	bool truncated;            /* the RRset of the last record of a response
+				    * with TC set: it may have been cut short
+				    * (RFC 2181 9), a set never served whole */
 } lb_obs_rrset_t;
 
 typedef struct lb_obs_neg {

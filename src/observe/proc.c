@@ -11,7 +11,21 @@ struct lb_proc {
 	lb_msg_t msg;
 	lb_msg_scratch_t mscratch;
 	lb_obs_scratch_t oscratch;
+	bool mdns;
 };
+
+void lb_proc_set_mdns(lb_proc_t *p, bool mdns)
+{
+	p->mdns = mdns;
+}
+
+/* mDNS: the classes without their flag bit (lb_proc_set_mdns) */
+static void mdns_classes(lb_msg_t *m)
+{
+	m->qclass &= 0x7fff;
+	for (size_t i = 0; i < m->nrr; i++) /* (OPT is not among them) */
+		m->rr[i].rclass &= 0x7fff;
+}
 
 lb_proc_t *lb_proc_new(const lb_obs_sink_t *sink, const char *sensor, lb_stats_t *stats)
 {
@@ -54,6 +68,8 @@ int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct 
 	p->msg.nrr = 0;
 	p->msg.nbad = 0;
 	int rc = lb_msg_parse(&p->msg, &p->mscratch, data, len);
+	if (p->mdns)
+		mdns_classes(&p->msg);
 	if (rc != 0) {
 		st->drops[lb_drop_from_dns_err(rc)]++;
 		/* keep whole sections of a response whose tail is broken */

@@ -11,6 +11,7 @@
 #ifndef LB_OBSERVE_PROC_H
 #define LB_OBSERVE_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
@@ -36,6 +37,12 @@ void lb_proc_free(lb_proc_t *p);
  */
 int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct timeval *ts,
 		    const uint8_t *bailiwick);
+
+/* Whether the next messages are multicast DNS (RFC 6762, port 5353): the top
+ * bit of their classes is then a flag - cache-flush on records (section
+ * 10.2), unicast-response on questions (5.4) - and is cleared, so that an
+ * mDNS record of class IN is one. */
+void lb_proc_set_mdns(lb_proc_t *p, bool mdns);
 
 /* The last parsed message (valid until the next call), e.g. for bailiwick logic. */
 const lb_msg_t *lb_proc_last(const lb_proc_t *p);

@@ -559,6 +559,10 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 		w->st.drop_invalid++;
 		return;
 	}
+	if (o->truncated) {
+		w->st.drop_truncated++;
+		return;
+	}
 	if (!o->bailiwick) {
 		if (o->section != LB_SEC_ANSWER) {
 			w->st.drop_section++;

@@ -65,6 +65,7 @@ typedef struct lb_window_stats {
 	uint64_t rrsets_in, negatives_in;   /* observations offered */
 	uint64_t kept, folded;              /* new entries / folded into an existing entry */
 	uint64_t drop_class, drop_section, drop_bailiwick, drop_invalid, drop_unrelated;
+	uint64_t drop_truncated; /* a set a TC response may have cut (obs.h truncated) */
 	uint64_t flushes, flushed_entries;
 	size_t entries, bytes;              /* current */
 	size_t peak_bytes;                  /* peak memory of the window (all allocations) */

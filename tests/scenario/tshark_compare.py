@@ -200,7 +200,9 @@ def tshark_rows(pkts):
                                 owner = ".".join(x for x in (rr.first("dns.srv.service"),
                                                              rr.first("dns.srv.proto"),
                                                              rr.first("dns.srv.name")) if x)
-                            rrs.add((norm_name(owner or ""), t))
+                            cls = rr.first("dns.resp.class")
+                            # (mDNS: tshark gives the class without the cache-flush bit)
+                            rrs.add((norm_name(owner or ""), t, int(cls, 16) if cls else None))
                             for tname, field in VALUE_FIELDS.get(t, []):
                                 for v in rr.all(field):
                                     if tname in ("A", "AAAA"):
@@ -239,7 +241,8 @@ def lookback_rows(lookback, path, ports):
         owner = norm_name(o["rrname"])
         if tnum is None:
             tnum = t  # mnemonic of a type we don't compare by value; compare by name
-        rrs.add((owner, tnum if isinstance(tnum, int) else t))
+        cls = CLASS_NUM.get(o["class"], o["class"])
+        rrs.add((owner, tnum if isinstance(tnum, int) else t, cls))
         for rd in o["rdata"]:
             if t in ("A", "AAAA"):
                 vals.add((t, rd.lower()))
@@ -269,6 +272,7 @@ IANA = {"MD": 3, "MF": 4, "MB": 7, "MG": 8, "MR": 9, "NULL": 10, "WKS": 11, "HIN
         "SPF": 99, "EUI48": 108, "EUI64": 109, "TKEY": 249, "TSIG": 250, "URI": 256,
         "CAA": 257, "TA": 32768, "DLV": 32769, "IXFR": 251, "AXFR": 252, "MAILB": 253,
         "MAILA": 254, "ANY": 255}
+CLASS_NUM = {"IN": 1, "CH": 3, "HS": 4, "NONE": 254, "ANY": 255}
 RCODE_NUM = {"NOERROR": 0, "FORMERR": 1, "SERVFAIL": 2, "NXDOMAIN": 3, "NOTIMP": 4,
              "REFUSED": 5}
 
@@ -337,7 +341,7 @@ def main():
         for frame in sorted(set(theirs) | set(ours), key=str):
             t_rrs, t_vals = theirs.get(frame, (set(), set()))
             o_rrs, o_vals = ours.get(frame, (set(), set()))
-            o_rrs = {(nm, IANA.get(tp, tp)) for nm, tp in o_rrs}
+            o_rrs = {(nm, IANA.get(tp, tp), c) for nm, tp, c in o_rrs}
             if t_rrs == o_rrs and t_vals == o_vals:
                 continue
             if str(frame) in exp or "*" in exp:
@@ -353,7 +357,7 @@ def main():
         nneg = sum(len(v) for v in theirs_neg.values())
         stale = [fr for fr in exp if fr != "*" and
                  theirs.get(int(fr), (set(), set())) == (
-                     {(nm, IANA.get(tp, tp)) for nm, tp in ours.get(int(fr), (set(), set()))[0]},
+                     {(nm, IANA.get(tp, tp), c) for nm, tp, c in ours.get(int(fr), (set(), set()))[0]},
                      ours.get(int(fr), (set(), set()))[1]) and
                  theirs_neg.get(int(fr), set()) == ours_neg.get(int(fr), set())]
         if diffs or stale:

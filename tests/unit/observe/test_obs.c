@@ -24,7 +24,7 @@ struct seen {
 		uint8_t rd[8][32];
 		uint16_t rdlen[8];
 		uint32_t ttl;
-		bool unrelated;
+		bool unrelated, truncated;
 	} set[MAXOBS];
 	struct {
 		uint16_t rcode, qtype;
@@ -43,6 +43,7 @@ static void on_set(void *ctx, const lb_obs_rrset_t *o)
 	s->set[s->nsets].nrdata = o->nrdata;
 	s->set[s->nsets].ttl = o->ttl;
 	s->set[s->nsets].unrelated = o->unrelated;
+	s->set[s->nsets].truncated = o->truncated;
 	for (size_t i = 0; i < o->nrdata && i < 8; i++) {
 		memcpy(s->set[s->nsets].rd[i], o->rdata[i], o->rdlen[i]);
 		s->set[s->nsets].rdlen[i] = o->rdlen[i];
@@ -370,6 +371,92 @@ static void test_cname_loop(void **state)
 	run(&m, &s, NULL);
 	assert_int_equal(s.nsets, 2);
 	assert_int_equal(s.nneg, 0);
+	/* an NXDOMAIN on a loop speaks of no name of it: no denial (before,
+	 * the qname - which has its CNAME - was recorded as not existing) */
+	m.rcode = LB_RCODE_NXDOMAIN;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets, 2);
+	assert_int_equal(s.nneg, 0);
+	/* nor on a loop that starts further down the chain */
+	lb_rr_t r3[3];
+	static const uint8_t L1[] = "l1example", L2[] = "l2example";
+	r3[0] = rr(WWW, sizeof WWW, LB_T_CNAME, L1, sizeof L1, 1, LB_SEC_ANSWER);
+	r3[1] = rr(L1, sizeof L1, LB_T_CNAME, L2, sizeof L2, 1, LB_SEC_ANSWER);
+	r3[2] = rr(L2, sizeof L2, LB_T_CNAME, L1, sizeof L1, 1, LB_SEC_ANSWER);
+	m.rr = r3;
+	m.nrr = 3;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nsets, 3);
+	assert_int_equal(s.nneg, 0);
+	for (int i = 0; i < 3; i++)
+		assert_false(s.set[i].unrelated);
+}
+
+/* TC set: the set of the message's last record may have been cut short
+ * (RFC 2181 9) and is marked, wherever the sort puts it; the others are
+ * whole.  Without TC nothing is marked. */
+static void test_truncated_last_set(void **state)
+{
+	(void)state;
+	lb_msg_t m;
+	lb_rr_t rrs[4];
+	struct seen s;
+	static const uint8_t NS1[] = "ns1cdnnet";
+	for (int tc = 0; tc <= 1; tc++) {
+		resp_init(&m, WWW, sizeof WWW, LB_T_A);
+		m.tc = tc;
+		rrs[0] = rr(WWW, sizeof WWW, LB_T_A, IP2, 4, 1, LB_SEC_ANSWER);
+		rrs[1] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 1, LB_SEC_ANSWER);
+		rrs[2] = rr(CDN, sizeof CDN, LB_T_NS, NS1, sizeof NS1, 1, LB_SEC_AUTHORITY);
+		rrs[3] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 1, LB_SEC_ADDITIONAL);
+		m.rr = rrs;
+		m.nrr = 4;
+		run(&m, &s, NULL);
+		assert_int_equal(s.nsets, 3);
+		for (int i = 0; i < s.nsets; i++)
+			assert_int_equal(s.set[i].truncated,
+					 tc && s.set[i].section == LB_SEC_ADDITIONAL);
+		/* the answer alone: the answer is the last set */
+		m.nrr = 2;
+		run(&m, &s, NULL);
+		assert_int_equal(s.nsets, 1);
+		assert_int_equal(s.set[0].nrdata, 2);
+		assert_int_equal(s.set[0].truncated, tc);
+	}
+}
+
+/* A chain longer than the walk follows (16 links) has no end known: no
+ * denial; one within it has its denial at its end. */
+static void test_long_chain(void **state)
+{
+	(void)state;
+	static uint8_t names[20][16];
+	lb_rr_t rrs[19];
+	lb_msg_t m;
+	struct seen s;
+	for (int i = 0; i < 20; i++) {
+		names[i][0] = 3;
+		names[i][1] = 'c';
+		names[i][2] = (uint8_t)('a' + i / 10);
+		names[i][3] = (uint8_t)('0' + i % 10);
+		memcpy(names[i] + 4, "example", 9);
+	}
+	size_t nl = 4 + 9;
+	for (int links = 16; links <= 18; links += 2) {
+		resp_init(&m, names[0], nl, LB_T_A);
+		m.rcode = LB_RCODE_NXDOMAIN;
+		for (int i = 0; i < links; i++)
+			rrs[i] = rr(names[i], nl, LB_T_CNAME, names[i + 1], nl, 1, LB_SEC_ANSWER);
+		m.rr = rrs;
+		m.nrr = (size_t)links;
+		run(&m, &s, NULL);
+		if (links == 16) {
+			assert_int_equal(s.nneg, 1);
+			assert_memory_equal(s.neg[0].name, names[16], nl);
+		} else {
+			assert_int_equal(s.nneg, 0);
+		}
+	}
 }
 
 /* A large message (past the insertion-sort size) in scrambled order: every
@@ -492,6 +579,8 @@ int main(void)
 		cmocka_unit_test(test_unrelated_answers),
 		cmocka_unit_test(test_queries_ignored),
 		cmocka_unit_test(test_cname_loop),
+		cmocka_unit_test(test_long_chain),
+		cmocka_unit_test(test_truncated_last_set),
 		cmocka_unit_test(test_large_message_sorted),
 		cmocka_unit_test(test_sets_in_order_rdata_not),
 	};

@@ -452,6 +452,13 @@ static void test_sections(void **st)
 	mk(&b, "h.sec.test", "sec.test", 9, 1700000000, LB_SEC_ANSWER);
 	b.o.unrelated = true;
 	k.rrset(k.ctx, &b.o);
+	/* a set a TC response may have cut: dropped, bailiwick or not */
+	mk(&b, "i.sec.test", NULL, 10, 1700000000, LB_SEC_ANSWER);
+	b.o.truncated = true;
+	k.rrset(k.ctx, &b.o);
+	mk(&b, "j.sec.test", "sec.test", 11, 1700000000, LB_SEC_ANSWER);
+	b.o.truncated = true;
+	k.rrset(k.ctx, &b.o);
 	/* a negative answer */
 	uint8_t qn[256];
 	int n = lb_name_from_text("nx.sec.test", 11, NULL, qn, sizeof qn);
@@ -465,6 +472,7 @@ static void test_sections(void **st)
 	assert_int_equal(ws.drop_section, 2);
 	assert_int_equal(ws.drop_bailiwick, 1);
 	assert_int_equal(ws.drop_unrelated, 1);
+	assert_int_equal(ws.drop_truncated, 2);
 	assert_int_equal(lb_ingest_close(ing), 0);
 	lb_store_t *s;
 	lb_store_opts_t ro = { .read_only = true };
@@ -472,6 +480,8 @@ static void test_sections(void **st)
 	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "sec.test", LB_MATCH_BELOW, NULL), 4);
 	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "g.sec.test", LB_MATCH_EXACT, NULL), 0);
 	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "h.sec.test", LB_MATCH_EXACT, NULL), 1);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "i.sec.test", LB_MATCH_EXACT, NULL), 0);
+	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "j.sec.test", LB_MATCH_EXACT, NULL), 0);
 	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "sec.test", LB_MATCH_EXACT, NULL), 1);
 	assert_int_equal(scan_count(s, LB_SCAN_RRSET, "other.test", LB_MATCH_BELOW, NULL), 0);
 	uint64_t sum;
