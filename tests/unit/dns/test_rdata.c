@@ -401,6 +401,32 @@ static void test_ttl_text(void **state)
 	}
 }
 
+/* lb_rdata_text: text of any size (an NSEC of 120 full bitmap windows prints
+ * about 300 KB; a fixed buffer of 4 bytes a byte printed it empty). */
+static void test_text_any_size(void **state)
+{
+	(void)state;
+	static uint8_t nsec[3 + 120 * 34];
+	size_t n = 0;
+	nsec[n++] = 1;
+	nsec[n++] = 'a';
+	nsec[n++] = 0;
+	for (int w = 0; w < 120; w++) {
+		nsec[n++] = (uint8_t)w;
+		nsec[n++] = 32;
+		memset(nsec + n, 0xff, 32);
+		n += 32;
+	}
+	const char *t = lb_rdata_text(LB_T_NSEC, nsec, n);
+	assert_non_null(t);
+	assert_true(strlen(t) > (size_t)LB_RDATA_MAX * 4);
+	assert_memory_equal(t, "a. TYPE0 A NS", 13);
+	assert_non_null(strstr(t, " TYPE30719"));
+	/* and a short one after it, in the same buffer */
+	const uint8_t a[] = { 192, 0, 2, 1 };
+	assert_string_equal(lb_rdata_text(LB_T_A, a, 4), "192.0.2.1");
+}
+
 static void test_target_and_types(void **state)
 {
 	(void)state;
@@ -453,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_canon_fixed_runs),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_ttl_text),
+		cmocka_unit_test(test_text_any_size),
 		cmocka_unit_test(test_target_and_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
