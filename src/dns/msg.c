@@ -136,6 +136,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 	msg->rr = scratch->rr;
 	msg->nrr = 0;
 	msg->complete = 0;
+	msg->cut = false;
 	msg->nbad = 0;
 	msg->bad_err = 0;
 	msg->has_question = false;
@@ -344,6 +345,9 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 	msg->nrr = nrr;
 	return 0;
 out:
-	msg->nrr = kept;
+	/* a limit of ours: the records before it are good (the last one's set
+	 * may lack its rest); a fault of the message: whole sections only */
+	msg->cut = rc == LB_ELIMIT;
+	msg->nrr = msg->cut ? nrr : kept;
 	return rc;
 }

@@ -15,6 +15,10 @@
  * Sections are parsed in order; if a later section fails, the records of the
  * sections completed before it stay in msg->rr (msg->complete says how many
  * sections were whole) and the error is returned.  Callers may keep those.
+ * A message past our limits (more than LB_MSG_MAX_RRS records, or names and
+ * rdata beyond LB_MSG_SCRATCH: a zone transfer's, say) is LB_ELIMIT with
+ * msg->cut set: every record before the limit stays in msg->rr, the last
+ * one's RRset perhaps without its rest.
  */
 #ifndef LB_DNS_MSG_H
 #define LB_DNS_MSG_H
@@ -71,6 +75,7 @@ typedef struct lb_msg {
 	lb_rr_t *rr;           /* records of answer, authority, additional (no OPT) */
 	size_t nrr;
 	int complete;          /* number of sections (0..3) parsed whole */
+	bool cut;              /* stopped at a limit of ours (see above) */
 	uint16_t nbad;         /* records skipped for bad rdata (see above) */
 	int bad_err;           /* error of the first skipped record */
 	size_t wire_len;       /* bytes the message actually occupied */

@@ -374,8 +374,9 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		.rdata = scratch->rdata, .rdlen = scratch->rdlen, .ts = *ts,
 	};
 	/* TC: the last record's set may be partial (RFC 2181 9) - a server
-	 * truncates at the end; the sets before it are whole */
-	size_t last = msg->tc ? msg->nrr - 1 : SIZE_MAX;
+	 * truncates at the end; the sets before it are whole.  So may it be
+	 * when the parse stopped at a limit of ours (msg.h cut). */
+	size_t last = msg->tc || msg->cut ? msg->nrr - 1 : SIZE_MAX;
 	size_t i = 0;
 	while (i < n) {
 		const lb_rr_t *first = &rr[order[i]];

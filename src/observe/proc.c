@@ -72,8 +72,9 @@ int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct 
 		mdns_classes(&p->msg);
 	if (rc != 0) {
 		st->drops[lb_drop_from_dns_err(rc)]++;
-		/* keep whole sections of a response whose tail is broken */
-		if (!p->msg.qr || p->msg.complete < 1)
+		/* keep whole sections of a response whose tail is broken, and
+		 * what came before our limit in one too large (msg.h) */
+		if (!p->msg.qr || (p->msg.complete < 1 && !p->msg.cut))
 			return rc;
 		st->dns_partial++;
 	}

@@ -366,13 +366,23 @@ static void test_limits(void **state)
 	for (unsigned i = 0; i < n; i++) {
 		p8(&m, 0); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, i);
 	}
+	/* past the limit: the records before it are kept, marked cut */
 	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ELIMIT);
-	assert_int_equal(msg.nrr, 0);
+	assert_true(msg.cut);
+	assert_int_equal(msg.complete, 0);
+	assert_int_equal(msg.nrr, LB_MSG_MAX_RRS);
+	assert_memory_equal(msg.rr[LB_MSG_MAX_RRS - 1].rdata, "\0\0\x07\xff", 4);
 	m.b[7] = (uint8_t)(LB_MSG_MAX_RRS & 0xff);
 	m.b[6] = (uint8_t)(LB_MSG_MAX_RRS >> 8);
 	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.cut);
 	assert_int_equal(msg.nrr, LB_MSG_MAX_RRS);
 	assert_int_equal(msg.wire_len, m.n - 15);
+	/* a fault of the message (its last record cut short) is no cut of
+	 * ours: whole sections only */
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n - 15 - 1), LB_ETRUNC);
+	assert_false(msg.cut);
+	assert_int_equal(msg.nrr, 0);
 
 	/* scratch full: many records whose owners and rdata decompress to 255+ bytes */
 	hdr(&m, 11, 0x8000, 0, 0, 0, 0);
@@ -393,6 +403,10 @@ static void test_limits(void **state)
 	m.b[6] = (uint8_t)(an >> 8);
 	m.b[7] = (uint8_t)an;
 	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_ELIMIT);
+	assert_true(msg.cut);
+	assert_true(msg.nrr > 100 && msg.nrr < an);
+	for (size_t i = 0; i < msg.nrr; i++)
+		assert_int_equal(msg.rr[i].rdlen, 255);
 }
 
 /* Owners that point at earlier owners, at their suffixes and at a pointer:

@@ -422,6 +422,11 @@ static void test_truncated_last_set(void **state)
 		assert_int_equal(s.nsets, 1);
 		assert_int_equal(s.set[0].nrdata, 2);
 		assert_int_equal(s.set[0].truncated, tc);
+		/* a parse stopped at our limit (msg.h cut) likewise */
+		m.tc = 0;
+		m.cut = tc;
+		run(&m, &s, NULL);
+		assert_int_equal(s.set[0].truncated, tc);
 	}
 }
 
