@@ -9,8 +9,8 @@ loads each file as its zone and prints every RR in full.  `lookback import
 wire bytes by dnspython (Debian python3-dnspython) from the presentation text
 that side printed, so the two presentation styles (hex and base64 in chunks,
 mnemonics or numbers) do not matter, only the data.  The two sets of (owner,
-type, rdata) must be equal; owners compare without case (lookback keeps
-owners lower-cased, as the store does).  Prints TAP lines; the exit status is
+type, rdata) must be equal; owners compare as canonical wire names, without
+case (lookback keeps owners lower-cased, as the store does).  Prints TAP lines; the exit status is
 the number of failed checks.
 """
 import json
@@ -43,12 +43,17 @@ def wire(owner, rtype, text, origin):
         t = dns.rdatatype.from_text(rtype) if not rtype.isdigit() else int(rtype)
     except Exception as e:  # noqa: BLE001 - reported as a difference
         return "unknown type %s: %s" % (rtype, e)
+    try:
+        # the owner as canonical wire: "\\ " and "\\032" are one name
+        own = dns.name.from_text(owner).canonicalize().to_wire()
+    except Exception as e:  # noqa: BLE001 - reported as a difference
+        return "cannot read owner %r: %s" % (owner, e)
     if int(t) in TEXT_ONLY:
         # types dnspython does not implement: their text, case and blanks folded
-        return (owner.lower(), int(t), " ".join(text.lower().split()).encode())
+        return (own, int(t), " ".join(text.lower().split()).encode())
     try:
         rd = dns.rdata.from_text(dns.rdataclass.IN, t, text, origin=origin)
-        return (owner.lower(), int(t), rd.to_digestable(origin))
+        return (own, int(t), rd.to_digestable(origin))
     except Exception as e:  # noqa: BLE001 - reported as a difference
         return "cannot read %s %s %r: %s" % (owner, rtype, text, e)
 
