@@ -768,11 +768,9 @@ static int a6_text(tok_t *t, const uint8_t *origin, out_t *o)
 		return LB_ETEXT;
 	size_t sl = (128 - plen + 7) / 8;
 	emit8(o, (unsigned)plen);
-	if (sl) {
-		/* the prefix's bits in the suffix's first octet are padding: zero */
-		a[16 - sl] &= (uint8_t)(0xff >> (plen % 8));
-		emit(o, a + 16 - sl, sl);
-	}
+	/* the suffix's octets as written: padding bits set in them (RFC 2874
+	 * wants zeros) print back in the address, so text and wire round-trip */
+	emit(o, a + 16 - sl, sl);
 	if (plen > 0) {
 		uint8_t nm[LB_NAME_MAX];
 		int l;
