@@ -276,7 +276,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 			if (type == LB_T_A || type == LB_T_AAAA) {
 				size_t want = type == LB_T_A ? 4 : 16;
 				if (LB_UNLIKELY(rdlen != want &&
-						!(rdlen == 0 && rclass >= LB_C_NONE))) {
+						!(rdlen == 0 && (rclass == LB_C_NONE || rclass == LB_C_ANY)))) {
 					bad_record(msg, LB_ERDATA);
 					continue;
 				}
@@ -307,7 +307,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 					nt_put(&nt, rd16(rd) & 0x3FFF, dst, outlen, 1);
 				else
 					nt_put(&nt, off, dst, outlen, rdlen == outlen ? outlen : rdlen - 2);
-			} else if (LB_UNLIKELY(rdlen == 0 && rclass >= LB_C_NONE)) {
+			} else if (LB_UNLIKELY(rdlen == 0 && (rclass == LB_C_NONE || rclass == LB_C_ANY))) {
 				outlen = 0; /* UPDATE deletions: class NONE/ANY, empty rdata */
 			} else {
 				int n = lb_rdata_canon(type, pkt, len, (size_t)(rd - pkt), rdlen, dst,

@@ -409,6 +409,25 @@ static void test_limits(void **state)
 		assert_int_equal(msg.rr[i].rdlen, 255);
 }
 
+/* Empty rdata is an UPDATE deletion's only in classes NONE and ANY (RFC 2136
+ * 2.5): an A of class 4660 without its four octets is a bad record. */
+static void test_empty_rdata_classes(void **state)
+{
+	(void)state;
+	static mb_t m;
+	lb_msg_t msg;
+	const unsigned cls[] = { LB_C_NONE, LB_C_ANY, 4660, LB_C_IN };
+	for (size_t i = 0; i < 4; i++) {
+		hdr(&m, 12, 0x8000, 0, 2, 0, 0);
+		p8(&m, 0); rrh(&m, LB_T_A, cls[i], 0, 0);
+		p8(&m, 0); rrh(&m, LB_T_AAAA, cls[i], 0, 0);
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+		bool deletion = i < 2;
+		assert_int_equal(msg.nrr, deletion ? 2 : 0);
+		assert_int_equal(msg.nbad, deletion ? 0 : 2);
+	}
+}
+
 /* Owners that point at earlier owners, at their suffixes and at a pointer:
  * each must decode to what a fresh read would give. */
 static void test_shared_owners(void **state)
@@ -444,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_errors_keep_sections),
 		cmocka_unit_test(test_tsig_sig0_opt),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_empty_rdata_classes),
 		cmocka_unit_test(test_shared_owners),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
