@@ -449,8 +449,8 @@ static int svc_value(unsigned key, bool has, const uint8_t *raw, size_t rl, uint
 		for (int k = 0; k < ni; k++) {
 			unsigned mk;
 			if (svc_key((const char *)items + st[k], en[k] - st[k], &mk) < 0 ||
-			    cap - vl < 2)
-				goto out;
+			    mk == 0 || cap - vl < 2)
+				goto out; /* (not itself, RFC 9460 8) */
 			/* wire order is strictly increasing (RFC 9460 8) */
 			size_t at = vl;
 			while (at > 0 && (unsigned)(val[at - 2] << 8 | val[at - 1]) > mk) {

@@ -261,6 +261,8 @@ static int putsvcparams(wr_t *w, const uint8_t *p, size_t n)
 			for (size_t k = 0; k < vl; k += 2) {
 				if (k && (v[k - 2] << 8 | v[k - 1]) >= (v[k] << 8 | v[k + 1]))
 					return LB_ERDATA; /* RFC 9460 8: strictly increasing */
+				if (!k && v[0] == 0 && v[1] == 0)
+					return LB_ERDATA; /* and never mandatory itself */
 				if (k)
 					putc_(w, ',');
 				putsvckey(w, (unsigned)(v[k] << 8 | v[k + 1]));

@@ -213,6 +213,8 @@ static void test_to_text_only(void **state)
 		{ LB_T_CAA, "0003a2c3", "\\# 4 0003A2C3" },
 		{ LB_T_SVCB, "0001000003", "\\# 5 0001000003" },
 		{ LB_T_SVCB, "00010000030000", "\\# 7 00010000030000" },
+		/* mandatory listing itself (RFC 9460 8) */
+		{ LB_T_SVCB, "0001" "00" "0000" "0002" "0000", "\\# 9 000100000000020000" },
 		{ LB_T_NULL, "0102", "\\# 2 0102" },
 		{ LB_T_OPT, "", "\\# 0" },
 		{ LB_T_NSEC, "00" "0000", "\\# 3 000000" },
@@ -365,6 +367,7 @@ static void test_bad_text(void **state)
 		{ LB_T_APL, "2:::/129" }, { LB_T_APL, "!!1:1.2.3.4/8" }, { LB_T_APL, ":1.2.3.4/8" },
 		{ LB_T_A6, "129 ::1 x." }, { LB_T_A6, "64 ::1" }, { LB_T_A6, "0 ::1 x." },
 		{ LB_T_A6, "64 1.2.3.4 x." }, { LB_T_A6, "" },
+		{ LB_T_SVCB, "1 . mandatory=mandatory" }, { LB_T_SVCB, "1 . mandatory=alpn,mandatory alpn=h2" },
 		{ LB_T_DS, "1 FOO 1 AB" }, { LB_T_MX, "PGP a." }, { LB_T_CERT, "1 2 PGP AQID" },
 		{ LB_T_DNSKEY, "RSASHA1 3 5 AQID" }, { LB_T_DS, "1 5 RSASHA1 AB" },
 	};
