@@ -578,6 +578,26 @@ out:
 	return res;
 }
 
+/*
+ * A connection's request that uri_cb set up but access_cb has not yet seen.
+ * libmicrohttpd closes a connection whose request overflows its memory
+ * (LB_HTTP_MEM_PER_CONN: a few hundred query arguments, say) without calling
+ * access_cb, and then without completed_cb either (it does call completed_cb
+ * for the requests it answers itself, 431 and 414): conn_cb ends such a
+ * request when the connection closes (counted as 431), or it would leak and
+ * hold `inflight` up, and the shutdown would wait the whole drain for it.
+ */
+struct conn {
+	struct req *unclaimed;
+};
+
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char *url,
 				 const char *method, const char *version, const char *upload_data,
 				 size_t *upload_data_size, void **con_cls)
@@ -590,6 +610,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	if (!rq)
 		return MHD_NO;
 	if (!rq->started) {
+		struct conn *cn = conn_of(c);
+		if (cn && cn->unclaimed == rq)
+			cn->unclaimed = NULL; /* completed_cb ends it now */
 		/* the first call has the headers only; answering now would be an
 		 * "early" response, after which libmicrohttpd closes the connection
 		 * (no keep-alive): answer on the call that ends the request */
@@ -643,19 +666,16 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	rq->target[n] = 0;
 	rq->key_id[0] = '-';
 	rq->key_id[1] = 0;
-	(void)c;
+	struct conn *cn = conn_of(c);
+	if (cn)
+		cn->unclaimed = rq;
 	atomic_fetch_add(&h->inflight, 1);
 	return rq;
 }
 
-static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+/* The end of a request: its counters, its access log line, its memory. */
+static void req_end(lb_http_t *h, struct MHD_Connection *c, struct req *rq, bool ok)
 {
-	lb_http_t *h = cls;
-	struct req *rq = *con_cls;
-	if (!rq)
-		return;
-	*con_cls = NULL;
 	if (rq->pend) { /* closed during a CIRCL counting pass */
 		lb_query_cur_free(rq->pcur);
 		rq->pcur = NULL;
@@ -697,7 +717,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 		fprintf(h->o.access_log, "%s %s key=%s %s %.200s %u %llu %.3fms%s\n", ts, client,
 			rq->key_id, rq->method[0] ? rq->method : "-", rq->target, status,
 			(unsigned long long)atomic_load(&rq->bytes), secs * 1e3,
-			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+			ok ? "" : " aborted");
 		fflush(h->o.access_log);
 		pthread_mutex_unlock(&h->log_lock);
 	}
@@ -705,16 +725,38 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	lb_http_req_unref(rq);
 }
 
+static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *rq = *con_cls;
+	if (!rq)
+		return;
+	*con_cls = NULL;
+	/* (also for a request libmicrohttpd answered itself, 431 or 414,
+	 * without access_cb: the connection must forget it) */
+	struct conn *cn = conn_of(c);
+	if (cn && cn->unclaimed == rq)
+		cn->unclaimed = NULL;
+	req_end(cls, c, rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+}
+
 static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 		    enum MHD_ConnectionNotificationCode code)
 {
 	lb_http_t *h = cls;
-	(void)c;
-	(void)socket_context;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&h->active, 1);
-	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+		*socket_context = calloc(1, sizeof(struct conn)); /* NULL: untracked */
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct conn *cn = *socket_context;
+		if (cn && cn->unclaimed) {
+			cn->unclaimed->status = 431; /* its headers did not fit */
+			req_end(h, c, cn->unclaimed, false);
+		}
+		free(cn);
+		*socket_context = NULL;
 		atomic_fetch_sub(&h->active, 1);
+	}
 }
 
 /* ---- lifecycle ---- */
