@@ -283,6 +283,7 @@ void lb_out_rec(lb_out_t *o, const lb_store_rec_t *r)
 void lb_out_summary(lb_out_t *o, const lb_summary_t *s)
 {
 	FILE *f = o->f;
+	o->summary = true;
 	switch (o->fmt) {
 	case LB_FMT_TEXT:
 		fprintf(f, ";; count: %llu; num_results: %llu\n", (unsigned long long)s->count,
@@ -333,7 +334,7 @@ void lb_out_summary(lb_out_t *o, const lb_summary_t *s)
 void lb_out_end(lb_out_t *o, bool limited, uint64_t limit)
 {
 	if (limited && o->fmt == LB_FMT_TEXT)
-		fprintf(o->f, "\n;; result limited: the first %llu shown, more exist (raise --limit)\n",
-			(unsigned long long)limit);
+		fprintf(o->f, "\n;; result limited: the first %llu %s, more exist (raise --limit)\n",
+			(unsigned long long)limit, o->summary ? "summarized" : "shown");
 	fflush(o->f);
 }

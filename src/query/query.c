@@ -521,8 +521,8 @@ int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *r)
 		c->row++;
 		if (!lb_query_time_ok(q, &r->val))
 			continue;
-		if (q->summarize)
-			return 1;
+		/* (a summary, too, is of the results --offset and --limit select:
+		 * DNSDB's, and this server's, summarize) */
 		if (c->matched++ < q->offset)
 			continue;
 		if (q->limit && c->emitted == q->limit) {
@@ -720,6 +720,7 @@ int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_res
 	if (q->summarize) {
 		res->results = res->sum.num_results;
 		lb_out_summary(out, &res->sum);
+		lb_out_end(out, res->limited, q->limit);
 	} else {
 		lb_out_end(out, res->limited, q->limit);
 	}

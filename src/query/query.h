@@ -103,6 +103,7 @@ typedef struct lb_out {
 	uint64_t n;         /* records written */
 	char *buf;          /* text scratch */
 	size_t bufsz;
+	bool summary;       /* a summary was written (lb_out_summary) */
 } lb_out_t;
 
 LB_WUR int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt);

@@ -265,3 +265,18 @@ if [ -d "$db" ]; then
 	"$LOOKBACK" stats --db "$db" > "$T_TMP/stats.txt"
 	check "stats shows rrsets and the source" grep -q "^rrsets" "$T_TMP/stats.txt"
 fi
+
+# a summary is of the results --limit and --offset select (DNSDB's summarize,
+# and serve's): three NS rrsets of counts 1, 2, 4
+db="$T_TMP/db-sum"
+printf '%s\n' \
+	'{"rrname":"a.sum.test.","rrtype":"NS","rdata":["ns1.dns.test."],"time_first":1000,"time_last":2000,"count":1}' \
+	'{"rrname":"b.sum.test.","rrtype":"NS","rdata":["ns1.dns.test."],"time_first":1000,"time_last":2000,"count":2}' \
+	'{"rrname":"c.sum.test.","rrtype":"NS","rdata":["ns1.dns.test."],"time_first":1000,"time_last":3000,"count":4}' |
+	"$LOOKBACK" import -f cof --db "$db" - > /dev/null 2>&1
+sum_of() { Q --db "$db" -r '*.sum.test' -s -f cof "$@" 2> /dev/null | tr -d '\n'; }
+check "summarize: all three" test "$(sum_of)" = '{"count":7,"num_results":3,"time_first":1000,"time_last":3000}'
+check "summarize -l 2: the first two" test "$(sum_of -l 2)" = '{"count":3,"num_results":2,"time_first":1000,"time_last":2000}'
+check "summarize --offset 2: the last one" test "$(sum_of --offset 2)" = '{"count":4,"num_results":1,"time_first":1000,"time_last":3000}'
+Q --db "$db" -r '*.sum.test' -s -l 2 > "$T_TMP/sum.txt" 2> "$T_TMP/sum.err"
+check "a summary the limit cut says so" grep -q "result limited: the first 2 summarized" "$T_TMP/sum.txt"
