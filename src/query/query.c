@@ -668,7 +668,8 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 		lb_out_begin(out, q);
 		sort_by = q->sort;
 		sort_desc = q->reverse;
-		qsort(sv, ns, sizeof *sv, sorted_cmp);
+		if (ns)
+			qsort(sv, ns, sizeof *sv, sorted_cmp); /* (sv is NULL when ns is 0) */
 		for (size_t i = q->offset < ns ? (size_t)q->offset : ns; i < ns; i++) {
 			if (q->limit && res->results == q->limit) {
 				res->limited = true;

@@ -280,3 +280,6 @@ check "summarize -l 2: the first two" test "$(sum_of -l 2)" = '{"count":3,"num_r
 check "summarize --offset 2: the last one" test "$(sum_of --offset 2)" = '{"count":4,"num_results":1,"time_first":1000,"time_last":3000}'
 Q --db "$db" -r '*.sum.test' -s -l 2 > "$T_TMP/sum.txt" 2> "$T_TMP/sum.err"
 check "a summary the limit cut says so" grep -q "result limited: the first 2 summarized" "$T_TMP/sum.txt"
+Q --db "$db" -r no-such.sum.test --sort first > /dev/null 2> "$T_TMP/sort0.err"
+check "--sort with no result: exit 1 (and UBSan quiet)" \
+	bash -c "test $? -eq 1 && ! grep -q 'runtime error' '$T_TMP/sort0.err'"
