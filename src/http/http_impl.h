@@ -143,6 +143,10 @@ struct hstream {
 	uint8_t last_name[256];
 	size_t last_len;
 	uint16_t last_type;
+	/* flex rdata: hashes of the (type, rdata) met so far, each value an
+	 * object once however many rrsets hold it (open addressing, 0 empty) */
+	uint64_t *seen;
+	size_t seen_cap, seen_n;
 };
 
 /* server.c: drop a reference to rq (the URI callback's and each stream's). */

@@ -17,6 +17,7 @@
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "http/http_impl.h"
+#include "util/hash.h"
 #include "util/json.h"
 
 void lb_http_stream_free(void *cls)
@@ -33,6 +34,7 @@ void lb_http_stream_free(void *cls)
 	pcre2_match_data_free(s->md);
 	pcre2_code_free(s->re);
 	pcre2_code_free(s->ex);
+	free(s->seen);
 	lb_http_req_unref(s->rq);
 	free(s);
 }
@@ -82,6 +84,42 @@ static bool page_take(struct hstream *s)
 	return true;
 }
 
+/* Flex rdata search: 1 if this (type, rdata) was met before in the answer.
+ * The set doubles from 4096 slots up to FLEX_SEEN_MAX (16 MiB: 1M values);
+ * past that, values are no longer remembered and one may come again. */
+#define FLEX_SEEN_MAX (1u << 21)
+static bool flex_seen(struct hstream *s, uint16_t type, const uint8_t *rd, size_t len)
+{
+	if (s->seen_n >= s->seen_cap / 2) {
+		size_t cap = s->seen_cap ? s->seen_cap * 2 : 4096;
+		uint64_t *t = cap <= FLEX_SEEN_MAX ? calloc(cap, sizeof *t) : NULL;
+		if (!t)
+			return false; /* full (or no memory): no longer deduplicated */
+		for (size_t i = 0; i < s->seen_cap; i++) {
+			if (!s->seen[i])
+				continue;
+			size_t j = (size_t)s->seen[i] & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = s->seen[i];
+		}
+		free(s->seen);
+		s->seen = t;
+		s->seen_cap = cap;
+	}
+	uint64_t h = lb_hash64(rd, len, type);
+	h += !h;
+	for (size_t j = (size_t)h & (s->seen_cap - 1);; j = (j + 1) & (s->seen_cap - 1)) {
+		if (s->seen[j] == h)
+			return true;
+		if (!s->seen[j]) {
+			s->seen[j] = h;
+			s->seen_n++;
+			return false;
+		}
+	}
+}
+
 /* Flex search over the rrsets the cursor yields: emit 0..n objects (a scan:
  * the type's text is made only for what matches). */
 static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
@@ -109,7 +147,8 @@ static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
 	}
 	for (size_t i = 0; i < r->nrdata && s->state == S_RECS; i++) {
 		if (lb_out_text(&s->out, r->type, r->rdata[i], r->rdlen[i]) < 0 ||
-		    !flex_match(s, s->out.buf) || !page_take(s))
+		    !flex_match(s, s->out.buf) ||
+		    flex_seen(s, r->type, r->rdata[i], r->rdlen[i]) || !page_take(s))
 			continue; /* page_take may end the answer: the loop stops */
 		flex_type(r->type, tb, sizeof tb);
 		fputs("{\"obj\":{\"rdata\":", f);

@@ -132,6 +132,22 @@ python3 -c '
 import json,sys
 print("\n".join(sorted(l["obj"]["rrname"]+" "+l["obj"]["rrtype"] for l in map(json.loads, open(sys.argv[1])) if "obj" in l)))' "$T_TMP/flex" > "$T_TMP/flex.got"
 check "regex rrnames ^www\\. = distinct owners of www.* ($(wc -l < "$T_TMP/flex.want"))" cmp -s "$T_TMP/flex.want" "$T_TMP/flex.got"
+# flex search over rdata: each (rdata, type) value once, however many rrsets
+# hold it, and every one the store has
+curl -s -H "$K" "$U/dnsdb/v2/regex/rdata/%5Edns/NS?limit=0" > "$T_TMP/fr"
+Q -r '*.' -t NS -l 0 --format cof | python3 -c '
+import json,sys
+print("\n".join(sorted({r for l in sys.stdin for r in json.loads(l)["rdata"] if r.startswith("dns")})))' > "$T_TMP/fr.want"
+python3 -c '
+import json,sys
+got = [l["obj"]["rdata"] for l in map(json.loads, open(sys.argv[1])) if "obj" in l]
+print("\n".join(sorted(got)))
+sys.exit(len(got) != len(set(got)))' "$T_TMP/fr" > "$T_TMP/fr.got"
+rc=$?
+check "regex rdata ^dns NS: each value once ($(wc -l < "$T_TMP/fr.got") objects)" test $rc -eq 0
+check "regex rdata ^dns NS = the distinct NS targets of query ($(wc -l < "$T_TMP/fr.want"))" \
+	bash -c "[ -s '$T_TMP/fr.want' ] && cmp -s '$T_TMP/fr.want' '$T_TMP/fr.got'"
+
 # a pattern ending in a domain scans only below it: the same answer as the
 # whole-store scan (the '|^$' keeps that one unnarrowed) and as `query *.com`
 flex_names() { python3 -c '
