@@ -447,6 +447,7 @@ int lb_cmd_export(int argc, char **argv)
 		fprintf(stderr, "lookback export: out of memory\n");
 		goto out;
 	}
+	e.out.cof_as_stored = true; /* imported again, it is the same store */
 	e.progress = !quiet && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &e.t0);
 	e.tlast = e.t0;

@@ -197,6 +197,9 @@ static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 	if (r->val.time_last || !r->val.zone_last)
 		fprintf(f, ",\"time_first\":%llu,\"time_last\":%llu",
 			(unsigned long long)r->val.time_first, (unsigned long long)r->val.time_last);
+	else if (!o->cof_as_stored) /* COF's mandatory times: when it was in its zone */
+		fprintf(f, ",\"time_first\":%llu,\"time_last\":%llu",
+			(unsigned long long)r->val.zone_first, (unsigned long long)r->val.zone_last);
 	fprintf(f, ",\"count\":%llu", (unsigned long long)r->val.count);
 	if (r->kind != LB_REC_RDATA && r->bailiwick) {
 		fputs(",\"bailiwick\":", f);

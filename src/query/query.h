@@ -104,6 +104,10 @@ typedef struct lb_out {
 	char *buf;          /* text scratch */
 	size_t bufsz;
 	bool summary;       /* a summary was written (lb_out_summary) */
+	bool cof_as_stored; /* COF: a record only zone files gave has no
+			     * time_first/time_last (export: what the store
+			     * holds); else they are its zone times, as COF
+			     * requires them */
 } lb_out_t;
 
 LB_WUR int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt);

@@ -283,3 +283,16 @@ check "a summary the limit cut says so" grep -q "result limited: the first 2 sum
 Q --db "$db" -r no-such.sum.test --sort first > /dev/null 2> "$T_TMP/sort0.err"
 check "--sort with no result: exit 1 (and UBSan quiet)" \
 	bash -c "test $? -eq 1 && ! grep -q 'runtime error' '$T_TMP/sort0.err'"
+
+# COF's mandatory time_first/time_last: a record only a zone file gave has its
+# zone times there in query output; export keeps the store as it is
+db="$T_TMP/db-zone"
+printf '$ORIGIN zt.test.\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n' > "$T_TMP/zt.zone"
+"$LOOKBACK" import -f zone --zone-time 1700000000 --db "$db" "$T_TMP/zt.zone" > /dev/null 2>&1
+Q --db "$db" -r ns.zt.test -f cof > "$T_TMP/zt.cof" 2> /dev/null
+check "COF of a zone-only record: time_first/time_last are its zone times" python3 -c "
+import json,sys; o=json.loads(open('$T_TMP/zt.cof').readline())
+sys.exit(not (o['time_first'] == o['zone_time_first'] == 1700000000 and o['time_last'] == 1700000000))"
+"$LOOKBACK" export --db "$db" -f cof 2> /dev/null | grep '"ns.zt.test."' > "$T_TMP/zt.exp"
+check "export of it: zone times only (as stored)" \
+	bash -c "grep -q zone_time_first '$T_TMP/zt.exp' && ! grep -q '\"time_first\"' '$T_TMP/zt.exp'"
