@@ -577,6 +577,31 @@ static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 	return c ? c : cmp_u64(al, bl);
 }
 
+/* Names in label-reversed form (lb_kbuf_rname: length-prefixed labels from the
+ * top) in DNS canonical order (RFC 4034 6.1): label by label from the top, each
+ * label's octets compared as unsigned strings - "blog" before "www" before
+ * "z" - and a name before the names below it. */
+static int cmp_rname(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	size_t i = 0, j = 0;
+	while (i < an && j < bn) {
+		size_t la = a[i], lb = b[j];
+		if (la > an - i - 1 || lb > bn - j - 1)
+			break; /* (malformed: the bytes decide) */
+		size_t m = la < lb ? la : lb;
+		int c = memcmp(a + i + 1, b + j + 1, m);
+		if (c)
+			return c;
+		if (la != lb)
+			return la < lb ? -1 : 1;
+		i += 1 + la;
+		j += 1 + lb;
+	}
+	if (i >= an || j >= bn)
+		return (i < an) - (j < bn);
+	return cmp_bytes(a + i, an - i, b + j, bn - j);
+}
+
 static int sorted_cmp(const void *pa, const void *pb)
 {
 	const struct sorted *a = pa, *b = pb;
@@ -588,7 +613,7 @@ static int sorted_cmp(const void *pa, const void *pb)
 	default: break;
 	}
 	if (!c) /* then by name, then by the whole key: a total order */
-		c = cmp_bytes(a->name, a->name_len, b->name, b->name_len);
+		c = cmp_rname(a->name, a->name_len, b->name, b->name_len);
 	if (!c)
 		c = cmp_bytes(a->key, a->key_len, b->key, b->key_len);
 	return sort_desc ? -c : c;

@@ -298,3 +298,12 @@ sys.exit(not (o['time_first'] == o['zone_time_first'] == 1700000000 and o['time_
 "$LOOKBACK" export --db "$db" -f cof 2> /dev/null | grep '"ns.zt.test."' > "$T_TMP/zt.exp"
 check "export of it: zone times only (as stored)" \
 	bash -c "grep -q zone_time_first '$T_TMP/zt.exp' && ! grep -q '\"time_first\"' '$T_TMP/zt.exp'"
+
+# --sort name is DNS canonical order (RFC 4034 6.1): label by label from the
+# top, a name before the names below it
+db="$T_TMP/db-order"
+for n in www.x.test. blog.x.test. z.x.test. x.test. a.z.x.test. yy.x.test.; do
+	printf '{"rrname":"%s","rrtype":"A","rdata":["192.0.2.1"],"time_first":1,"time_last":2}\n' "$n"
+done | "$LOOKBACK" import -f cof --db "$db" - > /dev/null 2>&1
+got=$(Q --db "$db" -r '*.test' --sort name -f cof 2> /dev/null | sed 's/^{"rrname":"\([^"]*\)".*/\1/' | tr '\n' ' ')
+check "--sort name: canonical order ($got)" test "$got" = "x.test. blog.x.test. www.x.test. yy.x.test. z.x.test. a.z.x.test. "
