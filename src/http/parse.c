@@ -267,7 +267,10 @@ static int dnsdb_query(lb_http_req_t *r, char segs[][LB_HTTP_VALUE_MAX + 1], int
 		for (size_t i = 0; ok && i < q->ntypes; i++)
 			ok = q->types[i] == 1 || q->types[i] == 28;
 		if (!ok)
-			return bad(msg, "rdata/ip takes only the types A, AAAA or ANY");
+			return bad(msg, segs[3][strspn(segs[3], "0123456789")] == 0
+					? "rdata/ip: a prefix is written ADDRESS,LENGTH in the path "
+					  "(10.0.0.0,8), not with '/'"
+					: "rdata/ip takes only the types A, AAAA or ANY");
 	}
 	return 200;
 }

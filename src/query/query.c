@@ -115,7 +115,8 @@ int lb_query_parse_ip(const char *text, lb_query_t *q, const char **msg)
 	char *sep = strpbrk(b, "/,");
 	char *dash = strchr(b, '-');
 	if (sep && dash)
-		return fail(msg, "use either a prefix length or a range", LB_ETEXT);
+		return fail(msg, dash > sep ? "bad prefix length (0-32 for IPv4, 0-128 for IPv6)"
+					    : "use either a prefix length or a range", LB_ETEXT);
 	if (dash) {
 		*dash = 0;
 		uint8_t f2;

@@ -64,6 +64,8 @@ status "unsupported Accept" 415 -H "$K" -H "Accept: image/png" "$U/dnsdb/v2/look
 status "Accept x-ndjson" 200 -H "$K" -H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "offset past offset_max" 416 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
 status "POST" 405 -H "$K" -d x=1 "$U/dnsdb/v2/ping"
+check "a CIDR written with '/' in rdata/ip: 400 saying how to write it" bash -c \
+	"curl -s -H '$K' '$U/dnsdb/v2/lookup/rdata/ip/10.0.0.0/8' | grep -q 'ADDRESS,LENGTH'"
 status "huge path (10 kB)" 414 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(head -c 10000 /dev/zero | tr '\0' a)"
 # request line and headers share a 16 KiB buffer per connection
 status "large header (8 kB) fits" 200 -H "$K" -H "X-Pad: $(head -c 8000 /dev/zero | tr '\0' a)" "$U/dnsdb/v2/ping"
