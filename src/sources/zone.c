@@ -11,12 +11,12 @@
  * The zone apex is the owner of the first SOA record (before one is seen:
  * the initial origin); it is the bailiwick of every record, and records
  * outside it are skipped as out_of_zone (not in a file that starts with
- * LB_SRC_ZONE_VIEW_MARKER: a dump of many zones, see source.h).  Records are grouped into RRsets
- * per owner: all records of one owner that follow each other form its
- * RRsets, which are emitted as aggregated entries with zone_time_first =
- * zone_time_last = the zone time (--zone-time, else the file's mtime).
- * An owner whose records are split across the file yields one entry per
- * run (docs/IMPORT.md).
+ * LB_SRC_ZONE_VIEW_MARKER: a dump of many zones, see source.h).  Records are
+ * held until the file ends (at most ZONE_HOLD_MAX bytes of them: then the
+ * held ones go first), sorted by owner, and emitted as RRsets - an owner's
+ * records wherever they are in the file form one RRset per type - as
+ * aggregated entries with zone_time_first = zone_time_last = the zone time
+ * (--zone-time, else the file's mtime).
  */
 #include "sources/zone.h"
 
@@ -32,6 +32,11 @@
 
 #define ZONE_MAX_DEPTH 8
 #define ZONE_MAX_TOKENS 65536
+/* Records held before they are sorted and emitted (zone_hold): a zone file
+ * larger than this may give an owner split farther apart one RRset per part. */
+#define ZONE_HOLD_MAX (256u << 20)
+/* Bailiwicks the held records may have (the apex, or origins before one) */
+#define ZONE_MAX_BW 32
 
 struct zone_state {
 	uint8_t origin[LB_NAME_MAX];
@@ -43,6 +48,14 @@ struct zone_state {
 	bool have_owner;
 	uint8_t group[LB_NAME_MAX];   /* owner of the records in s->resp */
 	uint8_t group_len;
+	/* held records (zone_hold): bailiwick index, owner, type, class, ttl,
+	 * rdata, one after another in hold; hidx: where each starts */
+	uint8_t *hold;
+	size_t hold_len, hold_cap;
+	uint32_t *hidx;
+	size_t hn, hcap;
+	uint8_t bws[ZONE_MAX_BW][LB_NAME_MAX];
+	int nbw;
 	uint32_t default_ttl, last_ttl;
 	bool have_default_ttl, have_last_ttl;
 	uint16_t last_class;
@@ -65,18 +78,167 @@ void src_zone_free(lb_src_t *s)
 	if (!s->zone)
 		return;
 	free(s->zone->tb);
+	free(s->zone->hold);
+	free(s->zone->hidx);
 	free(s->zone);
 	s->zone = NULL;
 }
 
-static void flush_group(lb_src_t *s)
+/* held record layout: bw index (0xff: none), owner length, owner, type,
+ * class, ttl, rdata length, rdata (multi-byte fields in host order) */
+static const uint8_t *held(const struct zone_state *z, size_t i)
+{
+	return z->hold + z->hidx[i];
+}
+
+static int held_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct zone_state *z = ctx;
+	const uint8_t *x = z->hold + *(const uint32_t *)a, *y = z->hold + *(const uint32_t *)b;
+	size_t n = x[1] < y[1] ? x[1] : y[1];
+	int c = memcmp(x + 2, y + 2, n);
+	if (c)
+		return c;
+	if (x[1] != y[1])
+		return x[1] < y[1] ? -1 : 1;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	/* then in file order: the offsets grow with it */
+	uint32_t ox = *(const uint32_t *)a, oy = *(const uint32_t *)b;
+	return ox < oy ? -1 : ox > oy;
+}
+
+static void emit_group(lb_src_t *s, int bw)
 {
 	struct zone_state *z = s->zone;
-	if (s->resp->n == 0)
-		return;
+	lb_src_aggr_t a = { .zone_first = z->ztime, .zone_last = z->ztime };
+	resp_emit(s, s->resp, NULL, bw == 0xff ? NULL : z->bws[bw], &a);
+	resp_reset(s->resp);
+}
+
+/* Emit the held records: sorted by owner (then bailiwick, then file order),
+ * each owner's records in one group, whose RRsets resp_emit forms. */
+static void zone_drain(lb_src_t *s)
+{
+	struct zone_state *z = s->zone;
+	if (z->hn > 1)
+		qsort_r(z->hidx, z->hn, sizeof *z->hidx, held_cmp, z);
+	resp_reset(s->resp);
+	const uint8_t *cur = NULL;
+	for (size_t i = 0; i < z->hn; i++) {
+		const uint8_t *p = held(z, i);
+		uint8_t ol = p[1];
+		if (cur && (cur[0] != p[0] || cur[1] != ol || memcmp(cur + 2, p + 2, ol)))
+			emit_group(s, cur[0]);
+		cur = p;
+		uint16_t type, rclass, rdlen;
+		uint32_t ttl;
+		const uint8_t *q = p + 2 + ol;
+		memcpy(&type, q, 2);
+		memcpy(&rclass, q + 2, 2);
+		memcpy(&ttl, q + 4, 4);
+		memcpy(&rdlen, q + 8, 2);
+		int err = resp_add_wire(s->resp, p + 2, ol, type, rclass, ttl, LB_SEC_ANSWER, q + 10, rdlen);
+		if (err == LB_ELIMIT) { /* an owner of more than a group holds */
+			emit_group(s, cur[0]);
+			err = resp_add_wire(s->resp, p + 2, ol, type, rclass, ttl, LB_SEC_ANSWER, q + 10,
+					    rdlen);
+		}
+		if (err)
+			src_bad(s, LB_BAD_RDATA);
+	}
+	if (cur)
+		emit_group(s, cur[0]);
+	z->hold_len = 0;
+	z->hn = 0;
+	z->nbw = 0; /* (no held record names one now) */
+}
+
+/* The bailiwick index of the records read now (0xff: none), or -1 when the
+ * table is full (the held records must go first). */
+static int bw_index(struct zone_state *z)
+{
+	const uint8_t *bw = z->many ? NULL : z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL);
+	if (!bw)
+		return 0xff;
+	int l = lb_name_check(bw, LB_NAME_MAX);
+	for (int i = 0; i < z->nbw; i++)
+		if (lb_name_check(z->bws[i], LB_NAME_MAX) == l && !memcmp(z->bws[i], bw, (size_t)l))
+			return i;
+	if (z->nbw == ZONE_MAX_BW)
+		return -1;
+	memcpy(z->bws[z->nbw], bw, (size_t)l);
+	return z->nbw++;
+}
+
+/* Emit the records of s->resp as they are, with the bailiwick of now. */
+static void emit_direct(lb_src_t *s)
+{
+	struct zone_state *z = s->zone;
 	lb_src_aggr_t a = { .zone_first = z->ztime, .zone_last = z->ztime };
 	resp_emit(s, s->resp, NULL,
 		  z->many ? NULL : z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL), &a);
+	resp_reset(s->resp);
+}
+
+/* Move the records of s->resp (one owner's, as read) to the held ones. */
+static void flush_group(lb_src_t *s)
+{
+	struct zone_state *z = s->zone;
+	src_resp_t *r = s->resp;
+	if (r->n == 0)
+		return;
+	size_t need = 0;
+	for (size_t i = 0; i < r->n; i++)
+		need += 2 + r->rr[i].owner_len + 10 + r->rr[i].rdlen;
+	int bw = bw_index(z);
+	if (bw < 0 || (z->hn && z->hold_len + need > ZONE_HOLD_MAX)) {
+		/* the held ones must go (zone_drain works in s->resp): this
+		 * group first, as read */
+		emit_direct(s);
+		zone_drain(s);
+		return;
+	}
+	if (z->hold_len + need > z->hold_cap) {
+		size_t cap = z->hold_cap ? z->hold_cap : 1u << 16;
+		while (cap < z->hold_len + need)
+			cap *= 2;
+		uint8_t *nh = realloc(z->hold, cap);
+		if (!nh) {
+			emit_direct(s); /* no memory to hold it */
+			return;
+		}
+		z->hold = nh;
+		z->hold_cap = cap;
+	}
+	if (z->hn + r->n > z->hcap) {
+		size_t cap = z->hcap ? z->hcap : 4096;
+		while (cap < z->hn + r->n)
+			cap *= 2;
+		uint32_t *ni = realloc(z->hidx, cap * sizeof *ni);
+		if (!ni) {
+			emit_direct(s);
+			return;
+		}
+		z->hidx = ni;
+		z->hcap = cap;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const src_rr_t *x = &r->rr[i];
+		uint8_t *p = z->hold + z->hold_len;
+		z->hidx[z->hn++] = (uint32_t)z->hold_len;
+		p[0] = (uint8_t)bw;
+		p[1] = x->owner_len;
+		memcpy(p + 2, x->owner, x->owner_len);
+		uint8_t *q = p + 2 + x->owner_len;
+		memcpy(q, &x->type, 2);
+		memcpy(q + 2, &x->rclass, 2);
+		memcpy(q + 4, &x->ttl, 4);
+		memcpy(q + 8, &x->rdlen, 2);
+		memcpy(q + 10, x->rd, x->rdlen);
+		z->hold_len += 2 + x->owner_len + 10 + x->rdlen;
+	}
+	resp_reset(r);
 }
 
 static int parse_class(const char *t, size_t len, uint16_t *c)
@@ -425,6 +587,7 @@ int src_zone_run_from(lb_src_t *s, lb_lr_t *lr, const char *name, const char *li
 	resp_reset(s->resp);
 	err = zone_file(s, lr, name, line, len);
 	flush_group(s);
+	zone_drain(s);
 	return err;
 }
 

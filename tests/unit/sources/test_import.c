@@ -600,6 +600,17 @@ static void zone_ttls_and_ends(void **st)
 	lb_src_opts_t o = { .fmt = LB_FMT_AUTO, .origin = "example.net", .zone_time = 5 };
 	assert_int_equal(imp_opts(&o, "www 60 IN A 192.0.2.9\n"), 0);
 	has("AGG www.example.net. A 192.0.2.9 0 0 0 5 5 bw=example.net. zone");
+	/* an owner's records split across the file: one RRset per type all the
+	 * same (each run gave a set of its own, sets that never existed) */
+	assert_int_equal(imp(LB_FMT_ZONE,
+		"$ORIGIN sp.test.\n@ SOA ns h 1 2 3 4 5\nwww A 192.0.2.1\nmail A 192.0.2.9\n"
+		"www A 192.0.2.2\nwww TXT \"x\"\nmail MX 10 mail\nwww A 192.0.2.3\n"
+		"$ORIGIN other.sp.test.\nwww A 192.0.2.4\n"), 0);
+	has("AGG www.sp.test. A 192.0.2.1;192.0.2.2;192.0.2.3 0 0 0 1700000000 1700000000 bw=sp.test. zone");
+	has("AGG mail.sp.test. MX 10 mail.sp.test.");
+	has("AGG www.other.sp.test. A 192.0.2.4 0 0 0 1700000000 1700000000 bw=sp.test.");
+	hasnt("AGG www.sp.test. A 192.0.2.1 ");
+	assert_int_equal(cnt.records, 8);
 }
 
 static void zone_include(void **st)
