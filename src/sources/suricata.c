@@ -226,6 +226,14 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 	uint8_t skip_len[16];
 	uint16_t skip_type[16];
 	size_t nskip = 0;
+	bool skip_all = false; /* more lossy RRsets than the list holds */
+	/* TXT owners met: Suricata logs each character-string of a TXT record
+	 * as an answer of its own, so a TXT RRset of several answers cannot be
+	 * told from one record of several strings - lossy too */
+	uint8_t txt_owner[16][LB_NAME_MAX];
+	uint8_t txt_len[16];
+	uint16_t txt_type[16];
+	size_t ntxt = 0;
 	/* each item's members, found once */
 	int m[EVE_MAX][A__N];
 	uint16_t types[EVE_MAX];
@@ -242,13 +250,35 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		if (type == LB_T_OPT)
 			continue;
 		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
-		if (!rr_text(s, &rt, type, buf, sizeof buf, &tl) && nskip < 16) {
-			int l = src_name(nm, nl, NULL, skip_owner[nskip]);
-			if (l < 0)
-				return src_bad(s, LB_BAD_NAME);
-			skip_len[nskip] = (uint8_t)l;
-			skip_type[nskip++] = type;
+		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl);
+		uint8_t w[LB_NAME_MAX];
+		int l = src_name(nm, nl, NULL, w);
+		if (l < 0)
+			return src_bad(s, LB_BAD_NAME);
+		if (!bad && (type == LB_T_TXT || type == LB_T_SPF)) {
+			size_t k = 0;
+			while (k < ntxt && !(txt_type[k] == type && txt_len[k] == l &&
+					     !memcmp(txt_owner[k], w, (size_t)l)))
+				k++;
+			if (k < ntxt) {
+				bad = true; /* a second answer of this TXT owner */
+			} else if (ntxt < 16) {
+				memcpy(txt_owner[ntxt], w, (size_t)l);
+				txt_len[ntxt] = (uint8_t)l;
+				txt_type[ntxt++] = type;
+			} else {
+				bad = true; /* (cannot tell: treated as lossy) */
+			}
+		}
+		if (bad) {
 			*lossy = true;
+			if (nskip < 16) {
+				memcpy(skip_owner[nskip], w, (size_t)l);
+				skip_len[nskip] = (uint8_t)l;
+				skip_type[nskip++] = type;
+			} else {
+				skip_all = true;
+			}
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -261,7 +291,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		int l = src_name_c(s->resp, nm, nl, owner);
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
-		bool skip = false;
+		bool skip = skip_all;
 		for (size_t k = 0; k < nskip; k++)
 			if (skip_type[k] == type && skip_len[k] == l && !memcmp(skip_owner[k], owner, (size_t)l))
 				skip = true;

@@ -295,6 +295,13 @@ static void suricata_v2_v3(void **st)
 		"\"srv\":{\"priority\":1,\"weight\":2,\"port\":3,\"name\":\"t.x.org\"}},{\"rrname\":\"x.org\","
 		"\"rrtype\":\"TXT\",\"ttl\":1,\"rdata\":\"v=spf1 \\\"q\\\"\"},{\"rrname\":\"x.org\",\"rrtype\":\"MX\","
 		"\"ttl\":1,\"rdata\":\"mx.x.org\"}]}}\n"
+		/* a TXT owner with two answers: Suricata writes one per character-string
+		 * of a record ("a" "" here, dns_bug-1158), so the set cannot be told
+		 * from two records: lossy, not stored (it was, as two records) */
+		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"t2.x.org\",\"rrtype\":\"TXT\"}],"
+		"\"answers\":[{\"rrname\":\"t2.x.org\",\"rrtype\":\"TXT\",\"ttl\":3,\"rdata\":\"a\"},"
+		"{\"rrname\":\"T2.x.org\",\"rrtype\":\"TXT\",\"ttl\":3,\"rdata\":\"\"}]}}\n"
 		/* requests, other events */
 		EVE_TS "\"dns\":{\"version\":2,\"type\":\"query\",\"rrname\":\"q.org\",\"rrtype\":\"A\"}}\n"
 		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"flow\"}\n"), 0);
@@ -308,7 +315,8 @@ static void suricata_v2_v3(void **st)
 	has("RR _s._tcp.x.org. SRV 1 2 3 t.x.org.");
 	has("RR x.org. TXT \"v=spf1 \\\"q\\\"\"");
 	hasnt(" MX ");
-	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 1);
+	hasnt("t2.x.org");
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
 	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
 	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
