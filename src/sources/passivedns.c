@@ -6,6 +6,12 @@
  * timestamp, server, class, name and type came from one response and form
  * one RRset.  A line whose answer is "NXDOMAIN" is a negative answer.
  * Lines are aggregated entries: time_first = time_last = ts, count = count.
+ *
+ * passivedns prints some types only in part: a TXT record's first
+ * character-string alone, NSEC3 without its type bitmap (MX, SRV and SOA
+ * lose fields too, and do not parse).  An RRset of NSEC3, or of TXT/SPF
+ * whose first string is full (255 octets: another likely followed), is left
+ * out whole as lossy_answer rather than stored incomplete.
  */
 #include "sources/passivedns.h"
 
@@ -40,9 +46,16 @@ void src_passivedns_end(lb_src_t *s)
 {
 	if (!s->pdns.pending)
 		return;
-	lb_src_aggr_t a = { .time_first = s->pdns.t, .time_last = s->pdns.t, .count = s->pdns.count };
-	resp_emit(s, s->resp, NULL, NULL, &a);
+	if (s->pdns.lossy) {
+		resp_reset(s->resp);
+		src_skip(s, LB_SKIP_LOSSY);
+	} else {
+		lb_src_aggr_t a = { .time_first = s->pdns.t, .time_last = s->pdns.t,
+				    .count = s->pdns.count };
+		resp_emit(s, s->resp, NULL, NULL, &a);
+	}
 	s->pdns.pending = false;
+	s->pdns.lossy = false;
 }
 
 void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
@@ -111,5 +124,8 @@ void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
 			s->pdns.pending = false;
 		return (void)src_bad(s, LB_BAD_RDATA);
 	}
+	const src_rr_t *x = &s->resp->rr[s->resp->n - 1];
+	if (type == LB_T_NSEC3 || ((type == LB_T_TXT || type == LB_T_SPF) && x->rdlen && x->rd[0] == 255))
+		s->pdns.lossy = true;
 	s->c.records++;
 }

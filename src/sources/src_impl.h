@@ -103,6 +103,7 @@ struct lb_src {
 		size_t keylen;
 		uint64_t t, count;
 		bool pending;
+		bool lossy;      /* the RRset lost data in the log (passivedns.c) */
 	} pdns;
 	struct zone_state *zone;
 	char *inc_names[256];      /* $INCLUDE'd file names (bad-line reports point at them) */

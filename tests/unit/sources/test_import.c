@@ -491,6 +491,20 @@ static void passivedns(void **st)
 	hasnt("10.1.1.");
 	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 1);
 	assert_int_equal(cnt.bad[LB_BAD_TYPE], 1);
+	/* passivedns prints a TXT record's first string alone and NSEC3 without
+	 * its bitmap: a full first string (255 octets) or an NSEC3 leaves the
+	 * set out (lossy); a shorter string is the record */
+	char txt[512];
+	snprintf(txt, sizeof txt, "1322849930||10.1.1.1||8.8.8.8||IN||dkim.example.com.||TXT||\"%0255d\"||60||1\n", 0);
+	char lines[2048];
+	snprintf(lines, sizeof lines, "%s%s%s", txt,
+		 "1322849931||10.1.1.1||8.8.8.8||IN||t.example.com.||TXT||\"v=spf1 -all\"||60||1\n",
+		 "1322849932||10.1.1.1||8.8.8.8||IN||h.example.com.||NSEC3||1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR||60||1\n");
+	assert_int_equal(imp(LB_FMT_PASSIVEDNS, lines), 0);
+	has("AGG t.example.com. TXT \"v=spf1 -all\"");
+	hasnt("dkim.example.com.");
+	hasnt("h.example.com.");
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
 }
 
 /* ---- COF ---- */
