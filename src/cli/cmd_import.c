@@ -414,7 +414,10 @@ int lb_cmd_import(int argc, char **argv)
 			break;
 		}
 		if (err) {
-			fprintf(stderr, "lookback import: %s: %s\n", argv[i], lb_strerror(err));
+			/* LB_ECORRUPT from a file being read is its compressed stream */
+			fprintf(stderr, "lookback import: %s: %s\n", argv[i],
+				err == LB_ECORRUPT ? "the compressed input is corrupt or cut short"
+						   : lb_strerror(err));
 			if (err == LB_EIO || err == LB_ECORRUPT) {
 				rc = LB_EXIT_STORE;
 			} else if (rc == LB_EXIT_OK) {

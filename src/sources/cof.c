@@ -150,6 +150,9 @@ static void record(lb_src_t *s, int o)
 	const char *b = js_str(d, bi, bb, sizeof bb, &bl);
 	if (bi >= 0 && js_type(d, bi) != JS_NULL && (!b || src_name(b, bl, NULL, bw) < 0))
 		return (void)src_bad(s, LB_BAD_NAME);
+	/* a bailiwick is the zone the record came from: at or above its owner */
+	if (bi >= 0 && b && bl > 0 && !lb_name_is_subdomain(owner, bw))
+		return (void)src_bad(s, LB_BAD_NAME);
 	lb_src_aggr_t a = { 0 };
 	bool h1, h2, z1, z2;
 	if (jtime(d, o, "time_first", &a.time_first, &h1) || jtime(d, o, "time_last", &a.time_last, &h2) ||

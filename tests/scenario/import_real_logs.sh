@@ -42,6 +42,10 @@ if [ -e "$R53" ]; then
 	done
 	"$LOOKBACK" import -q --jsonl - < "$T_TMP/r53.gzip" > "$T_TMP/r53.stdin.jsonl"
 	check "route53: gzip on stdin gives the same output" cmp -s "$T_TMP/r53.jsonl" "$T_TMP/r53.stdin.jsonl"
+	head -c 60 "$T_TMP/r53.gzip" > "$T_TMP/cut.gz"
+	"$LOOKBACK" import -q --jsonl "$T_TMP/cut.gz" > /dev/null 2> "$T_TMP/cut.err"
+	check "a gzip file cut short: exit 3, saying the input is (not the store)" \
+		bash -c "test $? -eq 3 && grep -q 'compressed input is corrupt or cut short' '$T_TMP/cut.err'"
 else
 	skip "route53 log absent"
 fi

@@ -549,6 +549,15 @@ static void cof(void **st)
 	assert_int_equal(imp_opts(&o, "{\"time_first\":1,\"time_last\":2,\"rrname\":\"a.\","
 		"\"rrtype\":\"A\",\"rdata\":\"1.2.3.4\",\"sensor_id\":\"other\"}\n"), 0);
 	has("AGG a. A 1.2.3.4 1 2 1 0 0 bw=- feed1");
+	/* a bailiwick must be at or above the owner (the zone it came from) */
+	assert_int_equal(imp(LB_FMT_COF,
+		"{\"time_first\":1,\"time_last\":2,\"rrname\":\"h.example.com.\",\"rrtype\":\"NS\","
+		"\"rdata\":[\"ns.example.com.\"],\"bailiwick\":\"other.org.\"}\n"
+		"{\"time_first\":1,\"time_last\":2,\"rrname\":\"h.example.com.\",\"rrtype\":\"NS\","
+		"\"rdata\":[\"ns.example.com.\"],\"bailiwick\":\"example.com.\"}\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_NAME], 1);
+	has("bw=example.com.");
+	hasnt("bw=other.org.");
 }
 
 /* ---- zone files ---- */
