@@ -64,12 +64,20 @@ struct imp {
 	int store_err;
 };
 
-static volatile sig_atomic_t hup_flag;
+static volatile sig_atomic_t hup_flag, stop_flag, stop_sig;
 
 static void on_hup(int sig)
 {
 	(void)sig;
 	hup_flag = 1; /* write the window out now (see --help) */
+}
+
+/* SIGINT, SIGTERM: reading stops (lb_src_opts_t.interrupt); what was read
+ * is written to the store, and the exit status is 128 + the signal. */
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+	stop_flag = 1;
 }
 
 /* While files are read (lb_lr_set_idle): the window's wall clock moves on, so
@@ -395,6 +403,12 @@ int lb_cmd_import(int argc, char **argv)
 		sa.sa_handler = on_hup; /* no SA_RESTART: a waiting read returns at once */
 		sigaction(SIGHUP, &sa, NULL);
 	}
+	struct sigaction sst;
+	memset(&sst, 0, sizeof sst);
+	sst.sa_handler = on_stop; /* no SA_RESTART either */
+	sigaction(SIGINT, &sst, NULL);
+	sigaction(SIGTERM, &sst, NULL);
+	so.interrupt = &stop_flag;
 	lb_src_sink_t sink = {
 		.obs = { .rrset = on_rrset, .negative = on_negative, .ctx = &im },
 		.aggr = on_aggr, .aggr_ctx = &im, .aggr_neg = on_aggr_neg,
@@ -406,7 +420,14 @@ int lb_cmd_import(int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		err = lb_src_import_file(src, argv[i]);
+		err = stop_flag ? LB_EINTR : lb_src_import_file(src, argv[i]);
+		if (err == LB_EINTR) {
+			fprintf(stderr, "lookback import: %s: interrupted (signal %d): what was read "
+					"is kept%s\n", argv[i], (int)stop_sig,
+				im.ing ? " (the window is written out now)" : "");
+			rc = 128 + (int)stop_sig;
+			break;
+		}
 		if (err == LB_ETEXT) {
 			fprintf(stderr, "lookback import: %s: stopped at the first bad line (--strict)\n",
 				argv[i]);
@@ -441,7 +462,7 @@ out:
 		fprintf(stderr, "lookback import: %s: %s\n", db ? db : send.addr, lb_strerror(im.store_err));
 		rc = LB_EXIT_STORE;
 	}
-	if (lb_send_cli_close(&send, "import", NULL, !quiet, stderr))
+	if (lb_send_cli_close(&send, "import", &stop_flag, !quiet, stderr))
 		rc = LB_EXIT_STORE;
 	if (src && (!quiet || rc != LB_EXIT_OK))
 		lb_src_print_summary(src, stderr);

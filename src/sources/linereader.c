@@ -27,6 +27,7 @@ struct lb_lr {
 	int fd;             /* -1 for memory input */
 	void (*idle)(void *); /* lb_lr_set_idle */
 	void *idle_ctx;
+	volatile sig_atomic_t *stop; /* lb_lr_set_idle: set, a wait ends (LB_EINTR) */
 	bool own_fd;
 	const uint8_t *mem; /* memory input */
 	size_t mem_len, mem_off;
@@ -156,13 +157,28 @@ void lb_lr_set_idle(lb_lr_t *r, void (*idle)(void *), void *ctx)
 	r->idle_ctx = ctx;
 }
 
+void lb_lr_set_stop(lb_lr_t *r, volatile sig_atomic_t *stop)
+{
+	r->stop = stop;
+}
+
 /* read(2) on the input; with an idle callback, waits LB_FDWAIT_MS at a time
  * (lb_fd_wait) and calls it after each read too. */
 static ssize_t in_read(lb_lr_t *r, void *buf, size_t n)
 {
 	for (;;) {
-		if (r->idle && lb_fd_wait(r->fd, r->idle, r->idle_ctx, NULL) < 0)
+		if (r->stop && *r->stop) {
+			errno = EINTR;
 			return -1;
+		}
+		if (r->idle) {
+			int w = lb_fd_wait(r->fd, r->idle, r->idle_ctx, r->stop);
+			if (w <= 0) {
+				if (w == 0)
+					errno = EINTR;
+				return -1;
+			}
+		}
 		ssize_t got = read(r->fd, buf, n);
 		if (got < 0 && errno == EINTR) {
 			if (r->idle)
@@ -200,7 +216,7 @@ static int raw_fill(lb_lr_t *r)
 	}
 	ssize_t n = in_read(r, r->raw + r->raw_len, room);
 	if (n < 0)
-		return LB_EIO;
+		return errno == EINTR ? LB_EINTR : LB_EIO;
 	if (n == 0)
 		r->raw_eof = true;
 	r->raw_len += (size_t)n;
@@ -250,7 +266,7 @@ static long decode(lb_lr_t *r, char *dst, size_t room)
 			return 0;
 		ssize_t n = in_read(r, dst, room);
 		if (n < 0)
-			return LB_EIO;
+			return errno == EINTR ? LB_EINTR : LB_EIO;
 		if (n == 0)
 			r->raw_eof = true;
 		r->in_bytes += (uint64_t)n;

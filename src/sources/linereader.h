@@ -17,6 +17,7 @@
 #ifndef LB_SOURCES_LINEREADER_H
 #define LB_SOURCES_LINEREADER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,9 @@ LB_WUR int lb_lr_open_mem(const void *buf, size_t len, size_t max_line, lb_lr_t 
  * it is quiet (a pipe from `tail -F`) or a signal interrupts the wait: where an
  * importer ticks its aggregation window and answers SIGHUP.  NULL = none. */
 void lb_lr_set_idle(lb_lr_t *r, void (*idle)(void *), void *ctx);
+/* With stop set (a signal handler's flag), reading ends: lb_lr_next returns
+ * LB_EINTR at the next read, a wait included. */
+void lb_lr_set_stop(lb_lr_t *r, volatile sig_atomic_t *stop);
 
 /*
  * Next line.  Returns 1 with *line / *len set (borrowed until the next call),

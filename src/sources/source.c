@@ -929,6 +929,7 @@ int lb_src_import_file(lb_src_t *s, const char *path)
 	if (err)
 		return err;
 	lb_lr_set_idle(lr, s->o.idle, s->o.idle_ctx);
+	lb_lr_set_stop(lr, s->o.interrupt);
 	err = run(s, lr, path);
 	lb_lr_close(lr);
 	return err;

@@ -29,6 +29,7 @@
 #ifndef LB_SOURCES_SOURCE_H
 #define LB_SOURCES_SOURCE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -141,6 +142,8 @@ typedef struct lb_src_opts {
 	size_t max_line;        /* 0 = 1 MiB */
 	void (*idle)(void *);   /* called while reading files: see lb_lr_set_idle; may be NULL */
 	void *idle_ctx;
+	volatile sig_atomic_t *interrupt; /* set (by a signal handler): reading stops,
+					   * lb_src_import_file returns LB_EINTR */
 } lb_src_opts_t;
 
 typedef struct lb_src lb_src_t;

@@ -22,6 +22,7 @@ enum lb_err {
 	LB_EINVAL = -EINVAL,
 	LB_EIO = -EIO,
 	LB_ENOENT = -ENOENT,
+	LB_EINTR = -EINTR,     /* stopped by a signal (SIGINT, SIGTERM) */
 
 	/* wire and message errors */
 	LB_ETRUNC = -1000,     /* input ends before a field it announces */

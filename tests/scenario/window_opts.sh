@@ -178,3 +178,22 @@ usage "tap --retain without --db" tap -r "$T_TMP/a.fstrm" --jsonl --retain 3
 usage "capture --retain with --send" capture -r "$CAP" --send 127.0.0.1:9 --retain 3
 usage "import --flush-secs without a store" import --jsonl --flush-secs 5 "$T_TMP/e.json"
 check "no store was created by a refused command" test ! -e "$T_TMP/x"
+
+# --- SIGTERM while import waits on a pipe: what was read is stored, exit 143
+for i in 1 2 3 4 5; do
+	printf '{"rrname":"s%d.sig.test.","rrtype":"A","rdata":["192.0.2.%d"],"time_first":1700000000,"time_last":1700000001}\n' "$i" "$i"
+done > "$T_TMP/sig.cof"
+mkfifo "$T_TMP/sig.fifo"
+"$LOOKBACK" import -f cof -q --db "$T_TMP/sig-db" - < "$T_TMP/sig.fifo" 2> "$T_TMP/sig.err" &
+IPID=$!
+exec 7> "$T_TMP/sig.fifo" # (held open: the import waits for more)
+cat "$T_TMP/sig.cof" >&7
+sleep 1.5
+kill -TERM $IPID
+wait $IPID
+rc=$?
+exec 7>&-
+check "import stopped by SIGTERM: exit 143 ($rc), says what was kept" \
+	bash -c "[ $rc -eq 143 ] && grep -q 'interrupted' '$T_TMP/sig.err'"
+check "and the lines read before it are in the store" \
+	bash -c "'$LOOKBACK' stats --db '$T_TMP/sig-db' | grep -q '^rrsets *5$'"
