@@ -24,17 +24,20 @@
 #include "observe/referral.h"
 #include "observe/window.h"
 #include "http/expo.h"
+#include "store/store.h"
 
 static volatile sig_atomic_t stop_flag;
 
-static volatile sig_atomic_t hup_flag;
+static volatile sig_atomic_t hup_flag, stop_sig;
 
 static void on_signal(int sig)
 {
-	if (sig == SIGHUP)
+	if (sig == SIGHUP) {
 		hup_flag = 1; /* write the window to the store now (see --help) */
-	else
+	} else {
+		stop_sig = sig;
 		stop_flag = 1;
+	}
 }
 
 /* SIGHUP: flush the aggregation window (checked between packets and when idle). */
@@ -327,22 +330,39 @@ int lb_cmd_capture(int argc, char **argv)
 			break;
 		case O_MDNS: add_port(&dopts, 5353); break;
 		case O_LLMNR: add_port(&dopts, 5355); break;
-		case O_SNAPLEN: snaplen = atoi(optarg); break;
+		case O_SNAPLEN: {
+			char *e;
+			long v = strtol(optarg, &e, 10);
+			if (!*optarg || *e || v < 64 || v > 262144) {
+				fprintf(stderr, "lookback capture: --snaplen must be 64..262144 bytes\n");
+				return LB_EXIT_USAGE;
+			}
+			snaplen = (int)v;
+			break;
+		}
 		case O_NOPROMISC: promisc = 0; break;
 		case O_DEPTH: {
-			int d = atoi(optarg);
-			if (d < 0 || d > 16) {
+			char *e;
+			long d = strtol(optarg, &e, 10);
+			if (!*optarg || *e || d < 0 || d > 16) {
 				fprintf(stderr, "lookback capture: --max-tunnel-depth must be 0..16\n");
 				return LB_EXIT_USAGE;
 			}
-			dopts.max_tunnel_depth = d;
+			dopts.max_tunnel_depth = (int)d;
 			break;
 		}
 		case O_JSONL: jsonl = 1; break;
 		case O_DB: db = optarg; break;
 		case O_METRICS: metrics_addr = optarg; break;
 		case O_FRAMES: frames = 1; break;
-		case O_SENSOR: sensor = optarg; break;
+		case O_SENSOR:
+			if (!*optarg || strlen(optarg) > LB_STORE_SENSOR_MAX) {
+				fprintf(stderr, "lookback capture: --sensor must be 1..%d characters\n",
+					LB_STORE_SENSOR_MAX);
+				return LB_EXIT_USAGE;
+			}
+			sensor = optarg;
+			break;
 		case O_STATS: stats = 1; break;
 		case O_BAILIWICK: bailiwick = 1; break;
 		case O_HINTS: hints = optarg; bailiwick = 1; break;
@@ -486,6 +506,14 @@ int lb_cmd_capture(int argc, char **argv)
 		fprintf(stderr, "lookback capture: read error: %s\n", errbuf);
 		rc = LB_EXIT_STORE;
 	}
+	if (!iface && stop_sig && rc == LB_EXIT_OK) {
+		/* a file not read to its end is not done: say so, 128 + signal
+		 * (a live capture's SIGINT/SIGTERM is its normal end: 0) */
+		fprintf(stderr, "lookback capture: %s: interrupted (signal %d) after %llu packets: what "
+				"was read is kept\n", file, (int)stop_sig,
+			(unsigned long long)ctx.st->packets);
+		rc = 128 + (int)stop_sig;
+	}
 	if (ctx.progress)
 		show_progress(&ctx, 1);
 	if (stats) {
@@ -533,7 +561,11 @@ out:
 	}
 	if (lb_send_cli_close(&send, "capture", &stop_flag, stats, jsonl ? stderr : stdout) && rc == LB_EXIT_OK)
 		rc = LB_EXIT_STORE;
-	fflush(stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "lookback capture: error writing the output\n");
+		if (rc == LB_EXIT_OK || rc > 3)
+			rc = LB_EXIT_STORE;
+	}
 	lb_pcap_close(pc);
 	lb_proc_free(ctx.proc);
 	lb_referral_free(ctx.ref);

@@ -3,6 +3,7 @@
  * EVE, Route 53 Resolver logs, passivedns, COF/DNSDB NDJSON, zone files)
  * as JSON lines or into a store.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -334,13 +335,24 @@ int lb_cmd_import(int argc, char **argv)
 		case O_DB: db = optarg; break;
 		case O_STRICT: so.strict = true; break;
 		case O_ZONE_TIME:
+			errno = 0;
 			so.zone_time = strtoll(optarg, &end, 10);
-			if (*end || so.zone_time < 0) {
+			if (!*optarg || *end || errno || so.zone_time < 0 ||
+			    (uint64_t)so.zone_time > LB_TIME_MAX) {
 				fprintf(stderr, "lookback import: --zone-time wants Unix seconds\n");
 				return LB_EXIT_USAGE;
 			}
 			break;
-		case O_ORIGIN: so.origin = optarg; break;
+		case O_ORIGIN: {
+			uint8_t w[LB_NAME_MAX];
+			if (lb_name_from_text(optarg, strlen(optarg), NULL, w, sizeof w) < 0 || !*optarg) {
+				fprintf(stderr, "lookback import: bad --origin '%s' (want a domain name)\n",
+					optarg);
+				return LB_EXIT_USAGE;
+			}
+			so.origin = optarg;
+			break;
+		}
 		case O_INCLUDE: so.allow_include = true; break;
 		case O_MAX_LINE: {
 			unsigned long long v = strtoull(optarg, &end, 10);
@@ -467,5 +479,10 @@ out:
 	if (src && (!quiet || rc != LB_EXIT_OK))
 		lb_src_print_summary(src, stderr);
 	lb_src_free(src);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "lookback import: error writing the output\n");
+		if (rc == LB_EXIT_OK || rc > 3)
+			rc = LB_EXIT_STORE;
+	}
 	return rc;
 }

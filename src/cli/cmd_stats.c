@@ -312,7 +312,20 @@ static int compact(lb_store_t *s, const char *db, bool progress)
 	return err;
 }
 
+static int stats_main(int argc, char **argv);
+
 int lb_cmd_stats(int argc, char **argv)
+{
+	int rc = stats_main(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "lookback stats: error writing the output\n");
+		if (rc != LB_EXIT_USAGE)
+			rc = LB_EXIT_STORE;
+	}
+	return rc;
+}
+
+static int stats_main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -393,6 +406,8 @@ int lb_cmd_stats(int argc, char **argv)
 		fprintf(stderr, "\rcounted %s in %.1f s%40s\n", db, lb_cli_mono() - pg.t0, "");
 	if (err)
 		goto fail;
+	if (t.oldest > t.newest) /* retention hides everything: no span */
+		t.oldest = t.newest = 0;
 	if (json) {
 		printf("{\"rrsets\":%llu,\"rdata_entries\":%llu,\"owners\":%llu,\"negatives\":%llu,"
 		       "\"sensors\":%llu,\"oldest\":%llu,\"newest\":%llu,\"retain_days\":%u,"

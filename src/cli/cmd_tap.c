@@ -2,6 +2,7 @@
  * cmd_tap.c - `lookback tap`: receive dnstap (Frame Streams) from files,
  * unix sockets or TCP, and turn resolver answers into observations.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -18,15 +19,18 @@
 #include "observe/jsonl.h"
 #include "observe/window.h"
 #include "sources/dnstap.h"
+#include "store/store.h"
 
-static volatile sig_atomic_t stop_flag, hup_flag;
+static volatile sig_atomic_t stop_flag, hup_flag, stop_sig;
 
 static void on_signal(int sig)
 {
-	if (sig == SIGHUP)
+	if (sig == SIGHUP) {
 		hup_flag = 1; /* write the window out now (see --help) */
-	else
+	} else {
+		stop_sig = sig;
 		stop_flag = 1;
+	}
 }
 
 static void help(FILE *out)
@@ -194,12 +198,29 @@ int lb_cmd_tap(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:u:l:qh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': file = optarg; break;
-		case 'u': upath = optarg; break;
-		case 'l': laddr = optarg; break;
+		case 'r': case 'u': case 'l':
+			if ((c == 'r' && file) || (c == 'u' && upath) || (c == 'l' && laddr)) {
+				fprintf(stderr, "lookback tap: -%c given twice (one file, one unix "
+						"socket, one TCP address)\n", c);
+				return LB_EXIT_USAGE;
+			}
+			if (c == 'r')
+				file = optarg;
+			else if (c == 'u')
+				upath = optarg;
+			else
+				laddr = optarg;
+			break;
 		case O_JSONL: jsonl = 1; break;
 		case O_STATS: stats = 1; break;
-		case O_SENSOR: sensor = optarg; break;
+		case O_SENSOR:
+			if (!*optarg || strlen(optarg) > LB_STORE_SENSOR_MAX) {
+				fprintf(stderr, "lookback tap: --sensor must be 1..%d characters\n",
+					LB_STORE_SENSOR_MAX);
+				return LB_EXIT_USAGE;
+			}
+			sensor = optarg;
+			break;
 		case O_DB: db = optarg; break;
 		case O_MAXFRAME:
 			if (parse_size(optarg, 1024, LB_FSTRM_DATA_MAX_LIMIT, &max_frame) != 0) {
@@ -324,7 +345,14 @@ int lb_cmd_tap(int argc, char **argv)
 			rc = LB_EXIT_USAGE;
 		} else if (e) {
 			fprintf(stderr, "lookback tap: %s: %s\n", file, lb_strerror(e));
-			rc = LB_EXIT_STORE;
+			/* a directory (or the like) given as the file is an input error */
+			rc = e == -EISDIR || e == -EINVAL ? LB_EXIT_USAGE : LB_EXIT_STORE;
+		} else if (stop_sig) {
+			/* a file not read to its end is not done (sockets: the normal end) */
+			fprintf(stderr, "lookback tap: %s: interrupted (signal %d) after %llu messages: what "
+					"was read is kept\n", file, (int)stop_sig,
+				(unsigned long long)tstats.messages);
+			rc = 128 + (int)stop_sig;
 		}
 	} else {
 		lb_tap_server_opts_t so = { .unix_path = upath, .tcp_addr = laddr,
@@ -364,6 +392,11 @@ out:
 		FILE *so = jsonl ? stderr : stdout;
 		lb_tap_stats_print(&tstats, so);
 		lb_stats_print(&dstats, so);
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "lookback tap: error writing the output\n");
+		if (rc == LB_EXIT_OK || rc > 3)
+			rc = LB_EXIT_STORE;
 	}
 	lb_dnstap_free(d);
 	if (fd > STDIN_FILENO)

@@ -3,6 +3,7 @@
  */
 #include "query/args.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,9 @@ static int parse_u64(const char *s, uint64_t *out)
 	char *end;
 	if (!*s || *s == '-')
 		return -1;
+	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (*end)
+	if (*end || errno == ERANGE)
 		return -1;
 	*out = v;
 	return 0;

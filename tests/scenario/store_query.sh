@@ -14,7 +14,7 @@ for args in "-r example.com" "--db $T_TMP/none" "--db $T_TMP/none -r a.*.com" \
 	"--db $T_TMP/none -r x.com --last-after yesterday" "--db $T_TMP/none -r x.com -t NOPE" \
 	"--db $T_TMP/none -r x.com -n y.com" "--db $T_TMP/none --raw-rdata abc" \
 	"--db $T_TMP/none -i 10.0.0.1 -t MX" "--db $T_TMP/none -i 10.0.0.1 -t ANY-DNSSEC" \
-	"--db $T_TMP/none -r x.com --first-after 2023-02-29" \
+	"--db $T_TMP/none -r x.com --first-after 2023-02-29" "--db $T_TMP/none -r x.com -l 99999999999999999999999" \
 	"--db $T_TMP/none -n x.com -b com" \
 	"--db $T_TMP/none -r x.com --limit -1" "--db $T_TMP/none -r x.com -f xml" \
 	"--db $T_TMP/none -r x.com --bogus"; do

@@ -177,7 +177,28 @@ usage "import --retain -1" import --db "$T_TMP/x" --retain -1 "$T_TMP/e.json"
 usage "tap --retain without --db" tap -r "$T_TMP/a.fstrm" --jsonl --retain 3
 usage "capture --retain with --send" capture -r "$CAP" --send 127.0.0.1:9 --retain 3
 usage "import --flush-secs without a store" import --jsonl --flush-secs 5 "$T_TMP/e.json"
+usage "capture --max-tunnel-depth abc" capture -r "$CAP" --stats --max-tunnel-depth abc
+usage "capture --snaplen -5" capture -r "$CAP" --stats --snaplen -5
+usage "capture --sensor ''" capture -r "$CAP" --db "$T_TMP/x" --sensor ''
+usage "tap --sensor of 65 characters" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/x" \
+	--sensor "$(head -c 65 /dev/zero | tr '\0' s)"
+usage "import --origin bad..name" import --origin bad..name --jsonl "$T_TMP/e.json"
+usage "import --zone-time 2^70" import --zone-time 1180591620717411303424 --jsonl "$T_TMP/e.json"
+"$LOOKBACK" tap -u "$T_TMP/s1" -u "$T_TMP/s2" --stats > /dev/null 2> "$T_TMP/u.err"
+check "tap -u twice: exit 2, not the second alone" bash -c "[ $? -eq 2 ] && [ ! -e '$T_TMP/s2' ]"
+"$LOOKBACK" tap -r "$T_TMP" --stats > /dev/null 2> "$T_TMP/u.err"
+check "tap -r DIRECTORY: exit 2 (an input error)" test $? -eq 2
 check "no store was created by a refused command" test ! -e "$T_TMP/x"
+
+# --- output that cannot be written: exit 3 with a message, never 0
+for args in "capture -r $CAP --jsonl" "capture -r $CAP --stats" "tap -r $T_TMP/a.fstrm --jsonl" \
+	"import --jsonl $T_TMP/e.json" "stats --db $T_TMP/r-imp"; do
+	# shellcheck disable=SC2086
+	"$LOOKBACK" $args > /dev/full 2> "$T_TMP/full.err"
+	rc=$?
+	check "$args > /dev/full: exit 3 ($rc), says so" \
+		bash -c "[ $rc -eq 3 ] && grep -q 'error writing the output' '$T_TMP/full.err'"
+done
 
 # --- SIGTERM while import waits on a pipe: what was read is stored, exit 143
 for i in 1 2 3 4 5; do
@@ -197,3 +218,20 @@ check "import stopped by SIGTERM: exit 143 ($rc), says what was kept" \
 	bash -c "[ $rc -eq 143 ] && grep -q 'interrupted' '$T_TMP/sig.err'"
 check "and the lines read before it are in the store" \
 	bash -c "'$LOOKBACK' stats --db '$T_TMP/sig-db' | grep -q '^rrsets *5$'"
+
+# --- SIGTERM before a capture file's end: what was read is stored, exit 143
+# (a live capture's SIGTERM is its normal end; a file cut short is not done)
+mkfifo "$T_TMP/cap.fifo"
+"$LOOKBACK" capture -r - --db "$T_TMP/sigcap-db" < "$T_TMP/cap.fifo" 2> "$T_TMP/sigcap.err" &
+CPID=$!
+exec 8> "$T_TMP/cap.fifo"
+cat "$CAP" >&8
+sleep 1.5
+kill -TERM $CPID
+wait $CPID
+rc=$?
+exec 8>&-
+check "capture -r stopped by SIGTERM: exit 143 ($rc), says so" \
+	bash -c "[ $rc -eq 143 ] && grep -q 'interrupted' '$T_TMP/sigcap.err'"
+check "and what it read is in the store" \
+	bash -c "'$LOOKBACK' stats --db '$T_TMP/sigcap-db' | grep -q '^rrsets *[1-9]'"
