@@ -467,8 +467,9 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 		ctx.db = lb_ingest_sink(ing);
 	} else if (send.addr) {
-		if (lb_send_cli_open(&send, "capture", sensor, &win.wopts, &ing) != 0) {
-			rc = LB_EXIT_STORE;
+		int se = lb_send_cli_open(&send, "capture", sensor, &win.wopts, &ing);
+		if (se != 0) {
+			rc = lb_send_cli_exit(se);
 			goto out;
 		}
 		ctx.db = lb_ingest_sink(ing);

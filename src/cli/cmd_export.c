@@ -61,6 +61,7 @@ struct exp {
 static void usage(FILE *f)
 {
 	fputs("usage: lookback export --db DIR [LOOKUP] [FILTERS] [-f cof|zone] [-o FILE]\n"
+	      "  -d, --db DIR        the store\n"
 	      "\n"
 	      "Without a lookup: every rrset of the store, then every negative answer,\n"
 	      "in key order.  With one lookup (-r, -n, -i, --raw-rrset, --raw-rdata,\n"
@@ -68,7 +69,8 @@ static void usage(FILE *f)
 	      "Filters as for query (-t, -b, --first-before ... -A -B -c, -l, --offset);\n"
 	      "the defaults differ: every type (-t ALL) and no limit (-l 0).\n"
 	      "\n"
-	      "  -f, --format F      cof (default): COF NDJSON; negative answers as objects\n"
+	      "  -f, --format F      cof (default; json and ndjson name it too): COF NDJSON;\n"
+	      "                      negative answers as objects\n"
 	      "                      with \"negative\":true (import --format cof reads them back)\n"
 	      "                      zone: one RR per line in master-file syntax, no TTL,\n"
 	      "                      '; first=.. last=.. count=..' comments\n"

@@ -403,7 +403,7 @@ int lb_cmd_import(int argc, char **argv)
 		if (err) {
 			lb_ingest_close(im.ing);
 			lb_send_cli_close(&send, "import", NULL, false, stderr);
-			return LB_EXIT_STORE;
+			return lb_send_cli_exit(err);
 		}
 		im.win = lb_ingest_sink(im.ing);
 	}

@@ -16,6 +16,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: lookback query --db DIR LOOKUP [FILTERS] [OUTPUT]\n"
+	      "  -d, --db DIR            the store\n"
 	      "\n"
 	      "lookups (exactly one):\n"
 	      "  -r, --rrset OWNER       rrsets by owner: example.com, *.example.com (names below),\n"
@@ -62,7 +63,8 @@ static void usage(FILE *f)
 	      "output:\n"
 	      "  -s, --summarize         count, number of results, first and last seen; no listing;\n"
 	      "                          of the results --offset and --limit select (as DNSDB's)\n"
-	      "  -f, --format F          text (default; DNS presentation form), cof (COF NDJSON), csv\n"
+	      "  -f, --format F          text (default; DNS presentation form), cof (COF NDJSON;\n"
+	      "                          json and ndjson name it too), csv\n"
 	      "  -h, --help              this text\n"
 	      "\n"
 	      "exit status: 0 results, 1 no results, 2 usage or input error, 3 store error\n",

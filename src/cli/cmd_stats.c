@@ -19,6 +19,7 @@ static void usage(FILE *f)
 	fputs("usage: lookback stats --db DIR [--retain DAYS] [--compact] [--json] [-q]\n"
 	      "       lookback stats --db DIR --check [--json] [-q]\n"
 	      "       lookback stats --db DIR --repair [--json] [-q]\n"
+	      "  -d, --db DIR   the store\n"
 	      "\n"
 	      "Totals of a store (rrsets, rdata index entries, owner names, negative answers),\n"
 	      "per-source freshness (newest observation), the span of data kept, store size.\n"

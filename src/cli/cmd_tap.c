@@ -294,8 +294,9 @@ int lb_cmd_tap(int argc, char **argv)
 		}
 		tee.b = lb_ingest_sink(bctx.ing);
 	} else if (send.addr) {
-		if (lb_send_cli_open(&send, "tap", sensor, &win.wopts, &bctx.ing) != 0) {
-			rc = LB_EXIT_STORE;
+		int se = lb_send_cli_open(&send, "tap", sensor, &win.wopts, &bctx.ing);
+		if (se != 0) {
+			rc = lb_send_cli_exit(se);
 			goto out;
 		}
 		tee.b = lb_ingest_sink(bctx.ing);

@@ -40,7 +40,8 @@ static void usage(FILE *out)
 		     "observed answers.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(out, "\n'lookback COMMAND --help' describes a command; 'man lookback' has the manual.\n");
+	fprintf(out, "\n'lookback COMMAND --help' (or 'lookback help') describes a command; 'man lookback'\n"
+		     "has the manual; 'lookback --version' (-V) prints the version.\n");
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,9 @@
  * send_cli.c - shared --send options of capture, tap and import.
  */
 #include "cli/send_cli.h"
+#include "cli/cmds.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,16 +56,20 @@ int lb_send_cli_opt(lb_send_cli_t *s, const char *prog, int c, const char *arg)
 	}
 }
 
+/* 0, or -1 with errno set (0 when the file has no key on its first line) */
 static int read_key(const char *path, char *key, size_t n)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
+	errno = 0;
 	int ok = fgets(key, (int)n, f) != NULL;
 	fclose(f);
 	if (!ok)
 		return -1;
 	key[strcspn(key, "\r\n")] = 0;
+	if (!key[0])
+		errno = 0;
 	return key[0] ? 0 : -1;
 }
 
@@ -73,8 +79,8 @@ int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor,
 	*ing = NULL;
 	char key[LB_WIRE_KEY_MAX + 2] = "";
 	if (s->key_file && read_key(s->key_file, key, sizeof key) != 0) {
-		fprintf(stderr, "lookback %s: --send-key-file %s: no key on its first line\n", prog,
-			s->key_file);
+		fprintf(stderr, "lookback %s: --send-key-file %s: %s\n", prog, s->key_file,
+			errno ? strerror(errno) : "no key on its first line");
 		return LB_EINVAL;
 	}
 	lb_sender_opts_t so = { .addr = s->addr, .spool_dir = s->spool, .spool_max = s->spool_max,
@@ -90,6 +96,11 @@ int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor,
 	if (err)
 		fprintf(stderr, "lookback %s: %s\n", prog, lb_strerror(err));
 	return err;
+}
+
+int lb_send_cli_exit(int err)
+{
+	return err == LB_EINVAL || err == LB_ETEXT ? LB_EXIT_USAGE : LB_EXIT_STORE;
 }
 
 int lb_send_cli_close(lb_send_cli_t *s, const char *prog, volatile sig_atomic_t *stop, bool stats,

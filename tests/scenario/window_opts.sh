@@ -184,6 +184,10 @@ usage "tap --sensor of 65 characters" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/x" \
 	--sensor "$(head -c 65 /dev/zero | tr '\0' s)"
 usage "import --origin bad..name" import --origin bad..name --jsonl "$T_TMP/e.json"
 usage "import --zone-time 2^70" import --zone-time 1180591620717411303424 --jsonl "$T_TMP/e.json"
+usage "capture --send garbage" capture -r "$CAP" --send garbage
+"$LOOKBACK" capture -r "$CAP" --send 127.0.0.1:9 --send-key-file "$T_TMP/nokey" > /dev/null 2> "$T_TMP/u.err"
+check "--send-key-file missing: exit 2, says the file is missing" \
+	bash -c "[ $? -eq 2 ] && grep -q 'No such file' '$T_TMP/u.err'"
 "$LOOKBACK" tap -u "$T_TMP/s1" -u "$T_TMP/s2" --stats > /dev/null 2> "$T_TMP/u.err"
 check "tap -u twice: exit 2, not the second alone" bash -c "[ $? -eq 2 ] && [ ! -e '$T_TMP/s2' ]"
 "$LOOKBACK" tap -r "$T_TMP" --stats > /dev/null 2> "$T_TMP/u.err"
