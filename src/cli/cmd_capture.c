@@ -397,7 +397,16 @@ int lb_cmd_capture(int argc, char **argv)
 		fprintf(stderr, "lookback capture: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
-	if (lb_win_cli_check(&win, "capture", db, send.addr) != 0)
+	if (frames && !jsonl) {
+		fprintf(stderr, "lookback capture: --frame-numbers needs --jsonl\n");
+		return LB_EXIT_USAGE;
+	}
+	if (file && (snaplen || !promisc)) {
+		fprintf(stderr, "lookback capture: --snaplen and --no-promisc apply to -i IFACE only\n");
+		return LB_EXIT_USAGE;
+	}
+	if (lb_win_cli_check(&win, "capture", db, send.addr) != 0 ||
+	    lb_send_cli_check(&send, "capture") != 0)
 		return LB_EXIT_USAGE;
 
 	static char host[256];

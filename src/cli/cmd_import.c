@@ -381,7 +381,8 @@ int lb_cmd_import(int argc, char **argv)
 		fprintf(stderr, "lookback import: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
-	if (lb_win_cli_check(&win, "import", db, send.addr) != 0)
+	if (lb_win_cli_check(&win, "import", db, send.addr) != 0 ||
+	    lb_send_cli_check(&send, "import") != 0)
 		return LB_EXIT_USAGE;
 	if (optind >= argc) {
 		fprintf(stderr, "lookback import: no input file (use '-' for stdin)\n");

@@ -269,7 +269,8 @@ int lb_cmd_tap(int argc, char **argv)
 		fprintf(stderr, "lookback tap: --db and --send exclude each other\n");
 		return LB_EXIT_USAGE;
 	}
-	if (lb_win_cli_check(&win, "tap", db, send.addr) != 0)
+	if (lb_win_cli_check(&win, "tap", db, send.addr) != 0 ||
+	    lb_send_cli_check(&send, "tap") != 0)
 		return LB_EXIT_USAGE;
 
 	int rc = LB_EXIT_OK, fd = -1;

@@ -98,6 +98,16 @@ int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor,
 	return err;
 }
 
+int lb_send_cli_check(const lb_send_cli_t *s, const char *prog)
+{
+	if (s->addr || (!s->spool && !s->key_file && !s->spool_max && !s->wait))
+		return 0;
+	fprintf(stderr, "lookback %s: %s needs --send HOST:PORT\n", prog,
+		s->spool ? "--spool" : s->key_file ? "--send-key-file" : s->spool_max ? "--spool-max"
+									     : "--send-wait");
+	return -1;
+}
+
 int lb_send_cli_exit(int err)
 {
 	return err == LB_EINVAL || err == LB_ETEXT ? LB_EXIT_USAGE : LB_EXIT_STORE;

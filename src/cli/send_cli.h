@@ -55,6 +55,9 @@ int lb_send_cli_opt(lb_send_cli_t *s, const char *prog, int c, const char *arg);
  * be NULL: the defaults).  Prints errors; 0 or an error code. */
 int lb_send_cli_open(lb_send_cli_t *s, const char *prog, const char *sensor,
 		     const lb_window_opts_t *wo, lb_ingest_t **ing);
+/* After the options: the sending options without --send are a usage error
+ * (message printed, -1), not ignored.  0 when they agree. */
+int lb_send_cli_check(const lb_send_cli_t *s, const char *prog);
 /* The exit status for an error of lb_send_cli_open: 2 for a bad option value
  * (address, key file), 3 for the rest. */
 int lb_send_cli_exit(int err);

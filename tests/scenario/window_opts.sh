@@ -179,6 +179,9 @@ usage "capture --retain with --send" capture -r "$CAP" --send 127.0.0.1:9 --reta
 usage "import --flush-secs without a store" import --jsonl --flush-secs 5 "$T_TMP/e.json"
 usage "capture --max-tunnel-depth abc" capture -r "$CAP" --stats --max-tunnel-depth abc
 usage "capture --snaplen -5" capture -r "$CAP" --stats --snaplen -5
+usage "capture -r with --snaplen" capture -r "$CAP" --stats --snaplen 1500
+usage "capture --spool without --send" capture -r "$CAP" --stats --spool "$T_TMP/sp"
+usage "capture --frame-numbers without --jsonl" capture -r "$CAP" --stats --frame-numbers
 usage "capture --sensor ''" capture -r "$CAP" --db "$T_TMP/x" --sensor ''
 usage "tap --sensor of 65 characters" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/x" \
 	--sensor "$(head -c 65 /dev/zero | tr '\0' s)"
