@@ -419,7 +419,8 @@ int lb_cmd_export(int argc, char **argv)
 			fprintf(stderr, "lookback export: option needs an argument (try --help)\n");
 			goto out;
 		default:
-			fprintf(stderr, "lookback export: unknown option (try --help)\n");
+			fprintf(stderr, "lookback export: unknown option, or one without its value: '%s' (try --help)\n",
+				argv[optind - 1]);
 			goto out;
 		}
 	}

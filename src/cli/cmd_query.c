@@ -123,7 +123,8 @@ int lb_cmd_query(int argc, char **argv)
 			fprintf(stderr, "lookback query: option needs an argument (try --help)\n");
 			goto out;
 		default:
-			fprintf(stderr, "lookback query: unknown option (try --help)\n");
+			fprintf(stderr, "lookback query: unknown option, or one without its value: '%s' (try --help)\n",
+				argv[optind - 1]);
 			goto out;
 		}
 	}

@@ -179,7 +179,8 @@ int lb_cmd_serve(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return LB_EXIT_OK;
 		default:
-			fprintf(stderr, "lookback serve: bad option (try --help)\n");
+			fprintf(stderr, "lookback serve: unknown option, or one without its value: '%s' (try --help)\n",
+				argv[optind - 1]);
 			return LB_EXIT_USAGE;
 		}
 	}
@@ -235,7 +236,9 @@ int lb_cmd_serve(int argc, char **argv)
 	err = lb_http_start(s, &o, &h, &msg);
 	if (err) {
 		fprintf(stderr, "lookback serve: %s: %s\n", o.listen, msg);
-		rc = err == LB_EINVAL || err == LB_ETEXT ? LB_EXIT_USAGE : LB_EXIT_STORE;
+		/* (an unreadable --keys or TLS file is an input error too) */
+		rc = err == LB_EINVAL || err == LB_ETEXT || err == LB_ENOENT || err == -EACCES
+			? LB_EXIT_USAGE : LB_EXIT_STORE;
 		goto out;
 	}
 	fprintf(stderr, "lookback serve: listening on %s (port %u)%s%s\n", o.listen, lb_http_port(h),

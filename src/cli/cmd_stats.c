@@ -364,7 +364,8 @@ static int stats_main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return LB_EXIT_OK;
 		default:
-			fprintf(stderr, "lookback stats: bad option (try --help)\n");
+			fprintf(stderr, "lookback stats: unknown option, or one without its value: '%s' (try --help)\n",
+				argv[optind - 1]);
 			return LB_EXIT_USAGE;
 		}
 	}

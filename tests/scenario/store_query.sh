@@ -307,3 +307,10 @@ for n in www.x.test. blog.x.test. z.x.test. x.test. a.z.x.test. yy.x.test.; do
 done | "$LOOKBACK" import -f cof --db "$db" - > /dev/null 2>&1
 got=$(Q --db "$db" -r '*.test' --sort name -f cof 2> /dev/null | sed 's/^{"rrname":"\([^"]*\)".*/\1/' | tr '\n' ' ')
 check "--sort name: canonical order ($got)" test "$got" = "x.test. blog.x.test. www.x.test. yy.x.test. z.x.test. a.z.x.test. "
+
+# errors name what is wrong
+Q --db "$T_TMP/none" -r x.com --bogus > /dev/null 2> "$T_TMP/e1"
+check "an unknown option is named in the error" grep -q -- "'--bogus'" "$T_TMP/e1"
+"$LOOKBACK" serve --db "$db" --listen 127.0.0.1:0 --keys "$T_TMP/no-keys" > /dev/null 2> "$T_TMP/e2"
+check "serve --keys MISSING: exit 2 ($?), naming the file" \
+	bash -c "[ $? -eq 2 ] && grep -q 'no-keys' '$T_TMP/e2'"
