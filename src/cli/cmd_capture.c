@@ -24,7 +24,6 @@
 #include "observe/referral.h"
 #include "observe/window.h"
 #include "http/expo.h"
-#include "store/store.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -356,11 +355,8 @@ int lb_cmd_capture(int argc, char **argv)
 		case O_METRICS: metrics_addr = optarg; break;
 		case O_FRAMES: frames = 1; break;
 		case O_SENSOR:
-			if (!*optarg || strlen(optarg) > LB_STORE_SENSOR_MAX) {
-				fprintf(stderr, "lookback capture: --sensor must be 1..%d characters\n",
-					LB_STORE_SENSOR_MAX);
+			if (lb_win_cli_sensor("capture", "--sensor", optarg))
 				return LB_EXIT_USAGE;
-			}
 			sensor = optarg;
 			break;
 		case O_STATS: stats = 1; break;

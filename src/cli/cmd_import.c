@@ -324,11 +324,8 @@ int lb_cmd_import(int argc, char **argv)
 			}
 			break;
 		case 's':
-			if (!*optarg || strlen(optarg) > LB_STORE_SENSOR_MAX) {
-				fprintf(stderr, "lookback import: --source must be 1..%d characters\n",
-					LB_STORE_SENSOR_MAX);
+			if (lb_win_cli_sensor("import", "--source", optarg))
 				return LB_EXIT_USAGE;
-			}
 			so.source = optarg;
 			break;
 		case O_JSONL: im.jsonl = true; break;

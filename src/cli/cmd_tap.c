@@ -19,7 +19,6 @@
 #include "observe/jsonl.h"
 #include "observe/window.h"
 #include "sources/dnstap.h"
-#include "store/store.h"
 
 static volatile sig_atomic_t stop_flag, hup_flag, stop_sig;
 
@@ -214,11 +213,8 @@ int lb_cmd_tap(int argc, char **argv)
 		case O_JSONL: jsonl = 1; break;
 		case O_STATS: stats = 1; break;
 		case O_SENSOR:
-			if (!*optarg || strlen(optarg) > LB_STORE_SENSOR_MAX) {
-				fprintf(stderr, "lookback tap: --sensor must be 1..%d characters\n",
-					LB_STORE_SENSOR_MAX);
+			if (lb_win_cli_sensor("tap", "--sensor", optarg))
 				return LB_EXIT_USAGE;
-			}
 			sensor = optarg;
 			break;
 		case O_DB: db = optarg; break;

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void lb_win_cli_init(lb_win_cli_t *w)
 {
@@ -54,6 +55,14 @@ int lb_win_cli_opt(lb_win_cli_t *w, const char *prog, int c, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+int lb_win_cli_sensor(const char *prog, const char *opt, const char *name)
+{
+	if (*name && strlen(name) <= LB_STORE_SENSOR_MAX)
+		return 0;
+	fprintf(stderr, "lookback %s: %s must be 1..%d characters\n", prog, opt, LB_STORE_SENSOR_MAX);
+	return -1;
 }
 
 int lb_win_cli_check(const lb_win_cli_t *w, const char *prog, bool db, bool send)

@@ -48,6 +48,9 @@ int lb_win_cli_opt(lb_win_cli_t *w, const char *prog, int c, const char *arg);
 /* After the options: refuse combinations that mean nothing (--retain without
  * --db, window options without a window).  0, or -1 with a message printed. */
 int lb_win_cli_check(const lb_win_cli_t *w, const char *prog, bool db, bool send);
+/* A sensor (source) name given as option opt: 1..LB_STORE_SENSOR_MAX
+ * characters, else a message and -1. */
+int lb_win_cli_sensor(const char *prog, const char *opt, const char *name);
 /* Open the store at dir behind a window with these options and apply --retain.
  * Prints what failed; 0 or an error code (*ing may be set and must be closed). */
 int lb_win_cli_open(const lb_win_cli_t *w, const char *prog, const char *dir, const char *sensor,
