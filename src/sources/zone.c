@@ -32,7 +32,7 @@
 
 #define ZONE_MAX_DEPTH 8
 #define ZONE_MAX_TOKENS 65536
-/* Records held before they are sorted and emitted (zone_hold): a zone file
+/* Records held before they are sorted and emitted (zone_drain): a zone file
  * larger than this may give an owner split farther apart one RRset per part. */
 #define ZONE_HOLD_MAX (256u << 20)
 /* Bailiwicks the held records may have (the apex, or origins before one) */
@@ -48,7 +48,7 @@ struct zone_state {
 	bool have_owner;
 	uint8_t group[LB_NAME_MAX];   /* owner of the records in s->resp */
 	uint8_t group_len;
-	/* held records (zone_hold): bailiwick index, owner, type, class, ttl,
+	/* held records (flush_group, zone_drain): bailiwick index, owner, type, class, ttl,
 	 * rdata, one after another in hold; hidx: where each starts */
 	uint8_t *hold;
 	size_t hold_len, hold_cap;
@@ -154,11 +154,18 @@ static void zone_drain(lb_src_t *s)
 	z->nbw = 0; /* (no held record names one now) */
 }
 
-/* The bailiwick index of the records read now (0xff: none), or -1 when the
- * table is full (the held records must go first). */
+/* The bailiwick of the records read now: the apex, else the origin; none in
+ * a zone view of many zones. */
+static const uint8_t *cur_bw(const struct zone_state *z)
+{
+	return z->many ? NULL : z->have_apex ? z->apex : z->have_origin ? z->origin : NULL;
+}
+
+/* Its index in the table of held records' bailiwicks (0xff: none), or -1 when
+ * the table is full (the held records must go first). */
 static int bw_index(struct zone_state *z)
 {
-	const uint8_t *bw = z->many ? NULL : z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL);
+	const uint8_t *bw = cur_bw(z);
 	if (!bw)
 		return 0xff;
 	int l = lb_name_check(bw, LB_NAME_MAX);
@@ -176,8 +183,7 @@ static void emit_direct(lb_src_t *s)
 {
 	struct zone_state *z = s->zone;
 	lb_src_aggr_t a = { .zone_first = z->ztime, .zone_last = z->ztime };
-	resp_emit(s, s->resp, NULL,
-		  z->many ? NULL : z->have_apex ? z->apex : (z->have_origin ? z->origin : NULL), &a);
+	resp_emit(s, s->resp, NULL, cur_bw(z), &a);
 	resp_reset(s->resp);
 }
 
