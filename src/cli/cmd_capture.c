@@ -567,11 +567,7 @@ out:
 	}
 	if (lb_send_cli_close(&send, "capture", &stop_flag, stats, jsonl ? stderr : stdout) && rc == LB_EXIT_OK)
 		rc = LB_EXIT_STORE;
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "lookback capture: error writing the output\n");
-		if (rc == LB_EXIT_OK || rc > 3)
-			rc = LB_EXIT_STORE;
-	}
+	rc = lb_cli_out_rc("capture", rc);
 	lb_pcap_close(pc);
 	lb_proc_free(ctx.proc);
 	lb_referral_free(ctx.ref);

@@ -477,10 +477,6 @@ out:
 	if (src && (!quiet || rc != LB_EXIT_OK))
 		lb_src_print_summary(src, stderr);
 	lb_src_free(src);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "lookback import: error writing the output\n");
-		if (rc == LB_EXIT_OK || rc > 3)
-			rc = LB_EXIT_STORE;
-	}
+	rc = lb_cli_out_rc("import", rc);
 	return rc;
 }

@@ -317,13 +317,7 @@ static int stats_main(int argc, char **argv);
 
 int lb_cmd_stats(int argc, char **argv)
 {
-	int rc = stats_main(argc, argv);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "lookback stats: error writing the output\n");
-		if (rc != LB_EXIT_USAGE)
-			rc = LB_EXIT_STORE;
-	}
-	return rc;
+	return lb_cli_out_rc("stats", stats_main(argc, argv));
 }
 
 static int stats_main(int argc, char **argv)

@@ -391,11 +391,7 @@ out:
 		lb_tap_stats_print(&tstats, so);
 		lb_stats_print(&dstats, so);
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "lookback tap: error writing the output\n");
-		if (rc == LB_EXIT_OK || rc > 3)
-			rc = LB_EXIT_STORE;
-	}
+	rc = lb_cli_out_rc("tap", rc);
 	lb_dnstap_free(d);
 	if (fd > STDIN_FILENO)
 		close(fd);

@@ -21,4 +21,8 @@ int lb_cmd_tap(int argc, char **argv);
 /* Seconds on the monotonic clock, for progress lines' rates (main.c). */
 double lb_cli_mono(void);
 
+/* At a command's end: stdout flushed; if it could not be written, say so and
+ * return 3 (a usage error's 2 stays), else rc (main.c). */
+int lb_cli_out_rc(const char *prog, int rc);
+
 #endif

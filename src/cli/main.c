@@ -26,6 +26,14 @@ static const struct cmd cmds[] = {
 	{ "tap", lb_cmd_tap, "receive dnstap from resolvers (files, unix and TCP sockets)" },
 };
 
+int lb_cli_out_rc(const char *prog, int rc)
+{
+	if (!fflush(stdout) && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "lookback %s: error writing the output\n", prog);
+	return rc == LB_EXIT_USAGE ? rc : LB_EXIT_STORE;
+}
+
 double lb_cli_mono(void)
 {
 	struct timespec t;
