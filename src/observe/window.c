@@ -28,6 +28,7 @@
 #include "dns/rrtype.h"
 #include "store/keys.h"
 #include "util/hash.h"
+#include "util/mem.h"
 
 #define MAX_SENSORS 64
 /* Observations staged before they are folded (fq_stage): their hash slots,
@@ -135,15 +136,16 @@ static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_win
 	w->nslots = 16;
 	while (w->nslots < 2 * w->o.max_entries)
 		w->nslots *= 2;
-	w->slots = calloc(w->nslots, sizeof *w->slots);
+	w->slots = w->nslots <= SIZE_MAX / sizeof *w->slots
+			   ? lb_big_alloc(w->nslots * sizeof *w->slots) : NULL;
 	w->arena_cap = 1u << 16;
-	w->arena = malloc(w->arena_cap);
+	w->arena = lb_big_alloc(w->arena_cap);
 	w->dec = malloc(sizeof *w->dec);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if (store) {
 		w->spare_cap = 1u << 16;
-		w->spare_arena = malloc(w->spare_cap);
+		w->spare_arena = lb_big_alloc(w->spare_cap);
 		if (!w->spare_arena) {
 			lb_window_free(w);
 			return LB_ENOMEM;
@@ -397,9 +399,9 @@ int lb_window_free(lb_window_t *w)
 	}
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
-	free(w->spare_arena);
-	free(w->slots);
-	free(w->arena);
+	lb_big_free(w->spare_arena);
+	lb_big_free(w->slots);
+	lb_big_free(w->arena);
 	free(w->dec);
 	lb_kbuf_free(&w->k);
 	free(w);
@@ -447,7 +449,7 @@ static void fold(lb_window_t *w, const uint8_t *key, size_t klen, uint64_t h, ui
 		size_t cap = w->arena_cap;
 		while (cap < w->arena_len + need)
 			cap *= 2;
-		uint8_t *na = realloc(w->arena, cap);
+		uint8_t *na = lb_big_realloc(w->arena, cap);
 		if (!na) {
 			w->err = LB_ENOMEM;
 			return;

@@ -23,6 +23,7 @@
 #include "store/keys.h"
 #include "store/rocks_impl.h"
 #include "util/hash.h"
+#include "util/mem.h"
 
 /* Data block size: lookups decompress (or find in the cache) one block per
  * level they touch; small blocks keep that cheap, zstd's dictionary keeps
@@ -800,12 +801,12 @@ int lb_store_close(lb_store_t *s)
 		rocksdb_cache_destroy(s->cache);
 	lb_kbuf_free(&s->k);
 	lb_kbuf_free(&s->k2);
-	free(s->pend);
-	free(s->dig);
-	free(s->parena);
+	lb_big_free(s->pend);
+	lb_big_free(s->dig);
+	lb_big_free(s->parena);
 	free(s->gbuf);
 	free(s->goff);
-	free(s->put_seen);
+	lb_big_free(s->put_seen);
 	free(s->errmsg);
 	free(s->dir);
 	pthread_mutex_destroy(&s->errlock);

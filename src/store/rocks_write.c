@@ -20,6 +20,7 @@
 #include "store/keys.h"
 #include "store/rocks_impl.h"
 #include "util/hash.h"
+#include "util/mem.h"
 
 /* Pending writes are collected, sorted by key and pre-merged before they go
  * to RocksDB: sorted insertion is far cheaper for the memtable skiplist, and
@@ -518,7 +519,7 @@ static int commit_pending(lb_store_t *s)
 	char path[4200];
 	if (!err && s->npend) {
 		if (s->npend > s->capdig) {
-			uint16_t *nd = realloc(s->dig, s->cappend * sizeof *nd);
+			uint16_t *nd = lb_big_realloc(s->dig, s->cappend * sizeof *nd);
 			if (nd) {
 				s->dig = nd;
 				s->capdig = s->cappend;
@@ -605,7 +606,7 @@ static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr
 	}
 	if (s->npend == s->cappend) {
 		size_t cap = s->cappend ? s->cappend * 2 : 4096;
-		struct pend *np = realloc(s->pend, cap * sizeof *np);
+		struct pend *np = lb_big_realloc(s->pend, cap * sizeof *np);
 		if (!np) {
 			s->perr = LB_ENOMEM;
 			return;
@@ -618,7 +619,7 @@ static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr
 		size_t cap = s->pcap ? s->pcap : (1u << 20);
 		while (cap < s->plen + need)
 			cap *= 2;
-		uint8_t *na = realloc(s->parena, cap);
+		uint8_t *na = lb_big_realloc(s->parena, cap);
 		if (!na) {
 			s->perr = LB_ENOMEM;
 			return;
@@ -692,7 +693,7 @@ static void put_seen_grow(lb_store_t *s)
 		lb_rocks_put_seen_clear(s);
 		return;
 	}
-	uint64_t *t = calloc(cap, sizeof *t);
+	uint64_t *t = lb_big_alloc(cap * sizeof *t);
 	if (!t) {
 		lb_rocks_put_seen_clear(s);
 		return;
@@ -700,7 +701,7 @@ static void put_seen_grow(lb_store_t *s)
 	for (size_t i = 0; i < s->put_seen_cap; i++)
 		if (s->put_seen[i])
 			put_seen_insert(t, cap, s->put_seen[i]);
-	free(s->put_seen);
+	lb_big_free(s->put_seen);
 	s->put_seen = t;
 	s->put_seen_cap = cap;
 }
