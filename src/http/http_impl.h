@@ -54,6 +54,7 @@ lb_key_t *lb_keys_find(lb_keyset_t *ks, const char *key);
 #include <pcre2.h>
 
 #include "http/http.h"
+#include "util/hset.h"
 
 #include <microhttpd.h>
 
@@ -144,9 +145,8 @@ struct hstream {
 	size_t last_len;
 	uint16_t last_type;
 	/* flex rdata: hashes of the (type, rdata) met so far, each value an
-	 * object once however many rrsets hold it (open addressing, 0 empty) */
-	uint64_t *seen;
-	size_t seen_cap, seen_n;
+	 * object once however many rrsets hold it */
+	lb_hset_t seen;
 };
 
 /* server.c: drop a reference to rq (the URI callback's and each stream's). */

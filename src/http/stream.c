@@ -18,6 +18,7 @@
 #include "dns/rrtype.h"
 #include "http/http_impl.h"
 #include "util/hash.h"
+#include "util/hset.h"
 #include "util/json.h"
 
 void lb_http_stream_free(void *cls)
@@ -34,7 +35,7 @@ void lb_http_stream_free(void *cls)
 	pcre2_match_data_free(s->md);
 	pcre2_code_free(s->re);
 	pcre2_code_free(s->ex);
-	free(s->seen);
+	lb_hset_free(&s->seen);
 	lb_http_req_unref(s->rq);
 	free(s);
 }
@@ -90,34 +91,7 @@ static bool page_take(struct hstream *s)
 #define FLEX_SEEN_MAX (1u << 21)
 static bool flex_seen(struct hstream *s, uint16_t type, const uint8_t *rd, size_t len)
 {
-	if (s->seen_n >= s->seen_cap / 2) {
-		size_t cap = s->seen_cap ? s->seen_cap * 2 : 4096;
-		uint64_t *t = cap <= FLEX_SEEN_MAX ? calloc(cap, sizeof *t) : NULL;
-		if (!t)
-			return false; /* full (or no memory): no longer deduplicated */
-		for (size_t i = 0; i < s->seen_cap; i++) {
-			if (!s->seen[i])
-				continue;
-			size_t j = (size_t)s->seen[i] & (cap - 1);
-			while (t[j])
-				j = (j + 1) & (cap - 1);
-			t[j] = s->seen[i];
-		}
-		free(s->seen);
-		s->seen = t;
-		s->seen_cap = cap;
-	}
-	uint64_t h = lb_hash64(rd, len, type);
-	h += !h;
-	for (size_t j = (size_t)h & (s->seen_cap - 1);; j = (j + 1) & (s->seen_cap - 1)) {
-		if (s->seen[j] == h)
-			return true;
-		if (!s->seen[j]) {
-			s->seen[j] = h;
-			s->seen_n++;
-			return false;
-		}
-	}
+	return lb_hset_add(&s->seen, lb_hash64(rd, len, type)) == 1;
 }
 
 /* Flex search over the rrsets the cursor yields: emit 0..n objects (a scan:
@@ -299,6 +273,7 @@ struct hstream *lb_http_stream_new(struct req *rq, lb_http_req_t *r)
 	if (!s)
 		return NULL;
 	s->rq = rq;
+	lb_hset_init(&s->seen, 4096, FLEX_SEEN_MAX);
 	s->r = *r;            /* takes over r->q.raw */
 	r->q.raw = NULL;
 	s->ms = open_memstream(&s->mbuf, &s->msize);

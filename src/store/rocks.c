@@ -588,6 +588,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	*out = s;
 	s->read_only = o->read_only;
 	s->put_seed = lb_hash_seed();
+	lb_rocks_put_seen_init(s);
 	pthread_mutex_init(&s->errlock, NULL);
 	pthread_mutex_init(&s->poollock, NULL);
 	pthread_mutex_init(&s->srclock, NULL);
@@ -806,7 +807,7 @@ int lb_store_close(lb_store_t *s)
 	lb_big_free(s->parena);
 	free(s->gbuf);
 	free(s->goff);
-	lb_big_free(s->put_seen);
+	lb_hset_free(&s->put_seen);
 	free(s->errmsg);
 	free(s->dir);
 	pthread_mutex_destroy(&s->errlock);

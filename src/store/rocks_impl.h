@@ -14,6 +14,7 @@
 
 #include "store/keys.h"
 #include "store/store.h"
+#include "util/hset.h"
 
 #define SRC_CHUNK 256
 /* Bulk ingest (lb_store_opts_t.bulk): level-0 files before a compaction (rocks.c). */
@@ -90,9 +91,8 @@ struct lb_store {
 	uint32_t src_cache_id;      /* writer: last name mapped */
 	char src_cache[LB_STORE_SENSOR_MAX + 1];
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
-	uint64_t *put_seen;         /* writer: hashes of the keys put (rocks_write.c put_seen) */
+	lb_hset_t put_seen;         /* writer: hashes of the keys put (rocks_write.c put_seen) */
 	uint64_t put_seed;          /* their hash's seed (util/hash.h) */
-	size_t put_seen_n, put_seen_cap;
 	/* writer: puts waiting for their put_seen check, their slots prefetched
 	 * (rocks_write.c batch_put) */
 	struct putq { uint64_t h; uint32_t off, len; } putq[LB_PUTQ_N];
@@ -143,6 +143,7 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
  * (retention expired them); counts them in *removed. */
 int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);
 /* Forget which keys were put (after a failed commit or deletions). */
+void lb_rocks_put_seen_init(lb_store_t *s);
 void lb_rocks_put_seen_clear(lb_store_t *s);
 /* RocksDB's repairer on dir (s->opts set, the database closed); notes the
  * tables it moved to DIR/lost/.  Then, with the database open, take back

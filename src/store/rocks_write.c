@@ -20,6 +20,7 @@
 #include "store/keys.h"
 #include "store/rocks_impl.h"
 #include "util/hash.h"
+#include "util/hset.h"
 #include "util/mem.h"
 
 /* Pending writes are collected, sorted by key and pre-merged before they go
@@ -669,67 +670,31 @@ static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
 #define PUT_SEEN_MIN (1u << 16)   /* slots at first; doubled when half full */
 #define PUT_SEEN_MAX (1u << 22)   /* then cleared when half full: 32 MiB */
 
+void lb_rocks_put_seen_init(lb_store_t *s)
+{
+	lb_hset_init(&s->put_seen, PUT_SEEN_MIN, PUT_SEEN_MAX);
+}
+
 void lb_rocks_put_seen_clear(lb_store_t *s)
 {
-	if (s->put_seen && s->put_seen_n)
-		memset(s->put_seen, 0, s->put_seen_cap * sizeof *s->put_seen);
-	s->put_seen_n = 0;
-}
-
-static void put_seen_insert(uint64_t *t, size_t cap, uint64_t h)
-{
-	size_t mask = cap - 1;
-	size_t i = (size_t)h & mask;
-	while (t[i])
-		i = (i + 1) & mask;
-	t[i] = h;
-}
-
-/* A table twice the size (or, at the cap, the same one emptied). */
-static void put_seen_grow(lb_store_t *s)
-{
-	size_t cap = s->put_seen_cap ? s->put_seen_cap * 2 : PUT_SEEN_MIN;
-	if (cap > PUT_SEEN_MAX) {
-		lb_rocks_put_seen_clear(s);
-		return;
-	}
-	uint64_t *t = lb_big_alloc(cap * sizeof *t);
-	if (!t) {
-		lb_rocks_put_seen_clear(s);
-		return;
-	}
-	for (size_t i = 0; i < s->put_seen_cap; i++)
-		if (s->put_seen[i])
-			put_seen_insert(t, cap, s->put_seen[i]);
-	lb_big_free(s->put_seen);
-	s->put_seen = t;
-	s->put_seen_cap = cap;
+	lb_hset_clear(&s->put_seen);
 }
 
 static uint64_t put_hash(const lb_store_t *s, const uint8_t *p, size_t n)
 {
-	uint64_t h = lb_hash64(p, n, s->put_seed);
-	return h + !h; /* 0 marks an empty slot */
+	return lb_hash64(p, n, s->put_seed); /* 0 is stored as 1 (util/hset.h) */
 }
 
 /* 1 if the key of hash h was put before (skip it), else remember it and
  * return 0. */
 static int put_seen(lb_store_t *s, uint64_t h)
 {
-	if (s->put_seen_n >= s->put_seen_cap / 2)
-		put_seen_grow(s);
-	if (!s->put_seen)
-		return 0; /* no memory for the shortcut: just write */
-	size_t mask = s->put_seen_cap - 1;
-	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		if (s->put_seen[i] == h)
-			return 1;
-		if (!s->put_seen[i]) {
-			s->put_seen[i] = h;
-			s->put_seen_n++;
-			return 0;
-		}
+	int r = lb_hset_add(&s->put_seen, h);
+	if (r < 0) { /* full: start again */
+		lb_hset_clear(&s->put_seen);
+		r = lb_hset_add(&s->put_seen, h);
 	}
+	return r == 1; /* no memory for the shortcut: just write */
 }
 
 /*
@@ -757,8 +722,7 @@ static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
 		return;
 	}
 	uint64_t h = put_hash(s, k->p, k->len);
-	if (s->put_seen)
-		__builtin_prefetch(&s->put_seen[h & (s->put_seen_cap - 1)]);
+	lb_hset_prefetch(&s->put_seen, h);
 	struct putq *q = &s->putq[s->putq_n];
 	q->h = h;
 	q->off = (uint32_t)(s->putq_n * LB_PUTQ_KEY_MAX);
