@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sensor/sensor.h"
+
 void lb_win_cli_init(lb_win_cli_t *w)
 {
 	*w = (lb_win_cli_t){ .retain = -1 };
@@ -59,6 +61,12 @@ int lb_win_cli_opt(lb_win_cli_t *w, const char *prog, int c, const char *arg)
 
 int lb_win_cli_sensor(const char *prog, const char *opt, const char *name)
 {
+	if (!strncmp(name, LB_INGEST_BOOKMARK_PREFIX, sizeof LB_INGEST_BOOKMARK_PREFIX - 1)) {
+		/* a collector refuses such records: a sensor so named could never deliver */
+		fprintf(stderr, "lookback %s: %s may not begin with '%s' (the collector's delivery "
+				"bookmarks)\n", prog, opt, LB_INGEST_BOOKMARK_PREFIX);
+		return -1;
+	}
 	if (*name && strlen(name) <= LB_STORE_SENSOR_MAX)
 		return 0;
 	fprintf(stderr, "lookback %s: %s must be 1..%d characters\n", prog, opt, LB_STORE_SENSOR_MAX);

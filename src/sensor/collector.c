@@ -230,13 +230,22 @@ static int on_hello(lb_collector_t *c, struct client *k, const uint8_t *body, si
 	return 0;
 }
 
+/* A SENSOR record under the bookmarks' name: the collector's own, never a
+ * sensor's (merged by max, it would move another stream's bookmark past
+ * batches not yet delivered, which would then be taken as duplicates). */
+static bool is_bookmark(const lb_store_rec_t *rec)
+{
+	return rec->kind == LB_REC_SENSOR && rec->sensor &&
+	       !strncmp(rec->sensor, LB_INGEST_BOOKMARK_PREFIX, sizeof LB_INGEST_BOOKMARK_PREFIX - 1);
+}
+
 static int on_batch(lb_collector_t *c, struct client *k, const uint8_t *body, size_t blen)
 {
 	lb_wire_reader_t *rd = &c->rd;
 	lb_store_rec_t rec;
 	int r = lb_wire_batch_open(rd, body, blen);
 	while (r == 0 && (r = lb_wire_batch_next(rd, &rec)) == 1)
-		r = 0;
+		r = is_bookmark(&rec) ? LB_ERDATA : 0;
 	if (r < 0) {
 		atomic_fetch_add(&c->bad_frames, 1);
 		refuse(k, LB_WERR_FRAME, "malformed batch");

@@ -56,6 +56,8 @@ check "--send with --db is a usage error" test $? -eq 2
 check "bad --send address exits non-zero" test $? -ne 0
 "$LOOKBACK" capture -r /dev/null --send 127.0.0.1:1 --spool-max 12 > /dev/null 2>&1
 check "--spool-max below 8M is a usage error" test $? -eq 2
+"$LOOKBACK" tap -r /dev/null --send 127.0.0.1:1 --sensor '@ingest:000000000000004d' > /dev/null 2>&1
+check "a sensor named like a delivery bookmark is a usage error" test $? -eq 2
 "$LOOKBACK" serve --db "$T_TMP/x" --ingest 192.0.2.1:0 > /dev/null 2> "$T_TMP/err"
 check "serve --ingest off loopback without --keys is refused" grep -q "without API keys" "$T_TMP/err"
 "$LOOKBACK" capture --help | grep -q "spool-max BYTES.*default 256M" 2> /dev/null ||

@@ -564,6 +564,84 @@ static void test_collector(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* Send frame b and return the type of the reply (body in body/blen). */
+static int exchange(int fd, const lb_wbuf_t *b, uint8_t *body, size_t *blen)
+{
+	assert_int_equal(send(fd, b->p, b->len, 0), (ssize_t)b->len);
+	return read_frame(fd, body, blen);
+}
+
+/* The committed seq a new connection of stream learns from its welcome. */
+static uint64_t welcome_hwm(unsigned port, uint64_t stream)
+{
+	uint8_t body[4096];
+	size_t blen;
+	int fd = connect_to(port);
+	send_hello(fd, stream, "", LB_WIRE_VERSION);
+	assert_int_equal(read_frame(fd, body, &blen), LB_WIRE_WELCOME);
+	uint64_t hwm = ~0ull;
+	assert_int_equal(lb_wire_get_welcome(body, blen, &hwm), 0);
+	close(fd);
+	return hwm;
+}
+
+/* A sensor's batch with a SENSOR record named like another stream's delivery
+ * bookmark ("@ingest:<stream>", seq in the zone fields, merged by max) is
+ * refused: written, it would move that stream's bookmark past batches not
+ * yet delivered, which the collector would then acknowledge as duplicates
+ * without storing them (and their sensor drop from its spool). */
+static void test_collector_forged_bookmark(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t so = { .create = true };
+	assert_int_equal(lb_store_open(dir, &so, &s), 0);
+	lb_collector_t *c;
+	const char *msg;
+	lb_collector_opts_t co = { .listen = "127.0.0.1:0" };
+	assert_int_equal(lb_collector_start(s, &co, &c, &msg), 0);
+	unsigned port = lb_collector_port(c);
+	uint8_t body[4096];
+	size_t blen;
+
+	/* stream 77 delivers batch 1 */
+	int fd = connect_to(port);
+	send_hello(fd, 77, "", LB_WIRE_VERSION);
+	assert_int_equal(read_frame(fd, body, &blen), LB_WIRE_WELCOME);
+	lb_wbuf_t b = { 0 };
+	make_batch(&b, 1);
+	assert_int_equal(exchange(fd, &b, body, &blen), LB_WIRE_ACK);
+	close(fd);
+	lb_wbuf_free(&b);
+
+	/* stream 88 sends a bookmark record for stream 77 (0x4d) at seq 1000 */
+	fd = connect_to(port);
+	send_hello(fd, 88, "", LB_WIRE_VERSION);
+	assert_int_equal(read_frame(fd, body, &blen), LB_WIRE_WELCOME);
+	lb_store_rec_t f;
+	memset(&f, 0, sizeof f);
+	f.kind = LB_REC_SENSOR;
+	f.sensor = LB_INGEST_BOOKMARK_PREFIX "000000000000004d";
+	f.val.zone_first = f.val.zone_last = 1000;
+	f.val.count = 1;
+	lb_wire_batch_begin(&b);
+	assert_int_equal(lb_wire_put_rec(&b, &f), 0);
+	lb_wire_batch_end(&b, 1, 1);
+	assert_int_equal(exchange(fd, &b, body, &blen), LB_WIRE_ERROR);
+	assert_int_equal(body[1], LB_WERR_FRAME);
+	assert_true(peer_closed(fd));
+	close(fd);
+	lb_wbuf_free(&b);
+
+	/* a restarted collector reads stream 77's bookmark from the store: still 1 */
+	lb_collector_stop(c);
+	assert_int_equal(lb_collector_start(s, &co, &c, &msg), 0);
+	assert_int_equal(welcome_hwm(lb_collector_port(c), 77), 1);
+	assert_int_equal(welcome_hwm(lb_collector_port(c), 88), 0);
+	lb_collector_stop(c);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 /* A sender spools while nobody listens, and delivers once a collector is there. */
 static void test_sender_spool(void **st)
 {
@@ -650,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_hello_version),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test_setup_teardown(test_collector, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_collector_forged_bookmark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_spool, setup, teardown),
 		cmocka_unit_test(test_spool_bound),
 	};
