@@ -275,14 +275,19 @@ static int on_batch(lb_collector_t *c, struct client *k, const uint8_t *body, si
 		b.val.count = 1;
 		err = lb_store_add(c->store, &b);
 	}
-	int cerr = lb_store_commit(c->store);
-	if (!err)
-		err = cerr;
+	if (err)
+		lb_store_discard(c->store); /* the records before the failed one: not without the rest */
+	else
+		err = lb_store_commit(c->store);
 	if (err) {
 		atomic_fetch_add(&c->batches[B_RETRY], 1);
 		fprintf(stderr, "lookback serve: ingest: store: %s\n", lb_store_errmsg(c->store, err));
 		lb_wire_put_ack(&k->out, seq, LB_ACK_RETRY);
-		return 0;
+		/* and hang up: a later batch of this connection, committed, would
+		 * move the bookmark past this one, which the sensor sends again
+		 * after its backoff - it would be taken as a duplicate, and lost */
+		(void)client_flush(k);
+		return -1;
 	}
 	s->hwm = seq;
 	atomic_fetch_add(&c->batches[B_COMMITTED], 1);

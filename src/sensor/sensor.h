@@ -31,7 +31,9 @@
  * the sensor's stream, one lb_store_commit(), and only then the ack.  The
  * bookmark makes redelivery idempotent: a batch whose sequence number is not
  * above the stream's committed one is acknowledged without being written
- * again, so nothing is counted twice when an ack was lost to a crash.
+ * again, so nothing is counted twice when an ack was lost to a crash.  A batch
+ * the store refuses is dropped whole (lb_store_discard) and answered RETRY,
+ * and the connection closed: no batch behind it may pass it.
  *
  * Threads: a sender is used by one thread (plus its own sending thread);
  * lb_sender_get_stats may be called from any thread.  The collector's thread

@@ -584,6 +584,15 @@ int lb_store_commit(lb_store_t *s)
 	return err;
 }
 
+void lb_store_discard(lb_store_t *s)
+{
+	s->putq_n = 0;
+	s->npend = 0;
+	s->plen = 0;
+	s->perr = 0;
+	lb_rocks_put_seen_clear(s); /* keys queued since the commit were marked as written */
+}
+
 static inline uint64_t load_be64(const uint8_t *p)
 {
 	uint64_t v;

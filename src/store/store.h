@@ -193,6 +193,10 @@ const char *lb_store_errmsg(const lb_store_t *s, int err);
  */
 LB_WUR int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec);
 LB_WUR int lb_store_commit(lb_store_t *s);
+/* Drop what was added since the last commit, unwritten (after an add failed
+ * part way through a unit that must be written whole or not at all).  What a
+ * batch grown past the automatic-commit size already wrote stays written. */
+void lb_store_discard(lb_store_t *s);
 
 /*
  * Retention: records whose newest sighting (max of time_last and zone_last)

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "sensor/sensor.h"
+#include "store/rocks_impl.h" /* lb_rocks_src_name, SRC_MAX_IDS: a store at its source limit */
 
 static char dir[256];
 
@@ -642,6 +643,81 @@ static void test_collector_forged_bookmark(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* A batch the store refuses part way (here: a new source name in a store that
+ * has all the source ids it can hold) leaves nothing of itself in the store,
+ * and no later batch of the connection is committed before the sensor sends
+ * it again: written, that one would move the bookmark past it, and the
+ * refused batch would then be acknowledged as a duplicate without being
+ * stored.  The collector answers RETRY and hangs up. */
+static void test_collector_retry_whole(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t so = { .create = true };
+	assert_int_equal(lb_store_open(dir, &so, &s), 0);
+	/* every source id but the last is taken: one more name, then no more */
+	assert_int_equal(lb_rocks_src_name(s, SRC_MAX_IDS - 2, "filler"), 0);
+	lb_collector_t *c;
+	const char *msg;
+	lb_collector_opts_t co = { .listen = "127.0.0.1:0" };
+	assert_int_equal(lb_collector_start(s, &co, &c, &msg), 0);
+	unsigned port = lb_collector_port(c);
+	uint8_t body[4096];
+	size_t blen;
+	uint64_t seq;
+	uint8_t status;
+
+	static const char *const known[1] = { "s1" }, *const fresh[1] = { "new" };
+	lb_store_rec_t r = rrset_rec();
+	r.sources = known;
+	r.nsources = 1;
+	int fd = connect_to(port);
+	send_hello(fd, 5, "", LB_WIRE_VERSION);
+	assert_int_equal(read_frame(fd, body, &blen), LB_WIRE_WELCOME);
+	/* batch 1: s1 takes the last id */
+	lb_wbuf_t b = { 0 };
+	lb_wire_batch_begin(&b);
+	assert_int_equal(lb_wire_put_rec(&b, &r), 0);
+	lb_wire_batch_end(&b, 1, 1);
+	assert_int_equal(exchange(fd, &b, body, &blen), LB_WIRE_ACK);
+	assert_int_equal(lb_wire_get_ack(body, blen, &seq, &status), 0);
+	assert_int_equal(status, LB_ACK_COMMITTED);
+	assert_int_equal(stored_count(s), 42);
+	lb_wbuf_free(&b);
+
+	/* batch 2: an rrset the store takes, then one it cannot (a new source);
+	 * batch 3, sent right behind it, only the first */
+	lb_wbuf_t b2 = { 0 }, b3 = { 0 };
+	lb_wire_batch_begin(&b2);
+	assert_int_equal(lb_wire_put_rec(&b2, &r), 0);
+	lb_store_rec_t r2 = r;
+	r2.sources = fresh;
+	assert_int_equal(lb_wire_put_rec(&b2, &r2), 0);
+	lb_wire_batch_end(&b2, 2, 2);
+	lb_wire_batch_begin(&b3);
+	assert_int_equal(lb_wire_put_rec(&b3, &r), 0);
+	lb_wire_batch_end(&b3, 3, 1);
+	uint8_t both[8192];
+	assert_true(b2.len + b3.len <= sizeof both);
+	memcpy(both, b2.p, b2.len);
+	memcpy(both + b2.len, b3.p, b3.len);
+	assert_int_equal(send(fd, both, b2.len + b3.len, 0), (ssize_t)(b2.len + b3.len));
+	assert_int_equal(read_frame(fd, body, &blen), LB_WIRE_ACK);
+	assert_int_equal(lb_wire_get_ack(body, blen, &seq, &status), 0);
+	assert_int_equal(seq, 2);
+	assert_int_equal(status, LB_ACK_RETRY);
+	assert_true(peer_closed(fd)); /* batch 3 not taken: no ack for it */
+	close(fd);
+	lb_wbuf_free(&b2);
+	lb_wbuf_free(&b3);
+	/* nothing of batch 2 (nor 3) stored; the bookmark still at 1 */
+	assert_int_equal(stored_count(s), 42);
+	assert_int_equal(welcome_hwm(port, 5), 1);
+	assert_int_equal(metric(c, "lookback_ingest_batches_total{result=\"retry\"}"), 1);
+	lb_collector_stop(c);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 /* A sender spools while nobody listens, and delivers once a collector is there. */
 static void test_sender_spool(void **st)
 {
@@ -729,6 +805,7 @@ int main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test_setup_teardown(test_collector, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_collector_forged_bookmark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_collector_retry_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_spool, setup, teardown),
 		cmocka_unit_test(test_spool_bound),
 	};
