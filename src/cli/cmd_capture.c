@@ -414,8 +414,9 @@ int lb_cmd_capture(int argc, char **argv)
 	struct cap_ctx ctx = { .jsonl = jsonl, .frames = frames, .st = NULL };
 	/* always a full sink: --stats alone still groups every RRset (and counts it) */
 	lb_obs_sink_t sink = { .rrset = sink_rrset, .negative = sink_neg, .ctx = &ctx };
-	uint64_t bw_out = 0, bw_not_answer = 0;
-	lb_bw_filter_t bwf = { .next = sink, .out_of_bailiwick = &bw_out, .not_answer = &bw_not_answer };
+	uint64_t bw_out = 0, bw_not_answer = 0, bw_neg_out = 0;
+	lb_bw_filter_t bwf = { .next = sink, .out_of_bailiwick = &bw_out, .not_answer = &bw_not_answer,
+			       .neg_out_of_bailiwick = &bw_neg_out };
 	lb_pcap_t *pc = NULL;
 	lb_ingest_t *ing = NULL;
 	static char outbuf[1 << 20];
@@ -527,8 +528,10 @@ int lb_cmd_capture(int argc, char **argv)
 		lb_stats_print(ctx.st, so);
 		if (ctx.ref) {
 			lb_referral_stats_print(ctx.ref, so);
-			fprintf(so, "bailiwick_rrsets_out_of_bailiwick %llu\nbailiwick_rrsets_not_answer %llu\n",
-				(unsigned long long)bw_out, (unsigned long long)bw_not_answer);
+			fprintf(so, "bailiwick_rrsets_out_of_bailiwick %llu\nbailiwick_rrsets_not_answer %llu\n"
+				    "bailiwick_negatives_out_of_bailiwick %llu\n",
+				(unsigned long long)bw_out, (unsigned long long)bw_not_answer,
+				(unsigned long long)bw_neg_out);
 		}
 		if (ing) {
 			lb_window_stats_t ws;

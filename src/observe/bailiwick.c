@@ -24,6 +24,11 @@ void lb_bw_filter_rrset(void *vf, const lb_obs_rrset_t *o)
 void lb_bw_filter_negative(void *vf, const lb_obs_neg_t *o)
 {
 	lb_bw_filter_t *f = vf;
+	if (o->bailiwick && !lb_name_is_subdomain(o->qname, o->bailiwick)) {
+		if (f->neg_out_of_bailiwick)
+			(*f->neg_out_of_bailiwick)++;
+		return;
+	}
 	if (f->next.negative)
 		f->next.negative(f->next.ctx, o);
 }

@@ -6,7 +6,10 @@
  *    (any section); otherwise dropped and counted in *out_of_bailiwick;
  *  - bailiwick unknown (NULL): kept only from the answer section; otherwise
  *    dropped and counted in *not_answer.
- * Negative observations pass through unchanged.
+ * A negative observation with a bailiwick is kept only if the name it denies
+ * is at or below it (a server speaks for its zone only: an NXDOMAIN at the end
+ * of a CNAME chain that left the zone is another zone's to say); otherwise
+ * dropped and counted in *neg_out_of_bailiwick.  Without one it passes.
  */
 #ifndef LB_OBSERVE_BAILIWICK_H
 #define LB_OBSERVE_BAILIWICK_H
@@ -20,6 +23,7 @@ typedef struct lb_bw_filter {
 	uint64_t *out_of_bailiwick;   /* counters (borrowed, not NULL) */
 	uint64_t *not_answer;
 	uint64_t *kept;               /* may be NULL */
+	uint64_t *neg_out_of_bailiwick; /* may be NULL */
 } lb_bw_filter_t;
 
 /* A sink whose ctx is f (f must outlive it). */

@@ -38,6 +38,7 @@ lb_dnstap_t *lb_dnstap_new(const lb_obs_sink_t *sink, const char *sensor, lb_sta
 	d->filter.out_of_bailiwick = &tap->out_of_bailiwick;
 	d->filter.not_answer = &tap->not_answer;
 	d->filter.kept = &tap->rrsets_kept;
+	d->filter.neg_out_of_bailiwick = &tap->neg_out_of_bailiwick;
 	lb_obs_sink_t fs = lb_bw_filter_sink(&d->filter);
 	d->proc = lb_proc_new(&fs, sensor, dns);
 	if (!d->proc) {
@@ -218,6 +219,7 @@ void lb_tap_stats_print(const lb_tap_stats_t *s, FILE *out)
 	P("rrsets_kept", s->rrsets_kept);
 	P("rrsets_out_of_bailiwick", s->out_of_bailiwick);
 	P("rrsets_not_answer", s->not_answer);
+	P("negatives_out_of_bailiwick", s->neg_out_of_bailiwick);
 	for (int i = 0; i < LB_DNSTAP_NTYPES; i++)
 		if (s->by_type[i])
 			fprintf(out, "dnstap_type_%s %llu\n", lb_dnstap_type_name(i),

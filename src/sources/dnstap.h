@@ -100,6 +100,7 @@ typedef struct lb_tap_stats {
 	uint64_t no_bailiwick;     /* ... of which were answer-only, bailiwick unknown */
 	uint64_t out_of_bailiwick; /* RRsets dropped: owner not at or below query_zone */
 	uint64_t not_answer;       /* RRsets dropped: bailiwick unknown and not in the answer section */
+	uint64_t neg_out_of_bailiwick; /* negative answers dropped: name not at or below query_zone */
 	uint64_t rrsets_kept;      /* RRsets passed on to the sink */
 	uint64_t bad[LB_TAP_BAD__COUNT];
 } lb_tap_stats_t;

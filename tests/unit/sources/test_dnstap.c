@@ -899,6 +899,73 @@ static void test_resolver_response_bailiwick(void **state)
 	assert_int_equal(f->tap.by_type[4], 1);
 }
 
+/* An NXDOMAIN response for qname: answer qname CNAME target (when target),
+ * authority SOA of soa_zone. */
+static void dns_nxdomain(buf_t *b, const char *qname, const char *target, const char *soa_zone)
+{
+	put16(b, 0x4321);
+	put16(b, 0x8183);
+	put16(b, 1);
+	put16(b, target ? 1 : 0);
+	put16(b, 1);
+	put16(b, 0);
+	wname(b, qname);
+	put16(b, 1);
+	put16(b, 1);
+	if (target) {
+		buf_t t = { .n = 0 };
+		wname(&t, target);
+		wname(b, qname);
+		put16(b, 5); put16(b, 1); put32(b, 300); put16(b, (unsigned)t.n);
+		put(b, t.b, t.n);
+	}
+	buf_t soa = { .n = 0 };
+	wname(&soa, "ns.invalid");
+	wname(&soa, "h.invalid");
+	for (int i = 0; i < 5; i++)
+		put32(&soa, 1);
+	wname(b, soa_zone);
+	put16(b, 6); put16(b, 1); put32(b, 300); put16(b, (unsigned)soa.n);
+	put(b, soa.b, soa.n);
+}
+
+/* RESOLVER_RESPONSE (4) with query_zone zone and response dns. */
+static void resolver_response(buf_t *out, const char *zone, const buf_t *dns)
+{
+	buf_t m = { .n = 0 }, z = { .n = 0 };
+	wname(&z, zone);
+	pb_varint(&m, 1, 4);
+	pb_bytes(&m, 11, z.b, z.n);
+	pb_varint(&m, 12, 1700000001);
+	pb_bytes(&m, 14, dns->b, dns->n);
+	envelope(out, &m);
+}
+
+/* A denial is the bailiwick's to say only for names at or below it: the
+ * servers of example.com answering www.example.com CNAME www.bank.test with
+ * NXDOMAIN (RFC 6604: the rcode speaks of www.bank.test) say nothing
+ * trustworthy about bank.test, as the CNAME's target RRsets would be dropped. */
+static void test_negative_out_of_bailiwick(void **state)
+{
+	struct fixture *f = *state;
+	buf_t d = { .n = 0 }, b = { .n = 0 };
+	dns_nxdomain(&d, "www.example.com", "www.bank.test", "bank.test");
+	resolver_response(&b, "example.com", &d);
+	lb_dnstap_frame(f->d, b.b, b.n);
+	assert_int_equal(f->log.nneg, 0);
+	assert_int_equal(f->tap.neg_out_of_bailiwick, 1);
+	/* the CNAME itself is at or below example.com: kept */
+	assert_int_equal(f->log.n, 1);
+	assert_string_equal(f->log.owner[0], "www.example.com.");
+	/* NXDOMAIN of a name inside the zone: kept */
+	d.n = b.n = 0;
+	dns_nxdomain(&d, "nx.example.com", NULL, "example.com");
+	resolver_response(&b, "example.com", &d);
+	lb_dnstap_frame(f->d, b.b, b.n);
+	assert_int_equal(f->log.nneg, 1);
+	assert_int_equal(f->tap.neg_out_of_bailiwick, 1);
+}
+
 static void test_client_response_answer_only(void **state)
 {
 	struct fixture *f = *state;
@@ -1010,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(test_pb_merge_empty_bytes),
 		cmocka_unit_test(test_pb_mutations_agree),
 		cmocka_unit_test_setup_teardown(test_resolver_response_bailiwick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negative_out_of_bailiwick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_response_answer_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queries_counted_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_inputs_counted, setup, teardown),
