@@ -16,6 +16,7 @@
 #include "dns/name.h"
 #include "observe/bailiwick.h"
 #include "observe/proc.h"
+#include "store/store.h"
 #include "util/fdwait.h"
 
 enum { DT_AUTH_RESPONSE = 2, DT_RESOLVER_RESPONSE = 4, DT_FORWARDER_RESPONSE = 8 };
@@ -81,14 +82,18 @@ int lb_dnstap_decode(lb_dnstap_t *d, const uint8_t *buf, size_t len, lb_dnstap_m
 	return lb_dnstap_parse(buf, len, m);
 }
 
-static void to_timeval(uint64_t sec, uint32_t nsec, struct timeval *tv)
+/* A time a sighting can have: 1 .. LB_TIME_MAX seconds.  0 is none (to the
+ * store's merge, an unset time: a sighting at 0 would make the stored range
+ * depend on the order of the windows), and later ones the store refuses. */
+static bool to_timeval(bool has, uint64_t sec, uint32_t nsec, struct timeval *tv)
 {
-	if (sec > (uint64_t)INT64_MAX / 2)
-		sec = 0;
+	if (!has || sec == 0 || sec > LB_TIME_MAX)
+		return false;
 	if (nsec >= 1000000000u)
 		nsec = 0;
 	tv->tv_sec = (time_t)sec;
 	tv->tv_usec = (suseconds_t)(nsec / 1000);
+	return true;
 }
 
 void lb_dnstap_frame(void *vd, const uint8_t *payload, size_t len)
@@ -117,12 +122,12 @@ void lb_dnstap_frame(void *vd, const uint8_t *payload, size_t len)
 		ts->bad[LB_TAP_BAD_NO_DNS]++;
 		return;
 	}
+	/* the response's time, else the query's, else now: a time field that is
+	 * not a usable time counts as absent */
 	struct timeval tv;
-	if (m.has & LB_DT_HAS_RESPONSE_TIME_SEC)
-		to_timeval(m.response_time_sec, m.response_time_nsec, &tv);
-	else if (m.has & LB_DT_HAS_QUERY_TIME_SEC)
-		to_timeval(m.query_time_sec, m.query_time_nsec, &tv);
-	else
+	if (!to_timeval(m.has & LB_DT_HAS_RESPONSE_TIME_SEC, m.response_time_sec,
+			m.response_time_nsec, &tv) &&
+	    !to_timeval(m.has & LB_DT_HAS_QUERY_TIME_SEC, m.query_time_sec, m.query_time_nsec, &tv))
 		gettimeofday(&tv, NULL);
 
 	const uint8_t *bw = NULL;

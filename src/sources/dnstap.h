@@ -26,6 +26,8 @@
  *       CLIENT_RESPONSE (and other responses): answer section only, bailiwick
  *         unknown.
  *       queries: counted, not stored.
+ *     The sighting's time: response_time, else query_time, else now (a time
+ *     field of 0 or past LB_TIME_MAX counts as absent).
  *
  *  3. Listener (fstrm_server.c).  lb_tap_server_t accepts Frame Streams
  *     clients on unix and TCP sockets, all in one poll() loop on one thread;

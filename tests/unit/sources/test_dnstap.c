@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -498,6 +499,7 @@ struct obs_log {
 	char owner[8][64];
 	char bw[8][64];
 	int section[8];
+	long long ts[8];
 };
 
 static void tname(const uint8_t *n, char *out, size_t sz)
@@ -525,6 +527,7 @@ static void log_rrset(void *ctx, const lb_obs_rrset_t *o)
 		else
 			strcpy(l->bw[l->n], "-");
 		l->section[l->n] = o->section;
+		l->ts[l->n] = (long long)o->ts.tv_sec;
 	}
 	l->n++;
 }
@@ -966,6 +969,57 @@ static void test_negative_out_of_bailiwick(void **state)
 	assert_int_equal(f->tap.neg_out_of_bailiwick, 1);
 }
 
+/* CLIENT_RESPONSE with the given time fields (absent when has_* is false). */
+static void timed_response(buf_t *out, bool has_q, uint64_t qsec, bool has_r, uint64_t rsec)
+{
+	buf_t m = { .n = 0 }, d = { .n = 0 };
+	dns_response(&d);
+	pb_varint(&m, 1, 6);
+	if (has_q)
+		pb_varint(&m, 8, qsec);
+	if (has_r)
+		pb_varint(&m, 12, rsec);
+	pb_bytes(&m, 14, d.b, d.n);
+	envelope(out, &m);
+}
+
+/* The sighting's time is the response's, else the query's, else now; a time
+ * field of 0 or past what the store keeps is no time (it used to give a
+ * sighting at 0 - which the store's merge takes for "no time", so the stored
+ * range depended on the order of windows - or one the window dropped). */
+static void test_response_time_choice(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t q = 1700000000, r = 1700000005;
+	struct {
+		bool hq;
+		uint64_t qs;
+		bool hr;
+		uint64_t rs;
+		long long want; /* 0 = now */
+	} c[] = {
+		{ true, q, true, r, (long long)r },
+		{ true, q, false, 0, (long long)q },
+		{ true, q, true, 0, (long long)q },
+		{ true, q, true, 1ull << 40, (long long)q },
+		{ true, q, true, UINT64_MAX, (long long)q },
+		{ true, 0, true, 0, 0 },
+		{ false, 0, false, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		buf_t b = { .n = 0 };
+		timed_response(&b, c[i].hq, c[i].qs, c[i].hr, c[i].rs);
+		f->log.n = 0;
+		long long before = (long long)time(NULL);
+		lb_dnstap_frame(f->d, b.b, b.n);
+		assert_int_equal(f->log.n, 1);
+		if (c[i].want)
+			assert_int_equal(f->log.ts[0], c[i].want);
+		else
+			assert_true(f->log.ts[0] >= before && f->log.ts[0] <= (long long)time(NULL));
+	}
+}
+
 static void test_client_response_answer_only(void **state)
 {
 	struct fixture *f = *state;
@@ -1078,6 +1132,7 @@ int main(void)
 		cmocka_unit_test(test_pb_mutations_agree),
 		cmocka_unit_test_setup_teardown(test_resolver_response_bailiwick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negative_out_of_bailiwick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_response_time_choice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_response_answer_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queries_counted_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_inputs_counted, setup, teardown),
