@@ -474,6 +474,18 @@ static void drop_committed(lb_sender_t *s, uint64_t hwm)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* When to try again after a failure: the backoff (with jitter) from now; the
+ * next backoff doubled, up to the ceiling.  Only an acknowledgement resets it:
+ * a collector that shakes hands and then refuses or drops every batch is
+ * retried as slowly as one that cannot be reached, not every 100 ms. */
+static uint64_t retry_later(const lb_sender_t *s, unsigned *backoff)
+{
+	uint64_t now = now_ms();
+	unsigned b = *backoff;
+	*backoff = b * 2 > s->o.backoff_max_ms ? s->o.backoff_max_ms : b * 2;
+	return now + b + (unsigned)(now % (b / 4 + 1));
+}
+
 static void *run(void *arg)
 {
 	lb_sender_t *s = arg;
@@ -501,12 +513,9 @@ static void *run(void *arg)
 			if (err) {
 				if (err != LB_EINVAL && err != LB_ERDATA)
 					set_error(s, "%s", lb_strerror(err));
-				unsigned jitter = (unsigned)(now % (backoff / 4 + 1));
-				next_try = now + backoff + jitter;
-				backoff = backoff * 2 > s->o.backoff_max_ms ? s->o.backoff_max_ms : backoff * 2;
+				next_try = retry_later(s, &backoff);
 				continue;
 			}
-			backoff = 100;
 			last_ack = now;
 			drop_committed(s, hwm);
 		}
@@ -526,7 +535,7 @@ static void *run(void *arg)
 			if (e) {
 				set_error(s, "send: %s", strerror(errno));
 				disconnect(s);
-				next_try = now_ms() + backoff;
+				next_try = retry_later(s, &backoff);
 				break;
 			}
 			if (!s->nfl)
@@ -554,7 +563,7 @@ static void *run(void *arg)
 				set_error(s, "%s", n == 0 ? "connection closed by the collector"
 						      : strerror(errno));
 				disconnect(s);
-				next_try = now_ms() + backoff;
+				next_try = retry_later(s, &backoff);
 				continue;
 			}
 			if (n > 0)
@@ -574,7 +583,7 @@ static void *run(void *arg)
 					else
 						set_error(s, "%s", "bad frame from the collector");
 					disconnect(s);
-					next_try = now_ms() + backoff;
+					next_try = retry_later(s, &backoff);
 					break;
 				}
 				consume(s, used);
@@ -582,17 +591,17 @@ static void *run(void *arg)
 				if (st == LB_ACK_RETRY) {
 					set_error(s, "%s", "collector cannot store now; retrying");
 					disconnect(s);
-					next_try = now_ms() + backoff;
-					backoff = backoff * 2 > s->o.backoff_max_ms ? s->o.backoff_max_ms : backoff * 2;
+					next_try = retry_later(s, &backoff);
 					break;
 				}
 				handle_ack(s, seq, st);
+				backoff = 100; /* the collector takes batches again */
 			}
 		}
 		if (s->fd >= 0 && s->nfl && now_ms() - last_ack > ACK_TIMEOUT_MS) {
 			set_error(s, "%s", "no acknowledgement for 30 s; reconnecting");
 			disconnect(s);
-			next_try = now_ms() + backoff;
+			next_try = retry_later(s, &backoff);
 		}
 	}
 	disconnect(s);

@@ -773,6 +773,41 @@ static void test_sender_spool(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* A collector that takes the connection but not the batch (here RETRY: a
+ * store with no source id left) is not hammered: the sender's reconnections
+ * back off exponentially as when it cannot connect at all, although each
+ * handshake succeeds. */
+static void test_sender_backoff_after_refusal(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t sto = { .create = true };
+	assert_int_equal(lb_store_open(dir, &sto, &s), 0);
+	assert_int_equal(lb_rocks_src_name(s, SRC_MAX_IDS - 1, "filler"), 0); /* no id left */
+	lb_collector_t *c;
+	const char *msg;
+	lb_collector_opts_t co = { .listen = "127.0.0.1:0" };
+	assert_int_equal(lb_collector_start(s, &co, &c, &msg), 0);
+	char addr[64];
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", lb_collector_port(c));
+	lb_sender_opts_t so = { .addr = addr };
+	lb_sender_t *snd;
+	char err[256];
+	assert_int_equal(lb_sender_open(&so, &snd, err), 0);
+	lb_store_rec_t r = rrset_rec(); /* sources s1, s2: new names, refused */
+	assert_int_equal(lb_sender_add(snd, &r), 0);
+	assert_int_equal(lb_sender_commit(snd), 0);
+	lb_sender_stats_t ss;
+	/* 3 s: backing off from 100 ms (100 + 200 + 400 + 800 + 1600 + jitter)
+	 * that is at most 6 connections; at a constant 100 ms it was 15 or more */
+	assert_int_equal(lb_sender_close(snd, 3, NULL, &ss), LB_EIO);
+	assert_true(ss.connects >= 2);
+	assert_true(ss.connects <= 6);
+	assert_int_equal(ss.spool_batches, 1);
+	lb_collector_stop(c);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 /* A bounded spool drops its oldest batches and counts them. */
 static void test_spool_bound(void **st)
 {
@@ -807,6 +842,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collector_forged_bookmark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_collector_retry_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_spool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sender_backoff_after_refusal, setup, teardown),
 		cmocka_unit_test(test_spool_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
