@@ -616,7 +616,9 @@ static int cmp_seq(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A spool file is ours if it frames as one BATCH of its own seq. */
+/* A spool file is ours if it frames as one BATCH of its own seq whose every
+ * record decodes as the collector will decode it: a damaged one would be
+ * refused (ERROR) at every try, and the batches behind it never sent. */
 static int check_file(lb_sender_t *s, uint64_t seq, uint32_t *len, uint32_t *nrec)
 {
 	char p[4200];
@@ -625,23 +627,32 @@ static int check_file(lb_sender_t *s, uint64_t seq, uint32_t *len, uint32_t *nre
 	if (fd < 0)
 		return -1;
 	struct stat sb;
-	uint8_t h[LB_WIRE_BATCH_HDR];
+	uint8_t *buf = NULL;
+	lb_wire_reader_t *rd = NULL;
 	int ok = fstat(fd, &sb) == 0 && sb.st_size >= LB_WIRE_BATCH_HDR &&
-		 sb.st_size <= (off_t)LB_WIRE_FRAME_MAX + 4 && pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h;
+		 sb.st_size <= (off_t)LB_WIRE_FRAME_MAX + 4 && (buf = malloc((size_t)sb.st_size)) &&
+		 (rd = malloc(sizeof *rd)) &&
+		 pread(fd, buf, (size_t)sb.st_size, 0) == (ssize_t)sb.st_size;
 	close(fd);
-	if (!ok)
-		return -1;
-	lb_cur_t c;
-	lb_cur_init(&c, h, sizeof h);
-	uint32_t flen = lb_cur_u32(&c);
-	uint8_t type = lb_cur_u8(&c);
-	uint64_t fseq = (uint64_t)lb_cur_u32(&c) << 32;
-	fseq |= lb_cur_u32(&c);
-	*nrec = lb_cur_u32(&c);
-	if (lb_cur_err(&c) || type != LB_WIRE_BATCH || fseq != seq || (off_t)flen + 4 != sb.st_size)
-		return -1;
-	*len = (uint32_t)sb.st_size;
-	return 0;
+	uint8_t type = 0;
+	const uint8_t *body = NULL;
+	size_t blen = 0, used = 0;
+	if (ok)
+		ok = lb_wire_frame(buf, (size_t)sb.st_size, LB_WIRE_FRAME_MAX, &type, &body, &blen,
+				   &used) == 1 &&
+		     type == LB_WIRE_BATCH && used == (size_t)sb.st_size;
+	if (ok) {
+		lb_store_rec_t rec;
+		int r = lb_wire_batch_open(rd, body, blen);
+		while (r == 0 && (r = lb_wire_batch_next(rd, &rec)) == 1)
+			r = 0;
+		ok = r == 0 && rd->seq == seq;
+		*nrec = rd->nrec;
+		*len = (uint32_t)sb.st_size;
+	}
+	free(rd);
+	free(buf);
+	return ok ? 0 : -1;
 }
 
 static uint64_t new_stream(void)

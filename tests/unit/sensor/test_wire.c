@@ -808,6 +808,61 @@ static void test_sender_backoff_after_refusal(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* A spool file whose frame is whole but whose records do not decode (damaged
+ * on disk) is removed at start and counted, like one that does not frame:
+ * sent, it is refused at every try and the batches behind it wait forever. */
+static void test_sender_spool_damaged(void **st)
+{
+	(void)st;
+	char sdir[300], ddir[300];
+	snprintf(sdir, sizeof sdir, "%s/spool", dir);
+	snprintf(ddir, sizeof ddir, "%s/db", dir);
+	char mk[400];
+	snprintf(mk, sizeof mk, "mkdir -p '%s'", dir);
+	assert_int_equal(system(mk), 0);
+	/* three batches spooled with nobody listening (port 1) */
+	lb_sender_opts_t so = { .addr = "127.0.0.1:1", .spool_dir = sdir, .backoff_max_ms = 200 };
+	lb_sender_t *snd;
+	char err[256];
+	assert_int_equal(lb_sender_open(&so, &snd, err), 0);
+	lb_store_rec_t r = rrset_rec();
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(lb_sender_add(snd, &r), 0);
+		assert_int_equal(lb_sender_commit(snd), 0);
+	}
+	lb_sender_stats_t ss;
+	assert_int_equal(lb_sender_close(snd, 1, NULL, &ss), LB_EIO);
+	assert_int_equal(ss.spool_batches, 3);
+	/* the second one damaged: its first record's owner length 0 */
+	char path[400];
+	snprintf(path, sizeof path, "%s/b-0000000000000002.lbb", sdir);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, LB_WIRE_BATCH_HDR + 2, SEEK_SET), 0);
+	assert_int_equal(fputc(0, f), 0);
+	assert_int_equal(fclose(f), 0);
+
+	lb_store_t *s;
+	lb_store_opts_t sto = { .create = true };
+	assert_int_equal(lb_store_open(ddir, &sto, &s), 0);
+	lb_collector_t *c;
+	const char *msg;
+	lb_collector_opts_t co = { .listen = "127.0.0.1:0" };
+	assert_int_equal(lb_collector_start(s, &co, &c, &msg), 0);
+	char addr[64];
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", lb_collector_port(c));
+	so.addr = addr;
+	assert_int_equal(lb_sender_open(&so, &snd, err), 0);
+	assert_int_equal(lb_sender_close(snd, 10, NULL, &ss), 0);
+	assert_int_equal(ss.bad_spool_files, 1);
+	assert_int_equal(ss.recovered_batches, 2);
+	assert_int_equal(ss.acked_batches, 2);
+	assert_int_equal(stored_count(s), 2 * 42);
+	assert_int_equal(metric(c, "lookback_ingest_bad_frames_total"), 0);
+	lb_collector_stop(c);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 /* A bounded spool drops its oldest batches and counts them. */
 static void test_spool_bound(void **st)
 {
@@ -843,6 +898,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collector_retry_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_spool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_backoff_after_refusal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sender_spool_damaged, setup, teardown),
 		cmocka_unit_test(test_spool_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
