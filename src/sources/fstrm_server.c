@@ -54,14 +54,27 @@ static int open_unix(lb_tap_server_t *s, const char *path, char *errbuf)
 	}
 	strcpy(sa.sun_path, path);
 	struct stat sb;
+	int fd = -1;
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode)) {
 			snprintf(errbuf, 256, "%s exists and is not a socket", path);
 			return LB_EINVAL;
 		}
-		unlink(path); /* stale socket from an earlier run */
+		/* stale (from an earlier run) if nobody accepts on it; a live one
+		 * is another listener's, which unlinking would cut off unseen */
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			goto fail;
+		bool live = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+		close(fd);
+		fd = -1;
+		if (live) {
+			snprintf(errbuf, 256, "unix socket %s: another process is listening on it", path);
+			return LB_EINVAL;
+		}
+		unlink(path);
 	}
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)

@@ -87,4 +87,24 @@ check "the client over the limit is refused" grep -qx 'client2 refused' "$T_TMP/
 check "refusals are counted" grep -qx 'dnstap_clients_refused 1' "$T_TMP/lim"
 "$LOOKBACK" tap -l 127.0.0.1 --stats > /dev/null 2>&1
 check "a listen address without port is a usage error" test $? -eq 2
+
+# a live socket is not taken over (unlinked and bound again) by a second tap
+"$LOOKBACK" tap -u "$SOCK" --jsonl > "$T_TMP/first.jsonl" 2> /dev/null &
+TAP=$!
+wait_for "unix socket" 100 test -S "$SOCK"
+timeout 5 "$LOOKBACK" tap -u "$SOCK" --stats > /dev/null 2> "$T_TMP/second.err" # (it used to take the socket and run)
+check "a second tap on a live socket exits 2" test $? -eq 2
+check "... and says another process listens on it" grep -q "another process is listening" "$T_TMP/second.err"
+python3 "$HERE/fstrm_clients.py" "unix:$SOCK" 1 5 > "$T_TMP/first.v" 2>&1
+kill $TAP
+wait $TAP
+check "the first tap still receives on it" test "$(wc -l < "$T_TMP/first.jsonl")" -eq 5
+# a stale socket file (nobody listening) is replaced
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$SOCK"
+"$LOOKBACK" tap -u "$SOCK" --stats > /dev/null 2>&1 &
+TAP=$!
+wait_for "tap on the stale socket" 100 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$SOCK"
+check "a stale socket file is replaced" kill -0 $TAP
+kill $TAP
+wait $TAP
 exit 0
