@@ -547,6 +547,15 @@ static uint64_t ts_sec(const struct timeval *tv)
 	return tv->tv_sec > 0 ? (uint64_t)tv->tv_sec : 0;
 }
 
+/* A sighting's time the store can keep: from 1 s after the epoch (0 is the
+ * store's "no time", and a merge takes it so: keeping it as a first-seen
+ * made the result depend on the order windows merge in) to LB_TIME_MAX. */
+static bool ts_ok(const struct timeval *tv)
+{
+	uint64_t t = ts_sec(tv);
+	return t >= 1 && t <= LB_TIME_MAX;
+}
+
 void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 {
 	lb_window_t *w = ctx;
@@ -555,7 +564,7 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 		w->st.drop_class++;
 		return;
 	}
-	if (!o->owner || !o->nrdata || o->nrdata > LB_STORE_MAX_RDATA || ts_sec(&o->ts) > LB_TIME_MAX ||
+	if (!o->owner || !o->nrdata || o->nrdata > LB_STORE_MAX_RDATA || !ts_ok(&o->ts) ||
 	    lb_name_check(o->owner, o->owner_len) != (int)o->owner_len ||
 	    (o->bailiwick && lb_name_check(o->bailiwick, o->bailiwick_len) != (int)o->bailiwick_len)) {
 		w->st.drop_invalid++;
@@ -602,7 +611,7 @@ void lb_window_negative(void *ctx, const lb_obs_neg_t *o)
 		w->st.drop_class++;
 		return;
 	}
-	if (!o->qname || ts_sec(&o->ts) > LB_TIME_MAX ||
+	if (!o->qname || !ts_ok(&o->ts) ||
 	    lb_name_check(o->qname, o->qname_len) != (int)o->qname_len ||
 	    (o->bailiwick && lb_name_check(o->bailiwick, o->bailiwick_len) != (int)o->bailiwick_len)) {
 		w->st.drop_invalid++;
