@@ -169,6 +169,16 @@ static int name_ok(const uint8_t *n, size_t len)
 	return n && len >= 1 && len <= 255 && lb_name_check(n, len) == (int)len;
 }
 
+/* A name as the store keeps it: in lower case (a length octet is at most 63,
+ * so any byte from 'A' to 'Z' is a label's). */
+static bool name_lower(const uint8_t *n, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (n[i] >= 'A' && n[i] <= 'Z')
+			return false;
+	return true;
+}
+
 int lb_wire_put_rec(lb_wbuf_t *b, const lb_store_rec_t *r)
 {
 	const lb_store_val_t *v = &r->val;
@@ -494,9 +504,16 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 	}
 	if (lb_cur_err(c))
 		return lb_cur_err(c);
+	/* a sender's window never sends these: times the store cannot keep,
+	 * names not in lower case, a bailiwick that is not at or above its
+	 * owner (the store would keep them as given) */
 	if (v->time_last < v->time_first || v->zone_last < v->zone_first ||
-	    ((rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) && v->time_last > LB_TIME_MAX))
-		return LB_ERDATA; /* a sender's window never sends these */
+	    v->time_last > LB_TIME_MAX || v->zone_last > LB_TIME_MAX)
+		return LB_ERDATA;
+	if (rec->owner && (!name_lower(rec->owner, rec->owner_len) ||
+			   (rec->bailiwick && (!name_lower(rec->bailiwick, rec->bailiwick_len) ||
+					       !lb_name_is_subdomain(rec->owner, rec->bailiwick)))))
+		return LB_ERDATA;
 	r->done++;
 	return 1;
 }

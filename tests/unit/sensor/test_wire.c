@@ -270,6 +270,61 @@ static void test_truncated(void **st)
 	lb_wbuf_free(&b);
 }
 
+/* One record in a batch frame; what lb_wire_batch_next makes of it. */
+static int decode_one(const lb_store_rec_t *r)
+{
+	lb_wbuf_t b = { 0 };
+	lb_wire_batch_begin(&b);
+	int put = lb_wire_put_rec(&b, r);
+	lb_wire_batch_end(&b, 1, 1);
+	if (put != 0 || b.err) {
+		lb_wbuf_free(&b);
+		return 99; /* the writer refused it already */
+	}
+	static lb_wire_reader_t rd;
+	int rc = lb_wire_batch_open(&rd, b.p + 5, b.len - 5);
+	lb_store_rec_t rec;
+	if (rc == 0)
+		rc = lb_wire_batch_next(&rd, &rec);
+	lb_wbuf_free(&b);
+	return rc;
+}
+
+/* Fields a sender's window never sends, which the store would keep as given:
+ * an owner or bailiwick not in lower case, a bailiwick not at or above the
+ * owner, a sensor record's or zone time past LB_TIME_MAX.  Malformed. */
+static void test_hostile_fields(void **st)
+{
+	(void)st;
+	lb_store_rec_t r = rrset_rec();
+	assert_int_equal(decode_one(&r), 1); /* the good one */
+	static const uint8_t upper[] = "\3www\7Example\3com";
+	r.owner = upper;
+	assert_int_equal(decode_one(&r), LB_ERDATA);
+	r = rrset_rec();
+	static const uint8_t uzone[] = "\7EXAMPLE\3com";
+	r.bailiwick = uzone;
+	assert_int_equal(decode_one(&r), LB_ERDATA);
+	r = rrset_rec();
+	static const uint8_t other[] = "\7example\3net";
+	r.bailiwick = other;
+	r.bailiwick_len = sizeof other;
+	assert_int_equal(decode_one(&r), LB_ERDATA);
+	r = rrset_rec();
+	r.val.zone_last = (uint64_t)LB_TIME_MAX + 1;
+	int rc = decode_one(&r);
+	assert_true(rc == LB_ERDATA || rc == 99);
+	lb_store_rec_t sr;
+	memset(&sr, 0, sizeof sr);
+	sr.kind = LB_REC_SENSOR;
+	sr.sensor = "unit";
+	sr.val.time_first = 1700000000;
+	sr.val.time_last = (uint64_t)LB_TIME_MAX + 1;
+	sr.val.count = 1;
+	rc = decode_one(&sr);
+	assert_true(rc == LB_ERDATA || rc == 99);
+}
+
 static void test_oversized(void **st)
 {
 	(void)st;
@@ -891,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_oversized),
+		cmocka_unit_test(test_hostile_fields),
 		cmocka_unit_test(test_hello_version),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test_setup_teardown(test_collector, setup, teardown),
