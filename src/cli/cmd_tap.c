@@ -49,6 +49,8 @@ static void help(FILE *out)
 		"      --max-frame N     largest data frame accepted, bytes (default 262144);\n"
 		"                        larger frames are skipped and counted\n"
 		"      --max-clients N   concurrent socket clients (default 256)\n"
+		"      --handshake-secs N  close a socket client that has not started its\n"
+		"                        stream (READY/START) within N seconds (default 10)\n"
 		"output:\n"
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --db DIR          aggregate observations into the store in DIR\n"
@@ -170,7 +172,7 @@ static int parse_size(const char *s, size_t lo, size_t hi, size_t *out)
 
 int lb_cmd_tap(int argc, char **argv)
 {
-	enum { O_JSONL = 256, O_STATS, O_SENSOR, O_DB, O_MAXFRAME, O_MAXCLIENTS };
+	enum { O_JSONL = 256, O_STATS, O_SENSOR, O_DB, O_MAXFRAME, O_MAXCLIENTS, O_HANDSHAKE };
 	static const struct option lopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "unix", required_argument, NULL, 'u' },
@@ -181,6 +183,7 @@ int lb_cmd_tap(int argc, char **argv)
 		{ "db", required_argument, NULL, O_DB },
 		{ "max-frame", required_argument, NULL, O_MAXFRAME },
 		{ "max-clients", required_argument, NULL, O_MAXCLIENTS },
+		{ "handshake-secs", required_argument, NULL, O_HANDSHAKE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
@@ -192,7 +195,7 @@ int lb_cmd_tap(int argc, char **argv)
 	lb_win_cli_init(&win);
 	const char *file = NULL, *upath = NULL, *laddr = NULL, *sensor = NULL, *db = NULL;
 	int jsonl = 0, stats = 0, quiet = 0;
-	size_t max_frame = LB_FSTRM_DATA_MAX_DEFAULT, max_clients = 256;
+	size_t max_frame = LB_FSTRM_DATA_MAX_DEFAULT, max_clients = 256, handshake = 10;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:u:l:qh", lopts, NULL)) != -1) {
@@ -228,6 +231,12 @@ int lb_cmd_tap(int argc, char **argv)
 		case O_MAXCLIENTS:
 			if (parse_size(optarg, 1, 65536, &max_clients) != 0) {
 				fprintf(stderr, "lookback tap: --max-clients must be 1..65536\n");
+				return LB_EXIT_USAGE;
+			}
+			break;
+		case O_HANDSHAKE:
+			if (parse_size(optarg, 1, 86400, &handshake) != 0) {
+				fprintf(stderr, "lookback tap: --handshake-secs must be 1..86400\n");
 				return LB_EXIT_USAGE;
 			}
 			break;
@@ -354,7 +363,8 @@ int lb_cmd_tap(int argc, char **argv)
 		}
 	} else {
 		lb_tap_server_opts_t so = { .unix_path = upath, .tcp_addr = laddr,
-					    .data_max = max_frame, .max_clients = (unsigned)max_clients };
+					    .data_max = max_frame, .max_clients = (unsigned)max_clients,
+					    .handshake_secs = (unsigned)handshake };
 		int e = lb_tap_server_new(&so, d, &srv, errbuf);
 		if (e) {
 			fprintf(stderr, "lookback tap: %s\n", errbuf);

@@ -94,6 +94,8 @@ typedef struct lb_tap_stats {
 				      * nothing of it is lost) */
 	uint64_t clients_refused;  /* connections refused (client limit) */
 	uint64_t clients_dropped;  /* connections closed for a protocol violation */
+	uint64_t clients_timed_out; /* connections closed for not starting their
+				     * stream within the handshake time */
 	uint64_t messages;         /* Dnstap MESSAGEs decoded */
 	uint64_t by_type[LB_DNSTAP_NTYPES];
 	uint64_t queries;          /* *_QUERY messages (counted only) */
@@ -181,6 +183,8 @@ int lb_fstrm_conn_closed(lb_fstrm_conn_t *c);
  * are written, lb_fstrm_conn_sent(c, n). */
 size_t lb_fstrm_conn_pending(const lb_fstrm_conn_t *c, const uint8_t **p);
 void lb_fstrm_conn_sent(lb_fstrm_conn_t *c, size_t n);
+/* The stream has started (its START came): data may follow. */
+bool lb_fstrm_conn_started(const lb_fstrm_conn_t *c);
 
 /* ---- 2. dnstap -> observations ------------------------------------------ */
 
@@ -330,6 +334,8 @@ typedef struct lb_tap_server_opts {
 	const char *tcp_addr;    /* "ADDR:PORT" ("[v6]:PORT"), or NULL */
 	size_t data_max;         /* 0 = default */
 	unsigned max_clients;    /* 0 = 256 */
+	unsigned handshake_secs; /* a client that has not started its stream
+				  * (READY/START) by then is closed; 0 = 10 */
 } lb_tap_server_opts_t;
 
 /* Opens the listeners.  On error *errbuf (256 bytes) says why. */

@@ -382,6 +382,11 @@ int lb_fstrm_conn_closed(lb_fstrm_conn_t *c)
 	return lb_fstrm_conn_eof(c);
 }
 
+bool lb_fstrm_conn_started(const lb_fstrm_conn_t *c)
+{
+	return c->state == ST_DATA || c->state == ST_STOPPED || c->stops > 0;
+}
+
 size_t lb_fstrm_conn_pending(const lb_fstrm_conn_t *c, const uint8_t **p)
 {
 	*p = c->out + c->out_off;

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sources/dnstap.h"
@@ -21,12 +22,14 @@ struct client {
 	int fd;
 	lb_fstrm_conn_t *conn;
 	bool closing; /* stream ended: flush replies then close */
+	time_t since; /* accepted at (monotonic seconds) */
 };
 
 struct lb_tap_server {
 	lb_dnstap_t *d;
 	size_t data_max;
 	unsigned max_clients;
+	unsigned handshake_secs;
 	int unix_fd, tcp_fd;
 	int tcp_port;
 	char *unix_path;   /* set only if we created the socket file */
@@ -158,6 +161,7 @@ int lb_tap_server_new(const lb_tap_server_opts_t *o, lb_dnstap_t *d, lb_tap_serv
 	s->d = d;
 	s->data_max = o->data_max;
 	s->max_clients = o->max_clients ? o->max_clients : 256;
+	s->handshake_secs = o->handshake_secs ? o->handshake_secs : 10;
 	s->unix_fd = s->tcp_fd = -1;
 	s->cl = calloc(s->max_clients, sizeof *s->cl);
 	s->pfd = calloc(s->max_clients + 2, sizeof *s->pfd);
@@ -200,6 +204,32 @@ static void client_close(lb_tap_server_t *s, unsigned i)
 	s->cl[i] = s->cl[--s->ncl];
 }
 
+static time_t mono_secs(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * A client that connects and never starts its stream (no READY, no START)
+ * would hold one of max_clients for good: enough of them and no resolver
+ * could connect.  Frame Streams sets no time for the handshake; a writer
+ * sends it at once, so one that has not started within handshake_secs is
+ * closed.  A started stream may be quiet as long as it likes.
+ */
+static void close_unstarted(lb_tap_server_t *s)
+{
+	time_t now = mono_secs();
+	for (unsigned i = s->ncl; i-- > 0;) {
+		if (lb_fstrm_conn_started(s->cl[i].conn) ||
+		    now - s->cl[i].since < (time_t)s->handshake_secs)
+			continue;
+		lb_dnstap_stats(s->d)->clients_timed_out++;
+		client_close(s, i);
+	}
+}
+
 static void accept_all(lb_tap_server_t *s, int lfd)
 {
 	for (int k = 0; k < 64; k++) {
@@ -221,6 +251,7 @@ static void accept_all(lb_tap_server_t *s, int lfd)
 		s->cl[s->ncl].fd = fd;
 		s->cl[s->ncl].conn = c;
 		s->cl[s->ncl].closing = false;
+		s->cl[s->ncl].since = mono_secs();
 		s->ncl++;
 	}
 }
@@ -283,6 +314,7 @@ int lb_tap_server_run(lb_tap_server_t *s, volatile sig_atomic_t *stop, void (*af
 		      void *ctx)
 {
 	while (!*stop) {
+		close_unstarted(s); /* before the poll set: its indices follow s->cl */
 		nfds_t n = 0;
 		if (s->unix_fd >= 0)
 			s->pfd[n++] = (struct pollfd){ .fd = s->unix_fd, .events = POLLIN };

@@ -283,7 +283,7 @@ PY
 	done < "$D/$r.verdicts"
 	stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$S"; }
 	check "$r: no bad frames, no client refused or dropped" \
-		bash -c "! grep -Eq '^dnstap_(bad_[a-z_]+|clients_refused|clients_dropped) [1-9]' '$S'"
+		bash -c "! grep -Eq '^dnstap_(bad_[a-z_]+|clients_refused|clients_dropped|clients_timed_out) [1-9]' '$S'"
 	local ns nf nu
 	ns=$(stat_of dnstap_streams) nf=$(stat_of dnstap_streams_finished) nu=$(stat_of dnstap_streams_unfinished)
 	if [ "$r" = pdns ]; then

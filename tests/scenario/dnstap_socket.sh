@@ -88,6 +88,49 @@ check "refusals are counted" grep -qx 'dnstap_clients_refused 1' "$T_TMP/lim"
 "$LOOKBACK" tap -l 127.0.0.1 --stats > /dev/null 2>&1
 check "a listen address without port is a usage error" test $? -eq 2
 
+# a client that never starts its stream is closed after --handshake-secs:
+# silent connections up to --max-clients do not lock resolvers out
+"$LOOKBACK" tap -u "$SOCK" --max-clients 2 --handshake-secs 1 --stats > "$T_TMP/hs.err" 2>&1 &
+TAP=$!
+wait_for "unix socket" 100 test -S "$SOCK"
+python3 - "$SOCK" > "$T_TMP/hs.v" <<'PY'
+import socket, struct, sys, time
+CT = b"protobuf:dnstap.Dnstap"
+def ready():
+    body = struct.pack(">III", 4, 1, len(CT)) + CT
+    return struct.pack(">II", 0, len(body)) + body
+idle = []
+for i in range(2):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    idle.append(s)
+time.sleep(2.5)
+for s in idle:
+    s.settimeout(2)
+    try:
+        print("idle", "closed" if s.recv(16) == b"" else "data")
+    except socket.timeout:
+        print("idle open")
+for i in range(2):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        s.connect(sys.argv[1])
+        s.sendall(ready())
+        got = s.recv(64)
+    except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        got = b""
+    print("writer", "accepted" if got[:12] == struct.pack(">III", 0, 34, 1) else "refused")
+    idle.append(s)
+PY
+kill $TAP
+wait $TAP
+check "idle clients are closed after --handshake-secs" test "$(grep -c '^idle closed' "$T_TMP/hs.v")" = 2
+check "... and counted" grep -q '^dnstap_clients_timed_out 2' "$T_TMP/hs.err"
+check "writers connecting then are served (both slots free)" test "$(grep -c '^writer accepted' "$T_TMP/hs.v")" = 2
+"$LOOKBACK" tap -u "$SOCK" --handshake-secs 0 > /dev/null 2>&1
+check "--handshake-secs 0 is a usage error" test $? -eq 2
+
 # a live socket is not taken over (unlinked and bound again) by a second tap
 "$LOOKBACK" tap -u "$SOCK" --jsonl > "$T_TMP/first.jsonl" 2> /dev/null &
 TAP=$!
