@@ -225,14 +225,14 @@ static int dnsdb_query(lb_http_req_t *r, char segs[][LB_HTTP_VALUE_MAX + 1], int
 	if (!rrset && strcmp(segs[0], "rdata"))
 		return bad(msg, "lookup must be rrset/... or rdata/...");
 	const char *kind = segs[1], *val = segs[2];
-	int maxsegs = rrset && !strcmp(kind, "name") ? 5 : 4;
+	/* rrset lookups, by name or raw owner, take RRTYPE/BAILIWICK; rdata
+	 * lookups RRTYPE only */
+	int maxsegs = rrset ? 5 : 4;
 	if (ns > maxsegs)
 		return bad(msg, "too many path segments");
 	if (rrset && !strcmp(kind, "name")) {
 		q->kind = LB_Q_RRSET;
 		if ((st = set_name(q, val, msg)) != 200)
-			return st;
-		if (ns == 5 && (st = set_bailiwick(q, segs[4], msg)) != 200)
 			return st;
 	} else if (rrset && !strcmp(kind, "raw")) {
 		q->kind = LB_Q_RRSET_RAW;
@@ -261,6 +261,8 @@ static int dnsdb_query(lb_http_req_t *r, char segs[][LB_HTTP_VALUE_MAX + 1], int
 		return bad(msg, "unknown lookup kind (rrset: name raw; rdata: name ip raw)");
 	}
 	if (ns >= 4 && segs[3][0] && (st = set_types(r, segs[3], msg)) != 200)
+		return st;
+	if (ns == 5 && (st = set_bailiwick(q, segs[4], msg)) != 200)
 		return st;
 	if (q->kind == LB_Q_RDATA_IP && q->tmode != LB_TYPES_ANY) {
 		bool ok = q->tmode == LB_TYPES_LIST;
