@@ -361,6 +361,9 @@ int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_r
 				goto out;
 			}
 			strcpy(r->flex, segs[4]);
+			/* without an RRTYPE a flex search covers every type; an
+			 * explicit ANY is DNSDB's ANY, without the DNSSEC types */
+			r->q.tmode = LB_TYPES_ALL;
 			if (ns == 6 && (st = set_types(r, segs[5], msg)) != 200)
 				goto out;
 		} else {

@@ -443,10 +443,6 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	uint64_t limit = r.limit_given ? (r.limit ? r.limit : g.results_max) : LB_QUERY_DEFAULT_LIMIT;
 	if (limit > g.results_max)
 		limit = g.results_max;
-	if (r.api == LB_API_FLEX) {
-		if (r.q.tmode == LB_TYPES_ANY && !r.q.ntypes)
-			r.q.tmode = LB_TYPES_ALL;
-	}
 	s = lb_http_stream_new(rq, &r);
 	if (!s) {
 		res = send_error(rq, c, 503, "out of memory");

@@ -173,6 +173,18 @@ import json,sys
 o=[l['obj']['rrname'] for l in map(json.loads, open('$T_TMP/glob')) if 'obj' in l]
 sys.exit(not o or any(not n.startswith('www.') or n.startswith('www.b') or not n.endswith('.com.') for n in o))"
 status "bad regex" 400 -H "$K" "$U/dnsdb/v2/regex/rrnames/a(b"
+# flex without an RRTYPE covers every type; an explicit ANY is DNSDB's ANY,
+# without the DNSSEC types (the store has RRSIG, DS, DNSKEY under .com)
+flex_types() { python3 -c '
+import json,sys
+print(" ".join(sorted({l["obj"]["rrtype"] for l in map(json.loads, open(sys.argv[1])) if "obj" in l})))' "$1"; }
+curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/*.com.?limit=0" > "$T_TMP/fall"
+curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/*.com./ANY?limit=0" > "$T_TMP/fany"
+FALL=$(flex_types "$T_TMP/fall")
+FANY=$(flex_types "$T_TMP/fany")
+check "flex without RRTYPE has the DNSSEC types ($FALL)" bash -c "echo '$FALL' | grep -qw RRSIG"
+check "flex /ANY has none of them ($FANY)" bash -c "tail -1 '$T_TMP/fany' | grep -q succeeded &&
+	echo '$FANY' | grep -qw A && ! echo '$FANY' | grep -qwE 'RRSIG|DS|DNSKEY|NSEC|NSEC3|NSEC3PARAM|DLV|CDS|CDNSKEY|TA'"
 
 # ---- CIRCL: COF NDJSON, Basic auth, paging with dribble headers ----
 DOM=${OWNER#*.}

@@ -68,10 +68,41 @@ static void test_rrset_raw_bailiwick(void **state)
 			 400);
 }
 
+/* flex: no RRTYPE = every type; an explicit ANY excludes the DNSSEC types
+ * (DNSDB's ANY), ANY-DNSSEC has only them */
+static void test_flex_types(void **state)
+{
+	(void)state;
+	lb_http_req_t r;
+	assert_int_equal(parse("/dnsdb/v2/glob/rrnames/*.example.", &r), 200);
+	assert_int_equal(r.api, LB_API_FLEX);
+	assert_int_equal(r.q.tmode, LB_TYPES_ALL);
+	lb_query_free(&r.q);
+	assert_int_equal(parse("/dnsdb/v2/glob/rrnames/*.example./ANY", &r), 200);
+	assert_int_equal(r.q.tmode, LB_TYPES_ANY);
+	assert_false(lb_query_type_ok(&r.q, 46)); /* RRSIG */
+	assert_true(lb_query_type_ok(&r.q, 1));
+	lb_query_free(&r.q);
+	assert_int_equal(parse("/dnsdb/v2/regex/rdata/x/any", &r), 200);
+	assert_int_equal(r.q.tmode, LB_TYPES_ANY);
+	lb_query_free(&r.q);
+	assert_int_equal(parse("/dnsdb/v2/regex/rrnames/x/ANY-DNSSEC", &r), 200);
+	assert_int_equal(r.q.tmode, LB_TYPES_ANY_DNSSEC);
+	lb_query_free(&r.q);
+	assert_int_equal(parse("/dnsdb/v2/regex/rrnames/x/MX", &r), 200);
+	assert_int_equal(r.q.tmode, LB_TYPES_LIST);
+	lb_query_free(&r.q);
+	/* lookups keep ANY as the default */
+	assert_int_equal(parse("/dnsdb/v2/lookup/rrset/name/example.com", &r), 200);
+	assert_int_equal(r.q.tmode, LB_TYPES_ANY);
+	lb_query_free(&r.q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rrset_raw_bailiwick),
+		cmocka_unit_test(test_flex_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
