@@ -160,6 +160,11 @@ struct hstream *lb_http_stream_new(struct req *rq, lb_http_req_t *r);
 int lb_http_stream_add_query(struct hstream *s, const lb_query_t *q);
 void lb_http_stream_free(void *cls);
 void lb_http_stream_fail(struct hstream *s, const char *m);
+/* CIRCL name queries are an rrset lookup (qs[0]) and an rdata-name lookup
+ * (qs[1]) of the same name: true if the rdata record r belongs to an rrset
+ * whose owner the rrset lookup rq selects (its RR was given in that rrset,
+ * and COF has each (rrname, rrtype, rdata) once). */
+bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
 				    const char *cursor);
 

@@ -357,7 +357,9 @@ static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Conn
 		if (n == LB_QUERY_AGAIN) {
 			units += BATCH_RECS;
 		} else if (n > 0) {
-			rq->seen++;
+			/* counted as the stream gives them (lb_http_circl_covered) */
+			if (rq->pqi != 1 || !lb_http_circl_covered(&s->qs[0], &rr))
+				rq->seen++;
 			units++;
 		} else {
 			lb_query_cur_free(rq->pcur);

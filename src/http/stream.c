@@ -68,6 +68,34 @@ static void flex_type(uint16_t type, char *tb, size_t n)
 		snprintf(tb, n, "TYPE%u", type);
 }
 
+static uint8_t ascii_lower(uint8_t c) { return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c; }
+
+bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r)
+{
+	const uint8_t *o = r->owner, *n = rq->name;
+	switch (rq->match) {
+	case LB_MATCH_EXACT:
+		return lb_name_equal(o, n);
+	case LB_MATCH_BELOW:
+		return !lb_name_equal(o, n) && lb_name_is_subdomain(o, n);
+	case LB_MATCH_ABOVE_PREFIX:
+		/* the leading labels (n without its root label), then more */
+		if (r->owner_len < rq->name_len)
+			return false;
+		for (size_t i = 0; i + 1 < rq->name_len;) {
+			unsigned l = n[i];
+			if (o[i] != l)
+				return false;
+			for (unsigned j = 1; j <= l; j++)
+				if (ascii_lower(o[i + j]) != ascii_lower(n[i + j]))
+					return false;
+			i += 1 + l;
+		}
+		return o[rq->name_len - 1] != 0;
+	}
+	return false;
+}
+
 /* Paging of CIRCL and flex answers (global offset and count): false while
  * the offset skips this object, and once the count is reached (the answer
  * then ends, limited). */
@@ -197,6 +225,10 @@ static void produce(struct hstream *s)
 				continue;
 			}
 			if (s->r.api == LB_API_CIRCL) {
+				/* a name query's rdata part: an RR of an rrset its
+				 * rrset part gave is not given again */
+				if (s->qi == 1 && lb_http_circl_covered(&s->qs[0], &r))
+					continue;
 				if (!page_take(s))
 					continue; /* skipped, or the end (the loop stops) */
 				lb_out_rec(&s->out, &r);

@@ -9,6 +9,15 @@ D=$T_TMP/db
 "$LOOKBACK" gen -o "$T_TMP/g.pcap" -n 20000 --seed 11 --rate 50 || { nok gen; exit 0; }
 "$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
 check "capture --db" test -d "$D"
+# rrsets whose rdata names their own owner: a CIRCL name query finds them by
+# owner and by rdata name
+cat > "$T_TMP/self.json" <<'J'
+{"rrname":"self.lbtest.","rrtype":"MX","rdata":["10 self.lbtest."],"bailiwick":"lbtest.","time_first":1700000100,"time_last":1700000200,"count":3}
+{"rrname":"self.lbtest.","rrtype":"NS","rdata":["self.lbtest.","ns2.other.lbtest."],"bailiwick":"lbtest.","time_first":1700000100,"time_last":1700000200,"count":2}
+{"rrname":"other.lbtest.","rrtype":"CNAME","rdata":["self.lbtest."],"bailiwick":"lbtest.","time_first":1700000100,"time_last":1700000200,"count":1}
+J
+"$LOOKBACK" import -q --format cof --db "$D" "$T_TMP/self.json"
+check "import of self-referencing rrsets" test $? -eq 0
 
 # refuses to run open on a non-loopback address
 "$LOOKBACK" serve --db "$D" --listen 0.0.0.0:0 > /dev/null 2> "$T_TMP/err"
@@ -201,9 +210,31 @@ while [ $pages -lt 200 ]; do
 	cur=$(grep -i '^x-dribble-cursor:' "$T_TMP/hdr" | tr -d '\r' | awk '{print $2}')
 	[ -n "$cur" ] || break
 done
-{ Q -r '*.com' -t MX -l 0 --format cof; Q -n '*.com' -t MX -l 0 --format cof; } > "$T_TMP/pages.want"
+# (the rdata-name part without the RRs of rrsets the owner part gave: owners below com.)
+{ Q -r '*.com' -t MX -l 0 --format cof; Q -n '*.com' -t MX -l 0 --format cof |
+	grep -v '^{"rrname":"[^"]*\.com\."'; } > "$T_TMP/pages.want"
 python3 "$(dirname "$0")/serve_compare.py" "$T_TMP/pages.want" "$T_TMP/pages" > /dev/null
 check "CIRCL paging ($pages pages of 10 MX records) returns the whole result once" test $? -eq 0
+# COF: each (rrname, rrtype, rdata) once in an answer: an RR that the owner
+# part gave in its rrset is not given again by the rdata-name part
+circl_rrs() { python3 -c '
+import json,sys
+rrs = [(o["rrname"], o["rrtype"], r) for o in map(json.loads, open(sys.argv[1])) for r in o["rdata"]]
+print(len(rrs), len(set(rrs)), len(open(sys.argv[1]).readlines()))' "$1"; }
+curl -s -u "alice:alice-secret-0001" "$U/pdns/query/self.lbtest" > "$T_TMP/self"
+read -r n u objs <<< "$(circl_rrs "$T_TMP/self")"
+check "CIRCL: RRs both owned by and named in rdata by the name come once ($n RRs, $u distinct, $objs objects)" \
+	test "$n" = 4 -a "$u" = 4 -a "$objs" = 3
+: > "$T_TMP/selfp"; cur=""; pages=0
+while [ $pages -lt 10 ]; do
+	curl -s -D "$T_TMP/hdr" -u "alice:alice-secret-0001" -H "dribble-paginate-count: 1" \
+		${cur:+-H "dribble-paginate-cursor: $cur"} "$U/pdns/query/self.lbtest" >> "$T_TMP/selfp"
+	pages=$((pages + 1))
+	cur=$(grep -i '^x-dribble-cursor:' "$T_TMP/hdr" | tr -d '\r' | awk '{print $2}')
+	[ -n "$cur" ] || break
+done
+check "CIRCL: pages of 1 give the same $objs objects in $pages pages, no empty page" \
+	bash -c "[ $pages -eq 3 ] && cmp -s '$T_TMP/self' '$T_TMP/selfp'"
 curl -s -u "alice:alice-secret-0001" -H "dribble-filter-rrtype: MX" "$U/pdns/query/*.com" > "$T_TMP/mx"
 check "dribble-filter-rrtype MX" bash -c "[ -s '$T_TMP/mx' ] && ! grep -v '\"rrtype\":\"MX\"' '$T_TMP/mx'"
 
