@@ -244,9 +244,15 @@ static void produce(struct hstream *s)
 	case S_END:
 		if (s->summarize && !s->failed && s->sum.num_results)
 			lb_saf_summary(&s->out, &s->sum, s->r.humantime);
-		if (s->saf)
+		if (s->saf) {
+			/* "limited" says why, as DNSDB's does (dnsdbq prints it:
+			 * "Database limit: ...") */
+			const char *lim = s->summarize && s->r.max_count && s->sum.count >= s->r.max_count
+						  ? "Max count reached"
+						  : "Result limit reached";
 			lb_saf_end(&s->out, s->failed ? "failed" : s->limited ? "limited" : "succeeded",
-				   s->failed ? s->fail_msg : NULL);
+				   s->failed ? s->fail_msg : s->limited ? lim : NULL);
+		}
 		atomic_fetch_add(&h->objs_out, s->emit);
 		s->state = S_DONE;
 		break;

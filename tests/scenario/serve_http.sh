@@ -121,6 +121,13 @@ saf_check "limit cuts a wildcard" "/dnsdb/v2/lookup/rrset/name/*.com?limit=3" li
 saf_check "no result is 200 with no obj" "/dnsdb/v2/lookup/rrset/name/no-such-name.invalid" succeeded 0
 saf_check "summarize max_count stops early" "/dnsdb/v2/summarize/rrset/name/*.com?max_count=5" limited 1
 saf_check "summarize" "/dnsdb/v2/summarize/rrset/name/*.com" succeeded 1
+# "limited" carries its reason in msg, as DNSDB's does
+check "limited says why (msg)" bash -c "curl -s -H '$K' '$U/dnsdb/v2/lookup/rrset/name/*.com?limit=3' | tail -1 |
+	grep -qx '{\"cond\":\"limited\",\"msg\":\"Result limit reached\"}'"
+check "summarize stopped by max_count says so" bash -c "curl -s -H '$K' '$U/dnsdb/v2/summarize/rrset/name/*.com?max_count=5' | tail -1 |
+	grep -qx '{\"cond\":\"limited\",\"msg\":\"Max count reached\"}'"
+check "flex limited says why" bash -c "curl -s -H '$K' '$U/dnsdb/v2/glob/rrnames/*.com.?limit=2' | tail -1 |
+	grep -qx '{\"cond\":\"limited\",\"msg\":\"Result limit reached\"}'"
 curl -s -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$OWNER?humantime=t" > "$T_TMP/h"
 check "humantime gives RFC 3339 strings" grep -q '"time_first":"20[0-9-]*T[0-9:]*Z"' "$T_TMP/h"
 status "IPv6 with %3A colons" 200 -H "$K" "$U/dnsdb/v2/lookup/rdata/ip/2001%3Adb8%3A%3A,32"
