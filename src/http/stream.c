@@ -288,6 +288,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			produce(s);
 			if (fflush(s->ms) || ferror(s->ms))
 				return MHD_CONTENT_READER_END_WITH_ERROR;
+			/* an answer without SAF framing (CIRCL) that broke is cut
+			 * without its last chunk, not ended as if whole */
+			if (s->failed && !s->saf)
+				return MHD_CONTENT_READER_END_WITH_ERROR;
 			s->msize = (size_t)ftello(s->ms);
 			s->moff = 0;
 			continue;
@@ -365,6 +369,22 @@ enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, st
 	s->moff = 0;
 	struct MHD_Response *resp;
 	bool whole = s->state == S_DONE;
+	if (whole && s->failed && !s->saf) {
+		/* nothing sent yet of an answer without SAF framing (CIRCL)
+		 * that broke: an HTTP error, not a 200 with part of it */
+		char b[256];
+		int n = snprintf(b, sizeof b, "Error: %s\n", s->fail_msg ? s->fail_msg : "store error");
+		lb_http_stream_free(s);
+		resp = MHD_create_response_from_buffer((size_t)n, b, MHD_RESPMEM_MUST_COPY);
+		if (!resp)
+			return MHD_NO;
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+		rq->status = 500;
+		atomic_fetch_add(&rq->bytes, (size_t)n);
+		enum MHD_Result r = MHD_queue_response(c, 500, resp);
+		MHD_destroy_response(resp);
+		return r;
+	}
 	if (whole) {
 		/* the stream's buffer is handed to the response (no copy) */
 		fclose(s->ms);

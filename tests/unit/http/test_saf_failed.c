@@ -2,7 +2,8 @@
  * test_saf_failed.c - a DNSDB stream that breaks in the middle ends with the
  * SAF "failed" terminator (with a message), never with a silent cut: a store
  * with a value corrupted behind its back is served by the real server on
- * 127.0.0.1 and read over a plain socket.
+ * 127.0.0.1 and read over a plain socket; the CIRCL API (no framing) ends
+ * such an answer with an HTTP error or a cut transfer.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -47,7 +48,8 @@ static lb_store_rec_t rrset(uint8_t *owner, const char *name, const uint8_t **rd
 	return r;
 }
 
-static size_t http_get(unsigned port, const char *path, char *buf, size_t cap)
+static size_t http_get_v(unsigned port, const char *path, const char *version, char *buf,
+			 size_t cap)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(fd >= 0);
@@ -56,8 +58,8 @@ static size_t http_get(unsigned port, const char *path, char *buf, size_t cap)
 	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
 	char req[512];
 	int n = snprintf(req, sizeof req,
-			 "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nX-API-Key: test\r\n"
-			 "Accept: application/x-ndjson\r\n\r\n", path);
+			 "GET %s HTTP/%s\r\nHost: 127.0.0.1\r\nX-API-Key: test\r\n"
+			 "Connection: close\r\nAccept: application/x-ndjson\r\n\r\n", path, version);
 	assert_int_equal(write(fd, req, (size_t)n), n);
 	size_t len = 0;
 	ssize_t r;
@@ -68,12 +70,18 @@ static size_t http_get(unsigned port, const char *path, char *buf, size_t cap)
 	return len;
 }
 
-static void test_stream_breaks_with_failed(void **st)
+static size_t http_get(unsigned port, const char *path, char *buf, size_t cap)
 {
-	(void)st;
+	return http_get_v(port, path, "1.0", buf, cap);
+}
+
+/* A store in dir with rrsets a.example.com, b.example.com (its value made
+ * garbage behind the store's back), c.example.com, and, with many, nmany
+ * more before b (x000.a.example.com ...), opened read-only and served. */
+static lb_http_t *damaged_server(lb_store_t **sp, int nmany, char *cmd, size_t cmdsz)
+{
 	snprintf(dir, sizeof dir, "/tmp/lb-test-saf.%d", (int)getpid());
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	snprintf(cmd, cmdsz, "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 
 	/* three rrsets below example.com, in key order a, b, c */
@@ -86,6 +94,12 @@ static void test_stream_breaks_with_failed(void **st)
 	uint16_t rdl[1];
 	for (int i = 0; i < 3; i++) {
 		lb_store_rec_t r = rrset(owner, names[i], rdp, rdl, addr);
+		assert_int_equal(lb_store_add(s, &r), 0);
+	}
+	for (int i = 0; i < nmany; i++) {
+		char nm[64];
+		snprintf(nm, sizeof nm, "x%03d.a.example.com", i);
+		lb_store_rec_t r = rrset(owner, nm, rdp, rdl, addr);
 		assert_int_equal(lb_store_add(s, &r), 0);
 	}
 	assert_int_equal(lb_store_close(s), 0);
@@ -114,6 +128,16 @@ static void test_stream_breaks_with_failed(void **st)
 	lb_http_t *h;
 	const char *msg = NULL;
 	assert_int_equal(lb_http_start(s, &ho, &h, &msg), 0);
+	*sp = s;
+	return h;
+}
+
+static void test_stream_breaks_with_failed(void **st)
+{
+	(void)st;
+	char cmd[600];
+	lb_store_t *s;
+	lb_http_t *h = damaged_server(&s, 0, cmd, sizeof cmd);
 
 	static char buf[1 << 16];
 	http_get(lb_http_port(h), "/dnsdb/v2/lookup/rrset/name/*.example.com?limit=100", buf,
@@ -144,10 +168,49 @@ static void test_stream_breaks_with_failed(void **st)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The CIRCL API has no framing: a store error must not end its answer as if
+ * it were whole.  An answer that breaks before it is sent is an HTTP error;
+ * one that breaks while streaming is cut (no last chunk), which HTTP/1.1
+ * clients report as a truncated transfer. */
+static void test_circl_error_not_silent(void **st)
+{
+	(void)st;
+	char cmd[600];
+	lb_store_t *s;
+	lb_http_t *h = damaged_server(&s, 0, cmd, sizeof cmd);
+	static char buf[1 << 20];
+	http_get(lb_http_port(h), "/pdns/query/*.example.com", buf, sizeof buf);
+	if (strncmp(buf, "HTTP/1.1 500", 12) != 0)
+		fail_msg("a CIRCL answer that broke on a store error: %.300s", buf);
+	assert_null(strstr(buf, "a.example.com."));
+	/* undamaged: whole, 200 */
+	http_get(lb_http_port(h), "/pdns/query/a.example.com", buf, sizeof buf);
+	assert_true(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	assert_non_null(strstr(buf, "\"rrname\":\"a.example.com.\""));
+	lb_http_stop(h, 1);
+	(void)lb_store_close(s);
+
+	/* 400 rrsets (about 50 kB of COF) before the damage: the answer is
+	 * streamed (chunked) when the error comes */
+	h = damaged_server(&s, 400, cmd, sizeof cmd);
+	size_t n = http_get_v(lb_http_port(h), "/pdns/query/*.example.com", "1.1", buf, sizeof buf);
+	if (strncmp(buf, "HTTP/1.1 200", 12) != 0)
+		fail_msg("streamed: %.300s", buf);
+	assert_non_null(strstr(buf, "Transfer-Encoding: chunked"));
+	assert_non_null(strstr(buf, "x000.a.example.com."));
+	assert_null(strstr(buf, "c.example.com."));
+	if (n >= 5 && !memcmp(buf + n - 5, "0\r\n\r\n", 5))
+		fail_msg("a streamed CIRCL answer that broke ended with the last chunk, as if whole");
+	lb_http_stop(h, 1);
+	(void)lb_store_close(s);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stream_breaks_with_failed),
+		cmocka_unit_test(test_circl_error_not_silent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
