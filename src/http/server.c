@@ -554,13 +554,13 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 			if (lb_http_stream_add_query(s, &q2))
 				goto oom;
 		}
-		if (pc) {
-			/* a counting pass decides whether another page exists */
-			rq->pend = s;
-			rq->want = off + count + 1;
-			return circl_count(h, rq, c);
-		}
-		break;
+		/* a counting pass decides whether another page exists, also
+		 * without dribble-paginate-count: an answer the default limit or
+		 * results_max cuts names its next page too (COF has no framing
+		 * to say it was cut) */
+		rq->pend = s;
+		rq->want = off + count + 1;
+		return circl_count(h, rq, c);
 	}
 	default:
 		lb_http_stream_free(s);

@@ -37,6 +37,7 @@ cat > "$T_TMP/keys" <<K
 alice alice-secret-0001
 bob bob-secret-0002 burst=3 window=3600 daily=100
 old old-secret-0003 expires=$((NOW - 10))
+dave dave-secret-0005 results_max=5
 K
 serve_start "$D" --keys "$T_TMP/keys" --max-conns 6 --offset-max 1000 --timeout 3 \
 	--access-log "$T_TMP/access.log" --cache-mb 64
@@ -242,6 +243,14 @@ while [ $pages -lt 10 ]; do
 done
 check "CIRCL: pages of 1 give the same $objs objects in $pages pages, no empty page" \
 	bash -c "[ $pages -eq 3 ] && cmp -s '$T_TMP/self' '$T_TMP/selfp'"
+# without dribble-paginate-count an answer cut by a limit (here the key's
+# results_max) still names its next page: COF has no terminator to say so
+curl -s -D "$T_TMP/hdr" -u "dave:dave-secret-0005" "$U/pdns/query/*.com" > "$T_TMP/cut"
+check "CIRCL answer cut by results_max ($(wc -l < "$T_TMP/cut") objects) has x-dribble-cursor" \
+	bash -c "[ \$(wc -l < '$T_TMP/cut') -eq 5 ] && grep -qi '^x-dribble-cursor: 5' '$T_TMP/hdr'"
+curl -s -D "$T_TMP/hdr" -u "dave:dave-secret-0005" "$U/pdns/query/$OWNER" > "$T_TMP/cut"
+check "CIRCL answer not cut has no x-dribble-cursor" \
+	bash -c "[ -s '$T_TMP/cut' ] && [ \$(wc -l < '$T_TMP/cut') -lt 5 ] && ! grep -qi '^x-dribble-cursor' '$T_TMP/hdr'"
 curl -s -u "alice:alice-secret-0001" -H "dribble-filter-rrtype: MX" "$U/pdns/query/*.com" > "$T_TMP/mx"
 check "dribble-filter-rrtype MX" bash -c "[ -s '$T_TMP/mx' ] && ! grep -v '\"rrtype\":\"MX\"' '$T_TMP/mx'"
 
