@@ -79,6 +79,11 @@ struct lb_window {
 	int nsensors;
 	uint64_t start;        /* time of the window's first entry */
 	uint64_t wall_start;   /* the wall clock when it came (lb_window_tick) */
+	/* aggregated records added past the window (lb_ingest_add) and not yet
+	 * committed, and the wall clock when the first of them came: they are
+	 * held to the window's bounds too (count and lb_window_tick) */
+	size_t direct_n;
+	uint64_t direct_wall;
 	int err;
 	lb_kbuf_t k;
 	lb_kdec_t *dec;
@@ -329,6 +334,7 @@ static int table_flush(lb_window_t *w)
 		w->st.flushes++;
 		w->st.flushed_entries += w->nent;
 	}
+	w->direct_n = 0; /* flush_table committed them with the window */
 	reset_table(w);
 	if (err && !w->err)
 		w->err = err;
@@ -373,11 +379,26 @@ static int window_flush_bg(lb_window_t *w)
 	return 0;
 }
 
+/* Commit the aggregated records lb_ingest_add has added since the last commit. */
+static int direct_commit(lb_window_t *w)
+{
+	wait_job(w);
+	int err = w->err;
+	if (!err)
+		err = out_commit(w);
+	w->direct_n = 0;
+	if (err && !w->err)
+		w->err = err;
+	return err;
+}
+
 int lb_window_tick(lb_window_t *w, uint64_t now)
 {
 	fq_drain(w);
 	if (w->nent && now >= w->wall_start + w->o.flush_secs)
 		return lb_window_flush(w);
+	if (w->direct_n && now >= w->direct_wall + w->o.flush_secs)
+		return direct_commit(w);
 	return w->err;
 }
 
@@ -693,14 +714,26 @@ int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec)
 	fq_drain(ing->win);
 	wait_job(ing->win); /* the store has one writing thread at a time */
 	lb_window_t *w = ing->win;
+	int err;
 	if ((rec->kind == LB_REC_RRSET || rec->kind == LB_REC_NEG) && !rec->nsources &&
 	    !(rec->sensor && *rec->sensor) && w->default_sensor[0]) {
 		/* a record that names no source: the ingest's own */
 		lb_store_rec_t r = *rec;
 		r.sensor = w->default_sensor;
-		return out_add(w, &r);
+		err = out_add(w, &r);
+	} else {
+		err = out_add(w, rec);
 	}
-	return out_add(w, rec);
+	if (err)
+		return err;
+	/* what lb_window_tick and a kill -9 count on: aggregated records reach
+	 * the store within flush_secs and max_entries as observations do (they
+	 * waited for the store's own batch bound, a million operations) */
+	if (!w->direct_n++)
+		w->direct_wall = (uint64_t)time(NULL);
+	if (w->direct_n >= w->o.max_entries)
+		return direct_commit(w);
+	return 0;
 }
 
 lb_obs_sink_t lb_ingest_sink(lb_ingest_t *ing) { return lb_window_sink(ing->win); }
