@@ -148,6 +148,38 @@ static void aggr_jsonl(const lb_src_aggr_t *a)
 	fputs("}\n", stdout);
 }
 
+/* The freshness records (`V s`, what `stats` lists per source and takes the
+ * store's oldest and newest data from) of an aggregated entry: its sources
+ * saw it from its first time (sensor or zone) to its newest, count times, as
+ * the window notes observations.  The count goes to the first source named
+ * (an entry does not say how the others' sightings split), so that the
+ * sources' counts add up to the entries' as they do after a capture; an
+ * entry with zone times alone (no sightings) counts as one record read. */
+static int aggr_sensors(struct imp *im, const lb_src_aggr_t *a, const char *sensor)
+{
+	const char *one[1] = { sensor };
+	const char *const *names = a->nsources ? a->sources : one;
+	size_t nn = a->nsources ? a->nsources : (sensor && *sensor ? 1 : 0);
+	uint64_t newest = a->time_last > a->zone_last ? a->time_last : a->zone_last;
+	uint64_t first = a->time_first;
+	if (!first || (a->zone_first && a->zone_first < first))
+		first = a->zone_first;
+	if (!first || first > newest)
+		first = newest;
+	int err = 0;
+	for (size_t i = 0; !err && i < nn; i++) {
+		lb_store_rec_t sr;
+		memset(&sr, 0, sizeof sr);
+		sr.kind = LB_REC_SENSOR;
+		sr.sensor = names[i];
+		sr.val.time_first = first;
+		sr.val.time_last = newest;
+		sr.val.count = i > 0 ? 0 : a->time_last ? a->count : 1;
+		err = lb_ingest_add(im->ing, &sr);
+	}
+	return err;
+}
+
 /* An aggregated entry goes straight to the store: it carries its own counters. */
 static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 {
@@ -182,19 +214,7 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	r.nsources = a->nsources;
 	r.sensor = o->sensor;
 	int err = lb_ingest_add(im->ing, &r);
-	const char *one[1] = { o->sensor };
-	const char *const *names = a->nsources ? a->sources : one;
-	size_t nn = a->nsources ? a->nsources : (o->sensor && *o->sensor ? 1 : 0);
-	uint64_t newest = a->time_last > a->zone_last ? a->time_last : a->zone_last;
-	for (size_t i = 0; !err && i < nn; i++) {
-		lb_store_rec_t sr;
-		memset(&sr, 0, sizeof sr);
-		sr.kind = LB_REC_SENSOR;
-		sr.sensor = names[i];
-		lb_store_val_seen(&sr.val, newest, 1);
-		err = lb_ingest_add(im->ing, &sr);
-	}
-	return err;
+	return err ? err : aggr_sensors(im, a, o->sensor);
 }
 
 /* An aggregated negative answer (COF "negative":true). */
@@ -246,7 +266,8 @@ static int aggr_neg_store(struct imp *im, const lb_src_aggr_t *a)
 	lb_store_val_seen(&r.val, a->time_first, a->count);
 	lb_store_val_seen(&last, a->time_last, 0);
 	lb_store_val_merge(&r.val, &last);
-	return lb_ingest_add(im->ing, &r);
+	int err = lb_ingest_add(im->ing, &r);
+	return err ? err : aggr_sensors(im, a, n->sensor);
 }
 
 static void on_aggr_neg(void *ctx, const lb_src_aggr_t *a)

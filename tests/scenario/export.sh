@@ -43,6 +43,13 @@ check "-l 5 writes 5 records and says more exist" test "$(grep -c . "$T_TMP/l5.c
 check "import --format cof of the export succeeds" test $? -eq 0
 X --db "$d2" > "$T_TMP/all2.cof"
 check "re-exported store is identical record by record" cmp -s "$T_TMP/all.cof" "$T_TMP/all2.cof"
+# the sources' freshness (stats: oldest/newest data, each source's newest,
+# oldest and observations) comes back too: the import noted each entry's
+# first time, its count and its negative answers (it noted the newest time as
+# the oldest, one observation per rrset and nothing for a negative answer)
+"$LOOKBACK" stats --db "$d1" | grep -E '^(oldest|newest|sources|  )' > "$T_TMP/st1"
+"$LOOKBACK" stats --db "$d2" | grep -E '^(oldest|newest|sources|  )' > "$T_TMP/st2"
+check "stats of the imported store: the same span and sources ($(grep -c . "$T_TMP/st1") lines)" cmp -s "$T_TMP/st1" "$T_TMP/st2"
 
 # lookups chosen from the data: the busiest parent domain, a /16 of an A
 # record, CNAME/NS targets, NXDOMAIN names
