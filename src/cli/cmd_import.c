@@ -206,6 +206,11 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 		lb_store_val_seen(&r.val, f, a->count);
 		r.val.time_last = l;
 		r.val.runs[0].len = (uint32_t)(l / 86400) - (uint32_t)(f / 86400) + 1;
+		if (a->nruns) { /* the days it was seen on, as exported */
+			memcpy(r.val.runs, a->runs, a->nruns * sizeof a->runs[0]);
+			r.val.nruns = a->nruns;
+			r.val.runs_uncounted = a->runs_uncounted;
+		}
 	}
 	r.val.zone_first = a->zone_first;
 	r.val.zone_last = a->zone_last;

@@ -165,6 +165,29 @@ static void text_rec(lb_out_t *o, const lb_store_rec_t *r)
 		fprintf(f, "%s %s %s\n", nb, tb, rdata_text(o, r->type, r->rdata[i], r->rdlen[i]));
 }
 
+/* export: the days an rrset was seen on, unless they are every day from its
+ * first to its last sighting with the whole count (what an import derives by
+ * itself): "days_active":[[day,ndays,count],...], days since 1970-01-01
+ * ([day,ndays] when the counts are unknown); import --format cof reads it
+ * back, so the timeline (query -g) survives an export and import. */
+static void cof_days(FILE *f, const lb_store_val_t *v)
+{
+	if (!v->time_last || !v->nruns)
+		return;
+	uint32_t d0 = (uint32_t)(v->time_first / 86400), d1 = (uint32_t)(v->time_last / 86400);
+	if (!v->runs_uncounted && v->nruns == 1 && v->runs[0].start == d0 &&
+	    (uint64_t)v->runs[0].start + v->runs[0].len - 1 == d1)
+		return;
+	fputs(",\"days_active\":[", f);
+	for (uint32_t i = 0; i < v->nruns; i++) {
+		fprintf(f, "%s[%u,%u", i ? "," : "", v->runs[i].start, v->runs[i].len);
+		if (!v->runs_uncounted)
+			fprintf(f, ",%llu", (unsigned long long)v->runs[i].count);
+		fputc(']', f);
+	}
+	fputc(']', f);
+}
+
 static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 {
 	char nb[LB_NAME_TEXT_MAX + 1];
@@ -208,6 +231,8 @@ static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 	if (r->val.zone_last)
 		fprintf(f, ",\"zone_time_first\":%llu,\"zone_time_last\":%llu",
 			(unsigned long long)r->val.zone_first, (unsigned long long)r->val.zone_last);
+	if (o->cof_as_stored && r->kind == LB_REC_RRSET)
+		cof_days(f, &r->val);
 	lb_out_cof_sources(f, r);
 	fputs("}\n", f);
 }

@@ -102,6 +102,58 @@ static int jrcode(const js_doc_t *d, int x, uint16_t *rcode)
 	return -1;
 }
 
+/* "days_active": [[day, ndays, count], ...] (or [day, ndays] each when the
+ * counts are unknown), days since 1970-01-01, as `lookback export` writes a
+ * timeline: ascending runs with at least one day between them, none past
+ * the day of time_last, their counts adding up to count.  0 = none
+ * or good, -1 = bad. */
+static int jdays(const js_doc_t *d, int o, lb_src_aggr_t *a, lb_dayrun_t *runs)
+{
+	int x = js_get(d, o, "days_active");
+	if (x < 0 || js_type(d, x) == JS_NULL)
+		return 0;
+	if (js_type(d, x) != JS_ARR || !a->time_last)
+		return -1;
+	size_t n = d->t[x].n;
+	if (n == 0 || n > LB_STORE_MAX_RUNS)
+		return -1;
+	/* a sighting at time 0 (a capture without timestamps) has its day 0
+	 * while time_first, the earliest non-zero time, does not show it: a run
+	 * may start before the day of time_first, never end after time_last's */
+	uint64_t hi = a->time_last / 86400, next = 0, sum = 0;
+	size_t arity = 0;
+	int e = x + 1;
+	for (size_t i = 0; i < n; i++, e = (int)d->t[e].next) {
+		if (js_type(d, e) != JS_ARR)
+			return -1;
+		size_t m = d->t[e].n;
+		if ((m != 2 && m != 3) || (arity && m != arity))
+			return -1;
+		arity = m;
+		int64_t v[3] = { 0, 0, 0 };
+		int f = e + 1;
+		for (size_t j = 0; j < m; j++, f = (int)d->t[f].next)
+			if (js_int(d, f, &v[j]) || v[j] < 0)
+				return -1;
+		if ((uint64_t)v[0] < next || v[1] < 1 || (uint64_t)v[0] + (uint64_t)v[1] - 1 > hi ||
+		    (uint64_t)v[0] + (uint64_t)v[1] > UINT32_MAX)
+			return -1;
+		runs[i].start = (uint32_t)v[0];
+		runs[i].len = (uint32_t)v[1];
+		runs[i].count = (uint64_t)v[2];
+		next = (uint64_t)v[0] + (uint64_t)v[1] + 1; /* runs are apart */
+		sum += (uint64_t)v[2];
+		if (sum < (uint64_t)v[2])
+			return -1;
+	}
+	if (arity == 3 && sum != a->count)
+		return -1;
+	a->runs = runs;
+	a->nruns = (uint32_t)n;
+	a->runs_uncounted = arity == 2;
+	return 0;
+}
+
 static void negative(lb_src_t *s, int o, const uint8_t *owner, int ol, uint16_t type,
 		     const uint8_t *bw, const char *sensor, const lb_src_aggr_t *agg)
 {
@@ -167,6 +219,9 @@ static void record(lb_src_t *s, int o)
 	if (ci >= 0 && (js_int(d, ci, &cv) || cv < 0))
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	a.count = (uint64_t)cv;
+	lb_dayrun_t runs[LB_STORE_MAX_RUNS];
+	if (!neg && jdays(d, o, &a, runs))
+		return (void)src_bad(s, LB_BAD_FIELDS);
 	const char *sensor = s->sensor;
 	const char *sid = s->o.source ? NULL : js_str(d, js_get(d, o, "sensor_id"), sb, sizeof sb - 1, &sl);
 	if (sid && sl > 0 && sl <= LB_STORE_SENSOR_NAME && !memchr(sid, 0, sl)) {

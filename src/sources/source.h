@@ -36,6 +36,7 @@
 #include <stdio.h>
 
 #include "observe/obs.h"
+#include "store/store.h"
 #include "util/err.h"
 
 enum lb_src_fmt {
@@ -120,6 +121,13 @@ typedef struct lb_src_aggr {
 	 * "sensor_id"), nsources 0 = the observation's sensor only */
 	const char *const *sources;
 	size_t nsources;
+	/* the days it was seen on (COF "days_active", as `lookback export`
+	 * writes a timeline other than every day from first to last seen):
+	 * nruns 0 = every day from the day of time_first to that of time_last;
+	 * runs_uncounted = the runs' counts are unknown */
+	const lb_dayrun_t *runs;
+	uint32_t nruns;
+	bool runs_uncounted;
 } lb_src_aggr_t;
 
 /* Where import results go.  Pointers are valid during the call only. */

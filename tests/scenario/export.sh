@@ -125,3 +125,39 @@ for x in sorted(b - a)[:3]: print("extra", x)
 sys.exit(0 if ok else 1)
 PY
 check "zone view read back gives the same RRs: $(head -1 "$T_TMP/zcmp")" test $? -eq 0
+
+# timelines: an rrset seen on days apart keeps the days it was seen on (query
+# -g, one row per run) through export and import; the export wrote only first,
+# last and count, and the import made every day in between active
+t0=1700000000
+python3 - "$t0" > "$T_TMP/days.cof" <<'PY'
+import json, sys
+t = int(sys.argv[1])
+for d, c in ((0, 3), (1, 2), (10, 5), (40, 1)):
+    print(json.dumps({"rrname": "www.days.example.", "rrtype": "A", "rdata": ["192.0.2.7"],
+                      "time_first": t + d * 86400, "time_last": t + d * 86400 + 60, "count": c}))
+print(json.dumps({"rrname": "one.days.example.", "rrtype": "A", "rdata": ["192.0.2.8"],
+                  "time_first": t, "time_last": t + 3 * 86400, "count": 4}))
+# what a capture with a zero timestamp leaves (its day 0 active, time_first
+# the earliest non-zero time): exported so, it must import again
+print(json.dumps({"rrname": "zero.days.example.", "rrtype": "A", "rdata": ["192.0.2.10"],
+                  "time_first": t, "time_last": t, "count": 4, "days_active": [[0, 1, 2], [t // 86400, 1, 2]]}))
+PY
+"$LOOKBACK" import -f cof --db "$T_TMP/t1" "$T_TMP/days.cof" > /dev/null 2>&1
+X --db "$T_TMP/t1" -o "$T_TMP/t1.cof"
+"$LOOKBACK" import -f cof --db "$T_TMP/t2" "$T_TMP/t1.cof" > /dev/null 2>&1
+check "import of an export with timelines exits 0" test $? -eq 0
+check "... which wrote them (days_active)" test "$(grep -c days_active "$T_TMP/t1.cof")" -eq 2
+X --db "$T_TMP/t2" -o "$T_TMP/t2.cof"
+check "... and exports the same again" cmp -s "$T_TMP/t1.cof" "$T_TMP/t2.cof"
+"$LOOKBACK" query --db "$T_TMP/t1" -r '*.days.example' -g -f cof > "$T_TMP/g1"
+"$LOOKBACK" query --db "$T_TMP/t2" -r '*.days.example' -g -f cof > "$T_TMP/g2"
+n1=$(grep -c . "$T_TMP/g1")
+cmp -s "$T_TMP/g1" "$T_TMP/g2"
+check "query -g gives the same runs from both stores ($n1 rows, 6 expected)" test $? -eq 0 -a "$n1" -eq 6
+printf '%s\n' '{"rrname":"bad.days.example.","rrtype":"A","rdata":["192.0.2.9"],"time_first":1700000000,"time_last":1700090000,"count":2,"days_active":[[19675,1,1],[19676,1,1]]}' \
+	'{"rrname":"bad.days.example.","rrtype":"A","rdata":["192.0.2.9"],"time_first":1700000000,"time_last":1700090000,"count":3,"days_active":[[19675,1,1],[19677,1,1]]}' \
+	'{"rrname":"bad.days.example.","rrtype":"A","rdata":["192.0.2.9"],"time_first":1700000000,"time_last":1700090000,"count":2,"days_active":[[19675,1,1],[19699,1,1]]}' > "$T_TMP/baddays.cof"
+"$LOOKBACK" import -f cof --db "$T_TMP/t3" "$T_TMP/baddays.cof" > /dev/null 2> "$T_TMP/baddays.err"
+check "days_active that touch, do not add up or end past the last seen day are bad lines (exit 2, 3 bad)" \
+	grep -q 'bad_fields *3\|bad_fields: *3\|3 bad_fields\|bad_fields 3' "$T_TMP/baddays.err"
