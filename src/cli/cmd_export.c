@@ -223,6 +223,7 @@ static void neg_cof(FILE *f, const lb_store_rec_t *r)
 		put_name(f, r->bailiwick);
 	}
 	lb_out_cof_sources(f, r);
+	lb_out_cof_sources_more(f, r);
 	fputs("}\n", f);
 }
 

@@ -217,6 +217,7 @@ static int aggr_store(struct imp *im, const lb_src_aggr_t *a)
 	/* the entry's own sources (COF sensor_ids), else the import's source */
 	r.sources = a->sources;
 	r.nsources = a->nsources;
+	r.sources_more = a->sources_more;
 	r.sensor = o->sensor;
 	int err = lb_ingest_add(im->ing, &r);
 	return err ? err : aggr_sensors(im, a, o->sensor);
@@ -267,6 +268,7 @@ static int aggr_neg_store(struct imp *im, const lb_src_aggr_t *a)
 	r.sensor = n->sensor;
 	r.sources = a->sources;
 	r.nsources = a->nsources;
+	r.sources_more = a->sources_more;
 	lb_store_val_t last;
 	lb_store_val_seen(&r.val, a->time_first, a->count);
 	lb_store_val_seen(&last, a->time_last, 0);

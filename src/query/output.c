@@ -234,6 +234,8 @@ static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 	if (o->cof_as_stored && r->kind == LB_REC_RRSET)
 		cof_days(f, &r->val);
 	lb_out_cof_sources(f, r);
+	if (o->cof_as_stored)
+		lb_out_cof_sources_more(f, r);
 	fputs("}\n", f);
 }
 
@@ -252,6 +254,12 @@ void lb_out_cof_sources(FILE *f, const lb_store_rec_t *r)
 		lb_json_put_str(f, r->sources[i]);
 	}
 	fputc(']', f);
+}
+
+void lb_out_cof_sources_more(FILE *f, const lb_store_rec_t *r)
+{
+	if (r->sources_more && r->nsources > 1 && r->sources)
+		fputs(",\"sensor_ids_more\":true", f);
 }
 
 static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)

@@ -120,6 +120,10 @@ void lb_out_rec(lb_out_t *o, const lb_store_rec_t *r);
 /* COF members naming r's sources, when known: ,"sensor_id":first and, with
  * more than one, ,"sensor_ids":[all] (receivers ignore unknown members). */
 void lb_out_cof_sources(FILE *f, const lb_store_rec_t *r);
+/* export (lb_out_t.cof_as_stored): ,"sensor_ids_more":true when more sources
+ * saw r than its value keeps (the 16 smallest ids), which import -f cof
+ * keeps. */
+void lb_out_cof_sources_more(FILE *f, const lb_store_rec_t *r);
 void lb_out_summary(lb_out_t *o, const lb_summary_t *s);
 /* Ends the output; with limited, text output says so in a final comment line. */
 void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);

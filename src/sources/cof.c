@@ -254,6 +254,9 @@ static void record(lb_src_t *s, int o)
 			a.sources = idp;
 			a.nsources = nid;
 			sensor = idp[0];
+			/* as export writes a value that kept the 16 smallest ids of more */
+			int more = js_get(d, o, "sensor_ids_more");
+			a.sources_more = more >= 0 && js_type(d, more) == JS_TRUE;
 		}
 	}
 	if (neg)

@@ -121,6 +121,7 @@ typedef struct lb_src_aggr {
 	 * "sensor_id"), nsources 0 = the observation's sensor only */
 	const char *const *sources;
 	size_t nsources;
+	bool sources_more; /* "sensor_ids_more": more sources saw it than named */
 	/* the days it was seen on (COF "days_active", as `lookback export`
 	 * writes a timeline other than every day from first to last seen):
 	 * nruns 0 = every day from the day of time_first to that of time_last;

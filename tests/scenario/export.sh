@@ -161,3 +161,18 @@ printf '%s\n' '{"rrname":"bad.days.example.","rrtype":"A","rdata":["192.0.2.9"],
 "$LOOKBACK" import -f cof --db "$T_TMP/t3" "$T_TMP/baddays.cof" > /dev/null 2> "$T_TMP/baddays.err"
 check "days_active that touch, do not add up or end past the last seen day are bad lines (exit 2, 3 bad)" \
 	grep -q 'bad_fields *3\|bad_fields: *3\|3 bad_fields\|bad_fields 3' "$T_TMP/baddays.err"
+
+# an rrset seen by more sources than a value keeps (16): the store marks that
+# more saw it (text ", ...") and the export says so (sensor_ids_more), which
+# the import keeps; it was lost, and the imported store claimed the 16 alone
+python3 -c 'import json
+for i in range(18):
+    print(json.dumps({"rrname": "many.example.", "rrtype": "A", "rdata": ["192.0.2.1"], "time_first": 1700000000 + i,
+                      "time_last": 1700000000 + i, "count": 1, "sensor_id": "src%02d" % i}))' > "$T_TMP/many.cof"
+"$LOOKBACK" import -f cof --db "$T_TMP/m1" "$T_TMP/many.cof" > /dev/null 2>&1
+X --db "$T_TMP/m1" -o "$T_TMP/m1.cof"
+"$LOOKBACK" import -f cof --db "$T_TMP/m2" "$T_TMP/m1.cof" > /dev/null 2>&1
+X --db "$T_TMP/m2" -o "$T_TMP/m2.cof"
+check "more than 16 sources: export, import and export again give the same record" cmp -s "$T_TMP/m1.cof" "$T_TMP/m2.cof"
+"$LOOKBACK" query --db "$T_TMP/m2" -r many.example > "$T_TMP/m2.txt"
+check "... and the imported store still says more sources saw it" grep -q '^;; sources: src00,.*src15, \.\.\.$' "$T_TMP/m2.txt"
