@@ -564,6 +564,8 @@ static int load(lb_store_t *s, int fresh)
 	int err = 0;
 	if (s->engine_repaired)
 		err = lb_rocks_restore_tables(s);
+	if (!err && s->engine_repaired)
+		lb_rocks_repair_done(s); /* every table it set aside was tried */
 	if (!err)
 		err = check_format(s, fresh);
 	return err ? err : src_load(s);
@@ -604,8 +606,17 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	if (o->repair && o->read_only)
 		return LB_EINVAL;
 	s->repair = o->repair != 0;
+	/* a repair stopped before it finished: RocksDB's repairer had started
+	 * an empty database and set tables aside; only a repair may open it */
+	bool resume = lb_rocks_repair_marked(dir);
+	if (resume && !o->repair) {
+		lb_rocks_set_msg(s, "a repair of this store is under way, or was stopped before it finished: "
+				    "run lookback stats --repair again");
+		return LB_ECORRUPT;
+	}
 	/* a store that lost its CURRENT file: the repairer rebuilds it from the tables */
-	bool engine_repair = o->repair == LB_STORE_REPAIR_ENGINE || (o->repair && !has_current && has_tables);
+	bool engine_repair = o->repair == LB_STORE_REPAIR_ENGINE || (o->repair && !has_current && has_tables) ||
+			     resume;
 	if (!has_current && !engine_repair) {
 		if (!o->create || o->read_only) {
 			lb_rocks_set_msg(s, exists ? "directory holds no lookback store" : "no such store directory");

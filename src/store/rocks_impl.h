@@ -76,6 +76,9 @@ struct lb_store {
 	bool read_only;
 	bool repair;             /* opened to be repaired (lb_store_opts_t.repair) */
 	bool engine_repaired;    /* RocksDB's repairer ran at open */
+	bool repair_resumed;     /* an interrupted repair's marker was found
+				  * (lb_rocks_repair_marked): every table in
+				  * lost/ is tried again */
 	char **moved;            /* the tables it moved to lost/ (rocks_repair.c) */
 	size_t nmoved;
 	unsigned tables_restored, tables_lost; /* of those: taken back, left there */
@@ -150,6 +153,14 @@ void lb_rocks_put_seen_clear(lb_store_t *s);
  * those that read whole (rocks_repair.c). */
 int lb_rocks_engine_repair(lb_store_t *s, const char *dir);
 int lb_rocks_restore_tables(lb_store_t *s);
+/* Whether DIR holds the marker of a repair that was stopped before it
+ * finished (DIR/lost/.lookback-repairing): RocksDB's repairer starts a new,
+ * empty database before it adds the tables back, and the tables it set aside
+ * wait in lost/ to be taken back, so such a directory must be repaired again
+ * and never opened (or finished as a new store) as it is. */
+bool lb_rocks_repair_marked(const char *dir);
+/* The repair finished: remove the marker. */
+void lb_rocks_repair_done(lb_store_t *s);
 /* Name source id (not named yet) name, in the metadata and in memory (the repair). */
 int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name);
 /* The source id of name, assigned (and written to the metadata) on first use. */

@@ -22,6 +22,19 @@
  * index entry deleted by a later sweep (an orphan, which lookups skip) and a
  * retention set later than the table was written (`stats --retain` sets it
  * again).
+ *
+ * A repair can be stopped (kill -9, a crash) anywhere.  RocksDB's repairer
+ * first starts a new, empty database (CURRENT names a new MANIFEST), then
+ * reads every table and writes them into it at the end; tables it set aside
+ * wait in lost/ until they are taken back.  So a marker file,
+ * DIR/lost/.lookback-repairing, is written (synced) before the repairer runs
+ * and removed once every table is back: while it is there the store opens
+ * for nothing but another repair (an open for writing would take the empty
+ * database for an unfinished new store and RocksDB would delete the tables it
+ * does not list), and that repair runs RocksDB's repairer again and tries
+ * every table in lost/.  A table is renamed NAME.sst.restoring in lost/ before
+ * its copy is ingested and removed after: found so again, it was taken back
+ * when the copy is gone (the ingestion moves it), else it is tried again.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +56,91 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The *.sst names in DIR/lost/, sorted (malloc'd; *n of them). */
+#define MARKER "/lost/.lookback-repairing"
+#define RESTORING ".restoring"
+
+bool lb_rocks_repair_marked(const char *dir)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s" MARKER, dir);
+	return access(p, F_OK) == 0;
+}
+
+static void sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/* Write the marker (synced); 1 when it was there already, 0, < 0 error. */
+static int mark(const char *dir)
+{
+	char p[4200], l[4200];
+	snprintf(l, sizeof l, "%s/lost", dir);
+	snprintf(p, sizeof p, "%s" MARKER, dir);
+	if (access(p, F_OK) == 0)
+		return 1;
+	if (mkdir(l, 0777) != 0 && errno != EEXIST)
+		return -errno;
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	static const char text[] = "a lookback stats --repair is under way (or was stopped): "
+				   "run it again to finish it\n";
+	int err = write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1) && fsync(fd) == 0 ? 0 : -EIO;
+	close(fd);
+	sync_dir(l);
+	sync_dir(dir);
+	return err;
+}
+
+void lb_rocks_repair_done(lb_store_t *s)
+{
+	char p[4200], l[4200];
+	snprintf(p, sizeof p, "%s" MARKER, s->dir);
+	snprintf(l, sizeof l, "%s/lost", s->dir);
+	if (unlink(p) == 0)
+		sync_dir(l);
+}
+
+/* An interrupted repair's lost/NAME.sst.restoring: taken back when the copy
+ * it was ingested from is gone (the ingestion moved it), else NAME.sst again,
+ * to be tried again. */
+static void settle_restoring(const char *dir)
+{
+	char l[4200], copy[4300], from[4500], to[4500];
+	snprintf(l, sizeof l, "%s/lost", dir);
+	snprintf(copy, sizeof copy, "%s/.lookback-restore.sst", l);
+	bool copy_left = access(copy, F_OK) == 0;
+	DIR *d = opendir(l);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name), r = sizeof RESTORING - 1;
+		if (n <= r + 4 || strcmp(e->d_name + n - r, RESTORING))
+			continue;
+		int k = snprintf(from, sizeof from, "%s/%s", l, e->d_name);
+		if (k < 0 || (size_t)k >= sizeof from)
+			continue;
+		if (!copy_left) {
+			unlink(from);
+			continue;
+		}
+		k = snprintf(to, sizeof to, "%s/%.*s", l, (int)(n - r), e->d_name);
+		if (k > 0 && (size_t)k < sizeof to)
+			(void)rename(from, to);
+	}
+	closedir(d);
+	unlink(copy);
+	sync_dir(l);
+}
+
+/* The *.sst names in DIR/lost/, sorted (malloc'd; *n of them); not the
+ * repair's own scratch copy (a dot name). */
 static char **lost_tables(const char *dir, size_t *n)
 {
 	char p[4200];
@@ -57,7 +154,7 @@ static char **lost_tables(const char *dir, size_t *n)
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		size_t l = strlen(e->d_name);
-		if (l <= 4 || strcmp(e->d_name + l - 4, ".sst"))
+		if (l <= 4 || strcmp(e->d_name + l - 4, ".sst") || e->d_name[0] == '.')
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -90,13 +187,28 @@ static bool has_name(char **v, size_t n, const char *name)
 
 int lb_rocks_engine_repair(lb_store_t *s, const char *dir)
 {
-	size_t nb;
-	char **before = lost_tables(dir, &nb);
+	int m = mark(dir);
+	if (m < 0) {
+		char msg[4400];
+		snprintf(msg, sizeof msg, "cannot write the repair's marker %s" MARKER ": %s", dir,
+			 strerror(-m));
+		lb_rocks_set_msg(s, msg);
+		return LB_ESTORE;
+	}
+	if (m == 1) { /* a repair was stopped: every table it set aside is tried */
+		s->repair_resumed = true;
+		settle_restoring(dir);
+	}
+	size_t nb = 0;
+	char **before = s->repair_resumed ? NULL : lost_tables(dir, &nb);
 	char *e = NULL;
 	rocksdb_repair_db(s->opts, dir, &e);
 	if (e) {
 		free_names(before, nb);
 		lb_rocks_set_err(s, e);
+		/* refused before it began (another process holds the store) */
+		if (m == 0 && strstr(e, "lock"))
+			lb_rocks_repair_done(s);
 		return LB_ESTORE;
 	}
 	s->engine_repaired = true;
@@ -260,13 +372,26 @@ int lb_rocks_restore_tables(lb_store_t *s)
 			s->tables_lost++;
 			continue;
 		}
+		/* renamed first: stopped after the ingestion, the next repair
+		 * must not take it back twice (settle_restoring) */
+		char held[4300];
+		int k = snprintf(held, sizeof held, "%s" RESTORING, orig);
+		if (k < 0 || (size_t)k >= sizeof held) {
+			unlink(copy);
+			return LB_ESTORE;
+		}
+		if (rename(orig, held) != 0) {
+			unlink(copy);
+			return LB_ESTORE;
+		}
 		char *e = NULL;
 		if (ingest(s->db, copy, 1, &e) != 0) {
 			lb_rocks_set_err(s, e);
 			unlink(copy);
+			(void)rename(held, orig);
 			return LB_ESTORE;
 		}
-		unlink(orig);
+		unlink(held);
 		s->tables_restored++;
 	}
 	return 0;
