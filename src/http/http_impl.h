@@ -137,6 +137,7 @@ struct hstream {
 	lb_summary_t sum;
 	uint64_t skip, emit, limit;   /* CIRCL and flex: global offset / count / limit */
 	bool limited, failed;
+	bool count_reached;            /* summarize: max_count reached */
 	const char *fail_msg;
 	/* flex */
 	pcre2_code *re, *ex;

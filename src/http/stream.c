@@ -213,11 +213,16 @@ static void produce(struct hstream *s)
 				continue;
 			}
 			if (s->summarize) {
-				lb_query_sum_add(&s->sum, &r.val);
-				if (s->r.max_count && s->sum.count >= s->r.max_count) {
+				/* max_count reached: "limited" only if another
+				 * result exists (SAF: limited = more exists) */
+				if (s->count_reached) {
 					s->limited = true;
 					s->state = S_END;
+					continue;
 				}
+				lb_query_sum_add(&s->sum, &r.val);
+				if (s->r.max_count && s->sum.count >= s->r.max_count)
+					s->count_reached = true;
 				continue;
 			}
 			if (s->r.api == LB_API_FLEX) {
@@ -247,7 +252,7 @@ static void produce(struct hstream *s)
 		if (s->saf) {
 			/* "limited" says why, as DNSDB's does (dnsdbq prints it:
 			 * "Database limit: ...") */
-			const char *lim = s->summarize && s->r.max_count && s->sum.count >= s->r.max_count
+			const char *lim = s->summarize && s->count_reached
 						  ? "Max count reached"
 						  : "Result limit reached";
 			lb_saf_end(&s->out, s->failed ? "failed" : s->limited ? "limited" : "succeeded",

@@ -122,6 +122,9 @@ saf_check "limit cuts a wildcard" "/dnsdb/v2/lookup/rrset/name/*.com?limit=3" li
 saf_check "no result is 200 with no obj" "/dnsdb/v2/lookup/rrset/name/no-such-name.invalid" succeeded 0
 saf_check "summarize max_count stops early" "/dnsdb/v2/summarize/rrset/name/*.com?max_count=5" limited 1
 saf_check "summarize" "/dnsdb/v2/summarize/rrset/name/*.com" succeeded 1
+# max_count reached by the very last result: nothing more exists, so not "limited"
+ECOUNT=$(Q -r "$OWNER" --summarize --format cof 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["count"])')
+saf_check "summarize max_count reached exactly at the end" "/dnsdb/v2/summarize/rrset/name/$OWNER?max_count=$ECOUNT" succeeded 1
 # "limited" carries its reason in msg, as DNSDB's does
 check "limited says why (msg)" bash -c "curl -s -H '$K' '$U/dnsdb/v2/lookup/rrset/name/*.com?limit=3' | tail -1 |
 	grep -qx '{\"cond\":\"limited\",\"msg\":\"Result limit reached\"}'"
