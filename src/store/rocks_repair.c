@@ -281,7 +281,7 @@ static int copy_reset(const char *src, const char *dst)
 	for (size_t i = tl; !err && at < 0 && i-- > 3;) {
 		unsigned shared = (unsigned char)tail[i - 3], unshared = (unsigned char)tail[i - 2];
 		if ((unsigned char)tail[i - 1] != 8 || shared + unshared != full || shared > full ||
-		    i + unshared + 8 > tl || memcmp(tail + i, PROP_NAME + shared, unshared))
+		    i + unshared + 8 > tl || memcmp(tail + i, &PROP_NAME[shared], unshared))
 			continue;
 		at = size - (off_t)tl + (off_t)(i + unshared);
 	}
