@@ -5,9 +5,11 @@
  * In-order bytes are framed at once: whole messages straight from the segment
  * (no copy), the rest of a message copied into `buf` until it completes.
  * Segments beyond `next` wait in a sorted list of at most OOO_MAX entries.
- * When the list is full, or at FIN/RST/expiry, the hole is given up (tcp_gap):
+ * When the list is full, or at RST/expiry, the hole is given up (tcp_gap):
  * the partial message is dropped and framing restarts at the first segment
- * after the hole, taken as a message boundary.  A stream seen without its SYN
+ * after the hole, taken as a message boundary.  A FIN closes its direction in
+ * sequence order: a FIN that arrives before the bytes in front of it waits for
+ * them (until the flow expires), and data beyond the FIN is ignored.  A stream seen without its SYN
  * starts at the first data seen, also as a boundary.  A length prefix below 12
  * (no DNS header fits) means we are not on a boundary: the direction's buffer
  * and the rest of the segment are dropped (tcp_junk) and the next segment is
@@ -34,6 +36,8 @@ typedef struct seg {
 typedef struct dir {
 	bool active;            /* next is known */
 	bool closed;            /* FIN or RST seen: ignore data until a new SYN */
+	bool fin;               /* FIN seen at fin_seq, bytes before it still missing */
+	uint32_t fin_seq;       /* sequence number of the FIN (end of the data) */
 	uint32_t next;
 	uint8_t *buf;           /* partial message (with its prefix) */
 	size_t len, cap;
@@ -323,6 +327,7 @@ static void close_dir(lb_tcp_t *t, flow_t *f, int di, bool evicted)
 	buf_clear(t, d);
 	ooo_clear(t, d);
 	d->closed = true;
+	d->fin = false;
 }
 
 /* ---- flow table ---- */
@@ -487,8 +492,22 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 		d->active = true;
 		d->next = seq; /* no SYN seen: start here, on a boundary */
 	}
+	if (d->fin) { /* nothing after a FIN belongs to the stream */
+		int32_t room = (int32_t)(d->fin_seq - seq);
+		if (room <= 0)
+			len = 0;
+		else if ((size_t)room < len)
+			len = (size_t)room;
+	}
 	if (len)
 		handle_data(t, f, di, seq, data, len, &m->ts);
-	if (flags & LB_TCP_FIN)
+	if ((flags & LB_TCP_FIN) && !d->fin) {
+		d->fin = true;
+		d->fin_seq = seq + (uint32_t)len;
+	}
+	/* RFC 793 3.9: a FIN takes effect in sequence order, once every byte
+	 * before it is here; until then a reordered or retransmitted segment
+	 * can still fill the hole (expiry gives the hole up) */
+	if (d->fin && (int32_t)(d->next - d->fin_seq) >= 0)
 		close_dir(t, f, di, false);
 }

@@ -253,15 +253,50 @@ static void t_gap_at_fin(void **state)
 	/* bytes 30 .. 2+n1 are never captured; m2 follows in its own segment */
 	seg(S(2 + n1), 0, stream + 2 + n1, 2 + n2);
 	assert_int_equal(g->n, 0);
+	/* the FIN waits for the missing bytes (they may still come, reordered);
+	 * expiry gives the hole up */
 	seg(S(slen), TH_FIN, NULL, 0);
+	assert_int_equal(g->n, 0);
+	assert_int_equal(drops_total(d), 0);
+	/* data after FIN is ignored */
+	seg(S(slen), 0, stream, slen);
+	assert_int_equal(g->n, 0);
+	expire_all(d);
 	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
 	assert_int_equal(drops_total(d), 1);
 	assert_int_equal(g->n, 1);
 	assert_msg(g, 0, m2, n2);
 	assert_int_equal(lb_decoder_mem(d), 0);
-	/* data after FIN is ignored */
+}
+
+/* Regression: a FIN that arrived before the segment in front of it (reordered,
+ * or that segment retransmitted after the FIN) closed the direction at once:
+ * the hole was given up, the late segment ignored and both messages lost.
+ * RFC 793 processes a FIN in sequence order; tshark reassembles it. */
+static void t_fin_before_missing_segment(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, stream, 30);
+	seg(S(100), 0, stream + 100, slen - 100);
+	seg(S(slen), TH_FIN, NULL, 0);
+	assert_int_equal(g->n, 0);
+	seg(S(30), 0, stream + 30, 70); /* the retransmission fills the hole */
+	expect_both();
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	/* the direction is closed: data after it is ignored */
 	seg(S(slen + 1), 0, stream, slen);
-	assert_int_equal(g->n, 1);
+	assert_int_equal(g->n, 2);
+	/* a FIN carrying the last bytes, ahead of the segment before it */
+	g->n = 0;
+	seg_on(d, 40001, 0, ISN, TH_SYN, NULL, 0, 1);
+	seg_on(d, 40001, 0, S(60), TH_FIN, stream + 60, slen - 60, 1);
+	seg_on(d, 40001, 0, S(0), 0, stream, 60, 1);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 1, m2, n2);
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_mem(d), 0);
 }
 
 static void t_gap_at_expire(void **state)
@@ -421,6 +456,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_no_syn, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_junk_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gap_at_fin, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fin_before_missing_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gap_at_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gap_by_list_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_seq_wrap, setup, teardown),
