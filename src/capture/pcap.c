@@ -23,17 +23,37 @@
  * 15% of decode time went to libpcap's fread per record).  A file mapping
  * measured no faster here (its page faults cost what the read's copy does)
  * and needed madvise to keep resident memory bounded.  libpcap still opens
- * and validates the file (link type, precision); pcapng, stdin and live
- * captures go through libpcap's reader.
+ * and validates the file (link type, precision).  pcapng files are read by
+ * our own reader too (run_ng): libpcap refuses a file whose interfaces differ
+ * in link type or snap length (dumpcap -i eth0 -i any writes one), which
+ * pcapng allows and tshark reads.  Stdin and live captures go through
+ * libpcap's reader.
  */
+
+/* One pcapng interface (IDB) of the current section. */
+typedef struct ng_if {
+	int lt;                      /* link type */
+	uint32_t snap;
+	uint64_t units;              /* timestamp units per second (if_tsresol) */
+	int64_t tsoff;               /* seconds added (if_tsoffset) */
+	struct bpf_program prog;     /* the filter compiled for lt */
+	bool has_prog;
+} ng_if_t;
+
+#define NG_MAX_IF 65536        /* interfaces per section (EPB ids are 32-bit) */
+
 struct lb_pcap {
 	pcap_t *h;
 	bool live;
-	/* classic pcap read by run_classic(): fd >= 0 */
+	/* classic pcap read by run_classic(), pcapng by run_ng(): fd >= 0 */
 	int fd;
+	bool ng;
 	bool swapped, nsec;
 	struct bpf_program prog;
 	bool has_prog;
+	char *bpf;                   /* pcapng: the filter, compiled per link type */
+	ng_if_t *ifs;
+	size_t nifs, capifs;
 	void (*idle)(void *ctx);
 	void *idle_ctx;
 	volatile sig_atomic_t *stop; /* lb_pcap_run's, for pipe_read */
@@ -63,9 +83,10 @@ static void open_classic(lb_pcap_t *p, const char *path)
 	case 0xa1b23c4d: p->swapped = false; p->nsec = true; break;
 	case 0xd4c3b2a1: p->swapped = true; p->nsec = false; break;
 	case 0x4d3cb2a1: p->swapped = true; p->nsec = true; break;
+	case 0x0a0d0d0a: p->ng = true; break; /* pcapng section header */
 	default:
 		close(fd);
-		return; /* pcapng or other: libpcap reads it */
+		return; /* other: libpcap reads it */
 	}
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	p->fd = fd;
@@ -184,6 +205,17 @@ int lb_pcap_set_filter(lb_pcap_t *p, const char *bpf, char *errbuf)
 	if (pcap_compile(p->h, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(errbuf, 256, "filter \"%s\": %s", bpf, pcap_geterr(p->h));
 		return LB_EINVAL;
+	}
+	if (p->fd >= 0 && p->ng) { /* compiled per interface link type by run_ng */
+		pcap_freecode(&prog);
+		char *c = strdup(bpf);
+		if (!c) {
+			set_err(errbuf, "out of memory");
+			return LB_ENOMEM;
+		}
+		free(p->bpf);
+		p->bpf = c;
+		return 0;
 	}
 	if (p->fd >= 0) { /* our reader applies it itself */
 		if (p->has_prog)
@@ -309,6 +341,271 @@ out:
 	return rc;
 }
 
+/* ---- pcapng (draft-ietf-opsawg-pcapng) ---- */
+
+static void ng_clear_ifs(lb_pcap_t *p)
+{
+	for (size_t i = 0; i < p->nifs; i++)
+		if (p->ifs[i].has_prog)
+			pcap_freecode(&p->ifs[i].prog);
+	p->nifs = 0;
+}
+
+static inline uint16_t ng16(bool sw, const uint8_t *b)
+{
+	uint16_t v;
+	memcpy(&v, b, 2);
+	return sw ? __builtin_bswap16(v) : v;
+}
+
+static inline uint32_t ng32(bool sw, const uint8_t *b)
+{
+	uint32_t v;
+	memcpy(&v, b, 4);
+	return sw ? __builtin_bswap32(v) : v;
+}
+
+/* An Interface Description Block's body [b, b + n). */
+static int ng_idb(lb_pcap_t *p, bool sw, const uint8_t *b, size_t n, char *errbuf)
+{
+	if (n < 8) {
+		set_err(errbuf, "bad pcapng file: interface description block too short");
+		return LB_EIO;
+	}
+	if (p->nifs == NG_MAX_IF) {
+		set_err(errbuf, "bad pcapng file: too many interfaces");
+		return LB_EIO;
+	}
+	if (p->nifs == p->capifs) {
+		size_t nc = p->capifs ? p->capifs * 2 : 4;
+		ng_if_t *ni = realloc(p->ifs, nc * sizeof(*ni));
+		if (!ni) {
+			set_err(errbuf, "out of memory");
+			return LB_ENOMEM;
+		}
+		p->ifs = ni;
+		p->capifs = nc;
+	}
+	ng_if_t *f = &p->ifs[p->nifs];
+	memset(f, 0, sizeof(*f));
+	f->lt = ng16(sw, b);
+	/* LINKTYPE_* values are DLT_* values except these (libpcap maps them
+	 * the same way for its handles and filters) */
+	if (f->lt == 100)
+		f->lt = DLT_ATM_RFC1483;
+	else if (f->lt == 101)
+		f->lt = DLT_RAW;
+	else if (f->lt == 102)
+		f->lt = DLT_SLIP_BSDOS;
+	else if (f->lt == 103)
+		f->lt = DLT_PPP_BSDOS;
+	f->snap = ng32(sw, b + 4);
+	f->units = 1000000;
+	/* options: code, length, value padded to 4; opt_endofopt ends them */
+	for (size_t o = 8; o + 4 <= n;) {
+		uint16_t code = ng16(sw, b + o), len = ng16(sw, b + o + 2);
+		if (code == 0 || len > n - o - 4)
+			break;
+		const uint8_t *v = b + o + 4;
+		if (code == 9 && len >= 1) { /* if_tsresol */
+			unsigned e = v[0] & 0x7f;
+			if (v[0] & 0x80)
+				f->units = e < 64 ? (uint64_t)1 << e : 0;
+			else {
+				f->units = 1;
+				for (unsigned i = 0; i < e && f->units; i++)
+					f->units = f->units > UINT64_MAX / 10 ? 0 : f->units * 10;
+			}
+			if (f->units == 0) {
+				set_err(errbuf, "bad pcapng file: unsupported timestamp resolution");
+				return LB_EIO;
+			}
+		} else if (code == 14 && len >= 8) { /* if_tsoffset, seconds */
+			uint64_t o64;
+			memcpy(&o64, v, 8);
+			f->tsoff = (int64_t)(sw ? __builtin_bswap64(o64) : o64);
+		}
+		o += 4 + (((size_t)len + 3) & ~(size_t)3);
+	}
+	if (p->bpf) {
+		pcap_t *dead = pcap_open_dead(f->lt, f->snap ? (int)(f->snap & 0x7fffffff) : 262144);
+		if (!dead) {
+			set_err(errbuf, "out of memory");
+			return LB_ENOMEM;
+		}
+		if (pcap_compile(dead, &f->prog, p->bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			snprintf(errbuf, 256, "filter \"%s\" on link type %d: %s", p->bpf, f->lt,
+				 pcap_geterr(dead));
+			pcap_close(dead);
+			return LB_EINVAL;
+		}
+		pcap_close(dead);
+		f->has_prog = true;
+	}
+	p->nifs++;
+	return 0;
+}
+
+static struct timeval ng_time(const ng_if_t *f, uint32_t hi, uint32_t lo)
+{
+	uint64_t t = (uint64_t)hi << 32 | lo;
+	struct timeval tv;
+	tv.tv_sec = (time_t)(t / f->units + (uint64_t)f->tsoff);
+	tv.tv_usec = (suseconds_t)((unsigned __int128)(t % f->units) * 1000000 / f->units);
+	return tv;
+}
+
+/*
+ * Read a pcapng file block by block: section headers (byte order; each one
+ * starts a new list of interfaces), interface descriptions (link type, snap
+ * length, timestamp resolution and offset), enhanced, simple and (obsolete)
+ * packet blocks; other blocks are skipped.  Each packet goes to the decoder
+ * with its own interface's link type.
+ */
+static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
+{
+	uint8_t *buf = malloc(RD_BUF);
+	if (!buf) {
+		set_err(errbuf, "out of memory");
+		return LB_ENOMEM;
+	}
+	const int fd = p->fd;
+	off_t pos = 0;
+	size_t off = 0, len = 0;
+	bool eof = false, sw = false, section = false;
+	int rc = 0;
+	ng_clear_ifs(p);
+	for (;;) {
+		if (stop && *stop)
+			goto out;
+		if (len - off < 12 && !eof &&
+		    (rc = refill(fd, buf, &off, &len, &pos, &eof, RD_CHUNK, RD_CHUNK, errbuf)) != 0)
+			goto out;
+		if (len == off)
+			break;
+		if (len - off < 12) {
+			snprintf(errbuf, 256, "truncated pcapng file; %zu bytes of a block header",
+				 len - off);
+			rc = LB_EIO;
+			goto out;
+		}
+		const uint8_t *b = buf + off;
+		uint32_t type = ng32(false, b);
+		if (type == 0x0a0d0d0a) { /* the byte-order magic tells the section's order */
+			uint32_t bom = ng32(false, b + 8);
+			if (bom != 0x1a2b3c4d && bom != 0x4d3c2b1a) {
+				set_err(errbuf, "bad pcapng file: unknown byte-order magic");
+				rc = LB_EIO;
+				goto out;
+			}
+			sw = bom == 0x4d3c2b1a;
+			section = true;
+			ng_clear_ifs(p);
+		} else if (!section) {
+			set_err(errbuf, "bad pcapng file: no section header");
+			rc = LB_EIO;
+			goto out;
+		}
+		type = ng32(sw, b);
+		uint32_t blen = ng32(sw, b + 4);
+		if (blen < 12 || (blen & 3) != 0) {
+			snprintf(errbuf, 256, "bad pcapng file: block length %u", blen);
+			rc = LB_EIO;
+			goto out;
+		}
+		bool pkt = type == 6 || type == 3 || type == 2;
+		if (blen > RD_BUF || (blen > len - off && !pkt && type != 1 && type != 0x0a0d0d0a)) {
+			/* a block we skip (or one too large to be a packet) */
+			if (pkt) {
+				snprintf(errbuf, 256, "bad pcapng file: packet block of %u bytes", blen);
+				rc = LB_EIO;
+				goto out;
+			}
+			if (blen <= len - off) {
+				off += blen;
+			} else {
+				pos += (off_t)(blen - (len - off));
+				off = len = 0;
+			}
+			continue;
+		}
+		if (blen > len - off && !eof &&
+		    (rc = refill(fd, buf, &off, &len, &pos, &eof, blen, RD_BUF, errbuf)) != 0)
+			goto out;
+		if (blen > len - off) {
+			snprintf(errbuf, 256, "truncated pcapng file; block of %u bytes, only got %zu",
+				 blen, len - off);
+			rc = LB_EIO;
+			goto out;
+		}
+		b = buf + off;
+		off += blen;
+		const uint8_t *body = b + 8;
+		size_t bn = blen - 12;
+		if (type == 1) {
+			if ((rc = ng_idb(p, sw, body, bn, errbuf)) != 0)
+				goto out;
+			continue;
+		}
+		if (!pkt)
+			continue;
+		uint32_t ifid, caplen, wirelen, thi = 0, tlo = 0;
+		size_t hl;
+		if (type == 6) { /* enhanced packet */
+			if (bn < 20)
+				goto bad_pkt;
+			ifid = ng32(sw, body);
+			thi = ng32(sw, body + 4);
+			tlo = ng32(sw, body + 8);
+			caplen = ng32(sw, body + 12);
+			wirelen = ng32(sw, body + 16);
+			hl = 20;
+		} else if (type == 2) { /* obsolete packet block */
+			if (bn < 20)
+				goto bad_pkt;
+			ifid = ng16(sw, body);
+			thi = ng32(sw, body + 4);
+			tlo = ng32(sw, body + 8);
+			caplen = ng32(sw, body + 12);
+			wirelen = ng32(sw, body + 16);
+			hl = 20;
+		} else { /* simple packet: interface 0, no time, captured = min(wire, snap, body) */
+			if (bn < 4)
+				goto bad_pkt;
+			ifid = 0;
+			wirelen = ng32(sw, body);
+			hl = 4;
+			caplen = wirelen;
+			if (p->nifs && p->ifs[0].snap && caplen > p->ifs[0].snap)
+				caplen = p->ifs[0].snap;
+			if (caplen > bn - hl)
+				caplen = (uint32_t)(bn - hl);
+		}
+		if (ifid >= p->nifs || caplen > bn - hl || caplen > PCAP_MAX_CAPLEN)
+			goto bad_pkt;
+		const ng_if_t *f = &p->ifs[ifid];
+		struct pcap_pkthdr ph;
+		ph.ts = type == 3 ? (struct timeval){ 0, 0 } : ng_time(f, thi, tlo);
+		ph.caplen = caplen;
+		ph.len = wirelen < caplen ? caplen : wirelen;
+		const uint8_t *data = body + hl;
+		if (f->has_prog && !pcap_offline_filter(&f->prog, &ph, data))
+			continue;
+		lb_decoder_frame(d, f->lt, &ph.ts, data, ph.caplen, ph.len);
+		continue;
+bad_pkt:
+		snprintf(errbuf, 256, "bad pcapng file: packet block (type %u) does not fit its length, "
+			 "or names an interface not described", type);
+		rc = LB_EIO;
+		goto out;
+	}
+out:
+	if (rc != 0 || !(stop && *stop))
+		flush_at_end(d);
+	free(buf);
+	return rc;
+}
+
 struct live_ctx {
 	lb_decoder_t *d;
 	int lt;
@@ -354,7 +651,7 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 {
 	p->stop = stop;
 	if (p->fd >= 0)
-		return run_classic(p, d, stop, errbuf);
+		return p->ng ? run_ng(p, d, stop, errbuf) : run_classic(p, d, stop, errbuf);
 	if (p->live)
 		return run_live(p, d, stop, errbuf);
 	int lt = pcap_datalink(p->h);
@@ -404,6 +701,9 @@ void lb_pcap_close(lb_pcap_t *p)
 		return;
 	if (p->has_prog)
 		pcap_freecode(&p->prog);
+	ng_clear_ifs(p);
+	free(p->ifs);
+	free(p->bpf);
 	if (p->fd >= 0)
 		close(p->fd);
 	if (p->h)

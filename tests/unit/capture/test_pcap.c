@@ -338,6 +338,159 @@ static void t_reads_across_boundaries(void **state)
 	unlink(path);
 }
 
+/* pcapng: a block of `type` with body [b, b + n) (padded to 4) in byte order `big`. */
+static void ng_u16(wb_t *w, unsigned v, int big) { if (big) w_u16(w, v); else w_u16le(w, v); }
+static void ng_u32(wb_t *w, uint32_t v, int big) { if (big) w_u32(w, v); else w_u32le(w, v); }
+
+static void ng_block(wb_t *w, uint32_t type, const wb_t *body, int big)
+{
+	size_t pad = (4 - body->n % 4) % 4;
+	uint32_t blen = (uint32_t)(12 + body->n + pad);
+	ng_u32(w, type, big);
+	ng_u32(w, blen, big);
+	w_bytes(w, body->b, body->n);
+	w_zero(w, pad);
+	ng_u32(w, blen, big);
+}
+
+static void ng_shb(wb_t *w, int big)
+{
+	static wb_t b;
+	b.n = 0;
+	ng_u32(&b, 0x1a2b3c4d, big);
+	ng_u16(&b, 1, big);
+	ng_u16(&b, 0, big);
+	w_bytes(&b, "\xff\xff\xff\xff\xff\xff\xff\xff", 8); /* section length unknown */
+	ng_block(w, 0x0a0d0d0a, &b, big);
+}
+
+/* tsresol < 0: no option */
+static void ng_idb(wb_t *w, int lt, uint32_t snap, int tsresol, int big)
+{
+	static wb_t b;
+	b.n = 0;
+	ng_u16(&b, (unsigned)lt, big);
+	ng_u16(&b, 0, big);
+	ng_u32(&b, snap, big);
+	if (tsresol >= 0) {
+		ng_u16(&b, 9, big);
+		ng_u16(&b, 1, big);
+		w_u8(&b, (unsigned)tsresol);
+		w_zero(&b, 3);
+		ng_u16(&b, 0, big); /* opt_endofopt */
+		ng_u16(&b, 0, big);
+	}
+	ng_block(w, 1, &b, big);
+}
+
+static void ng_epb(wb_t *w, uint32_t ifid, uint64_t ts, const wb_t *frame, int big)
+{
+	static wb_t b;
+	b.n = 0;
+	ng_u32(&b, ifid, big);
+	ng_u32(&b, (uint32_t)(ts >> 32), big);
+	ng_u32(&b, (uint32_t)ts, big);
+	ng_u32(&b, (uint32_t)frame->n, big);
+	ng_u32(&b, (uint32_t)frame->n, big);
+	w_bytes(&b, frame->b, frame->n);
+	ng_block(w, 6, &b, big);
+}
+
+/* Regression: pcapng files went through libpcap, which stops with an error
+ * at an interface whose link type or snap length differs from the first one
+ * ("an interface has a type 113 different from the type of the first
+ * interface"): nothing after it was read.  pcapng allows it (dumpcap writes
+ * it when capturing on several interfaces) and tshark reads such files.  Each
+ * packet is now decoded with its own interface's link type and timestamp
+ * resolution; sections may change byte order; unknown blocks are skipped. */
+static void t_pcapng_interfaces(void **state)
+{
+	(void)state;
+	static wb_t w, eth, sll, raw, other;
+	link_frame(DLT_EN10MB, &ip4, 4, &eth);
+	link_frame(DLT_LINUX_SLL, &ip6, 6, &sll);
+	link_frame(DLT_RAW, &ip4, 4, &raw);
+	w.n = 0;
+	ng_shb(&w, 0);
+	ng_idb(&w, DLT_EN10MB, 65535, -1, 0);            /* microseconds */
+	ng_idb(&w, DLT_LINUX_SLL, 262144, 9, 0);         /* nanoseconds */
+	other.n = 0;
+	w_bytes(&other, "custom", 6);
+	ng_block(&w, 0x40000BAD, &other, 0);             /* a block we do not know */
+	ng_epb(&w, 0, 1700000000ull * 1000000 + 250, &eth, 0);
+	ng_epb(&w, 1, 1700000001ull * 1000000000 + 123456789, &sll, 0);
+	static wb_t spb;                                  /* simple packet: interface 0 */
+	spb.n = 0;
+	w_u32le(&spb, (uint32_t)eth.n);
+	w_bytes(&spb, eth.b, eth.n);
+	ng_block(&w, 3, &spb, 0);
+	ng_shb(&w, 1);                                    /* a big-endian section */
+	ng_idb(&w, 101, 0, 0x80 | 20, 1);                 /* LINKTYPE_RAW, 2^-20 s */
+	ng_epb(&w, 0, (1700000002ull << 20) | (1u << 19), &raw, 1);
+	char path[64], err[256] = "";
+	snprintf(path, sizeof(path), "%s/multi.pcapng", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(w.b, 1, w.n, f);
+	fclose(f);
+	for (int filtered = 0; filtered <= 1; filtered++) {
+		lb_pcap_t *p = lb_pcap_open_file(path, err);
+		assert_non_null(p);
+		if (filtered)
+			assert_int_equal(lb_pcap_set_filter(p, "udp port 53", err), 0);
+		got_t *g = got_new();
+		lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+		volatile sig_atomic_t stop = 0;
+		assert_int_equal(lb_pcap_run(p, d, &stop, err), 0);
+		assert_int_equal(g->n, 4);
+		for (size_t k = 0; k < 4; k++)
+			assert_msg(g, k, dns, 60);
+		assert_int_equal(g->m[0].ts.tv_sec, 1700000000);
+		assert_int_equal(g->m[0].ts.tv_usec, 250);
+		assert_int_equal(g->m[1].ipver, 6);
+		assert_int_equal(g->m[1].ts.tv_sec, 1700000001);
+		assert_int_equal(g->m[1].ts.tv_usec, 123456);
+		assert_int_equal(g->m[2].ts.tv_sec, 0); /* a simple packet has no time */
+		assert_int_equal(g->m[3].ts.tv_sec, 1700000002);
+		assert_int_equal(g->m[3].ts.tv_usec, 500000);
+		assert_int_equal(drops_total(d), 0);
+		lb_pcap_close(p);
+		lb_decoder_free(d);
+		free(g);
+	}
+	/* a packet naming an interface never described, then a cut block: errors
+	 * that keep what came before */
+	ng_epb(&w, 7, 0, &eth, 1);
+	f = fopen(path, "wb");
+	fwrite(w.b, 1, w.n, f);
+	fclose(f);
+	lb_pcap_t *p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	got_t *g = got_new();
+	lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+	volatile sig_atomic_t stop = 0;
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), LB_EIO);
+	assert_non_null(strstr(err, "interface"));
+	assert_int_equal(g->n, 4);
+	lb_pcap_close(p);
+	lb_decoder_free(d);
+	free(g);
+	f = fopen(path, "wb");
+	fwrite(w.b, 1, w.n - 10, f);
+	fclose(f);
+	p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	g = got_new();
+	d = lb_decoder_new(NULL, collect, g);
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), LB_EIO);
+	assert_non_null(strstr(err, "truncated"));
+	assert_int_equal(g->n, 4);
+	lb_pcap_close(p);
+	lb_decoder_free(d);
+	free(g);
+	unlink(path);
+}
+
 static int setup_all(void **state)
 {
 	(void)state;
@@ -365,6 +518,7 @@ int main(void)
 		cmocka_unit_test(t_errors_and_filter),
 		cmocka_unit_test(t_byte_orders_and_nanoseconds),
 		cmocka_unit_test(t_reads_across_boundaries),
+		cmocka_unit_test(t_pcapng_interfaces),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
