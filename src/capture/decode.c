@@ -458,7 +458,10 @@ static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, si
 			memcpy(key.dst, k->pl.dst, 16);
 			const uint8_t *out;
 			size_t outlen;
-			if (lb_frag_add(d->frag, &key, hdr + 8, fo & 0xfff8, fo & 1, p + 8, n - 8,
+			/* RFC 8200 4.5: the reassembled Payload Length (extension
+			 * headers in front of this one, then the fragmentable part)
+			 * must not pass 65535; the fixed header is not in it */
+			if (lb_frag_add(d->frag, &key, hdr - 40, fo & 0xfff8, fo & 1, p + 8, n - 8,
 					tv_sec(&k->pl.ts), &out, &outlen) != 1)
 				return;
 			nh = fnh;

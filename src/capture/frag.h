@@ -34,8 +34,9 @@ void lb_frag_free(lb_frag_t *f);
 
 /*
  * Add one fragment: payload bytes [off, off + len) of the datagram, more =
- * more-fragments flag, hdrlen = bytes of IP header in front (for the 65535
- * limit).  Returns 1 when this fragment completes the datagram: *out, *outlen
+ * more-fragments flag, hdrlen = header bytes that count with the payload
+ * toward the 65535 limit (IPv4: the IP header, Total Length; IPv6: the
+ * extension headers before the fragment header, Payload Length).  Returns 1 when this fragment completes the datagram: *out, *outlen
  * is the reassembled payload, valid until the next datagram completes (a
  * fragment nested inside it is copied out before that happens).  Returns 0
  * when the fragment is held (or absorbed by a datagram already given up), and

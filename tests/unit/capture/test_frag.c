@@ -200,6 +200,35 @@ static void t_v6_frag(void **state)
 	assert_msg(g, 1, dns, 2000);
 }
 
+/* Regression: the IPv6 65535 limit counted the fixed 40-byte header and the
+ * fragment header, so a reassembled datagram whose payload was within 48
+ * bytes of 65535 was dropped as frag_bad.  RFC 8200 4.5 limits the Payload
+ * Length of the reassembled packet, which counts neither (tshark reassembles
+ * it).  A 65535-byte UDP datagram (a 65527-byte DNS message) fits. */
+static void t_v6_largest_datagram(void **state)
+{
+	(void)state;
+	static uint8_t big[65527];
+	mk_dns(big, 0x6565, sizeof(big));
+	mk_udp(&udp, 53, 33333, big, sizeof(big));
+	assert_int_equal(udp.n, 65535);
+	frag6(0x20001, 0, 32768, true, 1);
+	frag6(0x20001, 32768, udp.n - 32768, false, 1);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, big, sizeof(big));
+	assert_int_equal(drops_total(d), 0);
+	/* one byte more is too much */
+	frag6(0x20002, 0, 32768, true, 1);
+	w2.n = 0;
+	w_u8(&w2, 17); w_u8(&w2, 0); w_u16(&w2, 32768); w_u32(&w2, 0x20002);
+	w_bytes(&w2, udp.b + 32768, udp.n - 32768);
+	w_u8(&w2, 0);
+	mk_ip6(&w, A6, B6, 44, w2.b, w2.n);
+	feed(d, 229, 1, w.b, w.n);
+	assert_int_equal(drop_n(d, LB_DROP_FRAG_BAD), 1);
+	assert_int_equal(g->n, 1);
+}
+
 static void t_v6_ext_headers(void **state)
 {
 	(void)state;
@@ -263,6 +292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_v4_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v6_frag, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v6_ext_headers, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_v6_largest_datagram, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
