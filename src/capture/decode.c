@@ -359,6 +359,11 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		return;
 	}
 	size_t ihl = (size_t)(p[0] & 15) * 4, tot = be16(p + 2);
+	/* Total Length 0 on an unfragmented datagram: a segmentation-offload
+	 * (TSO/LSO, Linux BIG TCP) packet captured on the sending host, its
+	 * length not filled in; it runs to the frame's end (tshark does the same) */
+	if (LB_UNLIKELY(tot == 0) && n >= ihl && (be16(p + 6) & 0x3fff) == 0)
+		tot = n;
 	if (LB_UNLIKELY((p[0] >> 4) != 4 || ihl < 20 || tot < ihl)) {
 		drop(d, LB_DROP_IP_BAD);
 		return;

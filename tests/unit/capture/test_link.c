@@ -415,6 +415,25 @@ static void t_ip_checks(void **state)
 	assert_int_equal(e->g->n, 1);
 }
 
+/* Regression: an IPv4 Total Length of 0 (a TSO/LSO or BIG TCP packet captured
+ * on the sending host, its length left for the NIC to fill in) was dropped as
+ * ip_bad_header; tshark takes the datagram to run to the frame's end.  A
+ * fragment with length 0 is still bad. */
+static void t_ipv4_length_zero_offload(void **state)
+{
+	env_t *e = *state;
+	wb_t w;
+	mk_eth(&w, 0x0800, ip.b, ip.n);
+	w.b[14 + 2] = 0;
+	w.b[14 + 3] = 0;
+	feed(e->d, 1, 1, w.b, w.n);
+	expect_one(e, 4);
+	w.b[14 + 6] = 0x20; /* more fragments */
+	feed(e->d, 1, 1, w.b, w.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_BAD), 1);
+	assert_int_equal(e->g->n, 1);
+}
+
 static void t_ports(void **state)
 {
 	(void)state;
@@ -458,6 +477,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_ppp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unsupported_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ip_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv4_length_zero_offload, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ports, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
