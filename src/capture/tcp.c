@@ -9,7 +9,8 @@
  * the partial message is dropped and framing restarts at the first segment
  * after the hole, taken as a message boundary.  A FIN closes its direction in
  * sequence order: a FIN that arrives before the bytes in front of it waits for
- * them (until the flow expires), and data beyond the FIN is ignored.  A stream seen without its SYN
+ * them (until the flow expires), and data beyond the FIN is ignored.  A RST
+ * closes its sender's direction only.  A stream seen without its SYN
  * starts at the first data seen, also as a boundary.  A length prefix below 12
  * (no DNS header fits) means we are not on a boundary: the direction's buffer
  * and the rest of the segment are dropped (tcp_junk) and the next segment is
@@ -466,9 +467,12 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 	dir_t *d = &f->d[di];
 	d->ts = m->ts;
 	if (flags & LB_TCP_RST) {
-		for (int i = 0; i < 2; i++)
-			if (!f->d[i].closed)
-				close_dir(t, f, i, false);
+		/* the sender aborts: nothing more from it belongs to the stream;
+		 * what its peer had already sent may still be on the way (or be
+		 * reordered behind the RST), so that direction stays open until
+		 * its own FIN or RST, or expiry */
+		if (!d->closed)
+			close_dir(t, f, di, false);
 		return;
 	}
 	if (flags & LB_TCP_SYN) {

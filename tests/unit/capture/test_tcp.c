@@ -361,6 +361,30 @@ static void t_rst_and_idle(void **state)
 	assert_int_equal(g->n, 1);
 }
 
+/* Regression: a RST closed both directions, so the peer's data still in flight
+ * (the server's answer behind a client's RST, reordered or sent before the
+ * RST reached it) was dropped; tshark decodes it.  The RST closes only its
+ * sender's direction. */
+static void t_rst_closes_sender_only(void **state)
+{
+	(void)state;
+	seg(ISN, TH_SYN, NULL, 0);                          /* client -> server */
+	seg_on(d, 40000, 1, 5000, TH_SYN, NULL, 0, 1);     /* server -> client */
+	seg_on(d, 40000, 1, 5001, 0, stream, 30, 1);
+	seg(S(0), TH_RST, NULL, 0);                         /* the client gives up */
+	assert_int_equal(g->n, 0);
+	seg_on(d, 40000, 1, 5031, 0, stream + 30, slen - 30, 1);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, m1, n1);
+	assert_msg(g, 1, m2, n2);
+	assert_int_equal(g->m[0].sport, 53);
+	/* the RST's sender is closed */
+	seg(S(0), 0, stream, slen);
+	assert_int_equal(g->n, 2);
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
 static void t_flow_memory_bound(void **state)
 {
 	(void)state;
@@ -461,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_gap_by_list_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_seq_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rst_and_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_rst_closes_sender_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_flow_memory_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_global_memory_and_flows, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_not_dns_port, setup, teardown),
