@@ -52,6 +52,7 @@ struct lb_pcap {
 	struct bpf_program prog;
 	bool has_prog;
 	char *bpf;                   /* pcapng: the filter, compiled per link type */
+	uint64_t frames;             /* frames read, filtered out or not */
 	ng_if_t *ifs;
 	size_t nifs, capifs;
 	void (*idle)(void *ctx);
@@ -217,7 +218,7 @@ int lb_pcap_set_filter(lb_pcap_t *p, const char *bpf, char *errbuf)
 		p->bpf = c;
 		return 0;
 	}
-	if (p->fd >= 0) { /* our reader applies it itself */
+	if (!p->live) { /* files: the readers below apply it, counting every frame */
 		if (p->has_prog)
 			pcap_freecode(&p->prog);
 		p->prog = prog;
@@ -330,6 +331,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		}
 		const uint8_t *data = buf + off + 16;
 		off += 16 + ph.caplen;
+		p->frames++;
 		if (filtered && !pcap_offline_filter(&p->prog, &ph, data))
 			continue;
 		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
@@ -589,6 +591,7 @@ static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, ch
 		ph.caplen = caplen;
 		ph.len = wirelen < caplen ? caplen : wirelen;
 		const uint8_t *data = body + hl;
+		p->frames++;
 		if (f->has_prog && !pcap_offline_filter(&f->prog, &ph, data))
 			continue;
 		lb_decoder_frame(d, f->lt, &ph.ts, data, ph.caplen, ph.len);
@@ -607,6 +610,7 @@ out:
 }
 
 struct live_ctx {
+	lb_pcap_t *p;
 	lb_decoder_t *d;
 	int lt;
 };
@@ -614,12 +618,13 @@ struct live_ctx {
 static void on_live(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct live_ctx *lc = (struct live_ctx *)user;
+	lc->p->frames++;
 	lb_decoder_frame(lc->d, lc->lt, &h->ts, data, h->caplen, h->len);
 }
 
 static int run_live(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
-	struct live_ctx lc = { d, pcap_datalink(p->h) };
+	struct live_ctx lc = { p, d, pcap_datalink(p->h) };
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p->h), .events = POLLIN };
 	while (!(stop && *stop)) {
 		int n = poll(&pfd, 1, 100);
@@ -662,6 +667,9 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 		const u_char *data;
 		int rc = pcap_next_ex(p->h, &hdr, &data);
 		if (rc == 1) {
+			p->frames++;
+			if (p->has_prog && !pcap_offline_filter(&p->prog, hdr, data))
+				continue;
 			lb_decoder_frame(d, lt, &hdr->ts, data, hdr->caplen, hdr->len);
 		} else if (rc == 0) {
 			continue; /* live timeout: look at *stop again */
@@ -676,6 +684,11 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 			return LB_EIO;
 		}
 	}
+}
+
+uint64_t lb_pcap_frame(const lb_pcap_t *p)
+{
+	return p->frames;
 }
 
 void lb_pcap_set_idle(lb_pcap_t *p, void (*fn)(void *ctx), void *ctx)

@@ -38,6 +38,10 @@ int lb_pcap_linktype(const lb_pcap_t *p);
 LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop,
 		       char *errbuf);
 
+/* Number (from 1) of the frame being decoded: frames a filter (-f) leaves
+ * out count too, so it is the frame's number in the file, as tshark gives it. */
+uint64_t lb_pcap_frame(const lb_pcap_t *p);
+
 /* For live captures: fn(ctx) is called from lb_pcap_run() whenever a poll
  * finds no packet (at most every 100 ms), e.g. to flush time-based windows. */
 void lb_pcap_set_idle(lb_pcap_t *p, void (*fn)(void *ctx), void *ctx);

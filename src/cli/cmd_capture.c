@@ -145,6 +145,7 @@ struct cap_ctx {
 	lb_obs_sink_t db;     /* the store's sink when --db, else callbacks NULL */
 	lb_ingest_t *ing;     /* for idle window ticks on live captures */
 	lb_decoder_t *dec;
+	lb_pcap_t *pc;        /* frame numbers */
 	lb_proc_t *proc;
 	lb_stats_t *st;
 	lb_referral_t *ref;   /* --bailiwick */
@@ -159,7 +160,9 @@ static struct cap_ctx *g_ctx; /* for the sink callbacks (frame numbers) */
 
 static long cur_frame(void)
 {
-	return g_ctx->frames ? (long)g_ctx->st->packets : -1;
+	if (!g_ctx->frames)
+		return -1;
+	return g_ctx->pc ? (long)lb_pcap_frame(g_ctx->pc) : (long)g_ctx->st->packets;
 }
 
 static void sink_rrset(void *ctx, const lb_obs_rrset_t *o)
@@ -455,6 +458,7 @@ int lb_cmd_capture(int argc, char **argv)
 		rc = LB_EXIT_USAGE;
 		goto out;
 	}
+	ctx.pc = pc;
 	if (file && filter && lb_pcap_set_filter(pc, filter, errbuf) != 0) {
 		fprintf(stderr, "lookback capture: bad filter '%s': %s\n", filter, errbuf);
 		rc = LB_EXIT_USAGE;
@@ -571,6 +575,7 @@ out:
 	if (lb_send_cli_close(&send, "capture", &stop_flag, stats, jsonl ? stderr : stdout) && rc == LB_EXIT_OK)
 		rc = LB_EXIT_STORE;
 	rc = lb_cli_out_rc("capture", rc);
+	ctx.pc = NULL;
 	lb_pcap_close(pc);
 	lb_proc_free(ctx.proc);
 	lb_referral_free(ctx.ref);

@@ -27,6 +27,13 @@ check "capture of a generated file exits 0" test $? -eq 0
 check "reading '-' (stdin) gives the same output" cmp -s "$T_TMP/a.jsonl" "$T_TMP/b.jsonl"
 cat "$PCAP" | "$LOOKBACK" capture -q -r - --jsonl > "$T_TMP/c.jsonl" 2>/dev/null
 check "reading '-' from a pipe gives the same output" cmp -s "$T_TMP/a.jsonl" "$T_TMP/c.jsonl"
+# frame numbers are the frames' numbers in the file, frames a filter leaves out
+# counted too (they counted only the frames that passed)
+"$LOOKBACK" capture -q -r "$PCAP" --jsonl --frame-numbers 2>/dev/null | grep -o '"frame":[0-9]*' > "$T_TMP/fr.all"
+"$LOOKBACK" capture -q -r "$PCAP" -f "src port 53" --jsonl --frame-numbers 2>/dev/null | grep -o '"frame":[0-9]*' > "$T_TMP/fr.file"
+cat "$PCAP" | "$LOOKBACK" capture -q -r - -f "src port 53" --jsonl --frame-numbers 2>/dev/null | grep -o '"frame":[0-9]*' > "$T_TMP/fr.pipe"
+check "frame numbers with a filter are the file's (-r FILE and -r -)" \
+	bash -c "[ -s '$T_TMP/fr.all' ] && cmp -s '$T_TMP/fr.all' '$T_TMP/fr.file' && cmp -s '$T_TMP/fr.all' '$T_TMP/fr.pipe'"
 if [ -d "$CAPTURES" ]; then
 	for f in "$CAPTURES"/ndpi_dns-google-nsid.pcapng "$CAPTURES"/gopassivedns_a.pcap; do
 		[ -e "$f" ] || continue

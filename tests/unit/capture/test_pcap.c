@@ -491,6 +491,63 @@ static void t_pcapng_interfaces(void **state)
 	unlink(path);
 }
 
+/* Regression: with a filter, "frame" numbers (--frame-numbers) counted only
+ * the frames that passed it, not the frame's number in the file that tshark
+ * gives: the filter's reader now counts every frame it reads. */
+static lb_pcap_t *frame_pc;
+static uint64_t frame_seen[4];
+static size_t frame_n;
+
+static void frame_collect(void *ctx, const lb_payload_t *pl)
+{
+	(void)ctx;
+	(void)pl;
+	if (frame_n < 4)
+		frame_seen[frame_n++] = lb_pcap_frame(frame_pc);
+}
+
+static void t_frame_numbers_under_filter(void **state)
+{
+	(void)state;
+	static wb_t frames[3], w;
+	wb_t ip;
+	mk_udp(&tmp, 1, 2, dns, 60);
+	mk_ip4(&ip, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	link_frame(DLT_EN10MB, &ip, 4, &frames[0]);      /* filtered out */
+	link_frame(DLT_EN10MB, &ip, 4, &frames[1]);      /* filtered out */
+	link_frame(DLT_EN10MB, &ip4, 4, &frames[2]);     /* DNS: frame 3 */
+	char path[64], err[256] = "";
+	for (int ng = 0; ng <= 1; ng++) {
+		snprintf(path, sizeof(path), "%s/frames%d", dir, ng);
+		if (ng) {
+			w.n = 0;
+			ng_shb(&w, 0);
+			ng_idb(&w, DLT_EN10MB, 65535, -1, 0);
+			for (int k = 0; k < 3; k++)
+				ng_epb(&w, 0, 1, &frames[k], 0);
+			FILE *f = fopen(path, "wb");
+			assert_non_null(f);
+			fwrite(w.b, 1, w.n, f);
+			fclose(f);
+		} else {
+			write_pcap(path, DLT_EN10MB, frames, 3);
+		}
+		frame_pc = lb_pcap_open_file(path, err);
+		assert_non_null(frame_pc);
+		assert_int_equal(lb_pcap_set_filter(frame_pc, "udp port 53", err), 0);
+		frame_n = 0;
+		lb_decoder_t *d = lb_decoder_new(NULL, frame_collect, NULL);
+		volatile sig_atomic_t stop = 0;
+		assert_int_equal(lb_pcap_run(frame_pc, d, &stop, err), 0);
+		assert_int_equal(lb_decoder_stats(d)->packets, 1);
+		assert_int_equal(frame_n, 1);
+		assert_int_equal(frame_seen[0], 3);
+		lb_pcap_close(frame_pc);
+		lb_decoder_free(d);
+		unlink(path);
+	}
+}
+
 static int setup_all(void **state)
 {
 	(void)state;
@@ -519,6 +576,7 @@ int main(void)
 		cmocka_unit_test(t_byte_orders_and_nanoseconds),
 		cmocka_unit_test(t_reads_across_boundaries),
 		cmocka_unit_test(t_pcapng_interfaces),
+		cmocka_unit_test(t_frame_numbers_under_filter),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
