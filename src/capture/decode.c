@@ -709,7 +709,31 @@ static void do_nflog(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	drop(d, LB_DROP_LINK_TRUNCATED);
 }
 
-/* Radiotap header, then an 802.11 data frame, then LLC/SNAP. */
+/* An A-MSDU (802.11-2016 9.3.2.2.2): subframes of DA, SA, a big-endian
+ * length, then LLC/SNAP and the packet, each but the last padded to 4 bytes. */
+static void do_amsdu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	for (bool first = true;; first = false) {
+		if (n < 14) { /* after a subframe: padding or an FCS, not a cut one */
+			if (first)
+				drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		size_t l = be16(p + 12);
+		if (l > n - 14) {
+			drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		do_llc(d, k, p + 14, l);
+		size_t adv = (14 + l + 3) & ~(size_t)3;
+		if (adv >= n)
+			return;
+		p += adv;
+		n -= adv;
+	}
+}
+
+/* Radiotap header, then an 802.11 data frame (an A-MSDU too), then LLC/SNAP. */
 static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
 	if (n < 8) {
@@ -754,9 +778,11 @@ static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		return;
 	}
 	size_t hl = 24;
+	bool amsdu = false;
 	if ((fc1 & 0x03) == 0x03)
 		hl += 6; /* 4-address frame */
 	if (subtype & 0x8) {
+		amsdu = n > hl && (p[hl] & 0x80); /* QoS control: A-MSDU present */
 		hl += 2; /* QoS control */
 		if (fc1 & 0x80)
 			hl += 4; /* +HTC (order bit in a QoS data frame) */
@@ -765,7 +791,10 @@ static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		drop(d, LB_DROP_LINK_TRUNCATED);
 		return;
 	}
-	do_llc(d, k, p + hl, n - hl);
+	if (amsdu)
+		do_amsdu(d, k, p + hl, n - hl);
+	else
+		do_llc(d, k, p + hl, n - hl);
 }
 
 static void do_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)

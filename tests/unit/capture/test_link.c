@@ -335,6 +335,40 @@ static void t_radiotap(void **state)
 	assert_int_equal(drop_n(e->d, LB_DROP_NOT_IP), 1);
 }
 
+/* Regression: a QoS data frame carrying an A-MSDU (QoS control bit 7; common
+ * since 802.11n) was read as one LLC header and dropped as not_ip; tshark
+ * decodes every subframe.  Subframes: DA, SA, big-endian length, LLC/SNAP
+ * and the packet, padded to 4 bytes but the last. */
+static void t_radiotap_amsdu(void **state)
+{
+	env_t *e = *state;
+	fr.n = 0;
+	w_u8(&fr, 0); w_u8(&fr, 0); w_u16le(&fr, 8); w_u32le(&fr, 0);
+	w_u8(&fr, 0x88); w_u8(&fr, 0x02); w_u16(&fr, 0);  /* QoS data, from DS */
+	w_zero(&fr, 18); w_u16(&fr, 0);
+	w_u8(&fr, 0x80); w_u8(&fr, 0);                     /* QoS control: A-MSDU */
+	for (int i = 0; i < 3; i++) {
+		w_zero(&fr, 12);
+		w_u16(&fr, (unsigned)(8 + (i == 1 ? ip6.n : ip.n)));
+		w_u8(&fr, 0xAA); w_u8(&fr, 0xAA); w_u8(&fr, 0x03); w_zero(&fr, 3);
+		w_u16(&fr, i == 1 ? 0x86DD : 0x0800);
+		w_bytes(&fr, i == 1 ? ip6.b : ip.b, i == 1 ? ip6.n : ip.n);
+		while (i < 2 && (fr.n - 34) % 4 != 0)
+			w_u8(&fr, 0);                                /* pad (from the body's start, 8 + 26) */
+	}
+	feed(e->d, 127, 1, fr.b, fr.n);
+	assert_int_equal(e->g->n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_msg(e->g, i, dns, 40);
+	assert_int_equal(e->g->m[1].ipver, 6);
+	assert_int_equal(drops_total(e->d), 0);
+	/* a subframe whose length runs past the frame */
+	fr.b[8 + 26 + 12] = 0x7f;
+	feed(e->d, 127, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 1);
+	assert_int_equal(e->g->n, 3);
+}
+
 static void t_ppp(void **state)
 {
 	env_t *e = *state;
@@ -474,6 +508,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_null_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nflog, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_radiotap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_radiotap_amsdu, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ppp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unsupported_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ip_checks, setup, teardown),
