@@ -569,6 +569,13 @@ static void do_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		p += 4;
 		n -= 4;
 		if (bos) {
+			/* first nibble 0: the control word of an Ethernet
+			 * pseudowire (RFC 4385, RFC 4448), as tshark takes it */
+			if (n >= 4 && (p[0] >> 4) == 0) {
+				if (tunnel_enter(d, k))
+					do_ether(d, k, p + 4, n - 4);
+				return;
+			}
 			do_ip_any(d, k, p, n);
 			return;
 		}

@@ -9,7 +9,7 @@
  * here aborts on bad input.
  *
  * Supported link types (DLT_*): EN10MB (802.1Q, QinQ/802.1ad, PPPoE session +
- * PPP, MPLS), LINUX_SLL, LINUX_SLL2, RAW / IPV4 / IPV6, NULL and LOOP (BSD),
+ * PPP, MPLS: IP, or an Ethernet pseudowire with its control word), LINUX_SLL, LINUX_SLL2, RAW / IPV4 / IPV6, NULL and LOOP (BSD),
  * NFLOG, IEEE802_11_RADIO (radiotap + 802.11 data, A-MSDU too, + LLC/SNAP), PPP.
  * Tunnels: IP-in-IP (4, 41), GRE (IPv4, IPv6, transparent Ethernet, ERSPAN
  * type II and III), GRE over UDP 4754, VXLAN (UDP 4789), Teredo (UDP 3544),

@@ -150,6 +150,23 @@ static void t_mpls(void **state)
 	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 1);
 }
 
+/* Regression: an Ethernet pseudowire over MPLS (RFC 4448) with its control
+ * word (RFC 4385: first nibble 0) was dropped as not_ip; tshark decodes the
+ * Ethernet frame inside.  It counts as a tunnel. */
+static void t_mpls_ethernet_pseudowire(void **state)
+{
+	env_t *e = *state;
+	wb_t inner;
+	mk_eth(&inner, 0x0800, ip.b, ip.n);
+	mk_eth(&fr, 0x8847, NULL, 0);
+	w_u32(&fr, (300u << 12) | 0x100 | 64);    /* bottom of stack */
+	w_u32(&fr, 0);                            /* control word */
+	w_bytes(&fr, inner.b, inner.n);
+	feed(e->d, 1, 1, fr.b, fr.n);
+	expect_one(e, 4);
+	assert_int_equal(lb_decoder_stats(e->d)->tunnels, 1);
+}
+
 static void t_llc_snap(void **state)
 {
 	env_t *e = *state;
@@ -501,6 +518,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_vlan_qinq, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_pppoe, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mpls, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mpls_ethernet_pseudowire, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_llc_snap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_sll, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_sll2, setup, teardown),
