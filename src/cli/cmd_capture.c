@@ -267,13 +267,16 @@ static int parse_ports(const char *s, lb_decoder_opts_t *o)
 	return o->nports ? 0 : -1;
 }
 
-static void add_port(lb_decoder_opts_t *o, uint16_t port)
+/* -1 if the list is full */
+static int add_port(lb_decoder_opts_t *o, uint16_t port)
 {
 	for (int i = 0; i < o->nports; i++)
 		if (o->ports[i] == port)
-			return;
-	if (o->nports < LB_MAX_PORTS)
-		o->ports[o->nports++] = port;
+			return 0;
+	if (o->nports >= LB_MAX_PORTS)
+		return -1;
+	o->ports[o->nports++] = port;
+	return 0;
 }
 
 int lb_cmd_capture(int argc, char **argv)
@@ -308,7 +311,7 @@ int lb_cmd_capture(int argc, char **argv)
 	lb_send_cli_t send = { 0 };
 	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL, *db = NULL;
 	const char *hints = NULL, *user = NULL;
-	int bailiwick = 0;
+	int bailiwick = 0, mdns = 0, llmnr = 0;
 	int snaplen = 0, promisc = 1, jsonl = 0, frames = 0, stats = 0, quiet = 0;
 	lb_decoder_opts_t dopts;
 	lb_win_cli_t win;
@@ -330,8 +333,8 @@ int lb_cmd_capture(int argc, char **argv)
 				return LB_EXIT_USAGE;
 			}
 			break;
-		case O_MDNS: add_port(&dopts, 5353); break;
-		case O_LLMNR: add_port(&dopts, 5355); break;
+		case O_MDNS: mdns = 1; break;
+		case O_LLMNR: llmnr = 1; break;
 		case O_SNAPLEN: {
 			char *e;
 			long v = strtol(optarg, &e, 10);
@@ -398,6 +401,12 @@ int lb_cmd_capture(int argc, char **argv)
 	}
 	if (frames && !jsonl) {
 		fprintf(stderr, "lookback capture: --frame-numbers needs --jsonl\n");
+		return LB_EXIT_USAGE;
+	}
+	/* after every -p, whatever the order of the options */
+	if ((mdns && add_port(&dopts, 5353) != 0) || (llmnr && add_port(&dopts, 5355) != 0)) {
+		fprintf(stderr, "lookback capture: at most %d ports with --mdns and --llmnr\n",
+			LB_MAX_PORTS);
 		return LB_EXIT_USAGE;
 	}
 	if (file && (snaplen || !promisc)) {

@@ -34,6 +34,17 @@ check "reading '-' from a pipe gives the same output" cmp -s "$T_TMP/a.jsonl" "$
 cat "$PCAP" | "$LOOKBACK" capture -q -r - -f "src port 53" --jsonl --frame-numbers 2>/dev/null | grep -o '"frame":[0-9]*' > "$T_TMP/fr.pipe"
 check "frame numbers with a filter are the file's (-r FILE and -r -)" \
 	bash -c "[ -s '$T_TMP/fr.all' ] && cmp -s '$T_TMP/fr.all' '$T_TMP/fr.file' && cmp -s '$T_TMP/fr.all' '$T_TMP/fr.pipe'"
+# --mdns and --llmnr add their ports whatever the order of -p; a list with no
+# room left for them is refused (5353 was dropped silently)
+if [ -e "$CAPTURES/zeek_dns_mdns.pcap" ]; then
+	"$LOOKBACK" capture -q -r "$CAPTURES/zeek_dns_mdns.pcap" --mdns --jsonl > "$T_TMP/m1" 2>/dev/null
+	"$LOOKBACK" capture -q -r "$CAPTURES/zeek_dns_mdns.pcap" --mdns -p 53 --jsonl > "$T_TMP/m2" 2>/dev/null
+	check "--mdns before -p still decodes mDNS" bash -c "[ -s '$T_TMP/m1' ] && cmp -s '$T_TMP/m1' '$T_TMP/m2'"
+else
+	skip "--mdns before -p: ../shared/data/captures is absent"
+fi
+"$LOOKBACK" capture -q -r "$PCAP" -p "$(seq -s, 1 16)" --mdns --jsonl > /dev/null 2>&1
+check "16 ports and --mdns is a usage error (2)" test $? -eq 2
 if [ -d "$CAPTURES" ]; then
 	for f in "$CAPTURES"/ndpi_dns-google-nsid.pcapng "$CAPTURES"/gopassivedns_a.pcap; do
 		[ -e "$f" ] || continue
