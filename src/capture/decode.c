@@ -401,7 +401,7 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	const uint8_t *out;
 	size_t outlen;
 	if (lb_frag_add(d->frag, &key, ihl, (uint32_t)(fo & 0x1fff) * 8, (fo & 0x2000) != 0, p + ihl,
-			n - ihl, tv_sec(&k->pl.ts), &out, &outlen) == 1)
+			n - ihl, tv_sec(&k->pl.ts), &out, &outlen, NULL) == 1)
 		do_proto(d, k, proto, out, outlen, false);
 }
 
@@ -457,7 +457,7 @@ static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, si
 			lb_frag_key_t key;
 			memset(&key, 0, sizeof(key));
 			key.ipver = 6;
-			key.proto = fnh;
+			key.proto = 0; /* not in the key: RFC 8200 4.5 */
 			key.id = be32(p + 4);
 			memcpy(key.src, k->pl.src, 16);
 			memcpy(key.dst, k->pl.dst, 16);
@@ -467,9 +467,9 @@ static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, si
 			 * headers in front of this one, then the fragmentable part)
 			 * must not pass 65535; the fixed header is not in it */
 			if (lb_frag_add(d->frag, &key, hdr - 40, fo & 0xfff8, fo & 1, p + 8, n - 8,
-					tv_sec(&k->pl.ts), &out, &outlen) != 1)
+					tv_sec(&k->pl.ts), &out, &outlen, &fnh) != 1)
 				return;
-			nh = fnh;
+			nh = fnh; /* the offset-zero fragment's */
 			p = out;
 			n = outlen;
 			hdr += 8;

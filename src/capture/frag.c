@@ -29,7 +29,9 @@ typedef struct dgram {
 	size_t cap;
 	uint32_t total;              /* payload length, known once the last fragment came */
 	bool have_last;
-	bool dead;                   /* given up: absorbs the rest until it expires */
+	bool dead;
+	bool have_nh;
+	uint8_t nh;                  /* IPv6: Next Header of the offset-zero fragment */                   /* given up: absorbs the rest until it expires */
 	int nranges;
 	range_t r[RANGES_MAX];
 } dgram_t;
@@ -236,7 +238,8 @@ static bool overlap_agrees(const dgram_t *g, uint32_t lo, uint32_t hi, const uin
 }
 
 int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t off, bool more,
-		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen)
+		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen,
+		uint8_t *nh)
 {
 	f->st->ip_fragments++;
 	if ((more && (len == 0 || (len & 7) != 0)) || (size_t)off + len + hdrlen > DGRAM_MAX) {
@@ -277,6 +280,10 @@ int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t 
 	}
 	if (len)
 		memcpy(g->buf + lo, data, len);
+	if (nh && off == 0 && !g->have_nh) {
+		g->nh = *nh;
+		g->have_nh = true;
+	}
 	if (lo < hi && !add_range(g, lo, hi)) {
 		kill_dgram(f, g, LB_DROP_FRAG_LIMIT);
 		return -1;
@@ -290,6 +297,8 @@ int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t 
 	f->done = g->buf;
 	*out = g->buf ? g->buf : (const uint8_t *)"";
 	*outlen = g->total;
+	if (nh)
+		*nh = g->nh; /* offset 0 is covered, so it came */
 	f->mem -= g->cap;
 	g->buf = NULL;
 	g->cap = 0;

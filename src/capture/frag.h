@@ -18,7 +18,9 @@
 
 typedef struct lb_frag lb_frag_t;
 
-/* Key of one fragmented datagram (addresses: 4 or 16 bytes used). */
+/* Key of one fragmented datagram (addresses: 4 or 16 bytes used).  IPv4:
+ * (src, dst, protocol, id), RFC 791; IPv6: (src, dst, id) with proto 0, RFC
+ * 8200 4.5 (the fragments' Next Header values may differ). */
 typedef struct lb_frag_key {
 	uint8_t ipver;
 	uint8_t proto;
@@ -40,10 +42,13 @@ void lb_frag_free(lb_frag_t *f);
  * is the reassembled payload, valid until the next datagram completes (a
  * fragment nested inside it is copied out before that happens).  Returns 0
  * when the fragment is held (or absorbed by a datagram already given up), and
- * -1 when it was dropped (counted).
+ * -1 when it was dropped (counted).  nh (IPv6; NULL for IPv4): in, this
+ * fragment's Next Header; out, on completion, the offset-zero fragment's,
+ * the one RFC 8200 4.5 says to use.
  */
 int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t off, bool more,
-		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen);
+		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen,
+		uint8_t *nh);
 
 /* Give up every datagram whose first fragment is older than `before`. */
 void lb_frag_expire(lb_frag_t *f, double before);

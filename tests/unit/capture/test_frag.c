@@ -229,6 +229,31 @@ static void t_v6_largest_datagram(void **state)
 	assert_int_equal(g->n, 1);
 }
 
+/* Regression: IPv6 fragments were keyed on their Next Header too, so fragments
+ * whose Next Header values differ never reassembled.  RFC 8200 4.5: the key is
+ * (source, destination, Identification), the values "may differ", and only
+ * the offset-zero fragment's is used. */
+static void t_v6_next_header_from_first_fragment(void **state)
+{
+	(void)state;
+	for (int order = 0; order < 2; order++) {
+		for (int k = 0; k < 2; k++) {
+			int part = order ? 1 - k : k;
+			size_t off = part ? 1200 : 0, len = part ? udp.n - 1200 : 1200;
+			w2.n = 0;
+			w_u8(&w2, part ? 59 : 17);  /* the later fragment says "no next header" */
+			w_u8(&w2, 0);
+			w_u16(&w2, (unsigned)(off | (part ? 0 : 1)));
+			w_u32(&w2, 0x30001 + (uint32_t)order);
+			w_bytes(&w2, udp.b + off, len);
+			mk_ip6(&w, A6, B6, 44, w2.b, w2.n);
+			feed(d, 229, 1, w.b, w.n);
+		}
+		expect_done((size_t)order + 1);
+	}
+	assert_int_equal(drops_total(d), 0);
+}
+
 static void t_v6_ext_headers(void **state)
 {
 	(void)state;
@@ -293,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_v6_frag, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v6_ext_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v6_largest_datagram, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_v6_next_header_from_first_fragment, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
