@@ -38,6 +38,7 @@ typedef struct dir {
 	bool active;            /* next is known */
 	bool closed;            /* FIN or RST seen: ignore data until a new SYN */
 	bool fin;               /* FIN seen at fin_seq, bytes before it still missing */
+	bool peer_rst;          /* the other direction was reset: a SYN here is new */
 	uint32_t fin_seq;       /* sequence number of the FIN (end of the data) */
 	uint32_t next;
 	uint8_t *buf;           /* partial message (with its prefix) */
@@ -473,12 +474,14 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 		 * its own FIN or RST, or expiry */
 		if (!d->closed)
 			close_dir(t, f, di, false);
+		f->d[1 - di].peer_rst = true;
 		return;
 	}
 	if (flags & LB_TCP_SYN) {
 		/* a SYN at or behind what we already took is a stale retransmission */
 		uint32_t behind = d->next - (seq + 1);
-		bool stale = d->active && !d->closed && behind < (1u << 30);
+		bool stale = d->active && !d->closed && !d->peer_rst && behind < (1u << 30);
+		d->peer_rst = false;
 		if (!stale) {
 			if (d->active && !d->closed)
 				close_dir(t, f, di, false);

@@ -383,6 +383,13 @@ static void t_rst_closes_sender_only(void **state)
 	assert_int_equal(g->n, 2);
 	assert_int_equal(drops_total(d), 0);
 	assert_int_equal(lb_decoder_mem(d), 0);
+	/* the port is used again: the server's new SYN-ACK is a new stream even
+	 * with an initial sequence number just behind the old stream's */
+	seg(ISN + 7, TH_SYN, NULL, 0);
+	seg_on(d, 40000, 1, 5000 - 100, TH_SYN, NULL, 0, 2);
+	seg_on(d, 40000, 1, 5000 - 99, 0, stream, slen, 2);
+	assert_int_equal(g->n, 4);
+	assert_msg(g, 3, m2, n2);
 }
 
 static void t_flow_memory_bound(void **state)
