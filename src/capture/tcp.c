@@ -480,7 +480,10 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 	if (flags & LB_TCP_SYN) {
 		/* a SYN at or behind what we already took is a stale retransmission */
 		uint32_t behind = d->next - (seq + 1);
-		bool stale = d->active && !d->closed && !d->peer_rst && behind < (1u << 30);
+		/* after a FIN (even one still waiting for bytes before it) or
+		 * the peer's RST, a SYN is a new connection on the same ports */
+		bool stale = d->active && !d->closed && !d->fin && !d->peer_rst &&
+			     behind < (1u << 30);
 		d->peer_rst = false;
 		if (!stale) {
 			if (d->active && !d->closed)

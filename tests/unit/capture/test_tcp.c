@@ -267,6 +267,17 @@ static void t_gap_at_fin(void **state)
 	assert_int_equal(g->n, 1);
 	assert_msg(g, 0, m2, n2);
 	assert_int_equal(lb_decoder_mem(d), 0);
+	/* a FIN waiting for a hole, then the ports are used again with an
+	 * initial sequence number just behind: a new stream, the hole given up */
+	g->n = 0;
+	seg_on(d, 40005, 0, ISN, TH_SYN, NULL, 0, 3);
+	seg_on(d, 40005, 0, S(0), 0, stream, 30, 3);
+	seg_on(d, 40005, 0, S(slen), TH_FIN, NULL, 0, 3);
+	seg_on(d, 40005, 0, ISN - 1000, TH_SYN, NULL, 0, 4);
+	seg_on(d, 40005, 0, ISN - 999, 0, stream, slen, 4);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 1, m2, n2);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1); /* m1's first 30 bytes */
 }
 
 /* Regression: a FIN that arrived before the segment in front of it (reordered,
