@@ -139,6 +139,7 @@ static void do_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t
 static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
 /* ---- tunnels ---- */
 
@@ -586,7 +587,8 @@ static void do_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 /* Payload of a given ethertype, VLAN tags included. */
 static void do_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t *p, size_t n)
 {
-	for (int tags = 0; type == ET_VLAN || type == ET_QINQ || type == ET_QINQ_OLD; tags++) {
+	int tags = 0;
+	for (; type == ET_VLAN || type == ET_QINQ || type == ET_QINQ_OLD; tags++) {
 		if (tags == MAX_VLAN_TAGS) {
 			drop(d, LB_DROP_LINK_UNSUPPORTED);
 			return;
@@ -598,6 +600,10 @@ static void do_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t
 		type = be16(p + 2);
 		p += 4;
 		n -= 4;
+	}
+	if (tags && type <= 1500) { /* an 802.3 length after the tags: LLC follows */
+		do_llc(d, k, p, type < n ? type : n);
+		return;
 	}
 	switch (type) {
 	case ET_IPV4:

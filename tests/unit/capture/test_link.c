@@ -181,6 +181,22 @@ static void t_llc_snap(void **state)
 	expect_one(e, 4);
 }
 
+/* Regression: an 802.1Q tag followed by an 802.3 length (LLC/SNAP inside the
+ * VLAN) was dropped as not_ip; tshark decodes the LLC/SNAP frame. */
+static void t_vlan_llc_snap(void **state)
+{
+	env_t *e = *state;
+	mk_eth(&fr, 0x8100, NULL, 0);
+	w_u16(&fr, 7);                                  /* VLAN 7 */
+	w_u16(&fr, (unsigned)(8 + ip.n));              /* 802.3 length */
+	w_u8(&fr, 0xAA); w_u8(&fr, 0xAA); w_u8(&fr, 0x03); w_zero(&fr, 3);
+	w_u16(&fr, 0x0800);
+	w_bytes(&fr, ip.b, ip.n);
+	w_zero(&fr, 6);                                 /* padding beyond the length */
+	feed(e->d, 1, 1, fr.b, fr.n);
+	expect_one(e, 4);
+}
+
 static void t_sll(void **state)
 {
 	env_t *e = *state;
@@ -520,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_mpls, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mpls_ethernet_pseudowire, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_llc_snap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vlan_llc_snap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_sll, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_sll2, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_raw, setup, teardown),
