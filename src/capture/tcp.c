@@ -39,6 +39,8 @@ typedef struct dir {
 	bool closed;            /* FIN or RST seen: ignore data until a new SYN */
 	bool fin;               /* FIN seen at fin_seq, bytes before it still missing */
 	bool peer_rst;          /* the other direction was reset: a SYN here is new */
+	bool have_isn;          /* a SYN was seen: isn is its sequence number */
+	uint32_t isn;
 	uint32_t fin_seq;       /* sequence number of the FIN (end of the data) */
 	uint32_t next;
 	uint8_t *buf;           /* partial message (with its prefix) */
@@ -481,9 +483,11 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 		/* a SYN at or behind what we already took is a stale retransmission */
 		uint32_t behind = d->next - (seq + 1);
 		/* after a FIN (even one still waiting for bytes before it) or
-		 * the peer's RST, a SYN is a new connection on the same ports */
+		 * the peer's RST, a SYN is a new connection on the same ports;
+		 * so is one with another initial sequence number than the SYN
+		 * seen (without one, a SYN behind the data is taken as late) */
 		bool stale = d->active && !d->closed && !d->fin && !d->peer_rst &&
-			     behind < (1u << 30);
+			     (d->have_isn ? seq == d->isn : behind < (1u << 30));
 		d->peer_rst = false;
 		if (!stale) {
 			if (d->active && !d->closed)
@@ -491,6 +495,8 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 			d->active = true;
 			d->closed = false;
 			d->next = seq + 1;
+			d->have_isn = true;
+			d->isn = seq;
 		}
 		seq++;
 	}

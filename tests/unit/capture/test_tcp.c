@@ -180,6 +180,28 @@ static void t_stale_syn_and_port_reuse(void **state)
 	assert_int_equal(drops_total(d), 0);
 }
 
+/* Regression: the same ports used again by a new connection, the old one's
+ * FIN or RST never captured: a SYN whose initial sequence number was up to
+ * 2^30 behind the old stream was taken for a stale retransmission, and the
+ * new stream's data for duplicates, lost without a count.  A SYN with another
+ * sequence number than the SYN seen is a new connection (RFC 793 3.3). */
+static void t_port_reuse_without_fin(void **state)
+{
+	(void)state;
+	seg(ISN + 100000, TH_SYN, NULL, 0);
+	seg(ISN + 100001, 0, stream, slen);
+	expect_both();
+	seg(ISN, TH_SYN, NULL, 0);       /* new connection, ISN behind */
+	seg(S(0), 0, stream, slen);
+	assert_int_equal(g->n, 4);
+	assert_msg(g, 2, m1, n1);
+	assert_msg(g, 3, m2, n2);
+	seg(ISN, TH_SYN, NULL, 0);       /* its SYN retransmitted: stale */
+	seg(S(0), 0, stream, slen);
+	assert_int_equal(g->n, 4);
+	assert_int_equal(drops_total(d), 0);
+}
+
 static void t_reordering(void **state)
 {
 	(void)state;
@@ -494,6 +516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_split_three_ways_with_server_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_retransmission, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_stale_syn_and_port_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_port_reuse_without_fin, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_reordering, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_no_syn, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_junk_length, setup, teardown),
