@@ -346,6 +346,20 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 	case 47:
 		do_gre(d, k, p, n);
 		return;
+	case 51: /* AH (RFC 4302) after an IPv4 header; IPv6 walks it with its
+		  * extension headers */
+		for (int i = 0; proto == 51; i++) {
+			size_t el = n >= 2 ? ((size_t)p[1] + 2) * 4 : 0;
+			if (i == MAX_IP6_EXT || n < 2 || n < el) {
+				drop(d, cut && i < MAX_IP6_EXT ? LB_DROP_IP_TRUNCATED : LB_DROP_IP_BAD);
+				return;
+			}
+			proto = p[0];
+			p += el;
+			n -= el;
+		}
+		do_proto(d, k, proto, p, n, cut);
+		return;
 	default:
 		drop(d, LB_DROP_NOT_TRANSPORT);
 	}

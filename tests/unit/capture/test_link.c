@@ -501,6 +501,27 @@ static void t_ipv4_length_zero_offload(void **state)
 	assert_int_equal(e->g->n, 1);
 }
 
+/* Regression: IPv4 with an Authentication Header (RFC 4302: next header,
+ * length in 4-byte units minus 2) in front of UDP was dropped as
+ * not_udp_tcp, while IPv6 walked AH and tshark decodes both. */
+static void t_ipv4_ah(void **state)
+{
+	env_t *e = *state;
+	wb_t w, ah;
+	ah.n = 0;
+	w_u8(&ah, 17); w_u8(&ah, 4); w_u16(&ah, 0);   /* 24 bytes */
+	w_u32(&ah, 0x100); w_u32(&ah, 1); w_zero(&ah, 12);
+	w_bytes(&ah, tmp.b, tmp.n);
+	mk_ip4(&w, A4, B4, 51, 1, 0, ah.b, ah.n);
+	feed(e->d, 228, 1, w.b, w.n);
+	expect_one(e, 4);
+	/* an AH running past the datagram */
+	w.b[20 + 1] = 200;
+	feed(e->d, 228, 1, w.b, w.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_BAD), 1);
+	assert_int_equal(e->g->n, 1);
+}
+
 static void t_ports(void **state)
 {
 	(void)state;
@@ -548,6 +569,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_unsupported_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ip_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv4_length_zero_offload, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv4_ah, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ports, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
