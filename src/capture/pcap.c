@@ -58,6 +58,11 @@ struct lb_pcap {
 	void (*idle)(void *ctx);
 	void *idle_ctx;
 	volatile sig_atomic_t *stop; /* lb_pcap_run's, for pipe_read */
+	/* standard input that is a pipe: its first bytes, read to tell the
+	 * format, are given again by pipe_read before the rest */
+	bool pipe;
+	uint8_t pre[4];
+	uint8_t npre, pre_off;
 };
 
 #define PCAP_MAX_CAPLEN (256 * 1024) /* libpcap's own bound on a record */
@@ -108,6 +113,14 @@ static void set_err(char *errbuf, const char *msg)
 static ssize_t pipe_read(void *cookie, char *buf, size_t n)
 {
 	lb_pcap_t *p = cookie;
+	if (p->pre_off < p->npre && n > 0) {
+		size_t k = (size_t)(p->npre - p->pre_off);
+		if (k > n)
+			k = n;
+		memcpy(buf, p->pre + p->pre_off, k);
+		p->pre_off = (uint8_t)(p->pre_off + k);
+		return (ssize_t)k;
+	}
 	for (;;) {
 		int k = lb_fd_wait(STDIN_FILENO, p->idle, p->idle_ctx, p->stop);
 		if (k <= 0)
@@ -144,10 +157,37 @@ lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf)
 	}
 	p->fd = -1;
 	struct stat st;
-	if (strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode))
-		p->h = open_pipe(p, pe);
-	else
+	if (strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/*
+		 * A pipe.  Classic pcap goes through libpcap; pcapng through
+		 * run_ng (libpcap stops at the first interface whose link type
+		 * or snap length differs from the first one's).  The format's
+		 * first 4 bytes are read here and given again by pipe_read.
+		 */
+		while (p->npre < sizeof p->pre) {
+			ssize_t got = read(STDIN_FILENO, p->pre + p->npre, sizeof p->pre - p->npre);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				break; /* libpcap says what is wrong with what came */
+			p->npre = (uint8_t)(p->npre + got);
+		}
+		p->pipe = true;
+		static const uint8_t shb[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
+		if (p->npre == 4 && !memcmp(p->pre, shb, 4)) {
+			/* a placeholder handle: filters are checked on it, then
+			 * compiled per interface by run_ng */
+			p->h = pcap_open_dead(DLT_EN10MB, 262144);
+			if (!p->h)
+				snprintf(pe, sizeof pe, "standard input: out of memory");
+			p->ng = true;
+			p->fd = STDIN_FILENO;
+		} else {
+			p->h = open_pipe(p, pe);
+		}
+	} else {
 		p->h = pcap_open_offline(path, pe);
+	}
 	if (!p->h) {
 		set_err(errbuf, pe);
 		free(p);
@@ -247,15 +287,19 @@ static void flush_at_end(lb_decoder_t *d)
 
 /* Move buf's unread bytes [*off, *len) to its start, then read at file
  * offset *pos until it holds want bytes, or the file ends (*eof), reading
- * at most up to cap. */
-static inline int refill(int fd, uint8_t *buf, size_t *off, size_t *len, off_t *pos, bool *eof,
-			 size_t want, size_t cap, char *errbuf)
+ * at most up to cap.  A pipe is read only until it holds need bytes (the
+ * next header or record): more may not come for a while. */
+static inline int refill(lb_pcap_t *p, int fd, uint8_t *buf, size_t *off, size_t *len, off_t *pos,
+			 bool *eof, size_t need, size_t want, size_t cap, char *errbuf)
 {
 	memmove(buf, buf + *off, *len - *off);
 	*len -= *off;
 	*off = 0;
+	if (p->pipe)
+		want = need;
 	while (*len < want && !*eof) {
-		ssize_t n = pread(fd, buf + *len, cap - *len, *pos);
+		ssize_t n = p->pipe ? pipe_read(p, (char *)buf + *len, cap - *len)
+				    : pread(fd, buf + *len, cap - *len, *pos);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -291,7 +335,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 			goto out;
 		/* too little for a record header: move the tail down, read a chunk */
 		if (len - off < 16 && !eof &&
-		    (rc = refill(fd, buf, &off, &len, &pos, &eof, RD_CHUNK, RD_CHUNK, errbuf)) != 0)
+		    (rc = refill(p, fd, buf, &off, &len, &pos, &eof, 16, RD_CHUNK, RD_CHUNK, errbuf)) != 0)
 			goto out;
 		if (len == off)
 			break; /* clean end of file */
@@ -319,8 +363,8 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		/* the record runs past the buffer: move it down, read the rest
 		 * (RD_BUF holds the unread tail of a chunk plus any record) */
 		if (len - off - 16 < ph.caplen && !eof &&
-		    (rc = refill(fd, buf, &off, &len, &pos, &eof, 16 + (size_t)ph.caplen, RD_BUF,
-				 errbuf)) != 0)
+		    (rc = refill(p, fd, buf, &off, &len, &pos, &eof, 16 + (size_t)ph.caplen,
+				 16 + (size_t)ph.caplen, RD_BUF, errbuf)) != 0)
 			goto out;
 		if (len - off - 16 < ph.caplen) {
 			snprintf(errbuf, 256,
@@ -481,7 +525,7 @@ static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, ch
 		if (stop && *stop)
 			goto out;
 		if (len - off < 12 && !eof &&
-		    (rc = refill(fd, buf, &off, &len, &pos, &eof, RD_CHUNK, RD_CHUNK, errbuf)) != 0)
+		    (rc = refill(p, fd, buf, &off, &len, &pos, &eof, 12, RD_CHUNK, RD_CHUNK, errbuf)) != 0)
 			goto out;
 		if (len == off)
 			break;
@@ -532,7 +576,7 @@ static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, ch
 			continue;
 		}
 		if (blen > len - off && !eof &&
-		    (rc = refill(fd, buf, &off, &len, &pos, &eof, blen, RD_BUF, errbuf)) != 0)
+		    (rc = refill(p, fd, buf, &off, &len, &pos, &eof, blen, blen, RD_BUF, errbuf)) != 0)
 			goto out;
 		if (blen > len - off) {
 			snprintf(errbuf, 256, "truncated pcapng file; block of %u bytes, only got %zu",
@@ -717,7 +761,7 @@ void lb_pcap_close(lb_pcap_t *p)
 	ng_clear_ifs(p);
 	free(p->ifs);
 	free(p->bpf);
-	if (p->fd >= 0)
+	if (p->fd >= 0 && !p->pipe)
 		close(p->fd);
 	if (p->h)
 		pcap_close(p->h);

@@ -27,6 +27,45 @@ check "capture of a generated file exits 0" test $? -eq 0
 check "reading '-' (stdin) gives the same output" cmp -s "$T_TMP/a.jsonl" "$T_TMP/b.jsonl"
 cat "$PCAP" | "$LOOKBACK" capture -q -r - --jsonl > "$T_TMP/c.jsonl" 2>/dev/null
 check "reading '-' from a pipe gives the same output" cmp -s "$T_TMP/a.jsonl" "$T_TMP/c.jsonl"
+# pcapng on a pipe with interfaces of two link types (dumpcap -i A -i B -w -):
+# the generated capture as Ethernet and, a day later, as raw IP (LINKTYPE_RAW)
+if command -v mergecap > /dev/null; then
+	python3 - "$PCAP" "$T_TMP/raw.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:4] == b"\xd4\xc3\xb2\xa1"
+out = [d[:20] + struct.pack("<I", 101)]
+i = 24
+while i + 16 <= len(d):
+    ts, us, cl, ol = struct.unpack("<IIII", d[i:i + 16])
+    fr = d[i + 16:i + 16 + cl]
+    i += 16 + cl
+    if len(fr) < 14 or fr[12:14] not in (b"\x08\x00", b"\x86\xdd"):
+        continue
+    # a day later: the copies' TCP streams must not meet in one flow
+    out.append(struct.pack("<IIII", ts + 86400, us, cl - 14, ol - 14) + fr[14:])
+open(sys.argv[2], "wb").write(b"".join(out))
+PY
+	mergecap -F pcapng -w "$T_TMP/two.pcapng" "$PCAP" "$T_TMP/raw.pcap"
+	"$LOOKBACK" capture -q -r "$T_TMP/two.pcapng" --jsonl > "$T_TMP/ng_file.jsonl" 2> /dev/null
+	cat "$T_TMP/two.pcapng" | "$LOOKBACK" capture -q -r - --jsonl > "$T_TMP/ng_pipe.jsonl" 2> "$T_TMP/ng_pipe.err"
+	check "pcapng with two link types on a pipe exits 0" test $? -eq 0
+	check "... and gives what the file gives" cmp -s "$T_TMP/ng_file.jsonl" "$T_TMP/ng_pipe.jsonl"
+	# a pipe that stays open: what came is decoded and stored without waiting
+	# for more (the window's idle tick), and SIGINT ends it
+	(cat "$T_TMP/two.pcapng"; sleep 5) | "$LOOKBACK" capture -q -r - --db "$T_TMP/ngdb" --flush-secs 1 2> "$T_TMP/ng_int.err" &
+	NGP=$!
+	sleep 3
+	"$LOOKBACK" stats --db "$T_TMP/ngdb" > "$T_TMP/ng_stats" 2>&1
+	check "pcapng on an open pipe: stored within --flush-secs" bash -c "awk '/^rrsets/ {exit !(\$2 > 0)}' '$T_TMP/ng_stats'"
+	pkill -INT -f "capture -q -r - --db $T_TMP/ngdb"
+	wait $NGP
+	check "... SIGINT ends it with 130" test $? -eq 130
+	check "... both interfaces' records ($(wc -l < "$T_TMP/ng_pipe.jsonl") = 2 x $(wc -l < "$T_TMP/a.jsonl"))" \
+		test "$(wc -l < "$T_TMP/ng_pipe.jsonl")" -eq $((2 * $(wc -l < "$T_TMP/a.jsonl")))
+else
+	skip "pcapng on a pipe: mergecap is not installed"
+fi
 # frame numbers are the frames' numbers in the file, frames a filter leaves out
 # counted too (they counted only the frames that passed)
 "$LOOKBACK" capture -q -r "$PCAP" --jsonl --frame-numbers 2>/dev/null | grep -o '"frame":[0-9]*' > "$T_TMP/fr.all"
