@@ -281,25 +281,38 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 	lb_store_iter_t *it = NULL;
 	uint64_t oldest = 0;
 	uint64_t now = now_secs();
-	if (lb_store_iter_new(h->store, &sc, &it) == 0) {
+	/* every sample of a metric in one group after its TYPE line (text
+	 * format 0.0.4): the ages are gathered apart and follow the times */
+	char *abuf = NULL;
+	size_t alen = 0;
+	FILE *af = open_memstream(&abuf, &alen);
+	if (af && lb_store_iter_new(h->store, &sc, &it) == 0) {
 		fputs("# HELP lookback_source_newest_seconds Unix time of the newest observation per source.\n"
 		      "# TYPE lookback_source_newest_seconds gauge\n", f);
+		fputs("# HELP lookback_source_age_seconds Seconds since the newest observation per source.\n"
+		      "# TYPE lookback_source_age_seconds gauge\n", af);
 		lb_store_rec_t r;
 		int n, k = 0;
 		while (k++ < 10000 && (n = lb_store_iter_next(it, &r)) > 0) {
 			if (r.sensor && r.sensor[0] == '@')
 				continue; /* the collector's delivery bookmarks, not sources */
 			fputs("lookback_source_newest_seconds{source=", f);
-			lb_json_put_str(f, r.sensor ? r.sensor : "");
+			lb_prom_put_label(f, r.sensor ? r.sensor : "");
 			fprintf(f, "} %llu\n", (unsigned long long)r.val.time_last);
-			fputs("lookback_source_age_seconds{source=", f);
-			lb_json_put_str(f, r.sensor ? r.sensor : "");
-			fprintf(f, "} %llu\n",
+			fputs("lookback_source_age_seconds{source=", af);
+			lb_prom_put_label(af, r.sensor ? r.sensor : "");
+			fprintf(af, "} %llu\n",
 				(unsigned long long)(now > r.val.time_last ? now - r.val.time_last : 0));
 			if (r.val.time_first && (!oldest || r.val.time_first < oldest))
 				oldest = r.val.time_first;
 		}
 		lb_store_iter_free(it);
+	}
+	if (af) {
+		fclose(af);
+		if (abuf)
+			fwrite(abuf, 1, alen, f);
+		free(abuf);
 	}
 	fprintf(f, "# HELP lookback_store_oldest_seconds Unix time of the oldest observation kept.\n"
 		   "# TYPE lookback_store_oldest_seconds gauge\nlookback_store_oldest_seconds %llu\n",

@@ -602,13 +602,19 @@ void lb_collector_metrics(void *ctx, FILE *f)
 	fputs("# HELP lookback_ingest_sensor_last_batch_seconds Unix time of the last batch committed"
 	      " per sensor (name from its hello).\n"
 	      "# TYPE lookback_ingest_sensor_last_batch_seconds gauge\n", f);
+	/* every sample of a metric in one group after its TYPE line (text
+	 * format 0.0.4): one pass per metric */
 	pthread_mutex_lock(&c->fresh_lock);
 	for (unsigned i = 0; i < c->nfresh; i++) {
 		fputs("lookback_ingest_sensor_last_batch_seconds{sensor=", f);
-		lb_json_put_str(f, c->fresh[i].name);
+		lb_prom_put_label(f, c->fresh[i].name);
 		fprintf(f, "} %llu\n", (unsigned long long)c->fresh[i].last_batch);
+	}
+	fputs("# HELP lookback_ingest_sensor_records_total Records committed per sensor (name from"
+	      " its hello).\n# TYPE lookback_ingest_sensor_records_total counter\n", f);
+	for (unsigned i = 0; i < c->nfresh; i++) {
 		fputs("lookback_ingest_sensor_records_total{sensor=", f);
-		lb_json_put_str(f, c->fresh[i].name);
+		lb_prom_put_label(f, c->fresh[i].name);
 		fprintf(f, "} %llu\n", (unsigned long long)c->fresh[i].records);
 	}
 	pthread_mutex_unlock(&c->fresh_lock);

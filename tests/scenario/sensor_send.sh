@@ -89,6 +89,10 @@ curl -s "http://127.0.0.1:$H1/metrics" > "$T_TMP/metrics"
 check "/metrics counts the committed batches and records" \
 	grep -q "^lookback_ingest_records_total $recs\$" "$T_TMP/metrics"
 check "/metrics has the sensor's freshness" grep -q '^lookback_ingest_sensor_last_batch_seconds{sensor="s1"}' "$T_TMP/metrics"
+python3 "$(dirname "$0")/prom_check.py" "$T_TMP/metrics" > "$T_TMP/prom" 2>&1
+rc=$?
+check "/metrics with the collector's counters: valid text format 0.0.4 $(head -3 "$T_TMP/prom" | tr '\n' ' ')" \
+	test $rc -eq 0
 check "/metrics does not list delivery bookmarks as sources" sh -c "! grep -q 'source=\"@ingest' '$T_TMP/metrics'"
 stop_serve
 same_store "capture --send gives the same store as capture --db" "$T_TMP/direct" "$T_TMP/coll1"

@@ -18,6 +18,13 @@ cat > "$T_TMP/self.json" <<'J'
 J
 "$LOOKBACK" import -q --format cof --db "$D" "$T_TMP/self.json"
 check "import of self-referencing rrsets" test $? -eq 0
+# sources whose names need escaping in /metrics (a quote, a backslash, a tab,
+# a line feed), and more than one (a byte that is not UTF-8, which label
+# values must be: tests/unit/util/test_json.c)
+echo '{"rrname":"src.lbtest.","rrtype":"A","rdata":["192.0.2.9"],"time_first":1700000100,"time_last":1700000200}' > "$T_TMP/src.json"
+"$LOOKBACK" import -q --format cof -s "$(printf 'odd"\\\tname\nx')" --db "$D" "$T_TMP/src.json" &&
+	"$LOOKBACK" import -q --format cof -s plain --db "$D" "$T_TMP/src.json"
+check "import under odd source names" test $? -eq 0
 
 # refuses to run open on a non-loopback address
 "$LOOKBACK" serve --db "$D" --listen 0.0.0.0:0 > /dev/null 2> "$T_TMP/err"
@@ -299,6 +306,12 @@ check "metrics: the request libmicrohttpd dropped counted as 431" \
 check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"
 check "metrics: store size and freshness per source" \
 	bash -c "grep -q '^lookback_store_bytes [1-9]' '$T_TMP/metrics' && grep -q '^lookback_source_newest_seconds{source=' '$T_TMP/metrics' && grep -q '^lookback_store_oldest_seconds 1' '$T_TMP/metrics'"
+python3 "$(dirname "$0")/prom_check.py" "$T_TMP/metrics" > "$T_TMP/prom" 2>&1
+rc=$?
+check "metrics: valid text format 0.0.4 (one group per metric, label escapes) $(head -3 "$T_TMP/prom" | tr '\n' ' ')" \
+	test $rc -eq 0
+check "metrics: the odd source name escaped as Prometheus wants" \
+	grep -qF "lookback_source_age_seconds{source=\"odd\\\"\\\\$(printf '\t')name\\nx\"}" "$T_TMP/metrics"
 check "access log: key ids, never the keys" \
 	bash -c "grep -q 'key=alice' '$T_TMP/access.log' && ! grep -q 'secret' '$T_TMP/access.log'"
 t0=$SECONDS

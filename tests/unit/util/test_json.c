@@ -59,11 +59,44 @@ static void test_str(void **st)
 	free(b);
 }
 
+/* Prometheus label values: only \\, \" and \n are escapes there (a parser
+ * refuses \u0009); other bytes are written raw, invalid UTF-8 as U+FFFD */
+static void test_prom_label(void **st)
+{
+	(void)st;
+	static const struct {
+		const char *in, *want;
+	} c[] = {
+		{ "s2", "\"s2\"" },
+		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
+		{ "caf\xc3\xa9\tx\ny", "\"caf\xc3\xa9\tx\\ny\"" },
+		{ "\x01\x7f\xe2\x82\xac\xf0\x9f\x98\x80", "\"\x01\x7f\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+		/* a lone continuation byte, a cut sequence, an overlong '/', a
+		 * surrogate, a code point past U+10FFFF */
+		{ "\x80" "a", "\"\xef\xbf\xbd" "a\"" },
+		{ "b\xc3", "\"b\xef\xbf\xbd\"" },
+		{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char *b = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&b, &n);
+		assert_non_null(f);
+		lb_prom_put_label(f, c[i].in);
+		fclose(f);
+		assert_string_equal(b, c[i].want);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_str),
+		cmocka_unit_test(test_prom_label),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
