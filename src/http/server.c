@@ -697,7 +697,14 @@ static void req_end(lb_http_t *h, struct MHD_Connection *c, struct req *rq, bool
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
-	unsigned status = rq->status ? rq->status : 400;
+	unsigned status = rq->status;
+	if (!status) {
+		/* a request libmicrohttpd answered itself (431: its headers did
+		 * not fit the connection's memory): its status, not a made-up one */
+		const union MHD_ConnectionInfo *si =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+		status = si && si->http_status ? si->http_status : 400;
+	}
 	atomic_fetch_add(&h->req[rq->api][status_idx(status)], 1);
 	int li = 0;
 	while (li < NLAT && secs > lat_bounds[li])

@@ -301,8 +301,11 @@ status "healthz" 200 "$U/healthz"
 curl -s "$U/metrics" > "$T_TMP/metrics"
 check "metrics: requests by endpoint and status" grep -q 'lookback_http_requests_total{endpoint="lookup",status="200"}' "$T_TMP/metrics"
 check "metrics: 429s counted" grep -q 'endpoint="lookup",status="429"' "$T_TMP/metrics"
-check "metrics: the request libmicrohttpd dropped counted as 431" \
-	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 1$' "$T_TMP/metrics"
+# (and the 30 kB header above, which libmicrohttpd answered itself: 431, not 400)
+check "metrics: the request libmicrohttpd dropped and the one it refused counted as 431" \
+	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 2$' "$T_TMP/metrics"
+check "metrics: 400s are the 9 bad requests sent (over every endpoint)" \
+	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 9
 check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"
 check "metrics: store size and freshness per source" \
 	bash -c "grep -q '^lookback_store_bytes [1-9]' '$T_TMP/metrics' && grep -q '^lookback_source_newest_seconds{source=' '$T_TMP/metrics' && grep -q '^lookback_store_oldest_seconds 1' '$T_TMP/metrics'"
