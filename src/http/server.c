@@ -879,7 +879,6 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(h->o.max_conns + 64),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)h->o.timeout_secs,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LB_HTTP_MEM_PER_CONN,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, h,
 		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,

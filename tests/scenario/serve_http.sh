@@ -52,6 +52,13 @@ serve_start "$D" --keys "$T_TMP/keys" --max-conns 6 --offset-max 1000 --timeout 
 U=http://127.0.0.1:$PORT
 K="X-API-Key: alice-secret-0001"
 
+# a second server on the same port is refused (exit 3), not let in to share
+# the port (SO_REUSEPORT would spread the connections over both)
+timeout 10 "$LOOKBACK" serve --db "$D" --read-only --listen "127.0.0.1:$PORT" > /dev/null 2> "$T_TMP/err"
+rc=$?
+check "a port in use: exit 3, says why ($rc: $(head -c 120 "$T_TMP/err"))" \
+	bash -c "[ $rc -eq 3 ] && grep -q 'cannot listen' '$T_TMP/err'"
+
 # status DESC WANT CURL-ARGS...: the HTTP status and a one-line reason for errors
 status() {
 	local desc=$1 want=$2 got; shift 2
