@@ -66,6 +66,8 @@ static enum MHD_Result send_text(struct req *rq, struct MHD_Connection *c, unsig
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	if (status == 503 || status == 429)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (status == 405) /* RFC 9110 15.5.6: a 405 names the methods there are */
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	rq->status = status;
 	atomic_fetch_add(&rq->bytes, len);
 	enum MHD_Result r = MHD_queue_response(c, status, resp);
@@ -394,7 +396,7 @@ static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Conn
 static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connection *c)
 {
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
-		return send_error(rq, c, 405, "only GET is supported");
+		return send_error(rq, c, 405, "only GET (and HEAD) is supported");
 	if (rq->target_long)
 		return send_error(rq, c, 414, "request target too long");
 	if (atomic_load(&h->active) > h->o.max_conns) {

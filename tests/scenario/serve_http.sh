@@ -88,6 +88,11 @@ status "unsupported Accept" 415 -H "$K" -H "Accept: image/png" "$U/dnsdb/v2/look
 status "Accept x-ndjson" 200 -H "$K" -H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "offset past offset_max" 416 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
 status "POST" 405 -H "$K" -d x=1 "$U/dnsdb/v2/ping"
+for m in OPTIONS DELETE; do
+	check "$m: 405 with the Allow header RFC 9110 requires" bash -c "curl -s -i -X $m -H '$K' '$U/dnsdb/v2/ping' |
+		grep -q '^HTTP/1.1 405' && curl -s -i -X $m -H '$K' '$U/dnsdb/v2/ping' | tr -d '\r' | grep -qix 'Allow: GET, HEAD'"
+done
+check "HEAD: 200, no body" bash -c "curl -s -I -H '$K' '$U/dnsdb/v2/ping' | grep -q '^HTTP/1.1 200'"
 check "a CIDR written with '/' in rdata/ip: 400 saying how to write it" bash -c \
 	"curl -s -H '$K' '$U/dnsdb/v2/lookup/rdata/ip/10.0.0.0/8' | grep -q 'ADDRESS,LENGTH'"
 status "huge path (10 kB)" 414 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(head -c 10000 /dev/zero | tr '\0' a)"
