@@ -36,7 +36,7 @@ static void usage(FILE *f)
 	      "Serves the store over HTTP: the DNSDB API v2 (/dnsdb/v2/lookup|summarize/...,\n"
 	      "rate_limit, ping, regex|glob flex search) with SAF framing, the CIRCL-style COF\n"
 	      "API (/pdns/query/NAME-OR-IP), /metrics (Prometheus) and /healthz.\n"
-	      "  -d, --db DIR         the store\n"
+	      "  -d, --db DIR         the store (a new one is made only with --ingest)\n"
 	      "  -l, --listen HOST:PORT  address (default 127.0.0.1:8053; [::1]:PORT for IPv6;\n"
 	      "                       port 0 = any free port)\n"
 	      "  --keys FILE          API keys, one per line: ID KEY [daily=N] [burst=N]\n"
@@ -200,7 +200,9 @@ int lb_cmd_serve(int argc, char **argv)
 		fprintf(stderr, "lookback serve: --ingest writes the store: not with --read-only\n");
 		return LB_EXIT_USAGE;
 	}
-	lb_store_opts_t so = { .create = !ro, .read_only = ro,
+	/* a new store only for a collector (--ingest) to fill: serving a
+	 * mistyped --db would answer every lookup with an empty success */
+	lb_store_opts_t so = { .create = ingest != NULL, .read_only = ro,
 			       .cache_mb = cache_mb ? cache_mb : default_cache_mb() };
 	int err = lb_store_open(db, &so, &s);
 	if (err) {

@@ -31,6 +31,12 @@ check "import under odd source names" test $? -eq 0
 rc=$?
 check "no keys on 0.0.0.0: refuses to start (exit 2, says why)" \
 	bash -c "[ $rc -eq 2 ] && grep -q 'keys' '$T_TMP/err'"
+# a --db that does not exist is an error, not a new empty store served
+# (only a collector, --ingest, starts a store)
+timeout 10 "$LOOKBACK" serve --db "$T_TMP/typo" --listen 127.0.0.1:0 > /dev/null 2> "$T_TMP/err"
+rc=$?
+check "serve --db MISSING: exit 3, says why, creates nothing ($rc: $(head -c 100 "$T_TMP/err"))" \
+	bash -c "[ $rc -eq 3 ] && grep -q 'no such store' '$T_TMP/err' && [ ! -e '$T_TMP/typo' ]"
 for bad in 0 x 2000000; do
 	"$LOOKBACK" serve --db "$D" --cache-mb "$bad" > /dev/null 2> "$T_TMP/err"
 	rc=$?
