@@ -136,6 +136,7 @@ struct hstream {
 	lb_out_t out;
 	lb_summary_t sum;
 	uint64_t skip, emit, limit;   /* CIRCL and flex: global offset / count / limit */
+	uint64_t counted;             /* of emit, added to the server's objs_out */
 	bool limited, failed;
 	bool count_reached;            /* summarize: max_count reached */
 	const char *fail_msg;

@@ -265,7 +265,9 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		(double)atomic_load(&h->lat_sum_us) / 1e6);
 	fprintf(f, "lookback_http_request_duration_seconds_count %llu\n",
 		(unsigned long long)atomic_load(&h->lat_n));
-	fprintf(f, "# TYPE lookback_http_objects_total counter\nlookback_http_objects_total %llu\n",
+	fprintf(f, "# HELP lookback_http_objects_total Result objects made for answers (as they are"
+		   " made; a stream its client left counts what it had).\n"
+		   "# TYPE lookback_http_objects_total counter\nlookback_http_objects_total %llu\n",
 		(unsigned long long)atomic_load(&h->objs_out));
 	fprintf(f, "# TYPE lookback_http_connections gauge\nlookback_http_connections %u\n",
 		atomic_load(&h->active));

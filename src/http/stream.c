@@ -258,12 +258,15 @@ static void produce(struct hstream *s)
 			lb_saf_end(&s->out, s->failed ? "failed" : s->limited ? "limited" : "succeeded",
 				   s->failed ? s->fail_msg : s->limited ? lim : NULL);
 		}
-		atomic_fetch_add(&h->objs_out, s->emit);
 		s->state = S_DONE;
 		break;
 	case S_DONE:
 		break;
 	}
+	/* objects count as they are made, so that a long stream moves the
+	 * counter while it runs and one its client left counts what it had */
+	atomic_fetch_add(&h->objs_out, s->emit - s->counted);
+	s->counted = s->emit;
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)

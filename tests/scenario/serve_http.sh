@@ -340,3 +340,35 @@ kill -TERM $SPID
 wait $SPID
 check "SIGTERM: drains and exits 0" test $? -eq 0
 check "SIGTERM: no request left waiting for (took $((SECONDS - t0)) s of --drain 10)" test $((SECONDS - t0)) -le 3
+
+# lookback_http_objects_total counts objects as they are made: a long stream
+# moves it while it runs (a client that stalls after 200 objects), not only
+# once it ends, and a stream its client leaves counts what it had (a store
+# whose whole answer, ~6 MB, does not fit in the sockets' buffers)
+"$LOOKBACK" gen -o "$T_TMP/g2.pcap" -n 150000 --seed 11 --rate 50 &&
+	"$LOOKBACK" capture -r "$T_TMP/g2.pcap" --db "$T_TMP/db2" > /dev/null 2>&1
+serve_start "$T_TMP/db2" --timeout 5
+[ -n "$PORT" ] || { nok "serve restarted: $(cat "$T_TMP/serve.err")"; exit 0; }
+python3 - "$PORT" "$T_TMP/objs" <<'P'
+import socket, subprocess, sys, time
+port, out = int(sys.argv[1]), sys.argv[2]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", port))
+s.sendall(b"GET /dnsdb/v2/lookup/rrset/name/*.?limit=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+got = b""
+while got.count(b'{"obj"') < 200:
+    d = s.recv(4096)
+    if not d:
+        break
+    got += d
+time.sleep(0.5)
+m = subprocess.run(["curl", "-s", "http://127.0.0.1:%d/metrics" % port], capture_output=True, text=True).stdout
+s.close()
+objs = [l.split()[1] for l in m.splitlines() if l.startswith("lookback_http_objects_total ")]
+done = any(l.startswith('lookback_http_requests_total{endpoint="lookup"') for l in m.splitlines())
+open(out, "w").write("%s %d %d\n" % (objs[0] if objs else "-", got.count(b'{"obj"'), done))
+P
+read -r objs got done < "$T_TMP/objs"
+check "metrics: objects of a stream still running counted ($objs >= $got received, stream ended: $done)" \
+	bash -c "[ '$done' = 0 ] && [ '$objs' != - ] && [ '$objs' -ge '$got' ] && [ '$got' -ge 200 ]"
