@@ -110,6 +110,7 @@ struct req {
 	atomic_ullong bytes;
 	bool started;                  /* headers seen */
 	bool answered;                 /* a response is queued */
+	uint64_t retry_after;          /* a 429's Retry-After, seconds (0 = 1) */
 	/* CIRCL paging: the answer waits while a counting pass decides whether
 	 * another page exists; the pass runs in bounded rounds (circl_count) */
 	struct hstream *pend;

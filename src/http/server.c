@@ -64,8 +64,14 @@ static enum MHD_Result send_text(struct req *rq, struct MHD_Connection *c, unsig
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	if (status == 503 || status == 429)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (status == 503 || status == 429) {
+		/* a quota: when it has room again (the burst window's end, the
+		 * next UTC day), not a second later */
+		char ra[24];
+		snprintf(ra, sizeof ra, "%llu",
+			 (unsigned long long)(status == 429 && rq->retry_after ? rq->retry_after : 1));
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	if (status == 405) /* RFC 9110 15.5.6: a 405 names the methods there are */
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	rq->status = status;
@@ -156,11 +162,13 @@ static unsigned admit(lb_http_t *h, struct req *rq, const char *key, bool count,
 		if (k->daily && k->used_today >= k->daily) {
 			st = 429;
 			*why = "daily query quota exhausted";
+			rq->retry_after = (day + 1) * 86400 - now;
 			goto out;
 		}
 		if (k->burst && k->win_used >= k->burst) {
 			st = 429;
 			*why = "burst quota exhausted; retry after the burst window";
+			rq->retry_after = k->win_start + k->window - now;
 			goto out;
 		}
 		k->used_today++;

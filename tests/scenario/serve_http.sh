@@ -109,6 +109,12 @@ check "huge header (30 kB): 431" test "$(curl -s -o /dev/null -w '%{http_code}' 
 	-H "X-Pad: $(head -c 30000 /dev/zero | tr '\0' a)" "$U/dnsdb/v2/ping")" = 431
 for i in 1 2 3; do curl -s -o /dev/null -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/lookup/rrset/name/a.com"; done
 status "burst quota exhausted" 429 -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+# bob's window is an hour (aligned to the hour): Retry-After says when it ends
+ra=$(curl -s -D - -o /dev/null -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/lookup/rrset/name/a.com" |
+	tr -d '\r' | awk 'tolower($1) == "retry-after:" { print $2 }')
+want=$((3600 - $(date +%s) % 3600))
+check "429 of a burst quota: Retry-After is the window's end ($ra s, want about $want)" \
+	bash -c "[ -n '$ra' ] && [ '$ra' -ge $((want - 2)) ] && [ '$ra' -le $((want + 2)) ]"
 curl -s -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/rate_limit" > "$T_TMP/rl"
 check "rate_limit reports bob's quotas" python3 -c "
 import json,sys; r=json.load(open('$T_TMP/rl'))['rate']
