@@ -190,6 +190,27 @@ out:
 	return st;
 }
 
+/* Give back the query admit() counted for a request refused after it (a bad
+ * regular expression, an offset past offset_max, bad CIRCL headers): only
+ * answered queries use the quota, as those refused by the target's parser
+ * never did.  The key is found again by its id (a reload may have come);
+ * a day or burst window that has turned since is left alone. */
+static void unadmit(lb_http_t *h, struct req *rq, const struct grant *g)
+{
+	pthread_mutex_lock(&h->keys_lock);
+	for (size_t i = 0; i < h->keys.n; i++) {
+		lb_key_t *k = &h->keys.k[i];
+		if (strcmp(k->id, rq->key_id))
+			continue;
+		if (k->used_today && k->used_today == g->used_today)
+			k->used_today--;
+		if (k->win_used && k->win_start == g->win_start && k->win_used == g->win_used)
+			k->win_used--;
+		break;
+	}
+	pthread_mutex_unlock(&h->keys_lock);
+}
+
 static void put_lim(FILE *f, const char *k, uint64_t v, bool set, const char *unset, bool comma)
 {
 	if (set)
@@ -429,16 +450,18 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		lb_query_free(&r.q);
 		return metrics(h, rq, c);
 	}
+	struct grant g;
+	bool charged = false; /* admit() counted the query against the key's quotas */
 	if (!lb_http_accept_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"))) {
 		res = send_error(rq, c, 415, "unsupported Accept: use application/x-ndjson or application/json");
 		goto out;
 	}
 	char keybuf[LB_KEY_MAX + 2];
 	const char *key = find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
-	struct grant g;
 	bool counts = r.api == LB_API_LOOKUP || r.api == LB_API_SUMMARIZE || r.api == LB_API_FLEX ||
 		      r.api == LB_API_CIRCL;
 	st = admit(h, rq, key, counts, &g, &why);
+	charged = !st && counts && g.found;
 	if (st) {
 		if (st == 403 && r.api == LB_API_CIRCL) {
 			static const char body[] = "Error: credentials required (HTTP Basic, password = API key)\n";
@@ -597,6 +620,8 @@ oom:
 	lb_http_stream_free(s);
 	res = send_error(rq, c, 503, "out of memory");
 out:
+	if (charged && rq->status >= 400)
+		unadmit(h, rq, &g);
 	lb_query_free(&r.q);
 	return res;
 }

@@ -51,6 +51,7 @@ alice alice-secret-0001
 bob bob-secret-0002 burst=3 window=3600 daily=100
 old old-secret-0003 expires=$((NOW - 10))
 dave dave-secret-0005 results_max=5
+erin erin-secret-0006 daily=10
 K
 serve_start "$D" --keys "$T_TMP/keys" --max-conns 6 --offset-max 1000 --timeout 3 \
 	--access-log "$T_TMP/access.log" --cache-mb 64
@@ -121,6 +122,17 @@ import json,sys; r=json.load(open('$T_TMP/rl'))['rate']
 sys.exit(not (r['limit']==100 and r['remaining']==97 and r['burst_size']==3 and r['burst_window']==3600 and r['offset_max']==1000))"
 curl -s -H "$K" "$U/dnsdb/v2/rate_limit" > "$T_TMP/rl"
 check "rate_limit unlimited key" grep -q '"limit":"unlimited"' "$T_TMP/rl"
+# only answered queries use the quota: not one refused after the key was
+# checked (an offset past offset_max, a bad regex, a bad CIRCL header), as
+# those the target's parser refuses never did
+E="X-API-Key: erin-secret-0006"
+status "erin: offset past offset_max" 416 -H "$E" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
+status "erin: bad regex" 400 -H "$E" "$U/dnsdb/v2/regex/rrnames/a(b"
+status "erin: bad CIRCL count" 400 -u "erin:erin-secret-0006" -H "dribble-paginate-count: x" "$U/pdns/query/a.com"
+status "erin: bad limit" 400 -H "$E" "$U/dnsdb/v2/lookup/rrset/name/a.com?limit=x"
+status "erin: one lookup" 200 -H "$E" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+check "rate_limit: refused requests did not use erin's quota (remaining 9 of 10)" bash -c \
+	"curl -s -H '$E' '$U/dnsdb/v2/rate_limit' | grep -q '\"limit\":10,\"remaining\":9,'"
 
 # ---- 503 past the connection cap: hold idle connections open ----
 exec 5<>/dev/tcp/127.0.0.1/$PORT 6<>/dev/tcp/127.0.0.1/$PORT 7<>/dev/tcp/127.0.0.1/$PORT \
@@ -328,8 +340,8 @@ check "metrics: 429s counted" grep -q 'endpoint="lookup",status="429"' "$T_TMP/m
 # (and the 30 kB header above, which libmicrohttpd answered itself: 431, not 400)
 check "metrics: the request libmicrohttpd dropped and the one it refused counted as 431" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 2$' "$T_TMP/metrics"
-check "metrics: 400s are the 9 bad requests sent (over every endpoint)" \
-	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 9
+check "metrics: 400s are the 12 bad requests sent (over every endpoint)" \
+	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 12
 check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"
 check "metrics: store size and freshness per source" \
 	bash -c "grep -q '^lookback_store_bytes [1-9]' '$T_TMP/metrics' && grep -q '^lookback_source_newest_seconds{source=' '$T_TMP/metrics' && grep -q '^lookback_store_oldest_seconds 1' '$T_TMP/metrics'"
