@@ -721,6 +721,25 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	return rq;
 }
 
+/* src (at most max bytes of it) for the access log, its control bytes and
+ * spaces %-encoded: raw, a CR or an escape sequence a client sent would
+ * forge or hide what a terminal or a log reader shows. dst: 3 * max + 1. */
+static void log_clean(char *dst, const char *src, size_t max)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)src; *p && max; p++, max--) {
+		if (*p <= ' ' || *p == 0x7f) {
+			dst[n++] = '%';
+			dst[n++] = hx[*p >> 4];
+			dst[n++] = hx[*p & 15];
+		} else {
+			dst[n++] = (char)*p;
+		}
+	}
+	dst[n] = 0;
+}
+
 /* The end of a request: its counters, its access log line, its memory. */
 static void req_end(lb_http_t *h, struct MHD_Connection *c, struct req *rq, bool ok)
 {
@@ -768,9 +787,12 @@ static void req_end(lb_http_t *h, struct MHD_Connection *c, struct req *rq, bool
 		gmtime_r(&now, &tm);
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		/* the target never holds a key (keys travel in headers); cap its length */
+		char tgt[3 * 200 + 1], meth[3 * sizeof rq->method + 1];
+		log_clean(tgt, rq->target, 200);
+		log_clean(meth, rq->method[0] ? rq->method : "-", sizeof rq->method);
 		pthread_mutex_lock(&h->log_lock); /* the file may be swapped (log rotation) */
-		fprintf(h->o.access_log, "%s %s key=%s %s %.200s %u %llu %.3fms%s\n", ts, client,
-			rq->key_id, rq->method[0] ? rq->method : "-", rq->target, status,
+		fprintf(h->o.access_log, "%s %s key=%s %s %s %u %llu %.3fms%s\n", ts, client,
+			rq->key_id, meth, tgt, status,
 			(unsigned long long)atomic_load(&rq->bytes), secs * 1e3,
 			ok ? "" : " aborted");
 		fflush(h->o.access_log);

@@ -351,6 +351,14 @@ check "metrics: valid text format 0.0.4 (one group per metric, label escapes) $(
 	test $rc -eq 0
 check "metrics: the odd source name escaped as Prometheus wants" \
 	grep -qF "lookback_source_age_seconds{source=\"odd\\\"\\\\$(printf '\t')name\\nx\"}" "$T_TMP/metrics"
+# a target with control bytes (an escape sequence, a CR) is logged %-encoded
+exec 3<>/dev/tcp/127.0.0.1/$PORT
+printf 'GET /x\033[31mRED\001\r HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
+timeout 5 cat <&3 > /dev/null
+exec 3>&-
+sleep 0.2
+check "access log: a target's control bytes %-encoded, none raw" \
+	bash -c "grep -qF ' /x%1B[31mRED%01%0D 404 ' '$T_TMP/access.log' && ! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/access.log'"
 check "access log: key ids, never the keys" \
 	bash -c "grep -q 'key=alice' '$T_TMP/access.log' && ! grep -q 'secret' '$T_TMP/access.log'"
 t0=$SECONDS
