@@ -1,36 +1,5 @@
 #include "util/json.h"
 
-void lb_json_put_str(FILE *f, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	putc_unlocked('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned char c = *p;
-		if (c == '"' || c == '\\') {
-			putc_unlocked('\\', f);
-			putc_unlocked(c, f);
-		} else if (c < 0x20 || c == 0x7f) {
-			fputs("\\u00", f);
-			putc_unlocked(hex[c >> 4], f);
-			putc_unlocked(hex[c & 15], f);
-		} else {
-			putc_unlocked(c, f);
-		}
-	}
-	putc_unlocked('"', f);
-}
-
-void lb_json_put_u64(FILE *f, uint64_t v)
-{
-	char b[20];
-	size_t i = sizeof b;
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	fwrite(b + i, 1, sizeof b - i, f);
-}
-
 /* Length of the valid UTF-8 sequence at p (1..4), 0 if it is not one
  * (overlong forms, surrogates and code points past U+10FFFF included). */
 static size_t utf8_len(const unsigned char *p)
@@ -62,6 +31,52 @@ static size_t utf8_len(const unsigned char *p)
 		if (p[i] < 0x80 || p[i] > 0xbf)
 			return 0;
 	return n;
+}
+
+void lb_json_put_str(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	putc_unlocked('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		unsigned char c = *p;
+		if (c == '"' || c == '\\') {
+			putc_unlocked('\\', f);
+			putc_unlocked(c, f);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fputs("\\u00", f);
+			putc_unlocked(hex[c >> 4], f);
+			putc_unlocked(hex[c & 15], f);
+			p++;
+		} else if (c < 0x80) {
+			putc_unlocked(c, f);
+			p++;
+		} else {
+			/* JSON text is UTF-8 (RFC 8259 8.1): a byte that does not
+			 * begin a valid sequence (a source name given in Latin-1,
+			 * say) is U+FFFD, not passed on to break the reader */
+			size_t n = utf8_len(p);
+			if (n) {
+				fwrite(p, 1, n, f);
+				p += n;
+			} else {
+				fputs("\xef\xbf\xbd", f);
+				p++;
+			}
+		}
+	}
+	putc_unlocked('"', f);
+}
+
+void lb_json_put_u64(FILE *f, uint64_t v)
+{
+	char b[20];
+	size_t i = sizeof b;
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite(b + i, 1, sizeof b - i, f);
 }
 
 void lb_prom_put_label(FILE *f, const char *s)

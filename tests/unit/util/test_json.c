@@ -59,6 +59,22 @@ static void test_str(void **st)
 	free(b);
 }
 
+/* JSON text is UTF-8: invalid sequences (a Latin-1 source name, a cut
+ * sequence, an overlong form, a surrogate) become U+FFFD, valid ones stay */
+static void test_str_utf8(void **st)
+{
+	(void)st;
+	char *b = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&b, &n);
+	assert_non_null(f);
+	lb_json_put_str(f, "caf\xe9 \xe2\x82\xac \xe2\x82 \xc0\xaf \xed\xa0\x80 \xf0\x9f\x98\x80");
+	fclose(f);
+	assert_string_equal(b, "\"caf\xef\xbf\xbd \xe2\x82\xac \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd "
+			       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x98\x80\"");
+	free(b);
+}
+
 /* Prometheus label values: only \\, \" and \n are escapes there (a parser
  * refuses \u0009); other bytes are written raw, invalid UTF-8 as U+FFFD */
 static void test_prom_label(void **st)
@@ -96,6 +112,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_str),
+		cmocka_unit_test(test_str_utf8),
 		cmocka_unit_test(test_prom_label),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
