@@ -54,7 +54,8 @@ static void usage(FILE *f)
 	      "  --results-max N      largest limit (limit=0 asks for it; default 1000000)\n"
 	      "  --offset-max N       largest offset (default 1000000; past it 416)\n"
 	      "  --drain SECS         on SIGTERM, let running requests finish (default 10)\n"
-	      "  --read-only          open the store read-only (another process writes it)\n"
+	      "  --read-only          open the store read-only (another process writes it:\n"
+	      "                       what it commits is served within a second)\n"
 	      "  --cache-mb N         block cache for uncompressed store blocks, MiB (default:\n"
 	      "                       a quarter of the machine's memory, 256 to 16384; filled\n"
 	      "                       as lookups read, so memory is only used as it helps)\n"
@@ -202,7 +203,7 @@ int lb_cmd_serve(int argc, char **argv)
 	}
 	/* a new store only for a collector (--ingest) to fill: serving a
 	 * mistyped --db would answer every lookup with an empty success */
-	lb_store_opts_t so = { .create = ingest != NULL, .read_only = ro,
+	lb_store_opts_t so = { .create = ingest != NULL, .read_only = ro, .follow = ro,
 			       .cache_mb = cache_mb ? cache_mb : default_cache_mb() };
 	int err = lb_store_open(db, &so, &s);
 	if (err) {
@@ -251,8 +252,18 @@ int lb_cmd_serve(int argc, char **argv)
 			goto out;
 		}
 	}
+	unsigned ticks = 0;
+	bool follow_failed = false;
 	while (!g_stop) {
 		usleep(100000);
+		/* --read-only: take in what the writer committed (each second) */
+		if (ro && ++ticks % 10 == 0) {
+			int ce = lb_store_catch_up(s);
+			if (ce && !follow_failed)
+				fprintf(stderr, "lookback serve: cannot follow the writer of %s: %s\n", db,
+					lb_store_errmsg(s, ce));
+			follow_failed = ce != 0;
+		}
 		if (g_hup) {
 			g_hup = 0;
 			if (lb_http_reload_keys(h, &msg))

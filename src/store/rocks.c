@@ -542,11 +542,59 @@ static int check_format(lb_store_t *s, int fresh)
 
 bool lb_store_engine_repaired(const lb_store_t *s) { return s && s->engine_repaired; }
 
+/* The follower's directory: files only (its info log), then itself. */
+static void rm_flat_dir(const char *d)
+{
+	DIR *dp = opendir(d);
+	if (dp) {
+		struct dirent *de;
+		char p[4200];
+		while ((de = readdir(dp)) != NULL) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			snprintf(p, sizeof p, "%s/%s", d, de->d_name);
+			unlink(p);
+		}
+		closedir(dp);
+	}
+	rmdir(d);
+}
+
+int lb_store_catch_up(lb_store_t *s)
+{
+	if (!s || !s->db || !s->follow)
+		return 0;
+	char *e = NULL;
+	rocksdb_try_catch_up_with_primary(s->db, &e);
+	if (e) {
+		lb_rocks_set_err(s, e);
+		return LB_ESTORE;
+	}
+	/* sources the writer named since: their ids may be in new values */
+	pthread_mutex_lock(&s->srclock);
+	int err = src_load(s);
+	pthread_mutex_unlock(&s->srclock);
+	return err;
+}
+
 /* Open the engine on dir; *locked when another process holds its lock. */
 static int open_db(lb_store_t *s, const char *dir, bool read_only, bool *locked)
 {
 	char *e = NULL;
-	if (read_only)
+	if (read_only && s->follow) {
+		/* a secondary instance keeps every table it uses open (RocksDB
+		 * asks for max_open_files -1: the writer's compactions delete
+		 * files) and writes its info log in a directory of its own */
+		if (!s->secdir) {
+			char t[] = "/tmp/lookback-follow-XXXXXX";
+			if (!mkdtemp(t) || !(s->secdir = strdup(t))) {
+				lb_rocks_set_msg(s, "cannot make a directory for the follower in /tmp");
+				return LB_ESTORE;
+			}
+		}
+		rocksdb_options_set_max_open_files(s->opts, -1);
+		s->db = rocksdb_open_as_secondary(s->opts, dir, s->secdir, &e);
+	} else if (read_only)
 		s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
 	else
 		s->db = rocksdb_open(s->opts, dir, &e);
@@ -589,6 +637,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 		return LB_ENOMEM;
 	*out = s;
 	s->read_only = o->read_only;
+	s->follow = o->read_only && o->follow;
 	s->put_seed = lb_hash_seed();
 	lb_rocks_put_seen_init(s);
 	pthread_mutex_init(&s->errlock, NULL);
@@ -778,6 +827,10 @@ int lb_store_close(lb_store_t *s)
 	if (s->db) {
 		lb_rocks_iter_pool_drain(s);
 		rocksdb_close(s->db);
+	}
+	if (s->secdir) {
+		rm_flat_dir(s->secdir);
+		free(s->secdir);
 	}
 	for (size_t i = 0; i < s->nmoved; i++)
 		free(s->moved[i]);

@@ -74,6 +74,8 @@ struct lb_store {
 	_Atomic uint32_t retain; /* days, 0 = keep all */
 	_Atomic unsigned merge_bad;
 	bool read_only;
+	bool follow;                /* read_only as a secondary instance (lb_store_catch_up) */
+	char *secdir;               /* follow: the secondary instance's own directory */
 	bool repair;             /* opened to be repaired (lb_store_opts_t.repair) */
 	bool engine_repaired;    /* RocksDB's repairer ran at open */
 	bool repair_resumed;     /* an interrupted repair's marker was found

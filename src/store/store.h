@@ -140,6 +140,11 @@ typedef struct lb_store_rec {
 typedef struct lb_store_opts {
 	bool create;      /* create the directory/database if missing */
 	bool read_only;   /* open without taking the write lock */
+	bool follow;      /* with read_only: follow another process that writes the
+			   * store (a RocksDB secondary instance, its own log in a
+			   * temporary directory): lb_store_catch_up brings in what
+			   * that writer has committed since.  Without it a read-only
+			   * store is the store as it was at open. */
 	bool sync;        /* fsync the write-ahead log on every commit */
 	size_t cache_mb;  /* block cache (uncompressed blocks) in MiB; 0 = LB_STORE_CACHE_MB */
 	bool bulk;        /* bulk ingest with few lookups (capture/tap/import): a vector
@@ -163,6 +168,11 @@ enum { LB_STORE_REPAIR = 1, LB_STORE_REPAIR_ENGINE = 2 };
  * lookback ingested, which the repairer cannot read: rocks_repair.c) and how
  * many stay there (unreadable). */
 bool lb_store_engine_repaired(const lb_store_t *s);
+/* A store opened with follow: take in what its writer has committed since
+ * the open or the last catch-up (new lookups see it; those running go on
+ * with what they started with).  0, or LB_ESTORE (lb_store_errmsg says why);
+ * 0 and nothing done on a store opened otherwise. */
+int lb_store_catch_up(lb_store_t *s);
 void lb_store_engine_tables(const lb_store_t *s, unsigned *restored, unsigned *lost);
 
 /* Default block cache: the hot part of the indexes stays uncompressed in memory. */
