@@ -84,6 +84,7 @@ static void help(FILE *out)
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --frame-numbers   add \"frame\" (capture frame number) to each object\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
+		"                        (default with --db or --send: the host name)\n"
 		"      --metrics HOST:PORT  serve Prometheus counters (packets, drops by reason,\n"
 		"                        libpcap's own drops) at http://HOST:PORT/metrics;\n"
 		"                        loopback addresses only\n"

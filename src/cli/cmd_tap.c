@@ -55,6 +55,7 @@ static void help(FILE *out)
 		"      --jsonl           one JSON object per RRset / negative answer on stdout\n"
 		"      --db DIR          aggregate observations into the store in DIR\n"
 		"      --sensor NAME     sensor id recorded with each observation\n"
+		"                        (default with --db or --send: the host name)\n"
 		"      --stats           print counters at the end: on stdout, or stderr with --jsonl\n"
 		LB_WIN_HELP
 		LB_SEND_HELP
@@ -277,6 +278,10 @@ int lb_cmd_tap(int argc, char **argv)
 	if (lb_win_cli_check(&win, "tap", db, send.addr) != 0 ||
 	    lb_send_cli_check(&send, "tap") != 0)
 		return LB_EXIT_USAGE;
+
+	static char host[256];
+	if ((db || send.addr) && !sensor && gethostname(host, sizeof host - 1) == 0 && host[0])
+		sensor = host; /* as capture: every stored observation names its source */
 
 	int rc = LB_EXIT_OK, fd = -1;
 	char errbuf[256] = "";

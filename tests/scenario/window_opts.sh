@@ -157,6 +157,11 @@ hup_pipe "capture -r -" "$CAP" "$T_TMP/cap-hup" has_all -- capture -r - -q
 "$LOOKBACK" tap -r "$T_TMP/a.fstrm" --db "$T_TMP/r-tap" --retain 30 2> /dev/null
 check "tap --retain 30: stats shows the retention" \
 	bash -c "'$LOOKBACK' stats --db '$T_TMP/r-tap' | grep -q '^retention *30 days'"
+# tap without --sensor names its source as capture does (the host name): without one,
+# the store had no per-source freshness (sources 0, oldest/newest data '-')
+check "tap --db without --sensor: the store has a source with its freshness" \
+	bash -c "'$LOOKBACK' stats --db '$T_TMP/r-tap' | grep -q '^sources *1\$' &&
+		'$LOOKBACK' stats --db '$T_TMP/r-tap' | grep -Eq '^  [^ ]+ +newest 2023-.*observations 3\$'"
 "$LOOKBACK" import -f suricata --db "$T_TMP/r-imp" --retain 7 -q "$T_TMP/e.json"
 check "import --retain 7: stats shows the retention" \
 	bash -c "'$LOOKBACK' stats --db '$T_TMP/r-imp' | grep -q '^retention *7 days'"
