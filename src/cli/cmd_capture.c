@@ -154,7 +154,7 @@ struct cap_ctx {
 	int frames;
 	int progress;
 	time_t last_progress;
-	time_t started;
+	double started; /* CLOCK_MONOTONIC seconds (lb_cli_mono) */
 };
 
 static struct cap_ctx *g_ctx; /* for the sink callbacks (frame numbers) */
@@ -201,11 +201,11 @@ static void show_progress(struct cap_ctx *c, int final)
 	if (!final && now == c->last_progress)
 		return;
 	c->last_progress = now;
-	double el = difftime(now, c->started);
+	double el = lb_cli_mono() - c->started;
 	fprintf(stderr, "\r%llu packets, %llu responses, %llu rrsets%s%.0f pkt/s   %s",
 		(unsigned long long)c->st->packets, (unsigned long long)c->st->dns_responses,
 		(unsigned long long)c->st->rrsets, ", ",
-		el > 0 ? (double)c->st->packets / el : 0.0, final ? "\n" : "");
+		el > 0.001 ? (double)c->st->packets / el : 0.0, final ? "\n" : "");
 }
 
 static void on_payload(void *vctx, const lb_payload_t *p)
@@ -522,7 +522,7 @@ int lb_cmd_capture(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	ctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
-	ctx.started = time(NULL);
+	ctx.started = lb_cli_mono();
 	if (lb_pcap_run(pc, ctx.dec, &stop_flag, errbuf) != 0) {
 		fprintf(stderr, "lookback capture: read error: %s\n", errbuf);
 		rc = LB_EXIT_STORE;

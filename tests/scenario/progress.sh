@@ -26,6 +26,11 @@ check "import with stderr to a file prints no progress line" bash -c "! grep -q 
 script -qec "$LOOKBACK capture -r $T_TMP/g.pcap --stats" /dev/null > "$T_TMP/cap.out" 2>&1
 tr '\r' '\n' < "$T_TMP/cap.out" > "$T_TMP/cap.txt"
 check "capture on a terminal shows packets and a rate" grep -qE '^150000 packets, [0-9]+ responses, [0-9]+ rrsets, [0-9]+ pkt/s' "$T_TMP/cap.txt"
+# the rate is of the time really spent: it was packets / whole seconds (time(2)),
+# so 0 pkt/s or the packet count itself for a read under a second, 2x off at 1.9 s
+rate=$(grep -oE '^150000 packets, .* ([0-9]+) pkt/s' "$T_TMP/cap.txt" | tail -1 | grep -oE '[0-9]+ pkt/s' | cut -d' ' -f1)
+check "capture's rate is measured below the second (got ${rate:-none} pkt/s)" \
+	awk -v r="${rate:-0}" 'BEGIN { if (r == 0) exit 1; for (k = 1; k <= 20; k++) if (r == 150000 / k) exit 1; exit 0 }'
 "$LOOKBACK" capture -r "$T_TMP/g.pcap" --stats > /dev/null 2> "$T_TMP/cap.err"
 check "capture with stderr to a file prints no progress line" bash -c "! grep -q 'pkt/s' '$T_TMP/cap.err'"
 
