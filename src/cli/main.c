@@ -48,14 +48,23 @@ static void usage(FILE *out)
 		     "observed answers.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(out, "\n'lookback COMMAND --help' (or 'lookback help') describes a command; 'man lookback'\n"
-		     "has the manual; 'lookback --version' (-V) prints the version.\n");
+	fprintf(out, "\n'lookback COMMAND --help' (or 'lookback help COMMAND') describes a command;\n"
+		     "'man lookback' has the manual; 'lookback --version' (-V) prints the version.\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
+		return LB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) { /* lookback help COMMAND = lookback COMMAND --help */
+		for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+			if (!strcmp(argv[2], cmds[i].name)) {
+				char *hargv[] = { argv[2], "--help", NULL };
+				return cmds[i].fn(2, hargv);
+			}
+		fprintf(stderr, "lookback: unknown command '%s' (try 'lookback --help')\n", argv[2]);
 		return LB_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

@@ -6,6 +6,10 @@
 "$LOOKBACK" capture --help > "$T_TMP/help" 2>&1
 check "capture --help exits 0 and documents -r" grep -q -- "-r, --read" "$T_TMP/help"
 "$LOOKBACK" --help > /dev/null 2>&1; check "lookback --help exits 0" test $? -eq 0
+# the usage says 'lookback help COMMAND' describes a command: it printed the command list
+"$LOOKBACK" help capture > "$T_TMP/help2" 2>&1; rc=$?
+check "lookback help capture exits 0 ($rc) and is capture --help" cmp -s "$T_TMP/help" "$T_TMP/help2"
+"$LOOKBACK" help nosuch > /dev/null 2>&1; check "lookback help nosuch exits 2" test $? -eq 2
 "$LOOKBACK" > /dev/null 2>&1; check "lookback with no command exits 2" test $? -eq 2
 "$LOOKBACK" nosuch > /dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
 "$LOOKBACK" capture --jsonl > /dev/null 2>&1; check "capture without input exits 2" test $? -eq 2
