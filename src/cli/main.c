@@ -62,22 +62,26 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 			if (!strcmp(argv[2], cmds[i].name)) {
 				char *hargv[] = { argv[2], "--help", NULL };
-				return cmds[i].fn(2, hargv);
+				return lb_cli_out_rc(cmds[i].name, cmds[i].fn(2, hargv));
 			}
 		fprintf(stderr, "lookback: unknown command '%s' (try 'lookback --help')\n", argv[2]);
 		return LB_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return LB_EXIT_OK;
+		return lb_cli_out_rc("--help", LB_EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("lookback %s\n", LB_VERSION);
-		return LB_EXIT_OK;
+		return lb_cli_out_rc("--version", LB_EXIT_OK);
 	}
+	/* a command's --help (and any output it did not check) to a full disk or a
+	 * closed pipe is an output error (exit 3), not a silent success */
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+		if (!strcmp(argv[1], cmds[i].name)) {
+			int rc = cmds[i].fn(argc - 1, argv + 1);
+			return rc == LB_EXIT_OK ? lb_cli_out_rc(cmds[i].name, rc) : rc;
+		}
 	fprintf(stderr, "lookback: unknown command '%s' (try 'lookback --help')\n", argv[1]);
 	return LB_EXIT_USAGE;
 }

@@ -10,6 +10,12 @@ check "capture --help exits 0 and documents -r" grep -q -- "-r, --read" "$T_TMP/
 "$LOOKBACK" help capture > "$T_TMP/help2" 2>&1; rc=$?
 check "lookback help capture exits 0 ($rc) and is capture --help" cmp -s "$T_TMP/help" "$T_TMP/help2"
 "$LOOKBACK" help nosuch > /dev/null 2>&1; check "lookback help nosuch exits 2" test $? -eq 2
+# help and version text that cannot be written is an output error (exit 3), as any output
+for a in "--help" "--version" "capture --help" "query -h" "help stats"; do
+	"$LOOKBACK" $a > /dev/full 2> "$T_TMP/full.err"; rc=$?
+	check "lookback $a > /dev/full: exit 3 ($rc), says so" \
+		bash -c "test $rc -eq 3 && grep -q 'error writing the output' '$T_TMP/full.err'"
+done
 "$LOOKBACK" > /dev/null 2>&1; check "lookback with no command exits 2" test $? -eq 2
 "$LOOKBACK" nosuch > /dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
 "$LOOKBACK" capture --jsonl > /dev/null 2>&1; check "capture without input exits 2" test $? -eq 2
