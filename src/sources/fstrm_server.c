@@ -114,6 +114,13 @@ static int open_tcp(lb_tap_server_t *s, const char *spec, char *errbuf)
 		memmove(host, host + 1, hl - 2);
 		host[hl - 2] = 0;
 	}
+	/* getaddrinfo takes "99999" as port 34463 and " 80" or "+80" as 80 */
+	size_t pl = strspn(colon + 1, "0123456789");
+	if (pl == 0 || pl > 5 || colon[1 + pl] || atol(colon + 1) > 65535) {
+		snprintf(errbuf, 256, "bad listen address '%s': the port is not a number 0..65535",
+			 spec);
+		return LB_EINVAL;
+	}
 	struct addrinfo hints, *res = NULL;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_socktype = SOCK_STREAM;

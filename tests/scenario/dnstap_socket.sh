@@ -150,4 +150,11 @@ wait_for "tap on the stale socket" 100 python3 -c 'import socket, sys; socket.so
 check "a stale socket file is replaced" kill -0 $TAP
 kill $TAP
 wait $TAP
+# -l ADDR:PORT with a port that is not one (getaddrinfo took 99999 as 34463, +80 as 80)
+for p in 99999 +80 80x; do
+	timeout 5 "$LOOKBACK" tap -l "127.0.0.1:$p" --jsonl > /dev/null 2> "$T_TMP/lport.err"
+	rc=$?
+	check "tap -l 127.0.0.1:$p: exit 2 ($rc), names the port" \
+		bash -c "test $rc -eq 2 && grep -q 'port' '$T_TMP/lport.err'"
+done
 exit 0
