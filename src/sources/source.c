@@ -884,14 +884,15 @@ static int run(lb_src_t *s, lb_lr_t *lr, const char *name)
 		int rc = lb_lr_next(lr, &line, &len);
 		if (rc == 0)
 			break;
+		if (rc < 0 && rc != LB_ELIMIT) { /* a read error or a signal: no line */
+			err = rc;
+			break;
+		}
 		s->lineno = lb_lr_lineno(lr);
 		s->line_bad = false;
 		s->c.lines++;
 		if (rc == LB_ELIMIT) {
 			src_bad(s, LB_BAD_TOO_LONG);
-		} else if (rc < 0) {
-			err = rc;
-			break;
 		} else if (s->fmt == LB_FMT_AUTO) {
 			feed(s, line, len);
 			if (s->fmt == LB_FMT_ZONE) {

@@ -230,6 +230,8 @@ check "import stopped by SIGTERM: exit 143 ($rc), says what was kept" \
 	bash -c "[ $rc -eq 143 ] && grep -q 'interrupted' '$T_TMP/sig.err'"
 check "and the lines read before it are in the store" \
 	bash -c "'$LOOKBACK' stats --db '$T_TMP/sig-db' | grep -q '^rrsets *5$'"
+# the interrupted wait is no line (the summary said 6 lines for these 5)
+check "and the summary counts the 5 lines read, not one more" grep -q '^import: 5 lines,' "$T_TMP/sig.err"
 
 # --- SIGTERM before a capture file's end: what was read is stored, exit 143
 # (a live capture's SIGTERM is its normal end; a file cut short is not done)
