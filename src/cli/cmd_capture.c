@@ -228,6 +228,28 @@ static void on_payload(void *vctx, const lb_payload_t *p)
 		check_hup(c->ing);
 }
 
+/* After --user: can this process write the store directory dir (or, when it does
+ * not exist yet, create it in its parent)? */
+static bool writable_dir(const char *dir)
+{
+	if (access(dir, F_OK) == 0)
+		return access(dir, W_OK | X_OK) == 0;
+	char parent[4096];
+	snprintf(parent, sizeof parent, "%s", dir);
+	char *slash = strrchr(parent, '/');
+	while (slash && slash > parent && slash[1] == 0) { /* trailing slashes */
+		*slash = 0;
+		slash = strrchr(parent, '/');
+	}
+	if (!slash)
+		return access(".", W_OK | X_OK) == 0;
+	if (slash == parent)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	return access(parent, W_OK | X_OK) == 0;
+}
+
 /* setgroups/setgid/setuid to user; then make sure root cannot be regained. */
 static int drop_privileges(const char *user)
 {
@@ -482,6 +504,10 @@ int lb_cmd_capture(int argc, char **argv)
 	}
 	if (db) {
 		if (lb_win_cli_open(&win, "capture", db, sensor, &ing) != 0) {
+			if (user && !writable_dir(db))
+				fprintf(stderr, "lookback capture: the store is opened as --user %s: "
+						"make %s (or its parent, to create it) writable by %s\n",
+					user, db, user);
 			rc = LB_EXIT_STORE;
 			goto out;
 		}

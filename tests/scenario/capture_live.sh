@@ -99,3 +99,16 @@ check "other paths are 404 (got $code)" test "$code" = 404
 kill -TERM $pid; wait $pid
 "$LOOKBACK" capture -i lo --metrics 0.0.0.0:0 --stats > /dev/null 2>&1; rc=$?
 check "--metrics on a non-loopback address is refused (exit 2, got $rc)" test $rc -eq 2
+
+# --user drops privileges before the store is opened: a store directory the user
+# cannot write fails (exit 3) with a message that says what to do
+if [ "$(id -u)" -eq 0 ] && id nobody > /dev/null 2>&1; then
+	mkdir -m 755 "$T_TMP/rootdir" # (and T_TMP itself is 700: nobody cannot create there)
+	timeout 10 "$LOOKBACK" capture -i lo -f 'udp port 53' -q --user nobody \
+		--db "$T_TMP/rootdir/db" > /dev/null 2> "$T_TMP/user.err"
+	rc=$?
+	check "--user nobody with a store it cannot write: exit 3 ($rc), says to make it writable" \
+		bash -c "test $rc -eq 3 && grep -q 'writable by nobody' '$T_TMP/user.err'"
+else
+	skip "--user nobody: not root, or no user nobody"
+fi
