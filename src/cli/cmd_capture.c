@@ -96,7 +96,8 @@ static void help(FILE *out)
 		"  -h, --help            this text\n"
 		"\n"
 		"exit status: 0 done, 2 usage or input error (unreadable file, bad filter),\n"
-		"3 I/O error while reading.\n");
+		"3 store or I/O error; -r stopped by SIGINT/SIGTERM before the end of its\n"
+		"input: 130/143 (what was read is stored; -i ends on them with 0).\n");
 }
 
 /* What --metrics serves: a copy the capture thread refreshes (every 4096

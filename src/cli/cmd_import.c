@@ -55,7 +55,8 @@ static void help(FILE *out)
 		"each format and how answers without owner names are attached.\n"
 		"\n"
 		"exit status: 0 all lines imported, 2 usage error, unreadable input or bad\n"
-		"lines (everything else was imported), 3 store or read error.\n");
+		"lines (everything else was imported), 3 store or read error; stopped by\n"
+		"SIGINT/SIGTERM before the end of the input: 130/143 (what was read is stored).\n");
 }
 
 struct imp {

@@ -65,7 +65,8 @@ static void help(FILE *out)
 		"Sockets (and -r from a pipe) run until SIGINT or SIGTERM; SIGHUP writes the\n"
 		"aggregation window out at once.\n"
 		"exit status: 0 done, 2 usage or input error (unreadable or broken file, socket\n"
-		"cannot be opened), 3 store or I/O error.\n");
+		"cannot be opened), 3 store or I/O error; -r stopped by SIGINT/SIGTERM before\n"
+		"the end of its input: 130/143 (what was read is stored; sockets: 0).\n");
 }
 
 static void sink_rrset(void *ctx, const lb_obs_rrset_t *o)

@@ -230,6 +230,11 @@ check "import stopped by SIGTERM: exit 143 ($rc), says what was kept" \
 	bash -c "[ $rc -eq 143 ] && grep -q 'interrupted' '$T_TMP/sig.err'"
 check "and the lines read before it are in the store" \
 	bash -c "'$LOOKBACK' stats --db '$T_TMP/sig-db' | grep -q '^rrsets *5$'"
+# and each command's --help gives that exit status (they listed 0, 2 and 3 only)
+for c in capture tap import; do
+	check "$c --help gives the exit status after SIGINT/SIGTERM (130/143)" \
+		bash -c "'$LOOKBACK' $c --help | grep -q '130/143'"
+done
 # the interrupted wait is no line (the summary said 6 lines for these 5)
 check "and the summary counts the 5 lines read, not one more" grep -q '^import: 5 lines,' "$T_TMP/sig.err"
 
