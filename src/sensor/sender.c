@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/mkdirs.h"
+
 #define MAX_INFLIGHT 64
 #define RBUF_MAX 4096   /* the collector only sends small frames */
 #define ACK_TIMEOUT_MS 30000
@@ -667,7 +669,7 @@ static uint64_t new_stream(void)
 
 static int open_spool(lb_sender_t *s, char *errbuf)
 {
-	if (mkdir(s->dir, 0700) != 0 && errno != EEXIST) {
+	if (lb_mkdirs(s->dir, 0700) != 0) {
 		snprintf(errbuf, 256, "spool %s: %s", s->dir, strerror(errno));
 		return -errno;
 	}

@@ -24,6 +24,7 @@
 #include "store/rocks_impl.h"
 #include "util/hash.h"
 #include "util/mem.h"
+#include "util/mkdirs.h"
 
 /* Data block size: lookups decompress (or find in the cache) one block per
  * level they touch; small blocks keep that cheap, zstd's dictionary keeps
@@ -675,7 +676,7 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 			lb_rocks_set_msg(s, "directory is not empty and holds no lookback store");
 			return LB_ECORRUPT;
 		}
-		if (!exists && mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		if (!exists && lb_mkdirs(dir, 0777) != 0) {
 			lb_rocks_set_msg(s, strerror(errno));
 			return -errno;
 		}

@@ -31,6 +31,15 @@ if ! "$LOOKBACK" gen -o "$PCAP" -n 20000 --seed 3 > /dev/null 2>&1; then
 fi
 ok "lookback gen produced a capture"
 
+# --db DIR is "created if missing", parents too: the README's `--db var/db` in a
+# directory without var/ failed (No such file or directory, exit 3)
+"$LOOKBACK" capture -r "$PCAP" -q --db "$T_TMP/new/var/db" 2> "$T_TMP/mk.err"; rc=$?
+check "capture --db with missing parents: exit 0 ($rc) $(head -c 100 "$T_TMP/mk.err")" test $rc -eq 0
+check "and the store is there" bash -c "'$LOOKBACK' stats --db '$T_TMP/new/var/db' | grep -qE '^rrsets +[1-9]'"
+: > "$T_TMP/afile"
+"$LOOKBACK" capture -r "$PCAP" -q --db "$T_TMP/afile/db" 2> /dev/null; rc=$?
+check "capture --db under a regular file: exit 3 ($rc)" test $rc -eq 3
+
 "$LOOKBACK" capture -q -r "$PCAP" --jsonl > "$T_TMP/a.jsonl" 2> "$T_TMP/a.err"
 check "capture of a generated file exits 0" test $? -eq 0
 "$LOOKBACK" capture -q -r - --jsonl < "$PCAP" > "$T_TMP/b.jsonl" 2>/dev/null
