@@ -597,19 +597,12 @@ static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, ch
 			continue;
 		uint32_t ifid, caplen, wirelen, thi = 0, tlo = 0;
 		size_t hl;
-		if (type == 6) { /* enhanced packet */
+		if (type == 6 || type == 2) {
+			/* enhanced packet; the obsolete packet block has a 16-bit
+			 * interface id (then 16 bits of drops count) */
 			if (bn < 20)
 				goto bad_pkt;
-			ifid = ng32(sw, body);
-			thi = ng32(sw, body + 4);
-			tlo = ng32(sw, body + 8);
-			caplen = ng32(sw, body + 12);
-			wirelen = ng32(sw, body + 16);
-			hl = 20;
-		} else if (type == 2) { /* obsolete packet block */
-			if (bn < 20)
-				goto bad_pkt;
-			ifid = ng16(sw, body);
+			ifid = type == 6 ? ng32(sw, body) : ng16(sw, body);
 			thi = ng32(sw, body + 4);
 			tlo = ng32(sw, body + 8);
 			caplen = ng32(sw, body + 12);

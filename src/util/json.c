@@ -33,6 +33,19 @@ static size_t utf8_len(const unsigned char *p)
 	return n;
 }
 
+/* Write the UTF-8 sequence at p (p[0] >= 0x80), or U+FFFD for a byte that
+ * does not begin a valid one; returns what follows. */
+static const unsigned char *put_utf8(FILE *f, const unsigned char *p)
+{
+	size_t n = utf8_len(p);
+	if (!n) {
+		fputs("\xef\xbf\xbd", f);
+		return p + 1;
+	}
+	fwrite(p, 1, n, f);
+	return p + n;
+}
+
 void lb_json_put_str(FILE *f, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -55,14 +68,7 @@ void lb_json_put_str(FILE *f, const char *s)
 			/* JSON text is UTF-8 (RFC 8259 8.1): a byte that does not
 			 * begin a valid sequence (a source name given in Latin-1,
 			 * say) is U+FFFD, not passed on to break the reader */
-			size_t n = utf8_len(p);
-			if (n) {
-				fwrite(p, 1, n, f);
-				p += n;
-			} else {
-				fputs("\xef\xbf\xbd", f);
-				p++;
-			}
+			p = put_utf8(f, p);
 		}
 	}
 	putc_unlocked('"', f);
@@ -91,15 +97,11 @@ void lb_prom_put_label(FILE *f, const char *s)
 		} else if (c == '\n') {
 			fputs("\\n", f);
 			p++;
+		} else if (c < 0x80) {
+			putc_unlocked(c, f);
+			p++;
 		} else {
-			size_t n = utf8_len(p);
-			if (n) {
-				fwrite(p, 1, n, f);
-				p += n;
-			} else {
-				fputs("\xef\xbf\xbd", f);
-				p++;
-			}
+			p = put_utf8(f, p);
 		}
 	}
 	putc_unlocked('"', f);
