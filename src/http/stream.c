@@ -298,8 +298,16 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 				return MHD_CONTENT_READER_END_WITH_ERROR;
 			/* an answer without SAF framing (CIRCL) that broke is cut
 			 * without its last chunk, not ended as if whole */
-			if (s->failed && !s->saf)
+			if (s->failed && !s->saf) {
+				/* libmicrohttpd 0.9.75 keeps such a connection open
+				 * until its idle timeout: the client would wait that
+				 * long for the rest; end our side now */
+				const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+					s->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+				if (ci)
+					(void)shutdown(ci->connect_fd, SHUT_WR);
 				return MHD_CONTENT_READER_END_WITH_ERROR;
+			}
 			s->msize = (size_t)ftello(s->ms);
 			s->moff = 0;
 			continue;
