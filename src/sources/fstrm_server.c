@@ -353,6 +353,20 @@ int lb_tap_server_run(lb_tap_server_t *s, volatile sig_atomic_t *stop, void (*af
 		if (after_batch)
 			after_batch(ctx);
 	}
+	/* Stopping: what the clients sent before the stop is read, and a stream
+	 * its writer closed is counted as such, not dropped with its socket (a
+	 * resolver that exits just before lookback does). */
+	for (int pass = 0; pass < 64 && s->ncl > 0; pass++) {
+		for (unsigned i = 0; i < s->ncl; i++)
+			s->pfd[i] = (struct pollfd){ .fd = s->cl[i].fd, .events = POLLIN };
+		if (poll(s->pfd, s->ncl, 0) <= 0)
+			break;
+		for (unsigned i = s->ncl; i-- > 0;)
+			if (s->pfd[i].revents && !client_read(s, &s->cl[i]))
+				client_close(s, i);
+	}
+	if (after_batch)
+		after_batch(ctx);
 	return 0;
 }
 

@@ -131,6 +131,33 @@ check "writers connecting then are served (both slots free)" test "$(grep -c '^w
 "$LOOKBACK" tap -u "$SOCK" --handshake-secs 0 > /dev/null 2>&1
 check "--handshake-secs 0 is a usage error" test $? -eq 2
 
+# what a writer sent and closed just before tap is stopped is read, not lost
+# with its socket: tap is held (SIGSTOP) while the writer sends 50 messages
+# and closes without STOP, then gets SIGTERM and goes on
+"$LOOKBACK" tap -u "$SOCK" --jsonl --stats > "$T_TMP/late.jsonl" 2> "$T_TMP/late.err" &
+TAP=$!
+wait_for "unix socket" 100 test -S "$SOCK"
+python3 - "$SOCK" "$TAP" "$HERE" <<'PY'
+import os, signal, sys, time
+sys.path.insert(0, sys.argv[3])
+import fstrm_clients as fc
+pid = int(sys.argv[2])
+s = fc.connect("unix:" + sys.argv[1])
+s.sendall(fc.control(4, fc.CT))  # READY
+fc.read_control(s)               # ACCEPT
+s.sendall(fc.control(2, fc.CT))  # START
+time.sleep(0.3)
+os.kill(pid, signal.SIGSTOP)
+s.sendall(b"".join(fc.dnstap_frame(i) for i in range(50)))
+s.close()
+os.kill(pid, signal.SIGTERM)
+os.kill(pid, signal.SIGCONT)
+PY
+wait $TAP
+check "tap stopped just after a writer closed exits 0" test $? -eq 0
+check "... having read its 50 messages" test "$(wc -l < "$T_TMP/late.jsonl")" -eq 50
+check "... and counted its stream as unfinished, not cut" grep -q '^dnstap_streams_unfinished 1' "$T_TMP/late.err"
+
 # a live socket is not taken over (unlinked and bound again) by a second tap
 "$LOOKBACK" tap -u "$SOCK" --jsonl > "$T_TMP/first.jsonl" 2> /dev/null &
 TAP=$!
