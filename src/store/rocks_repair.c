@@ -313,9 +313,63 @@ static int ingest(rocksdb_t *db, const char *path, int move, char **e)
 	return *e ? LB_ESTORE : 0;
 }
 
+/* What tells a table from another: its size, entries and key range. */
+struct table_id {
+	size_t size;
+	uint64_t entries;
+	char small[512], large[512];
+	size_t sl, ll;
+};
+
+/* The only live file of db (the scratch database) into *t; false if not one. */
+static bool table_id_of(rocksdb_t *db, struct table_id *t)
+{
+	const rocksdb_livefiles_t *lf = rocksdb_livefiles(db);
+	bool ok = false;
+	if (lf && rocksdb_livefiles_count(lf) == 1) {
+		const char *a = rocksdb_livefiles_smallestkey(lf, 0, &t->sl);
+		const char *b = rocksdb_livefiles_largestkey(lf, 0, &t->ll);
+		if (t->sl <= sizeof t->small && t->ll <= sizeof t->large) {
+			memcpy(t->small, a, t->sl);
+			memcpy(t->large, b, t->ll);
+			t->size = rocksdb_livefiles_size(lf, 0);
+			t->entries = rocksdb_livefiles_entries(lf, 0);
+			ok = true;
+		}
+	}
+	if (lf)
+		rocksdb_livefiles_destroy(lf);
+	return ok;
+}
+
+/*
+ * Whether the store already holds table t: a repair stopped while it took a
+ * table back can leave the ingested copy in the store's directory (linked
+ * there, not yet listed, or listed with its source not yet removed); the
+ * next run of RocksDB's repairer adopts it, and taking the table back again
+ * would count its merge operands twice.
+ */
+static bool already_held(rocksdb_t *db, const struct table_id *t)
+{
+	const rocksdb_livefiles_t *lf = rocksdb_livefiles(db);
+	bool held = false;
+	for (int i = 0; lf && !held && i < rocksdb_livefiles_count(lf); i++) {
+		size_t sl, ll;
+		const char *a = rocksdb_livefiles_smallestkey(lf, i, &sl);
+		const char *b = rocksdb_livefiles_largestkey(lf, i, &ll);
+		held = rocksdb_livefiles_size(lf, i) == t->size &&
+		       rocksdb_livefiles_entries(lf, i) == t->entries && sl == t->sl && ll == t->ll &&
+		       !memcmp(a, t->small, sl) && !memcmp(b, t->large, ll);
+	}
+	if (lf)
+		rocksdb_livefiles_destroy(lf);
+	return held;
+}
+
 /* Whether the table file at path reads whole: ingested (copied) into a
- * scratch database and every key read, block checksums verified. */
-static bool reads_whole(lb_store_t *s, const char *path, const char *scratch)
+ * scratch database and every key read, block checksums verified; its
+ * identity in *t. */
+static bool reads_whole(lb_store_t *s, const char *path, const char *scratch, struct table_id *t)
 {
 	rocksdb_options_t *o = rocksdb_options_create_copy(s->opts);
 	rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
@@ -341,7 +395,7 @@ static bool reads_whole(lb_store_t *s, const char *path, const char *scratch)
 			for (rocksdb_iter_seek_to_first(it); rocksdb_iter_valid(it); rocksdb_iter_next(it))
 				;
 			rocksdb_iter_get_error(it, &e);
-			ok = !e;
+			ok = !e && table_id_of(db, t);
 			rocksdb_iter_destroy(it);
 		}
 	}
@@ -367,9 +421,16 @@ int lb_rocks_restore_tables(lb_store_t *s)
 		int r = copy_reset(orig, copy);
 		if (r < 0)
 			return r == LB_ENOMEM ? r : LB_ESTORE;
-		if (r == 1 || !reads_whole(s, copy, scratch)) {
+		struct table_id t;
+		if (r == 1 || !reads_whole(s, copy, scratch, &t)) {
 			unlink(copy);
 			s->tables_lost++;
+			continue;
+		}
+		if (already_held(s->db, &t)) {
+			unlink(copy);
+			unlink(orig);
+			s->tables_restored++;
 			continue;
 		}
 		/* renamed first: stopped after the ingestion, the next repair
