@@ -36,8 +36,12 @@ during() {
 	done
 	wait $cp
 	t1=$(date +%s.%N)
-	echo "# $label: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, $n exact lookups answered meanwhile"
-	[ $n -ge 3 ]
+	local el
+	el=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+	echo "# $label: $el s, $n exact lookups answered meanwhile"
+	# at least 3 answered while it ran; a long request that was over within a
+	# second (a fast hour) leaves room for fewer, but not for none
+	[ $n -ge 3 ] || { [ $n -ge 1 ] && awk -v e="$el" 'BEGIN { exit !(e < 1.0) }'; }
 }
 check "flex rdata search over the whole store: exact lookups answered meanwhile" \
 	during flex "$U/dnsdb/v2/regex/rdata/^zzqq-no-such"
