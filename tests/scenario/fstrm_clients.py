@@ -96,6 +96,20 @@ def read_control(s):
     return struct.unpack(">I", body[:4])[0], body
 
 
+def try_ready(path):
+    """READY on a new unix connection to path: "accepted" if ACCEPT with the
+    dnstap content type comes back, else "refused"; (the socket, the word)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        s.connect(path)
+        s.sendall(control(4, CT))
+        got = s.recv(64)
+    except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        got = b""
+    return s, "accepted" if got[:12] == struct.pack(">III", 0, 34, 1) else "refused"
+
+
 results = []
 lock = threading.Lock()
 
