@@ -315,19 +315,19 @@ static void handle_data(lb_tcp_t *t, flow_t *f, int di, uint32_t seq, const uint
 	t->st->drops[LB_DROP_TCP_LIMIT]++;
 }
 
-/* FIN, RST, expiry, eviction: frame what can still be framed, count the rest. */
+/* FIN, RST, expiry, eviction: frame what can still be framed (the segments
+ * held past a hole, each hole counted), count the partial message left: cut
+ * by the flow table's bound (evicted) or by the stream's end.  An evicted
+ * flow's held segments were framed on expiry but dropped on eviction: under
+ * a flood of flows, the answers a resolver sent past a lost segment (or in
+ * front of a FIN waiting for it) were lost while tshark decodes them. */
 static void close_dir(lb_tcp_t *t, flow_t *f, int di, bool evicted)
 {
 	dir_t *d = &f->d[di];
-	if (evicted) {
-		if (d->len || d->ooo)
-			t->st->drops[LB_DROP_TCP_LIMIT]++;
-	} else {
-		while (d->ooo)
-			skip_gap(t, f, di, false, 0);
-		if (d->len)
-			t->st->drops[LB_DROP_TCP_JUNK]++;
-	}
+	while (d->ooo)
+		skip_gap(t, f, di, false, 0);
+	if (d->len)
+		t->st->drops[evicted ? LB_DROP_TCP_LIMIT : LB_DROP_TCP_JUNK]++;
 	buf_clear(t, d);
 	ooo_clear(t, d);
 	d->closed = true;

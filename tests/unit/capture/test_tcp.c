@@ -476,6 +476,31 @@ static void t_global_memory_and_flows(void **state)
 	assert_int_equal(g->m[0].sport, 42000);
 }
 
+/* Regression: an evicted flow's segments held past a hole (and the FIN
+ * waiting behind them) were dropped uncounted as data; they are framed as on
+ * expiry, the hole counted as a gap. */
+static void t_evicted_flow_frames_held_segments(void **state)
+{
+	(void)state;
+	lb_decoder_free(d);
+	d = mk_decoder(0, 0, 1);
+	seg(ISN, TH_SYN, NULL, 0);
+	/* m1's bytes are lost; m2 and the FIN after it wait for them */
+	seg(S(2 + n1), TH_FIN, stream + 2 + n1, 2 + n2);
+	assert_int_equal(g->n, 0);
+	assert_true(lb_decoder_mem(d) > 0);
+	seg_on(d, 42000, 0, 1, 0, stream, 20, 1); /* a second flow evicts the first */
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, m2, n2);
+	assert_int_equal(g->m[0].sport, 40000);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_LIMIT), 0);
+	/* a partial message is still a counted loss */
+	seg_on(d, 42001, 0, 1, 0, stream, 20, 1); /* evicts 42000, 20 bytes held */
+	assert_int_equal(drop_n(d, LB_DROP_TCP_LIMIT), 1);
+	assert_int_equal(g->n, 1);
+}
+
 static void t_not_dns_port(void **state)
 {
 	(void)state;
@@ -529,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_rst_closes_sender_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_flow_memory_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_global_memory_and_flows, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_evicted_flow_frames_held_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_not_dns_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv6_tcp, setup, teardown),
 	};
