@@ -342,13 +342,23 @@ bool lb_query_type_ok(const lb_query_t *q, uint16_t type)
 	return false;
 }
 
+/* The times a record was seen: its sensor times, or - when only zone files
+ * gave it - its zone times (as dnsdbq chooses them).  The time fences and
+ * the sort orders first/last use these. */
+static void seen_times(const lb_store_val_t *v, uint64_t *first, uint64_t *last)
+{
+	*first = v->time_first;
+	*last = v->time_last;
+	if (!*last && v->zone_last) {
+		*first = v->zone_first;
+		*last = v->zone_last;
+	}
+}
+
 bool lb_query_time_ok(const lb_query_t *q, const lb_store_val_t *v)
 {
-	uint64_t first = v->time_first, last = v->time_last;
-	if (!last && v->zone_last) {
-		first = v->zone_first;
-		last = v->zone_last;
-	}
+	uint64_t first, last;
+	seen_times(v, &first, &last);
 	if (q->has_first_before && first > q->first_before)
 		return false;
 	if (q->has_first_after && first < q->first_after)
@@ -607,9 +617,12 @@ static int sorted_cmp(const void *pa, const void *pb)
 {
 	const struct sorted *a = pa, *b = pb;
 	int c = 0;
+	uint64_t af, al, bf, bl;
+	seen_times(a->val, &af, &al);
+	seen_times(b->val, &bf, &bl);
 	switch (sort_by) {
-	case LB_SORT_FIRST: c = cmp_u64(a->val->time_first, b->val->time_first); break;
-	case LB_SORT_LAST: c = cmp_u64(a->val->time_last, b->val->time_last); break;
+	case LB_SORT_FIRST: c = cmp_u64(af, bf); break;
+	case LB_SORT_LAST: c = cmp_u64(al, bl); break;
 	case LB_SORT_COUNT: c = cmp_u64(a->val->count, b->val->count); break;
 	default: break;
 	}
