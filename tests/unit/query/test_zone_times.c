@@ -1,8 +1,9 @@
 /*
  * test_zone_times.c - records that only zone files gave (zone_time_first/last,
  * no sensor times) beside records that sensors saw: the sort orders first and
- * last place them by their zone times, as the time fences judge them.
- * Expected orders are written out by hand below.
+ * last place them by their zone times, as the time fences judge them, and CSV
+ * leaves their sensor time fields empty (as COF leaves the members out) rather
+ * than writing the epoch.  Expected orders are written out by hand below.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -141,10 +142,34 @@ static void test_sort_zone_only(void **st)
 	sorted(LB_SORT_LAST, true, "both s2 z1 s1");
 }
 
+/* Before: "z1.example.com.,A,,192.0.2.3,0,0,0,3000,4000,": the epoch as its
+ * time_first and time_last. */
+static void test_csv_zone_only(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	const char *msg;
+	lb_query_init(&q);
+	q.kind = LB_Q_RRSET;
+	assert_int_equal(lb_query_parse_name("*.example.com", &q, &msg), 0);
+	q.sort = LB_SORT_NAME;
+	char *out = run(&q, LB_FMT_CSV);
+	const char *want =
+		"rrname,rrtype,bailiwick,rdata,time_first,time_last,count,zone_time_first,zone_time_last,sources\n"
+		"both.example.com.,A,,192.0.2.4,10000,11000,2,100,200,\n"
+		"s1.example.com.,A,,192.0.2.1,1000,2000,2,,,\n"
+		"s2.example.com.,A,,192.0.2.2,5000,9000,2,,,\n"
+		"z1.example.com.,A,,192.0.2.3,,,0,3000,4000,\n";
+	assert_string_equal(out, want);
+	free(out);
+	lb_query_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sort_zone_only),
+		cmocka_unit_test(test_csv_zone_only),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
