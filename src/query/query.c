@@ -54,26 +54,36 @@ int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg)
 		s += 2;
 		n -= 2;
 	} else {
-		if (n >= 3 && !strcmp(s + n - 3, ".*.")) {
-			s[n - 3] = 0;
-			n -= 3;
-			m = LB_MATCH_ABOVE_PREFIX;
-		} else if (n >= 2 && !strcmp(s + n - 2, ".*")) {
-			s[n - 2] = 0;
-			n -= 2;
+		/* a last label "*" after a dot that no backslash escapes
+		 * (the text www.example\.* is the labels www and example.*) */
+		size_t w = 0;
+		if (n >= 3 && !strcmp(s + n - 3, ".*."))
+			w = 3;
+		else if (n >= 2 && !strcmp(s + n - 2, ".*"))
+			w = 2;
+		size_t bs = 0;
+		while (w && bs < n - w && s[n - w - 1 - bs] == '\\')
+			bs++;
+		if (w && bs % 2 == 0) {
+			s[n - w] = 0;
+			n -= w;
 			m = LB_MATCH_ABOVE_PREFIX;
 		}
 	}
 	if (n == 0)
 		return fail(msg, "empty name", LB_ETEXT);
-	/* any other '*' label is a wildcard in the wrong place */
+	/* any other '*' label is a wildcard in the wrong place (a label
+	 * starts after a dot that is not escaped) */
+	bool label_start = true;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n) {
 			i++;
+			label_start = false;
 			continue;
 		}
-		if (s[i] == '*' && (i == 0 || s[i - 1] == '.') && (i + 1 == n || s[i + 1] == '.'))
+		if (s[i] == '*' && label_start && (i + 1 == n || s[i + 1] == '.'))
 			return fail(msg, "'*' is allowed only as the first or the last label", LB_ETEXT);
+		label_start = s[i] == '.';
 	}
 	if (m == LB_MATCH_ABOVE_PREFIX && !strcmp(s, "."))
 		return fail(msg, "right-hand wildcard needs at least one label", LB_ETEXT);

@@ -41,6 +41,13 @@ static void test_names(void **st)
 		{ "a..b", 0, 0, NULL, 0 },
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", 0, 0, NULL, 0 },
 		{ "foo*.com", 1, LB_MATCH_EXACT, "\4foo*\3com", 10 }, /* '*' inside a label is a literal */
+		/* an escaped dot ends no label: "example.*" and "a.*" are labels
+		 * (before: the first was taken for a right-hand wildcard of
+		 * "www.example\\" and refused, the second refused) */
+		{ "www.example\\.*", 1, LB_MATCH_EXACT, "\3www\11example.*", 15 },
+		{ "a\\.*.example.com", 1, LB_MATCH_EXACT, "\3a.*\7example\3com", 17 },
+		{ "www.example\\\\.*", 1, LB_MATCH_ABOVE_PREFIX, "\3www\10example\\", 14 },
+		{ "\\*.example.com", 1, LB_MATCH_EXACT, "\1*\7example\3com", 15 }, /* the literal owner "*" */
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		lb_query_t q;
