@@ -282,12 +282,21 @@ int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const cha
 		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
 			i++;
 		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
-			int oh, om;
-			if (n < i + 6 || digits(s + i + 1, 2, &oh) || s[i + 3] != ':' ||
-			    digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+			/* ISO 8601 offsets: +hh:mm, +hhmm (Suricata's +0000) or +hh */
+			int oh, om = 0;
+			size_t j = i + 3;
+			if (n < j || digits(s + i + 1, 2, &oh))
+				return fail(msg, "bad UTC offset", LB_ETEXT);
+			if (j < n && s[j] == ':')
+				j++;
+			if (j < n && (n < j + 2 || digits(s + j, 2, &om)))
+				return fail(msg, "bad UTC offset", LB_ETEXT);
+			if (j < n)
+				j += 2;
+			if (oh > 23 || om > 59 || (j == n && s[j - 1] == ':'))
 				return fail(msg, "bad UTC offset", LB_ETEXT);
 			off = (s[i] == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
-			i += 6;
+			i = j;
 		}
 	}
 	if (i != n)
