@@ -201,8 +201,10 @@ static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 	else
 		fprintf(f, "%u", r->type);
 	if (r->kind == LB_REC_NEG) {
+		/* marked as export marks it (import -f cof reads it back): without
+		 * the mark a COF reader takes it for an rrset with no rdata */
 		const char *rc = lb_rcode_name(r->rcode);
-		fputs(",\"rcode\":", f);
+		fputs(",\"negative\":true,\"rcode\":", f);
 		if (rc)
 			lb_json_put_str(f, rc);
 		else
