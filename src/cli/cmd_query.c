@@ -56,7 +56,8 @@ static void usage(FILE *f)
 	      "                          every format prints a note on stderr\n"
 	      "      --offset N          skip the first N results\n"
 	      "      --sort KEY          order by first (first seen), last (last seen), count, or\n"
-	      "                          name (owner in DNS order); at most 1000000 results.\n"
+	      "                          name (owner in DNS order); at most 1000000 results;\n"
+	      "                          first/last are zone times where only zones gave a record\n"
 	      "                          Without --sort: owner order for -r/--negative, rdata\n"
 	      "                          order (address, name) for -i/-n/--raw-rdata\n"
 	      "      --reverse           descending order (with --sort)\n"
@@ -69,6 +70,20 @@ static void usage(FILE *f)
 	      "\n"
 	      "exit status: 0 results, 1 no results, 2 usage or input error, 3 store error\n",
 	      f);
+}
+
+/* True if the looked-up name (or the bailiwick) holds octets above 0x7f:
+ * typed as UTF-8, most likely an internationalized name. */
+static bool name_8bit(const lb_query_t *q)
+{
+	bool named = q->kind == LB_Q_RRSET || q->kind == LB_Q_RDATA_NAME || q->kind == LB_Q_NEGATIVE;
+	for (size_t i = 0; named && i < q->name_len; i++)
+		if (q->name[i] > 0x7f) /* (length octets are at most 63) */
+			return true;
+	for (size_t i = 0; q->has_bailiwick && i < q->bailiwick_len; i++)
+		if (q->bailiwick[i] > 0x7f)
+			return true;
+	return false;
 }
 
 int lb_cmd_query(int argc, char **argv)
@@ -158,6 +173,10 @@ int lb_cmd_query(int argc, char **argv)
 	if (res.limited)
 		fprintf(stderr, "lookback query: result limited to %llu; more exist\n",
 			(unsigned long long)q.limit);
+	if (!res.results && name_8bit(&q))
+		fprintf(stderr, "lookback query: no results for the name's octets as given; an "
+				"internationalized name is in the DNS as its A-label (xn--...): "
+				"convert it first (idn2 NAME)\n");
 	rc = res.results ? LB_EXIT_OK : LB_EXIT_EMPTY;
 out:
 	lb_out_free(&out);

@@ -201,8 +201,10 @@ static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 	else
 		fprintf(f, "%u", r->type);
 	if (r->kind == LB_REC_NEG) {
+		/* marked as export marks it (import -f cof reads it back): without
+		 * the mark a COF reader takes it for an rrset with no rdata */
 		const char *rc = lb_rcode_name(r->rcode);
-		fputs(",\"rcode\":", f);
+		fputs(",\"negative\":true,\"rcode\":", f);
 		if (rc)
 			lb_json_put_str(f, rc);
 		else
@@ -294,8 +296,14 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 		csv_field(f, bb);
 		fputc(',', f);
 		csv_field(f, rdata_text(o, r->type, r->rdata[i], r->rdlen[i]));
-		fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->val.time_first,
-			(unsigned long long)r->val.time_last, (unsigned long long)r->val.count);
+		/* a record only zone files gave has no sensor times: empty
+		 * fields, as COF leaves them out and the summary's CSV does */
+		if (r->val.time_last || !r->val.zone_last)
+			fprintf(f, ",%llu,%llu,", (unsigned long long)r->val.time_first,
+				(unsigned long long)r->val.time_last);
+		else
+			fputs(",,,", f);
+		fprintf(f, "%llu,", (unsigned long long)r->val.count);
 		if (r->val.zone_last)
 			fprintf(f, "%llu,%llu,", (unsigned long long)r->val.zone_first,
 				(unsigned long long)r->val.zone_last);

@@ -54,26 +54,36 @@ int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg)
 		s += 2;
 		n -= 2;
 	} else {
-		if (n >= 3 && !strcmp(s + n - 3, ".*.")) {
-			s[n - 3] = 0;
-			n -= 3;
-			m = LB_MATCH_ABOVE_PREFIX;
-		} else if (n >= 2 && !strcmp(s + n - 2, ".*")) {
-			s[n - 2] = 0;
-			n -= 2;
+		/* a last label "*" after a dot that no backslash escapes
+		 * (the text www.example\.* is the labels www and example.*) */
+		size_t w = 0;
+		if (n >= 3 && !strcmp(s + n - 3, ".*."))
+			w = 3;
+		else if (n >= 2 && !strcmp(s + n - 2, ".*"))
+			w = 2;
+		size_t bs = 0;
+		while (w && bs < n - w && s[n - w - 1 - bs] == '\\')
+			bs++;
+		if (w && bs % 2 == 0) {
+			s[n - w] = 0;
+			n -= w;
 			m = LB_MATCH_ABOVE_PREFIX;
 		}
 	}
 	if (n == 0)
 		return fail(msg, "empty name", LB_ETEXT);
-	/* any other '*' label is a wildcard in the wrong place */
+	/* any other '*' label is a wildcard in the wrong place (a label
+	 * starts after a dot that is not escaped) */
+	bool label_start = true;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n) {
 			i++;
+			label_start = false;
 			continue;
 		}
-		if (s[i] == '*' && (i == 0 || s[i - 1] == '.') && (i + 1 == n || s[i + 1] == '.'))
+		if (s[i] == '*' && label_start && (i + 1 == n || s[i + 1] == '.'))
 			return fail(msg, "'*' is allowed only as the first or the last label", LB_ETEXT);
+		label_start = s[i] == '.';
 	}
 	if (m == LB_MATCH_ABOVE_PREFIX && !strcmp(s, "."))
 		return fail(msg, "right-hand wildcard needs at least one label", LB_ETEXT);
@@ -272,12 +282,21 @@ int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const cha
 		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
 			i++;
 		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
-			int oh, om;
-			if (n < i + 6 || digits(s + i + 1, 2, &oh) || s[i + 3] != ':' ||
-			    digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+			/* ISO 8601 offsets: +hh:mm, +hhmm (Suricata's +0000) or +hh */
+			int oh, om = 0;
+			size_t j = i + 3;
+			if (n < j || digits(s + i + 1, 2, &oh))
+				return fail(msg, "bad UTC offset", LB_ETEXT);
+			if (j < n && s[j] == ':')
+				j++;
+			if (j < n && (n < j + 2 || digits(s + j, 2, &om)))
+				return fail(msg, "bad UTC offset", LB_ETEXT);
+			if (j < n)
+				j += 2;
+			if (oh > 23 || om > 59 || (j == n && s[j - 1] == ':'))
 				return fail(msg, "bad UTC offset", LB_ETEXT);
 			off = (s[i] == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
-			i += 6;
+			i = j;
 		}
 	}
 	if (i != n)
@@ -342,13 +361,23 @@ bool lb_query_type_ok(const lb_query_t *q, uint16_t type)
 	return false;
 }
 
+/* The times a record was seen: its sensor times, or - when only zone files
+ * gave it - its zone times (as dnsdbq chooses them).  The time fences and
+ * the sort orders first/last use these. */
+static void seen_times(const lb_store_val_t *v, uint64_t *first, uint64_t *last)
+{
+	*first = v->time_first;
+	*last = v->time_last;
+	if (!*last && v->zone_last) {
+		*first = v->zone_first;
+		*last = v->zone_last;
+	}
+}
+
 bool lb_query_time_ok(const lb_query_t *q, const lb_store_val_t *v)
 {
-	uint64_t first = v->time_first, last = v->time_last;
-	if (!last && v->zone_last) {
-		first = v->zone_first;
-		last = v->zone_last;
-	}
+	uint64_t first, last;
+	seen_times(v, &first, &last);
 	if (q->has_first_before && first > q->first_before)
 		return false;
 	if (q->has_first_after && first < q->first_after)
@@ -607,9 +636,12 @@ static int sorted_cmp(const void *pa, const void *pb)
 {
 	const struct sorted *a = pa, *b = pb;
 	int c = 0;
+	uint64_t af, al, bf, bl;
+	seen_times(a->val, &af, &al);
+	seen_times(b->val, &bf, &bl);
 	switch (sort_by) {
-	case LB_SORT_FIRST: c = cmp_u64(a->val->time_first, b->val->time_first); break;
-	case LB_SORT_LAST: c = cmp_u64(a->val->time_last, b->val->time_last); break;
+	case LB_SORT_FIRST: c = cmp_u64(af, bf); break;
+	case LB_SORT_LAST: c = cmp_u64(al, bl); break;
 	case LB_SORT_COUNT: c = cmp_u64(a->val->count, b->val->count); break;
 	default: break;
 	}

@@ -76,7 +76,7 @@ void lb_query_free(lb_query_t *q);
  *         range "192.0.2.1-192.0.2.9" (same family, lo <= hi).
  *  types: "A", "A,AAAA", "TYPE65280", "ANY", "ANY-DNSSEC", "ALL".
  *  time:  Unix seconds, ISO 8601 ("2024-05-01", "2024-05-01T10:00:00Z",
- *         "2024-05-01 10:00:00", offsets +hh:mm), or relative to now:
+ *         "2024-05-01 10:00:00", offsets +hh:mm, +hhmm, +hh), or relative to now:
  *         a negative number of seconds ("-3600") or "-7d", "-12h", "-30m", "-2w".
  *  hex:   even number of hex digits.
  */

@@ -1,7 +1,8 @@
 /*
  * test_output.c - the output scratch grows with the rdata: a small first
  * buffer, then a 64 KiB TXT rdata (and a NULL-filled unknown type, the
- * widest text per byte) render whole; COF and SAF lines carry them.
+ * widest text per byte) render whole; COF and SAF lines carry them.  A
+ * negative answer in COF is marked as one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -76,10 +77,44 @@ static void test_text_grows(void **st)
 	free(mem);
 }
 
+/* A negative answer in COF says it is one ("negative":true, as export writes
+ * it and import -f cof reads it): before, the line was an rrset of type A
+ * with an empty rdata set to any COF reader, and import refused it. */
+static void test_cof_negative_marked(void **st)
+{
+	(void)st;
+	char *mem = NULL;
+	size_t msz = 0;
+	FILE *f = open_memstream(&mem, &msz);
+	assert_non_null(f);
+	lb_out_t o;
+	assert_int_equal(lb_out_init(&o, f, LB_FMT_COF), 0);
+	const uint8_t owner[] = "\2nx\7example\0";
+	lb_store_rec_t r;
+	memset(&r, 0, sizeof r);
+	r.kind = LB_REC_NEG;
+	r.owner = owner;
+	r.owner_len = sizeof owner - 1;
+	r.type = LB_T_A;
+	r.rcode = 3;
+	r.val.time_first = 100;
+	r.val.time_last = 200;
+	r.val.count = 3;
+	lb_out_rec(&o, &r);
+	fflush(f);
+	assert_string_equal(mem, "{\"rrname\":\"nx.example.\",\"rrtype\":\"A\",\"negative\":true,"
+				 "\"rcode\":\"NXDOMAIN\",\"rdata\":[],\"time_first\":100,"
+				 "\"time_last\":200,\"count\":3}\n");
+	lb_out_free(&o);
+	fclose(f);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_grows),
+		cmocka_unit_test(test_cof_negative_marked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

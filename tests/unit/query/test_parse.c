@@ -41,6 +41,13 @@ static void test_names(void **st)
 		{ "a..b", 0, 0, NULL, 0 },
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", 0, 0, NULL, 0 },
 		{ "foo*.com", 1, LB_MATCH_EXACT, "\4foo*\3com", 10 }, /* '*' inside a label is a literal */
+		/* an escaped dot ends no label: "example.*" and "a.*" are labels
+		 * (before: the first was taken for a right-hand wildcard of
+		 * "www.example\\" and refused, the second refused) */
+		{ "www.example\\.*", 1, LB_MATCH_EXACT, "\3www\11example.*", 15 },
+		{ "a\\.*.example.com", 1, LB_MATCH_EXACT, "\3a.*\7example\3com", 17 },
+		{ "www.example\\\\.*", 1, LB_MATCH_ABOVE_PREFIX, "\3www\10example\\", 14 },
+		{ "\\*.example.com", 1, LB_MATCH_EXACT, "\1*\7example\3com", 15 }, /* the literal owner "*" */
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		lb_query_t q;
@@ -158,6 +165,17 @@ static void test_times(void **st)
 		{ "2024-05-01T12:00:00+02:00", 1, 1714557600 },
 		{ "2024-05-01T05:30:00-04:30", 1, 1714557600 },
 		{ "2024-05-01T10:00:00.123Z", 1, 1714557600 },
+		/* ISO 8601's other offset forms (before: refused) */
+		{ "2024-05-01T12:00:00+0200", 1, 1714557600 },
+		{ "2024-05-01T10:00:00.123456+0000", 1, 1714557600 }, /* Suricata's timestamps */
+		{ "2024-05-01T07:00:00-03", 1, 1714557600 },
+		{ "2024-05-01T10:00:00+2", 0, 0 },
+		{ "2024-05-01T10:00:00+02:", 0, 0 },
+		{ "2024-05-01T10:00:00+02:0", 0, 0 },
+		{ "2024-05-01T10:00:00+020", 0, 0 },
+		{ "2024-05-01T10:00:00+02000", 0, 0 },
+		{ "2024-05-01T10:00:00+2400", 0, 0 },
+		{ "2024-05-01T10:00:00+0260", 0, 0 },
 		{ "2000-02-29", 1, 951782400 },
 		{ "2024-13-01", 0, 0 },
 		{ "2024-02-30", 0, 0 },

@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Lookups against a model: random rrsets (nested owners in mixed case, the
+types with names in their rdata, DNSSEC, bailiwicks at every level, sensor
+times, zone times, both) are imported with `import -f cof`; this script keeps
+its own model of what the store then holds (same identity merged: sum of
+counts, min first, max last, per kind of time) and computes what every lookup
+must return, by plain comparisons of labels, addresses and integers:
+ - rrset lookups: exact, *.NAME (only names below NAME), NAME.* (names that
+   start with NAME's labels and have more), any case; types ANY (no DNSSEC
+   types), ANY-DNSSEC, lists; a bailiwick; the four time fences (inclusive;
+   sensor times, or zone times for a record only zones gave, as dnsdbq);
+ - rdata lookups: IPv4 CIDR at many prefix lengths (host bits set), IPv6
+   ranges, names inside NS/CNAME/MX rdata (exact, *.NAME, NAME.*): one row per
+   RR, merged over the rrsets that hold it, no bailiwick;
+ - summaries: count, num_results, first/last and zone first/last;
+ - --sort first and last: by those same times.
+Prints TAP lines."""
+import ipaddress
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+DNSSEC = {"DS", "RRSIG", "NSEC", "DNSKEY", "NSEC3", "NSEC3PARAM", "DLV", "CDS", "CDNSKEY", "TA"}
+LABELS = ["a", "b", "www", "mail", "ns1", "x-y", "c0", "Zz"]
+TLDS = ["com", "net", "org", "test"]
+NETS4 = [0x0A000000, 0xC0000200, 0xCB007100]
+NET6 = 0x20010DB8 << 96
+
+
+def rand_name(rnd, most=3):
+    labels = [rnd.choice(TLDS)]
+    for _ in range(rnd.randint(0, most)):
+        labels.insert(0, rnd.choice(LABELS))
+    return ".".join(labels) + "."
+
+
+def make_records(rnd, n):
+    out = []
+    for _ in range(n):
+        owner = rand_name(rnd)
+        rtype = rnd.choice(["A", "A", "AAAA", "NS", "CNAME", "MX", "TXT", "DS"])
+        k = rnd.randint(1, 3)
+        if rtype == "A":
+            rd = {str(ipaddress.IPv4Address(rnd.choice(NETS4) + rnd.randint(0, 255))) for _ in range(k)}
+        elif rtype == "AAAA":
+            rd = {str(ipaddress.IPv6Address(NET6 + rnd.randint(0, 300))) for _ in range(k)}
+        elif rtype == "NS":
+            rd = {rand_name(rnd) for _ in range(k)}
+        elif rtype == "CNAME":
+            rd = {rand_name(rnd)}
+        elif rtype == "MX":
+            rd = {"%d %s" % (rnd.choice([0, 10]), rand_name(rnd)) for _ in range(k)}
+        elif rtype == "TXT":
+            rd = {'"t%d"' % rnd.randint(0, 5)}
+        else:
+            rd = {"1 8 2 " + "%064X" % rnd.randint(0, 3)}
+        labels = owner.rstrip(".").split(".")
+        bail = rnd.choice([None] + [".".join(labels[i:]) + "." for i in range(len(labels))])
+        o = {"rrname": "".join(c.upper() if rnd.random() < 0.2 else c for c in owner),
+             "rrtype": rtype, "rdata": sorted(rd), "count": rnd.randint(1, 9)}
+        first = rnd.randint(1000, 5000)
+        last = first + rnd.randint(0, 3000)
+        kind = rnd.random()
+        if kind < 0.1:  # only zone files gave it
+            o["count"] = 0
+            o["zone_time_first"], o["zone_time_last"] = first, last
+        else:
+            o["time_first"], o["time_last"] = first, last
+            if kind < 0.2:
+                zf = rnd.randint(1000, 5000)
+                o["zone_time_first"], o["zone_time_last"] = zf, zf + rnd.randint(0, 3000)
+        if bail:
+            o["bailiwick"] = bail
+        out.append(o)
+    return out
+
+
+def merge(a, b):
+    if a is None:
+        return dict(b)
+    r = dict(a)
+    r["count"] += b["count"]
+    for f, l in (("tf", "tl"), ("zf", "zl")):
+        if b[l]:
+            if not r[l] or b[f] < r[f]:
+                r[f] = b[f]
+            r[l] = max(r[l], b[l])
+    return r
+
+
+def model(records):
+    rr = {}
+    for x in records:
+        t = x["rrtype"]
+        rd = [r.lower() for r in x["rdata"]] if t in ("NS", "CNAME", "MX") else x["rdata"]
+        b = x.get("bailiwick")
+        key = (x["rrname"].lower(), t, b.lower() if b else None, tuple(sorted(rd)))
+        v = {"count": x["count"], "tf": x.get("time_first", 0), "tl": x.get("time_last", 0),
+             "zf": x.get("zone_time_first", 0), "zl": x.get("zone_time_last", 0)}
+        rr[key] = merge(rr.get(key), v)
+    return rr
+
+
+def labels_of(name):
+    return [] if name == "." else name.rstrip(".").split(".")
+
+
+def name_match(owner, name, mode):
+    o, n = labels_of(owner), labels_of(name)
+    if mode == "exact":
+        return o == n
+    if mode == "below":
+        return len(o) > len(n) and o[len(o) - len(n):] == n
+    return len(o) > len(n) and o[:len(n)] == n  # prefix
+
+
+def seen(v):
+    return (v["tf"], v["tl"]) if v["tl"] else (v["zf"], v["zl"])
+
+
+def fences_ok(v, fences):
+    first, last = seen(v)
+    return not (("fb" in fences and first > fences["fb"]) or ("fa" in fences and first < fences["fa"])
+                or ("lb" in fences and last > fences["lb"]) or ("la" in fences and last < fences["la"]))
+
+
+def type_ok(t, types):
+    if types == "ANY":
+        return t not in DNSSEC
+    if types == "ANY-DNSSEC":
+        return t in DNSSEC
+    return t in types.split(",")
+
+
+def row(key, v):
+    first, last = seen(v)
+    return key + (v["count"], first, last, v["zf"] or None, v["zl"] or None)
+
+
+class Run:
+    def __init__(self, lookback, db):
+        self.lookback, self.db, self.n, self.failed = lookback, db, 0, 0
+
+    def query(self, args):
+        p = subprocess.run([self.lookback, "query", "--db", self.db, "-f", "cof", "-l", "0"] + args,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return p.returncode, [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+
+    def report(self, ok, what):
+        self.n += 1
+        self.failed += not ok
+        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
+
+    def check(self, args, want):
+        rc, objs = self.query(args)
+        got = sorted(((o["rrname"], o["rrtype"], o.get("bailiwick"), tuple(sorted(o["rdata"])),
+                       o["count"], o["time_first"], o["time_last"], o.get("zone_time_first"),
+                       o.get("zone_time_last")) for o in objs), key=str)
+        want = sorted(want, key=str)
+        ok = got == want and rc == (0 if want else 1)
+        detail = ""
+        if not ok:
+            extra = [x for x in got if x not in want][:2]
+            missing = [x for x in want if x not in got][:2]
+            detail = ": exit %d, %d rows, want %d; extra %s; missing %s" % (
+                rc, len(got), len(want), extra, missing)
+        self.report(ok, "query %s%s" % (" ".join(args), detail))
+
+
+def main():
+    lookback = os.environ["LOOKBACK"]
+    rnd = random.Random(11)
+    records = make_records(rnd, 2500)
+    rr = model(records)
+
+    def rrsets(name, mode, types, bail, fences):
+        return [row(k, v) for k, v in rr.items()
+                if name_match(k[0], name, mode) and type_ok(k[1], types)
+                and (bail is None or k[2] == bail) and fences_ok(v, fences)]
+
+    def rdata_rows(pred, types, fences):
+        m = {}
+        for (owner, t, _, rds), v in rr.items():
+            for r in rds:
+                if type_ok(t, types) and pred(t, r):
+                    k = (owner, t, None, (r,))
+                    m[k] = merge(m.get(k), v)
+        return [row(k, v) for k, v in m.items() if fences_ok(v, fences)]
+
+    def target(t, r):
+        return r if t in ("NS", "CNAME") else r.split()[1] if t == "MX" else None
+
+    with tempfile.TemporaryDirectory() as d:
+        path, db = os.path.join(d, "in.cof"), os.path.join(d, "db")
+        with open(path, "w") as f:
+            for o in records:
+                f.write(json.dumps(o) + "\n")
+        p = subprocess.run([lookback, "import", "-f", "cof", "--db", db, path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        run = Run(lookback, db)
+        run.report(p.returncode == 0, "import -f cof of %d records (exit %d)" % (len(records), p.returncode))
+        for _ in range(250):
+            fences, fargs = {}, []
+            for key, opt in (("fb", "--first-before"), ("fa", "--first-after"),
+                             ("lb", "--last-before"), ("la", "--last-after")):
+                if rnd.random() < 0.25:
+                    fences[key] = rnd.randint(1000, 8000)
+                    fargs += [opt, str(fences[key])]
+            kind = rnd.choice(["rrset", "rrset", "rrset", "ip4", "ip6", "name"])
+            name = rand_name(rnd, 2).lower()
+            if kind == "rrset":
+                types = rnd.choice(["ANY", "ANY", "A", "NS,MX", "ANY-DNSSEC", "CNAME", "TXT", "AAAA,A"])
+                mode = rnd.choice(["exact", "below", "prefix"])
+                text = {"exact": name, "below": "*." + name, "prefix": name.rstrip(".") + ".*"}[mode]
+                bail, bargs = None, []
+                if mode == "exact" and rnd.random() < 0.3:
+                    ls = labels_of(name)
+                    bail = ".".join(ls[rnd.randint(0, len(ls) - 1):]) + "."
+                    bargs = ["-b", bail]
+                if rnd.random() < 0.2:
+                    text = text.upper()
+                run.check(["-r", text, "-t", types] + bargs + fargs, rrsets(name, mode, types, bail, fences))
+            elif kind == "ip4":
+                plen = rnd.choice([0, 8, 16, 24, 25, 28, 30, 31, 32])
+                addr = ipaddress.IPv4Address(rnd.choice(NETS4) + rnd.randint(0, 255))
+                net = ipaddress.ip_network("%s/%d" % (addr, plen), strict=False)
+                types = rnd.choice(["ANY", "A", "AAAA"])
+                run.check(["-i", "%s/%d" % (addr, plen), "-t", types] + fargs,
+                          rdata_rows(lambda t, r: t == "A" and ipaddress.ip_address(r) in net, types, fences))
+            elif kind == "ip6":
+                lo = NET6 + rnd.randint(0, 300)
+                hi = lo + rnd.randint(0, 100)
+                run.check(["-i", "%s-%s" % (ipaddress.IPv6Address(lo), ipaddress.IPv6Address(hi))] + fargs,
+                          rdata_rows(lambda t, r: t == "AAAA" and lo <= int(ipaddress.ip_address(r)) <= hi,
+                                     "ANY", fences))
+            else:
+                types = rnd.choice(["ANY", "NS", "MX", "CNAME"])
+                mode = rnd.choice(["exact", "below", "prefix"])
+                text = {"exact": name, "below": "*." + name, "prefix": name.rstrip(".") + ".*"}[mode]
+                run.check(["-n", text, "-t", types] + fargs, rdata_rows(
+                    lambda t, r: target(t, r) is not None and name_match(target(t, r), name, mode),
+                    types, fences))
+        for _ in range(40):
+            name = rand_name(rnd, 1).lower()
+            types = rnd.choice(["ANY", "A", "NS,MX"])
+            vals = [v for k, v in rr.items() if name_match(k[0], name, "below") and type_ok(k[1], types)]
+            sensor = [v for v in vals if v["tl"]]
+            zone = [v for v in vals if v["zl"]]
+            want = (sum(v["count"] for v in vals), len(vals),
+                    min((v["tf"] for v in sensor), default=None), max((v["tl"] for v in sensor), default=None),
+                    min((v["zf"] for v in zone), default=None), max((v["zl"] for v in zone), default=None))
+            _, objs = run.query(["-s", "-r", "*." + name, "-t", types])
+            o = objs[0] if objs else {}
+            got = (o.get("count"), o.get("num_results"), o.get("time_first"), o.get("time_last"),
+                   o.get("zone_time_first"), o.get("zone_time_last"))
+            run.report(got == want, "summarize *.%s -t %s: %s, want %s" % (name, types, got, want))
+        for key, idx in (("first", 0), ("last", 1)):
+            for rev in (False, True):
+                _, objs = run.query(["-r", "*", "-t", "ALL", "--sort", key] + (["--reverse"] if rev else []))
+                times = [o["time_" + key] for o in objs]  # COF: zone times when only zones gave it
+                want = sorted((seen(v)[idx] for v in rr.values()), reverse=rev)
+                run.report(times == want, "--sort %s%s orders by the times seen (zone times for "
+                           "records only zones gave)" % (key, " --reverse" if rev else ""))
+    return 1 if run.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
