@@ -350,13 +350,15 @@ static int locsize(uint8_t b, unsigned long *cm)
 	return 0;
 }
 
-static void putmetres(wr_t *w, unsigned long cm)
+/* A LOC size or precision as BIND writes it: whole metres when the exponent
+ * is 2 or more, else "0.cc" - so a zero with exponent 0 or 1 is "0.00m". */
+static void putmetres(wr_t *w, uint8_t b, unsigned long cm)
 {
 	putu(w, cm / 100);
-	if (cm % 100) {
-		char b[8];
-		int n = snprintf(b, sizeof b, ".%02lu", cm % 100);
-		put(w, b, (size_t)n);
+	if ((b & 15) < 2) {
+		char s[8];
+		int n = snprintf(s, sizeof s, ".%02lu", cm % 100);
+		put(w, s, (size_t)n);
 	}
 	putc_(w, 'm');
 }
@@ -388,11 +390,11 @@ static int putloc(wr_t *w, const uint8_t *p, size_t n)
 	char b[40];
 	int len = snprintf(b, sizeof b, "%s%lu.%02lum ", alt < 0 ? "-" : "", aa / 100, aa % 100);
 	put(w, b, (size_t)len);
-	putmetres(w, size);
+	putmetres(w, p[1], size);
 	putc_(w, ' ');
-	putmetres(w, hp);
+	putmetres(w, p[2], hp);
 	putc_(w, ' ');
-	putmetres(w, vp);
+	putmetres(w, p[3], vp);
 	return 0;
 }
 
