@@ -68,24 +68,6 @@ static int bitmap_ok(const uint8_t *p, size_t len)
 	return 1;
 }
 
-/* SvcParams: keys strictly ascending, each value inside the rdata. */
-static int svcparams_ok(const uint8_t *p, size_t len)
-{
-	long last = -1;
-	size_t i = 0;
-	while (i < len) {
-		if (len - i < 4)
-			return 0;
-		unsigned key = (unsigned)(p[i] << 8 | p[i + 1]);
-		size_t vl = (size_t)(p[i + 2] << 8 | p[i + 3]);
-		if ((long)key <= last || key == 65535 || len - i - 4 < vl)
-			return 0;
-		last = key;
-		i += 4 + vl;
-	}
-	return 1;
-}
-
 /* APL items: family, prefix, N|afdlength, afdpart. */
 static int apl_ok(const uint8_t *p, size_t len)
 {
@@ -220,8 +202,10 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 			k = left;
 			break;
 		case 'V':
-			if (!svcparams_ok(c.pos, left))
-				return LB_ERDATA;
+			/* SvcParams hold no names: canonical as they are.  Keys out
+			 * of order, repeated, reserved or a value past the rdata make
+			 * the record malformed (RFC 9460 2.2), which the printer
+			 * shows in the RFC 3597 form: the record is kept. */
 			k = left;
 			break;
 		case 'Y':

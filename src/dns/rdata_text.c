@@ -247,8 +247,8 @@ static int putsvcparams(wr_t *w, const uint8_t *p, size_t n)
 		unsigned key = (unsigned)(p[i] << 8 | p[i + 1]);
 		size_t vl = (size_t)(p[i + 2] << 8 | p[i + 3]);
 		const uint8_t *v = p + i + 4;
-		if ((long)key <= last || n - i - 4 < vl)
-			return LB_ERDATA;
+		if ((long)key <= last || key == 65535 || n - i - 4 < vl)
+			return LB_ERDATA; /* RFC 9460 2.2 and 14.3.2: malformed */
 		last = key;
 		i += 4 + vl;
 		putc_(w, ' ');

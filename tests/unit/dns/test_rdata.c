@@ -218,6 +218,14 @@ static void test_to_text_only(void **state)
 		{ LB_T_CAA, "0003a2c3", "\\# 4 0003A2C3" },
 		{ LB_T_SVCB, "0001000003", "\\# 5 0001000003" },
 		{ LB_T_SVCB, "00010000030000", "\\# 7 00010000030000" },
+		/* malformed SvcParams (RFC 9460 2.2) are kept, shown as \#: keys
+		 * out of order, repeated, the reserved 65535, a value past the end */
+		{ LB_T_SVCB, "0001" "00" "00030002" "0035" "00010000",
+		  "\\# 13 000100000300020035" "00010000" },
+		{ LB_T_SVCB, "0001" "00" "00030002" "0035" "00030002" "0036",
+		  "\\# 15 000100000300020035" "000300020036" },
+		{ LB_T_SVCB, "0001" "00" "ffff0000", "\\# 7 000100FFFF0000" },
+		{ LB_T_SVCB, "0001" "00" "00030003" "0035", "\\# 9 000100000300030035" },
 		/* mandatory listing itself (RFC 9460 8) */
 		{ LB_T_SVCB, "0001" "00" "0000" "0002" "0000", "\\# 9 000100000000020000" },
 		{ LB_T_NULL, "0102", "\\# 2 0102" },
@@ -282,8 +290,7 @@ static void test_canon_in_message(void **state)
 		{ LB_T_TXT, "" }, { LB_T_TXT, "0561" }, { LB_T_NSEC, "00" "0200" },
 		{ LB_T_NSEC, "00" "0001ff0001ff" }, { LB_T_NSEC, "00" "0021" },
 		{ LB_T_NSEC3, "01000000" "00" "00" }, { LB_T_CAA, "0000" },
-		{ LB_T_SVCB, "0001" "00" "00030002" "0035" "00010000" },
-		{ LB_T_SVCB, "0001" "00" "00030003" "0035" }, { LB_T_LOC, "00" },
+		{ LB_T_SVCB, "0001" }, { LB_T_LOC, "00" },
 		{ LB_T_IPSECKEY, "0a0402" }, { LB_T_A6, "81" }, { LB_T_APL, "000118" },
 		{ LB_T_SRV, "000000000000" }, { LB_T_DS, "0001" },
 	};
@@ -293,6 +300,15 @@ static void test_canon_in_message(void **state)
 		int r = lb_rdata_canon(bad[i].type, m, 12 + l, 12, l, out, sizeof out);
 		if (r != LB_ERDATA)
 			fail_msg("bad[%zu] type %u: got %d", i, bad[i].type, r);
+	}
+	/* SVCB whose SvcParams are malformed (keys out of order): kept as they
+	 * are, for the printer's RFC 3597 form - not skipped as a bad record */
+	{
+		uint8_t sm[40] = { 0 };
+		size_t sl = unhex("0001" "00" "00030002" "0035" "00010000", sm + 12);
+		assert_int_equal(lb_rdata_canon(LB_T_SVCB, sm, 12 + sl, 12, sl, out, sizeof out),
+				 (int)sl);
+		assert_memory_equal(out, sm + 12, sl);
 	}
 	/* unknown types are opaque */
 	uint8_t m[20] = { 0 };
