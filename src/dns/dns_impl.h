@@ -28,7 +28,7 @@ extern const uint8_t lb_dns_lower[256];
  *   C one or more character-strings   H hex   B base64   M type bitmap (NSEC)
  *   O NXT bitmap   P WKS port bitmap   Q string (CAA value, URI target)
  *   V SVCB/HTTPS SvcParams   Y APL items   X opaque
- * Whole-rdata codes: L LOC   Z A6.
+ * Whole-rdata codes: L LOC   Z A6   R AMTRELAY (RFC 8777)   I HIP (RFC 8005).
  */
 const char *lb_dns_rdata_fmt(uint16_t type);
 

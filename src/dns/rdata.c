@@ -47,6 +47,8 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_CAA: return "bgQ";
 	case LB_T_CERT: return "ssbB";
 	case LB_T_APL: return "Y";
+	case LB_T_AMTRELAY: return "R";
+	case LB_T_HIP: return "I";
 	default: return NULL;
 	}
 }
@@ -232,6 +234,44 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 			c.pos += k;
 			if (plen > 0) {
 				rc = canon_name(&c, msg, msglen, out, outsz, &o, true);
+				if (rc < 0)
+					return rc;
+			}
+			continue;
+		}
+		case 'R': { /* AMTRELAY: precedence, D bit + relay type, relay */
+			if (left < 2)
+				return LB_ERDATA;
+			unsigned rt = c.pos[1] & 0x7F;
+			k = rt == 0 ? 2 : rt == 1 ? 6 : rt == 2 ? 18 : rt == 3 ? 2 : left;
+			if (left < k)
+				return LB_ERDATA;
+			if (outsz - o < k)
+				return LB_ESPACE;
+			memcpy(out + o, c.pos, k);
+			o += k;
+			c.pos += k;
+			if (rt == 3) { /* a name, case kept (not in RFC 4034 6.2) */
+				rc = canon_name(&c, msg, msglen, out, outsz, &o, false);
+				if (rc < 0)
+					return rc;
+			}
+			continue;
+		}
+		case 'I': { /* HIP: HIT length, PK algorithm, PK length, HIT, PK, names */
+			if (left < 4)
+				return LB_ERDATA;
+			size_t hl = c.pos[0], pl = (size_t)(c.pos[2] << 8 | c.pos[3]);
+			k = 4 + hl + pl;
+			if (hl == 0 || pl == 0 || left < k)
+				return LB_ERDATA;
+			if (outsz - o < k)
+				return LB_ESPACE;
+			memcpy(out + o, c.pos, k);
+			o += k;
+			c.pos += k;
+			while (c.pos < c.end) { /* rendezvous servers, case kept */
+				rc = canon_name(&c, msg, msglen, out, outsz, &o, false);
 				if (rc < 0)
 					return rc;
 			}

@@ -464,6 +464,72 @@ static int puta6(wr_t *w, const uint8_t *p, size_t n)
 	return used == n ? 0 : LB_ERDATA;
 }
 
+/* AMTRELAY (RFC 8777 4.3): "precedence D type relay", relay "." for type 0. */
+static int putamt(wr_t *w, const uint8_t *p, size_t n)
+{
+	if (n < 2)
+		return LB_ERDATA;
+	unsigned rt = p[1] & 0x7F;
+	putu(w, p[0]);
+	putc_(w, ' ');
+	putc_(w, p[1] & 0x80 ? '1' : '0');
+	putc_(w, ' ');
+	putu(w, rt);
+	putc_(w, ' ');
+	size_t used = 2;
+	switch (rt) {
+	case 0:
+		putc_(w, '.');
+		break;
+	case 1:
+		if (n < 6)
+			return LB_ERDATA;
+		putip4(w, p + 2);
+		used += 4;
+		break;
+	case 2:
+		if (n < 18)
+			return LB_ERDATA;
+		putip6(w, p + 2);
+		used += 16;
+		break;
+	case 3: {
+		size_t nl;
+		if (putname(w, p + 2, n - 2, &nl) < 0)
+			return LB_ERDATA;
+		used += nl;
+		break;
+	}
+	default: /* a relay type this printer does not know: RFC 3597 form */
+		return LB_ERDATA;
+	}
+	return used == n ? 0 : LB_ERDATA;
+}
+
+/* HIP (RFC 8005 3): "PK-algorithm HIT(hex) PK(base64) rendezvous-servers...". */
+static int puthip(wr_t *w, const uint8_t *p, size_t n)
+{
+	if (n < 4)
+		return LB_ERDATA;
+	size_t hl = p[0], pl = (size_t)(p[2] << 8 | p[3]);
+	if (hl == 0 || pl == 0 || n - 4 < hl || n - 4 - hl < pl)
+		return LB_ERDATA;
+	putu(w, p[1]);
+	putc_(w, ' ');
+	puthex(w, p + 4, hl);
+	putc_(w, ' ');
+	putb64(w, p + 4 + hl, pl);
+	size_t i = 4 + hl + pl;
+	while (i < n) {
+		size_t nl;
+		putc_(w, ' ');
+		if (putname(w, p + i, n - i, &nl) < 0)
+			return LB_ERDATA;
+		i += nl;
+	}
+	return 0;
+}
+
 /* The typed form; LB_ERDATA when the bytes do not fit the type. */
 static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t n)
 {
@@ -669,6 +735,16 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			break;
 		case 'Z':
 			if ((rc = puta6(w, p, n)) < 0)
+				return rc;
+			i = n;
+			break;
+		case 'R':
+			if ((rc = putamt(w, p, n)) < 0)
+				return rc;
+			i = n;
+			break;
+		case 'I':
+			if ((rc = puthip(w, p, n)) < 0)
 				return rc;
 			i = n;
 			break;

@@ -34,7 +34,7 @@ static const struct {
 	{ LB_T_EUI64, "EUI64" }, { LB_T_TKEY, "TKEY" }, { LB_T_TSIG, "TSIG" },
 	{ LB_T_IXFR, "IXFR" }, { LB_T_AXFR, "AXFR" }, { 253, "MAILB" }, { 254, "MAILA" },
 	{ LB_T_ANY, "ANY" }, { LB_T_URI, "URI" }, { LB_T_CAA, "CAA" }, { 258, "AVC" },
-	{ 259, "DOA" }, { 260, "AMTRELAY" }, { 261, "RESINFO" }, { 262, "WALLET" },
+	{ 259, "DOA" }, { LB_T_AMTRELAY, "AMTRELAY" }, { 261, "RESINFO" }, { 262, "WALLET" },
 	{ LB_T_TA, "TA" }, { LB_T_DLV, "DLV" },
 };
 

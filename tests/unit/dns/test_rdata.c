@@ -125,6 +125,17 @@ static const struct rtcase rt[] = {
 	  "90 0 0.000 S 180 0 0.000 W 42849672.95m 90000000m 0.50m 0.01m" },
 	{ 29, "0 0 0.001 S 0 59 59.999 E -100000m 1234.56m", "001516137fffffff8036ee7f00000000",
 	  "0 0 0.001 S 0 59 59.999 E -100000.00m 1000m 10000m 10m" },
+	/* AMTRELAY, RFC 8777 4.4's examples; the relay name keeps its case */
+	{ 260, "10 0 1 203.0.113.15", "0a01cb00710f", NULL },
+	{ 260, "10 0 2 2001:db8::15", "0a0220010db8000000000000000000000015", NULL },
+	{ 260, "128 1 3 AMTrelays.example.com.", "808309414d5472656c617973076578616d706c6503636f6d00", NULL },
+	{ 260, "10 0 0 .", "0a00", NULL },
+	/* HIP, RFC 8005 6's example: HIT in hex, PK in base64, rendezvous servers */
+	{ 55, "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. RVS2.example.com.",
+	  "10020084200100107b1a74df365639cc39f1d57803010001b771ca136e4aeb5ce44333c53b3d2c13c22243851fc708bcce29f7e2eb5787b5f56ccad34f8223acc10904ddb56b2ec4a6d6232f3b50ea094f0914b3b941bbe529af582c36bbadefdaf2adaf9b4911906f5b2522603c615272b880ec8fb930cc6ee39c444daa75b1678f005a4b2499d1da5433f805c7a5ad3237acc5dd5c5e430472767331076578616d706c6503636f6d000452565332076578616d706c6503636f6d00",
+	  NULL },
+	{ 55, "2 200100107b1a74df365639cc39f1d578 AwEAAQ==", "10020004200100107b1a74df365639cc39f1d57803010001",
+	  "2 200100107B1A74DF365639CC39F1D578 AwEAAQ==" },
 	/* RFC 3123 section 5's examples; no items is an empty rdata */
 	{ 42, "1:192.168.32.0/21 !1:192.168.38.0/28", "00011503c0a820" "0001" "1c" "83" "c0a826", NULL },
 	{ 42, "1:224.0.0.0/4 2:FF00:0:0:0:0:0:0:0/8", "00010401e0" "00020801ff", "1:224.0.0.0/4 2:ff00::/8" },
@@ -226,6 +237,11 @@ static void test_to_text_only(void **state)
 		  "\\# 15 000100000300020035" "000300020036" },
 		{ LB_T_SVCB, "0001" "00" "ffff0000", "\\# 7 000100FFFF0000" },
 		{ LB_T_SVCB, "0001" "00" "00030003" "0035", "\\# 9 000100000300030035" },
+		/* AMTRELAY relay type 4 is unknown; HIP with an empty HIT, and a PK
+		 * longer than the rdata */
+		{ 260, "0a04c0000201", "\\# 6 0A04C0000201" },
+		{ LB_T_HIP, "000200010a", "\\# 5 000200010A" },
+		{ LB_T_HIP, "01020005aa0a", "\\# 6 01020005AA0A" },
 		/* mandatory listing itself (RFC 9460 8) */
 		{ LB_T_SVCB, "0001" "00" "0000" "0002" "0000", "\\# 9 000100000000020000" },
 		{ LB_T_NULL, "0102", "\\# 2 0102" },
