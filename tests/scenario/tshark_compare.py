@@ -26,7 +26,8 @@ PORTS = {
     "suricata_dns_dns-truncated-rname_poc2.pcap": "1053",
     "suricata_llmnr_llmnr-tcp.pcap": "5355", "suricata_llmnr_llmnr-tcp-response.pcap": "5355",
 }
-SKIP_TYPES = {41, 250}  # OPT and TSIG are not records we keep
+# OPT and the meta-RRs (types 128-255, RFC 6895 3.1: TKEY, TSIG) are not records we keep
+SKIP_TYPES = {41} | set(range(128, 256))
 VALUE_FIELDS = {1: [("A", "dns.a")], 28: [("AAAA", "dns.aaaa")], 5: [("CNAME", "dns.cname")],
                 2: [("NS", "dns.ns")], 15: [("MX", "dns.mx.mail_exchange")],
                 12: [("PTR", "dns.ptr.domain_name")], 16: [("TXT", "dns.txt")],
