@@ -41,6 +41,9 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_CSYNC: return "lsM";
 	case LB_T_ZONEMD: return "lbbH";
 	case LB_T_SVCB: case LB_T_HTTPS: return "snV";
+	case LB_T_NID: case LB_T_L64: return "sW"; /* RFC 6742 2.1, 2.3 */
+	case LB_T_L32: return "sa";
+	case LB_T_LP: return "sn"; /* (not in RFC 4034 6.2: case kept) */
 	case LB_T_EUI48: return "e";
 	case LB_T_EUI64: return "f";
 	case LB_T_URI: return "ssQ";
@@ -93,7 +96,7 @@ static inline size_t fixed_len(char code)
 	case 's': case 'T': return 2;
 	case 'a': case 'l': case 'd': case 'E': return 4;
 	case 'e': return 6;
-	case 'f': return 8;
+	case 'f': case 'W': return 8;
 	case '6': return 16;
 	default: return 0;
 	}
@@ -138,6 +141,7 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 		size_t left = (size_t)(c.end - c.pos), k = 0;
 		switch (*f) {
 		case 'b': case 's': case 'T': case 'a': case 'l': case 'd': case 'E': case 'e': case 'f':
+		case 'W':
 		case '6': {
 			/* fixed fields in a row (SOA's five numbers, RRSIG's header)
 			 * are copied as one block when all of them are there */

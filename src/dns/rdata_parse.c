@@ -1047,6 +1047,31 @@ static int typed(uint16_t type, const char *f, tok_t *t, const uint8_t *origin, 
 			}
 			break;
 		}
+		case 'W': { /* xxxx:xxxx:xxxx:xxxx, 1 to 4 hex digits a group */
+			if (q)
+				return LB_ETEXT;
+			size_t j = 0;
+			for (int g = 0; g < 4; g++) {
+				unsigned gv = 0, nd = 0;
+				if (g) {
+					if (j == n || s[j] != ':')
+						return LB_ETEXT;
+					j++;
+				}
+				for (; j < n && s[j] != ':'; j++, nd++) {
+					int hv = hexval(s[j]);
+					if (hv < 0 || nd == 4)
+						return LB_ETEXT;
+					gv = gv << 4 | (unsigned)hv;
+				}
+				if (nd == 0)
+					return LB_ETEXT;
+				emit16(o, gv);
+			}
+			if (j != n)
+				return LB_ETEXT;
+			break;
+		}
 		case 'b':
 			if (q || num_or_mnem(type, (size_t)(f - f0), s, n, 255, &v) < 0)
 				return LB_ETEXT;

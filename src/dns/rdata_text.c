@@ -567,6 +567,17 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			i += k;
 			break;
 		}
+		case 'W': /* four groups of four lower-case hex digits (RFC 6742 2.3) */
+			if (left < 8)
+				return LB_ERDATA;
+			for (size_t j = 0; j < 8; j++) {
+				if (j && j % 2 == 0)
+					putc_(w, ':');
+				putc_(w, (char)(hexd[p[i + j] >> 4] | 0x20));
+				putc_(w, (char)(hexd[p[i + j] & 15] | 0x20));
+			}
+			i += 8;
+			break;
 		case 'b':
 			if (left < 1)
 				return LB_ERDATA;

@@ -136,6 +136,12 @@ static const struct rtcase rt[] = {
 	  NULL },
 	{ 55, "2 200100107b1a74df365639cc39f1d578 AwEAAQ==", "10020004200100107b1a74df365639cc39f1d57803010001",
 	  "2 200100107B1A74DF365639CC39F1D578 AwEAAQ==" },
+	/* ILNP, RFC 6742 section 3's examples */
+	{ 104, "10 0014:4fff:ff20:ee64", "000a00144fffff20ee64", NULL },
+	{ 104, "10 14:4FFF:FF20:EE64", "000a00144fffff20ee64", "10 0014:4fff:ff20:ee64" },
+	{ 105, "10 10.1.2.0", "000a0a010200", NULL },
+	{ 106, "10 2001:0db8:1140:1000", "000a20010db811401000", NULL },
+	{ 107, "10 L64-subnet1.example.com.", "000a0b4c36342d7375626e657431076578616d706c6503636f6d00", NULL },
 	/* RFC 3123 section 5's examples; no items is an empty rdata */
 	{ 42, "1:192.168.32.0/21 !1:192.168.38.0/28", "00011503c0a820" "0001" "1c" "83" "c0a826", NULL },
 	{ 42, "1:224.0.0.0/4 2:FF00:0:0:0:0:0:0:0/8", "00010401e0" "00020801ff", "1:224.0.0.0/4 2:ff00::/8" },
@@ -404,6 +410,8 @@ static void test_bad_text(void **state)
 		{ LB_T_APL, "2:::/129" }, { LB_T_APL, "!!1:1.2.3.4/8" }, { LB_T_APL, ":1.2.3.4/8" },
 		{ LB_T_A6, "129 ::1 x." }, { LB_T_A6, "64 ::1" }, { LB_T_A6, "0 ::1 x." },
 		{ LB_T_A6, "64 1.2.3.4 x." }, { LB_T_A6, "" },
+		{ LB_T_NID, "10 0014:4fff:ff20" }, { LB_T_NID, "10 0014:4fff:ff20:ee64:1" },
+		{ LB_T_L64, "10 00140:4fff:ff20:ee64" }, { LB_T_L64, "10 0014::ff20:ee64" },
 		{ LB_T_SVCB, "1 . mandatory=mandatory" }, { LB_T_SVCB, "1 . mandatory=alpn,mandatory alpn=h2" },
 		{ LB_T_DS, "1 FOO 1 AB" }, { LB_T_MX, "PGP a." }, { LB_T_CERT, "1 2 PGP AQID" },
 		{ LB_T_DNSKEY, "RSASHA1 3 5 AQID" }, { LB_T_DS, "1 5 RSASHA1 AB" },
