@@ -56,19 +56,17 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	}
 }
 
-/* NSEC-style type bitmap: windows strictly ascending, each 1..32 octets. */
+/* NSEC-style type bitmap framing: each window's octets inside the rdata.
+ * Windows out of order or repeated, of 0 or over 32 octets, or with trailing
+ * zero octets make the bitmap malformed (RFC 4034 4.1.2) but hold no name:
+ * the bytes are kept and the printer shows them in the RFC 3597 form. */
 static int bitmap_ok(const uint8_t *p, size_t len)
 {
-	int last = -1;
 	size_t i = 0;
 	while (i < len) {
-		if (len - i < 2)
+		if (len - i < 2 || len - i - 2 < p[i + 1])
 			return 0;
-		unsigned w = p[i], bl = p[i + 1];
-		if ((int)w <= last || bl < 1 || bl > 32 || len - i - 2 < bl)
-			return 0;
-		last = (int)w;
-		i += 2 + bl;
+		i += 2 + (size_t)p[i + 1];
 	}
 	return 1;
 }

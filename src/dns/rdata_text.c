@@ -202,12 +202,14 @@ static int putbitmap(wr_t *w, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	bool first = true;
+	int last = -1;
 	while (i < n) {
 		if (n - i < 2)
 			return LB_ERDATA;
 		unsigned win = p[i], bl = p[i + 1];
-		if (bl < 1 || bl > 32 || n - i - 2 < bl || p[i + 1 + bl] == 0)
-			return LB_ERDATA; /* (trailing zero octets: RFC 4034 4.1.2) */
+		if ((int)win <= last || bl < 1 || bl > 32 || n - i - 2 < bl || p[i + 1 + bl] == 0)
+			return LB_ERDATA; /* malformed: RFC 4034 4.1.2 */
+		last = (int)win;
 		for (unsigned b = 0; b < bl * 8; b++) {
 			if (p[i + 2 + b / 8] & (0x80 >> (b % 8))) {
 				if (!first)

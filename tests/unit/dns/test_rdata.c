@@ -253,6 +253,12 @@ static void test_to_text_only(void **state)
 		{ LB_T_NULL, "0102", "\\# 2 0102" },
 		{ LB_T_OPT, "", "\\# 0" },
 		{ LB_T_NSEC, "00" "0000", "\\# 3 000000" },
+		/* malformed bitmaps (RFC 4034 4.1.2) in the RFC 3597 form: windows
+		 * out of order or repeated, a window of 0 or 33 octets */
+		{ LB_T_NSEC, "00" "000140" "000140", "\\# 7 00000140000140" },
+		{ LB_T_NSEC, "00" "010140" "000140", "\\# 7 00010140000140" },
+		{ LB_T_NSEC, "00" "0200", "\\# 3 000200" },
+		{ LB_T_NSEC3, "01000000" "00" "01aa" "0200", "\\# 9 0100000000" "01AA0200" },
 		{ LB_T_HINFO, "0158", "\\# 2 0158" },
 	};
 	char text[4096];
@@ -309,8 +315,8 @@ static void test_canon_in_message(void **state)
 		const char *hex;
 	} bad[] = {
 		{ LB_T_A, "0102" }, { LB_T_AAAA, "00" }, { LB_T_SOA, "0000" },
-		{ LB_T_TXT, "" }, { LB_T_TXT, "0561" }, { LB_T_NSEC, "00" "0200" },
-		{ LB_T_NSEC, "00" "0001ff0001ff" }, { LB_T_NSEC, "00" "0021" },
+		{ LB_T_TXT, "" }, { LB_T_TXT, "0561" }, { LB_T_NSEC, "00" "0002" },
+		{ LB_T_NSEC, "00" "00" }, { LB_T_NSEC, "00" "0021" },
 		{ LB_T_NSEC3, "01000000" "00" "00" }, { LB_T_CAA, "0000" },
 		{ LB_T_SVCB, "0001" }, { LB_T_LOC, "00" },
 		{ LB_T_IPSECKEY, "0a0402" }, { LB_T_A6, "81" }, { LB_T_APL, "000118" },
@@ -322,6 +328,15 @@ static void test_canon_in_message(void **state)
 		int r = lb_rdata_canon(bad[i].type, m, 12 + l, 12, l, out, sizeof out);
 		if (r != LB_ERDATA)
 			fail_msg("bad[%zu] type %u: got %d", i, bad[i].type, r);
+	}
+	/* NSEC whose type bitmap is malformed (windows out of order, a window
+	 * of no octets) but framed inside the rdata: kept as it is */
+	{
+		uint8_t sm[40] = { 0 };
+		size_t sl = unhex("00" "010140" "000140" "0200", sm + 12);
+		assert_int_equal(lb_rdata_canon(LB_T_NSEC, sm, 12 + sl, 12, sl, out, sizeof out),
+				 (int)sl);
+		assert_memory_equal(out, sm + 12, sl);
 	}
 	/* SVCB whose SvcParams are malformed (keys out of order): kept as they
 	 * are, for the printer's RFC 3597 form - not skipped as a bad record */
