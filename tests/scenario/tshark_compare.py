@@ -125,7 +125,8 @@ def tshark_negatives(pkts):
     its CNAME chain in the answer section, and an authority section that says
     so (an SOA; or, with no answer record at all, no NS: NS alone is a
     referral).  Each is of the chain's last name (RFC 6604 2.1), the qname
-    when there is no chain.  {frame: {(name, qtype, rcode)}}"""
+    when there is no chain; none for a meta query (QTYPE 0, OPT, 128-254).
+    {frame: {(name, qtype, rcode)}}"""
     out = {}
     for frame, msg in tshark_msgs(pkts):
         flags = msg.first("dns.flags_tree")
@@ -137,6 +138,8 @@ def tshark_negatives(pkts):
         if q is None or q.first("dns.qry.name") is None:
             continue
         qname, qtype = norm_name(q.first("dns.qry.name")), int(q.first("dns.qry.type"))
+        if qtype in (0, 41) or 128 <= qtype < 255:
+            continue  # a meta query (AXFR, IXFR, TKEY...) asks for no RRset: no denial
         rcode = int(flags.first("dns.flags.rcode"))
         for rr in section_rrs(msg, "Additional records"):  # EDNS: 12-bit RCODE (RFC 6891 6.1.3)
             if rr.first("dns.resp.type") == "41" and rr.first("dns.resp.ext_rcode"):
