@@ -41,6 +41,16 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_CSYNC: return "lsM";
 	case LB_T_ZONEMD: return "lbbH";
 	case LB_T_SVCB: case LB_T_HTTPS: return "snV";
+	/* the rarer types, as BIND writes them (none is in RFC 4034 6.2: names
+	 * keep their case) */
+	case LB_T_X25: return "c";                 /* RFC 1183 3.1 */
+	case LB_T_ISDN: return "C";                /* RFC 1183 3.2: address [subaddress] */
+	case LB_T_GPOS: return "ccc";              /* RFC 1712 */
+	case LB_T_NSAP_PTR: return "n";            /* RFC 1348 */
+	case 56: case 258: case 261: case 262: return "C"; /* NINFO AVC RESINFO WALLET: TXT's form */
+	case 57: return "sbbB";                    /* RKEY: DNSKEY's form */
+	case 58: return "nn";                      /* TALINK: previous, next */
+	case 66: return "Tbsn";                    /* DSYNC (RFC 9859): type scheme port target */
 	case LB_T_NID: case LB_T_L64: return "sW"; /* RFC 6742 2.1, 2.3 */
 	case LB_T_L32: return "sa";
 	case LB_T_LP: return "sn"; /* (not in RFC 4034 6.2: case kept) */
