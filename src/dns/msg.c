@@ -333,7 +333,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 			lb_rr_t *rr = &scratch->rr[nrr++];
 			rr->owner = owner;
 			rr->rdata = dst;
-			rr->ttl = ttl;
+			rr->ttl = ttl >> 31 ? 0 : ttl; /* RFC 2181 8: top bit set is zero */
 			rr->rdlen = (uint16_t)outlen;
 			rr->type = type;
 			rr->rclass = rclass;
