@@ -17,6 +17,7 @@ extern const uint8_t lb_dns_lower[256];
  * Layout of a type's rdata as a string of field codes, or NULL for opaque
  * types.  One code per field, in wire order:
  *   a IPv4 (4)   6 IPv6 (16)   e EUI48 (6)   f EUI64 (8)
+ *   W ILNP 64-bit Node-ID / Locator (8), text xxxx:xxxx:xxxx:xxxx
  *   b u8   s u16   l u32   d u32 duration (text: also "1h30m")
  *   T u16 type   E u32 time (RRSIG)
  *   N name, lower-cased in canonical form    n name, case kept
@@ -28,7 +29,7 @@ extern const uint8_t lb_dns_lower[256];
  *   C one or more character-strings   H hex   B base64   M type bitmap (NSEC)
  *   O NXT bitmap   P WKS port bitmap   Q string (CAA value, URI target)
  *   V SVCB/HTTPS SvcParams   Y APL items   X opaque
- * Whole-rdata codes: L LOC   Z A6.
+ * Whole-rdata codes: L LOC   Z A6   R AMTRELAY (RFC 8777)   I HIP (RFC 8005).
  */
 const char *lb_dns_rdata_fmt(uint16_t type);
 

@@ -249,7 +249,11 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 			const uint8_t *rd = c.pos;
 			c.pos += rdlen;
 
-			if (LB_UNLIKELY(type == LB_T_OPT || type == LB_T_TSIG || type == LB_T_SIG)) {
+			/* meta-RRs (RFC 6895 3.1: types 128-255, TKEY and TSIG among
+			 * them) describe the transaction, not the zone: never data */
+			if (LB_UNLIKELY((type & 0xFF80) == 0x0080))
+				continue;
+			if (LB_UNLIKELY(type == LB_T_OPT || type == LB_T_SIG)) {
 				if (type == LB_T_OPT) {
 					if (sec == LB_SEC_ADDITIONAL && !msg->has_opt && olen == 1) {
 						msg->has_opt = true;
@@ -260,8 +264,6 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 					}
 					continue;
 				}
-				if (type == LB_T_TSIG)
-					continue;
 				if (sec == LB_SEC_ADDITIONAL && rdlen >= 2 && rd16(rd) == 0)
 					continue; /* SIG(0): covers type 0 */
 			}
@@ -331,7 +333,7 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 			lb_rr_t *rr = &scratch->rr[nrr++];
 			rr->owner = owner;
 			rr->rdata = dst;
-			rr->ttl = ttl;
+			rr->ttl = ttl >> 31 ? 0 : ttl; /* RFC 2181 8: top bit set is zero */
 			rr->rdlen = (uint16_t)outlen;
 			rr->type = type;
 			rr->rclass = rclass;

@@ -37,7 +37,7 @@ const char *lb_section_name(enum lb_section s);
 typedef struct lb_rr {
 	const uint8_t *owner; /* canonical wire name, inside scratch */
 	const uint8_t *rdata; /* canonical wire rdata, inside scratch */
-	uint32_t ttl;
+	uint32_t ttl;         /* 0 when the top bit was set (RFC 2181 8) */
 	uint16_t rdlen;
 	uint16_t type;
 	uint16_t rclass;

@@ -68,11 +68,13 @@ void lb_name_lower(uint8_t *name)
 	}
 }
 
-/* 0 = print as is, 1 = backslash + char, 2 = \DDD */
+/* 0 = print as is, 1 = backslash + char, 2 = \DDD.  As BIND, dnspython and
+ * DNSDB's wdns print a name: a space is \032 (not "\ "), like every other
+ * byte outside '!'..'~'. */
 static const uint8_t name_esc[256] = {
-	[0 ... 0x1f] = 2, [0x7f ... 0xff] = 2,
+	[0 ... 0x20] = 2, [0x7f ... 0xff] = 2,
 	['.'] = 1, ['\\'] = 1, ['"'] = 1, ['('] = 1, [')'] = 1, [';'] = 1, ['@'] = 1,
-	['$'] = 1, [' '] = 1,
+	['$'] = 1,
 };
 
 int lb_name_to_text(const uint8_t *name, char *out, size_t outsz)

@@ -41,47 +41,42 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_CSYNC: return "lsM";
 	case LB_T_ZONEMD: return "lbbH";
 	case LB_T_SVCB: case LB_T_HTTPS: return "snV";
+	/* the rarer types, as BIND writes them (none is in RFC 4034 6.2: names
+	 * keep their case) */
+	case LB_T_X25: return "c";                 /* RFC 1183 3.1 */
+	case LB_T_ISDN: return "C";                /* RFC 1183 3.2: address [subaddress] */
+	case LB_T_GPOS: return "ccc";              /* RFC 1712 */
+	case LB_T_NSAP_PTR: return "n";            /* RFC 1348 */
+	case 56: case 258: case 261: case 262: return "C"; /* NINFO AVC RESINFO WALLET: TXT's form */
+	case 57: return "sbbB";                    /* RKEY: DNSKEY's form */
+	case 58: return "nn";                      /* TALINK: previous, next */
+	case 66: return "Tbsn";                    /* DSYNC (RFC 9859): type scheme port target */
+	case LB_T_NID: case LB_T_L64: return "sW"; /* RFC 6742 2.1, 2.3 */
+	case LB_T_L32: return "sa";
+	case LB_T_LP: return "sn"; /* (not in RFC 4034 6.2: case kept) */
 	case LB_T_EUI48: return "e";
 	case LB_T_EUI64: return "f";
 	case LB_T_URI: return "ssQ";
 	case LB_T_CAA: return "bgQ";
 	case LB_T_CERT: return "ssbB";
 	case LB_T_APL: return "Y";
+	case LB_T_AMTRELAY: return "R";
+	case LB_T_HIP: return "I";
 	default: return NULL;
 	}
 }
 
-/* NSEC-style type bitmap: windows strictly ascending, each 1..32 octets. */
+/* NSEC-style type bitmap framing: each window's octets inside the rdata.
+ * Windows out of order or repeated, of 0 or over 32 octets, or with trailing
+ * zero octets make the bitmap malformed (RFC 4034 4.1.2) but hold no name:
+ * the bytes are kept and the printer shows them in the RFC 3597 form. */
 static int bitmap_ok(const uint8_t *p, size_t len)
 {
-	int last = -1;
 	size_t i = 0;
 	while (i < len) {
-		if (len - i < 2)
+		if (len - i < 2 || len - i - 2 < p[i + 1])
 			return 0;
-		unsigned w = p[i], bl = p[i + 1];
-		if ((int)w <= last || bl < 1 || bl > 32 || len - i - 2 < bl)
-			return 0;
-		last = (int)w;
-		i += 2 + bl;
-	}
-	return 1;
-}
-
-/* SvcParams: keys strictly ascending, each value inside the rdata. */
-static int svcparams_ok(const uint8_t *p, size_t len)
-{
-	long last = -1;
-	size_t i = 0;
-	while (i < len) {
-		if (len - i < 4)
-			return 0;
-		unsigned key = (unsigned)(p[i] << 8 | p[i + 1]);
-		size_t vl = (size_t)(p[i + 2] << 8 | p[i + 3]);
-		if ((long)key <= last || key == 65535 || len - i - 4 < vl)
-			return 0;
-		last = key;
-		i += 4 + vl;
+		i += 2 + (size_t)p[i + 1];
 	}
 	return 1;
 }
@@ -109,7 +104,7 @@ static inline size_t fixed_len(char code)
 	case 's': case 'T': return 2;
 	case 'a': case 'l': case 'd': case 'E': return 4;
 	case 'e': return 6;
-	case 'f': return 8;
+	case 'f': case 'W': return 8;
 	case '6': return 16;
 	default: return 0;
 	}
@@ -154,6 +149,7 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 		size_t left = (size_t)(c.end - c.pos), k = 0;
 		switch (*f) {
 		case 'b': case 's': case 'T': case 'a': case 'l': case 'd': case 'E': case 'e': case 'f':
+		case 'W':
 		case '6': {
 			/* fixed fields in a row (SOA's five numbers, RRSIG's header)
 			 * are copied as one block when all of them are there */
@@ -220,8 +216,10 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 			k = left;
 			break;
 		case 'V':
-			if (!svcparams_ok(c.pos, left))
-				return LB_ERDATA;
+			/* SvcParams hold no names: canonical as they are.  Keys out
+			 * of order, repeated, reserved or a value past the rdata make
+			 * the record malformed (RFC 9460 2.2), which the printer
+			 * shows in the RFC 3597 form: the record is kept. */
 			k = left;
 			break;
 		case 'Y':
@@ -248,6 +246,44 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 			c.pos += k;
 			if (plen > 0) {
 				rc = canon_name(&c, msg, msglen, out, outsz, &o, true);
+				if (rc < 0)
+					return rc;
+			}
+			continue;
+		}
+		case 'R': { /* AMTRELAY: precedence, D bit + relay type, relay */
+			if (left < 2)
+				return LB_ERDATA;
+			unsigned rt = c.pos[1] & 0x7F;
+			k = rt == 0 ? 2 : rt == 1 ? 6 : rt == 2 ? 18 : rt == 3 ? 2 : left;
+			if (left < k)
+				return LB_ERDATA;
+			if (outsz - o < k)
+				return LB_ESPACE;
+			memcpy(out + o, c.pos, k);
+			o += k;
+			c.pos += k;
+			if (rt == 3) { /* a name, case kept (not in RFC 4034 6.2) */
+				rc = canon_name(&c, msg, msglen, out, outsz, &o, false);
+				if (rc < 0)
+					return rc;
+			}
+			continue;
+		}
+		case 'I': { /* HIP: HIT length, PK algorithm, PK length, HIT, PK, names */
+			if (left < 4)
+				return LB_ERDATA;
+			size_t hl = c.pos[0], pl = (size_t)(c.pos[2] << 8 | c.pos[3]);
+			k = 4 + hl + pl;
+			if (hl == 0 || pl == 0 || left < k)
+				return LB_ERDATA;
+			if (outsz - o < k)
+				return LB_ESPACE;
+			memcpy(out + o, c.pos, k);
+			o += k;
+			c.pos += k;
+			while (c.pos < c.end) { /* rendezvous servers, case kept */
+				rc = canon_name(&c, msg, msglen, out, outsz, &o, false);
 				if (rc < 0)
 					return rc;
 			}

@@ -822,6 +822,77 @@ static int apl_text(tok_t *t, out_t *o)
 	return r < 0 ? LB_ETEXT : 0;
 }
 
+/* AMTRELAY (RFC 8777 4.3): precedence, D bit, relay type, relay. */
+static int amt_text(tok_t *t, const uint8_t *origin, out_t *o)
+{
+	const char *s;
+	size_t n;
+	bool q;
+	unsigned long prec, d, rt;
+	char b[64];
+	if (next(t, &s, &n, &q) != 1 || q || num(s, n, 255, &prec) < 0 ||
+	    next(t, &s, &n, &q) != 1 || q || num(s, n, 1, &d) < 0 ||
+	    next(t, &s, &n, &q) != 1 || q || num(s, n, 3, &rt) < 0 ||
+	    next(t, &s, &n, &q) != 1 || q)
+		return LB_ETEXT;
+	emit8(o, (unsigned)prec);
+	emit8(o, (unsigned)(d << 7 | rt));
+	if (rt == 0) {
+		if (n != 1 || s[0] != '.')
+			return LB_ETEXT;
+	} else if (rt == 1 || rt == 2) {
+		uint8_t a[16];
+		if (cstr(s, n, b, sizeof b) < 0 ||
+		    inet_pton(rt == 1 ? AF_INET : AF_INET6, b, a) != 1)
+			return LB_ETEXT;
+		emit(o, a, rt == 1 ? 4 : 16);
+	} else {
+		uint8_t nm[LB_NAME_MAX];
+		int l = lb_name_from_text(s, n, origin, nm, sizeof nm);
+		if (l < 0)
+			return LB_ETEXT;
+		emit(o, nm, (size_t)l);
+	}
+	return more(t) ? LB_ETEXT : 0;
+}
+
+/* HIP (RFC 8005 3): PK algorithm, HIT in hex, PK in base64, then names. */
+static int hip_text(tok_t *t, const uint8_t *origin, out_t *o)
+{
+	const char *s;
+	size_t n;
+	bool q;
+	unsigned long alg;
+	if (next(t, &s, &n, &q) != 1 || q || num(s, n, 255, &alg) < 0)
+		return LB_ETEXT;
+	uint8_t hit[255];
+	static __thread uint8_t pk[65535];
+	out_t ho = { .p = hit, .cap = sizeof hit, .len = 0, .over = false };
+	out_t po = { .p = pk, .cap = sizeof pk, .len = 0, .over = false };
+	hexacc_t h = { -1 };
+	b64acc_t b = { 0, 0, 0 };
+	if (next(t, &s, &n, &q) != 1 || q || hex_feed(&h, &ho, s, n) < 0 || h.half >= 0 ||
+	    ho.over || ho.len == 0)
+		return LB_ETEXT;
+	if (next(t, &s, &n, &q) != 1 || q || b64_feed(&b, &po, s, n) < 0 || b64_end(&b) < 0 ||
+	    po.over || po.len == 0)
+		return LB_ETEXT;
+	emit8(o, (unsigned)ho.len);
+	emit8(o, (unsigned)alg);
+	emit16(o, (unsigned)po.len);
+	emit(o, hit, ho.len);
+	emit(o, pk, po.len);
+	int r;
+	while ((r = next(t, &s, &n, &q)) == 1) {
+		uint8_t nm[LB_NAME_MAX];
+		int l = lb_name_from_text(s, n, origin, nm, sizeof nm);
+		if (q || l < 0)
+			return LB_ETEXT;
+		emit(o, nm, (size_t)l);
+	}
+	return r < 0 ? LB_ETEXT : 0;
+}
+
 /* ---- mnemonics for numeric fields ---- */
 
 struct mnem {
@@ -944,6 +1015,10 @@ static int typed(uint16_t type, const char *f, tok_t *t, const uint8_t *origin, 
 			return a6_text(t, origin, o);
 		case 'Y':
 			return apl_text(t, o);
+		case 'R':
+			return amt_text(t, origin, o);
+		case 'I':
+			return hip_text(t, origin, o);
 		default:
 			break;
 		}
@@ -970,6 +1045,31 @@ static int typed(uint16_t type, const char *f, tok_t *t, const uint8_t *origin, 
 					return LB_ETEXT;
 				emit8(o, (unsigned)(hi << 4 | lo));
 			}
+			break;
+		}
+		case 'W': { /* xxxx:xxxx:xxxx:xxxx, 1 to 4 hex digits a group */
+			if (q)
+				return LB_ETEXT;
+			size_t j = 0;
+			for (int g = 0; g < 4; g++) {
+				unsigned gv = 0, nd = 0;
+				if (g) {
+					if (j == n || s[j] != ':')
+						return LB_ETEXT;
+					j++;
+				}
+				for (; j < n && s[j] != ':'; j++, nd++) {
+					int hv = hexval(s[j]);
+					if (hv < 0 || nd == 4)
+						return LB_ETEXT;
+					gv = gv << 4 | (unsigned)hv;
+				}
+				if (nd == 0)
+					return LB_ETEXT;
+				emit16(o, gv);
+			}
+			if (j != n)
+				return LB_ETEXT;
 			break;
 		}
 		case 'b':

@@ -202,12 +202,14 @@ static int putbitmap(wr_t *w, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	bool first = true;
+	int last = -1;
 	while (i < n) {
 		if (n - i < 2)
 			return LB_ERDATA;
 		unsigned win = p[i], bl = p[i + 1];
-		if (bl < 1 || bl > 32 || n - i - 2 < bl || p[i + 1 + bl] == 0)
-			return LB_ERDATA; /* (trailing zero octets: RFC 4034 4.1.2) */
+		if ((int)win <= last || bl < 1 || bl > 32 || n - i - 2 < bl || p[i + 1 + bl] == 0)
+			return LB_ERDATA; /* malformed: RFC 4034 4.1.2 */
+		last = (int)win;
 		for (unsigned b = 0; b < bl * 8; b++) {
 			if (p[i + 2 + b / 8] & (0x80 >> (b % 8))) {
 				if (!first)
@@ -247,8 +249,8 @@ static int putsvcparams(wr_t *w, const uint8_t *p, size_t n)
 		unsigned key = (unsigned)(p[i] << 8 | p[i + 1]);
 		size_t vl = (size_t)(p[i + 2] << 8 | p[i + 3]);
 		const uint8_t *v = p + i + 4;
-		if ((long)key <= last || n - i - 4 < vl)
-			return LB_ERDATA;
+		if ((long)key <= last || key == 65535 || n - i - 4 < vl)
+			return LB_ERDATA; /* RFC 9460 2.2 and 14.3.2: malformed */
 		last = key;
 		i += 4 + vl;
 		putc_(w, ' ');
@@ -350,13 +352,15 @@ static int locsize(uint8_t b, unsigned long *cm)
 	return 0;
 }
 
-static void putmetres(wr_t *w, unsigned long cm)
+/* A LOC size or precision as BIND writes it: whole metres when the exponent
+ * is 2 or more, else "0.cc" - so a zero with exponent 0 or 1 is "0.00m". */
+static void putmetres(wr_t *w, uint8_t b, unsigned long cm)
 {
 	putu(w, cm / 100);
-	if (cm % 100) {
-		char b[8];
-		int n = snprintf(b, sizeof b, ".%02lu", cm % 100);
-		put(w, b, (size_t)n);
+	if ((b & 15) < 2) {
+		char s[8];
+		int n = snprintf(s, sizeof s, ".%02lu", cm % 100);
+		put(w, s, (size_t)n);
 	}
 	putc_(w, 'm');
 }
@@ -388,11 +392,11 @@ static int putloc(wr_t *w, const uint8_t *p, size_t n)
 	char b[40];
 	int len = snprintf(b, sizeof b, "%s%lu.%02lum ", alt < 0 ? "-" : "", aa / 100, aa % 100);
 	put(w, b, (size_t)len);
-	putmetres(w, size);
+	putmetres(w, p[1], size);
 	putc_(w, ' ');
-	putmetres(w, hp);
+	putmetres(w, p[2], hp);
 	putc_(w, ' ');
-	putmetres(w, vp);
+	putmetres(w, p[3], vp);
 	return 0;
 }
 
@@ -462,6 +466,72 @@ static int puta6(wr_t *w, const uint8_t *p, size_t n)
 	return used == n ? 0 : LB_ERDATA;
 }
 
+/* AMTRELAY (RFC 8777 4.3): "precedence D type relay", relay "." for type 0. */
+static int putamt(wr_t *w, const uint8_t *p, size_t n)
+{
+	if (n < 2)
+		return LB_ERDATA;
+	unsigned rt = p[1] & 0x7F;
+	putu(w, p[0]);
+	putc_(w, ' ');
+	putc_(w, p[1] & 0x80 ? '1' : '0');
+	putc_(w, ' ');
+	putu(w, rt);
+	putc_(w, ' ');
+	size_t used = 2;
+	switch (rt) {
+	case 0:
+		putc_(w, '.');
+		break;
+	case 1:
+		if (n < 6)
+			return LB_ERDATA;
+		putip4(w, p + 2);
+		used += 4;
+		break;
+	case 2:
+		if (n < 18)
+			return LB_ERDATA;
+		putip6(w, p + 2);
+		used += 16;
+		break;
+	case 3: {
+		size_t nl;
+		if (putname(w, p + 2, n - 2, &nl) < 0)
+			return LB_ERDATA;
+		used += nl;
+		break;
+	}
+	default: /* a relay type this printer does not know: RFC 3597 form */
+		return LB_ERDATA;
+	}
+	return used == n ? 0 : LB_ERDATA;
+}
+
+/* HIP (RFC 8005 3): "PK-algorithm HIT(hex) PK(base64) rendezvous-servers...". */
+static int puthip(wr_t *w, const uint8_t *p, size_t n)
+{
+	if (n < 4)
+		return LB_ERDATA;
+	size_t hl = p[0], pl = (size_t)(p[2] << 8 | p[3]);
+	if (hl == 0 || pl == 0 || n - 4 < hl || n - 4 - hl < pl)
+		return LB_ERDATA;
+	putu(w, p[1]);
+	putc_(w, ' ');
+	puthex(w, p + 4, hl);
+	putc_(w, ' ');
+	putb64(w, p + 4 + hl, pl);
+	size_t i = 4 + hl + pl;
+	while (i < n) {
+		size_t nl;
+		putc_(w, ' ');
+		if (putname(w, p + i, n - i, &nl) < 0)
+			return LB_ERDATA;
+		i += nl;
+	}
+	return 0;
+}
+
 /* The typed form; LB_ERDATA when the bytes do not fit the type. */
 static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t n)
 {
@@ -499,6 +569,17 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			i += k;
 			break;
 		}
+		case 'W': /* four groups of four lower-case hex digits (RFC 6742 2.3) */
+			if (left < 8)
+				return LB_ERDATA;
+			for (size_t j = 0; j < 8; j++) {
+				if (j && j % 2 == 0)
+					putc_(w, ':');
+				putc_(w, (char)(hexd[p[i + j] >> 4] | 0x20));
+				putc_(w, (char)(hexd[p[i + j] & 15] | 0x20));
+			}
+			i += 8;
+			break;
 		case 'b':
 			if (left < 1)
 				return LB_ERDATA;
@@ -667,6 +748,16 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			break;
 		case 'Z':
 			if ((rc = puta6(w, p, n)) < 0)
+				return rc;
+			i = n;
+			break;
+		case 'R':
+			if ((rc = putamt(w, p, n)) < 0)
+				return rc;
+			i = n;
+			break;
+		case 'I':
+			if ((rc = puthip(w, p, n)) < 0)
 				return rc;
 			i = n;
 			break;

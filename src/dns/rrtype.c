@@ -29,12 +29,12 @@ static const struct {
 	{ 58, "TALINK" }, { LB_T_CDS, "CDS" }, { LB_T_CDNSKEY, "CDNSKEY" },
 	{ LB_T_OPENPGPKEY, "OPENPGPKEY" }, { LB_T_CSYNC, "CSYNC" }, { LB_T_ZONEMD, "ZONEMD" },
 	{ LB_T_SVCB, "SVCB" }, { LB_T_HTTPS, "HTTPS" }, { 66, "DSYNC" }, { LB_T_SPF, "SPF" },
-	{ 100, "UINFO" }, { 101, "UID" }, { 102, "GID" }, { 103, "UNSPEC" }, { 104, "NID" },
-	{ 105, "L32" }, { 106, "L64" }, { 107, "LP" }, { LB_T_EUI48, "EUI48" },
+	{ 100, "UINFO" }, { 101, "UID" }, { 102, "GID" }, { 103, "UNSPEC" }, { LB_T_NID, "NID" },
+	{ LB_T_L32, "L32" }, { LB_T_L64, "L64" }, { LB_T_LP, "LP" }, { LB_T_EUI48, "EUI48" },
 	{ LB_T_EUI64, "EUI64" }, { LB_T_TKEY, "TKEY" }, { LB_T_TSIG, "TSIG" },
 	{ LB_T_IXFR, "IXFR" }, { LB_T_AXFR, "AXFR" }, { 253, "MAILB" }, { 254, "MAILA" },
 	{ LB_T_ANY, "ANY" }, { LB_T_URI, "URI" }, { LB_T_CAA, "CAA" }, { 258, "AVC" },
-	{ 259, "DOA" }, { 260, "AMTRELAY" }, { 261, "RESINFO" }, { 262, "WALLET" },
+	{ 259, "DOA" }, { LB_T_AMTRELAY, "AMTRELAY" }, { 261, "RESINFO" }, { 262, "WALLET" },
 	{ LB_T_TA, "TA" }, { LB_T_DLV, "DLV" },
 };
 

@@ -13,7 +13,9 @@
  * SOA, or with an empty answer section no NS either - NS without SOA is a
  * referral, and a chain without SOA an authoritative server's CNAME out of its
  * zone; a truncated response or one whose authority did not parse is never
- * NODATA) become negative observations, kept apart from resolutions.  With a
+ * NODATA) become negative observations, kept apart from resolutions - never
+ * for a meta query (QTYPE 128-254: AXFR, IXFR, TKEY...), which asks for no
+ * RRset, so that its REFUSED is no denial of the name.  With a
  * CNAME chain in the answer the denial is of the chain's last name (RFC 6604
  * 2.1): the names before it exist, and their CNAME rrsets are observed.  No client address is ever part of an observation.
  */

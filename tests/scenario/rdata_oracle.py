@@ -63,6 +63,10 @@ RECORDS = [
     ("TYPE65280", "private.example.com.", "\\# 3 010203"),
     ("AFSDB", "example.com.", "1 afsdb.example.com."),
     ("URI", "_ftp._tcp.example.com.", '10 1 "ftp://ftp1.example.com/public"'),
+    ("AMTRELAY", "amt.example.com.", "10 0 1 203.0.113.15"),
+    ("AMTRELAY", "amt2.example.com.", "128 1 3 amtrelays.example.com."),
+    ("AMTRELAY", "amt3.example.com.", "10 0 0 ."),
+    ("HIP", "hip.example.com.", "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. rvs2.example.com."),
 ]
 
 

@@ -26,7 +26,8 @@ PORTS = {
     "suricata_dns_dns-truncated-rname_poc2.pcap": "1053",
     "suricata_llmnr_llmnr-tcp.pcap": "5355", "suricata_llmnr_llmnr-tcp-response.pcap": "5355",
 }
-SKIP_TYPES = {41, 250}  # OPT and TSIG are not records we keep
+# OPT and the meta-RRs (types 128-255, RFC 6895 3.1: TKEY, TSIG) are not records we keep
+SKIP_TYPES = {41} | set(range(128, 256))
 VALUE_FIELDS = {1: [("A", "dns.a")], 28: [("AAAA", "dns.aaaa")], 5: [("CNAME", "dns.cname")],
                 2: [("NS", "dns.ns")], 15: [("MX", "dns.mx.mail_exchange")],
                 12: [("PTR", "dns.ptr.domain_name")], 16: [("TXT", "dns.txt")],
@@ -124,7 +125,8 @@ def tshark_negatives(pkts):
     its CNAME chain in the answer section, and an authority section that says
     so (an SOA; or, with no answer record at all, no NS: NS alone is a
     referral).  Each is of the chain's last name (RFC 6604 2.1), the qname
-    when there is no chain.  {frame: {(name, qtype, rcode)}}"""
+    when there is no chain; none for a meta query (QTYPE 0, OPT, 128-254).
+    {frame: {(name, qtype, rcode)}}"""
     out = {}
     for frame, msg in tshark_msgs(pkts):
         flags = msg.first("dns.flags_tree")
@@ -136,6 +138,8 @@ def tshark_negatives(pkts):
         if q is None or q.first("dns.qry.name") is None:
             continue
         qname, qtype = norm_name(q.first("dns.qry.name")), int(q.first("dns.qry.type"))
+        if qtype in (0, 41) or 128 <= qtype < 255:
+            continue  # a meta query (AXFR, IXFR, TKEY...) asks for no RRset: no denial
         rcode = int(flags.first("dns.flags.rcode"))
         for rr in section_rrs(msg, "Additional records"):  # EDNS: 12-bit RCODE (RFC 6891 6.1.3)
             if rr.first("dns.resp.type") == "41" and rr.first("dns.resp.ext_rcode"):

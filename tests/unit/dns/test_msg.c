@@ -356,6 +356,43 @@ static void test_tsig_sig0_opt(void **state)
 	assert_int_equal(msg.wire_len, m.n);
 }
 
+/* A TTL with its top bit set is taken as zero (RFC 2181 8); 2^31 - 1 is kept. */
+static void test_ttl_top_bit(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 10, 0x8000, 0, 3, 0, 0);
+	pb(&m, "\1a\0", 3); rrh(&m, LB_T_A, 1, 0x80000000u, 4); pb(&m, "\1\1\1\1", 4);
+	pb(&m, "\1a\0", 3); rrh(&m, LB_T_A, 1, 0xffffffffu, 4); pb(&m, "\1\1\1\2", 4);
+	pb(&m, "\1a\0", 3); rrh(&m, LB_T_A, 1, 0x7fffffffu, 4); pb(&m, "\1\1\1\3", 4);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 3);
+	assert_int_equal(msg.rr[0].ttl, 0);
+	assert_int_equal(msg.rr[1].ttl, 0);
+	assert_int_equal(msg.rr[2].ttl, 0x7fffffffu);
+}
+
+/* A TKEY response (RFC 2930 4): the TKEY RR in the answer section is a
+ * meta-RR, as is any type 128-255 (RFC 6895 3.1): skipped, not data. */
+static void test_tkey_meta_types(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 9, 0x8000, 1, 3, 0, 1);
+	pb(&m, "\3key\0", 5); p16(&m, LB_T_TKEY); p16(&m, 255);
+	p16(&m, 0xc00c); rrh(&m, LB_T_TKEY, 255, 0, 8); pb(&m, "\0\0\0\0\0\0\0\0", 8);
+	p16(&m, 0xc00c); rrh(&m, LB_T_AXFR, 1, 0, 1); pb(&m, "\1", 1);
+	p16(&m, 0xc00c); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p16(&m, 0xc00c); rrh(&m, 200, 1, 0, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 1);
+	assert_int_equal(msg.rr[0].type, LB_T_A);
+	assert_int_equal(msg.nbad, 0);
+	assert_int_equal(msg.wire_len, m.n);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -462,6 +499,8 @@ int main(void)
 		cmocka_unit_test(test_compressed_mx),
 		cmocka_unit_test(test_errors_keep_sections),
 		cmocka_unit_test(test_tsig_sig0_opt),
+		cmocka_unit_test(test_tkey_meta_types),
+		cmocka_unit_test(test_ttl_top_bit),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_empty_rdata_classes),
 		cmocka_unit_test(test_shared_owners),

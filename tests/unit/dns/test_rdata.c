@@ -119,12 +119,44 @@ static const struct rtcase rt[] = {
 	{ 29, "42 21 54 N 71 06 18 W -24m 30m", "0033161389172dd070be15f000988d20",
 	  "42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m" },
 	{ 29, "52 22 23.000 n 4 53 32.000 e -2.00m 0.00m 10000m 10m", "000016138b3cf018810cbce0009895b8",
-	  "52 22 23.000 N 4 53 32.000 E -2.00m 0m 10000m 10m" },
+	  "52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m" }, /* "0.00m": as BIND */
 	{ 29, "1 N 1 E 0", "001216138036ee808036ee8000989680", "1 0 0.000 N 1 0 0.000 E 0.00m 1m 10000m 10m" },
 	{ 29, "90 S 180 W 42849672.95m 90000000m 0.5m .01", "009951106cb0270059604e00ffffffff",
 	  "90 0 0.000 S 180 0 0.000 W 42849672.95m 90000000m 0.50m 0.01m" },
 	{ 29, "0 0 0.001 S 0 59 59.999 E -100000m 1234.56m", "001516137fffffff8036ee7f00000000",
 	  "0 0 0.001 S 0 59 59.999 E -100000.00m 1000m 10000m 10m" },
+	/* AMTRELAY, RFC 8777 4.4's examples; the relay name keeps its case */
+	{ 260, "10 0 1 203.0.113.15", "0a01cb00710f", NULL },
+	{ 260, "10 0 2 2001:db8::15", "0a0220010db8000000000000000000000015", NULL },
+	{ 260, "128 1 3 AMTrelays.example.com.", "808309414d5472656c617973076578616d706c6503636f6d00", NULL },
+	{ 260, "10 0 0 .", "0a00", NULL },
+	/* HIP, RFC 8005 6's example: HIT in hex, PK in base64, rendezvous servers */
+	{ 55, "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. RVS2.example.com.",
+	  "10020084200100107b1a74df365639cc39f1d57803010001b771ca136e4aeb5ce44333c53b3d2c13c22243851fc708bcce29f7e2eb5787b5f56ccad34f8223acc10904ddb56b2ec4a6d6232f3b50ea094f0914b3b941bbe529af582c36bbadefdaf2adaf9b4911906f5b2522603c615272b880ec8fb930cc6ee39c444daa75b1678f005a4b2499d1da5433f805c7a5ad3237acc5dd5c5e430472767331076578616d706c6503636f6d000452565332076578616d706c6503636f6d00",
+	  NULL },
+	{ 55, "2 200100107b1a74df365639cc39f1d578 AwEAAQ==", "10020004200100107b1a74df365639cc39f1d57803010001",
+	  "2 200100107B1A74DF365639CC39F1D578 AwEAAQ==" },
+	/* the rarer types: RFC 1183 3.1-3.2's X25 and ISDN, RFC 1712's GPOS,
+	 * NSAP-PTR, TXT-like NINFO/AVC/RESINFO/WALLET, RKEY, TALINK, DSYNC */
+	{ 19, "311061700956", "0c333131303631373030393536", "\"311061700956\"" },
+	{ 20, "\"150862028003217\" \"004\"", "0f31353038363230323830303332313703303034", NULL },
+	{ 20, "\"150862028003217\"", "0f313530383632303238303033323137", NULL },
+	{ 27, "-32.6882 116.8652 10.0", "082d33322e36383832083131362e383635320431302e30",
+	  "\"-32.6882\" \"116.8652\" \"10.0\"" },
+	{ 23, "foo.Example.", "03666f6f074578616d706c6500", NULL },
+	{ 56, "\"a\" \"b\"", "01610162", NULL },
+	{ 258, "\"app-name:WOLFGANG|app-class:OAM\"", "1f6170702d6e616d653a574f4c4647414e477c6170702d636c6173733a4f414d", NULL },
+	{ 261, "\"qnamemin\" \"exterr=15-17\"", "08716e616d656d696e0c6578746572723d31352d3137", NULL },
+	{ 262, "\"x\"", "0178", NULL },
+	{ 57, "0 3 254 AQID", "000003fe010203", NULL },
+	{ 58, "a.Example. b.example.", "0161074578616d706c65000162076578616d706c6500", NULL },
+	{ 66, "CDS 1 5359 ns1.Example.", "003b0114ef036e7331074578616d706c6500", NULL },
+	/* ILNP, RFC 6742 section 3's examples */
+	{ 104, "10 0014:4fff:ff20:ee64", "000a00144fffff20ee64", NULL },
+	{ 104, "10 14:4FFF:FF20:EE64", "000a00144fffff20ee64", "10 0014:4fff:ff20:ee64" },
+	{ 105, "10 10.1.2.0", "000a0a010200", NULL },
+	{ 106, "10 2001:0db8:1140:1000", "000a20010db811401000", NULL },
+	{ 107, "10 L64-subnet1.example.com.", "000a0b4c36342d7375626e657431076578616d706c6503636f6d00", NULL },
 	/* RFC 3123 section 5's examples; no items is an empty rdata */
 	{ 42, "1:192.168.32.0/21 !1:192.168.38.0/28", "00011503c0a820" "0001" "1c" "83" "c0a826", NULL },
 	{ 42, "1:224.0.0.0/4 2:FF00:0:0:0:0:0:0:0/8", "00010401e0" "00020801ff", "1:224.0.0.0/4 2:ff00::/8" },
@@ -198,6 +230,11 @@ static void test_to_text_only(void **state)
 		  "42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m" },
 		{ LB_T_LOC, "001216138b3cf018810cbce0009895b8",
 		  "52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m" },
+		/* zero sizes: "0.00m" below exponent 2, "0m" from it (BIND) */
+		{ LB_T_LOC, "00000110" "8b3cf018810cbce0009895b8",
+		  "52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 0.00m 0.01m" },
+		{ LB_T_LOC, "00020309" "8b3cf018810cbce0009895b8",
+		  "52 22 23.000 N 4 53 32.000 E -2.00m 0m 0m 0m" },
 		{ LB_T_LOC, "00a0161389172dd070be15f000988d20", "\\# 16 00A0161389172DD070BE15F000988D20" },
 		{ LB_T_APL, "00011503c0a820" "0001" "1c" "83" "c0a826",
 		  "1:192.168.32.0/21 !1:192.168.38.0/28" },
@@ -213,11 +250,30 @@ static void test_to_text_only(void **state)
 		{ LB_T_CAA, "0003a2c3", "\\# 4 0003A2C3" },
 		{ LB_T_SVCB, "0001000003", "\\# 5 0001000003" },
 		{ LB_T_SVCB, "00010000030000", "\\# 7 00010000030000" },
+		/* malformed SvcParams (RFC 9460 2.2) are kept, shown as \#: keys
+		 * out of order, repeated, the reserved 65535, a value past the end */
+		{ LB_T_SVCB, "0001" "00" "00030002" "0035" "00010000",
+		  "\\# 13 000100000300020035" "00010000" },
+		{ LB_T_SVCB, "0001" "00" "00030002" "0035" "00030002" "0036",
+		  "\\# 15 000100000300020035" "000300020036" },
+		{ LB_T_SVCB, "0001" "00" "ffff0000", "\\# 7 000100FFFF0000" },
+		{ LB_T_SVCB, "0001" "00" "00030003" "0035", "\\# 9 000100000300030035" },
+		/* AMTRELAY relay type 4 is unknown; HIP with an empty HIT, and a PK
+		 * longer than the rdata */
+		{ 260, "0a04c0000201", "\\# 6 0A04C0000201" },
+		{ LB_T_HIP, "000200010a", "\\# 5 000200010A" },
+		{ LB_T_HIP, "01020005aa0a", "\\# 6 01020005AA0A" },
 		/* mandatory listing itself (RFC 9460 8) */
 		{ LB_T_SVCB, "0001" "00" "0000" "0002" "0000", "\\# 9 000100000000020000" },
 		{ LB_T_NULL, "0102", "\\# 2 0102" },
 		{ LB_T_OPT, "", "\\# 0" },
 		{ LB_T_NSEC, "00" "0000", "\\# 3 000000" },
+		/* malformed bitmaps (RFC 4034 4.1.2) in the RFC 3597 form: windows
+		 * out of order or repeated, a window of 0 or 33 octets */
+		{ LB_T_NSEC, "00" "000140" "000140", "\\# 7 00000140000140" },
+		{ LB_T_NSEC, "00" "010140" "000140", "\\# 7 00010140000140" },
+		{ LB_T_NSEC, "00" "0200", "\\# 3 000200" },
+		{ LB_T_NSEC3, "01000000" "00" "01aa" "0200", "\\# 9 0100000000" "01AA0200" },
 		{ LB_T_HINFO, "0158", "\\# 2 0158" },
 	};
 	char text[4096];
@@ -274,11 +330,10 @@ static void test_canon_in_message(void **state)
 		const char *hex;
 	} bad[] = {
 		{ LB_T_A, "0102" }, { LB_T_AAAA, "00" }, { LB_T_SOA, "0000" },
-		{ LB_T_TXT, "" }, { LB_T_TXT, "0561" }, { LB_T_NSEC, "00" "0200" },
-		{ LB_T_NSEC, "00" "0001ff0001ff" }, { LB_T_NSEC, "00" "0021" },
+		{ LB_T_TXT, "" }, { LB_T_TXT, "0561" }, { LB_T_NSEC, "00" "0002" },
+		{ LB_T_NSEC, "00" "00" }, { LB_T_NSEC, "00" "0021" },
 		{ LB_T_NSEC3, "01000000" "00" "00" }, { LB_T_CAA, "0000" },
-		{ LB_T_SVCB, "0001" "00" "00030002" "0035" "00010000" },
-		{ LB_T_SVCB, "0001" "00" "00030003" "0035" }, { LB_T_LOC, "00" },
+		{ LB_T_SVCB, "0001" }, { LB_T_LOC, "00" },
 		{ LB_T_IPSECKEY, "0a0402" }, { LB_T_A6, "81" }, { LB_T_APL, "000118" },
 		{ LB_T_SRV, "000000000000" }, { LB_T_DS, "0001" },
 	};
@@ -288,6 +343,24 @@ static void test_canon_in_message(void **state)
 		int r = lb_rdata_canon(bad[i].type, m, 12 + l, 12, l, out, sizeof out);
 		if (r != LB_ERDATA)
 			fail_msg("bad[%zu] type %u: got %d", i, bad[i].type, r);
+	}
+	/* NSEC whose type bitmap is malformed (windows out of order, a window
+	 * of no octets) but framed inside the rdata: kept as it is */
+	{
+		uint8_t sm[40] = { 0 };
+		size_t sl = unhex("00" "010140" "000140" "0200", sm + 12);
+		assert_int_equal(lb_rdata_canon(LB_T_NSEC, sm, 12 + sl, 12, sl, out, sizeof out),
+				 (int)sl);
+		assert_memory_equal(out, sm + 12, sl);
+	}
+	/* SVCB whose SvcParams are malformed (keys out of order): kept as they
+	 * are, for the printer's RFC 3597 form - not skipped as a bad record */
+	{
+		uint8_t sm[40] = { 0 };
+		size_t sl = unhex("0001" "00" "00030002" "0035" "00010000", sm + 12);
+		assert_int_equal(lb_rdata_canon(LB_T_SVCB, sm, 12 + sl, 12, sl, out, sizeof out),
+				 (int)sl);
+		assert_memory_equal(out, sm + 12, sl);
 	}
 	/* unknown types are opaque */
 	uint8_t m[20] = { 0 };
@@ -367,6 +440,8 @@ static void test_bad_text(void **state)
 		{ LB_T_APL, "2:::/129" }, { LB_T_APL, "!!1:1.2.3.4/8" }, { LB_T_APL, ":1.2.3.4/8" },
 		{ LB_T_A6, "129 ::1 x." }, { LB_T_A6, "64 ::1" }, { LB_T_A6, "0 ::1 x." },
 		{ LB_T_A6, "64 1.2.3.4 x." }, { LB_T_A6, "" },
+		{ LB_T_NID, "10 0014:4fff:ff20" }, { LB_T_NID, "10 0014:4fff:ff20:ee64:1" },
+		{ LB_T_L64, "10 00140:4fff:ff20:ee64" }, { LB_T_L64, "10 0014::ff20:ee64" },
 		{ LB_T_SVCB, "1 . mandatory=mandatory" }, { LB_T_SVCB, "1 . mandatory=alpn,mandatory alpn=h2" },
 		{ LB_T_DS, "1 FOO 1 AB" }, { LB_T_MX, "PGP a." }, { LB_T_CERT, "1 2 PGP AQID" },
 		{ LB_T_DNSKEY, "RSASHA1 3 5 AQID" }, { LB_T_DS, "1 5 RSASHA1 AB" },

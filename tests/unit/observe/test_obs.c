@@ -267,6 +267,34 @@ static void test_negative_kinds(void **state)
 	assert_int_equal(s.nneg, 0);
 }
 
+/* A meta query - a zone transfer (AXFR/IXFR), TKEY, MAILA/MAILB - asks for no
+ * RRset: a REFUSED or SERVFAIL to it (the usual answer to an AXFR probe) or an
+ * empty NOERROR is no denial of the name.  ANY is a query for data: its
+ * NXDOMAIN is one. */
+static void test_negative_meta_qtypes(void **state)
+{
+	(void)state;
+	lb_msg_t m;
+	struct seen s;
+	static const uint16_t qtypes[] = { LB_T_AXFR, LB_T_IXFR, LB_T_TKEY, 253, 254, LB_T_OPT, 0 };
+	static const uint16_t rcodes[] = { LB_RCODE_REFUSED, LB_RCODE_SERVFAIL, LB_RCODE_NXDOMAIN,
+					   LB_RCODE_NOERROR };
+	for (size_t i = 0; i < sizeof qtypes / sizeof qtypes[0]; i++) {
+		for (size_t k = 0; k < sizeof rcodes / sizeof rcodes[0]; k++) {
+			resp_init(&m, EX, sizeof EX, qtypes[i]);
+			m.rcode = rcodes[k];
+			run(&m, &s, NULL);
+			if (s.nneg != 0)
+				fail_msg("qtype %u rcode %u: %d negatives", qtypes[i], rcodes[k], s.nneg);
+		}
+	}
+	resp_init(&m, WWW, sizeof WWW, LB_T_ANY);
+	m.rcode = LB_RCODE_NXDOMAIN;
+	run(&m, &s, NULL);
+	assert_int_equal(s.nneg, 1);
+	assert_int_equal(s.neg[0].qtype, LB_T_ANY);
+}
+
 /* The unrelated flag of the set owned by name (type t), or -1 when absent. */
 static int unrelated_of(const struct seen *s, const uint8_t *name, size_t len, uint16_t t)
 {
@@ -581,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_sections_apart),
 		cmocka_unit_test(test_rrsig_by_covered),
 		cmocka_unit_test(test_negative_kinds),
+		cmocka_unit_test(test_negative_meta_qtypes),
 		cmocka_unit_test(test_unrelated_answers),
 		cmocka_unit_test(test_queries_ignored),
 		cmocka_unit_test(test_cname_loop),
