@@ -45,7 +45,8 @@ static void usage(FILE *f)
 	      "  --access-log FILE    one line per request ('-' = stderr); keys are never logged;\n"
 	      "                       reopened on SIGHUP (log rotation)\n"
 	      "  --tls-cert FILE      serve HTTPS with this PEM certificate (chain) ...\n"
-	      "  --tls-key FILE       ... and its PEM private key (unencrypted); both or neither\n"
+	      "  --tls-key FILE       ... and its PEM private key (unencrypted); both or neither;\n"
+	      "                       both re-read on SIGHUP (a renewed certificate)\n"
 	      "  --threads N          worker threads (default 2); each serves many\n"
 	      "                       connections, and a long scan (flex search, summary,\n"
 	      "                       paging count) gives its thread up between batches\n"
@@ -270,6 +271,12 @@ int lb_cmd_serve(int argc, char **argv)
 				fprintf(stderr, "lookback serve: keeping the old keys: %s\n", msg);
 			else
 				fprintf(stderr, "lookback serve: keys reloaded\n");
+			if (o.tls_cert_file) {
+				if (lb_http_reload_tls(h, &msg))
+					fprintf(stderr, "lookback serve: keeping the old TLS certificate: %s\n", msg);
+				else
+					fprintf(stderr, "lookback serve: TLS certificate and key reloaded\n");
+			}
 			if (col && lb_collector_reload_keys(col, &msg))
 				fprintf(stderr, "lookback serve: ingest keeps the old keys: %s\n", msg);
 			if (logf && logf != stderr) { /* log rotation: a new file at the same path */

@@ -60,14 +60,19 @@ void lb_http_opts_init(lb_http_opts_t *o);
 
 /* Start serving.  Errors: LB_EINVAL (bad listen address, a non-loopback
  * address without keys, only one of the TLS files or one unreadable, TLS
- * not built into libmicrohttpd: *msg says which), LB_EIO (cannot listen; with
- * TLS also a certificate and key that do not load or match), key file errors
+ * not built into libmicrohttpd, a certificate and key that do not load or
+ * do not match, a second HTTPS server in one process: *msg says which),
+ * LB_EIO (cannot listen), key file errors
  * (LB_ETEXT with *msg, -errno). */
 LB_WUR int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out,
 			 const char **msg);
 /* Re-read the key file (counters of keys that stay are kept).  On error the
  * old keys stay in force. */
 LB_WUR int lb_http_reload_keys(lb_http_t *h, const char **msg);
+/* HTTPS: read the certificate chain and key files again (a renewed
+ * certificate); new connections get them, open ones keep theirs.  0 (also
+ * without HTTPS), or an error with *msg and the old ones kept. */
+LB_WUR int lb_http_reload_tls(lb_http_t *h, const char **msg);
 /* Write the access log to f from the next request on (log rotation: the
  * caller reopens the file on SIGHUP); returns the previous one, for the
  * caller to close.  Not to be called with NULL when none was set. */

@@ -92,7 +92,8 @@ struct lb_http {
 	atomic_ullong lat[NLAT + 1];
 	atomic_ullong lat_sum_us, lat_n, objs_out, refused_conns;
 	time_t started;
-	char *tls_cert, *tls_key;      /* PEM texts (HTTPS) */
+	bool tls;                      /* HTTPS (tls.c holds the credentials) */
+	char *tls_cert_file, *tls_key_file; /* re-read on lb_http_reload_tls */
 	bool logging;                  /* an access log was given (o.access_log: under log_lock) */
 };
 
@@ -170,5 +171,18 @@ void lb_http_stream_fail(struct hstream *s, const char *m);
 bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
 				    const char *cursor);
+
+/* ---- tls.c: the HTTPS credentials (one HTTPS server per process) ---- */
+
+/* Load the PEM chain and key; *callback = the GnuTLS retrieve function to
+ * give libmicrohttpd (MHD_OPTION_HTTPS_CERT_CALLBACK).  LB_EINVAL with *msg
+ * when a file is unreadable, the key is not the certificate's, or another
+ * HTTPS server of this process holds the credentials. */
+int lb_tls_open(const char *cert_file, const char *key_file, void **callback, const char **msg);
+/* Load them again: new sessions get the new ones; on an error (*msg) the
+ * old ones stay. */
+int lb_tls_reload(const char *cert_file, const char *key_file, const char **msg);
+/* After the daemon stopped: free every generation. */
+void lb_tls_close(void);
 
 #endif

@@ -840,27 +840,6 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 
 static char keymsg[512];
 
-/* A PEM file's text, NUL-terminated (at most 1 MiB); NULL if unreadable. */
-static char *read_pem(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 20, n;
-	char *b = malloc(cap + 1);
-	if (b) {
-		n = fread(b, 1, cap + 1, f);
-		if (n == 0 || n > cap || ferror(f)) {
-			free(b);
-			b = NULL;
-		} else {
-			b[n] = 0;
-		}
-	}
-	fclose(f);
-	return b;
-}
-
 int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, const char **msg)
 {
 	*out = NULL;
@@ -903,32 +882,38 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 			 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	/* HTTPS: libmicrohttpd takes the PEM texts (they stay ours until the
-	 * daemon stops) */
-	struct MHD_OptionItem tls[3] = { { MHD_OPTION_END, 0, NULL } };
+	/* HTTPS: libmicrohttpd asks tls.c for the credentials of each session
+	 * (re-read on lb_http_reload_tls) */
+	struct MHD_OptionItem tls[2] = { { MHD_OPTION_END, 0, NULL } };
 	if (!o->tls_cert_file != !o->tls_key_file) {
 		*msg = "HTTPS needs both a certificate and its key (--tls-cert and --tls-key)";
 		lb_http_stop(h, 0);
 		return LB_EINVAL;
 	}
 	if (o->tls_cert_file) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			*msg = "this libmicrohttpd was built without TLS";
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES ||
+		    MHD_is_feature_supported(MHD_FEATURE_HTTPS_CERT_CALLBACK) != MHD_YES) {
+			*msg = "this libmicrohttpd was built without TLS (or without its certificate callback)";
 			lb_http_stop(h, 0);
 			return LB_EINVAL;
 		}
-		h->tls_cert = read_pem(o->tls_cert_file);
-		h->tls_key = read_pem(o->tls_key_file);
-		if (!h->tls_cert || !h->tls_key) {
-			*msg = !h->tls_cert ? "cannot read the --tls-cert file (a PEM certificate)"
-					    : "cannot read the --tls-key file (a PEM private key)";
+		h->tls_cert_file = strdup(o->tls_cert_file);
+		h->tls_key_file = strdup(o->tls_key_file);
+		if (!h->tls_cert_file || !h->tls_key_file) {
+			*msg = "out of memory";
 			lb_http_stop(h, 0);
-			return LB_EINVAL;
+			return LB_ENOMEM;
 		}
+		void *cb = NULL;
+		int err = lb_tls_open(o->tls_cert_file, o->tls_key_file, &cb, msg);
+		if (err) {
+			lb_http_stop(h, 0);
+			return err;
+		}
+		h->tls = true;
 		flags |= MHD_USE_TLS;
-		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert };
-		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key };
-		tls[2] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_CERT_CALLBACK, 0, cb };
+		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	}
 	h->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_cb, h,
@@ -945,8 +930,7 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 		MHD_OPTION_END);
 	if (!h->d) {
 		*msg = o->tls_cert_file
-			       ? "cannot listen with TLS: the address is in use or not local, or the "
-				 "certificate and key do not load or do not match"
+			       ? "cannot listen with TLS: the address is in use or not local"
 			       : "cannot listen on that address (in use, or not a local address?)";
 		lb_http_stop(h, 0);
 		return LB_EIO;
@@ -955,6 +939,14 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	h->port = di ? di->port : 0;
 	*out = h;
 	return 0;
+}
+
+int lb_http_reload_tls(lb_http_t *h, const char **msg)
+{
+	*msg = "";
+	if (!h->tls)
+		return 0;
+	return lb_tls_reload(h->tls_cert_file, h->tls_key_file, msg);
 }
 
 int lb_http_reload_keys(lb_http_t *h, const char **msg)
@@ -1002,10 +994,10 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 	}
 	lb_keys_free(&h->keys);
 	free(h->keys_file);
-	free(h->tls_cert);
-	if (h->tls_key) /* the private key leaves no copy behind */
-		explicit_bzero(h->tls_key, strlen(h->tls_key));
-	free(h->tls_key);
+	if (h->tls)
+		lb_tls_close();
+	free(h->tls_cert_file);
+	free(h->tls_key_file);
 	pthread_mutex_destroy(&h->keys_lock);
 	pthread_mutex_destroy(&h->log_lock);
 	free(h);

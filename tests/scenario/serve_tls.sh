@@ -2,7 +2,9 @@
 # serve_tls: `lookback serve --tls-cert/--tls-key` speaks HTTPS (a fresh
 # self-signed certificate, checked by curl against it), refuses plain HTTP on
 # that port, keeps its rules on keys; bad TLS options are usage errors; and
-# SIGHUP reopens the access log (rotation).
+# SIGHUP reopens the access log (rotation) and reads the certificate and key
+# again (a renewed certificate is served without a restart; a bad pair keeps
+# the old one).
 . "$(dirname "$0")/lib.sh"
 command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
 command -v openssl > /dev/null || { skip "openssl is not installed"; exit 0; }
@@ -33,8 +35,8 @@ p=$!
 ( sleep 10; kill $p 2> /dev/null ) &
 wait $p
 rc=$?
-check "certificate and key that do not match: exit 3, says why ($rc)" \
-	bash -c "[ $rc -eq 3 ] && grep -qi 'certificate' '$T_TMP/err'"
+check "certificate and key that do not match: exit 2, says why ($rc)" \
+	bash -c "[ $rc -eq 2 ] && grep -qi 'not the key of the --tls-cert certificate' '$T_TMP/err'"
 "$LOOKBACK" serve --db "$D" --listen 0.0.0.0:0 --tls-cert "$T_TMP/cert.pem" \
 	--tls-key "$T_TMP/key.pem" > /dev/null 2> "$T_TMP/err"
 rc=$?
@@ -73,6 +75,32 @@ sleep 0.2
 check "SIGHUP: the access log is reopened at its path (rotation)" \
 	bash -c "[ \$(wc -l < '$T_TMP/access.log') -eq 1 ] && grep -q 'dnsdb/v2/ping' '$T_TMP/access.log' && [ \$(wc -l < '$T_TMP/access.log.1') -eq $n1 ] && [ $n1 -ge 3 ]"
 check "keys never in the access logs" bash -c "! grep -q alice-secret '$T_TMP'/access.log*"
+
+# certificate renewal: new files at the same paths, SIGHUP, new connections
+# get the new certificate (the old one no longer verifies them)
+cp "$T_TMP/cert.pem" "$T_TMP/cert.old.pem"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T_TMP/key3.pem" -out "$T_TMP/cert3.pem" \
+	-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1
+cp "$T_TMP/cert3.pem" "$T_TMP/cert.pem"
+cp "$T_TMP/key3.pem" "$T_TMP/key.pem"
+n0=$(grep -c 'TLS certificate and key reloaded' "$T_TMP/serve.err")
+kill -HUP $SPID
+for _ in $(seq 50); do [ "$(grep -c 'TLS certificate and key reloaded' "$T_TMP/serve.err")" -gt "$n0" ] && break; sleep 0.1; done
+check "SIGHUP: says the TLS certificate and key were reloaded" \
+	test "$(grep -c 'TLS certificate and key reloaded' "$T_TMP/serve.err")" -eq $((n0 + 1))
+got=$(curl -s --max-time 10 --cacert "$T_TMP/cert3.pem" -H "X-API-Key: alice-secret-0001" "$U/dnsdb/v2/ping")
+check "after the reload the renewed certificate is served ($got)" test "$got" = '{"ping":"ok"}'
+got=$(curl -s --max-time 5 --cacert "$T_TMP/cert.old.pem" -o /dev/null -w '%{http_code}' "$U/dnsdb/v2/ping")
+check "the old certificate no longer verifies new connections ($got)" test "$got" = 000
+# a key that is not the certificate's: the reload is refused, the renewed pair stays
+cp "$T_TMP/key2.pem" "$T_TMP/key.pem"
+kill -HUP $SPID
+for _ in $(seq 50); do grep -q 'keeping the old TLS certificate' "$T_TMP/serve.err" && break; sleep 0.1; done
+check "SIGHUP with a mismatched key: keeps the old certificate, says why" \
+	grep -q 'keeping the old TLS certificate: the --tls-key private key is not the key' "$T_TMP/serve.err"
+got=$(curl -s --max-time 10 --cacert "$T_TMP/cert3.pem" -H "X-API-Key: alice-secret-0001" "$U/dnsdb/v2/ping")
+check "and still serves the certificate it had ($got)" test "$got" = '{"ping":"ok"}'
+
 kill -TERM $SPID
 wait $SPID
 check "SIGTERM: exits 0" test $? -eq 0
