@@ -642,6 +642,14 @@ static void zone_ttls_and_ends(void **st)
 	has("AGG www.other.sp.test. A 192.0.2.4 0 0 0 1700000000 1700000000 bw=sp.test.");
 	hasnt("AGG www.sp.test. A 192.0.2.1 ");
 	assert_int_equal(cnt.records, 8);
+	/* saved by a Windows editor: a byte order mark and CRLF line ends (the
+	 * BOM made every line of the file zone_syntax) */
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"\xef\xbb\xbf$ORIGIN bom.test.\r\n$TTL 60\r\n@ SOA ns h ( 1 2 3\r\n 4 5 )\r\n"
+		"www A 192.0.2.1\r\n"), 0);
+	has("AGG bom.test. SOA ns.bom.test. h.bom.test. 1 2 3 4 5 0 0 0 1700000000 1700000000 bw=bom.test. zone");
+	has("AGG www.bom.test. A 192.0.2.1 0 0 0 1700000000 1700000000 bw=bom.test. zone");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
 static void zone_include(void **st)
