@@ -912,6 +912,8 @@ static int run(lb_src_t *s, lb_lr_t *lr, const char *name)
 	}
 	if (s->fmt == LB_FMT_PASSIVEDNS)
 		src_passivedns_end(s);
+	if (s->fmt == LB_FMT_SURICATA)
+		src_suricata_end(s);
 	if (s->fmt == LB_FMT_COF && !err)
 		src_cof_end(s);
 	if (s->stop && !err)

@@ -322,6 +322,58 @@ static void suricata_v2_v3(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* EVE v1 (Suricata 3-6, no "version"): one event per RR, answers and
+ * authorities alike, as Suricata's v1 logger writes them. */
+static void suricata_v1(void **st)
+{
+	(void)st;
+#define V1(ts, flow, id, rc, body) "{\"timestamp\":\"2019-03-02T10:00:0" ts ".250000+0100\"," \
+	"\"flow_id\":" flow ",\"event_type\":\"dns\",\"src_ip\":\"192.0.2.53\",\"dns\":{\"type\":" \
+	"\"answer\",\"id\":" id ",\"flags\":\"8180\",\"qr\":true,\"rd\":true,\"ra\":true,\"rcode\":\"" \
+	rc "\"," body "}}\n"
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"{\"timestamp\":\"2019-03-02T10:00:01.200000+0100\",\"flow_id\":7,\"event_type\":\"dns\","
+		"\"dns\":{\"type\":\"query\",\"id\":11,\"rrname\":\"www.v1.test\",\"rrtype\":\"A\",\"tx_id\":0}}\n"
+		/* a CNAME and an A RRset of two records: one RRset each */
+		V1("1", "7", "11", "NOERROR", "\"rrname\":\"www.v1.test\",\"rrtype\":\"CNAME\",\"ttl\":300,"
+		   "\"rdata\":\"web.v1.test\"")
+		V1("1", "7", "11", "NOERROR", "\"rrname\":\"web.v1.test\",\"rrtype\":\"A\",\"ttl\":60,"
+		   "\"rdata\":\"192.0.2.1\"")
+		"{\"timestamp\":\"2019-03-02T10:00:01.260000+0100\",\"event_type\":\"flow\"}\n"
+		V1("1", "7", "11", "NOERROR", "\"rrname\":\"web.v1.test\",\"rrtype\":\"A\",\"ttl\":60,"
+		   "\"rdata\":\"192.0.2.2\"")
+		/* NS is logged without its data (Suricata 5-6): that RRset only is left out */
+		V1("1", "7", "11", "NOERROR", "\"rrname\":\"v1.test\",\"rrtype\":\"NS\",\"ttl\":60")
+		/* the next response, same flow: a set of its own */
+		V1("2", "7", "12", "NOERROR", "\"rrname\":\"web.v1.test\",\"rrtype\":\"A\",\"ttl\":50,"
+		   "\"rdata\":\"192.0.2.3\"")
+		/* a failed response: its question without a type, then its authority
+		 * SOA (no data logged): no denial of the zone's SOA (it was an
+		 * NXDOMAIN of v1.test SOA) and no bad line */
+		V1("3", "8", "13", "NXDOMAIN", "\"rrname\":\"nx.v1.test\"")
+		V1("3", "8", "13", "NXDOMAIN", "\"rrname\":\"v1.test\",\"rrtype\":\"SOA\",\"ttl\":900")
+		/* a TXT owner with two answers (one record's two strings): lossy;
+		 * Suricata's misspelt CDNSKEY is a type, not a bad line */
+		V1("4", "9", "14", "NOERROR", "\"rrname\":\"t.v1.test\",\"rrtype\":\"TXT\",\"ttl\":5,\"rdata\":\"a\"")
+		V1("4", "9", "14", "NOERROR", "\"rrname\":\"t.v1.test\",\"rrtype\":\"TXT\",\"ttl\":5,\"rdata\":\"b\"")
+		V1("4", "9", "14", "NOERROR", "\"rrname\":\"k.v1.test\",\"rrtype\":\"CDSNKEY\",\"ttl\":5")
+		/* a failed response's authority with data: authority, not answer */
+		V1("5", "10", "15", "NXDOMAIN", "\"rrname\":\"v1.test\",\"rrtype\":\"CNAME\",\"ttl\":5,"
+		   "\"rdata\":\"x.v1.test\"")), 0);
+#undef V1
+	has("RR www.v1.test. CNAME web.v1.test. ttl=300 sec=0 t=1551517201 suricata\n");
+	has("RR web.v1.test. A 192.0.2.1;192.0.2.2 ttl=60 sec=0 t=1551517201 suricata\n");
+	has("RR web.v1.test. A 192.0.2.3 ttl=50 sec=0 t=1551517202 suricata\n");
+	has("RR v1.test. CNAME x.v1.test. ttl=5 sec=1 ");
+	hasnt("NEG");
+	hasnt(" NS ");
+	hasnt("t.v1.test");
+	assert_int_equal(cnt.rrsets, 4);
+	assert_int_equal(cnt.negatives, 0);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 4);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* NODATA from EVE as from packets (RFC 2308 2.2): the authorities decide. */
 static void suricata_nodata(void **st)
 {
@@ -729,6 +781,7 @@ int main(void)
 		cmocka_unit_test(zeek_bad_lines),
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
+		cmocka_unit_test(suricata_v1),
 		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_unrelated),
 		cmocka_unit_test(suricata_bad),
