@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
@@ -17,7 +18,9 @@
 
 #define ZEEK_MAX_ANS 512
 
-/* Undo Zeek's \xHH escapes into out (capacity >= len).  Returns new length. */
+/* Undo Zeek's escapes into out (capacity >= len): \xHH for a byte that is
+ * not printable or is a separator, and "\\\\" for a backslash (Zeek's
+ * get_escaped_string writes one backslash as two).  Returns new length. */
 static size_t unescape(const char *in, size_t len, char *out)
 {
 	size_t o = 0;
@@ -27,6 +30,9 @@ static size_t unescape(const char *in, size_t len, char *out)
 			char h[3] = { in[i + 2], in[i + 3], 0 };
 			out[o++] = (char)strtol(h, NULL, 16);
 			i += 3;
+		} else if (in[i] == '\\' && i + 1 < len && in[i + 1] == '\\') {
+			out[o++] = '\\';
+			i++;
 		} else {
 			out[o++] = in[i];
 		}
@@ -99,6 +105,32 @@ static int txt_wire(const char *t, size_t len, const char *kw, uint8_t *out, siz
 	return o ? (int)o : -1;
 }
 
+/*
+ * The query as Zeek logs it (once its log escapes are undone): the name's
+ * label bytes joined by dots, lower-cased, without presentation escapes - a
+ * backslash, a blank or a quote in a label is itself.  Such bytes are
+ * escaped (\DDD) before the text is read as a name.  The root name is the
+ * empty string (ExtractName drops the trailing dot only from longer names):
+ * "(empty)" in TSV, "" in JSON - the caller passes ".".
+ */
+static int query_wire(const char *q, size_t len, uint8_t *out)
+{
+	char t[4 * LB_NAME_MAX + 8];
+	size_t o = 0;
+	if (len == 1 && q[0] == '.')
+		return src_name(q, len, NULL, out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)q[i];
+		if (o + 5 > sizeof t)
+			return -1;
+		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '*' || c == '/')
+			t[o++] = (char)c;
+		else
+			o += (size_t)snprintf(t + o, sizeof t - o, "\\%03u", c);
+	}
+	return src_name(t, o, NULL, out);
+}
+
 /* The common part of TSV and JSON: one log row. */
 typedef struct zrow {
 	struct timeval ts;
@@ -144,7 +176,7 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 		return;
 	}
 	uint8_t qname[LB_NAME_MAX];
-	int ql = src_name(z->query, z->qlen, NULL, qname);
+	int ql = query_wire(z->query, z->qlen, qname);
 	if (z->qlen == 0 || ql < 0) {
 		if (z->qtype < 0 && z->qlen == 0) {
 			src_skip(s, LB_SKIP_AMBIGUOUS);
@@ -383,6 +415,10 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	if (unset(h, f[h->idx_query], fl[h->idx_query])) {
 		z.query = "";
 		z.qlen = 0;
+	} else if (fl[h->idx_query] == strlen(h->empty) &&
+		   !memcmp(f[h->idx_query], h->empty, fl[h->idx_query])) {
+		z.query = "."; /* the empty string: the root name */
+		z.qlen = 1;
 	} else {
 		z.qlen = unescape(f[h->idx_query], fl[h->idx_query], ubuf);
 		z.query = ubuf;
@@ -450,7 +486,14 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 #define z (*zp)
 	bool bad = false;
 	json_t *ts = json_object_get(j, "ts");
-	if (json_is_number(ts)) {
+	if (json_is_integer(ts) && json_integer_value(ts) >= 100000000000LL &&
+	    json_integer_value(ts) < 100000000000000LL) {
+		/* JSON::TS_MILLIS (and TS_MILLIS_UNSIGNED): integer milliseconds;
+		 * as seconds, 1e11 would be past the year 5000 */
+		json_int_t ms = json_integer_value(ts);
+		z.ts.tv_sec = (time_t)(ms / 1000);
+		z.ts.tv_usec = (long)(ms % 1000) * 1000;
+	} else if (json_is_number(ts)) {
 		double d = json_number_value(ts);
 		if (!(d >= 0 && d < 1e11)) {
 			src_bad(s, LB_BAD_TIME);
@@ -467,6 +510,9 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	if (!z.query) {
 		z.query = "";
 		z.qlen = 0;
+	} else if (z.qlen == 0) {
+		z.query = "."; /* the empty string: the root name */
+		z.qlen = 1;
 	}
 	z.qclass = jnum(j, "qclass", &bad);
 	z.qtype = jnum(j, "qtype", &bad);

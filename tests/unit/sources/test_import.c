@@ -223,6 +223,36 @@ static void zeek_nodata_flags(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* What Zeek writes for names and strings it must escape: the root name is
+ * the empty string ("(empty)"; it was stored as an owner named "(empty)"), a
+ * backslash is written twice, a blank as \x20; JSON::TS_MILLIS times. */
+static void zeek_root_and_escapes(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK, ZHDR
+		/* a priming query: . NS */
+		"1300000001.0\tC1\t(empty)\t1\t2\t0\ta.root-servers.net,b.root-servers.net\t518400.000000,518400.000000\n"
+		/* a TXT string holding a backslash: "TXT 3 a\b", logged as a\\b */
+		"1300000002.0\tC2\tt.example\t1\t16\t0\tTXT 3 a\\\\b\t60.000000\n"
+		/* a label holding a blank and a backslash */
+		"1300000003.0\tC3\ta\\x20b\\\\c.example\t1\t1\t0\t192.0.2.1\t60.000000\n"
+		"1300000004.0\tC4\t\\x2d\t1\t1\t3\t-\t-\n"), 0);
+	has("RR . NS a.root-servers.net.;b.root-servers.net. ttl=518400 sec=0 t=1300000001 zeek\n");
+	has("RR t.example. TXT \"a\\\\b\" ttl=60 sec=0 t=1300000002 zeek\n");
+	has("RR a\\ b\\\\c.example. A 192.0.2.1 ttl=60");
+	has("NEG -. A NXDOMAIN");
+	hasnt("empty");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 0);
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"{\"ts\":1300000001250,\"uid\":\"C1\",\"query\":\"\",\"qclass\":1,\"qtype\":2,\"rcode\":0,"
+		"\"answers\":[\"a.root-servers.net\"],\"TTLs\":[518400.0]}\n"
+		"{\"ts\":1300000002.5,\"uid\":\"C2\",\"query\":\"a b.example\",\"qtype\":1,\"rcode\":3}\n"), 0);
+	has("RR . NS a.root-servers.net. ttl=518400 sec=0 t=1300000001 zeek\n");
+	has("NEG a\\ b.example. A NXDOMAIN");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 static void zeek_bad_lines(void **st)
 {
 	(void)st;
@@ -778,6 +808,7 @@ int main(void)
 		cmocka_unit_test(zeek_ambiguous_lossy_and_skips),
 		cmocka_unit_test(zeek_txt_escapes_negatives),
 		cmocka_unit_test(zeek_nodata_flags),
+		cmocka_unit_test(zeek_root_and_escapes),
 		cmocka_unit_test(zeek_bad_lines),
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
