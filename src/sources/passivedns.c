@@ -4,17 +4,19 @@
  * (count is absent in old versions).  The client address is never kept.
  * passivedns writes one line per RR; consecutive lines with the same
  * timestamp, server, class, name and type came from one response and form
- * one RRset.  A line whose answer is "NXDOMAIN" is a negative answer.
+ * one RRset.  A line whose answer is "NXDOMAIN", "SERVFAIL" or "REFUSED" is a
+ * negative answer (error_record).
  * Lines are aggregated entries: time_first = time_last = ts, count = count.
  *
  * passivedns prints some types only in part: a TXT record's first
- * character-string alone, NSEC3 without its type bitmap (MX, SRV and SOA
- * lose fields too, and do not parse).  An RRset of NSEC3, or of TXT/SPF
- * whose first string is full (255 octets: another likely followed), is left
- * out whole as lossy_answer rather than stored incomplete.
+ * character-string alone, NSEC3 without its type bitmap, MX, SRV, SOA and RP
+ * as one field (partial_rdata).  An RRset of NSEC3, of TXT/SPF whose first
+ * string is full (255 octets: another likely followed), or with a partial
+ * record, is left out whole as lossy_answer rather than stored incomplete.
  */
 #include "sources/passivedns.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "dns/rrtype.h"
@@ -40,6 +42,46 @@ static int split_pipes(const char *line, size_t len, const char *f[], size_t fl[
 	f[n] = line + start;
 	fl[n++] = len - start;
 	return n;
+}
+
+/*
+ * An error record (passivedns prints one for a response with an error rcode
+ * and no answer): the answer field is the rcode's name ("NXDOMAIN",
+ * "SERVFAIL", "REFUSED", "FORMERR", "NOTIMPL", ..., "UNKNOWN-ERROR-n").
+ * Returns 1 and the rcode (LB_RCODE_* for the three denials, else 0xffff),
+ * or 0 when the field is rdata.
+ */
+static int error_record(const char *a, size_t n, uint16_t *rcode)
+{
+	static const struct {
+		char s[12];
+		uint16_t rcode;
+	} names[] = {
+		{ "NXDOMAIN", LB_RCODE_NXDOMAIN }, { "SERVFAIL", LB_RCODE_SERVFAIL },
+		{ "REFUSED", LB_RCODE_REFUSED }, { "FORMERR", 0xffff }, { "NOTIMPL", 0xffff },
+		{ "YXDOMAIN", 0xffff }, { "YXRRSET", 0xffff }, { "NXRRSET", 0xffff },
+		{ "NOTAUTH", 0xffff }, { "NOTZONE", 0xffff },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (n == strlen(names[i].s) && !memcmp(a, names[i].s, n)) {
+			*rcode = names[i].rcode;
+			return 1;
+		}
+	if (n > 14 && !memcmp(a, "UNKNOWN-ERROR-", 14)) {
+		*rcode = 0xffff;
+		return 1;
+	}
+	return 0;
+}
+
+/* passivedns prints only part of some types' rdata: MX its exchange, SRV its
+ * target, SOA its MNAME, RP its mailbox (dns.c: one rdata field from an
+ * offset).  One field alone, where the type has more, is such a part. */
+static bool partial_rdata(uint16_t type, const char *a, size_t n)
+{
+	if (type != LB_T_MX && type != LB_T_SRV && type != LB_T_SOA && type != LB_T_RP)
+		return false;
+	return memchr(a, ' ', n) == NULL && memchr(a, '\t', n) == NULL;
 }
 
 void src_passivedns_end(lb_src_t *s)
@@ -90,10 +132,21 @@ void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
 	uint64_t ttl = 0, count = 1;
 	if (src_u64(f[7], fl[7], &ttl) || ttl > UINT32_MAX || (n == 9 && src_u64(f[8], fl[8], &count)))
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	if (fl[6] == 8 && !memcmp(f[6], "NXDOMAIN", 8)) {
+	uint16_t rcode;
+	if (error_record(f[6], fl[6], &rcode)) {
 		src_passivedns_end(s);
+		/* the type of an error record is the question's; a number there
+		 * is the name's ldns rdf type (print_passet), not a type */
+		if (rcode == 0xffff) {
+			src_skip(s, LB_SKIP_RCODE);
+			return;
+		}
+		if (fl[5] && tb[0] >= '0' && tb[0] <= '9') {
+			src_skip(s, LB_SKIP_LOSSY);
+			return;
+		}
 		s->c.records++;
-		src_negative(s, owner, (uint8_t)ol, type, LB_RCODE_NXDOMAIN, &ts);
+		src_negative(s, owner, (uint8_t)ol, type, rcode, &ts);
 		return;
 	}
 	/* key of the response this line belongs to: ts, then server..type (no client) */
@@ -111,6 +164,10 @@ void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
 		s->pdns.t = (uint64_t)ts.tv_sec;
 		s->pdns.count = count;
 		s->pdns.pending = true;
+	}
+	if (partial_rdata(type, f[6], fl[6])) {
+		s->pdns.lossy = true; /* the RRset is left out at its end */
+		return;
 	}
 	int err = resp_add_text(s->resp, owner, (uint8_t)ol, type, LB_C_IN, (uint32_t)ttl,
 				LB_SEC_ANSWER, f[6], fl[6], NULL);

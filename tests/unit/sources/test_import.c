@@ -589,6 +589,39 @@ static void passivedns(void **st)
 	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
 }
 
+/* What passivedns (dns.c) really prints: MX, SRV, SOA and RP as one rdata
+ * field (they were bad_rdata lines: every real log with MX exited 2), error
+ * records for SERVFAIL, REFUSED and other rcodes (SERVFAIL was bad_rdata),
+ * and, for a question type it has no name for, a number that is not the
+ * question's type. */
+static void passivedns_real_forms(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_PASSIVEDNS,
+		"1528361225.123456||192.0.2.10||192.0.2.53||IN||example.com.||MX||mail.example.com.||3600||1\n"
+		"1528361225.123456||192.0.2.10||192.0.2.53||IN||example.com.||MX||mx2.example.com.||3600||1\n"
+		"1528361226.000001||192.0.2.10||192.0.2.53||IN||_sip._udp.example.com.||SRV||sip.example.com.||60||2\n"
+		"1528361227.000001||192.0.2.10||192.0.2.53||IN||example.com.||SOA||ns1.example.com.||60||1\n"
+		"1528361228.000001||192.0.2.10||192.0.2.53||IN||www.example.com.||A||192.0.2.80||60||4\n"
+		"1528361229.000001||192.0.2.10||192.0.2.53||IN||sf.example.com.||A||SERVFAIL||0||1\n"
+		"1528361230.000001||192.0.2.10||192.0.2.53||IN||rf.example.com.||AAAA||REFUSED||0||1\n"
+		"1528361231.000001||192.0.2.10||192.0.2.53||IN||fe.example.com.||A||FORMERR||0||1\n"
+		"1528361232.000001||192.0.2.10||192.0.2.53||IN||svc.example.com.||1||NXDOMAIN||0||1\n"
+		"1528361233.000001||192.0.2.10||192.0.2.53||IN||x.example.com.||A||UNKNOWN-ERROR-11||0||1\n"), 0);
+	has("AGG www.example.com. A 192.0.2.80 1528361228 1528361228 4 0 0 bw=- passivedns");
+	has("NEG sf.example.com. A SERVFAIL");
+	has("NEG rf.example.com. AAAA REFUSED");
+	hasnt(" MX ");
+	hasnt(" SRV ");
+	hasnt(" SOA ");
+	hasnt("svc.example.com");
+	hasnt("fe.example.com");
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 4);
+	assert_int_equal(cnt.skip[LB_SKIP_RCODE], 2);
+	assert_int_equal(cnt.negatives, 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* ---- COF ---- */
 
 static void cof(void **st)
@@ -819,6 +852,7 @@ int main(void)
 		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(route53),
 		cmocka_unit_test(passivedns),
+		cmocka_unit_test(passivedns_real_forms),
 		cmocka_unit_test(cof),
 		cmocka_unit_test(zone_syntax),
 		cmocka_unit_test(zone_ttls_and_ends),
