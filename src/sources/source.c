@@ -102,6 +102,10 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 			return LB_FMT_SURICATA;
 		if (has(line, len, "\"query_timestamp\"") || has(line, len, "\"srcids\""))
 			return LB_FMT_ROUTE53;
+		if (has(line, len, "\"timestamp_s\"") ||
+		    (has(line, len, "\"answer\"") && has(line, len, "\"query\"") &&
+		     has(line, len, "\"ttl\"")))
+			return LB_FMT_PASSIVEDNS; /* passivedns -j */
 		if (has(line, len, "\"cond\"") || has(line, len, "\"obj\"") ||
 		    has(line, len, "\"rrname\""))
 			return LB_FMT_COF;

@@ -622,6 +622,36 @@ static void passivedns_real_forms(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* passivedns -j writes JSON objects (members as -f selects them), and -f H
+ * a "YYYY-MM-DD HH:MM:SS.ffffff" time: both were unknown_format/bad_time. */
+static void passivedns_json_and_ymdhms(void **st)
+{
+	(void)st;
+#define PJ(ts, q, t, a, ttl, c) "{\"timestamp_s\":" ts ",\"timestamp_ms\":123456,\"client\":\"192.0.2.10\"," \
+	"\"server\":\"192.0.2.53\",\"class\":\"IN\",\"query\":\"" q "\",\"type\":\"" t "\",\"answer\":\"" a \
+	"\",\"ttl\":" ttl ",\"count\":" c "}\n"
+	assert_int_equal(imp(LB_FMT_AUTO,
+		PJ("1528361225", "www.example.com.", "A", "192.0.2.80", "60", "4")
+		PJ("1528361225", "www.example.com.", "A", "192.0.2.81", "60", "4")
+		PJ("1528361226", "t.example.com.", "TXT", "\\\"v=spf1 -all\\\"", "60", "1")
+		PJ("1528361227", "nx.example.com.", "AAAA", "NXDOMAIN", "0", "1")
+		"{\"timestamp_s\":1528361228,\"class\":\"IN\",\"query\":\"x.example.com.\",\"type\":\"A\","
+		"\"answer\":\"192.0.2.9\",\"ttl\":5}\n"
+		"{\"timestamp_s\":1528361228,\"class\":\"IN\",\"query\":\"x.example.com.\",\"type\":\"A\"}\n"), 0);
+#undef PJ
+	has("AGG www.example.com. A 192.0.2.80;192.0.2.81 1528361225 1528361225 4 0 0 bw=- passivedns\n");
+	has("AGG t.example.com. TXT \"v=spf1 -all\" 1528361226 1528361226 1 ");
+	has("NEG nx.example.com. AAAA NXDOMAIN");
+	has("AGG x.example.com. A 192.0.2.9 1528361228 1528361228 1 ");
+	hasnt("192.0.2.10");
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 1);
+	assert_int_equal(imp(LB_FMT_PASSIVEDNS,
+		"2018-06-07 08:47:05.123456||192.0.2.10||192.0.2.53||IN||www.example.com.||A||192.0.2.80||60||4\n"), 0);
+	has("AGG www.example.com. A 192.0.2.80 1528361225 1528361225 4 ");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* ---- COF ---- */
 
 static void cof(void **st)
@@ -853,6 +883,7 @@ int main(void)
 		cmocka_unit_test(route53),
 		cmocka_unit_test(passivedns),
 		cmocka_unit_test(passivedns_real_forms),
+		cmocka_unit_test(passivedns_json_and_ymdhms),
 		cmocka_unit_test(cof),
 		cmocka_unit_test(zone_syntax),
 		cmocka_unit_test(zone_ttls_and_ends),
