@@ -100,8 +100,9 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 	if (line[0] == '{') {
 		if (has(line, len, "\"event_type\""))
 			return LB_FMT_SURICATA;
-		if (has(line, len, "\"query_timestamp\"") || has(line, len, "\"srcids\""))
-			return LB_FMT_ROUTE53;
+		if (has(line, len, "\"query_timestamp\"") || has(line, len, "\"srcids\"") ||
+		    has(line, len, "\"logEvents\"") || has(line, len, "\"messageType\""))
+			return LB_FMT_ROUTE53; /* (CloudWatch Logs subscription objects too) */
 		if (has(line, len, "\"timestamp_s\"") ||
 		    (has(line, len, "\"answer\"") && has(line, len, "\"query\"") &&
 		     has(line, len, "\"ttl\"")))
@@ -833,9 +834,26 @@ static void progress(lb_src_t *s, const lb_lr_t *lr, bool final)
 		(unsigned long long)s->c.records, final ? "\n" : "");
 }
 
+/* A CloudWatch Logs export task writes each event as "<ISO 8601 time> <message>":
+ * the length of such a prefix before a JSON object, else 0. */
+static size_t cloudwatch_prefix(const char *line, size_t len)
+{
+	struct timeval tv;
+	if (len < 22 || !isdigit((unsigned char)line[0]) || line[4] != '-')
+		return 0;
+	const char *sp = memchr(line, ' ', len < 40 ? len : 40);
+	if (!sp || (size_t)(sp - line) + 1 >= len || sp[1] != '{' ||
+	    src_time_iso(line, (size_t)(sp - line), &tv))
+		return 0;
+	return (size_t)(sp - line) + 1;
+}
+
 /* Feed one line to the current format.  Handles auto detection. */
 static void feed(lb_src_t *s, const char *line, size_t len)
 {
+	size_t cw = cloudwatch_prefix(line, len);
+	line += cw;
+	len -= cw;
 	if (s->fmt == LB_FMT_AUTO) {
 		size_t k = 0;
 		while (k < len && isspace((unsigned char)line[k]))

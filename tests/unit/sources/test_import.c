@@ -553,6 +553,41 @@ static void route53(void **st)
 	assert_int_equal(cnt.bad_line[LB_BAD_TIME][0], 5);
 }
 
+/* Route 53 query logs as CloudWatch Logs passes them on: subscription
+ * objects (Firehose writes them to S3 back to back, no newline between),
+ * a health-check CONTROL_MESSAGE, and an export task's "<time> <record>"
+ * lines - all were bad_json or unknown_format. */
+static void route53_cloudwatch(void **st)
+{
+	(void)st;
+#define R53(q, a) "{\\\"version\\\":\\\"1.100000\\\",\\\"query_timestamp\\\":\\\"2021-12-11T22:46:26Z\\\"," \
+	"\\\"query_name\\\":\\\"" q "\\\",\\\"query_type\\\":\\\"A\\\",\\\"query_class\\\":\\\"IN\\\"," \
+	"\\\"rcode\\\":\\\"NOERROR\\\",\\\"answers\\\":[{\\\"Rdata\\\":\\\"" a "\\\",\\\"Type\\\":\\\"A\\\"," \
+	"\\\"Class\\\":\\\"IN\\\"}],\\\"srcaddr\\\":\\\"172.31.86.159\\\",\\\"srcids\\\":{}}"
+#define SUB(m1, m2) "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"111122223333\",\"logGroup\":\"r53\"," \
+	"\"logStream\":\"vpc-1\",\"subscriptionFilters\":[\"f\"],\"logEvents\":[{\"id\":\"1\"," \
+	"\"timestamp\":1639262786000,\"message\":\"" m1 "\"},{\"id\":\"2\",\"timestamp\":1639262786000," \
+	"\"message\":\"" m2 "\"}]}"
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"{\"messageType\":\"CONTROL_MESSAGE\",\"owner\":\"CloudwatchLogs\",\"logGroup\":\"\","
+		"\"logStream\":\"\",\"subscriptionFilters\":[],\"logEvents\":[{\"id\":\"\",\"timestamp\":1,"
+		"\"message\":\"CWL CONTROL MESSAGE: Checking health of destination Firehose.\"}]}"
+		SUB(R53("a.example.com.", "192.0.2.1"), R53("b.example.com.", "192.0.2.2"))
+		SUB(R53("c.example.com.", "192.0.2.3"), R53("d.example.com.", "192.0.2.4")) "\n"
+		"2021-12-11T22:46:27.000Z {\"query_timestamp\":\"2021-12-11T22:46:27Z\",\"query_name\":"
+		"\"e.example.com.\",\"query_type\":\"A\",\"rcode\":\"NXDOMAIN\",\"answers\":[]}\n"), 0);
+#undef R53
+#undef SUB
+	has("RR a.example.com. A 192.0.2.1 ttl=0 sec=0 t=1639262786 route53\n");
+	has("RR b.example.com. A 192.0.2.2 ");
+	has("RR c.example.com. A 192.0.2.3 ");
+	has("RR d.example.com. A 192.0.2.4 ");
+	has("NEG e.example.com. A NXDOMAIN");
+	hasnt("172.31");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* ---- passivedns ---- */
 
 static void passivedns(void **st)
@@ -881,6 +916,7 @@ int main(void)
 		cmocka_unit_test(suricata_bad),
 		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(route53),
+		cmocka_unit_test(route53_cloudwatch),
 		cmocka_unit_test(passivedns),
 		cmocka_unit_test(passivedns_real_forms),
 		cmocka_unit_test(passivedns_json_and_ymdhms),
