@@ -740,6 +740,32 @@ static void cof(void **st)
 	hasnt("bw=other.org.");
 }
 
+/* DNSDB answers that are not COF records (a flex search's rdata rows, a
+ * summarize) are skipped, not bad lines; a count written as 2.0 or "5". */
+static void cof_other_rows_and_counts(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_COF,
+		"{\"cond\":\"begin\"}\n"
+		"{\"obj\":{\"rdata\":\"104.244.13.104\",\"rrtype\":\"A\",\"raw_rdata\":\"68F40D68\"}}\n"
+		"{\"obj\":{\"count\":12,\"num_results\":3,\"time_first\":1380139330,\"time_last\":1427881899}}\n"
+		"{\"cond\":\"succeeded\"}\n"), 0);
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	assert_int_equal(imp(LB_FMT_COF,
+		"{\"rrname\":\"x.example.\",\"rrtype\":\"A\",\"rdata\":[\"192.0.2.1\"],\"time_first\":1,"
+		"\"time_last\":2,\"count\":\"5\"}\n"
+		"{\"rrname\":\"y.example.\",\"rrtype\":\"A\",\"rdata\":[\"192.0.2.2\"],\"time_first\":1,"
+		"\"time_last\":2,\"count\":2.0}\n"
+		"{\"rrname\":\"z.example.\",\"rrtype\":\"A\",\"rdata\":[\"192.0.2.3\"],\"time_first\":1,"
+		"\"time_last\":2,\"count\":2.5}\n"
+		"{\"rdata\":[\"192.0.2.4\"],\"rrtype\":\"A\",\"time_first\":1,\"time_last\":2}\n"), 0);
+	has("AGG x.example. A 192.0.2.1 1 2 5 ");
+	has("AGG y.example. A 192.0.2.2 1 2 2 ");
+	hasnt("z.example.");
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 2);
+}
+
 /* ---- zone files ---- */
 
 static void zone_syntax(void **st)
@@ -921,6 +947,7 @@ int main(void)
 		cmocka_unit_test(passivedns_real_forms),
 		cmocka_unit_test(passivedns_json_and_ymdhms),
 		cmocka_unit_test(cof),
+		cmocka_unit_test(cof_other_rows_and_counts),
 		cmocka_unit_test(zone_syntax),
 		cmocka_unit_test(zone_ttls_and_ends),
 		cmocka_unit_test(zone_include),
