@@ -75,6 +75,32 @@ static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, si
 	return tstr(d, js_get(d, o, key), buf, bufsz, len);
 }
 
+/*
+ * Suricata writes a name as its labels joined by dots, without the final
+ * dot: the root name is the empty string (a priming query's ". NS", an SRV
+ * target "." that says "no service").  A name text for the parsers.
+ */
+static const char *eve_name(const char *t, size_t *len)
+{
+	if (t && *len == 0) {
+		*len = 1;
+		return ".";
+	}
+	return t;
+}
+
+/* An SOA or SRV name member as text in buf (cap bufsz): "." for the root. */
+static const char *mname(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz)
+{
+	size_t l;
+	const char *t = mstr(d, o, key, buf, bufsz, &l);
+	if (t && l == 0 && bufsz >= 2) {
+		buf[0] = '.';
+		buf[1] = 0;
+	}
+	return t;
+}
+
 static long long mint(const js_doc_t *d, int o, const char *key)
 {
 	int64_t v;
@@ -141,8 +167,10 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 	char a[1024], b[1024];
 	int n = -1;
 	switch (type) {
-	case LB_T_A: case LB_T_AAAA: case LB_T_CNAME: case LB_T_NS: case LB_T_PTR:
-	case LB_T_DNAME:
+	case LB_T_CNAME: case LB_T_NS: case LB_T_PTR: case LB_T_DNAME:
+		rd = eve_name(rd, &dl);
+		/* fall through */
+	case LB_T_A: case LB_T_AAAA:
 		if (!rd)
 			return NULL;
 		*len = dl;
@@ -155,8 +183,8 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 		return rd;
 	case LB_T_SOA:
 		o = x->soa;
-		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "mname", a, sizeof a, NULL) ||
-		    !mstr(d, o, "rname", b, sizeof b, NULL))
+		if (js_type(d, o) != JS_OBJ || !mname(d, o, "mname", a, sizeof a) ||
+		    !mname(d, o, "rname", b, sizeof b))
 			return NULL;
 		n = snprintf(buf, bufsz, "%s %s %lld %lld %lld %lld %lld", a, b, mint(d, o, "serial"),
 			     mint(d, o, "refresh"), mint(d, o, "retry"), mint(d, o, "expire"),
@@ -164,7 +192,7 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 		break;
 	case LB_T_SRV:
 		o = x->srv;
-		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "name", a, sizeof a, NULL))
+		if (js_type(d, o) != JS_OBJ || !mname(d, o, "name", a, sizeof a))
 			return NULL;
 		n = snprintf(buf, bufsz, "%lld %lld %lld %s", mint(d, o, "priority"),
 			     mint(d, o, "weight"), mint(d, o, "port"), a);
@@ -266,6 +294,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
 		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl);
 		uint8_t w[LB_NAME_MAX];
+		nm = eve_name(nm, &nl);
 		int l = src_name(nm, nl, NULL, w);
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
@@ -302,6 +331,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 			continue;
 		const char *nm = js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl);
 		uint8_t owner[LB_NAME_MAX];
+		nm = eve_name(nm, &nl);
 		int l = src_name_c(s->resp, nm, nl, owner);
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
@@ -447,6 +477,8 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 				}
 				a[n].text = d->s + d->t[x].start;
 				a[n].len = d->t[x].len;
+				if (type != LB_T_A && type != LB_T_AAAA)
+					a[n].text = eve_name(a[n].text, &a[n].len);
 				a[n].type = type;
 				a[n].ttl = 0;
 				a[n].wire = NULL;
@@ -577,6 +609,7 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	if (rc && src_rcode(rc, rl, &rcode))
 		return (void)src_bad(s, LB_BAD_TYPE);
 	uint8_t owner[LB_NAME_MAX];
+	nm = eve_name(nm, &nl);
 	int ol = src_name_c(s->resp, nm, nl, owner);
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
@@ -692,6 +725,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (qn) {
 		if (jtype(d, qm[1], &qtype))
 			return (void)src_bad(s, LB_BAD_TYPE);
+		qn = eve_name(qn, &ql);
 		if ((qlen = src_name_c(r, qn, ql, qname)) < 0)
 			return (void)src_bad(s, LB_BAD_NAME);
 	}

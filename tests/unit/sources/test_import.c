@@ -404,6 +404,30 @@ static void suricata_v1(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* Suricata writes the root name as "" (labels joined, no final dot): a
+ * priming response and an SRV "no service" target were bad lines. */
+static void suricata_root_name(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		"{\"timestamp\":\"2025-01-29T07:53:01.000000+0000\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"id\":1,\"flags\":\"8400\",\"qr\":true,\"aa\":true,\"rrname\":\"\",\"rrtype\":\"NS\","
+		"\"rcode\":\"NOERROR\",\"answers\":[{\"rrname\":\"\",\"rrtype\":\"NS\",\"ttl\":518400,\"rdata\":"
+		"\"a.root-servers.net\"},{\"rrname\":\"\",\"rrtype\":\"NS\",\"ttl\":518400,\"rdata\":\"b.root-servers.net\"}],"
+		"\"grouped\":{\"NS\":[\"a.root-servers.net\",\"b.root-servers.net\"]}}}\n"
+		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,\"type\":\"response\","
+		"\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"_x._tcp.example.com\",\"rrtype\":\"SRV\"}],\"answers\":"
+		"[{\"rrname\":\"_x._tcp.example.com\",\"rrtype\":\"SRV\",\"ttl\":5,\"srv\":{\"priority\":0,\"weight\":0,"
+		"\"port\":0,\"name\":\"\"}}]}}\n"
+		"{\"timestamp\":\"2025-01-29T07:53:03Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,\"type\":\"answer\","
+		"\"rrname\":\"\",\"rrtype\":\"NS\",\"rcode\":\"NOERROR\",\"grouped\":{\"NS\":[\"c.root-servers.net\"]}}}\n"),
+		0);
+	has("RR . NS a.root-servers.net.;b.root-servers.net. ttl=518400 sec=0 t=1738137181 suricata\n");
+	has("RR _x._tcp.example.com. SRV 0 0 0 . ttl=5");
+	has("RR . NS c.root-servers.net. ttl=0 sec=0 t=1738137183 suricata\n");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* NODATA from EVE as from packets (RFC 2308 2.2): the authorities decide. */
 static void suricata_nodata(void **st)
 {
@@ -937,6 +961,7 @@ int main(void)
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_v1),
+		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_unrelated),
 		cmocka_unit_test(suricata_bad),
