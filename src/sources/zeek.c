@@ -137,7 +137,7 @@ typedef struct zrow {
 	const char *query;
 	size_t qlen;
 	long qclass, qtype, rcode;   /* -1 = unset */
-	int aa, ra;                  /* the AA and RA flags: 1 T, 0 F, -1 not logged */
+	int aa, ra, tc;              /* the AA, RA and TC flags: 1 T, 0 F, -1 not logged */
 	const char *ans[ZEEK_MAX_ANS];
 	size_t alen[ZEEK_MAX_ANS];
 	uint32_t ttl[ZEEK_MAX_ANS];
@@ -188,6 +188,16 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 	if (z->qtype < 0) {
 		/* no question type (mDNS announcements): answers cannot be placed */
 		src_skip(s, LB_SKIP_AMBIGUOUS);
+		return;
+	}
+	if (z->tc == 1 && !(z->nans == 0 && (z->rcode == LB_RCODE_NXDOMAIN ||
+					     z->rcode == LB_RCODE_SERVFAIL ||
+					     z->rcode == LB_RCODE_REFUSED))) {
+		/* TC: the answers may have been cut short (RFC 2181 9) - the packet
+		 * path keeps no RRset that may be - and an empty answer section is
+		 * no denial (the client is told to ask over TCP); a denying rcode
+		 * with no answers still is one */
+		src_skip(s, LB_SKIP_LOSSY);
 		return;
 	}
 	uint16_t qtype = (uint16_t)z->qtype;
@@ -349,6 +359,7 @@ static void header(lb_src_t *s, const char *line, size_t len)
 		h->idx_ttls = field_index(f, fl, n, "TTLs");
 		h->idx_aa = field_index(f, fl, n, "AA");
 		h->idx_ra = field_index(f, fl, n, "RA");
+		h->idx_tc = field_index(f, fl, n, "TC");
 		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
 		    h->idx_answers < 0) {
 			h->have_fields = false;
@@ -410,6 +421,7 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
 	z.ra = h->idx_ra >= 0 ? bool_field(h, f[h->idx_ra], fl[h->idx_ra]) : -1;
+	z.tc = h->idx_tc >= 0 ? bool_field(h, f[h->idx_tc], fl[h->idx_tc]) : -1;
 	/* unescape query and answers into one buffer (never longer than the line) */
 	size_t used = 0;
 	if (unset(h, f[h->idx_query], fl[h->idx_query])) {
@@ -517,9 +529,11 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.qclass = jnum(j, "qclass", &bad);
 	z.qtype = jnum(j, "qtype", &bad);
 	z.rcode = jnum(j, "rcode", &bad);
-	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA");
+	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA"),
+	       *ft = json_object_get(j, "TC");
 	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;
 	z.ra = json_is_boolean(fr) ? json_is_true(fr) : -1;
+	z.tc = json_is_boolean(ft) ? json_is_true(ft) : -1;
 	z.nans = 0;
 	json_t *ans = json_object_get(j, "answers"), *ttls = json_object_get(j, "TTLs");
 	if (ans && !json_is_array(ans))

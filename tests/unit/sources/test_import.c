@@ -253,6 +253,32 @@ static void zeek_root_and_escapes(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* A truncated response (TC) may have lost answers, and one without any is
+ * no denial: a UDP answer telling the client to retry over TCP was stored as
+ * NODATA. */
+static void zeek_truncated(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+		"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\n"
+		"1300000001.0\tbig.example\t16\t0\tF\tT\tT\tT\t-\t-\n"
+		"1300000002.0\tbig2.example\t1\t0\tF\tT\tT\tT\t192.0.2.1,192.0.2.2\t60.0,60.0\n"
+		"1300000003.0\tnx.example\t1\t3\tF\tT\tT\tT\t-\t-\n"
+		"1300000004.0\tok.example\t1\t0\tF\tF\tT\tT\t-\t-\n"), 0);
+	hasnt("big.example");
+	hasnt("big2.example");
+	has("NEG nx.example. A NXDOMAIN");
+	has("NEG ok.example. A NOERROR");
+	assert_int_equal(cnt.negatives, 2);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1300000001.0,\"query\":\"big.example\",\"qtype\":16,\"rcode\":0,\"AA\":false,"
+		"\"TC\":true,\"RA\":true}\n"), 0);
+	hasnt("NEG");
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 1);
+}
+
 static void zeek_bad_lines(void **st)
 {
 	(void)st;
@@ -957,6 +983,7 @@ int main(void)
 		cmocka_unit_test(zeek_txt_escapes_negatives),
 		cmocka_unit_test(zeek_nodata_flags),
 		cmocka_unit_test(zeek_root_and_escapes),
+		cmocka_unit_test(zeek_truncated),
 		cmocka_unit_test(zeek_bad_lines),
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
