@@ -29,12 +29,12 @@
 
 /* Members the importer reads: of the dns object (v1 answer fields included)... */
 enum { D_TYPE, D_QUERIES, D_RRNAME, D_RRTYPE, D_RCODE, D_ANSWERS, D_GROUPED, D_AUTHORITIES,
-       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D__N };
+       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D_TC, D_FLAGS, D__N };
 static const js_key_t dns_keys[D__N] = {
 	JS_KEY("type"), JS_KEY("queries"), JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rcode"),
 	JS_KEY("answers"), JS_KEY("grouped"), JS_KEY("authorities"), JS_KEY("additionals"),
 	JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"), JS_KEY("srv"), JS_KEY("sshfp"),
-	JS_KEY("version"), JS_KEY("id"),
+	JS_KEY("version"), JS_KEY("id"), JS_KEY("tc"), JS_KEY("flags"),
 };
 /* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
 enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A__N };
@@ -491,6 +491,58 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 	src_chain(s, qname, qlen, qtype, rcode, a, n, false, SRC_ND_ALL, ts);
 }
 
+/* The response's TC bit: "tc": true (Suricata writes it only when set),
+ * or bit 0x0200 of "flags" (hex without 0x). */
+static bool truncated(const js_doc_t *d, const int *dm)
+{
+	if (js_type(d, dm[D_TC]) == JS_TRUE)
+		return true;
+	char fb[16];
+	size_t fl;
+	const char *f = tstr(d, dm[D_FLAGS], fb, sizeof fb, &fl);
+	unsigned long v = 0;
+	if (!f || fl == 0 || fl > 4)
+		return false;
+	for (size_t i = 0; i < fl; i++) {
+		int c = (unsigned char)f[i];
+		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (x < 0)
+			return false;
+		v = v * 16 + (unsigned long)x;
+	}
+	return (v & 0x0200) != 0;
+}
+
+/* A truncated message (TC) may have lost the end of its last RRset (RFC
+ * 2181 9); which section held the message's last record is not always
+ * logged, so the last RRset of every section is left out, as the packet
+ * path leaves out the one it knows.  Returns whether any was. */
+static bool drop_last_sets(src_resp_t *r)
+{
+	bool dropped = false;
+	for (uint8_t sec = LB_SEC_ANSWER; sec <= LB_SEC_ADDITIONAL; sec++) {
+		const src_rr_t *last = NULL;
+		for (size_t i = 0; i < r->n; i++)
+			if (r->rr[i].section == sec)
+				last = &r->rr[i];
+		if (!last)
+			continue;
+		src_rr_t key = *last;
+		size_t k = 0;
+		for (size_t i = 0; i < r->n; i++) {
+			const src_rr_t *x = &r->rr[i];
+			if (x->section == key.section && x->type == key.type && x->covered == key.covered &&
+			    x->owner_len == key.owner_len && !memcmp(x->owner, key.owner, key.owner_len))
+				continue;
+			r->rr[k++] = *x;
+		}
+		dropped |= k < r->n;
+		r->n = k;
+	}
+	return dropped;
+}
+
 /*
  * v1 (Suricata 3 to 6 with "version 1"): one event per RR, type "answer",
  * without a "version" member: rrname, rrtype, ttl and rdata are the RR's own
@@ -519,6 +571,7 @@ typedef struct eve_v1 {
 	uint16_t lossy_type[V1_LOSSY];
 	size_t nlossy;
 	bool lossy_all; /* more lossy RRsets than the list holds */
+	bool tc;        /* the response was truncated (drop_last_sets) */
 } eve_v1_t;
 
 static void v1_mark_lossy(eve_v1_t *w, const uint8_t *owner, uint8_t len, uint16_t type)
@@ -568,13 +621,17 @@ static void v1_flush(lb_src_t *s)
 	for (size_t i = 0; i < r->n; i++)
 		if (!v1_lossy(w, &r->rr[i]))
 			r->rr[k++] = r->rr[i];
-	if (w->nlossy || w->lossy_all)
-		src_skip(s, LB_SKIP_LOSSY);
+	bool lossy = w->nlossy || w->lossy_all || k < r->n;
 	r->n = k;
+	if (w->tc && drop_last_sets(r))
+		lossy = true;
+	if (lossy)
+		src_skip(s, LB_SKIP_LOSSY);
 	resp_emit(s, r, &w->ts, NULL, NULL);
 	w->pending = false;
 	w->nlossy = 0;
 	w->lossy_all = false;
+	w->tc = false;
 }
 
 void src_suricata_end(lb_src_t *s)
@@ -619,6 +676,7 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 		w->ts = *ts;
 		w->pending = true;
 	}
+	w->tc |= truncated(d, dm);
 	if (type == LB_T_OPT)
 		return;
 	char tb[40000];
@@ -745,7 +803,12 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	bool lossy = false;
 	if (qlen < 0)
 		return (void)src_bad(s, LB_BAD_FIELDS);
+	bool tc = truncated(d, dm);
 	if (ans < 0 && js_type(d, grp) == JS_OBJ) {
+		if (tc) {
+			src_skip(s, LB_SKIP_LOSSY); /* no order to tell the last RRset by */
+			return;
+		}
 		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
 		return;
 	}
@@ -758,9 +821,11 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	/* a denial speaks of the question's CNAME chain's last name (RFC 6604 2.1) */
 	struct qchain ch;
 	bool ok = answered(r, qname, (uint8_t)qlen, qtype, &ch);
+	if (tc && drop_last_sets(r))
+		lossy = true;
 	if (negative)
 		src_negative(s, ch.end, ch.end_len, qtype, rcode, &ts);
-	else if (!lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
+	else if (!tc && !lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
 		src_negative(s, ch.end, ch.end_len, qtype, LB_RCODE_NOERROR, &ts);
 	mark_unrelated(r, &ch, qtype);
 	if (lossy)

@@ -454,6 +454,39 @@ static void suricata_root_name(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* A truncated response (tc, flags 0x0200): no NODATA from its empty
+ * answer, and its last RRset of each section may be cut (RFC 2181 9). */
+static void suricata_truncated(void **st)
+{
+	(void)st;
+#define TCR(q, extra) "{\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2," \
+	"\"type\":\"answer\",\"id\":7,\"flags\":\"8380\",\"qr\":true,\"tc\":true,\"rd\":true,\"ra\":true," \
+	"\"rrname\":\"" q "\",\"rrtype\":\"TXT\",\"rcode\":\"NOERROR\"" extra "}}\n"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		TCR("big.example", "")
+		TCR("c.example", ",\"answers\":[{\"rrname\":\"c.example\",\"rrtype\":\"CNAME\",\"ttl\":5,"
+		    "\"rdata\":\"t.example\"},{\"rrname\":\"t.example\",\"rrtype\":\"TXT\",\"ttl\":5,\"rdata\":\"x\"}]")
+		TCR("g.example", ",\"grouped\":{\"CNAME\":[\"t2.example\"]}")
+		/* the flags alone tell it (no "tc" member) */
+		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"flags\":\"8380\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":"
+		"\"f.example\",\"rrtype\":\"A\"}]}}\n"
+		/* an NXDOMAIN is one, truncated or not */
+		"{\"timestamp\":\"2025-01-29T07:53:03Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"flags\":\"8383\",\"tc\":true,\"rrname\":\"nx.example\",\"rrtype\":\"A\","
+		"\"rcode\":\"NXDOMAIN\"}}\n"), 0);
+#undef TCR
+	hasnt("NEG big.example.");
+	hasnt("NEG f.example.");
+	hasnt("NEG t.example.");
+	has("RR c.example. CNAME t.example. ttl=5");
+	hasnt("RR t.example. TXT");
+	hasnt("g.example");
+	has("NEG nx.example. A NXDOMAIN");
+	assert_int_equal(cnt.negatives, 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* NODATA from EVE as from packets (RFC 2308 2.2): the authorities decide. */
 static void suricata_nodata(void **st)
 {
@@ -989,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_v1),
 		cmocka_unit_test(suricata_root_name),
+		cmocka_unit_test(suricata_truncated),
 		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_unrelated),
 		cmocka_unit_test(suricata_bad),
