@@ -311,7 +311,7 @@ static int gen_subst(const char *t, size_t len, long long v, char *out, size_t *
 			spec[sl] = 0;
 			char b = 'd';
 			int n = sscanf(spec, "%lld,%u,%c", &off, &width, &b);
-			if (n < 1 || width > 64)
+			if (n < 1 || width > 64 || off > 0x7fffffffLL || off < -0x7fffffffLL)
 				return -1;
 			if (n == 3)
 				base = b;

@@ -918,7 +918,8 @@ static void zone_generate(void **st)
 		"$GENERATE 1-2 b${0,1,q} PTR x.\n"         /* no such base */
 		"$GENERATE 1-2 c${0 PTR x.\n"              /* unclosed */
 		"$GENERATE 1-2 d PTR\n"                    /* no rhs */
-		"$GENERATE 1-2 \\$GENERATE 1-60000 x A 192.0.2.1\n"), 0); /* no nesting */
+		"$GENERATE 1-2 \\$GENERATE 1-60000 x A 192.0.2.1\n"     /* no nesting */
+		"$GENERATE 1-2 o${9223372036854775807} A 192.0.2.1\n"), 0); /* (v + offset overflowed) */
 	has("AGG 0.2.0.192.in-addr.arpa. PTR host-010.example.");
 	has("AGG 4.2.0.192.in-addr.arpa. PTR host-014.example.");
 	has("AGG 8.2.0.192.in-addr.arpa. PTR host-018.example.");
@@ -926,7 +927,7 @@ static void zone_generate(void **st)
 	has("AGG a.0.x.2.0.192.in-addr.arpa. TXT \"v\" \"$\" \"A\"");
 	has("AGG b.0.x.2.0.192.in-addr.arpa. TXT \"v\" \"$\" \"B\"");
 	hasnt("big.");
-	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 6);
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 7);
 	assert_int_equal(cnt.records, 6);
 }
 
