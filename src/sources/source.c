@@ -834,11 +834,19 @@ static void progress(lb_src_t *s, const lb_lr_t *lr, bool final)
 		(unsigned long long)s->c.records, final ? "\n" : "");
 }
 
-/* A CloudWatch Logs export task writes each event as "<ISO 8601 time> <message>":
- * the length of such a prefix before a JSON object, else 0. */
-static size_t cloudwatch_prefix(const char *line, size_t len)
+/* Text before a JSON object that is no part of the record: a CloudWatch
+ * Logs export task writes each event as "<ISO 8601 time> <message>";
+ * Suricata's eve-log "prefix" option (its example: "@cee: ") goes before
+ * each event.  Its length, else 0. */
+static size_t json_line_prefix(const char *line, size_t len)
 {
 	struct timeval tv;
+	if (len > 6 && !memcmp(line, "@cee:", 5)) {
+		size_t k = 5;
+		while (k < len && line[k] == ' ')
+			k++;
+		return k < len && line[k] == '{' ? k : 0;
+	}
 	if (len < 22 || !isdigit((unsigned char)line[0]) || line[4] != '-')
 		return 0;
 	const char *sp = memchr(line, ' ', len < 40 ? len : 40);
@@ -851,7 +859,7 @@ static size_t cloudwatch_prefix(const char *line, size_t len)
 /* Feed one line to the current format.  Handles auto detection. */
 static void feed(lb_src_t *s, const char *line, size_t len)
 {
-	size_t cw = cloudwatch_prefix(line, len);
+	size_t cw = json_line_prefix(line, len);
 	line += cw;
 	len -= cw;
 	if (s->fmt == LB_FMT_AUTO) {

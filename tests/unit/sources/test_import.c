@@ -454,6 +454,21 @@ static void suricata_root_name(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* Suricata's eve-log "prefix" option ("@cee: ", for syslog's CEE) before
+ * each event: every line was bad_json (unknown_format when detecting). */
+static void suricata_cee_prefix(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"@cee: {\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"a.example\",\"rrtype\":\"A\"}],"
+		"\"answers\":[{\"rrname\":\"a.example\",\"rrtype\":\"A\",\"ttl\":5,\"rdata\":\"192.0.2.1\"}]}}\n"
+		"@cee:{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"flow\"}\n"), 0);
+	has("RR a.example. A 192.0.2.1 ttl=5 sec=0 t=1738137181 suricata\n");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* A truncated response (tc, flags 0x0200): no NODATA from its empty
  * answer, and its last RRset of each section may be cut (RFC 2181 9). */
 static void suricata_truncated(void **st)
@@ -1053,6 +1068,7 @@ int main(void)
 		cmocka_unit_test(suricata_v1),
 		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_truncated),
+		cmocka_unit_test(suricata_cee_prefix),
 		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_unrelated),
 		cmocka_unit_test(suricata_bad),
