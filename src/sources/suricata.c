@@ -623,6 +623,29 @@ static void v1_flush(lb_src_t *s)
 			r->rr[k++] = r->rr[i];
 	bool lossy = w->nlossy || w->lossy_all || k < r->n;
 	r->n = k;
+	if (r->n && r->rr[0].section == LB_SEC_ANSWER) {
+		/* answers come first, then the authorities, all alike: the
+		 * first record's owner is the question's name; a record off its
+		 * CNAME chain after the chain's last record is an authority, one
+		 * before it an answer off the chain (flagged, as on packets) */
+		struct qchain ch;
+		(void)answered(r, r->rr[0].owner, r->rr[0].owner_len, 0, &ch);
+		size_t last = 0;
+		for (size_t i = 0; i < r->n; i++)
+			if (lb_obs_related(r->rr[i].owner, r->rr[i].owner_len, r->rr[i].type,
+					   r->rr[i].covered, ch.name, ch.len, ch.n, 0))
+				last = i;
+		for (size_t i = 0; i < r->n; i++) {
+			src_rr_t *x = &r->rr[i];
+			if (lb_obs_related(x->owner, x->owner_len, x->type, x->covered, ch.name, ch.len,
+					   ch.n, 0))
+				continue;
+			if (i < last)
+				x->unrelated = true;
+			else
+				x->section = LB_SEC_AUTHORITY;
+		}
+	}
 	if (w->tc && drop_last_sets(r))
 		lossy = true;
 	if (lossy)
