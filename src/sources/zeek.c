@@ -536,6 +536,8 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.tc = json_is_boolean(ft) ? json_is_true(ft) : -1;
 	z.nans = 0;
 	json_t *ans = json_object_get(j, "answers"), *ttls = json_object_get(j, "TTLs");
+	if (json_is_null(ans))
+		ans = NULL; /* LogAscii::json_include_unset_fields writes unset fields as null */
 	if (ans && !json_is_array(ans))
 		bad = true;
 	if (bad) {

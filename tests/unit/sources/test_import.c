@@ -251,6 +251,16 @@ static void zeek_root_and_escapes(void **st)
 	has("RR . NS a.root-servers.net. ttl=518400 sec=0 t=1300000001 zeek\n");
 	has("NEG a\\ b.example. A NXDOMAIN");
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	/* LogAscii::json_include_unset_fields: unset fields written as null
+	 * (every row without answers was bad_fields) */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1300000001.25,\"uid\":\"C1\",\"query\":\"nx.example\",\"qclass\":1,\"qtype\":1,"
+		"\"rcode\":3,\"AA\":false,\"TC\":false,\"RA\":true,\"answers\":null,\"TTLs\":null}\n"
+		"{\"ts\":1300000001.5,\"uid\":\"C2\",\"query\":\"q.example\",\"qclass\":1,\"qtype\":1,"
+		"\"rcode\":null,\"AA\":null,\"TC\":null,\"RA\":null,\"answers\":null,\"TTLs\":null}\n"), 0);
+	has("NEG nx.example. A NXDOMAIN");
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
 /* A truncated response (TC) may have lost answers, and one without any is
