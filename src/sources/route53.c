@@ -8,6 +8,7 @@
  */
 #include "sources/route53.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "dns/rrtype.h"
@@ -83,6 +84,59 @@ static void record(lb_src_t *s, json_t *j)
 }
 
 /*
+ * Route 53 public DNS query logging (a hosted zone's queries, to CloudWatch
+ * Logs) writes text lines "VERSION TIME ZONE-ID QNAME QTYPE RCODE PROTO EDGE
+ * RESOLVER-IP ECS", e.g. "1.0 2017-12-13T08:16:02.130Z Z123 example.com A
+ * NOERROR UDP FRA6 192.0.2.1 -".  They log no answers: only a denial
+ * (NXDOMAIN, SERVFAIL, REFUSED), Route 53's own, is something to keep.
+ */
+static bool public_line(const char *line, size_t len)
+{
+	return len > 30 && line[0] >= '0' && line[0] <= '9' && memchr(line, ' ', 6) &&
+	       memmem(line, len < 64 ? len : 64, "Z ", 2);
+}
+
+static void public_record(lb_src_t *s, const char *line, size_t len)
+{
+	const char *f[10];
+	size_t fl[10], n = 0, i = 0;
+	while (i < len && n < 10) {
+		while (i < len && line[i] == ' ')
+			i++;
+		if (i == len)
+			break;
+		f[n] = line + i;
+		while (i < len && line[i] != ' ')
+			i++;
+		fl[n] = (size_t)(line + i - f[n]);
+		n++;
+	}
+	struct timeval ts;
+	uint16_t qtype, rcode;
+	uint8_t qname[LB_NAME_MAX];
+	int qlen;
+	char tb[24];
+	if (n < 9)
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	if (src_time_iso(f[1], fl[1], &ts))
+		return (void)src_bad(s, LB_BAD_TIME);
+	if (fl[4] >= sizeof tb)
+		return (void)src_bad(s, LB_BAD_TYPE);
+	memcpy(tb, f[4], fl[4]);
+	tb[fl[4]] = 0;
+	if (lb_rrtype_from_text(tb, &qtype) || src_rcode(f[5], fl[5], &rcode))
+		return (void)src_bad(s, LB_BAD_TYPE);
+	if ((qlen = src_name(f[3], fl[3], NULL, qname)) < 0)
+		return (void)src_bad(s, LB_BAD_NAME);
+	if (rcode != LB_RCODE_NXDOMAIN && rcode != LB_RCODE_SERVFAIL && rcode != LB_RCODE_REFUSED) {
+		src_skip(s, rcode == LB_RCODE_NOERROR ? LB_SKIP_QUERY : LB_SKIP_RCODE);
+		return;
+	}
+	s->c.records++;
+	src_negative(s, qname, (uint8_t)qlen, qtype, rcode, &ts);
+}
+
+/*
  * A line holds one record, as Route 53 writes them to S3 and CloudWatch; or
  * records as CloudWatch Logs passes them on: a subscription's object
  * {"messageType":"DATA_MESSAGE", ..., "logEvents":[{"id","timestamp",
@@ -94,6 +148,13 @@ static void record(lb_src_t *s, json_t *j)
 void src_route53_line(lb_src_t *s, const char *line, size_t len)
 {
 	size_t off = 0;
+	if (len && line[0] != '{') {
+		if (public_line(line, len))
+			public_record(s, line, len);
+		else
+			src_bad(s, LB_BAD_JSON);
+		return;
+	}
 	while (off < len) {
 		json_error_t e;
 		json_t *j = json_loadb(line + off, len - off, JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &e);

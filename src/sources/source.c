@@ -83,6 +83,20 @@ static bool has(const char *line, size_t len, const char *needle)
 	return memmem(line, len, needle, strlen(needle)) != NULL;
 }
 
+/* "1.0 2017-12-13T08:16:02.130Z Z1D633PJN98FT9 example.com A NOERROR ..."
+ * (Route 53 public DNS query logs): a version, an ISO 8601 time, a hosted
+ * zone id starting with Z. */
+static bool route53_public(const char *line, size_t len)
+{
+	const char *sp = memchr(line, ' ', len < 8 ? len : 8);
+	struct timeval tv;
+	if (!sp || !isdigit((unsigned char)line[0]) || !memchr(line, '.', (size_t)(sp - line)))
+		return false;
+	const char *t = sp + 1, *e = line + len;
+	const char *sp2 = memchr(t, ' ', (size_t)(e - t));
+	return sp2 && sp2 + 1 < e && sp2[1] == 'Z' && src_time_iso(t, (size_t)(sp2 - t), &tv) == 0;
+}
+
 enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 {
 	while (len && isspace((unsigned char)*line)) {
@@ -117,6 +131,8 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 	}
 	if (has(line, len, "||"))
 		return LB_FMT_PASSIVEDNS;
+	if (route53_public(line, len))
+		return LB_FMT_ROUTE53; /* public DNS query logging's text lines */
 	if (line[0] == '$' || line[0] == ';' || line[0] == '@')
 		return LB_FMT_ZONE;
 	/* "owner [ttl] [class] TYPE rdata": a zone record if some token is a class or type */
@@ -834,8 +850,9 @@ static void progress(lb_src_t *s, const lb_lr_t *lr, bool final)
 		(unsigned long long)s->c.records, final ? "\n" : "");
 }
 
-/* Text before a JSON object that is no part of the record: a CloudWatch
- * Logs export task writes each event as "<ISO 8601 time> <message>";
+/* Text before a JSON object (or a Route 53 public query log line) that is
+ * no part of the record: a CloudWatch Logs export task writes each event as
+ * "<ISO 8601 time> <message>";
  * Suricata's eve-log "prefix" option (its example: "@cee: ") goes before
  * each event.  Its length, else 0. */
 static size_t json_line_prefix(const char *line, size_t len)
@@ -850,10 +867,10 @@ static size_t json_line_prefix(const char *line, size_t len)
 	if (len < 22 || !isdigit((unsigned char)line[0]) || line[4] != '-')
 		return 0;
 	const char *sp = memchr(line, ' ', len < 40 ? len : 40);
-	if (!sp || (size_t)(sp - line) + 1 >= len || sp[1] != '{' ||
-	    src_time_iso(line, (size_t)(sp - line), &tv))
+	if (!sp || (size_t)(sp - line) + 1 >= len || src_time_iso(line, (size_t)(sp - line), &tv))
 		return 0;
-	return (size_t)(sp - line) + 1;
+	size_t k = (size_t)(sp - line) + 1;
+	return line[k] == '{' || route53_public(line + k, len - k) ? k : 0;
 }
 
 /* Feed one line to the current format.  Handles auto detection. */

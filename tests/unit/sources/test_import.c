@@ -709,6 +709,30 @@ static void route53_cloudwatch(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* Route 53 public DNS query logging (hosted zones): text lines without
+ * answers; a denial is Route 53's own (they were unknown_format). */
+static void route53_public_query_log(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"1.0 2017-12-13T08:16:02.130Z Z123412341234 example.com A NOERROR UDP FRA6 192.168.1.1 -\n"
+		"1.0 2017-12-13T08:15:50.235Z Z123412341234 nx.example.com AAAA NXDOMAIN UDP IAD12 "
+		"192.168.3.1 192.168.222.0/24\n"
+		"2017-12-13T08:15:51.000Z 1.0 2017-12-13T08:15:50.342Z Z123412341234 r.example.com A "
+		"REFUSED TCP IAD12 192.168.3.1 -\n"
+		"1.0 2017-12-13T08:15:52.000Z Z123412341234 f.example.com A FORMERR UDP IAD12 192.168.3.1 -\n"
+		"1.0 2017-12-13T08:15:53.000Z Z123412341234 short\n"), 0);
+	has("NEG nx.example.com. AAAA NXDOMAIN");
+	has("NEG r.example.com. A REFUSED");
+	hasnt("RR ");
+	hasnt("192.168.");
+	assert_int_equal(cnt.negatives, 2);
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_RCODE], 1);
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 1);
+}
+
 /* ---- passivedns ---- */
 
 static void passivedns(void **st)
@@ -1098,6 +1122,7 @@ int main(void)
 		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(route53),
 		cmocka_unit_test(route53_cloudwatch),
+		cmocka_unit_test(route53_public_query_log),
 		cmocka_unit_test(passivedns),
 		cmocka_unit_test(passivedns_real_forms),
 		cmocka_unit_test(passivedns_json_and_ymdhms),
