@@ -472,6 +472,28 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 
 /* ---- JSON ---- */
 
+/* Zeek's JSON writer (json_escape_utf8) writes a byte that is not valid
+ * UTF-8 - or a control byte after one - as the text "\xHH": the byte again,
+ * into out (capacity >= len).  Other "\x" text (printable ASCII) is text. */
+static size_t json_bytes(const char *in, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == '\\' && i + 3 < len && in[i + 1] == 'x' &&
+		    isxdigit((unsigned char)in[i + 2]) && isxdigit((unsigned char)in[i + 3])) {
+			char h[3] = { in[i + 2], in[i + 3], 0 };
+			long b = strtol(h, NULL, 16);
+			if (b >= 0x80 || b < 0x20 || b == 0x7f) {
+				out[o++] = (char)b;
+				i += 3;
+				continue;
+			}
+		}
+		out[o++] = in[i];
+	}
+	return o;
+}
+
 static long jnum(json_t *o, const char *key, bool *bad)
 {
 	json_t *v = json_object_get(o, key);
@@ -518,6 +540,7 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 		src_bad(s, LB_BAD_TIME);
 		goto out;
 	}
+	size_t used = 0;
 	z.query = src_jstr(j, "query", &z.qlen);
 	if (!z.query) {
 		z.query = "";
@@ -525,6 +548,10 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	} else if (z.qlen == 0) {
 		z.query = "."; /* the empty string: the root name */
 		z.qlen = 1;
+	} else if (z.qlen < w->ucap && memmem(z.query, z.qlen, "\\x", 2)) {
+		z.qlen = json_bytes(z.query, z.qlen, w->ubuf);
+		z.query = w->ubuf;
+		used = z.qlen;
 	}
 	z.qclass = jnum(j, "qclass", &bad);
 	z.qtype = jnum(j, "qtype", &bad);
@@ -557,6 +584,11 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 		}
 		z.ans[i] = json_string_value(x);
 		z.alen[i] = json_string_length(x);
+		if (z.alen[i] <= w->ucap - used && memmem(z.ans[i], z.alen[i], "\\x", 2)) {
+			z.alen[i] = json_bytes(z.ans[i], z.alen[i], w->ubuf + used);
+			z.ans[i] = w->ubuf + used;
+			used += z.alen[i];
+		}
 		json_t *t = json_array_get(ttls, i);
 		z.ttl[i] = json_is_number(t) ? ttl_of(json_number_value(t)) : 0;
 	}

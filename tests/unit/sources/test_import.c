@@ -261,6 +261,13 @@ static void zeek_root_and_escapes(void **st)
 	has("NEG nx.example. A NXDOMAIN");
 	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	/* bytes that are not UTF-8 (a tunnel's labels, binary TXT) are written
+	 * "\xHH" in JSON logs; "\x41" of printable text stays text */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1300000001.0,\"query\":\"a\\\\xffb.tun.example\",\"qtype\":16,\"rcode\":0,"
+		"\"answers\":[\"TXT 3 \\\\xfe\\\\x01z\",\"TXT 6 a\\\\x41b\"],\"TTLs\":[0.0,0.0]}\n"), 0);
+	has("RR a\\255b.tun.example. TXT \"\\254\\001z\";\"a\\\\x41b\" ttl=0");
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 0);
 }
 
 /* A truncated response (TC) may have lost answers, and one without any is
