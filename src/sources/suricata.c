@@ -37,10 +37,11 @@ static const js_key_t dns_keys[D__N] = {
 	JS_KEY("version"), JS_KEY("id"), JS_KEY("tc"), JS_KEY("flags"),
 };
 /* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
-enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A__N };
+enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A_RRNAME_TRUNC,
+       A_RDATA_TRUNC, A__N };
 static const js_key_t ans_keys[A__N] = {
 	JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"),
-	JS_KEY("srv"), JS_KEY("sshfp"),
+	JS_KEY("srv"), JS_KEY("sshfp"), JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
 };
 /* ... and of the event */
 enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E__N };
@@ -291,8 +292,16 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		types[i] = type;
 		if (type == LB_T_OPT)
 			continue;
+		if (js_type(d, m[i][A_RRNAME_TRUNC]) == JS_TRUE) {
+			/* Suricata cut a name too long to be one (it flags it): the
+			 * record cannot be stored, the rest of the section can */
+			*lossy = true;
+			types[i] = LB_T_OPT; /* (passed over below too) */
+			continue;
+		}
 		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
-		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl);
+		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl) ||
+			   js_type(d, m[i][A_RDATA_TRUNC]) == JS_TRUE;
 		uint8_t w[LB_NAME_MAX];
 		nm = eve_name(nm, &nl);
 		int l = src_name(nm, nl, NULL, w);
@@ -796,6 +805,12 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (js_type(d, qs) == JS_ARR && d->t[qs].n > 0) {
 		qo = js_item(d, qs, 0);
 		js_members(d, qo, ans_keys, 2, qm); /* rrname, rrtype */
+	}
+	if (js_type(d, js_get(d, qo, "rrname_truncated")) == JS_TRUE) {
+		/* the question's name was cut (too long to be one): nothing to
+		 * place the answers or a denial on */
+		src_skip(s, LB_SKIP_LOSSY);
+		return;
 	}
 	char nb[2048];
 	size_t ql;

@@ -499,6 +499,33 @@ static void suricata_cee_prefix(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* Suricata 7+ flags a name it cut ("rrname_truncated", "rdata_truncated":
+ * longer than a name can be, or its pointers loop): such a record is not
+ * stored, the rest of the event is (the event was a bad_name line). */
+static void suricata_truncated_names(void **st)
+{
+	(void)st;
+	char lname[1100], ev[4096];
+	for (int i = 0; i < 1030; i++)
+		lname[i] = i % 60 == 59 ? '.' : 'a';
+	lname[1030] = 0;
+	snprintf(ev, sizeof ev,
+		"{\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"q.example\",\"rrtype\":\"A\"}],"
+		"\"answers\":[{\"rrname\":\"q.example\",\"rrtype\":\"CNAME\",\"ttl\":5,\"rdata\":\"%s\","
+		"\"rdata_truncated\":true},{\"rrname\":\"%s\",\"rrname_truncated\":true,\"rrtype\":\"A\",\"ttl\":5,"
+		"\"rdata\":\"192.0.2.1\"},{\"rrname\":\"ok.example\",\"rrtype\":\"A\",\"ttl\":5,\"rdata\":\"192.0.2.2\"}]}}\n"
+		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NXDOMAIN\",\"queries\":[{\"rrname\":\"%s\",\"rrname_truncated\":true,"
+		"\"rrtype\":\"A\"}]}}\n", lname, lname, lname);
+	assert_int_equal(imp(LB_FMT_SURICATA, ev), 0);
+	has("RR ok.example. A 192.0.2.2 ttl=5 sec=0 t=1738137181 suricata unrelated\n");
+	hasnt("CNAME");
+	hasnt("NEG");
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* A truncated response (tc, flags 0x0200): no NODATA from its empty
  * answer, and its last RRset of each section may be cut (RFC 2181 9). */
 static void suricata_truncated(void **st)
@@ -1122,6 +1149,7 @@ int main(void)
 		cmocka_unit_test(suricata_v1),
 		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_truncated),
+		cmocka_unit_test(suricata_truncated_names),
 		cmocka_unit_test(suricata_cee_prefix),
 		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_unrelated),
