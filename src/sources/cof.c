@@ -176,6 +176,30 @@ static void negative(lb_src_t *s, int o, const uint8_t *owner, int ol, uint16_t 
 		s->sink.aggr_neg(s->sink.aggr_ctx, &a);
 }
 
+/* "count": an integer; also as producers in other languages write one: a
+ * number with a zero fraction (2.0) or a decimal string ("5").  0 or -1. */
+static int jcount(const js_doc_t *d, int x, int64_t *v)
+{
+	double dv;
+	char buf[24];
+	size_t l;
+	const char *t;
+	uint64_t u;
+	if (js_int(d, x, v) == 0)
+		return 0;
+	if (js_num(d, x, &dv) == 0) {
+		if (!(dv >= 0 && dv < 9e15) || dv != (double)(int64_t)dv)
+			return -1;
+		*v = (int64_t)dv;
+		return 0;
+	}
+	if ((t = js_str(d, x, buf, sizeof buf, &l)) && src_u64(t, l, &u) == 0 && u <= INT64_MAX) {
+		*v = (int64_t)u;
+		return 0;
+	}
+	return -1;
+}
+
 static void record(lb_src_t *s, int o)
 {
 	const js_doc_t *d = &s->js;
@@ -184,6 +208,13 @@ static void record(lb_src_t *s, int o)
 	const char *nm = js_str(d, js_get(d, o, "rrname"), nb, sizeof nb, &nl);
 	int rd = js_get(d, o, "rdata");
 	uint16_t type;
+	if (!nm && js_get(d, o, "rrname") < 0 &&
+	    ((rd >= 0 && js_get(d, o, "raw_rdata") >= 0) || js_get(d, o, "num_results") >= 0)) {
+		/* DNSDB results that are not COF: a flex search's rdata rows
+		 * {rdata, rrtype, raw_rdata}, a summarize {count, num_results, ...} */
+		src_skip(s, LB_SKIP_NOT_DNS);
+		return;
+	}
 	if (!nm)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	int ng = js_get(d, o, "negative");
@@ -216,7 +247,7 @@ static void record(lb_src_t *s, int o)
 		return (void)src_bad(s, LB_BAD_TIME);
 	int ci = js_get(d, o, "count");
 	int64_t cv = h1 ? 1 : 0;
-	if (ci >= 0 && (js_int(d, ci, &cv) || cv < 0))
+	if (ci >= 0 && js_type(d, ci) != JS_NULL && (jcount(d, ci, &cv) || cv < 0))
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	a.count = (uint64_t)cv;
 	lb_dayrun_t runs[LB_STORE_MAX_RUNS];

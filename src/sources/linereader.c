@@ -395,6 +395,17 @@ static int dec_fill(lb_lr_t *r)
 	return 1;
 }
 
+/* A UTF-8 byte order mark (EF BB BF) before the first line, as Windows
+ * editors and PowerShell write one, is no part of the text: a zone file or a
+ * JSON log starting with it would otherwise lose its first line.  The first
+ * line spans [s, e); returns its new start. */
+static size_t skip_bom(const lb_lr_t *r, size_t s, size_t e)
+{
+	if (r->lineno == 1 && e - s >= 3 && !memcmp(r->dec + s, "\xef\xbb\xbf", 3))
+		return s + 3;
+	return s;
+}
+
 int lb_lr_next(lb_lr_t *r, const char **line, size_t *len)
 {
 	int err;
@@ -418,6 +429,7 @@ int lb_lr_next(lb_lr_t *r, const char **line, size_t *len)
 				return LB_ELIMIT;
 			if (e > s && r->dec[e - 1] == '\r')
 				e--;
+			s = skip_bom(r, s, e);
 			*line = r->dec + s;
 			*len = e - s;
 			return 1;
@@ -446,6 +458,7 @@ int lb_lr_next(lb_lr_t *r, const char **line, size_t *len)
 			}
 			if (e > s && r->dec[e - 1] == '\r')
 				e--;
+			s = skip_bom(r, s, e);
 			*line = r->dec + s;
 			*len = e - s;
 			return 1;

@@ -83,6 +83,20 @@ static bool has(const char *line, size_t len, const char *needle)
 	return memmem(line, len, needle, strlen(needle)) != NULL;
 }
 
+/* "1.0 2017-12-13T08:16:02.130Z Z1D633PJN98FT9 example.com A NOERROR ..."
+ * (Route 53 public DNS query logs): a version, an ISO 8601 time, a hosted
+ * zone id starting with Z. */
+static bool route53_public(const char *line, size_t len)
+{
+	const char *sp = memchr(line, ' ', len < 8 ? len : 8);
+	struct timeval tv;
+	if (!sp || !isdigit((unsigned char)line[0]) || !memchr(line, '.', (size_t)(sp - line)))
+		return false;
+	const char *t = sp + 1, *e = line + len;
+	const char *sp2 = memchr(t, ' ', (size_t)(e - t));
+	return sp2 && sp2 + 1 < e && sp2[1] == 'Z' && src_time_iso(t, (size_t)(sp2 - t), &tv) == 0;
+}
+
 enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 {
 	while (len && isspace((unsigned char)*line)) {
@@ -100,8 +114,13 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 	if (line[0] == '{') {
 		if (has(line, len, "\"event_type\""))
 			return LB_FMT_SURICATA;
-		if (has(line, len, "\"query_timestamp\"") || has(line, len, "\"srcids\""))
-			return LB_FMT_ROUTE53;
+		if (has(line, len, "\"query_timestamp\"") || has(line, len, "\"srcids\"") ||
+		    has(line, len, "\"logEvents\"") || has(line, len, "\"messageType\""))
+			return LB_FMT_ROUTE53; /* (CloudWatch Logs subscription objects too) */
+		if (has(line, len, "\"timestamp_s\"") ||
+		    (has(line, len, "\"answer\"") && has(line, len, "\"query\"") &&
+		     has(line, len, "\"ttl\"")))
+			return LB_FMT_PASSIVEDNS; /* passivedns -j */
 		if (has(line, len, "\"cond\"") || has(line, len, "\"obj\"") ||
 		    has(line, len, "\"rrname\""))
 			return LB_FMT_COF;
@@ -112,6 +131,8 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 	}
 	if (has(line, len, "||"))
 		return LB_FMT_PASSIVEDNS;
+	if (route53_public(line, len))
+		return LB_FMT_ROUTE53; /* public DNS query logging's text lines */
 	if (line[0] == '$' || line[0] == ';' || line[0] == '@')
 		return LB_FMT_ZONE;
 	/* "owner [ttl] [class] TYPE rdata": a zone record if some token is a class or type */
@@ -829,9 +850,35 @@ static void progress(lb_src_t *s, const lb_lr_t *lr, bool final)
 		(unsigned long long)s->c.records, final ? "\n" : "");
 }
 
+/* Text before a JSON object (or a Route 53 public query log line) that is
+ * no part of the record: a CloudWatch Logs export task writes each event as
+ * "<ISO 8601 time> <message>";
+ * Suricata's eve-log "prefix" option (its example: "@cee: ") goes before
+ * each event.  Its length, else 0. */
+static size_t json_line_prefix(const char *line, size_t len)
+{
+	struct timeval tv;
+	if (len > 6 && !memcmp(line, "@cee:", 5)) {
+		size_t k = 5;
+		while (k < len && line[k] == ' ')
+			k++;
+		return k < len && line[k] == '{' ? k : 0;
+	}
+	if (len < 22 || !isdigit((unsigned char)line[0]) || line[4] != '-')
+		return 0;
+	const char *sp = memchr(line, ' ', len < 40 ? len : 40);
+	if (!sp || (size_t)(sp - line) + 1 >= len || src_time_iso(line, (size_t)(sp - line), &tv))
+		return 0;
+	size_t k = (size_t)(sp - line) + 1;
+	return line[k] == '{' || route53_public(line + k, len - k) ? k : 0;
+}
+
 /* Feed one line to the current format.  Handles auto detection. */
 static void feed(lb_src_t *s, const char *line, size_t len)
 {
+	size_t cw = json_line_prefix(line, len);
+	line += cw;
+	len -= cw;
 	if (s->fmt == LB_FMT_AUTO) {
 		size_t k = 0;
 		while (k < len && isspace((unsigned char)line[k]))
@@ -912,6 +959,8 @@ static int run(lb_src_t *s, lb_lr_t *lr, const char *name)
 	}
 	if (s->fmt == LB_FMT_PASSIVEDNS)
 		src_passivedns_end(s);
+	if (s->fmt == LB_FMT_SURICATA)
+		src_suricata_end(s);
 	if (s->fmt == LB_FMT_COF && !err)
 		src_cof_end(s);
 	if (s->stop && !err)

@@ -77,7 +77,7 @@ typedef struct zeek_hdr {
 	char empty[16];         /* "(empty)" */
 	char unset[16];         /* "-" */
 	int idx_ts, idx_query, idx_qclass, idx_qtype, idx_rcode, idx_answers, idx_ttls;
-	int idx_aa, idx_ra;     /* the AA and RA flags (-1: not logged) */
+	int idx_aa, idx_ra, idx_tc; /* the AA, RA and TC flags (-1: not logged) */
 	int nfields;
 } zeek_hdr_t;
 

@@ -1,7 +1,8 @@
 /*
  * suricata.c - Suricata EVE JSON importer (event_type "dns").
  *
- *  v1 (one event per answer RR): dns.type "answer" with rrname/rrtype/rdata.
+ *  v1 (one event per RR, no "version"): dns.type "answer" with rrname/rrtype/rdata
+ *     of the RR itself; the events of one response are gathered (v1_rr).
  *  v2 (Suricata 5-7): dns.type "answer", dns.rrname/rrtype = the question,
  *     "answers" [{rrname, rrtype, ttl, rdata | soa | srv | sshfp}] (detailed)
  *     and/or "grouped" {TYPE: [rdata...]} (no owners: src_chain), plus
@@ -17,6 +18,7 @@
 #include "sources/suricata.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns/rdata.h"
@@ -27,22 +29,24 @@
 
 /* Members the importer reads: of the dns object (v1 answer fields included)... */
 enum { D_TYPE, D_QUERIES, D_RRNAME, D_RRTYPE, D_RCODE, D_ANSWERS, D_GROUPED, D_AUTHORITIES,
-       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D__N };
+       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D_TC, D_FLAGS, D__N };
 static const js_key_t dns_keys[D__N] = {
 	JS_KEY("type"), JS_KEY("queries"), JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rcode"),
 	JS_KEY("answers"), JS_KEY("grouped"), JS_KEY("authorities"), JS_KEY("additionals"),
 	JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"), JS_KEY("srv"), JS_KEY("sshfp"),
+	JS_KEY("version"), JS_KEY("id"), JS_KEY("tc"), JS_KEY("flags"),
 };
 /* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
-enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A__N };
+enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A_RRNAME_TRUNC,
+       A_RDATA_TRUNC, A__N };
 static const js_key_t ans_keys[A__N] = {
 	JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"),
-	JS_KEY("srv"), JS_KEY("sshfp"),
+	JS_KEY("srv"), JS_KEY("sshfp"), JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
 };
 /* ... and of the event */
-enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E__N };
+enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E__N };
 static const js_key_t ev_keys[E__N] = {
-	JS_KEY("event_type"), JS_KEY("dns"), JS_KEY("timestamp"),
+	JS_KEY("event_type"), JS_KEY("dns"), JS_KEY("timestamp"), JS_KEY("flow_id"),
 };
 
 /* Answer fields as token indexes (-1 = absent). */
@@ -70,6 +74,32 @@ static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, si
 			size_t *len)
 {
 	return tstr(d, js_get(d, o, key), buf, bufsz, len);
+}
+
+/*
+ * Suricata writes a name as its labels joined by dots, without the final
+ * dot: the root name is the empty string (a priming query's ". NS", an SRV
+ * target "." that says "no service").  A name text for the parsers.
+ */
+static const char *eve_name(const char *t, size_t *len)
+{
+	if (t && *len == 0) {
+		*len = 1;
+		return ".";
+	}
+	return t;
+}
+
+/* An SOA or SRV name member as text in buf (cap bufsz): "." for the root. */
+static const char *mname(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz)
+{
+	size_t l;
+	const char *t = mstr(d, o, key, buf, bufsz, &l);
+	if (t && l == 0 && bufsz >= 2) {
+		buf[0] = '.';
+		buf[1] = 0;
+	}
+	return t;
 }
 
 static long long mint(const js_doc_t *d, int o, const char *key)
@@ -113,6 +143,17 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 	if (t != buf)
 		memcpy(buf, t, l);
 	buf[l] = 0;
+	/* Suricata's own misspellings (rust/src/dns/log.rs dns_rrtype_string) */
+	static const struct {
+		char s[8];
+		uint16_t type;
+	} eve_names[] = { { "CDSNKEY", 60 /* CDNSKEY */ }, { "NSAPPT", 23 /* NSAP-PTR */ },
+			  { "ND", 3 /* MD */ } };
+	for (size_t i = 0; i < sizeof eve_names / sizeof eve_names[0]; i++)
+		if (!strcmp(buf, eve_names[i].s)) {
+			*type = eve_names[i].type;
+			return 0;
+		}
 	return lb_rrtype_from_text(buf, type) ? -1 : 0;
 }
 
@@ -127,8 +168,10 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 	char a[1024], b[1024];
 	int n = -1;
 	switch (type) {
-	case LB_T_A: case LB_T_AAAA: case LB_T_CNAME: case LB_T_NS: case LB_T_PTR:
-	case LB_T_DNAME:
+	case LB_T_CNAME: case LB_T_NS: case LB_T_PTR: case LB_T_DNAME:
+		rd = eve_name(rd, &dl);
+		/* fall through */
+	case LB_T_A: case LB_T_AAAA:
 		if (!rd)
 			return NULL;
 		*len = dl;
@@ -141,8 +184,8 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 		return rd;
 	case LB_T_SOA:
 		o = x->soa;
-		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "mname", a, sizeof a, NULL) ||
-		    !mstr(d, o, "rname", b, sizeof b, NULL))
+		if (js_type(d, o) != JS_OBJ || !mname(d, o, "mname", a, sizeof a) ||
+		    !mname(d, o, "rname", b, sizeof b))
 			return NULL;
 		n = snprintf(buf, bufsz, "%s %s %lld %lld %lld %lld %lld", a, b, mint(d, o, "serial"),
 			     mint(d, o, "refresh"), mint(d, o, "retry"), mint(d, o, "expire"),
@@ -150,7 +193,7 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 		break;
 	case LB_T_SRV:
 		o = x->srv;
-		if (js_type(d, o) != JS_OBJ || !mstr(d, o, "name", a, sizeof a, NULL))
+		if (js_type(d, o) != JS_OBJ || !mname(d, o, "name", a, sizeof a))
 			return NULL;
 		n = snprintf(buf, bufsz, "%lld %lld %lld %s", mint(d, o, "priority"),
 			     mint(d, o, "weight"), mint(d, o, "port"), a);
@@ -249,9 +292,18 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		types[i] = type;
 		if (type == LB_T_OPT)
 			continue;
+		if (js_type(d, m[i][A_RRNAME_TRUNC]) == JS_TRUE) {
+			/* Suricata cut a name too long to be one (it flags it): the
+			 * record cannot be stored, the rest of the section can */
+			*lossy = true;
+			types[i] = LB_T_OPT; /* (passed over below too) */
+			continue;
+		}
 		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
-		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl);
+		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl) ||
+			   js_type(d, m[i][A_RDATA_TRUNC]) == JS_TRUE;
 		uint8_t w[LB_NAME_MAX];
+		nm = eve_name(nm, &nl);
 		int l = src_name(nm, nl, NULL, w);
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
@@ -288,6 +340,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 			continue;
 		const char *nm = js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl);
 		uint8_t owner[LB_NAME_MAX];
+		nm = eve_name(nm, &nl);
 		int l = src_name_c(s->resp, nm, nl, owner);
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
@@ -433,6 +486,8 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 				}
 				a[n].text = d->s + d->t[x].start;
 				a[n].len = d->t[x].len;
+				if (type != LB_T_A && type != LB_T_AAAA)
+					a[n].text = eve_name(a[n].text, &a[n].len);
 				a[n].type = type;
 				a[n].ttl = 0;
 				a[n].wire = NULL;
@@ -445,6 +500,242 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 	src_chain(s, qname, qlen, qtype, rcode, a, n, false, SRC_ND_ALL, ts);
 }
 
+/* The response's TC bit: "tc": true (Suricata writes it only when set),
+ * or bit 0x0200 of "flags" (hex without 0x). */
+static bool truncated(const js_doc_t *d, const int *dm)
+{
+	if (js_type(d, dm[D_TC]) == JS_TRUE)
+		return true;
+	char fb[16];
+	size_t fl;
+	const char *f = tstr(d, dm[D_FLAGS], fb, sizeof fb, &fl);
+	unsigned long v = 0;
+	if (!f || fl == 0 || fl > 4)
+		return false;
+	for (size_t i = 0; i < fl; i++) {
+		int c = (unsigned char)f[i];
+		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (x < 0)
+			return false;
+		v = v * 16 + (unsigned long)x;
+	}
+	return (v & 0x0200) != 0;
+}
+
+/* A truncated message (TC) may have lost the end of its last RRset (RFC
+ * 2181 9); which section held the message's last record is not always
+ * logged, so the last RRset of every section is left out, as the packet
+ * path leaves out the one it knows.  Returns whether any was. */
+static bool drop_last_sets(src_resp_t *r)
+{
+	bool dropped = false;
+	for (uint8_t sec = LB_SEC_ANSWER; sec <= LB_SEC_ADDITIONAL; sec++) {
+		const src_rr_t *last = NULL;
+		for (size_t i = 0; i < r->n; i++)
+			if (r->rr[i].section == sec)
+				last = &r->rr[i];
+		if (!last)
+			continue;
+		src_rr_t key = *last;
+		size_t k = 0;
+		for (size_t i = 0; i < r->n; i++) {
+			const src_rr_t *x = &r->rr[i];
+			if (x->section == key.section && x->type == key.type && x->covered == key.covered &&
+			    x->owner_len == key.owner_len && !memcmp(x->owner, key.owner, key.owner_len))
+				continue;
+			r->rr[k++] = *x;
+		}
+		dropped |= k < r->n;
+		r->n = k;
+	}
+	return dropped;
+}
+
+/*
+ * v1 (Suricata 3 to 6 with "version 1"): one event per RR, type "answer",
+ * without a "version" member: rrname, rrtype, ttl and rdata are the RR's own
+ * (no rdata for the types v1 does not render: NS and SOA in Suricata 5-6).
+ * Every answer RR of a response is an event, and so is every authority RR,
+ * logged the same way; a failed response (rcode not NOERROR) logs no answer,
+ * only one event with the question's name but not its type, then its
+ * authorities.  The events of one response come one after the other with
+ * the same timestamp, flow_id, id and rcode: they are held and emitted
+ * together, so that an RRset of several records is one RRset (each event
+ * was an RRset of its own: sets that never existed).  An event without
+ * rdata is an RR whose data is not logged (lossy), never a denial.
+ */
+#define V1_KEY 192
+#define V1_LOSSY 16
+
+/* The v1 response being gathered in s->resp (s->work[LB_FMT_SURICATA]). */
+typedef struct eve_v1 {
+	bool pending;
+	char key[V1_KEY];
+	size_t keylen;
+	struct timeval ts;
+	/* RRsets with a record not logged whole: left out at the end */
+	uint8_t lossy_owner[V1_LOSSY][LB_NAME_MAX];
+	uint8_t lossy_len[V1_LOSSY];
+	uint16_t lossy_type[V1_LOSSY];
+	size_t nlossy;
+	bool lossy_all; /* more lossy RRsets than the list holds */
+	bool tc;        /* the response was truncated (drop_last_sets) */
+} eve_v1_t;
+
+static void v1_mark_lossy(eve_v1_t *w, const uint8_t *owner, uint8_t len, uint16_t type)
+{
+	if (w->nlossy == V1_LOSSY) {
+		w->lossy_all = true;
+		return;
+	}
+	memcpy(w->lossy_owner[w->nlossy], owner, len);
+	w->lossy_len[w->nlossy] = len;
+	w->lossy_type[w->nlossy++] = type;
+}
+
+static bool v1_lossy(const eve_v1_t *w, const src_rr_t *x)
+{
+	if (w->lossy_all)
+		return true;
+	for (size_t k = 0; k < w->nlossy; k++)
+		if (w->lossy_type[k] == x->type && w->lossy_len[k] == x->owner_len &&
+		    !memcmp(w->lossy_owner[k], x->owner, x->owner_len))
+			return true;
+	return false;
+}
+
+/* Emit the held v1 response, without its lossy RRsets. */
+static void v1_flush(lb_src_t *s)
+{
+	eve_v1_t *w = s->work[LB_FMT_SURICATA];
+	if (!w || !w->pending)
+		return;
+	src_resp_t *r = s->resp;
+	/* Suricata writes each character-string of a TXT record as an answer of
+	 * its own: a TXT owner with several cannot be told from several records */
+	for (size_t i = 0; i < r->n; i++) {
+		const src_rr_t *x = &r->rr[i];
+		if (x->type != LB_T_TXT && x->type != LB_T_SPF)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (r->rr[j].type == x->type && r->rr[j].owner_len == x->owner_len &&
+			    !memcmp(r->rr[j].owner, x->owner, x->owner_len)) {
+				if (!v1_lossy(w, x))
+					v1_mark_lossy(w, x->owner, x->owner_len, x->type);
+				break;
+			}
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (!v1_lossy(w, &r->rr[i]))
+			r->rr[k++] = r->rr[i];
+	bool lossy = w->nlossy || w->lossy_all || k < r->n;
+	r->n = k;
+	if (r->n && r->rr[0].section == LB_SEC_ANSWER) {
+		/* answers come first, then the authorities, all alike: the
+		 * first record's owner is the question's name; a record off its
+		 * CNAME chain after the chain's last record is an authority, one
+		 * before it an answer off the chain (flagged, as on packets) */
+		struct qchain ch;
+		(void)answered(r, r->rr[0].owner, r->rr[0].owner_len, 0, &ch);
+		size_t last = 0;
+		for (size_t i = 0; i < r->n; i++)
+			if (lb_obs_related(r->rr[i].owner, r->rr[i].owner_len, r->rr[i].type,
+					   r->rr[i].covered, ch.name, ch.len, ch.n, 0))
+				last = i;
+		for (size_t i = 0; i < r->n; i++) {
+			src_rr_t *x = &r->rr[i];
+			if (lb_obs_related(x->owner, x->owner_len, x->type, x->covered, ch.name, ch.len,
+					   ch.n, 0))
+				continue;
+			if (i < last)
+				x->unrelated = true;
+			else
+				x->section = LB_SEC_AUTHORITY;
+		}
+	}
+	if (w->tc && drop_last_sets(r))
+		lossy = true;
+	if (lossy)
+		src_skip(s, LB_SKIP_LOSSY);
+	resp_emit(s, r, &w->ts, NULL, NULL);
+	w->pending = false;
+	w->nlossy = 0;
+	w->lossy_all = false;
+	w->tc = false;
+}
+
+void src_suricata_end(lb_src_t *s)
+{
+	v1_flush(s);
+}
+
+/* One v1 RR event (dm: its dns members; key: what ties it to its response). */
+static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
+		  const struct timeval *ts)
+{
+	const js_doc_t *d = &s->js;
+	eve_v1_t *w = s->work[LB_FMT_SURICATA];
+	if (!w) {
+		w = s->work[LB_FMT_SURICATA] = calloc(1, sizeof *w);
+		if (!w)
+			return (void)src_bad(s, LB_BAD_TOO_LONG);
+	}
+	if (w->pending && (keylen != w->keylen || memcmp(key, w->key, keylen)))
+		v1_flush(s);
+	if (!w->pending)
+		resp_reset(s->resp);
+	char nb[2048], rb[32];
+	size_t nl, rl;
+	uint16_t type, rcode = 0;
+	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
+	if (!nm)
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	if (jtype(d, dm[D_RRTYPE], &type))
+		return (void)src_bad(s, LB_BAD_TYPE);
+	const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, &rl);
+	if (rc && src_rcode(rc, rl, &rcode))
+		return (void)src_bad(s, LB_BAD_TYPE);
+	uint8_t owner[LB_NAME_MAX];
+	nm = eve_name(nm, &nl);
+	int ol = src_name_c(s->resp, nm, nl, owner);
+	if (ol < 0)
+		return (void)src_bad(s, LB_BAD_NAME);
+	if (!w->pending) {
+		memcpy(w->key, key, keylen);
+		w->keylen = keylen;
+		w->ts = *ts;
+		w->pending = true;
+	}
+	w->tc |= truncated(d, dm);
+	if (type == LB_T_OPT)
+		return;
+	char tb[40000];
+	size_t xl;
+	rr_toks_t rt = { dm[D_RDATA], dm[D_SOA], dm[D_SRV], dm[D_SSHFP] };
+	const char *x = rr_text(s, &rt, type, tb, sizeof tb, &xl);
+	if (!x) {
+		v1_mark_lossy(w, owner, (uint8_t)ol, type);
+		return;
+	}
+	int64_t tv = 0;
+	if (js_int(d, dm[D_TTL], &tv) || tv < 0 || tv > UINT32_MAX)
+		tv = 0;
+	/* a failed response logs its authorities only */
+	uint8_t sec = rcode == LB_RCODE_NOERROR ? LB_SEC_ANSWER : LB_SEC_AUTHORITY;
+	int err = resp_add_text(s->resp, owner, (uint8_t)ol, type, LB_C_IN, (uint32_t)tv, sec, x, xl,
+				NULL);
+	if (err == LB_ELIMIT) {
+		v1_flush(s);
+		resp_reset(s->resp);
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	}
+	if (err)
+		return (void)src_bad(s, LB_BAD_RDATA);
+	s->c.records++;
+}
+
 void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 {
 	if (len == 0)
@@ -453,12 +744,13 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		return;
 	const js_doc_t *d = &s->js;
 	src_resp_t *r = s->resp;
-	resp_reset(r);
 	char buf[64];
 	int ev[E__N], dm[D__N];
 	js_members(d, 0, ev_keys, E__N, ev);
 	int dn = ev[E_DNS];
 	const char *et = tstr(d, ev[E_EVENT_TYPE], buf, sizeof buf, NULL);
+	/* (events of other types leave a held v1 response alone: another
+	 * thread's may come between its events) */
 	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
@@ -469,11 +761,42 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_skip(s, LB_SKIP_QUERY);
 		return;
 	}
+	bool v1 = !strcmp(type, "answer") && dm[D_VERSION] < 0 && dm[D_ANSWERS] < 0 &&
+		  dm[D_GROUPED] < 0 && dm[D_AUTHORITIES] < 0 && dm[D_QUERIES] < 0;
 	struct timeval ts;
 	size_t tl;
 	const char *t = tstr(d, ev[E_TIMESTAMP], buf, sizeof buf, &tl);
 	if (!t || src_time_any(t, tl, &ts)) {
 		src_bad(s, LB_BAD_TIME);
+		return;
+	}
+	if (v1 && dm[D_RRTYPE] >= 0) {
+		char key[V1_KEY], rb[32];
+		int64_t flow = 0, id = -1;
+		(void)js_int(d, ev[E_FLOW_ID], &flow);
+		(void)js_int(d, dm[D_ID], &id);
+		const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, NULL);
+		int kl = snprintf(key, sizeof key, "%s|%lld|%lld|%s", t, (long long)flow, (long long)id,
+				  rc ? rc : "");
+		if (kl < 0 || (size_t)kl >= sizeof key)
+			kl = 0; /* (a timestamp of 64 bytes at most: cannot happen) */
+		v1_rr(s, dm, key, (size_t)kl, &ts);
+		return;
+	}
+	v1_flush(s);
+	resp_reset(r);
+	if (v1) {
+		/* a v1 failure event: the question's name, not its type, and none
+		 * of the answers the response may have held (a CNAME chain would
+		 * move the denial off the name): nothing to store */
+		uint16_t rcode = 0;
+		size_t rl;
+		const char *rc = tstr(d, dm[D_RCODE], buf, sizeof buf, &rl);
+		if (rc && src_rcode(rc, rl, &rcode))
+			return (void)src_bad(s, LB_BAD_TYPE);
+		src_skip(s, rcode == LB_RCODE_NXDOMAIN || rcode == LB_RCODE_SERVFAIL ||
+				    rcode == LB_RCODE_REFUSED ? LB_SKIP_LOSSY
+				    : rcode == LB_RCODE_NOERROR ? LB_SKIP_QUERY : LB_SKIP_RCODE);
 		return;
 	}
 	/* the question */
@@ -482,6 +805,12 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (js_type(d, qs) == JS_ARR && d->t[qs].n > 0) {
 		qo = js_item(d, qs, 0);
 		js_members(d, qo, ans_keys, 2, qm); /* rrname, rrtype */
+	}
+	if (js_type(d, js_get(d, qo, "rrname_truncated")) == JS_TRUE) {
+		/* the question's name was cut (too long to be one): nothing to
+		 * place the answers or a denial on */
+		src_skip(s, LB_SKIP_LOSSY);
+		return;
 	}
 	char nb[2048];
 	size_t ql;
@@ -492,6 +821,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (qn) {
 		if (jtype(d, qm[1], &qtype))
 			return (void)src_bad(s, LB_BAD_TYPE);
+		qn = eve_name(qn, &ql);
 		if ((qlen = src_name_c(r, qn, ql, qname)) < 0)
 			return (void)src_bad(s, LB_BAD_NAME);
 	}
@@ -509,32 +839,14 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	int ans = dm[D_ANSWERS];
 	int grp = dm[D_GROUPED];
 	bool lossy = false;
-	if (ans < 0 && grp < 0 && dm[D_RDATA] >= 0 && qlen > 0) {
-		/* v1: this event is one answer RR, owner = rrname; scan it as a one-item array */
-		uint16_t ty;
-		size_t xl;
-		char tb[40000];
-		if (jtype(d, dm[D_RRTYPE], &ty))
-			return (void)src_bad(s, LB_BAD_TYPE);
-		rr_toks_t rt = { dm[D_RDATA], dm[D_SOA], dm[D_SRV], dm[D_SSHFP] };
-		const char *x = rr_text(s, &rt, ty, tb, sizeof tb, &xl);
-		int64_t tv = 0;
-		if (js_int(d, dm[D_TTL], &tv) || tv < 0 || tv > UINT32_MAX)
-			tv = 0;
-		if (!x) {
-			src_skip(s, LB_SKIP_LOSSY);
-			return;
-		}
-		if (resp_add_text(r, qname, (uint8_t)qlen, ty, LB_C_IN, (uint32_t)tv, LB_SEC_ANSWER, x,
-				  xl, NULL))
-			return (void)src_bad(s, LB_BAD_RDATA);
-		s->c.records++;
-		resp_emit(s, r, &ts, NULL, NULL);
-		return;
-	}
 	if (qlen < 0)
 		return (void)src_bad(s, LB_BAD_FIELDS);
+	bool tc = truncated(d, dm);
 	if (ans < 0 && js_type(d, grp) == JS_OBJ) {
+		if (tc) {
+			src_skip(s, LB_SKIP_LOSSY); /* no order to tell the last RRset by */
+			return;
+		}
 		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
 		return;
 	}
@@ -547,9 +859,11 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	/* a denial speaks of the question's CNAME chain's last name (RFC 6604 2.1) */
 	struct qchain ch;
 	bool ok = answered(r, qname, (uint8_t)qlen, qtype, &ch);
+	if (tc && drop_last_sets(r))
+		lossy = true;
 	if (negative)
 		src_negative(s, ch.end, ch.end_len, qtype, rcode, &ts);
-	else if (!lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
+	else if (!tc && !lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
 		src_negative(s, ch.end, ch.end_len, qtype, LB_RCODE_NOERROR, &ts);
 	mark_unrelated(r, &ch, qtype);
 	if (lossy)

@@ -10,5 +10,7 @@
 #include "sources/src_impl.h"
 
 void src_suricata_line(lb_src_t *s, const char *line, size_t len);
+/* End of a file: emit the v1 response still held. */
+void src_suricata_end(lb_src_t *s);
 
 #endif

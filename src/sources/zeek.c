@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
@@ -17,7 +18,9 @@
 
 #define ZEEK_MAX_ANS 512
 
-/* Undo Zeek's \xHH escapes into out (capacity >= len).  Returns new length. */
+/* Undo Zeek's escapes into out (capacity >= len): \xHH for a byte that is
+ * not printable or is a separator, and "\\\\" for a backslash (Zeek's
+ * get_escaped_string writes one backslash as two).  Returns new length. */
 static size_t unescape(const char *in, size_t len, char *out)
 {
 	size_t o = 0;
@@ -27,6 +30,9 @@ static size_t unescape(const char *in, size_t len, char *out)
 			char h[3] = { in[i + 2], in[i + 3], 0 };
 			out[o++] = (char)strtol(h, NULL, 16);
 			i += 3;
+		} else if (in[i] == '\\' && i + 1 < len && in[i + 1] == '\\') {
+			out[o++] = '\\';
+			i++;
 		} else {
 			out[o++] = in[i];
 		}
@@ -99,13 +105,39 @@ static int txt_wire(const char *t, size_t len, const char *kw, uint8_t *out, siz
 	return o ? (int)o : -1;
 }
 
+/*
+ * The query as Zeek logs it (once its log escapes are undone): the name's
+ * label bytes joined by dots, lower-cased, without presentation escapes - a
+ * backslash, a blank or a quote in a label is itself.  Such bytes are
+ * escaped (\DDD) before the text is read as a name.  The root name is the
+ * empty string (ExtractName drops the trailing dot only from longer names):
+ * "(empty)" in TSV, "" in JSON - the caller passes ".".
+ */
+static int query_wire(const char *q, size_t len, uint8_t *out)
+{
+	char t[4 * LB_NAME_MAX + 8];
+	size_t o = 0;
+	if (len == 1 && q[0] == '.')
+		return src_name(q, len, NULL, out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)q[i];
+		if (o + 5 > sizeof t)
+			return -1;
+		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '*' || c == '/')
+			t[o++] = (char)c;
+		else
+			o += (size_t)snprintf(t + o, sizeof t - o, "\\%03u", c);
+	}
+	return src_name(t, o, NULL, out);
+}
+
 /* The common part of TSV and JSON: one log row. */
 typedef struct zrow {
 	struct timeval ts;
 	const char *query;
 	size_t qlen;
 	long qclass, qtype, rcode;   /* -1 = unset */
-	int aa, ra;                  /* the AA and RA flags: 1 T, 0 F, -1 not logged */
+	int aa, ra, tc;              /* the AA, RA and TC flags: 1 T, 0 F, -1 not logged */
 	const char *ans[ZEEK_MAX_ANS];
 	size_t alen[ZEEK_MAX_ANS];
 	uint32_t ttl[ZEEK_MAX_ANS];
@@ -144,7 +176,7 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 		return;
 	}
 	uint8_t qname[LB_NAME_MAX];
-	int ql = src_name(z->query, z->qlen, NULL, qname);
+	int ql = query_wire(z->query, z->qlen, qname);
 	if (z->qlen == 0 || ql < 0) {
 		if (z->qtype < 0 && z->qlen == 0) {
 			src_skip(s, LB_SKIP_AMBIGUOUS);
@@ -156,6 +188,16 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 	if (z->qtype < 0) {
 		/* no question type (mDNS announcements): answers cannot be placed */
 		src_skip(s, LB_SKIP_AMBIGUOUS);
+		return;
+	}
+	if (z->tc == 1 && !(z->nans == 0 && (z->rcode == LB_RCODE_NXDOMAIN ||
+					     z->rcode == LB_RCODE_SERVFAIL ||
+					     z->rcode == LB_RCODE_REFUSED))) {
+		/* TC: the answers may have been cut short (RFC 2181 9) - the packet
+		 * path keeps no RRset that may be - and an empty answer section is
+		 * no denial (the client is told to ask over TCP); a denying rcode
+		 * with no answers still is one */
+		src_skip(s, LB_SKIP_LOSSY);
 		return;
 	}
 	uint16_t qtype = (uint16_t)z->qtype;
@@ -317,6 +359,7 @@ static void header(lb_src_t *s, const char *line, size_t len)
 		h->idx_ttls = field_index(f, fl, n, "TTLs");
 		h->idx_aa = field_index(f, fl, n, "AA");
 		h->idx_ra = field_index(f, fl, n, "RA");
+		h->idx_tc = field_index(f, fl, n, "TC");
 		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
 		    h->idx_answers < 0) {
 			h->have_fields = false;
@@ -378,11 +421,16 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
 	z.ra = h->idx_ra >= 0 ? bool_field(h, f[h->idx_ra], fl[h->idx_ra]) : -1;
+	z.tc = h->idx_tc >= 0 ? bool_field(h, f[h->idx_tc], fl[h->idx_tc]) : -1;
 	/* unescape query and answers into one buffer (never longer than the line) */
 	size_t used = 0;
 	if (unset(h, f[h->idx_query], fl[h->idx_query])) {
 		z.query = "";
 		z.qlen = 0;
+	} else if (fl[h->idx_query] == strlen(h->empty) &&
+		   !memcmp(f[h->idx_query], h->empty, fl[h->idx_query])) {
+		z.query = "."; /* the empty string: the root name */
+		z.qlen = 1;
 	} else {
 		z.qlen = unescape(f[h->idx_query], fl[h->idx_query], ubuf);
 		z.query = ubuf;
@@ -424,6 +472,28 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 
 /* ---- JSON ---- */
 
+/* Zeek's JSON writer (json_escape_utf8) writes a byte that is not valid
+ * UTF-8 - or a control byte after one - as the text "\xHH": the byte again,
+ * into out (capacity >= len).  Other "\x" text (printable ASCII) is text. */
+static size_t json_bytes(const char *in, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == '\\' && i + 3 < len && in[i + 1] == 'x' &&
+		    isxdigit((unsigned char)in[i + 2]) && isxdigit((unsigned char)in[i + 3])) {
+			char h[3] = { in[i + 2], in[i + 3], 0 };
+			long b = strtol(h, NULL, 16);
+			if (b >= 0x80 || b < 0x20 || b == 0x7f) {
+				out[o++] = (char)b;
+				i += 3;
+				continue;
+			}
+		}
+		out[o++] = in[i];
+	}
+	return o;
+}
+
 static long jnum(json_t *o, const char *key, bool *bad)
 {
 	json_t *v = json_object_get(o, key);
@@ -450,7 +520,14 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 #define z (*zp)
 	bool bad = false;
 	json_t *ts = json_object_get(j, "ts");
-	if (json_is_number(ts)) {
+	if (json_is_integer(ts) && json_integer_value(ts) >= 100000000000LL &&
+	    json_integer_value(ts) < 100000000000000LL) {
+		/* JSON::TS_MILLIS (and TS_MILLIS_UNSIGNED): integer milliseconds;
+		 * as seconds, 1e11 would be past the year 5000 */
+		json_int_t ms = json_integer_value(ts);
+		z.ts.tv_sec = (time_t)(ms / 1000);
+		z.ts.tv_usec = (long)(ms % 1000) * 1000;
+	} else if (json_is_number(ts)) {
 		double d = json_number_value(ts);
 		if (!(d >= 0 && d < 1e11)) {
 			src_bad(s, LB_BAD_TIME);
@@ -463,19 +540,31 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 		src_bad(s, LB_BAD_TIME);
 		goto out;
 	}
+	size_t used = 0;
 	z.query = src_jstr(j, "query", &z.qlen);
 	if (!z.query) {
 		z.query = "";
 		z.qlen = 0;
+	} else if (z.qlen == 0) {
+		z.query = "."; /* the empty string: the root name */
+		z.qlen = 1;
+	} else if (z.qlen < w->ucap && memmem(z.query, z.qlen, "\\x", 2)) {
+		z.qlen = json_bytes(z.query, z.qlen, w->ubuf);
+		z.query = w->ubuf;
+		used = z.qlen;
 	}
 	z.qclass = jnum(j, "qclass", &bad);
 	z.qtype = jnum(j, "qtype", &bad);
 	z.rcode = jnum(j, "rcode", &bad);
-	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA");
+	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA"),
+	       *ft = json_object_get(j, "TC");
 	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;
 	z.ra = json_is_boolean(fr) ? json_is_true(fr) : -1;
+	z.tc = json_is_boolean(ft) ? json_is_true(ft) : -1;
 	z.nans = 0;
 	json_t *ans = json_object_get(j, "answers"), *ttls = json_object_get(j, "TTLs");
+	if (json_is_null(ans))
+		ans = NULL; /* LogAscii::json_include_unset_fields writes unset fields as null */
 	if (ans && !json_is_array(ans))
 		bad = true;
 	if (bad) {
@@ -495,6 +584,11 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 		}
 		z.ans[i] = json_string_value(x);
 		z.alen[i] = json_string_length(x);
+		if (z.alen[i] <= w->ucap - used && memmem(z.ans[i], z.alen[i], "\\x", 2)) {
+			z.alen[i] = json_bytes(z.ans[i], z.alen[i], w->ubuf + used);
+			z.ans[i] = w->ubuf + used;
+			used += z.alen[i];
+		}
 		json_t *t = json_array_get(ttls, i);
 		z.ttl[i] = json_is_number(t) ? ttl_of(json_number_value(t)) : 0;
 	}

@@ -6,7 +6,7 @@
  * origin is restored afterwards), '@', relative names, omitted owner (line
  * starting with a blank: previous owner), omitted TTL and class (either
  * order), parentheses spanning lines, ';' comments, quoted strings with
- * escapes.  $GENERATE and other directives are reported as zone_syntax.
+ * escapes, $GENERATE (BIND's; generate).  Other directives are zone_syntax.
  *
  * The zone apex is the owner of the first SOA record (before one is seen:
  * the initial origin); it is the bailiwick of every record, and records
@@ -263,6 +263,172 @@ static int parse_class(const char *t, size_t len, uint16_t *c)
 }
 
 static int zone_file(lb_src_t *s, lb_lr_t *lr, const char *name, const char *first, size_t flen);
+static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path);
+
+/* Lines one $GENERATE may make (BIND's own limit is the range's size). */
+#define GEN_MAX 65536
+#define GEN_LINE 8192
+
+/*
+ * One $GENERATE template token with the iterator v substituted, appended to
+ * out (cap GEN_LINE, used *o): "$" is v in decimal; "${offset[,width[,base]]}"
+ * is v + offset zero-padded to width in base d, o, x, X or n / N (nibbles in
+ * reverse order, dot-separated, as for ip6.arpa; BIND counts the dots in the
+ * width);
+ * "\$" is a "$"; "$$" (older BIND) is one too.  0 or -1.
+ */
+static int gen_subst(const char *t, size_t len, long long v, char *out, size_t *o)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (*o + 80 >= GEN_LINE)
+			return -1;
+		if (t[i] == '\\' && i + 1 < len && t[i + 1] == '$') {
+			out[(*o)++] = '$';
+			i++;
+			continue;
+		}
+		if (t[i] != '$') {
+			out[(*o)++] = t[i];
+			continue;
+		}
+		if (i + 1 < len && t[i + 1] == '$') {
+			out[(*o)++] = '$';
+			i++;
+			continue;
+		}
+		long long off = 0;
+		unsigned width = 0;
+		char base = 'd';
+		if (i + 1 < len && t[i + 1] == '{') {
+			const char *e = memchr(t + i + 2, '}', len - i - 2);
+			if (!e)
+				return -1;
+			char spec[64];
+			size_t sl = (size_t)(e - (t + i + 2));
+			if (sl >= sizeof spec)
+				return -1;
+			memcpy(spec, t + i + 2, sl);
+			spec[sl] = 0;
+			char b = 'd';
+			int n = sscanf(spec, "%lld,%u,%c", &off, &width, &b);
+			if (n < 1 || width > 64 || off > 0x7fffffffLL || off < -0x7fffffffLL)
+				return -1;
+			if (n == 3)
+				base = b;
+			i = (size_t)(e - t);
+		}
+		long long x = v + off;
+		if (x < 0)
+			return -1;
+		if (base == 'n' || base == 'N') {
+			/* as BIND writes them: the lowest nibble first, a dot after
+			 * each while digits or width remain; the width counts the
+			 * characters written, dots included (an even one ends in a dot) */
+			const char *hex = base == 'n' ? "0123456789abcdef" : "0123456789ABCDEF";
+			unsigned long long u = (unsigned long long)x;
+			do {
+				out[(*o)++] = hex[u & 0xf];
+				u >>= 4;
+				if (width > 0)
+					width--;
+				if (width > 0 || u != 0) {
+					out[(*o)++] = '.';
+					if (width > 0)
+						width--;
+				}
+				if (*o + 4 >= GEN_LINE)
+					return -1;
+			} while (u != 0 || width > 0);
+			continue;
+		}
+		const char *fmt = base == 'd' ? "%0*lld" : base == 'o' ? "%0*llo" : base == 'x' ? "%0*llx"
+				  : base == 'X' ? "%0*llX" : NULL;
+		if (!fmt)
+			return -1;
+		*o += (size_t)snprintf(out + *o, GEN_LINE - *o, fmt, (int)width, x);
+	}
+	return 0;
+}
+
+/*
+ * $GENERATE range lhs [ttl] [class] type rhs (BIND): for each value of
+ * "start-stop[/step]", the line "lhs [ttl] [class] type rhs" with the
+ * iterator substituted in lhs and rhs (gen_subst), read as a record of its
+ * own.  At most GEN_MAX lines, else the directive is zone_syntax.
+ */
+static void generate(lb_src_t *s, const char *path)
+{
+	struct zone_state *z = s->zone;
+	if (z->ntok < 5)
+		return (void)src_bad(s, LB_BAD_SYNTAX);
+	unsigned long long start, stop, step = 1;
+	char rb[64];
+	size_t rl = z->tlen[1];
+	if (rl >= sizeof rb)
+		return (void)src_bad(s, LB_BAD_SYNTAX);
+	memcpy(rb, z->tb + z->off[1], rl);
+	rb[rl] = 0;
+	int n = 0, m = sscanf(rb, "%llu-%llu%n/%llu%n", &start, &stop, &n, &step, &n);
+	if (m < 2 || (size_t)n != rl || stop < start || step == 0 || (stop - start) / step >= GEN_MAX ||
+	    stop > 0x7fffffffULL)
+		return (void)src_bad(s, LB_BAD_SYNTAX);
+	/* the template, copied: the lines read below reuse the token buffer */
+	size_t ntok = z->ntok, k = 3;
+	for (int i = 0; i < 2 && k < ntok; i++) {
+		uint16_t c;
+		const char *t = z->tb + z->off[k];
+		if (isdigit((unsigned char)t[0]) || parse_class(t, z->tlen[k], &c) == 0)
+			k++;
+	}
+	if (k + 1 >= ntok)
+		return (void)src_bad(s, LB_BAD_SYNTAX);
+	size_t tl = (size_t)(z->off[ntok - 1] + z->tlen[ntok - 1] - z->off[2]);
+	char *tpl = malloc(tl + 1), *line = malloc(GEN_LINE);
+	if (!tpl || !line) {
+		free(tpl);
+		free(line);
+		return (void)src_bad(s, LB_BAD_SYNTAX);
+	}
+	memcpy(tpl, z->tb + z->off[2], tl);
+	tpl[tl] = 0;
+	size_t lhs_len = z->tlen[2];
+	size_t mid_off = z->off[3] - z->off[2], mid_len = z->off[k] + z->tlen[k] - z->off[3];
+	size_t rhs_off = z->off[k + 1] - z->off[2], rhs_len = tl - rhs_off;
+	if (k + 2 == ntok && rhs_len >= 2 && tpl[rhs_off] == '"' && tpl[tl - 1] == '"') {
+		/* BIND reads the rhs as one string and then its content as the
+		 * rdata text: `TXT "a b"` gives the strings "a" and "b" */
+		rhs_off++;
+		rhs_len -= 2;
+	}
+	bool keep_owner = z->have_owner;
+	uint8_t owner[LB_NAME_MAX];
+	memcpy(owner, z->owner, sizeof owner);
+	for (unsigned long long v = start; v <= stop && !s->stop; v += step) {
+		size_t o = 0;
+		if (gen_subst(tpl, lhs_len, (long long)v, line, &o) || o + mid_len + 2 >= GEN_LINE ||
+		    o == 0 || line[0] == '$') {
+			/* (a line made a directive - "\$GENERATE" - would nest the work) */
+			src_bad(s, LB_BAD_SYNTAX);
+			break;
+		}
+		line[o++] = ' ';
+		memcpy(line + o, tpl + mid_off, mid_len);
+		o += mid_len;
+		line[o++] = ' ';
+		if (gen_subst(tpl + rhs_off, rhs_len, (long long)v, line, &o)) {
+			src_bad(s, LB_BAD_SYNTAX);
+			break;
+		}
+		zone_line(s, line, o, path);
+		if (stop - v < step)
+			break;
+	}
+	/* a later line with a blank owner is the last owner before $GENERATE */
+	z->have_owner = keep_owner;
+	memcpy(z->owner, owner, sizeof owner);
+	free(tpl);
+	free(line);
+}
 
 static void directive(lb_src_t *s, const char *path)
 {
@@ -342,6 +508,8 @@ static void directive(lb_src_t *s, const char *path)
 			src_bad(s, LB_BAD_INCLUDE);
 		return;
 	}
+	if (l0 == 9 && !strncasecmp(t0, "$GENERATE", 9))
+		return generate(s, path);
 	src_bad(s, LB_BAD_SYNTAX);
 }
 

@@ -140,6 +140,29 @@ static void check_lines(const uint8_t *buf, size_t len, size_t nlines, int want_
 	lb_lr_close(r);
 }
 
+/* A UTF-8 byte order mark is dropped before the first line only (a zone
+ * file saved by a Windows editor lost its $ORIGIN line to it), also when the
+ * first line is the last one and when the input is compressed. */
+static void utf8_bom_dropped(void **st)
+{
+	(void)st;
+	char out[256];
+	const char *in = "\xef\xbb\xbf$ORIGIN example.\r\n\xef\xbb\xbf" "x\n";
+	assert_int_equal(slurp(in, strlen(in), 0, out, sizeof out), 0);
+	assert_string_equal(out, "$ORIGIN example.|\xef\xbb\xbf" "x|");
+	in = "\xef\xbb\xbf{\"a\":1}";
+	assert_int_equal(slurp(in, strlen(in), 0, out, sizeof out), 0);
+	assert_string_equal(out, "{\"a\":1}|");
+	in = "\xef\xbb\xbf";
+	assert_int_equal(slurp(in, strlen(in), 0, out, sizeof out), 0);
+	assert_string_equal(out, "|");
+	uint8_t gz[256];
+	in = "\xef\xbb\xbf" "a\nb\n";
+	size_t gl = gzip(in, strlen(in), gz, sizeof gz);
+	assert_int_equal(slurp(gz, gl, 0, out, sizeof out), 0);
+	assert_string_equal(out, "a|b|");
+}
+
 static void compressed_inputs(void **st)
 {
 	(void)st;
@@ -261,6 +284,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plain_endings),
+		cmocka_unit_test(utf8_bom_dropped),
 		cmocka_unit_test(long_line_skipped_and_counted),
 		cmocka_unit_test(compressed_inputs),
 		cmocka_unit_test(file_and_codec),
