@@ -49,6 +49,15 @@ LB_WUR int lb_rrtype_from_text(const char *text, uint16_t *type);
  * DS RRSIG NSEC DNSKEY NSEC3 NSEC3PARAM DLV CDS CDNSKEY TA. */
 bool lb_rrtype_is_dnssec(uint16_t type);
 
+/* A QTYPE that asks for no RRset of the name (RFC 6895 3.1): a zone
+ * transfer, TKEY, MAILA/MAILB (128-254), OPT, reserved 0.  A denial of such
+ * a query (REFUSED, NOTAUTH, SERVFAIL) is a transfer or transaction policy,
+ * not a negative answer about the name's data; ANY (255) asks for data. */
+static inline bool lb_qtype_is_meta(uint16_t qtype)
+{
+	return qtype == 0 || qtype == LB_T_OPT || (qtype >= 128 && qtype < LB_T_ANY);
+}
+
 /* Class mnemonic ("IN") or NULL. */
 const char *lb_class_name(uint16_t rclass);
 

@@ -317,8 +317,7 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 	 * transfer, TKEY, MAILA/MAILB: QTYPEs 128-254; OPT; reserved 0) asks for
 	 * no RRset: its REFUSED, NOTAUTH or SERVFAIL is a transfer or transaction
 	 * policy, not a denial of a name's data (ANY, 255, is a query for data) */
-	bool meta_q = msg->qtype == 0 || msg->qtype == LB_T_OPT ||
-		      (msg->qtype >= 128 && msg->qtype < LB_T_ANY);
+	bool meta_q = lb_qtype_is_meta(msg->qtype);
 	if (msg->has_question && sink->negative && !meta_q) {
 		uint16_t rc = msg->rcode;
 		int neg = 0;

@@ -650,6 +650,10 @@ void src_negative(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtyp
 		src_bad(s, LB_BAD_TIME); /* past what the store keeps (LB_TIME_MAX) */
 		return;
 	}
+	/* as the packet path (observe/obs.c): an AXFR's REFUSED is a transfer
+	 * policy, not a denial of the name */
+	if (lb_qtype_is_meta(qtype))
+		return;
 	s->c.negatives++;
 	if (s->sink.obs.negative)
 		s->sink.obs.negative(s->sink.obs.ctx, &n);

@@ -239,7 +239,7 @@ static void zeek_root_and_escapes(void **st)
 		"1300000004.0\tC4\t\\x2d\t1\t1\t3\t-\t-\n"), 0);
 	has("RR . NS a.root-servers.net.;b.root-servers.net. ttl=518400 sec=0 t=1300000001 zeek\n");
 	has("RR t.example. TXT \"a\\\\b\" ttl=60 sec=0 t=1300000002 zeek\n");
-	has("RR a\\ b\\\\c.example. A 192.0.2.1 ttl=60");
+	has("RR a\\032b\\\\c.example. A 192.0.2.1 ttl=60");
 	has("NEG -. A NXDOMAIN");
 	hasnt("empty");
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
@@ -249,7 +249,7 @@ static void zeek_root_and_escapes(void **st)
 		"\"answers\":[\"a.root-servers.net\"],\"TTLs\":[518400.0]}\n"
 		"{\"ts\":1300000002.5,\"uid\":\"C2\",\"query\":\"a b.example\",\"qtype\":1,\"rcode\":3}\n"), 0);
 	has("RR . NS a.root-servers.net. ttl=518400 sec=0 t=1300000001 zeek\n");
-	has("NEG a\\ b.example. A NXDOMAIN");
+	has("NEG a\\032b.example. A NXDOMAIN");
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 	/* LogAscii::json_include_unset_fields: unset fields written as null
 	 * (every row without answers was bad_fields) */
@@ -294,6 +294,32 @@ static void zeek_truncated(void **st)
 		"\"TC\":true,\"RA\":true}\n"), 0);
 	hasnt("NEG");
 	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 1);
+}
+
+/* Regression: a refused zone transfer (AXFR, IXFR, any meta QTYPE) in a log
+ * became a negative answer "example. AXFR REFUSED", which the packet path
+ * (observe/obs.c) does not make: a transfer policy, not a denial. */
+static void meta_qtype_no_negative(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+		"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\n"
+		"1300000001.0\texample.org\t252\t5\tF\tF\tF\tF\t-\t-\n"
+		"1300000002.0\texample.org\t251\t9\tF\tF\tF\tF\t-\t-\n"
+		"1300000003.0\tnx.example.org\t255\t3\tF\tF\tT\tT\t-\t-\n"
+		"1300000004.0\tfail.example.org\t1\t2\tF\tF\tT\tT\t-\t-\n"), 0);
+	hasnt("AXFR");
+	hasnt("IXFR");
+	has("NEG nx.example.org. ANY NXDOMAIN");
+	has("NEG fail.example.org. A SERVFAIL");
+	assert_int_equal(cnt.negatives, 2);
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		"{\"timestamp\":\"2023-01-01T00:00:00.000000+0000\",\"event_type\":\"dns\",\"dns\":"
+		"{\"version\":2,\"type\":\"answer\",\"id\":1,\"flags\":\"8005\",\"qr\":true,"
+		"\"rrname\":\"example.org\",\"rrtype\":\"AXFR\",\"rcode\":\"REFUSED\"}}\n"), 0);
+	hasnt("NEG");
+	assert_int_equal(cnt.negatives, 0);
 }
 
 static void zeek_bad_lines(void **st)
@@ -1140,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(zeek_chain_split),
 		cmocka_unit_test(zeek_ambiguous_lossy_and_skips),
 		cmocka_unit_test(zeek_txt_escapes_negatives),
+		cmocka_unit_test(meta_qtype_no_negative),
 		cmocka_unit_test(zeek_nodata_flags),
 		cmocka_unit_test(zeek_root_and_escapes),
 		cmocka_unit_test(zeek_truncated),
