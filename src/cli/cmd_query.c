@@ -145,6 +145,9 @@ int lb_cmd_query(int argc, char **argv)
 	}
 	if (lb_qargs_end(&qa, LB_QARGS_ONE_LOOKUP, argc, argv, optind, db))
 		goto out;
+	/* COF: (rrname, rrtype, rdata) once per answer, merged across bailiwicks
+	 * (-g rows are per run of days, and so not unique by design) */
+	q.merge_bailiwicks = fmt == LB_FMT_COF;
 	if (lb_out_init(&out, stdout, fmt)) {
 		fprintf(stderr, "lookback query: out of memory\n");
 		rc = LB_EXIT_STORE;
@@ -173,6 +176,11 @@ int lb_cmd_query(int argc, char **argv)
 	if (res.limited)
 		fprintf(stderr, "lookback query: result limited to %llu; more exist\n",
 			(unsigned long long)q.limit);
+	if (res.splits)
+		fprintf(stderr, "lookback query: %llu time(s) one owner and type had more distinct "
+				"rdata sets than a merge holds (%u): those were merged across "
+				"bailiwicks in parts, and an rdata set may be listed more than once\n",
+			(unsigned long long)res.splits, (unsigned)LB_QUERY_MERGE_MAX_SETS);
 	if (!res.results && name_8bit(&q))
 		fprintf(stderr, "lookback query: no results for the name's octets as given; an "
 				"internationalized name is in the DNS as its A-label (xn--...): "

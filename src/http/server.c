@@ -593,6 +593,9 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		s->limit = count;
 		q->limit = 0;
 		q->offset = 0;
+		/* COF: (rrname, rrtype, rdata) once per answer, so that the
+		 * paging (skip, count, the counting pass) counts merged objects */
+		q->merge_bailiwicks = true;
 		if (lb_http_stream_add_query(s, q))
 			goto oom;
 		if (!s->r.circl_ip) {

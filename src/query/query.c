@@ -11,6 +11,7 @@
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "query/group.h"
 #include "store/keys.h"
 
 void lb_query_init(lb_query_t *q)
@@ -455,6 +456,16 @@ struct lb_query_cur {
 	unsigned budget;       /* lb_query_cur_set_budget: 0 = none */
 	uint32_t row, nrows;   /* the current record's next row, its row count */
 	lb_store_rec_t rec;    /* unaggregated: the record being split into rows */
+	/* merging across bailiwicks (q->merge_bailiwicks, see group_next) */
+	lb_store_t *s;
+	lb_qgroup_t *g;        /* NULL: no merging */
+	size_t gi;             /* the group's next record to hand out */
+	bool gout;             /* handing the group out */
+	bool gend;             /* the iterator has ended */
+	bool has_pend;         /* pend begins the next group */
+	uint64_t splits;       /* groups cut at their bound (lb_query_cur_splits) */
+	lb_store_rec_t pend;   /* (its pointers are the iterator's: valid, as the
+				* iterator does not move while the group goes out) */
 };
 
 /* Unaggregated rows of a value (see query.h): one per run when the run
@@ -502,6 +513,27 @@ static void make_row(const lb_store_rec_t *rec, uint32_t i, uint32_t nrows, lb_s
 	r->val.runs[0] = *run;
 }
 
+/* True if r passes the query's type and bailiwick filters. */
+static bool rec_wanted(const lb_query_t *q, const lb_store_rec_t *r)
+{
+	if (!lb_query_type_ok(q, r->type))
+		return false;
+	if (q->has_bailiwick &&
+	    (!r->bailiwick || r->bailiwick_len != q->bailiwick_len ||
+	     !lb_name_equal(r->bailiwick, q->bailiwick)))
+		return false;
+	return true;
+}
+
+/* Whether q's records are merged across bailiwicks: COF answers of rrset and
+ * negative lookups, aggregated, and not of one bailiwick (where nothing is
+ * to merge). */
+static bool merges(const lb_query_t *q)
+{
+	return q->merge_bailiwicks && !q->unaggregated && !q->has_bailiwick &&
+	       (q->kind == LB_Q_RRSET || q->kind == LB_Q_RRSET_RAW || q->kind == LB_Q_NEGATIVE);
+}
+
 int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out)
 {
 	*out = NULL;
@@ -513,13 +545,72 @@ int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out)
 	if (!c)
 		return LB_ENOMEM;
 	c->q = q;
+	c->s = s;
+	if (merges(q) && (err = lb_qgroup_new(LB_QUERY_MERGE_MAX_SETS, LB_QUERY_MERGE_MAX_BYTES, &c->g)) != 0) {
+		free(c);
+		return err;
+	}
 	err = lb_store_iter_new(s, &sc, &c->it);
 	if (err) {
+		lb_qgroup_free(c->g);
 		free(c);
 		return err;
 	}
 	*out = c;
 	return 0;
+}
+
+/* group_next: a record went into the group, none to hand out yet */
+#define TAKEN 3
+
+/*
+ * The next merged record (merging cursors): the store's records of one owner
+ * and type are gathered into c->g (one step of work per call: TAKEN), then
+ * handed out one per call (1); 0 at the end, LB_STORE_AGAIN, or < 0 (store
+ * error, LB_ENOMEM).  The record that ends a group (another owner or type,
+ * or a new rdata set past the group's bound) waits in c->pend and begins
+ * the next group.  The filters by type and bailiwick apply before merging,
+ * the time fences, offset and limit to the merged records (the caller).
+ */
+static int group_next(lb_query_cur_t *c, lb_store_rec_t *r)
+{
+	if (c->gout) {
+		if (c->gi < lb_qgroup_count(c->g)) {
+			lb_qgroup_get(c->g, c->gi++, c->s, r);
+			return 1;
+		}
+		lb_qgroup_clear(c->g);
+		c->gout = false;
+		c->gi = 0;
+		if (c->has_pend) {
+			c->has_pend = false;
+			int err = lb_qgroup_add(c->g, &c->pend); /* an empty group takes it */
+			if (err < 0)
+				return err;
+		}
+	}
+	if (c->gend)
+		return 0;
+	int n = lb_store_iter_next(c->it, r);
+	if (n == LB_STORE_AGAIN || n < 0)
+		return n;
+	if (n == 0) {
+		c->gend = true;
+		c->gout = lb_qgroup_count(c->g) > 0;
+		return c->gout ? TAKEN : 0;
+	}
+	if (!rec_wanted(c->q, r))
+		return TAKEN;
+	int err = lb_qgroup_add(c->g, r);
+	if (err == LB_QGROUP_OTHER || err == LB_QGROUP_FULL) {
+		if (err == LB_QGROUP_FULL)
+			c->splits++;
+		c->pend = *r;
+		c->has_pend = true;
+		c->gout = true;
+		return TAKEN;
+	}
+	return err < 0 ? err : TAKEN;
 }
 
 int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *r)
@@ -535,15 +626,14 @@ int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *r)
 			return LB_QUERY_AGAIN;
 		if (c->row == c->nrows) { /* the next record */
 			lb_store_rec_t *src = q->unaggregated ? &c->rec : r;
-			if ((n = lb_store_iter_next(c->it, src)) == LB_STORE_AGAIN)
+			n = c->g ? group_next(c, src) : lb_store_iter_next(c->it, src);
+			if (n == LB_STORE_AGAIN)
 				return LB_QUERY_AGAIN;
+			if (n == TAKEN)
+				continue;
 			if (n <= 0)
 				break;
-			if (!lb_query_type_ok(q, src->type))
-				continue;
-			if (q->has_bailiwick &&
-			    (!src->bailiwick || src->bailiwick_len != q->bailiwick_len ||
-			     !lb_name_equal(src->bailiwick, q->bailiwick)))
+			if (!rec_wanted(q, src))
 				continue;
 			c->row = 0;
 			c->nrows = q->unaggregated ? rows_of(&src->val) : 1;
@@ -578,11 +668,14 @@ void lb_query_cur_set_budget(lb_query_cur_t *c, unsigned steps)
 
 bool lb_query_cur_limited(const lb_query_cur_t *c) { return c->limited; }
 
+uint64_t lb_query_cur_splits(const lb_query_cur_t *c) { return c->splits; }
+
 void lb_query_cur_free(lb_query_cur_t *c)
 {
 	if (!c)
 		return;
 	lb_store_iter_free(c->it);
+	lb_qgroup_free(c->g);
 	free(c);
 }
 
@@ -720,6 +813,7 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 	while ((n = lb_query_cur_next(c, &r)) > 0)
 		if ((n = keep_sorted(&sv, &ns, &cap, &r)) != 0)
 			break;
+	res->splits = lb_query_cur_splits(c);
 	lb_query_cur_free(c);
 	lb_kdec_t *dec = n >= 0 ? malloc(sizeof *dec) : NULL;
 	if (n >= 0 && !dec)
@@ -775,6 +869,7 @@ int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_res
 		res->results++;
 	}
 	res->limited = lb_query_cur_limited(c);
+	res->splits = lb_query_cur_splits(c);
 	lb_query_cur_free(c);
 	if (n < 0)
 		return n;

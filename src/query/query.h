@@ -20,6 +20,9 @@
 
 #define LB_QUERY_SORT_MAX 1000000
 #define LB_QUERY_DEFAULT_LIMIT 10000
+/* merge_bailiwicks: what one owner and type's merge holds (lb_query_cur_next) */
+#define LB_QUERY_MERGE_MAX_SETS 8192
+#define LB_QUERY_MERGE_MAX_BYTES (4u << 20)
 
 enum lb_query_kind {
 	LB_Q_RRSET = 0,    /* -r OWNER */
@@ -62,6 +65,12 @@ typedef struct lb_query {
 	 * into one row per run of its days-active timeline before the time
 	 * fences, offset, limit and summarize apply (see lb_query_cur_next). */
 	bool unaggregated;
+	/* COF answers (query -f cof, the CIRCL API): one record per owner, type
+	 * and rdata set (negative answers: rcode) across bailiwicks, merged as the
+	 * store merges values; bailiwick kept only where all agreed.  Applies to
+	 * aggregated rrset and negative lookups without a bailiwick filter (see
+	 * lb_query_cur_next). */
+	bool merge_bailiwicks;
 } lb_query_t;
 
 void lb_query_init(lb_query_t *q);
@@ -131,6 +140,8 @@ void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);
 typedef struct lb_query_result {
 	uint64_t results;    /* records emitted (after offset, up to limit) */
 	bool limited;        /* the limit cut the result: more exist */
+	uint64_t splits;     /* merge_bailiwicks: groups cut at their bound
+			      * (lb_query_cur_splits) */
 	lb_summary_t sum;
 } lb_query_result_t;
 
@@ -156,12 +167,27 @@ void lb_query_sum_add(lb_summary_t *s, const lb_store_val_t *v);
  * Pull-style execution, for callers that cannot block in lb_query_run (the
  * HTTP server streams one record per call).  The cursor applies exactly the
  * filters lb_query_run applies (types, bailiwick, then per row the time
- * fences) and, unless q->summarize, the offset and limit (counted in rows).  q is borrowed and must outlive the
- * cursor.  next: 1 = a record in *rec (valid until the next call), 0 = end,
+ * fences) and, unless q->summarize, the offset and limit (counted in rows).
+ * q is borrowed and must outlive the cursor.  next: 1 = a record in *rec
+ * (valid until the next call), 0 = end, LB_QUERY_AGAIN (below),
  * < 0 = store error.  After 0, lb_query_cur_limited() says whether the limit
  * cut the result (more records exist).  The store's thread rules apply:
  * cursors of one store may run in different threads at the same time (each
  * cursor in one thread at a time), beside the store's one writing thread.
+ *
+ * Merged records (q->merge_bailiwicks; aggregated rrset and negative
+ * lookups without a bailiwick filter): the store's records of one owner and
+ * type that pass the type filter are gathered (group.h) and those with the
+ * same rdata set (negative answers: the same rcode) merged into one before
+ * the time fences, offset, limit and summarize apply, so that all of them
+ * count merged records.  A merged record keeps its bailiwick only when every
+ * record merged into it had the same one (else bailiwick is NULL), carries
+ * no day runs, and has the union of the sources (as lb_store_val_merge).
+ * One owner and type with more than LB_QUERY_MERGE_MAX_SETS distinct rdata
+ * sets (or LB_QUERY_MERGE_MAX_BYTES of their bytes) is merged in parts: the
+ * group gathered so far is handed out and a new one begins with the record
+ * that did not fit, so an rdata set may then come once per part;
+ * lb_query_cur_splits() counts such cuts.
  */
 typedef struct lb_query_cur lb_query_cur_t;
 LB_WUR int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out);
@@ -173,6 +199,7 @@ LB_WUR int lb_query_cur_next(lb_query_cur_t *c, lb_store_rec_t *rec);
 #define LB_QUERY_AGAIN 2
 void lb_query_cur_set_budget(lb_query_cur_t *c, unsigned steps);
 bool lb_query_cur_limited(const lb_query_cur_t *c);
+uint64_t lb_query_cur_splits(const lb_query_cur_t *c);
 void lb_query_cur_free(lb_query_cur_t *c);
 
 /*
