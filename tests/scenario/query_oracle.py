@@ -12,6 +12,11 @@ must return, by plain comparisons of labels, addresses and integers:
  - rdata lookups: IPv4 CIDR at many prefix lengths (host bits set), IPv6
    ranges, names inside NS/CNAME/MX rdata (exact, *.NAME, NAME.*): one row per
    RR, merged over the rrsets that hold it, no bailiwick;
+ - COF answers (query -f cof) of rrset lookups without a bailiwick: one
+   object per owner, type and rdata set, merged across bailiwicks (the
+   bailiwick kept only where every merged rrset had the same one); every line
+   unique and holding only COF's members, rdata lookups too; --offset and
+   --limit page through the merged objects;
  - summaries: count, num_results, first/last and zone first/last;
  - --sort first and last: by those same times.
 Prints TAP lines."""
@@ -104,6 +109,23 @@ def model(records):
     return rr
 
 
+def merged(rr):
+    """COF answers: the model's rrsets merged across bailiwicks; a merged
+    rrset keeps the bailiwick every one of its rrsets had, else None."""
+    m, bails = {}, {}
+    for (owner, t, b, rds), v in rr.items():
+        k = (owner, t, rds)
+        m[k] = merge(m.get(k), v)
+        bails.setdefault(k, set()).add(b)
+    return {(k[0], k[1], next(iter(bails[k])) if len(bails[k]) == 1 else None, k[2]): v
+            for k, v in m.items()}
+
+
+# COF's members (REFERENCE.md 3) as query -f cof writes them
+COF_KEYS = {"rrname", "rrtype", "rdata", "time_first", "time_last", "count", "bailiwick",
+            "sensor_id", "zone_time_first", "zone_time_last"}
+
+
 def labels_of(name):
     return [] if name == "." else name.rstrip(".").split(".")
 
@@ -175,9 +197,11 @@ def main():
     rnd = random.Random(11)
     records = make_records(rnd, 2500)
     rr = model(records)
+    mr = merged(rr)
 
     def rrsets(name, mode, types, bail, fences):
-        return [row(k, v) for k, v in rr.items()
+        # with a bailiwick: that bailiwick's rrsets; without: merged ones
+        return [row(k, v) for k, v in (rr if bail else mr).items()
                 if name_match(k[0], name, mode) and type_ok(k[1], types)
                 and (bail is None or k[2] == bail) and fences_ok(v, fences)]
 
@@ -246,7 +270,7 @@ def main():
         for _ in range(40):
             name = rand_name(rnd, 1).lower()
             types = rnd.choice(["ANY", "A", "NS,MX"])
-            vals = [v for k, v in rr.items() if name_match(k[0], name, "below") and type_ok(k[1], types)]
+            vals = [v for k, v in mr.items() if name_match(k[0], name, "below") and type_ok(k[1], types)]
             sensor = [v for v in vals if v["tl"]]
             zone = [v for v in vals if v["zl"]]
             want = (sum(v["count"] for v in vals), len(vals),
@@ -261,9 +285,29 @@ def main():
             for rev in (False, True):
                 _, objs = run.query(["-r", "*", "-t", "ALL", "--sort", key] + (["--reverse"] if rev else []))
                 times = [o["time_" + key] for o in objs]  # COF: zone times when only zones gave it
-                want = sorted((seen(v)[idx] for v in rr.values()), reverse=rev)
+                want = sorted((seen(v)[idx] for v in mr.values()), reverse=rev)
                 run.report(times == want, "--sort %s%s orders by the times seen (zone times for "
                            "records only zones gave)" % (key, " --reverse" if rev else ""))
+        # COF answers: (rrname, rrtype, rdata) once, COF's members only
+        multi = len(rr) - len(mr)
+        run.report(multi > 20, "the store holds %d rrsets that differ only in their bailiwick" % multi)
+        for args in (["-r", "*", "-t", "ALL"], ["-i", "0.0.0.0/0"], ["-i", "::/0"], ["-n", "*"]):
+            _, objs = run.query(args)
+            ids = [(o["rrname"], str(o["rrtype"]), tuple(sorted(o["rdata"]))) for o in objs]
+            keys = set().union(*(o.keys() for o in objs)) if objs else set()
+            run.report(objs and len(set(ids)) == len(ids) and keys <= COF_KEYS,
+                       "query %s -f cof: %d objects, %d distinct; members %s" %
+                       (" ".join(args), len(ids), len(set(ids)), sorted(keys - COF_KEYS) or "COF's"))
+        # pages of merged objects: --offset and --limit, concatenated, are the whole
+        _, whole = run.query(["-r", "*", "-t", "ALL"])
+        pages, off = [], 0
+        while off <= len(whole):
+            # (the later --limit overrides query()'s -l 0)
+            _, page = run.query(["-r", "*", "-t", "ALL", "--offset", str(off), "--limit", "700"])
+            pages += page
+            off += 700
+        run.report(pages == whole and len(whole) == len(mr),
+                   "pages of 700 (--offset, --limit) give the %d merged objects (%d)" % (len(mr), len(pages)))
     return 1 if run.failed else 0
 
 
