@@ -235,10 +235,21 @@ static void cof_rec(lb_out_t *o, const lb_store_rec_t *r)
 			(unsigned long long)r->val.zone_first, (unsigned long long)r->val.zone_last);
 	if (o->cof_as_stored && r->kind == LB_REC_RRSET)
 		cof_days(f, &r->val);
-	lb_out_cof_sources(f, r);
-	if (o->cof_as_stored)
+	if (o->cof_as_stored) { /* export: every source, for import -f cof */
+		lb_out_cof_sources(f, r);
 		lb_out_cof_sources_more(f, r);
+	} else {
+		lb_out_cof_sensor_id(f, r);
+	}
 	fputs("}\n", f);
+}
+
+void lb_out_cof_sensor_id(FILE *f, const lb_store_rec_t *r)
+{
+	if (!r->nsources || !r->sources)
+		return;
+	fputs(",\"sensor_id\":", f);
+	lb_json_put_str(f, r->sources[0]);
 }
 
 void lb_out_cof_sources(FILE *f, const lb_store_rec_t *r)

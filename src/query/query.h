@@ -126,8 +126,12 @@ void lb_out_free(lb_out_t *o);
 int lb_out_text(lb_out_t *o, uint16_t type, const uint8_t *rd, size_t len);
 void lb_out_begin(lb_out_t *o, const lb_query_t *q);
 void lb_out_rec(lb_out_t *o, const lb_store_rec_t *r);
-/* COF members naming r's sources, when known: ,"sensor_id":first and, with
- * more than one, ,"sensor_ids":[all] (receivers ignore unknown members). */
+/* COF answers (query -f cof, CIRCL): ,"sensor_id":first (the source with
+ * the smallest id) when r's sources are known; COF has no member for more. */
+void lb_out_cof_sensor_id(FILE *f, const lb_store_rec_t *r);
+/* export and DNSDB SAF records: ,"sensor_id":first and, with more than one,
+ * ,"sensor_ids":[all] (an extension: receivers ignore unknown members;
+ * import -f cof reads it back). */
 void lb_out_cof_sources(FILE *f, const lb_store_rec_t *r);
 /* export (lb_out_t.cof_as_stored): ,"sensor_ids_more":true when more sources
  * saw r than its value keeps (the 16 smallest ids), which import -f cof

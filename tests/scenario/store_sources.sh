@@ -1,11 +1,14 @@
 #!/bin/bash
 # store_sources: every rrset and rdata entry knows which sources saw it.
 #  1. Generated captures ingested with `capture --db D --sensor s1` / `--sensor s2`
-#     (one capture under s1, two under s2, overlapping): `query --format cof`
-#     names exactly the sources that saw each rrset (sensor_id, and sensor_ids
-#     with more than one), computed independently (python3) from the
-#     observations `capture --jsonl` decodes from the same files; likewise the
-#     address (rdata) lookups.  Text (";; sources:") and CSV (last column) too.
+#     (one capture under s1, two under s2, overlapping): `export` names
+#     exactly the sources that saw each rrset (sensor_id, and sensor_ids with
+#     more than one), computed independently (python3) from the observations
+#     `capture --jsonl` decodes from the same files; likewise the address
+#     (rdata) lookups.  `query --format cof` (COF: one object per rrname,
+#     rrtype and rdata across bailiwicks) names the first source only
+#     (sensor_id), the one with the smallest id.  Text (";; sources:") and
+#     CSV (last column) name them all.
 #  2. `import --format cof --source feedA` records show feedA; without
 #     --source a record's own sensor_id / sensor_ids are kept.
 #  3. `export` then `import` into an empty store keeps every record's sources.
@@ -30,8 +33,9 @@ ingest() { # $1 pcap, $2 sensor
 ingest a.pcap s1
 ingest b.pcap s2
 ingest c.pcap s2
-"$LOOKBACK" query --db "$DB" -r '*' -t ALL -l 0 -f cof > "$T_TMP/rrsets.cof" 2> /dev/null
-"$LOOKBACK" query --db "$DB" -i 0.0.0.0/0 -l 0 -f cof > "$T_TMP/ip4.cof" 2> /dev/null
+"$LOOKBACK" export --db "$DB" -r '*' > "$T_TMP/rrsets.cof" 2> /dev/null
+"$LOOKBACK" export --db "$DB" -i 0.0.0.0/0 > "$T_TMP/ip4.cof" 2> /dev/null
+"$LOOKBACK" query --db "$DB" -r '*' -t ALL -l 0 -f cof > "$T_TMP/rrsets.q.cof" 2> /dev/null
 
 python3 - "$T_TMP" > "$T_TMP/py.out" 2> "$T_TMP/py.err" <<'EOF'
 import json, sys, collections
@@ -87,6 +91,20 @@ for l in open(tmp + "/ip4.cof"):
     gip[(r["rrname"], r["rdata"][0])] = set(names(r) or [])
 dip = [k for k in wip if gip.get(k) != wip[k]]
 report(len(gip) == len(wip) and not dip, "every A rdata entry names its sources (%d entries, %d differ)" % (len(wip), len(dip)))
+# query -f cof: sensor_id only, the first source of the rrset's union over its bailiwicks
+wq = collections.defaultdict(set)
+for k, v in want.items():
+    wq[(k[0], k[1], k[3])] |= v
+gq, extra = {}, 0
+for l in open(tmp + "/rrsets.q.cof"):
+    r = json.loads(l)
+    extra += "sensor_ids" in r or "sensor_ids_more" in r
+    gq[(r["rrname"], r["rrtype"] if isinstance(r["rrtype"], str) else "TYPE%d" % r["rrtype"],
+        tuple(r["rdata"]))] = r.get("sensor_id")
+dq = [k for k in wq if gq.get(k) != min(wq[k], key=lambda x: ORDER[x])]
+report(extra == 0 and len(gq) == len(wq) and not dq,
+       "query -f cof: sensor_id is the first source, no sensor_ids (%d objects, %d differ, %d with sensor_ids)" %
+       (len(gq), len(dq), extra))
 # one rrset of each kind for the text / CSV checks below
 pick = {}
 for k, v in sorted(want.items()):
@@ -123,11 +141,11 @@ cat > "$T_TMP/feed.cof" << 'EOF'
 {"rrname":"own.example.","rrtype":"A","rdata":["192.0.2.8"],"time_first":1700000000,"time_last":1700000100,"count":2,"sensor_id":"x1","sensor_ids":["x1","x2"]}
 EOF
 "$LOOKBACK" import --db "$T_TMP/feed" --format cof --source feedA "$T_TMP/feed.cof" > /dev/null 2>&1
-"$LOOKBACK" query --db "$T_TMP/feed" -r '*.example' -l 0 -f cof > "$T_TMP/feed.out" 2> /dev/null
+"$LOOKBACK" export --db "$T_TMP/feed" -r '*.example' > "$T_TMP/feed.out" 2> /dev/null
 check "import --source feedA: every record shows feedA only" \
 	test "$(grep -c '"sensor_id":"feedA"}' "$T_TMP/feed.out")" -eq 2 -a "$(grep -c sensor_ids "$T_TMP/feed.out")" -eq 0
 "$LOOKBACK" import --db "$T_TMP/own" --format cof "$T_TMP/feed.cof" > /dev/null 2>&1
-"$LOOKBACK" query --db "$T_TMP/own" -r own.example -l 0 -f cof > "$T_TMP/own.out" 2> /dev/null
+"$LOOKBACK" export --db "$T_TMP/own" -r own.example > "$T_TMP/own.out" 2> /dev/null
 check "import without --source keeps a record's sensor_ids" grep -q '"sensor_id":"x1","sensor_ids":\["x1","x2"\]' "$T_TMP/own.out"
 "$LOOKBACK" query --db "$T_TMP/own" -r feed.example -l 0 -f cof > "$T_TMP/own.out" 2> /dev/null
 check "import without --source: a record without sensor_id gets the format name" grep -q '"sensor_id":"cof"}' "$T_TMP/own.out"
@@ -135,7 +153,7 @@ check "import without --source: a record without sensor_id gets the format name"
 # ---- export / import round trip ----
 "$LOOKBACK" export --db "$DB" > "$T_TMP/exp.cof" 2> /dev/null
 "$LOOKBACK" import --db "$T_TMP/db2" --format cof "$T_TMP/exp.cof" > /dev/null 2>&1
-"$LOOKBACK" query --db "$T_TMP/db2" -r '*' -t ALL -l 0 -f cof > "$T_TMP/rrsets2.cof" 2> /dev/null
+"$LOOKBACK" export --db "$T_TMP/db2" -r '*' > "$T_TMP/rrsets2.cof" 2> /dev/null
 check "export | import keeps every record's sources ($(wc -l < "$T_TMP/rrsets.cof") rrsets)" \
 	cmp -s <(sort "$T_TMP/rrsets.cof") <(sort "$T_TMP/rrsets2.cof")
 
@@ -162,7 +180,7 @@ for x in "c.pcap s2" "a.pcap s1" "b.pcap s2"; do
 done
 kill $SERVE_PID 2> /dev/null
 wait $SERVE_PID 2> /dev/null
-"$LOOKBACK" query --db "$T_TMP/coll" -r '*' -t ALL -l 0 -f cof > "$T_TMP/coll.cof" 2> /dev/null
+"$LOOKBACK" export --db "$T_TMP/coll" -r '*' > "$T_TMP/coll.cof" 2> /dev/null
 python3 - "$T_TMP/rrsets.cof" "$T_TMP/coll.cof" > "$T_TMP/py2.out" 2>&1 <<'EOF'
 import json, sys
 def load(f):

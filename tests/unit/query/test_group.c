@@ -392,7 +392,8 @@ static size_t count_of(const char *s, const char *what)
 	return n;
 }
 
-/* COF lines: one per merged record, the bailiwick only where all agreed; sorted output merges too. */
+/* COF lines: one per merged record, sensor_id only (no sensor_ids), the
+ * bailiwick only where all agreed; sorted output merges too. */
 static void test_cof_lines(void **st)
 {
 	(void)st;
@@ -402,12 +403,13 @@ static void test_cof_lines(void **st)
 		q.sort = sorted ? LB_SORT_COUNT : LB_SORT_NONE;
 		char *out = run(&q, LB_FMT_COF);
 		assert_int_equal(count_of(out, "\n"), 5);
+		assert_null(strstr(out, "sensor_ids"));
 		assert_int_equal(count_of(out, "\"sensor_id\":"), 5);
 		assert_int_equal(count_of(out, "\"bailiwick\":"), 2);
 		assert_non_null(strstr(out, "{\"rrname\":\"two.example.com.\",\"rrtype\":\"NS\","
 					    "\"rdata\":[\"a.ns.example.com.\",\"b.ns.example.com.\"],"
 					    "\"time_first\":1000,\"time_last\":3000,\"count\":7,"
-					    "\"sensor_id\":\"s0\""));
+					    "\"sensor_id\":\"s0\"}\n"));
 		free(out);
 	}
 	/* text and CSV still name every source */

@@ -2,7 +2,8 @@
  * test_output.c - the output scratch grows with the rdata: a small first
  * buffer, then a 64 KiB TXT rdata (and a NULL-filled unknown type, the
  * widest text per byte) render whole; COF and SAF lines carry them.  A
- * negative answer in COF is marked as one.
+ * negative answer in COF is marked as one.  A COF answer names one source
+ * (sensor_id), export every one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,11 +111,65 @@ static void test_cof_negative_marked(void **st)
 	free(mem);
 }
 
+/* One record seen by three sources (and more than the value keeps) written
+ * as a COF answer and as export writes it. */
+static char *cof_sources(bool as_stored)
+{
+	char *mem = NULL;
+	size_t msz = 0;
+	FILE *f = open_memstream(&mem, &msz);
+	assert_non_null(f);
+	lb_out_t o;
+	assert_int_equal(lb_out_init(&o, f, LB_FMT_COF), 0);
+	o.cof_as_stored = as_stored;
+	const uint8_t owner[] = "\3www\7example\0", rd[4] = { 192, 0, 2, 1 };
+	const uint8_t *rdp[1] = { rd };
+	uint16_t rdl[1] = { 4 };
+	const char *src[3] = { "s0", "s1", "s2" };
+	lb_store_rec_t r;
+	memset(&r, 0, sizeof r);
+	r.kind = LB_REC_RRSET;
+	r.owner = owner;
+	r.owner_len = sizeof owner - 1;
+	r.type = LB_T_A;
+	r.nrdata = 1;
+	r.rdata = rdp;
+	r.rdlen = rdl;
+	r.val.time_first = 100;
+	r.val.time_last = 200;
+	r.val.count = 3;
+	r.sources = src;
+	r.nsources = 3;
+	r.sources_more = true;
+	lb_out_rec(&o, &r);
+	lb_out_free(&o);
+	fclose(f);
+	return mem;
+}
+
+/* COF answers hold REFERENCE.md 3's members only: sensor_id is the first
+ * source; before, "sensor_ids":[...] followed it.  export keeps them all
+ * (import -f cof reads them back). */
+static void test_cof_sensor_id_only(void **st)
+{
+	(void)st;
+	char *out = cof_sources(false);
+	assert_string_equal(out, "{\"rrname\":\"www.example.\",\"rrtype\":\"A\",\"rdata\":"
+				 "[\"192.0.2.1\"],\"time_first\":100,\"time_last\":200,"
+				 "\"count\":3,\"sensor_id\":\"s0\"}\n");
+	free(out);
+	out = cof_sources(true);
+	assert_non_null(strstr(out, ",\"sensor_id\":\"s0\",\"sensor_ids\":[\"s0\",\"s1\",\"s2\"],"
+				    "\"sensor_ids_more\":true}\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_grows),
 		cmocka_unit_test(test_cof_negative_marked),
+		cmocka_unit_test(test_cof_sensor_id_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
