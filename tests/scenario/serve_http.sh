@@ -10,11 +10,17 @@ D=$T_TMP/db
 "$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
 check "capture --db" test -d "$D"
 # rrsets whose rdata names their own owner: a CIRCL name query finds them by
-# owner and by rdata name
+# owner and by rdata name; self.lbtest. NS and mb.lbtest. A under two and
+# three bailiwicks (one unknown), mb.lbtest.'s other A set under one
 cat > "$T_TMP/self.json" <<'J'
 {"rrname":"self.lbtest.","rrtype":"MX","rdata":["10 self.lbtest."],"bailiwick":"lbtest.","time_first":1700000100,"time_last":1700000200,"count":3}
 {"rrname":"self.lbtest.","rrtype":"NS","rdata":["self.lbtest.","ns2.other.lbtest."],"bailiwick":"lbtest.","time_first":1700000100,"time_last":1700000200,"count":2}
 {"rrname":"other.lbtest.","rrtype":"CNAME","rdata":["self.lbtest."],"bailiwick":"lbtest.","time_first":1700000100,"time_last":1700000200,"count":1}
+{"rrname":"self.lbtest.","rrtype":"NS","rdata":["self.lbtest.","ns2.other.lbtest."],"bailiwick":"self.lbtest.","time_first":1700000050,"time_last":1700000150,"count":4}
+{"rrname":"mb.lbtest.","rrtype":"A","rdata":["192.0.2.20"],"bailiwick":"lbtest.","time_first":1700000100,"time_last":1700000200,"count":1}
+{"rrname":"mb.lbtest.","rrtype":"A","rdata":["192.0.2.20"],"bailiwick":"mb.lbtest.","time_first":1700000300,"time_last":1700000400,"count":2}
+{"rrname":"mb.lbtest.","rrtype":"A","rdata":["192.0.2.20"],"time_first":1700000000,"time_last":1700000050,"count":4}
+{"rrname":"mb.lbtest.","rrtype":"A","rdata":["192.0.2.21"],"bailiwick":"mb.lbtest.","time_first":1700000100,"time_last":1700000200,"count":8}
 J
 "$LOOKBACK" import -q --format cof --db "$D" "$T_TMP/self.json"
 check "import of self-referencing rrsets" test $? -eq 0
@@ -184,7 +190,9 @@ status "address range" 200 -H "$K" "$U/dnsdb/v2/lookup/rdata/ip/10.0.0.1-10.255.
 T0=$(date +%s%N)
 curl -s -H "$K" "$U/dnsdb/v2/lookup/rrset/name/*.?limit=0&aggr=f" > "$T_TMP/big"
 T1=$(date +%s%N)
-Q -r '*.' -l 0 --format cof > "$T_TMP/big.cof"
+# (query -g: DNSDB's rows, one per bailiwick and run of days; a COF answer
+# merges an rrset's bailiwicks)
+Q -r '*.' -l 0 -g --format cof > "$T_TMP/big.cof"
 n=$(python3 "$(dirname "$0")/serve_compare.py" "$T_TMP/big.cof" "$T_TMP/big" 2> "$T_TMP/cmp")
 check "large stream ($n objects in $(( (T1 - T0) / 1000000 )) ms) equals query" test $? -eq 0 -a "${n:-0}" -gt 1000
 check "large stream ends with succeeded" test "$(tail -1 "$T_TMP/big")" = '{"cond":"succeeded"}'
@@ -289,6 +297,22 @@ while [ $pages -lt 10 ]; do
 done
 check "CIRCL: pages of 1 give the same $objs objects in $pages pages, no empty page" \
 	bash -c "[ $pages -eq 3 ] && cmp -s '$T_TMP/self' '$T_TMP/selfp'"
+# COF: one object per (rrname, rrtype, rdata) across bailiwicks, merged;
+# COF's members only (sensor_id, not every source)
+curl -s -u "alice:alice-secret-0001" "$U/pdns/query/mb.lbtest" > "$T_TMP/mb"
+check "CIRCL: an A set under three bailiwicks is one merged object without bailiwick" \
+	grep -qx '{"rrname":"mb.lbtest.","rrtype":"A","rdata":\["192.0.2.20"\],"time_first":1700000000,"time_last":1700000400,"count":7,"sensor_id":"cof"}' "$T_TMP/mb"
+check "CIRCL: an A set under one bailiwick keeps it ($(wc -l < "$T_TMP/mb") objects)" \
+	bash -c "[ \$(wc -l < '$T_TMP/mb') -eq 2 ] && grep -q '\"192.0.2.21\"\],.*\"count\":8,\"bailiwick\":\"mb.lbtest.\"' '$T_TMP/mb'"
+curl -s -u "alice:alice-secret-0001" "$U/pdns/query/*.lbtest" > "$T_TMP/lbtest"
+check "CIRCL: COF's members only, (rrname, rrtype, rdata) once ($(wc -l < "$T_TMP/lbtest") objects)" python3 -c '
+import json, sys
+keys = {"rrname", "rrtype", "rdata", "time_first", "time_last", "count", "bailiwick", "sensor_id",
+        "zone_time_first", "zone_time_last"}
+objs = [json.loads(l) for l in open(sys.argv[1])]
+ids = [(o["rrname"], o["rrtype"], tuple(sorted(o["rdata"]))) for o in objs]
+sys.exit(not (len(objs) > 5 and len(set(ids)) == len(ids) and all(set(o) <= keys for o in objs)
+              and any(o["rrname"] == "src.lbtest." for o in objs)))' "$T_TMP/lbtest"
 # without dribble-paginate-count an answer cut by a limit (here the key's
 # results_max) still names its next page: COF has no terminator to say so
 curl -s -D "$T_TMP/hdr" -u "dave:dave-secret-0005" "$U/pdns/query/*.com" > "$T_TMP/cut"
