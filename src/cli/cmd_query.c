@@ -65,7 +65,9 @@ static void usage(FILE *f)
 	      "  -s, --summarize         count, number of results, first and last seen; no listing;\n"
 	      "                          of the results --offset and --limit select (as DNSDB's)\n"
 	      "  -f, --format F          text (default; DNS presentation form), cof (COF NDJSON;\n"
-	      "                          json and ndjson name it too), csv\n"
+	      "                          json and ndjson name it too; each rrname, rrtype and\n"
+	      "                          rdata set once, merged across bailiwicks; sensor_id\n"
+	      "                          names the first source), csv\n"
 	      "  -h, --help              this text\n"
 	      "\n"
 	      "exit status: 0 results, 1 no results, 2 usage or input error, 3 store error\n",
