@@ -546,7 +546,9 @@ int lb_query_cur_new(lb_store_t *s, const lb_query_t *q, lb_query_cur_t **out)
 		return LB_ENOMEM;
 	c->q = q;
 	c->s = s;
-	if (merges(q) && (err = lb_qgroup_new(LB_QUERY_MERGE_MAX_SETS, LB_QUERY_MERGE_MAX_BYTES, &c->g)) != 0) {
+	if (merges(q))
+		err = lb_qgroup_new(LB_QUERY_MERGE_MAX_SETS, LB_QUERY_MERGE_MAX_BYTES, &c->g);
+	if (err) {
 		free(c);
 		return err;
 	}

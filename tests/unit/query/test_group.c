@@ -50,7 +50,8 @@ static const struct rs rrsets[] = {
 	{ "three.example.com", LB_T_A, { "1" }, "example.com", 800, 4000, 5, 0, 0, { "s1" } },
 	{ "three.example.com", LB_T_A, { "1" }, "", 700, 1000, 2, 100, 200, { "s3" } },
 	/* another type of the same owner: a group of its own */
-	{ "three.example.com", LB_T_NS, { "a.ns.example.com" }, "example.com", 600, 700, 1, 0, 0, { "s1" } },
+	{ "three.example.com", LB_T_NS, { "a.ns.example.com" }, "example.com", 600, 700, 1, 0, 0,
+	  { "s1" } },
 	/* counts that saturate, and 20 sources in all (a value keeps 16) */
 	{ "sat.example.com", LB_T_A, { "9" }, "com", 10, 20, UINT64_MAX - 5, 0, 0,
 	  { "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10" } },
