@@ -308,6 +308,22 @@ done | "$LOOKBACK" import -f cof --db "$db" - > /dev/null 2>&1
 got=$(Q --db "$db" -r '*.test' --sort name -f cof 2> /dev/null | sed 's/^{"rrname":"\([^"]*\)".*/\1/' | tr '\n' ' ')
 check "--sort name: canonical order ($got)" test "$got" = "x.test. blog.x.test. www.x.test. yy.x.test. z.x.test. a.z.x.test. "
 
+# a COF answer merges an rrset's bailiwicks one owner and type at a time,
+# holding at most 8192 rdata sets of it: past that it is merged in parts and
+# says so on stderr (here the first set comes again, from big.test.'s own
+# bailiwick, after the part that held it went out)
+db="$T_TMP/db-big"
+python3 -c '
+for i in range(8193):
+    print("{\"rrname\":\"big.test.\",\"rrtype\":\"A\",\"rdata\":[\"10.0.%d.%d\"],\"bailiwick\":\"test.\",\"time_first\":1,\"time_last\":2}" % (i >> 8, i & 255))
+print("{\"rrname\":\"big.test.\",\"rrtype\":\"A\",\"rdata\":[\"10.0.0.0\"],\"bailiwick\":\"big.test.\",\"time_first\":1,\"time_last\":2}")
+' | "$LOOKBACK" import -f cof --db "$db" - > /dev/null 2>&1
+Q --db "$db" -r big.test -l 0 -f cof > "$T_TMP/big.cof" 2> "$T_TMP/big.err"
+check "past 8192 rdata sets of one owner and type: merged in parts ($(wc -l < "$T_TMP/big.cof") objects), noted on stderr" \
+	bash -c "[ \$(wc -l < '$T_TMP/big.cof') -eq 8194 ] && grep -q 'merged across bailiwicks in parts' '$T_TMP/big.err'"
+Q --db "$db" -r big.test -l 0 -f cof --offset 8190 > "$T_TMP/big.cof" 2> /dev/null
+check "the same without the first parts: 4 objects" test "$(wc -l < "$T_TMP/big.cof")" -eq 4
+
 # errors name what is wrong
 Q --db "$T_TMP/none" -r x.com --bogus > /dev/null 2> "$T_TMP/e1"
 check "an unknown option is named in the error" grep -q -- "'--bogus'" "$T_TMP/e1"
