@@ -1,6 +1,7 @@
 /*
  * cmd_query.c - `lookback query`: lookups in a store from the command line.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,8 @@ static void usage(FILE *f)
 	      "output:\n"
 	      "  -s, --summarize         count, number of results, first and last seen; no listing;\n"
 	      "                          of the results --offset and --limit select (as DNSDB's)\n"
+	      "  -M, --max-count N       with --summarize: stop once the summed count reaches N\n"
+	      "                          (DNSDB max_count, dnsdbq -M); says so when more exist\n"
 	      "  -f, --format F          text (default; DNS presentation form), cof (COF NDJSON;\n"
 	      "                          json and ndjson name it too; each rrname, rrtype and\n"
 	      "                          rdata set once, merged across bailiwicks; sensor_id\n"
@@ -94,6 +97,7 @@ int lb_cmd_query(int argc, char **argv)
 		LB_QARGS_LONGOPTS,
 		{ "db", required_argument, NULL, 'd' },
 		{ "summarize", no_argument, NULL, 's' },
+		{ "max-count", required_argument, NULL, 'M' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -110,7 +114,7 @@ int lb_cmd_query(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" LB_QARGS_SHORTOPTS "d:sf:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" LB_QARGS_SHORTOPTS "d:sM:f:h", lopts, NULL)) != -1) {
 		int qr = lb_qargs_opt(&qa, c, optarg);
 		if (qr < 0)
 			goto out;
@@ -119,6 +123,18 @@ int lb_cmd_query(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 's': q.summarize = true; break;
+		case 'M': {
+			char *e;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &e, 10);
+			if (!*optarg || *e || errno || optarg[0] == '-' || v == 0) {
+				fprintf(stderr, "lookback query: --max-count must be a positive "
+						"integer, not '%s'\n", optarg);
+				goto out;
+			}
+			q.max_count = v;
+			break;
+		}
 		case 'f':
 			if (!strcmp(optarg, "text"))
 				fmt = LB_FMT_TEXT;
@@ -147,6 +163,10 @@ int lb_cmd_query(int argc, char **argv)
 	}
 	if (lb_qargs_end(&qa, LB_QARGS_ONE_LOOKUP, argc, argv, optind, db))
 		goto out;
+	if (q.max_count && !q.summarize) {
+		fprintf(stderr, "lookback query: --max-count bounds a summary: add --summarize\n");
+		goto out;
+	}
 	/* COF: (rrname, rrtype, rdata) once per answer, merged across bailiwicks
 	 * (-g rows are per run of days, and so not unique by design) */
 	q.merge_bailiwicks = fmt == LB_FMT_COF;
@@ -178,6 +198,9 @@ int lb_cmd_query(int argc, char **argv)
 	if (res.limited)
 		fprintf(stderr, "lookback query: result limited to %llu; more exist\n",
 			(unsigned long long)q.limit);
+	if (res.count_reached)
+		fprintf(stderr, "lookback query: max count %llu reached; more records exist\n",
+			(unsigned long long)q.max_count);
 	if (res.splits)
 		fprintf(stderr, "lookback query: %llu time(s) one owner and type had more distinct "
 				"rdata sets than a merge holds (%u): those were merged across "

@@ -864,13 +864,18 @@ int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_res
 	int n;
 	while ((n = lb_query_cur_next(c, &r)) > 0) {
 		if (q->summarize) {
+			if (q->max_count && res->sum.count >= q->max_count) {
+				res->count_reached = true; /* and another record exists */
+				n = 0;
+				break;
+			}
 			lb_query_sum_add(&res->sum, &r.val);
 			continue;
 		}
 		lb_out_rec(out, &r);
 		res->results++;
 	}
-	res->limited = lb_query_cur_limited(c);
+	res->limited = lb_query_cur_limited(c) && !res->count_reached;
 	res->splits = lb_query_cur_splits(c);
 	lb_query_cur_free(c);
 	if (n < 0)
@@ -878,6 +883,10 @@ int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_res
 	if (q->summarize) {
 		res->results = res->sum.num_results;
 		lb_out_summary(out, &res->sum);
+		if (res->count_reached && out->fmt == LB_FMT_TEXT)
+			fprintf(out->f, "\n;; max count reached: the count summed up to %llu, more "
+					"records exist (raise --max-count)\n",
+				(unsigned long long)q->max_count);
 		lb_out_end(out, res->limited, q->limit);
 	} else {
 		lb_out_end(out, res->limited, q->limit);

@@ -59,6 +59,10 @@ typedef struct lb_query {
 	uint64_t limit;             /* 0 = no limit */
 	uint64_t offset;
 	bool summarize;
+	/* summarize: stop once the summed count reaches it (DNSDB max_count,
+	 * dnsdbq -M); 0 = no bound.  The result is "limited" when another
+	 * record was left out. */
+	uint64_t max_count;
 	enum lb_sort sort;
 	bool reverse;
 	/* Unaggregated rows (DNSDB aggr=false, dnsdbq -g): each record is split
@@ -144,6 +148,7 @@ void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);
 typedef struct lb_query_result {
 	uint64_t results;    /* records emitted (after offset, up to limit) */
 	bool limited;        /* the limit cut the result: more exist */
+	bool count_reached;  /* summarize: max_count stopped it, more exist */
 	uint64_t splits;     /* merge_bailiwicks: groups cut at their bound
 			      * (lb_query_cur_splits) */
 	lb_summary_t sum;

@@ -17,7 +17,8 @@ for args in "-r example.com" "--db $T_TMP/none" "--db $T_TMP/none -r a.*.com" \
 	"--db $T_TMP/none -r x.com --first-after 2023-02-29" "--db $T_TMP/none -r x.com -l 99999999999999999999999" \
 	"--db $T_TMP/none -n x.com -b com" \
 	"--db $T_TMP/none -r x.com --limit -1" "--db $T_TMP/none -r x.com -f xml" \
-	"--db $T_TMP/none -r x.com --bogus"; do
+	"--db $T_TMP/none -r x.com --bogus" "--db $T_TMP/none -r x.com -M 5" \
+	"--db $T_TMP/none -r x.com -s --max-count 0" "--db $T_TMP/none -r x.com -s -M x"; do
 	# shellcheck disable=SC2086
 	Q $args > /dev/null 2> "$T_TMP/err"; rc=$?
 	if [ $rc -eq 2 ] && [ -s "$T_TMP/err" ]; then ok "usage error exits 2: $args"; else nok "usage error exits 2: $args (got $rc)"; fi
@@ -240,6 +241,21 @@ fi
 # ingesting the same capture again merges: every count doubles, times stay
 db="$T_TMP/db-generated"
 if [ -d "$db" ]; then
+	# --max-count N: the summary stops at the first record whose count brings
+	# the sum to N; the listing's counts in order say where that is
+	Q --db "$db" -r '*' -t ALL -l 0 -f cof > "$T_TMP/all.cof"
+	Q --db "$db" -r '*' -t ALL -s -M 1000 -f csv 2> "$T_TMP/mc.err" | tail -1 > "$T_TMP/mc"
+	want=$(python3 -c '
+import json, sys
+s = n = 0
+rows = [json.loads(l)["count"] for l in open(sys.argv[1])]
+for c in rows:
+    if s >= 1000: break
+    s += c; n += 1
+print("%d,%d,%d" % (s, n, n < len(rows)))' "$T_TMP/all.cof")
+	IFS=, read -r mc mn _ < "$T_TMP/mc"
+	check "--max-count 1000: the summary stops where the listing's counts reach 1000 ($mc,$mn vs $want)" \
+		bash -c "[ '$mc,$mn,1' = '$want' ] && grep -q 'max count 1000 reached' '$T_TMP/mc.err'"
 	Q --db "$db" -r '*' -t ALL -s -f csv | tail -1 > "$T_TMP/sum1"
 	Q --db "$db" -i 0.0.0.0/0 -s -f csv | tail -1 > "$T_TMP/ipsum1"
 	"$LOOKBACK" capture -r "$T_TMP/gen.pcap" --db "$db" > /dev/null 2>&1

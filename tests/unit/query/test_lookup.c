@@ -563,6 +563,58 @@ static void test_time_fences(void **st)
 	check(&q, expect_rrset(m_overlap, &ta), "overlap");
 }
 
+/* --max-count (DNSDB max_count): a summary stops at the first record that
+ * brings the summed count to N or past it, "count_reached" when another
+ * record exists; the listing's counts, in order, say where that is. */
+static void test_max_count(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	const char *msg;
+	lb_query_init(&q);
+	assert_int_equal(lb_query_parse_name("*.test", &q, &msg), 0);
+	q.limit = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	lb_out_t out;
+	assert_int_equal(lb_out_init(&out, f, LB_FMT_COF), 0);
+	lb_query_result_t r;
+	assert_int_equal(lb_query_run(store, &q, &out, &r), 0);
+	fclose(f);
+	lb_out_free(&out);
+	unsigned long long counts[4096], total = 0;
+	size_t n = 0;
+	for (char *c = strstr(buf, "\"count\":"); c && n < 4096; c = strstr(c + 1, "\"count\":")) {
+		counts[n++] = strtoull(c + 8, NULL, 10);
+		total += counts[n - 1];
+	}
+	free(buf);
+	assert_true(n > 3);
+	unsigned long long bounds[] = { 1, counts[0], counts[0] + 1, total / 2, total, total + 1 };
+	for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+		unsigned long long m = bounds[b], sum = 0;
+		size_t k = 0;
+		while (k < n && sum < m)
+			sum += counts[k++];
+		q.summarize = true;
+		q.max_count = m;
+		lb_query_result_t s = run(&q, NULL);
+		if (s.sum.count != sum || s.sum.num_results != k || s.count_reached != (k < n)) {
+			print_error("max_count %llu: got count %llu of %llu results (reached %d), want "
+				    "%llu of %zu (reached %d)\n", m, (unsigned long long)s.sum.count,
+				    (unsigned long long)s.sum.num_results, s.count_reached, sum, k, k < n);
+			fail();
+		}
+		assert_false(s.limited);
+	}
+	/* 0: no bound */
+	q.max_count = 0;
+	lb_query_result_t s = run(&q, NULL);
+	assert_true(s.sum.count == total && s.sum.num_results == n && !s.count_reached);
+	lb_query_free(&q);
+}
+
 /* --sort: same results as unsorted, in order; offset/limit apply after sorting */
 static void test_sort(void **st)
 {
@@ -709,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_rdata_raw),
 		cmocka_unit_test(test_time_fences),
 		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_max_count),
 		cmocka_unit_test(test_budget),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
