@@ -477,7 +477,7 @@ fi
 # lookup_rows LABEL OUTPUT COMMAND: the rows of one bench_lookup run
 lookup_rows() {
 	local a=$1 l=$2 cmd=$3 q
-	[ -n "$(kv build_rrsets_per_s "$l")" ] && row "$a: store build (lb_store_add, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$l")" "$cmd ($(kv build_rrsets "$l") rrsets; compaction $(kv compact_wall_s "$l") s)"
+	[ -n "$(kv build_rrsets_per_s "$l")" ] && row "$a: store build (lb_store_add, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$l")" "$cmd ($(kv build_rrsets "$l") rrsets in $(kv build_wall_s "$l") s wall, $(kv build_cpu_s "$l") s CPU; compaction $(kv compact_wall_s "$l") s)"
 	row "$a: store rrsets / bytes per rrset (compacted)" "$(kv store_rrsets "$l") / $(kv bytes_per_rrset "$l")" "$cmd"
 	for q in exact_rrset ip cidr24 wildcard_busy; do
 		row "$a: $q p50 / p99 (us)" "$(kv ${q}_p50_us "$l") / $(kv ${q}_p99_us "$l")" "$cmd ($(kv ${q}_samples "$l") lookups, $(kv ${q}_results_mean "$l") results each)"
@@ -516,7 +516,7 @@ else
 				cp "$OUT/lookup-big.txt" "$BIGD.build.txt"
 			elif [ -s "$BIGD.build.txt" ]; then
 				BT=$BIGD.build.txt
-				row "$A: store build when it was made (lb_store_add, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$BT")" "BENCH_BUILD_BIG=1 make bench ($(kv build_rrsets "$BT") rrsets in $(kv build_wall_s "$BT") s; compaction $(kv compact_wall_s "$BT") s; kept in build/bench/lookup-big.build.txt)"
+				row "$A: store build when it was made (lb_store_add, then compaction): rrsets/s (wall)" "$(kv build_rrsets_per_s "$BT")" "BENCH_BUILD_BIG=1 make bench or build/bench/bench_lookup DIR $BIG_N ($(kv build_rrsets "$BT") rrsets in $(kv build_wall_s "$BT") s wall, $(kv build_cpu_s "$BT") s CPU - the wall time counts whatever else the machine ran then; compaction $(kv compact_wall_s "$BT") s; kept in build/bench/lookup-big.build.txt)"
 			fi
 		else
 			notmeasured "$A" "bench_lookup failed: $(head -1 "$OUT/lookup-big.err")"
