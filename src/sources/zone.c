@@ -2,8 +2,9 @@
  * zone.c - RFC 1035 master file importer.
  *
  * Handles $ORIGIN, $TTL (RFC 2308), $INCLUDE (only with allow_include; path
- * relative to the including file; nesting at most ZONE_MAX_DEPTH; the
- * origin is restored afterwards), '@', relative names, omitted owner (line
+ * relative to the including file; regular files only, none being read
+ * already (a loop); nesting at most ZONE_MAX_DEPTH, at most ZONE_MAX_INCLUDES
+ * per top-level file; the origin is restored afterwards), '@', relative names, omitted owner (line
  * starting with a blank: previous owner), omitted TTL and class (either
  * order), parentheses spanning lines, ';' comments, quoted strings with
  * escapes.  $GENERATE and other directives are reported as zone_syntax.
@@ -25,12 +26,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 
 #define ZONE_MAX_DEPTH 8
+/* $INCLUDEs honoured per top-level file: each file may include several, so
+ * the depth cap alone allows 8^n... reads (a file including itself 20 times
+ * read 20^8 times: a hang) */
+#define ZONE_MAX_INCLUDES 256
 #define ZONE_MAX_TOKENS 65536
 /* Records held before they are sorted and emitted (zone_drain): a zone file
  * larger than this may give an owner split farther apart one RRset per part. */
@@ -61,6 +67,11 @@ struct zone_state {
 	uint16_t last_class;
 	uint64_t ztime;
 	int depth;
+	unsigned nincludes;           /* $INCLUDEs honoured in this top-level file */
+	/* files being read, outermost first (dev/inode; [0]: the top-level file,
+	 * 0/0 when it is not a file): an $INCLUDE of one of them is a loop */
+	dev_t in_dev[ZONE_MAX_DEPTH + 1];
+	ino_t in_ino[ZONE_MAX_DEPTH + 1];
 	/* record being assembled */
 	char *tb;
 	size_t tb_len, tb_cap;
@@ -314,12 +325,25 @@ static void directive(lb_src_t *s, const char *path)
 			memcpy(z->origin, o, (size_t)n);
 			z->have_origin = true;
 		}
-		lb_lr_t *inc;
-		if (lb_lr_open(file, s->o.max_line, &inc)) {
+		/* only a regular file that is not being read already, and at most
+		 * ZONE_MAX_INCLUDES of them: /dev/zero never ends, a FIFO blocks
+		 * the open, a file including itself (or an ancestor) loops */
+		struct stat sb;
+		bool refuse = z->nincludes >= ZONE_MAX_INCLUDES || stat(file, &sb) != 0 ||
+			      !S_ISREG(sb.st_mode);
+		for (int i = 0; !refuse && i <= z->depth; i++)
+			refuse = z->in_dev[i] == sb.st_dev && z->in_ino[i] == sb.st_ino;
+		lb_lr_t *inc = NULL;
+		if (refuse || lb_lr_open(file, s->o.max_line, &inc)) {
 			memcpy(z->origin, saved, sizeof saved);
 			z->have_origin = had;
 			return (void)src_bad(s, LB_BAD_INCLUDE);
 		}
+		z->nincludes++;
+		z->in_dev[z->depth + 1] = sb.st_dev;
+		z->in_ino[z->depth + 1] = sb.st_ino;
+		lb_lr_set_idle(inc, s->o.idle, s->o.idle_ctx);
+		lb_lr_set_stop(inc, s->o.interrupt);
 		/* the included file's lines are counted under its own name */
 		const char *keep_file = s->file;
 		uint64_t keep_line = s->lineno;
@@ -590,6 +614,11 @@ int src_zone_run_from(lb_src_t *s, lb_lr_t *lr, const char *name, const char *li
 	int err = zone_start(s);
 	if (err)
 		return err;
+	struct stat sb;
+	if (strcmp(name, "-") && stat(name, &sb) == 0) {
+		s->zone->in_dev[0] = sb.st_dev;
+		s->zone->in_ino[0] = sb.st_ino;
+	}
 	resp_reset(s->resp);
 	err = zone_file(s, lr, name, line, len);
 	flush_group(s);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -684,6 +685,51 @@ static void zone_include(void **st)
 	rmdir(dir);
 }
 
+/* $INCLUDE of what never ends or loops: a file including itself 20 times
+ * was read 20^8 times (depth cap only: a hang), /dev/zero was read forever
+ * and a FIFO blocked the open.  Each is refused (include_refused) and the
+ * records around them kept. */
+static void zone_include_bounds(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/lbtest_zincXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char p1[128], p2[128], p3[128];
+	snprintf(p1, sizeof p1, "%s/main.zone", dir);
+	snprintf(p2, sizeof p2, "%s/fifo", dir);
+	snprintf(p3, sizeof p3, "%s/leaf.zone", dir);
+	assert_int_equal(mkfifo(p2, 0600), 0);
+	FILE *f = fopen(p3, "w");
+	fputs("leaf A 192.0.2.3\n", f);
+	fclose(f);
+	f = fopen(p1, "w");
+	fputs("$ORIGIN example.com.\n@ SOA ns1 h 1 2 3 4 5\n"
+	      "$INCLUDE /dev/zero\n$INCLUDE fifo\n", f);
+	for (int i = 0; i < 20; i++)
+		fputs("$INCLUDE main.zone\n", f);
+	for (int i = 0; i < 300; i++)
+		fputs("$INCLUDE leaf.zone\n", f);
+	fputs("after A 192.0.2.2\n", f);
+	fclose(f);
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
+	lb_src_opts_t o = { .fmt = LB_FMT_ZONE, .allow_include = true, .zone_time = 7 };
+	lb_src_t *s;
+	outn = 0;
+	assert_int_equal(lb_src_new(&o, &sink, &s), 0);
+	assert_int_equal(lb_src_import_file(s, p1), 0);
+	const lb_src_counts_t *c = lb_src_counts(s);
+	has("AGG after.example.com. A 192.0.2.2");
+	has("AGG leaf.example.com. A 192.0.2.3");
+	/* /dev/zero, the FIFO, 20 loops, and the 44 leaves past the 256th */
+	assert_int_equal(c->bad[LB_BAD_INCLUDE], 2 + 20 + 44);
+	assert_int_equal(c->records, 1 + 256 + 1);
+	lb_src_free(s);
+	unlink(p1);
+	unlink(p2);
+	unlink(p3);
+	rmdir(dir);
+}
+
 static void detection(void **st)
 {
 	(void)st;
@@ -731,6 +777,7 @@ int main(void)
 		cmocka_unit_test(zone_syntax),
 		cmocka_unit_test(zone_ttls_and_ends),
 		cmocka_unit_test(zone_include),
+		cmocka_unit_test(zone_include_bounds),
 		cmocka_unit_test(detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
