@@ -58,7 +58,7 @@ lb_key_t *lb_keys_find(lb_keyset_t *ks, const char *key);
 
 #include <microhttpd.h>
 
-#define NSTATUS 14 /* status codes counted by /metrics (server.c) */
+#define NSTATUS 15 /* status codes counted by /metrics (server.c) */
 #define NLAT 12    /* latency histogram buckets */
 #define BATCH_BYTES 16384
 #define BATCH_RECS 256
@@ -94,6 +94,14 @@ struct lb_http {
 	time_t started;
 	char *tls_cert, *tls_key;      /* PEM texts (HTTPS) */
 	bool logging;                  /* an access log was given (o.access_log: under log_lock) */
+	/* open connections (struct conn in server.c) and the thread that cuts
+	 * those whose request has not arrived within o.timeout_secs */
+	pthread_mutex_t conn_lock;
+	struct conn *conns;
+	pthread_t reaper;
+	bool reaper_on;
+	atomic_bool stopping;
+	atomic_ullong slow_conns;      /* connections cut by the reaper */
 };
 
 struct hstream;
