@@ -477,7 +477,9 @@ int lb_cmd_import(int argc, char **argv)
 		if (err) {
 			/* LB_ECORRUPT from a file being read is its compressed stream */
 			fprintf(stderr, "lookback import: %s: %s\n", argv[i],
-				err == LB_ECORRUPT ? "the compressed input is corrupt or cut short"
+				err == LB_ECORRUPT ? "the compressed input is corrupt, cut short, or needs "
+						     "more memory to decompress than allowed (xz 256 MiB, "
+						     "zstd 128 MiB)"
 						   : lb_strerror(err));
 			if (err == LB_EIO || err == LB_ECORRUPT) {
 				rc = LB_EXIT_STORE;
