@@ -82,6 +82,15 @@ struct zone_state {
 	bool leading_blank;
 	bool in_record;
 	uint64_t rec_line;
+	/* the lines after the first of a record in parentheses, as read
+	 * ([u64 line number][u32 length][bytes]...; at most tb_cap bytes): a
+	 * record whose parentheses never close is bad at its first line, and
+	 * these lines are read again as lines of their own - an unclosed '('
+	 * swallowed every good record up to the token bound (13107 A records).
+	 * A line is read again at most once (replayed_upto). */
+	char *rp;
+	size_t rp_len;
+	uint64_t replayed_upto;
 };
 
 void src_zone_free(lb_src_t *s)
@@ -89,6 +98,7 @@ void src_zone_free(lb_src_t *s)
 	if (!s->zone)
 		return;
 	free(s->zone->tb);
+	free(s->zone->rp);
 	free(s->zone->hold);
 	free(s->zone->hidx);
 	free(s->zone);
@@ -470,10 +480,77 @@ static void record(lb_src_t *s, const char *path)
 	s->c.records++;
 }
 
+static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path);
+
+/* Keep a continuation line of the record being assembled for replay_lines;
+ * false if it does not fit (the record then fails). */
+static bool keep_line(lb_src_t *s, const char *line, size_t len)
+{
+	struct zone_state *z = s->zone;
+	if (s->lineno <= z->replayed_upto)
+		return true; /* read again already: not a second time */
+	if (z->rp_len + 12 + len > z->tb_cap)
+		return false;
+	if (!z->rp && !(z->rp = malloc(z->tb_cap)))
+		return false;
+	uint64_t ln = s->lineno;
+	uint32_t l32 = (uint32_t)len;
+	memcpy(z->rp + z->rp_len, &ln, 8);
+	memcpy(z->rp + z->rp_len + 8, &l32, 4);
+	memcpy(z->rp + z->rp_len + 12, line, len);
+	z->rp_len += 12 + len;
+	return true;
+}
+
+/* The record being assembled failed inside its parentheses (bounds reached,
+ * or the file ended): it is bad at its first line, and the lines after it
+ * are read again, each on its own. */
+static void paren_failed(lb_src_t *s, const char *path)
+{
+	struct zone_state *z = s->zone;
+	uint64_t cur = s->lineno;
+	z->in_record = false;
+	z->ntok = 0;
+	s->lineno = z->rec_line;
+	s->line_bad = false;
+	src_bad(s, LB_BAD_SYNTAX);
+	char *rp = z->rp;
+	size_t n = z->rp_len;
+	z->rp = NULL;
+	z->rp_len = 0;
+	for (size_t off = 0; off < n && !s->stop;) {
+		uint64_t ln;
+		uint32_t l32;
+		memcpy(&ln, rp + off, 8);
+		memcpy(&l32, rp + off + 8, 4);
+		if (ln > z->replayed_upto)
+			z->replayed_upto = ln;
+		s->lineno = ln;
+		s->line_bad = false;
+		zone_line(s, rp + off + 12, l32, path);
+		off += 12 + l32;
+	}
+	if (!z->rp) {
+		z->rp = rp; /* keep the buffer */
+	} else {
+		free(rp);
+	}
+	s->lineno = cur;
+}
+
 /* Tokenize one physical line into the record being assembled. */
 static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path)
 {
 	struct zone_state *z = s->zone;
+	bool cont = z->in_record;
+	if (cont && !keep_line(s, line, len)) {
+		/* then this line on its own (it fits the emptied buffer: a
+		 * line is at most max_line, the buffer 2 x max_line) */
+		paren_failed(s, path);
+		s->line_bad = false;
+		zone_line(s, line, len, path);
+		return;
+	}
 	if (s->lineno == 1 && len >= sizeof LB_SRC_ZONE_VIEW_MARKER - 1 &&
 	    !memcmp(line, LB_SRC_ZONE_VIEW_MARKER, sizeof LB_SRC_ZONE_VIEW_MARKER - 1))
 		z->many = true;
@@ -526,12 +603,18 @@ static void zone_line(lb_src_t *s, const char *line, size_t len, const char *pat
 		return;
 	}
 	z->in_record = false;
+	z->rp_len = 0;
 	if (z->ntok > 0)
 		record(s, path);
 	return;
 syntax:
+	if (cont && z->rp_len) {
+		paren_failed(s, path);
+		return;
+	}
 	z->in_record = false;
 	z->ntok = 0;
+	z->rp_len = 0;
 	src_bad(s, LB_BAD_SYNTAX);
 }
 
@@ -565,10 +648,8 @@ static int zone_file(lb_src_t *s, lb_lr_t *lr, const char *name, const char *fir
 			break;
 		}
 	}
-	if (!err && s->zone->in_record) {
-		s->zone->in_record = false;
-		s->line_bad = false;
-		src_bad(s, LB_BAD_SYNTAX); /* file ends inside parentheses */
+	while (!err && s->zone->in_record) {
+		paren_failed(s, name); /* the file ends inside parentheses */
 		if (s->stop)
 			err = LB_ETEXT;
 	}
@@ -589,11 +670,12 @@ static int zone_start(lb_src_t *s)
 		}
 	}
 	struct zone_state *z = s->zone;
-	char *tb = z->tb;
+	char *tb = z->tb, *rp = z->rp;
 	size_t cap = z->tb_cap;
 	memset(z, 0, sizeof *z);
 	z->tb = tb;
 	z->tb_cap = cap;
+	z->rp = rp;
 	if (s->o.origin) {
 		int n = src_name(s->o.origin, strlen(s->o.origin), NULL, z->origin);
 		if (n < 0)

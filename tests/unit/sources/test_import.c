@@ -645,6 +645,35 @@ static void zone_ttls_and_ends(void **st)
 	assert_int_equal(cnt.records, 8);
 }
 
+/* A record whose parentheses never close is bad at its first line, and the
+ * lines it swallowed are read again on their own: an unclosed '(' lost every
+ * good record after it up to the end of the file, or up to the token bound
+ * (13107 one-address records), and was reported at that later line. */
+static void zone_unclosed_paren(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZONE,
+		"$ORIGIN up.test.\n@ SOA ns h 1 2 3 4 5\nk TXT ( \"a\"\n \"b\" )\n"
+		"bad TXT ( \"u\"\nz A 192.0.2.1\ny A 192.0.2.2\n"), 0);
+	has("AGG k.up.test. TXT \"a\" \"b\"");
+	has("AGG z.up.test. A 192.0.2.1");
+	has("AGG y.up.test. A 192.0.2.2");
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_SYNTAX][0], 5);
+	/* past the record's bounds (--max-line 64: 128 bytes of tokens, and of
+	 * lines kept for reading again) */
+	char t[2048];
+	size_t n = (size_t)snprintf(t, sizeof t, "$ORIGIN up.test.\n@ SOA ns h 1 2 3 4 5\n"
+				    "bad 60 IN TXT ( \"u\"\n");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(t + n, sizeof t - n, "h%d 60 IN A 192.0.2.1\n", i);
+	lb_src_opts_t o = { .fmt = LB_FMT_ZONE, .zone_time = 1, .max_line = 64 };
+	assert_int_equal(imp_opts(&o, t), 0);
+	assert_int_equal(cnt.records, 41);
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_SYNTAX][0], 3);
+}
+
 static void zone_include(void **st)
 {
 	(void)st;
@@ -776,6 +805,7 @@ int main(void)
 		cmocka_unit_test(cof),
 		cmocka_unit_test(zone_syntax),
 		cmocka_unit_test(zone_ttls_and_ends),
+		cmocka_unit_test(zone_unclosed_paren),
 		cmocka_unit_test(zone_include),
 		cmocka_unit_test(zone_include_bounds),
 		cmocka_unit_test(detection),
