@@ -45,7 +45,8 @@ static void help(FILE *out)
 		"      --zone-time EPOCH zone files: time for zone_time_first/last\n"
 		"                        (default: the file's modification time)\n"
 		"      --origin NAME     zone files: initial $ORIGIN\n"
-		"      --allow-include   zone files: honour $INCLUDE (off by default)\n"
+		"      --allow-include   zone files: honour $INCLUDE (off by default; regular\n"
+		"                        files only, no loops, at most 8 deep and 256 per file)\n"
 		"      --max-line N      longest line accepted, bytes (default 1048576)\n"
 		"  -q, --quiet           no progress line, no summary\n"
 		"  -h, --help            this text\n"
@@ -476,7 +477,9 @@ int lb_cmd_import(int argc, char **argv)
 		if (err) {
 			/* LB_ECORRUPT from a file being read is its compressed stream */
 			fprintf(stderr, "lookback import: %s: %s\n", argv[i],
-				err == LB_ECORRUPT ? "the compressed input is corrupt or cut short"
+				err == LB_ECORRUPT ? "the compressed input is corrupt, cut short, or needs "
+						     "more memory to decompress than allowed (xz 256 MiB, "
+						     "zstd 128 MiB)"
 						   : lb_strerror(err));
 			if (err == LB_EIO || err == LB_ECORRUPT) {
 				rc = LB_EXIT_STORE;

@@ -57,7 +57,10 @@ static void usage(FILE *f)
 	      "                          every format prints a note on stderr\n"
 	      "      --offset N          skip the first N results\n"
 	      "      --sort KEY          order by first (first seen), last (last seen), count, or\n"
-	      "                          name (owner in DNS order); at most 1000000 results;\n"
+	      "                          name (owner in DNS order); the --offset + --limit\n"
+	      "                          first are held in memory, or every result without\n"
+	      "                          a limit: at most 1000000 (~300 bytes and the rrset\n"
+	      "                          each: 300 MB at the cap for one-address rrsets);\n"
 	      "                          first/last are zone times where only zones gave a record\n"
 	      "                          Without --sort: owner order for -r/--negative, rdata\n"
 	      "                          order (address, name) for -i/-n/--raw-rdata\n"
@@ -185,6 +188,13 @@ int lb_cmd_query(int argc, char **argv)
 	lb_query_result_t res;
 	err = lb_query_run(s, &q, &out, &res);
 	fflush(stdout);
+	if (err == LB_ELIMIT && q.sort != LB_SORT_NONE) {
+		fprintf(stderr, "lookback query: --sort: more than %d results to hold; narrow the "
+				"lookup or give a --limit (with --offset at most %d in all)\n",
+			LB_QUERY_SORT_MAX, LB_QUERY_SORT_MAX);
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
 	if (err) {
 		fprintf(stderr, "lookback query: %s: %s\n", db, lb_store_errmsg(s, err));
 		rc = LB_EXIT_STORE;

@@ -3,18 +3,113 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util/addr.h"
+
+#define EXPO_CONNS 16 /* connections at once */
+#define EXPO_SECS 10  /* idle timeout, and the time a request may take to arrive */
+
+/*
+ * libmicrohttpd's timeout is an idle one: 16 clients sending a byte every
+ * few seconds held every connection for good, and the scraper got none.  A
+ * request must arrive within EXPO_SECS of the connection opening (or the
+ * previous answer ending); the reaper shuts down the ones that do not.
+ */
+struct expo_conn {
+	bool used, waiting;
+	int fd;
+	long long since;
+};
 
 struct lb_expo {
 	struct MHD_Daemon *d;
 	lb_expo_render_fn fn;
 	void *ctx;
 	unsigned port;
+	pthread_mutex_t lock;
+	struct expo_conn conns[EXPO_CONNS + 4];
+	pthread_t reaper;
+	bool reaper_on;
+	atomic_bool stopping;
 };
+
+static long long mono_secs(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+static void *reaper_main(void *arg)
+{
+	lb_expo_t *e = arg;
+	while (!atomic_load(&e->stopping)) {
+		usleep(250000);
+		long long now = mono_secs();
+		pthread_mutex_lock(&e->lock);
+		for (size_t i = 0; i < sizeof e->conns / sizeof e->conns[0]; i++) {
+			struct expo_conn *c = &e->conns[i];
+			if (c->used && c->waiting && now - c->since >= EXPO_SECS) {
+				c->waiting = false;
+				shutdown(c->fd, SHUT_RDWR); /* open until CLOSED frees the slot */
+			}
+		}
+		pthread_mutex_unlock(&e->lock);
+	}
+	return NULL;
+}
+
+static void set_waiting(lb_expo_t *e, struct MHD_Connection *conn, bool waiting)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct expo_conn *c = ci ? ci->socket_context : NULL;
+	if (!c)
+		return;
+	pthread_mutex_lock(&e->lock);
+	c->waiting = waiting;
+	c->since = mono_secs();
+	pthread_mutex_unlock(&e->lock);
+}
+
+static void on_conn(void *cls, struct MHD_Connection *conn, void **socket_context,
+		    enum MHD_ConnectionNotificationCode code)
+{
+	lb_expo_t *e = cls;
+	pthread_mutex_lock(&e->lock);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = NULL;
+		for (size_t i = 0; ci && i < sizeof e->conns / sizeof e->conns[0]; i++) {
+			if (e->conns[i].used)
+				continue;
+			e->conns[i] = (struct expo_conn){ true, true, ci->connect_fd, mono_secs() };
+			*socket_context = &e->conns[i];
+			break;
+		}
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		((struct expo_conn *)*socket_context)->used = false;
+		*socket_context = NULL;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)req_cls;
+	(void)toe;
+	set_waiting(cls, conn, true); /* the next request's time starts */
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
@@ -24,6 +119,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)upload;
 	(void)req_cls;
 	lb_expo_t *e = cls;
+	set_waiting(e, conn, false);
 	if (*upload_size)
 		return MHD_NO;
 	if (strcmp(method, "GET") != 0 || strcmp(url, "/metrics") != 0) {
@@ -73,17 +169,23 @@ int lb_expo_start(const char *listen, int allow_public, lb_expo_render_fn fn, vo
 		return LB_ENOMEM;
 	e->fn = fn;
 	e->ctx = ctx;
+	pthread_mutex_init(&e->lock, NULL);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	e->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, e, MHD_OPTION_SOCK_ADDR,
-				(struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT, (unsigned)16,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
+				(struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPO_CONNS,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)EXPO_SECS,
+				MHD_OPTION_NOTIFY_CONNECTION, on_conn, e,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, e, MHD_OPTION_END);
 	if (!e->d) {
+		pthread_mutex_destroy(&e->lock);
 		free(e);
 		*msg = "cannot listen there (address in use?)";
 		return LB_EIO;
 	}
+	if (pthread_create(&e->reaper, NULL, reaper_main, e) == 0)
+		e->reaper_on = true;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(e->d, MHD_DAEMON_INFO_BIND_PORT);
 	e->port = di ? di->port : 0;
 	*out = e;
@@ -99,7 +201,11 @@ void lb_expo_stop(lb_expo_t *e)
 {
 	if (!e)
 		return;
+	atomic_store(&e->stopping, true);
+	if (e->reaper_on)
+		pthread_join(e->reaper, NULL);
 	MHD_stop_daemon(e->d);
+	pthread_mutex_destroy(&e->lock);
 	free(e);
 }
 

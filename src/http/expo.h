@@ -2,7 +2,9 @@
  * expo.h - a minimal Prometheus exporter for the collecting commands
  * (`lookback capture|tap --metrics HOST:PORT`): GET /metrics returns what the
  * render callback writes; anything else is 404.  Runs on libmicrohttpd's own
- * thread; the callback must only read state it protects itself.
+ * thread; the callback must only read state it protects itself.  At most 16
+ * connections; one idle 10 s, or whose request has not arrived whole 10 s
+ * after it opened (or after the previous answer), is closed.
  *
  *	lb_expo_t *e;
  *	if (lb_expo_start("127.0.0.1:9101", render, ctx, &e, &msg) != 0) ...

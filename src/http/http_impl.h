@@ -58,7 +58,7 @@ lb_key_t *lb_keys_find(lb_keyset_t *ks, const char *key);
 
 #include <microhttpd.h>
 
-#define NSTATUS 14 /* status codes counted by /metrics (server.c) */
+#define NSTATUS 15 /* status codes counted by /metrics (server.c) */
 #define NLAT 12    /* latency histogram buckets */
 #define BATCH_BYTES 16384
 #define BATCH_RECS 256
@@ -95,6 +95,14 @@ struct lb_http {
 	bool tls;                      /* HTTPS (tls.c holds the credentials) */
 	char *tls_cert_file, *tls_key_file; /* re-read on lb_http_reload_tls */
 	bool logging;                  /* an access log was given (o.access_log: under log_lock) */
+	/* open connections (struct conn in server.c) and the thread that cuts
+	 * those whose request has not arrived within o.timeout_secs */
+	pthread_mutex_t conn_lock;
+	struct conn *conns;
+	pthread_t reaper;
+	bool reaper_on;
+	atomic_bool stopping;
+	atomic_ullong slow_conns;      /* connections cut by the reaper */
 };
 
 struct hstream;

@@ -49,8 +49,8 @@ void lb_http_opts_init(lb_http_opts_t *o)
 
 static uint64_t now_secs(void) { return (uint64_t)time(NULL); }
 
-static const unsigned status_codes[NSTATUS] = { 200, 400, 401, 403, 404, 405, 413, 414,
-						415, 416, 429, 431, 500, 503 };
+static const unsigned status_codes[NSTATUS] = { 200, 400, 401, 403, 404, 405, 408, 413,
+						414, 415, 416, 429, 431, 500, 503 };
 static const double lat_bounds[NLAT] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 					  0.05,   0.1,   0.25,   0.5,   1,    5 };
 
@@ -302,6 +302,11 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		atomic_load(&h->active));
 	fprintf(f, "# TYPE lookback_http_refused_total counter\nlookback_http_refused_total %llu\n",
 		(unsigned long long)atomic_load(&h->refused_conns));
+	fprintf(f, "# HELP lookback_http_slow_requests_total Connections closed because a request's"
+		   " line and headers took longer than the timeout to arrive.\n"
+		   "# TYPE lookback_http_slow_requests_total counter\n"
+		   "lookback_http_slow_requests_total %llu\n",
+		(unsigned long long)atomic_load(&h->slow_conns));
 	/* store: size, freshness per source, oldest data */
 	uint64_t disk = lb_store_disk_bytes(h->store);
 	uint32_t retain = lb_store_retention(h->store);
@@ -640,7 +645,55 @@ out:
  */
 struct conn {
 	struct req *unclaimed;
+	/* A request's line and headers must arrive within o.timeout_secs of the
+	 * connection opening or the previous answer ending.  libmicrohttpd's
+	 * timeout is an idle one: a client sending one byte every few seconds
+	 * held its connection for good, and max_conns of them (503 to everyone
+	 * else) took the server.  The reaper shuts such a connection down. */
+	atomic_bool waiting;           /* no request's headers yet */
+	atomic_bool cut;               /* the reaper shut it down: a request
+					* access_cb never saw ends as 408 */
+	atomic_llong since;            /* monotonic seconds: when waiting began */
+	int fd;
+	struct conn *prev, *next;      /* h->conns, under h->conn_lock */
 };
+
+static long long mono_secs(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+static void conn_wait_start(struct conn *cn)
+{
+	atomic_store(&cn->since, mono_secs());
+	atomic_store(&cn->waiting, true);
+}
+
+static void *reaper_main(void *arg)
+{
+	lb_http_t *h = arg;
+	while (!atomic_load(&h->stopping)) {
+		usleep(250000);
+		long long now = mono_secs();
+		pthread_mutex_lock(&h->conn_lock);
+		for (struct conn *cn = h->conns; cn; cn = cn->next) {
+			if (!atomic_load(&cn->waiting) ||
+			    now - atomic_load(&cn->since) < (long long)h->o.timeout_secs)
+				continue;
+			/* the fd stays open until conn_cb's CLOSED has unlinked
+			 * cn (under this lock): libmicrohttpd sees the end of
+			 * input and closes the connection itself */
+			atomic_store(&cn->waiting, false);
+			atomic_store(&cn->cut, true);
+			shutdown(cn->fd, SHUT_RDWR);
+			atomic_fetch_add(&h->slow_conns, 1);
+		}
+		pthread_mutex_unlock(&h->conn_lock);
+	}
+	return NULL;
+}
 
 static struct conn *conn_of(struct MHD_Connection *c)
 {
@@ -664,6 +717,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		struct conn *cn = conn_of(c);
 		if (cn && cn->unclaimed == rq)
 			cn->unclaimed = NULL; /* completed_cb ends it now */
+		if (cn)
+			atomic_store(&cn->waiting, false); /* its headers are in */
 		/* the first call has the headers only; answering now would be an
 		 * "early" response, after which libmicrohttpd closes the connection
 		 * (no keep-alive): answer on the call that ends the request */
@@ -815,8 +870,13 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	/* (also for a request libmicrohttpd answered itself, 431 or 414,
 	 * without access_cb: the connection must forget it) */
 	struct conn *cn = conn_of(c);
-	if (cn && cn->unclaimed == rq)
+	if (cn && cn->unclaimed == rq) {
 		cn->unclaimed = NULL;
+		if (atomic_load(&cn->cut) && !rq->status)
+			rq->status = 408; /* did not arrive whole within the timeout */
+	}
+	if (cn)
+		conn_wait_start(cn); /* the next request's time starts */
 	req_end(cls, c, rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 }
 
@@ -826,12 +886,39 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 	lb_http_t *h = cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&h->active, 1);
-		*socket_context = calloc(1, sizeof(struct conn)); /* NULL: untracked */
+		struct conn *cn = calloc(1, sizeof *cn); /* NULL: untracked */
+		const union MHD_ConnectionInfo *ci =
+			cn ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD) : NULL;
+		if (ci) {
+			cn->fd = ci->connect_fd;
+			conn_wait_start(cn);
+			pthread_mutex_lock(&h->conn_lock);
+			cn->next = h->conns;
+			if (h->conns)
+				h->conns->prev = cn;
+			h->conns = cn;
+			pthread_mutex_unlock(&h->conn_lock);
+		} else {
+			free(cn);
+			cn = NULL;
+		}
+		*socket_context = cn;
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
 		struct conn *cn = *socket_context;
 		if (cn && cn->unclaimed) {
-			cn->unclaimed->status = 431; /* its headers did not fit */
+			/* its headers did not fit, or did not come in time */
+			cn->unclaimed->status = atomic_load(&cn->cut) ? 408 : 431;
 			req_end(h, c, cn->unclaimed, false);
+		}
+		if (cn) {
+			pthread_mutex_lock(&h->conn_lock);
+			if (cn->prev)
+				cn->prev->next = cn->next;
+			else
+				h->conns = cn->next;
+			if (cn->next)
+				cn->next->prev = cn->prev;
+			pthread_mutex_unlock(&h->conn_lock);
 		}
 		free(cn);
 		*socket_context = NULL;
@@ -870,6 +957,7 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	h->logging = o->access_log != NULL;
 	pthread_mutex_init(&h->keys_lock, NULL);
 	pthread_mutex_init(&h->log_lock, NULL);
+	pthread_mutex_init(&h->conn_lock, NULL);
 	h->open = !o->keys_file;
 	if (o->keys_file) {
 		h->keys_file = strdup(o->keys_file);
@@ -940,6 +1028,12 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = di ? di->port : 0;
+	if (pthread_create(&h->reaper, NULL, reaper_main, h)) {
+		*msg = "cannot start a thread";
+		lb_http_stop(h, 0);
+		return LB_ENOMEM;
+	}
+	h->reaper_on = true;
 	*out = h;
 	return 0;
 }
@@ -993,6 +1087,9 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 			close(ls);
 		for (unsigned i = 0; i < drain_secs * 20 && atomic_load(&h->inflight) > 0; i++)
 			usleep(50000);
+		atomic_store(&h->stopping, true);
+		if (h->reaper_on)
+			pthread_join(h->reaper, NULL);
 		MHD_stop_daemon(h->d);
 	}
 	lb_keys_free(&h->keys);
@@ -1003,5 +1100,6 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 	free(h->tls_key_file);
 	pthread_mutex_destroy(&h->keys_lock);
 	pthread_mutex_destroy(&h->log_lock);
+	pthread_mutex_destroy(&h->conn_lock);
 	free(h);
 }

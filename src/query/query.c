@@ -754,12 +754,50 @@ static void sorted_free(struct sorted *v, size_t n)
 	free(v);
 }
 
-static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, const lb_store_rec_t *r)
+/* The kept entries as a heap with the one that sorts last on top. */
+static void heap_down(struct sorted *v, size_t n, size_t i)
 {
-	if (*n == LB_QUERY_SORT_MAX)
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && sorted_cmp(&v[l], &v[m]) > 0)
+			m = l;
+		if (l + 1 < n && sorted_cmp(&v[l + 1], &v[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		struct sorted t = v[i];
+		v[i] = v[m];
+		v[m] = t;
+		i = m;
+	}
+}
+
+static void heap_up(struct sorted *v, size_t i)
+{
+	while (i > 0 && sorted_cmp(&v[i], &v[(i - 1) / 2]) > 0) {
+		struct sorted t = v[i];
+		v[i] = v[(i - 1) / 2];
+		v[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+/*
+ * Keep r among the sorted results: at most `keep` of them.  With top set
+ * (--limit and --offset select at most keep), only the keep first in the
+ * order are held (a heap; *dropped tells that others were left out), so a
+ * sort for 10 results holds 10, not every match; without, past keep
+ * (LB_QUERY_SORT_MAX) is LB_ELIMIT.
+ */
+static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, bool top,
+		       bool *dropped, const lb_store_rec_t *r)
+{
+	if (*n == keep && !top)
 		return LB_ELIMIT;
-	if (*n == *cap) {
+	if (*n == *cap && *n < keep) {
 		size_t nc = *cap ? *cap * 2 : 1024;
+		if (nc > keep)
+			nc = keep;
 		struct sorted *nv = realloc(*v, nc * sizeof *nv);
 		if (!nv)
 			return LB_ENOMEM;
@@ -782,17 +820,32 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, const lb_store
 		lb_kbuf_free(&nm);
 		return LB_ENOMEM;
 	}
-	struct sorted *e = &(*v)[(*n)++];
+	struct sorted e;
 	memcpy(blob, &r->val, vs);
-	e->val = (lb_store_val_t *)(void *)blob;
-	e->name = blob + vs;
-	e->name_len = nm.len;
-	memcpy(e->name, nm.p, nm.len);
-	e->key = e->name + nm.len;
-	e->key_len = k.len;
-	memcpy(e->key, k.p, k.len);
+	e.val = (lb_store_val_t *)(void *)blob;
+	e.name = blob + vs;
+	e.name_len = nm.len;
+	memcpy(e.name, nm.p, nm.len);
+	e.key = e.name + nm.len;
+	e.key_len = k.len;
+	memcpy(e.key, k.p, k.len);
 	lb_kbuf_free(&k);
 	lb_kbuf_free(&nm);
+	if (*n < keep) {
+		(*v)[*n] = e;
+		if (top)
+			heap_up(*v, *n);
+		(*n)++;
+		return 0;
+	}
+	*dropped = true;
+	if (sorted_cmp(&e, &(*v)[0]) < 0) {
+		free((*v)[0].val);
+		(*v)[0] = e;
+		heap_down(*v, *n, 0);
+	} else {
+		free(e.val);
+	}
 	return 0;
 }
 
@@ -812,8 +865,15 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 	lb_store_rec_t r;
 	const char *srcnames[LB_STORE_MAX_SOURCES];
 	int n;
+	/* --limit (and --offset) within the cap: only the results they select are held */
+	bool top = q->limit && q->offset <= LB_QUERY_SORT_MAX &&
+		   q->limit <= LB_QUERY_SORT_MAX - q->offset;
+	size_t keep = top ? (size_t)(q->offset + q->limit) : LB_QUERY_SORT_MAX;
+	bool dropped = false;
+	sort_by = q->sort;
+	sort_desc = q->reverse;
 	while ((n = lb_query_cur_next(c, &r)) > 0)
-		if ((n = keep_sorted(&sv, &ns, &cap, &r)) != 0)
+		if ((n = keep_sorted(&sv, &ns, &cap, keep, top, &dropped, &r)) != 0)
 			break;
 	res->splits = lb_query_cur_splits(c);
 	lb_query_cur_free(c);
@@ -822,8 +882,6 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 		n = LB_ENOMEM;
 	if (n >= 0) {
 		lb_out_begin(out, q);
-		sort_by = q->sort;
-		sort_desc = q->reverse;
 		if (ns)
 			qsort(sv, ns, sizeof *sv, sorted_cmp); /* (sv is NULL when ns is 0) */
 		for (size_t i = q->offset < ns ? (size_t)q->offset : ns; i < ns; i++) {
@@ -841,6 +899,8 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 			lb_out_rec(out, &r);
 			res->results++;
 		}
+		if (dropped && res->results == q->limit)
+			res->limited = true; /* more matched than were held */
 		if (n >= 0)
 			lb_out_end(out, res->limited, q->limit);
 	}

@@ -4,7 +4,9 @@
  *
  * Execution streams: records go one at a time from the store iterator through
  * the filters to the output; nothing is collected, except with a sort order,
- * which holds at most LB_QUERY_SORT_MAX results (more is an error, LB_ELIMIT).
+ * which holds the offset + limit first results in that order when a limit is
+ * given and they are at most LB_QUERY_SORT_MAX, else every result, at most
+ * LB_QUERY_SORT_MAX of them (more is an error, LB_ELIMIT).
  * Sorting uses qsort with file-scope state: one sorting lb_query_run at a
  * time per process (the CLI); the cursor API below never sorts.
  */

@@ -6,6 +6,12 @@
  * Memory bound: a client's read buffer holds at most one frame
  * (LB_WIRE_FRAME_MAX + 4 bytes; 1 KiB before its hello), its write buffer at
  * most 64 KiB of acks; at most max_clients clients.
+ *
+ * Time bound: a client's hello must come within hello_secs of its connect,
+ * and a frame whole within idle_secs of its first byte; else it is dropped
+ * (refused "slow").  Idleness alone was the bound: one byte every few
+ * minutes held a slot for good, and max_clients such clients (before any
+ * hello, so no key needed) locked every sensor out.
  */
 #include "sensor/sensor.h"
 
@@ -40,6 +46,8 @@ struct client {
 	uint64_t stream;
 	char sensor[LB_STORE_SENSOR_MAX + 1];
 	uint64_t last_active;
+	uint64_t since;       /* connected (now_s) */
+	uint64_t frame_since; /* the first byte of the frame in buf came (len > 0) */
 };
 
 struct stream {
@@ -52,7 +60,7 @@ struct sensor_fresh {
 };
 
 enum { B_COMMITTED, B_DUPLICATE, B_RETRY, B__N };
-enum { R_AUTH, R_VERSION, R_BUSY, R__N };
+enum { R_AUTH, R_VERSION, R_BUSY, R_SLOW, R__N };
 
 struct lb_collector {
 	lb_store_t *store;
@@ -329,6 +337,7 @@ static int client_frames(lb_collector_t *c, struct client *k)
 	if (off) {
 		memmove(k->buf, k->buf + off, k->len - off);
 		k->len -= off;
+		k->frame_since = k->last_active; /* the next frame began in this read */
 	}
 	if (!rc && client_flush(k) != 0)
 		rc = -1;
@@ -356,8 +365,10 @@ static int client_read(lb_collector_t *c, struct client *k)
 	if (n <= 0)
 		return -1;
 	atomic_fetch_add(&c->bytes_in, (unsigned long long)n);
-	k->len += (size_t)n;
 	k->last_active = now_s();
+	if (k->len == 0)
+		k->frame_since = k->last_active;
+	k->len += (size_t)n;
 	return client_frames(c, k);
 }
 
@@ -379,7 +390,7 @@ static void accept_one(lb_collector_t *c)
 	memset(k, 0, sizeof *k);
 	k->fd = fd;
 	k->out.max = OUT_MAX * 2;
-	k->last_active = now_s();
+	k->last_active = k->since = now_s();
 	atomic_fetch_add(&c->conns_now, 1);
 }
 
@@ -431,6 +442,11 @@ static void *run(void *arg)
 				bad = client_read(c, k);
 			if (!bad && now > k->last_active + c->o.idle_secs)
 				bad = -1;
+			if (!bad && ((!k->hello && now >= k->since + c->o.hello_secs) ||
+				     (k->len && now >= k->frame_since + c->o.idle_secs))) {
+				atomic_fetch_add(&c->refused[R_SLOW], 1);
+				bad = -1;
+			}
 			if (bad)
 				client_close(c, i);
 		}
@@ -478,6 +494,8 @@ int lb_collector_start(lb_store_t *store, const lb_collector_opts_t *o, lb_colle
 		c->o.max_clients = 64;
 	if (!c->o.idle_secs)
 		c->o.idle_secs = 300;
+	if (!c->o.hello_secs)
+		c->o.hello_secs = 10;
 	pthread_mutex_init(&c->keys_lock, NULL);
 	pthread_mutex_init(&c->fresh_lock, NULL);
 	int err = 0;
@@ -571,7 +589,7 @@ void lb_collector_metrics(void *ctx, FILE *f)
 {
 	lb_collector_t *c = ctx;
 	static const char *bres[B__N] = { "committed", "duplicate", "retry" };
-	static const char *rres[R__N] = { "auth", "version", "busy" };
+	static const char *rres[R__N] = { "auth", "version", "busy", "slow" };
 	fputs("# HELP lookback_ingest_batches_total Sensor batches by outcome (duplicate: already"
 	      " committed, acknowledged again; retry: store error).\n"
 	      "# TYPE lookback_ingest_batches_total counter\n", f);

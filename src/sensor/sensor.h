@@ -208,7 +208,11 @@ typedef struct lb_collector_opts {
 	const char *listen;      /* HOST:PORT (numeric; port 0 = any) */
 	const char *keys_file;   /* the server's key file: required off loopback */
 	unsigned max_clients;    /* default 64 */
-	unsigned idle_secs;      /* a client silent this long is dropped (default 300) */
+	unsigned idle_secs;      /* a client silent this long is dropped (default 300); so is
+				  * one whose frame has not come whole this long after
+				  * its first byte (a byte a minute keeps no one idle) */
+	unsigned hello_secs;     /* a client that has not sent its hello this long after
+				  * connecting is dropped (default 10) */
 } lb_collector_opts_t;
 
 typedef struct lb_collector lb_collector_t;

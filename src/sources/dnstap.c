@@ -217,6 +217,7 @@ void lb_tap_stats_print(const lb_tap_stats_t *s, FILE *out)
 	P("clients_refused", s->clients_refused);
 	P("clients_dropped", s->clients_dropped);
 	P("clients_timed_out", s->clients_timed_out);
+	P("clients_evicted", s->clients_evicted);
 	P("messages", s->messages);
 	P("queries", s->queries);
 	P("responses", s->responses);

@@ -96,6 +96,8 @@ typedef struct lb_tap_stats {
 	uint64_t clients_dropped;  /* connections closed for a protocol violation */
 	uint64_t clients_timed_out; /* connections closed for not starting their
 				     * stream within the handshake time */
+	uint64_t clients_evicted;  /* quiet connections closed to make room for a
+				    * new one at the client limit */
 	uint64_t messages;         /* Dnstap MESSAGEs decoded */
 	uint64_t by_type[LB_DNSTAP_NTYPES];
 	uint64_t queries;          /* *_QUERY messages (counted only) */

@@ -23,6 +23,7 @@ struct client {
 	lb_fstrm_conn_t *conn;
 	bool closing; /* stream ended: flush replies then close */
 	time_t since; /* accepted at (monotonic seconds) */
+	time_t last;  /* bytes last came (monotonic seconds) */
 };
 
 struct lb_tap_server {
@@ -237,13 +238,37 @@ static void close_unstarted(lb_tap_server_t *s)
 	}
 }
 
+/*
+ * A started stream may be quiet for good, so max_clients writers that start
+ * and then send nothing (or half a frame) locked every other resolver out.
+ * When the table is full, a new client takes the place of the one quiet the
+ * longest, if that one has been quiet handshake_secs or more: its stream ends
+ * as if it had hung up (a partial frame counted as bad_truncated); a real
+ * writer reconnects.  1 if a place was made.
+ */
+static int evict_quiet(lb_tap_server_t *s)
+{
+	time_t now = mono_secs();
+	unsigned best = s->ncl;
+	for (unsigned i = 0; i < s->ncl; i++)
+		if (now - s->cl[i].last >= (time_t)s->handshake_secs &&
+		    (best == s->ncl || s->cl[i].last < s->cl[best].last))
+			best = i;
+	if (best == s->ncl)
+		return 0;
+	(void)lb_fstrm_conn_closed(s->cl[best].conn);
+	lb_dnstap_stats(s->d)->clients_evicted++;
+	client_close(s, best);
+	return 1;
+}
+
 static void accept_all(lb_tap_server_t *s, int lfd)
 {
 	for (int k = 0; k < 64; k++) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return; /* EAGAIN, or a transient error: try again next round */
-		if (s->ncl >= s->max_clients) {
+		if (s->ncl >= s->max_clients && !evict_quiet(s)) {
 			close(fd);
 			lb_dnstap_stats(s->d)->clients_refused++;
 			continue;
@@ -258,7 +283,7 @@ static void accept_all(lb_tap_server_t *s, int lfd)
 		s->cl[s->ncl].fd = fd;
 		s->cl[s->ncl].conn = c;
 		s->cl[s->ncl].closing = false;
-		s->cl[s->ncl].since = mono_secs();
+		s->cl[s->ncl].since = s->cl[s->ncl].last = mono_secs();
 		s->ncl++;
 	}
 }
@@ -300,6 +325,7 @@ static bool client_read(lb_tap_server_t *s, struct client *c)
 			(void)lb_fstrm_conn_closed(c->conn);
 			return false;
 		}
+		c->last = mono_secs();
 		int r = lb_fstrm_conn_commit(c->conn, (size_t)n);
 		if (r < 0) {
 			lb_dnstap_stats(s->d)->clients_dropped++;

@@ -246,7 +246,7 @@ static int detect(lb_lr_t *r)
 	} else if (n >= 6 && !memcmp(p, "\xfd\x37\x7a\x58\x5a\x00", 6)) {
 		lzma_stream init = LZMA_STREAM_INIT;
 		r->xz = init;
-		if (lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		if (lzma_stream_decoder(&r->xz, LB_LR_XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK)
 			return LB_EIO;
 		r->xz_init = true;
 		r->codec = C_XZ;

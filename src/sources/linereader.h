@@ -6,9 +6,14 @@
  * Concatenated gzip members, zstd frames and xz streams are all read.
  *
  * Memory is bounded whatever the input: one raw buffer of LB_LR_CHUNK bytes
- * and one line buffer of max_line + LB_LR_CHUNK bytes.  A line longer than
- * max_line is skipped up to its newline and reported as LB_ELIMIT (its line
- * number is counted), so one absurd line never stops an import.
+ * and one line buffer of max_line + LB_LR_CHUNK bytes, and the decoder's:
+ * gzip 32 KiB, zstd a window of at most 128 MiB (libzstd's default limit),
+ * xz at most LB_LR_XZ_MEMLIMIT (an xz header names its dictionary size, up
+ * to 4 GiB, and liblzma fills as much of it as the stream decodes to: 183 kB
+ * of xz took 1.2 GB without a limit); a stream past these is LB_ECORRUPT.
+ * A line longer than max_line is skipped up to its newline and reported as
+ * LB_ELIMIT (its line number is counted), so one absurd line never stops an
+ * import.
  *
  * Lines are handed out without the '\n' (and without a '\r' before it); a
  * last line without newline is still a line.  The bytes are NOT
@@ -25,6 +30,8 @@
 
 #define LB_LR_CHUNK (256 * 1024)
 #define LB_LR_DEFAULT_MAX_LINE (1024 * 1024)
+/* xz decoder memory (xz -9 needs 65 MiB) */
+#define LB_LR_XZ_MEMLIMIT (256u << 20)
 
 typedef struct lb_lr lb_lr_t;
 
@@ -50,7 +57,8 @@ void lb_lr_set_stop(lb_lr_t *r, volatile sig_atomic_t *stop);
  * Next line.  Returns 1 with *line / *len set (borrowed until the next call),
  * 0 at the end of input, LB_ELIMIT for a line longer than max_line (skipped;
  * reading may go on), or a fatal error: LB_EIO (read error), LB_ECORRUPT
- * (compressed data does not decode, or ends inside a compressed stream).
+ * (compressed data does not decode, ends inside a compressed stream, or
+ * needs more decoder memory than the bounds above).
  * After a fatal error every further call returns the same error.
  */
 LB_WUR int lb_lr_next(lb_lr_t *r, const char **line, size_t *len);

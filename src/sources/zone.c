@@ -2,8 +2,9 @@
  * zone.c - RFC 1035 master file importer.
  *
  * Handles $ORIGIN, $TTL (RFC 2308), $INCLUDE (only with allow_include; path
- * relative to the including file; nesting at most ZONE_MAX_DEPTH; the
- * origin is restored afterwards), '@', relative names, omitted owner (line
+ * relative to the including file; regular files only, none being read
+ * already (a loop); nesting at most ZONE_MAX_DEPTH, at most ZONE_MAX_INCLUDES
+ * per top-level file; the origin is restored afterwards), '@', relative names, omitted owner (line
  * starting with a blank: previous owner), omitted TTL and class (either
  * order), parentheses spanning lines, ';' comments, quoted strings with
  * escapes, $GENERATE (BIND's; generate).  Other directives are zone_syntax.
@@ -25,12 +26,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 
 #define ZONE_MAX_DEPTH 8
+/* $INCLUDEs honoured per top-level file: each file may include several, so
+ * the depth cap alone allows 8^n... reads (a file including itself 20 times
+ * read 20^8 times: a hang) */
+#define ZONE_MAX_INCLUDES 256
 #define ZONE_MAX_TOKENS 65536
 /* Records held before they are sorted and emitted (zone_drain): a zone file
  * larger than this may give an owner split farther apart one RRset per part. */
@@ -61,6 +67,11 @@ struct zone_state {
 	uint16_t last_class;
 	uint64_t ztime;
 	int depth;
+	unsigned nincludes;           /* $INCLUDEs honoured in this top-level file */
+	/* files being read, outermost first (dev/inode; [0]: the top-level file,
+	 * 0/0 when it is not a file): an $INCLUDE of one of them is a loop */
+	dev_t in_dev[ZONE_MAX_DEPTH + 1];
+	ino_t in_ino[ZONE_MAX_DEPTH + 1];
 	/* record being assembled */
 	char *tb;
 	size_t tb_len, tb_cap;
@@ -71,6 +82,15 @@ struct zone_state {
 	bool leading_blank;
 	bool in_record;
 	uint64_t rec_line;
+	/* the lines after the first of a record in parentheses, as read
+	 * ([u64 line number][u32 length][bytes]...; at most tb_cap bytes): a
+	 * record whose parentheses never close is bad at its first line, and
+	 * these lines are read again as lines of their own - an unclosed '('
+	 * swallowed every good record up to the token bound (13107 A records).
+	 * A line is read again at most once (replayed_upto). */
+	char *rp;
+	size_t rp_len;
+	uint64_t replayed_upto;
 };
 
 void src_zone_free(lb_src_t *s)
@@ -78,6 +98,7 @@ void src_zone_free(lb_src_t *s)
 	if (!s->zone)
 		return;
 	free(s->zone->tb);
+	free(s->zone->rp);
 	free(s->zone->hold);
 	free(s->zone->hidx);
 	free(s->zone);
@@ -480,12 +501,25 @@ static void directive(lb_src_t *s, const char *path)
 			memcpy(z->origin, o, (size_t)n);
 			z->have_origin = true;
 		}
-		lb_lr_t *inc;
-		if (lb_lr_open(file, s->o.max_line, &inc)) {
+		/* only a regular file that is not being read already, and at most
+		 * ZONE_MAX_INCLUDES of them: /dev/zero never ends, a FIFO blocks
+		 * the open, a file including itself (or an ancestor) loops */
+		struct stat sb;
+		bool refuse = z->nincludes >= ZONE_MAX_INCLUDES || stat(file, &sb) != 0 ||
+			      !S_ISREG(sb.st_mode);
+		for (int i = 0; !refuse && i <= z->depth; i++)
+			refuse = z->in_dev[i] == sb.st_dev && z->in_ino[i] == sb.st_ino;
+		lb_lr_t *inc = NULL;
+		if (refuse || lb_lr_open(file, s->o.max_line, &inc)) {
 			memcpy(z->origin, saved, sizeof saved);
 			z->have_origin = had;
 			return (void)src_bad(s, LB_BAD_INCLUDE);
 		}
+		z->nincludes++;
+		z->in_dev[z->depth + 1] = sb.st_dev;
+		z->in_ino[z->depth + 1] = sb.st_ino;
+		lb_lr_set_idle(inc, s->o.idle, s->o.idle_ctx);
+		lb_lr_set_stop(inc, s->o.interrupt);
 		/* the included file's lines are counted under its own name */
 		const char *keep_file = s->file;
 		uint64_t keep_line = s->lineno;
@@ -614,10 +648,77 @@ static void record(lb_src_t *s, const char *path)
 	s->c.records++;
 }
 
+static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path);
+
+/* Keep a continuation line of the record being assembled for replay_lines;
+ * false if it does not fit (the record then fails). */
+static bool keep_line(lb_src_t *s, const char *line, size_t len)
+{
+	struct zone_state *z = s->zone;
+	if (s->lineno <= z->replayed_upto)
+		return true; /* read again already: not a second time */
+	if (z->rp_len + 12 + len > z->tb_cap)
+		return false;
+	if (!z->rp && !(z->rp = malloc(z->tb_cap)))
+		return false;
+	uint64_t ln = s->lineno;
+	uint32_t l32 = (uint32_t)len;
+	memcpy(z->rp + z->rp_len, &ln, 8);
+	memcpy(z->rp + z->rp_len + 8, &l32, 4);
+	memcpy(z->rp + z->rp_len + 12, line, len);
+	z->rp_len += 12 + len;
+	return true;
+}
+
+/* The record being assembled failed inside its parentheses (bounds reached,
+ * or the file ended): it is bad at its first line, and the lines after it
+ * are read again, each on its own. */
+static void paren_failed(lb_src_t *s, const char *path)
+{
+	struct zone_state *z = s->zone;
+	uint64_t cur = s->lineno;
+	z->in_record = false;
+	z->ntok = 0;
+	s->lineno = z->rec_line;
+	s->line_bad = false;
+	src_bad(s, LB_BAD_SYNTAX);
+	char *rp = z->rp;
+	size_t n = z->rp_len;
+	z->rp = NULL;
+	z->rp_len = 0;
+	for (size_t off = 0; off < n && !s->stop;) {
+		uint64_t ln;
+		uint32_t l32;
+		memcpy(&ln, rp + off, 8);
+		memcpy(&l32, rp + off + 8, 4);
+		if (ln > z->replayed_upto)
+			z->replayed_upto = ln;
+		s->lineno = ln;
+		s->line_bad = false;
+		zone_line(s, rp + off + 12, l32, path);
+		off += 12 + l32;
+	}
+	if (!z->rp) {
+		z->rp = rp; /* keep the buffer */
+	} else {
+		free(rp);
+	}
+	s->lineno = cur;
+}
+
 /* Tokenize one physical line into the record being assembled. */
 static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path)
 {
 	struct zone_state *z = s->zone;
+	bool cont = z->in_record;
+	if (cont && !keep_line(s, line, len)) {
+		/* then this line on its own (it fits the emptied buffer: a
+		 * line is at most max_line, the buffer 2 x max_line) */
+		paren_failed(s, path);
+		s->line_bad = false;
+		zone_line(s, line, len, path);
+		return;
+	}
 	if (s->lineno == 1 && len >= sizeof LB_SRC_ZONE_VIEW_MARKER - 1 &&
 	    !memcmp(line, LB_SRC_ZONE_VIEW_MARKER, sizeof LB_SRC_ZONE_VIEW_MARKER - 1))
 		z->many = true;
@@ -670,12 +771,18 @@ static void zone_line(lb_src_t *s, const char *line, size_t len, const char *pat
 		return;
 	}
 	z->in_record = false;
+	z->rp_len = 0;
 	if (z->ntok > 0)
 		record(s, path);
 	return;
 syntax:
+	if (cont && z->rp_len) {
+		paren_failed(s, path);
+		return;
+	}
 	z->in_record = false;
 	z->ntok = 0;
+	z->rp_len = 0;
 	src_bad(s, LB_BAD_SYNTAX);
 }
 
@@ -709,10 +816,8 @@ static int zone_file(lb_src_t *s, lb_lr_t *lr, const char *name, const char *fir
 			break;
 		}
 	}
-	if (!err && s->zone->in_record) {
-		s->zone->in_record = false;
-		s->line_bad = false;
-		src_bad(s, LB_BAD_SYNTAX); /* file ends inside parentheses */
+	while (!err && s->zone->in_record) {
+		paren_failed(s, name); /* the file ends inside parentheses */
 		if (s->stop)
 			err = LB_ETEXT;
 	}
@@ -733,11 +838,12 @@ static int zone_start(lb_src_t *s)
 		}
 	}
 	struct zone_state *z = s->zone;
-	char *tb = z->tb;
+	char *tb = z->tb, *rp = z->rp;
 	size_t cap = z->tb_cap;
 	memset(z, 0, sizeof *z);
 	z->tb = tb;
 	z->tb_cap = cap;
+	z->rp = rp;
 	if (s->o.origin) {
 		int n = src_name(s->o.origin, strlen(s->o.origin), NULL, z->origin);
 		if (n < 0)
@@ -758,6 +864,11 @@ int src_zone_run_from(lb_src_t *s, lb_lr_t *lr, const char *name, const char *li
 	int err = zone_start(s);
 	if (err)
 		return err;
+	struct stat sb;
+	if (strcmp(name, "-") && stat(name, &sb) == 0) {
+		s->zone->in_dev[0] = sb.st_dev;
+		s->zone->in_ino[0] = sb.st_ino;
+	}
 	resp_reset(s->resp);
 	err = zone_file(s, lr, name, line, len);
 	flush_group(s);

@@ -110,6 +110,37 @@ wait $TAP
 check "idle clients are closed after --handshake-secs" test "$(grep -c '^idle closed' "$T_TMP/hs.v")" = 2
 check "... and counted" grep -q '^dnstap_clients_timed_out 2' "$T_TMP/hs.err"
 check "writers connecting then are served (both slots free)" test "$(grep -c '^writer accepted' "$T_TMP/hs.v")" = 2
+# started streams that then go quiet inside a frame held every place for
+# good: at the limit, a new writer takes the place of the one quiet the
+# longest (quiet --handshake-secs or more); a busy one keeps its place
+"$LOOKBACK" tap -u "$SOCK" --max-clients 2 --handshake-secs 1 --stats > "$T_TMP/ev.err" 2>&1 &
+TAP=$!
+wait_for "unix socket" 100 test -S "$SOCK"
+python3 - "$SOCK" "$HERE" > "$T_TMP/ev.v" <<'PY'
+import socket, struct, sys, time
+sys.path.insert(0, sys.argv[2])
+import fstrm_clients as fc
+held = []
+for i in range(2):
+    s, word = fc.try_ready(sys.argv[1])
+    s.sendall(fc.control(2, fc.CT) + struct.pack(">I", 1000) + b"x" * 10)  # START, half a frame
+    held.append(s)
+time.sleep(0.3)
+s, word = fc.try_ready(sys.argv[1])
+print("early", word)  # both quiet for less than 1 s: refused
+time.sleep(2)
+s, word = fc.try_ready(sys.argv[1])
+print("late", word)
+s2, word = fc.try_ready(sys.argv[1])
+print("late2", word)
+PY
+kill $TAP
+wait $TAP
+check "at the limit, a writer is refused while the others are not quiet --handshake-secs" grep -qx 'early refused' "$T_TMP/ev.v"
+check "... and then takes the place of one quiet inside a frame" \
+	bash -c "grep -qx 'late accepted' '$T_TMP/ev.v' && grep -qx 'late2 accepted' '$T_TMP/ev.v'"
+check "... counted, their cut frames too" \
+	bash -c "grep -qx 'dnstap_clients_evicted 2' '$T_TMP/ev.err' && grep -Eq '^dnstap_bad_truncated [2-9]' '$T_TMP/ev.err'"
 "$LOOKBACK" tap -u "$SOCK" --handshake-secs 0 > /dev/null 2>&1
 check "--handshake-secs 0 is a usage error" test $? -eq 2
 

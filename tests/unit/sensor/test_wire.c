@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -698,6 +699,72 @@ static void test_collector_forged_bookmark(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* Send one byte of p every 300 ms until the collector hangs up (or 20 bytes:
+ * 6 s); the seconds it took. */
+static double dribble(int fd, const uint8_t *p, size_t n)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < n && i < 20; i++) {
+		if (send(fd, p + i, 1, MSG_NOSIGNAL) != 1)
+			break;
+		usleep(300000);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/* A client dribbling its hello, or a frame after it, a byte at a time is
+ * never idle: it held its slot for good (max_clients of them, no key needed
+ * before the hello, locked every sensor out).  The hello must come within
+ * hello_secs, a frame whole within idle_secs of its first byte. */
+static void test_collector_slow_clients(void **st)
+{
+	(void)st;
+	lb_store_t *s;
+	lb_store_opts_t so = { .create = true };
+	assert_int_equal(lb_store_open(dir, &so, &s), 0);
+	lb_collector_t *c;
+	const char *msg;
+	lb_collector_opts_t co = { .listen = "127.0.0.1:0", .hello_secs = 1, .idle_secs = 2 };
+	assert_int_equal(lb_collector_start(s, &co, &c, &msg), 0);
+	unsigned port = lb_collector_port(c);
+	uint8_t body[4096];
+	size_t blen;
+
+	lb_wbuf_t b = { 0 };
+	lb_wire_hello_t h = { .version = LB_WIRE_VERSION, .stream = 5 };
+	lb_wire_put_hello(&b, &h);
+	int fd = connect_to(port);
+	double t = dribble(fd, b.p, b.len);
+	assert_true(t < 3.5);
+	close(fd);
+	assert_int_equal(metric(c, "lookback_ingest_refused_total{reason=\"slow\"}"), 1);
+	lb_wbuf_free(&b);
+
+	/* a good hello, then a batch a byte at a time */
+	fd = connect_to(port);
+	send_hello(fd, 5, "", LB_WIRE_VERSION);
+	assert_int_equal(read_frame(fd, body, &blen), LB_WIRE_WELCOME);
+	make_batch(&b, 1);
+	t = dribble(fd, b.p, b.len);
+	assert_true(t < 4.5);
+	close(fd);
+	assert_int_equal(metric(c, "lookback_ingest_refused_total{reason=\"slow\"}"), 2);
+	lb_wbuf_free(&b);
+
+	/* a sensor that sends at once is served as ever */
+	fd = connect_to(port);
+	send_hello(fd, 5, "", LB_WIRE_VERSION);
+	assert_int_equal(read_frame(fd, body, &blen), LB_WIRE_WELCOME);
+	make_batch(&b, 1);
+	assert_int_equal(exchange(fd, &b, body, &blen), LB_WIRE_ACK);
+	close(fd);
+	lb_wbuf_free(&b);
+	lb_collector_stop(c);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 /* A batch the store refuses part way (here: a new source name in a store that
  * has all the source ids it can hold) leaves nothing of itself in the store,
  * and no later batch of the connection is committed before the sensor sends
@@ -952,6 +1019,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collector, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_collector_forged_bookmark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_collector_retry_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_collector_slow_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_spool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_backoff_after_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_spool_damaged, setup, teardown),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1093,6 +1094,35 @@ static void zone_ttls_and_ends(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* A record whose parentheses never close is bad at its first line, and the
+ * lines it swallowed are read again on their own: an unclosed '(' lost every
+ * good record after it up to the end of the file, or up to the token bound
+ * (13107 one-address records), and was reported at that later line. */
+static void zone_unclosed_paren(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZONE,
+		"$ORIGIN up.test.\n@ SOA ns h 1 2 3 4 5\nk TXT ( \"a\"\n \"b\" )\n"
+		"bad TXT ( \"u\"\nz A 192.0.2.1\ny A 192.0.2.2\n"), 0);
+	has("AGG k.up.test. TXT \"a\" \"b\"");
+	has("AGG z.up.test. A 192.0.2.1");
+	has("AGG y.up.test. A 192.0.2.2");
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_SYNTAX][0], 5);
+	/* past the record's bounds (--max-line 64: 128 bytes of tokens, and of
+	 * lines kept for reading again) */
+	char t[2048];
+	size_t n = (size_t)snprintf(t, sizeof t, "$ORIGIN up.test.\n@ SOA ns h 1 2 3 4 5\n"
+				    "bad 60 IN TXT ( \"u\"\n");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(t + n, sizeof t - n, "h%d 60 IN A 192.0.2.1\n", i);
+	lb_src_opts_t o = { .fmt = LB_FMT_ZONE, .zone_time = 1, .max_line = 64 };
+	assert_int_equal(imp_opts(&o, t), 0);
+	assert_int_equal(cnt.records, 41);
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 1);
+	assert_int_equal(cnt.bad_line[LB_BAD_SYNTAX][0], 3);
+}
+
 static void zone_include(void **st)
 {
 	(void)st;
@@ -1130,6 +1160,51 @@ static void zone_include(void **st)
 	lb_src_free(s);
 	unlink(p1);
 	unlink(p2);
+	rmdir(dir);
+}
+
+/* $INCLUDE of what never ends or loops: a file including itself 20 times
+ * was read 20^8 times (depth cap only: a hang), /dev/zero was read forever
+ * and a FIFO blocked the open.  Each is refused (include_refused) and the
+ * records around them kept. */
+static void zone_include_bounds(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/lbtest_zincXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char p1[128], p2[128], p3[128];
+	snprintf(p1, sizeof p1, "%s/main.zone", dir);
+	snprintf(p2, sizeof p2, "%s/fifo", dir);
+	snprintf(p3, sizeof p3, "%s/leaf.zone", dir);
+	assert_int_equal(mkfifo(p2, 0600), 0);
+	FILE *f = fopen(p3, "w");
+	fputs("leaf A 192.0.2.3\n", f);
+	fclose(f);
+	f = fopen(p1, "w");
+	fputs("$ORIGIN example.com.\n@ SOA ns1 h 1 2 3 4 5\n"
+	      "$INCLUDE /dev/zero\n$INCLUDE fifo\n", f);
+	for (int i = 0; i < 20; i++)
+		fputs("$INCLUDE main.zone\n", f);
+	for (int i = 0; i < 300; i++)
+		fputs("$INCLUDE leaf.zone\n", f);
+	fputs("after A 192.0.2.2\n", f);
+	fclose(f);
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
+	lb_src_opts_t o = { .fmt = LB_FMT_ZONE, .allow_include = true, .zone_time = 7 };
+	lb_src_t *s;
+	outn = 0;
+	assert_int_equal(lb_src_new(&o, &sink, &s), 0);
+	assert_int_equal(lb_src_import_file(s, p1), 0);
+	const lb_src_counts_t *c = lb_src_counts(s);
+	has("AGG after.example.com. A 192.0.2.2");
+	has("AGG leaf.example.com. A 192.0.2.3");
+	/* /dev/zero, the FIFO, 20 loops, and the 44 leaves past the 256th */
+	assert_int_equal(c->bad[LB_BAD_INCLUDE], 2 + 20 + 44);
+	assert_int_equal(c->records, 1 + 256 + 1);
+	lb_src_free(s);
+	unlink(p1);
+	unlink(p2);
+	unlink(p3);
 	rmdir(dir);
 }
 
@@ -1193,7 +1268,9 @@ int main(void)
 		cmocka_unit_test(zone_syntax),
 		cmocka_unit_test(zone_generate),
 		cmocka_unit_test(zone_ttls_and_ends),
+		cmocka_unit_test(zone_unclosed_paren),
 		cmocka_unit_test(zone_include),
+		cmocka_unit_test(zone_include_bounds),
 		cmocka_unit_test(detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,6 +196,46 @@ static void compressed_inputs(void **st)
 	free(t);
 }
 
+/* An xz stream whose header names a 4 GiB dictionary (its data made with a
+ * 4 KiB one): liblzma sized the dictionary as told, and filled as much of it
+ * as the stream decoded to (183 kB of xz, 1.2 GB of text: 1.2 GB resident).
+ * Past LB_LR_XZ_MEMLIMIT it is refused as LB_ECORRUPT; the same stream with
+ * its real dictionary size decodes. */
+static void xz_dictionary_bound(void **st)
+{
+	(void)st;
+	lzma_options_lzma lo;
+	assert_false(lzma_lzma_preset(&lo, 0));
+	lo.dict_size = 4096;
+	lzma_filter f[2] = { { LZMA_FILTER_LZMA2, &lo }, { LZMA_VLI_UNKNOWN, NULL } };
+	static const char text[] = "line 0\nline 1\n";
+	uint8_t xz[1024];
+	size_t n = 0;
+	assert_int_equal(lzma_stream_buffer_encode(f, LZMA_CHECK_CRC32, NULL, (const uint8_t *)text,
+						   sizeof text - 1, xz, &n, sizeof xz), LZMA_OK);
+	check_lines(xz, n, 2, 0);
+	/* block header after the 12-byte stream header: size byte, flags,
+	 * the sizes the flags announce (multibyte integers), filter id 0x21,
+	 * props size 1, the dictionary byte; CRC32 last */
+	size_t hs = ((size_t)xz[12] + 1) * 4, p = 14;
+	for (int k = 0; k < 2; k++)
+		if (xz[13] & (0x40 << k))
+			while (xz[p++] & 0x80)
+				;
+	assert_int_equal(xz[p], 0x21);
+	assert_int_equal(xz[p + 1], 1);
+	xz[p + 2] = 40; /* 4 GiB - 1 */
+	uint32_t crc = lzma_crc32(xz + 12, hs - 4, 0);
+	memcpy(xz + 12 + hs - 4, &crc, 4); /* little-endian host, as the format */
+	lb_lr_t *r;
+	assert_int_equal(lb_lr_open_mem(xz, n, 0, &r), 0);
+	const char *l;
+	size_t len;
+	assert_int_equal(lb_lr_next(r, &l, &len), LB_ECORRUPT);
+	assert_int_equal(lb_lr_next(r, &l, &len), LB_ECORRUPT);
+	lb_lr_close(r);
+}
+
 static void file_and_codec(void **st)
 {
 	(void)st;
@@ -287,6 +327,7 @@ int main(void)
 		cmocka_unit_test(utf8_bom_dropped),
 		cmocka_unit_test(long_line_skipped_and_counted),
 		cmocka_unit_test(compressed_inputs),
+		cmocka_unit_test(xz_dictionary_bound),
 		cmocka_unit_test(file_and_codec),
 		cmocka_unit_test(idle_on_quiet_pipe),
 	};
