@@ -129,6 +129,19 @@ static int canon_name(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *o
 	return 0;
 }
 
+/* Copy the next k bytes of the rdata (left of them remain) as they are. */
+static inline int take(lb_cur_t *c, size_t left, size_t k, uint8_t *out, size_t outsz, size_t *o)
+{
+	if (left < k)
+		return LB_ERDATA;
+	if (outsz - *o < k)
+		return LB_ESPACE;
+	memcpy(out + *o, c->pos, k);
+	*o += k;
+	c->pos += k;
+	return 0;
+}
+
 int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdoff,
 		   size_t rdlen, uint8_t *out, size_t outsz)
 {
@@ -237,13 +250,8 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 				return LB_ERDATA;
 			unsigned plen = c.pos[0];
 			k = 1 + (128 - plen + 7) / 8;
-			if (left < k)
-				return LB_ERDATA;
-			if (outsz - o < k)
-				return LB_ESPACE;
-			memcpy(out + o, c.pos, k);
-			o += k;
-			c.pos += k;
+			if ((rc = take(&c, left, k, out, outsz, &o)) < 0)
+				return rc;
 			if (plen > 0) {
 				rc = canon_name(&c, msg, msglen, out, outsz, &o, true);
 				if (rc < 0)
@@ -256,13 +264,8 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 				return LB_ERDATA;
 			unsigned rt = c.pos[1] & 0x7F;
 			k = rt == 0 ? 2 : rt == 1 ? 6 : rt == 2 ? 18 : rt == 3 ? 2 : left;
-			if (left < k)
-				return LB_ERDATA;
-			if (outsz - o < k)
-				return LB_ESPACE;
-			memcpy(out + o, c.pos, k);
-			o += k;
-			c.pos += k;
+			if ((rc = take(&c, left, k, out, outsz, &o)) < 0)
+				return rc;
 			if (rt == 3) { /* a name, case kept (not in RFC 4034 6.2) */
 				rc = canon_name(&c, msg, msglen, out, outsz, &o, false);
 				if (rc < 0)
@@ -275,13 +278,10 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 				return LB_ERDATA;
 			size_t hl = c.pos[0], pl = (size_t)(c.pos[2] << 8 | c.pos[3]);
 			k = 4 + hl + pl;
-			if (hl == 0 || pl == 0 || left < k)
+			if (hl == 0 || pl == 0)
 				return LB_ERDATA;
-			if (outsz - o < k)
-				return LB_ESPACE;
-			memcpy(out + o, c.pos, k);
-			o += k;
-			c.pos += k;
+			if ((rc = take(&c, left, k, out, outsz, &o)) < 0)
+				return rc;
 			while (c.pos < c.end) { /* rendezvous servers, case kept */
 				rc = canon_name(&c, msg, msglen, out, outsz, &o, false);
 				if (rc < 0)
@@ -293,13 +293,8 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 			k = left;
 			break;
 		}
-		if (left < k)
-			return LB_ERDATA;
-		if (outsz - o < k)
-			return LB_ESPACE;
-		memcpy(out + o, c.pos, k);
-		o += k;
-		c.pos += k;
+		if ((rc = take(&c, left, k, out, outsz, &o)) < 0)
+			return rc;
 	}
 	if (c.pos != c.end)
 		return LB_ERDATA;

@@ -122,6 +122,10 @@ static void hasnt(const char *frag)
 	"#path\tdns\n#fields\tts\tuid\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n" \
 	"#types\ttime\tstring\tstring\tcount\tcount\tcount\tvector[string]\tvector[interval]\n"
 
+/* Zeek rows with the header flags (AA TC RD RA), no uid or qclass */
+#define ZHDR_FLAGS "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n" \
+	"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\n"
+
 static void zeek_chain_split(void **st)
 {
 	(void)st;
@@ -278,8 +282,7 @@ static void zeek_truncated(void **st)
 {
 	(void)st;
 	assert_int_equal(imp(LB_FMT_ZEEK,
-		"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
-		"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\n"
+		ZHDR_FLAGS
 		"1300000001.0\tbig.example\t16\t0\tF\tT\tT\tT\t-\t-\n"
 		"1300000002.0\tbig2.example\t1\t0\tF\tT\tT\tT\t192.0.2.1,192.0.2.2\t60.0,60.0\n"
 		"1300000003.0\tnx.example\t1\t3\tF\tT\tT\tT\t-\t-\n"
@@ -304,8 +307,7 @@ static void meta_qtype_no_negative(void **st)
 {
 	(void)st;
 	assert_int_equal(imp(LB_FMT_ZEEK,
-		"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
-		"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\n"
+		ZHDR_FLAGS
 		"1300000001.0\texample.org\t252\t5\tF\tF\tF\tF\t-\t-\n"
 		"1300000002.0\texample.org\t251\t9\tF\tF\tF\tF\t-\t-\n"
 		"1300000003.0\tnx.example.org\t255\t3\tF\tF\tT\tT\t-\t-\n"
