@@ -376,9 +376,9 @@ else
 		elif ! taskset -c 0 "$OUT/bench_sstwriter" "$db" 3 > "$OUT/sstw.txt" 2> "$OUT/sstw.err"; then
 			notmeasured "$a: RocksDB table writer alone" "bench_sstwriter failed: $(head -1 "$OUT/sstw.err")"
 		else
-			local sw=$(kv lz4_wall_s "$OUT/sstw.txt") cmd="taskset -c 0 build/bench/bench_sstwriter DIR 3"
+			local sw=$(kv ingest_wall_s "$OUT/sstw.txt") cmd="taskset -c 0 build/bench/bench_sstwriter DIR 3"
 			row "$a: keys in the store per rrset (every table)" "$(kv keys_per_rrset "$OUT/sstw.txt")" "$cmd ($(kv keys "$OUT/sstw.txt") keys)"
-			row "$a: RocksDB table writer alone, the compacted store's keys with the ingest's options (LZ4) / uncompressed: ns per key" "$(kv lz4_ns_per_key "$OUT/sstw.txt") / $(kv plain_ns_per_key "$OUT/sstw.txt")" "$cmd (best of 3; seconds: $sw LZ4)"
+			row "$a: RocksDB table writer alone, the compacted store's keys with the ingest's options (uncompressed) / with LZ4: ns per key" "$(kv ingest_ns_per_key "$OUT/sstw.txt") / $(kv lz4_ns_per_key "$OUT/sstw.txt")" "$cmd (best of 3; seconds: $sw uncompressed)"
 			if [ -n "$d" ]; then
 				row "$a: ceiling on one core from decode (best of 3: $(printf '%.3f' "$d") s) + that writer ($sw s) alone: responses/s / rrsets/s" \
 					"$(rate "$rs" "$(awk -v a="$d" -v b="$sw" 'BEGIN { print a + b }')") / $(rate "$nr" "$(awk -v a="$d" -v b="$sw" 'BEGIN { print a + b }')")" \
@@ -647,7 +647,7 @@ fi
 	echo "  bench/wrk_lookup.lua against \`lookback serve --read-only\` on that store; curl for the stream."
 	echo "- Floors of the ingest: bench/bench_sstwriter.c reads every key of a compacted capture store into"
 	echo "  memory, in key order, and times RocksDB's table writer alone writing them with the options of"
-	echo "  the ingest's table files (best of 3, LZ4 and uncompressed); added to the capture's decode time"
+	echo "  the ingest's table files (best of 3, uncompressed as the ingest writes them, and LZ4); added to the capture's decode time"
 	echo "  (\`capture -r FILE --stats\`, best of 3) it bounds any ingest into this layout on this machine."
 	echo "  The content floor: \`lookback export -f zone\` of the store through \`bzip2 -9\`."
 	echo "- Import: \`taskset -c 0 /usr/bin/time -v build/lookback import --format F FILE\` on inputs from"
