@@ -106,13 +106,29 @@ static void drop_ent(lb_sender_t *s, struct qent *prev, struct qent *e)
 	free(e);
 }
 
-/* Append e, dropping the oldest batches while the bound is exceeded (under mu). */
+/*
+ * Append e, dropping the oldest batches while the bound is exceeded (under
+ * mu).  The oldest not yet sent go first: a batch in flight (sent, its ack
+ * awaited) is probably committed already - dropping it would count records
+ * as lost that the collector stored, and lose them when its ack does not
+ * come.  In-flight batches are dropped only when nothing unsent is left, so
+ * the bound holds.
+ */
 static void enqueue(lb_sender_t *s, struct qent *e)
 {
 	while (s->head && s->st.spool_bytes + e->len > s->o.spool_max) {
+		struct qent *prev = NULL, *v = s->head;
+		while (v && v->sent) {
+			prev = v;
+			v = v->next;
+		}
+		if (!v) { /* every batch is in flight */
+			prev = NULL;
+			v = s->head;
+		}
 		s->st.dropped_batches++;
-		s->st.dropped_records += s->head->nrec;
-		drop_ent(s, NULL, s->head);
+		s->st.dropped_records += v->nrec;
+		drop_ent(s, prev, v);
 	}
 	e->next = NULL;
 	if (s->tail)

@@ -21,7 +21,8 @@
  * without one), then sent; a batch leaves the spool only when the collector
  * acknowledges that it is committed to its store.  The spool is bounded
  * (spool_max bytes): when a new batch does not fit, the OLDEST batches are
- * dropped and counted (dropped_batches/dropped_records).  A sensor restarted
+ * dropped and counted (dropped_batches/dropped_records), those not sent yet
+ * before those in flight (sent, their ack awaited).  A sensor restarted
  * with the same spool_dir sends what its predecessor left there first.
  *
  * Collector (what `lookback serve --ingest HOST:PORT` does): one thread, one

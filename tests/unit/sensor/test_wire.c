@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <cmocka.h>
@@ -1006,6 +1007,106 @@ static void test_spool_bound(void **st)
 	assert_int_equal(ss.spool_batches, 1);
 }
 
+/* A collector that welcomes, reads the first batch (then says so on
+ * got[1]), acknowledges it only when told (on go[0]), and reads on without
+ * acknowledging anything else. */
+struct slow_coll {
+	int lfd, got[2], go[2];
+};
+
+static void *slow_collector(void *arg)
+{
+	struct slow_coll *c = arg;
+	int fd = accept(c->lfd, NULL, NULL);
+	if (fd < 0)
+		return NULL;
+	struct timeval tv = { .tv_sec = 10 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	static uint8_t body[4096];
+	size_t blen;
+	lb_wbuf_t b = { 0 };
+	lb_wire_reader_t r;
+	if (read_frame(fd, body, &blen) != LB_WIRE_HELLO)
+		goto out;
+	lb_wire_put_welcome(&b, 0);
+	if (send(fd, b.p, b.len, 0) != (ssize_t)b.len)
+		goto out;
+	if (read_frame(fd, body, &blen) != LB_WIRE_BATCH || lb_wire_batch_open(&r, body, blen) != 0)
+		goto out;
+	char ch = 1;
+	if (write(c->got[1], &ch, 1) != 1 || read(c->go[0], &ch, 1) != 1)
+		goto out;
+	b.len = 0;
+	lb_wire_put_ack(&b, r.seq, LB_ACK_COMMITTED);
+	if (send(fd, b.p, b.len, 0) != (ssize_t)b.len)
+		goto out;
+	while (read_frame(fd, body, &blen) >= 0)
+		;
+out:
+	lb_wbuf_free(&b);
+	close(fd);
+	return NULL;
+}
+
+/* When the spool is full, batches not sent yet are dropped before one in
+ * flight: the in-flight batch is acknowledged (committed by the collector)
+ * and counted as such, not as dropped. */
+static void test_spool_bound_keeps_inflight(void **st)
+{
+	(void)st;
+	struct slow_coll c;
+	c.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t sl = sizeof sa;
+	assert_int_equal(bind(c.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(c.lfd, 4), 0);
+	assert_int_equal(getsockname(c.lfd, (struct sockaddr *)&sa, &sl), 0);
+	assert_int_equal(pipe(c.got), 0);
+	assert_int_equal(pipe(c.go), 0);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, slow_collector, &c), 0);
+
+	/* room for two batches of one record, not three */
+	lb_store_rec_t r = rrset_rec();
+	lb_wbuf_t one = { 0 };
+	lb_wire_batch_begin(&one);
+	assert_int_equal(lb_wire_put_rec(&one, &r), 0);
+	lb_wire_batch_end(&one, 1, 1);
+	char addr[64];
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", ntohs(sa.sin_port));
+	lb_sender_opts_t so = { .addr = addr, .spool_max = one.len * 5 / 2,
+				.inflight = 1 /* 2-5 wait while 1 is in flight */, .backoff_max_ms = 100 };
+	lb_wbuf_free(&one);
+	lb_sender_t *snd;
+	char err[256];
+	assert_int_equal(lb_sender_open(&so, &snd, err), 0);
+	assert_int_equal(lb_sender_add(snd, &r), 0);
+	assert_int_equal(lb_sender_commit(snd), 0);
+	struct pollfd pf = { .fd = c.got[0], .events = POLLIN };
+	assert_int_equal(poll(&pf, 1, 10000), 1); /* batch 1 is in flight */
+	char ch;
+	assert_int_equal(read(c.got[0], &ch, 1), 1);
+	for (int i = 0; i < 4; i++) { /* batches 2-5: 2, 3, 4 give way */
+		assert_int_equal(lb_sender_add(snd, &r), 0);
+		assert_int_equal(lb_sender_commit(snd), 0);
+	}
+	ch = 1;
+	assert_int_equal(write(c.go[1], &ch, 1), 1); /* now the ack of batch 1 */
+	lb_sender_stats_t ss;
+	assert_int_equal(lb_sender_close(snd, 2, NULL, &ss), LB_EIO); /* batch 5 unacknowledged */
+	assert_int_equal(ss.batches, 5);
+	assert_int_equal(ss.dropped_batches, 3);
+	assert_int_equal(ss.acked_batches, 1);
+	assert_int_equal(ss.spool_batches, 1);
+	pthread_join(th, NULL);
+	close(c.lfd);
+	close(c.got[0]);
+	close(c.got[1]);
+	close(c.go[0]);
+	close(c.go[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1024,6 +1125,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sender_backoff_after_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_spool_damaged, setup, teardown),
 		cmocka_unit_test(test_spool_bound),
+		cmocka_unit_test(test_spool_bound_keeps_inflight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
