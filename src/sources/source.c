@@ -788,6 +788,10 @@ int lb_src_new(const lb_src_opts_t *opts, const lb_src_sink_t *sink, lb_src_t **
 		lb_src_free(s);
 		return LB_ENOMEM;
 	}
+	if (src_passivedns_init(s)) {
+		lb_src_free(s);
+		return LB_EINVAL;
+	}
 	*out = s;
 	return 0;
 }
@@ -1013,6 +1017,14 @@ void lb_src_print_summary(const lb_src_t *s, FILE *out)
 		if (c->skip[i])
 			fprintf(out, "import: skipped %llu %s\n", (unsigned long long)c->skip[i],
 				skip_names[i]);
+	static const char *const notes[LB_NOTE__COUNT] = {
+		"passivedns local-time stamps (-f H) read as UTC: give --passivedns-utc-offset "
+		"if the sensor's clock was not on UTC",
+	};
+	for (int i = 0; i < LB_NOTE__COUNT; i++)
+		if (c->note[i])
+			fprintf(out, "import: note: %llu %s\n", (unsigned long long)c->note[i],
+				notes[i]);
 	for (int i = 0; i < LB_BAD__COUNT; i++) {
 		if (!c->bad[i])
 			continue;

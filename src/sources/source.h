@@ -81,6 +81,13 @@ enum lb_src_skip {
 	LB_SKIP__COUNT
 };
 
+/* What valid input made the importer assume (the import still succeeds;
+ * the summary says what to give to make it sure). */
+enum lb_src_note {
+	LB_NOTE_LOCAL_TIME = 0, /* passivedns -f H local-time stamps read as UTC */
+	LB_NOTE__COUNT
+};
+
 #define LB_SRC_BAD_KEEP 5
 
 /*
@@ -97,8 +104,18 @@ typedef struct lb_src_counts {
 	uint64_t bad[LB_BAD__COUNT];
 	uint64_t bad_line[LB_BAD__COUNT][LB_SRC_BAD_KEEP]; /* first line numbers */
 	uint64_t skip[LB_SKIP__COUNT];
+	uint64_t note[LB_NOTE__COUNT]; /* records read under an assumption */
 	uint64_t in_bytes;    /* raw input bytes read */
 } lb_src_counts_t;
+
+/*
+ * Check the letters of passivedns's -f option (its src/passivedns.c
+ * parse_field_flags: H S M c s C Q L T A l t p n h w W) for an import:
+ * passivedns prints the fields it is given in its own fixed order, whatever
+ * the letters' order.  0, or LB_EINVAL with *why saying what is wrong (an
+ * unknown letter; no time, query, type or answer field).
+ */
+LB_WUR int lb_src_pd_fields_check(const char *letters, const char **why);
 
 const char *lb_src_bad_name(enum lb_src_bad b);
 const char *lb_src_skip_name(enum lb_src_skip s);
@@ -148,6 +165,12 @@ typedef struct lb_src_opts {
 	bool progress;          /* progress line on stderr (caller checks isatty) */
 	int64_t zone_time;      /* zone: time for zone_time_*; < 0 = file mtime (now for stdin) */
 	const char *origin;     /* zone: initial $ORIGIN (text), or NULL */
+	const char *pd_fields;  /* passivedns text lines: the letters of passivedns's
+				 * -f the log was written with (lb_src_pd_fields_check),
+				 * NULL = its default fields (count optional) */
+	int32_t pd_utc_offset;  /* passivedns -f H stamps (the sensor's local time):
+				 * seconds east of UTC of that clock */
+	bool pd_utc_offset_set; /* pd_utc_offset was given (else read as UTC, noted) */
 	size_t max_line;        /* 0 = 1 MiB */
 	void (*idle)(void *);   /* called while reading files: see lb_lr_set_idle; may be NULL */
 	void *idle_ctx;

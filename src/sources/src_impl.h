@@ -104,6 +104,11 @@ struct lb_src {
 		uint64_t t, count;
 		bool pending;
 		bool lossy;      /* the RRset lost data in the log (passivedns.c) */
+		/* text line layout (o.pd_fields): column -> field index of
+		 * ts||client||server||class||query||type||answer||ttl||count, -1
+		 * for a field not read; ncols 0 = the default layout */
+		int8_t col[20];
+		int ncols;
 	} pdns;
 	struct zone_state *zone;
 	char *inc_names[256];      /* $INCLUDE'd file names (bad-line reports point at them) */
@@ -120,6 +125,8 @@ struct lb_src {
 /* Count a bad line (once per line) and stop if strict.  Returns -1 for convenience. */
 int src_bad(lb_src_t *s, enum lb_src_bad why);
 void src_skip(lb_src_t *s, enum lb_src_skip why);
+/* passivedns: the text layout from o.pd_fields (lb_src_new).  0 or LB_EINVAL. */
+int src_passivedns_init(lb_src_t *s);
 
 /* Name text -> canonical (lower-case) wire name.  Returns length or < 0. */
 int src_name(const char *text, size_t len, const uint8_t *origin, uint8_t *out);
