@@ -52,6 +52,7 @@ int lb_src_fmt_from_name(const char *name, enum lb_src_fmt *f)
 static const char *const bad_names[LB_BAD__COUNT] = {
 	"line_too_long", "bad_json", "bad_fields", "bad_name", "bad_type", "bad_rdata",
 	"bad_time", "zone_syntax", "include_refused", "unknown_format", "stream_truncated",
+	"zeek_no_header",
 };
 static const char *const skip_names[LB_SKIP__COUNT] = {
 	"query_or_no_response", "not_dns", "ambiguous_chain", "lossy_answer", "other_rcode",
@@ -131,6 +132,8 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 	}
 	if (has(line, len, "||"))
 		return LB_FMT_PASSIVEDNS;
+	if (src_zeek_plain_row(line, len))
+		return LB_FMT_ZEEK; /* a dns.log row without its header */
 	if (route53_public(line, len))
 		return LB_FMT_ROUTE53; /* public DNS query logging's text lines */
 	if (line[0] == '$' || line[0] == ';' || line[0] == '@')
@@ -1020,6 +1023,8 @@ void lb_src_print_summary(const lb_src_t *s, FILE *out)
 	static const char *const notes[LB_NOTE__COUNT] = {
 		"passivedns local-time stamps (-f H) read as UTC: give --passivedns-utc-offset "
 		"if the sensor's clock was not on UTC",
+		"Zeek TSV rows without a #fields header read in Zeek's standard dns.log column "
+		"order (their column count and flags match it)",
 	};
 	for (int i = 0; i < LB_NOTE__COUNT; i++)
 		if (c->note[i])
@@ -1035,4 +1040,8 @@ void lb_src_print_summary(const lb_src_t *s, FILE *out)
 				(unsigned long long)c->bad_line[i][k]);
 		fprintf(out, "%s)\n", c->bad[i] > LB_SRC_BAD_KEEP ? ", ..." : "");
 	}
+	if (c->bad[LB_BAD_NO_HEADER])
+		fprintf(out, "import: zeek_no_header: a Zeek TSV row needs its log's #fields header, "
+			     "unless it is in a standard dns.log column order: put the header lines "
+			     "(#separator ... #fields ...) of the log it came from in front of it\n");
 }

@@ -3,7 +3,8 @@
  * observations (`lookback import`).
  *
  * Formats (docs/IMPORT.md has the field mapping and the exact rules):
- *   zeek        Zeek dns.log, TSV (with its #fields header) or JSON lines
+ *   zeek        Zeek dns.log, TSV (with its #fields header, or rows in
+ *               Zeek's standard column order) or JSON lines
  *   suricata    Suricata EVE JSON, event_type "dns": v2 answers (detailed
  *               and grouped) and v3 (Suricata 8, type "response")
  *   route53     AWS Route 53 Resolver query logs (JSON lines)
@@ -65,6 +66,8 @@ enum lb_src_bad {
 	LB_BAD_INCLUDE,       /* $INCLUDE refused (not allowed, too deep) or unreadable */
 	LB_BAD_FORMAT,        /* line of no known format (auto), or header missing */
 	LB_BAD_TRUNCATED,     /* SAF stream without terminator, or "failed" */
+	LB_BAD_NO_HEADER,     /* Zeek TSV row before any #fields header, not in a
+			       * standard dns.log column order */
 	LB_BAD__COUNT
 };
 
@@ -85,6 +88,8 @@ enum lb_src_skip {
  * the summary says what to give to make it sure). */
 enum lb_src_note {
 	LB_NOTE_LOCAL_TIME = 0, /* passivedns -f H local-time stamps read as UTC */
+	LB_NOTE_ZEEK_NO_HEADER, /* Zeek TSV rows without #fields read in the
+				 * standard dns.log column order */
 	LB_NOTE__COUNT
 };
 
