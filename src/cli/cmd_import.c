@@ -34,7 +34,7 @@ static void help(FILE *out)
 		"and xz files are decompressed transparently.\n"
 		"\n"
 		"  -f, --format F        auto (default: detected per file from its first lines),\n"
-		"                        zeek, suricata, route53, passivedns, cof, zone\n"
+		"                        zeek, suricata, route53, passivedns, cof, zone, misp\n"
 		"  -s, --source NAME     source id recorded with every record (sensor_id);\n"
 		"                        default: the format name\n"
 		"      --jsonl           print observations as JSON lines on stdout\n"

@@ -14,6 +14,7 @@
 #include "dns/rrtype.h"
 #include "sources/cof.h"
 #include "sources/linereader.h"
+#include "sources/misp.h"
 #include "sources/passivedns.h"
 #include "sources/route53.h"
 #include "sources/src_impl.h"
@@ -23,7 +24,7 @@
 #include "store/store.h"
 
 static const char *const fmt_names[LB_FMT__COUNT] = {
-	"auto", "zeek", "suricata", "route53", "passivedns", "cof", "zone",
+	"auto", "zeek", "suricata", "route53", "passivedns", "cof", "zone", "misp",
 };
 
 const char *lb_src_fmt_name(enum lb_src_fmt f)
@@ -130,6 +131,8 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 			return LB_FMT_ZEEK;
 		return LB_FMT_AUTO;
 	}
+	if (src_misp_header(line, len))
+		return LB_FMT_MISP;
 	if (has(line, len, "||"))
 		return LB_FMT_PASSIVEDNS;
 	if (src_zeek_plain_row(line, len))
@@ -912,6 +915,7 @@ static void feed(lb_src_t *s, const char *line, size_t len)
 	case LB_FMT_ROUTE53: src_route53_line(s, line, len); break;
 	case LB_FMT_PASSIVEDNS: src_passivedns_line(s, line, len); break;
 	case LB_FMT_COF: src_cof_line(s, line, len); break;
+	case LB_FMT_MISP: src_misp_line(s, line, len); break;
 	default: break;
 	}
 }
@@ -925,6 +929,8 @@ static int run(lb_src_t *s, lb_lr_t *lr, const char *name)
 	s->stop = false;
 	s->lineno = 0;
 	memset(&s->zeek, 0, sizeof s->zeek);
+	free(s->work[LB_FMT_MISP]); /* (the CSV header: each file has its own) */
+	s->work[LB_FMT_MISP] = NULL;
 	s->saf = 0;
 	s->pdns.pending = false;
 	s->file_mtime = lb_lr_mtime(lr);

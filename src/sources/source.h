@@ -11,11 +11,12 @@
  *   passivedns  gamelinux passivedns lines ts||client||server||class||query||type||answer||ttl||count
  *   cof         COF / DNSDB NDJSON, plain or SAF-framed ({"cond":..}/{"obj":..})
  *   zone        RFC 1035 master files
+ *   misp        MISP attribute CSV exports: domain|ip and hostname|ip pairs
  *
  * Per-response sources (zeek, suricata, route53) produce observations
  * (lb_obs_rrset_t / lb_obs_neg_t) through an lb_obs_sink_t, exactly as the
  * packet path does.  Already aggregated sources (cof, passivedns lines with
- * their count, zone files) produce lb_src_aggr_t entries, which carry
+ * their count, zone files, misp pairs) produce lb_src_aggr_t entries, which carry
  * time_first/time_last/count and zone times of their own.
  *
  * Sources that carry no owner name per answer (zeek, route53, suricata
@@ -42,7 +43,7 @@
 
 enum lb_src_fmt {
 	LB_FMT_AUTO = 0, LB_FMT_ZEEK, LB_FMT_SURICATA, LB_FMT_ROUTE53, LB_FMT_PASSIVEDNS,
-	LB_FMT_COF, LB_FMT_ZONE, LB_FMT__COUNT
+	LB_FMT_COF, LB_FMT_ZONE, LB_FMT_MISP, LB_FMT__COUNT
 };
 
 /* "zeek" ... ; NULL for an out-of-range value. */
