@@ -34,7 +34,7 @@ static void help(FILE *out)
 		"and xz files are decompressed transparently.\n"
 		"\n"
 		"  -f, --format F        auto (default: detected per file from its first lines),\n"
-		"                        zeek, suricata, route53, passivedns, cof, zone\n"
+		"                        zeek, suricata, route53, passivedns, cof, zone, misp\n"
 		"  -s, --source NAME     source id recorded with every record (sensor_id);\n"
 		"                        default: the format name\n"
 		"      --jsonl           print observations as JSON lines on stdout\n"
@@ -47,6 +47,15 @@ static void help(FILE *out)
 		"      --origin NAME     zone files: initial $ORIGIN\n"
 		"      --allow-include   zone files: honour $INCLUDE (off by default; regular\n"
 		"                        files only, no loops, at most 8 deep and 256 per file)\n"
+		"      --passivedns-fields LETTERS\n"
+		"                        passivedns text logs written with -f LETTERS (its own\n"
+		"                        letters: H S M c s C Q L T A l t p n h w W; passivedns\n"
+		"                        prints them in a fixed order, whatever their order);\n"
+		"                        default: its default fields, count optional\n"
+		"      --passivedns-utc-offset OFFSET\n"
+		"                        passivedns -f H stamps are the sensor's local time:\n"
+		"                        its offset from UTC, +HH:MM or -HH:MM (default: read\n"
+		"                        as UTC, counted as a note)\n"
 		"      --max-line N      longest line accepted, bytes (default 1048576)\n"
 		"  -q, --quiet           no progress line, no summary\n"
 		"  -h, --help            this text\n"
@@ -315,7 +324,28 @@ static void on_aggr(void *ctx, const lb_src_aggr_t *a)
 		im->store_err = aggr_store(im, a);
 }
 
-enum { O_JSONL = 256, O_DB, O_STRICT, O_ZONE_TIME, O_ORIGIN, O_INCLUDE, O_MAX_LINE };
+enum { O_JSONL = 256, O_DB, O_STRICT, O_ZONE_TIME, O_ORIGIN, O_INCLUDE, O_MAX_LINE, O_PD_FIELDS,
+       O_PD_OFFSET };
+
+/* "+HH:MM", "-HHMM", "+HH" (-12:00 to +14:00) -> seconds east of UTC.  0 or -1. */
+static int utc_offset(const char *t, int32_t *out)
+{
+	int h, m = 0;
+	size_t n = strlen(t);
+	if ((t[0] != '+' && t[0] != '-') || (n != 3 && n != 5 && n != 6))
+		return -1;
+	for (size_t i = 1; i < n; i++)
+		if (!(t[i] >= '0' && t[i] <= '9') && !(n == 6 && i == 3 && t[i] == ':'))
+			return -1;
+	h = (t[1] - '0') * 10 + (t[2] - '0');
+	if (n > 3)
+		m = (t[n - 2] - '0') * 10 + (t[n - 1] - '0');
+	int v = (h * 60 + m) * 60 * (t[0] == '-' ? -1 : 1);
+	if (m > 59 || v < -12 * 3600 || v > 14 * 3600)
+		return -1;
+	*out = v;
+	return 0;
+}
 
 int lb_cmd_import(int argc, char **argv)
 {
@@ -329,6 +359,8 @@ int lb_cmd_import(int argc, char **argv)
 		{ "origin", required_argument, NULL, O_ORIGIN },
 		{ "allow-include", no_argument, NULL, O_INCLUDE },
 		{ "max-line", required_argument, NULL, O_MAX_LINE },
+		{ "passivedns-fields", required_argument, NULL, O_PD_FIELDS },
+		{ "passivedns-utc-offset", required_argument, NULL, O_PD_OFFSET },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
@@ -381,6 +413,24 @@ int lb_cmd_import(int argc, char **argv)
 			break;
 		}
 		case O_INCLUDE: so.allow_include = true; break;
+		case O_PD_FIELDS: {
+			const char *why;
+			if (lb_src_pd_fields_check(optarg, &why)) {
+				fprintf(stderr, "lookback import: --passivedns-fields '%s': %s\n", optarg,
+					why);
+				return LB_EXIT_USAGE;
+			}
+			so.pd_fields = optarg;
+			break;
+		}
+		case O_PD_OFFSET:
+			if (utc_offset(optarg, &so.pd_utc_offset)) {
+				fprintf(stderr, "lookback import: --passivedns-utc-offset wants +HH:MM or "
+						"-HH:MM (-12:00 to +14:00)\n");
+				return LB_EXIT_USAGE;
+			}
+			so.pd_utc_offset_set = true;
+			break;
 		case O_MAX_LINE: {
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end || v < 64 || v > (256ull << 20)) {

@@ -1,7 +1,8 @@
 /*
  * passivedns.c - gamelinux passivedns log lines:
  *   ts||client||server||class||query||type||answer||ttl||count
- * (count is absent in old versions).  The client address is never kept.
+ * (count is absent in old versions), or the fields passivedns -f chose
+ * (lb_src_opts_t.pd_fields).  The client address is never kept.
  * passivedns writes one line per RR; consecutive lines with the same
  * timestamp, server, class, name and type came from one response and form
  * one RRset.  A line whose answer is "NXDOMAIN", "SERVFAIL" or "REFUSED" is a
@@ -23,14 +24,77 @@
 #include "dns/rrtype.h"
 
 #define PD_FIELDS 9
+/* columns of a custom -f layout: every letter but one of H S M is a column */
+#define PD_COLS 16
 
-static int split_pipes(const char *line, size_t len, const char *f[], size_t fl[])
+/*
+ * passivedns's -f letters (src/passivedns.c parse_field_flags), in the order
+ * its print_passet prints the fields (src/dns.c), whatever the order they
+ * were given in: the time (H: "YYYY-MM-DD HH:MM:SS.ffffff" in local time,
+ * else S and M: "sec.usec", S alone: "sec"), h hostname, c client, w client
+ * MAC, s server, W server MAC, p protocol, C class, Q query, L its length,
+ * T type, A answer, l its length, t TTL, n count.  field: the index in
+ * ts||client||server||class||query||type||answer||ttl||count, -1 for a
+ * column read past.
+ */
+static const struct {
+	char letter;
+	int8_t field;
+} pd_order[] = {
+	{ 'h', -1 }, { 'c', 1 }, { 'w', -1 }, { 's', 2 }, { 'W', -1 }, { 'p', -1 },
+	{ 'C', 3 }, { 'Q', 4 }, { 'L', -1 }, { 'T', 5 }, { 'A', 6 }, { 'l', -1 },
+	{ 't', 7 }, { 'n', 8 },
+};
+
+int lb_src_pd_fields_check(const char *letters, const char **why)
+{
+	for (const char *p = letters; *p; p++) {
+		bool known = *p == 'H' || *p == 'S' || *p == 'M';
+		for (size_t i = 0; !known && i < sizeof pd_order / sizeof pd_order[0]; i++)
+			known = pd_order[i].letter == *p;
+		if (!known) {
+			*why = "a letter passivedns's -f does not have (H S M c s C Q L T A l t p n "
+			       "h w W)";
+			return LB_EINVAL;
+		}
+	}
+	if (!strchr(letters, 'H') && !strchr(letters, 'S')) {
+		/* (M alone prints the microseconds without the second) */
+		*why = "no time: the log needs H or S";
+		return LB_EINVAL;
+	}
+	if (!strchr(letters, 'Q') || !strchr(letters, 'T') || !strchr(letters, 'A')) {
+		*why = "the log needs the query, type and answer fields (Q, T, A)";
+		return LB_EINVAL;
+	}
+	return 0;
+}
+
+int src_passivedns_init(lb_src_t *s)
+{
+	const char *why, *f = s->o.pd_fields;
+	s->pdns.ncols = 0;
+	if (!f)
+		return 0;
+	if (lb_src_pd_fields_check(f, &why))
+		return LB_EINVAL;
+	int n = 0;
+	s->pdns.col[n++] = 0; /* the time, first */
+	for (size_t i = 0; i < sizeof pd_order / sizeof pd_order[0]; i++)
+		if (strchr(f, pd_order[i].letter))
+			s->pdns.col[n++] = pd_order[i].field;
+	s->pdns.ncols = n;
+	return 0;
+}
+
+/* Split at "||" into at most max fields; the count, or -1 for more. */
+static int split_pipes(const char *line, size_t len, const char *f[], size_t fl[], int max)
 {
 	int n = 0;
 	size_t i = 0, start = 0;
 	while (i + 1 < len) {
 		if (line[i] == '|' && line[i + 1] == '|') {
-			if (n == PD_FIELDS - 1)
+			if (n == max - 1)
 				return -1;
 			f[n] = line + start;
 			fl[n++] = i - start;
@@ -106,9 +170,18 @@ static void pd_record(lb_src_t *s, const char *const f[], const size_t fl[], int
 {
 	struct timeval ts;
 	/* Unix seconds with microseconds; with -f H, "YYYY-MM-DD HH:MM:SS.ffffff"
-	 * in the sensor's local time, read as UTC */
+	 * in the sensor's local time (strftime of localtime), which the line
+	 * does not name: --passivedns-utc-offset gives it, else it is read as
+	 * UTC (what a sensor run with TZ=UTC writes) and counted as a note */
 	if (src_time_any(f[0], fl[0], &ts))
 		return (void)src_bad(s, LB_BAD_TIME);
+	if (memchr(f[0], '-', fl[0])) {
+		if (!s->o.pd_utc_offset_set)
+			s->c.note[LB_NOTE_LOCAL_TIME]++;
+		ts.tv_sec -= s->o.pd_utc_offset;
+		if (ts.tv_sec < 0)
+			return (void)src_bad(s, LB_BAD_TIME);
+	}
 	if (fl[3] != 2 || strncasecmp(f[3], "IN", 2)) {
 		src_passivedns_end(s);
 		src_skip(s, LB_SKIP_CLASS);
@@ -257,10 +330,36 @@ void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
 		pd_json(s, line, len);
 		return;
 	}
-	const char *f[PD_FIELDS];
-	size_t fl[PD_FIELDS];
-	int n = split_pipes(line, len, f, fl);
-	if (n != 8 && n != 9)
+	const char *f[PD_COLS];
+	size_t fl[PD_COLS];
+	int nc = s->pdns.ncols;
+	if (!nc) {
+		int n = split_pipes(line, len, f, fl, PD_FIELDS);
+		if (n != 8 && n != 9)
+			return (void)src_bad(s, LB_BAD_FIELDS);
+		pd_record(s, f, fl, n);
+		return;
+	}
+	/* a custom -f layout: its columns to the default's fields; a field it
+	 * lacks is the client's (never kept), no server, class IN, TTL 0, count 1 */
+	const char *c[PD_COLS];
+	size_t cl[PD_COLS];
+	if (split_pipes(line, len, c, cl, nc) != nc)
 		return (void)src_bad(s, LB_BAD_FIELDS);
+	static const char *const dflt[PD_FIELDS] = { "", "", "", "IN", "", "", "", "0", "" };
+	for (int i = 0; i < PD_FIELDS; i++) {
+		f[i] = dflt[i];
+		fl[i] = strlen(dflt[i]);
+	}
+	int n = 8;
+	for (int i = 0; i < nc; i++) {
+		int x = s->pdns.col[i];
+		if (x < 0)
+			continue;
+		f[x] = c[i];
+		fl[x] = cl[i];
+		if (x == 8)
+			n = 9;
+	}
 	pd_record(s, f, fl, n);
 }

@@ -3,7 +3,8 @@
  *
  * A record: query_timestamp (ISO 8601), query_name, query_type, query_class,
  * rcode, answers [{Rdata, Type, Class}] - typed, but without owner names;
- * they are assigned by src_chain (docs/IMPORT.md).  Answers a DNS Firewall
+ * they are assigned by src_chain (docs/IMPORT.md).  TXT rdata is in Route
+ * 53's form (txt_octal).  Answers a DNS Firewall
  * rule synthesized (firewall_rule_action BLOCK) are not DNS data: skipped.
  */
 #include "sources/route53.h"
@@ -14,6 +15,44 @@
 #include "dns/rrtype.h"
 
 #define R53_MAX_ANS 256
+
+/*
+ * Route 53 writes a TXT (or SPF) record as its strings in double quotes,
+ * with \" and \\ for a quote and a backslash and every other byte outside
+ * printable ASCII as a backslash and THREE OCTAL digits ("ex\344mple" for
+ * "exämple": the Route 53 Developer Guide, "Supported DNS record types",
+ * TXT), where RFC 1035's presentation form has decimal ones.  (The query
+ * log pages show no TXT answer: this form is taken as what the logs write
+ * too.)  Rewritten here to decimal for the presentation parser (an octal
+ * escape is never longer than its decimal one: out needs len bytes).  -1
+ * for an escape of digits that is not Route 53's (an 8 or 9, past \377,
+ * fewer than three).
+ */
+static int txt_octal(const char *in, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		if (in[i] != '\\' || i + 1 == len) {
+			out[o++] = in[i++];
+			continue;
+		}
+		const char *d = in + i + 1;
+		if (!(*d >= '0' && *d <= '9')) { /* \" \\ \X: as they are */
+			out[o++] = in[i++];
+			out[o++] = in[i++];
+			continue;
+		}
+		if (i + 3 >= len || d[0] > '3' || d[1] < '0' || d[1] > '7' || d[2] < '0' || d[2] > '7')
+			return -1;
+		int v = (d[0] - '0') * 64 + (d[1] - '0') * 8 + (d[2] - '0');
+		out[o++] = '\\';
+		out[o++] = (char)('0' + v / 100);
+		out[o++] = (char)('0' + v / 10 % 10);
+		out[o++] = (char)('0' + v % 10);
+		i += 4;
+	}
+	return (int)o;
+}
 
 /* One query log record (a JSON object). */
 static void record(lb_src_t *s, json_t *j)
@@ -55,7 +94,7 @@ static void record(lb_src_t *s, json_t *j)
 		return;
 	}
 	src_ans_t a[R53_MAX_ANS];
-	size_t n = json_array_size(ans);
+	size_t n = json_array_size(ans), used = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *x = json_array_get(ans, i);
 		size_t dl;
@@ -72,6 +111,17 @@ static void record(lb_src_t *s, json_t *j)
 		if (c && strcmp(c, "IN")) {
 			src_skip(s, LB_SKIP_CLASS);
 			return;
+		}
+		if (a[i].type == LB_T_TXT || a[i].type == LB_T_SPF) {
+			/* (the rdata of one line's answers fit in a line) */
+			int l = dl <= s->jbuf_cap - used ? txt_octal(d, dl, s->jbuf + used) : -1;
+			if (l < 0) {
+				src_bad(s, LB_BAD_RDATA);
+				return;
+			}
+			d = s->jbuf + used;
+			dl = (size_t)l;
+			used += dl;
 		}
 		a[i].text = d;
 		a[i].len = dl;

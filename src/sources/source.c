@@ -14,6 +14,7 @@
 #include "dns/rrtype.h"
 #include "sources/cof.h"
 #include "sources/linereader.h"
+#include "sources/misp.h"
 #include "sources/passivedns.h"
 #include "sources/route53.h"
 #include "sources/src_impl.h"
@@ -23,7 +24,7 @@
 #include "store/store.h"
 
 static const char *const fmt_names[LB_FMT__COUNT] = {
-	"auto", "zeek", "suricata", "route53", "passivedns", "cof", "zone",
+	"auto", "zeek", "suricata", "route53", "passivedns", "cof", "zone", "misp",
 };
 
 const char *lb_src_fmt_name(enum lb_src_fmt f)
@@ -52,6 +53,7 @@ int lb_src_fmt_from_name(const char *name, enum lb_src_fmt *f)
 static const char *const bad_names[LB_BAD__COUNT] = {
 	"line_too_long", "bad_json", "bad_fields", "bad_name", "bad_type", "bad_rdata",
 	"bad_time", "zone_syntax", "include_refused", "unknown_format", "stream_truncated",
+	"zeek_no_header",
 };
 static const char *const skip_names[LB_SKIP__COUNT] = {
 	"query_or_no_response", "not_dns", "ambiguous_chain", "lossy_answer", "other_rcode",
@@ -129,8 +131,12 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 			return LB_FMT_ZEEK;
 		return LB_FMT_AUTO;
 	}
+	if (src_misp_header(line, len))
+		return LB_FMT_MISP;
 	if (has(line, len, "||"))
 		return LB_FMT_PASSIVEDNS;
+	if (src_zeek_plain_row(line, len))
+		return LB_FMT_ZEEK; /* a dns.log row without its header */
 	if (route53_public(line, len))
 		return LB_FMT_ROUTE53; /* public DNS query logging's text lines */
 	if (line[0] == '$' || line[0] == ';' || line[0] == '@')
@@ -788,6 +794,10 @@ int lb_src_new(const lb_src_opts_t *opts, const lb_src_sink_t *sink, lb_src_t **
 		lb_src_free(s);
 		return LB_ENOMEM;
 	}
+	if (src_passivedns_init(s)) {
+		lb_src_free(s);
+		return LB_EINVAL;
+	}
 	*out = s;
 	return 0;
 }
@@ -905,6 +915,7 @@ static void feed(lb_src_t *s, const char *line, size_t len)
 	case LB_FMT_ROUTE53: src_route53_line(s, line, len); break;
 	case LB_FMT_PASSIVEDNS: src_passivedns_line(s, line, len); break;
 	case LB_FMT_COF: src_cof_line(s, line, len); break;
+	case LB_FMT_MISP: src_misp_line(s, line, len); break;
 	default: break;
 	}
 }
@@ -918,6 +929,8 @@ static int run(lb_src_t *s, lb_lr_t *lr, const char *name)
 	s->stop = false;
 	s->lineno = 0;
 	memset(&s->zeek, 0, sizeof s->zeek);
+	free(s->work[LB_FMT_MISP]); /* (the CSV header: each file has its own) */
+	s->work[LB_FMT_MISP] = NULL;
 	s->saf = 0;
 	s->pdns.pending = false;
 	s->file_mtime = lb_lr_mtime(lr);
@@ -1013,6 +1026,16 @@ void lb_src_print_summary(const lb_src_t *s, FILE *out)
 		if (c->skip[i])
 			fprintf(out, "import: skipped %llu %s\n", (unsigned long long)c->skip[i],
 				skip_names[i]);
+	static const char *const notes[LB_NOTE__COUNT] = {
+		"passivedns local-time stamps (-f H) read as UTC: give --passivedns-utc-offset "
+		"if the sensor's clock was not on UTC",
+		"Zeek TSV rows without a #fields header read in Zeek's standard dns.log column "
+		"order (their column count and flags match it)",
+	};
+	for (int i = 0; i < LB_NOTE__COUNT; i++)
+		if (c->note[i])
+			fprintf(out, "import: note: %llu %s\n", (unsigned long long)c->note[i],
+				notes[i]);
 	for (int i = 0; i < LB_BAD__COUNT; i++) {
 		if (!c->bad[i])
 			continue;
@@ -1023,4 +1046,8 @@ void lb_src_print_summary(const lb_src_t *s, FILE *out)
 				(unsigned long long)c->bad_line[i][k]);
 		fprintf(out, "%s)\n", c->bad[i] > LB_SRC_BAD_KEEP ? ", ..." : "");
 	}
+	if (c->bad[LB_BAD_NO_HEADER])
+		fprintf(out, "import: zeek_no_header: a Zeek TSV row needs its log's #fields header, "
+			     "unless it is in a standard dns.log column order: put the header lines "
+			     "(#separator ... #fields ...) of the log it came from in front of it\n");
 }

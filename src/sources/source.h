@@ -3,18 +3,20 @@
  * observations (`lookback import`).
  *
  * Formats (docs/IMPORT.md has the field mapping and the exact rules):
- *   zeek        Zeek dns.log, TSV (with its #fields header) or JSON lines
+ *   zeek        Zeek dns.log, TSV (with its #fields header, or rows in
+ *               Zeek's standard column order) or JSON lines
  *   suricata    Suricata EVE JSON, event_type "dns": v2 answers (detailed
  *               and grouped) and v3 (Suricata 8, type "response")
  *   route53     AWS Route 53 Resolver query logs (JSON lines)
  *   passivedns  gamelinux passivedns lines ts||client||server||class||query||type||answer||ttl||count
  *   cof         COF / DNSDB NDJSON, plain or SAF-framed ({"cond":..}/{"obj":..})
  *   zone        RFC 1035 master files
+ *   misp        MISP attribute CSV exports: domain|ip and hostname|ip pairs
  *
  * Per-response sources (zeek, suricata, route53) produce observations
  * (lb_obs_rrset_t / lb_obs_neg_t) through an lb_obs_sink_t, exactly as the
  * packet path does.  Already aggregated sources (cof, passivedns lines with
- * their count, zone files) produce lb_src_aggr_t entries, which carry
+ * their count, zone files, misp pairs) produce lb_src_aggr_t entries, which carry
  * time_first/time_last/count and zone times of their own.
  *
  * Sources that carry no owner name per answer (zeek, route53, suricata
@@ -41,7 +43,7 @@
 
 enum lb_src_fmt {
 	LB_FMT_AUTO = 0, LB_FMT_ZEEK, LB_FMT_SURICATA, LB_FMT_ROUTE53, LB_FMT_PASSIVEDNS,
-	LB_FMT_COF, LB_FMT_ZONE, LB_FMT__COUNT
+	LB_FMT_COF, LB_FMT_ZONE, LB_FMT_MISP, LB_FMT__COUNT
 };
 
 /* "zeek" ... ; NULL for an out-of-range value. */
@@ -65,6 +67,8 @@ enum lb_src_bad {
 	LB_BAD_INCLUDE,       /* $INCLUDE refused (not allowed, too deep) or unreadable */
 	LB_BAD_FORMAT,        /* line of no known format (auto), or header missing */
 	LB_BAD_TRUNCATED,     /* SAF stream without terminator, or "failed" */
+	LB_BAD_NO_HEADER,     /* Zeek TSV row before any #fields header, not in a
+			       * standard dns.log column order */
 	LB_BAD__COUNT
 };
 
@@ -79,6 +83,15 @@ enum lb_src_skip {
 	LB_SKIP_CLASS,          /* class other than IN */
 	LB_SKIP_POLICY,         /* answer synthesized by a policy (Route 53 DNS Firewall BLOCK) */
 	LB_SKIP__COUNT
+};
+
+/* What valid input made the importer assume (the import still succeeds;
+ * the summary says what to give to make it sure). */
+enum lb_src_note {
+	LB_NOTE_LOCAL_TIME = 0, /* passivedns -f H local-time stamps read as UTC */
+	LB_NOTE_ZEEK_NO_HEADER, /* Zeek TSV rows without #fields read in the
+				 * standard dns.log column order */
+	LB_NOTE__COUNT
 };
 
 #define LB_SRC_BAD_KEEP 5
@@ -97,8 +110,18 @@ typedef struct lb_src_counts {
 	uint64_t bad[LB_BAD__COUNT];
 	uint64_t bad_line[LB_BAD__COUNT][LB_SRC_BAD_KEEP]; /* first line numbers */
 	uint64_t skip[LB_SKIP__COUNT];
+	uint64_t note[LB_NOTE__COUNT]; /* records read under an assumption */
 	uint64_t in_bytes;    /* raw input bytes read */
 } lb_src_counts_t;
+
+/*
+ * Check the letters of passivedns's -f option (its src/passivedns.c
+ * parse_field_flags: H S M c s C Q L T A l t p n h w W) for an import:
+ * passivedns prints the fields it is given in its own fixed order, whatever
+ * the letters' order.  0, or LB_EINVAL with *why saying what is wrong (an
+ * unknown letter; no time, query, type or answer field).
+ */
+LB_WUR int lb_src_pd_fields_check(const char *letters, const char **why);
 
 const char *lb_src_bad_name(enum lb_src_bad b);
 const char *lb_src_skip_name(enum lb_src_skip s);
@@ -148,6 +171,12 @@ typedef struct lb_src_opts {
 	bool progress;          /* progress line on stderr (caller checks isatty) */
 	int64_t zone_time;      /* zone: time for zone_time_*; < 0 = file mtime (now for stdin) */
 	const char *origin;     /* zone: initial $ORIGIN (text), or NULL */
+	const char *pd_fields;  /* passivedns text lines: the letters of passivedns's
+				 * -f the log was written with (lb_src_pd_fields_check),
+				 * NULL = its default fields (count optional) */
+	int32_t pd_utc_offset;  /* passivedns -f H stamps (the sensor's local time):
+				 * seconds east of UTC of that clock */
+	bool pd_utc_offset_set; /* pd_utc_offset was given (else read as UTC, noted) */
 	size_t max_line;        /* 0 = 1 MiB */
 	void (*idle)(void *);   /* called while reading files: see lb_lr_set_idle; may be NULL */
 	void *idle_ctx;

@@ -79,6 +79,7 @@ typedef struct zeek_hdr {
 	int idx_ts, idx_query, idx_qclass, idx_qtype, idx_rcode, idx_answers, idx_ttls;
 	int idx_aa, idx_ra, idx_tc; /* the AA, RA and TC flags (-1: not logged) */
 	int nfields;
+	bool plain;             /* no #fields seen: Zeek's standard layout (zeek.c) */
 } zeek_hdr_t;
 
 struct zone_state;
@@ -104,6 +105,11 @@ struct lb_src {
 		uint64_t t, count;
 		bool pending;
 		bool lossy;      /* the RRset lost data in the log (passivedns.c) */
+		/* text line layout (o.pd_fields): column -> field index of
+		 * ts||client||server||class||query||type||answer||ttl||count, -1
+		 * for a field not read; ncols 0 = the default layout */
+		int8_t col[20];
+		int ncols;
 	} pdns;
 	struct zone_state *zone;
 	char *inc_names[256];      /* $INCLUDE'd file names (bad-line reports point at them) */
@@ -120,6 +126,8 @@ struct lb_src {
 /* Count a bad line (once per line) and stop if strict.  Returns -1 for convenience. */
 int src_bad(lb_src_t *s, enum lb_src_bad why);
 void src_skip(lb_src_t *s, enum lb_src_skip why);
+/* passivedns: the text layout from o.pd_fields (lb_src_new).  0 or LB_EINVAL. */
+int src_passivedns_init(lb_src_t *s);
 
 /* Name text -> canonical (lower-case) wire name.  Returns length or < 0. */
 int src_name(const char *text, size_t len, const uint8_t *origin, uint8_t *out);

@@ -558,8 +558,8 @@ static bool drop_last_sets(src_resp_t *r)
  * (no rdata for the types v1 does not render: NS and SOA in Suricata 5-6).
  * Every answer RR of a response is an event, and so is every authority RR,
  * logged the same way; a failed response (rcode not NOERROR) logs no answer,
- * only one event with the question's name but not its type, then its
- * authorities.  The events of one response come one after the other with
+ * only one event with the question's name but not its type (v1_fail), then
+ * its authorities.  The events of one response come one after the other with
  * the same timestamp, flow_id, id and rcode: they are held and emitted
  * together, so that an RRset of several records is one RRset (each event
  * was an RRset of its own: sets that never existed).  An event without
@@ -581,7 +581,20 @@ typedef struct eve_v1 {
 	size_t nlossy;
 	bool lossy_all; /* more lossy RRsets than the list holds */
 	bool tc;        /* the response was truncated (drop_last_sets) */
+	/* a failed response: its question's name and rcode (v1_fail) */
+	bool fail;
+	bool soa_off;   /* an authority SOA of a zone the name is not in */
+	uint16_t fail_rcode;
+	uint8_t fail_qlen;
+	uint8_t fail_qname[LB_NAME_MAX];
 } eve_v1_t;
+
+static eve_v1_t *v1_work(lb_src_t *s)
+{
+	if (!s->work[LB_FMT_SURICATA])
+		s->work[LB_FMT_SURICATA] = calloc(1, sizeof(eve_v1_t));
+	return s->work[LB_FMT_SURICATA];
+}
 
 static void v1_mark_lossy(eve_v1_t *w, const uint8_t *owner, uint8_t len, uint16_t type)
 {
@@ -605,12 +618,46 @@ static bool v1_lossy(const eve_v1_t *w, const src_rr_t *x)
 	return false;
 }
 
+/*
+ * The denial of a held failed response.  Its event names the question but
+ * not the question's type, and none of the answers: a CNAME chain the
+ * response may have held moves the denial to the chain's last name (RFC
+ * 6604 2.1), which the log does not show.
+ *  - NXDOMAIN says the name does not exist, whatever the type asked: it is
+ *    stored as a denial of the name for QTYPE ANY (255), which holds for
+ *    every type (obs.h: a negative is keyed by name, type and rcode; no
+ *    type is invented for it).  Unless an authority SOA is of a zone the
+ *    name is not in: then the denial was of a chain's end elsewhere (a
+ *    CNAME out of the zone), and the name itself exists - nothing stored
+ *    (lossy_answer).  A chain that stays in the name's zone cannot be told
+ *    from the log; it is the one case read wrongly (a misconfiguration:
+ *    a CNAME to a name its own zone lacks).
+ *  - SERVFAIL and REFUSED speak of the query, type included (a server may
+ *    fail one type and answer another): without the type, nothing is
+ *    stored (lossy_answer); other rcodes are other_rcode, as elsewhere.
+ */
+static void v1_fail_flush(lb_src_t *s, eve_v1_t *w)
+{
+	uint16_t rc = w->fail_rcode;
+	if (rc == LB_RCODE_NXDOMAIN && !w->soa_off) {
+		src_negative(s, w->fail_qname, w->fail_qlen, LB_T_ANY, rc, &w->ts);
+		s->c.records++;
+	} else {
+		src_skip(s, rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL ||
+				    rc == LB_RCODE_REFUSED ? LB_SKIP_LOSSY : LB_SKIP_RCODE);
+	}
+	w->fail = false;
+	w->soa_off = false;
+}
+
 /* Emit the held v1 response, without its lossy RRsets. */
 static void v1_flush(lb_src_t *s)
 {
 	eve_v1_t *w = s->work[LB_FMT_SURICATA];
 	if (!w || !w->pending)
 		return;
+	if (w->fail)
+		v1_fail_flush(s, w);
 	src_resp_t *r = s->resp;
 	/* Suricata writes each character-string of a TXT record as an answer of
 	 * its own: a TXT owner with several cannot be told from several records */
@@ -676,12 +723,9 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 		  const struct timeval *ts)
 {
 	const js_doc_t *d = &s->js;
-	eve_v1_t *w = s->work[LB_FMT_SURICATA];
-	if (!w) {
-		w = s->work[LB_FMT_SURICATA] = calloc(1, sizeof *w);
-		if (!w)
-			return (void)src_bad(s, LB_BAD_TOO_LONG);
-	}
+	eve_v1_t *w = v1_work(s);
+	if (!w)
+		return (void)src_bad(s, LB_BAD_TOO_LONG);
 	if (w->pending && (keylen != w->keylen || memcmp(key, w->key, keylen)))
 		v1_flush(s);
 	if (!w->pending)
@@ -711,6 +755,9 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	w->tc |= truncated(d, dm);
 	if (type == LB_T_OPT)
 		return;
+	/* (with or without its data logged) */
+	if (w->fail && type == LB_T_SOA && !lb_name_is_subdomain(w->fail_qname, owner))
+		w->soa_off = true;
 	char tb[40000];
 	size_t xl;
 	rr_toks_t rt = { dm[D_RDATA], dm[D_SOA], dm[D_SRV], dm[D_SSHFP] };
@@ -734,6 +781,46 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	if (err)
 		return (void)src_bad(s, LB_BAD_RDATA);
 	s->c.records++;
+}
+
+/* The event of a v1 failed response: type "answer", id, rcode and the
+ * question's rrname, nothing else (Suricata's rust/src/dns/log.rs,
+ * dns_log_json_failure_v1).  Held as the start of its response: the
+ * authority events that follow tell where its denial lies (v1_fail_flush). */
+static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
+		    const struct timeval *ts)
+{
+	const js_doc_t *d = &s->js;
+	eve_v1_t *w = v1_work(s);
+	if (!w)
+		return (void)src_bad(s, LB_BAD_TOO_LONG);
+	v1_flush(s);
+	resp_reset(s->resp);
+	char nb[2048], rb[32];
+	size_t nl, rl;
+	uint16_t rcode = 0;
+	const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, &rl);
+	if (rc && src_rcode(rc, rl, &rcode))
+		return (void)src_bad(s, LB_BAD_TYPE);
+	if (rcode == LB_RCODE_NOERROR) {
+		src_skip(s, LB_SKIP_QUERY); /* (no failure: Suricata writes none such) */
+		return;
+	}
+	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
+	if (!nm)
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	nm = eve_name(nm, &nl);
+	int ol = src_name_c(s->resp, nm, nl, w->fail_qname);
+	if (ol < 0)
+		return (void)src_bad(s, LB_BAD_NAME);
+	memcpy(w->key, key, keylen);
+	w->keylen = keylen;
+	w->ts = *ts;
+	w->pending = true;
+	w->fail = true;
+	w->soa_off = false;
+	w->fail_rcode = rcode;
+	w->fail_qlen = (uint8_t)ol;
 }
 
 void src_suricata_line(lb_src_t *s, const char *line, size_t len)
@@ -770,7 +857,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_bad(s, LB_BAD_TIME);
 		return;
 	}
-	if (v1 && dm[D_RRTYPE] >= 0) {
+	if (v1) {
 		char key[V1_KEY], rb[32];
 		int64_t flow = 0, id = -1;
 		(void)js_int(d, ev[E_FLOW_ID], &flow);
@@ -780,25 +867,14 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 				  rc ? rc : "");
 		if (kl < 0 || (size_t)kl >= sizeof key)
 			kl = 0; /* (a timestamp of 64 bytes at most: cannot happen) */
-		v1_rr(s, dm, key, (size_t)kl, &ts);
+		if (dm[D_RRTYPE] >= 0)
+			v1_rr(s, dm, key, (size_t)kl, &ts);
+		else
+			v1_fail(s, dm, key, (size_t)kl, &ts);
 		return;
 	}
 	v1_flush(s);
 	resp_reset(r);
-	if (v1) {
-		/* a v1 failure event: the question's name, not its type, and none
-		 * of the answers the response may have held (a CNAME chain would
-		 * move the denial off the name): nothing to store */
-		uint16_t rcode = 0;
-		size_t rl;
-		const char *rc = tstr(d, dm[D_RCODE], buf, sizeof buf, &rl);
-		if (rc && src_rcode(rc, rl, &rcode))
-			return (void)src_bad(s, LB_BAD_TYPE);
-		src_skip(s, rcode == LB_RCODE_NXDOMAIN || rcode == LB_RCODE_SERVFAIL ||
-				    rcode == LB_RCODE_REFUSED ? LB_SKIP_LOSSY
-				    : rcode == LB_RCODE_NOERROR ? LB_SKIP_QUERY : LB_SKIP_RCODE);
-		return;
-	}
 	/* the question */
 	int qo = dn, qm[2] = { dm[D_RRNAME], dm[D_RRTYPE] };
 	int qs = dm[D_QUERIES];

@@ -366,7 +366,83 @@ static void header(lb_src_t *s, const char *line, size_t len)
 			return (void)src_bad(s, LB_BAD_FORMAT);
 		}
 		h->have_fields = true;
+		h->plain = false;
 	}
+}
+
+/*
+ * A TSV row before any #fields header (a piece cut from the middle of a
+ * dns.log): read in Zeek's standard dns.log column order when its columns
+ * show it is one - base/protocols/dns/main.zeek's DNS::Info: ts uid
+ * id.orig_h id.orig_p id.resp_h id.resp_p proto trans_id [rtt] query qclass
+ * qclass_name qtype qtype_name rcode rcode_name AA TC RD RA Z answers TTLs
+ * rejected, then (Zeek 7.1 on) opcode opcode_name, then what
+ * policy/protocols/dns/auth-addl.zeek adds (auth addl).  rtt came with Bro
+ * 2.6: 23 or 25 columns are without it, 24, 26 or 28 with it (the fields
+ * read are at the same places in each).  The row must also have the
+ * layout's transport protocol and T/F flags where they belong; anything
+ * else is refused (zeek_no_header) rather than read in a guessed order.
+ * Returns the query's column (8 or 9), or -1.
+ */
+static int plain_layout(const char *const f[], const size_t fl[], int n)
+{
+	int q = n == 23 || n == 25 ? 8 : n == 24 || n == 26 || n == 28 ? 9 : -1;
+	if (q < 0)
+		return -1;
+	static const char *const protos[] = { "udp", "tcp", "icmp", "unknown_transport" };
+	bool proto = false;
+	for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		proto |= fl[6] == strlen(protos[i]) && !memcmp(f[6], protos[i], fl[6]);
+	if (!proto)
+		return -1;
+	static const int flags[] = { 7, 8, 9, 10, 14 }; /* AA TC RD RA ... rejected */
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		int k = q + flags[i];
+		if (fl[k] != 1 || (f[k][0] != 'T' && f[k][0] != 'F' && f[k][0] != '-'))
+			return -1;
+	}
+	return q;
+}
+
+bool src_zeek_plain_row(const char *line, size_t len)
+{
+	const char *f[SRC_MAX_FIELDS];
+	size_t fl[SRC_MAX_FIELDS];
+	struct timeval tv;
+	int n = split(line, len, '\t', f, fl, SRC_MAX_FIELDS);
+	return n > 0 && plain_layout(f, fl, n) >= 0 && src_time_epoch(f[0], fl[0], &tv) == 0;
+}
+
+/* Take the standard layout of a row before any header (plain_layout). */
+static bool plain_header(lb_src_t *s, const char *line, size_t len)
+{
+	zeek_hdr_t *h = &s->zeek;
+	const char *f[SRC_MAX_FIELDS];
+	size_t fl[SRC_MAX_FIELDS];
+	if (!h->sep) {
+		h->sep = '\t';
+		h->set_sep = ',';
+		strcpy(h->empty, "(empty)");
+		strcpy(h->unset, "-");
+	}
+	int n = split(line, len, h->sep, f, fl, SRC_MAX_FIELDS);
+	int q = n > 0 ? plain_layout(f, fl, n) : -1;
+	if (q < 0)
+		return false;
+	h->nfields = n;
+	h->idx_ts = 0;
+	h->idx_query = q;
+	h->idx_qclass = q + 1;
+	h->idx_qtype = q + 3;
+	h->idx_rcode = q + 5;
+	h->idx_aa = q + 7;
+	h->idx_tc = q + 8;
+	h->idx_ra = q + 10;
+	h->idx_answers = q + 12;
+	h->idx_ttls = q + 13;
+	h->have_fields = true;
+	h->plain = true;
+	return true;
 }
 
 static bool unset(const zeek_hdr_t *h, const char *t, size_t l)
@@ -397,8 +473,10 @@ static int bool_field(const zeek_hdr_t *h, const char *t, size_t l)
 static void tsv(lb_src_t *s, const char *line, size_t len)
 {
 	zeek_hdr_t *h = &s->zeek;
-	if (!h->have_fields)
-		return (void)src_bad(s, LB_BAD_FORMAT);
+	if (!h->have_fields && !plain_header(s, line, len))
+		return (void)src_bad(s, LB_BAD_NO_HEADER);
+	if (h->plain)
+		s->c.note[LB_NOTE_ZEEK_NO_HEADER]++;
 	const char *f[SRC_MAX_FIELDS];
 	size_t fl[SRC_MAX_FIELDS];
 	int n = split(line, len, h->sep, f, fl, SRC_MAX_FIELDS);

@@ -227,9 +227,9 @@ static void zeek_bad_lines(void **st)
 	assert_int_equal(cnt.bad_line[LB_BAD_FIELDS][0], 9);
 	assert_int_equal(cnt.bad[LB_BAD_NAME], 1);
 	assert_int_equal(cnt.records, 1);
-	/* data before any #fields header */
+	/* data before any #fields header, in no standard dns.log order */
 	assert_int_equal(imp(LB_FMT_ZEEK, "1300000001.0\tC1\ta.example\n"), 0);
-	assert_int_equal(cnt.bad[LB_BAD_FORMAT], 1);
+	assert_int_equal(cnt.bad[LB_BAD_NO_HEADER], 1);
 	/* strict: stops at the first, what came before is kept */
 	lb_src_opts_t o = { .fmt = LB_FMT_ZEEK, .strict = true };
 	assert_int_equal(imp_opts(&o, ZHDR
@@ -321,6 +321,9 @@ static void suricata_v1(void **st)
 	"\"flow_id\":" flow ",\"event_type\":\"dns\",\"src_ip\":\"192.0.2.53\",\"dns\":{\"type\":" \
 	"\"answer\",\"id\":" id ",\"flags\":\"8180\",\"qr\":true,\"rd\":true,\"ra\":true,\"rcode\":\"" \
 	rc "\"," body "}}\n"
+#define V1F(ts, flow, id, rc, name) "{\"timestamp\":\"2019-03-02T10:00:0" ts ".250000+0100\"," \
+	"\"flow_id\":" flow ",\"event_type\":\"dns\",\"src_ip\":\"192.0.2.53\",\"dns\":{\"type\":" \
+	"\"answer\",\"id\":" id ",\"rcode\":\"" rc "\",\"rrname\":\"" name "\"}}\n"
 	assert_int_equal(imp(LB_FMT_AUTO,
 		"{\"timestamp\":\"2019-03-02T10:00:01.200000+0100\",\"flow_id\":7,\"event_type\":\"dns\","
 		"\"dns\":{\"type\":\"query\",\"id\":11,\"rrname\":\"www.v1.test\",\"rrtype\":\"A\",\"tx_id\":0}}\n"
@@ -337,10 +340,11 @@ static void suricata_v1(void **st)
 		/* the next response, same flow: a set of its own */
 		V1("2", "7", "12", "NOERROR", "\"rrname\":\"web.v1.test\",\"rrtype\":\"A\",\"ttl\":50,"
 		   "\"rdata\":\"192.0.2.3\"")
-		/* a failed response: its question without a type, then its authority
-		 * SOA (no data logged): no denial of the zone's SOA (it was an
-		 * NXDOMAIN of v1.test SOA) and no bad line */
-		V1("3", "8", "13", "NXDOMAIN", "\"rrname\":\"nx.v1.test\"")
+		/* a failed response: its question without a type (the event holds
+		 * type, id, rcode, rrname only), then its authority SOA (no data
+		 * logged): an NXDOMAIN of the name, for every type (ANY), not a
+		 * denial of the zone's SOA, and no bad line */
+		V1F("3", "8", "13", "NXDOMAIN", "nx.v1.test")
 		V1("3", "8", "13", "NXDOMAIN", "\"rrname\":\"v1.test\",\"rrtype\":\"SOA\",\"ttl\":900")
 		/* a TXT owner with two answers (one record's two strings): lossy;
 		 * Suricata's misspelt CDNSKEY is a type, not a bad line */
@@ -359,8 +363,17 @@ static void suricata_v1(void **st)
 		V1("6", "11", "16", "NOERROR", "\"rrname\":\"n.v1.test\",\"rrtype\":\"A\",\"ttl\":5,"
 		   "\"rdata\":\"192.0.2.7\"")
 		V1("6", "11", "16", "NOERROR", "\"rrname\":\"v1.test\",\"rrtype\":\"NS\",\"ttl\":5,"
-		   "\"rdata\":\"ns1.v1.test\"")), 0);
+		   "\"rdata\":\"ns1.v1.test\"")
+		/* an NXDOMAIN whose SOA is of a zone the name is not in: the
+		 * denial was of a CNAME chain's end, the name exists: no negative */
+		V1F("7", "12", "17", "NXDOMAIN", "www.shop.test")
+		V1("7", "12", "17", "NXDOMAIN", "\"rrname\":\"cdn.test\",\"rrtype\":\"SOA\",\"ttl\":60")
+		/* SERVFAIL is of the query, its type included: nothing */
+		V1F("8", "13", "18", "SERVFAIL", "sf.v1.test")
+		/* an NXDOMAIN without authorities, the file's last event */
+		V1F("9", "14", "19", "NXDOMAIN", "nx2.v1.test")), 0);
 #undef V1
+#undef V1F
 	has("RR www.v1.test. CNAME web.v1.test. ttl=300 sec=0 t=1551517201 suricata\n");
 	has("RR web.v1.test. A 192.0.2.1;192.0.2.2 ttl=60 sec=0 t=1551517201 suricata\n");
 	has("RR web.v1.test. A 192.0.2.3 ttl=50 sec=0 t=1551517202 suricata\n");
@@ -369,11 +382,14 @@ static void suricata_v1(void **st)
 	has("RR n.v1.test. A 192.0.2.7 ttl=5 sec=0 t=1551517206 suricata\n");
 	has("RR bank.test. A 203.0.113.66 ttl=5 sec=0 t=1551517206 suricata unrelated\n");
 	has("RR v1.test. NS ns1.v1.test. ttl=5 sec=1 t=1551517206 suricata\n");
-	hasnt("NEG");
+	has("NEG nx.v1.test. ANY NXDOMAIN\n");
+	has("NEG nx2.v1.test. ANY NXDOMAIN\n");
+	hasnt("shop");
+	hasnt("sf.v1");
 	hasnt("t.v1.test");
 	assert_int_equal(cnt.rrsets, 8);
-	assert_int_equal(cnt.negatives, 0);
-	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 4);
+	assert_int_equal(cnt.negatives, 2);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 6);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 

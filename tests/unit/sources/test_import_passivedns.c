@@ -1,0 +1,114 @@
+/* test_import_passivedns.c - passivedns text logs written with a custom -f
+ * field set (--passivedns-fields) and -f H's local-time stamps
+ * (--passivedns-utc-offset).  The default layout's tests are in
+ * test_import.c. */
+#include "import_harness.h"
+
+static int imp_pd(const char *fields, int32_t offset, bool offset_set, const char *text)
+{
+	lb_src_opts_t o = { .fmt = LB_FMT_PASSIVEDNS, .pd_fields = fields,
+			    .pd_utc_offset = offset, .pd_utc_offset_set = offset_set };
+	return imp_opts(&o, text);
+}
+
+/* passivedns prints the fields -f selects in its own fixed order (dns.c
+ * print_passet: time, h c w s W p C Q L T A l t n), whatever the order of
+ * the letters: each layout below was read as the default one before, the
+ * lines bad_fields. */
+static void passivedns_custom_fields(void **st)
+{
+	(void)st;
+	/* -f SMsQTAn: no client, no class, no TTL */
+	const char *sm = "1322849924.408856||8.8.8.8||upload.youtube.com.||A||74.125.43.117||5\n"
+			 "1322849924.408856||8.8.8.8||upload.youtube.com.||A||74.125.43.118||5\n"
+			 "1322849925.000001||8.8.8.8||nx.youtube.com.||AAAA||NXDOMAIN||1\n";
+	assert_int_equal(imp_pd("SMsQTAn", 0, false, sm), 0);
+	has("AGG upload.youtube.com. A 74.125.43.117;74.125.43.118 1322849924 1322849924 5 0 0 bw=- "
+	    "passivedns\n");
+	has("NEG nx.youtube.com. AAAA NXDOMAIN\n");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	/* the letters in another order: the same layout */
+	assert_int_equal(imp_pd("nATQsMS", 0, false, sm), 0);
+	has("AGG upload.youtube.com. A 74.125.43.117;74.125.43.118 1322849924 1322849924 5 ");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	/* read as the default layout, every line is bad */
+	assert_int_equal(imp(LB_FMT_PASSIVEDNS, sm), 0);
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 3);
+
+	/* every field passivedns has: hostname, client and server MACs,
+	 * protocol and the two lengths are read past; the TTL is kept */
+	assert_int_equal(imp_pd("SMhcwsWpCQLTAltn", 0, false,
+		"1322849924.408856||sensor1||10.1.1.1||00:11:22:33:44:55||8.8.8.8||66:77:88:99:aa:bb||"
+		"udp||IN||www.example.com.||16||A||192.0.2.1||9||300||2\n"), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322849924 1322849924 2 ");
+	hasnt("sensor1");
+	assert_int_equal(cnt.aggregated, 1);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+
+	/* seconds alone (S without M), no count: count 1 */
+	assert_int_equal(imp_pd("SQTAt", 0, false,
+		"1322849924||www.example.com.||A||192.0.2.1||60\n"
+		"1322849924||www.example.com.||A||192.0.2.2||60||7\n"), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322849924 1322849924 1 ");
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 1); /* a column too many */
+	/* a class other than IN when the class is logged */
+	assert_int_equal(imp_pd("SCQTA", 0, false, "1322849924||CH||version.bind.||TXT||\"x\"\n"), 0);
+	assert_int_equal(cnt.skip[LB_SKIP_CLASS], 1);
+}
+
+static void passivedns_fields_refused(void **st)
+{
+	(void)st;
+	const char *why = NULL;
+	assert_int_equal(lb_src_pd_fields_check("HcsCQTAtn", &why), 0);
+	assert_int_equal(lb_src_pd_fields_check("SMcsCQRtn", &why), LB_EINVAL); /* R: no such letter */
+	assert_non_null(strstr(why, "letter"));
+	assert_int_equal(lb_src_pd_fields_check("McsCQTAtn", &why), LB_EINVAL); /* no second */
+	assert_non_null(strstr(why, "time"));
+	assert_int_equal(lb_src_pd_fields_check("SMcsCQTtn", &why), LB_EINVAL); /* no answer */
+	assert_int_equal(lb_src_pd_fields_check("", &why), LB_EINVAL);
+	lb_src_opts_t o = { .fmt = LB_FMT_PASSIVEDNS, .pd_fields = "SQT" };
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
+	lb_src_t *s = NULL;
+	assert_int_equal(lb_src_new(&o, &sink, &s), LB_EINVAL);
+	assert_null(s);
+}
+
+/* -f H writes strftime("%Y-%m-%d %H:%M:%S") of localtime(): the sensor's
+ * local time, which the line does not name.  Read as UTC, counted as a
+ * note, unless the offset is given. */
+static void passivedns_local_time(void **st)
+{
+	(void)st;
+	const char *h = "2011-12-02 19:18:44.408856||10.1.1.1||8.8.8.8||IN||www.example.com.||A||"
+			"192.0.2.1||300||3\n"
+			"2011-12-02 19:18:45.000001||10.1.1.1||8.8.8.8||IN||nx.example.com.||A||"
+			"NXDOMAIN||0||1\n";
+	/* 2011-12-02 19:18:44 UTC = 1322853524 */
+	assert_int_equal(imp_pd("HcsCQTAtn", 0, false, h), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322853524 1322853524 3 ");
+	assert_int_equal(cnt.note[LB_NOTE_LOCAL_TIME], 2);
+	/* a sensor on UTC+01:00: one hour earlier in UTC */
+	assert_int_equal(imp_pd("HcsCQTAtn", 3600, true, h), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322849924 1322849924 3 ");
+	assert_int_equal(cnt.note[LB_NOTE_LOCAL_TIME], 0);
+	/* UTC-05:30, default layout (H alone was already read) */
+	assert_int_equal(imp_pd(NULL, -(5 * 3600 + 1800), true, h), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322873324 1322873324 3 ");
+	assert_int_equal(cnt.negatives, 1);
+	/* Unix seconds are UTC: no note, no offset */
+	assert_int_equal(imp_pd(NULL, 3600, true,
+		"1322849924.408856||10.1.1.1||8.8.8.8||IN||www.example.com.||A||192.0.2.1||300||3\n"), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322849924 1322849924 3 ");
+	assert_int_equal(cnt.note[LB_NOTE_LOCAL_TIME], 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(passivedns_custom_fields),
+		cmocka_unit_test(passivedns_fields_refused),
+		cmocka_unit_test(passivedns_local_time),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,77 @@
+/* test_import_zeek.c - Zeek dns.log TSV rows without their #fields header
+ * (a piece cut from the middle of a log): read in Zeek's standard column
+ * order when they are in one, refused with zeek_no_header otherwise.  The
+ * header-driven tests are in test_import.c. */
+#include "import_harness.h"
+
+/* Rows as Zeek writes them (zeek_wikipedia.pcap's baseline, times put back):
+ *  26 columns: ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto trans_id
+ *  rtt query qclass qclass_name qtype qtype_name rcode rcode_name AA TC RD RA
+ *  Z answers TTLs rejected opcode opcode_name (Zeek 7.1 on); 24 without the
+ *  opcode (Zeek 3 - 7.0); 23 without rtt as well (Bro 2.5 and before). */
+#define R26 "1300475168.652003\tClEkJM2Vm5giqnMf4h\t141.142.220.118\t35634\t208.80.152.2\t53\tudp\t" \
+	"38394\t0.000257\tupload.wikimedia.org\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t" \
+	"upload.esams.wikimedia.org,91.198.174.234\t3600.000000,3600.000000\tF\t0\tquery\n"
+#define R24 "1300475168.853899\tC4J4Th3PJpwUYZZ6gc\t141.142.220.118\t43927\t141.142.2.2\t53\tudp\t" \
+	"13271\t0.000221\tbits.wikimedia.org\t1\tC_INTERNET\t28\tAAAA\t0\tNOERROR\tF\tF\tT\tT\t0\t" \
+	"bits-lb.esams.wikimedia.org,2620:0:862:ed1a::a\t3600.000000,600.000000\tF\n"
+#define R23 "1300475169.780331\tCtPZjS20MLrsMUOJi2\t141.142.220.118\t40526\t141.142.2.2\t53\tudp\t" \
+	"5320\tnx.wikimedia.org\t1\tC_INTERNET\t1\tA\t3\tNXDOMAIN\tF\tF\tT\tT\t0\t-\t-\tF\n"
+
+static void zeek_no_header(void **st)
+{
+	(void)st;
+	/* each layout, with the note that says so; auto-detected too */
+	for (int fmt = 0; fmt < 2; fmt++) {
+		assert_int_equal(imp(fmt ? LB_FMT_ZEEK : LB_FMT_AUTO, R26 R26), 0);
+		has("RR upload.wikimedia.org. CNAME upload.esams.wikimedia.org. ttl=3600 sec=0 "
+		    "t=1300475168 zeek\n");
+		has("RR upload.esams.wikimedia.org. A 91.198.174.234 ttl=3600 sec=0 ");
+		assert_int_equal(cnt.note[LB_NOTE_ZEEK_NO_HEADER], 2);
+		assert_int_equal(lb_src_bad_total(&cnt), 0);
+	}
+	assert_int_equal(imp(LB_FMT_AUTO, R24), 0);
+	has("RR bits.wikimedia.org. CNAME bits-lb.esams.wikimedia.org. ttl=3600 ");
+	has("RR bits-lb.esams.wikimedia.org. AAAA 2620:0:862:ed1a::a ttl=600 ");
+	assert_int_equal(cnt.note[LB_NOTE_ZEEK_NO_HEADER], 1);
+	assert_int_equal(imp(LB_FMT_AUTO, R23), 0);
+	has("NEG nx.wikimedia.org. A NXDOMAIN\n");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	/* policy/protocols/dns/auth-addl.zeek's two columns after the rest (28) */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"1300475168.652003\tC1\t141.142.220.118\t35634\t208.80.152.2\t53\tudp\t38394\t0.000257\t"
+		"a.example\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t192.0.2.1\t60.000000\tF\t0\t"
+		"query\t(empty)\t(empty)\n"), 0);
+	has("RR a.example. A 192.0.2.1 ttl=60 ");
+
+	/* rows in no standard order: refused, whatever they hold (the order is
+	 * not guessed); a header later is used from there on */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"1300000001.0\tC1\ta.example\n"
+		/* 24 columns, but no transport protocol where it belongs */
+		"1300475168.853899\tC4\t141.142.220.118\t43927\t141.142.2.2\t53\tbits.wikimedia.org\t"
+		"13271\t0.000221\tudp\t1\tC_INTERNET\t28\tAAAA\t0\tNOERROR\tF\tF\tT\tT\t0\t::1\t60\tF\n"
+		/* 26 columns with a flag out of place */
+		"1300475168.652003\tC1\t141.142.220.118\t35634\t208.80.152.2\t53\tudp\t38394\t0.000257\t"
+		"b.example\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\t0\tT\tT\t192.0.2.1\t60.000000\tF\t0\tquery\n"
+		"#fields\tts\tuid\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n"
+		"1300000001.0\tC1\tc.example\t1\t1\t0\t192.0.2.1\t1\n"), 0);
+	assert_int_equal(cnt.bad[LB_BAD_NO_HEADER], 3);
+	assert_int_equal(cnt.bad_line[LB_BAD_NO_HEADER][0], 1);
+	assert_int_equal(cnt.note[LB_NOTE_ZEEK_NO_HEADER], 0);
+	has("RR c.example. A 192.0.2.1 ttl=1 ");
+	hasnt("b.example");
+	/* not detected as Zeek: a 24-column tab row that is no dns.log */
+	const char *l = "x\ty\tz\t1\t2\t3\tudp\t4\t5\tq\t1\tC\t1\tA\t0\tN\tF\tF\tT\tT\t0\t-\t-\tF";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_AUTO);
+	l = R24;
+	assert_int_equal(lb_src_detect(l, strlen(l) - 1), LB_FMT_ZEEK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(zeek_no_header),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
