@@ -103,6 +103,8 @@ struct lb_http {
 	bool reaper_on;
 	atomic_bool stopping;
 	atomic_ullong slow_conns;      /* connections cut by the reaper */
+	struct lb_peers *peers;        /* NULL: no --max-conns-per-ip (peers.c) */
+	atomic_ullong refused_per_ip;  /* connections refused by it */
 };
 
 struct hstream;
@@ -179,6 +181,27 @@ void lb_http_stream_fail(struct hstream *s, const char *m);
 bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
 				    const char *cursor);
+
+/* ---- peers.c: open connections per client address (--max-conns-per-ip) ---- */
+
+typedef struct lb_peers lb_peers_t;
+
+/* A table that lets at most max_each (>= 1) connections of one address in;
+ * NULL without memory.  Thread-safe.  IPv4 and IPv4-mapped IPv6 addresses
+ * of one host are one client; other families are never limited. */
+lb_peers_t *lb_peers_new(unsigned max_each);
+void lb_peers_free(lb_peers_t *p);
+/* True if sa has fewer than max_each connections counted (a check only;
+ * NULL p: always). */
+bool lb_peers_room(lb_peers_t *p, const struct sockaddr *sa);
+/* Count a connection of sa: 1 (counted: lb_peers_give it back when it
+ * closes), -1 (sa has max_each already: not counted, to be refused), 0 (not
+ * counted and let in: NULL p, a family without addresses, no memory). */
+int lb_peers_take(lb_peers_t *p, const struct sockaddr *sa);
+/* A counted connection of sa closed. */
+void lb_peers_give(lb_peers_t *p, const struct sockaddr *sa);
+/* The connections of sa counted now (tests). */
+unsigned lb_peers_count(lb_peers_t *p, const struct sockaddr *sa);
 
 /* ---- tls.c: the HTTPS credentials (one HTTPS server per process) ---- */
 

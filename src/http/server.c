@@ -42,6 +42,7 @@ void lb_http_opts_init(lb_http_opts_t *o)
 	o->listen = "127.0.0.1:8053";
 	o->threads = 2;
 	o->max_conns = 256;
+	o->max_conns_per_ip = 64;
 	o->timeout_secs = 30;
 	o->results_max = 1000000;
 	o->offset_max = 1000000;
@@ -302,6 +303,11 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		atomic_load(&h->active));
 	fprintf(f, "# TYPE lookback_http_refused_total counter\nlookback_http_refused_total %llu\n",
 		(unsigned long long)atomic_load(&h->refused_conns));
+	fprintf(f, "# HELP lookback_http_refused_per_ip_total Connections closed as they came"
+		   " because their client address had --max-conns-per-ip open already.\n"
+		   "# TYPE lookback_http_refused_per_ip_total counter\n"
+		   "lookback_http_refused_per_ip_total %llu\n",
+		(unsigned long long)atomic_load(&h->refused_per_ip));
 	fprintf(f, "# HELP lookback_http_slow_requests_total Connections closed because a request's"
 		   " line and headers took longer than the timeout to arrive.\n"
 		   "# TYPE lookback_http_slow_requests_total counter\n"
@@ -655,6 +661,8 @@ struct conn {
 					* access_cb never saw ends as 408 */
 	atomic_llong since;            /* monotonic seconds: when waiting began */
 	int fd;
+	bool peer_counted;             /* in h->peers under peer (--max-conns-per-ip) */
+	struct sockaddr_storage peer;
 	struct conn *prev, *next;      /* h->conns, under h->conn_lock */
 };
 
@@ -693,6 +701,19 @@ static void *reaper_main(void *arg)
 		pthread_mutex_unlock(&h->conn_lock);
 	}
 	return NULL;
+}
+
+/* libmicrohttpd's accept policy: a client address with --max-conns-per-ip
+ * open connections gets its new one closed before anything is set up for it
+ * (conn_cb counts it, under the table's lock) */
+static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	lb_http_t *h = cls;
+	(void)addrlen;
+	if (lb_peers_room(h->peers, addr))
+		return MHD_YES;
+	atomic_fetch_add(&h->refused_per_ip, 1);
+	return MHD_NO;
 }
 
 static struct conn *conn_of(struct MHD_Connection *c)
@@ -892,6 +913,24 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 		if (ci) {
 			cn->fd = ci->connect_fd;
 			conn_wait_start(cn);
+			const union MHD_ConnectionInfo *ai =
+				MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+			int t = 0;
+			const struct sockaddr *sa = ai ? ai->client_addr : NULL;
+			if (h->peers && sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)) {
+				memcpy(&cn->peer, sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+										: sizeof(struct sockaddr_in));
+				t = lb_peers_take(h->peers, sa);
+			}
+			cn->peer_counted = t > 0;
+			if (t < 0) {
+				/* another worker thread let this address's last
+				 * connection in at the same moment (accept_cb
+				 * only looks): closed as accept_cb closes them */
+				atomic_fetch_add(&h->refused_per_ip, 1);
+				atomic_store(&cn->waiting, false);
+				shutdown(cn->fd, SHUT_RDWR);
+			}
 			pthread_mutex_lock(&h->conn_lock);
 			cn->next = h->conns;
 			if (h->conns)
@@ -910,6 +949,8 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 			cn->unclaimed->status = atomic_load(&cn->cut) ? 408 : 431;
 			req_end(h, c, cn->unclaimed, false);
 		}
+		if (cn && cn->peer_counted)
+			lb_peers_give(h->peers, (const struct sockaddr *)&cn->peer);
 		if (cn) {
 			pthread_mutex_lock(&h->conn_lock);
 			if (cn->prev)
@@ -958,6 +999,11 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	pthread_mutex_init(&h->keys_lock, NULL);
 	pthread_mutex_init(&h->log_lock, NULL);
 	pthread_mutex_init(&h->conn_lock, NULL);
+	if (o->max_conns_per_ip && !(h->peers = lb_peers_new(o->max_conns_per_ip))) {
+		*msg = "out of memory";
+		lb_http_stop(h, 0);
+		return LB_ENOMEM;
+	}
 	h->open = !o->keys_file;
 	if (o->keys_file) {
 		h->keys_file = strdup(o->keys_file);
@@ -1007,7 +1053,7 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	}
 	h->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, access_cb, h,
+		flags, 0, h->peers ? accept_cb : NULL, h, access_cb, h,
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)h->o.threads,
@@ -1092,6 +1138,7 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 			pthread_join(h->reaper, NULL);
 		MHD_stop_daemon(h->d);
 	}
+	lb_peers_free(h->peers);
 	lb_keys_free(&h->keys);
 	free(h->keys_file);
 	if (h->tls)
