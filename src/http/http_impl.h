@@ -182,6 +182,50 @@ bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
 				    const char *cursor);
 
+/* ---- conns.c: open connections and the request-header deadline ---- */
+
+/*
+ * An open connection (conn_cb's socket context), and the request that uri_cb
+ * set up but access_cb has not yet seen (unclaimed).  libmicrohttpd closes a
+ * connection whose request overflows its memory (LB_HTTP_MEM_PER_CONN: a few
+ * hundred query arguments, say) without calling access_cb, and then without
+ * completed_cb either (it does call completed_cb for the requests it answers
+ * itself, 431 and 414): conn_cb ends such a request when the connection
+ * closes (counted as 431), or it would leak and hold `inflight` up, and the
+ * shutdown would wait the whole drain for it.
+ *
+ * A request's line and headers must arrive within o.timeout_secs of their
+ * start.  libmicrohttpd's timeout is an idle one: a client sending one byte
+ * every few seconds held its connection for good, and max_conns of them (503
+ * to everyone else) took the server.  The reaper (a thread of its own, every
+ * 250 ms) shuts such a connection down.  The first request's time starts when
+ * the connection opens; a later one's when its first byte arrives (the
+ * reaper sees it in TCP_INFO), so the idle time between keep-alive requests,
+ * libmicrohttpd's to bound, is not taken from the next request's time.
+ */
+struct conn {
+	struct req *unclaimed;
+	/* -1: the request's headers are in (or the connection was cut); else
+	 * the monotonic milliseconds when the wait began, times 2, plus 1 once
+	 * the request has begun (its time runs from there) */
+	atomic_llong wait;
+	atomic_bool cut;               /* the reaper shut it down: a request
+					* access_cb never saw ends as 408 */
+	int fd;
+	bool peer_counted;             /* in h->peers under peer (--max-conns-per-ip) */
+	struct sockaddr_storage peer;
+	struct conn *prev, *next;      /* h->conns, under h->conn_lock */
+};
+
+/* The wait for a request's headers begins: begun = its time runs from now
+ * (a new connection), else from its first byte (after an answer). */
+void lb_http_conn_wait(struct conn *cn, bool begun);
+/* The request's headers are in (or the connection is being closed): no
+ * deadline until the next lb_http_conn_wait. */
+void lb_http_conn_claimed(struct conn *cn);
+/* The reaper thread (arg: the lb_http_t), until h->stopping. */
+void *lb_http_reaper_main(void *arg);
+
 /* ---- peers.c: open connections per client address (--max-conns-per-ip) ---- */
 
 typedef struct lb_peers lb_peers_t;

@@ -640,69 +640,6 @@ out:
 	return res;
 }
 
-/*
- * A connection's request that uri_cb set up but access_cb has not yet seen.
- * libmicrohttpd closes a connection whose request overflows its memory
- * (LB_HTTP_MEM_PER_CONN: a few hundred query arguments, say) without calling
- * access_cb, and then without completed_cb either (it does call completed_cb
- * for the requests it answers itself, 431 and 414): conn_cb ends such a
- * request when the connection closes (counted as 431), or it would leak and
- * hold `inflight` up, and the shutdown would wait the whole drain for it.
- */
-struct conn {
-	struct req *unclaimed;
-	/* A request's line and headers must arrive within o.timeout_secs of the
-	 * connection opening or the previous answer ending.  libmicrohttpd's
-	 * timeout is an idle one: a client sending one byte every few seconds
-	 * held its connection for good, and max_conns of them (503 to everyone
-	 * else) took the server.  The reaper shuts such a connection down. */
-	atomic_bool waiting;           /* no request's headers yet */
-	atomic_bool cut;               /* the reaper shut it down: a request
-					* access_cb never saw ends as 408 */
-	atomic_llong since;            /* monotonic seconds: when waiting began */
-	int fd;
-	bool peer_counted;             /* in h->peers under peer (--max-conns-per-ip) */
-	struct sockaddr_storage peer;
-	struct conn *prev, *next;      /* h->conns, under h->conn_lock */
-};
-
-static long long mono_secs(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec;
-}
-
-static void conn_wait_start(struct conn *cn)
-{
-	atomic_store(&cn->since, mono_secs());
-	atomic_store(&cn->waiting, true);
-}
-
-static void *reaper_main(void *arg)
-{
-	lb_http_t *h = arg;
-	while (!atomic_load(&h->stopping)) {
-		usleep(250000);
-		long long now = mono_secs();
-		pthread_mutex_lock(&h->conn_lock);
-		for (struct conn *cn = h->conns; cn; cn = cn->next) {
-			if (!atomic_load(&cn->waiting) ||
-			    now - atomic_load(&cn->since) < (long long)h->o.timeout_secs)
-				continue;
-			/* the fd stays open until conn_cb's CLOSED has unlinked
-			 * cn (under this lock): libmicrohttpd sees the end of
-			 * input and closes the connection itself */
-			atomic_store(&cn->waiting, false);
-			atomic_store(&cn->cut, true);
-			shutdown(cn->fd, SHUT_RDWR);
-			atomic_fetch_add(&h->slow_conns, 1);
-		}
-		pthread_mutex_unlock(&h->conn_lock);
-	}
-	return NULL;
-}
-
 /* libmicrohttpd's accept policy: a client address with --max-conns-per-ip
  * open connections gets its new one closed before anything is set up for it
  * (conn_cb counts it, under the table's lock) */
@@ -739,7 +676,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		if (cn && cn->unclaimed == rq)
 			cn->unclaimed = NULL; /* completed_cb ends it now */
 		if (cn)
-			atomic_store(&cn->waiting, false); /* its headers are in */
+			lb_http_conn_claimed(cn); /* its headers are in */
 		/* the first call has the headers only; answering now would be an
 		 * "early" response, after which libmicrohttpd closes the connection
 		 * (no keep-alive): answer on the call that ends the request */
@@ -897,7 +834,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 			rq->status = 408; /* did not arrive whole within the timeout */
 	}
 	if (cn)
-		conn_wait_start(cn); /* the next request's time starts */
+		lb_http_conn_wait(cn, false); /* the next request's time starts with its first byte */
 	req_end(cls, c, rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 }
 
@@ -912,7 +849,7 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 			cn ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD) : NULL;
 		if (ci) {
 			cn->fd = ci->connect_fd;
-			conn_wait_start(cn);
+			lb_http_conn_wait(cn, true); /* the first request's time starts now */
 			const union MHD_ConnectionInfo *ai =
 				MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 			int t = 0;
@@ -928,7 +865,7 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 				 * connection in at the same moment (accept_cb
 				 * only looks): closed as accept_cb closes them */
 				atomic_fetch_add(&h->refused_per_ip, 1);
-				atomic_store(&cn->waiting, false);
+				lb_http_conn_claimed(cn);
 				shutdown(cn->fd, SHUT_RDWR);
 			}
 			pthread_mutex_lock(&h->conn_lock);
@@ -1074,7 +1011,7 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = di ? di->port : 0;
-	if (pthread_create(&h->reaper, NULL, reaper_main, h)) {
+	if (pthread_create(&h->reaper, NULL, lb_http_reaper_main, h)) {
 		*msg = "cannot start a thread";
 		lb_http_stop(h, 0);
 		return LB_ENOMEM;

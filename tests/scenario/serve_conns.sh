@@ -2,7 +2,10 @@
 # serve_conns: how `lookback serve` shares its connections among clients.
 # --max-conns-per-ip: one client address cannot take every connection slot
 # (its connections past N are closed as they come, and counted), while its
-# first N are answered as before.
+# first N are answered as before.  --timeout: a request's line and headers
+# must arrive within it from the request's start; on a keep-alive connection
+# that is its first byte, not the end of the previous answer (the idle time
+# between is libmicrohttpd's idle timeout, the same --timeout).
 . "$(dirname "$0")/lib.sh"
 command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
 D=$T_TMP/db
@@ -110,5 +113,101 @@ serve_start "$D"
 read -r a1 ax a2 last <<< "$(python3 "$T_TMP/conns.py" "$PORT" 64 2)"
 check "default: 64 connections of one address answered, 2 more refused ($a1, $ax, again $a2)" \
 	bash -c "[ '$a1' = 64 ] && [ '$ax' = 0 ] && [ '$a2' = 64 ]"
+kill $SPID; wait $SPID 2> /dev/null
+# ---- the request-header deadline on keep-alive connections (--timeout 3) ----
+cat > "$T_TMP/keepalive.py" <<'P'
+import socket, sys, threading, time
+port, case = int(sys.argv[1]), sys.argv[2]
+REQ = b"GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\nUser-Agent: slow-but-legit\r\nAccept: */*\r\n\r\n"
+
+def answer(s, wait):
+    """The status of one answer on s, or 0 if it closed (or said nothing
+    within wait seconds)."""
+    s.settimeout(wait)
+    got = b""
+    try:
+        while b"\r\n\r\n" not in got:
+            d = s.recv(4096)
+            if not d:
+                return 0
+            got += d
+        head, body = got.split(b"\r\n\r\n", 1)
+        lines = head.decode().split("\r\n")
+        n = sum(int(v) for k, _, v in (l.partition(":") for l in lines[1:])
+                if k.strip().lower() == "content-length")
+        while len(body) < n:
+            d = s.recv(4096)
+            if not d:
+                return 0
+            body += d
+        return int(lines[0].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+def send(s, data, pieces, gap):
+    """data in pieces, gap seconds apart; False once the server closed."""
+    step = -(-len(data) // pieces)
+    try:
+        for i in range(0, len(data), step):
+            if i:
+                time.sleep(gap)
+            s.sendall(data[i:i + step])
+    except OSError:
+        return False
+    return True
+
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(REQ)
+first = answer(s, 5)
+if case == "slow2":
+    # idle 2 s, then the second request's headers over 1.5 s: 3.5 s after the
+    # first answer, 1.5 s after the request's own start
+    time.sleep(2)
+    send(s, REQ, 4, 0.5)
+    print(first, answer(s, 5))
+elif case == "late2":
+    # idle 2.7 s, then the second request at once
+    time.sleep(2.7)
+    send(s, REQ, 1, 0)
+    print(first, answer(s, 5))
+elif case == "dribble2":
+    # idle 1 s, then the second request a byte every 0.4 s (never idle for
+    # --timeout): cut about --timeout after its first byte
+    time.sleep(1)
+    t0 = time.time()
+    result = []
+    def reader():
+        result.append(answer(s, 20))
+        result.append(time.time() - t0)
+    r = threading.Thread(target=reader)
+    r.start()
+    for i in range(len(REQ)):
+        if not r.is_alive() or not send(s, REQ[i:i + 1], 1, 0):
+            break
+        time.sleep(0.4)
+    r.join()
+    print(first, result[0], "%.1f" % result[1])
+elif case == "idle":
+    # nothing after the first answer: libmicrohttpd's idle timeout closes it
+    t0 = time.time()
+    print(first, answer(s, 20), "%.1f" % (time.time() - t0))
+P
+serve_start "$D" --timeout 3
+[ -n "$PORT" ] || { nok "serve --timeout 3 started: $(cat "$T_TMP/serve.err")"; exit 0; }
+read -r a b <<< "$(python3 "$T_TMP/keepalive.py" "$PORT" slow2)"
+check "keep-alive: 2 s idle, then a request whose headers take 1.5 s: answered ($a, then $b)" \
+	bash -c "[ '$a' = 200 ] && [ '$b' = 200 ]"
+read -r a b <<< "$(python3 "$T_TMP/keepalive.py" "$PORT" late2)"
+check "keep-alive: 2.7 s idle, then a request at once: answered ($a, then $b)" \
+	bash -c "[ '$a' = 200 ] && [ '$b' = 200 ]"
+check "metrics: no slow request counted so far" test "$(metric lookback_http_slow_requests_total)" = 0
+read -r a b t <<< "$(python3 "$T_TMP/keepalive.py" "$PORT" dribble2)"
+check "keep-alive: a second request dribbled a byte every 0.4 s is cut about 3 s after its first byte ($a, then $b after $t s)" \
+	bash -c "[ '$a' = 200 ] && [ '$b' = 0 ] && awk -v t='$t' 'BEGIN { exit !(t >= 2.5 && t < 4.5) }'"
+check "metrics: the dribbler counted as slow" test "$(metric lookback_http_slow_requests_total)" = 1
+read -r a b t <<< "$(python3 "$T_TMP/keepalive.py" "$PORT" idle)"
+check "keep-alive: an idle connection is closed by the idle timeout ($a, then $b after $t s)" \
+	bash -c "[ '$a' = 200 ] && [ '$b' = 0 ] && awk -v t='$t' 'BEGIN { exit !(t >= 2.5 && t < 6) }'"
+check "metrics: ... not counted as slow" test "$(metric lookback_http_slow_requests_total)" = 1
 kill $SPID; wait $SPID 2> /dev/null
 echo "1..$T_N"
