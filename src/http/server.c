@@ -586,8 +586,12 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 			res = send_error(rq, c, 400, "bad dribble-filter-rrtype");
 			goto out;
 		}
-		uint64_t count = limit, off = 0;
-		/* counts and cursors are plain decimal numbers */
+		/* without the dribble headers, DNSDB's limit= and offset= page
+		 * (a client that sends no headers of its own, a browser, curl
+		 * without -H); a cursor is an offset, so the x-dribble-cursor
+		 * of a cut answer goes in offset= as it is.  The headers win.
+		 * Counts and cursors are plain decimal numbers. */
+		uint64_t count = limit, off = q->offset;
 		if ((pc && (dec_u64(pc, &count) || !count)) || (pk && dec_u64(pk, &off))) {
 			lb_http_stream_free(s);
 			res = send_error(rq, c, 400, "bad dribble-paginate-count or -cursor");
