@@ -59,8 +59,8 @@ static void usage(FILE *f)
 	      "      --sort KEY          order by first (first seen), last (last seen), count, or\n"
 	      "                          name (owner in DNS order); the --offset + --limit\n"
 	      "                          first are held in memory, or every result without\n"
-	      "                          a limit: at most 1000000 (~300 bytes and the rrset\n"
-	      "                          each: 300 MB at the cap for one-address rrsets);\n"
+	      "                          a limit: at most 1000000 of them in at most 512 MiB\n"
+	      "                          (~300 bytes and the rrset each; past either, an error);\n"
 	      "                          first/last are zone times where only zones gave a record\n"
 	      "                          Without --sort: owner order for -r/--negative, rdata\n"
 	      "                          order (address, name) for -i/-n/--raw-rdata\n"
@@ -189,9 +189,10 @@ int lb_cmd_query(int argc, char **argv)
 	err = lb_query_run(s, &q, &out, &res);
 	fflush(stdout);
 	if (err == LB_ELIMIT && q.sort != LB_SORT_NONE) {
-		fprintf(stderr, "lookback query: --sort: more than %d results to hold; narrow the "
-				"lookup or give a --limit (with --offset at most %d in all)\n",
-			LB_QUERY_SORT_MAX, LB_QUERY_SORT_MAX);
+		fprintf(stderr, "lookback query: --sort: more than %d results or %llu MiB to hold; "
+				"narrow the lookup or give a --limit (with --offset at most %d in all)\n",
+			LB_QUERY_SORT_MAX, (unsigned long long)(LB_QUERY_SORT_BYTES >> 20),
+			LB_QUERY_SORT_MAX);
 		rc = LB_EXIT_USAGE;
 		goto out;
 	}

@@ -51,8 +51,14 @@ static void usage(FILE *f)
 	      "                       connections, and a long scan (flex search, summary,\n"
 	      "                       paging count) gives its thread up between batches\n"
 	      "  --max-conns N        concurrent connections before 503 (default 256)\n"
+	      "  --max-conns-per-ip N open connections of one client address; more are\n"
+	      "                       closed as they come, counted in /metrics as\n"
+	      "                       lookback_http_refused_per_ip_total (default 64;\n"
+	      "                       0 = unlimited: behind a proxy on this host, every\n"
+	      "                       client has the proxy's address)\n"
 	      "  --timeout SECS       idle connection timeout (default 30); also the longest a\n"
-	      "                       request's line and headers may take to arrive\n"
+	      "                       request's line and headers may take to arrive, from\n"
+	      "                       its first byte (the first request: from the connection)\n"
 	      "  --results-max N      largest limit (limit=0 asks for it; default 1000000)\n"
 	      "  --offset-max N       largest offset (default 1000000; past it 416)\n"
 	      "  --drain SECS         on SIGTERM, let running requests finish (default 10)\n"
@@ -84,7 +90,7 @@ static int num(const char *s, unsigned long long max, unsigned long long *out)
 }
 
 enum { O_KEYS = 1000, O_LOG, O_THREADS, O_MAXC, O_TIMEOUT, O_RMAX, O_OMAX, O_DRAIN, O_RO, O_PORTF,
-       O_INGEST, O_INGEST_PORTF, O_CACHE, O_TLS_CERT, O_TLS_KEY };
+       O_INGEST, O_INGEST_PORTF, O_CACHE, O_TLS_CERT, O_TLS_KEY, O_MAXC_IP };
 
 static int write_port(const char *path, unsigned port)
 {
@@ -119,6 +125,7 @@ int lb_cmd_serve(int argc, char **argv)
 		{ "access-log", required_argument, NULL, O_LOG },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "max-conns", required_argument, NULL, O_MAXC },
+		{ "max-conns-per-ip", required_argument, NULL, O_MAXC_IP },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "results-max", required_argument, NULL, O_RMAX },
 		{ "offset-max", required_argument, NULL, O_OMAX },
@@ -179,6 +186,14 @@ int lb_cmd_serve(int argc, char **argv)
 			else if (c == O_RMAX) o.results_max = v;
 			else if (c == O_OMAX) o.offset_max = v;
 			else drain = v;
+			break;
+		case O_MAXC_IP:
+			if (num(optarg, 100000, &v)) {
+				fprintf(stderr, "lookback serve: bad --max-conns-per-ip '%s' (0 to 100000; 0 = unlimited)\n",
+					optarg);
+				return LB_EXIT_USAGE;
+			}
+			o.max_conns_per_ip = (unsigned)v;
 			break;
 		case 'h': usage(stdout); return LB_EXIT_OK;
 		default:

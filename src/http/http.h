@@ -44,8 +44,13 @@ typedef struct lb_http_opts {
 	FILE *access_log;          /* NULL = none; one line per request */
 	unsigned threads;          /* worker threads (default 2) */
 	unsigned max_conns;        /* concurrent connections; past it 503 (default 256) */
+	unsigned max_conns_per_ip; /* open connections of one client address; past it
+				    * the connection is closed at once (default 64;
+				    * 0 = unlimited) */
 	unsigned timeout_secs;     /* idle connection timeout (default 30); also the time a
-				    * request's line and headers may take to arrive */
+				    * request's line and headers may take to arrive, from
+				    * its first byte (a connection's first request: from
+				    * the connection's opening) */
 	uint64_t results_max;      /* server maximum for limit (default 1000000) */
 	uint64_t offset_max;       /* largest offset (default 1000000); past it 416 */
 	/* HTTPS: a PEM certificate (chain) and its PEM private key (unencrypted),

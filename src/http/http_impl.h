@@ -103,6 +103,8 @@ struct lb_http {
 	bool reaper_on;
 	atomic_bool stopping;
 	atomic_ullong slow_conns;      /* connections cut by the reaper */
+	struct lb_peers *peers;        /* NULL: no --max-conns-per-ip (peers.c) */
+	atomic_ullong refused_per_ip;  /* connections refused by it */
 };
 
 struct hstream;
@@ -179,6 +181,71 @@ void lb_http_stream_fail(struct hstream *s, const char *m);
 bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
 				    const char *cursor);
+
+/* ---- conns.c: open connections and the request-header deadline ---- */
+
+/*
+ * An open connection (conn_cb's socket context), and the request that uri_cb
+ * set up but access_cb has not yet seen (unclaimed).  libmicrohttpd closes a
+ * connection whose request overflows its memory (LB_HTTP_MEM_PER_CONN: a few
+ * hundred query arguments, say) without calling access_cb, and then without
+ * completed_cb either (it does call completed_cb for the requests it answers
+ * itself, 431 and 414): conn_cb ends such a request when the connection
+ * closes (counted as 431), or it would leak and hold `inflight` up, and the
+ * shutdown would wait the whole drain for it.
+ *
+ * A request's line and headers must arrive within o.timeout_secs of their
+ * start.  libmicrohttpd's timeout is an idle one: a client sending one byte
+ * every few seconds held its connection for good, and max_conns of them (503
+ * to everyone else) took the server.  The reaper (a thread of its own, every
+ * 250 ms) shuts such a connection down.  The first request's time starts when
+ * the connection opens; a later one's when its first byte arrives (the
+ * reaper sees it in TCP_INFO), so the idle time between keep-alive requests,
+ * libmicrohttpd's to bound, is not taken from the next request's time.
+ */
+struct conn {
+	struct req *unclaimed;
+	/* -1: the request's headers are in (or the connection was cut); else
+	 * the monotonic milliseconds when the wait began, times 2, plus 1 once
+	 * the request has begun (its time runs from there) */
+	atomic_llong wait;
+	atomic_bool cut;               /* the reaper shut it down: a request
+					* access_cb never saw ends as 408 */
+	int fd;
+	bool peer_counted;             /* in h->peers under peer (--max-conns-per-ip) */
+	struct sockaddr_storage peer;
+	struct conn *prev, *next;      /* h->conns, under h->conn_lock */
+};
+
+/* The wait for a request's headers begins: begun = its time runs from now
+ * (a new connection), else from its first byte (after an answer). */
+void lb_http_conn_wait(struct conn *cn, bool begun);
+/* The request's headers are in (or the connection is being closed): no
+ * deadline until the next lb_http_conn_wait. */
+void lb_http_conn_claimed(struct conn *cn);
+/* The reaper thread (arg: the lb_http_t), until h->stopping. */
+void *lb_http_reaper_main(void *arg);
+
+/* ---- peers.c: open connections per client address (--max-conns-per-ip) ---- */
+
+typedef struct lb_peers lb_peers_t;
+
+/* A table that lets at most max_each (>= 1) connections of one address in;
+ * NULL without memory.  Thread-safe.  IPv4 and IPv4-mapped IPv6 addresses
+ * of one host are one client; other families are never limited. */
+lb_peers_t *lb_peers_new(unsigned max_each);
+void lb_peers_free(lb_peers_t *p);
+/* True if sa has fewer than max_each connections counted (a check only;
+ * NULL p: always). */
+bool lb_peers_room(lb_peers_t *p, const struct sockaddr *sa);
+/* Count a connection of sa: 1 (counted: lb_peers_give it back when it
+ * closes), -1 (sa has max_each already: not counted, to be refused), 0 (not
+ * counted and let in: NULL p, a family without addresses, no memory). */
+int lb_peers_take(lb_peers_t *p, const struct sockaddr *sa);
+/* A counted connection of sa closed. */
+void lb_peers_give(lb_peers_t *p, const struct sockaddr *sa);
+/* The connections of sa counted now (tests). */
+unsigned lb_peers_count(lb_peers_t *p, const struct sockaddr *sa);
 
 /* ---- tls.c: the HTTPS credentials (one HTTPS server per process) ---- */
 

@@ -42,6 +42,7 @@ void lb_http_opts_init(lb_http_opts_t *o)
 	o->listen = "127.0.0.1:8053";
 	o->threads = 2;
 	o->max_conns = 256;
+	o->max_conns_per_ip = 64;
 	o->timeout_secs = 30;
 	o->results_max = 1000000;
 	o->offset_max = 1000000;
@@ -302,6 +303,11 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		atomic_load(&h->active));
 	fprintf(f, "# TYPE lookback_http_refused_total counter\nlookback_http_refused_total %llu\n",
 		(unsigned long long)atomic_load(&h->refused_conns));
+	fprintf(f, "# HELP lookback_http_refused_per_ip_total Connections closed as they came"
+		   " because their client address had --max-conns-per-ip open already.\n"
+		   "# TYPE lookback_http_refused_per_ip_total counter\n"
+		   "lookback_http_refused_per_ip_total %llu\n",
+		(unsigned long long)atomic_load(&h->refused_per_ip));
 	fprintf(f, "# HELP lookback_http_slow_requests_total Connections closed because a request's"
 		   " line and headers took longer than the timeout to arrive.\n"
 		   "# TYPE lookback_http_slow_requests_total counter\n"
@@ -580,8 +586,12 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 			res = send_error(rq, c, 400, "bad dribble-filter-rrtype");
 			goto out;
 		}
-		uint64_t count = limit, off = 0;
-		/* counts and cursors are plain decimal numbers */
+		/* without the dribble headers, DNSDB's limit= and offset= page
+		 * (a client that sends no headers of its own, a browser, curl
+		 * without -H); a cursor is an offset, so the x-dribble-cursor
+		 * of a cut answer goes in offset= as it is.  The headers win.
+		 * Counts and cursors are plain decimal numbers. */
+		uint64_t count = limit, off = q->offset;
 		if ((pc && (dec_u64(pc, &count) || !count)) || (pk && dec_u64(pk, &off))) {
 			lb_http_stream_free(s);
 			res = send_error(rq, c, 400, "bad dribble-paginate-count or -cursor");
@@ -634,65 +644,17 @@ out:
 	return res;
 }
 
-/*
- * A connection's request that uri_cb set up but access_cb has not yet seen.
- * libmicrohttpd closes a connection whose request overflows its memory
- * (LB_HTTP_MEM_PER_CONN: a few hundred query arguments, say) without calling
- * access_cb, and then without completed_cb either (it does call completed_cb
- * for the requests it answers itself, 431 and 414): conn_cb ends such a
- * request when the connection closes (counted as 431), or it would leak and
- * hold `inflight` up, and the shutdown would wait the whole drain for it.
- */
-struct conn {
-	struct req *unclaimed;
-	/* A request's line and headers must arrive within o.timeout_secs of the
-	 * connection opening or the previous answer ending.  libmicrohttpd's
-	 * timeout is an idle one: a client sending one byte every few seconds
-	 * held its connection for good, and max_conns of them (503 to everyone
-	 * else) took the server.  The reaper shuts such a connection down. */
-	atomic_bool waiting;           /* no request's headers yet */
-	atomic_bool cut;               /* the reaper shut it down: a request
-					* access_cb never saw ends as 408 */
-	atomic_llong since;            /* monotonic seconds: when waiting began */
-	int fd;
-	struct conn *prev, *next;      /* h->conns, under h->conn_lock */
-};
-
-static long long mono_secs(void)
+/* libmicrohttpd's accept policy: a client address with --max-conns-per-ip
+ * open connections gets its new one closed before anything is set up for it
+ * (conn_cb counts it, under the table's lock) */
+static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec;
-}
-
-static void conn_wait_start(struct conn *cn)
-{
-	atomic_store(&cn->since, mono_secs());
-	atomic_store(&cn->waiting, true);
-}
-
-static void *reaper_main(void *arg)
-{
-	lb_http_t *h = arg;
-	while (!atomic_load(&h->stopping)) {
-		usleep(250000);
-		long long now = mono_secs();
-		pthread_mutex_lock(&h->conn_lock);
-		for (struct conn *cn = h->conns; cn; cn = cn->next) {
-			if (!atomic_load(&cn->waiting) ||
-			    now - atomic_load(&cn->since) < (long long)h->o.timeout_secs)
-				continue;
-			/* the fd stays open until conn_cb's CLOSED has unlinked
-			 * cn (under this lock): libmicrohttpd sees the end of
-			 * input and closes the connection itself */
-			atomic_store(&cn->waiting, false);
-			atomic_store(&cn->cut, true);
-			shutdown(cn->fd, SHUT_RDWR);
-			atomic_fetch_add(&h->slow_conns, 1);
-		}
-		pthread_mutex_unlock(&h->conn_lock);
-	}
-	return NULL;
+	lb_http_t *h = cls;
+	(void)addrlen;
+	if (lb_peers_room(h->peers, addr))
+		return MHD_YES;
+	atomic_fetch_add(&h->refused_per_ip, 1);
+	return MHD_NO;
 }
 
 static struct conn *conn_of(struct MHD_Connection *c)
@@ -718,7 +680,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		if (cn && cn->unclaimed == rq)
 			cn->unclaimed = NULL; /* completed_cb ends it now */
 		if (cn)
-			atomic_store(&cn->waiting, false); /* its headers are in */
+			lb_http_conn_claimed(cn); /* its headers are in */
 		/* the first call has the headers only; answering now would be an
 		 * "early" response, after which libmicrohttpd closes the connection
 		 * (no keep-alive): answer on the call that ends the request */
@@ -876,7 +838,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 			rq->status = 408; /* did not arrive whole within the timeout */
 	}
 	if (cn)
-		conn_wait_start(cn); /* the next request's time starts */
+		lb_http_conn_wait(cn, false); /* the next request's time starts with its first byte */
 	req_end(cls, c, rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 }
 
@@ -891,7 +853,25 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 			cn ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD) : NULL;
 		if (ci) {
 			cn->fd = ci->connect_fd;
-			conn_wait_start(cn);
+			lb_http_conn_wait(cn, true); /* the first request's time starts now */
+			const union MHD_ConnectionInfo *ai =
+				MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+			int t = 0;
+			const struct sockaddr *sa = ai ? ai->client_addr : NULL;
+			if (h->peers && sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)) {
+				memcpy(&cn->peer, sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+										: sizeof(struct sockaddr_in));
+				t = lb_peers_take(h->peers, sa);
+			}
+			cn->peer_counted = t > 0;
+			if (t < 0) {
+				/* another worker thread let this address's last
+				 * connection in at the same moment (accept_cb
+				 * only looks): closed as accept_cb closes them */
+				atomic_fetch_add(&h->refused_per_ip, 1);
+				lb_http_conn_claimed(cn);
+				shutdown(cn->fd, SHUT_RDWR);
+			}
 			pthread_mutex_lock(&h->conn_lock);
 			cn->next = h->conns;
 			if (h->conns)
@@ -910,6 +890,8 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 			cn->unclaimed->status = atomic_load(&cn->cut) ? 408 : 431;
 			req_end(h, c, cn->unclaimed, false);
 		}
+		if (cn && cn->peer_counted)
+			lb_peers_give(h->peers, (const struct sockaddr *)&cn->peer);
 		if (cn) {
 			pthread_mutex_lock(&h->conn_lock);
 			if (cn->prev)
@@ -958,6 +940,11 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	pthread_mutex_init(&h->keys_lock, NULL);
 	pthread_mutex_init(&h->log_lock, NULL);
 	pthread_mutex_init(&h->conn_lock, NULL);
+	if (o->max_conns_per_ip && !(h->peers = lb_peers_new(o->max_conns_per_ip))) {
+		*msg = "out of memory";
+		lb_http_stop(h, 0);
+		return LB_ENOMEM;
+	}
 	h->open = !o->keys_file;
 	if (o->keys_file) {
 		h->keys_file = strdup(o->keys_file);
@@ -1007,7 +994,7 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	}
 	h->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, access_cb, h,
+		flags, 0, h->peers ? accept_cb : NULL, h, access_cb, h,
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)h->o.threads,
@@ -1028,7 +1015,7 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = di ? di->port : 0;
-	if (pthread_create(&h->reaper, NULL, reaper_main, h)) {
+	if (pthread_create(&h->reaper, NULL, lb_http_reaper_main, h)) {
 		*msg = "cannot start a thread";
 		lb_http_stop(h, 0);
 		return LB_ENOMEM;
@@ -1092,6 +1079,7 @@ void lb_http_stop(lb_http_t *h, unsigned drain_secs)
 			pthread_join(h->reaper, NULL);
 		MHD_stop_daemon(h->d);
 	}
+	lb_peers_free(h->peers);
 	lb_keys_free(&h->keys);
 	free(h->keys_file);
 	if (h->tls)

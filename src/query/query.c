@@ -782,15 +782,23 @@ static void heap_up(struct sorted *v, size_t i)
 	}
 }
 
+/* What a held result takes: its slot and its copy of counters, owner, key. */
+static size_t sorted_bytes(const struct sorted *e)
+{
+	return sizeof *e + offsetof(lb_store_val_t, runs) + e->name_len + e->key_len;
+}
+
 /*
- * Keep r among the sorted results: at most `keep` of them.  With top set
- * (--limit and --offset select at most keep), only the keep first in the
- * order are held (a heap; *dropped tells that others were left out), so a
- * sort for 10 results holds 10, not every match; without, past keep
- * (LB_QUERY_SORT_MAX) is LB_ELIMIT.
+ * Keep r among the sorted results: at most `keep` of them, in at most
+ * max_bytes (*held: what they take now).  With top set (--limit and
+ * --offset select at most keep), only the keep first in the order are held
+ * (a heap; *dropped tells that others were left out), so a sort for 10
+ * results holds 10, not every match; without, past keep (LB_QUERY_SORT_MAX)
+ * is LB_ELIMIT.  Past max_bytes is LB_ELIMIT either way: the count alone let
+ * a million rrsets of large rdata be held.
  */
 static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, bool top,
-		       bool *dropped, const lb_store_rec_t *r)
+		       uint64_t max_bytes, uint64_t *held, bool *dropped, const lb_store_rec_t *r)
 {
 	if (*n == keep && !top)
 		return LB_ELIMIT;
@@ -831,7 +839,14 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	memcpy(e.key, k.p, k.len);
 	lb_kbuf_free(&k);
 	lb_kbuf_free(&nm);
+	uint64_t add = sorted_bytes(&e);
+	uint64_t sub = *n < keep ? 0 : sorted_bytes(&(*v)[0]);
+	if (*held - sub + add > max_bytes && (*n < keep || sorted_cmp(&e, &(*v)[0]) < 0)) {
+		free(e.val);
+		return LB_ELIMIT;
+	}
 	if (*n < keep) {
+		*held += add;
 		(*v)[*n] = e;
 		if (top)
 			heap_up(*v, *n);
@@ -840,6 +855,7 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	}
 	*dropped = true;
 	if (sorted_cmp(&e, &(*v)[0]) < 0) {
+		*held = *held - sub + add;
 		free((*v)[0].val);
 		(*v)[0] = e;
 		heap_down(*v, *n, 0);
@@ -849,7 +865,8 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	return 0;
 }
 
-/* Sorted run: collect every match (at most LB_QUERY_SORT_MAX), sort, then offset/limit. */
+/* Sorted run: collect every match (at most LB_QUERY_SORT_MAX, in at most
+ * sort_bytes_max), sort, then offset/limit. */
 static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
 {
 	lb_query_t all = *q;
@@ -869,11 +886,12 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 	bool top = q->limit && q->offset <= LB_QUERY_SORT_MAX &&
 		   q->limit <= LB_QUERY_SORT_MAX - q->offset;
 	size_t keep = top ? (size_t)(q->offset + q->limit) : LB_QUERY_SORT_MAX;
+	uint64_t max_bytes = q->sort_bytes_max ? q->sort_bytes_max : LB_QUERY_SORT_BYTES, held = 0;
 	bool dropped = false;
 	sort_by = q->sort;
 	sort_desc = q->reverse;
 	while ((n = lb_query_cur_next(c, &r)) > 0)
-		if ((n = keep_sorted(&sv, &ns, &cap, keep, top, &dropped, &r)) != 0)
+		if ((n = keep_sorted(&sv, &ns, &cap, keep, top, max_bytes, &held, &dropped, &r)) != 0)
 			break;
 	res->splits = lb_query_cur_splits(c);
 	lb_query_cur_free(c);

@@ -6,7 +6,8 @@
  * the filters to the output; nothing is collected, except with a sort order,
  * which holds the offset + limit first results in that order when a limit is
  * given and they are at most LB_QUERY_SORT_MAX, else every result, at most
- * LB_QUERY_SORT_MAX of them (more is an error, LB_ELIMIT).
+ * LB_QUERY_SORT_MAX of them; either way in at most LB_QUERY_SORT_BYTES (more
+ * is an error, LB_ELIMIT).
  * Sorting uses qsort with file-scope state: one sorting lb_query_run at a
  * time per process (the CLI); the cursor API below never sorts.
  */
@@ -21,6 +22,10 @@
 #include "util/err.h"
 
 #define LB_QUERY_SORT_MAX 1000000
+/* ... and at most this many bytes of them (a record's counters, owner and
+ * key: ~300 bytes for a one-address rrset, but an rrset of many large TXT
+ * records holds tens of KiB: a million of those would not fit in memory) */
+#define LB_QUERY_SORT_BYTES (512ull << 20)
 #define LB_QUERY_DEFAULT_LIMIT 10000
 /* merge_bailiwicks: what one owner and type's merge holds (lb_query_cur_next) */
 #define LB_QUERY_MERGE_MAX_SETS 8192
@@ -67,6 +72,9 @@ typedef struct lb_query {
 	uint64_t max_count;
 	enum lb_sort sort;
 	bool reverse;
+	/* sort: the most bytes the held results may take (0 = LB_QUERY_SORT_BYTES);
+	 * past it lb_query_run is LB_ELIMIT, as past LB_QUERY_SORT_MAX results */
+	uint64_t sort_bytes_max;
 	/* Unaggregated rows (DNSDB aggr=false, dnsdbq -g): each record is split
 	 * into one row per run of its days-active timeline before the time
 	 * fences, offset, limit and summarize apply (see lb_query_cur_next). */

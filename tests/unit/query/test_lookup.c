@@ -676,6 +676,44 @@ static void test_sort(void **st)
 	assert_true(lines == 2 && !r.limited);
 }
 
+/* --sort holds its results within a byte bound as well as a count: the count
+ * alone (a million) let a sort of large rrsets take any memory.  Past the
+ * bound the run is LB_ELIMIT; a --limit's top results fit in less. */
+static void test_sort_bytes(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	const char *msg;
+	lb_query_init(&q);
+	assert_int_equal(lb_query_parse_name("*.test", &q, &msg), 0);
+	agg_t want = expect_rrset(m_below, "test");
+	assert_true(want.n > 20);
+	q.sort = LB_SORT_COUNT;
+	q.limit = 0;
+	lb_query_result_t r;
+	lb_out_t out;
+	FILE *f = fopen("/dev/null", "w");
+	assert_non_null(f);
+	assert_int_equal(lb_out_init(&out, f, LB_FMT_COF), 0);
+	/* each held result takes more than 40 bytes (its slot alone) */
+	q.sort_bytes_max = 40 * 20;
+	assert_int_equal(lb_query_run(store, &q, &out, &r), LB_ELIMIT);
+	/* the default bound holds them all */
+	q.sort_bytes_max = 0;
+	assert_int_equal(lb_query_run(store, &q, &out, &r), 0);
+	assert_true(r.results == want.n);
+	/* the 3 largest counts fit in the small bound, in order */
+	q.sort_bytes_max = 40 * 20;
+	q.limit = 3;
+	q.reverse = true;
+	uint64_t lines;
+	r = run(&q, &lines);
+	assert_true(lines == 3 && r.limited);
+	lb_out_free(&out);
+	fclose(f);
+	lb_query_free(&q);
+}
+
 /* Drain a cursor of q with a step budget (0 = none): rows, their count sum,
  * and how many calls said LB_QUERY_AGAIN. */
 static void drain(const lb_query_t *q, unsigned budget, uint64_t *rows, uint64_t *count,
@@ -761,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_rdata_raw),
 		cmocka_unit_test(test_time_fences),
 		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_sort_bytes),
 		cmocka_unit_test(test_max_count),
 		cmocka_unit_test(test_budget),
 	};
