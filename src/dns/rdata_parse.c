@@ -18,7 +18,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* base32hex, no padding; leftover bits must be zero. */
 static int b32hex(const char *s, size_t n, lb_rdp_out_t *o)
@@ -183,63 +182,18 @@ int lb_ttl_from_text(const char *t, size_t len, uint32_t *out)
 	return 0;
 }
 
-/* ---- mnemonics for numeric fields ---- */
-
-struct mnem {
-	const char *name;
-	unsigned v;
-};
-
-/* DNSSEC algorithms (RFC 4034 appendix A.1 and the IANA registry; BIND's
- * aliases too): the algorithm field of DNSKEY, RRSIG, DS and CERT may be
- * written with them (RFC 4034 sections 2.2, 3.2, 5.3; RFC 4398 2.2). */
-static const struct mnem secalg[] = {
-	{ "RSAMD5", 1 }, { "DH", 2 }, { "DSA", 3 }, { "ECC", 4 }, { "RSASHA1", 5 },
-	{ "DSA-NSEC3-SHA1", 6 }, { "NSEC3DSA", 6 }, { "RSASHA1-NSEC3-SHA1", 7 },
-	{ "NSEC3RSASHA1", 7 }, { "RSASHA256", 8 }, { "RSASHA512", 10 }, { "ECC-GOST", 12 },
-	{ "ECDSAP256SHA256", 13 }, { "ECDSAP384SHA384", 14 }, { "ED25519", 15 },
-	{ "ED448", 16 }, { "INDIRECT", 252 }, { "PRIVATEDNS", 253 }, { "PRIVATEOID", 254 },
-	{ NULL, 0 },
-};
-
-/* CERT certificate types (RFC 4398 section 2.1) */
-static const struct mnem certtype[] = {
-	{ "PKIX", 1 }, { "SPKI", 2 }, { "PGP", 3 }, { "IPKIX", 4 }, { "ISPKI", 5 },
-	{ "IPGP", 6 }, { "ACPKIX", 7 }, { "IACPKIX", 8 }, { "URI", 253 }, { "OID", 254 },
-	{ NULL, 0 },
-};
-
-/* The mnemonics field number fi (0-based, in the layout) of type may be
- * written with, or NULL. */
-static const struct mnem *mnemonics(uint16_t type, size_t fi)
-{
-	switch (type) {
-	case LB_T_DNSKEY: case LB_T_CDNSKEY: case LB_T_KEY:
-		return fi == 2 ? secalg : NULL;
-	case LB_T_DS: case LB_T_CDS: case LB_T_DLV: case LB_T_TA:
-	case LB_T_RRSIG: case LB_T_SIG:
-		return fi == 1 ? secalg : NULL;
-	case LB_T_CERT:
-		return fi == 0 ? certtype : fi == 2 ? secalg : NULL;
-	default:
-		return NULL;
-	}
-}
-
-/* A number up to max, or one of the field's mnemonics (any case). */
+/* A number up to max, or one of the field's mnemonics (any case): field fi
+ * (0-based, in the layout) of type. */
 static int num_or_mnem(uint16_t type, size_t fi, const char *s, size_t n, unsigned long max,
 		       unsigned long *v)
 {
 	if (lb_rdp_num(s, n, max, v) == 0)
 		return 0;
-	const struct mnem *m = mnemonics(type, fi);
-	for (; m && m->name; m++) {
-		if (strlen(m->name) == n && !strncasecmp(m->name, s, n)) {
-			*v = m->v;
-			return 0;
-		}
-	}
-	return LB_ETEXT;
+	unsigned m;
+	if (lb_dns_mnem_value(type, fi, s, n, &m) < 0 || m > max)
+		return LB_ETEXT;
+	*v = m;
+	return 0;
 }
 
 /* ---- the layout walker ---- */
