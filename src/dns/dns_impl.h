@@ -27,6 +27,7 @@ extern const uint8_t lb_dns_lower[256];
  *   G IPSECKEY gateway (form chosen by the rdata's second octet)
  * Codes that take the rest of the rdata (always last):
  *   C one or more character-strings   H hex   B base64   M type bitmap (NSEC)
+ *   K NSAP address: "0x" and hex (RFC 1706)
  *   O NXT bitmap   P WKS port bitmap   Q string (CAA value, URI target)
  *   V SVCB/HTTPS SvcParams   Y APL items   X opaque
  * Whole-rdata codes: L LOC   Z A6   R AMTRELAY (RFC 8777)   I HIP (RFC 8005).

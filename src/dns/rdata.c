@@ -46,6 +46,7 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_X25: return "c";                 /* RFC 1183 3.1 */
 	case LB_T_ISDN: return "C";                /* RFC 1183 3.2: address [subaddress] */
 	case LB_T_GPOS: return "ccc";              /* RFC 1712 */
+	case LB_T_NSAP: return "K";                /* RFC 1706 5, 7 */
 	case LB_T_NSAP_PTR: return "n";            /* RFC 1348 */
 	case 56: case 258: case 261: case 262: return "C"; /* NINFO AVC RESINFO WALLET: TXT's form */
 	case 57: return "sbbB";                    /* RKEY: DNSKEY's form */

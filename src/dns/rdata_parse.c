@@ -427,6 +427,20 @@ static int typed(uint16_t type, const char *f, lb_rdp_tok_t *t, const uint8_t *o
 			}
 			break;
 		}
+		case 'K': { /* NSAP (RFC 1706 7): "0x" then hex digits, '.'s anywhere
+			     * among them ignored (BIND takes them between octets
+			     * only); one octet at least */
+			if (q || n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+				return LB_ETEXT;
+			lb_rdp_hexacc_t h = { -1 };
+			size_t start = o->len;
+			for (size_t j = 2; j < n; j++)
+				if (s[j] != '.' && lb_rdp_hex_feed(&h, o, s + j, 1) < 0)
+					return LB_ETEXT;
+			if (h.half >= 0 || (!o->over && o->len == start))
+				return LB_ETEXT;
+			break;
+		}
 		case 'Q': {
 			static __thread uint8_t qb[65535];
 			int l = lb_rdp_unescape(s, n, qb, sizeof qb);

@@ -701,6 +701,16 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			puthex(w, p + i, left);
 			i = n;
 			break;
+		case 'K': /* NSAP (RFC 1706 7): "0x", the octets in lower-case hex */
+			if (left == 0)
+				return LB_ERDATA;
+			put(w, "0x", 2);
+			for (size_t j = i; j < n; j++) {
+				putc_(w, (char)(hexd[p[j] >> 4] | 0x20));
+				putc_(w, (char)(hexd[p[j] & 15] | 0x20));
+			}
+			i = n;
+			break;
 		case 'B':
 			putb64(w, p + i, left);
 			i = n;

@@ -75,12 +75,16 @@ RECORDS = [
     ("CERT", "cert3.example.com.", "IACPKIX 1 ED448 AQID"),
     ("CERT", "cert4.example.com.", "URI 65535 200 aHR0cDovL2V4YW1wbGUuY29tLw=="),
     ("CERT", "cert5.example.com.", "OID 7 ECCGOST AQID"),
+    # RFC 1706 7's examples
+    ("NSAP", "nsap.example.com.", "0x47.0005.80.005a00.0000.0001.e133.ffffff000162.00"),
+    ("NSAP", "nsap2.example.com.", "0x39840f80005a0000000001e13708002010726e00"),
+    ("UNSPEC", "unspec.example.com.", "\\# 3 010203"),
     ("HIP", "hip.example.com.", "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. rvs2.example.com."),
 ]
 
 
 # types whose text must be dnspython's exactly, not only parse back to the rdata
-SAME_TEXT = {"CERT"}
+SAME_TEXT = {"CERT", "NSAP"}
 
 
 def pcap(frames):

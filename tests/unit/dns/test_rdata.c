@@ -262,6 +262,55 @@ static void test_cert_mnemonics(void **state)
 	check_bad_text(LB_T_CERT, "1 PKIX 8 AQID");
 }
 
+/* NSAP (RFC 1706 5, 7) as BIND and dnspython print it: "0x" and the octets
+ * in lower-case hex; '.'s anywhere among the digits are read and ignored
+ * (RFC 1706 6).  It was printed in the RFC 3597 form, and its text form
+ * was not read. */
+static void test_nsap_text(void **state)
+{
+	(void)state;
+	static const struct rtcase c[] = {
+		{ 22, "0x47000580005a0000000001e133ffffff00016100",
+		  "47000580005a0000000001e133ffffff00016100", NULL },
+		{ 22, "0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00",
+		  "47000580005a0000000001e133ffffff00016100",
+		  "0x47000580005a0000000001e133ffffff00016100" },
+		{ 22, "0X39840F80005A0000000001E13708002010726E00",
+		  "39840f80005a0000000001e13708002010726e00",
+		  "0x39840f80005a0000000001e13708002010726e00" },
+		{ 22, "0x4.70.0", "4700", "0x4700" },
+		{ 22, "0x.47.", "47", "0x47" },
+		{ 22, "\\# 1 47", "47", "0x47" },
+		/* no octet at all: kept, in the RFC 3597 form (BIND reads neither) */
+		{ 22, "\\# 0", "", NULL },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		check_round_trip(&c[i]);
+	static const char *const bad[] = {
+		"0x", "0x.", "47", "0x4", "0x47.0", "0x47 00", "\"0x47\"", "0xZZ", "", "x47", "00x47",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		check_bad_text(LB_T_NSAP, bad[i]);
+}
+
+/* The types of that era with no typed form in dnspython stay in the RFC 3597
+ * form both ways (EID, NIMLOC, ATMA, SINK, UINFO, UID, GID; UNSPEC, which
+ * BIND and dnspython print as \# too): their text forms are not read. */
+static void test_rare_types_generic(void **state)
+{
+	(void)state;
+	static const uint16_t types[] = { 31, 32, 34, 40, 100, 101, 102, 103 };
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		const struct rtcase c = { types[i], "\\# 4 00003039", "00003039", NULL };
+		check_round_trip(&c);
+		const struct rtcase e = { types[i], "\\# 0", "", NULL };
+		check_round_trip(&e);
+		check_bad_text(types[i], "12345");
+		check_bad_text(types[i], "\"abc\"");
+		check_bad_text(types[i], "0123456789abcdef");
+	}
+}
+
 /* Wire -> text only: forms printed in the generic form, and more LOC, APL, A6. */
 static void test_to_text_only(void **state)
 {
@@ -599,6 +648,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_cert_mnemonics),
+		cmocka_unit_test(test_nsap_text),
+		cmocka_unit_test(test_rare_types_generic),
 		cmocka_unit_test(test_to_text_only),
 		cmocka_unit_test(test_canon_in_message),
 		cmocka_unit_test(test_canon_fixed_runs),
