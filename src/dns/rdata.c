@@ -209,8 +209,13 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 			}
 			break;
 		case 'C': { /* one or more character-strings filling the rest */
-			if (left < 1)
-				return LB_ERDATA;
+			/* None at all (rdlength 0) is malformed - RFC 1035 3.3.14
+			 * wants one or more - but holds no name: kept as it is,
+			 * like the other nameless malformed rdata here, and
+			 * printed "\# 0" (a TXT of one empty string is "" and
+			 * rdlength 1).  tshark shows such a TXT, dnspython reads
+			 * it; BIND refuses it.  Dropping it lost what a server
+			 * said, counted only as dns_bad_record. */
 			size_t i = 0;
 			while (i < left)
 				i += 1 + (size_t)c.pos[i];

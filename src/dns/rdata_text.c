@@ -809,6 +809,8 @@ int lb_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t rdlen, char *ou
 	wr_t w = { .p = out, .cap = outsz - 1, .len = 0, .over = false };
 	const char *f = lb_dns_rdata_fmt(type);
 	int rc = LB_ERDATA;
+	/* an empty rdata kept for a typed layout (a TXT of no string, an NSAP
+	 * of no octet: malformed, rdata.c) has no typed text: "\# 0" */
 	if (f && rdlen > 0)
 		rc = typed(&w, type, f, rdata, rdlen);
 	if (rc == LB_ERDATA) {

@@ -78,6 +78,8 @@ RECORDS = [
     # RFC 1706 7's examples
     ("NSAP", "nsap.example.com.", "0x47.0005.80.005a00.0000.0001.e133.ffffff000162.00"),
     ("NSAP", "nsap2.example.com.", "0x39840f80005a0000000001e13708002010726e00"),
+    # no character-string at all: malformed (RFC 1035 3.3.14), kept as \# 0
+    ("TXT", "t4.example.com.", "\\# 0"),
     ("UNSPEC", "unspec.example.com.", "\\# 3 010203"),
     ("HIP", "hip.example.com.", "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. rvs2.example.com."),
 ]

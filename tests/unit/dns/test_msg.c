@@ -531,6 +531,24 @@ static void test_ext_rcode_broken_additional(void **state)
 	assert_int_equal(msg.rcode, LB_RCODE_NXDOMAIN);
 }
 
+/* An empty TXT (rdlength 0; RFC 1035 3.3.14 wants one or more strings) is
+ * kept, not skipped as a bad record (rdata.c says why). */
+static void test_empty_txt_kept(void **state)
+{
+	(void)state;
+	static mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 14, 0x8000, 0, 2, 0, 0);
+	pb(&m, "\1t\0", 3); rrh(&m, LB_T_TXT, LB_C_IN, 60, 0);
+	pb(&m, "\1t\0", 3); rrh(&m, LB_T_TXT, LB_C_IN, 60, 2); pb(&m, "\1x", 2);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nbad, 0);
+	assert_int_equal(msg.nrr, 2);
+	assert_int_equal(msg.rr[0].type, LB_T_TXT);
+	assert_int_equal(msg.rr[0].rdlen, 0);
+	assert_int_equal(msg.rr[1].rdlen, 2);
+}
+
 /* Owners that point at earlier owners, at their suffixes and at a pointer:
  * each must decode to what a fresh read would give. */
 static void test_shared_owners(void **state)
@@ -571,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_empty_rdata_classes),
 		cmocka_unit_test(test_shared_owners),
 		cmocka_unit_test(test_ext_rcode_broken_additional),
+		cmocka_unit_test(test_empty_txt_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
