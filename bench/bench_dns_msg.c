@@ -5,6 +5,7 @@
  * Build and run (optimized, one core):
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Isrc bench/bench_dns_msg.c src/dns/name.c \
  *      src/dns/rrtype.c src/dns/rdata.c src/dns/rdata_text.c src/dns/rdata_parse.c \
+ *      src/dns/rdata_parse_svcb.c src/dns/rdata_parse_misc.c src/dns/rdata_mnem.c \
  *      src/dns/msg.c src/util/err.c -o bench_dns_msg && ./bench_dns_msg
  */
 #include <stdio.h>

@@ -27,11 +27,24 @@ extern const uint8_t lb_dns_lower[256];
  *   G IPSECKEY gateway (form chosen by the rdata's second octet)
  * Codes that take the rest of the rdata (always last):
  *   C one or more character-strings   H hex   B base64   M type bitmap (NSEC)
+ *   K NSAP address: "0x" and hex (RFC 1706)
  *   O NXT bitmap   P WKS port bitmap   Q string (CAA value, URI target)
  *   V SVCB/HTTPS SvcParams   Y APL items   X opaque
  * Whole-rdata codes: L LOC   Z A6   R AMTRELAY (RFC 8777)   I HIP (RFC 8005).
  */
 const char *lb_dns_rdata_fmt(uint16_t type);
+
+/*
+ * Mnemonics of numeric fields (rdata_mnem.c); fi is the field's index in the
+ * layout, 0-based.  lb_dns_mnem_value: the value of mnemonic s[0..n) (any
+ * case) in that field: 0 and *v, or LB_ETEXT - DNSSEC algorithms in DNSKEY,
+ * CDNSKEY, KEY, DS, CDS, DLV, TA, RRSIG, SIG and CERT; CERT's certificate
+ * types.  lb_dns_mnem_text: the mnemonic the printer writes for v, or NULL
+ * for a number - only CERT's fields have one in print (as BIND and
+ * dnspython write CERT; dig prints DNSKEY's algorithm as a number).
+ */
+LB_WUR int lb_dns_mnem_value(uint16_t type, size_t fi, const char *s, size_t n, unsigned *v);
+const char *lb_dns_mnem_text(uint16_t type, size_t fi, unsigned v);
 
 /*
  * One presentation-format escape after its backslash (RFC 1035 5.1), at

@@ -95,6 +95,43 @@ static void bad_record(lb_msg_t *msg, int err)
 	msg->nbad++;
 }
 
+/* The EDNS fields of the message's OPT record (RFC 6891 6.1.3): its class is
+ * the UDP payload size; its TTL the upper 8 bits of the rcode, the version
+ * and the DO bit. */
+static void opt_read(lb_msg_t *msg, uint16_t rclass, uint32_t ttl)
+{
+	msg->has_opt = true;
+	msg->edns_udp_size = rclass;
+	msg->rcode = (uint16_t)((ttl >> 24) << 4 | (msg->flags & 0xF));
+	msg->edns_version = (uint8_t)(ttl >> 16);
+	msg->edns_do = (ttl >> 15) & 1;
+}
+
+/*
+ * A parse that stopped before the OPT record (a broken record ahead of it in
+ * the additional section, or a limit of ours) would leave the rcode at the
+ * header's 4 bits: a BADVERS (16) would read as NOERROR, and an empty
+ * answer as NODATA.  OPT is nearly always the last record (TSIG and SIG(0),
+ * which must be last, come after it), so it is taken when exactly one
+ * root-owned OPT at or after offset from ends where the message ends; with
+ * two such candidates, or none (an OPT followed by a TSIG, or cut off
+ * itself), the header's bits stay.  A pass over the bytes, on broken
+ * messages only.
+ */
+static void opt_at_end(lb_msg_t *msg, const uint8_t *pkt, size_t len, size_t from)
+{
+	const uint8_t *opt = NULL;
+	for (size_t p = from < 12 ? 12 : from; len >= 11 && p <= len - 11; p++) {
+		if (pkt[p] != 0 || rd16(pkt + p + 1) != LB_T_OPT || len - p - 11 != rd16(pkt + p + 9))
+			continue;
+		if (opt)
+			return; /* two candidates: neither is sure */
+		opt = pkt + p;
+	}
+	if (opt)
+		opt_read(msg, rd16(opt + 3), rd32(opt + 5));
+}
+
 bool lb_msg_plain_query(const uint8_t *pkt, size_t len)
 {
 	/* Only the shape nearly every query has; anything else is left to
@@ -255,13 +292,8 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 				continue;
 			if (LB_UNLIKELY(type == LB_T_OPT || type == LB_T_SIG)) {
 				if (type == LB_T_OPT) {
-					if (sec == LB_SEC_ADDITIONAL && !msg->has_opt && olen == 1) {
-						msg->has_opt = true;
-						msg->edns_udp_size = rclass;
-						msg->rcode = (uint16_t)((ttl >> 24) << 4 | (flags & 0xF));
-						msg->edns_version = (uint8_t)(ttl >> 16);
-						msg->edns_do = (ttl >> 15) & 1;
-					}
+					if (sec == LB_SEC_ADDITIONAL && !msg->has_opt && olen == 1)
+						opt_read(msg, rclass, ttl);
 					continue;
 				}
 				if (sec == LB_SEC_ADDITIONAL && rdlen >= 2 && rd16(rd) == 0)
@@ -350,6 +382,8 @@ out:
 	/* a limit of ours: the records before it are good (the last one's set
 	 * may lack its rest); a fault of the message: whole sections only */
 	msg->cut = rc == LB_ELIMIT;
+	if (!msg->has_opt && msg->arcount > 0)
+		opt_at_end(msg, pkt, len, msg->wire_len);
 	msg->nrr = msg->cut ? nrr : kept;
 	return rc;
 }

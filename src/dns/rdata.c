@@ -46,6 +46,7 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_X25: return "c";                 /* RFC 1183 3.1 */
 	case LB_T_ISDN: return "C";                /* RFC 1183 3.2: address [subaddress] */
 	case LB_T_GPOS: return "ccc";              /* RFC 1712 */
+	case LB_T_NSAP: return "K";                /* RFC 1706 5, 7 */
 	case LB_T_NSAP_PTR: return "n";            /* RFC 1348 */
 	case 56: case 258: case 261: case 262: return "C"; /* NINFO AVC RESINFO WALLET: TXT's form */
 	case 57: return "sbbB";                    /* RKEY: DNSKEY's form */
@@ -208,8 +209,13 @@ int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size_t rdof
 			}
 			break;
 		case 'C': { /* one or more character-strings filling the rest */
-			if (left < 1)
-				return LB_ERDATA;
+			/* None at all (rdlength 0) is malformed - RFC 1035 3.3.14
+			 * wants one or more - but holds no name: kept as it is,
+			 * like the other nameless malformed rdata here, and
+			 * printed "\# 0" (a TXT of one empty string is "" and
+			 * rdlength 1).  tshark shows such a TXT, dnspython reads
+			 * it; BIND refuses it.  Dropping it lost what a server
+			 * said, counted only as dns_bad_record. */
 			size_t i = 0;
 			while (i < left)
 				i += 1 + (size_t)c.pos[i];

@@ -538,8 +538,10 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 	size_t i = 0;
 	bool sep = false;
 	int rc;
+	const char *f0 = f;
 	for (; *f; f++) {
 		size_t left = n - i;
+		const char *mn; /* a number's mnemonic (CERT's fields) */
 		size_t before = w->len;
 		if (sep && *f != 'V')
 			putc_(w, ' ');
@@ -583,18 +585,25 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 		case 'b':
 			if (left < 1)
 				return LB_ERDATA;
-			putu(w, p[i]);
+			if ((mn = lb_dns_mnem_text(type, (size_t)(f - f0), p[i])) != NULL)
+				puts_(w, mn);
+			else
+				putu(w, p[i]);
 			i += 1;
 			break;
-		case 's': case 'T':
+		case 's': case 'T': {
 			if (left < 2)
 				return LB_ERDATA;
+			unsigned v = (unsigned)(p[i] << 8 | p[i + 1]);
 			if (*f == 'T')
-				puttype(w, (uint16_t)(p[i] << 8 | p[i + 1]));
+				puttype(w, (uint16_t)v);
+			else if ((mn = lb_dns_mnem_text(type, (size_t)(f - f0), v)) != NULL)
+				puts_(w, mn);
 			else
-				putu(w, (unsigned)(p[i] << 8 | p[i + 1]));
+				putu(w, v);
 			i += 2;
 			break;
+		}
 		case 'l': case 'd': case 'E': {
 			if (left < 4)
 				return LB_ERDATA;
@@ -692,6 +701,16 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			puthex(w, p + i, left);
 			i = n;
 			break;
+		case 'K': /* NSAP (RFC 1706 7): "0x", the octets in lower-case hex */
+			if (left == 0)
+				return LB_ERDATA;
+			put(w, "0x", 2);
+			for (size_t j = i; j < n; j++) {
+				putc_(w, (char)(hexd[p[j] >> 4] | 0x20));
+				putc_(w, (char)(hexd[p[j] & 15] | 0x20));
+			}
+			i = n;
+			break;
 		case 'B':
 			putb64(w, p + i, left);
 			i = n;
@@ -769,7 +788,6 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			w->len = before;
 		sep = true;
 	}
-	(void)type;
 	return i == n ? 0 : LB_ERDATA;
 }
 
@@ -791,6 +809,8 @@ int lb_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t rdlen, char *ou
 	wr_t w = { .p = out, .cap = outsz - 1, .len = 0, .over = false };
 	const char *f = lb_dns_rdata_fmt(type);
 	int rc = LB_ERDATA;
+	/* an empty rdata kept for a typed layout (a TXT of no string, an NSAP
+	 * of no octet: malformed, rdata.c) has no typed text: "\# 0" */
 	if (f && rdlen > 0)
 		rc = typed(&w, type, f, rdata, rdlen);
 	if (rc == LB_ERDATA) {

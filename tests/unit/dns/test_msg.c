@@ -465,6 +465,90 @@ static void test_empty_rdata_classes(void **state)
 	}
 }
 
+/* The extended rcode when the parse stops before the OPT (a broken record
+ * ahead of it in the additional section): a BADVERS (header rcode 0, the
+ * OPT's upper bits 1) read as NOERROR, its empty answer as a NODATA.  The
+ * OPT that ends the message is still read; one that does not, or two
+ * candidates, leave the header's bits. */
+static void test_ext_rcode_broken_additional(void **state)
+{
+	(void)state;
+	static mb_t m;
+	lb_msg_t msg;
+	/* question a./A (12..18); additional: an owner that is a forward
+	 * pointer (19), then OPT 1232, extended rcode 1, DO (35..45) */
+	hdr(&m, 13, 0x8000, 1, 0, 0, 2);
+	pb(&m, "\1a\0", 3); p16(&m, LB_T_A); p16(&m, LB_C_IN);
+	p16(&m, 0xc000 | 60); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p8(&m, 0); rrh(&m, LB_T_OPT, 1232, 0x01008000, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_int_equal(msg.complete, 2);
+	assert_true(msg.has_opt);
+	assert_int_equal(msg.rcode, 16);
+	assert_int_equal(msg.edns_udp_size, 1232);
+	assert_true(msg.edns_do);
+	/* the same with EDNS options in the OPT: header rcode 7, BADCOOKIE */
+	hdr(&m, 13, 0x8007, 1, 0, 0, 2);
+	pb(&m, "\1a\0", 3); p16(&m, LB_T_A); p16(&m, LB_C_IN);
+	p16(&m, 0xc000 | 60); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p8(&m, 0); rrh(&m, LB_T_OPT, 4096, 0x01000000, 12);
+	p16(&m, 10); p16(&m, 8); pb(&m, "\1\2\3\4\5\6\7\x08", 8);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_int_equal(msg.rcode, 23);
+	assert_int_equal(msg.edns_udp_size, 4096);
+	/* the OPT followed by a TSIG: not found, the header's bits stay */
+	hdr(&m, 13, 0x8000, 1, 0, 0, 3);
+	pb(&m, "\1a\0", 3); p16(&m, LB_T_A); p16(&m, LB_C_IN);
+	p16(&m, 0xc000 | 60); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p8(&m, 0); rrh(&m, LB_T_OPT, 1232, 0x01008000, 0);
+	pb(&m, "\3key\0", 5); rrh(&m, LB_T_TSIG, 255, 0, 3); pb(&m, "\1\2\3", 3);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_false(msg.has_opt);
+	assert_int_equal(msg.rcode, 0);
+	/* the OPT cut short */
+	hdr(&m, 13, 0x8000, 1, 0, 0, 2);
+	pb(&m, "\1a\0", 3); p16(&m, LB_T_A); p16(&m, LB_C_IN);
+	p16(&m, 0xc000 | 60); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p8(&m, 0); rrh(&m, LB_T_OPT, 1232, 0x01008000, 4); p16(&m, 10);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_false(msg.has_opt);
+	assert_int_equal(msg.rcode, 0);
+	/* two candidates: an OPT-shaped record whose 11 bytes of rdata are an
+	 * OPT too, both ending the message - neither is taken */
+	hdr(&m, 13, 0x8000, 1, 0, 0, 3);
+	pb(&m, "\1a\0", 3); p16(&m, LB_T_A); p16(&m, LB_C_IN);
+	p16(&m, 0xc000 | 60); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p8(&m, 0); rrh(&m, LB_T_OPT, 1232, 0x02000000, 11);
+	p8(&m, 0); rrh(&m, LB_T_OPT, 1232, 0x01000000, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_false(msg.has_opt);
+	assert_int_equal(msg.rcode, 0);
+	/* a message parsed whole without OPT: the header's bits */
+	hdr(&m, 13, 0x8003, 1, 0, 0, 0);
+	pb(&m, "\1a\0", 3); p16(&m, LB_T_A); p16(&m, LB_C_IN);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.has_opt);
+	assert_int_equal(msg.rcode, LB_RCODE_NXDOMAIN);
+}
+
+/* An empty TXT (rdlength 0; RFC 1035 3.3.14 wants one or more strings) is
+ * kept, not skipped as a bad record (rdata.c says why). */
+static void test_empty_txt_kept(void **state)
+{
+	(void)state;
+	static mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 14, 0x8000, 0, 2, 0, 0);
+	pb(&m, "\1t\0", 3); rrh(&m, LB_T_TXT, LB_C_IN, 60, 0);
+	pb(&m, "\1t\0", 3); rrh(&m, LB_T_TXT, LB_C_IN, 60, 2); pb(&m, "\1x", 2);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nbad, 0);
+	assert_int_equal(msg.nrr, 2);
+	assert_int_equal(msg.rr[0].type, LB_T_TXT);
+	assert_int_equal(msg.rr[0].rdlen, 0);
+	assert_int_equal(msg.rr[1].rdlen, 2);
+}
+
 /* Owners that point at earlier owners, at their suffixes and at a pointer:
  * each must decode to what a fresh read would give. */
 static void test_shared_owners(void **state)
@@ -504,6 +588,8 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_empty_rdata_classes),
 		cmocka_unit_test(test_shared_owners),
+		cmocka_unit_test(test_ext_rcode_broken_additional),
+		cmocka_unit_test(test_empty_txt_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
