@@ -22,21 +22,13 @@ for bad in x -1 100001; do
 done
 check "--help names --max-conns-per-ip" bash -c "'$LOOKBACK' serve --help | grep -q -- '--max-conns-per-ip N'"
 
-# conns.py PORT N EXTRA: N keep-alive connections from 127.0.0.1, each asks
-# once; then EXTRA more, each asking; then the N ask again; then all close
-# and one new connection asks.  Prints: the N's first answers (200s), the
-# EXTRA answered, the N's second answers, the new connection's status.
-cat > "$T_TMP/conns.py" <<'P'
-import socket, sys, time
-port, n, extra = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-REQ = b"GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\n\r\n"
-
-def ask(s):
-    """The status of one answer on s, or 0 if it closed without one."""
+# httpans.py: answer(s, wait), the status of one HTTP answer read from s
+# (its body read whole), 0 if s closed or said nothing within wait seconds.
+cat > "$T_TMP/httpans.py" <<'P'
+def answer(s, wait):
+    s.settimeout(wait)
+    got = b""
     try:
-        s.settimeout(5)
-        s.sendall(REQ)
-        got = b""
         while b"\r\n\r\n" not in got:
             d = s.recv(4096)
             if not d:
@@ -44,12 +36,9 @@ def ask(s):
             got += d
         head, body = got.split(b"\r\n\r\n", 1)
         lines = head.decode().split("\r\n")
-        length = 0
-        for l in lines[1:]:
-            k, _, v = l.partition(":")
-            if k.strip().lower() == "content-length":
-                length = int(v)
-        while len(body) < length:
+        n = sum(int(v) for k, _, v in (l.partition(":") for l in lines[1:])
+                if k.strip().lower() == "content-length")
+        while len(body) < n:
             d = s.recv(4096)
             if not d:
                 return 0
@@ -57,6 +46,24 @@ def ask(s):
         return int(lines[0].split()[1])
     except (OSError, ValueError, IndexError):
         return 0
+P
+# conns.py PORT N EXTRA: N keep-alive connections from 127.0.0.1, each asks
+# once; then EXTRA more, each asking; then the N ask again; then all close
+# and one new connection asks.  Prints: the N's first answers (200s), the
+# EXTRA answered, the N's second answers, the new connection's status.
+cat > "$T_TMP/conns.py" <<'P'
+import socket, sys, time
+from httpans import answer
+port, n, extra = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+REQ = b"GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\n\r\n"
+
+def ask(s):
+    """The status of one answer on s, or 0 if it closed without one."""
+    try:
+        s.sendall(REQ)
+    except OSError:
+        return 0
+    return answer(s, 5)
 
 def conn():
     return socket.create_connection(("127.0.0.1", port))
@@ -117,32 +124,9 @@ kill $SPID; wait $SPID 2> /dev/null
 # ---- the request-header deadline on keep-alive connections (--timeout 3) ----
 cat > "$T_TMP/keepalive.py" <<'P'
 import socket, sys, threading, time
+from httpans import answer
 port, case = int(sys.argv[1]), sys.argv[2]
 REQ = b"GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\nUser-Agent: slow-but-legit\r\nAccept: */*\r\n\r\n"
-
-def answer(s, wait):
-    """The status of one answer on s, or 0 if it closed (or said nothing
-    within wait seconds)."""
-    s.settimeout(wait)
-    got = b""
-    try:
-        while b"\r\n\r\n" not in got:
-            d = s.recv(4096)
-            if not d:
-                return 0
-            got += d
-        head, body = got.split(b"\r\n\r\n", 1)
-        lines = head.decode().split("\r\n")
-        n = sum(int(v) for k, _, v in (l.partition(":") for l in lines[1:])
-                if k.strip().lower() == "content-length")
-        while len(body) < n:
-            d = s.recv(4096)
-            if not d:
-                return 0
-            body += d
-        return int(lines[0].split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0
 
 def send(s, data, pieces, gap):
     """data in pieces, gap seconds apart; False once the server closed."""
