@@ -19,7 +19,7 @@ static const struct cmd cmds[] = {
 	{ "capture", lb_cmd_capture, "decode DNS from capture files or live interfaces" },
 	{ "export", lb_cmd_export, "dump the store or a query's result as COF NDJSON or zone-file text" },
 	{ "gen", lb_cmd_gen, "generate a realistic DNS capture (pcap) for tests and benchmarks" },
-	{ "import", lb_cmd_import, "load DNS logs and feeds: Zeek, Suricata, Route 53, passivedns, COF, zone files" },
+	{ "import", lb_cmd_import, "load DNS logs and feeds: Zeek, Suricata, Route 53, passivedns, COF, zone files, MISP" },
 	{ "query", lb_cmd_query, "look up the passive DNS history in a store" },
 	{ "serve", lb_cmd_serve, "serve the store over HTTP: DNSDB API v2, COF/CIRCL, metrics" },
 	{ "stats", lb_cmd_stats, "show totals, freshness and retention of a store" },
