@@ -40,7 +40,13 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_TLSA: case LB_T_SMIMEA: return "bbbH";
 	case LB_T_CSYNC: return "lsM";
 	case LB_T_ZONEMD: return "lbbH";
-	case LB_T_SVCB: case LB_T_HTTPS: return "snV";
+	/* SVCB/HTTPS (RFC 9460): not in RFC 4034 6.2, but its TargetName is
+	 * lower-cased like every other name the store indexes for rdata-name
+	 * lookups (`query -n`): kept in its case, CDN.Example.NET was found
+	 * neither by -n cdn.example.net nor by -n CDN.Example.NET (lookups
+	 * lower-case the name they ask for).  Names compare without case
+	 * (RFC 4343), so nothing is lost. */
+	case LB_T_SVCB: case LB_T_HTTPS: return "sNV";
 	/* the rarer types, as BIND writes them (none is in RFC 4034 6.2: names
 	 * keep their case) */
 	case LB_T_X25: return "c";                 /* RFC 1183 3.1 */

@@ -315,6 +315,17 @@ sys.exit(not (o['time_first'] == o['zone_time_first'] == 1700000000 and o['time_
 check "export of it: zone times only (as stored)" \
 	bash -c "grep -q zone_time_first '$T_TMP/zt.exp' && ! grep -q '\"time_first\"' '$T_TMP/zt.exp'"
 
+# names inside rdata compare without case: a mixed-case HTTPS/SVCB target (kept
+# in its capitals, it was found by no -n lookup) and an MX exchange
+printf '$ORIGIN zc.test.\nwww HTTPS 1 CDN.Example.NET. alpn=h2\nsvc SVCB 2 Svc.Example.ORG.\n@ MX 10 Mail.Example.NET.\n' > "$T_TMP/zc.zone"
+"$LOOKBACK" import -f zone --zone-time 1700000000 --db "$db" "$T_TMP/zc.zone" > /dev/null 2>&1
+for q in cdn.example.net CDN.Example.NET 'cdn.example.*' '*.example.org' mail.example.net; do
+	Q --db "$db" -n "$q" -f cof > "$T_TMP/zc.cof" 2> /dev/null
+	rc=$?
+	check "-n $q finds the rdata whatever the case (exit $rc, $(wc -l < "$T_TMP/zc.cof") result)" \
+		bash -c "[ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/zc.cof') -eq 1 ]"
+done
+
 # --sort name is DNS canonical order (RFC 4034 6.1): label by label from the
 # top, a name before the names below it
 db="$T_TMP/db-order"

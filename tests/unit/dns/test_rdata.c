@@ -407,7 +407,7 @@ static void test_to_text_only(void **state)
 }
 
 /* Compressed rdata inside a message: decompressed; names lower-cased only for
- * the RFC 4034 6.2 (+ RFC 6840) types. */
+ * the RFC 4034 6.2 (+ RFC 6840) types, and SVCB/HTTPS targets. */
 static void test_canon_in_message(void **state)
 {
 	(void)state;
@@ -426,6 +426,14 @@ static void test_canon_in_message(void **state)
 	n = lb_rdata_canon(LB_T_NSEC, msg, at + 10, at, 10, out, sizeof out);
 	assert_int_equal(n, 18 + 3);
 	assert_memory_equal(out, "\4MAIL\7Example\3COM\0\0\1\x40", 21);
+	/* an SVCB/HTTPS TargetName is lower-cased too (indexed for -n lookups,
+	 * which ask in lower case); its SvcParams keep their bytes */
+	static const uint8_t https[] = "\0\1\3CDN\7Example\3NET\0\0\1\0\3\2H2";
+	memcpy(msg + at, https, sizeof https - 1);
+	n = lb_rdata_canon(LB_T_HTTPS, msg, at + sizeof https - 1, at, sizeof https - 1, out,
+			   sizeof out);
+	assert_int_equal(n, (int)sizeof https - 1);
+	assert_memory_equal(out, "\0\1\3cdn\7example\3net\0\0\1\0\3\2H2", sizeof https - 1);
 	/* rdlen cutting a name is LB_ERDATA; a bad pointer keeps its own code */
 	memcpy(msg + at, "\0\x0a\4MAIL\xc0\x0c", 9);
 	assert_int_equal(lb_rdata_canon(LB_T_MX, msg, at + 9, at, 8, out, sizeof out), LB_ERDATA);
