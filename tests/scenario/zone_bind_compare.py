@@ -34,10 +34,11 @@ import dns.rdatatype
 N = 0
 FAILED = 0
 # MINFO, A6, MB, MG, MR, SIG, KEY, NXT, TA: dnspython 2.3 reads them only in
-# the generic form; EID, NIMLOC, ATMA, SINK, RKEY, TALINK it does not know at
-# all (by name either)
-TEXT_ONLY = {7, 8, 9, 14, 24, 25, 30, 38, 32768, 31, 32, 34, 40, 57, 58}
-NAMES = {"EID": 31, "NIMLOC": 32, "ATMA": 34, "SINK": 40, "RKEY": 57, "TALINK": 58}
+# the generic form; EID, NIMLOC, ATMA, SINK, RKEY, TALINK, DSYNC, RESINFO,
+# WALLET it does not know at all (by name either)
+TEXT_ONLY = {7, 8, 9, 14, 24, 25, 30, 38, 32768, 31, 32, 34, 40, 57, 58, 66, 261, 262}
+NAMES = {"EID": 31, "NIMLOC": 32, "ATMA": 34, "SINK": 40, "RKEY": 57, "TALINK": 58,
+         "DSYNC": 66, "UINFO": 100, "UID": 101, "GID": 102, "RESINFO": 261, "WALLET": 262}
 # Fields before the hex or base64 that ends the rdata, which BIND writes in
 # chunks of 56 characters (and lookback in one): the chunks are joined.
 BLOB_AFTER = {

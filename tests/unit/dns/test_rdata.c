@@ -151,7 +151,13 @@ static const struct rtcase rt[] = {
 	{ 262, "\"x\"", "0178", NULL },
 	{ 57, "0 3 254 AQID", "000003fe010203", NULL },
 	{ 58, "a.Example. b.example.", "0161074578616d706c65000162076578616d706c6500", NULL },
-	{ 66, "CDS 1 5359 ns1.Example.", "003b0114ef036e7331074578616d706c6500", NULL },
+	/* DSYNC's scheme 1 as BIND 9.18 writes it, NOTIFY (read in any case) */
+	{ 66, "CDS NOTIFY 5359 ns1.Example.", "003b0114ef036e7331074578616d706c6500", NULL },
+	{ 66, "CDS 1 5359 ns1.Example.", "003b0114ef036e7331074578616d706c6500",
+	  "CDS NOTIFY 5359 ns1.Example." },
+	{ 66, "CSYNC notify 53 .", "003e01003500", "CSYNC NOTIFY 53 ." },
+	{ 66, "A 0 53 a.", "0001000035016100", NULL },
+	{ 66, "A 2 53 a.", "0001020035016100", NULL },
 	/* ILNP, RFC 6742 section 3's examples */
 	{ 104, "10 0014:4fff:ff20:ee64", "000a00144fffff20ee64", NULL },
 	{ 104, "10 14:4FFF:FF20:EE64", "000a00144fffff20ee64", "10 0014:4fff:ff20:ee64" },
