@@ -28,9 +28,13 @@ extern const uint8_t lb_dns_lower[256];
  * Codes that take the rest of the rdata (always last):
  *   C one or more character-strings   H hex   B base64   M type bitmap (NSEC)
  *   K NSAP address: "0x" and hex (RFC 1706)
+ *   J hex, one octet at least (EID, NIMLOC)
+ *   F ATMA: format octet and address (0: AESA in hex, 1: E.164 "+digits")
  *   O NXT bitmap   P WKS port bitmap   Q string (CAA value, URI target)
  *   V SVCB/HTTPS SvcParams   Y APL items   X opaque
- * Whole-rdata codes: L LOC   Z A6   R AMTRELAY (RFC 8777)   I HIP (RFC 8005).
+ * Whole-rdata codes: L LOC   Z A6   R AMTRELAY (RFC 8777)   I HIP (RFC 8005)
+ *   S SINK: "bbbB" in text; any length on the wire (opaque, kept as it is
+ *     when under 3 octets and then shown as \#, as before it had a form).
  */
 const char *lb_dns_rdata_fmt(uint16_t type);
 

@@ -54,6 +54,9 @@ const char *lb_dns_rdata_fmt(uint16_t type)
 	case LB_T_GPOS: return "ccc";              /* RFC 1712 */
 	case LB_T_NSAP: return "K";                /* RFC 1706 5, 7 */
 	case LB_T_NSAP_PTR: return "n";            /* RFC 1348 */
+	case 31: case 32: return "J";              /* EID, NIMLOC: hex, as BIND */
+	case 34: return "F";                       /* ATMA (ATM Forum AF-DANS-0152) */
+	case 40: return "S";                       /* SINK: meaning coding subcoding data */
 	case 56: case 258: case 261: case 262: return "C"; /* NINFO AVC RESINFO WALLET: TXT's form */
 	case 57: return "sbbB";                    /* RKEY: DNSKEY's form */
 	case 58: return "nn";                      /* TALINK: previous, next */

@@ -37,7 +37,8 @@ LB_WUR int lb_rdata_canon(uint16_t type, const uint8_t *msg, size_t msglen, size
  * format: A NS MD MF CNAME SOA MB MG MR NULL(as \#) WKS PTR HINFO MINFO MX TXT RP
  * AFSDB RT KX PX AAAA LOC SRV NAPTR DNAME A6? DS SSHFP IPSECKEY RRSIG NSEC DNSKEY
  * DHCID NSEC3 NSEC3PARAM TLSA SMIMEA CDS CDNSKEY OPENPGPKEY CSYNC ZONEMD SVCB
- * HTTPS SPF EUI48 EUI64 URI CAA DLV TA CERT KEY SIG NXT APL NSAP (and more:
+ * HTTPS SPF EUI48 EUI64 URI CAA DLV TA CERT KEY SIG NXT APL NSAP EID NIMLOC
+ * ATMA SINK (and more:
  * lb_dns_rdata_fmt); CERT's certificate type and algorithm as mnemonics
  * where one exists, as BIND prints them.  Every other type,
  * and any rdata that does not fit its type's layout, is written in the RFC 3597

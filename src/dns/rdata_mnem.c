@@ -2,7 +2,8 @@
  * rdata_mnem.c - mnemonics of numeric rdata fields: DNSSEC algorithm numbers
  * and CERT certificate types.  The parser accepts them (and a few aliases)
  * in every field listed here; the printer writes them only where BIND and
- * dnspython do: CERT's certificate type and algorithm (RFC 4398 2.1, 2.2).
+ * dnspython do: CERT's certificate type and algorithm (RFC 4398 2.1, 2.2),
+ * and DSYNC's scheme, as BIND does.
  * DNSKEY, DS, RRSIG and their kin keep numbers in print, as dig shows them.
  */
 #include "dns/dns_impl.h"
@@ -40,6 +41,13 @@ static const struct mnem certtype[] = {
 	{ NULL, 0 },
 };
 
+/* DSYNC schemes (RFC 9859 5.3's registry): BIND 9.18 prints and reads 1 as
+ * NOTIFY, other values as numbers */
+static const struct mnem dsyncscheme[] = {
+	{ "NOTIFY", 1 },
+	{ NULL, 0 },
+};
+
 /* The mnemonics of field fi of type, or NULL. */
 static const struct mnem *field_mnems(uint16_t type, size_t fi)
 {
@@ -51,6 +59,8 @@ static const struct mnem *field_mnems(uint16_t type, size_t fi)
 		return fi == 1 ? secalg : NULL;
 	case LB_T_CERT:
 		return fi == 0 ? certtype : fi == 2 ? secalg : NULL;
+	case 66: /* DSYNC */
+		return fi == 1 ? dsyncscheme : NULL;
 	default:
 		return NULL;
 	}
@@ -69,7 +79,7 @@ int lb_dns_mnem_value(uint16_t type, size_t fi, const char *s, size_t n, unsigne
 
 const char *lb_dns_mnem_text(uint16_t type, size_t fi, unsigned v)
 {
-	if (type != LB_T_CERT)
+	if (type != LB_T_CERT && type != 66)
 		return NULL;
 	for (const struct mnem *m = field_mnems(type, fi); m && m->name; m++)
 		if (m->v == v)

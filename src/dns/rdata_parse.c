@@ -224,12 +224,13 @@ static int typed(uint16_t type, const char *f, lb_rdp_tok_t *t, const uint8_t *o
 				return LB_ETEXT;
 			continue;
 		}
-		case 'H': {
+		case 'H': case 'J': { /* J: one octet at least (EID, NIMLOC, as BIND) */
 			lb_rdp_hexacc_t h = { -1 };
+			size_t start = o->len;
 			while ((r = lb_rdp_next(t, &s, &n, &q)) == 1)
 				if (q || lb_rdp_hex_feed(&h, o, s, n) < 0)
 					return LB_ETEXT;
-			if (r < 0 || h.half >= 0)
+			if (r < 0 || h.half >= 0 || (*f == 'J' && !o->over && o->len == start))
 				return LB_ETEXT;
 			continue;
 		}
@@ -264,6 +265,8 @@ static int typed(uint16_t type, const char *f, lb_rdp_tok_t *t, const uint8_t *o
 			return lb_rdp_amtrelay(t, origin, o);
 		case 'I':
 			return lb_rdp_hip(t, origin, o);
+		case 'S': /* SINK: meaning coding subcoding [base64] */
+			return typed(type, "bbbB", t, origin, o);
 		default:
 			break;
 		}
@@ -437,6 +440,31 @@ static int typed(uint16_t type, const char *f, lb_rdp_tok_t *t, const uint8_t *o
 			for (size_t j = 2; j < n; j++)
 				if (s[j] != '.' && lb_rdp_hex_feed(&h, o, s + j, 1) < 0)
 					return LB_ETEXT;
+			if (h.half >= 0 || (!o->over && o->len == start))
+				return LB_ETEXT;
+			break;
+		}
+		case 'F': { /* ATMA: "+digits" (E.164, format 1) or hex digits
+			     * (AESA, format 0), one digit (octet) at least; a '.'
+			     * only between two digits, as BIND reads it */
+			if (q)
+				return LB_ETEXT;
+			bool e164 = n > 0 && s[0] == '+';
+			size_t j0 = e164 ? 1 : 0, start = o->len + 1;
+			lb_rdp_hexacc_t h = { -1 };
+			lb_rdp_emit8(o, e164 ? 1 : 0);
+			for (size_t j = j0; j < n; j++) {
+				if (s[j] == '.') {
+					if (j == j0 || j + 1 == n || s[j - 1] == '.' || s[j + 1] == '.')
+						return LB_ETEXT;
+				} else if (e164) {
+					if (s[j] < '0' || s[j] > '9')
+						return LB_ETEXT;
+					lb_rdp_emit8(o, (unsigned)s[j]);
+				} else if (lb_rdp_hex_feed(&h, o, s + j, 1) < 0) {
+					return LB_ETEXT;
+				}
+			}
 			if (h.half >= 0 || (!o->over && o->len == start))
 				return LB_ETEXT;
 			break;

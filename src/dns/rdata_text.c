@@ -61,6 +61,15 @@ static void puthex(wr_t *w, const uint8_t *p, size_t n)
 	}
 }
 
+/* Hex in lower case (NSAP, ATMA: as BIND and dnspython write them). */
+static void putlhex(wr_t *w, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		putc_(w, (char)(hexd[p[i] >> 4] | 0x20));
+		putc_(w, (char)(hexd[p[i] & 15] | 0x20));
+	}
+}
+
 static void putb64(wr_t *w, const uint8_t *p, size_t n)
 {
 	static const char al[] =
@@ -701,13 +710,33 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 			puthex(w, p + i, left);
 			i = n;
 			break;
+		case 'J': /* EID, NIMLOC: upper-case hex, as BIND (none: \#) */
+			if (left == 0)
+				return LB_ERDATA;
+			puthex(w, p + i, left);
+			i = n;
+			break;
 		case 'K': /* NSAP (RFC 1706 7): "0x", the octets in lower-case hex */
 			if (left == 0)
 				return LB_ERDATA;
 			put(w, "0x", 2);
-			for (size_t j = i; j < n; j++) {
-				putc_(w, (char)(hexd[p[j] >> 4] | 0x20));
-				putc_(w, (char)(hexd[p[j] & 15] | 0x20));
+			putlhex(w, p + i, left);
+			i = n;
+			break;
+		case 'F': /* ATMA as BIND writes it: format 0 (AESA) the address in
+			   * lower-case hex, format 1 (E.164) '+' and its digits.
+			   * No address, another format or a non-digit in an E.164
+			   * one: \# (BIND refuses such rdata). */
+			if (left < 2 || p[i] > 1)
+				return LB_ERDATA;
+			if (p[i] == 0) {
+				putlhex(w, p + i + 1, left - 1);
+			} else {
+				for (size_t j = i + 1; j < n; j++)
+					if (p[j] < '0' || p[j] > '9')
+						return LB_ERDATA;
+				putc_(w, '+');
+				put(w, (const char *)p + i + 1, left - 1);
 			}
 			i = n;
 			break;
@@ -775,6 +804,10 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 				return rc;
 			i = n;
 			break;
+		case 'S': /* SINK: three octets, then the data in base64 */
+			if (n < 3)
+				return LB_ERDATA;
+			return typed(w, type, "bbbB", p, n);
 		case 'I':
 			if ((rc = puthip(w, p, n)) < 0)
 				return rc;
