@@ -611,8 +611,11 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 			src_bad(s, LB_BAD_TIME);
 			goto out;
 		}
-		z.ts.tv_sec = (time_t)d;
-		z.ts.tv_usec = (long)((d - floor(d)) * 1e6);
+		/* to the nearest microsecond: 1700000000.1 is 1700000000.0999999 as
+		 * a double, and truncated it became .099999 */
+		long us = lround((d - floor(d)) * 1e6);
+		z.ts.tv_sec = (time_t)d + (us >= 1000000);
+		z.ts.tv_usec = us >= 1000000 ? 0 : us;
 	} else if (!json_is_string(ts) ||
 		   src_time_any(json_string_value(ts), json_string_length(ts), &z.ts)) {
 		src_bad(s, LB_BAD_TIME);

@@ -50,9 +50,12 @@ static void put_set(const lb_obs_rrset_t *o)
 	}
 }
 
+static struct timeval last_ts; /* the last rrset's time, microseconds and all */
+
 static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
 {
 	(void)ctx;
+	last_ts = o->ts;
 	put("RR ");
 	put_set(o);
 	put(" ttl=%u sec=%u t=%lld %s%s\n", o->ttl, o->section, (long long)o->ts.tv_sec,

@@ -68,10 +68,36 @@ static void zeek_no_header(void **st)
 	assert_int_equal(lb_src_detect(l, strlen(l) - 1), LB_FMT_ZEEK);
 }
 
+/* Zeek JSON's ts (a double): to the nearest microsecond - 1700000000.1 is
+ * 1700000000.09999999 as a double, truncated it was .099999 */
+static void zeek_json_time(void **st)
+{
+	(void)st;
+	static const struct { const char *ts; long long sec; long usec; } c[] = {
+		{ "1700000000.1", 1700000000, 100000 },
+		{ "1700000000.123456", 1700000000, 123456 },
+		{ "1700000000.9999996", 1700000001, 0 },
+		{ "1700000000", 1700000000, 0 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char line[512];
+		snprintf(line, sizeof line,
+			 "{\"ts\":%s,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":5353,"
+			 "\"id.resp_h\":\"10.0.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":"
+			 "\"a.example.com\",\"qclass\":1,\"qtype\":1,\"rcode\":0,\"answers\":"
+			 "[\"192.0.2.1\"],\"TTLs\":[60.0]}\n", c[i].ts);
+		assert_int_equal(imp(LB_FMT_ZEEK, line), 0);
+		has("RR a.example.com. A 192.0.2.1 ttl=60 ");
+		assert_int_equal((long long)last_ts.tv_sec, c[i].sec);
+		assert_int_equal(last_ts.tv_usec, c[i].usec);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(zeek_no_header),
+		cmocka_unit_test(zeek_json_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
