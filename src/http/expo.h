@@ -1,6 +1,6 @@
 /*
  * expo.h - a minimal Prometheus exporter for the collecting commands
- * (`lookback capture|tap --metrics HOST:PORT`): GET /metrics returns what the
+ * (`lookback capture --metrics HOST:PORT`): GET /metrics returns what the
  * render callback writes; anything else is 404.  Runs on libmicrohttpd's own
  * thread; the callback must only read state it protects itself.  At most 16
  * connections; one idle 10 s, or whose request has not arrived whole 10 s

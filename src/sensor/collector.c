@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/http_impl.h"
+#include "http/http.h" /* the API key file */
 #include "util/json.h"
 
 #define HELLO_MAX 1024
