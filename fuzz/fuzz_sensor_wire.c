@@ -23,8 +23,13 @@ static void same(const lb_store_rec_t *a, const lb_store_rec_t *b)
 	    a->nrdata != b->nrdata || a->val.time_first != b->val.time_first ||
 	    a->val.time_last != b->val.time_last || a->val.count != b->val.count ||
 	    a->val.zone_first != b->val.zone_first || a->val.zone_last != b->val.zone_last ||
-	    a->val.nruns != b->val.nruns)
+	    a->val.nruns != b->val.nruns || a->val.runs_uncounted != b->val.runs_uncounted)
 		abort();
+	for (uint32_t i = 0; i < a->val.nruns; i++)
+		if (a->val.runs[i].start != b->val.runs[i].start ||
+		    a->val.runs[i].len != b->val.runs[i].len ||
+		    a->val.runs[i].count != b->val.runs[i].count)
+			abort();
 	if (a->owner_len && memcmp(a->owner, b->owner, a->owner_len))
 		abort();
 	if (a->kind == LB_REC_SENSOR && strcmp(a->sensor, b->sensor))

@@ -17,8 +17,12 @@
 #include "util/addr.h"
 
 /* F_SRC: the names of the sources that saw the record follow the runs (the
- * collector maps them to its own store's ids); F_SMORE: more saw it. */
-enum { F_BAIL = 1, F_SEEN = 2, F_ZONE = 4, F_RUNS = 8, F_SRC = 16, F_SMORE = 32, F_ALL = 63 };
+ * collector maps them to its own store's ids); F_SMORE: more saw it.
+ * F_RCOUNT: each of several runs carries its sightings (they add up to the
+ * record's count); without it, several runs arrive with their counts
+ * unknown (a single run always holds the record's count). */
+enum { F_BAIL = 1, F_SEEN = 2, F_ZONE = 4, F_RUNS = 8, F_SRC = 16, F_SMORE = 32, F_RCOUNT = 64,
+       F_ALL = 127 };
 
 void lb_wbuf_free(lb_wbuf_t *b)
 {
@@ -189,6 +193,8 @@ int lb_wire_put_rec(lb_wbuf_t *b, const lb_store_rec_t *r)
 		flags |= F_ZONE;
 	if (v->nruns)
 		flags |= F_RUNS;
+	if (v->nruns > 1 && lb_store_val_runs_known(v))
+		flags |= F_RCOUNT;
 	if (v->nruns > LB_STORE_MAX_RUNS || v->time_last < v->time_first || v->zone_last < v->zone_first)
 		return LB_EINVAL;
 	size_t sl = 0;
@@ -270,6 +276,8 @@ int lb_wire_put_rec(lb_wbuf_t *b, const lb_store_rec_t *r)
 		for (uint32_t i = 0; i < v->nruns; i++) {
 			wb_u32(b, v->runs[i].start);
 			wb_u32(b, v->runs[i].len);
+			if (flags & F_RCOUNT)
+				wb_u64(b, v->runs[i].count);
 		}
 	}
 	if (flags & F_SRC) {
@@ -421,6 +429,7 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 	if (lb_cur_err(c))
 		return lb_cur_err(c);
 	if ((flags & ~F_ALL) || ((flags & F_SMORE) && !(flags & F_SRC)) ||
+	    ((flags & F_RCOUNT) && !(flags & F_RUNS)) ||
 	    (kind == LB_REC_SENSOR && (flags & F_SRC)))
 		return LB_ERDATA;
 	if (kind == LB_REC_SENSOR) {
@@ -473,15 +482,26 @@ int lb_wire_batch_next(lb_wire_reader_t *r, lb_store_rec_t *rec)
 		v->nruns = lb_cur_u16(c);
 		if (!lb_cur_err(c) && (v->nruns == 0 || v->nruns > LB_STORE_MAX_RUNS))
 			return LB_ERDATA;
+		if ((flags & F_RCOUNT) && v->nruns < 2)
+			return LB_ERDATA;
+		uint64_t sum = 0;
 		for (uint32_t i = 0; i < v->nruns && !lb_cur_err(c); i++) {
 			v->runs[i].start = lb_cur_u32(c);
 			v->runs[i].len = lb_cur_u32(c);
+			v->runs[i].count = (flags & F_RCOUNT) ? cur_u64(c) : 0;
 			/* the store's rule: runs strictly separated, in order, below 2^32 - 1 */
 			if (!v->runs[i].len || v->runs[i].start >= UINT32_MAX - v->runs[i].len ||
 			    (i && (uint64_t)v->runs[i].start <
 					  (uint64_t)v->runs[i - 1].start + v->runs[i - 1].len + 1))
 				return LB_ERDATA;
+			sum = sum + v->runs[i].count < sum ? UINT64_MAX : sum + v->runs[i].count;
 		}
+		/* counts that do not add up (saturating, as the store adds) to the
+		 * record's are refused, not stored as unknown: a sender writes them
+		 * only when they do */
+		if ((flags & F_RCOUNT) && !lb_cur_err(c) && sum != v->count)
+			return LB_ERDATA;
+		v->runs_uncounted = v->nruns > 1 && !(flags & F_RCOUNT);
 	}
 	if (flags & F_SRC) {
 		size_t ns = lb_cur_u8(c);

@@ -210,6 +210,11 @@ static int counts_known(const lb_store_val_t *v)
 	return sum == v->count;
 }
 
+bool lb_store_val_runs_known(const lb_store_val_t *v)
+{
+	return counts_known(v);
+}
+
 static uint64_t min_nz(uint64_t a, uint64_t b)
 {
 	if (!a)

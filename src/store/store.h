@@ -102,6 +102,9 @@ void lb_store_val_seen(lb_store_val_t *v, uint64_t t, uint64_t count);
  * of runs that coalesce or that the cap joins are summed; unknown when
  * either side's are), union of source ids (capped as above). */
 void lb_store_val_merge(lb_store_val_t *a, const lb_store_val_t *b);
+/* Are v's run counts known: not marked unknown, and they add up (saturating)
+ * to its count (a single run holds the whole count). */
+bool lb_store_val_runs_known(const lb_store_val_t *v);
 
 enum lb_rec_kind { LB_REC_RRSET = 0, LB_REC_RDATA = 1, LB_REC_NEG = 2, LB_REC_SENSOR = 3 };
 

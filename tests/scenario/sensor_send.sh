@@ -145,3 +145,22 @@ check "import --send exits 0" test $? -eq 0
 stop_serve
 LOOKUPS=("-r|*|-t|ALL" "-i|0.0.0.0/0" "-n|*|-t|ALL")
 same_store "import --format cof --send gives the same store as import --db" "$T_TMP/imp-direct" "$T_TMP/coll3"
+
+# ---- 4. a timeline's run counts over the wire ----
+# two sightings 6 days apart: an export holds two runs with their counts
+# (40 and 2); import --send keeps a row per run at the collector, as --db does
+printf '%s\n' '{"rrname":"a.rc.test.","rrtype":"A","rdata":["192.0.2.1"],"time_first":1700000000,"time_last":1700000100,"count":40}' \
+	'{"rrname":"a.rc.test.","rrtype":"A","rdata":["192.0.2.1"],"time_first":1700500000,"time_last":1700500100,"count":2}' \
+	> "$T_TMP/rc.cof"
+"$LOOKBACK" import -q --format cof --db "$T_TMP/rc-src" "$T_TMP/rc.cof"
+"$LOOKBACK" export --db "$T_TMP/rc-src" -f cof > "$T_TMP/rc.exp" 2> /dev/null
+"$LOOKBACK" import -q --format cof --db "$T_TMP/rc-direct" "$T_TMP/rc.exp"
+P4=$(free_port); H4=$(free_port)
+start_serve "$T_TMP/rc-coll" "$P4" "$H4"
+"$LOOKBACK" import -q --format cof --send "127.0.0.1:$P4" "$T_TMP/rc.exp" 2> "$T_TMP/rc.err"
+check "import --send of a timeline exits 0" test $? -eq 0
+stop_serve
+"$LOOKBACK" query --db "$T_TMP/rc-direct" -r a.rc.test -g -f csv > "$T_TMP/rc-a.csv" 2> /dev/null
+"$LOOKBACK" query --db "$T_TMP/rc-coll" -r a.rc.test -g -f csv > "$T_TMP/rc-b.csv" 2> /dev/null
+check "query -g at the collector: a row per run with its count, as with --db ($(grep -c rc.test "$T_TMP/rc-b.csv") rows)" \
+	bash -c "[ \$(grep -c rc.test '$T_TMP/rc-a.csv') -eq 2 ] && cmp -s '$T_TMP/rc-a.csv' '$T_TMP/rc-b.csv'"
