@@ -170,7 +170,7 @@ static void public_record(lb_src_t *s, const char *line, size_t len)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	if (src_time_iso(f[1], fl[1], &ts))
 		return (void)src_bad(s, LB_BAD_TIME);
-	if (fl[4] >= sizeof tb)
+	if (fl[4] >= sizeof tb || memchr(f[4], 0, fl[4])) /* (a NUL would end the name) */
 		return (void)src_bad(s, LB_BAD_TYPE);
 	memcpy(tb, f[4], fl[4]);
 	tb[fl[4]] = 0;
