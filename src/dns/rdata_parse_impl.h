@@ -157,7 +157,9 @@ static inline int lb_rdp_num(const char *s, size_t n, unsigned long max, unsigne
 /* Copy a token into a NUL-terminated buffer. */
 static inline int lb_rdp_cstr(const char *s, size_t n, char *b, size_t cap)
 {
-	if (n >= cap)
+	/* a NUL inside the token would end the C string early: inet_pton and
+	 * lb_rrtype_from_text would read "1.2.3.4\0junk" as 1.2.3.4 */
+	if (n >= cap || memchr(s, 0, n))
 		return LB_ETEXT;
 	memcpy(b, s, n);
 	b[n] = 0;

@@ -70,7 +70,7 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 		return 0;
 	}
 	const char *t = js_str(d, x, buf, sizeof buf - 1, &l);
-	if (!t || l >= sizeof buf)
+	if (!t || l >= sizeof buf || memchr(t, 0, l)) /* ("A\u0000x" is no A) */
 		return -1;
 	if (t != buf)
 		memcpy(buf, t, l);

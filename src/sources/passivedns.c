@@ -193,7 +193,7 @@ static void pd_record(lb_src_t *s, const char *const f[], const size_t fl[], int
 		return (void)src_bad(s, LB_BAD_NAME);
 	char tb[24];
 	uint16_t type;
-	if (fl[5] >= sizeof tb)
+	if (fl[5] >= sizeof tb || memchr(f[5], 0, fl[5])) /* (a NUL would end the name) */
 		return (void)src_bad(s, LB_BAD_TYPE);
 	memcpy(tb, f[5], fl[5]);
 	tb[fl[5]] = 0;

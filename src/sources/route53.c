@@ -54,18 +54,24 @@ static int txt_octal(const char *in, size_t len, char *out)
 	return (int)o;
 }
 
+/* A JSON string (len bytes, NULs and all: JSON_ALLOW_NUL) equal to lit. */
+static bool jis(const char *v, size_t len, const char *lit)
+{
+	return len == strlen(lit) && !memcmp(v, lit, len);
+}
+
 /* One query log record (a JSON object). */
 static void record(lb_src_t *s, json_t *j)
 {
 	struct timeval ts;
-	size_t tl, ql, rl;
+	size_t tl, ql, rl, fwl = 0, qcl = 0;
 	const char *t = src_jstr(j, "query_timestamp", &tl);
 	const char *q = src_jstr(j, "query_name", &ql);
 	const char *rc = src_jstr(j, "rcode", &rl);
 	json_t *qt = json_object_get(j, "query_type");
 	json_t *ans = json_object_get(j, "answers");
-	const char *fw = src_jstr(j, "firewall_rule_action", NULL);
-	const char *qc = src_jstr(j, "query_class", NULL);
+	const char *fw = src_jstr(j, "firewall_rule_action", &fwl);
+	const char *qc = src_jstr(j, "query_class", &qcl);
 	uint16_t qtype, rcode;
 	uint8_t qname[LB_NAME_MAX];
 	int qlen;
@@ -85,11 +91,11 @@ static void record(lb_src_t *s, json_t *j)
 		src_bad(s, LB_BAD_NAME);
 		return;
 	}
-	if (fw && !strcmp(fw, "BLOCK")) {
+	if (fw && jis(fw, fwl, "BLOCK")) {
 		src_skip(s, LB_SKIP_POLICY);
 		return;
 	}
-	if (qc && strcmp(qc, "IN")) {
+	if (qc && !jis(qc, qcl, "IN")) {
 		src_skip(s, LB_SKIP_CLASS);
 		return;
 	}
@@ -97,9 +103,9 @@ static void record(lb_src_t *s, json_t *j)
 	size_t n = json_array_size(ans), used = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *x = json_array_get(ans, i);
-		size_t dl;
+		size_t dl, cl = 0;
 		const char *d = json_is_object(x) ? src_jstr(x, "Rdata", &dl) : NULL;
-		const char *c = json_is_object(x) ? src_jstr(x, "Class", NULL) : NULL;
+		const char *c = json_is_object(x) ? src_jstr(x, "Class", &cl) : NULL;
 		if (!d) {
 			src_bad(s, LB_BAD_FIELDS);
 			return;
@@ -108,7 +114,7 @@ static void record(lb_src_t *s, json_t *j)
 			src_bad(s, LB_BAD_TYPE);
 			return;
 		}
-		if (c && strcmp(c, "IN")) {
+		if (c && !jis(c, cl, "IN")) {
 			src_skip(s, LB_SKIP_CLASS);
 			return;
 		}
@@ -170,7 +176,7 @@ static void public_record(lb_src_t *s, const char *line, size_t len)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	if (src_time_iso(f[1], fl[1], &ts))
 		return (void)src_bad(s, LB_BAD_TIME);
-	if (fl[4] >= sizeof tb)
+	if (fl[4] >= sizeof tb || memchr(f[4], 0, fl[4])) /* (a NUL would end the name) */
 		return (void)src_bad(s, LB_BAD_TYPE);
 	memcpy(tb, f[4], fl[4]);
 	tb[fl[4]] = 0;

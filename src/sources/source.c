@@ -380,7 +380,9 @@ int src_jtype(json_t *v, uint16_t *type)
 		*type = (uint16_t)i;
 		return 0;
 	}
-	if (!json_is_string(v) || json_string_length(v) > 20)
+	/* (JSON_ALLOW_NUL: "A\u0000x" would read as A through the C string) */
+	if (!json_is_string(v) || json_string_length(v) > 20 ||
+	    memchr(json_string_value(v), 0, json_string_length(v)))
 		return -1;
 	return lb_rrtype_from_text(json_string_value(v), type) ? -1 : 0;
 }

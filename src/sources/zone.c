@@ -599,8 +599,8 @@ static void record(lb_src_t *s, const char *path)
 		return (void)src_bad(s, LB_BAD_SYNTAX);
 	char tyb[24];
 	uint16_t type;
-	if (z->tlen[k] >= sizeof tyb)
-		return (void)src_bad(s, LB_BAD_TYPE);
+	if (z->tlen[k] >= sizeof tyb || memchr(z->tb + z->off[k], 0, z->tlen[k]))
+		return (void)src_bad(s, LB_BAD_TYPE); /* (a NUL would end the name) */
 	memcpy(tyb, z->tb + z->off[k], z->tlen[k]);
 	tyb[z->tlen[k]] = 0;
 	if (lb_rrtype_from_text(tyb, &type))

@@ -645,6 +645,32 @@ static void test_bad_text(void **state)
 	assert_memory_equal(w, "\0\5\2mx\7example\0", 14);
 }
 
+/* A NUL inside a token is no end of it: "1.2.3.4\0junk" is not 1.2.3.4 (the
+ * address, type and APL/AMTRELAY/A6 fields went through C strings). */
+static void test_nul_in_token(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t type;
+		const char *in;
+		size_t len;
+	} c[] = {
+		{ LB_T_A, "192.0.2.1\0junk", 14 }, { LB_T_A, "192.0.2.1\0", 10 },
+		{ LB_T_AAAA, "::1\0zz", 6 }, { LB_T_NSEC, "a. A\0x", 6 },
+		{ LB_T_APL, "1:1.2.3.4\0/8", 12 }, { LB_T_A6, "64 ::1\0x x.", 11 },
+		{ LB_T_AMTRELAY, "1 0 1 1.2.3.4\0x", 15 },
+	};
+	uint8_t w[256];
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		int r = lb_rdata_from_text(c[i].type, c[i].in, c[i].len, NULL, w, sizeof w);
+		if (r >= 0)
+			fail_msg("type %u case %zu accepted (%d)", c[i].type, i, r);
+	}
+	/* the same without the NUL is read */
+	assert_int_equal(lb_rdata_from_text(LB_T_A, "192.0.2.1", 9, NULL, w, sizeof w), 4);
+	assert_int_equal(lb_rdata_from_text(LB_T_NSEC, "a. A", 4, NULL, w, sizeof w), 3 + 3);
+}
+
 static void test_ttl_text(void **state)
 {
 	(void)state;
@@ -747,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_canon_in_message),
 		cmocka_unit_test(test_canon_fixed_runs),
 		cmocka_unit_test(test_bad_text),
+		cmocka_unit_test(test_nul_in_token),
 		cmocka_unit_test(test_ttl_text),
 		cmocka_unit_test(test_text_any_size),
 		cmocka_unit_test(test_target_and_types),

@@ -87,18 +87,25 @@ static void on_aggr(void *ctx, const lb_src_aggr_t *a)
 
 static lb_src_counts_t cnt;
 
-/* Import text with the given options; returns the import result. */
-__attribute__((unused)) static int imp_opts(lb_src_opts_t *o, const char *text)
+/* Import len bytes of text (NULs and all) with the given options; returns
+ * the import result. */
+__attribute__((unused)) static int imp_opts_len(lb_src_opts_t *o, const char *text, size_t len)
 {
 	outn = 0;
 	out[0] = 0;
 	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
 	lb_src_t *s;
 	assert_int_equal(lb_src_new(o, &sink, &s), 0);
-	int rc = lb_src_import_mem(s, "sample", text, strlen(text));
+	int rc = lb_src_import_mem(s, "sample", text, len);
 	cnt = *lb_src_counts(s);
 	lb_src_free(s);
 	return rc;
+}
+
+/* Import text with the given options; returns the import result. */
+__attribute__((unused)) static int imp_opts(lb_src_opts_t *o, const char *text)
+{
+	return imp_opts_len(o, text, strlen(text));
 }
 
 __attribute__((unused)) static int imp(enum lb_src_fmt f, const char *text)

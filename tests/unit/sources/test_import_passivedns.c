@@ -103,12 +103,36 @@ static void passivedns_local_time(void **st)
 	assert_int_equal(cnt.note[LB_NOTE_LOCAL_TIME], 0);
 }
 
+/* A NUL inside the type or the answer is no end of it: "A\0junk" was read
+ * as the type A and "192.0.2.1\0junk" as 192.0.2.1, the rest lost silently;
+ * both are bad lines now, in the text and the JSON (\u0000) forms. */
+static void passivedns_nul_in_field(void **st)
+{
+	(void)st;
+	static const char t[] = "1322849924.5||8.8.8.8||www.example.com.||A\0junk||192.0.2.1||60\n"
+				"1322849924.5||8.8.8.8||www.example.com.||A||192.0.2.1\0junk||60\n"
+				"1322849925.5||8.8.8.8||ok.example.com.||A||192.0.2.9||60\n";
+	lb_src_opts_t o = { .fmt = LB_FMT_PASSIVEDNS, .pd_fields = "SsQTAt" };
+	assert_int_equal(imp_opts_len(&o, t, sizeof t - 1), 0);
+	has("AGG ok.example.com. A 192.0.2.9 ");
+	hasnt("www.example.com.");
+	assert_int_equal(cnt.aggregated, 1);
+	assert_int_equal(cnt.bad[LB_BAD_TYPE], 1);
+	assert_int_equal(cnt.bad[LB_BAD_RDATA], 1);
+	assert_int_equal(imp_pd(NULL, 0, false,
+		"{\"timestamp_s\":1528361225,\"class\":\"IN\",\"query\":\"www.example.com.\","
+		"\"type\":\"A\\u0000junk\",\"answer\":\"192.0.2.80\",\"ttl\":60}\n"), 0);
+	assert_int_equal(cnt.aggregated, 0);
+	assert_int_equal(cnt.bad[LB_BAD_TYPE], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(passivedns_custom_fields),
 		cmocka_unit_test(passivedns_fields_refused),
 		cmocka_unit_test(passivedns_local_time),
+		cmocka_unit_test(passivedns_nul_in_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,10 +59,32 @@ static void route53_txt(void **st)
 	assert_int_equal(cnt.bad[LB_BAD_RDATA], 3);
 }
 
+#define R53A(qtype, qclass, atype, aclass) "{\"query_timestamp\":\"2021-12-11T22:46:26Z\"," \
+	"\"query_name\":\"a.example.com.\",\"query_type\":\"" qtype "\",\"query_class\":\"" qclass \
+	"\",\"rcode\":\"NOERROR\",\"answers\":[{\"Rdata\":\"192.0.2.1\",\"Type\":\"" atype \
+	"\",\"Class\":\"" aclass "\"}]}\n"
+
+/* The logs are read with JSON_ALLOW_NUL: a type or class with a \u0000 in
+ * it was read up to the NUL ("A\u0000junk" as A, "IN\u0000CH" as IN). */
+static void route53_nul_in_string(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ROUTE53, R53A("A", "IN", "A", "IN")), 0);
+	has("RR a.example.com. A 192.0.2.1 ");
+	assert_int_equal(imp(LB_FMT_ROUTE53, R53A("A\\u0000junk", "IN", "A", "IN")
+				 R53A("A", "IN", "A\\u0000junk", "IN")
+				 R53A("A", "IN\\u0000CH", "A", "IN")
+				 R53A("A", "IN", "A", "IN\\u0000CH")), 0);
+	hasnt("a.example.com.");
+	assert_int_equal(cnt.bad[LB_BAD_TYPE], 2);
+	assert_int_equal(cnt.skip[LB_SKIP_CLASS], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(route53_txt),
+		cmocka_unit_test(route53_nul_in_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
