@@ -302,7 +302,8 @@ static agg_t expect_rdata(int (*match)(const struct def *, int, const void *), c
 	return a;
 }
 
-static lb_query_result_t run(lb_query_t *q, uint64_t *lines)
+/* Run q; its COF output (to free), the result in *res. */
+static char *run_cof(lb_query_t *q, lb_query_result_t *res)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -310,16 +311,22 @@ static lb_query_result_t run(lb_query_t *q, uint64_t *lines)
 	assert_non_null(f);
 	lb_out_t out;
 	assert_int_equal(lb_out_init(&out, f, LB_FMT_COF), 0);
-	lb_query_result_t res;
-	assert_int_equal(lb_query_run(store, q, &out, &res), 0);
+	assert_int_equal(lb_query_run(store, q, &out, res), 0);
 	fclose(f);
+	lb_out_free(&out);
+	return buf;
+}
+
+static lb_query_result_t run(lb_query_t *q, uint64_t *lines)
+{
+	lb_query_result_t res;
+	char *buf = run_cof(q, &res);
 	uint64_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		n += buf[i] == '\n';
+	for (const char *c = buf; *c; c++)
+		n += *c == '\n';
 	if (lines)
 		*lines = n;
 	free(buf);
-	lb_out_free(&out);
 	return res;
 }
 
@@ -574,15 +581,8 @@ static void test_max_count(void **st)
 	lb_query_init(&q);
 	assert_int_equal(lb_query_parse_name("*.test", &q, &msg), 0);
 	q.limit = 0;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	lb_out_t out;
-	assert_int_equal(lb_out_init(&out, f, LB_FMT_COF), 0);
 	lb_query_result_t r;
-	assert_int_equal(lb_query_run(store, &q, &out, &r), 0);
-	fclose(f);
-	lb_out_free(&out);
+	char *buf = run_cof(&q, &r);
 	unsigned long long counts[4096], total = 0;
 	size_t n = 0;
 	for (char *c = strstr(buf, "\"count\":"); c && n < 4096; c = strstr(c + 1, "\"count\":")) {
@@ -631,15 +631,8 @@ static void test_sort(void **st)
 			q.reverse = rev;
 			q.limit = 0;
 			q.offset = 0;
-			char *buf = NULL;
-			size_t len = 0;
-			FILE *f = open_memstream(&buf, &len);
-			lb_out_t out;
-			assert_int_equal(lb_out_init(&out, f, LB_FMT_COF), 0);
 			lb_query_result_t r;
-			assert_int_equal(lb_query_run(store, &q, &out, &r), 0);
-			fclose(f);
-			lb_out_free(&out);
+			char *buf = run_cof(&q, &r);
 			assert_true(r.results == want.n);
 			const char *field = orders[o] == LB_SORT_COUNT ? "\"count\":" :
 					    orders[o] == LB_SORT_FIRST ? "\"time_first\":" :
