@@ -98,6 +98,11 @@ struct lb_store {
 	lb_store_val_t vtmp;        /* writer: the value with its source ids */
 	lb_hset_t put_seen;         /* writer: hashes of the keys put (rocks_write.c put_seen) */
 	uint64_t put_seed;          /* their hash's seed (util/hash.h) */
+	/* writer: 1 = only the keys whose hash is in the sample are checked and
+	 * remembered, the others put at once (rocks_write.c put_mode) */
+	int put_sample;
+	uint64_t put_probes, put_hits; /* checks since the mode was last chosen */
+	lb_store_wstats_t wstats;   /* writer: lb_store_write_stats */
 	/* writer: puts waiting for their put_seen check, their slots prefetched
 	 * (rocks_write.c batch_put) */
 	struct putq { uint64_t h; uint32_t off, len; } putq[LB_PUTQ_N];

@@ -363,6 +363,7 @@ static int sst_ingest(lb_store_t *s, const char *path)
 }
 
 static void putq_flush(lb_store_t *s);
+static void put_mode(lb_store_t *s);
 
 /* Whether a and b have the same key, whose bytes are at ka and kb. */
 static inline int pend_eq(const struct pend *a, const uint8_t *ka, const struct pend *b,
@@ -514,6 +515,7 @@ static int commit_pending(lb_store_t *s)
 	if (!s->db || s->read_only)
 		return 0;
 	putq_flush(s);
+	put_mode(s);
 	int err = s->perr;
 	s->perr = 0;
 	rocksdb_sstfilewriter_t *w = NULL;
@@ -679,9 +681,49 @@ static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
 #define PUT_SEEN_MIN (1u << 16)   /* slots at first; doubled when half full */
 #define PUT_SEEN_MAX (1u << 22)   /* then cleared when half full: 32 MiB */
 
+/*
+ * When the keys are mostly new (unique traffic, or the first window of a
+ * run), the set only costs: a cache miss and a hash-table slot per key
+ * (10% of a unique capture's ingest).  So the writer then checks and
+ * remembers only a sample of the keys - those whose hash has its low
+ * PUT_SAMPLE_BITS bits zero, the same keys every time - and puts the others
+ * at once; a key put twice changes nothing, it only costs its write.  The
+ * sample's keys are checked in both modes, and only they decide: when at
+ * least 1 in PUT_REPEAT_DIV of their checks (over at least PUT_DECIDE_MIN)
+ * found a key put before, every key is checked; when fewer, the sample
+ * only.  (Deciding on every key in the full mode would swing back at once:
+ * the keys outside the sample were not remembered while sampling.)  A new
+ * writer starts sampling: nothing is known yet.
+ */
+#define PUT_SAMPLE_BITS 4
+#define PUT_SAMPLE_MASK ((UINT64_C(1) << PUT_SAMPLE_BITS) - 1)
+#define PUT_REPEAT_DIV 8
+#define PUT_DECIDE_MIN 4096
+
 void lb_rocks_put_seen_init(lb_store_t *s)
 {
 	lb_hset_init(&s->put_seen, PUT_SEEN_MIN, PUT_SEEN_MAX);
+	s->put_sample = 1;
+	s->put_probes = s->put_hits = 0;
+}
+
+/* At a commit: choose the mode for the next operations from the checks
+ * made since it was last chosen. */
+static void put_mode(lb_store_t *s)
+{
+	if (s->put_probes < PUT_DECIDE_MIN)
+		return;
+	int sample = s->put_hits * PUT_REPEAT_DIV < s->put_probes;
+	if (sample != s->put_sample)
+		s->wstats.mode_changes++;
+	s->put_sample = sample;
+	s->put_probes = s->put_hits = 0;
+}
+
+void lb_store_write_stats(const lb_store_t *s, lb_store_wstats_t *out)
+{
+	*out = s->wstats;
+	out->sampling = s->put_sample;
 }
 
 void lb_rocks_put_seen_clear(lb_store_t *s)
@@ -703,7 +745,15 @@ static int put_seen(lb_store_t *s, uint64_t h)
 		lb_hset_clear(&s->put_seen);
 		r = lb_hset_add(&s->put_seen, h);
 	}
-	return r == 1; /* no memory for the shortcut: just write */
+	if (!(h & PUT_SAMPLE_MASK)) { /* the sample, checked in both modes */
+		s->put_probes++;
+		s->put_hits += r == 1;
+	}
+	if (r == 1) {
+		s->wstats.puts_skipped++;
+		return 1;
+	}
+	return 0; /* no memory for the shortcut: just write */
 }
 
 /*
@@ -724,13 +774,23 @@ static void putq_flush(lb_store_t *s)
 
 static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
 {
-	if (k->err || k->len > LB_PUTQ_KEY_MAX) {
-		putq_flush(s);
-		if (k->err || !put_seen(s, put_hash(s, k->p, k->len)))
-			pend_add(s, k, 0, 1);
+	s->wstats.puts++;
+	if (k->err) {
+		pend_add(s, k, 0, 1); /* records the error */
 		return;
 	}
 	uint64_t h = put_hash(s, k->p, k->len);
+	if (s->put_sample && (h & PUT_SAMPLE_MASK)) {
+		s->wstats.puts_unchecked++;
+		pend_add(s, k, 0, 1);
+		return;
+	}
+	if (k->len > LB_PUTQ_KEY_MAX) {
+		putq_flush(s);
+		if (!put_seen(s, h))
+			pend_add(s, k, 0, 1);
+		return;
+	}
 	lb_hset_prefetch(&s->put_seen, h);
 	struct putq *q = &s->putq[s->putq_n];
 	q->h = h;

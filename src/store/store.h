@@ -211,6 +211,18 @@ LB_WUR int lb_store_commit(lb_store_t *s);
  * batch grown past the automatic-commit size already wrote stays written. */
 void lb_store_discard(lb_store_t *s);
 
+/* What the writer did with the idempotent index puts (forward and rdata
+ * entries) since the store was opened: written, skipped as put before by this
+ * process, and written unchecked while the sample said few are repeats. */
+typedef struct lb_store_wstats {
+	uint64_t puts;          /* index puts asked for */
+	uint64_t puts_skipped;  /* known to be written already: not written again */
+	uint64_t puts_unchecked; /* written without a check (sampling mode) */
+	uint64_t mode_changes;  /* times the writer switched between the modes */
+	int sampling;           /* 1: the writer is in sampling mode now */
+} lb_store_wstats_t;
+void lb_store_write_stats(const lb_store_t *s, lb_store_wstats_t *out);
+
 /*
  * Retention: records whose newest sighting (max of time_last and zone_last)
  * is older than now - days are hidden from lookups at once and removed by

@@ -353,6 +353,89 @@ static void test_discard(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* The index puts' check: a writer starts sampling (keys mostly new), turns
+ * to checking every key when the sample meets keys it put before, and back
+ * when they are new again; the store holds every entry in each mode. */
+static void test_put_modes(void **st)
+{
+	(void)st;
+	lb_store_t *s = open_bulk();
+	enum { N = 40000 }; /* each: a forward key and an address key */
+	lb_store_wstats_t w, prev;
+	lb_store_write_stats(s, &w);
+	assert_int_equal(w.sampling, 1);
+	assert_int_equal(w.puts, 0);
+	uint64_t skipped_before = 0;
+	for (int round = 0; round < 5; round++) {
+		const char *zone = round < 4 ? "modes.test" : "other.test";
+		prev = w;
+		add_numbered(s, zone, N, 1, 0);
+		assert_int_equal(lb_store_commit(s), 0);
+		lb_store_write_stats(s, &w);
+		uint64_t puts = w.puts - prev.puts, unchecked = w.puts_unchecked - prev.puts_unchecked;
+		uint64_t skipped = w.puts_skipped - prev.puts_skipped;
+		assert_int_equal(puts, 2 * N);
+		switch (round) {
+		case 0: /* sampling, nothing known */
+		case 1: /* sampling: the sample's keys are skipped, the others written */
+			assert_true(unchecked > puts * 7 / 8 && unchecked < puts * 31 / 32);
+			assert_int_equal(skipped, round ? puts - unchecked : 0);
+			assert_int_equal(w.sampling, round == 0);
+			assert_int_equal(w.mode_changes, round);
+			break;
+		case 2: /* every key checked; only the sample's were remembered */
+			assert_int_equal(unchecked, 0);
+			assert_int_equal(skipped, prev.puts_skipped - skipped_before);
+			assert_int_equal(w.sampling, 0);
+			assert_int_equal(w.mode_changes, 1);
+			break;
+		case 3: /* every key remembered: nothing written again */
+			assert_int_equal(unchecked, 0);
+			assert_int_equal(skipped, puts);
+			assert_int_equal(w.sampling, 0);
+			break;
+		case 4: /* new keys: back to sampling */
+			assert_int_equal(unchecked, 0);
+			assert_int_equal(skipped, 0);
+			assert_int_equal(w.sampling, 1);
+			assert_int_equal(w.mode_changes, 2);
+			break;
+		}
+		skipped_before = prev.puts_skipped;
+	}
+	/* every entry is there: rrsets, forward names, addresses */
+	int err;
+	assert_int_equal(count_rrsets(s, "modes.test", &err), N);
+	assert_int_equal(err, 0);
+	assert_int_equal(count_rrsets(s, "other.test", &err), N);
+	assert_int_equal(err, 0);
+	lb_store_scan_t qi = { .kind = LB_SCAN_RDATA_IP, .family = 4, .lo = { 10, 0, 0, 0 },
+			       .hi = { 10, 255, 255, 255 } };
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, &qi, &it), 0);
+	lb_store_rec_t x;
+	uint64_t n = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &x)) > 0)
+		n++;
+	assert_int_equal(k, 0);
+	assert_int_equal(n, 2 * N); /* each address under its two owners */
+	lb_store_iter_free(it);
+	uint8_t name[256];
+	int nl = lb_name_from_text("h39999.modes", 12, NULL, name, sizeof name);
+	assert_true(nl > 0);
+	lb_store_scan_t qf = { .kind = LB_SCAN_RRSET, .match = LB_MATCH_ABOVE_PREFIX, .name = name,
+			       .name_len = (size_t)nl };
+	assert_int_equal(lb_store_iter_new(s, &qf, &it), 0);
+	n = 0;
+	while ((k = lb_store_iter_next(it, &x)) > 0)
+		n++;
+	assert_int_equal(k, 0);
+	assert_int_equal(n, 1); /* found through its forward key */
+	lb_store_iter_free(it);
+	assert_int_equal(lb_store_close(s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_huge_rrset),
 		cmocka_unit_test(test_commit_slices),
 		cmocka_unit_test(test_discard),
+		cmocka_unit_test(test_put_modes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
