@@ -52,6 +52,10 @@ static void help(FILE *out)
 		"                        letters: H S M c s C Q L T A l t p n h w W; passivedns\n"
 		"                        prints them in a fixed order, whatever their order);\n"
 		"                        default: its default fields, count optional\n"
+		"      --passivedns-delimiter STR\n"
+		"                        passivedns text logs written with -d STR: the field\n"
+		"                        delimiter, taken literally (default ||; at most 16\n"
+		"                        bytes, no line break)\n"
 		"      --passivedns-utc-offset OFFSET\n"
 		"                        passivedns -f H stamps are the sensor's local time:\n"
 		"                        its offset from UTC, +HH:MM or -HH:MM (default: read\n"
@@ -325,7 +329,7 @@ static void on_aggr(void *ctx, const lb_src_aggr_t *a)
 }
 
 enum { O_JSONL = 256, O_DB, O_STRICT, O_ZONE_TIME, O_ORIGIN, O_INCLUDE, O_MAX_LINE, O_PD_FIELDS,
-       O_PD_OFFSET };
+       O_PD_OFFSET, O_PD_DELIM };
 
 /* "+HH:MM", "-HHMM", "+HH" (-12:00 to +14:00) -> seconds east of UTC.  0 or -1. */
 static int utc_offset(const char *t, int32_t *out)
@@ -361,6 +365,7 @@ int lb_cmd_import(int argc, char **argv)
 		{ "max-line", required_argument, NULL, O_MAX_LINE },
 		{ "passivedns-fields", required_argument, NULL, O_PD_FIELDS },
 		{ "passivedns-utc-offset", required_argument, NULL, O_PD_OFFSET },
+		{ "passivedns-delimiter", required_argument, NULL, O_PD_DELIM },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		LB_SEND_LONGOPTS,
@@ -421,6 +426,17 @@ int lb_cmd_import(int argc, char **argv)
 				return LB_EXIT_USAGE;
 			}
 			so.pd_fields = optarg;
+			break;
+		}
+		case O_PD_DELIM: {
+			const char *why;
+			if (lb_src_pd_delim_check(optarg, &why)) {
+				fprintf(stderr, "lookback import: --passivedns-delimiter: %s (want the "
+						"string passivedns -d was given: 1 to %d bytes, no "
+						"line break)\n", why, LB_SRC_PD_DELIM_MAX);
+				return LB_EXIT_USAGE;
+			}
+			so.pd_delim = optarg;
 			break;
 		}
 		case O_PD_OFFSET:

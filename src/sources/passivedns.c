@@ -2,7 +2,8 @@
  * passivedns.c - gamelinux passivedns log lines:
  *   ts||client||server||class||query||type||answer||ttl||count
  * (count is absent in old versions), or the fields passivedns -f chose
- * (lb_src_opts_t.pd_fields).  The client address is never kept.
+ * (lb_src_opts_t.pd_fields), parted by the delimiter -d chose instead of
+ * "||" (lb_src_opts_t.pd_delim).  The client address is never kept.
  * passivedns writes one line per RR; consecutive lines with the same
  * timestamp, server, class, name and type came from one response and form
  * one RRset.  A line whose answer is "NXDOMAIN", "SERVFAIL" or "REFUSED" is a
@@ -70,9 +71,31 @@ int lb_src_pd_fields_check(const char *letters, const char **why)
 	return 0;
 }
 
+int lb_src_pd_delim_check(const char *delim, const char **why)
+{
+	size_t n = strlen(delim);
+	if (n == 0) {
+		*why = "empty";
+		return LB_EINVAL;
+	}
+	if (n > LB_SRC_PD_DELIM_MAX) {
+		*why = "longer than 16 bytes";
+		return LB_EINVAL;
+	}
+	if (strpbrk(delim, "\r\n")) {
+		*why = "holds a line break";
+		return LB_EINVAL;
+	}
+	return 0;
+}
+
 int src_passivedns_init(lb_src_t *s)
 {
-	const char *why, *f = s->o.pd_fields;
+	const char *why, *f = s->o.pd_fields, *d = s->o.pd_delim ? s->o.pd_delim : "||";
+	if (lb_src_pd_delim_check(d, &why))
+		return LB_EINVAL;
+	s->pdns.delim_len = strlen(d);
+	memcpy(s->pdns.delim, d, s->pdns.delim_len);
 	s->pdns.ncols = 0;
 	if (!f)
 		return 0;
@@ -87,22 +110,30 @@ int src_passivedns_init(lb_src_t *s)
 	return 0;
 }
 
-/* Split at "||" into at most max fields; the count, or -1 for more. */
-static int split_pipes(const char *line, size_t len, const char *f[], size_t fl[], int max)
+/* Split at the field delimiter (passivedns's -d, default "||"; the leftmost
+ * match first) into at most max fields; the count, or -1 for more. */
+static int split_delim(const lb_src_t *s, const char *line, size_t len, const char *f[],
+		       size_t fl[], int max)
 {
+	const char *d = s->pdns.delim;
+	size_t dl = s->pdns.delim_len;
 	int n = 0;
 	size_t i = 0, start = 0;
-	while (i + 1 < len) {
-		if (line[i] == '|' && line[i + 1] == '|') {
-			if (n == max - 1)
-				return -1;
-			f[n] = line + start;
-			fl[n++] = i - start;
-			i += 2;
-			start = i;
-		} else {
+	while (i + dl <= len) {
+		const char *p = memchr(line + i, d[0], len - dl + 1 - i);
+		if (!p)
+			break;
+		i = (size_t)(p - line);
+		if (memcmp(p, d, dl)) {
 			i++;
+			continue;
 		}
+		if (n == max - 1)
+			return -1;
+		f[n] = line + start;
+		fl[n++] = i - start;
+		i += dl;
+		start = i;
 	}
 	f[n] = line + start;
 	fl[n++] = len - start;
@@ -334,7 +365,7 @@ void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
 	size_t fl[PD_COLS];
 	int nc = s->pdns.ncols;
 	if (!nc) {
-		int n = split_pipes(line, len, f, fl, PD_FIELDS);
+		int n = split_delim(s, line, len, f, fl, PD_FIELDS);
 		if (n != 8 && n != 9)
 			return (void)src_bad(s, LB_BAD_FIELDS);
 		pd_record(s, f, fl, n);
@@ -344,7 +375,7 @@ void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
 	 * lacks is the client's (never kept), no server, class IN, TTL 0, count 1 */
 	const char *c[PD_COLS];
 	size_t cl[PD_COLS];
-	if (split_pipes(line, len, c, cl, nc) != nc)
+	if (split_delim(s, line, len, c, cl, nc) != nc)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	static const char *const dflt[PD_FIELDS] = { "", "", "", "IN", "", "", "", "0", "" };
 	for (int i = 0; i < PD_FIELDS; i++) {
@@ -362,4 +393,16 @@ void src_passivedns_line(lb_src_t *s, const char *line, size_t len)
 			n = 9;
 	}
 	pd_record(s, f, fl, n);
+}
+
+bool src_passivedns_row(lb_src_t *s, const char *line, size_t len)
+{
+	const char *f[PD_COLS];
+	size_t fl[PD_COLS];
+	struct timeval tv;
+	int nc = s->pdns.ncols;
+	int n = split_delim(s, line, len, f, fl, nc ? nc : PD_FIELDS);
+	if (nc ? n != nc : n != 8 && n != 9)
+		return false;
+	return src_time_any(f[0], fl[0], &tv) == 0;
 }

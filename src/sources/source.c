@@ -901,7 +901,13 @@ static void feed(lb_src_t *s, const char *line, size_t len)
 			k++;
 		if (k == len)
 			return;
-		s->fmt = lb_src_detect(line, len);
+		/* passivedns -d's delimiter, when given, before the guesses (a tab
+		 * or a blank would have the line taken for a zone record) */
+		if (s->o.pd_delim && line[k] != '{' && line[k] != '#' &&
+		    src_passivedns_row(s, line, len))
+			s->fmt = LB_FMT_PASSIVEDNS;
+		else
+			s->fmt = lb_src_detect(line, len);
 		if (s->fmt == LB_FMT_AUTO) {
 			if (line[k] == '#')
 				return; /* a comment before the header: keep looking */

@@ -123,6 +123,16 @@ typedef struct lb_src_counts {
  */
 LB_WUR int lb_src_pd_fields_check(const char *letters, const char **why);
 
+/* Longest field delimiter of passivedns's -d accepted (its default is "||"). */
+#define LB_SRC_PD_DELIM_MAX 16
+/*
+ * Check the field delimiter a passivedns log was written with (its -d
+ * option, any string, taken literally): 0, or LB_EINVAL with *why saying
+ * what is wrong (empty, longer than LB_SRC_PD_DELIM_MAX bytes, a line break
+ * in it).
+ */
+LB_WUR int lb_src_pd_delim_check(const char *delim, const char **why);
+
 const char *lb_src_bad_name(enum lb_src_bad b);
 const char *lb_src_skip_name(enum lb_src_skip s);
 uint64_t lb_src_bad_total(const lb_src_counts_t *c);
@@ -174,6 +184,8 @@ typedef struct lb_src_opts {
 	const char *pd_fields;  /* passivedns text lines: the letters of passivedns's
 				 * -f the log was written with (lb_src_pd_fields_check),
 				 * NULL = its default fields (count optional) */
+	const char *pd_delim;   /* passivedns text lines: the field delimiter of
+				 * passivedns's -d (lb_src_pd_delim_check), NULL = "||" */
 	int32_t pd_utc_offset;  /* passivedns -f H stamps (the sensor's local time):
 				 * seconds east of UTC of that clock */
 	bool pd_utc_offset_set; /* pd_utc_offset was given (else read as UTC, noted) */

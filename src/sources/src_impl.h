@@ -110,6 +110,8 @@ struct lb_src {
 		 * for a field not read; ncols 0 = the default layout */
 		int8_t col[20];
 		int ncols;
+		char delim[LB_SRC_PD_DELIM_MAX]; /* field delimiter (o.pd_delim, "||") */
+		size_t delim_len;
 	} pdns;
 	struct zone_state *zone;
 	char *inc_names[256];      /* $INCLUDE'd file names (bad-line reports point at them) */
@@ -126,7 +128,8 @@ struct lb_src {
 /* Count a bad line (once per line) and stop if strict.  Returns -1 for convenience. */
 int src_bad(lb_src_t *s, enum lb_src_bad why);
 void src_skip(lb_src_t *s, enum lb_src_skip why);
-/* passivedns: the text layout from o.pd_fields (lb_src_new).  0 or LB_EINVAL. */
+/* passivedns: the text layout from o.pd_fields and o.pd_delim (lb_src_new).
+ * 0 or LB_EINVAL. */
 int src_passivedns_init(lb_src_t *s);
 
 /* Name text -> canonical (lower-case) wire name.  Returns length or < 0. */

@@ -1,6 +1,6 @@
 /* test_import_passivedns.c - passivedns text logs written with a custom -f
- * field set (--passivedns-fields) and -f H's local-time stamps
- * (--passivedns-utc-offset).  The default layout's tests are in
+ * field set (--passivedns-fields), a -d delimiter (--passivedns-delimiter)
+ * and -f H's local-time stamps (--passivedns-utc-offset).  The default layout's tests are in
  * test_import.c. */
 #include "import_harness.h"
 
@@ -126,6 +126,73 @@ static void passivedns_nul_in_field(void **st)
 	assert_int_equal(cnt.bad[LB_BAD_TYPE], 1);
 }
 
+/* passivedns -d STR writes STR between the fields instead of "||" (dns.c
+ * print_passet: config.log_delimiter, any string).  Such a log was bad
+ * lines from end to end, or taken for a zone file; --passivedns-delimiter
+ * gives the string. */
+static int imp_pdd(enum lb_src_fmt fmt, const char *fields, const char *delim, const char *text)
+{
+	lb_src_opts_t o = { .fmt = fmt, .pd_fields = fields, .pd_delim = delim };
+	return imp_opts(&o, text);
+}
+
+static void passivedns_delimiter(void **st)
+{
+	(void)st;
+	/* -d ',' with the default fields */
+	const char *comma = "1322849924.408856,10.1.1.1,8.8.8.8,IN,www.example.com.,A,192.0.2.1,300,3\n"
+			    "1322849924.408856,10.1.1.1,8.8.8.8,IN,www.example.com.,A,192.0.2.2,300,3\n"
+			    "1322849925.000001,10.1.1.1,8.8.8.8,IN,nx.example.com.,AAAA,NXDOMAIN,0,1\n";
+	assert_int_equal(imp_pdd(LB_FMT_PASSIVEDNS, NULL, ",", comma), 0);
+	has("AGG www.example.com. A 192.0.2.1;192.0.2.2 1322849924 1322849924 3 0 0 bw=- "
+	    "passivedns\n");
+	has("NEG nx.example.com. AAAA NXDOMAIN\n");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	/* read with the default delimiter, every line is bad */
+	assert_int_equal(imp(LB_FMT_PASSIVEDNS, comma), 0);
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 3);
+	assert_int_equal(cnt.aggregated, 0);
+
+	/* a tab, with --format auto: a passivedns log (not a zone file, which
+	 * "IN" and "A" between blanks would make it) */
+	const char *tab = "1322849924.408856\t10.1.1.1\t8.8.8.8\tIN\twww.example.com.\tA\t192.0.2.1\t300\n";
+	assert_int_equal(imp_pdd(LB_FMT_AUTO, NULL, "\t", tab), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322849924 1322849924 1 0 0 bw=- passivedns\n");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+
+	/* a string of several bytes, with -f fields; a field holding the
+	 * delimiter makes its line bad (a column too many), never misread */
+	assert_int_equal(imp_pdd(LB_FMT_PASSIVEDNS, "SMsQTAn", "<|>",
+		"1322849924.408856<|>8.8.8.8<|>upload.youtube.com.<|>A<|>74.125.43.117<|>5\n"
+		"1322849924.5<|>8.8.8.8<|>t.example.<|>TXT<|>\"a<|>b\"<|>1\n"
+		"1322849924.6<|>8.8.8.8<|>t.example.<|>TXT<|>\"a|b||c\"<|>1\n"), 0);
+	has("AGG upload.youtube.com. A 74.125.43.117 1322849924 1322849924 5 ");
+	has("AGG t.example. TXT \"a|b||c\" 1322849924 1322849924 1 ");
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 1);
+	/* "||" given is the default */
+	assert_int_equal(imp_pdd(LB_FMT_AUTO, NULL, "||",
+		"1322849924||10.1.1.1||8.8.8.8||IN||www.example.com.||A||192.0.2.1||300\n"), 0);
+	has("AGG www.example.com. A 192.0.2.1 1322849924 ");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+
+	/* refused: empty, longer than 16 bytes, a line break */
+	const char *why = NULL;
+	assert_int_equal(lb_src_pd_delim_check(";", &why), 0);
+	assert_int_equal(lb_src_pd_delim_check("0123456789abcdef", &why), 0);
+	assert_int_equal(lb_src_pd_delim_check("", &why), LB_EINVAL);
+	assert_non_null(strstr(why, "empty"));
+	assert_int_equal(lb_src_pd_delim_check("0123456789abcdefg", &why), LB_EINVAL);
+	assert_non_null(strstr(why, "16"));
+	assert_int_equal(lb_src_pd_delim_check("|\n|", &why), LB_EINVAL);
+	assert_non_null(strstr(why, "line break"));
+	assert_int_equal(lb_src_pd_delim_check("\r", &why), LB_EINVAL);
+	lb_src_opts_t o = { .fmt = LB_FMT_PASSIVEDNS, .pd_delim = "" };
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
+	lb_src_t *s = NULL;
+	assert_int_equal(lb_src_new(&o, &sink, &s), LB_EINVAL);
+	assert_null(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +200,7 @@ int main(void)
 		cmocka_unit_test(passivedns_fields_refused),
 		cmocka_unit_test(passivedns_local_time),
 		cmocka_unit_test(passivedns_nul_in_field),
+		cmocka_unit_test(passivedns_delimiter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
