@@ -5,7 +5,10 @@
  * category, type, value, comment, to_ids, date, object_relation,
  * attribute_tag, object_uuid, object_name, object_meta-category, with
  * first_seen and last_seen when asked for - then one attribute per row,
- * RFC 4180 quoting ("..." with "" for a quote).
+ * RFC 4180 quoting ("..." with "" for a quote; a quoted field may hold line
+ * breaks, its record then goes on over them, up to the line cap).  Only the
+ * first record may be the header: a data row is never taken for one (the
+ * header's very text again is passed over: files joined).
  *
  * Only attributes that pair a name with an address are DNS data: type
  * "domain|ip" or "hostname|ip", value "name|address".  Each is an A or AAAA
@@ -23,12 +26,55 @@
 #include "dns/rrtype.h"
 
 #define MISP_COLS 32
+/* The header's text kept to know it again (files joined): a longer header
+ * repeated is read as a data row (its type "type": not_dns). */
+#define MISP_HDR_KEEP 1024
 
-/* Column indexes of the header (-1: absent), in s->work[LB_FMT_MISP]. */
+/* The file's state, in s->work[LB_FMT_MISP] (freed at each file's start). */
 typedef struct misp_hdr {
-	int ncols;
-	int type, value, date, first_seen, last_seen;
+	bool started;           /* the first record was read: no header after it */
+	int ncols;              /* 0: no usable header */
+	int type, value, date, first_seen, last_seen; /* column indexes, -1: absent */
+	size_t htext_len;       /* the header's text (0: not kept) */
+	char htext[MISP_HDR_KEEP];
+	/* a record whose quoted field holds line breaks (RFC 4180 2.6): its lines
+	 * so far, '\n' between them, while a quote is open */
+	bool open;
+	uint64_t line0;         /* its first line */
+	uint64_t last;          /* the line last read (a gap: a line too long, skipped) */
+	size_t rlen, rcap;
+	char rec[];             /* rcap bytes */
 } misp_hdr_t;
+
+/* CSV scanning states (as csv_split reads a record) */
+enum { CSV_FIELD, CSV_PLAIN, CSV_QUOTED, CSV_CLOSED };
+
+/* The state after the bytes p[0..n) read from state st: CSV_QUOTED at the
+ * end of a line means the record goes on over the line break. */
+static int csv_scan(const char *p, size_t n, int st)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		switch (st) {
+		case CSV_FIELD:
+			st = c == '"' ? CSV_QUOTED : c == ',' ? CSV_FIELD : CSV_PLAIN;
+			break;
+		case CSV_QUOTED:
+			if (c == '"') {
+				if (i + 1 < n && p[i + 1] == '"')
+					i++; /* "" */
+				else
+					st = CSV_CLOSED;
+			}
+			break;
+		default: /* (text after a closing quote: csv_split refuses the record) */
+			if (c == ',')
+				st = CSV_FIELD;
+			break;
+		}
+	}
+	return st;
+}
 
 /* Split a CSV line into fields, quotes removed and "" undone in place into
  * buf (capacity >= len).  The field count, or -1 (more than max, a quote
@@ -111,24 +157,23 @@ static int misp_time(const char *t, size_t l, struct timeval *tv)
 	return src_time_any(t, l, tv);
 }
 
-void src_misp_line(lb_src_t *s, const char *line, size_t len)
+/* One record: the header (the first record alone), or an attribute. */
+static void misp_record(lb_src_t *s, misp_hdr_t *h, const char *line, size_t len)
 {
-	misp_hdr_t *h = s->work[LB_FMT_MISP];
 	const char *f[MISP_COLS];
 	size_t fl[MISP_COLS];
-	if (len && line[len - 1] == '\r')
-		len--; /* (CSV's CRLF) */
-	if (len == 0)
-		return;
 	if (len >= s->jbuf_cap)
 		return (void)src_bad(s, LB_BAD_TOO_LONG);
+	bool first = !h->started;
+	h->started = true;
+	if (!first && h->htext_len == len && !memcmp(h->htext, line, len))
+		return; /* the header again: files joined */
 	int n = csv_split(line, len, s->jbuf, f, fl, MISP_COLS);
 	if (n < 0)
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	if (col(f, fl, n, "type") >= 0 && col(f, fl, n, "value") >= 0) {
-		/* the header (again, when files were joined) */
-		if (!h && !(h = s->work[LB_FMT_MISP] = calloc(1, sizeof *h)))
-			return (void)src_bad(s, LB_BAD_TOO_LONG);
+	if (first && col(f, fl, n, "type") >= 0 && col(f, fl, n, "value") >= 0) {
+		/* the header: only the first record may be one (a data row whose
+		 * fields are "type" and "value" is data) */
 		h->ncols = n;
 		h->type = col(f, fl, n, "type");
 		h->value = col(f, fl, n, "value");
@@ -137,13 +182,17 @@ void src_misp_line(lb_src_t *s, const char *line, size_t len)
 			h->date = col(f, fl, n, "timestamp");
 		h->first_seen = col(f, fl, n, "first_seen");
 		h->last_seen = col(f, fl, n, "last_seen");
+		if (len <= sizeof h->htext) {
+			memcpy(h->htext, line, len);
+			h->htext_len = len;
+		}
 		if (h->type < 0 || h->value < 0 || (h->date < 0 && h->first_seen < 0)) {
 			h->ncols = 0;
 			return (void)src_bad(s, LB_BAD_FORMAT);
 		}
 		return;
 	}
-	if (!h || !h->ncols)
+	if (!h->ncols)
 		return (void)src_bad(s, LB_BAD_FORMAT); /* no usable header */
 	if (n != h->ncols)
 		return (void)src_bad(s, LB_BAD_FIELDS);
@@ -183,4 +232,74 @@ void src_misp_line(lb_src_t *s, const char *line, size_t len)
 			     .count = 1 };
 	s->c.records++;
 	resp_emit(s, s->resp, NULL, NULL, &ag);
+}
+
+/* Gather the lines of a record whose quoted field holds line breaks;
+ * handle it once its quotes close. */
+static void misp_more(lb_src_t *s, misp_hdr_t *h, const char *line, size_t len)
+{
+	bool more = csv_scan(line, len, CSV_QUOTED) == CSV_QUOTED;
+	uint64_t ln = s->lineno;
+	s->lineno = h->line0; /* (bad records are counted at their first line) */
+	if (h->rlen + 1 + len > h->rcap) {
+		/* past the cap: counted, its lines so far dropped, and reading
+		 * starts afresh at the next line (a stray quote costs at most
+		 * the cap, not the rest of the file) */
+		src_bad(s, LB_BAD_TOO_LONG);
+		h->open = false;
+	} else {
+		h->rec[h->rlen++] = '\n';
+		memcpy(h->rec + h->rlen, line, len);
+		h->rlen += len;
+		if (!more) {
+			h->open = false;
+			misp_record(s, h, h->rec, h->rlen);
+		}
+	}
+	s->lineno = ln;
+}
+
+void src_misp_line(lb_src_t *s, const char *line, size_t len)
+{
+	misp_hdr_t *h = s->work[LB_FMT_MISP];
+	if (!h) {
+		size_t cap = s->jbuf_cap - 16; /* the line cap (--max-line) */
+		if (!(h = s->work[LB_FMT_MISP] = malloc(sizeof *h + cap)))
+			return (void)src_bad(s, LB_BAD_TOO_LONG);
+		memset(h, 0, sizeof *h);
+		h->rcap = cap;
+	}
+	if (len && line[len - 1] == '\r')
+		len--; /* (CSV's CRLF) */
+	if (h->open && s->lineno != h->last + 1)
+		h->open = false; /* a line of it was too long (counted): the record is lost */
+	h->last = s->lineno;
+	if (h->open) {
+		misp_more(s, h, line, len);
+		return;
+	}
+	if (len == 0)
+		return;
+	if (csv_scan(line, len, CSV_FIELD) != CSV_QUOTED || len > h->rcap) {
+		misp_record(s, h, line, len); /* (the common case: one line) */
+		return;
+	}
+	/* a quoted field goes on over the line break: gather the record */
+	h->open = true;
+	h->line0 = s->lineno;
+	memcpy(h->rec, line, len);
+	h->rlen = len;
+}
+
+void src_misp_end(lb_src_t *s)
+{
+	misp_hdr_t *h = s->work[LB_FMT_MISP];
+	if (!h || !h->open)
+		return;
+	h->open = false;
+	uint64_t ln = s->lineno;
+	s->lineno = h->line0;
+	s->line_bad = false;
+	src_bad(s, LB_BAD_FIELDS); /* the input ended inside a quote */
+	s->lineno = ln;
 }

@@ -988,6 +988,8 @@ static int run(lb_src_t *s, lb_lr_t *lr, const char *name)
 		src_suricata_end(s);
 	if (s->fmt == LB_FMT_COF && !err)
 		src_cof_end(s);
+	if (s->fmt == LB_FMT_MISP && !err)
+		src_misp_end(s);
 	if (s->stop && !err)
 		err = LB_ETEXT;
 done:

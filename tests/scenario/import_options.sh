@@ -1,7 +1,9 @@
 #!/bin/bash
 # `lookback import` end to end on small logs the importers' options and
 # readers are for: a passivedns log written with -d (--passivedns-delimiter,
-# with -f passivedns and detected), its bad values refused as usage errors.
+# with -f passivedns and detected), its bad values refused as usage errors;
+# a MISP CSV export whose quoted comment holds line breaks, and a data row
+# whose type and value are "type" and "value".
 . "$(dirname "$0")/lib.sh"
 
 # --- passivedns -d ','
@@ -37,3 +39,18 @@ usage "--passivedns-delimiter of 17 bytes" "longer than 16 bytes" \
 	--passivedns-delimiter 01234567890123456
 usage "--passivedns-delimiter with a newline" "holds a line break" \
 	--passivedns-delimiter "$(printf 'a\nb')"
+
+# --- MISP: a comment over lines; a data row that looks like a header
+{
+	printf 'uuid,event_id,category,type,value,comment,to_ids,date\r\n'
+	printf '"u1",1,"Network activity","domain|ip","a.example|192.0.2.1","C2,\r\nsee ""report""\r\n",1,20200409\r\n'
+	printf '"u2",1,"Other","type","value","",0,20200409\r\n'
+	printf '"u3",1,"Network activity","domain|ip","b.example|192.0.2.2","",1,20200410\r\n'
+} > "$T_TMP/misp.csv"
+"$LOOKBACK" import --jsonl "$T_TMP/misp.csv" > "$T_TMP/misp.out" 2> "$T_TMP/misp.err"
+rc=$?
+check "MISP export: exit 0 ($rc): no bad line" test $rc -eq 0
+check "MISP: the attribute whose comment holds line breaks" \
+	grep -q '"rrname":"a.example.","rrtype":"A","class":"IN","rdata":\["192.0.2.1"\]' "$T_TMP/misp.out"
+check "MISP: the attribute after a row of type \"type\"" \
+	grep -q '"rrname":"b.example.","rrtype":"A","class":"IN","rdata":\["192.0.2.2"\]' "$T_TMP/misp.out"
