@@ -504,6 +504,7 @@ int lb_cmd_capture(int argc, char **argv)
 		goto out;
 	}
 	if (db) {
+		win.wopts.input_waits = !iface; /* a file or a pipe waits; an interface does not */
 		if (lb_win_cli_open(&win, "capture", db, sensor, &ing) != 0) {
 			if (user && !writable_dir(db))
 				fprintf(stderr, "lookback capture: the store is opened as --user %s: "

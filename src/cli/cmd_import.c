@@ -486,6 +486,7 @@ int lb_cmd_import(int argc, char **argv)
 	lb_src_t *src = NULL;
 	int err;
 	if (db) {
+		win.wopts.input_waits = 1; /* files and pipes */
 		err = lb_win_cli_open(&win, "import", db, so.source, &im.ing);
 		if (err) {
 			lb_ingest_close(im.ing);

@@ -27,6 +27,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "store/keys.h"
+#include "util/cpu.h"
 #include "util/hash.h"
 #include "util/mem.h"
 
@@ -148,7 +149,7 @@ static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_win
 	w->dec = malloc(sizeof *w->dec);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	if (store) {
+	if (store && !(w->o.input_waits && lb_cpu_count() == 1)) {
 		w->spare_cap = 1u << 16;
 		w->spare_arena = lb_big_alloc(w->spare_cap);
 		if (!w->spare_arena) {
@@ -161,7 +162,7 @@ static int window_new(lb_store_t *store, const lb_window_out_t *wo, const lb_win
 		return LB_ENOMEM;
 	}
 	w->st.peak_bytes = w->nslots * sizeof *w->slots + w->arena_cap + sizeof *w->dec +
-			   sizeof *w + (store ? w->spare_cap : 0);
+			   sizeof *w + (w->spare_arena ? w->spare_cap : 0);
 	*out = w;
 	return 0;
 }
@@ -348,14 +349,18 @@ int lb_window_flush(lb_window_t *w)
 }
 
 /* A flush the window starts itself: in the flusher thread when there is a
- * store (synchronous otherwise, or if the thread cannot start). */
+ * store and a second arena (synchronous otherwise, or if the thread cannot
+ * start).  A bound reached while a flush is in flight waits for it, then
+ * hands the full table over in turn. */
 static int window_flush_bg(lb_window_t *w)
 {
-	if (!w->store || !w->spare_arena)
+	if (!w->store)
 		return table_flush(w);
-	wait_job(w);
+	wait_job(w); /* gives back the spare arena */
 	if (w->err)
 		return w->err;
+	if (!w->spare_arena)
+		return table_flush(w);
 	if (!w->thr_started) {
 		if (pthread_create(&w->thr, NULL, flusher, w) != 0)
 			return table_flush(w);
@@ -665,6 +670,7 @@ void lb_window_get_stats(const lb_window_t *w, lb_window_stats_t *st)
 	*st = w->st;
 	st->entries = w->nent;
 	st->bytes = w->key_bytes;
+	st->background = w->spare_arena != NULL; /* given back by wait_job */
 }
 
 /* ---- ingest ---- */

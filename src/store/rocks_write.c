@@ -9,7 +9,6 @@
 
 #include <pthread.h>
 #include <rocksdb/c.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "dns/name.h"
 #include "store/keys.h"
 #include "store/rocks_impl.h"
+#include "util/cpu.h"
 #include "util/hash.h"
 #include "util/hset.h"
 #include "util/mem.h"
@@ -501,15 +501,6 @@ static rocksdb_sstfilewriter_t *sst_open(lb_store_t *s, const char *path)
 	return w;
 }
 
-/* Cores this thread may run on. */
-static int cores(void)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return 1;
-	return CPU_COUNT(&set);
-}
-
 static int commit_pending(lb_store_t *s)
 {
 	if (!s->db || s->read_only)
@@ -528,7 +519,7 @@ static int commit_pending(lb_store_t *s)
 				s->capdig = s->cappend;
 			}
 		}
-		if (s->npend <= s->capdig && s->npend >= SORT2_MIN_OPS && cores() > 1)
+		if (s->npend <= s->capdig && s->npend >= SORT2_MIN_OPS && lb_cpu_count() > 1)
 			pend_sort_2(s->parena, s->pend, s->dig, s->npend);
 		else if (s->npend <= s->capdig)
 			pend_radix(s->parena, s->pend, s->dig, s->npend, 0);

@@ -3,6 +3,7 @@
  * however much unique traffic arrives, repeats fold, flushes on size and on
  * time, the section/bailiwick rules, negatives.  Checked through the store.
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -545,6 +546,51 @@ static void test_time_bound(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* input_waits on one processor: the window's own flushes run in the
+ * caller's thread (no flusher, no second arena) and keep everything; on
+ * more processors, or for input that does not wait, the flusher runs. */
+static void test_inline_flush(void **st)
+{
+	(void)st;
+	cpu_set_t all, one;
+	assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+	CPU_ZERO(&one);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &all)) {
+			CPU_SET(c, &one);
+			break;
+		}
+	for (int round = 0; round < 3; round++) {
+		/* 0: one processor, input waits; 1: one processor, live input;
+		 * 2: every processor the test may use, input waits */
+		assert_int_equal(sched_setaffinity(0, sizeof(cpu_set_t), round < 2 ? &one : &all), 0);
+		lb_store_t *s;
+		lb_window_opts_t wo = { .max_entries = 100, .max_bytes = 3000, .flush_secs = 1000000,
+					.input_waits = round != 1 };
+		lb_window_t *w = open_window(&s, &wo);
+		enum { N = 5000 };
+		for (uint32_t i = 0; i < N; i++) {
+			struct ob b;
+			char name[64];
+			snprintf(name, sizeof name, "host-%u.inline.example", i);
+			mk(&b, name, NULL, 0x0a000000 + i, 1700000000, LB_SEC_ANSWER);
+			lb_window_rrset(w, &b.o);
+		}
+		lb_window_stats_t ws;
+		lb_window_get_stats(w, &ws);
+		int multi = CPU_COUNT(&all) > 1;
+		assert_int_equal(ws.background, round == 0 ? 0 : round == 1 ? 1 : multi);
+		assert_true(ws.flushes >= N / 100 - 1);
+		assert_int_equal(lb_window_err(w), 0);
+		assert_int_equal(lb_window_free(w), 0);
+		uint64_t sum;
+		assert_int_equal(scan_count(s, LB_SCAN_RRSET, "inline.example", LB_MATCH_BELOW, &sum), N);
+		assert_int_equal(sum, N);
+		assert_int_equal(lb_store_close(s), 0);
+	}
+	assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_staged),
 		cmocka_unit_test(test_time_bound),
+		cmocka_unit_test(test_inline_flush),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
