@@ -29,12 +29,14 @@
 
 /* Members the importer reads: of the dns object (v1 answer fields included)... */
 enum { D_TYPE, D_QUERIES, D_RRNAME, D_RRTYPE, D_RCODE, D_ANSWERS, D_GROUPED, D_AUTHORITIES,
-       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D_TC, D_FLAGS, D__N };
+       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D_TC, D_FLAGS,
+       D_RRNAME_TRUNC, D_RDATA_TRUNC, D__N };
 static const js_key_t dns_keys[D__N] = {
 	JS_KEY("type"), JS_KEY("queries"), JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rcode"),
 	JS_KEY("answers"), JS_KEY("grouped"), JS_KEY("authorities"), JS_KEY("additionals"),
 	JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"), JS_KEY("srv"), JS_KEY("sshfp"),
 	JS_KEY("version"), JS_KEY("id"), JS_KEY("tc"), JS_KEY("flags"),
+	JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
 };
 /* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
 enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A_RRNAME_TRUNC,
@@ -580,6 +582,7 @@ typedef struct eve_v1 {
 	uint16_t lossy_type[V1_LOSSY];
 	size_t nlossy;
 	bool lossy_all; /* more lossy RRsets than the list holds */
+	bool cut;       /* a record whose owner Suricata cut was left out */
 	bool tc;        /* the response was truncated (drop_last_sets) */
 	/* a failed response: its question's name and rcode (v1_fail) */
 	bool fail;
@@ -677,7 +680,7 @@ static void v1_flush(lb_src_t *s)
 	for (size_t i = 0; i < r->n; i++)
 		if (!v1_lossy(w, &r->rr[i]))
 			r->rr[k++] = r->rr[i];
-	bool lossy = w->nlossy || w->lossy_all || k < r->n;
+	bool lossy = w->nlossy || w->lossy_all || w->cut || k < r->n;
 	r->n = k;
 	if (r->n && r->rr[0].section == LB_SEC_ANSWER) {
 		/* answers come first, then the authorities, all alike: the
@@ -710,6 +713,7 @@ static void v1_flush(lb_src_t *s)
 	w->pending = false;
 	w->nlossy = 0;
 	w->lossy_all = false;
+	w->cut = false;
 	w->tc = false;
 }
 
@@ -741,6 +745,19 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, &rl);
 	if (rc && src_rcode(rc, rl, &rcode))
 		return (void)src_bad(s, LB_BAD_TYPE);
+	if (js_type(d, dm[D_RRNAME_TRUNC]) == JS_TRUE) {
+		/* Suricata cut the owner's name (it flags it: longer than a name
+		 * can be, or its pointers loop): no RRset of a name this record
+		 * could belong to; left out, its response counted lossy */
+		if (!w->pending) {
+			memcpy(w->key, key, keylen);
+			w->keylen = keylen;
+			w->ts = *ts;
+			w->pending = true;
+		}
+		w->cut = true;
+		return;
+	}
 	uint8_t owner[LB_NAME_MAX];
 	nm = eve_name(nm, &nl);
 	int ol = src_name_c(s->resp, nm, nl, owner);
@@ -762,7 +779,7 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	size_t xl;
 	rr_toks_t rt = { dm[D_RDATA], dm[D_SOA], dm[D_SRV], dm[D_SSHFP] };
 	const char *x = rr_text(s, &rt, type, tb, sizeof tb, &xl);
-	if (!x) {
+	if (!x || js_type(d, dm[D_RDATA_TRUNC]) == JS_TRUE) { /* (a cut name in the rdata) */
 		v1_mark_lossy(w, owner, (uint8_t)ol, type);
 		return;
 	}
@@ -804,6 +821,11 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 		return (void)src_bad(s, LB_BAD_TYPE);
 	if (rcode == LB_RCODE_NOERROR) {
 		src_skip(s, LB_SKIP_QUERY); /* (no failure: Suricata writes none such) */
+		return;
+	}
+	if (js_type(d, dm[D_RRNAME_TRUNC]) == JS_TRUE) {
+		/* the question's name was cut: nothing to place a denial on */
+		src_skip(s, LB_SKIP_LOSSY);
 		return;
 	}
 	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);

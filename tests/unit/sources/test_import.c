@@ -459,6 +459,39 @@ static void suricata_truncated_names(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* The same flags in v1 events (one event per record): a record whose owner
+ * was cut is left out and its response counted lossy, a record whose rdata
+ * name was cut too; a failure whose question's name was cut gives no
+ * denial (a name cut at a pointer loop can look whole). */
+static void suricata_v1_truncated_names(void **st)
+{
+	(void)st;
+	char lname[1100], ev[8192];
+	for (int i = 0; i < 1030; i++)
+		lname[i] = i % 60 == 59 ? '.' : 'a';
+	lname[1030] = 0;
+#define V1E(ts, rest) "{\"timestamp\":\"2025-01-29T07:53:0" ts "Z\",\"flow_id\":9,\"event_type\":\"dns\"," \
+	"\"dns\":{\"type\":\"answer\",\"id\":7," rest "}}\n"
+	snprintf(ev, sizeof ev,
+		V1E("1", "\"rcode\":\"NOERROR\",\"rrname\":\"q.example\",\"rrtype\":\"CNAME\",\"ttl\":5,"
+			 "\"rdata\":\"cut.example\",\"rdata_truncated\":true")
+		V1E("1", "\"rcode\":\"NOERROR\",\"rrname\":\"%s\",\"rrname_truncated\":true,"
+			 "\"rrtype\":\"A\",\"ttl\":5,\"rdata\":\"192.0.2.1\"")
+		V1E("1", "\"rcode\":\"NOERROR\",\"rrname\":\"ok.example\",\"rrtype\":\"A\",\"ttl\":5,"
+			 "\"rdata\":\"192.0.2.2\"")
+		V1E("2", "\"rcode\":\"NXDOMAIN\",\"rrname\":\"loop.example\",\"rrname_truncated\":true")
+		V1E("3", "\"rcode\":\"NXDOMAIN\",\"rrname\":\"nx.example\""), lname);
+#undef V1E
+	assert_int_equal(imp(LB_FMT_SURICATA, ev), 0);
+	has("RR ok.example. A 192.0.2.2 ttl=5");
+	hasnt("CNAME");
+	hasnt("192.0.2.1");
+	hasnt("NEG loop.example.");
+	has("NEG nx.example. ANY NXDOMAIN");
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* A truncated response (tc, flags 0x0200): no NODATA from its empty
  * answer, and its last RRset of each section may be cut (RFC 2181 9). */
 static void suricata_truncated(void **st)
@@ -924,6 +957,7 @@ int main(void)
 		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_truncated),
 		cmocka_unit_test(suricata_truncated_names),
+		cmocka_unit_test(suricata_v1_truncated_names),
 		cmocka_unit_test(suricata_cee_prefix),
 		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_unrelated),
