@@ -69,7 +69,7 @@ static void check_key(const uint8_t *p, size_t n)
 	} else if (p[0] == LB_KT_NEG) {
 		lb_key_neg(&k, &r);
 	} else if (p[0] == LB_KT_IP) {
-		lb_key_rdata(&k, &r, 0, 1, &t);
+		lb_key_rdata(&k, &r, 0, 1, &t, NULL);
 	} else if (p[0] == LB_KT_RAW && r.rdata[0]) {
 		/* in full, as decoded (not lb_key_rdata: the decoder takes any
 		 * type, which for a name-bearing one would build an 'N' key) */

@@ -816,7 +816,7 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	const uint8_t *t;
 	switch (r->kind) {
 	case LB_REC_RRSET: lb_key_rrset(&k, r); break;
-	case LB_REC_RDATA: lb_key_rdata(&k, r, 0, 0, &t); break; /* in full */
+	case LB_REC_RDATA: lb_key_rdata(&k, r, 0, 0, &t, NULL); break; /* in full */
 	case LB_REC_NEG: lb_key_neg(&k, r); break;
 	default: return LB_EINVAL;
 	}

@@ -591,11 +591,13 @@ void lb_key_raw_rdata(lb_kbuf_t *b, const uint8_t *rd, size_t len, int xdig)
 }
 
 void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
-		  const uint8_t **target)
+		  const uint8_t **target, size_t *target_len)
 {
 	const uint8_t *rd = rec->rdata[i];
 	size_t len = rec->rdlen[i];
 	*target = NULL;
+	if (target_len)
+		*target_len = 0;
 	if ((rec->type == LB_T_A && len == 4) || (rec->type == LB_T_AAAA && len == 16)) {
 		size_t oo[128], ot;
 		int on = name_labels(rec->owner, oo, &ot);
@@ -613,17 +615,33 @@ void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 	const uint8_t *t = lb_rdata_target_name(rec->type, rd, len);
 	int tl = t ? lb_name_check(t, len - (size_t)(t - rd)) : -1;
 	if (t && tl > 0) {
-		size_t off = (size_t)(t - rd);
+		size_t off = (size_t)(t - rd), rest = len - off - (size_t)tl;
 		*target = t;
-		lb_kbuf_u8(b, LB_KT_NAME);
-		lb_kbuf_rname(b, t);
-		lb_kbuf_u8(b, 0);
-		lb_kbuf_u16(b, rec->type);
-		lb_kbuf_rname(b, rec->owner);
-		lb_kbuf_u8(b, 0);
-		lb_kbuf_varint(b, off);
-		lb_kbuf_put(b, rd, off);
-		lb_kbuf_put(b, t + tl, len - off - (size_t)tl);
+		if (target_len)
+			*target_len = (size_t)tl;
+		/* N rtarget 00 type(2) rowner 00 varint(off) rest: one capacity
+		 * check, then plain stores */
+		size_t to[128], tt, oo[128], ot;
+		int tn = name_labels(t, to, &tt), on = name_labels(rec->owner, oo, &ot);
+		uint8_t *o = kbuf_room(b, 1 + tt + 1 + 2 + ot + 1 + 10 + off + rest);
+		if (!o)
+			return;
+		size_t w = 0;
+		o[w++] = LB_KT_NAME;
+		w += rname_write(o + w, t, to, tn);
+		o[w++] = 0;
+		o[w++] = (uint8_t)(rec->type >> 8);
+		o[w++] = (uint8_t)rec->type;
+		w += rname_write(o + w, rec->owner, oo, on);
+		o[w++] = 0;
+		w += lb_varint_put(o + w, off);
+		if (off)
+			memcpy(o + w, rd, off);
+		w += off;
+		if (rest)
+			memcpy(o + w, t + tl, rest);
+		w += rest;
+		b->len += w;
 		return;
 	}
 	lb_kbuf_u8(b, LB_KT_RAW);

@@ -106,9 +106,10 @@ void lb_key_fwd(lb_kbuf_t *b, uint8_t table, const uint8_t *name, size_t name_le
 void lb_key_neg(lb_kbuf_t *b, const lb_store_rec_t *rec);
 /* rdata index entry for rdata i of rec: 'I', 'N' or 'X' key; xdig: long
  * rdata in an 'X' key by digest (format 3), else in full.  If the rdata
- * carries a target name, *target is set to it (for the 'G' index), else NULL. */
+ * carries a target name, *target is set to it (for the 'G' index) and
+ * *target_len (when not NULL) to its length, else NULL and 0. */
 void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
-		  const uint8_t **target);
+		  const uint8_t **target, size_t *target_len);
 /* The part of an 'X' key after the table byte that names the rdata: varint
  * length and the rdata, or (xdig and long rdata) the mark, length, digest. */
 void lb_key_raw_rdata(lb_kbuf_t *b, const uint8_t *rd, size_t len, int xdig);

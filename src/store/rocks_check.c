@@ -330,7 +330,7 @@ static void check_rrset(struct chk *c, const char *key, size_t kl, const char *v
 	for (size_t i = 0; i < rec.nrdata && !c->err; i++) {
 		const uint8_t *target;
 		lb_kbuf_reset(&c->kb);
-		lb_key_rdata(&c->kb, &rec, i, c->s->xdig, &target);
+		lb_key_rdata(&c->kb, &rec, i, c->s->xdig, &target, NULL);
 		implies(c, &c->kb, K_INDEX, key, kl);
 		if (!target)
 			continue;

@@ -105,7 +105,7 @@ struct lb_store {
 	lb_store_wstats_t wstats;   /* writer: lb_store_write_stats */
 	/* writer: puts waiting for their put_seen check, their slots prefetched
 	 * (rocks_write.c batch_put) */
-	struct putq { uint64_t h; uint32_t off, len; } putq[LB_PUTQ_N];
+	struct putq { uint64_t h; uint32_t off, len; uint8_t sampled; } putq[LB_PUTQ_N];
 	uint8_t putq_keys[LB_PUTQ_N * LB_PUTQ_KEY_MAX];
 	int putq_n;
 	/* idle iterators for the next lookups, [LB_IT_TOTAL] total order (ro),

@@ -676,9 +676,12 @@ static void batch_merge(lb_store_t *s, const lb_kbuf_t *k, size_t vlen)
  * When the keys are mostly new (unique traffic, or the first window of a
  * run), the set only costs: a cache miss and a hash-table slot per key
  * (10% of a unique capture's ingest).  So the writer then checks and
- * remembers only a sample of the keys - those whose hash has its low
- * PUT_SAMPLE_BITS bits zero, the same keys every time - and puts the others
- * at once; a key put twice changes nothing, it only costs its write.  The
+ * remembers only a sample of the keys - those of the rrsets whose owner
+ * name's hash has its low PUT_SAMPLE_BITS bits zero: the same keys every
+ * time, and one hash per rrset decides for all its keys, the others not
+ * hashed at all - and puts the others at once; a key put twice changes
+ * nothing, it only costs its write.  (A target name's forward key is in the
+ * sample with some of the rrsets that point at it and not with others.)  The
  * sample's keys are checked in both modes, and only they decide: when at
  * least 1 in PUT_REPEAT_DIV of their checks (over at least PUT_DECIDE_MIN)
  * found a key put before, every key is checked; when fewer, the sample
@@ -729,14 +732,14 @@ static uint64_t put_hash(const lb_store_t *s, const uint8_t *p, size_t n)
 
 /* 1 if the key of hash h was put before (skip it), else remember it and
  * return 0. */
-static int put_seen(lb_store_t *s, uint64_t h)
+static int put_seen(lb_store_t *s, uint64_t h, int sampled)
 {
 	int r = lb_hset_add(&s->put_seen, h);
 	if (r < 0) { /* full: start again */
 		lb_hset_clear(&s->put_seen);
 		r = lb_hset_add(&s->put_seen, h);
 	}
-	if (!(h & PUT_SAMPLE_MASK)) { /* the sample, checked in both modes */
+	if (sampled) { /* the sample, checked in both modes */
 		s->put_probes++;
 		s->put_hits += r == 1;
 	}
@@ -757,34 +760,36 @@ static void putq_flush(lb_store_t *s)
 {
 	for (int i = 0; i < s->putq_n; i++) {
 		const struct putq *q = &s->putq[i];
-		if (!put_seen(s, q->h))
+		if (!put_seen(s, q->h, q->sampled))
 			pend_add_raw(s, s->putq_keys + q->off, q->len, 0, 0, 1);
 	}
 	s->putq_n = 0;
 }
 
-static void batch_put(lb_store_t *s, const lb_kbuf_t *k)
+/* Put key k (of an rrset in the sample or not: put_sample_of). */
+static void batch_put(lb_store_t *s, const lb_kbuf_t *k, int sampled)
 {
 	s->wstats.puts++;
 	if (k->err) {
 		pend_add(s, k, 0, 1); /* records the error */
 		return;
 	}
-	uint64_t h = put_hash(s, k->p, k->len);
-	if (s->put_sample && (h & PUT_SAMPLE_MASK)) {
+	if (s->put_sample && !sampled) {
 		s->wstats.puts_unchecked++;
 		pend_add(s, k, 0, 1);
 		return;
 	}
+	uint64_t h = put_hash(s, k->p, k->len);
 	if (k->len > LB_PUTQ_KEY_MAX) {
 		putq_flush(s);
-		if (!put_seen(s, h))
+		if (!put_seen(s, h, sampled))
 			pend_add(s, k, 0, 1);
 		return;
 	}
 	lb_hset_prefetch(&s->put_seen, h);
 	struct putq *q = &s->putq[s->putq_n];
 	q->h = h;
+	q->sampled = (uint8_t)sampled;
 	q->off = (uint32_t)(s->putq_n * LB_PUTQ_KEY_MAX);
 	q->len = (uint32_t)k->len;
 	memcpy(s->putq_keys + q->off, k->p, k->len);
@@ -859,23 +864,26 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 			return k->err;
 		vl = lb_val_encode(val, s->vbuf, 1);
 		batch_merge(s, k, vl);
+		/* the sample: the index keys of the rrsets whose owner's hash
+		 * has its low bits zero (one hash per rrset, not per key) */
+		int smp = !(put_hash(s, rec->owner, rec->owner_len) & PUT_SAMPLE_MASK);
 		lb_kbuf_reset(k);
 		lb_key_fwd(k, LB_KT_FWD, rec->owner, rec->owner_len);
-		batch_put(s, k);
+		batch_put(s, k, smp);
 		/* format 2: rdata index entries are keys alone (a put, no merge);
 		 * a lookup derives their counters from the rrsets (rocks_iter.c) */
 		for (size_t i = 0; i < rec->nrdata; i++) {
 			const uint8_t *target;
+			size_t tl;
 			lb_kbuf_reset(k);
-			lb_key_rdata(k, rec, i, s->xdig, &target);
+			lb_key_rdata(k, rec, i, s->xdig, &target, &tl);
 			if (k->err)
 				return k->err;
-			batch_put(s, k);
+			batch_put(s, k, smp);
 			if (target) {
-				int tl = lb_name_check(target, rec->rdlen[i] - (size_t)(target - rec->rdata[i]));
 				lb_kbuf_reset(k);
-				lb_key_fwd(k, LB_KT_GFWD, target, (size_t)tl);
-				batch_put(s, k);
+				lb_key_fwd(k, LB_KT_GFWD, target, tl);
+				batch_put(s, k, smp);
 			}
 		}
 		break;

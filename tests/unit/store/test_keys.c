@@ -628,7 +628,7 @@ static void test_ip_order(void **st)
 		lb_store_rec_t r = { .kind = LB_REC_RRSET, .owner = owner, .type = LB_T_A,
 				     .nrdata = 1, .rdata = rdp, .rdlen = rdl };
 		const uint8_t *t;
-		lb_key_rdata(&keys[i], &r, 0, 1, &t);
+		lb_key_rdata(&keys[i], &r, 0, 1, &t, NULL);
 		assert_null(t);
 		assert_int_equal(keys[i].err, 0);
 		/* address bytes right after the table and family bytes */
@@ -752,7 +752,7 @@ static void test_key_decode_roundtrip(void **st)
 			     .type = LB_T_MX, .nrdata = 1, .rdata = mp, .rdlen = mlen };
 	lb_kbuf_t k = { 0 };
 	const uint8_t *target;
-	lb_key_rdata(&k, &r, 0, 1, &target);
+	lb_key_rdata(&k, &r, 0, 1, &target, NULL);
 	assert_ptr_equal(target, mx + 2);
 	assert_int_equal(k.p[0], LB_KT_NAME);
 	lb_store_rec_t o;
@@ -770,7 +770,7 @@ static void test_key_decode_roundtrip(void **st)
 	r.rdata = tp;
 	r.rdlen = tl;
 	lb_kbuf_reset(&k);
-	lb_key_rdata(&k, &r, 0, 1, &target);
+	lb_key_rdata(&k, &r, 0, 1, &target, NULL);
 	assert_null(target);
 	assert_int_equal(k.p[0], LB_KT_RAW);
 	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
@@ -784,7 +784,7 @@ static void test_key_decode_roundtrip(void **st)
 	tp[0] = lt;
 	tl[0] = sizeof lt;
 	lb_kbuf_reset(&k);
-	lb_key_rdata(&k, &r, 0, 1, &target);
+	lb_key_rdata(&k, &r, 0, 1, &target, NULL);
 	assert_int_equal(k.len, 1 + 3 + 2 + 8 + 2 + (size_t)ol - 1 + 1);
 	assert_int_equal(lb_rocks_key_prefix_len(k.p, k.len), 1 + 3 + 2 + 8);
 	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
@@ -817,14 +817,14 @@ static void test_key_decode_roundtrip(void **st)
 	k.p[5] = LB_XDIG_MIN - 1;
 	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), LB_ECORRUPT);
 	lb_kbuf_reset(&k);
-	lb_key_rdata(&k, &r, 0, 0, &target); /* a format-2 store's key */
+	lb_key_rdata(&k, &r, 0, 0, &target, NULL); /* a format-2 store's key */
 	assert_int_equal(k.len, 1 + 1 + sizeof lt + 2 + (size_t)ol - 1 + 1);
 	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
 	assert_memory_equal(o.rdata[0], lt, sizeof lt);
 	/* one byte shorter: in full either way */
 	tl[0] = sizeof lt - 1;
 	lb_kbuf_reset(&k);
-	lb_key_rdata(&k, &r, 0, 1, &target);
+	lb_key_rdata(&k, &r, 0, 1, &target, NULL);
 	assert_int_equal(lb_key_decode(k.p, k.len, d, &o), 0);
 	assert_memory_equal(o.rdata[0], lt, sizeof lt - 1);
 	/* negative */

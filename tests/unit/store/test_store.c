@@ -196,7 +196,7 @@ static void test_index_values(void **st)
 	r = rrset(owner, "x.example.com", rdp, rdl, addr, 0x0a000009);
 	lb_kbuf_t k = { 0 };
 	const uint8_t *target;
-	lb_key_rdata(&k, &r, 0, 0, &target);
+	lb_key_rdata(&k, &r, 0, 0, &target, NULL);
 	assert_int_equal(k.err, 0);
 	lb_store_val_t val;
 	memset(&val, 0, sizeof val);
@@ -356,7 +356,7 @@ static void test_x_digest(void **st)
 		rdl[0] = sizeof longa;
 		lb_kbuf_t k = { 0 };
 		const uint8_t *target;
-		lb_key_rdata(&k, &r, 0, 1, &target);
+		lb_key_rdata(&k, &r, 0, 1, &target, NULL);
 		lb_store_val_t val;
 		memset(&val, 0, sizeof val);
 		lb_store_val_seen(&val, 1700000000, 7);

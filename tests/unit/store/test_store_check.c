@@ -179,7 +179,7 @@ static void key_of(lb_kbuf_t *k, char table, const char *owner, uint16_t type, c
 	else if (table == 'F' || table == 'G')
 		lb_key_fwd(k, (uint8_t)table, o, r.owner_len);
 	else
-		lb_key_rdata(k, &r, 0, 1, &(const uint8_t *){ NULL });
+		lb_key_rdata(k, &r, 0, 1, &(const uint8_t *){ NULL }, NULL);
 	assert_int_equal(k->err, 0);
 }
 
