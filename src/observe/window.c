@@ -181,9 +181,11 @@ int lb_window_new_out(const lb_window_out_t *wo, const lb_window_opts_t *o, lb_w
 	return window_new(NULL, wo, o, out);
 }
 
-static int out_add(lb_window_t *w, const lb_store_rec_t *rec)
+/* rec, whose store key (the entry's identity bytes) is key[0, key_len) */
+static int out_add(lb_window_t *w, const lb_store_rec_t *rec, const uint8_t *key, size_t key_len)
 {
-	return w->store ? lb_store_add(w->store, rec) : w->out.add(w->out.ctx, rec);
+	return w->store ? lb_store_add_keyed(w->store, rec, key, key_len)
+			: w->out.add(w->out.ctx, rec);
 }
 
 static int out_commit(lb_window_t *w)
@@ -251,7 +253,7 @@ static int flush_table(lb_window_t *w, const uint8_t *arena, size_t arena_len,
 		rec.val.nruns = 1;
 		rec.val.runs[0].start = lb_day_of(e->first);
 		rec.val.runs[0].len = lb_day_of(e->last) - lb_day_of(e->first) + 1;
-		err = out_add(w, &rec);
+		err = out_add(w, &rec, (const uint8_t *)(e + 1), e->key_len);
 	}
 	for (int i = 0; i < nsensors && !err; i++) {
 		const struct sensor *s = &sensors[i];
@@ -261,7 +263,7 @@ static int flush_table(lb_window_t *w, const uint8_t *arena, size_t arena_len,
 		rec.val.time_first = s->first;
 		rec.val.time_last = s->last;
 		rec.val.count = s->count;
-		err = out_add(w, &rec);
+		err = out_add(w, &rec, NULL, 0);
 	}
 	if (!err)
 		err = out_commit(w);
@@ -726,9 +728,9 @@ int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec)
 		/* a record that names no source: the ingest's own */
 		lb_store_rec_t r = *rec;
 		r.sensor = w->default_sensor;
-		err = out_add(w, &r);
+		err = out_add(w, &r, NULL, 0);
 	} else {
-		err = out_add(w, rec);
+		err = out_add(w, rec, NULL, 0);
 	}
 	if (err)
 		return err;

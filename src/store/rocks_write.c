@@ -842,6 +842,12 @@ static int with_sources(lb_store_t *s, const lb_store_rec_t *rec, const lb_store
 
 int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 {
+	return lb_store_add_keyed(s, rec, NULL, 0);
+}
+
+int lb_store_add_keyed(lb_store_t *s, const lb_store_rec_t *rec, const uint8_t *key,
+		       size_t key_len)
+{
 	if (s->read_only)
 		return LB_EINVAL;
 	lb_kbuf_t *k = &s->k;
@@ -859,11 +865,15 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 	case LB_REC_RRSET: {
 		if (!rec->owner || rec->nrdata == 0 || rec->nrdata > LB_STORE_MAX_RDATA)
 			return LB_EINVAL;
-		lb_key_rrset(k, rec);
-		if (k->err)
-			return k->err;
 		vl = lb_val_encode(val, s->vbuf, 1);
-		batch_merge(s, k, vl);
+		if (key) {
+			pend_add_raw(s, key, key_len, 0, vl, 0);
+		} else {
+			lb_key_rrset(k, rec);
+			if (k->err)
+				return k->err;
+			batch_merge(s, k, vl);
+		}
 		/* the sample: the index keys of the rrsets whose owner's hash
 		 * has its low bits zero (one hash per rrset, not per key) */
 		int smp = !(put_hash(s, rec->owner, rec->owner_len) & PUT_SAMPLE_MASK);
@@ -891,9 +901,13 @@ int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec)
 	case LB_REC_NEG:
 		if (!rec->owner)
 			return LB_EINVAL;
-		lb_key_neg(k, rec);
 		vl = lb_val_encode(val, s->vbuf, 0);
-		batch_merge(s, k, vl);
+		if (key) {
+			pend_add_raw(s, key, key_len, 0, vl, 0);
+		} else {
+			lb_key_neg(k, rec);
+			batch_merge(s, k, vl);
+		}
 		break;
 	case LB_REC_SENSOR: {
 		size_t n = rec->sensor ? strlen(rec->sensor) : 0;

@@ -205,6 +205,12 @@ const char *lb_store_errmsg(const lb_store_t *s, int err);
  * unique, canonical); NEG: owner, type, rcode, bailiwick; SENSOR: sensor.
  */
 LB_WUR int lb_store_add(lb_store_t *s, const lb_store_rec_t *rec);
+/* The same, with rec's key (RRSET: lb_key_rrset, NEG: lb_key_neg of rec,
+ * store/keys.h) from a caller that keeps it (the aggregation window's
+ * identity bytes): used as it is, not built again.  key NULL: built.  Other
+ * kinds ignore it. */
+LB_WUR int lb_store_add_keyed(lb_store_t *s, const lb_store_rec_t *rec, const uint8_t *key,
+			      size_t key_len);
 LB_WUR int lb_store_commit(lb_store_t *s);
 /* Drop what was added since the last commit, unwritten (after an add failed
  * part way through a unit that must be written whole or not at all).  What a
