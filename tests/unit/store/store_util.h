@@ -117,6 +117,21 @@ static inline uint64_t scan_rrsets(lb_store_t *s, const char *name_text, enum lb
 	return c;
 }
 
+/* The records scan q finds (the scan must end without error). */
+static inline uint64_t scan_count_q(lb_store_t *s, const lb_store_scan_t *q)
+{
+	lb_store_iter_t *it;
+	assert_int_equal(lb_store_iter_new(s, q, &it), 0);
+	lb_store_rec_t r;
+	uint64_t n = 0;
+	int k;
+	while ((k = lb_store_iter_next(it, &r)) > 0)
+		n++;
+	assert_int_equal(k, 0);
+	lb_store_iter_free(it);
+	return n;
+}
+
 static inline uint64_t count_rrsets(lb_store_t *s, const char *below, int *err)
 {
 	return scan_rrsets(s, below, LB_MATCH_BELOW, err, NULL);

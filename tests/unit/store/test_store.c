@@ -597,15 +597,7 @@ static void test_kill_during_ingest(void **st)
 static uint64_t scan_rows(lb_store_t *s, const lb_store_scan_t *q, size_t *grew)
 {
 	size_t c0 = lb_store_cache_bytes(s);
-	lb_store_iter_t *it;
-	assert_int_equal(lb_store_iter_new(s, q, &it), 0);
-	lb_store_rec_t r;
-	uint64_t n = 0;
-	int k;
-	while ((k = lb_store_iter_next(it, &r)) > 0)
-		n++;
-	assert_int_equal(k, 0);
-	lb_store_iter_free(it);
+	uint64_t n = scan_count_q(s, q);
 	size_t c1 = lb_store_cache_bytes(s);
 	*grew = c1 > c0 ? c1 - c0 : 0;
 	return n;
