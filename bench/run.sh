@@ -535,7 +535,7 @@ else
 		serve_warm() {
 			local log=$1; shift
 			rm -f "$OUT/serve.port"
-			$SERVE_PIN "$LOOKBACK" serve --db "$OUT/lookup-store" --read-only --listen 127.0.0.1:0 --port-file "$OUT/serve.port" --max-conns 1000 "$@" > "$log" 2>&1 &
+			${SERVE_PIN:-} "$LOOKBACK" serve --db "$OUT/lookup-store" --read-only --listen 127.0.0.1:0 --port-file "$OUT/serve.port" --max-conns 1000 "$@" > "$log" 2>&1 &
 			SP=$!
 			for i in $(seq 100); do [ -s "$OUT/serve.port" ] && break; sleep 0.1; done
 			PORT=$(cat "$OUT/serve.port" 2> /dev/null)
