@@ -590,8 +590,24 @@ void lb_key_raw_rdata(lb_kbuf_t *b, const uint8_t *rd, size_t len, int xdig)
 	}
 }
 
+size_t lb_key_rowner(const uint8_t *owner, uint8_t *out)
+{
+	size_t oo[128], ot;
+	int on = name_labels(owner, oo, &ot);
+	return rname_write(out, owner, oo, on);
+}
+
 void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 		  const uint8_t **target, size_t *target_len)
+{
+	uint8_t ro[LB_NAME_MAX];
+	size_t rl = lb_key_rowner(rec->owner, ro);
+	lb_key_rdata_r(b, rec, i, xdig, ro, rl, target, target_len);
+}
+
+void lb_key_rdata_r(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
+		    const uint8_t *rowner, size_t rowner_len, const uint8_t **target,
+		    size_t *target_len)
 {
 	const uint8_t *rd = rec->rdata[i];
 	size_t len = rec->rdlen[i];
@@ -599,17 +615,15 @@ void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 	if (target_len)
 		*target_len = 0;
 	if ((rec->type == LB_T_A && len == 4) || (rec->type == LB_T_AAAA && len == 16)) {
-		size_t oo[128], ot;
-		int on = name_labels(rec->owner, oo, &ot);
-		uint8_t *o = kbuf_room(b, 2 + len + ot + 1);
+		uint8_t *o = kbuf_room(b, 2 + len + rowner_len + 1);
 		if (!o)
 			return;
 		o[0] = LB_KT_IP;
 		o[1] = len == 4 ? 4 : 6;
 		memcpy(o + 2, rd, len);
-		size_t w = 2 + len + rname_write(o + 2 + len, rec->owner, oo, on);
-		o[w++] = 0;
-		b->len += w;
+		memcpy(o + 2 + len, rowner, rowner_len);
+		o[2 + len + rowner_len] = 0;
+		b->len += 2 + len + rowner_len + 1;
 		return;
 	}
 	const uint8_t *t = lb_rdata_target_name(rec->type, rd, len);
@@ -621,9 +635,9 @@ void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 			*target_len = (size_t)tl;
 		/* N rtarget 00 type(2) rowner 00 varint(off) rest: one capacity
 		 * check, then plain stores */
-		size_t to[128], tt, oo[128], ot;
-		int tn = name_labels(t, to, &tt), on = name_labels(rec->owner, oo, &ot);
-		uint8_t *o = kbuf_room(b, 1 + tt + 1 + 2 + ot + 1 + 10 + off + rest);
+		size_t to[128], tt;
+		int tn = name_labels(t, to, &tt);
+		uint8_t *o = kbuf_room(b, 1 + tt + 1 + 2 + rowner_len + 1 + 10 + off + rest);
 		if (!o)
 			return;
 		size_t w = 0;
@@ -632,7 +646,8 @@ void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 		o[w++] = 0;
 		o[w++] = (uint8_t)(rec->type >> 8);
 		o[w++] = (uint8_t)rec->type;
-		w += rname_write(o + w, rec->owner, oo, on);
+		memcpy(o + w, rowner, rowner_len);
+		w += rowner_len;
 		o[w++] = 0;
 		w += lb_varint_put(o + w, off);
 		if (off)
@@ -647,7 +662,7 @@ void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 	lb_kbuf_u8(b, LB_KT_RAW);
 	lb_key_raw_rdata(b, rd, len, xdig);
 	lb_kbuf_u16(b, rec->type);
-	lb_kbuf_rname(b, rec->owner);
+	lb_kbuf_put(b, rowner, rowner_len);
 	lb_kbuf_u8(b, 0);
 }
 

@@ -110,6 +110,15 @@ void lb_key_neg(lb_kbuf_t *b, const lb_store_rec_t *rec);
  * *target_len (when not NULL) to its length, else NULL and 0. */
 void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 		  const uint8_t **target, size_t *target_len);
+/* The same with rec's owner label-reversed already (rowner, without the 00
+ * terminator: lb_key_rowner, or the bytes after an 'R' key's table byte):
+ * an rrset's several rdata reverse its owner once. */
+void lb_key_rdata_r(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
+		    const uint8_t *rowner, size_t rowner_len, const uint8_t **target,
+		    size_t *target_len);
+/* owner (a trusted wire name) label-reversed into out (LB_NAME_MAX bytes),
+ * no terminator; returns its length. */
+size_t lb_key_rowner(const uint8_t *owner, uint8_t *out);
 /* The part of an 'X' key after the table byte that names the rdata: varint
  * length and the rdata, or (xdig and long rdata) the mark, length, digest. */
 void lb_key_raw_rdata(lb_kbuf_t *b, const uint8_t *rd, size_t len, int xdig);

@@ -880,13 +880,27 @@ int lb_store_add_keyed(lb_store_t *s, const lb_store_rec_t *rec, const uint8_t *
 		lb_kbuf_reset(k);
 		lb_key_fwd(k, LB_KT_FWD, rec->owner, rec->owner_len);
 		batch_put(s, k, smp);
+		/* the owner label-reversed, once for all its rdata: an rrset key
+		 * holds it right after its table byte, up to its 00 */
+		uint8_t robuf[LB_NAME_MAX];
+		const uint8_t *ro = robuf;
+		size_t rl;
+		if (key) {
+			ro = key + 1;
+			for (rl = 0; rl < key_len - 1 && ro[rl];)
+				rl += 1 + (size_t)ro[rl];
+		}
+		if (!key || rl >= key_len - 1) { /* (a key handed over is whole: not reached) */
+			ro = robuf;
+			rl = lb_key_rowner(rec->owner, robuf);
+		}
 		/* format 2: rdata index entries are keys alone (a put, no merge);
 		 * a lookup derives their counters from the rrsets (rocks_iter.c) */
 		for (size_t i = 0; i < rec->nrdata; i++) {
 			const uint8_t *target;
 			size_t tl;
 			lb_kbuf_reset(k);
-			lb_key_rdata(k, rec, i, s->xdig, &target, &tl);
+			lb_key_rdata_r(k, rec, i, s->xdig, ro, rl, &target, &tl);
 			if (k->err)
 				return k->err;
 			batch_put(s, k, smp);
