@@ -600,7 +600,7 @@ size_t lb_key_rowner(const uint8_t *owner, uint8_t *out)
 void lb_key_rdata(lb_kbuf_t *b, const lb_store_rec_t *rec, size_t i, int xdig,
 		  const uint8_t **target, size_t *target_len)
 {
-	uint8_t ro[LB_NAME_MAX];
+	uint8_t ro[LB_NAME_MAX] = { 0 }; /* (a root owner writes none of it) */
 	size_t rl = lb_key_rowner(rec->owner, ro);
 	lb_key_rdata_r(b, rec, i, xdig, ro, rl, target, target_len);
 }
