@@ -543,6 +543,16 @@ else
 			[ -n "$PORT" ] && WRK_NAMES=$OUT/names.txt wrk -t1 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > /dev/null 2>&1
 			[ -n "$PORT" ]
 		}
+		# wrk_rows FILE LABEL COMMAND: the requests/s and p50 / p99 rows of
+		# one wrk run (not measured when it failed or saw errors)
+		wrk_rows() {
+			if [ -n "$(kv wrk_rps "$1")" ] && [ "$(kv wrk_errors "$1")" = 0 ]; then
+				row "HTTP exact rrset lookups, $2: requests/s" "$(kv wrk_rps "$1")" "$3"
+				row "HTTP exact rrset lookups, $2: p50 / p99 (ms)" "$(kv wrk_p50_ms "$1") / $(kv wrk_p99_ms "$1")" "$3"
+			else
+				notmeasured "HTTP exact lookups, $2" "wrk failed or saw errors: $(tail -1 "$1")"
+			fi
+		}
 		if serve_warm "$OUT/serve.log"; then
 			# Three runs of one wrk thread driving 32 keep-alive connections:
 			# with the server's 2 workers, 3 busy threads on the 2 cores.  The
@@ -565,13 +575,7 @@ else
 			# two wrk threads: 4 busy threads time-sliced on the 2 cores (slices
 			# of a few ms), which is where this p99 comes from; shown beside it
 			WRK_NAMES=$OUT/names.txt wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > "$OUT/wrk2.txt" 2>&1
-			CMD="the same server; WRK_NAMES=names wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua (one run)"
-			if [ -n "$(kv wrk_rps "$OUT/wrk2.txt")" ] && [ "$(kv wrk_errors "$OUT/wrk2.txt")" = 0 ]; then
-				row "HTTP exact rrset lookups, wrk -t2: requests/s" "$(kv wrk_rps "$OUT/wrk2.txt")" "$CMD"
-				row "HTTP exact rrset lookups, wrk -t2: p50 / p99 (ms)" "$(kv wrk_p50_ms "$OUT/wrk2.txt") / $(kv wrk_p99_ms "$OUT/wrk2.txt")" "$CMD"
-			else
-				notmeasured "HTTP exact lookups, wrk -t2" "wrk failed or saw errors: $(tail -1 "$OUT/wrk2.txt")"
-			fi
+			wrk_rows "$OUT/wrk2.txt" "wrk -t2" "the same server; WRK_NAMES=names wrk -t2 -c32 -d10s -s bench/wrk_lookup.lua (one run)"
 			curl -s -o "$OUT/stream.out" -w '%{time_starttransfer} %{time_total}\n' \
 				"$U/dnsdb/v2/lookup/rdata/ip/10.0.0.0,8?limit=100000" > "$OUT/stream.time"
 			objs=$(grep -c '"obj"' "$OUT/stream.out")
@@ -594,13 +598,7 @@ else
 		# server's own; the rows above share the cores as the issue asks.
 		if [ "$CORES" -ge 2 ] && SERVE_PIN="taskset -c 0" serve_warm "$OUT/serve1.log" --threads 1; then
 			taskset -c 1 env WRK_NAMES=$OUT/names.txt wrk -t1 -c32 -d10s -s bench/wrk_lookup.lua "$U/" > "$OUT/wrk1c.txt" 2>&1
-			CMD="taskset -c 0 build/lookback serve --read-only --threads 1; taskset -c 1 wrk -t1 -c32 -d10s -s bench/wrk_lookup.lua (one run)"
-			if [ -n "$(kv wrk_rps "$OUT/wrk1c.txt")" ] && [ "$(kv wrk_errors "$OUT/wrk1c.txt")" = 0 ]; then
-				row "HTTP exact rrset lookups, server and wrk on a core each: requests/s" "$(kv wrk_rps "$OUT/wrk1c.txt")" "$CMD"
-				row "HTTP exact rrset lookups, server and wrk on a core each: p50 / p99 (ms)" "$(kv wrk_p50_ms "$OUT/wrk1c.txt") / $(kv wrk_p99_ms "$OUT/wrk1c.txt")" "$CMD"
-			else
-				notmeasured "HTTP exact lookups, a core each" "wrk failed or saw errors: $(tail -1 "$OUT/wrk1c.txt")"
-			fi
+			wrk_rows "$OUT/wrk1c.txt" "server and wrk on a core each" "taskset -c 0 build/lookback serve --read-only --threads 1; taskset -c 1 wrk -t1 -c32 -d10s -s bench/wrk_lookup.lua (one run)"
 			kill -TERM $SP 2> /dev/null
 			wait $SP 2> /dev/null
 		fi
