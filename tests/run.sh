@@ -45,21 +45,34 @@ run() { # $1 = tally file, $2 = name, rest = command
 
 is_serial() { grep -q '^# lookback-test: serial' "$1"; }
 
-parallel_part() { # $1 = build dir, $2 = tally file
-	local B=$1 tally=$2
+# One test of one build, its report line to $LOG/jobs/N.out: $1 = build dir,
+# $2 = kind (unit, fuzz, scenario), $3 = its path, $4 = N.
+one() {
+	local B=$1 kind=$2 t=$3 tally="$LOG/$1.tally" n
 	export LOOKBACK="$TOP/$B/lookback" BUILD="$TOP/$B"
+	case $kind in
+	unit) run "$tally" "$B:unit/${t#$B/tests/}" "$t" ;;
+	fuzz) n=$(basename "$t"); n=${n#fuzz_}
+	      run "$tally" "$B:fuzz/$n" "$t" "fuzz/corpus/$n" "fuzz/crashes/$n" ;;
+	scenario) run "$tally" "$B:scenario/$(basename "$t" .sh)" bash "$t" ;;
+	esac > "$LOG/jobs/$4.out" 2>&1
+}
+
+# The tests of one build that may share the machine, a line each:
+# "N B kind path", N counting on from $2.
+list_part() { # $1 = build dir, $2 = first N
+	local B=$1 n=$2 t s
 	for t in $(find "$B/tests" -type f -perm -u+x 2>/dev/null | sort); do
-		run "$tally" "$B:unit/${t#$B/tests/}" "$t"
+		echo "$n $B unit $t"; n=$((n + 1))
 	done
-	for r in $(find "$B/replay" -type f -perm -u+x 2>/dev/null | sort); do
-		n=$(basename "$r"); n=${n#fuzz_}
-		run "$tally" "$B:fuzz/$n" "$r" "fuzz/corpus/$n" "fuzz/crashes/$n"
+	for t in $(find "$B/replay" -type f -perm -u+x 2>/dev/null | sort); do
+		echo "$n $B fuzz $t"; n=$((n + 1))
 	done
 	for s in tests/scenario/*.sh; do
 		[ -e "$s" ] || continue
 		case "$s" in */lib.sh|*/resolvers.sh) continue;; esac
 		is_serial "$s" && continue
-		run "$tally" "$B:scenario/$(basename "$s" .sh)" bash "$s"
+		echo "$n $B scenario $s"; n=$((n + 1))
 	done
 }
 
@@ -74,16 +87,38 @@ serial_part() { # $1 = build dir, $2 = tally file
 	done
 }
 
-pids=()
+# Every build's tests that may share the machine go to one queue served by
+# one worker per core (2 at most: the scenarios start servers and resolvers):
+# scenarios first, the last build's (ASan: the slowest) first of all, then
+# the short unit tests and corpus replays fill the gaps.  The reports are
+# printed per build in their listed order.
+rm -rf "$LOG/jobs"
+mkdir -p "$LOG/jobs"
+: > "$LOG/jobs.txt"
+n=0
 for B in "$@"; do
-	rm -f "$LOG/$B.tally" "$LOG/$B.out"
-	( parallel_part "$B" "$LOG/$B.tally" > "$LOG/$B.out" 2>&1 ) &
-	pids+=($!)
+	rm -f "$LOG/$B.tally"
+	list_part "$B" "$n" >> "$LOG/jobs.txt"
+	n=$(wc -l < "$LOG/jobs.txt")
 done
-for p in "${pids[@]}"; do wait "$p"; done
+workers=$(nproc 2>/dev/null || echo 2)
+[ "$workers" -gt 2 ] && workers=2
+[ "$workers" -lt 1 ] && workers=1
+export -f one run count is_serial
+export TOP LOG
+{ for B in $(printf '%s\n' "$@" | tac); do awk -v b="$B" '$2 == b && $3 == "scenario"' "$LOG/jobs.txt"; done
+  awk '$3 != "scenario"' "$LOG/jobs.txt"; } |
+	awk '{ print $2, $3, $4, $1 }' | xargs -P "$workers" -n 4 bash -c 'one "$@"' _
 for B in "$@"; do
 	echo "== $B"
-	cat "$LOG/$B.out"
+	awk -v b="$B" '$2 == b { print $1, $4 }' "$LOG/jobs.txt" | while read -r j t; do
+		if [ -s "$LOG/jobs/$j.out" ]; then
+			cat "$LOG/jobs/$j.out"
+		else # (the queue lost it: a failure, never a silent pass)
+			echo "FAIL $B: $t (no report)"
+			echo "0 1 0" >> "$LOG/$B.tally"
+		fi
+	done
 done
 echo "== serial scenarios"
 for B in "$@"; do
