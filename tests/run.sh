@@ -4,7 +4,7 @@
 # Ends with one line "N passed, N failed, N skipped" covering everything.
 # Exit 0 only if nothing failed.
 #
-# The build directories run side by side (one per core); scenario scripts that
+# The builds' tests share one queue served by a worker per core (at most 2); scenario scripts that
 # hold machine-wide resources (a line "# lookback-test: serial": fixed loopback
 # addresses, port 53, live capture on lo) run afterwards, one at a time.
 set -u
