@@ -104,7 +104,7 @@ done
 workers=$(nproc 2>/dev/null || echo 2)
 [ "$workers" -gt 2 ] && workers=2
 [ "$workers" -lt 1 ] && workers=1
-export -f one run count is_serial
+export -f one run count
 export TOP LOG
 { for B in $(printf '%s\n' "$@" | tac); do awk -v b="$B" '$2 == b && $3 == "scenario"' "$LOG/jobs.txt"; done
   awk '$3 != "scenario"' "$LOG/jobs.txt"; } |

@@ -766,7 +766,7 @@ static void putq_flush(lb_store_t *s)
 	s->putq_n = 0;
 }
 
-/* Put key k (of an rrset in the sample or not: put_sample_of). */
+/* Put key k; sampled: its rrset is in the sample (lb_store_add_keyed). */
 static void batch_put(lb_store_t *s, const lb_kbuf_t *k, int sampled)
 {
 	s->wstats.puts++;
@@ -883,8 +883,8 @@ int lb_store_add_keyed(lb_store_t *s, const lb_store_rec_t *rec, const uint8_t *
 		/* the owner label-reversed, once for all its rdata: an rrset key
 		 * holds it right after its table byte, up to its 00 */
 		uint8_t robuf[LB_NAME_MAX];
-		const uint8_t *ro = robuf;
-		size_t rl;
+		const uint8_t *ro = NULL;
+		size_t rl = 0;
 		if (key) {
 			ro = key + 1;
 			for (rl = 0; rl < key_len - 1 && ro[rl];)
