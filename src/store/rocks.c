@@ -31,15 +31,14 @@
  * them small on disk.  8 KiB against 32 KiB, 3.58M-rrset store, 32 MiB cache:
  * exact lookup p99 2.0 ms -> 0.10 ms for 5% more bytes.  Overridable for
  * measurements (environment LOOKBACK_BLOCK_KB). */
-#define LB_STORE_BLOCK_SIZE block_size()
-static size_t block_size(void)
+#define LB_STORE_BLOCK_SIZE lb_rocks_block_size()
+size_t lb_rocks_block_size(void)
 {
 	const char *e = getenv("LOOKBACK_BLOCK_KB");
 	long kb = e ? atol(e) : 0;
 	return (kb > 0 && kb <= 1024 ? (size_t)kb : 8) * 1024;
 }
 
-#define LB_STORE_BLOCK_RESTART 64
 
 /* Source ids: at most SRC_MAX_IDS distinct sources per store. */
 /* struct lb_store and struct pend: store/rocks_impl.h */
@@ -160,7 +159,7 @@ static void merge_delete(void *st, const char *v, size_t len)
 static const char *merge_name(void *st)
 {
 	(void)st;
-	return "lookback.minmaxsum.v1";
+	return LB_ROCKS_MERGE_NAME;
 }
 
 static void nop_destroy(void *st) { (void)st; }
@@ -280,7 +279,7 @@ static unsigned char pfx_in_range(void *st, const char *key, size_t len)
 static const char *pfx_name(void *st)
 {
 	(void)st;
-	return "lookback.prefix.v1";
+	return LB_ROCKS_PREFIX_NAME;
 }
 
 /* ---- open / close ---- */
@@ -688,7 +687,6 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->ro_pfx = rocksdb_readoptions_create();
 	s->ro_long = rocksdb_readoptions_create();
 	s->batch = rocksdb_writebatch_create();
-	s->envopts = rocksdb_envoptions_create();
 	size_t cache_mb = o->cache_mb ? o->cache_mb : LB_STORE_CACHE_MB;
 	s->cache = rocksdb_cache_create_lru(cache_mb << 20);
 	s->bloom = rocksdb_filterpolicy_create_bloom_full(10);
@@ -758,27 +756,6 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->filter = rocksdb_compactionfilter_create(s, nop_destroy, cfilter, cfilter_name);
 	rocksdb_options_set_merge_operator(s->opts, s->merge);
 	rocksdb_options_set_compaction_filter(s->opts, s->filter);
-	if (!o->read_only) {
-		/* the table files of large commits: the writer uses the bottommost
-		 * compression for every file (zstd with a trained dictionary, far
-		 * too slow for ingest).  None at all here: they land in level 0
-		 * and the compaction that takes them (LB_BULK_L0_FILES, or the
-		 * background one of the next writer) compresses them as it
-		 * writes; RocksDB's own tuning advice for write-heavy loads leaves
-		 * level 0 uncompressed too.  LZ4 here cost 9-12% of a unique
-		 * capture's one-core ingest (2M packets: best of 4, 3.02 -> 2.68 s
-		 * wall), the compaction after took as long (7.7-8.1 s either way)
-		 * and left the same bytes; until it, level 0 is ~1.8x larger
-		 * (134 -> 241 MB for that capture). */
-		s->sstopts = rocksdb_options_create_copy(s->opts);
-		if (s->sstopts) {
-			rocksdb_options_set_compression(s->sstopts, rocksdb_no_compression);
-			rocksdb_options_set_bottommost_compression(s->sstopts, rocksdb_no_compression);
-			/* no dictionary (its training is zstd's, and slow) */
-			rocksdb_options_set_bottommost_compression_options(s->sstopts, -14, 0, 0, 0, 0);
-			rocksdb_options_set_bottommost_compression_options_zstd_max_train_bytes(s->sstopts, 0, 0);
-		}
-	}
 	if (engine_repair && (err = lb_rocks_engine_repair(s, dir)))
 		return err;
 	bool locked = false;
@@ -847,10 +824,6 @@ int lb_store_close(lb_store_t *s)
 	free(s->moved);
 	if (s->batch)
 		rocksdb_writebatch_destroy(s->batch);
-	if (s->envopts)
-		rocksdb_envoptions_destroy(s->envopts);
-	if (s->sstopts)
-		rocksdb_options_destroy(s->sstopts);
 	if (s->opts)
 		rocksdb_options_destroy(s->opts);
 	if (s->topts)

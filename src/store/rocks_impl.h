@@ -20,6 +20,13 @@
 /* Bulk ingest (lb_store_opts_t.bulk): level-0 files before a compaction (rocks.c). */
 #define LB_BULK_L0_FILES 16
 #define SRC_MAX_IDS 65536
+/* Data blocks keep a full key every LB_STORE_BLOCK_RESTART keys (rocks.c has
+ * the measurement); the table files of large commits (sst.h) too. */
+#define LB_STORE_BLOCK_RESTART 64
+/* The names RocksDB records for the merge operator and the prefix extractor
+ * (rocks.c), which the table files of large commits carry as well. */
+#define LB_ROCKS_MERGE_NAME "lookback.minmaxsum.v1"
+#define LB_ROCKS_PREFIX_NAME "lookback.prefix.v1"
 
 struct pend {
 	uint64_t head;    /* key bytes 0-7, big-endian, zero-padded: most comparisons end here */
@@ -53,8 +60,6 @@ struct lb_store {
 	rocksdb_filterpolicy_t *bloom;
 	rocksdb_slicetransform_t *pfx;
 	rocksdb_writebatch_t *batch;
-	rocksdb_envoptions_t *envopts; /* table files of large commits */
-	rocksdb_options_t *sstopts;    /* their options: LZ4 at every level (compaction recompresses) */
 	struct pend *pend;
 	size_t npend, cappend;
 	uint16_t *dig;           /* the sort's byte per pending key (rocks_write.c pend_radix) */
@@ -174,5 +179,7 @@ int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name);
 int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id);
 /* Where a large commit writes its table file before ingesting it. */
 void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n);
+/* The data block size (8 KiB; environment LOOKBACK_BLOCK_KB for measurements). */
+size_t lb_rocks_block_size(void);
 
 #endif

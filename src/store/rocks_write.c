@@ -8,6 +8,7 @@
 #include "store/store.h"
 
 #include <pthread.h>
+#include <errno.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "dns/name.h"
 #include "store/keys.h"
 #include "store/rocks_impl.h"
+#include "store/sst.h"
 #include "util/cpu.h"
 #include "util/hash.h"
 #include "util/hset.h"
@@ -317,21 +319,33 @@ static void pend_sort_2(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t
 		pthread_join(th, NULL);
 }
 
-/* One folded operation to the write batch or, for a large commit, to the
- * table file being written.  Returns RocksDB's error text (to free) or NULL. */
-static char *emit(lb_store_t *s, rocksdb_sstfilewriter_t *w, int put, const char *k, size_t kl,
-		  const char *v, size_t vl)
+/* The error text (to free) of a table file's error err. */
+static char *sst_err(int err, const char *path)
 {
 	char *e = NULL;
-	if (w && put)
-		rocksdb_sstfilewriter_put(w, k, kl, v, vl, &e);
-	else if (w)
-		rocksdb_sstfilewriter_merge(w, k, kl, v, vl, &e);
-	else if (put)
+	if (asprintf(&e, "writing the table file %s: %s", path,
+		     err == LB_EINVAL ? "keys out of order or none (a bug)"
+		     : err == LB_ENOMEM ? "out of memory" : strerror(errno)) < 0)
+		e = NULL;
+	return e ? e : strdup("writing a table file");
+}
+
+/* One folded operation to the write batch or, for a large commit, to the
+ * table file being written.  Returns an error text (to free) or NULL. */
+static char *emit(lb_store_t *s, lb_sst_t *w, int put, const char *k, size_t kl, const char *v,
+		  size_t vl)
+{
+	if (w) {
+		int err = lb_sst_add(w, put, k, kl, v, vl);
+		if (!err)
+			return NULL;
+		return sst_err(err, "lookback-ingest.sst");
+	}
+	if (put)
 		rocksdb_writebatch_put(s->batch, k, kl, v, vl);
 	else
 		rocksdb_writebatch_merge(s->batch, k, kl, v, vl);
-	return e;
+	return NULL;
 }
 
 /* Path of the table file a large commit writes before RocksDB takes it in
@@ -439,7 +453,7 @@ static size_t gather(lb_store_t *s, size_t i, size_t hi)
  * when w is NULL), equal keys folded into one operand.  Returns RocksDB's
  * first error text (to free) or NULL.
  */
-static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w)
+static char *write_ops(lb_store_t *s, lb_sst_t *w)
 {
 	const struct pend *pd = s->pend;
 	size_t hi = s->npend;
@@ -487,17 +501,19 @@ static char *write_ops(lb_store_t *s, rocksdb_sstfilewriter_t *w)
 	return NULL;
 }
 
-static rocksdb_sstfilewriter_t *sst_open(lb_store_t *s, const char *path)
+/* The table file of a large commit (sst.h: written by lookback in RocksDB's
+ * block-based format, with the store's block size and restart interval). */
+static lb_sst_t *sst_open(const char *path)
 {
-	rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(s->envopts, s->sstopts);
-	char *e = NULL;
-	if (w)
-		rocksdb_sstfilewriter_open(w, path, &e);
-	if (e) {
-		rocksdb_free(e);
-		rocksdb_sstfilewriter_destroy(w);
-		w = NULL;
-	}
+	lb_sst_opts_t o = {
+		.block_size = lb_rocks_block_size(),
+		.restart = LB_STORE_BLOCK_RESTART,
+		.merge_operator = LB_ROCKS_MERGE_NAME,
+		.prefix_extractor = LB_ROCKS_PREFIX_NAME,
+	};
+	lb_sst_t *w = NULL;
+	if (lb_sst_open(&w, path, &o) != 0)
+		return NULL;
 	return w;
 }
 
@@ -509,7 +525,7 @@ static int commit_pending(lb_store_t *s)
 	put_mode(s);
 	int err = s->perr;
 	s->perr = 0;
-	rocksdb_sstfilewriter_t *w = NULL;
+	lb_sst_t *w = NULL;
 	char path[4200];
 	if (!err && s->npend) {
 		if (s->npend > s->capdig) {
@@ -529,9 +545,9 @@ static int commit_pending(lb_store_t *s)
 		 * file and ingested: no write-ahead log, no memtable, no sort at
 		 * memtable flush - the pending operations are sorted already.
 		 * (If the file cannot be opened: the batch.) */
-		if (s->npend >= SST_MIN_OPS && s->envopts && s->sstopts) {
+		if (s->npend >= SST_MIN_OPS) {
 			lb_rocks_sst_path(s, path, sizeof path);
-			w = sst_open(s, path);
+			w = sst_open(path);
 		}
 		char *e = write_ops(s, w);
 		if (e) {
@@ -542,14 +558,12 @@ static int commit_pending(lb_store_t *s)
 	s->npend = 0;
 	s->plen = 0;
 	if (w) {
-		char *e = NULL;
-		if (!err)
-			rocksdb_sstfilewriter_finish(w, &e);
-		rocksdb_sstfilewriter_destroy(w);
-		if (e) {
-			lb_rocks_set_err(s, e);
+		int fe = err ? 0 : lb_sst_finish(w);
+		if (fe) {
+			lb_rocks_set_err(s, sst_err(fe, path));
 			err = LB_ESTORE;
 		}
+		lb_sst_free(w);
 		if (!err)
 			err = sst_ingest(s, path);
 		unlink(path); /* gone already when the ingestion moved it */
