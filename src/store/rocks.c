@@ -22,6 +22,7 @@
 #include "dns/rrtype.h"
 #include "store/keys.h"
 #include "store/rocks_impl.h"
+#include "store/sst.h"
 #include "util/hash.h"
 #include "util/mem.h"
 #include "util/mkdirs.h"
@@ -853,6 +854,7 @@ int lb_store_close(lb_store_t *s)
 	lb_big_free(s->dig);
 	lb_big_free(s->parena);
 	free(s->gbuf);
+	lb_sst_free(s->sst);
 	free(s->goff);
 	lb_hset_free(&s->put_seen);
 	free(s->errmsg);

@@ -67,6 +67,7 @@ struct lb_store {
 	uint8_t *parena;
 	size_t plen, pcap;
 	uint8_t *gbuf;           /* a commit's slice of keys, in sorted order (rocks_write.c gather) */
+	struct lb_sst *sst;      /* the table file writer of large commits (kept for its buffers) */
 	size_t gcap;
 	uint32_t *goff;          /* where each key of the slice starts in gbuf */
 	size_t gcapn;

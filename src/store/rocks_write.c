@@ -502,19 +502,23 @@ static char *write_ops(lb_store_t *s, lb_sst_t *w)
 }
 
 /* The table file of a large commit (sst.h: written by lookback in RocksDB's
- * block-based format, with the store's block size and restart interval). */
-static lb_sst_t *sst_open(const char *path)
+ * block-based format, with the store's block size, restart interval and
+ * prefix filter); the writer and its buffers are kept for the next one. */
+static lb_sst_t *sst_open(lb_store_t *s, const char *path)
 {
+	if (s->sst)
+		return lb_sst_reopen(s->sst, path) == 0 ? s->sst : NULL;
 	lb_sst_opts_t o = {
 		.block_size = lb_rocks_block_size(),
 		.restart = LB_STORE_BLOCK_RESTART,
 		.merge_operator = LB_ROCKS_MERGE_NAME,
 		.prefix_extractor = LB_ROCKS_PREFIX_NAME,
+		.prefix = lb_rocks_key_prefix_len,
+		.filter = 1,
 	};
-	lb_sst_t *w = NULL;
-	if (lb_sst_open(&w, path, &o) != 0)
+	if (lb_sst_open(&s->sst, path, &o) != 0)
 		return NULL;
-	return w;
+	return s->sst;
 }
 
 static int commit_pending(lb_store_t *s)
@@ -547,7 +551,7 @@ static int commit_pending(lb_store_t *s)
 		 * (If the file cannot be opened: the batch.) */
 		if (s->npend >= SST_MIN_OPS) {
 			lb_rocks_sst_path(s, path, sizeof path);
-			w = sst_open(path);
+			w = sst_open(s, path);
 		}
 		char *e = write_ops(s, w);
 		if (e) {
@@ -563,7 +567,10 @@ static int commit_pending(lb_store_t *s)
 			lb_rocks_set_err(s, sst_err(fe, path));
 			err = LB_ESTORE;
 		}
-		lb_sst_free(w);
+		if (err) { /* the writer may hold the file open: a new one next time */
+			lb_sst_free(s->sst);
+			s->sst = NULL;
+		}
 		if (!err)
 			err = sst_ingest(s, path);
 		unlink(path); /* gone already when the ingestion moved it */

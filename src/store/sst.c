@@ -4,8 +4,10 @@
  */
 #include "store/sst.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +49,33 @@ struct lb_sst {
 	size_t ilen, icap;
 	uint32_t *irst;
 	size_t nirst, cirst;
+	/* the prefix filter: its hashes in order (adjacent repeats once) */
+	int filter;
+	uint64_t *fh;
+	size_t nfh, cfh;
+	size_t lpl;            /* the last key's prefix length (0: none) */
+	int empty_added;       /* RocksDB's empty-prefix hash, added once */
 	/* properties */
 	uint64_t nentries, nmerge, raw_key, raw_val, ndata, data_size;
 };
+
+/* RocksDB's persistent 64-bit hash (util/hash.h Hash64(data, n)), which its
+ * bloom filters use; looked up once in the loaded library. */
+typedef uint64_t (*hash64_fn)(const char *, size_t);
+static hash64_fn rocks_hash64;
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static void hash_find(void)
+{
+	void *f = dlsym(RTLD_DEFAULT, "_ZN7rocksdb6Hash64EPKcm");
+	memcpy(&rocks_hash64, &f, sizeof f);
+}
+
+int lb_sst_filter_available(void)
+{
+	pthread_once(&hash_once, hash_find);
+	return rocks_hash64 != NULL;
+}
 
 static int grow(uint8_t **b, size_t *cap, size_t need)
 {
@@ -79,6 +105,24 @@ static int grow32(uint32_t **b, size_t *cap, size_t need)
 	*b = n;
 	*cap = c;
 	return 0;
+}
+
+/* The length of the common prefix of a and b (n bytes each), 8 at a time. */
+static inline size_t common_prefix(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return i + (size_t)(__builtin_ctzll(x ^ y) >> 3);
+	}
+#endif
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
 }
 
 static inline size_t put_v64(uint8_t *p, uint64_t v)
@@ -191,22 +235,45 @@ int lb_sst_open(lb_sst_t **out, const char *path, const lb_sst_opts_t *o)
 	w->o = *o;
 	w->dev_limit = (o->block_size * (100 - 10) + 99) / 100;
 	w->fd = -1;
+	w->filter = o->prefix && o->filter && lb_sst_filter_available();
 	if (grow(&w->out, &w->ocap, SST_OUT_FLUSH + o->block_size + 4096) ||
 	    grow32(&w->rst, &w->crst, 64)) {
 		lb_sst_free(w);
 		return LB_ENOMEM;
 	}
-	w->rst[0] = 0;
-	w->nrst = 1;
-	w->est = 8;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w->fd < 0) {
+	int err = lb_sst_reopen(w, path);
+	if (err) {
 		int e = errno;
 		lb_sst_free(w);
 		errno = e;
-		return LB_EIO;
+		return err;
 	}
 	*out = w;
+	return 0;
+}
+
+int lb_sst_reopen(lb_sst_t *w, const char *path)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->failed = 0;
+	w->olen = w->bstart = 0;
+	w->foff = 0;
+	w->rst[0] = 0;
+	w->nrst = 1;
+	w->counter = 0;
+	w->est = 8;
+	w->llen = 0;
+	w->pend = 0;
+	w->ilen = w->nirst = 0;
+	w->nfh = w->lpl = 0;
+	w->empty_added = 0;
+	w->nentries = w->nmerge = w->raw_key = w->raw_val = w->ndata = w->data_size = 0;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		w->failed = 1;
+		return LB_EIO;
+	}
 	return 0;
 }
 
@@ -279,19 +346,56 @@ static int separator(size_t *n, const uint8_t *start, size_t sl, const uint8_t *
 	return 0;
 }
 
+static int hash_push(lb_sst_t *w, uint64_t h)
+{
+	if (w->nfh && w->fh[w->nfh - 1] == h)
+		return 0;
+	if (w->nfh == w->cfh) {
+		size_t c = w->cfh ? w->cfh * 2 : 4096;
+		uint64_t *n = realloc(w->fh, c * sizeof *n);
+		if (!n)
+			return LB_ENOMEM;
+		w->fh = n;
+		w->cfh = c;
+	}
+	w->fh[w->nfh++] = h;
+	return 0;
+}
+
+/* The filter's hashes for key k (sh bytes in common with the last key), in
+ * RocksDB's order: on the first key after one that has a prefix, the empty
+ * prefix's hash, once (FullFilterBlockBuilder with whole-key filtering off);
+ * then the key's prefix's hash, unless it is the last key's prefix and
+ * nothing came between (its hash would be the adjacent repeat). */
+static int filter_add(lb_sst_t *w, const uint8_t *k, size_t kl, size_t sh)
+{
+	int err, empty_now = 0;
+	if (!w->empty_added && w->lpl) {
+		if ((err = hash_push(w, rocks_hash64("", 0))))
+			return err;
+		w->empty_added = empty_now = 1;
+	}
+	size_t pl = w->o.prefix(k, kl);
+	if (pl && (empty_now || pl != w->lpl || sh < pl) &&
+	    (err = hash_push(w, rocks_hash64((const char *)k, pl))))
+		return err;
+	w->lpl = pl;
+	return 0;
+}
+
 int lb_sst_add(lb_sst_t *w, int put, const void *kv, size_t kl, const void *v, size_t vl)
 {
 	const uint8_t *k = kv;
 	if (w->failed)
 		return LB_EINVAL;
 	size_t lul = w->llen ? w->llen - 8 : 0; /* last user key's length */
-	size_t min = lul < kl ? lul : kl, sh = 0;
-	while (sh < min && w->last[sh] == k[sh])
-		sh++;
+	size_t min = lul < kl ? lul : kl, sh = common_prefix(w->last, k, min);
 	if (w->nentries && (sh == min ? lul >= kl : w->last[sh] > k[sh]))
 		return LB_EINVAL; /* not strictly after the last key */
 	size_t ikl = kl + 8;
 	int err;
+	if (w->filter && (err = filter_add(w, k, kl, sh)))
+		goto fail;
 	if (w->olen > w->bstart) { /* RocksDB's FlushBlockBySizePolicy */
 		size_t after = w->est + ikl + vl + (w->counter >= w->o.restart ? 4 : 0) + 4 +
 			       v_len(ikl) + v_len(vl);
@@ -367,7 +471,8 @@ struct prop {
 	size_t n;
 };
 
-static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t index_size)
+static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t index_size,
+		       uint64_t filter_size)
 {
 	char host[256] = "";
 	if (gethostname(host, sizeof host - 1) != 0)
@@ -391,11 +496,12 @@ static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t inde
 	static const char copts[] = "window_bits=-14; level=32767; strategy=0; max_dict_bytes=0; "
 				    "zstd_max_train_bytes=0; enabled=0; max_dict_buffer_bytes=0; "
 				    "use_zstd_dict_trainer=1; ";
-	uint8_t nums[8][10], zero32[4] = { 0 }, zero64[8] = { 0 }, ver2[4] = { 2, 0, 0, 0 };
-	size_t nl[8];
-	uint64_t vals[8] = { w->data_size, index_size, w->nmerge, w->ndata,
-			     w->nentries, w->raw_key, w->raw_val, 0x7fffffff };
-	for (int i = 0; i < 8; i++)
+	uint8_t nums[10][10], zero32[4] = { 0 }, zero64[8] = { 0 }, ver2[4] = { 2, 0, 0, 0 };
+	size_t nl[10];
+	uint64_t vals[10] = { w->data_size, index_size, w->nmerge, w->ndata,
+			      w->nentries, w->raw_key, w->raw_val, 0x7fffffff,
+			      filter_size, w->nfh };
+	for (int i = 0; i < 10; i++)
 		nl[i] = put_v64(nums[i], vals[i]);
 	static const uint8_t z[1] = { 0 }, one[1] = { 1 }, c0[1] = { '0' }, c1[1] = { '1' };
 	const struct prop pr[] = { /* sorted by name */
@@ -414,7 +520,8 @@ static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t inde
 		{ "rocksdb.deleted.keys", z, 1 },
 		{ "rocksdb.external_sst_file.global_seqno", zero64, 8 },
 		{ "rocksdb.external_sst_file.version", ver2, 4 },
-		{ "rocksdb.filter.size", z, 1 },
+		{ "rocksdb.filter.policy", (const uint8_t *)"bloomfilter", w->filter ? 11 : 0 },
+		{ "rocksdb.filter.size", nums[8], nl[8] },
 		{ "rocksdb.fixed.key.length", z, 1 },
 		{ "rocksdb.format.version", z, 1 },
 		{ "rocksdb.index.key.is.user.key", one, 1 },
@@ -424,7 +531,7 @@ static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t inde
 		{ "rocksdb.merge.operator", (const uint8_t *)mop, strlen(mop) },
 		{ "rocksdb.num.data.blocks", nums[3], nl[3] },
 		{ "rocksdb.num.entries", nums[4], nl[4] },
-		{ "rocksdb.num.filter_entries", z, 1 },
+		{ "rocksdb.num.filter_entries", nums[9], nl[9] },
 		{ "rocksdb.num.range-deletions", z, 1 },
 		{ "rocksdb.oldest.key.time", z, 1 },
 		{ "rocksdb.original.file.number", one, 1 },
@@ -443,6 +550,8 @@ static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t inde
 	uint8_t *p = b;
 	const char *prev = "";
 	for (size_t i = 0; i < np; i++) {
+		if (!pr[i].n && pr[i].v != z) /* a name without a value: not written */
+			continue;
 		size_t kl = strlen(pr[i].name), sh = 0;
 		while (prev[sh] && prev[sh] == pr[i].name[sh])
 			sh++;
@@ -461,6 +570,60 @@ static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t inde
 	return err;
 }
 
+/* A metaindex entry at p (no shared bytes): name -> handle; past its end. */
+static uint8_t *meta_entry(uint8_t *p, const char *name, uint64_t off, uint64_t size)
+{
+	uint8_t h[20];
+	size_t hl = put_v64(h, off), nl = strlen(name);
+	hl += put_v64(h + hl, size);
+	p += put_v64(p, 0);
+	p += put_v64(p, nl);
+	p += put_v64(p, hl);
+	memcpy(p, name, nl);
+	p += nl;
+	memcpy(p, h, hl);
+	return p + hl;
+}
+
+/* The filter block (w->nfh > 0): 10 bits per hash rounded up to whole
+ * 64-byte lines, 6 probes each, then RocksDB's 5 bytes of metadata (-1: a
+ * newer implementation, 0: fast local bloom, the probe count, 2 bytes 0). */
+static int filter_block(lb_sst_t *w, uint64_t *off, uint64_t *size)
+{
+	enum { MILLIBITS = 10000, PROBES = 6 };
+	uint64_t raw = ((uint64_t)w->nfh * MILLIBITS + 7999) / 8000;
+	if (raw > 0xffffffc0u)
+		raw = 0xffffffc0u;
+	size_t len = (size_t)((raw + 63) & ~(uint64_t)63);
+	uint32_t lines = (uint32_t)(len >> 6);
+	if (grow(&w->out, &w->ocap, w->olen + len + 5 + SST_TRAILER))
+		return LB_ENOMEM;
+	uint8_t *f = w->out + w->olen;
+	memset(f, 0, len + 5);
+	for (size_t i = 0; i < w->nfh; i++) {
+		if (i + 16 < w->nfh) /* the lines are random: fetch ahead */
+			__builtin_prefetch(f + (((uint64_t)(uint32_t)w->fh[i + 16] * lines) >> 32 << 6), 1);
+		uint64_t hv = w->fh[i];
+		uint8_t *line = f + (((uint64_t)(uint32_t)hv * lines) >> 32 << 6);
+		uint32_t h = (uint32_t)(hv >> 32);
+		for (int q = 0; q < PROBES; q++, h *= 0x9e3779b9u) {
+			uint32_t bit = h >> 23; /* 9 bits: the bit within the 512-bit line */
+			line[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+		}
+	}
+	f[len] = 0xff;
+	f[len + 2] = PROBES;
+	w->olen += len + 5;
+	uint8_t *p = w->out + w->olen;
+	*p = 0;
+	put_u32(p + 1, (uint32_t)XXH3_64bits(w->out + w->bstart, len + 5));
+	*off = w->foff + w->bstart;
+	*size = len + 5;
+	w->olen += SST_TRAILER;
+	w->bstart = w->olen;
+	return 0;
+}
+
 int lb_sst_finish(lb_sst_t *w)
 {
 	int err;
@@ -474,25 +637,24 @@ int lb_sst_finish(lb_sst_t *w)
 		goto fail;
 	if (w->pend && (err = index_add(w, w->last, w->llen - 8, 0)))
 		goto fail;
-	uint64_t ioff, isize, poff, psize, moff, msize;
-	if ((err = block_put(w, w->idx, w->ilen, w->irst, w->nirst, &ioff, &isize)) ||
-	    (err = props_block(w, &poff, &psize, isize + SST_TRAILER)))
+	uint64_t ioff, isize, poff, psize, moff, msize, foff = 0, fsize = 0;
+	if (w->nfh && (err = filter_block(w, &foff, &fsize)))
 		goto fail;
-	/* metaindex: one entry, a restart point of its own */
-	uint8_t m[64], *p = m;
-	static const char pname[] = "rocksdb.properties";
-	uint8_t h[20];
-	size_t hl = put_v64(h, poff);
-	hl += put_v64(h + hl, psize);
-	p += put_v64(p, 0);
-	p += put_v64(p, sizeof pname - 1);
-	p += put_v64(p, hl);
-	memcpy(p, pname, sizeof pname - 1);
-	p += sizeof pname - 1;
-	memcpy(p, h, hl);
-	p += hl;
-	const uint32_t r0 = 0;
-	if ((err = block_put(w, m, (size_t)(p - m), &r0, 1, &moff, &msize)))
+	if ((err = block_put(w, w->idx, w->ilen, w->irst, w->nirst, &ioff, &isize)) ||
+	    (err = props_block(w, &poff, &psize, isize + SST_TRAILER, fsize)))
+		goto fail;
+	/* metaindex: the filter's and the properties' handles by name (in
+	 * order), each entry a restart point */
+	uint8_t m[160], *p = m;
+	uint32_t mr[2];
+	size_t nm = 0;
+	if (fsize) {
+		mr[nm++] = 0;
+		p = meta_entry(p, "fullfilter.rocksdb.BuiltinBloomFilter", foff, fsize);
+	}
+	mr[nm++] = (uint32_t)(p - m);
+	p = meta_entry(p, "rocksdb.properties", poff, psize);
+	if ((err = block_put(w, m, (size_t)(p - m), mr, nm, &moff, &msize)))
 		goto fail;
 	uint8_t f[SST_FOOTER] = { SST_CHECKSUM_XXH3 };
 	size_t fl = 1;
@@ -540,5 +702,6 @@ void lb_sst_free(lb_sst_t *w)
 	free(w->last);
 	free(w->idx);
 	free(w->irst);
+	free(w->fh);
 	free(w);
 }

@@ -18,6 +18,7 @@
  *                  deviation), so the data and index blocks are byte for byte
  *                  the ones SstFileWriter writes with the same options
  *                  (tests/unit/store/test_sst.c compares them).
+ *   filter block   (below)
  *   index block    format version 5: one entry per data block, every entry a
  *                  restart, the key a user key (the bytewise comparator's
  *                  shortest separator between the blocks; the last block's
@@ -27,19 +28,35 @@
  *                  version 2, global sequence number 0, counts and sizes, a
  *                  fresh 20-character session id per file: RocksDB derives the
  *                  file's block cache keys from it).
- *   metaindex      "rocksdb.properties" -> its handle.
+ *   metaindex      "fullfilter.rocksdb.BuiltinBloomFilter" and
+ *                  "rocksdb.properties" -> their handles.
  *   footer         checksum type (4: XXH3), the metaindex and index handles
  *                  padded to 40 bytes, format version 5, the magic number.
  *
  * Every block is followed by a byte of compression type (0: none) and a
- * checksum: the low 32 bits of XXH3-64 of the block (libxxhash).  No filter
- * block: RocksDB reads a table without one as "may hold any key"; the level-0
- * compaction that takes these files writes the store's prefix filters.
+ * checksum: the low 32 bits of XXH3-64 of the block (libxxhash).  Nothing is
+ * compressed: the files land in level 0 and the compaction that takes them
+ * compresses as it writes (LZ4 here cost 9-12% of a unique capture's one-core
+ * ingest and saved nothing after that compaction; RocksDB's own tuning advice
+ * leaves level 0 uncompressed for write-heavy loads too).
+ *
+ * The prefix filter (format version 5's "fast local bloom", after the data
+ * blocks, named "fullfilter.rocksdb.BuiltinBloomFilter" in the metaindex):
+ * 64-byte cache lines, a prefix's 64-bit hash picks the line with its low 32
+ * bits and 6 bit positions (for 10 bits per key) with its high 32 bits; the
+ * hash is RocksDB's own persistent Hash64 (a frozen early XXH3 that libxxhash
+ * does not have), looked up in the loaded RocksDB library by name.  Where it
+ * is not found the file has no filter block, which RocksDB reads as "may hold
+ * any key" (correct, slower lookups until a compaction rewrites the file).
+ * The filter's bytes, with RocksDB's quirks (an empty key's hash added once,
+ * adjacent equal hashes counted once), are SstFileWriter's: test_sst.c
+ * compares them.
  */
 #ifndef LB_STORE_SST_H
 #define LB_STORE_SST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct lb_sst lb_sst_t;
 
@@ -48,7 +65,16 @@ typedef struct lb_sst_opts {
 	int restart;                /* entries per restart point in data blocks (>= 1) */
 	const char *merge_operator; /* names recorded in the properties; NULL: "nullptr" */
 	const char *prefix_extractor;
+	/* With prefix set and filter on: a full prefix bloom filter of 10 bits
+	 * per prefix (RocksDB's bloom_full(10), the store's).  prefix(k, n) is
+	 * the length of k's prefix, 0 when k has none (outside the extractor's
+	 * domain). */
+	size_t (*prefix)(const uint8_t *k, size_t n);
+	int filter;
 } lb_sst_opts_t;
+
+/* Whether this RocksDB's filter hash was found (filters can be written). */
+int lb_sst_filter_available(void);
 
 /* Create path (truncated) for writing.  0, LB_ENOMEM or LB_EIO (errno kept). */
 int lb_sst_open(lb_sst_t **w, const char *path, const lb_sst_opts_t *o);
@@ -63,10 +89,15 @@ int lb_sst_add(lb_sst_t *w, int put, const void *k, size_t kl, const void *v, si
  * 0, LB_EINVAL, LB_ENOMEM or LB_EIO. */
 int lb_sst_finish(lb_sst_t *w);
 
+/* Start a new file at path with w's options and buffers (after a finish,
+ * or to abandon the file being written: it is left as it is).  0 or LB_EIO
+ * (errno kept; w then refuses keys until a reopen succeeds). */
+int lb_sst_reopen(lb_sst_t *w, const char *path);
+
 /* Keys added so far. */
 size_t lb_sst_count(const lb_sst_t *w);
 
-/* Close (if not finished) and free; the file is left where it is. */
+/* Close (if not finished) and free; the file is left where it is.  NULL: nothing. */
 void lb_sst_free(lb_sst_t *w);
 
 #endif

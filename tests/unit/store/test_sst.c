@@ -156,9 +156,94 @@ static size_t index_end(const uint8_t *b, size_t n)
 	return (size_t)(io + is + 5);
 }
 
-static void write_ours(const char *path, const struct kv *a, size_t n, size_t bs, int restart)
+/* The test's prefix extractor: keys starting 0xff or shorter than 2 bytes
+ * have no prefix; otherwise the bytes up to the first 0x00 after the first
+ * byte, or the whole key when it starts 0x01; no prefix otherwise. */
+static size_t tpfx(const uint8_t *k, size_t n)
+{
+	if (n < 2 || k[0] == 0xff)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (k[i] == 0)
+			return i + 1;
+	return k[0] == 0x01 ? n : 0;
+}
+
+static char *tpfx_tr(void *st, const char *k, size_t n, size_t *dst)
+{
+	(void)st;
+	*dst = tpfx((const uint8_t *)k, n);
+	return (char *)k;
+}
+
+static unsigned char tpfx_in(void *st, const char *k, size_t n)
+{
+	(void)st;
+	return tpfx((const uint8_t *)k, n) != 0;
+}
+
+static unsigned char tpfx_range(void *st, const char *k, size_t n)
+{
+	(void)st;
+	return tpfx((const uint8_t *)k, n) == n;
+}
+
+static const char *tpfx_name(void *st)
+{
+	(void)st;
+	return "lookback.test.prefix";
+}
+
+static void nop_destroy(void *st);
+
+/* The value of entry name in the block at b[off..off+size) (keys delta
+ * encoded); its length in *vl, NULL when absent. */
+static const uint8_t *block_find(const uint8_t *b, size_t off, size_t size, const char *name,
+				 size_t *vl)
+{
+	const uint8_t *blk = b + off;
+	uint32_t nr = (uint32_t)blk[size - 4] | (uint32_t)blk[size - 3] << 8 |
+		      (uint32_t)blk[size - 2] << 16 | (uint32_t)blk[size - 1] << 24;
+	size_t end = size - 4 - 4 * (size_t)nr, p = 0;
+	char key[256];
+	while (p < end) {
+		size_t sh = (size_t)get_v(blk, &p), ns = (size_t)get_v(blk, &p);
+		size_t n = (size_t)get_v(blk, &p);
+		assert_true(sh + ns < sizeof key);
+		memcpy(key + sh, blk + p, ns);
+		key[sh + ns] = 0;
+		p += ns;
+		if (!strcmp(key, name)) {
+			*vl = n;
+			return blk + p;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+/* Table property name's value bytes (via the footer and the metaindex). */
+static const uint8_t *prop(const uint8_t *b, size_t n, const char *name, size_t *vl)
+{
+	size_t p = n - 52;
+	size_t mo = (size_t)get_v(b, &p), ms = (size_t)get_v(b, &p);
+	size_t hl;
+	const uint8_t *h = block_find(b, mo, ms, "rocksdb.properties", &hl);
+	assert_non_null(h);
+	size_t q = 0;
+	size_t po = (size_t)get_v(h, &q), ps = (size_t)get_v(h, &q);
+	return block_find(b, po, ps, name, vl);
+}
+
+static void write_ours(const char *path, const struct kv *a, size_t n, size_t bs, int restart,
+		       int filt)
 {
 	lb_sst_opts_t o = { .block_size = bs, .restart = restart };
+	if (filt) {
+		o.prefix = tpfx;
+		o.filter = 1;
+		o.prefix_extractor = "lookback.test.prefix";
+	}
 	lb_sst_t *w;
 	assert_int_equal(lb_sst_open(&w, path, &o), 0);
 	for (size_t i = 0; i < n; i++)
@@ -168,7 +253,8 @@ static void write_ours(const char *path, const struct kv *a, size_t n, size_t bs
 	lb_sst_free(w);
 }
 
-static void write_rocks(const char *path, const struct kv *a, size_t n, size_t bs, int restart)
+static void write_rocks(const char *path, const struct kv *a, size_t n, size_t bs, int restart,
+			int filt)
 {
 	rocksdb_options_t *o = rocksdb_options_create();
 	rocksdb_block_based_table_options_t *t = rocksdb_block_based_options_create();
@@ -176,6 +262,13 @@ static void write_rocks(const char *path, const struct kv *a, size_t n, size_t b
 	rocksdb_block_based_options_set_block_size(t, bs);
 	rocksdb_block_based_options_set_block_restart_interval(t, restart);
 	rocksdb_block_based_options_set_checksum(t, 4); /* XXH3 */
+	if (filt) {
+		rocksdb_block_based_options_set_filter_policy(t, rocksdb_filterpolicy_create_bloom_full(10));
+		rocksdb_block_based_options_set_whole_key_filtering(t, 0);
+		rocksdb_options_set_prefix_extractor(
+			o, rocksdb_slicetransform_create(NULL, nop_destroy, tpfx_tr, tpfx_in, tpfx_range,
+							 tpfx_name));
+	}
 	rocksdb_options_set_block_based_table_factory(o, t);
 	rocksdb_options_set_compression(o, rocksdb_no_compression);
 	rocksdb_envoptions_t *eo = rocksdb_envoptions_create();
@@ -200,8 +293,49 @@ static void write_rocks(const char *path, const struct kv *a, size_t n, size_t b
 	rocksdb_options_destroy(o);
 }
 
+/* Write a[0..n) with both writers; their bytes up to the end of the index
+ * block (data blocks, the filter, the index) must be the same. */
+static void same_bytes(const struct kv *a, size_t n, size_t bs, int restart, int filt)
+{
+	char p1[200], p2[200];
+	snprintf(p1, sizeof p1, "%s/ours.sst", dir);
+	snprintf(p2, sizeof p2, "%s/rocks.sst", dir);
+	write_ours(p1, a, n, bs, restart, filt);
+	write_rocks(p2, a, n, bs, restart, filt);
+	size_t n1, n2;
+	uint8_t *b1 = slurp(p1, &n1), *b2 = slurp(p2, &n2);
+	size_t e1 = index_end(b1, n1), e2 = index_end(b2, n2);
+	assert_int_equal(e1, e2);
+	assert_memory_equal(b1, b2, e1);
+	/* the filter is there when a key has a prefix (in both, then) */
+	const char *fname = "fullfilter.rocksdb.BuiltinBloomFilter";
+	assert_int_equal(memmem(b1, n1, fname, strlen(fname)) != NULL,
+			 memmem(b2, n2, fname, strlen(fname)) != NULL);
+	/* and the properties a reader uses say the same */
+	static const char *const same[] = {
+		"rocksdb.num.entries", "rocksdb.raw.key.size", "rocksdb.raw.value.size",
+		"rocksdb.data.size", "rocksdb.index.size", "rocksdb.filter.size",
+		"rocksdb.num.filter_entries", "rocksdb.num.data.blocks", "rocksdb.merge.operands",
+		"rocksdb.index.key.is.user.key", "rocksdb.index.value.is.delta.encoded",
+		"rocksdb.external_sst_file.version", "rocksdb.external_sst_file.global_seqno",
+		"rocksdb.block.based.table.index.type", "rocksdb.comparator",
+		"rocksdb.prefix.extractor.name", "rocksdb.column.family.id", "rocksdb.compression",
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		size_t l1, l2;
+		const uint8_t *v1 = prop(b1, n1, same[i], &l1), *v2 = prop(b2, n2, same[i], &l2);
+		assert_non_null(v1);
+		assert_non_null(v2);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(v1, v2, l1);
+	}
+	free(b1);
+	free(b2);
+}
+
 /* Data and index blocks as SstFileWriter writes them, for several block
- * sizes and restart intervals (the store's: 8 KiB, 64). */
+ * sizes and restart intervals (the store's: 8 KiB, 64), without and with a
+ * prefix filter (keys with and without prefixes, runs of one prefix). */
 static void test_same_blocks_as_rocksdb(void **st)
 {
 	(void)st;
@@ -211,21 +345,43 @@ static void test_same_blocks_as_rocksdb(void **st)
 	size_t n;
 	struct kv *a = make_keys(20000, &n);
 	assert_true(n > 15000);
-	char p1[200], p2[200];
-	snprintf(p1, sizeof p1, "%s/ours.sst", dir);
-	snprintf(p2, sizeof p2, "%s/rocks.sst", dir);
 	for (size_t c = 0; c < sizeof cf / sizeof cf[0]; c++) {
-		write_ours(p1, a, n, cf[c].bs, cf[c].restart);
-		write_rocks(p2, a, n, cf[c].bs, cf[c].restart);
-		size_t n1, n2;
-		uint8_t *b1 = slurp(p1, &n1), *b2 = slurp(p2, &n2);
-		size_t e1 = index_end(b1, n1), e2 = index_end(b2, n2);
-		assert_int_equal(e1, e2);
-		assert_true(e1 > 1000);
-		assert_memory_equal(b1, b2, e1);
-		free(b1);
-		free(b2);
+		same_bytes(a, n, cf[c].bs, cf[c].restart, 0);
+		same_bytes(a, n, cf[c].bs, cf[c].restart, 1);
 	}
+	/* small tables: one key; keys none of which has a prefix; a prefix only
+	 * on the last key, only on the first */
+	same_bytes(a, 1, 8192, 64, 1);
+	size_t m = 0;
+	struct kv *b = calloc(n, sizeof *b);
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++)
+		if (!tpfx(a[i].k, a[i].kl))
+			b[m++] = a[i];
+	assert_true(m > 100);
+	same_bytes(b, m, 8192, 64, 1);
+	size_t q = 0;
+	while (q < n && !tpfx(a[q].k, a[q].kl))
+		q++;
+	assert_true(q < n);
+	b[0] = a[q]; /* then keys after it without a prefix */
+	size_t k = 1;
+	for (size_t i = q + 1; i < n && k < 50; i++)
+		if (!tpfx(a[i].k, a[i].kl))
+			b[k++] = a[i];
+	same_bytes(b, k, 8192, 64, 1);
+	k = 0;
+	for (size_t i = 0; i < q && k < 50; i++)
+		b[k++] = a[i];
+	b[k++] = a[q];
+	same_bytes(b, k, 8192, 64, 1);
+	/* the first two keys with a prefix share it (RocksDB's empty-prefix
+	 * hash comes between their two hashes) */
+	static uint8_t s1[] = { 2, 'a', 0, 1 }, s2[] = { 2, 'a', 0, 2 }, s3[] = { 2, 'b', 0 };
+	struct kv same[3] = { { s1, s1, 4, 1, 1 }, { s2, s2, 4, 1, 0 }, { s3, s3, 3, 1, 1 } };
+	same_bytes(same, 3, 8192, 64, 1);
+	assert_true(lb_sst_filter_available());
+	free(b);
 	free_keys(a, n);
 }
 
@@ -300,7 +456,7 @@ static void check_all(rocksdb_t *db, const struct kv *a, size_t n)
 	assert_null(e);
 	assert_int_equal(i, n);
 	rocksdb_iter_destroy(it);
-	for (size_t q = 0; q < n; q += 97) { /* point reads: the index's separators */
+	for (size_t q = 0; q < n; q += 7) { /* point reads: separators, the filter */
 		size_t vl;
 		char *v = rocksdb_get(db, ro, (const char *)a[q].k, a[q].kl, &vl, &e);
 		assert_null(e);
@@ -334,7 +490,8 @@ static void test_ingest_reads_back(void **st)
 	char path[200], dbp[200];
 	snprintf(path, sizeof path, "%s/in.sst", dir);
 	snprintf(dbp, sizeof dbp, "%s/db", dir);
-	lb_sst_opts_t so = { .block_size = 8192, .restart = 64, .merge_operator = "lookback.test.concat" };
+	lb_sst_opts_t so = { .block_size = 8192, .restart = 64, .merge_operator = "lookback.test.concat",
+			     .prefix_extractor = "lookback.test.prefix", .prefix = tpfx, .filter = 1 };
 	lb_sst_t *w;
 	assert_int_equal(lb_sst_open(&w, path, &so), 0);
 	for (size_t i = 0; i < n; i++)
@@ -348,6 +505,14 @@ static void test_ingest_reads_back(void **st)
 	rocksdb_mergeoperator_t *m =
 		rocksdb_mergeoperator_create(NULL, nop_destroy, mfull, mpartial, mdel, mname);
 	rocksdb_options_set_merge_operator(o, m); /* owned by the options now */
+	/* the same prefix extractor and filter policy: point reads of keys with
+	 * a prefix consult the file's filter (a wrong filter loses them) */
+	rocksdb_block_based_table_options_t *t = rocksdb_block_based_options_create();
+	rocksdb_block_based_options_set_filter_policy(t, rocksdb_filterpolicy_create_bloom_full(10));
+	rocksdb_block_based_options_set_whole_key_filtering(t, 0);
+	rocksdb_options_set_block_based_table_factory(o, t);
+	rocksdb_options_set_prefix_extractor(
+		o, rocksdb_slicetransform_create(NULL, nop_destroy, tpfx_tr, tpfx_in, tpfx_range, tpfx_name));
 	char *e = NULL;
 	rocksdb_t *db = rocksdb_open(o, dbp, &e);
 	assert_null(e);
@@ -376,8 +541,54 @@ static void test_ingest_reads_back(void **st)
 	check_all(db, a, n);
 	rocksdb_close(db);
 	rocksdb_ingestexternalfileoptions_destroy(io);
+	rocksdb_block_based_options_destroy(t);
 	rocksdb_writeoptions_destroy(wo);
 	rocksdb_options_destroy(o);
+	free_keys(a, n);
+}
+
+/* A writer reopened for a second file (the store keeps one for its
+ * buffers) writes it as a new writer would: nothing of the first carries
+ * over (blocks, filter, counts), also after a file abandoned half way. */
+static void test_reopen(void **st)
+{
+	(void)st;
+	size_t n;
+	struct kv *a = make_keys(6000, &n);
+	size_t h = n / 2;
+	char p1[200], p2[200], p3[200];
+	snprintf(p1, sizeof p1, "%s/r1.sst", dir);
+	snprintf(p2, sizeof p2, "%s/r2.sst", dir);
+	snprintf(p3, sizeof p3, "%s/r3.sst", dir);
+	lb_sst_opts_t o = { .block_size = 1024, .restart = 16, .prefix = tpfx, .filter = 1,
+			    .prefix_extractor = "lookback.test.prefix" };
+	lb_sst_t *w;
+	assert_int_equal(lb_sst_open(&w, p1, &o), 0);
+	for (size_t i = h; i < n; i++) /* the later keys first */
+		assert_int_equal(lb_sst_add(w, a[i].put, a[i].k, a[i].kl, a[i].v, a[i].vl), 0);
+	assert_int_equal(lb_sst_finish(w), 0);
+	assert_int_equal(lb_sst_reopen(w, p2), 0);
+	for (size_t i = 0; i < h / 2; i++) /* abandoned */
+		assert_int_equal(lb_sst_add(w, a[i].put, a[i].k, a[i].kl, a[i].v, a[i].vl), 0);
+	assert_int_equal(lb_sst_reopen(w, p2), 0);
+	for (size_t i = 0; i < h; i++)
+		assert_int_equal(lb_sst_add(w, a[i].put, a[i].k, a[i].kl, a[i].v, a[i].vl), 0);
+	assert_int_equal(lb_sst_count(w), h);
+	assert_int_equal(lb_sst_finish(w), 0);
+	lb_sst_free(w);
+	write_rocks(p3, a, h, 1024, 16, 1);
+	size_t n2, n3;
+	uint8_t *b2 = slurp(p2, &n2), *b3 = slurp(p3, &n3);
+	size_t e2 = index_end(b2, n2);
+	assert_int_equal(e2, index_end(b3, n3));
+	assert_memory_equal(b2, b3, e2);
+	size_t l2, l3;
+	const uint8_t *v2 = prop(b2, n2, "rocksdb.num.filter_entries", &l2);
+	const uint8_t *v3 = prop(b3, n3, "rocksdb.num.filter_entries", &l3);
+	assert_int_equal(l2, l3);
+	assert_memory_equal(v2, v3, l2);
+	free(b2);
+	free(b3);
 	free_keys(a, n);
 }
 
@@ -391,8 +602,8 @@ static void test_session_ids_differ(void **st)
 	snprintf(p1, sizeof p1, "%s/s1.sst", dir);
 	snprintf(p2, sizeof p2, "%s/s2.sst", dir);
 	struct kv one = { (uint8_t *)"k", (uint8_t *)"v", 1, 1, 1 };
-	write_ours(p1, &one, 1, 8192, 64);
-	write_ours(p2, &one, 1, 8192, 64);
+	write_ours(p1, &one, 1, 8192, 64, 0);
+	write_ours(p2, &one, 1, 8192, 64, 0);
 	size_t n1, n2;
 	uint8_t *b1 = slurp(p1, &n1), *b2 = slurp(p2, &n2);
 	assert_int_equal(n1, n2);
@@ -447,6 +658,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup_teardown(test_same_blocks_as_rocksdb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_reads_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_ids_differ, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses, setup, teardown),
 	};
