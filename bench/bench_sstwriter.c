@@ -1,7 +1,9 @@
 /*
- * bench_sstwriter.c - what RocksDB's table-file writer alone costs per key,
- * with the options lookback's large commits use (src/store/rocks.c sstopts:
- * no compression, prefix bloom filters, our block size and restart interval).
+ * bench_sstwriter.c - what the table-file writer alone costs per key: the
+ * one large commits use (lookback's, src/store/sst.c: no compression, the
+ * store's prefix bloom filter, block size and restart interval), and for
+ * comparison RocksDB's SstFileWriter with the same options (the ingest's
+ * writer until 2026-11-28).
  *
  *   bench_sstwriter DIR [ROUNDS]
  *
@@ -9,11 +11,9 @@
  * what one large sorted commit hands the writer), then times writing them to
  * a table file in DIR the way rocks_write.c does (merge with its value for
  * rrsets, negatives and metadata; put with an empty value for the indexes),
- * best of ROUNDS (default 3); then the same with LZ4 (the ingest's files
- * until 2026-11: reported for comparison).  Nothing of
- * lookback's own code runs in the timed part: this is the floor of a commit,
- * the cost the ingest pays per key whatever the window and the sort do.
- * Output: "key value" lines.
+ * best of ROUNDS (default 3) for each writer.  Nothing else of lookback runs
+ * in the timed part: this is the floor of a commit, the cost the ingest pays
+ * per key whatever the window and the sort do.  Output: "key value" lines.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@
 
 #include "store/keys.h"
 #include "store/rocks_impl.h"
+#include "store/sst.h"
 #include "store/store.h"
 
 static double now_s(void)
@@ -38,18 +39,55 @@ struct kv {
 	uint32_t klen, vlen;
 };
 
-/* One table file of every key; returns wall seconds, or -1. */
-static double write_all(lb_store_t *s, rocksdb_options_t *o, const char *path, const uint8_t *ar,
-			const struct kv *e, size_t n)
+static int is_merge(uint8_t t)
 {
-	rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(s->envopts, o);
+	return t == LB_KT_RRSET || t == LB_KT_NEG || t == LB_KT_META;
+}
+
+/* One table file of every key with lookback's writer; wall seconds or -1. */
+static double write_ours(const char *path, const uint8_t *ar, const struct kv *e, size_t n)
+{
+	lb_sst_opts_t o = {
+		.block_size = lb_rocks_block_size(),
+		.restart = LB_STORE_BLOCK_RESTART,
+		.merge_operator = LB_ROCKS_MERGE_NAME,
+		.prefix_extractor = LB_ROCKS_PREFIX_NAME,
+		.prefix = lb_rocks_key_prefix_len,
+		.filter = 1,
+	};
+	lb_sst_t *w;
+	double t0 = now_s();
+	int err = lb_sst_open(&w, path, &o);
+	for (size_t i = 0; i < n && !err; i++) {
+		const uint8_t *k = ar + e[i].off;
+		if (is_merge(k[0]))
+			err = lb_sst_add(w, 0, k, e[i].klen, k + e[i].klen, e[i].vlen);
+		else
+			err = lb_sst_add(w, 1, k, e[i].klen, "", 0);
+	}
+	if (!err)
+		err = lb_sst_finish(w);
+	double t = now_s() - t0;
+	lb_sst_free(w);
+	unlink(path);
+	if (err) {
+		fprintf(stderr, "bench_sstwriter: lookback's writer failed (%d)\n", err);
+		return -1;
+	}
+	return t;
+}
+
+/* The same with RocksDB's SstFileWriter and options o. */
+static double write_rocks(rocksdb_envoptions_t *eo, rocksdb_options_t *o, const char *path,
+			  const uint8_t *ar, const struct kv *e, size_t n)
+{
+	rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(eo, o);
 	char *err = NULL;
 	double t0 = now_s();
 	rocksdb_sstfilewriter_open(w, path, &err);
 	for (size_t i = 0; i < n && !err; i++) {
 		const char *k = (const char *)ar + e[i].off;
-		uint8_t t = ar[e[i].off];
-		if (t == LB_KT_RRSET || t == LB_KT_NEG || t == LB_KT_META)
+		if (is_merge(ar[e[i].off]))
 			rocksdb_sstfilewriter_merge(w, k, e[i].klen, k + e[i].klen, e[i].vlen, &err);
 		else
 			rocksdb_sstfilewriter_put(w, k, e[i].klen, "", 0, &err);
@@ -79,7 +117,7 @@ int main(int argc, char **argv)
 	lb_store_t *s = NULL;
 	lb_store_opts_t so = { 0 };
 	int err = lb_store_open(argv[1], &so, &s);
-	if (err || !s->sstopts) {
+	if (err) {
 		fprintf(stderr, "bench_sstwriter: %s: %s\n", argv[1], lb_store_errmsg(s, err));
 		lb_store_close(s);
 		return 3;
@@ -116,23 +154,29 @@ int main(int argc, char **argv)
 	}
 	char path[4200];
 	snprintf(path, sizeof path, "%s/bench-sstwriter.sst", argv[1]);
-	rocksdb_options_t *lz4 = rocksdb_options_create_copy(s->sstopts);
-	rocksdb_options_set_compression(lz4, rocksdb_lz4_compression);
-	rocksdb_options_set_bottommost_compression(lz4, rocksdb_lz4_compression);
-	double best = 0, bestp = 0;
+	/* RocksDB's writer with the ingest's former options: the store's,
+	 * uncompressed */
+	rocksdb_envoptions_t *eo = rocksdb_envoptions_create();
+	rocksdb_options_t *ro = rocksdb_options_create_copy(s->opts);
+	rocksdb_options_set_compression(ro, rocksdb_no_compression);
+	rocksdb_options_set_bottommost_compression(ro, rocksdb_no_compression);
+	rocksdb_options_set_bottommost_compression_options(ro, -14, 0, 0, 0, 0);
+	rocksdb_options_set_bottommost_compression_options_zstd_max_train_bytes(ro, 0, 0);
+	double best = 0, bestr = 0;
 	for (int r = 0; r < rounds; r++) {
-		double t = write_all(s, s->sstopts, path, ar, e, n);
-		double tp = write_all(s, lz4, path, ar, e, n);
-		if (t < 0 || tp < 0) {
+		double t = write_ours(path, ar, e, n);
+		double tr = write_rocks(eo, ro, path, ar, e, n);
+		if (t < 0 || tr < 0) {
 			lb_store_close(s);
 			return 3;
 		}
 		if (r == 0 || t < best)
 			best = t;
-		if (r == 0 || tp < bestp)
-			bestp = tp;
+		if (r == 0 || tr < bestr)
+			bestr = tr;
 	}
-	rocksdb_options_destroy(lz4);
+	rocksdb_options_destroy(ro);
+	rocksdb_envoptions_destroy(eo);
 	size_t rrsets = per[LB_KT_RRSET];
 	printf("keys %zu\n", n);
 	printf("key_value_bytes %zu\n", len);
@@ -143,8 +187,8 @@ int main(int argc, char **argv)
 			printf("keys_%c %zu\n", t, per[t]);
 	printf("ingest_wall_s %.3f\n", best);
 	printf("ingest_ns_per_key %.1f\n", best * 1e9 / (double)n);
-	printf("lz4_wall_s %.3f\n", bestp);
-	printf("lz4_ns_per_key %.1f\n", bestp * 1e9 / (double)n);
+	printf("rocksdb_wall_s %.3f\n", bestr);
+	printf("rocksdb_ns_per_key %.1f\n", bestr * 1e9 / (double)n);
 	/* the rrsets per second the writer alone allows, nothing else running */
 	if (rrsets)
 		printf("ingest_rrsets_per_s_ceiling %.0f\n", (double)rrsets / best);

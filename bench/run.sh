@@ -357,9 +357,10 @@ else
 		"$LOOKBACK" gen -o "$ucap.tmp" -n "$PACKETS" --seed 1 --unique && mv "$ucap.tmp" "$ucap"
 	fi
 	# floors A CAPTURE DIR RESPONSES RRSETS: what no write path can go below on
-	# this machine. The decode alone (best of 3), RocksDB's table writer alone
-	# writing the compacted store's keys with the ingest's options
-	# (bench/bench_sstwriter.c: no lookback code in the timed part), and the
+	# this machine. The decode alone (best of 3), the table writer alone
+	# writing the compacted store's keys with the ingest's options (lookback's,
+	# src/store/sst.c, and RocksDB's SstFileWriter for comparison;
+	# bench/bench_sstwriter.c: nothing else in the timed part), and the
 	# store's content without any index, compressed by bzip2 -9 (random access
 	# and indexes only add to it).
 	floors() {
@@ -372,13 +373,13 @@ else
 			if [ -z "$d" ] || awk -v a="$w" -v b="$d" 'BEGIN { exit !(a < b) }'; then d=$w; fi
 		done
 		if ! why=$(build_prog bench_sstwriter); then
-			notmeasured "$a: RocksDB table writer alone" "$why"
+			notmeasured "$a: table writer alone" "$why"
 		elif ! taskset -c 0 "$OUT/bench_sstwriter" "$db" 3 > "$OUT/sstw.txt" 2> "$OUT/sstw.err"; then
-			notmeasured "$a: RocksDB table writer alone" "bench_sstwriter failed: $(head -1 "$OUT/sstw.err")"
+			notmeasured "$a: table writer alone" "bench_sstwriter failed: $(head -1 "$OUT/sstw.err")"
 		else
 			local sw=$(kv ingest_wall_s "$OUT/sstw.txt") cmd="taskset -c 0 build/bench/bench_sstwriter DIR 3"
 			row "$a: keys in the store per rrset (every table)" "$(kv keys_per_rrset "$OUT/sstw.txt")" "$cmd ($(kv keys "$OUT/sstw.txt") keys)"
-			row "$a: RocksDB table writer alone, the compacted store's keys with the ingest's options (uncompressed) / with LZ4: ns per key" "$(kv ingest_ns_per_key "$OUT/sstw.txt") / $(kv lz4_ns_per_key "$OUT/sstw.txt")" "$cmd (best of 3; seconds: $sw uncompressed)"
+			row "$a: table writer alone, the compacted store's keys with the ingest's options: lookback's (src/store/sst.c) / RocksDB's SstFileWriter: ns per key" "$(kv ingest_ns_per_key "$OUT/sstw.txt") / $(kv rocksdb_ns_per_key "$OUT/sstw.txt")" "$cmd (best of 3; seconds: $sw / $(kv rocksdb_wall_s "$OUT/sstw.txt"))"
 			if [ -n "$d" ]; then
 				row "$a: ceiling on one core from decode (best of 3: $(printf '%.3f' "$d") s) + that writer ($sw s) alone: responses/s / rrsets/s" \
 					"$(rate "$rs" "$(awk -v a="$d" -v b="$sw" 'BEGIN { print a + b }')") / $(rate "$nr" "$(awk -v a="$d" -v b="$sw" 'BEGIN { print a + b }')")" \
@@ -660,8 +661,9 @@ fi
 	echo "  BENCH_LOOKUP_N generated owners and times lookups through the query cursor; wrk with"
 	echo "  bench/wrk_lookup.lua against \`lookback serve --read-only\` on that store; curl for the stream."
 	echo "- Floors of the ingest: bench/bench_sstwriter.c reads every key of a compacted capture store into"
-	echo "  memory, in key order, and times RocksDB's table writer alone writing them with the options of"
-	echo "  the ingest's table files (best of 3, uncompressed as the ingest writes them, and LZ4); added to the capture's decode time"
+	echo "  memory, in key order, and times the table writer alone writing them with the options of the"
+	echo "  ingest's table files (best of 3, uncompressed, the store's prefix filter): lookback's own"
+	echo "  (src/store/sst.c, the ingest's) and RocksDB's SstFileWriter; lookback's added to the capture's decode time"
 	echo "  (\`capture -r FILE --stats\`, best of 3) it bounds any ingest into this layout on this machine."
 	echo "  The content floor: \`lookback export -f zone\` of the store through \`bzip2 -9\`."
 	echo "- Import: \`taskset -c 0 /usr/bin/time -v build/lookback import --format F FILE\` on inputs from"

@@ -108,7 +108,8 @@ PY
 kill $TAP
 wait $TAP
 check "idle clients are closed after --handshake-secs" test "$(grep -c '^idle closed' "$T_TMP/hs.v")" = 2
-check "... and counted" grep -q '^dnstap_clients_timed_out 2' "$T_TMP/hs.err"
+check "... and counted" grep -q '^dnstap_clients_timed_out 2' "$T_TMP/hs.err" ||
+	grep '^dnstap_clients' "$T_TMP/hs.err" | sed 's/^/# /' # what it counted (once seen failing under load)
 check "writers connecting then are served (both slots free)" test "$(grep -c '^writer accepted' "$T_TMP/hs.v")" = 2
 # started streams that then go quiet inside a frame held every place for
 # good: at the limit, a new writer takes the place of the one quiet the
