@@ -72,6 +72,34 @@ static int lr_alloc(size_t max_line, lb_lr_t **out)
 	return 0;
 }
 
+int lb_lr_open_regular(const char *path, size_t max_line, lb_lr_t **out, struct stat *sb)
+{
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
+		close(fd);
+		return LB_EINVAL;
+	}
+	/* regular files ignore O_NONBLOCK; cleared all the same */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	lb_lr_t *r;
+	int err = lr_alloc(max_line, &r);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	r->fd = fd;
+	r->own_fd = true;
+	r->in_size = (uint64_t)sb->st_size;
+	r->mtime = (int64_t)sb->st_mtime;
+	*out = r;
+	return 0;
+}
+
 int lb_lr_open(const char *path, size_t max_line, lb_lr_t **out)
 {
 	lb_lr_t *r;

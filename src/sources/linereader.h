@@ -42,6 +42,13 @@ typedef struct lb_lr lb_lr_t;
  */
 LB_WUR int lb_lr_open(const char *path, size_t max_line, lb_lr_t **out);
 
+/* Open path only if it is a regular file, the file opened being the one
+ * checked (open without blocking, then fstat: no window for a FIFO or a
+ * device to take its place between a check and the open); its identity in
+ * *sb.  Errors as lb_lr_open, and LB_EINVAL when it is not a regular file. */
+struct stat;
+LB_WUR int lb_lr_open_regular(const char *path, size_t max_line, lb_lr_t **out, struct stat *sb);
+
 /* Same over a memory buffer (borrowed: must outlive the reader); for tests and fuzzing. */
 LB_WUR int lb_lr_open_mem(const void *buf, size_t len, size_t max_line, lb_lr_t **out);
 

@@ -503,14 +503,16 @@ static void directive(lb_src_t *s, const char *path)
 		}
 		/* only a regular file that is not being read already, and at most
 		 * ZONE_MAX_INCLUDES of them: /dev/zero never ends, a FIFO blocks
-		 * the open, a file including itself (or an ancestor) loops */
+		 * the open, a file including itself (or an ancestor) loops.  The
+		 * file checked is the file opened (lb_lr_open_regular). */
 		struct stat sb;
-		bool refuse = z->nincludes >= ZONE_MAX_INCLUDES || stat(file, &sb) != 0 ||
-			      !S_ISREG(sb.st_mode);
+		lb_lr_t *inc = NULL;
+		bool refuse = z->nincludes >= ZONE_MAX_INCLUDES ||
+			      lb_lr_open_regular(file, s->o.max_line, &inc, &sb) != 0;
 		for (int i = 0; !refuse && i <= z->depth; i++)
 			refuse = z->in_dev[i] == sb.st_dev && z->in_ino[i] == sb.st_ino;
-		lb_lr_t *inc = NULL;
-		if (refuse || lb_lr_open(file, s->o.max_line, &inc)) {
+		if (refuse) {
+			lb_lr_close(inc);
 			memcpy(z->origin, saved, sizeof saved);
 			z->have_origin = had;
 			return (void)src_bad(s, LB_BAD_INCLUDE);

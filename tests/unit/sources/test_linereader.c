@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -320,6 +321,45 @@ static void idle_on_quiet_pipe(void **state)
 	alarm(0);
 }
 
+/* lb_lr_open_regular ($INCLUDE): a regular file opens with its identity; a
+ * FIFO with no writer is refused at once (a blocking open would hang: the
+ * check is made on the file opened, without blocking), as are a directory
+ * and a character device; a missing file is ENOENT. */
+static void open_regular_only(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/lb-test-lr.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char reg[64], fifo[64];
+	snprintf(reg, sizeof reg, "%s/f", dir);
+	snprintf(fifo, sizeof fifo, "%s/p", dir);
+	FILE *f = fopen(reg, "w");
+	assert_non_null(f);
+	fputs("one\ntwo\n", f);
+	fclose(f);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	struct stat sb, want;
+	lb_lr_t *r = NULL;
+	assert_int_equal(lb_lr_open_regular(reg, 0, &r, &sb), 0);
+	assert_int_equal(stat(reg, &want), 0);
+	assert_true(sb.st_ino == want.st_ino && sb.st_dev == want.st_dev);
+	const char *line;
+	size_t len;
+	assert_int_equal(lb_lr_next(r, &line, &len), 1);
+	assert_int_equal(len, 3);
+	assert_memory_equal(line, "one", 3);
+	lb_lr_close(r);
+	assert_int_equal(lb_lr_open_regular(fifo, 0, &r, &sb), LB_EINVAL);
+	assert_null(r);
+	assert_int_equal(lb_lr_open_regular(dir, 0, &r, &sb), LB_EINVAL);
+	assert_int_equal(lb_lr_open_regular("/dev/zero", 0, &r, &sb), LB_EINVAL);
+	assert_int_equal(lb_lr_open_regular("/nonexistent/lb-x", 0, &r, &sb), LB_ENOENT);
+	assert_null(r);
+	unlink(reg);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +370,7 @@ int main(void)
 		cmocka_unit_test(xz_dictionary_bound),
 		cmocka_unit_test(file_and_codec),
 		cmocka_unit_test(idle_on_quiet_pipe),
+		cmocka_unit_test(open_regular_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
