@@ -47,14 +47,8 @@ static int is_merge(uint8_t t)
 /* One table file of every key with lookback's writer; wall seconds or -1. */
 static double write_ours(const char *path, const uint8_t *ar, const struct kv *e, size_t n)
 {
-	lb_sst_opts_t o = {
-		.block_size = lb_rocks_block_size(),
-		.restart = LB_STORE_BLOCK_RESTART,
-		.merge_operator = LB_ROCKS_MERGE_NAME,
-		.prefix_extractor = LB_ROCKS_PREFIX_NAME,
-		.prefix = lb_rocks_key_prefix_len,
-		.filter = 1,
-	};
+	lb_sst_opts_t o;
+	lb_rocks_sst_opts(&o);
 	lb_sst_t *w;
 	double t0 = now_s();
 	int err = lb_sst_open(&w, path, &o);

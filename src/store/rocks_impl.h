@@ -182,5 +182,9 @@ int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id);
 void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n);
 /* The data block size (8 KiB; environment LOOKBACK_BLOCK_KB for measurements). */
 size_t lb_rocks_block_size(void);
+/* The options of the table files of large commits (rocks_write.c): the
+ * store's block size, restart interval, names and prefix filter. */
+struct lb_sst_opts;
+void lb_rocks_sst_opts(struct lb_sst_opts *o);
 
 #endif

@@ -501,14 +501,9 @@ static char *write_ops(lb_store_t *s, lb_sst_t *w)
 	return NULL;
 }
 
-/* The table file of a large commit (sst.h: written by lookback in RocksDB's
- * block-based format, with the store's block size, restart interval and
- * prefix filter); the writer and its buffers are kept for the next one. */
-static lb_sst_t *sst_open(lb_store_t *s, const char *path)
+void lb_rocks_sst_opts(lb_sst_opts_t *o)
 {
-	if (s->sst)
-		return lb_sst_reopen(s->sst, path) == 0 ? s->sst : NULL;
-	lb_sst_opts_t o = {
+	*o = (lb_sst_opts_t){
 		.block_size = lb_rocks_block_size(),
 		.restart = LB_STORE_BLOCK_RESTART,
 		.merge_operator = LB_ROCKS_MERGE_NAME,
@@ -516,6 +511,17 @@ static lb_sst_t *sst_open(lb_store_t *s, const char *path)
 		.prefix = lb_rocks_key_prefix_len,
 		.filter = 1,
 	};
+}
+
+/* The table file of a large commit (sst.h: written by lookback in RocksDB's
+ * block-based format, with the store's block size, restart interval and
+ * prefix filter); the writer and its buffers are kept for the next one. */
+static lb_sst_t *sst_open(lb_store_t *s, const char *path)
+{
+	if (s->sst)
+		return lb_sst_reopen(s->sst, path) == 0 ? s->sst : NULL;
+	lb_sst_opts_t o;
+	lb_rocks_sst_opts(&o);
 	if (lb_sst_open(&s->sst, path, &o) != 0)
 		return NULL;
 	return s->sst;
