@@ -473,7 +473,7 @@ else
 		rm -rf "$OUT/ingest.db"
 	done
 	NOTES+=("Ingest: 1 core = lookback pinned with taskset -c 0 (decode, window, RocksDB flushes and compactions all share it); 2 cores = unpinned (the window's flusher thread and RocksDB's background threads use the second core). Targets (issue 3): >= 2000000 responses/s for repetitive traffic and >= 500000 new rrsets/s for unique traffic on one core.")
-	NOTES+=("Floors (issue 3): 'ceiling from decode + that writer alone' adds the capture's decode (capture --stats) and RocksDB's table writer writing the compacted store's keys once (bench/bench_sstwriter.c, no lookback code timed): no ingest into this store layout on this machine can be faster, whatever the window, sort and key building cost. 'content without any index' is the store's rrsets as zone text compressed by bzip2 -9: a store with indexes and random access holds more.")
+	NOTES+=("Floors (issue 3): 'ceiling from decode + that writer alone' adds the capture's decode (capture --stats) and the ingest's table writer (lookback's, src/store/sst.c) writing the compacted store's keys once (bench/bench_sstwriter.c, nothing else timed): no ingest with this writer into this store layout on this machine can be faster, whatever the window, sort and key building cost. 'content without any index' is the store's rrsets as zone text compressed by bzip2 -9: a store with indexes and random access holds more.")
 fi
 # lookup_rows LABEL OUTPUT COMMAND: the rows of one bench_lookup run
 lookup_rows() {
