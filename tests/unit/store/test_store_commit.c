@@ -5,6 +5,7 @@
  * share long prefixes, huge rrsets, runs of equal keys larger than the
  * commit's key buffer.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -413,6 +416,67 @@ static void test_put_modes(void **st)
 	assert_int_equal(lb_store_close(s), 0);
 }
 
+/* Add PER A rrsets "h<i>.b<batch>.test" (4 operations each: a commit past
+ * SST_MIN_OPS, written as a table file). */
+static void add_batch(lb_store_t *s, uint32_t batch, uint32_t per)
+{
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	for (uint32_t i = 0; i < per; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "h%u.b%u.test", i, batch);
+		lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr, 0x0a000000u | (batch << 16 | i));
+		lb_store_val_seen(&r.val, 1700000000 + i, 1);
+		assert_int_equal(lb_store_add(s, &r), 0);
+	}
+}
+
+/*
+ * A table file that cannot be written (here the file size limit, EFBIG, as
+ * a full disk gives ENOSPC) fails the commit with the system's reason and
+ * leaves no table file behind and the store as it was; the next commit is
+ * written (the writer is made anew), and all of it is there after a reopen.
+ */
+static void test_table_write_error(void **st)
+{
+	(void)st;
+	enum { PER = 6000 };
+	lb_store_t *s = open_bulk();
+	add_batch(s, 1, PER);
+	assert_int_equal(lb_store_commit(s), 0);
+	struct rlimit old, lim;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 64 * 1024;
+	void (*oldsig)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	add_batch(s, 2, PER);
+	int err = lb_store_commit(s);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, oldsig);
+	assert_int_equal(err, LB_ESTORE);
+	const char *m = lb_store_errmsg(s, err);
+	assert_non_null(strstr(m, "lookback-ingest.sst"));
+	assert_non_null(strstr(m, strerror(EFBIG)));
+	char path[512];
+	snprintf(path, sizeof path, "%s/lookback-ingest.sst", dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	int e2;
+	assert_int_equal(count_rrsets(s, "test", &e2), PER);
+	assert_int_equal(e2, 0);
+	add_batch(s, 2, PER);
+	assert_int_equal(lb_store_commit(s), 0);
+	assert_int_equal(count_rrsets(s, "test", &e2), 2 * PER);
+	assert_int_equal(lb_store_close(s), 0);
+	lb_store_opts_t ro = { .read_only = true };
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	assert_int_equal(count_rrsets(s, "test", &e2), 2 * PER);
+	assert_int_equal(e2, 0);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_commit_slices),
 		cmocka_unit_test(test_discard),
 		cmocka_unit_test(test_put_modes),
+		cmocka_unit_test(test_table_write_error),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
