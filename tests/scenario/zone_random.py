@@ -9,6 +9,7 @@ after reading it, so the text is valid presentation; lookback and BIND then
 read the file.  The same SEED gives the same file.
 """
 import base64
+import time
 import ipaddress
 import random
 import sys
@@ -44,6 +45,25 @@ def rzone(seed, n, origin):
     def v4(): return str(ipaddress.IPv4Address(R.getrandbits(32)))
     def v6(): return str(ipaddress.IPv6Address(R.getrandbits(128) & (R.choice([0, (1 << 64) - 1]) << 64 | (1 << 64) - 1)))
     def u(b): return R.randint(0, (1 << b) - 1)
+    def stamp(t): return time.strftime("%Y%m%d%H%M%S", time.gmtime(t))
+
+    def rrsig():
+        # BIND refuses a signature already expired (the times are around
+        # now: the set is valid whenever the test runs) and a labels field
+        # of 0 below the root; times as YYYYMMDDHHmmSS or as seconds
+        # (RFC 4034 3.2)
+        now = int(time.time())
+        inc = now - R.randint(0, 10 ** 7)
+        exp = now + R.randint(10 ** 6, 10 ** 8)
+        signer = name(False)
+        # nor a labels field below the signer's own label count
+        nl = len(dns.name.from_text(signer)) - 1
+        return "%s %d %d %d %s %s %d %s %s" % (
+            R.choice(["A", "AAAA", "NS", "SOA", "MX", "TXT", "DNSKEY", "DS", "NSEC", "NSEC3", "TYPE1234"]),
+            R.choice([5, 7, 8, 10, 13, 14, 15, 16, u(8)]), R.randint(max(nl, 1), max(nl, 12)), u(31),
+            R.choice([stamp(exp), str(exp)]), R.choice([stamp(inc), str(inc)]), u(16), signer,
+            b64(R.randint(1, 120)))
+
     types = {
         "A": lambda: v4(), "AAAA": lambda: v6(), "NS": lambda: name(R.random() < 0.5),
         "CNAME": lambda: name(False), "PTR": lambda: name(), "DNAME": lambda: name(False),
@@ -71,6 +91,21 @@ def rzone(seed, n, origin):
             "port=%d" % u(16), "ipv4hint=%s" % ",".join(v4() for _ in range(R.randint(1, 3))),
             "ipv6hint=%s" % ",".join(v6() for _ in range(R.randint(1, 2))), "ech=%s" % b64(R.randint(1, 30)),
             "key%d=%s" % (R.randint(10, 65000), cstr(8))], R.randint(0, 4)))),
+        "RRSIG": lambda: rrsig(),
+        "NSEC3": lambda: "1 %d %d %s %s %s" % (u(8), u(16), R.choice(["-", hx(R.randint(1, 10))]),
+                                              base64.b32encode(bytes(R.randint(0, 255) for _ in range(20))).decode().translate(
+                                                  str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHIJKLMNOPQRSTUV")).rstrip("="),
+                                              " ".join(sorted(set(R.choice(["A", "NS", "SOA", "MX", "RRSIG", "DNSKEY", "TYPE1234"]) for _ in range(R.randint(1, 5)))))),
+        "CDS": lambda: "%d %d 2 %s" % (u(16), u(8), hx(32)),
+        "CDNSKEY": lambda: "%d 3 %d %s" % (u(16), u(8), b64(R.randint(1, 100))),
+        "HTTPS": lambda: "%d %s alpn=h2,h3 port=%d" % (R.randint(1, 65535), name(), u(16)),
+        "KX": lambda: "%d %s" % (u(16), name()),
+        "AFSDB": lambda: "%d %s" % (u(16), name()),
+        "RP": lambda: "%s %s" % (name(), name()),
+        "SMIMEA": lambda: "%d %d 1 %s" % (u(8), u(8), hx(32)),
+        "CERT": lambda: "%d %d %d %s" % (R.choice([1, 2, 3, 4, 5, 6, 7, 8, 253, 254]), u(16), R.randint(100, 250), b64(R.randint(1, 60))),
+        "CSYNC": lambda: "%d %d %s" % (u(32), u(16), " ".join(sorted(set(R.choice(["A", "NS", "AAAA", "TYPE1234"]) for _ in range(R.randint(1, 3)))))),
+        "ZONEMD": lambda: "%d 1 %d %s" % (u(32), R.choice([1, 2]), hx(48)),
         "APL": lambda: " ".join("%s1:%s/%d" % (R.choice(["", "!"]), v4(), R.randint(0, 32)) for _ in range(R.randint(0, 3))),
     }
     lines = ["$ORIGIN " + origin, "$TTL 300", "@ SOA ns.%s h.%s 1 2 3 4 5" % (origin, origin), "@ NS ns", "ns A 192.0.2.1"]
