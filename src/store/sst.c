@@ -77,14 +77,14 @@ int lb_sst_filter_available(void)
 	return rocks_hash64 != NULL;
 }
 
-static int grow(uint8_t **b, size_t *cap, size_t need)
+/* Make room for need elements of size el in the array *b of *cap (doubling,
+ * at least min); the contents are kept.  0 or LB_ENOMEM (*b unchanged). */
+static int grow_el(void **b, size_t *cap, size_t need, size_t el, size_t min)
 {
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 4096;
+	size_t c = *cap ? *cap : min;
 	while (c < need)
 		c *= 2;
-	uint8_t *n = realloc(*b, c);
+	void *n = realloc(*b, c * el);
 	if (!n)
 		return LB_ENOMEM;
 	*b = n;
@@ -92,19 +92,24 @@ static int grow(uint8_t **b, size_t *cap, size_t need)
 	return 0;
 }
 
-static int grow32(uint32_t **b, size_t *cap, size_t need)
+static inline int grow(uint8_t **b, size_t *cap, size_t need)
 {
 	if (need <= *cap)
 		return 0;
-	size_t c = *cap ? *cap * 2 : 256;
-	while (c < need)
-		c *= 2;
-	uint32_t *n = realloc(*b, c * sizeof *n);
-	if (!n)
-		return LB_ENOMEM;
-	*b = n;
-	*cap = c;
-	return 0;
+	void *p = *b;
+	int err = grow_el(&p, cap, need, 1, 4096);
+	*b = p;
+	return err;
+}
+
+static inline int grow32(uint32_t **b, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	void *p = *b;
+	int err = grow_el(&p, cap, need, sizeof **b, 256);
+	*b = p;
+	return err;
 }
 
 /* The length of the common prefix of a and b (n bytes each), 8 at a time. */
@@ -351,12 +356,11 @@ static int hash_push(lb_sst_t *w, uint64_t h)
 	if (w->nfh && w->fh[w->nfh - 1] == h)
 		return 0;
 	if (w->nfh == w->cfh) {
-		size_t c = w->cfh ? w->cfh * 2 : 4096;
-		uint64_t *n = realloc(w->fh, c * sizeof *n);
-		if (!n)
-			return LB_ENOMEM;
-		w->fh = n;
-		w->cfh = c;
+		void *p = w->fh;
+		int err = grow_el(&p, &w->cfh, w->nfh + 1, sizeof *w->fh, 4096);
+		w->fh = p;
+		if (err)
+			return err;
 	}
 	w->fh[w->nfh++] = h;
 	return 0;
