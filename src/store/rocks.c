@@ -40,7 +40,6 @@ size_t lb_rocks_block_size(void)
 	return (kb > 0 && kb <= 1024 ? (size_t)kb : 8) * 1024;
 }
 
-
 /* Source ids: at most SRC_MAX_IDS distinct sources per store. */
 /* struct lb_store and struct pend: store/rocks_impl.h */
 

@@ -7,8 +7,8 @@
  */
 #include "store/store.h"
 
-#include <pthread.h>
 #include <errno.h>
+#include <pthread.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
 #include <stdio.h>
