@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -475,6 +477,35 @@ struct prop {
 	size_t n;
 };
 
+/* 20 bytes that no other table file's session id is made of: the kernel's
+ * random bytes (not waiting for its pool), else a hash of the time, the
+ * process, a counter and this call's stack address - uniqueness is all a
+ * session id needs. */
+static void session_bytes(uint8_t rnd[20])
+{
+	size_t got = 0;
+	while (got < 20) {
+		ssize_t r = getrandom(rnd + got, 20 - got, GRND_NONBLOCK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got == 20)
+		return;
+	static _Atomic uint64_t seq;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t in[5] = { (uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec, (uint64_t)getpid(),
+			   atomic_fetch_add(&seq, 1), (uint64_t)(uintptr_t)&ts };
+	XXH128_hash_t a = XXH3_128bits(in, sizeof in);
+	in[3] ^= 0x9e3779b97f4a7c15ull;
+	XXH128_hash_t b = XXH3_128bits(in, sizeof in);
+	memcpy(rnd, &a, 16);
+	memcpy(rnd + 16, &b, 4);
+}
+
 static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t index_size,
 		       uint64_t filter_size)
 {
@@ -483,15 +514,7 @@ static int props_block(lb_sst_t *w, uint64_t *off, uint64_t *size, uint64_t inde
 		host[0] = 0;
 	static const char b36[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 	uint8_t rnd[20];
-	size_t got = 0;
-	while (got < sizeof rnd) {
-		ssize_t r = getrandom(rnd + got, sizeof rnd - got, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return LB_EIO;
-		got += (size_t)r;
-	}
+	session_bytes(rnd);
 	char sess[20];
 	for (int i = 0; i < 20; i++)
 		sess[i] = b36[rnd[i] % 36];
