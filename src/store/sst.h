@@ -50,7 +50,7 @@
  * any key" (correct, slower lookups until a compaction rewrites the file).
  * The filter's bytes, with RocksDB's quirks (an empty key's hash added once,
  * adjacent equal hashes counted once), are SstFileWriter's: test_sst.c
- * compares them.
+ * compares them, and fuzz/fuzz_sst.c on keys from its input.
  */
 #ifndef LB_STORE_SST_H
 #define LB_STORE_SST_H
