@@ -18,8 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rocksdb/c.h>
-
+#include "../tests/unit/store/sst_ref.h"
 #include "store/sst.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,80 +35,6 @@ static int op_cmp(const void *a, const void *b)
 	size_t m = x->kl < y->kl ? x->kl : y->kl;
 	int c = memcmp(x->k, y->k, m);
 	return c ? c : (x->kl > y->kl) - (x->kl < y->kl);
-}
-
-/* keys starting 0xff or shorter than 2 bytes have no prefix; else the bytes
- * up to the first 0x00 after the first byte, or the whole key when it starts
- * 0x01 (prefixes of every length, runs of one prefix, keys without) */
-static size_t fpfx(const uint8_t *k, size_t n)
-{
-	if (n < 2 || k[0] == 0xff)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (k[i] == 0)
-			return i + 1;
-	return k[0] == 0x01 ? n : 0;
-}
-
-static char *fpfx_tr(void *st, const char *k, size_t n, size_t *dst)
-{
-	(void)st;
-	*dst = fpfx((const uint8_t *)k, n);
-	return (char *)k;
-}
-
-static unsigned char fpfx_in(void *st, const char *k, size_t n)
-{
-	(void)st;
-	return fpfx((const uint8_t *)k, n) != 0;
-}
-
-static unsigned char fpfx_range(void *st, const char *k, size_t n)
-{
-	(void)st;
-	return fpfx((const uint8_t *)k, n) == n;
-}
-
-static const char *fpfx_name(void *st)
-{
-	(void)st;
-	return "lookback.fuzz.prefix";
-}
-
-static void nop(void *st)
-{
-	(void)st;
-}
-
-static uint8_t *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		abort();
-	fseek(f, 0, SEEK_END);
-	long sz = ftell(f);
-	rewind(f);
-	uint8_t *b = malloc(sz > 0 ? (size_t)sz : 1);
-	if (!b || sz < 53 || fread(b, 1, (size_t)sz, f) != (size_t)sz)
-		abort();
-	fclose(f);
-	*n = (size_t)sz;
-	return b;
-}
-
-/* The end of the index block (its trailer included), from the footer. */
-static size_t index_end(const uint8_t *b, size_t n)
-{
-	size_t p = n - 52;
-	uint64_t v[4] = { 0 };
-	for (int h = 0; h < 4; h++)
-		for (int sh = 0; sh < 64 && p < n; sh += 7) {
-			uint8_t c = b[p++];
-			v[h] |= (uint64_t)(c & 0x7f) << sh;
-			if (!(c & 0x80))
-				break;
-		}
-	return (size_t)(v[2] + v[3] + 5);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -157,12 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(p1, sizeof p1, "/tmp/lb-fuzz-sst.%d.a", (int)getpid());
 	snprintf(p2, sizeof p2, "/tmp/lb-fuzz-sst.%d.b", (int)getpid());
 
-	lb_sst_opts_t so = { .block_size = bs, .restart = restart };
-	if (filt) {
-		so.prefix = fpfx;
-		so.filter = 1;
-		so.prefix_extractor = "lookback.fuzz.prefix";
-	}
+	lb_sst_opts_t so = sst_ref_opts(bs, restart, filt);
 	lb_sst_t *w;
 	if (lb_sst_open(&w, p1, &so))
 		abort();
@@ -172,46 +92,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lb_sst_finish(w))
 		abort();
 	lb_sst_free(w);
-
-	rocksdb_options_t *ro = rocksdb_options_create();
-	rocksdb_block_based_table_options_t *t = rocksdb_block_based_options_create();
-	rocksdb_block_based_options_set_format_version(t, 5);
-	rocksdb_block_based_options_set_block_size(t, bs);
-	rocksdb_block_based_options_set_block_restart_interval(t, restart);
-	rocksdb_block_based_options_set_checksum(t, 4);
-	if (filt) {
-		rocksdb_block_based_options_set_filter_policy(t, rocksdb_filterpolicy_create_bloom_full(10));
-		rocksdb_block_based_options_set_whole_key_filtering(t, 0);
-		rocksdb_options_set_prefix_extractor(
-			ro, rocksdb_slicetransform_create(NULL, nop, fpfx_tr, fpfx_in, fpfx_range, fpfx_name));
-	}
-	rocksdb_options_set_block_based_table_factory(ro, t);
-	rocksdb_options_set_compression(ro, rocksdb_no_compression);
-	rocksdb_envoptions_t *eo = rocksdb_envoptions_create();
-	rocksdb_sstfilewriter_t *rw = rocksdb_sstfilewriter_create(eo, ro);
-	char *e = NULL;
-	rocksdb_sstfilewriter_open(rw, p2, &e);
-	for (size_t i = 0; i < m && !e; i++) {
-		if (ops[i].put)
-			rocksdb_sstfilewriter_put(rw, (const char *)ops[i].k, ops[i].kl,
-						  (const char *)ops[i].v, ops[i].vl, &e);
-		else
-			rocksdb_sstfilewriter_merge(rw, (const char *)ops[i].k, ops[i].kl,
-						    (const char *)ops[i].v, ops[i].vl, &e);
-	}
-	if (!e)
-		rocksdb_sstfilewriter_finish(rw, &e);
-	if (e)
-		abort(); /* RocksDB refused what lookback wrote: not sorted, or worse */
-	rocksdb_sstfilewriter_destroy(rw);
-	rocksdb_envoptions_destroy(eo);
-	rocksdb_block_based_options_destroy(t);
-	rocksdb_options_destroy(ro);
+	/* RocksDB refusing what lookback wrote: not sorted, or worse */
+	struct sst_ref_rocks *r = sst_ref_rocks_open(p2, bs, restart, filt);
+	if (!r)
+		abort();
+	for (size_t i = 0; i < m; i++)
+		if (sst_ref_rocks_add(r, ops[i].put, ops[i].k, ops[i].kl, ops[i].v, ops[i].vl))
+			abort();
+	if (sst_ref_rocks_end(r))
+		abort();
 
 	size_t n1, n2;
-	uint8_t *b1 = slurp(p1, &n1), *b2 = slurp(p2, &n2);
-	size_t e1 = index_end(b1, n1), e2 = index_end(b2, n2);
-	if (e1 != e2 || e1 > n1 || memcmp(b1, b2, e1))
+	int c1, c2;
+	uint8_t *b1 = sst_ref_slurp(p1, &n1), *b2 = sst_ref_slurp(p2, &n2);
+	if (!b1 || !b2)
+		abort();
+	size_t e1 = sst_ref_index_end(b1, n1, &c1), e2 = sst_ref_index_end(b2, n2, &c2);
+	if (c1 != c2 || e1 != e2 || e1 > n1 || memcmp(b1, b2, e1))
 		abort();
 	free(b1);
 	free(b2);

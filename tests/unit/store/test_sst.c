@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <rocksdb/c.h>
 
+#include "sst_ref.h"
 #include "store/sst.h"
 #include "util/err.h"
 
@@ -117,84 +118,25 @@ static void free_keys(struct kv *a, size_t n)
 
 static uint8_t *slurp(const char *path, size_t *n)
 {
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	long sz = ftell(f);
-	assert_true(sz > 0);
-	rewind(f);
-	uint8_t *b = malloc((size_t)sz);
+	uint8_t *b = sst_ref_slurp(path, n);
 	assert_non_null(b);
-	assert_int_equal(fread(b, 1, (size_t)sz, f), (size_t)sz);
-	fclose(f);
-	*n = (size_t)sz;
 	return b;
 }
 
 static uint64_t get_v(const uint8_t *b, size_t *p)
 {
-	uint64_t v = 0;
-	for (int sh = 0; sh < 64; sh += 7) {
-		uint8_t c = b[(*p)++];
-		v |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80))
-			break;
-	}
-	return v;
+	return sst_ref_varint(b, SIZE_MAX, p);
 }
 
-/* The footer's index handle: the end of the index block (with its trailer). */
+/* The end of the index block, checking the checksum type (XXH3 in both). */
 static size_t index_end(const uint8_t *b, size_t n)
 {
-	assert_true(n >= 53);
-	size_t p = n - 53;
-	assert_int_equal(b[p], 4); /* checksum type XXH3, both writers */
-	p++;
-	(void)get_v(b, &p);
-	(void)get_v(b, &p);
-	uint64_t io = get_v(b, &p), is = get_v(b, &p);
-	return (size_t)(io + is + 5);
+	int ck;
+	size_t e = sst_ref_index_end(b, n, &ck);
+	assert_int_equal(ck, 4);
+	assert_true(e <= n);
+	return e;
 }
-
-/* The test's prefix extractor: keys starting 0xff or shorter than 2 bytes
- * have no prefix; otherwise the bytes up to the first 0x00 after the first
- * byte, or the whole key when it starts 0x01; no prefix otherwise. */
-static size_t tpfx(const uint8_t *k, size_t n)
-{
-	if (n < 2 || k[0] == 0xff)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (k[i] == 0)
-			return i + 1;
-	return k[0] == 0x01 ? n : 0;
-}
-
-static char *tpfx_tr(void *st, const char *k, size_t n, size_t *dst)
-{
-	(void)st;
-	*dst = tpfx((const uint8_t *)k, n);
-	return (char *)k;
-}
-
-static unsigned char tpfx_in(void *st, const char *k, size_t n)
-{
-	(void)st;
-	return tpfx((const uint8_t *)k, n) != 0;
-}
-
-static unsigned char tpfx_range(void *st, const char *k, size_t n)
-{
-	(void)st;
-	return tpfx((const uint8_t *)k, n) == n;
-}
-
-static const char *tpfx_name(void *st)
-{
-	(void)st;
-	return "lookback.test.prefix";
-}
-
-static void nop_destroy(void *st);
 
 /* The value of entry name in the block at b[off..off+size) (keys delta
  * encoded); its length in *vl, NULL when absent. */
@@ -238,12 +180,7 @@ static const uint8_t *prop(const uint8_t *b, size_t n, const char *name, size_t 
 static void write_ours(const char *path, const struct kv *a, size_t n, size_t bs, int restart,
 		       int filt)
 {
-	lb_sst_opts_t o = { .block_size = bs, .restart = restart };
-	if (filt) {
-		o.prefix = tpfx;
-		o.filter = 1;
-		o.prefix_extractor = "lookback.test.prefix";
-	}
+	lb_sst_opts_t o = sst_ref_opts(bs, restart, filt);
 	lb_sst_t *w;
 	assert_int_equal(lb_sst_open(&w, path, &o), 0);
 	for (size_t i = 0; i < n; i++)
@@ -256,41 +193,11 @@ static void write_ours(const char *path, const struct kv *a, size_t n, size_t bs
 static void write_rocks(const char *path, const struct kv *a, size_t n, size_t bs, int restart,
 			int filt)
 {
-	rocksdb_options_t *o = rocksdb_options_create();
-	rocksdb_block_based_table_options_t *t = rocksdb_block_based_options_create();
-	rocksdb_block_based_options_set_format_version(t, 5);
-	rocksdb_block_based_options_set_block_size(t, bs);
-	rocksdb_block_based_options_set_block_restart_interval(t, restart);
-	rocksdb_block_based_options_set_checksum(t, 4); /* XXH3 */
-	if (filt) {
-		rocksdb_block_based_options_set_filter_policy(t, rocksdb_filterpolicy_create_bloom_full(10));
-		rocksdb_block_based_options_set_whole_key_filtering(t, 0);
-		rocksdb_options_set_prefix_extractor(
-			o, rocksdb_slicetransform_create(NULL, nop_destroy, tpfx_tr, tpfx_in, tpfx_range,
-							 tpfx_name));
-	}
-	rocksdb_options_set_block_based_table_factory(o, t);
-	rocksdb_options_set_compression(o, rocksdb_no_compression);
-	rocksdb_envoptions_t *eo = rocksdb_envoptions_create();
-	rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(eo, o);
-	char *e = NULL;
-	rocksdb_sstfilewriter_open(w, path, &e);
-	assert_null(e);
-	for (size_t i = 0; i < n && !e; i++) {
-		if (a[i].put)
-			rocksdb_sstfilewriter_put(w, (const char *)a[i].k, a[i].kl,
-						  (const char *)a[i].v, a[i].vl, &e);
-		else
-			rocksdb_sstfilewriter_merge(w, (const char *)a[i].k, a[i].kl,
-						    (const char *)a[i].v, a[i].vl, &e);
-	}
-	assert_null(e);
-	rocksdb_sstfilewriter_finish(w, &e);
-	assert_null(e);
-	rocksdb_sstfilewriter_destroy(w);
-	rocksdb_envoptions_destroy(eo);
-	rocksdb_block_based_options_destroy(t);
-	rocksdb_options_destroy(o);
+	struct sst_ref_rocks *r = sst_ref_rocks_open(path, bs, restart, filt);
+	assert_non_null(r);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(sst_ref_rocks_add(r, a[i].put, a[i].k, a[i].kl, a[i].v, a[i].vl), 0);
+	assert_int_equal(sst_ref_rocks_end(r), 0);
 }
 
 /* Write a[0..n) with both writers; their bytes up to the end of the index
@@ -356,18 +263,18 @@ static void test_same_blocks_as_rocksdb(void **st)
 	struct kv *b = calloc(n, sizeof *b);
 	assert_non_null(b);
 	for (size_t i = 0; i < n; i++)
-		if (!tpfx(a[i].k, a[i].kl))
+		if (!sst_ref_pfx(a[i].k, a[i].kl))
 			b[m++] = a[i];
 	assert_true(m > 100);
 	same_bytes(b, m, 8192, 64, 1);
 	size_t q = 0;
-	while (q < n && !tpfx(a[q].k, a[q].kl))
+	while (q < n && !sst_ref_pfx(a[q].k, a[q].kl))
 		q++;
 	assert_true(q < n);
 	b[0] = a[q]; /* then keys after it without a prefix */
 	size_t k = 1;
 	for (size_t i = q + 1; i < n && k < 50; i++)
-		if (!tpfx(a[i].k, a[i].kl))
+		if (!sst_ref_pfx(a[i].k, a[i].kl))
 			b[k++] = a[i];
 	same_bytes(b, k, 8192, 64, 1);
 	k = 0;
@@ -430,11 +337,6 @@ static const char *mname(void *st)
 	return "lookback.test.concat";
 }
 
-static void nop_destroy(void *st)
-{
-	(void)st;
-}
-
 static void check_all(rocksdb_t *db, const struct kv *a, size_t n)
 {
 	rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
@@ -491,7 +393,7 @@ static void test_ingest_reads_back(void **st)
 	snprintf(path, sizeof path, "%s/in.sst", dir);
 	snprintf(dbp, sizeof dbp, "%s/db", dir);
 	lb_sst_opts_t so = { .block_size = 8192, .restart = 64, .merge_operator = "lookback.test.concat",
-			     .prefix_extractor = "lookback.test.prefix", .prefix = tpfx, .filter = 1 };
+			     .prefix_extractor = SST_REF_PREFIX_NAME, .prefix = sst_ref_pfx, .filter = 1 };
 	lb_sst_t *w;
 	assert_int_equal(lb_sst_open(&w, path, &so), 0);
 	for (size_t i = 0; i < n; i++)
@@ -503,7 +405,7 @@ static void test_ingest_reads_back(void **st)
 	rocksdb_options_set_create_if_missing(o, 1);
 	rocksdb_options_set_paranoid_checks(o, 1);
 	rocksdb_mergeoperator_t *m =
-		rocksdb_mergeoperator_create(NULL, nop_destroy, mfull, mpartial, mdel, mname);
+		rocksdb_mergeoperator_create(NULL, sst_ref_nop, mfull, mpartial, mdel, mname);
 	rocksdb_options_set_merge_operator(o, m); /* owned by the options now */
 	/* the same prefix extractor and filter policy: point reads of keys with
 	 * a prefix consult the file's filter (a wrong filter loses them) */
@@ -512,7 +414,8 @@ static void test_ingest_reads_back(void **st)
 	rocksdb_block_based_options_set_whole_key_filtering(t, 0);
 	rocksdb_options_set_block_based_table_factory(o, t);
 	rocksdb_options_set_prefix_extractor(
-		o, rocksdb_slicetransform_create(NULL, nop_destroy, tpfx_tr, tpfx_in, tpfx_range, tpfx_name));
+		o, rocksdb_slicetransform_create(NULL, sst_ref_nop, sst_ref_pfx_tr, sst_ref_pfx_in,
+						 sst_ref_pfx_range, sst_ref_pfx_name));
 	char *e = NULL;
 	rocksdb_t *db = rocksdb_open(o, dbp, &e);
 	assert_null(e);
@@ -560,8 +463,7 @@ static void test_reopen(void **st)
 	snprintf(p1, sizeof p1, "%s/r1.sst", dir);
 	snprintf(p2, sizeof p2, "%s/r2.sst", dir);
 	snprintf(p3, sizeof p3, "%s/r3.sst", dir);
-	lb_sst_opts_t o = { .block_size = 1024, .restart = 16, .prefix = tpfx, .filter = 1,
-			    .prefix_extractor = "lookback.test.prefix" };
+	lb_sst_opts_t o = sst_ref_opts(1024, 16, 1);
 	lb_sst_t *w;
 	assert_int_equal(lb_sst_open(&w, p1, &o), 0);
 	for (size_t i = h; i < n; i++) /* the later keys first */
