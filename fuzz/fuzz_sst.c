@@ -23,20 +23,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct op {
-	const uint8_t *k, *v;
-	size_t kl, vl;
-	int put;
-};
-
-static int op_cmp(const void *a, const void *b)
-{
-	const struct op *x = a, *y = b;
-	size_t m = x->kl < y->kl ? x->kl : y->kl;
-	int c = memcmp(x->k, y->k, m);
-	return c ? c : (x->kl > y->kl) - (x->kl < y->kl);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t bsz[4] = { 64, 256, 1024, 8192 };
@@ -45,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint8_t o = data[0];
 	size_t p = 1, n = 0;
-	struct op *ops = malloc((size / 4 + 1) * sizeof *ops);
+	struct sst_ref_kv *ops = malloc((size / 4 + 1) * sizeof *ops);
 	if (!ops)
 		return 0;
 	while (p < size) {
@@ -64,13 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vl |= (size_t)data[p++] << 8;
 		if (kl > size - p || vl > size - p - kl)
 			break;
-		ops[n++] = (struct op){ data + p, data + p + kl, kl, vl, h & 1 };
+		ops[n++] = (struct sst_ref_kv){ (uint8_t *)data + p, (uint8_t *)data + p + kl, kl, vl, h & 1 };
 		p += kl + vl;
 	}
-	qsort(ops, n, sizeof *ops, op_cmp);
+	qsort(ops, n, sizeof *ops, sst_ref_kv_cmp);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!m || op_cmp(&ops[m - 1], &ops[i]))
+		if (!m || sst_ref_kv_cmp(&ops[m - 1], &ops[i]))
 			ops[m++] = ops[i];
 	if (!m) {
 		free(ops);

@@ -10,12 +10,29 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rocksdb/c.h>
 
 #include "store/sst.h"
 
 #define SST_REF_PREFIX_NAME "lookback.test.prefix"
+
+/* One operation for both writers: a put (empty or not) or a merge operand. */
+struct sst_ref_kv {
+	uint8_t *k, *v;
+	size_t kl, vl;
+	int put;
+};
+
+/* Bytewise key order (a key before the keys it is a prefix of), for qsort. */
+static inline int sst_ref_kv_cmp(const void *a, const void *b)
+{
+	const struct sst_ref_kv *x = a, *y = b;
+	size_t m = x->kl < y->kl ? x->kl : y->kl;
+	int c = memcmp(x->k, y->k, m);
+	return c ? c : (x->kl > y->kl) - (x->kl < y->kl);
+}
 
 /* The prefix extractor: keys starting 0xff or shorter than 2 bytes have no
  * prefix; otherwise the bytes up to the first 0x00 after the first byte, or

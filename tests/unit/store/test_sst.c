@@ -41,12 +41,6 @@ static int teardown(void **st)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-struct kv {
-	uint8_t *k, *v;
-	size_t kl, vl;
-	int put;
-};
-
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t next(void)
 {
@@ -56,22 +50,14 @@ static uint64_t next(void)
 	return rng;
 }
 
-static int kv_cmp(const void *a, const void *b)
-{
-	const struct kv *x = a, *y = b;
-	size_t m = x->kl < y->kl ? x->kl : y->kl;
-	int c = memcmp(x->k, y->k, m);
-	return c ? c : (x->kl > y->kl) - (x->kl < y->kl);
-}
-
 /* n sorted unique keys over a small alphabet (0x00 0x01 0x02 'a' 0xfe 0xff:
  * keys that are prefixes of others, bytes next to the trailer's and at the
  * ends of the range, separators that must carry), a few of them long; values
  * empty to long. */
-static struct kv *make_keys(size_t n, size_t *out_n)
+static struct sst_ref_kv *make_keys(size_t n, size_t *out_n)
 {
 	static const uint8_t alpha[] = { 0x00, 0x01, 0x02, 'a', 0xfe, 0xff };
-	struct kv *a = calloc(n, sizeof *a);
+	struct sst_ref_kv *a = calloc(n, sizeof *a);
 	assert_non_null(a);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t r = next();
@@ -93,10 +79,10 @@ static struct kv *make_keys(size_t n, size_t *out_n)
 		a[i].vl = vl;
 		a[i].put = (r >> 60) & 1;
 	}
-	qsort(a, n, sizeof *a, kv_cmp);
+	qsort(a, n, sizeof *a, sst_ref_kv_cmp);
 	size_t m = 0; /* drop repeats */
 	for (size_t i = 0; i < n; i++) {
-		if (m && !kv_cmp(&a[m - 1], &a[i])) {
+		if (m && !sst_ref_kv_cmp(&a[m - 1], &a[i])) {
 			free(a[i].k);
 			free(a[i].v);
 			continue;
@@ -107,7 +93,7 @@ static struct kv *make_keys(size_t n, size_t *out_n)
 	return a;
 }
 
-static void free_keys(struct kv *a, size_t n)
+static void free_keys(struct sst_ref_kv *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(a[i].k);
@@ -177,7 +163,7 @@ static const uint8_t *prop(const uint8_t *b, size_t n, const char *name, size_t 
 	return block_find(b, po, ps, name, vl);
 }
 
-static void write_ours(const char *path, const struct kv *a, size_t n, size_t bs, int restart,
+static void write_ours(const char *path, const struct sst_ref_kv *a, size_t n, size_t bs, int restart,
 		       int filt)
 {
 	lb_sst_opts_t o = sst_ref_opts(bs, restart, filt);
@@ -190,7 +176,7 @@ static void write_ours(const char *path, const struct kv *a, size_t n, size_t bs
 	lb_sst_free(w);
 }
 
-static void write_rocks(const char *path, const struct kv *a, size_t n, size_t bs, int restart,
+static void write_rocks(const char *path, const struct sst_ref_kv *a, size_t n, size_t bs, int restart,
 			int filt)
 {
 	struct sst_ref_rocks *r = sst_ref_rocks_open(path, bs, restart, filt);
@@ -202,7 +188,7 @@ static void write_rocks(const char *path, const struct kv *a, size_t n, size_t b
 
 /* Write a[0..n) with both writers; their bytes up to the end of the index
  * block (data blocks, the filter, the index) must be the same. */
-static void same_bytes(const struct kv *a, size_t n, size_t bs, int restart, int filt)
+static void same_bytes(const struct sst_ref_kv *a, size_t n, size_t bs, int restart, int filt)
 {
 	char p1[200], p2[200];
 	snprintf(p1, sizeof p1, "%s/ours.sst", dir);
@@ -250,7 +236,7 @@ static void test_same_blocks_as_rocksdb(void **st)
 		{ 8192, 64 }, { 256, 3 }, { 4096, 16 }, { 64, 1 },
 	};
 	size_t n;
-	struct kv *a = make_keys(20000, &n);
+	struct sst_ref_kv *a = make_keys(20000, &n);
 	assert_true(n > 15000);
 	for (size_t c = 0; c < sizeof cf / sizeof cf[0]; c++) {
 		same_bytes(a, n, cf[c].bs, cf[c].restart, 0);
@@ -260,7 +246,7 @@ static void test_same_blocks_as_rocksdb(void **st)
 	 * on the last key, only on the first */
 	same_bytes(a, 1, 8192, 64, 1);
 	size_t m = 0;
-	struct kv *b = calloc(n, sizeof *b);
+	struct sst_ref_kv *b = calloc(n, sizeof *b);
 	assert_non_null(b);
 	for (size_t i = 0; i < n; i++)
 		if (!sst_ref_pfx(a[i].k, a[i].kl))
@@ -285,7 +271,7 @@ static void test_same_blocks_as_rocksdb(void **st)
 	/* the first two keys with a prefix share it (RocksDB's empty-prefix
 	 * hash comes between their two hashes) */
 	static uint8_t s1[] = { 2, 'a', 0, 1 }, s2[] = { 2, 'a', 0, 2 }, s3[] = { 2, 'b', 0 };
-	struct kv same[3] = { { s1, s1, 4, 1, 1 }, { s2, s2, 4, 1, 0 }, { s3, s3, 3, 1, 1 } };
+	struct sst_ref_kv same[3] = { { s1, s1, 4, 1, 1 }, { s2, s2, 4, 1, 0 }, { s3, s3, 3, 1, 1 } };
 	same_bytes(same, 3, 8192, 64, 1);
 	assert_true(lb_sst_filter_available());
 	free(b);
@@ -337,7 +323,7 @@ static const char *mname(void *st)
 	return "lookback.test.concat";
 }
 
-static void check_all(rocksdb_t *db, const struct kv *a, size_t n)
+static void check_all(rocksdb_t *db, const struct sst_ref_kv *a, size_t n)
 {
 	rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
 	rocksdb_readoptions_set_verify_checksums(ro, 1);
@@ -372,7 +358,7 @@ static void check_all(rocksdb_t *db, const struct kv *a, size_t n)
 		uint8_t *k2 = malloc(a[q].kl + 1);
 		memcpy(k2, a[q].k, a[q].kl);
 		k2[a[q].kl] = 0x80;
-		if (q + 1 >= n || kv_cmp(&(struct kv){ .k = k2, .kl = a[q].kl + 1 }, &a[q + 1]) != 0) {
+		if (q + 1 >= n || sst_ref_kv_cmp(&(struct sst_ref_kv){ .k = k2, .kl = a[q].kl + 1 }, &a[q + 1]) != 0) {
 			v = rocksdb_get(db, ro, (const char *)k2, a[q].kl + 1, &vl, &e);
 			assert_null(e);
 			assert_null(v);
@@ -388,7 +374,7 @@ static void test_ingest_reads_back(void **st)
 {
 	(void)st;
 	size_t n;
-	struct kv *a = make_keys(30000, &n);
+	struct sst_ref_kv *a = make_keys(30000, &n);
 	char path[200], dbp[200];
 	snprintf(path, sizeof path, "%s/in.sst", dir);
 	snprintf(dbp, sizeof dbp, "%s/db", dir);
@@ -457,7 +443,7 @@ static void test_reopen(void **st)
 {
 	(void)st;
 	size_t n;
-	struct kv *a = make_keys(6000, &n);
+	struct sst_ref_kv *a = make_keys(6000, &n);
 	size_t h = n / 2;
 	char p1[200], p2[200], p3[200];
 	snprintf(p1, sizeof p1, "%s/r1.sst", dir);
@@ -503,7 +489,7 @@ static void test_session_ids_differ(void **st)
 	char p1[200], p2[200];
 	snprintf(p1, sizeof p1, "%s/s1.sst", dir);
 	snprintf(p2, sizeof p2, "%s/s2.sst", dir);
-	struct kv one = { (uint8_t *)"k", (uint8_t *)"v", 1, 1, 1 };
+	struct sst_ref_kv one = { (uint8_t *)"k", (uint8_t *)"v", 1, 1, 1 };
 	write_ours(p1, &one, 1, 8192, 64, 0);
 	write_ours(p2, &one, 1, 8192, 64, 0);
 	size_t n1, n2;
