@@ -13,6 +13,7 @@
 #include "dns/rdata_parse_impl.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "util/civil.h"
 
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -43,16 +44,6 @@ static int b32hex(const char *s, size_t n, lb_rdp_out_t *o)
 	return 0;
 }
 
-static int days_from_civil(long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int)(era * 146097 + doe - 719468);
-}
-
 static int parse_time(const char *s, size_t n, uint32_t *t)
 {
 	unsigned long v;
@@ -65,13 +56,15 @@ static int parse_time(const char *s, size_t n, uint32_t *t)
 				return LB_ETEXT;
 			at += w[k];
 		}
-		if (f[0] < 1970 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 ||
-		    f[4] > 59 || f[5] > 59)
+		/* BIND's ranges (dns_time64_fromtext): years 0-9999, the month's
+		 * own days, a leap second; the seconds since 1970 (negative
+		 * before) kept modulo 2^32 (RFC 4034 3.1.5: serial arithmetic) */
+		if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > lb_month_days((int64_t)f[0], (unsigned)f[1]) ||
+		    f[3] > 23 || f[4] > 59 || f[5] > 60)
 			return LB_ETEXT;
-		long long secs = (long long)days_from_civil((long)f[0], (unsigned)f[1],
-							    (unsigned)f[2]) * 86400LL +
-				 (long long)(f[3] * 3600 + f[4] * 60 + f[5]);
-		*t = (uint32_t)(unsigned long long)secs;
+		int64_t secs = lb_days_from_civil((int64_t)f[0], (unsigned)f[1], (unsigned)f[2]) * 86400 +
+			       (int64_t)(f[3] * 3600 + f[4] * 60 + f[5]);
+		*t = (uint32_t)(uint64_t)secs;
 		return 0;
 	}
 	if (lb_rdp_num(s, n, 4294967295UL, &v) < 0)

@@ -10,6 +10,7 @@
 #include "dns/dns_impl.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "util/civil.h"
 
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -181,28 +182,14 @@ static void putquoted(wr_t *w, const uint8_t *p, size_t n)
 	putc_(w, '"');
 }
 
-/* days since 1970-01-01 -> civil date (proleptic Gregorian) */
-static void civil(uint32_t days, unsigned *y, unsigned *m, unsigned *d)
-{
-	long z = (long)days + 719468;
-	long era = z / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long yy = yoe + era * 400;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (unsigned)(yy + (*m <= 2));
-}
-
 static void puttime(wr_t *w, uint32_t t)
 {
-	unsigned y, mo, d;
-	civil(t / 86400, &y, &mo, &d);
+	int64_t y;
+	unsigned mo, d;
+	lb_civil_from_days(t / 86400, &y, &mo, &d);
 	uint32_t s = t % 86400;
 	char b[24];
-	int n = snprintf(b, sizeof b, "%04u%02u%02u%02u%02u%02u", y, mo, d, s / 3600,
+	int n = snprintf(b, sizeof b, "%04u%02u%02u%02u%02u%02u", (unsigned)y, mo, d, s / 3600,
 			 s / 60 % 60, s % 60);
 	put(w, b, (size_t)n);
 }

@@ -13,6 +13,7 @@
 #include "dns/rrtype.h"
 #include "query/group.h"
 #include "store/keys.h"
+#include "util/civil.h"
 
 void lb_query_init(lb_query_t *q)
 {
@@ -201,28 +202,6 @@ int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg)
 	return 0;
 }
 
-/* Days from 1970-01-01 of a proleptic Gregorian date (400-year era arithmetic). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int digits(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
 int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const char **msg)
 {
 	const char *s = text;
@@ -262,54 +241,15 @@ int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const cha
 		*out = strtoull(s, NULL, 10);
 		return 0;
 	}
-	int y, mo, d, h = 0, mi = 0, se = 0;
-	if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    digits(s + 8, 2, &d))
-		return fail(msg, "bad time (epoch seconds, ISO 8601, or -7d style)", LB_ETEXT);
-	i = 10;
-	int64_t off = 0;
-	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
-		if (n < i + 6 || digits(s + i + 1, 2, &h) || s[i + 3] != ':' || digits(s + i + 4, 2, &mi))
-			return fail(msg, "bad ISO 8601 time", LB_ETEXT);
-		i += 6;
-		if (i < n && s[i] == ':') {
-			if (n < i + 3 || digits(s + i + 1, 2, &se))
-				return fail(msg, "bad ISO 8601 time", LB_ETEXT);
-			i += 3;
-			if (i < n && s[i] == '.') /* fractional seconds ignored */
-				for (i++; i < n && isdigit((unsigned char)s[i]); i++)
-					;
-		}
-		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
-			i++;
-		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
-			/* ISO 8601 offsets: +hh:mm, +hhmm (Suricata's +0000) or +hh */
-			int oh, om = 0;
-			size_t j = i + 3;
-			if (n < j || digits(s + i + 1, 2, &oh))
-				return fail(msg, "bad UTC offset", LB_ETEXT);
-			if (j < n && s[j] == ':')
-				j++;
-			if (j < n && (n < j + 2 || digits(s + j, 2, &om)))
-				return fail(msg, "bad UTC offset", LB_ETEXT);
-			if (j < n)
-				j += 2;
-			if (oh > 23 || om > 59 || (j == n && s[j - 1] == ':'))
-				return fail(msg, "bad UTC offset", LB_ETEXT);
-			off = (s[i] == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
-			i = j;
-		}
+	int64_t t;
+	switch (lb_iso8601_parse(s, n, LB_ISO_DATE_ONLY | LB_ISO_NO_SECONDS, &t, NULL)) {
+	case 0: break;
+	case LB_ISO_EOFFSET: return fail(msg, "bad UTC offset", LB_ETEXT);
+	case LB_ISO_ERANGE: return fail(msg, "time out of range", LB_ETEXT);
+	default:
+		return fail(msg, n < 10 || s[4] != '-' ? "bad time (epoch seconds, ISO 8601, or -7d style)"
+						       : "bad ISO 8601 time", LB_ETEXT);
 	}
-	if (i != n)
-		return fail(msg, "bad ISO 8601 time", LB_ETEXT);
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || se > 60)
-		return fail(msg, "time out of range", LB_ETEXT);
-	int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
-	if (t < 0)
-		return fail(msg, "time out of range", LB_ETEXT);
 	*out = (uint64_t)t;
 	return 0;
 }

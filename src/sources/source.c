@@ -22,6 +22,7 @@
 #include "sources/zeek.h"
 #include "sources/zone.h"
 #include "store/store.h"
+#include "util/civil.h"
 
 static const char *const fmt_names[LB_FMT__COUNT] = {
 	"auto", "zeek", "suricata", "route53", "passivedns", "cof", "zone", "misp",
@@ -267,81 +268,14 @@ int src_time_epoch(const char *t, size_t len, struct timeval *tv)
 	return 0;
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int digits(const char *t, size_t len, size_t *i, size_t n, unsigned *v)
-{
-	unsigned x = 0;
-	for (size_t k = 0; k < n; k++, (*i)++) {
-		if (*i >= len || t[*i] < '0' || t[*i] > '9')
-			return -1;
-		x = x * 10 + (unsigned)(t[*i] - '0');
-	}
-	*v = x;
-	return 0;
-}
-
 int src_time_iso(const char *t, size_t len, struct timeval *tv)
 {
-	size_t i = 0;
-	unsigned y, mo, d, h, mi, se;
-	if (digits(t, len, &i, 4, &y) || i >= len || t[i++] != '-' || digits(t, len, &i, 2, &mo) ||
-	    i >= len || t[i++] != '-' || digits(t, len, &i, 2, &d) || i >= len ||
-	    (t[i] != 'T' && t[i] != 't' && t[i] != ' '))
-		return -1;
-	i++;
-	if (digits(t, len, &i, 2, &h) || i >= len || t[i++] != ':' || digits(t, len, &i, 2, &mi) ||
-	    i >= len || t[i++] != ':' || digits(t, len, &i, 2, &se))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return -1;
-	long usec = 0;
-	if (i < len && (t[i] == '.' || t[i] == ',')) {
-		i++;
-		long scale = 100000;
-		size_t nd = 0;
-		while (i < len && t[i] >= '0' && t[i] <= '9') {
-			if (scale) {
-				usec += (t[i] - '0') * scale;
-				scale /= 10;
-			}
-			i++;
-			nd++;
-		}
-		if (nd == 0 || nd > 12)
-			return -1;
-	}
-	int64_t off = 0;
-	if (i < len && (t[i] == 'Z' || t[i] == 'z')) {
-		i++;
-	} else if (i < len && (t[i] == '+' || t[i] == '-')) {
-		int sign = t[i++] == '-' ? -1 : 1;
-		unsigned oh, om = 0;
-		if (digits(t, len, &i, 2, &oh))
-			return -1;
-		if (i < len && t[i] == ':')
-			i++;
-		if (i < len && digits(t, len, &i, 2, &om))
-			return -1;
-		if (oh > 23 || om > 59)
-			return -1;
-		off = sign * (int64_t)(oh * 3600 + om * 60);
-	}
-	if (i != len)
-		return -1;
-	int64_t sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
-	if (sec < 0)
+	int64_t sec;
+	uint32_t usec;
+	if (lb_iso8601_parse(t, len, 0, &sec, &usec))
 		return -1;
 	tv->tv_sec = (time_t)sec;
-	tv->tv_usec = usec;
+	tv->tv_usec = (suseconds_t)usec;
 	return 0;
 }
 

@@ -671,6 +671,40 @@ static void test_nul_in_token(void **state)
 	assert_int_equal(lb_rdata_from_text(LB_T_NSEC, "a. A", 4, NULL, w, sizeof w), 3 + 3);
 }
 
+/* RRSIG times in the YYYYMMDDHHmmSS form take BIND's ranges
+ * (dns_time64_fromtext): the month's own days (20230230 was March 2), a
+ * leap second, years before 1970 (modulo 2^32, as the field is). */
+static void test_rrsig_time_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *t;
+		int ok;
+		uint32_t want;
+	} c[] = {
+		{ "20240229120000", 1, 1709208000 }, { "20000229000000", 1, 951782400 },
+		{ "20230101000000", 1, 1672531200 }, { "20161231235960", 1, 1483228800 },
+		{ "19691231235959", 1, 4294967295u }, { "21060207062816", 1, 0 },
+		{ "19700101000000", 1, 0 }, { "4294967295", 1, 4294967295u },
+		{ "20230229000000", 0, 0 }, { "19000229000000", 0, 0 }, { "20230230000000", 0, 0 },
+		{ "20230431000000", 0, 0 }, { "20231301000000", 0, 0 }, { "20230100000000", 0, 0 },
+		{ "20230101240000", 0, 0 }, { "20230101006000", 0, 0 }, { "20230101000061", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char txt[128];
+		snprintf(txt, sizeof txt, "A 8 2 300 %s 20230101000000 1 example.com. AQID", c[i].t);
+		uint8_t w[256];
+		int r = lb_rdata_from_text(LB_T_RRSIG, txt, strlen(txt), NULL, w, sizeof w);
+		if (c[i].ok != (r > 0))
+			fail_msg("RRSIG expiration %s: %d", c[i].t, r);
+		if (c[i].ok) {
+			uint32_t got = (uint32_t)w[8] << 24 | (uint32_t)w[9] << 16 | (uint32_t)w[10] << 8 | w[11];
+			if (got != c[i].want)
+				fail_msg("RRSIG expiration %s: %u, want %u", c[i].t, got, c[i].want);
+		}
+	}
+}
+
 static void test_ttl_text(void **state)
 {
 	(void)state;
@@ -774,6 +808,7 @@ int main(void)
 		cmocka_unit_test(test_canon_fixed_runs),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_nul_in_token),
+		cmocka_unit_test(test_rrsig_time_text),
 		cmocka_unit_test(test_ttl_text),
 		cmocka_unit_test(test_text_any_size),
 		cmocka_unit_test(test_target_and_types),

@@ -80,11 +80,32 @@ static void route53_nul_in_string(void **st)
 	assert_int_equal(cnt.skip[LB_SKIP_CLASS], 2);
 }
 
+#define R53T(ts) "{\"query_timestamp\":\"" ts "\",\"query_name\":\"a.example.com.\"," \
+	"\"query_type\":\"A\",\"query_class\":\"IN\",\"rcode\":\"NOERROR\",\"answers\":" \
+	"[{\"Rdata\":\"192.0.2.1\",\"Type\":\"A\",\"Class\":\"IN\"}]}\n"
+
+/* Timestamps (util/civil.h): a day the month does not have is a bad time,
+ * not the next month's (2023-02-30 was read as March 2); a leap day, a
+ * comma before the fraction and an offset are read. */
+static void route53_timestamps(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ROUTE53, R53T("2024-02-29T12:00:00,250-01:30")), 0);
+	has("RR a.example.com. A 192.0.2.1 ttl=0 sec=0 t=1709213400 ");
+	assert_int_equal(last_ts.tv_usec, 250000);
+	assert_int_equal(imp(LB_FMT_ROUTE53, R53T("2023-02-30T00:00:00Z") R53T("2023-02-29T00:00:00Z")
+				 R53T("2023-04-31T00:00:00Z") R53T("2023-01-01T24:00:00Z")
+				 R53T("1969-12-31T23:59:59Z") R53T("2023-01-01T00:00:00+05:")), 0);
+	hasnt("a.example.com.");
+	assert_int_equal(cnt.bad[LB_BAD_TIME], 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(route53_txt),
 		cmocka_unit_test(route53_nul_in_string),
+		cmocka_unit_test(route53_timestamps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
