@@ -58,26 +58,6 @@ static int jtime(const js_doc_t *d, int o, const char *key, uint64_t *v, bool *h
 	return 0;
 }
 
-static int jtype(const js_doc_t *d, int x, uint16_t *type)
-{
-	int64_t v;
-	char buf[32];
-	size_t l;
-	if (js_int(d, x, &v) == 0) {
-		if (v < 0 || v > 65535)
-			return -1;
-		*type = (uint16_t)v;
-		return 0;
-	}
-	const char *t = js_str(d, x, buf, sizeof buf - 1, &l);
-	if (!t || l >= sizeof buf || memchr(t, 0, l)) /* ("A\u0000x" is no A) */
-		return -1;
-	if (t != buf)
-		memcpy(buf, t, l);
-	buf[l] = 0;
-	return lb_rrtype_from_text(buf, type) ? -1 : 0;
-}
-
 static int jrcode(const js_doc_t *d, int x, uint16_t *rcode)
 {
 	int64_t v;
@@ -223,7 +203,7 @@ static void record(lb_src_t *s, int o)
 		src_skip(s, LB_SKIP_NOT_DNS); /* e.g. flex search rows {rrname, rrtype} */
 		return;
 	}
-	if (jtype(d, js_get(d, o, "rrtype"), &type))
+	if (src_js_rrtype(d, js_get(d, o, "rrtype"), &type))
 		return (void)src_bad(s, LB_BAD_TYPE);
 	uint8_t owner[LB_NAME_MAX], bw[LB_NAME_MAX];
 	int ol = src_name(nm, nl, NULL, owner);

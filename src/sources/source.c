@@ -321,6 +321,26 @@ int src_jtype(json_t *v, uint16_t *type)
 	return lb_rrtype_from_text(json_string_value(v), type) ? -1 : 0;
 }
 
+int src_js_rrtype(const js_doc_t *d, int x, uint16_t *type)
+{
+	int64_t v;
+	char buf[32];
+	size_t l;
+	if (js_int(d, x, &v) == 0) {
+		if (v < 0 || v > 65535)
+			return -1;
+		*type = (uint16_t)v;
+		return 0;
+	}
+	const char *t = js_str(d, x, buf, sizeof buf - 1, &l);
+	if (!t || l >= sizeof buf || memchr(t, 0, l)) /* ("A\u0000x" is no A) */
+		return -1;
+	if (t != buf)
+		memcpy(buf, t, l);
+	buf[l] = 0;
+	return lb_rrtype_from_text(buf, type) ? -1 : 0;
+}
+
 /* ---- JSON ---- */
 
 int src_jscan(lb_src_t *s, const char *line, size_t len)

@@ -183,6 +183,8 @@ int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, u
 int src_rcode(const char *t, size_t len, uint16_t *rc);
 /* RR type from a JSON string (mnemonic, TYPEnnn) or integer.  0 or -1. */
 int src_jtype(json_t *v, uint16_t *type);
+/* The same from a scanned line's token x (sources/jscan.h). */
+int src_js_rrtype(const js_doc_t *d, int x, uint16_t *type);
 
 /* Scan a JSON object line into s->js (counts bad_json).  Root token 0, or -1. */
 int src_jscan(lb_src_t *s, const char *line, size_t len);

@@ -121,9 +121,6 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 		{ "NS", 2, LB_T_NS }, { "PTR", 3, LB_T_PTR }, { "SOA", 3, LB_T_SOA },
 		{ "MX", 2, LB_T_MX }, { "TXT", 3, LB_T_TXT }, { "SRV", 3, LB_T_SRV },
 	};
-	int64_t v;
-	char buf[32];
-	size_t l;
 	if (js_type(d, x) == JS_STR && !d->t[x].esc) {
 		/* the usual mnemonics without the table walk */
 		const char *t = d->s + d->t[x].start;
@@ -133,30 +130,25 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 				return 0;
 			}
 	}
-	if (js_int(d, x, &v) == 0) {
-		if (v < 0 || v > 65535)
-			return -1;
-		*type = (uint16_t)v;
+	if (src_js_rrtype(d, x, type) == 0)
 		return 0;
-	}
-	const char *t = js_str(d, x, buf, sizeof buf - 1, &l);
-	if (!t || l >= sizeof buf || memchr(t, 0, l)) /* ("A\u0000x" is no A) */
-		return -1;
-	if (t != buf)
-		memcpy(buf, t, l);
-	buf[l] = 0;
 	/* Suricata's own misspellings (rust/src/dns/log.rs dns_rrtype_string) */
 	static const struct {
 		char s[8];
 		uint16_t type;
 	} eve_names[] = { { "CDSNKEY", 60 /* CDNSKEY */ }, { "NSAPPT", 23 /* NSAP-PTR */ },
 			  { "ND", 3 /* MD */ } };
+	char buf[8];
+	size_t l;
+	const char *t = js_str(d, x, buf, sizeof buf, &l);
+	if (!t)
+		return -1;
 	for (size_t i = 0; i < sizeof eve_names / sizeof eve_names[0]; i++)
-		if (!strcmp(buf, eve_names[i].s)) {
+		if (l == strlen(eve_names[i].s) && !memcmp(t, eve_names[i].s, l)) {
 			*type = eve_names[i].type;
 			return 0;
 		}
-	return lb_rrtype_from_text(buf, type) ? -1 : 0;
+	return -1;
 }
 
 /* Presentation text of one detailed answer object, or NULL if not representable. */
