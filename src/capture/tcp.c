@@ -4,7 +4,8 @@
  * Per direction: `next` is the next expected sequence number (mod 2^32).
  * In-order bytes are framed at once: whole messages straight from the segment
  * (no copy), the rest of a message copied into `buf` until it completes.
- * Segments beyond `next` wait in a sorted list of at most OOO_MAX entries.
+ * Segments beyond `next` wait in a sorted list of at most OOO_MAX entries
+ * (and the flow's byte bound, their headers counted).
  * When the list is full, or at RST/expiry, the hole is given up (tcp_gap):
  * the partial message is dropped and framing restarts at the first segment
  * after the hole, taken as a message boundary.  A FIN closes its direction in
@@ -22,7 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OOO_MAX 32            /* out-of-order segments held per direction */
+/* Out-of-order segments held per direction.  The bytes held are bounded by
+ * tcp_flow_mem_max; this bounds the list (its walks) and must not be the
+ * tighter bound for real segment sizes: a segment lost before the capture
+ * point is retransmitted after the rest of the sender's window, 64 KiB and
+ * more, 45 segments of 1460 bytes at 64 KiB.  At 32 such a window gave the
+ * hole up (the message across it lost, framing restarted inside the next
+ * one) where tshark reassembles it.  Appends go straight to the tail. */
+#define OOO_MAX 256
 #define MSG_MAX (65535 + 2)   /* largest framed message with its prefix */
 #define DNS_HDR 12
 
@@ -46,6 +54,7 @@ typedef struct dir {
 	uint8_t *buf;           /* partial message (with its prefix) */
 	size_t len, cap;
 	seg_t *ooo;             /* sorted by sequence, relative to next */
+	seg_t *ooo_tail;        /* its last entry */
 	int nooo;
 	size_t ooo_bytes;
 	struct timeval ts;      /* capture time of the last segment */
@@ -131,6 +140,7 @@ static void ooo_clear(lb_tcp_t *t, dir_t *d)
 		d->ooo = s->next;
 		free(s);
 	}
+	d->ooo_tail = NULL;
 	t->mem -= d->ooo_bytes;
 	d->ooo_bytes = 0;
 	d->nooo = 0;
@@ -239,6 +249,8 @@ static void drain(lb_tcp_t *t, flow_t *f, int di)
 	while (d->ooo && (int32_t)(d->ooo->seq - d->next) <= 0) {
 		seg_t *s = d->ooo;
 		d->ooo = s->next;
+		if (!d->ooo)
+			d->ooo_tail = NULL;
 		d->nooo--;
 		size_t sz = sizeof(*s) + s->len;
 		int32_t end = (int32_t)(s->seq + s->len - d->next);
@@ -257,6 +269,8 @@ static bool ooo_insert(lb_tcp_t *t, dir_t *d, uint32_t seq, const uint8_t *p, si
 {
 	seg_t **pp = &d->ooo;
 	int32_t rel = (int32_t)(seq - d->next);
+	if (d->ooo_tail && (int32_t)(d->ooo_tail->seq - d->next) < rel)
+		pp = &d->ooo_tail->next; /* the usual case: past everything held */
 	while (*pp && (int32_t)((*pp)->seq - d->next) < rel)
 		pp = &(*pp)->next;
 	if (*pp && (*pp)->seq == seq && (*pp)->len >= n)
@@ -273,6 +287,8 @@ static bool ooo_insert(lb_tcp_t *t, dir_t *d, uint32_t seq, const uint8_t *p, si
 	memcpy(s->data, p, n);
 	s->next = *pp;
 	*pp = s;
+	if (!s->next)
+		d->ooo_tail = s;
 	d->nooo++;
 	d->ooo_bytes += sz;
 	t->mem += sz;

@@ -348,18 +348,50 @@ static void t_gap_at_expire(void **state)
 static void t_gap_by_list_bound(void **state)
 {
 	(void)state;
-	/* first message lost, then 40 one-message segments: the out-of-order list
-	 * (32) fills, the hole is given up and framing restarts after it */
+	/* first message lost, then 150 messages in two segments each: the
+	 * out-of-order list (256 segments) fills, the hole is given up and
+	 * framing restarts after it */
 	uint8_t one[2 + 45];
 	memcpy(one, stream, sizeof(one));
 	seg(ISN, TH_SYN, NULL, 0);
-	for (uint32_t i = 1; i <= 40; i++)
-		seg(S(i * sizeof(one)), 0, one, sizeof(one));
+	for (uint32_t i = 1; i <= 150; i++) {
+		seg(S(i * sizeof(one)), 0, one, 20);
+		seg(S(i * sizeof(one) + 20), 0, one + 20, sizeof(one) - 20);
+	}
 	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
-	assert_int_equal(g->n, 40);
-	for (size_t i = 0; i < 40; i++)
+	assert_int_equal(g->n, 150);
+	for (size_t i = 0; i < 150; i++)
 		assert_msg(g, i, m1, n1);
 	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+/* Regression: a segment lost before the capture point is retransmitted after
+ * the rest of the sender's window; the list held 32 segments, so a window of
+ * 45 gave the hole up: the message across it was lost and framing restarted
+ * inside it (the message behind it lost too).  tshark reassembles both. */
+static void t_window_behind_lost_segment(void **state)
+{
+	(void)state;
+	static uint8_t big[20000], bs[20100];
+	size_t nb = mk_dns(big, 0x3333, sizeof(big)), bl = 0;
+	bs[bl++] = (uint8_t)(nb >> 8);
+	bs[bl++] = (uint8_t)nb;
+	memcpy(bs + bl, big, nb);
+	bl += nb;
+	memcpy(bs + bl, stream, 2 + n1);
+	bl += 2 + n1;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, bs, 450);
+	for (size_t o = 900; o < bl; o += 450) /* [450, 900) is lost */
+		seg(S(o), 0, bs + o, bl - o < 450 ? bl - o : 450);
+	assert_int_equal(g->n, 0);
+	assert_int_equal(drops_total(d), 0);
+	seg(S(450), 0, bs + 450, 450);         /* its retransmission */
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, big, nb);
+	assert_msg(g, 1, m1, n1);
+	assert_int_equal(drops_total(d), 0);
 	assert_int_equal(lb_decoder_mem(d), 0);
 }
 
@@ -549,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_fin_before_missing_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gap_at_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gap_by_list_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_window_behind_lost_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_seq_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rst_and_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rst_closes_sender_only, setup, teardown),

@@ -1,0 +1,12 @@
+#!/bin/bash
+# DNS over TCP and over IPv4/IPv6 fragments, cut up every awkward way (length
+# prefix split, reordering, duplicates, overlaps, holes, wraparound, no SYN,
+# RST, 1-byte segments, fragment orders, fragmented TCP): crafted captures,
+# each decoded by lookback and by tshark, checked against the messages sent
+# (reasm_tshark.py says where and why the two may differ).
+. "$(dirname "$0")/lib.sh"
+if ! command -v tshark >/dev/null; then skip "reassembly against tshark: tshark is not installed"; exit 0; fi
+if ! /usr/bin/python3 -c 'import dns.message' 2>/dev/null; then
+	nok "python3-dnspython is not installed (scripts/deps installs it)"; exit 1
+fi
+TMPDIR=$T_TMP /usr/bin/python3 "$(dirname "$0")/reasm_tshark.py"
