@@ -486,14 +486,20 @@ static int check_format(lb_store_t *s, int fresh)
 		return LB_ESTORE;
 	}
 	size_t ml = sizeof LB_STORE_MAGIC; /* with NUL */
-	if (!v && !fresh && !s->read_only && !s->engine_repaired) {
-		/* created but killed before the marker was written: an empty
-		 * database is ours to finish (not one the repairer rebuilt) */
+	if (!v && !fresh && !s->engine_repaired) {
+		/* created but killed before the marker was written (or being
+		 * created right now): an empty database is ours to finish (not
+		 * one the repairer rebuilt), and a reader sees the empty store it
+		 * is - a kill -9 at any moment leaves a store that reopens */
 		rocksdb_iterator_t *ri = rocksdb_create_iterator(s->db, s->ro);
 		if (ri) {
 			rocksdb_iter_seek_to_first(ri);
 			fresh = !rocksdb_iter_valid(ri);
 			rocksdb_iter_destroy(ri);
+		}
+		if (fresh && s->read_only) {
+			s->xdig = true; /* what its writer makes: the current format */
+			return 0;
 		}
 	}
 	if (!v) {

@@ -57,10 +57,25 @@ check "stats --check: ... and counts the names it left behind" python3 -c 'impor
 # durability: kill -9 a real ingest
 "$LOOKBACK" gen -o "$T_TMP/big.pcap" -n 200000 --seed 5 > /dev/null 2>&1
 kdb="$T_TMP/killdb"
+# a kill the moment RocksDB has made the directory (before or after lookback's
+# format marker): the store reopens, empty or not (it said "not a lookback store")
+for round in 1 2 3; do
+	rm -rf "$kdb"
+	"$LOOKBACK" capture -r "$T_TMP/big.pcap" --db "$kdb" > /dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 1 400); do [ -e "$kdb/CURRENT" ] && break; sleep 0.01; done
+	kill -9 $pid 2> /dev/null
+	wait $pid 2> /dev/null
+	"$LOOKBACK" stats --db "$kdb" > "$T_TMP/k.txt" 2>&1
+	check "kill -9 during the store's creation ($round): it reopens (stats exits $?)" test $? -eq 0
+done
+rm -rf "$kdb"
 for round in 1 2; do
 	"$LOOKBACK" capture -r "$T_TMP/big.pcap" --db "$kdb" > /dev/null 2>&1 &
 	pid=$!
-	sleep 0.$((3 + round * 3))
+	# mid-ingest: a while after the store exists (however slow the start)
+	for i in $(seq 1 400); do [ -e "$kdb/CURRENT" ] && break; sleep 0.01; done
+	sleep 0.$((round * 3))
 	kill -9 $pid 2> /dev/null
 	wait $pid 2> /dev/null
 	"$LOOKBACK" stats --db "$kdb" > "$T_TMP/k.txt" 2>&1

@@ -91,6 +91,40 @@ static void test_refuse_foreign(void **st)
 	rmdir_r(dir);
 }
 
+/* A writer killed between RocksDB's creation of the database and the format
+ * marker leaves an empty database without it: a reader opens it as the empty
+ * store it is (stats, query after a kill -9 during creation: it said "not a
+ * lookback store"), a writer finishes it; one with any key stays foreign. */
+static void test_killed_in_creation(void **st)
+{
+	(void)st;
+	rmdir_r(dir);
+	rocksdb_options_t *o = rocksdb_options_create();
+	rocksdb_options_set_create_if_missing(o, 1);
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	rocksdb_close(db);
+	lb_store_t *s = NULL;
+	lb_store_opts_t ro = { .read_only = true }, cr = { .create = true };
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, 0);
+	assert_int_equal(lb_store_close(s), 0);
+	/* the reader wrote nothing: a writer then finishes it, and adds */
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	add_numbered(s, "example.com", 3, 1, 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	assert_int_equal(lb_store_close(s), 0);
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, 3);
+	assert_int_equal(lb_store_close(s), 0);
+	rocksdb_options_destroy(o);
+	rmdir_r(dir);
+}
+
 /* Put one key straight into the (closed) store in dir, as another program
  * or an older lookback would have. */
 static void put_raw(const void *k, size_t kl, const void *v, size_t vl)
@@ -758,6 +792,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refuse_foreign),
+		cmocka_unit_test(test_killed_in_creation),
 		cmocka_unit_test(test_merge_reopen_corrupt),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_index_values),
