@@ -438,14 +438,27 @@ size_t lb_store_source_names(lb_store_t *s, const lb_store_val_t *v, const char 
 	return k;
 }
 
-static int dir_state(const char *dir, int *exists, int *has_current, int *nonempty,
-		     int *has_tables)
+/* Whether name is a file RocksDB writes while it creates a database, before
+ * its CURRENT file: what a writer killed during the creation leaves. */
+static int creation_file(const char *name)
 {
-	*exists = *has_current = *nonempty = *has_tables = 0;
+	size_t l = strlen(name);
+	return !strcmp(name, "LOCK") || !strcmp(name, "LOG") || !strncmp(name, "LOG.old.", 8) ||
+	       !strcmp(name, "IDENTITY") || !strncmp(name, "MANIFEST-", 9) ||
+	       !strncmp(name, "OPTIONS-", 8) || (l > 6 && !strcmp(name + l - 6, ".dbtmp"));
+}
+
+/* What dir holds: *leftovers when it is not empty and holds only the files
+ * of a database creation that did not reach its CURRENT file. */
+static int dir_state(const char *dir, int *exists, int *has_current, int *nonempty,
+		     int *has_tables, int *leftovers)
+{
+	*exists = *has_current = *nonempty = *has_tables = *leftovers = 0;
 	DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	*exists = 1;
+	int others = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -456,8 +469,11 @@ static int dir_state(const char *dir, int *exists, int *has_current, int *nonemp
 			*has_current = 1;
 		else if (l > 4 && (!strcmp(e->d_name + l - 4, ".sst") || !strcmp(e->d_name + l - 4, ".log")))
 			*has_tables = 1; /* what RocksDB's repairer rebuilds from */
+		if (!creation_file(e->d_name))
+			others = 1;
 	}
 	closedir(d);
+	*leftovers = *nonempty && !others;
 	return 0;
 }
 
@@ -652,8 +668,8 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	s->dir = strdup(dir);
 	if (!s->dir)
 		return LB_ENOMEM;
-	int exists, has_current, nonempty, has_tables;
-	int err = dir_state(dir, &exists, &has_current, &nonempty, &has_tables);
+	int exists, has_current, nonempty, has_tables, leftovers;
+	int err = dir_state(dir, &exists, &has_current, &nonempty, &has_tables, &leftovers);
 	if (err) {
 		lb_rocks_set_msg(s, strerror(-err));
 		return err;
@@ -674,10 +690,16 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 			     resume;
 	if (!has_current && !engine_repair) {
 		if (!o->create || o->read_only) {
-			lb_rocks_set_msg(s, exists ? "directory holds no lookback store" : "no such store directory");
+			lb_rocks_set_msg(s, !exists ? "no such store directory"
+					    : leftovers ? "the store's creation was stopped before it held anything "
+							  "(its writer was killed): run the writer (capture, tap or "
+							  "import with --db) again to finish it"
+					    : "directory holds no lookback store");
 			return exists ? LB_ECORRUPT : LB_ENOENT;
 		}
-		if (nonempty) {
+		/* a writer killed while RocksDB created the database left its
+		 * first files: the creation starts again over them */
+		if (nonempty && !leftovers) {
 			lb_rocks_set_msg(s, "directory is not empty and holds no lookback store");
 			return LB_ECORRUPT;
 		}
