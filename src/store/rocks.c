@@ -623,6 +623,14 @@ static int open_db(lb_store_t *s, const char *dir, bool read_only, bool *locked)
 	if (!e && s->db)
 		return 0;
 	*locked = e && strstr(e, "lock file");
+	char *m = NULL;
+	if (*locked && asprintf(&m, "the store is being written by another process (it holds %s/LOCK): "
+				    "one writer at a time: wait for it to end, or let one collector write "
+				    "(serve --db DIR --ingest ADDR) and the others --send to it; readers "
+				    "may open the store meanwhile", dir) >= 0) {
+		rocksdb_free(e);
+		e = m;
+	}
 	lb_rocks_set_err(s, e);
 	return LB_ESTORE;
 }

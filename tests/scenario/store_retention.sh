@@ -97,3 +97,15 @@ check "stats --check counts the rrsets stats counts" test "$(awk '$1 == "rrsets"
 check "stats --check with --compact is a usage error (exit 2, got $rc)" test $rc -eq 2
 "$LOOKBACK" stats --db "$T_TMP/nonexistent" --check > /dev/null 2>&1; rc=$?
 check "stats --check on a missing store exits 3 (got $rc)" test $rc -eq 3
+
+# one writer at a time: a second one is told why it cannot open the store and
+# what to do; a reader opens it meanwhile
+"$LOOKBACK" tap -u "$T_TMP/w.sock" --db "$kdb" > /dev/null 2>&1 &
+tpid=$!
+for i in $(seq 1 400); do [ -S "$T_TMP/w.sock" ] && break; sleep 0.01; done
+"$LOOKBACK" capture -r "$T_TMP/big.pcap" --db "$kdb" > /dev/null 2> "$T_TMP/w.err"; rc=$?
+check "a second writer exits 3 (got $rc)" test $rc -eq 3
+check "... saying another process writes the store" grep -q "being written by another process" "$T_TMP/w.err"
+"$LOOKBACK" stats --db "$kdb" > /dev/null 2>&1
+check "... while a reader opens it (stats exits $?)" test $? -eq 0
+kill $tpid 2> /dev/null; wait $tpid 2> /dev/null
