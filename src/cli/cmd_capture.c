@@ -604,9 +604,10 @@ out:
 		lb_expo_stop(expo);
 	}
 	if (ing) {
-		int err = lb_ingest_close(ing);
+		char m[600];
+		int err = lb_ingest_finish(ing, 0, m, sizeof m);
 		if (err && rc == LB_EXIT_OK) {
-			fprintf(stderr, "lookback capture: store %s: %s\n", db ? db : send.addr, lb_strerror(err));
+			fprintf(stderr, "lookback capture: store %s: %s\n", db ? db : send.addr, m);
 			rc = LB_EXIT_STORE;
 		}
 	}

@@ -561,14 +561,14 @@ int lb_cmd_import(int argc, char **argv)
 		rc = LB_EXIT_USAGE;
 out:
 	fflush(stdout);
+	char m[600];
+	snprintf(m, sizeof m, "%s", lb_strerror(im.store_err));
 	if (im.ing) {
-		int cerr = lb_ingest_close(im.ing);
-		if (!im.store_err)
-			im.store_err = cerr;
+		im.store_err = lb_ingest_finish(im.ing, im.store_err, m, sizeof m);
 		im.ing = NULL;
 	}
 	if (im.store_err) {
-		fprintf(stderr, "lookback import: %s: %s\n", db ? db : send.addr, lb_strerror(im.store_err));
+		fprintf(stderr, "lookback import: %s: %s\n", db ? db : send.addr, m);
 		rc = LB_EXIT_STORE;
 	}
 	if (lb_send_cli_close(&send, "import", &stop_flag, !quiet, stderr))

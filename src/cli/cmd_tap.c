@@ -395,11 +395,10 @@ out:
 	fflush(stdout);
 	lb_tap_server_free(srv);
 	if (bctx.ing) {
-		int e = lb_ingest_close(bctx.ing);
-		if (!e)
-			e = bctx.err;
+		char m[600];
+		int e = lb_ingest_finish(bctx.ing, bctx.err, m, sizeof m);
 		if (e) {
-			fprintf(stderr, "lookback tap: store: %s\n", lb_strerror(e));
+			fprintf(stderr, "lookback tap: store: %s\n", m);
 			rc = LB_EXIT_STORE;
 		}
 	}

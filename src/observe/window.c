@@ -753,12 +753,30 @@ const char *lb_ingest_errmsg(const lb_ingest_t *ing, int err)
 	return lb_store_errmsg(ing ? ing->store : NULL, err);
 }
 
+int lb_ingest_finish(lb_ingest_t *ing, int prev, char *msg, size_t n)
+{
+	int err = prev, described = 0;
+	if (ing) {
+		int e1 = lb_window_free(ing->win);
+		if (!err)
+			err = e1;
+		/* the store's text of it (with the reason: "No space left on
+		 * device") while the store is there to give it */
+		if (err && msg && n) {
+			snprintf(msg, n, "%s", lb_store_errmsg(ing->store, err));
+			described = 1;
+		}
+		int e2 = lb_store_close(ing->store);
+		free(ing);
+		if (!err)
+			err = e2;
+	}
+	if (err && !described && msg && n)
+		snprintf(msg, n, "%s", lb_strerror(err));
+	return err;
+}
+
 int lb_ingest_close(lb_ingest_t *ing)
 {
-	if (!ing)
-		return 0;
-	int err = lb_window_free(ing->win);
-	int e2 = lb_store_close(ing->store);
-	free(ing);
-	return err ? err : e2;
+	return lb_ingest_finish(ing, 0, NULL, 0);
 }

@@ -142,5 +142,10 @@ LB_WUR int lb_ingest_add(lb_ingest_t *ing, const lb_store_rec_t *rec);
 const char *lb_ingest_errmsg(const lb_ingest_t *ing, int err);
 /* Flush, commit, close, free.  NULL-safe.  Returns the first error. */
 int lb_ingest_close(lb_ingest_t *ing);
+/* The same after an error prev met while ingesting (0: none): returns prev,
+ * or else the first error of the close, and its text in msg[n] - the
+ * store's, with the reason, which lb_ingest_errmsg cannot give once the
+ * store is closed.  NULL-safe. */
+int lb_ingest_finish(lb_ingest_t *ing, int prev, char *msg, size_t n);
 
 #endif

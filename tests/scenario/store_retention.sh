@@ -109,3 +109,17 @@ check "... saying another process writes the store" grep -q "being written by an
 "$LOOKBACK" stats --db "$kdb" > /dev/null 2>&1
 check "... while a reader opens it (stats exits $?)" test $? -eq 0
 kill $tpid 2> /dev/null; wait $tpid 2> /dev/null
+
+# a store that cannot grow (here a file size limit; a full disk alike): the
+# writer exits 3 naming the reason (it said only "storage engine error"), and
+# the store stays one that opens and checks clean
+"$LOOKBACK" export --db "$kdb" -f cof > "$T_TMP/all.cof" 2> /dev/null
+for w in capture import; do
+	fdb="$T_TMP/fsize-$w"
+	if [ $w = capture ]; then set -- capture -r "$T_TMP/big.pcap"; else set -- import -f cof "$T_TMP/all.cof"; fi
+	( trap '' XFSZ; ulimit -f 1024; exec "$LOOKBACK" "$@" --db "$fdb" ) > /dev/null 2> "$T_TMP/fsize.err"; rc=$?
+	check "$w into a store that cannot grow exits 3 (got $rc)" test $rc -eq 3
+	check "... and says why (File too large)" grep -q "File too large" "$T_TMP/fsize.err"
+	"$LOOKBACK" stats --db "$fdb" --check > /dev/null 2>&1
+	check "... and the store opens and checks clean (exit $?)" test $? -eq 0
+done
