@@ -236,7 +236,7 @@ static int run_repair(const char *db, bool progress, bool json)
 	if (err) {
 		const char *m = lb_store_errmsg(s, err);
 		fprintf(stderr, "lookback stats: %s: %s\n", db, m);
-		if (strstr(m, "lock file"))
+		if (lb_store_locked(s))
 			fprintf(stderr, "lookback stats: %s: another process has the store open for writing "
 					"(capture, tap, import, serve): stop it, then repair\n", db);
 		(void)lb_store_close(s);

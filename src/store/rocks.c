@@ -563,6 +563,7 @@ static int check_format(lb_store_t *s, int fresh)
 }
 
 bool lb_store_engine_repaired(const lb_store_t *s) { return s && s->engine_repaired; }
+bool lb_store_locked(const lb_store_t *s) { return s && s->locked; }
 
 /* The follower's directory: files only (its info log), then itself. */
 static void rm_flat_dir(const char *d)
@@ -623,6 +624,7 @@ static int open_db(lb_store_t *s, const char *dir, bool read_only, bool *locked)
 	if (!e && s->db)
 		return 0;
 	*locked = e && strstr(e, "lock file");
+	s->locked = *locked;
 	char *m = NULL;
 	if (*locked && asprintf(&m, "the store is being written by another process (it holds %s/LOCK): "
 				    "one writer at a time: wait for it to end, or let one collector write "

@@ -84,6 +84,7 @@ struct lb_store {
 	char *secdir;               /* follow: the secondary instance's own directory */
 	bool repair;             /* opened to be repaired (lb_store_opts_t.repair) */
 	bool engine_repaired;    /* RocksDB's repairer ran at open */
+	bool locked;             /* the open failed: another process writes the store */
 	bool repair_resumed;     /* an interrupted repair's marker was found
 				  * (lb_rocks_repair_marked): every table in
 				  * lost/ is tried again */

@@ -171,6 +171,9 @@ enum { LB_STORE_REPAIR = 1, LB_STORE_REPAIR_ENGINE = 2 };
  * lookback ingested, which the repairer cannot read: rocks_repair.c) and how
  * many stay there (unreadable). */
 bool lb_store_engine_repaired(const lb_store_t *s);
+/* After a failed open: whether another process has the store open for
+ * writing (RocksDB's lock is held). */
+bool lb_store_locked(const lb_store_t *s);
 /* A store opened with follow: take in what its writer has committed since
  * the open or the last catch-up (new lookups see it; those running go on
  * with what they started with).  0, or LB_ESTORE (lb_store_errmsg says why);
