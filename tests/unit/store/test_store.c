@@ -28,6 +28,33 @@
 #include "store/store.h"
 #include "store_util.h"
 
+/* Put one key straight into the (closed) store in dir, as another program
+ * or an older lookback would have. */
+static void put_raw(const void *k, size_t kl, const void *v, size_t vl)
+{
+	rocksdb_options_t *o = rocksdb_options_create();
+	rocksdb_options_set_create_if_missing(o, 1); /* a database of no store */
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+	if (k) /* (NULL: the database alone, empty) */
+		rocksdb_put(db, wo, k, kl, v, vl, &err);
+	assert_null(err);
+	rocksdb_close(db);
+	rocksdb_writeoptions_destroy(wo);
+	rocksdb_options_destroy(o);
+}
+
+/* The store in dir (closed) marked with format version v. */
+static void set_format(uint8_t v)
+{
+	char m[sizeof LB_STORE_MAGIC + 1];
+	memcpy(m, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
+	m[sizeof LB_STORE_MAGIC] = (char)v;
+	put_raw("Vf", 2, m, sizeof m);
+}
+
 static void test_refuse_foreign(void **st)
 {
 	(void)st;
@@ -61,33 +88,16 @@ static void test_refuse_foreign(void **st)
 	(void)lb_store_close(s);
 	rmdir_r(dir);
 	/* somebody else's RocksDB: no format marker */
-	rocksdb_options_t *o = rocksdb_options_create();
-	rocksdb_options_set_create_if_missing(o, 1);
-	char *err = NULL;
-	rocksdb_t *db = rocksdb_open(o, dir, &err);
-	assert_null(err);
-	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
-	rocksdb_put(db, wo, "key", 3, "value", 5, &err);
-	assert_null(err);
-	rocksdb_close(db);
+	put_raw("key", 3, "value", 5);
 	assert_int_equal(lb_store_open(dir, &cr, &s), LB_ECORRUPT);
 	(void)lb_store_close(s);
 	rmdir_r(dir);
 	/* our store, but another format version */
 	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
 	assert_int_equal(lb_store_close(s), 0);
-	db = rocksdb_open(o, dir, &err);
-	assert_null(err);
-	char v[sizeof LB_STORE_MAGIC + 1];
-	memcpy(v, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
-	v[sizeof LB_STORE_MAGIC] = 99;
-	rocksdb_put(db, wo, "Vf", 2, v, sizeof v, &err);
-	assert_null(err);
-	rocksdb_close(db);
+	set_format(99);
 	assert_int_equal(lb_store_open(dir, &ro, &s), LB_EVERSION);
 	(void)lb_store_close(s);
-	rocksdb_writeoptions_destroy(wo);
-	rocksdb_options_destroy(o);
 	rmdir_r(dir);
 }
 
@@ -99,12 +109,7 @@ static void test_killed_in_creation(void **st)
 {
 	(void)st;
 	rmdir_r(dir);
-	rocksdb_options_t *o = rocksdb_options_create();
-	rocksdb_options_set_create_if_missing(o, 1);
-	char *err = NULL;
-	rocksdb_t *db = rocksdb_open(o, dir, &err);
-	assert_null(err);
-	rocksdb_close(db);
+	put_raw(NULL, 0, NULL, 0);
 	lb_store_t *s = NULL;
 	lb_store_opts_t ro = { .read_only = true }, cr = { .create = true };
 	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
@@ -121,7 +126,6 @@ static void test_killed_in_creation(void **st)
 	assert_int_equal(lb_store_totals(s, true, &t), 0);
 	assert_int_equal(t.rrsets, 3);
 	assert_int_equal(lb_store_close(s), 0);
-	rocksdb_options_destroy(o);
 	rmdir_r(dir);
 	/* killed earlier, before RocksDB's CURRENT file: the files of its
 	 * creation (the sets seen killing capture --db) - a reader says what
@@ -161,31 +165,6 @@ static void test_killed_in_creation(void **st)
 		}
 		rmdir_r(dir);
 	}
-}
-
-/* Put one key straight into the (closed) store in dir, as another program
- * or an older lookback would have. */
-static void put_raw(const void *k, size_t kl, const void *v, size_t vl)
-{
-	rocksdb_options_t *o = rocksdb_options_create();
-	char *err = NULL;
-	rocksdb_t *db = rocksdb_open(o, dir, &err);
-	assert_null(err);
-	rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
-	rocksdb_put(db, wo, k, kl, v, vl, &err);
-	assert_null(err);
-	rocksdb_close(db);
-	rocksdb_writeoptions_destroy(wo);
-	rocksdb_options_destroy(o);
-}
-
-/* The store in dir (closed) marked with format version v. */
-static void set_format(uint8_t v)
-{
-	char m[sizeof LB_STORE_MAGIC + 1];
-	memcpy(m, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
-	m[sizeof LB_STORE_MAGIC] = (char)v;
-	put_raw("Vf", 2, m, sizeof m);
 }
 
 /* An rdata scan: rows, and the sum of their counts; with rd, every row's
