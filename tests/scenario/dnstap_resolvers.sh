@@ -1,9 +1,9 @@
 #!/bin/bash
-# lookback-test: serial (fixed 127.53.2.x:53 addresses)
 # dnstap from three more real resolvers besides unbound (dnstap_unbound.sh):
 # BIND 9 (named), PowerDNS Recursor and Knot Resolver (kresd), and unbound
 # again with what this test adds, each recursing
-# into the miniature hierarchy of resolvers.sh (knotd on 127.53.2.{1,2,3}).
+# into the miniature hierarchy of resolvers.sh (knotd on 127.53.2.{1,2,3};
+# 127.53.12.x for the ASan build, so that the two builds' runs may overlap).
 # Each resolver runs twice.  Once it sends to `lookback tap -u SOCKET --db`
 # (its own Frame Streams writer, libfstrm, with the bidirectional handshake):
 # the RRsets, their bailiwicks (query_zone) or their absence, the negative
@@ -17,7 +17,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/resolvers.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
-NET=127.53.2
+case $(basename "${BUILD:-build}") in
+*asan*) NET=127.53.12 ;;
+*) NET=127.53.2 ;;
+esac
 
 rs_need_tools dnstap_resolvers knotd dig python3 fstrm_capture dnstap-ldns || exit 0
 
