@@ -16,6 +16,18 @@
  * (no DNS header fits) means we are not on a boundary: the direction's buffer
  * and the rest of the segment are dropped (tcp_junk) and the next segment is
  * tried as a boundary.
+ *
+ * A boundary taken on trust (the first data of a stream seen without its SYN,
+ * the segment after a hole given up or after junk) must read as a length
+ * prefix and a DNS header that fits in it (plausible()) before framing goes
+ * on from it.  Otherwise the segment is dropped (tcp_junk) and the next one
+ * is tried: a segment that starts inside a message (a capture started in the
+ * middle of a persistent connection, a hole that ends inside a message) would
+ * otherwise give a length prefix read from message bytes, up to 64 KiB, that
+ * swallows the messages behind it, and every later boundary would be wrong
+ * until the stream ends.  Senders pass a message and its prefix to TCP at
+ * once (RFC 7766 8), so segments nearly always start on a boundary: the next
+ * one puts framing back.
  */
 #include "capture/tcp.h"
 
@@ -48,6 +60,7 @@ typedef struct dir {
 	bool fin;               /* FIN seen at fin_seq, bytes before it still missing */
 	bool peer_rst;          /* the other direction was reset: a SYN here is new */
 	bool have_isn;          /* a SYN was seen: isn is its sequence number */
+	bool unsure;            /* the next message boundary is a guess (see above) */
 	uint32_t isn;
 	uint32_t fin_seq;       /* sequence number of the FIN (end of the data) */
 	uint32_t next;
@@ -188,11 +201,73 @@ static void emit(lb_tcp_t *t, const flow_t *f, int di, const struct timeval *ts,
 	t->fn(t->ctx, &pl);
 }
 
+/* A length prefix and a DNS header (RFC 1035 4.1.1) that may start a
+ * message: at least a header long, a known opcode (QUERY, IQUERY, STATUS,
+ * NOTIFY, UPDATE, DSO), at most one question, and room in the length for the
+ * smallest question (5 bytes) and resource records (11) the counts ask for.
+ * Random bytes pass it about once in 30000 positions (the question count
+ * alone); every message a DNS implementation sends passes it. */
+static bool plausible(const uint8_t *h)
+{
+	size_t mlen = (size_t)h[0] << 8 | h[1];
+	unsigned opcode = (h[4] >> 3) & 0xfu;
+	size_t qd = (size_t)h[6] << 8 | h[7];
+	size_t rrs = ((size_t)h[8] << 8 | h[9]) + ((size_t)h[10] << 8 | h[11]) +
+		     ((size_t)h[12] << 8 | h[13]);
+	if (mlen < DNS_HDR || qd > 1 || opcode == 3 || opcode > 6)
+		return false;
+	return DNS_HDR + qd * 5 + rrs * 11 <= mlen;
+}
+
+/* At a boundary taken on trust (d->unsure), p/n the segment's bytes from
+ * there: they are held until a prefix and a header are here, then checked.
+ * True: the boundary is accepted, frame p (the start may be held in d->buf).
+ * False: p was held, or dropped as junk with the rest of its segment. */
+static bool check_boundary(lb_tcp_t *t, dir_t *d, const uint8_t *p, size_t n)
+{
+	const size_t need = 2 + DNS_HDR;
+	if (d->len > 0 && d->len < need) { /* the start held from earlier segments */
+		size_t take = need - d->len < n ? need - d->len : n;
+		uint8_t h[2 + DNS_HDR];
+		memcpy(h, d->buf, d->len);
+		memcpy(h + d->len, p, take);
+		if (d->len + take < need) {
+			if (!buf_append(t, d, p, take)) {
+				t->st->drops[LB_DROP_TCP_LIMIT]++;
+				buf_clear(t, d);
+			}
+			return false;
+		}
+		if (plausible(h)) {
+			d->unsure = false;
+			return true;
+		}
+		/* not a boundary after all: try this segment's start instead */
+		t->st->drops[LB_DROP_TCP_JUNK]++;
+		buf_clear(t, d);
+	}
+	if (n < need) { /* too short to tell: hold it for the next segment */
+		if (!buf_append(t, d, p, n)) {
+			t->st->drops[LB_DROP_TCP_LIMIT]++;
+			buf_clear(t, d);
+		}
+		return false;
+	}
+	if (plausible(p)) {
+		d->unsure = false;
+		return true;
+	}
+	t->st->drops[LB_DROP_TCP_JUNK]++;
+	return false;
+}
+
 /* Frame in-order bytes.  On junk or a memory bound the rest is dropped. */
 static void feed(lb_tcp_t *t, flow_t *f, int di, const uint8_t *p, size_t n,
 		 const struct timeval *ts)
 {
 	dir_t *d = &f->d[di];
+	if (d->unsure && n > 0 && !check_boundary(t, d, p, n))
+		return;
 	while (n > 0) {
 		if (d->len == 0 && n >= 2) {
 			size_t mlen = (size_t)p[0] << 8 | p[1];
@@ -215,6 +290,7 @@ static void feed(lb_tcp_t *t, flow_t *f, int di, const uint8_t *p, size_t n,
 		if (!buf_append(t, d, p, take)) {
 			t->st->drops[LB_DROP_TCP_LIMIT]++;
 			buf_clear(t, d);
+			d->unsure = true;
 			return;
 		}
 		p += take;
@@ -233,6 +309,7 @@ static void feed(lb_tcp_t *t, flow_t *f, int di, const uint8_t *p, size_t n,
 junk:
 	t->st->drops[LB_DROP_TCP_JUNK]++;
 	buf_clear(t, d);
+	d->unsure = true;
 }
 
 static void deliver(lb_tcp_t *t, flow_t *f, int di, const uint8_t *p, size_t n,
@@ -305,6 +382,7 @@ static void skip_gap(lb_tcp_t *t, flow_t *f, int di, bool have_seq, uint32_t seq
 		to = seq;
 	t->st->drops[LB_DROP_TCP_GAP]++;
 	buf_clear(t, d);
+	d->unsure = true;
 	d->next = to;
 	drain(t, f, di);
 }
@@ -513,6 +591,7 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 			d->next = seq + 1;
 			d->have_isn = true;
 			d->isn = seq;
+			d->unsure = false;
 		}
 		seq++;
 	}
@@ -522,7 +601,8 @@ void lb_tcp_segment(lb_tcp_t *t, const lb_payload_t *m, uint32_t seq, unsigned f
 		if (len == 0)
 			return;
 		d->active = true;
-		d->next = seq; /* no SYN seen: start here, on a boundary */
+		d->next = seq; /* no SYN seen: start here, on a boundary if plausible */
+		d->unsure = true;
 	}
 	if (d->fin) { /* nothing after a FIN belongs to the stream */
 		int32_t room = (int32_t)(d->fin_seq - seq);

@@ -547,14 +547,17 @@ def tcp_no_syn_reordered(c):
     t.seg(1, b[1], b[1] + 20)
     t.seg(1, b[2], b[4])
     t.close()
-    # With no SYN the stream starts at the first byte seen, taken as a message
-    # boundary (tcp.c; tshark does the same): the first segment seen starts
-    # inside m1, whose bytes there read as a length prefix long enough to take
-    # in m2 and m3 (in order behind it: nothing restarts the framing); m1's
-    # start comes later, behind the stream's start, as if retransmitted.  All
-    # three are lost by both decoders.  No RFC says where a stream seen from
-    # its middle has its message boundaries.
-    c.want = []
+    # With no SYN the stream starts at the first byte seen, a message boundary
+    # taken on trust (tcp.c): the first segment seen starts inside m1, whose
+    # bytes there do not read as a length prefix and a DNS header, so that
+    # segment is dropped and the next one tried: it starts m2.  m1's start
+    # comes later, behind the stream's start, as if retransmitted: m1 is lost.
+    # No RFC says where a stream seen from its middle has its boundaries.
+    c.want = [2, 3]
+    c.tshark = ([], "tshark takes the first segment's start as a boundary: m1's bytes there read "
+                "as a length prefix that takes m2 and m3 in (RFC 7766 8: senders pass a message and its "
+                "prefix to TCP at once, so segments start on boundaries, and one that does not "
+                "start with a plausible header is not one)")
     c.ooo = True
 
 
@@ -664,12 +667,13 @@ def tcp_hole_mid_message(c):
     t.seg(1, b[2], b[3])
     t.seg(1, b[3], b[4])
     t.close()
-    # After a hole, framing restarts at the next segment as a message boundary
-    # (tcp.c, docs/ARCHITECTURE.md; tshark alike): here that is inside m1's
-    # TXT data, whose bytes read as a 30840-byte length prefix that swallows
-    # m2 and m3 (the FIN then cuts it).  Both decoders lose them; the bytes of
-    # m2 and m3 are in the capture, but nothing in the stream says so.
-    c.want = []
+    # After a hole, framing restarts at the next segment that reads as a
+    # length prefix and a DNS header (tcp.c, docs/ARCHITECTURE.md): the one
+    # after the hole is inside m1's TXT data and is dropped; the next one
+    # starts m2.  m0 and m1, across the hole, are lost.
+    c.want = [2, 3]
+    c.tshark = ([], "tshark restarts at the segment after the hole: m1's TXT data there reads as "
+                "a 30840-byte length prefix that swallows m2 and m3 (the FIN then cuts it)")
 
 
 @case()

@@ -92,6 +92,14 @@ static void expect_both(void)
 	assert_int_equal(lb_decoder_stats(d)->tcp_dns, 2);
 }
 
+/* n messages, alternately m1 and m2 */
+static void expect_n(size_t n)
+{
+	assert_int_equal(g->n, n);
+	for (size_t i = 0; i < n; i++)
+		assert_msg(g, i, i % 2 ? m2 : m1, i % 2 ? n2 : n1);
+}
+
 static void t_multi_message_segment(void **state)
 {
 	(void)state;
@@ -225,15 +233,145 @@ static void t_no_syn(void **state)
 	expect_both();
 	assert_int_equal(drops_total(d), 0);
 	/* a stream that starts inside a message: the first bytes of m2's body are
-	 * taken as a length below 12 -> junk; the next segment starts a message */
+	 * taken as a length below 12 -> junk (held until a header's worth is
+	 * here: it could be a prefix sent alone); the next segment starts one */
 	g->n = 0;
 	uint8_t junk[4] = { 0, 3, 1, 2 };
 	seg_on(d, 40001, 0, 99, 0, junk, 4, 2);
-	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
+	assert_int_equal(drops_total(d), 0);
 	seg_on(d, 40001, 0, 103, 0, stream, slen, 2);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
 	assert_int_equal(g->n, 2);
 	assert_msg(g, 0, m1, n1);
 	assert_int_equal(drops_total(d), 1);
+	/* a stream seen first at a length prefix sent in a segment of its own */
+	g->n = 0;
+	seg_on(d, 40002, 0, 5000, 0, stream, 2, 3);
+	seg_on(d, 40002, 0, 5002, 0, stream + 2, 7, 3);
+	seg_on(d, 40002, 0, 5009, 0, stream + 9, slen - 9, 3);
+	expect_n(2);
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+/* [len][big] where big's body is text (a TXT record's, say): read from
+ * inside it, its bytes give a long length prefix and no DNS header */
+static size_t mk_text_stream(uint8_t *out, size_t body)
+{
+	size_t n = 0;
+	out[n++] = (uint8_t)((12 + body) >> 8);
+	out[n++] = (uint8_t)(12 + body);
+	mk_dns(out + n, 0x4444, 12);
+	out[n + 7] = 1; /* one answer */
+	n += 12;
+	for (size_t i = 0; i < body; i++)
+		out[n++] = (uint8_t)("The quick brown fox jumps over the lazy dog. "[i % 45]);
+	return n;
+}
+
+/* Regression: a capture that starts inside a message of a persistent
+ * connection.  The first segment's bytes were taken as a length prefix
+ * ("he": 26725 bytes) that swallowed the messages behind it, and framing
+ * stayed off their boundaries: all lost (tshark loses them too). */
+static void t_no_syn_inside_message(void **state)
+{
+	(void)state;
+	static uint8_t big[3000];
+	size_t nb = mk_text_stream(big, 2900);
+	/* the second half of big, then m1 and m2, a segment each */
+	seg(7000, 0, big + 1500, nb - 1500);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
+	seg(7000 + (uint32_t)(nb - 1500), 0, stream, 2 + n1);
+	seg(7000 + (uint32_t)(nb - 1500 + 2 + n1), 0, stream + 2 + n1, 2 + n2);
+	expect_both();
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	/* the segment after the first one ends inside a message too: dropped in
+	 * turn, up to the first one that starts a message */
+	g->n = 0;
+	seg_on(d, 40001, 0, 1, 0, big + 1000, 500, 2);
+	seg_on(d, 40001, 0, 501, 0, big + 1500, nb - 1500, 2);
+	seg_on(d, 40001, 0, 501 + (uint32_t)(nb - 1500), 0, stream, slen, 2);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 3);
+	expect_n(2);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+/* Regression: a hole given up that ends inside a message: framing restarted
+ * there and read the message's text as a length prefix that swallowed the
+ * next messages (tshark loses them too).  Now only the message across the
+ * hole and the one it ends in are lost. */
+static void t_hole_inside_message(void **state)
+{
+	(void)state;
+	static uint8_t bs[4000];
+	size_t bl = 0;
+	memcpy(bs, stream, 2 + n1);
+	bl = 2 + n1;
+	bl += mk_text_stream(bs + bl, 2900);
+	memcpy(bs + bl, stream, slen);
+	bl += slen;
+	seg(ISN, TH_SYN, NULL, 0);
+	seg(S(0), 0, bs, 30);                                /* m1's start */
+	/* [30, 2 + n1 + 1400) lost: m1's end and big's start */
+	seg(S(2 + n1 + 1400), 0, bs + 2 + n1 + 1400, 1460);  /* inside big */
+	size_t o = 2 + n1 + 1400 + 1460;
+	seg(S(o), 0, bs + o, bl - slen - o);                 /* big's end */
+	seg(S(bl - slen), 0, stream, 2 + n1);                /* m1 again */
+	seg(S(bl - slen + 2 + n1), 0, stream + 2 + n1, 2 + n2);
+	seg(S(bl), TH_FIN, NULL, 0);
+	assert_int_equal(g->n, 0);
+	expire_all(d);                                       /* gives the hole up */
+	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 2);
+	expect_both();
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+/* What a boundary taken on trust must look like: a header that fits its
+ * length, one question at most, a known opcode. */
+static void t_boundary_check(void **state)
+{
+	(void)state;
+	uint8_t b[2 + 45];
+	memcpy(b, stream, sizeof(b));
+	struct {
+		size_t at;
+		uint8_t v;
+	} bad[] = {
+		{ 2 + 2, 0x80 | (3 << 3) },   /* opcode 3 (unassigned) */
+		{ 2 + 2, 0x80 | (7 << 3) },   /* opcode 7 */
+		{ 2 + 5, 2 },                 /* two questions */
+		{ 2 + 4, 1 },                 /* 256 questions */
+		{ 2 + 9, 4 },                 /* 4 answers: 12 + 44 > 45 */
+		{ 2 + 11, 3 },                /* 3 authority: 12 + 33 = 45, fits: below */
+	};
+	uint16_t port = 41000;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++, port++) {
+		uint8_t x[sizeof(b)];
+		memcpy(x, b, sizeof(b));
+		x[bad[i].at] = bad[i].v;
+		g->n = 0;
+		uint64_t j0 = drop_n(d, LB_DROP_TCP_JUNK);
+		seg_on(d, port, 0, 1, 0, x, sizeof(x), 1); /* no SYN: on trust */
+		bool fits = i == 5;
+		assert_int_equal(g->n, fits ? 1 : 0);
+		assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK) - j0, fits ? 0 : 1);
+		/* behind a SYN the boundary is known: framed as sent */
+		seg_on(d, port, 1, ISN, TH_SYN, NULL, 0, 1);
+		seg_on(d, port, 1, S(0), 0, x, sizeof(x), 1);
+		assert_int_equal(g->n, fits ? 2 : 1);
+	}
+	/* the opcodes in use pass: QUERY, IQUERY, STATUS, NOTIFY, UPDATE, DSO */
+	static const unsigned ops[] = { 0, 1, 2, 4, 5, 6 };
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++, port++) {
+		uint8_t x[sizeof(b)];
+		memcpy(x, b, sizeof(b));
+		x[2 + 2] = (uint8_t)(0x80 | ops[i] << 3);
+		g->n = 0;
+		seg_on(d, port, 0, 1, 0, x, sizeof(x), 1);
+		assert_int_equal(g->n, 1);
+	}
 }
 
 static void t_junk_length(void **state)
@@ -576,6 +714,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_port_reuse_without_fin, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_reordering, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_no_syn, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_no_syn_inside_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_hole_inside_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_boundary_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_junk_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gap_at_fin, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fin_before_missing_segment, setup, teardown),
