@@ -201,13 +201,22 @@ static void emit(lb_tcp_t *t, const flow_t *f, int di, const struct timeval *ts,
 	t->fn(t->ctx, &pl);
 }
 
-/* A length prefix and a DNS header (RFC 1035 4.1.1) that may start a
- * message: at least a header long, a known opcode (QUERY, IQUERY, STATUS,
- * NOTIFY, UPDATE, DSO), at most one question, and room in the length for the
- * smallest question (5 bytes) and resource records (11) the counts ask for.
- * Random bytes pass it about once in 30000 positions (the question count
- * alone); every message a DNS implementation sends passes it. */
-static bool plausible(const uint8_t *h)
+/* Bytes check_boundary() looks at: a length prefix, a header, and the first
+ * name with its type and class (a name is at most 255 bytes). */
+#define PROBE (2 + DNS_HDR + 255 + 4)
+
+/* Whether h[0..n) (n >= 14) may start a message: a length prefix and a
+ * header (RFC 1035 4.1.1) at least a header long, with a known opcode
+ * (QUERY, IQUERY, STATUS, NOTIFY, UPDATE, DSO), at most one question, and
+ * room in the length for the smallest question (5 bytes) and records (11)
+ * the counts ask for; then the message's first name (the question's, or the
+ * first record's) in plain labels - nothing comes before it for a
+ * compression pointer to point at - followed by a type and a class of
+ * RFC 1035 / 2136 (IN, CH, HS, NONE, ANY; the top bit is mDNS's), any class
+ * for an OPT record.  A message without question or record is its header
+ * alone.  Where h ends first, what it holds decides.  Inside a message, even
+ * at a record's start, these fail: a name there is compressed, or data. */
+static bool plausible(const uint8_t *h, size_t n)
 {
 	size_t mlen = (size_t)h[0] << 8 | h[1];
 	unsigned opcode = (h[4] >> 3) & 0xfu;
@@ -216,7 +225,31 @@ static bool plausible(const uint8_t *h)
 		     ((size_t)h[12] << 8 | h[13]);
 	if (mlen < DNS_HDR || qd > 1 || opcode == 3 || opcode > 6)
 		return false;
-	return DNS_HDR + qd * 5 + rrs * 11 <= mlen;
+	if (DNS_HDR + qd * 5 + rrs * 11 > mlen)
+		return false;
+	if (qd + rrs == 0)
+		return mlen == DNS_HDR;
+	bool cut = n < 2 + mlen; /* h ends before the message */
+	size_t q = 2 + DNS_HDR, end = cut ? n : 2 + mlen;
+	for (;;) {
+		if (q >= end)
+			return cut; /* the name goes past h (undecided: yes) or the message */
+		unsigned l = h[q];
+		if (l > 63)
+			return false; /* a pointer, or an unknown label type */
+		q += 1 + l;
+		if (q - (2 + DNS_HDR) > 255)
+			return false;
+		if (l == 0)
+			break;
+	}
+	if (q + 4 > end)
+		return cut && q + 4 <= 2 + mlen;
+	unsigned type = (unsigned)h[q] << 8 | h[q + 1];
+	unsigned cls = ((unsigned)h[q + 2] << 8 | h[q + 3]) & 0x7fffu;
+	if (qd == 0 && type == 41)
+		return true; /* OPT: the class is a payload size */
+	return cls == 1 || cls == 3 || cls == 4 || cls == 254 || cls == 255;
 }
 
 /* At a boundary taken on trust (d->unsure), p/n the segment's bytes from
@@ -227,8 +260,8 @@ static bool check_boundary(lb_tcp_t *t, dir_t *d, const uint8_t *p, size_t n)
 {
 	const size_t need = 2 + DNS_HDR;
 	if (d->len > 0 && d->len < need) { /* the start held from earlier segments */
-		size_t take = need - d->len < n ? need - d->len : n;
-		uint8_t h[2 + DNS_HDR];
+		uint8_t h[PROBE];
+		size_t take = PROBE - d->len < n ? PROBE - d->len : n;
 		memcpy(h, d->buf, d->len);
 		memcpy(h + d->len, p, take);
 		if (d->len + take < need) {
@@ -238,7 +271,7 @@ static bool check_boundary(lb_tcp_t *t, dir_t *d, const uint8_t *p, size_t n)
 			}
 			return false;
 		}
-		if (plausible(h)) {
+		if (plausible(h, d->len + take)) {
 			d->unsure = false;
 			return true;
 		}
@@ -253,7 +286,7 @@ static bool check_boundary(lb_tcp_t *t, dir_t *d, const uint8_t *p, size_t n)
 		}
 		return false;
 	}
-	if (plausible(p)) {
+	if (plausible(p, n < PROBE ? n : PROBE)) {
 		d->unsure = false;
 		return true;
 	}

@@ -41,16 +41,17 @@ static const uint8_t A4[4] = { 192, 0, 2, 1 }, B4[4] = { 198, 51, 100, 7 };
 static const uint8_t A6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 static const uint8_t B6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53 };
 
-/* A fake DNS message of `len` bytes (>= 12): id, header, a counting pattern. */
+/* A fake DNS message of `len` bytes (>= 19): id, a response header (QR, RD,
+ * RA) with one question (x. A IN), as the TCP framing's check of a boundary
+ * taken on trust expects, then a counting pattern. */
 static inline size_t mk_dns(uint8_t *out, uint16_t id, size_t len)
 {
-	/* a response header (QR, RD, RA; no counts), as the TCP framing's
-	 * check of a boundary taken on trust expects, then a byte pattern */
-	static const uint8_t hdr[10] = { 0x81, 0x80 };
+	static const uint8_t hdr[17] = { 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0,
+					 1, 'x', 0, 0, 1, 0, 1 };
 	out[0] = (uint8_t)(id >> 8);
 	out[1] = (uint8_t)id;
 	for (size_t i = 2; i < len; i++)
-		out[i] = i < 12 ? hdr[i - 2] : (uint8_t)(i * 7 + id);
+		out[i] = i < 19 ? hdr[i - 2] : (uint8_t)(i * 7 + id);
 	return len;
 }
 

@@ -259,11 +259,11 @@ static void t_no_syn(void **state)
 static size_t mk_text_stream(uint8_t *out, size_t body)
 {
 	size_t n = 0;
-	out[n++] = (uint8_t)((12 + body) >> 8);
-	out[n++] = (uint8_t)(12 + body);
-	mk_dns(out + n, 0x4444, 12);
+	out[n++] = (uint8_t)((19 + body) >> 8);
+	out[n++] = (uint8_t)(19 + body);
+	mk_dns(out + n, 0x4444, 19);
 	out[n + 7] = 1; /* one answer */
-	n += 12;
+	n += 19;
 	for (size_t i = 0; i < body; i++)
 		out[n++] = (uint8_t)("The quick brown fox jumps over the lazy dog. "[i % 45]);
 	return n;
@@ -329,38 +329,46 @@ static void t_hole_inside_message(void **state)
 }
 
 /* What a boundary taken on trust must look like: a header that fits its
- * length, one question at most, a known opcode. */
+ * length, one question at most, a known opcode, then a plain first name and
+ * a known class. */
 static void t_boundary_check(void **state)
 {
 	(void)state;
-	uint8_t b[2 + 45];
+	uint8_t b[2 + 45]; /* [0 45][id 81 80 | 0 1 0 0 0 0 0 0 | 01 'x' 00 | 0 1 | 0 1]... */
 	memcpy(b, stream, sizeof(b));
 	struct {
-		size_t at;
+		size_t at; /* in the message (after the prefix) */
 		uint8_t v;
-	} bad[] = {
-		{ 2 + 2, 0x80 | (3 << 3) },   /* opcode 3 (unassigned) */
-		{ 2 + 2, 0x80 | (7 << 3) },   /* opcode 7 */
-		{ 2 + 5, 2 },                 /* two questions */
-		{ 2 + 4, 1 },                 /* 256 questions */
-		{ 2 + 9, 4 },                 /* 4 answers: 12 + 44 > 45 */
-		{ 2 + 11, 3 },                /* 3 authority: 12 + 33 = 45, fits: below */
+		bool fits;
+	} c[] = {
+		{ 2, 0x80 | (3 << 3), false },  /* opcode 3 (unassigned) */
+		{ 2, 0x80 | (7 << 3), false },  /* opcode 7 */
+		{ 5, 2, false },                /* two questions */
+		{ 4, 1, false },                /* 257 questions */
+		{ 9, 4, false },                /* 4 answers: 12 + 5 + 44 > 45 */
+		{ 11, 2, true },                /* 2 authority: 12 + 5 + 22 <= 45 */
+		{ 12, 0xc0, false },            /* the question's name a pointer */
+		{ 12, 64, false },              /* a label of 64 */
+		{ 12, 40, false },              /* a label past the message */
+		{ 18, 2, false },               /* class 2 (CSNET: none) */
+		{ 18, 4, true },                /* class HS */
+		{ 17, 0x80, true },             /* IN with mDNS's top bit */
+		{ 0, 0x81, true },              /* any id */
 	};
 	uint16_t port = 41000;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++, port++) {
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++, port++) {
 		uint8_t x[sizeof(b)];
 		memcpy(x, b, sizeof(b));
-		x[bad[i].at] = bad[i].v;
+		x[2 + c[i].at] = c[i].v;
 		g->n = 0;
 		uint64_t j0 = drop_n(d, LB_DROP_TCP_JUNK);
 		seg_on(d, port, 0, 1, 0, x, sizeof(x), 1); /* no SYN: on trust */
-		bool fits = i == 5;
-		assert_int_equal(g->n, fits ? 1 : 0);
-		assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK) - j0, fits ? 0 : 1);
+		assert_int_equal(g->n, c[i].fits ? 1 : 0);
+		assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK) - j0, c[i].fits ? 0 : 1);
 		/* behind a SYN the boundary is known: framed as sent */
 		seg_on(d, port, 1, ISN, TH_SYN, NULL, 0, 1);
 		seg_on(d, port, 1, S(0), 0, x, sizeof(x), 1);
-		assert_int_equal(g->n, fits ? 2 : 1);
+		assert_int_equal(g->n, c[i].fits ? 2 : 1);
 	}
 	/* the opcodes in use pass: QUERY, IQUERY, STATUS, NOTIFY, UPDATE, DSO */
 	static const unsigned ops[] = { 0, 1, 2, 4, 5, 6 };
@@ -372,6 +380,45 @@ static void t_boundary_check(void **state)
 		seg_on(d, port, 0, 1, 0, x, sizeof(x), 1);
 		assert_int_equal(g->n, 1);
 	}
+	/* no question: a header alone, or the first record's name and class
+	 * (an OPT record's class is a payload size) */
+	static const uint8_t hdr_only[2 + 12] = { 0, 12, 0, 1, 0x81, 0x80 };
+	static const uint8_t opt_only[2 + 23] = { 0, 23, 0, 1, 0x81, 0x81, 0, 0, 0, 0, 0, 0, 0, 1,
+						  0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t hdr_long[2 + 13] = { 0, 13, 0, 1, 0x81, 0x80 };
+	struct {
+		const uint8_t *p;
+		size_t n;
+		bool fits;
+	} m[] = { { hdr_only, sizeof(hdr_only), true },
+		  { opt_only, sizeof(opt_only), true },
+		  { hdr_long, sizeof(hdr_long), false } };
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++, port++) {
+		g->n = 0;
+		seg_on(d, port, 0, 1, 0, m[i].p, m[i].n, 1);
+		assert_int_equal(g->n, m[i].fits ? 1 : 0);
+	}
+	/* a segment that ends inside the first name: what is there decides */
+	g->n = 0;
+	seg_on(d, port, 0, 1, 0, b, 2 + 12 + 1, 1);           /* accepted */
+	assert_int_equal(g->n, 0);
+	seg_on(d, port, 0, 1 + 15, 0, b + 15, sizeof(b) - 15, 1);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, m1, n1);
+	port++;
+	/* a segment that starts at a record inside a long answer: its bytes
+	 * pass as a prefix and a header (length 0xc00c, one question, 3600
+	 * authority records fit), the name after them is compressed */
+	static const uint8_t rr[16] = { 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 192, 0, 2, 1 };
+	uint8_t run[1440];
+	for (size_t i = 0; i < sizeof(run); i++)
+		run[i] = rr[i % 16];
+	g->n = 0;
+	uint64_t j0 = drop_n(d, LB_DROP_TCP_JUNK);
+	seg_on(d, port, 0, 1, 0, run, sizeof(run), 1);
+	seg_on(d, port, 0, 1 + sizeof(run), 0, stream, slen, 1);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK) - j0, 1);
+	expect_n(2);
 }
 
 static void t_junk_length(void **state)
