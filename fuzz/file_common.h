@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* The input as a file: its descriptor (close it after), path in path[]. */
 static int fz_file(const uint8_t *data, size_t size, char *path, size_t pathsz)
 {
-	int fd = memfd_create("fuzz-input", 0);
+	int fd = memfd_create("fuzz-input", MFD_CLOEXEC);
 	if (fd < 0)
 		abort();
 	for (size_t off = 0; off < size;) {

@@ -5,15 +5,11 @@
  * Invariants: no crash or overread (every payload byte is read); no more
  * packets than records fit in the input; a run that reports damage says why.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "capture/decode.h"
 #include "capture/pcap.h"
+#include "file_common.h"
 
 static size_t frame_bytes;
 
@@ -26,21 +22,10 @@ static void sink(void *ctx, const lb_payload_t *p)
 	frame_bytes += s + p->len;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int fd = memfd_create("fuzz_pcap", MFD_CLOEXEC);
-	if (fd < 0)
-		abort();
-	for (size_t off = 0; off < size;) {
-		ssize_t n = write(fd, data + off, size - off);
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
 	char path[64], err[256] = "";
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	int fd = fz_file(data, size, path, sizeof path);
 	lb_pcap_t *p = lb_pcap_open_file(path, err);
 	if (p) {
 		lb_decoder_t *d = lb_decoder_new(NULL, sink, NULL);
