@@ -53,6 +53,7 @@ struct lb_pcap {
 	bool has_prog;
 	char *bpf;                   /* pcapng: the filter, compiled per link type */
 	uint64_t frames;             /* frames read, filtered out or not */
+	bool more;                   /* lb_pcap_set_more: the next file continues this one */
 	ng_if_t *ifs;
 	size_t nifs, capifs;
 	void (*idle)(void *ctx);
@@ -279,8 +280,15 @@ int lb_pcap_linktype(const lb_pcap_t *p)
 	return pcap_datalink(p->h);
 }
 
-static void flush_at_end(lb_decoder_t *d)
+void lb_pcap_set_more(lb_pcap_t *p, bool more)
 {
+	p->more = more;
+}
+
+static void flush_at_end(const lb_pcap_t *p, lb_decoder_t *d)
+{
+	if (p->more)
+		return; /* the next file continues the streams */
 	struct timeval far = { .tv_sec = (time_t)1 << 40, .tv_usec = 0 };
 	lb_decoder_expire(d, &far);
 }
@@ -382,7 +390,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 	}
 out:
 	if (rc != 0 || !(stop && *stop))
-		flush_at_end(d); /* what was read before any damage still counts */
+		flush_at_end(p, d); /* what was read before any damage still counts */
 	free(buf);
 	return rc;
 }
@@ -641,7 +649,7 @@ bad_pkt:
 	}
 out:
 	if (rc != 0 || !(stop && *stop))
-		flush_at_end(d);
+		flush_at_end(p, d);
 	free(buf);
 	return rc;
 }
@@ -712,12 +720,12 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 			continue; /* live timeout: look at *stop again */
 		} else if (rc == PCAP_ERROR_BREAK) {
 			if (!p->live)
-				flush_at_end(d); /* end of file: flush everything still buffered */
+				flush_at_end(p, d); /* end of file: flush everything still buffered */
 			return 0;
 		} else {
 			set_err(errbuf, pcap_geterr(p->h));
 			if (!p->live)
-				flush_at_end(d);
+				flush_at_end(p, d);
 			return LB_EIO;
 		}
 	}

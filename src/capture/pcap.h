@@ -31,12 +31,19 @@ int lb_pcap_linktype(const lb_pcap_t *p);
 /*
  * Read frames until end of file, error, or *stop becomes non-zero (checked
  * between packets; live captures wake at least every 100 ms).  Each frame goes
- * to lb_decoder_frame().  At end of a file, lb_decoder_expire() is called with
- * a far-future time so buffered TCP data is flushed.  Returns 0, or LB_EIO
+ * to lb_decoder_frame().  At the end of a file, a read error's included,
+ * lb_decoder_expire() is called with a far-future time so buffered TCP data
+ * is flushed, unless lb_pcap_set_more() said another file continues it.  Returns 0, or LB_EIO
  * with libpcap's message in errbuf.
  */
 LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop,
 		       char *errbuf);
+
+/* more: another capture file follows this one and continues it (rotated
+ * files read in order): at its end the decoder's buffered TCP data and IP
+ * fragments are kept for the next file instead of being flushed.  Default
+ * false (the end of the file is the end of the input). */
+void lb_pcap_set_more(lb_pcap_t *p, bool more);
 
 /* Number (from 1) of the frame being decoded: frames a filter (-f) leaves
  * out count too, so it is the frame's number in the file, as tshark gives it. */

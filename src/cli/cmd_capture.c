@@ -52,13 +52,17 @@ static void check_hup(lb_ingest_t *ing)
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: lookback capture (-r FILE | -i IFACE) [options]\n"
+		"usage: lookback capture (-r FILE [FILE...] | -i IFACE) [options]\n"
 		"\n"
-		"Decode DNS responses from a capture file (pcap or pcapng; '-' reads stdin)\n"
+		"Decode DNS responses from capture files (pcap or pcapng; '-' reads stdin)\n"
 		"or a live interface, and turn every RRset into an observation.\n"
 		"\n"
 		"input:\n"
-		"  -r, --read FILE       read a capture file ('-' = stdin)\n"
+		"  -r, --read FILE       read a capture file ('-' = stdin); repeat -r or list\n"
+		"                        more files after it: they are read in the order given\n"
+		"                        as one capture (rotated files: TCP streams and IP\n"
+		"                        fragments continue from one file into the next;\n"
+		"                        frame numbers go on counting)\n"
 		"  -i, --interface IF    capture live from IF (needs CAP_NET_RAW)\n"
 		"  -f, --filter BPF      BPF filter applied by libpcap (e.g. 'port 53')\n"
 		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
@@ -95,9 +99,11 @@ static void help(FILE *out)
 		"  -q, --quiet           no progress line on a terminal\n"
 		"  -h, --help            this text\n"
 		"\n"
-		"exit status: 0 done, 2 usage or input error (unreadable file, bad filter),\n"
-		"3 store or I/O error; -r stopped by SIGINT/SIGTERM before the end of its\n"
-		"input: 130/143 (what was read is stored; -i ends on them with 0).\n");
+		"exit status: 0 done, 2 usage or input error (unreadable file, bad filter;\n"
+		"every file is checked before any is read), 3 store or I/O error (a damaged\n"
+		"file: what it held before the damage is kept, and the files after it are\n"
+		"still read); -r stopped by SIGINT/SIGTERM before the end of its input:\n"
+		"130/143 (what was read is stored; -i ends on them with 0).\n");
 }
 
 /* What --metrics serves: a copy the capture thread refreshes (every 4096
@@ -148,6 +154,8 @@ struct cap_ctx {
 	lb_ingest_t *ing;     /* for idle window ticks on live captures */
 	lb_decoder_t *dec;
 	lb_pcap_t *pc;        /* frame numbers */
+	uint64_t frame_base;  /* frames of the files read before pc's */
+	int nfiles, file_i;   /* -r: how many files, which one is read (from 0) */
 	lb_proc_t *proc;
 	lb_stats_t *st;
 	lb_referral_t *ref;   /* --bailiwick */
@@ -164,7 +172,8 @@ static long cur_frame(void)
 {
 	if (!g_ctx->frames)
 		return -1;
-	return g_ctx->pc ? (long)lb_pcap_frame(g_ctx->pc) : (long)g_ctx->st->packets;
+	return g_ctx->pc ? (long)(g_ctx->frame_base + lb_pcap_frame(g_ctx->pc))
+			 : (long)g_ctx->st->packets;
 }
 
 static void sink_rrset(void *ctx, const lb_obs_rrset_t *o)
@@ -203,7 +212,10 @@ static void show_progress(struct cap_ctx *c, int final)
 		return;
 	c->last_progress = now;
 	double el = lb_cli_mono() - c->started;
-	fprintf(stderr, "\r%llu packets, %llu responses, %llu rrsets%s%.0f pkt/s   %s",
+	char fi[48] = "";
+	if (c->nfiles > 1)
+		snprintf(fi, sizeof fi, "file %d/%d, ", c->file_i + 1, c->nfiles);
+	fprintf(stderr, "\r%s%llu packets, %llu responses, %llu rrsets%s%.0f pkt/s   %s", fi,
 		(unsigned long long)c->st->packets, (unsigned long long)c->st->dns_responses,
 		(unsigned long long)c->st->rrsets, ", ",
 		el > 0.001 ? (double)c->st->packets / el : 0.0, final ? "\n" : "");
@@ -303,7 +315,26 @@ static int add_port(lb_decoder_opts_t *o, uint16_t port)
 	return 0;
 }
 
-int lb_cmd_capture(int argc, char **argv)
+/* Open capture file f with the filter (NULL: none); errors are said, exit 2. */
+static int open_file(const char *f, const char *filter, lb_pcap_t **out)
+{
+	char errbuf[512] = "";
+	*out = lb_pcap_open_file(f, errbuf);
+	if (!*out) {
+		fprintf(stderr, "lookback capture: cannot open %s: %s\n", f, errbuf);
+		return LB_EXIT_USAGE;
+	}
+	if (filter && lb_pcap_set_filter(*out, filter, errbuf) != 0) {
+		fprintf(stderr, "lookback capture: bad filter '%s' on %s: %s\n", filter, f, errbuf);
+		lb_pcap_close(*out);
+		*out = NULL;
+		return LB_EXIT_USAGE;
+	}
+	return LB_EXIT_OK;
+}
+
+/* files: room for argc names (the -r files and the operands after them) */
+static int capture(int argc, char **argv, const char **files)
 {
 	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
 	       O_STATS, O_DEPTH, O_DB, O_BAILIWICK, O_HINTS, O_USER, O_METRICS };
@@ -333,6 +364,7 @@ int lb_cmd_capture(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	lb_send_cli_t send = { 0 };
+	int nfiles = 0, nstdin = 0;
 	const char *file = NULL, *iface = NULL, *filter = NULL, *sensor = NULL, *db = NULL;
 	const char *hints = NULL, *user = NULL;
 	int bailiwick = 0, mdns = 0, llmnr = 0;
@@ -348,7 +380,7 @@ int lb_cmd_capture(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:i:f:p:qh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': file = optarg; break;
+		case 'r': files[nfiles++] = optarg; break;
 		case 'i': iface = optarg; break;
 		case 'f': filter = optarg; break;
 		case 'p':
@@ -407,12 +439,27 @@ int lb_cmd_capture(int argc, char **argv)
 		}
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "lookback capture: unexpected argument '%s'\n", argv[optind]);
+	if (optind < argc && !nfiles) {
+		fprintf(stderr, "lookback capture: unexpected argument '%s' (capture files are "
+				"read with -r FILE [FILE...])\n", argv[optind]);
 		return LB_EXIT_USAGE;
 	}
+	while (optind < argc)
+		files[nfiles++] = argv[optind++];
+	for (int i = 0; i < nfiles; i++) {
+		if (!files[i][0]) {
+			fprintf(stderr, "lookback capture: -r: an empty file name\n");
+			return LB_EXIT_USAGE;
+		}
+		nstdin += !strcmp(files[i], "-");
+	}
+	if (nstdin > 1) {
+		fprintf(stderr, "lookback capture: standard input ('-') can be read only once\n");
+		return LB_EXIT_USAGE;
+	}
+	file = nfiles ? files[0] : NULL;
 	if (!!file == !!iface) {
-		fprintf(stderr, "lookback capture: give exactly one of -r FILE or -i IFACE (see --help)\n");
+		fprintf(stderr, "lookback capture: give exactly one of -r FILE [FILE...] or -i IFACE (see --help)\n");
 		return LB_EXIT_USAGE;
 	}
 	if (!jsonl && !stats && !db && !send.addr) {
@@ -482,26 +529,39 @@ int lb_cmd_capture(int argc, char **argv)
 	}
 	g_ctx = &ctx;
 
-	if (file)
-		pc = lb_pcap_open_file(file, errbuf);
-	else
-		pc = lb_pcap_open_live(iface, filter, snaplen, promisc, errbuf);
-	if (!pc) {
-		fprintf(stderr, "lookback capture: cannot open %s: %s\n", file ? file : iface, errbuf);
+	ctx.nfiles = nfiles;
+	if (file) {
+		rc = open_file(file, filter, &pc);
+	} else if (!(pc = lb_pcap_open_live(iface, filter, snaplen, promisc, errbuf))) {
+		fprintf(stderr, "lookback capture: cannot open %s: %s\n", iface, errbuf);
 		rc = LB_EXIT_USAGE;
-		goto out;
 	}
-	ctx.pc = pc;
-	if (file && filter && lb_pcap_set_filter(pc, filter, errbuf) != 0) {
-		fprintf(stderr, "lookback capture: bad filter '%s': %s\n", filter, errbuf);
-		rc = LB_EXIT_USAGE;
+	if (rc != LB_EXIT_OK)
 		goto out;
+	ctx.pc = pc;
+	/* the other files are checked before anything is read: each must open as
+	 * a capture and take the filter (a typo in a list of files is a usage
+	 * error, not an error after an hour of reading) */
+	for (int i = 1; i < nfiles; i++) {
+		lb_pcap_t *q = NULL;
+		if (strcmp(files[i], "-") != 0 && (rc = open_file(files[i], filter, &q)) != LB_EXIT_OK)
+			goto out;
+		lb_pcap_close(q);
 	}
 	/* privileges are only needed to open the device: drop them before the
 	 * store is opened (so its files belong to the user) and any packet is read */
 	if (user && drop_privileges(user) != 0) {
 		rc = LB_EXIT_USAGE;
 		goto out;
+	}
+	for (int i = 1; user && i < nfiles; i++) {
+		if (strcmp(files[i], "-") != 0 && access(files[i], R_OK) != 0) {
+			fprintf(stderr, "lookback capture: --user %s cannot read %s (the files after the "
+					"first are opened as that user): make it readable by %s\n",
+				user, files[i], user);
+			rc = LB_EXIT_USAGE;
+			goto out;
+		}
 	}
 	if (db) {
 		win.wopts.input_waits = !iface; /* a file or a pipe waits; an interface does not */
@@ -535,12 +595,6 @@ int lb_cmd_capture(int argc, char **argv)
 		ctx.metrics = &metrics;
 	}
 	ctx.ing = ing;
-	if ((iface || !strcmp(file, "-")) && (ing || expo)) {
-		/* a quiet interface (or pipe on stdin) still flushes the window on
-		 * time (bounds what a crash can lose), since no observation moves
-		 * its clock; and keeps the metrics fresh */
-		lb_pcap_set_idle(pc, on_idle, &ctx);
-	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -551,17 +605,50 @@ int lb_cmd_capture(int argc, char **argv)
 
 	ctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
 	ctx.started = lb_cli_mono();
-	if (lb_pcap_run(pc, ctx.dec, &stop_flag, errbuf) != 0) {
-		fprintf(stderr, "lookback capture: read error: %s\n", errbuf);
-		rc = LB_EXIT_STORE;
+	for (;;) {
+		const char *cur = file ? files[ctx.file_i] : iface;
+		if ((iface || !strcmp(cur, "-")) && (ing || expo)) {
+			/* a quiet interface (or pipe on stdin) still flushes the window on
+			 * time (bounds what a crash can lose), since no observation moves
+			 * its clock; and keeps the metrics fresh */
+			lb_pcap_set_idle(pc, on_idle, &ctx);
+		}
+		if (pc) {
+			/* the next file continues this one's TCP streams and fragments */
+			lb_pcap_set_more(pc, ctx.file_i + 1 < nfiles);
+			if (lb_pcap_run(pc, ctx.dec, &stop_flag, errbuf) != 0) {
+				fprintf(stderr, "lookback capture: read error: %s: %s%s\n", cur, errbuf,
+					ctx.file_i + 1 < nfiles ? " (what it held before is kept; "
+								  "the next file is read)" : "");
+				rc = LB_EXIT_STORE;
+			}
+		}
+		if (!iface && stop_sig) {
+			/* a file not read to its end is not done: say so, 128 + signal
+			 * (a live capture's SIGINT/SIGTERM is its normal end: 0) */
+			fprintf(stderr, "lookback capture: %s: interrupted (signal %d) after %llu packets: "
+					"what was read is kept\n", cur, (int)stop_sig,
+				(unsigned long long)ctx.st->packets);
+			if (rc == LB_EXIT_OK)
+				rc = 128 + (int)stop_sig;
+		}
+		if (iface || stop_flag || ctx.file_i + 1 >= nfiles)
+			break;
+		if (pc)
+			ctx.frame_base += lb_pcap_frame(pc);
+		ctx.pc = NULL;
+		lb_pcap_close(pc);
+		pc = NULL;
+		ctx.file_i++;
+		/* checked above; gone or changed since: said, and the rest is read */
+		if (open_file(files[ctx.file_i], filter, &pc) != LB_EXIT_OK)
+			rc = LB_EXIT_STORE;
+		ctx.pc = pc;
 	}
-	if (!iface && stop_sig && rc == LB_EXIT_OK) {
-		/* a file not read to its end is not done: say so, 128 + signal
-		 * (a live capture's SIGINT/SIGTERM is its normal end: 0) */
-		fprintf(stderr, "lookback capture: %s: interrupted (signal %d) after %llu packets: what "
-				"was read is kept\n", file, (int)stop_sig,
-			(unsigned long long)ctx.st->packets);
-		rc = 128 + (int)stop_sig;
+	if (file && !stop_flag && !pc) {
+		/* the last file did not open: end the streams the files before left */
+		struct timeval far = { .tv_sec = (time_t)1 << 40, .tv_usec = 0 };
+		lb_decoder_expire(ctx.dec, &far);
 	}
 	if (ctx.progress)
 		show_progress(&ctx, 1);
@@ -590,7 +677,7 @@ int lb_cmd_capture(int argc, char **argv)
 				(unsigned long long)ws.drop_unrelated,
 				(unsigned long long)ws.drop_truncated);
 		}
-		if (iface) {
+		if (iface && pc) {
 			uint64_t recv, drop, ifdrop;
 			lb_pcap_kernel_stats(pc, &recv, &drop, &ifdrop);
 			fprintf(so, "pcap_received %llu\npcap_dropped %llu\npcap_ifdropped %llu\n",
@@ -619,5 +706,17 @@ out:
 	lb_proc_free(ctx.proc);
 	lb_referral_free(ctx.ref);
 	lb_decoder_free(ctx.dec);
+	return rc;
+}
+
+int lb_cmd_capture(int argc, char **argv)
+{
+	const char **files = calloc((size_t)argc + 1, sizeof *files);
+	if (!files) {
+		fprintf(stderr, "lookback capture: out of memory\n");
+		return LB_EXIT_STORE;
+	}
+	int rc = capture(argc, argv, files);
+	free(files);
 	return rc;
 }

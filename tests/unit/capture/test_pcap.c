@@ -160,6 +160,63 @@ static void t_end_of_file_flush(void **state)
 	unlink(path);
 }
 
+/* Rotated files read in order (lb_pcap_set_more): a TCP message whose two
+ * segments are in two files is framed when the first file's end does not
+ * flush the stream, and lost (the second half is junk on a stream without
+ * SYN) when it does. */
+static void t_more_files_continue(void **state)
+{
+	(void)state;
+	static wb_t f1[2], f2[1];
+	uint8_t s[2 + 60];
+	s[0] = 0; s[1] = 60; memcpy(s + 2, dns, 60);
+	wb_t t, ip;
+	mk_tcp(&t, 40000, 53, 100, TH_SYN, NULL, 0);
+	mk_ip4(&ip, A4, B4, 6, 1, 0, t.b, t.n);
+	mk_eth(&f1[0], 0x0800, ip.b, ip.n);
+	mk_tcp(&t, 40000, 53, 101, TH_ACK, s, 30);
+	mk_ip4(&ip, A4, B4, 6, 2, 0, t.b, t.n);
+	mk_eth(&f1[1], 0x0800, ip.b, ip.n);
+	mk_tcp(&t, 40000, 53, 131, TH_ACK, s + 30, 32);
+	mk_ip4(&ip, A4, B4, 6, 3, 0, t.b, t.n);
+	mk_eth(&f2[0], 0x0800, ip.b, ip.n);
+	char p1[64], p2[64], err[256];
+	snprintf(p1, sizeof(p1), "%s/rot1.pcap", dir);
+	snprintf(p2, sizeof(p2), "%s/rot2.pcap", dir);
+	write_pcap(p1, DLT_EN10MB, f1, 2);
+	write_pcap(p2, DLT_EN10MB, f2, 1);
+	for (int more = 0; more <= 1; more++) {
+		got_t *g = got_new();
+		lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+		volatile sig_atomic_t stop = 0;
+		lb_pcap_t *a = lb_pcap_open_file(p1, err);
+		assert_non_null(a);
+		lb_pcap_set_more(a, more);
+		assert_int_equal(lb_pcap_run(a, d, &stop, err), 0);
+		assert_int_equal(lb_pcap_frame(a), 2);
+		lb_pcap_close(a);
+		assert_int_equal(g->n, 0);
+		/* the first file's end flushed the stream, or kept its 30 bytes */
+		assert_true(more ? lb_decoder_mem(d) > 0 : lb_decoder_mem(d) == 0);
+		lb_pcap_t *b = lb_pcap_open_file(p2, err);
+		assert_non_null(b);
+		assert_int_equal(lb_pcap_run(b, d, &stop, err), 0);
+		lb_pcap_close(b);
+		if (more) {
+			assert_int_equal(g->n, 1);
+			assert_msg(g, 0, dns, 60);
+		} else {
+			assert_int_equal(g->n, 0);
+		}
+		/* the last file's end flushes whatever is left */
+		assert_int_equal(lb_decoder_mem(d), 0);
+		lb_decoder_free(d);
+		free(g);
+	}
+	unlink(p1);
+	unlink(p2);
+}
+
 static void t_errors_and_filter(void **state)
 {
 	(void)state;
@@ -572,6 +629,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_every_link_type),
 		cmocka_unit_test(t_end_of_file_flush),
+		cmocka_unit_test(t_more_files_continue),
 		cmocka_unit_test(t_errors_and_filter),
 		cmocka_unit_test(t_byte_orders_and_nanoseconds),
 		cmocka_unit_test(t_reads_across_boundaries),
