@@ -54,6 +54,8 @@ struct lb_pcap {
 	char *bpf;                   /* pcapng: the filter, compiled per link type */
 	uint64_t frames;             /* frames read, filtered out or not */
 	bool more;                   /* lb_pcap_set_more: the next file continues this one */
+	bool got_first;              /* lb_pcap_first_time: a frame was read, at first_ts */
+	struct timeval first_ts;
 	ng_if_t *ifs;
 	size_t nifs, capifs;
 	void (*idle)(void *ctx);
@@ -285,9 +287,18 @@ void lb_pcap_set_more(lb_pcap_t *p, bool more)
 	p->more = more;
 }
 
+/* lb_pcap_first_time's end: the first frame's time kept, the buffer freed. */
+static int probe_done(lb_pcap_t *p, const struct timeval *ts, void *buf)
+{
+	p->got_first = true;
+	p->first_ts = *ts;
+	free(buf);
+	return 0;
+}
+
 static void flush_at_end(const lb_pcap_t *p, lb_decoder_t *d)
 {
-	if (p->more)
+	if (p->more || !d)
 		return; /* the next file continues the streams */
 	struct timeval far = { .tv_sec = (time_t)1 << 40, .tv_usec = 0 };
 	lb_decoder_expire(d, &far);
@@ -384,6 +395,8 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		const uint8_t *data = buf + off + 16;
 		off += 16 + ph.caplen;
 		p->frames++;
+		if (LB_UNLIKELY(!d)) /* lb_pcap_first_time */
+			return probe_done(p, &ph.ts, buf);
 		if (filtered && !pcap_offline_filter(&p->prog, &ph, data))
 			continue;
 		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
@@ -637,6 +650,8 @@ static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, ch
 		ph.len = wirelen < caplen ? caplen : wirelen;
 		const uint8_t *data = body + hl;
 		p->frames++;
+		if (LB_UNLIKELY(!d)) /* lb_pcap_first_time */
+			return probe_done(p, &ph.ts, buf);
 		if (f->has_prog && !pcap_offline_filter(&f->prog, &ph, data))
 			continue;
 		lb_decoder_frame(d, f->lt, &ph.ts, data, ph.caplen, ph.len);
@@ -697,6 +712,19 @@ static int run_live(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, 
 	return 0;
 }
 
+int lb_pcap_first_time(lb_pcap_t *p, struct timeval *ts)
+{
+	char errbuf[256];
+	if (p->live || p->pipe)
+		return LB_EINVAL;
+	int rc = lb_pcap_run(p, NULL, NULL, errbuf);
+	if (rc == 0 && !p->got_first)
+		rc = LB_ENOENT;
+	if (rc == 0)
+		*ts = p->first_ts;
+	return rc;
+}
+
 int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
 	p->stop = stop;
@@ -713,6 +741,8 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 		int rc = pcap_next_ex(p->h, &hdr, &data);
 		if (rc == 1) {
 			p->frames++;
+			if (!d) /* lb_pcap_first_time */
+				return probe_done(p, &hdr->ts, NULL);
 			if (p->has_prog && !pcap_offline_filter(&p->prog, hdr, data))
 				continue;
 			lb_decoder_frame(d, lt, &hdr->ts, data, hdr->caplen, hdr->len);

@@ -45,6 +45,13 @@ LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
  * false (the end of the file is the end of the input). */
 void lb_pcap_set_more(lb_pcap_t *p, bool more);
 
+/* The time of the file's first frame (whatever the filter), read ahead of
+ * decoding to put several files in time order.  It reads the file: p can
+ * only be closed afterwards.  0, LB_ENOENT (no frame: an empty or damaged
+ * file), or LB_EINVAL (standard input or a live capture: nothing to look
+ * ahead in). */
+LB_WUR int lb_pcap_first_time(lb_pcap_t *p, struct timeval *ts);
+
 /* Number (from 1) of the frame being decoded: frames a filter (-f) leaves
  * out count too, so it is the frame's number in the file, as tshark gives it. */
 uint64_t lb_pcap_frame(const lb_pcap_t *p);

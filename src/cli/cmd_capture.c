@@ -59,10 +59,11 @@ static void help(FILE *out)
 		"\n"
 		"input:\n"
 		"  -r, --read FILE       read a capture file ('-' = stdin); repeat -r or list\n"
-		"                        more files after it: they are read in the order given\n"
-		"                        as one capture (rotated files: TCP streams and IP\n"
-		"                        fragments continue from one file into the next;\n"
-		"                        frame numbers go on counting)\n"
+		"                        more files after it: they are read as one capture, in\n"
+		"                        the time order of their first frames (the order given\n"
+		"                        when '-' is one of them); rotated files: TCP streams\n"
+		"                        and IP fragments continue from one file into the\n"
+		"                        next, frame numbers go on counting\n"
 		"  -i, --interface IF    capture live from IF (needs CAP_NET_RAW)\n"
 		"  -f, --filter BPF      BPF filter applied by libpcap (e.g. 'port 53')\n"
 		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
@@ -333,6 +334,53 @@ static int open_file(const char *f, const char *filter, lb_pcap_t **out)
 	return LB_EXIT_OK;
 }
 
+struct file_time {
+	const char *name;
+	struct timeval t;
+	int known, i;
+};
+
+static int by_time(const void *va, const void *vb)
+{
+	const struct file_time *a = va, *b = vb;
+	if (a->known != b->known)
+		return a->known ? -1 : 1; /* no frame (empty, damaged): last */
+	if (a->known && a->t.tv_sec != b->t.tv_sec)
+		return a->t.tv_sec < b->t.tv_sec ? -1 : 1;
+	if (a->known && a->t.tv_usec != b->t.tv_usec)
+		return a->t.tv_usec < b->t.tv_usec ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i); /* ties: the order given */
+}
+
+/* Open each of the files (but standard input) with the filter, and look at
+ * its first frame's time; then sort them by it, unless standard input is
+ * one of them (its first frame cannot be looked at ahead: the order given
+ * is kept).  Errors said, exit 2. */
+static int check_files(const char **files, int n, int nstdin, const char *filter)
+{
+	struct file_time *ft = calloc((size_t)n, sizeof *ft);
+	if (!ft) {
+		fprintf(stderr, "lookback capture: out of memory\n");
+		return LB_EXIT_STORE;
+	}
+	int rc = LB_EXIT_OK;
+	for (int i = 0; i < n && rc == LB_EXIT_OK; i++) {
+		ft[i].name = files[i];
+		ft[i].i = i;
+		lb_pcap_t *q = NULL;
+		if (strcmp(files[i], "-") != 0 && (rc = open_file(files[i], filter, &q)) == LB_EXIT_OK)
+			ft[i].known = !nstdin && lb_pcap_first_time(q, &ft[i].t) == 0;
+		lb_pcap_close(q);
+	}
+	if (rc == LB_EXIT_OK && !nstdin) {
+		qsort(ft, (size_t)n, sizeof *ft, by_time);
+		for (int i = 0; i < n; i++)
+			files[i] = ft[i].name;
+	}
+	free(ft);
+	return rc;
+}
+
 /* files: room for argc names (the -r files and the operands after them) */
 static int capture(int argc, char **argv, const char **files)
 {
@@ -530,6 +578,13 @@ static int capture(int argc, char **argv, const char **files)
 	g_ctx = &ctx;
 
 	ctx.nfiles = nfiles;
+	/* several files: each is checked before anything is read (it must open
+	 * as a capture and take the filter: a typo in a list of files is a usage
+	 * error, not an error after an hour of reading), and they are put in the
+	 * time order of their first frames */
+	if (nfiles > 1 && (rc = check_files(files, nfiles, nstdin, filter)) != LB_EXIT_OK)
+		goto out;
+	file = nfiles ? files[0] : NULL;
 	if (file) {
 		rc = open_file(file, filter, &pc);
 	} else if (!(pc = lb_pcap_open_live(iface, filter, snaplen, promisc, errbuf))) {
@@ -539,15 +594,6 @@ static int capture(int argc, char **argv, const char **files)
 	if (rc != LB_EXIT_OK)
 		goto out;
 	ctx.pc = pc;
-	/* the other files are checked before anything is read: each must open as
-	 * a capture and take the filter (a typo in a list of files is a usage
-	 * error, not an error after an hour of reading) */
-	for (int i = 1; i < nfiles; i++) {
-		lb_pcap_t *q = NULL;
-		if (strcmp(files[i], "-") != 0 && (rc = open_file(files[i], filter, &q)) != LB_EXIT_OK)
-			goto out;
-		lb_pcap_close(q);
-	}
 	/* privileges are only needed to open the device: drop them before the
 	 * store is opened (so its files belong to the user) and any packet is read */
 	if (user && drop_privileges(user) != 0) {

@@ -98,8 +98,20 @@ mapfile -t parts < <(cut_parts "$PCAP" 3 "$D/gp")
 run_cap "$D/whole" -r "$PCAP"
 run_cap "$D/rrr" -r "${parts[0]}" -r "${parts[1]}" -r "${parts[2]}"
 check "-r A -r B -r C reads the three in order (same as the whole file)" cmp -s "$D/whole.jsonl" "$D/rrr.jsonl"
+run_cap "$D/rev" -r "${parts[2]}" "${parts[0]}" "${parts[1]}"
+check "files given out of time order are read in the order of their first frames" cmp -s "$D/whole.jsonl" "$D/rev.jsonl"
+# tcpdump -C names its files dns.pcap, dns.pcap1, ... dns.pcap10: a shell's
+# dns.pcap* puts dns.pcap10 before dns.pcap2
+mapfile -t many < <(cut_parts "$PCAP" 11 "$D/many")
+mkdir -p "$D/rot"
+for i in "${!many[@]}"; do
+	if [ "$i" = 0 ]; then cp "${many[$i]}" "$D/rot/dns.pcap"; else cp "${many[$i]}" "$D/rot/dns.pcap$i"; fi
+done
+run_cap "$D/rot" -r "$D"/rot/dns.pcap*
+check "tcpdump -C names in a shell's order ($(cd "$D/rot" && echo dns.pcap* | cut -c1-60)...) read as the whole file" \
+	cmp -s "$D/whole.jsonl" "$D/rot.jsonl"
 run_cap "$D/mid" -r "${parts[0]}" - "${parts[2]}" < "${parts[1]}"
-check "'-' (stdin) in the middle of the list" cmp -s "$D/whole.jsonl" "$D/mid.jsonl"
+check "'-' (stdin) in the middle of the list (the order given)" cmp -s "$D/whole.jsonl" "$D/mid.jsonl"
 cat "${parts[0]}" | run_cap "$D/first" -r - "${parts[1]}" "${parts[2]}"
 check "'-' first, a pipe" cmp -s "$D/whole.jsonl" "$D/first.jsonl"
 run_cap "$D/fw" -f udp -r "$PCAP"

@@ -185,6 +185,23 @@ static void t_more_files_continue(void **state)
 	snprintf(p2, sizeof(p2), "%s/rot2.pcap", dir);
 	write_pcap(p1, DLT_EN10MB, f1, 2);
 	write_pcap(p2, DLT_EN10MB, f2, 1);
+	/* the time of a classic file's first frame, read ahead; none in an
+	 * empty file */
+	struct timeval ft;
+	lb_pcap_t *q = lb_pcap_open_file(p2, err);
+	assert_non_null(q);
+	assert_int_equal(lb_pcap_first_time(q, &ft), 0);
+	assert_int_equal(ft.tv_sec, 1700000000);
+	assert_int_equal(ft.tv_usec, 5);
+	lb_pcap_close(q);
+	char p0[64];
+	snprintf(p0, sizeof(p0), "%s/empty.pcap", dir);
+	write_pcap(p0, DLT_EN10MB, f2, 0);
+	q = lb_pcap_open_file(p0, err);
+	assert_non_null(q);
+	assert_int_equal(lb_pcap_first_time(q, &ft), LB_ENOENT);
+	lb_pcap_close(q);
+	unlink(p0);
 	for (int more = 0; more <= 1; more++) {
 		got_t *g = got_new();
 		lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
@@ -491,7 +508,17 @@ static void t_pcapng_interfaces(void **state)
 	fwrite(w.b, 1, w.n, f);
 	fclose(f);
 	for (int filtered = 0; filtered <= 1; filtered++) {
+		/* the first frame's time, read ahead (the filter does not apply) */
+		struct timeval ft;
 		lb_pcap_t *p = lb_pcap_open_file(path, err);
+		assert_non_null(p);
+		if (filtered)
+			assert_int_equal(lb_pcap_set_filter(p, "tcp", err), 0);
+		assert_int_equal(lb_pcap_first_time(p, &ft), 0);
+		assert_int_equal(ft.tv_sec, 1700000000);
+		assert_int_equal(ft.tv_usec, 250);
+		lb_pcap_close(p);
+		p = lb_pcap_open_file(path, err);
 		assert_non_null(p);
 		if (filtered)
 			assert_int_equal(lb_pcap_set_filter(p, "udp port 53", err), 0);
