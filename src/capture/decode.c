@@ -31,7 +31,8 @@ enum {
 	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB,
 };
 
-enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544 };
+enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
+       PORT_GTPU = 2152 };
 
 struct lb_decoder {
 	lb_decoder_opts_t o;
@@ -220,6 +221,67 @@ static void do_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	do_ether(d, k, p + 8, n - 8);
 }
 
+/* Geneve (RFC 8926 3.4; AWS Gateway Load Balancer's encapsulation): version 0,
+ * 4 * Opt Len bytes of options, then the payload by its protocol type
+ * (Ethernet 0x6558, IPv4, IPv6, ...). */
+static void do_geneve(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	size_t hl = n >= 8 ? 8 + 4 * (size_t)(p[0] & 0x3f) : 0;
+	if (n < 8 || (p[0] >> 6) != 0 || n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	uint16_t proto = be16(p + 2);
+	if (proto == ET_TEB)
+		do_ether(d, k, p + hl, n - hl);
+	else
+		do_ethertype(d, k, proto, p + hl, n - hl);
+}
+
+/* GTP-U (3GPP TS 29.281 5.1; mobile networks' user plane): version 1,
+ * protocol type GTP (PT 1); a G-PDU (message type 255) carries one IP packet
+ * after the 8-byte header, the 4 more bytes that any of the E, S and PN flags
+ * brings, and the extension headers E chains (each 4 * its first byte long,
+ * the next one's type in its last byte, 0 = none).  The length field counts
+ * what follows the first 8 bytes.  Other messages (echo, error indication,
+ * end marker) carry no user packet. */
+static void do_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 8 || (p[0] >> 5) != 1 || !(p[0] & 0x10)) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	if (p[1] != 0xff) {
+		drop(d, LB_DROP_NOT_IP); /* signalling, not a user packet */
+		return;
+	}
+	size_t len = (size_t)be16(p + 2) + 8;
+	if (len < n)
+		n = len; /* padding after the packet */
+	size_t off = 8;
+	if (p[0] & 0x07) {
+		if (n < 12) {
+			drop(d, LB_DROP_TUNNEL_BAD);
+			return;
+		}
+		off = 12;
+		for (uint8_t next = (p[0] & 0x04) ? p[11] : 0; next;) {
+			size_t el = off < n ? 4 * (size_t)p[off] : 0;
+			if (el == 0 || n - off < el) {
+				drop(d, LB_DROP_TUNNEL_BAD);
+				return;
+			}
+			next = p[off + el - 1];
+			off += el;
+		}
+	}
+	do_ip_any(d, k, p + off, n - off);
+}
+
 /* Teredo (RFC 4380 5.1.1): optional authentication and origin indication. */
 static void do_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
@@ -272,8 +334,8 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	n = ulen - 8;
 	k->pl.sport = sport;
 	k->pl.dport = dport;
-	/* DNS ports first: a resolver's random source port can be 4789 or 3544,
-	 * and its response must not be taken for VXLAN or Teredo.  Tunnel
+	/* DNS ports first: a resolver's random source port can be 4789, 3544,
+	 * 6081 or 2152, and its response must not be taken for a tunnel.  Tunnel
 	 * endpoints do not use DNS ports for the outer datagram. */
 	if (LB_LIKELY(is_dns_port(d, sport) || is_dns_port(d, dport))) {
 		if (LB_UNLIKELY(n < 12)) {
@@ -287,6 +349,10 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		do_gre(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_TEREDO || sport == PORT_TEREDO)) {
 		do_teredo(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_GENEVE)) {
+		do_geneve(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_GTPU || sport == PORT_GTPU)) {
+		do_gtpu(d, k, p, n);
 	} else {
 		drop(d, LB_DROP_NOT_DNS_PORT);
 	}

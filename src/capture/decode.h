@@ -13,7 +13,7 @@
  * NFLOG, IEEE802_11_RADIO (radiotap + 802.11 data, A-MSDU too, + LLC/SNAP), PPP.
  * Tunnels: IP-in-IP (4, 41), GRE (IPv4, IPv6, transparent Ethernet, ERSPAN
  * type II and III), GRE over UDP 4754, VXLAN (UDP 4789), Teredo (UDP 3544),
- * each nesting counted; more than opts.max_tunnel_depth is a drop.
+ * Geneve (UDP 6081), GTP-U (UDP 2152, G-PDUs), each nesting counted; more than opts.max_tunnel_depth is a drop.
  */
 #ifndef LB_CAPTURE_DECODE_H
 #define LB_CAPTURE_DECODE_H

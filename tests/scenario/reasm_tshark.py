@@ -1,5 +1,7 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
+(And the same exchanges inside the UDP tunnels tshark decodes by port:
+Geneve and GTP-U.)
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -182,6 +184,7 @@ class Case:
         self.want = None     # indices of self.msgs a correct decoder recovers (None: all)
         self.tshark = None   # (indices tshark recovers, why) when it differs from want
         self.ooo = False     # segments out of order: compare with tshark reordering them
+        self.wrap = None     # tunnel: f(ip) -> (outer IP version, outer IP packet)
         self.t = 0
 
     def msg(self, kind=None, big=False):
@@ -195,7 +198,8 @@ class Case:
         return i
 
     def frame(self, ip):
-        self.frames.append((T0 + 100 * self.idx + self.t * 0.001, eth(self.ipver, ip)))
+        ver, ip = self.wrap(ip) if self.wrap else (self.ipver, ip)
+        self.frames.append((T0 + 100 * self.idx + self.t * 0.001, eth(ver, ip)))
         self.t += 1
 
     def ip(self, src, dst, proto, payload, ident=0):
@@ -815,6 +819,80 @@ def frag6_tcp(c):
     seg = tcp_seg(c.srv, c.cli, 53, t.cport, t.isn[1] + 1, t.isn[0] + 1, PSH | ACK, t.stream[1][:half])
     frag6(c, c.srv, c.cli, 6, seg, cuts8(len(seg), 256), [0, 2, 1], 0x6001)
     t.seg(1, half, len(t.stream[1]))
+    t.close()
+
+
+# ---- tunnels: the same exchanges inside UDP tunnels tshark decodes by port ----
+
+OUT_A, OUT_B = bytes([203, 0, 113, 1]), bytes([203, 0, 113, 2])
+
+
+def geneve(proto, inner, opts=b""):
+    """Geneve (RFC 8926): version 0, Opt Len in 4-byte words, protocol type, VNI."""
+    return struct.pack("!BBHI", len(opts) // 4, 0, proto, 0x123400) + opts + inner
+
+
+def gtpu(inner, seq=None, exts=()):
+    """A GTP-U G-PDU (TS 29.281): flags (version 1, PT 1, E, S), type 255, length,
+    TEID; sequence, N-PDU and next extension type when E or S; then each
+    extension header (its content padded to 4n-2 bytes) and the packet."""
+    flags = 0x30 | (0x04 if exts else 0) | (0x02 if seq is not None else 0)
+    opt = b""
+    if exts or seq is not None:
+        opt = struct.pack("!HBB", seq or 0, 0, exts[0][0] if exts else 0)
+    for k, (_, content) in enumerate(exts):
+        nxt = exts[k + 1][0] if k + 1 < len(exts) else 0
+        body = content + b"\0" * (-(len(content) + 2) % 4)
+        opt += bytes([(len(body) + 2) // 4]) + body + bytes([nxt])
+    return struct.pack("!BBHI", flags, 0xFF, len(opt) + len(inner), 0x11223344) + opt + inner
+
+
+def over_udp(port, payload, sport=None):
+    return 4, ip4(OUT_A, OUT_B, 17, udp_dgram(OUT_A, OUT_B, sport or 50000, port, payload))
+
+
+@case()
+def tunnel_geneve_ethernet(c):
+    """Geneve with an option, Ethernet inside: UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(6081, geneve(0x6558, eth(4, ip), b"\x01\x08\x01\x01\xde\xad\xbe\xef"))
+    i = c.msg()
+    c.frame(ip4(c.cli, c.srv, 17, udp_query(c, i), 1))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, i), 2))
+    t = Tcp(c)
+    t.add_pair(c.msg())
+    t.add_pair(c.msg())
+    t.handshake()
+    t.query_all()
+    t.seg(1, 0, len(t.stream[1]))
+    t.close()
+
+
+@case(ipver=6)
+def tunnel_geneve_ipv6(c):
+    """Geneve carrying IPv6 directly (protocol type 0x86DD)."""
+    c.wrap = lambda ip: over_udp(6081, geneve(0x86DD, ip))
+    for _ in range(2):
+        c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+
+
+@case()
+def tunnel_gtpu(c):
+    """GTP-U G-PDUs, plain and with a sequence number and two extension headers
+    (a PDU session container, then one of two words); an echo request between
+    them carries no packet."""
+    plain = lambda ip: over_udp(2152, gtpu(ip), 2152)
+    ext = lambda ip: over_udp(2152, gtpu(ip, seq=7, exts=[(0x85, b"\x00\x09"), (0x40, b"\0" * 6)]), 2152)
+    c.wrap = plain
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(2152, struct.pack("!BBHIHBB", 0x32, 1, 4, 0, 1, 0, 0), 2152)
+    c.frame(b"")
+    c.wrap = ext
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    t = Tcp(c)
+    t.add_pair(c.msg())
+    t.handshake()
+    t.query_all()
+    t.seg(1, 0, len(t.stream[1]))
     t.close()
 
 

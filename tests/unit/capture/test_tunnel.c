@@ -203,6 +203,101 @@ static void t_udp_tunnels(void **state)
 	assert_int_equal(drops_total(d), 2);
 }
 
+/* Geneve (RFC 8926) and GTP-U (TS 29.281): the forms, then the malformed. */
+static void t_geneve_gtpu(void **state)
+{
+	(void)state;
+	wb_t u;
+	/* Geneve: Ethernet inside, 8 bytes of options (Opt Len 2) */
+	mk_eth(&w1, 0x0800, ip4.b, ip4.n);
+	w2.n = 0;
+	w_u8(&w2, 2);
+	w_u8(&w2, 0);
+	w_u16(&w2, 0x6558);
+	w_u32(&w2, 0x00123400); /* VNI */
+	w_u32(&w2, 0x01080101); /* an option: class 0x0108, type 1, length 1 word */
+	w_u32(&w2, 0xdeadbeef);
+	w_bytes(&w2, w1.b, w1.n);
+	mk_udp(&u, 50000, 6081, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(1, 4);
+	/* Geneve: IPv6 inside, no options */
+	w2.n = 0;
+	w_u16(&w2, 0);
+	w_u16(&w2, 0x86DD);
+	w_u32(&w2, 0);
+	w_bytes(&w2, ip6.b, ip6.n);
+	mk_udp(&u, 50000, 6081, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(2, 6);
+	/* GTP-U G-PDU: the plain 8-byte header, then padding the length leaves out */
+	w2.n = 0;
+	w_u8(&w2, 0x30);
+	w_u8(&w2, 0xff);
+	w_u16(&w2, (unsigned)ip4.n);
+	w_u32(&w2, 0x11223344); /* TEID */
+	w_bytes(&w2, ip4.b, ip4.n);
+	w_zero(&w2, 6);
+	mk_udp(&u, 2152, 2152, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(3, 4);
+	/* with a sequence number and two extension headers (PDU session
+	 * container, 1 word; then one of 2 words) */
+	w2.n = 0;
+	w_u8(&w2, 0x36);
+	w_u8(&w2, 0xff);
+	w_u16(&w2, (unsigned)(4 + 4 + 8 + ip6.n));
+	w_u32(&w2, 0x11223344);
+	w_u16(&w2, 7);    /* sequence */
+	w_u8(&w2, 0);     /* N-PDU */
+	w_u8(&w2, 0x85);  /* next: PDU session container */
+	w_u8(&w2, 1); w_u8(&w2, 0x00); w_u8(&w2, 0x09); w_u8(&w2, 0x40); /* next: 0x40 */
+	w_u8(&w2, 2); w_zero(&w2, 6); w_u8(&w2, 0);                      /* next: none */
+	w_bytes(&w2, ip6.b, ip6.n);
+	mk_udp(&u, 40000, 2152, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(4, 6);
+	/* malformed: Geneve version 1; options past the end; GTP version 2;
+	 * an extension header of length 0; one past the end */
+	w2.n = 0;
+	w_u8(&w2, 0x40); w_u8(&w2, 0); w_u16(&w2, 0x0800); w_u32(&w2, 0);
+	w_bytes(&w2, ip4.b, ip4.n);
+	mk_udp(&u, 50000, 6081, w2.b, w2.n);
+	send_ip4(17, &u);
+	w2.n = 0;
+	w_u8(&w2, 0x3f); w_u8(&w2, 0); w_u16(&w2, 0x0800); w_u32(&w2, 0);
+	w_zero(&w2, 16);
+	mk_udp(&u, 50000, 6081, w2.b, w2.n);
+	send_ip4(17, &u);
+	w2.n = 0;
+	w_u8(&w2, 0x50); w_u8(&w2, 0xff); w_u16(&w2, (unsigned)ip4.n); w_u32(&w2, 1);
+	w_bytes(&w2, ip4.b, ip4.n);
+	mk_udp(&u, 2152, 2152, w2.b, w2.n);
+	send_ip4(17, &u);
+	w2.n = 0;
+	w_u8(&w2, 0x34); w_u8(&w2, 0xff); w_u16(&w2, (unsigned)(8 + ip4.n)); w_u32(&w2, 1);
+	w_u32(&w2, 0x00000085);
+	w_u32(&w2, 0);
+	w_bytes(&w2, ip4.b, ip4.n);
+	mk_udp(&u, 2152, 2152, w2.b, w2.n);
+	send_ip4(17, &u);
+	w2.n = 0;
+	w_u8(&w2, 0x34); w_u8(&w2, 0xff); w_u16(&w2, 8); w_u32(&w2, 1);
+	w_u32(&w2, 0x00000085);
+	w_u8(&w2, 200); w_zero(&w2, 3);
+	mk_udp(&u, 2152, 2152, w2.b, w2.n);
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 5);
+	/* a GTP-U echo request carries no user packet */
+	w2.n = 0;
+	w_u8(&w2, 0x32); w_u8(&w2, 1); w_u16(&w2, 4); w_u32(&w2, 0); w_u32(&w2, 0);
+	mk_udp(&u, 2152, 2152, w2.b, w2.n);
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 1);
+	assert_int_equal(drops_total(d), 6);
+	assert_int_equal(g->n, 4); /* nothing more came out */
+}
+
 /* Wrap ip4 in `levels` IP-in-IP layers, alternating v4 and GRE. */
 static void nest(int levels, wb_t *out)
 {
@@ -272,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_gre, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_erspan, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_udp_tunnels, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_geneve_gtpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
 	};
