@@ -12,7 +12,8 @@
 
 #include "capture/decode.h"
 
-static const int link_types[] = { 1, 113, 276, 12, 101, 228, 229, 0, 108, 239, 127, 9 };
+static const int link_types[] = { 1, 113, 276, 12, 101, 228, 229, 0, 108, 239, 127, 9,
+				   50, 104, 105, 117 };
 
 static size_t sink_bytes;
 

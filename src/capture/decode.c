@@ -20,8 +20,9 @@
 
 /* libpcap link types, by value (the DLT_ names differ between platforms). */
 enum {
-	LT_NULL = 0, LT_EN10MB = 1, LT_PPP = 9, LT_RAW = 12, LT_RAW_BSD = 14,
-	LT_RAW_LINKTYPE = 101, LT_LOOP = 108, LT_LINUX_SLL = 113, LT_RADIOTAP = 127,
+	LT_NULL = 0, LT_EN10MB = 1, LT_PPP = 9, LT_RAW = 12, LT_RAW_BSD = 14, LT_PPP_SERIAL = 50,
+	LT_RAW_LINKTYPE = 101, LT_C_HDLC = 104, LT_IEEE802_11 = 105, LT_LOOP = 108,
+	LT_LINUX_SLL = 113, LT_PFLOG = 117, LT_RADIOTAP = 127,
 	LT_IPV4 = 228, LT_IPV6 = 229, LT_NFLOG = 239, LT_LINUX_SLL2 = 276,
 };
 
@@ -826,7 +827,9 @@ static void do_amsdu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	}
 }
 
-/* Radiotap header, then an 802.11 data frame (an A-MSDU too), then LLC/SNAP. */
+static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+/* Radiotap header, then an 802.11 data frame. */
 static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
 	if (n < 8) {
@@ -854,8 +857,12 @@ static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 			n -= 4;
 		}
 	}
-	p += rl;
-	n -= rl;
+	do_80211(d, k, p + rl, n - rl);
+}
+
+/* An 802.11 data frame (an A-MSDU too), then LLC/SNAP. */
+static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
 	if (n < 24) {
 		drop(d, LB_DROP_LINK_TRUNCATED);
 		return;
@@ -983,8 +990,26 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 		do_radiotap(d, &k, frame, n);
 		break;
 	case LT_PPP:
+	case LT_PPP_SERIAL: /* PPP in HDLC-like framing (RFC 1662) */
 		do_ppp(d, &k, frame, n);
 		break;
+	case LT_C_HDLC: /* Cisco HDLC: address, control, an ethertype */
+		if (n < 4)
+			drop(d, LB_DROP_LINK_TRUNCATED);
+		else
+			do_ethertype(d, &k, be16(frame + 2), frame + 4, n - 4);
+		break;
+	case LT_IEEE802_11:
+		do_80211(d, &k, frame, n);
+		break;
+	case LT_PFLOG: { /* OpenBSD pf's log: its length, address family, ...; padded to 4 */
+		size_t hl = n >= 2 ? ((size_t)frame[0] + 3) & ~(size_t)3 : 0;
+		if (n < 2 || frame[0] < 2 || hl > n)
+			drop(d, LB_DROP_LINK_TRUNCATED);
+		else
+			do_af(d, &k, frame[1], frame + hl, n - hl);
+		break;
+	}
 	default:
 		drop(d, LB_DROP_LINK_UNSUPPORTED);
 	}

@@ -10,7 +10,9 @@
  *
  * Supported link types (DLT_*): EN10MB (802.1Q, QinQ/802.1ad, PPPoE session +
  * PPP, MPLS: IP, or an Ethernet pseudowire with its control word), LINUX_SLL, LINUX_SLL2, RAW / IPV4 / IPV6, NULL and LOOP (BSD),
- * NFLOG, IEEE802_11_RADIO (radiotap + 802.11 data, A-MSDU too, + LLC/SNAP), PPP.
+ * NFLOG, IEEE802_11_RADIO (radiotap + 802.11 data, A-MSDU too, + LLC/SNAP),
+ * IEEE802_11 (the same without radiotap), PPP, PPP_SERIAL, C_HDLC (Cisco
+ * HDLC), PFLOG (OpenBSD pf).
  * Tunnels: IP-in-IP (4, 41), GRE (IPv4, IPv6, transparent Ethernet, ERSPAN
  * type II and III), GRE over UDP 4754, VXLAN (UDP 4789), Teredo (UDP 3544),
  * Geneve (UDP 6081), GTP-U (UDP 2152, G-PDUs), each nesting counted; more than opts.max_tunnel_depth is a drop.

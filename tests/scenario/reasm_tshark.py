@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
-(And the same exchanges inside the UDP tunnels tshark decodes by port:
-Geneve and GTP-U.)
+(And the same exchanges inside the UDP tunnels tshark decodes by port,
+Geneve and GTP-U, and over the less common link types: PPP in HDLC-like
+framing, Cisco HDLC, 802.11 without radiotap, OpenBSD pflog.)
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -21,7 +22,8 @@ differs between the two decoders and is not what is tested):
     the framing, or lookback's documented policy where the RFCs leave it open);
   - tshark's, extracted as tshark_compare.py does (same fields, same rules),
     with the same, unless the case documents why tshark differs (`tshark`).
-tshark reads all cases written one after another into one file (each case on
+tshark reads all cases written one after another into one pcapng file (an
+interface per link type; each case on
 its own addresses, so no flow or datagram is shared; tshark's start-up is
 most of its time); lookback reads each case's own file.  tshark runs with
 tshark_compare.py's settings (its defaults: TCP and IP reassembly on), and
@@ -185,6 +187,7 @@ class Case:
         self.tshark = None   # (indices tshark recovers, why) when it differs from want
         self.ooo = False     # segments out of order: compare with tshark reordering them
         self.wrap = None     # tunnel: f(ip) -> (outer IP version, outer IP packet)
+        self.lt = 1          # link type of the frames (LINK below)
         self.t = 0
 
     def msg(self, kind=None, big=False):
@@ -199,7 +202,7 @@ class Case:
 
     def frame(self, ip):
         ver, ip = self.wrap(ip) if self.wrap else (self.ipver, ip)
-        self.frames.append((T0 + 100 * self.idx + self.t * 0.001, eth(ver, ip)))
+        self.frames.append((T0 + 100 * self.idx + self.t * 0.001, LINK[self.lt](ver, ip)))
         self.t += 1
 
     def ip(self, src, dst, proto, payload, ident=0):
@@ -896,14 +899,76 @@ def tunnel_gtpu(c):
     t.close()
 
 
+# ---- link types besides Ethernet (tshark reads them from one pcapng file) ----
+
+def et(ver):
+    return b"\x08\x00" if ver == 4 else b"\x86\xdd"
+
+
+LINK = {
+    1: eth,
+    # PPP in HDLC-like framing (RFC 1662): address, control, protocol
+    50: lambda ver, ip: b"\xff\x03" + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip,
+    # Cisco HDLC: address (unicast), control, an ethertype
+    104: lambda ver, ip: b"\x0f\x00" + et(ver) + ip,
+    # 802.11 without radiotap: a QoS data frame from the DS, then LLC/SNAP
+    105: lambda ver, ip: (b"\x88\x02\x00\x00" + bytes(range(1, 19)) + b"\x10\x00" + b"\x00\x00"
+                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
+    # OpenBSD pflog: length 61 (padded to 64), address family (24: OpenBSD's
+    # AF_INET6), action, reason, interface name, ...
+    117: lambda ver, ip: (bytes([61, 2 if ver == 4 else 24, 0, 0]) + b"em0".ljust(16, b"\0")
+                          + bytes(44) + ip),
+}
+
+
+def link_case(lt):
+    def fn(c):
+        c.lt = lt
+        for _ in range(2):
+            c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+        t = Tcp(c)
+        t.add_pair(c.msg())
+        t.handshake()
+        t.query_all()
+        t.seg(1, 0, len(t.stream[1]))
+        t.close()
+    return fn
+
+
+for _lt, _name in ((50, "ppp_serial"), (104, "cisco_hdlc"), (105, "ieee802_11"), (117, "pflog")):
+    for _ver in (4, 6):
+        _f = link_case(_lt)
+        _f.__name__ = "link_%s_ipv%d" % (_name, _ver)
+        _f.__doc__ = "Link type %d: UDP responses and a TCP exchange over IPv%d." % (_lt, _ver)
+        case(ipver=_ver)(_f)
+
+
 # ---- running ----
 
-def write_pcap(path, frames):
+def write_pcap(path, frames, lt=1):
     with open(path, "wb") as fh:
-        fh.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        fh.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, lt))
         for ts, f in frames:
             sec = int(ts)
             fh.write(struct.pack("<IIII", sec, int(round((ts - sec) * 1e6)), len(f), len(f)) + f)
+
+
+def write_pcapng(path, frames):
+    """frames = [(ts, bytes, link type)]: one interface per link type."""
+    def block(t, body):
+        body += b"\0" * (-len(body) % 4)
+        return struct.pack("<II", t, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+    ifs = {}
+    out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    for _, _, lt in frames:
+        if lt not in ifs:
+            ifs[lt] = len(ifs)
+            out += block(1, struct.pack("<HHI", lt, 0, 65535))
+    for ts, f, lt in frames:
+        us = int(round(ts * 1e6))
+        out += block(6, struct.pack("<IIIII", ifs[lt], us >> 32, us & 0xFFFFFFFF, len(f), len(f)) + f)
+    with open(path, "wb") as fh:
+        fh.write(out)
 
 
 def union(frames, lo=None, hi=None):
@@ -944,11 +1009,11 @@ def main():
         allframes, first = [], []
         for c in cases:
             first.append(len(allframes) + 1)
-            allframes += c.frames
-            write_pcap(os.path.join(d, c.name + ".pcap"), c.frames)
+            allframes += [(ts, f, c.lt) for ts, f in c.frames]
+            write_pcap(os.path.join(d, c.name + ".pcap"), c.frames, c.lt)
         first.append(len(allframes) + 1)
-        allpath = os.path.join(d, "all.pcap")
-        write_pcap(allpath, allframes)
+        allpath = os.path.join(d, "all.pcapng")
+        write_pcapng(allpath, allframes)
         tsh = {}
         for ooo in ("FALSE", "TRUE"):
             p = subprocess.run(["tshark", "-n", "-r", allpath, "-o", "tcp.reassemble_out_of_order:" + ooo,

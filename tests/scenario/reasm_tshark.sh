@@ -2,7 +2,8 @@
 # DNS over TCP and over IPv4/IPv6 fragments, cut up every awkward way (length
 # prefix split, reordering, duplicates, overlaps, holes, wraparound, no SYN,
 # RST, 1-byte segments, fragment orders, fragmented TCP), and the same inside
-# Geneve and GTP-U tunnels: crafted captures,
+# Geneve and GTP-U tunnels and over PPP-serial, Cisco HDLC, 802.11 and pflog
+# link types: crafted captures,
 # each decoded by lookback and by tshark, checked against the messages sent
 # (reasm_tshark.py says where and why the two may differ).
 . "$(dirname "$0")/lib.sh"

@@ -49,7 +49,19 @@ static void link_frame(int lt, const wb_t *ip, int ver, wb_t *w)
 		w_u16(w, ver == 4 ? 0x0800 : 0x86DD);
 		break;
 	case DLT_PPP:
+	case DLT_PPP_SERIAL:
 		w_u8(w, 0xff); w_u8(w, 0x03); w_u16(w, ver == 4 ? 0x21 : 0x57);
+		break;
+	case DLT_C_HDLC:
+		w_u8(w, 0x0f); w_u8(w, 0); w_u16(w, ver == 4 ? 0x0800 : 0x86DD);
+		break;
+	case DLT_IEEE802_11: /* a data frame from the DS, LLC/SNAP */
+		w_u8(w, 0x08); w_u8(w, 0x02); w_u16(w, 0); w_zero(w, 18); w_u16(w, 0x10);
+		w_u8(w, 0xAA); w_u8(w, 0xAA); w_u8(w, 3); w_zero(w, 3);
+		w_u16(w, ver == 4 ? 0x0800 : 0x86DD);
+		break;
+	case DLT_PFLOG: /* length 61 (padded to 64), family, then the rest of the header */
+		w_u8(w, 61); w_u8(w, ver == 4 ? 2 : 24); w_zero(w, 62);
 		break;
 	default:
 		fail();
@@ -96,7 +108,7 @@ static void t_every_link_type(void **state)
 	(void)state;
 	static const int lts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4,
 				   DLT_IPV6, DLT_NULL, DLT_LOOP, DLT_NFLOG, DLT_IEEE802_11_RADIO,
-				   DLT_PPP };
+				   DLT_PPP, DLT_PPP_SERIAL, DLT_C_HDLC, DLT_IEEE802_11, DLT_PFLOG };
 	static wb_t frames[2];
 	for (size_t i = 0; i < sizeof(lts) / sizeof(lts[0]); i++) {
 		int lt = lts[i], nf = 0;
