@@ -140,7 +140,7 @@ static int param(lb_http_req_t *r, const char *k, const char *v, uint64_t now, c
 	/* anything else (swclient, version, id, ...) is informational */
 	if (tp) {
 		const char *m = NULL;
-		if (lb_query_parse_time(v, now, tp, &m))
+		if (lb_query_parse_time(v, now, hp == &q->has_first_after || hp == &q->has_last_after, tp, &m))
 			return bad(msg, "bad time fence (Unix seconds, or negative: seconds before now)");
 		*hp = true;
 	}

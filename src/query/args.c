@@ -60,6 +60,15 @@ static int raw_opt(lb_qargs_t *a, int c, const char *arg)
 	return 1;
 }
 
+/* Every time fence given narrows the result: a lower bound (after) only
+ * rises, an upper one (before) only falls, whichever option set it. */
+static void narrow(uint64_t *tp, bool *hp, uint64_t t, bool lower)
+{
+	if (!*hp || (lower ? t > *tp : t < *tp))
+		*tp = t;
+	*hp = true;
+}
+
 int lb_qargs_opt(lb_qargs_t *a, int c, const char *arg)
 {
 	lb_query_t *q = a->q;
@@ -101,8 +110,15 @@ int lb_qargs_opt(lb_qargs_t *a, int c, const char *arg)
 	case LB_QOPT_FA: tp = &q->first_after; hp = &q->has_first_after; break;
 	case LB_QOPT_LB: tp = &q->last_before; hp = &q->has_last_before; break;
 	case LB_QOPT_LA: tp = &q->last_after; hp = &q->has_last_after; break;
-	case 'A': a->after = arg; return 1;
-	case 'B': a->before = arg; return 1;
+	case 'A':
+	case 'B': {
+		uint64_t t;
+		if (lb_query_parse_time(arg, a->now, c == 'A', &t, &msg))
+			return bad(a, "time", arg, msg);
+		narrow(c == 'A' ? &a->after : &a->before, c == 'A' ? &a->has_after : &a->has_before,
+		       t, c == 'A');
+		return 1;
+	}
 	case 'c': a->complete = true; return 1;
 	case 'l':
 		if (parse_u64(arg, &q->limit))
@@ -133,43 +149,38 @@ int lb_qargs_opt(lb_qargs_t *a, int c, const char *arg)
 	default:
 		return 0;
 	}
-	if (lb_query_parse_time(arg, a->now, tp, &msg))
+	bool lower = c == LB_QOPT_FA || c == LB_QOPT_LA;
+	uint64_t t;
+	if (lb_query_parse_time(arg, a->now, lower, &t, &msg))
 		return bad(a, "time", arg, msg);
-	*hp = true;
+	narrow(tp, hp, t, lower);
 	return 1;
 }
 
-/* -A/-B: overlap by default, containment with --complete. */
-static int fence(lb_qargs_t *a, const char *text, bool is_after)
+/* -A/-B: overlap by default, containment with --complete; with the explicit
+ * fences on the same times, the narrower of the two. */
+static void fences(lb_qargs_t *a)
 {
 	lb_query_t *q = a->q;
-	const char *msg = NULL;
-	uint64_t t;
-	if (!text)
-		return 0;
-	if (lb_query_parse_time(text, a->now, &t, &msg))
-		return bad(a, "time", text, msg);
-	if (is_after && a->complete) {
-		q->first_after = t;
-		q->has_first_after = true;
-	} else if (is_after) {
-		q->last_after = t;
-		q->has_last_after = true;
-	} else if (a->complete) {
-		q->last_before = t;
-		q->has_last_before = true;
-	} else {
-		q->first_before = t;
-		q->has_first_before = true;
-	}
-	return 0;
+	if (a->has_after && a->complete)
+		narrow(&q->first_after, &q->has_first_after, a->after, true);
+	else if (a->has_after)
+		narrow(&q->last_after, &q->has_last_after, a->after, true);
+	if (a->has_before && a->complete)
+		narrow(&q->last_before, &q->has_last_before, a->before, false);
+	else if (a->has_before)
+		narrow(&q->first_before, &q->has_first_before, a->before, false);
 }
 
 int lb_qargs_finish(lb_qargs_t *a, enum lb_qargs_need need)
 {
 	lb_query_t *q = a->q;
-	if (fence(a, a->after, true) || fence(a, a->before, false))
+	if (a->complete && !a->has_after && !a->has_before) {
+		fprintf(stderr, "%s: --complete applies to -A/-B: add -A TIME and/or -B TIME "
+				"(or use --first-after and --last-before)\n", a->prog);
 		return -1;
+	}
+	fences(a);
 	if (a->lookups > 1 || (a->lookups == 0 && need == LB_QARGS_ONE_LOOKUP)) {
 		fprintf(stderr, "%s: give %s one lookup (-r, -n, -i, --raw-rrset, "
 				"--raw-rdata or --negative)\n", a->prog,

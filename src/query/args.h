@@ -68,7 +68,8 @@ typedef struct lb_qargs {
 	uint64_t now;           /* for relative times */
 	int lookups;            /* lookup options seen */
 	bool complete;
-	const char *after, *before;
+	bool has_after, has_before; /* -A, -B: the latest -A, the earliest -B given */
+	uint64_t after, before;
 } lb_qargs_t;
 
 void lb_qargs_init(lb_qargs_t *a, lb_query_t *q, const char *prog, uint64_t now);

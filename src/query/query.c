@@ -202,7 +202,7 @@ int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg)
 	return 0;
 }
 
-int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const char **msg)
+int lb_query_parse_time(const char *text, uint64_t now, bool up, uint64_t *out, const char **msg)
 {
 	const char *s = text;
 	size_t n = strlen(s);
@@ -242,7 +242,8 @@ int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const cha
 		return 0;
 	}
 	int64_t t;
-	switch (lb_iso8601_parse(s, n, LB_ISO_DATE_ONLY | LB_ISO_NO_SECONDS, &t, NULL)) {
+	uint32_t us = 0;
+	switch (lb_iso8601_parse(s, n, LB_ISO_DATE_ONLY | LB_ISO_NO_SECONDS, &t, &us)) {
 	case 0: break;
 	case LB_ISO_EOFFSET: return fail(msg, "bad UTC offset", LB_ETEXT);
 	case LB_ISO_ERANGE: return fail(msg, "time out of range", LB_ETEXT);
@@ -250,7 +251,7 @@ int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const cha
 		return fail(msg, n < 10 || s[4] != '-' ? "bad time (epoch seconds, ISO 8601, or -7d style)"
 						       : "bad ISO 8601 time", LB_ETEXT);
 	}
-	*out = (uint64_t)t;
+	*out = (uint64_t)t + (up && us > 0);
 	return 0;
 }
 

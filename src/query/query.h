@@ -106,7 +106,12 @@ void lb_query_free(lb_query_t *q);
 LB_WUR int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg);
 LB_WUR int lb_query_parse_ip(const char *text, lb_query_t *q, const char **msg);
 LB_WUR int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg);
-LB_WUR int lb_query_parse_time(const char *text, uint64_t now, uint64_t *out, const char **msg);
+/* A time: Unix seconds, ISO 8601, or relative (-3600, -7d, ...) to now.
+ * Records keep whole seconds: an ISO time with a fraction of a second is
+ * rounded up when up (a lower bound: "after 10.5" is "at or after 11"),
+ * else down. */
+LB_WUR int lb_query_parse_time(const char *text, uint64_t now, bool up, uint64_t *out,
+			       const char **msg);
 LB_WUR int lb_query_parse_hex(const char *text, uint8_t **out, size_t *len, const char **msg);
 
 /* True if type passes the query's type filter. */

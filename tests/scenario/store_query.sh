@@ -296,6 +296,30 @@ sum_of() { Q --db "$db" -r '*.sum.test' -s -f cof "$@" 2> /dev/null | tr -d '\n'
 check "summarize: all three" test "$(sum_of)" = '{"count":7,"num_results":3,"time_first":1000,"time_last":3000}'
 check "summarize -l 2: the first two" test "$(sum_of -l 2)" = '{"count":3,"num_results":2,"time_first":1000,"time_last":2000}'
 check "summarize --offset 2: the last one" test "$(sum_of --offset 2)" = '{"count":4,"num_results":1,"time_first":1000,"time_last":3000}'
+# every time fence given narrows the result, whichever option gives it: -A/-B
+# beside an explicit fence on the same time (an audit found the explicit one
+# dropped), an option given twice; --complete needs -A or -B; a fraction of a
+# second in a lower bound rounds up (records keep whole seconds)
+db="$T_TMP/db-fence"
+printf '%s\n' \
+	'{"rrname":"old.fence.test.","rrtype":"A","rdata":["192.0.2.1"],"time_first":1714000000,"time_last":1714100000,"count":1}' \
+	'{"rrname":"new.fence.test.","rrtype":"A","rdata":["192.0.2.2"],"time_first":1714000000,"time_last":1714600000,"count":1}' \
+	'{"rrname":"late.fence.test.","rrtype":"A","rdata":["192.0.2.3"],"time_first":1714550000,"time_last":1714600000,"count":1}' |
+	"$LOOKBACK" import -f cof --db "$db" - > /dev/null 2>&1
+names() { Q --db "$db" -r '*.fence.test' -f csv "$@" 2> /dev/null | cut -d, -f1 | grep fence | sort | tr '\n' ' '; }
+check "--last-after beside -A: both apply" test "$(names --last-after 1714500000 -A 1714000000)" = "late.fence.test. new.fence.test. "
+check "-A beside --last-after, the other order" test "$(names -A 1714000000 --last-after 1714500000)" = "late.fence.test. new.fence.test. "
+check "-B beside --first-before: both apply" test "$(names -B 1714100000 --first-before 1714500000)" = "new.fence.test. old.fence.test. "
+check "-c -A beside --first-after: the later bound" test "$(names -c -A 1713000000 --first-after 1714500000)" = "late.fence.test. "
+check "-A given twice: the later bound" test "$(names -A 1714500000 -A 1714000000)" = "late.fence.test. new.fence.test. "
+check "--first-before given twice: the earlier bound" test "$(names --first-before 1714000000 --first-before 1714600000)" = "new.fence.test. old.fence.test. "
+Q --db "$db" -r '*.fence.test' -c > /dev/null 2> "$T_TMP/c.err"; rc=$?
+check "--complete without -A/-B: usage error (exit $rc), says what to add" bash -c "test $rc -eq 2 && grep -q -- '-A TIME' '$T_TMP/c.err'"
+check "--first-after with a fraction of a second rounds up (2024-04-24T23:06:40.5Z: two records were first seen at :40)" \
+	test "$(names --first-after 2024-04-24T23:06:40.5Z)" = "late.fence.test. "
+check "--first-before with a fraction rounds down" \
+	test "$(names --first-before 2024-04-24T23:06:40.5Z)" = "new.fence.test. old.fence.test. "
+db="$T_TMP/db-sum"
 Q --db "$db" -r '*.sum.test' -s -l 2 > "$T_TMP/sum.txt" 2> "$T_TMP/sum.err"
 check "a summary the limit cut says so" grep -q "result limited: the first 2 summarized" "$T_TMP/sum.txt"
 Q --db "$db" -r no-such.sum.test --sort first > /dev/null 2> "$T_TMP/sort0.err"

@@ -194,7 +194,7 @@ static void test_times(void **st)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		uint64_t v = 12345;
 		const char *msg = NULL;
-		int e = lb_query_parse_time(t[i].text, now, &v, &msg);
+		int e = lb_query_parse_time(t[i].text, now, false, &v, &msg);
 		if (t[i].ok != (e == 0))
 			print_error("time '%s': %d\n", t[i].text, e);
 		assert_int_equal(t[i].ok, e == 0);
@@ -202,6 +202,12 @@ static void test_times(void **st)
 			assert_true(v == t[i].want);
 		else
 			assert_non_null(msg);
+		/* a lower bound rounds a fraction of a second up: records keep
+		 * whole seconds, and "after 10:00:00.123" is not 10:00:00 */
+		uint64_t u = 12345;
+		assert_int_equal(lb_query_parse_time(t[i].text, now, true, &u, &msg), e);
+		if (t[i].ok)
+			assert_true(u == t[i].want + (strchr(t[i].text, '.') != NULL));
 	}
 }
 
