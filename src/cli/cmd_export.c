@@ -431,6 +431,12 @@ int lb_cmd_export(int argc, char **argv)
 		fprintf(stderr, "lookback export: --sort is not offered: export streams in store order\n");
 		goto out;
 	}
+	if (!negatives && qa.lookups) {
+		fprintf(stderr, "lookback export: --no-negative applies to a full dump; a lookup "
+				"gives what it asks for (--negative NAME: negative answers only; -r, -n, "
+				"-i, ...: no negative answers)\n");
+		goto out;
+	}
 	if (q.unaggregated && !qa.lookups) {
 		fprintf(stderr, "lookback export: -g (unaggregated rows) needs a lookup (-r, -n, -i, ...)\n");
 		goto out;

@@ -482,6 +482,9 @@ int lb_cmd_import(int argc, char **argv)
 		help(stderr);
 		return LB_EXIT_USAGE;
 	}
+	/* a typo in a file name is a usage error, before any store is made */
+	if (lb_cli_check_inputs("import", (const char *const *)(argv + optind), argc - optind) != 0)
+		return LB_EXIT_USAGE;
 	so.progress = !quiet && isatty(STDERR_FILENO);
 	lb_src_t *src = NULL;
 	int err;

@@ -32,6 +32,33 @@ static void on_signal(int sig)
 	}
 }
 
+/* A file that did not read as Frame Streams and gave no message: if it does
+ * not begin as one (a control frame: 4 zero bytes), what it looks like
+ * instead, and what to do; NULL when it begins as one (then it is broken). */
+static const char *not_fstrm(int fd)
+{
+	uint8_t b[4];
+	if (pread(fd, b, 4, 0) != 4)
+		return NULL;
+	static const struct { uint8_t m[4]; const char *what; } known[] = {
+		{ { 0xd4, 0xc3, 0xb2, 0xa1 }, "a pcap capture: read it with lookback capture -r" },
+		{ { 0xa1, 0xb2, 0xc3, 0xd4 }, "a pcap capture: read it with lookback capture -r" },
+		{ { 0x4d, 0x3c, 0xb2, 0xa1 }, "a pcap capture: read it with lookback capture -r" },
+		{ { 0xa1, 0xb2, 0x3c, 0x4d }, "a pcap capture: read it with lookback capture -r" },
+		{ { 0x0a, 0x0d, 0x0d, 0x0a }, "a pcapng capture: read it with lookback capture -r" },
+		{ { 0x1f, 0x8b, 0, 0 }, "gzip-compressed: zcat FILE | lookback tap -r -" },
+		{ { 0x28, 0xb5, 0x2f, 0xfd }, "zstd-compressed: zstdcat FILE | lookback tap -r -" },
+		{ { 0xfd, 0x37, 0x7a, 0x58 }, "xz-compressed: xzcat FILE | lookback tap -r -" },
+	};
+	if (!b[0] && !b[1] && !b[2] && !b[3])
+		return NULL;
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (!memcmp(b, known[i].m, known[i].m[2] || known[i].m[3] ? 4 : 2))
+			return known[i].what;
+	return "a Frame Streams file (as fstrm_capture writes it) begins with a control frame: "
+	       "4 zero bytes";
+}
+
 static void help(FILE *out)
 {
 	fprintf(out,
@@ -302,6 +329,11 @@ int lb_cmd_tap(int argc, char **argv)
 	struct tee tee = { { 0 }, { 0 } };
 	if (jsonl)
 		tee.a = (lb_obs_sink_t){ .rrset = sink_rrset, .negative = sink_neg, .ctx = NULL };
+	/* a typo in the file name is a usage error, before any store is made */
+	if (file && lb_cli_check_inputs("tap", &file, 1) != 0) {
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
 	if (db) {
 		if (lb_win_cli_open(&win, "tap", db, sensor, &bctx.ing) != 0) {
 			rc = LB_EXIT_STORE;
@@ -355,7 +387,11 @@ int lb_cmd_tap(int argc, char **argv)
 					       &bctx);
 		if (bctx.progress)
 			show_progress(&bctx, true);
-		if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
+		const char *other = e && !tstats.messages && is_file ? not_fstrm(fd) : NULL;
+		if (other) {
+			fprintf(stderr, "lookback tap: %s: not dnstap: %s\n", file, other);
+			rc = LB_EXIT_USAGE;
+		} else if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
 			fprintf(stderr, "lookback tap: %s: broken Frame Streams data (%s); %llu messages read\n",
 				file, lb_strerror(e), (unsigned long long)tstats.messages);
 			rc = LB_EXIT_USAGE;

@@ -25,4 +25,9 @@ double lb_cli_mono(void);
  * return 3 (a usage error's 2 stays), else rc (main.c). */
 int lb_cli_out_rc(const char *prog, int rc);
 
+/* Before a store is opened or created for them: every input file of names[0..n)
+ * but '-' exists, is not a directory and can be read.  Otherwise says which
+ * and why, and returns -1 (a usage error: nothing is read, no store made). */
+int lb_cli_check_inputs(const char *prog, const char *const *names, int n);
+
 #endif

@@ -1,9 +1,12 @@
 /*
  * main.c - the lookback program: one binary, subcommands over liblookback.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmds.h"
 
@@ -32,6 +35,27 @@ int lb_cli_out_rc(const char *prog, int rc)
 		return rc;
 	fprintf(stderr, "lookback %s: error writing the output\n", prog);
 	return rc == LB_EXIT_USAGE ? rc : LB_EXIT_STORE;
+}
+
+int lb_cli_check_inputs(const char *prog, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		const char *why = NULL;
+		if (!strcmp(names[i], "-"))
+			continue;
+		if (stat(names[i], &st) != 0)
+			why = strerror(errno);
+		else if (S_ISDIR(st.st_mode))
+			why = "is a directory (give the files in it)";
+		else if (access(names[i], R_OK) != 0)
+			why = strerror(errno);
+		if (why) {
+			fprintf(stderr, "lookback %s: %s: %s: nothing was read\n", prog, names[i], why);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 double lb_cli_mono(void)

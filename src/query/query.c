@@ -74,8 +74,10 @@ int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg)
 	}
 	if (n == 0)
 		return fail(msg, "empty name", LB_ETEXT);
-	/* any other '*' label is a wildcard in the wrong place (a label
-	 * starts after a dot that is not escaped) */
+	/* any other label that begins with '*' (after a dot that is not
+	 * escaped) is a wildcard in the wrong place: a middle label
+	 * (www.*.com) or a mistyped one (*com, **.com), not a name to look up;
+	 * a '*' further into a label is a literal (foo*.com), and \* is one */
 	bool label_start = true;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n) {
@@ -83,8 +85,9 @@ int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg)
 			label_start = false;
 			continue;
 		}
-		if (s[i] == '*' && label_start && (i + 1 == n || s[i + 1] == '.'))
-			return fail(msg, "'*' is allowed only as the first or the last label", LB_ETEXT);
+		if (s[i] == '*' && label_start)
+			return fail(msg, "'*' is a wildcard only as the whole first or last label "
+					 "(*.example.com, www.example.*; a literal '*' is \\*)", LB_ETEXT);
 		label_start = s[i] == '.';
 	}
 	if (m == LB_MATCH_ABOVE_PREFIX && !strcmp(s, "."))

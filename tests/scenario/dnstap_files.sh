@@ -60,11 +60,16 @@ done
 # a pcap is not a dnstap file
 p=$(ls "$CAPTURES"/*.pcap 2> /dev/null | head -1)
 if [ -n "$p" ]; then
-	"$LOOKBACK" tap -r "$p" --stats > /dev/null 2>&1
-	check "a pcap file is refused with exit 2" test $? -eq 2
+	"$LOOKBACK" tap -r "$p" --stats > /dev/null 2> "$T_TMP/pcap.err"
+	check "a pcap file is refused with exit 2, and told to capture -r (not 'broken Frame Streams data')" \
+		bash -c "test $? -eq 2 && grep -q 'not dnstap: a pcap capture: read it with lookback capture -r' '$T_TMP/pcap.err'"
 fi
-"$LOOKBACK" tap -r /nonexistent/file --stats > /dev/null 2>&1
-check "a missing file exits 2" test $? -eq 2
+head -c 300 /dev/urandom | tr '\0' x > "$T_TMP/noise"
+"$LOOKBACK" tap -r "$T_TMP/noise" --stats > /dev/null 2> "$T_TMP/noise.err"
+check "a file that is not Frame Streams says what one begins with" \
+	bash -c "test $? -eq 2 && grep -q 'not dnstap: .*control frame' '$T_TMP/noise.err'"
+"$LOOKBACK" tap -r /nonexistent/file --stats --db "$T_TMP/nodb" > /dev/null 2>&1
+check "a missing file exits 2, and makes no store" bash -c "test $? -eq 2 && ! test -e '$T_TMP/nodb'"
 "$LOOKBACK" tap --stats > /dev/null 2>&1
 check "no input is a usage error" test $? -eq 2
 "$LOOKBACK" tap --help | grep -q -- '--unix'

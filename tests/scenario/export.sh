@@ -28,6 +28,9 @@ check "export has rrsets ($n lines) and negative answers ($nn)" test "$n" -gt 10
 X --db "$d1" --no-negative > "$T_TMP/pos.cof"
 check "--no-negative leaves exactly the negative answers out" \
 	test "$(grep -c . "$T_TMP/pos.cof")" -eq $((n - nn)) -a "$(grep -c negative "$T_TMP/pos.cof")" -eq 0
+X --db "$d1" --negative '*.com' --no-negative > /dev/null 2> "$T_TMP/nn.err"; rc=$?
+check "--no-negative with a lookup: usage error ($rc), not silently ignored" \
+	bash -c "test $rc -eq 2 && grep -q 'full dump' '$T_TMP/nn.err'"
 X --db "$d1" -o "$T_TMP/all.cof.gz" && zcat "$T_TMP/all.cof.gz" | cmp -s - "$T_TMP/all.cof"
 check "-o FILE.gz writes the same records gzip-compressed" test $? -eq 0
 if command -v zstdcat > /dev/null; then

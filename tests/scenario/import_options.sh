@@ -14,6 +14,13 @@ printf '%s\n' \
 	> "$T_TMP/pd.out" 2> "$T_TMP/pd.err"
 rc=$?
 check "passivedns -d ',' log: exit 0 ($rc)" test $rc -eq 0
+# an input that cannot be read is a usage error before any store is made
+"$LOOKBACK" import -q --db "$T_TMP/nostore" "$T_TMP/no-such.cof" 2> "$T_TMP/nf.err"; rc=$?
+check "a missing input: exit 2 ($rc), named, no store made" \
+	bash -c "test $rc -eq 2 && grep -q 'no-such.cof' '$T_TMP/nf.err' && ! test -e '$T_TMP/nostore'"
+"$LOOKBACK" import -q --db "$T_TMP/nostore" "$T_TMP" 2> "$T_TMP/nf.err"; rc=$?
+check "a directory as the input: exit 2 ($rc), says so, no store made" \
+	bash -c "test $rc -eq 2 && grep -q 'is a directory' '$T_TMP/nf.err' && ! test -e '$T_TMP/nostore'"
 check "passivedns -d ',' log: the RRset" \
 	grep -q '"rrname":"www.example.com.","rrtype":"A","class":"IN","rdata":\["192.0.2.1","192.0.2.2"\]' \
 	"$T_TMP/pd.out"

@@ -313,6 +313,11 @@ check "-B beside --first-before: both apply" test "$(names -B 1714100000 --first
 check "-c -A beside --first-after: the later bound" test "$(names -c -A 1713000000 --first-after 1714500000)" = "late.fence.test. "
 check "-A given twice: the later bound" test "$(names -A 1714500000 -A 1714000000)" = "late.fence.test. new.fence.test. "
 check "--first-before given twice: the earlier bound" test "$(names --first-before 1714000000 --first-before 1714600000)" = "new.fence.test. old.fence.test. "
+for w in '*test' '**.test' 'a.*fence.test'; do
+	Q --db "$db" -r "$w" > /dev/null 2> "$T_TMP/w.err"; rc=$?
+	check "-r '$w' (a mistyped wildcard): usage error ($rc), not an empty answer" \
+		bash -c "test $rc -eq 2 && grep -q 'wildcard only as the whole' '$T_TMP/w.err'"
+done
 Q --db "$db" -r '*.fence.test' -c > /dev/null 2> "$T_TMP/c.err"; rc=$?
 check "--complete without -A/-B: usage error (exit $rc), says what to add" bash -c "test $rc -eq 2 && grep -q -- '-A TIME' '$T_TMP/c.err'"
 check "--first-after with a fraction of a second rounds up (2024-04-24T23:06:40.5Z: two records were first seen at :40)" \

@@ -41,6 +41,12 @@ static void test_names(void **st)
 		{ "a..b", 0, 0, NULL, 0 },
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", 0, 0, NULL, 0 },
 		{ "foo*.com", 1, LB_MATCH_EXACT, "\4foo*\3com", 10 }, /* '*' inside a label is a literal */
+		/* a label beginning with '*' is a mistyped wildcard (before: looked
+		 * up as a literal, and nothing found) */
+		{ "*com", 0, 0, NULL, 0 },
+		{ "**.com", 0, 0, NULL, 0 },
+		{ "www.*example.com", 0, 0, NULL, 0 },
+		{ "\\*com", 1, LB_MATCH_EXACT, "\4*com", 6 },
 		/* an escaped dot ends no label: "example.*" and "a.*" are labels
 		 * (before: the first was taken for a right-hand wildcard of
 		 * "www.example\\" and refused, the second refused) */
