@@ -62,7 +62,7 @@ static const char *not_fstrm(int fd)
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: lookback tap (-r FILE | -u SOCKET | -l ADDR:PORT)... [options]\n"
+		"usage: lookback tap (-r FILE [FILE...] | -u SOCKET | -l ADDR:PORT)... [options]\n"
 		"\n"
 		"Receive dnstap over Frame Streams and turn DNS responses into observations:\n"
 		"RESOLVER/AUTH/FORWARDER_RESPONSE messages with their query_zone as bailiwick\n"
@@ -70,7 +70,8 @@ static void help(FILE *out)
 		"answer-section RRsets with bailiwick unknown.  Queries are only counted.\n"
 		"\n"
 		"input:\n"
-		"  -r, --read FILE       read a dnstap file ('-' = stdin)\n"
+		"  -r, --read FILE       read a dnstap file ('-' = stdin); repeat -r or list more\n"
+		"                        files after it (rotated files): read in the order given\n"
 		"  -u, --unix PATH       listen on a unix socket (bidirectional Frame Streams)\n"
 		"  -l, --listen ADDR:PORT  listen on TCP ('[::1]:6000' for IPv6)\n"
 		"      --max-frame N     largest data frame accepted, bytes (default 262144);\n"
@@ -202,7 +203,22 @@ static int parse_size(const char *s, size_t lo, size_t hi, size_t *out)
 	return 0;
 }
 
+static int tap(int argc, char **argv, const char **files);
+
 int lb_cmd_tap(int argc, char **argv)
+{
+	/* the -r files (at most argc) */
+	const char **files = calloc((size_t)argc + 1, sizeof *files);
+	if (!files) {
+		fprintf(stderr, "lookback tap: out of memory\n");
+		return LB_EXIT_STORE;
+	}
+	int rc = tap(argc, argv, files);
+	free(files);
+	return rc;
+}
+
+static int tap(int argc, char **argv, const char **files)
 {
 	enum { O_JSONL = 256, O_STATS, O_SENSOR, O_DB, O_MAXFRAME, O_MAXCLIENTS, O_HANDSHAKE };
 	static const struct option lopts[] = {
@@ -226,6 +242,7 @@ int lb_cmd_tap(int argc, char **argv)
 	lb_win_cli_t win;
 	lb_win_cli_init(&win);
 	const char *file = NULL, *upath = NULL, *laddr = NULL, *sensor = NULL, *db = NULL;
+	int nfiles = 0, nstdin = 0;
 	int jsonl = 0, stats = 0, quiet = 0;
 	size_t max_frame = LB_FSTRM_DATA_MAX_DEFAULT, max_clients = 256, handshake = 10;
 	int c;
@@ -233,13 +250,13 @@ int lb_cmd_tap(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "r:u:l:qh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': case 'u': case 'l':
-			if ((c == 'r' && file) || (c == 'u' && upath) || (c == 'l' && laddr)) {
-				fprintf(stderr, "lookback tap: -%c given twice (one file, one unix "
-						"socket, one TCP address)\n", c);
+			if ((c == 'u' && upath) || (c == 'l' && laddr)) {
+				fprintf(stderr, "lookback tap: -%c given twice (one unix socket, one "
+						"TCP address)\n", c);
 				return LB_EXIT_USAGE;
 			}
 			if (c == 'r')
-				file = optarg;
+				file = files[nfiles++] = optarg;
 			else if (c == 'u')
 				upath = optarg;
 			else
@@ -286,8 +303,17 @@ int lb_cmd_tap(int argc, char **argv)
 		}
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "lookback tap: unexpected argument '%s'\n", argv[optind]);
+	if (optind < argc && !nfiles) {
+		fprintf(stderr, "lookback tap: unexpected argument '%s' (dnstap files are read "
+				"with -r FILE [FILE...])\n", argv[optind]);
+		return LB_EXIT_USAGE;
+	}
+	while (optind < argc)
+		files[nfiles++] = argv[optind++];
+	for (int i = 0; i < nfiles; i++)
+		nstdin += !strcmp(files[i], "-");
+	if (nstdin > 1) {
+		fprintf(stderr, "lookback tap: standard input ('-') can be read only once\n");
 		return LB_EXIT_USAGE;
 	}
 	if (!file && !upath && !laddr) {
@@ -329,8 +355,8 @@ int lb_cmd_tap(int argc, char **argv)
 	struct tee tee = { { 0 }, { 0 } };
 	if (jsonl)
 		tee.a = (lb_obs_sink_t){ .rrset = sink_rrset, .negative = sink_neg, .ctx = NULL };
-	/* a typo in the file name is a usage error, before any store is made */
-	if (file && lb_cli_check_inputs("tap", &file, 1) != 0) {
+	/* a typo in a file name is a usage error, before any store is made */
+	if (file && lb_cli_check_inputs("tap", files, nfiles) != 0) {
 		rc = LB_EXIT_USAGE;
 		goto out;
 	}
@@ -366,39 +392,54 @@ int lb_cmd_tap(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (file) {
+	/* the progress line's total: every file's size (unknown with stdin) */
+	for (int i = 0; i < nfiles; i++) {
+		struct stat sb;
+		if (nstdin || stat(files[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			bctx.size = 0;
+			break;
+		}
+		bctx.size += (uint64_t)sb.st_size;
+	}
+	bctx.progress = file && !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
+	bctx.started = lb_cli_mono();
+	/* several files: one after the other, in the order given, each said
+	 * when it cannot be read or is broken and the rest read */
+	for (int fi = 0; fi < nfiles && !stop_flag; fi++) {
+		file = files[fi];
+		if (fd > STDIN_FILENO)
+			close(fd);
 		fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 		if (fd < 0) {
 			fprintf(stderr, "lookback tap: cannot open %s: %s\n", file, strerror(errno));
 			rc = LB_EXIT_USAGE;
-			goto out;
+			continue;
 		}
 		/* a regular file is read straight through; a pipe may go quiet */
 		struct stat sb;
 		bool is_file = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+		uint64_t before = tstats.messages;
 		bctx.tick = !is_file;
-		bctx.size = is_file ? (uint64_t)sb.st_size : 0;
-		bctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
-		bctx.started = lb_cli_mono();
 		bctx.ts = &tstats;
 		bctx.ds = &dstats;
 		int e = lb_dnstap_read_fd_idle(d, fd, max_frame, &stop_flag,
 					       (bctx.ing && bctx.tick) || bctx.progress ? after_batch : NULL,
 					       &bctx);
-		if (bctx.progress)
+		if (bctx.progress && fi + 1 == nfiles)
 			show_progress(&bctx, true);
-		const char *other = e && !tstats.messages && is_file ? not_fstrm(fd) : NULL;
+		const char *other = e && tstats.messages == before && is_file ? not_fstrm(fd) : NULL;
 		if (other) {
 			fprintf(stderr, "lookback tap: %s: not dnstap: %s\n", file, other);
 			rc = LB_EXIT_USAGE;
 		} else if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
 			fprintf(stderr, "lookback tap: %s: broken Frame Streams data (%s); %llu messages read\n",
-				file, lb_strerror(e), (unsigned long long)tstats.messages);
+				file, lb_strerror(e), (unsigned long long)(tstats.messages - before));
 			rc = LB_EXIT_USAGE;
 		} else if (e) {
 			fprintf(stderr, "lookback tap: %s: %s\n", file, lb_strerror(e));
 			/* a directory (or the like) given as the file is an input error */
-			rc = e == -EISDIR || e == -EINVAL ? LB_EXIT_USAGE : LB_EXIT_STORE;
+			if (rc == LB_EXIT_OK || rc == LB_EXIT_USAGE)
+				rc = e == -EISDIR || e == -EINVAL ? LB_EXIT_USAGE : LB_EXIT_STORE;
 		} else if (stop_sig) {
 			/* a file not read to its end is not done (sockets: the normal end) */
 			fprintf(stderr, "lookback tap: %s: interrupted (signal %d) after %llu messages: what "
@@ -406,7 +447,8 @@ int lb_cmd_tap(int argc, char **argv)
 				(unsigned long long)tstats.messages);
 			rc = 128 + (int)stop_sig;
 		}
-	} else {
+	}
+	if (!file) {
 		lb_tap_server_opts_t so = { .unix_path = upath, .tcp_addr = laddr,
 					    .data_max = max_frame, .max_clients = (unsigned)max_clients,
 					    .handshake_secs = (unsigned)handshake };

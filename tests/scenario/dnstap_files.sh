@@ -57,6 +57,30 @@ PY
 done
 [ $n -gt 0 ] || skip "dnstap_files: no dnstap files in $CAPTURES"
 
+# several files (rotated dnstap files): read in the order given, as if one
+mapfile -t dt < <(ls "$CAPTURES"/*.fstrm "$CAPTURES"/*.dnstap 2> /dev/null)
+if [ "${#dt[@]}" -ge 2 ]; then
+	: > "$T_TMP/each.jsonl"
+	for f in "${dt[@]}"; do "$LOOKBACK" tap -r "$f" --jsonl >> "$T_TMP/each.jsonl" 2> /dev/null; done
+	"$LOOKBACK" tap -r "${dt[@]}" --jsonl > "$T_TMP/list.jsonl" 2> /dev/null; rc=$?
+	check "tap -r A B: exit 0 ($rc), what A and B give one after the other" \
+		bash -c "test $rc -eq 0 && test -s '$T_TMP/each.jsonl' && cmp -s '$T_TMP/each.jsonl' '$T_TMP/list.jsonl'"
+	"$LOOKBACK" tap -r "${dt[0]}" -r "${dt[1]}" --jsonl > "$T_TMP/rr.jsonl" 2> /dev/null
+	"$LOOKBACK" tap -r "${dt[0]}" --jsonl > "$T_TMP/r0.jsonl" 2> /dev/null
+	"$LOOKBACK" tap -r "${dt[1]}" --jsonl >> "$T_TMP/r0.jsonl" 2> /dev/null
+	check "tap -r A -r B: the same" cmp -s "$T_TMP/rr.jsonl" "$T_TMP/r0.jsonl"
+	# a file that is not dnstap between them: said, exit 2, the next still read
+	p=$(ls "$CAPTURES"/*.pcap 2> /dev/null | head -1)
+	"$LOOKBACK" tap -r "${dt[0]}" "$p" "${dt[1]}" --jsonl > "$T_TMP/mid.jsonl" 2> "$T_TMP/mid.err"; rc=$?
+	check "a pcap between two dnstap files: exit 2 ($rc), named, both dnstap files read" \
+		bash -c "test $rc -eq 2 && grep -q \"$(basename "$p"): not dnstap\" '$T_TMP/mid.err' && cmp -s '$T_TMP/mid.jsonl' '$T_TMP/r0.jsonl'"
+	"$LOOKBACK" tap -r "${dt[0]}" "$T_TMP/none.fstrm" --db "$T_TMP/db2" > /dev/null 2> "$T_TMP/none.err"; rc=$?
+	check "a missing second file: exit 2 ($rc), nothing read, no store" \
+		bash -c "test $rc -eq 2 && grep -q none.fstrm '$T_TMP/none.err' && ! test -e '$T_TMP/db2'"
+	"$LOOKBACK" tap -r - - < /dev/null > /dev/null 2>&1
+	check "stdin twice: exit 2" test $? -eq 2
+fi
+
 # a pcap is not a dnstap file
 p=$(ls "$CAPTURES"/*.pcap 2> /dev/null | head -1)
 if [ -n "$p" ]; then
