@@ -1,7 +1,8 @@
 #!/bin/bash
-# lookback capture -r FILE [FILE...]: several capture files read in order as
-# one capture (rotated files: tcpdump -G / -C).  Every shared capture is cut
-# into parts with editcap (pcap and pcapng parts alternating); the parts read
+# lookback capture -r FILE [FILE...]: several capture files read in time order
+# as one capture (rotated files: tcpdump -G / -C).  Every shared capture with
+# TCP or IP fragments is cut into parts with editcap (pcap and pcapng parts
+# alternating); the parts read
 # in one run must give exactly what the whole file gives: the same records,
 # frame numbers counted on, the same counters (TCP streams and IP fragments
 # continue across the cuts).  Then the errors: every file is checked before any
