@@ -59,6 +59,7 @@ static void help(FILE *out)
 		"\n"
 		"input:\n"
 		"  -r, --read FILE       read a capture file ('-' = stdin)\n"
+		"                        pcap or pcapng, may be gzip, zstd or xz compressed\n"
 		"  -i, --interface IF    capture live from IF (needs CAP_NET_RAW)\n"
 		"  -f, --filter BPF      BPF filter applied by libpcap (e.g. 'port 53')\n"
 		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
