@@ -75,9 +75,9 @@ void lb_zr_set_stop(lb_zr_t *z, volatile sig_atomic_t *stop);
 LB_WUR int lb_zr_detect(lb_zr_t *z);
 lb_zr_codec_t lb_zr_codec(const lb_zr_t *z);
 
-/* Up to n decompressed bytes into dst: returns how many (> 0, maybe fewer
- * than n: whatever one read or one decoder step gives; a pipe is not waited
- * on for more), 0 at the clean end of the input, or an error (above). */
+/* Up to n (> 0) decompressed bytes into dst: returns how many (> 0, maybe
+ * fewer than n: whatever one read or one decoder step gives; a pipe is not
+ * waited on for more), 0 at the clean end of the input, or an error (above). */
 LB_WUR ssize_t lb_zr_read(lb_zr_t *z, void *dst, size_t n);
 
 /* Raw (compressed) bytes taken from the input so far, and decompressed
