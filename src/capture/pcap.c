@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "util/fdwait.h"
+#include "util/zread.h"
 
 /*
  * Classic pcap files are read by our own reader: 128 KiB read()s into one
@@ -26,8 +27,19 @@
  * and validates the file (link type, precision).  pcapng files are read by
  * our own reader too (run_ng): libpcap refuses a file whose interfaces differ
  * in link type or snap length (dumpcap -i eth0 -i any writes one), which
- * pcapng allows and tshark reads.  Stdin and live captures go through
- * libpcap's reader.
+ * pcapng allows and tshark reads.  Live captures go through libpcap's
+ * reader.
+ *
+ * A stream -- standard input that is not a regular file, or a file (or
+ * standard input) compressed with gzip, zstd or xz, told by its first bytes
+ * -- is read through util/zread.h (which passes plain bytes as they are) by
+ * the same two readers: the format is told from the first decompressed
+ * bytes, libpcap validates a classic file header given to it alone (the
+ * handle then compiles filters), and refill() reads from the stream instead
+ * of pread().  A classic variant our reader does not know (libpcap's
+ * modified formats) is read by libpcap through a stdio cookie over the
+ * stream.  Plain regular files keep the pread() path: no copy through the
+ * decompressor's buffer.
  */
 
 /* One pcapng interface (IDB) of the current section. */
@@ -60,12 +72,18 @@ struct lb_pcap {
 	size_t nifs, capifs;
 	void (*idle)(void *ctx);
 	void *idle_ctx;
-	volatile sig_atomic_t *stop; /* lb_pcap_run's, for pipe_read */
-	/* standard input that is a pipe: its first bytes, read to tell the
-	 * format, are given again by pipe_read before the rest */
-	bool pipe;
-	uint8_t pre[4];
+	volatile sig_atomic_t *stop; /* lb_pcap_run's */
+	int close_fd;                /* the descriptor to close, or -1 */
+	/* A stream (see above): its first decompressed bytes, read to tell the
+	 * format (and for classic pcap its file header, which libpcap reads
+	 * alone: hdr_only), are given again by stream_read before the rest. */
+	lb_zr_t *zr;
+	bool pipe;                   /* not a regular file: read only what is needed */
+	bool hdr_only;
+	int zerr;                    /* the stream's error while libpcap read it */
+	uint8_t pre[24];
 	uint8_t npre, pre_off;
+	char name[128];              /* for messages */
 };
 
 #define PCAP_MAX_CAPLEN (256 * 1024) /* libpcap's own bound on a record */
@@ -98,7 +116,7 @@ static void open_classic(lb_pcap_t *p, const char *path)
 		return; /* other: libpcap reads it */
 	}
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	p->fd = fd;
+	p->fd = p->close_fd = fd;
 }
 
 static void set_err(char *errbuf, const char *msg)
@@ -106,17 +124,11 @@ static void set_err(char *errbuf, const char *msg)
 	snprintf(errbuf, 256, "%s", msg);
 }
 
-/*
- * Standard input that is not a regular file (`tcpdump -U -w - | lookback
- * capture -r -`): libpcap reads it through this stdio stream, whose reads wait
- * at most 250 ms at a time and call the idle callback meanwhile, so a quiet
- * pipe still ticks the aggregation window and answers SIGHUP.  A stop request
- * reads as the end of the input.
- */
-static ssize_t pipe_read(void *cookie, char *buf, size_t n)
+/* The stream's next bytes: pre[] first, then the decompressor's (plain
+ * bytes as they are).  Returns bytes, 0 at the end, or zread.h's error. */
+static ssize_t stream_read(lb_pcap_t *p, void *buf, size_t n)
 {
-	lb_pcap_t *p = cookie;
-	if (p->pre_off < p->npre && n > 0) {
+	if (p->pre_off < p->npre) {
 		size_t k = (size_t)(p->npre - p->pre_off);
 		if (k > n)
 			k = n;
@@ -124,29 +136,111 @@ static ssize_t pipe_read(void *cookie, char *buf, size_t n)
 		p->pre_off = (uint8_t)(p->pre_off + k);
 		return (ssize_t)k;
 	}
-	for (;;) {
-		int k = lb_fd_wait(STDIN_FILENO, p->idle, p->idle_ctx, p->stop);
-		if (k <= 0)
-			return k; /* a stop request reads as the end */
-		ssize_t got = read(STDIN_FILENO, buf, n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		return got;
-	}
+	if (p->hdr_only)
+		return 0;
+	return lb_zr_read(p->zr, buf, n);
 }
 
-static pcap_t *open_pipe(lb_pcap_t *p, char *pe)
+/* errbuf for the stream's error err (the caller names the file, as for
+ * every read error). */
+static void stream_err(const lb_pcap_t *p, int err, char *errbuf)
 {
+	lb_zr_codec_t c = lb_zr_codec(p->zr);
+	if (err == LB_ECORRUPT)
+		snprintf(errbuf, 256, "cannot decompress past byte %llu of the capture (%s stream "
+			 "cut or corrupt%s)", (unsigned long long)lb_zr_out_bytes(p->zr),
+			 lb_zr_codec_name(c), c == LB_ZR_GZIP ? "" : ", or past the decoder's memory bound");
+	else
+		snprintf(errbuf, 256, "%s", lb_strerror(err));
+}
+
+/*
+ * The stream as a stdio stream for libpcap (the file header it validates,
+ * and a classic variant it reads).  Its reads on a pipe wait at most 250 ms
+ * at a time and call the idle callback meanwhile (zread over lb_fd_wait), so
+ * a quiet pipe still ticks the aggregation window and answers SIGHUP.  A
+ * stop request reads as the end of the input.
+ */
+static ssize_t pipe_read(void *cookie, char *buf, size_t n)
+{
+	lb_pcap_t *p = cookie;
+	ssize_t got = stream_read(p, buf, n);
+	if (got >= 0)
+		return got;
+	if (got == LB_EINTR)
+		return 0;
+	p->zerr = (int)got;
+	errno = EIO;
+	return -1;
+}
+
+/* Whether the regular file fd starts, at offset off, with a compressor's magic. */
+static bool compressed_at(int fd, off_t off)
+{
+	uint8_t b[LB_ZR_MAGIC_LEN];
+	ssize_t n = off < 0 ? -1 : pread(fd, b, sizeof b, off);
+	return n > 0 && lb_zr_sniff(b, (size_t)n) != LB_ZR_PLAIN;
+}
+
+/* Open the stream p->zr: tell the format from its first decompressed bytes.
+ * pcapng: a placeholder handle (filters are checked on it, then compiled per
+ * interface by run_ng).  Classic: libpcap reads the file header, and only
+ * it; our reader reads on if it knows the variant, else libpcap does. */
+static pcap_t *open_stream(lb_pcap_t *p, int fd, char *pe)
+{
+	ssize_t got = 0;
+	while (p->npre < sizeof p->pre) {
+		got = lb_zr_read(p->zr, p->pre + p->npre, sizeof p->pre - p->npre);
+		if (got <= 0)
+			break; /* libpcap says what is wrong with what came */
+		p->npre = (uint8_t)(p->npre + got);
+	}
+	lb_zr_codec_t c = lb_zr_codec(p->zr);
+	if (got < 0 && got != LB_EINTR) {
+		stream_err(p, (int)got, pe);
+		return NULL;
+	}
+	static const uint8_t shb[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
+	if (p->npre >= 4 && !memcmp(p->pre, shb, 4)) {
+		pcap_t *h = pcap_open_dead(DLT_EN10MB, 262144);
+		if (!h)
+			snprintf(pe, PCAP_ERRBUF_SIZE, "%.100s: out of memory", p->name);
+		p->ng = true;
+		p->fd = fd;
+		return h;
+	}
 	cookie_io_functions_t io = { .read = pipe_read };
 	FILE *f = fopencookie(p, "r", io);
 	if (!f) {
-		snprintf(pe, PCAP_ERRBUF_SIZE, "standard input: %s", strerror(errno));
+		snprintf(pe, PCAP_ERRBUF_SIZE, "%.100s: %s", p->name, strerror(errno));
 		return NULL;
 	}
 	(void)setvbuf(f, NULL, _IOFBF, RD_CHUNK);
+	p->hdr_only = true;
 	pcap_t *h = pcap_fopen_offline(f, pe);
-	if (!h)
+	p->hdr_only = false;
+	if (!h) {
 		fclose(f); /* libpcap closes it with the handle only */
+		if (c != LB_ZR_PLAIN) {
+			char why[PCAP_ERRBUF_SIZE];
+			snprintf(why, sizeof why, "%s", pe);
+			snprintf(pe, PCAP_ERRBUF_SIZE, "%s-compressed data that is not a capture file "
+				 "(pcap or pcapng) once decompressed: %.150s", lb_zr_codec_name(c), why);
+		}
+		return NULL;
+	}
+	uint32_t magic = (uint32_t)p->pre[0] | (uint32_t)p->pre[1] << 8 |
+			 (uint32_t)p->pre[2] << 16 | (uint32_t)p->pre[3] << 24;
+	switch (magic) {
+	case 0xa1b2c3d4: p->swapped = false; p->nsec = false; break;
+	case 0xa1b23c4d: p->swapped = false; p->nsec = true; break;
+	case 0xd4c3b2a1: p->swapped = true; p->nsec = false; break;
+	case 0x4d3cb2a1: p->swapped = true; p->nsec = true; break;
+	default: /* a variant libpcap reads on from the header it read */
+		clearerr(f);
+		return h;
+	}
+	p->fd = fd; /* run_classic reads on after the header (read into pre) */
 	return h;
 }
 
@@ -158,45 +252,44 @@ lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf)
 		set_err(errbuf, "out of memory");
 		return NULL;
 	}
-	p->fd = -1;
+	p->fd = p->close_fd = -1;
+	bool is_stdin = strcmp(path, "-") == 0;
+	snprintf(p->name, sizeof p->name, "%s", is_stdin ? "standard input" : path);
+	/*
+	 * A stream: standard input that is a pipe (a regular file on it is
+	 * read by libpcap, as before), or a compressed regular file.  pcapng
+	 * goes through run_ng even where libpcap could read it: libpcap stops
+	 * at the first interface whose link type or snap length differs from
+	 * the first one's.
+	 */
+	int sfd = -1;
 	struct stat st;
-	if (strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/*
-		 * A pipe.  Classic pcap goes through libpcap; pcapng through
-		 * run_ng (libpcap stops at the first interface whose link type
-		 * or snap length differs from the first one's).  The format's
-		 * first 4 bytes are read here and given again by pipe_read.
-		 */
-		while (p->npre < sizeof p->pre) {
-			ssize_t got = read(STDIN_FILENO, p->pre + p->npre, sizeof p->pre - p->npre);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				break; /* libpcap says what is wrong with what came */
-			p->npre = (uint8_t)(p->npre + got);
-		}
-		p->pipe = true;
-		static const uint8_t shb[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
-		if (p->npre == 4 && !memcmp(p->pre, shb, 4)) {
-			/* a placeholder handle: filters are checked on it, then
-			 * compiled per interface by run_ng */
-			p->h = pcap_open_dead(DLT_EN10MB, 262144);
-			if (!p->h)
-				snprintf(pe, sizeof pe, "standard input: out of memory");
-			p->ng = true;
-			p->fd = STDIN_FILENO;
-		} else {
-			p->h = open_pipe(p, pe);
-		}
+	if (is_stdin) {
+		if (fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode))
+			p->pipe = true;
+		if (p->pipe || compressed_at(STDIN_FILENO, lseek(STDIN_FILENO, 0, SEEK_CUR)))
+			sfd = STDIN_FILENO;
+	} else {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && compressed_at(fd, 0))
+			sfd = p->close_fd = fd;
+		else if (fd >= 0)
+			close(fd); /* plain, or not a regular file: libpcap opens it */
+	}
+	if (sfd >= 0) {
+		if (lb_zr_open_fd(sfd, &p->zr) != 0)
+			snprintf(pe, sizeof pe, "out of memory");
+		else
+			p->h = open_stream(p, sfd, pe);
 	} else {
 		p->h = pcap_open_offline(path, pe);
 	}
 	if (!p->h) {
 		set_err(errbuf, pe);
-		free(p);
+		lb_pcap_close(p);
 		return NULL;
 	}
-	if (strcmp(path, "-") != 0)
+	if (sfd < 0 && !is_stdin)
 		open_classic(p, path);
 	return p;
 }
@@ -211,7 +304,7 @@ lb_pcap_t *lb_pcap_open_live(const char *ifname, const char *bpf, int snaplen, b
 		return NULL;
 	}
 	p->live = true;
-	p->fd = -1;
+	p->fd = p->close_fd = -1;
 	p->h = pcap_create(ifname, pe);
 	if (!p->h) {
 		set_err(errbuf, pe);
@@ -305,9 +398,11 @@ static void flush_at_end(const lb_pcap_t *p, lb_decoder_t *d)
 }
 
 /* Move buf's unread bytes [*off, *len) to its start, then read at file
- * offset *pos until it holds want bytes, or the file ends (*eof), reading
- * at most up to cap.  A pipe is read only until it holds need bytes (the
- * next header or record): more may not come for a while. */
+ * offset *pos (or from the stream) until it holds want bytes, or the file
+ * ends (*eof), reading at most up to cap.  A pipe is read only until it
+ * holds need bytes (the next header or record): more may not come for a
+ * while.  A stream's error comes once what came before it is used up;
+ * LB_EINTR is a stop request. */
 static inline int refill(lb_pcap_t *p, int fd, uint8_t *buf, size_t *off, size_t *len, off_t *pos,
 			 bool *eof, size_t need, size_t want, size_t cap, char *errbuf)
 {
@@ -317,13 +412,23 @@ static inline int refill(lb_pcap_t *p, int fd, uint8_t *buf, size_t *off, size_t
 	if (p->pipe)
 		want = need;
 	while (*len < want && !*eof) {
-		ssize_t n = p->pipe ? pipe_read(p, (char *)buf + *len, cap - *len)
-				    : pread(fd, buf + *len, cap - *len, *pos);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(errbuf, 256, "read: %s", strerror(errno));
-			return LB_EIO;
+		ssize_t n;
+		if (p->zr) {
+			n = stream_read(p, buf + *len, cap - *len);
+			if (n < 0) {
+				if (*len >= need && n != LB_EINTR)
+					break; /* the error is sticky: the next refill has it */
+				stream_err(p, (int)n, errbuf);
+				return (int)n;
+			}
+		} else {
+			n = pread(fd, buf + *len, cap - *len, *pos);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				snprintf(errbuf, 256, "read: %s", strerror(errno));
+				return LB_EIO;
+			}
 		}
 		if (n == 0)
 			*eof = true;
@@ -402,6 +507,8 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
 	}
 out:
+	if (rc == LB_EINTR && stop && *stop)
+		rc = 0; /* a stream's read ended by the stop request */
 	if (rc != 0 || !(stop && *stop))
 		flush_at_end(p, d); /* what was read before any damage still counts */
 	free(buf);
@@ -590,6 +697,20 @@ static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, ch
 			}
 			if (blen <= len - off) {
 				off += blen;
+			} else if (p->zr) {
+				/* a stream: read the rest of the block, dropped */
+				size_t left = blen - (len - off);
+				off = len = 0;
+				while (left > 0 && !eof) {
+					ssize_t n = stream_read(p, buf, left < RD_BUF ? left : RD_BUF);
+					if (n < 0) {
+						stream_err(p, (int)n, errbuf);
+						rc = (int)n;
+						goto out;
+					}
+					eof = n == 0;
+					left -= (size_t)n;
+				}
 			} else {
 				pos += (off_t)(blen - (len - off));
 				off = len = 0;
@@ -663,6 +784,8 @@ bad_pkt:
 		goto out;
 	}
 out:
+	if (rc == LB_EINTR && stop && *stop)
+		rc = 0;
 	if (rc != 0 || !(stop && *stop))
 		flush_at_end(p, d);
 	free(buf);
@@ -728,6 +851,8 @@ int lb_pcap_first_time(lb_pcap_t *p, struct timeval *ts)
 int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
 	p->stop = stop;
+	if (p->zr)
+		lb_zr_set_stop(p->zr, stop);
 	if (p->fd >= 0)
 		return p->ng ? run_ng(p, d, stop, errbuf) : run_classic(p, d, stop, errbuf);
 	if (p->live)
@@ -753,7 +878,10 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 				flush_at_end(p, d); /* end of file: flush everything still buffered */
 			return 0;
 		} else {
-			set_err(errbuf, pcap_geterr(p->h));
+			if (p->zerr)
+				stream_err(p, p->zerr, errbuf);
+			else
+				set_err(errbuf, pcap_geterr(p->h));
 			if (!p->live)
 				flush_at_end(p, d);
 			return LB_EIO;
@@ -770,6 +898,8 @@ void lb_pcap_set_idle(lb_pcap_t *p, void (*fn)(void *ctx), void *ctx)
 {
 	p->idle = fn;
 	p->idle_ctx = ctx;
+	if (p->zr)
+		lb_zr_set_idle(p->zr, fn, ctx);
 }
 
 void lb_pcap_kernel_stats(lb_pcap_t *p, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop)
@@ -792,9 +922,10 @@ void lb_pcap_close(lb_pcap_t *p)
 	ng_clear_ifs(p);
 	free(p->ifs);
 	free(p->bpf);
-	if (p->fd >= 0 && !p->pipe)
-		close(p->fd);
 	if (p->h)
 		pcap_close(p->h);
+	lb_zr_close(p->zr);
+	if (p->close_fd >= 0)
+		close(p->close_fd);
 	free(p);
 }

@@ -13,8 +13,11 @@
 
 typedef struct lb_pcap lb_pcap_t;
 
-/* Open a capture file ("-" = stdin). On error returns NULL and writes a
- * message (libpcap's text) to errbuf (at least 256 bytes). */
+/* Open a capture file ("-" = stdin): pcap or pcapng, plain or compressed
+ * with gzip, zstd or xz (told by the first bytes, not the name; read as it
+ * decompresses, util/zread.h's bounds).  On error returns NULL and writes a
+ * message (libpcap's text, or what the decompressed bytes are not) to
+ * errbuf (at least 256 bytes). */
 lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf);
 
 /* Open a live interface; bpf may be NULL (then "port 53 or ..." is not
@@ -33,8 +36,10 @@ int lb_pcap_linktype(const lb_pcap_t *p);
  * between packets; live captures wake at least every 100 ms).  Each frame goes
  * to lb_decoder_frame().  At the end of a file, a read error's included,
  * lb_decoder_expire() is called with a far-future time so buffered TCP data
- * is flushed, unless lb_pcap_set_more() said another file continues it.  Returns 0, or LB_EIO
- * with libpcap's message in errbuf.
+ * is flushed, unless lb_pcap_set_more() said another file continues it.
+ * Returns 0, or LB_EIO with libpcap's message in errbuf, or for a compressed
+ * input LB_ECORRUPT (cut or damaged: the frames before the damage were
+ * decoded) or LB_EIO, with a message (the caller names the file).
  */
 LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop,
 		       char *errbuf);

@@ -58,7 +58,8 @@ static void help(FILE *out)
 		"or a live interface, and turn every RRset into an observation.\n"
 		"\n"
 		"input:\n"
-		"  -r, --read FILE       read a capture file ('-' = stdin); repeat -r or list\n"
+		"  -r, --read FILE       read a capture file ('-' = stdin): pcap or pcapng, may\n"
+		"                        be gzip, zstd or xz compressed; repeat -r or list\n"
 		"                        more files after it: they are read as one capture, in\n"
 		"                        the time order of their first frames (the order given\n"
 		"                        when '-' is one of them); rotated files: TCP streams\n"
@@ -663,7 +664,8 @@ static int capture(int argc, char **argv, const char **files)
 			/* the next file continues this one's TCP streams and fragments */
 			lb_pcap_set_more(pc, ctx.file_i + 1 < nfiles);
 			if (lb_pcap_run(pc, ctx.dec, &stop_flag, errbuf) != 0) {
-				fprintf(stderr, "lookback capture: read error: %s: %s%s\n", cur, errbuf,
+				fprintf(stderr, "lookback capture: read error: %s: %s%s\n",
+					strcmp(cur, "-") ? cur : "standard input", errbuf,
 					ctx.file_i + 1 < nfiles ? " (what it held before is kept; "
 								  "the next file is read)" : "");
 				rc = LB_EXIT_STORE;

@@ -1,54 +1,39 @@
 /*
  * linereader.c - streaming line reader over plain / gzip / zstd / xz input.
  *
- * Two buffers: raw (bytes as read from the file) and dec (decoded text).
- * Lines are cut out of dec; when no newline is left, the unread tail is
- * moved to the front and more text is decoded behind it.  A plain file is
- * read straight into dec once the bytes read for detection are used up.
+ * The input is read through zread (util/zread.h: the codec told by the
+ * first bytes) into one buffer, dec (decoded text).  Lines are cut out of
+ * dec; when no newline is left, the unread tail is moved to the front and
+ * more text is decoded behind it.  A plain file is read straight into dec
+ * once the bytes read for detection are used up.
  */
 #include "sources/linereader.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <lzma.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
-#include "util/fdwait.h"
+#include "util/zread.h"
 
-enum codec { C_UNKNOWN = 0, C_PLAIN, C_GZIP, C_ZSTD, C_XZ };
+_Static_assert(LB_LR_XZ_MEMLIMIT == LB_ZR_XZ_MEMLIMIT && LB_LR_CHUNK == LB_ZR_CHUNK,
+	       "linereader.h documents zread.h's bounds");
 
 struct lb_lr {
 	int fd;             /* -1 for memory input */
-	void (*idle)(void *); /* lb_lr_set_idle */
-	void *idle_ctx;
-	volatile sig_atomic_t *stop; /* lb_lr_set_idle: set, a wait ends (LB_EINTR) */
 	bool own_fd;
-	const uint8_t *mem; /* memory input */
-	size_t mem_len, mem_off;
-	enum codec codec;
+	lb_zr_t *zr;        /* the input, decompressed */
 	int err;            /* sticky fatal error */
-	bool raw_eof;       /* no more raw bytes */
 	bool dec_eof;       /* decoder finished all input */
 	bool skipping;      /* inside an over-long line */
-	uint8_t *raw;
-	size_t raw_pos, raw_len;
 	char *dec;
 	size_t dec_cap, dec_start, dec_end, scan;
 	size_t max_line;
-	uint64_t lineno, in_bytes, in_size;
+	uint64_t lineno, in_size;
 	int64_t mtime;
-	z_stream z;
-	bool z_init, z_mid;  /* inflate initialised; inside a gzip member */
-	ZSTD_DStream *zs;
-	bool zs_mid;         /* inside a zstd frame */
-	lzma_stream xz;
-	bool xz_init;
 };
 
 static int lr_alloc(size_t max_line, lb_lr_t **out)
@@ -62,11 +47,23 @@ static int lr_alloc(size_t max_line, lb_lr_t **out)
 	r->fd = -1;
 	r->max_line = max_line;
 	r->dec_cap = max_line + LB_LR_CHUNK;
-	r->raw = malloc(LB_LR_CHUNK);
 	r->dec = malloc(r->dec_cap);
-	if (!r->raw || !r->dec) {
+	if (!r->dec) {
 		lb_lr_close(r);
 		return LB_ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+/* The reader over r->fd (set). */
+static int lr_start_fd(lb_lr_t *r, lb_lr_t **out)
+{
+	int err = lb_zr_open_fd(r->fd, &r->zr);
+	if (err) {
+		lb_lr_close(r);
+		*out = NULL;
+		return err;
 	}
 	*out = r;
 	return 0;
@@ -96,8 +93,7 @@ int lb_lr_open_regular(const char *path, size_t max_line, lb_lr_t **out, struct 
 	r->own_fd = true;
 	r->in_size = (uint64_t)sb->st_size;
 	r->mtime = (int64_t)sb->st_mtime;
-	*out = r;
-	return 0;
+	return lr_start_fd(r, out);
 }
 
 int lb_lr_open(const char *path, size_t max_line, lb_lr_t **out)
@@ -130,8 +126,7 @@ int lb_lr_open(const char *path, size_t max_line, lb_lr_t **out)
 			r->mtime = (int64_t)sb.st_mtime;
 		}
 	}
-	*out = r;
-	return 0;
+	return lr_start_fd(r, out);
 }
 
 int lb_lr_open_mem(const void *buf, size_t len, size_t max_line, lb_lr_t **out)
@@ -140,9 +135,12 @@ int lb_lr_open_mem(const void *buf, size_t len, size_t max_line, lb_lr_t **out)
 	int err = lr_alloc(max_line, &r);
 	if (err)
 		return err;
-	r->mem = buf;
-	r->mem_len = len;
 	r->in_size = len;
+	if ((err = lb_zr_open_mem(buf, len, &r->zr)) != 0) {
+		lb_lr_close(r);
+		*out = NULL;
+		return err;
+	}
 	*out = r;
 	return 0;
 }
@@ -151,249 +149,32 @@ void lb_lr_close(lb_lr_t *r)
 {
 	if (!r)
 		return;
+	lb_zr_close(r->zr);
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
-	if (r->z_init)
-		inflateEnd(&r->z);
-	if (r->zs)
-		ZSTD_freeDStream(r->zs);
-	if (r->xz_init)
-		lzma_end(&r->xz);
-	free(r->raw);
 	free(r->dec);
 	free(r);
 }
 
 uint64_t lb_lr_lineno(const lb_lr_t *r) { return r->lineno; }
-uint64_t lb_lr_in_bytes(const lb_lr_t *r) { return r->in_bytes; }
+uint64_t lb_lr_in_bytes(const lb_lr_t *r) { return lb_zr_in_bytes(r->zr); }
 uint64_t lb_lr_in_size(const lb_lr_t *r) { return r->in_size; }
 int64_t lb_lr_mtime(const lb_lr_t *r) { return r->mtime; }
 
 const char *lb_lr_codec(const lb_lr_t *r)
 {
-	switch (r->codec) {
-	case C_GZIP: return "gzip";
-	case C_ZSTD: return "zstd";
-	case C_XZ: return "xz";
-	default: return "plain";
-	}
+	lb_zr_codec_t c = lb_zr_codec(r->zr);
+	return c == LB_ZR_UNKNOWN ? "plain" : lb_zr_codec_name(c);
 }
 
 void lb_lr_set_idle(lb_lr_t *r, void (*idle)(void *), void *ctx)
 {
-	r->idle = idle;
-	r->idle_ctx = ctx;
+	lb_zr_set_idle(r->zr, idle, ctx);
 }
 
 void lb_lr_set_stop(lb_lr_t *r, volatile sig_atomic_t *stop)
 {
-	r->stop = stop;
-}
-
-/* read(2) on the input; with an idle callback, waits LB_FDWAIT_MS at a time
- * (lb_fd_wait) and calls it after each read too. */
-static ssize_t in_read(lb_lr_t *r, void *buf, size_t n)
-{
-	for (;;) {
-		if (r->stop && *r->stop) {
-			errno = EINTR;
-			return -1;
-		}
-		if (r->idle) {
-			int w = lb_fd_wait(r->fd, r->idle, r->idle_ctx, r->stop);
-			if (w <= 0) {
-				if (w == 0)
-					errno = EINTR;
-				return -1;
-			}
-		}
-		ssize_t got = read(r->fd, buf, n);
-		if (got < 0 && errno == EINTR) {
-			if (r->idle)
-				r->idle(r->idle_ctx);
-			continue;
-		}
-		if (got >= 0 && r->idle)
-			r->idle(r->idle_ctx);
-		return got;
-	}
-}
-
-/* Read more raw bytes behind raw_len (after compacting).  0 ok (maybe EOF), <0 error. */
-static int raw_fill(lb_lr_t *r)
-{
-	if (r->raw_pos > 0) {
-		memmove(r->raw, r->raw + r->raw_pos, r->raw_len - r->raw_pos);
-		r->raw_len -= r->raw_pos;
-		r->raw_pos = 0;
-	}
-	size_t room = LB_LR_CHUNK - r->raw_len;
-	if (room == 0 || r->raw_eof)
-		return 0;
-	if (r->mem) {
-		size_t n = r->mem_len - r->mem_off;
-		if (n > room)
-			n = room;
-		memcpy(r->raw + r->raw_len, r->mem + r->mem_off, n);
-		r->mem_off += n;
-		r->raw_len += n;
-		r->in_bytes += n;
-		if (r->mem_off == r->mem_len)
-			r->raw_eof = true;
-		return 0;
-	}
-	ssize_t n = in_read(r, r->raw + r->raw_len, room);
-	if (n < 0)
-		return errno == EINTR ? LB_EINTR : LB_EIO;
-	if (n == 0)
-		r->raw_eof = true;
-	r->raw_len += (size_t)n;
-	r->in_bytes += (uint64_t)n;
-	return 0;
-}
-
-static int detect(lb_lr_t *r)
-{
-	while (r->raw_len < 6 && !r->raw_eof) {
-		int err = raw_fill(r);
-		if (err)
-			return err;
-	}
-	const uint8_t *p = r->raw;
-	size_t n = r->raw_len;
-	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
-		if (inflateInit2(&r->z, 15 + 16) != Z_OK)
-			return LB_EIO;
-		r->z_init = true;
-		r->codec = C_GZIP;
-	} else if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) {
-		r->zs = ZSTD_createDStream();
-		if (!r->zs || ZSTD_isError(ZSTD_initDStream(r->zs)))
-			return LB_EIO;
-		r->codec = C_ZSTD;
-	} else if (n >= 6 && !memcmp(p, "\xfd\x37\x7a\x58\x5a\x00", 6)) {
-		lzma_stream init = LZMA_STREAM_INIT;
-		r->xz = init;
-		if (lzma_stream_decoder(&r->xz, LB_LR_XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK)
-			return LB_EIO;
-		r->xz_init = true;
-		r->codec = C_XZ;
-	} else {
-		r->codec = C_PLAIN;
-	}
-	return 0;
-}
-
-/* Decode up to room bytes into dst.  Returns bytes produced (0 = end), or <0. */
-static long decode(lb_lr_t *r, char *dst, size_t room)
-{
-	int err;
-	if (r->codec == C_PLAIN && !r->mem && r->raw_pos == r->raw_len) {
-		/* plain file: read straight into the line buffer, no copy through raw */
-		if (r->raw_eof)
-			return 0;
-		ssize_t n = in_read(r, dst, room);
-		if (n < 0)
-			return errno == EINTR ? LB_EINTR : LB_EIO;
-		if (n == 0)
-			r->raw_eof = true;
-		r->in_bytes += (uint64_t)n;
-		return (long)n;
-	}
-	for (;;) {
-		if (r->raw_pos == r->raw_len && !r->raw_eof) {
-			if ((err = raw_fill(r)))
-				return err;
-		}
-		size_t avail = r->raw_len - r->raw_pos;
-		const uint8_t *in = r->raw + r->raw_pos;
-		size_t produced = 0, consumed = 0;
-		switch (r->codec) {
-		case C_PLAIN:
-			produced = consumed = avail < room ? avail : room;
-			memcpy(dst, in, produced);
-			break;
-		case C_GZIP: {
-			if (avail == 0)
-				break;
-			if (!r->z_mid) {
-				/* a further member must start with the gzip magic */
-				if (avail < 2 && !r->raw_eof)
-					break;
-				if (avail < 2 || in[0] != 0x1f || in[1] != 0x8b)
-					return LB_ECORRUPT;
-				r->z_mid = true;
-			}
-			r->z.next_in = (Bytef *)(uintptr_t)in;
-			r->z.avail_in = (uInt)avail;
-			r->z.next_out = (Bytef *)dst;
-			r->z.avail_out = (uInt)room;
-			int rc = inflate(&r->z, Z_NO_FLUSH);
-			consumed = avail - r->z.avail_in;
-			produced = room - r->z.avail_out;
-			if (rc == Z_STREAM_END) {
-				r->z_mid = false;
-				if (inflateReset(&r->z) != Z_OK)
-					return LB_EIO;
-			} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-				return LB_ECORRUPT;
-			}
-			break;
-		}
-		case C_ZSTD: {
-			if (avail == 0)
-				break;
-			ZSTD_inBuffer ib = { in, avail, 0 };
-			ZSTD_outBuffer ob = { dst, room, 0 };
-			size_t rc = ZSTD_decompressStream(r->zs, &ob, &ib);
-			if (ZSTD_isError(rc))
-				return LB_ECORRUPT;
-			r->zs_mid = rc != 0;
-			consumed = ib.pos;
-			produced = ob.pos;
-			break;
-		}
-		case C_XZ: {
-			r->xz.next_in = in;
-			r->xz.avail_in = avail;
-			r->xz.next_out = (uint8_t *)dst;
-			r->xz.avail_out = room;
-			lzma_ret rc = lzma_code(&r->xz, r->raw_eof ? LZMA_FINISH : LZMA_RUN);
-			consumed = avail - r->xz.avail_in;
-			produced = room - r->xz.avail_out;
-			r->raw_pos += consumed;
-			if (rc == LZMA_STREAM_END) {
-				r->dec_eof = true;
-				return (long)produced;
-			}
-			if (rc != LZMA_OK && rc != LZMA_BUF_ERROR)
-				return LB_ECORRUPT;
-			consumed = 0; /* already advanced */
-			if (produced == 0 && r->raw_eof && r->raw_pos == r->raw_len)
-				return LB_ECORRUPT; /* ended inside the stream */
-			if (produced == 0 && avail == r->xz.avail_in && r->raw_eof)
-				return LB_ECORRUPT; /* no progress possible */
-			break;
-		}
-		default:
-			return LB_EINVAL;
-		}
-		r->raw_pos += consumed;
-		if (produced > 0)
-			return (long)produced;
-		if (r->raw_eof && r->raw_pos == r->raw_len) {
-			if ((r->codec == C_GZIP && r->z_mid) || (r->codec == C_ZSTD && r->zs_mid))
-				return LB_ECORRUPT; /* input ends inside a compressed stream */
-			return 0;
-		}
-		if (consumed == 0 && r->codec != C_XZ) {
-			/* decoder wants more input than is buffered */
-			if (r->raw_eof)
-				return LB_ECORRUPT;
-			if ((err = raw_fill(r)))
-				return err;
-		}
-	}
+	lb_zr_set_stop(r->zr, stop);
 }
 
 /* Decode more text behind dec_end.  Returns 1 if bytes were added, 0 at end, <0 error. */
@@ -412,7 +193,7 @@ static int dec_fill(lb_lr_t *r)
 		room = LB_LR_CHUNK;
 	if (room == 0)
 		return 1; /* caller handles a full buffer */
-	long n = decode(r, r->dec + r->dec_end, room);
+	ssize_t n = lb_zr_read(r->zr, r->dec + r->dec_end, room);
 	if (n < 0)
 		return (int)n;
 	if (n == 0) {
@@ -439,10 +220,6 @@ int lb_lr_next(lb_lr_t *r, const char **line, size_t *len)
 	int err;
 	if (r->err)
 		return r->err;
-	if (r->codec == C_UNKNOWN && (err = detect(r))) {
-		r->err = err;
-		return err;
-	}
 	for (;;) {
 		char *nl = memchr(r->dec + r->scan, '\n', r->dec_end - r->scan);
 		if (nl) {

@@ -5,8 +5,9 @@
  * 28 b5 2f fd, xz fd 37 7a 58 5a 00); anything else is read as plain text.
  * Concatenated gzip members, zstd frames and xz streams are all read.
  *
- * Memory is bounded whatever the input: one raw buffer of LB_LR_CHUNK bytes
- * and one line buffer of max_line + LB_LR_CHUNK bytes, and the decoder's:
+ * The decompression is util/zread.h's.  Memory is bounded whatever the
+ * input: one raw buffer of LB_LR_CHUNK bytes (none for memory input) and
+ * one line buffer of max_line + LB_LR_CHUNK bytes, and the decoder's:
  * gzip 32 KiB, zstd a window of at most 128 MiB (libzstd's default limit),
  * xz at most LB_LR_XZ_MEMLIMIT (an xz header names its dictionary size, up
  * to 4 GiB, and liblzma fills as much of it as the stream decodes to: 183 kB
