@@ -361,9 +361,9 @@ int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_r
 				goto out;
 			}
 			strcpy(r->flex, segs[4]);
-			/* without an RRTYPE a flex search covers every type; an
-			 * explicit ANY is DNSDB's ANY, without the DNSSEC types */
-			r->q.tmode = LB_TYPES_ALL;
+			/* without an RRTYPE a flex search is ANY (lb_query_init's
+			 * default), as the lookups are: DNSDB's ANY, without the
+			 * DNSSEC types (REFERENCE 1); ALL asks for every type */
 			if (ns == 6 && (st = set_types(r, segs[5], msg)) != 200)
 				goto out;
 		} else {

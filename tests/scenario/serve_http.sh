@@ -199,7 +199,7 @@ check "large stream ends with succeeded" test "$(tail -1 "$T_TMP/big")" = '{"con
 
 # flex search: regex over owner names equals the right-hand wildcard www.*
 curl -s -H "$K" "$U/dnsdb/v2/regex/rrnames/%5Ewww%5C.?limit=0" > "$T_TMP/flex"
-Q -r 'www.*' -t ALL -l 0 --format cof | python3 -c '
+Q -r 'www.*' -l 0 --format cof | python3 -c '
 import json,sys; print("\n".join(sorted({json.loads(l)["rrname"]+" "+json.loads(l)["rrtype"] for l in sys.stdin})))' > "$T_TMP/flex.want"
 python3 -c '
 import json,sys
@@ -229,7 +229,7 @@ print("\n".join(sorted(l["obj"]["rrname"]+" "+l["obj"]["rrtype"] for l in map(js
 curl -s -H "$K" "$U/dnsdb/v2/regex/rrnames/%5C.com%5C.%24?limit=0" > "$T_TMP/fn1"
 curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/*.com.?limit=0" > "$T_TMP/fn2"
 curl -s -H "$K" "$U/dnsdb/v2/regex/rrnames/%5C.com%5C.%24%7C%5E%24?limit=0" > "$T_TMP/fn3"
-Q -r '*.com' -t ALL -l 0 --format cof | python3 -c '
+Q -r '*.com' -l 0 --format cof | python3 -c '
 import json,sys; print("\n".join(sorted({json.loads(l)["rrname"]+" "+json.loads(l)["rrtype"] for l in sys.stdin})))' > "$T_TMP/fn.want"
 flex_names "$T_TMP/fn1" > "$T_TMP/fn1.got"
 flex_names "$T_TMP/fn2" > "$T_TMP/fn2.got"
@@ -244,18 +244,51 @@ import json,sys
 o=[l['obj']['rrname'] for l in map(json.loads, open('$T_TMP/glob')) if 'obj' in l]
 sys.exit(not o or any(not n.startswith('www.') or n.startswith('www.b') or not n.endswith('.com.') for n in o))"
 status "bad regex" 400 -H "$K" "$U/dnsdb/v2/regex/rrnames/a(b"
-# flex without an RRTYPE covers every type; an explicit ANY is DNSDB's ANY,
-# without the DNSSEC types (the store has RRSIG, DS, DNSKEY under .com)
-flex_types() { python3 -c '
-import json,sys
-print(" ".join(sorted({l["obj"]["rrtype"] for l in map(json.loads, open(sys.argv[1])) if "obj" in l})))' "$1"; }
-curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/*.com.?limit=0" > "$T_TMP/fall"
-curl -s -H "$K" "$U/dnsdb/v2/glob/rrnames/*.com./ANY?limit=0" > "$T_TMP/fany"
-FALL=$(flex_types "$T_TMP/fall")
-FANY=$(flex_types "$T_TMP/fany")
-check "flex without RRTYPE has the DNSSEC types ($FALL)" bash -c "echo '$FALL' | grep -qw RRSIG"
-check "flex /ANY has none of them ($FANY)" bash -c "tail -1 '$T_TMP/fany' | grep -q succeeded &&
-	echo '$FANY' | grep -qw A && ! echo '$FANY' | grep -qwE 'RRSIG|DS|DNSKEY|NSEC|NSEC3|NSEC3PARAM|DLV|CDS|CDNSKEY|TA'"
+# flex without an RRTYPE is ANY, as for the lookups (REFERENCE 1): the same
+# answer as /ANY, without the DNSSEC types; /ANY-DNSSEC has only those, and
+# the two split /ALL between them.  glob and regex, rrnames and rdata (the
+# store has RRSIG, DS and DNSKEY rrsets under .com)
+flex_split() { # DESC PATH: PATH, PATH/ANY, PATH/ANY-DNSSEC, PATH/ALL
+	local t
+	for t in "" /ANY /ANY-DNSSEC /ALL; do
+		curl -s -H "$K" "$U/dnsdb/v2/$2$t?limit=0" > "$T_TMP/fs${t#/}"
+	done
+	local out rc
+	out=$(python3 - "$T_TMP/fs" 2>&1 <<'P'
+import json, sys
+sec = {"DS", "RRSIG", "NSEC", "DNSKEY", "NSEC3", "NSEC3PARAM", "DLV", "CDS", "CDNSKEY", "TA"}
+def objs(suffix):
+    lines = [json.loads(l) for l in open(sys.argv[1] + suffix)]
+    if not lines or lines[-1] != {"cond": "succeeded"}:
+        sys.exit("%s: does not end with succeeded: %s" % (suffix or "no type", lines[-1:]))
+    return sorted(json.dumps(l["obj"], sort_keys=True) for l in lines if "obj" in l)
+def types(o):
+    return {json.loads(x)["rrtype"] for x in o}
+none, any_, dnssec, all_ = objs(""), objs("ANY"), objs("ANY-DNSSEC"), objs("ALL")
+err = []
+if none != any_:
+    err.append("no type != /ANY (%d vs %d objects; extra types %s)" %
+               (len(none), len(any_), sorted(types(none) - types(any_))))
+if not any_ or types(any_) & sec:
+    err.append("/ANY: %s" % sorted(types(any_)))
+if not dnssec or types(dnssec) - sec:
+    err.append("/ANY-DNSSEC: %s" % sorted(types(dnssec)))
+if sorted(any_ + dnssec) != all_:
+    err.append("/ANY + /ANY-DNSSEC != /ALL (%d + %d vs %d)" % (len(any_), len(dnssec), len(all_)))
+print("%d + %d objects, DNSSEC types %s" % (len(any_), len(dnssec), " ".join(sorted(types(dnssec)))),
+      end="; " if err else "")
+if err:
+    sys.exit("; ".join(err))
+P
+)
+	rc=$?
+	out=${out//$'\n'/ }
+	check "$1: no type = /ANY, /ANY-DNSSEC only DNSSEC types ($out)" test $rc -eq 0
+}
+flex_split "glob rrnames *.com." "glob/rrnames/*.com."
+flex_split "regex rrnames ^[a-m] (whole store)" "regex/rrnames/%5E%5Ba-m%5D"
+flex_split "glob rdata *" "glob/rdata/*"
+flex_split "regex rdata [a-z]" "regex/rdata/%5Ba-z%5D"
 
 # ---- CIRCL: COF NDJSON, Basic auth, paging with dribble headers ----
 DOM=${OWNER#*.}

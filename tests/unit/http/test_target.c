@@ -68,16 +68,27 @@ static void test_rrset_raw_bailiwick(void **state)
 			 400);
 }
 
-/* flex: no RRTYPE = every type; an explicit ANY excludes the DNSSEC types
- * (DNSDB's ANY), ANY-DNSSEC has only them */
+/* flex: no RRTYPE is ANY, as for the lookups (REFERENCE 1: "RRTYPE omitted
+ * = ANY"): no DNSSEC types; ANY-DNSSEC has only them.  The flex search has
+ * no other type filter than r.q's (server.c copies it into its scan). */
 static void test_flex_types(void **state)
 {
 	(void)state;
 	lb_http_req_t r;
-	assert_int_equal(parse("/dnsdb/v2/glob/rrnames/*.example.", &r), 200);
-	assert_int_equal(r.api, LB_API_FLEX);
-	assert_int_equal(r.q.tmode, LB_TYPES_ALL);
-	lb_query_free(&r.q);
+	static const char *const bare[] = {
+		"/dnsdb/v2/glob/rrnames/*.example.", "/dnsdb/v2/regex/rrnames/example",
+		"/dnsdb/v2/glob/rdata/*.example.",   "/dnsdb/v2/regex/rdata/example",
+		"/dnsdb/v2/glob/rrnames/*.example./?limit=3", /* a trailing '/' names no type */
+	};
+	for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++) {
+		assert_int_equal(parse(bare[i], &r), 200);
+		assert_int_equal(r.api, LB_API_FLEX);
+		assert_int_equal(r.q.tmode, LB_TYPES_ANY);
+		assert_false(lb_query_type_ok(&r.q, 46)); /* RRSIG */
+		assert_false(lb_query_type_ok(&r.q, 43)); /* DS */
+		assert_true(lb_query_type_ok(&r.q, 1));
+		lb_query_free(&r.q);
+	}
 	assert_int_equal(parse("/dnsdb/v2/glob/rrnames/*.example./ANY", &r), 200);
 	assert_int_equal(r.q.tmode, LB_TYPES_ANY);
 	assert_false(lb_query_type_ok(&r.q, 46)); /* RRSIG */
@@ -88,14 +99,43 @@ static void test_flex_types(void **state)
 	lb_query_free(&r.q);
 	assert_int_equal(parse("/dnsdb/v2/regex/rrnames/x/ANY-DNSSEC", &r), 200);
 	assert_int_equal(r.q.tmode, LB_TYPES_ANY_DNSSEC);
+	assert_true(lb_query_type_ok(&r.q, 46));
+	assert_false(lb_query_type_ok(&r.q, 1));
 	lb_query_free(&r.q);
 	assert_int_equal(parse("/dnsdb/v2/regex/rrnames/x/MX", &r), 200);
 	assert_int_equal(r.q.tmode, LB_TYPES_LIST);
 	lb_query_free(&r.q);
-	/* lookups keep ANY as the default */
-	assert_int_equal(parse("/dnsdb/v2/lookup/rrset/name/example.com", &r), 200);
-	assert_int_equal(r.q.tmode, LB_TYPES_ANY);
+	/* ALL is still there for every type */
+	assert_int_equal(parse("/dnsdb/v2/glob/rdata/x/ALL", &r), 200);
+	assert_int_equal(r.q.tmode, LB_TYPES_ALL);
 	lb_query_free(&r.q);
+}
+
+/* every lookup and summarize path without an RRTYPE is ANY too */
+static void test_lookup_default_any(void **state)
+{
+	(void)state;
+	lb_http_req_t r;
+	static const char *const paths[] = {
+		"rrset/name/example.com",
+		"rrset/name/*.example.com",
+		"rrset/raw/076578616d706c6503636f6d00",
+		"rdata/name/example.com",
+		"rdata/raw/c6336407",
+		"rdata/ip/192.0.2.1",
+		"rdata/ip/192.0.2.0,24",
+		"rdata/ip/2001%3Adb8%3A%3A1",
+	};
+	char t[256];
+	for (int v = 0; v < 2; v++)
+		for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+			snprintf(t, sizeof t, "/dnsdb/v2/%s/%s", v ? "summarize" : "lookup", paths[i]);
+			assert_int_equal(parse(t, &r), 200);
+			assert_int_equal(r.q.tmode, LB_TYPES_ANY);
+			assert_int_equal(r.q.ntypes, 0);
+			assert_false(lb_query_type_ok(&r.q, 46));
+			lb_query_free(&r.q);
+		}
 }
 
 int main(void)
@@ -103,6 +143,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rrset_raw_bailiwick),
 		cmocka_unit_test(test_flex_types),
+		cmocka_unit_test(test_lookup_default_any),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
