@@ -827,6 +827,17 @@ def frag6_tcp(c):
 
 # ---- tunnels: the same exchanges inside UDP tunnels tshark decodes by port ----
 
+def tcp_exchange(c, n=1):
+    """A TCP connection: handshake, n queries, their responses in one segment, close."""
+    t = Tcp(c)
+    for _ in range(n):
+        t.add_pair(c.msg())
+    t.handshake()
+    t.query_all()
+    t.seg(1, 0, len(t.stream[1]))
+    t.close()
+
+
 OUT_A, OUT_B = bytes([203, 0, 113, 1]), bytes([203, 0, 113, 2])
 
 
@@ -861,13 +872,7 @@ def tunnel_geneve_ethernet(c):
     i = c.msg()
     c.frame(ip4(c.cli, c.srv, 17, udp_query(c, i), 1))
     c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, i), 2))
-    t = Tcp(c)
-    t.add_pair(c.msg())
-    t.add_pair(c.msg())
-    t.handshake()
-    t.query_all()
-    t.seg(1, 0, len(t.stream[1]))
-    t.close()
+    tcp_exchange(c, 2)
 
 
 @case(ipver=6)
@@ -891,12 +896,7 @@ def tunnel_gtpu(c):
     c.frame(b"")
     c.wrap = ext
     c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
-    t = Tcp(c)
-    t.add_pair(c.msg())
-    t.handshake()
-    t.query_all()
-    t.seg(1, 0, len(t.stream[1]))
-    t.close()
+    tcp_exchange(c)
 
 
 # ---- link types besides Ethernet (tshark reads them from one pcapng file) ----
@@ -926,12 +926,7 @@ def link_case(lt):
         c.lt = lt
         for _ in range(2):
             c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
-        t = Tcp(c)
-        t.add_pair(c.msg())
-        t.handshake()
-        t.query_all()
-        t.seg(1, 0, len(t.stream[1]))
-        t.close()
+        tcp_exchange(c)
     return fn
 
 

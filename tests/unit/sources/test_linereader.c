@@ -16,6 +16,7 @@
 #include <zstd.h>
 
 #include "sources/linereader.h"
+#include "unit/compress.h"
 
 /* Read every line into "l1|l2|..." with "<LONG>" for skipped lines; returns final rc. */
 static int slurp(const void *buf, size_t len, size_t max_line, char *out, size_t outsz)
@@ -104,21 +105,6 @@ static char *text_lines(size_t nlines, size_t *len)
 	return t;
 }
 
-static size_t gzip(const char *in, size_t n, uint8_t *out, size_t cap)
-{
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)n;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-	size_t o = cap - z.avail_out;
-	deflateEnd(&z);
-	return o;
-}
-
 /* Check the decoded lines are "line 0".."line N-1". */
 static void check_lines(const uint8_t *buf, size_t len, size_t nlines, int want_rc)
 {
@@ -159,7 +145,7 @@ static void utf8_bom_dropped(void **st)
 	assert_string_equal(out, "|");
 	uint8_t gz[256];
 	in = "\xef\xbb\xbf" "a\nb\n";
-	size_t gl = gzip(in, strlen(in), gz, sizeof gz);
+	size_t gl = tz_gzip(in, strlen(in), gz, sizeof gz);
 	assert_int_equal(slurp(gz, gl, 0, out, sizeof out), 0);
 	assert_string_equal(out, "a|b|");
 }
@@ -172,7 +158,7 @@ static void compressed_inputs(void **st)
 	size_t cap = n + 4096;
 	uint8_t *c = malloc(cap * 2);
 
-	size_t g = gzip(t, n, c, cap);
+	size_t g = tz_gzip(t, n, c, cap);
 	check_lines(c, g, nl, 0);
 	/* two gzip members back to back (cat a.gz b.gz) */
 	memcpy(c + g, c, g);
@@ -180,14 +166,11 @@ static void compressed_inputs(void **st)
 	/* cut in the middle: an error, not a silent short file */
 	check_lines(c, g / 2, nl, LB_ECORRUPT);
 
-	size_t zl = ZSTD_compress(c, cap, t, n, 3);
-	assert_false(ZSTD_isError(zl));
+	size_t zl = tz_zstd(t, n, c, cap, 3);
 	check_lines(c, zl, nl, 0);
 	check_lines(c, zl - 10, nl, LB_ECORRUPT);
 
-	size_t xl = 0;
-	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)t, n,
-						 c, &xl, cap), LZMA_OK);
+	size_t xl = tz_xz(t, n, c, cap, 6);
 	check_lines(c, xl, nl, 0);
 	check_lines(c, xl - 10, nl, LB_ECORRUPT);
 	/* garbage behind the magic */
@@ -246,7 +229,7 @@ static void file_and_codec(void **st)
 	size_t n;
 	char *t = text_lines(1000, &n);
 	uint8_t *c = malloc(n + 4096);
-	size_t zl = ZSTD_compress(c, n + 4096, t, n, 1);
+	size_t zl = tz_zstd(t, n, c, n + 4096, 1);
 	assert_int_equal(write(fd, c, zl), (ssize_t)zl);
 	close(fd);
 	lb_lr_t *r;
