@@ -46,9 +46,9 @@ static const char *not_fstrm(int fd)
 		{ { 0x4d, 0x3c, 0xb2, 0xa1 }, "a pcap capture: read it with lookback capture -r" },
 		{ { 0xa1, 0xb2, 0x3c, 0x4d }, "a pcap capture: read it with lookback capture -r" },
 		{ { 0x0a, 0x0d, 0x0d, 0x0a }, "a pcapng capture: read it with lookback capture -r" },
-		{ { 0x1f, 0x8b, 0, 0 }, "gzip-compressed: zcat FILE | lookback tap -r -" },
-		{ { 0x28, 0xb5, 0x2f, 0xfd }, "zstd-compressed: zstdcat FILE | lookback tap -r -" },
-		{ { 0xfd, 0x37, 0x7a, 0x58 }, "xz-compressed: xzcat FILE | lookback tap -r -" },
+		{ { 0x1f, 0x8b, 0, 0 }, "gzip-compressed, and not Frame Streams once decompressed" },
+		{ { 0x28, 0xb5, 0x2f, 0xfd }, "zstd-compressed, and not Frame Streams once decompressed" },
+		{ { 0xfd, 0x37, 0x7a, 0x58 }, "xz-compressed, and not Frame Streams once decompressed" },
 	};
 	if (!b[0] && !b[1] && !b[2] && !b[3])
 		return NULL;
@@ -70,7 +70,8 @@ static void help(FILE *out)
 		"answer-section RRsets with bailiwick unknown.  Queries are only counted.\n"
 		"\n"
 		"input:\n"
-		"  -r, --read FILE       read a dnstap file ('-' = stdin); repeat -r or list more\n"
+		"  -r, --read FILE       read a dnstap file ('-' = stdin; plain or gzip, zstd or\n"
+		"                        xz compressed); repeat -r or list more\n"
 		"                        files after it (rotated files): read in the order given\n"
 		"  -u, --unix PATH       listen on a unix socket (bidirectional Frame Streams)\n"
 		"  -l, --listen ADDR:PORT  listen on TCP ('[::1]:6000' for IPv6)\n"
@@ -427,10 +428,17 @@ static int tap(int argc, char **argv, const char **files)
 					       &bctx);
 		if (bctx.progress && fi + 1 == nfiles)
 			show_progress(&bctx, true);
-		const char *other = e && tstats.messages == before && is_file ? not_fstrm(fd) : NULL;
+		const char *other = e && e != LB_ECORRUPT && tstats.messages == before && is_file
+				    ? not_fstrm(fd) : NULL;
 		if (other) {
 			fprintf(stderr, "lookback tap: %s: not dnstap: %s\n", file, other);
 			rc = LB_EXIT_USAGE;
+		} else if (e == LB_ECORRUPT) {
+			fprintf(stderr, "lookback tap: %s: the compressed input is corrupt, cut short, or "
+					"needs more memory to decompress than allowed (xz 256 MiB, zstd "
+					"128 MiB); %llu messages read\n",
+				file, (unsigned long long)(tstats.messages - before));
+			rc = LB_EXIT_STORE;
 		} else if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
 			fprintf(stderr, "lookback tap: %s: broken Frame Streams data (%s); %llu messages read\n",
 				file, lb_strerror(e), (unsigned long long)(tstats.messages - before));

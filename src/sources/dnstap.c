@@ -17,6 +17,7 @@
 #include "observe/bailiwick.h"
 #include "observe/proc.h"
 #include "store/store.h"
+#include "util/zread.h"
 #include "util/fdwait.h"
 
 enum { DT_AUTH_RESPONSE = 2, DT_RESOLVER_RESPONSE = 4, DT_FORWARDER_RESPONSE = 8 };
@@ -161,8 +162,15 @@ int lb_dnstap_read_fd_idle(lb_dnstap_t *d, int fd, size_t data_max, volatile sig
 			   void (*idle)(void *), void *ctx)
 {
 	lb_fstrm_conn_t *c = lb_fstrm_conn_new(false, data_max, lb_dnstap_frame, d, d->tap);
-	if (!c)
+	lb_zr_t *z = NULL;
+	if (!c || lb_zr_open_fd(fd, &z) != 0) {
+		lb_fstrm_conn_free(c);
 		return LB_ENOMEM;
+	}
+	/* plain, or gzip / zstd / xz compressed (told by the first bytes);
+	 * a quiet input still ticks */
+	lb_zr_set_idle(z, idle, ctx);
+	lb_zr_set_stop(z, stop);
 	int rc = 0;
 	for (;;) {
 		if (stop && *stop)
@@ -171,21 +179,9 @@ int lb_dnstap_read_fd_idle(lb_dnstap_t *d, int fd, size_t data_max, volatile sig
 		size_t space = lb_fstrm_conn_space(c, &p);
 		if (space == 0)
 			break;
-		int w = idle ? lb_fd_wait(fd, idle, ctx, stop) : 1; /* a quiet input still ticks */
-		if (w == 0)
-			break;
-		if (w < 0) {
-			rc = -errno;
-			break;
-		}
-		ssize_t n = read(fd, p, space);
+		ssize_t n = lb_zr_read(z, p, space);
 		if (n < 0) {
-			if (errno == EINTR) {
-				if (idle)
-					idle(ctx);
-				continue;
-			}
-			rc = -errno;
+			rc = n == LB_EINTR ? 0 : (int)n; /* LB_EINTR: the stop request */
 			break;
 		}
 		if (n == 0) {
@@ -198,9 +194,8 @@ int lb_dnstap_read_fd_idle(lb_dnstap_t *d, int fd, size_t data_max, volatile sig
 			rc = r;
 			break;
 		}
-		if (idle)
-			idle(ctx);
 	}
+	lb_zr_close(z);
 	lb_fstrm_conn_free(c);
 	return rc;
 }

@@ -317,9 +317,11 @@ void lb_dnstap_frame(void *d, const uint8_t *payload, size_t len);
 /* Short name of a Message.Type ("RESOLVER_RESPONSE"), "UNKNOWN" otherwise. */
 const char *lb_dnstap_type_name(int type);
 
-/* Read a dnstap Frame Streams file (fd, e.g. 0 for stdin) to its end.
+/* Read a dnstap Frame Streams file (fd, e.g. 0 for stdin) to its end, plain
+ * or gzip / zstd / xz compressed (util/zread.h: told by its first bytes).
  * 0 on a clean stream, LB_ETRUNC / LB_ERDATA / LB_ELIMIT on a broken one (what
- * came before still counted), -errno on read errors.  stop (may be NULL) ends it early. */
+ * came before still counted), LB_ECORRUPT on a cut or damaged compressed
+ * one, LB_EIO on read errors.  stop (may be NULL) ends it early. */
 LB_WUR int lb_dnstap_read_fd(lb_dnstap_t *d, int fd, size_t data_max, volatile sig_atomic_t *stop);
 /* The same, calling idle(ctx) after each read and at least every 250 ms while
  * the input is quiet (a pipe from a resolver) or a signal interrupts the wait:

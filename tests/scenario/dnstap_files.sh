@@ -29,6 +29,21 @@ for f in "$CAPTURES"/*.fstrm "$CAPTURES"/*.dnstap; do
 	"$LOOKBACK" tap -r - --jsonl < "$f" > "$T_TMP/$b.stdin.jsonl" 2> /dev/null
 	check "$b: stdin gives the same observations" cmp -s "$T_TMP/$b.jsonl" "$T_TMP/$b.stdin.jsonl"
 
+	# compressed (rotated files are): the same observations, file or pipe; a
+	# cut compressed copy: exit 3, said
+	for z in "gzip -c" "zstd -qc" "xz -c"; do
+		command -v ${z%% *} > /dev/null || continue
+		$z "$f" > "$T_TMP/$b.z"
+		"$LOOKBACK" tap -r "$T_TMP/$b.z" --jsonl > "$T_TMP/$b.z.jsonl" 2> /dev/null
+		check "$b: ${z%% *}-compressed gives the same observations" cmp -s "$T_TMP/$b.jsonl" "$T_TMP/$b.z.jsonl"
+		"$LOOKBACK" tap -r - --jsonl < "$T_TMP/$b.z" > "$T_TMP/$b.z.jsonl" 2> /dev/null
+		check "$b: ${z%% *}-compressed on stdin too" cmp -s "$T_TMP/$b.jsonl" "$T_TMP/$b.z.jsonl"
+		head -c $(( $(stat -c %s "$T_TMP/$b.z") - 6 )) "$T_TMP/$b.z" > "$T_TMP/$b.zc"
+		"$LOOKBACK" tap -r "$T_TMP/$b.zc" --jsonl > /dev/null 2> "$T_TMP/$b.zc.err"; rc=$?
+		check "$b: a cut ${z%% *} copy: exit 3 ($rc), said" \
+			bash -c "test $rc -eq 3 && grep -q 'compressed input is corrupt, cut short' '$T_TMP/$b.zc.err'"
+	done
+
 	# cut inside the last data frame: exit 2, the earlier messages still read
 	size=$(stat -c %s "$f")
 	head -c $((size - 20)) "$f" > "$T_TMP/$b.cut"
