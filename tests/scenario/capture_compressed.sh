@@ -1,7 +1,7 @@
 #!/bin/bash
 # capture -r reads capture files compressed with gzip, zstd or xz (told by
-# their first bytes, not their name) as if they were not: every shared
-# capture gives byte-identical output plain and compressed, from a file and
+# their first bytes, not their name) as if they were not: shared captures
+# give byte-identical output plain and compressed, from a file and
 # from standard input (redirected file, pipe); a gzip file of two members;
 # a cut file keeps the frames before the cut and says so (exit 3); -f and
 # --db work on compressed input; compressed data that is not a capture is
@@ -109,16 +109,19 @@ printf 'x' | zstd -q -c | "$LOOKBACK" capture -q --jsonl -r - > /dev/null 2> "$T
 check "zstd of one byte on a pipe: exit 2 ($rc)" \
 	bash -c "test $rc -eq 2 && grep -q 'zstd-compressed data that is not a capture' '$T_TMP/e'"
 
-# Every shared capture: plain = gzip = zstd = xz, from a file and from stdin.
-# Under ASan every 10th capture (the whole set takes minutes there).
+# The shared captures: plain = gzip = zstd = xz, from a file and from stdin.
+# Every 3rd capture, every 10th under ASan (the whole set took a minute of
+# make check, each capture 10 processes, for what a third of them shows: the
+# readers see the decompressed bytes, the same for every capture); the
+# pcapng ones all (their reader is the other one).
 need_shared "shared captures plain and compressed" || exit 0
-step=1
+step=3
 case "${BUILD:-}" in *asan*) step=10 ;; esac
 i=0 n=0 bad=""
 for f in "$CAPTURES"/*.pcap "$CAPTURES"/*.pcapng; do
 	[ -f "$f" ] || continue
 	i=$((i + 1))
-	[ $(( (i - 1) % step )) -eq 0 ] || continue
+	[ $(( (i - 1) % step )) -eq 0 ] || [ "${f%.pcapng}" != "$f" ] || continue
 	n=$((n + 1))
 	b=$(basename "$f")
 	cap -r "$f" > "$T_TMP/p.out" 2> "$T_TMP/p.err"; prc=$?
