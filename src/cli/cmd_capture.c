@@ -654,7 +654,7 @@ static int capture(int argc, char **argv, const char **files)
 	ctx.started = lb_cli_mono();
 	for (;;) {
 		const char *cur = file ? files[ctx.file_i] : iface;
-		if ((iface || !strcmp(cur, "-")) && (ing || expo)) {
+		if (pc && (iface || !strcmp(cur, "-")) && (ing || expo)) {
 			/* a quiet interface (or pipe on stdin) still flushes the window on
 			 * time (bounds what a crash can lose), since no observation moves
 			 * its clock; and keeps the metrics fresh */

@@ -140,6 +140,12 @@ echo "not a capture" > "$D/text.pcap"
 "$LOOKBACK" capture -q --jsonl -r "${parts[0]}" "${parts[1]}" "$D/text.pcap" > "$D/o" 2> "$D/e"; rc=$?
 check "a file that is not a capture, last in the list: exit 2 ($rc), named, nothing decoded" \
 	bash -c "test $rc -eq 2 && grep -q text.pcap '$D/e' && ! test -s '$D/o'"
+# standard input is opened when its turn comes: empty there, it is said and the
+# store still gets what the other files held (it crashed: the idle callback was
+# set on the capture that did not open)
+"$LOOKBACK" capture -q -r "${parts[0]}" - --db "$D/dbs" < /dev/null 2> "$D/e"; rc=$?
+check "an empty standard input after a file, with --db: exit 3 ($rc), said, the file stored" \
+	bash -c "test $rc -eq 3 && grep -q 'cannot open -' '$D/e' && '$LOOKBACK' stats --db '$D/dbs' | grep -qE '^rrsets +[1-9]'"
 "$LOOKBACK" capture -q --jsonl -f 'no such filter' -r "${parts[@]}" > /dev/null 2> "$D/e"; rc=$?
 check "a bad filter: exit 2 ($rc)" test $rc -eq 2
 "$LOOKBACK" capture -q --jsonl -r - "${parts[0]}" - < /dev/null > /dev/null 2> "$D/e"; rc=$?
