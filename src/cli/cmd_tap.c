@@ -413,7 +413,8 @@ static int tap(int argc, char **argv, const char **files)
 		fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 		if (fd < 0) {
 			fprintf(stderr, "lookback tap: cannot open %s: %s\n", file, strerror(errno));
-			rc = LB_EXIT_USAGE;
+			if (rc < LB_EXIT_USAGE)
+				rc = LB_EXIT_USAGE;
 			continue;
 		}
 		/* a regular file is read straight through; a pipe may go quiet */
@@ -430,24 +431,25 @@ static int tap(int argc, char **argv, const char **files)
 			show_progress(&bctx, true);
 		const char *other = e && e != LB_ECORRUPT && tstats.messages == before && is_file
 				    ? not_fstrm(fd) : NULL;
+		/* with several files, the worst of their outcomes (3 over 2) */
+		int frc = LB_EXIT_OK;
 		if (other) {
 			fprintf(stderr, "lookback tap: %s: not dnstap: %s\n", file, other);
-			rc = LB_EXIT_USAGE;
+			frc = LB_EXIT_USAGE;
 		} else if (e == LB_ECORRUPT) {
 			fprintf(stderr, "lookback tap: %s: the compressed input is corrupt, cut short, or "
 					"needs more memory to decompress than allowed (xz 256 MiB, zstd "
 					"128 MiB); %llu messages read\n",
 				file, (unsigned long long)(tstats.messages - before));
-			rc = LB_EXIT_STORE;
+			frc = LB_EXIT_STORE;
 		} else if (e == LB_ETRUNC || e == LB_ERDATA || e == LB_ELIMIT) {
 			fprintf(stderr, "lookback tap: %s: broken Frame Streams data (%s); %llu messages read\n",
 				file, lb_strerror(e), (unsigned long long)(tstats.messages - before));
-			rc = LB_EXIT_USAGE;
+			frc = LB_EXIT_USAGE;
 		} else if (e) {
 			fprintf(stderr, "lookback tap: %s: %s\n", file, lb_strerror(e));
 			/* a directory (or the like) given as the file is an input error */
-			if (rc == LB_EXIT_OK || rc == LB_EXIT_USAGE)
-				rc = e == -EISDIR || e == -EINVAL ? LB_EXIT_USAGE : LB_EXIT_STORE;
+			frc = e == -EISDIR || e == -EINVAL ? LB_EXIT_USAGE : LB_EXIT_STORE;
 		} else if (stop_sig) {
 			/* a file not read to its end is not done (sockets: the normal end) */
 			fprintf(stderr, "lookback tap: %s: interrupted (signal %d) after %llu messages: what "
@@ -455,6 +457,8 @@ static int tap(int argc, char **argv, const char **files)
 				(unsigned long long)tstats.messages);
 			rc = 128 + (int)stop_sig;
 		}
+		if (frc > rc)
+			rc = frc;
 	}
 	if (!file) {
 		lb_tap_server_opts_t so = { .unix_path = upath, .tcp_addr = laddr,

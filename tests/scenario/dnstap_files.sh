@@ -92,6 +92,11 @@ if [ "${#dt[@]}" -ge 2 ]; then
 	"$LOOKBACK" tap -r "${dt[0]}" "$T_TMP/none.fstrm" --db "$T_TMP/db2" > /dev/null 2> "$T_TMP/none.err"; rc=$?
 	check "a missing second file: exit 2 ($rc), nothing read, no store" \
 		bash -c "test $rc -eq 2 && grep -q none.fstrm '$T_TMP/none.err' && ! test -e '$T_TMP/db2'"
+	# the worst outcome of the files is the exit status: a cut compressed one
+	# (3) before a pcap (2)
+	gzip -c "${dt[0]}" | head -c 30 > "$T_TMP/cut.gz"
+	"$LOOKBACK" tap -r "$T_TMP/cut.gz" "${dt[1]}" "$p" --jsonl > /dev/null 2>&1
+	check "a cut .gz, a good file, a pcap: exit 3, the worst of them" test $? -eq 3
 	"$LOOKBACK" tap -r - - < /dev/null > /dev/null 2>&1
 	check "stdin twice: exit 2" test $? -eq 2
 fi
