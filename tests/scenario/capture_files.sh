@@ -107,6 +107,11 @@ run_cap "$D/rrr" -r "${parts[0]}" -r "${parts[1]}" -r "${parts[2]}"
 check "-r A -r B -r C reads the three in order (same as the whole file)" cmp -s "$D/whole.jsonl" "$D/rrr.jsonl"
 run_cap "$D/rev" -r "${parts[2]}" "${parts[0]}" "${parts[1]}"
 check "files given out of time order are read in the order of their first frames" cmp -s "$D/whole.jsonl" "$D/rev.jsonl"
+# rotated and compressed (tcpdump -z gzip), given out of order
+mkdir -p "$D/gzp"
+for i in 0 1 2; do gzip -c "${parts[$i]}" > "$D/gzp/p$i.gz"; done
+run_cap "$D/gzr" -r "$D/gzp/p2.gz" "$D/gzp/p0.gz" "$D/gzp/p1.gz"
+check "gzip-compressed parts out of order: the whole file's records" cmp -s "$D/whole.jsonl" "$D/gzr.jsonl"
 # tcpdump -C names its files dns.pcap, dns.pcap1, ... dns.pcap10: a shell's
 # dns.pcap* puts dns.pcap10 before dns.pcap2
 mapfile -t many < <(cut_parts "$PCAP" 11 "$D/many")
