@@ -393,9 +393,83 @@ static void do_tcp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 }
 
 /* Dispatch an IP payload by protocol number. */
+/*
+ * An ICMP or ICMPv6 error quoting a DNS datagram (RFC 792; RFC 1812 4.3.2.3
+ * and RFC 4443 2.4: as much of the invoking packet as fits).  A response that
+ * reached a host whose socket had closed (a late answer) comes back to its
+ * server inside "port unreachable"; tshark decodes the quoted message, and so
+ * does lookback when the quote holds the whole UDP datagram on a DNS port
+ * and not a fragment of one.  A quote cut short is counted as truncated.  No
+ * TCP from a quote: it is 8 bytes of a segment at the least, and feeding it
+ * to the stream it came from would repeat its bytes.
+ */
+static void do_icmp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool v6)
+{
+	uint8_t t = n ? p[0] : 0;
+	bool error = v6 ? t >= 1 && t <= 4 : t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
+	if (n < 8 || !error) {
+		drop(d, LB_DROP_NOT_TRANSPORT); /* echo, neighbour discovery, ... */
+		return;
+	}
+	p += 8;
+	n -= 8;
+	size_t hl, tot;
+	if (!v6) {
+		if (n < 20 || (p[0] >> 4) != 4 || p[9] != 17 || (be16(p + 6) & 0x3fff)) {
+			drop(d, LB_DROP_NOT_TRANSPORT); /* not UDP, or a fragment */
+			return;
+		}
+		hl = (size_t)(p[0] & 15) * 4;
+		tot = be16(p + 2);
+	} else {
+		if (n < 40 || (p[0] >> 4) != 6 || p[6] != 17) {
+			drop(d, LB_DROP_NOT_TRANSPORT); /* not UDP (extension headers not walked) */
+			return;
+		}
+		hl = 40;
+		tot = 40 + (size_t)be16(p + 4);
+	}
+	if (hl < 20 || tot < hl + 8) {
+		drop(d, LB_DROP_IP_BAD);
+		return;
+	}
+	if (n < tot) {
+		drop(d, LB_DROP_IP_TRUNCATED); /* the quote stops inside the datagram */
+		return;
+	}
+	const uint8_t *u = p + hl;
+	size_t ulen = be16(u + 4);
+	if (ulen < 8 || ulen > tot - hl) {
+		drop(d, LB_DROP_UDP_BAD);
+		return;
+	}
+	uint16_t sport = be16(u), dport = be16(u + 2);
+	if (!is_dns_port(d, sport) && !is_dns_port(d, dport)) {
+		drop(d, LB_DROP_NOT_DNS_PORT);
+		return;
+	}
+	if (ulen - 8 < 12) {
+		drop(d, LB_DROP_DNS_TRUNCATED);
+		return;
+	}
+	/* the quoted datagram's addresses and ports: its sender, its receiver */
+	k->pl.ipver = v6 ? 6 : 4;
+	memset(k->pl.src, 0, sizeof(k->pl.src));
+	memset(k->pl.dst, 0, sizeof(k->pl.dst));
+	memcpy(k->pl.src, p + (v6 ? 8 : 12), v6 ? 16 : 4);
+	memcpy(k->pl.dst, p + (v6 ? 24 : 16), v6 ? 16 : 4);
+	k->pl.sport = sport;
+	k->pl.dport = dport;
+	emit_udp(d, k, u + 8, ulen - 8);
+}
+
 static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p, size_t n, bool cut)
 {
 	switch (proto) {
+	case 1:
+	case 58:
+		do_icmp(d, k, p, n, proto == 58);
+		return;
 	case 17:
 		do_udp(d, k, p, n, cut);
 		return;

@@ -2,7 +2,8 @@
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
 Geneve and GTP-U, and over the less common link types: PPP in HDLC-like
-framing, Cisco HDLC, 802.11 without radiotap, OpenBSD pflog.)
+framing, Cisco HDLC, 802.11 without radiotap, OpenBSD pflog; and responses
+quoted whole in ICMP and ICMPv6 errors.)
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -897,6 +898,38 @@ def tunnel_gtpu(c):
     c.wrap = ext
     c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
     tcp_exchange(c)
+
+
+# ---- DNS datagrams quoted in ICMP errors ----
+
+def icmp_error(c, typ, code, quoted):
+    """An ICMP (IPv4) or ICMPv6 error from the client back to the server, quoting
+    `quoted` (the server's datagram as it arrived)."""
+    if c.ipver == 4:
+        m = struct.pack("!BBHI", typ, code, 0, 0) + quoted
+        m = m[:2] + struct.pack("!H", csum(m)) + m[4:]
+        return ip4(c.cli, c.srv, 1, m, 0x77)
+    m = struct.pack("!BBHI", typ, code, 0, 0) + quoted
+    m = m[:2] + struct.pack("!H", l4_csum(c.cli, c.srv, 58, m)) + m[4:]
+    return ip6(c.cli, c.srv, 58, m)
+
+
+@case()
+def icmp4_port_unreachable(c):
+    """A late response comes back to its server quoted whole in an ICMP port
+    unreachable (the client's socket had closed), another in a time exceeded;
+    the responses themselves are not in the capture (one direction seen)."""
+    for typ, code in ((3, 3), (11, 0)):
+        i = c.msg()
+        c.frame(icmp_error(c, typ, code, ip4(c.srv, c.cli, 17, udp_resp(c, i), 0x100 + i)))
+
+
+@case(ipver=6)
+def icmp6_port_unreachable(c):
+    """The same over IPv6: ICMPv6 destination unreachable (port) and packet too big."""
+    for typ, code in ((1, 4), (2, 0)):
+        i = c.msg()
+        c.frame(icmp_error(c, typ, code, ip6(c.srv, c.cli, 17, udp_resp(c, i))))
 
 
 # ---- link types besides Ethernet (tshark reads them from one pcapng file) ----

@@ -1,5 +1,6 @@
 /* test_tunnel.c - IP-in-IP, GRE (+ key/seq/csum, TEB, ERSPAN II/III), GRE over
- * UDP, VXLAN, Teredo, and nesting beyond the cap. */
+ * UDP, VXLAN, Teredo, Geneve, GTP-U, nesting beyond the cap, and DNS datagrams
+ * quoted in ICMP errors. */
 #include "build.h"
 
 static uint8_t dns[64];
@@ -298,6 +299,71 @@ static void t_geneve_gtpu(void **state)
 	assert_int_equal(g->n, 4); /* nothing more came out */
 }
 
+/* An ICMP error (type t) quoting q; ICMPv6 (over IPv6) when v6. */
+static void send_icmp(bool v6, uint8_t t, const uint8_t *q, size_t qn)
+{
+	wb_t m, o;
+	m.n = 0;
+	w_u8(&m, t);
+	w_u8(&m, 3);
+	w_u16(&m, 0);
+	w_u32(&m, 0);
+	w_bytes(&m, q, qn);
+	if (v6)
+		mk_ip6(&o, B6, A6, 58, m.b, m.n);
+	else
+		mk_ip4(&o, B4, A4, 1, 5, 0, m.b, m.n);
+	mk_eth(&w3, v6 ? 0x86DD : 0x0800, o.b, o.n);
+	feed(d, 1, 1, w3.b, w3.n);
+}
+
+/* DNS datagrams quoted in ICMP / ICMPv6 errors: whole ones are messages (with
+ * the quoted datagram's addresses), anything else a counted drop. */
+static void t_icmp_quotes(void **state)
+{
+	(void)state;
+	send_icmp(false, 3, ip4.b, ip4.n);  /* port unreachable */
+	send_icmp(false, 11, ip4.b, ip4.n); /* time exceeded */
+	send_icmp(true, 1, ip6.b, ip6.n);   /* destination unreachable */
+	send_icmp(true, 2, ip6.b, ip6.n);   /* packet too big */
+	assert_int_equal(g->n, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_msg(g, i, dns, 50);
+		assert_int_equal(g->m[i].ipver, i < 2 ? 4 : 6);
+		assert_memory_equal(g->m[i].src, i < 2 ? A4 : A6, i < 2 ? 4 : 16);
+		assert_int_equal(g->m[i].sport, 1234);
+		assert_int_equal(g->m[i].dport, 53);
+	}
+	assert_int_equal(drops_total(d), 0);
+	/* not an error (echo request, ICMPv6 echo); a quote cut inside the
+	 * datagram (the first 8 bytes of UDP, as RFC 792 asks at the least) */
+	send_icmp(false, 8, ip4.b, ip4.n);
+	send_icmp(true, 128, ip6.b, ip6.n);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_TRANSPORT), 2);
+	send_icmp(false, 3, ip4.b, 20 + 8);
+	send_icmp(true, 1, ip6.b, ip6.n - 1);
+	assert_int_equal(drop_n(d, LB_DROP_IP_TRUNCATED), 2);
+	/* a quoted fragment, quoted TCP, a port that is not DNS */
+	wb_t q;
+	mk_ip4(&q, A4, B4, 17, 9, 0x2000, w1.b, w1.n);
+	send_icmp(false, 3, q.b, q.n);
+	mk_ip4(&q, A4, B4, 6, 9, 0, w1.b, w1.n);
+	send_icmp(false, 3, q.b, q.n);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_TRANSPORT), 4);
+	wb_t u;
+	mk_udp(&u, 1234, 4000, dns, 50);
+	mk_ip4(&q, A4, B4, 17, 9, 0, u.b, u.n);
+	send_icmp(false, 3, q.b, q.n);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
+	/* a UDP length past the quoted datagram */
+	mk_ip4(&q, A4, B4, 17, 9, 0, w1.b, w1.n);
+	q.b[20 + 4] = 0xff;
+	send_icmp(false, 3, q.b, q.n);
+	assert_int_equal(drop_n(d, LB_DROP_UDP_BAD), 1);
+	assert_int_equal(drops_total(d), 8);
+	assert_int_equal(g->n, 4);
+}
+
 /* Wrap ip4 in `levels` IP-in-IP layers, alternating v4 and GRE. */
 static void nest(int levels, wb_t *out)
 {
@@ -368,6 +434,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_erspan, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_udp_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_geneve_gtpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_icmp_quotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
 	};
