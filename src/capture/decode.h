@@ -15,8 +15,9 @@
  * HDLC), PFLOG (OpenBSD pf).
  * Tunnels: IP-in-IP (4, 41), GRE (IPv4, IPv6, transparent Ethernet, ERSPAN
  * type II and III), GRE over UDP 4754, VXLAN (UDP 4789), Teredo (UDP 3544),
- * Geneve (UDP 6081), GTP-U (UDP 2152, G-PDUs), each nesting counted;
- * DNS datagrams quoted whole in ICMP / ICMPv6 errors (decode.c do_icmp); more than opts.max_tunnel_depth is a drop.
+ * Geneve (UDP 6081), GTP-U (UDP 2152, G-PDUs), each nesting counted; more
+ * than opts.max_tunnel_depth is a drop.  DNS datagrams quoted whole in ICMP /
+ * ICMPv6 errors are messages too (decode.c do_icmp).
  */
 #ifndef LB_CAPTURE_DECODE_H
 #define LB_CAPTURE_DECODE_H
