@@ -759,12 +759,5 @@ out:
 
 int lb_cmd_capture(int argc, char **argv)
 {
-	const char **files = calloc((size_t)argc + 1, sizeof *files);
-	if (!files) {
-		fprintf(stderr, "lookback capture: out of memory\n");
-		return LB_EXIT_STORE;
-	}
-	int rc = capture(argc, argv, files);
-	free(files);
-	return rc;
+	return lb_cli_with_files("capture", argc, argv, capture);
 }

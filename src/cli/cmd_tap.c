@@ -208,15 +208,7 @@ static int tap(int argc, char **argv, const char **files);
 
 int lb_cmd_tap(int argc, char **argv)
 {
-	/* the -r files (at most argc) */
-	const char **files = calloc((size_t)argc + 1, sizeof *files);
-	if (!files) {
-		fprintf(stderr, "lookback tap: out of memory\n");
-		return LB_EXIT_STORE;
-	}
-	int rc = tap(argc, argv, files);
-	free(files);
-	return rc;
+	return lb_cli_with_files("tap", argc, argv, tap);
 }
 
 static int tap(int argc, char **argv, const char **files)

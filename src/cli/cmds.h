@@ -30,4 +30,10 @@ int lb_cli_out_rc(const char *prog, int rc);
  * and why, and returns -1 (a usage error: nothing is read, no store made). */
 int lb_cli_check_inputs(const char *prog, const char *const *names, int n);
 
+/* run(argc, argv, files) with files room for argc file names (the -r files
+ * and the operands after the options of capture and tap); 3 when out of
+ * memory (main.c). */
+int lb_cli_with_files(const char *prog, int argc, char **argv,
+		      int (*run)(int argc, char **argv, const char **files));
+
 #endif

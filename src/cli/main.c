@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <string.h>
@@ -56,6 +57,19 @@ int lb_cli_check_inputs(const char *prog, const char *const *names, int n)
 		}
 	}
 	return 0;
+}
+
+int lb_cli_with_files(const char *prog, int argc, char **argv,
+		      int (*run)(int argc, char **argv, const char **files))
+{
+	const char **files = calloc((size_t)argc + 1, sizeof *files);
+	if (!files) {
+		fprintf(stderr, "lookback %s: out of memory\n", prog);
+		return LB_EXIT_STORE;
+	}
+	int rc = run(argc, argv, files);
+	free(files);
+	return rc;
 }
 
 double lb_cli_mono(void)
