@@ -488,24 +488,8 @@ static int capture(int argc, char **argv, const char **files)
 		}
 		}
 	}
-	if (optind < argc && !nfiles) {
-		fprintf(stderr, "lookback capture: unexpected argument '%s' (capture files are "
-				"read with -r FILE [FILE...])\n", argv[optind]);
+	if (lb_cli_files_end("capture", "capture", argc, argv, optind, files, &nfiles, &nstdin))
 		return LB_EXIT_USAGE;
-	}
-	while (optind < argc)
-		files[nfiles++] = argv[optind++];
-	for (int i = 0; i < nfiles; i++) {
-		if (!files[i][0]) {
-			fprintf(stderr, "lookback capture: -r: an empty file name\n");
-			return LB_EXIT_USAGE;
-		}
-		nstdin += !strcmp(files[i], "-");
-	}
-	if (nstdin > 1) {
-		fprintf(stderr, "lookback capture: standard input ('-') can be read only once\n");
-		return LB_EXIT_USAGE;
-	}
 	file = nfiles ? files[0] : NULL;
 	if (!!file == !!iface) {
 		fprintf(stderr, "lookback capture: give exactly one of -r FILE [FILE...] or -i IFACE (see --help)\n");

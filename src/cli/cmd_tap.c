@@ -296,19 +296,8 @@ static int tap(int argc, char **argv, const char **files)
 		}
 		}
 	}
-	if (optind < argc && !nfiles) {
-		fprintf(stderr, "lookback tap: unexpected argument '%s' (dnstap files are read "
-				"with -r FILE [FILE...])\n", argv[optind]);
+	if (lb_cli_files_end("tap", "dnstap", argc, argv, optind, files, &nfiles, &nstdin))
 		return LB_EXIT_USAGE;
-	}
-	while (optind < argc)
-		files[nfiles++] = argv[optind++];
-	for (int i = 0; i < nfiles; i++)
-		nstdin += !strcmp(files[i], "-");
-	if (nstdin > 1) {
-		fprintf(stderr, "lookback tap: standard input ('-') can be read only once\n");
-		return LB_EXIT_USAGE;
-	}
 	if (!file && !upath && !laddr) {
 		fprintf(stderr, "lookback tap: give -r FILE, -u SOCKET or -l ADDR:PORT (see --help)\n");
 		return LB_EXIT_USAGE;

@@ -35,5 +35,11 @@ int lb_cli_check_inputs(const char *prog, const char *const *names, int n);
  * memory (main.c). */
 int lb_cli_with_files(const char *prog, int argc, char **argv,
 		      int (*run)(int argc, char **argv, const char **files));
+/* After the options: the operands argv[optind..] are more files when -r gave
+ * *nfiles > 0 (else an unexpected argument); no empty name; standard input
+ * ('-') at most once, *nstdin = whether it is there.  -1 = said, a usage
+ * error (what = "capture", "dnstap"). */
+int lb_cli_files_end(const char *prog, const char *what, int argc, char **argv, int optind,
+		     const char **files, int *nfiles, int *nstdin);
 
 #endif

@@ -72,6 +72,31 @@ int lb_cli_with_files(const char *prog, int argc, char **argv,
 	return rc;
 }
 
+int lb_cli_files_end(const char *prog, const char *what, int argc, char **argv, int optind,
+		     const char **files, int *nfiles, int *nstdin)
+{
+	if (optind < argc && !*nfiles) {
+		fprintf(stderr, "lookback %s: unexpected argument '%s' (%s files are read with "
+				"-r FILE [FILE...])\n", prog, argv[optind], what);
+		return -1;
+	}
+	while (optind < argc)
+		files[(*nfiles)++] = argv[optind++];
+	*nstdin = 0;
+	for (int i = 0; i < *nfiles; i++) {
+		if (!files[i][0]) {
+			fprintf(stderr, "lookback %s: -r: an empty file name\n", prog);
+			return -1;
+		}
+		*nstdin += !strcmp(files[i], "-");
+	}
+	if (*nstdin > 1) {
+		fprintf(stderr, "lookback %s: standard input ('-') can be read only once\n", prog);
+		return -1;
+	}
+	return 0;
+}
+
 double lb_cli_mono(void)
 {
 	struct timespec t;
