@@ -185,7 +185,11 @@ int lb_dnstap_read_fd_idle(lb_dnstap_t *d, int fd, size_t data_max, volatile sig
 			break;
 		}
 		if (n == 0) {
-			int e = lb_fstrm_conn_eof(c);
+			/* a file whose writer stopped between frames without its STOP
+			 * (killed, or the file copied while written) is an unfinished
+			 * stream, as a socket closed so is: counted, nothing lost; a
+			 * file that ends inside a frame is truncated */
+			int e = lb_fstrm_conn_closed(c);
 			rc = e < 0 ? e : 0;
 			break;
 		}

@@ -44,6 +44,13 @@ for f in "$CAPTURES"/*.fstrm "$CAPTURES"/*.dnstap; do
 			bash -c "test $rc -eq 3 && grep -q 'compressed input is corrupt, cut short' '$T_TMP/$b.zc.err'"
 	done
 
+	# without its final STOP frame (its writer killed between frames): every
+	# message read, exit 0, the stream counted unfinished
+	head -c $(( $(stat -c %s "$f") - 12 )) "$f" > "$T_TMP/$b.nostop"
+	"$LOOKBACK" tap -r "$T_TMP/$b.nostop" --jsonl --stats > "$T_TMP/$b.nostop.jsonl" 2> "$T_TMP/$b.nostop.stats"; rc=$?
+	check "$b: without its STOP frame: exit 0 ($rc), the same observations, counted unfinished" \
+		bash -c "test $rc -eq 0 && cmp -s '$T_TMP/$b.jsonl' '$T_TMP/$b.nostop.jsonl' && grep -q '^dnstap_streams_unfinished 1' '$T_TMP/$b.nostop.stats'"
+
 	# cut inside the last data frame: exit 2, the earlier messages still read
 	size=$(stat -c %s "$f")
 	head -c $((size - 20)) "$f" > "$T_TMP/$b.cut"
