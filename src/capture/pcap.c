@@ -30,9 +30,9 @@
  * pcapng allows and tshark reads.  Live captures go through libpcap's
  * reader.
  *
- * A stream -- standard input that is not a regular file, or a file (or
- * standard input) compressed with gzip, zstd or xz, told by its first bytes
- * -- is read through util/zread.h (which passes plain bytes as they are) by
+ * A stream -- standard input or a path that is not a regular file (a named
+ * pipe, /dev/stdin, a shell's <(...)), or a file (or standard input)
+ * compressed with gzip, zstd or xz, told by its first bytes -- is read through util/zread.h (which passes plain bytes as they are) by
  * the same two readers: the format is told from the first decompressed
  * bytes, libpcap validates a classic file header given to it alone (the
  * handle then compiles filters), and refill() reads from the stream instead
@@ -256,8 +256,9 @@ lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf)
 	bool is_stdin = strcmp(path, "-") == 0;
 	snprintf(p->name, sizeof p->name, "%s", is_stdin ? "standard input" : path);
 	/*
-	 * A stream: standard input that is a pipe (a regular file on it is
-	 * read by libpcap, as before), or a compressed regular file.  pcapng
+	 * A stream: standard input or a path that is not a regular file (a
+	 * regular file on standard input is read by libpcap, as before), or a
+	 * compressed regular file.  pcapng
 	 * goes through run_ng even where libpcap could read it: libpcap stops
 	 * at the first interface whose link type or snap length differs from
 	 * the first one's.
@@ -271,10 +272,12 @@ lb_pcap_t *lb_pcap_open_file(const char *path, char *errbuf)
 			sfd = STDIN_FILENO;
 	} else {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && compressed_at(fd, 0))
+		if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			p->pipe = true; /* a named pipe, /dev/stdin, a shell's <(...) */
+		if (fd >= 0 && (p->pipe || (S_ISREG(st.st_mode) && compressed_at(fd, 0))))
 			sfd = p->close_fd = fd;
 		else if (fd >= 0)
-			close(fd); /* plain, or not a regular file: libpcap opens it */
+			close(fd); /* plain, or a directory: libpcap opens it (and says why not) */
 	}
 	if (sfd >= 0) {
 		if (lb_zr_open_fd(sfd, &p->zr) != 0)

@@ -7,11 +7,13 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "capture/decode.h"
 #include "capture/pcap.h"
@@ -62,9 +64,9 @@ static void help(FILE *out)
 		"                        be gzip, zstd or xz compressed; repeat -r or list\n"
 		"                        more files after it: they are read as one capture, in\n"
 		"                        the time order of their first frames (the order given\n"
-		"                        when '-' is one of them); rotated files: TCP streams\n"
-		"                        and IP fragments continue from one file into the\n"
-		"                        next, frame numbers go on counting\n"
+		"                        when '-' or a pipe is one of them); rotated files:\n"
+		"                        TCP streams and IP fragments continue from one\n"
+		"                        file into the next, frame numbers go on counting\n"
 		"  -i, --interface IF    capture live from IF (needs CAP_NET_RAW)\n"
 		"  -f, --filter BPF      BPF filter applied by libpcap (e.g. 'port 53')\n"
 		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
@@ -353,27 +355,39 @@ static int by_time(const void *va, const void *vb)
 	return (a->i > b->i) - (a->i < b->i); /* ties: the order given */
 }
 
-/* Open each of the files (but standard input) with the filter, and look at
- * its first frame's time; then sort them by it, unless standard input is
- * one of them (its first frame cannot be looked at ahead: the order given
- * is kept).  Errors said, exit 2. */
-static int check_files(const char **files, int n, int nstdin, const char *filter)
+/* Whether f is read as a stream: standard input, or a path that is not a
+ * regular file (a named pipe, /dev/stdin, a shell's <(...)), whose bytes
+ * are gone once read: it cannot be opened twice. */
+static bool is_stream(const char *f)
+{
+	struct stat sb;
+	return strcmp(f, "-") == 0 || (stat(f, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode));
+}
+
+/* Open each of the files (but streams) with the filter, and look at its
+ * first frame's time; then sort them by it, unless a stream is one of them
+ * (its first frame cannot be looked at ahead: the order given is kept; it
+ * is opened, and takes the filter, when its turn comes).  Errors said,
+ * exit 2. */
+static int check_files(const char **files, int n, const char *filter)
 {
 	struct file_time *ft = calloc((size_t)n, sizeof *ft);
 	if (!ft) {
 		fprintf(stderr, "lookback capture: out of memory\n");
 		return LB_EXIT_STORE;
 	}
-	int rc = LB_EXIT_OK;
+	int rc = LB_EXIT_OK, streams = 0;
+	for (int i = 0; i < n; i++)
+		streams += is_stream(files[i]);
 	for (int i = 0; i < n && rc == LB_EXIT_OK; i++) {
 		ft[i].name = files[i];
 		ft[i].i = i;
 		lb_pcap_t *q = NULL;
-		if (strcmp(files[i], "-") != 0 && (rc = open_file(files[i], filter, &q)) == LB_EXIT_OK)
-			ft[i].known = !nstdin && lb_pcap_first_time(q, &ft[i].t) == 0;
+		if (!is_stream(files[i]) && (rc = open_file(files[i], filter, &q)) == LB_EXIT_OK)
+			ft[i].known = !streams && lb_pcap_first_time(q, &ft[i].t) == 0;
 		lb_pcap_close(q);
 	}
-	if (rc == LB_EXIT_OK && !nstdin) {
+	if (rc == LB_EXIT_OK && !streams) {
 		qsort(ft, (size_t)n, sizeof *ft, by_time);
 		for (int i = 0; i < n; i++)
 			files[i] = ft[i].name;
@@ -567,7 +581,7 @@ static int capture(int argc, char **argv, const char **files)
 	 * as a capture and take the filter: a typo in a list of files is a usage
 	 * error, not an error after an hour of reading), and they are put in the
 	 * time order of their first frames */
-	if (nfiles > 1 && (rc = check_files(files, nfiles, nstdin, filter)) != LB_EXIT_OK)
+	if (nfiles > 1 && (rc = check_files(files, nfiles, filter)) != LB_EXIT_OK)
 		goto out;
 	file = nfiles ? files[0] : NULL;
 	if (file) {
@@ -638,8 +652,8 @@ static int capture(int argc, char **argv, const char **files)
 	ctx.started = lb_cli_mono();
 	for (;;) {
 		const char *cur = file ? files[ctx.file_i] : iface;
-		if (pc && (iface || !strcmp(cur, "-")) && (ing || expo)) {
-			/* a quiet interface (or pipe on stdin) still flushes the window on
+		if (pc && (iface || is_stream(cur)) && (ing || expo)) {
+			/* a quiet interface (or pipe) still flushes the window on
 			 * time (bounds what a crash can lose), since no observation moves
 			 * its clock; and keeps the metrics fresh */
 			lb_pcap_set_idle(pc, on_idle, &ctx);

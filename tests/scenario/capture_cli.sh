@@ -76,7 +76,7 @@ PY
 	NGP=$!
 	sleep 3
 	"$LOOKBACK" stats --db "$T_TMP/ngdb" > "$T_TMP/ng_stats" 2>&1
-	check "pcapng on an open pipe: stored within --flush-secs" bash -c "awk '/^rrsets/ {exit !(\$2 > 0)}' '$T_TMP/ng_stats'"
+	check "pcapng on an open pipe: stored within --flush-secs" bash -c "awk '/^rrsets/ {n = \$2} END {exit !(n > 0)}' '$T_TMP/ng_stats'"
 	pkill -INT -f "capture -q -r - --db $T_TMP/ngdb"
 	wait $NGP
 	check "... SIGINT ends it with 130" test $? -eq 130

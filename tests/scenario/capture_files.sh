@@ -126,6 +126,16 @@ run_cap "$D/mid" -r "${parts[0]}" - "${parts[2]}" < "${parts[1]}"
 check "'-' (stdin) in the middle of the list (the order given)" cmp -s "$D/whole.jsonl" "$D/mid.jsonl"
 cat "${parts[0]}" | run_cap "$D/first" -r - "${parts[1]}" "${parts[2]}"
 check "'-' first, a pipe" cmp -s "$D/whole.jsonl" "$D/first.jsonl"
+# paths that are pipes (a shell's <(...), a named pipe), compressed or not:
+# read once, as they come, in the order given (looking ahead at their first
+# frame would eat it); a filter applies to them too
+run_cap "$D/subst" -r <(gzip -c "${parts[0]}") <(cat "${parts[1]}") <(xz -T1 -c "${parts[2]}")
+check "<(gzip -c A) <(cat B) <(xz -c C): the whole file's records" cmp -s "$D/whole.jsonl" "$D/subst.jsonl"
+rm -f "$D/fifo"; mkfifo "$D/fifo"
+zstd -q -c "${parts[1]}" > "$D/fifo" &
+run_cap "$D/fifo" -r "${parts[0]}" "$D/fifo" "${parts[2]}"
+wait
+check "a named pipe fed zstd between two files: the whole file's records" cmp -s "$D/whole.jsonl" "$D/fifo.jsonl"
 run_cap "$D/fw" -f udp -r "$PCAP"
 run_cap "$D/fp" -f udp -r "${parts[@]}"
 check "-f udp applies to every file (same as on the whole file)" cmp -s "$D/fw.jsonl" "$D/fp.jsonl"

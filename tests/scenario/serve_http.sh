@@ -430,7 +430,7 @@ check "metrics: the request of 300 arguments, cut at --timeout, counted as 408" 
 check "metrics: 400s are the 12 bad requests sent (over every endpoint)" \
 	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 12
 check "metrics: the 8 slow clients counted ($(grep '^lookback_http_slow_requests_total' "$T_TMP/metrics"))" \
-	awk '/^lookback_http_slow_requests_total/ { exit !($2 >= 8) }' "$T_TMP/metrics"
+	awk '/^lookback_http_slow_requests_total/ { n = $2 } END { exit !(n >= 8) }' "$T_TMP/metrics"
 check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"
 check "metrics: store size and freshness per source" \
 	bash -c "grep -q '^lookback_store_bytes [1-9]' '$T_TMP/metrics' && grep -q '^lookback_source_newest_seconds{source=' '$T_TMP/metrics' && grep -q '^lookback_store_oldest_seconds 1' '$T_TMP/metrics'"
