@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PCAP="$T_TMP/g.pcap"
-"$LOOKBACK" gen -o "$PCAP" -n 60000 --seed 11 > /dev/null 2>&1 || { nok "gen failed"; exit 0; }
+"$LOOKBACK" gen -o "$PCAP" -n 25000 --seed 11 > /dev/null 2>&1 || { nok "gen failed"; exit 0; }
 ORIG="$T_TMP/orig"
 # two windows' worth of commits: more than one table file
 "$LOOKBACK" capture -r "$PCAP" --db "$ORIG" --window-entries 8192 -q 2> "$T_TMP/cap.err" ||
