@@ -1040,6 +1040,32 @@ static void test_client_response_answer_only(void **state)
 	assert_int_equal(f->tap.no_bailiwick, 1);
 }
 
+/* An authoritative server's AUTH_RESPONSE: with query_zone (the dnstap.proto
+ * field for it) read like a resolver's; without one, as knotd 3.2's
+ * mod-dnstap sends it (dnstap_producers.sh), like a client's: answer only,
+ * bailiwick unknown - the zone is not guessed from the message. */
+static void test_auth_response_zone_or_none(void **state)
+{
+	struct fixture *f = *state;
+	buf_t b = { .n = 0 };
+	dnstap_msg(&b, 2, "\7example\3com\0", 13, true);
+	lb_dnstap_frame(f->d, b.b, b.n);
+	assert_int_equal(f->log.n, 3);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(f->log.bw[i], "example.com.");
+	assert_int_equal(f->tap.with_bailiwick, 1);
+	b.n = 0;
+	dnstap_msg(&b, 2, NULL, 0, true);
+	lb_dnstap_frame(f->d, b.b, b.n);
+	assert_int_equal(f->log.n, 4);
+	assert_string_equal(f->log.owner[3], "www.example.com.");
+	assert_string_equal(f->log.bw[3], "-");
+	assert_int_equal(f->log.section[3], 0);
+	assert_int_equal(f->tap.no_bailiwick, 1);
+	assert_int_equal(f->tap.by_type[2], 2);
+	assert_int_equal(f->tap.bad[LB_TAP_BAD_ZONE], 0);
+}
+
 static void test_queries_counted_only(void **state)
 {
 	struct fixture *f = *state;
@@ -1140,6 +1166,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_negative_out_of_bailiwick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_response_time_choice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_response_answer_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth_response_zone_or_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queries_counted_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_inputs_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_through_fd, setup, teardown),
