@@ -221,7 +221,7 @@ int lb_cmd_serve(int argc, char **argv)
 	/* a new store only for a collector (--ingest) to fill: serving a
 	 * mistyped --db would answer every lookup with an empty success */
 	lb_store_opts_t so = { .create = ingest != NULL, .read_only = ro, .follow = ro,
-			       .cache_mb = cache_mb ? cache_mb : default_cache_mb() };
+			       .serving = true, .cache_mb = cache_mb ? cache_mb : default_cache_mb() };
 	int err = lb_store_open(db, &so, &s);
 	if (err) {
 		fprintf(stderr, "lookback serve: %s: %s\n", db, lb_store_errmsg(s, err));

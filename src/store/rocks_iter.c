@@ -197,13 +197,28 @@ static int add_raw_scans(lb_store_iter_t *it, const lb_store_scan_t *q)
  * exact lookup; the query server makes one per request.  An iterator sees
  * the database as of its creation, so one is reused only while the latest
  * sequence number is the one read before it was made (no write since): then
- * it answers exactly as a new one would.  Stale ones are destroyed at the
- * next take, so they do not keep old table files alive for long.
+ * it answers exactly as a new one would.  Nor may the tables have changed
+ * since: a compaction writes nothing new, but an iterator made before it
+ * holds the tables it replaced, whose files then stay on disk (a served
+ * store kept its bulk ingest's uncompressed tables beside their compacted
+ * copy, 63 MB instead of 14).  The tag is the sum of the sequence number and
+ * RocksDB's super-version number (memtables and tables: it counts up at
+ * every flush and compaction); both only grow, so the sum is the one read
+ * before only if neither changed.  Stale ones are destroyed at the next
+ * take, so they do not keep old table files alive for long.
  */
+static uint64_t pool_tag(lb_store_t *s)
+{
+	uint64_t sv = 0;
+	if (rocksdb_property_int(s->db, "rocksdb.current-super-version-number", &sv) != 0)
+		sv = 0;
+	return rocksdb_get_latest_sequence_number(s->db) + sv;
+}
+
 rocksdb_iterator_t *lb_rocks_iter_take(lb_store_t *s, int kind, uint64_t *tag)
 {
 	static_assert(LB_IT_KINDS == 3, "read options per kind below");
-	uint64_t seq = rocksdb_get_latest_sequence_number(s->db);
+	uint64_t seq = pool_tag(s);
 	rocksdb_iterator_t *ri = NULL, *stale[LB_ITER_POOL];
 	int nstale = 0;
 	pthread_mutex_lock(&s->poollock);

@@ -154,6 +154,12 @@ typedef struct lb_store_opts {
 			   * memtable, cheapest to fill; an iterator over it copies and
 			   * sorts it, so a store serving lookups while it is written
 			   * (serve) leaves this false: skiplist memtable */
+	bool serving;     /* a long-lived writer (serve): level 0 is compacted as soon as
+			   * it holds a table file (RocksDB's default waits for 4), so
+			   * the uncompressed tables a bulk ingest leaves there (up to
+			   * LB_BULK_L0_FILES of them) do not stay: a short-lived
+			   * writer (stats) leaves this false, as its close would
+			   * abandon the compaction */
 	int repair;       /* open a damaged store to repair it (stats --repair), with the
 			   * write lock: LB_STORE_REPAIR runs RocksDB's repairer
 			   * (rocksdb_repair_db: rebuilds the engine's metadata from the
