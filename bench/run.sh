@@ -438,6 +438,8 @@ else
 		# compaction: its cost, measured here, is part of the ingest's
 		A="$kind capture store"
 		l0=$(sed -n 's/^table files .*not compacted yet: \([0-9]*\).*/\1/p' "$OUT/ingest.stats0")
+		row "$A: bytes per rrset as the ingest left it (${l0:-?} table files in level 0, uncompressed; serve compacts them in the background)" \
+			"$(sed -n 's/^bytes per rrset *//p' "$OUT/ingest.stats0")" "build/lookback stats --db DIR"
 		if [ $kind = repetitive ]; then
 			# stats --repair of the store as the ingest left it (its tables
 			# ingested), its CURRENT file removed: RocksDB's repairer, the
