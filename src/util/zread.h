@@ -6,7 +6,8 @@
  * fd 37 7a 58 5a 00); anything else is plain and handed out as it is (read
  * straight into the caller's buffer: no copy).  Concatenated gzip members,
  * zstd frames (skippable ones included) and xz streams are all read.  Used
- * by the line reader (import) and the capture file reader.
+ * by the line reader (import), the capture file reader and the dnstap file
+ * reader (tap -r).
  *
  * Memory is bounded whatever the input: one raw buffer of LB_ZR_CHUNK bytes
  * (none for memory input), and the decoder's: gzip a 32 KiB window, zstd a
