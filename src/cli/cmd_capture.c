@@ -534,6 +534,11 @@ static int capture(int argc, char **argv, const char **files)
 	if (lb_win_cli_check(&win, "capture", db, send.addr) != 0 ||
 	    lb_send_cli_check(&send, "capture") != 0)
 		return LB_EXIT_USAGE;
+	if (win.compact && iface) {
+		fprintf(stderr, "lookback capture: --compact is for files (-r): a live capture does not "
+				"end; a store being served compacts itself (or: lookback stats --compact)\n");
+		return LB_EXIT_USAGE;
+	}
 
 	static char host[256];
 	if ((db || send.addr) && !sensor && gethostname(host, sizeof host - 1) == 0 && host[0])
@@ -736,6 +741,11 @@ out:
 		metrics_update(&metrics, ctx.st);
 		lb_expo_stop(expo);
 	}
+	/* --compact: the files were read to their end (one that was not a
+	 * capture skipped; not after a signal or a store or read error) */
+	if ((rc == LB_EXIT_OK || rc == LB_EXIT_USAGE) && !stop_flag &&
+	    lb_win_cli_compact(&win, "capture", db, ing, ctx.progress) != 0)
+		rc = LB_EXIT_STORE;
 	if (ing) {
 		char m[600];
 		int err = lb_ingest_finish(ing, 0, m, sizeof m);

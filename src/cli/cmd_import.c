@@ -566,6 +566,10 @@ out:
 	fflush(stdout);
 	char m[600];
 	snprintf(m, sizeof m, "%s", lb_strerror(im.store_err));
+	/* --compact: the input was read to its end (bad lines skipped) */
+	if ((rc == LB_EXIT_OK || rc == LB_EXIT_USAGE) && !stop_flag && !im.store_err && src &&
+	    lb_win_cli_compact(&win, "import", db, im.ing, so.progress) != 0)
+		rc = LB_EXIT_STORE;
 	if (im.ing) {
 		im.store_err = lb_ingest_finish(im.ing, im.store_err, m, sizeof m);
 		im.ing = NULL;

@@ -2,7 +2,6 @@
  * cmd_stats.c - `lookback stats`: totals, per-source freshness, retention, size.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -65,34 +64,10 @@ static void put_time(FILE *f, uint64_t t)
  * blocks) shows the store directory's size as its new files are written;
  * the totals show the keys read. */
 struct prog {
-	lb_store_t *s;
 	const char *db;
 	const char *verb;     /* of the keys' progress line */
 	double t0, last;
-	uint64_t bytes0;
-	bool done;            /* the compaction returned; under mu */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 };
-
-static void *compact_progress(void *arg)
-{
-	struct prog *p = arg;
-	pthread_mutex_lock(&p->mu);
-	while (!p->done) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
-		if (p->done)
-			break;
-		fprintf(stderr, "\rcompacting %s: %.0f s, directory %.1f MiB (was %.1f MiB)  ", p->db,
-			lb_cli_mono() - p->t0, (double)lb_store_disk_bytes(p->s) / 1048576.0,
-			(double)p->bytes0 / 1048576.0);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
 
 /* The keys read so far, once a second: the totals ("counting") and --check. */
 static void keys_progress(void *ctx, uint64_t keys)
@@ -284,35 +259,6 @@ static int run_repair(const char *db, bool progress, bool json)
 	return LB_EXIT_OK;
 }
 
-/* lb_store_compact, with a progress line from a thread when asked. */
-static int compact(lb_store_t *s, const char *db, bool progress)
-{
-	if (!progress)
-		return lb_store_compact(s);
-	struct prog p = { .s = s, .db = db, .t0 = lb_cli_mono(), .bytes0 = lb_store_disk_bytes(s) };
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	pthread_t thr;
-	bool thr_ok = pthread_create(&thr, NULL, compact_progress, &p) == 0;
-	int err = lb_store_compact(s);
-	if (thr_ok) {
-		pthread_mutex_lock(&p.mu);
-		p.done = true;
-		pthread_cond_signal(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		pthread_join(thr, NULL);
-	}
-	pthread_cond_destroy(&p.cv);
-	pthread_mutex_destroy(&p.mu);
-	if (!err)
-		fprintf(stderr, "\rcompacted %s in %.1f s: %.1f MiB -> %.1f MiB%20s\n", db,
-			lb_cli_mono() - p.t0, (double)p.bytes0 / 1048576.0,
-			(double)lb_store_disk_bytes(s) / 1048576.0, "");
-	else
-		fputc('\n', stderr);
-	return err;
-}
-
 static int stats_main(int argc, char **argv);
 
 int lb_cmd_stats(int argc, char **argv)
@@ -385,7 +331,7 @@ static int stats_main(int argc, char **argv)
 		goto fail;
 	if (retain >= 0 && (err = lb_store_set_retention(s, (uint32_t)retain)))
 		goto fail;
-	if (do_compact && (err = compact(s, db, progress)))
+	if (do_compact && (err = lb_cli_compact(s, db, progress)))
 		goto fail;
 	if (check) {
 		rc = run_check(s, db, progress, json);

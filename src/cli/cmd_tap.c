@@ -318,6 +318,11 @@ static int tap(int argc, char **argv, const char **files)
 	if (lb_win_cli_check(&win, "tap", db, send.addr) != 0 ||
 	    lb_send_cli_check(&send, "tap") != 0)
 		return LB_EXIT_USAGE;
+	if (win.compact && !file) {
+		fprintf(stderr, "lookback tap: --compact is for files (-r): a socket's input does not "
+				"end; a store being served compacts itself (or: lookback stats --compact)\n");
+		return LB_EXIT_USAGE;
+	}
 
 	static char host[256];
 	if ((db || send.addr) && !sensor && gethostname(host, sizeof host - 1) == 0 && host[0])
@@ -466,6 +471,11 @@ static int tap(int argc, char **argv, const char **files)
 out:
 	fflush(stdout);
 	lb_tap_server_free(srv);
+	/* --compact: the files were read to their end (one that was not
+	 * dnstap skipped; not after a signal or a store or read error) */
+	if ((rc == LB_EXIT_OK || rc == LB_EXIT_USAGE) && !stop_flag && !bctx.err &&
+	    lb_win_cli_compact(&win, "tap", db, bctx.ing, bctx.progress) != 0)
+		rc = LB_EXIT_STORE;
 	if (bctx.ing) {
 		char m[600];
 		int e = lb_ingest_finish(bctx.ing, bctx.err, m, sizeof m);

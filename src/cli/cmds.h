@@ -7,6 +7,8 @@
 #ifndef LB_CLI_CMDS_H
 #define LB_CLI_CMDS_H
 
+#include <stdbool.h>
+
 enum { LB_EXIT_OK = 0, LB_EXIT_EMPTY = 1, LB_EXIT_USAGE = 2, LB_EXIT_STORE = 3 };
 
 int lb_cmd_capture(int argc, char **argv);
@@ -41,5 +43,11 @@ int lb_cli_with_files(const char *prog, int argc, char **argv,
  * error (what = "capture", "dnstap"). */
 int lb_cli_files_end(const char *prog, const char *what, int argc, char **argv, int optind,
 		     const char **files, int *nfiles, int *nstdin);
+
+/* lb_store_compact(s) of the store at db, with a progress line on stderr once
+ * a second and a last line with the sizes when progress (a terminal); the
+ * error code (main.c). */
+struct lb_store;
+int lb_cli_compact(struct lb_store *s, const char *db, bool progress);
 
 #endif

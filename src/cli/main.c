@@ -2,6 +2,8 @@
  * main.c - the lookback program: one binary, subcommands over liblookback.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "store/store.h"
 
 #define LB_VERSION "0.1.0"
 
@@ -147,4 +150,63 @@ int main(int argc, char **argv)
 		}
 	fprintf(stderr, "lookback: unknown command '%s' (try 'lookback --help')\n", argv[1]);
 	return LB_EXIT_USAGE;
+}
+
+/* The progress line of a compaction, once a second until done. */
+struct compact_prog {
+	lb_store_t *s;
+	const char *db;
+	double t0;
+	uint64_t bytes0;
+	bool done; /* the compaction returned; under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *compact_progress(void *arg)
+{
+	struct compact_prog *p = arg;
+	pthread_mutex_lock(&p->mu);
+	while (!p->done) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+		if (p->done)
+			break;
+		fprintf(stderr, "\rcompacting %s: %.0f s, directory %.1f MiB (was %.1f MiB)  ", p->db,
+			lb_cli_mono() - p->t0, (double)lb_store_disk_bytes(p->s) / 1048576.0,
+			(double)p->bytes0 / 1048576.0);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int lb_cli_compact(lb_store_t *s, const char *db, bool progress)
+{
+	if (!progress)
+		return lb_store_compact(s);
+	struct compact_prog p = { .s = s, .db = db, .t0 = lb_cli_mono(),
+				  .bytes0 = lb_store_disk_bytes(s) };
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	pthread_t thr;
+	bool thr_ok = pthread_create(&thr, NULL, compact_progress, &p) == 0;
+	int err = lb_store_compact(s);
+	if (thr_ok) {
+		pthread_mutex_lock(&p.mu);
+		p.done = true;
+		pthread_cond_signal(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(thr, NULL);
+	}
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	if (!err)
+		fprintf(stderr, "\rcompacted %s in %.1f s: %.1f MiB -> %.1f MiB%20s\n", db,
+			lb_cli_mono() - p.t0, (double)p.bytes0 / 1048576.0,
+			(double)lb_store_disk_bytes(s) / 1048576.0, "");
+	else
+		fputc('\n', stderr);
+	return err;
 }

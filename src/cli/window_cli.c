@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cmds.h"
 #include "sensor/sensor.h"
 
 void lb_win_cli_init(lb_win_cli_t *w)
@@ -46,6 +47,9 @@ int lb_win_cli_opt(lb_win_cli_t *w, const char *prog, int c, const char *arg)
 		w->wopts.max_entries = (size_t)v;
 		w->wopts.max_bytes = (size_t)v * LB_WIN_KEY_BYTES;
 		return 1;
+	case LB_WIN_O_COMPACT:
+		w->compact = true;
+		return 1;
 	case LB_WIN_O_RETAIN:
 		if (parse_long(arg, 0, 1000000, &v)) {
 			fprintf(stderr, "lookback %s: --retain takes a number of days (0 = keep all)\n",
@@ -80,6 +84,11 @@ int lb_win_cli_check(const lb_win_cli_t *w, const char *prog, bool db, bool send
 			prog);
 		return -1;
 	}
+	if (w->compact && !db) {
+		fprintf(stderr, "lookback %s: --compact needs --db (a collector compacts its own store)\n",
+			prog);
+		return -1;
+	}
 	if ((w->wopts.flush_secs || w->wopts.max_entries) && !db && !send) {
 		fprintf(stderr, "lookback %s: --flush-secs and --window-entries need --db or --send\n",
 			prog);
@@ -97,5 +106,19 @@ int lb_win_cli_open(const lb_win_cli_t *w, const char *prog, const char *dir, co
 	if (err)
 		fprintf(stderr, "lookback %s: cannot open store %s: %s\n", prog, dir,
 			lb_ingest_errmsg(*ing, err));
+	return err;
+}
+
+int lb_win_cli_compact(const lb_win_cli_t *w, const char *prog, const char *dir, lb_ingest_t *ing,
+		       bool progress)
+{
+	if (!w->compact || !ing || !lb_ingest_store(ing))
+		return 0;
+	int err = lb_window_flush(lb_ingest_window(ing));
+	if (!err)
+		err = lb_cli_compact(lb_ingest_store(ing), dir, progress);
+	if (err)
+		fprintf(stderr, "lookback %s: cannot compact store %s: %s\n", prog, dir,
+			lb_ingest_errmsg(ing, err));
 	return err;
 }

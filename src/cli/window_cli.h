@@ -12,12 +12,13 @@
 
 #include "observe/window.h"
 
-enum { LB_WIN_O_FLUSH = 0x5f00, LB_WIN_O_ENTRIES, LB_WIN_O_RETAIN };
+enum { LB_WIN_O_FLUSH = 0x5f00, LB_WIN_O_ENTRIES, LB_WIN_O_RETAIN, LB_WIN_O_COMPACT };
 
 #define LB_WIN_LONGOPTS                                                    \
 	{ "flush-secs", required_argument, NULL, LB_WIN_O_FLUSH },          \
 	{ "window-entries", required_argument, NULL, LB_WIN_O_ENTRIES },    \
-	{ "retain", required_argument, NULL, LB_WIN_O_RETAIN }
+	{ "retain", required_argument, NULL, LB_WIN_O_RETAIN },             \
+	{ "compact", no_argument, NULL, LB_WIN_O_COMPACT }
 
 /* Bounds of --window-entries; each entry holds about LB_WIN_KEY_BYTES of key
  * bytes on average before the byte bound flushes (the defaults' ratio). */
@@ -35,11 +36,16 @@ enum { LB_WIN_O_FLUSH = 0x5f00, LB_WIN_O_ENTRIES, LB_WIN_O_RETAIN };
 	"                        windows (one fills while the other is written); larger\n"   \
 	"                        folds more repeats into one store write\n"                   \
 	"      --retain DAYS     with --db: drop history last seen more than DAYS ago\n"        \
-	"                        (0 = keep all; kept in the store, see `lookback stats`)\n"
+	"                        (0 = keep all; kept in the store, see `lookback stats`)\n"        \
+	"      --compact         with --db: once the input has ended, compact the store (a\n"  \
+	"                        bulk ingest writes its tables uncompressed, for speed:\n"     \
+	"                        about 3.5 times their compacted size until this,\n"         \
+	"                        `lookback serve` or `lookback stats --compact` compacts)\n"
 
 typedef struct lb_win_cli {
 	lb_window_opts_t wopts; /* zeros = the window's defaults */
 	long retain;            /* -1 = leave the store's retention as it is */
+	bool compact;           /* --compact */
 } lb_win_cli_t;
 
 void lb_win_cli_init(lb_win_cli_t *w);
@@ -55,5 +61,11 @@ int lb_win_cli_sensor(const char *prog, const char *opt, const char *name);
  * Prints what failed; 0 or an error code (*ing may be set and must be closed). */
 int lb_win_cli_open(const lb_win_cli_t *w, const char *prog, const char *dir, const char *sensor,
 		    lb_ingest_t **ing);
+
+/* With --compact, once the input has ended (the callers skip it after a
+ * signal or a store or read error, exit 3): the window written out, then the store compacted, with a progress
+ * line when progress.  0, or an error code with a message printed. */
+int lb_win_cli_compact(const lb_win_cli_t *w, const char *prog, const char *dir, lb_ingest_t *ing,
+		       bool progress);
 
 #endif
