@@ -374,8 +374,10 @@ static int stats_main(int argc, char **argv)
 		printf("\ndisk bytes      %llu\n", (unsigned long long)t.disk_bytes);
 		if (t.rrsets)
 			printf("bytes per rrset %.1f\n", (double)t.disk_bytes / (double)t.rrsets);
-		printf("table files     %llu (level 0, not compacted yet: %llu)\n", (unsigned long long)t.table_files,
-		       (unsigned long long)t.level0_files);
+		printf("table files     %llu (level 0, not compacted yet: %llu)%s\n",
+		       (unsigned long long)t.table_files, (unsigned long long)t.level0_files,
+		       t.level0_files ? ": uncompressed if a bulk ingest wrote them; serve or "
+					"stats --compact compacts them" : "");
 		printf("sources         %llu\n", (unsigned long long)t.sensors);
 	}
 	lb_store_scan_t q = { .kind = LB_SCAN_SENSORS };
