@@ -83,24 +83,7 @@ knot_start() {
 	local k="$D/$1" port=$2 sink=${3:-}
 	mkdir -p "$k/db"
 	{
-		cat <<EOF
-server:
-    rundir: "$k"
-    listen: 127.0.0.1@$port
-    background-workers: 1
-    udp-workers: 1
-    tcp-workers: 1
-log:
-  - target: stderr
-    any: error
-database:
-    storage: "$k/db"
-    kasp-db: "$k/keys"
-policy:
-  - id: lbtest
-    algorithm: ecdsap256sha256
-    nsec3: on
-EOF
+		rs_knot_conf_head "$k" "127.0.0.1@$port"
 		if [ -n "$sink" ]; then
 			cat <<EOF
 mod-dnstap:
@@ -227,11 +210,8 @@ run_producer() {
 	fi
 	# -- live: the producer connects to lookback tap --
 	local sock="$D/$r.sock" J="$D/$r.jsonl" S="$D/$r.stats"
-	"$LOOKBACK" tap -u "$sock" --jsonl --stats --sensor "lbtest-$r" --db "$D/$r.db" --flush-secs 1 \
-		> "$J" 2> "$S" &
-	local tp=$!
-	PIDS+=($tp)
-	rs_wait_for "tap socket" 200 test -S "$sock" || { nok "$r: lookback tap listens"; cat "$S"; return; }
+	rs_tap_live "$r" || return
+	local tp=$TAP_PID
 	producer_start "$r" "$sock"
 	case $? in
 	0) ;;

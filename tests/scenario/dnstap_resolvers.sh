@@ -176,11 +176,8 @@ run_resolver() {
 	fi
 	# -- live: the resolver connects to lookback tap --
 	local sock="$D/$r.sock" J="$D/$r.jsonl" S="$D/$r.stats"
-	"$LOOKBACK" tap -u "$sock" --jsonl --stats --sensor "lbtest-$r" --db "$D/$r.db" --flush-secs 1 \
-		> "$J" 2> "$S" &
-	local tp=$!
-	PIDS+=($tp)
-	rs_wait_for "tap socket" 200 test -S "$sock" || { nok "$r: lookback tap listens"; cat "$S"; return; }
+	rs_tap_live "$r" || return
+	local tp=$TAP_PID
 	# the resolver's queries to the test servers, as they go (root only)
 	local pc="$D/$r.pcapng" dp=""
 	if command -v dumpcap > /dev/null 2>&1; then

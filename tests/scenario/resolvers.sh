@@ -98,6 +98,43 @@ root-ns.lbtest.		3600000	A	$net.1
 EOF
 }
 
+# rs_knot_conf_head DIR LISTEN: the start of a knot.conf, a knotd whose files
+# are under DIR listening on LISTEN (ADDR@PORT), with the signing policy
+# "lbtest" (ECDSA P-256, NSEC3); the templates and zones follow
+rs_knot_conf_head() {
+	cat <<EOF
+server:
+    rundir: "$1"
+    listen: $2
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: error
+database:
+    storage: "$1/db"
+    kasp-db: "$1/keys"
+policy:
+  - id: lbtest
+    algorithm: ecdsap256sha256
+    nsec3: on
+EOF
+}
+
+# rs_tap_live NAME: `lookback tap -u $D/NAME.sock --jsonl --stats --sensor
+# lbtest-NAME --db $D/NAME.db --flush-secs 1` in the background, its objects
+# in $D/NAME.jsonl and its stderr in $D/NAME.stats, its pid in TAP_PID (and
+# PIDS); 1 (said) if its socket does not appear
+rs_tap_live() {
+	"$LOOKBACK" tap -u "$D/$1.sock" --jsonl --stats --sensor "lbtest-$1" --db "$D/$1.db" \
+		--flush-secs 1 > "$D/$1.jsonl" 2> "$D/$1.stats" &
+	TAP_PID=$!
+	PIDS+=($TAP_PID)
+	rs_wait_for "tap socket" 200 test -S "$D/$1.sock" ||
+		{ nok "$1: lookback tap listens"; cat "$D/$1.stats"; return 1; }
+}
+
 # rs_start_knot DIR NET N ZONE FILE [ZONE FILE ...]: knotd on NET.N@53; the
 # zones named in RS_SIGN (space-separated) are signed by knotd (ECDSA P-256,
 # NSEC3) as it loads them
@@ -106,23 +143,8 @@ rs_start_knot() {
 	shift 3
 	mkdir -p "$k/db"
 	{
+		rs_knot_conf_head "$k" "$net.$n@53"
 		cat <<EOF
-server:
-    rundir: "$k"
-    listen: $net.$n@53
-    background-workers: 1
-    udp-workers: 1
-    tcp-workers: 1
-log:
-  - target: stderr
-    any: error
-database:
-    storage: "$k/db"
-    kasp-db: "$k/keys"
-policy:
-  - id: lbtest
-    algorithm: ecdsap256sha256
-    nsec3: on
 template:
   - id: default
     storage: "$d/zones"
