@@ -308,11 +308,9 @@ PY
 	check "$r: stats --check finds the store's tables in agreement" test $? -eq 0
 
 	# -- recorded: the same resolver into fstrm_capture, then two decoders --
-	local csock="$D/$r.cap.sock" F="$D/$r.fstrm"
-	fstrm_capture -t protobuf:dnstap.Dnstap -u "$csock" -w "$F" > "$D/$r.cap.log" 2>&1 &
-	local cp=$!
-	PIDS+=($cp)
-	rs_wait_for "fstrm_capture socket" 100 test -S "$csock"
+	local csock="$D/$r.cap.sock"
+	rs_fstrm_capture "$r"
+	local cp=$CAP_PID
 	rm -rf "$dir"
 	"conf_$r" "$dir" "$port" "$csock"
 	"start_$r" "$dir"
@@ -327,18 +325,7 @@ PY
 	wait "$RPID" 2> /dev/null
 	kill "$cp"
 	wait "$cp" 2> /dev/null
-	dnstap-ldns -y -r "$F" > "$D/$r.yaml" 2> /dev/null
-	"$LOOKBACK" tap -r "$F" --jsonl --stats > "$D/$r.cap.jsonl" 2> "$D/$r.cap.stats"
-	check "$r recorded: lookback tap -r exits 0" test $? -eq 0
-	local n
-	n=$(awk '$1 == "dnstap_messages" { print $2 }' "$D/$r.cap.stats")
-	check "$r recorded: the file holds the run's messages (${n:-none}; at least 12)" test "${n:-0}" -ge 12
-	python3 "$HERE/dnstap_ldns_compare.py" "$D/$r.yaml" "$D/$r.cap.jsonl" "$D/$r.cap.stats" > "$D/$r.cap.v"
-	[ -s "$D/$r.cap.v" ] || nok "$r recorded: comparison ran"
-	while read -r v desc; do
-		if [ "$v" = PASS ]; then ok "$r recorded, lookback vs dnstap-ldns: $desc"
-		else nok "$r recorded, lookback vs dnstap-ldns: $desc"; fi
-	done < "$D/$r.cap.v"
+	rs_recorded_checks "$r" 12
 }
 
 run_resolver bind named "$P_BIND"

@@ -135,6 +135,37 @@ rs_tap_live() {
 		{ nok "$1: lookback tap listens"; cat "$D/$1.stats"; return 1; }
 }
 
+# rs_fstrm_capture NAME: fstrm_capture on the unix socket $D/NAME.cap.sock
+# writing $D/NAME.fstrm, in the background, its pid in CAP_PID (and PIDS)
+rs_fstrm_capture() {
+	fstrm_capture -t protobuf:dnstap.Dnstap -u "$D/$1.cap.sock" -w "$D/$1.fstrm" \
+		> "$D/$1.cap.log" 2>&1 &
+	CAP_PID=$!
+	PIDS+=($CAP_PID)
+	rs_wait_for "fstrm_capture socket" 100 test -S "$D/$1.cap.sock"
+}
+
+# rs_recorded_checks NAME MIN: $D/NAME.fstrm (fstrm_capture stopped) read by
+# dnstap-ldns (its status in LDNS_RC) and by lookback tap -r, which exits 0,
+# finds at least MIN messages, and agrees with dnstap-ldns message by message
+# (dnstap_ldns_compare.py); the objects in $D/NAME.cap.jsonl
+rs_recorded_checks() {
+	local r=$1 F="$D/$1.fstrm" n v desc
+	dnstap-ldns -y -r "$F" > "$D/$r.yaml" 2> "$D/$r.ldns.err"
+	LDNS_RC=$?
+	"$LOOKBACK" tap -r "$F" --jsonl --stats > "$D/$r.cap.jsonl" 2> "$D/$r.cap.stats"
+	check "$r recorded: lookback tap -r exits 0" test $? -eq 0
+	n=$(awk '$1 == "dnstap_messages" { print $2 }' "$D/$r.cap.stats")
+	check "$r recorded: the file holds the run's messages (${n:-none}; at least $2)" test "${n:-0}" -ge "$2"
+	python3 "$(dirname "${BASH_SOURCE[0]}")/dnstap_ldns_compare.py" "$D/$r.yaml" "$D/$r.cap.jsonl" \
+		"$D/$r.cap.stats" > "$D/$r.cap.v"
+	[ -s "$D/$r.cap.v" ] || nok "$r recorded: comparison ran"
+	while read -r v desc; do
+		if [ "$v" = PASS ]; then ok "$r recorded, lookback vs dnstap-ldns: $desc"
+		else nok "$r recorded, lookback vs dnstap-ldns: $desc"; fi
+	done < "$D/$r.cap.v"
+}
+
 # rs_start_knot DIR NET N ZONE FILE [ZONE FILE ...]: knotd on NET.N@53; the
 # zones named in RS_SIGN (space-separated) are signed by knotd (ECDSA P-256,
 # NSEC3) as it loads them
