@@ -32,7 +32,8 @@
  *
  * A stream -- standard input or a path that is not a regular file (a named
  * pipe, /dev/stdin, a shell's <(...)), or a file (or standard input)
- * compressed with gzip, zstd or xz, told by its first bytes -- is read through util/zread.h (which passes plain bytes as they are) by
+ * compressed with gzip, zstd or xz, told by its first bytes -- is read
+ * through util/zread.h (which passes plain bytes as they are) by
  * the same two readers: the format is told from the first decompressed
  * bytes, libpcap validates a classic file header given to it alone (the
  * handle then compiles filters), and refill() reads from the stream instead
