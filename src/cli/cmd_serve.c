@@ -59,6 +59,10 @@ static void usage(FILE *f)
 	      "  --timeout SECS       idle connection timeout (default 30); also the longest a\n"
 	      "                       request's line and headers may take to arrive, from\n"
 	      "                       its first byte (the first request: from the connection)\n"
+	      "  --query-timeout SECS a DNSDB API answer still running SECS after its request\n"
+	      "                       ends \"limited\", \"Query time limit reached\" (default\n"
+	      "                       600; 0 = none): a flex pattern costly on every name\n"
+	      "                       cannot hold a thread for hours; counted in /metrics\n"
 	      "  --results-max N      largest limit (limit=0 asks for it; default 1000000)\n"
 	      "  --offset-max N       largest offset (default 1000000; past it 416)\n"
 	      "  --drain SECS         on SIGTERM, let running requests finish (default 10)\n"
@@ -90,7 +94,7 @@ static int num(const char *s, unsigned long long max, unsigned long long *out)
 }
 
 enum { O_KEYS = 1000, O_LOG, O_THREADS, O_MAXC, O_TIMEOUT, O_RMAX, O_OMAX, O_DRAIN, O_RO, O_PORTF,
-       O_INGEST, O_INGEST_PORTF, O_CACHE, O_TLS_CERT, O_TLS_KEY, O_MAXC_IP };
+       O_INGEST, O_INGEST_PORTF, O_CACHE, O_TLS_CERT, O_TLS_KEY, O_MAXC_IP, O_QTIMEOUT };
 
 static int write_port(const char *path, unsigned port)
 {
@@ -127,6 +131,7 @@ int lb_cmd_serve(int argc, char **argv)
 		{ "max-conns", required_argument, NULL, O_MAXC },
 		{ "max-conns-per-ip", required_argument, NULL, O_MAXC_IP },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "query-timeout", required_argument, NULL, O_QTIMEOUT },
 		{ "results-max", required_argument, NULL, O_RMAX },
 		{ "offset-max", required_argument, NULL, O_OMAX },
 		{ "drain", required_argument, NULL, O_DRAIN },
@@ -186,6 +191,14 @@ int lb_cmd_serve(int argc, char **argv)
 			else if (c == O_RMAX) o.results_max = v;
 			else if (c == O_OMAX) o.offset_max = v;
 			else drain = v;
+			break;
+		case O_QTIMEOUT:
+			if (num(optarg, 86400, &v)) {
+				fprintf(stderr, "lookback serve: bad --query-timeout '%s' (0 to 86400 seconds; "
+						"0 = none)\n", optarg);
+				return LB_EXIT_USAGE;
+			}
+			o.query_timeout_secs = (unsigned)v;
 			break;
 		case O_MAXC_IP:
 			if (num(optarg, 100000, &v)) {

@@ -71,6 +71,7 @@ struct lb_http {
 	bool reaper_on;
 	atomic_bool stopping;
 	atomic_ullong slow_conns;      /* connections cut by the reaper */
+	atomic_ullong query_timeouts;  /* DNSDB answers cut by --query-timeout */
 	struct lb_peers *peers;        /* NULL: no --max-conns-per-ip (peers.c) */
 	atomic_ullong refused_per_ip;  /* connections refused by it */
 };
@@ -119,6 +120,7 @@ struct hstream {
 	uint64_t counted;             /* of emit, added to the server's objs_out */
 	bool limited, failed;
 	bool count_reached;            /* summarize: max_count reached */
+	bool timed_out;                /* --query-timeout reached (a SAF stream) */
 	const char *fail_msg;
 	/* flex */
 	pcre2_code *re, *ex;

@@ -46,6 +46,7 @@ void lb_http_opts_init(lb_http_opts_t *o)
 	o->timeout_secs = 30;
 	o->results_max = 1000000;
 	o->offset_max = 1000000;
+	o->query_timeout_secs = 600;
 }
 
 static uint64_t now_secs(void) { return (uint64_t)time(NULL); }
@@ -313,6 +314,11 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		   "# TYPE lookback_http_slow_requests_total counter\n"
 		   "lookback_http_slow_requests_total %llu\n",
 		(unsigned long long)atomic_load(&h->slow_conns));
+	fprintf(f, "# HELP lookback_http_query_timeouts_total DNSDB API answers ended \"limited\""
+		   " by --query-timeout.\n"
+		   "# TYPE lookback_http_query_timeouts_total counter\n"
+		   "lookback_http_query_timeouts_total %llu\n",
+		(unsigned long long)atomic_load(&h->query_timeouts));
 	/* store: size, freshness per source, oldest data */
 	uint64_t disk = lb_store_disk_bytes(h->store);
 	uint32_t retain = lb_store_retention(h->store);

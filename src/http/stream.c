@@ -12,6 +12,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/name.h"
 #include "dns/rdata.h"
@@ -166,6 +167,20 @@ static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
 }
 
 /* Produce the next batch of output into the memory stream. */
+/* Whether a DNSDB (SAF) answer has run past --query-timeout since its
+ * request came: it then ends "limited", which SAF can say (a CIRCL answer
+ * has no terminator to say it with, and is bounded by its paging). */
+static bool query_timed_out(const struct hstream *s)
+{
+	unsigned lim = s->rq->h->o.query_timeout_secs;
+	if (!s->saf || !lim)
+		return false;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	const struct timespec *t0 = &s->rq->t0;
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9 >= lim;
+}
+
 static void produce(struct hstream *s)
 {
 	lb_http_t *h = s->rq->h;
@@ -181,6 +196,13 @@ static void produce(struct hstream *s)
 		for (int i = 0; s->state == S_RECS && i < BATCH_RECS &&
 				(s->summarize || (pos = ftell(s->ms)) < BATCH_BYTES);
 		     i++) {
+			/* each record may take a flex pattern's match (up to
+			 * PCRE2's match limit): the clock is read per record */
+			if (query_timed_out(s)) {
+				s->limited = s->timed_out = true;
+				s->state = S_END;
+				break;
+			}
 			if (!s->cur) {
 				if (s->qi == s->nq) {
 					s->state = S_END;
@@ -252,9 +274,11 @@ static void produce(struct hstream *s)
 		if (s->saf) {
 			/* "limited" says why, as DNSDB's does (dnsdbq prints it:
 			 * "Database limit: ...") */
-			const char *lim = s->summarize && s->count_reached
-						  ? "Max count reached"
-						  : "Result limit reached";
+			const char *lim = s->timed_out ? "Query time limit reached"
+					  : s->summarize && s->count_reached ? "Max count reached"
+									     : "Result limit reached";
+			if (s->timed_out)
+				atomic_fetch_add(&h->query_timeouts, 1);
 			lb_saf_end(&s->out, s->failed ? "failed" : s->limited ? "limited" : "succeeded",
 				   s->failed ? s->fail_msg : s->limited ? lim : NULL);
 		}

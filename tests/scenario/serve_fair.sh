@@ -5,7 +5,8 @@
 # `serve --threads 1`, exact lookups sent while they run must be answered
 # before they end (the scans yield the thread: lb_query_cur_set_budget, and
 # the server's suspend + resume), and the scans' own answers stay right.
-# Likewise the counting pass of CIRCL paging (dribble-paginate-count).
+# Likewise the counting pass of CIRCL paging (dribble-paginate-count).  And
+# --query-timeout ends a DNSDB answer that runs too long ("limited").
 . "$(dirname "$0")/lib.sh"
 command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
 D=$T_TMP/db
@@ -62,4 +63,24 @@ check "CIRCL paging count over every name: exact lookups answered meanwhile" \
 	-H "dribble-paginate-cursor: 1000000"
 check "the CIRCL answer: 200, empty, no x-dribble-cursor" \
 	bash -c "head -1 '$T_TMP/long.hdr' | grep -q ' 200' && ! grep -qi x-dribble-cursor '$T_TMP/long.hdr' && [ ! -s '$T_TMP/long.out' ]"
+
+# --query-timeout: a flex pattern that backtracks on every rdata (each match
+# runs to PCRE2's match limit: the whole scan would take hours) ends
+# "limited" once its time is up, and is counted; the server goes on
+kill "$SPID"
+wait "$SPID" 2> /dev/null
+serve_start "$D" --threads 1 --query-timeout 1
+[ -n "$PORT" ] || { nok "serve --query-timeout started: $(cat "$T_TMP/serve.err")"; exit 0; }
+U=http://127.0.0.1:$PORT
+t0=$(date +%s.%N)
+curl -s --max-time 60 "$U/dnsdb/v2/regex/rdata/(.*.*)*zzq" > "$T_TMP/qt.out"
+el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+check "a costly flex pattern under --query-timeout 1: begin, then limited, 'Query time limit reached' (${el} s)" \
+	bash -c "[ \"\$(cat '$T_TMP/qt.out')\" = '{\"cond\":\"begin\"}
+{\"cond\":\"limited\",\"msg\":\"Query time limit reached\"}' ]"
+curl -s "$U/metrics" > "$T_TMP/qt.metrics"
+check "... counted in lookback_http_query_timeouts_total" \
+	grep -q '^lookback_http_query_timeouts_total 1$' "$T_TMP/qt.metrics"
+curl -s --max-time 60 "$U/dnsdb/v2/lookup/rrset/name/$name" > "$T_TMP/qt.exact"
+check "... and the server answers the next request" grep -q '"cond":"succeeded"' "$T_TMP/qt.exact"
 echo "1..$T_N"
