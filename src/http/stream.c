@@ -47,20 +47,34 @@ void lb_http_stream_fail(struct hstream *s, const char *m)
 	s->fail_msg = m;
 }
 
+/* Whether the flex pattern (and not its exclusion) matches text.  A match
+ * that PCRE2 gives up on (its match, depth or heap limit: a pattern that
+ * backtracks without end on this subject) is not a "no": the answer ends
+ * failed, saying so, rather than leave out what may have matched. */
+static const char FLEX_TOO_COSTLY[] =
+	"regular expression too costly: PCRE2 gave up matching (match limit); simplify the pattern";
+
+static bool pcre_hit(struct hstream *s, pcre2_code *re, const char *text, size_t n)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL);
+	if (rc >= 0)
+		return true;
+	if (rc != PCRE2_ERROR_NOMATCH) {
+		lb_http_stream_fail(s, FLEX_TOO_COSTLY);
+		s->state = S_END;
+	}
+	return false;
+}
+
 static bool flex_match(struct hstream *s, const char *text)
 {
+	if (s->r.flex_glob)
+		return fnmatch(s->r.flex, text, FNM_CASEFOLD) == 0 &&
+		       !(s->r.exclude[0] && fnmatch(s->r.exclude, text, FNM_CASEFOLD) == 0);
 	size_t n = strlen(text);
-	bool m, x = false;
-	if (s->r.flex_glob) {
-		m = fnmatch(s->r.flex, text, FNM_CASEFOLD) == 0;
-		if (s->r.exclude[0])
-			x = fnmatch(s->r.exclude, text, FNM_CASEFOLD) == 0;
-	} else {
-		m = pcre2_match(s->re, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
-		if (s->ex)
-			x = pcre2_match(s->ex, (PCRE2_SPTR)text, n, 0, 0, s->md, NULL) >= 0;
-	}
-	return m && !x;
+	if (!pcre_hit(s, s->re, text, n))
+		return false;
+	return !(s->ex && (pcre_hit(s, s->ex, text, n) || s->failed));
 }
 
 static void flex_type(uint16_t type, char *tb, size_t n)
