@@ -1,7 +1,9 @@
 /*
  * fuzz_http_path.c - the DNSDB/CIRCL request-target parser (http/parse.c):
- * any bytes as a request target, and as an Accept header.
+ * any bytes as a request target, as an Accept header, and as a line of
+ * `query --batch` (lb_http_batch_line, NUL bytes and all).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (!msg || (st != 400 && st != 404 && st != 503))
 		abort();
 	(void)lb_http_accept_ok(s);
+	bool typed, bw;
+	msg = NULL;
+	st = lb_http_batch_line((const char *)data, size, 1700000000, &r, &typed, &bw, &msg);
+	if (st == 200)
+		lb_query_free(&r.q);
+	else if (!msg || (st != 0 && st != 400))
+		abort();
 	char out[64];
 	(void)lb_http_pct_decode(s, strnlen(s, size), out, sizeof out, true);
 	free(s);

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cmds.h"
 #include "dns/name.h"
+#include "http/http.h"
 #include "query/args.h"
 #include "query/query.h"
 #include "store/store.h"
@@ -17,6 +19,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: lookback query --db DIR LOOKUP [FILTERS] [OUTPUT]\n"
+	      "       lookback query --db DIR --batch FILE [FILTERS] [OUTPUT]\n"
 	      "  -d, --db DIR            the store\n"
 	      "\n"
 	      "lookups (exactly one):\n"
@@ -31,6 +34,18 @@ static void usage(FILE *f)
 	      "                          names inside it lower-cased: RFC 4034 6.2, SVCB/HTTPS)\n"
 	      "      --negative NAME     negative answers (NXDOMAIN, NODATA, SERVFAIL...) for NAME;\n"
 	      "                          *.example.com allowed\n"
+	      "      --batch FILE        one lookup per line of FILE (- = standard input), in\n"
+	      "                          dnsdbq's batch form: rrset/name/NAME[/TYPES[/BAILIWICK]],\n"
+	      "                          rrset/raw/HEX[/TYPES[/BAILIWICK]], rdata/name/NAME[/TYPES],\n"
+	      "                          rdata/ip/ADDR[,LEN], rdata/raw/HEX[/TYPES] ('/' and ','\n"
+	      "                          in a name as %2F, %2C), or a bare indicator: an address,\n"
+	      "                          CIDR or range (rdata/ip) or a name (rrset/name); '#'\n"
+	      "                          comments. The filters and output options apply to each\n"
+	      "                          line (a line's own types and bailiwick win). Each answer\n"
+	      "                          is preceded by '++ LINE' and followed by '-- STATUS (why)'\n"
+	      "                          as dnsdbq -ff prints them; CSV has instead a first column\n"
+	      "                          'query' and one header. Exit status: 2 if a line was bad\n"
+	      "                          (its '--' line says why), else 0 if any had results\n"
 	      "filters:\n"
 	      "  -t, --type T[,T...]     RR types; ANY (default: every type but DNSSEC ones),\n"
 	      "                          ANY-DNSSEC (only DNSSEC types), ALL (every type)\n"
@@ -96,6 +111,212 @@ static bool name_8bit(const lb_query_t *q)
 	return false;
 }
 
+/* The --batch line reader: lines of at most BATCH_LINE_MAX bytes; a longer
+ * one is read to its end and reported, not held. */
+#define BATCH_LINE_MAX 8192
+
+/* One batch line into the query it asks: the command line's filters and
+ * options (base) with the line's lookup, and its types and bailiwick where
+ * it names them.  0, or -1 with *msg (the line is reported, not run). */
+static int batch_query(const lb_query_t *base, const lb_http_req_t *r, bool typed,
+		       bool bailiwicked, lb_query_t *q, const char **msg)
+{
+	*q = *base;
+	q->raw = NULL;
+	q->kind = r->q.kind;
+	q->match = r->q.match;
+	memcpy(q->name, r->q.name, sizeof q->name);
+	q->name_len = r->q.name_len;
+	q->family = r->q.family;
+	memcpy(q->lo, r->q.lo, sizeof q->lo);
+	memcpy(q->hi, r->q.hi, sizeof q->hi);
+	if (r->q.raw) {
+		q->raw = malloc(r->q.raw_len ? r->q.raw_len : 1);
+		if (!q->raw) {
+			*msg = "out of memory";
+			return -1;
+		}
+		memcpy(q->raw, r->q.raw, r->q.raw_len);
+	}
+	q->raw_len = r->q.raw_len;
+	if (typed) {
+		q->tmode = r->q.tmode;
+		memcpy(q->types, r->q.types, sizeof q->types);
+		q->ntypes = r->q.ntypes;
+	}
+	if (bailiwicked) {
+		q->has_bailiwick = true;
+		memcpy(q->bailiwick, r->q.bailiwick, sizeof q->bailiwick);
+		q->bailiwick_len = r->q.bailiwick_len;
+	}
+	if (q->kind == LB_Q_RDATA_IP && q->tmode != LB_TYPES_ANY && q->tmode != LB_TYPES_ALL) {
+		bool ok = q->tmode == LB_TYPES_LIST;
+		for (size_t i = 0; ok && i < q->ntypes; i++)
+			ok = q->types[i] == 1 || q->types[i] == 28;
+		if (!ok) {
+			*msg = "rdata/ip takes only the types A, AAAA or ANY (see -t)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The next line of in into buf (at most BATCH_LINE_MAX bytes kept, NUL
+ * bytes counted in *len; without its "\n" or "\r\n"); a longer line is read
+ * to its end and *too_long set.  False at the end of the input. */
+static bool read_line(FILE *in, char *buf, size_t *len, bool *too_long)
+{
+	size_t n = 0;
+	int ch = EOF;
+	bool any = false;
+	*too_long = false;
+	while ((ch = getc_unlocked(in)) != EOF) {
+		any = true;
+		if (ch == '\n')
+			break;
+		if (n < BATCH_LINE_MAX)
+			buf[n++] = (char)ch;
+		else
+			*too_long = true;
+	}
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = 0;
+	*len = n;
+	return any;
+}
+
+static void batch_progress(unsigned long long lines, unsigned long long hits, double t0, bool last)
+{
+	double dt = lb_cli_mono() - t0;
+	fprintf(stderr, "\rquery --batch: %llu lines, %llu with results, %.0f lines/s%s", lines, hits,
+		dt > 0 ? (double)lines / dt : 0.0, last ? "\n" : "   ");
+}
+
+/* --batch: each line's lookup with the command line's filters, framed as
+ * dnsdbq -ff frames its answers.  Exit status as the command's. */
+static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_query_t *base,
+		     lb_out_t *out, uint64_t now)
+{
+	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!in) {
+		fprintf(stderr, "lookback query: --batch %s: %s\n", path, strerror(errno));
+		return LB_EXIT_USAGE;
+	}
+	char *line = malloc(BATCH_LINE_MAX + 2);
+	if (!line) {
+		if (in != stdin)
+			fclose(in);
+		fprintf(stderr, "lookback query: out of memory\n");
+		return LB_EXIT_STORE;
+	}
+	bool csv = out->fmt == LB_FMT_CSV;
+	bool progress = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
+	unsigned long long lineno = 0, hits = 0, bad = 0;
+	double t0 = lb_cli_mono(), tlast = t0;
+	int rc = LB_EXIT_OK;
+	bool store_err = false;
+	size_t len;
+	bool too_long;
+	while (read_line(in, line, &len, &too_long)) {
+		lineno++;
+		/* blanks around the lookup are not part of it (nor of the markers) */
+		size_t b = 0;
+		while (b < len && (line[b] == ' ' || line[b] == '\t'))
+			b++;
+		while (len > b && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+			len--;
+		memmove(line, line + b, len - b);
+		len -= b;
+		line[len] = 0;
+		lb_http_req_t r;
+		bool typed, bailiwicked;
+		const char *msg = "line too long";
+		int st = too_long ? 400 : lb_http_batch_line(line, len, now, &r, &typed, &bailiwicked, &msg);
+		if (st == 0)
+			continue;
+		/* what the markers show of a line that is not run */
+		char *nul = memchr(line, 0, len);
+		if (nul)
+			strcpy(nul, "...");
+		else if (too_long)
+			strcpy(line + 64, "...");
+		lb_query_t q;
+		int e = -1;
+		if (st == 200) {
+			e = batch_query(base, &r, typed, bailiwicked, &q, &msg);
+			lb_query_free(&r.q);
+		}
+		if (e) {
+			bad++;
+			fprintf(stderr, "lookback query: --batch %s line %llu: %s\n", path, lineno, msg);
+			if (!csv)
+				fprintf(stdout, "++ %s\n-- ERROR (%s)\n", line, msg);
+			continue;
+		}
+		if (csv)
+			out->csv_query = line;
+		else
+			fprintf(stdout, "++ %s\n", line);
+		lb_query_result_t res;
+		out->n = 0; /* each answer is laid out as if alone */
+		out->summary = false;
+		int err = lb_query_run(s, &q, out, &res);
+		lb_query_free(&q);
+		if (err == LB_ELIMIT && q.sort != LB_SORT_NONE) {
+			bad++;
+			msg = "--sort: too many results to hold; narrow the lookup or give a --limit";
+			fprintf(stderr, "lookback query: --batch %s line %llu: %s\n", path, lineno, msg);
+			if (!csv)
+				fprintf(stdout, "-- ERROR (%s)\n", msg);
+			continue;
+		}
+		if (err) {
+			fprintf(stderr, "lookback query: %s: %s\n", db, lb_store_errmsg(s, err));
+			if (!csv)
+				fprintf(stdout, "-- ERROR (store error)\n");
+			store_err = true;
+			break;
+		}
+		if (res.results)
+			hits++;
+		if (!csv)
+			fprintf(stdout, "-- NOERROR (%s)\n", !res.results ? "no results found for query."
+							     : res.limited ? "Result limit reached"
+							     : res.count_reached ? "max count reached"
+							     : "no error");
+		if (ferror(stdout))
+			break;
+		if (progress) {
+			double t = lb_cli_mono();
+			if (t - tlast >= 0.5) {
+				tlast = t;
+				batch_progress(lineno, hits, t0, false);
+			}
+		}
+	}
+	out->csv_query = NULL;
+	if (progress)
+		batch_progress(lineno, hits, t0, true);
+	if (ferror(in)) {
+		fprintf(stderr, "lookback query: --batch %s: read error\n", path);
+		rc = LB_EXIT_USAGE;
+	}
+	if (in != stdin)
+		fclose(in);
+	free(line);
+	fflush(stdout);
+	if (store_err)
+		return LB_EXIT_STORE;
+	if (ferror(stdout)) {
+		fprintf(stderr, "lookback query: error writing the output\n");
+		return LB_EXIT_STORE;
+	}
+	if (rc != LB_EXIT_OK || bad)
+		return LB_EXIT_USAGE;
+	return hits ? LB_EXIT_OK : LB_EXIT_EMPTY;
+}
+
 int lb_cmd_query(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -104,9 +325,11 @@ int lb_cmd_query(int argc, char **argv)
 		{ "summarize", no_argument, NULL, 's' },
 		{ "max-count", required_argument, NULL, 'M' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "batch", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *batch = NULL;
 	lb_query_t q;
 	lb_query_init(&q);
 	lb_qargs_t qa;
@@ -127,6 +350,7 @@ int lb_cmd_query(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'd': db = optarg; break;
+		case 'F': batch = optarg; break;
 		case 's': q.summarize = true; break;
 		case 'M': {
 			char *e;
@@ -166,7 +390,14 @@ int lb_cmd_query(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (lb_qargs_end(&qa, LB_QARGS_ONE_LOOKUP, argc, argv, optind, db))
+	if (batch && (qa.lookups || q.has_bailiwick)) {
+		fprintf(stderr, "lookback query: --batch reads its lookups from the file: give no "
+				"lookup option%s\n", q.has_bailiwick ? " and no --bailiwick (it goes in "
+				"the line: rrset/name/NAME/TYPE/BAILIWICK)" : "");
+		goto out;
+	}
+	if (lb_qargs_end(&qa, batch ? LB_QARGS_AT_MOST_ONE_LOOKUP : LB_QARGS_ONE_LOOKUP, argc, argv,
+			 optind, db))
 		goto out;
 	if (q.max_count && !q.summarize) {
 		fprintf(stderr, "lookback query: --max-count bounds a summary: add --summarize\n");
@@ -185,6 +416,10 @@ int lb_cmd_query(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "lookback query: %s: %s\n", db, lb_store_errmsg(s, err));
 		rc = LB_EXIT_STORE;
+		goto out;
+	}
+	if (batch) {
+		rc = run_batch(s, db, batch, &q, &out, qa.now);
 		goto out;
 	}
 	lb_query_result_t res;

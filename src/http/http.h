@@ -135,6 +135,21 @@ typedef struct lb_http_req {
 int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_req_t *r,
 			 const char **msg);
 
+/*
+ * One line of a batch of lookups (`lookback query --batch`), in dnsdbq's
+ * batch form: the DNSDB lookup path without its /dnsdb/v2/lookup/ prefix,
+ *	rrset/name/NAME[/RRTYPE[,...][/BAILIWICK]]   rrset/raw/HEX[/RRTYPE[,...][/BAILIWICK]]
+ *	rdata/name/NAME[/RRTYPE[,...]]   rdata/ip/ADDR[,PFXLEN]   rdata/raw/HEX[/RRTYPE[,...]]
+ * ('/' and ',' inside a name %-encoded), or a bare indicator: an address,
+ * CIDR or range (an rdata/ip lookup) or a name (an rrset/name lookup).
+ * Leading and trailing blanks are ignored.  Returns 0 for a line to skip
+ * (empty, or a '#' comment), 200 with r filled (lb_query_free(&r->q)
+ * afterwards; *typed / *bailiwicked say whether the line named its types /
+ * its bailiwick), or 400 with *msg a one-line reason.
+ */
+int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t *r, bool *typed,
+		       bool *bailiwicked, const char **msg);
+
 /* %-decode src[0..n) into dst (dstsz incl. NUL); '+' stays '+' unless
  * plus_space.  -1 on a bad escape, a NUL byte or overflow, else the length. */
 int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool plus_space);

@@ -387,6 +387,85 @@ out:
 	return st;
 }
 
+int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t *r, bool *typed,
+		       bool *bailiwicked, const char **msg)
+{
+	static const char pfx[] = "/dnsdb/v2/lookup/";
+	memset(r, 0, sizeof *r);
+	lb_query_init(&r->q);
+	*typed = *bailiwicked = false;
+	*msg = "ok";
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r' ||
+		       line[len - 1] == '\n'))
+		len--;
+	if (!len || line[0] == '#')
+		return 0;
+	if (memchr(line, 0, len))
+		return bad(msg, "a NUL byte in the line");
+	if (len > LB_HTTP_TARGET_MAX - (sizeof pfx - 1))
+		return bad(msg, "line too long");
+	if (len >= 8 && !memcmp(line, "$OPTIONS", 8))
+		return bad(msg, "$OPTIONS lines are not supported: give the options on the command line");
+	if ((len > 6 && !memcmp(line, "rrset/", 6)) || (len > 6 && !memcmp(line, "rdata/", 6))) {
+		if (memchr(line, '?', len))
+			return bad(msg, "a batch line is a lookup path, without '?' parameters: give "
+					"the options on the command line");
+		char target[LB_HTTP_TARGET_MAX + 1];
+		memcpy(target, pfx, sizeof pfx - 1);
+		memcpy(target + sizeof pfx - 1, line, len);
+		size_t tl = sizeof pfx - 1 + len;
+		target[tl] = 0;
+		int st = lb_http_parse_target(target, tl, now, r, msg);
+		if (st != 200)
+			return 400;
+		/* the segments given (as the path parser splits them: empty
+		 * ones skipped) */
+		int ns = 0;
+		for (size_t i = 0; i < len;) {
+			size_t j = i;
+			while (j < len && line[j] != '/')
+				j++;
+			if (j > i) {
+				ns++;
+				if (ns == 4)
+					*typed = true;
+				if (ns == 5)
+					*bailiwicked = true;
+			}
+			i = j + 1;
+		}
+		return 200;
+	}
+	char v[LB_HTTP_VALUE_MAX + 1];
+	if (len > LB_HTTP_VALUE_MAX)
+		return bad(msg, "indicator too long");
+	memcpy(v, line, len);
+	v[len] = 0;
+	const char *m = NULL;
+	if (lb_query_parse_ip(v, &r->q, &m) == 0) {
+		r->q.kind = LB_Q_RDATA_IP;
+	} else if (strchr(v, '/') || strchr(v, ':') || (strchr(v, '-') && !v[strspn(v, "0123456789.-")])) {
+		lb_query_free(&r->q);
+		/* a name has neither '/' nor ':' (and is not made of digits,
+		 * dots and a '-'): an address, CIDR or range gone wrong, or a
+		 * path that is not a lookup */
+		if (!v[strspn(v, "0123456789abcdefABCDEF:.,/-")])
+			return bad(msg, m ? m : "bad address");
+		return bad(msg, "not a lookup (rrset/name/..., rrset/raw/..., rdata/name/..., "
+				"rdata/ip/..., rdata/raw/...) nor an address, CIDR, range or name");
+	} else {
+		r->q.kind = LB_Q_RRSET;
+		if (set_name(&r->q, v, msg) != 200) {
+			lb_query_free(&r->q);
+			return 400;
+		}
+	}
+	r->api = LB_API_LOOKUP;
+	return 200;
+}
+
 bool lb_http_accept_ok(const char *accept)
 {
 	if (!accept)

@@ -98,8 +98,12 @@ static void csv_field(FILE *f, const char *s)
 
 void lb_out_begin(lb_out_t *o, const lb_query_t *q)
 {
-	if (o->fmt != LB_FMT_CSV)
+	if (o->fmt != LB_FMT_CSV || o->csv_head_done)
 		return;
+	if (o->csv_query) {
+		o->csv_head_done = true;
+		fputs("query,", o->f);
+	}
 	if (q->kind == LB_Q_NEGATIVE)
 		fputs("rrname,rrtype,rcode,bailiwick,time_first,time_last,count,sources\n", o->f);
 	else
@@ -275,6 +279,15 @@ void lb_out_cof_sources_more(FILE *f, const lb_store_rec_t *r)
 		fputs(",\"sensor_ids_more\":true", f);
 }
 
+/* A batch's CSV: the row's first column, the lookup it answers. */
+static void csv_query(lb_out_t *o)
+{
+	if (o->csv_query) {
+		csv_field(o->f, o->csv_query);
+		fputc(',', o->f);
+	}
+}
+
 static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 {
 	char nb[LB_NAME_TEXT_MAX + 1], bb[LB_NAME_TEXT_MAX + 1], tb[32];
@@ -287,6 +300,7 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 		bb[0] = 0;
 	if (r->kind == LB_REC_NEG) {
 		const char *rc = lb_rcode_name(r->rcode);
+		csv_query(o);
 		csv_field(f, nb);
 		fprintf(f, ",%s,", tb);
 		if (rc)
@@ -302,6 +316,7 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 		return;
 	}
 	for (size_t i = 0; i < r->nrdata; i++) {
+		csv_query(o);
 		csv_field(f, nb);
 		fprintf(f, ",%s,", tb);
 		csv_field(f, bb);
@@ -370,7 +385,13 @@ void lb_out_summary(lb_out_t *o, const lb_summary_t *s)
 		fputs("}\n", f);
 		break;
 	case LB_FMT_CSV:
-		fputs("count,num_results,time_first,time_last,zone_time_first,zone_time_last\n", f);
+		if (!o->csv_head_done) {
+			if (o->csv_query)
+				fputs("query,", f);
+			fputs("count,num_results,time_first,time_last,zone_time_first,zone_time_last\n", f);
+			o->csv_head_done = o->csv_query != NULL;
+		}
+		csv_query(o);
 		fprintf(f, "%llu,%llu,", (unsigned long long)s->count, (unsigned long long)s->num_results);
 		if (s->time_last)
 			fprintf(f, "%llu,%llu,", (unsigned long long)s->time_first,

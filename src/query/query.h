@@ -136,6 +136,11 @@ typedef struct lb_out {
 			     * time_first/time_last (export: what the store
 			     * holds); else they are its zone times, as COF
 			     * requires them */
+	/* CSV of a batch (query --batch): every row starts with a "query"
+	 * column holding this (the batch line), and the header is written
+	 * once, before the first answer */
+	const char *csv_query;
+	bool csv_head_done;
 } lb_out_t;
 
 LB_WUR int lb_out_init(lb_out_t *o, FILE *f, enum lb_format fmt);

@@ -113,6 +113,49 @@ dnsdbq -f -j -l 0 < "$T_TMP/batch" > "$T_TMP/dq.out" 2> "$T_TMP/dq.err"
 if n=$($CMP "$T_TMP/lq.out" "$T_TMP/dq.out" 2> "$T_TMP/cmp.err"); then ok "-f batch of 3 lookups ($n records)"
 else nok "-f batch: $(cat "$T_TMP/cmp.err") $(head -c 200 "$T_TMP/dq.err")"; fi
 
+# -ff: dnsdbq frames each answer ("++ LINE" ... "-- STATUS (why)"); the same
+# batch through lookback query --batch, offline, must give the same frames
+# and in each the same records (dnsdbq writes the line back %-encoded: ',' as
+# %2C, '*' as %2A)
+printf 'rrset/name/%s\nrdata/ip/%s,24\nrrset/name/no-such.%s\nrdata/name/%s/CNAME\nrrset/name/*.%s/MX\n' \
+	"$OWNER" "${IP%.*}.0" "$DOM" "$CNAME_T" "$DOM" > "$T_TMP/batch2"
+dnsdbq -ff -j -l 3 < "$T_TMP/batch2" > "$T_TMP/dq2.out" 2> "$T_TMP/dq2.err"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch2" -l 3 -f cof > "$T_TMP/lq2.out" 2> "$T_TMP/lq2.err"
+lrc=$?
+if python3 - "$T_TMP/lq2.out" "$T_TMP/dq2.out" > "$T_TMP/ff.res" 2>&1 <<'PYEOF2'
+import json, sys, urllib.parse
+def blocks(path):
+    out, cur = [], None
+    for line in open(path).read().splitlines():
+        if line.startswith("++ "):
+            cur = [urllib.parse.unquote(line[3:]), None, []]
+        elif line.startswith("-- "):
+            cur[1] = line[3:]
+            out.append(cur)
+            cur = None
+        elif line.strip():
+            o = json.loads(line)
+            cur[2].append(json.dumps(o, sort_keys=True))
+    return out
+a, b = blocks(sys.argv[1]), blocks(sys.argv[2])
+if len(a) != len(b) or len(a) != 5:
+    sys.exit("blocks: lookback %d, dnsdbq %d (want 5)" % (len(a), len(b)))
+n = 0
+for x, y in zip(a, b):
+    if x[0] != y[0] or x[1] != y[1]:
+        sys.exit("frame differs: %r vs %r" % (x[:2], y[:2]))
+    if sorted(x[2]) != sorted(y[2]):
+        sys.exit("records differ under %s" % x[0])
+    n += len(x[2])
+st = [x[1] for x in a]
+if "NOERROR (no results found for query.)" not in st or not any(s != st[2] for s in st):
+    sys.exit("want both found and not found among %r" % st)
+print(n)
+PYEOF2
+then ok "query --batch = dnsdbq -ff -j over the API: frames, statuses, records ($(cat "$T_TMP/ff.res") records, exit $lrc)"
+else nok "query --batch vs dnsdbq -ff: $(head -c 300 "$T_TMP/ff.res") $(head -c 200 "$T_TMP/dq2.err")"; fi
+check "query --batch exits 0 when a line had results" test "$lrc" -eq 0
+
 check "access log has one line per request, key never logged" \
 	bash -c "[ \$(wc -l < '$T_TMP/access.log') -ge 20 ] && ! grep -q test-key '$T_TMP/access.log'"
 kill -TERM $SPID

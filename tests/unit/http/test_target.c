@@ -2,6 +2,7 @@
  * queries: the path forms a DNSDB client may send and what each selects. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -138,10 +139,106 @@ static void test_lookup_default_any(void **state)
 		}
 }
 
+/* query --batch lines (lb_http_batch_line): dnsdbq's batch forms, bare
+ * indicators, what is skipped, and what is refused with a reason */
+static int bline(const char *line, lb_http_req_t *r, bool *typed, bool *bw)
+{
+	const char *msg = NULL;
+	int st = lb_http_batch_line(line, strlen(line), 1700000000, r, typed, bw, &msg);
+	assert_non_null(msg);
+	return st;
+}
+
+static void test_batch_line(void **state)
+{
+	(void)state;
+	lb_http_req_t r;
+	bool t, b;
+	/* skipped: blank, blanks only, comments */
+	assert_int_equal(bline("", &r, &t, &b), 0);
+	assert_int_equal(bline(" \t\r\n", &r, &t, &b), 0);
+	assert_int_equal(bline("# rdata/ip/1.2.3.4", &r, &t, &b), 0);
+	assert_int_equal(bline("  #x", &r, &t, &b), 0);
+
+	assert_int_equal(bline("rrset/name/www.example.com/A,AAAA/example.com", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RRSET);
+	assert_int_equal(r.q.match, LB_MATCH_EXACT);
+	want_name(r.q.name, r.q.name_len, "www.example.com.");
+	assert_true(t);
+	assert_true(b);
+	assert_int_equal(r.q.ntypes, 2);
+	want_name(r.q.bailiwick, r.q.bailiwick_len, "example.com.");
+	lb_query_free(&r.q);
+
+	/* no types, no bailiwick: the command line's apply */
+	assert_int_equal(bline("  rrset/name/*.example.com \r\n", &r, &t, &b), 200);
+	assert_int_equal(r.q.match, LB_MATCH_BELOW);
+	assert_false(t);
+	assert_false(b);
+	lb_query_free(&r.q);
+
+	/* ',' and '/' inside a value %-encoded, as dnsdbq writes them */
+	assert_int_equal(bline("rdata/ip/10.0.0.0%2C8", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_IP);
+	assert_int_equal(r.q.lo[0], 10);
+	assert_int_equal(r.q.hi[1], 255);
+	lb_query_free(&r.q);
+	assert_int_equal(bline("rrset/name/0%2F25.2.0.192.in-addr.arpa", &r, &t, &b), 200);
+	assert_int_equal(r.q.name[0], 4); /* "0/25" is one label */
+	lb_query_free(&r.q);
+
+	assert_int_equal(bline("rdata/name/ns1.example.net/NS", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_NAME);
+	assert_true(t);
+	assert_false(b);
+	lb_query_free(&r.q);
+	assert_int_equal(bline("rdata/raw/0b763d73706631202d616c6c", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_RAW);
+	assert_int_equal(r.q.raw_len, 12);
+	lb_query_free(&r.q);
+
+	/* bare indicators */
+	assert_int_equal(bline("192.0.2.7", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_IP);
+	assert_int_equal(r.q.family, 4);
+	lb_query_free(&r.q);
+	assert_int_equal(bline("2001:db8::/32", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_IP);
+	assert_int_equal(r.q.family, 6);
+	lb_query_free(&r.q);
+	assert_int_equal(bline("192.0.2.1-192.0.2.9", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_IP);
+	lb_query_free(&r.q);
+	assert_int_equal(bline("evil.example.", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RRSET);
+	want_name(r.q.name, r.q.name_len, "evil.example.");
+	lb_query_free(&r.q);
+
+	/* refused, with a reason */
+	const char *bad[] = {
+		"$OPTIONS -l 5", "rrset/name/x.example?limit=5", "rdata/ip/1.2.3.4/MX",
+		"rrset/name/a..b", "rrset/bogus/x", "rdata/ip/1.2.3.4/A/extra", "10.0.0.0/33",
+		"bogus/line", "rrset/name/", "www..example", "1.2.3.4-1.2.3.1",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *msg = NULL;
+		int st = lb_http_batch_line(bad[i], strlen(bad[i]), 1700000000, &r, &t, &b, &msg);
+		if (st != 400)
+			fail_msg("'%s': %d, want 400", bad[i], st);
+		assert_non_null(msg);
+		assert_true(strlen(msg) > 5);
+	}
+	/* a NUL inside the line is refused, not cut there */
+	const char nul[] = "rrset/name/a.example\0/MX";
+	const char *msg = NULL;
+	assert_int_equal(lb_http_batch_line(nul, sizeof nul - 1, 1700000000, &r, &t, &b, &msg), 400);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rrset_raw_bailiwick),
+		cmocka_unit_test(test_batch_line),
 		cmocka_unit_test(test_flex_types),
 		cmocka_unit_test(test_lookup_default_any),
 	};

@@ -1,0 +1,187 @@
+#!/bin/bash
+# query --batch: a list of lookups (dnsdbq's batch lines and bare indicators)
+# answered from one store in one run.  Each answer must be what the same
+# lookup gives on its own (`lookback query` with the matching options), in
+# text, COF and CSV, framed "++ LINE" / "-- STATUS (why)"; a bad line is
+# reported in its frame and on stderr without stopping the others; exit
+# status 0 / 1 / 2 / 3 as documented; hostile lines (too long, a NUL byte,
+# CRLF) cost nothing but their own answer.
+. "$(dirname "$0")/lib.sh"
+D=$T_TMP/db
+"$LOOKBACK" gen -q -o "$T_TMP/g.pcap" -n 20000 --seed 3 || { nok gen; exit 0; }
+"$LOOKBACK" capture -q -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
+check "capture --db" test -d "$D"
+"$LOOKBACK" export --db "$D" -f cof > "$T_TMP/all.json" 2> /dev/null
+read -r OWNER IP CNAME_T DOM RAWNS <<< "$(python3 - "$T_TMP/all.json" <<'P'
+import json, sys
+own = ip = cn = dom = None
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o["rrtype"] == "A" and not ip:
+        ip = o["rdata"][0]
+    if o["rrtype"] == "A" and not own and o["rrname"].count(".") == 3:
+        own = o["rrname"]
+    if o["rrtype"] == "CNAME" and not cn:
+        cn = o["rdata"][0]
+    if o["rrtype"] == "MX" and not dom:
+        dom = o["rrname"]
+# the wire form of the owner, for rrset/raw
+raw = "".join("%02x" % len(l) + l.encode().hex() for l in own.rstrip(".").split(".")) + "00"
+print(own, ip, cn, dom, raw)
+P
+)"
+echo "# owner=$OWNER ip=$IP cname-target=$CNAME_T domain=$DOM"
+check "lookup values picked from the store" test -n "$RAWNS"
+NET=${IP%.*}.0
+
+# LINE<TAB>the same lookup as `lookback query` options
+cat > "$T_TMP/spec" <<EOF
+rrset/name/$OWNER	-r $OWNER
+rrset/name/$OWNER/A	-r $OWNER -t A
+rrset/name/$OWNER/TXT	-r $OWNER -t TXT
+rrset/name/*.$DOM	-r *.$DOM
+rrset/name/*.$DOM/MX,NS	-r *.$DOM -t MX,NS
+rrset/raw/$RAWNS	--raw-rrset $RAWNS
+rdata/ip/$NET,24	-i $NET/24
+rdata/ip/$IP	-i $IP
+rdata/name/$CNAME_T	-n $CNAME_T
+rdata/name/$CNAME_T/CNAME	-n $CNAME_T -t CNAME
+$IP	-i $IP
+$NET/24	-i $NET/24
+$OWNER	-r $OWNER
+no-such.$DOM	-r no-such.$DOM
+rrset/name/*.com.br/A	-r *.com.br -t A
+EOF
+# the batch: those lines, with blanks, a comment, an empty line and CRLF
+{
+	echo "# enrichment of today's alerts"
+	n=0
+	while IFS=$'\t' read -r line _; do
+		n=$((n + 1))
+		case $n in
+		2) printf '  %s \t\r\n' "$line" ;;
+		5) echo; echo "$line" ;;
+		*) echo "$line" ;;
+		esac
+	done < "$T_TMP/spec"
+} > "$T_TMP/batch"
+
+# blocks FILE: "LINE<TAB>STATUS<TAB>n" per frame, and the frame bodies in FILE.bN
+blocks() {
+	awk -v f="$1" '
+		/^\+\+ / { n++; line = substr($0, 4); body = f ".b" n; printf "" > body; next }
+		/^-- / { printf "%s\t%s\n", line, substr($0, 4); close(body); next }
+		{ print >> body }' "$1"
+}
+
+for fmt in text cof; do
+	"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -l 0 -f $fmt > "$T_TMP/out.$fmt" 2> "$T_TMP/err.$fmt"
+	rc=$?
+	check "-f $fmt: exit 0 (lines had results), nothing on stderr" \
+		bash -c "[ $rc -eq 0 ] && [ ! -s '$T_TMP/err.$fmt' ]"
+	blocks "$T_TMP/out.$fmt" > "$T_TMP/frames.$fmt"
+	check "-f $fmt: one frame per lookup line, in order ($(wc -l < "$T_TMP/frames.$fmt"))" \
+		bash -c "[ \"\$(cut -f1 '$T_TMP/frames.$fmt')\" = \"\$(cut -f1 '$T_TMP/spec')\" ]"
+	i=0 bad=""
+	while IFS=$'\t' read -r line opts; do
+		i=$((i + 1))
+		# shellcheck disable=SC2086
+		"$LOOKBACK" query --db "$D" $opts -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
+		orc=$?
+		want="no error"
+		[ $orc -eq 1 ] && want="no results found for query."
+		got=$(sed -n "${i}p" "$T_TMP/frames.$fmt" | cut -f2)
+		if ! cmp -s "$T_TMP/one" "$T_TMP/out.$fmt.b$i"; then
+			bad="$bad [$line: answer differs]"
+		elif [ "$got" != "NOERROR ($want)" ]; then
+			bad="$bad [$line: status '$got', want 'NOERROR ($want)']"
+		fi
+	done < "$T_TMP/spec"
+	check "-f $fmt: each answer = lookback query with the same lookup, status as its exit${bad}" test -z "$bad"
+done
+nres=$(grep -c "NOERROR (no error)" "$T_TMP/frames.cof")
+check "most lines found something ($nres of 15), one did not" \
+	bash -c "[ $nres -ge 11 ] && grep -q 'no-such.*no results found' '$T_TMP/frames.cof'"
+
+# CSV: one header, a first column naming the line, rows = the lookup's own
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -l 0 -f csv > "$T_TMP/out.csv" 2> /dev/null
+: > "$T_TMP/want.csv"
+first=1
+while IFS=$'\t' read -r line opts; do
+	# shellcheck disable=SC2086
+	"$LOOKBACK" query --db "$D" $opts -l 0 -f csv > "$T_TMP/one" 2> /dev/null
+	if [ $first = 1 ]; then head -1 "$T_TMP/one" | sed 's/^/query,/' >> "$T_TMP/want.csv"; first=0; fi
+	q=$line
+	case $line in *,*) q="\"$line\"" ;; esac
+	tail -n +2 "$T_TMP/one" | sed "s|^|$q,|" >> "$T_TMP/want.csv"
+done < "$T_TMP/spec"
+check "-f csv: one header with a 'query' column; each row = the lookup's own, prefixed by its line ($(wc -l < "$T_TMP/out.csv") lines)" \
+	cmp -s "$T_TMP/out.csv" "$T_TMP/want.csv"
+
+# filters and options from the command line apply to every line
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -s -f cof > "$T_TMP/out.s" 2> /dev/null
+blocks "$T_TMP/out.s" > "$T_TMP/frames.s"
+i=0 bad=""
+while IFS=$'\t' read -r line opts; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086
+	"$LOOKBACK" query --db "$D" $opts -s -f cof > "$T_TMP/one" 2> /dev/null
+	cmp -s "$T_TMP/one" "$T_TMP/out.s.b$i" || bad="$bad [$line]"
+done < "$T_TMP/spec"
+check "--summarize: each line's summary = its own query -s${bad}" test -z "$bad"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -l 1 -f cof > "$T_TMP/out.l" 2> /dev/null
+blocks "$T_TMP/out.l" > "$T_TMP/frames.l"
+most=0
+for f in "$T_TMP"/out.l.b*; do n=$(grep -c . "$f"); [ "$n" -gt $most ] && most=$n; done
+check "-l 1: at most one record per answer ($most), and a cut answer says 'Result limit reached'" \
+	bash -c "[ $most -eq 1 ] && [ \$(wc -l < '$T_TMP/frames.l') -eq 15 ] && grep -q 'NOERROR (Result limit reached)' '$T_TMP/frames.l'"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -t NS -f cof > "$T_TMP/out.t" 2> "$T_TMP/err.t"
+rc=$?
+# -t NS: lines without their own types take it; rdata/ip lines cannot
+check "-t NS from the command line: the 4 ip lines are refused (A, AAAA only), exit 2, the rest answered" \
+	bash -c "[ $rc -eq 2 ] && [ \$(grep -c '^-- ERROR (rdata/ip takes only' '$T_TMP/out.t') -eq 4 ] &&
+		[ \$(grep -c '^-- NOERROR' '$T_TMP/out.t') -eq 11 ] && grep -q 'line 9: rdata/ip takes only' '$T_TMP/err.t'"
+check "... and a line's own types win over -t (rrset/name/OWNER/A found)" \
+	bash -c "grep -A2 '^++ rrset/name/$OWNER/A\$' '$T_TMP/out.t' | grep -q '\"rrtype\":\"A\"'"
+
+# bad lines: reported in their frame and on stderr with the line number,
+# the others answered, exit 2
+long=$(head -c 9000 /dev/zero | tr '\0' 'a')
+{
+	echo "rrset/name/$OWNER"
+	echo "rrset/name/a..b"
+	echo "\$OPTIONS -l 5"
+	echo "rrset/name/$OWNER?limit=5"
+	echo "bogus/line"
+	echo "10.0.0.0/33"
+	echo "$long"
+	printf 'rrset/name/x\0y\n'
+	echo "rdata/ip/$IP"
+} > "$T_TMP/badbatch"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/badbatch" -f cof > "$T_TMP/out.bad" 2> "$T_TMP/err.bad"
+rc=$?
+check "bad lines: exit 2; 7 frames '-- ERROR (why)', 2 answered" \
+	bash -c "[ $rc -eq 2 ] && [ \$(grep -c '^-- ERROR (' '$T_TMP/out.bad') -eq 7 ] &&
+		[ \$(grep -c '^-- NOERROR (no error)' '$T_TMP/out.bad') -eq 2 ]"
+check "... each named on stderr with its line number and reason" \
+	bash -c "grep -q 'line 2: malformed name' '$T_TMP/err.bad' && grep -q 'line 3: \$OPTIONS lines are not supported' '$T_TMP/err.bad' &&
+		grep -q 'line 4: .*without .?. parameters' '$T_TMP/err.bad' && grep -q 'line 5: not a lookup' '$T_TMP/err.bad' &&
+		grep -q 'line 6: prefix length too long' '$T_TMP/err.bad' && grep -q 'line 7: line too long' '$T_TMP/err.bad' &&
+		grep -q 'line 8: a NUL byte' '$T_TMP/err.bad'"
+check "... a long line is shown cut, a line with a NUL cut at it" \
+	bash -c "grep -q '^++ a\\{64\\}\\.\\.\\.\$' '$T_TMP/out.bad' && grep -q '^++ rrset/name/x\\.\\.\\.\$' '$T_TMP/out.bad'"
+
+# exit status: 1 when no line had results; stdin; usage errors; store errors
+printf 'rrset/name/no-such.%s\n# only a comment\n' "$DOM" | "$LOOKBACK" query --db "$D" --batch - > "$T_TMP/o1" 2>&1
+check "no line with results: exit 1 (batch from standard input)" test $? -eq 1
+: | "$LOOKBACK" query --db "$D" --batch - > "$T_TMP/o1" 2>&1
+check "an empty batch: exit 1, nothing written" bash -c "[ $? -eq 1 ] && [ ! -s '$T_TMP/o1' ]"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -r "$OWNER" > /dev/null 2> "$T_TMP/e"
+check "--batch with a lookup option: exit 2, saying why" bash -c "[ $? -eq 2 ] && grep -q 'give no lookup option' '$T_TMP/e'"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -b "$DOM" > /dev/null 2> "$T_TMP/e"
+check "--batch with --bailiwick: exit 2, pointing at the line form" bash -c "[ $? -eq 2 ] && grep -q 'rrset/name/NAME/TYPE/BAILIWICK' '$T_TMP/e'"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/no-such-file" > /dev/null 2> "$T_TMP/e"
+check "--batch of a missing file: exit 2" bash -c "[ $? -eq 2 ] && grep -q 'no-such-file: No such file' '$T_TMP/e'"
+"$LOOKBACK" query --db "$T_TMP/no-such-db" --batch "$T_TMP/batch" > /dev/null 2> "$T_TMP/e"
+check "--batch on a missing store: exit 3" test $? -eq 3
+echo "1..$T_N"
