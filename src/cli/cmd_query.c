@@ -41,7 +41,10 @@ static void usage(FILE *f)
 	      "                          in a name as %2F, %2C), or a bare indicator: an address,\n"
 	      "                          CIDR or range (rdata/ip) or a name (rrset/name); '#'\n"
 	      "                          comments. The filters and output options apply to each\n"
-	      "                          line (a line's own types and bailiwick win). Each answer\n"
+	      "                          line (a line's own types and bailiwick win); a line\n"
+	      "                          '$OPTIONS [-A T] [-B T] [-c] [-g] [-G] [-l N] [-O N]'\n"
+	      "                          changes them for the lines after it (alone: back to\n"
+	      "                          the command line's), as in dnsdbq. Each answer\n"
 	      "                          is preceded by '++ LINE' and followed by '-- STATUS (why)'\n"
 	      "                          as dnsdbq -ff prints them; CSV has instead a first column\n"
 	      "                          'query' and one header. Exit status: 2 if a line was bad\n"
@@ -186,6 +189,69 @@ static bool read_line(FILE *in, char *buf, size_t *len, bool *too_long)
 	return any;
 }
 
+/* A "$OPTIONS ..." line (dnsdbq's): the options of the lines after it are
+ * the command line's (pre, qa_pre: as given, before -A/-B became fences)
+ * changed by these: -A T, -B T (each replacing the command line's -A / -B),
+ * -c, -g, -G (aggregated), -l N, -L N (as -l: one limit here), -O N
+ * (offset); none: back to the command line's.  0 with *cur set, or -1 with
+ * *why (cur kept). */
+static int batch_options(const char *args, const lb_query_t *pre, const lb_qargs_t *qa_pre,
+			 lb_query_t *cur, const char **why)
+{
+	char buf[BATCH_LINE_MAX + 1];
+	snprintf(buf, sizeof buf, "%s", args);
+	lb_query_t q = *pre;
+	lb_qargs_t qa = *qa_pre;
+	qa.q = &q;
+	qa.prog = "lookback query: --batch $OPTIONS";
+	bool seen_a = false, seen_b = false;
+	char *save = NULL;
+	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		int c = t[0] == '-' && t[1] && !t[2] ? t[1] : 0;
+		const char *arg = NULL;
+		if (c == 'A' || c == 'B' || c == 'l' || c == 'L' || c == 'O') {
+			arg = strtok_r(NULL, " \t", &save);
+			if (!arg) {
+				*why = "$OPTIONS: an option without its value (-A T, -B T, -l N, -L N, -O N)";
+				return -1;
+			}
+		}
+		int r;
+		switch (c) {
+		case 'A':
+			if (!seen_a)
+				qa.has_after = false; /* replaces the command line's */
+			seen_a = true;
+			r = lb_qargs_opt(&qa, 'A', arg);
+			break;
+		case 'B':
+			if (!seen_b)
+				qa.has_before = false;
+			seen_b = true;
+			r = lb_qargs_opt(&qa, 'B', arg);
+			break;
+		case 'c': r = lb_qargs_opt(&qa, 'c', NULL); break;
+		case 'g': r = lb_qargs_opt(&qa, 'g', NULL); break;
+		case 'G': q.unaggregated = false; r = 1; break;
+		case 'l': case 'L': r = lb_qargs_opt(&qa, 'l', arg); break;
+		case 'O': r = lb_qargs_opt(&qa, LB_QOPT_OFFSET, arg); break;
+		default:
+			*why = "$OPTIONS takes -A T, -B T, -c, -g, -G, -l N, -L N, -O N";
+			return -1;
+		}
+		if (r <= 0) {
+			*why = "$OPTIONS: a bad value (see the message before)";
+			return -1;
+		}
+	}
+	if (lb_qargs_finish(&qa, LB_QARGS_AT_MOST_ONE_LOOKUP)) {
+		*why = "$OPTIONS: options that do not go together (see the message before)";
+		return -1;
+	}
+	*cur = q;
+	return 0;
+}
+
 static void batch_progress(unsigned long long lines, unsigned long long hits, double t0, bool last)
 {
 	double dt = lb_cli_mono() - t0;
@@ -196,8 +262,9 @@ static void batch_progress(unsigned long long lines, unsigned long long hits, do
 /* --batch: each line's lookup with the command line's filters, framed as
  * dnsdbq -ff frames its answers.  Exit status as the command's. */
 static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_query_t *base,
-		     lb_out_t *out, uint64_t now)
+		     const lb_query_t *pre, const lb_qargs_t *qa_pre, lb_out_t *out, uint64_t now)
 {
+	lb_query_t cur = *base; /* the command line's, or the last $OPTIONS line's */
 	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!in) {
 		fprintf(stderr, "lookback query: --batch %s: %s\n", path, strerror(errno));
@@ -229,6 +296,17 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		memmove(line, line + b, len - b);
 		len -= b;
 		line[len] = 0;
+		if (!too_long && len >= 8 && !memcmp(line, "$OPTIONS", 8) &&
+		    (len == 8 || line[8] == ' ' || line[8] == '\t')) {
+			const char *why;
+			if (batch_options(line + 8, pre, qa_pre, &cur, &why)) {
+				bad++;
+				fprintf(stderr, "lookback query: --batch %s line %llu: %s\n", path, lineno, why);
+				if (!csv)
+					fprintf(stdout, "++ %s\n-- ERROR (%s)\n", line, why);
+			}
+			continue;
+		}
 		lb_http_req_t r;
 		bool typed, bailiwicked;
 		const char *msg = "line too long";
@@ -244,7 +322,7 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		lb_query_t q;
 		int e = -1;
 		if (st == 200) {
-			e = batch_query(base, &r, typed, bailiwicked, &q, &msg);
+			e = batch_query(&cur, &r, typed, bailiwicked, &q, &msg);
 			lb_query_free(&r.q);
 		}
 		if (e) {
@@ -396,6 +474,10 @@ int lb_cmd_query(int argc, char **argv)
 				"the line: rrset/name/NAME/TYPE/BAILIWICK)" : "");
 		goto out;
 	}
+	/* --batch: the options as given, for its $OPTIONS lines (no lookup:
+	 * nothing malloc'd in it) */
+	lb_query_t q_pre = q;
+	lb_qargs_t qa_pre = qa;
 	if (lb_qargs_end(&qa, batch ? LB_QARGS_AT_MOST_ONE_LOOKUP : LB_QARGS_ONE_LOOKUP, argc, argv,
 			 optind, db))
 		goto out;
@@ -419,7 +501,7 @@ int lb_cmd_query(int argc, char **argv)
 		goto out;
 	}
 	if (batch) {
-		rc = run_batch(s, db, batch, &q, &out, qa.now);
+		rc = run_batch(s, db, batch, &q, &q_pre, &qa_pre, &out, qa.now);
 		goto out;
 	}
 	lb_query_result_t res;

@@ -407,7 +407,7 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 	if (len > LB_HTTP_TARGET_MAX - (sizeof pfx - 1))
 		return bad(msg, "line too long");
 	if (len >= 8 && !memcmp(line, "$OPTIONS", 8))
-		return bad(msg, "$OPTIONS lines are not supported: give the options on the command line");
+		return bad(msg, "not a lookup: an $OPTIONS line is '$OPTIONS' and options after a blank");
 	if ((len > 6 && !memcmp(line, "rrset/", 6)) || (len > 6 && !memcmp(line, "rdata/", 6))) {
 		if (memchr(line, '?', len))
 			return bad(msg, "a batch line is a lookup path, without '?' parameters: give "

@@ -144,13 +144,42 @@ check "-t NS from the command line: the 4 ip lines are refused (A, AAAA only), e
 check "... and a line's own types win over -t (rrset/name/OWNER/A found)" \
 	bash -c "grep -A2 '^++ rrset/name/$OWNER/A\$' '$T_TMP/out.t' | grep -q '\"rrtype\":\"A\"'"
 
+# $OPTIONS lines (dnsdbq's): the lines after one take its options over the
+# command line's; alone, back to the command line's
+{
+	echo "rrset/name/*.com.br/A"
+	echo "\$OPTIONS -l 2 -O 1"
+	echo "rrset/name/*.com.br/A"
+	echo "\$OPTIONS -A 1700000000 -B 1700000001 -c -L 4"
+	echo "rdata/ip/0.0.0.0,0"
+	echo "\$OPTIONS -g"
+	echo "rrset/name/$OWNER"
+	echo "\$OPTIONS"
+	echo "rrset/name/*.com.br/A"
+} > "$T_TMP/optbatch"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/optbatch" -l 3 -f cof > "$T_TMP/out.o" 2> "$T_TMP/err.o"
+rc=$?
+blocks "$T_TMP/out.o" > "$T_TMP/frames.o"
+bad=""
+i=0
+for opts in "-r *.com.br -t A -l 3" "-r *.com.br -t A -l 2 --offset 1" "-i 0.0.0.0/0 -A 1700000000 -B 1700000001 -c -l 4" \
+	"-r $OWNER -g -l 3" "-r *.com.br -t A -l 3"; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086
+	"$LOOKBACK" query --db "$D" $opts -f cof > "$T_TMP/one" 2> /dev/null
+	[ -s "$T_TMP/one" ] || bad="$bad [$opts: nothing to compare]"
+	cmp -s "$T_TMP/one" "$T_TMP/out.o.b$i" || bad="$bad [$opts]"
+done
+check "\$OPTIONS -l/-O, -A/-B/-c/-L, -g, and alone: each answer = the query with those options, no frame of their own${bad}" \
+	bash -c "[ -z '$bad' ] && [ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/frames.o') -eq 5 ] && [ ! -s '$T_TMP/err.o' ]"
+
 # bad lines: reported in their frame and on stderr with the line number,
 # the others answered, exit 2
 long=$(head -c 9000 /dev/zero | tr '\0' 'a')
 {
 	echo "rrset/name/$OWNER"
 	echo "rrset/name/a..b"
-	echo "\$OPTIONS -l 5"
+	echo "\$OPTIONS -x"
 	echo "rrset/name/$OWNER?limit=5"
 	echo "bogus/line"
 	echo "10.0.0.0/33"
@@ -164,7 +193,7 @@ check "bad lines: exit 2; 7 frames '-- ERROR (why)', 2 answered" \
 	bash -c "[ $rc -eq 2 ] && [ \$(grep -c '^-- ERROR (' '$T_TMP/out.bad') -eq 7 ] &&
 		[ \$(grep -c '^-- NOERROR (no error)' '$T_TMP/out.bad') -eq 2 ]"
 check "... each named on stderr with its line number and reason" \
-	bash -c "grep -q 'line 2: malformed name' '$T_TMP/err.bad' && grep -q 'line 3: \$OPTIONS lines are not supported' '$T_TMP/err.bad' &&
+	bash -c "grep -q 'line 2: malformed name' '$T_TMP/err.bad' && grep -q 'line 3: \$OPTIONS takes -A T' '$T_TMP/err.bad' &&
 		grep -q 'line 4: .*without .?. parameters' '$T_TMP/err.bad' && grep -q 'line 5: not a lookup' '$T_TMP/err.bad' &&
 		grep -q 'line 6: prefix length too long' '$T_TMP/err.bad' && grep -q 'line 7: line too long' '$T_TMP/err.bad' &&
 		grep -q 'line 8: a NUL byte' '$T_TMP/err.bad'"

@@ -216,7 +216,7 @@ static void test_batch_line(void **state)
 
 	/* refused, with a reason */
 	const char *bad[] = {
-		"$OPTIONS -l 5", "rrset/name/x.example?limit=5", "rdata/ip/1.2.3.4/MX",
+		"$OPTIONS -l 5", "$OPTIONSX", "rrset/name/x.example?limit=5", "rdata/ip/1.2.3.4/MX",
 		"rrset/name/a..b", "rrset/bogus/x", "rdata/ip/1.2.3.4/A/extra", "10.0.0.0/33",
 		"bogus/line", "rrset/name/", "www..example", "1.2.3.4-1.2.3.1",
 	};
