@@ -564,6 +564,21 @@ else
 	else
 		NOTES+=("The $BIG_N-rrset store is measured when build/bench/lookup-big holds it: BENCH_BUILD_BIG=1 make bench builds it once (about an hour here) and keeps it.")
 	fi
+	# bulk enrichment: query --batch of 20000 random owners (bare names, an
+	# exact rrset lookup each) in one process, pinned to one core
+	if "$OUT/bench_lookup" --names "$LOOKUP_N" 20000 "$OUT/batch-names.txt" 2> /dev/null; then
+		t0=$(date +%s.%N)
+		taskset -c 0 "$LOOKBACK" query --db "$OUT/lookup-store" --batch "$OUT/batch-names.txt" -f cof > "$OUT/batch.out" 2> /dev/null
+		brc=$?
+		t1=$(date +%s.%N)
+		if [ $brc -le 1 ]; then
+			w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+			row "query --batch: exact rrset lookups per second, one core (20000 owners, $(grep -c '^-- NOERROR (no error)' "$OUT/batch.out") found)" \
+				"$(rate 20000 "$w")" "taskset -c 0 build/lookback query --db build/bench/lookup-store --batch NAMES -f cof ($w s wall, store opened once)"
+		else
+			notmeasured "query --batch" "exit $brc"
+		fi
+	fi
 	# HTTP: the same store served read-only
 	if command -v wrk > /dev/null && command -v curl > /dev/null; then
 		rm -f "$OUT"/wrk*.txt*
