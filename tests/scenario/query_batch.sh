@@ -12,24 +12,7 @@ D=$T_TMP/db
 "$LOOKBACK" capture -q -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
 check "capture --db" test -d "$D"
 "$LOOKBACK" export --db "$D" -f cof > "$T_TMP/all.json" 2> /dev/null
-read -r OWNER IP CNAME_T DOM RAWNS <<< "$(python3 - "$T_TMP/all.json" <<'P'
-import json, sys
-own = ip = cn = dom = None
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    if o["rrtype"] == "A" and not ip:
-        ip = o["rdata"][0]
-    if o["rrtype"] == "A" and not own and o["rrname"].count(".") == 3:
-        own = o["rrname"]
-    if o["rrtype"] == "CNAME" and not cn:
-        cn = o["rdata"][0]
-    if o["rrtype"] == "MX" and not dom:
-        dom = o["rrname"]
-# the wire form of the owner, for rrset/raw
-raw = "".join("%02x" % len(l) + l.encode().hex() for l in own.rstrip(".").split(".")) + "00"
-print(own, ip, cn, dom, raw)
-P
-)"
+read -r OWNER IP CNAME_T DOM RAWNS <<< "$(python3 "$(dirname "$0")/pick_values.py" "$T_TMP/all.json")"
 echo "# owner=$OWNER ip=$IP cname-target=$CNAME_T domain=$DOM"
 check "lookup values picked from the store" test -n "$RAWNS"
 NET=${IP%.*}.0

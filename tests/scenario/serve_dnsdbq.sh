@@ -31,22 +31,7 @@ unset DNSDBQ_CONFIG_FILE
 
 # pick lookup values from the store itself
 "$LOOKBACK" query --db "$D" -r '*.com' -l 5000 --format cof > "$T_TMP/all.json"
-read -r OWNER CNAME_T IP DOM <<< "$(python3 - "$T_TMP/all.json" <<'P'
-import json, sys
-own = cn = ip = dom = None
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    if o["rrtype"] == "A" and not ip:
-        ip = o["rdata"][0]
-    if o["rrtype"] == "A" and not own and o["rrname"].count(".") == 3:
-        own = o["rrname"]
-    if o["rrtype"] == "CNAME" and not cn:
-        cn = o["rdata"][0]
-    if o["rrtype"] == "MX" and not dom:
-        dom = o["rrname"]
-print(own, cn, ip, dom or own.split(".", 1)[1])
-P
-)"
+read -r OWNER IP CNAME_T DOM _ <<< "$(python3 "$(dirname "$0")/pick_values.py" "$T_TMP/all.json")"
 NET=${IP%.*}.0/24
 echo "# owner=$OWNER cname-target=$CNAME_T ip=$IP net=$NET domain=$DOM"
 
