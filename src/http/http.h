@@ -141,7 +141,8 @@ int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_r
  *	rrset/name/NAME[/RRTYPE[,...][/BAILIWICK]]   rrset/raw/HEX[/RRTYPE[,...][/BAILIWICK]]
  *	rdata/name/NAME[/RRTYPE[,...]]   rdata/ip/ADDR[,PFXLEN]   rdata/raw/HEX[/RRTYPE[,...]]
  * ('/' and ',' inside a name %-encoded), or a bare indicator: an address,
- * CIDR or range (an rdata/ip lookup) or a name (an rrset/name lookup).
+ * CIDR or range (an rdata/ip lookup) or a name (an rrset/name lookup), also
+ * defanged ("evil[.]example") or in a URL or host:port (its host).
  * Leading and trailing blanks are ignored; an "$OPTIONS" line is not a
  * lookup (400: the caller reads those).  Returns 0 for a line to skip
  * (empty, or a '#' comment), 200 with r filled (lb_query_free(&r->q)

@@ -387,6 +387,47 @@ out:
 	return st;
 }
 
+/* A bare indicator as alerts and intel feeds write them, in place: defanged
+ * ("evil[.]example", "10(.)0(.)0(.)1", "[dot]", "[:]") and URLs
+ * ("hxxps://user@evil.example:8443/path?q": the host), "host:port" and
+ * "[v6]:port" (the host, the address).  What is left is looked up as an
+ * address or a name.  A CIDR keeps its '/' (no scheme before it). */
+static void indicator_host(char *v)
+{
+	static const struct { const char *from; char to; } fang[] = {
+		{ "[.]", '.' }, { "(.)", '.' }, { "{.}", '.' }, { "[dot]", '.' }, { "(dot)", '.' },
+		{ "[:]", ':' },
+	};
+	for (size_t i = 0; i < sizeof fang / sizeof fang[0]; i++) {
+		size_t fl = strlen(fang[i].from);
+		char *p;
+		while ((p = strstr(v, fang[i].from)) != NULL) {
+			*p = fang[i].to;
+			memmove(p + 1, p + fl, strlen(p + fl) + 1);
+		}
+	}
+	char *sch = strstr(v, "://");
+	/* letters, digits, '+', '-', '.' before "://": a scheme (http, hxxps, ftp, ...) */
+	if (sch && sch > v && (size_t)(sch - v) == strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.")) {
+		memmove(v, sch + 3, strlen(sch + 3) + 1);
+		v[strcspn(v, "/?#")] = 0;            /* the path, query, fragment */
+		char *at = strrchr(v, '@');           /* user:password@ */
+		if (at)
+			memmove(v, at + 1, strlen(at + 1) + 1);
+	}
+	if (v[0] == '[') {                            /* [v6] or [v6]:port */
+		char *e = strchr(v, ']');
+		if (e && (!e[1] || (e[1] == ':' && e[2] && !e[2 + strspn(e + 2, "0123456789")]))) {
+			*e = 0;
+			memmove(v, v + 1, strlen(v + 1) + 1);
+		}
+		return;
+	}
+	char *c = strchr(v, ':');                     /* host:port, one ':' only */
+	if (c && !strchr(c + 1, ':') && c[1] && !c[1 + strspn(c + 1, "0123456789")])
+		*c = 0;
+}
+
 int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t *r, bool *typed,
 		       bool *bailiwicked, const char **msg)
 {
@@ -443,6 +484,7 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 		return bad(msg, "indicator too long");
 	memcpy(v, line, len);
 	v[len] = 0;
+	indicator_host(v);
 	const char *m = NULL;
 	if (lb_query_parse_ip(v, &r->q, &m) == 0) {
 		r->q.kind = LB_Q_RDATA_IP;

@@ -1,5 +1,6 @@
 #!/bin/bash
-# query --batch: a list of lookups (dnsdbq's batch lines and bare indicators)
+# query --batch: a list of lookups (dnsdbq's batch lines and bare indicators,
+# defanged or as URLs)
 # answered from one store in one run.  Each answer must be what the same
 # lookup gives on its own (`lookback query` with the matching options), in
 # text, COF and CSV, framed "++ LINE" / "-- STATUS (why)"; a bad line is
@@ -34,6 +35,8 @@ $NET/24	-i $NET/24
 $OWNER	-r $OWNER
 no-such.$DOM	-r no-such.$DOM
 rrset/name/*.com.br/A	-r *.com.br -t A
+hxxps://${OWNER//./[.]}:8443/login.php?u=1	-r $OWNER
+${IP//./(.)}:443	-i $IP
 EOF
 # the batch: those lines, with blanks, a comment, an empty line and CRLF
 {
@@ -83,8 +86,8 @@ for fmt in text cof; do
 	check "-f $fmt: each answer = lookback query with the same lookup, status as its exit${bad}" test -z "$bad"
 done
 nres=$(grep -c "NOERROR (no error)" "$T_TMP/frames.cof")
-check "most lines found something ($nres of 15), one did not" \
-	bash -c "[ $nres -ge 11 ] && grep -q 'no-such.*no results found' '$T_TMP/frames.cof'"
+check "most lines found something ($nres of 17), one did not" \
+	bash -c "[ $nres -ge 13 ] && grep -q 'no-such.*no results found' '$T_TMP/frames.cof'"
 
 # CSV: one header, a first column naming the line, rows = the lookup's own
 "$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -l 0 -f csv > "$T_TMP/out.csv" 2> /dev/null
@@ -117,13 +120,13 @@ blocks "$T_TMP/out.l" > "$T_TMP/frames.l"
 most=0
 for f in "$T_TMP"/out.l.b*; do n=$(grep -c . "$f"); [ "$n" -gt $most ] && most=$n; done
 check "-l 1: at most one record per answer ($most), and a cut answer says 'Result limit reached'" \
-	bash -c "[ $most -eq 1 ] && [ \$(wc -l < '$T_TMP/frames.l') -eq 15 ] && grep -q 'NOERROR (Result limit reached)' '$T_TMP/frames.l'"
+	bash -c "[ $most -eq 1 ] && [ \$(wc -l < '$T_TMP/frames.l') -eq 17 ] && grep -q 'NOERROR (Result limit reached)' '$T_TMP/frames.l'"
 "$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -t NS -f cof > "$T_TMP/out.t" 2> "$T_TMP/err.t"
 rc=$?
 # -t NS: lines without their own types take it; rdata/ip lines cannot
-check "-t NS from the command line: the 4 ip lines are refused (A, AAAA only), exit 2, the rest answered" \
-	bash -c "[ $rc -eq 2 ] && [ \$(grep -c '^-- ERROR (rdata/ip takes only' '$T_TMP/out.t') -eq 4 ] &&
-		[ \$(grep -c '^-- NOERROR' '$T_TMP/out.t') -eq 11 ] && grep -q 'line 9: rdata/ip takes only' '$T_TMP/err.t'"
+check "-t NS from the command line: the 5 ip lines are refused (A, AAAA only), exit 2, the rest answered" \
+	bash -c "[ $rc -eq 2 ] && [ \$(grep -c '^-- ERROR (rdata/ip takes only' '$T_TMP/out.t') -eq 5 ] &&
+		[ \$(grep -c '^-- NOERROR' '$T_TMP/out.t') -eq 12 ] && grep -q 'line 9: rdata/ip takes only' '$T_TMP/err.t'"
 check "... and a line's own types win over -t (rrset/name/OWNER/A found)" \
 	bash -c "grep -A2 '^++ rrset/name/$OWNER/A\$' '$T_TMP/out.t' | grep -q '\"rrtype\":\"A\"'"
 

@@ -214,6 +214,37 @@ static void test_batch_line(void **state)
 	want_name(r.q.name, r.q.name_len, "evil.example.");
 	lb_query_free(&r.q);
 
+	/* indicators as alerts write them: defanged, URLs, host:port */
+	static const struct { const char *line; const char *name; int family; } ind[] = {
+		{ "hxxps://user:pw@evil[.]example:8443/a/b?c=1#f", "evil.example.", 0 },
+		{ "evil[dot]example(.)com", "evil.example.com.", 0 },
+		{ "HTTP://Evil.Example/", "evil.example.", 0 },
+		{ "evil.example:80", "evil.example.", 0 },
+		{ "192[.]0[.]2[.]7:443", NULL, 4 },
+		{ "http://192.0.2.7/x.php", NULL, 4 },
+		{ "[2001:db8::1]:53", NULL, 6 },
+		{ "[2001:db8::1]", NULL, 6 },
+		{ "2001:db8::1", NULL, 6 },
+		{ "2001[:]db8[:][:]1", NULL, 6 },
+		{ "10.0.0.0/8", NULL, 4 },
+	};
+	for (size_t i = 0; i < sizeof ind / sizeof ind[0]; i++) {
+		int st = bline(ind[i].line, &r, &t, &b);
+		if (st != 200)
+			fail_msg("'%s': %d", ind[i].line, st);
+		if (ind[i].name) {
+			assert_int_equal(r.q.kind, LB_Q_RRSET);
+			uint8_t w[256];
+			lb_name_lower(r.q.name);
+			int n = lb_name_from_text(ind[i].name, strlen(ind[i].name), NULL, w, sizeof w);
+			assert_true(n > 0 && (size_t)n == r.q.name_len && !memcmp(w, r.q.name, (size_t)n));
+		} else {
+			assert_int_equal(r.q.kind, LB_Q_RDATA_IP);
+			assert_int_equal(r.q.family, ind[i].family);
+		}
+		lb_query_free(&r.q);
+	}
+
 	/* refused, with a reason */
 	const char *bad[] = {
 		"$OPTIONS -l 5", "$OPTIONSX", "rrset/name/x.example?limit=5", "rdata/ip/1.2.3.4/MX",
