@@ -59,10 +59,12 @@ static void usage(FILE *f)
 	      "  --timeout SECS       idle connection timeout (default 30); also the longest a\n"
 	      "                       request's line and headers may take to arrive, from\n"
 	      "                       its first byte (the first request: from the connection)\n"
-	      "  --query-timeout SECS a DNSDB API answer still running SECS after its request\n"
-	      "                       ends \"limited\", \"Query time limit reached\" (default\n"
-	      "                       600; 0 = none): a flex pattern costly on every name\n"
-	      "                       cannot hold a thread for hours; counted in /metrics\n"
+	      "  --query-timeout SECS an answer still running SECS (decimals allowed) after\n"
+	      "                       its request: a DNSDB API one ends \"limited\", \"Query\n"
+	      "                       time limit reached\"; a CIRCL one is cut (no last\n"
+	      "                       chunk), or its paging count answered 503 (default 600;\n"
+	      "                       0 = none): a flex pattern costly on every name cannot\n"
+	      "                       hold a thread for hours; counted in /metrics\n"
 	      "  --results-max N      largest limit (limit=0 asks for it; default 1000000)\n"
 	      "  --offset-max N       largest offset (default 1000000; past it 416)\n"
 	      "  --drain SECS         on SIGTERM, let running requests finish (default 10)\n"
@@ -192,14 +194,19 @@ int lb_cmd_serve(int argc, char **argv)
 			else if (c == O_OMAX) o.offset_max = v;
 			else drain = v;
 			break;
-		case O_QTIMEOUT:
-			if (num(optarg, 86400, &v)) {
-				fprintf(stderr, "lookback serve: bad --query-timeout '%s' (0 to 86400 seconds; "
-						"0 = none)\n", optarg);
+		case O_QTIMEOUT: {
+			char *e;
+			errno = 0;
+			double d = strtod(optarg, &e);
+			if (!*optarg || *e || errno || !(d >= 0 && d <= 86400) || optarg[0] == '-' ||
+			    (d > 0 && d < 0.001)) {
+				fprintf(stderr, "lookback serve: bad --query-timeout '%s' (0 to 86400 seconds, "
+						"to the millisecond; 0 = none)\n", optarg);
 				return LB_EXIT_USAGE;
 			}
-			o.query_timeout_secs = (unsigned)v;
+			o.query_timeout_ms = (uint64_t)(d * 1000 + 0.5);
 			break;
+		}
 		case O_MAXC_IP:
 			if (num(optarg, 100000, &v)) {
 				fprintf(stderr, "lookback serve: bad --max-conns-per-ip '%s' (0 to 100000; 0 = unlimited)\n",

@@ -53,9 +53,11 @@ typedef struct lb_http_opts {
 				    * the connection's opening) */
 	uint64_t results_max;      /* server maximum for limit (default 1000000) */
 	uint64_t offset_max;       /* largest offset (default 1000000); past it 416 */
-	unsigned query_timeout_secs; /* a DNSDB API answer still running this long after
-				      * its request ends, "limited" with the message
-				      * "Query time limit reached" (default 600; 0 = none) */
+	uint64_t query_timeout_ms; /* an answer still running this long after its request:
+				    * a DNSDB one ends "limited", "Query time limit
+				    * reached"; a CIRCL one is cut (no last chunk), or
+				    * its paging count answered 503 (default 600 s; 0 =
+				    * none) */
 	/* HTTPS: a PEM certificate (chain) and its PEM private key (unencrypted),
 	 * both or neither; NULL = plain HTTP */
 	const char *tls_cert_file, *tls_key_file;

@@ -144,6 +144,8 @@ struct hstream *lb_http_stream_new(struct req *rq, lb_http_req_t *r);
 int lb_http_stream_add_query(struct hstream *s, const lb_query_t *q);
 void lb_http_stream_free(void *cls);
 void lb_http_stream_fail(struct hstream *s, const char *m);
+/* Whether a request that came at t0 has run past --query-timeout (0: never). */
+bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0);
 /* CIRCL name queries are an rrset lookup (qs[0]) and an rdata-name lookup
  * (qs[1]) of the same name: true if the rdata record r belongs to an rrset
  * whose owner the rrset lookup rq selects (its RR was given in that rrset,

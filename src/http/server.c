@@ -46,7 +46,7 @@ void lb_http_opts_init(lb_http_opts_t *o)
 	o->timeout_secs = 30;
 	o->results_max = 1000000;
 	o->offset_max = 1000000;
-	o->query_timeout_secs = 600;
+	o->query_timeout_ms = 600 * 1000;
 }
 
 static uint64_t now_secs(void) { return (uint64_t)time(NULL); }
@@ -314,8 +314,8 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 		   "# TYPE lookback_http_slow_requests_total counter\n"
 		   "lookback_http_slow_requests_total %llu\n",
 		(unsigned long long)atomic_load(&h->slow_conns));
-	fprintf(f, "# HELP lookback_http_query_timeouts_total DNSDB API answers ended \"limited\""
-		   " by --query-timeout.\n"
+	fprintf(f, "# HELP lookback_http_query_timeouts_total Answers cut by --query-timeout (DNSDB:"
+		   " ended \"limited\"; CIRCL: cut, or its paging count answered 503).\n"
 		   "# TYPE lookback_http_query_timeouts_total counter\n"
 		   "lookback_http_query_timeouts_total %llu\n",
 		(unsigned long long)atomic_load(&h->query_timeouts));
@@ -394,6 +394,17 @@ static int dec_u64(const char *v, uint64_t *out)
 	return 0;
 }
 
+bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0)
+{
+	uint64_t lim = h->o.query_timeout_ms;
+	if (!lim)
+		return false;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	int64_t ms = (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+	return ms >= (int64_t)lim;
+}
+
 /* One round of the CIRCL counting pass (rq->pend's queries, rq->want rows at
  * most): at most PRODUCE_ROUNDS * BATCH_RECS rows or spent budgets, then the
  * worker serves its other connections (suspend + resume: libmicrohttpd calls
@@ -403,6 +414,16 @@ static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Conn
 {
 	struct hstream *s = rq->pend;
 	for (unsigned units = 0; rq->pqi < s->nq && rq->seen < rq->want;) {
+		/* the clock per row, as the streams read it per record */
+		if (lb_http_past_timeout(h, &rq->t0)) {
+			lb_query_cur_free(rq->pcur);
+			rq->pcur = NULL;
+			rq->pend = NULL;
+			lb_http_stream_free(s);
+			atomic_fetch_add(&h->query_timeouts, 1);
+			return send_error(rq, c, 503, "Query time limit reached while counting the "
+						      "pages (dribble-paginate-count): ask for fewer");
+		}
 		if (units >= PRODUCE_ROUNDS * BATCH_RECS) {
 			MHD_suspend_connection(c);
 			MHD_resume_connection(c);

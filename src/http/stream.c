@@ -181,18 +181,13 @@ static void flex_rec(struct hstream *s, const lb_store_rec_t *r)
 }
 
 /* Produce the next batch of output into the memory stream. */
-/* Whether a DNSDB (SAF) answer has run past --query-timeout since its
- * request came: it then ends "limited", which SAF can say (a CIRCL answer
- * has no terminator to say it with, and is bounded by its paging). */
+/* Whether an answer has run past --query-timeout since its request came: a
+ * DNSDB (SAF) one then ends "limited", which SAF can say; a CIRCL one has no
+ * terminator to say it with and is cut instead (no last chunk: the client
+ * sees it incomplete). */
 static bool query_timed_out(const struct hstream *s)
 {
-	unsigned lim = s->rq->h->o.query_timeout_secs;
-	if (!s->saf || !lim)
-		return false;
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	const struct timespec *t0 = &s->rq->t0;
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9 >= lim;
+	return lb_http_past_timeout(s->rq->h, &s->rq->t0);
 }
 
 static void produce(struct hstream *s)
@@ -213,7 +208,13 @@ static void produce(struct hstream *s)
 			/* each record may take a flex pattern's match (up to
 			 * PCRE2's match limit): the clock is read per record */
 			if (query_timed_out(s)) {
-				s->limited = s->timed_out = true;
+				s->timed_out = true;
+				if (s->saf) {
+					s->limited = true;
+				} else {
+					lb_http_stream_fail(s, "Query time limit reached");
+					atomic_fetch_add(&h->query_timeouts, 1);
+				}
 				s->state = S_END;
 				break;
 			}

@@ -6,8 +6,9 @@
 # before they end (the scans yield the thread: lb_query_cur_set_budget, and
 # the server's suspend + resume), and the scans' own answers stay right.
 # Likewise the counting pass of CIRCL paging (dribble-paginate-count).  And
-# --query-timeout ends a DNSDB answer that runs too long ("limited"); a flex
-# pattern PCRE2 gives up on ends it "failed".
+# --query-timeout ends a DNSDB answer that runs too long ("limited") and cuts
+# a CIRCL one (503 while counting its pages); a flex pattern PCRE2 gives up
+# on ends it "failed".
 . "$(dirname "$0")/lib.sh"
 command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
 D=$T_TMP/db
@@ -85,6 +86,37 @@ check "... counted in lookback_http_query_timeouts_total" \
 	grep -q '^lookback_http_query_timeouts_total 1$' "$T_TMP/qt.metrics"
 curl -s --max-time 60 "$U/dnsdb/v2/lookup/rrset/name/$name" > "$T_TMP/qt.exact"
 check "... and the server answers the next request" grep -q '"cond":"succeeded"' "$T_TMP/qt.exact"
+
+# CIRCL answers are timed too: a paging count over every name (about 1-4 s
+# here) is answered 503 once its time is up; an answer that streams past it
+# is cut without its last chunk (the client sees it incomplete)
+kill "$SPID"
+wait "$SPID" 2> /dev/null
+serve_start "$D" --threads 1 --query-timeout 0.3
+[ -n "$PORT" ] || { nok "serve --query-timeout 0.3 started: $(cat "$T_TMP/serve.err")"; exit 0; }
+U=http://127.0.0.1:$PORT
+t0=$(date +%s.%N)
+code=$(curl -s -o "$T_TMP/ct.out" -w '%{http_code}' --max-time 60 -H "dribble-paginate-count: 1000000" \
+	-H "dribble-paginate-cursor: 1000000" "$U/pdns/query/*")
+el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+check "CIRCL paging count past --query-timeout 0.3: 503, 'Query time limit reached' (${el} s)" \
+	bash -c "[ '$code' = 503 ] && grep -q 'Query time limit reached while counting' '$T_TMP/ct.out' &&
+		awk -v e='$el' 'BEGIN { exit !(e < 2.5) }'"
+curl -s --max-time 60 "$U/pdns/query/*?limit=0" -o "$T_TMP/cs.out" -w '%{http_code}' > "$T_TMP/cs.code"
+crc=$?
+check "a whole-store CIRCL answer under the limit: not given as whole (503, or cut: curl exit 18; $(cat "$T_TMP/cs.code"), curl $crc, $(wc -l < "$T_TMP/cs.out") lines)" \
+	bash -c "[ \"\$(cat '$T_TMP/cs.code')\" = 503 ] || [ $crc -eq 18 ]"
+curl -s "$U/metrics" > "$T_TMP/ct.metrics"
+check "... both counted in lookback_http_query_timeouts_total" \
+	grep -q '^lookback_http_query_timeouts_total 2$' "$T_TMP/ct.metrics"
+curl -s --max-time 60 "$U/pdns/query/$name" > "$T_TMP/ct.exact"
+check "... and a CIRCL lookup of one name is answered" grep -q '"rrname"' "$T_TMP/ct.exact"
+"$LOOKBACK" serve --db "$D" --query-timeout 0.0001 > /dev/null 2> "$T_TMP/qt.err"
+qrc=$?
+"$LOOKBACK" serve --db "$D" --query-timeout -1 > /dev/null 2>> "$T_TMP/qt.err"
+qrc2=$?
+check "--query-timeout below a millisecond, or negative: exit 2, saying the range" \
+	bash -c "[ $qrc -eq 2 ] && [ $qrc2 -eq 2 ] && [ \$(grep -c '0 to 86400 seconds, to the millisecond' '$T_TMP/qt.err') -eq 2 ]"
 
 # A pattern whose nested quantifiers PCRE2 gives up on (its match limit, on
 # the first rdata holding a 'q') is not a "no match": the answer ends failed
