@@ -112,8 +112,22 @@ int lb_win_cli_open(const lb_win_cli_t *w, const char *prog, const char *dir, co
 int lb_win_cli_compact(const lb_win_cli_t *w, const char *prog, const char *dir, lb_ingest_t *ing,
 		       bool progress)
 {
-	if (!w->compact || !ing || !lb_ingest_store(ing))
+	if (!ing || !lb_ingest_store(ing))
 		return 0;
+	if (!w->compact) {
+		/* on a terminal: say when the store is left as the ingest wrote
+		 * it (level 0, uncompressed: about 3.5 times its compacted size)
+		 * and large enough to matter */
+		lb_store_totals_t t;
+		if (progress && !lb_window_flush(lb_ingest_window(ing)) &&
+		    !lb_store_totals(lb_ingest_store(ing), false, &t) && t.level0_files &&
+		    t.disk_bytes >= LB_WIN_CLI_HINT_BYTES)
+			fprintf(stderr, "lookback %s: %s holds %.0f MB as written, not compacted; "
+					"'lookback stats --db %s --compact' (or --compact next time) "
+					"shrinks it about 3 times\n",
+				prog, dir, (double)t.disk_bytes / 1e6, dir);
+		return 0;
+	}
 	int err = lb_window_flush(lb_ingest_window(ing));
 	if (!err)
 		err = lb_cli_compact(lb_ingest_store(ing), dir, progress);

@@ -63,8 +63,12 @@ int lb_win_cli_open(const lb_win_cli_t *w, const char *prog, const char *dir, co
 		    lb_ingest_t **ing);
 
 /* With --compact, once the input has ended (the callers skip it after a
- * signal or a store or read error, exit 3): the window written out, then the store compacted, with a progress
- * line when progress.  0, or an error code with a message printed. */
+ * signal or a store or read error, exit 3): the window written out, then the
+ * store compacted, with a progress line when progress.  Without it, when
+ * progress (a terminal): a line saying how to compact a store of at least
+ * LB_WIN_CLI_HINT_BYTES left in level 0.  0, or an error code with a message
+ * printed. */
+#define LB_WIN_CLI_HINT_BYTES (4u << 20)
 int lb_win_cli_compact(const lb_win_cli_t *w, const char *prog, const char *dir, lb_ingest_t *ing,
 		       bool progress);
 

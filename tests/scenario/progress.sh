@@ -34,6 +34,18 @@ check "capture's rate is measured below the second (got ${rate:-none} pkt/s)" \
 "$LOOKBACK" capture -r "$T_TMP/g.pcap" --stats > /dev/null 2> "$T_TMP/cap.err"
 check "capture with stderr to a file prints no progress line" bash -c "! grep -q 'pkt/s' '$T_TMP/cap.err'"
 
+# a bulk ingest leaves its store uncompressed in level 0: on a terminal it
+# says so and how to compact it; not with --compact, not off a terminal
+script -qec "$LOOKBACK capture -r $T_TMP/g.pcap --db $T_TMP/hdb" /dev/null > "$T_TMP/h.out" 2>&1
+check "capture --db on a terminal: says the store is not compacted, and how" \
+	grep -q "holds [0-9]* MB as written, not compacted; 'lookback stats --db $T_TMP/hdb --compact'" "$T_TMP/h.out"
+rm -rf "$T_TMP/hdb"
+script -qec "$LOOKBACK capture -r $T_TMP/g.pcap --db $T_TMP/hdb --compact" /dev/null > "$T_TMP/h.out" 2>&1
+check "... not with --compact (it compacts)" bash -c "! grep -q 'not compacted' '$T_TMP/h.out' && grep -q 'compacted .* MiB -> ' '$T_TMP/h.out'"
+rm -rf "$T_TMP/hdb"
+"$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$T_TMP/hdb" > /dev/null 2> "$T_TMP/h.err"
+check "... nor with stderr to a file" bash -c "! grep -q 'not compacted' '$T_TMP/h.err'"
+
 # stats reads the whole store and --compact rewrites it: both say so on a terminal
 "$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$T_TMP/db" > /dev/null 2>&1
 script -qec "$LOOKBACK stats --db $T_TMP/db --compact" /dev/null > "$T_TMP/st.out" 2>&1
