@@ -83,8 +83,9 @@ t1=$(date +%s.%N)
 check "capture --send exits 0 once everything is acknowledged" test $rc -eq 0
 obs=$(awk '$1 == "rrsets" || $1 == "negatives" { n += $2 } END { print n + 0 }' "$T_TMP/send1.stats")
 recs=$(awk '$1 == "send_acked_records" { print $2 }' "$T_TMP/send1.stats")
-echo "# send: $obs observations -> $recs aggregated records in $(echo "$t1 - $t0" | bc) s:" \
-	"$(echo "$obs / ($t1 - $t0)" | bc) observations/s end to end (decode + aggregate + send + collector commit)"
+awk -v o="$obs" -v r="$recs" -v t0="$t0" -v t1="$t1" 'BEGIN { d = t1 - t0
+	printf "# send: %d observations -> %s aggregated records in %.3f s: %d observations/s end to end (decode + aggregate + send + collector commit)\n",
+		o, r, d, (d > 0 ? o / d : 0) }'
 curl -s "http://127.0.0.1:$H1/metrics" > "$T_TMP/metrics"
 check "/metrics counts the committed batches and records" \
 	grep -q "^lookback_ingest_records_total $recs\$" "$T_TMP/metrics"
