@@ -273,7 +273,9 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		fprintf(stderr, "lookback query: --batch %s: %s\n", path, strerror(errno));
 		return LB_EXIT_USAGE;
 	}
-	char *line = malloc(BATCH_LINE_MAX + 2);
+	/* a kept line and its NUL; or, marked where it is cut (a NUL byte in
+	 * it: up to its last kept byte), "..." and a NUL after that */
+	char *line = malloc(BATCH_LINE_MAX + 3);
 	if (!line) {
 		if (in != stdin)
 			fclose(in);

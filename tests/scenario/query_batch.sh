@@ -186,6 +186,18 @@ check "... each named on stderr with its line number and reason" \
 check "... a long line is shown cut, a line with a NUL cut at it" \
 	bash -c "grep -q '^++ a\\{64\\}\\.\\.\\.\$' '$T_TMP/out.bad' && grep -q '^++ rrset/name/x\\.\\.\\.\$' '$T_TMP/out.bad'"
 
+# a NUL as the last byte a line may keep (8192): its '...' marker still fits
+{
+	head -c 8191 /dev/zero | tr '\0' 'a'
+	printf '\0\n'
+	echo "rdata/ip/$IP"
+} > "$T_TMP/nulbatch"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/nulbatch" -f cof > "$T_TMP/out.nul" 2> "$T_TMP/err.nul"
+rc=$?
+check "a NUL at byte 8192 of a line: exit 2, the line reported cut at it, the next answered" \
+	bash -c "[ $rc -eq 2 ] && grep -q '^++ a\\{8191\\}\\.\\.\\.\$' '$T_TMP/out.nul' &&
+		grep -q 'line 1: a NUL byte' '$T_TMP/err.nul' && [ \$(grep -c '^-- NOERROR (no error)' '$T_TMP/out.nul') -eq 1 ]"
+
 # exit status: 1 when no line had results; stdin; usage errors; store errors
 printf 'rrset/name/no-such.%s\n# only a comment\n' "$DOM" | "$LOOKBACK" query --db "$D" --batch - > "$T_TMP/o1" 2>&1
 check "no line with results: exit 1 (batch from standard input)" test $? -eq 1
