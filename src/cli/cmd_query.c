@@ -493,6 +493,7 @@ int lb_cmd_query(int argc, char **argv)
 	/* COF: (rrname, rrtype, rdata) once per answer, merged across bailiwicks
 	 * (-g rows are per run of days, and so not unique by design) */
 	q.merge_bailiwicks = fmt == LB_FMT_COF;
+	q_pre.merge_bailiwicks = q.merge_bailiwicks; /* and after an $OPTIONS line */
 	if (lb_out_init(&out, stdout, fmt)) {
 		fprintf(stderr, "lookback query: out of memory\n");
 		rc = LB_EXIT_STORE;

@@ -159,6 +159,21 @@ done
 check "\$OPTIONS -l/-O, -A/-B/-c/-L, -g, and alone: each answer = the query with those options, no frame of their own${bad}" \
 	bash -c "[ -z '$bad' ] && [ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/frames.o') -eq 5 ] && [ ! -s '$T_TMP/err.o' ]"
 
+# -f cof merges an rrset across its bailiwicks; a line after $OPTIONS too
+cat > "$T_TMP/bw.cof" <<'EOF'
+{"rrname":"www.example.com.","rrtype":"A","bailiwick":"example.com.","rdata":["192.0.2.1"],"count":3,"time_first":1700000000,"time_last":1700000100}
+{"rrname":"www.example.com.","rrtype":"A","bailiwick":"com.","rdata":["192.0.2.1"],"count":5,"time_first":1700000050,"time_last":1700000200}
+EOF
+"$LOOKBACK" import -f cof --db "$T_TMP/bw" "$T_TMP/bw.cof" > /dev/null 2>&1
+printf 'www.example.com\n$OPTIONS -l 5\nwww.example.com\n$OPTIONS\nwww.example.com\n' > "$T_TMP/bwbatch"
+"$LOOKBACK" query --db "$T_TMP/bw" --batch "$T_TMP/bwbatch" -f cof > "$T_TMP/out.bw" 2> /dev/null
+rc=$?
+blocks "$T_TMP/out.bw" > /dev/null
+"$LOOKBACK" query --db "$T_TMP/bw" -r www.example.com -f cof > "$T_TMP/one.bw" 2> /dev/null
+check "-f cof: the answer after \$OPTIONS -l 5, and after \$OPTIONS, = query -f cof (one record merged across 2 bailiwicks)" \
+	bash -c "[ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/one.bw') -eq 1 ] && cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b1' &&
+		cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b2' && cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b3'"
+
 # bad lines: reported in their frame and on stderr with the line number,
 # the others answered, exit 2
 long=$(head -c 9000 /dev/zero | tr '\0' 'a')
