@@ -301,8 +301,10 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		memmove(line, line + b, len - b);
 		len -= b;
 		line[len] = 0;
+		/* (one with a NUL byte is reported as such by lb_http_batch_line,
+		 * not read as the options before it) */
 		if (!too_long && len >= 8 && !memcmp(line, "$OPTIONS", 8) &&
-		    (len == 8 || line[8] == ' ' || line[8] == '\t')) {
+		    (len == 8 || line[8] == ' ' || line[8] == '\t') && !memchr(line, 0, len)) {
 			const char *why;
 			if (batch_options(line + 8, pre, qa_pre, &cur, &why)) {
 				bad++;

@@ -212,6 +212,15 @@ rc=$?
 check "a NUL at byte 8192 of a line: exit 2, the line reported cut at it, the next answered" \
 	bash -c "[ $rc -eq 2 ] && grep -q '^++ a\\{8191\\}\\.\\.\\.\$' '$T_TMP/out.nul' &&
 		grep -q 'line 1: a NUL byte' '$T_TMP/err.nul' && [ \$(grep -c '^-- NOERROR (no error)' '$T_TMP/out.nul') -eq 1 ]"
+# a NUL in an $OPTIONS line: reported, not read as the options before it
+printf '$OPTIONS -O 1\0 -g\nrrset/name/%s\n' "$OWNER" > "$T_TMP/nulopt"
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/nulopt" -f cof > "$T_TMP/out.nulopt" 2> "$T_TMP/err.nulopt"
+rc=$?
+blocks "$T_TMP/out.nulopt" > /dev/null
+"$LOOKBACK" query --db "$D" -r "$OWNER" -f cof > "$T_TMP/one" 2> /dev/null
+check "a NUL in an \$OPTIONS line: exit 2, reported (a NUL byte), its options (-O 1) not taken" \
+	bash -c "[ $rc -eq 2 ] && grep -q 'line 1: a NUL byte' '$T_TMP/err.nulopt' &&
+		grep -q '^-- ERROR (a NUL byte' '$T_TMP/out.nulopt' && cmp -s '$T_TMP/one' '$T_TMP/out.nulopt.b2'"
 
 # exit status: 1 when no line had results; stdin; usage errors; store errors
 printf 'rrset/name/no-such.%s\n# only a comment\n' "$DOM" | "$LOOKBACK" query --db "$D" --batch - > "$T_TMP/o1" 2>&1
