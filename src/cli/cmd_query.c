@@ -46,12 +46,13 @@ static void usage(FILE *f)
 	      "                          comments. The filters and output options apply to each\n"
 	      "                          line (a line's own types and bailiwick win); a line\n"
 	      "                          '$OPTIONS [-A T] [-B T] [-c] [-g] [-G] [-l N] [-O N]'\n"
-	      "                          changes them for the lines after it (alone: back to the\n"
-	      "                          command line's), as in dnsdbq. Each answer is preceded\n"
-	      "                          by '++ LINE' and followed by '-- STATUS (why)' as dnsdbq\n"
-	      "                          -ff prints them; CSV has instead a first column 'query'\n"
-	      "                          and one header. Exit status: 2 if a line was bad (its\n"
-	      "                          '--' line says why), else 0 if any had results\n"
+	      "                          changes those in force for the lines after it (alone:\n"
+	      "                          back to the command line's), as in dnsdbq. Each answer\n"
+	      "                          is preceded by '++ LINE' and followed by '-- STATUS\n"
+	      "                          (why)' as dnsdbq -ff prints them; CSV has instead a\n"
+	      "                          first column 'query' and one header. Exit status: 2 if\n"
+	      "                          a line was bad (its '--' line says why), else 0 if any\n"
+	      "                          had results\n"
 	      "filters:\n"
 	      "  -t, --type T[,T...]     RR types; ANY (default: every type but DNSSEC ones),\n"
 	      "                          ANY-DNSSEC (only DNSSEC types), ALL (every type)\n"
@@ -193,13 +194,13 @@ static bool read_line(FILE *in, char *buf, size_t *len, bool *too_long)
 }
 
 /* A "$OPTIONS ..." line (dnsdbq's): the options of the lines after it are
- * the command line's (pre, qa_pre: as given, before -A/-B became fences)
- * changed by these: -A T, -B T (each replacing the command line's -A / -B),
- * -c, -g, -G (aggregated), -l N, -L N (as -l: one limit here), -O N
- * (offset); none: back to the command line's.  0 with *cur set, or -1 with
- * *why (cur kept). */
-static int batch_options(const char *args, const lb_query_t *pre, const lb_qargs_t *qa_pre,
-			 lb_query_t *cur, const char **why)
+ * those in force (pre, qa_pre: as given, before -A/-B became fences; the
+ * command line's until an $OPTIONS line changes them) changed by these: -A T,
+ * -B T (each replacing the -A / -B in force), -c, -g, -G (aggregated), -l N,
+ * -L N (as -l: one limit here), -O N (offset).  0 with *cur (the query the
+ * lines take) and *pre, *qa_pre set, or -1 with *why (all kept). */
+static int batch_options(const char *args, lb_query_t *pre, lb_qargs_t *qa_pre, lb_query_t *cur,
+			 const char **why)
 {
 	char buf[BATCH_LINE_MAX + 1];
 	snprintf(buf, sizeof buf, "%s", args);
@@ -247,11 +248,15 @@ static int batch_options(const char *args, const lb_query_t *pre, const lb_qargs
 			return -1;
 		}
 	}
+	lb_query_t in_force = q; /* before lb_qargs_finish makes -A/-B fences */
+	lb_qargs_t qa_in_force = qa;
 	if (lb_qargs_finish(&qa, LB_QARGS_AT_MOST_ONE_LOOKUP)) {
 		*why = "$OPTIONS: options that do not go together (see the message before)";
 		return -1;
 	}
 	*cur = q;
+	*pre = in_force;
+	*qa_pre = qa_in_force;
 	return 0;
 }
 
@@ -268,6 +273,8 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		     const lb_query_t *pre, const lb_qargs_t *qa_pre, lb_out_t *out, uint64_t now)
 {
 	lb_query_t cur = *base; /* the command line's, or the last $OPTIONS line's */
+	lb_query_t cur_pre = *pre; /* the same as given, before -A/-B became fences */
+	lb_qargs_t cur_qa = *qa_pre;
 	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!in) {
 		fprintf(stderr, "lookback query: --batch %s: %s\n", path, strerror(errno));
@@ -306,7 +313,12 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		if (!too_long && len >= 8 && !memcmp(line, "$OPTIONS", 8) &&
 		    (len == 8 || line[8] == ' ' || line[8] == '\t') && !memchr(line, 0, len)) {
 			const char *why;
-			if (batch_options(line + 8, pre, qa_pre, &cur, &why)) {
+			if (len == 8 || !line[8 + strspn(line + 8, " \t")]) {
+				/* alone: back to the command line's */
+				cur = *base;
+				cur_pre = *pre;
+				cur_qa = *qa_pre;
+			} else if (batch_options(line + 8, &cur_pre, &cur_qa, &cur, &why)) {
 				bad++;
 				fprintf(stderr, "lookback query: --batch %s line %llu: %s\n", path, lineno, why);
 				if (!csv)

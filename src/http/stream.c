@@ -429,14 +429,17 @@ enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, st
 		 * that broke: an HTTP error, not a 200 with part of it */
 		char b[256];
 		int n = snprintf(b, sizeof b, "Error: %s\n", s->fail_msg ? s->fail_msg : "store error");
+		/* the time limit is the server's choice, as in the paging count
+		 * (503); anything else broke (500) */
+		unsigned st = s->timed_out ? 503 : 500;
 		lb_http_stream_free(s);
 		resp = MHD_create_response_from_buffer((size_t)n, b, MHD_RESPMEM_MUST_COPY);
 		if (!resp)
 			return MHD_NO;
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-		rq->status = 500;
+		rq->status = st;
 		atomic_fetch_add(&rq->bytes, (size_t)n);
-		enum MHD_Result r = MHD_queue_response(c, 500, resp);
+		enum MHD_Result r = MHD_queue_response(c, st, resp);
 		MHD_destroy_response(resp);
 		return r;
 	}

@@ -130,15 +130,15 @@ check "-t NS from the command line: the 5 ip lines are refused (A, AAAA only), e
 check "... and a line's own types win over -t (rrset/name/OWNER/A found)" \
 	bash -c "grep -A2 '^++ rrset/name/$OWNER/A\$' '$T_TMP/out.t' | grep -q '\"rrtype\":\"A\"'"
 
-# $OPTIONS lines (dnsdbq's): the lines after one take its options over the
-# command line's; alone, back to the command line's
+# $OPTIONS lines (dnsdbq's): the lines after one take its options on top of
+# those in force; alone, back to the command line's
 {
 	echo "rrset/name/*.com.br/A"
 	echo "\$OPTIONS -l 2 -O 1"
 	echo "rrset/name/*.com.br/A"
 	echo "\$OPTIONS -A 1700000000 -B 1700000001 -c -L 4"
 	echo "rdata/ip/0.0.0.0,0"
-	echo "\$OPTIONS -g"
+	echo "\$OPTIONS -O 0 -g"
 	echo "rrset/name/$OWNER"
 	echo "\$OPTIONS"
 	echo "rrset/name/*.com.br/A"
@@ -148,15 +148,16 @@ rc=$?
 blocks "$T_TMP/out.o" > "$T_TMP/frames.o"
 bad=""
 i=0
-for opts in "-r *.com.br -t A -l 3" "-r *.com.br -t A -l 2 --offset 1" "-i 0.0.0.0/0 -A 1700000000 -B 1700000001 -c -l 4" \
-	"-r $OWNER -g -l 3" "-r *.com.br -t A -l 3"; do
+for opts in "-r *.com.br -t A -l 3" "-r *.com.br -t A -l 2 --offset 1" \
+	"-i 0.0.0.0/0 -A 1700000000 -B 1700000001 -c -l 4 --offset 1" \
+	"-r $OWNER -g -A 1700000000 -B 1700000001 -c -l 4" "-r *.com.br -t A -l 3"; do
 	i=$((i + 1))
 	# shellcheck disable=SC2086
 	"$LOOKBACK" query --db "$D" $opts -f cof > "$T_TMP/one" 2> /dev/null
 	[ -s "$T_TMP/one" ] || bad="$bad [$opts: nothing to compare]"
 	cmp -s "$T_TMP/one" "$T_TMP/out.o.b$i" || bad="$bad [$opts]"
 done
-check "\$OPTIONS -l/-O, -A/-B/-c/-L, -g, and alone: each answer = the query with those options, no frame of their own${bad}" \
+check "\$OPTIONS -l/-O, then -A/-B/-c/-L on top, then -O 0 -g on top, and alone (the command line's): each answer = the query with those options, no frame of their own${bad}" \
 	bash -c "[ -z '$bad' ] && [ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/frames.o') -eq 5 ] && [ ! -s '$T_TMP/err.o' ]"
 
 # -f cof merges an rrset across its bailiwicks; a line after $OPTIONS too
