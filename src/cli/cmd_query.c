@@ -208,37 +208,42 @@ static int batch_options(const char *args, lb_query_t *pre, lb_qargs_t *qa_pre, 
 	lb_qargs_t qa = *qa_pre;
 	qa.q = &q;
 	qa.prog = "lookback query: --batch $OPTIONS";
-	bool seen_a = false, seen_b = false;
+	/* the line's words as an argument vector, for getopt (glued forms
+	 * too: -A1700000000, -cg, as dnsdbq's getopt takes them) */
+	char *argv[BATCH_LINE_MAX / 2 + 2];
+	int argc = 0;
+	argv[argc++] = (char *)"$OPTIONS";
 	char *save = NULL;
-	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		int c = t[0] == '-' && t[1] && !t[2] ? t[1] : 0;
-		const char *arg = NULL;
-		if (c == 'A' || c == 'B' || c == 'l' || c == 'L' || c == 'O') {
-			arg = strtok_r(NULL, " \t", &save);
-			if (!arg) {
-				*why = "$OPTIONS: an option without its value (-A T, -B T, -l N, -L N, -O N)";
-				return -1;
-			}
-		}
+	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	bool seen_a = false, seen_b = false;
+	int c;
+	optind = 0; /* glibc: a full restart of getopt on this vector */
+	opterr = 0;
+	while ((c = getopt(argc, argv, "+:A:B:cgGl:L:O:")) != -1) {
 		int r;
 		switch (c) {
 		case 'A':
 			if (!seen_a)
-				qa.has_after = false; /* replaces the command line's */
+				qa.has_after = false; /* replaces the -A in force */
 			seen_a = true;
-			r = lb_qargs_opt(&qa, 'A', arg);
+			r = lb_qargs_opt(&qa, 'A', optarg);
 			break;
 		case 'B':
 			if (!seen_b)
 				qa.has_before = false;
 			seen_b = true;
-			r = lb_qargs_opt(&qa, 'B', arg);
+			r = lb_qargs_opt(&qa, 'B', optarg);
 			break;
 		case 'c': r = lb_qargs_opt(&qa, 'c', NULL); break;
 		case 'g': r = lb_qargs_opt(&qa, 'g', NULL); break;
 		case 'G': q.unaggregated = false; r = 1; break;
-		case 'l': case 'L': r = lb_qargs_opt(&qa, 'l', arg); break;
-		case 'O': r = lb_qargs_opt(&qa, LB_QOPT_OFFSET, arg); break;
+		case 'l': case 'L': r = lb_qargs_opt(&qa, 'l', optarg); break;
+		case 'O': r = lb_qargs_opt(&qa, LB_QOPT_OFFSET, optarg); break;
+		case ':':
+			*why = "$OPTIONS: an option without its value (-A T, -B T, -l N, -L N, -O N)";
+			return -1;
 		default:
 			*why = "$OPTIONS takes -A T, -B T, -c, -g, -G, -l N, -L N, -O N";
 			return -1;
@@ -247,6 +252,10 @@ static int batch_options(const char *args, lb_query_t *pre, lb_qargs_t *qa_pre, 
 			*why = "$OPTIONS: a bad value (see the message before)";
 			return -1;
 		}
+	}
+	if (optind < argc) {
+		*why = "$OPTIONS takes -A T, -B T, -c, -g, -G, -l N, -L N, -O N";
+		return -1;
 	}
 	lb_query_t in_force = q; /* before lb_qargs_finish makes -A/-B fences */
 	lb_qargs_t qa_in_force = qa;

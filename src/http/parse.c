@@ -421,11 +421,16 @@ static void indicator_host(char *v)
 			*e = 0;
 			memmove(v, v + 1, strlen(v + 1) + 1);
 		}
-		return;
+	} else {
+		char *c = strchr(v, ':');             /* host:port, one ':' only */
+		if (c && !strchr(c + 1, ':') && c[1] && !c[1 + strspn(c + 1, "0123456789")])
+			*c = 0;
 	}
-	char *c = strchr(v, ':');                     /* host:port, one ':' only */
-	if (c && !strchr(c + 1, ':') && c[1] && !c[1 + strspn(c + 1, "0123456789")])
-		*c = 0;
+	/* an IPv6 address's zone (fe80::1%eth0, RFC 4007 11.2): the store
+	 * keeps addresses without one */
+	char *z = strchr(v, '%');
+	if (z && strchr(v, ':') && z > v && !strchr(z, '/'))
+		*z = 0;
 }
 
 int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t *r, bool *typed,
@@ -479,9 +484,9 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 		}
 		return 200;
 	}
-	char v[LB_HTTP_VALUE_MAX + 1];
-	if (len > LB_HTTP_VALUE_MAX)
-		return bad(msg, "indicator too long");
+	/* a URL may be long, its host is not (the line is at most
+	 * LB_HTTP_TARGET_MAX bytes, above) */
+	char v[LB_HTTP_TARGET_MAX + 1];
 	memcpy(v, line, len);
 	v[len] = 0;
 	indicator_host(v);

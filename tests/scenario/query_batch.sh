@@ -134,11 +134,11 @@ check "... and a line's own types win over -t (rrset/name/OWNER/A found)" \
 # those in force; alone, back to the command line's
 {
 	echo "rrset/name/*.com.br/A"
-	echo "\$OPTIONS -l 2 -O 1"
+	echo "\$OPTIONS -l2 -O 1"
 	echo "rrset/name/*.com.br/A"
 	echo "\$OPTIONS -A 1700000000 -B 1700000001 -c -L 4"
 	echo "rdata/ip/0.0.0.0,0"
-	echo "\$OPTIONS -O 0 -g"
+	echo "\$OPTIONS -gO0"
 	echo "rrset/name/$OWNER"
 	echo "\$OPTIONS"
 	echo "rrset/name/*.com.br/A"
@@ -157,7 +157,7 @@ for opts in "-r *.com.br -t A -l 3" "-r *.com.br -t A -l 2 --offset 1" \
 	[ -s "$T_TMP/one" ] || bad="$bad [$opts: nothing to compare]"
 	cmp -s "$T_TMP/one" "$T_TMP/out.o.b$i" || bad="$bad [$opts]"
 done
-check "\$OPTIONS -l/-O, then -A/-B/-c/-L on top, then -O 0 -g on top, and alone (the command line's): each answer = the query with those options, no frame of their own${bad}" \
+check "\$OPTIONS -l2 -O 1, then -A/-B/-c/-L on top, then -gO0 on top (glued as getopt takes them), and alone (the command line's): each answer = the query with those options, no frame of their own${bad}" \
 	bash -c "[ -z '$bad' ] && [ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/frames.o') -eq 5 ] && [ ! -s '$T_TMP/err.o' ]"
 
 # -f cof merges an rrset across its bailiwicks; a line after $OPTIONS too

@@ -227,7 +227,17 @@ static void test_batch_line(void **state)
 		{ "2001:db8::1", NULL, 6 },
 		{ "2001[:]db8[:][:]1", NULL, 6 },
 		{ "10.0.0.0/8", NULL, 4 },
+		{ "fe80::1%eth0", NULL, 6 },          /* a zone (RFC 4007 11.2) */
+		{ "[fe80::1%25eth0]:53", NULL, 6 },
 	};
+	/* a URL longer than a name or a path segment may be: its host */
+	char url[2100] = "https://evil.example/";
+	memset(url + strlen(url), 'a', 2000);
+	url[sizeof url - 1] = 0;
+	assert_int_equal(bline(url, &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_RRSET);
+	want_name(r.q.name, r.q.name_len, "evil.example.");
+	lb_query_free(&r.q);
 	for (size_t i = 0; i < sizeof ind / sizeof ind[0]; i++) {
 		int st = bline(ind[i].line, &r, &t, &b);
 		if (st != 200)
