@@ -40,19 +40,21 @@ static void usage(FILE *f)
 	      "                          rrset/raw/HEX[/TYPES[/BAILIWICK]],\n"
 	      "                          rdata/name/NAME[/TYPES], rdata/ip/ADDR[,LEN],\n"
 	      "                          rdata/raw/HEX[/TYPES] ('/' and ',' in a name as %2F,\n"
-	      "                          %2C), or a bare indicator: an address, CIDR or range\n"
-	      "                          (rdata/ip) or a name (rrset/name), also defanged or in a\n"
-	      "                          URL (hxxps://evil[.]example:8443/x: the host); '#'\n"
-	      "                          comments. The filters and output options apply to each\n"
-	      "                          line (a line's own types and bailiwick win); a line\n"
-	      "                          '$OPTIONS [-A T] [-B T] [-c] [-g] [-G] [-l N] [-O N]'\n"
-	      "                          changes those in force for the lines after it (alone:\n"
-	      "                          back to the command line's), as in dnsdbq. Each answer\n"
-	      "                          is preceded by '++ LINE' and followed by '-- STATUS\n"
-	      "                          (why)' as dnsdbq -ff prints them; CSV has instead a\n"
-	      "                          first column 'query' and one header. Exit status: 2 if\n"
-	      "                          a line was bad (its '--' line says why), else 0 if any\n"
-	      "                          had results\n"
+	      "                          %2C); lookback's negative/name/NAME[/TYPES] (as\n"
+	      "                          --negative; not with -f csv); or a bare indicator: an\n"
+	      "                          address, CIDR or range (rdata/ip) or a name\n"
+	      "                          (rrset/name), also defanged or in a URL\n"
+	      "                          (hxxps://evil[.]example:8443/x: the host); '#' comments.\n"
+	      "                          The filters and output options apply to each line (a\n"
+	      "                          line's own types and bailiwick win); a line '$OPTIONS\n"
+	      "                          [-A T] [-B T] [-c] [-g] [-G] [-l N] [-O N]' changes\n"
+	      "                          those in force for the lines after it (alone: back to\n"
+	      "                          the command line's), as in dnsdbq. Each answer is\n"
+	      "                          preceded by '++ LINE' and followed by '-- STATUS (why)'\n"
+	      "                          as dnsdbq -ff prints them; CSV has instead a first\n"
+	      "                          column 'query' and one header. Exit status: 2 if a line\n"
+	      "                          was bad (its '--' line says why), else 0 if any had\n"
+	      "                          results\n"
 	      "filters:\n"
 	      "  -t, --type T[,T...]     RR types; ANY (default: every type but DNSSEC ones),\n"
 	      "                          ANY-DNSSEC (only DNSSEC types), ALL (every type)\n"
@@ -352,6 +354,12 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		if (st == 200) {
 			e = batch_query(&cur, &r, typed, bailiwicked, &q, &msg);
 			lb_query_free(&r.q);
+			if (!e && csv && q.kind == LB_Q_NEGATIVE) {
+				/* one header for the whole batch: an rrset's columns */
+				lb_query_free(&q);
+				msg = "negative/ lines take -f text or cof (CSV has the rrsets' columns)";
+				e = -1;
+			}
 		}
 		if (e) {
 			bad++;

@@ -433,6 +433,43 @@ static void indicator_host(char *v)
 		*z = 0;
 }
 
+/* A batch line "negative/name/NAME[/TYPES]" (lookback's: the DNSDB API has
+ * no negative lookup): `query --negative NAME [-t TYPES]`.  Segments are
+ * %-decoded as the path's are. */
+static int batch_negative(const char *line, size_t len, lb_http_req_t *r, bool *typed,
+			  const char **msg)
+{
+	char seg[4][LB_HTTP_VALUE_MAX + 1];
+	int ns = 0;
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		while (j < len && line[j] != '/')
+			j++;
+		if (j > i) {
+			if (ns == 4)
+				return bad(msg, "too many path segments: negative/name/NAME[/TYPES]");
+			if (lb_http_pct_decode(line + i, j - i, seg[ns], sizeof seg[ns], false) < 0)
+				return bad(msg, "bad %-escape or over-long path segment");
+			ns++;
+		}
+		i = j + 1;
+	}
+	if (ns < 3 || strcmp(seg[1], "name"))
+		return bad(msg, "a negative lookup is negative/name/NAME[/TYPES]");
+	r->q.kind = LB_Q_NEGATIVE;
+	if (set_name(&r->q, seg[2], msg) != 200)
+		return 400;
+	if (r->q.match == LB_MATCH_ABOVE_PREFIX)
+		return bad(msg, "right-hand wildcards are not supported for negative lookups");
+	if (ns == 4) {
+		*typed = true;
+		if (set_types(r, seg[3], msg) != 200)
+			return 400;
+	}
+	r->api = LB_API_LOOKUP;
+	return 200;
+}
+
 int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t *r, bool *typed,
 		       bool *bailiwicked, const char **msg)
 {
@@ -454,6 +491,8 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 		return bad(msg, "line too long");
 	if (len >= 8 && !memcmp(line, "$OPTIONS", 8))
 		return bad(msg, "not a lookup: an $OPTIONS line is '$OPTIONS' and options after a blank");
+	if (len > 9 && !memcmp(line, "negative/", 9))
+		return batch_negative(line, len, r, typed, msg);
 	if ((len > 6 && !memcmp(line, "rrset/", 6)) || (len > 6 && !memcmp(line, "rdata/", 6))) {
 		if (memchr(line, '?', len))
 			return bad(msg, "a batch line is a lookup path, without '?' parameters: give "

@@ -175,6 +175,25 @@ check "-f cof: the answer after \$OPTIONS -l 5, and after \$OPTIONS, = query -f 
 	bash -c "[ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/one.bw') -eq 1 ] && cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b1' &&
 		cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b2' && cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b3'"
 
+# negative/name/NAME[/TYPES] (lookback's): as --negative; refused in CSV
+NEG=$("$LOOKBACK" query --db "$D" --negative '*.com.br' -l 1 -f cof 2> /dev/null | sed -n 's/.*"rrname":"\([^"]*\)".*/\1/p')
+NEGPARENT=${NEG#*.}
+printf 'negative/name/%s\nnegative/name/*.%s/AAAA,A\nnegative/name/www.*\n' "$NEG" "$NEGPARENT" > "$T_TMP/negbatch"
+bad=""
+for fmt in text cof; do
+	"$LOOKBACK" query --db "$D" --batch "$T_TMP/negbatch" -l 0 -f $fmt > "$T_TMP/out.n$fmt" 2> /dev/null
+	blocks "$T_TMP/out.n$fmt" > "$T_TMP/frames.n$fmt"
+	"$LOOKBACK" query --db "$D" --negative "$NEG" -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
+	cmp -s "$T_TMP/one" "$T_TMP/out.n$fmt.b1" || bad="$bad [$fmt $NEG]"
+	"$LOOKBACK" query --db "$D" --negative "*.$NEGPARENT" -t AAAA,A -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
+	cmp -s "$T_TMP/one" "$T_TMP/out.n$fmt.b2" || bad="$bad [$fmt *.$NEGPARENT]"
+	[ -s "$T_TMP/one" ] || bad="$bad [$fmt: nothing to compare]"
+done
+check "negative/name/ lines ($NEG) = query --negative, in text and COF; a right-hand wildcard refused${bad}" \
+	bash -c "[ -n '$NEG' ] && [ -z '$bad' ] && grep -q \"^negative/name/www\.\*	ERROR (right-hand wildcards\" '$T_TMP/frames.ncof'"
+printf 'negative/name/%s\n' "$NEG" | "$LOOKBACK" query --db "$D" --batch - -f csv > /dev/null 2> "$T_TMP/e"
+check "... and refused with -f csv (exit 2, saying so)" bash -c "[ $? -eq 2 ] && grep -q 'take -f text or cof' '$T_TMP/e'"
+
 # bad lines: reported in their frame and on stderr with the line number,
 # the others answered, exit 2
 long=$(head -c 9000 /dev/zero | tr '\0' 'a')

@@ -197,6 +197,17 @@ static void test_batch_line(void **state)
 	assert_int_equal(r.q.raw_len, 12);
 	lb_query_free(&r.q);
 
+	/* lookback's negative/name/NAME[/TYPES] */
+	assert_int_equal(bline("negative/name/*.evil%2Fx.example/A,AAAA", &r, &t, &b), 200);
+	assert_int_equal(r.q.kind, LB_Q_NEGATIVE);
+	assert_int_equal(r.q.match, LB_MATCH_BELOW);
+	assert_true(t);
+	assert_int_equal(r.q.ntypes, 2);
+	lb_query_free(&r.q);
+	assert_int_equal(bline("negative/name/nx.example", &r, &t, &b), 200);
+	assert_false(t);
+	lb_query_free(&r.q);
+
 	/* bare indicators */
 	assert_int_equal(bline("192.0.2.7", &r, &t, &b), 200);
 	assert_int_equal(r.q.kind, LB_Q_RDATA_IP);
@@ -260,6 +271,8 @@ static void test_batch_line(void **state)
 		"$OPTIONS -l 5", "$OPTIONSX", "rrset/name/x.example?limit=5", "rdata/ip/1.2.3.4/MX",
 		"rrset/name/a..b", "rrset/bogus/x", "rdata/ip/1.2.3.4/A/extra", "10.0.0.0/33",
 		"bogus/line", "rrset/name/", "www..example", "1.2.3.4-1.2.3.1",
+		"negative/name/www.example.*", "negative/rrset/x.example", "negative/name/",
+		"negative/name/x.example/A/extra", "negative/name/x.example/BOGUS", "negative/name/%zz",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		const char *msg = NULL;
