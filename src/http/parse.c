@@ -5,6 +5,7 @@
  * own into a bounded buffer, so an encoded '/' stays inside its segment.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -277,6 +278,30 @@ static int dnsdb_query(lb_http_req_t *r, char segs[][LB_HTTP_VALUE_MAX + 1], int
 	return 200;
 }
 
+/* Split p[0..n) on '/' into at most max %-decoded segments (segs NULL: only
+ * count them); empty segments are skipped.  0 with *ns set, SEG_MANY past
+ * max, SEG_BAD on a bad %-escape or an over-long segment. */
+enum { SEG_MANY = -1, SEG_BAD = -2 };
+static int split_segs(const char *p, size_t n, char (*segs)[LB_HTTP_VALUE_MAX + 1], int max,
+		      int *ns)
+{
+	*ns = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && p[j] != '/')
+			j++;
+		if (j > i) {
+			if (*ns == max)
+				return SEG_MANY;
+			if (segs && lb_http_pct_decode(p + i, j - i, segs[*ns], sizeof segs[*ns], false) < 0)
+				return SEG_BAD;
+			(*ns)++;
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
 int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_req_t *r,
 			 const char **msg)
 {
@@ -298,25 +323,16 @@ int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_r
 	}
 	int ns = 0, st = 200;
 	/* split the path on '/', decoding each segment; empty segments are skipped
-	 * except that a trailing empty one is not an error */
-	size_t i = 1;
-	while (i <= plen) {
-		size_t j = i;
-		while (j < plen && target[j] != '/')
-			j++;
-		if (j > i) {
-			if (ns == MAX_SEGS) {
-				st = 404;
-				*msg = "unknown path";
-				goto out;
-			}
-			if (lb_http_pct_decode(target + i, j - i, segs[ns], sizeof segs[ns], false) < 0) {
-				st = bad(msg, "bad %-escape or over-long path segment");
-				goto out;
-			}
-			ns++;
-		}
-		i = j + 1;
+	 * (a trailing empty one is not an error) */
+	int sr = split_segs(target + 1, plen - 1, segs, MAX_SEGS, &ns);
+	if (sr == SEG_MANY) {
+		st = 404;
+		*msg = "unknown path";
+		goto out;
+	}
+	if (sr == SEG_BAD) {
+		st = bad(msg, "bad %-escape or over-long path segment");
+		goto out;
 	}
 	if (ns == 1 && !strcmp(segs[0], "metrics")) {
 		r->api = LB_API_METRICS;
@@ -440,20 +456,12 @@ static int batch_negative(const char *line, size_t len, lb_http_req_t *r, bool *
 			  const char **msg)
 {
 	char seg[4][LB_HTTP_VALUE_MAX + 1];
-	int ns = 0;
-	for (size_t i = 0; i < len;) {
-		size_t j = i;
-		while (j < len && line[j] != '/')
-			j++;
-		if (j > i) {
-			if (ns == 4)
-				return bad(msg, "too many path segments: negative/name/NAME[/TYPES]");
-			if (lb_http_pct_decode(line + i, j - i, seg[ns], sizeof seg[ns], false) < 0)
-				return bad(msg, "bad %-escape or over-long path segment");
-			ns++;
-		}
-		i = j + 1;
-	}
+	int ns;
+	int sr = split_segs(line, len, seg, 4, &ns);
+	if (sr == SEG_MANY)
+		return bad(msg, "too many path segments: negative/name/NAME[/TYPES]");
+	if (sr == SEG_BAD)
+		return bad(msg, "bad %-escape or over-long path segment");
 	if (ns < 3 || strcmp(seg[1], "name"))
 		return bad(msg, "a negative lookup is negative/name/NAME[/TYPES]");
 	r->q.kind = LB_Q_NEGATIVE;
@@ -505,22 +513,11 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 		int st = lb_http_parse_target(target, tl, now, r, msg);
 		if (st != 200)
 			return 400;
-		/* the segments given (as the path parser splits them: empty
-		 * ones skipped) */
-		int ns = 0;
-		for (size_t i = 0; i < len;) {
-			size_t j = i;
-			while (j < len && line[j] != '/')
-				j++;
-			if (j > i) {
-				ns++;
-				if (ns == 4)
-					*typed = true;
-				if (ns == 5)
-					*bailiwicked = true;
-			}
-			i = j + 1;
-		}
+		/* the segments given, as the path parser counts them */
+		int ns;
+		(void)split_segs(line, len, NULL, INT_MAX, &ns);
+		*typed = ns >= 4;
+		*bailiwicked = ns >= 5;
 		return 200;
 	}
 	/* a URL may be long, its host is not (the line is at most
