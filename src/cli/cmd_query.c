@@ -158,14 +158,9 @@ static int batch_query(const lb_query_t *base, const lb_http_req_t *r, bool type
 		memcpy(q->bailiwick, r->q.bailiwick, sizeof q->bailiwick);
 		q->bailiwick_len = r->q.bailiwick_len;
 	}
-	if (q->kind == LB_Q_RDATA_IP && q->tmode != LB_TYPES_ANY && q->tmode != LB_TYPES_ALL) {
-		bool ok = q->tmode == LB_TYPES_LIST;
-		for (size_t i = 0; ok && i < q->ntypes; i++)
-			ok = q->types[i] == 1 || q->types[i] == 28;
-		if (!ok) {
-			*msg = "rdata/ip takes only the types A, AAAA or ANY (see -t)";
-			return -1;
-		}
+	if (q->kind == LB_Q_RDATA_IP && !lb_query_ip_types_ok(q, true)) {
+		*msg = "rdata/ip takes only the types A, AAAA or ANY (see -t)";
+		return -1;
 	}
 	return 0;
 }

@@ -265,16 +265,11 @@ static int dnsdb_query(lb_http_req_t *r, char segs[][LB_HTTP_VALUE_MAX + 1], int
 		return st;
 	if (ns == 5 && (st = set_bailiwick(q, segs[4], msg)) != 200)
 		return st;
-	if (q->kind == LB_Q_RDATA_IP && q->tmode != LB_TYPES_ANY) {
-		bool ok = q->tmode == LB_TYPES_LIST;
-		for (size_t i = 0; ok && i < q->ntypes; i++)
-			ok = q->types[i] == 1 || q->types[i] == 28;
-		if (!ok)
-			return bad(msg, segs[3][strspn(segs[3], "0123456789")] == 0
-					? "rdata/ip: a prefix is written ADDRESS,LENGTH in the path "
-					  "(10.0.0.0,8), not with '/'"
-					: "rdata/ip takes only the types A, AAAA or ANY");
-	}
+	if (q->kind == LB_Q_RDATA_IP && !lb_query_ip_types_ok(q, false))
+		return bad(msg, segs[3][strspn(segs[3], "0123456789")] == 0
+				? "rdata/ip: a prefix is written ADDRESS,LENGTH in the path "
+				  "(10.0.0.0,8), not with '/'"
+				: "rdata/ip takes only the types A, AAAA or ANY");
 	return 200;
 }
 

@@ -192,17 +192,10 @@ int lb_qargs_finish(lb_qargs_t *a, enum lb_qargs_need need)
 		fprintf(stderr, "%s: --bailiwick applies to rrset lookups only\n", a->prog);
 		return -1;
 	}
-	if (a->lookups && q->kind == LB_Q_RDATA_IP && q->tmode != LB_TYPES_ANY &&
-	    q->tmode != LB_TYPES_ALL) {
-		/* as the server's rdata/ip; ANY-DNSSEC names no address type (ALL,
-		 * every type, is export's default) */
-		bool ok = q->tmode == LB_TYPES_LIST;
-		for (size_t i = 0; ok && i < q->ntypes; i++)
-			ok = q->types[i] == 1 || q->types[i] == 28;
-		if (!ok) {
-			fprintf(stderr, "%s: -i takes only the types A, AAAA or ANY\n", a->prog);
-			return -1;
-		}
+	/* as the server's rdata/ip (ALL, every type, is export's default) */
+	if (a->lookups && q->kind == LB_Q_RDATA_IP && !lb_query_ip_types_ok(q, true)) {
+		fprintf(stderr, "%s: -i takes only the types A, AAAA or ANY\n", a->prog);
+		return -1;
 	}
 	if (q->reverse && q->sort == LB_SORT_NONE) {
 		fprintf(stderr, "%s: --reverse needs --sort\n", a->prog);

@@ -291,6 +291,16 @@ int lb_query_parse_hex(const char *text, uint8_t **out, size_t *len, const char 
 
 /* ---- filters ---- */
 
+bool lb_query_ip_types_ok(const lb_query_t *q, bool all_ok)
+{
+	if (q->tmode == LB_TYPES_ANY || (all_ok && q->tmode == LB_TYPES_ALL))
+		return true;
+	bool ok = q->tmode == LB_TYPES_LIST;
+	for (size_t i = 0; ok && i < q->ntypes; i++)
+		ok = q->types[i] == LB_T_A || q->types[i] == LB_T_AAAA;
+	return ok;
+}
+
 bool lb_query_type_ok(const lb_query_t *q, uint16_t type)
 {
 	switch (q->tmode) {

@@ -116,6 +116,9 @@ LB_WUR int lb_query_parse_hex(const char *text, uint8_t **out, size_t *len, cons
 
 /* True if type passes the query's type filter. */
 bool lb_query_type_ok(const lb_query_t *q, uint16_t type);
+/* True if an rdata/ip lookup's type filter names address types only: ANY,
+ * ALL when all_ok, or a list of A and AAAA (ANY-DNSSEC names none). */
+bool lb_query_ip_types_ok(const lb_query_t *q, bool all_ok);
 /* True if the record's times pass the fences (sensor times, else zone times). */
 bool lb_query_time_ok(const lb_query_t *q, const lb_store_val_t *v);
 
