@@ -66,15 +66,20 @@ check "CIRCL paging count over every name: exact lookups answered meanwhile" \
 check "the CIRCL answer: 200, empty, no x-dribble-cursor" \
 	bash -c "head -1 '$T_TMP/long.hdr' | grep -q ' 200' && ! grep -qi x-dribble-cursor '$T_TMP/long.hdr' && [ ! -s '$T_TMP/long.out' ]"
 
+# restart_timed SECS: the server again, one thread, --query-timeout SECS (U set)
+restart_timed() {
+	kill "$SPID"
+	wait "$SPID" 2> /dev/null
+	serve_start "$D" --threads 1 --query-timeout "$1"
+	[ -n "$PORT" ] || { nok "serve --query-timeout $1 started: $(cat "$T_TMP/serve.err")"; return 1; }
+	U=http://127.0.0.1:$PORT
+}
+
 # --query-timeout: a flex pattern that backtracks on every rdata and never
 # matches (.*.*.*.*(?!): about 3 ms on a signature's text, under PCRE2's match
 # limit; the whole scan would take about a minute) ends "limited" once its
 # time is up, and is counted; the server goes on
-kill "$SPID"
-wait "$SPID" 2> /dev/null
-serve_start "$D" --threads 1 --query-timeout 1
-[ -n "$PORT" ] || { nok "serve --query-timeout started: $(cat "$T_TMP/serve.err")"; exit 0; }
-U=http://127.0.0.1:$PORT
+restart_timed 1 || exit 0
 t0=$(date +%s.%N)
 curl -s --max-time 60 "$U/dnsdb/v2/regex/rdata/.*.*.*.*%28%3F%21%29" > "$T_TMP/qt.out"
 el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
@@ -90,11 +95,7 @@ check "... and the server answers the next request" grep -q '"cond":"succeeded"'
 # CIRCL answers are timed too: a paging count over every name (about 1-4 s
 # here) is answered 503 once its time is up; an answer that streams past it
 # is cut without its last chunk (the client sees it incomplete)
-kill "$SPID"
-wait "$SPID" 2> /dev/null
-serve_start "$D" --threads 1 --query-timeout 0.3
-[ -n "$PORT" ] || { nok "serve --query-timeout 0.3 started: $(cat "$T_TMP/serve.err")"; exit 0; }
-U=http://127.0.0.1:$PORT
+restart_timed 0.3 || exit 0
 t0=$(date +%s.%N)
 code=$(curl -s -o "$T_TMP/ct.out" -w '%{http_code}' --max-time 60 -H "dribble-paginate-count: 1000000" \
 	-H "dribble-paginate-cursor: 1000000" "$U/pdns/query/*")
