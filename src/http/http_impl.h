@@ -78,6 +78,12 @@ struct lb_http {
 
 struct hstream;
 
+/* What admit() counted against a key, for unadmit() to give back (server.c) */
+struct charge {
+	bool on;                       /* the query was counted */
+	uint64_t used_today, win_start, win_used; /* the key's counters just after */
+};
+
 struct req {
 	lb_http_t *h;
 	atomic_int refs;
@@ -91,6 +97,7 @@ struct req {
 	bool started;                  /* headers seen */
 	bool answered;                 /* a response is queued */
 	uint64_t retry_after;          /* a 429's Retry-After, seconds (0 = 1) */
+	struct charge charge;          /* given back when no answer goes out */
 	/* CIRCL paging: the answer waits while a counting pass decides whether
 	 * another page exists; the pass runs in bounded rounds (circl_count) */
 	struct hstream *pend;

@@ -193,12 +193,17 @@ out:
 }
 
 /* Give back the query admit() counted for a request refused after it (a bad
- * regular expression, an offset past offset_max, bad CIRCL headers): only
- * answered queries use the quota, as those refused by the target's parser
- * never did.  The key is found again by its id (a reload may have come);
- * a day or burst window that has turned since is left alone. */
-static void unadmit(lb_http_t *h, struct req *rq, const struct grant *g)
+ * regular expression, an offset past offset_max, bad CIRCL headers, a CIRCL
+ * counting pass past --query-timeout): only answered queries use the quota,
+ * as those refused by the target's parser never did.  The key is found again
+ * by its id (a reload may have come); a day or burst window that has turned
+ * since is left alone.  Once per request. */
+static void unadmit(lb_http_t *h, struct req *rq)
 {
+	struct charge *g = &rq->charge;
+	if (!g->on)
+		return;
+	g->on = false;
 	pthread_mutex_lock(&h->keys_lock);
 	for (size_t i = 0; i < h->keys.n; i++) {
 		lb_key_t *k = &h->keys.k[i];
@@ -421,6 +426,7 @@ static enum MHD_Result circl_count(lb_http_t *h, struct req *rq, struct MHD_Conn
 			rq->pend = NULL;
 			lb_http_stream_free(s);
 			atomic_fetch_add(&h->query_timeouts, 1);
+			unadmit(h, rq);
 			return send_error(rq, c, 503, "Query time limit reached while counting the "
 						      "pages (dribble-paginate-count): ask for fewer");
 		}
@@ -489,7 +495,6 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		return metrics(h, rq, c);
 	}
 	struct grant g;
-	bool charged = false; /* admit() counted the query against the key's quotas */
 	if (!lb_http_accept_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"))) {
 		res = send_error(rq, c, 415, "unsupported Accept: use application/x-ndjson or application/json");
 		goto out;
@@ -499,7 +504,8 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	bool counts = r.api == LB_API_LOOKUP || r.api == LB_API_SUMMARIZE || r.api == LB_API_FLEX ||
 		      r.api == LB_API_CIRCL;
 	st = admit(h, rq, key, counts, &g, &why);
-	charged = !st && counts && g.found;
+	rq->charge = (struct charge){ .on = !st && counts && g.found, .used_today = g.used_today,
+				      .win_start = g.win_start, .win_used = g.win_used };
 	if (st) {
 		if (st == 403 && r.api == LB_API_CIRCL) {
 			static const char body[] = "Error: credentials required (HTTP Basic, password = API key)\n";
@@ -665,8 +671,8 @@ oom:
 	lb_http_stream_free(s);
 	res = send_error(rq, c, 503, "out of memory");
 out:
-	if (charged && rq->status >= 400)
-		unadmit(h, rq, &g);
+	if (rq->status >= 400)
+		unadmit(h, rq);
 	lb_query_free(&r.q);
 	return res;
 }

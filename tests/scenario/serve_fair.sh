@@ -66,12 +66,15 @@ check "CIRCL paging count over every name: exact lookups answered meanwhile" \
 check "the CIRCL answer: 200, empty, no x-dribble-cursor" \
 	bash -c "head -1 '$T_TMP/long.hdr' | grep -q ' 200' && ! grep -qi x-dribble-cursor '$T_TMP/long.hdr' && [ ! -s '$T_TMP/long.out' ]"
 
-# restart_timed SECS: the server again, one thread, --query-timeout SECS (U set)
+# restart_timed SECS [ARGS...]: the server again, one thread, --query-timeout
+# SECS and ARGS (U set)
 restart_timed() {
+	local secs=$1
+	shift
 	kill "$SPID"
 	wait "$SPID" 2> /dev/null
-	serve_start "$D" --threads 1 --query-timeout "$1"
-	[ -n "$PORT" ] || { nok "serve --query-timeout $1 started: $(cat "$T_TMP/serve.err")"; return 1; }
+	serve_start "$D" --threads 1 --query-timeout "$secs" "$@"
+	[ -n "$PORT" ] || { nok "serve --query-timeout $secs started: $(cat "$T_TMP/serve.err")"; return 1; }
 	U=http://127.0.0.1:$PORT
 }
 
@@ -94,23 +97,31 @@ check "... and the server answers the next request" grep -q '"cond":"succeeded"'
 
 # CIRCL answers are timed too: a paging count over every name (about 1-4 s
 # here) is answered 503 once its time is up; an answer that streams past it
-# is cut without its last chunk (the client sees it incomplete)
-restart_timed 0.3 || exit 0
+# is cut without its last chunk (the client sees it incomplete).  A 503 is
+# no answer: the key's query is given back (rate_limit's remaining)
+printf 't1 fairkey daily=50\n' > "$T_TMP/keys"
+restart_timed 0.3 --keys "$T_TMP/keys" || exit 0
+remaining() { curl -s -H 'X-API-Key: fairkey' "$U/dnsdb/v2/rate_limit" | sed -n 's/.*"remaining":\([0-9]*\).*/\1/p'; }
 t0=$(date +%s.%N)
-code=$(curl -s -o "$T_TMP/ct.out" -w '%{http_code}' --max-time 60 -H "dribble-paginate-count: 1000000" \
+code=$(curl -s -u x:fairkey -o "$T_TMP/ct.out" -w '%{http_code}' --max-time 60 -H "dribble-paginate-count: 1000000" \
 	-H "dribble-paginate-cursor: 1000000" "$U/pdns/query/*")
 el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 check "CIRCL paging count past --query-timeout 0.3: 503, 'Query time limit reached' (${el} s)" \
 	bash -c "[ '$code' = 503 ] && grep -q 'Query time limit reached while counting' '$T_TMP/ct.out' &&
 		awk -v e='$el' 'BEGIN { exit !(e < 2.5) }'"
-curl -s --max-time 60 "$U/pdns/query/*?limit=0" -o "$T_TMP/cs.out" -w '%{http_code}' > "$T_TMP/cs.code"
+rem=$(remaining)
+curl -s -u x:fairkey --max-time 60 "$U/pdns/query/$name" > /dev/null
+rem2=$(remaining)
+check "... the 503 did not use the key's daily quota, an answered lookup did (remaining $rem, then $rem2)" \
+	bash -c "[ '$rem' = 50 ] && [ '$rem2' = 49 ]"
+curl -s -u x:fairkey --max-time 60 "$U/pdns/query/*?limit=0" -o "$T_TMP/cs.out" -w '%{http_code}' > "$T_TMP/cs.code"
 crc=$?
 check "a whole-store CIRCL answer under the limit: not given as whole (503, or cut: curl exit 18; $(cat "$T_TMP/cs.code"), curl $crc, $(wc -l < "$T_TMP/cs.out") lines)" \
 	bash -c "[ \"\$(cat '$T_TMP/cs.code')\" = 503 ] || [ $crc -eq 18 ]"
 curl -s "$U/metrics" > "$T_TMP/ct.metrics"
 check "... both counted in lookback_http_query_timeouts_total" \
 	grep -q '^lookback_http_query_timeouts_total 2$' "$T_TMP/ct.metrics"
-curl -s --max-time 60 "$U/pdns/query/$name" > "$T_TMP/ct.exact"
+curl -s -u x:fairkey --max-time 60 "$U/pdns/query/$name" > "$T_TMP/ct.exact"
 check "... and a CIRCL lookup of one name is answered" grep -q '"rrname"' "$T_TMP/ct.exact"
 "$LOOKBACK" serve --db "$D" --query-timeout 0.0001 > /dev/null 2> "$T_TMP/qt.err"
 qrc=$?
@@ -124,16 +135,16 @@ check "--query-timeout below a millisecond, or negative: exit 2, saying the rang
 # at once, saying why, instead of leaving out what may have matched (before:
 # each such rdata silently did not match, ~24 ms each, until the time limit)
 t0=$(date +%s.%N)
-curl -s --max-time 60 "$U/dnsdb/v2/regex/rdata/(.*.*)*zzq" > "$T_TMP/ml.out"
+curl -s -H 'X-API-Key: fairkey' --max-time 60 "$U/dnsdb/v2/regex/rdata/(.*.*)*zzq" > "$T_TMP/ml.out"
 el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 check "a pattern past PCRE2's match limit: begin, then failed, saying so (${el} s)" \
 	bash -c "[ \"\$(cat '$T_TMP/ml.out')\" = '{\"cond\":\"begin\"}
 {\"cond\":\"failed\",\"msg\":\"regular expression too costly: PCRE2 gave up matching (match limit); simplify the pattern\"}' ]"
 check "... well before the time limit" awk -v e="$el" 'BEGIN { exit !(e < 0.9) }'
 # the same in an exclusion: flex's exclude= runs on what the pattern matched
-curl -s --max-time 60 "$U/dnsdb/v2/regex/rdata/q?exclude=(.*.*)*zzq" > "$T_TMP/mlx.out"
+curl -s -H 'X-API-Key: fairkey' --max-time 60 "$U/dnsdb/v2/regex/rdata/q?exclude=(.*.*)*zzq" > "$T_TMP/mlx.out"
 check "... and as an exclude= pattern: failed the same way" \
 	bash -c "tail -1 '$T_TMP/mlx.out' | grep -q '\"cond\":\"failed\",\"msg\":\"regular expression too costly'"
-curl -s --max-time 60 "$U/dnsdb/v2/lookup/rrset/name/$name" > "$T_TMP/ml.exact"
+curl -s -H 'X-API-Key: fairkey' --max-time 60 "$U/dnsdb/v2/lookup/rrset/name/$name" > "$T_TMP/ml.exact"
 check "... and the server answers the next request" grep -q '"cond":"succeeded"' "$T_TMP/ml.exact"
 echo "1..$T_N"
