@@ -18,8 +18,8 @@
  * Sections are parsed in order; if a later section fails, the records of the
  * sections completed before it stay in msg->rr (msg->complete says how many
  * sections were whole) and the error is returned.  Callers may keep those.
- * A message past our limits (more than LB_MSG_MAX_RRS records, or names and
- * rdata beyond LB_MSG_SCRATCH: a zone transfer's, say) is LB_ELIMIT with
+ * A message past our limits (more than LB_MSG_MAX_RRS records, possible only
+ * past 65535 bytes; or names and rdata beyond LB_MSG_SCRATCH) is LB_ELIMIT with
  * msg->cut set: every record before the limit stays in msg->rr, the last
  * one's RRset perhaps without its rest.
  */
@@ -48,7 +48,13 @@ typedef struct lb_rr {
 	uint8_t section;      /* enum lb_section */
 } lb_rr_t;
 
-#define LB_MSG_MAX_RRS 2048            /* records kept per message */
+/* Records kept per message: as many as a 65535-byte message can hold (RFC
+ * 1035 4.2.2: TCP's 16-bit length; a record takes at least 11 octets, a root
+ * owner and the fixed fields, after the 12-octet header), so no DNS message
+ * is ever cut for its count - a zone transfer's (RFC 5936 2.2) of small
+ * records passes 2048 well inside 64 KiB.  The limit stays for longer inputs
+ * (a dnstap message field). */
+#define LB_MSG_MAX_RRS ((65535 - 12) / 11)
 #define LB_MSG_SCRATCH (256 * 1024)    /* bytes of canonical names + rdata */
 
 /* Caller-owned working memory for one message at a time; reused across calls. */

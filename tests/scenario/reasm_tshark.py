@@ -110,7 +110,7 @@ FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 def response(name, kind, ident):
     """A response to a query for `name`: kind a, aaaa, cname, mx, txt, nx, big."""
     qtype = {"a": "A", "aaaa": "AAAA", "cname": "A", "mx": "MX", "txt": "TXT",
-             "nx": "A", "big": "TXT", "huge": "TXT"}[kind]
+             "nx": "A", "big": "TXT", "huge": "TXT", "axfr": "AXFR"}[kind]
     q = dns.message.make_query(name, qtype)
     q.id = ident
     r = dns.message.make_response(q)
@@ -134,6 +134,13 @@ def response(name, kind, ident):
     elif kind == "huge":  # about 60 KB: a window of segments (a zone transfer's size)
         r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", *[
             '"%s-%03d-%s"' % (name[:8], i, "y" * 110) for i in range(480)]))
+    elif kind == "axfr":  # a zone transfer's message: 2600 records in 57 KB
+        soa = dns.rrset.from_text(name, 3600, "IN", "SOA", "ns1.%s h.%s 1 7200 3600 1209600 300" % (name, name))
+        r.answer.append(soa)
+        for i in range(2600):
+            r.answer.append(dns.rrset.from_text("h%04d.%s" % (i, name), 300, "IN", "A",
+                                                "10.%d.%d.1" % (i >> 8, i & 255)))
+        r.answer.append(soa)
     elif kind == "nx":
         r.set_rcode(dns.rcode.NXDOMAIN)
         r.authority.append(dns.rrset.from_text(
@@ -682,6 +689,21 @@ def tcp_hole_mid_message(c):
     c.want = [2, 3]
     c.tshark = ([], "tshark restarts at the segment after the hole: m1's TXT data there reads as "
                 "a 30840-byte length prefix that swallows m2 and m3 (the FIN then cuts it)")
+
+
+@case()
+def tcp_axfr_many_records(c):
+    """A zone transfer (RFC 5936) in one 57 KB message of 2602 records, more
+    than 2048 (once lookback's count limit), in full-size segments, then a
+    small response (RFC 1035 4.2.2: a TCP message may be 65535 bytes)."""
+    t = Tcp(c)
+    t.add_pair(c.msg("axfr"))
+    t.add_pair(c.msg("a"))
+    t.handshake()
+    t.query_all()
+    n = len(t.stream[1])
+    t.segs(1, list(range(0, n, 1448)) + [n])
+    t.close()
 
 
 @case()

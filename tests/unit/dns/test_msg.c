@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 #include "dns/rrtype.h"
 
 typedef struct mb {
-	uint8_t b[40000];
+	uint8_t b[100000]; /* past 65535: the count limit (test_limits) */
 	size_t n;
 } mb_t;
 
@@ -393,6 +394,52 @@ static void test_tkey_meta_types(void **state)
 	assert_int_equal(msg.wire_len, m.n);
 }
 
+/* RFC 1035 4.2.2: over TCP a message may be 65535 bytes, and a zone transfer
+ * (RFC 5936 2.2) fills its messages with as many records as fit: 2600 A
+ * records of short compressed owners are 65 KB, and every one of them is the
+ * message's (no cut at a count of ours: 2048 records was one).  The most
+ * records any 65535-byte message holds - 11-octet records, root owner, empty
+ * rdata - parse whole too. */
+static void test_most_records_in_64k(void **state)
+{
+	(void)state;
+	static mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 12, 0x8400, 1, 0, 0, 0);
+	pb(&m, "\1z\7example\0", 11); /* 12..22 */
+	p16(&m, LB_T_AXFR); p16(&m, 1);
+	unsigned an = 0;
+	while (m.n + 20 <= 65535) {
+		char lbl[8];
+		snprintf(lbl, sizeof lbl, "h%04u", an);
+		p8(&m, 5); pb(&m, lbl, 5); p16(&m, 0xc00c);
+		rrh(&m, LB_T_A, 1, 300, 4); p32(&m, 0x0a000000u + an);
+		an++;
+	}
+	m.b[6] = (uint8_t)(an >> 8);
+	m.b[7] = (uint8_t)(an & 0xff);
+	assert_true(an > 2600);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.cut);
+	assert_int_equal(msg.complete, 3);
+	assert_int_equal(msg.nrr, an);
+	assert_memory_equal(msg.rr[an - 1].owner, "\5h", 2);
+	const uint8_t *rd = msg.rr[an - 1].rdata;
+	assert_int_equal((unsigned)(rd[2] << 8 | rd[3]), an - 1);
+
+	/* the most records: (65535 - 12) / 11 of root owner and no rdata */
+	unsigned most = (65535 - 12) / 11;
+	hdr(&m, 13, 0x8000, 0, most, 0, 0);
+	for (unsigned i = 0; i < most; i++) {
+		p8(&m, 0); rrh(&m, LB_T_NULL, 1, i, 0);
+	}
+	assert_true(m.n <= 65535);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.cut);
+	assert_int_equal(msg.nrr, most);
+	assert_int_equal(msg.rr[most - 1].ttl, most - 1);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -408,7 +455,9 @@ static void test_limits(void **state)
 	assert_true(msg.cut);
 	assert_int_equal(msg.complete, 0);
 	assert_int_equal(msg.nrr, LB_MSG_MAX_RRS);
-	assert_memory_equal(msg.rr[LB_MSG_MAX_RRS - 1].rdata, "\0\0\x07\xff", 4);
+	const uint8_t *last = msg.rr[LB_MSG_MAX_RRS - 1].rdata;
+	assert_int_equal((unsigned)(last[0] << 24 | last[1] << 16 | last[2] << 8 | last[3]),
+			 LB_MSG_MAX_RRS - 1);
 	m.b[7] = (uint8_t)(LB_MSG_MAX_RRS & 0xff);
 	m.b[6] = (uint8_t)(LB_MSG_MAX_RRS >> 8);
 	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
@@ -585,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_tsig_sig0_opt),
 		cmocka_unit_test(test_tkey_meta_types),
 		cmocka_unit_test(test_ttl_top_bit),
+		cmocka_unit_test(test_most_records_in_64k),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_empty_rdata_classes),
 		cmocka_unit_test(test_shared_owners),
