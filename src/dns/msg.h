@@ -55,7 +55,11 @@ typedef struct lb_rr {
  * records passes 2048 well inside 64 KiB.  The limit stays for longer inputs
  * (a dnstap message field). */
 #define LB_MSG_MAX_RRS ((65535 - 12) / 11)
-#define LB_MSG_SCRATCH (256 * 1024)    /* bytes of canonical names + rdata */
+/* Bytes of canonical (uncompressed) names and rdata of one message.  A zone
+ * transfer's 64 KiB message expands most: an ip6.arpa zone's 2600 PTR records
+ * of 2-octet compressed owners are 72-octet names each, and their targets
+ * another 40 - 290 KB; 256 KiB was once the bound and cut such a message. */
+#define LB_MSG_SCRATCH (1024 * 1024)
 
 /* Caller-owned working memory for one message at a time; reused across calls. */
 typedef struct lb_msg_scratch {

@@ -134,11 +134,14 @@ def response(name, kind, ident):
     elif kind == "huge":  # about 60 KB: a window of segments (a zone transfer's size)
         r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", *[
             '"%s-%03d-%s"' % (name[:8], i, "y" * 110) for i in range(480)]))
-    elif kind == "axfr":  # a zone transfer's message: 2600 records in 57 KB
+    elif kind == "axfr":  # a zone transfer's message: 2600 records in 57 KB, whose
+        # owners (a label and a pointer to a 40-label name, as in ip6.arpa)
+        # are 310 KB uncompressed
         soa = dns.rrset.from_text(name, 3600, "IN", "SOA", "ns1.%s h.%s 1 7200 3600 1209600 300" % (name, name))
         r.answer.append(soa)
+        deep = "0." * 40 + name
         for i in range(2600):
-            r.answer.append(dns.rrset.from_text("h%04d.%s" % (i, name), 300, "IN", "A",
+            r.answer.append(dns.rrset.from_text("h%04d.%s" % (i, deep), 300, "IN", "A",
                                                 "10.%d.%d.1" % (i >> 8, i & 255)))
         r.answer.append(soa)
     elif kind == "nx":
@@ -694,8 +697,9 @@ def tcp_hole_mid_message(c):
 @case()
 def tcp_axfr_many_records(c):
     """A zone transfer (RFC 5936) in one 57 KB message of 2602 records, more
-    than 2048 (once lookback's count limit), in full-size segments, then a
-    small response (RFC 1035 4.2.2: a TCP message may be 65535 bytes)."""
+    than 2048 (once lookback's count limit) and 310 KB of names uncompressed
+    (once past its 256 KiB bound), in full-size segments, then a small
+    response (RFC 1035 4.2.2: a TCP message may be 65535 bytes)."""
     t = Tcp(c)
     t.add_pair(c.msg("axfr"))
     t.add_pair(c.msg("a"))

@@ -399,7 +399,8 @@ static void test_tkey_meta_types(void **state)
  * records of short compressed owners are 65 KB, and every one of them is the
  * message's (no cut at a count of ours: 2048 records was one).  The most
  * records any 65535-byte message holds - 11-octet records, root owner, empty
- * rdata - parse whole too. */
+ * rdata - parse whole too, and so do records whose names uncompressed fill
+ * more than 256 KiB (once the scratch's bound). */
 static void test_most_records_in_64k(void **state)
 {
 	(void)state;
@@ -438,6 +439,33 @@ static void test_most_records_in_64k(void **state)
 	assert_false(msg.cut);
 	assert_int_equal(msg.nrr, most);
 	assert_int_equal(msg.rr[most - 1].ttl, most - 1);
+
+	/* and their names uncompressed: a zone of a 100-octet name (an
+	 * ip6.arpa zone's are 72), 2600 records, owner and target each a label
+	 * and a pointer to it - 64 KB on the wire, 550 KB of names */
+	hdr(&m, 14, 0x8400, 1, 0, 0, 0);
+	for (int k = 0; k < 9; k++) {
+		p8(&m, 10); pb(&m, "abcdefghij", 10);
+	}
+	p8(&m, 0); /* 12..112: 100 octets */
+	p16(&m, LB_T_AXFR); p16(&m, 1);
+	an = 0;
+	while (m.n + 25 <= 65535) {
+		char lbl[8];
+		snprintf(lbl, sizeof lbl, "%04x", an);
+		p8(&m, 4); pb(&m, lbl, 4); p16(&m, 0xc00c);
+		rrh(&m, LB_T_PTR, 1, 300, 8);
+		p8(&m, 5); p8(&m, 't'); pb(&m, lbl, 4); p16(&m, 0xc00c);
+		an++;
+	}
+	m.b[6] = (uint8_t)(an >> 8);
+	m.b[7] = (uint8_t)(an & 0xff);
+	assert_true(an > 2600);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.cut);
+	assert_int_equal(msg.nrr, an);
+	assert_int_equal(msg.rr[an - 1].owner_len, 105);
+	assert_int_equal(msg.rr[an - 1].rdlen, 106);
 }
 
 static void test_limits(void **state)
@@ -482,7 +510,7 @@ static void test_limits(void **state)
 	p16(&m, 1); p16(&m, 1);
 	m.b[5] = 1;
 	unsigned an = 0;
-	while (m.n + 14 < sizeof m.b && an < 2000) {
+	while (m.n + 14 < sizeof m.b && an < 5000) { /* 5000 x 255 > LB_MSG_SCRATCH */
 		p16(&m, 0xc00c); rrh(&m, LB_T_NS, 1, 1, 2); p16(&m, 0xc00c);
 		an++;
 	}
