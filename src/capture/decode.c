@@ -29,11 +29,11 @@ enum {
 enum {
 	ET_IPV4 = 0x0800, ET_IPV6 = 0x86DD, ET_VLAN = 0x8100, ET_QINQ = 0x88A8, ET_QINQ_OLD = 0x9100,
 	ET_PPPOE_SESS = 0x8864, ET_MPLS = 0x8847, ET_MPLS_MC = 0x8848, ET_TEB = 0x6558,
-	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB,
+	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB, ET_PPP = 0x880B, ET_PBB = 0x88E7,
 };
 
 enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
-       PORT_GTPU = 2152 };
+       PORT_GTPU = 2152, PORT_L2TP = 1701 };
 
 struct lb_decoder {
 	lb_decoder_opts_t o;
@@ -142,6 +142,7 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
 /* ---- tunnels ---- */
 
@@ -155,7 +156,35 @@ static bool tunnel_enter(lb_decoder_t *d, pkt_t *k)
 	return true;
 }
 
-/* GRE (RFC 2784/2890), its payload by protocol type; ERSPAN II/III. */
+/*
+ * PPTP's enhanced GRE (RFC 2637 4.1), version 1: protocol 0x880B (PPP), the
+ * key present (payload length, call id), then the sequence and the
+ * acknowledgment numbers when S and A say so; checksum and routing absent.
+ * The payload is a PPP frame (do_ppp: with or without HDLC address and
+ * control, protocol field compressed or not); none at all in an
+ * acknowledgment alone; an encrypted one (MPPE, PPP protocol 0x00FD) is no IP.
+ */
+static void do_gre_pptp(lb_decoder_t *d, pkt_t *k, uint16_t fl, uint16_t proto, const uint8_t *p,
+			size_t n)
+{
+	size_t hl = 8 + ((fl & 0x1000) ? 4 : 0) + ((fl & 0x0080) ? 4 : 0);
+	if (proto != ET_PPP || (fl & 0xE000) != 0x2000 || n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	size_t plen = be16(p + 4);
+	p += hl;
+	n -= hl;
+	if (plen < n)
+		n = plen;
+	if (n == 0) {
+		drop(d, LB_DROP_NOT_IP); /* an acknowledgment alone */
+		return;
+	}
+	do_ppp(d, k, p, n);
+}
+
+/* GRE (RFC 2784/2890), its payload by protocol type; ERSPAN II/III; PPTP. */
 static void do_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
 	if (!tunnel_enter(d, k))
@@ -165,6 +194,10 @@ static void do_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		return;
 	}
 	uint16_t fl = be16(p), proto = be16(p + 2);
+	if ((fl & 0x0007) == 1) {
+		do_gre_pptp(d, k, fl, proto, p, n);
+		return;
+	}
 	/* version 0 only; routing (R) and strict source route are RFC 1701 relics */
 	if ((fl & 0x0007) != 0 || (fl & 0x4800)) {
 		drop(d, LB_DROP_TUNNEL_BAD);
@@ -283,6 +316,46 @@ static void do_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	do_ip_any(d, k, p + off, n - off);
 }
 
+/*
+ * L2TP version 2 (RFC 2661 3.1) on UDP port 1701: a data message (T clear)
+ * carries a PPP frame after the header - flags and version, the length when
+ * L, tunnel and session ids, Ns and Nr when S, and when O an offset size and
+ * that many bytes of padding.  Control messages (T) carry no packet.  L2TPv3
+ * (RFC 3931) is not decoded: its cookie and sublayer lengths are per-session
+ * configuration, not in the packet.
+ */
+static void do_l2tp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 6 || (p[1] & 0x0f) != 2) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	uint16_t fl = be16(p);
+	if (fl & 0x8000) {
+		drop(d, LB_DROP_NOT_IP); /* a control message */
+		return;
+	}
+	size_t hl = 2;
+	if (fl & 0x4000) { /* length: of the whole message */
+		size_t len = be16(p + 2);
+		if (len < n)
+			n = len;
+		hl += 2;
+	}
+	hl += 4 + ((fl & 0x0800) ? 4 : 0);
+	if ((fl & 0x0200) && n >= hl + 2) /* offset size, then the padding */
+		hl += 2 + (size_t)be16(p + hl);
+	else if (fl & 0x0200)
+		hl = n + 1; /* the offset size cut off */
+	if (n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	do_ppp(d, k, p + hl, n - hl);
+}
+
 /* Teredo (RFC 4380 5.1.1): optional authentication and origin indication. */
 static void do_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
@@ -354,6 +427,8 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		do_geneve(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_GTPU || sport == PORT_GTPU)) {
 		do_gtpu(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_L2TP || sport == PORT_L2TP)) {
+		do_l2tp(d, k, p, n);
 	} else {
 		drop(d, LB_DROP_NOT_DNS_PORT);
 	}
@@ -773,6 +848,14 @@ static void do_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t
 	case ET_MPLS:
 	case ET_MPLS_MC:
 		do_mpls(d, k, p, n);
+		return;
+	case ET_PBB: /* IEEE 802.1ah: the I-TAG (priority, flags, I-SID), then the customer's frame */
+		if (n < 4) {
+			drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		if (tunnel_enter(d, k))
+			do_ether(d, k, p + 4, n - 4);
 		return;
 	default:
 		drop(d, LB_DROP_NOT_IP);

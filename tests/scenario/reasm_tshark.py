@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
-Geneve and GTP-U, and over the less common link types: PPP in HDLC-like
-framing, Cisco HDLC, 802.11 without radiotap, OpenBSD pflog; and responses
-quoted whole in ICMP and ICMPv6 errors.)
+Geneve, GTP-U and L2TP, inside PPTP's enhanced GRE, and over the less
+common link types: PPP in HDLC-like framing, Cisco HDLC, 802.11 without
+radiotap, OpenBSD pflog; and responses quoted whole in ICMP and ICMPv6
+errors.)
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -923,6 +924,53 @@ def tunnel_gtpu(c):
     c.frame(b"")
     c.wrap = ext
     c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    tcp_exchange(c)
+
+
+def pptp(ver, ip, seq=1, ack=None, hdlc=True):
+    """PPTP's enhanced GRE (RFC 2637 4.1): version 1, protocol 0x880B, key
+    (payload length, call id), sequence and acknowledgment numbers; a PPP
+    frame, with HDLC address and control or not."""
+    ppp = (b"\xff\x03" if hdlc else b"") + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip
+    flags = 0x2001 | (0x1000 if seq is not None else 0) | (0x0080 if ack is not None else 0)
+    return (struct.pack("!HHHH", flags, 0x880B, len(ppp), 0x0101) +
+            (struct.pack("!I", seq) if seq is not None else b"") +
+            (struct.pack("!I", ack) if ack is not None else b"") + ppp)
+
+
+def l2tp(ver, ip, flags=0x0002):
+    """An L2TPv2 data message (RFC 2661 3.1): flags and version, length when L,
+    tunnel and session ids, Ns and Nr when S; a PPP frame with HDLC address
+    and control."""
+    ppp = b"\xff\x03" + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip
+    rest = struct.pack("!HH", 7, 9) + (struct.pack("!HH", 1, 2) if flags & 0x0800 else b"") + ppp
+    if flags & 0x4000:
+        return struct.pack("!HH", flags, 4 + len(rest)) + rest
+    return struct.pack("!H", flags) + rest
+
+
+@case()
+def tunnel_pptp(c):
+    """PPTP (RFC 2637): the client's traffic in enhanced GRE, PPP with and
+    without HDLC address and control, an acknowledgment alone between them:
+    UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 47, pptp(4, ip, seq=c.t, ack=c.t)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 47, struct.pack("!HHHHI", 0x2081, 0x880B, 0, 0x0101, 5)))
+    c.frame(b"")
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 47, pptp(4, ip, seq=c.t, hdlc=False)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    tcp_exchange(c)
+
+
+@case(ipver=6)
+def tunnel_l2tp(c):
+    """L2TPv2 on UDP 1701 (RFC 2661): data messages without and with the length
+    and sequence fields, IPv6 inside."""
+    c.wrap = lambda ip: over_udp(1701, l2tp(6, ip), 1701)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = lambda ip: over_udp(1701, l2tp(6, ip, 0x4802), 1701)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
     tcp_exchange(c)
 
 
