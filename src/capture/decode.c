@@ -24,6 +24,8 @@ enum {
 	LT_RAW_LINKTYPE = 101, LT_C_HDLC = 104, LT_IEEE802_11 = 105, LT_LOOP = 108,
 	LT_LINUX_SLL = 113, LT_PFLOG = 117, LT_RADIOTAP = 127,
 	LT_IPV4 = 228, LT_IPV6 = 229, LT_NFLOG = 239, LT_LINUX_SLL2 = 276,
+	LT_ATM_RFC1483 = 11, /* Linux's DLT value; files say LINKTYPE 100 (pcap.c maps it) */
+	LT_PPP_ETHER = 51, LT_PRISM = 119, LT_AVS = 163, LT_PPI = 192, LT_PPP_WITH_DIR = 204,
 };
 
 enum {
@@ -984,7 +986,7 @@ static void do_amsdu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	}
 }
 
-static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad);
 
 /* Radiotap header, then an 802.11 data frame. */
 static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
@@ -998,8 +1000,10 @@ static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		drop(d, rl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
 		return;
 	}
-	/* the Flags field (present bit 1) tells whether a 4-byte FCS ends the frame */
+	/* the Flags field (present bit 1) tells whether a 4-byte FCS ends the frame,
+	 * and whether padding aligns the body after the 802.11 header to 4 bytes */
 	uint32_t present = (uint32_t)le16(p + 4) | (uint32_t)le16(p + 6) << 16;
+	bool pad = false;
 	size_t fo = 8;
 	for (uint32_t pw = present; (pw & 0x80000000u) && fo + 4 <= rl; fo += 4)
 		pw = (uint32_t)le16(p + fo) | (uint32_t)le16(p + fo + 2) << 16;
@@ -1013,12 +1017,61 @@ static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 			}
 			n -= 4;
 		}
+		pad = fo < rl && (p[fo] & 0x20);
 	}
-	do_80211(d, k, p + rl, n - rl);
+	do_80211(d, k, p + rl, n - rl, pad);
+}
+
+/* PPI (CACE's Per-Packet Information header: version 0, flags, its length,
+ * the link type of what follows), around an 802.11 or Ethernet frame. */
+static void do_ppi(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 8) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	size_t hl = le16(p + 2);
+	uint32_t lt = (uint32_t)le16(p + 4) | (uint32_t)le16(p + 6) << 16;
+	if (p[0] != 0 || hl < 8 || hl > n) {
+		drop(d, hl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
+		return;
+	}
+	if (lt == LT_IEEE802_11)
+		do_80211(d, k, p + hl, n - hl, false);
+	else if (lt == LT_EN10MB)
+		do_ether(d, k, p + hl, n - hl);
+	else
+		drop(d, LB_DROP_LINK_UNSUPPORTED);
+}
+
+/* The 802.11 monitor headers before radiotap: AVS (big-endian magic
+ * 0x8021100x, then its length) and Prism (a message code, then its length in
+ * the capturing host's order, 144 in practice); the same link types carry
+ * either, as tshark tells them apart. */
+static void do_prism_avs(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 8) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	size_t hl;
+	if ((be32(p) & 0xFFFFFFF0u) == 0x80211000u) {
+		hl = be32(p + 4);
+	} else {
+		hl = (size_t)le16(p + 4) | (size_t)le16(p + 6) << 16;
+		if (hl > n || hl < 8)
+			hl = be32(p + 4);
+	}
+	if (hl < 8 || hl > n) {
+		drop(d, hl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
+		return;
+	}
+	do_80211(d, k, p + hl, n - hl, false);
 }
 
 /* An 802.11 data frame (an A-MSDU too), then LLC/SNAP. */
-static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+/* pad: radiotap says the body starts at a 4-byte boundary after the header */
+static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad)
 {
 	if (n < 24) {
 		drop(d, LB_DROP_LINK_TRUNCATED);
@@ -1044,6 +1097,8 @@ static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		if (fc1 & 0x80)
 			hl += 4; /* +HTC (order bit in a QoS data frame) */
 	}
+	if (pad)
+		hl = (hl + 3) & ~(size_t)3;
 	if (n < hl) {
 		drop(d, LB_DROP_LINK_TRUNCATED);
 		return;
@@ -1157,7 +1212,26 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 			do_ethertype(d, &k, be16(frame + 2), frame + 4, n - 4);
 		break;
 	case LT_IEEE802_11:
-		do_80211(d, &k, frame, n);
+		do_80211(d, &k, frame, n, false);
+		break;
+	case LT_PPI:
+		do_ppi(d, &k, frame, n);
+		break;
+	case LT_PRISM:
+	case LT_AVS:
+		do_prism_avs(d, &k, frame, n);
+		break;
+	case LT_PPP_WITH_DIR: /* a direction byte, then PPP */
+		if (n < 1)
+			drop(d, LB_DROP_LINK_TRUNCATED);
+		else
+			do_ppp(d, &k, frame + 1, n - 1);
+		break;
+	case LT_PPP_ETHER: /* a PPPoE session header without the Ethernet one (BSD) */
+		do_pppoe(d, &k, frame, n);
+		break;
+	case LT_ATM_RFC1483: /* RFC 2684 LLC encapsulation: LLC/SNAP, an ethertype */
+		do_llc(d, &k, frame, n);
 		break;
 	case LT_PFLOG: { /* OpenBSD pf's log: its length, address family, ...; padded to 4 */
 		size_t hl = n >= 2 ? ((size_t)frame[0] + 3) & ~(size_t)3 : 0;

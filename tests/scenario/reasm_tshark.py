@@ -2,9 +2,10 @@
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
 Geneve, GTP-U and L2TP, inside PPTP's enhanced GRE, and over the less
-common link types: PPP in HDLC-like framing, Cisco HDLC, 802.11 without
-radiotap, OpenBSD pflog; and responses quoted whole in ICMP and ICMPv6
-errors.)
+common link types: PPP in HDLC-like framing (with a direction byte too),
+PPPoE without Ethernet, ATM LLC, Cisco HDLC, 802.11 without radiotap, behind
+radiotap with its data pad, PPI or AVS, OpenBSD pflog; and responses quoted
+whole in ICMP and ICMPv6 errors.)
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -1012,6 +1013,9 @@ def et(ver):
     return b"\x08\x00" if ver == 4 else b"\x86\xdd"
 
 
+# an 802.11 QoS data frame's header (26 bytes, from the DS)
+WLAN_QOS = b"\x88\x02\x00\x00" + bytes(range(1, 19)) + b"\x10\x00" + b"\x00\x00"
+
 LINK = {
     1: eth,
     # PPP in HDLC-like framing (RFC 1662): address, control, protocol
@@ -1025,6 +1029,20 @@ LINK = {
     # AF_INET6), action, reason, interface name, ...
     117: lambda ver, ip: (bytes([61, 2 if ver == 4 else 24, 0, 0]) + b"em0".ljust(16, b"\0")
                           + bytes(44) + ip),
+    # radiotap, its flags saying "data pad": 2 bytes after a QoS data header
+    127: lambda ver, ip: (struct.pack("<BBHIB", 0, 0, 9, 2, 0x20) + WLAN_QOS + b"\0\0"
+                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
+    # PPI (version 0, flags, length 8, link type 105) around an 802.11 frame
+    192: lambda ver, ip: (struct.pack("<BBHI", 0, 0, 8, 105) + WLAN_QOS
+                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
+    # AVS version 1 (a 64-byte header, big-endian) around an 802.11 frame
+    163: lambda ver, ip: (struct.pack(">II", 0x80211001, 64) + bytes(56) + WLAN_QOS
+                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
+    # PPP with a direction byte; PPPoE without Ethernet; ATM RFC 2684 LLC/SNAP
+    204: lambda ver, ip: b"\x01\xff\x03" + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip,
+    51: lambda ver, ip: (struct.pack("!BBHH", 0x11, 0, 7, 2 + len(ip))
+                         + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip),
+    100: lambda ver, ip: b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip,
 }
 
 
@@ -1037,7 +1055,9 @@ def link_case(lt):
     return fn
 
 
-for _lt, _name in ((50, "ppp_serial"), (104, "cisco_hdlc"), (105, "ieee802_11"), (117, "pflog")):
+for _lt, _name in ((50, "ppp_serial"), (104, "cisco_hdlc"), (105, "ieee802_11"), (117, "pflog"),
+                   (127, "radiotap_datapad"), (192, "ppi"), (163, "avs"), (204, "ppp_with_dir"),
+                   (51, "ppp_ether"), (100, "atm_rfc1483")):
     for _ver in (4, 6):
         _f = link_case(_lt)
         _f.__name__ = "link_%s_ipv%d" % (_name, _ver)
