@@ -21,7 +21,9 @@
  * A message past our limits (more than LB_MSG_MAX_RRS records, possible only
  * past 65535 bytes; or names and rdata beyond LB_MSG_SCRATCH) is LB_ELIMIT with
  * msg->cut set: every record before the limit stays in msg->rr, the last
- * one's RRset perhaps without its rest.
+ * one's RRset perhaps without its rest.  So is a message with TC set that
+ * ends inside a record or before its counts are done (LB_ETRUNC, msg->cut):
+ * truncated as RFC 1035 4.2.1 says, its counts left as they were.
  */
 #ifndef LB_DNS_MSG_H
 #define LB_DNS_MSG_H
@@ -88,7 +90,7 @@ typedef struct lb_msg {
 	lb_rr_t *rr;           /* records of answer, authority, additional (no OPT) */
 	size_t nrr;
 	int complete;          /* number of sections (0..3) parsed whole */
-	bool cut;              /* stopped at a limit of ours (see above) */
+	bool cut;              /* stopped at a limit of ours, or TC and cut short (above) */
 	uint16_t nbad;         /* records skipped for bad rdata (see above) */
 	int bad_err;           /* error of the first skipped record */
 	size_t wire_len;       /* bytes the message actually occupied */

@@ -713,6 +713,29 @@ def tcp_axfr_many_records(c):
 
 
 @case()
+def udp_tc_cut_at_512(c):
+    """RFC 1035 4.2.1: a response over 512 bytes "truncated and the TC bit
+    set" - cut at 512 bytes, its answer count left at 40 A records: the 29
+    whole ones in the datagram are the message's, as tshark shows them (the
+    RRset, maybe without its rest, is marked truncated and not stored)."""
+    name = "m0.udp-tc-cut-at-512.example."
+    q = dns.message.make_query(name, "A")
+    q.id = 0x1000 + 16 * c.idx
+    r = dns.message.make_response(q)
+    r.answer.append(dns.rrset.from_text(name, 300, "IN", "A", *["192.0.2.%d" % i for i in range(1, 41)]))
+    w = bytearray(r.to_wire())
+    w[2] |= 0x02  # TC
+    hq = 12 + len(q.question[0].name.to_wire()) + 4
+    whole = (512 - hq) // 16  # each A: owner pointer, 10 bytes, 4 of rdata
+    got = dns.message.make_response(q)
+    got.answer.append(dns.rrset.from_text(name, 300, "IN", "A", *[
+        ".".join(str(x) for x in w[hq + 16 * i + 12:hq + 16 * i + 16]) for i in range(whole)]))
+    c.msgs.append(got)
+    c.queries.append(q.to_wire())
+    c.frame(ip4(c.srv, c.cli, 17, udp_dgram(c.srv, c.cli, 53, 41000 + c.idx, bytes(w[:512])), 1))
+
+
+@case()
 def frag4_in_order(c):
     i = c.msg(big=True)
     c.frame(ip4(c.cli, c.srv, 17, udp_query(c, i), 1))

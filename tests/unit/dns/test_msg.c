@@ -285,6 +285,56 @@ static void test_compressed_mx(void **state)
 	assert_memory_equal(msg.rr[0].owner, "\7example\3org\0", 13);
 }
 
+/* RFC 1035 4.2.1: a UDP message longer than 512 bytes is "truncated and the
+ * TC bit is set" - some servers cut it at the size and leave the counts.  With
+ * TC set, a message that ends inside a record, or at a record's end short of
+ * its counts, keeps every whole record before (msg->cut: the last one's set
+ * may lack its rest, as at a limit of ours); tshark shows them.  Without TC
+ * the same bytes are a fault: whole sections only. */
+static void test_tc_cut_short(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	for (int tc = 0; tc < 2; tc++) {
+		/* question, a CNAME, two A of its target, the third A cut inside
+		 * its rdata; then the message ended at the second A's end */
+		hdr(&m, 8, tc ? 0x8380 : 0x8180, 1, 4, 1, 0);
+		pb(&m, "\3www\7example\0", 13);               /* 12..24 */
+		p16(&m, LB_T_A); p16(&m, 1);
+		p16(&m, 0xc00c); rrh(&m, LB_T_CNAME, 1, 60, 4); pb(&m, "\1t", 2); p16(&m, 0xc00c);
+		size_t t = m.n - 4;                            /* t.www.example */
+		for (int i = 0; i < 3; i++) {
+			p16(&m, 0xc000 | (unsigned)t); rrh(&m, LB_T_A, 1, 60, 4);
+			p8(&m, 192); p8(&m, 0); p8(&m, 2); p8(&m, (unsigned)(i + 1));
+		}
+		size_t whole = m.n - 16;
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n - 2), LB_ETRUNC);
+		assert_int_equal(msg.complete, 0);
+		assert_int_equal(msg.cut, tc == 1);
+		assert_int_equal(msg.nrr, tc ? 3 : 0);
+		if (tc) {
+			assert_int_equal(msg.rr[0].type, LB_T_CNAME);
+			assert_memory_equal(msg.rr[2].rdata, "\xc0\0\2\2", 4);
+		}
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, whole), LB_ETRUNC);
+		assert_int_equal(msg.nrr, tc ? 3 : 0);
+		/* cut inside the next owner name, or with nothing after the header */
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, whole + 1), LB_ETRUNC);
+		assert_int_equal(msg.nrr, tc ? 3 : 0);
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, 29), LB_ETRUNC);
+		assert_int_equal(msg.nrr, 0);
+		assert_true(msg.has_question);
+	}
+	/* other faults of a TC message stay faults: a bad pointer, whole sections */
+	hdr(&m, 9, 0x8380, 0, 1, 1, 0);
+	pb(&m, "\1a\0", 3); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p16(&m, 0xc000 | 40); rrh(&m, LB_T_NS, 1, 1, 1); p8(&m, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_false(msg.cut);
+	assert_int_equal(msg.nrr, 1);
+}
+
 static void test_errors_keep_sections(void **state)
 {
 	(void)state;
@@ -658,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_questions),
 		cmocka_unit_test(test_plain_query),
 		cmocka_unit_test(test_compressed_mx),
+		cmocka_unit_test(test_tc_cut_short),
 		cmocka_unit_test(test_errors_keep_sections),
 		cmocka_unit_test(test_tsig_sig0_opt),
 		cmocka_unit_test(test_tkey_meta_types),
