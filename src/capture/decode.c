@@ -24,16 +24,18 @@ enum {
 	LT_RAW_LINKTYPE = 101, LT_C_HDLC = 104, LT_IEEE802_11 = 105, LT_LOOP = 108,
 	LT_LINUX_SLL = 113, LT_PFLOG = 117, LT_RADIOTAP = 127,
 	LT_IPV4 = 228, LT_IPV6 = 229, LT_NFLOG = 239, LT_LINUX_SLL2 = 276,
+	LT_ATM_RFC1483 = 11, /* Linux's DLT value; files say LINKTYPE 100 (pcap.c maps it) */
+	LT_PPP_ETHER = 51, LT_PRISM = 119, LT_AVS = 163, LT_PPI = 192, LT_PPP_WITH_DIR = 204,
 };
 
 enum {
 	ET_IPV4 = 0x0800, ET_IPV6 = 0x86DD, ET_VLAN = 0x8100, ET_QINQ = 0x88A8, ET_QINQ_OLD = 0x9100,
 	ET_PPPOE_SESS = 0x8864, ET_MPLS = 0x8847, ET_MPLS_MC = 0x8848, ET_TEB = 0x6558,
-	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB,
+	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB, ET_PPP = 0x880B, ET_PBB = 0x88E7,
 };
 
 enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
-       PORT_GTPU = 2152 };
+       PORT_GTPU = 2152, PORT_L2TP = 1701 };
 
 struct lb_decoder {
 	lb_decoder_opts_t o;
@@ -142,6 +144,7 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
 /* ---- tunnels ---- */
 
@@ -155,7 +158,35 @@ static bool tunnel_enter(lb_decoder_t *d, pkt_t *k)
 	return true;
 }
 
-/* GRE (RFC 2784/2890), its payload by protocol type; ERSPAN II/III. */
+/*
+ * PPTP's enhanced GRE (RFC 2637 4.1), version 1: protocol 0x880B (PPP), the
+ * key present (payload length, call id), then the sequence and the
+ * acknowledgment numbers when S and A say so; checksum and routing absent.
+ * The payload is a PPP frame (do_ppp: with or without HDLC address and
+ * control, protocol field compressed or not); none at all in an
+ * acknowledgment alone; an encrypted one (MPPE, PPP protocol 0x00FD) is no IP.
+ */
+static void do_gre_pptp(lb_decoder_t *d, pkt_t *k, uint16_t fl, uint16_t proto, const uint8_t *p,
+			size_t n)
+{
+	size_t hl = 8 + ((fl & 0x1000) ? 4 : 0) + ((fl & 0x0080) ? 4 : 0);
+	if (proto != ET_PPP || (fl & 0xE000) != 0x2000 || n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	size_t plen = be16(p + 4);
+	p += hl;
+	n -= hl;
+	if (plen < n)
+		n = plen;
+	if (n == 0) {
+		drop(d, LB_DROP_NOT_IP); /* an acknowledgment alone */
+		return;
+	}
+	do_ppp(d, k, p, n);
+}
+
+/* GRE (RFC 2784/2890), its payload by protocol type; ERSPAN II/III; PPTP. */
 static void do_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
 	if (!tunnel_enter(d, k))
@@ -165,6 +196,10 @@ static void do_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		return;
 	}
 	uint16_t fl = be16(p), proto = be16(p + 2);
+	if ((fl & 0x0007) == 1) {
+		do_gre_pptp(d, k, fl, proto, p, n);
+		return;
+	}
 	/* version 0 only; routing (R) and strict source route are RFC 1701 relics */
 	if ((fl & 0x0007) != 0 || (fl & 0x4800)) {
 		drop(d, LB_DROP_TUNNEL_BAD);
@@ -283,6 +318,46 @@ static void do_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	do_ip_any(d, k, p + off, n - off);
 }
 
+/*
+ * L2TP version 2 (RFC 2661 3.1) on UDP port 1701: a data message (T clear)
+ * carries a PPP frame after the header - flags and version, the length when
+ * L, tunnel and session ids, Ns and Nr when S, and when O an offset size and
+ * that many bytes of padding.  Control messages (T) carry no packet.  L2TPv3
+ * (RFC 3931) is not decoded: its cookie and sublayer lengths are per-session
+ * configuration, not in the packet.
+ */
+static void do_l2tp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 6 || (p[1] & 0x0f) != 2) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	uint16_t fl = be16(p);
+	if (fl & 0x8000) {
+		drop(d, LB_DROP_NOT_IP); /* a control message */
+		return;
+	}
+	size_t hl = 2;
+	if (fl & 0x4000) { /* length: of the whole message */
+		size_t len = be16(p + 2);
+		if (len < n)
+			n = len;
+		hl += 2;
+	}
+	hl += 4 + ((fl & 0x0800) ? 4 : 0);
+	if ((fl & 0x0200) && n >= hl + 2) /* offset size, then the padding */
+		hl += 2 + (size_t)be16(p + hl);
+	else if (fl & 0x0200)
+		hl = n + 1; /* the offset size cut off */
+	if (n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	do_ppp(d, k, p + hl, n - hl);
+}
+
 /* Teredo (RFC 4380 5.1.1): optional authentication and origin indication. */
 static void do_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
@@ -354,6 +429,8 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		do_geneve(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_GTPU || sport == PORT_GTPU)) {
 		do_gtpu(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_L2TP || sport == PORT_L2TP)) {
+		do_l2tp(d, k, p, n);
 	} else {
 		drop(d, LB_DROP_NOT_DNS_PORT);
 	}
@@ -774,6 +851,14 @@ static void do_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t
 	case ET_MPLS_MC:
 		do_mpls(d, k, p, n);
 		return;
+	case ET_PBB: /* IEEE 802.1ah: the I-TAG (priority, flags, I-SID), then the customer's frame */
+		if (n < 4) {
+			drop(d, LB_DROP_LINK_TRUNCATED);
+			return;
+		}
+		if (tunnel_enter(d, k))
+			do_ether(d, k, p + 4, n - 4);
+		return;
 	default:
 		drop(d, LB_DROP_NOT_IP);
 	}
@@ -901,7 +986,7 @@ static void do_amsdu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	}
 }
 
-static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad);
 
 /* Radiotap header, then an 802.11 data frame. */
 static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
@@ -915,8 +1000,10 @@ static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		drop(d, rl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
 		return;
 	}
-	/* the Flags field (present bit 1) tells whether a 4-byte FCS ends the frame */
+	/* the Flags field (present bit 1) tells whether a 4-byte FCS ends the frame,
+	 * and whether padding aligns the body after the 802.11 header to 4 bytes */
 	uint32_t present = (uint32_t)le16(p + 4) | (uint32_t)le16(p + 6) << 16;
+	bool pad = false;
 	size_t fo = 8;
 	for (uint32_t pw = present; (pw & 0x80000000u) && fo + 4 <= rl; fo += 4)
 		pw = (uint32_t)le16(p + fo) | (uint32_t)le16(p + fo + 2) << 16;
@@ -930,12 +1017,61 @@ static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 			}
 			n -= 4;
 		}
+		pad = fo < rl && (p[fo] & 0x20);
 	}
-	do_80211(d, k, p + rl, n - rl);
+	do_80211(d, k, p + rl, n - rl, pad);
+}
+
+/* PPI (CACE's Per-Packet Information header: version 0, flags, its length,
+ * the link type of what follows), around an 802.11 or Ethernet frame. */
+static void do_ppi(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 8) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	size_t hl = le16(p + 2);
+	uint32_t lt = (uint32_t)le16(p + 4) | (uint32_t)le16(p + 6) << 16;
+	if (p[0] != 0 || hl < 8 || hl > n) {
+		drop(d, hl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
+		return;
+	}
+	if (lt == LT_IEEE802_11)
+		do_80211(d, k, p + hl, n - hl, false);
+	else if (lt == LT_EN10MB)
+		do_ether(d, k, p + hl, n - hl);
+	else
+		drop(d, LB_DROP_LINK_UNSUPPORTED);
+}
+
+/* The 802.11 monitor headers before radiotap: AVS (big-endian magic
+ * 0x8021100x, then its length) and Prism (a message code, then its length in
+ * the capturing host's order, 144 in practice); the same link types carry
+ * either, as tshark tells them apart. */
+static void do_prism_avs(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 8) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	size_t hl;
+	if ((be32(p) & 0xFFFFFFF0u) == 0x80211000u) {
+		hl = be32(p + 4);
+	} else {
+		hl = (size_t)le16(p + 4) | (size_t)le16(p + 6) << 16;
+		if (hl > n || hl < 8)
+			hl = be32(p + 4);
+	}
+	if (hl < 8 || hl > n) {
+		drop(d, hl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
+		return;
+	}
+	do_80211(d, k, p + hl, n - hl, false);
 }
 
 /* An 802.11 data frame (an A-MSDU too), then LLC/SNAP. */
-static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+/* pad: radiotap says the body starts at a 4-byte boundary after the header */
+static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad)
 {
 	if (n < 24) {
 		drop(d, LB_DROP_LINK_TRUNCATED);
@@ -961,6 +1097,8 @@ static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		if (fc1 & 0x80)
 			hl += 4; /* +HTC (order bit in a QoS data frame) */
 	}
+	if (pad)
+		hl = (hl + 3) & ~(size_t)3;
 	if (n < hl) {
 		drop(d, LB_DROP_LINK_TRUNCATED);
 		return;
@@ -1074,7 +1212,26 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 			do_ethertype(d, &k, be16(frame + 2), frame + 4, n - 4);
 		break;
 	case LT_IEEE802_11:
-		do_80211(d, &k, frame, n);
+		do_80211(d, &k, frame, n, false);
+		break;
+	case LT_PPI:
+		do_ppi(d, &k, frame, n);
+		break;
+	case LT_PRISM:
+	case LT_AVS:
+		do_prism_avs(d, &k, frame, n);
+		break;
+	case LT_PPP_WITH_DIR: /* a direction byte, then PPP */
+		if (n < 1)
+			drop(d, LB_DROP_LINK_TRUNCATED);
+		else
+			do_ppp(d, &k, frame + 1, n - 1);
+		break;
+	case LT_PPP_ETHER: /* a PPPoE session header without the Ethernet one (BSD) */
+		do_pppoe(d, &k, frame, n);
+		break;
+	case LT_ATM_RFC1483: /* RFC 2684 LLC encapsulation: LLC/SNAP, an ethertype */
+		do_llc(d, &k, frame, n);
 		break;
 	case LT_PFLOG: { /* OpenBSD pf's log: its length, address family, ...; padded to 4 */
 		size_t hl = n >= 2 ? ((size_t)frame[0] + 3) & ~(size_t)3 : 0;

@@ -380,8 +380,12 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 	return 0;
 out:
 	/* a limit of ours: the records before it are good (the last one's set
-	 * may lack its rest); a fault of the message: whole sections only */
-	msg->cut = rc == LB_ELIMIT;
+	 * may lack its rest).  So are they in a message with TC set that ends
+	 * inside a record or short of its counts: RFC 1035 4.2.1's truncation
+	 * ("longer messages are truncated and the TC bit is set"), by servers
+	 * that cut at the size and leave the counts.  Any other fault of the
+	 * message: whole sections only */
+	msg->cut = rc == LB_ELIMIT || (rc == LB_ETRUNC && msg->tc);
 	if (!msg->has_opt && msg->arcount > 0)
 		opt_at_end(msg, pkt, len, msg->wire_len);
 	msg->nrr = msg->cut ? nrr : kept;

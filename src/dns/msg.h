@@ -18,10 +18,12 @@
  * Sections are parsed in order; if a later section fails, the records of the
  * sections completed before it stay in msg->rr (msg->complete says how many
  * sections were whole) and the error is returned.  Callers may keep those.
- * A message past our limits (more than LB_MSG_MAX_RRS records, or names and
- * rdata beyond LB_MSG_SCRATCH: a zone transfer's, say) is LB_ELIMIT with
+ * A message past our limits (more than LB_MSG_MAX_RRS records, possible only
+ * past 65535 bytes; or names and rdata beyond LB_MSG_SCRATCH) is LB_ELIMIT with
  * msg->cut set: every record before the limit stays in msg->rr, the last
- * one's RRset perhaps without its rest.
+ * one's RRset perhaps without its rest.  So is a message with TC set that
+ * ends inside a record or before its counts are done (LB_ETRUNC, msg->cut):
+ * truncated as RFC 1035 4.2.1 says, its counts left as they were.
  */
 #ifndef LB_DNS_MSG_H
 #define LB_DNS_MSG_H
@@ -48,8 +50,18 @@ typedef struct lb_rr {
 	uint8_t section;      /* enum lb_section */
 } lb_rr_t;
 
-#define LB_MSG_MAX_RRS 2048            /* records kept per message */
-#define LB_MSG_SCRATCH (256 * 1024)    /* bytes of canonical names + rdata */
+/* Records kept per message: as many as a 65535-byte message can hold (RFC
+ * 1035 4.2.2: TCP's 16-bit length; a record takes at least 11 octets, a root
+ * owner and the fixed fields, after the 12-octet header), so no DNS message
+ * is ever cut for its count - a zone transfer's (RFC 5936 2.2) of small
+ * records passes 2048 well inside 64 KiB.  The limit stays for longer inputs
+ * (a dnstap message field). */
+#define LB_MSG_MAX_RRS ((65535 - 12) / 11)
+/* Bytes of canonical (uncompressed) names and rdata of one message.  A zone
+ * transfer's 64 KiB message expands most: an ip6.arpa zone's 2600 PTR records
+ * of 2-octet compressed owners are 72-octet names each, and their targets
+ * another 40 - 290 KB; 256 KiB was once the bound and cut such a message. */
+#define LB_MSG_SCRATCH (1024 * 1024)
 
 /* Caller-owned working memory for one message at a time; reused across calls. */
 typedef struct lb_msg_scratch {
@@ -78,7 +90,7 @@ typedef struct lb_msg {
 	lb_rr_t *rr;           /* records of answer, authority, additional (no OPT) */
 	size_t nrr;
 	int complete;          /* number of sections (0..3) parsed whole */
-	bool cut;              /* stopped at a limit of ours (see above) */
+	bool cut;              /* stopped at a limit of ours, or TC and cut short (above) */
 	uint16_t nbad;         /* records skipped for bad rdata (see above) */
 	int bad_err;           /* error of the first skipped record */
 	size_t wire_len;       /* bytes the message actually occupied */

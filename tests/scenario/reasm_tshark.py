@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
-Geneve and GTP-U, and over the less common link types: PPP in HDLC-like
-framing, Cisco HDLC, 802.11 without radiotap, OpenBSD pflog; and responses
-quoted whole in ICMP and ICMPv6 errors.)
+Geneve, GTP-U and L2TP, inside PPTP's enhanced GRE, and over the less
+common link types: PPP in HDLC-like framing (with a direction byte too),
+PPPoE without Ethernet, ATM LLC, Cisco HDLC, 802.11 without radiotap, behind
+radiotap with its data pad, PPI or AVS, OpenBSD pflog; and responses quoted
+whole in ICMP and ICMPv6 errors.)
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -110,7 +112,7 @@ FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 def response(name, kind, ident):
     """A response to a query for `name`: kind a, aaaa, cname, mx, txt, nx, big."""
     qtype = {"a": "A", "aaaa": "AAAA", "cname": "A", "mx": "MX", "txt": "TXT",
-             "nx": "A", "big": "TXT", "huge": "TXT"}[kind]
+             "nx": "A", "big": "TXT", "huge": "TXT", "axfr": "AXFR"}[kind]
     q = dns.message.make_query(name, qtype)
     q.id = ident
     r = dns.message.make_response(q)
@@ -134,6 +136,16 @@ def response(name, kind, ident):
     elif kind == "huge":  # about 60 KB: a window of segments (a zone transfer's size)
         r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", *[
             '"%s-%03d-%s"' % (name[:8], i, "y" * 110) for i in range(480)]))
+    elif kind == "axfr":  # a zone transfer's message: 2600 records in 57 KB, whose
+        # owners (a label and a pointer to a 40-label name, as in ip6.arpa)
+        # are 310 KB uncompressed
+        soa = dns.rrset.from_text(name, 3600, "IN", "SOA", "ns1.%s h.%s 1 7200 3600 1209600 300" % (name, name))
+        r.answer.append(soa)
+        deep = "0." * 40 + name
+        for i in range(2600):
+            r.answer.append(dns.rrset.from_text("h%04d.%s" % (i, deep), 300, "IN", "A",
+                                                "10.%d.%d.1" % (i >> 8, i & 255)))
+        r.answer.append(soa)
     elif kind == "nx":
         r.set_rcode(dns.rcode.NXDOMAIN)
         r.authority.append(dns.rrset.from_text(
@@ -685,6 +697,45 @@ def tcp_hole_mid_message(c):
 
 
 @case()
+def tcp_axfr_many_records(c):
+    """A zone transfer (RFC 5936) in one 57 KB message of 2602 records, more
+    than 2048 (once lookback's count limit) and 310 KB of names uncompressed
+    (once past its 256 KiB bound), in full-size segments, then a small
+    response (RFC 1035 4.2.2: a TCP message may be 65535 bytes)."""
+    t = Tcp(c)
+    t.add_pair(c.msg("axfr"))
+    t.add_pair(c.msg("a"))
+    t.handshake()
+    t.query_all()
+    n = len(t.stream[1])
+    t.segs(1, list(range(0, n, 1448)) + [n])
+    t.close()
+
+
+@case()
+def udp_tc_cut_at_512(c):
+    """RFC 1035 4.2.1: a response over 512 bytes "truncated and the TC bit
+    set" - cut at 512 bytes, its answer count left at 40 A records: the 29
+    whole ones in the datagram are the message's, as tshark shows them (the
+    RRset, maybe without its rest, is marked truncated and not stored)."""
+    name = "m0.udp-tc-cut-at-512.example."
+    q = dns.message.make_query(name, "A")
+    q.id = 0x1000 + 16 * c.idx
+    r = dns.message.make_response(q)
+    r.answer.append(dns.rrset.from_text(name, 300, "IN", "A", *["192.0.2.%d" % i for i in range(1, 41)]))
+    w = bytearray(r.to_wire())
+    w[2] |= 0x02  # TC
+    hq = 12 + len(q.question[0].name.to_wire()) + 4
+    whole = (512 - hq) // 16  # each A: owner pointer, 10 bytes, 4 of rdata
+    got = dns.message.make_response(q)
+    got.answer.append(dns.rrset.from_text(name, 300, "IN", "A", *[
+        ".".join(str(x) for x in w[hq + 16 * i + 12:hq + 16 * i + 16]) for i in range(whole)]))
+    c.msgs.append(got)
+    c.queries.append(q.to_wire())
+    c.frame(ip4(c.srv, c.cli, 17, udp_dgram(c.srv, c.cli, 53, 41000 + c.idx, bytes(w[:512])), 1))
+
+
+@case()
 def frag4_in_order(c):
     i = c.msg(big=True)
     c.frame(ip4(c.cli, c.srv, 17, udp_query(c, i), 1))
@@ -900,6 +951,53 @@ def tunnel_gtpu(c):
     tcp_exchange(c)
 
 
+def pptp(ver, ip, seq=1, ack=None, hdlc=True):
+    """PPTP's enhanced GRE (RFC 2637 4.1): version 1, protocol 0x880B, key
+    (payload length, call id), sequence and acknowledgment numbers; a PPP
+    frame, with HDLC address and control or not."""
+    ppp = (b"\xff\x03" if hdlc else b"") + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip
+    flags = 0x2001 | (0x1000 if seq is not None else 0) | (0x0080 if ack is not None else 0)
+    return (struct.pack("!HHHH", flags, 0x880B, len(ppp), 0x0101) +
+            (struct.pack("!I", seq) if seq is not None else b"") +
+            (struct.pack("!I", ack) if ack is not None else b"") + ppp)
+
+
+def l2tp(ver, ip, flags=0x0002):
+    """An L2TPv2 data message (RFC 2661 3.1): flags and version, length when L,
+    tunnel and session ids, Ns and Nr when S; a PPP frame with HDLC address
+    and control."""
+    ppp = b"\xff\x03" + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip
+    rest = struct.pack("!HH", 7, 9) + (struct.pack("!HH", 1, 2) if flags & 0x0800 else b"") + ppp
+    if flags & 0x4000:
+        return struct.pack("!HH", flags, 4 + len(rest)) + rest
+    return struct.pack("!H", flags) + rest
+
+
+@case()
+def tunnel_pptp(c):
+    """PPTP (RFC 2637): the client's traffic in enhanced GRE, PPP with and
+    without HDLC address and control, an acknowledgment alone between them:
+    UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 47, pptp(4, ip, seq=c.t, ack=c.t)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 47, struct.pack("!HHHHI", 0x2081, 0x880B, 0, 0x0101, 5)))
+    c.frame(b"")
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 47, pptp(4, ip, seq=c.t, hdlc=False)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    tcp_exchange(c)
+
+
+@case(ipver=6)
+def tunnel_l2tp(c):
+    """L2TPv2 on UDP 1701 (RFC 2661): data messages without and with the length
+    and sequence fields, IPv6 inside."""
+    c.wrap = lambda ip: over_udp(1701, l2tp(6, ip), 1701)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = lambda ip: over_udp(1701, l2tp(6, ip, 0x4802), 1701)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
 # ---- DNS datagrams quoted in ICMP errors ----
 
 def icmp_error(c, typ, code, quoted):
@@ -938,6 +1036,9 @@ def et(ver):
     return b"\x08\x00" if ver == 4 else b"\x86\xdd"
 
 
+# an 802.11 QoS data frame's header (26 bytes, from the DS)
+WLAN_QOS = b"\x88\x02\x00\x00" + bytes(range(1, 19)) + b"\x10\x00" + b"\x00\x00"
+
 LINK = {
     1: eth,
     # PPP in HDLC-like framing (RFC 1662): address, control, protocol
@@ -951,6 +1052,20 @@ LINK = {
     # AF_INET6), action, reason, interface name, ...
     117: lambda ver, ip: (bytes([61, 2 if ver == 4 else 24, 0, 0]) + b"em0".ljust(16, b"\0")
                           + bytes(44) + ip),
+    # radiotap, its flags saying "data pad": 2 bytes after a QoS data header
+    127: lambda ver, ip: (struct.pack("<BBHIB", 0, 0, 9, 2, 0x20) + WLAN_QOS + b"\0\0"
+                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
+    # PPI (version 0, flags, length 8, link type 105) around an 802.11 frame
+    192: lambda ver, ip: (struct.pack("<BBHI", 0, 0, 8, 105) + WLAN_QOS
+                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
+    # AVS version 1 (a 64-byte header, big-endian) around an 802.11 frame
+    163: lambda ver, ip: (struct.pack(">II", 0x80211001, 64) + bytes(56) + WLAN_QOS
+                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
+    # PPP with a direction byte; PPPoE without Ethernet; ATM RFC 2684 LLC/SNAP
+    204: lambda ver, ip: b"\x01\xff\x03" + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip,
+    51: lambda ver, ip: (struct.pack("!BBHH", 0x11, 0, 7, 2 + len(ip))
+                         + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip),
+    100: lambda ver, ip: b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip,
 }
 
 
@@ -963,7 +1078,9 @@ def link_case(lt):
     return fn
 
 
-for _lt, _name in ((50, "ppp_serial"), (104, "cisco_hdlc"), (105, "ieee802_11"), (117, "pflog")):
+for _lt, _name in ((50, "ppp_serial"), (104, "cisco_hdlc"), (105, "ieee802_11"), (117, "pflog"),
+                   (127, "radiotap_datapad"), (192, "ppi"), (163, "avs"), (204, "ppp_with_dir"),
+                   (51, "ppp_ether"), (100, "atm_rfc1483")):
     for _ver in (4, 6):
         _f = link_case(_lt)
         _f.__name__ = "link_%s_ipv%d" % (_name, _ver)

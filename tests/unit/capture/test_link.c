@@ -1,4 +1,5 @@
-/* test_link.c - every supported link type, VLAN/QinQ, PPPoE, MPLS, LLC. */
+/* test_link.c - every supported link type, VLAN/QinQ, PPPoE, MPLS, LLC; 802.11
+ * behind radiotap (its data pad too), PPI, AVS and Prism. */
 #include "build.h"
 
 static uint8_t dns[100];
@@ -421,6 +422,73 @@ static void t_ppp(void **state)
 	assert_int_equal(drops_total(e->d), 0);
 }
 
+/* An 802.11 QoS data frame (26-byte header) with LLC/SNAP and ip; `pad` bytes
+ * between the header and the body. */
+static void wlan_qos(wb_t *w, size_t pad)
+{
+	w_u8(w, 0x88); w_u8(w, 0x02); w_u16(w, 0);
+	w_zero(w, 18); w_u16(w, 0); w_u16(w, 0);
+	w_zero(w, pad);
+	w_u8(w, 0xAA); w_u8(w, 0xAA); w_u8(w, 0x03); w_zero(w, 3);
+	w_u16(w, 0x0800);
+	w_bytes(w, ip.b, ip.n);
+}
+
+/* Regressions, each dropped before where tshark decodes it: radiotap's
+ * "data pad" flag (0x20: the body starts at the next 4-byte boundary after
+ * the 802.11 header, as Atheros drivers capture it), and the 802.11 monitor
+ * headers before radiotap - PPI (192), AVS (163) and Prism (119) - and the
+ * PPP and ATM link types PPP_WITH_DIR (204), PPP_ETHER (51: PPPoE without
+ * Ethernet) and ATM_RFC1483 (100, read as DLT 11: LLC/SNAP). */
+static void t_more_link_types(void **state)
+{
+	env_t *e = *state;
+	fr.n = 0; /* radiotap: flags present, data pad */
+	w_u8(&fr, 0); w_u8(&fr, 0); w_u16le(&fr, 9); w_u32le(&fr, 0x2); w_u8(&fr, 0x20);
+	wlan_qos(&fr, 2);
+	feed(e->d, 127, 1, fr.b, fr.n);
+	fr.n = 0; /* PPI: version 0, flags, length 8, link type 105 */
+	w_u8(&fr, 0); w_u8(&fr, 0); w_u16le(&fr, 8); w_u32le(&fr, 105);
+	wlan_qos(&fr, 0);
+	feed(e->d, 192, 1, fr.b, fr.n);
+	fr.n = 0; /* AVS version 1: magic, 64-byte header */
+	w_u32(&fr, 0x80211001); w_u32(&fr, 64); w_zero(&fr, 56);
+	wlan_qos(&fr, 0);
+	feed(e->d, 163, 1, fr.b, fr.n);
+	fr.n = 0; /* Prism: message code, length 144 (little-endian host) */
+	w_u32le(&fr, 0x44); w_u32le(&fr, 144); w_zero(&fr, 136);
+	wlan_qos(&fr, 0);
+	feed(e->d, 119, 1, fr.b, fr.n);
+	fr.n = 0; /* PPP_WITH_DIR: direction, then PPP in HDLC-like framing */
+	w_u8(&fr, 1); w_u8(&fr, 0xff); w_u8(&fr, 0x03); w_u16(&fr, 0x0021);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 204, 1, fr.b, fr.n);
+	fr.n = 0; /* PPP_ETHER: PPPoE session header */
+	w_u8(&fr, 0x11); w_u8(&fr, 0); w_u16(&fr, 7); w_u16(&fr, (unsigned)(2 + ip6.n));
+	w_u16(&fr, 0x0057);
+	w_bytes(&fr, ip6.b, ip6.n);
+	feed(e->d, 51, 1, fr.b, fr.n);
+	fr.n = 0; /* ATM RFC 1483 (2684) LLC encapsulation */
+	w_u8(&fr, 0xAA); w_u8(&fr, 0xAA); w_u8(&fr, 0x03); w_zero(&fr, 3); w_u16(&fr, 0x0800);
+	w_bytes(&fr, ip.b, ip.n);
+	feed(e->d, 11, 1, fr.b, fr.n);
+	assert_int_equal(e->g->n, 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_msg(e->g, i, dns, 40);
+	assert_int_equal(e->g->m[5].ipver, 6);
+	assert_int_equal(drops_total(e->d), 0);
+	/* PPI around a link type it does not carry, a Prism length past the frame */
+	fr.n = 0;
+	w_u8(&fr, 0); w_u8(&fr, 0); w_u16le(&fr, 8); w_u32le(&fr, 147);
+	wlan_qos(&fr, 0);
+	feed(e->d, 192, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_UNSUPPORTED), 1);
+	fr.n = 0;
+	w_u32le(&fr, 0x44); w_u32le(&fr, 4000); w_zero(&fr, 136);
+	feed(e->d, 119, 1, fr.b, fr.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 1);
+}
+
 static void t_unsupported_and_truncated(void **state)
 {
 	env_t *e = *state;
@@ -566,6 +634,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_radiotap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_radiotap_amsdu, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ppp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_more_link_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unsupported_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ip_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv4_length_zero_offload, setup, teardown),

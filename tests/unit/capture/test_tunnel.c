@@ -1,6 +1,6 @@
-/* test_tunnel.c - IP-in-IP, GRE (+ key/seq/csum, TEB, ERSPAN II/III), GRE over
- * UDP, VXLAN, Teredo, Geneve, GTP-U, nesting beyond the cap, and DNS datagrams
- * quoted in ICMP errors. */
+/* test_tunnel.c - IP-in-IP, GRE (+ key/seq/csum, TEB, ERSPAN II/III), PPTP's
+ * enhanced GRE, L2TPv2, 802.1ah, GRE over UDP, VXLAN, Teredo, Geneve, GTP-U,
+ * nesting beyond the cap, and DNS datagrams quoted in ICMP errors. */
 #include "build.h"
 
 static uint8_t dns[64];
@@ -106,6 +106,91 @@ static void t_gre(void **state)
 	send_ip4(47, &t);
 	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
 	assert_int_equal(drops_total(d), 2);
+}
+
+/* PPTP's enhanced GRE (RFC 2637 4.1, version 1), L2TPv2 on UDP 1701 (RFC
+ * 2661 3.1), both carrying PPP; and 802.1ah (PBB) around an Ethernet frame. */
+static void pptp(wb_t *w, unsigned flags, const uint8_t *ppp, size_t pn, const wb_t *ip)
+{
+	w->n = 0;
+	w_u16(w, flags);
+	w_u16(w, 0x880B);
+	w_u16(w, (unsigned)(pn + (ip ? ip->n : 0))); /* payload length */
+	w_u16(w, 0x4242);                           /* call id */
+	if (flags & 0x1000)
+		w_u32(w, 7);                        /* sequence */
+	if (flags & 0x0080)
+		w_u32(w, 6);                        /* acknowledgment */
+	w_bytes(w, ppp, pn);
+	if (ip)
+		w_bytes(w, ip->b, ip->n);
+}
+
+static void l2tp(wb_t *w, unsigned flags, const uint8_t *ppp, size_t pn, const wb_t *ip)
+{
+	wb_t m;
+	m.n = 0;
+	w_u16(&m, flags);
+	if (flags & 0x4000)
+		w_u16(&m, (unsigned)(2 + 2 + 4 + ((flags & 0x0800) ? 4 : 0) +
+				     ((flags & 0x0200) ? 2 + 3 : 0) + pn + ip->n));
+	w_u16(&m, 11); /* tunnel id */
+	w_u16(&m, 12); /* session id */
+	if (flags & 0x0800)
+		w_u32(&m, 0x00010002); /* Ns, Nr */
+	if (flags & 0x0200) {
+		w_u16(&m, 3);     /* offset size */
+		w_zero(&m, 3);    /* offset pad */
+	}
+	w_bytes(&m, ppp, pn);
+	w_bytes(&m, ip->b, ip->n);
+	mk_udp(w, 1701, 1701, m.b, m.n);
+}
+
+static void t_pptp_l2tp_pbb(void **state)
+{
+	(void)state;
+	static const uint8_t hdlc4[4] = { 0xff, 0x03, 0x00, 0x21 }, hdlc6[4] = { 0xff, 0x03, 0x00, 0x57 };
+	static const uint8_t pfc4[1] = { 0x21 }, mppe[2] = { 0x00, 0xfd };
+	pptp(&w2, 0x3081, hdlc4, 4, &ip4); /* K, S, A; HDLC address and control */
+	send_ip4(47, &w2);
+	expect(1, 4);
+	pptp(&w2, 0x3001, pfc4, 1, &ip4);  /* K, S; protocol field compressed */
+	send_ip4(47, &w2);
+	expect(2, 4);
+	pptp(&w2, 0x2001, hdlc6, 4, &ip6); /* K only; IPv6 */
+	w_zero(&w2, 5);                    /* bytes past the payload length */
+	send_ip4(47, &w2);
+	expect(3, 6);
+	l2tp(&w2, 0x0002, hdlc4, 4, &ip4);
+	send_ip4(17, &w2);
+	expect(4, 4);
+	l2tp(&w2, 0x4A02, hdlc6, 4, &ip6); /* length, sequence, offset */
+	send_ip4(17, &w2);
+	expect(5, 6);
+	wb_t pbb;
+	mk_eth(&w1, 0x0800, ip4.b, ip4.n);
+	pbb.n = 0;
+	w_u32(&pbb, 0x00000123); /* I-TAG: I-SID 0x123 */
+	w_bytes(&pbb, w1.b, w1.n);
+	mk_eth(&w3, 0x88E7, pbb.b, pbb.n);
+	feed(d, 1, 1, w3.b, w3.n);
+	expect(6, 4);
+	/* no packet: an acknowledgment alone, an encrypted (MPPE) frame, an
+	 * L2TP control message; bad: PPTP without its key, L2TPv3 */
+	pptp(&w2, 0x2081, NULL, 0, NULL);
+	send_ip4(47, &w2);
+	pptp(&w2, 0x2001, mppe, 2, &ip4);
+	send_ip4(47, &w2);
+	l2tp(&w2, 0xC802, hdlc4, 4, &ip4);
+	send_ip4(17, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 3);
+	pptp(&w2, 0x1001, hdlc4, 4, &ip4);
+	send_ip4(47, &w2);
+	l2tp(&w2, 0x0003, hdlc4, 4, &ip4);
+	send_ip4(17, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
+	assert_int_equal(g->n, 6);
 }
 
 static void t_erspan(void **state)
@@ -432,6 +517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_ipip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gre, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_erspan, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pptp_l2tp_pbb, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_udp_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_geneve_gtpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_icmp_quotes, setup, teardown),

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 #include "dns/rrtype.h"
 
 typedef struct mb {
-	uint8_t b[40000];
+	uint8_t b[100000]; /* past 65535: the count limit (test_limits) */
 	size_t n;
 } mb_t;
 
@@ -284,6 +285,56 @@ static void test_compressed_mx(void **state)
 	assert_memory_equal(msg.rr[0].owner, "\7example\3org\0", 13);
 }
 
+/* RFC 1035 4.2.1: a UDP message longer than 512 bytes is "truncated and the
+ * TC bit is set" - some servers cut it at the size and leave the counts.  With
+ * TC set, a message that ends inside a record, or at a record's end short of
+ * its counts, keeps every whole record before (msg->cut: the last one's set
+ * may lack its rest, as at a limit of ours); tshark shows them.  Without TC
+ * the same bytes are a fault: whole sections only. */
+static void test_tc_cut_short(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	for (int tc = 0; tc < 2; tc++) {
+		/* question, a CNAME, two A of its target, the third A cut inside
+		 * its rdata; then the message ended at the second A's end */
+		hdr(&m, 8, tc ? 0x8380 : 0x8180, 1, 4, 1, 0);
+		pb(&m, "\3www\7example\0", 13);               /* 12..24 */
+		p16(&m, LB_T_A); p16(&m, 1);
+		p16(&m, 0xc00c); rrh(&m, LB_T_CNAME, 1, 60, 4); pb(&m, "\1t", 2); p16(&m, 0xc00c);
+		size_t t = m.n - 4;                            /* t.www.example */
+		for (int i = 0; i < 3; i++) {
+			p16(&m, 0xc000 | (unsigned)t); rrh(&m, LB_T_A, 1, 60, 4);
+			p8(&m, 192); p8(&m, 0); p8(&m, 2); p8(&m, (unsigned)(i + 1));
+		}
+		size_t whole = m.n - 16;
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n - 2), LB_ETRUNC);
+		assert_int_equal(msg.complete, 0);
+		assert_int_equal(msg.cut, tc == 1);
+		assert_int_equal(msg.nrr, tc ? 3 : 0);
+		if (tc) {
+			assert_int_equal(msg.rr[0].type, LB_T_CNAME);
+			assert_memory_equal(msg.rr[2].rdata, "\xc0\0\2\2", 4);
+		}
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, whole), LB_ETRUNC);
+		assert_int_equal(msg.nrr, tc ? 3 : 0);
+		/* cut inside the next owner name, or with nothing after the header */
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, whole + 1), LB_ETRUNC);
+		assert_int_equal(msg.nrr, tc ? 3 : 0);
+		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, 29), LB_ETRUNC);
+		assert_int_equal(msg.nrr, 0);
+		assert_true(msg.has_question);
+	}
+	/* other faults of a TC message stay faults: a bad pointer, whole sections */
+	hdr(&m, 9, 0x8380, 0, 1, 1, 0);
+	pb(&m, "\1a\0", 3); rrh(&m, LB_T_A, 1, 1, 4); pb(&m, "\1\1\1\1", 4);
+	p16(&m, 0xc000 | 40); rrh(&m, LB_T_NS, 1, 1, 1); p8(&m, 0);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), LB_EPTR);
+	assert_false(msg.cut);
+	assert_int_equal(msg.nrr, 1);
+}
+
 static void test_errors_keep_sections(void **state)
 {
 	(void)state;
@@ -393,6 +444,80 @@ static void test_tkey_meta_types(void **state)
 	assert_int_equal(msg.wire_len, m.n);
 }
 
+/* RFC 1035 4.2.2: over TCP a message may be 65535 bytes, and a zone transfer
+ * (RFC 5936 2.2) fills its messages with as many records as fit: 2600 A
+ * records of short compressed owners are 65 KB, and every one of them is the
+ * message's (no cut at a count of ours: 2048 records was one).  The most
+ * records any 65535-byte message holds - 11-octet records, root owner, empty
+ * rdata - parse whole too, and so do records whose names uncompressed fill
+ * more than 256 KiB (once the scratch's bound). */
+static void test_most_records_in_64k(void **state)
+{
+	(void)state;
+	static mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 12, 0x8400, 1, 0, 0, 0);
+	pb(&m, "\1z\7example\0", 11); /* 12..22 */
+	p16(&m, LB_T_AXFR); p16(&m, 1);
+	unsigned an = 0;
+	while (m.n + 20 <= 65535) {
+		char lbl[8];
+		snprintf(lbl, sizeof lbl, "h%04u", an);
+		p8(&m, 5); pb(&m, lbl, 5); p16(&m, 0xc00c);
+		rrh(&m, LB_T_A, 1, 300, 4); p32(&m, 0x0a000000u + an);
+		an++;
+	}
+	m.b[6] = (uint8_t)(an >> 8);
+	m.b[7] = (uint8_t)(an & 0xff);
+	assert_true(an > 2600);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.cut);
+	assert_int_equal(msg.complete, 3);
+	assert_int_equal(msg.nrr, an);
+	assert_memory_equal(msg.rr[an - 1].owner, "\5h", 2);
+	const uint8_t *rd = msg.rr[an - 1].rdata;
+	assert_int_equal((unsigned)(rd[2] << 8 | rd[3]), an - 1);
+
+	/* the most records: (65535 - 12) / 11 of root owner and no rdata */
+	unsigned most = (65535 - 12) / 11;
+	hdr(&m, 13, 0x8000, 0, most, 0, 0);
+	for (unsigned i = 0; i < most; i++) {
+		p8(&m, 0); rrh(&m, LB_T_NULL, 1, i, 0);
+	}
+	assert_true(m.n <= 65535);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.cut);
+	assert_int_equal(msg.nrr, most);
+	assert_int_equal(msg.rr[most - 1].ttl, most - 1);
+
+	/* and their names uncompressed: a zone of a 100-octet name (an
+	 * ip6.arpa zone's are 72), 2600 records, owner and target each a label
+	 * and a pointer to it - 64 KB on the wire, 550 KB of names */
+	hdr(&m, 14, 0x8400, 1, 0, 0, 0);
+	for (int k = 0; k < 9; k++) {
+		p8(&m, 10); pb(&m, "abcdefghij", 10);
+	}
+	p8(&m, 0); /* 12..112: 100 octets */
+	p16(&m, LB_T_AXFR); p16(&m, 1);
+	an = 0;
+	while (m.n + 25 <= 65535) {
+		char lbl[8];
+		snprintf(lbl, sizeof lbl, "%04x", an);
+		p8(&m, 4); pb(&m, lbl, 4); p16(&m, 0xc00c);
+		rrh(&m, LB_T_PTR, 1, 300, 8);
+		p8(&m, 5); p8(&m, 't'); pb(&m, lbl, 4); p16(&m, 0xc00c);
+		an++;
+	}
+	m.b[6] = (uint8_t)(an >> 8);
+	m.b[7] = (uint8_t)(an & 0xff);
+	assert_true(an > 2600);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_false(msg.cut);
+	assert_int_equal(msg.nrr, an);
+	assert_int_equal(msg.rr[an - 1].owner_len, 105);
+	assert_int_equal(msg.rr[an - 1].rdlen, 106);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -408,7 +533,9 @@ static void test_limits(void **state)
 	assert_true(msg.cut);
 	assert_int_equal(msg.complete, 0);
 	assert_int_equal(msg.nrr, LB_MSG_MAX_RRS);
-	assert_memory_equal(msg.rr[LB_MSG_MAX_RRS - 1].rdata, "\0\0\x07\xff", 4);
+	const uint8_t *last = msg.rr[LB_MSG_MAX_RRS - 1].rdata;
+	assert_int_equal((unsigned)(last[0] << 24 | last[1] << 16 | last[2] << 8 | last[3]),
+			 LB_MSG_MAX_RRS - 1);
 	m.b[7] = (uint8_t)(LB_MSG_MAX_RRS & 0xff);
 	m.b[6] = (uint8_t)(LB_MSG_MAX_RRS >> 8);
 	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
@@ -433,7 +560,7 @@ static void test_limits(void **state)
 	p16(&m, 1); p16(&m, 1);
 	m.b[5] = 1;
 	unsigned an = 0;
-	while (m.n + 14 < sizeof m.b && an < 2000) {
+	while (m.n + 14 < sizeof m.b && an < 5000) { /* 5000 x 255 > LB_MSG_SCRATCH */
 		p16(&m, 0xc00c); rrh(&m, LB_T_NS, 1, 1, 2); p16(&m, 0xc00c);
 		an++;
 	}
@@ -581,10 +708,12 @@ int main(void)
 		cmocka_unit_test(test_questions),
 		cmocka_unit_test(test_plain_query),
 		cmocka_unit_test(test_compressed_mx),
+		cmocka_unit_test(test_tc_cut_short),
 		cmocka_unit_test(test_errors_keep_sections),
 		cmocka_unit_test(test_tsig_sig0_opt),
 		cmocka_unit_test(test_tkey_meta_types),
 		cmocka_unit_test(test_ttl_top_bit),
+		cmocka_unit_test(test_most_records_in_64k),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_empty_rdata_classes),
 		cmocka_unit_test(test_shared_owners),
