@@ -228,7 +228,9 @@ static void show_progress(struct cap_ctx *c, int final)
 static void on_payload(void *vctx, const lb_payload_t *p)
 {
 	struct cap_ctx *c = vctx;
-	lb_proc_set_mdns(c->proc, p->sport == 5353 || p->dport == 5353);
+	lb_proc_set_mdns(c->proc, p->sport == 5353 && p->dport == 5353 ? LB_MDNS_PEERS
+				  : p->sport == 5353 || p->dport == 5353 ? LB_MDNS_LEGACY
+									 : LB_MDNS_OFF);
 	if (c->ref) {
 		uint64_t now = p->ts.tv_sec > 0 ? (uint64_t)p->ts.tv_sec : 0;
 		const uint8_t *bw = lb_referral_bailiwick(c->ref, p->data, p->len, p->ipver, p->src, now);

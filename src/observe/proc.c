@@ -11,12 +11,12 @@ struct lb_proc {
 	lb_msg_t msg;
 	lb_msg_scratch_t mscratch;
 	lb_obs_scratch_t oscratch;
-	bool mdns;
+	enum lb_mdns mdns;
 };
 
-void lb_proc_set_mdns(lb_proc_t *p, bool mdns)
+void lb_proc_set_mdns(lb_proc_t *p, enum lb_mdns mode)
 {
-	p->mdns = mdns;
+	p->mdns = mode;
 }
 
 /* mDNS: the classes without their flag bit (lb_proc_set_mdns) */
@@ -68,8 +68,11 @@ int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct 
 	p->msg.nrr = 0;
 	p->msg.nbad = 0;
 	int rc = lb_msg_parse(&p->msg, &p->mscratch, data, len);
-	if (p->mdns)
+	if (p->mdns) {
 		mdns_classes(&p->msg);
+		if (p->mdns == LB_MDNS_PEERS && p->msg.qr)
+			p->msg.tc = false; /* RFC 6762 18.5 */
+	}
 	if (rc != 0) {
 		st->drops[lb_drop_from_dns_err(rc)]++;
 		/* keep whole sections of a response whose tail is broken, and

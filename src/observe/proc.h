@@ -41,8 +41,13 @@ int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct 
 /* Whether the next messages are multicast DNS (RFC 6762, port 5353): the top
  * bit of their classes is then a flag - cache-flush on records (section
  * 10.2), unicast-response on questions (5.4) - and is cleared, so that an
- * mDNS record of class IN is one. */
-void lb_proc_set_mdns(lb_proc_t *p, bool mdns);
+ * mDNS record of class IN is one.  LB_MDNS_PEERS (port 5353 on both sides:
+ * a multicast response, or one to an mDNS querier): its TC bit is also
+ * ignored (RFC 6762 18.5: zero on transmission, ignored on reception), so
+ * its last RRset is not taken as cut short; a legacy unicast response
+ * (LB_MDNS_LEGACY: 5353 on one side only) keeps TC's unicast meaning. */
+enum lb_mdns { LB_MDNS_OFF, LB_MDNS_LEGACY, LB_MDNS_PEERS };
+void lb_proc_set_mdns(lb_proc_t *p, enum lb_mdns mode);
 
 /* The last parsed message (valid until the next call), e.g. for bailiwick logic. */
 const lb_msg_t *lb_proc_last(const lb_proc_t *p);

@@ -14,13 +14,16 @@
 struct got {
 	int n;
 	uint16_t rclass[8];
+	bool truncated[8];
 };
 
 static void on_set(void *ctx, const lb_obs_rrset_t *o)
 {
 	struct got *g = ctx;
-	if (g->n < 8)
+	if (g->n < 8) {
 		g->rclass[g->n] = o->rclass;
+		g->truncated[g->n] = o->truncated;
+	}
 	g->n++;
 }
 
@@ -48,7 +51,7 @@ static void test_mdns_class(void **state)
 	struct timeval tv = { 1700000000, 0 };
 	for (int mdns = 1; mdns >= 0; mdns--) {
 		memset(&g, 0, sizeof g);
-		lb_proc_set_mdns(p, mdns);
+		lb_proc_set_mdns(p, mdns ? LB_MDNS_LEGACY : LB_MDNS_OFF);
 		assert_int_equal(lb_proc_message(p, ANNOUNCE, sizeof ANNOUNCE, &tv, NULL), 0);
 		assert_int_equal(g.n, 2);
 		uint16_t c0 = g.rclass[0], c1 = g.rclass[1];
@@ -62,10 +65,39 @@ static void test_mdns_class(void **state)
 	lb_proc_free(p);
 }
 
+/* RFC 6762 18.5: in a multicast response the TC bit "MUST be ignored on
+ * reception"; in a legacy unicast one it means what it does in unicast DNS
+ * (the last RRset may be cut short: marked truncated, RFC 2181 9). */
+static void test_mdns_tc(void **state)
+{
+	(void)state;
+	lb_stats_t st;
+	memset(&st, 0, sizeof st);
+	struct got g;
+	lb_obs_sink_t sink = { on_set, NULL, &g };
+	lb_proc_t *p = lb_proc_new(&sink, "t", &st);
+	assert_non_null(p);
+	struct timeval tv = { 1700000000, 0 };
+	uint8_t m[sizeof ANNOUNCE];
+	memcpy(m, ANNOUNCE, sizeof m);
+	m[2] |= 0x02; /* TC */
+	const enum lb_mdns modes[] = { LB_MDNS_PEERS, LB_MDNS_LEGACY, LB_MDNS_OFF };
+	for (size_t i = 0; i < 3; i++) {
+		memset(&g, 0, sizeof g);
+		lb_proc_set_mdns(p, modes[i]);
+		assert_int_equal(lb_proc_message(p, m, sizeof m, &tv, NULL), 0);
+		assert_int_equal(g.n, 2);
+		int cut = g.truncated[0] + g.truncated[1];
+		assert_int_equal(cut, modes[i] == LB_MDNS_PEERS ? 0 : 1);
+	}
+	lb_proc_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mdns_class),
+		cmocka_unit_test(test_mdns_tc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
