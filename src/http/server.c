@@ -399,6 +399,30 @@ static int dec_u64(const char *v, uint64_t *out)
 	return 0;
 }
 
+/* Every Accept line of the request, as one list (RFC 9110 5.3: a client may
+ * send a list field as several lines): libmicrohttpd's lookup gives the
+ * first line only, and "Accept: text/html" then "Accept: application/json"
+ * was refused 415. */
+static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	int *m = cls;
+	(void)kind;
+	if (key && value && !strcasecmp(key, MHD_HTTP_HEADER_ACCEPT)) {
+		int r = lb_http_accept_match(value);
+		if (r == 1 || (r == -1 && *m == 0))
+			*m = r; /* a type we serve wins; a foreign one beats none */
+	}
+	return MHD_YES;
+}
+
+static bool accept_ok(struct MHD_Connection *c)
+{
+	int m = 0;
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &m);
+	return m >= 0;
+}
+
 bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0)
 {
 	uint64_t lim = h->o.query_timeout_ms;
@@ -495,7 +519,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		return metrics(h, rq, c);
 	}
 	struct grant g;
-	if (!lb_http_accept_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"))) {
+	if (!accept_ok(c)) {
 		res = send_error(rq, c, 415, "unsupported Accept: use application/x-ndjson or application/json");
 		goto out;
 	}

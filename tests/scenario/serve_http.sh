@@ -99,6 +99,12 @@ status "expired key" 401 -H "X-API-Key: old-secret-0003" "$U/dnsdb/v2/lookup/rrs
 status "X-Api-Key spelling" 200 -H "X-Api-Key: alice-secret-0001" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "unsupported Accept" 415 -H "$K" -H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "Accept x-ndjson" 200 -H "$K" -H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+# a list field may come as several lines, one list (RFC 9110 5.3): the first
+# line alone was read (415 here)
+status "Accept on two lines, the second x-ndjson" 200 -H "$K" -H "Accept: text/html" \
+	-H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "Accept on two lines, neither served" 415 -H "$K" -H "Accept: text/html" \
+	-H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "offset past offset_max" 416 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
 status "POST" 405 -H "$K" -d x=1 "$U/dnsdb/v2/ping"
 for m in OPTIONS DELETE; do
