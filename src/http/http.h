@@ -160,6 +160,11 @@ int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool 
 
 /* True if an Accept header value allows NDJSON/JSON (NULL = absent = yes). */
 bool lb_http_accept_ok(const char *accept);
+/* What an Accept header value says of NDJSON/JSON: 1 it names a type that
+ * allows them, 0 it names no type at all (NULL, empty), -1 it names types
+ * and none of them allows them.  A request's Accept lines are one list
+ * (RFC 9110 5.3): it is refused only if some line is -1 and none is 1. */
+int lb_http_accept_match(const char *accept);
 
 /*
  * Flex search narrowing: a domain that holds every name the rrnames pattern

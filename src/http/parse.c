@@ -544,10 +544,10 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 	return 200;
 }
 
-bool lb_http_accept_ok(const char *accept)
+int lb_http_accept_match(const char *accept)
 {
 	if (!accept)
-		return true;
+		return 0;
 	const char *p = accept;
 	bool any = false;
 	while (*p) {
@@ -566,12 +566,17 @@ bool lb_http_accept_ok(const char *accept)
 						  "text/*" };
 		for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 			if (strlen(ok[i]) == n && !strncasecmp(p, ok[i], n))
-				return true;
+				return 1;
 		while (*e && *e != ',')
 			e++;
 		p = e;
 	}
-	return !any;
+	return any ? -1 : 0;
+}
+
+bool lb_http_accept_ok(const char *accept)
+{
+	return lb_http_accept_match(accept) >= 0;
 }
 
 /* The literal that every match of pat must end with (lower-case, in

@@ -100,13 +100,31 @@ struct grant {
 	bool found;
 };
 
+/* A request header's value without its trailing whitespace, copied into
+ * buf: a field value does not include the whitespace around it (RFC 9110
+ * 5.5), and libmicrohttpd strips only the leading one, so "X-API-Key: KEY "
+ * was a key not recognised (403).  NULL when absent; "" (never a valid
+ * key or number) when it does not fit. */
+static const char *header_value(struct MHD_Connection *c, const char *name, char *buf,
+				size_t bufsz)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+	if (!v)
+		return NULL;
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= bufsz)
+		n = 0;
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	return buf;
+}
+
 static const char *find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz)
 {
-	const char *k = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
-	if (k && strlen(k) < outsz) {
-		strcpy(out, k);
+	if (header_value(c, "X-API-Key", out, outsz))
 		return out;
-	}
 	if (basic) {
 		char *pass = NULL;
 		char *user = MHD_basic_auth_get_username_password(c, &pass);
@@ -399,6 +417,30 @@ static int dec_u64(const char *v, uint64_t *out)
 	return 0;
 }
 
+/* Every Accept line of the request, as one list (RFC 9110 5.3: a client may
+ * send a list field as several lines): libmicrohttpd's lookup gives the
+ * first line only, and "Accept: text/html" then "Accept: application/json"
+ * was refused 415. */
+static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	int *m = cls;
+	(void)kind;
+	if (key && value && !strcasecmp(key, MHD_HTTP_HEADER_ACCEPT)) {
+		int r = lb_http_accept_match(value);
+		if (r == 1 || (r == -1 && *m == 0))
+			*m = r; /* a type we serve wins; a foreign one beats none */
+	}
+	return MHD_YES;
+}
+
+static bool accept_ok(struct MHD_Connection *c)
+{
+	int m = 0;
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &m);
+	return m >= 0;
+}
+
 bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0)
 {
 	uint64_t lim = h->o.query_timeout_ms;
@@ -495,7 +537,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		return metrics(h, rq, c);
 	}
 	struct grant g;
-	if (!lb_http_accept_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"))) {
+	if (!accept_ok(c)) {
 		res = send_error(rq, c, 415, "unsupported Accept: use application/x-ndjson or application/json");
 		goto out;
 	}
@@ -611,9 +653,10 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		break;
 	}
 	case LB_API_CIRCL: {
-		const char *ft = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-filter-rrtype");
-		const char *pc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-paginate-count");
-		const char *pk = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "dribble-paginate-cursor");
+		char ftb[LB_HTTP_VALUE_MAX + 1], pcb[24], pkb[24];
+		const char *ft = header_value(c, "dribble-filter-rrtype", ftb, sizeof ftb);
+		const char *pc = header_value(c, "dribble-paginate-count", pcb, sizeof pcb);
+		const char *pk = header_value(c, "dribble-paginate-cursor", pkb, sizeof pkb);
 		if (ft && lb_query_parse_types(ft, q, &m)) {
 			lb_http_stream_free(s);
 			res = send_error(rq, c, 400, "bad dribble-filter-rrtype");

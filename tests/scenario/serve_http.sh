@@ -97,8 +97,24 @@ status "missing key" 403 "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "wrong key" 403 -H "X-API-Key: nope" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "expired key" 401 -H "X-API-Key: old-secret-0003" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "X-Api-Key spelling" 200 -H "X-Api-Key: alice-secret-0001" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+# a field value does not include the whitespace around it (RFC 9110 5.5);
+# libmicrohttpd strips only the leading one: a key or a dribble number with
+# trailing whitespace was refused (403, 400)
+status "key with trailing whitespace" 200 -H "X-API-Key: alice-secret-0001 	" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "an over-long key: not recognised" 403 -H "X-API-Key: $(head -c 2000 /dev/zero | tr '\0' k)" \
+	"$U/dnsdb/v2/lookup/rrset/name/a.com"
+check "an over-long key: said not recognised, not missing" grep -q 'not recognised' "$T_TMP/body"
+status "CIRCL count and cursor with trailing whitespace" 200 -u "alice:alice-secret-0001" \
+	-H "dribble-paginate-count: 2 " -H "dribble-paginate-cursor: 1 " -H "dribble-filter-rrtype: A " \
+	"$U/pdns/query/a.com"
 status "unsupported Accept" 415 -H "$K" -H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "Accept x-ndjson" 200 -H "$K" -H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+# a list field may come as several lines, one list (RFC 9110 5.3): the first
+# line alone was read (415 here)
+status "Accept on two lines, the second x-ndjson" 200 -H "$K" -H "Accept: text/html" \
+	-H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "Accept on two lines, neither served" 415 -H "$K" -H "Accept: text/html" \
+	-H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "offset past offset_max" 416 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
 status "POST" 405 -H "$K" -d x=1 "$U/dnsdb/v2/ping"
 for m in OPTIONS DELETE; do

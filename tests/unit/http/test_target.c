@@ -288,6 +288,24 @@ static void test_batch_line(void **state)
 	assert_int_equal(lb_http_batch_line(nul, sizeof nul - 1, 1700000000, &r, &t, &b, &msg), 400);
 }
 
+/* lb_http_accept_match: what one Accept line says, so that the server can
+ * read a request's Accept lines as one list (RFC 9110 5.3) */
+static void test_accept_match(void **state)
+{
+	(void)state;
+	assert_int_equal(lb_http_accept_match(NULL), 0);
+	assert_int_equal(lb_http_accept_match(""), 0);
+	assert_int_equal(lb_http_accept_match(" , ,"), 0);
+	assert_int_equal(lb_http_accept_match("application/x-ndjson"), 1);
+	assert_int_equal(lb_http_accept_match("text/html, application/json;q=0.9"), 1);
+	assert_int_equal(lb_http_accept_match("*/*"), 1);
+	assert_int_equal(lb_http_accept_match("text/html"), -1);
+	assert_int_equal(lb_http_accept_match("image/png, text/html"), -1);
+	assert_true(lb_http_accept_ok(NULL));
+	assert_true(lb_http_accept_ok(""));
+	assert_false(lb_http_accept_ok("text/html"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_batch_line),
 		cmocka_unit_test(test_flex_types),
 		cmocka_unit_test(test_lookup_default_any),
+		cmocka_unit_test(test_accept_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
