@@ -37,17 +37,24 @@ static const uint8_t ANNOUNCE[] = {
 	0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x78, 0x00, 0x04, 192, 0, 2, 8,
 };
 
+/* A processor whose RRsets go to g, its counters to st. */
+static lb_proc_t *new_proc(lb_stats_t *st, struct got *g)
+{
+	memset(st, 0, sizeof *st);
+	lb_obs_sink_t sink = { on_set, NULL, g };
+	lb_proc_t *p = lb_proc_new(&sink, "t", st);
+	assert_non_null(p);
+	return p;
+}
+
 /* On mDNS the top bit of a class is the cache-flush flag, not part of the
  * class: both records are IN.  Elsewhere the class is what the wire says. */
 static void test_mdns_class(void **state)
 {
 	(void)state;
 	lb_stats_t st;
-	memset(&st, 0, sizeof st);
 	struct got g;
-	lb_obs_sink_t sink = { on_set, NULL, &g };
-	lb_proc_t *p = lb_proc_new(&sink, "t", &st);
-	assert_non_null(p);
+	lb_proc_t *p = new_proc(&st, &g);
 	struct timeval tv = { 1700000000, 0 };
 	for (int mdns = 1; mdns >= 0; mdns--) {
 		memset(&g, 0, sizeof g);
@@ -72,11 +79,8 @@ static void test_mdns_tc(void **state)
 {
 	(void)state;
 	lb_stats_t st;
-	memset(&st, 0, sizeof st);
 	struct got g;
-	lb_obs_sink_t sink = { on_set, NULL, &g };
-	lb_proc_t *p = lb_proc_new(&sink, "t", &st);
-	assert_non_null(p);
+	lb_proc_t *p = new_proc(&st, &g);
 	struct timeval tv = { 1700000000, 0 };
 	uint8_t m[sizeof ANNOUNCE];
 	memcpy(m, ANNOUNCE, sizeof m);
