@@ -11,57 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/decode_impl.h"
 #include "capture/frag.h"
 #include "capture/tcp.h"
 
-#define MAX_VLAN_TAGS 8
-#define MAX_MPLS_LABELS 16
-#define MAX_IP6_EXT 16
-
-/* libpcap link types, by value (the DLT_ names differ between platforms). */
-enum {
-	LT_NULL = 0, LT_EN10MB = 1, LT_PPP = 9, LT_RAW = 12, LT_RAW_BSD = 14, LT_PPP_SERIAL = 50,
-	LT_RAW_LINKTYPE = 101, LT_C_HDLC = 104, LT_IEEE802_11 = 105, LT_LOOP = 108,
-	LT_LINUX_SLL = 113, LT_PFLOG = 117, LT_RADIOTAP = 127,
-	LT_IPV4 = 228, LT_IPV6 = 229, LT_NFLOG = 239, LT_LINUX_SLL2 = 276,
-	LT_ATM_RFC1483 = 11, /* Linux's DLT value; files say LINKTYPE 100 (pcap.c maps it) */
-	LT_PPP_ETHER = 51, LT_PRISM = 119, LT_AVS = 163, LT_PPI = 192, LT_PPP_WITH_DIR = 204,
-};
-
-enum {
-	ET_IPV4 = 0x0800, ET_IPV6 = 0x86DD, ET_VLAN = 0x8100, ET_QINQ = 0x88A8, ET_QINQ_OLD = 0x9100,
-	ET_PPPOE_SESS = 0x8864, ET_MPLS = 0x8847, ET_MPLS_MC = 0x8848, ET_TEB = 0x6558,
-	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB, ET_PPP = 0x880B, ET_PBB = 0x88E7,
-};
-
-enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
-       PORT_GTPU = 2152, PORT_L2TP = 1701 };
-
-struct lb_decoder {
-	lb_decoder_opts_t o;
-	lb_payload_fn fn;
-	void *ctx;
-	lb_stats_t st;
-	lb_frag_t *frag;
-	lb_tcp_t *tcp;
-	time_t last_expire;
-	uint8_t dnsport[65536 / 8];
-};
-
-/* State of the frame being walked. */
-typedef struct pkt {
-	lb_payload_t pl;   /* addresses, ports, time; data/len filled at the end */
-	int depth;         /* tunnels entered */
-} pkt_t;
-
-static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[1] << 8 | p[0]); }
-static inline uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void drop(lb_decoder_t *d, enum lb_drop why) { d->st.drops[why]++; }
 
 void lb_decoder_opts_default(lb_decoder_opts_t *o)
 {
@@ -897,217 +850,6 @@ static void do_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	do_ethertype(d, k, type, p + 14, n - 14);
 }
 
-static void do_af(lb_decoder_t *d, pkt_t *k, uint32_t af, const uint8_t *p, size_t n)
-{
-	switch (af) {
-	case 2:
-		do_ipv4(d, k, p, n);
-		return;
-	case 10: /* Linux AF_INET6, seen in some DLT_NULL captures */
-	case 24: /* NetBSD, OpenBSD */
-	case 28: /* FreeBSD */
-	case 30: /* Darwin */
-		do_ipv6(d, k, p, n);
-		return;
-	default:
-		drop(d, LB_DROP_NOT_IP);
-	}
-}
-
-/* BSD loopback: 4-byte address family in the capturing host's byte order
- * (NULL) or network order (LOOP); accept either. */
-static void do_null(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (n < 4) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	uint32_t be = be32(p);
-	uint32_t af = be < 0x10000 ? be : (uint32_t)(p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24);
-	do_af(d, k, af, p + 4, n - 4);
-}
-
-/* NFLOG: 4-byte header, then TLVs (length and type little-endian; length
- * includes the 4-byte TLV header; TLVs padded to 4).  Type 9 is the packet. */
-static void do_nflog(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (n < 4) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	uint8_t family = p[0];
-	size_t off = 4;
-	while (off + 4 <= n) {
-		size_t tl = le16(p + off), tt = le16(p + off + 2) & 0x3fff; /* without the nested/byte-order flags */
-		if (tl < 4 || tl > n - off) {
-			drop(d, LB_DROP_LINK_TRUNCATED);
-			return;
-		}
-		if (tt == 9) {
-			const uint8_t *v = p + off + 4;
-			size_t vn = tl - 4;
-			if (family == 2)
-				do_ipv4(d, k, v, vn);
-			else if (family == 10)
-				do_ipv6(d, k, v, vn);
-			else
-				do_ip_any(d, k, v, vn);
-			return;
-		}
-		size_t adv = (tl + 3) & ~(size_t)3;
-		if (adv > n - off)
-			break;
-		off += adv;
-	}
-	drop(d, LB_DROP_LINK_TRUNCATED);
-}
-
-/* An A-MSDU (802.11-2016 9.3.2.2.2): subframes of DA, SA, a big-endian
- * length, then LLC/SNAP and the packet, each but the last padded to 4 bytes. */
-static void do_amsdu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	for (bool first = true;; first = false) {
-		if (n < 14) { /* after a subframe: padding or an FCS, not a cut one */
-			if (first)
-				drop(d, LB_DROP_LINK_TRUNCATED);
-			return;
-		}
-		size_t l = be16(p + 12);
-		if (l > n - 14) {
-			drop(d, LB_DROP_LINK_TRUNCATED);
-			return;
-		}
-		do_llc(d, k, p + 14, l);
-		size_t adv = (14 + l + 3) & ~(size_t)3;
-		if (adv >= n)
-			return;
-		p += adv;
-		n -= adv;
-	}
-}
-
-static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad);
-
-/* Radiotap header, then an 802.11 data frame. */
-static void do_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (n < 8) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	size_t rl = le16(p + 2);
-	if (p[0] != 0 || rl < 8 || rl > n) {
-		drop(d, rl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
-		return;
-	}
-	/* the Flags field (present bit 1) tells whether a 4-byte FCS ends the frame,
-	 * and whether padding aligns the body after the 802.11 header to 4 bytes */
-	uint32_t present = (uint32_t)le16(p + 4) | (uint32_t)le16(p + 6) << 16;
-	bool pad = false;
-	size_t fo = 8;
-	for (uint32_t pw = present; (pw & 0x80000000u) && fo + 4 <= rl; fo += 4)
-		pw = (uint32_t)le16(p + fo) | (uint32_t)le16(p + fo + 2) << 16;
-	if (present & 2) {
-		if (present & 1)
-			fo = ((fo + 7) & ~(size_t)7) + 8; /* TSFT, 8-byte aligned */
-		if (fo < rl && (p[fo] & 0x10)) {
-			if (n - rl < 4) {
-				drop(d, LB_DROP_LINK_TRUNCATED);
-				return;
-			}
-			n -= 4;
-		}
-		pad = fo < rl && (p[fo] & 0x20);
-	}
-	do_80211(d, k, p + rl, n - rl, pad);
-}
-
-/* PPI (CACE's Per-Packet Information header: version 0, flags, its length,
- * the link type of what follows), around an 802.11 or Ethernet frame. */
-static void do_ppi(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (n < 8) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	size_t hl = le16(p + 2);
-	uint32_t lt = (uint32_t)le16(p + 4) | (uint32_t)le16(p + 6) << 16;
-	if (p[0] != 0 || hl < 8 || hl > n) {
-		drop(d, hl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
-		return;
-	}
-	if (lt == LT_IEEE802_11)
-		do_80211(d, k, p + hl, n - hl, false);
-	else if (lt == LT_EN10MB)
-		do_ether(d, k, p + hl, n - hl);
-	else
-		drop(d, LB_DROP_LINK_UNSUPPORTED);
-}
-
-/* The 802.11 monitor headers before radiotap: AVS (big-endian magic
- * 0x8021100x, then its length) and Prism (a message code, then its length in
- * the capturing host's order, 144 in practice); the same link types carry
- * either, as tshark tells them apart. */
-static void do_prism_avs(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (n < 8) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	size_t hl;
-	if ((be32(p) & 0xFFFFFFF0u) == 0x80211000u) {
-		hl = be32(p + 4);
-	} else {
-		hl = (size_t)le16(p + 4) | (size_t)le16(p + 6) << 16;
-		if (hl > n || hl < 8)
-			hl = be32(p + 4);
-	}
-	if (hl < 8 || hl > n) {
-		drop(d, hl > n ? LB_DROP_LINK_TRUNCATED : LB_DROP_LINK_UNSUPPORTED);
-		return;
-	}
-	do_80211(d, k, p + hl, n - hl, false);
-}
-
-/* An 802.11 data frame (an A-MSDU too), then LLC/SNAP. */
-/* pad: radiotap says the body starts at a 4-byte boundary after the header */
-static void do_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad)
-{
-	if (n < 24) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	uint8_t fc0 = p[0], fc1 = p[1];
-	unsigned type = (fc0 >> 2) & 3, subtype = fc0 >> 4;
-	if (type != 2 || (subtype & 0x4)) { /* not data, or a null-data frame */
-		drop(d, LB_DROP_NOT_IP);
-		return;
-	}
-	if (fc1 & 0x40) { /* protected: encrypted body */
-		drop(d, LB_DROP_LINK_UNSUPPORTED);
-		return;
-	}
-	size_t hl = 24;
-	bool amsdu = false;
-	if ((fc1 & 0x03) == 0x03)
-		hl += 6; /* 4-address frame */
-	if (subtype & 0x8) {
-		amsdu = n > hl && (p[hl] & 0x80); /* QoS control: A-MSDU present */
-		hl += 2; /* QoS control */
-		if (fc1 & 0x80)
-			hl += 4; /* +HTC (order bit in a QoS data frame) */
-	}
-	if (pad)
-		hl = (hl + 3) & ~(size_t)3;
-	if (n < hl) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	if (amsdu)
-		do_amsdu(d, k, p + hl, n - hl);
-	else
-		do_llc(d, k, p + hl, n - hl);
-}
 
 static void do_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
@@ -1140,6 +882,14 @@ static void do_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	else
 		drop(d, LB_DROP_NOT_IP);
 }
+
+/* The walk's entry points for the link layers of link.c (decode_impl.h):
+ * the static functions above stay the ones the hot path calls directly. */
+void lb_decode_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ipv4(d, k, p, n); }
+void lb_decode_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ipv6(d, k, p, n); }
+void lb_decode_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ip_any(d, k, p, n); }
+void lb_decode_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_llc(d, k, p, n); }
+void lb_decode_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ether(d, k, p, n); }
 
 static void maybe_expire(lb_decoder_t *d, const struct timeval *ts)
 {
@@ -1193,13 +943,13 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 		break;
 	case LT_NULL:
 	case LT_LOOP:
-		do_null(d, &k, frame, n);
+		lb_link_null(d, &k, frame, n);
 		break;
 	case LT_NFLOG:
-		do_nflog(d, &k, frame, n);
+		lb_link_nflog(d, &k, frame, n);
 		break;
 	case LT_RADIOTAP:
-		do_radiotap(d, &k, frame, n);
+		lb_link_radiotap(d, &k, frame, n);
 		break;
 	case LT_PPP:
 	case LT_PPP_SERIAL: /* PPP in HDLC-like framing (RFC 1662) */
@@ -1212,14 +962,14 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 			do_ethertype(d, &k, be16(frame + 2), frame + 4, n - 4);
 		break;
 	case LT_IEEE802_11:
-		do_80211(d, &k, frame, n, false);
+		lb_link_80211(d, &k, frame, n, false);
 		break;
 	case LT_PPI:
-		do_ppi(d, &k, frame, n);
+		lb_link_ppi(d, &k, frame, n);
 		break;
 	case LT_PRISM:
 	case LT_AVS:
-		do_prism_avs(d, &k, frame, n);
+		lb_link_prism_avs(d, &k, frame, n);
 		break;
 	case LT_PPP_WITH_DIR: /* a direction byte, then PPP */
 		if (n < 1)
@@ -1238,7 +988,7 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 		if (n < 2 || frame[0] < 2 || hl > n)
 			drop(d, LB_DROP_LINK_TRUNCATED);
 		else
-			do_af(d, &k, frame[1], frame + hl, n - hl);
+			lb_link_af(d, &k, frame[1], frame + hl, n - hl);
 		break;
 	}
 	default:

@@ -1,0 +1,84 @@
+/*
+ * decode_impl.h - what decode.c and link.c share (internal to src/capture):
+ * the decoder, the frame being walked, link and ether types, byte readers,
+ * and the walk's entry points each side calls in the other.
+ */
+#ifndef LB_CAPTURE_DECODE_IMPL_H
+#define LB_CAPTURE_DECODE_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "capture/decode.h"
+#include "capture/frag.h"
+#include "capture/tcp.h"
+
+#define MAX_VLAN_TAGS 8
+#define MAX_MPLS_LABELS 16
+#define MAX_IP6_EXT 16
+
+/* libpcap link types, by value (the DLT_ names differ between platforms). */
+enum {
+	LT_NULL = 0, LT_EN10MB = 1, LT_PPP = 9, LT_RAW = 12, LT_RAW_BSD = 14, LT_PPP_SERIAL = 50,
+	LT_RAW_LINKTYPE = 101, LT_C_HDLC = 104, LT_IEEE802_11 = 105, LT_LOOP = 108,
+	LT_LINUX_SLL = 113, LT_PFLOG = 117, LT_RADIOTAP = 127,
+	LT_IPV4 = 228, LT_IPV6 = 229, LT_NFLOG = 239, LT_LINUX_SLL2 = 276,
+	LT_ATM_RFC1483 = 11, /* Linux's DLT value; files say LINKTYPE 100 (pcap.c maps it) */
+	LT_PPP_ETHER = 51, LT_PRISM = 119, LT_AVS = 163, LT_PPI = 192, LT_PPP_WITH_DIR = 204,
+};
+
+enum {
+	ET_IPV4 = 0x0800, ET_IPV6 = 0x86DD, ET_VLAN = 0x8100, ET_QINQ = 0x88A8, ET_QINQ_OLD = 0x9100,
+	ET_PPPOE_SESS = 0x8864, ET_MPLS = 0x8847, ET_MPLS_MC = 0x8848, ET_TEB = 0x6558,
+	ET_ERSPAN2 = 0x88BE, ET_ERSPAN3 = 0x22EB, ET_PPP = 0x880B, ET_PBB = 0x88E7,
+};
+
+enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
+       PORT_GTPU = 2152, PORT_L2TP = 1701 };
+
+struct lb_decoder {
+	lb_decoder_opts_t o;
+	lb_payload_fn fn;
+	void *ctx;
+	lb_stats_t st;
+	lb_frag_t *frag;
+	lb_tcp_t *tcp;
+	time_t last_expire;
+	uint8_t dnsport[65536 / 8];
+};
+
+/* State of the frame being walked. */
+typedef struct pkt {
+	lb_payload_t pl;   /* addresses, ports, time; data/len filled at the end */
+	int depth;         /* tunnels entered */
+} pkt_t;
+
+static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[1] << 8 | p[0]); }
+static inline uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void drop(lb_decoder_t *d, enum lb_drop why) { d->st.drops[why]++; }
+
+/* decode.c: the walk from an IP header, an LLC header or an Ethernet frame */
+void lb_decode_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_decode_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_decode_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_decode_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_decode_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+/* link.c: one link layer each (af: a BSD address family value) */
+void lb_link_af(lb_decoder_t *d, pkt_t *k, uint32_t af, const uint8_t *p, size_t n);
+void lb_link_null(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_link_nflog(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_link_radiotap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_link_ppi(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_link_prism_avs(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+/* pad: radiotap says the body starts at a 4-byte boundary after the header */
+void lb_link_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad);
+
+#endif
