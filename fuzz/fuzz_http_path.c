@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lb_query_free(&r.q);
 	else if (!msg || (st != 400 && st != 404 && st != 503))
 		abort();
-	(void)lb_http_accept_ok(s);
+	(void)lb_http_accept_match(s);
 	bool typed, bw;
 	msg = NULL;
 	st = lb_http_batch_line((const char *)data, size, 1700000000, &r, &typed, &bw, &msg);

@@ -158,8 +158,6 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
  * plus_space.  -1 on a bad escape, a NUL byte or overflow, else the length. */
 int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool plus_space);
 
-/* True if an Accept header value allows NDJSON/JSON (NULL = absent = yes). */
-bool lb_http_accept_ok(const char *accept);
 /* What an Accept header value says of NDJSON/JSON: 1 it names a type that
  * allows them, 0 it names no type at all (NULL, empty), -1 it names types
  * and none of them allows them.  A request's Accept lines are one list

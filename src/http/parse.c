@@ -574,11 +574,6 @@ int lb_http_accept_match(const char *accept)
 	return any ? -1 : 0;
 }
 
-bool lb_http_accept_ok(const char *accept)
-{
-	return lb_http_accept_match(accept) >= 0;
-}
-
 /* The literal that every match of pat must end with (lower-case, in
  * lit[0..return)), or 0. */
 static size_t flex_literal(const char *pat, bool glob, char *lit, size_t litsz)
