@@ -515,10 +515,6 @@ static int capture(int argc, char **argv, const char **files)
 		fprintf(stderr, "lookback capture: nothing to do: add --db DIR, --send ADDR, --jsonl and/or --stats (see --help)\n");
 		return LB_EXIT_USAGE;
 	}
-	if (db && send.addr) {
-		fprintf(stderr, "lookback capture: --db and --send exclude each other\n");
-		return LB_EXIT_USAGE;
-	}
 	if (frames && !jsonl) {
 		fprintf(stderr, "lookback capture: --frame-numbers needs --jsonl\n");
 		return LB_EXIT_USAGE;

@@ -470,10 +470,6 @@ int lb_cmd_import(int argc, char **argv)
 		}
 		}
 	}
-	if (db && send.addr) {
-		fprintf(stderr, "lookback import: --db and --send exclude each other\n");
-		return LB_EXIT_USAGE;
-	}
 	if (lb_win_cli_check(&win, "import", db, send.addr) != 0 ||
 	    lb_send_cli_check(&send, "import") != 0)
 		return LB_EXIT_USAGE;

@@ -311,10 +311,6 @@ static int tap(int argc, char **argv, const char **files)
 		fprintf(stderr, "lookback tap: nothing to do: add --jsonl, --db, --send and/or --stats\n");
 		return LB_EXIT_USAGE;
 	}
-	if (db && send.addr) {
-		fprintf(stderr, "lookback tap: --db and --send exclude each other\n");
-		return LB_EXIT_USAGE;
-	}
 	if (lb_win_cli_check(&win, "tap", db, send.addr) != 0 ||
 	    lb_send_cli_check(&send, "tap") != 0)
 		return LB_EXIT_USAGE;

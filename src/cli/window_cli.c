@@ -79,6 +79,10 @@ int lb_win_cli_sensor(const char *prog, const char *opt, const char *name)
 
 int lb_win_cli_check(const lb_win_cli_t *w, const char *prog, bool db, bool send)
 {
+	if (db && send) {
+		fprintf(stderr, "lookback %s: --db and --send exclude each other\n", prog);
+		return -1;
+	}
 	if (w->retain >= 0 && !db) {
 		fprintf(stderr, "lookback %s: --retain needs --db (a collector keeps its own retention)\n",
 			prog);

@@ -51,8 +51,8 @@ typedef struct lb_win_cli {
 void lb_win_cli_init(lb_win_cli_t *w);
 /* Handle option c: 1 = it was ours, 0 = not ours, -1 = bad value (message printed). */
 int lb_win_cli_opt(lb_win_cli_t *w, const char *prog, int c, const char *arg);
-/* After the options: refuse combinations that mean nothing (--retain without
- * --db, window options without a window).  0, or -1 with a message printed. */
+/* After the options: refuse combinations that mean nothing (--db with --send,
+ * --retain without --db, window options without a window).  0, or -1 with a message printed. */
 int lb_win_cli_check(const lb_win_cli_t *w, const char *prog, bool db, bool send);
 /* A sensor (source) name given as option opt: 1..LB_STORE_SENSOR_MAX
  * characters, else a message and -1. */

@@ -23,6 +23,12 @@ done
 check "missing file exits 2" test $rc -eq 2
 check "missing file error names the file" grep -q "/nonexistent.pcap" "$T_TMP/err"
 "$LOOKBACK" capture -r x --ports 0 --jsonl > /dev/null 2>&1; check "bad port list exits 2" test $? -eq 2
+# --db and --send together: the store or the collector, not both (capture, tap, import)
+for a in "capture -r x" "tap -r x" "import x"; do
+	"$LOOKBACK" $a --db "$T_TMP/both" --send 127.0.0.1:9 > /dev/null 2> "$T_TMP/both.err"; rc=$?
+	check "$a --db --send: exit 2 ($rc), says they exclude each other, makes no store" \
+		bash -c "test $rc -eq 2 && grep -q 'db and --send exclude each other' '$T_TMP/both.err' && ! test -e '$T_TMP/both'"
+done
 
 PCAP="$T_TMP/g.pcap"
 if ! "$LOOKBACK" gen -o "$PCAP" -n 20000 --seed 3 > /dev/null 2>&1; then
