@@ -157,6 +157,23 @@ static void puttype(wr_t *w, uint16_t t)
 		put(w, b, (size_t)n);
 }
 
+/* The set bits of a flat bit map (NXT, WKS: bit k, from the high bit of the
+ * first byte, stands for k), space separated: as type mnemonics or numbers. */
+static void putbits(wr_t *w, const uint8_t *m, size_t len, bool types)
+{
+	for (size_t b = 0, first = 1; b < len * 8; b++) {
+		if (m[b / 8] & (0x80 >> (b % 8))) {
+			if (!first)
+				putc_(w, ' ');
+			first = 0;
+			if (types)
+				puttype(w, (uint16_t)b);
+			else
+				putu(w, b);
+		}
+	}
+}
+
 /* Bytes inside a quoted string: \" and \\ escaped, non-printables as \DDD. */
 static void putquoted_body(wr_t *w, const uint8_t *p, size_t n)
 {
@@ -739,27 +756,13 @@ static int typed(wr_t *w, uint16_t type, const char *f, const uint8_t *p, size_t
 		case 'O': /* NXT: bit k of the map is type k */
 			if (left > 16 || (left > 0 && p[n - 1] == 0))
 				return LB_ERDATA; /* non-minimal map: keep the bytes via \# */
-			for (size_t b = 0, first = 1; b < left * 8; b++) {
-				if (p[i + b / 8] & (0x80 >> (b % 8))) {
-					if (!first)
-						putc_(w, ' ');
-					first = 0;
-					puttype(w, (uint16_t)b);
-				}
-			}
+			putbits(w, p + i, left, true);
 			i = n;
 			break;
 		case 'P': /* WKS: bit k of the map is port k */
 			if (left > 0 && p[n - 1] == 0)
 				return LB_ERDATA; /* non-minimal map: keep the bytes via \# */
-			for (size_t b = 0, first = 1; b < left * 8; b++) {
-				if (p[i + b / 8] & (0x80 >> (b % 8))) {
-					if (!first)
-						putc_(w, ' ');
-					first = 0;
-					putu(w, b);
-				}
-			}
+			putbits(w, p + i, left, false);
 			i = n;
 			break;
 		case 'Q':
