@@ -442,7 +442,7 @@ int lb_cmd_export(int argc, char **argv)
 		goto out;
 	}
 	rc = LB_EXIT_STORE;
-	lb_store_opts_t so = { .read_only = true };
+	lb_store_opts_t so = { .read_only = true, .cache_mb = LB_STORE_CACHE_MB_ONESHOT };
 	int err = lb_store_open(db, &so, &s);
 	if (err) {
 		fprintf(stderr, "lookback export: %s: %s\n", db, lb_store_errmsg(s, err));

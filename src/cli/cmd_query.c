@@ -525,7 +525,7 @@ int lb_cmd_query(int argc, char **argv)
 		rc = LB_EXIT_STORE;
 		goto out;
 	}
-	lb_store_opts_t so = { .read_only = true };
+	lb_store_opts_t so = { .read_only = true, .cache_mb = LB_STORE_CACHE_MB_ONESHOT };
 	int err = lb_store_open(db, &so, &s);
 	if (err) {
 		fprintf(stderr, "lookback query: %s: %s\n", db, lb_store_errmsg(s, err));
