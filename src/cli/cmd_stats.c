@@ -374,7 +374,7 @@ static int stats_main(int argc, char **argv)
 		printf("\ndisk bytes      %llu\n", (unsigned long long)t.disk_bytes);
 		if (t.rrsets)
 			printf("bytes per rrset %.1f\n", (double)t.disk_bytes / (double)t.rrsets);
-		printf("table files     %llu (level 0, not compacted yet: %llu)%s\n",
+		printf("table files     %llu (in level 0, not compacted yet: %llu)%s\n",
 		       (unsigned long long)t.table_files, (unsigned long long)t.level0_files,
 		       t.level0_files ? ": uncompressed if a bulk ingest wrote them; serve or "
 					"stats --compact compacts them" : "");
