@@ -25,6 +25,7 @@ void lb_decoder_opts_default(lb_decoder_opts_t *o)
 	o->frag_mem_max = 32u << 20;
 	o->frag_max_datagrams = 4096;
 	o->frag_timeout = 30;
+	o->frag6_timeout = 60;
 	o->tcp_flow_mem_max = 128u << 10;
 	o->tcp_mem_max = 64u << 20;
 	o->tcp_max_flows = 65536;
@@ -85,7 +86,7 @@ static double tv_sec(const struct timeval *tv)
 void lb_decoder_expire(lb_decoder_t *d, const struct timeval *now)
 {
 	double t = tv_sec(now);
-	lb_frag_expire(d->frag, t - d->o.frag_timeout);
+	lb_frag_expire(d->frag, t - d->o.frag_timeout, t - d->o.frag6_timeout);
 	lb_tcp_expire(d->tcp, t - d->o.tcp_timeout);
 }
 
@@ -210,6 +211,34 @@ static void do_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	do_ether(d, k, p + 8, n - 8);
 }
 
+/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe; UDP 4790): flags with the version
+ * (0) in bits 2-3, reserved, the Next Protocol (1 IPv4, 2 IPv6, 3 Ethernet;
+ * 4 NSH, 5 MPLS and the rest are not decoded), the VNI.  The P bit, which
+ * says the field is there, is not required: tshark reads the field without
+ * it too. */
+static void do_vxlan_gpe(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 8 || (p[0] & 0x30) != 0) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	switch (p[3]) {
+	case 1:
+		do_ipv4(d, k, p + 8, n - 8);
+		return;
+	case 2:
+		do_ipv6(d, k, p + 8, n - 8);
+		return;
+	case 3:
+		do_ether(d, k, p + 8, n - 8);
+		return;
+	default:
+		drop(d, LB_DROP_NOT_IP);
+	}
+}
+
 /* Geneve (RFC 8926 3.4; AWS Gateway Load Balancer's encapsulation): version 0,
  * 4 * Opt Len bytes of options, then the payload by its protocol type
  * (Ethernet 0x6558, IPv4, IPv6, ...). */
@@ -272,24 +301,79 @@ static void do_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 }
 
 /*
- * L2TP version 2 (RFC 2661 3.1) on UDP port 1701: a data message (T clear)
+ * An L2TPv3 data message's payload (RFC 3931 4.1): after the session id, a
+ * cookie of 0, 4 or 8 bytes and the L2-Specific Sublayer (none, or 4 bytes:
+ * RFC 3931 4.6) precede the pseudowire's frame.  Both lengths are
+ * per-session configuration, signalled in the control connection (Assigned
+ * Cookie, L2-Specific Sublayer AVPs) and not in the packet, so a passive
+ * decoder has to guess.  The frame is taken to be Ethernet (RFC 4719, the
+ * pseudowire L2TPv3 carries in practice) and looked for at 0, 4, 8 and 12
+ * bytes in, in that order - no cookie and no sublayer first, which is what
+ * tshark assumes when told the pseudowire is Ethernet - the first place
+ * whose ethertype is IPv4 or IPv6 with that version in the next byte, or a
+ * VLAN tag, winning.  A wrong guess needs the real frame's address bytes
+ * (or cookie bytes) to read as an IP ethertype followed by that version:
+ * possible, rare.
+ */
+static void do_l2tpv3_payload(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	for (size_t off = 0; off <= 12; off += 4) {
+		if (n < off + 15)
+			break;
+		const uint8_t *e = p + off;
+		uint16_t type = be16(e + 12);
+		unsigned ver = e[14] >> 4;
+		if ((type == ET_IPV4 && ver == 4) || (type == ET_IPV6 && ver == 6) ||
+		    type == ET_VLAN || type == ET_QINQ) {
+			do_ether(d, k, e, n - off);
+			return;
+		}
+	}
+	drop(d, LB_DROP_NOT_IP); /* another pseudowire type, or no frame found */
+}
+
+/* L2TPv3 over IP (RFC 3931 4.1.1, IP protocol 115): session id 0 marks a
+ * control message, any other a data message. */
+static void do_l2tpv3_ip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 4) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	if (be32(p) == 0) {
+		drop(d, LB_DROP_NOT_IP); /* a control message */
+		return;
+	}
+	do_l2tpv3_payload(d, k, p + 4, n - 4);
+}
+
+/*
+ * L2TP on UDP port 1701.  Version 2 (RFC 2661 3.1): a data message (T clear)
  * carries a PPP frame after the header - flags and version, the length when
  * L, tunnel and session ids, Ns and Nr when S, and when O an offset size and
- * that many bytes of padding.  Control messages (T) carry no packet.  L2TPv3
- * (RFC 3931) is not decoded: its cookie and sublayer lengths are per-session
- * configuration, not in the packet.
+ * that many bytes of padding.  Version 3 (RFC 3931 4.1.2.1): a data message
+ * is flags and version, 2 reserved bytes and the session id, then the
+ * payload as over IP (do_l2tpv3_payload).  Control messages (T) carry no
+ * packet.
  */
 static void do_l2tp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
 	if (!tunnel_enter(d, k))
 		return;
-	if (n < 6 || (p[1] & 0x0f) != 2) {
+	unsigned ver = n >= 2 ? p[1] & 0x0f : 0;
+	if (n < 6 || (ver != 2 && ver != 3) || (ver == 3 && n < 8)) {
 		drop(d, LB_DROP_TUNNEL_BAD);
 		return;
 	}
 	uint16_t fl = be16(p);
 	if (fl & 0x8000) {
 		drop(d, LB_DROP_NOT_IP); /* a control message */
+		return;
+	}
+	if (ver == 3) {
+		do_l2tpv3_payload(d, k, p + 8, n - 8);
 		return;
 	}
 	size_t hl = 2;
@@ -384,6 +468,8 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		do_gtpu(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_L2TP || sport == PORT_L2TP)) {
 		do_l2tp(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_VXLAN_GPE)) {
+		do_vxlan_gpe(d, k, p, n);
 	} else {
 		drop(d, LB_DROP_NOT_DNS_PORT);
 	}
@@ -516,6 +602,9 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 		return;
 	case 47:
 		do_gre(d, k, p, n);
+		return;
+	case 115:
+		do_l2tpv3_ip(d, k, p, n);
 		return;
 	case 51: /* AH (RFC 4302) after an IPv4 header; IPv6 walks it with its
 		  * extension headers */
@@ -979,6 +1068,13 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 		break;
 	case LT_PPP_ETHER: /* a PPPoE session header without the Ethernet one (BSD) */
 		do_pppoe(d, &k, frame, n);
+		break;
+	case LT_APPLE_IP1394: /* IP over IEEE 1394 (RFC 2734), Apple's header: the
+			       * destination and source EUI-64s, an ethertype */
+		if (n < 18)
+			drop(d, LB_DROP_LINK_TRUNCATED);
+		else
+			do_ethertype(d, &k, be16(frame + 16), frame + 18, n - 18);
 		break;
 	case LT_ATM_RFC1483: /* RFC 2684 LLC encapsulation: LLC/SNAP, an ethertype */
 		do_llc(d, &k, frame, n);

@@ -12,10 +12,12 @@
  * PPP, MPLS: IP, or an Ethernet pseudowire with its control word), LINUX_SLL, LINUX_SLL2, RAW / IPV4 / IPV6, NULL and LOOP (BSD),
  * NFLOG, IEEE802_11_RADIO (radiotap + 802.11 data, A-MSDU too, + LLC/SNAP),
  * IEEE802_11 (the same without radiotap), PPP, PPP_SERIAL, C_HDLC (Cisco
- * HDLC), PFLOG (OpenBSD pf).
+ * HDLC), PFLOG (OpenBSD pf), APPLE_IP_OVER_IEEE1394.
  * Tunnels: IP-in-IP (4, 41), GRE (IPv4, IPv6, transparent Ethernet, ERSPAN
- * type II and III), GRE over UDP 4754, VXLAN (UDP 4789), Teredo (UDP 3544),
- * Geneve (UDP 6081), GTP-U (UDP 2152, G-PDUs), each nesting counted; more
+ * type II and III), GRE over UDP 4754, VXLAN (UDP 4789), VXLAN-GPE (UDP
+ * 4790), Teredo (UDP 3544), Geneve (UDP 6081), GTP-U (UDP 2152, G-PDUs),
+ * L2TPv2 (UDP 1701, PPP), L2TPv3 (IP 115 or UDP 1701, Ethernet
+ * pseudowires: decode.c do_l2tpv3_payload), each nesting counted; more
  * than opts.max_tunnel_depth is a drop.  DNS datagrams quoted whole in ICMP /
  * ICMPv6 errors are messages too (decode.c do_icmp).
  */
@@ -38,7 +40,8 @@ typedef struct lb_decoder_opts {
 	int max_tunnel_depth;          /* default 4 */
 	size_t frag_mem_max;           /* bytes held for IP reassembly overall; default 32 MiB */
 	size_t frag_max_datagrams;     /* default 4096 in flight */
-	double frag_timeout;           /* seconds (capture time); default 30 */
+	double frag_timeout;           /* IPv4: seconds (capture time); default 30 */
+	double frag6_timeout;          /* IPv6: seconds; default 60 (RFC 8200 4.5) */
 	size_t tcp_flow_mem_max;       /* bytes buffered per flow direction; default 128 KiB */
 	size_t tcp_mem_max;            /* bytes buffered overall; default 64 MiB */
 	size_t tcp_max_flows;          /* default 65536 */

@@ -27,6 +27,7 @@ enum {
 	LT_IPV4 = 228, LT_IPV6 = 229, LT_NFLOG = 239, LT_LINUX_SLL2 = 276,
 	LT_ATM_RFC1483 = 11, /* Linux's DLT value; files say LINKTYPE 100 (pcap.c maps it) */
 	LT_PPP_ETHER = 51, LT_PRISM = 119, LT_AVS = 163, LT_PPI = 192, LT_PPP_WITH_DIR = 204,
+	LT_APPLE_IP1394 = 138,
 };
 
 enum {
@@ -36,7 +37,7 @@ enum {
 };
 
 enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
-       PORT_GTPU = 2152, PORT_L2TP = 1701 };
+       PORT_GTPU = 2152, PORT_L2TP = 1701, PORT_VXLAN_GPE = 4790 };
 
 struct lb_decoder {
 	lb_decoder_opts_t o;

@@ -29,9 +29,9 @@ typedef struct dgram {
 	size_t cap;
 	uint32_t total;              /* payload length, known once the last fragment came */
 	bool have_last;
-	bool dead;
+	bool dead;                   /* given up: absorbs the rest until it expires */
 	bool have_nh;
-	uint8_t nh;                  /* IPv6: Next Header of the offset-zero fragment */                   /* given up: absorbs the rest until it expires */
+	uint8_t nh;                  /* IPv6: Next Header of the offset-zero fragment */
 	int nranges;
 	range_t r[RANGES_MAX];
 } dgram_t;
@@ -128,10 +128,18 @@ void lb_frag_free(lb_frag_t *f)
 	free(f);
 }
 
-void lb_frag_expire(lb_frag_t *f, double before)
+/* The age list is in order of first fragments, both versions mixed: the
+ * walk goes as far as the later of the two cutoffs and, short of it, passes
+ * over the datagrams of the version whose cutoff is earlier and not reached
+ * (at most frag_max_datagrams of them, once per second of capture time). */
+void lb_frag_expire(lb_frag_t *f, double before4, double before6)
 {
-	while (f->oldest && f->oldest->first < before)
-		drop_dgram(f, f->oldest, LB_DROP_FRAG_TIMEOUT);
+	double last = before4 > before6 ? before4 : before6;
+	for (dgram_t *g = f->oldest, *next; g && g->first < last; g = next) {
+		next = g->next;
+		if (g->first < (g->key.ipver == 6 ? before6 : before4))
+			drop_dgram(f, g, LB_DROP_FRAG_TIMEOUT);
+	}
 }
 
 size_t lb_frag_mem(const lb_frag_t *f)

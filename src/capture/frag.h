@@ -4,7 +4,8 @@
  * Datagrams are keyed by (version, src, dst, protocol, id).  Each one keeps a
  * buffer of the bytes received so far and the sorted list of byte ranges held
  * (RFC 815 holes are the spaces between them).  Bounded by the decoder options:
- * bytes held overall, datagrams in flight, and a timeout on capture time.
+ * bytes held overall, datagrams in flight, and a timeout on capture time (one
+ * for IPv4, one for IPv6: RFC 8200 4.5 gives IPv6 60 seconds).
  * Every datagram that is given up is counted once under one drop reason.
  */
 #ifndef LB_CAPTURE_FRAG_H
@@ -50,8 +51,9 @@ int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t 
 		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen,
 		uint8_t *nh);
 
-/* Give up every datagram whose first fragment is older than `before`. */
-void lb_frag_expire(lb_frag_t *f, double before);
+/* Give up every IPv4 datagram whose first fragment is older than `before4`,
+ * and every IPv6 one older than `before6`. */
+void lb_frag_expire(lb_frag_t *f, double before4, double before6);
 
 /* Bytes held in fragment buffers. */
 size_t lb_frag_mem(const lb_frag_t *f);

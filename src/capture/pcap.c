@@ -69,6 +69,8 @@ struct lb_pcap {
 	bool more;                   /* lb_pcap_set_more: the next file continues this one */
 	bool got_first;              /* lb_pcap_first_time: a frame was read, at first_ts */
 	struct timeval first_ts;
+	bool have_ts;                /* pcapng: a packet with a time was read, at last_ts */
+	struct timeval last_ts;
 	ng_if_t *ifs;
 	size_t nifs, capifs;
 	void (*idle)(void *ctx);
@@ -638,7 +640,11 @@ static struct timeval ng_time(const ng_if_t *f, uint32_t hi, uint32_t lo)
  * starts a new list of interfaces), interface descriptions (link type, snap
  * length, timestamp resolution and offset), enhanced, simple and (obsolete)
  * packet blocks; other blocks are skipped.  Each packet goes to the decoder
- * with its own interface's link type.
+ * with its own interface's link type.  A simple packet block has no time
+ * (pcapng 4.4); it is given the time of the packet before it in the file,
+ * the earliest it can have been captured (blocks are written in order) and
+ * never 0, the store's "no time".  tshark shows it without a time.  One
+ * before any packet with a time is counted (LB_DROP_NO_TIME), not decoded.
  */
 static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
@@ -770,15 +776,30 @@ static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, ch
 			goto bad_pkt;
 		const ng_if_t *f = &p->ifs[ifid];
 		struct pcap_pkthdr ph;
-		ph.ts = type == 3 ? (struct timeval){ 0, 0 } : ng_time(f, thi, tlo);
+		if (type != 3) {
+			ph.ts = p->last_ts = ng_time(f, thi, tlo);
+			p->have_ts = true;
+		} else { /* a simple packet: the time of the packet before (lb_pcap_run) */
+			ph.ts = p->have_ts ? p->last_ts : (struct timeval){ 0, 0 };
+		}
 		ph.caplen = caplen;
 		ph.len = wirelen < caplen ? caplen : wirelen;
 		const uint8_t *data = body + hl;
 		p->frames++;
-		if (LB_UNLIKELY(!d)) /* lb_pcap_first_time */
+		if (LB_UNLIKELY(!d)) { /* lb_pcap_first_time */
+			if (!p->have_ts)
+				continue;
 			return probe_done(p, &ph.ts, buf);
+		}
 		if (f->has_prog && !pcap_offline_filter(&f->prog, &ph, data))
 			continue;
+		if (LB_UNLIKELY(!p->have_ts)) { /* a simple packet before any time */
+			lb_stats_t *st = lb_decoder_stats(d);
+			st->packets++;
+			st->bytes += ph.caplen;
+			st->drops[LB_DROP_NO_TIME]++;
+			continue;
+		}
 		lb_decoder_frame(d, f->lt, &ph.ts, data, ph.caplen, ph.len);
 		continue;
 bad_pkt:

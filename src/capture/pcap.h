@@ -34,7 +34,9 @@ int lb_pcap_linktype(const lb_pcap_t *p);
 /*
  * Read frames until end of file, error, or *stop becomes non-zero (checked
  * between packets; live captures wake at least every 100 ms).  Each frame goes
- * to lb_decoder_frame().  At the end of a file, a read error's included,
+ * to lb_decoder_frame(); a pcapng simple packet block (no time of its own)
+ * with the time of the packet before it, or, before any packet with a time,
+ * counted as LB_DROP_NO_TIME and not decoded.  At the end of a file, a read error's included,
  * lb_decoder_expire() is called with a far-future time so buffered TCP data
  * is flushed, unless lb_pcap_set_more() said another file continues it.
  * Returns 0, or LB_EIO with libpcap's message in errbuf, or for a compressed
@@ -50,7 +52,8 @@ LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
  * false (the end of the file is the end of the input). */
 void lb_pcap_set_more(lb_pcap_t *p, bool more);
 
-/* The time of the file's first frame (whatever the filter), read ahead of
+/* The time of the file's first frame (whatever the filter; in pcapng the
+ * first that has a time: a simple packet block has none), read ahead of
  * decoding to put several files in time order.  It reads the file: p can
  * only be closed afterwards.  0, LB_ENOENT (no frame: an empty or damaged
  * file), or LB_EINVAL (standard input or a live capture: nothing to look

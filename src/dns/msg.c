@@ -95,9 +95,22 @@ static void bad_record(lb_msg_t *msg, int err)
 	msg->nbad++;
 }
 
-/* The EDNS fields of the message's OPT record (RFC 6891 6.1.3): its class is
+/*
+ * The EDNS fields of the message's OPT record (RFC 6891 6.1.3): its class is
  * the UDP payload size; its TTL the upper 8 bits of the rcode, the version
- * and the DO bit. */
+ * and the DO bit.  The first OPT of the additional section is read whatever
+ * its owner.  RFC 6891 6.1.1 says the owner MUST be the root but gives the
+ * owner no meaning and a receiver no rule for another one; the sender's
+ * rcode is the header's 4 bits joined to the OPT's 8, and reading the header's
+ * alone would turn an extended rcode into another one: BADVERS (16) into
+ * NOERROR - its empty answer then a NODATA that was never said - and 19 or
+ * 21 into NXDOMAIN or REFUSED, denials lookback would store.  A resolver
+ * (BIND, Unbound) takes such a response as FORMERR and uses none of it; with
+ * the extended rcode applied no denial comes from it either (rcodes above 15
+ * make none), while its records are kept like any record's.  tshark applies
+ * it too.  The scan for an OPT after a broken record (opt_at_end) still asks
+ * for the root: it matches bytes, not parsed names.
+ */
 static void opt_read(lb_msg_t *msg, uint16_t rclass, uint32_t ttl)
 {
 	msg->has_opt = true;
@@ -292,7 +305,8 @@ int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, s
 				continue;
 			if (LB_UNLIKELY(type == LB_T_OPT || type == LB_T_SIG)) {
 				if (type == LB_T_OPT) {
-					if (sec == LB_SEC_ADDITIONAL && !msg->has_opt && olen == 1)
+					/* any owner: see opt_read */
+					if (sec == LB_SEC_ADDITIONAL && !msg->has_opt)
 						opt_read(msg, rclass, ttl);
 					continue;
 				}

@@ -4,11 +4,12 @@
  * lb_msg_parse() walks header, question and all three sections of a message.
  * Owner names and rdata are written in canonical form (uncompressed,
  * lower-cased as rdata.h says) into the caller's scratch space, so nothing is
- * allocated per message.  OPT is read (EDNS UDP size, extended rcode) but not
- * returned as a record; when the parse stops before it, an OPT that is the
- * message's last record (the one root-owned OPT whose rdata ends the
- * message) is still read, so the rcode keeps its upper bits.  TSIG/SIG(0)
- * records are skipped.
+ * allocated per message.  OPT is read (EDNS UDP size, extended rcode; the
+ * first in the additional section, even one not owned by the root: msg.c
+ * opt_read says why) but not returned as a record; when the parse stops
+ * before it, an OPT that is the message's last record (the one root-owned
+ * OPT whose rdata ends the message) is still read, so the rcode keeps its
+ * upper bits.  TSIG/SIG(0) records are skipped.
  *
  * A record whose rdata does not fit its type (wrong length for A, a bad name
  * inside NS/MX/..., a layout that does not parse) while its RDLENGTH frame is

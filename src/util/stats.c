@@ -5,6 +5,7 @@
 static const char *const drop_names[LB_DROP__COUNT] = {
 	[LB_DROP_LINK_UNSUPPORTED] = "link_unsupported",
 	[LB_DROP_LINK_TRUNCATED] = "link_truncated",
+	[LB_DROP_NO_TIME] = "frame_no_time",
 	[LB_DROP_NOT_IP] = "not_ip",
 	[LB_DROP_IP_BAD] = "ip_bad_header",
 	[LB_DROP_IP_TRUNCATED] = "ip_truncated",

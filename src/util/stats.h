@@ -15,6 +15,7 @@ enum lb_drop {
 	/* link / network layers */
 	LB_DROP_LINK_UNSUPPORTED = 0, /* link type or encapsulation we do not decode */
 	LB_DROP_LINK_TRUNCATED,     /* frame shorter than its link header */
+	LB_DROP_NO_TIME,            /* pcapng simple packet before any packet with a time */
 	LB_DROP_NOT_IP,             /* ethertype/protocol that is not IP (ARP, LLDP, ...) */
 	LB_DROP_IP_BAD,             /* bad IPv4/IPv6 header (version, IHL, length) */
 	LB_DROP_IP_TRUNCATED,       /* captured less than the IP header claims */

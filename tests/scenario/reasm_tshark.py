@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
-Geneve, GTP-U and L2TP, inside PPTP's enhanced GRE, and over the less
-common link types: PPP in HDLC-like framing (with a direction byte too),
-PPPoE without Ethernet, ATM LLC, Cisco HDLC, 802.11 without radiotap, behind
-radiotap with its data pad, PPI or AVS, OpenBSD pflog; and responses quoted
-whole in ICMP and ICMPv6 errors.)
+Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP) and VXLAN-GPE, inside
+PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
+framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
+HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
+OpenBSD pflog, IP over IEEE 1394; responses quoted whole in ICMP and ICMPv6
+errors; fragments given up after their timeout; pcapng simple packet blocks;
+an OPT record not owned by the root.)  The builders are in reasm_lib.py.
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -52,267 +54,7 @@ import dns.rcode  # noqa: E402
 import dns.rdatatype  # noqa: E402
 import dns.rrset  # noqa: E402
 
-T0 = 1700000000
-
-
-# ---- checksums and headers ----
-
-def csum(b):
-    if len(b) & 1:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
-
-def l4_csum(src, dst, proto, seg):
-    if len(src) == 4:
-        ph = src + dst + struct.pack("!BBH", 0, proto, len(seg))
-    else:
-        ph = src + dst + struct.pack("!IxxxB", len(seg), proto)
-    c = csum(ph + seg)
-    return c if c else 0xFFFF
-
-
-def ip4(src, dst, proto, payload, ident=0, frag=0, total=None):
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total if total is not None else 20 + len(payload),
-                      ident, frag, 64, proto, 0, src, dst)
-    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
-    return hdr + payload
-
-
-def ip6(src, dst, nh, payload):
-    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), nh, 64, src, dst) + payload
-
-
-def eth(ipver, ip):
-    return b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb" + (
-        b"\x08\x00" if ipver == 4 else b"\x86\xdd") + ip
-
-
-def tcp_seg(src, dst, sport, dport, seq, ack, flags, data):
-    h = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4,
-                    flags, 65535, 0, 0) + data
-    c = l4_csum(src, dst, 6, h)
-    return h[:16] + struct.pack("!H", c) + h[18:]
-
-
-def udp_dgram(src, dst, sport, dport, data):
-    h = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
-    c = l4_csum(src, dst, 17, h)
-    return h[:6] + struct.pack("!H", c) + h[8:]
-
-
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-
-
-# ---- DNS messages ----
-
-def response(name, kind, ident):
-    """A response to a query for `name`: kind a, aaaa, cname, mx, txt, nx, big."""
-    qtype = {"a": "A", "aaaa": "AAAA", "cname": "A", "mx": "MX", "txt": "TXT",
-             "nx": "A", "big": "TXT", "huge": "TXT", "axfr": "AXFR"}[kind]
-    q = dns.message.make_query(name, qtype)
-    q.id = ident
-    r = dns.message.make_response(q)
-    r.flags |= dns.flags.AA
-    zone = name.split(".", 1)[1]
-    if kind == "a":
-        r.answer.append(dns.rrset.from_text(name, 300, "IN", "A", "192.0.2.1", "192.0.2.2"))
-    elif kind == "aaaa":
-        r.answer.append(dns.rrset.from_text(name, 300, "IN", "AAAA", "2001:db8::1"))
-    elif kind == "cname":
-        r.answer.append(dns.rrset.from_text(name, 300, "IN", "CNAME", "t." + name))
-        r.answer.append(dns.rrset.from_text("t." + name, 300, "IN", "A", "198.51.100.9"))
-    elif kind == "mx":
-        r.answer.append(dns.rrset.from_text(name, 300, "IN", "MX", "10 mx1." + zone, "20 mx2." + zone))
-        r.additional.append(dns.rrset.from_text("mx1." + zone, 300, "IN", "A", "192.0.2.25"))
-    elif kind == "txt":
-        r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", '"v=spf1 -all"', '"hello world"'))
-    elif kind == "big":  # about 1200 bytes: several segments or fragments
-        r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", *[
-            '"%s-%02d-%s"' % (name[:8], i, "x" * 90) for i in range(12)]))
-    elif kind == "huge":  # about 60 KB: a window of segments (a zone transfer's size)
-        r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", *[
-            '"%s-%03d-%s"' % (name[:8], i, "y" * 110) for i in range(480)]))
-    elif kind == "axfr":  # a zone transfer's message: 2600 records in 57 KB, whose
-        # owners (a label and a pointer to a 40-label name, as in ip6.arpa)
-        # are 310 KB uncompressed
-        soa = dns.rrset.from_text(name, 3600, "IN", "SOA", "ns1.%s h.%s 1 7200 3600 1209600 300" % (name, name))
-        r.answer.append(soa)
-        deep = "0." * 40 + name
-        for i in range(2600):
-            r.answer.append(dns.rrset.from_text("h%04d.%s" % (i, deep), 300, "IN", "A",
-                                                "10.%d.%d.1" % (i >> 8, i & 255)))
-        r.answer.append(soa)
-    elif kind == "nx":
-        r.set_rcode(dns.rcode.NXDOMAIN)
-        r.authority.append(dns.rrset.from_text(
-            zone, 3600, "IN", "SOA", "ns1.%s hostmaster.%s 2024010101 7200 3600 1209600 300" % (zone, zone)))
-    return q, r
-
-
-def expected(msgs):
-    """The rows tshark_compare.py extracts, from the dnspython messages themselves."""
-    rrs, vals, negs = set(), set(), set()
-    for m in msgs:
-        for sec in (m.answer, m.authority, m.additional):
-            for rrset in sec:
-                t = int(rrset.rdtype)
-                rrs.add((tc.norm_name(rrset.name.to_text()), t, int(rrset.rdclass)))
-                for rd in rrset:
-                    if t in (1, 28):
-                        vals.add((dns.rdatatype.to_text(t), rd.to_text().lower()))
-                    elif t == 5:
-                        vals.add(("CNAME", tc.norm_name(rd.target.to_text())))
-                    elif t == 15:
-                        vals.add(("MX", tc.norm_name(rd.exchange.to_text())))
-                    elif t == 16:
-                        for s in rd.strings:
-                            vals.add(("TXT", s.decode()))
-                    elif t == 6:
-                        vals.add(("SOA.mname", tc.norm_name(rd.mname.to_text())))
-                        vals.add(("SOA.rname", tc.norm_name(rd.rname.to_text())))
-        if m.rcode() == dns.rcode.NXDOMAIN:
-            q = m.question[0]
-            negs.add((tc.norm_name(q.name.to_text()), int(q.rdtype), 3))
-    return rrs, vals, negs
-
-
-# ---- a case: frames on its own addresses ----
-
-class Case:
-    KINDS = ["a", "aaaa", "cname", "mx", "txt", "nx"]
-
-    def __init__(self, idx, name, ipver=4):
-        self.idx, self.name, self.ipver = idx, name, ipver
-        if ipver == 4:
-            self.cli = bytes([198, 51, 100, 10 + idx])
-            self.srv = bytes([192, 0, 2, 53])
-        else:
-            self.cli = bytes.fromhex("20010db8000000000000000000010000") [:14] + struct.pack("!H", idx)
-            self.srv = bytes.fromhex("20010db8000000000000000000000053")
-        self.frames = []
-        self.msgs = []       # every response sent, in order
-        self.queries = []
-        self.want = None     # indices of self.msgs a correct decoder recovers (None: all)
-        self.tshark = None   # (indices tshark recovers, why) when it differs from want
-        self.ooo = False     # segments out of order: compare with tshark reordering them
-        self.wrap = None     # tunnel: f(ip) -> (outer IP version, outer IP packet)
-        self.lt = 1          # link type of the frames (LINK below)
-        self.t = 0
-
-    def msg(self, kind=None, big=False):
-        """A new query/response pair with names of their own; returns the response's index."""
-        i = len(self.msgs)
-        kind = "big" if big else (kind or self.KINDS[(i + self.idx) % len(self.KINDS)])
-        q, r = response("m%d.%s.example." % (i, self.name.replace("_", "-")), kind,
-                        0x1000 + 16 * self.idx + i)
-        self.queries.append(q.to_wire())
-        self.msgs.append(r)
-        return i
-
-    def frame(self, ip):
-        ver, ip = self.wrap(ip) if self.wrap else (self.ipver, ip)
-        self.frames.append((T0 + 100 * self.idx + self.t * 0.001, LINK[self.lt](ver, ip)))
-        self.t += 1
-
-    def ip(self, src, dst, proto, payload, ident=0):
-        if self.ipver == 4:
-            return ip4(src, dst, proto, payload, ident)
-        return ip6(src, dst, proto, payload)
-
-
-class Tcp:
-    """One connection: client port 40000+idx to server port 53.  Each direction's
-    stream is its messages with the 2-byte prefix; seg() sends a byte range of it."""
-
-    def __init__(self, case, isn_c=1000, isn_s=5000, cport=None):
-        self.c = case
-        self.isn = [isn_c, isn_s]
-        self.stream = [b"", b""]
-        self.cport = cport or 40000 + case.idx
-
-    def add(self, d, wire):
-        self.stream[d] += struct.pack("!H", len(wire)) + wire
-
-    def add_pair(self, i):
-        """Query i from the client, response i from the server."""
-        self.add(0, self.c.queries[i])
-        self.add(1, self.c.msgs[i].to_wire())
-
-    def pkt(self, d, seq, flags, data=b""):
-        c = self.c
-        src, dst = (c.cli, c.srv) if d == 0 else (c.srv, c.cli)
-        sport, dport = (self.cport, 53) if d == 0 else (53, self.cport)
-        ack = self.isn[1 - d] + 1 if flags & ACK else 0
-        c.frame(c.ip(src, dst, 6, tcp_seg(src, dst, sport, dport, seq, ack, flags, data)))
-
-    def handshake(self):
-        self.pkt(0, self.isn[0], SYN)
-        self.pkt(1, self.isn[1], SYN | ACK)
-        self.pkt(0, self.isn[0] + 1, ACK)
-
-    def seg(self, d, lo, hi, flags=PSH | ACK):
-        self.pkt(d, self.isn[d] + 1 + lo, flags, self.stream[d][lo:hi])
-
-    def segs(self, d, cuts, flags=PSH | ACK):
-        """Send [cuts[0], cuts[1]), [cuts[1], cuts[2]), ... in that order."""
-        for lo, hi in zip(cuts, cuts[1:]):
-            self.seg(d, lo, hi, flags)
-
-    def fin(self, d):
-        self.pkt(d, self.isn[d] + 1 + len(self.stream[d]), FIN | ACK)
-
-    def close(self):
-        self.fin(1)
-        self.fin(0)
-
-    def query_all(self):
-        self.seg(0, 0, len(self.stream[0]))
-
-    def bounds(self, d):
-        """Offsets of each message's start in direction d's stream, and its end."""
-        out, o = [], 0
-        while o < len(self.stream[d]):
-            out.append(o)
-            o += 2 + struct.unpack("!H", self.stream[d][o:o + 2])[0]
-        return out + [o]
-
-
-def frag4(case, src, dst, proto, payload, pieces, order, ident, dup=()):
-    """IPv4 fragments of one datagram: pieces = [(off, len)], sent in `order`
-    (indices into pieces); `dup` = indices sent twice (again at the end)."""
-    for k in list(order) + list(dup):
-        off, ln = pieces[k]
-        more = off + ln < len(payload)
-        case.frame(ip4(src, dst, proto, payload[off:off + ln], ident,
-                       (0x2000 if more else 0) | (off // 8)))
-
-
-def frag6(case, src, dst, nh, payload, pieces, order, ident, pre=b"", pre_nh=None):
-    """IPv6 fragments (fragment header, optionally after extension headers `pre`
-    whose first Next Header is pre_nh and whose last points at 44)."""
-    for k in order:
-        off, ln = pieces[k]
-        more = off + ln < len(payload)
-        fh = struct.pack("!BBHI", nh, 0, off | (1 if more else 0), ident)
-        case.frame(ip6(src, dst, pre_nh if pre else 44, pre + fh + payload[off:off + ln]))
-
-
-def udp_resp(case, i):
-    return udp_dgram(case.srv, case.cli, 53, 41000 + case.idx, case.msgs[i].to_wire())
-
-
-def udp_query(case, i):
-    return udp_dgram(case.cli, case.srv, 41000 + case.idx, 53, case.queries[i])
-
-
-def cuts8(n, size):
-    """Fragment pieces of `size` bytes (a multiple of 8) covering n bytes."""
-    return [(o, min(size, n - o)) for o in range(0, n, size)]
-
+from reasm_lib import *  # noqa: E402,F401,F403
 
 # ---- the cases ----
 
@@ -837,6 +579,49 @@ def frag6_basic(c):
     frag6(c, c.srv, c.cli, 17, p, cuts8(len(p), 504), [1, 0, 2], 0x11223344)
 
 
+FRAG_TSHARK = "tshark's IP reassembly has no time limit"
+
+
+@case(ipver=6)
+def frag6_timeout_60s(c):
+    """RFC 8200 4.5: an IPv6 datagram is given up 60 s after its first
+    fragment (it was 30 s, IPv4's): the last fragments of one come 45 s after
+    its first (reassembled), of another 61 s after (given up)."""
+    firsts = []
+    for k in range(2):
+        i = c.msg(big=True)
+        p = udp_resp(c, i)
+        pieces = cuts8(len(p), 640)
+        frag6(c, c.srv, c.cli, 17, p, pieces, [0], 0x6000 + k)
+        firsts.append((p, pieces))
+    for k, skew in ((0, 45), (1, 61)):
+        c.skew = skew
+        p, pieces = firsts[k]
+        frag6(c, c.srv, c.cli, 17, p, pieces, range(1, len(pieces)), 0x6000 + k)
+    c.want = [0]
+    c.tshark = ([0, 1], FRAG_TSHARK)
+
+
+@case()
+def frag4_timeout_30s(c):
+    """IPv4 keeps lookback's 30 s (RFC 791's 15 s timer is a lower bound to
+    raise; Linux gives 30 s): the last fragments of one datagram come 29 s
+    after its first (reassembled), of another 31 s after (given up)."""
+    firsts = []
+    for k in range(2):
+        i = c.msg(big=True)
+        p = udp_resp(c, i)
+        pieces = cuts8(len(p), 640)
+        frag4(c, c.srv, c.cli, 17, p, pieces, [0], 0x4000 + k)
+        firsts.append((p, pieces))
+    for k, skew in ((0, 29), (1, 31)):
+        c.skew = skew
+        p, pieces = firsts[k]
+        frag4(c, c.srv, c.cli, 17, p, pieces, range(1, len(pieces)), 0x4000 + k)
+    c.want = [0]
+    c.tshark = ([0, 1], FRAG_TSHARK)
+
+
 @case(ipver=6)
 def frag6_after_dest_opts(c):
     """IPv6: a destination options header before the fragment header (part
@@ -998,6 +783,80 @@ def tunnel_l2tp(c):
     tcp_exchange(c)
 
 
+def l2tpv3(ver, ip, cookie=b"", sub=False, udp=False):
+    """An L2TPv3 data message (RFC 3931 4.1) carrying an Ethernet pseudowire
+    (RFC 4719): over UDP, flags and version 3 and 2 reserved bytes first; the
+    session id, the cookie, the default L2-Specific Sublayer (RFC 3931 4.6: S,
+    a sequence number) when `sub`, the frame."""
+    return ((struct.pack("!HH", 0x0003, 0) if udp else b"") + struct.pack("!I", 0xC0FFEE) + cookie
+            + (struct.pack("!I", 0x40000007) if sub else b"") + eth(ver, ip))
+
+
+L2TPV3_TSHARK = ("tshark's cookie size and sublayer are 'Detect', which without the session's "
+                 "control messages is neither: it finds no frame behind a cookie or a sublayer "
+                 "(lookback looks 0, 4, 8 and 12 bytes in)")
+
+
+@case()
+def tunnel_l2tpv3_ip(c):
+    """L2TPv3 over IP, protocol 115 (RFC 3931 4.1.1): an Ethernet pseudowire
+    without cookie and sublayer, a control message (session id 0) carrying no
+    packet, then with an 8-byte cookie and the sublayer; UDP responses and a
+    TCP exchange.  tshark runs with the pseudowire type taken as Ethernet
+    (-d l2tp.pw_type==0,eth: it learns it from the control connection, which
+    the case does not have)."""
+    plain = lambda ip: (4, ip4(OUT_A, OUT_B, 115, l2tpv3(4, ip)))
+    c.wrap = plain
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 115, struct.pack("!IHHIHH", 0, 0xC803, 12, 0, 0, 0)))
+    c.frame(b"")
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 115, l2tpv3(4, ip, b"\xc0\x0c\xbb\x1e\x01\x02\x03\x04", True)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = plain
+    tcp_exchange(c)
+    c.tshark = ([0, 2], L2TPV3_TSHARK)
+
+
+@case(ipver=6)
+def tunnel_l2tpv3_udp(c):
+    """L2TPv3 over UDP 1701 (RFC 3931 4.1.2): the same pseudowire, IPv6 in
+    it, without a cookie and with a 4-byte one."""
+    plain = lambda ip: over_udp(1701, l2tpv3(6, ip, udp=True), 1701)
+    c.wrap = plain
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = lambda ip: over_udp(1701, l2tpv3(6, ip, b"\x11\x22\x33\x44", udp=True), 1701)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = plain
+    tcp_exchange(c)
+    c.tshark = ([0, 2], L2TPV3_TSHARK)
+
+
+def vxlan_gpe(nxt, inner):
+    """VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe 3.2): flags I and P, version 0,
+    reserved, Next Protocol (1 IPv4, 2 IPv6, 3 Ethernet), VNI, reserved."""
+    return struct.pack("!BHBI", 0x0C, 0, nxt, 0x123400) + inner
+
+
+@case()
+def tunnel_vxlan_gpe(c):
+    """VXLAN-GPE on UDP 4790: IPv4 directly (Next Protocol 1) and in an
+    Ethernet frame (3); UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(4790, vxlan_gpe(1, ip))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(4790, vxlan_gpe(3, eth(4, ip)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    tcp_exchange(c)
+
+
+@case(ipver=6)
+def tunnel_vxlan_gpe_ipv6(c):
+    """VXLAN-GPE carrying IPv6 directly (Next Protocol 2)."""
+    c.wrap = lambda ip: over_udp(4790, vxlan_gpe(2, ip))
+    for _ in range(2):
+        c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
 # ---- DNS datagrams quoted in ICMP errors ----
 
 def icmp_error(c, typ, code, quoted):
@@ -1030,43 +889,62 @@ def icmp6_port_unreachable(c):
         c.frame(icmp_error(c, typ, code, ip6(c.srv, c.cli, 17, udp_resp(c, i))))
 
 
-# ---- link types besides Ethernet (tshark reads them from one pcapng file) ----
+# ---- pcapng simple packet blocks; EDNS ----
 
-def et(ver):
-    return b"\x08\x00" if ver == 4 else b"\x86\xdd"
+@case()
+def pcapng_simple_packets(c):
+    """pcapng simple packet blocks (block type 3, no time): the case is read
+    from a pcapng file; its first frame is one (no time seen yet: lookback
+    counts it as frame_no_time and does not decode it), then an enhanced
+    packet block, then two more simple ones (the time of the packet before)."""
+    c.frame_spb(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    for k in range(2):
+        c.frame_spb(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3 + k))
+    c.want = [1, 2, 3]
+    c.tshark = ([0, 1, 2, 3], "tshark decodes a simple packet with no time before it too, "
+                "and shows it without a time")
+    epb = c.frames[1][0]
+
+    def times(objs):
+        """Every observation at the enhanced packet's time (0 is the store's
+        "no time": lookback gave simple packets that before)."""
+        bad = sorted({(o.get("rrname") or o.get("qname"), o["time"]) for o in objs
+                      if abs(o["time"] - epb) > 1e-6}, key=str)
+        return ["observations not at the time of the packet before: %s" % bad[:3]] if bad else []
+    c.check = times
 
 
-# an 802.11 QoS data frame's header (26 bytes, from the DS)
-WLAN_QOS = b"\x88\x02\x00\x00" + bytes(range(1, 19)) + b"\x10\x00" + b"\x00\x00"
+class OptOwnedByQname:
+    """A dnspython message whose wire form has its OPT (the last record) owned
+    by the question's name (a pointer to offset 12) instead of the root."""
 
-LINK = {
-    1: eth,
-    # PPP in HDLC-like framing (RFC 1662): address, control, protocol
-    50: lambda ver, ip: b"\xff\x03" + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip,
-    # Cisco HDLC: address (unicast), control, an ethertype
-    104: lambda ver, ip: b"\x0f\x00" + et(ver) + ip,
-    # 802.11 without radiotap: a QoS data frame from the DS, then LLC/SNAP
-    105: lambda ver, ip: (b"\x88\x02\x00\x00" + bytes(range(1, 19)) + b"\x10\x00" + b"\x00\x00"
-                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
-    # OpenBSD pflog: length 61 (padded to 64), address family (24: OpenBSD's
-    # AF_INET6), action, reason, interface name, ...
-    117: lambda ver, ip: (bytes([61, 2 if ver == 4 else 24, 0, 0]) + b"em0".ljust(16, b"\0")
-                          + bytes(44) + ip),
-    # radiotap, its flags saying "data pad": 2 bytes after a QoS data header
-    127: lambda ver, ip: (struct.pack("<BBHIB", 0, 0, 9, 2, 0x20) + WLAN_QOS + b"\0\0"
-                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
-    # PPI (version 0, flags, length 8, link type 105) around an 802.11 frame
-    192: lambda ver, ip: (struct.pack("<BBHI", 0, 0, 8, 105) + WLAN_QOS
-                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
-    # AVS version 1 (a 64-byte header, big-endian) around an 802.11 frame
-    163: lambda ver, ip: (struct.pack(">II", 0x80211001, 64) + bytes(56) + WLAN_QOS
-                          + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip),
-    # PPP with a direction byte; PPPoE without Ethernet; ATM RFC 2684 LLC/SNAP
-    204: lambda ver, ip: b"\x01\xff\x03" + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip,
-    51: lambda ver, ip: (struct.pack("!BBHH", 0x11, 0, 7, 2 + len(ip))
-                         + (b"\x00\x21" if ver == 4 else b"\x00\x57") + ip),
-    100: lambda ver, ip: b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip,
-}
+    def __init__(self, m):
+        self.m = m
+
+    def __getattr__(self, k):
+        return getattr(self.m, k)
+
+    def to_wire(self):
+        w = self.m.to_wire()
+        assert w[-11:-8] == b"\x00\x00\x29" and w[-2:] == b"\x00\x00", "OPT is not last"
+        return w[:-11] + b"\xc0\x0c" + w[-10:]
+
+
+@case()
+def edns_opt_owner_not_root(c):
+    """An OPT owned by the qname, not the root (RFC 6891 6.1.1 says the root):
+    its extended rcode still counts - BADVERS (16: header 0, OPT 1) and BADMODE
+    (19: header 3, OPT 1) with an empty answer and an SOA are neither a NODATA
+    nor an NXDOMAIN (lookback read the header's 0 and 3 alone); their SOA is
+    kept."""
+    for rc in (dns.rcode.BADVERS, dns.rcode.BADMODE):
+        i = c.msg("nx")
+        r = c.msgs[i]
+        r.use_edns(0)
+        r.set_rcode(rc)
+        c.msgs[i] = OptOwnedByQname(r)
+        c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, i), 1 + i))
 
 
 def link_case(lt):
@@ -1080,7 +958,7 @@ def link_case(lt):
 
 for _lt, _name in ((50, "ppp_serial"), (104, "cisco_hdlc"), (105, "ieee802_11"), (117, "pflog"),
                    (127, "radiotap_datapad"), (192, "ppi"), (163, "avs"), (204, "ppp_with_dir"),
-                   (51, "ppp_ether"), (100, "atm_rfc1483")):
+                   (51, "ppp_ether"), (100, "atm_rfc1483"), (138, "ip_over_ieee1394")):
     for _ver in (4, 6):
         _f = link_case(_lt)
         _f.__name__ = "link_%s_ipv%d" % (_name, _ver)
@@ -1099,19 +977,24 @@ def write_pcap(path, frames, lt=1):
 
 
 def write_pcapng(path, frames):
-    """frames = [(ts, bytes, link type)]: one interface per link type."""
+    """frames = [(ts, bytes, link type, simple)]: one interface per link type;
+    a simple packet block (no time, interface 0) when `simple`."""
     def block(t, body):
         body += b"\0" * (-len(body) % 4)
         return struct.pack("<II", t, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
     ifs = {}
     out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
-    for _, _, lt in frames:
+    for _, _, lt, _ in frames:
         if lt not in ifs:
             ifs[lt] = len(ifs)
             out += block(1, struct.pack("<HHI", lt, 0, 65535))
-    for ts, f, lt in frames:
+    for ts, f, lt, simple in frames:
         us = int(round(ts * 1e6))
-        out += block(6, struct.pack("<IIIII", ifs[lt], us >> 32, us & 0xFFFFFFFF, len(f), len(f)) + f)
+        if simple:
+            assert ifs[lt] == 0, "a simple packet is on interface 0"
+            out += block(3, struct.pack("<I", len(f)) + f)
+        else:
+            out += block(6, struct.pack("<IIIII", ifs[lt], us >> 32, us & 0xFFFFFFFF, len(f), len(f)) + f)
     with open(path, "wb") as fh:
         fh.write(out)
 
@@ -1154,14 +1037,21 @@ def main():
         allframes, first = [], []
         for c in cases:
             first.append(len(allframes) + 1)
-            allframes += [(ts, f, c.lt) for ts, f in c.frames]
-            write_pcap(os.path.join(d, c.name + ".pcap"), c.frames, c.lt)
+            allframes += [(ts, f, c.lt, k in c.spb) for k, (ts, f) in enumerate(c.frames)]
+            if c.spb:  # lookback reads it from pcapng too (a ".pcap" name: it tells by the magic)
+                write_pcapng(os.path.join(d, c.name + ".pcap"),
+                             [(ts, f, c.lt, k in c.spb) for k, (ts, f) in enumerate(c.frames)])
+            else:
+                write_pcap(os.path.join(d, c.name + ".pcap"), c.frames, c.lt)
         first.append(len(allframes) + 1)
         allpath = os.path.join(d, "all.pcapng")
         write_pcapng(allpath, allframes)
         tsh = {}
         for ooo in ("FALSE", "TRUE"):
+            # -d: L2TPv3's pseudowire type is learnt from its control connection
+            # (tunnel_l2tpv3_ip), here none; Ethernet, as lookback takes it
             p = subprocess.run(["tshark", "-n", "-r", allpath, "-o", "tcp.reassemble_out_of_order:" + ooo,
+                                "-d", "l2tp.pw_type==0,eth",
                                 "-Y", "dns.flags.response==1", "-T", "json", "-J", "frame dns"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             raw = p.stdout.decode("utf-8", errors="replace")
@@ -1176,6 +1066,10 @@ def main():
                 ours = union(o_rows)[:2] + (union(o_negs)[2],)
                 ours = ({(nm, tc.IANA.get(tp, tp), cl) for nm, tp, cl in ours[0]}, ours[1], ours[2])
                 problems = diff("lookback", want, ours)
+                if c.check:
+                    p = subprocess.run([lookback, "capture", "-q", "-r", os.path.join(d, c.name + ".pcap"),
+                                        "--jsonl"], stdout=subprocess.PIPE, check=True)
+                    problems += c.check([tc.json.loads(x) for x in p.stdout.decode().splitlines()])
             except Exception as e:  # a crash is a failure
                 problems = ["lookback: %s" % e]
             n += 1

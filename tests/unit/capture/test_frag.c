@@ -200,6 +200,34 @@ static void t_v6_frag(void **state)
 	assert_msg(g, 1, dns, 2000);
 }
 
+/* Regression: IPv6 datagrams were given up after IPv4's 30 s; RFC 8200 4.5
+ * gives them 60 s from the first fragment.  Fragments 45 s apart complete
+ * while an IPv4 datagram as old is given up at 30 s; the last fragment of
+ * one whose first came 61 s before it finds it given up (the expiry runs
+ * before the frame is decoded), and so does the end of the input. */
+static void t_v6_timeout_60s(void **state)
+{
+	(void)state;
+	frag6(0x20001, 0, 1200, true, 100);
+	frag4(0x21, 0, 800, true, 100);
+	frag6(0x20002, 0, 1200, true, 105);
+	frag4(0x22, 0, 800, true, 131);             /* the first IPv4 one is 31 s old */
+	assert_int_equal(drop_n(d, LB_DROP_FRAG_TIMEOUT), 1);
+	frag6(0x20001, 1200, 808, false, 145);      /* 45 s after its first */
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, dns, 2000);
+	assert_int_equal(g->m[0].ipver, 6);
+	frag6(0x20002, 1200, 808, false, 166.5);    /* 61.5 s after its first */
+	assert_int_equal(g->n, 1);
+	assert_int_equal(drop_n(d, LB_DROP_FRAG_TIMEOUT), 3); /* and the second IPv4 one */
+	assert_int_equal(lb_decoder_stats(d)->ip_reassembled, 1);
+	expire_all(d);
+	/* the 61.5 s one's last fragment was held as a new datagram */
+	assert_int_equal(drop_n(d, LB_DROP_FRAG_TIMEOUT), 4);
+	assert_int_equal(drops_total(d), 4);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
 /* Regression: the IPv6 65535 limit counted the fixed 40-byte header and the
  * fragment header, so a reassembled datagram whose payload was within 48
  * bytes of 65535 was dropped as frag_bad.  RFC 8200 4.5 limits the Payload
@@ -313,6 +341,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_v4_duplicate_and_agreeing_overlap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v4_conflicting_overlap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v4_missing_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_v6_timeout_60s, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v4_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v4_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_v6_frag, setup, teardown),

@@ -1,5 +1,5 @@
 /* test_link.c - every supported link type, VLAN/QinQ, PPPoE, MPLS, LLC; 802.11
- * behind radiotap (its data pad too), PPI, AVS and Prism. */
+ * behind radiotap (its data pad too), PPI, AVS and Prism; IP over IEEE 1394. */
 #include "build.h"
 
 static uint8_t dns[100];
@@ -489,6 +489,29 @@ static void t_more_link_types(void **state)
 	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 1);
 }
 
+/* LINKTYPE_APPLE_IP_OVER_IEEE1394 (138; IP over FireWire, RFC 2734): the
+ * destination and source EUI-64s, an ethertype, the packet; 17 bytes are
+ * less than the header. */
+static void t_ip_over_ieee1394(void **state)
+{
+	env_t *e = *state;
+	for (int v6 = 0; v6 < 2; v6++) {
+		fr.n = 0;
+		w_u32(&fr, 0x00112233); w_u32(&fr, 0x44556677); /* destination EUI-64 */
+		w_u32(&fr, 0x8899aabb); w_u32(&fr, 0xccddeeff); /* source */
+		w_u16(&fr, v6 ? 0x86DD : 0x0800);
+		w_bytes(&fr, v6 ? ip6.b : ip.b, v6 ? ip6.n : ip.n);
+		feed(e->d, 138, 1, fr.b, fr.n);
+		assert_int_equal(e->g->n, (size_t)v6 + 1);
+		assert_msg(e->g, (size_t)v6, dns, 40);
+		assert_int_equal(e->g->m[v6].ipver, v6 ? 6 : 4);
+	}
+	assert_int_equal(drops_total(e->d), 0);
+	feed(e->d, 138, 1, fr.b, 17);
+	assert_int_equal(drop_n(e->d, LB_DROP_LINK_TRUNCATED), 1);
+	assert_int_equal(drops_total(e->d), 1);
+}
+
 static void t_unsupported_and_truncated(void **state)
 {
 	env_t *e = *state;
@@ -635,6 +658,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_radiotap_amsdu, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ppp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_more_link_types, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ip_over_ieee1394, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unsupported_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ip_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv4_length_zero_offload, setup, teardown),

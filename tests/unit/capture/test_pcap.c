@@ -546,7 +546,9 @@ static void t_pcapng_interfaces(void **state)
 		assert_int_equal(g->m[1].ipver, 6);
 		assert_int_equal(g->m[1].ts.tv_sec, 1700000001);
 		assert_int_equal(g->m[1].ts.tv_usec, 123456);
-		assert_int_equal(g->m[2].ts.tv_sec, 0); /* a simple packet has no time */
+		/* a simple packet has no time: the one of the packet before */
+		assert_int_equal(g->m[2].ts.tv_sec, 1700000001);
+		assert_int_equal(g->m[2].ts.tv_usec, 123456);
 		assert_int_equal(g->m[3].ts.tv_sec, 1700000002);
 		assert_int_equal(g->m[3].ts.tv_usec, 500000);
 		assert_int_equal(drops_total(d), 0);
@@ -581,6 +583,64 @@ static void t_pcapng_interfaces(void **state)
 	assert_int_equal(lb_pcap_run(p, d, &stop, err), LB_EIO);
 	assert_non_null(strstr(err, "truncated"));
 	assert_int_equal(g->n, 4);
+	lb_pcap_close(p);
+	lb_decoder_free(d);
+	free(g);
+	unlink(path);
+}
+
+/* Regression: a pcapng simple packet block (no time; pcapng 4.4) was handed
+ * on with time 0, the store's "no time", so its observations were dropped as
+ * invalid.  It now has the time of the packet before it in the file; one
+ * before any packet with a time is counted as frame_no_time and not decoded,
+ * and the first time read ahead is the first packet's that has one. */
+static void t_pcapng_simple_packet_time(void **state)
+{
+	(void)state;
+	static wb_t w, eth, spb;
+	link_frame(DLT_EN10MB, &ip4, 4, &eth);
+	spb.n = 0;
+	w_u32le(&spb, (uint32_t)eth.n);
+	w_bytes(&spb, eth.b, eth.n);
+	w.n = 0;
+	ng_shb(&w, 0);
+	ng_idb(&w, DLT_EN10MB, 65535, -1, 0);
+	ng_block(&w, 3, &spb, 0);                          /* no time seen yet */
+	ng_epb(&w, 0, 1700000010ull * 1000000 + 7, &eth, 0);
+	ng_block(&w, 3, &spb, 0);
+	ng_block(&w, 3, &spb, 0);
+	ng_epb(&w, 0, 1700000020ull * 1000000, &eth, 0);
+	ng_block(&w, 3, &spb, 0);
+	char path[64], err[256] = "";
+	snprintf(path, sizeof(path), "%s/spb.pcapng", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(w.b, 1, w.n, f);
+	fclose(f);
+	struct timeval ft;
+	lb_pcap_t *p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	assert_int_equal(lb_pcap_first_time(p, &ft), 0);
+	assert_int_equal(ft.tv_sec, 1700000010);
+	assert_int_equal(ft.tv_usec, 7);
+	lb_pcap_close(p);
+	p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	got_t *g = got_new();
+	lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+	volatile sig_atomic_t stop = 0;
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), 0);
+	assert_int_equal(g->n, 5);
+	static const time_t want[5] = { 1700000010, 1700000010, 1700000010,
+					1700000020, 1700000020 };
+	for (size_t k = 0; k < 5; k++) {
+		assert_msg(g, k, dns, 60);
+		assert_int_equal(g->m[k].ts.tv_sec, want[k]);
+	}
+	assert_int_equal(g->m[2].ts.tv_usec, 7);
+	assert_int_equal(drop_n(d, LB_DROP_NO_TIME), 1);
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(lb_decoder_stats(d)->packets, 6);
 	lb_pcap_close(p);
 	lb_decoder_free(d);
 	free(g);
@@ -673,6 +733,7 @@ int main(void)
 		cmocka_unit_test(t_byte_orders_and_nanoseconds),
 		cmocka_unit_test(t_reads_across_boundaries),
 		cmocka_unit_test(t_pcapng_interfaces),
+		cmocka_unit_test(t_pcapng_simple_packet_time),
 		cmocka_unit_test(t_frame_numbers_under_filter),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);

@@ -1,6 +1,7 @@
 /* test_tunnel.c - IP-in-IP, GRE (+ key/seq/csum, TEB, ERSPAN II/III), PPTP's
- * enhanced GRE, L2TPv2, 802.1ah, GRE over UDP, VXLAN, Teredo, Geneve, GTP-U,
- * nesting beyond the cap, and DNS datagrams quoted in ICMP errors. */
+ * enhanced GRE, L2TPv2, L2TPv3 (over IP and UDP), 802.1ah, GRE over UDP,
+ * VXLAN, VXLAN-GPE, Teredo, Geneve, GTP-U, nesting beyond the cap, and DNS
+ * datagrams quoted in ICMP errors. */
 #include "build.h"
 
 static uint8_t dns[64];
@@ -185,12 +186,128 @@ static void t_pptp_l2tp_pbb(void **state)
 	l2tp(&w2, 0xC802, hdlc4, 4, &ip4);
 	send_ip4(17, &w2);
 	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 3);
+	/* bad: PPTP without its key, an L2TP version neither 2 nor 3 */
 	pptp(&w2, 0x1001, hdlc4, 4, &ip4);
 	send_ip4(47, &w2);
-	l2tp(&w2, 0x0003, hdlc4, 4, &ip4);
+	l2tp(&w2, 0x0004, hdlc4, 4, &ip4);
 	send_ip4(17, &w2);
 	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
 	assert_int_equal(g->n, 6);
+}
+
+/* An L2TPv3 data message (RFC 3931 4.1): over IP (proto 115) the session id,
+ * over UDP 1701 flags/version 3, reserved and the session id; then `cookie`
+ * bytes of cookie, a 4-byte L2-Specific Sublayer when `sub`, and `pw`. */
+static void l2tpv3(wb_t *w, bool udp, size_t cookie, bool sub, const wb_t *pw)
+{
+	wb_t m;
+	m.n = 0;
+	if (udp)
+		w_u32(&m, 0x00030000);
+	w_u32(&m, 0x00c0ffee);                 /* session id */
+	for (size_t i = 0; i < cookie; i++)
+		w_u8(&m, 0xa0 + (unsigned)i);  /* cookie */
+	if (sub)
+		w_u32(&m, 0x40000005);         /* S, sequence 5 */
+	w_bytes(&m, pw->b, pw->n);
+	if (udp)
+		mk_udp(w, 1701, 1701, m.b, m.n);
+	else
+		*w = m;
+}
+
+/* L2TPv3 (RFC 3931) Ethernet pseudowires (RFC 4719): every cookie length (0,
+ * 4, 8) with and without the L2-Specific Sublayer, over IP and over UDP, a
+ * VLAN-tagged frame and IPv6 inside; control messages carry no packet; a
+ * payload that is no Ethernet frame (PPP) is not IP. */
+static void t_l2tpv3(void **state)
+{
+	(void)state;
+	wb_t eth4, eth6, vlan, v;
+	mk_eth(&eth4, 0x0800, ip4.b, ip4.n);
+	mk_eth(&eth6, 0x86DD, ip6.b, ip6.n);
+	v.n = 0;
+	w_u16(&v, 100);     /* VLAN 100 */
+	w_u16(&v, 0x0800);
+	w_bytes(&v, ip4.b, ip4.n);
+	mk_eth(&vlan, 0x8100, v.b, v.n);
+	size_t n = 0;
+	for (int udp = 0; udp < 2; udp++)
+		for (size_t cookie = 0; cookie <= 8; cookie += 4)
+			for (int sub = 0; sub < 2; sub++) {
+				l2tpv3(&w2, udp, cookie, sub, &eth4);
+				send_ip4(udp ? 17 : 115, &w2);
+				expect(++n, 4);
+			}
+	l2tpv3(&w2, false, 4, false, &eth6);
+	send_ip4(115, &w2);
+	expect(++n, 6);
+	l2tpv3(&w2, true, 8, true, &vlan);
+	send_ip4(17, &w2);
+	expect(++n, 4);
+	/* control messages: session id 0 over IP, T set over UDP */
+	w2.n = 0;
+	w_u32(&w2, 0);
+	w_u16(&w2, 0xC803);
+	w_zero(&w2, 30);
+	send_ip4(115, &w2);
+	mk_udp(&w1, 1701, 1701, w2.b + 4, w2.n - 4);
+	send_ip4(17, &w1);
+	/* a PPP frame, not Ethernet */
+	static const uint8_t hdlc4[4] = { 0xff, 0x03, 0x00, 0x21 };
+	v.n = 0;
+	w_bytes(&v, hdlc4, 4);
+	w_bytes(&v, ip4.b, ip4.n);
+	l2tpv3(&w2, false, 0, false, &v);
+	send_ip4(115, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 3);
+	/* cut: a session id of 3 bytes, a UDP header of 6 */
+	w2.n = 3;
+	send_ip4(115, &w2);
+	mk_udp(&w1, 1701, 1701, (const uint8_t *)"\0\3\0\0\0\1", 6);
+	send_ip4(17, &w1);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
+	assert_int_equal(g->n, n);
+}
+
+/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe, UDP 4790): flags (I, P), the Next
+ * Protocol 1 IPv4, 2 IPv6, 3 Ethernet; NSH (4) is not decoded, a version
+ * other than 0 is a bad header. */
+static void gpe(wb_t *w, unsigned flags, unsigned next, const wb_t *inner)
+{
+	wb_t m;
+	m.n = 0;
+	w_u8(&m, flags);
+	w_u16(&m, 0);
+	w_u8(&m, next);
+	w_u32(&m, 0x00123400); /* VNI 0x1234 */
+	w_bytes(&m, inner->b, inner->n);
+	mk_udp(w, 50000, 4790, m.b, m.n);
+}
+
+static void t_vxlan_gpe(void **state)
+{
+	(void)state;
+	wb_t eth6;
+	mk_eth(&eth6, 0x86DD, ip6.b, ip6.n);
+	gpe(&w2, 0x0C, 1, &ip4);
+	send_ip4(17, &w2);
+	expect(1, 4);
+	gpe(&w2, 0x0C, 2, &ip6);
+	send_ip4(17, &w2);
+	expect(2, 6);
+	gpe(&w2, 0x0C, 3, &eth6);
+	send_ip4(17, &w2);
+	expect(3, 6);
+	gpe(&w2, 0x0C, 4, &ip4);   /* NSH */
+	send_ip4(17, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 1);
+	gpe(&w2, 0x1C, 1, &ip4);   /* version 1 */
+	send_ip4(17, &w2);
+	mk_udp(&w2, 50000, 4790, ip4.b, 7);
+	send_ip4(17, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
+	assert_int_equal(g->n, 3);
 }
 
 static void t_erspan(void **state)
@@ -492,12 +609,13 @@ static void t_nesting(void **state)
 }
 
 /* Regression (seen in generated traffic): a response from port 53 to a
- * resolver whose random port is 4789, 4754 or 3544 is DNS, not a tunnel. */
+ * resolver whose random port is 4789, 4754 or 3544 is DNS, not a tunnel
+ * (nor is one to 4790 or 1701). */
 static void t_dns_port_wins(void **state)
 {
 	(void)state;
-	static const uint16_t ports[] = { 4789, 4754, 3544 };
-	for (size_t i = 0; i < 3; i++) {
+	static const uint16_t ports[] = { 4789, 4754, 3544, 4790, 1701 };
+	for (size_t i = 0; i < 5; i++) {
 		wb_t u, ip, e;
 		mk_udp(&u, 53, ports[i], dns, 50);
 		mk_ip4(&ip, A4, B4, 17, 9, 0, u.b, u.n);
@@ -518,7 +636,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_gre, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_erspan, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_pptp_l2tp_pbb, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_l2tpv3, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_udp_tunnels, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vxlan_gpe, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_geneve_gtpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_icmp_quotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
