@@ -33,7 +33,10 @@
 /* Hard caps. */
 #define LB_HTTP_TARGET_MAX 4096      /* request target (path + query), bytes */
 #define LB_HTTP_VALUE_MAX 1024       /* one decoded path segment or parameter */
-#define LB_HTTP_MEM_PER_CONN 16384   /* request line + headers per connection */
+/* libmicrohttpd's memory per connection: request line + headers (a header
+ * line takes its bytes and a 56-byte record: past it, 414 or 431); the query
+ * arguments take none (server.c, uri_cb) */
+#define LB_HTTP_MEM_PER_CONN 16384
 #define LB_HTTP_FLEX_MAX 256         /* regex/glob pattern */
 
 typedef struct lb_http lb_http_t;

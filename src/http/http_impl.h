@@ -165,13 +165,15 @@ enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, st
 
 /*
  * An open connection (conn_cb's socket context), and the request that uri_cb
- * set up but access_cb has not yet seen (unclaimed).  libmicrohttpd closes a
- * connection whose request overflows its memory (LB_HTTP_MEM_PER_CONN: a few
- * hundred query arguments, say) without calling access_cb, and then without
- * completed_cb either (it does call completed_cb for the requests it answers
- * itself, 431 and 414): conn_cb ends such a request when the connection
- * closes (counted as 431), or it would leak and hold `inflight` up, and the
- * shutdown would wait the whole drain for it.
+ * set up but access_cb has not yet seen (unclaimed).  A connection closed
+ * before its request's headers are in (the reaper cut it; the client left;
+ * libmicrohttpd gave up on it without answering) gets neither access_cb nor
+ * completed_cb (libmicrohttpd does call completed_cb for the requests it
+ * answers itself, 431 and 414): conn_cb ends such a request when the
+ * connection closes (counted as 408 when cut, else 431), or it would leak
+ * and hold `inflight` up, and the shutdown would wait the whole drain for
+ * it.  (Query arguments no longer fill a connection's memory: uri_cb leaves
+ * libmicrohttpd none to parse.)
  *
  * A request's line and headers must arrive within o.timeout_secs of their
  * start.  libmicrohttpd's timeout is an idle one: a client sending one byte

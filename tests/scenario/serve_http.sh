@@ -124,6 +124,18 @@ done
 check "HEAD: 200, no body" bash -c "curl -s -I -H '$K' '$U/dnsdb/v2/ping' | grep -q '^HTTP/1.1 200'"
 check "a CIDR written with '/' in rdata/ip: 400 saying how to write it" bash -c \
 	"curl -s -H '$K' '$U/dnsdb/v2/lookup/rdata/ip/10.0.0.0/8' | grep -q 'ADDRESS,LENGTH'"
+# libmicrohttpd made a record of its connection's memory for each '&' of
+# the query: from some 250 parameters on it ran out, neither answered nor
+# called us, and the client waited for --timeout (then 408); the target
+# is ours to parse (a CIRCL or dnsdbq request has a handful)
+P300=$(seq 300 | sed 's/^/p/; s/$/=1/' | paste -sd '&')
+status "300 query parameters (2 kB): answered" 200 --max-time 2 -H "$K" "$U/dnsdb/v2/ping?$P300"
+status "300 query parameters on a lookup: answered" 200 --max-time 2 -H "$K" \
+	"$U/dnsdb/v2/lookup/rrset/name/a.com?limit=1&$P300"
+status "1200 query parameters (8 kB): 414 at once" 414 --max-time 2 -H "$K" \
+	"$U/dnsdb/v2/ping?$(seq 1200 | sed 's/^/p/; s/$/=1/' | paste -sd '&')"
+check "a 414 says the limit" grep -q '4096 bytes' "$T_TMP/body"
+status "2000 bare '&' (2 kB): answered" 200 --max-time 2 -H "$K" "$U/dnsdb/v2/ping?$(head -c 2000 /dev/zero | tr '\0' '&')"
 status "huge path (10 kB)" 414 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(head -c 10000 /dev/zero | tr '\0' a)"
 # request line and headers share a 16 KiB buffer per connection
 status "large header (8 kB) fits" 200 -H "$K" -H "X-Pad: $(head -c 8000 /dev/zero | tr '\0' a)" "$U/dnsdb/v2/ping"
@@ -395,13 +407,14 @@ wait $SLOW $STALL
 head -c 100000 /dev/zero | tr '\0' a > "$T_TMP/long"
 curl -s -o /dev/null -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(cat "$T_TMP/long")" 2>/dev/null
 status "after a 100 kB request line" 200 -H "$K" "$U/dnsdb/v2/ping"
-# query arguments past the connection's memory: libmicrohttpd stops reading the
-# request, without a word to the handler; it is cut at --timeout as one that did
-# not arrive whole in time, counted as 408,
-# frees its memory (ASan's leak check at exit)
-# and does not hold up the shutdown (it used to: the whole --drain)
-curl -s -o /dev/null --max-time 5 -H "$K" "$U/dnsdb/v2/ping?$(python3 -c "print('&'.join(['s=x'] * 300))")"
-status "after a request of 300 arguments" 200 -H "$K" "$U/dnsdb/v2/ping"
+# a request whose line came but whose headers never end (libmicrohttpd
+# holds it without a word to the handler): cut at --timeout as one that did
+# not arrive whole in time, counted as 408, frees its memory (ASan's leak
+# check at exit) and does not hold up the shutdown (it used to: the whole
+# --drain); checked in the metrics below
+( exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\nX-Pa' >&3
+  sleep 4; exec 3>&- ) &
+CUT=$!
 # slowloris: 8 clients (past --max-conns 6) dribbling their headers a byte
 # every 0.5 s are cut at --timeout (3 s) though never idle; they held their
 # connections for good, and everyone else got 503
@@ -427,6 +440,7 @@ code = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-
 print(alive, code)
 P
 read -r alive code < "$T_TMP/slow"
+wait $CUT
 check "8 clients dribbling their headers cut at --timeout ($alive left after 5 s), another served ($code)" \
 	bash -c "[ '$alive' = 0 ] && [ '$code' = 200 ]"
 
@@ -441,7 +455,7 @@ check "metrics: 429s counted" grep -q 'endpoint="lookup",status="429"' "$T_TMP/m
 # the 30 kB header above, which libmicrohttpd answered itself: 431, not 400
 check "metrics: the request libmicrohttpd refused counted as 431" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 1$' "$T_TMP/metrics"
-check "metrics: the request of 300 arguments, cut at --timeout, counted as 408" \
+check "metrics: the request whose headers never ended, cut at --timeout, counted as 408" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="408"} 1$' "$T_TMP/metrics"
 check "metrics: 400s are the 12 bad requests sent (over every endpoint)" \
 	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 12
