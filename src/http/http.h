@@ -161,6 +161,17 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
  * plus_space.  -1 on a bad escape, a NUL byte or overflow, else the length. */
 int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool plus_space);
 
+/* The password of an HTTP Basic credential (RFC 7617: "Basic " and the
+ * base64 of user-id ':' password), from an Authorization field value: 1 with
+ * it NUL-terminated in out ("" when it does not fit outsz: never a valid
+ * key), 0 when value is no Basic credential (NULL, another scheme), -1 when
+ * it is a malformed one: no token, base64 that is not RFC 4648's (a byte
+ * outside its alphabet, a length not a multiple of 4, '=' but at the end),
+ * no ':', or a control character (a NUL above all) in the user-id or the
+ * password, which RFC 7617 2 forbids.  libmicrohttpd's decoder gave C
+ * strings: "KEY\0anything" passed as KEY. */
+int lb_http_basic_password(const char *value, char *out, size_t outsz);
+
 /* What an Accept header value says of NDJSON/JSON: 1 it names a type that
  * allows them, 0 it names no type at all (NULL, empty), -1 it names types
  * and none of them allows them.  A request's Accept lines are one list

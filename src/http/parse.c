@@ -544,6 +544,67 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 	return 200;
 }
 
+static int b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	return c == '/' ? 63 : -1;
+}
+
+int lb_http_basic_password(const char *value, char *out, size_t outsz)
+{
+	if (!value || !outsz)
+		return 0;
+	const char *p = value;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncasecmp(p, "basic", 5) || (p[5] && p[5] != ' ' && p[5] != '\t'))
+		return 0;
+	p += 5;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (!n || n % 4)
+		return -1;
+	size_t pad = p[n - 1] != '=' ? 0 : p[n - 2] != '=' ? 1 : 2;
+	bool colon = false, fits = true;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 4) {
+		size_t sig = i + 4 == n ? 4 - pad : 4; /* digits in this quartet */
+		uint32_t v = 0;
+		for (size_t j = 0; j < 4; j++) {
+			int d = j < sig ? b64_digit((unsigned char)p[i + j]) : 0;
+			if (d < 0)
+				return -1; /* also a '=' before the end */
+			v = v << 6 | (uint32_t)d;
+		}
+		for (size_t b = 0; b + 1 < sig; b++) {
+			unsigned char c = (unsigned char)(v >> (16 - 8 * b));
+			if (c < 0x20 || c == 0x7f)
+				return -1;
+			if (!colon) {
+				colon = c == ':';
+			} else if (o + 1 < outsz) {
+				out[o++] = (char)c;
+			} else {
+				fits = false;
+			}
+		}
+	}
+	if (!colon)
+		return -1;
+	out[fits ? o : 0] = 0;
+	return 1;
+}
+
 int lb_http_accept_match(const char *accept)
 {
 	if (!accept)

@@ -124,25 +124,36 @@ static const char *header_value(struct MHD_Connection *c, const char *name, char
 	return buf;
 }
 
-static const char *find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz)
+/* The request's API key into out: 1 found (X-API-Key, or for CIRCL the
+ * password of HTTP Basic credentials), 0 none, -1 malformed Basic
+ * credentials (lb_http_basic_password: a NUL in the password, bad base64),
+ * refused rather than read as far as a C string goes. */
+static int find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz)
 {
 	if (header_value(c, "X-API-Key", out, outsz))
-		return out;
-	if (basic) {
-		char *pass = NULL;
-		char *user = MHD_basic_auth_get_username_password(c, &pass);
-		const char *ret = NULL;
-		if (pass && strlen(pass) < outsz) {
-			strcpy(out, pass);
-			ret = out;
-		}
-		if (user)
-			MHD_free(user);
-		if (pass)
-			MHD_free(pass);
-		return ret;
-	}
-	return NULL;
+		return 1;
+	if (!basic)
+		return 0;
+	return lb_http_basic_password(
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION), out,
+		outsz);
+}
+
+/* 401 with the challenge a CIRCL client answers with its credentials. */
+static enum MHD_Result ask_basic(struct req *rq, struct MHD_Connection *c, const char *why)
+{
+	char b[256];
+	int n = snprintf(b, sizeof b, "Error: %s\n", why);
+	struct MHD_Response *ar =
+		MHD_create_response_from_buffer((size_t)n, b, MHD_RESPMEM_MUST_COPY);
+	if (!ar)
+		return send_error(rq, c, 503, "out of memory");
+	MHD_add_response_header(ar, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	enum MHD_Result res = MHD_queue_basic_auth_fail_response(c, "lookback", ar);
+	MHD_destroy_response(ar);
+	rq->status = 401;
+	atomic_fetch_add(&rq->bytes, (size_t)n);
+	return res;
 }
 
 /* 0 = allowed; else an HTTP status with *why.  Counts the query when count. */
@@ -546,7 +557,13 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		goto out;
 	}
 	char keybuf[LB_KEY_MAX + 2];
-	const char *key = find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
+	int kf = find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
+	if (kf < 0) {
+		res = ask_basic(rq, c, "malformed HTTP Basic credentials: want the base64 of "
+				       "USER:KEY, without control characters");
+		goto out;
+	}
+	const char *key = kf ? keybuf : NULL;
 	bool counts = r.api == LB_API_LOOKUP || r.api == LB_API_SUMMARIZE || r.api == LB_API_FLEX ||
 		      r.api == LB_API_CIRCL;
 	st = admit(h, rq, key, counts, &g, &why);
@@ -554,16 +571,8 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 				      .win_start = g.win_start, .win_used = g.win_used };
 	if (st) {
 		if (st == 403 && r.api == LB_API_CIRCL) {
-			static const char body[] = "Error: credentials required (HTTP Basic, password = API key)\n";
-			struct MHD_Response *ar = MHD_create_response_from_buffer(
-				sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
-			if (ar) {
-				MHD_add_response_header(ar, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-				res = MHD_queue_basic_auth_fail_response(c, "lookback", ar);
-				MHD_destroy_response(ar);
-				rq->status = 401;
-				goto out;
-			}
+			res = ask_basic(rq, c, "credentials required (HTTP Basic, password = API key)");
+			goto out;
 		}
 		res = send_error(rq, c, st, why);
 		goto out;

@@ -107,6 +107,18 @@ check "an over-long key: said not recognised, not missing" grep -q 'not recognis
 status "CIRCL count and cursor with trailing whitespace" 200 -u "alice:alice-secret-0001" \
 	-H "dribble-paginate-count: 2 " -H "dribble-paginate-cursor: 1 " -H "dribble-filter-rrtype: A " \
 	"$U/pdns/query/a.com"
+# HTTP Basic credentials are decoded here (RFC 7617): libmicrohttpd's C
+# strings let a password of the key, a NUL and anything pass as the key
+status "CIRCL: Basic credentials written by hand" 200 \
+	-H "Authorization: Basic $(printf 'alice:alice-secret-0001' | base64)" "$U/pdns/query/a.com"
+status "CIRCL: a NUL after the key in the Basic password" 401 \
+	-H "Authorization: Basic $(printf 'alice:alice-secret-0001\0x' | base64)" "$U/pdns/query/a.com"
+check "... says why" grep -q 'malformed HTTP Basic' "$T_TMP/body"
+check "... with the Basic challenge" bash -c "curl -s -i -H 'Authorization: Basic $(printf 'alice:alice-secret-0001\0x' | base64)' \
+	'$U/pdns/query/a.com' | tr -d '\r' | grep -qi '^WWW-Authenticate: Basic realm=\"lookback\"'"
+status "CIRCL: Basic credentials that are not base64" 401 -H "Authorization: Basic alice:alice-secret-0001" \
+	"$U/pdns/query/a.com"
+status "CIRCL: X-API-Key still wins over Basic" 200 -H "$K" -H "Authorization: Basic !!!!" "$U/pdns/query/a.com"
 status "unsupported Accept" 415 -H "$K" -H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "Accept x-ndjson" 200 -H "$K" -H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 # a list field may come as several lines, one list (RFC 9110 5.3): the first
