@@ -172,10 +172,19 @@ int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool 
  * strings: "KEY\0anything" passed as KEY. */
 int lb_http_basic_password(const char *value, char *out, size_t outsz);
 
-/* What an Accept header value says of NDJSON/JSON: 1 it names a type that
- * allows them, 0 it names no type at all (NULL, empty), -1 it names types
- * and none of them allows them.  A request's Accept lines are one list
- * (RFC 9110 5.3): it is refused only if some line is -1 and none is 1. */
+/* What an Accept list (a request's Accept lines joined with ',': RFC 9110
+ * 5.3) says of the types our answers may be taken as (application/x-ndjson,
+ * its aliases application/json, application/jsonl and
+ * application/x-json-stream, and text/plain): 1 one of them is acceptable,
+ * 0 the list names no range at all (NULL, empty: anything goes), -1 it
+ * names ranges and none of those types is acceptable.  A type is
+ * acceptable when the most specific range that names it (type/subtype,
+ * then type/wildcard, then the full wildcard: RFC 9110 12.5.1) has a weight
+ * above 0; "q=0" means "not acceptable" (12.4.2), so
+ * "application/x-ndjson;q=0" alone is -1, and a wildcard with q=0 excludes
+ * what it covers unless a more specific range with a weight above 0 names
+ * it.  Other parameters do not narrow a range; a weight that is not one
+ * (q=x) counts as above 0. */
 int lb_http_accept_match(const char *accept);
 
 /*

@@ -434,25 +434,53 @@ static int dec_u64(const char *v, uint64_t *out)
 /* Every Accept line of the request, as one list (RFC 9110 5.3: a client may
  * send a list field as several lines): libmicrohttpd's lookup gives the
  * first line only, and "Accept: text/html" then "Accept: application/json"
- * was refused 415. */
+ * was refused 415.  The lines are joined, as one, so that a weight of 0 on
+ * one line (application/x-ndjson;q=0) excludes what a wildcard on another
+ * allows. */
+struct accept_join {
+	const char *first;             /* the one line, when there is one */
+	size_t lines, len;
+	char *buf;                     /* lines > 1: joined with ',' */
+};
+
 static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const char *key,
 				   const char *value)
 {
-	int *m = cls;
+	struct accept_join *j = cls;
 	(void)kind;
-	if (key && value && !strcasecmp(key, MHD_HTTP_HEADER_ACCEPT)) {
-		int r = lb_http_accept_match(value);
-		if (r == 1 || (r == -1 && *m == 0))
-			*m = r; /* a type we serve wins; a foreign one beats none */
+	if (!key || !value || strcasecmp(key, MHD_HTTP_HEADER_ACCEPT))
+		return MHD_YES;
+	size_t n = strlen(value);
+	if (j->buf) {
+		if (j->len)
+			j->buf[j->len++] = ',';
+		memcpy(j->buf + j->len, value, n);
+		j->len += n;
+		j->buf[j->len] = 0;
+		return MHD_YES;
 	}
+	if (!j->lines++)
+		j->first = value;
+	j->len += n + 1;
 	return MHD_YES;
 }
 
 static bool accept_ok(struct MHD_Connection *c)
 {
-	int m = 0;
-	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &m);
-	return m >= 0;
+	struct accept_join j = { 0 };
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
+	if (j.lines <= 1)
+		return lb_http_accept_match(j.first) >= 0;
+	/* at most the request's headers (LB_HTTP_MEM_PER_CONN) */
+	j.buf = malloc(j.len + 1);
+	if (!j.buf)
+		return true; /* without memory: served as without an Accept */
+	j.len = 0;
+	j.buf[0] = 0;
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
+	bool ok = lb_http_accept_match(j.buf) >= 0;
+	free(j.buf);
+	return ok;
 }
 
 bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0)

@@ -127,6 +127,15 @@ status "Accept on two lines, the second x-ndjson" 200 -H "$K" -H "Accept: text/h
 	-H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "Accept on two lines, neither served" 415 -H "$K" -H "Accept: text/html" \
 	-H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+# q=0 is "not acceptable" (RFC 9110 12.4.2): it was read as naming the type
+status "Accept x-ndjson;q=0: refused" 415 -H "$K" -H "Accept: application/x-ndjson;q=0" \
+	"$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "Accept */*;q=0: refused" 415 -H "$K" -H "Accept: */*;q=0" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "Accept */*;q=0 and x-ndjson: served" 200 -H "$K" -H "Accept: */*;q=0, application/x-ndjson" \
+	"$U/dnsdb/v2/lookup/rrset/name/a.com"
+# the lines are one list: a q=0 on one excludes what a wildcard on another allows
+status "Accept on two lines, */* then application/*;q=0 text/*;q=0" 415 -H "$K" \
+	-H "Accept: */*" -H "Accept: application/*;q=0, text/*;q=0" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "offset past offset_max" 416 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
 status "POST" 405 -H "$K" -d x=1 "$U/dnsdb/v2/ping"
 for m in OPTIONS DELETE; do

@@ -288,8 +288,8 @@ static void test_batch_line(void **state)
 	assert_int_equal(lb_http_batch_line(nul, sizeof nul - 1, 1700000000, &r, &t, &b, &msg), 400);
 }
 
-/* lb_http_accept_match: what one Accept line says, so that the server can
- * read a request's Accept lines as one list (RFC 9110 5.3) */
+/* lb_http_accept_match: what an Accept list (a request's lines joined: RFC
+ * 9110 5.3) says of the types we answer with */
 static void test_accept_match(void **state)
 {
 	(void)state;
@@ -301,6 +301,42 @@ static void test_accept_match(void **state)
 	assert_int_equal(lb_http_accept_match("*/*"), 1);
 	assert_int_equal(lb_http_accept_match("text/html"), -1);
 	assert_int_equal(lb_http_accept_match("image/png, text/html"), -1);
+	/* q=0 is "not acceptable" (RFC 9110 12.4.2, 12.5.1): it was taken as
+	 * naming the type, and the request served */
+	static const struct {
+		const char *accept;
+		int want;
+	} q[] = {
+		{ "application/x-ndjson;q=0", -1 },
+		{ "application/x-ndjson; q=0", -1 },
+		{ "application/x-ndjson ;Q=0.000", -1 },
+		{ "application/x-ndjson;q=0.", -1 },
+		{ "application/x-ndjson;q=0.001", 1 },
+		{ "application/x-ndjson;q=1", 1 },
+		{ "application/x-ndjson;q=x", 1 },           /* not a weight: ignored */
+		{ "application/x-ndjson;charset=utf-8;q=0", -1 },
+		{ "application/x-ndjson;p=\"a;q=1,b\";q=0", -1 }, /* quoted: no weight, no list */
+		{ "application/x-ndjson;qs=0", 1 },
+		{ "*/*;q=0", -1 },
+		{ "application/*;q=0", -1 },
+		{ "application/*;q=0, text/*;q=0", -1 },
+		{ "application/*;q=0, text/plain", 1 },       /* errors and text stay */
+		{ "*/*;q=0, application/x-ndjson", 1 },       /* the specific range wins */
+		{ "*/*;q=0, application/*;q=0.5", 1 },
+		{ "*/*, application/*;q=0, text/*;q=0", -1 }, /* ... either way */
+		{ "application/x-ndjson;q=0, */*", 1 },       /* its aliases are left */
+		{ "application/x-ndjson;q=0, application/json", 1 },
+		{ "text/html, application/x-ndjson;q=0", -1 },
+		{ "application/json;q=0, application/json", 1 }, /* twice: the kinder */
+		{ "application/x-ndjson;q=0,,", -1 },
+		{ ";q=0", -1 },
+		{ "*/json", -1 },                              /* no such range */
+	};
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		int got = lb_http_accept_match(q[i].accept);
+		if (got != q[i].want)
+			fail_msg("Accept: %s: %d, want %d", q[i].accept, got, q[i].want);
+	}
 }
 
 /* lb_http_basic_password: RFC 7617 credentials decoded here, not by
