@@ -88,6 +88,8 @@ struct req {
 	lb_http_t *h;
 	atomic_int refs;
 	bool target_long;
+	bool target_nul;               /* a NUL byte inside the request target */
+	uintptr_t uri_end;             /* uri_cb's URI: address just past its NUL */
 	struct timespec t0;
 	char key_id[LB_KEY_ID_MAX + 1];
 	char method[8];

@@ -556,6 +556,8 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 {
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
 		return send_error(rq, c, 405, "only GET (and HEAD) is supported");
+	if (rq->target_nul)
+		return send_error(rq, c, 400, "a NUL byte in the request target");
 	if (rq->target_long)
 		return send_error(rq, c, 414, "request target too long: at most " XSTR(LB_HTTP_TARGET_MAX)
 					      " bytes of path and query; ask with fewer or shorter parameters");
@@ -788,7 +790,6 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	lb_http_t *h = cls;
 	struct req *rq = *con_cls;
 	(void)url;
-	(void)version;
 	(void)upload_data;
 	if (!rq)
 		return MHD_NO;
@@ -802,6 +803,16 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		 * "early" response, after which libmicrohttpd closes the connection
 		 * (no keep-alive): answer on the call that ends the request */
 		rq->started = true;
+		/* A NUL byte in the target: libmicrohttpd hands the URI on as a C
+		 * string, cut at it ("/dnsdb/v2/ping<NUL>junk" was a ping, and
+		 * ".../name/a.com<NUL>/MX" a lookup of every type).  It splits its
+		 * request line in place: the HTTP version follows the URI's end
+		 * in the same buffer, one byte (the space it made the NUL) after
+		 * it.  A version further on (within the line's buffer) means
+		 * the URI went on past a NUL.  Addresses only are compared. */
+		uintptr_t va = (uintptr_t)version;
+		if (version && *version && va > rq->uri_end && va - rq->uri_end < LB_HTTP_MEM_PER_CONN)
+			rq->target_nul = true;
 		size_t ml = strnlen(method, sizeof rq->method - 1);
 		memcpy(rq->method, method, ml);
 		rq->method[ml] = 0;
@@ -842,6 +853,7 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	rq->h = h;
 	atomic_init(&rq->refs, 1);
 	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	rq->uri_end = (uintptr_t)uri + strlen(uri) + 1;
 	size_t n = strnlen(uri, LB_HTTP_TARGET_MAX + 1);
 	if (n > LB_HTTP_TARGET_MAX) {
 		rq->target_long = true;
