@@ -163,6 +163,20 @@ bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
 				    const char *cursor);
 
+/* ---- fields.c: request header fields ---- */
+
+/* A request header's value without its trailing whitespace, copied into buf;
+ * NULL when absent, "" (never a valid key or number) when it does not fit. */
+const char *lb_http_header_value(struct MHD_Connection *c, const char *name, char *buf,
+				 size_t bufsz);
+/* The request's API key into out: 1 found (X-API-Key, or when basic the
+ * password of HTTP Basic credentials), 0 none, -1 malformed Basic
+ * credentials (lb_http_basic_password). */
+int lb_http_find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz);
+/* Whether the request's Accept lines, one list, leave an answer of ours
+ * acceptable (lb_http_accept_match >= 0). */
+bool lb_http_accept_lines_ok(struct MHD_Connection *c);
+
 /* ---- conns.c: open connections and the request-header deadline ---- */
 
 /*

@@ -103,42 +103,6 @@ struct grant {
 	bool found;
 };
 
-/* A request header's value without its trailing whitespace, copied into
- * buf: a field value does not include the whitespace around it (RFC 9110
- * 5.5), and libmicrohttpd strips only the leading one, so "X-API-Key: KEY "
- * was a key not recognised (403).  NULL when absent; "" (never a valid
- * key or number) when it does not fit. */
-static const char *header_value(struct MHD_Connection *c, const char *name, char *buf,
-				size_t bufsz)
-{
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
-	if (!v)
-		return NULL;
-	size_t n = strlen(v);
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	if (n >= bufsz)
-		n = 0;
-	memcpy(buf, v, n);
-	buf[n] = 0;
-	return buf;
-}
-
-/* The request's API key into out: 1 found (X-API-Key, or for CIRCL the
- * password of HTTP Basic credentials), 0 none, -1 malformed Basic
- * credentials (lb_http_basic_password: a NUL in the password, bad base64),
- * refused rather than read as far as a C string goes. */
-static int find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz)
-{
-	if (header_value(c, "X-API-Key", out, outsz))
-		return 1;
-	if (!basic)
-		return 0;
-	return lb_http_basic_password(
-		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION), out,
-		outsz);
-}
-
 /* 401 with the challenge a CIRCL client answers with its credentials. */
 static enum MHD_Result ask_basic(struct req *rq, struct MHD_Connection *c, const char *why)
 {
@@ -431,58 +395,6 @@ static int dec_u64(const char *v, uint64_t *out)
 	return 0;
 }
 
-/* Every Accept line of the request, as one list (RFC 9110 5.3: a client may
- * send a list field as several lines): libmicrohttpd's lookup gives the
- * first line only, and "Accept: text/html" then "Accept: application/json"
- * was refused 415.  The lines are joined, as one, so that a weight of 0 on
- * one line (application/x-ndjson;q=0) excludes what a wildcard on another
- * allows. */
-struct accept_join {
-	const char *first;             /* the one line, when there is one */
-	size_t lines, len;
-	char *buf;                     /* lines > 1: joined with ',' */
-};
-
-static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
-{
-	struct accept_join *j = cls;
-	(void)kind;
-	if (!key || !value || strcasecmp(key, MHD_HTTP_HEADER_ACCEPT))
-		return MHD_YES;
-	size_t n = strlen(value);
-	if (j->buf) {
-		if (j->len)
-			j->buf[j->len++] = ',';
-		memcpy(j->buf + j->len, value, n);
-		j->len += n;
-		j->buf[j->len] = 0;
-		return MHD_YES;
-	}
-	if (!j->lines++)
-		j->first = value;
-	j->len += n + 1;
-	return MHD_YES;
-}
-
-static bool accept_ok(struct MHD_Connection *c)
-{
-	struct accept_join j = { 0 };
-	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
-	if (j.lines <= 1)
-		return lb_http_accept_match(j.first) >= 0;
-	/* at most the request's headers (LB_HTTP_MEM_PER_CONN) */
-	j.buf = malloc(j.len + 1);
-	if (!j.buf)
-		return true; /* without memory: served as without an Accept */
-	j.len = 0;
-	j.buf[0] = 0;
-	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
-	bool ok = lb_http_accept_match(j.buf) >= 0;
-	free(j.buf);
-	return ok;
-}
-
 bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0)
 {
 	uint64_t lim = h->o.query_timeout_ms;
@@ -582,12 +494,12 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		return metrics(h, rq, c);
 	}
 	struct grant g;
-	if (!accept_ok(c)) {
+	if (!lb_http_accept_lines_ok(c)) {
 		res = send_error(rq, c, 415, "unsupported Accept: use application/x-ndjson or application/json");
 		goto out;
 	}
 	char keybuf[LB_KEY_MAX + 2];
-	int kf = find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
+	int kf = lb_http_find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
 	if (kf < 0) {
 		res = ask_basic(rq, c, "malformed HTTP Basic credentials: want the base64 of "
 				       "USER:KEY, without control characters");
@@ -697,9 +609,9 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	}
 	case LB_API_CIRCL: {
 		char ftb[LB_HTTP_VALUE_MAX + 1], pcb[24], pkb[24];
-		const char *ft = header_value(c, "dribble-filter-rrtype", ftb, sizeof ftb);
-		const char *pc = header_value(c, "dribble-paginate-count", pcb, sizeof pcb);
-		const char *pk = header_value(c, "dribble-paginate-cursor", pkb, sizeof pkb);
+		const char *ft = lb_http_header_value(c, "dribble-filter-rrtype", ftb, sizeof ftb);
+		const char *pc = lb_http_header_value(c, "dribble-paginate-count", pcb, sizeof pcb);
+		const char *pk = lb_http_header_value(c, "dribble-paginate-cursor", pkb, sizeof pkb);
 		if (ft && lb_query_parse_types(ft, q, &m)) {
 			lb_http_stream_free(s);
 			res = send_error(rq, c, 400, "bad dribble-filter-rrtype");
