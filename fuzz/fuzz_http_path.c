@@ -1,7 +1,8 @@
 /*
  * fuzz_http_path.c - the DNSDB/CIRCL request-target parser (http/parse.c):
- * any bytes as a request target, as an Accept header, and as a line of
- * `query --batch` (lb_http_batch_line, NUL bytes and all).
+ * any bytes as a request target, as an Accept header, as an Authorization
+ * header (lb_http_basic_password) and as a line of `query --batch`
+ * (lb_http_batch_line, NUL bytes and all).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,6 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (!msg || (st != 400 && st != 404 && st != 503))
 		abort();
 	(void)lb_http_accept_match(s);
+	char pass[16];
+	int bp = lb_http_basic_password(s, pass, sizeof pass);
+	if (bp < -1 || bp > 1 || (bp == 1 && strlen(pass) >= sizeof pass))
+		abort();
 	bool typed, bw;
 	msg = NULL;
 	st = lb_http_batch_line((const char *)data, size, 1700000000, &r, &typed, &bw, &msg);

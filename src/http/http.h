@@ -33,7 +33,10 @@
 /* Hard caps. */
 #define LB_HTTP_TARGET_MAX 4096      /* request target (path + query), bytes */
 #define LB_HTTP_VALUE_MAX 1024       /* one decoded path segment or parameter */
-#define LB_HTTP_MEM_PER_CONN 16384   /* request line + headers per connection */
+/* libmicrohttpd's memory per connection: request line + headers (a header
+ * line takes its bytes and a 56-byte record: past it, 414 or 431); the query
+ * arguments take none (server.c, uri_cb) */
+#define LB_HTTP_MEM_PER_CONN 16384
 #define LB_HTTP_FLEX_MAX 256         /* regex/glob pattern */
 
 typedef struct lb_http lb_http_t;
@@ -158,10 +161,30 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
  * plus_space.  -1 on a bad escape, a NUL byte or overflow, else the length. */
 int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool plus_space);
 
-/* What an Accept header value says of NDJSON/JSON: 1 it names a type that
- * allows them, 0 it names no type at all (NULL, empty), -1 it names types
- * and none of them allows them.  A request's Accept lines are one list
- * (RFC 9110 5.3): it is refused only if some line is -1 and none is 1. */
+/* The password of an HTTP Basic credential (RFC 7617: "Basic " and the
+ * base64 of user-id ':' password), from an Authorization field value: 1 with
+ * it NUL-terminated in out ("" when it does not fit outsz: never a valid
+ * key), 0 when value is no Basic credential (NULL, another scheme), -1 when
+ * it is a malformed one: no token, base64 that is not RFC 4648's (a byte
+ * outside its alphabet, a length not a multiple of 4, '=' but at the end),
+ * no ':', or a control character (a NUL above all) in the user-id or the
+ * password, which RFC 7617 2 forbids.  libmicrohttpd's decoder gave C
+ * strings: "KEY\0anything" passed as KEY. */
+int lb_http_basic_password(const char *value, char *out, size_t outsz);
+
+/* What an Accept list (a request's Accept lines joined with ',': RFC 9110
+ * 5.3) says of the types our answers may be taken as (application/x-ndjson,
+ * its aliases application/json, application/jsonl and
+ * application/x-json-stream, and text/plain): 1 one of them is acceptable,
+ * 0 the list names no range at all (NULL, empty: anything goes), -1 it
+ * names ranges and none of those types is acceptable.  A type is
+ * acceptable when the most specific range that names it (type/subtype,
+ * then type/wildcard, then the full wildcard: RFC 9110 12.5.1) has a weight
+ * above 0; "q=0" means "not acceptable" (12.4.2), so
+ * "application/x-ndjson;q=0" alone is -1, and a wildcard with q=0 excludes
+ * what it covers unless a more specific range with a weight above 0 names
+ * it.  Other parameters do not narrow a range; a weight that is not one
+ * (q=x) counts as above 0. */
 int lb_http_accept_match(const char *accept);
 
 /*

@@ -88,6 +88,8 @@ struct req {
 	lb_http_t *h;
 	atomic_int refs;
 	bool target_long;
+	bool target_nul;               /* a NUL byte inside the request target */
+	uintptr_t uri_end;             /* uri_cb's URI: address just past its NUL */
 	struct timespec t0;
 	char key_id[LB_KEY_ID_MAX + 1];
 	char method[8];
@@ -161,17 +163,33 @@ bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
 				    const char *cursor);
 
+/* ---- fields.c: request header fields ---- */
+
+/* A request header's value without its trailing whitespace, copied into buf;
+ * NULL when absent, "" (never a valid key or number) when it does not fit. */
+const char *lb_http_header_value(struct MHD_Connection *c, const char *name, char *buf,
+				 size_t bufsz);
+/* The request's API key into out: 1 found (X-API-Key, or when basic the
+ * password of HTTP Basic credentials), 0 none, -1 malformed Basic
+ * credentials (lb_http_basic_password). */
+int lb_http_find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz);
+/* Whether the request's Accept lines, one list, leave an answer of ours
+ * acceptable (lb_http_accept_match >= 0). */
+bool lb_http_accept_lines_ok(struct MHD_Connection *c);
+
 /* ---- conns.c: open connections and the request-header deadline ---- */
 
 /*
  * An open connection (conn_cb's socket context), and the request that uri_cb
- * set up but access_cb has not yet seen (unclaimed).  libmicrohttpd closes a
- * connection whose request overflows its memory (LB_HTTP_MEM_PER_CONN: a few
- * hundred query arguments, say) without calling access_cb, and then without
- * completed_cb either (it does call completed_cb for the requests it answers
- * itself, 431 and 414): conn_cb ends such a request when the connection
- * closes (counted as 431), or it would leak and hold `inflight` up, and the
- * shutdown would wait the whole drain for it.
+ * set up but access_cb has not yet seen (unclaimed).  A connection closed
+ * before its request's headers are in (the reaper cut it; the client left;
+ * libmicrohttpd gave up on it without answering) gets neither access_cb nor
+ * completed_cb (libmicrohttpd does call completed_cb for the requests it
+ * answers itself, 431 and 414): conn_cb ends such a request when the
+ * connection closes (counted as 408 when cut, else 431), or it would leak
+ * and hold `inflight` up, and the shutdown would wait the whole drain for
+ * it.  (Query arguments no longer fill a connection's memory: uri_cb leaves
+ * libmicrohttpd none to parse.)
  *
  * A request's line and headers must arrive within o.timeout_secs of their
  * start.  libmicrohttpd's timeout is an idle one: a client sending one byte

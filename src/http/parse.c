@@ -544,34 +544,190 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 	return 200;
 }
 
+static int b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	return c == '/' ? 63 : -1;
+}
+
+int lb_http_basic_password(const char *value, char *out, size_t outsz)
+{
+	if (!value || !outsz)
+		return 0;
+	const char *p = value;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncasecmp(p, "basic", 5) || (p[5] && p[5] != ' ' && p[5] != '\t'))
+		return 0;
+	p += 5;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (!n || n % 4)
+		return -1;
+	size_t pad = p[n - 1] != '=' ? 0 : p[n - 2] != '=' ? 1 : 2;
+	bool colon = false, fits = true;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 4) {
+		size_t sig = i + 4 == n ? 4 - pad : 4; /* digits in this quartet */
+		uint32_t v = 0;
+		for (size_t j = 0; j < 4; j++) {
+			int d = j < sig ? b64_digit((unsigned char)p[i + j]) : 0;
+			if (d < 0)
+				return -1; /* also a '=' before the end */
+			v = v << 6 | (uint32_t)d;
+		}
+		for (size_t b = 0; b + 1 < sig; b++) {
+			unsigned char c = (unsigned char)(v >> (16 - 8 * b));
+			if (c < 0x20 || c == 0x7f)
+				return -1;
+			if (!colon) {
+				colon = c == ':';
+			} else if (o + 1 < outsz) {
+				out[o++] = (char)c;
+			} else {
+				fits = false;
+			}
+		}
+	}
+	if (!colon)
+		return -1;
+	out[fits ? o : 0] = 0;
+	return 1;
+}
+
+/* The media types an answer of ours may be taken as: NDJSON, its JSON
+ * aliases, and text/plain (errors; what curl users read). */
+static const char *const served[] = { "application/x-ndjson", "application/json",
+				      "application/jsonl", "application/x-json-stream",
+				      "text/plain" };
+#define NSERVED (sizeof served / sizeof served[0])
+
+static const char *ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* The end of a parameter value or media range at p: the next ';' or ','
+ * outside a quoted-string, or the string's end. */
+static const char *item_end(const char *p)
+{
+	bool quoted = false;
+	for (; *p; p++) {
+		if (quoted && *p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == ';' || *p == ','))
+			break;
+	}
+	return p;
+}
+
+/* A weight of 0 (RFC 9110 12.4.2: "0", "0.", "0.0" to "0.000"; more zeros
+ * are let pass too), in v[0..n).  Anything else, a malformed weight as
+ * well, is not 0: a weight is a preference, and refusing on one we cannot
+ * read would refuse a client that meant to accept. */
+static bool weight_zero(const char *v, size_t n)
+{
+	if (!n || v[0] != '0')
+		return false;
+	if (n == 1)
+		return true;
+	if (v[1] != '.')
+		return false;
+	for (size_t i = 2; i < n; i++)
+		if (v[i] != '0')
+			return false;
+	return true;
+}
+
+/* How specifically the media range r[0..n) names type t: 2 by its name, 1
+ * by its type's wildcard (application/...), 0 by the wildcard of all, -1
+ * not at all. */
+static int range_spec(const char *r, size_t n, const char *t)
+{
+	if (n == 3 && !memcmp(r, "*/*", 3))
+		return 0;
+	const char *slash = strchr(t, '/');
+	size_t tl = (size_t)(slash - t);
+	if (n == tl + 2 && r[tl] == '/' && r[tl + 1] == '*' && !strncasecmp(r, t, tl))
+		return 1;
+	return n == strlen(t) && !strncasecmp(r, t, n) ? 2 : -1;
+}
+
 int lb_http_accept_match(const char *accept)
 {
 	if (!accept)
 		return 0;
+	/* per served type: the most specific range naming it so far, and
+	 * whether one of that specificity gives it a weight above 0 (RFC 9110
+	 * 12.5.1: the most specific reference has precedence) */
+	int spec[NSERVED];
+	bool ok[NSERVED] = { false };
+	for (size_t t = 0; t < NSERVED; t++)
+		spec[t] = -1;
+	bool named = false;
 	const char *p = accept;
-	bool any = false;
 	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
+		p = ows(p);
+		if (*p == ',') {
 			p++;
+			continue;
+		}
 		if (!*p)
 			break;
-		const char *e = p;
-		while (*e && *e != ',' && *e != ';' && *e != ' ')
-			e++;
+		named = true;
+		const char *e = item_end(p);
 		size_t n = (size_t)(e - p);
-		any = true;
-		static const char *const ok[] = { "*/*", "application/*", "application/x-ndjson",
-						  "application/json", "application/jsonl",
-						  "application/x-json-stream", "text/plain",
-						  "text/*" };
-		for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-			if (strlen(ok[i]) == n && !strncasecmp(p, ok[i], n))
-				return 1;
-		while (*e && *e != ',')
-			e++;
-		p = e;
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		const char *range = p;
+		bool zero = false, weighed = false;
+		/* its parameters: the first "q" is the weight; others (charset=,
+		 * profile=...) do not narrow what we answer */
+		for (p = e; *p == ';';) {
+			const char *k = ows(p + 1);
+			const char *ke = item_end(k);
+			if (!weighed && (k[0] == 'q' || k[0] == 'Q') && ows(k + 1)[0] == '=') {
+				const char *v = ows(ows(k + 1) + 1);
+				size_t vn = (size_t)(ke - v);
+				while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+					vn--;
+				zero = weight_zero(v, vn);
+				weighed = true;
+			}
+			p = ke;
+		}
+		for (size_t t = 0; t < NSERVED; t++) {
+			int sp = range_spec(range, n, served[t]);
+			if (sp > spec[t]) {
+				spec[t] = sp;
+				ok[t] = !zero;
+			} else if (sp >= 0 && sp == spec[t] && !zero) {
+				ok[t] = true; /* the same range twice: the kinder weight */
+			}
+		}
+		if (*p == ',')
+			p++;
 	}
-	return any ? -1 : 0;
+	if (!named)
+		return 0;
+	for (size_t t = 0; t < NSERVED; t++)
+		if (ok[t])
+			return 1;
+	return -1;
 }
 
 /* The literal that every match of pat must end with (lower-case, in

@@ -49,6 +49,9 @@ void lb_http_opts_init(lb_http_opts_t *o)
 	o->query_timeout_ms = 600 * 1000;
 }
 
+#define STR_(x) #x
+#define XSTR(x) STR_(x)
+
 static uint64_t now_secs(void) { return (uint64_t)time(NULL); }
 
 static const unsigned status_codes[NSTATUS] = { 200, 400, 401, 403, 404, 405, 408, 413,
@@ -100,46 +103,21 @@ struct grant {
 	bool found;
 };
 
-/* A request header's value without its trailing whitespace, copied into
- * buf: a field value does not include the whitespace around it (RFC 9110
- * 5.5), and libmicrohttpd strips only the leading one, so "X-API-Key: KEY "
- * was a key not recognised (403).  NULL when absent; "" (never a valid
- * key or number) when it does not fit. */
-static const char *header_value(struct MHD_Connection *c, const char *name, char *buf,
-				size_t bufsz)
+/* 401 with the challenge a CIRCL client answers with its credentials. */
+static enum MHD_Result ask_basic(struct req *rq, struct MHD_Connection *c, const char *why)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
-	if (!v)
-		return NULL;
-	size_t n = strlen(v);
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	if (n >= bufsz)
-		n = 0;
-	memcpy(buf, v, n);
-	buf[n] = 0;
-	return buf;
-}
-
-static const char *find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz)
-{
-	if (header_value(c, "X-API-Key", out, outsz))
-		return out;
-	if (basic) {
-		char *pass = NULL;
-		char *user = MHD_basic_auth_get_username_password(c, &pass);
-		const char *ret = NULL;
-		if (pass && strlen(pass) < outsz) {
-			strcpy(out, pass);
-			ret = out;
-		}
-		if (user)
-			MHD_free(user);
-		if (pass)
-			MHD_free(pass);
-		return ret;
-	}
-	return NULL;
+	char b[256];
+	int n = snprintf(b, sizeof b, "Error: %s\n", why);
+	struct MHD_Response *ar =
+		MHD_create_response_from_buffer((size_t)n, b, MHD_RESPMEM_MUST_COPY);
+	if (!ar)
+		return send_error(rq, c, 503, "out of memory");
+	MHD_add_response_header(ar, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	enum MHD_Result res = MHD_queue_basic_auth_fail_response(c, "lookback", ar);
+	MHD_destroy_response(ar);
+	rq->status = 401;
+	atomic_fetch_add(&rq->bytes, (size_t)n);
+	return res;
 }
 
 /* 0 = allowed; else an HTTP status with *why.  Counts the query when count. */
@@ -417,30 +395,6 @@ static int dec_u64(const char *v, uint64_t *out)
 	return 0;
 }
 
-/* Every Accept line of the request, as one list (RFC 9110 5.3: a client may
- * send a list field as several lines): libmicrohttpd's lookup gives the
- * first line only, and "Accept: text/html" then "Accept: application/json"
- * was refused 415. */
-static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
-{
-	int *m = cls;
-	(void)kind;
-	if (key && value && !strcasecmp(key, MHD_HTTP_HEADER_ACCEPT)) {
-		int r = lb_http_accept_match(value);
-		if (r == 1 || (r == -1 && *m == 0))
-			*m = r; /* a type we serve wins; a foreign one beats none */
-	}
-	return MHD_YES;
-}
-
-static bool accept_ok(struct MHD_Connection *c)
-{
-	int m = 0;
-	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &m);
-	return m >= 0;
-}
-
 bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0)
 {
 	uint64_t lim = h->o.query_timeout_ms;
@@ -514,8 +468,11 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 {
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
 		return send_error(rq, c, 405, "only GET (and HEAD) is supported");
+	if (rq->target_nul)
+		return send_error(rq, c, 400, "a NUL byte in the request target");
 	if (rq->target_long)
-		return send_error(rq, c, 414, "request target too long");
+		return send_error(rq, c, 414, "request target too long: at most " XSTR(LB_HTTP_TARGET_MAX)
+					      " bytes of path and query; ask with fewer or shorter parameters");
 	if (atomic_load(&h->active) > h->o.max_conns) {
 		atomic_fetch_add(&h->refused_conns, 1);
 		return send_error(rq, c, 503, "too many concurrent connections");
@@ -537,12 +494,18 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		return metrics(h, rq, c);
 	}
 	struct grant g;
-	if (!accept_ok(c)) {
+	if (!lb_http_accept_lines_ok(c)) {
 		res = send_error(rq, c, 415, "unsupported Accept: use application/x-ndjson or application/json");
 		goto out;
 	}
 	char keybuf[LB_KEY_MAX + 2];
-	const char *key = find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
+	int kf = lb_http_find_key(c, r.api == LB_API_CIRCL, keybuf, sizeof keybuf);
+	if (kf < 0) {
+		res = ask_basic(rq, c, "malformed HTTP Basic credentials: want the base64 of "
+				       "USER:KEY, without control characters");
+		goto out;
+	}
+	const char *key = kf ? keybuf : NULL;
 	bool counts = r.api == LB_API_LOOKUP || r.api == LB_API_SUMMARIZE || r.api == LB_API_FLEX ||
 		      r.api == LB_API_CIRCL;
 	st = admit(h, rq, key, counts, &g, &why);
@@ -550,16 +513,8 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 				      .win_start = g.win_start, .win_used = g.win_used };
 	if (st) {
 		if (st == 403 && r.api == LB_API_CIRCL) {
-			static const char body[] = "Error: credentials required (HTTP Basic, password = API key)\n";
-			struct MHD_Response *ar = MHD_create_response_from_buffer(
-				sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
-			if (ar) {
-				MHD_add_response_header(ar, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-				res = MHD_queue_basic_auth_fail_response(c, "lookback", ar);
-				MHD_destroy_response(ar);
-				rq->status = 401;
-				goto out;
-			}
+			res = ask_basic(rq, c, "credentials required (HTTP Basic, password = API key)");
+			goto out;
 		}
 		res = send_error(rq, c, st, why);
 		goto out;
@@ -654,9 +609,9 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	}
 	case LB_API_CIRCL: {
 		char ftb[LB_HTTP_VALUE_MAX + 1], pcb[24], pkb[24];
-		const char *ft = header_value(c, "dribble-filter-rrtype", ftb, sizeof ftb);
-		const char *pc = header_value(c, "dribble-paginate-count", pcb, sizeof pcb);
-		const char *pk = header_value(c, "dribble-paginate-cursor", pkb, sizeof pkb);
+		const char *ft = lb_http_header_value(c, "dribble-filter-rrtype", ftb, sizeof ftb);
+		const char *pc = lb_http_header_value(c, "dribble-paginate-count", pcb, sizeof pcb);
+		const char *pk = lb_http_header_value(c, "dribble-paginate-cursor", pkb, sizeof pkb);
 		if (ft && lb_query_parse_types(ft, q, &m)) {
 			lb_http_stream_free(s);
 			res = send_error(rq, c, 400, "bad dribble-filter-rrtype");
@@ -747,7 +702,6 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	lb_http_t *h = cls;
 	struct req *rq = *con_cls;
 	(void)url;
-	(void)version;
 	(void)upload_data;
 	if (!rq)
 		return MHD_NO;
@@ -761,6 +715,16 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		 * "early" response, after which libmicrohttpd closes the connection
 		 * (no keep-alive): answer on the call that ends the request */
 		rq->started = true;
+		/* A NUL byte in the target: libmicrohttpd hands the URI on as a C
+		 * string, cut at it ("/dnsdb/v2/ping<NUL>junk" was a ping, and
+		 * ".../name/a.com<NUL>/MX" a lookup of every type).  It splits its
+		 * request line in place: the HTTP version follows the URI's end
+		 * in the same buffer, one byte (the space it made the NUL) after
+		 * it.  A version further on (within the line's buffer) means
+		 * the URI went on past a NUL.  Addresses only are compared. */
+		uintptr_t va = (uintptr_t)version;
+		if (version && *version && va > rq->uri_end && va - rq->uri_end < LB_HTTP_MEM_PER_CONN)
+			rq->target_nul = true;
 		size_t ml = strnlen(method, sizeof rq->method - 1);
 		memcpy(rq->method, method, ml);
 		rq->method[ml] = 0;
@@ -801,6 +765,7 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	rq->h = h;
 	atomic_init(&rq->refs, 1);
 	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	rq->uri_end = (uintptr_t)uri + strlen(uri) + 1;
 	size_t n = strnlen(uri, LB_HTTP_TARGET_MAX + 1);
 	if (n > LB_HTTP_TARGET_MAX) {
 		rq->target_long = true;
@@ -808,6 +773,17 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	}
 	memcpy(rq->target, uri, n);
 	rq->target[n] = 0;
+	/* Our own copy of the target is all that is parsed (parse.c), never
+	 * libmicrohttpd's arguments.  It would make them next, one record of
+	 * its connection's memory per '&' (56 bytes in 0.9.75): some 250 of
+	 * them filled LB_HTTP_MEM_PER_CONN, after which it neither answered
+	 * nor called access_cb, and the client waited for --timeout.  Its URI
+	 * is its own line buffer, where it splits the arguments off at '?'
+	 * after this callback returns: ending them there leaves it none to
+	 * make, so that a connection's memory does not grow with them. */
+	char *qm = strchr(uri, '?');
+	if (qm && qm[1])
+		qm[1] = 0;
 	rq->key_id[0] = '-';
 	rq->key_id[1] = 0;
 	struct conn *cn = conn_of(c);

@@ -107,6 +107,18 @@ check "an over-long key: said not recognised, not missing" grep -q 'not recognis
 status "CIRCL count and cursor with trailing whitespace" 200 -u "alice:alice-secret-0001" \
 	-H "dribble-paginate-count: 2 " -H "dribble-paginate-cursor: 1 " -H "dribble-filter-rrtype: A " \
 	"$U/pdns/query/a.com"
+# HTTP Basic credentials are decoded here (RFC 7617): libmicrohttpd's C
+# strings let a password of the key, a NUL and anything pass as the key
+status "CIRCL: Basic credentials written by hand" 200 \
+	-H "Authorization: Basic $(printf 'alice:alice-secret-0001' | base64)" "$U/pdns/query/a.com"
+status "CIRCL: a NUL after the key in the Basic password" 401 \
+	-H "Authorization: Basic $(printf 'alice:alice-secret-0001\0x' | base64)" "$U/pdns/query/a.com"
+check "... says why" grep -q 'malformed HTTP Basic' "$T_TMP/body"
+check "... with the Basic challenge" bash -c "curl -s -i -H 'Authorization: Basic $(printf 'alice:alice-secret-0001\0x' | base64)' \
+	'$U/pdns/query/a.com' | tr -d '\r' | grep -qi '^WWW-Authenticate: Basic realm=\"lookback\"'"
+status "CIRCL: Basic credentials that are not base64" 401 -H "Authorization: Basic alice:alice-secret-0001" \
+	"$U/pdns/query/a.com"
+status "CIRCL: X-API-Key still wins over Basic" 200 -H "$K" -H "Authorization: Basic !!!!" "$U/pdns/query/a.com"
 status "unsupported Accept" 415 -H "$K" -H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "Accept x-ndjson" 200 -H "$K" -H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 # a list field may come as several lines, one list (RFC 9110 5.3): the first
@@ -115,6 +127,15 @@ status "Accept on two lines, the second x-ndjson" 200 -H "$K" -H "Accept: text/h
 	-H "Accept: application/x-ndjson" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "Accept on two lines, neither served" 415 -H "$K" -H "Accept: text/html" \
 	-H "Accept: image/png" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+# q=0 is "not acceptable" (RFC 9110 12.4.2): it was read as naming the type
+status "Accept x-ndjson;q=0: refused" 415 -H "$K" -H "Accept: application/x-ndjson;q=0" \
+	"$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "Accept */*;q=0: refused" 415 -H "$K" -H "Accept: */*;q=0" "$U/dnsdb/v2/lookup/rrset/name/a.com"
+status "Accept */*;q=0 and x-ndjson: served" 200 -H "$K" -H "Accept: */*;q=0, application/x-ndjson" \
+	"$U/dnsdb/v2/lookup/rrset/name/a.com"
+# the lines are one list: a q=0 on one excludes what a wildcard on another allows
+status "Accept on two lines, */* then application/*;q=0 text/*;q=0" 415 -H "$K" \
+	-H "Accept: */*" -H "Accept: application/*;q=0, text/*;q=0" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 status "offset past offset_max" 416 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/a.com?offset=1001"
 status "POST" 405 -H "$K" -d x=1 "$U/dnsdb/v2/ping"
 for m in OPTIONS DELETE; do
@@ -124,6 +145,33 @@ done
 check "HEAD: 200, no body" bash -c "curl -s -I -H '$K' '$U/dnsdb/v2/ping' | grep -q '^HTTP/1.1 200'"
 check "a CIDR written with '/' in rdata/ip: 400 saying how to write it" bash -c \
 	"curl -s -H '$K' '$U/dnsdb/v2/lookup/rdata/ip/10.0.0.0/8' | grep -q 'ADDRESS,LENGTH'"
+# libmicrohttpd made a record of its connection's memory for each '&' of
+# the query: from some 250 parameters on it ran out, neither answered nor
+# called us, and the client waited for --timeout (then 408); the target
+# is ours to parse (a CIRCL or dnsdbq request has a handful)
+P300=$(seq 300 | sed 's/^/p/; s/$/=1/' | paste -sd '&')
+status "300 query parameters (2 kB): answered" 200 --max-time 2 -H "$K" "$U/dnsdb/v2/ping?$P300"
+status "300 query parameters on a lookup: answered" 200 --max-time 2 -H "$K" \
+	"$U/dnsdb/v2/lookup/rrset/name/a.com?limit=1&$P300"
+status "1200 query parameters (8 kB): 414 at once" 414 --max-time 2 -H "$K" \
+	"$U/dnsdb/v2/ping?$(seq 1200 | sed 's/^/p/; s/$/=1/' | paste -sd '&')"
+check "a 414 says the limit" grep -q '4096 bytes' "$T_TMP/body"
+status "2000 bare '&' (2 kB): answered" 200 --max-time 2 -H "$K" "$U/dnsdb/v2/ping?$(head -c 2000 /dev/zero | tr '\0' '&')"
+# a NUL byte in the request line's target: libmicrohttpd hands the URI on
+# cut at it, so it was served as the part before it (404, or a ping, or a
+# lookup of every type)
+raw_status() { # DESC WANT REQUEST-LINE (printf escapes)
+	local got
+	got=$( { exec 3<>/dev/tcp/127.0.0.1/$PORT
+		printf "$3\r\nHost: x\r\nX-API-Key: alice-secret-0001\r\nConnection: close\r\n\r\n" >&3
+		timeout 5 cat <&3; } 2>/dev/null | head -1 | cut -d' ' -f2)
+	check "$1: $2 (got $got)" test "$got" = "$2"
+}
+raw_status "a NUL inside the path" 400 'GET /dnsdb/v2/pi\0ng HTTP/1.1'
+raw_status "a NUL after the path" 400 'GET /dnsdb/v2/ping\0junk HTTP/1.1'
+raw_status "a NUL before the types of a lookup" 400 'GET /dnsdb/v2/lookup/rrset/name/a.com\0/MX HTTP/1.1'
+raw_status "a NUL in the query" 400 'GET /dnsdb/v2/ping?x=\0y HTTP/1.1'
+raw_status "no NUL, the same way" 200 'GET /dnsdb/v2/ping?x=y HTTP/1.1'
 status "huge path (10 kB)" 414 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(head -c 10000 /dev/zero | tr '\0' a)"
 # request line and headers share a 16 KiB buffer per connection
 status "large header (8 kB) fits" 200 -H "$K" -H "X-Pad: $(head -c 8000 /dev/zero | tr '\0' a)" "$U/dnsdb/v2/ping"
@@ -395,13 +443,14 @@ wait $SLOW $STALL
 head -c 100000 /dev/zero | tr '\0' a > "$T_TMP/long"
 curl -s -o /dev/null -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(cat "$T_TMP/long")" 2>/dev/null
 status "after a 100 kB request line" 200 -H "$K" "$U/dnsdb/v2/ping"
-# query arguments past the connection's memory: libmicrohttpd stops reading the
-# request, without a word to the handler; it is cut at --timeout as one that did
-# not arrive whole in time, counted as 408,
-# frees its memory (ASan's leak check at exit)
-# and does not hold up the shutdown (it used to: the whole --drain)
-curl -s -o /dev/null --max-time 5 -H "$K" "$U/dnsdb/v2/ping?$(python3 -c "print('&'.join(['s=x'] * 300))")"
-status "after a request of 300 arguments" 200 -H "$K" "$U/dnsdb/v2/ping"
+# a request whose line came but whose headers never end (libmicrohttpd
+# holds it without a word to the handler): cut at --timeout as one that did
+# not arrive whole in time, counted as 408, frees its memory (ASan's leak
+# check at exit) and does not hold up the shutdown (it used to: the whole
+# --drain); checked in the metrics below
+( exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\nX-Pa' >&3
+  sleep 4; exec 3>&- ) &
+CUT=$!
 # slowloris: 8 clients (past --max-conns 6) dribbling their headers a byte
 # every 0.5 s are cut at --timeout (3 s) though never idle; they held their
 # connections for good, and everyone else got 503
@@ -427,6 +476,7 @@ code = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-
 print(alive, code)
 P
 read -r alive code < "$T_TMP/slow"
+wait $CUT
 check "8 clients dribbling their headers cut at --timeout ($alive left after 5 s), another served ($code)" \
 	bash -c "[ '$alive' = 0 ] && [ '$code' = 200 ]"
 
@@ -441,10 +491,10 @@ check "metrics: 429s counted" grep -q 'endpoint="lookup",status="429"' "$T_TMP/m
 # the 30 kB header above, which libmicrohttpd answered itself: 431, not 400
 check "metrics: the request libmicrohttpd refused counted as 431" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 1$' "$T_TMP/metrics"
-check "metrics: the request of 300 arguments, cut at --timeout, counted as 408" \
+check "metrics: the request whose headers never ended, cut at --timeout, counted as 408" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="408"} 1$' "$T_TMP/metrics"
-check "metrics: 400s are the 12 bad requests sent (over every endpoint)" \
-	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 12
+check "metrics: 400s are the 16 bad requests sent (over every endpoint)" \
+	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 16
 check "metrics: the 8 slow clients counted ($(grep '^lookback_http_slow_requests_total' "$T_TMP/metrics"))" \
 	awk '/^lookback_http_slow_requests_total/ { n = $2 } END { exit !(n >= 8) }' "$T_TMP/metrics"
 check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"

@@ -288,8 +288,8 @@ static void test_batch_line(void **state)
 	assert_int_equal(lb_http_batch_line(nul, sizeof nul - 1, 1700000000, &r, &t, &b, &msg), 400);
 }
 
-/* lb_http_accept_match: what one Accept line says, so that the server can
- * read a request's Accept lines as one list (RFC 9110 5.3) */
+/* lb_http_accept_match: what an Accept list (a request's lines joined: RFC
+ * 9110 5.3) says of the types we answer with */
 static void test_accept_match(void **state)
 {
 	(void)state;
@@ -301,6 +301,90 @@ static void test_accept_match(void **state)
 	assert_int_equal(lb_http_accept_match("*/*"), 1);
 	assert_int_equal(lb_http_accept_match("text/html"), -1);
 	assert_int_equal(lb_http_accept_match("image/png, text/html"), -1);
+	/* q=0 is "not acceptable" (RFC 9110 12.4.2, 12.5.1): it was taken as
+	 * naming the type, and the request served */
+	static const struct {
+		const char *accept;
+		int want;
+	} q[] = {
+		{ "application/x-ndjson;q=0", -1 },
+		{ "application/x-ndjson; q=0", -1 },
+		{ "application/x-ndjson ;Q=0.000", -1 },
+		{ "application/x-ndjson;q=0.", -1 },
+		{ "application/x-ndjson;q=0.001", 1 },
+		{ "application/x-ndjson;q=1", 1 },
+		{ "application/x-ndjson;q=x", 1 },           /* not a weight: ignored */
+		{ "application/x-ndjson;charset=utf-8;q=0", -1 },
+		{ "application/x-ndjson;p=\"a;q=1,b\";q=0", -1 }, /* quoted: no weight, no list */
+		{ "application/x-ndjson;qs=0", 1 },
+		{ "*/*;q=0", -1 },
+		{ "application/*;q=0", -1 },
+		{ "application/*;q=0, text/*;q=0", -1 },
+		{ "application/*;q=0, text/plain", 1 },       /* errors and text stay */
+		{ "*/*;q=0, application/x-ndjson", 1 },       /* the specific range wins */
+		{ "*/*;q=0, application/*;q=0.5", 1 },
+		{ "*/*, application/*;q=0, text/*;q=0", -1 }, /* ... either way */
+		{ "application/x-ndjson;q=0, */*", 1 },       /* its aliases are left */
+		{ "application/x-ndjson;q=0, application/json", 1 },
+		{ "text/html, application/x-ndjson;q=0", -1 },
+		{ "application/json;q=0, application/json", 1 }, /* twice: the kinder */
+		{ "application/x-ndjson;q=0,,", -1 },
+		{ ";q=0", -1 },
+		{ "*/json", -1 },                              /* no such range */
+	};
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		int got = lb_http_accept_match(q[i].accept);
+		if (got != q[i].want)
+			fail_msg("Accept: %s: %d, want %d", q[i].accept, got, q[i].want);
+	}
+}
+
+/* lb_http_basic_password: RFC 7617 credentials decoded here, not by
+ * libmicrohttpd, whose C strings passed "KEY\0anything" as KEY */
+static void test_basic_password(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value;
+		int want;
+		const char *pass;
+	} cases[] = {
+		{ NULL, 0, NULL },
+		{ "", 0, NULL },
+		{ "Bearer abc", 0, NULL },
+		{ "Basicdm9vOmJhcg==", 0, NULL },            /* another scheme */
+		{ "Basic dXNlcjprZXk=", 1, "key" },           /* user:key */
+		{ "basic  dXNlcjprZXk=  ", 1, "key" },        /* scheme's case, blanks */
+		{ "BASIC\tYWxpY2U6YWxpY2Utc2VjcmV0LTAwMDE=", 1, "alice-secret-0001" },
+		{ "Basic OmtleQ==", 1, "key" },               /* :key, no user-id */
+		{ "Basic dTo=", 1, "" },                      /* u: */
+		{ "Basic dTphOmI=", 1, "a:b" },               /* the first ':' splits */
+		{ "Basic dTprw6l5", 1, "k\xc3\xa9y" },       /* UTF-8: not control */
+		{ "Basic", -1, NULL },
+		{ "Basic ", -1, NULL },
+		{ "Basic dXNlcjprZXk", -1, NULL },            /* unpadded */
+		{ "Basic dXNlcjpr=Xk=", -1, NULL },           /* '=' inside */
+		{ "Basic dXNlcjprZX==", 1, "ke" },            /* odd bits: still base64 */
+		{ "Basic dXNl cjprZXk=", -1, NULL },          /* a blank inside */
+		{ "Basic dXNlcjprZXk===", -1, NULL },
+		{ "Basic dXNlcjprZXk*", -1, NULL },           /* not the alphabet */
+		{ "Basic dXNlcmtleQ==", -1, NULL },           /* userkey: no ':' */
+		{ "Basic dTprZXkAeA==", -1, NULL },           /* u:key NUL x */
+		{ "Basic dQA6a2V5", -1, NULL },               /* u NUL :key */
+		{ "Basic dTprZXkK", -1, NULL },               /* u:key LF */
+		{ "Basic dTprZXl/", -1, NULL },               /* u:key DEL */
+		{ "Basic dTphYmNkZWZnaGlqa2xtbm9wcXJzdA==", 1, "" }, /* too long: "" */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[20];
+		memset(out, 'z', sizeof out);
+		int got = lb_http_basic_password(cases[i].value, out, sizeof out);
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s): %d, want %d", i, cases[i].value ? cases[i].value : "NULL",
+				 got, cases[i].want);
+		if (got == 1)
+			assert_string_equal(out, cases[i].pass);
+	}
 }
 
 int main(void)
@@ -311,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_flex_types),
 		cmocka_unit_test(test_lookup_default_any),
 		cmocka_unit_test(test_accept_match),
+		cmocka_unit_test(test_basic_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

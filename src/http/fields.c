@@ -1,0 +1,100 @@
+/*
+ * fields.c - the request header fields the server reads through
+ * libmicrohttpd: a field's value as RFC 9110 means it, the API key, and the
+ * Accept lines as one list.
+ */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/http.h"
+#include "http/http_impl.h"
+
+/* A request header's value without its trailing whitespace, copied into
+ * buf: a field value does not include the whitespace around it (RFC 9110
+ * 5.5), and libmicrohttpd strips only the leading one, so "X-API-Key: KEY "
+ * was a key not recognised (403).  NULL when absent; "" (never a valid
+ * key or number) when it does not fit. */
+const char *lb_http_header_value(struct MHD_Connection *c, const char *name, char *buf,
+				 size_t bufsz)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+	if (!v)
+		return NULL;
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= bufsz)
+		n = 0;
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	return buf;
+}
+
+/* The request's API key into out: 1 found (X-API-Key, or for CIRCL the
+ * password of HTTP Basic credentials), 0 none, -1 malformed Basic
+ * credentials (lb_http_basic_password: a NUL in the password, bad base64),
+ * refused rather than read as far as a C string goes. */
+int lb_http_find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz)
+{
+	if (lb_http_header_value(c, "X-API-Key", out, outsz))
+		return 1;
+	if (!basic)
+		return 0;
+	return lb_http_basic_password(
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION), out,
+		outsz);
+}
+
+/* Every Accept line of the request, as one list (RFC 9110 5.3: a client may
+ * send a list field as several lines): libmicrohttpd's lookup gives the
+ * first line only, and "Accept: text/html" then "Accept: application/json"
+ * was refused 415.  The lines are joined, as one, so that a weight of 0 on
+ * one line (application/x-ndjson;q=0) excludes what a wildcard on another
+ * allows. */
+struct accept_join {
+	const char *first;             /* the one line, when there is one */
+	size_t lines, len;
+	char *buf;                     /* lines > 1: joined with ',' */
+};
+
+static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct accept_join *j = cls;
+	(void)kind;
+	if (!key || !value || strcasecmp(key, MHD_HTTP_HEADER_ACCEPT))
+		return MHD_YES;
+	size_t n = strlen(value);
+	if (j->buf) {
+		if (j->len)
+			j->buf[j->len++] = ',';
+		memcpy(j->buf + j->len, value, n);
+		j->len += n;
+		j->buf[j->len] = 0;
+		return MHD_YES;
+	}
+	if (!j->lines++)
+		j->first = value;
+	j->len += n + 1;
+	return MHD_YES;
+}
+
+bool lb_http_accept_lines_ok(struct MHD_Connection *c)
+{
+	struct accept_join j = { 0 };
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
+	if (j.lines <= 1)
+		return lb_http_accept_match(j.first) >= 0;
+	/* at most the request's headers (LB_HTTP_MEM_PER_CONN) */
+	j.buf = malloc(j.len + 1);
+	if (!j.buf)
+		return true; /* without memory: served as without an Accept */
+	j.len = 0;
+	j.buf[0] = 0;
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
+	bool ok = lb_http_accept_match(j.buf) >= 0;
+	free(j.buf);
+	return ok;
+}
