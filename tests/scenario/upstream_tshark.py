@@ -489,6 +489,21 @@ def snaplen_cut(c):
     c.fields = {"dns.a": ["192.0.2.66"]}
 
 
+@case
+def name_control_octets(c):
+    """nDPI tests/cfgs/default/pcap/dns-invalid-chars.pcap: a name with
+    octets no host name has (BEL, LF, DEL, 0xff, a backslash and a quote in a
+    label).  RFC 2181 11: any octet is allowed in a label; lookback writes
+    them as RFC 1035 5.1 / RFC 4343 2.1 escapes (\\DDD decimal, \\ before
+    a backslash or quote), tshark as C does (\\a, \\n, \\177 octal; the
+    backslash and quote bare): tshark_compare.py reads each its own way."""
+    owner = b"\x0bbell\x07\x0a\x7f\xffend\x04a\\\"x\x02cn\x00"
+    c.send(header(0xa01a, ANSWER, 1, 1, 0, 0) + question("bell.cn", 1)
+           + rr(owner, 1, bytes([192, 0, 2, 26])))
+    c.want = {("bell\\007\\010\\127\\255end.a\\\\\\\"x.cn.", "A", "IN", ("192.0.2.26",), "answer")}
+    c.fields = {"dns.resp.name": ["bell\\a\\n\\177\ufffdend.a\\\"x.cn"]}
+
+
 # ---- running ----
 
 def write_pcap(path, frames):
