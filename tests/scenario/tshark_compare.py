@@ -62,6 +62,35 @@ def norm_name(n):
     return n if n.endswith(".") else n + "."
 
 
+TSHARK_C_ESC = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92}
+
+
+def tshark_name(n):
+    """norm_name for a name as tshark prints it: not RFC 1035 5.1's escapes
+    (a backslash and three decimal digits) but C's - \\n, \\t... and three
+    octal digits for the other control octets (0x7f is \\177, not \\127);
+    a backslash or a dot inside a label is printed bare."""
+    out = bytearray()
+    i = 0
+    while i < len(n):
+        c = n[i]
+        if c == "\\" and n[i + 1:i + 2] in TSHARK_C_ESC:
+            out.append(TSHARK_C_ESC[n[i + 1]])
+            i += 2
+        elif c == "\\" and len(n) >= i + 4 and all(ch in "01234567" for ch in n[i + 1:i + 4]):
+            out.append(int(n[i + 1:i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out += c.encode("utf-8")
+            i += 1
+    # as norm_name, once the octets are known: ASCII only, lower case, a final dot
+    n = out.decode("utf-8", errors="replace").strip()
+    if n in ("<Root>", "", "."):
+        return "."
+    n = "".join(ch for ch in n.lower() if ord(ch) < 0x80)
+    return n if n.endswith(".") else n + "."
+
+
 def unescape(s):
     out = bytearray()
     i = 0
@@ -137,7 +166,7 @@ def tshark_negatives(pkts):
         q = next((v for _, v in (msg.first("Queries") or []) if isinstance(v, Pairs)), None)
         if q is None or q.first("dns.qry.name") is None:
             continue
-        qname, qtype = norm_name(q.first("dns.qry.name")), int(q.first("dns.qry.type"))
+        qname, qtype = tshark_name(q.first("dns.qry.name")), int(q.first("dns.qry.type"))
         if qtype in (0, 41) or 128 <= qtype < 255:
             continue  # a meta query (AXFR, IXFR, TKEY...) asks for no RRset: no denial
         rcode = int(flags.first("dns.flags.rcode"))
@@ -146,7 +175,7 @@ def tshark_negatives(pkts):
                 rcode |= int(rr.first("dns.resp.ext_rcode"), 16) << 4
                 break
         neg = rcode in (2, 3, 5)
-        ans = [(norm_name(rr.first("dns.resp.name") or ""), int(rr.first("dns.resp.type")),
+        ans = [(tshark_name(rr.first("dns.resp.name") or ""), int(rr.first("dns.resp.type")),
                 rr.first("dns.cname")) for rr in section_rrs(msg, "Answers")]
         # the question's CNAME chain: the denial speaks of its last name (RFC 6604 2.1)
         target, answered = qname, False
@@ -158,7 +187,7 @@ def tshark_negatives(pkts):
                 if t == qtype or qtype == 255:
                     answered = True
                 if t == 5 and nxt is None and cname is not None:
-                    nxt = norm_name(cname)
+                    nxt = tshark_name(cname)
             if answered or nxt is None:
                 break
             if qtype == 5:
@@ -206,7 +235,7 @@ def tshark_rows(pkts):
                                                              rr.first("dns.srv.name")) if x)
                             cls = rr.first("dns.resp.class")
                             # (mDNS: tshark gives the class without the cache-flush bit)
-                            rrs.add((norm_name(owner or ""), t, int(cls, 16) if cls else None))
+                            rrs.add((tshark_name(owner or ""), t, int(cls, 16) if cls else None))
                             for tname, field in VALUE_FIELDS.get(t, []):
                                 for v in rr.all(field):
                                     if tname in ("A", "AAAA"):
@@ -214,7 +243,7 @@ def tshark_rows(pkts):
                                     elif tname == "TXT":
                                         vals.add((tname, v))
                                     else:
-                                        vals.add((tname, norm_name(v)))
+                                        vals.add((tname, tshark_name(v)))
     return frames
 
 
