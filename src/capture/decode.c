@@ -422,11 +422,12 @@ static void do_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 
 /* ---- transport ---- */
 
-static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
 {
 	k->pl.data = p;
 	k->pl.len = n;
 	k->pl.proto = 17;
+	k->pl.cut = cut;
 	d->st.udp_dns++;
 	d->fn(d->ctx, &k->pl);
 }
@@ -439,9 +440,21 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	}
 	uint16_t sport = be16(p), dport = be16(p + 2);
 	size_t ulen = be16(p + 4);
+	bool snap = false;
 	if (LB_UNLIKELY(ulen < 8 || ulen > n)) {
-		drop(d, ulen >= 8 && cut ? LB_DROP_IP_TRUNCATED : LB_DROP_UDP_BAD);
-		return;
+		/* a DNS datagram the capture's snapshot length cut (the frame
+		 * kept shorter than it was: tcpdump -s, whose defaults were 68
+		 * and 96): decoded up to the cut, whose RRset is not kept, as in
+		 * a response cut with TC set (RFC 1035 4.2.1); tshark shows the
+		 * records before the cut too.  A datagram longer than its frame
+		 * on the wire is malformed, and dropped */
+		snap = ulen >= 8 && cut && k->snapped && n >= 8 + 12 &&
+		       (is_dns_port(d, sport) || is_dns_port(d, dport));
+		if (!snap) {
+			drop(d, ulen >= 8 && cut ? LB_DROP_IP_TRUNCATED : LB_DROP_UDP_BAD);
+			return;
+		}
+		ulen = n;
 	}
 	p += 8;
 	n = ulen - 8;
@@ -455,7 +468,7 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 			drop(d, LB_DROP_DNS_TRUNCATED);
 			return;
 		}
-		emit_udp(d, k, p, n);
+		emit_udp(d, k, p, n, snap);
 	} else if (LB_UNLIKELY(dport == PORT_VXLAN)) {
 		do_vxlan(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_GRE_UDP)) {
@@ -576,7 +589,7 @@ static void do_icmp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool 
 	memcpy(k->pl.dst, p + (v6 ? 24 : 16), v6 ? 16 : 4);
 	k->pl.sport = sport;
 	k->pl.dport = dport;
-	emit_udp(d, k, u + 8, ulen - 8);
+	emit_udp(d, k, u + 8, ulen - 8, false);
 }
 
 static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p, size_t n, bool cut)
@@ -994,6 +1007,7 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 	pkt_t k;
 	k.pl.ts = *ts;
 	k.depth = 0;
+	k.snapped = caplen < wirelen;
 	size_t n = caplen < wirelen ? caplen : wirelen;
 	d->st.packets++;
 	d->st.bytes += caplen;

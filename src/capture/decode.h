@@ -60,6 +60,8 @@ typedef struct lb_payload {
 	uint8_t proto;           /* 17 UDP or 6 TCP */
 	uint8_t src[16], dst[16];/* addresses (IPv4 in the first 4 bytes) */
 	uint16_t sport, dport;
+	bool cut;                /* UDP: the capture kept less than the datagram (its
+				  * snapshot length): data ends at the cut */
 } lb_payload_t;
 
 typedef void (*lb_payload_fn)(void *ctx, const lb_payload_t *p);

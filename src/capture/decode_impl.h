@@ -54,6 +54,7 @@ struct lb_decoder {
 typedef struct pkt {
 	lb_payload_t pl;   /* addresses, ports, time; data/len filled at the end */
 	int depth;         /* tunnels entered */
+	bool snapped;      /* the capture kept less than the frame (caplen < wirelen) */
 } pkt_t;
 
 static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }

@@ -193,6 +193,7 @@ static void emit(lb_tcp_t *t, const flow_t *f, int di, const struct timeval *ts,
 	pl.ts = *ts;
 	pl.ipver = f->ipver;
 	pl.proto = 6;
+	pl.cut = false;
 	memcpy(pl.src, di ? f->b : f->a, 16);
 	memcpy(pl.dst, di ? f->a : f->b, 16);
 	pl.sport = di ? f->pb : f->pa;

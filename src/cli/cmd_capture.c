@@ -234,10 +234,10 @@ static void on_payload(void *vctx, const lb_payload_t *p)
 	if (c->ref) {
 		uint64_t now = p->ts.tv_sec > 0 ? (uint64_t)p->ts.tv_sec : 0;
 		const uint8_t *bw = lb_referral_bailiwick(c->ref, p->data, p->len, p->ipver, p->src, now);
-		if (lb_proc_message(c->proc, p->data, p->len, &p->ts, bw) == 0)
+		if (lb_proc_message_cut(c->proc, p->data, p->len, &p->ts, bw, p->cut) == 0)
 			lb_referral_learn(c->ref, lb_proc_last(c->proc), bw, now);
 	} else {
-		(void)lb_proc_message(c->proc, p->data, p->len, &p->ts, NULL);
+		(void)lb_proc_message_cut(c->proc, p->data, p->len, &p->ts, NULL, p->cut);
 	}
 	if (c->progress && (c->st->dns_messages & 0xffff) == 0)
 		show_progress(c, 0);

@@ -178,6 +178,12 @@ bool lb_msg_plain_query(const uint8_t *pkt, size_t len)
 
 int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, size_t len)
 {
+	return lb_msg_parse_cut(msg, scratch, pkt, len, false);
+}
+
+int lb_msg_parse_cut(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt, size_t len,
+		     bool snap)
+{
 	lb_cur_t c;
 	int rc = 0;
 	uint8_t tmp[LB_NAME_MAX];
@@ -397,9 +403,10 @@ out:
 	 * may lack its rest).  So are they in a message with TC set that ends
 	 * inside a record or short of its counts: RFC 1035 4.2.1's truncation
 	 * ("longer messages are truncated and the TC bit is set"), by servers
-	 * that cut at the size and leave the counts.  Any other fault of the
-	 * message: whole sections only */
-	msg->cut = rc == LB_ELIMIT || (rc == LB_ETRUNC && msg->tc);
+	 * that cut at the size and leave the counts; and in one the capture
+	 * cut (snap: tcpdump -s).  Any other fault of the message: whole
+	 * sections only */
+	msg->cut = rc == LB_ELIMIT || (rc == LB_ETRUNC && (msg->tc || snap));
 	if (!msg->has_opt && msg->arcount > 0)
 		opt_at_end(msg, pkt, len, msg->wire_len);
 	msg->nrr = msg->cut ? nrr : kept;

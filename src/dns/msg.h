@@ -116,5 +116,11 @@ bool lb_msg_plain_query(const uint8_t *pkt, size_t len);
 
 LB_WUR int lb_msg_parse(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt,
 			size_t len);
+/* The same for a message whose bytes the capture cut (cut: its datagram was
+ * longer than the snapshot length kept): one that ends inside a record or
+ * short of its counts is then cut (msg->cut, LB_ETRUNC) as with TC set,
+ * every whole record before the end kept; the sender sent the rest. */
+LB_WUR int lb_msg_parse_cut(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pkt,
+			    size_t len, bool cut);
 
 #endif

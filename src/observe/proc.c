@@ -51,6 +51,12 @@ const lb_msg_t *lb_proc_last(const lb_proc_t *p)
 int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct timeval *ts,
 		    const uint8_t *bailiwick)
 {
+	return lb_proc_message_cut(p, data, len, ts, bailiwick, false);
+}
+
+int lb_proc_message_cut(lb_proc_t *p, const uint8_t *data, size_t len, const struct timeval *ts,
+			const uint8_t *bailiwick, bool cut)
+{
 	lb_stats_t *st = p->st;
 	st->dns_messages++;
 	if (lb_msg_plain_query(data, len)) {
@@ -67,7 +73,7 @@ int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct 
 	p->msg.complete = 0;
 	p->msg.nrr = 0;
 	p->msg.nbad = 0;
-	int rc = lb_msg_parse(&p->msg, &p->mscratch, data, len);
+	int rc = lb_msg_parse_cut(&p->msg, &p->mscratch, data, len, cut);
 	if (p->mdns) {
 		mdns_classes(&p->msg);
 		if (p->mdns == LB_MDNS_PEERS && p->msg.qr)

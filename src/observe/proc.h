@@ -37,6 +37,11 @@ void lb_proc_free(lb_proc_t *p);
  */
 int lb_proc_message(lb_proc_t *p, const uint8_t *data, size_t len, const struct timeval *ts,
 		    const uint8_t *bailiwick);
+/* The same for a message the capture cut (lb_payload_t.cut): parsed by
+ * lb_msg_parse_cut, its whole records before the cut observed, the RRset
+ * the cut falls in marked truncated. */
+int lb_proc_message_cut(lb_proc_t *p, const uint8_t *data, size_t len, const struct timeval *ts,
+			const uint8_t *bailiwick, bool cut);
 
 /* Whether the next messages are multicast DNS (RFC 6762, port 5353): the top
  * bit of their classes is then a flag - cache-flush on records (section

@@ -478,14 +478,18 @@ def txt_empty_and_full(c):
 def snaplen_cut(c):
     """tcpdump tests/dns_udp_2.pcap: a response captured with a snapshot
     length shorter than the frame (caplen 98 of 266), cut inside the answer
-    section.  The datagram is not all there (its UDP length says more), so
-    neither its checksum nor its RRsets can be known whole: lookback drops
-    the frame (ip_truncated).  tshark prints the records before the cut."""
+    section.  lookback decodes the datagram up to the cut as it does a
+    response cut with TC set (RFC 1035 4.2.1): the RRset before the cut (the
+    CNAME) is kept, the one the cut falls in is marked truncated and not
+    stored (RFC 2181 9); tshark prints the records before the cut too."""
     c.cut = 8
-    c.send(header(0xa019, AUTH, 1, 2, 0, 0) + question("snap.example.com", 1)
-           + rr(PTR_Q, 1, bytes([192, 0, 2, 66])) + rr(PTR_Q, 1, bytes([192, 0, 2, 67])))
-    c.drops = {"drop.ip_truncated": 1}
-    c.tshark_only = {("snap.example.com.", 1, 1)}
+    c.send(header(0xa019, AUTH, 1, 3, 0, 0) + question("snap.example.com", 1)
+           + rr(PTR_Q, 5, name("edge.example.net"))
+           + rr("edge.example.net", 1, bytes([192, 0, 2, 66]))
+           + rr("edge.example.net", 1, bytes([192, 0, 2, 67])))
+    c.want = {("snap.example.com.", "CNAME", "IN", ("edge.example.net.",), "answer"),
+              ("edge.example.net.", "A", "IN", ("192.0.2.66",), "answer")}
+    c.drops = {"drop.dns_truncated": 1, "dns_partial": 1}
     c.fields = {"dns.a": ["192.0.2.66"]}
 
 

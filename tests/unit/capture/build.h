@@ -139,6 +139,7 @@ typedef struct got {
 		uint8_t src[16], dst[16];
 		uint16_t sport, dport;
 		struct timeval ts;
+		bool cut;
 	} m[COLLECT_MAX];
 } got_t;
 
@@ -156,6 +157,7 @@ static inline void collect(void *ctx, const lb_payload_t *p)
 	g->m[g->n].sport = p->sport;
 	g->m[g->n].dport = p->dport;
 	g->m[g->n].ts = p->ts;
+	g->m[g->n].cut = p->cut;
 	g->n++;
 }
 

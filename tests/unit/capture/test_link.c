@@ -547,16 +547,27 @@ static void t_ip_checks(void **state)
 	bad.b[20 + 5] += 4;
 	feed(e->d, 228, 1, bad.b, bad.n);
 	assert_int_equal(drop_n(e->d, LB_DROP_UDP_BAD), 1);
-	/* captured less than claimed: caplen < wirelen, the UDP datagram is incomplete */
+	/* captured less than the frame (caplen < wirelen: a snapshot length): a
+	 * DNS datagram is handed up to the cut, marked cut; a datagram longer
+	 * than its whole frame is dropped, as is one cut inside its UDP header
+	 * or its DNS header, or not on a DNS port */
 	struct timeval tv = { 1, 0 };
 	lb_decoder_frame(e->d, 228, &tv, ip.b, ip.n - 1, ip.n);
-	assert_int_equal(drop_n(e->d, LB_DROP_IP_TRUNCATED), 1);
+	assert_int_equal(e->g->n, 1);
+	assert_msg(e->g, 0, dns, 39);
+	assert_true(e->g->m[0].cut);
+	feed(e->d, 228, 1, ip.b, ip.n - 1);
+	lb_decoder_frame(e->d, 228, &tv, ip.b, 20 + 8 + 11, ip.n);
+	lb_decoder_frame(e->d, 228, &tv, ip.b, 20 + 7, ip.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_TRUNCATED), 3);
+	assert_int_equal(e->g->n, 1);
 	/* UDP length shorter than the IP payload: payload trimmed to the UDP length */
 	bad = ip;
 	bad.b[20 + 5] -= 8;
 	feed(e->d, 228, 1, bad.b, bad.n);
-	assert_int_equal(e->g->n, 1);
-	assert_msg(e->g, 0, dns, 32);
+	assert_int_equal(e->g->n, 2);
+	assert_msg(e->g, 1, dns, 32);
+	assert_false(e->g->m[1].cut);
 	/* not a DNS port, not UDP/TCP, short DNS payload */
 	mk_udp(&tmp, 5353, 80, dns, 40);
 	mk_ip4(&bad, A4, B4, 17, 1, 0, tmp.b, tmp.n);
@@ -569,8 +580,8 @@ static void t_ip_checks(void **state)
 	mk_ip4(&bad, A4, B4, 17, 1, 0, tmp.b, tmp.n);
 	feed(e->d, 228, 1, bad.b, bad.n);
 	assert_int_equal(drop_n(e->d, LB_DROP_DNS_TRUNCATED), 1);
-	assert_int_equal(drops_total(e->d), 7);
-	assert_int_equal(e->g->n, 1);
+	assert_int_equal(drops_total(e->d), 9);
+	assert_int_equal(e->g->n, 2);
 }
 
 /* Regression: an IPv4 Total Length of 0 (a TSO/LSO or BIG TCP packet captured

@@ -289,14 +289,16 @@ static void test_compressed_mx(void **state)
  * TC bit is set" - some servers cut it at the size and leave the counts.  With
  * TC set, a message that ends inside a record, or at a record's end short of
  * its counts, keeps every whole record before (msg->cut: the last one's set
- * may lack its rest, as at a limit of ours); tshark shows them.  Without TC
- * the same bytes are a fault: whole sections only. */
+ * may lack its rest, as at a limit of ours); tshark shows them.  So does a
+ * message the capture cut (lb_msg_parse_cut: a snapshot length).  Without
+ * either the same bytes are a fault: whole sections only. */
 static void test_tc_cut_short(void **state)
 {
 	(void)state;
 	mb_t m;
 	lb_msg_t msg;
-	for (int tc = 0; tc < 2; tc++) {
+	for (int mode = 0; mode < 3; mode++) {
+		bool tc = mode == 1, snap = mode == 2, kept = tc || snap;
 		/* question, a CNAME, two A of its target, the third A cut inside
 		 * its rdata; then the message ended at the second A's end */
 		hdr(&m, 8, tc ? 0x8380 : 0x8180, 1, 4, 1, 0);
@@ -309,20 +311,20 @@ static void test_tc_cut_short(void **state)
 			p8(&m, 192); p8(&m, 0); p8(&m, 2); p8(&m, (unsigned)(i + 1));
 		}
 		size_t whole = m.n - 16;
-		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n - 2), LB_ETRUNC);
+		assert_int_equal(lb_msg_parse_cut(&msg, scratch, m.b, m.n - 2, snap), LB_ETRUNC);
 		assert_int_equal(msg.complete, 0);
-		assert_int_equal(msg.cut, tc == 1);
-		assert_int_equal(msg.nrr, tc ? 3 : 0);
-		if (tc) {
+		assert_int_equal(msg.cut, kept);
+		assert_int_equal(msg.nrr, kept ? 3 : 0);
+		if (kept) {
 			assert_int_equal(msg.rr[0].type, LB_T_CNAME);
 			assert_memory_equal(msg.rr[2].rdata, "\xc0\0\2\2", 4);
 		}
-		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, whole), LB_ETRUNC);
-		assert_int_equal(msg.nrr, tc ? 3 : 0);
+		assert_int_equal(lb_msg_parse_cut(&msg, scratch, m.b, whole, snap), LB_ETRUNC);
+		assert_int_equal(msg.nrr, kept ? 3 : 0);
 		/* cut inside the next owner name, or with nothing after the header */
-		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, whole + 1), LB_ETRUNC);
-		assert_int_equal(msg.nrr, tc ? 3 : 0);
-		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, 29), LB_ETRUNC);
+		assert_int_equal(lb_msg_parse_cut(&msg, scratch, m.b, whole + 1, snap), LB_ETRUNC);
+		assert_int_equal(msg.nrr, kept ? 3 : 0);
+		assert_int_equal(lb_msg_parse_cut(&msg, scratch, m.b, 29, snap), LB_ETRUNC);
 		assert_int_equal(msg.nrr, 0);
 		assert_true(msg.has_question);
 	}
