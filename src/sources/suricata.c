@@ -78,30 +78,129 @@ static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, si
 	return tstr(d, js_get(d, o, key), buf, bufsz, len);
 }
 
-/*
- * Suricata writes a name as its labels joined by dots, without the final
- * dot: the root name is the empty string (a priming query's ". NS", an SRV
- * target "." that says "no service").  A name text for the parsers.
- */
-static const char *eve_name(const char *t, size_t *len)
+/* A lower-case hex digit's value, or -1 (Suricata writes "\\x%02x"). */
+static int lhex(char c)
 {
-	if (t && *len == 0) {
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* UTF-8 as Rust's str::from_utf8 takes it, one byte at a time: no overlong
+ * forms, surrogates or code points past U+10FFFF. */
+typedef struct u8chk {
+	unsigned need;
+	unsigned char lo, hi;
+	bool bad;
+} u8chk_t;
+
+static void u8_feed(u8chk_t *u, unsigned char b)
+{
+	if (u->need) {
+		if (b < u->lo || b > u->hi)
+			u->bad = true;
+		u->need--;
+		u->lo = 0x80;
+		u->hi = 0xbf;
+		return;
+	}
+	u->lo = 0x80;
+	u->hi = 0xbf;
+	if (b < 0x80)
+		return;
+	if (b >= 0xc2 && b <= 0xdf) {
+		u->need = 1;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		u->need = 2;
+		u->lo = b == 0xe0 ? 0xa0 : 0x80;
+		u->hi = b == 0xed ? 0x9f : 0xbf;
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		u->need = 3;
+		u->lo = b == 0xf0 ? 0x90 : 0x80;
+		u->hi = b == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		u->bad = true;
+	}
+}
+
+/*
+ * The bytes of a name or character-string as Suricata's JSON writer gives
+ * them (rust/src/jsonbuilder.rs set_string_from_bytes): bytes that are
+ * UTF-8 text as they are, else (try_string_from_bytes) each byte above 0x7f
+ * as the four characters "\\xhh" and the others as they are.  So text all
+ * ASCII with such escapes that, undone, are not UTF-8 is that escaped form,
+ * undone into out (capacity >= len); any other text is its own bytes (a
+ * string that held the text "\\xe4" beside bytes that are not UTF-8 is the
+ * one the log cannot tell).  Returns the length of what *res points to.
+ */
+static size_t eve_bytes(const char *in, size_t len, char *out, const char **res)
+{
+	u8chk_t u = { 0, 0x80, 0xbf, false };
+	size_t nx = 0;
+	*res = in;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c >= 0x80)
+			return len; /* UTF-8 written as it is: never escaped */
+		if (c == '\\' && i + 3 < len && in[i + 1] == 'x' && lhex(in[i + 2]) >= 8 &&
+		    lhex(in[i + 3]) >= 0) {
+			u8_feed(&u, (unsigned char)(lhex(in[i + 2]) * 16 + lhex(in[i + 3])));
+			nx++;
+			i += 3;
+		} else {
+			u8_feed(&u, c);
+		}
+	}
+	if (!nx || (!u.bad && !u.need))
+		return len;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == '\\' && i + 3 < len && in[i + 1] == 'x' && lhex(in[i + 2]) >= 8 &&
+		    lhex(in[i + 3]) >= 0) {
+			out[o++] = (char)(lhex(in[i + 2]) * 16 + lhex(in[i + 3]));
+			i += 3;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	*res = out;
+	return o;
+}
+
+/* Text for the name parsers (in out, cap bytes, or t itself) of a name as
+ * Suricata writes it (rust/src/dns/parser.rs dns_parse_name): its label
+ * bytes joined by dots, no escapes - a blank, a backslash or a quote in a
+ * label is itself - through the JSON writer's escapes (eve_bytes); without
+ * the final dot, so the root name is the empty string (a priming query's
+ * ". NS", an SRV target "." that says "no service").  NULL if it cannot be
+ * a name; *len in and out. */
+static const char *eve_name(const char *t, size_t *len, char *out, size_t cap)
+{
+	char b[4 * LB_NAME_MAX + 8];
+	if (!t)
+		return NULL;
+	if (*len == 0) {
 		*len = 1;
 		return ".";
 	}
-	return t;
+	if (*len > sizeof b)
+		return NULL;
+	/* (bytes undone into b are above 0x7f: escaped into out, never b) */
+	*len = eve_bytes(t, *len, b, &t);
+	return src_label_text(t, *len, out, cap, len);
 }
 
-/* An SOA or SRV name member as text in buf (cap bufsz): "." for the root. */
+/* An SOA or SRV name member as text for the name parsers, in buf (cap
+ * bufsz): "." for the root (eve_name). */
 static const char *mname(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz)
 {
+	char nb[2048];
 	size_t l;
-	const char *t = mstr(d, o, key, buf, bufsz, &l);
-	if (t && l == 0 && bufsz >= 2) {
-		buf[0] = '.';
-		buf[1] = 0;
-	}
-	return t;
+	const char *t = eve_name(js_str(d, js_get(d, o, key), nb, sizeof nb, &l), &l, buf, bufsz);
+	if (!t || l >= bufsz)
+		return NULL;
+	if (t != buf)
+		memmove(buf, t, l);
+	buf[l] = 0;
+	return buf;
 }
 
 static long long mint(const js_doc_t *d, int o, const char *key)
@@ -163,7 +262,7 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 	int n = -1;
 	switch (type) {
 	case LB_T_CNAME: case LB_T_NS: case LB_T_PTR: case LB_T_DNAME:
-		rd = eve_name(rd, &dl);
+		rd = eve_name(rd, &dl, buf, bufsz);
 		/* fall through */
 	case LB_T_A: case LB_T_AAAA:
 		if (!rd)
@@ -210,6 +309,8 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 		/* one character-string per 255 bytes, quoted */
 		if (!rd || dl > 16000)
 			return NULL;
+		/* (text with a backslash had JSON escapes: rd is jbuf, undone in place) */
+		dl = eve_bytes(rd, dl, s->jbuf, &rd);
 		size_t o2 = 0;
 		for (size_t i = 0; i < dl || i == 0; i += 255) {
 			if (o2 + 4 > bufsz)
@@ -258,7 +359,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 	size_t n = d->t[arr].n;
 	if (n > EVE_MAX)
 		return src_bad(s, LB_BAD_FIELDS);
-	char buf[40000], nb[2048];
+	char buf[40000], nb[2048], pb[4 * LB_NAME_MAX + 8];
 	uint8_t skip_owner[16][LB_NAME_MAX];
 	uint8_t skip_len[16];
 	uint16_t skip_type[16];
@@ -297,8 +398,8 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl) ||
 			   js_type(d, m[i][A_RDATA_TRUNC]) == JS_TRUE;
 		uint8_t w[LB_NAME_MAX];
-		nm = eve_name(nm, &nl);
-		int l = src_name(nm, nl, NULL, w);
+		nm = eve_name(nm, &nl, pb, sizeof pb);
+		int l = nm ? src_name(nm, nl, NULL, w) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
 		if (!bad && (type == LB_T_TXT || type == LB_T_SPF)) {
@@ -334,8 +435,8 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 			continue;
 		const char *nm = js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl);
 		uint8_t owner[LB_NAME_MAX];
-		nm = eve_name(nm, &nl);
-		int l = src_name_c(s->resp, nm, nl, owner);
+		nm = eve_name(nm, &nl, pb, sizeof pb);
+		int l = nm ? src_name_c(s->resp, nm, nl, owner) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
 		bool skip = skip_all;
@@ -453,7 +554,7 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 {
 	const js_doc_t *d = &s->js;
 	src_ans_t a[EVE_MAX];
-	size_t n = 0;
+	size_t n = 0, used = 0;
 	/* CNAMEs first (their array keeps message order), then the rest */
 	for (int pass = 0; pass < 2; pass++) {
 		int k = g + 1;
@@ -473,15 +574,31 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 			}
 			int x = arr + 1;
 			for (size_t i = 0; i < d->t[arr].n; i++, x = (int)d->t[x].next) {
-				/* names and addresses hold no escapes worth keeping: take raw slices */
-				if (js_type(d, x) != JS_STR || d->t[x].esc || n == EVE_MAX) {
+				if (js_type(d, x) != JS_STR || n == EVE_MAX ||
+				    (d->t[x].esc && (type == LB_T_A || type == LB_T_AAAA))) {
 					src_bad(s, LB_BAD_FIELDS);
 					return;
 				}
 				a[n].text = d->s + d->t[x].start;
 				a[n].len = d->t[x].len;
-				if (type != LB_T_A && type != LB_T_AAAA)
-					a[n].text = eve_name(a[n].text, &a[n].len);
+				if (type != LB_T_A && type != LB_T_AAAA) {
+					/* a name's text for the parsers, kept in jbuf
+					 * until the chain is read */
+					char nb[2048];
+					size_t l;
+					char *at = s->jbuf + used;
+					const char *t = eve_name(js_str(d, x, nb, sizeof nb, &l), &l, at,
+								 s->jbuf_cap - used);
+					if (t && t != at)
+						t = l <= s->jbuf_cap - used ? memcpy(at, t, l) : NULL;
+					if (!t) {
+						src_bad(s, LB_BAD_NAME);
+						return;
+					}
+					used += l;
+					a[n].len = l;
+					a[n].text = t;
+				}
 				a[n].type = type;
 				a[n].ttl = 0;
 				a[n].wire = NULL;
@@ -751,8 +868,9 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 		return;
 	}
 	uint8_t owner[LB_NAME_MAX];
-	nm = eve_name(nm, &nl);
-	int ol = src_name_c(s->resp, nm, nl, owner);
+	char pb[4 * LB_NAME_MAX + 8];
+	nm = eve_name(nm, &nl, pb, sizeof pb);
+	int ol = nm ? src_name_c(s->resp, nm, nl, owner) : -1;
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
 	if (!w->pending) {
@@ -823,8 +941,9 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
 	if (!nm)
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	nm = eve_name(nm, &nl);
-	int ol = src_name_c(s->resp, nm, nl, w->fail_qname);
+	char pb[4 * LB_NAME_MAX + 8];
+	nm = eve_name(nm, &nl, pb, sizeof pb);
+	int ol = nm ? src_name_c(s->resp, nm, nl, w->fail_qname) : -1;
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
 	memcpy(w->key, key, keylen);
@@ -902,7 +1021,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_skip(s, LB_SKIP_LOSSY);
 		return;
 	}
-	char nb[2048];
+	char nb[2048], pb[4 * LB_NAME_MAX + 8];
 	size_t ql;
 	const char *qn = js_type(d, qo) == JS_OBJ ? js_str(d, qm[0], nb, sizeof nb, &ql) : NULL;
 	uint16_t qtype = 0, rcode = 0;
@@ -911,8 +1030,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (qn) {
 		if (jtype(d, qm[1], &qtype))
 			return (void)src_bad(s, LB_BAD_TYPE);
-		qn = eve_name(qn, &ql);
-		if ((qlen = src_name_c(r, qn, ql, qname)) < 0)
+		qn = eve_name(qn, &ql, pb, sizeof pb);
+		if (!qn || (qlen = src_name_c(r, qn, ql, qname)) < 0)
 			return (void)src_bad(s, LB_BAD_NAME);
 	}
 	size_t rl;

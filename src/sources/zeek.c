@@ -116,19 +116,11 @@ static int txt_wire(const char *t, size_t len, const char *kw, uint8_t *out, siz
 static int query_wire(const char *q, size_t len, uint8_t *out)
 {
 	char t[4 * LB_NAME_MAX + 8];
-	size_t o = 0;
+	size_t tl;
 	if (len == 1 && q[0] == '.')
 		return src_name(q, len, NULL, out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)q[i];
-		if (o + 5 > sizeof t)
-			return -1;
-		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '*' || c == '/')
-			t[o++] = (char)c;
-		else
-			o += (size_t)snprintf(t + o, sizeof t - o, "\\%03u", c);
-	}
-	return src_name(t, o, NULL, out);
+	const char *p = src_label_text(q, len, t, sizeof t, &tl);
+	return p ? src_name(p, tl, NULL, out) : -1;
 }
 
 /* The common part of TSV and JSON: one log row. */

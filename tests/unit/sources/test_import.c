@@ -620,7 +620,8 @@ static void suricata_rdata_fast_paths(void **st)
 		EVE_ANS("a4.org", "A", "1.2.3.256")
 		EVE_ANS("a5.org", "A", "0.0.0.0")
 		EVE_ANS("c1.org", "CNAME", "Mixed.Case.ORG")
-		EVE_ANS("c2.org", "CNAME", "a\\\\.b.org")      /* an escaped dot: the parser's job */
+		/* Suricata writes label bytes as they are: a backslash, an '@' is one */
+		EVE_ANS("c2.org", "CNAME", "a\\\\.b.org")
 		EVE_ANS("c3.org", "CNAME", "@")
 		EVE_ANS("c4.org", "CNAME", "a..b")
 		EVE_ANS("p1.org", "PTR", "Host.Example.")
@@ -633,13 +634,63 @@ static void suricata_rdata_fast_paths(void **st)
 	hasnt("RR a4.org.");
 	has("RR a5.org. A 0.0.0.0 ttl=5");
 	has("RR c1.org. CNAME mixed.case.org. ttl=5");
-	has("RR c2.org. CNAME a\\.b.org. ttl=5");
-	hasnt("RR c3.org.");
+	has("RR c2.org. CNAME a\\\\.b.org. ttl=5");
+	has("RR c3.org. CNAME \\@. ttl=5");
 	hasnt("RR c4.org.");
 	has("RR p1.org. PTR host.example. ttl=5");
 	has("RR q.org. CNAME q.org. ttl=5");
-	assert_int_equal(cnt.bad[LB_BAD_RDATA], 4);
-	assert_int_equal(lb_src_bad_total(&cnt), 4);
+	assert_int_equal(cnt.bad[LB_BAD_RDATA], 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 3);
+}
+
+/* Suricata writes a name as its label bytes joined by dots, no escapes
+ * (rust/src/dns/parser.rs dns_parse_name), and a string that is not UTF-8
+ * with each byte above 0x7f as the text "\xhh" (jsonbuilder.rs
+ * try_string_from_bytes).  A blank or a control byte in a label was
+ * bad_name, "\xe4" was read as the letters "xe4" (a bogus name), and a TXT
+ * string's "\xe9" was stored as four characters. */
+static void suricata_name_bytes(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		/* v3: owner, CNAME target, SOA names */
+		"{\"timestamp\":\"2024-01-01T00:00:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"w\\\\xe4.example\","
+		"\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"w\\\\xe4.example\",\"rrtype\":\"CNAME\",\"ttl\":5,"
+		"\"rdata\":\"x y.example\"},{\"rrname\":\"x y.example\",\"rrtype\":\"A\",\"ttl\":5,"
+		"\"rdata\":\"192.0.2.2\"}],\"authorities\":[{\"rrname\":\"example\",\"rrtype\":\"SOA\",\"ttl\":5,"
+		"\"soa\":{\"mname\":\"ns\\\\xff.example\",\"rname\":\"h\\\"m.example\",\"serial\":1,"
+		"\"refresh\":2,\"retry\":3,\"expire\":4,\"minimum\":5}}]}}\n"
+		/* v2 grouped names; a control byte */
+		"{\"timestamp\":\"2024-01-01T00:00:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"rrname\":\"g\\u0001.example\",\"rrtype\":\"A\",\"rcode\":\"NOERROR\","
+		"\"grouped\":{\"CNAME\":[\"g\\\\xe9 x.example\"],\"A\":[\"192.0.2.3\"]}}}\n"
+		/* TXT: escapes undone; text that undone is UTF-8, or beside
+		 * UTF-8 written as it is, is its own text */
+		"{\"timestamp\":\"2024-01-01T00:00:03Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"rrname\":\"t.example\",\"rrtype\":\"TXT\",\"rcode\":\"NOERROR\","
+		"\"answers\":[{\"rrname\":\"t.example\",\"rrtype\":\"TXT\",\"ttl\":5,"
+		"\"rdata\":\"caf\\\\xe9\"},{\"rrname\":\"u.example\",\"rrtype\":\"TXT\",\"ttl\":5,"
+		"\"rdata\":\"\\\\xc3\\\\xa4\"},{\"rrname\":\"v.example\",\"rrtype\":\"TXT\",\"ttl\":5,"
+		"\"rdata\":\"\xc3\xa4\\\\xe4\"}]}}\n"
+		/* v1 events and a denial */
+		"{\"timestamp\":\"2024-01-01T00:00:04Z\",\"flow_id\":9,\"event_type\":\"dns\",\"dns\":{"
+		"\"type\":\"answer\",\"id\":1,\"rcode\":\"NOERROR\",\"rrname\":\"p\\\\xe4.example\","
+		"\"rrtype\":\"PTR\",\"ttl\":5,\"rdata\":\"q\\\\xe4 r.example\"}}\n"
+		"{\"timestamp\":\"2024-01-01T00:00:05Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NXDOMAIN\",\"queries\":[{\"rrname\":\"n\\\\xe4.example\","
+		"\"rrtype\":\"A\"}]}}\n"), 0);
+	has("RR w\\228.example. CNAME x\\032y.example. ttl=5");
+	has("RR x\\032y.example. A 192.0.2.2 ttl=5");
+	has("RR example. SOA ns\\255.example. h\\\"m.example. 1 2 3 4 5 ttl=5 sec=1");
+	has("RR g\\001.example. CNAME g\\233\\032x.example. ttl=0");
+	has("RR g\\233\\032x.example. A 192.0.2.3 ttl=0");
+	has("RR t.example. TXT \"caf\\233\" ttl=5");
+	has("RR u.example. TXT \"\\\\xc3\\\\xa4\" ttl=5");
+	has("RR v.example. TXT \"\\195\\164\\\\xe4\" ttl=5");
+	has("RR p\\228.example. PTR q\\228\\032r.example. ttl=5");
+	has("NEG n\\228.example. A NXDOMAIN");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
 /* ---- Route 53 ---- */
@@ -963,6 +1014,7 @@ int main(void)
 		cmocka_unit_test(suricata_unrelated),
 		cmocka_unit_test(suricata_bad),
 		cmocka_unit_test(suricata_rdata_fast_paths),
+		cmocka_unit_test(suricata_name_bytes),
 		cmocka_unit_test(route53),
 		cmocka_unit_test(route53_cloudwatch),
 		cmocka_unit_test(route53_public_query_log),
