@@ -30,13 +30,13 @@
 /* Members the importer reads: of the dns object (v1 answer fields included)... */
 enum { D_TYPE, D_QUERIES, D_RRNAME, D_RRTYPE, D_RCODE, D_ANSWERS, D_GROUPED, D_AUTHORITIES,
        D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D_TC, D_FLAGS,
-       D_RRNAME_TRUNC, D_RDATA_TRUNC, D__N };
+       D_RRNAME_TRUNC, D_RDATA_TRUNC, D_OPCODE, D__N };
 static const js_key_t dns_keys[D__N] = {
 	JS_KEY("type"), JS_KEY("queries"), JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rcode"),
 	JS_KEY("answers"), JS_KEY("grouped"), JS_KEY("authorities"), JS_KEY("additionals"),
 	JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"), JS_KEY("srv"), JS_KEY("sshfp"),
 	JS_KEY("version"), JS_KEY("id"), JS_KEY("tc"), JS_KEY("flags"),
-	JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
+	JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"), JS_KEY("opcode"),
 };
 /* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
 enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A_RRNAME_TRUNC,
@@ -611,27 +611,46 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 	src_chain(s, qname, qlen, qtype, rcode, a, n, false, SRC_ND_ALL, ts);
 }
 
-/* The response's TC bit: "tc": true (Suricata writes it only when set),
- * or bit 0x0200 of "flags" (hex without 0x). */
-static bool truncated(const js_doc_t *d, const int *dm)
+/* The header's flags: "flags" (hex without 0x, as Suricata writes them
+ * from 4.1 on), or -1 when not logged. */
+static long eve_flags(const js_doc_t *d, const int *dm)
 {
-	if (js_type(d, dm[D_TC]) == JS_TRUE)
-		return true;
 	char fb[16];
 	size_t fl;
 	const char *f = tstr(d, dm[D_FLAGS], fb, sizeof fb, &fl);
-	unsigned long v = 0;
+	long v = 0;
 	if (!f || fl == 0 || fl > 4)
-		return false;
+		return -1;
 	for (size_t i = 0; i < fl; i++) {
 		int c = (unsigned char)f[i];
 		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
 			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 		if (x < 0)
-			return false;
-		v = v * 16 + (unsigned long)x;
+			return -1;
+		v = v * 16 + x;
 	}
-	return (v & 0x0200) != 0;
+	return v;
+}
+
+/* The response's TC bit: "tc": true (Suricata writes it only when set),
+ * or bit 0x0200 of "flags". */
+static bool truncated(const js_doc_t *d, const int *dm)
+{
+	if (js_type(d, dm[D_TC]) == JS_TRUE)
+		return true;
+	long v = eve_flags(d, dm);
+	return v >= 0 && (v & 0x0200) != 0;
+}
+
+/* The opcode: "opcode" (v3, and v2 from Suricata 7), else bits 11-14 of
+ * "flags"; 0 (QUERY) when neither is logged. */
+static long eve_opcode(const js_doc_t *d, const int *dm)
+{
+	int64_t v;
+	if (js_int(d, dm[D_OPCODE], &v) == 0)
+		return (long)v;
+	long f = eve_flags(d, dm);
+	return f >= 0 ? (f >> 11) & 0xf : 0;
 }
 
 /* A truncated message (TC) may have lost the end of its last RRset (RFC
@@ -979,6 +998,15 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
 	if (!type || (strcmp(type, "answer") && strcmp(type, "response"))) {
 		src_skip(s, LB_SKIP_QUERY);
+		return;
+	}
+	if (eve_opcode(d, dm) != 0) {
+		/* a NOTIFY or UPDATE response: its sections are no answer to a
+		 * query (an update's are its prerequisites and changes), and an
+		 * empty one no denial - the packet path passes such messages over
+		 * (observe/obs.c); it parts v1 events as any DNS event does */
+		v1_flush(s);
+		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
 	}
 	bool v1 = !strcmp(type, "answer") && dm[D_VERSION] < 0 && dm[D_ANSWERS] < 0 &&

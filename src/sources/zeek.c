@@ -129,6 +129,7 @@ typedef struct zrow {
 	const char *query;
 	size_t qlen;
 	long qclass, qtype, rcode;   /* -1 = unset */
+	long opcode;                 /* -1 = unset or not logged (before Zeek 7.1) */
 	int aa, ra, tc;              /* the AA, RA and TC flags: 1 T, 0 F, -1 not logged */
 	const char *ans[ZEEK_MAX_ANS];
 	size_t alen[ZEEK_MAX_ANS];
@@ -159,6 +160,14 @@ static zwork_t *work(lb_src_t *s)
 
 static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 {
+	if (z->opcode > 0) {
+		/* a NOTIFY or UPDATE: its sections are no answer to a query (its
+		 * "answers" an update's prerequisites and changes, Zeek's
+		 * dns-binds baseline), and an empty one no denial - the packet
+		 * path passes such messages over (observe/obs.c) */
+		src_skip(s, LB_SKIP_NOT_DNS);
+		return;
+	}
 	if (z->rcode < 0) {
 		src_skip(s, LB_SKIP_QUERY);
 		return;
@@ -352,6 +361,7 @@ static void header(lb_src_t *s, const char *line, size_t len)
 		h->idx_aa = field_index(f, fl, n, "AA");
 		h->idx_ra = field_index(f, fl, n, "RA");
 		h->idx_tc = field_index(f, fl, n, "TC");
+		h->idx_opcode = field_index(f, fl, n, "opcode");
 		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
 		    h->idx_answers < 0) {
 			h->have_fields = false;
@@ -432,6 +442,8 @@ static bool plain_header(lb_src_t *s, const char *line, size_t len)
 	h->idx_ra = q + 10;
 	h->idx_answers = q + 12;
 	h->idx_ttls = q + 13;
+	/* opcode: 28 columns are with it and auth addl; 26 may be either */
+	h->idx_opcode = n == 28 ? q + 15 : -1;
 	h->have_fields = true;
 	h->plain = true;
 	return true;
@@ -487,6 +499,7 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	z.qclass = h->idx_qclass >= 0 ? num_field(h, f[h->idx_qclass], fl[h->idx_qclass], &bad) : -1;
 	z.qtype = num_field(h, f[h->idx_qtype], fl[h->idx_qtype], &bad);
 	z.rcode = num_field(h, f[h->idx_rcode], fl[h->idx_rcode], &bad);
+	z.opcode = h->idx_opcode >= 0 ? num_field(h, f[h->idx_opcode], fl[h->idx_opcode], &bad) : -1;
 	if (bad)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
@@ -629,6 +642,7 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.qclass = jnum(j, "qclass", &bad);
 	z.qtype = jnum(j, "qtype", &bad);
 	z.rcode = jnum(j, "rcode", &bad);
+	z.opcode = jnum(j, "opcode", &bad);
 	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA"),
 	       *ft = json_object_get(j, "TC");
 	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;

@@ -213,6 +213,62 @@ static void meta_qtype_no_negative(void **st)
 	assert_int_equal(cnt.negatives, 0);
 }
 
+/* A NOTIFY or UPDATE response (opcode 4, 5) answers no query: its NOERROR
+ * without answers gave a NODATA of the zone's SOA, an UPDATE's records
+ * (its prerequisites and changes) were stored as data.  The packet path
+ * passes such messages over; so do the logs that give the opcode (Zeek 7.1
+ * on, by name or in the 28 standard columns; Suricata's "opcode" or the
+ * bits of "flags", v1 events too). */
+static void opcode_not_query(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+		"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\topcode\n"
+		"1300000001.0\tnotify.example\t6\t0\tT\tF\tF\tF\t-\t-\t4\n"
+		"1300000002.0\tgone.example\t6\t3\tT\tF\tF\tF\t-\t-\t4\n"
+		"1300000003.0\tq.example\t1\t0\tF\tF\tT\tT\t192.0.2.7\t60.0\t0\n"), 0);
+	hasnt("notify.example");
+	hasnt("gone.example");
+	has("RR q.example. A 192.0.2.7 ttl=60");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 2);
+	/* the standard columns, 28 with opcode and auth addl, and JSON */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"1300000004.0\tC1\t192.0.2.1\t5000\t192.0.2.2\t53\tudp\t1\t0.001\tup.example\t1\t"
+		"C_INTERNET\t6\tSOA\t0\tNOERROR\tT\tF\tF\tF\t0\t-\t-\tF\t5\tdynamic-update\t-\t-\n"), 0);
+	hasnt("up.example");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1300000005.0,\"query\":\"j.example\",\"qtype\":6,\"rcode\":0,\"AA\":true,"
+		"\"RA\":false,\"opcode\":4}\n"), 0);
+	hasnt("j.example");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		/* flags a400: QR, opcode 4, AA */
+		"{\"timestamp\":\"2024-01-01T00:00:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"id\":1,\"flags\":\"a400\",\"qr\":true,\"aa\":true,"
+		"\"rrname\":\"n1.example\",\"rrtype\":\"SOA\",\"rcode\":\"NOERROR\"}}\n"
+		"{\"timestamp\":\"2024-01-01T00:00:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"id\":1,\"flags\":\"a800\",\"opcode\":5,\"rcode\":\"NOERROR\","
+		"\"queries\":[{\"rrname\":\"n2.example\",\"rrtype\":\"SOA\"}],\"authorities\":[{\"rrname\":"
+		"\"x.n2.example\",\"rrtype\":\"A\",\"ttl\":0,\"rdata\":\"192.0.2.9\"}]}}\n"
+		/* v1: a held response, then a NOTIFY's answer event parts it */
+		"{\"timestamp\":\"2024-01-01T00:00:03Z\",\"flow_id\":7,\"event_type\":\"dns\",\"dns\":{"
+		"\"type\":\"answer\",\"id\":2,\"flags\":\"8180\",\"rcode\":\"NOERROR\",\"rrname\":"
+		"\"v.example\",\"rrtype\":\"A\",\"ttl\":5,\"rdata\":\"192.0.2.5\"}}\n"
+		"{\"timestamp\":\"2024-01-01T00:00:03Z\",\"flow_id\":7,\"event_type\":\"dns\",\"dns\":{"
+		"\"type\":\"answer\",\"id\":2,\"flags\":\"a400\",\"rcode\":\"NOERROR\",\"rrname\":"
+		"\"n3.example\",\"rrtype\":\"SOA\",\"ttl\":5,\"soa\":{\"mname\":\"a.n3.example\","
+		"\"rname\":\"b.n3.example\",\"serial\":1,\"refresh\":1,\"retry\":1,\"expire\":1,"
+		"\"minimum\":1}}}\n"), 0);
+	hasnt("n1.example");
+	hasnt("n2.example");
+	hasnt("n3.example");
+	has("RR v.example. A 192.0.2.5 ttl=5");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 static void zeek_bad_lines(void **st)
 {
 	(void)st;
@@ -998,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(zeek_ambiguous_lossy_and_skips),
 		cmocka_unit_test(zeek_txt_escapes_negatives),
 		cmocka_unit_test(meta_qtype_no_negative),
+		cmocka_unit_test(opcode_not_query),
 		cmocka_unit_test(zeek_nodata_flags),
 		cmocka_unit_test(zeek_root_and_escapes),
 		cmocka_unit_test(zeek_truncated),
