@@ -20,10 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "observe/obs.h"
+#include "sources/eve_text.h"
 
 #define EVE_MAX 512
 
@@ -46,9 +48,10 @@ static const js_key_t ans_keys[A__N] = {
 	JS_KEY("srv"), JS_KEY("sshfp"), JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
 };
 /* ... and of the event */
-enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E__N };
+enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E_MDNS, E_SPORT, E_DPORT, E__N };
 static const js_key_t ev_keys[E__N] = {
 	JS_KEY("event_type"), JS_KEY("dns"), JS_KEY("timestamp"), JS_KEY("flow_id"),
+	JS_KEY("mdns"), JS_KEY("src_port"), JS_KEY("dest_port"),
 };
 
 /* Answer fields as token indexes (-1 = absent). */
@@ -78,123 +81,13 @@ static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, si
 	return tstr(d, js_get(d, o, key), buf, bufsz, len);
 }
 
-/* A lower-case hex digit's value, or -1 (Suricata writes "\\x%02x"). */
-static int lhex(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* UTF-8 as Rust's str::from_utf8 takes it, one byte at a time: no overlong
- * forms, surrogates or code points past U+10FFFF. */
-typedef struct u8chk {
-	unsigned need;
-	unsigned char lo, hi;
-	bool bad;
-} u8chk_t;
-
-static void u8_feed(u8chk_t *u, unsigned char b)
-{
-	if (u->need) {
-		if (b < u->lo || b > u->hi)
-			u->bad = true;
-		u->need--;
-		u->lo = 0x80;
-		u->hi = 0xbf;
-		return;
-	}
-	u->lo = 0x80;
-	u->hi = 0xbf;
-	if (b < 0x80)
-		return;
-	if (b >= 0xc2 && b <= 0xdf) {
-		u->need = 1;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		u->need = 2;
-		u->lo = b == 0xe0 ? 0xa0 : 0x80;
-		u->hi = b == 0xed ? 0x9f : 0xbf;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		u->need = 3;
-		u->lo = b == 0xf0 ? 0x90 : 0x80;
-		u->hi = b == 0xf4 ? 0x8f : 0xbf;
-	} else {
-		u->bad = true;
-	}
-}
-
-/*
- * The bytes of a name or character-string as Suricata's JSON writer gives
- * them (rust/src/jsonbuilder.rs set_string_from_bytes): bytes that are
- * UTF-8 text as they are, else (try_string_from_bytes) each byte above 0x7f
- * as the four characters "\\xhh" and the others as they are.  So text all
- * ASCII with such escapes that, undone, are not UTF-8 is that escaped form,
- * undone into out (capacity >= len); any other text is its own bytes (a
- * string that held the text "\\xe4" beside bytes that are not UTF-8 is the
- * one the log cannot tell).  Returns the length of what *res points to.
- */
-static size_t eve_bytes(const char *in, size_t len, char *out, const char **res)
-{
-	u8chk_t u = { 0, 0x80, 0xbf, false };
-	size_t nx = 0;
-	*res = in;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (c >= 0x80)
-			return len; /* UTF-8 written as it is: never escaped */
-		if (c == '\\' && i + 3 < len && in[i + 1] == 'x' && lhex(in[i + 2]) >= 8 &&
-		    lhex(in[i + 3]) >= 0) {
-			u8_feed(&u, (unsigned char)(lhex(in[i + 2]) * 16 + lhex(in[i + 3])));
-			nx++;
-			i += 3;
-		} else {
-			u8_feed(&u, c);
-		}
-	}
-	if (!nx || (!u.bad && !u.need))
-		return len;
-	size_t o = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (in[i] == '\\' && i + 3 < len && in[i + 1] == 'x' && lhex(in[i + 2]) >= 8 &&
-		    lhex(in[i + 3]) >= 0) {
-			out[o++] = (char)(lhex(in[i + 2]) * 16 + lhex(in[i + 3]));
-			i += 3;
-		} else {
-			out[o++] = in[i];
-		}
-	}
-	*res = out;
-	return o;
-}
-
-/* Text for the name parsers (in out, cap bytes, or t itself) of a name as
- * Suricata writes it (rust/src/dns/parser.rs dns_parse_name): its label
- * bytes joined by dots, no escapes - a blank, a backslash or a quote in a
- * label is itself - through the JSON writer's escapes (eve_bytes); without
- * the final dot, so the root name is the empty string (a priming query's
- * ". NS", an SRV target "." that says "no service").  NULL if it cannot be
- * a name; *len in and out. */
-static const char *eve_name(const char *t, size_t *len, char *out, size_t cap)
-{
-	char b[4 * LB_NAME_MAX + 8];
-	if (!t)
-		return NULL;
-	if (*len == 0) {
-		*len = 1;
-		return ".";
-	}
-	if (*len > sizeof b)
-		return NULL;
-	/* (bytes undone into b are above 0x7f: escaped into out, never b) */
-	*len = eve_bytes(t, *len, b, &t);
-	return src_label_text(t, *len, out, cap, len);
-}
-
 /* An SOA or SRV name member as text for the name parsers, in buf (cap
  * bufsz): "." for the root (eve_name). */
 static const char *mname(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz)
 {
 	char nb[2048];
 	size_t l;
-	const char *t = eve_name(js_str(d, js_get(d, o, key), nb, sizeof nb, &l), &l, buf, bufsz);
+	const char *t = src_eve_name(js_str(d, js_get(d, o, key), nb, sizeof nb, &l), &l, buf, bufsz);
 	if (!t || l >= bufsz)
 		return NULL;
 	if (t != buf)
@@ -243,7 +136,7 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 	if (!t)
 		return -1;
 	for (size_t i = 0; i < sizeof eve_names / sizeof eve_names[0]; i++)
-		if (l == strlen(eve_names[i].s) && !memcmp(t, eve_names[i].s, l)) {
+		if (l == strlen(eve_names[i].s) && !strncasecmp(t, eve_names[i].s, l)) {
 			*type = eve_names[i].type;
 			return 0;
 		}
@@ -262,7 +155,7 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 	int n = -1;
 	switch (type) {
 	case LB_T_CNAME: case LB_T_NS: case LB_T_PTR: case LB_T_DNAME:
-		rd = eve_name(rd, &dl, buf, bufsz);
+		rd = src_eve_name(rd, &dl, buf, bufsz);
 		/* fall through */
 	case LB_T_A: case LB_T_AAAA:
 		if (!rd)
@@ -306,34 +199,43 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 		break;
 	}
 	case LB_T_TXT: case LB_T_SPF: {
-		/* one character-string per 255 bytes, quoted */
-		if (!rd || dl > 16000)
+		/* one character-string per 255 bytes, quoted; an mDNS event's
+		 * array is the record's strings (one record, all its strings) */
+		bool arr = js_type(d, x->rdata) == JS_ARR;
+		size_t o2 = 0, ns = arr ? d->t[x->rdata].n : 1;
+		int e = arr ? x->rdata + 1 : -1;
+		if (ns == 0)
 			return NULL;
-		/* (text with a backslash had JSON escapes: rd is jbuf, undone in place) */
-		dl = eve_bytes(rd, dl, s->jbuf, &rd);
-		size_t o2 = 0;
-		for (size_t i = 0; i < dl || i == 0; i += 255) {
-			if (o2 + 4 > bufsz)
+		for (size_t j = 0; j < ns; j++, e = arr ? (int)d->t[e].next : e) {
+			if (arr && !(rd = js_str(d, e, s->jbuf, s->jbuf_cap, &dl)))
 				return NULL;
-			if (i)
-				buf[o2++] = ' ';
-			buf[o2++] = '"';
-			for (size_t k = i; k < dl && k < i + 255; k++) {
-				unsigned char ch = (unsigned char)rd[k];
-				if (o2 + 6 > bufsz)
+			if (!rd || dl > 16000 || (arr && dl > 255))
+				return NULL;
+			/* (text with a backslash had JSON escapes: rd is jbuf, undone in place) */
+			dl = src_eve_bytes(rd, dl, s->jbuf, &rd);
+			for (size_t i = 0; i < dl || i == 0; i += 255) {
+				if (o2 + 4 > bufsz)
 					return NULL;
-				if (ch == '"' || ch == '\\') {
-					buf[o2++] = '\\';
-					buf[o2++] = (char)ch;
-				} else if (ch < 0x20 || ch > 0x7e) {
-					o2 += (size_t)snprintf(buf + o2, bufsz - o2, "\\%03u", ch);
-				} else {
-					buf[o2++] = (char)ch;
+				if (o2)
+					buf[o2++] = ' ';
+				buf[o2++] = '"';
+				for (size_t k = i; k < dl && k < i + 255; k++) {
+					unsigned char ch = (unsigned char)rd[k];
+					if (o2 + 6 > bufsz)
+						return NULL;
+					if (ch == '"' || ch == '\\') {
+						buf[o2++] = '\\';
+						buf[o2++] = (char)ch;
+					} else if (ch < 0x20 || ch > 0x7e) {
+						o2 += (size_t)snprintf(buf + o2, bufsz - o2, "\\%03u", ch);
+					} else {
+						buf[o2++] = (char)ch;
+					}
 				}
+				buf[o2++] = '"';
+				if (dl == 0)
+					break;
 			}
-			buf[o2++] = '"';
-			if (dl == 0)
-				break;
 		}
 		buf[o2] = 0;
 		*len = o2;
@@ -348,8 +250,29 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 	return buf;
 }
 
-/* Add a detailed answers/authorities/additionals array (token arr, may be -1). */
-static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
+/* An mDNS record's type and data (rust/src/mdns/log.rs): the member named
+ * after its type in lower case, beside rrname and the truncation flags.
+ * Its value token in *val; 0 or -1. */
+static int mdns_rr(const js_doc_t *d, int x, uint16_t *type, int *val)
+{
+	static const char *const known[] = { "rrname", "rrname_truncated", "rdata_truncated" };
+	int k = x + 1;
+	for (uint32_t m = 0; m < d->t[x].n; m++, k = (int)d->t[k + 1].next) {
+		bool other = true;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			other &= !(d->t[k].len == strlen(known[i]) && !d->t[k].esc &&
+				   !memcmp(d->s + d->t[k].start, known[i], d->t[k].len));
+		if (other) {
+			*val = k + 1;
+			return jtype(d, k, type);
+		}
+	}
+	return -1;
+}
+
+/* Add a detailed answers/authorities/additionals array (token arr, may be
+ * -1); mdns: of an mDNS event (mdns_rr). */
+static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool mdns)
 {
 	const js_doc_t *d = &s->js;
 	if (arr < 0)
@@ -382,8 +305,15 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		size_t nl, tl;
 		js_members(d, x, ans_keys, A__N, m[i]);
 		const char *nm = js_type(d, x) == JS_OBJ ? js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl) : NULL;
-		if (!nm || jtype(d, m[i][A_RRTYPE], &type))
+		if (nm && mdns) {
+			int v = -1;
+			if (mdns_rr(d, x, &type, &v))
+				return src_bad(s, v < 0 ? LB_BAD_FIELDS : LB_BAD_TYPE);
+			m[i][A_RDATA] = m[i][A_SOA] = m[i][A_SRV] = m[i][A_SSHFP] = v;
+			m[i][A_TTL] = -1; /* (not logged) */
+		} else if (!nm || jtype(d, m[i][A_RRTYPE], &type)) {
 			return src_bad(s, nm ? LB_BAD_TYPE : LB_BAD_FIELDS);
+		}
 		types[i] = type;
 		if (type == LB_T_OPT)
 			continue;
@@ -398,11 +328,11 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl) ||
 			   js_type(d, m[i][A_RDATA_TRUNC]) == JS_TRUE;
 		uint8_t w[LB_NAME_MAX];
-		nm = eve_name(nm, &nl, pb, sizeof pb);
+		nm = src_eve_name(nm, &nl, pb, sizeof pb);
 		int l = nm ? src_name(nm, nl, NULL, w) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
-		if (!bad && (type == LB_T_TXT || type == LB_T_SPF)) {
+		if (!bad && (type == LB_T_TXT || type == LB_T_SPF) && !mdns) {
 			size_t k = 0;
 			while (k < ntxt && !(txt_type[k] == type && txt_len[k] == l &&
 					     !memcmp(txt_owner[k], w, (size_t)l)))
@@ -435,7 +365,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 			continue;
 		const char *nm = js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl);
 		uint8_t owner[LB_NAME_MAX];
-		nm = eve_name(nm, &nl, pb, sizeof pb);
+		nm = src_eve_name(nm, &nl, pb, sizeof pb);
 		int l = nm ? src_name_c(s->resp, nm, nl, owner) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
@@ -587,7 +517,7 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 					char nb[2048];
 					size_t l;
 					char *at = s->jbuf + used;
-					const char *t = eve_name(js_str(d, x, nb, sizeof nb, &l), &l, at,
+					const char *t = src_eve_name(js_str(d, x, nb, sizeof nb, &l), &l, at,
 								 s->jbuf_cap - used);
 					if (t && t != at)
 						t = l <= s->jbuf_cap - used ? memcpy(at, t, l) : NULL;
@@ -888,7 +818,7 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	}
 	uint8_t owner[LB_NAME_MAX];
 	char pb[4 * LB_NAME_MAX + 8];
-	nm = eve_name(nm, &nl, pb, sizeof pb);
+	nm = src_eve_name(nm, &nl, pb, sizeof pb);
 	int ol = nm ? src_name_c(s->resp, nm, nl, owner) : -1;
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
@@ -961,7 +891,7 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	if (!nm)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	char pb[4 * LB_NAME_MAX + 8];
-	nm = eve_name(nm, &nl, pb, sizeof pb);
+	nm = src_eve_name(nm, &nl, pb, sizeof pb);
 	int ol = nm ? src_name_c(s->resp, nm, nl, w->fail_qname) : -1;
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
@@ -973,6 +903,75 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	w->soa_off = false;
 	w->fail_rcode = rcode;
 	w->fail_qlen = (uint8_t)ol;
+}
+
+/*
+ * Suricata 8's mDNS events (event_type "mdns", rust/src/mdns/log.rs): as v3
+ * responses, but a record's data is the member named after its type in
+ * lower case (mdns_rr; "txt" an array: the record's strings), no TTL (0, as
+ * Route 53's) and rcode a number.  Stored as the packet path stores mDNS:
+ * a question's chain rule when there is one, no denial (RFC 6762 6: none
+ * but NSEC), a non-zero rcode ignored (18.11), TC ignored between port-5353
+ * peers (18.5).
+ */
+static void mdns_event(lb_src_t *s, const int *ev)
+{
+	const js_doc_t *d = &s->js;
+	src_resp_t *r = s->resp;
+	char buf[64], nb[2048], pb[4 * LB_NAME_MAX + 8];
+	int dm[D__N];
+	int64_t rc = 0, sp = 0, dp = 0;
+	js_members(d, ev[E_MDNS], dns_keys, D__N, dm);
+	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
+	if (!type || strcmp(type, "response"))
+		return src_skip(s, LB_SKIP_QUERY);
+	if (eve_opcode(d, dm) != 0)
+		return src_skip(s, LB_SKIP_NOT_DNS);
+	if (dm[D_RCODE] >= 0 && (js_int(d, dm[D_RCODE], &rc) || rc != 0))
+		return src_skip(s, LB_SKIP_RCODE);
+	struct timeval ts;
+	size_t tl, ql;
+	const char *t = tstr(d, ev[E_TIMESTAMP], buf, sizeof buf, &tl);
+	if (!t || src_time_any(t, tl, &ts))
+		return (void)src_bad(s, LB_BAD_TIME);
+	resp_reset(r);
+	uint16_t qtype = 0;
+	uint8_t qname[LB_NAME_MAX];
+	int qlen = -1, qm[2] = { -1, -1 };
+	if (js_type(d, dm[D_QUERIES]) == JS_ARR && d->t[dm[D_QUERIES]].n > 0)
+		js_members(d, js_item(d, dm[D_QUERIES], 0), ans_keys, 2, qm);
+	const char *qn = js_str(d, qm[0], nb, sizeof nb, &ql);
+	if (qn) {
+		if (jtype(d, qm[1], &qtype))
+			return (void)src_bad(s, LB_BAD_TYPE);
+		qn = src_eve_name(qn, &ql, pb, sizeof pb);
+		if (!qn || (qlen = src_name_c(r, qn, ql, qname)) < 0)
+			return (void)src_bad(s, LB_BAD_NAME);
+	}
+	bool lossy = false, tc = false;
+	if (add_section(s, dm[D_ANSWERS], LB_SEC_ANSWER, &lossy, true) ||
+	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, true) ||
+	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, true))
+		return resp_reset(r);
+	if (js_type(d, dm[D_FLAGS]) == JS_ARR) {
+		int e = dm[D_FLAGS] + 1;
+		for (uint32_t i = 0; i < d->t[dm[D_FLAGS]].n; i++, e = (int)d->t[e].next)
+			tc |= d->t[e].len == 2 && !memcmp(d->s + d->t[e].start, "tc", 2);
+	}
+	(void)js_int(d, ev[E_SPORT], &sp);
+	(void)js_int(d, ev[E_DPORT], &dp);
+	if (tc && !(sp == 5353 && dp == 5353) && drop_last_sets(r))
+		lossy = true;
+	if (qlen >= 0) {
+		struct qchain ch;
+		(void)answered(r, qname, (uint8_t)qlen, qtype, &ch);
+		mark_unrelated(r, &ch, qtype);
+	}
+	if (lossy)
+		src_skip(s, LB_SKIP_LOSSY);
+	if (r->n || !lossy)
+		s->c.records++;
+	resp_emit(s, r, &ts, NULL, NULL);
 }
 
 void src_suricata_line(lb_src_t *s, const char *line, size_t len)
@@ -990,6 +989,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	const char *et = tstr(d, ev[E_EVENT_TYPE], buf, sizeof buf, NULL);
 	/* (events of other types leave a held v1 response alone: another
 	 * thread's may come between its events) */
+	if (et && !strcmp(et, "mdns") && js_type(d, ev[E_MDNS]) == JS_OBJ)
+		return mdns_event(s, ev);
 	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
@@ -1058,7 +1059,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (qn) {
 		if (jtype(d, qm[1], &qtype))
 			return (void)src_bad(s, LB_BAD_TYPE);
-		qn = eve_name(qn, &ql, pb, sizeof pb);
+		qn = src_eve_name(qn, &ql, pb, sizeof pb);
 		if (!qn || (qlen = src_name_c(r, qn, ql, qname)) < 0)
 			return (void)src_bad(s, LB_BAD_NAME);
 	}
@@ -1087,9 +1088,9 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
 		return;
 	}
-	if (add_section(s, ans, LB_SEC_ANSWER, &lossy) ||
-	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy) ||
-	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy)) {
+	if (add_section(s, ans, LB_SEC_ANSWER, &lossy, false) ||
+	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, false) ||
+	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, false)) {
 		resp_reset(r);
 		return;
 	}

@@ -749,6 +749,53 @@ static void suricata_name_bytes(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* Suricata 8 logs mDNS as event_type "mdns" (rust/src/mdns/log.rs): a
+ * record's data under its type's name in lower case, a TXT record's strings
+ * as one array, no TTL; they were all not_dns. */
+static void suricata_mdns(void **st)
+{
+	(void)st;
+#define MDNS(ports, body) "{\"timestamp\":\"2024-05-01T10:00:00Z\",\"event_type\":\"mdns\"," ports \
+	"\"mdns\":{" body "}}\n"
+#define PEERS "\"src_port\":5353,\"dest_port\":5353,"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		MDNS(PEERS, "\"type\":\"response\",\"id\":0,\"flags\":[\"aa\",\"tc\"],\"opcode\":0,\"rcode\":0,"
+		"\"answers\":[{\"rrname\":\"Mac._device-info._tcp.local\",\"txt\":[\"model=iMac17,1\",\"osxvers=17\"]},"
+		"{\"rrname\":\"Mac._device-info._tcp.local\",\"txt\":[\"x\"]},"
+		"{\"rrname\":\"_hap._tcp.local\",\"ptr\":\"My Mac._hap._tcp.local\"},"
+		"{\"rrname\":\"My Mac._hap._tcp.local\",\"srv\":{\"priority\":0,\"weight\":0,\"port\":80,"
+		"\"name\":\"mac.local\"}},{\"rrname\":\"mac.local\",\"a\":\"192.168.1.10\"},"
+		"{\"rrname\":\"mac.local\",\"aaaa\":\"fe80:0000:0000:0000:0000:0000:0000:0001\"}],"
+		"\"additionals\":[{\"rrname\":\"mac.local\",\"nsec\":\"\\u0000\\u0005\"},"
+		"{\"rrname\":\"\",\"opt\":[]}]")
+		MDNS("", "\"type\":\"request\",\"id\":0,\"opcode\":0,\"rcode\":0,\"queries\":[{\"rrname\":"
+		"\"_hap._tcp.local\",\"rrtype\":\"ptr\"}]")
+		MDNS("", "\"type\":\"response\",\"id\":0,\"opcode\":0,\"rcode\":3,\"answers\":[{\"rrname\":"
+		"\"rc.local\",\"a\":\"192.168.1.11\"}]")
+		/* legacy unicast (one side 5353): a question, TC kept */
+		MDNS("\"src_port\":5353,\"dest_port\":40000,", "\"type\":\"response\",\"id\":7,\"flags\":"
+		"[\"aa\",\"tc\"],\"opcode\":0,\"rcode\":0,\"queries\":[{\"rrname\":\"q.local\",\"rrtype\":\"a\"}],"
+		"\"answers\":[{\"rrname\":\"q.local\",\"a\":\"192.168.1.12\"},{\"rrname\":\"o.local\",\"a\":"
+		"\"192.168.1.13\"},{\"rrname\":\"z.local\",\"a\":\"192.168.1.14\"}]")), 0);
+#undef PEERS
+#undef MDNS
+	has("RR mac._device-info._tcp.local. TXT \"x\";\"model=iMac17,1\" \"osxvers=17\" ttl=0 sec=0");
+	has("RR _hap._tcp.local. PTR my\\032mac._hap._tcp.local. ttl=0");
+	has("RR my\\032mac._hap._tcp.local. SRV 0 0 80 mac.local. ttl=0");
+	has("RR mac.local. A 192.168.1.10 ttl=0");
+	has("RR mac.local. AAAA fe80::1 ttl=0");
+	hasnt("NSEC");
+	hasnt("rc.local");
+	has("RR q.local. A 192.168.1.12 ttl=0 sec=0 t=1714557600 suricata\n");
+	has("RR o.local. A 192.168.1.13 ttl=0 sec=0 t=1714557600 suricata unrelated\n");
+	hasnt("z.local"); /* the last RRset of a TC response */
+	hasnt("NEG");
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_RCODE], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* ---- Route 53 ---- */
 
 static void route53(void **st)
@@ -1072,6 +1119,7 @@ int main(void)
 		cmocka_unit_test(suricata_bad),
 		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(suricata_name_bytes),
+		cmocka_unit_test(suricata_mdns),
 		cmocka_unit_test(route53),
 		cmocka_unit_test(route53_cloudwatch),
 		cmocka_unit_test(route53_public_query_log),
