@@ -72,6 +72,27 @@ static bool is_hostname(const char *t, size_t len)
 }
 
 /*
+ * An answer to a PTR, NS or CNAME question that is no hostname by its
+ * characters is still a name - Zeek logs a name's label bytes joined by
+ * dots, a blank in a label as it is (mDNS service instances: "My
+ * Mac._hap._tcp.local") - unless it is one of Zeek's other renderings
+ * (base/protocols/dns/main.zeek: dns_unknown_reply, dns_DNSKEY, dns_NSEC,
+ * dns_NSEC3, dns_DS, dns_BINDS, dns_SSHFP, dns_LOC; RRSIG, TXT and SPF are
+ * read before).
+ */
+static bool is_label_name(const char *t, size_t len)
+{
+	static const char *const pre[] = { "<unknown type=", "DNSKEY ", "NSEC ", "NSEC3", "DS ",
+					   "BIND9 signing signal", "SSHFP: ", "LOC: " };
+	if (len == 0 || len > 4 * LB_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+		if (len >= strlen(pre[i]) && !memcmp(t, pre[i], strlen(pre[i])))
+			return false;
+	return true;
+}
+
+/*
  * "TXT 11 hello world TXT 3 foo" -> TXT wire rdata.  Each string is given with
  * its length in bytes, so the split is exact; returns wire length or -1.
  */
@@ -141,6 +162,7 @@ typedef struct zrow {
 typedef struct zwork {
 	zrow_t z;
 	uint8_t txt[ZEEK_MAX_ANS][1024];
+	char ntext[64 * 1024];  /* answers' names as presentation text (is_label_name) */
 	size_t ucap;
 	char ubuf[]; /* unescaped fields: never longer than the line */
 } zwork_t;
@@ -207,7 +229,7 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 	bool names_are_data = qtype == LB_T_NS || qtype == LB_T_PTR || qtype == LB_T_CNAME;
 	bool typed_data = qtype == LB_T_A || qtype == LB_T_AAAA || qtype == LB_T_TXT ||
 			  qtype == LB_T_SPF;
-	size_t nnames = 0;
+	size_t nnames = 0, nused = 0;
 	for (size_t i = 0; i < z->nans; i++) {
 		const char *t = z->ans[i];
 		size_t l = z->alen[i];
@@ -230,9 +252,17 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 			x->type = LB_T_SPF;
 			x->wire = zw->txt[n];
 			x->wire_len = (uint16_t)w;
-		} else if (is_hostname(t, l)) {
-			x->type = names_are_data ? qtype : LB_T_CNAME;
-			nnames++;
+		} else if (is_hostname(t, l) || (names_are_data && is_label_name(t, l))) {
+			/* label bytes: a backslash, a blank, a quote is itself */
+			size_t pl;
+			const char *p = src_label_text(t, l, zw->ntext + nused,
+						       sizeof zw->ntext - nused, &pl);
+			x->type = !p ? 0 : names_are_data ? qtype : LB_T_CNAME;
+			nnames += p != NULL;
+			if (p && p != t)
+				nused += pl;
+			x->text = p ? p : t;
+			x->len = p ? pl : l;
 		} else {
 			x->type = 0; /* something Zeek rendered that we cannot read back */
 		}

@@ -166,6 +166,26 @@ static void zeek_root_and_escapes(void **st)
 /* A truncated response (TC) may have lost answers, and one without any is
  * no denial: a UDP answer telling the client to retry over TCP was stored as
  * NODATA. */
+/* Zeek logs a name answer as label bytes: an mDNS service instance's PTR
+ * ("My Mac._hap._tcp.local") was ambiguous_chain for its blank, and is a
+ * name; Zeek's other renderings in such a list stay unknown. */
+static void zeek_label_names(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		ZHDR_FLAGS
+		"1300000001.0\t_hap._tcp.local\t12\t0\tT\tF\tF\tF\tMy Mac._hap._tcp.local,a\\\\b.local\t4500.0,120.0\n"
+		"1300000002.0\t_x._tcp.local\t12\t0\tT\tF\tF\tF\t<unknown type=65>\t10.0\n"
+		"1300000003.0\t_y._tcp.local\t12\t0\tT\tF\tF\tF\tDNSKEY 8\t10.0\n"
+		"1300000004.0\tw.example\t1\t0\tF\tF\tT\tT\tx y.example,192.0.2.1\t60.0,60.0\n"), 0);
+	has("RR _hap._tcp.local. PTR a\\\\b.local.;my\\032mac._hap._tcp.local. ttl=120");
+	hasnt("_x._tcp");
+	hasnt("_y._tcp");
+	hasnt("w.example");
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 static void zeek_truncated(void **st)
 {
 	(void)st;
@@ -1104,6 +1124,7 @@ int main(void)
 		cmocka_unit_test(opcode_not_query),
 		cmocka_unit_test(zeek_nodata_flags),
 		cmocka_unit_test(zeek_root_and_escapes),
+		cmocka_unit_test(zeek_label_names),
 		cmocka_unit_test(zeek_truncated),
 		cmocka_unit_test(zeek_bad_lines),
 		cmocka_unit_test(zeek_json),
