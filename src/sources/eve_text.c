@@ -5,6 +5,7 @@
 #include "sources/eve_text.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "dns/name.h"
 #include "sources/src_impl.h"
@@ -115,7 +116,8 @@ const char *src_eve_name(const char *t, size_t *len, char *out, size_t cap)
 	if (*len > sizeof b)
 		return NULL;
 	/* (bytes undone into b are above 0x7f: escaped into out, never b) */
-	*len = src_eve_bytes(t, *len, b, &t);
+	if (memchr(t, '\\', *len))
+		*len = src_eve_bytes(t, *len, b, &t);
 	return src_label_text(t, *len, out, cap, len);
 }
 

@@ -217,9 +217,12 @@ int src_name_c(src_resp_t *r, const char *text, size_t len, uint8_t *out)
 	return n;
 }
 
-static bool label_char_plain(unsigned char c)
+static inline bool label_char_plain(unsigned char c)
 {
-	return isalnum(c) || c == '.' || c == '-' || c == '_' || c == '*' || c == '/';
+	/* (no isalnum: a locale table call per byte was 10% of a Suricata import) */
+	unsigned char l = c | 0x20;
+	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+	       c == '_' || c == '*' || c == '/';
 }
 
 const char *src_label_text(const char *text, size_t len, char *out, size_t cap, size_t *olen)
