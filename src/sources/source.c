@@ -217,6 +217,40 @@ int src_name_c(src_resp_t *r, const char *text, size_t len, uint8_t *out)
 	return n;
 }
 
+static inline bool label_char_plain(unsigned char c)
+{
+	/* (no isalnum: a locale table call per byte was 10% of a Suricata import) */
+	unsigned char l = c | 0x20;
+	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+	       c == '_' || c == '*' || c == '/';
+}
+
+const char *src_label_text(const char *text, size_t len, char *out, size_t cap, size_t *olen)
+{
+	size_t i = 0;
+	while (i < len && label_char_plain((unsigned char)text[i]))
+		i++;
+	if (i == len) {
+		*olen = len;
+		return text;
+	}
+	if (i > cap)
+		return NULL;
+	memcpy(out, text, i);
+	size_t o = i;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (o + 5 > cap)
+			return NULL;
+		if (label_char_plain(c))
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\%03u", c);
+	}
+	*olen = o;
+	return out;
+}
+
 int src_u64(const char *t, size_t len, uint64_t *v)
 {
 	if (len == 0 || len > 20)

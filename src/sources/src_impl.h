@@ -78,6 +78,7 @@ typedef struct zeek_hdr {
 	char unset[16];         /* "-" */
 	int idx_ts, idx_query, idx_qclass, idx_qtype, idx_rcode, idx_answers, idx_ttls;
 	int idx_aa, idx_ra, idx_tc; /* the AA, RA and TC flags (-1: not logged) */
+	int idx_opcode;             /* Zeek 7.1 on (-1: not logged) */
 	int nfields;
 	bool plain;             /* no #fields seen: Zeek's standard layout (zeek.c) */
 } zeek_hdr_t;
@@ -136,6 +137,12 @@ int src_passivedns_init(lb_src_t *s);
 int src_name(const char *text, size_t len, const uint8_t *origin, uint8_t *out);
 /* src_name without origin, through the cache in r. */
 int src_name_c(src_resp_t *r, const char *text, size_t len, uint8_t *out);
+/* A name written as its label bytes joined by dots, without presentation
+ * escapes (Zeek's query, Suricata's names): its presentation text, each
+ * byte other than a letter, digit, '-', '_', '*', '/' or '.' as \DDD.
+ * Returns text itself when nothing needs escaping, else out (cap bytes),
+ * or NULL if it does not fit; *olen its length. */
+const char *src_label_text(const char *text, size_t len, char *out, size_t cap, size_t *olen);
 /* Unix seconds with optional fraction "1322849924.408856".  0 or -1. */
 int src_time_epoch(const char *t, size_t len, struct timeval *tv);
 /* ISO 8601 / RFC 3339 "2021-12-11T22:46:23Z", "...23.123+02:00", "2019-04-17 00:47:27". */

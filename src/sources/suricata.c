@@ -20,23 +20,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "observe/obs.h"
+#include "sources/eve_text.h"
 
 #define EVE_MAX 512
 
 /* Members the importer reads: of the dns object (v1 answer fields included)... */
 enum { D_TYPE, D_QUERIES, D_RRNAME, D_RRTYPE, D_RCODE, D_ANSWERS, D_GROUPED, D_AUTHORITIES,
        D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D_TC, D_FLAGS,
-       D_RRNAME_TRUNC, D_RDATA_TRUNC, D__N };
+       D_RRNAME_TRUNC, D_RDATA_TRUNC, D_OPCODE, D__N };
 static const js_key_t dns_keys[D__N] = {
 	JS_KEY("type"), JS_KEY("queries"), JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rcode"),
 	JS_KEY("answers"), JS_KEY("grouped"), JS_KEY("authorities"), JS_KEY("additionals"),
 	JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"), JS_KEY("srv"), JS_KEY("sshfp"),
 	JS_KEY("version"), JS_KEY("id"), JS_KEY("tc"), JS_KEY("flags"),
-	JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
+	JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"), JS_KEY("opcode"),
 };
 /* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
 enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A_RRNAME_TRUNC,
@@ -46,9 +48,10 @@ static const js_key_t ans_keys[A__N] = {
 	JS_KEY("srv"), JS_KEY("sshfp"), JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
 };
 /* ... and of the event */
-enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E__N };
+enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E_MDNS, E_SPORT, E_DPORT, E__N };
 static const js_key_t ev_keys[E__N] = {
 	JS_KEY("event_type"), JS_KEY("dns"), JS_KEY("timestamp"), JS_KEY("flow_id"),
+	JS_KEY("mdns"), JS_KEY("src_port"), JS_KEY("dest_port"),
 };
 
 /* Answer fields as token indexes (-1 = absent). */
@@ -78,30 +81,19 @@ static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, si
 	return tstr(d, js_get(d, o, key), buf, bufsz, len);
 }
 
-/*
- * Suricata writes a name as its labels joined by dots, without the final
- * dot: the root name is the empty string (a priming query's ". NS", an SRV
- * target "." that says "no service").  A name text for the parsers.
- */
-static const char *eve_name(const char *t, size_t *len)
-{
-	if (t && *len == 0) {
-		*len = 1;
-		return ".";
-	}
-	return t;
-}
-
-/* An SOA or SRV name member as text in buf (cap bufsz): "." for the root. */
+/* An SOA or SRV name member as text for the name parsers, in buf (cap
+ * bufsz): "." for the root (eve_name). */
 static const char *mname(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz)
 {
+	char nb[2048];
 	size_t l;
-	const char *t = mstr(d, o, key, buf, bufsz, &l);
-	if (t && l == 0 && bufsz >= 2) {
-		buf[0] = '.';
-		buf[1] = 0;
-	}
-	return t;
+	const char *t = src_eve_name(js_str(d, js_get(d, o, key), nb, sizeof nb, &l), &l, buf, bufsz);
+	if (!t || l >= bufsz)
+		return NULL;
+	if (t != buf)
+		memmove(buf, t, l);
+	buf[l] = 0;
+	return buf;
 }
 
 static long long mint(const js_doc_t *d, int o, const char *key)
@@ -144,7 +136,7 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 	if (!t)
 		return -1;
 	for (size_t i = 0; i < sizeof eve_names / sizeof eve_names[0]; i++)
-		if (l == strlen(eve_names[i].s) && !memcmp(t, eve_names[i].s, l)) {
+		if (l == strlen(eve_names[i].s) && !strncasecmp(t, eve_names[i].s, l)) {
 			*type = eve_names[i].type;
 			return 0;
 		}
@@ -163,7 +155,7 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 	int n = -1;
 	switch (type) {
 	case LB_T_CNAME: case LB_T_NS: case LB_T_PTR: case LB_T_DNAME:
-		rd = eve_name(rd, &dl);
+		rd = src_eve_name(rd, &dl, buf, bufsz);
 		/* fall through */
 	case LB_T_A: case LB_T_AAAA:
 		if (!rd)
@@ -207,32 +199,43 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 		break;
 	}
 	case LB_T_TXT: case LB_T_SPF: {
-		/* one character-string per 255 bytes, quoted */
-		if (!rd || dl > 16000)
+		/* one character-string per 255 bytes, quoted; an mDNS event's
+		 * array is the record's strings (one record, all its strings) */
+		bool arr = js_type(d, x->rdata) == JS_ARR;
+		size_t o2 = 0, ns = arr ? d->t[x->rdata].n : 1;
+		int e = arr ? x->rdata + 1 : -1;
+		if (ns == 0)
 			return NULL;
-		size_t o2 = 0;
-		for (size_t i = 0; i < dl || i == 0; i += 255) {
-			if (o2 + 4 > bufsz)
+		for (size_t j = 0; j < ns; j++, e = arr ? (int)d->t[e].next : e) {
+			if (arr && !(rd = js_str(d, e, s->jbuf, s->jbuf_cap, &dl)))
 				return NULL;
-			if (i)
-				buf[o2++] = ' ';
-			buf[o2++] = '"';
-			for (size_t k = i; k < dl && k < i + 255; k++) {
-				unsigned char ch = (unsigned char)rd[k];
-				if (o2 + 6 > bufsz)
+			if (!rd || dl > 16000 || (arr && dl > 255))
+				return NULL;
+			/* (text with a backslash had JSON escapes: rd is jbuf, undone in place) */
+			dl = src_eve_bytes(rd, dl, s->jbuf, &rd);
+			for (size_t i = 0; i < dl || i == 0; i += 255) {
+				if (o2 + 4 > bufsz)
 					return NULL;
-				if (ch == '"' || ch == '\\') {
-					buf[o2++] = '\\';
-					buf[o2++] = (char)ch;
-				} else if (ch < 0x20 || ch > 0x7e) {
-					o2 += (size_t)snprintf(buf + o2, bufsz - o2, "\\%03u", ch);
-				} else {
-					buf[o2++] = (char)ch;
+				if (o2)
+					buf[o2++] = ' ';
+				buf[o2++] = '"';
+				for (size_t k = i; k < dl && k < i + 255; k++) {
+					unsigned char ch = (unsigned char)rd[k];
+					if (o2 + 6 > bufsz)
+						return NULL;
+					if (ch == '"' || ch == '\\') {
+						buf[o2++] = '\\';
+						buf[o2++] = (char)ch;
+					} else if (ch < 0x20 || ch > 0x7e) {
+						o2 += (size_t)snprintf(buf + o2, bufsz - o2, "\\%03u", ch);
+					} else {
+						buf[o2++] = (char)ch;
+					}
 				}
+				buf[o2++] = '"';
+				if (dl == 0)
+					break;
 			}
-			buf[o2++] = '"';
-			if (dl == 0)
-				break;
 		}
 		buf[o2] = 0;
 		*len = o2;
@@ -247,8 +250,29 @@ static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char 
 	return buf;
 }
 
-/* Add a detailed answers/authorities/additionals array (token arr, may be -1). */
-static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
+/* An mDNS record's type and data (rust/src/mdns/log.rs): the member named
+ * after its type in lower case, beside rrname and the truncation flags.
+ * Its value token in *val; 0 or -1. */
+static int mdns_rr(const js_doc_t *d, int x, uint16_t *type, int *val)
+{
+	static const char *const known[] = { "rrname", "rrname_truncated", "rdata_truncated" };
+	int k = x + 1;
+	for (uint32_t m = 0; m < d->t[x].n; m++, k = (int)d->t[k + 1].next) {
+		bool other = true;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			other &= !(d->t[k].len == strlen(known[i]) && !d->t[k].esc &&
+				   !memcmp(d->s + d->t[k].start, known[i], d->t[k].len));
+		if (other) {
+			*val = k + 1;
+			return jtype(d, k, type);
+		}
+	}
+	return -1;
+}
+
+/* Add a detailed answers/authorities/additionals array (token arr, may be
+ * -1); mdns: of an mDNS event (mdns_rr). */
+static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool mdns)
 {
 	const js_doc_t *d = &s->js;
 	if (arr < 0)
@@ -258,7 +282,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 	size_t n = d->t[arr].n;
 	if (n > EVE_MAX)
 		return src_bad(s, LB_BAD_FIELDS);
-	char buf[40000], nb[2048];
+	char buf[40000], nb[2048], pb[4 * LB_NAME_MAX + 8];
 	uint8_t skip_owner[16][LB_NAME_MAX];
 	uint8_t skip_len[16];
 	uint16_t skip_type[16];
@@ -281,8 +305,15 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		size_t nl, tl;
 		js_members(d, x, ans_keys, A__N, m[i]);
 		const char *nm = js_type(d, x) == JS_OBJ ? js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl) : NULL;
-		if (!nm || jtype(d, m[i][A_RRTYPE], &type))
+		if (nm && mdns) {
+			int v = -1;
+			if (mdns_rr(d, x, &type, &v))
+				return src_bad(s, v < 0 ? LB_BAD_FIELDS : LB_BAD_TYPE);
+			m[i][A_RDATA] = m[i][A_SOA] = m[i][A_SRV] = m[i][A_SSHFP] = v;
+			m[i][A_TTL] = -1; /* (not logged) */
+		} else if (!nm || jtype(d, m[i][A_RRTYPE], &type)) {
 			return src_bad(s, nm ? LB_BAD_TYPE : LB_BAD_FIELDS);
+		}
 		types[i] = type;
 		if (type == LB_T_OPT)
 			continue;
@@ -297,11 +328,11 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl) ||
 			   js_type(d, m[i][A_RDATA_TRUNC]) == JS_TRUE;
 		uint8_t w[LB_NAME_MAX];
-		nm = eve_name(nm, &nl);
-		int l = src_name(nm, nl, NULL, w);
+		nm = src_eve_name(nm, &nl, pb, sizeof pb);
+		int l = nm ? src_name(nm, nl, NULL, w) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
-		if (!bad && (type == LB_T_TXT || type == LB_T_SPF)) {
+		if (!bad && (type == LB_T_TXT || type == LB_T_SPF) && !mdns) {
 			size_t k = 0;
 			while (k < ntxt && !(txt_type[k] == type && txt_len[k] == l &&
 					     !memcmp(txt_owner[k], w, (size_t)l)))
@@ -334,8 +365,8 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy)
 			continue;
 		const char *nm = js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl);
 		uint8_t owner[LB_NAME_MAX];
-		nm = eve_name(nm, &nl);
-		int l = src_name_c(s->resp, nm, nl, owner);
+		nm = src_eve_name(nm, &nl, pb, sizeof pb);
+		int l = nm ? src_name_c(s->resp, nm, nl, owner) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
 		bool skip = skip_all;
@@ -453,7 +484,7 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 {
 	const js_doc_t *d = &s->js;
 	src_ans_t a[EVE_MAX];
-	size_t n = 0;
+	size_t n = 0, used = 0;
 	/* CNAMEs first (their array keeps message order), then the rest */
 	for (int pass = 0; pass < 2; pass++) {
 		int k = g + 1;
@@ -473,15 +504,31 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 			}
 			int x = arr + 1;
 			for (size_t i = 0; i < d->t[arr].n; i++, x = (int)d->t[x].next) {
-				/* names and addresses hold no escapes worth keeping: take raw slices */
-				if (js_type(d, x) != JS_STR || d->t[x].esc || n == EVE_MAX) {
+				if (js_type(d, x) != JS_STR || n == EVE_MAX ||
+				    (d->t[x].esc && (type == LB_T_A || type == LB_T_AAAA))) {
 					src_bad(s, LB_BAD_FIELDS);
 					return;
 				}
 				a[n].text = d->s + d->t[x].start;
 				a[n].len = d->t[x].len;
-				if (type != LB_T_A && type != LB_T_AAAA)
-					a[n].text = eve_name(a[n].text, &a[n].len);
+				if (type != LB_T_A && type != LB_T_AAAA) {
+					/* a name's text for the parsers, kept in jbuf
+					 * until the chain is read */
+					char nb[2048];
+					size_t l;
+					char *at = s->jbuf + used;
+					const char *t = src_eve_name(js_str(d, x, nb, sizeof nb, &l), &l, at,
+								 s->jbuf_cap - used);
+					if (t && t != at)
+						t = l <= s->jbuf_cap - used ? memcpy(at, t, l) : NULL;
+					if (!t) {
+						src_bad(s, LB_BAD_NAME);
+						return;
+					}
+					used += l;
+					a[n].len = l;
+					a[n].text = t;
+				}
 				a[n].type = type;
 				a[n].ttl = 0;
 				a[n].wire = NULL;
@@ -494,27 +541,46 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 	src_chain(s, qname, qlen, qtype, rcode, a, n, false, SRC_ND_ALL, ts);
 }
 
-/* The response's TC bit: "tc": true (Suricata writes it only when set),
- * or bit 0x0200 of "flags" (hex without 0x). */
-static bool truncated(const js_doc_t *d, const int *dm)
+/* The header's flags: "flags" (hex without 0x, as Suricata writes them
+ * from 4.1 on), or -1 when not logged. */
+static long eve_flags(const js_doc_t *d, const int *dm)
 {
-	if (js_type(d, dm[D_TC]) == JS_TRUE)
-		return true;
 	char fb[16];
 	size_t fl;
 	const char *f = tstr(d, dm[D_FLAGS], fb, sizeof fb, &fl);
-	unsigned long v = 0;
+	long v = 0;
 	if (!f || fl == 0 || fl > 4)
-		return false;
+		return -1;
 	for (size_t i = 0; i < fl; i++) {
 		int c = (unsigned char)f[i];
 		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
 			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 		if (x < 0)
-			return false;
-		v = v * 16 + (unsigned long)x;
+			return -1;
+		v = v * 16 + x;
 	}
-	return (v & 0x0200) != 0;
+	return v;
+}
+
+/* The response's TC bit: "tc": true (Suricata writes it only when set),
+ * or bit 0x0200 of "flags". */
+static bool truncated(const js_doc_t *d, const int *dm)
+{
+	if (js_type(d, dm[D_TC]) == JS_TRUE)
+		return true;
+	long v = eve_flags(d, dm);
+	return v >= 0 && (v & 0x0200) != 0;
+}
+
+/* The opcode: "opcode" (v3, and v2 from Suricata 7), else bits 11-14 of
+ * "flags"; 0 (QUERY) when neither is logged. */
+static long eve_opcode(const js_doc_t *d, const int *dm)
+{
+	int64_t v;
+	if (js_int(d, dm[D_OPCODE], &v) == 0)
+		return (long)v;
+	long f = eve_flags(d, dm);
+	return f >= 0 ? (f >> 11) & 0xf : 0;
 }
 
 /* A truncated message (TC) may have lost the end of its last RRset (RFC
@@ -751,8 +817,9 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 		return;
 	}
 	uint8_t owner[LB_NAME_MAX];
-	nm = eve_name(nm, &nl);
-	int ol = src_name_c(s->resp, nm, nl, owner);
+	char pb[4 * LB_NAME_MAX + 8];
+	nm = src_eve_name(nm, &nl, pb, sizeof pb);
+	int ol = nm ? src_name_c(s->resp, nm, nl, owner) : -1;
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
 	if (!w->pending) {
@@ -823,8 +890,9 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
 	if (!nm)
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	nm = eve_name(nm, &nl);
-	int ol = src_name_c(s->resp, nm, nl, w->fail_qname);
+	char pb[4 * LB_NAME_MAX + 8];
+	nm = src_eve_name(nm, &nl, pb, sizeof pb);
+	int ol = nm ? src_name_c(s->resp, nm, nl, w->fail_qname) : -1;
 	if (ol < 0)
 		return (void)src_bad(s, LB_BAD_NAME);
 	memcpy(w->key, key, keylen);
@@ -835,6 +903,75 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	w->soa_off = false;
 	w->fail_rcode = rcode;
 	w->fail_qlen = (uint8_t)ol;
+}
+
+/*
+ * Suricata 8's mDNS events (event_type "mdns", rust/src/mdns/log.rs): as v3
+ * responses, but a record's data is the member named after its type in
+ * lower case (mdns_rr; "txt" an array: the record's strings), no TTL (0, as
+ * Route 53's) and rcode a number.  Stored as the packet path stores mDNS:
+ * a question's chain rule when there is one, no denial (RFC 6762 6: none
+ * but NSEC), a non-zero rcode ignored (18.11), TC ignored between port-5353
+ * peers (18.5).
+ */
+static void mdns_event(lb_src_t *s, const int *ev)
+{
+	const js_doc_t *d = &s->js;
+	src_resp_t *r = s->resp;
+	char buf[64], nb[2048], pb[4 * LB_NAME_MAX + 8];
+	int dm[D__N];
+	int64_t rc = 0, sp = 0, dp = 0;
+	js_members(d, ev[E_MDNS], dns_keys, D__N, dm);
+	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
+	if (!type || strcmp(type, "response"))
+		return src_skip(s, LB_SKIP_QUERY);
+	if (eve_opcode(d, dm) != 0)
+		return src_skip(s, LB_SKIP_NOT_DNS);
+	if (dm[D_RCODE] >= 0 && (js_int(d, dm[D_RCODE], &rc) || rc != 0))
+		return src_skip(s, LB_SKIP_RCODE);
+	struct timeval ts;
+	size_t tl, ql;
+	const char *t = tstr(d, ev[E_TIMESTAMP], buf, sizeof buf, &tl);
+	if (!t || src_time_any(t, tl, &ts))
+		return (void)src_bad(s, LB_BAD_TIME);
+	resp_reset(r);
+	uint16_t qtype = 0;
+	uint8_t qname[LB_NAME_MAX];
+	int qlen = -1, qm[2] = { -1, -1 };
+	if (js_type(d, dm[D_QUERIES]) == JS_ARR && d->t[dm[D_QUERIES]].n > 0)
+		js_members(d, js_item(d, dm[D_QUERIES], 0), ans_keys, 2, qm);
+	const char *qn = js_str(d, qm[0], nb, sizeof nb, &ql);
+	if (qn) {
+		if (jtype(d, qm[1], &qtype))
+			return (void)src_bad(s, LB_BAD_TYPE);
+		qn = src_eve_name(qn, &ql, pb, sizeof pb);
+		if (!qn || (qlen = src_name_c(r, qn, ql, qname)) < 0)
+			return (void)src_bad(s, LB_BAD_NAME);
+	}
+	bool lossy = false, tc = false;
+	if (add_section(s, dm[D_ANSWERS], LB_SEC_ANSWER, &lossy, true) ||
+	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, true) ||
+	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, true))
+		return resp_reset(r);
+	if (js_type(d, dm[D_FLAGS]) == JS_ARR) {
+		int e = dm[D_FLAGS] + 1;
+		for (uint32_t i = 0; i < d->t[dm[D_FLAGS]].n; i++, e = (int)d->t[e].next)
+			tc |= d->t[e].len == 2 && !memcmp(d->s + d->t[e].start, "tc", 2);
+	}
+	(void)js_int(d, ev[E_SPORT], &sp);
+	(void)js_int(d, ev[E_DPORT], &dp);
+	if (tc && !(sp == 5353 && dp == 5353) && drop_last_sets(r))
+		lossy = true;
+	if (qlen >= 0) {
+		struct qchain ch;
+		(void)answered(r, qname, (uint8_t)qlen, qtype, &ch);
+		mark_unrelated(r, &ch, qtype);
+	}
+	if (lossy)
+		src_skip(s, LB_SKIP_LOSSY);
+	if (r->n || !lossy)
+		s->c.records++;
+	resp_emit(s, r, &ts, NULL, NULL);
 }
 
 void src_suricata_line(lb_src_t *s, const char *line, size_t len)
@@ -852,6 +989,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	const char *et = tstr(d, ev[E_EVENT_TYPE], buf, sizeof buf, NULL);
 	/* (events of other types leave a held v1 response alone: another
 	 * thread's may come between its events) */
+	if (et && !strcmp(et, "mdns") && js_type(d, ev[E_MDNS]) == JS_OBJ)
+		return mdns_event(s, ev);
 	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
@@ -860,6 +999,15 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
 	if (!type || (strcmp(type, "answer") && strcmp(type, "response"))) {
 		src_skip(s, LB_SKIP_QUERY);
+		return;
+	}
+	if (eve_opcode(d, dm) != 0) {
+		/* a NOTIFY or UPDATE response: its sections are no answer to a
+		 * query (an update's are its prerequisites and changes), and an
+		 * empty one no denial - the packet path passes such messages over
+		 * (observe/obs.c); it parts v1 events as any DNS event does */
+		v1_flush(s);
+		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
 	}
 	bool v1 = !strcmp(type, "answer") && dm[D_VERSION] < 0 && dm[D_ANSWERS] < 0 &&
@@ -902,7 +1050,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_skip(s, LB_SKIP_LOSSY);
 		return;
 	}
-	char nb[2048];
+	char nb[2048], pb[4 * LB_NAME_MAX + 8];
 	size_t ql;
 	const char *qn = js_type(d, qo) == JS_OBJ ? js_str(d, qm[0], nb, sizeof nb, &ql) : NULL;
 	uint16_t qtype = 0, rcode = 0;
@@ -911,8 +1059,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	if (qn) {
 		if (jtype(d, qm[1], &qtype))
 			return (void)src_bad(s, LB_BAD_TYPE);
-		qn = eve_name(qn, &ql);
-		if ((qlen = src_name_c(r, qn, ql, qname)) < 0)
+		qn = src_eve_name(qn, &ql, pb, sizeof pb);
+		if (!qn || (qlen = src_name_c(r, qn, ql, qname)) < 0)
 			return (void)src_bad(s, LB_BAD_NAME);
 	}
 	size_t rl;
@@ -940,9 +1088,9 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
 		return;
 	}
-	if (add_section(s, ans, LB_SEC_ANSWER, &lossy) ||
-	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy) ||
-	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy)) {
+	if (add_section(s, ans, LB_SEC_ANSWER, &lossy, false) ||
+	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, false) ||
+	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, false)) {
 		resp_reset(r);
 		return;
 	}

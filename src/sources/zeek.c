@@ -72,6 +72,27 @@ static bool is_hostname(const char *t, size_t len)
 }
 
 /*
+ * An answer to a PTR, NS or CNAME question that is no hostname by its
+ * characters is still a name - Zeek logs a name's label bytes joined by
+ * dots, a blank in a label as it is (mDNS service instances: "My
+ * Mac._hap._tcp.local") - unless it is one of Zeek's other renderings
+ * (base/protocols/dns/main.zeek: dns_unknown_reply, dns_DNSKEY, dns_NSEC,
+ * dns_NSEC3, dns_DS, dns_BINDS, dns_SSHFP, dns_LOC; RRSIG, TXT and SPF are
+ * read before).
+ */
+static bool is_label_name(const char *t, size_t len)
+{
+	static const char *const pre[] = { "<unknown type=", "DNSKEY ", "NSEC ", "NSEC3", "DS ",
+					   "BIND9 signing signal", "SSHFP: ", "LOC: " };
+	if (len == 0 || len > 4 * LB_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+		if (len >= strlen(pre[i]) && !memcmp(t, pre[i], strlen(pre[i])))
+			return false;
+	return true;
+}
+
+/*
  * "TXT 11 hello world TXT 3 foo" -> TXT wire rdata.  Each string is given with
  * its length in bytes, so the split is exact; returns wire length or -1.
  */
@@ -116,19 +137,11 @@ static int txt_wire(const char *t, size_t len, const char *kw, uint8_t *out, siz
 static int query_wire(const char *q, size_t len, uint8_t *out)
 {
 	char t[4 * LB_NAME_MAX + 8];
-	size_t o = 0;
+	size_t tl;
 	if (len == 1 && q[0] == '.')
 		return src_name(q, len, NULL, out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)q[i];
-		if (o + 5 > sizeof t)
-			return -1;
-		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '*' || c == '/')
-			t[o++] = (char)c;
-		else
-			o += (size_t)snprintf(t + o, sizeof t - o, "\\%03u", c);
-	}
-	return src_name(t, o, NULL, out);
+	const char *p = src_label_text(q, len, t, sizeof t, &tl);
+	return p ? src_name(p, tl, NULL, out) : -1;
 }
 
 /* The common part of TSV and JSON: one log row. */
@@ -137,6 +150,7 @@ typedef struct zrow {
 	const char *query;
 	size_t qlen;
 	long qclass, qtype, rcode;   /* -1 = unset */
+	long opcode;                 /* -1 = unset or not logged (before Zeek 7.1) */
 	int aa, ra, tc;              /* the AA, RA and TC flags: 1 T, 0 F, -1 not logged */
 	const char *ans[ZEEK_MAX_ANS];
 	size_t alen[ZEEK_MAX_ANS];
@@ -148,6 +162,7 @@ typedef struct zrow {
 typedef struct zwork {
 	zrow_t z;
 	uint8_t txt[ZEEK_MAX_ANS][1024];
+	char ntext[64 * 1024];  /* answers' names as presentation text (is_label_name) */
 	size_t ucap;
 	char ubuf[]; /* unescaped fields: never longer than the line */
 } zwork_t;
@@ -167,6 +182,14 @@ static zwork_t *work(lb_src_t *s)
 
 static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 {
+	if (z->opcode > 0) {
+		/* a NOTIFY or UPDATE: its sections are no answer to a query (its
+		 * "answers" an update's prerequisites and changes, Zeek's
+		 * dns-binds baseline), and an empty one no denial - the packet
+		 * path passes such messages over (observe/obs.c) */
+		src_skip(s, LB_SKIP_NOT_DNS);
+		return;
+	}
 	if (z->rcode < 0) {
 		src_skip(s, LB_SKIP_QUERY);
 		return;
@@ -206,7 +229,7 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 	bool names_are_data = qtype == LB_T_NS || qtype == LB_T_PTR || qtype == LB_T_CNAME;
 	bool typed_data = qtype == LB_T_A || qtype == LB_T_AAAA || qtype == LB_T_TXT ||
 			  qtype == LB_T_SPF;
-	size_t nnames = 0;
+	size_t nnames = 0, nused = 0;
 	for (size_t i = 0; i < z->nans; i++) {
 		const char *t = z->ans[i];
 		size_t l = z->alen[i];
@@ -229,9 +252,17 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 			x->type = LB_T_SPF;
 			x->wire = zw->txt[n];
 			x->wire_len = (uint16_t)w;
-		} else if (is_hostname(t, l)) {
-			x->type = names_are_data ? qtype : LB_T_CNAME;
-			nnames++;
+		} else if (is_hostname(t, l) || (names_are_data && is_label_name(t, l))) {
+			/* label bytes: a backslash, a blank, a quote is itself */
+			size_t pl;
+			const char *p = src_label_text(t, l, zw->ntext + nused,
+						       sizeof zw->ntext - nused, &pl);
+			x->type = !p ? 0 : names_are_data ? qtype : LB_T_CNAME;
+			nnames += p != NULL;
+			if (p && p != t)
+				nused += pl;
+			x->text = p ? p : t;
+			x->len = p ? pl : l;
 		} else {
 			x->type = 0; /* something Zeek rendered that we cannot read back */
 		}
@@ -360,6 +391,7 @@ static void header(lb_src_t *s, const char *line, size_t len)
 		h->idx_aa = field_index(f, fl, n, "AA");
 		h->idx_ra = field_index(f, fl, n, "RA");
 		h->idx_tc = field_index(f, fl, n, "TC");
+		h->idx_opcode = field_index(f, fl, n, "opcode");
 		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
 		    h->idx_answers < 0) {
 			h->have_fields = false;
@@ -440,6 +472,8 @@ static bool plain_header(lb_src_t *s, const char *line, size_t len)
 	h->idx_ra = q + 10;
 	h->idx_answers = q + 12;
 	h->idx_ttls = q + 13;
+	/* opcode: 28 columns are with it and auth addl; 26 may be either */
+	h->idx_opcode = n == 28 ? q + 15 : -1;
 	h->have_fields = true;
 	h->plain = true;
 	return true;
@@ -495,6 +529,7 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	z.qclass = h->idx_qclass >= 0 ? num_field(h, f[h->idx_qclass], fl[h->idx_qclass], &bad) : -1;
 	z.qtype = num_field(h, f[h->idx_qtype], fl[h->idx_qtype], &bad);
 	z.rcode = num_field(h, f[h->idx_rcode], fl[h->idx_rcode], &bad);
+	z.opcode = h->idx_opcode >= 0 ? num_field(h, f[h->idx_opcode], fl[h->idx_opcode], &bad) : -1;
 	if (bad)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
@@ -637,6 +672,7 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.qclass = jnum(j, "qclass", &bad);
 	z.qtype = jnum(j, "qtype", &bad);
 	z.rcode = jnum(j, "rcode", &bad);
+	z.opcode = jnum(j, "opcode", &bad);
 	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA"),
 	       *ft = json_object_get(j, "TC");
 	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;

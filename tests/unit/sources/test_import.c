@@ -166,6 +166,26 @@ static void zeek_root_and_escapes(void **st)
 /* A truncated response (TC) may have lost answers, and one without any is
  * no denial: a UDP answer telling the client to retry over TCP was stored as
  * NODATA. */
+/* Zeek logs a name answer as label bytes: an mDNS service instance's PTR
+ * ("My Mac._hap._tcp.local") was ambiguous_chain for its blank, and is a
+ * name; Zeek's other renderings in such a list stay unknown. */
+static void zeek_label_names(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		ZHDR_FLAGS
+		"1300000001.0\t_hap._tcp.local\t12\t0\tT\tF\tF\tF\tMy Mac._hap._tcp.local,a\\\\b.local\t4500.0,120.0\n"
+		"1300000002.0\t_x._tcp.local\t12\t0\tT\tF\tF\tF\t<unknown type=65>\t10.0\n"
+		"1300000003.0\t_y._tcp.local\t12\t0\tT\tF\tF\tF\tDNSKEY 8\t10.0\n"
+		"1300000004.0\tw.example\t1\t0\tF\tF\tT\tT\tx y.example,192.0.2.1\t60.0,60.0\n"), 0);
+	has("RR _hap._tcp.local. PTR a\\\\b.local.;my\\032mac._hap._tcp.local. ttl=120");
+	hasnt("_x._tcp");
+	hasnt("_y._tcp");
+	hasnt("w.example");
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 static void zeek_truncated(void **st)
 {
 	(void)st;
@@ -211,6 +231,62 @@ static void meta_qtype_no_negative(void **st)
 		"\"rrname\":\"example.org\",\"rrtype\":\"AXFR\",\"rcode\":\"REFUSED\"}}\n"), 0);
 	hasnt("NEG");
 	assert_int_equal(cnt.negatives, 0);
+}
+
+/* A NOTIFY or UPDATE response (opcode 4, 5) answers no query: its NOERROR
+ * without answers gave a NODATA of the zone's SOA, an UPDATE's records
+ * (its prerequisites and changes) were stored as data.  The packet path
+ * passes such messages over; so do the logs that give the opcode (Zeek 7.1
+ * on, by name or in the 28 standard columns; Suricata's "opcode" or the
+ * bits of "flags", v1 events too). */
+static void opcode_not_query(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+		"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\topcode\n"
+		"1300000001.0\tnotify.example\t6\t0\tT\tF\tF\tF\t-\t-\t4\n"
+		"1300000002.0\tgone.example\t6\t3\tT\tF\tF\tF\t-\t-\t4\n"
+		"1300000003.0\tq.example\t1\t0\tF\tF\tT\tT\t192.0.2.7\t60.0\t0\n"), 0);
+	hasnt("notify.example");
+	hasnt("gone.example");
+	has("RR q.example. A 192.0.2.7 ttl=60");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 2);
+	/* the standard columns, 28 with opcode and auth addl, and JSON */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"1300000004.0\tC1\t192.0.2.1\t5000\t192.0.2.2\t53\tudp\t1\t0.001\tup.example\t1\t"
+		"C_INTERNET\t6\tSOA\t0\tNOERROR\tT\tF\tF\tF\t0\t-\t-\tF\t5\tdynamic-update\t-\t-\n"), 0);
+	hasnt("up.example");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1300000005.0,\"query\":\"j.example\",\"qtype\":6,\"rcode\":0,\"AA\":true,"
+		"\"RA\":false,\"opcode\":4}\n"), 0);
+	hasnt("j.example");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 1);
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		/* flags a400: QR, opcode 4, AA */
+		"{\"timestamp\":\"2024-01-01T00:00:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"id\":1,\"flags\":\"a400\",\"qr\":true,\"aa\":true,"
+		"\"rrname\":\"n1.example\",\"rrtype\":\"SOA\",\"rcode\":\"NOERROR\"}}\n"
+		"{\"timestamp\":\"2024-01-01T00:00:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"id\":1,\"flags\":\"a800\",\"opcode\":5,\"rcode\":\"NOERROR\","
+		"\"queries\":[{\"rrname\":\"n2.example\",\"rrtype\":\"SOA\"}],\"authorities\":[{\"rrname\":"
+		"\"x.n2.example\",\"rrtype\":\"A\",\"ttl\":0,\"rdata\":\"192.0.2.9\"}]}}\n"
+		/* v1: a held response, then a NOTIFY's answer event parts it */
+		"{\"timestamp\":\"2024-01-01T00:00:03Z\",\"flow_id\":7,\"event_type\":\"dns\",\"dns\":{"
+		"\"type\":\"answer\",\"id\":2,\"flags\":\"8180\",\"rcode\":\"NOERROR\",\"rrname\":"
+		"\"v.example\",\"rrtype\":\"A\",\"ttl\":5,\"rdata\":\"192.0.2.5\"}}\n"
+		"{\"timestamp\":\"2024-01-01T00:00:03Z\",\"flow_id\":7,\"event_type\":\"dns\",\"dns\":{"
+		"\"type\":\"answer\",\"id\":2,\"flags\":\"a400\",\"rcode\":\"NOERROR\",\"rrname\":"
+		"\"n3.example\",\"rrtype\":\"SOA\",\"ttl\":5,\"soa\":{\"mname\":\"a.n3.example\","
+		"\"rname\":\"b.n3.example\",\"serial\":1,\"refresh\":1,\"retry\":1,\"expire\":1,"
+		"\"minimum\":1}}}\n"), 0);
+	hasnt("n1.example");
+	hasnt("n2.example");
+	hasnt("n3.example");
+	has("RR v.example. A 192.0.2.5 ttl=5");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
 static void zeek_bad_lines(void **st)
@@ -620,7 +696,8 @@ static void suricata_rdata_fast_paths(void **st)
 		EVE_ANS("a4.org", "A", "1.2.3.256")
 		EVE_ANS("a5.org", "A", "0.0.0.0")
 		EVE_ANS("c1.org", "CNAME", "Mixed.Case.ORG")
-		EVE_ANS("c2.org", "CNAME", "a\\\\.b.org")      /* an escaped dot: the parser's job */
+		/* Suricata writes label bytes as they are: a backslash, an '@' is one */
+		EVE_ANS("c2.org", "CNAME", "a\\\\.b.org")
 		EVE_ANS("c3.org", "CNAME", "@")
 		EVE_ANS("c4.org", "CNAME", "a..b")
 		EVE_ANS("p1.org", "PTR", "Host.Example.")
@@ -633,13 +710,110 @@ static void suricata_rdata_fast_paths(void **st)
 	hasnt("RR a4.org.");
 	has("RR a5.org. A 0.0.0.0 ttl=5");
 	has("RR c1.org. CNAME mixed.case.org. ttl=5");
-	has("RR c2.org. CNAME a\\.b.org. ttl=5");
-	hasnt("RR c3.org.");
+	has("RR c2.org. CNAME a\\\\.b.org. ttl=5");
+	has("RR c3.org. CNAME \\@. ttl=5");
 	hasnt("RR c4.org.");
 	has("RR p1.org. PTR host.example. ttl=5");
 	has("RR q.org. CNAME q.org. ttl=5");
-	assert_int_equal(cnt.bad[LB_BAD_RDATA], 4);
-	assert_int_equal(lb_src_bad_total(&cnt), 4);
+	assert_int_equal(cnt.bad[LB_BAD_RDATA], 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 3);
+}
+
+/* Suricata writes a name as its label bytes joined by dots, no escapes
+ * (rust/src/dns/parser.rs dns_parse_name), and a string that is not UTF-8
+ * with each byte above 0x7f as the text "\xhh" (jsonbuilder.rs
+ * try_string_from_bytes).  A blank or a control byte in a label was
+ * bad_name, "\xe4" was read as the letters "xe4" (a bogus name), and a TXT
+ * string's "\xe9" was stored as four characters. */
+static void suricata_name_bytes(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		/* v3: owner, CNAME target, SOA names */
+		"{\"timestamp\":\"2024-01-01T00:00:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"w\\\\xe4.example\","
+		"\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"w\\\\xe4.example\",\"rrtype\":\"CNAME\",\"ttl\":5,"
+		"\"rdata\":\"x y.example\"},{\"rrname\":\"x y.example\",\"rrtype\":\"A\",\"ttl\":5,"
+		"\"rdata\":\"192.0.2.2\"}],\"authorities\":[{\"rrname\":\"example\",\"rrtype\":\"SOA\",\"ttl\":5,"
+		"\"soa\":{\"mname\":\"ns\\\\xff.example\",\"rname\":\"h\\\"m.example\",\"serial\":1,"
+		"\"refresh\":2,\"retry\":3,\"expire\":4,\"minimum\":5}}]}}\n"
+		/* v2 grouped names; a control byte */
+		"{\"timestamp\":\"2024-01-01T00:00:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"rrname\":\"g\\u0001.example\",\"rrtype\":\"A\",\"rcode\":\"NOERROR\","
+		"\"grouped\":{\"CNAME\":[\"g\\\\xe9 x.example\"],\"A\":[\"192.0.2.3\"]}}}\n"
+		/* TXT: escapes undone; text that undone is UTF-8, or beside
+		 * UTF-8 written as it is, is its own text */
+		"{\"timestamp\":\"2024-01-01T00:00:03Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"rrname\":\"t.example\",\"rrtype\":\"TXT\",\"rcode\":\"NOERROR\","
+		"\"answers\":[{\"rrname\":\"t.example\",\"rrtype\":\"TXT\",\"ttl\":5,"
+		"\"rdata\":\"caf\\\\xe9\"},{\"rrname\":\"u.example\",\"rrtype\":\"TXT\",\"ttl\":5,"
+		"\"rdata\":\"\\\\xc3\\\\xa4\"},{\"rrname\":\"v.example\",\"rrtype\":\"TXT\",\"ttl\":5,"
+		"\"rdata\":\"\xc3\xa4\\\\xe4\"}]}}\n"
+		/* v1 events and a denial */
+		"{\"timestamp\":\"2024-01-01T00:00:04Z\",\"flow_id\":9,\"event_type\":\"dns\",\"dns\":{"
+		"\"type\":\"answer\",\"id\":1,\"rcode\":\"NOERROR\",\"rrname\":\"p\\\\xe4.example\","
+		"\"rrtype\":\"PTR\",\"ttl\":5,\"rdata\":\"q\\\\xe4 r.example\"}}\n"
+		"{\"timestamp\":\"2024-01-01T00:00:05Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NXDOMAIN\",\"queries\":[{\"rrname\":\"n\\\\xe4.example\","
+		"\"rrtype\":\"A\"}]}}\n"), 0);
+	has("RR w\\228.example. CNAME x\\032y.example. ttl=5");
+	has("RR x\\032y.example. A 192.0.2.2 ttl=5");
+	has("RR example. SOA ns\\255.example. h\\\"m.example. 1 2 3 4 5 ttl=5 sec=1");
+	has("RR g\\001.example. CNAME g\\233\\032x.example. ttl=0");
+	has("RR g\\233\\032x.example. A 192.0.2.3 ttl=0");
+	has("RR t.example. TXT \"caf\\233\" ttl=5");
+	has("RR u.example. TXT \"\\\\xc3\\\\xa4\" ttl=5");
+	has("RR v.example. TXT \"\\195\\164\\\\xe4\" ttl=5");
+	has("RR p\\228.example. PTR q\\228\\032r.example. ttl=5");
+	has("NEG n\\228.example. A NXDOMAIN");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
+/* Suricata 8 logs mDNS as event_type "mdns" (rust/src/mdns/log.rs): a
+ * record's data under its type's name in lower case, a TXT record's strings
+ * as one array, no TTL; they were all not_dns. */
+static void suricata_mdns(void **st)
+{
+	(void)st;
+#define MDNS(ports, body) "{\"timestamp\":\"2024-05-01T10:00:00Z\",\"event_type\":\"mdns\"," ports \
+	"\"mdns\":{" body "}}\n"
+#define PEERS "\"src_port\":5353,\"dest_port\":5353,"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		MDNS(PEERS, "\"type\":\"response\",\"id\":0,\"flags\":[\"aa\",\"tc\"],\"opcode\":0,\"rcode\":0,"
+		"\"answers\":[{\"rrname\":\"Mac._device-info._tcp.local\",\"txt\":[\"model=iMac17,1\",\"osxvers=17\"]},"
+		"{\"rrname\":\"Mac._device-info._tcp.local\",\"txt\":[\"x\"]},"
+		"{\"rrname\":\"_hap._tcp.local\",\"ptr\":\"My Mac._hap._tcp.local\"},"
+		"{\"rrname\":\"My Mac._hap._tcp.local\",\"srv\":{\"priority\":0,\"weight\":0,\"port\":80,"
+		"\"name\":\"mac.local\"}},{\"rrname\":\"mac.local\",\"a\":\"192.168.1.10\"},"
+		"{\"rrname\":\"mac.local\",\"aaaa\":\"fe80:0000:0000:0000:0000:0000:0000:0001\"}],"
+		"\"additionals\":[{\"rrname\":\"mac.local\",\"nsec\":\"\\u0000\\u0005\"},"
+		"{\"rrname\":\"\",\"opt\":[]}]")
+		MDNS("", "\"type\":\"request\",\"id\":0,\"opcode\":0,\"rcode\":0,\"queries\":[{\"rrname\":"
+		"\"_hap._tcp.local\",\"rrtype\":\"ptr\"}]")
+		MDNS("", "\"type\":\"response\",\"id\":0,\"opcode\":0,\"rcode\":3,\"answers\":[{\"rrname\":"
+		"\"rc.local\",\"a\":\"192.168.1.11\"}]")
+		/* legacy unicast (one side 5353): a question, TC kept */
+		MDNS("\"src_port\":5353,\"dest_port\":40000,", "\"type\":\"response\",\"id\":7,\"flags\":"
+		"[\"aa\",\"tc\"],\"opcode\":0,\"rcode\":0,\"queries\":[{\"rrname\":\"q.local\",\"rrtype\":\"a\"}],"
+		"\"answers\":[{\"rrname\":\"q.local\",\"a\":\"192.168.1.12\"},{\"rrname\":\"o.local\",\"a\":"
+		"\"192.168.1.13\"},{\"rrname\":\"z.local\",\"a\":\"192.168.1.14\"}]")), 0);
+#undef PEERS
+#undef MDNS
+	has("RR mac._device-info._tcp.local. TXT \"x\";\"model=iMac17,1\" \"osxvers=17\" ttl=0 sec=0");
+	has("RR _hap._tcp.local. PTR my\\032mac._hap._tcp.local. ttl=0");
+	has("RR my\\032mac._hap._tcp.local. SRV 0 0 80 mac.local. ttl=0");
+	has("RR mac.local. A 192.168.1.10 ttl=0");
+	has("RR mac.local. AAAA fe80::1 ttl=0");
+	hasnt("NSEC");
+	hasnt("rc.local");
+	has("RR q.local. A 192.168.1.12 ttl=0 sec=0 t=1714557600 suricata\n");
+	has("RR o.local. A 192.168.1.13 ttl=0 sec=0 t=1714557600 suricata unrelated\n");
+	hasnt("z.local"); /* the last RRset of a TC response */
+	hasnt("NEG");
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_RCODE], 1);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
 /* ---- Route 53 ---- */
@@ -947,8 +1121,10 @@ int main(void)
 		cmocka_unit_test(zeek_ambiguous_lossy_and_skips),
 		cmocka_unit_test(zeek_txt_escapes_negatives),
 		cmocka_unit_test(meta_qtype_no_negative),
+		cmocka_unit_test(opcode_not_query),
 		cmocka_unit_test(zeek_nodata_flags),
 		cmocka_unit_test(zeek_root_and_escapes),
+		cmocka_unit_test(zeek_label_names),
 		cmocka_unit_test(zeek_truncated),
 		cmocka_unit_test(zeek_bad_lines),
 		cmocka_unit_test(zeek_json),
@@ -963,6 +1139,8 @@ int main(void)
 		cmocka_unit_test(suricata_unrelated),
 		cmocka_unit_test(suricata_bad),
 		cmocka_unit_test(suricata_rdata_fast_paths),
+		cmocka_unit_test(suricata_name_bytes),
+		cmocka_unit_test(suricata_mdns),
 		cmocka_unit_test(route53),
 		cmocka_unit_test(route53_cloudwatch),
 		cmocka_unit_test(route53_public_query_log),
