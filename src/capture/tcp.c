@@ -215,7 +215,7 @@ static void emit(lb_tcp_t *t, const flow_t *f, int di, const struct timeval *ts,
  * compression pointer to point at - followed by a type and a class of
  * RFC 1035 / 2136 (IN, CH, HS, NONE, ANY; the top bit is mDNS's), any class
  * for an OPT record.  A message without question or record is its header
- * alone.  Where h ends first, what it holds decides.  Inside a message, even
+ * alone, or for DSO its header and TLVs.  Where h ends first, what it holds decides.  Inside a message, even
  * at a record's start, these fail: a name there is compressed, or data. */
 static bool plausible(const uint8_t *h, size_t n)
 {
@@ -226,6 +226,18 @@ static bool plausible(const uint8_t *h, size_t n)
 		     ((size_t)h[12] << 8 | h[13]);
 	if (mlen < DNS_HDR || qd > 1 || opcode == 3 || opcode > 6)
 		return false;
+	if (opcode == 6 && qd + rrs == 0) {
+		/* DSO (RFC 8490 5.4): the four counts are zero and TLVs (type,
+		 * length, value) fill the rest; a response may have none (5.4.1:
+		 * its Primary TLV is optional).  The first TLV must fit.  (Counts
+		 * that are not zero are checked as for any message below.) */
+		if (mlen > DNS_HDR && mlen < DNS_HDR + 4)
+			return false;
+		if (mlen == DNS_HDR || n < 2 + DNS_HDR + 4)
+			return true;
+		size_t tlv = (size_t)h[2 + DNS_HDR + 2] << 8 | h[2 + DNS_HDR + 3];
+		return DNS_HDR + 4 + tlv <= mlen;
+	}
 	if (DNS_HDR + qd * 5 + rrs * 11 > mlen)
 		return false;
 	if (qd + rrs == 0)

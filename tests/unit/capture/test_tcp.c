@@ -254,6 +254,35 @@ static void t_no_syn(void **state)
 	assert_int_equal(lb_decoder_mem(d), 0);
 }
 
+/* Regression: a stream seen without its SYN whose first segment starts with
+ * a DSO message (RFC 8490 5.4: opcode 6, counts zero, TLVs after the header)
+ * was junk to plausible(), which took a message without question or record
+ * for a bare header: the segment went, and the response packed behind the
+ * DSO one with it. */
+static void t_no_syn_dso_first(void **state)
+{
+	(void)state;
+	/* a DSO Keepalive response: header (QR, opcode 6), TLV type 1, length 8 */
+	uint8_t dso[2 + 12 + 12] = { 0, 24, 0xbd, 0x01, 0xb0, 0x00 };
+	uint8_t tlv[12] = { 0, 1, 0, 8, 0, 0, 0x3a, 0x98, 0, 0x36, 0xee, 0x80 };
+	memcpy(dso + 14, tlv, sizeof tlv);
+	uint8_t s2[sizeof dso + 2 + 300];
+	memcpy(s2, dso, sizeof dso);
+	memcpy(s2 + sizeof dso, stream, 2 + n1);
+	seg(7777, 0, s2, sizeof dso + 2 + n1);
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, dso + 2, 24);
+	assert_msg(g, 1, m1, n1);
+	/* a DSO header whose first TLV runs past the message is still junk */
+	g->n = 0;
+	dso[2 + 12 + 3] = 9;
+	memcpy(s2, dso, sizeof dso);
+	seg_on(d, 40001, 0, 99, 0, s2, sizeof dso + 2 + n1, 2);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
+	assert_int_equal(g->n, 0);
+}
+
 /* [len][big] where big's body is text (a TXT record's, say): read from
  * inside it, its bytes give a long length prefix and no DNS header */
 static size_t mk_text_stream(uint8_t *out, size_t body)
@@ -762,6 +791,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_reordering, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_no_syn, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_no_syn_inside_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_no_syn_dso_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_hole_inside_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_boundary_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_junk_length, setup, teardown),
