@@ -7,7 +7,9 @@ Zeek (testing/btest/Traces/dns), suricata-verify (tests/dns), tcpdump
 copies hold more DNS test captures than that set.  Each case below rebuilds what one of them exercises
 (the upstream trace is named in the case's docstring) as a small message of
 our own, byte by byte (most are malformed on purpose, which dnspython will
-not write), carried in UDP over Ethernet with checksums filled in.
+not write), carried in UDP over Ethernet with checksums filled in; the later
+cases (part 2: nDPI, suricata-verify's DNS over TCP, tcpdump) build TCP
+connections (TcpFlow) or whole IP packets (send_ip) too.
 
 Per case, three checks:
   - lookback's JSONL (owner, type, class, sorted rdata as presentation text,
