@@ -905,6 +905,29 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	w->fail_qlen = (uint8_t)ol;
 }
 
+/* The question of an event, its name qn (ql bytes, as Suricata writes it;
+ * NULL: none) and its type member qt: into qname, *qlen (-1 without one) and
+ * *qtype.  False when the name or type is bad (counted). */
+static bool event_question(lb_src_t *s, const js_doc_t *d, const char *qn, size_t ql, int qt,
+			   uint8_t *qname, int *qlen, uint16_t *qtype)
+{
+	char pb[4 * LB_NAME_MAX + 8];
+	*qlen = -1;
+	*qtype = 0;
+	if (!qn)
+		return true;
+	if (jtype(d, qt, qtype)) {
+		src_bad(s, LB_BAD_TYPE);
+		return false;
+	}
+	qn = src_eve_name(qn, &ql, pb, sizeof pb);
+	if (!qn || (*qlen = src_name_c(s->resp, qn, ql, qname)) < 0) {
+		src_bad(s, LB_BAD_NAME);
+		return false;
+	}
+	return true;
+}
+
 /*
  * Suricata 8's mDNS events (event_type "mdns", rust/src/mdns/log.rs): as v3
  * responses, but a record's data is the member named after its type in
@@ -918,7 +941,7 @@ static void mdns_event(lb_src_t *s, const int *ev)
 {
 	const js_doc_t *d = &s->js;
 	src_resp_t *r = s->resp;
-	char buf[64], nb[2048], pb[4 * LB_NAME_MAX + 8];
+	char buf[64], nb[2048];
 	int dm[D__N];
 	int64_t rc = 0, sp = 0, dp = 0;
 	js_members(d, ev[E_MDNS], dns_keys, D__N, dm);
@@ -935,19 +958,14 @@ static void mdns_event(lb_src_t *s, const int *ev)
 	if (!t || src_time_any(t, tl, &ts))
 		return (void)src_bad(s, LB_BAD_TIME);
 	resp_reset(r);
-	uint16_t qtype = 0;
+	uint16_t qtype;
 	uint8_t qname[LB_NAME_MAX];
-	int qlen = -1, qm[2] = { -1, -1 };
+	int qlen, qm[2] = { -1, -1 };
 	if (js_type(d, dm[D_QUERIES]) == JS_ARR && d->t[dm[D_QUERIES]].n > 0)
 		js_members(d, js_item(d, dm[D_QUERIES], 0), ans_keys, 2, qm);
 	const char *qn = js_str(d, qm[0], nb, sizeof nb, &ql);
-	if (qn) {
-		if (jtype(d, qm[1], &qtype))
-			return (void)src_bad(s, LB_BAD_TYPE);
-		qn = src_eve_name(qn, &ql, pb, sizeof pb);
-		if (!qn || (qlen = src_name_c(r, qn, ql, qname)) < 0)
-			return (void)src_bad(s, LB_BAD_NAME);
-	}
+	if (!event_question(s, d, qn, ql, qm[1], qname, &qlen, &qtype))
+		return;
 	bool lossy = false, tc = false;
 	if (add_section(s, dm[D_ANSWERS], LB_SEC_ANSWER, &lossy, true) ||
 	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, true) ||
@@ -1050,19 +1068,14 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_skip(s, LB_SKIP_LOSSY);
 		return;
 	}
-	char nb[2048], pb[4 * LB_NAME_MAX + 8];
-	size_t ql;
-	const char *qn = js_type(d, qo) == JS_OBJ ? js_str(d, qm[0], nb, sizeof nb, &ql) : NULL;
-	uint16_t qtype = 0, rcode = 0;
+	char nb[2048];
+	size_t ql = 0;
+	uint16_t qtype, rcode = 0;
 	uint8_t qname[LB_NAME_MAX];
-	int qlen = -1;
-	if (qn) {
-		if (jtype(d, qm[1], &qtype))
-			return (void)src_bad(s, LB_BAD_TYPE);
-		qn = src_eve_name(qn, &ql, pb, sizeof pb);
-		if (!qn || (qlen = src_name_c(r, qn, ql, qname)) < 0)
-			return (void)src_bad(s, LB_BAD_NAME);
-	}
+	int qlen;
+	const char *qn = js_type(d, qo) == JS_OBJ ? js_str(d, qm[0], nb, sizeof nb, &ql) : NULL;
+	if (!event_question(s, d, qn, ql, qm[1], qname, &qlen, &qtype))
+		return;
 	size_t rl;
 	int rci = dm[D_RCODE];
 	const char *rc = tstr(d, rci, buf, sizeof buf, &rl);
