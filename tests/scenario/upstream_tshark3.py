@@ -235,5 +235,31 @@ def http_on_port_53(c):
     c.malformed = True
 
 
+@case
+def opt_misplaced_or_twice(c):
+    """Zeek's and tcpdump's EDNS traces (dns-edns-*, edns-opts) push OPT
+    handling; here the two placements RFC 6891 6.1.1 forbids: an OPT in the
+    answer section, and two OPTs in the additional section (a request like
+    that earns FORMERR; a response is still its records).  The OPT is no
+    data (a pseudo-RR, 6.1.1); each A is kept, by both decoders."""
+    c.send(header(0xc801, ANSWER, 1, 2, 0, 0) + question("optans.example.com", 1)
+           + rr(PTR_Q, 1, bytes([192, 0, 2, 90])) + opt())
+    c.send(header(0xc802, ANSWER, 1, 1, 0, 2) + question("opt2.example.com", 1)
+           + rr(PTR_Q, 1, bytes([192, 0, 2, 91])) + opt() + opt(size=512))
+    c.want = {a_want("optans.example.com", 90), a_want("opt2.example.com", 91)}
+
+
+@case
+def mdns_legacy_unicast(c):
+    """The mDNS responses of Zeek's mdns.pcap and wikipedia.pcap answer on
+    5353; a legacy unicast reply (RFC 6762 6.7) goes from 5353 to the
+    querier's own port, echoes its question, here with the QU bit set in
+    the question's class (5.4), and sets the cache-flush bit on its answer
+    (10.2).  Both bits leave the class IN; the A is kept."""
+    c.send(header(0xc901, 0x8400, 1, 1, 0, 0) + question("qu.local", 1, 0x8001)
+           + rr(PTR_Q, 1, bytes([192, 0, 2, 92]), rclass=0x8001), sport=5353)
+    c.want = {("qu.local.", "A", "IN", ("192.0.2.92",), "answer")}
+
+
 if __name__ == "__main__":
     sys.exit(ut.main(CASES))
