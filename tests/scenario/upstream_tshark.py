@@ -819,7 +819,8 @@ def write_pcap(path, frames):
 
 
 def lookback_case(lookback, path, ports=""):
-    p = subprocess.run([lookback, "capture", "-q", "-r", path, "--jsonl", "--stats", "--mdns"]
+    p = subprocess.run([lookback, "capture", "-q", "-r", path, "--jsonl", "--stats", "--mdns",
+                        "--llmnr"]
                        + (["--ports", "53," + ports] if ports else []),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
@@ -891,10 +892,12 @@ def check(c, lookback, path, pkts):
     return problems
 
 
-def main():
+def main(case_fns=None):
+    """Runs `case_fns` (this file's CASES unless given: upstream_tshark3.py
+    passes its own)."""
     lookback = os.environ["LOOKBACK"]
     cases = []
-    for idx, fn in enumerate(CASES):
+    for idx, fn in enumerate(CASES if case_fns is None else case_fns):
         c = Case(idx + 1, fn)
         fn(c)
         cases.append(c)
