@@ -9,6 +9,8 @@
  *     "authorities".
  *  v3 (Suricata 8): dns.type "response", "queries" [{rrname, rrtype}],
  *     "answers", "authorities", "additionals" as above.
+ *  mdns (Suricata 8) and llmnr (Suricata 9): event_type "mdns"/"llmnr",
+ *     records with their data under the type's name (mdns_event).
  * Requests (type "query"/"request") and other event types are skipped.
  *
  * Suricata writes some types lossily (MX and NAPTR without their numbers,
@@ -48,10 +50,10 @@ static const js_key_t ans_keys[A__N] = {
 	JS_KEY("srv"), JS_KEY("sshfp"), JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
 };
 /* ... and of the event */
-enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E_MDNS, E_SPORT, E_DPORT, E__N };
+enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E_MDNS, E_SPORT, E_DPORT, E_LLMNR, E__N };
 static const js_key_t ev_keys[E__N] = {
 	JS_KEY("event_type"), JS_KEY("dns"), JS_KEY("timestamp"), JS_KEY("flow_id"),
-	JS_KEY("mdns"), JS_KEY("src_port"), JS_KEY("dest_port"),
+	JS_KEY("mdns"), JS_KEY("src_port"), JS_KEY("dest_port"), JS_KEY("llmnr"),
 };
 
 /* Answer fields as token indexes (-1 = absent). */
@@ -936,15 +938,23 @@ static bool event_question(lb_src_t *s, const js_doc_t *d, const char *qn, size_
  * a question's chain rule when there is one, no denial (RFC 6762 6: none
  * but NSEC), a non-zero rcode ignored (18.11), TC ignored between port-5353
  * peers (18.5).
+ *
+ * Suricata 9's LLMNR events (event_type "llmnr", rust/src/llmnr/log.rs) are
+ * written the same way (flags "c", "tc", "t"; no rcode at all), and stored
+ * as the packet path stores LLMNR (capture --llmnr): as DNS, a TC response
+ * losing its last RRset (RFC 4795 2.1.1: TC means truncated, as in RFC
+ * 1035), so llmnr: TC counts whatever the ports.  With no rcode logged an
+ * NXDOMAIN cannot be told from an empty NOERROR: no denial from either.
+ * obj: the event's "mdns" or "llmnr" object.
  */
-static void mdns_event(lb_src_t *s, const int *ev)
+static void mdns_event(lb_src_t *s, const int *ev, int obj, bool llmnr)
 {
 	const js_doc_t *d = &s->js;
 	src_resp_t *r = s->resp;
 	char buf[64], nb[2048];
 	int dm[D__N];
 	int64_t rc = 0, sp = 0, dp = 0;
-	js_members(d, ev[E_MDNS], dns_keys, D__N, dm);
+	js_members(d, obj, dns_keys, D__N, dm);
 	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
 	if (!type || strcmp(type, "response"))
 		return src_skip(s, LB_SKIP_QUERY);
@@ -978,7 +988,7 @@ static void mdns_event(lb_src_t *s, const int *ev)
 	}
 	(void)js_int(d, ev[E_SPORT], &sp);
 	(void)js_int(d, ev[E_DPORT], &dp);
-	if (tc && !(sp == 5353 && dp == 5353) && drop_last_sets(r))
+	if (tc && (llmnr || !(sp == 5353 && dp == 5353)) && drop_last_sets(r))
 		lossy = true;
 	if (qlen >= 0) {
 		struct qchain ch;
@@ -1008,7 +1018,9 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	/* (events of other types leave a held v1 response alone: another
 	 * thread's may come between its events) */
 	if (et && !strcmp(et, "mdns") && js_type(d, ev[E_MDNS]) == JS_OBJ)
-		return mdns_event(s, ev);
+		return mdns_event(s, ev, ev[E_MDNS], false);
+	if (et && !strcmp(et, "llmnr") && js_type(d, ev[E_LLMNR]) == JS_OBJ)
+		return mdns_event(s, ev, ev[E_LLMNR], true);
 	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
