@@ -58,7 +58,7 @@ static const char *const bad_names[LB_BAD__COUNT] = {
 };
 static const char *const skip_names[LB_SKIP__COUNT] = {
 	"query_or_no_response", "not_dns", "ambiguous_chain", "lossy_answer", "other_rcode",
-	"out_of_zone", "class_not_in", "policy_answer",
+	"out_of_zone", "class_not_in", "policy_answer", "maybe_referral",
 };
 
 const char *lb_src_bad_name(enum lb_src_bad b)
@@ -676,6 +676,12 @@ int src_chain(lb_src_t *s, const uint8_t *qname, uint8_t qlen, uint16_t qtype, u
 			src_negative(s, qname, qlen, qtype, rcode, ts);
 		else if (nodata & SRC_ND_EMPTY)
 			src_negative(s, qname, qlen, qtype, LB_RCODE_NOERROR, ts);
+		else {
+			/* nothing to import, and no denial either: said so, not
+			 * counted as imported */
+			src_skip(s, LB_SKIP_REFERRAL);
+			return 0;
+		}
 		s->c.records++;
 		return 0;
 	}

@@ -82,6 +82,7 @@ enum lb_src_skip {
 	LB_SKIP_OUT_OF_ZONE,    /* zone-file record outside the zone */
 	LB_SKIP_CLASS,          /* class other than IN */
 	LB_SKIP_POLICY,         /* answer synthesized by a policy (Route 53 DNS Firewall BLOCK) */
+	LB_SKIP_REFERRAL,       /* NOERROR without answers that may be a referral, no denial */
 	LB_SKIP__COUNT
 };
 

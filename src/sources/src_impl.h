@@ -79,6 +79,8 @@ typedef struct zeek_hdr {
 	int idx_ts, idx_query, idx_qclass, idx_qtype, idx_rcode, idx_answers, idx_ttls;
 	int idx_aa, idx_ra, idx_tc; /* the AA, RA and TC flags (-1: not logged) */
 	int idx_opcode;             /* Zeek 7.1 on (-1: not logged) */
+	int idx_auth;               /* policy/protocols/dns/auth-addl.zeek (-1: not logged) */
+	int idx_rtt;                /* Bro 2.6 on (-1: not logged) */
 	int nfields;
 	bool plain;             /* no #fields seen: Zeek's standard layout (zeek.c) */
 } zeek_hdr_t;

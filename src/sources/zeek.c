@@ -152,6 +152,7 @@ typedef struct zrow {
 	long qclass, qtype, rcode;   /* -1 = unset */
 	long opcode;                 /* -1 = unset or not logged (before Zeek 7.1) */
 	int aa, ra, tc;              /* the AA, RA and TC flags: 1 T, 0 F, -1 not logged */
+	int auth_denial;             /* the auth column shows a denial: 1, else 0 (auth_shows_denial) */
 	const char *ans[ZEEK_MAX_ANS];
 	size_t alen[ZEEK_MAX_ANS];
 	uint32_t ttl[ZEEK_MAX_ANS];
@@ -161,9 +162,9 @@ typedef struct zrow {
 /* Scratch of one importer (s->work[LB_FMT_ZEEK]). */
 typedef struct zwork {
 	zrow_t z;
-	uint8_t txt[ZEEK_MAX_ANS][1024];
 	char ntext[64 * 1024];  /* answers' names as presentation text (is_label_name) */
 	size_t ucap;
+	uint8_t *txt; /* TXT/SPF answers' wire rdata, ucap bytes: never longer than the line */
 	char ubuf[]; /* unescaped fields: never longer than the line */
 } zwork_t;
 
@@ -171,13 +172,22 @@ static zwork_t *work(lb_src_t *s)
 {
 	if (!s->work[LB_FMT_ZEEK]) {
 		size_t cap = (s->o.max_line ? s->o.max_line : LB_LR_DEFAULT_MAX_LINE) + 1;
-		zwork_t *w = malloc(sizeof *w + cap);
+		zwork_t *w = malloc(sizeof *w + 2 * cap);
 		if (!w)
 			return NULL;
 		w->ucap = cap;
+		w->txt = (uint8_t *)w->ubuf + cap;
 		s->work[LB_FMT_ZEEK] = w;
 	}
 	return s->work[LB_FMT_ZEEK];
+}
+
+/* Room for one more TXT rdata in zw->txt after used bytes (an rdata is at
+ * most 65535 bytes). */
+static size_t txt_room(const zwork_t *zw, size_t used)
+{
+	size_t room = zw->ucap - used;
+	return room > 65535 ? 65535 : room;
 }
 
 static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
@@ -229,7 +239,7 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 	bool names_are_data = qtype == LB_T_NS || qtype == LB_T_PTR || qtype == LB_T_CNAME;
 	bool typed_data = qtype == LB_T_A || qtype == LB_T_AAAA || qtype == LB_T_TXT ||
 			  qtype == LB_T_SPF;
-	size_t nnames = 0, nused = 0;
+	size_t nnames = 0, nused = 0, tused = 0;
 	for (size_t i = 0; i < z->nans; i++) {
 		const char *t = z->ans[i];
 		size_t l = z->alen[i];
@@ -244,14 +254,20 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 		int w;
 		if (is_addr(t, l, &at)) {
 			x->type = at;
-		} else if ((w = txt_wire(t, l, "TXT", zw->txt[n], sizeof zw->txt[n])) > 0) {
+		} else if ((w = txt_wire(t, l, "TXT", zw->txt + tused, txt_room(zw, tused))) > 0) {
+			/* a TXT RR may hold up to 65535 bytes of strings (a
+			 * netalyzr padding record of 3 KiB in Zeek's
+			 * ipv6-fragmented-dns trace): its wire form is shorter
+			 * than its rendering, so the line's length bounds them all */
 			x->type = LB_T_TXT;
-			x->wire = zw->txt[n];
+			x->wire = zw->txt + tused;
 			x->wire_len = (uint16_t)w;
-		} else if ((w = txt_wire(t, l, "SPF", zw->txt[n], sizeof zw->txt[n])) > 0) {
+			tused += (size_t)w;
+		} else if ((w = txt_wire(t, l, "SPF", zw->txt + tused, txt_room(zw, tused))) > 0) {
 			x->type = LB_T_SPF;
-			x->wire = zw->txt[n];
+			x->wire = zw->txt + tused;
 			x->wire_len = (uint16_t)w;
+			tused += (size_t)w;
 		} else if (is_hostname(t, l) || (names_are_data && is_label_name(t, l))) {
 			/* label bytes: a backslash, a blank, a quote is itself */
 			size_t pl;
@@ -300,9 +316,46 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 	unsigned nd = SRC_ND_ALL; /* also when the flags are not logged: no evidence either way */
 	if (z->ra != 1 && z->aa == 1)
 		nd = SRC_ND_EMPTY;
-	else if (z->ra == 0 && z->aa == 0)
+	else if (z->ra == 0 && z->aa == 0 && !z->auth_denial)
 		nd = 0;
 	src_chain(s, qname, (uint8_t)ql, qtype, (uint16_t)z->rcode, a, n, true, nd, &z->ts);
+}
+
+/*
+ * The authority section as policy/protocols/dns/auth-addl.zeek logs it (a
+ * set of renderings; logged only when that script is loaded): does it show
+ * a denial rather than a referral?  A referral carries the child's NS
+ * records (RFC 1034 4.3.2).  No authority record at all (the column unset
+ * or empty) is NODATA type 3 of RFC 2308 2.2; an SOA's signature ("RRSIG 6
+ * signer", dns_RRSIG in base/protocols/dns/main.zeek) is an SOA in the
+ * authority section, NODATA types 1 and 2 - the SOA itself is logged as its
+ * MNAME alone, like a name server's name.  count: the set's items, or -1
+ * for the unset/empty field.
+ */
+static int auth_shows_denial(const char *const it[], const size_t il[], int count)
+{
+	if (count < 0)
+		return 1;
+	for (int i = 0; i < count; i++)
+		if (il[i] > 8 && !memcmp(it[i], "RRSIG 6 ", 8))
+			return 1;
+	return 0;
+}
+
+/*
+ * ts is when the query was seen (base/protocols/dns/main.zeek: new_session
+ * takes network_time() for the first message of the pair) and rtt how long
+ * the response took (set when the first answer is logged): the answers were
+ * seen at ts + rtt, the time the packet path gives them.  Without an rtt
+ * (unset: only a response seen, or no answer logged) ts stays.
+ */
+static void add_rtt(struct timeval *ts, double rtt)
+{
+	if (!(rtt > 0 && rtt < 86400))
+		return;
+	long long us = (long long)ts->tv_usec + llround(rtt * 1e6);
+	ts->tv_sec += (time_t)(us / 1000000);
+	ts->tv_usec = (long)(us % 1000000);
 }
 
 static uint32_t ttl_of(double d)
@@ -392,6 +445,8 @@ static void header(lb_src_t *s, const char *line, size_t len)
 		h->idx_ra = field_index(f, fl, n, "RA");
 		h->idx_tc = field_index(f, fl, n, "TC");
 		h->idx_opcode = field_index(f, fl, n, "opcode");
+		h->idx_auth = field_index(f, fl, n, "auth");
+		h->idx_rtt = field_index(f, fl, n, "rtt");
 		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
 		    h->idx_answers < 0) {
 			h->have_fields = false;
@@ -474,6 +529,8 @@ static bool plain_header(lb_src_t *s, const char *line, size_t len)
 	h->idx_ttls = q + 13;
 	/* opcode: 28 columns are with it and auth addl; 26 may be either */
 	h->idx_opcode = n == 28 ? q + 15 : -1;
+	h->idx_auth = n == 28 ? q + 17 : -1;
+	h->idx_rtt = q == 9 ? 8 : -1;
 	h->have_fields = true;
 	h->plain = true;
 	return true;
@@ -526,6 +583,12 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	if (unset(h, f[h->idx_ts], fl[h->idx_ts]) ||
 	    src_time_any(f[h->idx_ts], fl[h->idx_ts], &z.ts))
 		return (void)src_bad(s, LB_BAD_TIME);
+	if (h->idx_rtt >= 0 && !unset(h, f[h->idx_rtt], fl[h->idx_rtt]) && fl[h->idx_rtt] < 32) {
+		char tb[32];
+		memcpy(tb, f[h->idx_rtt], fl[h->idx_rtt]);
+		tb[fl[h->idx_rtt]] = 0;
+		add_rtt(&z.ts, strtod(tb, NULL));
+	}
 	z.qclass = h->idx_qclass >= 0 ? num_field(h, f[h->idx_qclass], fl[h->idx_qclass], &bad) : -1;
 	z.qtype = num_field(h, f[h->idx_qtype], fl[h->idx_qtype], &bad);
 	z.rcode = num_field(h, f[h->idx_rcode], fl[h->idx_rcode], &bad);
@@ -535,6 +598,18 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
 	z.ra = h->idx_ra >= 0 ? bool_field(h, f[h->idx_ra], fl[h->idx_ra]) : -1;
 	z.tc = h->idx_tc >= 0 ? bool_field(h, f[h->idx_tc], fl[h->idx_tc]) : -1;
+	z.auth_denial = 0;
+	if (h->idx_auth >= 0) {
+		const char *av = f[h->idx_auth], *it[ZEEK_MAX_ANS];
+		size_t al = fl[h->idx_auth], il[ZEEK_MAX_ANS];
+		if (unset(h, av, al) || (al == strlen(h->empty) && !memcmp(av, h->empty, al))) {
+			z.auth_denial = auth_shows_denial(NULL, NULL, -1);
+		} else {
+			/* more items than read (-1): no evidence */
+			int na = split(av, al, h->set_sep, it, il, ZEEK_MAX_ANS);
+			z.auth_denial = na > 0 ? auth_shows_denial(it, il, na) : 0;
+		}
+	}
 	/* unescape query and answers into one buffer (never longer than the line) */
 	size_t used = 0;
 	if (unset(h, f[h->idx_query], fl[h->idx_query])) {
@@ -656,6 +731,9 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 		src_bad(s, LB_BAD_TIME);
 		goto out;
 	}
+	json_t *rtt = json_object_get(j, "rtt");
+	if (json_is_number(rtt))
+		add_rtt(&z.ts, json_number_value(rtt));
 	size_t used = 0;
 	z.query = src_jstr(j, "query", &z.qlen);
 	if (!z.query) {
@@ -678,6 +756,16 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;
 	z.ra = json_is_boolean(fr) ? json_is_true(fr) : -1;
 	z.tc = json_is_boolean(ft) ? json_is_true(ft) : -1;
+	/* JSON leaves unset fields out: only items say something here */
+	json_t *au = json_object_get(j, "auth");
+	z.auth_denial = 0;
+	for (size_t i = 0; i < json_array_size(au) && !z.auth_denial; i++) {
+		json_t *x = json_array_get(au, i);
+		const char *it[1] = { json_string_value(x) };
+		size_t il[1] = { json_string_length(x) };
+		if (it[0])
+			z.auth_denial = auth_shows_denial(it, il, 1);
+	}
 	z.nans = 0;
 	json_t *ans = json_object_get(j, "answers"), *ttls = json_object_get(j, "TTLs");
 	if (json_is_null(ans))
