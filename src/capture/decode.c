@@ -432,6 +432,14 @@ static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool
 	d->fn(d->ctx, &k->pl);
 }
 
+/* The UDP ports do_udp() takes for a tunnel's (its dispatch below). */
+static bool is_tunnel_port(uint16_t sport, uint16_t dport)
+{
+	return dport == PORT_VXLAN || dport == PORT_GRE_UDP || dport == PORT_GENEVE ||
+	       dport == PORT_VXLAN_GPE || dport == PORT_TEREDO || sport == PORT_TEREDO ||
+	       dport == PORT_GTPU || sport == PORT_GTPU || dport == PORT_L2TP || sport == PORT_L2TP;
+}
+
 static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
 {
 	if (LB_UNLIKELY(n < 8)) {
@@ -448,9 +456,14 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		 * a response cut with TC set (RFC 1035 4.2.1); tshark shows the
 		 * records before the cut too.  A datagram longer than its frame
 		 * on the wire is malformed, and dropped */
-		snap = ulen >= 8 && cut && k->snapped && n >= 8 + 12 &&
-		       (is_dns_port(d, sport) || is_dns_port(d, dport));
-		if (!snap) {
+		bool dnsp = is_dns_port(d, sport) || is_dns_port(d, dport);
+		snap = ulen >= 8 && cut && k->snapped && n >= 8 + 12 && dnsp;
+		/* the same cut in a tunnel's datagram (VXLAN, Geneve, ...) falls in
+		 * the packet it carries: the tunnel is read over what was kept,
+		 * and the inner IP header, whose length runs past it, sees the
+		 * cut (RFC 791 3.1, RFC 8200 3) as the outer one did */
+		bool tunnel = ulen >= 8 && cut && k->snapped && !dnsp && is_tunnel_port(sport, dport);
+		if (!snap && !tunnel) {
 			drop(d, ulen >= 8 && cut ? LB_DROP_IP_TRUNCATED : LB_DROP_UDP_BAD);
 			return;
 		}

@@ -1,7 +1,7 @@
 /* test_tunnel.c - IP-in-IP, GRE (+ key/seq/csum, TEB, ERSPAN II/III), PPTP's
  * enhanced GRE, L2TPv2, L2TPv3 (over IP and UDP), 802.1ah, GRE over UDP,
- * VXLAN, VXLAN-GPE, Teredo, Geneve, GTP-U, nesting beyond the cap, and DNS
- * datagrams quoted in ICMP errors. */
+ * VXLAN, VXLAN-GPE, Teredo, Geneve, GTP-U, nesting beyond the cap, DNS
+ * datagrams quoted in ICMP errors, and snapshot cuts inside tunnels. */
 #include "build.h"
 
 static uint8_t dns[64];
@@ -629,6 +629,57 @@ static void t_dns_port_wins(void **state)
 	assert_int_equal(lb_decoder_stats(d)->tunnels, 0);
 }
 
+/* Regression (zeek Traces/tunnels/geneve-vxlan-dns-truncated.pcap): a frame
+ * the snapshot length cut inside DNS carried in VXLAN, or in VXLAN in Geneve.
+ * The cut falls in the inner packet, so the tunnels are read over what was
+ * kept and the inner DNS datagram is handed up cut, as one cut outside a
+ * tunnel is; the outer UDP length past the capture used to drop the frame
+ * (ip_truncated).  A cut datagram to neither a DNS nor a tunnel port, and a
+ * datagram longer than its whole frame, are still dropped. */
+static void t_tunnel_snapped(void **state)
+{
+	(void)state;
+	wb_t inner, vx, u, o, gn, mid, e;
+	struct timeval tv = { 1, 0 };
+	mk_eth(&inner, 0x0800, ip4.b, ip4.n);
+	vx.n = 0;
+	w_u32(&vx, 0x08000000);
+	w_u32(&vx, 0x00100000);
+	w_bytes(&vx, inner.b, inner.n);
+	mk_udp(&u, 50000, 4789, vx.b, vx.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 77, 0, u.b, u.n);
+	mk_eth(&e, 0x0800, o.b, o.n);
+	lb_decoder_frame(d, 1, &tv, e.b, e.n - 1, e.n);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, dns, 49);
+	assert_true(g->m[0].cut);
+	/* VXLAN in Geneve (protocol 0x6558), cut 7 octets short */
+	mk_eth(&mid, 0x0800, o.b, o.n);
+	gn.n = 0;
+	w_u32(&gn, 0x00006558);
+	w_u32(&gn, 0x00123400);
+	w_bytes(&gn, mid.b, mid.n);
+	mk_udp(&u, 50001, 6081, gn.b, gn.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 78, 0, u.b, u.n);
+	mk_eth(&e, 0x0800, o.b, o.n);
+	lb_decoder_frame(d, 1, &tv, e.b, e.n - 7, e.n);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 1, dns, 43);
+	assert_true(g->m[1].cut);
+	assert_int_equal(drops_total(d), 0);
+	/* the same frame short of its IP length with nothing lost to a
+	 * snapshot length (caplen = wirelen): dropped */
+	lb_decoder_frame(d, 1, &tv, e.b, e.n - 7, e.n - 7);
+	assert_int_equal(drop_n(d, LB_DROP_IP_TRUNCATED), 1);
+	/* cut, to a port that is neither DNS nor a tunnel's */
+	mk_udp(&u, 50001, 6000, gn.b, gn.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 79, 0, u.b, u.n);
+	mk_eth(&e, 0x0800, o.b, o.n);
+	lb_decoder_frame(d, 1, &tv, e.b, e.n - 7, e.n);
+	assert_int_equal(drop_n(d, LB_DROP_IP_TRUNCATED), 2);
+	assert_int_equal(g->n, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +694,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_icmp_quotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_tunnel_snapped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
