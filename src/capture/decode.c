@@ -633,9 +633,17 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 		do_l2tpv3_ip(d, k, p, n);
 		return;
 	case 51: /* AH (RFC 4302) after an IPv4 header; IPv6 walks it with its
-		  * extension headers */
+		  * extension headers.  Its Payload Len is its length in 4-octet
+		  * words minus 2 (2.2); the fixed part (next header, length,
+		  * reserved, SPI, sequence number) is 3 words, so a 0 (8 octets)
+		  * is no AH and leaves no upper layer to find: the sequence
+		  * number would be read as UDP ports (zeek ipv6_zero_len_ah.trace) */
 		for (int i = 0; proto == 51; i++) {
 			size_t el = n >= 2 ? ((size_t)p[1] + 2) * 4 : 0;
+			if (n >= 2 && p[1] == 0) { /* shorter than AH's fixed part: ah_len() */
+				drop(d, LB_DROP_IP_BAD);
+				return;
+			}
 			if (i == MAX_IP6_EXT || n < 2 || n < el) {
 				drop(d, cut && i < MAX_IP6_EXT ? LB_DROP_IP_TRUNCATED : LB_DROP_IP_BAD);
 				return;
@@ -722,6 +730,10 @@ static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, si
 				return;
 			}
 			size_t el = nh == 51 ? ((size_t)p[1] + 2) * 4 : ((size_t)p[1] + 1) * 8;
+			if (nh == 51 && p[1] == 0) { /* as in do_proto */
+				drop(d, LB_DROP_IP_BAD);
+				return;
+			}
 			if (n < el) {
 				drop(d, cut ? LB_DROP_IP_TRUNCATED : LB_DROP_IP_BAD);
 				return;

@@ -622,6 +622,21 @@ static void t_ipv4_ah(void **state)
 	feed(e->d, 228, 1, w.b, w.n);
 	assert_int_equal(drop_n(e->d, LB_DROP_IP_BAD), 1);
 	assert_int_equal(e->g->n, 1);
+	/* Regression (zeek ipv6_zero_len_ah.trace): Payload Len 0, 8 octets,
+	 * less than AH's 12-octet fixed part (RFC 4302 2.2); read past it, the
+	 * sequence number was taken for UDP ports (not_dns_port), or for DNS
+	 * ones when it held 53.  Over IPv4 and IPv6 alike: ip_bad_header */
+	ah.n = 0;
+	w_u8(&ah, 17); w_u8(&ah, 0); w_u16(&ah, 0);
+	w_u32(&ah, 0x100); w_u32(&ah, 0x00350035);    /* sequence number: "ports" 53, 53 */
+	w_u16(&ah, (unsigned)tmp.n + 4); w_u16(&ah, 0); /* "length", "checksum" */
+	w_bytes(&ah, tmp.b, tmp.n);
+	mk_ip4(&w, A4, B4, 51, 1, 0, ah.b, ah.n);
+	feed(e->d, 228, 1, w.b, w.n);
+	mk_ip6(&w, A6, B6, 51, ah.b, ah.n);
+	feed(e->d, 229, 1, w.b, w.n);
+	assert_int_equal(drop_n(e->d, LB_DROP_IP_BAD), 3);
+	assert_int_equal(e->g->n, 1);
 }
 
 static void t_ports(void **state)
