@@ -894,7 +894,7 @@ def check(c, lookback, path, pkts):
 
 def main(case_fns=None):
     """Runs `case_fns` (this file's CASES unless given: upstream_tshark3.py
-    passes its own)."""
+    and upstream_tshark5.py pass their own)."""
     lookback = os.environ["LOOKBACK"]
     cases = []
     for idx, fn in enumerate(CASES if case_fns is None else case_fns):
