@@ -818,6 +818,18 @@ def write_pcap(path, frames):
             fh.write(struct.pack("<IIII", sec, int(round((ts - sec) * 1e6)), len(f), wire) + f)
 
 
+def jsonl_rows(out):
+    """lookback's --jsonl output as (RRsets, negatives), each a set of tuples."""
+    rows, negs = set(), set()
+    for line in out.decode("utf-8", errors="replace").splitlines():
+        o = json.loads(line)
+        if o.get("negative"):
+            negs.add((o["qname"], o["qtype"], o["rcode"]))
+        else:
+            rows.add((o["rrname"], o["rrtype"], o["class"], tuple(sorted(o["rdata"])), o["section"]))
+    return rows, negs
+
+
 def lookback_case(lookback, path, ports=""):
     p = subprocess.run([lookback, "capture", "-q", "-r", path, "--jsonl", "--stats", "--mdns",
                         "--llmnr"]
@@ -825,13 +837,7 @@ def lookback_case(lookback, path, ports=""):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
         raise RuntimeError("lookback exited %d: %s" % (p.returncode, p.stderr.decode()[-300:]))
-    rows, negs = set(), set()
-    for line in p.stdout.decode("utf-8", errors="replace").splitlines():
-        o = json.loads(line)
-        if o.get("negative"):
-            negs.add((o["qname"], o["qtype"], o["rcode"]))
-        else:
-            rows.add((o["rrname"], o["rrtype"], o["class"], tuple(sorted(o["rdata"])), o["section"]))
+    rows, negs = jsonl_rows(p.stdout)
     stats = dict(ln.split(" ", 1) for ln in p.stderr.decode().splitlines() if ln.count(" ") == 1)
     return rows, negs, {k: int(v) for k, v in stats.items() if v.strip().isdigit()}
 

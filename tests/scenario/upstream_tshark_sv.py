@@ -340,14 +340,7 @@ def import_rows(lookback, eve_path):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
         raise RuntimeError("lookback import exited %d: %s" % (p.returncode, p.stderr.decode()[-300:]))
-    rows, negs = set(), set()
-    for line in p.stdout.decode("utf-8", errors="replace").splitlines():
-        o = json.loads(line)
-        if o.get("negative"):
-            negs.add((o["qname"], o["qtype"], o["rcode"]))
-        else:
-            rows.add((o["rrname"], o["rrtype"], o["class"], tuple(sorted(o["rdata"])), o["section"]))
-    return rows, negs
+    return ut.jsonl_rows(p.stdout)
 
 
 _check = ut.check
