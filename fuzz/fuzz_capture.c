@@ -1,10 +1,14 @@
 /*
  * fuzz_capture.c - the whole capture decoder.  Input: first byte selects a
- * link type from the supported list, the rest is a sequence of frames, each a
- * 2-byte big-endian length then that many bytes.  Frames go to one decoder with
- * increasing timestamps (the high bits of the length add time jumps so
- * timeouts trigger).  Small bounds make the limits reachable; memory must stay
- * within them, and return to 0 after the final expiry.
+ * link type from the supported list (its low 4 bits index link_types, or
+ * with bits 0x70 all set link_types_more: the link types added later, so
+ * older corpus inputs keep their meaning; bit 0x80 makes each frame's wire
+ * length 10 more than its captured length, a snapshot cut), the rest is a
+ * sequence of frames, each a 2-byte big-endian length then that many bytes.
+ * Frames go to one decoder with increasing timestamps (the high bits of the
+ * length add time jumps so timeouts trigger).  Small bounds make the limits
+ * reachable; memory must stay within them, and return to 0 after the final
+ * expiry.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +18,11 @@
 
 static const int link_types[] = { 1, 113, 276, 12, 101, 228, 229, 0, 108, 239, 127, 9,
 				   50, 104, 105, 117 };
+/* reached when (data[0] & 0x70) == 0x70 */
+static const int link_types_more[] = { 138, 11, 14, 51, 119, 163, 192, 204,
+					138, 1, 12, 113, 276, 0, 9, 239 };
+_Static_assert(sizeof link_types == 16 * sizeof(int) && sizeof link_types_more == 16 * sizeof(int),
+	       "the first byte's low 4 bits index 16 link types");
 
 static size_t sink_bytes;
 
@@ -48,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lb_decoder_t *d = lb_decoder_new(&o, sink, NULL);
 	if (!d)
 		return 0;
-	int lt = link_types[data[0] % (sizeof(link_types) / sizeof(link_types[0]))];
+	int lt = (data[0] & 0x70) == 0x70 ? link_types_more[data[0] & 15] : link_types[data[0] & 15];
 	size_t off = 1;
 	struct timeval tv = { 1000, 0 };
 	while (off + 2 <= size) {
