@@ -1,7 +1,7 @@
-/* import_harness.h - what the importer unit tests share (test_import.c,
- * test_import_zone.c): observations rendered one per line into `out`, the
- * counters of the last import in `cnt`, has()/hasnt() on `out`.  Included
- * once per test program. */
+/* import_harness.h - what the importer unit tests (test_import*.c) share:
+ * observations rendered one per line into `out`, the counters of the last
+ * import in `cnt`, has()/hasnt() on `out`, the head of a Zeek log
+ * (ZEEK_PREAMBLE).  Included once per test program. */
 #ifndef LB_TEST_IMPORT_HARNESS_H
 #define LB_TEST_IMPORT_HARNESS_H
 
@@ -21,6 +21,10 @@
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "sources/source.h"
+
+/* The lines a Zeek TSV log of dns.log begins with, before its #fields. */
+#define ZEEK_PREAMBLE "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n" \
+	"#path\tdns\n"
 
 /* Observations rendered one per line:
  *   RR owner TYPE rdata;rdata ttl=N sec=S sensor [unrelated]

@@ -6,13 +6,11 @@
 
 /* ---- Zeek ---- */
 
-#define ZHDR "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n" \
-	"#path\tdns\n#fields\tts\tuid\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n" \
+#define ZHDR ZEEK_PREAMBLE "#fields\tts\tuid\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n" \
 	"#types\ttime\tstring\tstring\tcount\tcount\tcount\tvector[string]\tvector[interval]\n"
 
 /* Zeek rows with the header flags (AA TC RD RA), no uid or qclass */
-#define ZHDR_FLAGS "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n" \
-	"#path\tdns\n#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\n"
+#define ZHDR_FLAGS ZEEK_PREAMBLE "#fields\tts\tquery\tqtype\trcode\tAA\tTC\tRD\tRA\tanswers\tTTLs\n"
 
 static void zeek_chain_split(void **st)
 {

@@ -6,8 +6,6 @@
  * several Zeek versions.  The rows are made up in Zeek's layout. */
 #include "import_harness.h"
 
-#define ZHEAD "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tdns\n"
-
 /* One TXT RR holding five strings of 250 bytes (1255 bytes of rdata), as
  * base/protocols/dns/main.zeek's dns_TXT_reply renders it: "TXT 250 xxx..."
  * five times, blank-separated.  It was refused (ambiguous_chain) when its
@@ -17,7 +15,7 @@ static void zeek_txt_long(void **st)
 	(void)st;
 	static char text[8192], want[4096];
 	size_t o = (size_t)snprintf(text, sizeof text,
-				    ZHEAD "#fields\tts\tquery\tqclass\tqtype\trcode\tAA\tRA\tanswers\tTTLs\n"
+				    ZEEK_PREAMBLE "#fields\tts\tquery\tqclass\tqtype\trcode\tAA\tRA\tanswers\tTTLs\n"
 					  "1331084298.676270\tpad.example\t1\t16\t0\tT\tF\t");
 	size_t w = 0;
 	for (int i = 0; i < 5; i++) {
@@ -51,7 +49,7 @@ static void zeek_txt_long(void **st)
 static void zeek_referral_counted(void **st)
 {
 	(void)st;
-	assert_int_equal(imp(LB_FMT_ZEEK, ZHEAD
+	assert_int_equal(imp(LB_FMT_ZEEK, ZEEK_PREAMBLE
 		"#fields\tts\tquery\tqclass\tqtype\trcode\tAA\tRA\tanswers\tTTLs\n"
 		"1697536648.010442\tref.example\t1\t28\t0\tF\tF\t-\t-\n"
 		"1697536648.010443\tok.example\t1\t1\t0\tF\tF\t192.0.2.1\t52.000000\n"), 0);
@@ -72,7 +70,7 @@ static void zeek_referral_counted(void **st)
 static void zeek_auth_column(void **st)
 {
 	(void)st;
-	assert_int_equal(imp(LB_FMT_ZEEK, ZHEAD
+	assert_int_equal(imp(LB_FMT_ZEEK, ZEEK_PREAMBLE
 		"#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\t"
 		"query\tqclass\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\t"
 		"answers\tTTLs\trejected\topcode\topcode_name\tauth\taddl\n"
@@ -139,7 +137,7 @@ static void zeek_header_variants(void **st)
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		/* a row with each field of the header: its name's value */
 		char text[4096];
-		size_t o = (size_t)snprintf(text, sizeof text, ZHEAD "#fields\t%s\n", fields[i]);
+		size_t o = (size_t)snprintf(text, sizeof text, ZEEK_PREAMBLE "#fields\t%s\n", fields[i]);
 		const char *p = fields[i];
 		for (bool first = true; *p; first = false) {
 			size_t l = strcspn(p, "\t");
@@ -172,13 +170,13 @@ static void zeek_header_variants(void **st)
 static void zeek_rtt_time(void **st)
 {
 	(void)st;
-	assert_int_equal(imp(LB_FMT_ZEEK, ZHEAD
+	assert_int_equal(imp(LB_FMT_ZEEK, ZEEK_PREAMBLE
 		"#fields\tts\trtt\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n"
 		"1331084293.592245\t5.084025\ta.example\t1\t1\t0\t192.0.2.1\t60.000000\n"), 0);
 	has("RR a.example. A 192.0.2.1 ttl=60 sec=0 t=1331084298 zeek\n");
 	assert_int_equal((long long)last_ts.tv_sec, 1331084298);
 	assert_int_equal(last_ts.tv_usec, 676270);
-	assert_int_equal(imp(LB_FMT_ZEEK, ZHEAD
+	assert_int_equal(imp(LB_FMT_ZEEK, ZEEK_PREAMBLE
 		"#fields\tts\trtt\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n"
 		"1331084293.592245\t-\ta.example\t1\t1\t0\t192.0.2.1\t60.000000\n"), 0);
 	assert_int_equal(last_ts.tv_usec, 592245);
