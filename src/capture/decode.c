@@ -432,14 +432,6 @@ static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool
 	d->fn(d->ctx, &k->pl);
 }
 
-/* The UDP ports do_udp() takes for a tunnel's (its dispatch below). */
-static bool is_tunnel_port(uint16_t sport, uint16_t dport)
-{
-	return dport == PORT_VXLAN || dport == PORT_GRE_UDP || dport == PORT_GENEVE ||
-	       dport == PORT_VXLAN_GPE || dport == PORT_TEREDO || sport == PORT_TEREDO ||
-	       dport == PORT_GTPU || sport == PORT_GTPU || dport == PORT_L2TP || sport == PORT_L2TP;
-}
-
 static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
 {
 	if (LB_UNLIKELY(n < 8)) {
@@ -450,23 +442,20 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	size_t ulen = be16(p + 4);
 	bool snap = false;
 	if (LB_UNLIKELY(ulen < 8 || ulen > n)) {
-		/* a DNS datagram the capture's snapshot length cut (the frame
-		 * kept shorter than it was: tcpdump -s, whose defaults were 68
-		 * and 96): decoded up to the cut, whose RRset is not kept, as in
-		 * a response cut with TC set (RFC 1035 4.2.1); tshark shows the
-		 * records before the cut too.  A datagram longer than its frame
-		 * on the wire is malformed, and dropped */
-		bool dnsp = is_dns_port(d, sport) || is_dns_port(d, dport);
-		snap = ulen >= 8 && cut && k->snapped && n >= 8 + 12 && dnsp;
-		/* the same cut in a tunnel's datagram (VXLAN, Geneve, ...) falls in
-		 * the packet it carries: the tunnel is read over what was kept,
-		 * and the inner IP header, whose length runs past it, sees the
-		 * cut (RFC 791 3.1, RFC 8200 3) as the outer one did */
-		bool tunnel = ulen >= 8 && cut && k->snapped && !dnsp && is_tunnel_port(sport, dport);
-		if (!snap && !tunnel) {
+		/* a datagram the capture's snapshot length cut (the frame kept
+		 * shorter than it was: tcpdump -s, whose defaults were 68 and
+		 * 96) is read over what was kept: DNS up to the cut, whose
+		 * RRset is not kept, as in a response cut with TC set (RFC 1035
+		 * 4.2.1; tshark shows the records before the cut too); a
+		 * tunnel's (VXLAN, Geneve, ...) over the packet it carries,
+		 * whose IP header, its length running past the cut, sees it as
+		 * the outer one did (RFC 791 3.1, RFC 8200 3).  A datagram
+		 * longer than its frame on the wire is malformed, and dropped */
+		if (ulen < 8 || !cut || !k->snapped) {
 			drop(d, ulen >= 8 && cut ? LB_DROP_IP_TRUNCATED : LB_DROP_UDP_BAD);
 			return;
 		}
+		snap = true;
 		ulen = n;
 	}
 	p += 8;
@@ -478,7 +467,7 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	 * endpoints do not use DNS ports for the outer datagram. */
 	if (LB_LIKELY(is_dns_port(d, sport) || is_dns_port(d, dport))) {
 		if (LB_UNLIKELY(n < 12)) {
-			drop(d, LB_DROP_DNS_TRUNCATED);
+			drop(d, snap ? LB_DROP_IP_TRUNCATED : LB_DROP_DNS_TRUNCATED);
 			return;
 		}
 		emit_udp(d, k, p, n, snap);
@@ -497,7 +486,7 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	} else if (LB_UNLIKELY(dport == PORT_VXLAN_GPE)) {
 		do_vxlan_gpe(d, k, p, n);
 	} else {
-		drop(d, LB_DROP_NOT_DNS_PORT);
+		drop(d, snap ? LB_DROP_IP_TRUNCATED : LB_DROP_NOT_DNS_PORT);
 	}
 }
 
