@@ -281,7 +281,7 @@ static int typed(uint16_t type, const char *f, lb_rdp_tok_t *t, const uint8_t *o
 			if (q || n != k * 3 - 1)
 				return LB_ETEXT;
 			for (size_t j = 0; j < k; j++) {
-				int hi = lb_rdp_hexval(s[3 * j]), lo = lb_rdp_hexval(s[3 * j + 1]);
+				int hi = lb_hex_digit(s[3 * j]), lo = lb_hex_digit(s[3 * j + 1]);
 				if (hi < 0 || lo < 0 || (j + 1 < k && s[3 * j + 2] != '-'))
 					return LB_ETEXT;
 				lb_rdp_emit8(o, (unsigned)(hi << 4 | lo));
@@ -300,7 +300,7 @@ static int typed(uint16_t type, const char *f, lb_rdp_tok_t *t, const uint8_t *o
 					j++;
 				}
 				for (; j < n && s[j] != ':'; j++, nd++) {
-					int hv = lb_rdp_hexval(s[j]);
+					int hv = lb_hex_digit(s[j]);
 					if (hv < 0 || nd == 4)
 						return LB_ETEXT;
 					gv = gv << 4 | (unsigned)hv;

@@ -1,6 +1,6 @@
 /*
  * rdata_parse_impl.h - private to src/dns: the presentation-text tokenizer,
- * the output buffer and the hex/base64 decoders shared by the rdata parser's
+ * the output buffer and the hex/base64 accumulators shared by the rdata parser's
  * files (rdata_parse.c: the layout walker; rdata_parse_svcb.c: SVCB/HTTPS
  * SvcParams; rdata_parse_misc.c: the whole-rdata forms LOC, A6, APL,
  * AMTRELAY, HIP).  Not a module door: nothing outside src/dns includes it.
@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dns/dns_impl.h"
+#include "util/digits.h"
 #include "util/err.h"
 
 /* The text still to read: [p, end). */
@@ -166,23 +167,7 @@ static inline int lb_rdp_cstr(const char *s, size_t n, char *b, size_t cap)
 	return 0;
 }
 
-static inline int lb_rdp_hexval(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
 
-static inline int lb_rdp_b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == '/') return 63;
-	return -1;
-}
 
 /* Hex digits of several tokens, concatenated; an odd total is an error. */
 typedef struct lb_rdp_hexacc {
@@ -192,7 +177,7 @@ typedef struct lb_rdp_hexacc {
 static inline int lb_rdp_hex_feed(lb_rdp_hexacc_t *h, lb_rdp_out_t *o, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int v = lb_rdp_hexval(s[i]);
+		int v = lb_hex_digit(s[i]);
 		if (v < 0)
 			return LB_ETEXT;
 		if (h->half < 0) {
@@ -230,7 +215,7 @@ static inline int lb_rdp_b64_feed(lb_rdp_b64acc_t *b, lb_rdp_out_t *o, const cha
 			}
 			continue;
 		}
-		int v = lb_rdp_b64val(s[i]);
+		int v = lb_b64_digit(s[i]);
 		if (v < 0 || b->pad || b->n == 4)
 			return LB_ETEXT;
 		b->acc = b->acc << 6 | (uint32_t)v;

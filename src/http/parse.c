@@ -12,6 +12,7 @@
 
 #include "dns/name.h"
 #include "http/http.h"
+#include "util/digits.h"
 
 #define MAX_SEGS 10
 
@@ -28,16 +29,6 @@ const char *lb_http_api_name(enum lb_http_api api)
 	return (unsigned)api < LB_API_COUNT ? api_names[api] : "other";
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool plus_space)
 {
@@ -47,7 +38,7 @@ int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool 
 		if (c == '%') {
 			if (n - i < 3)
 				return -1;
-			int h = hexv(src[i + 1]), l = hexv(src[i + 2]);
+			int h = lb_hex_digit(src[i + 1]), l = lb_hex_digit(src[i + 2]);
 			if (h < 0 || l < 0)
 				return -1;
 			c = (char)(h << 4 | l);
@@ -544,18 +535,6 @@ int lb_http_batch_line(const char *line, size_t len, uint64_t now, lb_http_req_t
 	return 200;
 }
 
-static int b64_digit(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	return c == '/' ? 63 : -1;
-}
 
 int lb_http_basic_password(const char *value, char *out, size_t outsz)
 {
@@ -581,7 +560,7 @@ int lb_http_basic_password(const char *value, char *out, size_t outsz)
 		size_t sig = i + 4 == n ? 4 - pad : 4; /* digits in this quartet */
 		uint32_t v = 0;
 		for (size_t j = 0; j < 4; j++) {
-			int d = j < sig ? b64_digit((unsigned char)p[i + j]) : 0;
+			int d = j < sig ? lb_b64_digit(p[i + j]) : 0;
 			if (d < 0)
 				return -1; /* also a '=' before the end */
 			v = v << 6 | (uint32_t)d;

@@ -14,6 +14,7 @@
 #include "query/group.h"
 #include "store/keys.h"
 #include "util/civil.h"
+#include "util/digits.h"
 
 void lb_query_init(lb_query_t *q)
 {
@@ -258,15 +259,6 @@ int lb_query_parse_time(const char *text, uint64_t now, bool up, uint64_t *out, 
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 int lb_query_parse_hex(const char *text, uint8_t **out, size_t *len, const char **msg)
 {
@@ -277,7 +269,7 @@ int lb_query_parse_hex(const char *text, uint8_t **out, size_t *len, const char 
 	if (!b)
 		return LB_ENOMEM;
 	for (size_t i = 0; i < n / 2; i++) {
-		int h = hexval(text[2 * i]), l = hexval(text[2 * i + 1]);
+		int h = lb_hex_digit(text[2 * i]), l = lb_hex_digit(text[2 * i + 1]);
 		if (h < 0 || l < 0) {
 			free(b);
 			return fail(msg, "bad hex digit", LB_ETEXT);

@@ -28,6 +28,7 @@
 #include "dns/rrtype.h"
 #include "observe/obs.h"
 #include "sources/eve_text.h"
+#include "util/digits.h"
 
 #define EVE_MAX 512
 
@@ -554,9 +555,7 @@ static long eve_flags(const js_doc_t *d, const int *dm)
 	if (!f || fl == 0 || fl > 4)
 		return -1;
 	for (size_t i = 0; i < fl; i++) {
-		int c = (unsigned char)f[i];
-		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int x = lb_hex_digit(f[i]);
 		if (x < 0)
 			return -1;
 		v = v * 16 + x;
