@@ -30,6 +30,7 @@
  * one puts framing back.
  */
 #include "capture/tcp.h"
+#include "util/mem.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -94,6 +95,7 @@ struct lb_tcp {
 	flow_t *oldest, *newest;
 	size_t count;
 	size_t mem;
+	lb_slab_t flows;           /* flow_t items */
 };
 
 static double tv_sec(const struct timeval *tv)
@@ -110,6 +112,7 @@ lb_tcp_t *lb_tcp_new(const lb_decoder_opts_t *opts, lb_stats_t *stats, lb_payloa
 	t->st = stats;
 	t->fn = fn;
 	t->ctx = ctx;
+	lb_slab_init(&t->flows, sizeof(flow_t));
 	t->nbucket = 64;
 	while (t->nbucket < opts->tcp_max_flows && t->nbucket < ((size_t)1 << 20))
 		t->nbucket <<= 1;
@@ -517,7 +520,7 @@ static void flow_drop(lb_tcp_t *t, flow_t *f, bool count, bool evicted)
 		ooo_clear(t, &f->d[i]);
 	}
 	flow_unlink(t, f);
-	free(f);
+	lb_slab_put(&t->flows, f);
 }
 
 static void flow_touch(lb_tcp_t *t, flow_t *f)
@@ -541,6 +544,7 @@ void lb_tcp_free(lb_tcp_t *t)
 		return;
 	while (t->oldest)
 		flow_drop(t, t->oldest, false, false);
+	lb_slab_fini(&t->flows);
 	free(t->bucket);
 	free(t);
 }
@@ -576,7 +580,7 @@ static flow_t *flow_get(lb_tcp_t *t, const lb_payload_t *m, bool create, int *di
 		return NULL;
 	while (t->count >= t->o->tcp_max_flows)
 		flow_drop(t, t->oldest, true, true);
-	flow_t *f = calloc(1, sizeof(*f));
+	flow_t *f = lb_slab_get(&t->flows);
 	if (!f)
 		return NULL;
 	f->hash = h;

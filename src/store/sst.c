@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "util/err.h"
+#include "util/mem.h"
 
 #define SST_OUT_FLUSH (1u << 20)        /* write the output buffer past this */
 #define SST_MAGIC 0x88e241b785f4cff7ull /* kBlockBasedTableMagicNumber */
@@ -357,12 +358,13 @@ static int hash_push(lb_sst_t *w, uint64_t h)
 {
 	if (w->nfh && w->fh[w->nfh - 1] == h)
 		return 0;
-	if (w->nfh == w->cfh) {
-		void *p = w->fh;
-		int err = grow_el(&p, &w->cfh, w->nfh + 1, sizeof *w->fh, 4096);
+	if (w->nfh == w->cfh) { /* up to 8 bytes per key of a large table: huge pages */
+		size_t c = w->cfh ? w->cfh * 2 : 4096;
+		uint64_t *p = c <= SIZE_MAX / sizeof *p ? lb_big_realloc(w->fh, c * sizeof *p) : NULL;
+		if (!p)
+			return LB_ENOMEM;
 		w->fh = p;
-		if (err)
-			return err;
+		w->cfh = c;
 	}
 	w->fh[w->nfh++] = h;
 	return 0;
@@ -729,6 +731,6 @@ void lb_sst_free(lb_sst_t *w)
 	free(w->last);
 	free(w->idx);
 	free(w->irst);
-	free(w->fh);
+	lb_big_free(w->fh);
 	free(w);
 }

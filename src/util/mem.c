@@ -106,9 +106,34 @@ void *lb_big_realloc(void *p, size_t n)
 	size_t len = map_len(n);
 	if (!len)
 		return NULL;
-	void *m = mremap(h, h->len, len, MREMAP_MAYMOVE);
-	if (m == MAP_FAILED)
-		return NULL;
+	/* A buffer of small pages growing to 2 MiB and more is copied (at most
+	 * 1 MiB) into a new mapping: moved pages would stay small, and the rest
+	 * of their 2 MiB range would then be faulted in 4 KiB at a time too. */
+	if (h->len < HUGE_SZ && len >= HUGE_SZ) {
+		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		hint(m, len);
+		memcpy(m, h, h->len);
+		munmap(h, h->len);
+		h = m;
+		h->len = len;
+		return h + 1;
+	}
+	/* In place if the addresses after it are free.  Otherwise moved to a
+	 * new mapping of the full length: the kernel places that on a 2 MiB
+	 * boundary, where mremap's own choice of address need not be. */
+	void *m = mremap(h, h->len, len, 0);
+	if (m == MAP_FAILED) {
+		void *to = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (to == MAP_FAILED)
+			return NULL;
+		m = mremap(h, h->len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+		if (m == MAP_FAILED) {
+			munmap(to, len);
+			return NULL;
+		}
+	}
 	hint(m, len);
 	h = m;
 	h->len = len;
@@ -121,6 +146,83 @@ void lb_big_free(void *p)
 		struct big_hdr *h = (struct big_hdr *)p - 1;
 		munmap(h, h->len);
 	}
+}
+
+#endif
+
+#define SLAB_CHUNK (HUGE_SZ - HDR)  /* one huge page with lb_big_alloc's header */
+#define SLAB_HEAD 16                /* a buffer's link to the next one */
+
+void lb_slab_init(lb_slab_t *s, size_t item_size)
+{
+	memset(s, 0, sizeof(*s));
+	size_t n = item_size < sizeof(void *) ? sizeof(void *) : item_size;
+	s->size = (n + 15) & ~(size_t)15;
+}
+
+#ifdef LB_BIG_MALLOC
+
+void *lb_slab_get(lb_slab_t *s)
+{
+	return calloc(1, s->size);
+}
+
+void lb_slab_put(lb_slab_t *s, void *item)
+{
+	(void)s;
+	free(item);
+}
+
+void lb_slab_fini(lb_slab_t *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+#else
+
+void *lb_slab_get(lb_slab_t *s)
+{
+	void *it = s->free;
+	if (it) {
+		memcpy(&s->free, it, sizeof(void *));
+		memset(it, 0, s->size);
+		return it;
+	}
+	if (!s->left) {
+		if (s->size > SLAB_CHUNK - SLAB_HEAD)
+			return NULL;
+		unsigned char *c = lb_big_alloc(SLAB_CHUNK);
+		if (!c)
+			return NULL;
+		memcpy(c, &s->chunks, sizeof(void *));
+		s->chunks = c;
+		s->next = c + SLAB_HEAD;
+		s->left = (SLAB_CHUNK - SLAB_HEAD) / s->size;
+	}
+	it = s->next; /* fresh from the mapping: already zero */
+	s->next += s->size;
+	s->left--;
+	return it;
+}
+
+void lb_slab_put(lb_slab_t *s, void *item)
+{
+	if (!item)
+		return;
+	memcpy(item, &s->free, sizeof(void *));
+	s->free = item;
+}
+
+void lb_slab_fini(lb_slab_t *s)
+{
+	void *c = s->chunks;
+	while (c) {
+		void *n;
+		memcpy(&n, c, sizeof(void *));
+		lb_big_free(c);
+		c = n;
+	}
+	memset(s, 0, sizeof(*s));
 }
 
 #endif
