@@ -85,6 +85,21 @@ static inline const uint8_t *nt_find(const ntab_t *t, unsigned off, uint8_t *len
 
 /* opcodes we accept: QUERY IQUERY STATUS NOTIFY UPDATE DSO */
 #define OPCODES_OK ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 6))
+#define OPCODE_UPDATE 5
+
+/*
+ * A record of class NONE or ANY without RDATA: what an UPDATE's
+ * prerequisites and deletions are (RFC 2136 2.4.1-2.4.5, 2.5.2-2.5.4), and
+ * only there - ANY and NONE are QCLASSes (RFC 6895 3.2), no data is of them.
+ * In a message of any other opcode an A or AAAA of that shape is a bad
+ * record (RFC 1035 3.4.1, RFC 3596 2.2), as is any type whose RDATA cannot
+ * be empty.
+ */
+static inline bool update_empty(const lb_msg_t *msg, uint16_t rclass, size_t rdlen)
+{
+	return rdlen == 0 && msg->opcode == OPCODE_UPDATE &&
+	       (rclass == LB_C_NONE || rclass == LB_C_ANY);
+}
 
 /* A record whose rdata does not fit its type, inside an intact rdlength
  * frame: skip that record only, remember why, keep parsing. */
@@ -329,8 +344,7 @@ int lb_msg_parse_cut(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pk
 			size_t outlen;
 			if (type == LB_T_A || type == LB_T_AAAA) {
 				size_t want = type == LB_T_A ? 4 : 16;
-				if (LB_UNLIKELY(rdlen != want &&
-						!(rdlen == 0 && (rclass == LB_C_NONE || rclass == LB_C_ANY)))) {
+				if (LB_UNLIKELY(rdlen != want && !update_empty(msg, rclass, rdlen))) {
 					bad_record(msg, LB_ERDATA);
 					continue;
 				}
@@ -361,8 +375,8 @@ int lb_msg_parse_cut(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pk
 					nt_put(&nt, rd16(rd) & 0x3FFF, dst, outlen, 1);
 				else
 					nt_put(&nt, off, dst, outlen, rdlen == outlen ? outlen : rdlen - 2);
-			} else if (LB_UNLIKELY(rdlen == 0 && (rclass == LB_C_NONE || rclass == LB_C_ANY))) {
-				outlen = 0; /* UPDATE deletions: class NONE/ANY, empty rdata */
+			} else if (LB_UNLIKELY(update_empty(msg, rclass, rdlen))) {
+				outlen = 0; /* an UPDATE's prerequisite or deletion */
 			} else {
 				int n = lb_rdata_canon(type, pkt, len, (size_t)(rd - pkt), rdlen, dst,
 						       room);

@@ -227,7 +227,8 @@ static void chain_walk(const lb_msg_t *msg, struct chain *ch)
 			if (r->type == msg->qtype || msg->qtype == LB_T_ANY)
 				goto done;
 			if (r->type == LB_T_CNAME && !next && r->rdlen)
-				next = r; /* (an UPDATE deletion's CNAME has no rdata: no link) */
+				next = r; /* (a CNAME without rdata - an UPDATE's
+					   * deletion, kept there only - is no link) */
 		}
 		if (!next) {
 			ch->answered = 0;

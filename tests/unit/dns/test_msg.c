@@ -578,22 +578,38 @@ static void test_limits(void **state)
 }
 
 /* Empty rdata is an UPDATE deletion's only in classes NONE and ANY (RFC 2136
- * 2.5): an A of class 4660 without its four octets is a bad record. */
+ * 2.5): an A of class 4660 without its four octets is a bad record.
+ * Regression (upstream_tshark6 meta_classes_outside_update): the deletions'
+ * shape was taken in any message, so a QUERY response's A of class ANY and
+ * AAAA of class NONE without RDATA came out as RRsets of "\# 0"; outside
+ * an UPDATE they are bad records (RFC 1035 3.4.1, RFC 6895 3.2). */
 static void test_empty_rdata_classes(void **state)
 {
 	(void)state;
 	static mb_t m;
 	lb_msg_t msg;
 	const unsigned cls[] = { LB_C_NONE, LB_C_ANY, 4660, LB_C_IN };
-	for (size_t i = 0; i < 4; i++) {
-		hdr(&m, 12, 0x8000, 0, 2, 0, 0);
-		p8(&m, 0); rrh(&m, LB_T_A, cls[i], 0, 0);
-		p8(&m, 0); rrh(&m, LB_T_AAAA, cls[i], 0, 0);
-		assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
-		bool deletion = i < 2;
-		assert_int_equal(msg.nrr, deletion ? 2 : 0);
-		assert_int_equal(msg.nbad, deletion ? 0 : 2);
+	const unsigned flags[] = { 0xA800 /* UPDATE response */, 0x2800 /* UPDATE */,
+				   0x8000 /* QUERY response */, 0xA000 /* NOTIFY response */ };
+	for (size_t f = 0; f < 4; f++) {
+		for (size_t i = 0; i < 4; i++) {
+			hdr(&m, 12, flags[f], 0, 2, 0, 0);
+			p8(&m, 0); rrh(&m, LB_T_A, cls[i], 0, 0);
+			p8(&m, 0); rrh(&m, LB_T_AAAA, cls[i], 0, 0);
+			assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+			bool deletion = i < 2 && f < 2;
+			assert_int_equal(msg.nrr, deletion ? 2 : 0);
+			assert_int_equal(msg.nbad, deletion ? 0 : 2);
+		}
 	}
+	/* a QUERY response: the empty A of class ANY is skipped, the IN A kept */
+	hdr(&m, 12, 0x8180, 0, 2, 0, 0);
+	p8(&m, 0); rrh(&m, LB_T_A, LB_C_ANY, 300, 0);
+	p8(&m, 0); rrh(&m, LB_T_A, LB_C_IN, 300, 4); pb(&m, "\xc0\x00\x02\x01", 4);
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 1);
+	assert_int_equal(msg.nbad, 1);
+	assert_int_equal(msg.rr[0].rclass, LB_C_IN);
 }
 
 /* Regression: an OPT whose owner is not the root (RFC 6891 6.1.1 says it
