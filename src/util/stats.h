@@ -42,6 +42,7 @@ enum lb_drop {
 	LB_DROP_DNS_TRAILING,       /* junk after the last record (message still used) */
 	LB_DROP_DNS_BAD_RECORD,     /* one record with bad rdata skipped (message still used) */
 	LB_DROP_DNS_OTHER,          /* any other parse failure */
+	LB_DROP_IXFR_CHANGES,       /* IXFR answer records that are differences, not RRsets */
 	LB_DROP__COUNT
 };
 
