@@ -294,6 +294,47 @@ bool lb_obs_related(const uint8_t *owner, size_t owner_len, uint16_t type, uint1
 	return false;
 }
 
+/*
+ * Which answer records of an IXFR response (RFC 1995 4) are observed: of the
+ * first n records of msg->rr, the answer section is [*a_, *e_), and of it
+ * [*from, *to) is observed; the rest is counted (ixfr_changes).  The
+ * response is the zone's SOA alone (up to date), the whole zone between two
+ * copies of that SOA (AXFR's form), or differences: the current SOA, then
+ * for each version an SOA, the records deleted, an SOA and the records
+ * added.  Differences hold no RRset - a deleted record is out of the zone,
+ * an added one is part of an RRset whose other records are not sent, and
+ * the SOA comes once per version - so of them only the first record, the
+ * current SOA, is observed.  The whole-zone form is told by its shape: an
+ * SOA first, the same SOA last and no other SOA between.  A message that
+ * opens with an SOA but has not that shape is differences, or the first of
+ * a transfer in several messages: its SOA alone.  One that does not open
+ * with an SOA is a later message of a transfer (RFC 5936 2.2), of
+ * differences or of a zone, which it does not say: nothing of it.
+ */
+static void ixfr_answers(const lb_msg_t *msg, size_t n, size_t *a_, size_t *e_, size_t *from,
+			 size_t *to)
+{
+	size_t a = 0, e;
+	while (a < n && msg->rr[a].section != LB_SEC_ANSWER)
+		a++;
+	for (e = a; e < n && msg->rr[e].section == LB_SEC_ANSWER; e++)
+		;
+	*a_ = a;
+	*e_ = e;
+	*from = *to = a;
+	if (a == e || msg->rr[a].type != LB_T_SOA)
+		return;
+	const lb_rr_t *first = &msg->rr[a], *last = &msg->rr[e - 1];
+	size_t soas = 0;
+	for (size_t i = a; i < e; i++)
+		soas += msg->rr[i].type == LB_T_SOA;
+	bool whole = e - a == 1 ||
+		     (soas == 2 && last->type == LB_T_SOA &&
+		      cmp_bytes(first->owner, first->owner_len, last->owner, last->owner_len) == 0 &&
+		      cmp_bytes(first->rdata, first->rdlen, last->rdata, last->rdlen) == 0);
+	*to = whole ? e : a + 1;
+}
+
 void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_t *bailiwick,
 		     const char *sensor, lb_obs_scratch_t *scratch, const lb_obs_sink_t *sink,
 		     lb_stats_t *st)
@@ -353,9 +394,22 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 	const lb_rr_t *rr = msg->rr;
 	uint16_t *order = scratch->order, *rel = scratch->tmp;
 	bool sets_ordered = true, rdata_ordered = true;
-	for (size_t k = 0; k < n; k++)
+	size_t skip_from = 0, skip_to = 0;
+	if (msg->has_question && msg->qtype == LB_T_IXFR) {
+		size_t a, e;
+		ixfr_answers(msg, n, &a, &e, &skip_from, &skip_to);
+		if (st)
+			st->drops[LB_DROP_IXFR_CHANGES] += (e - a) - (skip_to - skip_from);
+		size_t m = 0; /* observed: [0, a), [from, to) and [e, n) */
+		for (size_t k = 0; k < n; k++)
+			if ((k < a || k >= e) || (k >= skip_from && k < skip_to))
+				order[m++] = (uint16_t)k;
+		n = m;
+		sets_ordered = false;
+	}
+	for (size_t k = 0; sets_ordered && k < n; k++)
 		order[k] = (uint16_t)k;
-	for (size_t k = 1; k < n; k++) {
+	for (size_t k = 1; sets_ordered && k < n; k++) {
 		int r = relation(&rr[k - 1], &rr[k]);
 		if (r == REL_UNORDERED) {
 			sets_ordered = false;

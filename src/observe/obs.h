@@ -18,6 +18,12 @@
  * RRset, so that its REFUSED is no denial of the name.  With a
  * CNAME chain in the answer the denial is of the chain's last name (RFC 6604
  * 2.1): the names before it exist, and their CNAME rrsets are observed.  No client address is ever part of an observation.
+ *
+ * An IXFR response's answer is observed whole only in AXFR's form (an SOA,
+ * the zone, the same SOA) or as the SOA alone; of differences (RFC 1995 4:
+ * deletions and additions between SOAs) only the first SOA, the current one,
+ * and of a message that opens without an SOA (a later one of a transfer)
+ * nothing; the records left out are counted (drop reason ixfr_changes).
  */
 #ifndef LB_OBSERVE_OBS_H
 #define LB_OBSERVE_OBS_H

@@ -602,6 +602,82 @@ static void test_large_message_sorted(void **state)
 	assert_int_equal(big_bad, 0);
 }
 
+/* Regression (upstream_tshark7.py ixfr_differences): an IXFR response of
+ * differences (RFC 1995 4: the current SOA; per version an SOA, deletions,
+ * an SOA, additions; the current SOA) was grouped like a zone: an SOA RRset
+ * of three serials and an A RRset of a deleted and an added address, sets
+ * no version of the zone held.  Only the first SOA is observed now, the
+ * rest counted (ixfr_changes); the whole-zone form (SOA, zone, the same SOA)
+ * and the up-to-date one (the SOA alone) are the zone's RRsets; a later
+ * message of a transfer (no SOA first) gives nothing. */
+static void test_ixfr_differences(void **state)
+{
+	(void)state;
+	static const uint8_t SOA1[] = "soa-serial-1", SOA2[] = "soa-serial-2", SOA3[] = "soa-serial-3";
+	lb_msg_t m;
+	lb_rr_t rrs[8];
+	struct seen s;
+	lb_stats_t st = { 0 };
+	resp_init(&m, EX, sizeof EX, LB_T_IXFR);
+	rrs[0] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(EX, sizeof EX, LB_T_SOA, SOA1, sizeof SOA1, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rrs[3] = rr(EX, sizeof EX, LB_T_SOA, SOA2, sizeof SOA2, 300, LB_SEC_ANSWER);
+	rrs[4] = rr(WWW, sizeof WWW, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	rrs[5] = rr(EX, sizeof EX, LB_T_SOA, SOA2, sizeof SOA2, 300, LB_SEC_ANSWER);
+	rrs[6] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	rrs[7] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 8;
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 1);
+	assert_int_equal(s.set[0].type, LB_T_SOA);
+	assert_int_equal(s.set[0].nrdata, 1);
+	assert_memory_equal(s.set[0].rd[0], SOA3, sizeof SOA3);
+	assert_int_equal(s.nneg, 0);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 7);
+
+	/* the whole zone between two copies of its SOA, then an additional
+	 * record: all observed */
+	rrs[0] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(WWW, sizeof WWW, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	rrs[3] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	rrs[4] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 300, LB_SEC_ADDITIONAL);
+	m.nrr = 5;
+	memset(&st, 0, sizeof st);
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 3);
+	for (int i = 0; i < s.nsets; i++)
+		assert_int_equal(s.set[i].nrdata, s.set[i].type == LB_T_A && s.set[i].section ==
+							   LB_SEC_ANSWER ? 2 : 1);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
+
+	/* up to date: the SOA alone */
+	m.nrr = 1;
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 1);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
+
+	/* a later message of a transfer: no SOA first, nothing observed but
+	 * the additional section */
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 300, LB_SEC_ADDITIONAL);
+	m.nrr = 3;
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 1);
+	assert_int_equal(s.set[0].section, LB_SEC_ADDITIONAL);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 2);
+
+	/* an AXFR of that shape is a zone transfer's later message: kept */
+	m.qtype = LB_T_AXFR;
+	memset(&st, 0, sizeof st);
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 3);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -617,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_last_set),
 		cmocka_unit_test(test_large_message_sorted),
 		cmocka_unit_test(test_sets_in_order_rdata_not),
+		cmocka_unit_test(test_ixfr_differences),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
