@@ -71,9 +71,7 @@ static void help(FILE *out)
 		"  -f, --filter BPF      BPF filter applied by libpcap (e.g. 'port 53')\n"
 		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
 		"      --mdns            also decode mDNS (port 5353)\n"
-		"      --llmnr           also decode LLMNR (port 5355); a response with the T\n"
-		"                        bit (its name not yet verified unique, RFC 4795\n"
-		"                        2.1.1) is not kept (drop.llmnr_tentative)\n"
+		"      --llmnr           also decode LLMNR (port 5355)\n"
 		"      --snaplen N       live capture snap length (default 65535)\n"
 		"      --no-promisc      do not put the interface in promiscuous mode\n"
 		"      --max-tunnel-depth N  nested tunnels decoded (default 4)\n"
@@ -233,10 +231,6 @@ static void on_payload(void *vctx, const lb_payload_t *p)
 	lb_proc_set_mdns(c->proc, p->sport == 5353 && p->dport == 5353 ? LB_MDNS_PEERS
 				  : p->sport == 5353 || p->dport == 5353 ? LB_MDNS_LEGACY
 									 : LB_MDNS_OFF);
-	/* (a DNS response to a client whose port happens to be 5355 is DNS:
-	 * its RD bit is no T bit) */
-	lb_proc_set_llmnr(c->proc, (p->sport == 5355 || p->dport == 5355) && p->sport != 53 &&
-					   p->dport != 53);
 	if (c->ref) {
 		uint64_t now = p->ts.tv_sec > 0 ? (uint64_t)p->ts.tv_sec : 0;
 		const uint8_t *bw = lb_referral_bailiwick(c->ref, p->data, p->len, p->ipver, p->src, now);

@@ -12,17 +12,11 @@ struct lb_proc {
 	lb_msg_scratch_t mscratch;
 	lb_obs_scratch_t oscratch;
 	enum lb_mdns mdns;
-	bool llmnr;
 };
 
 void lb_proc_set_mdns(lb_proc_t *p, enum lb_mdns mode)
 {
 	p->mdns = mode;
-}
-
-void lb_proc_set_llmnr(lb_proc_t *p, bool llmnr)
-{
-	p->llmnr = llmnr;
 }
 
 /* mDNS: the classes without their flag bit (lb_proc_set_mdns) */
@@ -99,12 +93,6 @@ int lb_proc_message_cut(lb_proc_t *p, const uint8_t *data, size_t len, const str
 		return rc;
 	}
 	st->dns_responses++;
-	if (p->llmnr && (p->msg.flags & LB_LLMNR_FLAG_T)) {
-		/* RFC 4795 2.1.1: its responder has not verified that the name
-		 * is its own; the querier discards it (lb_proc_set_llmnr) */
-		st->drops[LB_DROP_LLMNR_TENTATIVE]++;
-		return rc;
-	}
 	if (rc == 0 && p->msg.wire_len < len)
 		st->drops[LB_DROP_DNS_TRAILING]++;
 	lb_obs_from_msg(&p->msg, ts, bailiwick, p->sensor, &p->oscratch, &p->sink, st);

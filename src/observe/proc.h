@@ -54,16 +54,6 @@ int lb_proc_message_cut(lb_proc_t *p, const uint8_t *data, size_t len, const str
 enum lb_mdns { LB_MDNS_OFF, LB_MDNS_LEGACY, LB_MDNS_PEERS };
 void lb_proc_set_mdns(lb_proc_t *p, enum lb_mdns mode);
 
-/* Whether the next messages are LLMNR (RFC 4795, port 5355).  Its header
- * has a T (tentative) bit where DNS has RD: a response with it set comes
- * from a responder that has not yet verified the name is unique to it, and
- * "is silently discarded by the sender" (2.1.1) - unless it answers the
- * responder's own uniqueness probe, when it reports a conflict.  Nothing of
- * such a response is observed (drop reason llmnr_tentative).  Its C bit
- * (DNS's AA) says the name is shared, not unique: still an answer, kept. */
-#define LB_LLMNR_FLAG_T 0x0100
-void lb_proc_set_llmnr(lb_proc_t *p, bool llmnr);
-
 /* The last parsed message (valid until the next call), e.g. for bailiwick logic. */
 const lb_msg_t *lb_proc_last(const lb_proc_t *p);
 

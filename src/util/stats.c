@@ -32,7 +32,6 @@ static const char *const drop_names[LB_DROP__COUNT] = {
 	[LB_DROP_DNS_BAD_RECORD] = "dns_bad_record",
 	[LB_DROP_DNS_OTHER] = "dns_other",
 	[LB_DROP_IXFR_CHANGES] = "ixfr_changes",
-	[LB_DROP_LLMNR_TENTATIVE] = "llmnr_tentative",
 };
 
 const char *lb_drop_name(enum lb_drop d)

@@ -43,7 +43,6 @@ enum lb_drop {
 	LB_DROP_DNS_BAD_RECORD,     /* one record with bad rdata skipped (message still used) */
 	LB_DROP_DNS_OTHER,          /* any other parse failure */
 	LB_DROP_IXFR_CHANGES,       /* IXFR answer records that are differences, not RRsets */
-	LB_DROP_LLMNR_TENTATIVE,    /* LLMNR response with the T bit (RFC 4795 2.1.1) */
 	LB_DROP__COUNT
 };
 

@@ -97,49 +97,11 @@ static void test_mdns_tc(void **state)
 	lb_proc_free(p);
 }
 
-/* Regression (upstream_tshark7.py llmnr_tentative): an LLMNR response with
- * the T bit (RFC 4795 2.1.1; DNS's RD) was kept like any answer, though its
- * querier discards it; now it gives nothing and is counted.  The C bit
- * (DNS's AA: the name is shared) is still an answer, and elsewhere than on
- * LLMNR the same bits are RD and AA: kept. */
-static void test_llmnr_tentative(void **state)
-{
-	(void)state;
-	static uint8_t resp[] = {
-		0xe4, 0x01, 0x85, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-		6, 'l', 'l', 't', 'e', 'n', 't', 0, 0x00, 0x01, 0x00, 0x01,
-		0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x04, 192, 0, 2, 41,
-	};
-	lb_stats_t st;
-	struct got g;
-	lb_proc_t *p = new_proc(&st, &g);
-	struct timeval tv = { 1700000000, 0 };
-	static const struct { bool llmnr; uint8_t flags; int sets; uint64_t dropped; } cases[] = {
-		{ true, 0x85, 0, 1 },  /* C and T */
-		{ true, 0x81, 0, 1 },  /* T */
-		{ true, 0x84, 1, 0 },  /* C */
-		{ true, 0x80, 1, 0 },
-		{ false, 0x85, 1, 0 }, /* DNS: AA and RD */
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		memset(&g, 0, sizeof g);
-		memset(&st, 0, sizeof st);
-		resp[2] = cases[i].flags;
-		lb_proc_set_llmnr(p, cases[i].llmnr);
-		assert_int_equal(lb_proc_message(p, resp, sizeof resp, &tv, NULL), 0);
-		assert_int_equal(g.n, cases[i].sets);
-		assert_int_equal(st.drops[LB_DROP_LLMNR_TENTATIVE], cases[i].dropped);
-		assert_int_equal(st.dns_responses, 1);
-	}
-	lb_proc_free(p);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mdns_class),
 		cmocka_unit_test(test_mdns_tc),
-		cmocka_unit_test(test_llmnr_tentative),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
