@@ -10,7 +10,8 @@
  *  v3 (Suricata 8): dns.type "response", "queries" [{rrname, rrtype}],
  *     "answers", "authorities", "additionals" as above.
  *  mdns (Suricata 8) and llmnr (Suricata 9): event_type "mdns"/"llmnr",
- *     records with their data under the type's name (mdns_event).
+ *     records with their data under the type's name (mdns_event); the
+ *     first llmnr logger's records as v3 writes them.
  * Requests (type "query"/"request") and other event types are skipped.
  *
  * Suricata writes some types lossily (MX and NAPTR without their numbers,
@@ -274,7 +275,9 @@ static int mdns_rr(const js_doc_t *d, int x, uint16_t *type, int *val)
 }
 
 /* Add a detailed answers/authorities/additionals array (token arr, may be
- * -1); mdns: of an mDNS event (mdns_rr). */
+ * -1); mdns: of an mDNS or LLMNR event, whose records are mdns_rr's - but
+ * for a record with an "rrtype" member, which is the DNS logger's
+ * detailed form (the first LLMNR logger's, rust/src/llmnr/logger.rs). */
 static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool mdns)
 {
 	const js_doc_t *d = &s->js;
@@ -301,6 +304,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 	/* each item's members, found once */
 	int m[EVE_MAX][A__N];
 	uint16_t types[EVE_MAX];
+	bool mform[EVE_MAX]; /* the record is in mdns_rr's form */
 	/* pass 1: find RRsets with a record we cannot represent */
 	int x = arr + 1;
 	for (size_t i = 0; i < n; i++, x = (int)d->t[x].next) {
@@ -308,7 +312,8 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 		size_t nl, tl;
 		js_members(d, x, ans_keys, A__N, m[i]);
 		const char *nm = js_type(d, x) == JS_OBJ ? js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl) : NULL;
-		if (nm && mdns) {
+		mform[i] = mdns && m[i][A_RRTYPE] < 0;
+		if (nm && mform[i]) {
 			int v = -1;
 			if (mdns_rr(d, x, &type, &v))
 				return src_bad(s, v < 0 ? LB_BAD_FIELDS : LB_BAD_TYPE);
@@ -335,7 +340,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 		int l = nm ? src_name(nm, nl, NULL, w) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
-		if (!bad && (type == LB_T_TXT || type == LB_T_SPF) && !mdns) {
+		if (!bad && (type == LB_T_TXT || type == LB_T_SPF) && !mform[i]) {
 			size_t k = 0;
 			while (k < ntxt && !(txt_type[k] == type && txt_len[k] == l &&
 					     !memcmp(txt_owner[k], w, (size_t)l)))
@@ -481,9 +486,10 @@ static bool denial(const src_resp_t *r, bool auth_logged)
 	return !auth_logged;
 }
 
-/* grouped {TYPE: [rdata...]}: answers without owners. */
+/* grouped {TYPE: [rdata...]}: answers without owners; nodata: src_chain's
+ * (SRC_ND_*). */
 static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
-		    uint16_t rcode, const struct timeval *ts)
+		    uint16_t rcode, unsigned nodata, const struct timeval *ts)
 {
 	const js_doc_t *d = &s->js;
 	src_ans_t a[EVE_MAX];
@@ -540,8 +546,7 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 			}
 		}
 	}
-	/* grouped: no authorities logged, nothing tells a referral apart */
-	src_chain(s, qname, qlen, qtype, rcode, a, n, false, SRC_ND_ALL, ts);
+	src_chain(s, qname, qlen, qtype, rcode, a, n, false, nodata, ts);
 }
 
 /* The header's flags: "flags" (hex without 0x, as Suricata writes them
@@ -944,6 +949,11 @@ static bool event_question(lb_src_t *s, const js_doc_t *d, const char *qn, size_
  * losing its last RRset (RFC 4795 2.1.1: TC means truncated, as in RFC
  * 1035), so llmnr: TC counts whatever the ports.  With no rcode logged an
  * NXDOMAIN cannot be told from an empty NOERROR: no denial from either.
+ * The first LLMNR logger (rust/src/llmnr/logger.rs, before Suricata 9's
+ * log.rs) wrote its records as the DNS logger's detailed answers (rrtype,
+ * ttl, rdata; add_section tells them by "rrtype"), "grouped" beside them,
+ * "flags" as hex and "tc": true (truncated() reads both), the object
+ * under "llmnr" - at first under "dns".
  * obj: the event's "mdns" or "llmnr" object.
  */
 static void mdns_event(lb_src_t *s, const int *ev, int obj, bool llmnr)
@@ -975,7 +985,21 @@ static void mdns_event(lb_src_t *s, const int *ev, int obj, bool llmnr)
 	const char *qn = js_str(d, qm[0], nb, sizeof nb, &ql);
 	if (!event_question(s, d, qn, ql, qm[1], qname, &qlen, &qtype))
 		return;
-	bool lossy = false, tc = false;
+	bool lossy = false, tc = truncated(d, dm);
+	if (llmnr && dm[D_ANSWERS] < 0 && js_type(d, dm[D_GROUPED]) == JS_OBJ) {
+		/* the first logger's grouped answers alone (it writes them
+		 * beside the detailed ones; never alone unless cut down) */
+		if (tc || qlen < 0)
+			return src_skip(s, tc ? LB_SKIP_LOSSY : LB_SKIP_AMBIGUOUS);
+		if (add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, true) ||
+		    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, true))
+			return resp_reset(r);
+		resp_emit(s, r, &ts, NULL, NULL);
+		if (lossy)
+			src_skip(s, LB_SKIP_LOSSY);
+		/* no rcode: no denial */
+		return grouped(s, dm[D_GROUPED], qname, (uint8_t)qlen, qtype, 0, 0, &ts);
+	}
 	if (add_section(s, dm[D_ANSWERS], LB_SEC_ANSWER, &lossy, true) ||
 	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, true) ||
 	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, true))
@@ -1020,6 +1044,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		return mdns_event(s, ev, ev[E_MDNS], false);
 	if (et && !strcmp(et, "llmnr") && js_type(d, ev[E_LLMNR]) == JS_OBJ)
 		return mdns_event(s, ev, ev[E_LLMNR], true);
+	if (et && !strcmp(et, "llmnr") && js_type(d, dn) == JS_OBJ)
+		return mdns_event(s, ev, dn, true); /* (the first LLMNR logger's) */
 	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
@@ -1109,7 +1135,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 			src_skip(s, LB_SKIP_LOSSY); /* no order to tell the last RRset by */
 			return;
 		}
-		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
+		/* no authorities logged: nothing tells a referral apart */
+		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, SRC_ND_ALL, &ts);
 		return;
 	}
 	if (add_section(s, ans, LB_SEC_ANSWER, &lossy, false) ||
