@@ -633,6 +633,15 @@ static bool drop_last_sets(src_resp_t *r)
  */
 #define V1_KEY 192
 #define V1_LOSSY 16
+/* v1 query events remembered for the failure events after them (v1_query) */
+#define V1_QUERIES 64
+
+typedef struct v1_query {
+	int64_t flow, id;
+	uint16_t qtype;
+	uint8_t len; /* 0: an empty slot */
+	uint8_t name[LB_NAME_MAX];
+} v1_query_t;
 
 /* The v1 response being gathered in s->resp (s->work[LB_FMT_SURICATA]). */
 typedef struct eve_v1 {
@@ -652,8 +661,12 @@ typedef struct eve_v1 {
 	bool fail;
 	bool soa_off;   /* an authority SOA of a zone the name is not in */
 	uint16_t fail_rcode;
+	uint16_t fail_qtype; /* from the question's query event (v1_query); 0: unknown */
 	uint8_t fail_qlen;
 	uint8_t fail_qname[LB_NAME_MAX];
+	/* the last V1_QUERIES query events, a ring */
+	v1_query_t q[V1_QUERIES];
+	size_t qnext;
 } eve_v1_t;
 
 static eve_v1_t *v1_work(lb_src_t *s)
@@ -706,7 +719,12 @@ static bool v1_lossy(const eve_v1_t *w, const src_rr_t *x)
 static void v1_fail_flush(lb_src_t *s, eve_v1_t *w)
 {
 	uint16_t rc = w->fail_rcode;
-	if (rc == LB_RCODE_NXDOMAIN && !w->soa_off) {
+	bool denial = rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL || rc == LB_RCODE_REFUSED;
+	if (denial && w->fail_qtype && !w->soa_off) {
+		/* the type from the question's query event (v1_query) */
+		src_negative(s, w->fail_qname, w->fail_qlen, w->fail_qtype, rc, &w->ts);
+		s->c.records++;
+	} else if (rc == LB_RCODE_NXDOMAIN && !w->soa_off) {
 		src_negative(s, w->fail_qname, w->fail_qlen, LB_T_ANY, rc, &w->ts);
 		s->c.records++;
 	} else {
@@ -865,11 +883,64 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	s->c.records++;
 }
 
+/*
+ * A v1 query event (type "query": id, rrname, rrtype, tx_id; rust/src/dns/
+ * log.rs dns_log_query): remembered, flow, id, name and type, so that a
+ * failure event of the same flow, id and name (v1_fail), which names the
+ * question without its type, gets it.  Suricata logs a query when it has
+ * read it, before the response (one flow, one thread).  Without a flow_id
+ * nothing is remembered: the 16-bit id and the name alone could pair
+ * another client's query.
+ */
+static void v1_query(lb_src_t *s, const int *ev, const int *dm)
+{
+	const js_doc_t *d = &s->js;
+	int64_t flow, id;
+	uint16_t qtype;
+	char nb[2048], pb[4 * LB_NAME_MAX + 8];
+	size_t nl;
+	if (js_int(d, ev[E_FLOW_ID], &flow) || js_int(d, dm[D_ID], &id) ||
+	    jtype(d, dm[D_RRTYPE], &qtype) || js_type(d, dm[D_RRNAME_TRUNC]) == JS_TRUE)
+		return;
+	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
+	nm = nm ? src_eve_name(nm, &nl, pb, sizeof pb) : NULL;
+	eve_v1_t *w = nm ? v1_work(s) : NULL;
+	if (!w)
+		return;
+	v1_query_t *q = &w->q[w->qnext++ % V1_QUERIES];
+	int l = src_name_c(s->resp, nm, nl, q->name);
+	q->len = l > 0 ? (uint8_t)l : 0;
+	q->flow = flow;
+	q->id = id;
+	q->qtype = qtype;
+}
+
+/* The type of the question (qname) of a v1 failure event of this flow
+ * and id: the type its query events gave, or 0 when none was seen or
+ * they gave more than one. */
+static uint16_t v1_query_type(const eve_v1_t *w, int64_t flow, int64_t id, const uint8_t *qname,
+			      uint8_t qlen)
+{
+	uint16_t t = 0;
+	for (size_t i = 0; i < V1_QUERIES; i++) {
+		const v1_query_t *q = &w->q[i];
+		if (!q->len || q->flow != flow || q->id != id || q->len != qlen ||
+		    memcmp(q->name, qname, qlen))
+			continue;
+		if (t && t != q->qtype)
+			return 0;
+		t = q->qtype;
+	}
+	return t;
+}
+
 /* The event of a v1 failed response: type "answer", id, rcode and the
  * question's rrname, nothing else (Suricata's rust/src/dns/log.rs,
  * dns_log_json_failure_v1).  Held as the start of its response: the
- * authority events that follow tell where its denial lies (v1_fail_flush). */
-static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
+ * authority events that follow tell where its denial lies (v1_fail_flush);
+ * the question's type is its query event's (v1_query), when logged.
+ * flow: the event's flow_id, -1 without one. */
+static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen, int64_t flow,
 		    const struct timeval *ts)
 {
 	const js_doc_t *d = &s->js;
@@ -909,6 +980,9 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	w->soa_off = false;
 	w->fail_rcode = rcode;
 	w->fail_qlen = (uint8_t)ol;
+	int64_t id;
+	w->fail_qtype = flow >= 0 && js_int(d, dm[D_ID], &id) == 0
+		? v1_query_type(w, flow, id, w->fail_qname, (uint8_t)ol) : 0;
 }
 
 /* The question of an event, its name qn (ql bytes, as Suricata writes it;
@@ -1053,6 +1127,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	js_members(d, dn, dns_keys, D__N, dm);
 	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
 	if (!type || (strcmp(type, "answer") && strcmp(type, "response"))) {
+		if (type && !strcmp(type, "query") && dm[D_VERSION] < 0)
+			v1_query(s, ev, dm);
 		src_skip(s, LB_SKIP_QUERY);
 		return;
 	}
@@ -1076,7 +1152,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	}
 	if (v1) {
 		char key[V1_KEY], rb[32];
-		int64_t flow = 0, id = -1;
+		int64_t flow = -1, id = -1;
 		(void)js_int(d, ev[E_FLOW_ID], &flow);
 		(void)js_int(d, dm[D_ID], &id);
 		const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, NULL);
@@ -1087,7 +1163,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		if (dm[D_RRTYPE] >= 0)
 			v1_rr(s, dm, key, (size_t)kl, &ts);
 		else
-			v1_fail(s, dm, key, (size_t)kl, &ts);
+			v1_fail(s, dm, key, (size_t)kl, flow, &ts);
 		return;
 	}
 	v1_flush(s);

@@ -467,6 +467,60 @@ static void suricata_v1(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* A v1 failure event names the question but not its type; its query event
+ * (type "query", same flow_id, id and name, before it) does.  With it, a
+ * SERVFAIL or REFUSED is a negative of that name and type, as on packets,
+ * and an NXDOMAIN of that type rather than ANY; before, SERVFAIL and
+ * REFUSED were lossy_answer and NXDOMAIN always ANY.  Without a query
+ * event, with one of another flow, with none having a flow_id, or with
+ * two of different types for one id and name: as before. */
+static void suricata_v1_query_type(void **st)
+{
+	(void)st;
+#define Q(flow, id, name, type) "{\"timestamp\":\"2019-03-02T10:00:01.000000+0100\"," flow \
+	"\"event_type\":\"dns\",\"dns\":{\"type\":\"query\",\"id\":" id ",\"rrname\":\"" name \
+	"\",\"rrtype\":\"" type "\",\"tx_id\":0}}\n"
+#define F(flow, id, rc, name) "{\"timestamp\":\"2019-03-02T10:00:02.000000+0100\"," flow \
+	"\"event_type\":\"dns\",\"dns\":{\"type\":\"answer\",\"id\":" id ",\"rcode\":\"" rc \
+	"\",\"rrname\":\"" name "\"}}\n"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		Q("\"flow_id\":20,", "30", "sf.v1.test", "AAAA")
+		"{\"timestamp\":\"2019-03-02T10:00:01.500000+0100\",\"event_type\":\"flow\"}\n"
+		F("\"flow_id\":20,", "30", "SERVFAIL", "sf.v1.test")
+		Q("\"flow_id\":21,", "31", "NX.v1.test", "MX")
+		F("\"flow_id\":21,", "31", "NXDOMAIN", "nx.v1.test")
+		Q("\"flow_id\":22,", "32", "rf.v1.test", "A")
+		F("\"flow_id\":22,", "32", "REFUSED", "rf.v1.test")
+		/* two types for one flow, id and name: which failed? */
+		Q("\"flow_id\":23,", "33", "two.v1.test", "A")
+		Q("\"flow_id\":23,", "33", "two.v1.test", "AAAA")
+		F("\"flow_id\":23,", "33", "SERVFAIL", "two.v1.test")
+		/* another flow; no flow_id */
+		Q("\"flow_id\":24,", "34", "other.v1.test", "A")
+		F("\"flow_id\":25,", "34", "SERVFAIL", "other.v1.test")
+		Q("", "35", "noflow.v1.test", "A")
+		F("", "35", "SERVFAIL", "noflow.v1.test")
+		/* an NXDOMAIN whose SOA is of another zone: a chain's end, no negative */
+		Q("\"flow_id\":26,", "36", "www.shop.test", "A")
+		F("\"flow_id\":26,", "36", "NXDOMAIN", "www.shop.test")
+		"{\"timestamp\":\"2019-03-02T10:00:02.000000+0100\",\"flow_id\":26,\"event_type\":\"dns\","
+		"\"dns\":{\"type\":\"answer\",\"id\":36,\"rcode\":\"NXDOMAIN\",\"rrname\":\"cdn.test\","
+		"\"rrtype\":\"SOA\",\"ttl\":60}}\n"), 0);
+#undef Q
+#undef F
+	has("NEG sf.v1.test. AAAA SERVFAIL\n");
+	has("NEG nx.v1.test. MX NXDOMAIN\n");
+	has("NEG rf.v1.test. A REFUSED\n");
+	hasnt("two.v1");
+	hasnt("other.v1");
+	hasnt("noflow");
+	hasnt("shop");
+	assert_int_equal(cnt.negatives, 3);
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 8);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 5);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* Suricata writes the root name as "" (labels joined, no final dot): a
  * priming response and an SRV "no service" target were bad lines. */
 static void suricata_root_name(void **st)
@@ -1128,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_v1),
+		cmocka_unit_test(suricata_v1_query_type),
 		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_truncated),
 		cmocka_unit_test(suricata_truncated_names),
