@@ -124,6 +124,7 @@ struct lb_src {
 	js_doc_t js;               /* scanned JSON line (COF, EVE) */
 	char *jbuf;                /* unescaped JSON strings: max_line bytes */
 	size_t jbuf_cap;
+	char *raw;                 /* a Splunk export row's _raw (splunk_raw): jbuf_cap bytes */
 	void *work[LB_FMT__COUNT]; /* per-format scratch, malloc'd on first use, freed with s */
 	int64_t file_mtime;
 	/* progress */

@@ -521,6 +521,48 @@ static void suricata_v1_query_type(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* Logs exported from Splunk (/services/search/jobs/export, output_mode=json;
+ * elastic/integrations' Zeek dns fixture has such a row): each event is the
+ * string _raw of a {"preview":false,"offset":N,"result":{...}} row - read
+ * as the line it was, the format told by it.  Before, the row was read as
+ * the record itself (a Zeek row without ts: bad_time; auto: no format).
+ * Preview rows (repeated later) and rows without a result are no events;
+ * a result without _raw, or with an event of several lines, is bad. */
+static void splunk_export_rows(void **st)
+{
+	(void)st;
+#define ROW(raw) "{\"preview\":false,\"offset\":0,\"result\":{\"_bkt\":\"main~0~X\",\"_cd\":\"0:1\"," \
+	"\"_raw\":\"" raw "\",\"_time\":\"2021-03-30 11:59:52.000 UTC\",\"host\":\"sensor\"," \
+	"\"index\":\"main\",\"source\":\"/var/log/dns.log\",\"sourcetype\":\"json\"}}\n"
+	assert_int_equal(imp(LB_FMT_AUTO,
+		ROW("{\\\"ts\\\":1617105592.5,\\\"uid\\\":\\\"C1\\\",\\\"id.orig_h\\\":\\\"10.0.0.2\\\","
+		    "\\\"id.orig_p\\\":33438,\\\"id.resp_h\\\":\\\"10.0.0.53\\\",\\\"id.resp_p\\\":53,"
+		    "\\\"query\\\":\\\"s.example\\\",\\\"qclass\\\":1,\\\"qtype\\\":1,\\\"rcode\\\":0,"
+		    "\\\"answers\\\":[\\\"192.0.2.1\\\"],\\\"TTLs\\\":[30.0]}")
+		"{\"preview\":true,\"offset\":0,\"result\":{\"_raw\":\"{}\"}}\n"
+		"{\"preview\":false,\"messages\":[{\"type\":\"INFO\",\"text\":\"done\"}]}\n"
+		"{\"preview\":false,\"offset\":1,\"result\":{\"query\":\"s.example\"}}\n"
+		ROW("{}\\n{}")
+		"{\"preview\":false,\"offset\":2,\"lastrow\":true,\"result\":{\"_raw\":"
+		"\"{\\\"ts\\\":1617105593.0,\\\"uid\\\":\\\"C2\\\",\\\"query\\\":\\\"t.example\\\","
+		"\\\"qtype\\\":28,\\\"rcode\\\":3}\\n\"}}\n"), 0);
+	has("RR s.example. A 192.0.2.1 ttl=30 sec=0 t=1617105592 zeek\n");
+	has("NEG t.example. AAAA NXDOMAIN\n");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 2);
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 2);
+	/* a Suricata event so exported, with the format given */
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		ROW("{\\\"timestamp\\\":\\\"2019-08-22T23:48:27.957906+0000\\\",\\\"flow_id\\\":1,"
+		    "\\\"event_type\\\":\\\"dns\\\",\\\"dns\\\":{\\\"version\\\":2,\\\"type\\\":"
+		    "\\\"answer\\\",\\\"id\\\":1,\\\"rcode\\\":\\\"NOERROR\\\",\\\"rrname\\\":"
+		    "\\\"u.example\\\",\\\"rrtype\\\":\\\"A\\\",\\\"answers\\\":[{\\\"rrname\\\":"
+		    "\\\"u.example\\\",\\\"rrtype\\\":\\\"A\\\",\\\"ttl\\\":299,\\\"rdata\\\":"
+		    "\\\"192.0.2.9\\\"}]}}")), 0);
+	has("RR u.example. A 192.0.2.9 ttl=299 sec=0 t=1566517707 suricata\n");
+#undef ROW
+}
+
 /* Suricata writes the root name as "" (labels joined, no final dot): a
  * priming response and an SRV "no service" target were bad lines. */
 static void suricata_root_name(void **st)
@@ -1183,6 +1225,7 @@ int main(void)
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_v1),
 		cmocka_unit_test(suricata_v1_query_type),
+		cmocka_unit_test(splunk_export_rows),
 		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_truncated),
 		cmocka_unit_test(suricata_truncated_names),
