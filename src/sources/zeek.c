@@ -77,13 +77,14 @@ static bool is_hostname(const char *t, size_t len)
  * dots, a blank in a label as it is (mDNS service instances: "My
  * Mac._hap._tcp.local") - unless it is one of Zeek's other renderings
  * (base/protocols/dns/main.zeek: dns_unknown_reply, dns_DNSKEY, dns_NSEC,
- * dns_NSEC3, dns_DS, dns_BINDS, dns_SSHFP, dns_LOC; RRSIG, TXT and SPF are
- * read before).
+ * dns_NSEC3, dns_DS, dns_BINDS, dns_SSHFP, dns_LOC, and in later versions
+ * dns_NAPTR_reply's "NAPTR order pref flags service regexp/replacement";
+ * RRSIG, TXT and SPF are read before).
  */
 static bool is_label_name(const char *t, size_t len)
 {
 	static const char *const pre[] = { "<unknown type=", "DNSKEY ", "NSEC ", "NSEC3", "DS ",
-					   "BIND9 signing signal", "SSHFP: ", "LOC: " };
+					   "BIND9 signing signal", "SSHFP: ", "LOC: ", "NAPTR " };
 	if (len == 0 || len > 4 * LB_NAME_MAX)
 		return false;
 	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)

@@ -175,12 +175,15 @@ static void zeek_label_names(void **st)
 		"1300000001.0\t_hap._tcp.local\t12\t0\tT\tF\tF\tF\tMy Mac._hap._tcp.local,a\\\\b.local\t4500.0,120.0\n"
 		"1300000002.0\t_x._tcp.local\t12\t0\tT\tF\tF\tF\t<unknown type=65>\t10.0\n"
 		"1300000003.0\t_y._tcp.local\t12\t0\tT\tF\tF\tF\tDNSKEY 8\t10.0\n"
-		"1300000004.0\tw.example\t1\t0\tF\tF\tT\tT\tx y.example,192.0.2.1\t60.0,60.0\n"), 0);
+		"1300000004.0\tw.example\t1\t0\tF\tF\tT\tT\tx y.example,192.0.2.1\t60.0,60.0\n"
+		/* later Zeek's NAPTR rendering (dns_NAPTR_reply): no name either */
+		"1300000005.0\t_z._tcp.local\t12\t0\tT\tF\tF\tF\tNAPTR 100 10 S SIP+D2U  _sip._udp.example\t10.0\n"), 0);
 	has("RR _hap._tcp.local. PTR a\\\\b.local.;my\\032mac._hap._tcp.local. ttl=120");
 	hasnt("_x._tcp");
 	hasnt("_y._tcp");
+	hasnt("_z._tcp");
 	hasnt("w.example");
-	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 3);
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 4);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
