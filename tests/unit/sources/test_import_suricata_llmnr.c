@@ -118,10 +118,11 @@ static void llmnr_logger_v1(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
-/* The first logger wrote only "grouped" for no configuration (its
- * formats are all on), but a line with grouped answers alone is read
- * as the DNS logger's are read: without owners (the chain rule), and no
- * denial, as for every LLMNR event. */
+/* The first logger always wrote "grouped" beside the detailed answers
+ * (all its formats are on, none configurable); a line with grouped
+ * answers alone (cut down by a shipper) is read as the DNS logger's are:
+ * without owners (the chain rule), and with no denial, as for every LLMNR
+ * event. */
 static void llmnr_logger_v1_grouped(void **st)
 {
 	(void)st;
