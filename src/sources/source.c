@@ -806,6 +806,7 @@ void lb_src_free(lb_src_t *s)
 		free(s->resp->arena);
 	free(s->resp);
 	free(s->jbuf);
+	free(s->raw);
 	free(s->js.t);
 	src_zone_free(s);
 	for (int i = 0; i < LB_FMT__COUNT; i++)
@@ -883,9 +884,66 @@ static size_t json_line_prefix(const char *line, size_t len)
 	return line[k] == '{' || route53_public(line + k, len - k) ? k : 0;
 }
 
+/*
+ * A row of a Splunk search export (/services/search/jobs/export with
+ * output_mode=json, `splunk search ... -output json`): one object per
+ * event, {"preview":false,"offset":N,"result":{..., "_raw":"<the event as
+ * it was read>", "_time", "host", "source", ...}}.  The event is its _raw,
+ * a line of the log it came from (one: an event of several lines is
+ * bad_fields); the rest is Splunk's.  A preview row
+ * ("preview":true, a partial result a later row repeats) and a row without
+ * a result (messages) are no events: not_dns.  A result without _raw (a
+ * search that kept other fields only) holds no line to read: bad_fields.
+ * Returns 1 and the event in *raw (s->raw), 0 for a line that is no such
+ * row, -1 for a row passed over (counted).
+ */
+static int splunk_raw(lb_src_t *s, const char *line, size_t len, const char **raw,
+		      size_t *rawlen)
+{
+	static const char head[] = "{\"preview\":";
+	if (len < sizeof head - 1 || memcmp(line, head, sizeof head - 1))
+		return 0;
+	json_t *j = src_json(s, line, len);
+	if (!j)
+		return -1; /* (bad_json, counted) */
+	json_t *p = json_object_get(j, "preview"), *r = json_object_get(j, "result");
+	json_t *v = json_is_object(r) ? json_object_get(r, "_raw") : NULL;
+	int ret = -1;
+	if (!json_is_boolean(p)) {
+		src_bad(s, LB_BAD_FORMAT); /* (something else that begins so) */
+	} else if (json_is_true(p) || !json_is_object(r)) {
+		src_skip(s, LB_SKIP_NOT_DNS);
+	} else if (!json_is_string(v)) {
+		src_bad(s, LB_BAD_FIELDS);
+	} else if (!s->raw && !(s->raw = malloc(s->jbuf_cap))) {
+		src_bad(s, LB_BAD_TOO_LONG);
+	} else {
+		/* (an unescaped string is never longer than the line) */
+		size_t l = json_string_length(v);
+		const char *t = json_string_value(v);
+		while (l && (t[l - 1] == '\n' || t[l - 1] == '\r'))
+			l--;
+		if (memchr(t, '\n', l)) {
+			src_bad(s, LB_BAD_FIELDS); /* (an event of several lines) */
+		} else if (l < s->jbuf_cap) {
+			memcpy(s->raw, t, l);
+			*raw = s->raw;
+			*rawlen = l;
+			ret = 1;
+		} else {
+			src_bad(s, LB_BAD_TOO_LONG);
+		}
+	}
+	json_decref(j);
+	return ret;
+}
+
 /* Feed one line to the current format.  Handles auto detection. */
 static void feed(lb_src_t *s, const char *line, size_t len)
 {
+	int sp = splunk_raw(s, line, len, &line, &len);
+	if (sp < 0)
+		return;
 	size_t cw = json_line_prefix(line, len);
 	line += cw;
 	len -= cw;

@@ -81,6 +81,8 @@ typedef struct zeek_hdr {
 	int idx_opcode;             /* Zeek 7.1 on (-1: not logged) */
 	int idx_auth;               /* policy/protocols/dns/auth-addl.zeek (-1: not logged) */
 	int idx_rtt;                /* Bro 2.6 on (-1: not logged) */
+	int idx_orig_p, idx_resp_p; /* the connection's ports (-1: not logged) */
+	int idx_rejected;           /* -1: not logged */
 	int nfields;
 	bool plain;             /* no #fields seen: Zeek's standard layout (zeek.c) */
 } zeek_hdr_t;
@@ -122,6 +124,7 @@ struct lb_src {
 	js_doc_t js;               /* scanned JSON line (COF, EVE) */
 	char *jbuf;                /* unescaped JSON strings: max_line bytes */
 	size_t jbuf_cap;
+	char *raw;                 /* a Splunk export row's _raw (splunk_raw): jbuf_cap bytes */
 	void *work[LB_FMT__COUNT]; /* per-format scratch, malloc'd on first use, freed with s */
 	int64_t file_mtime;
 	/* progress */

@@ -10,7 +10,8 @@
  *  v3 (Suricata 8): dns.type "response", "queries" [{rrname, rrtype}],
  *     "answers", "authorities", "additionals" as above.
  *  mdns (Suricata 8) and llmnr (Suricata 9): event_type "mdns"/"llmnr",
- *     records with their data under the type's name (mdns_event).
+ *     records with their data under the type's name (mdns_event); the
+ *     first llmnr logger's records as v3 writes them.
  * Requests (type "query"/"request") and other event types are skipped.
  *
  * Suricata writes some types lossily (MX and NAPTR without their numbers,
@@ -274,7 +275,9 @@ static int mdns_rr(const js_doc_t *d, int x, uint16_t *type, int *val)
 }
 
 /* Add a detailed answers/authorities/additionals array (token arr, may be
- * -1); mdns: of an mDNS event (mdns_rr). */
+ * -1); mdns: of an mDNS or LLMNR event, whose records are mdns_rr's - but
+ * for a record with an "rrtype" member, which is the DNS logger's
+ * detailed form (the first LLMNR logger's, rust/src/llmnr/logger.rs). */
 static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool mdns)
 {
 	const js_doc_t *d = &s->js;
@@ -301,6 +304,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 	/* each item's members, found once */
 	int m[EVE_MAX][A__N];
 	uint16_t types[EVE_MAX];
+	bool mform[EVE_MAX]; /* the record is in mdns_rr's form */
 	/* pass 1: find RRsets with a record we cannot represent */
 	int x = arr + 1;
 	for (size_t i = 0; i < n; i++, x = (int)d->t[x].next) {
@@ -308,7 +312,8 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 		size_t nl, tl;
 		js_members(d, x, ans_keys, A__N, m[i]);
 		const char *nm = js_type(d, x) == JS_OBJ ? js_str(d, m[i][A_RRNAME], nb, sizeof nb, &nl) : NULL;
-		if (nm && mdns) {
+		mform[i] = mdns && m[i][A_RRTYPE] < 0;
+		if (nm && mform[i]) {
 			int v = -1;
 			if (mdns_rr(d, x, &type, &v))
 				return src_bad(s, v < 0 ? LB_BAD_FIELDS : LB_BAD_TYPE);
@@ -335,7 +340,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 		int l = nm ? src_name(nm, nl, NULL, w) : -1;
 		if (l < 0)
 			return src_bad(s, LB_BAD_NAME);
-		if (!bad && (type == LB_T_TXT || type == LB_T_SPF) && !mdns) {
+		if (!bad && (type == LB_T_TXT || type == LB_T_SPF) && !mform[i]) {
 			size_t k = 0;
 			while (k < ntxt && !(txt_type[k] == type && txt_len[k] == l &&
 					     !memcmp(txt_owner[k], w, (size_t)l)))
@@ -481,9 +486,10 @@ static bool denial(const src_resp_t *r, bool auth_logged)
 	return !auth_logged;
 }
 
-/* grouped {TYPE: [rdata...]}: answers without owners. */
+/* grouped {TYPE: [rdata...]}: answers without owners; nodata: src_chain's
+ * (SRC_ND_*). */
 static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
-		    uint16_t rcode, const struct timeval *ts)
+		    uint16_t rcode, unsigned nodata, const struct timeval *ts)
 {
 	const js_doc_t *d = &s->js;
 	src_ans_t a[EVE_MAX];
@@ -540,8 +546,7 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 			}
 		}
 	}
-	/* grouped: no authorities logged, nothing tells a referral apart */
-	src_chain(s, qname, qlen, qtype, rcode, a, n, false, SRC_ND_ALL, ts);
+	src_chain(s, qname, qlen, qtype, rcode, a, n, false, nodata, ts);
 }
 
 /* The header's flags: "flags" (hex without 0x, as Suricata writes them
@@ -628,6 +633,15 @@ static bool drop_last_sets(src_resp_t *r)
  */
 #define V1_KEY 192
 #define V1_LOSSY 16
+/* v1 query events remembered for the failure events after them (v1_query) */
+#define V1_QUERIES 64
+
+typedef struct v1_query {
+	int64_t flow, id;
+	uint16_t qtype;
+	uint8_t len; /* 0: an empty slot */
+	uint8_t name[LB_NAME_MAX];
+} v1_query_t;
 
 /* The v1 response being gathered in s->resp (s->work[LB_FMT_SURICATA]). */
 typedef struct eve_v1 {
@@ -647,8 +661,12 @@ typedef struct eve_v1 {
 	bool fail;
 	bool soa_off;   /* an authority SOA of a zone the name is not in */
 	uint16_t fail_rcode;
+	uint16_t fail_qtype; /* from the question's query event (v1_query); 0: unknown */
 	uint8_t fail_qlen;
 	uint8_t fail_qname[LB_NAME_MAX];
+	/* the last V1_QUERIES query events, a ring */
+	v1_query_t q[V1_QUERIES];
+	size_t qnext;
 } eve_v1_t;
 
 static eve_v1_t *v1_work(lb_src_t *s)
@@ -701,7 +719,12 @@ static bool v1_lossy(const eve_v1_t *w, const src_rr_t *x)
 static void v1_fail_flush(lb_src_t *s, eve_v1_t *w)
 {
 	uint16_t rc = w->fail_rcode;
-	if (rc == LB_RCODE_NXDOMAIN && !w->soa_off) {
+	bool denial = rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL || rc == LB_RCODE_REFUSED;
+	if (denial && w->fail_qtype && !w->soa_off) {
+		/* the type from the question's query event (v1_query) */
+		src_negative(s, w->fail_qname, w->fail_qlen, w->fail_qtype, rc, &w->ts);
+		s->c.records++;
+	} else if (rc == LB_RCODE_NXDOMAIN && !w->soa_off) {
 		src_negative(s, w->fail_qname, w->fail_qlen, LB_T_ANY, rc, &w->ts);
 		s->c.records++;
 	} else {
@@ -860,11 +883,64 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	s->c.records++;
 }
 
+/*
+ * A v1 query event (type "query": id, rrname, rrtype, tx_id; rust/src/dns/
+ * log.rs dns_log_query): remembered, flow, id, name and type, so that a
+ * failure event of the same flow, id and name (v1_fail), which names the
+ * question without its type, gets it.  Suricata logs a query when it has
+ * read it, before the response (one flow, one thread).  Without a flow_id
+ * nothing is remembered: the 16-bit id and the name alone could pair
+ * another client's query.
+ */
+static void v1_query(lb_src_t *s, const int *ev, const int *dm)
+{
+	const js_doc_t *d = &s->js;
+	int64_t flow, id;
+	uint16_t qtype;
+	char nb[2048], pb[4 * LB_NAME_MAX + 8];
+	size_t nl;
+	if (js_int(d, ev[E_FLOW_ID], &flow) || js_int(d, dm[D_ID], &id) ||
+	    jtype(d, dm[D_RRTYPE], &qtype) || js_type(d, dm[D_RRNAME_TRUNC]) == JS_TRUE)
+		return;
+	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
+	nm = nm ? src_eve_name(nm, &nl, pb, sizeof pb) : NULL;
+	eve_v1_t *w = nm ? v1_work(s) : NULL;
+	if (!w)
+		return;
+	v1_query_t *q = &w->q[w->qnext++ % V1_QUERIES];
+	int l = src_name_c(s->resp, nm, nl, q->name);
+	q->len = l > 0 ? (uint8_t)l : 0;
+	q->flow = flow;
+	q->id = id;
+	q->qtype = qtype;
+}
+
+/* The type of the question (qname) of a v1 failure event of this flow
+ * and id: the type its query events gave, or 0 when none was seen or
+ * they gave more than one. */
+static uint16_t v1_query_type(const eve_v1_t *w, int64_t flow, int64_t id, const uint8_t *qname,
+			      uint8_t qlen)
+{
+	uint16_t t = 0;
+	for (size_t i = 0; i < V1_QUERIES; i++) {
+		const v1_query_t *q = &w->q[i];
+		if (!q->len || q->flow != flow || q->id != id || q->len != qlen ||
+		    memcmp(q->name, qname, qlen))
+			continue;
+		if (t && t != q->qtype)
+			return 0;
+		t = q->qtype;
+	}
+	return t;
+}
+
 /* The event of a v1 failed response: type "answer", id, rcode and the
  * question's rrname, nothing else (Suricata's rust/src/dns/log.rs,
  * dns_log_json_failure_v1).  Held as the start of its response: the
- * authority events that follow tell where its denial lies (v1_fail_flush). */
-static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
+ * authority events that follow tell where its denial lies (v1_fail_flush);
+ * the question's type is its query event's (v1_query), when logged.
+ * flow: the event's flow_id, -1 without one. */
+static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen, int64_t flow,
 		    const struct timeval *ts)
 {
 	const js_doc_t *d = &s->js;
@@ -904,6 +980,9 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	w->soa_off = false;
 	w->fail_rcode = rcode;
 	w->fail_qlen = (uint8_t)ol;
+	int64_t id;
+	w->fail_qtype = flow >= 0 && js_int(d, dm[D_ID], &id) == 0
+		? v1_query_type(w, flow, id, w->fail_qname, (uint8_t)ol) : 0;
 }
 
 /* The question of an event, its name qn (ql bytes, as Suricata writes it;
@@ -944,6 +1023,11 @@ static bool event_question(lb_src_t *s, const js_doc_t *d, const char *qn, size_
  * losing its last RRset (RFC 4795 2.1.1: TC means truncated, as in RFC
  * 1035), so llmnr: TC counts whatever the ports.  With no rcode logged an
  * NXDOMAIN cannot be told from an empty NOERROR: no denial from either.
+ * The first LLMNR logger (rust/src/llmnr/logger.rs, before Suricata 9's
+ * log.rs) wrote its records as the DNS logger's detailed answers (rrtype,
+ * ttl, rdata; add_section tells them by "rrtype"), "grouped" beside them,
+ * "flags" as hex and "tc": true (truncated() reads both), the object
+ * under "llmnr" - at first under "dns".
  * obj: the event's "mdns" or "llmnr" object.
  */
 static void mdns_event(lb_src_t *s, const int *ev, int obj, bool llmnr)
@@ -975,7 +1059,21 @@ static void mdns_event(lb_src_t *s, const int *ev, int obj, bool llmnr)
 	const char *qn = js_str(d, qm[0], nb, sizeof nb, &ql);
 	if (!event_question(s, d, qn, ql, qm[1], qname, &qlen, &qtype))
 		return;
-	bool lossy = false, tc = false;
+	bool lossy = false, tc = truncated(d, dm);
+	if (llmnr && dm[D_ANSWERS] < 0 && js_type(d, dm[D_GROUPED]) == JS_OBJ) {
+		/* the first logger's grouped answers alone (it writes them
+		 * beside the detailed ones; never alone unless cut down) */
+		if (tc || qlen < 0)
+			return src_skip(s, tc ? LB_SKIP_LOSSY : LB_SKIP_AMBIGUOUS);
+		if (add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, true) ||
+		    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, true))
+			return resp_reset(r);
+		resp_emit(s, r, &ts, NULL, NULL);
+		if (lossy)
+			src_skip(s, LB_SKIP_LOSSY);
+		/* no rcode: no denial */
+		return grouped(s, dm[D_GROUPED], qname, (uint8_t)qlen, qtype, 0, 0, &ts);
+	}
 	if (add_section(s, dm[D_ANSWERS], LB_SEC_ANSWER, &lossy, true) ||
 	    add_section(s, dm[D_AUTHORITIES], LB_SEC_AUTHORITY, &lossy, true) ||
 	    add_section(s, dm[D_ADDITIONALS], LB_SEC_ADDITIONAL, &lossy, true))
@@ -1020,6 +1118,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		return mdns_event(s, ev, ev[E_MDNS], false);
 	if (et && !strcmp(et, "llmnr") && js_type(d, ev[E_LLMNR]) == JS_OBJ)
 		return mdns_event(s, ev, ev[E_LLMNR], true);
+	if (et && !strcmp(et, "llmnr") && js_type(d, dn) == JS_OBJ)
+		return mdns_event(s, ev, dn, true); /* (the first LLMNR logger's) */
 	if (!et || strcmp(et, "dns") || js_type(d, dn) != JS_OBJ) {
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
@@ -1027,6 +1127,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	js_members(d, dn, dns_keys, D__N, dm);
 	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
 	if (!type || (strcmp(type, "answer") && strcmp(type, "response"))) {
+		if (type && !strcmp(type, "query") && dm[D_VERSION] < 0)
+			v1_query(s, ev, dm);
 		src_skip(s, LB_SKIP_QUERY);
 		return;
 	}
@@ -1050,7 +1152,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	}
 	if (v1) {
 		char key[V1_KEY], rb[32];
-		int64_t flow = 0, id = -1;
+		int64_t flow = -1, id = -1;
 		(void)js_int(d, ev[E_FLOW_ID], &flow);
 		(void)js_int(d, dm[D_ID], &id);
 		const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, NULL);
@@ -1061,7 +1163,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		if (dm[D_RRTYPE] >= 0)
 			v1_rr(s, dm, key, (size_t)kl, &ts);
 		else
-			v1_fail(s, dm, key, (size_t)kl, &ts);
+			v1_fail(s, dm, key, (size_t)kl, flow, &ts);
 		return;
 	}
 	v1_flush(s);
@@ -1109,7 +1211,8 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 			src_skip(s, LB_SKIP_LOSSY); /* no order to tell the last RRset by */
 			return;
 		}
-		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, &ts);
+		/* no authorities logged: nothing tells a referral apart */
+		grouped(s, grp, qname, (uint8_t)qlen, qtype, rcode, SRC_ND_ALL, &ts);
 		return;
 	}
 	if (add_section(s, ans, LB_SEC_ANSWER, &lossy, false) ||

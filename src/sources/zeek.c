@@ -77,13 +77,14 @@ static bool is_hostname(const char *t, size_t len)
  * dots, a blank in a label as it is (mDNS service instances: "My
  * Mac._hap._tcp.local") - unless it is one of Zeek's other renderings
  * (base/protocols/dns/main.zeek: dns_unknown_reply, dns_DNSKEY, dns_NSEC,
- * dns_NSEC3, dns_DS, dns_BINDS, dns_SSHFP, dns_LOC; RRSIG, TXT and SPF are
- * read before).
+ * dns_NSEC3, dns_DS, dns_BINDS, dns_SSHFP, dns_LOC, and in later versions
+ * dns_NAPTR_reply's "NAPTR order pref flags service regexp/replacement";
+ * RRSIG, TXT and SPF are read before).
  */
 static bool is_label_name(const char *t, size_t len)
 {
 	static const char *const pre[] = { "<unknown type=", "DNSKEY ", "NSEC ", "NSEC3", "DS ",
-					   "BIND9 signing signal", "SSHFP: ", "LOC: " };
+					   "BIND9 signing signal", "SSHFP: ", "LOC: ", "NAPTR " };
 	if (len == 0 || len > 4 * LB_NAME_MAX)
 		return false;
 	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
@@ -151,8 +152,10 @@ typedef struct zrow {
 	size_t qlen;
 	long qclass, qtype, rcode;   /* -1 = unset */
 	long opcode;                 /* -1 = unset or not logged (before Zeek 7.1) */
+	long orig_p, resp_p;         /* the connection's ports; -1 = not logged */
 	int aa, ra, tc;              /* the AA, RA and TC flags: 1 T, 0 F, -1 not logged */
 	int auth_denial;             /* the auth column shows a denial: 1, else 0 (auth_shows_denial) */
+	int rejected;                /* the rejected flag: 1 T, 0 F, -1 not logged */
 	const char *ans[ZEEK_MAX_ANS];
 	size_t alen[ZEEK_MAX_ANS];
 	uint32_t ttl[ZEEK_MAX_ANS];
@@ -190,6 +193,90 @@ static size_t txt_room(const zwork_t *zw, size_t used)
 	return room > 65535 ? 65535 : room;
 }
 
+/*
+ * A response seen without its query: Zeek logs no qtype (main.zeek sets it
+ * in dns_request, raised for queries only) and, as the query, the owner of
+ * the response's first answer (DNS::do_reply).  The answers' owners and
+ * types are not logged; which can still be placed?
+ *
+ * A response to a QUERY answers its question (RFC 1034 4.3.2 step 3): the
+ * question's CNAME chain, then the data at its end, every other answer at
+ * the question's name (ANY).  Without a CNAME among the answers the chain
+ * is the name alone, and every answer is at it: at the first answer's
+ * owner, the query column.  Zeek logs every CNAME (dns_CNAME_reply, a
+ * name) and a DNAME as "<unknown type=39>"; so answers that are all
+ * addresses (A; AAAA - or A6, historic since RFC 6563, rendered alike),
+ * "TXT n ..." or "SPF n ..." renderings, with no name or other rendering
+ * among them, are all at the query name, one RRset per type.  A name may
+ * be a CNAME target or the data of an NS, MX, PTR, SRV or SOA answer (an
+ * ANY answer's NS and A both at the name; a chain's A at its end): those
+ * rows stay ambiguous_chain.  Also refused: a type whose answers' TTLs
+ * differ (an RRset has one TTL, RFC 2181 5.2: such answers may be of
+ * several owners), an rcode other than NOERROR (an NXDOMAIN with answers
+ * ends a chain the log does not show), mDNS (port 5353: an announcement
+ * answers no question, its records of many owners, RFC 6762 8.3), and
+ * rows without the ports to tell.  No denial is drawn: the question's
+ * type is unknown.  Returns false when the row cannot be placed.
+ */
+static bool zeek_unasked(lb_src_t *s, const zrow_t *z, zwork_t *zw, const uint8_t *qname,
+			 uint8_t ql)
+{
+	static const uint16_t types[] = { LB_T_A, LB_T_AAAA, LB_T_TXT, LB_T_SPF };
+	uint32_t ttl[4];
+	bool seen[4] = { false, false, false, false };
+	size_t n = 0, tused = 0;
+	if (z->rcode != LB_RCODE_NOERROR || z->orig_p < 0 || z->resp_p < 0 ||
+	    z->orig_p == 5353 || z->resp_p == 5353)
+		return false;
+	src_resp_t *r = s->resp;
+	resp_reset(r);
+	for (size_t i = 0; i < z->nans; i++) {
+		const char *t = z->ans[i];
+		size_t l = z->alen[i];
+		if (l > 6 && !memcmp(t, "RRSIG ", 6))
+			continue; /* (signatures: not importable, as with a qtype) */
+		uint16_t at = 0;
+		int w = -1;
+		uint8_t *wire = zw->txt + tused;
+		if (!is_addr(t, l, &at)) {
+			if ((w = txt_wire(t, l, "TXT", wire, txt_room(zw, tused))) > 0)
+				at = LB_T_TXT;
+			else if ((w = txt_wire(t, l, "SPF", wire, txt_room(zw, tused))) > 0)
+				at = LB_T_SPF;
+			else
+				goto refuse;
+			tused += (size_t)w;
+		}
+		size_t k = 0;
+		while (types[k] != at)
+			k++;
+		if (seen[k] && ttl[k] != z->ttl[i])
+			goto refuse;
+		seen[k] = true;
+		ttl[k] = z->ttl[i];
+		int err = w > 0 ? resp_add_wire(r, qname, ql, at, LB_C_IN, z->ttl[i], LB_SEC_ANSWER,
+						wire, (size_t)w)
+				: resp_add_text(r, qname, ql, at, LB_C_IN, z->ttl[i], LB_SEC_ANSWER, t,
+						l, NULL);
+		if (err == LB_ELIMIT) {
+			resp_reset(r);
+			src_bad(s, LB_BAD_FIELDS);
+			return true;
+		}
+		if (err)
+			goto refuse;
+		n++;
+	}
+	if (n == 0)
+		goto refuse;
+	resp_emit(s, r, &z->ts, NULL, NULL);
+	s->c.records++;
+	return true;
+refuse:
+	resp_reset(r);
+	return false;
+}
+
 static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 {
 	if (z->opcode > 0) {
@@ -219,8 +306,13 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 		return;
 	}
 	if (z->qtype < 0) {
-		/* no question type (mDNS announcements): answers cannot be placed */
-		src_skip(s, LB_SKIP_AMBIGUOUS);
+		/* no question type (a response without its query, an mDNS
+		 * announcement): placed only where every answer is at the
+		 * query name (zeek_unasked) */
+		if (z->tc == 1)
+			src_skip(s, LB_SKIP_LOSSY);
+		else if (!zeek_unasked(s, z, zw, qname, (uint8_t)ql))
+			src_skip(s, LB_SKIP_AMBIGUOUS);
 		return;
 	}
 	if (z->tc == 1 && !(z->nans == 0 && (z->rcode == LB_RCODE_NXDOMAIN ||
@@ -313,10 +405,15 @@ static void zeek_row(lb_src_t *s, zrow_t *z, zwork_t *zw)
 	 * denial.  An authoritative one (AA) with no answer is NODATA, while its
 	 * chain ending without data is a CNAME out of its zone.  Neither flag: a
 	 * referral (the upstream side of a resolver), no denial. */
+	/* A NOERROR row whose rejected flag is set had no record in any
+	 * section (main.zeek's dns_rejected: a response with a question and
+	 * ANCOUNT, NSCOUNT and ARCOUNT all 0; for a nonzero rcode also one
+	 * without a question): no NS, so no referral - NODATA type 3 of RFC
+	 * 2308 2.2, as the packet path reads such a response. */
 	unsigned nd = SRC_ND_ALL; /* also when the flags are not logged: no evidence either way */
 	if (z->ra != 1 && z->aa == 1)
 		nd = SRC_ND_EMPTY;
-	else if (z->ra == 0 && z->aa == 0 && !z->auth_denial)
+	else if (z->ra == 0 && z->aa == 0 && !z->auth_denial && z->rejected != 1)
 		nd = 0;
 	src_chain(s, qname, (uint8_t)ql, qtype, (uint16_t)z->rcode, a, n, true, nd, &z->ts);
 }
@@ -447,6 +544,9 @@ static void header(lb_src_t *s, const char *line, size_t len)
 		h->idx_opcode = field_index(f, fl, n, "opcode");
 		h->idx_auth = field_index(f, fl, n, "auth");
 		h->idx_rtt = field_index(f, fl, n, "rtt");
+		h->idx_orig_p = field_index(f, fl, n, "id.orig_p");
+		h->idx_resp_p = field_index(f, fl, n, "id.resp_p");
+		h->idx_rejected = field_index(f, fl, n, "rejected");
 		if (h->idx_ts < 0 || h->idx_query < 0 || h->idx_qtype < 0 || h->idx_rcode < 0 ||
 		    h->idx_answers < 0) {
 			h->have_fields = false;
@@ -531,6 +631,9 @@ static bool plain_header(lb_src_t *s, const char *line, size_t len)
 	h->idx_opcode = n == 28 ? q + 15 : -1;
 	h->idx_auth = n == 28 ? q + 17 : -1;
 	h->idx_rtt = q == 9 ? 8 : -1;
+	h->idx_orig_p = 3;
+	h->idx_resp_p = 5;
+	h->idx_rejected = q + 14;
 	h->have_fields = true;
 	h->plain = true;
 	return true;
@@ -593,11 +696,14 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	z.qtype = num_field(h, f[h->idx_qtype], fl[h->idx_qtype], &bad);
 	z.rcode = num_field(h, f[h->idx_rcode], fl[h->idx_rcode], &bad);
 	z.opcode = h->idx_opcode >= 0 ? num_field(h, f[h->idx_opcode], fl[h->idx_opcode], &bad) : -1;
+	z.orig_p = h->idx_orig_p >= 0 ? num_field(h, f[h->idx_orig_p], fl[h->idx_orig_p], &bad) : -1;
+	z.resp_p = h->idx_resp_p >= 0 ? num_field(h, f[h->idx_resp_p], fl[h->idx_resp_p], &bad) : -1;
 	if (bad)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
 	z.ra = h->idx_ra >= 0 ? bool_field(h, f[h->idx_ra], fl[h->idx_ra]) : -1;
 	z.tc = h->idx_tc >= 0 ? bool_field(h, f[h->idx_tc], fl[h->idx_tc]) : -1;
+	z.rejected = h->idx_rejected >= 0 ? bool_field(h, f[h->idx_rejected], fl[h->idx_rejected]) : -1;
 	z.auth_denial = 0;
 	if (h->idx_auth >= 0) {
 		const char *av = f[h->idx_auth], *it[ZEEK_MAX_ANS];
@@ -751,11 +857,15 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.qtype = jnum(j, "qtype", &bad);
 	z.rcode = jnum(j, "rcode", &bad);
 	z.opcode = jnum(j, "opcode", &bad);
+	z.orig_p = jnum(j, "id.orig_p", &bad);
+	z.resp_p = jnum(j, "id.resp_p", &bad);
 	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA"),
 	       *ft = json_object_get(j, "TC");
 	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;
 	z.ra = json_is_boolean(fr) ? json_is_true(fr) : -1;
 	z.tc = json_is_boolean(ft) ? json_is_true(ft) : -1;
+	json_t *frj = json_object_get(j, "rejected");
+	z.rejected = json_is_boolean(frj) ? json_is_true(frj) : -1;
 	/* JSON leaves unset fields out: only items say something here */
 	json_t *au = json_object_get(j, "auth");
 	z.auth_denial = 0;

@@ -175,12 +175,15 @@ static void zeek_label_names(void **st)
 		"1300000001.0\t_hap._tcp.local\t12\t0\tT\tF\tF\tF\tMy Mac._hap._tcp.local,a\\\\b.local\t4500.0,120.0\n"
 		"1300000002.0\t_x._tcp.local\t12\t0\tT\tF\tF\tF\t<unknown type=65>\t10.0\n"
 		"1300000003.0\t_y._tcp.local\t12\t0\tT\tF\tF\tF\tDNSKEY 8\t10.0\n"
-		"1300000004.0\tw.example\t1\t0\tF\tF\tT\tT\tx y.example,192.0.2.1\t60.0,60.0\n"), 0);
+		"1300000004.0\tw.example\t1\t0\tF\tF\tT\tT\tx y.example,192.0.2.1\t60.0,60.0\n"
+		/* later Zeek's NAPTR rendering (dns_NAPTR_reply): no name either */
+		"1300000005.0\t_z._tcp.local\t12\t0\tT\tF\tF\tF\tNAPTR 100 10 S SIP+D2U  _sip._udp.example\t10.0\n"), 0);
 	has("RR _hap._tcp.local. PTR a\\\\b.local.;my\\032mac._hap._tcp.local. ttl=120");
 	hasnt("_x._tcp");
 	hasnt("_y._tcp");
+	hasnt("_z._tcp");
 	hasnt("w.example");
-	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 3);
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 4);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
@@ -465,6 +468,102 @@ static void suricata_v1(void **st)
 	assert_int_equal(cnt.negatives, 2);
 	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 6);
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
+/* A v1 failure event names the question but not its type; its query event
+ * (type "query", same flow_id, id and name, before it) does.  With it, a
+ * SERVFAIL or REFUSED is a negative of that name and type, as on packets,
+ * and an NXDOMAIN of that type rather than ANY; before, SERVFAIL and
+ * REFUSED were lossy_answer and NXDOMAIN always ANY.  Without a query
+ * event, with one of another flow, with none having a flow_id, or with
+ * two of different types for one id and name: as before. */
+static void suricata_v1_query_type(void **st)
+{
+	(void)st;
+#define Q(flow, id, name, type) "{\"timestamp\":\"2019-03-02T10:00:01.000000+0100\"," flow \
+	"\"event_type\":\"dns\",\"dns\":{\"type\":\"query\",\"id\":" id ",\"rrname\":\"" name \
+	"\",\"rrtype\":\"" type "\",\"tx_id\":0}}\n"
+#define F(flow, id, rc, name) "{\"timestamp\":\"2019-03-02T10:00:02.000000+0100\"," flow \
+	"\"event_type\":\"dns\",\"dns\":{\"type\":\"answer\",\"id\":" id ",\"rcode\":\"" rc \
+	"\",\"rrname\":\"" name "\"}}\n"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		Q("\"flow_id\":20,", "30", "sf.v1.test", "AAAA")
+		"{\"timestamp\":\"2019-03-02T10:00:01.500000+0100\",\"event_type\":\"flow\"}\n"
+		F("\"flow_id\":20,", "30", "SERVFAIL", "sf.v1.test")
+		Q("\"flow_id\":21,", "31", "NX.v1.test", "MX")
+		F("\"flow_id\":21,", "31", "NXDOMAIN", "nx.v1.test")
+		Q("\"flow_id\":22,", "32", "rf.v1.test", "A")
+		F("\"flow_id\":22,", "32", "REFUSED", "rf.v1.test")
+		/* two types for one flow, id and name: which failed? */
+		Q("\"flow_id\":23,", "33", "two.v1.test", "A")
+		Q("\"flow_id\":23,", "33", "two.v1.test", "AAAA")
+		F("\"flow_id\":23,", "33", "SERVFAIL", "two.v1.test")
+		/* another flow; no flow_id */
+		Q("\"flow_id\":24,", "34", "other.v1.test", "A")
+		F("\"flow_id\":25,", "34", "SERVFAIL", "other.v1.test")
+		Q("", "35", "noflow.v1.test", "A")
+		F("", "35", "SERVFAIL", "noflow.v1.test")
+		/* an NXDOMAIN whose SOA is of another zone: a chain's end, no negative */
+		Q("\"flow_id\":26,", "36", "www.shop.test", "A")
+		F("\"flow_id\":26,", "36", "NXDOMAIN", "www.shop.test")
+		"{\"timestamp\":\"2019-03-02T10:00:02.000000+0100\",\"flow_id\":26,\"event_type\":\"dns\","
+		"\"dns\":{\"type\":\"answer\",\"id\":36,\"rcode\":\"NXDOMAIN\",\"rrname\":\"cdn.test\","
+		"\"rrtype\":\"SOA\",\"ttl\":60}}\n"), 0);
+#undef Q
+#undef F
+	has("NEG sf.v1.test. AAAA SERVFAIL\n");
+	has("NEG nx.v1.test. MX NXDOMAIN\n");
+	has("NEG rf.v1.test. A REFUSED\n");
+	hasnt("two.v1");
+	hasnt("other.v1");
+	hasnt("noflow");
+	hasnt("shop");
+	assert_int_equal(cnt.negatives, 3);
+	assert_int_equal(cnt.skip[LB_SKIP_QUERY], 8);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 5);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
+/* Logs exported from Splunk (/services/search/jobs/export, output_mode=json;
+ * elastic/integrations' Zeek dns fixture has such a row): each event is the
+ * string _raw of a {"preview":false,"offset":N,"result":{...}} row - read
+ * as the line it was, the format told by it.  Before, the row was read as
+ * the record itself (a Zeek row without ts: bad_time; auto: no format).
+ * Preview rows (repeated later) and rows without a result are no events;
+ * a result without _raw, or with an event of several lines, is bad. */
+static void splunk_export_rows(void **st)
+{
+	(void)st;
+#define ROW(raw) "{\"preview\":false,\"offset\":0,\"result\":{\"_bkt\":\"main~0~X\",\"_cd\":\"0:1\"," \
+	"\"_raw\":\"" raw "\",\"_time\":\"2021-03-30 11:59:52.000 UTC\",\"host\":\"sensor\"," \
+	"\"index\":\"main\",\"source\":\"/var/log/dns.log\",\"sourcetype\":\"json\"}}\n"
+	assert_int_equal(imp(LB_FMT_AUTO,
+		ROW("{\\\"ts\\\":1617105592.5,\\\"uid\\\":\\\"C1\\\",\\\"id.orig_h\\\":\\\"10.0.0.2\\\","
+		    "\\\"id.orig_p\\\":33438,\\\"id.resp_h\\\":\\\"10.0.0.53\\\",\\\"id.resp_p\\\":53,"
+		    "\\\"query\\\":\\\"s.example\\\",\\\"qclass\\\":1,\\\"qtype\\\":1,\\\"rcode\\\":0,"
+		    "\\\"answers\\\":[\\\"192.0.2.1\\\"],\\\"TTLs\\\":[30.0]}")
+		"{\"preview\":true,\"offset\":0,\"result\":{\"_raw\":\"{}\"}}\n"
+		"{\"preview\":false,\"messages\":[{\"type\":\"INFO\",\"text\":\"done\"}]}\n"
+		"{\"preview\":false,\"offset\":1,\"result\":{\"query\":\"s.example\"}}\n"
+		ROW("{}\\n{}")
+		"{\"preview\":false,\"offset\":2,\"lastrow\":true,\"result\":{\"_raw\":"
+		"\"{\\\"ts\\\":1617105593.0,\\\"uid\\\":\\\"C2\\\",\\\"query\\\":\\\"t.example\\\","
+		"\\\"qtype\\\":28,\\\"rcode\\\":3}\\n\"}}\n"), 0);
+	has("RR s.example. A 192.0.2.1 ttl=30 sec=0 t=1617105592 zeek\n");
+	has("NEG t.example. AAAA NXDOMAIN\n");
+	assert_int_equal(cnt.skip[LB_SKIP_NOT_DNS], 2);
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 2);
+	/* a Suricata event so exported, with the format given */
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		ROW("{\\\"timestamp\\\":\\\"2019-08-22T23:48:27.957906+0000\\\",\\\"flow_id\\\":1,"
+		    "\\\"event_type\\\":\\\"dns\\\",\\\"dns\\\":{\\\"version\\\":2,\\\"type\\\":"
+		    "\\\"answer\\\",\\\"id\\\":1,\\\"rcode\\\":\\\"NOERROR\\\",\\\"rrname\\\":"
+		    "\\\"u.example\\\",\\\"rrtype\\\":\\\"A\\\",\\\"answers\\\":[{\\\"rrname\\\":"
+		    "\\\"u.example\\\",\\\"rrtype\\\":\\\"A\\\",\\\"ttl\\\":299,\\\"rdata\\\":"
+		    "\\\"192.0.2.9\\\"}]}}")), 0);
+	has("RR u.example. A 192.0.2.9 ttl=299 sec=0 t=1566517707 suricata\n");
+#undef ROW
 }
 
 /* Suricata writes the root name as "" (labels joined, no final dot): a
@@ -1128,6 +1227,8 @@ int main(void)
 		cmocka_unit_test(zeek_json),
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_v1),
+		cmocka_unit_test(suricata_v1_query_type),
+		cmocka_unit_test(splunk_export_rows),
 		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_truncated),
 		cmocka_unit_test(suricata_truncated_names),

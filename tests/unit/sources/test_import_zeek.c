@@ -1,6 +1,7 @@
 /* test_import_zeek.c - Zeek dns.log TSV rows without their #fields header
  * (a piece cut from the middle of a log): read in Zeek's standard column
- * order when they are in one, refused with zeek_no_header otherwise.  The
+ * order when they are in one, refused with zeek_no_header otherwise; rows
+ * of a response seen without its query (no qtype).  The other
  * header-driven tests are in test_import.c. */
 #include "import_harness.h"
 
@@ -93,11 +94,113 @@ static void zeek_json_time(void **st)
 	}
 }
 
+/* A response seen without its query: no qtype, the query column the first
+ * answer's owner (main.zeek DNS::do_reply).  Answers that are all
+ * addresses, TXT or SPF (no name among them: no CNAME, so no chain) are
+ * all at that name (RFC 1034 4.3.2), one RRset per type - Zeek's dns53 and
+ * dns-spf baselines; before, every such row was ambiguous_chain.  Still
+ * ambiguous: a name among the answers (a CNAME target, or an ANY answer's
+ * NS/MX data: the log does not say), differing TTLs within a type (RFC
+ * 2181 5.2), mDNS (port 5353), an rcode other than NOERROR, no ports. */
+#define UNASKED ZEEK_PREAMBLE "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t" \
+	"proto\ttrans_id\trtt\tquery\tqclass\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\t" \
+	"AA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected\n"
+#define ROW(ports, q, rc, ans, ttls) "1300000001.000000\tC1\t10.0.0.1\t" ports "\tudp\t7\t-\t" \
+	q "\t-\t-\t-\t-\t" rc "\tF\tF\tF\tT\t0\t" ans "\t" ttls "\tF\n"
+#define P53 "53\t10.0.0.53\t53"
+#define PCLI "40000\t10.0.0.53\t53"
+
+static void zeek_response_without_query(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK, UNASKED
+		ROW(P53, "us.v27.example", "0\tNOERROR", "192.0.2.1,192.0.2.2,RRSIG 1 v27.example",
+		    "900.000000,900.000000,900.000000")
+		ROW(PCLI, "mail.example", "0\tNOERROR", "SPF 11 v=spf1 -all,SPF 6 v=spf1",
+		    "300.000000,300.000000")
+		ROW(PCLI, "any.example", "0\tNOERROR", "192.0.2.3,2001:db8::3,TXT 2 hi",
+		    "60.000000,70.000000,80.000000")
+		/* ambiguous: a name (CNAME or an ANY answer's NS?) */
+		ROW(PCLI, "c.example", "0\tNOERROR", "d.example,192.0.2.4", "60.000000,60.000000")
+		/* ambiguous: one type's TTLs differ */
+		ROW(PCLI, "t.example", "0\tNOERROR", "192.0.2.5,192.0.2.6", "60.000000,61.000000")
+		/* ambiguous: mDNS, either side */
+		"1300000001.000000\tC2\t10.0.0.9\t5353\t224.0.0.251\t5353\tudp\t0\t-\thost.local\t"
+		"-\t-\t-\t-\t0\tNOERROR\tT\tF\tF\tF\t0\t192.0.2.7,192.0.2.8\t120.000000,120.000000\tF\n"
+		ROW("5353\t10.0.0.53\t40000", "m.local", "0\tNOERROR", "192.0.2.9", "120.000000")
+		/* ambiguous: NXDOMAIN with answers */
+		ROW(PCLI, "nx.example", "3\tNXDOMAIN", "192.0.2.10", "60.000000")
+		/* unreadable rendering */
+		ROW(PCLI, "u.example", "0\tNOERROR", "<unknown type=39>", "60.000000")), 0);
+	has("RR us.v27.example. A 192.0.2.1;192.0.2.2 ttl=900 sec=0 t=1300000001 zeek\n");
+	has("RR mail.example. SPF \"v=spf1\";\"v=spf1 -all\" ttl=300 sec=0 ");
+	has("RR any.example. A 192.0.2.3 ttl=60 ");
+	has("RR any.example. AAAA 2001:db8::3 ttl=70 ");
+	has("RR any.example. TXT \"hi\" ttl=80 ");
+	hasnt("c.example");
+	hasnt("d.example");
+	hasnt("t.example");
+	hasnt("local");
+	hasnt("nx.example");
+	hasnt("NEG");
+	assert_int_equal(cnt.records, 3);
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 6);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+
+	/* JSON: the same, ports as Zeek's writer names them; without ports
+	 * (a cut-down #fields or JSON object) mDNS cannot be ruled out */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1300000001.0,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.53\",\"id.orig_p\":53,"
+		"\"id.resp_h\":\"10.0.0.1\",\"id.resp_p\":40000,\"proto\":\"udp\",\"query\":\"j.example\","
+		"\"rcode\":0,\"rcode_name\":\"NOERROR\",\"answers\":[\"192.0.2.11\"],\"TTLs\":[30.0]}\n"
+		"{\"ts\":1300000001.0,\"uid\":\"C1\",\"query\":\"k.example\",\"rcode\":0,"
+		"\"answers\":[\"192.0.2.12\"],\"TTLs\":[30.0]}\n"), 0);
+	has("RR j.example. A 192.0.2.11 ttl=30 ");
+	hasnt("k.example");
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 1);
+	assert_int_equal(imp(LB_FMT_ZEEK, ZEEK_PREAMBLE
+		"#fields\tts\tuid\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n"
+		"1300000001.0\tC1\tk.example\t-\t-\t0\t192.0.2.12\t1\n"), 0);
+	hasnt("k.example");
+	assert_int_equal(cnt.skip[LB_SKIP_AMBIGUOUS], 1);
+}
+
+/* Referral or NODATA, AA and RA clear and no auth column: the rejected
+ * flag tells one case - main.zeek's dns_rejected sets it for a response
+ * whose answer, authority and additional sections are all empty (no NS:
+ * no referral; NODATA type 3, RFC 2308 2.2, as the packet path reads it).
+ * Before, such a row was maybe_referral.  Not set (an authority or
+ * additional record, an OPT included): still no evidence either way. */
+static void zeek_rejected_nodata(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_ZEEK, ZEEK_PREAMBLE
+		"#fields\tts\tquery\tqtype\trcode\tAA\tRA\tanswers\tTTLs\trejected\n"
+		"1300000001.0\tempty.example\t28\t0\tF\tF\t-\t-\tT\n"
+		"1300000002.0\tref.example\t28\t0\tF\tF\t-\t-\tF\n"
+		"1300000003.0\tunset.example\t28\t0\tF\tF\t-\t-\t-\n"), 0);
+	has("NEG empty.example. AAAA NOERROR\n");
+	hasnt("ref.example");
+	hasnt("unset.example");
+	assert_int_equal(cnt.skip[LB_SKIP_REFERRAL], 2);
+	/* JSON, and the header-less standard layout (rejected after TTLs) */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1300000001.0,\"uid\":\"C1\",\"query\":\"j.example\",\"qtype\":1,\"rcode\":0,"
+		"\"AA\":false,\"RA\":false,\"rejected\":true}\n"
+		"1300475168.652003\tC1\t10.0.0.1\t35634\t10.0.0.53\t53\tudp\t38394\t0.000257\t"
+		"p.example\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tF\t0\t-\t-\tT\n"), 0);
+	has("NEG j.example. A NOERROR\n");
+	has("NEG p.example. A NOERROR\n");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(zeek_no_header),
 		cmocka_unit_test(zeek_json_time),
+		cmocka_unit_test(zeek_response_without_query),
+		cmocka_unit_test(zeek_rejected_nodata),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
