@@ -129,9 +129,30 @@ int lb_rdp_a6(lb_rdp_tok_t *t, const uint8_t *origin, lb_rdp_out_t *o)
 	uint8_t a[16];
 	if (lb_rdp_next(t, &s, &n, &q) != 1 || q || lb_rdp_num(s, n, 128, &plen) < 0)
 		return LB_ETEXT;
-	if (lb_rdp_next(t, &s, &n, &q) != 1 || q || lb_rdp_cstr(s, n, b, sizeof b) < 0 ||
-	    inet_pton(AF_INET6, b, a) != 1)
+	if (lb_rdp_next(t, &s, &n, &q) != 1 || q)
 		return LB_ETEXT;
+	/* At 128 there is no suffix: BIND writes and reads "128 name"; an
+	 * address before the name ("128 :: name", RFC 2874's order with the
+	 * empty suffix written out) is read too.  A single token is the name. */
+	bool have_addr = true;
+	if (plen == 128) {
+		const char *s2;
+		size_t n2;
+		bool q2;
+		int r = lb_rdp_next(t, &s2, &n2, &q2);
+		if (r < 0 || (r == 1 && q2))
+			return LB_ETEXT;
+		if (r == 0) {
+			have_addr = false; /* s, n: the name */
+		} else {
+			if (lb_rdp_cstr(s, n, b, sizeof b) < 0 || inet_pton(AF_INET6, b, a) != 1)
+				return LB_ETEXT;
+			s = s2;
+			n = n2;
+		}
+	} else if (lb_rdp_cstr(s, n, b, sizeof b) < 0 || inet_pton(AF_INET6, b, a) != 1) {
+		return LB_ETEXT;
+	}
 	size_t sl = (128 - plen + 7) / 8;
 	lb_rdp_emit8(o, (unsigned)plen);
 	/* the suffix's octets as written: padding bits set in them (RFC 2874
@@ -140,8 +161,9 @@ int lb_rdp_a6(lb_rdp_tok_t *t, const uint8_t *origin, lb_rdp_out_t *o)
 	if (plen > 0) {
 		uint8_t nm[LB_NAME_MAX];
 		int l;
-		if (lb_rdp_next(t, &s, &n, &q) != 1 || q ||
-		    (l = lb_name_from_text(s, n, origin, nm, sizeof nm)) < 0)
+		if (have_addr && plen < 128 && (lb_rdp_next(t, &s, &n, &q) != 1 || q))
+			return LB_ETEXT;
+		if ((l = lb_name_from_text(s, n, origin, nm, sizeof nm)) < 0)
 			return LB_ETEXT;
 		lb_rdp_emit(o, nm, (size_t)l);
 	}

@@ -466,8 +466,11 @@ static int puta6(wr_t *w, const uint8_t *p, size_t n)
 	uint8_t a[16] = { 0 };
 	memcpy(a + 16 - sl, p + 1, sl);
 	putu(w, plen);
-	putc_(w, ' ');
-	putip6(w, a);
+	/* no suffix at 128: nothing written for it, as BIND writes and reads it */
+	if (plen < 128) {
+		putc_(w, ' ');
+		putip6(w, a);
+	}
 	size_t used = 1 + sl;
 	if (plen > 0) {
 		size_t nl;

@@ -364,9 +364,9 @@ def a6_prefix_forms(c):
     three shapes: prefix length 0 (a whole address, no prefix name), 64
     (8 octets of suffix, then the prefix name) and 128 (no suffix, only
     the name), in BIND's presentation (3.1.2 order: length, suffix,
-    name), written as RFC 2874 3.1.2 has it: the length, the suffix as
-    an IPv6 address (all of it zero at 128: "::"), the prefix name unless
-    the length is 0.  A fourth, prefix length 129 (over 128: 3.1.1), is a
+    name), written as BIND writes and reads it: the length, the suffix as
+    an IPv6 address unless the length is 128 (no suffix octets), the
+    prefix name unless the length is 0.  A fourth, prefix length 129 (over 128: 3.1.1), is a
     bad record and the A6 RRset at its owner is not kept; tshark prints
     it, reads 16 octets of suffix from its 17 and flags the frame
     Malformed."""
@@ -380,7 +380,7 @@ def a6_prefix_forms(c):
     c.send(msg)
     c.send(header(0xeb02, ANSWER, 1, 1, 0, 0) + question("bad." + own, 38)
            + rr(PTR_Q, 38, b"\x81" + name("pfx.example.net")))
-    c.want = {(own + ".", "A6", "IN", ("0 2001:db8::1", "128 :: pfx.example.net.",
+    c.want = {(own + ".", "A6", "IN", ("0 2001:db8::1", "128 pfx.example.net.",
                                        "64 ::1:2:3:4 pfx.example.net."), "answer")}
     c.drops = {"drop.dns_bad_record": 1}
     c.tshark_only = {("bad." + own + ".", 38, 1)}

@@ -174,7 +174,11 @@ static const struct rtcase rt[] = {
 	{ 38, "0 2001:db8::1", "00" "20010db8000000000000000000000001", NULL },
 	{ 38, "65 ::8000:1:2:3 P.", "41" "8000000100020003" "017000", "65 ::8000:1:2:3 p." },
 	{ 38, "65 ::1:0:1:2:3 p.", "41" "0000000100020003" "017000", "65 ::1:2:3 p." },
-	{ 38, "128 :: .", "80" "00", NULL },
+	/* at 128 no suffix, none written (BIND's form); the empty suffix
+	 * written out as "::" is read too */
+	{ 38, "128 :: .", "80" "00", "128 ." },
+	{ 38, "128 p.", "80" "017000", NULL },
+	{ 38, "128 ::1 p.", "80" "017000", "128 p." },
 };
 
 static size_t unhex(const char *h, uint8_t *out)
@@ -624,7 +628,8 @@ static void test_bad_text(void **state)
 		{ LB_T_APL, "1:1.2.3.4" }, { LB_T_APL, "1:::1/8" }, { LB_T_APL, "\"1:1.2.3.4/8\"" },
 		{ LB_T_APL, "2:::/129" }, { LB_T_APL, "!!1:1.2.3.4/8" }, { LB_T_APL, ":1.2.3.4/8" },
 		{ LB_T_A6, "129 ::1 x." }, { LB_T_A6, "64 ::1" }, { LB_T_A6, "0 ::1 x." },
-		{ LB_T_A6, "64 1.2.3.4 x." }, { LB_T_A6, "" },
+		{ LB_T_A6, "64 1.2.3.4 x." }, { LB_T_A6, "" }, { LB_T_A6, "128" },
+		{ LB_T_A6, "128 nope x." }, { LB_T_A6, "128 :: x. y." },
 		{ LB_T_NID, "10 0014:4fff:ff20" }, { LB_T_NID, "10 0014:4fff:ff20:ee64:1" },
 		{ LB_T_L64, "10 00140:4fff:ff20:ee64" }, { LB_T_L64, "10 0014::ff20:ee64" },
 		{ LB_T_SVCB, "1 . mandatory=mandatory" }, { LB_T_SVCB, "1 . mandatory=alpn,mandatory alpn=h2" },
