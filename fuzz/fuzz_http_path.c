@@ -1,6 +1,7 @@
 /*
  * fuzz_http_path.c - the DNSDB/CIRCL request-target parser (http/parse.c):
- * any bytes as a request target, as an Accept header, as an Authorization
+ * any bytes as a request target (its bytes, lb_http_target_clean), as an
+ * Accept header (lb_http_accept_pick), as a header field name, as an Authorization
  * header (lb_http_basic_password) and as a line of `query --batch`
  * (lb_http_batch_line, NUL bytes and all).
  */
@@ -27,7 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lb_query_free(&r.q);
 	else if (!msg || (st != 400 && st != 404 && st != 503))
 		abort();
-	(void)lb_http_accept_match(s);
+	static const char *const offers[] = { "application/x-ndjson", "application/json", "text/plain" };
+	int pick = lb_http_accept_pick(s, offers, 3);
+	if (pick < -1 || pick > 2)
+		abort();
+	(void)lb_http_target_clean(s, strnlen(s, size));
+	(void)lb_http_field_name_ok(s);
 	char pass[16];
 	int bp = lb_http_basic_password(s, pass, sizeof pass);
 	if (bp < -1 || bp > 1 || (bp == 1 && strlen(pass) >= sizeof pass))

@@ -1,7 +1,8 @@
 /*
  * fields.c - the request header fields the server reads through
- * libmicrohttpd: a field's value as RFC 9110 means it, the API key, and the
- * Accept lines as one list.
+ * libmicrohttpd: a field's value as RFC 9110 means it, the API key, the
+ * Accept lines as one list, and the fields RFC 9112 makes a request
+ * malformed by (Host, field names).
  */
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -81,20 +82,53 @@ static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-bool lb_http_accept_lines_ok(struct MHD_Connection *c)
+int lb_http_accept_lines_pick(struct MHD_Connection *c, const char *const *offers, size_t n)
 {
 	struct accept_join j = { 0 };
 	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
 	if (j.lines <= 1)
-		return lb_http_accept_match(j.first) >= 0;
+		return lb_http_accept_pick(j.first, offers, n);
 	/* at most the request's headers (LB_HTTP_MEM_PER_CONN) */
 	j.buf = malloc(j.len + 1);
 	if (!j.buf)
-		return true; /* without memory: served as without an Accept */
+		return 0; /* without memory: served as without an Accept */
 	j.len = 0;
 	j.buf[0] = 0;
 	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &j);
-	bool ok = lb_http_accept_match(j.buf) >= 0;
+	int pick = lb_http_accept_pick(j.buf, offers, n);
 	free(j.buf);
-	return ok;
+	return pick;
+}
+
+/* One pass over the request's header fields: how many Host lines, and
+ * whether a name is no token. */
+struct field_scan {
+	unsigned hosts;
+	bool bad_name;
+};
+
+static enum MHD_Result field_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	struct field_scan *f = cls;
+	(void)kind;
+	(void)value;
+	if (!lb_http_field_name_ok(key))
+		f->bad_name = true;
+	else if (!strcasecmp(key, MHD_HTTP_HEADER_HOST))
+		f->hosts++;
+	return MHD_YES;
+}
+
+const char *lb_http_fields_bad(struct MHD_Connection *c, bool http11)
+{
+	struct field_scan f = { 0 };
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, field_line, &f);
+	if (f.bad_name)
+		return "a header field name that is not a token (whitespace before its colon?)";
+	if (f.hosts > 1)
+		return "more than one Host header field";
+	if (!f.hosts && http11)
+		return "an HTTP/1.1 request without a Host header field";
+	return NULL;
 }

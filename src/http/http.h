@@ -172,20 +172,46 @@ int lb_http_pct_decode(const char *src, size_t n, char *dst, size_t dstsz, bool 
  * strings: "KEY\0anything" passed as KEY. */
 int lb_http_basic_password(const char *value, char *out, size_t outsz);
 
-/* What an Accept list (a request's Accept lines joined with ',': RFC 9110
- * 5.3) says of the types our answers may be taken as (application/x-ndjson,
- * its aliases application/json, application/jsonl and
- * application/x-json-stream, and text/plain): 1 one of them is acceptable,
- * 0 the list names no range at all (NULL, empty: anything goes), -1 it
- * names ranges and none of those types is acceptable.  A type is
- * acceptable when the most specific range that names it (type/subtype,
- * then type/wildcard, then the full wildcard: RFC 9110 12.5.1) has a weight
- * above 0; "q=0" means "not acceptable" (12.4.2), so
- * "application/x-ndjson;q=0" alone is -1, and a wildcard with q=0 excludes
- * what it covers unless a more specific range with a weight above 0 names
- * it.  Other parameters do not narrow a range; a weight that is not one
- * (q=x) counts as above 0. */
-int lb_http_accept_match(const char *accept);
+/* Whether a request target's bytes may stand as they are: no space, no
+ * control character (0x00-0x1f, 0x7f), which RFC 3986 never allows raw in
+ * a URI.  libmicrohttpd lets spaces in (it takes the request line's last
+ * space as the one before the version): "GET /a b HTTP/1.1" was served as
+ * the target "/a b", the autocorrection RFC 9112 3.2 warns against (a
+ * request built to slip past a filter on the way); now 400. */
+bool lb_http_target_clean(const char *target, size_t len);
+
+/* Whether a request line's method, as libmicrohttpd 0.9.75 hands it (a C
+ * string at the line's start, ended where its first space was), is the
+ * whole method: the URI (uri_cb's) starts one byte past its end.  A NUL
+ * byte inside the method cut the C string short ("GET<NUL>X /..." was a
+ * GET); two spaces before the target are no request line either (RFC 9112
+ * 3: method SP target SP version).  The method's own string is read and
+ * the addresses compared, nothing else; a URI before the method or more than
+ * max bytes past it (not the same line buffer) tells nothing: true. */
+bool lb_http_method_whole(const char *method, const char *uri, size_t max);
+
+/* Whether a header field's name is a token (RFC 9110 5.1: 1 or more of
+ * ALPHA DIGIT !#$%&'*+-.^_`|~).  libmicrohttpd keeps what it was given
+ * before the colon: "X-API-Key : k" made a field "X-API-Key " (RFC 9112 5.1:
+ * such a request MUST be refused 400). */
+bool lb_http_field_name_ok(const char *name);
+
+/* Content negotiation (RFC 9110 12.5.1): which of offers[0..n) (media
+ * types without parameters, the server's preference first; n at most
+ * LB_HTTP_OFFERS_MAX) an answer is labelled with, given an Accept list (a
+ * request's Accept lines joined with ',': RFC 9110 5.3).  Each offer's
+ * weight is that of the most specific range that names it (type/subtype,
+ * then type/wildcard, then the full wildcard); two ranges equally specific:
+ * the higher weight.  "q=0" means "not acceptable" (12.4.2): so
+ * "application/x-ndjson;q=0, application/json" picks application/json, and
+ * a wildcard with q=0 excludes what it covers unless a more specific range
+ * with a weight above 0 names it.  The highest weight wins; between equal
+ * weights, the earlier offer.  Other parameters do not narrow a range; a
+ * weight that is no qvalue (q=x, q=2) counts as 1.  Returns the offer's
+ * index; 0 when the list names no range at all (NULL, empty: anything
+ * goes); -1 when no offer is acceptable (a 415). */
+#define LB_HTTP_OFFERS_MAX 8
+int lb_http_accept_pick(const char *accept, const char *const *offers, size_t n);
 
 /*
  * Flex search narrowing: a domain that holds every name the rrnames pattern

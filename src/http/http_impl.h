@@ -89,7 +89,11 @@ struct req {
 	atomic_int refs;
 	bool target_long;
 	bool target_nul;               /* a NUL byte inside the request target */
-	uintptr_t uri_end;             /* uri_cb's URI: address just past its NUL */
+	bool method_cut;               /* a NUL byte inside the method (or two spaces after it) */
+	bool http11;                   /* an HTTP/1.1 request (one Host field required) */
+	bool circl_paging;             /* a CIRCL client that pages (count, cursor, limit, offset) */
+	uintptr_t uri_start, uri_end;  /* uri_cb's URI: its address, and just past its NUL */
+	const char *ctype;             /* the answer's media type (lb_http_accept_pick), static */
 	struct timespec t0;
 	char key_id[LB_KEY_ID_MAX + 1];
 	char method[8];
@@ -160,8 +164,10 @@ bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0);
  * whose owner the rrset lookup rq selects (its RR was given in that rrset,
  * and COF has each (rrname, rrtype, rdata) once). */
 bool lb_http_circl_covered(const lb_query_t *rq, const lb_store_rec_t *r);
+/* (cursor, errors: a CIRCL answer's x-dribble-cursor and x-dribble-errors
+ * headers, or NULL; the answer goes out labelled rq->ctype) */
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
-				    const char *cursor);
+				    const char *cursor, const char *errors);
 
 /* ---- fields.c: request header fields ---- */
 
@@ -173,9 +179,14 @@ const char *lb_http_header_value(struct MHD_Connection *c, const char *name, cha
  * password of HTTP Basic credentials), 0 none, -1 malformed Basic
  * credentials (lb_http_basic_password). */
 int lb_http_find_key(struct MHD_Connection *c, bool basic, char *out, size_t outsz);
-/* Whether the request's Accept lines, one list, leave an answer of ours
- * acceptable (lb_http_accept_match >= 0). */
-bool lb_http_accept_lines_ok(struct MHD_Connection *c);
+/* Which of offers[0..n) the request's Accept lines, one list, let its
+ * answer be labelled with (lb_http_accept_pick: an index, or -1). */
+int lb_http_accept_lines_pick(struct MHD_Connection *c, const char *const *offers, size_t n);
+/* Why the request's header fields make it malformed (RFC 9112 3.2: no Host
+ * in an HTTP/1.1 request, or more than one Host line; 5.1: a field name that
+ * is not a token, whitespace before the colon above all), or NULL when they
+ * do not.  libmicrohttpd (0.9.75, not strict) lets all of these through. */
+const char *lb_http_fields_bad(struct MHD_Connection *c, bool http11);
 
 /* ---- conns.c: open connections and the request-header deadline ---- */
 

@@ -584,12 +584,33 @@ int lb_http_basic_password(const char *value, char *out, size_t outsz)
 	return 1;
 }
 
-/* The media types an answer of ours may be taken as: NDJSON, its JSON
- * aliases, and text/plain (errors; what curl users read). */
-static const char *const served[] = { "application/x-ndjson", "application/json",
-				      "application/jsonl", "application/x-json-stream",
-				      "text/plain" };
-#define NSERVED (sizeof served / sizeof served[0])
+bool lb_http_target_clean(const char *target, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)target[i];
+		if (c <= ' ' || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+bool lb_http_method_whole(const char *method, const char *uri, size_t max)
+{
+	uintptr_t m = (uintptr_t)method, u = (uintptr_t)uri;
+	if (!method || !uri || u <= m || u - m > max)
+		return true;
+	return u - m == strnlen(method, u - m) + 1;
+}
+
+bool lb_http_field_name_ok(const char *name)
+{
+	if (!name || !*name)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (!isalnum(*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+			return false;
+	return true;
+}
 
 static const char *ows(const char *p)
 {
@@ -614,22 +635,27 @@ static const char *item_end(const char *p)
 	return p;
 }
 
-/* A weight of 0 (RFC 9110 12.4.2: "0", "0.", "0.0" to "0.000"; more zeros
- * are let pass too), in v[0..n).  Anything else, a malformed weight as
- * well, is not 0: a weight is a preference, and refusing on one we cannot
+/* A weight (RFC 9110 12.4.2: qvalue = "0" ["." 0*3DIGIT] / "1" ["." 0*3"0"])
+ * in thousandths, from v[0..n).  Decimals past the third are let pass (one
+ * that is not 0 keeps the weight above 0).  Anything that is no qvalue
+ * counts as 1000: a weight is a preference, and refusing on one we cannot
  * read would refuse a client that meant to accept. */
-static bool weight_zero(const char *v, size_t n)
+static unsigned weight(const char *v, size_t n)
 {
-	if (!n || v[0] != '0')
-		return false;
-	if (n == 1)
-		return true;
-	if (v[1] != '.')
-		return false;
-	for (size_t i = 2; i < n; i++)
-		if (v[i] != '0')
-			return false;
-	return true;
+	if (!n || (v[0] != '0' && v[0] != '1') || (n > 1 && v[1] != '.'))
+		return 1000;
+	unsigned w = 0, scale = 100;
+	bool more = false;
+	for (size_t i = 2; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return 1000;
+		w += (unsigned)(v[i] - '0') * scale;
+		more |= !scale && v[i] != '0';
+		scale /= 10;
+	}
+	if (v[0] == '1')
+		return 1000; /* "1.5" is no qvalue: the most all the same */
+	return !w && more ? 1 : w;
 }
 
 /* How specifically the media range r[0..n) names type t: 2 by its name, 1
@@ -646,16 +672,16 @@ static int range_spec(const char *r, size_t n, const char *t)
 	return n == strlen(t) && !strncasecmp(r, t, n) ? 2 : -1;
 }
 
-int lb_http_accept_match(const char *accept)
+int lb_http_accept_pick(const char *accept, const char *const *offers, size_t n)
 {
-	if (!accept)
-		return 0;
-	/* per served type: the most specific range naming it so far, and
-	 * whether one of that specificity gives it a weight above 0 (RFC 9110
+	if (!accept || !n || n > LB_HTTP_OFFERS_MAX)
+		return n && n <= LB_HTTP_OFFERS_MAX ? 0 : -1;
+	/* per offer: the most specific range naming it so far, and the
+	 * highest weight a range of that specificity gives it (RFC 9110
 	 * 12.5.1: the most specific reference has precedence) */
-	int spec[NSERVED];
-	bool ok[NSERVED] = { false };
-	for (size_t t = 0; t < NSERVED; t++)
+	int spec[LB_HTTP_OFFERS_MAX];
+	unsigned w[LB_HTTP_OFFERS_MAX] = { 0 };
+	for (size_t t = 0; t < n; t++)
 		spec[t] = -1;
 	bool named = false;
 	const char *p = accept;
@@ -669,11 +695,12 @@ int lb_http_accept_match(const char *accept)
 			break;
 		named = true;
 		const char *e = item_end(p);
-		size_t n = (size_t)(e - p);
-		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
+		size_t rn = (size_t)(e - p);
+		while (rn && (p[rn - 1] == ' ' || p[rn - 1] == '\t'))
+			rn--;
 		const char *range = p;
-		bool zero = false, weighed = false;
+		unsigned q = 1000;
+		bool weighed = false;
 		/* its parameters: the first "q" is the weight; others (charset=,
 		 * profile=...) do not narrow what we answer */
 		for (p = e; *p == ';';) {
@@ -684,18 +711,18 @@ int lb_http_accept_match(const char *accept)
 				size_t vn = (size_t)(ke - v);
 				while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
 					vn--;
-				zero = weight_zero(v, vn);
+				q = weight(v, vn);
 				weighed = true;
 			}
 			p = ke;
 		}
-		for (size_t t = 0; t < NSERVED; t++) {
-			int sp = range_spec(range, n, served[t]);
+		for (size_t t = 0; t < n; t++) {
+			int sp = range_spec(range, rn, offers[t]);
 			if (sp > spec[t]) {
 				spec[t] = sp;
-				ok[t] = !zero;
-			} else if (sp >= 0 && sp == spec[t] && !zero) {
-				ok[t] = true; /* the same range twice: the kinder weight */
+				w[t] = q;
+			} else if (sp >= 0 && sp == spec[t] && q > w[t]) {
+				w[t] = q; /* the same range twice: the kinder weight */
 			}
 		}
 		if (*p == ',')
@@ -703,10 +730,12 @@ int lb_http_accept_match(const char *accept)
 	}
 	if (!named)
 		return 0;
-	for (size_t t = 0; t < NSERVED; t++)
-		if (ok[t])
-			return 1;
-	return -1;
+	/* the highest weight; between equals, the server's order */
+	int best = -1;
+	for (size_t t = 0; t < n; t++)
+		if (w[t] > 0 && (best < 0 || w[t] > w[best]))
+			best = (int)t;
+	return best;
 }
 
 /* The literal that every match of pat must end with (lower-case, in

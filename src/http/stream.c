@@ -408,7 +408,7 @@ int lb_http_stream_add_query(struct hstream *s, const lb_query_t *q)
 }
 
 enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, struct hstream *s,
-				   const char *cursor)
+				   const char *cursor, const char *errors)
 {
 	/* The first STREAM_PREFETCH bytes are produced right away.  A result that
 	 * ends within them (the usual exact lookup) goes out with a Content-Length,
@@ -460,9 +460,12 @@ enum MHD_Result lb_http_send_stream(struct req *rq, struct MHD_Connection *c, st
 		lb_http_stream_free(s);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/x-ndjson");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				rq->ctype ? rq->ctype : "application/x-ndjson");
 	if (cursor)
 		MHD_add_response_header(resp, "x-dribble-cursor", cursor);
+	if (errors)
+		MHD_add_response_header(resp, "x-dribble-errors", errors);
 	rq->status = 200;
 	enum MHD_Result r = MHD_queue_response(c, 200, resp);
 	MHD_destroy_response(resp);

@@ -288,19 +288,35 @@ static void test_batch_line(void **state)
 	assert_int_equal(lb_http_batch_line(nul, sizeof nul - 1, 1700000000, &r, &t, &b, &msg), 400);
 }
 
-/* lb_http_accept_match: what an Accept list (a request's lines joined: RFC
+/* lb_http_accept_pick over the types a stream may be labelled with */
+static const char *const stream_offers[] = { "application/x-ndjson", "application/json",
+					     "application/jsonl", "application/x-json-stream",
+					     "text/plain" };
+#define NSO (sizeof stream_offers / sizeof stream_offers[0])
+
+/* Whether an Accept list leaves a stream acceptable at all: 1, 0 when it
+ * names no range, -1 when none is (as lb_http_accept_match answered) */
+static int acceptable(const char *accept)
+{
+	int pick = lb_http_accept_pick(accept, stream_offers, NSO);
+	if (pick < 0)
+		return -1;
+	return pick == 0 && (!accept || !accept[strspn(accept, " ,")]) ? 0 : 1;
+}
+
+/* lb_http_accept_pick: what an Accept list (a request's lines joined: RFC
  * 9110 5.3) says of the types we answer with */
 static void test_accept_match(void **state)
 {
 	(void)state;
-	assert_int_equal(lb_http_accept_match(NULL), 0);
-	assert_int_equal(lb_http_accept_match(""), 0);
-	assert_int_equal(lb_http_accept_match(" , ,"), 0);
-	assert_int_equal(lb_http_accept_match("application/x-ndjson"), 1);
-	assert_int_equal(lb_http_accept_match("text/html, application/json;q=0.9"), 1);
-	assert_int_equal(lb_http_accept_match("*/*"), 1);
-	assert_int_equal(lb_http_accept_match("text/html"), -1);
-	assert_int_equal(lb_http_accept_match("image/png, text/html"), -1);
+	assert_int_equal(acceptable(NULL), 0);
+	assert_int_equal(acceptable(""), 0);
+	assert_int_equal(acceptable(" , ,"), 0);
+	assert_int_equal(acceptable("application/x-ndjson"), 1);
+	assert_int_equal(acceptable("text/html, application/json;q=0.9"), 1);
+	assert_int_equal(acceptable("*/*"), 1);
+	assert_int_equal(acceptable("text/html"), -1);
+	assert_int_equal(acceptable("image/png, text/html"), -1);
 	/* q=0 is "not acceptable" (RFC 9110 12.4.2, 12.5.1): it was taken as
 	 * naming the type, and the request served */
 	static const struct {
@@ -312,8 +328,11 @@ static void test_accept_match(void **state)
 		{ "application/x-ndjson ;Q=0.000", -1 },
 		{ "application/x-ndjson;q=0.", -1 },
 		{ "application/x-ndjson;q=0.001", 1 },
+		{ "application/x-ndjson;q=0.0000", -1 },
+		{ "application/x-ndjson;q=0.0001", 1 },       /* past the third decimal: above 0 */
 		{ "application/x-ndjson;q=1", 1 },
 		{ "application/x-ndjson;q=x", 1 },           /* not a weight: ignored */
+		{ "application/x-ndjson;q=0.x", 1 },
 		{ "application/x-ndjson;charset=utf-8;q=0", -1 },
 		{ "application/x-ndjson;p=\"a;q=1,b\";q=0", -1 }, /* quoted: no weight, no list */
 		{ "application/x-ndjson;qs=0", 1 },
@@ -333,10 +352,126 @@ static void test_accept_match(void **state)
 		{ "*/json", -1 },                              /* no such range */
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
-		int got = lb_http_accept_match(q[i].accept);
+		int got = acceptable(q[i].accept);
 		if (got != q[i].want)
 			fail_msg("Accept: %s: %d, want %d", q[i].accept, got, q[i].want);
 	}
+}
+
+/* Which type an answer is labelled with: "application/x-ndjson;q=0,
+ * application/json" was served as application/x-ndjson, the one type the
+ * client had said it would not take (RFC 9110 12.5.1) */
+static void test_accept_pick(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *accept;
+		const char *want; /* NULL: none acceptable */
+	} c[] = {
+		{ NULL, "application/x-ndjson" },
+		{ "", "application/x-ndjson" },
+		{ "*/*", "application/x-ndjson" },
+		{ "application/*", "application/x-ndjson" },
+		{ "application/x-ndjson;q=0, application/json", "application/json" },
+		{ "application/json, application/x-ndjson;q=0", "application/json" },
+		{ "application/x-ndjson;q=0, */*", "application/json" },
+		{ "application/json", "application/json" },
+		{ "application/jsonl", "application/jsonl" },
+		{ "APPLICATION/X-JSON-STREAM", "application/x-json-stream" },
+		{ "text/plain", "text/plain" },
+		{ "text/*", "text/plain" },
+		{ "text/html, */*;q=0.8", "application/x-ndjson" }, /* a browser's */
+		/* the highest weight wins; between equals, our order */
+		{ "application/json;q=0.5, application/x-ndjson;q=0.4", "application/json" },
+		{ "application/json;q=0.5, application/x-ndjson;q=0.5", "application/x-ndjson" },
+		{ "application/json, application/x-ndjson", "application/x-ndjson" },
+		{ "text/plain, application/*;q=0.9", "text/plain" },
+		{ "text/plain;q=0.2, application/*;q=0.3", "application/x-ndjson" },
+		/* the most specific range sets the weight, wherever it stands */
+		{ "application/x-ndjson;q=0.1, application/*;q=0.9", "application/json" },
+		{ "application/*;q=0.1, */*;q=0.9", "text/plain" },
+		{ "*/*;q=0.1, application/json;q=0.2", "application/json" },
+		{ "application/x-ndjson;q=0, application/json;q=0, application/jsonl;q=0,"
+		  " application/x-json-stream;q=0, text/*", "text/plain" },
+		{ "application/*;q=0, text/plain;q=0", NULL },
+		{ "text/html", NULL },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		int got = lb_http_accept_pick(c[i].accept, stream_offers, NSO);
+		const char *g = got >= 0 ? stream_offers[got] : NULL;
+		if ((g == NULL) != (c[i].want == NULL) || (g && strcmp(g, c[i].want)))
+			fail_msg("Accept: %s: %s, want %s", c[i].accept ? c[i].accept : "NULL",
+				 g ? g : "none", c[i].want ? c[i].want : "none");
+	}
+	/* another order of preference (ping's: JSON first) */
+	static const char *const obj[] = { "application/json", "application/x-ndjson" };
+	assert_int_equal(lb_http_accept_pick(NULL, obj, 2), 0);
+	assert_int_equal(lb_http_accept_pick("*/*", obj, 2), 0);
+	assert_int_equal(lb_http_accept_pick("application/x-ndjson", obj, 2), 1);
+	/* no offers, too many: none */
+	assert_int_equal(lb_http_accept_pick("*/*", obj, 0), -1);
+	assert_int_equal(lb_http_accept_pick(NULL, obj, LB_HTTP_OFFERS_MAX + 1), -1);
+}
+
+/* lb_http_target_clean: a space or a control byte in the target is a 400
+ * ("GET /a b HTTP/1.1" was served as "/a b") */
+static void test_target_clean(void **state)
+{
+	(void)state;
+	assert_true(lb_http_target_clean("/dnsdb/v2/ping", 14));
+	assert_true(lb_http_target_clean("/a%20b?x=%00&y=~!$'()*+,;=:@", 28));
+	assert_true(lb_http_target_clean("/b\xc3\xbc" "cher.de", 11)); /* raw UTF-8: let pass */
+	assert_true(lb_http_target_clean("", 0));
+	assert_false(lb_http_target_clean("/a b", 4));
+	assert_false(lb_http_target_clean("/a\tb", 4));
+	assert_false(lb_http_target_clean("/x\033[31m", 8));
+	assert_false(lb_http_target_clean("/x\r", 3));
+	assert_false(lb_http_target_clean("/x\x7f", 3));
+	assert_false(lb_http_target_clean("/x\0y", 4));
+	assert_true(lb_http_target_clean("/x\0y", 2)); /* within len only */
+}
+
+/* lb_http_method_whole: libmicrohttpd 0.9.75 splits "GET<NUL>X /ping" in
+ * place into the C string "GET" and the URI "/ping" six bytes on; it was
+ * served as a GET */
+static void test_method_whole(void **state)
+{
+	(void)state;
+	/* request lines as libmicrohttpd leaves them: the first space a NUL */
+	static const char ok[] = "GET\0/dnsdb/v2/ping\0HTTP/1.1";
+	static const char nul[] = "GET\0X\0/dnsdb/v2/ping\0HTTP/1.1";
+	static const char nul2[] = "GE\0T\0/dnsdb/v2/ping";
+	static const char nul3[] = "GET\0\0/dnsdb/v2/ping"; /* "GET<NUL> /..." */
+	static const char two[] = "GET\0 /dnsdb/v2/ping";  /* "GET  /..." */
+	assert_true(lb_http_method_whole(ok, ok + 4, 16384));
+	assert_false(lb_http_method_whole(nul, nul + 6, 16384));
+	assert_false(lb_http_method_whole(nul2, nul2 + 5, 16384));
+	assert_false(lb_http_method_whole(nul3, nul3 + 5, 16384));
+	assert_false(lb_http_method_whole(two, two + 5, 16384));
+	/* not the same buffer, or nothing to compare: nothing to tell */
+	assert_true(lb_http_method_whole(nul, nul + 6, 5));
+	assert_true(lb_http_method_whole(nul + 6, nul, 16384));
+	assert_true(lb_http_method_whole(NULL, nul, 16384));
+	assert_true(lb_http_method_whole(nul, NULL, 16384));
+	assert_true(lb_http_method_whole(nul, nul, 16384));
+}
+
+/* lb_http_field_name_ok: "X-API-Key : k" made a field "X-API-Key " */
+static void test_field_name_ok(void **state)
+{
+	(void)state;
+	assert_true(lb_http_field_name_ok("X-API-Key"));
+	assert_true(lb_http_field_name_ok("dribble-paginate-count"));
+	assert_true(lb_http_field_name_ok("a!#$%&'*+-.^_`|~9"));
+	assert_false(lb_http_field_name_ok(NULL));
+	assert_false(lb_http_field_name_ok(""));
+	assert_false(lb_http_field_name_ok("X-API-Key "));
+	assert_false(lb_http_field_name_ok("X-API-Key\t"));
+	assert_false(lb_http_field_name_ok(" Host"));
+	assert_false(lb_http_field_name_ok("X API"));
+	assert_false(lb_http_field_name_ok("X(y)"));
+	assert_false(lb_http_field_name_ok("X\x7f"));
+	assert_false(lb_http_field_name_ok("\xc3\xa9"));
 }
 
 /* lb_http_basic_password: RFC 7617 credentials decoded here, not by
@@ -395,6 +530,10 @@ int main(void)
 		cmocka_unit_test(test_flex_types),
 		cmocka_unit_test(test_lookup_default_any),
 		cmocka_unit_test(test_accept_match),
+		cmocka_unit_test(test_accept_pick),
+		cmocka_unit_test(test_target_clean),
+		cmocka_unit_test(test_method_whole),
+		cmocka_unit_test(test_field_name_ok),
 		cmocka_unit_test(test_basic_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
