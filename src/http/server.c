@@ -806,16 +806,17 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	rq->h = h;
 	atomic_init(&rq->refs, 1);
 	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
-	if (!uri)
-		uri = ""; /* (a request line without one: libmicrohttpd refuses it first) */
-	rq->uri_start = (uintptr_t)uri;
-	rq->uri_end = (uintptr_t)uri + strlen(uri) + 1;
-	size_t n = strnlen(uri, LB_HTTP_TARGET_MAX + 1);
-	if (n > LB_HTTP_TARGET_MAX) {
-		rq->target_long = true;
-		n = 64;
+	size_t n = 0; /* no URI (libmicrohttpd refuses such a line first): empty */
+	if (uri) {
+		rq->uri_start = (uintptr_t)uri;
+		rq->uri_end = (uintptr_t)uri + strlen(uri) + 1;
+		n = strnlen(uri, LB_HTTP_TARGET_MAX + 1);
+		if (n > LB_HTTP_TARGET_MAX) {
+			rq->target_long = true;
+			n = 64;
+		}
+		memcpy(rq->target, uri, n);
 	}
-	memcpy(rq->target, uri, n);
 	rq->target[n] = 0;
 	/* Our own copy of the target is all that is parsed (parse.c), never
 	 * libmicrohttpd's arguments.  It would make them next, one record of
@@ -829,7 +830,7 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	 * measured: it takes 264 KiB a connection for a 4096-byte target of
 	 * '&', all of it resident, and a longer target fills any amount:
 	 * docs/ARCHITECTURE.md, "Request size".) */
-	char *qm = strchr(uri, '?');
+	char *qm = uri ? strchr(uri, '?') : NULL;
 	if (qm && qm[1])
 		qm[1] = 0;
 	rq->key_id[0] = '-';
