@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
-Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP) and VXLAN-GPE, inside
+Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP), VXLAN-GPE and AYIYA, inside
 PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
 framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
 HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
@@ -854,6 +854,39 @@ def tunnel_vxlan_gpe_ipv6(c):
     c.wrap = lambda ip: over_udp(4790, vxlan_gpe(2, ip))
     for _ in range(2):
         c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
+def ayiya(nh, inner, op=1):
+    """An AYIYA message (draft-massar-v6ops-ayiya): identity length 2^4 and
+    type integer, signature length 5 words and hash SHA-1, authentication by
+    shared secret and the operation (1: Forward), the next header (41 IPv6, 4
+    IPv4, 59 none), the epoch, a 16-byte identity and a 20-byte signature;
+    then the packet.  What SixXS's AICCU and PoPs send."""
+    return (struct.pack("!BBBBI", 0x41, 0x52, 0x10 | op, nh, T0) + bytes(range(16))
+            + bytes(range(100, 120)) + inner)
+
+
+@case(ipver=6)
+def tunnel_ayiya(c):
+    """AYIYA on UDP 5072 (SixXS's tunnels): IPv6 in Forward messages from the
+    PoP (source port 5072) and to it, a heartbeat (operation 0, no next
+    header) between them; UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(40000, ayiya(41, ip), 5072)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = lambda ip: over_udp(5072, ayiya(59, b"", op=0), 40000)
+    c.frame(b"")
+    c.wrap = lambda ip: over_udp(5072, ayiya(41, ip), 40000)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
+@case()
+def tunnel_ayiya_ipv4(c):
+    """AYIYA carrying IPv4 (next header 4)."""
+    c.wrap = lambda ip: over_udp(40000, ayiya(4, ip), 5072)
+    for _ in range(2):
+        c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
     tcp_exchange(c)
 
 
