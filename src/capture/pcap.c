@@ -472,8 +472,11 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 	const bool swapped = p->swapped, nsec = p->nsec, filtered = p->has_prog;
 	off_t pos = 24;   /* file offset of buf[len] */
 	size_t off = 0, len = 0;
-	bool eof = false, any = false;
-	struct timeval last = { 0, 0 }; /* the last record's time (lb_pcap_last_time) */
+	bool eof = false, damaged = false;
+	const uint64_t frames0 = p->frames;
+	/* the record being read: after the loop the last one read, whose time
+	 * lb_pcap_last_time gives (no copy per record) */
+	struct pcap_pkthdr ph;
 	int rc = 0;
 	for (;;) {
 		if (stop && *stop)
@@ -495,7 +498,6 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		if (swapped)
 			for (int i = 0; i < 4; i++)
 				hv[i] = __builtin_bswap32(hv[i]);
-		struct pcap_pkthdr ph;
 		ph.ts.tv_sec = (time_t)hv[0];
 		ph.ts.tv_usec = (suseconds_t)(nsec ? hv[1] / 1000 : hv[1]);
 		ph.caplen = hv[2];
@@ -503,6 +505,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		if (ph.caplen > PCAP_MAX_CAPLEN) {
 			snprintf(errbuf, 256, "bad dump file: packet of %u bytes captured", ph.caplen);
 			rc = LB_EIO;
+			damaged = true;
 			goto out;
 		}
 		/* the record runs past the buffer: move it down, read the rest
@@ -516,6 +519,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 				 "truncated dump file; tried to read %u captured bytes, only got %zu",
 				 ph.caplen, len - off - 16);
 			rc = LB_EIO;
+			damaged = true;
 			goto out;
 		}
 		const uint8_t *data = buf + off + 16;
@@ -523,15 +527,13 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		p->frames++;
 		if (LB_UNLIKELY(!d)) /* lb_pcap_first_time */
 			return probe_done(p, &ph.ts, buf);
-		last = ph.ts;
-		any = true;
 		if (filtered && !pcap_offline_filter(&p->prog, &ph, data))
 			continue;
 		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
 	}
 out:
-	if (any) {
-		p->last_ts = last;
+	if (p->frames > frames0 && !damaged) { /* ph: the last record read */
+		p->last_ts = ph.ts;
 		p->have_ts = true;
 	}
 	if (rc == LB_EINTR && stop && *stop)

@@ -12,7 +12,8 @@ an OPT record not owned by the root.)  The builders are in reasm_lib.py.
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
 in some awkward way: the length prefix split, several messages per segment,
-reordering, duplicates, overlaps, holes, wraparound, no SYN, RST, 1-byte
+reordering, duplicates, overlaps, holes, wraparound, no SYN, messages
+packed into full-size segments (no segment starting on a boundary), RST, 1-byte
 segments, fragments in any order, IPv6 fragment headers, fragmented TCP.
 Every message of a case has its own names, so which messages came out is
 told by the names in the output.
@@ -436,6 +437,101 @@ def tcp_hole_mid_message(c):
     c.want = [2, 3]
     c.tshark = ([], "tshark restarts at the segment after the hole: m1's TXT data there reads as "
                 "a 30840-byte length prefix that swallows m2 and m3 (the FIN then cuts it)")
+
+
+def first_found(b, lo, hi):
+    """The index of the first message starting inside the segment [lo, hi)
+    whose end is confirmed in it (tcp.c find_boundary): the segment's end, or
+    at least a prefix and a header (14 bytes) of the next message; None."""
+    for i in range(len(b) - 1):
+        if lo < b[i] < hi and b[i + 1] <= hi and (b[i + 1] == hi or hi - b[i + 1] >= 14):
+            return i
+    return None
+
+
+PACKED_TSHARK = ("tshark takes the segment's start for a boundary: the bytes there, inside a "
+                 "message, read as a length that swallows the messages behind it")
+
+
+@case()
+def tcp_no_syn_packed(c):
+    """The capture starts mid-connection on a stream whose sender packed its
+    messages into full-size segments (here 600 bytes): no segment starts on a
+    boundary.  The first one seen starts inside a message; the first message
+    that starts in it and ends in it (confirmed by the next one's header) is
+    where framing begins, and every message from there is recovered."""
+    t = Tcp(c, isn_c=31000, isn_s=424242)
+    for _ in range(14):
+        t.add_pair(c.msg())
+    b = t.bounds(1)
+    n = len(t.stream[1])
+    cuts = list(range(0, n, 600)) + [n]
+    t.segs(1, cuts[1:])  # the first segment went before the capture started
+    t.close()
+    f = first_found(b, cuts[1], cuts[2])
+    assert f is not None and all(cuts[k] not in b for k in range(1, len(cuts) - 1))
+    c.want = list(range(f, 14))
+    c.tshark = ([], PACKED_TSHARK)
+
+
+@case()
+def tcp_hole_packed(c):
+    """A packed stream (400-byte segments) with one segment lost: the messages
+    before the hole, and after it from the first message that starts and ends
+    in the segment after the hole; the one across the hole, and the one the
+    hole ends in, are lost."""
+    t = Tcp(c)
+    for _ in range(20):
+        t.add_pair(c.msg())
+    t.handshake()
+    t.query_all()
+    b = t.bounds(1)
+    n = len(t.stream[1])
+    cuts = list(range(0, n, 400)) + [n]
+    for k in range(len(cuts) - 1):
+        if k != 2:  # [800, 1200) lost
+            t.seg(1, cuts[k], cuts[k + 1])
+    t.close()
+    f = first_found(b, cuts[3], cuts[4])
+    assert f is not None and all(cuts[k] not in b for k in range(1, len(cuts) - 1))
+    c.want = [i for i in range(20) if b[i + 1] <= cuts[2]] + list(range(f, 20))
+    # tshark agrees, by the message's structure: the segment after the hole
+    # starts at the RDLENGTH of m13's last record (its SOA), which reads as a
+    # length prefix ending where m14 starts; tcp.c's check rejects that place
+    # (its "header", the SOA's names, has an unassigned opcode)
+
+
+@case()
+def tcp_hole_lookalike(c):
+    """After a hole, the segment starts inside a TXT record holding what reads
+    as a length prefix, a DNS header, a name and a class - a made-up message -
+    whose end is not followed by another message's header: it is not taken
+    for a boundary (tcp.c find_boundary wants that second one), nothing is
+    made of it; framing comes back at the next message."""
+    t = Tcp(c)
+    i0 = c.msg("a")
+    fake = (b"\x00\x24" + bytes.fromhex("abcd81800001000000000000") + b"\x04fake\x07example\x00\x00\x01\x00\x01"
+            + b"z" * 50)
+    name = "m1.%s.example." % c.name.replace("_", "-")
+    q = dns.message.make_query(name, "TXT")
+    q.id = 0x1000 + 16 * c.idx + 1
+    r = dns.message.make_response(q)
+    r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", '"%s"' % ("y" * 200),
+                                        '"%s"' % "".join("\\%03d" % x for x in fake)))
+    c.queries.append(q.to_wire())
+    c.msgs.append(r)
+    i2 = c.msg("a")
+    for i in (i0, 1, i2):
+        t.add_pair(i)
+    t.handshake()
+    t.query_all()
+    b = t.bounds(1)
+    at = t.stream[1].index(fake)
+    t.seg(1, 0, b[1] + 30)
+    # [b1 + 30, at - 3) lost: the next segment starts 3 bytes before the fake
+    t.seg(1, at - 3, b[3])
+    t.close()
+    c.want = [i0, i2]
 
 
 @case()
