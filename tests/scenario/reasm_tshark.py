@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
-Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP), VXLAN-GPE and AYIYA, inside
-PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
+Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP), VXLAN-GPE, AYIYA and
+TZSP, inside PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
 framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
 HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
 OpenBSD pflog, IP over IEEE 1394; responses quoted whole in ICMP and ICMPv6
@@ -983,6 +983,30 @@ def tunnel_ayiya_ipv4(c):
     c.wrap = lambda ip: over_udp(40000, ayiya(4, ip), 5072)
     for _ in range(2):
         c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    tcp_exchange(c)
+
+
+def tzsp(frame, encap=1, tags=b""):
+    """A TZSP message (TaZmen Sniffer Protocol): version 1, type 0 (a
+    received packet), the encapsulation (1 Ethernet, 18 802.11), tags, the
+    end tag, the frame.  MikroTik's sniffer streams them to UDP 37008."""
+    return struct.pack("!BBH", 1, 0, encap) + tags + b"\x01" + frame
+
+
+@case()
+def tunnel_tzsp(c):
+    """TZSP on UDP 37008 (a remote sniffer's stream): Ethernet frames with
+    and without tags (pad, sensor MAC), an 802.11 one, a keepalive between
+    them; UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(37008, tzsp(eth(4, ip)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(37008, struct.pack("!BBH", 1, 4, 0))
+    c.frame(b"")
+    c.wrap = lambda ip: over_udp(37008, tzsp(eth(4, ip), tags=b"\x00\x3c\x06\x00\x0c\x42\x01\x02\x03"))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = lambda ip: over_udp(37008, tzsp(LINK[105](4, ip), encap=18))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3))
+    c.wrap = lambda ip: over_udp(37008, tzsp(eth(4, ip)))
     tcp_exchange(c)
 
 
