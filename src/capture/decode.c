@@ -420,6 +420,99 @@ static void do_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	do_ipv6(d, k, p, n);
 }
 
+/*
+ * AYIYA, "Anything In Anything" (draft-massar-v6ops-ayiya; SixXS's tunnels,
+ * UDP port 5072): an 8-byte header - identity length as a power of two and
+ * its type, signature length in 4-byte words and the hash method, the
+ * authentication method and the operation, the next header (an IP protocol
+ * number), the epoch - then the identity, the signature and, in a Forward
+ * message (operation 1), the packet.  Next header 41 is IPv6, 4 IPv4.  The
+ * other operations (heartbeat, echo, MOTD, query) carry no packet to
+ * deliver, as tshark, zeek and SixXS's own PoP daemon read them; neither
+ * does a next header that is no IP (59: none, a heartbeat).
+ */
+static void do_ayiya(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	size_t hl = n >= 8 ? 8 + ((size_t)1 << (p[0] >> 4)) + 4 * (size_t)(p[1] >> 4) : 0;
+	if (n < 8 || n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	if ((p[2] & 0x0f) != 1) {
+		drop(d, LB_DROP_NOT_IP); /* not a Forward: no packet */
+		return;
+	}
+	switch (p[3]) {
+	case 41:
+		do_ipv6(d, k, p + hl, n - hl);
+		return;
+	case 4:
+		do_ipv4(d, k, p + hl, n - hl);
+		return;
+	default:
+		drop(d, LB_DROP_NOT_IP);
+	}
+}
+
+/*
+ * TZSP, TaZmen Sniffer Protocol (UDP 37008; what MikroTik's packet sniffer
+ * streams to a remote collector): version 1, the type, the encapsulation;
+ * for a received packet (type 0) or one for transmit (1) tags follow - pad
+ * (0: one byte), end (1: one byte), any other a type, a length and that
+ * many bytes - then the captured frame: Ethernet (encapsulation 1), 802.11
+ * (18), or 802.11 behind a Prism (119) or AVS (127) header, as tshark maps
+ * them.  Configuration, keepalive and port-opener messages carry no frame.
+ */
+static void do_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 4 || p[0] != 1) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	if (p[1] > 1) {
+		drop(d, LB_DROP_NOT_IP); /* configuration, keepalive, port opener */
+		return;
+	}
+	unsigned encap = be16(p + 2);
+	size_t off = 4;
+	for (;;) {
+		if (off >= n) {
+			drop(d, LB_DROP_TUNNEL_BAD); /* no end tag */
+			return;
+		}
+		uint8_t tag = p[off++];
+		if (tag == 1)
+			break;
+		if (tag == 0)
+			continue;
+		if (off >= n || p[off] > n - off - 1) {
+			drop(d, LB_DROP_TUNNEL_BAD);
+			return;
+		}
+		off += 1 + (size_t)p[off];
+	}
+	p += off;
+	n -= off;
+	switch (encap) {
+	case 1:
+		do_ether(d, k, p, n);
+		return;
+	case 18:
+		lb_link_80211(d, k, p, n, false);
+		return;
+	case 119:
+	case 127:
+		lb_link_prism_avs(d, k, p, n);
+		return;
+	default:
+		drop(d, LB_DROP_LINK_UNSUPPORTED);
+	}
+}
+
 /* ---- transport ---- */
 
 static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
@@ -463,7 +556,7 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	k->pl.sport = sport;
 	k->pl.dport = dport;
 	/* DNS ports first: a resolver's random source port can be 4789, 3544,
-	 * 6081 or 2152, and its response must not be taken for a tunnel.  Tunnel
+	 * 6081, 2152, 5072 or 37008, and its response must not be taken for a tunnel.  Tunnel
 	 * endpoints do not use DNS ports for the outer datagram. */
 	if (LB_LIKELY(is_dns_port(d, sport) || is_dns_port(d, dport))) {
 		if (LB_UNLIKELY(n < 12)) {
@@ -485,6 +578,10 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		do_l2tp(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_VXLAN_GPE)) {
 		do_vxlan_gpe(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_AYIYA || sport == PORT_AYIYA)) {
+		do_ayiya(d, k, p, n);
+	} else if (LB_UNLIKELY(dport == PORT_TZSP || sport == PORT_TZSP)) {
+		do_tzsp(d, k, p, n);
 	} else {
 		drop(d, snap ? LB_DROP_IP_TRUNCATED : LB_DROP_NOT_DNS_PORT);
 	}

@@ -17,7 +17,9 @@
  * type II and III), GRE over UDP 4754, VXLAN (UDP 4789), VXLAN-GPE (UDP
  * 4790), Teredo (UDP 3544), Geneve (UDP 6081), GTP-U (UDP 2152, G-PDUs),
  * L2TPv2 (UDP 1701, PPP), L2TPv3 (IP 115 or UDP 1701, Ethernet
- * pseudowires: decode.c do_l2tpv3_payload), each nesting counted; more
+ * pseudowires: decode.c do_l2tpv3_payload), AYIYA (UDP 5072, Forward
+ * messages carrying IPv6 or IPv4), TZSP (UDP 37008: a remote sniffer's
+ * Ethernet or 802.11 frames), each nesting counted; more
  * than opts.max_tunnel_depth is a drop.  DNS datagrams quoted whole in ICMP /
  * ICMPv6 errors are messages too (decode.c do_icmp).
  */

@@ -37,7 +37,8 @@ enum {
 };
 
 enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
-       PORT_GTPU = 2152, PORT_L2TP = 1701, PORT_VXLAN_GPE = 4790 };
+       PORT_GTPU = 2152, PORT_L2TP = 1701, PORT_VXLAN_GPE = 4790,
+       PORT_AYIYA = 5072, PORT_TZSP = 37008 };
 
 struct lb_decoder {
 	lb_decoder_opts_t o;

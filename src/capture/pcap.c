@@ -69,7 +69,8 @@ struct lb_pcap {
 	bool more;                   /* lb_pcap_set_more: the next file continues this one */
 	bool got_first;              /* lb_pcap_first_time: a frame was read, at first_ts */
 	struct timeval first_ts;
-	bool have_ts;                /* pcapng: a packet with a time was read, at last_ts */
+	bool have_ts;                /* a packet with a time was read (or given by
+				      * lb_pcap_set_time_before), at last_ts */
 	struct timeval last_ts;
 	ng_if_t *ifs;
 	size_t nifs, capifs;
@@ -386,6 +387,19 @@ void lb_pcap_set_more(lb_pcap_t *p, bool more)
 	p->more = more;
 }
 
+bool lb_pcap_last_time(const lb_pcap_t *p, struct timeval *ts)
+{
+	if (p->have_ts)
+		*ts = p->last_ts;
+	return p->have_ts;
+}
+
+void lb_pcap_set_time_before(lb_pcap_t *p, const struct timeval *ts)
+{
+	p->last_ts = *ts;
+	p->have_ts = true;
+}
+
 /* lb_pcap_first_time's end: the first frame's time kept, the buffer freed. */
 static int probe_done(lb_pcap_t *p, const struct timeval *ts, void *buf)
 {
@@ -458,7 +472,11 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 	const bool swapped = p->swapped, nsec = p->nsec, filtered = p->has_prog;
 	off_t pos = 24;   /* file offset of buf[len] */
 	size_t off = 0, len = 0;
-	bool eof = false;
+	bool eof = false, damaged = false;
+	const uint64_t frames0 = p->frames;
+	/* the record being read: after the loop the last one read, whose time
+	 * lb_pcap_last_time gives (no copy per record) */
+	struct pcap_pkthdr ph;
 	int rc = 0;
 	for (;;) {
 		if (stop && *stop)
@@ -480,7 +498,6 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		if (swapped)
 			for (int i = 0; i < 4; i++)
 				hv[i] = __builtin_bswap32(hv[i]);
-		struct pcap_pkthdr ph;
 		ph.ts.tv_sec = (time_t)hv[0];
 		ph.ts.tv_usec = (suseconds_t)(nsec ? hv[1] / 1000 : hv[1]);
 		ph.caplen = hv[2];
@@ -488,6 +505,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		if (ph.caplen > PCAP_MAX_CAPLEN) {
 			snprintf(errbuf, 256, "bad dump file: packet of %u bytes captured", ph.caplen);
 			rc = LB_EIO;
+			damaged = true;
 			goto out;
 		}
 		/* the record runs past the buffer: move it down, read the rest
@@ -501,6 +519,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 				 "truncated dump file; tried to read %u captured bytes, only got %zu",
 				 ph.caplen, len - off - 16);
 			rc = LB_EIO;
+			damaged = true;
 			goto out;
 		}
 		const uint8_t *data = buf + off + 16;
@@ -513,6 +532,10 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
 	}
 out:
+	if (p->frames > frames0 && !damaged) { /* ph: the last record read */
+		p->last_ts = ph.ts;
+		p->have_ts = true;
+	}
 	if (rc == LB_EINTR && stop && *stop)
 		rc = 0; /* a stream's read ended by the stop request */
 	if (rc != 0 || !(stop && *stop))
@@ -644,7 +667,10 @@ static struct timeval ng_time(const ng_if_t *f, uint32_t hi, uint32_t lo)
  * (pcapng 4.4); it is given the time of the packet before it in the file,
  * the earliest it can have been captured (blocks are written in order) and
  * never 0, the store's "no time".  tshark shows it without a time.  One
- * before any packet with a time is counted (LB_DROP_NO_TIME), not decoded.
+ * before the file's first packet with a time has the time of the packet
+ * before the file, the previous file's last (lb_pcap_set_time_before: a
+ * file rotation cuts no capture, so the rule is the same across it); with
+ * none (the first file) it is counted (LB_DROP_NO_TIME), not decoded.
  */
 static int run_ng(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char *errbuf)
 {
@@ -893,6 +919,8 @@ int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *stop, char
 			p->frames++;
 			if (!d) /* lb_pcap_first_time */
 				return probe_done(p, &hdr->ts, NULL);
+			p->last_ts = hdr->ts;
+			p->have_ts = true;
 			if (p->has_prog && !pcap_offline_filter(&p->prog, hdr, data))
 				continue;
 			lb_decoder_frame(d, lt, &hdr->ts, data, hdr->caplen, hdr->len);

@@ -35,8 +35,9 @@ int lb_pcap_linktype(const lb_pcap_t *p);
  * Read frames until end of file, error, or *stop becomes non-zero (checked
  * between packets; live captures wake at least every 100 ms).  Each frame goes
  * to lb_decoder_frame(); a pcapng simple packet block (no time of its own)
- * with the time of the packet before it, or, before any packet with a time,
- * counted as LB_DROP_NO_TIME and not decoded.  At the end of a file, a read error's included,
+ * with the time of the packet before it (before the file's first packet with
+ * a time: the one lb_pcap_set_time_before gave), or, without one, counted
+ * as LB_DROP_NO_TIME and not decoded.  At the end of a file, a read error's included,
  * lb_decoder_expire() is called with a far-future time so buffered TCP data
  * is flushed, unless lb_pcap_set_more() said another file continues it.
  * Returns 0, or LB_EIO with libpcap's message in errbuf, or for a compressed
@@ -51,6 +52,19 @@ LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
  * fragments are kept for the next file instead of being flushed.  Default
  * false (the end of the file is the end of the input). */
 void lb_pcap_set_more(lb_pcap_t *p, bool more);
+
+/* The time of the last frame read from the file (filtered out or not; a
+ * simple packet's is the one it was given; not a damaged record's, which
+ * leaves the time before the file) into *ts: true, or false if no frame
+ * with a time was read (nor given by lb_pcap_set_time_before). */
+bool lb_pcap_last_time(const lb_pcap_t *p, struct timeval *ts);
+
+/* The time of the packet before the file's first one: the previous file's
+ * last (lb_pcap_last_time), when rotated files are read as one capture.  A
+ * pcapng simple packet block before the file's first packet with a time
+ * takes it (the rule inside a file, carried across the rotation) instead of
+ * being counted as LB_DROP_NO_TIME.  Call before lb_pcap_run. */
+void lb_pcap_set_time_before(lb_pcap_t *p, const struct timeval *ts);
 
 /* The time of the file's first frame (whatever the filter; in pcapng the
  * first that has a time: a simple packet block has none), read ahead of

@@ -66,7 +66,9 @@ static void help(FILE *out)
 		"                        the time order of their first frames (the order given\n"
 		"                        when '-' or a pipe is one of them); rotated files:\n"
 		"                        TCP streams and IP fragments continue from one\n"
-		"                        file into the next, frame numbers go on counting\n"
+		"                        file into the next, frame numbers go on counting,\n"
+		"                        a pcapng file's first simple packets (no time)\n"
+		"                        take the previous file's last time\n"
 		"  -i, --interface IF    capture live from IF (needs CAP_NET_RAW)\n"
 		"  -f, --filter BPF      BPF filter applied by libpcap (e.g. 'port 53')\n"
 		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
@@ -653,6 +655,8 @@ static int capture(int argc, char **argv, const char **files)
 
 	ctx.progress = !quiet && isatty(STDERR_FILENO) && !(jsonl && isatty(STDOUT_FILENO));
 	ctx.started = lb_cli_mono();
+	struct timeval prev_ts = { 0, 0 }; /* the last frame's time of the files read */
+	bool have_prev_ts = false;
 	for (;;) {
 		const char *cur = file ? files[ctx.file_i] : iface;
 		if (pc && (iface || is_stream(cur)) && (ing || expo)) {
@@ -683,8 +687,10 @@ static int capture(int argc, char **argv, const char **files)
 		}
 		if (iface || stop_flag || ctx.file_i + 1 >= nfiles)
 			break;
-		if (pc)
+		if (pc) {
 			ctx.frame_base += lb_pcap_frame(pc);
+			have_prev_ts |= lb_pcap_last_time(pc, &prev_ts);
+		}
 		ctx.pc = NULL;
 		lb_pcap_close(pc);
 		pc = NULL;
@@ -692,6 +698,8 @@ static int capture(int argc, char **argv, const char **files)
 		/* checked above; gone or changed since: said, and the rest is read */
 		if (open_file(files[ctx.file_i], filter, &pc) != LB_EXIT_OK)
 			rc = LB_EXIT_STORE;
+		else if (have_prev_ts) /* its first simple packets: the last time before */
+			lb_pcap_set_time_before(pc, &prev_ts);
 		ctx.pc = pc;
 	}
 	if (file && !stop_flag && !pc) {

@@ -7,6 +7,7 @@
 # frame numbers counted on, the same counters (TCP streams and IP fragments
 # continue across the cuts).  Then the errors: every file is checked before any
 # is read; a damaged file in the list is said and the files after it still read.
+# A pcapng file starting with simple packets gives them the previous file's last time.
 . "$(dirname "$0")/lib.sh"
 
 CAPS=$CAPTURES
@@ -191,6 +192,47 @@ check "the file after the cut one is read (its $(wc -l < "$D/need") records foun
 sort "$D/cut_alone.jsonl" > "$D/need2"
 check "what the cut file held before the damage is kept ($(wc -l < "$D/need2") records)" \
 	bash -c "test -s '$D/need2' && test -z \"\$(comm -23 '$D/need2' '$D/have')\""
+
+# a rotated pcapng file whose first packet is a simple packet block (no time,
+# pcapng 4.4): inside a file such a packet takes the time of the packet before
+# it; across a rotation that is the previous file's last.  It was counted as
+# frame_no_time and not decoded (as it still is in the first file of a run)
+/usr/bin/python3 - "${parts[1]}" "$D/spb.pcapng" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+assert b[8:12] == b"\x4d\x3c\x2b\x1a", "a little-endian section"
+out, o, k = b"", 0, 0
+while o < len(b):
+    t, n = struct.unpack_from("<II", b, o)
+    if t == 6 and k < 4:  # the first 4 enhanced packets -> simple packets
+        cap, wire = struct.unpack_from("<II", b, o + 20)
+        data = b[o + 28:o + 28 + cap]
+        body = struct.pack("<I", wire) + data + b"\0" * (-cap % 4)
+        out += struct.pack("<II", 3, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+        k += 1
+    else:
+        out += b[o:o + n]
+    o += n
+open(sys.argv[2], "wb").write(out)
+PY
+run_cap "$D/spbw" -r "${parts[0]}" "${parts[1]}" "${parts[2]}"
+run_cap "$D/spb" -r "${parts[0]}" "$D/spb.pcapng" "${parts[2]}"
+n0=$(capinfos -TrMc "${parts[0]}" | awk -F'\t' '{ print $2 }')
+t0=$(capinfos -TrSe "${parts[0]}" | awk -F'\t' '{ print $2 }')
+check "a rotated pcapng file starting with simple packets: nothing counted as frame_no_time" \
+	bash -c "! grep -q '^drop.frame_no_time [1-9]' '$D/spb.stats'"
+check "the same records as with enhanced packets, times aside ($(wc -l < "$D/spbw.jsonl"))" \
+	bash -c "cmp -s <(sed 's/\"time\":[0-9.]*//' '$D/spb.jsonl') <(sed 's/\"time\":[0-9.]*//' '$D/spbw.jsonl')"
+check "the simple packets' records (frames $((n0 + 1))-$((n0 + 4))) have the previous file's last time ($t0)" \
+	awk -v lo=$((n0 + 1)) -v hi=$((n0 + 4)) -v t="$t0" '{
+		match($0, /"frame":[0-9]+/); f = substr($0, RSTART + 8, RLENGTH - 8) + 0
+		if (f < lo || f > hi) next
+		n++; match($0, /"time":[0-9.]+/); x = substr($0, RSTART + 7, RLENGTH - 7)
+		if (x - t > 1e-6 || t - x > 1e-6) bad++ }
+		END { exit !(n > 0 && !bad) }' "$D/spb.jsonl"
+run_cap "$D/spb1" -r "$D/spb.pcapng"
+check "read alone (no packet before them), they are counted as frame_no_time" \
+	grep -q '^drop.frame_no_time 4$' "$D/spb1.stats"
 
 # progress on a terminal names the file being read
 if command -v script > /dev/null; then

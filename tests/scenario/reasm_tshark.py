@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
-Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP) and VXLAN-GPE, inside
-PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
+Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP), VXLAN-GPE, AYIYA and
+TZSP, inside PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
 framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
 HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
 OpenBSD pflog, IP over IEEE 1394; responses quoted whole in ICMP and ICMPv6
@@ -12,7 +12,8 @@ an OPT record not owned by the root.)  The builders are in reasm_lib.py.
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
 in some awkward way: the length prefix split, several messages per segment,
-reordering, duplicates, overlaps, holes, wraparound, no SYN, RST, 1-byte
+reordering, duplicates, overlaps, holes, wraparound, no SYN, messages
+packed into full-size segments (no segment starting on a boundary), RST, 1-byte
 segments, fragments in any order, IPv6 fragment headers, fragmented TCP.
 Every message of a case has its own names, so which messages came out is
 told by the names in the output.
@@ -438,6 +439,101 @@ def tcp_hole_mid_message(c):
                 "a 30840-byte length prefix that swallows m2 and m3 (the FIN then cuts it)")
 
 
+def first_found(b, lo, hi):
+    """The index of the first message starting inside the segment [lo, hi)
+    whose end is confirmed in it (tcp.c find_boundary): the segment's end, or
+    at least a prefix and a header (14 bytes) of the next message; None."""
+    for i in range(len(b) - 1):
+        if lo < b[i] < hi and b[i + 1] <= hi and (b[i + 1] == hi or hi - b[i + 1] >= 14):
+            return i
+    return None
+
+
+PACKED_TSHARK = ("tshark takes the segment's start for a boundary: the bytes there, inside a "
+                 "message, read as a length that swallows the messages behind it")
+
+
+@case()
+def tcp_no_syn_packed(c):
+    """The capture starts mid-connection on a stream whose sender packed its
+    messages into full-size segments (here 600 bytes): no segment starts on a
+    boundary.  The first one seen starts inside a message; the first message
+    that starts in it and ends in it (confirmed by the next one's header) is
+    where framing begins, and every message from there is recovered."""
+    t = Tcp(c, isn_c=31000, isn_s=424242)
+    for _ in range(14):
+        t.add_pair(c.msg())
+    b = t.bounds(1)
+    n = len(t.stream[1])
+    cuts = list(range(0, n, 600)) + [n]
+    t.segs(1, cuts[1:])  # the first segment went before the capture started
+    t.close()
+    f = first_found(b, cuts[1], cuts[2])
+    assert f is not None and all(cuts[k] not in b for k in range(1, len(cuts) - 1))
+    c.want = list(range(f, 14))
+    c.tshark = ([], PACKED_TSHARK)
+
+
+@case()
+def tcp_hole_packed(c):
+    """A packed stream (400-byte segments) with one segment lost: the messages
+    before the hole, and after it from the first message that starts and ends
+    in the segment after the hole; the one across the hole, and the one the
+    hole ends in, are lost."""
+    t = Tcp(c)
+    for _ in range(20):
+        t.add_pair(c.msg())
+    t.handshake()
+    t.query_all()
+    b = t.bounds(1)
+    n = len(t.stream[1])
+    cuts = list(range(0, n, 400)) + [n]
+    for k in range(len(cuts) - 1):
+        if k != 2:  # [800, 1200) lost
+            t.seg(1, cuts[k], cuts[k + 1])
+    t.close()
+    f = first_found(b, cuts[3], cuts[4])
+    assert f is not None and all(cuts[k] not in b for k in range(1, len(cuts) - 1))
+    c.want = [i for i in range(20) if b[i + 1] <= cuts[2]] + list(range(f, 20))
+    # tshark agrees, by the message's structure: the segment after the hole
+    # starts at the RDLENGTH of m13's last record (its SOA), which reads as a
+    # length prefix ending where m14 starts; tcp.c's check rejects that place
+    # (its "header", the SOA's names, has an unassigned opcode)
+
+
+@case()
+def tcp_hole_lookalike(c):
+    """After a hole, the segment starts inside a TXT record holding what reads
+    as a length prefix, a DNS header, a name and a class - a made-up message -
+    whose end is not followed by another message's header: it is not taken
+    for a boundary (tcp.c find_boundary wants that second one), nothing is
+    made of it; framing comes back at the next message."""
+    t = Tcp(c)
+    i0 = c.msg("a")
+    fake = (b"\x00\x24" + bytes.fromhex("abcd81800001000000000000") + b"\x04fake\x07example\x00\x00\x01\x00\x01"
+            + b"z" * 50)
+    name = "m1.%s.example." % c.name.replace("_", "-")
+    q = dns.message.make_query(name, "TXT")
+    q.id = 0x1000 + 16 * c.idx + 1
+    r = dns.message.make_response(q)
+    r.answer.append(dns.rrset.from_text(name, 300, "IN", "TXT", '"%s"' % ("y" * 200),
+                                        '"%s"' % "".join("\\%03d" % x for x in fake)))
+    c.queries.append(q.to_wire())
+    c.msgs.append(r)
+    i2 = c.msg("a")
+    for i in (i0, 1, i2):
+        t.add_pair(i)
+    t.handshake()
+    t.query_all()
+    b = t.bounds(1)
+    at = t.stream[1].index(fake)
+    t.seg(1, 0, b[1] + 30)
+    # [b1 + 30, at - 3) lost: the next segment starts 3 bytes before the fake
+    t.seg(1, at - 3, b[3])
+    t.close()
+    c.want = [i0, i2]
+
+
 @case()
 def tcp_axfr_many_records(c):
     """A zone transfer (RFC 5936) in one 57 KB message of 2602 records, more
@@ -854,6 +950,63 @@ def tunnel_vxlan_gpe_ipv6(c):
     c.wrap = lambda ip: over_udp(4790, vxlan_gpe(2, ip))
     for _ in range(2):
         c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
+def ayiya(nh, inner, op=1):
+    """An AYIYA message (draft-massar-v6ops-ayiya): identity length 2^4 and
+    type integer, signature length 5 words and hash SHA-1, authentication by
+    shared secret and the operation (1: Forward), the next header (41 IPv6, 4
+    IPv4, 59 none), the epoch, a 16-byte identity and a 20-byte signature;
+    then the packet.  What SixXS's AICCU and PoPs send."""
+    return (struct.pack("!BBBBI", 0x41, 0x52, 0x10 | op, nh, T0) + bytes(range(16))
+            + bytes(range(100, 120)) + inner)
+
+
+@case(ipver=6)
+def tunnel_ayiya(c):
+    """AYIYA on UDP 5072 (SixXS's tunnels): IPv6 in Forward messages from the
+    PoP (source port 5072) and to it, a heartbeat (operation 0, no next
+    header) between them; UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(40000, ayiya(41, ip), 5072)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = lambda ip: over_udp(5072, ayiya(59, b"", op=0), 40000)
+    c.frame(b"")
+    c.wrap = lambda ip: over_udp(5072, ayiya(41, ip), 40000)
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
+@case()
+def tunnel_ayiya_ipv4(c):
+    """AYIYA carrying IPv4 (next header 4)."""
+    c.wrap = lambda ip: over_udp(40000, ayiya(4, ip), 5072)
+    for _ in range(2):
+        c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    tcp_exchange(c)
+
+
+def tzsp(frame, encap=1, tags=b""):
+    """A TZSP message (TaZmen Sniffer Protocol): version 1, type 0 (a
+    received packet), the encapsulation (1 Ethernet, 18 802.11), tags, the
+    end tag, the frame.  MikroTik's sniffer streams them to UDP 37008."""
+    return struct.pack("!BBH", 1, 0, encap) + tags + b"\x01" + frame
+
+
+@case()
+def tunnel_tzsp(c):
+    """TZSP on UDP 37008 (a remote sniffer's stream): Ethernet frames with
+    and without tags (pad, sensor MAC), an 802.11 one, a keepalive between
+    them; UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(37008, tzsp(eth(4, ip)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(37008, struct.pack("!BBH", 1, 4, 0))
+    c.frame(b"")
+    c.wrap = lambda ip: over_udp(37008, tzsp(eth(4, ip), tags=b"\x00\x3c\x06\x00\x0c\x42\x01\x02\x03"))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = lambda ip: over_udp(37008, tzsp(LINK[105](4, ip), encap=18))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3))
+    c.wrap = lambda ip: over_udp(37008, tzsp(eth(4, ip)))
     tcp_exchange(c)
 
 

@@ -1,9 +1,10 @@
 #!/bin/bash
 # DNS over TCP and over IPv4/IPv6 fragments, cut up every awkward way (length
 # prefix split, reordering, duplicates, overlaps, holes, wraparound, no SYN,
-# RST, 1-byte segments, fragment orders, fragmented TCP), and the same inside
-# Geneve, GTP-U, L2TP (v2, v3) and VXLAN-GPE tunnels and over PPP-serial, Cisco
-# HDLC, 802.11, pflog and IEEE 1394 link types, fragment timeouts, pcapng simple
+# messages packed into full-size segments, RST, 1-byte segments, fragment
+# orders, fragmented TCP), and the same inside Geneve, GTP-U, L2TP (v2, v3),
+# VXLAN-GPE, AYIYA and TZSP tunnels and over PPP-serial, Cisco HDLC, 802.11, pflog
+# and IEEE 1394 link types, fragment timeouts, pcapng simple
 # packet blocks, an OPT not owned by the root: crafted captures,
 # each decoded by lookback and by tshark, checked against the messages sent
 # (reasm_tshark.py says where and why the two may differ).

@@ -647,6 +647,100 @@ static void t_pcapng_simple_packet_time(void **state)
 	unlink(path);
 }
 
+/* Regression: rotated files read as one capture (capture -r a b): a pcapng
+ * file whose first packets are simple packet blocks had them counted as
+ * frame_no_time, though the packet before them - the previous file's last -
+ * has a time.  lb_pcap_last_time gives a file's last time (a classic file's
+ * too, and a filtered-out frame's), lb_pcap_set_time_before hands it to the
+ * next file, whose simple packets before its first time take it; a file of
+ * simple packets alone passes it on. */
+static void t_simple_packet_after_rotation(void **state)
+{
+	(void)state;
+	static wb_t f1[2], w, eth, spb;
+	wb_t ip;
+	mk_udp(&tmp, 33000, 1234, dns, 60); /* not DNS: filtered out below */
+	mk_ip4(&ip, A4, B4, 17, 1, 0, tmp.b, tmp.n);
+	link_frame(DLT_EN10MB, &ip4, 4, &f1[0]);
+	link_frame(DLT_EN10MB, &ip, 4, &f1[1]);
+	char p1[64], p2[64], p3[64], err[256] = "";
+	snprintf(p1, sizeof(p1), "%s/rot_a.pcap", dir);
+	write_pcap(p1, DLT_EN10MB, f1, 2); /* times 1700000000.000005, 1700000001.000005 */
+	link_frame(DLT_EN10MB, &ip4, 4, &eth);
+	spb.n = 0;
+	w_u32le(&spb, (uint32_t)eth.n);
+	w_bytes(&spb, eth.b, eth.n);
+	for (int k = 0; k < 2; k++) {
+		w.n = 0;
+		ng_shb(&w, 0);
+		ng_idb(&w, DLT_EN10MB, 65535, -1, 0);
+		ng_block(&w, 3, &spb, 0);
+		ng_block(&w, 3, &spb, 0);
+		if (k == 0)
+			ng_epb(&w, 0, 1700000030ull * 1000000, &eth, 0);
+		snprintf(k ? p3 : p2, sizeof(p2), "%s/rot_%c.pcapng", dir, k ? 'c' : 'b');
+		FILE *f = fopen(k ? p3 : p2, "wb");
+		assert_non_null(f);
+		fwrite(w.b, 1, w.n, f);
+		fclose(f);
+	}
+	got_t *g = got_new();
+	lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+	volatile sig_atomic_t stop = 0;
+	struct timeval t;
+	lb_pcap_t *a = lb_pcap_open_file(p1, err);
+	assert_non_null(a);
+	assert_false(lb_pcap_last_time(a, &t)); /* nothing read yet */
+	assert_int_equal(lb_pcap_set_filter(a, "udp port 53", err), 0);
+	lb_pcap_set_more(a, true);
+	assert_int_equal(lb_pcap_run(a, d, &stop, err), 0);
+	assert_true(lb_pcap_last_time(a, &t));
+	assert_int_equal(t.tv_sec, 1700000001); /* the filtered-out last frame's */
+	assert_int_equal(t.tv_usec, 5);
+	lb_pcap_close(a);
+	/* b: two simple packets, then an enhanced one */
+	lb_pcap_t *b = lb_pcap_open_file(p2, err);
+	assert_non_null(b);
+	lb_pcap_set_time_before(b, &t);
+	lb_pcap_set_more(b, true);
+	assert_int_equal(lb_pcap_run(b, d, &stop, err), 0);
+	assert_int_equal(g->n, 4);
+	for (size_t k = 1; k < 3; k++) {
+		assert_msg(g, k, dns, 60);
+		assert_int_equal(g->m[k].ts.tv_sec, 1700000001);
+		assert_int_equal(g->m[k].ts.tv_usec, 5);
+	}
+	assert_int_equal(g->m[3].ts.tv_sec, 1700000030);
+	assert_true(lb_pcap_last_time(b, &t));
+	assert_int_equal(t.tv_sec, 1700000030);
+	lb_pcap_close(b);
+	/* c: simple packets alone: b's last time, passed on */
+	lb_pcap_t *c = lb_pcap_open_file(p3, err);
+	assert_non_null(c);
+	lb_pcap_set_time_before(c, &t);
+	assert_int_equal(lb_pcap_run(c, d, &stop, err), 0);
+	assert_int_equal(g->n, 6);
+	assert_int_equal(g->m[5].ts.tv_sec, 1700000030);
+	struct timeval t2;
+	assert_true(lb_pcap_last_time(c, &t2));
+	assert_int_equal(t2.tv_sec, 1700000030);
+	lb_pcap_close(c);
+	assert_int_equal(drop_n(d, LB_DROP_NO_TIME), 0);
+	/* without a time before it, c's first packets are still frame_no_time */
+	c = lb_pcap_open_file(p3, err);
+	assert_non_null(c);
+	assert_int_equal(lb_pcap_run(c, d, &stop, err), 0);
+	assert_false(lb_pcap_last_time(c, &t2));
+	assert_int_equal(drop_n(d, LB_DROP_NO_TIME), 2);
+	assert_int_equal(g->n, 6);
+	lb_pcap_close(c);
+	lb_decoder_free(d);
+	free(g);
+	unlink(p1);
+	unlink(p2);
+	unlink(p3);
+}
+
 /* Regression: with a filter, "frame" numbers (--frame-numbers) counted only
  * the frames that passed it, not the frame's number in the file that tshark
  * gives: the filter's reader now counts every frame it reads. */
@@ -734,6 +828,7 @@ int main(void)
 		cmocka_unit_test(t_reads_across_boundaries),
 		cmocka_unit_test(t_pcapng_interfaces),
 		cmocka_unit_test(t_pcapng_simple_packet_time),
+		cmocka_unit_test(t_simple_packet_after_rotation),
 		cmocka_unit_test(t_frame_numbers_under_filter),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);

@@ -274,13 +274,16 @@ static void t_no_syn_dso_first(void **state)
 	assert_int_equal(g->n, 2);
 	assert_msg(g, 0, dso + 2, 24);
 	assert_msg(g, 1, m1, n1);
-	/* a DSO header whose first TLV runs past the message is still junk */
+	/* a DSO header whose first TLV runs past the message is still junk;
+	 * the message behind it in the segment, which ends the segment, is
+	 * found (find_boundary) */
 	g->n = 0;
 	dso[2 + 12 + 3] = 9;
 	memcpy(s2, dso, sizeof dso);
 	seg_on(d, 40001, 0, 99, 0, s2, sizeof dso + 2 + n1, 2);
 	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
-	assert_int_equal(g->n, 0);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, m1, n1);
 }
 
 /* [len][big] where big's body is text (a TXT record's, say): read from
@@ -323,6 +326,68 @@ static void t_no_syn_inside_message(void **state)
 	seg_on(d, 40001, 0, 501 + (uint32_t)(nb - 1500), 0, stream, slen, 2);
 	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 3);
 	expect_n(2);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+/* Regression: a boundary was looked for at segment starts only.  A segment
+ * that starts inside a message (no SYN seen, or after a hole) and carries
+ * whole messages behind it - pipelined answers, a sender's queue packed into
+ * full-size segments - lost them all.  A boundary inside it is taken when
+ * the message there ends inside the segment, at its end or where another
+ * plausible message starts (find_boundary); one that is not confirmed so is
+ * not, and the search stops SEARCH_MAX (2048) bytes in. */
+static void t_boundary_inside_segment(void **state)
+{
+	(void)state;
+	static uint8_t big[3000], sg[4000];
+	size_t nb = mk_text_stream(big, 2900);
+	/* no SYN: the tail of big, then m1 and m2, in one segment */
+	size_t o = nb - 700;
+	memcpy(sg, big + o, 700);
+	memcpy(sg + 700, stream, slen);
+	seg(7000, 0, sg, 700 + slen);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK), 1);
+	expect_both();
+	assert_int_equal(lb_decoder_mem(d), 0);
+	/* framing goes on from there: the next segment's m1 */
+	seg(7000 + (uint32_t)(700 + slen), 0, stream, 2 + n1);
+	expect_n(3);
+	/* after a hole: a segment with big's end and m1 whose end starts m2,
+	 * then m2's rest in the next one */
+	g->n = 0;
+	seg_on(d, 40001, 0, ISN, TH_SYN, NULL, 0, 1);
+	seg_on(d, 40001, 0, S(0), 0, big, 100, 1);
+	/* [100, nb - 300) lost */
+	memcpy(sg, big + nb - 300, 300);
+	memcpy(sg + 300, stream, slen);
+	seg_on(d, 40001, 0, S(nb - 300), 0, sg, 300 + 2 + n1 + 20, 1);
+	seg_on(d, 40001, 0, S(nb + 2 + n1 + 20), 0, stream + 2 + n1 + 20, slen - 2 - n1 - 20, 1);
+	seg_on(d, 40001, 0, S(nb + slen), TH_FIN, NULL, 0, 1);
+	expire_all(d);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_GAP), 1);
+	expect_n(2);
+	/* a message whose end is followed by what is no message start, or by
+	 * less than a header: not taken; the segment is junk */
+	g->n = 0;
+	uint64_t j0 = drop_n(d, LB_DROP_TCP_JUNK);
+	memcpy(sg, big + 1000, 300);
+	memcpy(sg + 300, stream, 2 + n1);
+	memcpy(sg + 300 + 2 + n1, big + 1500, 40);
+	seg_on(d, 40002, 0, 1, 0, sg, 300 + 2 + n1 + 40, 1);
+	memcpy(sg + 300 + 2 + n1, stream + 2 + n1, 13);
+	seg_on(d, 40003, 0, 1, 0, sg, 300 + 2 + n1 + 13, 1);
+	assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK) - j0, 2);
+	assert_int_equal(g->n, 0);
+	/* the search's bound: m1 2048 bytes in is found, 2049 bytes in not */
+	for (size_t at = 2048; at <= 2049; at++) { /* g->n: 1, then still 1 */
+		j0 = drop_n(d, LB_DROP_TCP_JUNK);
+		memcpy(sg, big + 20, at);
+		memcpy(sg + at, stream, 2 + n1);
+		seg_on(d, (uint16_t)(40004 + at), 0, 1, 0, sg, at + 2 + n1, 1);
+		assert_int_equal(drop_n(d, LB_DROP_TCP_JUNK) - j0, 1);
+		assert_int_equal(g->n, 1);
+	}
+	assert_msg(g, 0, m1, n1);
 	assert_int_equal(lb_decoder_mem(d), 0);
 }
 
@@ -794,6 +859,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_no_syn_dso_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_hole_inside_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_boundary_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_boundary_inside_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_junk_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gap_at_fin, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fin_before_missing_segment, setup, teardown),

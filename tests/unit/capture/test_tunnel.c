@@ -1,6 +1,6 @@
 /* test_tunnel.c - IP-in-IP, GRE (+ key/seq/csum, TEB, ERSPAN II/III), PPTP's
  * enhanced GRE, L2TPv2, L2TPv3 (over IP and UDP), 802.1ah, GRE over UDP,
- * VXLAN, VXLAN-GPE, Teredo, Geneve, GTP-U, nesting beyond the cap, DNS
+ * VXLAN, VXLAN-GPE, Teredo, Geneve, GTP-U, AYIYA, TZSP, nesting beyond the cap, DNS
  * datagrams quoted in ICMP errors, and snapshot cuts inside tunnels. */
 #include "build.h"
 
@@ -608,14 +608,140 @@ static void t_nesting(void **state)
 	lb_decoder_free(d0);
 }
 
+/* AYIYA header (draft-massar-v6ops-ayiya): identity 2^idlen bytes, signature
+ * siglen words, operation, next header, epoch; then identity and signature. */
+static void ayiya(wb_t *w, unsigned idlen, unsigned siglen, unsigned op, uint8_t nh,
+		  const wb_t *inner)
+{
+	w->n = 0;
+	w_u8(w, (uint8_t)(idlen << 4 | 1));  /* identity type: integer */
+	w_u8(w, (uint8_t)(siglen << 4 | 2)); /* hash: SHA-1 */
+	w_u8(w, (uint8_t)(1 << 4 | op));     /* auth: shared secret */
+	w_u8(w, nh);
+	w_u32(w, 1700000000);                /* epoch */
+	for (size_t i = 0; i < ((size_t)1 << idlen) + 4 * (size_t)siglen; i++)
+		w_u8(w, (uint8_t)(0xa0 + i));
+	if (inner)
+		w_bytes(w, inner->b, inner->n);
+}
+
+/* Regression: AYIYA (SixXS's "Anything In Anything", UDP 5072) was not
+ * decoded, its DNS counted as not_dns_port.  A Forward message carries IPv6
+ * (next header 41) or IPv4 (4), the packet after the identity and the
+ * signature, from the PoP (source port 5072) or to it; the other operations
+ * carry none; a header longer than the datagram is tunnel_bad. */
+static void t_ayiya(void **state)
+{
+	(void)state;
+	wb_t u;
+	ayiya(&w2, 4, 5, 1, 41, &ip6);       /* what AICCU and sixxsd send */
+	mk_udp(&u, 5072, 40000, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(1, 6);
+	ayiya(&w2, 0, 0, 1, 4, &ip4);        /* a 1-byte identity, no signature */
+	mk_udp(&u, 40000, 5072, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(2, 4);
+	ayiya(&w2, 4, 5, 3, 41, &ip6);       /* echo request and forward: not delivered */
+	mk_udp(&u, 40000, 5072, w2.b, w2.n);
+	send_ip4(17, &u);
+	ayiya(&w2, 4, 5, 0, 59, NULL);       /* heartbeat */
+	mk_udp(&u, 40000, 5072, w2.b, w2.n);
+	send_ip4(17, &u);
+	ayiya(&w2, 4, 5, 1, 17, &w1);        /* next header UDP: no IP to read */
+	mk_udp(&u, 40000, 5072, w2.b, w2.n);
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 3);
+	ayiya(&w2, 4, 5, 1, 41, NULL);       /* the signature cut short */
+	mk_udp(&u, 40000, 5072, w2.b, 30);
+	send_ip4(17, &u);
+	mk_udp(&u, 40000, 5072, w2.b, 7);    /* shorter than the fixed header */
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
+	assert_int_equal(drops_total(d), 5);
+	assert_int_equal(g->n, 2);
+}
+
+/* A TZSP message: version 1, type, encapsulation, tags (pad, a sensor MAC)
+ * if asked, the end tag, the frame. */
+static void tzsp(wb_t *w, unsigned type, unsigned encap, bool tags, const wb_t *frame)
+{
+	w->n = 0;
+	w_u8(w, 1);
+	w_u8(w, type);
+	w_u16(w, encap);
+	if (tags) {
+		w_u8(w, 0);               /* pad */
+		w_u8(w, 60);              /* sensor MAC */
+		w_u8(w, 6);
+		w_bytes(w, "\x00\x0c\x42\x01\x02\x03", 6);
+	}
+	w_u8(w, 1);                       /* end */
+	if (frame)
+		w_bytes(w, frame->b, frame->n);
+}
+
+/* Regression: TZSP (UDP 37008, what MikroTik's sniffer streams to a
+ * collector) was not decoded: its DNS counted as not_dns_port.  Version 1, a
+ * received packet (type 0) or one for transmit (1), tags (pad, a sensor
+ * MAC, the end), then an Ethernet frame (encapsulation 1) or an 802.11 one
+ * (18); keepalives carry none; tags past the datagram, no end tag or
+ * version 2 are tunnel_bad; an encapsulation not known link_unsupported. */
+static void t_tzsp(void **state)
+{
+	(void)state;
+	wb_t u, eth, wlan;
+	mk_eth(&eth, 0x0800, ip4.b, ip4.n);
+	tzsp(&w2, 0, 1, false, &eth);         /* what MikroTik sends */
+	mk_udp(&u, 40000, 37008, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(1, 4);
+	mk_eth(&eth, 0x86DD, ip6.b, ip6.n);
+	tzsp(&w2, 1, 1, true, &eth);
+	mk_udp(&u, 37008, 40000, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(2, 6);
+	/* 802.11: a QoS data frame from the DS, LLC/SNAP, IPv4 */
+	wlan.n = 0;
+	w_bytes(&wlan, "\x88\x02\x00\x00", 4);
+	for (int i = 1; i <= 18; i++)
+		w_u8(&wlan, (unsigned)i);
+	w_bytes(&wlan, "\x10\x00\x00\x00\xaa\xaa\x03\x00\x00\x00\x08\x00", 12);
+	w_bytes(&wlan, ip4.b, ip4.n);
+	tzsp(&w2, 0, 18, true, &wlan);
+	mk_udp(&u, 40000, 37008, w2.b, w2.n);
+	send_ip4(17, &u);
+	expect(3, 4);
+	tzsp(&w2, 4, 0, false, NULL);         /* keepalive */
+	w2.n = 4;
+	mk_udp(&u, 40000, 37008, w2.b, w2.n);
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 1);
+	tzsp(&w2, 0, 1, true, &eth);
+	mk_udp(&u, 40000, 37008, w2.b, 7);    /* the sensor tag cut */
+	send_ip4(17, &u);
+	mk_udp(&u, 40000, 37008, w2.b, 5);    /* no end tag */
+	send_ip4(17, &u);
+	w2.b[0] = 2;                          /* version 2 */
+	mk_udp(&u, 40000, 37008, w2.b, w2.n);
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 3);
+	tzsp(&w2, 0, 99, false, &eth);        /* an encapsulation not known */
+	mk_udp(&u, 40000, 37008, w2.b, w2.n);
+	send_ip4(17, &u);
+	assert_int_equal(drop_n(d, LB_DROP_LINK_UNSUPPORTED), 1);
+	assert_int_equal(drops_total(d), 5);
+	assert_int_equal(g->n, 3);
+}
+
 /* Regression (seen in generated traffic): a response from port 53 to a
  * resolver whose random port is 4789, 4754 or 3544 is DNS, not a tunnel
- * (nor is one to 4790 or 1701). */
+ * (nor is one to 4790, 1701, 5072 or 37008). */
 static void t_dns_port_wins(void **state)
 {
 	(void)state;
-	static const uint16_t ports[] = { 4789, 4754, 3544, 4790, 1701 };
-	for (size_t i = 0; i < 5; i++) {
+	static const uint16_t ports[] = { 4789, 4754, 3544, 4790, 1701, 5072, 37008 };
+	for (size_t i = 0; i < 7; i++) {
 		wb_t u, ip, e;
 		mk_udp(&u, 53, ports[i], dns, 50);
 		mk_ip4(&ip, A4, B4, 17, 9, 0, u.b, u.n);
@@ -691,6 +817,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_udp_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vxlan_gpe, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_geneve_gtpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ayiya, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_tzsp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_icmp_quotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
