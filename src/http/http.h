@@ -179,6 +179,11 @@ int lb_http_basic_password(const char *value, char *out, size_t outsz);
  * the target "/a b", the autocorrection RFC 9112 3.2 warns against (a
  * request built to slip past a filter on the way); now 400. */
 bool lb_http_target_clean(const char *target, size_t len);
+/* A request target in absolute form ("http://host:port/path?query", RFC
+ * 9112 3.2.2: a server MUST accept it) rewritten in place to its origin form
+ * ("/path?query"; "/" for an empty path).  Scheme http or https, any case;
+ * anything else is left as it is.  Returns true if it was rewritten. */
+bool lb_http_origin_form(char *target);
 
 /* Whether a request line's method, as libmicrohttpd 0.9.75 hands it (a C
  * string at the line's start, ended where its first space was), is the

@@ -594,6 +594,29 @@ bool lb_http_target_clean(const char *target, size_t len)
 	return true;
 }
 
+bool lb_http_origin_form(char *t)
+{
+	size_t skip;
+	if (!strncasecmp(t, "http://", 7))
+		skip = 7;
+	else if (!strncasecmp(t, "https://", 8))
+		skip = 8;
+	else
+		return false;
+	/* the authority ends at the path, the query or the end (RFC 3986 3.2) */
+	const char *a = t + skip;
+	size_t al = strcspn(a, "/?#");
+	const char *rest = a + al;
+	size_t rl = strlen(rest);
+	if (*rest == '/') {
+		memmove(t, rest, rl + 1);
+	} else { /* empty path: "/" (RFC 9112 3.2.1); room: the scheme went */
+		memmove(t + 1, rest, rl + 1);
+		t[0] = '/';
+	}
+	return true;
+}
+
 bool lb_http_method_whole(const char *method, const char *uri, size_t max)
 {
 	uintptr_t m = (uintptr_t)method, u = (uintptr_t)uri;

@@ -495,6 +495,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	if (rq->target_long)
 		return send_error(rq, c, 414, "request target too long: at most " XSTR(LB_HTTP_TARGET_MAX)
 					      " bytes of path and query; ask with fewer or shorter parameters");
+	lb_http_origin_form(rq->target); /* "http://host/path": "/path" */
 	if (!lb_http_target_clean(rq->target, strlen(rq->target)))
 		return send_error(rq, c, 400, "a space or control character in the request target "
 					      "(%-encode it)");

@@ -224,6 +224,9 @@ raw_req "HTTP/1.0 without Host: served" 200 'GET /dnsdb/v2/ping HTTP/1.0\r\nX-AP
 raw_req "a space before a field's colon" 400 'GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\nX-API-Key : alice-secret-0001\r\nConnection: close\r\n\r\n'
 raw_req "two requests in one send (pipelined): both answered" 200 'GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\nX-API-Key: alice-secret-0001\r\n\r\nGET /dnsdb/v2/rate_limit HTTP/1.1\r\nHost: x\r\nX-API-Key: alice-secret-0001\r\nConnection: close\r\n\r\n'
 check "... the second one too" grep -q '"rate":' "$T_TMP/raw"
+# RFC 9112 3.2.2: a server MUST accept a target in absolute form
+raw_req "a target in absolute form (http://host/path)" 200 "GET http://127.0.0.1:$PORT/dnsdb/v2/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: alice-secret-0001\r\nConnection: close\r\n\r\n"
+check "... answered as its path" grep -q '"ping":' "$T_TMP/raw"
 status "huge path (10 kB)" 414 -H "$K" "$U/dnsdb/v2/lookup/rrset/name/$(head -c 10000 /dev/zero | tr '\0' a)"
 # request line and headers share a 16 KiB buffer per connection
 status "large header (8 kB) fits" 200 -H "$K" -H "X-Pad: $(head -c 8000 /dev/zero | tr '\0' a)" "$U/dnsdb/v2/ping"

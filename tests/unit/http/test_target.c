@@ -431,6 +431,34 @@ static void test_target_clean(void **state)
 	assert_true(lb_http_target_clean("/x\0y", 2)); /* within len only */
 }
 
+/* lb_http_origin_form: an absolute-form target (RFC 9112 3.2.2, which a
+ * server must accept) was a 400; it is its path and query */
+static void test_origin_form(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+		bool rewritten;
+	} c[] = {
+		{ "http://127.0.0.1:8080/dnsdb/v2/ping", "/dnsdb/v2/ping", true },
+		{ "HTTPS://h.example/dnsdb/v2/lookup/rrset/name/a.com?limit=1",
+		  "/dnsdb/v2/lookup/rrset/name/a.com?limit=1", true },
+		{ "http://h.example", "/", true },
+		{ "http://h.example?x=1", "/?x=1", true },
+		{ "http://user@h.example:1/p", "/p", true },
+		{ "/dnsdb/v2/ping", "/dnsdb/v2/ping", false },
+		{ "ftp://h/p", "ftp://h/p", false },
+		{ "http:/p", "http:/p", false },
+		{ "", "", false },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char b[128];
+		strcpy(b, c[i].in);
+		assert_int_equal(lb_http_origin_form(b), c[i].rewritten);
+		assert_string_equal(b, c[i].out);
+	}
+}
+
 /* lb_http_method_whole: libmicrohttpd 0.9.75 splits "GET<NUL>X /ping" in
  * place into the C string "GET" and the URI "/ping" six bytes on; it was
  * served as a GET */
@@ -532,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_accept_match),
 		cmocka_unit_test(test_accept_pick),
 		cmocka_unit_test(test_target_clean),
+		cmocka_unit_test(test_origin_form),
 		cmocka_unit_test(test_method_whole),
 		cmocka_unit_test(test_field_name_ok),
 		cmocka_unit_test(test_basic_password),
