@@ -186,12 +186,15 @@ status "8000 bare '&' (8 kB): 414 at once" 414 --max-time 2 -H "$K" "$U/dnsdb/v2
 # a NUL byte in the request line's target: libmicrohttpd hands the URI on
 # cut at it, so it was served as the part before it (404, or a ping, or a
 # lookup of every type)
-raw_status() { # DESC WANT REQUEST-LINE (printf escapes)
+raw_req() { # DESC WANT REQUEST (printf escapes, CRLFs and all)
 	local got
 	got=$( { exec 3<>/dev/tcp/127.0.0.1/$PORT
-		printf "$3\r\nHost: x\r\nX-API-Key: alice-secret-0001\r\nConnection: close\r\n\r\n" >&3
+		printf "$3" >&3
 		timeout 5 cat <&3; } 2>/dev/null | tee "$T_TMP/raw" | head -1 | cut -d' ' -f2)
 	check "$1: $2 (got $got)" test "$got" = "$2"
+}
+raw_status() { # DESC WANT REQUEST-LINE (printf escapes): with Host, key and close
+	raw_req "$1" "$2" "$3\r\nHost: x\r\nX-API-Key: alice-secret-0001\r\nConnection: close\r\n\r\n"
 }
 raw_status "a NUL inside the path" 400 'GET /dnsdb/v2/pi\0ng HTTP/1.1'
 raw_status "a NUL after the path" 400 'GET /dnsdb/v2/ping\0junk HTTP/1.1'
@@ -210,13 +213,6 @@ raw_status "a space inside the target" 400 'GET /dnsdb/v2/pi ng HTTP/1.1'
 raw_status "a tab inside the target" 400 'GET /dnsdb/v2/ping?x=\ty HTTP/1.1'
 # RFC 9112 3.2: an HTTP/1.1 request without Host, or with two, MUST be
 # refused 400; 5.1: whitespace between a field name and its colon too
-raw_req() { # DESC WANT REQUEST (printf escapes, CRLFs and all)
-	local got
-	got=$( { exec 3<>/dev/tcp/127.0.0.1/$PORT
-		printf "$3" >&3
-		timeout 5 cat <&3; } 2>/dev/null | tee "$T_TMP/raw" | head -1 | cut -d' ' -f2)
-	check "$1: $2 (got $got)" test "$got" = "$2"
-}
 raw_req "two Host fields" 400 'GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\nHost: y\r\nX-API-Key: alice-secret-0001\r\nConnection: close\r\n\r\n'
 raw_req "HTTP/1.1 without Host" 400 'GET /dnsdb/v2/ping HTTP/1.1\r\nX-API-Key: alice-secret-0001\r\nConnection: close\r\n\r\n'
 check "... says why" grep -q 'without a Host' "$T_TMP/raw"
