@@ -30,6 +30,7 @@ void lb_decoder_opts_default(lb_decoder_opts_t *o)
 	o->tcp_mem_max = 64u << 20;
 	o->tcp_max_flows = 65536;
 	o->tcp_timeout = 120;
+	o->port_guess = true;
 }
 
 lb_decoder_t *lb_decoder_new(const lb_decoder_opts_t *opts, lb_payload_fn fn, void *ctx)
@@ -64,6 +65,7 @@ void lb_decoder_free(lb_decoder_t *d)
 		return;
 	lb_frag_free(d->frag);
 	lb_tcp_free(d->tcp);
+	lb_guess_free(d->guess);
 	free(d);
 }
 
@@ -578,12 +580,22 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		do_l2tp(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_VXLAN_GPE)) {
 		do_vxlan_gpe(d, k, p, n);
+<<<<<<< HEAD
 	} else if (LB_UNLIKELY(dport == PORT_AYIYA || sport == PORT_AYIYA)) {
 		do_ayiya(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_TZSP || sport == PORT_TZSP)) {
 		do_tzsp(d, k, p, n);
+=======
+	} else if (snap) {
+		drop(d, LB_DROP_IP_TRUNCATED);
+	} else if (d->o.port_guess && lb_guess_header(p, n) && lb_guess_port_ok(sport) &&
+		   lb_guess_port_ok(dport) && lb_guess_response(&d->guess, p, n)) {
+		/* no port claims it, and it is one whole DNS response (guess.c) */
+		d->st.udp_port_guess++;
+		emit_udp(d, k, p, n, false);
+>>>>>>> bdcdbb7d3fad007e4983b7161c7efad46b0c0b80
 	} else {
-		drop(d, snap ? LB_DROP_IP_TRUNCATED : LB_DROP_NOT_DNS_PORT);
+		drop(d, LB_DROP_NOT_DNS_PORT);
 	}
 }
 

@@ -4,7 +4,9 @@
  * One lb_decoder_t per capture thread.  lb_decoder_frame() takes one frame of
  * a given libpcap link type and calls the payload callback for every complete
  * DNS message it yields: a UDP datagram on a DNS port (after IP reassembly), or
- * a message framed out of a reassembled TCP stream (2-byte length prefix).
+ * a message framed out of a reassembled TCP stream (2-byte length prefix), or
+ * (opts.port_guess) a UDP datagram on no DNS or tunnel port that parses
+ * whole as one DNS response to one IN question (counted in udp_port_guess).
  * Drops are counted in the decoder's lb_stats_t under their reason; nothing
  * here aborts on bad input.
  *
@@ -48,6 +50,9 @@ typedef struct lb_decoder_opts {
 	size_t tcp_mem_max;            /* bytes buffered overall; default 64 MiB */
 	size_t tcp_max_flows;          /* default 65536 */
 	double tcp_timeout;            /* idle seconds before a flow is forgotten; default 120 */
+	bool port_guess;               /* a UDP datagram on no DNS or tunnel port that is one
+					* whole DNS response to one IN question is DNS
+					* (guess.c); default true */
 } lb_decoder_opts_t;
 
 /* Fill opts with the defaults above. */

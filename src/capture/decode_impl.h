@@ -13,6 +13,7 @@
 
 #include "capture/decode.h"
 #include "capture/frag.h"
+#include "capture/guess.h"
 #include "capture/tcp.h"
 
 #define MAX_VLAN_TAGS 8
@@ -48,6 +49,7 @@ struct lb_decoder {
 	lb_frag_t *frag;
 	lb_tcp_t *tcp;
 	time_t last_expire;
+	lb_guess_t *guess; /* the port guess's parse scratch, from its first candidate */
 	uint8_t dnsport[65536 / 8];
 };
 

@@ -74,6 +74,10 @@ static void help(FILE *out)
 		"  -p, --ports LIST      DNS ports, comma separated (default 53)\n"
 		"      --mdns            also decode mDNS (port 5353)\n"
 		"      --llmnr           also decode LLMNR (port 5355)\n"
+		"      --no-port-guess   UDP on the DNS ports only; by default a datagram on no\n"
+		"                        DNS or tunnel port (nor NetBIOS 137/138, 5353, 5355)\n"
+		"                        that is one whole DNS response to one IN question is\n"
+		"                        read too (counted as udp_port_guess)\n"
 		"      --snaplen N       live capture snap length (default 65535)\n"
 		"      --no-promisc      do not put the interface in promiscuous mode\n"
 		"      --max-tunnel-depth N  nested tunnels decoded (default 4)\n"
@@ -404,7 +408,7 @@ static int check_files(const char **files, int n, const char *filter)
 static int capture(int argc, char **argv, const char **files)
 {
 	enum { O_MDNS = 256, O_LLMNR, O_SNAPLEN, O_NOPROMISC, O_JSONL, O_FRAMES, O_SENSOR,
-	       O_STATS, O_DEPTH, O_DB, O_BAILIWICK, O_HINTS, O_USER, O_METRICS };
+	       O_STATS, O_DEPTH, O_DB, O_BAILIWICK, O_HINTS, O_USER, O_METRICS, O_NO_GUESS };
 	static const struct option lopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -412,6 +416,7 @@ static int capture(int argc, char **argv, const char **files)
 		{ "ports", required_argument, NULL, 'p' },
 		{ "mdns", no_argument, NULL, O_MDNS },
 		{ "llmnr", no_argument, NULL, O_LLMNR },
+		{ "no-port-guess", no_argument, NULL, O_NO_GUESS },
 		{ "snaplen", required_argument, NULL, O_SNAPLEN },
 		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
 		{ "max-tunnel-depth", required_argument, NULL, O_DEPTH },
@@ -458,6 +463,7 @@ static int capture(int argc, char **argv, const char **files)
 			break;
 		case O_MDNS: mdns = 1; break;
 		case O_LLMNR: llmnr = 1; break;
+		case O_NO_GUESS: dopts.port_guess = false; break;
 		case O_SNAPLEN: {
 			char *e;
 			long v = strtol(optarg, &e, 10);

@@ -220,6 +220,8 @@ void lb_expo_stats(FILE *out, const char *prefix, const lb_stats_t *s)
 		{ "ip_fragments_total", "IP fragments seen", s->ip_fragments },
 		{ "ip_reassembled_total", "datagrams completed from fragments", s->ip_reassembled },
 		{ "tunnelled_total", "packets decapsulated at least once", s->tunnels },
+		{ "udp_port_guess_total", "DNS responses taken from UDP on no DNS port",
+		  s->udp_port_guess },
 		{ "dns_messages_total", "DNS messages handed to the parser", s->dns_messages },
 		{ "dns_queries_total", "DNS queries seen", s->dns_queries },
 		{ "dns_responses_total", "DNS responses parsed", s->dns_responses },

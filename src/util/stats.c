@@ -64,6 +64,7 @@ void lb_stats_add(lb_stats_t *dst, const lb_stats_t *src)
 	dst->ip_reassembled += src->ip_reassembled;
 	dst->tunnels += src->tunnels;
 	dst->udp_dns += src->udp_dns;
+	dst->udp_port_guess += src->udp_port_guess;
 	dst->tcp_segments += src->tcp_segments;
 	dst->tcp_dns += src->tcp_dns;
 	dst->dns_messages += src->dns_messages;
@@ -93,6 +94,7 @@ void lb_stats_print(const lb_stats_t *s, FILE *out)
 	fprintf(out, "ip_reassembled %llu\n", (unsigned long long)s->ip_reassembled);
 	fprintf(out, "tunnelled %llu\n", (unsigned long long)s->tunnels);
 	fprintf(out, "udp_dns %llu\n", (unsigned long long)s->udp_dns);
+	fprintf(out, "udp_port_guess %llu\n", (unsigned long long)s->udp_port_guess);
 	fprintf(out, "tcp_segments %llu\n", (unsigned long long)s->tcp_segments);
 	fprintf(out, "tcp_dns %llu\n", (unsigned long long)s->tcp_dns);
 	fprintf(out, "dns_messages %llu\n", (unsigned long long)s->dns_messages);

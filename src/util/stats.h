@@ -59,6 +59,7 @@ typedef struct lb_stats {
 	uint64_t ip_reassembled; /* datagrams completed from fragments */
 	uint64_t tunnels;        /* packets that were decapsulated at least once */
 	uint64_t udp_dns;        /* DNS payloads from UDP */
+	uint64_t udp_port_guess; /* of those, on no DNS port: whole DNS responses (capture/guess.c) */
 	uint64_t tcp_segments;   /* TCP segments on DNS ports */
 	uint64_t tcp_dns;        /* DNS messages framed out of TCP streams */
 	uint64_t dns_messages;   /* DNS messages handed to the parser */

@@ -129,17 +129,15 @@ def dns_port_65333(c):
     """Wireshark test/captures/dns_port.pcap (test/lua/verify_dissector.lua
     lists it: a query from 65282 to 65333 for us.pool.ntp.org A, transaction
     43, and its response of 15 answers, 6 authority and 2 additional
-    records) and nDPI tests/cfgs/default/pcap/dns_on_random_ports.pcap (its
-    .out: ten exchanges between two unassigned ports, none DNS to nDPI).
-    DNS on a port other than 53 is DNS only where the operator says so (RFC
-    1035 4.2 names 53; lookback --ports, tshark decode-as): told 65333,
-    both read the response.  An exchange between two other high ports
-    lookback leaves alone (not_dns_port: a sensor that took every UDP
-    datagram shaped like DNS for DNS would store whatever happened to fit
-    the header); tshark 4.0 runs a heuristic DNS dissector on every UDP
-    port ("tshark -G heuristic-decodes": udp dns, enabled) and reads it -
-    as it reads nDPI's ten: `tshark_only`."""
-    c.ports = "65333"
+    records), and one more response between two other high ports.  No
+    --ports: neither port is a DNS port, and lookback reads both responses
+    by its port guess (docs/ARCHITECTURE.md "Capture decisions": each is
+    one whole response to one IN question, QR set, opcode QUERY, every
+    record of class IN and nothing after the last), counted in
+    udp_port_guess; the query is not guessed (not_dns_port: a query gives
+    no observation).  tshark 4.0 reads them with its heuristic DNS
+    dissector ("tshark -G heuristic-decodes": udp dns, enabled): the two
+    agree."""
     q = "us.pool.ntp.org"
     c.send(header(43, 0x0100, 1, 0, 0, 0) + question(q, 1), sport=65282, dport=65333)
     ns = ["%s.ntpns.org" % x for x in "abcdef"]
@@ -154,10 +152,127 @@ def dns_port_65333(c):
                "answer"),
               ("pool.ntp.org.", "NS", "IN", tuple(sorted(n + "." for n in ns)), "authority"),
               (ns[0] + ".", "A", "IN", ("203.0.113.1",), "additional"),
-              (ns[1] + ".", "A", "IN", ("203.0.113.2",), "additional")}
-    c.drops = {"drop.not_dns_port": 1}
-    c.tshark_only = {("random-ports.example.", 1, 1)}
+              (ns[1] + ".", "A", "IN", ("203.0.113.2",), "additional"),
+              a_want("random-ports.example", 9)}
+    c.drops = {"drop.not_dns_port": 1, "udp_port_guess": 2}
+    c.no_drops = ALL_DNS_DROPS
     c.fields = {"dns.count.answers": ["0", "1", "15"], "dns.count.auth_rr": ["0", "0", "6"]}
+
+
+# the flows of nDPI's dns_on_random_ports.pcap (its .out): client, server
+NDPI_RANDOM_PORTS = [
+    ("2001:db8:7215:15a9::b5fc", 53792, "2001:db8:e19d:ec02::b66d", 27634),
+    ("2001:db8:5058:64c9::1b47", 43131, "2001:db8:2815:51a5::8cd0", 60794),
+    ("2001:db8:d422:9949::7c79", 44554, "2001:db8:be3f:13cc::c471", 22153),
+    ("198.51.100.135", 26501, "203.0.113.233", 10168),
+    ("2001:db8:24fc:d09f::f667", 13922, "2001:db8:1b8f:8c6::a290", 13936),
+    ("2001:db8:dc21:9333::bdb8", 31256, "2001:db8:4fa6:1ca6::a249", 23784),
+    ("192.0.2.207", 36565, "203.0.113.125", 50318),
+    ("203.0.113.179", 3604, "203.0.113.83", 3005),
+    ("198.51.100.104", 21395, "203.0.113.205", 44523),
+    ("203.0.113.150", 51827, "203.0.113.43", 55050),
+]
+
+
+@case
+def dns_on_random_ports(c):
+    """nDPI tests/cfgs/default/pcap/dns_on_random_ports.pcap (its .out: ten
+    UDP flows, five over IPv6 and five over IPv4, each one query and one
+    response between two ports no protocol owns, names such as velismaa,
+    tnmpfa, smguodv; nDPI calls all ten Unknown).  Rebuilt with the flows'
+    addresses and ports and answers of several types: AAAA, a CNAME chain
+    to an A, MX, TXT, NS with glue, an NXDOMAIN with its SOA, PTR, SRV, two
+    A records, and an A with EDNS.  lookback reads every response by its
+    port guess (udp_port_guess 10), the NXDOMAIN a denial as on port 53,
+    and no query (not_dns_port 10); tshark's heuristic reads the same
+    records."""
+    import ipaddress
+
+    def addr(a):
+        return ipaddress.ip_address(a).packed
+
+    # per flow: question name and type, answer records, additional records
+    # (None: an NXDOMAIN with the zone's SOA in authority)
+    answers = [
+        ("velismaa.example", 28, [rr(PTR_Q, 28, addr("2001:db8::51"))], []),
+        ("tnmpfa.example", 1, [rr(PTR_Q, 5, name("cdn.tnmpfa.example")),
+                               rr("cdn.tnmpfa.example", 1, bytes([192, 0, 2, 52]))], []),
+        ("smguodv.example", 15, [rr(PTR_Q, 15, b"\0\x0a" + name("mx.smguodv.example"))], []),
+        ("example", 16, [rr(PTR_Q, 16, b"\x0bv=spf1 -all")], []),
+        ("utiwggep.example", 2, [rr(PTR_Q, 2, name("ns1.utiwggep.example"))],
+         [rr("ns1.utiwggep.example", 1, bytes([192, 0, 2, 55]))]),
+        ("rzsuiic.example", 1, None, []),
+        ("56.2.0.192.in-addr.arpa", 12, [rr(PTR_Q, 12, name("gunjyrk.example"))], []),
+        ("_sip._udp.example", 33, [rr(PTR_Q, 33, struct.pack("!HHH", 10, 5, 5060)
+                                      + name("sip.example"))], []),
+        ("uzljmw.example", 1, [rr(PTR_Q, 1, bytes([192, 0, 2, 58])),
+                               rr(PTR_Q, 1, bytes([192, 0, 2, 59]))], []),
+        ("edns.example", 1, [rr(PTR_Q, 1, bytes([192, 0, 2, 60]))], [opt()]),
+    ]
+    for k, ((cli, cport, srv, sport), (qn, qt, an, ar)) in enumerate(zip(NDPI_RANDOM_PORTS, answers)):
+        ident = 0xe310 + k
+        edns = ar == [opt()]  # the query has EDNS too
+        qmsg = (header(ident, 0x0100, 1, 0, 0, 1 if edns else 0) + question(qn, qt)
+                + (opt() if edns else b""))
+        if an is None:
+            rmsg = (header(ident, 0x8183, 1, 0, 1, 0) + question(qn, qt)
+                    + rr("example", 6, soa_rdata("example")))
+        else:
+            rmsg = (header(ident, ANSWER, 1, len(an), 0, len(ar)) + question(qn, qt)
+                    + b"".join(an) + b"".join(ar))
+        v = 6 if ":" in cli else 4
+        ca, sa = addr(cli), addr(srv)
+        mk = ip6 if v == 6 else ip4
+        c.send_ip(mk(ca, sa, 17, udp_dgram(ca, sa, cport, sport, qmsg)), ipver=v)
+        c.send_ip(mk(sa, ca, 17, udp_dgram(sa, ca, sport, cport, rmsg)), ipver=v)
+    c.want = {("velismaa.example.", "AAAA", "IN", ("2001:db8::51",), "answer"),
+              ("tnmpfa.example.", "CNAME", "IN", ("cdn.tnmpfa.example.",), "answer"),
+              ("cdn.tnmpfa.example.", "A", "IN", ("192.0.2.52",), "answer"),
+              ("smguodv.example.", "MX", "IN", ("10 mx.smguodv.example.",), "answer"),
+              ("example.", "TXT", "IN", ('"v=spf1 -all"',), "answer"),
+              ("utiwggep.example.", "NS", "IN", ("ns1.utiwggep.example.",), "answer"),
+              ("ns1.utiwggep.example.", "A", "IN", ("192.0.2.55",), "additional"),
+              ("example.", "SOA", "IN", (soa_text("example"),), "authority"),
+              ("56.2.0.192.in-addr.arpa.", "PTR", "IN", ("gunjyrk.example.",), "answer"),
+              ("_sip._udp.example.", "SRV", "IN", ("10 5 5060 sip.example.",), "answer"),
+              ("uzljmw.example.", "A", "IN", ("192.0.2.58", "192.0.2.59"), "answer"),
+              ("edns.example.", "A", "IN", ("192.0.2.60",), "answer")}
+    c.negs = {("rzsuiic.example.", "A", "NXDOMAIN")}
+    c.drops = {"drop.not_dns_port": 10, "udp_port_guess": 10}
+    c.no_drops = ALL_DNS_DROPS
+
+
+@case
+def port_guess_refuses_junk(c):
+    """What tshark's heuristic DNS dissector takes on any UDP port and
+    lookback's port guess refuses (docs/ARCHITECTURE.md "Capture
+    decisions"), each between two ports that are no DNS port: a response
+    with seven octets after its last record (on port 53 the message is
+    used and the octets counted, dns_trailing_bytes; on another port they
+    say it may not be DNS at all), a response with no question (tshark
+    takes QDCOUNT 0 or 1 in a response), a CH-class version.bind TXT (the
+    guess wants class IN: the store keeps IN only, and a CHAOS answer is a
+    server's self-description), a response whose first A has five octets
+    of rdata (tshark prints it and the next A), and one that claims two
+    answers and holds one (tshark prints the one and flags the frame
+    Malformed).  A heuristic that takes such datagrams would store whatever
+    happens to fit a DNS header; lookback counts each as not_dns_port.
+    `tshark_only`: every record tshark shows here."""
+    c.send(header(0xe320, ANSWER, 1, 1, 0, 0) + question("trail.example", 1)
+           + rr(PTR_Q, 1, bytes([192, 0, 2, 100])) + bytes(range(1, 8)), sport=30000, dport=31000)
+    c.send(header(0xe321, ANSWER, 0, 1, 0, 0) + rr("noq.example", 1, bytes([192, 0, 2, 101])),
+           sport=30001, dport=31001)
+    c.send(header(0xe322, ANSWER, 1, 1, 0, 0) + question("version.bind", 16, 3)
+           + rr(PTR_Q, 16, b"\x05hello", rclass=3), sport=30002, dport=31002)
+    c.send(header(0xe323, ANSWER, 1, 2, 0, 0) + question("bad.example", 1)
+           + rr(PTR_Q, 1, bytes([192, 0, 2, 103, 9])) + rr(PTR_Q, 1, bytes([192, 0, 2, 104])),
+           sport=30003, dport=31003)
+    c.send(header(0xe324, ANSWER, 1, 2, 0, 0) + question("short.example", 1)
+           + rr(PTR_Q, 1, bytes([192, 0, 2, 105])), sport=30004, dport=31004)
+    c.drops = {"drop.not_dns_port": 5, "udp_port_guess": 0, "rrsets": 0}
+    c.tshark_only = {("trail.example.", 1, 1), ("noq.example.", 1, 1), ("version.bind.", 16, 3),
+                     ("bad.example.", 1, 1), ("short.example.", 1, 1)}
+    c.malformed = True
 
 
 # ---- TCP ----

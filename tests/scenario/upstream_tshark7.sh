@@ -2,10 +2,12 @@
 # Part 7 of upstream_tshark.sh: DNS traffic modelled on nDPI's DNS pcaps,
 # Wireshark's own test captures, the rest of Arkime's dns-*.pcap and
 # dns-stats/compactor's test-scripts (IQUERY, STATUS and UPDATE responses,
-# DNS on a port told by the operator, a 65535-octet message over IPv6 TCP,
-# mDNS over IPv6 with an EDNS0 Owner option, CNAME-target NODATA, REFUSED
-# without a question, LLMNR tentative responses, ICMP errors of several
-# codes quoting responses, DNS over cleartext HTTP, odd but valid data),
+# DNS between ports that are no DNS ports - read by the port guess - and the
+# junk tshark's heuristic takes there and the guess refuses, a 65535-octet
+# message over IPv6 TCP, mDNS over IPv6 with an EDNS0 Owner option,
+# CNAME-target NODATA, REFUSED without a question, LLMNR tentative
+# responses, ICMP errors of several codes quoting responses, DNS over
+# cleartext HTTP, odd but valid data),
 # decoded by lookback and by tshark (upstream_tshark7.py says where and why
 # the two differ).
 . "$(dirname "$0")/lib.sh"
