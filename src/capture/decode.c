@@ -580,12 +580,10 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		do_l2tp(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_VXLAN_GPE)) {
 		do_vxlan_gpe(d, k, p, n);
-<<<<<<< HEAD
 	} else if (LB_UNLIKELY(dport == PORT_AYIYA || sport == PORT_AYIYA)) {
 		do_ayiya(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_TZSP || sport == PORT_TZSP)) {
 		do_tzsp(d, k, p, n);
-=======
 	} else if (snap) {
 		drop(d, LB_DROP_IP_TRUNCATED);
 	} else if (d->o.port_guess && lb_guess_header(p, n) && lb_guess_port_ok(sport) &&
@@ -593,7 +591,6 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		/* no port claims it, and it is one whole DNS response (guess.c) */
 		d->st.udp_port_guess++;
 		emit_udp(d, k, p, n, false);
->>>>>>> bdcdbb7d3fad007e4983b7161c7efad46b0c0b80
 	} else {
 		drop(d, LB_DROP_NOT_DNS_PORT);
 	}
