@@ -472,10 +472,11 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 	const bool swapped = p->swapped, nsec = p->nsec, filtered = p->has_prog;
 	off_t pos = 24;   /* file offset of buf[len] */
 	size_t off = 0, len = 0;
-	bool eof = false, damaged = false;
+	bool eof = false;
 	const uint64_t frames0 = p->frames;
-	/* the record being read: after the loop the last one read, whose time
-	 * lb_pcap_last_time gives (no copy per record) */
+	/* the last whole record read: after the loop, its time is the one
+	 * lb_pcap_last_time gives (no copy per record); filled only once a
+	 * record is known to be whole, so a damaged one leaves the one before */
 	struct pcap_pkthdr ph;
 	int rc = 0;
 	for (;;) {
@@ -498,30 +499,29 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		if (swapped)
 			for (int i = 0; i < 4; i++)
 				hv[i] = __builtin_bswap32(hv[i]);
-		ph.ts.tv_sec = (time_t)hv[0];
-		ph.ts.tv_usec = (suseconds_t)(nsec ? hv[1] / 1000 : hv[1]);
-		ph.caplen = hv[2];
-		ph.len = hv[3];
-		if (ph.caplen > PCAP_MAX_CAPLEN) {
-			snprintf(errbuf, 256, "bad dump file: packet of %u bytes captured", ph.caplen);
+		const uint32_t caplen = hv[2];
+		if (caplen > PCAP_MAX_CAPLEN) {
+			snprintf(errbuf, 256, "bad dump file: packet of %u bytes captured", caplen);
 			rc = LB_EIO;
-			damaged = true;
 			goto out;
 		}
 		/* the record runs past the buffer: move it down, read the rest
 		 * (RD_BUF holds the unread tail of a chunk plus any record) */
-		if (len - off - 16 < ph.caplen && !eof &&
-		    (rc = refill(p, fd, buf, &off, &len, &pos, &eof, 16 + (size_t)ph.caplen,
-				 16 + (size_t)ph.caplen, RD_BUF, errbuf)) != 0)
+		if (len - off - 16 < caplen && !eof &&
+		    (rc = refill(p, fd, buf, &off, &len, &pos, &eof, 16 + (size_t)caplen,
+				 16 + (size_t)caplen, RD_BUF, errbuf)) != 0)
 			goto out;
-		if (len - off - 16 < ph.caplen) {
+		if (len - off - 16 < caplen) {
 			snprintf(errbuf, 256,
 				 "truncated dump file; tried to read %u captured bytes, only got %zu",
-				 ph.caplen, len - off - 16);
+				 caplen, len - off - 16);
 			rc = LB_EIO;
-			damaged = true;
 			goto out;
 		}
+		ph.ts.tv_sec = (time_t)hv[0];
+		ph.ts.tv_usec = (suseconds_t)(nsec ? hv[1] / 1000 : hv[1]);
+		ph.caplen = caplen;
+		ph.len = hv[3];
 		const uint8_t *data = buf + off + 16;
 		off += 16 + ph.caplen;
 		p->frames++;
@@ -532,7 +532,7 @@ static int run_classic(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 		lb_decoder_frame(d, lt, &ph.ts, data, ph.caplen, ph.len < ph.caplen ? ph.caplen : ph.len);
 	}
 out:
-	if (p->frames > frames0 && !damaged) { /* ph: the last record read */
+	if (p->frames > frames0) { /* ph: the last whole record read */
 		p->last_ts = ph.ts;
 		p->have_ts = true;
 	}

@@ -54,9 +54,9 @@ LB_WUR int lb_pcap_run(lb_pcap_t *p, lb_decoder_t *d, volatile sig_atomic_t *sto
 void lb_pcap_set_more(lb_pcap_t *p, bool more);
 
 /* The time of the last frame read from the file (filtered out or not; a
- * simple packet's is the one it was given; not a damaged record's, which
- * leaves the time before the file) into *ts: true, or false if no frame
- * with a time was read (nor given by lb_pcap_set_time_before). */
+ * simple packet's is the one it was given; of a file that ends in a damaged
+ * record, the last whole one's before it) into *ts: true, or false if no
+ * frame with a time was read (nor given by lb_pcap_set_time_before). */
 bool lb_pcap_last_time(const lb_pcap_t *p, struct timeval *ts);
 
 /* The time of the packet before the file's first one: the previous file's

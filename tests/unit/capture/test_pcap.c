@@ -741,6 +741,56 @@ static void t_simple_packet_after_rotation(void **state)
 	unlink(p3);
 }
 
+/* Regression: a classic file that ends in a damaged record (cut short, as a
+ * capture killed while writing leaves it) gave no last time at all
+ * (lb_pcap_last_time false, or the time before the file): the time was
+ * taken from the record header being read, so a damaged record dropped the
+ * whole file's.  Now it is the last whole record's. */
+static void t_last_time_before_damage(void **state)
+{
+	(void)state;
+	static wb_t f[2];
+	link_frame(DLT_EN10MB, &ip4, 4, &f[0]);
+	link_frame(DLT_EN10MB, &ip4, 4, &f[1]);
+	char path[64], err[256] = "";
+	snprintf(path, sizeof(path), "%s/damaged.pcap", dir);
+	write_pcap(path, DLT_EN10MB, f, 2); /* times 1700000000.000005, 1700000001.000005 */
+	FILE *fp = fopen(path, "ab");
+	assert_non_null(fp);
+	uint32_t hdr[4] = { 1700000099u, 7, 500, 500 }; /* a third record, 20 of 500 bytes */
+	fwrite(hdr, sizeof hdr, 1, fp);
+	fwrite(f[0].b, 1, 20, fp);
+	fclose(fp);
+	got_t *g = got_new();
+	lb_decoder_t *d = lb_decoder_new(NULL, collect, g);
+	volatile sig_atomic_t stop = 0;
+	struct timeval t = { 0, 0 };
+	lb_pcap_t *p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), LB_EIO);
+	assert_int_equal(g->n, 2);
+	assert_true(lb_pcap_last_time(p, &t));
+	assert_int_equal(t.tv_sec, 1700000001);
+	assert_int_equal(t.tv_usec, 5);
+	lb_pcap_close(p);
+	/* the same with a record header that is no record (caplen too large) */
+	fp = fopen(path, "r+b");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 24 + 2 * 16 + (long)(f[0].n + f[1].n) + 8, SEEK_SET), 0);
+	uint32_t big = 0x7fffffffu;
+	fwrite(&big, sizeof big, 1, fp);
+	fclose(fp);
+	p = lb_pcap_open_file(path, err);
+	assert_non_null(p);
+	assert_int_equal(lb_pcap_run(p, d, &stop, err), LB_EIO);
+	assert_true(lb_pcap_last_time(p, &t));
+	assert_int_equal(t.tv_sec, 1700000001);
+	lb_pcap_close(p);
+	lb_decoder_free(d);
+	free(g);
+	unlink(path);
+}
+
 /* Regression: with a filter, "frame" numbers (--frame-numbers) counted only
  * the frames that passed it, not the frame's number in the file that tshark
  * gives: the filter's reader now counts every frame it reads. */
@@ -829,6 +879,7 @@ int main(void)
 		cmocka_unit_test(t_pcapng_interfaces),
 		cmocka_unit_test(t_pcapng_simple_packet_time),
 		cmocka_unit_test(t_simple_packet_after_rotation),
+		cmocka_unit_test(t_last_time_before_damage),
 		cmocka_unit_test(t_frame_numbers_under_filter),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
