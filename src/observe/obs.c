@@ -335,6 +335,28 @@ static void ixfr_answers(const lb_msg_t *msg, size_t n, size_t *a_, size_t *e_, 
 	*to = whole ? e : a + 1;
 }
 
+/*
+ * A response without a question is a later message of a zone transfer (RFC
+ * 5936 2.2: only the first must repeat the question): of an AXFR, whose
+ * records are the zone's and whose one SOA copy among them closes the last
+ * message, or of an IXFR (RFC 1995 4), where an SOA opens each version's
+ * deletions and additions.  An SOA before the answer's last record, or two
+ * of them, is therefore an IXFR's differences: none of its answer records
+ * is an RRset (ixfr_answers).  A message with no SOA, or one SOA last, can
+ * be either and is observed as a zone's.  [*a_, *e_): the answer section.
+ */
+static bool qless_differences(const lb_msg_t *msg, size_t n, size_t *a_, size_t *e_)
+{
+	size_t a = 0, e, soas = 0;
+	while (a < n && msg->rr[a].section != LB_SEC_ANSWER)
+		a++;
+	for (e = a; e < n && msg->rr[e].section == LB_SEC_ANSWER; e++)
+		soas += msg->rr[e].type == LB_T_SOA;
+	*a_ = a;
+	*e_ = e;
+	return soas > 1 || (soas == 1 && msg->rr[e - 1].type != LB_T_SOA);
+}
+
 void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_t *bailiwick,
 		     const char *sensor, lb_obs_scratch_t *scratch, const lb_obs_sink_t *sink,
 		     lb_stats_t *st)
@@ -395,9 +417,14 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 	uint16_t *order = scratch->order, *rel = scratch->tmp;
 	bool sets_ordered = true, rdata_ordered = true;
 	size_t skip_from = 0, skip_to = 0;
-	if (msg->has_question && msg->qtype == LB_T_IXFR) {
-		size_t a, e;
-		ixfr_answers(msg, n, &a, &e, &skip_from, &skip_to);
+	size_t qa = 0, qe = 0;
+	bool diffs = !msg->has_question && qless_differences(msg, n, &qa, &qe);
+	if (diffs || (msg->has_question && msg->qtype == LB_T_IXFR)) {
+		size_t a = qa, e = qe;
+		if (diffs)
+			skip_from = skip_to = a; /* none of the answer */
+		else
+			ixfr_answers(msg, n, &a, &e, &skip_from, &skip_to);
 		if (st)
 			st->drops[LB_DROP_IXFR_CHANGES] += (e - a) - (skip_to - skip_from);
 		size_t m = 0; /* observed: [0, a), [from, to) and [e, n) */

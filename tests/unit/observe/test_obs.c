@@ -678,6 +678,54 @@ static void test_ixfr_differences(void **state)
 	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
 }
 
+/* Later messages of a transfer carry no question (RFC 5936 2.2; BIND sends
+ * an IXFR's only in the first).  One with an SOA before its last answer
+ * record, or two SOAs, is an IXFR's differences: nothing of its answer is
+ * an RRset (they were stored as sets no version held).  With no SOA, or one
+ * SOA last, it may be an AXFR's: observed as before. */
+static void test_questionless_transfer_messages(void **state)
+{
+	(void)state;
+	static const uint8_t SOA1[] = "soa-serial-1", SOA2[] = "soa-serial-2";
+	lb_msg_t m;
+	lb_rr_t rrs[6];
+	struct seen s;
+	lb_stats_t st = { 0 };
+	resp_init(&m, EX, sizeof EX, LB_T_IXFR);
+	m.has_question = false;
+	m.qname_len = 0;
+	m.qtype = 0;
+	/* an IXFR's middle: deletions of version 1, the SOA of 2, additions */
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(EX, sizeof EX, LB_T_SOA, SOA2, sizeof SOA2, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(WWW, sizeof WWW, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 3;
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 0);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 3);
+	/* two SOAs, the second last */
+	rrs[2] = rr(EX, sizeof EX, LB_T_SOA, SOA1, sizeof SOA1, 300, LB_SEC_ANSWER);
+	memset(&st, 0, sizeof st);
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 0);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 3);
+	/* an AXFR's last message: the zone's records, its SOA last: kept */
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(WWW, sizeof WWW, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(EX, sizeof EX, LB_T_SOA, SOA2, sizeof SOA2, 300, LB_SEC_ANSWER);
+	memset(&st, 0, sizeof st);
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 2);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
+	/* an AXFR's middle: no SOA at all: kept */
+	m.nrr = 2;
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 1);
+	assert_int_equal(s.set[0].nrdata, 2);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -694,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_large_message_sorted),
 		cmocka_unit_test(test_sets_in_order_rdata_not),
 		cmocka_unit_test(test_ixfr_differences),
+		cmocka_unit_test(test_questionless_transfer_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
