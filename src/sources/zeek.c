@@ -696,8 +696,11 @@ static void tsv(lb_src_t *s, const char *line, size_t len)
 	z.qtype = num_field(h, f[h->idx_qtype], fl[h->idx_qtype], &bad);
 	z.rcode = num_field(h, f[h->idx_rcode], fl[h->idx_rcode], &bad);
 	z.opcode = h->idx_opcode >= 0 ? num_field(h, f[h->idx_opcode], fl[h->idx_opcode], &bad) : -1;
-	z.orig_p = h->idx_orig_p >= 0 ? num_field(h, f[h->idx_orig_p], fl[h->idx_orig_p], &bad) : -1;
-	z.resp_p = h->idx_resp_p >= 0 ? num_field(h, f[h->idx_resp_p], fl[h->idx_resp_p], &bad) : -1;
+	/* the ports matter only to a row without a qtype: one that is not a
+	 * number is unknown there, not a reason to refuse the row */
+	bool bad_port = false;
+	z.orig_p = h->idx_orig_p >= 0 ? num_field(h, f[h->idx_orig_p], fl[h->idx_orig_p], &bad_port) : -1;
+	z.resp_p = h->idx_resp_p >= 0 ? num_field(h, f[h->idx_resp_p], fl[h->idx_resp_p], &bad_port) : -1;
 	if (bad)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	z.aa = h->idx_aa >= 0 ? bool_field(h, f[h->idx_aa], fl[h->idx_aa]) : -1;
@@ -857,8 +860,9 @@ static void zjson(lb_src_t *s, const char *line, size_t len)
 	z.qtype = jnum(j, "qtype", &bad);
 	z.rcode = jnum(j, "rcode", &bad);
 	z.opcode = jnum(j, "opcode", &bad);
-	z.orig_p = jnum(j, "id.orig_p", &bad);
-	z.resp_p = jnum(j, "id.resp_p", &bad);
+	bool bad_port = false; /* as in the TSV reader: unknown, not refused */
+	z.orig_p = jnum(j, "id.orig_p", &bad_port);
+	z.resp_p = jnum(j, "id.resp_p", &bad_port);
 	json_t *fa = json_object_get(j, "AA"), *fr = json_object_get(j, "RA"),
 	       *ft = json_object_get(j, "TC");
 	z.aa = json_is_boolean(fa) ? json_is_true(fa) : -1;

@@ -92,6 +92,19 @@ static void zeek_json_time(void **st)
 		assert_int_equal((long long)last_ts.tv_sec, c[i].sec);
 		assert_int_equal(last_ts.tv_usec, c[i].usec);
 	}
+	/* ports that are no numbers (a pipeline that wrote them as strings)
+	 * are unknown: the row, which has its qtype, is read all the same */
+	assert_int_equal(imp(LB_FMT_ZEEK,
+		"{\"ts\":1700000000,\"uid\":\"C1\",\"id.orig_p\":\"5353\",\"id.resp_p\":\"53\","
+		"\"query\":\"p.example.com\",\"qclass\":1,\"qtype\":1,\"rcode\":0,\"answers\":"
+		"[\"192.0.2.9\"],\"TTLs\":[60.0]}\n"), 0);
+	has("RR p.example.com. A 192.0.2.9 ttl=60 ");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+	assert_int_equal(imp(LB_FMT_ZEEK, ZEEK_PREAMBLE
+		"#fields\tts\tuid\tid.orig_p\tid.resp_p\tquery\tqclass\tqtype\trcode\tanswers\tTTLs\n"
+		"1700000000.0\tC1\tx\t99999\tq.example.com\t1\t1\t0\t192.0.2.10\t60\n"), 0);
+	has("RR q.example.com. A 192.0.2.10 ttl=60 ");
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
 /* A response seen without its query: no qtype, the query column the first
