@@ -8,9 +8,13 @@
  * Frames go to one decoder with increasing timestamps (the high bits of the
  * length add time jumps so timeouts trigger).  Small bounds make the limits
  * reachable; memory must stay within them, and return to 0 after the final
- * expiry.  A payload handed up from ports that are no DNS ports must be what
- * the port guess promises (capture/guess.c): one whole DNS response to one IN
- * question, parsed cleanly to its last octet.
+ * expiry.  Every payload handed up holds a DNS header at least (12 bytes).
+ * A payload handed up from ports that are no DNS ports must be what the
+ * port guess promises (capture/guess.c): one whole DNS response to one IN
+ * question, parsed cleanly to its last octet.  The tunnels (VXLAN, Teredo,
+ * AYIYA on UDP 5072, TZSP on 37008...) and TCP streams without their
+ * handshake are reached through the frames' own ports and flags; the
+ * corpus holds seeds of each.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +43,9 @@ static void sink(void *ctx, const lb_payload_t *p)
 		s += p->data[i];
 	sink_bytes += s + p->len;
 	if (p->len > 65535 || (p->proto != 6 && p->proto != 17) || (p->ipver != 4 && p->ipver != 6))
+		abort();
+	/* a DNS header at least: shorter datagrams and TCP lengths are dropped */
+	if (p->len < 12)
 		abort();
 	bool dns_port = p->sport == 53 || p->dport == 53 || p->sport == 5353 || p->dport == 5353;
 	if (!dns_port) { /* guessed: the claim of guess.c */

@@ -4,8 +4,11 @@
  * lb_rdata_text_max, partial results only ever hold whole sections, and
  * lb_msg_plain_query() never accepts what lb_msg_parse would not; and the
  * observations made of it (observe/obs.c: the question's chain, NODATA, the
- * denial's name) hold valid names, only answers are ever unrelated, and no
- * negative comes of a message without a question.
+ * denial's name) hold valid names, only answers are ever unrelated, a set's
+ * rdata are unique, and no negative comes of a message without a question
+ * or of a meta query (AXFR, IXFR...).  Of an IXFR answer one SOA at most is
+ * observed, and nothing when the answer does not open with an SOA.
+ * An A or AAAA record without rdata comes only of an UPDATE (class NONE/ANY).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,17 +18,33 @@
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
+#include "dns/rrtype.h"
 #include "observe/obs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
 {
-	(void)ctx;
+	const lb_msg_t *msg = ctx;
 	if (lb_name_check(o->owner, o->owner_len) != o->owner_len || !o->nrdata)
 		abort();
 	if (o->unrelated && o->section != LB_SEC_ANSWER)
 		abort();
+	/* an IXFR answer (RFC 1995 4) gives one SOA (the current one), and
+	 * nothing when it does not open with an SOA (obs.c ixfr_answers) */
+	if (msg->has_question && msg->qtype == LB_T_IXFR && o->section == LB_SEC_ANSWER) {
+		size_t a = 0;
+		while (a < msg->nrr && msg->rr[a].section != LB_SEC_ANSWER)
+			a++;
+		if (a == msg->nrr || msg->rr[a].type != LB_T_SOA)
+			abort();
+		if (o->type == LB_T_SOA && o->nrdata != 1)
+			abort();
+	}
+	/* a set's rdata are unique (sorted: duplicates would be neighbours) */
+	for (size_t i = 1; i < o->nrdata; i++)
+		if (o->rdlen[i - 1] == o->rdlen[i] && !memcmp(o->rdata[i - 1], o->rdata[i], o->rdlen[i]))
+			abort();
 }
 
 static void on_neg(void *ctx, const lb_obs_neg_t *o)
@@ -35,6 +54,8 @@ static void on_neg(void *ctx, const lb_obs_neg_t *o)
 		abort();
 	if (o->rcode == 0 && (msg->tc || msg->complete < 2))
 		abort(); /* NODATA needs the authority section, and no truncation */
+	if (lb_qtype_is_meta(o->qtype))
+		abort(); /* a transfer's or a meta query's failure denies no data */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -66,6 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < msg.nrr; i++) {
 		const lb_rr_t *rr = &msg.rr[i];
 		if (lb_name_check(rr->owner, rr->owner_len) != rr->owner_len)
+			abort();
+		/* an A or AAAA without its address is an UPDATE's prerequisite or
+		 * deletion (class NONE or ANY), in no other message */
+		if ((rr->type == LB_T_A || rr->type == LB_T_AAAA) && rr->rdlen == 0 &&
+		    (msg.opcode != 5 || (rr->rclass != LB_C_NONE && rr->rclass != LB_C_ANY)))
 			abort();
 		/* records of a section not parsed whole: only of a cut message
 		 * (a limit of ours, or TC or the capture's cut, and cut short) */

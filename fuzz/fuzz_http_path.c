@@ -3,7 +3,8 @@
  * any bytes as a request target (its bytes, lb_http_target_clean), as an
  * Accept header (lb_http_accept_pick), as a header field name, as an Authorization
  * header (lb_http_basic_password) and as a line of `query --batch`
- * (lb_http_batch_line, NUL bytes and all).
+ * (lb_http_batch_line, NUL bytes and all), and as a request line whose
+ * method libmicrohttpd cut at its first space (lb_http_method_whole).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,6 +48,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	char out[64];
 	(void)lb_http_pct_decode(s, strnlen(s, size), out, sizeof out, true);
+	/* the input as a request line as libmicrohttpd hands it: the method a
+	 * C string ended at its first space (made a NUL), the URI one past it;
+	 * the method is whole iff no NUL byte came before that space */
+	const uint8_t *sp = memchr(data, ' ', size);
+	if (sp) {
+		size_t k = (size_t)(sp - data);
+		char *line = malloc(size + 1);
+		if (!line)
+			abort();
+		memcpy(line, data, size);
+		line[size] = 0;
+		line[k] = 0;
+		bool whole = lb_http_method_whole(line, line + k + 1, size);
+		if (whole != (memchr(data, 0, k) == NULL))
+			abort();
+		if (!lb_http_method_whole(line, line, size) || !lb_http_method_whole(line + k, line, size))
+			abort(); /* a URI not past the method tells nothing */
+		free(line);
+	}
 	free(s);
 	return 0;
 }

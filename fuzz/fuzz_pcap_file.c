@@ -5,7 +5,10 @@
  * the corpus holds compressed seeds).  Input: a whole capture file, given
  * to lb_pcap_open_file through a memory file.  Invariants: no crash or
  * overread (every payload byte is read); no more packets than records fit
- * in the input (decompressed); a run that reports damage says why.
+ * in the input (decompressed); a run that reports damage says why.  The
+ * file is then read again as the next file of a rotation (the time the
+ * first read ended with handed over, lb_pcap_set_time_before): no simple
+ * packet of it is then without a time (frame_no_time).
  */
 #include <string.h>
 
@@ -66,8 +69,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t pk = lb_decoder_stats(d)->packets;
 		if (pk > 0 && pk * 16 + 24 > plain_size(data, size))
 			abort();
+		/* the same file again as the next of a rotation (cmd_capture.c):
+		 * its simple packets before a time take the time this run ended
+		 * with, or one given when it had none - none is counted
+		 * frame_no_time */
+		struct timeval last = { 1700000000, 0 };
+		(void)lb_pcap_last_time(p, &last);
 		lb_decoder_free(d);
 		lb_pcap_close(p);
+		err[0] = 0;
+		lb_pcap_t *p2 = lb_pcap_open_file(path, err);
+		if (p2) {
+			lb_pcap_set_time_before(p2, &last);
+			d = lb_decoder_new(NULL, sink, NULL);
+			if (!d)
+				abort();
+			volatile sig_atomic_t stop2 = 0;
+			if (lb_pcap_run(p2, d, &stop2, err) != 0 && !err[0])
+				abort();
+			if (lb_decoder_stats(d)->drops[LB_DROP_NO_TIME] != 0)
+				abort();
+			lb_decoder_free(d);
+			lb_pcap_close(p2);
+		}
 	} else if (!err[0]) {
 		abort();
 	}

@@ -11,6 +11,7 @@
 
 #include "dns/name.h"
 #include "dns/rdata.h"
+#include "dns/rrtype.h"
 #include "sources/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,6 +40,8 @@ static void fz_neg(void *ctx, const lb_obs_neg_t *o)
 	(void)ctx;
 	if (lb_name_check(o->qname, o->qname_len) != o->qname_len)
 		abort();
+	if (lb_qtype_is_meta(o->qtype))
+		abort(); /* a transfer's or a meta query's failure denies no data */
 }
 
 static void fz_aggr(void *ctx, const lb_src_aggr_t *a)
