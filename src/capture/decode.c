@@ -3,8 +3,9 @@
  * DNS payload.  Every layer sees only [p, p + n), the smaller of what was
  * captured and what the enclosing layer claims; every read is bounds-checked
  * against n before it happens.  Each frame that goes nowhere is counted under
- * exactly one drop reason.  Fragments and TCP streams are handed to frag.c
- * and tcp.c.
+ * exactly one drop reason.  Tunnels are walked in tunnel.c, link layers
+ * other than Ethernet's kin in link.c; fragments and TCP streams are handed
+ * to frag.c and tcp.c.
  */
 #include "capture/decode.h"
 
@@ -102,419 +103,6 @@ static void do_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 static void do_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
-/* ---- tunnels ---- */
-
-static bool tunnel_enter(lb_decoder_t *d, pkt_t *k)
-{
-	if (k->depth >= d->o.max_tunnel_depth) {
-		drop(d, LB_DROP_TUNNEL_DEPTH);
-		return false;
-	}
-	k->depth++;
-	return true;
-}
-
-/*
- * PPTP's enhanced GRE (RFC 2637 4.1), version 1: protocol 0x880B (PPP), the
- * key present (payload length, call id), then the sequence and the
- * acknowledgment numbers when S and A say so; checksum and routing absent.
- * The payload is a PPP frame (do_ppp: with or without HDLC address and
- * control, protocol field compressed or not); none at all in an
- * acknowledgment alone; an encrypted one (MPPE, PPP protocol 0x00FD) is no IP.
- */
-static void do_gre_pptp(lb_decoder_t *d, pkt_t *k, uint16_t fl, uint16_t proto, const uint8_t *p,
-			size_t n)
-{
-	size_t hl = 8 + ((fl & 0x1000) ? 4 : 0) + ((fl & 0x0080) ? 4 : 0);
-	if (proto != ET_PPP || (fl & 0xE000) != 0x2000 || n < hl) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	size_t plen = be16(p + 4);
-	p += hl;
-	n -= hl;
-	if (plen < n)
-		n = plen;
-	if (n == 0) {
-		drop(d, LB_DROP_NOT_IP); /* an acknowledgment alone */
-		return;
-	}
-	do_ppp(d, k, p, n);
-}
-
-/* GRE (RFC 2784/2890), its payload by protocol type; ERSPAN II/III; PPTP. */
-static void do_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	if (n < 4) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	uint16_t fl = be16(p), proto = be16(p + 2);
-	if ((fl & 0x0007) == 1) {
-		do_gre_pptp(d, k, fl, proto, p, n);
-		return;
-	}
-	/* version 0 only; routing (R) and strict source route are RFC 1701 relics */
-	if ((fl & 0x0007) != 0 || (fl & 0x4800)) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	size_t hl = 4 + ((fl & 0x8000) ? 4 : 0) + ((fl & 0x2000) ? 4 : 0) + ((fl & 0x1000) ? 4 : 0);
-	if (n < hl) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	p += hl;
-	n -= hl;
-	switch (proto) {
-	case ET_TEB:
-		do_ether(d, k, p, n);
-		return;
-	case ET_ERSPAN2:
-		if (!(fl & 0x1000)) { /* type I: no sequence number, no header */
-			do_ether(d, k, p, n);
-			return;
-		}
-		if (n < 8 || (p[0] >> 4) != 1) {
-			drop(d, LB_DROP_TUNNEL_BAD);
-			return;
-		}
-		do_ether(d, k, p + 8, n - 8);
-		return;
-	case ET_ERSPAN3: {
-		if (n < 12 || (p[0] >> 4) != 2) {
-			drop(d, LB_DROP_TUNNEL_BAD);
-			return;
-		}
-		size_t eh = (p[11] & 1) ? 20 : 12; /* O bit: platform specific subheader */
-		unsigned ft = (p[10] >> 2) & 0x1f;
-		if (n < eh || ft != 0) {
-			drop(d, LB_DROP_TUNNEL_BAD);
-			return;
-		}
-		do_ether(d, k, p + eh, n - eh);
-		return;
-	}
-	default:
-		do_ethertype(d, k, proto, p, n);
-	}
-}
-
-static void do_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	if (n < 8 || !(p[0] & 0x08)) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	do_ether(d, k, p + 8, n - 8);
-}
-
-/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe; UDP 4790): flags with the version
- * (0) in bits 2-3, reserved, the Next Protocol (1 IPv4, 2 IPv6, 3 Ethernet;
- * 4 NSH, 5 MPLS and the rest are not decoded), the VNI.  The P bit, which
- * says the field is there, is not required: tshark reads the field without
- * it too. */
-static void do_vxlan_gpe(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	if (n < 8 || (p[0] & 0x30) != 0) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	switch (p[3]) {
-	case 1:
-		do_ipv4(d, k, p + 8, n - 8);
-		return;
-	case 2:
-		do_ipv6(d, k, p + 8, n - 8);
-		return;
-	case 3:
-		do_ether(d, k, p + 8, n - 8);
-		return;
-	default:
-		drop(d, LB_DROP_NOT_IP);
-	}
-}
-
-/* Geneve (RFC 8926 3.4; AWS Gateway Load Balancer's encapsulation): version 0,
- * 4 * Opt Len bytes of options, then the payload by its protocol type
- * (Ethernet 0x6558, IPv4, IPv6, ...). */
-static void do_geneve(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	size_t hl = n >= 8 ? 8 + 4 * (size_t)(p[0] & 0x3f) : 0;
-	if (n < 8 || (p[0] >> 6) != 0 || n < hl) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	uint16_t proto = be16(p + 2);
-	if (proto == ET_TEB)
-		do_ether(d, k, p + hl, n - hl);
-	else
-		do_ethertype(d, k, proto, p + hl, n - hl);
-}
-
-/* GTP-U (3GPP TS 29.281 5.1; mobile networks' user plane): version 1,
- * protocol type GTP (PT 1); a G-PDU (message type 255) carries one IP packet
- * after the 8-byte header, the 4 more bytes that any of the E, S and PN flags
- * brings, and the extension headers E chains (each 4 * its first byte long,
- * the next one's type in its last byte, 0 = none).  The length field counts
- * what follows the first 8 bytes.  Other messages (echo, error indication,
- * end marker) carry no user packet. */
-static void do_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	if (n < 8 || (p[0] >> 5) != 1 || !(p[0] & 0x10)) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	if (p[1] != 0xff) {
-		drop(d, LB_DROP_NOT_IP); /* signalling, not a user packet */
-		return;
-	}
-	size_t len = (size_t)be16(p + 2) + 8;
-	if (len < n)
-		n = len; /* padding after the packet */
-	size_t off = 8;
-	if (p[0] & 0x07) {
-		if (n < 12) {
-			drop(d, LB_DROP_TUNNEL_BAD);
-			return;
-		}
-		off = 12;
-		for (uint8_t next = (p[0] & 0x04) ? p[11] : 0; next;) {
-			size_t el = off < n ? 4 * (size_t)p[off] : 0;
-			if (el == 0 || n - off < el) {
-				drop(d, LB_DROP_TUNNEL_BAD);
-				return;
-			}
-			next = p[off + el - 1];
-			off += el;
-		}
-	}
-	do_ip_any(d, k, p + off, n - off);
-}
-
-/*
- * An L2TPv3 data message's payload (RFC 3931 4.1): after the session id, a
- * cookie of 0, 4 or 8 bytes and the L2-Specific Sublayer (none, or 4 bytes:
- * RFC 3931 4.6) precede the pseudowire's frame.  Both lengths are
- * per-session configuration, signalled in the control connection (Assigned
- * Cookie, L2-Specific Sublayer AVPs) and not in the packet, so a passive
- * decoder has to guess.  The frame is taken to be Ethernet (RFC 4719, the
- * pseudowire L2TPv3 carries in practice) and looked for at 0, 4, 8 and 12
- * bytes in, in that order - no cookie and no sublayer first, which is what
- * tshark assumes when told the pseudowire is Ethernet - the first place
- * whose ethertype is IPv4 or IPv6 with that version in the next byte, or a
- * VLAN tag, winning.  A wrong guess needs the real frame's address bytes
- * (or cookie bytes) to read as an IP ethertype followed by that version:
- * possible, rare.
- */
-static void do_l2tpv3_payload(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	for (size_t off = 0; off <= 12; off += 4) {
-		if (n < off + 15)
-			break;
-		const uint8_t *e = p + off;
-		uint16_t type = be16(e + 12);
-		unsigned ver = e[14] >> 4;
-		if ((type == ET_IPV4 && ver == 4) || (type == ET_IPV6 && ver == 6) ||
-		    type == ET_VLAN || type == ET_QINQ) {
-			do_ether(d, k, e, n - off);
-			return;
-		}
-	}
-	drop(d, LB_DROP_NOT_IP); /* another pseudowire type, or no frame found */
-}
-
-/* L2TPv3 over IP (RFC 3931 4.1.1, IP protocol 115): session id 0 marks a
- * control message, any other a data message. */
-static void do_l2tpv3_ip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	if (n < 4) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	if (be32(p) == 0) {
-		drop(d, LB_DROP_NOT_IP); /* a control message */
-		return;
-	}
-	do_l2tpv3_payload(d, k, p + 4, n - 4);
-}
-
-/*
- * L2TP on UDP port 1701.  Version 2 (RFC 2661 3.1): a data message (T clear)
- * carries a PPP frame after the header - flags and version, the length when
- * L, tunnel and session ids, Ns and Nr when S, and when O an offset size and
- * that many bytes of padding.  Version 3 (RFC 3931 4.1.2.1): a data message
- * is flags and version, 2 reserved bytes and the session id, then the
- * payload as over IP (do_l2tpv3_payload).  Control messages (T) carry no
- * packet.
- */
-static void do_l2tp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	unsigned ver = n >= 2 ? p[1] & 0x0f : 0;
-	if (n < 6 || (ver != 2 && ver != 3) || (ver == 3 && n < 8)) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	uint16_t fl = be16(p);
-	if (fl & 0x8000) {
-		drop(d, LB_DROP_NOT_IP); /* a control message */
-		return;
-	}
-	if (ver == 3) {
-		do_l2tpv3_payload(d, k, p + 8, n - 8);
-		return;
-	}
-	size_t hl = 2;
-	if (fl & 0x4000) { /* length: of the whole message */
-		size_t len = be16(p + 2);
-		if (len < n)
-			n = len;
-		hl += 2;
-	}
-	hl += 4 + ((fl & 0x0800) ? 4 : 0);
-	if ((fl & 0x0200) && n >= hl + 2) /* offset size, then the padding */
-		hl += 2 + (size_t)be16(p + hl);
-	else if (fl & 0x0200)
-		hl = n + 1; /* the offset size cut off */
-	if (n < hl) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	do_ppp(d, k, p + hl, n - hl);
-}
-
-/* Teredo (RFC 4380 5.1.1): optional authentication and origin indication. */
-static void do_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	if (n >= 4 && p[0] == 0 && p[1] == 1) {
-		size_t al = 4 + (size_t)p[2] + p[3] + 8 + 1;
-		if (n < al) {
-			drop(d, LB_DROP_TUNNEL_BAD);
-			return;
-		}
-		p += al;
-		n -= al;
-	}
-	if (n >= 8 && p[0] == 0 && p[1] == 0) {
-		p += 8;
-		n -= 8;
-	}
-	if (n < 1 || (p[0] >> 4) != 6) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	do_ipv6(d, k, p, n);
-}
-
-/*
- * AYIYA, "Anything In Anything" (draft-massar-v6ops-ayiya; SixXS's tunnels,
- * UDP port 5072): an 8-byte header - identity length as a power of two and
- * its type, signature length in 4-byte words and the hash method, the
- * authentication method and the operation, the next header (an IP protocol
- * number), the epoch - then the identity, the signature and, in a Forward
- * message (operation 1), the packet.  Next header 41 is IPv6, 4 IPv4.  The
- * other operations (heartbeat, echo, MOTD, query) carry no packet to
- * deliver, as tshark, zeek and SixXS's own PoP daemon read them; neither
- * does a next header that is no IP (59: none, a heartbeat).
- */
-static void do_ayiya(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	size_t hl = n >= 8 ? 8 + ((size_t)1 << (p[0] >> 4)) + 4 * (size_t)(p[1] >> 4) : 0;
-	if (n < 8 || n < hl) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	if ((p[2] & 0x0f) != 1) {
-		drop(d, LB_DROP_NOT_IP); /* not a Forward: no packet */
-		return;
-	}
-	switch (p[3]) {
-	case 41:
-		do_ipv6(d, k, p + hl, n - hl);
-		return;
-	case 4:
-		do_ipv4(d, k, p + hl, n - hl);
-		return;
-	default:
-		drop(d, LB_DROP_NOT_IP);
-	}
-}
-
-/*
- * TZSP, TaZmen Sniffer Protocol (UDP 37008; what MikroTik's packet sniffer
- * streams to a remote collector): version 1, the type, the encapsulation;
- * for a received packet (type 0) or one for transmit (1) tags follow - pad
- * (0: one byte), end (1: one byte), any other a type, a length and that
- * many bytes - then the captured frame: Ethernet (encapsulation 1), 802.11
- * (18), or 802.11 behind a Prism (119) or AVS (127) header, as tshark maps
- * them.  Configuration, keepalive and port-opener messages carry no frame.
- */
-static void do_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
-{
-	if (!tunnel_enter(d, k))
-		return;
-	if (n < 4 || p[0] != 1) {
-		drop(d, LB_DROP_TUNNEL_BAD);
-		return;
-	}
-	if (p[1] > 1) {
-		drop(d, LB_DROP_NOT_IP); /* configuration, keepalive, port opener */
-		return;
-	}
-	unsigned encap = be16(p + 2);
-	size_t off = 4;
-	for (;;) {
-		if (off >= n) {
-			drop(d, LB_DROP_TUNNEL_BAD); /* no end tag */
-			return;
-		}
-		uint8_t tag = p[off++];
-		if (tag == 1)
-			break;
-		if (tag == 0)
-			continue;
-		if (off >= n || p[off] > n - off - 1) {
-			drop(d, LB_DROP_TUNNEL_BAD);
-			return;
-		}
-		off += 1 + (size_t)p[off];
-	}
-	p += off;
-	n -= off;
-	switch (encap) {
-	case 1:
-		do_ether(d, k, p, n);
-		return;
-	case 18:
-		lb_link_80211(d, k, p, n, false);
-		return;
-	case 119:
-	case 127:
-		lb_link_prism_avs(d, k, p, n);
-		return;
-	default:
-		drop(d, LB_DROP_LINK_UNSUPPORTED);
-	}
-}
-
 /* ---- transport ---- */
 
 static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
@@ -567,23 +155,23 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		}
 		emit_udp(d, k, p, n, snap);
 	} else if (LB_UNLIKELY(dport == PORT_VXLAN)) {
-		do_vxlan(d, k, p, n);
+		lb_tun_vxlan(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_GRE_UDP)) {
-		do_gre(d, k, p, n);
+		lb_tun_gre(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_TEREDO || sport == PORT_TEREDO)) {
-		do_teredo(d, k, p, n);
+		lb_tun_teredo(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_GENEVE)) {
-		do_geneve(d, k, p, n);
+		lb_tun_geneve(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_GTPU || sport == PORT_GTPU)) {
-		do_gtpu(d, k, p, n);
+		lb_tun_gtpu(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_L2TP || sport == PORT_L2TP)) {
-		do_l2tp(d, k, p, n);
+		lb_tun_l2tp(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_VXLAN_GPE)) {
-		do_vxlan_gpe(d, k, p, n);
+		lb_tun_vxlan_gpe(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_AYIYA || sport == PORT_AYIYA)) {
-		do_ayiya(d, k, p, n);
+		lb_tun_ayiya(d, k, p, n);
 	} else if (LB_UNLIKELY(dport == PORT_TZSP || sport == PORT_TZSP)) {
-		do_tzsp(d, k, p, n);
+		lb_tun_tzsp(d, k, p, n);
 	} else if (snap) {
 		drop(d, LB_DROP_IP_TRUNCATED);
 	} else if (d->o.port_guess && lb_guess_header(p, n) && lb_guess_port_ok(sport) &&
@@ -722,10 +310,10 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 			do_ipv6(d, k, p, n);
 		return;
 	case 47:
-		do_gre(d, k, p, n);
+		lb_tun_gre(d, k, p, n);
 		return;
 	case 115:
-		do_l2tpv3_ip(d, k, p, n);
+		lb_tun_l2tpv3_ip(d, k, p, n);
 		return;
 	case 51: /* AH (RFC 4302) after an IPv4 header; IPv6 walks it with its
 		  * extension headers.  Its Payload Len is its length in 4-octet
@@ -1112,6 +700,11 @@ void lb_decode_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_
 void lb_decode_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ip_any(d, k, p, n); }
 void lb_decode_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_llc(d, k, p, n); }
 void lb_decode_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ether(d, k, p, n); }
+void lb_decode_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t *p, size_t n)
+{
+	do_ethertype(d, k, type, p, n);
+}
+void lb_decode_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ppp(d, k, p, n); }
 
 static void maybe_expire(lb_decoder_t *d, const struct timeval *ts)
 {

@@ -69,12 +69,37 @@ static inline uint32_t be32(const uint8_t *p)
 
 static inline void drop(lb_decoder_t *d, enum lb_drop why) { d->st.drops[why]++; }
 
+/* One tunnel deeper, or false (counted tunnel_depth) past the bound. */
+static inline bool tunnel_enter(lb_decoder_t *d, pkt_t *k)
+{
+	if (k->depth >= d->o.max_tunnel_depth) {
+		drop(d, LB_DROP_TUNNEL_DEPTH);
+		return false;
+	}
+	k->depth++;
+	return true;
+}
+
 /* decode.c: the walk from an IP header, an LLC header or an Ethernet frame */
 void lb_decode_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_ipv6(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_ip_any(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_decode_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t *p, size_t n);
+void lb_decode_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+/* tunnel.c: each tunnel's payload back into the walk above */
+void lb_tun_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_vxlan_gpe(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_geneve(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_l2tp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_l2tpv3_ip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_ayiya(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
 /* link.c: one link layer each (af: a BSD address family value) */
 void lb_link_af(lb_decoder_t *d, pkt_t *k, uint32_t af, const uint8_t *p, size_t n);
