@@ -391,6 +391,19 @@ else
 			zb=$("$LOOKBACK" export --db "$db" -f zone 2> /dev/null | bzip2 -9 | wc -c)
 			row "$a: its content without any index (the zone export compressed by bzip2 -9): bytes per rrset" "$(awk -v b="$zb" -v n="$nr" 'BEGIN { printf "%.1f", b / n }')" "build/lookback export --db DIR -f zone \\| bzip2 -9 \\| wc -c ($zb bytes)"
 		fi
+		# where the compacted store's bytes go (bench/bench_bytes.c: each
+		# table compressed again block by block, whole and without one part)
+		if ! why=$(build_prog bench_bytes); then
+			notmeasured "$a: bytes by table" "$why"
+		elif ! "$OUT/bench_bytes" "$db" > "$OUT/bytes.txt" 2> "$OUT/bytes.err"; then
+			notmeasured "$a: bytes by table" "bench_bytes failed: $(head -1 "$OUT/bytes.err")"
+		else
+			local bf=$OUT/bytes.txt cmd="build/bench/bench_bytes DIR"
+			row "$a: bytes per rrset by table, recompressed without the dictionary (R / I / N / F / G / X / Z = all)" \
+				"$(kv table_R "$bf") / $(kv table_I "$bf") / $(kv table_N "$bf") / $(kv table_F "$bf") / $(kv table_G "$bf") / $(kv table_X "$bf") / $(kv table_Z "$bf") = $(kv all_tables "$bf")" "$cmd"
+			row "$a: bytes per rrset of R's rdata sets / R's values / the rest of R / I's addresses / I's owner names" \
+				"$(kv r_rdata_sets "$bf") / $(kv r_values "$bf") / $(kv r_rest "$bf") / $(kv i_addresses "$bf") / $(kv i_owners "$bf")" "$cmd (a part's share: the table compressed with and without it)"
+		fi
 	}
 	for kind in repetitive unique; do
 		[ $kind = repetitive ] && F=$CAP || F=$ucap
@@ -512,6 +525,7 @@ else
 		rm -rf "$OUT/ingest.db"
 	done
 	NOTES+=("Ingest: 1 core = lookback pinned with taskset -c 0 (decode, window, RocksDB flushes and compactions all share it); 2 cores = unpinned (the window's flusher thread and RocksDB's background threads use the second core). Targets (issue 3): >= 2000000 responses/s for repetitive traffic and >= 500000 new rrsets/s for unique traffic on one core.")
+	NOTES+=("Bytes (issue 3, < 40 per rrset): bench/bench_bytes.c compresses each table of the compacted store again, block by block as the store does (zstd 6, no dictionary: a little above the store's own figure), whole and with one part left out; a part's share is the difference. The parts the issue's layout cannot do without - R's rdata sets, its values, the rest of R (owner, type, bailiwick), the addresses of I, and F - already add up to about 40 on the capture stores, before I's owner names, N, G, X and Z.")
 	NOTES+=("Floors (issue 3): 'ceiling from decode + that writer alone' adds the capture's decode (capture --stats) and the ingest's table writer (lookback's, src/store/sst.c) writing the compacted store's keys once (bench/bench_sstwriter.c, nothing else timed): no ingest with this writer into this store layout on this machine can be faster, whatever the window, sort and key building cost. 'content without any index' is the store's rrsets as zone text compressed by bzip2 -9: a store with indexes and random access holds more.")
 fi
 # lookup_rows LABEL OUTPUT COMMAND: the rows of one bench_lookup run
