@@ -305,11 +305,14 @@ bool lb_obs_related(const uint8_t *owner, size_t owner_len, uint16_t type, uint1
  * an added one is part of an RRset whose other records are not sent, and
  * the SOA comes once per version - so of them only the first record, the
  * current SOA, is observed.  The whole-zone form is told by its shape: an
- * SOA first, the same SOA last and no other SOA between.  A message that
- * opens with an SOA but has not that shape is differences, or the first of
- * a transfer in several messages: its SOA alone.  One that does not open
- * with an SOA is a later message of a transfer (RFC 5936 2.2), of
- * differences or of a zone, which it does not say: nothing of it.
+ * SOA first, the same SOA last and no other SOA between; or, the first
+ * message of such a transfer in several, an SOA first and no other SOA,
+ * with a record that is no SOA second (differences always open with two
+ * SOAs: the current one, then the oldest version's, which opens its
+ * deletions).  A message that opens with an SOA but has neither shape is
+ * differences: its SOA alone.  One that does not open with an SOA is a
+ * later message of a transfer (RFC 5936 2.2), of differences or of a zone,
+ * which it does not say: nothing of it.
  */
 static void ixfr_answers(const lb_msg_t *msg, size_t n, size_t *a_, size_t *e_, size_t *from,
 			 size_t *to)
@@ -328,7 +331,7 @@ static void ixfr_answers(const lb_msg_t *msg, size_t n, size_t *a_, size_t *e_, 
 	size_t soas = 0;
 	for (size_t i = a; i < e; i++)
 		soas += msg->rr[i].type == LB_T_SOA;
-	bool whole = e - a == 1 ||
+	bool whole = e - a == 1 || (soas == 1 && msg->rr[a + 1].type != LB_T_SOA) ||
 		     (soas == 2 && last->type == LB_T_SOA &&
 		      cmp_bytes(first->owner, first->owner_len, last->owner, last->owner_len) == 0 &&
 		      cmp_bytes(first->rdata, first->rdlen, last->rdata, last->rdlen) == 0);

@@ -653,7 +653,27 @@ static void test_ixfr_differences(void **state)
 							   LB_SEC_ANSWER ? 2 : 1);
 	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
 
+	/* the first message of a whole-zone answer sent in several (RFC 1995 4,
+	 * RFC 5936 2.2): the SOA, then records that are no SOA, the closing SOA
+	 * in a later message - the zone's records, all observed (they were
+	 * taken for differences: the SOA alone) */
+	m.nrr = 3;
+	memset(&st, 0, sizeof st);
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 2);
+	for (int i = 0; i < s.nsets; i++)
+		assert_int_equal(s.set[i].nrdata, s.set[i].type == LB_T_A ? 2 : 1);
+	assert_int_equal(s.set[0].type + s.set[1].type, LB_T_A + LB_T_SOA);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 0);
+	/* ... but differences cut short, two SOAs first: the current SOA alone */
+	rrs[1] = rr(EX, sizeof EX, LB_T_SOA, SOA1, sizeof SOA1, 300, LB_SEC_ANSWER);
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 1);
+	assert_memory_equal(s.set[0].rd[0], SOA3, sizeof SOA3);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 2);
+
 	/* up to date: the SOA alone */
+	memset(&st, 0, sizeof st);
 	m.nrr = 1;
 	run(&m, &s, &st);
 	assert_int_equal(s.nsets, 1);
