@@ -944,6 +944,27 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	req_end(cls, c, rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 }
 
+/* Input the client sent that libmicrohttpd left unread, read and dropped
+ * just before it closes the socket: the rest of a request it refused (its
+ * headers past the connection's memory: 431, 414), a body we answered
+ * without reading.  A socket closed with input unread sends a reset instead
+ * of its FIN (RFC 9112 9.6), and the client's system may then fail its send
+ * or drop the answer still unread: 1000 small header fields were refused
+ * 431, but the client read "connection reset" after it.  What arrives after
+ * the close still meets a reset (libmicrohttpd 0.9.75 does no lingering
+ * close); at most 1 MiB is dropped here, without a copy (MSG_TRUNC). */
+static void drain_input(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return;
+	char buf[16384];
+	for (int i = 0; i < 64; i++)
+		if (recv(ci->connect_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC) <= 0)
+			break;
+}
+
 static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 		    enum MHD_ConnectionNotificationCode code)
 {
@@ -987,6 +1008,7 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 		*socket_context = cn;
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
 		struct conn *cn = *socket_context;
+		drain_input(c);
 		if (cn && cn->unclaimed) {
 			/* its headers did not fit, or did not come in time */
 			cn->unclaimed->status = atomic_load(&cn->cut) ? 408 : 431;
