@@ -229,6 +229,11 @@ status "large header (8 kB) fits" 200 -H "$K" -H "X-Pad: $(head -c 8000 /dev/zer
 # (431 is libmicrohttpd's own answer, with its own HTML body: the status alone is checked)
 check "huge header (30 kB): 431" test "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "$K" \
 	-H "X-Pad: $(head -c 30000 /dev/zero | tr '\0' a)" "$U/dnsdb/v2/ping")" = 431
+# requests libmicrohttpd refuses itself, before the handler (its own answer
+# and HTML body): they went uncounted; /metrics below counts them
+# (lookback_http_unparsed_requests_total, and requests_total "other")
+raw_req "a request line without an HTTP version: libmicrohttpd's 400" 400 'GET /dnsdb/v2/ping\r\nHost: x\r\n\r\n'
+raw_req "HTTP/2.0 in an HTTP/1 request line: libmicrohttpd's 505" 505 'GET /dnsdb/v2/ping HTTP/2.0\r\nHost: x\r\n\r\n'
 # 1000 small header fields (21 kB), past what a connection's 16 KiB holds:
 # libmicrohttpd answers 431 and reads no further, and a socket closed with
 # input unread sends a reset, not its FIN (RFC 9112 9.6): the client's read
@@ -578,13 +583,19 @@ curl -s "$U/metrics" > "$T_TMP/metrics"
 check "metrics: requests by endpoint and status" grep -q 'lookback_http_requests_total{endpoint="lookup",status="200"}' "$T_TMP/metrics"
 check "metrics: 429s counted" grep -q 'endpoint="lookup",status="429"' "$T_TMP/metrics"
 # the 30 kB header and the 1000 fields above, which libmicrohttpd answered
-# itself: 431, not 400
+# itself: 431, not 400; the requests it refused before the handler heard of
+# them (a version it refuses, none, a 100 kB request line): counted, once
 check "metrics: the requests libmicrohttpd refused counted as 431" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 2$' "$T_TMP/metrics"
+check "metrics: its 505 counted" \
+	grep -q '^lookback_http_requests_total{endpoint="other",status="505"} 1$' "$T_TMP/metrics"
+check "metrics: what libmicrohttpd refused itself, by status: $(grep '^lookback_http_unparsed' "$T_TMP/metrics" | tr '\n' ' ')" \
+	test "$(grep '^lookback_http_unparsed_requests_total' "$T_TMP/metrics" | tr '\n' ' ')" = \
+	'lookback_http_unparsed_requests_total{status="400"} 1 lookback_http_unparsed_requests_total{status="414"} 1 lookback_http_unparsed_requests_total{status="431"} 2 lookback_http_unparsed_requests_total{status="505"} 1 '
 check "metrics: the request whose headers never ended, cut at --timeout, counted as 408" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="408"} 1$' "$T_TMP/metrics"
-check "metrics: 400s are the 24 bad requests sent (over every endpoint)" \
-	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 24
+check "metrics: 400s are the 25 bad requests sent (over every endpoint)" \
+	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 25
 check "metrics: the 8 slow clients counted ($(grep '^lookback_http_slow_requests_total' "$T_TMP/metrics"))" \
 	awk '/^lookback_http_slow_requests_total/ { n = $2 } END { exit !(n >= 8) }' "$T_TMP/metrics"
 check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"
