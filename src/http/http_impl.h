@@ -26,7 +26,7 @@
 
 #include <microhttpd.h>
 
-#define NSTATUS 15 /* status codes counted by /metrics (server.c) */
+#define NSTATUS 16 /* status codes counted by /metrics (server.c) */
 #define NLAT 12    /* latency histogram buckets */
 #define BATCH_BYTES 16384
 #define BATCH_RECS 256
@@ -74,6 +74,9 @@ struct lb_http {
 	atomic_ullong query_timeouts;  /* DNSDB answers cut by --query-timeout */
 	struct lb_peers *peers;        /* NULL: no --max-conns-per-ip (peers.c) */
 	atomic_ullong refused_per_ip;  /* connections refused by it */
+	/* requests libmicrohttpd answered itself, before access_cb (by
+	 * status, as req[]: also counted there, endpoint "other") */
+	atomic_ullong lib_answered[NSTATUS + 1];
 };
 
 struct hstream;
@@ -196,7 +199,9 @@ const char *lb_http_fields_bad(struct MHD_Connection *c, bool http11);
  * before its request's headers are in (the reaper cut it; the client left;
  * libmicrohttpd gave up on it without answering) gets neither access_cb nor
  * completed_cb (libmicrohttpd does call completed_cb for the requests it
- * answers itself, 431 and 414): conn_cb ends such a request when the
+ * answers itself after uri_cb, 431 and 400; those it answers before, 414
+ * and 505, make no request here: server.c's log_cb counts them): conn_cb
+ * ends such a request when the
  * connection closes (counted as 408 when cut, else 431), or it would leak
  * and hold `inflight` up, and the shutdown would wait the whole drain for
  * it.  (Query arguments no longer fill a connection's memory: uri_cb leaves

@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ void lb_http_opts_init(lb_http_opts_t *o)
 static uint64_t now_secs(void) { return (uint64_t)time(NULL); }
 
 static const unsigned status_codes[NSTATUS] = { 200, 400, 401, 403, 404, 405, 408, 413,
-						414, 415, 416, 429, 431, 500, 503 };
+						414, 415, 416, 429, 431, 500, 503, 505 };
 /* What an answer may be labelled with (lb_http_accept_pick), our order of
  * preference first: streams (SAF, COF) as NDJSON, its JSON aliases, and as
  * text; ping and rate_limit, one JSON object, as JSON first. */
@@ -294,6 +295,21 @@ static enum MHD_Result metrics(lb_http_t *h, struct req *rq, struct MHD_Connecti
 				fprintf(f, "lookback_http_requests_total{endpoint=\"%s\",status=\"other\"} %llu\n",
 					lb_http_api_name(a), v);
 		}
+	fputs("# HELP lookback_http_unparsed_requests_total Requests libmicrohttpd refused itself"
+	      " while reading them, before the server's handler (a malformed request line or header"
+	      " field, an unsupported HTTP version, a request line or header section too large), by"
+	      " the status it answered; also in lookback_http_requests_total (endpoint \"other\").\n"
+	      "# TYPE lookback_http_unparsed_requests_total counter\n", f);
+	for (int i = 0; i <= NSTATUS; i++) {
+		unsigned long long v = atomic_load(&h->lib_answered[i]);
+		if (!v)
+			continue;
+		if (i < NSTATUS)
+			fprintf(f, "lookback_http_unparsed_requests_total{status=\"%u\"} %llu\n",
+				status_codes[i], v);
+		else
+			fprintf(f, "lookback_http_unparsed_requests_total{status=\"other\"} %llu\n", v);
+	}
 	fputs("# HELP lookback_http_request_duration_seconds Time from request line to completion.\n"
 	      "# TYPE lookback_http_request_duration_seconds histogram\n", f);
 	unsigned long long cum = 0;
@@ -724,6 +740,54 @@ static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr, socklen
 	return MHD_NO;
 }
 
+/* ---- requests libmicrohttpd answers itself ----
+ *
+ * libmicrohttpd (0.9.75) refuses some requests before any callback of ours:
+ * a request line with a bad HTTP version (400, or 505), one too long for the
+ * connection's memory (414), and, after uri_cb, header fields that do not
+ * parse (400) or do not fit (431).  It tells of all of them through its
+ * error log only, which names the status: "Error processing request (HTTP
+ * response code is %u ('%s'))", logged once per request (it sends one error
+ * answer at most) on the worker thread reading the request.  That message
+ * is counted, not our request's end: those before uri_cb have none, and
+ * req_end leaves out the ones after it (rq->status unset, libmicrohttpd's
+ * own status), so each is counted once.  "Too late to send an error
+ * response" follows at once when our answer has already started: that
+ * request is ours, counted by req_end, so the status is held per thread
+ * until the next callback on the thread (or the next message) and that
+ * message drops it.  A request line without a space is closed without an
+ * answer or a message: not counted (docs/ARCHITECTURE.md). */
+#define LIB_ERR_FMT "Error processing request (HTTP response code is %u"
+#define LIB_LATE_FMT "Too late to send an error response"
+
+static _Thread_local struct {
+	lb_http_t *h;
+	unsigned status; /* 0: none held */
+} lib_err;
+
+static void lib_err_flush(void)
+{
+	if (!lib_err.status)
+		return;
+	int i = status_idx(lib_err.status);
+	atomic_fetch_add(&lib_err.h->lib_answered[i], 1);
+	atomic_fetch_add(&lib_err.h->req[LB_API_NONE][i], 1);
+	lib_err.status = 0;
+}
+
+static void log_cb(void *cls, const char *fm, va_list ap)
+{
+	if (!strncmp(fm, LIB_ERR_FMT, sizeof LIB_ERR_FMT - 1)) {
+		lib_err_flush();
+		lib_err.h = cls;
+		lib_err.status = va_arg(ap, unsigned int);
+		if (!lib_err.status)
+			lib_err.status = 1; /* (never 0: counted as "other") */
+	} else if (!strncmp(fm, LIB_LATE_FMT, sizeof LIB_LATE_FMT - 1)) {
+		lib_err.status = 0;
+	}
+}
+
 static struct conn *conn_of(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -739,6 +803,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	struct req *rq = *con_cls;
 	(void)url;
 	(void)upload_data;
+	lib_err_flush();
 	if (!rq)
 		return MHD_NO;
 	if (!rq->started) {
@@ -799,6 +864,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	lb_http_t *h = cls;
+	lib_err_flush();
 	/* every field but the 4 KiB target zeroed: one request's memset less */
 	struct req *rq = malloc(sizeof *rq);
 	if (!rq)
@@ -876,14 +942,18 @@ static void req_end(lb_http_t *h, struct MHD_Connection *c, struct req *rq, bool
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
 	unsigned status = rq->status;
+	bool lib = false;
 	if (!status) {
 		/* a request libmicrohttpd answered itself (431: its headers did
-		 * not fit the connection's memory): its status, not a made-up one */
+		 * not fit the connection's memory): its status, not a made-up
+		 * one, counted already (log_cb) */
 		const union MHD_ConnectionInfo *si =
 			MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
-		status = si && si->http_status ? si->http_status : 400;
+		lib = si && si->http_status;
+		status = lib ? si->http_status : 400;
 	}
-	atomic_fetch_add(&h->req[rq->api][status_idx(status)], 1);
+	if (!lib)
+		atomic_fetch_add(&h->req[rq->api][status_idx(status)], 1);
 	int li = 0;
 	while (li < NLAT && secs > lat_bounds[li])
 		li++;
@@ -928,6 +998,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct req *rq = *con_cls;
+	lib_err_flush(); /* (after a "too late" message: dropped already) */
 	if (!rq)
 		return;
 	*con_cls = NULL;
@@ -944,10 +1015,32 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	req_end(cls, c, rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 }
 
+/* Input the client sent that libmicrohttpd left unread, read and dropped
+ * just before it closes the socket: the rest of a request it refused (its
+ * headers past the connection's memory: 431, 414), a body we answered
+ * without reading.  A socket closed with input unread sends a reset instead
+ * of its FIN (RFC 9112 9.6), and the client's system may then fail its send
+ * or drop the answer still unread: 1000 small header fields were refused
+ * 431, but the client read "connection reset" after it.  What arrives after
+ * the close still meets a reset (libmicrohttpd 0.9.75 does no lingering
+ * close); at most 1 MiB is dropped here, without a copy (MSG_TRUNC). */
+static void drain_input(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return;
+	char buf[16384];
+	for (int i = 0; i < 64; i++)
+		if (recv(ci->connect_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC) <= 0)
+			break;
+}
+
 static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 		    enum MHD_ConnectionNotificationCode code)
 {
 	lb_http_t *h = cls;
+	lib_err_flush();
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&h->active, 1);
 		struct conn *cn = calloc(1, sizeof *cn); /* NULL: untracked */
@@ -987,6 +1080,7 @@ static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
 		*socket_context = cn;
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
 		struct conn *cn = *socket_context;
+		drain_input(c);
 		if (cn && cn->unclaimed) {
 			/* its headers did not fit, or did not come in time */
 			cn->unclaimed->status = atomic_load(&cn->cut) ? 408 : 431;
@@ -1095,8 +1189,13 @@ int lb_http_start(lb_store_t *store, const lb_http_opts_t *o, lb_http_t **out, c
 		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_CERT_CALLBACK, 0, cb };
 		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	}
+	/* libmicrohttpd's error log: only to count the requests it refuses
+	 * itself (log_cb); nothing of it is printed.  First, so that no
+	 * message goes to its default logger (stderr) before it is set. */
+	flags |= MHD_USE_ERROR_LOG;
 	h->d = MHD_start_daemon(
 		flags, 0, h->peers ? accept_cb : NULL, h, access_cb, h,
+		MHD_OPTION_EXTERNAL_LOGGER, log_cb, h,
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)h->o.threads,

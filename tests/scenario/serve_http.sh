@@ -229,6 +229,36 @@ status "large header (8 kB) fits" 200 -H "$K" -H "X-Pad: $(head -c 8000 /dev/zer
 # (431 is libmicrohttpd's own answer, with its own HTML body: the status alone is checked)
 check "huge header (30 kB): 431" test "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "$K" \
 	-H "X-Pad: $(head -c 30000 /dev/zero | tr '\0' a)" "$U/dnsdb/v2/ping")" = 431
+# requests libmicrohttpd refuses itself, before the handler (its own answer
+# and HTML body): they went uncounted; /metrics below counts them
+# (lookback_http_unparsed_requests_total, and requests_total "other")
+raw_req "a request line without an HTTP version: libmicrohttpd's 400" 400 'GET /dnsdb/v2/ping\r\nHost: x\r\n\r\n'
+raw_req "HTTP/2.0 in an HTTP/1 request line: libmicrohttpd's 505" 505 'GET /dnsdb/v2/ping HTTP/2.0\r\nHost: x\r\n\r\n'
+# 1000 small header fields (21 kB), past what a connection's 16 KiB holds:
+# libmicrohttpd answers 431 and reads no further, and a socket closed with
+# input unread sends a reset, not its FIN (RFC 9112 9.6): the client's read
+# after the 431 failed, "connection reset" (a send still under way fails
+# outright).  The unread rest is dropped before the close now.
+python3 - "$PORT" > "$T_TMP/many" <<'P'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(10)
+data, end = b"", "eof"
+try:
+    s.sendall(b"GET /dnsdb/v2/ping HTTP/1.1\r\nHost: x\r\n" +
+              b"".join(b"X-Field-%04d: value\r\n" % i for i in range(1000)) + b"\r\n")
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+except OSError as e:
+    end = type(e).__name__
+print(data.split(b" ")[1].decode() if data.count(b" ") else "-", end)
+P
+read -r st end < "$T_TMP/many"
+check "1000 small header fields: 431, then the connection's end, not a reset ($st, $end)" \
+	bash -c "[ '$st' = 431 ] && [ '$end' = eof ]"
 for i in 1 2 3; do curl -s -o /dev/null -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/lookup/rrset/name/a.com"; done
 status "burst quota exhausted" 429 -H "X-API-Key: bob-secret-0002" "$U/dnsdb/v2/lookup/rrset/name/a.com"
 # bob's window is an hour (aligned to the hour): Retry-After says when it ends
@@ -552,13 +582,20 @@ status "healthz" 200 "$U/healthz"
 curl -s "$U/metrics" > "$T_TMP/metrics"
 check "metrics: requests by endpoint and status" grep -q 'lookback_http_requests_total{endpoint="lookup",status="200"}' "$T_TMP/metrics"
 check "metrics: 429s counted" grep -q 'endpoint="lookup",status="429"' "$T_TMP/metrics"
-# the 30 kB header above, which libmicrohttpd answered itself: 431, not 400
-check "metrics: the request libmicrohttpd refused counted as 431" \
-	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 1$' "$T_TMP/metrics"
+# the 30 kB header and the 1000 fields above, which libmicrohttpd answered
+# itself: 431, not 400; the requests it refused before the handler heard of
+# them (a version it refuses, none, a 100 kB request line): counted, once
+check "metrics: the requests libmicrohttpd refused counted as 431" \
+	grep -q '^lookback_http_requests_total{endpoint="other",status="431"} 2$' "$T_TMP/metrics"
+check "metrics: its 505 counted" \
+	grep -q '^lookback_http_requests_total{endpoint="other",status="505"} 1$' "$T_TMP/metrics"
+check "metrics: what libmicrohttpd refused itself, by status: $(grep '^lookback_http_unparsed' "$T_TMP/metrics" | tr '\n' ' ')" \
+	test "$(grep '^lookback_http_unparsed_requests_total' "$T_TMP/metrics" | tr '\n' ' ')" = \
+	'lookback_http_unparsed_requests_total{status="400"} 1 lookback_http_unparsed_requests_total{status="414"} 1 lookback_http_unparsed_requests_total{status="431"} 2 lookback_http_unparsed_requests_total{status="505"} 1 '
 check "metrics: the request whose headers never ended, cut at --timeout, counted as 408" \
 	grep -q '^lookback_http_requests_total{endpoint="other",status="408"} 1$' "$T_TMP/metrics"
-check "metrics: 400s are the 24 bad requests sent (over every endpoint)" \
-	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 24
+check "metrics: 400s are the 25 bad requests sent (over every endpoint)" \
+	test "$(awk '/^lookback_http_requests_total\{.*status="400"\}/ { n += $2 } END { print n }' "$T_TMP/metrics")" = 25
 check "metrics: the 8 slow clients counted ($(grep '^lookback_http_slow_requests_total' "$T_TMP/metrics"))" \
 	awk '/^lookback_http_slow_requests_total/ { n = $2 } END { exit !(n >= 8) }' "$T_TMP/metrics"
 check "metrics: latency histogram" grep -q 'lookback_http_request_duration_seconds_bucket{le="+Inf"}' "$T_TMP/metrics"
