@@ -16,20 +16,23 @@
 #include "sources/suricata_impl.h"
 
 /*
- * v1 (Suricata 3 to 6 with "version 1"): one event per RR, type "answer",
+ * v1 (Suricata 2.0 to 6 with "version 1"): one event per RR, type "answer",
  * without a "version" member: rrname, rrtype, ttl and rdata are the RR's own
  * (no rdata for the types v1 does not render: NS and SOA in Suricata 5-6).
  * Every answer RR of a response is an event, and so is every authority RR,
- * logged the same way; a failed response (rcode not NOERROR) logs no answer,
- * only one event with the question's name but not its type (v1_fail), then
- * its authorities.  The events of one response come one after the other with
- * the same timestamp, flow_id, id and rcode: they are held and emitted
- * together, so that an RRset of several records is one RRset (each event
- * was an RRset of its own: sets that never existed).  An event without
- * rdata is an RR whose data is not logged (lossy), never a denial.
+ * logged the same way; a failed response (rcode not NOERROR) logs first one
+ * event with the question's name but not its type (v1_fail), then its
+ * authorities - and between them, by the C logger only (before Rust), its
+ * answers (v1_fail_end).  The events of one response come one after the
+ * other with the same timestamp, flow_id, id and rcode: they are held and
+ * emitted together, so that an RRset of several records is one RRset (each
+ * event was an RRset of its own: sets that never existed).  An event
+ * without rdata is an RR whose data is not logged (lossy), never a denial.
  */
 #define V1_KEY 192
 #define V1_LOSSY 16
+/* authority SOAs of a failed response kept (v1_fail_flush) */
+#define V1_SOAS 4
 /* v1 query events remembered for the failure events after them (src_eve_v1_query) */
 #define V1_QUERIES 64
 
@@ -56,7 +59,10 @@ typedef struct eve_v1 {
 	bool tc;        /* the response was truncated (src_eve_drop_last_sets) */
 	/* a failed response: its question's name and rcode (v1_fail) */
 	bool fail;
-	bool soa_off;   /* an authority SOA of a zone the name is not in */
+	/* the owners of its authority SOAs (logged without their data) */
+	uint8_t soa_owner[V1_SOAS][LB_NAME_MAX];
+	size_t nsoa;
+	bool soa_many; /* more than the list holds */
 	uint16_t fail_rcode;
 	uint16_t fail_qtype; /* from the question's query event (src_eve_v1_query); 0: unknown */
 	uint8_t fail_qlen;
@@ -96,19 +102,83 @@ static bool v1_lossy(const eve_v1_t *w, const src_rr_t *x)
 }
 
 /*
- * The denial of a held failed response.  Its event names the question but
- * not the question's type, and none of the answers: a CNAME chain the
- * response may have held moves the denial to the chain's last name (RFC
- * 6604 2.1), which the log does not show.
+ * The name a failed response's rcode speaks of: the last name of the
+ * question's CNAME chain (RFC 6604 2.1), into *end - the question's name
+ * unless the chain was logged.  Suricata's C logger (2.0 to 4.1 without
+ * Rust: src/output-json-dns.c LogAnswers) writes the answers of a failed
+ * response after its failure event, each with the response's rcode; the
+ * Rust one writes only the authorities.  The chain's CNAMEs are the
+ * response's answers, and go back to the answer section (v1_rr took every
+ * record of a failed response for an authority; v1 logs no DNAME data).  As on the packet path (observe/obs.c chain_walk): not
+ * followed for QTYPE CNAME or ANY; false for a chain that loops or is
+ * longer than QCHAIN_MAX, which leaves the rcode speaking of no name.
+ */
+static bool v1_fail_end(lb_src_t *s, eve_v1_t *w, const uint8_t **end, uint8_t *end_len)
+{
+	src_resp_t *r = s->resp;
+	const uint8_t *name[QCHAIN_MAX + 1];
+	uint8_t len[QCHAIN_MAX + 1];
+	size_t n = 0;
+	const uint8_t *t = w->fail_qname;
+	uint8_t tl = w->fail_qlen;
+	bool ended = false;
+	bool follow = w->fail_qtype != LB_T_CNAME && w->fail_qtype != LB_T_ANY;
+	while (n <= QCHAIN_MAX) {
+		name[n] = t;
+		len[n++] = tl;
+		const src_rr_t *next = NULL;
+		for (size_t i = 0; i < r->n && !next; i++) {
+			const src_rr_t *x = &r->rr[i];
+			if (x->type == LB_T_CNAME && x->rdlen && x->owner_len == tl &&
+			    !memcmp(x->owner, t, tl) && !v1_lossy(w, x))
+				next = x;
+		}
+		if (!next || !follow) {
+			ended = true;
+			break;
+		}
+		t = next->rd;
+		tl = (uint8_t)next->rdlen;
+		bool loop = false;
+		for (size_t k = 0; k < n; k++)
+			loop |= len[k] == tl && !memcmp(name[k], t, tl);
+		if (loop)
+			break;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		src_rr_t *x = &r->rr[i];
+		if (x->type == LB_T_CNAME &&
+		    lb_obs_related(x->owner, x->owner_len, x->type, x->covered, name, len, n, 0))
+			x->section = LB_SEC_ANSWER;
+	}
+	*end = t;
+	*end_len = tl;
+	return ended;
+}
+
+/* Is an authority SOA of the failed response of a zone name is not in? */
+static bool v1_soa_off(const eve_v1_t *w, const uint8_t *name)
+{
+	bool off = w->soa_many;
+	for (size_t k = 0; k < w->nsoa; k++)
+		off |= !lb_name_is_subdomain(name, w->soa_owner[k]);
+	return off;
+}
+
+/*
+ * The denial of a held failed response, of the last name of its question's
+ * chain (v1_fail_end).  Its event names the question but not the
+ * question's type.
  *  - NXDOMAIN says the name does not exist, whatever the type asked: it is
  *    stored as a denial of the name for QTYPE ANY (255), which holds for
  *    every type (obs.h: a negative is keyed by name, type and rcode; no
  *    type is invented for it).  Unless an authority SOA is of a zone the
- *    name is not in: then the denial was of a chain's end elsewhere (a
- *    CNAME out of the zone), and the name itself exists - nothing stored
- *    (lossy_answer).  A chain that stays in the name's zone cannot be told
- *    from the log; it is the one case read wrongly (a misconfiguration:
- *    a CNAME to a name its own zone lacks).
+ *    name is not in: then the denial was of a chain's end elsewhere that
+ *    the log does not show (a CNAME out of the zone, in the Rust logger's
+ *    events), and the name itself exists - nothing stored (lossy_answer).
+ *    A chain the log does not show that stays in the name's zone cannot
+ *    be told; it is the one case read wrongly (a misconfiguration: a
+ *    CNAME to a name its own zone lacks).
  *  - SERVFAIL and REFUSED speak of the query, type included (a server may
  *    fail one type and answer another): without the type, nothing is
  *    stored (lossy_answer); other rcodes are other_rcode, as elsewhere.
@@ -117,19 +187,22 @@ static void v1_fail_flush(lb_src_t *s, eve_v1_t *w)
 {
 	uint16_t rc = w->fail_rcode;
 	bool denial = rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL || rc == LB_RCODE_REFUSED;
-	if (denial && w->fail_qtype && !w->soa_off) {
+	const uint8_t *end;
+	uint8_t end_len;
+	bool ok = v1_fail_end(s, w, &end, &end_len) && !v1_soa_off(w, end);
+	if (denial && w->fail_qtype && ok) {
 		/* the type from the question's query event (src_eve_v1_query) */
-		src_negative(s, w->fail_qname, w->fail_qlen, w->fail_qtype, rc, &w->ts);
+		src_negative(s, end, end_len, w->fail_qtype, rc, &w->ts);
 		s->c.records++;
-	} else if (rc == LB_RCODE_NXDOMAIN && !w->soa_off) {
-		src_negative(s, w->fail_qname, w->fail_qlen, LB_T_ANY, rc, &w->ts);
+	} else if (rc == LB_RCODE_NXDOMAIN && ok) {
+		src_negative(s, end, end_len, LB_T_ANY, rc, &w->ts);
 		s->c.records++;
 	} else {
-		src_skip(s, rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL ||
-				    rc == LB_RCODE_REFUSED ? LB_SKIP_LOSSY : LB_SKIP_RCODE);
+		src_skip(s, denial ? LB_SKIP_LOSSY : LB_SKIP_RCODE);
 	}
 	w->fail = false;
-	w->soa_off = false;
+	w->nsoa = 0;
+	w->soa_many = false;
 }
 
 /* Emit the held v1 response, without its lossy RRsets. */
@@ -253,8 +326,12 @@ static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
 	if (type == LB_T_OPT)
 		return;
 	/* (with or without its data logged) */
-	if (w->fail && type == LB_T_SOA && !lb_name_is_subdomain(w->fail_qname, owner))
-		w->soa_off = true;
+	if (w->fail && type == LB_T_SOA) {
+		if (w->nsoa < V1_SOAS)
+			memcpy(w->soa_owner[w->nsoa++], owner, (size_t)ol);
+		else
+			w->soa_many = true;
+	}
 	char tb[40000];
 	size_t xl;
 	rr_toks_t rt = { dm[D_RDATA], dm[D_SOA], dm[D_SRV], dm[D_SSHFP] };
@@ -374,7 +451,8 @@ static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen, 
 	w->ts = *ts;
 	w->pending = true;
 	w->fail = true;
-	w->soa_off = false;
+	w->nsoa = 0;
+	w->soa_many = false;
 	w->fail_rcode = rcode;
 	w->fail_qlen = (uint8_t)ol;
 	int64_t id;

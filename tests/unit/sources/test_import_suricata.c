@@ -196,6 +196,79 @@ static void suricata_v1_query_type(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* Suricata's C logger (2.0 to 4.1 built without Rust; src/output-json-dns.c
+ * LogAnswers) writes a failed response's failure event, then every answer,
+ * then every authority, each with the response's rcode; the Rust one (4.1
+ * on) the failure event and the authorities only.  The answers of a failed
+ * response are the question's CNAME chain, and its rcode speaks of the
+ * chain's last name (RFC 6604 2.1), as the packet path stores it: the
+ * denial at the end of the chain, the CNAMEs as answers; a chain that
+ * loops speaks of no name.  Before, the denial was the question's name's
+ * (an NXDOMAIN of a name that has a CNAME), or none at all when the SOA was
+ * of the target's zone, and the CNAMEs were authorities. */
+static void suricata_v1_fail_chain(void **st)
+{
+	(void)st;
+#define Q(ts, flow, id, name, type) "{\"timestamp\":\"2019-03-02T10:00:0" ts ".250000+0100\"," \
+	"\"flow_id\":" flow ",\"event_type\":\"dns\",\"dns\":{\"type\":\"query\",\"id\":" id \
+	",\"rrname\":\"" name "\",\"rrtype\":\"" type "\",\"tx_id\":0}}\n"
+#define F(ts, flow, id, rc, name) "{\"timestamp\":\"2019-03-02T10:00:0" ts ".500000+0100\"," \
+	"\"flow_id\":" flow ",\"event_type\":\"dns\",\"dns\":{\"type\":\"answer\",\"id\":" id \
+	",\"rcode\":\"" rc "\",\"rrname\":\"" name "\"}}\n"
+#define RR(ts, flow, id, rc, body) "{\"timestamp\":\"2019-03-02T10:00:0" ts ".500000+0100\"," \
+	"\"flow_id\":" flow ",\"event_type\":\"dns\",\"dns\":{\"type\":\"answer\",\"id\":" id \
+	",\"rcode\":\"" rc "\"," body "}}\n"
+#define CN(a, b) "\"rrname\":\"" a "\",\"rrtype\":\"CNAME\",\"ttl\":30,\"rdata\":\"" b "\""
+#define SOA(z) "\"rrname\":\"" z "\",\"rrtype\":\"SOA\",\"ttl\":60"
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		/* a CNAME out of the zone, the target's zone's SOA; the type from the query */
+		Q("1", "40", "50", "www.c.test", "A")
+		F("1", "40", "50", "NXDOMAIN", "www.c.test")
+		RR("1", "40", "50", "NXDOMAIN", CN("www.c.test", "gone.cdn.test"))
+		RR("1", "40", "50", "NXDOMAIN", SOA("cdn.test"))
+		/* a chain of two in the zone, no query event: ANY */
+		F("2", "41", "51", "NXDOMAIN", "a.c.test")
+		RR("2", "41", "51", "NXDOMAIN", CN("a.c.test", "b.c.test"))
+		RR("2", "41", "51", "NXDOMAIN", CN("b.c.test", "nope.c.test"))
+		RR("2", "41", "51", "NXDOMAIN", SOA("c.test"))
+		/* a loop: of no name */
+		F("3", "42", "52", "NXDOMAIN", "l1.c.test")
+		RR("3", "42", "52", "NXDOMAIN", CN("l1.c.test", "l2.c.test"))
+		RR("3", "42", "52", "NXDOMAIN", CN("l2.c.test", "l1.c.test"))
+		RR("3", "42", "52", "NXDOMAIN", SOA("c.test"))
+		/* a SERVFAIL of the chain's end, its type from the query */
+		Q("4", "43", "53", "s.c.test", "AAAA")
+		F("4", "43", "53", "SERVFAIL", "s.c.test")
+		RR("4", "43", "53", "SERVFAIL", CN("s.c.test", "t.d.test"))
+		/* the Rust logger's form, no answers: the SOA of another zone
+		 * than the question's still says the denial is elsewhere */
+		F("5", "44", "54", "NXDOMAIN", "www.shop.test")
+		RR("5", "44", "54", "NXDOMAIN", SOA("cdn.test"))), 0);
+#undef Q
+#undef F
+#undef RR
+#undef CN
+#undef SOA
+	has("RR www.c.test. CNAME gone.cdn.test. ttl=30 sec=0 t=1551517201 suricata\n");
+	has("NEG gone.cdn.test. A NXDOMAIN\n");
+	has("RR a.c.test. CNAME b.c.test. ttl=30 sec=0 t=1551517202 suricata\n");
+	has("RR b.c.test. CNAME nope.c.test. ttl=30 sec=0 t=1551517202 suricata\n");
+	has("NEG nope.c.test. ANY NXDOMAIN\n");
+	has("RR l1.c.test. CNAME l2.c.test. ttl=30 sec=0 ");
+	has("RR l2.c.test. CNAME l1.c.test. ttl=30 sec=0 ");
+	has("RR s.c.test. CNAME t.d.test. ttl=30 sec=0 t=1551517204 suricata\n");
+	has("NEG t.d.test. AAAA SERVFAIL\n");
+	hasnt("NEG www.c.test");
+	hasnt("NEG a.c.test");
+	hasnt("NEG l1");
+	hasnt("NEG l2");
+	hasnt("NEG s.c.test");
+	hasnt("shop");
+	hasnt("sec=1");
+	assert_int_equal(cnt.negatives, 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* Suricata writes the root name as "" (labels joined, no final dot): a
  * priming response and an SRV "no service" target were bad lines. */
 static void suricata_root_name(void **st)
@@ -549,6 +622,7 @@ int main(void)
 		cmocka_unit_test(suricata_v2_v3),
 		cmocka_unit_test(suricata_v1),
 		cmocka_unit_test(suricata_v1_query_type),
+		cmocka_unit_test(suricata_v1_fail_chain),
 		cmocka_unit_test(suricata_root_name),
 		cmocka_unit_test(suricata_truncated),
 		cmocka_unit_test(suricata_truncated_names),
