@@ -401,6 +401,8 @@ bool src_eve_answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, u
 		t = next->rd;
 		tl = (uint8_t)next->rdlen;
 	}
+	ch->end = NULL; /* (a loop, or longer: of no name) */
+	ch->end_len = 0;
 	return true;
 }
 
@@ -767,8 +769,10 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	bool ok = src_eve_answered(r, qname, (uint8_t)qlen, qtype, &ch);
 	if (tc && src_eve_drop_last_sets(r))
 		lossy = true;
-	if (negative)
+	if (negative && ch.end)
 		src_negative(s, ch.end, ch.end_len, qtype, rcode, &ts);
+	else if (negative)
+		lossy = true; /* a chain that loops speaks of no name (as on packets) */
 	else if (!tc && !lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
 		src_negative(s, ch.end, ch.end_len, qtype, LB_RCODE_NOERROR, &ts);
 	mark_unrelated(r, &ch, qtype);

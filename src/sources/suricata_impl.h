@@ -92,7 +92,8 @@ const char *src_eve_rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char
 
 /* The question's CNAME chain through the answers: name[0] is the qname,
  * name[k + 1] the target of the first CNAME owned by name[k]; end is the
- * name a denial speaks of.  Its names point into the response's records. */
+ * name a denial speaks of (NULL: none).  Its names point into the
+ * response's records. */
 struct qchain {
 	const uint8_t *name[QCHAIN_MAX + 1];
 	uint8_t len[QCHAIN_MAX + 1];
@@ -103,8 +104,9 @@ struct qchain {
 
 /* Does the answer section answer qname/qtype, at the name or at the end of
  * its CNAME chain?  ch: the chain followed; ch->end its last name (the qname
- * when there is no chain, and for a longer chain than QCHAIN_MAX, a loop,
- * which counts as answered) - as observe/obs.c chain_walk does for packets. */
+ * when there is no chain; NULL for a loop or a chain longer than
+ * QCHAIN_MAX, which counts as answered and whose rcode speaks of no name) -
+ * as observe/obs.c chain_walk does for packets. */
 bool src_eve_answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
 		      struct qchain *ch);
 

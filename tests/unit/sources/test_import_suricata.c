@@ -464,6 +464,37 @@ static void suricata_unrelated(void **st)
 	assert_int_equal(lb_src_bad_total(&cnt), 0);
 }
 
+/* A failed response whose CNAME chain loops (or runs past 16 links) speaks
+ * of no name: the packet path (observe/obs.c chain_walk) records no denial.
+ * The detailed EVE answers gave one of the question's name. */
+static void suricata_chain_loop_no_denial(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_SURICATA,
+		"{\"timestamp\":\"2025-01-29T07:53:01Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NXDOMAIN\",\"queries\":[{\"rrname\":\"l1.org\","
+		"\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"l1.org\",\"rrtype\":\"CNAME\",\"ttl\":9,"
+		"\"rdata\":\"l2.org\"},{\"rrname\":\"l2.org\",\"rrtype\":\"CNAME\",\"ttl\":9,"
+		"\"rdata\":\"l1.org\"}]}}\n"
+		"{\"timestamp\":\"2025-01-29T07:53:02Z\",\"event_type\":\"dns\",\"dns\":{\"version\":2,"
+		"\"type\":\"answer\",\"rcode\":\"SERVFAIL\",\"rrname\":\"m1.org\",\"rrtype\":\"AAAA\","
+		"\"answers\":[{\"rrname\":\"m1.org\",\"rrtype\":\"CNAME\",\"ttl\":9,\"rdata\":\"m1.org\"}]}}\n"
+		/* the chain's end, as before */
+		"{\"timestamp\":\"2025-01-29T07:53:03Z\",\"event_type\":\"dns\",\"dns\":{\"version\":3,"
+		"\"type\":\"response\",\"rcode\":\"NXDOMAIN\",\"queries\":[{\"rrname\":\"e1.org\","
+		"\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"e1.org\",\"rrtype\":\"CNAME\",\"ttl\":9,"
+		"\"rdata\":\"e2.org\"}]}}\n"), 0);
+	has("RR l1.org. CNAME l2.org. ttl=9 sec=0 ");
+	has("RR l2.org. CNAME l1.org. ttl=9 sec=0 ");
+	has("RR m1.org. CNAME m1.org. ttl=9 sec=0 ");
+	has("NEG e2.org. A NXDOMAIN\n");
+	hasnt("NEG l");
+	hasnt("NEG m");
+	assert_int_equal(cnt.negatives, 1);
+	assert_int_equal(cnt.skip[LB_SKIP_LOSSY], 2);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 static void suricata_bad(void **st)
 {
 	(void)st;
@@ -630,6 +661,7 @@ int main(void)
 		cmocka_unit_test(suricata_cee_prefix),
 		cmocka_unit_test(suricata_nodata),
 		cmocka_unit_test(suricata_unrelated),
+		cmocka_unit_test(suricata_chain_loop_no_denial),
 		cmocka_unit_test(suricata_bad),
 		cmocka_unit_test(suricata_rdata_fast_paths),
 		cmocka_unit_test(suricata_name_bytes),
