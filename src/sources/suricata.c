@@ -2,7 +2,8 @@
  * suricata.c - Suricata EVE JSON importer (event_type "dns").
  *
  *  v1 (one event per RR, no "version"): dns.type "answer" with rrname/rrtype/rdata
- *     of the RR itself; the events of one response are gathered (v1_rr).
+ *     of the RR itself; the events of one response are gathered by
+ *     suricata_v1.c (src_eve_v1_answer).
  *  v2 (Suricata 5-7): dns.type "answer", dns.rrname/rrtype = the question,
  *     "answers" [{rrname, rrtype, ttl, rdata | soa | srv | sshfp}] (detailed)
  *     and/or "grouped" {TYPE: [rdata...]} (no owners: src_chain), plus
@@ -21,7 +22,6 @@
 #include "sources/suricata.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,14 +29,11 @@
 #include "dns/rrtype.h"
 #include "observe/obs.h"
 #include "sources/eve_text.h"
-#include "util/digits.h"
+#include "sources/suricata_impl.h"
 
 #define EVE_MAX 512
 
-/* Members the importer reads: of the dns object (v1 answer fields included)... */
-enum { D_TYPE, D_QUERIES, D_RRNAME, D_RRTYPE, D_RCODE, D_ANSWERS, D_GROUPED, D_AUTHORITIES,
-       D_ADDITIONALS, D_RDATA, D_TTL, D_SOA, D_SRV, D_SSHFP, D_VERSION, D_ID, D_TC, D_FLAGS,
-       D_RRNAME_TRUNC, D_RDATA_TRUNC, D_OPCODE, D__N };
+/* The keys of the members read (suricata_impl.h D_, A_, E_): of the dns object... */
 static const js_key_t dns_keys[D__N] = {
 	JS_KEY("type"), JS_KEY("queries"), JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rcode"),
 	JS_KEY("answers"), JS_KEY("grouped"), JS_KEY("authorities"), JS_KEY("additionals"),
@@ -44,39 +41,16 @@ static const js_key_t dns_keys[D__N] = {
 	JS_KEY("version"), JS_KEY("id"), JS_KEY("tc"), JS_KEY("flags"),
 	JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"), JS_KEY("opcode"),
 };
-/* ... of one answer object (same order as the tail of dns_keys: rr_text takes either) */
-enum { A_RRNAME, A_RRTYPE, A_RDATA, A_TTL, A_SOA, A_SRV, A_SSHFP, A_RRNAME_TRUNC,
-       A_RDATA_TRUNC, A__N };
+/* ... of one answer object */
 static const js_key_t ans_keys[A__N] = {
 	JS_KEY("rrname"), JS_KEY("rrtype"), JS_KEY("rdata"), JS_KEY("ttl"), JS_KEY("soa"),
 	JS_KEY("srv"), JS_KEY("sshfp"), JS_KEY("rrname_truncated"), JS_KEY("rdata_truncated"),
 };
 /* ... and of the event */
-enum { E_EVENT_TYPE, E_DNS, E_TIMESTAMP, E_FLOW_ID, E_MDNS, E_SPORT, E_DPORT, E_LLMNR, E__N };
 static const js_key_t ev_keys[E__N] = {
 	JS_KEY("event_type"), JS_KEY("dns"), JS_KEY("timestamp"), JS_KEY("flow_id"),
 	JS_KEY("mdns"), JS_KEY("src_port"), JS_KEY("dest_port"), JS_KEY("llmnr"),
 };
-
-/* Answer fields as token indexes (-1 = absent). */
-typedef struct rr_toks {
-	int rdata, soa, srv, sshfp;
-} rr_toks_t;
-
-/* String token x as NUL-terminated text in buf (cap bufsz), or NULL. */
-static const char *tstr(const js_doc_t *d, int x, char *buf, size_t bufsz, size_t *len)
-{
-	size_t l;
-	const char *t = js_str(d, x, buf, bufsz - 1, &l);
-	if (!t || l >= bufsz || memchr(t, 0, l))
-		return NULL;
-	if (t != buf)
-		memcpy(buf, t, l);
-	buf[l] = 0;
-	if (len)
-		*len = l;
-	return buf;
-}
 
 /* A string member as NUL-terminated text in buf (cap bufsz), or NULL. */
 static const char *mstr(const js_doc_t *d, int o, const char *key, char *buf, size_t bufsz,
@@ -106,7 +80,7 @@ static long long mint(const js_doc_t *d, int o, const char *key)
 	return js_int(d, js_get(d, o, key), &v) ? 0 : (long long)v;
 }
 
-static int jtype(const js_doc_t *d, int x, uint16_t *type)
+int src_eve_rrtype(const js_doc_t *d, int x, uint16_t *type)
 {
 	static const struct {
 		char s[6];
@@ -147,9 +121,8 @@ static int jtype(const js_doc_t *d, int x, uint16_t *type)
 	return -1;
 }
 
-/* Presentation text of one detailed answer object, or NULL if not representable. */
-static const char *rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char *buf, size_t bufsz,
-			   size_t *len)
+const char *src_eve_rr_text(lb_src_t *s, const rr_toks_t *x, uint16_t type, char *buf,
+			    size_t bufsz, size_t *len)
 {
 	const js_doc_t *d = &s->js;
 	int o;
@@ -268,7 +241,7 @@ static int mdns_rr(const js_doc_t *d, int x, uint16_t *type, int *val)
 				   !memcmp(d->s + d->t[k].start, known[i], d->t[k].len));
 		if (other) {
 			*val = k + 1;
-			return jtype(d, k, type);
+			return src_eve_rrtype(d, k, type);
 		}
 	}
 	return -1;
@@ -319,7 +292,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 				return src_bad(s, v < 0 ? LB_BAD_FIELDS : LB_BAD_TYPE);
 			m[i][A_RDATA] = m[i][A_SOA] = m[i][A_SRV] = m[i][A_SSHFP] = v;
 			m[i][A_TTL] = -1; /* (not logged) */
-		} else if (!nm || jtype(d, m[i][A_RRTYPE], &type)) {
+		} else if (!nm || src_eve_rrtype(d, m[i][A_RRTYPE], &type)) {
 			return src_bad(s, nm ? LB_BAD_TYPE : LB_BAD_FIELDS);
 		}
 		types[i] = type;
@@ -333,7 +306,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 			continue;
 		}
 		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
-		bool bad = !rr_text(s, &rt, type, buf, sizeof buf, &tl) ||
+		bool bad = !src_eve_rr_text(s, &rt, type, buf, sizeof buf, &tl) ||
 			   js_type(d, m[i][A_RDATA_TRUNC]) == JS_TRUE;
 		uint8_t w[LB_NAME_MAX];
 		nm = src_eve_name(nm, &nl, pb, sizeof pb);
@@ -382,7 +355,7 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 			if (skip_type[k] == type && skip_len[k] == l && !memcmp(skip_owner[k], owner, (size_t)l))
 				skip = true;
 		rr_toks_t rt = { m[i][A_RDATA], m[i][A_SOA], m[i][A_SRV], m[i][A_SSHFP] };
-		const char *t = skip ? NULL : rr_text(s, &rt, type, buf, sizeof buf, &tl);
+		const char *t = skip ? NULL : src_eve_rr_text(s, &rt, type, buf, sizeof buf, &tl);
 		if (!t)
 			continue;
 		int64_t tv = 0;
@@ -398,26 +371,8 @@ static int add_section(lb_src_t *s, int arr, uint8_t section, bool *lossy, bool 
 	return 0;
 }
 
-/* CNAME links followed, as on the packet path (observe/obs.c CHAIN_MAX). */
-#define QCHAIN_MAX 16
-
-/* The question's CNAME chain through the answers: name[0] is the qname,
- * name[k + 1] the target of the first CNAME owned by name[k]; end is the
- * name a denial speaks of. */
-struct qchain {
-	const uint8_t *name[QCHAIN_MAX + 1];
-	uint8_t len[QCHAIN_MAX + 1];
-	size_t n;
-	const uint8_t *end;
-	uint8_t end_len;
-};
-
-/* Does the answer section answer qname/qtype, at the name or at the end of
- * its CNAME chain?  ch: the chain followed; ch->end its last name (the qname
- * when there is no chain, and for a longer chain than QCHAIN_MAX, a loop,
- * which counts as answered) - as observe/obs.c chain_walk does for packets. */
-static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
-		     struct qchain *ch)
+bool src_eve_answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, uint16_t qtype,
+		      struct qchain *ch)
 {
 	const uint8_t *t = qname;
 	uint8_t tl = qlen;
@@ -446,6 +401,8 @@ static bool answered(const src_resp_t *r, const uint8_t *qname, uint8_t qlen, ui
 		t = next->rd;
 		tl = (uint8_t)next->rdlen;
 	}
+	ch->end = NULL; /* (a loop, or longer: of no name) */
+	ch->end_len = 0;
 	return true;
 }
 
@@ -461,7 +418,7 @@ static void mark_unrelated(src_resp_t *r, const struct qchain *ch, uint16_t qtyp
 }
 
 /*
- * A NOERROR response without the answer (answered() false): is it a denial
+ * A NOERROR response without the answer (src_eve_answered() false): is it a denial
  * (NODATA, RFC 2308 2.2)?  As the packet path (observe/obs.c): an SOA in
  * authorities says so; NS there without SOA and no answer is a referral (an
  * upstream capture logs many); a CNAME chain ending without SOA is an
@@ -500,7 +457,7 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 		for (uint32_t m = 0; m < d->t[g].n; m++, k = (int)d->t[k + 1].next) {
 			uint16_t type;
 			int arr = k + 1;
-			if (jtype(d, k, &type) || js_type(d, arr) != JS_ARR) {
+			if (src_eve_rrtype(d, k, &type) || js_type(d, arr) != JS_ARR) {
 				src_bad(s, LB_BAD_TYPE);
 				return;
 			}
@@ -549,35 +506,6 @@ static void grouped(lb_src_t *s, int g, const uint8_t *qname, uint8_t qlen, uint
 	src_chain(s, qname, qlen, qtype, rcode, a, n, false, nodata, ts);
 }
 
-/* The header's flags: "flags" (hex without 0x, as Suricata writes them
- * from 4.1 on), or -1 when not logged. */
-static long eve_flags(const js_doc_t *d, const int *dm)
-{
-	char fb[16];
-	size_t fl;
-	const char *f = tstr(d, dm[D_FLAGS], fb, sizeof fb, &fl);
-	long v = 0;
-	if (!f || fl == 0 || fl > 4)
-		return -1;
-	for (size_t i = 0; i < fl; i++) {
-		int x = lb_hex_digit(f[i]);
-		if (x < 0)
-			return -1;
-		v = v * 16 + x;
-	}
-	return v;
-}
-
-/* The response's TC bit: "tc": true (Suricata writes it only when set),
- * or bit 0x0200 of "flags". */
-static bool truncated(const js_doc_t *d, const int *dm)
-{
-	if (js_type(d, dm[D_TC]) == JS_TRUE)
-		return true;
-	long v = eve_flags(d, dm);
-	return v >= 0 && (v & 0x0200) != 0;
-}
-
 /* The opcode: "opcode" (v3, and v2 from Suricata 7), else bits 11-14 of
  * "flags"; 0 (QUERY) when neither is logged. */
 static long eve_opcode(const js_doc_t *d, const int *dm)
@@ -589,11 +517,7 @@ static long eve_opcode(const js_doc_t *d, const int *dm)
 	return f >= 0 ? (f >> 11) & 0xf : 0;
 }
 
-/* A truncated message (TC) may have lost the end of its last RRset (RFC
- * 2181 9); which section held the message's last record is not always
- * logged, so the last RRset of every section is left out, as the packet
- * path leaves out the one it knows.  Returns whether any was. */
-static bool drop_last_sets(src_resp_t *r)
+bool src_eve_drop_last_sets(src_resp_t *r)
 {
 	bool dropped = false;
 	for (uint8_t sec = LB_SEC_ANSWER; sec <= LB_SEC_ADDITIONAL; sec++) {
@@ -618,373 +542,6 @@ static bool drop_last_sets(src_resp_t *r)
 	return dropped;
 }
 
-/*
- * v1 (Suricata 3 to 6 with "version 1"): one event per RR, type "answer",
- * without a "version" member: rrname, rrtype, ttl and rdata are the RR's own
- * (no rdata for the types v1 does not render: NS and SOA in Suricata 5-6).
- * Every answer RR of a response is an event, and so is every authority RR,
- * logged the same way; a failed response (rcode not NOERROR) logs no answer,
- * only one event with the question's name but not its type (v1_fail), then
- * its authorities.  The events of one response come one after the other with
- * the same timestamp, flow_id, id and rcode: they are held and emitted
- * together, so that an RRset of several records is one RRset (each event
- * was an RRset of its own: sets that never existed).  An event without
- * rdata is an RR whose data is not logged (lossy), never a denial.
- */
-#define V1_KEY 192
-#define V1_LOSSY 16
-/* v1 query events remembered for the failure events after them (v1_query) */
-#define V1_QUERIES 64
-
-typedef struct v1_query {
-	int64_t flow, id;
-	uint16_t qtype;
-	uint8_t len; /* 0: an empty slot */
-	uint8_t name[LB_NAME_MAX];
-} v1_query_t;
-
-/* The v1 response being gathered in s->resp (s->work[LB_FMT_SURICATA]). */
-typedef struct eve_v1 {
-	bool pending;
-	char key[V1_KEY];
-	size_t keylen;
-	struct timeval ts;
-	/* RRsets with a record not logged whole: left out at the end */
-	uint8_t lossy_owner[V1_LOSSY][LB_NAME_MAX];
-	uint8_t lossy_len[V1_LOSSY];
-	uint16_t lossy_type[V1_LOSSY];
-	size_t nlossy;
-	bool lossy_all; /* more lossy RRsets than the list holds */
-	bool cut;       /* a record whose owner Suricata cut was left out */
-	bool tc;        /* the response was truncated (drop_last_sets) */
-	/* a failed response: its question's name and rcode (v1_fail) */
-	bool fail;
-	bool soa_off;   /* an authority SOA of a zone the name is not in */
-	uint16_t fail_rcode;
-	uint16_t fail_qtype; /* from the question's query event (v1_query); 0: unknown */
-	uint8_t fail_qlen;
-	uint8_t fail_qname[LB_NAME_MAX];
-	/* the last V1_QUERIES query events, a ring */
-	v1_query_t q[V1_QUERIES];
-	size_t qnext;
-} eve_v1_t;
-
-static eve_v1_t *v1_work(lb_src_t *s)
-{
-	if (!s->work[LB_FMT_SURICATA])
-		s->work[LB_FMT_SURICATA] = calloc(1, sizeof(eve_v1_t));
-	return s->work[LB_FMT_SURICATA];
-}
-
-static void v1_mark_lossy(eve_v1_t *w, const uint8_t *owner, uint8_t len, uint16_t type)
-{
-	if (w->nlossy == V1_LOSSY) {
-		w->lossy_all = true;
-		return;
-	}
-	memcpy(w->lossy_owner[w->nlossy], owner, len);
-	w->lossy_len[w->nlossy] = len;
-	w->lossy_type[w->nlossy++] = type;
-}
-
-static bool v1_lossy(const eve_v1_t *w, const src_rr_t *x)
-{
-	if (w->lossy_all)
-		return true;
-	for (size_t k = 0; k < w->nlossy; k++)
-		if (w->lossy_type[k] == x->type && w->lossy_len[k] == x->owner_len &&
-		    !memcmp(w->lossy_owner[k], x->owner, x->owner_len))
-			return true;
-	return false;
-}
-
-/*
- * The denial of a held failed response.  Its event names the question but
- * not the question's type, and none of the answers: a CNAME chain the
- * response may have held moves the denial to the chain's last name (RFC
- * 6604 2.1), which the log does not show.
- *  - NXDOMAIN says the name does not exist, whatever the type asked: it is
- *    stored as a denial of the name for QTYPE ANY (255), which holds for
- *    every type (obs.h: a negative is keyed by name, type and rcode; no
- *    type is invented for it).  Unless an authority SOA is of a zone the
- *    name is not in: then the denial was of a chain's end elsewhere (a
- *    CNAME out of the zone), and the name itself exists - nothing stored
- *    (lossy_answer).  A chain that stays in the name's zone cannot be told
- *    from the log; it is the one case read wrongly (a misconfiguration:
- *    a CNAME to a name its own zone lacks).
- *  - SERVFAIL and REFUSED speak of the query, type included (a server may
- *    fail one type and answer another): without the type, nothing is
- *    stored (lossy_answer); other rcodes are other_rcode, as elsewhere.
- */
-static void v1_fail_flush(lb_src_t *s, eve_v1_t *w)
-{
-	uint16_t rc = w->fail_rcode;
-	bool denial = rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL || rc == LB_RCODE_REFUSED;
-	if (denial && w->fail_qtype && !w->soa_off) {
-		/* the type from the question's query event (v1_query) */
-		src_negative(s, w->fail_qname, w->fail_qlen, w->fail_qtype, rc, &w->ts);
-		s->c.records++;
-	} else if (rc == LB_RCODE_NXDOMAIN && !w->soa_off) {
-		src_negative(s, w->fail_qname, w->fail_qlen, LB_T_ANY, rc, &w->ts);
-		s->c.records++;
-	} else {
-		src_skip(s, rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL ||
-				    rc == LB_RCODE_REFUSED ? LB_SKIP_LOSSY : LB_SKIP_RCODE);
-	}
-	w->fail = false;
-	w->soa_off = false;
-}
-
-/* Emit the held v1 response, without its lossy RRsets. */
-static void v1_flush(lb_src_t *s)
-{
-	eve_v1_t *w = s->work[LB_FMT_SURICATA];
-	if (!w || !w->pending)
-		return;
-	if (w->fail)
-		v1_fail_flush(s, w);
-	src_resp_t *r = s->resp;
-	/* Suricata writes each character-string of a TXT record as an answer of
-	 * its own: a TXT owner with several cannot be told from several records */
-	for (size_t i = 0; i < r->n; i++) {
-		const src_rr_t *x = &r->rr[i];
-		if (x->type != LB_T_TXT && x->type != LB_T_SPF)
-			continue;
-		for (size_t j = 0; j < i; j++)
-			if (r->rr[j].type == x->type && r->rr[j].owner_len == x->owner_len &&
-			    !memcmp(r->rr[j].owner, x->owner, x->owner_len)) {
-				if (!v1_lossy(w, x))
-					v1_mark_lossy(w, x->owner, x->owner_len, x->type);
-				break;
-			}
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < r->n; i++)
-		if (!v1_lossy(w, &r->rr[i]))
-			r->rr[k++] = r->rr[i];
-	bool lossy = w->nlossy || w->lossy_all || w->cut || k < r->n;
-	r->n = k;
-	if (r->n && r->rr[0].section == LB_SEC_ANSWER) {
-		/* answers come first, then the authorities, all alike: the
-		 * first record's owner is the question's name; a record off its
-		 * CNAME chain after the chain's last record is an authority, one
-		 * before it an answer off the chain (flagged, as on packets) */
-		struct qchain ch;
-		(void)answered(r, r->rr[0].owner, r->rr[0].owner_len, 0, &ch);
-		size_t last = 0;
-		for (size_t i = 0; i < r->n; i++)
-			if (lb_obs_related(r->rr[i].owner, r->rr[i].owner_len, r->rr[i].type,
-					   r->rr[i].covered, ch.name, ch.len, ch.n, 0))
-				last = i;
-		for (size_t i = 0; i < r->n; i++) {
-			src_rr_t *x = &r->rr[i];
-			if (lb_obs_related(x->owner, x->owner_len, x->type, x->covered, ch.name, ch.len,
-					   ch.n, 0))
-				continue;
-			if (i < last)
-				x->unrelated = true;
-			else
-				x->section = LB_SEC_AUTHORITY;
-		}
-	}
-	if (w->tc && drop_last_sets(r))
-		lossy = true;
-	if (lossy)
-		src_skip(s, LB_SKIP_LOSSY);
-	resp_emit(s, r, &w->ts, NULL, NULL);
-	w->pending = false;
-	w->nlossy = 0;
-	w->lossy_all = false;
-	w->cut = false;
-	w->tc = false;
-}
-
-void src_suricata_end(lb_src_t *s)
-{
-	v1_flush(s);
-}
-
-/* One v1 RR event (dm: its dns members; key: what ties it to its response). */
-static void v1_rr(lb_src_t *s, const int *dm, const char *key, size_t keylen,
-		  const struct timeval *ts)
-{
-	const js_doc_t *d = &s->js;
-	eve_v1_t *w = v1_work(s);
-	if (!w)
-		return (void)src_bad(s, LB_BAD_TOO_LONG);
-	if (w->pending && (keylen != w->keylen || memcmp(key, w->key, keylen)))
-		v1_flush(s);
-	if (!w->pending)
-		resp_reset(s->resp);
-	char nb[2048], rb[32];
-	size_t nl, rl;
-	uint16_t type, rcode = 0;
-	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
-	if (!nm)
-		return (void)src_bad(s, LB_BAD_FIELDS);
-	if (jtype(d, dm[D_RRTYPE], &type))
-		return (void)src_bad(s, LB_BAD_TYPE);
-	const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, &rl);
-	if (rc && src_rcode(rc, rl, &rcode))
-		return (void)src_bad(s, LB_BAD_TYPE);
-	if (js_type(d, dm[D_RRNAME_TRUNC]) == JS_TRUE) {
-		/* Suricata cut the owner's name (it flags it: longer than a name
-		 * can be, or its pointers loop): no RRset of a name this record
-		 * could belong to; left out, its response counted lossy */
-		if (!w->pending) {
-			memcpy(w->key, key, keylen);
-			w->keylen = keylen;
-			w->ts = *ts;
-			w->pending = true;
-		}
-		w->cut = true;
-		return;
-	}
-	uint8_t owner[LB_NAME_MAX];
-	char pb[4 * LB_NAME_MAX + 8];
-	nm = src_eve_name(nm, &nl, pb, sizeof pb);
-	int ol = nm ? src_name_c(s->resp, nm, nl, owner) : -1;
-	if (ol < 0)
-		return (void)src_bad(s, LB_BAD_NAME);
-	if (!w->pending) {
-		memcpy(w->key, key, keylen);
-		w->keylen = keylen;
-		w->ts = *ts;
-		w->pending = true;
-	}
-	w->tc |= truncated(d, dm);
-	if (type == LB_T_OPT)
-		return;
-	/* (with or without its data logged) */
-	if (w->fail && type == LB_T_SOA && !lb_name_is_subdomain(w->fail_qname, owner))
-		w->soa_off = true;
-	char tb[40000];
-	size_t xl;
-	rr_toks_t rt = { dm[D_RDATA], dm[D_SOA], dm[D_SRV], dm[D_SSHFP] };
-	const char *x = rr_text(s, &rt, type, tb, sizeof tb, &xl);
-	if (!x || js_type(d, dm[D_RDATA_TRUNC]) == JS_TRUE) { /* (a cut name in the rdata) */
-		v1_mark_lossy(w, owner, (uint8_t)ol, type);
-		return;
-	}
-	int64_t tv = 0;
-	if (js_int(d, dm[D_TTL], &tv) || tv < 0 || tv > UINT32_MAX)
-		tv = 0;
-	/* a failed response logs its authorities only */
-	uint8_t sec = rcode == LB_RCODE_NOERROR ? LB_SEC_ANSWER : LB_SEC_AUTHORITY;
-	int err = resp_add_text(s->resp, owner, (uint8_t)ol, type, LB_C_IN, (uint32_t)tv, sec, x, xl,
-				NULL);
-	if (err == LB_ELIMIT) {
-		v1_flush(s);
-		resp_reset(s->resp);
-		return (void)src_bad(s, LB_BAD_FIELDS);
-	}
-	if (err)
-		return (void)src_bad(s, LB_BAD_RDATA);
-	s->c.records++;
-}
-
-/*
- * A v1 query event (type "query": id, rrname, rrtype, tx_id; rust/src/dns/
- * log.rs dns_log_query): remembered, flow, id, name and type, so that a
- * failure event of the same flow, id and name (v1_fail), which names the
- * question without its type, gets it.  Suricata logs a query when it has
- * read it, before the response (one flow, one thread).  Without a flow_id
- * nothing is remembered: the 16-bit id and the name alone could pair
- * another client's query.
- */
-static void v1_query(lb_src_t *s, const int *ev, const int *dm)
-{
-	const js_doc_t *d = &s->js;
-	int64_t flow, id;
-	uint16_t qtype;
-	char nb[2048], pb[4 * LB_NAME_MAX + 8];
-	size_t nl;
-	if (js_int(d, ev[E_FLOW_ID], &flow) || js_int(d, dm[D_ID], &id) ||
-	    jtype(d, dm[D_RRTYPE], &qtype) || js_type(d, dm[D_RRNAME_TRUNC]) == JS_TRUE)
-		return;
-	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
-	nm = nm ? src_eve_name(nm, &nl, pb, sizeof pb) : NULL;
-	eve_v1_t *w = nm ? v1_work(s) : NULL;
-	if (!w)
-		return;
-	v1_query_t *q = &w->q[w->qnext++ % V1_QUERIES];
-	int l = src_name_c(s->resp, nm, nl, q->name);
-	q->len = l > 0 ? (uint8_t)l : 0;
-	q->flow = flow;
-	q->id = id;
-	q->qtype = qtype;
-}
-
-/* The type of the question (qname) of a v1 failure event of this flow
- * and id: the type its query events gave, or 0 when none was seen or
- * they gave more than one. */
-static uint16_t v1_query_type(const eve_v1_t *w, int64_t flow, int64_t id, const uint8_t *qname,
-			      uint8_t qlen)
-{
-	uint16_t t = 0;
-	for (size_t i = 0; i < V1_QUERIES; i++) {
-		const v1_query_t *q = &w->q[i];
-		if (!q->len || q->flow != flow || q->id != id || q->len != qlen ||
-		    memcmp(q->name, qname, qlen))
-			continue;
-		if (t && t != q->qtype)
-			return 0;
-		t = q->qtype;
-	}
-	return t;
-}
-
-/* The event of a v1 failed response: type "answer", id, rcode and the
- * question's rrname, nothing else (Suricata's rust/src/dns/log.rs,
- * dns_log_json_failure_v1).  Held as the start of its response: the
- * authority events that follow tell where its denial lies (v1_fail_flush);
- * the question's type is its query event's (v1_query), when logged.
- * flow: the event's flow_id, -1 without one. */
-static void v1_fail(lb_src_t *s, const int *dm, const char *key, size_t keylen, int64_t flow,
-		    const struct timeval *ts)
-{
-	const js_doc_t *d = &s->js;
-	eve_v1_t *w = v1_work(s);
-	if (!w)
-		return (void)src_bad(s, LB_BAD_TOO_LONG);
-	v1_flush(s);
-	resp_reset(s->resp);
-	char nb[2048], rb[32];
-	size_t nl, rl;
-	uint16_t rcode = 0;
-	const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, &rl);
-	if (rc && src_rcode(rc, rl, &rcode))
-		return (void)src_bad(s, LB_BAD_TYPE);
-	if (rcode == LB_RCODE_NOERROR) {
-		src_skip(s, LB_SKIP_QUERY); /* (no failure: Suricata writes none such) */
-		return;
-	}
-	if (js_type(d, dm[D_RRNAME_TRUNC]) == JS_TRUE) {
-		/* the question's name was cut: nothing to place a denial on */
-		src_skip(s, LB_SKIP_LOSSY);
-		return;
-	}
-	const char *nm = js_str(d, dm[D_RRNAME], nb, sizeof nb, &nl);
-	if (!nm)
-		return (void)src_bad(s, LB_BAD_FIELDS);
-	char pb[4 * LB_NAME_MAX + 8];
-	nm = src_eve_name(nm, &nl, pb, sizeof pb);
-	int ol = nm ? src_name_c(s->resp, nm, nl, w->fail_qname) : -1;
-	if (ol < 0)
-		return (void)src_bad(s, LB_BAD_NAME);
-	memcpy(w->key, key, keylen);
-	w->keylen = keylen;
-	w->ts = *ts;
-	w->pending = true;
-	w->fail = true;
-	w->soa_off = false;
-	w->fail_rcode = rcode;
-	w->fail_qlen = (uint8_t)ol;
-	int64_t id;
-	w->fail_qtype = flow >= 0 && js_int(d, dm[D_ID], &id) == 0
-		? v1_query_type(w, flow, id, w->fail_qname, (uint8_t)ol) : 0;
-}
-
 /* The question of an event, its name qn (ql bytes, as Suricata writes it;
  * NULL: none) and its type member qt: into qname, *qlen (-1 without one) and
  * *qtype.  False when the name or type is bad (counted). */
@@ -996,7 +553,7 @@ static bool event_question(lb_src_t *s, const js_doc_t *d, const char *qn, size_
 	*qtype = 0;
 	if (!qn)
 		return true;
-	if (jtype(d, qt, qtype)) {
+	if (src_eve_rrtype(d, qt, qtype)) {
 		src_bad(s, LB_BAD_TYPE);
 		return false;
 	}
@@ -1026,7 +583,7 @@ static bool event_question(lb_src_t *s, const js_doc_t *d, const char *qn, size_
  * The first LLMNR logger (rust/src/llmnr/logger.rs, before Suricata 9's
  * log.rs) wrote its records as the DNS logger's detailed answers (rrtype,
  * ttl, rdata; add_section tells them by "rrtype"), "grouped" beside them,
- * "flags" as hex and "tc": true (truncated() reads both), the object
+ * "flags" as hex and "tc": true (eve_truncated() reads both), the object
  * under "llmnr" - at first under "dns".
  * obj: the event's "mdns" or "llmnr" object.
  */
@@ -1059,7 +616,7 @@ static void mdns_event(lb_src_t *s, const int *ev, int obj, bool llmnr)
 	const char *qn = js_str(d, qm[0], nb, sizeof nb, &ql);
 	if (!event_question(s, d, qn, ql, qm[1], qname, &qlen, &qtype))
 		return;
-	bool lossy = false, tc = truncated(d, dm);
+	bool lossy = false, tc = eve_truncated(d, dm);
 	if (llmnr && dm[D_ANSWERS] < 0 && js_type(d, dm[D_GROUPED]) == JS_OBJ) {
 		/* the first logger's grouped answers alone (it writes them
 		 * beside the detailed ones; never alone unless cut down) */
@@ -1085,11 +642,11 @@ static void mdns_event(lb_src_t *s, const int *ev, int obj, bool llmnr)
 	}
 	(void)js_int(d, ev[E_SPORT], &sp);
 	(void)js_int(d, ev[E_DPORT], &dp);
-	if (tc && (llmnr || !(sp == 5353 && dp == 5353)) && drop_last_sets(r))
+	if (tc && (llmnr || !(sp == 5353 && dp == 5353)) && src_eve_drop_last_sets(r))
 		lossy = true;
 	if (qlen >= 0) {
 		struct qchain ch;
-		(void)answered(r, qname, (uint8_t)qlen, qtype, &ch);
+		(void)src_eve_answered(r, qname, (uint8_t)qlen, qtype, &ch);
 		mark_unrelated(r, &ch, qtype);
 	}
 	if (lossy)
@@ -1128,7 +685,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	const char *type = tstr(d, dm[D_TYPE], buf, sizeof buf, NULL);
 	if (!type || (strcmp(type, "answer") && strcmp(type, "response"))) {
 		if (type && !strcmp(type, "query") && dm[D_VERSION] < 0)
-			v1_query(s, ev, dm);
+			src_eve_v1_query(s, ev, dm);
 		src_skip(s, LB_SKIP_QUERY);
 		return;
 	}
@@ -1137,7 +694,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		 * query (an update's are its prerequisites and changes), and an
 		 * empty one no denial - the packet path passes such messages over
 		 * (observe/obs.c); it parts v1 events as any DNS event does */
-		v1_flush(s);
+		src_eve_v1_flush(s);
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
 	}
@@ -1150,23 +707,9 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 		src_bad(s, LB_BAD_TIME);
 		return;
 	}
-	if (v1) {
-		char key[V1_KEY], rb[32];
-		int64_t flow = -1, id = -1;
-		(void)js_int(d, ev[E_FLOW_ID], &flow);
-		(void)js_int(d, dm[D_ID], &id);
-		const char *rc = tstr(d, dm[D_RCODE], rb, sizeof rb, NULL);
-		int kl = snprintf(key, sizeof key, "%s|%lld|%lld|%s", t, (long long)flow, (long long)id,
-				  rc ? rc : "");
-		if (kl < 0 || (size_t)kl >= sizeof key)
-			kl = 0; /* (a timestamp of 64 bytes at most: cannot happen) */
-		if (dm[D_RRTYPE] >= 0)
-			v1_rr(s, dm, key, (size_t)kl, &ts);
-		else
-			v1_fail(s, dm, key, (size_t)kl, flow, &ts);
-		return;
-	}
-	v1_flush(s);
+	if (v1)
+		return src_eve_v1_answer(s, ev, dm, t, &ts);
+	src_eve_v1_flush(s);
 	resp_reset(r);
 	/* the question */
 	int qo = dn, qm[2] = { dm[D_RRNAME], dm[D_RRTYPE] };
@@ -1205,7 +748,7 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	bool lossy = false;
 	if (qlen < 0)
 		return (void)src_bad(s, LB_BAD_FIELDS);
-	bool tc = truncated(d, dm);
+	bool tc = eve_truncated(d, dm);
 	if (ans < 0 && js_type(d, grp) == JS_OBJ) {
 		if (tc) {
 			src_skip(s, LB_SKIP_LOSSY); /* no order to tell the last RRset by */
@@ -1223,11 +766,13 @@ void src_suricata_line(lb_src_t *s, const char *line, size_t len)
 	}
 	/* a denial speaks of the question's CNAME chain's last name (RFC 6604 2.1) */
 	struct qchain ch;
-	bool ok = answered(r, qname, (uint8_t)qlen, qtype, &ch);
-	if (tc && drop_last_sets(r))
+	bool ok = src_eve_answered(r, qname, (uint8_t)qlen, qtype, &ch);
+	if (tc && src_eve_drop_last_sets(r))
 		lossy = true;
-	if (negative)
+	if (negative && ch.end)
 		src_negative(s, ch.end, ch.end_len, qtype, rcode, &ts);
+	else if (negative)
+		lossy = true; /* a chain that loops speaks of no name (as on packets) */
 	else if (!tc && !lossy && !ok && denial(r, dm[D_AUTHORITIES] >= 0))
 		src_negative(s, ch.end, ch.end_len, qtype, LB_RCODE_NOERROR, &ts);
 	mark_unrelated(r, &ch, qtype);

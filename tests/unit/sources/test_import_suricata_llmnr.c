@@ -5,7 +5,7 @@
  * logger's (rust/src/llmnr/logger.rs, suricata-verify's llmnr tests before
  * 9.0): records as DNS v3 writes them (rrtype, ttl, rdata; grouped too),
  * flags a hex string, "c"/"tc"/"t" booleans.  The other Suricata tests are
- * in test_import.c. */
+ * in test_import_suricata.c. */
 #include "import_harness.h"
 
 #define LLMNR(ports, body) "{\"timestamp\":\"2026-01-10T10:00:00.250000+0000\",\"flow_id\":1," \
