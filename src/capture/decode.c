@@ -145,33 +145,25 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	n = ulen - 8;
 	k->pl.sport = sport;
 	k->pl.dport = dport;
-	/* DNS ports first: a resolver's random source port can be 4789, 3544,
-	 * 6081, 2152, 5072 or 37008, and its response must not be taken for a tunnel.  Tunnel
-	 * endpoints do not use DNS ports for the outer datagram. */
+	/* DNS ports first: a resolver's random source port can be a tunnel's
+	 * (4789, 3544, 6081, 2152, 5072, 37008, ...), and its response must not
+	 * be taken for a tunnel.  Tunnel endpoints do not use DNS ports for the
+	 * outer datagram. */
 	if (LB_LIKELY(is_dns_port(d, sport) || is_dns_port(d, dport))) {
 		if (LB_UNLIKELY(n < 12)) {
 			drop(d, snap ? LB_DROP_IP_TRUNCATED : LB_DROP_DNS_TRUNCATED);
 			return;
 		}
 		emit_udp(d, k, p, n, snap);
-	} else if (LB_UNLIKELY(dport == PORT_VXLAN)) {
-		lb_tun_vxlan(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_GRE_UDP)) {
-		lb_tun_gre(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_TEREDO || sport == PORT_TEREDO)) {
-		lb_tun_teredo(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_GENEVE)) {
-		lb_tun_geneve(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_GTPU || sport == PORT_GTPU)) {
-		lb_tun_gtpu(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_L2TP || sport == PORT_L2TP)) {
-		lb_tun_l2tp(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_VXLAN_GPE)) {
-		lb_tun_vxlan_gpe(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_AYIYA || sport == PORT_AYIYA)) {
-		lb_tun_ayiya(d, k, p, n);
-	} else if (LB_UNLIKELY(dport == PORT_TZSP || sport == PORT_TZSP)) {
-		lb_tun_tzsp(d, k, p, n);
+		return;
+	}
+	/* a tunnel's port: the destination's first (it names the protocol;
+	 * the source port may be the sender's entropy), then the source's */
+	lb_tun_fn tun = lb_tun_by_port(dport, false);
+	if (!tun)
+		tun = lb_tun_by_port(sport, true);
+	if (LB_UNLIKELY(tun != NULL)) {
+		tun(d, k, p, n);
 	} else if (snap) {
 		drop(d, LB_DROP_IP_TRUNCATED);
 	} else if (d->o.port_guess && lb_guess_header(p, n) && lb_guess_port_ok(sport) &&
@@ -705,6 +697,7 @@ void lb_decode_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t
 	do_ethertype(d, k, type, p, n);
 }
 void lb_decode_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_ppp(d, k, p, n); }
+void lb_decode_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n) { do_mpls(d, k, p, n); }
 
 static void maybe_expire(lb_decoder_t *d, const struct timeval *ts)
 {

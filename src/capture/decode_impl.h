@@ -39,7 +39,8 @@ enum {
 
 enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE = 6081,
        PORT_GTPU = 2152, PORT_L2TP = 1701, PORT_VXLAN_GPE = 4790,
-       PORT_AYIYA = 5072, PORT_TZSP = 37008 };
+       PORT_AYIYA = 5072, PORT_TZSP = 37008, PORT_MPLS_UDP = 6635, PORT_LISP_DATA = 4341,
+       PORT_CAPWAP_DATA = 5247, PORT_AMT = 2268, PORT_JMIRROR = 30030 };
 
 struct lb_decoder {
 	lb_decoder_opts_t o;
@@ -88,6 +89,7 @@ void lb_decode_llc(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t *p, size_t n);
 void lb_decode_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_decode_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
 /* tunnel.c: each tunnel's payload back into the walk above */
 void lb_tun_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
@@ -100,6 +102,21 @@ void lb_tun_l2tpv3_ip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_tun_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_tun_ayiya(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_mpls_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_lisp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_amt(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+void lb_tun_jmirror(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+typedef void (*lb_tun_fn)(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+/*
+ * The tunnel a UDP port belongs to, or NULL: as the destination port
+ * (src false) every tunnel's; as the source port (src true) only those
+ * whose other end answers from it (Teredo, GTP-U, L2TP, AYIYA, TZSP, CAPWAP,
+ * AMT, jmirror) - the others' source port is the sender's entropy.
+ */
+lb_tun_fn lb_tun_by_port(uint16_t port, bool src);
 
 /* link.c: one link layer each (af: a BSD address family value) */
 void lb_link_af(lb_decoder_t *d, pkt_t *k, uint32_t af, const uint8_t *p, size_t n);
@@ -110,5 +127,7 @@ void lb_link_ppi(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_link_prism_avs(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 /* pad: radiotap says the body starts at a 4-byte boundary after the header */
 void lb_link_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad);
+/* the same from a CAPWAP tunnel: its frame control swapped or not (link.c) */
+void lb_link_80211_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
 #endif

@@ -42,12 +42,9 @@ bool lb_guess_port_ok(uint16_t port)
 	case 138:  /* NetBIOS datagram service */
 	case 5353: /* mDNS: read with --mdns only (its class bit, RFC 6762 10.2) */
 	case 5355: /* LLMNR: read with --llmnr only */
-	case PORT_GRE_UDP: case PORT_VXLAN: case PORT_TEREDO: case PORT_GENEVE:
-	case PORT_GTPU: case PORT_L2TP: case PORT_VXLAN_GPE: case PORT_AYIYA:
-	case PORT_TZSP: /* the tunnels' own */
 		return false;
-	default:
-		return true;
+	default: /* nor a tunnel's port, on either side */
+		return lb_tun_by_port(port, false) == NULL;
 	}
 }
 

@@ -178,15 +178,11 @@ void lb_link_prism_avs(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	lb_link_80211(d, k, p + hl, n - hl, false);
 }
 
-/* An 802.11 data frame (an A-MSDU too), then LLC/SNAP. */
-/* pad: radiotap says the body starts at a 4-byte boundary after the header */
-void lb_link_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad)
+/* An 802.11 data frame (an A-MSDU too), then LLC/SNAP; its frame control
+ * given apart (fc0, fc1: CAPWAP may carry it byte-swapped). */
+static void do_80211(lb_decoder_t *d, pkt_t *k, uint8_t fc0, uint8_t fc1, const uint8_t *p,
+		     size_t n, bool pad)
 {
-	if (n < 24) {
-		drop(d, LB_DROP_LINK_TRUNCATED);
-		return;
-	}
-	uint8_t fc0 = p[0], fc1 = p[1];
 	unsigned type = (fc0 >> 2) & 3, subtype = fc0 >> 4;
 	if (type != 2 || (subtype & 0x4)) { /* not data, or a null-data frame */
 		drop(d, LB_DROP_NOT_IP);
@@ -216,4 +212,36 @@ void lb_link_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool p
 		do_amsdu(d, k, p + hl, n - hl);
 	else
 		lb_decode_llc(d, k, p + hl, n - hl);
+}
+
+/* pad: radiotap says the body starts at a 4-byte boundary after the header */
+void lb_link_80211(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool pad)
+{
+	if (n < 24) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	do_80211(d, k, p[0], p[1], p, n, pad);
+}
+
+/*
+ * An 802.11 frame from a CAPWAP tunnel (RFC 5416), whose frame control
+ * some access points send with its two bytes swapped; tshark reads it
+ * swapped by default (capwap.swap_fc, "needed for some APs").  The frame control's version (its
+ * low two bits, 0) and type (data, 2) tell the two apart for every frame
+ * with ToDS or FromDS set - what a CAPWAP tunnel carries between an access
+ * point and its controller: swapped, those flags land in the version bits.
+ * The swapped reading is taken when it is a data frame of version 0,
+ * otherwise the bytes as they stand.
+ */
+void lb_link_80211_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (n < 24) {
+		drop(d, LB_DROP_LINK_TRUNCATED);
+		return;
+	}
+	if ((p[1] & 0x0f) == 0x08)
+		do_80211(d, k, p[1], p[0], p, n, false);
+	else
+		do_80211(d, k, p[0], p[1], p, n, false);
 }

@@ -1,7 +1,8 @@
 /*
  * tunnel.c - the tunnels the packet walk (decode.c) goes through: GRE (with
  * PPTP's enhanced GRE and ERSPAN), VXLAN, VXLAN-GPE, Geneve, GTP-U, L2TP
- * (versions 2 and 3, over UDP and IP), Teredo, AYIYA and TZSP.  Each one
+ * (versions 2 and 3, over UDP and IP), Teredo, AYIYA, TZSP, MPLS in UDP,
+ * LISP, CAPWAP data, AMT and Juniper's jmirror.  Each one
  * checks its header against the bytes it was given, counts its own drop
  * reasons, and hands what it carries back to the walk (lb_decode_*) one
  * tunnel deeper (tunnel_enter bounds the depth).  Only UDP on no DNS port,
@@ -414,3 +415,145 @@ void lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	}
 }
 
+
+/* MPLS in UDP (RFC 7510, destination port 6635): the label stack, then what
+ * its bottom carries, read as over Ethernet (decode.c's do_mpls: IPv4 or
+ * IPv6 by the first nibble, 0 an Ethernet pseudowire's control word). */
+void lb_tun_mpls_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 4) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	lb_decode_mpls(d, k, p, n);
+}
+
+/* LISP's data plane (RFC 9300 5.1, destination port 4341): flags, nonce or
+ * map-version, instance id or locator-status bits - 8 bytes whatever the
+ * flags say - then the endpoints' IPv4 or IPv6 packet, by its version, as
+ * tshark reads it. */
+void lb_tun_lisp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 8) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	lb_decode_ip_any(d, k, p + 8, n - 8);
+}
+
+/*
+ * CAPWAP's data channel (RFC 5415 4.3, UDP 5247; what a wireless controller
+ * and its access points exchange): the preamble (version 0; type 0, a
+ * CAPWAP header, or 1, DTLS: encrypted), then the header - HLEN, its length
+ * with the preamble in 4-byte words (radio MAC and wireless information
+ * included), radio id, WBID, the flags T, F, L, W, M, K - then the frame.
+ * T clear: an 802.3 frame; T set: the binding's native frame, WBID 1 an
+ * 802.11 one (RFC 5416), whose frame control may come swapped
+ * (lb_link_80211_capwap).  A keep-alive (K) carries none; a fragment (F)
+ * is not reassembled (tshark does: a frame longer than the path's MTU).
+ */
+void lb_tun_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n >= 1 && p[0] == 1) {
+		drop(d, LB_DROP_LINK_UNSUPPORTED); /* DTLS: encrypted */
+		return;
+	}
+	size_t hl = n >= 2 ? 4 * (size_t)(p[1] >> 3) : 0;
+	if (n < 8 || p[0] != 0 || hl < 8 || n < hl) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	unsigned wbid = (p[2] >> 1) & 0x1f;
+	bool t = p[2] & 1;
+	if (p[3] & 0x08) {
+		drop(d, LB_DROP_NOT_IP); /* a keep-alive */
+		return;
+	}
+	if (p[3] & 0x80) {
+		drop(d, LB_DROP_LINK_UNSUPPORTED); /* a fragment */
+		return;
+	}
+	if (!t)
+		lb_decode_ether(d, k, p + hl, n - hl);
+	else if (wbid == 1)
+		lb_link_80211_capwap(d, k, p + hl, n - hl);
+	else
+		drop(d, LB_DROP_LINK_UNSUPPORTED); /* another binding's frame (EPCGlobal, ...) */
+}
+
+/* AMT, Automatic Multicast Tunneling (RFC 7450 5.1, UDP 2268): version 0
+ * and the message type in the first byte; a Multicast Data message (6),
+ * from the relay to a gateway, carries an IP packet after one reserved
+ * byte.  The others (discovery, advertisement, request, membership query
+ * and update, teardown) carry no user packet. */
+void lb_tun_amt(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	unsigned type = n >= 2 ? p[0] & 0x0f : 0;
+	if (n < 2 || (p[0] >> 4) != 0 || type == 0 || type > 7) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	if (type != 6) {
+		drop(d, LB_DROP_NOT_IP);
+		return;
+	}
+	lb_decode_ip_any(d, k, p + 2, n - 2);
+}
+
+/*
+ * Juniper's packet mirror (JUNOSe, UDP 30030): an 8-byte header - the
+ * mirror id, the session id - then the mirrored packet, whose kind no field
+ * tells.  It is read as tshark reads it: IPv4 when the first byte is 0x45
+ * (no options), IPv6 when the flow label is 0, PPP in HDLC-like framing
+ * after FF 03; anything else is not_ip.
+ */
+void lb_tun_jmirror(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 12) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	p += 8;
+	n -= 8;
+	if (p[0] == 0x45)
+		lb_decode_ipv4(d, k, p, n);
+	else if ((p[0] >> 4) == 6 && (p[1] & 0x0f) == 0 && p[2] == 0 && p[3] == 0)
+		lb_decode_ipv6(d, k, p, n);
+	else if (p[0] == 0xff && p[1] == 0x03)
+		lb_decode_ppp(d, k, p, n);
+	else
+		drop(d, LB_DROP_NOT_IP);
+}
+
+lb_tun_fn lb_tun_by_port(uint16_t port, bool src)
+{
+	switch (port) {
+	/* either side: the other end answers from the port */
+	case PORT_TEREDO: return lb_tun_teredo;
+	case PORT_GTPU: return lb_tun_gtpu;
+	case PORT_L2TP: return lb_tun_l2tp;
+	case PORT_AYIYA: return lb_tun_ayiya;
+	case PORT_TZSP: return lb_tun_tzsp;
+	case PORT_CAPWAP_DATA: return lb_tun_capwap;
+	case PORT_AMT: return lb_tun_amt;
+	case PORT_JMIRROR: return lb_tun_jmirror;
+	/* the destination only: the source port is the sender's entropy */
+	case PORT_VXLAN: return src ? NULL : lb_tun_vxlan;
+	case PORT_GRE_UDP: return src ? NULL : lb_tun_gre;
+	case PORT_GENEVE: return src ? NULL : lb_tun_geneve;
+	case PORT_VXLAN_GPE: return src ? NULL : lb_tun_vxlan_gpe;
+	case PORT_MPLS_UDP: return src ? NULL : lb_tun_mpls_udp;
+	case PORT_LISP_DATA: return src ? NULL : lb_tun_lisp;
+	default: return NULL;
+	}
+}

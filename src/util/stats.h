@@ -23,7 +23,7 @@ enum lb_drop {
 	LB_DROP_FRAG_TIMEOUT,       /* fragments never completed (expired or evicted) */
 	LB_DROP_FRAG_LIMIT,         /* fragment memory bound reached */
 	LB_DROP_TUNNEL_DEPTH,       /* more nested tunnels than allowed */
-	LB_DROP_TUNNEL_BAD,         /* malformed GRE/VXLAN/Teredo/ERSPAN/Geneve/GTP-U header */
+	LB_DROP_TUNNEL_BAD,         /* malformed tunnel header (GRE, VXLAN, CAPWAP, ...) */
 	LB_DROP_NOT_TRANSPORT,      /* IP protocol other than UDP/TCP (ICMP, ...) */
 	LB_DROP_UDP_BAD,            /* UDP length nonsense */
 	LB_DROP_NOT_DNS_PORT,       /* UDP/TCP not on a configured DNS port */

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
-Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP), VXLAN-GPE, AYIYA and
-TZSP, inside PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
+Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP), VXLAN-GPE, AYIYA,
+TZSP, MPLS in UDP, LISP, CAPWAP data, AMT and jmirror, inside PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
 framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
 HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
 OpenBSD pflog, IP over IEEE 1394; responses quoted whole in ICMP and ICMPv6
@@ -1007,6 +1007,148 @@ def tunnel_tzsp(c):
     c.wrap = lambda ip: over_udp(37008, tzsp(LINK[105](4, ip), encap=18))
     c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3))
     c.wrap = lambda ip: over_udp(37008, tzsp(eth(4, ip)))
+    tcp_exchange(c)
+
+
+def mpls_label(label, bos=True):
+    return struct.pack("!I", label << 12 | (0x100 if bos else 0) | 64)
+
+
+@case()
+def tunnel_mpls_udp(c):
+    """MPLS in UDP (RFC 7510, destination port 6635, source port the
+    sender's entropy): one label and IPv4, two labels, an Ethernet
+    pseudowire behind its control word; UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(6635, mpls_label(100) + ip, 49152 + c.t)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(6635, mpls_label(16, False) + mpls_label(2000) + ip, 61000)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = lambda ip: over_udp(6635, mpls_label(300) + b"\0\0\0\0" + eth(4, ip), 61001)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3))
+    c.wrap = lambda ip: over_udp(6635, mpls_label(100) + ip, 49152 + c.t)
+    tcp_exchange(c)
+
+
+@case(ipver=6)
+def tunnel_mpls_udp_ipv6(c):
+    """MPLS in UDP carrying IPv6 (explicit null label 2)."""
+    c.wrap = lambda ip: over_udp(6635, mpls_label(2) + ip, 50000)
+    for _ in range(2):
+        c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
+@case()
+def tunnel_lisp(c):
+    """LISP data plane (RFC 9300 5.1, UDP 4341): the 8-byte header (nonce
+    and instance id; locator-status bits alone), IPv4 inside; UDP responses
+    and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(4341, struct.pack("!II", 0x88ABCDEF, 0x00012301) + ip, 50123)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(4341, struct.pack("!II", 0x40000000, 3) + ip, 4341)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    tcp_exchange(c)
+
+
+@case(ipver=6)
+def tunnel_lisp_ipv6(c):
+    """LISP data plane carrying IPv6."""
+    c.wrap = lambda ip: over_udp(4341, struct.pack("!II", 0x80000001, 0) + ip, 50124)
+    for _ in range(2):
+        c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
+def capwap(frame, t=False, wbid=1, mac=b"", info=b"", flags=0):
+    """A CAPWAP data message (RFC 5415 4.3): preamble 0, HLEN (4-byte words,
+    preamble included), radio id 1, WBID, T, flags (M and W when a radio MAC
+    or wireless info is given, each padded to 4 bytes), fragment id and
+    offset, then the frame."""
+    opt = b""
+    if mac:
+        opt += bytes([len(mac)]) + mac
+        opt += b"\0" * (-(8 + len(opt)) % 4)
+        flags |= 0x10
+    if info:
+        opt += bytes([len(info)]) + info
+        opt += b"\0" * (-(8 + len(opt)) % 4)
+        flags |= 0x20
+    hlen = (8 + len(opt)) // 4
+    return struct.pack("!BBBBI", 0, hlen << 3, 1 << 6 | wbid << 1 | int(t), flags, 0) + opt + frame
+
+
+def wlan_tods(ver, ip, swap):
+    """An 802.11 data frame to the DS, LLC/SNAP; the frame control's two bytes
+    swapped when `swap` (what some access points send)."""
+    return ((b"\x01\x08" if swap else b"\x08\x01") + b"\0\0" + bytes(range(1, 19)) + b"\x30\x12"
+            + b"\xaa\xaa\x03\x00\x00\x00" + et(ver) + ip)
+
+
+@case()
+def tunnel_capwap(c):
+    """CAPWAP data (RFC 5415, UDP 5247) between an access point and its
+    controller: 802.3 frames (T clear), one with a radio MAC from the
+    controller's port; 802.11 frames (RFC 5416, WBID 1) with the frame
+    control swapped - tshark's default reading (capwap.swap_fc) -
+    and, with wireless info, as it stands; a keep-alive between them; UDP
+    responses and a TCP exchange over 802.3."""
+    c.wrap = lambda ip: over_udp(5247, capwap(eth(4, ip)), 12222)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(12222, capwap(eth(4, ip), mac=b"\x00\x1b\x2c\x3d\x4e\x5f"), 5247)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = lambda ip: over_udp(5247, capwap(b"\0\x0a\x00\x00", flags=0x08), 12222)
+    c.frame(b"")
+    c.wrap = lambda ip: over_udp(5247, capwap(wlan_tods(4, ip, True), t=True), 12222)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3))
+    c.wrap = lambda ip: over_udp(5247, capwap(wlan_tods(4, ip, False), t=True,
+                                              info=b"\xc4\x1e\x00\x36"), 12222)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 4))
+    c.wrap = lambda ip: over_udp(5247, capwap(eth(4, ip)), 12222)
+    tcp_exchange(c)
+    c.tshark = ([0, 1, 2, 4], "tshark swaps every 802.11 frame control in CAPWAP by default "
+                "(capwap.swap_fc): a frame control as RFC 5416 sends it reads to tshark as no data frame")
+
+
+@case()
+def tunnel_amt(c):
+    """AMT (RFC 7450, UDP 2268): Multicast Data messages from the relay's
+    port carry the packet after one reserved byte; a Request from the
+    gateway between them carries none."""
+    c.wrap = lambda ip: over_udp(40001, b"\x06\x00" + ip, 2268)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(2268, struct.pack("!BBHI", 3, 0, 0, 0x12345678), 40001)
+    c.frame(b"")
+    c.wrap = lambda ip: over_udp(40001, b"\x06\x00" + ip, 2268)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+
+
+@case(ipver=6)
+def tunnel_amt_ipv6(c):
+    """AMT Multicast Data carrying IPv6."""
+    c.wrap = lambda ip: over_udp(40001, b"\x06\x00" + ip, 2268)
+    for _ in range(2):
+        c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+
+
+@case()
+def tunnel_jmirror(c):
+    """Juniper's packet mirror (UDP 30030): the 8-byte header (mirror and
+    session ids), then the mirrored IPv4 packet, or PPP in HDLC-like framing;
+    UDP responses and a TCP exchange."""
+    c.wrap = lambda ip: over_udp(30030, struct.pack("!II", 0x1234, 0x0100AA55) + ip, 50000)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(30030, struct.pack("!II", 0x1234, 7) + b"\xff\x03\x00\x21" + ip, 50000)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = lambda ip: over_udp(30030, struct.pack("!II", 0x1234, 0x0100AA55) + ip, 50000)
+    tcp_exchange(c)
+
+
+@case(ipver=6)
+def tunnel_jmirror_ipv6(c):
+    """jmirror carrying IPv6 (no flow label: tshark's test for IPv6)."""
+    c.wrap = lambda ip: over_udp(30030, struct.pack("!II", 1, 2) + ip, 50000)
+    for _ in range(2):
+        c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
     tcp_exchange(c)
 
 

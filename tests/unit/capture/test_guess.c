@@ -5,6 +5,7 @@
  * excluded ports, cut datagrams, and everything with --no-port-guess are
  * refused (not_dns_port); DNS-port traffic never reaches the guess. */
 #include "build.h"
+#include "capture/guess.h"
 
 static lb_decoder_t *d;
 static got_t *g;
@@ -262,6 +263,26 @@ static void t_excluded_ports_refused(void **state)
 	assert_int_equal(g->n, 1);
 }
 
+/* Regression: the ports of MPLS in UDP (6635) and LISP data (4341), whose
+ * tunnels are named by the destination port, were guessed as the source
+ * port of a response; those of CAPWAP data, AMT and jmirror were guessed on
+ * either side.  Now no tunnel's port is, on either side. */
+static void t_new_tunnel_ports_refused(void **state)
+{
+	(void)state;
+	wb_t m;
+	mk_resp(&m);
+	static const uint16_t ports[] = { 6635, 4341, 5247, 2268, 30030 };
+	for (size_t i = 0; i < 5; i++) {
+		assert_false(lb_guess_port_ok(ports[i]));
+		send4(ports[i], 51000, m.b, m.n);
+		send4(51000, ports[i], m.b, m.n);
+	}
+	assert_int_equal(g->n, 0);
+	assert_int_equal(guessed(), 0);
+	assert_true(lb_guess_port_ok(4342)); /* LISP control: no tunnel */
+}
+
 /* --no-port-guess (opts.port_guess false): nothing off the DNS ports. */
 static void t_option_off(void **state)
 {
@@ -351,6 +372,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_junk_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_near_dns_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_excluded_ports_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_new_tunnel_ports_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_option_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_in_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fragmented, setup, teardown),

@@ -1,0 +1,413 @@
+/* test_tunnel2.c - the UDP tunnels of tunnel.c's second half: MPLS in UDP
+ * (RFC 7510), LISP's data plane (RFC 9300), CAPWAP data (RFC 5415, 802.3
+ * and 802.11 frames, the 802.11 frame control swapped or not), AMT (RFC
+ * 7450) and Juniper's jmirror; which port side names a tunnel; their ports
+ * never port-guessed; their nesting capped.  Each was counted not_dns_port
+ * (or port-guessed) before. */
+#include "build.h"
+
+static uint8_t dns[64];
+static wb_t ip4, ip6, w1, w2;
+
+static lb_decoder_t *d;
+static got_t *g;
+
+static int setup(void **state)
+{
+	(void)state;
+	g = got_new();
+	d = lb_decoder_new(NULL, collect, g);
+	assert_non_null(d);
+	mk_dns(dns, 0xbeef, 50);
+	mk_udp(&w1, 1234, 53, dns, 50);
+	mk_ip4(&ip4, A4, B4, 17, 9, 0, w1.b, w1.n);
+	mk_ip6(&ip6, A6, B6, 17, w1.b, w1.n);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	lb_decoder_free(d);
+	free(g);
+	return 0;
+}
+
+static const uint8_t OUT1[4] = { 10, 0, 0, 1 }, OUT2[4] = { 10, 0, 0, 2 };
+
+/* `payload` in UDP sport -> dport, in IPv4, in Ethernet. */
+static void send_udp(uint16_t sport, uint16_t dport, const wb_t *payload)
+{
+	wb_t u, o, e;
+	mk_udp(&u, sport, dport, payload->b, payload->n);
+	mk_ip4(&o, OUT1, OUT2, 17, 77, 0, u.b, u.n);
+	mk_eth(&e, 0x0800, o.b, o.n);
+	feed(d, 1, 1, e.b, e.n);
+}
+
+/* The n-th message is the inner DNS datagram, over IP version ipver, from
+ * the inner addresses; no drops so far. */
+static void expect(size_t n, int ipver)
+{
+	assert_int_equal(g->n, n);
+	assert_msg(g, n - 1, dns, 50);
+	assert_int_equal(g->m[n - 1].ipver, ipver);
+	assert_memory_equal(g->m[n - 1].src, ipver == 4 ? A4 : A6, ipver == 4 ? 4 : 16);
+	assert_int_equal(g->m[n - 1].dport, 53);
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_stats(d)->tunnels, n);
+}
+
+static void w_wb(wb_t *w, const wb_t *x) { w_bytes(w, x->b, x->n); }
+
+/* An MPLS label stack entry: label, bottom of stack, TTL 64. */
+static void w_label(wb_t *w, uint32_t label, bool bos)
+{
+	w_u32(w, label << 12 | (bos ? 0x100u : 0) | 64);
+}
+
+/* Regression: MPLS in UDP (RFC 7510, destination port 6635) was not
+ * decoded.  One label and IPv4, two labels and IPv6, an Ethernet
+ * pseudowire behind its control word; no label at all is tunnel_bad; the
+ * port as the source port (the sender's entropy) names no tunnel. */
+static void t_mpls_udp(void **state)
+{
+	(void)state;
+	w2.n = 0;
+	w_label(&w2, 100, true);
+	w_wb(&w2, &ip4);
+	send_udp(49152, 6635, &w2);
+	expect(1, 4);
+	w2.n = 0;
+	w_label(&w2, 16, false);
+	w_label(&w2, 2000, true);
+	w_wb(&w2, &ip6);
+	send_udp(61000, 6635, &w2);
+	expect(2, 6);
+	wb_t eth;
+	mk_eth(&eth, 0x0800, ip4.b, ip4.n);
+	w2.n = 0;
+	w_label(&w2, 300, true);
+	w_u32(&w2, 0); /* the control word */
+	w_wb(&w2, &eth);
+	send_udp(61000, 6635, &w2);
+	expect(3, 4);
+	w2.n = 3;
+	send_udp(61000, 6635, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 1);
+	w2.n = 0;
+	w_label(&w2, 100, true);
+	w_wb(&w2, &ip4);
+	send_udp(6635, 61000, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
+	assert_int_equal(drops_total(d), 2);
+	assert_int_equal(g->n, 3);
+}
+
+/* Regression: LISP data (RFC 9300 5.1, UDP 4341) was not decoded.  The
+ * 8-byte header with the nonce and instance id, then IPv4 or IPv6; a
+ * header cut short is tunnel_bad, a payload of no IP version not_ip; a
+ * control message (destination 4342) is not data. */
+static void t_lisp(void **state)
+{
+	(void)state;
+	w2.n = 0;
+	w_u32(&w2, 0x88abcdef); /* N, I; the nonce */
+	w_u32(&w2, 0x00012301); /* instance id 0x123, LSBs 1 */
+	w_wb(&w2, &ip4);
+	send_udp(50123, 4341, &w2);
+	expect(1, 4);
+	w2.n = 0;
+	w_u32(&w2, 0x40000000); /* L */
+	w_u32(&w2, 3);
+	w_wb(&w2, &ip6);
+	send_udp(4341, 4341, &w2);
+	expect(2, 6);
+	w2.n = 7;
+	send_udp(50123, 4341, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 1);
+	w2.n = 8;
+	w_u32(&w2, 0x50000000);
+	send_udp(50123, 4341, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 1);
+	w2.n = 0;
+	w_u32(&w2, 0x80000000);
+	w_u32(&w2, 0);
+	w_wb(&w2, &ip4);
+	send_udp(4341, 4342, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
+	assert_int_equal(drops_total(d), 3);
+	assert_int_equal(g->n, 2);
+}
+
+/* A CAPWAP data message: preamble 0, HLEN, radio id 1, WBID, T, the flags
+ * byte; fragment id and offset; with `mac` a 6-byte radio MAC (M) and with
+ * `info` 802.11 frame info (W, RSSI, SNR, data rate), each padded to 4;
+ * then the frame. */
+static void capwap(wb_t *w, unsigned wbid, bool t, unsigned flags, bool mac, bool info,
+		   const wb_t *frame)
+{
+	unsigned hlen = 2 + (mac ? 2 : 0) + (info ? 2 : 0);
+	w->n = 0;
+	w_u8(w, 0);
+	w_u8(w, hlen << 3 | 0);
+	w_u8(w, 1u << 6 | wbid << 1 | (t ? 1 : 0));
+	w_u8(w, flags | (mac ? 0x10 : 0) | (info ? 0x20 : 0));
+	w_u32(w, 0);
+	if (mac) {
+		w_u8(w, 6);
+		w_bytes(w, "\x00\x1b\x2c\x3d\x4e\x5f", 6);
+		w_u8(w, 0);
+	}
+	if (info) {
+		w_u8(w, 4);
+		w_bytes(w, "\xc4\x1e\x00\x36", 4); /* RSSI -60, SNR 30, 5.4 Mb/s */
+		w_zero(w, 3);
+	}
+	if (frame)
+		w_wb(w, frame);
+}
+
+/* An 802.11 data frame to the DS (ToDS), LLC/SNAP, IPv4; its frame
+ * control's two bytes swapped when `swap`. */
+static void wlan(wb_t *w, bool swap)
+{
+	w->n = 0;
+	w_bytes(w, swap ? "\x01\x08" : "\x08\x01", 2);
+	w_u16(w, 0);
+	for (int i = 1; i <= 18; i++)
+		w_u8(w, (unsigned)i);
+	w_u16(w, 0x1230);
+	w_bytes(w, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8);
+	w_wb(w, &ip4);
+}
+
+/* Regression: CAPWAP data (RFC 5415, UDP 5247) was not decoded.  An
+ * 802.3 frame (T clear) from the access point and, from the controller's
+ * port, with a radio MAC; an 802.11 frame (T, WBID 1) with the frame
+ * control swapped (tshark's default reading: some access points send it so) and
+ * as it stands (RFC 5416), with wireless info too.  A keep-alive is
+ * not_ip; DTLS, a fragment and another binding's frame link_unsupported; a
+ * header past the datagram, shorter than 8 bytes or of version 1
+ * tunnel_bad. */
+static void t_capwap(void **state)
+{
+	(void)state;
+	wb_t eth, f;
+	mk_eth(&eth, 0x0800, ip4.b, ip4.n);
+	capwap(&w2, 1, false, 0, false, false, &eth);
+	send_udp(12222, 5247, &w2);
+	expect(1, 4);
+	capwap(&w2, 1, false, 0, true, false, &eth);
+	send_udp(5247, 12222, &w2);
+	expect(2, 4);
+	wlan(&f, true);
+	capwap(&w2, 1, true, 0, false, false, &f);
+	send_udp(12222, 5247, &w2);
+	expect(3, 4);
+	wlan(&f, false);
+	capwap(&w2, 1, true, 0, true, true, &f);
+	send_udp(12222, 5247, &w2);
+	expect(4, 4);
+	/* the frame from the controller (FromDS), swapped: 02 08 */
+	wlan(&f, true);
+	f.b[0] = 0x02;
+	capwap(&w2, 1, true, 0, false, true, &f);
+	send_udp(5247, 12222, &w2);
+	expect(5, 4);
+	capwap(&w2, 1, false, 0x08, false, false, NULL); /* keep-alive */
+	w_u16(&w2, 0);
+	send_udp(12222, 5247, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 1);
+	w2.n = 0;
+	w_u32(&w2, 0x01000000); /* DTLS */
+	w_zero(&w2, 40);
+	send_udp(12222, 5247, &w2);
+	capwap(&w2, 1, false, 0x80, false, false, &eth); /* a first fragment */
+	send_udp(12222, 5247, &w2);
+	capwap(&w2, 3, true, 0, false, false, &eth);     /* EPCGlobal's binding */
+	send_udp(12222, 5247, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_LINK_UNSUPPORTED), 3);
+	capwap(&w2, 1, false, 0, true, true, &eth);
+	w2.n = 20;                                        /* HLEN 6: 24 bytes */
+	send_udp(12222, 5247, &w2);
+	capwap(&w2, 1, false, 0, false, false, &eth);
+	w2.b[1] = 1 << 3;                                 /* HLEN 1 */
+	send_udp(12222, 5247, &w2);
+	capwap(&w2, 1, false, 0, false, false, &eth);
+	w2.b[0] = 0x10;                                   /* version 1 */
+	send_udp(12222, 5247, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 3);
+	assert_int_equal(drops_total(d), 7);
+	assert_int_equal(g->n, 5);
+}
+
+/* Regression: AMT (RFC 7450, UDP 2268) was not decoded.  Multicast Data
+ * (type 6) from the relay's port carries IPv4 or IPv6 after one reserved
+ * byte; a request (3) carries none (not_ip); version 1, type 0 or 8, one
+ * byte alone are tunnel_bad. */
+static void t_amt(void **state)
+{
+	(void)state;
+	w2.n = 0;
+	w_u16(&w2, 0x0600);
+	w_wb(&w2, &ip4);
+	send_udp(2268, 40001, &w2);
+	expect(1, 4);
+	w2.n = 0;
+	w_u16(&w2, 0x0600);
+	w_wb(&w2, &ip6);
+	send_udp(2268, 40001, &w2);
+	expect(2, 6);
+	w2.n = 0;
+	w_u16(&w2, 0x0300);
+	w_u16(&w2, 0);
+	w_u32(&w2, 0x12345678); /* the request nonce */
+	send_udp(40001, 2268, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 1);
+	static const unsigned bad[] = { 0x1600, 0x0000, 0x0800 };
+	for (size_t i = 0; i < 3; i++) {
+		w2.n = 0;
+		w_u16(&w2, bad[i]);
+		w_wb(&w2, &ip4);
+		send_udp(2268, 40001, &w2);
+	}
+	w2.n = 1;
+	send_udp(2268, 40001, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 4);
+	assert_int_equal(drops_total(d), 5);
+	assert_int_equal(g->n, 2);
+}
+
+/* Regression: Juniper's jmirror (UDP 30030) was not decoded.  The 8-byte
+ * header, then IPv4 (0x45), IPv6 without a flow label, or PPP after FF 03;
+ * IPv4 with options and IPv6 with a flow label are not_ip (tshark's
+ * reading: no field tells what follows), a header with no packet
+ * tunnel_bad. */
+static void t_jmirror(void **state)
+{
+	(void)state;
+	w2.n = 0;
+	w_u32(&w2, 0x1234);
+	w_u32(&w2, 0x0100aa55);
+	w_wb(&w2, &ip4);
+	send_udp(50000, 30030, &w2);
+	expect(1, 4);
+	w2.n = 8;
+	w_wb(&w2, &ip6);
+	send_udp(50000, 30030, &w2);
+	expect(2, 6);
+	w2.n = 8;
+	w_bytes(&w2, "\xff\x03\x00\x57", 4);
+	w_wb(&w2, &ip6);
+	send_udp(50000, 30030, &w2);
+	expect(3, 6);
+	w2.n = 8;
+	w_wb(&w2, &ip6);
+	w2.b[10] = 0x12; /* a flow label */
+	send_udp(50000, 30030, &w2);
+	w2.n = 8;
+	w_wb(&w2, &ip4);
+	w2.b[8] = 0x46;
+	send_udp(50000, 30030, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 2);
+	w2.n = 11;
+	send_udp(50000, 30030, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 1);
+	assert_int_equal(drops_total(d), 3);
+	assert_int_equal(g->n, 3);
+}
+
+/* Guard: a response from port 53 to a resolver whose random port is one
+ * of the new tunnels' is DNS, not a tunnel. */
+static void t_dns_port_wins(void **state)
+{
+	(void)state;
+	static const uint16_t ports[] = { 6635, 4341, 5247, 2268, 30030 };
+	wb_t m;
+	m.n = 0;
+	w_bytes(&m, dns, 50);
+	for (size_t i = 0; i < 5; i++) {
+		send_udp(53, ports[i], &m);
+		assert_int_equal(g->n, i + 1);
+		assert_msg(g, i, dns, 50);
+	}
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_stats(d)->tunnels, 0);
+}
+
+/* Regression: the destination port names the tunnel before the source
+ * port does: MPLS in UDP to 6635 from a source port (entropy) that is
+ * Teredo's 3544 was read as Teredo (tunnel_bad); LISP from GTP-U's port. */
+static void t_dport_first(void **state)
+{
+	(void)state;
+	w2.n = 0;
+	w_label(&w2, 100, true);
+	w_wb(&w2, &ip4);
+	send_udp(3544, 6635, &w2);
+	expect(1, 4);
+	w2.n = 0;
+	w_u32(&w2, 0);
+	w_u32(&w2, 0);
+	w_wb(&w2, &ip6);
+	send_udp(2152, 4341, &w2);
+	expect(2, 6);
+}
+
+/* The nesting cap holds across the new tunnels: AMT in jmirror in LISP in
+ * MPLS in UDP is 4 deep (the default cap), one more (CAPWAP) is
+ * tunnel_too_deep. */
+static void t_nesting(void **state)
+{
+	(void)state;
+	wb_t a, u, o;
+	/* AMT around the DNS packet */
+	a.n = 0;
+	w_u16(&a, 0x0600);
+	w_wb(&a, &ip4);
+	/* jmirror around AMT's UDP datagram in IPv4 */
+	mk_udp(&u, 2268, 40000, a.b, a.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 1, 0, u.b, u.n);
+	a.n = 0;
+	w_zero(&a, 8);
+	w_wb(&a, &o);
+	/* LISP around that */
+	mk_udp(&u, 40000, 30030, a.b, a.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 2, 0, u.b, u.n);
+	a.n = 0;
+	w_zero(&a, 8);
+	w_wb(&a, &o);
+	/* MPLS in UDP around that */
+	mk_udp(&u, 40000, 4341, a.b, a.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 3, 0, u.b, u.n);
+	a.n = 0;
+	w_label(&a, 100, true);
+	w_wb(&a, &o);
+	send_udp(40000, 6635, &a);
+	expect(1, 4);
+	/* and CAPWAP (802.3) outside it all */
+	mk_udp(&u, 40000, 6635, a.b, a.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 4, 0, u.b, u.n);
+	wb_t eth;
+	mk_eth(&eth, 0x0800, o.b, o.n);
+	capwap(&w2, 1, false, 0, false, false, &eth);
+	send_udp(12222, 5247, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_DEPTH), 1);
+	assert_int_equal(g->n, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_mpls_udp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_lisp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_capwap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_amt, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_jmirror, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_dport_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
