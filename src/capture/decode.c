@@ -115,6 +115,15 @@ static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool
 	d->fn(d->ctx, &k->pl);
 }
 
+/* A datagram between ports that are no DNS ports, taken for DNS when the
+ * port guess is on, neither port is excluded, and it is one whole DNS
+ * response (guess.c). */
+static bool port_guess(lb_decoder_t *d, uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
+{
+	return d->o.port_guess && lb_guess_header(p, n) && lb_guess_port_ok(sport) &&
+	       lb_guess_port_ok(dport) && lb_guess_response(&d->guess, p, n);
+}
+
 static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
 {
 	if (LB_UNLIKELY(n < 8)) {
@@ -166,8 +175,7 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		tun(d, k, p, n);
 	} else if (snap) {
 		drop(d, LB_DROP_IP_TRUNCATED);
-	} else if (d->o.port_guess && lb_guess_header(p, n) && lb_guess_port_ok(sport) &&
-		   lb_guess_port_ok(dport) && lb_guess_response(&d->guess, p, n)) {
+	} else if (port_guess(d, sport, dport, p, n)) {
 		/* no port claims it, and it is one whole DNS response (guess.c) */
 		d->st.udp_port_guess++;
 		emit_udp(d, k, p, n, false);
@@ -215,8 +223,10 @@ static void do_tcp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
  * and RFC 4443 2.4: as much of the invoking packet as fits).  A response that
  * reached a host whose socket had closed (a late answer) comes back to its
  * server inside "port unreachable"; tshark decodes the quoted message, and so
- * does lookback when the quote holds the whole UDP datagram on a DNS port
- * and not a fragment of one.  A quote cut short is counted as truncated.  No
+ * does lookback when the quote holds the whole UDP datagram, not a fragment
+ * of one, on a DNS port or taken by the port guess as one outside the quote
+ * would be (tshark's heuristic reads quotes too).  A quote cut short is
+ * counted as truncated.  No
  * TCP from a quote: it is 8 bytes of a segment at the least, and feeding it
  * to the stream it came from would repeat its bytes.
  */
@@ -261,14 +271,20 @@ static void do_icmp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool 
 		return;
 	}
 	uint16_t sport = be16(u), dport = be16(u + 2);
+	bool guessed = false;
 	if (!is_dns_port(d, sport) && !is_dns_port(d, dport)) {
-		drop(d, LB_DROP_NOT_DNS_PORT);
-		return;
+		if (!port_guess(d, sport, dport, u + 8, ulen - 8)) {
+			drop(d, LB_DROP_NOT_DNS_PORT);
+			return;
+		}
+		guessed = true;
 	}
 	if (ulen - 8 < 12) {
 		drop(d, LB_DROP_DNS_TRUNCATED);
 		return;
 	}
+	if (guessed)
+		d->st.udp_port_guess++;
 	/* the quoted datagram's addresses and ports: its sender, its receiver */
 	k->pl.ipver = v6 ? 6 : 4;
 	memset(k->pl.src, 0, sizeof(k->pl.src));

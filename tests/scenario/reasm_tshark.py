@@ -1184,6 +1184,22 @@ def icmp6_port_unreachable(c):
         c.frame(icmp_error(c, typ, code, ip6(c.srv, c.cli, 17, udp_resp(c, i))))
 
 
+@case()
+def icmp4_quote_odd_port(c):
+    """A late response from a server on port 5300 (no DNS port: the port
+    guess takes it) quoted whole in an ICMP port unreachable; tshark's
+    heuristic reads the quote too.  A second quote, from LISP's data port
+    4341, is DNS to neither: lookback never guesses a tunnel's port, tshark
+    gives the datagram to its LISP dissector, which takes it (no IP inside)."""
+    i = c.msg()
+    c.frame(icmp_error(c, 3, 3, ip4(c.srv, c.cli, 17,
+                                    udp_dgram(c.srv, c.cli, 5300, 40000, c.msgs[i].to_wire()), 0x100 + i)))
+    i = c.msg()
+    c.frame(icmp_error(c, 3, 3, ip4(c.srv, c.cli, 17,
+                                    udp_dgram(c.srv, c.cli, 4341, 40000, c.msgs[i].to_wire()), 0x100 + i)))
+    c.want = [0]
+
+
 # ---- pcapng simple packet blocks; EDNS ----
 
 @case()

@@ -283,6 +283,62 @@ static void t_new_tunnel_ports_refused(void **state)
 	assert_true(lb_guess_port_ok(4342)); /* LISP control: no tunnel */
 }
 
+/* An ICMP port unreachable from B4 to A4 quoting the datagram sport ->
+ * dport (A4 -> B4) carrying [p, p + n), to decoder dd. */
+static void send_icmp_quote(lb_decoder_t *dd, uint16_t sport, uint16_t dport, const uint8_t *p,
+			    size_t n)
+{
+	wb_t u, q, m, o, e;
+	mk_udp(&u, sport, dport, p, n);
+	mk_ip4(&q, A4, B4, 17, 9, 0, u.b, u.n);
+	m.n = 0;
+	w_u8(&m, 3);
+	w_u8(&m, 3);
+	w_u16(&m, 0);
+	w_u32(&m, 0);
+	w_bytes(&m, q.b, q.n);
+	mk_ip4(&o, B4, A4, 1, 5, 0, m.b, m.n);
+	mk_eth(&e, 0x0800, o.b, o.n);
+	feed(dd, 1, 1, e.b, e.n);
+}
+
+/* Regression: a whole DNS response on ports that are no DNS ports, quoted
+ * in an ICMP error (a late answer bounced as "port unreachable"), was
+ * dropped (not_dns_port) where tshark's heuristic reads the quote, and
+ * where the same datagram outside the quote is guessed.  Now it is taken
+ * the same way, with the quoted datagram's addresses and ports; junk, a
+ * tunnel's port and --no-port-guess still refuse it. */
+static void t_icmp_quote_guessed(void **state)
+{
+	(void)state;
+	wb_t m;
+	mk_resp(&m);
+	send_icmp_quote(d, 5300, 40000, m.b, m.n);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, m.b, m.n);
+	assert_memory_equal(g->m[0].src, A4, 4);
+	assert_memory_equal(g->m[0].dst, B4, 4);
+	assert_int_equal(g->m[0].sport, 5300);
+	assert_int_equal(g->m[0].dport, 40000);
+	assert_int_equal(guessed(), 1);
+	assert_int_equal(drops_total(d), 0);
+	send_icmp_quote(d, 4341, 40000, m.b, m.n);  /* LISP's port */
+	m.b[m.n - 1] ^= 1;                          /* OPT rdlength 1 past the end */
+	send_icmp_quote(d, 5300, 40000, m.b, m.n);
+	assert_int_equal(g->n, 1);
+	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 2);
+	lb_decoder_opts_t o;
+	lb_decoder_opts_default(&o);
+	o.port_guess = false;
+	lb_decoder_t *d0 = lb_decoder_new(&o, collect, g);
+	mk_resp(&m);
+	send_icmp_quote(d0, 5300, 40000, m.b, m.n);
+	assert_int_equal(g->n, 1);
+	assert_int_equal(lb_decoder_stats(d0)->drops[LB_DROP_NOT_DNS_PORT], 1);
+	lb_decoder_free(d0);
+	assert_int_equal(guessed(), 1);
+}
+
 /* --no-port-guess (opts.port_guess false): nothing off the DNS ports. */
 static void t_option_off(void **state)
 {
@@ -373,6 +429,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_near_dns_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_excluded_ports_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_new_tunnel_ports_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_icmp_quote_guessed, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_option_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_in_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fragmented, setup, teardown),
