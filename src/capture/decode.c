@@ -49,6 +49,7 @@ lb_decoder_t *lb_decoder_new(const lb_decoder_opts_t *opts, lb_payload_fn fn, vo
 		d->o.nports = LB_MAX_PORTS;
 	for (int i = 0; i < d->o.nports; i++)
 		d->dnsport[d->o.ports[i] >> 3] |= (uint8_t)(1u << (d->o.ports[i] & 7));
+	lb_tun_port_map(d->tunport);
 	d->fn = fn;
 	d->ctx = ctx;
 	d->frag = lb_frag_new(&d->o, &d->st);
@@ -80,6 +81,11 @@ static inline bool is_dns_port(const lb_decoder_t *d, uint16_t port)
 }
 
 bool lb_decoder_is_dns_port(const lb_decoder_t *d, uint16_t port) { return is_dns_port(d, port); }
+
+static inline bool is_tunnel_port(const lb_decoder_t *d, uint16_t port)
+{
+	return (d->tunport[port >> 3] >> (port & 7)) & 1;
+}
 
 static double tv_sec(const struct timeval *tv)
 {
@@ -116,12 +122,20 @@ static void emit_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool
 }
 
 /* A datagram between ports that are no DNS ports, taken for DNS when the
- * port guess is on, neither port is excluded, and it is one whole DNS
- * response (guess.c). */
-static bool port_guess(lb_decoder_t *d, uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
+ * port guess is on, its header passes (lb_guess_header, inline: almost
+ * every datagram that is not DNS fails there), neither port is excluded,
+ * and it is one whole DNS response (guess.c). */
+static bool port_guess_rest(lb_decoder_t *d, uint16_t sport, uint16_t dport, const uint8_t *p,
+			    size_t n)
 {
-	return d->o.port_guess && lb_guess_header(p, n) && lb_guess_port_ok(sport) &&
-	       lb_guess_port_ok(dport) && lb_guess_response(&d->guess, p, n);
+	return lb_guess_port_ok(sport) && lb_guess_port_ok(dport) &&
+	       lb_guess_response(&d->guess, p, n);
+}
+
+static inline bool port_guess(lb_decoder_t *d, uint16_t sport, uint16_t dport, const uint8_t *p,
+			      size_t n)
+{
+	return d->o.port_guess && lb_guess_header(p, n) && port_guess_rest(d, sport, dport, p, n);
 }
 
 static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
@@ -168,10 +182,13 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	}
 	/* a tunnel's port: the destination's first (it names the protocol;
 	 * the source port may be the sender's entropy), then the source's */
-	lb_tun_fn tun = lb_tun_by_port(dport, false);
-	if (!tun)
-		tun = lb_tun_by_port(sport, true);
-	if (LB_UNLIKELY(tun != NULL)) {
+	lb_tun_fn tun = NULL;
+	if (LB_UNLIKELY(is_tunnel_port(d, dport) || is_tunnel_port(d, sport))) {
+		tun = lb_tun_by_port(dport, false);
+		if (!tun)
+			tun = lb_tun_by_port(sport, true);
+	}
+	if (tun) {
 		tun(d, k, p, n);
 	} else if (snap) {
 		drop(d, LB_DROP_IP_TRUNCATED);

@@ -52,6 +52,7 @@ struct lb_decoder {
 	time_t last_expire;
 	lb_guess_t *guess; /* the port guess's parse scratch, from its first candidate */
 	uint8_t dnsport[65536 / 8];
+	uint8_t tunport[65536 / 8]; /* lb_tun_port_map: a tunnel's port, either side */
 };
 
 /* State of the frame being walked. */
@@ -117,6 +118,9 @@ typedef void (*lb_tun_fn)(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
  * AMT, jmirror) - the others' source port is the sender's entropy.
  */
 lb_tun_fn lb_tun_by_port(uint16_t port, bool src);
+
+/* Set the bit of every port lb_tun_by_port knows (on either side) in map. */
+void lb_tun_port_map(uint8_t map[65536 / 8]);
 
 /* link.c: one link layer each (af: a BSD address family value) */
 void lb_link_af(lb_decoder_t *d, pkt_t *k, uint32_t af, const uint8_t *p, size_t n);

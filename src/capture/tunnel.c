@@ -535,25 +535,40 @@ void lb_tun_jmirror(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		drop(d, LB_DROP_NOT_IP);
 }
 
+/* The UDP tunnels by port; `src`: the port names the tunnel as the source
+ * port too (the other end answers from it), not only as the destination
+ * port (the source port being the sender's entropy). */
+static const struct {
+	uint16_t port;
+	bool src;
+	lb_tun_fn fn;
+} udp_tunnels[] = {
+	{ PORT_TEREDO, true, lb_tun_teredo },
+	{ PORT_GTPU, true, lb_tun_gtpu },
+	{ PORT_L2TP, true, lb_tun_l2tp },
+	{ PORT_AYIYA, true, lb_tun_ayiya },
+	{ PORT_TZSP, true, lb_tun_tzsp },
+	{ PORT_CAPWAP_DATA, true, lb_tun_capwap },
+	{ PORT_AMT, true, lb_tun_amt },
+	{ PORT_JMIRROR, true, lb_tun_jmirror },
+	{ PORT_VXLAN, false, lb_tun_vxlan },
+	{ PORT_GRE_UDP, false, lb_tun_gre },
+	{ PORT_GENEVE, false, lb_tun_geneve },
+	{ PORT_VXLAN_GPE, false, lb_tun_vxlan_gpe },
+	{ PORT_MPLS_UDP, false, lb_tun_mpls_udp },
+	{ PORT_LISP_DATA, false, lb_tun_lisp },
+};
+
 lb_tun_fn lb_tun_by_port(uint16_t port, bool src)
 {
-	switch (port) {
-	/* either side: the other end answers from the port */
-	case PORT_TEREDO: return lb_tun_teredo;
-	case PORT_GTPU: return lb_tun_gtpu;
-	case PORT_L2TP: return lb_tun_l2tp;
-	case PORT_AYIYA: return lb_tun_ayiya;
-	case PORT_TZSP: return lb_tun_tzsp;
-	case PORT_CAPWAP_DATA: return lb_tun_capwap;
-	case PORT_AMT: return lb_tun_amt;
-	case PORT_JMIRROR: return lb_tun_jmirror;
-	/* the destination only: the source port is the sender's entropy */
-	case PORT_VXLAN: return src ? NULL : lb_tun_vxlan;
-	case PORT_GRE_UDP: return src ? NULL : lb_tun_gre;
-	case PORT_GENEVE: return src ? NULL : lb_tun_geneve;
-	case PORT_VXLAN_GPE: return src ? NULL : lb_tun_vxlan_gpe;
-	case PORT_MPLS_UDP: return src ? NULL : lb_tun_mpls_udp;
-	case PORT_LISP_DATA: return src ? NULL : lb_tun_lisp;
-	default: return NULL;
-	}
+	for (size_t i = 0; i < sizeof udp_tunnels / sizeof udp_tunnels[0]; i++)
+		if (udp_tunnels[i].port == port)
+			return !src || udp_tunnels[i].src ? udp_tunnels[i].fn : NULL;
+	return NULL;
+}
+
+void lb_tun_port_map(uint8_t map[65536 / 8])
+{
+	for (size_t i = 0; i < sizeof udp_tunnels / sizeof udp_tunnels[0]; i++)
+		map[udp_tunnels[i].port >> 3] |= (uint8_t)(1u << (udp_tunnels[i].port & 7));
 }
