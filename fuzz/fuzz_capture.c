@@ -13,7 +13,7 @@
  * port guess promises (capture/guess.c): one whole DNS response to one IN
  * question, parsed cleanly to its last octet.  The tunnels (VXLAN, Teredo,
  * AYIYA on UDP 5072, TZSP on 37008, MPLS in UDP, LISP, CAPWAP, AMT,
- * jmirror...) and TCP streams without their
+ * jmirror, EtherIP...) and TCP streams without their
  * handshake are reached through the frames' own ports and flags; the
  * corpus holds seeds of each.
  */

@@ -340,6 +340,12 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 	case 115:
 		lb_tun_l2tpv3_ip(d, k, p, n);
 		return;
+	case 97:
+		lb_tun_etherip(d, k, p, n);
+		return;
+	case 137:
+		lb_tun_mpls(d, k, p, n);
+		return;
 	case 51: /* AH (RFC 4302) after an IPv4 header; IPv6 walks it with its
 		  * extension headers.  Its Payload Len is its length in 4-octet
 		  * words minus 2 (2.2); the fixed part (next header, length,

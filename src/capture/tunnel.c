@@ -1,12 +1,12 @@
 /*
  * tunnel.c - the tunnels the packet walk (decode.c) goes through: GRE (with
  * PPTP's enhanced GRE and ERSPAN), VXLAN, VXLAN-GPE, Geneve, GTP-U, L2TP
- * (versions 2 and 3, over UDP and IP), Teredo, AYIYA, TZSP, MPLS in UDP,
- * LISP, CAPWAP data, AMT and Juniper's jmirror.  Each one
+ * (versions 2 and 3, over UDP and IP), Teredo, AYIYA, TZSP, MPLS in UDP
+ * and in IP, EtherIP, LISP, CAPWAP data, AMT and Juniper's jmirror.  Each one
  * checks its header against the bytes it was given, counts its own drop
  * reasons, and hands what it carries back to the walk (lb_decode_*) one
  * tunnel deeper (tunnel_enter bounds the depth).  Only UDP on no DNS port,
- * or IP protocols 47 and 115, get here: DNS traffic never does.
+ * or IP protocols 47, 97, 115 and 137, get here: DNS traffic never does.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -416,10 +416,11 @@ void lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 }
 
 
-/* MPLS in UDP (RFC 7510, destination port 6635): the label stack, then what
- * its bottom carries, read as over Ethernet (decode.c's do_mpls: IPv4 or
- * IPv6 by the first nibble, 0 an Ethernet pseudowire's control word). */
-void lb_tun_mpls_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+/* MPLS in UDP (RFC 7510, destination port 6635) and in IP (RFC 4023, IP
+ * protocol 137): the label stack, then what its bottom carries, read as over
+ * Ethernet (decode.c's do_mpls: IPv4 or IPv6 by the first nibble, 0 an
+ * Ethernet pseudowire's control word). */
+void lb_tun_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
 	if (!tunnel_enter(d, k))
 		return;
@@ -428,6 +429,19 @@ void lb_tun_mpls_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		return;
 	}
 	lb_decode_mpls(d, k, p, n);
+}
+
+/* EtherIP (RFC 3378, IP protocol 97): version 3 and 12 reserved bits, then
+ * an Ethernet frame. */
+void lb_tun_etherip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
+{
+	if (!tunnel_enter(d, k))
+		return;
+	if (n < 2 || (p[0] >> 4) != 3) {
+		drop(d, LB_DROP_TUNNEL_BAD);
+		return;
+	}
+	lb_decode_ether(d, k, p + 2, n - 2);
 }
 
 /* LISP's data plane (RFC 9300 5.1, destination port 4341): flags, nonce or
@@ -555,7 +569,7 @@ static const struct {
 	{ PORT_GRE_UDP, false, lb_tun_gre },
 	{ PORT_GENEVE, false, lb_tun_geneve },
 	{ PORT_VXLAN_GPE, false, lb_tun_vxlan_gpe },
-	{ PORT_MPLS_UDP, false, lb_tun_mpls_udp },
+	{ PORT_MPLS_UDP, false, lb_tun_mpls },
 	{ PORT_LISP_DATA, false, lb_tun_lisp },
 };
 

@@ -2,7 +2,8 @@
 """DNS over TCP and over IP fragments: lookback's reassembly against tshark's.
 (And the same exchanges inside the UDP tunnels tshark decodes by port,
 Geneve, GTP-U, L2TP (v2, and v3 over UDP and over IP), VXLAN-GPE, AYIYA,
-TZSP, MPLS in UDP, LISP, CAPWAP data, AMT and jmirror, inside PPTP's enhanced GRE, and over the less common link types: PPP in HDLC-like
+TZSP, MPLS in UDP, LISP, CAPWAP data, AMT and jmirror, inside PPTP's enhanced GRE,
+EtherIP and MPLS in IP, and over the less common link types: PPP in HDLC-like
 framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
 HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
 OpenBSD pflog, IP over IEEE 1394; responses quoted whole in ICMP and ICMPv6
@@ -1035,6 +1036,19 @@ def tunnel_mpls_udp_ipv6(c):
     c.wrap = lambda ip: over_udp(6635, mpls_label(2) + ip, 50000)
     for _ in range(2):
         c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    tcp_exchange(c)
+
+
+@case(ipver=6)
+def tunnel_etherip_mpls_ip(c):
+    """EtherIP (RFC 3378, IP protocol 97: version 3, an Ethernet frame) and
+    MPLS in IP (RFC 4023, IP protocol 137: a label stack): UDP responses and
+    a TCP exchange, IPv6 inside."""
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 97, b"\x30\x00" + eth(6, ip)))
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 137, mpls_label(16, False) + mpls_label(2) + ip))
+    c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 97, b"\x30\x00" + eth(6, ip)))
     tcp_exchange(c)
 
 

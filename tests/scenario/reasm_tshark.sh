@@ -3,7 +3,7 @@
 # prefix split, reordering, duplicates, overlaps, holes, wraparound, no SYN,
 # messages packed into full-size segments, RST, 1-byte segments, fragment
 # orders, fragmented TCP), and the same inside Geneve, GTP-U, L2TP (v2, v3),
-# VXLAN-GPE, AYIYA, TZSP, MPLS in UDP, LISP, CAPWAP, AMT and jmirror tunnels and over PPP-serial, Cisco HDLC, 802.11, pflog
+# VXLAN-GPE, AYIYA, TZSP, MPLS in UDP and IP, EtherIP, LISP, CAPWAP, AMT and jmirror tunnels and over PPP-serial, Cisco HDLC, 802.11, pflog
 # and IEEE 1394 link types, fragment timeouts, pcapng simple
 # packet blocks, an OPT not owned by the root: crafted captures,
 # each decoded by lookback and by tshark, checked against the messages sent

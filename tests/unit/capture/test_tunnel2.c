@@ -1,5 +1,5 @@
-/* test_tunnel2.c - the UDP tunnels of tunnel.c's second half: MPLS in UDP
- * (RFC 7510), LISP's data plane (RFC 9300), CAPWAP data (RFC 5415, 802.3
+/* test_tunnel2.c - the tunnels of tunnel.c's second half: MPLS in UDP
+ * (RFC 7510) and in IP (RFC 4023), EtherIP (RFC 3378), LISP's data plane (RFC 9300), CAPWAP data (RFC 5415, 802.3
  * and 802.11 frames, the 802.11 frame control swapped or not), AMT (RFC
  * 7450) and Juniper's jmirror; which port side names a tunnel; their ports
  * never port-guessed; their nesting capped.  Each was counted not_dns_port
@@ -102,6 +102,48 @@ static void t_mpls_udp(void **state)
 	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
 	assert_int_equal(drops_total(d), 2);
 	assert_int_equal(g->n, 3);
+}
+
+/* `payload` as IP protocol `proto` in IPv4, in Ethernet. */
+static void send_ip4(uint8_t proto, const wb_t *payload)
+{
+	wb_t o, e;
+	mk_ip4(&o, OUT1, OUT2, proto, 78, 0, payload->b, payload->n);
+	mk_eth(&e, 0x0800, o.b, o.n);
+	feed(d, 1, 1, e.b, e.n);
+}
+
+/* Regression: EtherIP (RFC 3378, IP protocol 97) and MPLS in IP (RFC 4023,
+ * IP protocol 137), both decoded by tshark, were not_udp_tcp.  EtherIP
+ * version 3 carries an Ethernet frame, another version is tunnel_bad; MPLS
+ * in IP is a label stack as in UDP. */
+static void t_etherip_mpls_ip(void **state)
+{
+	(void)state;
+	wb_t eth;
+	mk_eth(&eth, 0x86DD, ip6.b, ip6.n);
+	w2.n = 0;
+	w_u16(&w2, 0x3000);
+	w_wb(&w2, &eth);
+	send_ip4(97, &w2);
+	expect(1, 6);
+	w2.n = 0;
+	w_label(&w2, 16, false);
+	w_label(&w2, 100, true);
+	w_wb(&w2, &ip4);
+	send_ip4(137, &w2);
+	expect(2, 4);
+	w2.n = 0;
+	w_u16(&w2, 0x2000);
+	w_wb(&w2, &eth);
+	send_ip4(97, &w2);
+	w2.n = 1;
+	send_ip4(97, &w2);
+	w2.n = 2;
+	send_ip4(137, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 3);
+	assert_int_equal(drops_total(d), 3);
+	assert_int_equal(g->n, 2);
 }
 
 /* Regression: LISP data (RFC 9300 5.1, UDP 4341) was not decoded.  The
@@ -401,6 +443,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_mpls_udp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_etherip_mpls_ip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lisp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_capwap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_amt, setup, teardown),
