@@ -467,9 +467,40 @@ void lb_tun_lisp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
  * included), radio id, WBID, the flags T, F, L, W, M, K - then the frame.
  * T clear: an 802.3 frame; T set: the binding's native frame, WBID 1 an
  * 802.11 one (RFC 5416), whose frame control may come swapped
- * (lb_link_80211_capwap).  A keep-alive (K) carries none; a fragment (F)
- * is not reassembled (tshark does: a frame longer than the path's MTU).
+ * (lb_link_80211_capwap).  A keep-alive (K) carries none.  A frame longer
+ * than the path's MTU comes in fragments (F; L on the last), reassembled
+ * as tshark does (capwap_frag).
  */
+
+/*
+ * One CAPWAP fragment (RFC 5415 4.3: Fragment ID, Fragment Offset in
+ * 8-byte units, L on the last) into frag.c's table, keyed by the outer
+ * addresses, the source port and the Fragment ID, under protocol 255 (IANA:
+ * reserved, no IP packet's) so no IP datagram shares a key.  Its bytes are
+ * those after this fragment's header.  True with the reassembled payload
+ * in *out when this fragment completes it.  A fragment the capture's
+ * snapshot length may have cut is not added (no length field tells).
+ */
+static bool capwap_frag(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, size_t hl,
+			const uint8_t **out, size_t *outlen)
+{
+	if (k->snapped) {
+		drop(d, LB_DROP_IP_TRUNCATED);
+		return false;
+	}
+	lb_frag_key_t key;
+	memset(&key, 0, sizeof(key));
+	key.ipver = k->pl.ipver;
+	key.proto = 255;
+	key.id = (uint32_t)k->pl.sport << 16 | be16(p + 4);
+	memcpy(key.src, k->pl.src, sizeof(key.src));
+	memcpy(key.dst, k->pl.dst, sizeof(key.dst));
+	uint32_t off = (uint32_t)(be16(p + 6) >> 3) * 8;
+	bool more = !(p[3] & 0x40);
+	double now = (double)k->pl.ts.tv_sec + (double)k->pl.ts.tv_usec / 1e6;
+	return lb_frag_add(d->frag, &key, 0, off, more, p + hl, n - hl, now, out, outlen, NULL) == 1;
+}
+
 void lb_tun_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
 	if (!tunnel_enter(d, k))
@@ -489,14 +520,14 @@ void lb_tun_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		drop(d, LB_DROP_NOT_IP); /* a keep-alive */
 		return;
 	}
-	if (p[3] & 0x80) {
-		drop(d, LB_DROP_LINK_UNSUPPORTED); /* a fragment */
-		return;
-	}
+	const uint8_t *f = p + hl;
+	size_t fn = n - hl;
+	if ((p[3] & 0x80) && !capwap_frag(d, k, p, n, hl, &f, &fn))
+		return; /* held, or dropped (counted) */
 	if (!t)
-		lb_decode_ether(d, k, p + hl, n - hl);
+		lb_decode_ether(d, k, f, fn);
 	else if (wbid == 1)
-		lb_link_80211_capwap(d, k, p + hl, n - hl);
+		lb_link_80211_capwap(d, k, f, fn);
 	else
 		drop(d, LB_DROP_LINK_UNSUPPORTED); /* another binding's frame (EPCGlobal, ...) */
 }

@@ -1124,6 +1124,24 @@ def tunnel_capwap(c):
 
 
 @case()
+def tunnel_capwap_fragments(c):
+    """CAPWAP data frames sent in fragments (RFC 5415 4.3: F, Fragment ID,
+    offset in 8-byte units, L on the last), as for a frame longer than the
+    path's MTU: three fragments in order, three out of order; tshark
+    reassembles them by default (capwap.reassemble)."""
+    for fid, order in ((11, (0, 1, 2)), (12, (2, 0, 1))):
+        frame = eth(4, ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), fid))
+        cuts = [0, 40, 80, len(frame)]
+        for k in order:
+            last = k == 2
+            piece = frame[cuts[k]:cuts[k + 1]]
+            hdr = struct.pack("!BBBBHH", 0, 2 << 3, 1 << 6 | 1 << 1, 0x80 | (0x40 if last else 0),
+                              fid, (cuts[k] // 8) << 3)
+            c.wrap = lambda ip, b=hdr + piece: over_udp(5247, b, 12222)
+            c.frame(b"")
+
+
+@case()
 def tunnel_amt(c):
     """AMT (RFC 7450, UDP 2268): Multicast Data messages from the relay's
     port carry the packet after one reserved byte; a Request from the

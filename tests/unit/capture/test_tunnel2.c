@@ -229,9 +229,8 @@ static void wlan(wb_t *w, bool swap)
  * port, with a radio MAC; an 802.11 frame (T, WBID 1) with the frame
  * control swapped (tshark's default reading: some access points send it so) and
  * as it stands (RFC 5416), with wireless info too.  A keep-alive is
- * not_ip; DTLS, a fragment and another binding's frame link_unsupported; a
- * header past the datagram, shorter than 8 bytes or of version 1
- * tunnel_bad. */
+ * not_ip; DTLS and another binding's frame link_unsupported; a header past
+ * the datagram, shorter than 8 bytes or of version 1 tunnel_bad. */
 static void t_capwap(void **state)
 {
 	(void)state;
@@ -265,11 +264,9 @@ static void t_capwap(void **state)
 	w_u32(&w2, 0x01000000); /* DTLS */
 	w_zero(&w2, 40);
 	send_udp(12222, 5247, &w2);
-	capwap(&w2, 1, false, 0x80, false, false, &eth); /* a first fragment */
-	send_udp(12222, 5247, &w2);
 	capwap(&w2, 3, true, 0, false, false, &eth);     /* EPCGlobal's binding */
 	send_udp(12222, 5247, &w2);
-	assert_int_equal(drop_n(d, LB_DROP_LINK_UNSUPPORTED), 3);
+	assert_int_equal(drop_n(d, LB_DROP_LINK_UNSUPPORTED), 2);
 	capwap(&w2, 1, false, 0, true, true, &eth);
 	w2.n = 20;                                        /* HLEN 6: 24 bytes */
 	send_udp(12222, 5247, &w2);
@@ -280,8 +277,62 @@ static void t_capwap(void **state)
 	w2.b[0] = 0x10;                                   /* version 1 */
 	send_udp(12222, 5247, &w2);
 	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 3);
-	assert_int_equal(drops_total(d), 7);
+	assert_int_equal(drops_total(d), 6);
 	assert_int_equal(g->n, 5);
+}
+
+/* CAPWAP fragment `id` from source port sport: [off, off + len) of `frame`
+ * (off a multiple of 8), L when `last`. */
+static void capwap_frag(uint16_t sport, unsigned id, const wb_t *frame, size_t off, size_t len,
+			bool last)
+{
+	w2.n = 0;
+	w_u32(&w2, 0x00104000u | 0x80u | (last ? 0x40u : 0)); /* HLEN 2, WBID 1, F */
+	w_u16(&w2, id);
+	w_u16(&w2, (unsigned)(off / 8) << 3);
+	w_bytes(&w2, frame->b + off, len);
+	send_udp(sport, 5247, &w2);
+}
+
+/* Regression: a CAPWAP data frame longer than the path's MTU, sent in
+ * fragments (F, L on the last: RFC 5415 4.3), was dropped
+ * (link_unsupported); tshark reassembles it.  Two fragments in order, three
+ * out of order, are one frame; fragments of the same id from another
+ * source port are another frame; one the snapshot length cut is
+ * ip_truncated. */
+static void t_capwap_fragments(void **state)
+{
+	(void)state;
+	wb_t eth;
+	mk_eth(&eth, 0x0800, ip4.b, ip4.n);
+	capwap_frag(12222, 7, &eth, 0, 40, false);
+	assert_int_equal(g->n, 0);
+	capwap_frag(12222, 7, &eth, 40, eth.n - 40, true);
+	assert_int_equal(g->n, 1);
+	assert_msg(g, 0, dns, 50);
+	assert_memory_equal(g->m[0].src, A4, 4);
+	capwap_frag(12222, 8, &eth, 48, eth.n - 48, true);
+	capwap_frag(12223, 8, &eth, 0, 24, false); /* another sender's id 8 */
+	capwap_frag(12222, 8, &eth, 24, 24, false);
+	assert_int_equal(g->n, 1);
+	capwap_frag(12222, 8, &eth, 0, 24, false);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 1, dns, 50);
+	assert_int_equal(lb_decoder_stats(d)->ip_reassembled, 2);
+	/* a fragment in a frame the capture cut */
+	wb_t u, o, e;
+	w2.n = 0;
+	w_u32(&w2, 0x001040c0u);
+	w_u32(&w2, 0x00090000u);
+	w_bytes(&w2, eth.b, eth.n);
+	mk_udp(&u, 12222, 5247, w2.b, w2.n);
+	mk_ip4(&o, OUT1, OUT2, 17, 79, 0, u.b, u.n);
+	mk_eth(&e, 0x0800, o.b, o.n);
+	struct timeval tv = { 1, 0 };
+	lb_decoder_frame(d, 1, &tv, e.b, e.n - 3, e.n);
+	assert_int_equal(drop_n(d, LB_DROP_IP_TRUNCATED), 1);
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(g->n, 2);
 }
 
 /* Regression: AMT (RFC 7450, UDP 2268) was not decoded.  Multicast Data
@@ -446,6 +497,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_etherip_mpls_ip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lisp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_capwap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_capwap_fragments, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_amt, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jmirror, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
