@@ -52,9 +52,10 @@ static void usage(FILE *f)
 	      "                          the command line's), as in dnsdbq. Each answer is\n"
 	      "                          preceded by '++ LINE' and followed by '-- STATUS (why)'\n"
 	      "                          as dnsdbq -ff prints them; CSV has instead a first\n"
-	      "                          column 'query' and one header. Exit status: 2 if a line\n"
-	      "                          was bad (its '--' line says why), else 0 if any had\n"
-	      "                          results\n"
+	      "                          column 'query' and one header (an answer the limit cut:\n"
+	      "                          a note on stderr with its line number). Exit status: 2\n"
+	      "                          if a line was bad (its '--' line says why), else 0 if\n"
+	      "                          any had results\n"
 	      "filters:\n"
 	      "  -t, --type T[,T...]     RR types; ANY (default: every type but DNSSEC ones),\n"
 	      "                          ANY-DNSSEC (only DNSSEC types), ALL (every type)\n"
@@ -389,6 +390,15 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		}
 		if (res.results)
 			hits++;
+		/* text and COF say it in the answer's "--" line; CSV has no
+		 * frame: on stderr, as a lookup alone says it */
+		if (csv && res.limited)
+			fprintf(stderr, "lookback query: --batch %s line %llu: result limited to %llu; "
+					"more exist\n", path, lineno, (unsigned long long)q.limit);
+		if (csv && res.count_reached)
+			fprintf(stderr, "lookback query: --batch %s line %llu: max count %llu reached; "
+					"more records exist\n", path, lineno,
+				(unsigned long long)q.max_count);
 		if (!csv)
 			fprintf(stdout, "-- NOERROR (%s)\n", !res.results ? "no results found for query."
 							     : res.limited ? "Result limit reached"
