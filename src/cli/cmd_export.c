@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -74,8 +75,8 @@ static void usage(FILE *f)
 	      "                      with \"negative\":true (import --format cof reads them back)\n"
 	      "                      zone: one RR per line in master-file syntax, no TTL,\n"
 	      "                      '; first=.. last=.. count=..' comments\n"
-	      "  -o, --output FILE   write to FILE (default stdout); FILE.gz and FILE.zst\n"
-	      "                      are compressed\n"
+	      "  -o, --output FILE   write to FILE (default stdout); FILE.gz, FILE.zst and\n"
+	      "                      FILE.xz are compressed\n"
 	      "      --no-negative   leave negative answers out of a full dump\n"
 	      "  -g, --unaggregated  with a lookup: one row per run of days the rrset was\n"
 	      "                      seen on, with that run's count (as query -g)\n"
@@ -92,9 +93,27 @@ struct zcookie {
 	FILE *raw;
 	gzFile gz;
 	ZSTD_CStream *zs;
+	lzma_stream xs;
+	bool xz;
 	uint8_t *zbuf;
 	size_t zcap;
 };
+
+/* Run the xz encoder over what xs holds (action LZMA_RUN or LZMA_FINISH),
+ * writing what it gives; 0, or -1 on an encoder or write error. */
+static int xz_pump(struct zcookie *z, lzma_action action)
+{
+	for (;;) {
+		z->xs.next_out = z->zbuf;
+		z->xs.avail_out = z->zcap;
+		lzma_ret r = lzma_code(&z->xs, action);
+		size_t n = z->zcap - z->xs.avail_out;
+		if ((r != LZMA_OK && r != LZMA_STREAM_END) || fwrite(z->zbuf, 1, n, z->raw) != n)
+			return -1;
+		if (action == LZMA_FINISH ? r == LZMA_STREAM_END : z->xs.avail_in == 0)
+			return 0;
+	}
+}
 
 static ssize_t z_write(void *c, const char *buf, size_t len)
 {
@@ -104,6 +123,11 @@ static ssize_t z_write(void *c, const char *buf, size_t len)
 	if (z->gz) {
 		int w = gzwrite(z->gz, buf, (unsigned)len);
 		return w > 0 ? (ssize_t)w : -1;
+	}
+	if (z->xz) {
+		z->xs.next_in = (const uint8_t *)buf;
+		z->xs.avail_in = len;
+		return xz_pump(z, LZMA_RUN) ? -1 : (ssize_t)len;
 	}
 	ZSTD_inBuffer in = { buf, len, 0 };
 	while (in.pos < in.size) {
@@ -121,6 +145,15 @@ static int z_close(void *c)
 	int rc = 0;
 	if (z->gz) {
 		rc = gzclose(z->gz) == Z_OK ? 0 : EOF;
+	} else if (z->xz) {
+		z->xs.next_in = NULL;
+		z->xs.avail_in = 0;
+		if (xz_pump(z, LZMA_FINISH))
+			rc = EOF;
+		lzma_end(&z->xs);
+		free(z->zbuf);
+		if (fclose(z->raw))
+			rc = EOF;
 	} else {
 		size_t r;
 		do {
@@ -150,9 +183,9 @@ static bool ends_with(const char *s, const char *suf)
 /* Open path for writing, compressed by its suffix.  NULL with errno set. */
 static FILE *open_output(const char *path)
 {
-	bool gz = ends_with(path, ".gz"), zst = ends_with(path, ".zst");
+	bool gz = ends_with(path, ".gz"), zst = ends_with(path, ".zst"), xz = ends_with(path, ".xz");
 	FILE *raw = fopen(path, "wb");
-	if (!raw || (!gz && !zst))
+	if (!raw || (!gz && !zst && !xz))
 		return raw;
 	struct zcookie *z = calloc(1, sizeof *z);
 	if (!z)
@@ -163,6 +196,15 @@ static FILE *open_output(const char *path)
 		if (!z->gz)
 			goto fail;
 		z->raw = NULL; /* gzclose closes the descriptor */
+	} else if (xz) {
+		/* preset 3: xz -3, a 4 MiB dictionary (about 32 MiB to compress);
+		 * CRC64 as xz writes it */
+		z->xs = (lzma_stream)LZMA_STREAM_INIT;
+		z->zcap = 1 << 16;
+		z->zbuf = malloc(z->zcap);
+		if (!z->zbuf || lzma_easy_encoder(&z->xs, 3, LZMA_CHECK_CRC64) != LZMA_OK)
+			goto fail;
+		z->xz = true;
 	} else {
 		z->zs = ZSTD_createCStream();
 		z->zcap = ZSTD_CStreamOutSize();
@@ -181,6 +223,8 @@ fail:
 	if (z) {
 		if (z->zs)
 			ZSTD_freeCStream(z->zs);
+		if (z->xz)
+			lzma_end(&z->xs);
 		free(z->zbuf);
 		free(z);
 	}

@@ -38,7 +38,9 @@ static void help(FILE *out)
 		"  -s, --source NAME     source id recorded with every record (sensor_id);\n"
 		"                        default: the format name\n"
 		"      --jsonl           print observations as JSON lines on stdout\n"
-		"      --db DIR          write into the store in DIR (created if missing)\n"
+		"      --db DIR          write into the store in DIR (created if missing);\n"
+		"                        without --db, --send or --jsonl the input is only\n"
+		"                        read and counted (a check of it), nothing stored\n"
 		LB_WIN_HELP
 		LB_SEND_HELP
 		"      --strict          stop at the first bad line\n"
@@ -578,6 +580,10 @@ out:
 		rc = LB_EXIT_STORE;
 	if (src && (!quiet || rc != LB_EXIT_OK))
 		lb_src_print_summary(src, stderr);
+	/* the summary's "records imported" are only counted then */
+	if (src && !quiet && !db && !send.addr && !im.jsonl)
+		fprintf(stderr, "import: nothing was stored (no --db DIR, --send or --jsonl): the "
+				"input was only read and counted\n");
 	lb_src_free(src);
 	rc = lb_cli_out_rc("import", rc);
 	return rc;

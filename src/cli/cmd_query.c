@@ -24,7 +24,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "lookups (exactly one):\n"
 	      "  -r, --rrset OWNER       rrsets by owner: example.com, *.example.com (names below),\n"
-	      "                          www.example.* (names starting with these labels)\n"
+	      "                          www.example.* (names starting with these labels); an\n"
+	      "                          internationalized name as its A-label (xn--...)\n"
 	      "  -n, --name NAME         RRs whose rdata holds NAME (NS CNAME DNAME PTR MX SRV SOA\n"
 	      "                          SVCB HTTPS NAPTR ...); wildcards as for -r\n"
 	      "  -i, --ip ADDR           A/AAAA RRs by address, CIDR (10.0.0.0/8, 2001:db8::/32,\n"
@@ -52,9 +53,10 @@ static void usage(FILE *f)
 	      "                          the command line's), as in dnsdbq. Each answer is\n"
 	      "                          preceded by '++ LINE' and followed by '-- STATUS (why)'\n"
 	      "                          as dnsdbq -ff prints them; CSV has instead a first\n"
-	      "                          column 'query' and one header. Exit status: 2 if a line\n"
-	      "                          was bad (its '--' line says why), else 0 if any had\n"
-	      "                          results\n"
+	      "                          column 'query' and one header (an answer the limit cut:\n"
+	      "                          a note on stderr with its line number). Exit status: 2\n"
+	      "                          if a line was bad (its '--' line says why), else 0 if\n"
+	      "                          any had results\n"
 	      "filters:\n"
 	      "  -t, --type T[,T...]     RR types; ANY (default: every type but DNSSEC ones),\n"
 	      "                          ANY-DNSSEC (only DNSSEC types), ALL (every type)\n"
@@ -68,8 +70,8 @@ static void usage(FILE *f)
 	      "  -B, --before T          seen at or before T (overlap: --first-before;\n"
 	      "                          with --complete: --last-before)\n"
 	      "  -c, --complete          -A/-B select records strictly inside [A, B]\n"
-	      "                          times T: Unix seconds, ISO 8601 (2024-05-01, 2024-05-01T10:00:00Z),\n"
-	      "                          or relative: -3600 (seconds before now), -7d, -12h, -30m, -2w;\n"
+	      "                          times T: Unix seconds, ISO 8601 (2024-05-01, 2024-05-01T10:00:00Z;\n"
+	      "                          without a zone: UTC), or relative: -3600 (seconds before now), -7d, -12h, -30m, -2w;\n"
 	      "                          every fence given narrows the result (-A beside --last-after,\n"
 	      "                          an option twice: the narrower bound)\n"
 	      "  -g, --unaggregated      one row per run of days a record was seen on, with its\n"
@@ -389,6 +391,15 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		}
 		if (res.results)
 			hits++;
+		/* text and COF say it in the answer's "--" line; CSV has no
+		 * frame: on stderr, as a lookup alone says it */
+		if (csv && res.limited)
+			fprintf(stderr, "lookback query: --batch %s line %llu: result limited to %llu; "
+					"more exist\n", path, lineno, (unsigned long long)q.limit);
+		if (csv && res.count_reached)
+			fprintf(stderr, "lookback query: --batch %s line %llu: max count %llu reached; "
+					"more records exist\n", path, lineno,
+				(unsigned long long)q.max_count);
 		if (!csv)
 			fprintf(stdout, "-- NOERROR (%s)\n", !res.results ? "no results found for query."
 							     : res.limited ? "Result limit reached"

@@ -806,6 +806,21 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	if (engine_repair && (err = lb_rocks_engine_repair(s, dir)))
 		return err;
 	bool locked = false;
+	/* A writer's open recovers the engine's log into a table and writes a
+	 * new manifest and options file (ours: merge operator, prefix
+	 * extractor): another program's RocksDB would be changed before its
+	 * missing marker refused it.  A read-only look first, which writes
+	 * nothing; what it cannot tell (it cannot open or read the database)
+	 * is left to the open below and its repair. */
+	if (!o->read_only && has_current && !engine_repair && !open_db(s, dir, true, &locked)) {
+		s->read_only = true; /* check_format: no marker written, no upgrade */
+		err = check_format(s, 0);
+		s->read_only = false;
+		rocksdb_close(s->db);
+		s->db = NULL;
+		if (err == LB_ECORRUPT || err == LB_EVERSION)
+			return err;
+	}
 	err = open_db(s, dir, o->read_only, &locked);
 	/* the engine cannot open it (a lost or corrupt MANIFEST; not another
 	 * process holding its lock): repair, then once more */

@@ -39,6 +39,13 @@ if command -v zstdcat > /dev/null; then
 else
 	skip "zstdcat absent"
 fi
+if command -v xzcat > /dev/null; then
+	# (it was written uncompressed under the .xz name)
+	X --db "$d1" -o "$T_TMP/all.cof.xz" && xzcat "$T_TMP/all.cof.xz" | cmp -s - "$T_TMP/all.cof"
+	check "-o FILE.xz writes the same records xz-compressed" test $? -eq 0
+else
+	skip "xzcat absent"
+fi
 X --db "$d1" -l 5 > "$T_TMP/l5.cof" 2> "$T_TMP/l5.err"
 check "-l 5 writes 5 records and says more exist" test "$(grep -c . "$T_TMP/l5.cof")" -eq 5 -a -s "$T_TMP/l5.err"
 

@@ -24,6 +24,13 @@ check "a directory as the input: exit 2 ($rc), says so, no store made" \
 check "passivedns -d ',' log: the RRset" \
 	grep -q '"rrname":"www.example.com.","rrtype":"A","class":"IN","rdata":\["192.0.2.1","192.0.2.2"\]' \
 	"$T_TMP/pd.out"
+# no --db, --send or --jsonl: read and counted only, and the summary says nothing
+# was stored (it said "2 records imported" and no more); --jsonl says nothing of it
+"$LOOKBACK" import -f passivedns --passivedns-delimiter , "$T_TMP/pd.log" > /dev/null 2> "$T_TMP/dry.err"
+rc=$?
+check "no --db/--send/--jsonl: exit 0 ($rc), the summary says nothing was stored" \
+	bash -c "[ $rc -eq 0 ] && grep -q '^import: nothing was stored (no --db DIR, --send or --jsonl)' '$T_TMP/dry.err'"
+check "... and with --jsonl it is not said" bash -c "! grep -q 'nothing was stored' '$T_TMP/pd.err'"
 # a tab, --format auto: detected as passivedns (not as a zone file)
 tr , '\t' < "$T_TMP/pd.log" > "$T_TMP/pd.tab"
 "$LOOKBACK" import --passivedns-delimiter "$(printf '\t')" --jsonl "$T_TMP/pd.tab" \

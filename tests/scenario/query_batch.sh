@@ -121,6 +121,11 @@ most=0
 for f in "$T_TMP"/out.l.b*; do n=$(grep -c . "$f"); [ "$n" -gt $most ] && most=$n; done
 check "-l 1: at most one record per answer ($most), and a cut answer says 'Result limit reached'" \
 	bash -c "[ $most -eq 1 ] && [ \$(wc -l < '$T_TMP/frames.l') -eq 17 ] && grep -q 'NOERROR (Result limit reached)' '$T_TMP/frames.l'"
+# CSV has no frames: each cut answer is said on stderr, with its line (it was silent)
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -l 1 -f csv > /dev/null 2> "$T_TMP/err.l"
+cut_n=$(grep -c 'NOERROR (Result limit reached)' "$T_TMP/frames.l")
+check "-l 1 -f csv: each of the $cut_n cut answers noted on stderr ('line N: result limited to 1; more exist')" \
+	bash -c "[ $cut_n -gt 0 ] && [ \$(grep -c '^lookback query: --batch .* line [0-9]*: result limited to 1; more exist\$' '$T_TMP/err.l') -eq $cut_n ]"
 "$LOOKBACK" query --db "$D" --batch "$T_TMP/batch" -t NS -f cof > "$T_TMP/out.t" 2> "$T_TMP/err.t"
 rc=$?
 # -t NS: lines without their own types take it; rdata/ip lines cannot

@@ -46,6 +46,18 @@ static void put_raw(const void *k, size_t kl, const void *v, size_t vl)
 	rocksdb_options_destroy(o);
 }
 
+/* The names of dir's files, sorted, one a line, in buf. */
+static void dir_files(char *buf, size_t cap)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "ls -1 '%s'", dir);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(buf, 1, cap - 1, p);
+	buf[n] = 0;
+	assert_int_equal(pclose(p), 0);
+}
+
 /* The store in dir (closed) marked with format version v. */
 static void set_format(uint8_t v)
 {
@@ -87,10 +99,26 @@ static void test_refuse_foreign(void **st)
 	assert_non_null(lb_store_errmsg(s, e));
 	(void)lb_store_close(s);
 	rmdir_r(dir);
-	/* somebody else's RocksDB: no format marker */
+	/* somebody else's RocksDB: no format marker; refused by a writer
+	 * untouched (its open recovered the other program's log into a table
+	 * and wrote a manifest and an options file of ours before the marker
+	 * was missed) */
 	put_raw("key", 3, "value", 5);
+	char before[4096], after[4096];
+	dir_files(before, sizeof before);
+	assert_int_equal(lb_store_open(dir, &cr, &s), LB_ECORRUPT);
+	assert_non_null(strstr(lb_store_errmsg(s, LB_ECORRUPT), "not a lookback store"));
+	(void)lb_store_close(s);
+	dir_files(after, sizeof after);
+	assert_string_equal(before, after);
+	rmdir_r(dir);
+	/* nor is one with another program's value on our marker's key */
+	put_raw("Vf", 2, "value", 5);
+	dir_files(before, sizeof before);
 	assert_int_equal(lb_store_open(dir, &cr, &s), LB_ECORRUPT);
 	(void)lb_store_close(s);
+	dir_files(after, sizeof after);
+	assert_string_equal(before, after);
 	rmdir_r(dir);
 	/* our store, but another format version */
 	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
