@@ -92,10 +92,29 @@ int lb_qargs_opt(lb_qargs_t *a, int c, const char *arg)
 		return 1;
 	case LB_QOPT_RAW_RRSET: case LB_QOPT_RAW_RDATA:
 		return raw_opt(a, c, arg);
-	case 't':
+	case 't': {
+		/* -t A -t AAAA is -t A,AAAA (the last one alone was kept: a
+		 * lookup of the AAAA only, silently) */
+		lb_query_t prev = *q;
 		if (lb_query_parse_types(arg, q, &msg))
 			return bad(a, "type", arg, msg);
+		if (a->typed) {
+			const char *why = NULL;
+			if (prev.tmode != LB_TYPES_LIST || q->tmode != LB_TYPES_LIST)
+				why = "ANY, ANY-DNSSEC and ALL stand alone (one -t)";
+			else if (prev.ntypes + q->ntypes > sizeof q->types / sizeof q->types[0])
+				why = "too many types (at most 16)";
+			if (why) {
+				*q = prev;
+				return bad(a, "type", arg, why);
+			}
+			memmove(q->types + prev.ntypes, q->types, q->ntypes * sizeof q->types[0]);
+			memcpy(q->types, prev.types, prev.ntypes * sizeof q->types[0]);
+			q->ntypes += prev.ntypes;
+		}
+		a->typed = true;
 		return 1;
+	}
 	case 'b': {
 		lb_query_t tmp;
 		lb_query_init(&tmp);

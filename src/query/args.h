@@ -68,6 +68,7 @@ typedef struct lb_qargs {
 	uint64_t now;           /* for relative times */
 	int lookups;            /* lookup options seen */
 	bool complete;
+	bool typed;             /* a -t seen: a later one adds its types */
 	bool has_after, has_before; /* -A, -B: the latest -A, the earliest -B given */
 	uint64_t after, before;
 } lb_qargs_t;

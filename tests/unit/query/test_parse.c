@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "dns/rrtype.h"
+#include "query/args.h"
 #include "query/query.h"
 
 static void test_names(void **st)
@@ -256,10 +257,40 @@ static void test_hex(void **st)
 	assert_int_not_equal(lb_query_parse_hex("", &b, &n, &msg), 0);
 }
 
+/* -t given twice adds the second list to the first (the last one alone was
+ * kept: -t A -t AAAA looked up AAAA only); ANY, ANY-DNSSEC and ALL stand
+ * alone, here too. */
+static void test_repeated_types(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	lb_qargs_t a;
+	lb_query_init(&q);
+	lb_qargs_init(&a, &q, "test", 0);
+	assert_int_equal(lb_qargs_opt(&a, 't', "A"), 1);
+	assert_int_equal(lb_qargs_opt(&a, 't', "AAAA,MX"), 1);
+	assert_int_equal(q.tmode, LB_TYPES_LIST);
+	assert_int_equal(q.ntypes, 3);
+	assert_int_equal(q.types[0], LB_T_A);
+	assert_int_equal(q.types[1], LB_T_AAAA);
+	assert_int_equal(q.types[2], LB_T_MX);
+	assert_int_equal(lb_qargs_opt(&a, 't', "ANY"), -1);
+	for (int i = 0; i < 13; i++)
+		assert_int_equal(lb_qargs_opt(&a, 't', "TXT"), 1);
+	assert_int_equal(q.ntypes, 16);
+	assert_int_equal(lb_qargs_opt(&a, 't', "NS"), -1);
+
+	lb_query_init(&q);
+	lb_qargs_init(&a, &q, "test", 0);
+	assert_int_equal(lb_qargs_opt(&a, 't', "ANY-DNSSEC"), 1);
+	assert_int_equal(lb_qargs_opt(&a, 't', "A"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names), cmocka_unit_test(test_ips), cmocka_unit_test(test_types),
+		cmocka_unit_test(test_repeated_types),
 		cmocka_unit_test(test_times), cmocka_unit_test(test_fences), cmocka_unit_test(test_hex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
