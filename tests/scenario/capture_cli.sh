@@ -80,8 +80,13 @@ PY
 	# for more (the window's idle tick), and SIGINT ends it
 	(cat "$T_TMP/two.pcapng"; sleep 5) | "$LOOKBACK" capture -q -r - --db "$T_TMP/ngdb" --flush-secs 1 2> "$T_TMP/ng_int.err" &
 	NGP=$!
-	sleep 3
-	"$LOOKBACK" stats --db "$T_TMP/ngdb" > "$T_TMP/ng_stats" 2>&1
+	# looked at every 0.2 s, up to 15 times (as long as the single look 3 s
+	# after the start it replaces, or longer): done as soon as the data is there
+	for _ in $(seq 15); do
+		"$LOOKBACK" stats --db "$T_TMP/ngdb" > "$T_TMP/ng_stats" 2>&1
+		awk '/^rrsets/ {n = $2} END {exit !(n > 0)}' "$T_TMP/ng_stats" && break
+		sleep 0.2
+	done
 	check "pcapng on an open pipe: stored within --flush-secs" bash -c "awk '/^rrsets/ {n = \$2} END {exit !(n > 0)}' '$T_TMP/ng_stats'"
 	pkill -INT -f "capture -q -r - --db $T_TMP/ngdb"
 	wait $NGP

@@ -96,8 +96,13 @@ mkfifo "$T_TMP/zfifo"
 (cat "$T_TMP/g.zst"; sleep 6) > "$T_TMP/zfifo" &
 "$LOOKBACK" capture -q -r "$T_TMP/zfifo" --db "$T_TMP/db3" --flush-secs 1 2> "$T_TMP/int.err" &
 CP=$!
-sleep 3
-"$LOOKBACK" stats --db "$T_TMP/db3" > "$T_TMP/stats3" 2>&1
+# looked at every 0.2 s, up to 15 times (as long as the single look 3 s
+# after the start it replaces, or longer): done as soon as the data is there
+for _ in $(seq 15); do
+	"$LOOKBACK" stats --db "$T_TMP/db3" > "$T_TMP/stats3" 2>&1
+	awk '/^rrsets/ {n = $2} END {exit !(n > 0)}' "$T_TMP/stats3" && break
+	sleep 0.2
+done
 check "zstd on an open named pipe: stored within --flush-secs" bash -c "awk '/^rrsets/ {n = \$2} END {exit !(n > 0)}' '$T_TMP/stats3'"
 kill -INT $CP
 wait $CP; rc=$?

@@ -69,13 +69,24 @@ for i in range(0, len(data), step):
     d[i] ^= 0xff
     open("%s.%04d" % (sys.argv[2], i), "wb").write(d)
 PY
+	# all of them in one tap -r (each file is read with a reader of its own,
+	# the exit status is the worst of theirs: 0 or 2 only if each one's is;
+	# one process instead of ~65 saves ASan's start and leak check ~65 times);
+	# on a failure each is read again alone to name the ones that fail
+	flips=("$T_TMP/$b.flip".*)
 	bad=0
-	for g in "$T_TMP/$b.flip".*; do
-		"$LOOKBACK" tap -r "$g" --stats > /dev/null 2>&1
-		rc=$?
-		[ $rc -eq 0 ] || [ $rc -eq 2 ] || { bad=$((bad + 1)); echo "# $g: exit $rc"; }
-	done
-	check "$b: corrupted copies never crash (exit 0 or 2)" test $bad -eq 0
+	"$LOOKBACK" tap -r "${flips[@]}" --stats > /dev/null 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
+		bad=1
+		echo "# the ${#flips[@]} corrupted copies read together: exit $rc"
+		for g in "${flips[@]}"; do
+			"$LOOKBACK" tap -r "$g" --stats > /dev/null 2>&1
+			rc=$?
+			[ $rc -eq 0 ] || [ $rc -eq 2 ] || echo "# $g: exit $rc"
+		done
+	fi
+	check "$b: corrupted copies (${#flips[@]}) never crash (exit 0 or 2)" test $bad -eq 0
 done
 [ $n -gt 0 ] || skip "dnstap_files: no dnstap files in $CAPTURES"
 

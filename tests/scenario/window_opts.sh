@@ -46,19 +46,29 @@ dnstap_file "$T_TMP/a.fstrm" 1 3 || { nok "dnstap file written"; exit 0; }
 "$LOOKBACK" tap -r "$T_TMP/a.fstrm" --jsonl > "$T_TMP/a.jsonl" 2>&1
 check "the test's dnstap file reads back (3 observations)" test "$(wc -l < "$T_TMP/a.jsonl")" -eq 3
 
-# Each command below reads a pipe that stays open 4 s after its data (like
-# `tcpdump -U -w - | ...` or `tail -F ... | ...`), so what reaches the store
-# while it runs came from the window's wall-clock tick or SIGHUP, not its exit.
+# Each command below reads a pipe that stays open after its data (like
+# `tcpdump -U -w - | ...` or `tail -F ... | ...`) until the checks are done
+# (release_pipe; 30 s at most), so what reaches the store while it runs came
+# from the window's wall-clock tick or SIGHUP, not its exit.
+# feed_open FEED: FEED, then hold the pipe open until release_pipe
+NPIPE=0
+feed_open() {
+	cat "$1"
+	local n=600
+	while [ ! -e "$T_TMP/release.$NPIPE" ] && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
+}
+release_pipe() { touch "$T_TMP/release.$NPIPE"; NPIPE=$((NPIPE + 1)); }
 # quiet_pipe LABEL FEED DB HAS -- ARGS: FEED piped into `lookback ARGS --db DB
 # --flush-secs 1`; HAS DB TRIES says the data is in the store
 quiet_pipe() {
 	local label=$1 feed=$2 db=$3 has=$4
 	shift 5
-	{ cat "$feed"; sleep 4; } | "$LOOKBACK" "$@" --db "$db" --flush-secs 1 2> /dev/null &
+	feed_open "$feed" | "$LOOKBACK" "$@" --db "$db" --flush-secs 1 2> /dev/null &
 	local p=$! # of a pipeline: its last command, lookback
 	PIDS+=($p)
 	check "$label: a quiet pipe's data is in the store within --flush-secs" "$has" "$db" 30
 	check "$label is still running then (the data did not come from its exit)" kill -0 $p
+	release_pipe
 	wait $p
 	check "$label exits 0" test $? -eq 0
 }
@@ -67,7 +77,7 @@ quiet_pipe() {
 hup_pipe() {
 	local label=$1 feed=$2 db=$3 has=$4
 	shift 5
-	{ cat "$feed"; sleep 4; } | "$LOOKBACK" "$@" --db "$db" --flush-secs 3600 2> /dev/null &
+	feed_open "$feed" | "$LOOKBACK" "$@" --db "$db" --flush-secs 3600 2> /dev/null &
 	local p=$!
 	PIDS+=($p)
 	sleep 1
@@ -75,6 +85,7 @@ hup_pipe() {
 	kill -HUP $p
 	check "$label: SIGHUP writes the window out while it runs" "$has" "$db" 20
 	check "$label is still running after SIGHUP" kill -0 $p
+	release_pipe
 	wait $p
 	check "$label exits 0 after SIGHUP" test $? -eq 0
 }
