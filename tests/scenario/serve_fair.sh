@@ -12,8 +12,15 @@
 . "$(dirname "$0")/lib.sh"
 command -v curl > /dev/null || { skip "curl is not installed"; exit 0; }
 D=$T_TMP/db
-"$LOOKBACK" gen -o "$T_TMP/g.pcap" -n 500000 --unique --seed 5 || { nok gen; exit 0; }
-"$LOOKBACK" capture -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
+# the store is only the setup: under ASan it is written by the optimized
+# build's lookback when there is one beside it (as store_query does; the
+# ingest is checked under ASan elsewhere); the server is the build's own
+SETUP_LB=$LOOKBACK
+case "${BUILD:-}" in
+*asan*) [ -x "${BUILD%/*}/build/lookback" ] && SETUP_LB="${BUILD%/*}/build/lookback" ;;
+esac
+"$SETUP_LB" gen -o "$T_TMP/g.pcap" -n 500000 --unique --seed 5 || { nok gen; exit 0; }
+"$SETUP_LB" capture -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
 check "capture --db" test -d "$D"
 name=$("$LOOKBACK" export --db "$D" -f cof 2> /dev/null | head -1 | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
 check "a name to look up ($name)" test -n "$name"
