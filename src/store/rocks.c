@@ -65,7 +65,8 @@ const char *lb_store_errmsg(const lb_store_t *s, int err)
 	if (s->errmsg && err == LB_ESTORE) {
 		snprintf(buf, sizeof buf, "%s: %s", lb_strerror(err), s->errmsg);
 		r = buf;
-	} else if (s->errmsg && (err == LB_ECORRUPT || err == LB_EVERSION || err == LB_ENOENT)) {
+	} else if (s->errmsg && (err == LB_ECORRUPT || err == LB_EVERSION || err == LB_ENOENT ||
+				 err == -EACCES || err == -EPERM || err == -EROFS)) {
 		snprintf(buf, sizeof buf, "%s", s->errmsg);
 		r = buf;
 	}
@@ -686,6 +687,17 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	}
 	if (o->repair && o->read_only)
 		return LB_EINVAL;
+	/* a writer that may not write the directory: said so, not RocksDB's
+	 * "IO error: While renaming a file to .../LOG.old...: Permission denied" */
+	if (exists && !o->read_only && access(dir, W_OK | X_OK) != 0) {
+		int e = errno;
+		char m[256];
+		snprintf(m, sizeof m, "the store directory is not writable by this user (%s): run the "
+				      "writer as the store's owner; lookups need only read access",
+			 strerror(e));
+		lb_rocks_set_msg(s, m);
+		return -e;
+	}
 	s->repair = o->repair != 0;
 	/* a repair stopped before it finished: RocksDB's repairer had started
 	 * an empty database and set tables aside; only a repair may open it */

@@ -160,3 +160,21 @@ check "a cut capture still yields the observations before the cut" test -s "$T_T
 head -c 5000 /dev/urandom > "$T_TMP/garbage"
 "$LOOKBACK" capture -q -r "$T_TMP/garbage" --jsonl > /dev/null 2>&1; rc=$?
 check "a garbage file is an input error (exit 2, got $rc)" test $rc -eq 2
+# a writer that may not write its store's directory is told so, and what to
+# do (it got RocksDB's "IO error: While renaming a file to .../LOG.old...:
+# Permission denied"); a reader still answers from it
+if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1 && command -v setpriv > /dev/null && [ -s "$PCAP" ]; then
+	chmod 711 "$T_TMP"
+	chmod 644 "$PCAP"
+	"$LOOKBACK" capture -q -r "$PCAP" --db "$T_TMP/rodb" > /dev/null 2>&1
+	chmod -R go+rX "$T_TMP/rodb"
+	NB="setpriv --reuid=$(id -u nobody) --regid=$(id -g nobody) --clear-groups"
+	$NB "$LOOKBACK" capture -q -r "$PCAP" --db "$T_TMP/rodb" > /dev/null 2> "$T_TMP/ro.err"; rc=$?
+	check "capture --db into a directory this user may not write: exit 3 ($rc), says so: $(head -c 200 "$T_TMP/ro.err")" \
+		bash -c "test $rc -eq 3 && grep -q 'not writable by this user' '$T_TMP/ro.err'"
+	$NB "$LOOKBACK" query --db "$T_TMP/rodb" -r '*' -s > /dev/null 2> "$T_TMP/roq.err"; rc=$?
+	check "... a lookup in it by the same user is answered (exit $rc)" test $rc -eq 0
+	chmod 700 "$T_TMP"
+else
+	skip "the unwritable store check needs root, a user nobody and setpriv"
+fi
