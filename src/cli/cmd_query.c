@@ -29,7 +29,8 @@ static void usage(FILE *f)
 	      "  -n, --name NAME         RRs whose rdata holds NAME (NS CNAME DNAME PTR MX SRV SOA\n"
 	      "                          SVCB HTTPS NAPTR ...); wildcards as for -r\n"
 	      "  -i, --ip ADDR           A/AAAA RRs by address, CIDR (10.0.0.0/8, 2001:db8::/32,\n"
-	      "                          or ADDR,LEN) or range (192.0.2.1-192.0.2.9)\n"
+	      "                          or ADDR,LEN) or range (192.0.2.1-192.0.2.9); an IPv4\n"
+	      "                          address as such, not IPv4-mapped (::ffff:192.0.2.1)\n"
 	      "      --raw-rrset HEX     rrsets by the wire form of the owner name, in hex\n"
 	      "      --raw-rdata HEX     RRs by exact rdata bytes, in hex (in canonical form:\n"
 	      "                          names inside it lower-cased: RFC 4034 6.2, SVCB/HTTPS)\n"
@@ -121,6 +122,15 @@ static bool name_8bit(const lb_query_t *q)
 		if (q->bailiwick[i] > 0x7f)
 			return true;
 	return false;
+}
+
+/* An address lookup of IPv4-mapped IPv6 addresses (::ffff:a.b.c.d): the
+ * store keeps an A record's address as IPv4, so they find nothing. */
+static bool v4_mapped(const lb_query_t *q)
+{
+	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	return q->kind == LB_Q_RDATA_IP && q->family == 6 && !memcmp(q->lo, pfx, 12) &&
+	       !memcmp(q->hi, pfx, 12);
 }
 
 /* The --batch line reader: lines of at most BATCH_LINE_MAX bytes; a longer
@@ -584,6 +594,14 @@ int lb_cmd_query(int argc, char **argv)
 		fprintf(stderr, "lookback query: no results for the name's octets as given; an "
 				"internationalized name is in the DNS as its A-label (xn--...): "
 				"convert it first (idn2 NAME)\n");
+	if (!res.results && v4_mapped(&q)) {
+		char hi[24] = "";
+		if (memcmp(q.lo + 12, q.hi + 12, 4))
+			snprintf(hi, sizeof hi, "-%u.%u.%u.%u", q.hi[12], q.hi[13], q.hi[14], q.hi[15]);
+		fprintf(stderr, "lookback query: no results for IPv4-mapped IPv6 addresses: an A "
+				"record's address is kept as IPv4: ask for %u.%u.%u.%u%s instead\n",
+			q.lo[12], q.lo[13], q.lo[14], q.lo[15], hi);
+	}
 	rc = res.results ? LB_EXIT_OK : LB_EXIT_EMPTY;
 out:
 	lb_out_free(&out);

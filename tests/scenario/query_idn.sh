@@ -25,3 +25,16 @@ Q -r 'nothing.example'
 check "an ASCII name that finds nothing gets no note" test $? -eq 1 -a ! -s "$T_TMP/err"
 Q -n 'bücher.example'
 check "-n with a U-label gets the note too" grep -q 'A-label' "$T_TMP/err"
+# Likewise an IPv4-mapped IPv6 address (::ffff:192.0.2.1, as some logs and
+# tools write a v4 peer): an A record's address is kept as IPv4, so it finds
+# nothing; the command says which address to ask for
+Q -i '::ffff:192.0.2.1'
+rc=$?
+check "an IPv4-mapped address finds nothing (exit $rc, want 1)" test $rc -eq 1
+check "... and says to ask for 192.0.2.1: $(cat "$T_TMP/err")" grep -q 'ask for 192.0.2.1 instead' "$T_TMP/err"
+Q -i '::ffff:192.0.2.0/120'
+check "... a mapped block names the IPv4 range: $(cat "$T_TMP/err")" grep -q 'ask for 192.0.2.0-192.0.2.255 instead' "$T_TMP/err"
+Q -i '192.0.2.1'
+check "the IPv4 address finds it, without a note" test $? -eq 0 -a ! -s "$T_TMP/err"
+Q -i '2001:db8::1'
+check "an IPv6 address that finds nothing gets no note" test $? -eq 1 -a ! -s "$T_TMP/err"
