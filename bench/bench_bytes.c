@@ -108,16 +108,17 @@ int main(int argc, char **argv)
 		lb_store_close(s);
 		return 3;
 	}
-	static struct packer tab[256], part[NPK];
+	/* tables 'A'..'Z' (every table's first byte is a capital letter) */
+	static struct packer tab[26], part[NPK];
 	size_t out_cap = ZSTD_compressBound(sizeof tab[0].blk);
 	uint8_t *out = malloc(out_cap);
 	uint8_t *kk = malloc(70000);
-	size_t n[256] = { 0 };
+	size_t n[26] = { 0 };
 	if (!out || !kk) {
 		fprintf(stderr, "bench_bytes: out of memory\n");
 		return 3;
 	}
-	for (int i = 0; i < 256; i++)
+	for (int i = 0; i < 26; i++)
 		tab[i].out = out, tab[i].out_cap = out_cap;
 	for (int i = 0; i < NPK; i++)
 		part[i].out = out, part[i].out_cap = out_cap;
@@ -127,8 +128,12 @@ int main(int argc, char **argv)
 		size_t kl, vl;
 		const uint8_t *k = (const uint8_t *)rocksdb_iter_key(it, &kl);
 		const uint8_t *v = (const uint8_t *)rocksdb_iter_value(it, &vl);
-		n[k[0]]++;
-		bad |= pk_add(&tab[k[0]], k, kl, v, vl);
+		if (k[0] < 'A' || k[0] > 'Z') {
+			bad = -1;
+			break;
+		}
+		n[k[0] - 'A']++;
+		bad |= pk_add(&tab[k[0] - 'A'], k, kl, v, vl);
 		if (k[0] == LB_KT_RRSET) {
 			size_t ty = rname_end(k, 1, kl), bl = ty + 2 <= kl ? ty + 2 : kl;
 			size_t rd = bl < kl && k[bl] == 0xff ? bl + 1 : rname_end(k, bl, kl);
@@ -143,25 +148,26 @@ int main(int argc, char **argv)
 		}
 	}
 	rocksdb_iter_destroy(it);
-	for (int i = 0; i < 256; i++)
+	for (int i = 0; i < 26; i++)
 		bad |= pk_flush(&tab[i]);
 	for (int i = 0; i < NPK; i++)
 		bad |= pk_flush(&part[i]);
-	size_t rrsets = n[LB_KT_RRSET];
+	size_t rrsets = n[LB_KT_RRSET - 'A'];
 	if (bad || !rrsets) {
-		fprintf(stderr, "bench_bytes: %s\n", bad ? "an entry too long, or zstd failed" : "no rrsets");
+		fprintf(stderr, "bench_bytes: %s\n",
+			bad ? "a key of no table, an entry too long, or zstd failed" : "no rrsets");
 		lb_store_close(s);
 		return 3;
 	}
 	double per = 1.0 / (double)rrsets, all = 0;
 	printf("rrsets %zu\n", rrsets);
-	for (int t = 'A'; t <= 'Z'; t++)
+	for (int t = 0; t < 26; t++)
 		if (n[t]) {
-			printf("table_%c %.1f\n", t, (double)tab[t].total * per);
+			printf("table_%c %.1f\n", 'A' + t, (double)tab[t].total * per);
 			all += (double)tab[t].total * per;
 		}
 	printf("all_tables %.1f\n", all);
-	size_t r = tab[LB_KT_RRSET].total, i = tab[LB_KT_IP].total;
+	size_t r = tab[LB_KT_RRSET - 'A'].total, i = tab[LB_KT_IP - 'A'].total;
 	printf("r_rdata_sets %.1f\n", ((double)r - (double)part[R_NO_RDATA].total) * per);
 	printf("r_values %.1f\n", ((double)r - (double)part[R_NO_VALUE].total) * per);
 	printf("r_bailiwicks %.1f\n", ((double)r - (double)part[R_NO_BAIL].total) * per);
