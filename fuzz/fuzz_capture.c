@@ -11,7 +11,11 @@
  * expiry.  Every payload handed up holds a DNS header at least (12 bytes).
  * A payload handed up from ports that are no DNS ports must be what the
  * port guess promises (capture/guess.c): one whole DNS response to one IN
- * question, parsed cleanly to its last octet.  The tunnels (VXLAN, Teredo,
+ * question, parsed cleanly to its last octet, every record of class IN
+ * (an ICMP error's quote too).  A reassembled datagram's buffer past its
+ * payload is poisoned under ASan (frag.c), so a tunnel reading past the
+ * end of a reassembled frame (IP, CAPWAP fragments) is caught as one
+ * reading past a captured frame is.  The tunnels (VXLAN, Teredo,
  * AYIYA on UDP 5072, TZSP on 37008, MPLS in UDP, LISP, CAPWAP, AMT,
  * jmirror, EtherIP...) and TCP streams without their
  * handshake are reached through the frames' own ports and flags; the
@@ -52,9 +56,12 @@ static void sink(void *ctx, const lb_payload_t *p)
 	if (!dns_port) { /* guessed: the claim of guess.c */
 		lb_msg_t m;
 		if (p->proto != 17 || p->cut || lb_msg_parse(&m, &scratch, p->data, p->len) != 0 ||
-		    !m.qr || m.opcode != 0 || m.qdcount != 1 || m.qclass != 1 || m.nbad ||
-		    m.wire_len != p->len)
+		    !m.qr || m.opcode != 0 || m.qdcount != 1 || m.qclass != 1 || m.qtype == 0 ||
+		    m.nbad || m.cut || m.complete != 3 || m.wire_len != p->len)
 			abort();
+		for (size_t i = 0; i < m.nrr; i++)
+			if (m.rr[i].rclass != 1)
+				abort();
 	}
 }
 

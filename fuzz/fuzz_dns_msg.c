@@ -7,7 +7,9 @@
  * denial's name) hold valid names, only answers are ever unrelated, a set's
  * rdata are unique, and no negative comes of a message without a question
  * or of a meta query (AXFR, IXFR...).  Of an IXFR answer one SOA at most is
- * observed, and nothing when the answer does not open with an SOA.
+ * observed, and nothing when the answer does not open with an SOA; a
+ * record that is no SOA only of an answer of the whole zone's form (one
+ * SOA first, the next record no SOA; or an SOA first and last, no other).
  * An A or AAAA record without rdata comes only of an UPDATE (class NONE/ANY).
  */
 #include <stdint.h>
@@ -40,6 +42,18 @@ static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
 			abort();
 		if (o->type == LB_T_SOA && o->nrdata != 1)
 			abort();
+		/* a record that is no SOA only of the whole zone's form: an SOA
+		 * first and no other (the first message of several) with no SOA
+		 * second, or an SOA first and last and no other (in a message
+		 * parsed whole: TC may cut a closing SOA off) */
+		if (o->type != LB_T_SOA && !msg->tc && !msg->cut && msg->complete == 3) {
+			size_t e = a, soas = 0;
+			for (; e < msg->nrr && msg->rr[e].section == LB_SEC_ANSWER; e++)
+				soas += msg->rr[e].type == LB_T_SOA;
+			if (!(soas == 1 && e - a > 1 && msg->rr[a + 1].type != LB_T_SOA) &&
+			    !(soas == 2 && msg->rr[e - 1].type == LB_T_SOA))
+				abort();
+		}
 	}
 	/* a set's rdata are unique (sorted: duplicates would be neighbours) */
 	for (size_t i = 1; i < o->nrdata; i++)

@@ -35,6 +35,9 @@ static void fz_set(const lb_obs_rrset_t *o)
 
 static void fz_rrset(void *ctx, const lb_obs_rrset_t *o) { (void)ctx; fz_set(o); }
 
+/* A target's own check of each denial (NULL: none). */
+static void (*fz_neg_check)(const lb_obs_neg_t *o);
+
 static void fz_neg(void *ctx, const lb_obs_neg_t *o)
 {
 	(void)ctx;
@@ -42,6 +45,8 @@ static void fz_neg(void *ctx, const lb_obs_neg_t *o)
 		abort();
 	if (lb_qtype_is_meta(o->qtype))
 		abort(); /* a transfer's or a meta query's failure denies no data */
+	if (fz_neg_check)
+		fz_neg_check(o);
 }
 
 static void fz_aggr(void *ctx, const lb_src_aggr_t *a)

@@ -852,4 +852,5 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 done:
 	if (k.depth)
 		d->st.tunnels++;
+	lb_frag_release(d->frag); /* the reassembled payloads the walk held */
 }

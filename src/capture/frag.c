@@ -11,6 +11,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under ASan, the bytes of a completed datagram's buffer past its payload
+ * (the buffer grows in 1 KiB steps) are poisoned, so that a layer reading
+ * the reassembled payload past its end is caught as it would be past a
+ * frame's. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LB_FRAG_ASAN 1
+#endif
+#endif
+#if !defined(LB_FRAG_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define LB_FRAG_ASAN 1
+#endif
+#ifdef LB_FRAG_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON_TAIL(buf, len, cap) ASAN_POISON_MEMORY_REGION((buf) + (len), (cap) - (len))
+#else
+#define POISON_TAIL(buf, len, cap) ((void)0)
+#endif
+
 #define RANGES_MAX 64        /* distinct ranges (holes + 1) per datagram */
 #define BUCKETS 4096         /* hash buckets (power of two) */
 #define DGRAM_MAX 65535u     /* largest IP datagram */
@@ -43,7 +62,8 @@ struct lb_frag {
 	dgram_t *oldest, *newest;
 	size_t count;
 	size_t mem;
-	uint8_t *done;               /* last completed datagram (returned to the caller) */
+	dgram_t *done;               /* completed datagrams, their buffers handed to the
+				      * caller, until lb_frag_release (chained by hnext) */
 };
 
 lb_frag_t *lb_frag_new(const lb_decoder_opts_t *opts, lb_stats_t *stats)
@@ -124,7 +144,7 @@ void lb_frag_free(lb_frag_t *f)
 		return;
 	while (f->oldest)
 		drop_dgram(f, f->oldest, -1);
-	free(f->done);
+	lb_frag_release(f);
 	free(f);
 }
 
@@ -300,18 +320,30 @@ int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t 
 	    (g->nranges == 1 && (g->r[0].lo != 0 || g->r[0].hi != g->total)) ||
 	    (g->nranges == 0 && g->total != 0))
 		return 0;
-	/* complete: hand the buffer over */
-	free(f->done);
-	f->done = g->buf;
+	/* complete: hand the buffer over, kept until lb_frag_release (a
+	 * datagram completed while the caller still walks this one - by a
+	 * fragment in it, as an A-MSDU's subframe after which the walk goes
+	 * on to the next - must not free it) */
+	if (g->buf)
+		POISON_TAIL(g->buf, g->total, g->cap);
 	*out = g->buf ? g->buf : (const uint8_t *)"";
 	*outlen = g->total;
 	if (nh)
 		*nh = g->nh; /* offset 0 is covered, so it came */
 	f->mem -= g->cap;
-	g->buf = NULL;
-	g->cap = 0;
 	unlink_dgram(f, g);
-	free(g);
+	g->hnext = f->done;
+	f->done = g;
 	f->st->ip_reassembled++;
 	return 1;
+}
+
+void lb_frag_release(lb_frag_t *f)
+{
+	while (f->done) {
+		dgram_t *g = f->done;
+		f->done = g->hnext;
+		free(g->buf);
+		free(g);
+	}
 }

@@ -40,8 +40,9 @@ void lb_frag_free(lb_frag_t *f);
  * more-fragments flag, hdrlen = header bytes that count with the payload
  * toward the 65535 limit (IPv4: the IP header, Total Length; IPv6: the
  * extension headers before the fragment header, Payload Length).  Returns 1 when this fragment completes the datagram: *out, *outlen
- * is the reassembled payload, valid until the next datagram completes (a
- * fragment nested inside it is copied out before that happens).  Returns 0
+ * is the reassembled payload, valid until lb_frag_release (the decoder
+ * calls it after each frame: datagrams completed by fragments nested
+ * inside a reassembled one, several in an A-MSDU, leave it valid).  Returns 0
  * when the fragment is held (or absorbed by a datagram already given up), and
  * -1 when it was dropped (counted).  nh (IPv6; NULL for IPv4): in, this
  * fragment's Next Header; out, on completion, the offset-zero fragment's,
@@ -50,6 +51,9 @@ void lb_frag_free(lb_frag_t *f);
 int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t off, bool more,
 		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen,
 		uint8_t *nh);
+
+/* Free the buffers of the datagrams completed since the last call. */
+void lb_frag_release(lb_frag_t *f);
 
 /* Give up every IPv4 datagram whose first fragment is older than `before4`,
  * and every IPv6 one older than `before6`. */

@@ -335,6 +335,60 @@ static void t_capwap_fragments(void **state)
 	assert_int_equal(g->n, 2);
 }
 
+/* Regression: a reassembled CAPWAP frame (802.11, an A-MSDU) whose first
+ * subframe is the last fragment of an IPv4 datagram: that datagram's
+ * completion freed the buffer of the CAPWAP frame (frag.c keeps one
+ * completed datagram), and the A-MSDU walk read its second subframe from
+ * freed memory (ASan: heap-use-after-free), losing the DNS message in it.
+ * Both the fragmented datagram's message and the second subframe's are
+ * handed up. */
+static void t_capwap_amsdu_nested_frag(void **state)
+{
+	(void)state;
+	/* datagram 33: w1 (the DNS datagram, 58 bytes) in two fragments */
+	wb_t f1, f2, e, msdu, wl;
+	mk_ip4(&f1, A4, B4, 17, 33, 0x2000, w1.b, 16);
+	mk_ip4(&f2, A4, B4, 17, 33, 2, w1.b + 16, w1.n - 16);
+	mk_eth(&e, 0x0800, f1.b, f1.n);
+	feed(d, 1, 1, e.b, e.n);
+	assert_int_equal(g->n, 0);
+	/* an A-MSDU: the second fragment, then the whole datagram */
+	msdu.n = 0;
+	const wb_t *sub[2] = { &f2, &ip4 };
+	for (int i = 0; i < 2; i++) {
+		w_bytes(&msdu, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
+		w_u16(&msdu, (unsigned)(8 + sub[i]->n));
+		w_bytes(&msdu, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8);
+		w_wb(&msdu, sub[i]);
+		while (msdu.n % 4)
+			w_u8(&msdu, 0);
+	}
+	/* a QoS data frame to the DS, its QoS control saying A-MSDU */
+	wl.n = 0;
+	w_bytes(&wl, "\x88\x01", 2);
+	w_u16(&wl, 0);
+	for (int i = 1; i <= 18; i++)
+		w_u8(&wl, (unsigned)i);
+	w_u16(&wl, 0x1230);
+	w_u16le(&wl, 0x0080);
+	w_wb(&wl, &msdu);
+	/* in two CAPWAP fragments (T, WBID 1) */
+	for (int last = 0; last < 2; last++) {
+		size_t off = last ? 48 : 0, len = last ? wl.n - 48 : 48;
+		w2.n = 0;
+		w_u32(&w2, 0x00104000u | 0x03u << 8 | 0x80u | (last ? 0x40u : 0));
+		w_u16(&w2, 5);
+		w_u16(&w2, (unsigned)(off / 8) << 3);
+		w_bytes(&w2, wl.b + off, len);
+		send_udp(12222, 5247, &w2);
+	}
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, dns, 50);
+	assert_msg(g, 1, dns, 50);
+	assert_int_equal(lb_decoder_stats(d)->ip_reassembled, 2);
+	assert_int_equal(drops_total(d), 0);
+}
+
 /* Regression: AMT (RFC 7450, UDP 2268) was not decoded.  Multicast Data
  * (type 6) from the relay's port carries IPv4 or IPv6 after one reserved
  * byte; a request (3) carries none (not_ip); version 1, type 0 or 8, one
@@ -498,6 +552,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_lisp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_capwap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_capwap_fragments, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_capwap_amsdu_nested_frag, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_amt, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jmirror, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
