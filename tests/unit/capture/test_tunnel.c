@@ -2,55 +2,9 @@
  * enhanced GRE, L2TPv2, L2TPv3 (over IP and UDP), 802.1ah, GRE over UDP,
  * VXLAN, VXLAN-GPE, Teredo, Geneve, GTP-U, AYIYA, TZSP, nesting beyond the cap, DNS
  * datagrams quoted in ICMP errors, and snapshot cuts inside tunnels. */
-#include "build.h"
+#include "tunnel_fixture.h"
 
-static uint8_t dns[64];
-static wb_t ip4, ip6, w1, w2, w3;
-
-static lb_decoder_t *d;
-static got_t *g;
-
-static int setup(void **state)
-{
-	(void)state;
-	g = got_new();
-	d = lb_decoder_new(NULL, collect, g);
-	mk_dns(dns, 0xbeef, 50);
-	mk_udp(&w1, 1234, 53, dns, 50);
-	mk_ip4(&ip4, A4, B4, 17, 9, 0, w1.b, w1.n);
-	mk_ip6(&ip6, A6, B6, 17, w1.b, w1.n);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	lb_decoder_free(d);
-	free(g);
-	return 0;
-}
-
-static const uint8_t OUT1[4] = { 10, 0, 0, 1 }, OUT2[4] = { 10, 0, 0, 2 };
-
-/* Send `inner` (an IP packet of version v) in outer IPv4 proto `proto` over Ethernet. */
-static void send_ip4(uint8_t proto, const wb_t *payload)
-{
-	wb_t o;
-	mk_ip4(&o, OUT1, OUT2, proto, 77, 0, payload->b, payload->n);
-	mk_eth(&w3, 0x0800, o.b, o.n);
-	feed(d, 1, 1, w3.b, w3.n);
-}
-
-static void expect(size_t n, int ipver)
-{
-	assert_int_equal(g->n, n);
-	assert_msg(g, n - 1, dns, 50);
-	assert_int_equal(g->m[n - 1].ipver, ipver);
-	/* the innermost addresses are reported */
-	assert_memory_equal(g->m[n - 1].src, ipver == 4 ? A4 : A6, ipver == 4 ? 4 : 16);
-	assert_int_equal(drops_total(d), 0);
-	assert_int_equal(lb_decoder_stats(d)->tunnels, n);
-}
+static wb_t w3;
 
 static void t_ipip(void **state)
 {

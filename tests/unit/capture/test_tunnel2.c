@@ -4,36 +4,7 @@
  * 7450) and Juniper's jmirror; which port side names a tunnel; their ports
  * never port-guessed; their nesting capped.  Each was counted not_dns_port
  * (or port-guessed) before. */
-#include "build.h"
-
-static uint8_t dns[64];
-static wb_t ip4, ip6, w1, w2;
-
-static lb_decoder_t *d;
-static got_t *g;
-
-static int setup(void **state)
-{
-	(void)state;
-	g = got_new();
-	d = lb_decoder_new(NULL, collect, g);
-	assert_non_null(d);
-	mk_dns(dns, 0xbeef, 50);
-	mk_udp(&w1, 1234, 53, dns, 50);
-	mk_ip4(&ip4, A4, B4, 17, 9, 0, w1.b, w1.n);
-	mk_ip6(&ip6, A6, B6, 17, w1.b, w1.n);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	lb_decoder_free(d);
-	free(g);
-	return 0;
-}
-
-static const uint8_t OUT1[4] = { 10, 0, 0, 1 }, OUT2[4] = { 10, 0, 0, 2 };
+#include "tunnel_fixture.h"
 
 /* `payload` in UDP sport -> dport, in IPv4, in Ethernet. */
 static void send_udp(uint16_t sport, uint16_t dport, const wb_t *payload)
@@ -43,19 +14,6 @@ static void send_udp(uint16_t sport, uint16_t dport, const wb_t *payload)
 	mk_ip4(&o, OUT1, OUT2, 17, 77, 0, u.b, u.n);
 	mk_eth(&e, 0x0800, o.b, o.n);
 	feed(d, 1, 1, e.b, e.n);
-}
-
-/* The n-th message is the inner DNS datagram, over IP version ipver, from
- * the inner addresses; no drops so far. */
-static void expect(size_t n, int ipver)
-{
-	assert_int_equal(g->n, n);
-	assert_msg(g, n - 1, dns, 50);
-	assert_int_equal(g->m[n - 1].ipver, ipver);
-	assert_memory_equal(g->m[n - 1].src, ipver == 4 ? A4 : A6, ipver == 4 ? 4 : 16);
-	assert_int_equal(g->m[n - 1].dport, 53);
-	assert_int_equal(drops_total(d), 0);
-	assert_int_equal(lb_decoder_stats(d)->tunnels, n);
 }
 
 static void w_wb(wb_t *w, const wb_t *x) { w_bytes(w, x->b, x->n); }
@@ -102,15 +60,6 @@ static void t_mpls_udp(void **state)
 	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
 	assert_int_equal(drops_total(d), 2);
 	assert_int_equal(g->n, 3);
-}
-
-/* `payload` as IP protocol `proto` in IPv4, in Ethernet. */
-static void send_ip4(uint8_t proto, const wb_t *payload)
-{
-	wb_t o, e;
-	mk_ip4(&o, OUT1, OUT2, proto, 78, 0, payload->b, payload->n);
-	mk_eth(&e, 0x0800, o.b, o.n);
-	feed(d, 1, 1, e.b, e.n);
 }
 
 /* Regression: EtherIP (RFC 3378, IP protocol 97) and MPLS in IP (RFC 4023,
