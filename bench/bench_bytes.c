@@ -39,17 +39,6 @@ struct packer {
 	size_t out_cap;
 };
 
-static size_t put_varint(uint8_t *p, size_t v)
-{
-	size_t i = 0;
-	while (v >= 0x80) {
-		p[i++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[i++] = (uint8_t)v;
-	return i;
-}
-
 static int pk_flush(struct packer *p)
 {
 	if (!p->len)
@@ -71,9 +60,9 @@ static int pk_add(struct packer *p, const uint8_t *k, size_t kl, const uint8_t *
 	if (p->n % LB_STORE_BLOCK_RESTART)
 		while (sh < kl && sh < p->prev_len && k[sh] == p->prev[sh])
 			sh++;
-	p->len += put_varint(p->blk + p->len, sh);
-	p->len += put_varint(p->blk + p->len, kl - sh);
-	p->len += put_varint(p->blk + p->len, vl);
+	p->len += lb_varint_put(p->blk + p->len, sh);
+	p->len += lb_varint_put(p->blk + p->len, kl - sh);
+	p->len += lb_varint_put(p->blk + p->len, vl);
 	memcpy(p->blk + p->len, k + sh, kl - sh);
 	p->len += kl - sh;
 	memcpy(p->blk + p->len, v, vl);
