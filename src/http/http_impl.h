@@ -162,6 +162,14 @@ void lb_http_stream_free(void *cls);
 void lb_http_stream_fail(struct hstream *s, const char *m);
 /* Whether a request that came at t0 has run past --query-timeout (0: never). */
 bool lb_http_past_timeout(const lb_http_t *h, const struct timespec *t0);
+
+/* metrics.c: the status codes counted by name (the rest: index NSTATUS,
+ * "other"), a status's index, the latency buckets' upper bounds (seconds),
+ * and the /metrics text (malloc'd, *len bytes; NULL: out of memory). */
+extern const unsigned lb_http_status_codes[NSTATUS];
+extern const double lb_http_lat_bounds[NLAT];
+int lb_http_status_idx(unsigned st);
+char *lb_http_metrics_text(lb_http_t *h, size_t *len);
 /* CIRCL name queries are an rrset lookup (qs[0]) and an rdata-name lookup
  * (qs[1]) of the same name: true if the rdata record r belongs to an rrset
  * whose owner the rrset lookup rq selects (its RR was given in that rrset,
