@@ -206,39 +206,70 @@ int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg)
 	return 0;
 }
 
+/* A span as dnsdbq's relative times and BIND's TTLs write it: one or more
+ * groups of digits and a unit (s m h d w, either case): "1w", "2d12h",
+ * "1w2d3h4m5s".  At most 100000 years in all, else LB_ELIMIT. */
+static int parse_span(const char *s, uint64_t *out)
+{
+	const uint64_t most = 100000ull * 365 * 86400;
+	uint64_t total = 0;
+	if (!*s)
+		return LB_ETEXT;
+	while (*s) {
+		if (!isdigit((unsigned char)*s))
+			return LB_ETEXT;
+		uint64_t v = 0;
+		while (isdigit((unsigned char)*s)) {
+			v = v * 10 + (uint64_t)(*s++ - '0');
+			if (v > most)
+				return LB_ELIMIT;
+		}
+		uint64_t mul;
+		switch (*s) {
+		case 's': case 'S': mul = 1; break;
+		case 'm': case 'M': mul = 60; break;
+		case 'h': case 'H': mul = 3600; break;
+		case 'd': case 'D': mul = 86400; break;
+		case 'w': case 'W': mul = 7 * 86400; break;
+		default: return LB_ETEXT;
+		}
+		s++;
+		if (v > (most - total) / mul)
+			return LB_ELIMIT;
+		total += v * mul;
+	}
+	*out = total;
+	return 0;
+}
+
 int lb_query_parse_time(const char *text, uint64_t now, bool up, uint64_t *out, const char **msg)
 {
 	const char *s = text;
 	size_t n = strlen(s);
 	if (n == 0 || n > 40)
 		return fail(msg, "bad time", LB_ETEXT);
-	if (s[0] == '-') {
-		char *end;
-		if (!isdigit((unsigned char)s[1]))
-			return fail(msg, "bad relative time", LB_ETEXT);
-		unsigned long long v = strtoull(s + 1, &end, 10);
-		uint64_t mul = 1;
-		if (*end) {
-			switch (*end) {
-			case 's': mul = 1; break;
-			case 'm': mul = 60; break;
-			case 'h': mul = 3600; break;
-			case 'd': mul = 86400; break;
-			case 'w': mul = 7 * 86400; break;
-			default: return fail(msg, "bad relative time unit (s m h d w)", LB_ETEXT);
-			}
-			if (end[1])
-				return fail(msg, "bad relative time", LB_ETEXT);
-		}
-		if (v > 100000ull * 365 * 86400 / mul)
-			return fail(msg, "relative time too far back", LB_ETEXT);
-		uint64_t back = (uint64_t)v * mul;
-		*out = now > back ? now - back : 0;
-		return 0;
-	}
 	size_t i = 0;
 	while (i < n && isdigit((unsigned char)s[i]))
 		i++;
+	/* relative: "-3600" (seconds), "-7d", "-1w2d", or dnsdbq's "7d", "1w2d" */
+	bool neg = s[0] == '-';
+	if (neg || (i > 0 && i < n && strchr("smhdwSMHDW", s[i]))) {
+		const char *r = s + neg;
+		uint64_t back = 0;
+		size_t d = strspn(r, "0123456789");
+		int e;
+		if (d > 0 && r[d] == '\0') {
+			if (d > 13 || strtoull(r, NULL, 10) > 100000ull * 365 * 86400)
+				return fail(msg, "relative time too far back", LB_ETEXT);
+			back = strtoull(r, NULL, 10);
+		} else if ((e = parse_span(r, &back)) != 0) {
+			return fail(msg, e == LB_ELIMIT ? "relative time too far back"
+							 : "bad relative time (-3600, 7d, 1w2d: s m h d w)",
+				    LB_ETEXT);
+		}
+		*out = now > back ? now - back : 0;
+		return 0;
+	}
 	if (i == n) {
 		if (n > 12)
 			return fail(msg, "time out of range", LB_ETEXT);
@@ -252,7 +283,7 @@ int lb_query_parse_time(const char *text, uint64_t now, bool up, uint64_t *out, 
 	case LB_ISO_EOFFSET: return fail(msg, "bad UTC offset", LB_ETEXT);
 	case LB_ISO_ERANGE: return fail(msg, "time out of range", LB_ETEXT);
 	default:
-		return fail(msg, n < 10 || s[4] != '-' ? "bad time (epoch seconds, ISO 8601, or -7d style)"
+		return fail(msg, n < 10 || s[4] != '-' ? "bad time (epoch seconds, ISO 8601, or relative: -3600, 7d, 1w2d)"
 						       : "bad ISO 8601 time", LB_ETEXT);
 	}
 	*out = (uint64_t)t + (up && us > 0);
