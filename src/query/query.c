@@ -842,8 +842,21 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	return 0;
 }
 
+/* The summary of a run, with what cut it short. */
+static void out_summary(lb_out_t *out, const lb_query_t *q, lb_query_result_t *res)
+{
+	res->results = res->sum.num_results;
+	lb_out_summary(out, &res->sum);
+	if (res->count_reached && out->fmt == LB_FMT_TEXT)
+		fprintf(out->f, "\n;; max count reached: the count summed up to %llu, more "
+				"records exist (raise --max-count)\n",
+			(unsigned long long)q->max_count);
+	lb_out_end(out, res->limited, q->limit);
+}
+
 /* Sorted run: collect every match (at most LB_QUERY_SORT_MAX, in at most
- * sort_bytes_max), sort, then offset/limit. */
+ * sort_bytes_max), sort, then offset/limit; a summary (--summarize) is of
+ * the results they select in that order, and --max-count counts in it. */
 static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
 {
 	lb_query_t all = *q;
@@ -876,13 +889,25 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 	if (n >= 0 && !dec)
 		n = LB_ENOMEM;
 	if (n >= 0) {
-		lb_out_begin(out, q);
+		if (!q->summarize)
+			lb_out_begin(out, q);
 		if (ns)
 			qsort(sv, ns, sizeof *sv, sorted_cmp); /* (sv is NULL when ns is 0) */
 		for (size_t i = q->offset < ns ? (size_t)q->offset : ns; i < ns; i++) {
 			if (q->limit && res->results == q->limit) {
 				res->limited = true;
 				break;
+			}
+			if (q->summarize) {
+				if (q->max_count && res->sum.count >= q->max_count) {
+					res->count_reached = true; /* and another record exists */
+					break;
+				}
+				lb_store_val_t v;
+				memcpy(&v, sv[i].val, offsetof(lb_store_val_t, runs));
+				lb_query_sum_add(&res->sum, &v);
+				res->results++;
+				continue;
 			}
 			if ((n = lb_key_decode(sv[i].key, sv[i].key_len, dec, &r)) != 0)
 				break;
@@ -896,7 +921,9 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 		}
 		if (dropped && res->results == q->limit)
 			res->limited = true; /* more matched than were held */
-		if (n >= 0)
+		if (n >= 0 && q->summarize)
+			out_summary(out, q, res);
+		else if (n >= 0)
 			lb_out_end(out, res->limited, q->limit);
 	}
 	free(dec);
@@ -907,7 +934,9 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
 {
 	memset(res, 0, sizeof *res);
-	if (q->sort != LB_SORT_NONE && !q->summarize)
+	/* the order decides which results --offset, --limit and --max-count
+	 * select, for a summary too; a summary of them all is the same in any */
+	if (q->sort != LB_SORT_NONE && (!q->summarize || q->limit || q->offset || q->max_count))
 		return run_sorted(s, q, out, res);
 	lb_query_cur_t *c = NULL;
 	int err = lb_query_cur_new(s, q, &c);
@@ -935,16 +964,9 @@ int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_res
 	lb_query_cur_free(c);
 	if (n < 0)
 		return n;
-	if (q->summarize) {
-		res->results = res->sum.num_results;
-		lb_out_summary(out, &res->sum);
-		if (res->count_reached && out->fmt == LB_FMT_TEXT)
-			fprintf(out->f, "\n;; max count reached: the count summed up to %llu, more "
-					"records exist (raise --max-count)\n",
-				(unsigned long long)q->max_count);
+	if (q->summarize)
+		out_summary(out, q, res);
+	else
 		lb_out_end(out, res->limited, q->limit);
-	} else {
-		lb_out_end(out, res->limited, q->limit);
-	}
 	return 0;
 }
