@@ -206,39 +206,70 @@ int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg)
 	return 0;
 }
 
+/* A span as dnsdbq's relative times and BIND's TTLs write it: one or more
+ * groups of digits and a unit (s m h d w, either case): "1w", "2d12h",
+ * "1w2d3h4m5s".  At most 100000 years in all, else LB_ELIMIT. */
+static int parse_span(const char *s, uint64_t *out)
+{
+	const uint64_t most = 100000ull * 365 * 86400;
+	uint64_t total = 0;
+	if (!*s)
+		return LB_ETEXT;
+	while (*s) {
+		if (!isdigit((unsigned char)*s))
+			return LB_ETEXT;
+		uint64_t v = 0;
+		while (isdigit((unsigned char)*s)) {
+			v = v * 10 + (uint64_t)(*s++ - '0');
+			if (v > most)
+				return LB_ELIMIT;
+		}
+		uint64_t mul;
+		switch (*s) {
+		case 's': case 'S': mul = 1; break;
+		case 'm': case 'M': mul = 60; break;
+		case 'h': case 'H': mul = 3600; break;
+		case 'd': case 'D': mul = 86400; break;
+		case 'w': case 'W': mul = 7 * 86400; break;
+		default: return LB_ETEXT;
+		}
+		s++;
+		if (v > (most - total) / mul)
+			return LB_ELIMIT;
+		total += v * mul;
+	}
+	*out = total;
+	return 0;
+}
+
 int lb_query_parse_time(const char *text, uint64_t now, bool up, uint64_t *out, const char **msg)
 {
 	const char *s = text;
 	size_t n = strlen(s);
 	if (n == 0 || n > 40)
 		return fail(msg, "bad time", LB_ETEXT);
-	if (s[0] == '-') {
-		char *end;
-		if (!isdigit((unsigned char)s[1]))
-			return fail(msg, "bad relative time", LB_ETEXT);
-		unsigned long long v = strtoull(s + 1, &end, 10);
-		uint64_t mul = 1;
-		if (*end) {
-			switch (*end) {
-			case 's': mul = 1; break;
-			case 'm': mul = 60; break;
-			case 'h': mul = 3600; break;
-			case 'd': mul = 86400; break;
-			case 'w': mul = 7 * 86400; break;
-			default: return fail(msg, "bad relative time unit (s m h d w)", LB_ETEXT);
-			}
-			if (end[1])
-				return fail(msg, "bad relative time", LB_ETEXT);
-		}
-		if (v > 100000ull * 365 * 86400 / mul)
-			return fail(msg, "relative time too far back", LB_ETEXT);
-		uint64_t back = (uint64_t)v * mul;
-		*out = now > back ? now - back : 0;
-		return 0;
-	}
 	size_t i = 0;
 	while (i < n && isdigit((unsigned char)s[i]))
 		i++;
+	/* relative: "-3600" (seconds), "-7d", "-1w2d", or dnsdbq's "7d", "1w2d" */
+	bool neg = s[0] == '-';
+	if (neg || (i > 0 && i < n && strchr("smhdwSMHDW", s[i]))) {
+		const char *r = s + neg;
+		uint64_t back = 0;
+		size_t d = strspn(r, "0123456789");
+		int e;
+		if (d > 0 && r[d] == '\0') {
+			if (d > 13 || strtoull(r, NULL, 10) > 100000ull * 365 * 86400)
+				return fail(msg, "relative time too far back", LB_ETEXT);
+			back = strtoull(r, NULL, 10);
+		} else if ((e = parse_span(r, &back)) != 0) {
+			return fail(msg, e == LB_ELIMIT ? "relative time too far back"
+							 : "bad relative time (-3600, 7d, 1w2d: s m h d w)",
+				    LB_ETEXT);
+		}
+		*out = now > back ? now - back : 0;
+		return 0;
+	}
 	if (i == n) {
 		if (n > 12)
 			return fail(msg, "time out of range", LB_ETEXT);
@@ -252,7 +283,7 @@ int lb_query_parse_time(const char *text, uint64_t now, bool up, uint64_t *out, 
 	case LB_ISO_EOFFSET: return fail(msg, "bad UTC offset", LB_ETEXT);
 	case LB_ISO_ERANGE: return fail(msg, "time out of range", LB_ETEXT);
 	default:
-		return fail(msg, n < 10 || s[4] != '-' ? "bad time (epoch seconds, ISO 8601, or -7d style)"
+		return fail(msg, n < 10 || s[4] != '-' ? "bad time (epoch seconds, ISO 8601, or relative: -3600, 7d, 1w2d)"
 						       : "bad ISO 8601 time", LB_ETEXT);
 	}
 	*out = (uint64_t)t + (up && us > 0);
@@ -811,8 +842,21 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	return 0;
 }
 
+/* The summary of a run, with what cut it short. */
+static void out_summary(lb_out_t *out, const lb_query_t *q, lb_query_result_t *res)
+{
+	res->results = res->sum.num_results;
+	lb_out_summary(out, &res->sum);
+	if (res->count_reached && out->fmt == LB_FMT_TEXT)
+		fprintf(out->f, "\n;; max count reached: the count summed up to %llu, more "
+				"records exist (raise --max-count)\n",
+			(unsigned long long)q->max_count);
+	lb_out_end(out, res->limited, q->limit);
+}
+
 /* Sorted run: collect every match (at most LB_QUERY_SORT_MAX, in at most
- * sort_bytes_max), sort, then offset/limit. */
+ * sort_bytes_max), sort, then offset/limit; a summary (--summarize) is of
+ * the results they select in that order, and --max-count counts in it. */
 static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
 {
 	lb_query_t all = *q;
@@ -845,13 +889,25 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 	if (n >= 0 && !dec)
 		n = LB_ENOMEM;
 	if (n >= 0) {
-		lb_out_begin(out, q);
+		if (!q->summarize)
+			lb_out_begin(out, q);
 		if (ns)
 			qsort(sv, ns, sizeof *sv, sorted_cmp); /* (sv is NULL when ns is 0) */
 		for (size_t i = q->offset < ns ? (size_t)q->offset : ns; i < ns; i++) {
 			if (q->limit && res->results == q->limit) {
 				res->limited = true;
 				break;
+			}
+			if (q->summarize) {
+				if (q->max_count && res->sum.count >= q->max_count) {
+					res->count_reached = true; /* and another record exists */
+					break;
+				}
+				lb_store_val_t v;
+				memcpy(&v, sv[i].val, offsetof(lb_store_val_t, runs));
+				lb_query_sum_add(&res->sum, &v);
+				res->results++;
+				continue;
 			}
 			if ((n = lb_key_decode(sv[i].key, sv[i].key_len, dec, &r)) != 0)
 				break;
@@ -865,7 +921,9 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 		}
 		if (dropped && res->results == q->limit)
 			res->limited = true; /* more matched than were held */
-		if (n >= 0)
+		if (n >= 0 && q->summarize)
+			out_summary(out, q, res);
+		else if (n >= 0)
 			lb_out_end(out, res->limited, q->limit);
 	}
 	free(dec);
@@ -876,7 +934,9 @@ static int run_sorted(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_quer
 int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res)
 {
 	memset(res, 0, sizeof *res);
-	if (q->sort != LB_SORT_NONE && !q->summarize)
+	/* the order decides which results --offset, --limit and --max-count
+	 * select, for a summary too; a summary of them all is the same in any */
+	if (q->sort != LB_SORT_NONE && (!q->summarize || q->limit || q->offset || q->max_count))
 		return run_sorted(s, q, out, res);
 	lb_query_cur_t *c = NULL;
 	int err = lb_query_cur_new(s, q, &c);
@@ -904,16 +964,9 @@ int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_res
 	lb_query_cur_free(c);
 	if (n < 0)
 		return n;
-	if (q->summarize) {
-		res->results = res->sum.num_results;
-		lb_out_summary(out, &res->sum);
-		if (res->count_reached && out->fmt == LB_FMT_TEXT)
-			fprintf(out->f, "\n;; max count reached: the count summed up to %llu, more "
-					"records exist (raise --max-count)\n",
-				(unsigned long long)q->max_count);
+	if (q->summarize)
+		out_summary(out, q, res);
+	else
 		lb_out_end(out, res->limited, q->limit);
-	} else {
-		lb_out_end(out, res->limited, q->limit);
-	}
 	return 0;
 }

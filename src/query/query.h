@@ -100,13 +100,15 @@ void lb_query_free(lb_query_t *q);
  *  types: "A", "A,AAAA", "TYPE65280", "ANY", "ANY-DNSSEC", "ALL".
  *  time:  Unix seconds, ISO 8601 ("2024-05-01", "2024-05-01T10:00:00Z",
  *         "2024-05-01 10:00:00", offsets +hh:mm, +hhmm, +hh), or relative to now:
- *         a negative number of seconds ("-3600") or "-7d", "-12h", "-30m", "-2w".
+ *         a negative number of seconds ("-3600") or a span of units s m h d w
+ *         (either case), with or without the minus sign: "-7d", "-12h", "7d",
+ *         "1w2d" (dnsdbq's relative times, BIND's TTL form).
  *  hex:   even number of hex digits.
  */
 LB_WUR int lb_query_parse_name(const char *text, lb_query_t *q, const char **msg);
 LB_WUR int lb_query_parse_ip(const char *text, lb_query_t *q, const char **msg);
 LB_WUR int lb_query_parse_types(const char *text, lb_query_t *q, const char **msg);
-/* A time: Unix seconds, ISO 8601, or relative (-3600, -7d, ...) to now.
+/* A time: Unix seconds, ISO 8601, or relative (-3600, -7d, 7d, 1w2d) to now.
  * Records keep whole seconds: an ISO time with a fraction of a second is
  * rounded up when up (a lower bound: "after 10.5" is "at or after 11"),
  * else down. */

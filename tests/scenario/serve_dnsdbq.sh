@@ -72,6 +72,17 @@ C_N=$LAST_N
 same "-A -c" "-r *.com -A $MID -c -l 0" "-r *.com -A $MID -c -l 0"
 [ "${C_N:-0}" -gt 0 ] && [ "$C_N" -lt "${A_N:-0}" ] 2>/dev/null && ok "time fences cut the result" ||
 	nok "time fences: complete=$C_N overlap-after=$A_N"
+# dnsdbq's relative times (BIND's TTL form, no minus sign): the capture is of
+# 2023, so 104 weeks before now has all of it before and none after
+same "-B in dnsdbq's relative form" "-r *.com -B 104w -l 0" "-r *.com -B 104w -l 0"
+[ "${LAST_N:-0}" -gt 0 ] && ok "-B 104w found records" || nok "-B 104w found nothing"
+same "-A -c in dnsdbq's relative form" "-r *.com -A 1w2d -c -l 0" "-r *.com -A 1w2d -c -l 0"
+printf '$OPTIONS -B 104w\nrrset/name/*.com/MX\n' > "$T_TMP/relbatch"
+dnsdbq -ff -j < "$T_TMP/relbatch" > "$T_TMP/dq.out" 2> /dev/null
+"$LOOKBACK" query --db "$D" --batch "$T_TMP/relbatch" -f cof > "$T_TMP/lq.out" 2> "$T_TMP/lq.err"
+ln=$(grep -c '^{' "$T_TMP/lq.out"); dn=$(grep -c '^{' "$T_TMP/dq.out")
+check "\$OPTIONS -B 104w (dnsdbq's form) in query --batch: as dnsdbq -ff answers it ($ln, $dn records)" \
+	bash -c "[ $ln -gt 0 ] && [ $ln -eq $dn ] && ! grep -q '^-- ERROR' '$T_TMP/lq.out'"
 same "-l limit" "-r *.com -l 7" "-r *.com -l 7"
 [ "${LAST_N:-0}" -eq 7 ] && ok "-l 7 gives 7" || nok "-l 7 gave ${LAST_N:-0}"
 

@@ -669,6 +669,67 @@ static void test_sort(void **st)
 	assert_true(lines == 2 && !r.limited);
 }
 
+/* A summary with --sort is of the results the sorted listing shows: --offset,
+ * --limit and --max-count select in that order (before: the sort was dropped
+ * for a summary, which then summed the first results in store order, not the
+ * listing's: `-s --sort count --reverse -l 5` gave other counts than the five
+ * records listed without -s). */
+static void test_sort_summary(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	const char *msg;
+	lb_query_init(&q);
+	assert_int_equal(lb_query_parse_name("*.test", &q, &msg), 0);
+	agg_t want = expect_rrset(m_below, "test");
+	assert_true(want.n > 8);
+	enum lb_sort orders[] = { LB_SORT_COUNT, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_NAME };
+	static const struct { uint64_t offset, limit, max_count; } sel[] = {
+		{ 0, 3, 0 }, { 2, 4, 0 }, { 0, 0, 0 }, { 5, 0, 0 }, { 0, 0, 3 }, { 1, 5, 4 },
+	};
+	for (size_t o = 0; o < 4; o++)
+		for (int rev = 0; rev < 2; rev++)
+			for (size_t k = 0; k < sizeof sel / sizeof sel[0]; k++) {
+				q.sort = orders[o];
+				q.reverse = rev;
+				q.offset = sel[k].offset;
+				q.limit = sel[k].limit;
+				q.max_count = 0;
+				q.summarize = false;
+				/* the listing, and what --max-count keeps of it */
+				lb_query_result_t lr;
+				char *buf = run_cof(&q, &lr);
+				unsigned long long sum = 0, n = 0;
+				bool reached = false;
+				for (char *c = strstr(buf, "\"count\":"); c; c = strstr(c + 1, "\"count\":")) {
+					if (sel[k].max_count && sum >= sel[k].max_count) {
+						reached = true;
+						break;
+					}
+					sum += strtoull(c + 8, NULL, 10);
+					n++;
+				}
+				free(buf);
+				q.summarize = true;
+				q.max_count = sel[k].max_count;
+				lb_query_result_t s = run(&q, NULL);
+				if (s.sum.count != sum || s.sum.num_results != n ||
+				    s.count_reached != reached || (!reached && s.limited != lr.limited)) {
+					print_error("sort %d%s offset %llu limit %llu max_count %llu: summary "
+						    "%llu of %llu (reached %d, limited %d), listing %llu of "
+						    "%llu (reached %d, limited %d)\n", (int)orders[o],
+						    rev ? " reversed" : "", (unsigned long long)q.offset,
+						    (unsigned long long)q.limit,
+						    (unsigned long long)q.max_count,
+						    (unsigned long long)s.sum.count,
+						    (unsigned long long)s.sum.num_results, s.count_reached,
+						    s.limited, sum, n, reached, lr.limited);
+					fail();
+				}
+			}
+	lb_query_free(&q);
+}
+
 /* --sort holds its results within a byte bound as well as a count: the count
  * alone (a million) let a sort of large rrsets take any memory.  Past the
  * bound the run is LB_ELIMIT; a --limit's top results fit in less. */
@@ -792,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_rdata_raw),
 		cmocka_unit_test(test_time_fences),
 		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_sort_summary),
 		cmocka_unit_test(test_sort_bytes),
 		cmocka_unit_test(test_max_count),
 		cmocka_unit_test(test_budget),
