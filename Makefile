@@ -37,7 +37,7 @@ CC ?= cc
 WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 CPPFLAGS := -D_GNU_SOURCE -Isrc
 CFLAGS := -std=c11 -g $(WARN) $(MODE_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS := -lpcap -lrocksdb -lfstrm -lprotobuf-c -ljansson -lmicrohttpd -lgnutls -lpcre2-8 -lz -lzstd -llzma -lxxhash -lm -lpthread
+LDLIBS := -lpcap -lrocksdb -lfstrm -lprotobuf-c -ljansson -lmicrohttpd -lgnutls -lpcre2-8 -lz -lzstd -llzma -lxxhash -lpsl -lm -lpthread
 LDFLAGS := $(MODE_LDFLAGS)
 
 LIB_SRC := $(sort $(filter-out src/cli/%,$(shell find src -name '*.c')))

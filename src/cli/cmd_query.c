@@ -13,6 +13,7 @@
 #include "dns/name.h"
 #include "http/http.h"
 #include "query/args.h"
+#include "query/names.h"
 #include "query/query.h"
 #include "store/store.h"
 
@@ -104,6 +105,19 @@ static void usage(FILE *f)
 	      "                          with --sort, in its order, as the listing shows them)\n"
 	      "  -M, --max-count N       with --summarize: stop once the summed count reaches N\n"
 	      "                          (DNSDB max_count, dnsdbq -M); says so when more exist\n"
+	      "      --names             with -r: one row per owner name instead of per rrset:\n"
+	      "                          its earliest first seen, latest last seen and summed\n"
+	      "                          count over its rrsets (of the types -t selects; not\n"
+	      "                          negative answers), the number of rrsets and their\n"
+	      "                          types; the time fences, --offset, --limit, --sort and\n"
+	      "                          --summarize apply to these rows, so --first-after T\n"
+	      "                          lists the names newly observed since T\n"
+	      "      --domains           as --names, one row per registered domain (the public\n"
+	      "                          suffix and one label more, by the Public Suffix List),\n"
+	      "                          with its number of names: newly observed domains.\n"
+	      "                          cof/json rows: rrname (--domains: domain, num_names),\n"
+	      "                          num_rrsets, rrtypes, count, time_first, time_last and\n"
+	      "                          zone times; csv the same columns\n"
 	      "  -f, --format F          text (default; DNS presentation form), cof (COF NDJSON;\n"
 	      "                          json and ndjson name it too; each rrname, rrtype and\n"
 	      "                          rdata set once, merged across bailiwicks; sensor_id\n"
@@ -461,10 +475,13 @@ int lb_cmd_query(int argc, char **argv)
 		{ "max-count", required_argument, NULL, 'M' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "batch", required_argument, NULL, 'F' },
+		{ "names", no_argument, NULL, 'N' },
+		{ "domains", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *batch = NULL;
+	int names = 0; /* enum lb_names_mode, 0 = rrsets */
 	lb_query_t q;
 	lb_query_init(&q);
 	lb_qargs_t qa;
@@ -486,6 +503,8 @@ int lb_cmd_query(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'F': batch = optarg; break;
+		case 'N': names = LB_NAMES_OWNER; break;
+		case 'D': names = LB_NAMES_DOMAIN; break;
 		case 's': q.summarize = true; break;
 		case 'M': {
 			char *e;
@@ -538,6 +557,12 @@ int lb_cmd_query(int argc, char **argv)
 	if (lb_qargs_end(&qa, batch ? LB_QARGS_AT_MOST_ONE_LOOKUP : LB_QARGS_ONE_LOOKUP, argc, argv,
 			 optind, db))
 		goto out;
+	if (names && (batch || q.kind != LB_Q_RRSET || q.unaggregated)) {
+		fprintf(stderr, "lookback query: --%s takes an owner lookup (-r NAME, *.NAME or "
+				"NAME.*), without --batch and -g\n",
+			names == LB_NAMES_DOMAIN ? "domains" : "names");
+		goto out;
+	}
 	if (q.max_count && !q.summarize) {
 		fprintf(stderr, "lookback query: --max-count bounds a summary: add --summarize\n");
 		goto out;
@@ -563,8 +588,17 @@ int lb_cmd_query(int argc, char **argv)
 		goto out;
 	}
 	lb_query_result_t res;
-	err = lb_query_run(s, &q, &out, &res);
+	err = names ? lb_query_names_run(s, &q, (enum lb_names_mode)names, &out, &res)
+		    : lb_query_run(s, &q, &out, &res);
 	fflush(stdout);
+	if (err == LB_ELIMIT && names) {
+		fprintf(stderr, "lookback query: --%s: more than %d rows or %llu MiB to hold (to "
+				"sort them, or a domain's names met apart); narrow the lookup\n",
+			names == LB_NAMES_DOMAIN ? "domains" : "names", LB_QUERY_SORT_MAX,
+			(unsigned long long)(LB_QUERY_SORT_BYTES >> 20));
+		rc = LB_EXIT_USAGE;
+		goto out;
+	}
 	if (err == LB_ELIMIT && q.sort != LB_SORT_NONE) {
 		fprintf(stderr, "lookback query: --sort: more than %d results or %llu MiB to hold; "
 				"narrow the lookup or give a --limit (with --offset at most %d in all)\n",

@@ -414,3 +414,8 @@ void lb_out_end(lb_out_t *o, bool limited, uint64_t limit)
 			(unsigned long long)limit, o->summary ? "summarized" : "shown");
 	fflush(o->f);
 }
+
+void lb_out_csv_field(FILE *f, const char *s)
+{
+	csv_field(f, s);
+}

@@ -169,6 +169,8 @@ void lb_out_cof_sources_more(FILE *f, const lb_store_rec_t *r);
 void lb_out_summary(lb_out_t *o, const lb_summary_t *s);
 /* Ends the output; with limited, text output says so in a final comment line. */
 void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);
+/* A CSV field as the CSV output writes one (quoted when it must be). */
+void lb_out_csv_field(FILE *f, const char *s);
 
 typedef struct lb_query_result {
 	uint64_t results;    /* records emitted (after offset, up to limit) */

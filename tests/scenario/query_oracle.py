@@ -162,6 +162,43 @@ def row(key, v):
     return key + (v["count"], first, last, v["zf"] or None, v["zl"] or None)
 
 
+def psl_rules(path="/usr/share/publicsuffix/public_suffix_list.dat"):
+    """The Public Suffix List's rules, read here (an implementation of its
+    algorithm apart from libpsl's): plain, wildcard (*.x) and exception (!x)."""
+    plain, wild, exc = set(), set(), set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = line.split()[0].lower() if line.split() else ""
+            if not r or r.startswith("//"):
+                continue
+            if r.startswith("!"):
+                exc.add(r[1:])
+            elif r.startswith("*."):
+                wild.add(r[2:])
+            else:
+                plain.add(r)
+    return plain, wild, exc
+
+
+def registrable(name, rules):
+    """The registered domain of name (with its final dot): the public suffix
+    and one label more; the name itself when it is a public suffix."""
+    plain, wild, exc = rules
+    ls = labels_of(name)
+    ps = 1  # the default rule "*": the last label
+    for i in range(len(ls)):
+        suf = ".".join(ls[i:])
+        if suf in exc:
+            ps = len(ls) - i - 1
+            break
+        if suf in plain or (i + 1 < len(ls) and ".".join(ls[i + 1:]) in wild):
+            ps = len(ls) - i
+            break
+    if ps >= len(ls):
+        return name
+    return ".".join(ls[len(ls) - ps - 1:]) + "."
+
+
 class Run:
     def __init__(self, lookback, db):
         self.lookback, self.db, self.n, self.failed = lookback, db, 0, 0
@@ -291,6 +328,45 @@ def main():
                 want = sorted((seen(v)[idx] for v in mr.values()), reverse=rev)
                 run.report(times == want, "--sort %s%s orders by the times seen (zone times for "
                            "records only zones gave)" % (key, " --reverse" if rev else ""))
+        # --names / --domains: one row per owner name or registered domain,
+        # the fences judging the merged times (newly observed names)
+        rules = psl_rules()
+        for i in range(40 if "asan" not in os.environ.get("BUILD", "") else 16):
+            domains = i % 2 == 1
+            fences, fargs = {}, []
+            for key, opt in (("fa", "--first-after"), ("fb", "--first-before"), ("la", "--last-after")):
+                if rnd.random() < 0.4:
+                    fences[key] = rnd.randint(1000, 8000)
+                    fargs += [opt, str(fences[key])]
+            name = rand_name(rnd, 1).lower()
+            mode = rnd.choice(["below", "below", "prefix", "exact"])
+            text = {"exact": name, "below": "*." + name, "prefix": name.rstrip(".") + ".*"}[mode]
+            types = rnd.choice(["ANY", "A", "NS,MX", "ALL"])
+            rows, owners, nrr = {}, {}, {}
+            for k, v in rr.items():
+                if name_match(k[0], name, mode) and (types == "ALL" or type_ok(k[1], types)):
+                    g = registrable(k[0], rules) if domains else k[0]
+                    rows[g] = merge(rows.get(g), v)
+                    owners.setdefault(g, set()).add(k[0])
+                    nrr[g] = nrr.get(g, 0) + 1
+            want = sorted((g, len(owners[g]), nrr[g]) + tuple(seen(v)) + (v["count"],)
+                          for g, v in rows.items() if fences_ok(v, fences))
+            p = subprocess.run([lookback, "query", "--db", db, "-f", "json", "-l", "0",
+                                "--domains" if domains else "--names", "-r", text, "-t", types] + fargs,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            objs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+            got = sorted((o["domain"] if domains else o["rrname"], o.get("num_names", 1), o["num_rrsets"],
+                          o.get("time_first", o.get("zone_time_first")),
+                          o.get("time_last", o.get("zone_time_last")), o["count"]) for o in objs)
+            ok = got == want and p.returncode == (0 if want else 1)
+            run.report(ok, "query %s -r %s -t %s %s: %d rows, want %d%s" % (
+                "--domains" if domains else "--names", text, types, " ".join(fargs), len(got), len(want),
+                "" if ok else "; exit %d; extra %s; missing %s" % (
+                    p.returncode, [x for x in got if x not in want][:2], [x for x in want if x not in got][:2])))
+        p = subprocess.run([lookback, "query", "--db", db, "--names", "-i", "10.0.0.0/8"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        run.report(p.returncode == 2 and "owner lookup" in p.stderr,
+                   "--names with an address lookup: exit %d (2), %s" % (p.returncode, p.stderr.strip()))
         # COF answers: (rrname, rrtype, rdata) once, COF's members only
         multi = len(rr) - len(mr)
         run.report(multi > 20, "the store holds %d rrsets that differ only in their bailiwick" % multi)
