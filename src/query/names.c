@@ -7,7 +7,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
@@ -135,16 +134,6 @@ static uint64_t row_last(const struct row *w) { return w->last ? w->last : w->zl
 
 /* ---- output ---- */
 
-static void put_time(FILE *f, uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char b[64];
-	if (!gmtime_r(&tt, &tm) || !strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(b, sizeof b, "%llu", (unsigned long long)t);
-	fputs(b, f);
-}
-
 static void put_types(FILE *f, const struct row *w, const char *sep, bool quote)
 {
 	char tb[32];
@@ -177,9 +166,9 @@ static void out_row(lb_out_t *o, enum lb_names_mode mode, const struct row *w)
 	FILE *f = o->f;
 	switch (o->fmt) {
 	case LB_FMT_TEXT:
-		put_time(f, row_first(w));
+		lb_out_time(f, row_first(w));
 		fputs("  ", f);
-		put_time(f, row_last(w));
+		lb_out_time(f, row_last(w));
 		fprintf(f, "  %llu", (unsigned long long)w->count);
 		if (mode == LB_NAMES_DOMAIN)
 			fprintf(f, "  %llu", (unsigned long long)w->nnames);

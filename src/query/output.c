@@ -419,3 +419,8 @@ void lb_out_csv_field(FILE *f, const char *s)
 {
 	csv_field(f, s);
 }
+
+void lb_out_time(FILE *f, uint64_t t)
+{
+	put_time(f, t);
+}

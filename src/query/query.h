@@ -171,6 +171,8 @@ void lb_out_summary(lb_out_t *o, const lb_summary_t *s);
 void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);
 /* A CSV field as the CSV output writes one (quoted when it must be). */
 void lb_out_csv_field(FILE *f, const char *s);
+/* t as text output writes a time: "YYYY-MM-DD HH:MM:SS" (UTC). */
+void lb_out_time(FILE *f, uint64_t t);
 
 typedef struct lb_query_result {
 	uint64_t results;    /* records emitted (after offset, up to limit) */
