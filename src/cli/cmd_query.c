@@ -105,13 +105,15 @@ static void usage(FILE *f)
 	      "                          with --sort, in its order, as the listing shows them)\n"
 	      "  -M, --max-count N       with --summarize: stop once the summed count reaches N\n"
 	      "                          (DNSDB max_count, dnsdbq -M); says so when more exist\n"
-	      "      --names             with -r: one row per owner name instead of per rrset:\n"
-	      "                          its earliest first seen, latest last seen and summed\n"
-	      "                          count over its rrsets (of the types -t selects; not\n"
-	      "                          negative answers), the number of rrsets and their\n"
-	      "                          types; the time fences, --offset, --limit, --sort and\n"
-	      "                          --summarize apply to these rows, so --first-after T\n"
-	      "                          lists the names newly observed since T\n"
+	      "      --names             one row per owner name instead of per record: its\n"
+	      "                          earliest first seen, latest last seen and summed count\n"
+	      "                          over its rrsets (of the types -t selects; not negative\n"
+	      "                          answers), the number of rrsets and their types; the\n"
+	      "                          time fences, --offset, --limit, --sort and --summarize\n"
+	      "                          apply to these rows, so --first-after T lists the\n"
+	      "                          names newly observed since T; with -i/-n, over the\n"
+	      "                          RRs found (names new on that address or network;\n"
+	      "                          rows in name order unless sorted)\n"
 	      "      --domains           as --names, one row per registered domain (the public\n"
 	      "                          suffix and one label more, by the Public Suffix List),\n"
 	      "                          with its number of names: newly observed domains.\n"
@@ -557,9 +559,9 @@ int lb_cmd_query(int argc, char **argv)
 	if (lb_qargs_end(&qa, batch ? LB_QARGS_AT_MOST_ONE_LOOKUP : LB_QARGS_ONE_LOOKUP, argc, argv,
 			 optind, db))
 		goto out;
-	if (names && (batch || q.kind != LB_Q_RRSET || q.unaggregated)) {
-		fprintf(stderr, "lookback query: --%s takes an owner lookup (-r NAME, *.NAME or "
-				"NAME.*), without --batch and -g\n",
+	if (names && (batch || q.kind == LB_Q_NEGATIVE || q.unaggregated)) {
+		fprintf(stderr, "lookback query: --%s takes one lookup of records (-r, -n, -i, "
+				"--raw-rrset, --raw-rdata; not --negative), without --batch and -g\n",
 			names == LB_NAMES_DOMAIN ? "domains" : "names");
 		goto out;
 	}

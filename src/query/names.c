@@ -16,6 +16,7 @@
 
 struct row {
 	char *name;     /* presentation form (the domain's, with its final dot) */
+	char *dom;      /* a held owner row of --domains: its domain, else NULL */
 	uint64_t first, last, count, zfirst, zlast;
 	uint64_t nrrsets, nnames;
 	uint16_t types[ROW_TYPES];
@@ -225,7 +226,8 @@ struct run {
 	enum lb_names_mode mode;
 	lb_out_t *out;
 	lb_query_result_t *res;
-	bool hold;          /* rows are held, then filtered (sort, domains apart) */
+	bool hold;          /* rows are held, then filtered (sort, names apart) */
+	bool apart;         /* one name's (domain's) rows may come apart: merge them */
 	bool stop;          /* the limit or max count is reached */
 	uint64_t skipped;   /* rows the offset passed over */
 	struct row *rows;   /* held rows */
@@ -251,10 +253,13 @@ static int row_done(struct run *u, struct row *w)
 		}
 		struct row *c = &u->rows[u->nrows];
 		*c = *w;
+		c->dom = NULL;
 		if (!(c->name = strdup(w->name)))
 			return LB_ENOMEM;
 		u->nrows++;
-		u->bytes += sizeof *w + nl;
+		if (w->dom && !(c->dom = strdup(w->dom)))
+			return LB_ENOMEM;
+		u->bytes += sizeof *w + nl + (w->dom ? strlen(w->dom) + 1 : 0);
 		return 0;
 	}
 	lb_store_val_t v;
@@ -310,21 +315,42 @@ static int cmp_sort(const void *pa, const void *pb)
 	return sort_rev ? -c : c;
 }
 
-/* The held rows: domains met apart merged, fences, sort, then as streamed. */
+/* Sort the held rows by name and merge those of one name. */
+static void merge_by_name(struct run *u)
+{
+	if (u->nrows < 2)
+		return;
+	qsort(u->rows, u->nrows, sizeof *u->rows, cmp_name);
+	size_t o = 0;
+	for (size_t i = 1; i < u->nrows; i++) {
+		if (!strcmp(u->rows[o].name, u->rows[i].name)) {
+			row_merge(&u->rows[o], &u->rows[i]);
+			free(u->rows[i].name);
+			free(u->rows[i].dom);
+		} else {
+			u->rows[++o] = u->rows[i];
+		}
+	}
+	u->nrows = o + 1;
+}
+
+/* The held rows: a name's rows met apart merged (then, for --domains, the
+ * names' rows by domain: each name counted once), then the fences, the sort
+ * (else name order), and as streamed. */
 static int held_finish(struct run *u)
 {
-	if (u->mode == LB_NAMES_DOMAIN && u->nrows > 1) {
-		qsort(u->rows, u->nrows, sizeof *u->rows, cmp_name);
-		size_t o = 0;
-		for (size_t i = 1; i < u->nrows; i++) {
-			if (!strcmp(u->rows[o].name, u->rows[i].name)) {
-				row_merge(&u->rows[o], &u->rows[i]);
+	if (u->apart) {
+		merge_by_name(u); /* one row per owner name */
+		for (size_t i = 0; i < u->nrows; i++) {
+			u->rows[i].nnames = 1;
+			if (u->rows[i].dom) {
 				free(u->rows[i].name);
-			} else {
-				u->rows[++o] = u->rows[i];
+				u->rows[i].name = u->rows[i].dom;
+				u->rows[i].dom = NULL;
 			}
 		}
-		u->nrows = o + 1;
+		if (u->mode == LB_NAMES_DOMAIN)
+			merge_by_name(u);
 	}
 	size_t o = 0;
 	for (size_t i = 0; i < u->nrows; i++) {
@@ -334,7 +360,7 @@ static int held_finish(struct run *u)
 		if (lb_query_time_ok(u->q, &v))
 			u->rows[o++] = u->rows[i];
 		else
-			free(u->rows[i].name);
+			free(u->rows[i].name); /* (dom is NULL by now) */
 	}
 	u->nrows = o;
 	if (u->q->sort != LB_SORT_NONE) {
@@ -372,8 +398,12 @@ int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mo
 		       lb_out_t *out, lb_query_result_t *res)
 {
 	memset(res, 0, sizeof *res);
-	if (q->kind != LB_Q_RRSET || q->unaggregated || (mode != LB_NAMES_OWNER && mode != LB_NAMES_DOMAIN))
+	if (q->kind == LB_Q_NEGATIVE || q->unaggregated ||
+	    (mode != LB_NAMES_OWNER && mode != LB_NAMES_DOMAIN))
 		return LB_EINVAL;
+	/* an rdata lookup's rows come by rdata: one name's rows apart */
+	bool by_rdata = q->kind == LB_Q_RDATA_NAME || q->kind == LB_Q_RDATA_IP ||
+			q->kind == LB_Q_RDATA_RAW;
 	/* the rrsets: filtered by type and bailiwick only, each bailiwick apart */
 	lb_query_t rq = *q;
 	rq.has_first_before = rq.has_first_after = rq.has_last_before = rq.has_last_after = false;
@@ -382,10 +412,10 @@ int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mo
 	rq.summarize = false;
 	rq.max_count = 0;
 	rq.sort = LB_SORT_NONE;
-	rq.merge_bailiwicks = false;
-	rq.raw = NULL;
+	rq.merge_bailiwicks = false; /* (rq.raw is q's, borrowed: rq is not freed) */
 	struct run u = { .q = q, .mode = mode, .out = out, .res = res };
-	u.hold = q->sort != LB_SORT_NONE || (mode == LB_NAMES_DOMAIN && q->match == LB_MATCH_ABOVE_PREFIX);
+	u.apart = by_rdata || (mode == LB_NAMES_DOMAIN && q->match == LB_MATCH_ABOVE_PREFIX);
+	u.hold = q->sort != LB_SORT_NONE || u.apart;
 	lb_query_cur_t *c = NULL;
 	int err = lb_query_cur_new(s, &rq, &c);
 	if (err)
@@ -393,6 +423,7 @@ int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mo
 	if (!q->summarize)
 		out_head(out, mode);
 	char owner[LB_NAME_TEXT_MAX + 1], key[LB_NAME_TEXT_MAX + 2], dom[LB_NAME_TEXT_MAX + 2];
+	char wdom[LB_NAME_TEXT_MAX + 2]; /* the open row's domain (dom is the next owner's) */
 	char last_owner[LB_NAME_TEXT_MAX + 1] = "";
 	struct row w;
 	memset(&w, 0, sizeof w);
@@ -400,7 +431,7 @@ int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mo
 	lb_store_rec_t r;
 	int n = 0;
 	while (!u.stop && (n = lb_query_cur_next(c, &r)) > 0) {
-		if (r.kind != LB_REC_RRSET)
+		if (r.kind != LB_REC_RRSET && r.kind != LB_REC_RDATA)
 			continue;
 		if (lb_name_to_text(r.owner, owner, sizeof owner) < 0)
 			continue; /* a stored owner always converts */
@@ -410,7 +441,8 @@ int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mo
 			if (mode == LB_NAMES_DOMAIN) {
 				if (lb_names_domain(owner, dom, sizeof dom))
 					continue;
-				k = dom;
+				if (!u.apart)
+					k = dom; /* rows per domain at once */
 			}
 			if (!open || strcmp(k, key)) {
 				if (open && (err = row_done(&u, &w)))
@@ -418,6 +450,10 @@ int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mo
 				memset(&w, 0, sizeof w);
 				memmove(key, k, strlen(k) + 1);
 				w.name = key;
+				if (mode == LB_NAMES_DOMAIN && u.apart) { /* rows per owner, then per domain */
+					memcpy(wdom, dom, strlen(dom) + 1);
+					w.dom = wdom;
+				}
 				open = true;
 			}
 			w.nnames++;
@@ -432,8 +468,10 @@ int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mo
 	lb_query_cur_free(c);
 	if (!err && u.hold)
 		err = held_finish(&u);
-	for (size_t i = 0; i < u.nrows; i++)
+	for (size_t i = 0; i < u.nrows; i++) {
 		free(u.rows[i].name);
+		free(u.rows[i].dom);
+	}
 	free(u.rows);
 	if (err)
 		return err;

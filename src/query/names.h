@@ -3,9 +3,10 @@
  * per rrset: newly observed names and domains (`lookback query --names`,
  * `--domains`).
  *
- * An rrset-by-owner lookup (-r, any of its wildcards; q->kind LB_Q_RRSET)
- * is run without its time fences, offset, limit, summary or sort, through
- * the type and bailiwick filters only; the rrsets of one owner name (of one
+ * A lookup (any but negative answers: -r, -n, -i, the raw ones; -r with its
+ * wildcards) is run without its time fences, offset, limit, summary or
+ * sort, through the type and bailiwick filters only; the rrsets (an rdata
+ * lookup: the RRs) of one owner name (of one
  * registered domain: the owner's public suffix and one label more, by the
  * Public Suffix List, libpsl) are merged as the store merges values: the
  * earliest first seen, the latest last seen, the summed count, the zone
@@ -14,12 +15,16 @@
  * names first seen at or after T: newly observed names.  Offset, limit,
  * summary and sort then apply to the rows.
  *
+ * With -i, -n: the names that pointed at those addresses or names, each as
+ * new as its first such record (names newly seen on that infrastructure).
  * Negative answers do not count: a name is observed when it resolved.
- * Rows stream in the store's order (label-reversed names: a domain's names
- * together) unless a sort is asked, or domains are grouped over a right-hand
- * wildcard (its names come in wire order: one domain's names may be apart):
- * then the rows are held (at most LB_QUERY_SORT_MAX, LB_QUERY_SORT_BYTES)
- * before they are filtered, and past that the run is LB_ELIMIT.
+ * Rows of an owner lookup stream in the store's order (label-reversed names:
+ * a domain's names together) unless a sort is asked, or domains are grouped
+ * over a right-hand wildcard (its names come in wire order: one domain's
+ * names may be apart), or the lookup is by rdata (a name's RRs come apart):
+ * then the rows are held (at most LB_QUERY_SORT_MAX, LB_QUERY_SORT_BYTES),
+ * merged by name (then in name order, byte by byte of the presentation
+ * form, unless sorted), and past that bound the run is LB_ELIMIT.
  */
 #ifndef LB_QUERY_NAMES_H
 #define LB_QUERY_NAMES_H
@@ -33,8 +38,8 @@ enum lb_names_mode { LB_NAMES_OWNER = 1, LB_NAMES_DOMAIN };
  * it is a public suffix or the list does not know it.  0, or LB_ENAMELEN. */
 LB_WUR int lb_names_domain(const char *name, char *out, size_t outsz);
 
-/* Run q (kind LB_Q_RRSET, else LB_EINVAL) as rows of mode; out and res as
- * lb_query_run (res->results counts rows). */
+/* Run q (not LB_Q_NEGATIVE, not unaggregated, else LB_EINVAL) as rows of
+ * mode; out and res as lb_query_run (res->results counts rows). */
 LB_WUR int lb_query_names_run(lb_store_t *s, const lb_query_t *q, enum lb_names_mode mode,
 			      lb_out_t *out, lb_query_result_t *res);
 

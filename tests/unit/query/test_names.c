@@ -44,6 +44,9 @@ static const struct entry entries[] = {
 	/* www.a.example.com comes apart from www.example.com in wire order
 	 * (www.example.co.uk between them): example.com met twice under www.* */
 	{ "www.a.example.com", LB_T_A, NULL, 7000, 7500, 0, 0, 0 },
+	/* new again, under a bailiwick and at another address (192.0.2.10):
+	 * by address its two RRs come apart; one name all the same */
+	{ "new.example.com", LB_T_A, "example.com", 5000, 6000, 0, 0, 0 },
 };
 #define NENT (sizeof entries / sizeof entries[0])
 
@@ -154,7 +157,7 @@ static void test_names_all(void **st)
 	       NAMES_HEAD
 	       "www.a.example.com.,1,A,7000,7500,2,,\n"
 	       "z.example.com.,1,A,,,0,300,400\n"
-	       "new.example.com.,1,A,5000,6000,2,,\n"
+	       "new.example.com.,2,A,5000,6000,4,,\n"
 	       "old.example.com.,2,\"A,TXT\",500,2000,4,,\n"
 	       "www.example.com.,2,A,9000,9000,4,,\n");
 }
@@ -170,7 +173,7 @@ static void test_names_new(void **st)
 	expect(&q, LB_NAMES_OWNER,
 	       NAMES_HEAD
 	       "www.a.example.com.,1,A,7000,7500,2,,\n"
-	       "new.example.com.,1,A,5000,6000,2,,\n"
+	       "new.example.com.,2,A,5000,6000,4,,\n"
 	       "www.example.com.,2,A,9000,9000,4,,\n");
 	/* the fence judges the name, not each rrset: old's A (1000) is not new */
 	q_init(&q, "*.example.com");
@@ -179,7 +182,7 @@ static void test_names_new(void **st)
 	expect(&q, LB_NAMES_OWNER,
 	       NAMES_HEAD
 	       "www.a.example.com.,1,A,7000,7500,2,,\n"
-	       "new.example.com.,1,A,5000,6000,2,,\n"
+	       "new.example.com.,2,A,5000,6000,4,,\n"
 	       "www.example.com.,2,A,9000,9000,4,,\n");
 }
 
@@ -201,13 +204,40 @@ static void test_domains(void **st)
 	q_init(&q, "*.uk");
 	expect(&q, LB_NAMES_DOMAIN, DOMAINS_HEAD "example.co.uk.,2,2,A,3000,8000,4,,\n");
 	q_init(&q, "*.com");
-	expect(&q, LB_NAMES_DOMAIN, DOMAINS_HEAD "example.com.,5,7,\"A,TXT\",500,9000,12,300,400\n");
+	expect(&q, LB_NAMES_DOMAIN, DOMAINS_HEAD "example.com.,5,8,\"A,TXT\",500,9000,14,300,400\n");
 	/* the names of one domain met apart (wire order under www.*) are one row */
 	q_init(&q, "www.*");
 	expect(&q, LB_NAMES_DOMAIN,
 	       DOMAINS_HEAD
 	       "example.co.uk.,1,1,A,3000,3000,2,,\n"
 	       "example.com.,2,3,A,7000,9000,6,,\n");
+}
+
+/* by address: the names that pointed into 192.0.2.0/24, one row each
+ * (their RRs come by address: merged by name, in name order) */
+static void test_names_by_ip(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	const char *msg;
+	lb_query_init(&q);
+	assert_int_equal(lb_query_parse_ip("192.0.2.0/24", &q, &msg), 0);
+	q.kind = LB_Q_RDATA_IP;
+	q.has_first_after = true;
+	q.first_after = 4000;
+	expect(&q, LB_NAMES_OWNER,
+	       NAMES_HEAD
+	       "mail.example.co.uk.,1,A,8000,8000,2,,\n"
+	       "new.example.com.,2,A,5000,6000,4,,\n"
+	       "www.a.example.com.,1,A,7000,7500,2,,\n"
+	       "www.example.com.,2,A,9000,9000,4,,\n");
+	lb_query_init(&q);
+	assert_int_equal(lb_query_parse_ip("192.0.2.0/24", &q, &msg), 0);
+	q.kind = LB_Q_RDATA_IP;
+	expect(&q, LB_NAMES_DOMAIN,
+	       DOMAINS_HEAD
+	       "example.co.uk.,2,2,A,3000,8000,4,,\n"
+	       "example.com.,5,7,A,1000,9000,12,300,400\n");
 }
 
 static void test_sort_limit_summary(void **st)
@@ -222,7 +252,7 @@ static void test_sort_limit_summary(void **st)
 	q.limit = 2;
 	char *out = run_q(&q, LB_NAMES_OWNER, LB_FMT_CSV, &res);
 	assert_string_equal(out, NAMES_HEAD "www.a.example.com.,1,A,7000,7500,2,,\n"
-					    "new.example.com.,1,A,5000,6000,2,,\n");
+					    "new.example.com.,2,A,5000,6000,4,,\n");
 	assert_true(res.limited);
 	assert_int_equal(res.results, 2);
 	free(out);
@@ -246,7 +276,7 @@ static void test_sort_limit_summary(void **st)
 	q.has_first_after = true;
 	q.first_after = 4000;
 	out = run_q(&q, LB_NAMES_OWNER, LB_FMT_COF, &res);
-	assert_string_equal(out, "{\"count\":8,\"num_results\":3,\"time_first\":5000,\"time_last\":9000}\n");
+	assert_string_equal(out, "{\"count\":10,\"num_results\":3,\"time_first\":5000,\"time_last\":9000}\n");
 	free(out);
 	lb_query_free(&q);
 }
@@ -262,9 +292,9 @@ static void test_cof_rows(void **st)
 				 "\"count\":4,\"time_first\":500,\"time_last\":2000}\n");
 	free(out);
 	lb_query_free(&q);
-	/* not an owner lookup */
+	/* negative answers are no names' records */
 	lb_query_init(&q);
-	q.kind = LB_Q_RDATA_IP;
+	q.kind = LB_Q_NEGATIVE;
 	lb_out_t o;
 	assert_int_equal(lb_out_init(&o, stdout, LB_FMT_CSV), 0);
 	assert_int_equal(lb_query_names_run(store, &q, LB_NAMES_OWNER, &o, &res), LB_EINVAL);
@@ -299,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_names_new),
 		cmocka_unit_test(test_names_types),
 		cmocka_unit_test(test_domains),
+		cmocka_unit_test(test_names_by_ip),
 		cmocka_unit_test(test_sort_limit_summary),
 		cmocka_unit_test(test_cof_rows),
 		cmocka_unit_test(test_psl),
