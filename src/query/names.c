@@ -17,8 +17,8 @@
 struct row {
 	char *name;     /* presentation form (the domain's, with its final dot) */
 	char *dom;      /* a held owner row of --domains: its domain, else NULL */
-	uint64_t first, last, count, zfirst, zlast;
-	uint64_t nrrsets, nnames;
+	lb_summary_t t; /* times and summed count; t.num_results = its rrsets (RRs) */
+	uint64_t nnames;
 	uint16_t types[ROW_TYPES];
 	uint8_t ntypes;
 	bool types_more;
@@ -62,76 +62,56 @@ int lb_names_domain(const char *name, char *out, size_t outsz)
 
 /* ---- rows ---- */
 
-static void row_add(struct row *w, const lb_store_rec_t *r)
+static void type_add(struct row *w, uint16_t type)
 {
-	const lb_store_val_t *v = &r->val;
-	if (v->time_last) {
-		if (!w->last || v->time_first < w->first)
-			w->first = v->time_first;
-		if (v->time_last > w->last)
-			w->last = v->time_last;
-	}
-	if (v->zone_last) {
-		if (!w->zlast || v->zone_first < w->zfirst)
-			w->zfirst = v->zone_first;
-		if (v->zone_last > w->zlast)
-			w->zlast = v->zone_last;
-	}
-	w->count = w->count + v->count < w->count ? UINT64_MAX : w->count + v->count;
-	w->nrrsets++;
 	for (uint8_t i = 0; i < w->ntypes; i++)
-		if (w->types[i] == r->type)
+		if (w->types[i] == type)
 			return;
 	if (w->ntypes < ROW_TYPES)
-		w->types[w->ntypes++] = r->type;
+		w->types[w->ntypes++] = type;
 	else
 		w->types_more = true;
 }
 
-/* b folded into a (one domain's rows met apart) */
-static void row_merge(struct row *a, const struct row *b)
+static void row_add(struct row *w, const lb_store_rec_t *r)
 {
-	if (b->last) {
-		if (!a->last || b->first < a->first)
-			a->first = b->first;
-		if (b->last > a->last)
-			a->last = b->last;
-	}
-	if (b->zlast) {
-		if (!a->zlast || b->zfirst < a->zfirst)
-			a->zfirst = b->zfirst;
-		if (b->zlast > a->zlast)
-			a->zlast = b->zlast;
-	}
-	a->count = a->count + b->count < a->count ? UINT64_MAX : a->count + b->count;
-	a->nrrsets += b->nrrsets;
-	a->nnames += b->nnames;
-	for (uint8_t i = 0; i < b->ntypes; i++) {
-		uint8_t j = 0;
-		while (j < a->ntypes && a->types[j] != b->types[i])
-			j++;
-		if (j < a->ntypes)
-			continue;
-		if (a->ntypes < ROW_TYPES)
-			a->types[a->ntypes++] = b->types[i];
-		else
-			a->types_more = true;
-	}
-	a->types_more |= b->types_more;
+	lb_query_sum_add(&w->t, &r->val);
+	type_add(w, r->type);
 }
 
 /* the row's times as the fences and sorts see them: sensor times, else zone times */
 static void row_val(const struct row *w, lb_store_val_t *v)
 {
-	v->time_first = w->first;
-	v->time_last = w->last;
-	v->zone_first = w->zfirst;
-	v->zone_last = w->zlast;
-	v->count = w->count;
+	v->time_first = w->t.time_first;
+	v->time_last = w->t.time_last;
+	v->zone_first = w->t.zone_first;
+	v->zone_last = w->t.zone_last;
+	v->count = w->t.count;
 }
 
-static uint64_t row_first(const struct row *w) { return w->last ? w->first : w->zfirst; }
-static uint64_t row_last(const struct row *w) { return w->last ? w->last : w->zlast; }
+/* b folded into a (one name's or domain's rows met apart) */
+static void row_merge(struct row *a, const struct row *b)
+{
+	lb_store_val_t v;
+	memset(&v, 0, sizeof v);
+	row_val(b, &v);
+	lb_query_sum_add(&a->t, &v);
+	a->t.num_results += b->t.num_results - 1;
+	a->nnames += b->nnames;
+	for (uint8_t i = 0; i < b->ntypes; i++)
+		type_add(a, b->types[i]);
+	a->types_more |= b->types_more;
+}
+
+static uint64_t row_first(const struct row *w)
+{
+	return w->t.time_last ? w->t.time_first : w->t.zone_first;
+}
+
+static uint64_t row_last(const struct row *w)
+{
+	return w->t.time_last ? w->t.time_last : w->t.zone_last;
+}
 
 /* ---- output ---- */
 
@@ -170,48 +150,48 @@ static void out_row(lb_out_t *o, enum lb_names_mode mode, const struct row *w)
 		lb_out_time(f, row_first(w));
 		fputs("  ", f);
 		lb_out_time(f, row_last(w));
-		fprintf(f, "  %llu", (unsigned long long)w->count);
+		fprintf(f, "  %llu", (unsigned long long)w->t.count);
 		if (mode == LB_NAMES_DOMAIN)
 			fprintf(f, "  %llu", (unsigned long long)w->nnames);
-		fprintf(f, "  %llu ", (unsigned long long)w->nrrsets);
+		fprintf(f, "  %llu ", (unsigned long long)w->t.num_results);
 		put_types(f, w, ",", false);
-		fprintf(f, ": %s%s\n", w->name, w->last ? "" : " (zone file times)");
+		fprintf(f, ": %s%s\n", w->name, w->t.time_last ? "" : " (zone file times)");
 		break;
 	case LB_FMT_COF:
 		fputs(mode == LB_NAMES_DOMAIN ? "{\"domain\":" : "{\"rrname\":", f);
 		lb_json_put_str(f, w->name);
 		if (mode == LB_NAMES_DOMAIN)
 			fprintf(f, ",\"num_names\":%llu", (unsigned long long)w->nnames);
-		fprintf(f, ",\"num_rrsets\":%llu,\"rrtypes\":[", (unsigned long long)w->nrrsets);
+		fprintf(f, ",\"num_rrsets\":%llu,\"rrtypes\":[", (unsigned long long)w->t.num_results);
 		put_types(f, w, ",", true);
-		fprintf(f, "],\"count\":%llu", (unsigned long long)w->count);
-		if (w->last)
+		fprintf(f, "],\"count\":%llu", (unsigned long long)w->t.count);
+		if (w->t.time_last)
 			fprintf(f, ",\"time_first\":%llu,\"time_last\":%llu",
-				(unsigned long long)w->first, (unsigned long long)w->last);
-		if (w->zlast)
+				(unsigned long long)w->t.time_first, (unsigned long long)w->t.time_last);
+		if (w->t.zone_last)
 			fprintf(f, ",\"zone_time_first\":%llu,\"zone_time_last\":%llu",
-				(unsigned long long)w->zfirst, (unsigned long long)w->zlast);
+				(unsigned long long)w->t.zone_first, (unsigned long long)w->t.zone_last);
 		fputs("}\n", f);
 		break;
 	case LB_FMT_CSV:
 		lb_out_csv_field(f, w->name);
 		if (mode == LB_NAMES_DOMAIN)
 			fprintf(f, ",%llu", (unsigned long long)w->nnames);
-		fprintf(f, ",%llu,", (unsigned long long)w->nrrsets);
+		fprintf(f, ",%llu,", (unsigned long long)w->t.num_results);
 		if (w->ntypes > 1 || w->types_more)
 			fputc('"', f);
 		put_types(f, w, ",", false);
 		if (w->ntypes > 1 || w->types_more)
 			fputc('"', f);
-		if (w->last)
-			fprintf(f, ",%llu,%llu,", (unsigned long long)w->first,
-				(unsigned long long)w->last);
+		if (w->t.time_last)
+			fprintf(f, ",%llu,%llu,", (unsigned long long)w->t.time_first,
+				(unsigned long long)w->t.time_last);
 		else
 			fputs(",,,", f);
-		fprintf(f, "%llu,", (unsigned long long)w->count);
-		if (w->zlast)
-			fprintf(f, "%llu,%llu\n", (unsigned long long)w->zfirst,
-				(unsigned long long)w->zlast);
+		fprintf(f, "%llu,", (unsigned long long)w->t.count);
+		if (w->t.zone_last)
+			fprintf(f, "%llu,%llu\n", (unsigned long long)w->t.zone_first,
+				(unsigned long long)w->t.zone_last);
 		else
 			fputs(",\n", f);
 		break;
@@ -306,7 +286,7 @@ static int cmp_sort(const void *pa, const void *pb)
 	switch (sort_key) {
 	case LB_SORT_FIRST: x = row_first(a); y = row_first(b); break;
 	case LB_SORT_LAST: x = row_last(a); y = row_last(b); break;
-	case LB_SORT_COUNT: x = a->count; y = b->count; break;
+	case LB_SORT_COUNT: x = a->t.count; y = b->t.count; break;
 	default: break;
 	}
 	c = x < y ? -1 : x > y;
