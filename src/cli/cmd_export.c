@@ -14,7 +14,9 @@
  * {"rrname","rrtype","negative":true,"rcode","rdata":[],times,count,bailiwick}
  * which `lookback import --format cof` reads back.  Records carry the
  * sources that saw them (sensor_id, and sensor_ids when more than one), which
- * the import keeps.
+ * the import keeps.  A dump of the whole store (no filter, negatives in)
+ * begins with one line per source, {"source","time_first","time_last",
+ * "count"}: its own freshness (dump_sources), which no record carries.
  *
  * Zone view: one RR per line, "owner IN TYPE rdata ; first=.. last=.. count=..",
  * owners absolute, no TTL; negative answers only as comment lines.  Its
@@ -38,6 +40,7 @@
 #include "dns/rrtype.h"
 #include "query/args.h"
 #include "query/query.h"
+#include "sensor/sensor.h" /* LB_INGEST_BOOKMARK_PREFIX */
 #include "store/store.h"
 #include "util/json.h"
 
@@ -65,7 +68,10 @@ static void usage(FILE *f)
 	      "  -d, --db DIR        the store\n"
 	      "\n"
 	      "Without a lookup: every rrset of the store, then every negative answer,\n"
-	      "in key order.  With one lookup (-r, -n, -i, --raw-rrset, --raw-rdata,\n"
+	      "in key order; in COF, the whole store (no filter) begins with one line per\n"
+	      "source, {\"source\":NAME,\"time_first\",\"time_last\",\"count\"}: its own first\n"
+	      "and newest observation and how many (stats), which import -f cof keeps.\n"
+	      "With one lookup (-r, -n, -i, --raw-rrset, --raw-rdata,\n"
 	      "--negative; see `lookback query --help`): that query's result.\n"
 	      "Filters as for query (-t, -b, --first-before ... -A -B -c, -l, --offset);\n"
 	      "the defaults differ: every type (-t ALL) and no limit (-l 0).\n"
@@ -77,7 +83,8 @@ static void usage(FILE *f)
 	      "                      '; first=.. last=.. count=..' comments\n"
 	      "  -o, --output FILE   write to FILE (default stdout); FILE.gz, FILE.zst and\n"
 	      "                      FILE.xz are compressed\n"
-	      "      --no-negative   leave negative answers out of a full dump\n"
+	      "      --no-negative   leave negative answers and the source lines out of a\n"
+	      "                      full dump: COF records only\n"
 	      "  -g, --unaggregated  with a lookup: one row per run of days the rrset was\n"
 	      "                      seen on, with that run's count (as query -g)\n"
 	      "  -q, --quiet         no progress line on a terminal\n"
@@ -377,9 +384,52 @@ static int dump_scan(lb_store_t *s, struct exp *e, enum lb_scan_kind kind, enum 
 	return err < 0 ? err : 0;
 }
 
+/* Whether a full dump is the whole store: no filter narrows it (every type,
+ * any bailiwick, no time fence, offset or limit) and negatives are in it. */
+static bool whole_store(const lb_query_t *q, bool negatives)
+{
+	return negatives && q->tmode == LB_TYPES_ALL && !q->has_bailiwick && !q->has_first_before &&
+	       !q->has_first_after && !q->has_last_before && !q->has_last_after && !q->offset &&
+	       !q->limit;
+}
+
+/* A whole store's sources, before its records: one line each,
+ * {"source":NAME,"time_first":T,"time_last":T,"count":N} - what `stats`
+ * lists per source (its first and newest observation, how many), which no
+ * record can carry (a record names the sources that saw it, not when each
+ * did).  `import -f cof` stores them as they are and derives nothing for
+ * those sources from the records that follow.  Not the collector's delivery
+ * bookmarks: they belong to this store's collector. */
+static int dump_sources(lb_store_t *s, struct exp *e)
+{
+	lb_store_scan_t sc = { .kind = LB_SCAN_SENSORS };
+	lb_store_iter_t *it;
+	int err = lb_store_iter_new(s, &sc, &it);
+	if (err)
+		return err;
+	lb_store_rec_t r;
+	FILE *f = e->out.f;
+	while ((err = lb_store_iter_next(it, &r)) > 0) {
+		if (!r.sensor || !*r.sensor ||
+		    !strncmp(r.sensor, LB_INGEST_BOOKMARK_PREFIX, sizeof LB_INGEST_BOOKMARK_PREFIX - 1))
+			continue;
+		fputs("{\"source\":", f);
+		lb_json_put_str(f, r.sensor);
+		fprintf(f, ",\"time_first\":%llu,\"time_last\":%llu,\"count\":%llu}\n",
+			(unsigned long long)r.val.time_first, (unsigned long long)r.val.time_last,
+			(unsigned long long)r.val.count);
+	}
+	lb_store_iter_free(it);
+	return err < 0 ? err : 0;
+}
+
 static int dump_all(lb_store_t *s, struct exp *e, bool negatives)
 {
-	int err = dump_scan(s, e, LB_SCAN_RRSET, LB_MATCH_EXACT);
+	int err = 0;
+	if (e->fmt == EXP_COF && whole_store(e->q, negatives))
+		err = dump_sources(s, e);
+	if (!err)
+		err = dump_scan(s, e, LB_SCAN_RRSET, LB_MATCH_EXACT);
 	if (!err && !e->limited)
 		err = dump_scan(s, e, LB_SCAN_RRSET, LB_MATCH_BELOW);
 	if (negatives && !err && !e->limited)

@@ -23,6 +23,8 @@
 #include "observe/window.h"
 #include "sources/source.h"
 #include "store/store.h"
+#include "util/hash.h"
+#include "util/hset.h"
 #include "util/json.h"
 
 static void help(FILE *out)
@@ -80,7 +82,16 @@ struct imp {
 	lb_ingest_t *ing;
 	lb_obs_sink_t win;
 	int store_err;
+	/* the sources whose freshness the input gave (COF source lines, which
+	 * an export writes before its records): not derived from records too */
+	lb_hset_t given;
+	uint64_t given_seed;
 };
+
+static uint64_t source_hash(const struct imp *im, const char *name)
+{
+	return lb_hash64((const uint8_t *)name, strlen(name), im->given_seed);
+}
 
 static volatile sig_atomic_t hup_flag, stop_flag, stop_sig;
 
@@ -171,7 +182,8 @@ static void aggr_jsonl(const lb_src_aggr_t *a)
  * the window notes observations.  The count goes to the first source named
  * (an entry does not say how the others' sightings split), so that the
  * sources' counts add up to the entries' as they do after a capture; an
- * entry with zone times alone (no sightings) counts as one record read. */
+ * entry with zone times alone (no sightings) counts as one record read.
+ * A source whose freshness the input gave itself (on_source) is left out. */
 static int aggr_sensors(struct imp *im, const lb_src_aggr_t *a, const char *sensor)
 {
 	const char *one[1] = { sensor };
@@ -185,6 +197,8 @@ static int aggr_sensors(struct imp *im, const lb_src_aggr_t *a, const char *sens
 		first = newest;
 	int err = 0;
 	for (size_t i = 0; !err && i < nn; i++) {
+		if (im->given.n && lb_hset_has(&im->given, source_hash(im, names[i])))
+			continue;
 		lb_store_rec_t sr;
 		memset(&sr, 0, sizeof sr);
 		sr.kind = LB_REC_SENSOR;
@@ -303,6 +317,26 @@ static void on_aggr_neg(void *ctx, const lb_src_aggr_t *a)
 		im->store_err = aggr_neg_store(im, a);
 }
 
+/* A source's own freshness (a COF source line): stored as it is, and the
+ * records' sightings of that source no longer derive it (aggr_sensors), so
+ * an exported store's sources come back with the freshness they had. */
+static void on_source(void *ctx, const char *name, uint64_t first, uint64_t last, uint64_t count)
+{
+	struct imp *im = ctx;
+	if (!im->ing || im->store_err)
+		return;
+	lb_store_rec_t sr;
+	memset(&sr, 0, sizeof sr);
+	sr.kind = LB_REC_SENSOR;
+	sr.sensor = name;
+	sr.val.time_first = first;
+	sr.val.time_last = last;
+	sr.val.count = count;
+	im->store_err = lb_ingest_add(im->ing, &sr);
+	/* (a full set: the records' sightings are derived for it as before) */
+	(void)lb_hset_add(&im->given, source_hash(im, name));
+}
+
 static void on_rrset(void *ctx, const lb_obs_rrset_t *o)
 {
 	struct imp *im = ctx;
@@ -379,6 +413,8 @@ int lb_cmd_import(int argc, char **argv)
 	lb_win_cli_init(&win);
 	lb_src_opts_t so = { .fmt = LB_FMT_AUTO, .zone_time = -1 };
 	struct imp im = { 0 };
+	lb_hset_init(&im.given, 64, (size_t)1 << 17); /* a store names at most 65536 sources */
+	im.given_seed = lb_hash_seed();
 	const char *db = NULL;
 	bool quiet = false;
 	int c, rc = LB_EXIT_OK;
@@ -519,7 +555,7 @@ int lb_cmd_import(int argc, char **argv)
 	so.interrupt = &stop_flag;
 	lb_src_sink_t sink = {
 		.obs = { .rrset = on_rrset, .negative = on_negative, .ctx = &im },
-		.aggr = on_aggr, .aggr_ctx = &im, .aggr_neg = on_aggr_neg,
+		.aggr = on_aggr, .aggr_ctx = &im, .aggr_neg = on_aggr_neg, .source = on_source,
 	};
 	err = lb_src_new(&so, &sink, &src);
 	if (err) {
@@ -585,6 +621,7 @@ out:
 		fprintf(stderr, "import: nothing was stored (no --db DIR, --send or --jsonl): the "
 				"input was only read and counted\n");
 	lb_src_free(src);
+	lb_hset_free(&im.given);
 	rc = lb_cli_out_rc("import", rc);
 	return rc;
 }

@@ -123,7 +123,10 @@ static void usage(FILE *f)
 	      "  -f, --format F          text (default; DNS presentation form), cof (COF NDJSON;\n"
 	      "                          json and ndjson name it too; each rrname, rrtype and\n"
 	      "                          rdata set once, merged across bailiwicks; sensor_id\n"
-	      "                          names the first source), csv\n"
+	      "                          names the first source), csv (RFC 4180; no field\n"
+	      "                          begins as a spreadsheet formula: = + - at the start\n"
+	      "                          of a name or name rdata is escaped, \\=, the same name;\n"
+	      "                          other such text gets a leading ')\n"
 	      "  -h, --help              this text\n"
 	      "\n"
 	      "exit status: 0 results, 1 no results, 2 usage or input error, 3 store error\n",

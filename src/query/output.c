@@ -81,19 +81,56 @@ static const char *rdata_text(lb_out_t *o, uint16_t type, const uint8_t *rd, siz
 	return o->buf;
 }
 
-static void csv_field(FILE *f, const char *s)
+/* A field (RFC 4180: quoted when it holds a comma, a quote or a line
+ * break), after the character mark when mark is not 0. */
+static void csv_field_marked(FILE *f, char mark, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
+		if (mark)
+			fputc(mark, f);
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (mark)
+		fputc(mark, f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+/*
+ * CSV and spreadsheets (formula injection, OWASP "CSV Injection"): Excel,
+ * LibreOffice and Google Sheets take a cell that begins with = + - @ (or a
+ * tab, a carriage return) for a formula, and `=cmd|' /C calc'!A0` is a name
+ * anyone can make a resolver see.  RFC 4180 quoting does not stop it (a
+ * quoted "=1+1" is still a formula).  So such a field never begins so:
+ *  - DNS presentation text (an owner, a bailiwick, rdata that begins with a
+ *    name): its first character escaped as RFC 1035 5.1 allows, \= \+ \-
+ *    (a name's @ is escaped already, a tab or CR is \009 or \013): the same
+ *    name to every DNS parser, text to a spreadsheet - nothing is lost;
+ *  - anything else (other rdata, a batch line, source names): OWASP's
+ *    remedy, a leading apostrophe, which spreadsheets hide and other
+ *    readers see.
+ */
+static bool csv_formula(const char *s)
+{
+	return *s && strchr("=+-@\t\r", *s);
+}
+
+/* A name in presentation form, or rdata that begins with one. */
+static void csv_dns_field(FILE *f, const char *s)
+{
+	csv_field_marked(f, csv_formula(s) ? '\\' : 0, s);
+}
+
+/* Any other text. */
+static void csv_text_field(FILE *f, const char *s)
+{
+	csv_field_marked(f, csv_formula(s) ? '\'' : 0, s);
 }
 
 void lb_out_begin(lb_out_t *o, const lb_query_t *q)
@@ -120,7 +157,7 @@ static void csv_sources(FILE *f, const lb_store_rec_t *r)
 	b[0] = 0;
 	for (size_t i = 0; i < r->nsources && r->sources; i++)
 		n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? ";" : "", r->sources[i]);
-	csv_field(f, b);
+	csv_text_field(f, b);
 }
 
 static void text_rec(lb_out_t *o, const lb_store_rec_t *r)
@@ -283,7 +320,7 @@ void lb_out_cof_sources_more(FILE *f, const lb_store_rec_t *r)
 static void csv_query(lb_out_t *o)
 {
 	if (o->csv_query) {
-		csv_field(o->f, o->csv_query);
+		csv_text_field(o->f, o->csv_query);
 		fputc(',', o->f);
 	}
 }
@@ -301,14 +338,14 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 	if (r->kind == LB_REC_NEG) {
 		const char *rc = lb_rcode_name(r->rcode);
 		csv_query(o);
-		csv_field(f, nb);
+		csv_dns_field(f, nb);
 		fprintf(f, ",%s,", tb);
 		if (rc)
 			fputs(rc, f);
 		else
 			fprintf(f, "%u", r->rcode);
 		fputc(',', f);
-		csv_field(f, bb);
+		csv_dns_field(f, bb);
 		fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->val.time_first,
 			(unsigned long long)r->val.time_last, (unsigned long long)r->val.count);
 		csv_sources(f, r);
@@ -317,11 +354,15 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 	}
 	for (size_t i = 0; i < r->nrdata; i++) {
 		csv_query(o);
-		csv_field(f, nb);
+		csv_dns_field(f, nb);
 		fprintf(f, ",%s,", tb);
-		csv_field(f, bb);
+		csv_dns_field(f, bb);
 		fputc(',', f);
-		csv_field(f, rdata_text(o, r->type, r->rdata[i], r->rdlen[i]));
+		const char *rt = rdata_text(o, r->type, r->rdata[i], r->rdlen[i]);
+		if (lb_rdata_target_name(r->type, r->rdata[i], r->rdlen[i]) == r->rdata[i])
+			csv_dns_field(f, rt); /* NS, CNAME, PTR, DNAME, SOA ...: a name first */
+		else
+			csv_text_field(f, rt);
 		/* a record only zone files gave has no sensor times: empty
 		 * fields, as COF leaves them out and the summary's CSV does */
 		if (r->val.time_last || !r->val.zone_last)

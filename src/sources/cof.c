@@ -11,7 +11,10 @@
  * Each record is delivered as one aggregated entry.  A record with
  * "negative":true is an aggregated negative answer (rrname = qname, rrtype =
  * qtype, "rcode" a mnemonic or number, rdata ignored), as `lookback export`
- * writes them; it goes to the sink's aggr_neg.
+ * writes them; it goes to the sink's aggr_neg.  A line
+ * {"source":NAME,"time_first":..,"time_last":..,"count":N} (no rrname) is a
+ * source's own freshness, as `lookback export` writes a whole store's
+ * sources before its records; it goes to the sink's source callback.
  */
 #include "sources/cof.h"
 
@@ -19,6 +22,7 @@
 #include <strings.h>
 
 #include "dns/rrtype.h"
+#include "sensor/sensor.h" /* LB_INGEST_BOOKMARK_PREFIX */
 #include "store/store.h"
 
 #define LB_STORE_SENSOR_NAME LB_STORE_SENSOR_MAX
@@ -180,6 +184,37 @@ static int jcount(const js_doc_t *d, int x, int64_t *v)
 	return -1;
 }
 
+/* {"source":NAME,"time_first":T,"time_last":T,"count":N}: a source's own
+ * freshness (count 0 when absent).  With --source every record is that
+ * source's: the line is counted, not given. */
+static void source_line(lb_src_t *s, int o, int si)
+{
+	const js_doc_t *d = &s->js;
+	char sb[LB_STORE_SENSOR_NAME + 1];
+	size_t sl;
+	const char *t = js_str(d, si, sb, sizeof sb - 1, &sl);
+	if (!t || sl == 0 || sl > LB_STORE_SENSOR_NAME || memchr(t, 0, sl))
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	if (t != sb)
+		memcpy(sb, t, sl);
+	sb[sl] = 0;
+	/* a collector's delivery bookmark is no source (export leaves them out) */
+	if (!strncmp(sb, LB_INGEST_BOOKMARK_PREFIX, sizeof LB_INGEST_BOOKMARK_PREFIX - 1))
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	uint64_t first = 0, last = 0;
+	bool h1, h2;
+	if (jtime(d, o, "time_first", &first, &h1) || jtime(d, o, "time_last", &last, &h2) || !h1 ||
+	    !h2 || first > last || last > LB_TIME_MAX)
+		return (void)src_bad(s, LB_BAD_TIME);
+	int ci = js_get(d, o, "count");
+	int64_t cv = 0;
+	if (ci >= 0 && js_type(d, ci) != JS_NULL && (jcount(d, ci, &cv) || cv < 0))
+		return (void)src_bad(s, LB_BAD_FIELDS);
+	s->c.sources++;
+	if (!s->o.source && s->sink.source)
+		s->sink.source(s->sink.aggr_ctx, sb, first, last, (uint64_t)cv);
+}
+
 static void record(lb_src_t *s, int o)
 {
 	const js_doc_t *d = &s->js;
@@ -195,6 +230,9 @@ static void record(lb_src_t *s, int o)
 		src_skip(s, LB_SKIP_NOT_DNS);
 		return;
 	}
+	int si = js_get(d, o, "source");
+	if (!nm && js_get(d, o, "rrname") < 0 && si >= 0 && js_type(d, si) == JS_STR)
+		return source_line(s, o, si);
 	if (!nm)
 		return (void)src_bad(s, LB_BAD_FIELDS);
 	int ng = js_get(d, o, "negative");

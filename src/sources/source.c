@@ -125,8 +125,9 @@ enum lb_src_fmt lb_src_detect(const char *line, size_t len)
 		     has(line, len, "\"ttl\"")))
 			return LB_FMT_PASSIVEDNS; /* passivedns -j */
 		if (has(line, len, "\"cond\"") || has(line, len, "\"obj\"") ||
-		    has(line, len, "\"rrname\""))
-			return LB_FMT_COF;
+		    has(line, len, "\"rrname\"") ||
+		    (has(line, len, "\"source\"") && has(line, len, "\"time_last\"")))
+			return LB_FMT_COF; /* (a source line: export writes them first) */
 		if (has(line, len, "\"id.orig_h\"") || has(line, len, "\"uid\"") ||
 		    has(line, len, "\"qtype_name\""))
 			return LB_FMT_ZEEK;
@@ -1084,6 +1085,10 @@ void lb_src_print_summary(const lb_src_t *s, FILE *out)
 		(unsigned long long)c->lines, (unsigned long long)c->records,
 		(unsigned long long)c->rrsets, (unsigned long long)c->rrs,
 		(unsigned long long)c->aggregated, (unsigned long long)c->negatives);
+	if (c->sources)
+		fprintf(out, "import: %llu source lines (a source's own freshness)%s\n",
+			(unsigned long long)c->sources,
+			s->o.source ? " ignored: with --source every record is that source's" : "");
 	for (int i = 0; i < LB_SKIP__COUNT; i++)
 		if (c->skip[i])
 			fprintf(out, "import: skipped %llu %s\n", (unsigned long long)c->skip[i],

@@ -108,6 +108,7 @@ typedef struct lb_src_counts {
 	uint64_t lines;       /* lines read */
 	uint64_t records;     /* input records that produced something */
 	uint64_t rrsets, rrs, negatives, aggregated;
+	uint64_t sources;     /* COF source lines (a source's own freshness) */
 	uint64_t bad[LB_BAD__COUNT];
 	uint64_t bad_line[LB_BAD__COUNT][LB_SRC_BAD_KEEP]; /* first line numbers */
 	uint64_t skip[LB_SKIP__COUNT];
@@ -172,6 +173,12 @@ typedef struct lb_src_sink {
 	void *aggr_ctx;
 	/* aggregated negative answers (a->neg set), with aggr_ctx; NULL = dropped */
 	void (*aggr_neg)(void *ctx, const lb_src_aggr_t *a);
+	/* a source's own freshness (COF {"source":NAME,"time_first","time_last",
+	 * "count"}, as `lookback export` writes a whole store's sources before its
+	 * records): its first and newest observation and how many, with
+	 * aggr_ctx; NULL = dropped.  Not given under lb_src_opts_t.source (every
+	 * record is that source's then). */
+	void (*source)(void *ctx, const char *name, uint64_t first, uint64_t last, uint64_t count);
 } lb_src_sink_t;
 
 typedef struct lb_src_opts {

@@ -478,19 +478,23 @@ static int dir_state(const char *dir, int *exists, int *has_current, int *nonemp
 	return 0;
 }
 
-/* Write the format marker: magic, NUL, format version. */
+/* Write the format marker: magic, NUL, format version, in a table file of
+ * its own, never the write-ahead log, so that the tables alone say what the
+ * store is (tables_marked: a writer's open need not read the log). */
 static int put_marker(lb_store_t *s, uint8_t version)
 {
 	uint8_t m[sizeof LB_STORE_MAGIC + 1];
 	memcpy(m, LB_STORE_MAGIC, sizeof LB_STORE_MAGIC);
 	m[sizeof LB_STORE_MAGIC] = version;
-	char *e = NULL;
-	rocksdb_put(s->db, s->wo, (const char *)KEY_FORMAT, 2, (const char *)m, sizeof m, &e);
-	if (e) {
-		lb_rocks_set_err(s, e);
-		return LB_ESTORE;
-	}
-	return 0;
+	return lb_rocks_put_table(s, KEY_FORMAT, 2, m, sizeof m);
+}
+
+/* Whether a value is a format marker this lookback reads (magic, version 1..LB_STORE_FORMAT). */
+static bool marker_ok(const char *v, size_t vl)
+{
+	size_t ml = sizeof LB_STORE_MAGIC; /* with NUL */
+	return v && vl == ml + 1 && !memcmp(v, LB_STORE_MAGIC, ml) && (uint8_t)v[ml] >= 1 &&
+	       (uint8_t)v[ml] <= LB_STORE_FORMAT;
 }
 
 static int check_format(lb_store_t *s, int fresh)
@@ -636,6 +640,38 @@ static int open_db(lb_store_t *s, const char *dir, bool read_only, bool *locked)
 	}
 	lb_rocks_set_err(s, e);
 	return LB_ESTORE;
+}
+
+/* Whether the store's table files alone hold a format marker this lookback
+ * reads: a read-only open whose write-ahead log directory is an empty one in
+ * /tmp, so RocksDB replays no log (what costs a writer's open after a crash:
+ * the log is replayed again by the open for writing).  Every marker lookback
+ * writes goes into a table, never the log (put_marker), so in a store whose
+ * tables hold one the log holds no other.  false: look at the whole store
+ * (the tables hold no marker, another, or cannot be opened so). */
+static bool tables_marked(lb_store_t *s, const char *dir)
+{
+	char t[] = "/tmp/lookback-open-XXXXXX";
+	if (!mkdtemp(t))
+		return false;
+	bool ok = false;
+	rocksdb_options_t *o = rocksdb_options_create_copy(s->opts);
+	if (o) {
+		rocksdb_options_set_wal_dir(o, t);
+		char *e = NULL;
+		rocksdb_t *db = rocksdb_open_for_read_only(o, dir, 0, &e);
+		if (db) {
+			size_t vl = 0;
+			char *v = rocksdb_get(db, s->ro, (const char *)KEY_FORMAT, 2, &vl, &e);
+			ok = !e && marker_ok(v, vl);
+			rocksdb_free(v);
+			rocksdb_close(db);
+		}
+		rocksdb_free(e);
+		rocksdb_options_destroy(o);
+	}
+	rm_flat_dir(t);
+	return ok;
 }
 
 /* What an open reads first: the tables RocksDB's repairer set aside (when it
@@ -823,8 +859,11 @@ int lb_store_open(const char *dir, const lb_store_opts_t *o, lb_store_t **out)
 	 * extractor): another program's RocksDB would be changed before its
 	 * missing marker refused it.  A read-only look first, which writes
 	 * nothing; what it cannot tell (it cannot open or read the database)
-	 * is left to the open below and its repair. */
-	if (!o->read_only && has_current && !engine_repair && !open_db(s, dir, true, &locked)) {
+	 * is left to the open below and its repair.  A store whose tables
+	 * are marked needs no look at its log (tables_marked). */
+	if (!o->read_only && has_current && !engine_repair && !tables_marked(s, dir) &&
+	    !open_db(s, dir, true, &locked)) {
+		s->log_looks++;
 		s->read_only = true; /* check_format: no marker written, no upgrade */
 		err = check_format(s, 0);
 		s->read_only = false;

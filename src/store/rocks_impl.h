@@ -85,6 +85,7 @@ struct lb_store {
 	bool repair;             /* opened to be repaired (lb_store_opts_t.repair) */
 	bool engine_repaired;    /* RocksDB's repairer ran at open */
 	bool locked;             /* the open failed: another process writes the store */
+	unsigned log_looks;      /* writer's open: read-only looks that replayed the log (test_store) */
 	bool repair_resumed;     /* an interrupted repair's marker was found
 				  * (lb_rocks_repair_marked): every table in
 				  * lost/ is tried again */
@@ -181,6 +182,10 @@ int lb_rocks_src_name(lb_store_t *s, uint32_t id, const char *name);
 int lb_rocks_src_id(lb_store_t *s, const char *name, uint32_t *id);
 /* Where a large commit writes its table file before ingesting it. */
 void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n);
+/* Put one key in a table file of its own, ingested: in the store's tables
+ * at once, newer than anything there, without a flush (no background
+ * thread waited for).  0 or LB_ESTORE (the message set). */
+int lb_rocks_put_table(lb_store_t *s, const void *k, size_t kl, const void *v, size_t vl);
 /* The data block size (8 KiB; environment LOOKBACK_BLOCK_KB for measurements). */
 size_t lb_rocks_block_size(void);
 /* The options of the table files of large commits (rocks_write.c): the

@@ -355,6 +355,8 @@ void lb_rocks_sst_path(const lb_store_t *s, char *p, size_t n)
 	snprintf(p, n, "%s/lookback-ingest.sst", s->dir);
 }
 
+static lb_sst_t *sst_open(lb_store_t *s, const char *path);
+
 /* Hand the finished table file to RocksDB: it is moved into the store and
  * synced, so it is as durable as a write-ahead-logged batch. */
 static int sst_ingest(lb_store_t *s, const char *path)
@@ -374,6 +376,30 @@ static int sst_ingest(lb_store_t *s, const char *path)
 		return LB_ESTORE;
 	}
 	return 0;
+}
+
+int lb_rocks_put_table(lb_store_t *s, const void *k, size_t kl, const void *v, size_t vl)
+{
+	char path[4200];
+	lb_rocks_sst_path(s, path, sizeof path);
+	lb_sst_t *w = sst_open(s, path);
+	if (!w) {
+		lb_rocks_set_err(s, sst_err(LB_EIO, path));
+		return LB_ESTORE;
+	}
+	int err = lb_sst_add(w, 1, k, kl, v, vl);
+	if (!err)
+		err = lb_sst_finish(w);
+	if (err) {
+		lb_rocks_set_err(s, sst_err(err, path));
+		lb_sst_free(s->sst); /* may hold the file open: a new one next time */
+		s->sst = NULL;
+		err = LB_ESTORE;
+	} else {
+		err = sst_ingest(s, path);
+	}
+	unlink(path); /* gone already when the ingestion moved it */
+	return err;
 }
 
 static void putq_flush(lb_store_t *s);

@@ -57,6 +57,18 @@ int lb_hset_add(lb_hset_t *s, uint64_t h)
 	}
 }
 
+int lb_hset_has(const lb_hset_t *s, uint64_t h)
+{
+	h += !h;
+	if (!s->t)
+		return 0;
+	size_t mask = s->cap - 1;
+	for (size_t i = (size_t)h & mask; s->t[i]; i = (i + 1) & mask)
+		if (s->t[i] == h)
+			return 1;
+	return 0;
+}
+
 void lb_hset_clear(lb_hset_t *s)
 {
 	if (s->t && s->n)

@@ -24,6 +24,8 @@ void lb_hset_init(lb_hset_t *s, size_t min_slots, size_t max_slots);
 /* 1: h was in the set; 0: added; -1: not added (the set is at its bound, or
  * there was no memory to grow it). */
 int lb_hset_add(lb_hset_t *s, uint64_t h);
+/* Whether h is in the set (nothing added). */
+int lb_hset_has(const lb_hset_t *s, uint64_t h);
 /* Bring h's slot toward the cache before an add of h. */
 static inline void lb_hset_prefetch(const lb_hset_t *s, uint64_t h)
 {

@@ -24,10 +24,13 @@ X --db "$T_TMP/none" > /dev/null 2>&1; check "missing store exits 3" test $? -eq
 X --db "$d1" > "$T_TMP/all.cof"; rc=$?
 check "export exits 0" test $rc -eq 0
 n=$(grep -c . "$T_TMP/all.cof"); nn=$(grep -c '"negative":true' "$T_TMP/all.cof")
+ns=$(grep -c '^{"source":' "$T_TMP/all.cof")
 check "export has rrsets ($n lines) and negative answers ($nn)" test "$n" -gt 1000 -a "$nn" -gt 10
+check "export begins with its source's line ($ns)" \
+	bash -c "test $ns -eq 1 && head -1 '$T_TMP/all.cof' | grep -q '^{\"source\":\"[^\"]*\",\"time_first\":[0-9]*,\"time_last\":[0-9]*,\"count\":[0-9]*}\$'"
 X --db "$d1" --no-negative > "$T_TMP/pos.cof"
-check "--no-negative leaves exactly the negative answers out" \
-	test "$(grep -c . "$T_TMP/pos.cof")" -eq $((n - nn)) -a "$(grep -c negative "$T_TMP/pos.cof")" -eq 0
+check "--no-negative leaves exactly the negative answers and the source lines out" \
+	test "$(grep -c . "$T_TMP/pos.cof")" -eq $((n - nn - ns)) -a "$(grep -c 'negative\|"source"' "$T_TMP/pos.cof")" -eq 0
 X --db "$d1" --negative '*.com' --no-negative > /dev/null 2> "$T_TMP/nn.err"; rc=$?
 check "--no-negative with a lookup: usage error ($rc), not silently ignored" \
 	bash -c "test $rc -eq 2 && grep -q 'full dump' '$T_TMP/nn.err'"
@@ -48,6 +51,7 @@ else
 fi
 X --db "$d1" -l 5 > "$T_TMP/l5.cof" 2> "$T_TMP/l5.err"
 check "-l 5 writes 5 records and says more exist" test "$(grep -c . "$T_TMP/l5.cof")" -eq 5 -a -s "$T_TMP/l5.err"
+check "... and no source line (a part of the store)" test "$(grep -c '"source"' "$T_TMP/l5.cof")" -eq 0
 
 "$LOOKBACK" import --format cof --db "$d2" "$T_TMP/all.cof" > /dev/null 2> "$T_TMP/imp.err"
 check "import --format cof of the export succeeds" test $? -eq 0
@@ -61,6 +65,28 @@ check "re-exported store is identical record by record" cmp -s "$T_TMP/all.cof" 
 "$LOOKBACK" stats --db "$d2" | grep -E '^(oldest|newest|sources|  )' > "$T_TMP/st2"
 check "stats of the imported store: the same span and sources ($(grep -c . "$T_TMP/st1") lines)" cmp -s "$T_TMP/st1" "$T_TMP/st2"
 
+# two sources that saw one rrset at different times: the store keeps each
+# source's own freshness, which no record carries (a record names the
+# sources that saw it, not when each did); the export's source lines carry
+# it.  Without them the import took each source's newest from the merged
+# records it was named in: "old" newest 2023-11-21 (it was 2023-11-14),
+# "new" oldest 2023-11-14, observations 6 and 0 (3 and 3)
+printf '%s\n' '{"rrname":"a.example.","rrtype":"A","rdata":["192.0.2.1"],"time_first":1700000000,"time_last":1700000100,"count":2,"sensor_id":"old"}' \
+	'{"rrname":"a.example.","rrtype":"A","rdata":["192.0.2.1"],"time_first":1700500000,"time_last":1700600000,"count":3,"sensor_id":"new"}' \
+	'{"rrname":"b.example.","rrtype":"A","rdata":["192.0.2.2"],"time_first":1700000000,"time_last":1700000050,"count":1,"sensor_id":"old"}' \
+	'{"rrname":"nx.example.","rrtype":"A","negative":true,"rcode":"NXDOMAIN","rdata":[],"time_first":1700700000,"time_last":1700700000,"count":4,"sensor_id":"neg"}' > "$T_TMP/two.cof"
+"$LOOKBACK" import -f cof --db "$T_TMP/s1" "$T_TMP/two.cof" > /dev/null 2>&1
+X --db "$T_TMP/s1" -o "$T_TMP/s1.cof"
+"$LOOKBACK" import --db "$T_TMP/s2" "$T_TMP/s1.cof" > /dev/null 2> "$T_TMP/s2.err"
+check "import (format detected) of an export with three sources exits 0, reads their lines" \
+	grep -q '^import: 3 source lines' "$T_TMP/s2.err"
+"$LOOKBACK" stats --db "$T_TMP/s1" | grep -E '^(oldest|newest|sources|  )' > "$T_TMP/ss1"
+"$LOOKBACK" stats --db "$T_TMP/s2" | grep -E '^(oldest|newest|sources|  )' > "$T_TMP/ss2"
+check "... each source's newest, oldest and observations as they were" \
+	bash -c "cmp -s '$T_TMP/ss1' '$T_TMP/ss2' && grep -q '^  old .*newest 2023-11-14T22:15:00Z  oldest 2023-11-14T22:13:20Z  observations 3\$' '$T_TMP/ss2'"
+X --db "$T_TMP/s2" -o "$T_TMP/s2.cof"
+check "... and exports the same again" cmp -s "$T_TMP/s1.cof" "$T_TMP/s2.cof"
+
 # lookups chosen from the data: the busiest parent domain, a /16 of an A
 # record, CNAME/NS targets, NXDOMAIN names
 python3 - "$T_TMP/all.cof" > "$T_TMP/lookups" <<'PY'
@@ -68,6 +94,8 @@ import json, sys, collections, ipaddress
 par = collections.Counter(); nets = []; names = []; negs = []
 for line in open(sys.argv[1]):
     o = json.loads(line)
+    if "source" in o:
+        continue
     labels = o["rrname"].rstrip(".").split(".")
     if o.get("negative"):
         negs.append(o["rrname"]); continue
@@ -82,7 +110,7 @@ for line in open(sys.argv[1]):
 for p, _ in par.most_common(2):
     print("-r\t*." + p); print("-n\t*." + p)
 top = max(par, key=par.get)
-first = [l for l in open(sys.argv[1]) if json.loads(l)["rrname"].endswith("." + top + ".")][0]
+first = [l for l in open(sys.argv[1]) if json.loads(l).get("rrname", "").endswith("." + top + ".")][0]
 print("-r\t" + json.loads(first)["rrname"].split(".")[0] + ".*")
 for x in nets: print("-i\t" + x)
 for x in names: print("-n\t" + x)

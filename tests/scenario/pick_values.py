@@ -10,6 +10,8 @@ import sys
 own = ip = cn = dom = None
 for line in open(sys.argv[1]):
     o = json.loads(line)
+    if "rrname" not in o:
+        continue  # an export's source lines
     if o["rrtype"] == "A" and not ip:
         ip = o["rdata"][0]
     if o["rrtype"] == "A" and not own and o["rrname"].count(".") == 3:

@@ -22,7 +22,7 @@ esac
 "$SETUP_LB" gen -o "$T_TMP/g.pcap" -n 500000 --unique --seed 5 || { nok gen; exit 0; }
 "$SETUP_LB" capture -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
 check "capture --db" test -d "$D"
-name=$("$LOOKBACK" export --db "$D" -f cof 2> /dev/null | head -1 | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
+name=$("$LOOKBACK" export --db "$D" -f cof 2> /dev/null | grep -m1 "\"rrname\"" | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
 check "a name to look up ($name)" test -n "$name"
 
 serve_start "$D" --threads 1

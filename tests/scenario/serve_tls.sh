@@ -53,7 +53,7 @@ U=https://127.0.0.1:$PORT
 C=(curl -s --max-time 10 --cacert "$T_TMP/cert.pem" -H "X-API-Key: alice-secret-0001")
 check "ping over HTTPS, the certificate verified" \
 	bash -c "[ \"\$(${C[*]@Q} '$U/dnsdb/v2/ping')\" = '{\"ping\":\"ok\"}' ]"
-name=$("$LOOKBACK" export --db "$D" -f cof 2> /dev/null | head -1 | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
+name=$("$LOOKBACK" export --db "$D" -f cof 2> /dev/null | grep -m1 "\"rrname\"" | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
 "${C[@]}" "$U/dnsdb/v2/lookup/rrset/name/$name" > "$T_TMP/https.out"
 "$LOOKBACK" query --db "$D" -r "$name" -f cof 2> /dev/null > "$T_TMP/q.out"
 check "a lookup over HTTPS: SAF begin, $(wc -l < "$T_TMP/q.out") objects as lookback query, succeeded" \

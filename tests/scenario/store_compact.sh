@@ -21,7 +21,7 @@ check "the bulk ingest left its tables in level 0 (${l0:-none})" test "${l0:-0}"
 b0=$(awk '$1 == "disk" { print $3 }' "$D/st0")
 "$LOOKBACK" export -q --db "$D/db" -f cof > "$D/e0"
 check "export before serving ($(wc -l < "$D/e0") records)" test -s "$D/e0"
-name=$(head -1 "$D/e0" | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
+name=$(grep -m1 "\"rrname\"" "$D/e0" | sed 's/.*"rrname":"\([^"]*\)".*/\1/')
 
 serve_start "$D/db"
 [ -n "$PORT" ] || { nok "serve started: $(head -c 300 "$T_TMP/serve.err")"; exit 0; }

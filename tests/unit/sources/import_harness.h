@@ -29,7 +29,8 @@
 /* Observations rendered one per line:
  *   RR owner TYPE rdata;rdata ttl=N sec=S sensor [unrelated]
  *   NEG qname TYPE rcode
- *   AGG owner TYPE rdata;.. tf tl count zf zl bw=NAME sensor */
+ *   AGG owner TYPE rdata;.. tf tl count zf zl bw=NAME sensor
+ *   SRC name first last count (a COF source line) */
 static char out[1 << 16];
 static size_t outn;
 
@@ -89,6 +90,13 @@ static void on_aggr(void *ctx, const lb_src_aggr_t *a)
 	    a->rr->sensor ? a->rr->sensor : "-");
 }
 
+static void on_source(void *ctx, const char *name, uint64_t first, uint64_t last, uint64_t count)
+{
+	(void)ctx;
+	put("SRC %s %llu %llu %llu\n", name, (unsigned long long)first, (unsigned long long)last,
+	    (unsigned long long)count);
+}
+
 static lb_src_counts_t cnt;
 
 /* Import len bytes of text (NULs and all) with the given options; returns
@@ -97,7 +105,7 @@ __attribute__((unused)) static int imp_opts_len(lb_src_opts_t *o, const char *te
 {
 	outn = 0;
 	out[0] = 0;
-	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr };
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr, .source = on_source };
 	lb_src_t *s;
 	assert_int_equal(lb_src_new(o, &sink, &s), 0);
 	int rc = lb_src_import_mem(s, "sample", text, len);

@@ -646,6 +646,45 @@ static void cof_other_rows_and_counts(void **st)
 	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 2);
 }
 
+/* The source lines `lookback export` writes before a whole store's records
+ * (each source's own freshness, which records cannot carry: an export and
+ * import lost it, each source's newest taken from the merged records it was
+ * named in): read, detected as COF when first, checked like records; with
+ * --source counted and not given. */
+static void cof_source_lines(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_AUTO,
+		"{\"source\":\"new\",\"time_first\":1700500000,\"time_last\":1700600000,\"count\":3}\n"
+		"{\"source\":\"old\",\"time_first\":1700000000,\"time_last\":1700000100}\n"
+		"{\"source\":\"\",\"time_first\":1,\"time_last\":2,\"count\":1}\n"
+		"{\"source\":\"@ingest:0000000000000001\",\"time_first\":1,\"time_last\":2,\"count\":1}\n"
+		"{\"source\":\"x\",\"time_first\":1,\"time_last\":2,\"count\":-1}\n"
+		"{\"source\":\"x\",\"time_first\":3,\"time_last\":2,\"count\":1}\n"
+		"{\"source\":\"x\",\"time_first\":3,\"count\":1}\n"
+		"{\"source\":\"x\",\"time_first\":1,\"time_last\":1000000000000000}\n"
+		"{\"source\":7,\"time_first\":1,\"time_last\":2}\n"
+		"{\"rrname\":\"a.example.\",\"rrtype\":\"A\",\"rdata\":[\"192.0.2.1\"],\"time_first\":1700000000,"
+		"\"time_last\":1700600000,\"count\":5,\"sensor_id\":\"old\",\"sensor_ids\":[\"old\",\"new\"],"
+		"\"source\":\"not a source line\"}\n"), 0);
+	has("SRC new 1700500000 1700600000 3\n");
+	has("SRC old 1700000000 1700000100 0\n");
+	has("AGG a.example. A 192.0.2.1 1700000000 1700600000 5 0 0 bw=- old");
+	hasnt("SRC x");
+	hasnt("SRC @");
+	assert_int_equal(cnt.sources, 2);
+	assert_int_equal(cnt.bad[LB_BAD_FIELDS], 4); /* empty name, bookmark, count -1, not a string */
+	assert_int_equal(cnt.bad[LB_BAD_TIME], 3);   /* first > last, no last, past 9999 */
+	assert_int_equal(cnt.aggregated, 1);
+	const char *l = "{\"source\":\"s1\",\"time_first\":1,\"time_last\":2,\"count\":1}";
+	assert_int_equal(lb_src_detect(l, strlen(l)), LB_FMT_COF);
+	/* --source: every record is that source's; its lines are not given */
+	lb_src_opts_t o = { .fmt = LB_FMT_COF, .source = "feed1" };
+	assert_int_equal(imp_opts(&o, "{\"source\":\"s1\",\"time_first\":1,\"time_last\":2,\"count\":1}\n"), 0);
+	assert_int_equal(cnt.sources, 1);
+	hasnt("SRC");
+}
+
 /* ---- zone files ---- */
 
 static void detection(void **st)
@@ -698,6 +737,7 @@ int main(void)
 		cmocka_unit_test(passivedns_json_and_ymdhms),
 		cmocka_unit_test(cof),
 		cmocka_unit_test(cof_other_rows_and_counts),
+		cmocka_unit_test(cof_source_lines),
 		cmocka_unit_test(detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
 #include "dns/rrtype.h"
 #include "observe/window.h"
 #include "store/keys.h"
+#include "store/rocks_impl.h" /* log_looks: what a writer's open read */
 #include "store/store.h"
 #include "store_util.h"
 
@@ -46,16 +47,32 @@ static void put_raw(const void *k, size_t kl, const void *v, size_t vl)
 	rocksdb_options_destroy(o);
 }
 
-/* The names of dir's files, sorted, one a line, in buf. */
+/* dir's files, sorted, one a line with a digest of its bytes, in buf. */
 static void dir_files(char *buf, size_t cap)
 {
 	char cmd[300];
-	snprintf(cmd, sizeof cmd, "ls -1 '%s'", dir);
+	snprintf(cmd, sizeof cmd, "cd '%s' && md5sum -- *", dir);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	size_t n = fread(buf, 1, cap - 1, p);
 	buf[n] = 0;
 	assert_int_equal(pclose(p), 0);
+}
+
+/* Flush the (closed) database in dir: what its log holds goes into a table. */
+static void flush_raw(void)
+{
+	rocksdb_options_t *o = rocksdb_options_create();
+	char *err = NULL;
+	rocksdb_t *db = rocksdb_open(o, dir, &err);
+	assert_null(err);
+	rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
+	rocksdb_flushoptions_set_wait(fo, 1);
+	rocksdb_flush(db, fo, &err);
+	assert_null(err);
+	rocksdb_flushoptions_destroy(fo);
+	rocksdb_close(db);
+	rocksdb_options_destroy(o);
 }
 
 /* The store in dir (closed) marked with format version v. */
@@ -120,12 +137,79 @@ static void test_refuse_foreign(void **st)
 	dir_files(after, sizeof after);
 	assert_string_equal(before, after);
 	rmdir_r(dir);
-	/* our store, but another format version */
-	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
-	assert_int_equal(lb_store_close(s), 0);
-	set_format(99);
-	assert_int_equal(lb_store_open(dir, &ro, &s), LB_EVERSION);
+	/* nor one whose keys are in its tables, not its log */
+	put_raw("key", 3, "value", 5);
+	flush_raw();
+	put_raw("other", 5, "value", 5); /* and one in the log */
+	dir_files(before, sizeof before);
+	assert_int_equal(lb_store_open(dir, &cr, &s), LB_ECORRUPT);
 	(void)lb_store_close(s);
+	dir_files(after, sizeof after);
+	assert_string_equal(before, after);
+	rmdir_r(dir);
+	/* our store, but another format version: in its log only (created
+	 * by a lookback that wrote its marker there, killed before its first
+	 * flush), then in its tables (a lookback's marker goes there:
+	 * put_marker); refused by a reader, and by a writer untouched */
+	for (int flushed = 0; flushed < 2; flushed++) {
+		if (flushed) {
+			assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+			assert_int_equal(lb_store_close(s), 0);
+		}
+		set_format(99);
+		if (flushed)
+			flush_raw();
+		assert_int_equal(lb_store_open(dir, &ro, &s), LB_EVERSION);
+		(void)lb_store_close(s);
+		dir_files(before, sizeof before);
+		assert_int_equal(lb_store_open(dir, &cr, &s), LB_EVERSION);
+		(void)lb_store_close(s);
+		dir_files(after, sizeof after);
+		assert_string_equal(before, after);
+		rmdir_r(dir);
+	}
+}
+
+/* A writer's open after a crash replayed the store's write-ahead log twice:
+ * in its read-only look for the format marker, then in its open for writing
+ * (capture --db on a store killed with 82 MB of log: 4.4-6.8 s of CPU,
+ * 2.2-3.5 s once).  A store's marker is flushed into a table when written, and a
+ * writer finds it there without the log; the log is looked at only when the
+ * tables hold no marker (an older lookback's store killed before its first
+ * flush; what is not a store: test_refuse_foreign). */
+static void test_open_log_once(void **st)
+{
+	(void)st;
+	lb_store_t *s = NULL;
+	lb_store_opts_t ro = { .read_only = true }, cr = { .create = true };
+	rmdir_r(dir);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	assert_int_equal(s->log_looks, 0);
+	add_numbered(s, "example.com", 5, 1, 0);
+	assert_int_equal(lb_store_close(s), 0);
+	/* what a writer killed after a commit leaves: data in the log only */
+	put_raw("Vr", 2, "\x07", 1); /* a retention of 7 days */
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	assert_int_equal(s->log_looks, 0);
+	assert_int_equal(lb_store_retention(s), 7); /* the log was replayed */
+	assert_int_equal(lb_store_set_retention(s, 0), 0);
+	add_numbered(s, "example.net", 4, 1, 0);
+	assert_int_equal(lb_store_close(s), 0);
+	assert_int_equal(lb_store_open(dir, &ro, &s), 0);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, 9);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+	/* an older lookback's store, its marker in the log only: looked at
+	 * there, once; its writer's close leaves it in a table */
+	set_format(LB_STORE_FORMAT);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	assert_int_equal(s->log_looks, 1);
+	assert_int_equal(lb_store_close(s), 0);
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	assert_int_equal(s->log_looks, 0);
+	assert_int_equal(lb_store_close(s), 0);
 	rmdir_r(dir);
 }
 
@@ -840,6 +924,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refuse_foreign),
+		cmocka_unit_test(test_open_log_once),
 		cmocka_unit_test(test_killed_in_creation),
 		cmocka_unit_test(test_merge_reopen_corrupt),
 		cmocka_unit_test(test_retention),
