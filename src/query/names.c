@@ -174,7 +174,7 @@ static void out_row(lb_out_t *o, enum lb_names_mode mode, const struct row *w)
 		fputs("}\n", f);
 		break;
 	case LB_FMT_CSV:
-		lb_out_csv_field(f, w->name);
+		lb_out_csv_name(f, w->name);
 		if (mode == LB_NAMES_DOMAIN)
 			fprintf(f, ",%llu", (unsigned long long)w->nnames);
 		fprintf(f, ",%llu,", (unsigned long long)w->t.num_results);

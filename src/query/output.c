@@ -456,9 +456,9 @@ void lb_out_end(lb_out_t *o, bool limited, uint64_t limit)
 	fflush(o->f);
 }
 
-void lb_out_csv_field(FILE *f, const char *s)
+void lb_out_csv_name(FILE *f, const char *s)
 {
-	csv_field(f, s);
+	csv_dns_field(f, s);
 }
 
 void lb_out_time(FILE *f, uint64_t t)

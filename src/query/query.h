@@ -169,8 +169,9 @@ void lb_out_cof_sources_more(FILE *f, const lb_store_rec_t *r);
 void lb_out_summary(lb_out_t *o, const lb_summary_t *s);
 /* Ends the output; with limited, text output says so in a final comment line. */
 void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);
-/* A CSV field as the CSV output writes one (quoted when it must be). */
-void lb_out_csv_field(FILE *f, const char *s);
+/* A name (presentation form) as a CSV field, as the CSV output writes one:
+ * quoted when it must be, a leading formula character escaped. */
+void lb_out_csv_name(FILE *f, const char *s);
 /* t as text output writes a time: "YYYY-MM-DD HH:MM:SS" (UTC). */
 void lb_out_time(FILE *f, uint64_t t);
 
