@@ -206,11 +206,24 @@ static int radix_pass(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n
 		      size_t end[257])
 {
 	uint32_t cnt[257] = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		if (d >= 24 && i + PREFETCH_AHEAD < n)
-			__builtin_prefetch(ar + lb_pend_off(&p[i + PREFETCH_AHEAD]) + d);
-		dig[i] = (uint16_t)pend_byte(ar, &p[i], d);
-		cnt[dig[i]]++;
+	if (d < 24) { /* the byte is in one of the heads, the same for every key */
+		size_t wo = d < 8 ? offsetof(struct pend, head) : d < 16 ? offsetof(struct pend, head2)
+									: offsetof(struct pend, head3);
+		unsigned sh = 56 - 8 * (unsigned)(d % 8);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t x;
+			memcpy(&x, (const uint8_t *)&p[i] + wo, sizeof x);
+			uint16_t b = (uint16_t)((x >> sh & 0xff) + 1);
+			dig[i] = d < lb_pend_klen(&p[i]) ? b : 0;
+			cnt[dig[i]]++;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (i + PREFETCH_AHEAD < n)
+				__builtin_prefetch(ar + lb_pend_off(&p[i + PREFETCH_AHEAD]) + d);
+			dig[i] = (uint16_t)pend_byte(ar, &p[i], d);
+			cnt[dig[i]]++;
+		}
 	}
 	if (cnt[dig[0]] == n)
 		return 0;
