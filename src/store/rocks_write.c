@@ -67,6 +67,30 @@ static inline int pend_byte(const uint8_t *ar, const struct pend *p, size_t d)
 	return ar[lb_pend_off(p) + d] + 1;
 }
 
+/* Where byte d (< 24) of a key is in its struct pend: the head word's
+ * offset *wo and the shift *sh that brings the byte down. */
+static inline void head_at(size_t d, size_t *wo, unsigned *sh)
+{
+	*wo = d < 8 ? offsetof(struct pend, head) : d < 16 ? offsetof(struct pend, head2)
+							   : offsetof(struct pend, head3);
+	*sh = 56 - 8 * (unsigned)(d % 8);
+}
+
+/* pend_byte with wo and sh from head_at(d) (any values when d >= 24): a
+ * loop over keys at one depth chooses the head word once */
+static inline int pend_byte_at(const uint8_t *ar, const struct pend *p, size_t d, size_t wo,
+			       unsigned sh)
+{
+	if (d >= lb_pend_klen(p))
+		return 0;
+	if (d < 24) {
+		uint64_t x;
+		memcpy(&x, (const uint8_t *)p + wo, sizeof x);
+		return (int)(x >> sh & 0xff) + 1;
+	}
+	return ar[lb_pend_off(p) + d] + 1;
+}
+
 /* Order of x and y, whose first d bytes are equal. */
 static int pend_cmp_from(const uint8_t *ar, const struct pend *x, const struct pend *y, size_t d)
 {
@@ -147,11 +171,14 @@ static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 		    c = pend_byte(ar, &p[n - 1], d);
 		int v = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
 		/* three-way partition: [0,lt) < v, [lt,gt) == v, [gt,n) > v */
-		size_t lt = 0, i = 0, gt = n;
+		size_t lt = 0, i = 0, gt = n, wo = 0;
+		unsigned sh = 0;
+		if (d < 24)
+			head_at(d, &wo, &sh);
 		while (i < gt) {
 			if (d >= 24 && i + PREFETCH_AHEAD < gt)
 				__builtin_prefetch(ar + lb_pend_off(&p[i + PREFETCH_AHEAD]) + d);
-			int x = pend_byte(ar, &p[i], d);
+			int x = pend_byte_at(ar, &p[i], d, wo, sh);
 			if (x < v)
 				pend_swap(&p[lt++], &p[i++]);
 			else if (x > v)
@@ -207,9 +234,9 @@ static int radix_pass(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n
 {
 	uint32_t cnt[257] = { 0 };
 	if (d < 24) { /* the byte is in one of the heads, the same for every key */
-		size_t wo = d < 8 ? offsetof(struct pend, head) : d < 16 ? offsetof(struct pend, head2)
-									: offsetof(struct pend, head3);
-		unsigned sh = 56 - 8 * (unsigned)(d % 8);
+		size_t wo;
+		unsigned sh;
+		head_at(d, &wo, &sh);
 		for (size_t i = 0; i < n; i++) {
 			uint64_t x;
 			memcpy(&x, (const uint8_t *)&p[i] + wo, sizeof x);
