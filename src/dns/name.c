@@ -29,22 +29,25 @@ int lb_name_read(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *out,
 
 int lb_name_check(const uint8_t *buf, size_t len)
 {
+	/* Every owner of every observation passes here: one load and three
+	 * compares per label.  e is where the next label's length byte is:
+	 * it must be inside the name's 255 bytes (room for the root label
+	 * after it) and inside buf. */
+	if (len == 0)
+		return LB_ETRUNC;
 	size_t n = 0;
 	for (;;) {
-		if (n >= len)
-			return LB_ETRUNC;
 		unsigned l = buf[n];
 		if (l == 0)
 			return (int)(n + 1);
-		if ((l & 0xC0) == 0xC0)
-			return LB_EPTR;
 		if (l > LB_LABEL_MAX)
-			return LB_ELABEL;
-		if (n + 1 + l + 1 > LB_NAME_MAX)
+			return (l & 0xC0) == 0xC0 ? LB_EPTR : LB_ELABEL;
+		size_t e = n + 1 + l;
+		if (e >= LB_NAME_MAX)
 			return LB_ENAMELEN;
-		if (len - n < 1 + (size_t)l)
+		if (e >= len)
 			return LB_ETRUNC;
-		n += 1 + l;
+		n = e;
 	}
 }
 

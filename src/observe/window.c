@@ -78,6 +78,12 @@ struct lb_window {
 	size_t arena_len, arena_cap;
 	struct sensor sensors[MAX_SENSORS];
 	int nsensors;
+	/* the name sensor_note found last and its entry in sensors[]: the same
+	 * pointer again is that sensor without comparing names.  Only while the
+	 * bytes there cannot change: reset with the table, and when a drain of
+	 * the staged observations (whose names it points into) ends */
+	const char *sn_name;
+	int sn_idx;
 	uint64_t start;        /* time of the window's first entry */
 	uint64_t wall_start;   /* the wall clock when it came (lb_window_tick) */
 	/* aggregated records added past the window (lb_ingest_add) and not yet
@@ -204,19 +210,25 @@ static uint64_t sensor_note(lb_window_t *w, const char *name, uint64_t t)
 	if (!*name)
 		return 0;
 	struct sensor *s = NULL;
-	for (int i = 0; i < w->nsensors; i++)
-		if (!strncmp(w->sensors[i].name, name, LB_STORE_SENSOR_MAX)) {
-			s = &w->sensors[i];
-			break;
+	if (name == w->sn_name) {
+		s = &w->sensors[w->sn_idx];
+	} else {
+		for (int i = 0; i < w->nsensors; i++)
+			if (!strncmp(w->sensors[i].name, name, LB_STORE_SENSOR_MAX)) {
+				s = &w->sensors[i];
+				break;
+			}
+		if (!s) {
+			if (w->nsensors == MAX_SENSORS)
+				return 0; /* more distinct sensors than tracked per window: freshness
+					   * (and the source of the entry) of extras lost */
+			s = &w->sensors[w->nsensors++];
+			snprintf(s->name, sizeof s->name, "%s", name);
+			s->first = s->last = t;
+			s->count = 0;
 		}
-	if (!s) {
-		if (w->nsensors == MAX_SENSORS)
-			return 0; /* more distinct sensors than tracked per window: freshness (and
-				   * the source of the entry) of extras lost */
-		s = &w->sensors[w->nsensors++];
-		snprintf(s->name, sizeof s->name, "%s", name);
-		s->first = s->last = t;
-		s->count = 0;
+		w->sn_name = name;
+		w->sn_idx = (int)(s - w->sensors);
 	}
 	if (t < s->first)
 		s->first = t;
@@ -320,6 +332,7 @@ static void reset_table(lb_window_t *w)
 	w->key_bytes = 0;
 	w->arena_len = 0;
 	w->nsensors = 0;
+	w->sn_name = NULL;
 	w->start = 0;
 	w->wall_start = 0;
 }
@@ -526,6 +539,7 @@ static void fq_drain(lb_window_t *w)
 		fold(w, w->fq_buf + q->koff, q->klen, q->h, q->t,
 		     q->soff < 0 ? NULL : (const char *)w->fq_buf + q->soff);
 	}
+	w->sn_name = NULL; /* fq_buf is written over by the next observations */
 	w->fq_n = 0;
 	w->fq_len = 0;
 	w->fq_last_soff = -1;
@@ -542,6 +556,7 @@ static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
 	if (w->k.len > FQ_KEY_MAX) {
 		fq_drain(w);
 		fold(w, w->k.p, w->k.len, h, t, sensor);
+		w->sn_name = NULL; /* the caller's: its bytes may change */
 		return;
 	}
 	__builtin_prefetch(&w->slots[h & (w->nslots - 1)]);

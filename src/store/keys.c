@@ -13,12 +13,6 @@
 
 /* ---- buffers and varints ---- */
 
-void lb_kbuf_reset(lb_kbuf_t *b)
-{
-	b->len = 0;
-	b->err = 0;
-}
-
 void lb_kbuf_free(lb_kbuf_t *b)
 {
 	free(b->p);
@@ -26,7 +20,7 @@ void lb_kbuf_free(lb_kbuf_t *b)
 	b->len = b->cap = 0;
 }
 
-static int kbuf_grow(lb_kbuf_t *b, size_t n)
+int lb_kbuf_grow_slow(lb_kbuf_t *b, size_t n)
 {
 	if (b->err)
 		return 0;
@@ -44,16 +38,6 @@ static int kbuf_grow(lb_kbuf_t *b, size_t n)
 	b->cap = cap;
 	return 1;
 }
-
-void lb_kbuf_put(lb_kbuf_t *b, const void *p, size_t n)
-{
-	if (n == 0 || !kbuf_grow(b, n))
-		return;
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-void lb_kbuf_u8(lb_kbuf_t *b, uint8_t v) { lb_kbuf_put(b, &v, 1); }
 
 void lb_kbuf_u16(lb_kbuf_t *b, uint16_t v)
 {
@@ -131,7 +115,7 @@ static size_t rname_write(uint8_t *o, const uint8_t *name, const size_t *off, in
 /* Room for n more bytes at the end of b (NULL: out of memory, b->err set). */
 static uint8_t *kbuf_room(lb_kbuf_t *b, size_t n)
 {
-	return kbuf_grow(b, n) ? b->p + b->len : NULL;
+	return lb_kbuf_grow(b, n) ? b->p + b->len : NULL;
 }
 
 void lb_kbuf_rname(lb_kbuf_t *b, const uint8_t *name)

@@ -47,6 +47,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "store/store.h"
 #include "util/cursor.h"
@@ -78,10 +79,32 @@ typedef struct lb_kbuf {
 	int err;   /* sticky LB_ENOMEM */
 } lb_kbuf_t;
 
-void lb_kbuf_reset(lb_kbuf_t *b);
 void lb_kbuf_free(lb_kbuf_t *b);
-void lb_kbuf_put(lb_kbuf_t *b, const void *p, size_t n);
-void lb_kbuf_u8(lb_kbuf_t *b, uint8_t v);
+/* Room for n more bytes (0: out of memory, b->err set; or b->err was set
+ * before).  Inline, with its growth out of line: key builders call it for
+ * every byte string they append. */
+int lb_kbuf_grow_slow(lb_kbuf_t *b, size_t n);
+static inline int lb_kbuf_grow(lb_kbuf_t *b, size_t n)
+{
+	return !b->err && b->len + n <= b->cap ? 1 : lb_kbuf_grow_slow(b, n);
+}
+static inline void lb_kbuf_reset(lb_kbuf_t *b)
+{
+	b->len = 0;
+	b->err = 0;
+}
+static inline void lb_kbuf_put(lb_kbuf_t *b, const void *p, size_t n)
+{
+	if (n == 0 || !lb_kbuf_grow(b, n))
+		return;
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+static inline void lb_kbuf_u8(lb_kbuf_t *b, uint8_t v)
+{
+	if (lb_kbuf_grow(b, 1))
+		b->p[b->len++] = v;
+}
 void lb_kbuf_u16(lb_kbuf_t *b, uint16_t v);
 void lb_kbuf_varint(lb_kbuf_t *b, uint64_t v);
 /* Append the label-reversed form of wire name (no terminator); LB_ERDATA-like

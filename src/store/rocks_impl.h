@@ -33,11 +33,29 @@ struct pend {
 	uint64_t head2;   /* key bytes 8-15 (names share their first labels) */
 	uint64_t head3;   /* key bytes 16-23 (an rrset key's owner is label-reversed:
 			   * names of one zone part here) */
-	uint32_t off;     /* key bytes at arena+off, value bytes right after */
-	uint32_t klen;    /* a large rrset's key can exceed 64 KiB */
-	uint16_t vlen;
-	uint8_t put;      /* 1: put (empty value), 0: merge */
+	uint64_t lv;      /* bits 0-23 the key's length (a large rrset's key can exceed
+			   * 64 KiB), 24-51 where its bytes are in the arena (the value's
+			   * right after), 52-63 the value's length: 0 for a put (an
+			   * empty value), at least 1 for a merge (lb_val_encode).  One
+			   * word, so an operation is 32 bytes: the sort moves them and
+			   * a window's worth (about a million) is first touched */
 };
+
+#define LB_PEND_KLEN_BITS 24
+#define LB_PEND_OFF_BITS 28
+#define LB_PEND_VLEN_BITS 12
+static inline uint32_t lb_pend_klen(const struct pend *p)
+{
+	return (uint32_t)p->lv & ((1u << LB_PEND_KLEN_BITS) - 1);
+}
+static inline uint32_t lb_pend_off(const struct pend *p)
+{
+	return (uint32_t)(p->lv >> LB_PEND_KLEN_BITS) & ((1u << LB_PEND_OFF_BITS) - 1);
+}
+static inline uint32_t lb_pend_vlen(const struct pend *p)
+{
+	return (uint32_t)(p->lv >> (LB_PEND_KLEN_BITS + LB_PEND_OFF_BITS));
+}
 
 #define LB_PUTQ_N 16        /* puts staged before their put_seen check */
 #define LB_PUTQ_KEY_MAX 256 /* longer keys are checked at once */

@@ -7,6 +7,7 @@
  */
 #include "store/store.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <rocksdb/c.h>
@@ -37,6 +38,9 @@
 #define SST_MIN_OPS 16384
 /* commits at least this large are sorted in two threads (given two cores) */
 #define SORT2_MIN_OPS (1u << 17)
+static_assert(sizeof(struct pend) == 32, "an operation is 32 bytes (rocks_impl.h)");
+static_assert(LB_VAL_MAX < (1u << LB_PEND_VLEN_BITS), "every value's length fits struct pend");
+static_assert(BATCH_MAX_BYTES < (1u << (LB_PEND_OFF_BITS - 1)), "a commit's arena fits struct pend");
 /* keys ahead whose bytes the sort asks the CPU to fetch */
 #define PREFETCH_AHEAD 8
 
@@ -52,7 +56,7 @@
  */
 static inline int pend_byte(const uint8_t *ar, const struct pend *p, size_t d)
 {
-	if (d >= p->klen)
+	if (d >= lb_pend_klen(p))
 		return 0;
 	if (d < 8)
 		return (int)(p->head >> (56 - 8 * d) & 0xff) + 1;
@@ -60,7 +64,31 @@ static inline int pend_byte(const uint8_t *ar, const struct pend *p, size_t d)
 		return (int)(p->head2 >> (56 - 8 * (d - 8)) & 0xff) + 1;
 	if (d < 24)
 		return (int)(p->head3 >> (56 - 8 * (d - 16)) & 0xff) + 1;
-	return ar[p->off + d] + 1;
+	return ar[lb_pend_off(p) + d] + 1;
+}
+
+/* Where byte d (< 24) of a key is in its struct pend: the head word's
+ * offset *wo and the shift *sh that brings the byte down. */
+static inline void head_at(size_t d, size_t *wo, unsigned *sh)
+{
+	*wo = d < 8 ? offsetof(struct pend, head) : d < 16 ? offsetof(struct pend, head2)
+							   : offsetof(struct pend, head3);
+	*sh = 56 - 8 * (unsigned)(d % 8);
+}
+
+/* pend_byte with wo and sh from head_at(d) (any values when d >= 24): a
+ * loop over keys at one depth chooses the head word once */
+static inline int pend_byte_at(const uint8_t *ar, const struct pend *p, size_t d, size_t wo,
+			       unsigned sh)
+{
+	if (d >= lb_pend_klen(p))
+		return 0;
+	if (d < 24) {
+		uint64_t x;
+		memcpy(&x, (const uint8_t *)p + wo, sizeof x);
+		return (int)(x >> sh & 0xff) + 1;
+	}
+	return ar[lb_pend_off(p) + d] + 1;
 }
 
 /* Order of x and y, whose first d bytes are equal. */
@@ -77,11 +105,12 @@ static int pend_cmp_from(const uint8_t *ar, const struct pend *x, const struct p
 			return x->head3 < y->head3 ? -1 : 1;
 		d = 24;
 	}
-	size_t n = x->klen < y->klen ? x->klen : y->klen;
-	int c = n > d ? memcmp(ar + x->off + d, ar + y->off + d, n - d) : 0;
+	uint32_t xl = lb_pend_klen(x), yl = lb_pend_klen(y);
+	size_t n = xl < yl ? xl : yl;
+	int c = n > d ? memcmp(ar + lb_pend_off(x) + d, ar + lb_pend_off(y) + d, n - d) : 0;
 	if (c)
 		return c;
-	return x->klen < y->klen ? -1 : x->klen > y->klen;
+	return xl < yl ? -1 : xl > yl;
 }
 
 static void pend_swap(struct pend *a, struct pend *b)
@@ -108,11 +137,11 @@ static size_t pend_common(const struct pend *p, size_t n, size_t d)
 	while (d < 24) {
 		size_t w = d / 8;
 		uint64_t f = pend_word(&p[0], w), x = 0;
-		uint32_t mk = p[0].klen;
+		uint32_t mk = lb_pend_klen(&p[0]);
 		for (size_t i = 1; i < n; i++) {
 			x |= pend_word(&p[i], w) ^ f;
-			if (p[i].klen < mk)
-				mk = p[i].klen;
+			if (lb_pend_klen(&p[i]) < mk)
+				mk = lb_pend_klen(&p[i]);
 		}
 		/* bytes before d are equal: x's high bytes down to d are zero */
 		size_t eq = x ? (size_t)__builtin_clzll(x) / 8 : 8;
@@ -142,11 +171,14 @@ static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 		    c = pend_byte(ar, &p[n - 1], d);
 		int v = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
 		/* three-way partition: [0,lt) < v, [lt,gt) == v, [gt,n) > v */
-		size_t lt = 0, i = 0, gt = n;
+		size_t lt = 0, i = 0, gt = n, wo = 0;
+		unsigned sh = 0;
+		if (d < 24)
+			head_at(d, &wo, &sh);
 		while (i < gt) {
 			if (d >= 24 && i + PREFETCH_AHEAD < gt)
-				__builtin_prefetch(ar + p[i + PREFETCH_AHEAD].off + d);
-			int x = pend_byte(ar, &p[i], d);
+				__builtin_prefetch(ar + lb_pend_off(&p[i + PREFETCH_AHEAD]) + d);
+			int x = pend_byte_at(ar, &p[i], d, wo, sh);
 			if (x < v)
 				pend_swap(&p[lt++], &p[i++]);
 			else if (x > v)
@@ -201,11 +233,24 @@ static int radix_pass(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n
 		      size_t end[257])
 {
 	uint32_t cnt[257] = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		if (d >= 24 && i + PREFETCH_AHEAD < n)
-			__builtin_prefetch(ar + p[i + PREFETCH_AHEAD].off + d);
-		dig[i] = (uint16_t)pend_byte(ar, &p[i], d);
-		cnt[dig[i]]++;
+	if (d < 24) { /* the byte is in one of the heads, the same for every key */
+		size_t wo;
+		unsigned sh;
+		head_at(d, &wo, &sh);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t x;
+			memcpy(&x, (const uint8_t *)&p[i] + wo, sizeof x);
+			uint16_t b = (uint16_t)((x >> sh & 0xff) + 1);
+			dig[i] = d < lb_pend_klen(&p[i]) ? b : 0;
+			cnt[dig[i]]++;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (i + PREFETCH_AHEAD < n)
+				__builtin_prefetch(ar + lb_pend_off(&p[i + PREFETCH_AHEAD]) + d);
+			dig[i] = (uint16_t)pend_byte(ar, &p[i], d);
+			cnt[dig[i]]++;
+		}
 	}
 	if (cnt[dig[0]] == n)
 		return 0;
@@ -409,13 +454,13 @@ static void put_mode(lb_store_t *s);
 static inline int pend_eq(const struct pend *a, const uint8_t *ka, const struct pend *b,
 			  const uint8_t *kb)
 {
-	return a->klen == b->klen && a->head == b->head && a->head2 == b->head2 &&
-	       a->head3 == b->head3 && !memcmp(ka, kb, a->klen);
+	return lb_pend_klen(a) == lb_pend_klen(b) && a->head == b->head && a->head2 == b->head2 &&
+	       a->head3 == b->head3 && !memcmp(ka, kb, lb_pend_klen(a));
 }
 
 static inline int pend_same(const uint8_t *ar, const struct pend *a, const struct pend *b)
 {
-	return pend_eq(a, ar + a->off, b, ar + b->off);
+	return pend_eq(a, ar + lb_pend_off(a), b, ar + lb_pend_off(b));
 }
 
 /*
@@ -441,13 +486,13 @@ static size_t gather(lb_store_t *s, size_t i, size_t hi)
 	const struct pend *pd = s->pend;
 	size_t at = 0, q = i;
 	for (; q < hi; q++) {
-		size_t n = pd[q].klen + pd[q].vlen;
+		size_t n = lb_pend_klen(&pd[q]) + lb_pend_vlen(&pd[q]);
 		if (q > i && at + n > GATHER_BYTES && !pend_same(ar, &pd[q], &pd[q - 1]))
 			break;
 		if (q + GATHER_AHEAD < hi) {
 			const struct pend *f = &pd[q + GATHER_AHEAD];
-			__builtin_prefetch(ar + f->off);
-			__builtin_prefetch(ar + f->off + f->klen + f->vlen - 1);
+			__builtin_prefetch(ar + lb_pend_off(f));
+			__builtin_prefetch(ar + lb_pend_off(f) + lb_pend_klen(f) + lb_pend_vlen(f) - 1);
 		}
 		if (at + n > s->gcap) { /* a long key, or a long run (kept for later) */
 			size_t cap = s->gcap ? s->gcap : GATHER_BYTES;
@@ -467,7 +512,7 @@ static size_t gather(lb_store_t *s, size_t i, size_t hi)
 			s->goff = no;
 			s->gcapn = cn;
 		}
-		memcpy(s->gbuf + at, ar + pd[q].off, n);
+		memcpy(s->gbuf + at, ar + lb_pend_off(&pd[q]), n);
 		s->goff[q - i] = (uint32_t)at;
 		at += n;
 	}
@@ -498,25 +543,26 @@ static char *write_ops(lb_store_t *s, lb_sst_t *w)
 			while (j < end && pend_eq(&pd[j], gb + go[j - lo], &pd[i], gb + go[i - lo]))
 				j++;
 			const char *k = (const char *)gb + go[i - lo];
+			size_t kl = lb_pend_klen(&pd[i]);
 			char *e;
-			if (pd[i].put) {
-				e = emit(s, w, 1, k, pd[i].klen, "", 0);
+			if (!lb_pend_vlen(&pd[i])) { /* a put */
+				e = emit(s, w, 1, k, kl, "", 0);
 			} else if (j == i + 1) {
-				e = emit(s, w, 0, k, pd[i].klen, k + pd[i].klen, pd[i].vlen);
+				e = emit(s, w, 0, k, kl, k + kl, lb_pend_vlen(&pd[i]));
 			} else {
 				/* fold the run into one operand */
 				lb_store_val_t acc, one;
 				int days = (uint8_t)k[0] == LB_KT_RRSET, have = 0;
 				for (size_t q = i; q < j; q++) {
-					const uint8_t *v = gb + go[q - lo] + pd[q].klen;
-					if (lb_val_decode(v, pd[q].vlen, have ? &one : &acc) != 0)
+					const uint8_t *v = gb + go[q - lo] + lb_pend_klen(&pd[q]);
+					if (lb_val_decode(v, lb_pend_vlen(&pd[q]), have ? &one : &acc) != 0)
 						continue; /* cannot happen: we encoded it */
 					if (have)
 						lb_store_val_merge(&acc, &one);
 					have = 1;
 				}
 				size_t vl = lb_val_encode(&acc, s->vbuf, days);
-				e = emit(s, w, 0, k, pd[i].klen, (const char *)s->vbuf, vl);
+				e = emit(s, w, 0, k, kl, (const char *)s->vbuf, vl);
 			}
 			if (e)
 				return e;
@@ -656,7 +702,14 @@ static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr
 {
 	if (s->perr)
 		return;
-	if (kerr || klen > (1u << 24) || vlen > UINT16_MAX) {
+	/* the limits of struct pend's fields: keys under 16 MiB (an rrset of
+	 * LB_STORE_MAX_RDATA long rdata could be longer: refused), values of
+	 * 1..4095 bytes for a merge (LB_VAL_MAX), the arena within 256 MiB (a
+	 * commit comes at BATCH_MAX_BYTES, and one record adds far less) */
+	size_t need = klen + (put ? 0 : vlen);
+	if (kerr || klen >= (1u << LB_PEND_KLEN_BITS) ||
+	    (put ? vlen != 0 : vlen == 0 || vlen >= (1u << LB_PEND_VLEN_BITS)) ||
+	    s->plen + need > ((size_t)1 << LB_PEND_OFF_BITS)) {
 		s->perr = kerr ? kerr : LB_EINVAL;
 		return;
 	}
@@ -670,7 +723,6 @@ static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr
 		s->pend = np;
 		s->cappend = cap;
 	}
-	size_t need = klen + (put ? 0 : vlen);
 	if (s->plen + need > s->pcap) {
 		size_t cap = s->pcap ? s->pcap : (1u << 20);
 		while (cap < s->plen + need)
@@ -693,10 +745,8 @@ static void pend_add_raw(lb_store_t *s, const uint8_t *kp, size_t klen, int kerr
 	p->head = load_be64(hp); /* big-endian: the words compare as the bytes */
 	p->head2 = load_be64(hp + 8);
 	p->head3 = load_be64(hp + 16);
-	p->off = (uint32_t)s->plen;
-	p->klen = (uint32_t)klen;
-	p->vlen = put ? 0 : (uint16_t)vlen;
-	p->put = (uint8_t)put;
+	p->lv = (uint64_t)klen | (uint64_t)s->plen << LB_PEND_KLEN_BITS |
+		(uint64_t)(put ? 0 : vlen) << (LB_PEND_KLEN_BITS + LB_PEND_OFF_BITS);
 	memcpy(s->parena + s->plen, kp, klen);
 	if (!put)
 		memcpy(s->parena + s->plen + klen, s->vbuf, vlen);

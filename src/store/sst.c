@@ -201,6 +201,14 @@ static int out_flush(lb_sst_t *w)
 	int err = write_all(w->fd, w->out, w->bstart);
 	if (err)
 		return err;
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* start writing these bytes to the disk now (it does not wait for
+	 * them): lb_sst_finish's fdatasync then waits for the last of them
+	 * only, not for the whole file (28-33 ms of a one-core ingest's wall
+	 * time for each 15-20 MB table of the bench capture); only the speed
+	 * depends on it */
+	(void)sync_file_range(w->fd, (off_t)w->foff, (off_t)w->bstart, SYNC_FILE_RANGE_WRITE);
+#endif
 	memmove(w->out, w->out + w->bstart, w->olen - w->bstart);
 	w->foff += w->bstart;
 	w->olen -= w->bstart;

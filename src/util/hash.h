@@ -2,7 +2,7 @@
  * hash.h - a fast 64-bit hash of a byte string for in-memory tables (the
  * aggregation window's slots, the store's set of keys already put).  Not for
  * anything that leaves the process.  Eight bytes per step; the tail is read
- * with one bounded copy.
+ * with at most two loads.
  *
  * The keys come from traffic: each table takes a random seed when it is made
  * (lb_hash_seed), so that names chosen to collide under a known function (to
@@ -29,8 +29,18 @@ static inline uint64_t lb_hash64(const uint8_t *p, size_t n, uint64_t seed)
 		p += 8;
 		n -= 8;
 	}
+	/* the last 0-7 bytes, each read at least once: two overlapping 4-byte
+	 * loads, or bytes first, middle and last (memcpy of a variable length
+	 * would be a call) */
 	uint64_t x = 0;
-	memcpy(&x, p, n);
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		x = a | (uint64_t)b << 32;
+	} else if (n) {
+		x = p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
+	}
 	h = (h ^ x ^ n) * 0x94d049bb133111ebull;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;

@@ -166,6 +166,72 @@ static void test_check(void **state)
 	assert_int_equal(lb_name_check((const uint8_t *)"", 0), LB_ETRUNC);
 }
 
+/* lb_name_check as RFC 1035 3.1 reads, one rule per step in this order (the
+ * order decides which error a name breaking two rules gets) */
+static int check_ref(const uint8_t *buf, size_t len)
+{
+	size_t n = 0;
+	for (;;) {
+		if (n >= len)
+			return LB_ETRUNC;
+		unsigned l = buf[n];
+		if (l == 0)
+			return (int)(n + 1);
+		if ((l & 0xC0) == 0xC0)
+			return LB_EPTR;
+		if (l > LB_LABEL_MAX)
+			return LB_ELABEL;
+		if (n + 1 + l + 1 > LB_NAME_MAX)
+			return LB_ENAMELEN;
+		if (len - n < 1 + (size_t)l)
+			return LB_ETRUNC;
+		n += 1 + l;
+	}
+}
+
+/* The check's shortcut (three compares per label) gives what the rules
+ * give, error codes included: every buffer length around the 255-byte
+ * bound, labels of 0-63 and the bytes above, cut anywhere. */
+static void test_check_rules(void **state)
+{
+	(void)state;
+	uint8_t buf[300];
+	uint32_t r = 12345;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 0;
+		while (n < sizeof buf) {
+			r = r * 1103515245u + 12345u;
+			unsigned pick = (r >> 16) % 16, l;
+			l = pick < 10 ? (r >> 8) % 64 : pick < 13 ? 63 - (r >> 8) % 3 : pick < 15 ? 0 : 64 + (r >> 8) % 192;
+			buf[n++] = (uint8_t)l;
+			for (unsigned i = 0; i < l && n < sizeof buf; i++)
+				buf[n++] = 'a';
+			if (l == 0 && (r >> 4) % 2)
+				break;
+		}
+		r = r * 1103515245u + 12345u;
+		size_t len = (r >> 8) % (n + 1);
+		for (size_t cut = len; cut <= n && cut <= len + 2; cut++)
+			assert_int_equal(lb_name_check(buf, cut), check_ref(buf, cut));
+	}
+	/* names of exactly 254 and 255 bytes, and one past */
+	for (size_t total = 250; total <= 258; total++) {
+		size_t n = 0;
+		while (total - 1 - n > 64) {
+			buf[n] = 63;
+			memset(buf + n + 1, 'x', 63);
+			n += 64;
+		}
+		size_t last = total - 1 - n; /* bytes left for the last label and its length */
+		buf[n] = (uint8_t)(last - 1);
+		memset(buf + n + 1, 'y', last - 1);
+		n += last;
+		buf[n++] = 0;
+		for (size_t cut = n - 2; cut <= n; cut++)
+			assert_int_equal(lb_name_check(buf, cut), check_ref(buf, cut));
+	}
+}
+
 struct tcase {
 	const char *text;
 	const char *wire;
@@ -368,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_length_edges),
 		cmocka_unit_test(test_read_lower_every_length),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_check_rules),
 		cmocka_unit_test(test_text_table),
 		cmocka_unit_test(test_text_limits),
 		cmocka_unit_test(test_origin),

@@ -257,6 +257,73 @@ static void test_huge_rrset(void **st)
 }
 
 /*
+ * A pending operation keeps its key's length, arena offset and value length
+ * in one word (rocks_impl.h struct pend: 24, 28 and 12 bits): an rrset key
+ * just under the 16 MiB bound goes in and comes back whole, and so do the
+ * rrsets around it (the one after it lies past 2^24 in the arena); a key
+ * at the bound is refused, and no commit gets the ones before it wrong.
+ */
+static void test_key_limit(void **st)
+{
+	(void)st;
+	rmdir_r(dir);
+	lb_store_t *s;
+	lb_store_opts_t cr = { .create = true };
+	assert_int_equal(lb_store_open(dir, &cr, &s), 0);
+	enum { N = LB_STORE_MAX_RDATA, BIG = 8000, OVER = 8200 };
+	static uint8_t rd[N][OVER];
+	static const uint8_t *rdp[N];
+	static uint16_t rdl[N];
+	for (int i = 0; i < N; i++) {
+		memset(rd[i], 'a' + i % 26, OVER);
+		memcpy(rd[i], &i, sizeof i); /* each rdata distinct */
+		rdp[i] = rd[i];
+		rdl[i] = BIG;
+	}
+	uint8_t o1[256], o2[256], addr[4], bo[256];
+	const uint8_t *ap[1];
+	uint16_t al[1];
+	int bl = lb_name_from_text("big.limit.test", 14, NULL, bo, sizeof bo);
+	lb_store_rec_t big = { .kind = LB_REC_RRSET, .owner = bo, .owner_len = (size_t)bl,
+			       .type = 65280, .nrdata = N, .rdata = rdp, .rdlen = rdl };
+	lb_store_val_seen(&big.val, 1700000000, 3);
+	lb_store_rec_t a = rrset(o1, "a.limit.test", ap, al, addr, 0x0a000001);
+	lb_store_val_seen(&a.val, 1700000000, 1);
+	assert_int_equal(lb_store_add(s, &a), 0);
+	assert_int_equal(lb_store_add(s, &big), 0); /* key 2048 * (8000 + 2) + 20 bytes */
+	lb_store_rec_t z = rrset(o2, "z.limit.test", ap, al, addr, 0x0a000002);
+	lb_store_val_seen(&z.val, 1700000000, 2);
+	assert_int_equal(lb_store_add(s, &z), 0);
+	assert_int_equal(lb_store_commit(s), 0);
+	int e;
+	assert_int_equal(count_rrsets(s, "limit.test", &e), 3);
+	assert_int_equal(e, 0);
+	lb_store_rec_t r;
+	lb_store_iter_t *it = exact_first(s, bo, bl, &r);
+	assert_int_equal(r.nrdata, N);
+	assert_int_equal(r.val.count, 3);
+	for (int i = 0; i < N; i += 511) {
+		int j;
+		for (j = 0; j < N; j++) /* the rrset's rdata are kept in their canonical order */
+			if (r.rdlen[j] == BIG && !memcmp(r.rdata[j], rd[i], BIG))
+				break;
+		assert_true(j < N);
+	}
+	lb_store_iter_free(it);
+	it = exact_first(s, o2, lb_name_check(o2, sizeof o2), &r);
+	assert_int_equal(r.val.count, 2);
+	lb_store_iter_free(it);
+	/* 2048 * (8200 + 2) bytes: past the bound, refused */
+	for (int i = 0; i < N; i++)
+		rdl[i] = OVER;
+	assert_int_equal(lb_store_add(s, &big), LB_EINVAL);
+	lb_store_discard(s);
+	assert_int_equal(count_rrsets(s, "limit.test", &e), 3);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
+/*
  * A large commit copies its sorted keys into a small buffer slice by slice
  * (rocks_write.c gather): a key larger than the buffer, a run of equal keys
  * larger than it (folded into one operand), and runs that end where a slice
@@ -484,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_level0),
 		cmocka_unit_test(test_sort_edges),
 		cmocka_unit_test(test_huge_rrset),
+		cmocka_unit_test(test_key_limit),
 		cmocka_unit_test(test_commit_slices),
 		cmocka_unit_test(test_discard),
 		cmocka_unit_test(test_put_modes),
