@@ -21,13 +21,6 @@
 #include "util/mem.h"
 
 #define SST_OUT_FLUSH (1u << 20)        /* write the output buffer past this */
-/* Each 4 MiB written is handed to the kernel's write-back at once
- * (sync_file_range SYNC_FILE_RANGE_WRITE, which does not wait), so the disk
- * writes while the rest of the table is built and the fdatasync at the end
- * waits for the tail only.  Measured on the unique 2M-packet bench capture
- * into a new store, strace -f -T: the fsync/fdatasync waits summed 0.36 s
- * before, 0.19 s after (this VM's disk: 4.5 ms per synced 4 KiB write). */
-#define SST_WRITEBACK (4u << 20)
 #define SST_MAGIC 0x88e241b785f4cff7ull /* kBlockBasedTableMagicNumber */
 #define SST_FORMAT 5
 #define SST_CHECKSUM_XXH3 4
@@ -43,7 +36,6 @@ struct lb_sst {
 	uint8_t *out;
 	size_t olen, ocap, bstart;
 	uint64_t foff;         /* file offset of out[0] */
-	uint64_t synced;       /* bytes before it handed to write-back (SST_WRITEBACK) */
 	/* the data block being built */
 	uint32_t *rst;
 	size_t nrst, crst;
@@ -205,19 +197,15 @@ static int out_flush(lb_sst_t *w)
 	/* start writing these bytes to the disk now (it does not wait for
 	 * them): lb_sst_finish's fdatasync then waits for the last of them
 	 * only, not for the whole file (28-33 ms of a one-core ingest's wall
-	 * time for each 15-20 MB table of the bench capture); only the speed
-	 * depends on it */
+	 * time for each 15-20 MB table of the bench capture; on the unique
+	 * capture the sync waits summed 0.36 -> 0.19 s, strace -f -T); only
+	 * the speed depends on it */
 	(void)sync_file_range(w->fd, (off_t)w->foff, (off_t)w->bstart, SYNC_FILE_RANGE_WRITE);
 #endif
 	memmove(w->out, w->out + w->bstart, w->olen - w->bstart);
 	w->foff += w->bstart;
 	w->olen -= w->bstart;
 	w->bstart = 0;
-	if (w->foff - w->synced >= SST_WRITEBACK) {
-		(void)sync_file_range(w->fd, (off_t)w->synced, (off_t)(w->foff - w->synced),
-				      SYNC_FILE_RANGE_WRITE);
-		w->synced = w->foff;
-	}
 	return 0;
 }
 
@@ -288,7 +276,6 @@ int lb_sst_reopen(lb_sst_t *w, const char *path)
 	w->failed = 0;
 	w->olen = w->bstart = 0;
 	w->foff = 0;
-	w->synced = 0;
 	w->rst[0] = 0;
 	w->nrst = 1;
 	w->counter = 0;
