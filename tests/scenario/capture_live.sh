@@ -8,6 +8,19 @@
 # what this test sends, to 127.0.0.1:53, and nothing else: the other tests run
 # beside it (tests/run.sh), some with DNS servers on other loopback addresses
 F='udp dst port 53 and dst host 127.0.0.1'
+# ready PID: the capture catches SIGTERM - it sets its handlers once the device
+# is open with the filter on, so what is sent from now on is seen (a fixed
+# sleep was too short for the ASan build beside other tests: a SIGTERM before
+# the handler ended it with 143, not 0); up to 10 s
+ready() {
+	local m
+	for _ in $(seq 200); do
+		m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2> /dev/null)
+		[ -n "$m" ] && [ $(( 0x$m >> 14 & 1 )) -eq 1 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 timeout 1 "$LOOKBACK" capture -i lo -f "$F" --stats -q > /dev/null 2>&1
 rc=$? # 124: it ran until timeout stopped it, so live capture works
@@ -19,7 +32,7 @@ fi
 # SIGTERM on an idle interface ends the capture at once, with status 0
 "$LOOKBACK" capture -i lo -f "$F" --stats -q > "$T_TMP/idle.stats" 2>&1 &
 pid=$!
-sleep 0.5
+ready $pid
 t0=$(date +%s%N)
 kill -TERM $pid
 wait $pid; rc=$?
@@ -32,7 +45,7 @@ check "... and prints its counters" grep -q '^pcap_received' "$T_TMP/idle.stats"
 DB="$T_TMP/db"
 "$LOOKBACK" capture -i lo -f "$F" --db "$DB" --flush-secs 1 --sensor live -q 2> "$T_TMP/cap.err" &
 pid=$!
-sleep 0.7
+ready $pid
 python3 - <<'PY'
 import socket, struct
 # a DNS response: live.lbtest. A 192.0.2.77, sent to port 53 on loopback
@@ -58,7 +71,7 @@ check "--flush-secs 0 is a usage error (exit 2, got $rc)" test $rc -eq 2
 DB2="$T_TMP/db2"
 "$LOOKBACK" capture -i lo -f "$F" --db "$DB2" --flush-secs 3600 -q 2> "$T_TMP/cap2.err" &
 pid=$!
-sleep 0.7
+ready $pid
 python3 - <<'PY'
 import socket, struct
 q = b"\x03hup\x06lbtest\x00" + struct.pack("!HH", 1, 1)
