@@ -4,9 +4,14 @@
 # Ends with one line "N passed, N failed, N skipped" covering everything.
 # Exit 0 only if nothing failed.
 #
-# The builds' tests share one queue served by a worker per core (at most 2); scenario scripts that
-# hold machine-wide resources (a line "# lookback-test: serial": fixed loopback
-# addresses, port 53, live capture on lo) run afterwards, one at a time.
+# The builds' tests share one queue served by a worker per core (at most 2).
+# Beside it a third lane runs, one at a time, the scenario scripts marked
+# "# lookback-test: serial" (they hold machine-wide resources: fixed loopback
+# addresses, port 53; never two of them at once) and the scenarios and unit
+# tests marked "lookback-test: waits" (a line of the script, or of the unit
+# test's source in a comment: they mostly wait - on timeouts, resolvers - and
+# use a quarter of a core or less): the waiting would otherwise hold one of
+# the two workers.
 set -u
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
@@ -43,27 +48,33 @@ run() { # $1 = tally file, $2 = name, rest = command
 	count "$name" "$out" $? "$((SECONDS - t0))" "$tally"
 }
 
-is_serial() { grep -q '^# lookback-test: serial' "$1"; }
+# the third lane's tests (see the top): $1 = a scenario script or unit test source
+is_lane() { grep -qsE '^(# | \* )lookback-test: (serial|waits)' "$1"; }
 
 # One test of one build, its report line to $LOG/jobs/N.out: $1 = build dir,
-# $2 = kind (unit, fuzz, scenario), $3 = its path, $4 = N.
+# $2 = kind (unit, unit-lane, fuzz, scenario, lane), $3 = its path, $4 = N.
 one() {
 	local B=$1 kind=$2 t=$3 tally="$LOG/$1.tally" n
 	export LOOKBACK="$TOP/$B/lookback" BUILD="$TOP/$B"
 	case $kind in
-	unit) run "$tally" "$B:unit/${t#$B/tests/}" "$t" ;;
+	unit|unit-lane) run "$tally" "$B:unit/${t#$B/tests/}" "$t" ;;
 	fuzz) n=$(basename "$t"); n=${n#fuzz_}
 	      run "$tally" "$B:fuzz/$n" "$t" "fuzz/corpus/$n" "fuzz/crashes/$n" ;;
-	scenario) run "$tally" "$B:scenario/$(basename "$t" .sh)" bash "$t" ;;
+	scenario|lane) run "$tally" "$B:scenario/$(basename "$t" .sh)" bash "$t" ;;
 	esac > "$LOG/jobs/$4.out" 2>&1
 }
 
-# The tests of one build that may share the machine, a line each:
-# "N B kind path", N counting on from $2.
+# The tests of one build, a line each: "N B kind path", N counting on from
+# $2; kinds lane and unit-lane for the third lane's scenarios and unit tests.
 list_part() { # $1 = build dir, $2 = first N
 	local B=$1 n=$2 t s
 	for t in $(find "$B/tests" -type f -perm -u+x 2>/dev/null | sort); do
-		echo "$n $B unit $t"; n=$((n + 1))
+		if is_lane "tests/unit/${t#$B/tests/}.c"; then
+			echo "$n $B unit-lane $t"
+		else
+			echo "$n $B unit $t"
+		fi
+		n=$((n + 1))
 	done
 	for t in $(find "$B/replay" -type f -perm -u+x 2>/dev/null | sort); do
 		echo "$n $B fuzz $t"; n=$((n + 1))
@@ -71,27 +82,21 @@ list_part() { # $1 = build dir, $2 = first N
 	for s in tests/scenario/*.sh; do
 		[ -e "$s" ] || continue
 		case "$s" in */lib.sh|*/resolvers.sh) continue;; esac
-		is_serial "$s" && continue
-		echo "$n $B scenario $s"; n=$((n + 1))
+		if is_lane "$s"; then
+			echo "$n $B lane $s"
+		else
+			echo "$n $B scenario $s"
+		fi
+		n=$((n + 1))
 	done
 }
 
-serial_part() { # $1 = build dir, $2 = tally file
-	local B=$1 tally=$2
-	export LOOKBACK="$TOP/$B/lookback" BUILD="$TOP/$B"
-	for s in tests/scenario/*.sh; do
-		[ -e "$s" ] || continue
-		case "$s" in */lib.sh|*/resolvers.sh) continue;; esac
-		is_serial "$s" || continue
-		run "$tally" "$B:scenario/$(basename "$s" .sh)" bash "$s"
-	done
-}
-
-# Every build's tests that may share the machine go to one queue served by
-# one worker per core (2 at most: the scenarios start servers and resolvers):
+# Every build's tests but the third lane's go to one queue served by one
+# worker per core (2 at most: the scenarios start servers and resolvers):
 # scenarios first, the last build's (ASan: the slowest) first of all, then
-# the short unit tests and corpus replays fill the gaps.  The reports are
-# printed per build in their listed order.
+# the short unit tests and corpus replays fill the gaps.  The third lane runs
+# its tests beside the queue, one at a time, the last build's first.  The
+# reports are printed per build in their listed order.
 rm -rf "$LOG/jobs"
 mkdir -p "$LOG/jobs"
 : > "$LOG/jobs.txt"
@@ -106,9 +111,13 @@ workers=$(nproc 2>/dev/null || echo 2)
 [ "$workers" -lt 1 ] && workers=1
 export -f one run count
 export TOP LOG
+for B in $(printf '%s\n' "$@" | tac); do awk -v b="$B" '$2 == b && $3 ~ /lane$/' "$LOG/jobs.txt"; done |
+	awk '{ print $2, $3, $4, $1 }' | xargs -r -P 1 -n 4 bash -c 'one "$@"' _ &
+lane=$!
 { for B in $(printf '%s\n' "$@" | tac); do awk -v b="$B" '$2 == b && $3 == "scenario"' "$LOG/jobs.txt"; done
-  awk '$3 != "scenario"' "$LOG/jobs.txt"; } |
+  awk '$3 != "scenario" && $3 !~ /lane$/' "$LOG/jobs.txt"; } |
 	awk '{ print $2, $3, $4, $1 }' | xargs -P "$workers" -n 4 bash -c 'one "$@"' _
+wait "$lane"
 for B in "$@"; do
 	echo "== $B"
 	awk -v b="$B" '$2 == b { print $1, $4 }' "$LOG/jobs.txt" | while read -r j t; do
@@ -119,10 +128,6 @@ for B in "$@"; do
 			echo "0 1 0" >> "$LOG/$B.tally"
 		fi
 	done
-done
-echo "== serial scenarios"
-for B in "$@"; do
-	serial_part "$B" "$LOG/$B.tally"
 done
 
 read -r PASS FAIL SKIP < <(for B in "$@"; do cat "$LOG/$B.tally"; done 2>/dev/null | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')

@@ -641,7 +641,7 @@ static int capture(int argc, char **argv, const char **files)
 	if (metrics_addr) {
 		const char *msg = NULL;
 		metrics.pc = iface ? pc : NULL;
-		int err = lb_expo_start(metrics_addr, 0, metrics_render, &metrics, &expo, &msg);
+		int err = lb_expo_start(metrics_addr, NULL, metrics_render, &metrics, &expo, &msg);
 		if (err) {
 			fprintf(stderr, "lookback capture: --metrics %s: %s\n", metrics_addr,
 				msg ? msg : lb_strerror(err));

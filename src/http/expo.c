@@ -15,13 +15,12 @@
 #include "util/addr.h"
 
 #define EXPO_CONNS 16 /* connections at once */
-#define EXPO_SECS 10  /* idle timeout, and the time a request may take to arrive */
 
 /*
  * libmicrohttpd's timeout is an idle one: 16 clients sending a byte every
  * few seconds held every connection for good, and the scraper got none.  A
- * request must arrive within EXPO_SECS of the connection opening (or the
- * previous answer ending); the reaper shuts down the ones that do not.
+ * request must arrive within secs (lb_expo_opts_t) of the connection opening
+ * (or the previous answer ending); the reaper shuts down the ones that do not.
  */
 struct expo_conn {
 	bool used, waiting;
@@ -34,6 +33,7 @@ struct lb_expo {
 	lb_expo_render_fn fn;
 	void *ctx;
 	unsigned port;
+	unsigned secs; /* lb_expo_opts_t's, LB_EXPO_SECS for 0 */
 	pthread_mutex_t lock;
 	struct expo_conn conns[EXPO_CONNS + 4];
 	pthread_t reaper;
@@ -57,7 +57,7 @@ static void *reaper_main(void *arg)
 		pthread_mutex_lock(&e->lock);
 		for (size_t i = 0; i < sizeof e->conns / sizeof e->conns[0]; i++) {
 			struct expo_conn *c = &e->conns[i];
-			if (c->used && c->waiting && now - c->since >= EXPO_SECS) {
+			if (c->used && c->waiting && now - c->since >= (long long)e->secs) {
 				c->waiting = false;
 				shutdown(c->fd, SHUT_RDWR); /* open until CLOSED frees the slot */
 			}
@@ -150,9 +150,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return ret;
 }
 
-int lb_expo_start(const char *listen, int allow_public, lb_expo_render_fn fn, void *ctx,
+int lb_expo_start(const char *listen, const lb_expo_opts_t *o, lb_expo_render_fn fn, void *ctx,
 		  lb_expo_t **out, const char **msg)
 {
+	static const lb_expo_opts_t defaults = { 0 };
+	if (!o)
+		o = &defaults;
 	struct sockaddr_storage ss;
 	socklen_t slen = 0;
 	*out = NULL;
@@ -160,7 +163,7 @@ int lb_expo_start(const char *listen, int allow_public, lb_expo_render_fn fn, vo
 		*msg = "want HOST:PORT with a numeric address, e.g. 127.0.0.1:9101 or [::1]:9101";
 		return LB_EINVAL;
 	}
-	if (!lb_addr_is_loopback(&ss) && !allow_public) {
+	if (!lb_addr_is_loopback(&ss) && !o->allow_public) {
 		*msg = "metrics have no authentication: listen on a loopback address";
 		return LB_EINVAL;
 	}
@@ -169,13 +172,14 @@ int lb_expo_start(const char *listen, int allow_public, lb_expo_render_fn fn, vo
 		return LB_ENOMEM;
 	e->fn = fn;
 	e->ctx = ctx;
+	e->secs = o->secs ? o->secs : LB_EXPO_SECS;
 	pthread_mutex_init(&e->lock, NULL);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	e->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, e, MHD_OPTION_SOCK_ADDR,
 				(struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPO_CONNS,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)EXPO_SECS,
+				MHD_OPTION_CONNECTION_TIMEOUT, e->secs,
 				MHD_OPTION_NOTIFY_CONNECTION, on_conn, e,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, e, MHD_OPTION_END);
 	if (!e->d) {

@@ -3,31 +3,42 @@
  * (`lookback capture --metrics HOST:PORT`): GET /metrics returns what the
  * render callback writes; anything else is 404.  Runs on libmicrohttpd's own
  * thread; the callback must only read state it protects itself.  At most 16
- * connections; one idle 10 s, or whose request has not arrived whole 10 s
- * after it opened (or after the previous answer), is closed.
+ * connections; one idle LB_EXPO_SECS (10 s), or whose request has not arrived
+ * whole that long after it opened (or after the previous answer), is closed.
  *
  *	lb_expo_t *e;
- *	if (lb_expo_start("127.0.0.1:9101", render, ctx, &e, &msg) != 0) ...
+ *	lb_expo_opts_t o = { 0 };
+ *	if (lb_expo_start("127.0.0.1:9101", &o, render, ctx, &e, &msg) != 0) ...
  *	...
  *	lb_expo_stop(e);
  */
 #ifndef LB_HTTP_EXPO_H
 #define LB_HTTP_EXPO_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "util/err.h"
 #include "util/stats.h"
 
+#define LB_EXPO_SECS 10
+
 typedef struct lb_expo lb_expo_t;
 typedef void (*lb_expo_render_fn)(void *ctx, FILE *out);
 
-/* Listen on HOST:PORT (IPv4, or [IPv6]:PORT; port 0 = any free port).  Only
- * loopback and private use is intended: there is no authentication, so a
- * non-loopback address is refused unless allow_public.  Errors: LB_EINVAL (bad
- * address; *msg says why), LB_EIO (cannot listen). */
-LB_WUR int lb_expo_start(const char *listen, int allow_public, lb_expo_render_fn fn, void *ctx,
-			 lb_expo_t **out, const char **msg);
+typedef struct lb_expo_opts {
+	/* there is no authentication: a non-loopback address is refused unless set */
+	bool allow_public;
+	/* the idle timeout, and the time a request may take to arrive whole
+	 * (0 = LB_EXPO_SECS; the tests set it short) */
+	unsigned secs;
+} lb_expo_opts_t;
+
+/* Listen on HOST:PORT (IPv4, or [IPv6]:PORT; port 0 = any free port) with the
+ * options o (NULL = all defaults).  Only loopback and private use is intended.
+ * Errors: LB_EINVAL (bad address; *msg says why), LB_EIO (cannot listen). */
+LB_WUR int lb_expo_start(const char *listen, const lb_expo_opts_t *o, lb_expo_render_fn fn,
+			 void *ctx, lb_expo_t **out, const char **msg);
 unsigned lb_expo_port(const lb_expo_t *e);
 /* NULL-safe. */
 void lb_expo_stop(lb_expo_t *e);

@@ -415,14 +415,55 @@ void resp_reset(src_resp_t *r)
 {
 	r->n = 0;
 	r->used = 0;
+	r->cur = 0;
+	r->fill = 0;
+}
+
+/* Where need more contiguous bytes (need <= SRC_CHUNK0) may be written: the
+ * chunk in use, else the next one (made if it is not yet); NULL when out of
+ * memory.  Takes nothing (arena_take, arena_keep). */
+static uint8_t *arena_room(src_resp_t *r, size_t need)
+{
+	if (r->nchunks && r->chunk_cap[r->cur] - r->fill >= need)
+		return r->chunk[r->cur] + r->fill;
+	size_t next = r->nchunks ? r->cur + 1 : 0;
+	if (next == r->nchunks) {
+		if (next == SRC_CHUNKS)
+			return NULL; /* (cannot be: they hold more than SRC_ARENA and the tails) */
+		size_t cap = next ? r->chunk_cap[next - 1] * 2 : SRC_CHUNK0;
+		uint8_t *c = malloc(cap);
+		if (!c)
+			return NULL;
+		r->chunk[next] = c;
+		r->chunk_cap[next] = cap;
+		r->nchunks++;
+	}
+	r->cur = next;
+	r->fill = 0;
+	return r->chunk[next];
+}
+
+/* Count n bytes from arena_room's pointer as taken. */
+static void arena_keep(src_resp_t *r, size_t n)
+{
+	r->fill += n;
+	r->used += n;
+}
+
+/* Give back the last n bytes taken. */
+static void arena_unkeep(src_resp_t *r, size_t n)
+{
+	r->fill -= n;
+	r->used -= n;
 }
 
 static uint8_t *arena_take(src_resp_t *r, size_t n)
 {
 	if (SRC_ARENA - r->used < n)
 		return NULL;
-	uint8_t *p = r->arena + r->used;
-	r->used += n;
+	uint8_t *p = arena_room(r, n);
+	if (p)
+		arena_keep(r, n);
 	return p;
 }
 
@@ -511,21 +552,23 @@ int resp_add_text(src_resp_t *r, const uint8_t *owner, uint8_t owner_len, uint16
 		memcpy(p, fast, (size_t)fl);
 		int err = resp_push(r, owner, owner_len, type, rclass, ttl, section, p, (size_t)fl);
 		if (err)
-			r->used -= (size_t)fl;
+			arena_unkeep(r, (size_t)fl); /* (resp_push took nothing when it failed) */
 		return err;
 	}
 	/* parse straight into the arena's free space, then keep what was used */
 	size_t room = SRC_ARENA - r->used;
 	if (room > LB_RDATA_MAX)
 		room = LB_RDATA_MAX;
-	uint8_t *p = r->arena + r->used;
+	uint8_t *p = arena_room(r, room);
+	if (!p)
+		return LB_ENOMEM;
 	int n = lb_rdata_from_text(type, text, len, origin, p, room);
 	if (n < 0)
 		return n == LB_ESPACE && room < LB_RDATA_MAX ? LB_ELIMIT : n;
-	r->used += (size_t)n;
+	arena_keep(r, (size_t)n);
 	int err = resp_push(r, owner, owner_len, type, rclass, ttl, section, p, (size_t)n);
 	if (err)
-		r->used -= (size_t)n;
+		arena_unkeep(r, (size_t)n);
 	return err;
 }
 
@@ -780,14 +823,12 @@ int lb_src_new(const lb_src_opts_t *opts, const lb_src_sink_t *sink, lb_src_t **
 		return LB_ENOMEM;
 	s->o = *opts;
 	s->sink = *sink;
-	s->resp = calloc(1, sizeof *s->resp);
-	if (s->resp)
-		s->resp->arena = malloc(SRC_ARENA);
+	s->resp = calloc(1, sizeof *s->resp); /* (its arena's chunks come at the first use) */
 	s->jbuf_cap = (opts->max_line ? opts->max_line : LB_LR_DEFAULT_MAX_LINE) + 16;
 	s->jbuf = malloc(s->jbuf_cap);
 	s->js.cap = SRC_JS_TOKENS;
 	s->js.t = malloc(SRC_JS_TOKENS * sizeof *s->js.t);
-	if (!s->resp || !s->resp->arena || !s->jbuf || !s->js.t) {
+	if (!s->resp || !s->jbuf || !s->js.t) {
 		lb_src_free(s);
 		return LB_ENOMEM;
 	}
@@ -803,8 +844,8 @@ void lb_src_free(lb_src_t *s)
 {
 	if (!s)
 		return;
-	if (s->resp)
-		free(s->resp->arena);
+	for (size_t i = 0; s->resp && i < s->resp->nchunks; i++)
+		free(s->resp->chunk[i]);
 	free(s->resp);
 	free(s->jbuf);
 	free(s->raw);

@@ -17,8 +17,15 @@
 
 /* Most records one response / one owner group may hold (as lb_msg). */
 #define SRC_MAX_RRS 2048
-/* Arena for names and rdata of one response / group. */
+/* Arena for names and rdata of one response / group: at most SRC_ARENA
+ * bytes handed out, from chunks that never move (the records point into
+ * them): the first SRC_CHUNK0 bytes, made at the first use, each next one
+ * twice the last, kept for the next response.  (One 4 MiB buffer made with
+ * every source cost most of a fuzz input's time under ASan: the shadow of
+ * all of it written at malloc and free, for inputs of a few records.) */
 #define SRC_ARENA (4u * 1024 * 1024)
+#define SRC_CHUNK0 (64u * 1024) /* > LB_RDATA_MAX: any one take fits a chunk */
+#define SRC_CHUNKS 8            /* 64 KiB .. 8 MiB: more than SRC_ARENA and the tails */
 #define SRC_MAX_FIELDS 64
 
 typedef struct src_rr {
@@ -49,8 +56,10 @@ typedef struct src_ncache {
 typedef struct src_resp {
 	src_rr_t rr[SRC_MAX_RRS];
 	size_t n;
-	uint8_t *arena;
-	size_t used;
+	uint8_t *chunk[SRC_CHUNKS];
+	size_t chunk_cap[SRC_CHUNKS];
+	size_t nchunks, cur, fill; /* chunks made; the one in use; its bytes taken */
+	size_t used;               /* bytes taken in all (at most SRC_ARENA) */
 	/* emission scratch */
 	uint16_t order[SRC_MAX_RRS];
 	const uint8_t *rdp[SRC_MAX_RRS];

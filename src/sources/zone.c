@@ -75,8 +75,8 @@ struct zone_state {
 	/* record being assembled */
 	char *tb;
 	size_t tb_len, tb_cap;
-	uint32_t off[ZONE_MAX_TOKENS];
-	uint32_t tlen[ZONE_MAX_TOKENS];
+	uint32_t *off, *tlen;  /* tok_cap of each, grown to ZONE_MAX_TOKENS as lines need */
+	size_t tok_cap;
 	size_t ntok;
 	int paren;
 	bool leading_blank;
@@ -99,6 +99,8 @@ void src_zone_free(lb_src_t *s)
 		return;
 	free(s->zone->tb);
 	free(s->zone->rp);
+	free(s->zone->off);
+	free(s->zone->tlen);
 	free(s->zone->hold);
 	free(s->zone->hidx);
 	free(s->zone);
@@ -709,6 +711,23 @@ static void paren_failed(lb_src_t *s, const char *path)
 }
 
 /* Tokenize one physical line into the record being assembled. */
+/* Room for twice the tokens (256 at first, ZONE_MAX_TOKENS at most): a line
+ * of a few tokens, a fuzz input of one, does not make 512 KiB of arrays. */
+static int zone_tokens_grow(struct zone_state *z)
+{
+	size_t nc = z->tok_cap ? z->tok_cap * 2 : 256;
+	uint32_t *o = realloc(z->off, nc * sizeof *o);
+	if (!o)
+		return LB_ENOMEM;
+	z->off = o;
+	uint32_t *t = realloc(z->tlen, nc * sizeof *t);
+	if (!t)
+		return LB_ENOMEM;
+	z->tlen = t;
+	z->tok_cap = nc;
+	return 0;
+}
+
 static void zone_line(lb_src_t *s, const char *line, size_t len, const char *path)
 {
 	struct zone_state *z = s->zone;
@@ -749,8 +768,9 @@ static void zone_line(lb_src_t *s, const char *line, size_t len, const char *pat
 			continue;
 		}
 		if (!in_tok) {
-			if (z->ntok == ZONE_MAX_TOKENS)
-				goto syntax;
+			if (z->ntok == z->tok_cap &&
+			    (z->tok_cap == ZONE_MAX_TOKENS || zone_tokens_grow(z) != 0))
+				goto syntax; /* (out of memory: the line fails, as in keep_line) */
 			z->off[z->ntok++] = (uint32_t)z->tb_len;
 			in_tok = true;
 		}
@@ -841,11 +861,15 @@ static int zone_start(lb_src_t *s)
 	}
 	struct zone_state *z = s->zone;
 	char *tb = z->tb, *rp = z->rp;
-	size_t cap = z->tb_cap;
+	uint32_t *off = z->off, *tlen = z->tlen;
+	size_t cap = z->tb_cap, tok_cap = z->tok_cap;
 	memset(z, 0, sizeof *z);
 	z->tb = tb;
 	z->tb_cap = cap;
 	z->rp = rp;
+	z->off = off;
+	z->tlen = tlen;
+	z->tok_cap = tok_cap;
 	if (s->o.origin) {
 		int n = src_name(s->o.origin, strlen(s->o.origin), NULL, z->origin);
 		if (n < 0)

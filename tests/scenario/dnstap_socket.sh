@@ -1,4 +1,5 @@
 #!/bin/bash
+# lookback-test: waits (9 s, most of it for the clients' pauses and timeouts: a quarter of a core)
 # `lookback tap` as a Frame Streams server on a unix socket and on TCP: many
 # well-behaved clients at once beside hostile ones (garbage, oversized
 # control frames, foreign content types, protocol order violations, a client

@@ -8,7 +8,7 @@ if ! command -v tshark >/dev/null 2>&1; then
 	skip "gen: tshark is not installed"
 	exit 0
 fi
-TS() { tshark -n "$@" 2>/dev/null; }
+TS() { tshark_cached -n "$@" 2>/dev/null; }
 F=$T_TMP/g.pcap
 N=4000
 

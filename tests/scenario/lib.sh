@@ -28,6 +28,36 @@ need_shared() {
 	return 0
 }
 
+# tshark_cached ARGS...: tshark's output for ARGS, which read a file (-r FILE),
+# kept in build/tshark-cache under the digest of ARGS and of the file's bytes
+# (as tshark_compare.py's tshark_out): the tshark of a generated capture that is
+# the same bytes in both builds' runs runs once.  No -r FILE (stdin): tshark runs.
+tshark_cached() {
+	local a prev="" f="" dir key tmp
+	for a in "$@"; do [ "$prev" = -r ] && f=$a; prev=$a; done
+	if [ -z "$f" ] || [ ! -f "$f" ]; then
+		tshark "$@"
+		return
+	fi
+	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/tshark-cache
+	key=$({ sha256sum < "$f"; for a in "$@"; do [ "$a" = "$f" ] && a=FILE; printf '%s\0' "$a"; done; } |
+		sha256sum | cut -c1-64)
+	if [ -f "$dir/sh-$key.out" ]; then
+		cat "$dir/sh-$key.out"
+		return
+	fi
+	mkdir -p "$dir"
+	tmp="$dir/sh-$key.out.$$.tmp"
+	if tshark "$@" > "$tmp"; then
+		mv -f "$tmp" "$dir/sh-$key.out" # (both builds' runs may race: each rename is whole)
+		cat "$dir/sh-$key.out"
+	else
+		cat "$tmp"
+		rm -f "$tmp"
+		return 1
+	fi
+}
+
 # serve_start DB [ARGS...]: `lookback serve --db DB --listen 127.0.0.1:0 ARGS...`
 # in the background, stopped when the test exits; sets SPID, and PORT once the
 # server wrote its port (empty if it did not start: stderr in $T_TMP/serve.err).

@@ -8,11 +8,20 @@
 # status 0 / 1 / 2 / 3 as documented; hostile lines (too long, a NUL byte,
 # CRLF) cost nothing but their own answer.
 . "$(dirname "$0")/lib.sh"
+# The store and the answers of the lookups run alone (what each batch answer
+# must equal) are the reference, not what is tested: under ASan they are the
+# optimized build's when it is there (the ASan build runs single lookups with
+# these options throughout store_query, query_oracle...), the batches are the
+# build's own.
+REF=$LOOKBACK
+case $(basename "${BUILD:-build}") in
+*asan*) [ -x "${BUILD%/*}/build/lookback" ] && REF=${BUILD%/*}/build/lookback ;;
+esac
 D=$T_TMP/db
-"$LOOKBACK" gen -q -o "$T_TMP/g.pcap" -n 20000 --seed 3 || { nok gen; exit 0; }
-"$LOOKBACK" capture -q -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
+"$REF" gen -q -o "$T_TMP/g.pcap" -n 20000 --seed 3 || { nok gen; exit 0; }
+"$REF" capture -q -r "$T_TMP/g.pcap" --db "$D" > /dev/null 2>&1
 check "capture --db" test -d "$D"
-"$LOOKBACK" export --db "$D" -f cof > "$T_TMP/all.json" 2> /dev/null
+"$REF" export --db "$D" -f cof > "$T_TMP/all.json" 2> /dev/null
 read -r OWNER IP CNAME_T DOM RAWNS <<< "$(python3 "$(dirname "$0")/pick_values.py" "$T_TMP/all.json")"
 echo "# owner=$OWNER ip=$IP cname-target=$CNAME_T domain=$DOM"
 check "lookup values picked from the store" test -n "$RAWNS"
@@ -72,7 +81,7 @@ for fmt in text cof; do
 	while IFS=$'\t' read -r line opts; do
 		i=$((i + 1))
 		# shellcheck disable=SC2086
-		"$LOOKBACK" query --db "$D" $opts -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
+		"$REF" query --db "$D" $opts -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
 		orc=$?
 		want="no error"
 		[ $orc -eq 1 ] && want="no results found for query."
@@ -95,7 +104,7 @@ check "most lines found something ($nres of 17), one did not" \
 first=1
 while IFS=$'\t' read -r line opts; do
 	# shellcheck disable=SC2086
-	"$LOOKBACK" query --db "$D" $opts -l 0 -f csv > "$T_TMP/one" 2> /dev/null
+	"$REF" query --db "$D" $opts -l 0 -f csv > "$T_TMP/one" 2> /dev/null
 	if [ $first = 1 ]; then head -1 "$T_TMP/one" | sed 's/^/query,/' >> "$T_TMP/want.csv"; first=0; fi
 	q=$line
 	case $line in *,*) q="\"$line\"" ;; esac
@@ -111,7 +120,7 @@ i=0 bad=""
 while IFS=$'\t' read -r line opts; do
 	i=$((i + 1))
 	# shellcheck disable=SC2086
-	"$LOOKBACK" query --db "$D" $opts -s -f cof > "$T_TMP/one" 2> /dev/null
+	"$REF" query --db "$D" $opts -s -f cof > "$T_TMP/one" 2> /dev/null
 	cmp -s "$T_TMP/one" "$T_TMP/out.s.b$i" || bad="$bad [$line]"
 done < "$T_TMP/spec"
 check "--summarize: each line's summary = its own query -s${bad}" test -z "$bad"
@@ -158,7 +167,7 @@ for opts in "-r *.com.br -t A -l 3" "-r *.com.br -t A -l 2 --offset 1" \
 	"-r $OWNER -g -A 1700000000 -B 1700000001 -c -l 4" "-r *.com.br -t A -l 3"; do
 	i=$((i + 1))
 	# shellcheck disable=SC2086
-	"$LOOKBACK" query --db "$D" $opts -f cof > "$T_TMP/one" 2> /dev/null
+	"$REF" query --db "$D" $opts -f cof > "$T_TMP/one" 2> /dev/null
 	[ -s "$T_TMP/one" ] || bad="$bad [$opts: nothing to compare]"
 	cmp -s "$T_TMP/one" "$T_TMP/out.o.b$i" || bad="$bad [$opts]"
 done
@@ -175,7 +184,7 @@ printf 'www.example.com\n$OPTIONS -l 5\nwww.example.com\n$OPTIONS\nwww.example.c
 "$LOOKBACK" query --db "$T_TMP/bw" --batch "$T_TMP/bwbatch" -f cof > "$T_TMP/out.bw" 2> /dev/null
 rc=$?
 blocks "$T_TMP/out.bw" > /dev/null
-"$LOOKBACK" query --db "$T_TMP/bw" -r www.example.com -f cof > "$T_TMP/one.bw" 2> /dev/null
+"$REF" query --db "$T_TMP/bw" -r www.example.com -f cof > "$T_TMP/one.bw" 2> /dev/null
 check "-f cof: the answer after \$OPTIONS -l 5, and after \$OPTIONS, = query -f cof (one record merged across 2 bailiwicks)" \
 	bash -c "[ $rc -eq 0 ] && [ \$(wc -l < '$T_TMP/one.bw') -eq 1 ] && cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b1' &&
 		cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b2' && cmp -s '$T_TMP/one.bw' '$T_TMP/out.bw.b3'"
@@ -188,9 +197,9 @@ bad=""
 for fmt in text cof; do
 	"$LOOKBACK" query --db "$D" --batch "$T_TMP/negbatch" -l 0 -f $fmt > "$T_TMP/out.n$fmt" 2> /dev/null
 	blocks "$T_TMP/out.n$fmt" > "$T_TMP/frames.n$fmt"
-	"$LOOKBACK" query --db "$D" --negative "$NEG" -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
+	"$REF" query --db "$D" --negative "$NEG" -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
 	cmp -s "$T_TMP/one" "$T_TMP/out.n$fmt.b1" || bad="$bad [$fmt $NEG]"
-	"$LOOKBACK" query --db "$D" --negative "*.$NEGPARENT" -t AAAA,A -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
+	"$REF" query --db "$D" --negative "*.$NEGPARENT" -t AAAA,A -l 0 -f $fmt > "$T_TMP/one" 2> /dev/null
 	cmp -s "$T_TMP/one" "$T_TMP/out.n$fmt.b2" || bad="$bad [$fmt *.$NEGPARENT]"
 	[ -s "$T_TMP/one" ] || bad="$bad [$fmt: nothing to compare]"
 done
@@ -242,7 +251,7 @@ printf '$OPTIONS -O 1\0 -g\nrrset/name/%s\n' "$OWNER" > "$T_TMP/nulopt"
 "$LOOKBACK" query --db "$D" --batch "$T_TMP/nulopt" -f cof > "$T_TMP/out.nulopt" 2> "$T_TMP/err.nulopt"
 rc=$?
 blocks "$T_TMP/out.nulopt" > /dev/null
-"$LOOKBACK" query --db "$D" -r "$OWNER" -f cof > "$T_TMP/one" 2> /dev/null
+"$REF" query --db "$D" -r "$OWNER" -f cof > "$T_TMP/one" 2> /dev/null
 check "a NUL in an \$OPTIONS line: exit 2, reported (a NUL byte), its options (-O 1) not taken" \
 	bash -c "[ $rc -eq 2 ] && grep -q 'line 1: a NUL byte' '$T_TMP/err.nulopt' &&
 		grep -q '^-- ERROR (a NUL byte' '$T_TMP/out.nulopt' && cmp -s '$T_TMP/one' '$T_TMP/out.nulopt.b2'"

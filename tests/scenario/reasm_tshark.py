@@ -1393,11 +1393,10 @@ def main():
         for ooo in ("FALSE", "TRUE"):
             # -d: L2TPv3's pseudowire type is learnt from its control connection
             # (tunnel_l2tpv3_ip), here none; Ethernet, as lookback takes it
-            p = subprocess.run(["tshark", "-n", "-r", allpath, "-o", "tcp.reassemble_out_of_order:" + ooo,
-                                "-d", "l2tp.pw_type==0,eth",
-                                "-Y", "dns.flags.response==1", "-T", "json", "-J", "frame dns"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            raw = p.stdout.decode("utf-8", errors="replace")
+            raw = tc.tshark_out(["-o", "tcp.reassemble_out_of_order:" + ooo,
+                                 "-d", "l2tp.pw_type==0,eth",
+                                 "-Y", "dns.flags.response==1", "-T", "json", "-J", "frame dns"],
+                                allpath).decode("utf-8", errors="replace")
             pkts = tc.json.loads(raw, object_pairs_hook=tc.Pairs) if raw.strip() else []
             tsh[ooo == "TRUE"] = (tc.tshark_rows(pkts), tc.tshark_negatives(pkts))
         n = failed = 0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lookback-test: waits (20 s, most of it for the --timeout cases: a tenth of a core)
 # serve_conns: how `lookback serve` shares its connections among clients.
 # --max-conns-per-ip: one client address cannot take every connection slot
 # (its connections past N are closed as they come, and counted), while its

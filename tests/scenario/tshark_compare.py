@@ -128,6 +128,34 @@ def tshark_load(path, cache, extra_ports):
     return json.loads(raw, object_pairs_hook=Pairs) if raw.strip() else []
 
 
+def tshark_out(args, path):
+    """The output of tshark -n -r path args (a list), kept in the shared cache
+    (build/tshark-cache, or $TSHARK_CACHE) under the digest of args and of the
+    file's bytes: what tshark makes of a file depends on neither build, and a
+    test's generated capture is the same bytes in both builds' runs, so the
+    second run reads the first's (a new file or other args: tshark runs)."""
+    import hashlib
+    here = os.path.dirname(os.path.abspath(__file__))
+    cache = os.environ.get("TSHARK_CACHE") or os.path.join(here, "..", "..", "build", "tshark-cache")
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        h.update(hashlib.sha256(fh.read()).digest())
+    h.update("\0".join(args).encode())
+    cpath = os.path.join(cache, "run-" + h.hexdigest() + ".out")
+    if os.path.exists(cpath):
+        with open(cpath, "rb") as fh:
+            return fh.read()
+    p = subprocess.run(["tshark", "-n", "-r", path] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    if p.returncode == 0:
+        os.makedirs(cache, exist_ok=True)
+        tmp = "%s.%d.tmp" % (cpath, os.getpid())
+        with open(tmp, "wb") as fh:
+            fh.write(p.stdout)
+        os.rename(tmp, cpath)  # both builds' runs may race: each rename is whole
+    return p.stdout
+
+
 def tshark_msgs(pkts):
     """(frame number, DNS message) for every DNS, mDNS and LLMNR message."""
     for pkt in pkts:

@@ -923,9 +923,7 @@ def main(case_fns=None):
         decode_as = []
         for port in sorted({pt for c in cases for pt in c.ports.split(",") if pt}):
             decode_as += ["-d", "udp.port==%s,dns" % port, "-d", "tcp.port==%s,dns" % port]
-        p = subprocess.run(["tshark", "-n", "-r", allpath, "-T", "json"] + decode_as,
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        raw = p.stdout.decode("utf-8", errors="replace")
+        raw = tc.tshark_out(["-T", "json"] + decode_as, allpath).decode("utf-8", errors="replace")
         pkts = json.loads(raw, object_pairs_hook=tc.Pairs) if raw.strip() else []
         by_frame = {int(x.first("_source").first("layers").first("frame").first("frame.number")): x
                     for x in pkts}

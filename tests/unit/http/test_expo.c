@@ -35,21 +35,24 @@ static int connect_to(unsigned port)
 
 /* 16 clients (every connection the exporter takes) sending a request a
  * byte every 500 ms are never idle: they held every connection for good and
- * the scraper got none.  They are cut 10 s after they connected, and a
- * scrape then gets its answer. */
+ * the scraper got none.  They are cut secs after they connected (2 here, the
+ * default LB_EXPO_SECS is 10: the same reaper, less waiting), and a scrape
+ * then gets its answer. */
 static void test_dribblers_cut(void **st)
 {
 	(void)st;
 	lb_expo_t *e;
 	const char *msg = "";
-	assert_int_equal(lb_expo_start("127.0.0.1:0", 0, render, NULL, &e, &msg), 0);
+	lb_expo_opts_t o = { .secs = 2 };
+	assert_int_equal(lb_expo_start("127.0.0.1:0", &o, render, NULL, &e, &msg), 0);
 	unsigned port = lb_expo_port(e);
 	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
 	int fd[16];
 	for (int i = 0; i < 16; i++)
 		fd[i] = connect_to(port);
 	int alive = 16;
-	for (size_t k = 0; k < 24 && alive; k++) { /* 12 s */
+	size_t k;
+	for (k = 0; k < 24 && alive; k++) { /* 12 s at most, cut after 2 */
 		alive = 0;
 		for (int i = 0; i < 16; i++)
 			if (send(fd[i], req + k, 1, MSG_NOSIGNAL) == 1)
@@ -57,6 +60,7 @@ static void test_dribblers_cut(void **st)
 		usleep(500000);
 	}
 	assert_int_equal(alive, 0);
+	assert_true(k <= 10); /* cut by the 2 s given, not the 10 s default */
 	int s = connect_to(port);
 	assert_int_equal(send(s, req, sizeof req - 1, MSG_NOSIGNAL), (ssize_t)(sizeof req - 1));
 	struct timeval tv = { .tv_sec = 5 };

@@ -5,6 +5,9 @@
  * old protocol versions and unknown keys, acknowledges a redelivered batch
  * as a duplicate without counting it twice; a real sender spools while the
  * collector is away and delivers once it is there.
+ *
+ * lookback-test: waits (13 s, almost all of it for the senders' close
+ * deadlines and the slow clients' cut-offs: a tenth of a core; tests/run.sh)
  */
 #include <setjmp.h>
 #include <stdarg.h>

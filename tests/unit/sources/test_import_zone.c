@@ -192,6 +192,103 @@ static void zone_include(void **st)
 	rmdir(dir);
 }
 
+/* A line's tokens: room for them grows from 256 as a line needs (it was
+ * 64 Ki of each made for every zone file); a record of 300 TXT strings
+ * reads whole, and a line of more than 65536 tokens is still refused. */
+static void zone_many_tokens(void **st)
+{
+	(void)st;
+	char *z = malloc(200000);
+	assert_non_null(z);
+	size_t len = (size_t)sprintf(z, "$ORIGIN t.test.\n@ TXT");
+	for (int i = 0; i < 300; i++)
+		len += (size_t)sprintf(z + len, " %c", 'a' + i % 26);
+	len += (size_t)sprintf(z + len, "\nx A");
+	for (int i = 0; i < 70000; i++)
+		len += (size_t)sprintf(z + len, " 1");
+	len += (size_t)sprintf(z + len, "\ny A 192.0.2.9\n");
+	assert_int_equal(imp(LB_FMT_ZONE, z), 0);
+	has("AGG t.test. TXT \"a\" \"b\" \"c\"");
+	has(" \"l\" \"m\" \"n\" "); /* the 298th to 300th: 299 % 26 = 13 */
+	hasnt("AGG x.t.test.");
+	has("AGG y.t.test. A 192.0.2.9");
+	assert_int_equal(cnt.bad[LB_BAD_SYNTAX], 1);
+	assert_int_equal(cnt.records, 2);
+	free(z);
+}
+
+/* One owner's records past what a group's arena holds (4 MiB of rdata; the
+ * arena grows in chunks from 64 KiB, the records pointing into every one of
+ * them): each of the 2000 TXT records comes out once with its own bytes, the
+ * group emitted in parts where the arena was full, nothing counted bad. */
+#define BIG_N 2000
+#define BIG_STRS 9  /* 9 strings of 250: 2259 bytes of rdata, 4.5 MB in all */
+static unsigned big_seen[BIG_N];
+static size_t big_sets;
+
+static void big_txt(unsigned i, uint8_t *rd) /* the wire rdata of record i */
+{
+	for (int k = 0; k < BIG_STRS; k++) {
+		uint8_t *p = rd + k * 251;
+		p[0] = 250;
+		for (int j = 0; j < 250; j++)
+			p[1 + j] = (uint8_t)('a' + (i * 7 + (unsigned)k * 3 + (unsigned)j) % 26);
+		p[1] = (uint8_t)('0' + i / 1000 % 10);
+		p[2] = (uint8_t)('0' + i / 100 % 10);
+		p[3] = (uint8_t)('0' + i / 10 % 10);
+		p[4] = (uint8_t)('0' + i % 10);
+	}
+}
+
+static void big_aggr(void *ctx, const lb_src_aggr_t *a)
+{
+	(void)ctx;
+	uint8_t want[BIG_STRS * 251];
+	big_sets++;
+	for (size_t n = 0; n < a->rr->nrdata; n++) {
+		const uint8_t *rd = a->rr->rdata[n];
+		assert_int_equal(a->rr->rdlen[n], sizeof want);
+		unsigned i = (unsigned)(rd[1] - '0') * 1000 + (unsigned)(rd[2] - '0') * 100 +
+			     (unsigned)(rd[3] - '0') * 10 + (unsigned)(rd[4] - '0');
+		assert_true(i < BIG_N);
+		big_txt(i, want);
+		assert_memory_equal(rd, want, sizeof want);
+		big_seen[i]++;
+	}
+}
+
+static void zone_group_past_arena(void **st)
+{
+	(void)st;
+	size_t cap = (size_t)BIG_N * (BIG_STRS * 253 + 32) + 64, len = 0;
+	char *z = malloc(cap);
+	assert_non_null(z);
+	len += (size_t)snprintf(z + len, cap - len, "$ORIGIN big.test.\n");
+	uint8_t rd[BIG_STRS * 251];
+	for (unsigned i = 0; i < BIG_N; i++) {
+		big_txt(i, rd);
+		len += (size_t)snprintf(z + len, cap - len, "@ 60 IN TXT");
+		for (int k = 0; k < BIG_STRS; k++)
+			len += (size_t)snprintf(z + len, cap - len, " \"%.250s\"", (const char *)rd + k * 251 + 1);
+		len += (size_t)snprintf(z + len, cap - len, "\n");
+	}
+	assert_true(len < cap);
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = big_aggr };
+	lb_src_opts_t o = { .fmt = LB_FMT_ZONE, .zone_time = 7 };
+	lb_src_t *s;
+	assert_int_equal(lb_src_new(&o, &sink, &s), 0);
+	assert_int_equal(lb_src_import_mem(s, "big.zone", z, len), 0);
+	const lb_src_counts_t *c = lb_src_counts(s);
+	assert_int_equal(c->records, BIG_N);
+	for (int b = 0; b < LB_BAD__COUNT; b++)
+		assert_int_equal(c->bad[b], 0);
+	for (unsigned i = 0; i < BIG_N; i++)
+		assert_int_equal(big_seen[i], 1);
+	assert_true(big_sets >= 2); /* (the arena was full once at least) */
+	lb_src_free(s);
+	free(z);
+}
+
 /* $INCLUDE of what never ends or loops: a file including itself 20 times
  * was read 20^8 times (depth cap only: a hang), /dev/zero was read forever
  * and a FIFO blocked the open.  Each is refused (include_refused) and the
@@ -246,6 +343,8 @@ int main(void)
 		cmocka_unit_test(zone_unclosed_paren),
 		cmocka_unit_test(zone_include),
 		cmocka_unit_test(zone_include_bounds),
+		cmocka_unit_test(zone_many_tokens),
+		cmocka_unit_test(zone_group_past_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
