@@ -5,6 +5,7 @@
  * each byte, and its invariants are checked.  A small line cap makes the
  * over-long-line path reachable.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,14 @@ static void fz_set(const lb_obs_rrset_t *o)
 
 static void fz_rrset(void *ctx, const lb_obs_rrset_t *o) { (void)ctx; fz_set(o); }
 
+/* The rcodes that deny a name's data (NOERROR: NODATA), as the packet path
+ * (observe/obs.c) reads them: no source may give a denial of another. */
+static bool fz_denying(uint16_t rc)
+{
+	return rc == LB_RCODE_NOERROR || rc == LB_RCODE_NXDOMAIN || rc == LB_RCODE_SERVFAIL ||
+	       rc == LB_RCODE_REFUSED;
+}
+
 /* A target's own check of each denial (NULL: none). */
 static void (*fz_neg_check)(const lb_obs_neg_t *o);
 
@@ -45,6 +54,8 @@ static void fz_neg(void *ctx, const lb_obs_neg_t *o)
 		abort();
 	if (lb_qtype_is_meta(o->qtype))
 		abort(); /* a transfer's or a meta query's failure denies no data */
+	if (!fz_denying(o->rcode))
+		abort();
 	if (fz_neg_check)
 		fz_neg_check(o);
 }
@@ -62,6 +73,8 @@ static void fz_aggr_neg(void *ctx, const lb_src_aggr_t *a)
 	(void)ctx;
 	if (a->rr || !a->neg || lb_name_check(a->neg->qname, a->neg->qname_len) != a->neg->qname_len)
 		abort();
+	if (!fz_denying(a->neg->rcode) || lb_qtype_is_meta(a->neg->qtype))
+		abort(); /* as fz_neg: what the packet path never stores */
 	if (a->neg->bailiwick &&
 	    lb_name_check(a->neg->bailiwick, a->neg->bailiwick_len) != a->neg->bailiwick_len)
 		abort();

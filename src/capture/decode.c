@@ -180,17 +180,11 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 		emit_udp(d, k, p, n, snap);
 		return;
 	}
-	/* a tunnel's port: the destination's first (it names the protocol;
-	 * the source port may be the sender's entropy), then the source's */
-	lb_tun_fn tun = NULL;
-	if (LB_UNLIKELY(is_tunnel_port(d, dport) || is_tunnel_port(d, sport))) {
-		tun = lb_tun_by_port(dport, false);
-		if (!tun)
-			tun = lb_tun_by_port(sport, true);
-	}
-	if (tun) {
-		tun(d, k, p, n);
-	} else if (snap) {
+	/* a tunnel's port, on either side (lb_tun_udp: which one first) */
+	if (LB_UNLIKELY(is_tunnel_port(d, dport) || is_tunnel_port(d, sport)) &&
+	    lb_tun_udp(d, k, sport, dport, p, n))
+		return;
+	if (snap) {
 		drop(d, LB_DROP_IP_TRUNCATED);
 	} else if (port_guess(d, sport, dport, p, n)) {
 		/* no port claims it, and it is one whole DNS response (guess.c) */
@@ -335,16 +329,20 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 			do_ipv6(d, k, p, n);
 		return;
 	case 47:
-		lb_tun_gre(d, k, p, n);
+		if (!lb_tun_gre(d, k, p, n))
+			drop(d, LB_DROP_TUNNEL_BAD);
 		return;
 	case 115:
-		lb_tun_l2tpv3_ip(d, k, p, n);
+		if (!lb_tun_l2tpv3_ip(d, k, p, n))
+			drop(d, LB_DROP_TUNNEL_BAD);
 		return;
 	case 97:
-		lb_tun_etherip(d, k, p, n);
+		if (!lb_tun_etherip(d, k, p, n))
+			drop(d, LB_DROP_TUNNEL_BAD);
 		return;
 	case 137:
-		lb_tun_mpls(d, k, p, n);
+		if (!lb_tun_mpls(d, k, p, n))
+			drop(d, LB_DROP_TUNNEL_BAD);
 		return;
 	case 51: /* AH (RFC 4302) after an IPv4 header; IPv6 walks it with its
 		  * extension headers.  Its Payload Len is its length in 4-octet

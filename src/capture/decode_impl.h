@@ -93,32 +93,38 @@ void lb_decode_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
 /* tunnel.c: each tunnel's payload back into the walk above */
-void lb_tun_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_vxlan_gpe(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_geneve(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_l2tp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_l2tpv3_ip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_ayiya(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_etherip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_lisp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_amt(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
-void lb_tun_jmirror(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_vxlan_gpe(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_geneve(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_gtpu(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_l2tp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_l2tpv3_ip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_teredo(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_ayiya(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_etherip(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_lisp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_amt(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+bool lb_tun_jmirror(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
-typedef void (*lb_tun_fn)(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+/* Each false, having counted nothing, when the bytes are not its header
+ * (the caller counts tunnel_bad, or offers them to another tunnel). */
+typedef bool (*lb_tun_fn)(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+/* The tunnel a UDP port belongs to (on either side), or NULL. */
+lb_tun_fn lb_tun_by_port(uint16_t port);
 
 /*
- * The tunnel a UDP port belongs to, or NULL: as the destination port
- * (src false) every tunnel's; as the source port (src true) only those
- * whose other end answers from it (Teredo, GTP-U, L2TP, AYIYA, TZSP, CAPWAP,
- * AMT, jmirror) - the others' source port is the sender's entropy.
+ * A UDP datagram (payload p, n) to the tunnel of its lower port, or of its
+ * higher one when the lower names none or refuses it, as tshark picks;
+ * tunnel_bad when both refuse.  False (nothing done) when neither port is
+ * a tunnel's.
  */
-lb_tun_fn lb_tun_by_port(uint16_t port, bool src);
+bool lb_tun_udp(lb_decoder_t *d, pkt_t *k, uint16_t sport, uint16_t dport, const uint8_t *p,
+		size_t n);
 
 /* Set the bit of every port lb_tun_by_port knows (on either side) in map. */
 void lb_tun_port_map(uint8_t map[65536 / 8]);

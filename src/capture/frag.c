@@ -269,7 +269,10 @@ int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t 
 		const uint8_t *data, size_t len, double now, const uint8_t **out, size_t *outlen,
 		uint8_t *nh)
 {
-	f->st->ip_fragments++;
+	if (key->proto == LB_FRAG_PROTO_CAPWAP)
+		f->st->capwap_fragments++;
+	else
+		f->st->ip_fragments++;
 	if ((more && (len == 0 || (len & 7) != 0)) || (size_t)off + len + hdrlen > DGRAM_MAX) {
 		/* a middle fragment must carry 8-byte units; nothing may pass 65535 */
 		dgram_t *g = find_or_add(f, key, now);
@@ -334,7 +337,10 @@ int lb_frag_add(lb_frag_t *f, const lb_frag_key_t *key, size_t hdrlen, uint32_t 
 	unlink_dgram(f, g);
 	g->hnext = f->done;
 	f->done = g;
-	f->st->ip_reassembled++;
+	if (key->proto == LB_FRAG_PROTO_CAPWAP)
+		f->st->capwap_reassembled++;
+	else
+		f->st->ip_reassembled++;
 	return 1;
 }
 

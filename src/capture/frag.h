@@ -21,7 +21,11 @@ typedef struct lb_frag lb_frag_t;
 
 /* Key of one fragmented datagram (addresses: 4 or 16 bytes used).  IPv4:
  * (src, dst, protocol, id), RFC 791; IPv6: (src, dst, id) with proto 0, RFC
- * 8200 4.5 (the fragments' Next Header values may differ). */
+ * 8200 4.5 (the fragments' Next Header values may differ).  CAPWAP's
+ * fragments (tunnel.c) are keyed under LB_FRAG_PROTO_CAPWAP, the protocol
+ * number no IP datagram carries (IANA: reserved), and counted apart
+ * (capwap_fragments, capwap_reassembled). */
+#define LB_FRAG_PROTO_CAPWAP 255
 typedef struct lb_frag_key {
 	uint8_t ipver;
 	uint8_t proto;

@@ -44,7 +44,7 @@ bool lb_guess_port_ok(uint16_t port)
 	case 5355: /* LLMNR: read with --llmnr only */
 		return false;
 	default: /* nor a tunnel's port, on either side */
-		return lb_tun_by_port(port, false) == NULL;
+		return lb_tun_by_port(port) == NULL;
 	}
 }
 

@@ -145,6 +145,13 @@ static void negative(lb_src_t *s, int o, const uint8_t *owner, int ol, uint16_t 
 	uint16_t rcode;
 	if (jrcode(d, js_get(d, o, "rcode"), &rcode))
 		return (void)src_bad(s, LB_BAD_TYPE);
+	/* as every other source (src_chain, src_negative) and the packet path
+	 * (observe/obs.c): NOERROR (NODATA), NXDOMAIN, SERVFAIL and REFUSED
+	 * deny a name's data; another rcode (FORMERR, NOTIMP, ...) or a meta
+	 * query's failure (AXFR's REFUSED: a transfer policy) denies nothing */
+	if ((rcode != LB_RCODE_NOERROR && rcode != LB_RCODE_NXDOMAIN && rcode != LB_RCODE_SERVFAIL &&
+	     rcode != LB_RCODE_REFUSED) || lb_qtype_is_meta(type))
+		return (void)src_skip(s, LB_SKIP_RCODE);
 	int bl = bw ? lb_name_check(bw, LB_NAME_MAX) : 0;
 	lb_obs_neg_t n = {
 		.qname = owner, .qname_len = (uint8_t)ol, .qtype = type, .qclass = LB_C_IN,

@@ -62,6 +62,8 @@ void lb_stats_add(lb_stats_t *dst, const lb_stats_t *src)
 	dst->bytes += src->bytes;
 	dst->ip_fragments += src->ip_fragments;
 	dst->ip_reassembled += src->ip_reassembled;
+	dst->capwap_fragments += src->capwap_fragments;
+	dst->capwap_reassembled += src->capwap_reassembled;
 	dst->tunnels += src->tunnels;
 	dst->udp_dns += src->udp_dns;
 	dst->udp_port_guess += src->udp_port_guess;
@@ -92,6 +94,8 @@ void lb_stats_print(const lb_stats_t *s, FILE *out)
 	fprintf(out, "bytes %llu\n", (unsigned long long)s->bytes);
 	fprintf(out, "ip_fragments %llu\n", (unsigned long long)s->ip_fragments);
 	fprintf(out, "ip_reassembled %llu\n", (unsigned long long)s->ip_reassembled);
+	fprintf(out, "capwap_fragments %llu\n", (unsigned long long)s->capwap_fragments);
+	fprintf(out, "capwap_reassembled %llu\n", (unsigned long long)s->capwap_reassembled);
 	fprintf(out, "tunnelled %llu\n", (unsigned long long)s->tunnels);
 	fprintf(out, "udp_dns %llu\n", (unsigned long long)s->udp_dns);
 	fprintf(out, "udp_port_guess %llu\n", (unsigned long long)s->udp_port_guess);

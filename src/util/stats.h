@@ -57,6 +57,8 @@ typedef struct lb_stats {
 	uint64_t bytes;          /* captured bytes handed to the decoder */
 	uint64_t ip_fragments;   /* fragments seen */
 	uint64_t ip_reassembled; /* datagrams completed from fragments */
+	uint64_t capwap_fragments;   /* CAPWAP data fragments seen (RFC 5415 4.3) */
+	uint64_t capwap_reassembled; /* CAPWAP frames completed from them */
 	uint64_t tunnels;        /* packets that were decapsulated at least once */
 	uint64_t udp_dns;        /* DNS payloads from UDP */
 	uint64_t udp_port_guess; /* of those, on no DNS port: whole DNS responses (capture/guess.c) */

@@ -1162,6 +1162,45 @@ def tunnel_amt_ipv6(c):
         c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
 
 
+
+@case()
+def tunnel_lower_port_first(c):
+    """The tunnel of the lower UDP port first, then the higher port's when
+    the lower refuses the bytes (tshark's order): MPLS in UDP and LISP data
+    sent from their own ports to a higher one; AMT from 2268 to MPLS's 6635;
+    VXLAN from GTP-U's port and GTP-U from L2TP's (GTP-U and L2TP refuse
+    what is not their header); MPLS from an entropy port that is Teredo's."""
+    c.wrap = lambda ip: over_udp(50000, mpls_label(100) + ip, 6635)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(50001, struct.pack("!II", 0x88000001, 0) + ip, 4341)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = lambda ip: over_udp(6635, b"\x06\x00" + ip, 2268)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3))
+    c.wrap = lambda ip: over_udp(4789, struct.pack("!II", 0x08000000, 0x100) + eth(4, ip), 2152)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 4))
+    c.wrap = lambda ip: over_udp(2152, gtpu(ip), 1701)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 5))
+    c.wrap = lambda ip: over_udp(6635, mpls_label(100) + ip, 3544)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 6))
+    c.tshark = ([0, 1, 2, 3, 4], "tshark's Teredo takes whatever comes from or to 3544 and finds "
+                "no IPv6 in MPLS; lookback's refuses it and MPLS (the higher port) decodes it")
+
+
+@case()
+def tunnel_versions(c):
+    """AMT Multicast Data of version 1 and 15, EtherIP of version 4 and with
+    the version in the wrong nibble (0x0300): RFC 7450 and RFC 3378 define
+    no other version; tshark decodes the packet whatever the version."""
+    c.wrap = lambda ip: over_udp(40001, b"\x16\x00" + ip, 2268)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 1))
+    c.wrap = lambda ip: over_udp(2268, b"\xf6\x00" + ip, 40001)
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 2))
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 97, b"\x40\x00" + eth(4, ip)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 3))
+    c.wrap = lambda ip: (4, ip4(OUT_A, OUT_B, 97, b"\x03\x00" + eth(4, ip)))
+    c.frame(ip4(c.srv, c.cli, 17, udp_resp(c, c.msg()), 4))
+    tcp_exchange(c)
+
 @case()
 def tunnel_jmirror(c):
     """Juniper's packet mirror (UDP 30030): the 8-byte header (mirror and

@@ -26,8 +26,9 @@ static void w_label(wb_t *w, uint32_t label, bool bos)
 
 /* Regression: MPLS in UDP (RFC 7510, destination port 6635) was not
  * decoded.  One label and IPv4, two labels and IPv6, an Ethernet
- * pseudowire behind its control word; no label at all is tunnel_bad; the
- * port as the source port (the sender's entropy) names no tunnel. */
+ * pseudowire behind its control word; no label at all is tunnel_bad.
+ * Regression: from port 6635 to a higher port it was not_dns_port; tshark
+ * decodes it (the lower port names the protocol), and so does lookback. */
 static void t_mpls_udp(void **state)
 {
 	(void)state;
@@ -56,16 +57,20 @@ static void t_mpls_udp(void **state)
 	w2.n = 0;
 	w_label(&w2, 100, true);
 	w_wb(&w2, &ip4);
-	send_udp(6635, 61000, &w2);
-	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
-	assert_int_equal(drops_total(d), 2);
+	assert_int_equal(drops_total(d), 1);
 	assert_int_equal(g->n, 3);
+	send_udp(6635, 61000, &w2);
+	assert_int_equal(g->n, 4);
+	assert_msg(g, 3, dns, 50);
+	assert_int_equal(drops_total(d), 1);
 }
 
 /* Regression: EtherIP (RFC 3378, IP protocol 97) and MPLS in IP (RFC 4023,
  * IP protocol 137), both decoded by tshark, were not_udp_tcp.  EtherIP
- * version 3 carries an Ethernet frame, another version is tunnel_bad; MPLS
- * in IP is a label stack as in UDP. */
+ * version 3 carries an Ethernet frame; MPLS in IP is a label stack as in
+ * UDP; a header cut short is tunnel_bad.  Regression: EtherIP of another
+ * version (2, and 0x0300: the version in the wrong nibble) was tunnel_bad;
+ * tshark decodes the frame whatever the version, and so does lookback. */
 static void t_etherip_mpls_ip(void **state)
 {
 	(void)state;
@@ -86,19 +91,25 @@ static void t_etherip_mpls_ip(void **state)
 	w_u16(&w2, 0x2000);
 	w_wb(&w2, &eth);
 	send_ip4(97, &w2);
+	expect(3, 6);
+	w2.b[0] = 0x03; /* 0x0300 */
+	send_ip4(97, &w2);
+	expect(4, 6);
 	w2.n = 1;
 	send_ip4(97, &w2);
 	w2.n = 2;
 	send_ip4(137, &w2);
-	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 3);
-	assert_int_equal(drops_total(d), 3);
-	assert_int_equal(g->n, 2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 2);
+	assert_int_equal(drops_total(d), 2);
+	assert_int_equal(g->n, 4);
 }
 
 /* Regression: LISP data (RFC 9300 5.1, UDP 4341) was not decoded.  The
  * 8-byte header with the nonce and instance id, then IPv4 or IPv6; a
- * header cut short is tunnel_bad, a payload of no IP version not_ip; a
- * control message (destination 4342) is not data. */
+ * header cut short is tunnel_bad, a payload of no IP version not_ip.
+ * Regression: data from 4341 to the control port 4342 was not_dns_port;
+ * tshark decodes it as data (the lower port's protocol), as lookback now
+ * does. */
 static void t_lisp(void **state)
 {
 	(void)state;
@@ -126,9 +137,11 @@ static void t_lisp(void **state)
 	w_u32(&w2, 0);
 	w_wb(&w2, &ip4);
 	send_udp(4341, 4342, &w2);
-	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
-	assert_int_equal(drops_total(d), 3);
-	assert_int_equal(g->n, 2);
+	assert_int_equal(g->n, 3);
+	assert_msg(g, 2, dns, 50);
+	send_udp(4341, 50000, &w2);
+	assert_int_equal(g->n, 4);
+	assert_int_equal(drops_total(d), 2);
 }
 
 /* A CAPWAP data message: preamble 0, HLEN, radio id 1, WBID, T, the flags
@@ -248,7 +261,9 @@ static void capwap_frag(uint16_t sport, unsigned id, const wb_t *frame, size_t o
  * (link_unsupported); tshark reassembles it.  Two fragments in order, three
  * out of order, are one frame; fragments of the same id from another
  * source port are another frame; one the snapshot length cut is
- * ip_truncated. */
+ * ip_truncated.  Regression: they were counted as IP fragments
+ * (ip_fragments, ip_reassembled); they are capwap_fragments and
+ * capwap_reassembled. */
 static void t_capwap_fragments(void **state)
 {
 	(void)state;
@@ -267,7 +282,10 @@ static void t_capwap_fragments(void **state)
 	capwap_frag(12222, 8, &eth, 0, 24, false);
 	assert_int_equal(g->n, 2);
 	assert_msg(g, 1, dns, 50);
-	assert_int_equal(lb_decoder_stats(d)->ip_reassembled, 2);
+	assert_int_equal(lb_decoder_stats(d)->capwap_fragments, 6);
+	assert_int_equal(lb_decoder_stats(d)->capwap_reassembled, 2);
+	assert_int_equal(lb_decoder_stats(d)->ip_fragments, 0);
+	assert_int_equal(lb_decoder_stats(d)->ip_reassembled, 0);
 	/* a fragment in a frame the capture cut */
 	wb_t u, o, e;
 	w2.n = 0;
@@ -280,6 +298,7 @@ static void t_capwap_fragments(void **state)
 	struct timeval tv = { 1, 0 };
 	lb_decoder_frame(d, 1, &tv, e.b, e.n - 3, e.n);
 	assert_int_equal(drop_n(d, LB_DROP_IP_TRUNCATED), 1);
+	assert_int_equal(lb_decoder_stats(d)->capwap_fragments, 7);
 	assert_int_equal(drops_total(d), 1);
 	assert_int_equal(g->n, 2);
 }
@@ -334,14 +353,17 @@ static void t_capwap_amsdu_nested_frag(void **state)
 	assert_int_equal(g->n, 2);
 	assert_msg(g, 0, dns, 50);
 	assert_msg(g, 1, dns, 50);
-	assert_int_equal(lb_decoder_stats(d)->ip_reassembled, 2);
+	assert_int_equal(lb_decoder_stats(d)->ip_reassembled, 1);
+	assert_int_equal(lb_decoder_stats(d)->capwap_reassembled, 1);
 	assert_int_equal(drops_total(d), 0);
 }
 
 /* Regression: AMT (RFC 7450, UDP 2268) was not decoded.  Multicast Data
  * (type 6) from the relay's port carries IPv4 or IPv6 after one reserved
- * byte; a request (3) carries none (not_ip); version 1, type 0 or 8, one
- * byte alone are tunnel_bad. */
+ * byte; a request (3) carries none (not_ip); type 0 or 8, one byte alone
+ * are tunnel_bad.  Regression: a version other than 0 was tunnel_bad;
+ * tshark reads the type alone and decodes the packet, as lookback now
+ * does. */
 static void t_amt(void **state)
 {
 	(void)state;
@@ -361,8 +383,17 @@ static void t_amt(void **state)
 	w_u32(&w2, 0x12345678); /* the request nonce */
 	send_udp(40001, 2268, &w2);
 	assert_int_equal(drop_n(d, LB_DROP_NOT_IP), 1);
-	static const unsigned bad[] = { 0x1600, 0x0000, 0x0800 };
-	for (size_t i = 0; i < 3; i++) {
+	w2.n = 0;
+	w_u16(&w2, 0x1600);
+	w_wb(&w2, &ip4);
+	send_udp(2268, 40001, &w2);
+	assert_int_equal(g->n, 3);
+	assert_msg(g, 2, dns, 50);
+	w2.b[0] = 0xf6;
+	send_udp(40001, 2268, &w2);
+	assert_int_equal(g->n, 4);
+	static const unsigned bad[] = { 0x0000, 0x0800 };
+	for (size_t i = 0; i < 2; i++) {
 		w2.n = 0;
 		w_u16(&w2, bad[i]);
 		w_wb(&w2, &ip4);
@@ -370,9 +401,9 @@ static void t_amt(void **state)
 	}
 	w2.n = 1;
 	send_udp(2268, 40001, &w2);
-	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 4);
-	assert_int_equal(drops_total(d), 5);
-	assert_int_equal(g->n, 2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 3);
+	assert_int_equal(drops_total(d), 4);
+	assert_int_equal(g->n, 4);
 }
 
 /* Regression: Juniper's jmirror (UDP 30030) was not decoded.  The 8-byte
@@ -432,23 +463,80 @@ static void t_dns_port_wins(void **state)
 	assert_int_equal(lb_decoder_stats(d)->tunnels, 0);
 }
 
-/* Regression: the destination port names the tunnel before the source
- * port does: MPLS in UDP to 6635 from a source port (entropy) that is
- * Teredo's 3544 was read as Teredo (tunnel_bad); LISP from GTP-U's port. */
-static void t_dport_first(void **state)
+/* Regression: the destination port named the tunnel before the source
+ * port; tshark tries the lower port's protocol first, then the higher
+ * port's when the lower refuses the bytes.  AMT from its port 2268 to
+ * 6635 (MPLS's) was read as MPLS and is AMT (tshark: AMT).  The entropy
+ * source port of MPLS to 6635 (Teredo's 3544) and of LISP to 4341 (GTP-U's
+ * 2152) still gives MPLS and LISP: Teredo and GTP-U refuse what is not
+ * their header (tshark: GTP-U refuses, Teredo does not).  VXLAN from GTP-U's
+ * port, GTP-U from L2TP's: the higher port's (tshark: the same).  Bytes
+ * both refuse are tunnel_bad, counted once. */
+static void t_lower_port_first(void **state)
 {
 	(void)state;
+	w2.n = 0;
+	w_u16(&w2, 0x0600);
+	w_wb(&w2, &ip4);
+	send_udp(2268, 6635, &w2);
+	expect(1, 4);
 	w2.n = 0;
 	w_label(&w2, 100, true);
 	w_wb(&w2, &ip4);
 	send_udp(3544, 6635, &w2);
-	expect(1, 4);
+	expect(2, 4);
 	w2.n = 0;
 	w_u32(&w2, 0);
 	w_u32(&w2, 0);
 	w_wb(&w2, &ip6);
 	send_udp(2152, 4341, &w2);
-	expect(2, 6);
+	expect(3, 6);
+	wb_t eth;
+	mk_eth(&eth, 0x0800, ip4.b, ip4.n);
+	w2.n = 0;
+	w_u32(&w2, 0x08000000);
+	w_u32(&w2, 0x00000100);
+	w_wb(&w2, &eth);
+	send_udp(2152, 4789, &w2);
+	expect(4, 4);
+	w2.n = 0;
+	w_u8(&w2, 0x30); /* GTP-U: version 1, PT 1 */
+	w_u8(&w2, 0xff); /* G-PDU */
+	w_u16(&w2, (uint16_t)ip4.n);
+	w_u32(&w2, 0x11223344);
+	w_wb(&w2, &ip4);
+	send_udp(1701, 2152, &w2);
+	expect(5, 4);
+	w2.n = 0;
+	w_zero(&w2, 16);
+	send_udp(1701, 2152, &w2);
+	assert_int_equal(drop_n(d, LB_DROP_TUNNEL_BAD), 1);
+	assert_int_equal(drops_total(d), 1);
+	assert_int_equal(lb_decoder_stats(d)->tunnels, 5);
+}
+
+/* A refusal gives back the depth its tunnel took: at the cap (4 deep), the
+ * innermost datagram from L2TP's port (refusing) to GTP-U's still gets
+ * through GTP-U. */
+static void t_refusal_depth(void **state)
+{
+	(void)state;
+	wb_t a, u, o;
+	a.n = 0;
+	w_u8(&a, 0x30);
+	w_u8(&a, 0xff);
+	w_u16(&a, (uint16_t)ip4.n);
+	w_u32(&a, 1);
+	w_wb(&a, &ip4);
+	for (int i = 0; i < 3; i++) { /* three times MPLS in UDP around it */
+		mk_udp(&u, i ? 50000 : 1701, i ? 6635 : 2152, a.b, a.n);
+		mk_ip4(&o, OUT1, OUT2, 17, (uint16_t)i, 0, u.b, u.n);
+		a.n = 0;
+		w_label(&a, 100, true);
+		w_wb(&a, &o);
+	}
+	send_udp(50000, 6635, &a);
+	expect(1, 4);
 }
 
 /* The nesting cap holds across the new tunnels: AMT in jmirror in LISP in
@@ -505,7 +593,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_amt, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jmirror, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_dns_port_wins, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_dport_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_lower_port_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_refusal_depth, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nesting, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@
  *   RR owner TYPE rdata;rdata ttl=N sec=S sensor [unrelated]
  *   NEG qname TYPE rcode
  *   AGG owner TYPE rdata;.. tf tl count zf zl bw=NAME sensor
+ *   AGGNEG qname TYPE rcode tf tl count
  *   SRC name first last count (a COF source line) */
 static char out[1 << 16];
 static size_t outn;
@@ -97,6 +98,19 @@ static void on_source(void *ctx, const char *name, uint64_t first, uint64_t last
 	    (unsigned long long)count);
 }
 
+/* A denial of aggregate input (COF): AGGNEG qname TYPE rcode tf tl count */
+static void on_aggr_neg(void *ctx, const lb_src_aggr_t *a)
+{
+	(void)ctx;
+	char t[LB_NAME_TEXT_MAX], ty[24];
+	assert_true(lb_name_to_text(a->neg->qname, t, sizeof t) > 0);
+	assert_true(lb_rrtype_to_text(a->neg->qtype, ty, sizeof ty) > 0);
+	const char *rc = lb_rcode_name(a->neg->rcode);
+	put("AGGNEG %s %s %s %llu %llu %llu\n", t, ty, rc ? rc : "?",
+	    (unsigned long long)a->time_first, (unsigned long long)a->time_last,
+	    (unsigned long long)a->count);
+}
+
 static lb_src_counts_t cnt;
 
 /* Import len bytes of text (NULs and all) with the given options; returns
@@ -105,7 +119,8 @@ __attribute__((unused)) static int imp_opts_len(lb_src_opts_t *o, const char *te
 {
 	outn = 0;
 	out[0] = 0;
-	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr, .source = on_source };
+	lb_src_sink_t sink = { .obs = { on_rrset, on_neg, NULL }, .aggr = on_aggr,
+			      .aggr_neg = on_aggr_neg, .source = on_source };
 	lb_src_t *s;
 	assert_int_equal(lb_src_new(o, &sink, &s), 0);
 	int rc = lb_src_import_mem(s, "sample", text, len);

@@ -685,6 +685,38 @@ static void cof_source_lines(void **st)
 	hasnt("SRC");
 }
 
+/* Regression: a COF denial ("negative":true, as lookback export writes
+ * them) of any rcode was imported - FORMERR, NOTIMP, and an AXFR's REFUSED
+ * (a transfer policy) became stored denials no other source and no packet
+ * gives (they skip them as other_rcode; observe/obs.c); now other_rcode too.
+ * NODATA (NOERROR), NXDOMAIN, SERVFAIL and REFUSED are kept. */
+static void cof_negative_rcodes(void **st)
+{
+	(void)st;
+	assert_int_equal(imp(LB_FMT_COF,
+		"{\"rrname\":\"nx.example.\",\"rrtype\":\"A\",\"negative\":true,\"rcode\":\"NXDOMAIN\","
+		"\"rdata\":[],\"time_first\":100,\"time_last\":200,\"count\":3}\n"
+		"{\"rrname\":\"nd.example.\",\"rrtype\":\"AAAA\",\"negative\":true,\"rcode\":0,"
+		"\"rdata\":[],\"time_first\":100,\"time_last\":200}\n"
+		"{\"rrname\":\"sf.example.\",\"rrtype\":\"A\",\"negative\":true,\"rcode\":\"SERVFAIL\","
+		"\"rdata\":[],\"time_first\":100,\"time_last\":200}\n"
+		"{\"rrname\":\"fe.example.\",\"rrtype\":\"A\",\"negative\":true,\"rcode\":\"FORMERR\","
+		"\"rdata\":[],\"time_first\":100,\"time_last\":200}\n"
+		"{\"rrname\":\"ni.example.\",\"rrtype\":\"A\",\"negative\":true,\"rcode\":4,"
+		"\"rdata\":[],\"time_first\":100,\"time_last\":200}\n"
+		"{\"rrname\":\"ax.example.\",\"rrtype\":\"AXFR\",\"negative\":true,\"rcode\":\"REFUSED\","
+		"\"rdata\":[],\"time_first\":100,\"time_last\":200}\n"), 0);
+	has("AGGNEG nx.example. A NXDOMAIN 100 200 3");
+	has("AGGNEG nd.example. AAAA NOERROR 100 200 1");
+	has("AGGNEG sf.example. A SERVFAIL 100 200 1");
+	hasnt("fe.example.");
+	hasnt("ni.example.");
+	hasnt("ax.example.");
+	assert_int_equal(cnt.negatives, 3);
+	assert_int_equal(cnt.skip[LB_SKIP_RCODE], 3);
+	assert_int_equal(lb_src_bad_total(&cnt), 0);
+}
+
 /* ---- zone files ---- */
 
 static void detection(void **st)
@@ -738,6 +770,7 @@ int main(void)
 		cmocka_unit_test(cof),
 		cmocka_unit_test(cof_other_rows_and_counts),
 		cmocka_unit_test(cof_source_lines),
+		cmocka_unit_test(cof_negative_rcodes),
 		cmocka_unit_test(detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
