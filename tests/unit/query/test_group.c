@@ -21,43 +21,58 @@
 #include "dns/rrtype.h"
 #include "query/group.h"
 #include "query/query.h"
+#include "lib/qstore.h"
 
 static char dbdir[256];
 static lb_store_t *store;
 
-/* One stored rrset: owner, type (A: rdata "192.0.2.N" as N; NS: names),
- * bailiwick ("" unknown), seen at first and last (count sightings in all),
- * zone times, sources. */
-struct rs {
-	const char *owner;
-	uint16_t type;
-	const char *rd[3];
-	const char *bail;
-	uint64_t first, last, count, zfirst, zlast;
-	const char *src[20];
-};
-
-static const struct rs rrsets[] = {
+/* The stored rrsets (A: rdata 192.0.2.N): seen once at first, the rest of
+ * count at last; their sources. */
+#define SRC(...) .sources = (const char *const[]){ __VA_ARGS__ }, \
+		 .nsources = sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
+static const lbt_rec_t rrsets[] = {
 	/* two bailiwicks: the parent's referral and the child itself */
-	{ "two.example.com", LB_T_NS, { "a.ns.example.com", "b.ns.example.com" }, "com",
-	  1000, 2000, 3, 0, 0, { "s1" } },
-	{ "two.example.com", LB_T_NS, { "a.ns.example.com", "b.ns.example.com" }, "two.example.com",
-	  1500, 3000, 4, 0, 0, { "s2", "s0" } },
+	{ .owner = "two.example.com", .type = LB_T_NS,
+	  .rdata = { "a.ns.example.com", "b.ns.example.com" }, .bail = "com",
+	  .first = 1000, .last = 2000, .count = 3,
+	  SRC("s1") },
+	{ .owner = "two.example.com", .type = LB_T_NS,
+	  .rdata = { "a.ns.example.com", "b.ns.example.com" }, .bail = "two.example.com",
+	  .first = 1500, .last = 3000, .count = 4,
+	  SRC("s2", "s0") },
 	/* control: another rdata set of the same owner and type, one bailiwick */
-	{ "two.example.com", LB_T_NS, { "c.ns.example.com" }, "com", 1100, 1200, 2, 0, 0, { "s2" } },
+	{ .owner = "two.example.com", .type = LB_T_NS,
+	  .rdata = { "c.ns.example.com" }, .bail = "com",
+	  .first = 1100, .last = 1200, .count = 2,
+	  SRC("s2") },
 	/* three bailiwicks, one unknown; zone times on one */
-	{ "three.example.com", LB_T_A, { "1" }, "com", 500, 900, 1, 0, 0, { "s1" } },
-	{ "three.example.com", LB_T_A, { "1" }, "example.com", 800, 4000, 5, 0, 0, { "s1" } },
-	{ "three.example.com", LB_T_A, { "1" }, "", 700, 1000, 2, 100, 200, { "s3" } },
+	{ .owner = "three.example.com", .type = LB_T_A,
+	  .rdata = { "192.0.2.1" }, .bail = "com",
+	  .first = 500, .last = 900, .count = 1,
+	  SRC("s1") },
+	{ .owner = "three.example.com", .type = LB_T_A,
+	  .rdata = { "192.0.2.1" }, .bail = "example.com",
+	  .first = 800, .last = 4000, .count = 5,
+	  SRC("s1") },
+	{ .owner = "three.example.com", .type = LB_T_A,
+	  .rdata = { "192.0.2.1" },
+	  .first = 700, .last = 1000, .count = 2, .zfirst = 100, .zlast = 200,
+	  SRC("s3") },
 	/* another type of the same owner: a group of its own */
-	{ "three.example.com", LB_T_NS, { "a.ns.example.com" }, "example.com", 600, 700, 1, 0, 0,
-	  { "s1" } },
+	{ .owner = "three.example.com", .type = LB_T_NS,
+	  .rdata = { "a.ns.example.com" }, .bail = "example.com",
+	  .first = 600, .last = 700, .count = 1,
+	  SRC("s1") },
 	/* counts that saturate, and 20 sources in all (a value keeps 16) */
-	{ "sat.example.com", LB_T_A, { "9" }, "com", 10, 20, UINT64_MAX - 5, 0, 0,
-	  { "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10" } },
-	{ "sat.example.com", LB_T_A, { "9" }, "example.com", 30, 40, 10, 0, 0,
-	  { "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18",
-	    "s19" } },
+	{ .owner = "sat.example.com", .type = LB_T_A,
+	  .rdata = { "192.0.2.9" }, .bail = "com",
+	  .first = 10, .last = 20, .count = UINT64_MAX - 5,
+	  SRC("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10") },
+	{ .owner = "sat.example.com", .type = LB_T_A,
+	  .rdata = { "192.0.2.9" }, .bail = "example.com",
+	  .first = 30, .last = 40, .count = 10,
+	  SRC("s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18",
+	      "s19") },
 };
 #define NRRSETS (sizeof rrsets / sizeof rrsets[0])
 
@@ -68,65 +83,23 @@ static int wire(const char *t, uint8_t *out)
 	return n;
 }
 
-static void add(const struct rs *e)
-{
-	uint8_t owner[256], bail[256], rd[3][256];
-	const uint8_t *rdp[3];
-	uint16_t rdl[3];
-	lb_store_rec_t r;
-	memset(&r, 0, sizeof r);
-	r.kind = LB_REC_RRSET;
-	r.owner = owner;
-	r.owner_len = (size_t)wire(e->owner, owner);
-	if (*e->bail) {
-		r.bailiwick = bail;
-		r.bailiwick_len = (size_t)wire(e->bail, bail);
-	}
-	r.type = e->type;
-	for (size_t i = 0; i < 3 && e->rd[i]; i++) {
-		if (e->type == LB_T_A) {
-			rd[i][0] = 192, rd[i][1] = 0, rd[i][2] = 2, rd[i][3] = (uint8_t)atoi(e->rd[i]);
-			rdl[i] = 4;
-		} else {
-			rdl[i] = (uint16_t)wire(e->rd[i], rd[i]);
-		}
-		rdp[i] = rd[i];
-		r.nrdata++;
-	}
-	r.rdata = rdp;
-	r.rdlen = rdl;
-	lb_store_val_t b;
-	lb_store_val_seen(&r.val, e->first, 1);
-	lb_store_val_seen(&b, e->last, e->count - 1);
-	lb_store_val_merge(&r.val, &b);
-	r.val.zone_first = e->zfirst;
-	r.val.zone_last = e->zlast;
-	size_t ns = 0;
-	while (ns < 20 && e->src[ns])
-		ns++;
-	r.sources = e->src;
-	r.nsources = ns;
-	assert_int_equal(lb_store_add(store, &r), 0);
-}
-
 static int setup(void **st)
 {
 	(void)st;
-	snprintf(dbdir, sizeof dbdir, "/tmp/lb-test-group.%d", (int)getpid());
-	lb_store_opts_t o = { .create = true };
-	assert_int_equal(lb_store_open(dbdir, &o, &store), 0);
+	store = lbt_store_new("group", dbdir, sizeof dbdir);
 	/* s0 .. s19 get the ids 0 .. 19: named once each, in order */
 	for (int i = 0; i < 20; i++) {
 		char nm[16];
 		snprintf(nm, sizeof nm, "s%d", i);
 		const char *one[1] = { nm };
-		struct rs e = { "ids.example.org", LB_T_A, { "200" }, "org", 5, 5, 1, 0, 0, { 0 } };
-		e.src[0] = one[0];
-		add(&e);
+		lbt_rec_t e = { .owner = "ids.example.org", .type = LB_T_A, .rdata = { "192.0.2.200" },
+				.bail = "org", .first = 5, .last = 5, .count = 1, .sources = one,
+				.nsources = 1 };
+		lbt_store_add(store, &e);
 		assert_int_equal(lb_store_commit(store), 0);
 	}
 	for (size_t i = 0; i < NRRSETS; i++)
-		add(&rrsets[i]);
+		lbt_store_add(store, &rrsets[i]);
 	assert_int_equal(lb_store_commit(store), 0);
 	return 0;
 }
@@ -134,10 +107,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	assert_int_equal(lb_store_close(store), 0);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dbdir);
-	return system(cmd);
+	return lbt_store_remove(store, dbdir);
 }
 
 /* A record of the answer, copied out of the cursor. */

@@ -17,36 +17,42 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "query/names.h"
+#include "lib/qstore.h"
 
-struct entry {
-	const char *owner;
-	uint16_t type;
-	const char *bail; /* NULL: unknown */
-	uint64_t first, last, zfirst, zlast;
-	int neg;          /* a negative answer (NXDOMAIN) */
-};
-
-static const struct entry entries[] = {
+/* Sensor-seen ones were seen twice (count 2): at first and at last; A
+ * records at 192.0.2.N, N the entry's index; TXT "hello". */
+static const lbt_rec_t entries[] = {
 	/* old: its TXT was seen before its A */
-	{ "old.example.com", LB_T_A, NULL, 1000, 2000, 0, 0, 0 },
-	{ "old.example.com", LB_T_TXT, NULL, 500, 600, 0, 0, 0 },
+	{ .owner = "old.example.com", .type = LB_T_A, .rdata = { "192.0.2.0" },
+	  .first = 1000, .last = 2000, .count = 2 },
+	{ .owner = "old.example.com", .type = LB_T_TXT, .rdata = { "hello" },
+	  .first = 500, .last = 600, .count = 2 },
 	/* new: an NXDOMAIN long before it resolved does not make it old */
-	{ "new.example.com", LB_T_A, NULL, 5000, 6000, 0, 0, 0 },
-	{ "new.example.com", LB_T_A, NULL, 100, 100, 0, 0, 1 },
+	{ .owner = "new.example.com", .type = LB_T_A, .rdata = { "192.0.2.2" },
+	  .first = 5000, .last = 6000, .count = 2 },
+	{ .owner = "new.example.com", .type = LB_T_A, .rcode = 3,
+	  .first = 100, .last = 100, .count = 2 },
 	/* www: one rrset under two bailiwicks: one name, two rrsets */
-	{ "www.example.com", LB_T_A, NULL, 9000, 9000, 0, 0, 0 },
-	{ "www.example.com", LB_T_A, "example.com", 9000, 9000, 0, 0, 0 },
+	{ .owner = "www.example.com", .type = LB_T_A, .rdata = { "192.0.2.4" },
+	  .first = 9000, .last = 9000, .count = 2 },
+	{ .owner = "www.example.com", .type = LB_T_A, .rdata = { "192.0.2.5" }, .bail = "example.com",
+	  .first = 9000, .last = 9000, .count = 2 },
 	/* z: zone file times only */
-	{ "z.example.com", LB_T_A, NULL, 0, 0, 300, 400, 0 },
+	{ .owner = "z.example.com", .type = LB_T_A, .rdata = { "192.0.2.6" },
+	  .zfirst = 300, .zlast = 400 },
 	/* a registered domain under a two-label public suffix */
-	{ "www.example.co.uk", LB_T_A, NULL, 3000, 3000, 0, 0, 0 },
-	{ "mail.example.co.uk", LB_T_A, NULL, 8000, 8000, 0, 0, 0 },
+	{ .owner = "www.example.co.uk", .type = LB_T_A, .rdata = { "192.0.2.7" },
+	  .first = 3000, .last = 3000, .count = 2 },
+	{ .owner = "mail.example.co.uk", .type = LB_T_A, .rdata = { "192.0.2.8" },
+	  .first = 8000, .last = 8000, .count = 2 },
 	/* www.a.example.com comes apart from www.example.com in wire order
 	 * (www.example.co.uk between them): example.com met twice under www.* */
-	{ "www.a.example.com", LB_T_A, NULL, 7000, 7500, 0, 0, 0 },
+	{ .owner = "www.a.example.com", .type = LB_T_A, .rdata = { "192.0.2.9" },
+	  .first = 7000, .last = 7500, .count = 2 },
 	/* new again, under a bailiwick and at another address (192.0.2.10):
 	 * by address its two RRs come apart; one name all the same */
-	{ "new.example.com", LB_T_A, "example.com", 5000, 6000, 0, 0, 0 },
+	{ .owner = "new.example.com", .type = LB_T_A, .rdata = { "192.0.2.10" }, .bail = "example.com",
+	  .first = 5000, .last = 6000, .count = 2 },
 };
 #define NENT (sizeof entries / sizeof entries[0])
 
@@ -56,46 +62,9 @@ static lb_store_t *store;
 static int setup(void **st)
 {
 	(void)st;
-	snprintf(dbdir, sizeof dbdir, "/tmp/lb-test-names.%d", (int)getpid());
-	lb_store_opts_t o = { .create = true };
-	assert_int_equal(lb_store_open(dbdir, &o, &store), 0);
-	for (size_t i = 0; i < NENT; i++) {
-		const struct entry *e = &entries[i];
-		uint8_t owner[256], bail[256], rd[6] = { 5, 'h', 'e', 'l', 'l', 'o' };
-		uint8_t a[4] = { 192, 0, 2, (uint8_t)i };
-		const uint8_t *rdp[1] = { e->type == LB_T_TXT ? rd : a };
-		uint16_t rdl[1] = { e->type == LB_T_TXT ? 6 : 4 };
-		lb_store_rec_t r;
-		memset(&r, 0, sizeof r);
-		r.kind = e->neg ? LB_REC_NEG : LB_REC_RRSET;
-		int n = lb_name_from_text(e->owner, strlen(e->owner), NULL, owner, sizeof owner);
-		assert_true(n > 0);
-		r.owner = owner;
-		r.owner_len = (size_t)n;
-		if (e->bail) {
-			n = lb_name_from_text(e->bail, strlen(e->bail), NULL, bail, sizeof bail);
-			assert_true(n > 0);
-			r.bailiwick = bail;
-			r.bailiwick_len = (size_t)n;
-		}
-		r.type = e->type;
-		if (e->neg) {
-			r.rcode = 3;
-		} else {
-			r.nrdata = 1;
-			r.rdata = rdp;
-			r.rdlen = rdl;
-		}
-		if (e->last) { /* seen at first and at last */
-			lb_store_val_t b;
-			lb_store_val_seen(&r.val, e->first, 1);
-			lb_store_val_seen(&b, e->last, 1);
-			lb_store_val_merge(&r.val, &b);
-		}
-		r.val.zone_first = e->zfirst;
-		r.val.zone_last = e->zlast;
-		assert_int_equal(lb_store_add(store, &r), 0);
-	}
+	store = lbt_store_new("names", dbdir, sizeof dbdir);
+	for (size_t i = 0; i < NENT; i++)
+		lbt_store_add(store, &entries[i]);
 	assert_int_equal(lb_store_commit(store), 0);
 	return 0;
 }
@@ -103,10 +72,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	assert_int_equal(lb_store_close(store), 0);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dbdir);
-	return system(cmd);
+	return lbt_store_remove(store, dbdir);
 }
 
 /* Run q (the lookup text) as rows of mode, CSV, into a string (malloc'd). */

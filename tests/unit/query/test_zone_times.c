@@ -19,20 +19,20 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "query/query.h"
-
-struct entry {
-	const char *owner;
-	uint8_t addr;
-	uint64_t first, last, zfirst, zlast;
-};
+#include "lib/qstore.h"
 
 /* s1, s2: sensor times only; z1: zone times only (between s1 and s2);
- * both: sensor times after everything, zone times before everything */
-static const struct entry entries[] = {
-	{ "s1.example.com", 1, 1000, 2000, 0, 0 },
-	{ "s2.example.com", 2, 5000, 9000, 0, 0 },
-	{ "z1.example.com", 3, 0, 0, 3000, 4000 },
-	{ "both.example.com", 4, 10000, 11000, 100, 200 },
+ * both: sensor times after everything, zone times before everything.
+ * Sensor-seen ones were seen twice: at first and at last. */
+static const lbt_rec_t entries[] = {
+	{ .owner = "s1.example.com", .type = LB_T_A, .rdata = { "192.0.2.1" },
+	  .first = 1000, .last = 2000, .count = 2 },
+	{ .owner = "s2.example.com", .type = LB_T_A, .rdata = { "192.0.2.2" },
+	  .first = 5000, .last = 9000, .count = 2 },
+	{ .owner = "z1.example.com", .type = LB_T_A, .rdata = { "192.0.2.3" },
+	  .zfirst = 3000, .zlast = 4000 },
+	{ .owner = "both.example.com", .type = LB_T_A, .rdata = { "192.0.2.4" },
+	  .first = 10000, .last = 11000, .count = 2, .zfirst = 100, .zlast = 200 },
 };
 #define NENT (sizeof entries / sizeof entries[0])
 
@@ -42,35 +42,9 @@ static lb_store_t *store;
 static int setup(void **st)
 {
 	(void)st;
-	snprintf(dbdir, sizeof dbdir, "/tmp/lb-test-zone-times.%d", (int)getpid());
-	lb_store_opts_t o = { .create = true };
-	assert_int_equal(lb_store_open(dbdir, &o, &store), 0);
-	for (size_t i = 0; i < NENT; i++) {
-		const struct entry *e = &entries[i];
-		uint8_t owner[256], rd[4] = { 192, 0, 2, e->addr };
-		const uint8_t *rdp[1] = { rd };
-		uint16_t rdl[1] = { 4 };
-		lb_store_rec_t r;
-		memset(&r, 0, sizeof r);
-		r.kind = LB_REC_RRSET;
-		int n = lb_name_from_text(e->owner, strlen(e->owner), NULL, owner, sizeof owner);
-		assert_true(n > 0);
-		r.owner = owner;
-		r.owner_len = (size_t)n;
-		r.type = LB_T_A;
-		r.nrdata = 1;
-		r.rdata = rdp;
-		r.rdlen = rdl;
-		if (e->last) { /* seen twice: at first and at last */
-			lb_store_val_t b;
-			lb_store_val_seen(&r.val, e->first, 1);
-			lb_store_val_seen(&b, e->last, 1);
-			lb_store_val_merge(&r.val, &b);
-		}
-		r.val.zone_first = e->zfirst;
-		r.val.zone_last = e->zlast;
-		assert_int_equal(lb_store_add(store, &r), 0);
-	}
+	store = lbt_store_new("zone-times", dbdir, sizeof dbdir);
+	for (size_t i = 0; i < NENT; i++)
+		lbt_store_add(store, &entries[i]);
 	assert_int_equal(lb_store_commit(store), 0);
 	return 0;
 }
@@ -78,26 +52,12 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	assert_int_equal(lb_store_close(store), 0);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dbdir);
-	return system(cmd);
+	return lbt_store_remove(store, dbdir);
 }
 
-/* Run q with output fmt into a string (malloc'd). */
 static char *run(lb_query_t *q, enum lb_format fmt)
 {
-	char *mem = NULL;
-	size_t msz = 0;
-	FILE *f = open_memstream(&mem, &msz);
-	assert_non_null(f);
-	lb_out_t o;
-	assert_int_equal(lb_out_init(&o, f, fmt), 0);
-	lb_query_result_t res;
-	assert_int_equal(lb_query_run(store, q, &o, &res), 0);
-	lb_out_free(&o);
-	fclose(f);
-	return mem;
+	return lbt_query_text(store, q, fmt, NULL);
 }
 
 /* The owners of the COF lines of out, each first label's first letters up
