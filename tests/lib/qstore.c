@@ -82,6 +82,16 @@ void lbt_store_add(lb_store_t *s, const lbt_rec_t *e)
 	assert_int_equal(lb_store_add(s, &r), 0);
 }
 
+lb_store_t *lbt_store_make(const char *tag, char *dir, size_t dirsz, const lbt_rec_t *recs,
+			   size_t n)
+{
+	lb_store_t *s = lbt_store_new(tag, dir, dirsz);
+	for (size_t i = 0; i < n; i++)
+		lbt_store_add(s, &recs[i]);
+	assert_int_equal(lb_store_commit(s), 0);
+	return s;
+}
+
 int lbt_store_remove(lb_store_t *s, const char *dir)
 {
 	assert_int_equal(lb_store_close(s), 0);

@@ -37,6 +37,9 @@ typedef struct lbt_rec {
 
 /* A new store in /tmp/lb-test-TAG.PID (its path in dir). */
 lb_store_t *lbt_store_new(const char *tag, char *dir, size_t dirsz);
+/* A new store (lbt_store_new) holding the n records of recs, committed. */
+lb_store_t *lbt_store_make(const char *tag, char *dir, size_t dirsz, const lbt_rec_t *recs,
+			   size_t n);
 /* Add one record (cmocka assertions on failure). */
 void lbt_store_add(lb_store_t *s, const lbt_rec_t *r);
 /* Close the store and remove its directory; 0 on success. */

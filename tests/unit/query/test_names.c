@@ -62,10 +62,7 @@ static lb_store_t *store;
 static int setup(void **st)
 {
 	(void)st;
-	store = lbt_store_new("names", dbdir, sizeof dbdir);
-	for (size_t i = 0; i < NENT; i++)
-		lbt_store_add(store, &entries[i]);
-	assert_int_equal(lb_store_commit(store), 0);
+	store = lbt_store_make("names", dbdir, sizeof dbdir, entries, NENT);
 	return 0;
 }
 
