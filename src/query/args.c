@@ -156,8 +156,12 @@ int lb_qargs_opt(lb_qargs_t *a, int c, const char *arg)
 			q->sort = LB_SORT_COUNT;
 		else if (!strcmp(arg, "name"))
 			q->sort = LB_SORT_NAME;
+		else if (!strcmp(arg, "duration"))
+			q->sort = LB_SORT_DURATION;
+		else if (!strcmp(arg, "type"))
+			q->sort = LB_SORT_TYPE;
 		else
-			return bad(a, "sort order", arg, "use first, last, count or name");
+			return bad(a, "sort order", arg, "use first, last, duration, count, name or type");
 		return 1;
 	case LB_QOPT_REVERSE:
 		q->reverse = true;

@@ -666,6 +666,7 @@ struct sorted {
 	size_t name_len;
 	uint8_t *key;          /* the record's store key, decoded again for output */
 	size_t key_len;
+	uint16_t type;
 };
 
 static int sort_desc;
@@ -715,6 +716,8 @@ static int sorted_cmp(const void *pa, const void *pb)
 	case LB_SORT_FIRST: c = cmp_u64(af, bf); break;
 	case LB_SORT_LAST: c = cmp_u64(al, bl); break;
 	case LB_SORT_COUNT: c = cmp_u64(a->val->count, b->val->count); break;
+	case LB_SORT_DURATION: c = cmp_u64(al > af ? al - af : 0, bl > bf ? bl - bf : 0); break;
+	case LB_SORT_TYPE: c = cmp_u64(a->type, b->type); break;
 	default: break;
 	}
 	if (!c) /* then by name, then by the whole key: a total order */
@@ -814,6 +817,7 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	e.key = e.name + nm.len;
 	e.key_len = k.len;
 	memcpy(e.key, k.p, k.len);
+	e.type = r->type;
 	lb_kbuf_free(&k);
 	lb_kbuf_free(&nm);
 	uint64_t add = sorted_bytes(&e);
