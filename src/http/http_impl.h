@@ -22,6 +22,7 @@
 #include <pcre2.h>
 
 #include "http/http.h"
+#include "query/names.h"
 #include "util/hset.h"
 
 #include <microhttpd.h>
@@ -126,6 +127,8 @@ struct hstream {
 	int nq, qi;
 	lb_query_cur_t *cur;
 	bool saf, summarize;
+	int names;                     /* /lookback/v1 rows: enum lb_names_mode, else 0 */
+	lb_names_cur_t *ncur;          /* their cursor (over qs[0]) */
 	enum st_state state;
 	FILE *ms;
 	char *mbuf;
