@@ -204,7 +204,7 @@ static bool names_step(struct hstream *s)
 			s->state = S_END;
 			return true;
 		}
-		lb_names_cur_set_budget(s->ncur, SCAN_STEPS);
+		lb_names_cur_set_budget(s->ncur, NAMES_STEPS);
 	}
 	const lb_names_row_t *w;
 	int n = lb_names_cur_next(s->ncur, &w);

@@ -393,6 +393,32 @@ static void test_cursor(void **st)
 	cursor_same(&q, LB_NAMES_DOMAIN);
 }
 
+/* Held rows past q->sort_bytes_max (the server's LB_HTTP_HOLD_BYTES) end the
+ * cursor with LB_ELIMIT, sticky, nothing handed out of the held rows */
+static void test_hold_bound(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	q_init(&q, "*.example.com");
+	q.sort = LB_SORT_COUNT;
+	q.sort_bytes_max = 200; /* two rows at most */
+	lb_names_cur_t *c;
+	assert_int_equal(lb_names_cur_new(store, &q, LB_NAMES_OWNER, &c), 0);
+	const lb_names_row_t *w;
+	assert_int_equal(lb_names_cur_next(c, &w), LB_ELIMIT);
+	assert_int_equal(lb_names_cur_next(c, &w), LB_ELIMIT);
+	lb_names_cur_free(c);
+	q.sort_bytes_max = 0; /* LB_QUERY_SORT_BYTES */
+	assert_int_equal(lb_names_cur_new(store, &q, LB_NAMES_OWNER, &c), 0);
+	int n, rows = 0;
+	while ((n = lb_names_cur_next(c, &w)) == 1)
+		rows++;
+	assert_int_equal(n, 0);
+	assert_int_equal(rows, 5);
+	lb_names_cur_free(c);
+	lb_query_free(&q);
+}
+
 /* --sort duration: last seen - first seen of the row (zone times where it
  * has only those), then the name */
 static void test_sort_duration(void **st)
@@ -448,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_summary_selects),
 		cmocka_unit_test(test_cursor),
 		cmocka_unit_test(test_sort_duration),
+		cmocka_unit_test(test_hold_bound),
 		cmocka_unit_test(test_psl),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
