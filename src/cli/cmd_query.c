@@ -90,10 +90,12 @@ static void usage(FILE *f)
 	      "      --offset N          skip the first N results\n"
 	      "      --sort KEY          order by first (first seen), last (last seen), duration\n"
 	      "                          (last seen - first seen), count, name (owner in DNS\n"
-	      "                          order) or type (rrtype number; not with --names or\n"
-	      "                          --domains, whose rows have many); the --offset + --limit\n"
-	      "                          first are held in memory, or every result without\n"
-	      "                          a limit: at most 1000000 of them in at most 512 MiB\n"
+	      "                          order), type (rrtype number) or data (rdata octets\n"
+	      "                          as RFC 4034 6.3 orders them: addresses numerically);\n"
+	      "                          type and data not with --names/--domains; the\n"
+	      "                          --offset + --limit first are held in memory, or every\n"
+	      "                          result without a limit: at most 1000000 of them in at\n"
+	      "                          most 512 MiB\n"
 	      "                          (~300 bytes and the rrset each; past either, an error);\n"
 	      "                          first/last are zone times where only zones gave a record.\n"
 	      "                          Without --sort: the store's order: for -r/--negative\n"
@@ -583,10 +585,12 @@ int lb_cmd_query(int argc, char **argv)
 			names == LB_NAMES_DOMAIN ? "domains" : "names");
 		goto out;
 	}
-	if (names && q.sort == LB_SORT_TYPE) {
-		fprintf(stderr, "lookback query: --sort type: a --%s row has many types (sort by "
-				"first, last, duration, count or name)\n",
-			names == LB_NAMES_DOMAIN ? "domains" : "names");
+	if (names && (q.sort == LB_SORT_TYPE || q.sort == LB_SORT_DATA)) {
+		fprintf(stderr, "lookback query: --sort %s: a --%s row has %s (sort by first, last, "
+				"duration, count or name)\n",
+			q.sort == LB_SORT_TYPE ? "type" : "data",
+			names == LB_NAMES_DOMAIN ? "domains" : "names",
+			q.sort == LB_SORT_TYPE ? "many types" : "no rdata");
 		goto out;
 	}
 	if (q.max_count && !q.summarize) {

@@ -43,10 +43,11 @@ enum lb_query_kind {
 enum lb_types_mode { LB_TYPES_ANY = 0, LB_TYPES_ANY_DNSSEC, LB_TYPES_ALL, LB_TYPES_LIST };
 
 /* --sort keys (dnsdbq's -k): first seen, last seen, duration (last seen -
- * first seen), count, owner name (DNS order), rrtype (by number) */
+ * first seen), count, owner name (DNS order), rrtype (by number), data (the
+ * rdata set in RFC 4034 6.3 canonical order: octets as unsigned strings) */
 enum lb_sort {
 	LB_SORT_NONE = 0, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_COUNT, LB_SORT_NAME,
-	LB_SORT_DURATION, LB_SORT_TYPE
+	LB_SORT_DURATION, LB_SORT_TYPE, LB_SORT_DATA
 };
 
 enum lb_format { LB_FMT_TEXT = 0, LB_FMT_COF, LB_FMT_CSV };

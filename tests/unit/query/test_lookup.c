@@ -625,7 +625,7 @@ static void test_sort(void **st)
 	assert_int_equal(lb_query_parse_name("*.test", &q, &msg), 0);
 	agg_t want = expect_rrset(m_below, "test");
 	enum lb_sort orders[] = { LB_SORT_COUNT, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_NAME,
-				  LB_SORT_DURATION, LB_SORT_TYPE };
+				  LB_SORT_DURATION, LB_SORT_TYPE, LB_SORT_DATA };
 	for (size_t o = 0; o < sizeof orders / sizeof orders[0]; o++)
 		for (int rev = 0; rev < 2; rev++) {
 			q.sort = orders[o];
