@@ -88,10 +88,14 @@ static void usage(FILE *f)
 	      "                          limit cuts the result, text output ends with a note and\n"
 	      "                          every format prints a note on stderr\n"
 	      "      --offset N          skip the first N results\n"
-	      "      --sort KEY          order by first (first seen), last (last seen), count, or\n"
-	      "                          name (owner in DNS order); the --offset + --limit\n"
-	      "                          first are held in memory, or every result without\n"
-	      "                          a limit: at most 1000000 of them in at most 512 MiB\n"
+	      "      --sort KEY          order by first (first seen), last (last seen), duration\n"
+	      "                          (last seen - first seen), count, name (owner in DNS\n"
+	      "                          order), type (rrtype number) or data (rdata octets\n"
+	      "                          as RFC 4034 6.3 orders them: addresses numerically);\n"
+	      "                          type and data not with --names/--domains; the\n"
+	      "                          --offset + --limit first are held in memory, or every\n"
+	      "                          result without a limit: at most 1000000 of them in at\n"
+	      "                          most 512 MiB\n"
 	      "                          (~300 bytes and the rrset each; past either, an error);\n"
 	      "                          first/last are zone times where only zones gave a record.\n"
 	      "                          Without --sort: the store's order: for -r/--negative\n"
@@ -113,7 +117,9 @@ static void usage(FILE *f)
 	      "                          apply to these rows, so --first-after T lists the\n"
 	      "                          names newly observed since T; with -i/-n, over the\n"
 	      "                          RRs found (names new on that address or network;\n"
-	      "                          rows in name order unless sorted)\n"
+	      "                          rows in name order unless sorted); with --batch, each\n"
+	      "                          line's rows (not negative/ lines). serve answers the\n"
+	      "                          same rows: /lookback/v1/names/lookup/rrset/name/...\n"
 	      "      --domains           as --names, one row per registered domain (the public\n"
 	      "                          suffix and one label more, by the Public Suffix List),\n"
 	      "                          with its number of names: newly observed domains.\n"
@@ -312,7 +318,8 @@ static void batch_progress(unsigned long long lines, unsigned long long hits, do
 /* --batch: each line's lookup with the command line's filters, framed as
  * dnsdbq -ff frames its answers.  Exit status as the command's. */
 static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_query_t *base,
-		     const lb_query_t *pre, const lb_qargs_t *qa_pre, lb_out_t *out, uint64_t now)
+		     const lb_query_t *pre, const lb_qargs_t *qa_pre, lb_out_t *out, uint64_t now,
+		     int names)
 {
 	lb_query_t cur = *base; /* the command line's, or the last $OPTIONS line's */
 	lb_query_t cur_pre = *pre; /* the same as given, before -A/-B became fences */
@@ -391,6 +398,13 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 				msg = "negative/ lines take -f text or cof (CSV has the rrsets' columns)";
 				e = -1;
 			}
+			if (!e && names && (q.kind == LB_Q_NEGATIVE || q.unaggregated)) {
+				lb_query_free(&q);
+				msg = q.kind == LB_Q_NEGATIVE
+					      ? "--names/--domains rows are of records: a negative/ line has none"
+					      : "--names/--domains rows are aggregated: not with $OPTIONS -g";
+				e = -1;
+			}
 		}
 		if (e) {
 			bad++;
@@ -406,11 +420,14 @@ static int run_batch(lb_store_t *s, const char *db, const char *path, const lb_q
 		lb_query_result_t res;
 		out->n = 0; /* each answer is laid out as if alone */
 		out->summary = false;
-		int err = lb_query_run(s, &q, out, &res);
+		int err = names ? lb_query_names_run(s, &q, (enum lb_names_mode)names, out, &res)
+				: lb_query_run(s, &q, out, &res);
 		lb_query_free(&q);
-		if (err == LB_ELIMIT && q.sort != LB_SORT_NONE) {
+		if (err == LB_ELIMIT && (names || q.sort != LB_SORT_NONE)) {
 			bad++;
-			msg = "--sort: too many results to hold; narrow the lookup or give a --limit";
+			msg = names ? "too many rows to hold (to sort them, or a domain's names met "
+				      "apart); narrow the lookup"
+				    : "--sort: too many results to hold; narrow the lookup or give a --limit";
 			fprintf(stderr, "lookback query: --batch %s line %llu: %s\n", path, lineno, msg);
 			if (!csv)
 				fprintf(stdout, "-- ERROR (%s)\n", msg);
@@ -562,10 +579,18 @@ int lb_cmd_query(int argc, char **argv)
 	if (lb_qargs_end(&qa, batch ? LB_QARGS_AT_MOST_ONE_LOOKUP : LB_QARGS_ONE_LOOKUP, argc, argv,
 			 optind, db))
 		goto out;
-	if (names && (batch || q.kind == LB_Q_NEGATIVE || q.unaggregated)) {
-		fprintf(stderr, "lookback query: --%s takes one lookup of records (-r, -n, -i, "
-				"--raw-rrset, --raw-rdata; not --negative), without --batch and -g\n",
+	if (names && ((!batch && q.kind == LB_Q_NEGATIVE) || q.unaggregated)) {
+		fprintf(stderr, "lookback query: --%s takes lookups of records (-r, -n, -i, "
+				"--raw-rrset, --raw-rdata, or --batch; not --negative), without -g\n",
 			names == LB_NAMES_DOMAIN ? "domains" : "names");
+		goto out;
+	}
+	if (names && (q.sort == LB_SORT_TYPE || q.sort == LB_SORT_DATA)) {
+		fprintf(stderr, "lookback query: --sort %s: a --%s row has %s (sort by first, last, "
+				"duration, count or name)\n",
+			q.sort == LB_SORT_TYPE ? "type" : "data",
+			names == LB_NAMES_DOMAIN ? "domains" : "names",
+			q.sort == LB_SORT_TYPE ? "many types" : "no rdata");
 		goto out;
 	}
 	if (q.max_count && !q.summarize) {
@@ -589,7 +614,7 @@ int lb_cmd_query(int argc, char **argv)
 		goto out;
 	}
 	if (batch) {
-		rc = run_batch(s, db, batch, &q, &q_pre, &qa_pre, &out, qa.now);
+		rc = run_batch(s, db, batch, &q, &q_pre, &qa_pre, &out, qa.now, names);
 		goto out;
 	}
 	lb_query_result_t res;

@@ -38,6 +38,10 @@
  * arguments take none (server.c, uri_cb) */
 #define LB_HTTP_MEM_PER_CONN 16384
 #define LB_HTTP_FLEX_MAX 256         /* regex/glob pattern */
+/* /lookback/v1 rows a request may hold (to sort them, or to merge a name's
+ * rows met apart: rdata lookups, domains under a right-hand wildcard), as
+ * lb_query_t.sort_bytes_max; past it the answer ends "failed" */
+#define LB_HTTP_HOLD_BYTES (32ull << 20)
 
 typedef struct lb_http lb_http_t;
 
@@ -108,12 +112,15 @@ enum lb_http_api {
 	LB_API_CIRCL,         /* /pdns/query/VALUE */
 	LB_API_METRICS,       /* /metrics */
 	LB_API_HEALTHZ,       /* /healthz */
+	LB_API_NAMES,         /* /lookback/v1/names/{lookup,summarize}/... (query/names.h) */
+	LB_API_DOMAINS,       /* /lookback/v1/domains/{lookup,summarize}/... */
 	LB_API_COUNT
 };
 
 typedef struct lb_http_req {
 	enum lb_http_api api;
-	lb_query_t q;               /* the query (LOOKUP, SUMMARIZE, CIRCL) */
+	lb_query_t q;               /* the query (LOOKUP, SUMMARIZE, CIRCL, NAMES, DOMAINS;
+				     * q.summarize: a summarize path) */
 	bool limit_given;           /* limit= present (0 = server maximum) */
 	uint64_t limit;
 	bool humantime;
@@ -131,7 +138,17 @@ typedef struct lb_http_req {
 
 /*
  * Parse a request target (the raw path and query string of the request
- * line, still %-encoded) into r, with now for relative times.  Path
+ * line, still %-encoded) into r, with now for relative times.
+ *
+ * Paths: /dnsdb/v2/{lookup,summarize}/{rrset,rdata}/KIND/VALUE[/RRTYPE[/BAILIWICK]],
+ * /dnsdb/v2/{regex,glob}/{rrnames,rdata}/VALUE[/RRTYPE], /dnsdb/v2/ping,
+ * /dnsdb/v2/rate_limit, /pdns/query/VALUE, /metrics, /healthz, and
+ * lookback's own rows per name or registered domain (query/names.h):
+ * /lookback/v1/{names,domains}/{lookup,summarize}/ then the DNSDB lookup
+ * path's rest (rrset/name/..., rdata/ip/..., ...).  Parameters: limit,
+ * offset, the four time fences, humantime, max_count, aggr (not false on
+ * /lookback/v1: its rows are aggregated), exclude (flex); on /lookback/v1
+ * also sort=first|last|duration|count|name and reverse=true.  Path
  * segments and parameters are %-decoded one by one; a bad escape, a decoded
  * NUL, an oversized target or value is an error.  Returns the HTTP status:
  * 200 (r filled; lb_query_free(&r->q) afterwards), 400 (bad request),

@@ -22,6 +22,7 @@
 #include <pcre2.h>
 
 #include "http/http.h"
+#include "query/names.h"
 #include "util/hset.h"
 
 #include <microhttpd.h>
@@ -41,6 +42,12 @@
  * worker has served its other connections (suspend + resume). */
 #define SCAN_STEPS 4096
 #define PRODUCE_ROUNDS 8
+/* The /lookback/v1 rows' budget is in whole records (each made text and
+ * merged into its row: ~2.3 us apiece measured, where a step of SCAN_STEPS
+ * is mostly a key passed over): 512 of them keep a round of output near
+ * 10 ms, as a sparse DNSDB scan's (4096 records: exact lookups beside a scan
+ * that handed out no row waited 64-150 ms) */
+#define NAMES_STEPS 512
 
 
 struct lb_http {
@@ -126,6 +133,8 @@ struct hstream {
 	int nq, qi;
 	lb_query_cur_t *cur;
 	bool saf, summarize;
+	int names;                     /* /lookback/v1 rows: enum lb_names_mode, else 0 */
+	lb_names_cur_t *ncur;          /* their cursor (over qs[0]) */
 	enum st_state state;
 	FILE *ms;
 	char *mbuf;

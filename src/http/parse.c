@@ -21,7 +21,8 @@ static const char *const api_names[LB_API_COUNT] = {
 	[LB_API_SUMMARIZE] = "summarize", [LB_API_PING] = "ping",
 	[LB_API_RATE_LIMIT] = "rate_limit", [LB_API_FLEX] = "flex",
 	[LB_API_CIRCL] = "circl",      [LB_API_METRICS] = "metrics",
-	[LB_API_HEALTHZ] = "healthz",
+	[LB_API_HEALTHZ] = "healthz",  [LB_API_NAMES] = "names",
+	[LB_API_DOMAINS] = "domains",
 };
 
 const char *lb_http_api_name(enum lb_http_api api)
@@ -112,6 +113,22 @@ static int param(lb_http_req_t *r, const char *k, const char *v, uint64_t now, c
 	} else if (!strcmp(k, "humantime")) {
 		if (parse_bool(v, &r->humantime))
 			return bad(msg, "humantime must be true or false");
+	} else if ((r->api == LB_API_NAMES || r->api == LB_API_DOMAINS) && !strcmp(k, "sort")) {
+		/* lookback's rows only: the DNSDB paths answer in store order */
+		static const struct { const char *k; enum lb_sort v; } keys[] = {
+			{ "first", LB_SORT_FIRST }, { "last", LB_SORT_LAST },
+			{ "duration", LB_SORT_DURATION }, { "count", LB_SORT_COUNT },
+			{ "name", LB_SORT_NAME },
+		};
+		size_t i = 0;
+		while (i < sizeof keys / sizeof keys[0] && strcmp(v, keys[i].k))
+			i++;
+		if (i == sizeof keys / sizeof keys[0])
+			return bad(msg, "sort must be first, last, duration, count or name");
+		q->sort = keys[i].v;
+	} else if ((r->api == LB_API_NAMES || r->api == LB_API_DOMAINS) && !strcmp(k, "reverse")) {
+		if (parse_bool(v, &q->reverse))
+			return bad(msg, "reverse must be true or false");
 	} else if (!strcmp(k, "exclude")) {
 		if (strlen(v) > LB_HTTP_FLEX_MAX)
 			return bad(msg, "exclude pattern too long");
@@ -373,6 +390,23 @@ int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_r
 			*msg = "unknown path under /dnsdb/v2";
 			goto out;
 		}
+	} else if (ns >= 2 && !strcmp(segs[0], "lookback") && !strcmp(segs[1], "v1")) {
+		/* lookback's own: rows per owner name or registered domain, the
+		 * lookup written as the DNSDB path's rest */
+		if (ns < 3 || (strcmp(segs[2], "names") && strcmp(segs[2], "domains"))) {
+			st = 404;
+			*msg = "unknown path under /lookback/v1 (names, domains)";
+			goto out;
+		}
+		r->api = !strcmp(segs[2], "names") ? LB_API_NAMES : LB_API_DOMAINS;
+		if (ns < 4 || (strcmp(segs[3], "lookup") && strcmp(segs[3], "summarize"))) {
+			st = bad(msg, "use /lookback/v1/{names,domains}/{lookup,summarize}/{rrset,rdata}/"
+				      "KIND/VALUE[/RRTYPE[/BAILIWICK]]");
+			goto out;
+		}
+		r->q.summarize = !strcmp(segs[3], "summarize");
+		if ((st = dnsdb_query(r, segs + 4, ns - 4, msg)) != 200)
+			goto out;
 	} else {
 		st = 404;
 		*msg = "unknown path";
@@ -380,6 +414,13 @@ int lb_http_parse_target(const char *target, size_t len, uint64_t now, lb_http_r
 	}
 	if (plen < len)
 		st = parse_query_string(r, target + plen + 1, len - plen - 1, now, msg);
+	if (st == 200 && (r->api == LB_API_NAMES || r->api == LB_API_DOMAINS)) {
+		if (!r->aggr)
+			st = bad(msg, "aggr=false: names and domains rows are aggregated (rows per run "
+				      "of days: /dnsdb/v2/lookup/...?aggr=false)");
+		else if (r->q.reverse && r->q.sort == LB_SORT_NONE)
+			st = bad(msg, "reverse needs sort=");
+	}
 out:
 	free(segs);
 	if (st != 200) {

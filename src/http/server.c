@@ -424,7 +424,7 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 	}
 	const char *key = kf ? keybuf : NULL;
 	bool counts = r.api == LB_API_LOOKUP || r.api == LB_API_SUMMARIZE || r.api == LB_API_FLEX ||
-		      r.api == LB_API_CIRCL;
+		      r.api == LB_API_CIRCL || r.api == LB_API_NAMES || r.api == LB_API_DOMAINS;
 	st = admit(h, rq, key, counts, &g, &why);
 	rq->charge = (struct charge){ .on = !st && counts && g.found, .used_today = g.used_today,
 				      .win_start = g.win_start, .win_used = g.win_used };
@@ -466,6 +466,20 @@ static enum MHD_Result handle(lb_http_t *h, struct req *rq, struct MHD_Connectio
 		s->summarize = q->summarize;
 		q->summarize = false; /* the server sums, so that limit and max_count apply */
 		q->limit = limit;
+		if (lb_http_stream_add_query(s, q))
+			goto oom;
+		break;
+	case LB_API_NAMES:
+	case LB_API_DOMAINS:
+		/* rows per name or registered domain (query/names.h), streamed by
+		 * their cursor; it applies offset, limit, sort, summary and
+		 * max_count itself, and holds at most LB_HTTP_HOLD_BYTES of rows */
+		s->saf = true;
+		s->names = s->r.api == LB_API_NAMES ? LB_NAMES_OWNER : LB_NAMES_DOMAIN;
+		s->summarize = q->summarize;
+		q->limit = limit;
+		q->max_count = s->r.max_count;
+		q->sort_bytes_max = LB_HTTP_HOLD_BYTES;
 		if (lb_http_stream_add_query(s, q))
 			goto oom;
 		break;

@@ -26,6 +26,7 @@ void lb_http_stream_free(void *cls)
 {
 	struct hstream *s = cls;
 	lb_query_cur_free(s->cur);
+	lb_names_cur_free(s->ncur);
 	for (int i = 0; i < 2; i++)
 		lb_query_free(&s->qs[i]);
 	lb_query_free(&s->r.q);
@@ -190,6 +191,48 @@ static bool query_timed_out(const struct hstream *s)
 	return lb_http_past_timeout(s->rq->h, &s->rq->t0);
 }
 
+/* /lookback/v1: the next row per name or registered domain (query/names.h)
+ * as a SAF object; at the end, what cut the rows and their summary.  False
+ * when the cursor's budget is spent. */
+static bool names_step(struct hstream *s)
+{
+	lb_http_t *h = s->rq->h;
+	if (!s->ncur) {
+		int err = lb_names_cur_new(h->store, &s->qs[0], (enum lb_names_mode)s->names, &s->ncur);
+		if (err) {
+			lb_http_stream_fail(s, lb_store_errmsg(h->store, err));
+			s->state = S_END;
+			return true;
+		}
+		lb_names_cur_set_budget(s->ncur, NAMES_STEPS);
+	}
+	const lb_names_row_t *w;
+	int n = lb_names_cur_next(s->ncur, &w);
+	if (n == LB_QUERY_AGAIN)
+		return false;
+	if (n < 0) {
+		lb_http_stream_fail(s, n == LB_ELIMIT
+					       ? "too many rows to hold (an rdata lookup's, domains "
+						 "under a right-hand wildcard, or sort=): narrow the lookup"
+					       : lb_store_errmsg(h->store, n));
+		s->state = S_END;
+		return true;
+	}
+	if (n == 0) {
+		const lb_query_result_t *res = lb_names_cur_result(s->ncur);
+		s->limited = res->limited || res->count_reached;
+		s->count_reached = res->count_reached;
+		s->sum = res->sum;
+		s->state = S_END;
+		return true;
+	}
+	fputs("{\"obj\":", s->ms);
+	lb_names_row_json(s->ms, (enum lb_names_mode)s->names, w, s->r.humantime);
+	fputs("}\n", s->ms);
+	s->emit++;
+	return true;
+}
+
 static void produce(struct hstream *s)
 {
 	lb_http_t *h = s->rq->h;
@@ -217,6 +260,11 @@ static void produce(struct hstream *s)
 				}
 				s->state = S_END;
 				break;
+			}
+			if (s->names) {
+				if (!names_step(s))
+					break; /* the budget is spent: the next call goes on */
+				continue;
 			}
 			if (!s->cur) {
 				if (s->qi == s->nq) {

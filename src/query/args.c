@@ -156,8 +156,15 @@ int lb_qargs_opt(lb_qargs_t *a, int c, const char *arg)
 			q->sort = LB_SORT_COUNT;
 		else if (!strcmp(arg, "name"))
 			q->sort = LB_SORT_NAME;
+		else if (!strcmp(arg, "duration"))
+			q->sort = LB_SORT_DURATION;
+		else if (!strcmp(arg, "type"))
+			q->sort = LB_SORT_TYPE;
+		else if (!strcmp(arg, "data"))
+			q->sort = LB_SORT_DATA;
 		else
-			return bad(a, "sort order", arg, "use first, last, count or name");
+			return bad(a, "sort order", arg,
+				   "use first, last, duration, count, name, type or data");
 		return 1;
 	case LB_QOPT_REVERSE:
 		q->reverse = true;

@@ -317,7 +317,7 @@ void lb_out_cof_sources_more(FILE *f, const lb_store_rec_t *r)
 }
 
 /* A batch's CSV: the row's first column, the lookup it answers. */
-static void csv_query(lb_out_t *o)
+void lb_out_csv_query(lb_out_t *o)
 {
 	if (o->csv_query) {
 		csv_text_field(o->f, o->csv_query);
@@ -337,7 +337,7 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 		bb[0] = 0;
 	if (r->kind == LB_REC_NEG) {
 		const char *rc = lb_rcode_name(r->rcode);
-		csv_query(o);
+		lb_out_csv_query(o);
 		csv_dns_field(f, nb);
 		fprintf(f, ",%s,", tb);
 		if (rc)
@@ -353,7 +353,7 @@ static void csv_rec(lb_out_t *o, const lb_store_rec_t *r)
 		return;
 	}
 	for (size_t i = 0; i < r->nrdata; i++) {
-		csv_query(o);
+		lb_out_csv_query(o);
 		csv_dns_field(f, nb);
 		fprintf(f, ",%s,", tb);
 		csv_dns_field(f, bb);
@@ -432,7 +432,7 @@ void lb_out_summary(lb_out_t *o, const lb_summary_t *s)
 			fputs("count,num_results,time_first,time_last,zone_time_first,zone_time_last\n", f);
 			o->csv_head_done = o->csv_query != NULL;
 		}
-		csv_query(o);
+		lb_out_csv_query(o);
 		fprintf(f, "%llu,%llu,", (unsigned long long)s->count, (unsigned long long)s->num_results);
 		if (s->time_last)
 			fprintf(f, "%llu,%llu,", (unsigned long long)s->time_first,

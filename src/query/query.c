@@ -666,6 +666,10 @@ struct sorted {
 	size_t name_len;
 	uint8_t *key;          /* the record's store key, decoded again for output */
 	size_t key_len;
+	uint8_t *data;         /* --sort data: the rdata set, each RR as a 2-byte length
+				* (host order) and its octets; NULL otherwise */
+	size_t data_len;
+	uint16_t type;
 };
 
 static int sort_desc;
@@ -704,6 +708,25 @@ static int cmp_rname(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 	return cmp_bytes(a + i, an - i, b + j, bn - j);
 }
 
+/* --sort data: RR by RR, each rdata's octets as an unsigned string, the
+ * shorter first at a tie (RFC 4034 6.3's canonical RR order: addresses in
+ * numeric order); a set that is a prefix of another first */
+static int cmp_data(const struct sorted *a, const struct sorted *b)
+{
+	size_t i = 0, j = 0;
+	while (i + 2 <= a->data_len && j + 2 <= b->data_len) {
+		uint16_t al, bl;
+		memcpy(&al, a->data + i, 2);
+		memcpy(&bl, b->data + j, 2);
+		int c = cmp_bytes(a->data + i + 2, al, b->data + j + 2, bl);
+		if (c)
+			return c;
+		i += 2 + (size_t)al;
+		j += 2 + (size_t)bl;
+	}
+	return cmp_u64(a->data_len - i, b->data_len - j);
+}
+
 static int sorted_cmp(const void *pa, const void *pb)
 {
 	const struct sorted *a = pa, *b = pb;
@@ -715,6 +738,9 @@ static int sorted_cmp(const void *pa, const void *pb)
 	case LB_SORT_FIRST: c = cmp_u64(af, bf); break;
 	case LB_SORT_LAST: c = cmp_u64(al, bl); break;
 	case LB_SORT_COUNT: c = cmp_u64(a->val->count, b->val->count); break;
+	case LB_SORT_DURATION: c = cmp_u64(al > af ? al - af : 0, bl > bf ? bl - bf : 0); break;
+	case LB_SORT_TYPE: c = cmp_u64(a->type, b->type); break;
+	case LB_SORT_DATA: c = cmp_data(a, b); break;
 	default: break;
 	}
 	if (!c) /* then by name, then by the whole key: a total order */
@@ -762,7 +788,7 @@ static void heap_up(struct sorted *v, size_t i)
 /* What a held result takes: its slot and its copy of counters, owner, key. */
 static size_t sorted_bytes(const struct sorted *e)
 {
-	return sizeof *e + offsetof(lb_store_val_t, runs) + e->name_len + e->key_len;
+	return sizeof *e + offsetof(lb_store_val_t, runs) + e->name_len + e->key_len + e->data_len;
 }
 
 /*
@@ -799,7 +825,11 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	}
 	lb_kbuf_rname(&nm, r->owner);
 	size_t vs = offsetof(lb_store_val_t, runs);
-	uint8_t *blob = k.err || nm.err ? NULL : malloc(vs + nm.len + k.len);
+	size_t dl = 0;
+	if (sort_by == LB_SORT_DATA)
+		for (size_t i = 0; i < r->nrdata; i++)
+			dl += 2 + r->rdlen[i];
+	uint8_t *blob = k.err || nm.err ? NULL : malloc(vs + nm.len + k.len + dl);
 	if (!blob) {
 		lb_kbuf_free(&k);
 		lb_kbuf_free(&nm);
@@ -814,6 +844,15 @@ static int keep_sorted(struct sorted **v, size_t *n, size_t *cap, size_t keep, b
 	e.key = e.name + nm.len;
 	e.key_len = k.len;
 	memcpy(e.key, k.p, k.len);
+	e.type = r->type;
+	e.data = dl ? e.key + k.len : NULL;
+	e.data_len = dl;
+	for (size_t i = 0, o = 0; dl && i < r->nrdata; i++) {
+		uint16_t l = r->rdlen[i];
+		memcpy(e.data + o, &l, 2);
+		memcpy(e.data + o + 2, r->rdata[i], l);
+		o += 2 + (size_t)l;
+	}
 	lb_kbuf_free(&k);
 	lb_kbuf_free(&nm);
 	uint64_t add = sorted_bytes(&e);

@@ -42,7 +42,13 @@ enum lb_query_kind {
 
 enum lb_types_mode { LB_TYPES_ANY = 0, LB_TYPES_ANY_DNSSEC, LB_TYPES_ALL, LB_TYPES_LIST };
 
-enum lb_sort { LB_SORT_NONE = 0, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_COUNT, LB_SORT_NAME };
+/* --sort keys (dnsdbq's -k): first seen, last seen, duration (last seen -
+ * first seen), count, owner name (DNS order), rrtype (by number), data (the
+ * rdata set in RFC 4034 6.3 canonical order: octets as unsigned strings) */
+enum lb_sort {
+	LB_SORT_NONE = 0, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_COUNT, LB_SORT_NAME,
+	LB_SORT_DURATION, LB_SORT_TYPE, LB_SORT_DATA
+};
 
 enum lb_format { LB_FMT_TEXT = 0, LB_FMT_COF, LB_FMT_CSV };
 
@@ -172,6 +178,9 @@ void lb_out_end(lb_out_t *o, bool limited, uint64_t limit);
 /* A name (presentation form) as a CSV field, as the CSV output writes one:
  * quoted when it must be, a leading formula character escaped. */
 void lb_out_csv_name(FILE *f, const char *s);
+/* A batch's CSV (o->csv_query set): the row's first field, the batch line,
+ * and its comma; nothing otherwise. */
+void lb_out_csv_query(lb_out_t *o);
 /* t as text output writes a time: "YYYY-MM-DD HH:MM:SS" (UTC). */
 void lb_out_time(FILE *f, uint64_t t);
 
@@ -254,6 +263,8 @@ void lb_saf_begin(lb_out_t *o);
 void lb_saf_rec(lb_out_t *o, const lb_store_rec_t *r, bool humantime);
 void lb_saf_summary(lb_out_t *o, const lb_summary_t *s, bool humantime);
 void lb_saf_end(lb_out_t *o, const char *cond, const char *msg);
+/* ,"key":T as SAF writes a time: Unix seconds, or (human) an RFC 3339 string */
+void lb_saf_put_time(FILE *f, const char *key, uint64_t t, bool human);
 
 /* Run q against s, writing records (or the summary) to out. */
 LB_WUR int lb_query_run(lb_store_t *s, const lb_query_t *q, lb_out_t *out, lb_query_result_t *res);

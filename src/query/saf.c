@@ -16,7 +16,7 @@
 #include "query/query.h"
 #include "util/json.h"
 
-static void put_time(FILE *f, const char *key, uint64_t t, bool human)
+void lb_saf_put_time(FILE *f, const char *key, uint64_t t, bool human)
 {
 	putc(',', f);
 	lb_json_put_str(f, key);
@@ -37,12 +37,12 @@ static void put_times(FILE *f, uint64_t first, uint64_t last, uint64_t zfirst, u
 		      bool human)
 {
 	if (last || !zlast) {
-		put_time(f, "time_first", first, human);
-		put_time(f, "time_last", last, human);
+		lb_saf_put_time(f, "time_first", first, human);
+		lb_saf_put_time(f, "time_last", last, human);
 	}
 	if (zlast) {
-		put_time(f, "zone_time_first", zfirst, human);
-		put_time(f, "zone_time_last", zlast, human);
+		lb_saf_put_time(f, "zone_time_first", zfirst, human);
+		lb_saf_put_time(f, "zone_time_last", zlast, human);
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -67,6 +68,106 @@ static void test_rrset_raw_bailiwick(void **state)
 	assert_int_equal(parse("/dnsdb/v2/lookup/rdata/name/bw.example/NS/bw.example", &r), 400);
 	assert_int_equal(parse("/dnsdb/v2/lookup/rrset/raw/026277076578616d706c6500/NS/bw.example/x", &r),
 			 400);
+}
+
+/* lookback's own paths: /lookback/v1/{names,domains}/{lookup,summarize}/ and
+ * the DNSDB lookup path's rest; the DNSDB parameters, and sort/reverse */
+static void test_lookback_paths(void **state)
+{
+	(void)state;
+	lb_http_req_t r;
+	assert_int_equal(parse("/lookback/v1/names/lookup/rrset/name/*.example.com", &r), 200);
+	assert_int_equal(r.api, LB_API_NAMES);
+	assert_int_equal(r.q.kind, LB_Q_RRSET);
+	assert_int_equal(r.q.match, LB_MATCH_BELOW);
+	want_name(r.q.name, r.q.name_len, "example.com.");
+	assert_false(r.q.summarize);
+	assert_true(r.aggr);
+	assert_int_equal(r.q.sort, LB_SORT_NONE);
+	lb_query_free(&r.q);
+
+	assert_int_equal(parse("/lookback/v1/domains/summarize/rdata/ip/192.0.2.0,24"
+			       "?time_first_after=-86400&limit=5&offset=2&max_count=9", &r), 200);
+	assert_int_equal(r.api, LB_API_DOMAINS);
+	assert_true(r.q.summarize);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_IP);
+	assert_true(r.q.has_first_after);
+	assert_int_equal(r.q.first_after, 1700000000 - 86400);
+	assert_true(r.limit_given);
+	assert_int_equal(r.limit, 5);
+	assert_int_equal(r.q.offset, 2);
+	assert_int_equal(r.max_count, 9);
+	lb_query_free(&r.q);
+
+	assert_int_equal(parse("/lookback/v1/names/lookup/rrset/name/a.example/A,AAAA/example", &r), 200);
+	assert_int_equal(r.q.tmode, LB_TYPES_LIST);
+	assert_int_equal(r.q.ntypes, 2);
+	assert_true(r.q.has_bailiwick);
+	want_name(r.q.bailiwick, r.q.bailiwick_len, "example.");
+	lb_query_free(&r.q);
+	assert_int_equal(parse("/lookback/v1/domains/lookup/rdata/name/ns1.example/NS", &r), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_NAME);
+	lb_query_free(&r.q);
+	assert_int_equal(parse("/lookback/v1/names/lookup/rrset/raw/026277076578616d706c6500", &r), 200);
+	assert_int_equal(r.q.kind, LB_Q_RRSET_RAW);
+	lb_query_free(&r.q);
+	assert_int_equal(parse("/lookback/v1/names/lookup/rdata/raw/c0000201/A?humantime=true", &r), 200);
+	assert_int_equal(r.q.kind, LB_Q_RDATA_RAW);
+	assert_true(r.humantime);
+	lb_query_free(&r.q);
+
+	static const struct { const char *v; enum lb_sort s; } sorts[] = {
+		{ "first", LB_SORT_FIRST }, { "last", LB_SORT_LAST }, { "duration", LB_SORT_DURATION },
+		{ "count", LB_SORT_COUNT }, { "name", LB_SORT_NAME },
+	};
+	for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
+		char t[128];
+		snprintf(t, sizeof t, "/lookback/v1/names/lookup/rrset/name/*.example?sort=%s&reverse=%s",
+			 sorts[i].v, i % 2 ? "true" : "false");
+		assert_int_equal(parse(t, &r), 200);
+		assert_int_equal(r.q.sort, sorts[i].s);
+		assert_int_equal(r.q.reverse, i % 2 == 1);
+		lb_query_free(&r.q);
+	}
+	/* on the DNSDB paths, sort= is no parameter of theirs: informational */
+	assert_int_equal(parse("/dnsdb/v2/lookup/rrset/name/a.example?sort=type&reverse=maybe", &r), 200);
+	assert_int_equal(r.q.sort, LB_SORT_NONE);
+	assert_false(r.q.reverse);
+	lb_query_free(&r.q);
+	assert_string_equal(lb_http_api_name(LB_API_NAMES), "names");
+	assert_string_equal(lb_http_api_name(LB_API_DOMAINS), "domains");
+
+	static const struct { const char *t; int st; } bad[] = {
+		{ "/lookback/v1/names", 400 },
+		{ "/lookback/v1/domains/", 400 },
+		{ "/lookback/v1/names/lookup", 400 },
+		{ "/lookback/v1/names/lookup/rrset", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name", 400 },
+		{ "/lookback/v1/names/find/rrset/name/a.example", 400 },
+		{ "/lookback/v1/names/lookup/negative/name/a.example", 400 },
+		{ "/lookback/v1/names/lookup/rrset/host/a.example", 400 },
+		{ "/lookback/v1/names/lookup/rdata/ip/192.0.2.1/MX", 400 },
+		{ "/lookback/v1/names/lookup/rdata/name/a.example/NS/example", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a.example/A/example/x", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a.*.example", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a.example?aggr=false", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a.example?sort=type", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a.example?sort=", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a.example?reverse=true", 400 },
+		{ "/lookback/v1/domains/lookup/rrset/name/a.example?sort=first&reverse=maybe", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a.example?limit=x", 400 },
+		{ "/lookback/v1/names/lookup/rrset/name/a%zz.example", 400 },
+		{ "/lookback", 404 },
+		{ "/lookback/v1", 404 },
+		{ "/lookback/v1/hosts/lookup/rrset/name/a.example", 404 },
+		{ "/lookback/v2/names/lookup/rrset/name/a.example", 404 },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *msg = NULL;
+		int st = lb_http_parse_target(bad[i].t, strlen(bad[i].t), 1700000000, &r, &msg);
+		if (st != bad[i].st || !msg || !strcmp(msg, "ok"))
+			fail_msg("%s: got %d (%s), want %d", bad[i].t, st, msg ? msg : "-", bad[i].st);
+	}
 }
 
 /* flex: no RRTYPE is ANY, as for the lookups (REFERENCE 1: "RRTYPE omitted
@@ -556,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_rrset_raw_bailiwick),
 		cmocka_unit_test(test_batch_line),
 		cmocka_unit_test(test_flex_types),
+		cmocka_unit_test(test_lookback_paths),
 		cmocka_unit_test(test_lookup_default_any),
 		cmocka_unit_test(test_accept_match),
 		cmocka_unit_test(test_accept_pick),

@@ -624,8 +624,9 @@ static void test_sort(void **st)
 	lb_query_init(&q);
 	assert_int_equal(lb_query_parse_name("*.test", &q, &msg), 0);
 	agg_t want = expect_rrset(m_below, "test");
-	enum lb_sort orders[] = { LB_SORT_COUNT, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_NAME };
-	for (size_t o = 0; o < 4; o++)
+	enum lb_sort orders[] = { LB_SORT_COUNT, LB_SORT_FIRST, LB_SORT_LAST, LB_SORT_NAME,
+				  LB_SORT_DURATION, LB_SORT_TYPE, LB_SORT_DATA };
+	for (size_t o = 0; o < sizeof orders / sizeof orders[0]; o++)
 		for (int rev = 0; rev < 2; rev++) {
 			q.sort = orders[o];
 			q.reverse = rev;
@@ -642,11 +643,27 @@ static void test_sort(void **st)
 				char *c = strstr(l, "\"count\":");
 				assert_non_null(c);
 				sum += strtoull(c + 8, NULL, 10);
-				if (!field)
+				unsigned long long v;
+				if (orders[o] == LB_SORT_DURATION) {
+					/* time_last - time_first (these rrsets have sensor times) */
+					char *f = strstr(l, "\"time_first\":"), *t = strstr(l, "\"time_last\":");
+					assert_true(f && t);
+					v = strtoull(t + 12, NULL, 10) - strtoull(f + 13, NULL, 10);
+				} else if (orders[o] == LB_SORT_TYPE) {
+					/* by number, not by the mnemonic's text */
+					char *t = strstr(l, "\"rrtype\":\""), tb[32];
+					uint16_t ty;
+					assert_non_null(t);
+					snprintf(tb, sizeof tb, "%.*s", (int)strcspn(t + 10, "\""), t + 10);
+					assert_int_equal(lb_rrtype_from_text(tb, &ty), 0);
+					v = ty;
+				} else if (!field) {
 					continue;
-				char *p = strstr(l, field);
-				assert_non_null(p);
-				unsigned long long v = strtoull(p + strlen(field), NULL, 10);
+				} else {
+					char *p = strstr(l, field);
+					assert_non_null(p);
+					v = strtoull(p + strlen(field), NULL, 10);
+				}
 				if (rev)
 					assert_true(v <= prev);
 				else

@@ -264,6 +264,145 @@ static void test_cof_rows(void **st)
 	lb_out_free(&o);
 }
 
+/* A summary is of the rows --offset and --limit select, streamed as held (as
+ * lb_query_run's): the streamed run summed every row whatever the limit. */
+static void test_summary_selects(void **st)
+{
+	(void)st;
+	static const struct { uint64_t offset, limit; bool sorted; const char *want; } c[] = {
+		{ 0, 2, false, "{\"count\":2,\"num_results\":2,\"time_first\":7000,\"time_last\":7500,"
+			       "\"zone_time_first\":300,\"zone_time_last\":400}\n" },
+		{ 1, 2, false, "{\"count\":4,\"num_results\":2,\"time_first\":5000,\"time_last\":6000,"
+			       "\"zone_time_first\":300,\"zone_time_last\":400}\n" },
+		/* held: new and old first by name */
+		{ 0, 2, true, "{\"count\":8,\"num_results\":2,\"time_first\":500,\"time_last\":6000}\n" },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		lb_query_t q;
+		lb_query_result_t res;
+		q_init(&q, "*.example.com");
+		q.summarize = true;
+		q.offset = c[i].offset;
+		q.limit = c[i].limit;
+		if (c[i].sorted)
+			q.sort = LB_SORT_NAME; /* held rows */
+		char *out = run_q(&q, LB_NAMES_OWNER, LB_FMT_COF, &res);
+		if (strcmp(out, c[i].want))
+			fail_msg("case %zu: got %s want %s", i, out, c[i].want);
+		assert_true(res.limited);
+		free(out);
+		lb_query_free(&q);
+	}
+}
+
+/* The cursor (what the HTTP server streams), one record per call (budget
+ * 1), gives the rows the run writes, as lb_names_row_json writes them. */
+static void cursor_same(lb_query_t *q, enum lb_names_mode mode)
+{
+	lb_query_result_t res;
+	char *want = run_q(q, mode, LB_FMT_COF, &res);
+	char *mem = NULL;
+	size_t msz = 0;
+	FILE *f = open_memstream(&mem, &msz);
+	assert_non_null(f);
+	lb_names_cur_t *c;
+	assert_int_equal(lb_names_cur_new(store, q, mode, &c), 0);
+	lb_names_cur_set_budget(c, 1);
+	const lb_names_row_t *w;
+	int n, again = 0;
+	while ((n = lb_names_cur_next(c, &w)) != 0) {
+		if (n == LB_QUERY_AGAIN) {
+			again++;
+			continue;
+		}
+		assert_int_equal(n, 1);
+		lb_names_row_json(f, mode, w, false);
+		fputc('\n', f);
+	}
+	assert_true(again > 0); /* the budget was met */
+	assert_int_equal(lb_names_cur_result(c)->results, res.results);
+	assert_int_equal(lb_names_cur_result(c)->limited, res.limited);
+	lb_names_cur_free(c);
+	fclose(f);
+	assert_string_equal(mem, want);
+	free(mem);
+	free(want);
+	lb_query_free(q);
+}
+
+static void test_cursor(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	const char *msg;
+	q_init(&q, "*.example.com");
+	cursor_same(&q, LB_NAMES_OWNER);
+	q_init(&q, "*.example.com");
+	q.has_first_after = true;
+	q.first_after = 4000;
+	q.limit = 2;
+	cursor_same(&q, LB_NAMES_OWNER);
+	q_init(&q, "*.com");
+	cursor_same(&q, LB_NAMES_DOMAIN);
+	q_init(&q, "www.*");
+	cursor_same(&q, LB_NAMES_DOMAIN);
+	q_init(&q, "*.example.com");
+	q.sort = LB_SORT_DURATION;
+	q.offset = 1;
+	cursor_same(&q, LB_NAMES_OWNER);
+	lb_query_init(&q);
+	assert_int_equal(lb_query_parse_ip("192.0.2.0/24", &q, &msg), 0);
+	q.kind = LB_Q_RDATA_IP;
+	cursor_same(&q, LB_NAMES_DOMAIN);
+}
+
+/* Held rows past q->sort_bytes_max (the server's LB_HTTP_HOLD_BYTES) end the
+ * cursor with LB_ELIMIT, sticky, nothing handed out of the held rows */
+static void test_hold_bound(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	q_init(&q, "*.example.com");
+	q.sort = LB_SORT_COUNT;
+	q.sort_bytes_max = 200; /* two rows at most */
+	lb_names_cur_t *c;
+	assert_int_equal(lb_names_cur_new(store, &q, LB_NAMES_OWNER, &c), 0);
+	const lb_names_row_t *w;
+	assert_int_equal(lb_names_cur_next(c, &w), LB_ELIMIT);
+	assert_int_equal(lb_names_cur_next(c, &w), LB_ELIMIT);
+	lb_names_cur_free(c);
+	q.sort_bytes_max = 0; /* LB_QUERY_SORT_BYTES */
+	assert_int_equal(lb_names_cur_new(store, &q, LB_NAMES_OWNER, &c), 0);
+	int n, rows = 0;
+	while ((n = lb_names_cur_next(c, &w)) == 1)
+		rows++;
+	assert_int_equal(n, 0);
+	assert_int_equal(rows, 5);
+	lb_names_cur_free(c);
+	lb_query_free(&q);
+}
+
+/* --sort duration: last seen - first seen of the row (zone times where it
+ * has only those), then the name */
+static void test_sort_duration(void **st)
+{
+	(void)st;
+	lb_query_t q;
+	lb_query_result_t res;
+	q_init(&q, "*.example.com");
+	q.sort = LB_SORT_DURATION;
+	q.reverse = true;
+	char *out = run_q(&q, LB_NAMES_OWNER, LB_FMT_CSV, &res);
+	assert_string_equal(out, NAMES_HEAD
+			    "old.example.com.,2,\"A,TXT\",500,2000,4,,\n"    /* 1500 */
+			    "new.example.com.,2,A,5000,6000,4,,\n"             /* 1000 */
+			    "www.a.example.com.,1,A,7000,7500,2,,\n"           /* 500 */
+			    "z.example.com.,1,A,,,0,300,400\n"                 /* 100 */
+			    "www.example.com.,2,A,9000,9000,4,,\n");           /* 0 */
+	free(out);
+	lb_query_free(&q);
+}
+
 static void dom(const char *name, const char *want)
 {
 	char b[300];
@@ -295,6 +434,10 @@ int main(void)
 		cmocka_unit_test(test_names_by_ip),
 		cmocka_unit_test(test_sort_limit_summary),
 		cmocka_unit_test(test_cof_rows),
+		cmocka_unit_test(test_summary_selects),
+		cmocka_unit_test(test_cursor),
+		cmocka_unit_test(test_sort_duration),
+		cmocka_unit_test(test_hold_bound),
 		cmocka_unit_test(test_psl),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

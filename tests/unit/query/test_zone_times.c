@@ -31,7 +31,7 @@ static const lbt_rec_t entries[] = {
 	  .first = 5000, .last = 9000, .count = 2 },
 	{ .owner = "z1.example.com", .type = LB_T_A, .rdata = { "192.0.2.3" },
 	  .zfirst = 3000, .zlast = 4000 },
-	{ .owner = "both.example.com", .type = LB_T_A, .rdata = { "192.0.2.4" },
+	{ .owner = "both.example.com", .type = LB_T_A, .rdata = { "192.0.2.10" },
 	  .first = 10000, .last = 11000, .count = 2, .zfirst = 100, .zlast = 200 },
 };
 #define NENT (sizeof entries / sizeof entries[0])
@@ -97,6 +97,14 @@ static void test_sort_zone_only(void **st)
 	sorted(LB_SORT_FIRST, true, "both s2 z1 s1");
 	sorted(LB_SORT_LAST, false, "s1 z1 s2 both");
 	sorted(LB_SORT_LAST, true, "both s2 z1 s1");
+	/* duration: last - first, zone times where only those (z1: 1000, as
+	 * s1's and both's sensor times'; s2: 4000), then the name */
+	sorted(LB_SORT_DURATION, false, "both s1 z1 s2");
+	sorted(LB_SORT_DURATION, true, "s2 z1 s1 both");
+	/* data: the addresses' octets, 192.0.2.1 .2 .3 .10 (numerically; their
+	 * text would put .10 second) */
+	sorted(LB_SORT_DATA, false, "s1 s2 z1 both");
+	sorted(LB_SORT_DATA, true, "both z1 s2 s1");
 }
 
 /* Before: "z1.example.com.,A,,192.0.2.3,0,0,0,3000,4000,": the epoch as its
@@ -113,7 +121,7 @@ static void test_csv_zone_only(void **st)
 	char *out = run(&q, LB_FMT_CSV);
 	const char *want =
 		"rrname,rrtype,bailiwick,rdata,time_first,time_last,count,zone_time_first,zone_time_last,sources\n"
-		"both.example.com.,A,,192.0.2.4,10000,11000,2,100,200,\n"
+		"both.example.com.,A,,192.0.2.10,10000,11000,2,100,200,\n"
 		"s1.example.com.,A,,192.0.2.1,1000,2000,2,,,\n"
 		"s2.example.com.,A,,192.0.2.2,5000,9000,2,,,\n"
 		"z1.example.com.,A,,192.0.2.3,,,0,3000,4000,\n";
