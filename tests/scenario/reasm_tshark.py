@@ -1011,6 +1011,28 @@ def tunnel_tzsp(c):
     tcp_exchange(c)
 
 
+@case()
+def tunnel_tzsp_cut(c):
+    """TZSP frames the sniffer cut (MikroTik's only-headers, a size limit):
+    a response cut in its additional A record with the original length tag
+    (41) saying how long the frame was, another cut without the tag, both
+    read up to the cut as a capture's snapshot length (the MX RRset before
+    it kept); a third whose tag says the frame is whole though its IP
+    header claims more: malformed, dropped (tshark shows its records)."""
+    for k, tag in enumerate((True, False, "whole")):
+        i = c.msg("mx")
+        f = eth(4, ip4(c.srv, c.cli, 17, udp_resp(c, i), 1 + k))
+        f = f[:-3]  # inside the A record's address
+        tags = struct.pack("!BBH", 41, 2, len(f) + 3 if tag != "whole" else len(f)) if tag else b""
+        c.wrap = lambda ip, f=f, tags=tags: over_udp(37008, tzsp(f, tags=tags), 40001)
+        c.frame(b"")
+        r = dns.message.from_wire(c.msgs[i].to_wire())
+        r.additional = []
+        c.msgs[i] = r
+    c.want = [0, 1]
+    c.tshark = ([0, 1, 2], "tshark shows the records of a malformed packet up to where it ends")
+
+
 def mpls_label(label, bos=True):
     return struct.pack("!I", label << 12 | (0x100 if bos else 0) | 64)
 
