@@ -17,7 +17,7 @@
  * end of a reassembled frame (IP, CAPWAP fragments) is caught as one
  * reading past a captured frame is.  The tunnels (VXLAN, Teredo,
  * AYIYA on UDP 5072, TZSP on 37008, MPLS in UDP, LISP, CAPWAP, AMT,
- * jmirror, EtherIP...) and TCP streams without their
+ * jmirror, EtherIP...), SCTP's DATA chunks and TCP streams without their
  * handshake are reached through the frames' own ports and flags; the
  * corpus holds seeds of each.
  */
@@ -47,7 +47,7 @@ static void sink(void *ctx, const lb_payload_t *p)
 	for (size_t i = 0; i < p->len; i++)
 		s += p->data[i];
 	sink_bytes += s + p->len;
-	if (p->len > 65535 || (p->proto != 6 && p->proto != 17) || (p->ipver != 4 && p->ipver != 6))
+	if (p->len > 65535 || (p->proto != 6 && p->proto != 17 && p->proto != 132) || (p->ipver != 4 && p->ipver != 6))
 		abort();
 	/* a DNS header at least: shorter datagrams and TCP lengths are dropped */
 	if (p->len < 12)

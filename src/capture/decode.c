@@ -320,6 +320,9 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 	case 6:
 		do_tcp(d, k, p, n, cut);
 		return;
+	case 132:
+		lb_decode_sctp(d, k, p, n, cut);
+		return;
 	case 4:
 		if (tunnel_enter(d, k))
 			do_ipv4(d, k, p, n);

@@ -92,6 +92,9 @@ void lb_decode_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t
 void lb_decode_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 
+/* sctp.c: an SCTP packet (IP protocol 132); cut as for UDP and TCP */
+void lb_decode_sctp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut);
+
 /* tunnel.c: each tunnel's payload back into the walk above */
 bool lb_tun_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 bool lb_tun_vxlan(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);

@@ -1245,6 +1245,49 @@ def tunnel_jmirror_ipv6(c):
     tcp_exchange(c)
 
 
+# ---- DNS over SCTP ----
+
+def sctp_case(c):
+    """A query and its response in one DATA chunk each; two responses bundled
+    after a SACK; one in an I-DATA chunk (RFC 8260); one unordered (U);
+    one with Diameter's PPI (46; tshark's Diameter refuses it and its DNS
+    takes it by the port) and one with M3UA's (3), which tshark shows as
+    M3UA: lookback reads DNS on port 53 whatever the PPI.  Last a response
+    in two fragments (B, then E), which tshark reassembles and lookback
+    does not (sctp_fragment)."""
+    def send(chunks, up=False):
+        src, dst = (c.cli, c.srv) if up else (c.srv, c.cli)
+        ports = (40000 + c.idx, 53) if up else (53, 40000 + c.idx)
+        c.frame(c.ip(src, dst, 132, sctp_pkt(ports[0], ports[1], chunks)))
+    i = c.msg()
+    send(sctp_data(c.queries[i], 1), up=True)
+    send(sctp_data(c.msgs[i].to_wire(), 1))
+    w = [c.msgs[c.msg()].to_wire() for _ in range(2)]
+    send(sctp_sack(1) + sctp_data(w[0], 2) + sctp_data(w[1], 3))
+    send(sctp_data(c.msgs[c.msg()].to_wire(), 4, idata=True))
+    send(sctp_data(c.msgs[c.msg()].to_wire(), 5, flags=7))
+    send(sctp_data(c.msgs[c.msg()].to_wire(), 6, ppi=46))
+    send(sctp_data(c.msgs[c.msg()].to_wire(), 7, ppi=3))
+    big = c.msgs[c.msg(big=True)].to_wire()
+    send(sctp_data(big[:600], 8, flags=2, ssn=8))
+    send(sctp_data(big[600:], 9, flags=1, ssn=8))
+    c.want = list(range(7))
+    c.tshark = ([0, 1, 2, 3, 4, 5, 7], "tshark shows a chunk of M3UA's PPI as M3UA, and "
+                "reassembles fragments")
+
+
+@case()
+def sctp_ipv4(c):
+    sctp_case(c)
+
+
+@case(ipver=6)
+def sctp_ipv6(c):
+    sctp_case(c)
+
+
+sctp_ipv4.__doc__ = sctp_ipv6.__doc__ = "DNS over SCTP port 53 (IPv4, IPv6): " + sctp_case.__doc__
+
 # ---- DNS datagrams quoted in ICMP errors ----
 
 def icmp_error(c, typ, code, quoted):
