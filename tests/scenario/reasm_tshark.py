@@ -1336,6 +1336,22 @@ def icmp4_quote_odd_port(c):
     c.want = [0]
 
 
+
+@case()
+def port_guess_registered_ports(c):
+    """Whole DNS responses from servers on no DNS port (the port guess):
+    5300 (a forwarder's), 5060 and 161, where tshark's SIP and SNMP refuse
+    the bytes and its DNS heuristic takes them, and Consul's 8600 and 123,
+    where tshark's ASTERIX and NTP dissectors take whatever comes on their
+    port (so do its TFTP, syslog, DHCP, ISAKMP, OpenVPN, CoAP, DTLS, DIS
+    ones): lookback reads DNS on all five, a whole response being no
+    ASTERIX or NTP message."""
+    for port in (5300, 5060, 161, 8600, 123):
+        i = c.msg()
+        c.frame(ip4(c.srv, c.cli, 17, udp_dgram(c.srv, c.cli, port, 45000, c.msgs[i].to_wire()),
+                    1 + i))
+    c.tshark = ([0, 1, 2], "tshark gives 8600 and 123 to ASTERIX and NTP, which take the bytes")
+
 # ---- pcapng simple packet blocks; EDNS ----
 
 @case()
