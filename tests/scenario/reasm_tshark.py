@@ -8,7 +8,9 @@ framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
 HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
 OpenBSD pflog, IP over IEEE 1394; responses quoted whole in ICMP and ICMPv6
 errors; fragments given up after their timeout; pcapng simple packet blocks;
-an OPT record not owned by the root.)  The builders are in reasm_lib.py.
+an OPT record not owned by the root; DNS over SCTP; IXFRs in several TCP
+messages; TZSP frames the sniffer cut; the port guess on ports tshark gives
+to other dissectors.)  The builders are in reasm_lib.py.
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -1244,6 +1246,59 @@ def tunnel_jmirror_ipv6(c):
         c.frame(c.ip(c.srv, c.cli, 17, udp_resp(c, c.msg())))
     tcp_exchange(c)
 
+
+def ixfr_msg(c, zone, rrs, question=True, ident=0x4242):
+    """An IXFR response message of `rrs` (owner, type, rdata) in its answer;
+    without the question for a transfer's later message (RFC 5936 2.2)."""
+    q = dns.message.make_query(zone, "IXFR")
+    q.id = ident
+    r = dns.message.make_response(q)
+    if not question:
+        r.question = []
+    for owner, t, rd in rrs:
+        r.answer.append(dns.rrset.from_text(owner, 300, "IN", t, rd))
+    c.msgs.append(r)
+    return r
+
+
+@case()
+def tcp_ixfr_later_messages(c):
+    """IXFRs in several messages over TCP.  Differences (the current SOA, the
+    old one, deletions; more deletions in a message without question or SOA,
+    as BIND sends it; an SOA, an addition, the current SOA): only the current
+    SOA is observed - the question-less middle message was read as a zone's
+    and its deleted records stored.  A zone in AXFR's form whose second
+    message repeats the question and opens with a record that is no SOA: all
+    observed - that message gave nothing.  tshark prints every record."""
+    zone = "ixfr.example."
+    soa = lambda serial: "ns1.%s h.%s %d 7200 3600 1209600 300" % (zone, zone, serial)
+    sent = [
+        ixfr_msg(c, zone, [(zone, "SOA", soa(3)), (zone, "SOA", soa(1)),
+                           ("old1." + zone, "A", "192.0.2.11")]),
+        ixfr_msg(c, zone, [("old2." + zone, "A", "192.0.2.12"), ("old3." + zone, "A", "192.0.2.13")],
+                 question=False),
+        ixfr_msg(c, zone, [(zone, "SOA", soa(1)), ("new." + zone, "A", "192.0.2.14"),
+                           (zone, "SOA", soa(3))], question=False),
+    ]
+    t = Tcp(c)
+    for r in sent:
+        t.add(1, r.to_wire())
+    t.handshake()
+    t.segs(1, t.bounds(1))
+    zsent = [
+        ixfr_msg(c, "z" + zone, [("z" + zone, "SOA", soa(7)), ("a.z" + zone, "A", "192.0.2.21")],
+                 ident=0x4343),
+        ixfr_msg(c, "z" + zone, [("b.z" + zone, "A", "192.0.2.22"), ("z" + zone, "SOA", soa(7))],
+                 ident=0x4343),
+    ]
+    t = Tcp(c, cport=41999)
+    for r in zsent:
+        t.add(1, r.to_wire())
+    t.handshake()
+    t.segs(1, t.bounds(1))
+    ixfr_msg(c, zone, [(zone, "SOA", soa(3))])  # 5: what is observed of the first
+    c.want = [3, 4, 5]
+    c.tshark = ([0, 1, 2, 3, 4], "tshark prints an IXFR's differences too")
 
 # ---- DNS over SCTP ----
 
