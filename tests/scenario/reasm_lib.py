@@ -14,6 +14,18 @@ import dns.rrset
 
 T0 = 1700000000
 
+# ---- the cases: each registers itself (reasm_tshark.py runs them) ----
+
+CASES = []
+
+
+def case(ipver=4):
+    def reg(fn):
+        CASES.append((fn, ipver))
+        return fn
+    return reg
+
+
 # ---- checksums and headers ----
 
 def csum(b):
