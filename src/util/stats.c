@@ -33,7 +33,7 @@ static const char *const drop_names[LB_DROP__COUNT] = {
 	[LB_DROP_DNS_OTHER] = "dns_other",
 	[LB_DROP_IXFR_CHANGES] = "ixfr_changes",
 	[LB_DROP_SCTP_BAD] = "sctp_bad",
-	[LB_DROP_SCTP_FRAGMENT] = "sctp_fragment",
+	[LB_DROP_SCTP_INCOMPLETE] = "sctp_incomplete",
 };
 
 const char *lb_drop_name(enum lb_drop d)

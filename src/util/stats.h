@@ -44,7 +44,7 @@ enum lb_drop {
 	LB_DROP_DNS_OTHER,          /* any other parse failure */
 	LB_DROP_IXFR_CHANGES,       /* IXFR answer records that are differences, not RRsets */
 	LB_DROP_SCTP_BAD,           /* SCTP header or chunk length nonsense */
-	LB_DROP_SCTP_FRAGMENT,      /* SCTP DATA chunk holding part of a message (not reassembled) */
+	LB_DROP_SCTP_INCOMPLETE,    /* SCTP message fragments never completed (or out of order) */
 	LB_DROP__COUNT
 };
 

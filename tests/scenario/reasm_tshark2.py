@@ -89,8 +89,8 @@ def sctp_case(c):
     one with Diameter's PPI (46; tshark's Diameter refuses it and its DNS
     takes it by the port) and one with M3UA's (3), which tshark shows as
     M3UA: lookback reads DNS on port 53 whatever the PPI.  Last a response
-    in two fragments (B, then E), which tshark reassembles and lookback
-    does not (sctp_fragment)."""
+    in three fragments (B, a middle one, E: consecutive TSNs, RFC 9260
+    6.9), each in its packet: both reassemble it."""
     def send(chunks, up=False):
         src, dst = (c.cli, c.srv) if up else (c.srv, c.cli)
         ports = (40000 + c.idx, 53) if up else (53, 40000 + c.idx)
@@ -106,10 +106,9 @@ def sctp_case(c):
     send(sctp_data(c.msgs[c.msg()].to_wire(), 7, ppi=3))
     big = c.msgs[c.msg(big=True)].to_wire()
     send(sctp_data(big[:600], 8, flags=2, ssn=8))
-    send(sctp_data(big[600:], 9, flags=1, ssn=8))
-    c.want = list(range(7))
-    c.tshark = ([0, 1, 2, 3, 4, 5, 7], "tshark shows a chunk of M3UA's PPI as M3UA, and "
-                "reassembles fragments")
+    send(sctp_data(big[600:900], 9, flags=0, ssn=8))
+    send(sctp_data(big[900:], 10, flags=1, ssn=8))
+    c.tshark = ([0, 1, 2, 3, 4, 5, 7], "tshark shows a chunk of M3UA's PPI as M3UA")
 
 
 @case()

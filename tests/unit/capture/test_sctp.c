@@ -37,23 +37,30 @@ static void sctp_hdr(wb_t *w, uint16_t sport, uint16_t dport)
 }
 
 /* A DATA chunk (type 0) or I-DATA chunk (64) with flags (B 2, E 1, U 4),
- * its length `len` (0: the true one), padded to 4 bytes. */
-static void chunk(wb_t *w, unsigned type, unsigned flags, const uint8_t *p, size_t n, size_t len)
+ * its TSN, its SSN (DATA) or MID (I-DATA), its length `len` (0: the true
+ * one), padded to 4 bytes. */
+static void chunk_tsn(wb_t *w, unsigned type, unsigned flags, uint32_t tsn, uint16_t mid,
+		      const uint8_t *p, size_t n, size_t len)
 {
 	size_t hl = type == 0 ? 16 : 20;
 	w_u8(w, type);
 	w_u8(w, flags);
 	w_u16(w, (unsigned)(len ? len : hl + n));
-	w_u32(w, 7);  /* TSN */
+	w_u32(w, tsn);
 	w_u16(w, 0);  /* stream */
-	w_u16(w, 0);  /* SSN, or reserved */
+	w_u16(w, type == 0 ? mid : 0); /* SSN, or reserved */
 	if (type == 64)
-		w_u32(w, 0); /* MID */
-	w_u32(w, 0);  /* PPI (I-DATA: with B set) */
+		w_u32(w, mid);
+	w_u32(w, 0);  /* PPI (I-DATA: with B set; else the FSN) */
 	if (n)
 		w_bytes(w, p, n);
 	while (w->n & 3)
 		w_u8(w, 0);
+}
+
+static void chunk(wb_t *w, unsigned type, unsigned flags, const uint8_t *p, size_t n, size_t len)
+{
+	chunk_tsn(w, type, flags, 7, 0, p, n, len);
 }
 
 static void send_sctp(const wb_t *s, size_t caplen_cut)
@@ -97,8 +104,8 @@ static void t_sctp_chunks(void **state)
 	assert_int_equal(drops_total(d), 0);
 }
 
-/* Not port 53: not_dns_port.  A fragment (B or E clear) is counted, the
- * chunk after it read; a chunk without user data, shorter than 4 bytes or
+/* Not port 53: not_dns_port.  A fragment that continues no message seen
+ * is sctp_incomplete, the chunk after it read; a chunk without user data, shorter than 4 bytes or
  * longer than the packet is sctp_bad (the chunks before it read); one the
  * snapshot length cut is ip_truncated; a header cut short sctp_bad. */
 static void t_sctp_bad(void **state)
@@ -110,12 +117,11 @@ static void t_sctp_bad(void **state)
 	send_sctp(&s, 0);
 	assert_int_equal(drop_n(d, LB_DROP_NOT_DNS_PORT), 1);
 	sctp_hdr(&s, 53, 40000);
-	chunk(&s, 0, 2, dns, 50, 0);
 	chunk(&s, 0, 1, dns, 50, 0);
 	chunk(&s, 64, 0, dns, 50, 0);
 	chunk(&s, 0, 3, dns2, 37, 0);
 	send_sctp(&s, 0);
-	assert_int_equal(drop_n(d, LB_DROP_SCTP_FRAGMENT), 3);
+	assert_int_equal(drop_n(d, LB_DROP_SCTP_INCOMPLETE), 2);
 	assert_int_equal(g->n, 1);
 	assert_msg(g, 0, dns2, 37);
 	sctp_hdr(&s, 53, 40000);
@@ -144,7 +150,49 @@ static void t_sctp_bad(void **state)
 	send_sctp(&s, 0);
 	assert_int_equal(drop_n(d, LB_DROP_SCTP_BAD), 8);
 	assert_int_equal(g->n, 3);
-	assert_int_equal(drops_total(d), 13);
+	assert_int_equal(drops_total(d), 12);
+	assert_int_equal(lb_decoder_mem(d), 0);
+}
+
+/* Regression: a message in fragments (B on the first, E on the last, TSNs
+ * consecutive) was counted and lost; tshark reassembles it, and so does
+ * lookback now: three DATA fragments in three packets, an I-DATA message's
+ * two interleaved with them.  A fragment out of TSN order is
+ * sctp_incomplete, and the message it belonged to is given up at the
+ * timeout (sctp_incomplete again), its memory freed. */
+static void t_sctp_fragments(void **state)
+{
+	(void)state;
+	wb_t s;
+	sctp_hdr(&s, 53, 40000);
+	chunk_tsn(&s, 0, 2, 10, 5, dns, 20, 0);
+	send_sctp(&s, 0);
+	sctp_hdr(&s, 53, 40000);
+	chunk_tsn(&s, 64, 2, 20, 9, dns2, 30, 0);
+	chunk_tsn(&s, 0, 0, 11, 5, dns + 20, 15, 0);
+	send_sctp(&s, 0);
+	assert_int_equal(g->n, 0);
+	assert_true(lb_decoder_mem(d) > 0);
+	sctp_hdr(&s, 53, 40000);
+	chunk_tsn(&s, 0, 1, 12, 5, dns + 35, 15, 0);
+	chunk_tsn(&s, 64, 1, 21, 9, dns2 + 30, 7, 0);
+	send_sctp(&s, 0);
+	assert_int_equal(g->n, 2);
+	assert_msg(g, 0, dns, 50);
+	assert_msg(g, 1, dns2, 37);
+	assert_int_equal(drops_total(d), 0);
+	assert_int_equal(lb_decoder_mem(d), 0);
+	/* out of order: the last before the middle */
+	sctp_hdr(&s, 53, 40000);
+	chunk_tsn(&s, 0, 2, 30, 6, dns, 20, 0);
+	chunk_tsn(&s, 0, 1, 32, 6, dns + 35, 15, 0);
+	chunk_tsn(&s, 0, 0, 31, 6, dns + 20, 15, 0);
+	send_sctp(&s, 0);
+	assert_int_equal(g->n, 2);
+	assert_int_equal(drop_n(d, LB_DROP_SCTP_INCOMPLETE), 1);
+	expire_all(d);
+	assert_int_equal(drop_n(d, LB_DROP_SCTP_INCOMPLETE), 2);
+	assert_int_equal(lb_decoder_mem(d), 0);
 }
 
 int main(void)
@@ -152,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_sctp_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_sctp_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_sctp_fragments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
