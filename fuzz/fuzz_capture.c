@@ -17,7 +17,7 @@
  * end of a reassembled frame (IP, CAPWAP fragments) is caught as one
  * reading past a captured frame is.  The tunnels (VXLAN, Teredo,
  * AYIYA on UDP 5072, TZSP on 37008, MPLS in UDP, LISP, CAPWAP, AMT,
- * jmirror, EtherIP...) and TCP streams without their
+ * jmirror, EtherIP...), SCTP's DATA chunks and TCP streams without their
  * handshake are reached through the frames' own ports and flags; the
  * corpus holds seeds of each.
  */
@@ -47,7 +47,7 @@ static void sink(void *ctx, const lb_payload_t *p)
 	for (size_t i = 0; i < p->len; i++)
 		s += p->data[i];
 	sink_bytes += s + p->len;
-	if (p->len > 65535 || (p->proto != 6 && p->proto != 17) || (p->ipver != 4 && p->ipver != 6))
+	if (p->len > 65535 || (p->proto != 6 && p->proto != 17 && p->proto != 132) || (p->ipver != 4 && p->ipver != 6))
 		abort();
 	/* a DNS header at least: shorter datagrams and TCP lengths are dropped */
 	if (p->len < 12)
@@ -109,7 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lb_decoder_frame(d, lt, &tv, f, n, n + (data[0] & 0x80 ? 10 : 0));
 		free(f);
 		off += n;
-		if (lb_decoder_mem(d) > o.frag_mem_max + o.tcp_mem_max)
+		/* (SCTP's messages in fragments: within frag_mem_max again) */
+		if (lb_decoder_mem(d) > 2 * o.frag_mem_max + o.tcp_mem_max)
 			abort();
 	}
 	struct timeval far = { (time_t)1 << 40, 0 };

@@ -68,12 +68,16 @@ void lb_decoder_free(lb_decoder_t *d)
 	lb_frag_free(d->frag);
 	lb_tcp_free(d->tcp);
 	lb_guess_free(d->guess);
+	lb_sctp_free(d->sctp);
 	free(d);
 }
 
 lb_stats_t *lb_decoder_stats(lb_decoder_t *d) { return &d->st; }
 
-size_t lb_decoder_mem(const lb_decoder_t *d) { return lb_frag_mem(d->frag) + lb_tcp_mem(d->tcp); }
+size_t lb_decoder_mem(const lb_decoder_t *d)
+{
+	return lb_frag_mem(d->frag) + lb_tcp_mem(d->tcp) + lb_sctp_mem(d->sctp);
+}
 
 static inline bool is_dns_port(const lb_decoder_t *d, uint16_t port)
 {
@@ -96,6 +100,7 @@ void lb_decoder_expire(lb_decoder_t *d, const struct timeval *now)
 {
 	double t = tv_sec(now);
 	lb_frag_expire(d->frag, t - d->o.frag_timeout, t - d->o.frag6_timeout);
+	lb_sctp_expire(d->sctp, t - d->o.frag_timeout, &d->st);
 	lb_tcp_expire(d->tcp, t - d->o.tcp_timeout);
 }
 
@@ -319,6 +324,9 @@ static void do_proto(lb_decoder_t *d, pkt_t *k, uint8_t proto, const uint8_t *p,
 		return;
 	case 6:
 		do_tcp(d, k, p, n, cut);
+		return;
+	case 132:
+		lb_decode_sctp(d, k, p, n, cut);
 		return;
 	case 4:
 		if (tunnel_enter(d, k))

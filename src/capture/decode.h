@@ -64,7 +64,7 @@ typedef struct lb_payload {
 	size_t len;
 	struct timeval ts;       /* capture time of the frame that completed it */
 	uint8_t ipver;           /* 4 or 6 */
-	uint8_t proto;           /* 17 UDP or 6 TCP */
+	uint8_t proto;           /* 17 UDP, 6 TCP or 132 SCTP */
 	uint8_t src[16], dst[16];/* addresses (IPv4 in the first 4 bytes) */
 	uint16_t sport, dport;
 	bool cut;                /* UDP: the capture kept less than the datagram (its

@@ -42,6 +42,8 @@ enum { PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_TEREDO = 3544, PORT_GENEVE =
        PORT_AYIYA = 5072, PORT_TZSP = 37008, PORT_MPLS_UDP = 6635, PORT_LISP_DATA = 4341,
        PORT_CAPWAP_DATA = 5247, PORT_AMT = 2268, PORT_JMIRROR = 30030 };
 
+typedef struct lb_sctp lb_sctp_t;
+
 struct lb_decoder {
 	lb_decoder_opts_t o;
 	lb_payload_fn fn;
@@ -51,6 +53,7 @@ struct lb_decoder {
 	lb_tcp_t *tcp;
 	time_t last_expire;
 	lb_guess_t *guess; /* the port guess's parse scratch, from its first candidate */
+	lb_sctp_t *sctp;   /* SCTP messages in fragments (sctp.c), from the first */
 	uint8_t dnsport[65536 / 8];
 	uint8_t tunport[65536 / 8]; /* lb_tun_port_map: a tunnel's port, either side */
 };
@@ -91,6 +94,13 @@ void lb_decode_ether(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_ethertype(lb_decoder_t *d, pkt_t *k, uint16_t type, const uint8_t *p, size_t n);
 void lb_decode_ppp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
 void lb_decode_mpls(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);
+
+/* sctp.c: an SCTP packet (IP protocol 132); cut as for UDP and TCP.  Its
+ * messages in fragments wait in d->sctp (created at the first; NULL-safe). */
+void lb_decode_sctp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut);
+void lb_sctp_free(lb_sctp_t *s);
+size_t lb_sctp_mem(const lb_sctp_t *s);
+void lb_sctp_expire(lb_sctp_t *s, double before, lb_stats_t *st);
 
 /* tunnel.c: each tunnel's payload back into the walk above */
 bool lb_tun_gre(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n);

@@ -350,6 +350,13 @@ bool lb_tun_ayiya(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
  * many bytes - then the captured frame: Ethernet (encapsulation 1), 802.11
  * (18), or 802.11 behind a Prism (119) or AVS (127) header, as tshark maps
  * them.  Configuration, keepalive and port-opener messages carry no frame.
+ * The sniffer may send less of a frame than it saw (MikroTik's
+ * only-headers, a size limit): the original length tag (41, two bytes)
+ * then says how long the frame was.  The datagram itself is whole, so an
+ * inner packet shorter than its IP header claims was cut by the sniffer,
+ * as by a capture's snapshot length: read up to the cut (k->snapped), as
+ * tshark reads it - unless the tag says the frame is whole (then a short
+ * packet is malformed, as in a frame of a file).
  */
 bool lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 {
@@ -362,7 +369,7 @@ bool lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 		return true;
 	}
 	unsigned encap = be16(p + 2);
-	size_t off = 4;
+	size_t off = 4, orig = SIZE_MAX; /* the original length tag's, if any */
 	for (;;) {
 		if (off >= n)
 			return refuse(k); /* no end tag */
@@ -373,10 +380,14 @@ bool lb_tun_tzsp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 			continue;
 		if (off >= n || p[off] > n - off - 1)
 			return refuse(k);
+		if (tag == 41 && p[off] == 2)
+			orig = be16(p + off + 1);
 		off += 1 + (size_t)p[off];
 	}
 	p += off;
 	n -= off;
+	if (orig > n)
+		k->snapped = true; /* cut by the sniffer, or it does not say */
 	switch (encap) {
 	case 1:
 		lb_decode_ether(d, k, p, n);

@@ -234,6 +234,14 @@ static void show_progress(struct cap_ctx *c, int final)
 static void on_payload(void *vctx, const lb_payload_t *p)
 {
 	struct cap_ctx *c = vctx;
+	if (p->proto == 6) { /* a zone transfer's messages share their connection */
+		lb_obs_flow_t f = { .ipver = p->ipver, .sport = p->sport, .dport = p->dport };
+		memcpy(f.src, p->src, sizeof f.src);
+		memcpy(f.dst, p->dst, sizeof f.dst);
+		lb_proc_set_flow(c->proc, &f);
+	} else {
+		lb_proc_set_flow(c->proc, NULL);
+	}
 	lb_proc_set_mdns(c->proc, p->sport == 5353 && p->dport == 5353 ? LB_MDNS_PEERS
 				  : p->sport == 5353 || p->dport == 5353 ? LB_MDNS_LEGACY
 									 : LB_MDNS_OFF);

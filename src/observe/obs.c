@@ -360,6 +360,53 @@ static bool qless_differences(const lb_msg_t *msg, size_t n, size_t *a_, size_t 
 	return soas > 1 || (soas == 1 && msg->rr[e - 1].type != LB_T_SOA);
 }
 
+/*
+ * The messages of one transfer over TCP share the connection and the id (RFC
+ * 5936 2.2), and only the first shows which form an IXFR's answer takes
+ * (ixfr_answers): a later message that does not open with an SOA can be of
+ * a zone or of differences.  The first message's form is remembered per
+ * (connection, id) while the transfer goes on (XFR_IDLE seconds between
+ * its messages at most; LB_OBS_XFR_MAX transfers at once, the oldest
+ * forgotten), and a later message is read in it: a zone's records are the
+ * zone's RRsets, differences give nothing.  Without it (a datagram, the
+ * first message not seen) the later message is read as before.
+ */
+enum { XFR_NONE, XFR_ZONE, XFR_DIFFS };
+#define XFR_IDLE 120
+
+static bool flow_eq(const lb_obs_flow_t *a, const lb_obs_flow_t *b)
+{
+	size_t al = a->ipver == 6 ? 16 : 4;
+	return a->ipver == b->ipver && a->sport == b->sport && a->dport == b->dport &&
+	       !memcmp(a->src, b->src, al) && !memcmp(a->dst, b->dst, al);
+}
+
+/* The remembered form of this message's transfer, or XFR_NONE; with kind
+ * other than XFR_NONE, remember that form instead. */
+static uint8_t xfr_kind(lb_obs_scratch_t *s, uint16_t id, int64_t sec, uint8_t kind)
+{
+	if (!s->has_flow)
+		return XFR_NONE;
+	for (unsigned i = 0; i < LB_OBS_XFR_MAX; i++) {
+		if (!s->xfr[i].kind || s->xfr[i].id != id || !flow_eq(&s->xfr[i].flow, &s->flow))
+			continue;
+		if (kind == XFR_NONE && (sec < s->xfr[i].sec || sec - s->xfr[i].sec > XFR_IDLE))
+			return XFR_NONE; /* another transfer's, long over */
+		s->xfr[i].sec = sec;
+		if (kind != XFR_NONE)
+			s->xfr[i].kind = kind;
+		return s->xfr[i].kind;
+	}
+	if (kind == XFR_NONE)
+		return XFR_NONE;
+	unsigned i = s->xfr_next++ % LB_OBS_XFR_MAX;
+	s->xfr[i].flow = s->flow;
+	s->xfr[i].id = id;
+	s->xfr[i].kind = kind;
+	s->xfr[i].sec = sec;
+	return kind;
+}
+
 void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_t *bailiwick,
 		     const char *sensor, lb_obs_scratch_t *scratch, const lb_obs_sink_t *sink,
 		     lb_stats_t *st)
@@ -421,13 +468,22 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 	bool sets_ordered = true, rdata_ordered = true;
 	size_t skip_from = 0, skip_to = 0;
 	size_t qa = 0, qe = 0;
-	bool diffs = !msg->has_question && qless_differences(msg, n, &qa, &qe);
+	bool diffs = !msg->has_question &&
+		     (qless_differences(msg, n, &qa, &qe) ||
+		      xfr_kind(scratch, msg->id, ts->tv_sec, XFR_NONE) == XFR_DIFFS);
 	if (diffs || (msg->has_question && msg->qtype == LB_T_IXFR)) {
 		size_t a = qa, e = qe;
-		if (diffs)
+		if (diffs) {
 			skip_from = skip_to = a; /* none of the answer */
-		else
+		} else {
 			ixfr_answers(msg, n, &a, &e, &skip_from, &skip_to);
+			if (e - a > 1 && rr[a].type == LB_T_SOA) /* a transfer's first message */
+				xfr_kind(scratch, msg->id, ts->tv_sec,
+					 skip_to == e ? XFR_ZONE : XFR_DIFFS);
+			else if (a < e && rr[a].type != LB_T_SOA &&
+				 xfr_kind(scratch, msg->id, ts->tv_sec, XFR_NONE) == XFR_ZONE)
+				skip_to = e; /* a later message of a zone's */
+		}
 		if (st)
 			st->drops[LB_DROP_IXFR_CHANGES] += (e - a) - (skip_to - skip_from);
 		size_t m = 0; /* observed: [0, a), [from, to) and [e, n) */

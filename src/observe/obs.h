@@ -23,7 +23,9 @@
  * the zone, the same SOA) or as the SOA alone; of differences (RFC 1995 4:
  * deletions and additions between SOAs) only the first SOA, the current one,
  * and of a message that opens without an SOA (a later one of a transfer)
- * nothing; the records left out are counted (drop reason ixfr_changes).
+ * nothing - unless the transfer's first message, seen on the same TCP
+ * connection with the same id (scratch->flow), showed a zone; the records
+ * left out are counted (drop reason ixfr_changes).
  */
 #ifndef LB_OBSERVE_OBS_H
 #define LB_OBSERVE_OBS_H
@@ -85,11 +87,34 @@ typedef struct lb_obs_sink {
 } lb_obs_sink_t;
 
 /* Working memory for grouping one message; reused across calls. */
+/* A TCP connection's one direction: addresses (4 or 16 bytes used), ports. */
+typedef struct lb_obs_flow {
+	uint8_t ipver;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+} lb_obs_flow_t;
+
+#define LB_OBS_XFR_MAX 16
+
 typedef struct lb_obs_scratch {
 	uint16_t order[LB_MSG_MAX_RRS];
 	uint16_t tmp[LB_MSG_MAX_RRS];
 	const uint8_t *rdata[LB_MSG_MAX_RRS];
 	uint16_t rdlen[LB_MSG_MAX_RRS];
+	/* The connection the next message came on (has_flow false: a datagram,
+	 * or unknown), and the IXFR transfers whose first message was seen
+	 * (their flow and id, the form that message showed, its time): a
+	 * later message of the same transfer is read in that form (obs.c
+	 * xfr_kind).  Zeroed: no flow, nothing remembered. */
+	bool has_flow;
+	lb_obs_flow_t flow;
+	struct {
+		lb_obs_flow_t flow;
+		uint16_t id;
+		uint8_t kind;
+		int64_t sec;
+	} xfr[LB_OBS_XFR_MAX];
+	unsigned xfr_next;
 } lb_obs_scratch_t;
 
 /*

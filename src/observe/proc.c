@@ -27,6 +27,13 @@ static void mdns_classes(lb_msg_t *m)
 		m->rr[i].rclass &= 0x7fff;
 }
 
+void lb_proc_set_flow(lb_proc_t *p, const lb_obs_flow_t *flow)
+{
+	p->oscratch.has_flow = flow != NULL;
+	if (flow)
+		p->oscratch.flow = *flow;
+}
+
 lb_proc_t *lb_proc_new(const lb_obs_sink_t *sink, const char *sensor, lb_stats_t *stats)
 {
 	lb_proc_t *p = calloc(1, sizeof *p);

@@ -54,6 +54,11 @@ int lb_proc_message_cut(lb_proc_t *p, const uint8_t *data, size_t len, const str
 enum lb_mdns { LB_MDNS_OFF, LB_MDNS_LEGACY, LB_MDNS_PEERS };
 void lb_proc_set_mdns(lb_proc_t *p, enum lb_mdns mode);
 
+/* The TCP connection the next messages come on (NULL: none, a datagram):
+ * a zone transfer's later messages are read in the form its first showed
+ * (obs.c xfr_kind). */
+void lb_proc_set_flow(lb_proc_t *p, const lb_obs_flow_t *flow);
+
 /* The last parsed message (valid until the next call), e.g. for bailiwick logic. */
 const lb_msg_t *lb_proc_last(const lb_proc_t *p);
 

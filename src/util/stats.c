@@ -32,6 +32,8 @@ static const char *const drop_names[LB_DROP__COUNT] = {
 	[LB_DROP_DNS_BAD_RECORD] = "dns_bad_record",
 	[LB_DROP_DNS_OTHER] = "dns_other",
 	[LB_DROP_IXFR_CHANGES] = "ixfr_changes",
+	[LB_DROP_SCTP_BAD] = "sctp_bad",
+	[LB_DROP_SCTP_INCOMPLETE] = "sctp_incomplete",
 };
 
 const char *lb_drop_name(enum lb_drop d)
@@ -69,6 +71,8 @@ void lb_stats_add(lb_stats_t *dst, const lb_stats_t *src)
 	dst->udp_port_guess += src->udp_port_guess;
 	dst->tcp_segments += src->tcp_segments;
 	dst->tcp_dns += src->tcp_dns;
+	dst->sctp_packets += src->sctp_packets;
+	dst->sctp_dns += src->sctp_dns;
 	dst->dns_messages += src->dns_messages;
 	dst->dns_queries += src->dns_queries;
 	dst->dns_responses += src->dns_responses;
@@ -101,6 +105,8 @@ void lb_stats_print(const lb_stats_t *s, FILE *out)
 	fprintf(out, "udp_port_guess %llu\n", (unsigned long long)s->udp_port_guess);
 	fprintf(out, "tcp_segments %llu\n", (unsigned long long)s->tcp_segments);
 	fprintf(out, "tcp_dns %llu\n", (unsigned long long)s->tcp_dns);
+	fprintf(out, "sctp_packets %llu\n", (unsigned long long)s->sctp_packets);
+	fprintf(out, "sctp_dns %llu\n", (unsigned long long)s->sctp_dns);
 	fprintf(out, "dns_messages %llu\n", (unsigned long long)s->dns_messages);
 	fprintf(out, "dns_queries %llu\n", (unsigned long long)s->dns_queries);
 	fprintf(out, "dns_responses %llu\n", (unsigned long long)s->dns_responses);

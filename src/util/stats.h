@@ -43,6 +43,8 @@ enum lb_drop {
 	LB_DROP_DNS_BAD_RECORD,     /* one record with bad rdata skipped (message still used) */
 	LB_DROP_DNS_OTHER,          /* any other parse failure */
 	LB_DROP_IXFR_CHANGES,       /* IXFR answer records that are differences, not RRsets */
+	LB_DROP_SCTP_BAD,           /* SCTP header or chunk length nonsense */
+	LB_DROP_SCTP_INCOMPLETE,    /* SCTP message fragments never completed (or out of order) */
 	LB_DROP__COUNT
 };
 
@@ -64,6 +66,8 @@ typedef struct lb_stats {
 	uint64_t udp_port_guess; /* of those, on no DNS port: whole DNS responses (capture/guess.c) */
 	uint64_t tcp_segments;   /* TCP segments on DNS ports */
 	uint64_t tcp_dns;        /* DNS messages framed out of TCP streams */
+	uint64_t sctp_packets;   /* SCTP packets on DNS ports */
+	uint64_t sctp_dns;       /* DNS messages from their DATA chunks */
 	uint64_t dns_messages;   /* DNS messages handed to the parser */
 	uint64_t dns_queries;    /* messages with QR=0 */
 	uint64_t dns_responses;  /* messages with QR=1 parsed (fully or partly) */

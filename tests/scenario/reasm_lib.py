@@ -14,6 +14,18 @@ import dns.rrset
 
 T0 = 1700000000
 
+# ---- the cases: each registers itself (reasm_tshark.py runs them) ----
+
+CASES = []
+
+
+def case(ipver=4):
+    def reg(fn):
+        CASES.append((fn, ipver))
+        return fn
+    return reg
+
+
 # ---- checksums and headers ----
 
 def csum(b):
@@ -247,6 +259,30 @@ class Tcp:
             o += 2 + struct.unpack("!H", self.stream[d][o:o + 2])[0]
         return out + [o]
 
+
+def sctp_pkt(sport, dport, chunks):
+    """An SCTP packet (RFC 9260 3.1): ports, a verification tag, the checksum
+    left 0 (tshark does not verify it by default), the chunks."""
+    return struct.pack("!HHII", sport, dport, 0x5C7B0001, 0) + chunks
+
+
+def sctp_data(payload, tsn, flags=3, idata=False, ppi=0, ssn=None):
+    """A DATA chunk (RFC 9260 3.3.1; flags B 2, E 1, U 4: 3 a whole message;
+    the stream sequence number the TSN's unless given: a message's fragments
+    share it) or an I-DATA chunk (RFC 8260 2.1: a message id, the PPI while
+    B is set)."""
+    ssn = tsn if ssn is None else ssn
+    if idata:
+        ch = struct.pack("!BBHIHHII", 64, flags, 20 + len(payload), tsn, 0, 0, ssn, ppi)
+    else:
+        ch = struct.pack("!BBHIHHI", 0, flags, 16 + len(payload), tsn, 0, ssn & 0xFFFF, ppi)
+    ch += payload
+    return ch + b"\0" * (-len(ch) % 4)
+
+
+def sctp_sack(tsn):
+    """A SACK chunk: the cumulative TSN, the window, no gaps or duplicates."""
+    return struct.pack("!BBHIIHH", 3, 0, 16, tsn, 65535, 0, 0)
 
 def frag4(case, src, dst, proto, payload, pieces, order, ident, dup=()):
     """IPv4 fragments of one datagram: pieces = [(off, len)], sent in `order`

@@ -8,7 +8,9 @@ framing (with a direction byte too), PPPoE without Ethernet, ATM LLC, Cisco
 HDLC, 802.11 without radiotap, behind radiotap with its data pad, PPI or AVS,
 OpenBSD pflog, IP over IEEE 1394; responses quoted whole in ICMP and ICMPv6
 errors; fragments given up after their timeout; pcapng simple packet blocks;
-an OPT record not owned by the root.)  The builders are in reasm_lib.py.
+an OPT record not owned by the root; DNS over SCTP; IXFRs in several TCP
+messages; TZSP frames the sniffer cut; the port guess on ports tshark gives
+to other dissectors.)  The builders are in reasm_lib.py.
 
 Each case below writes its own small pcap (Ethernet, checksums filled in) of
 DNS responses built with dnspython and cut into TCP segments or IP fragments
@@ -59,16 +61,6 @@ import dns.rrset  # noqa: E402
 from reasm_lib import *  # noqa: E402,F401,F403
 
 # ---- the cases ----
-
-CASES = []
-
-
-def case(ipver=4):
-    def reg(fn):
-        CASES.append((fn, ipver))
-        return fn
-    return reg
-
 
 @case()
 def tcp_prefix_split(c):
@@ -1011,6 +1003,28 @@ def tunnel_tzsp(c):
     tcp_exchange(c)
 
 
+@case()
+def tunnel_tzsp_cut(c):
+    """TZSP frames the sniffer cut (MikroTik's only-headers, a size limit):
+    a response cut in its additional A record with the original length tag
+    (41) saying how long the frame was, another cut without the tag, both
+    read up to the cut as a capture's snapshot length (the MX RRset before
+    it kept); a third whose tag says the frame is whole though its IP
+    header claims more: malformed, dropped (tshark shows its records)."""
+    for k, tag in enumerate((True, False, "whole")):
+        i = c.msg("mx")
+        f = eth(4, ip4(c.srv, c.cli, 17, udp_resp(c, i), 1 + k))
+        f = f[:-3]  # inside the A record's address
+        tags = struct.pack("!BBH", 41, 2, len(f) + 3 if tag != "whole" else len(f)) if tag else b""
+        c.wrap = lambda ip, f=f, tags=tags: over_udp(37008, tzsp(f, tags=tags), 40001)
+        c.frame(b"")
+        r = dns.message.from_wire(c.msgs[i].to_wire())
+        r.additional = []
+        c.msgs[i] = r
+    c.want = [0, 1]
+    c.tshark = ([0, 1, 2], "tshark shows the records of a malformed packet up to where it ends")
+
+
 def mpls_label(label, bos=True):
     return struct.pack("!I", label << 12 | (0x100 if bos else 0) | 64)
 
@@ -1346,6 +1360,9 @@ for _lt, _name in ((50, "ppp_serial"), (104, "cisco_hdlc"), (105, "ieee802_11"),
         _f.__name__ = "link_%s_ipv%d" % (_name, _ver)
         _f.__doc__ = "Link type %d: UDP responses and a TCP exchange over IPv%d." % (_lt, _ver)
         case(ipver=_ver)(_f)
+
+
+import reasm_tshark2  # noqa: E402,F401 (more cases: SCTP, IXFR, the port guess)
 
 
 # ---- running ----

@@ -5,7 +5,8 @@
 # orders, fragmented TCP), and the same inside Geneve, GTP-U, L2TP (v2, v3),
 # VXLAN-GPE, AYIYA, TZSP, MPLS in UDP and IP, EtherIP, LISP, CAPWAP, AMT and jmirror tunnels and over PPP-serial, Cisco HDLC, 802.11, pflog
 # and IEEE 1394 link types, fragment timeouts, pcapng simple
-# packet blocks, an OPT not owned by the root: crafted captures,
+# packet blocks, an OPT not owned by the root, DNS over SCTP, IXFRs in several
+# TCP messages, the port guess on other protocols' ports: crafted captures,
 # each decoded by lookback and by tshark, checked against the messages sent
 # (reasm_tshark.py says where and why the two may differ).
 . "$(dirname "$0")/lib.sh"

@@ -703,6 +703,88 @@ static void test_ixfr_differences(void **state)
  * record, or two SOAs, is an IXFR's differences: nothing of its answer is
  * an RRset (they were stored as sets no version held).  With no SOA, or one
  * SOA last, it may be an AXFR's: observed as before. */
+/* Regression: the later messages of an IXFR over TCP (RFC 1995 4, RFC 5936
+ * 2.2) do not say whether they are of differences or of a zone: one of
+ * differences without an SOA and without the question (BIND's) was read as
+ * a zone's (its deleted records observed as RRsets), one of a zone that
+ * repeats the question and does not open with an SOA gave nothing.  The
+ * first message's form is remembered per connection and id now. */
+static void run_flow(lb_msg_t *m, struct seen *s, lb_stats_t *st, lb_obs_scratch_t *sc,
+		     uint8_t port, time_t sec)
+{
+	struct timeval tv = { sec, 0 };
+	lb_obs_sink_t sink = { on_set, on_neg, s };
+	memset(s, 0, sizeof *s);
+	memset(&sc->flow, 0, sizeof sc->flow);
+	sc->has_flow = true;
+	sc->flow.ipver = 4;
+	sc->flow.src[0] = 192;
+	sc->flow.dst[0] = 198;
+	sc->flow.sport = 53;
+	sc->flow.dport = (uint16_t)(40000 + port);
+	lb_obs_from_msg(m, &tv, NULL, "t", sc, &sink, st);
+}
+
+static void test_ixfr_later_messages(void **state)
+{
+	(void)state;
+	static const uint8_t SOA1[] = "soa-serial-1", SOA3[] = "soa-serial-3";
+	static lb_obs_scratch_t sc;
+	lb_msg_t m;
+	lb_rr_t rrs[4];
+	struct seen s;
+	lb_stats_t st = { 0 };
+	/* differences: the current SOA, the old one, a deletion ... */
+	resp_init(&m, EX, sizeof EX, LB_T_IXFR);
+	m.id = 7;
+	rrs[0] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(EX, sizeof EX, LB_T_SOA, SOA1, sizeof SOA1, 300, LB_SEC_ANSWER);
+	rrs[2] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 3;
+	run_flow(&m, &s, &st, &sc, 1, 1000);
+	assert_int_equal(s.nsets, 1);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 2);
+	/* ... continued without the question, no SOA: deletions, nothing */
+	m.has_question = false;
+	m.qtype = 0;
+	rrs[0] = rr(WWW, sizeof WWW, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(CDN, sizeof CDN, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	m.nrr = 2;
+	run_flow(&m, &s, &st, &sc, 1, 1001);
+	assert_int_equal(s.nsets, 0);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 4);
+	/* another connection, another id, or long after: a zone's, as before */
+	run_flow(&m, &s, &st, &sc, 2, 1001);
+	assert_int_equal(s.nsets, 2);
+	m.id = 8;
+	run_flow(&m, &s, &st, &sc, 1, 1001);
+	assert_int_equal(s.nsets, 2);
+	m.id = 7;
+	run_flow(&m, &s, &st, &sc, 1, 1200);
+	assert_int_equal(s.nsets, 2);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 4);
+
+	/* a zone in several messages, each repeating the question: the SOA
+	 * and records, then records and the closing SOA - all observed */
+	resp_init(&m, EX, sizeof EX, LB_T_IXFR);
+	m.id = 9;
+	rrs[0] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(WWW, sizeof WWW, LB_T_A, IP1, 4, 300, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 2;
+	run_flow(&m, &s, &st, &sc, 3, 2000);
+	assert_int_equal(s.nsets, 2);
+	rrs[0] = rr(CDN, sizeof CDN, LB_T_A, IP2, 4, 300, LB_SEC_ANSWER);
+	rrs[1] = rr(EX, sizeof EX, LB_T_SOA, SOA3, sizeof SOA3, 300, LB_SEC_ANSWER);
+	run_flow(&m, &s, &st, &sc, 3, 2001);
+	assert_int_equal(s.nsets, 2);
+	/* without the first message (another connection): nothing, as before */
+	run_flow(&m, &s, &st, &sc, 4, 2001);
+	assert_int_equal(s.nsets, 0);
+	assert_int_equal(st.drops[LB_DROP_IXFR_CHANGES], 6);
+}
+
 static void test_questionless_transfer_messages(void **state)
 {
 	(void)state;
@@ -763,6 +845,7 @@ int main(void)
 		cmocka_unit_test(test_sets_in_order_rdata_not),
 		cmocka_unit_test(test_ixfr_differences),
 		cmocka_unit_test(test_questionless_transfer_messages),
+		cmocka_unit_test(test_ixfr_later_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
