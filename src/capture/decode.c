@@ -421,7 +421,7 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	memcpy(key.dst, p + 16, 4);
 	const uint8_t *out;
 	size_t outlen;
-	if (lb_frag_add(d->frag, &key, ihl, (uint32_t)(fo & 0x1fff) * 8, (fo & 0x2000) != 0, p + ihl,
+	if (frag_add(d, k, &key, ihl, (uint32_t)(fo & 0x1fff) * 8, (fo & 0x2000) != 0, p + ihl,
 			n - ihl, tv_sec(&k->pl.ts), &out, &outlen, NULL) == 1)
 		do_proto(d, k, proto, out, outlen, false);
 }
@@ -491,7 +491,7 @@ static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, si
 			/* RFC 8200 4.5: the reassembled Payload Length (extension
 			 * headers in front of this one, then the fragmentable part)
 			 * must not pass 65535; the fixed header is not in it */
-			if (lb_frag_add(d->frag, &key, hdr - 40, fo & 0xfff8, fo & 1, p + 8, n - 8,
+			if (frag_add(d, k, &key, hdr - 40, fo & 0xfff8, fo & 1, p + 8, n - 8,
 					tv_sec(&k->pl.ts), &out, &outlen, &fnh) != 1)
 				return;
 			nh = fnh; /* the offset-zero fragment's */
@@ -751,6 +751,7 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 	k.pl.ts = *ts;
 	k.depth = 0;
 	k.snapped = caplen < wirelen;
+	k.reasm = false;
 	size_t n = caplen < wirelen ? caplen : wirelen;
 	d->st.packets++;
 	d->st.bytes += caplen;
@@ -850,5 +851,6 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 done:
 	if (k.depth)
 		d->st.tunnels++;
-	lb_frag_release(d->frag); /* the reassembled payloads the walk held */
+	if (LB_UNLIKELY(k.reasm))
+		lb_frag_release(d->frag); /* the reassembled payloads the walk held */
 }
