@@ -15,8 +15,9 @@
 #include <time.h>
 
 #include "capture/decode.h"
-#include "dns/msg.h"
 #include "observe/obs.h"
+#include "observe/proc.h"
+#include "util/stats.h"
 
 struct frame {
 	struct timeval ts;
@@ -24,11 +25,9 @@ struct frame {
 };
 
 struct ctx {
-	lb_msg_scratch_t *scratch;
-	lb_obs_scratch_t *oscratch;
-	lb_obs_sink_t sink;
+	lb_proc_t *proc;
 	lb_stats_t st;
-	uint64_t msgs, responses, rrsets, sum;
+	uint64_t rrsets, sum;
 };
 
 static void on_rrset(void *c, const lb_obs_rrset_t *o)
@@ -47,14 +46,7 @@ static void on_negative(void *c, const lb_obs_neg_t *o)
 static void on_payload(void *c, const lb_payload_t *p)
 {
 	struct ctx *x = c;
-	lb_msg_t msg;
-	x->msgs++;
-	int rc = lb_msg_parse(&msg, x->scratch, p->data, p->len);
-	if (rc && msg.nrr == 0) return;
-	if (msg.qr) {
-		x->responses++;
-		lb_obs_from_msg(&msg, &p->ts, NULL, NULL, x->oscratch, &x->sink, &x->st);
-	}
+	(void)lb_proc_message_cut(x->proc, p->data, p->len, &p->ts, NULL, p->cut);
 }
 
 static double now(void)
@@ -110,11 +102,10 @@ int main(int argc, char **argv)
 	uint64_t msgs = 0, responses = 0, rrsets = 0;
 	for (int r = 0; r < rounds; r++) {
 		memset(&x, 0, sizeof x);
-		x.scratch = malloc(sizeof *x.scratch);
-		x.oscratch = malloc(sizeof *x.oscratch);
-		x.sink = (lb_obs_sink_t){ on_rrset, on_negative, &x };
+		lb_obs_sink_t sink = { on_rrset, on_negative, &x };
+		x.proc = lb_proc_new(&sink, NULL, &x.st);
 		lb_decoder_t *dec = lb_decoder_new(NULL, on_payload, &x);
-		if (!dec || !x.scratch || !x.oscratch) {
+		if (!dec || !x.proc) {
 			fprintf(stderr, "bench_decode: out of memory\n");
 			return 3;
 		}
@@ -125,10 +116,9 @@ int main(int argc, char **argv)
 		lb_decoder_expire(dec, &end);
 		double t = now() - t0;
 		if (t < best) best = t;
-		msgs = x.msgs, responses = x.responses, rrsets = x.rrsets;
+		msgs = x.st.dns_messages, responses = x.st.dns_responses, rrsets = x.rrsets;
 		lb_decoder_free(dec);
-		free(x.scratch);
-		free(x.oscratch);
+		lb_proc_free(x.proc);
 	}
 	printf("packets %zu\ndns_messages %" PRIu64 "\ndns_responses %" PRIu64 "\nrrsets %" PRIu64
 	       "\nseconds %.4f\npackets_per_sec %.0f\nresponses_per_sec %.0f\nns_per_packet %.1f\n"

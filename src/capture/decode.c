@@ -143,7 +143,8 @@ static inline bool port_guess(lb_decoder_t *d, uint16_t sport, uint16_t dport, c
 	return d->o.port_guess && lb_guess_header(p, n) && port_guess_rest(d, sport, dport, p, n);
 }
 
-static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
+static __attribute__((noinline)) void do_udp_all(lb_decoder_t *d, pkt_t *k, const uint8_t *p,
+						  size_t n, bool cut)
 {
 	if (LB_UNLIKELY(n < 8)) {
 		drop(d, cut ? LB_DROP_IP_TRUNCATED : LB_DROP_UDP_BAD);
@@ -198,6 +199,25 @@ static void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool c
 	} else {
 		drop(d, LB_DROP_NOT_DNS_PORT);
 	}
+}
+
+/* A datagram: the usual one - whole, on a DNS port, room for a DNS header -
+ * is handed up here, in a function that saves no registers; any other goes
+ * through do_udp_all, which reads it again from its start. */
+static inline void do_udp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
+{
+	if (LB_LIKELY(n >= 8)) {
+		uint16_t sport = be16(p), dport = be16(p + 2);
+		size_t ulen = be16(p + 4);
+		if (LB_LIKELY(ulen >= 8 + 12 && ulen <= n) &&
+		    (is_dns_port(d, sport) || is_dns_port(d, dport))) {
+			k->pl.sport = sport;
+			k->pl.dport = dport;
+			emit_udp(d, k, p + 8, ulen - 8, false);
+			return;
+		}
+	}
+	do_udp_all(d, k, p, n, cut);
 }
 
 static void do_tcp(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, bool cut)
@@ -412,7 +432,10 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	uint16_t fo = be16(p + 6);
 	uint8_t proto = p[9];
 	if (LB_LIKELY((fo & 0x3fff) == 0)) {
-		do_proto(d, k, proto, p + ihl, n - ihl, cut);
+		if (LB_LIKELY(proto == 17)) /* UDP, nearly every datagram: no dispatch */
+			do_udp(d, k, p + ihl, n - ihl, cut);
+		else
+			do_proto(d, k, proto, p + ihl, n - ihl, cut);
 		return;
 	}
 	if (cut) {
@@ -429,7 +452,7 @@ static void do_ipv4(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)
 	memcpy(key.dst, p + 16, 4);
 	const uint8_t *out;
 	size_t outlen;
-	if (lb_frag_add(d->frag, &key, ihl, (uint32_t)(fo & 0x1fff) * 8, (fo & 0x2000) != 0, p + ihl,
+	if (frag_add(d, k, &key, ihl, (uint32_t)(fo & 0x1fff) * 8, (fo & 0x2000) != 0, p + ihl,
 			n - ihl, tv_sec(&k->pl.ts), &out, &outlen, NULL) == 1)
 		do_proto(d, k, proto, out, outlen, false);
 }
@@ -499,7 +522,7 @@ static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, si
 			/* RFC 8200 4.5: the reassembled Payload Length (extension
 			 * headers in front of this one, then the fragmentable part)
 			 * must not pass 65535; the fixed header is not in it */
-			if (lb_frag_add(d->frag, &key, hdr - 40, fo & 0xfff8, fo & 1, p + 8, n - 8,
+			if (frag_add(d, k, &key, hdr - 40, fo & 0xfff8, fo & 1, p + 8, n - 8,
 					tv_sec(&k->pl.ts), &out, &outlen, &fnh) != 1)
 				return;
 			nh = fnh; /* the offset-zero fragment's */
@@ -515,7 +538,10 @@ static void ip6_walk(lb_decoder_t *d, pkt_t *k, uint8_t nh, const uint8_t *p, si
 			drop(d, LB_DROP_NOT_TRANSPORT);
 			return;
 		default:
-			do_proto(d, k, nh, p, n, cut);
+			if (LB_LIKELY(nh == 17)) /* UDP: as in do_ipv4 */
+				do_udp(d, k, p, n, cut);
+			else
+				do_proto(d, k, nh, p, n, cut);
 			return;
 		}
 	}
@@ -759,6 +785,7 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 	k.pl.ts = *ts;
 	k.depth = 0;
 	k.snapped = caplen < wirelen;
+	k.reasm = false;
 	size_t n = caplen < wirelen ? caplen : wirelen;
 	d->st.packets++;
 	d->st.bytes += caplen;
@@ -858,5 +885,6 @@ void lb_decoder_frame(lb_decoder_t *d, int linktype, const struct timeval *ts,
 done:
 	if (k.depth)
 		d->st.tunnels++;
-	lb_frag_release(d->frag); /* the reassembled payloads the walk held */
+	if (LB_UNLIKELY(k.reasm))
+		lb_frag_release(d->frag); /* the reassembled payloads the walk held */
 }

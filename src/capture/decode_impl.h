@@ -63,6 +63,7 @@ typedef struct pkt {
 	lb_payload_t pl;   /* addresses, ports, time; data/len filled at the end */
 	int depth;         /* tunnels entered */
 	bool snapped;      /* the capture kept less than the frame (caplen < wirelen) */
+	bool reasm;        /* a datagram was reassembled: lb_frag_release after the walk */
 } pkt_t;
 
 static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -73,6 +74,19 @@ static inline uint32_t be32(const uint8_t *p)
 }
 
 static inline void drop(lb_decoder_t *d, enum lb_drop why) { d->st.drops[why]++; }
+
+/* lb_frag_add for the frame k: one that completes a datagram marks the frame,
+ * whose end then releases the buffer (lb_decoder_frame; most frames hold
+ * none, and skip the call). */
+static inline int frag_add(lb_decoder_t *d, pkt_t *k, const lb_frag_key_t *key, size_t hdrlen,
+			   uint32_t off, bool more, const uint8_t *data, size_t len, double now,
+			   const uint8_t **out, size_t *outlen, uint8_t *nh)
+{
+	int rc = lb_frag_add(d->frag, key, hdrlen, off, more, data, len, now, out, outlen, nh);
+	if (rc == 1)
+		k->reasm = true;
+	return rc;
+}
 
 /* One tunnel deeper, or false (counted tunnel_depth) past the bound. */
 static inline bool tunnel_enter(lb_decoder_t *d, pkt_t *k)

@@ -488,7 +488,7 @@ static bool capwap_frag(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n, s
 	uint32_t off = (uint32_t)(be16(p + 6) >> 3) * 8;
 	bool more = !(p[3] & 0x40);
 	double now = (double)k->pl.ts.tv_sec + (double)k->pl.ts.tv_usec / 1e6;
-	return lb_frag_add(d->frag, &key, 0, off, more, p + hl, n - hl, now, out, outlen, NULL) == 1;
+	return frag_add(d, k, &key, 0, off, more, p + hl, n - hl, now, out, outlen, NULL) == 1;
 }
 
 bool lb_tun_capwap(lb_decoder_t *d, pkt_t *k, const uint8_t *p, size_t n)

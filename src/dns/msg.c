@@ -266,20 +266,37 @@ int lb_msg_parse_cut(lb_msg_t *msg, lb_msg_scratch_t *scratch, const uint8_t *pk
 	size_t used = 0, nrr = 0, kept = 0;
 	ntab_t nt;
 	nt.n = 0;
-	if (msg->has_question) { /* the question name is what most owners point to */
-		memcpy(buf, msg->qname, msg->qname_len);
-		nt_put(&nt, 12, buf, msg->qname_len, qinplace);
+	if (msg->has_question) {
+		/* the question name is what most owners point to: they share
+		 * msg->qname itself, so a consumer comparing an owner with the
+		 * question finds the same pointer (obs.c name_eq).  Its room in
+		 * the scratch stays reserved, where the copy once was: the
+		 * LB_MSG_SCRATCH limit falls where it always did */
+		nt_put(&nt, 12, msg->qname, msg->qname_len, qinplace);
 		used = msg->qname_len;
 	}
 	const uint16_t counts[3] = { msg->ancount, msg->nscount, msg->arcount };
+	/* the owner pointer of the record before and its name: the records of
+	 * an RRset nearly always give the same pointer, one after another */
+	unsigned last_ptr = 0x10000; /* none: a pointer is below 0x4000 */
+	const uint8_t *last_owner = NULL;
+	uint8_t last_olen = 0;
 
 	for (int sec = 0; sec < 3; sec++) {
 		for (unsigned i = 0; i < counts[sec]; i++) {
 			const uint8_t *owner;
 			uint8_t olen;
 			/* owner */
-			if (LB_LIKELY(c.end - c.pos >= 2 && (c.pos[0] & 0xC0) == 0xC0) &&
-			    (owner = nt_find(&nt, rd16(c.pos) & 0x3FFF, &olen)) != NULL) {
+			bool is_ptr = c.end - c.pos >= 2 && (c.pos[0] & 0xC0) == 0xC0;
+			unsigned ptr = is_ptr ? rd16(c.pos) & 0x3FFFu : 0x10000;
+			if (LB_LIKELY(is_ptr) && ptr == last_ptr) {
+				owner = last_owner;
+				olen = last_olen;
+				c.pos += 2;
+			} else if (is_ptr && (owner = nt_find(&nt, ptr, &olen)) != NULL) {
+				last_ptr = ptr;
+				last_owner = owner;
+				last_olen = olen;
 				c.pos += 2;
 			} else if (c.pos < c.end && c.pos[0] == 0) {
 				owner = (const uint8_t *)"";

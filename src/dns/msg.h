@@ -41,7 +41,9 @@ enum lb_section { LB_SEC_ANSWER = 0, LB_SEC_AUTHORITY = 1, LB_SEC_ADDITIONAL = 2
 const char *lb_section_name(enum lb_section s);
 
 typedef struct lb_rr {
-	const uint8_t *owner; /* canonical wire name, inside scratch */
+	const uint8_t *owner; /* canonical wire name, inside scratch, or the
+			       * message's own qname (lb_msg_t.qname) when it
+			       * is that name: valid while both are */
 	const uint8_t *rdata; /* canonical wire rdata, inside scratch */
 	uint32_t ttl;         /* 0 when the top bit was set (RFC 2181 8) */
 	uint16_t rdlen;

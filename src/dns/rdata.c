@@ -4,6 +4,7 @@
 #include "dns/rdata.h"
 #include "dns/dns_impl.h"
 #include "dns/name.h"
+#include "dns/name_read.h"
 #include "dns/rrtype.h"
 
 #include <stdlib.h>
@@ -125,9 +126,9 @@ static int canon_name(lb_cur_t *c, const uint8_t *msg, size_t msglen, uint8_t *o
 		      size_t outsz, size_t *o, bool lower)
 {
 	uint8_t tmp[LB_NAME_MAX];
-	size_t nl;
+	size_t nl = 0;
 	uint8_t *dst = outsz - *o >= LB_NAME_MAX ? out + *o : tmp;
-	int rc = lb_name_read(c, msg, msglen, dst, &nl, lower);
+	int rc = lb_dns_name_read(c, msg, msglen, dst, &nl, lower); /* inline: lb_name_read */
 	if (rc < 0)
 		return rc == LB_ETRUNC ? LB_ERDATA : rc;
 	if (dst == tmp) {

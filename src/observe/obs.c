@@ -126,11 +126,42 @@ static void sort_order(uint16_t *order, uint16_t *tmp, size_t n, const lb_rr_t *
 		memcpy(order, src, n * sizeof *order);
 }
 
+#define SET_SORT_MAX 16 /* sets sorted alone (sort_sets_by_rdata) up to this size */
+
+/* One set of n (2..SET_SORT_MAX) records whose rdata are all 4 octets (A,
+ * the usual unordered set: addresses in rotation), sorted as big-endian
+ * words, which order as their bytes do; rel[1..n) set again.  False, and
+ * nothing done, for any other set. */
+static bool sort_words(uint16_t *order, uint16_t *rel, size_t n, const lb_rr_t *rr)
+{
+	uint32_t key[SET_SORT_MAX];
+	for (size_t k = 0; k < n; k++) {
+		const lb_rr_t *r = &rr[order[k]];
+		if (r->rdlen != 4)
+			return false;
+		key[k] = (uint32_t)r->rdata[0] << 24 | (uint32_t)r->rdata[1] << 16 |
+			 (uint32_t)r->rdata[2] << 8 | r->rdata[3];
+	}
+	for (size_t k = 1; k < n; k++) { /* insertion sort, stable as the other */
+		uint32_t kv = key[k];
+		uint16_t v = order[k];
+		size_t j = k;
+		for (; j > 0 && key[j - 1] > kv; j--) {
+			key[j] = key[j - 1];
+			order[j] = order[j - 1];
+		}
+		key[j] = kv;
+		order[j] = v;
+	}
+	for (size_t k = 1; k < n; k++)
+		rel[k] = key[k - 1] == key[k] ? REL_DUPLICATE : REL_SAME_SET;
+	return true;
+}
+
 /* Records come with their RRsets grouped and in order, rel[] filled, but some
  * sets have their rdata out of order: sort those sets (order[] segments) by
  * rdata and set their relations again.  Sets longer than SET_SORT_MAX are left
  * to the whole sort (returns false then, nothing else is needed). */
-#define SET_SORT_MAX 16
 static bool sort_sets_by_rdata(uint16_t *order, uint16_t *rel, size_t n, const lb_rr_t *rr)
 {
 	size_t s = 0;
@@ -143,6 +174,10 @@ static bool sort_sets_by_rdata(uint16_t *order, uint16_t *rel, size_t n, const l
 		if (!sorted) {
 			if (e - s > SET_SORT_MAX)
 				return false;
+			if (sort_words(order + s, rel + s, e - s, rr)) {
+				s = e;
+				continue;
+			}
 			for (size_t k = s + 1; k < e; k++) { /* insertion sort by rdata */
 				uint16_t v = order[k];
 				size_t j = k;
@@ -168,6 +203,8 @@ static inline int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_
 {
 	if (alen != blen)
 		return 0;
+	if (a == b)
+		return 1; /* one copy: an owner that is the question's name (msg.h) */
 	size_t i = 0;
 	uint64_t x, y;
 	if (alen >= 8) { /* eight bytes at a time, the last block overlapping */
@@ -278,8 +315,9 @@ static int is_nodata(const lb_msg_t *msg, const struct chain *ch)
 	return soa || (!answers && !ns);
 }
 
-bool lb_obs_related(const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t covered,
-		    const uint8_t *const *names, const uint8_t *lens, size_t n, uint16_t qtype)
+/* lb_obs_related, inline for the loop of lb_obs_from_msg */
+static inline bool related(const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t covered,
+			   const uint8_t *const *names, const uint8_t *lens, size_t n, uint16_t qtype)
 {
 	for (size_t c = 0; c < n; c++)
 		if (name_eq(owner, owner_len, names[c], lens[c]))
@@ -292,6 +330,12 @@ bool lb_obs_related(const uint8_t *owner, size_t owner_len, uint16_t type, uint1
 	if (n && (qtype == LB_T_AXFR || qtype == LB_T_IXFR))
 		return lb_name_is_subdomain(owner, names[0]);
 	return false;
+}
+
+bool lb_obs_related(const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t covered,
+		    const uint8_t *const *names, const uint8_t *lens, size_t n, uint16_t qtype)
+{
+	return related(owner, owner_len, type, covered, names, lens, n, qtype);
 }
 
 /*
@@ -550,8 +594,8 @@ void lb_obs_from_msg(const lb_msg_t *msg, const struct timeval *ts, const uint8_
 		o.covered = covered_of(first);
 		o.section = first->section;
 		o.unrelated = ch.n && o.section == LB_SEC_ANSWER &&
-			      !lb_obs_related(o.owner, o.owner_len, o.type, o.covered, ch.name,
-					      ch.len, ch.n, msg->qtype);
+			      !related(o.owner, o.owner_len, o.type, o.covered, ch.name, ch.len,
+				       ch.n, msg->qtype);
 		o.truncated = cut;
 		sink->rrset(sink->ctx, &o);
 		if (st) {

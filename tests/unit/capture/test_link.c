@@ -584,6 +584,56 @@ static void t_ip_checks(void **state)
 	assert_int_equal(e->g->n, 2);
 }
 
+/* The UDP layer's edges, over IPv4 and IPv6 (do_udp hands the usual datagram
+ * up at once, do_udp_all takes the rest): a DNS payload of exactly a header
+ * is handed up, one octet less is dns_truncated, a UDP length under 8 is
+ * udp_bad, a datagram on no DNS port is not_dns_port. */
+static void t_udp_edges(void **state)
+{
+	env_t *e = *state;
+	uint8_t d12[12];
+	wb_t u, w;
+	mk_dns(d12, 0x0102, 12);
+	for (int v6 = 0; v6 <= 1; v6++) {
+		size_t before = e->g->n;
+		mk_udp(&u, 53, 40000, d12, 12);
+		if (v6)
+			mk_ip6(&w, A6, B6, 17, u.b, u.n);
+		else
+			mk_ip4(&w, A4, B4, 17, 1, 0, u.b, u.n);
+		feed(e->d, v6 ? 229 : 228, 1, w.b, w.n);
+		assert_int_equal(e->g->n, before + 1);
+		assert_msg(e->g, before, d12, 12);
+		assert_int_equal(e->g->m[before].sport, 53);
+		assert_false(e->g->m[before].cut);
+		mk_udp(&u, 40000, 53, d12, 11);
+		if (v6)
+			mk_ip6(&w, A6, B6, 17, u.b, u.n);
+		else
+			mk_ip4(&w, A4, B4, 17, 1, 0, u.b, u.n);
+		feed(e->d, v6 ? 229 : 228, 1, w.b, w.n);
+		mk_udp(&u, 40000, 53, d12, 12);
+		u.b[4] = 0;
+		u.b[5] = 7; /* UDP length 7 */
+		if (v6)
+			mk_ip6(&w, A6, B6, 17, u.b, u.n);
+		else
+			mk_ip4(&w, A4, B4, 17, 1, 0, u.b, u.n);
+		feed(e->d, v6 ? 229 : 228, 1, w.b, w.n);
+		mk_udp(&u, 40000, 40001, d12, 12);
+		if (v6)
+			mk_ip6(&w, A6, B6, 17, u.b, u.n);
+		else
+			mk_ip4(&w, A4, B4, 17, 1, 0, u.b, u.n);
+		feed(e->d, v6 ? 229 : 228, 1, w.b, w.n);
+		assert_int_equal(e->g->n, before + 1);
+		assert_int_equal(drop_n(e->d, LB_DROP_DNS_TRUNCATED), (uint64_t)v6 + 1);
+		assert_int_equal(drop_n(e->d, LB_DROP_UDP_BAD), (uint64_t)v6 + 1);
+		assert_int_equal(drop_n(e->d, LB_DROP_NOT_DNS_PORT), (uint64_t)v6 + 1);
+	}
+	assert_int_equal(lb_decoder_stats(e->d)->udp_dns, 2);
+}
+
 /* Regression: an IPv4 Total Length of 0 (a TSO/LSO or BIG TCP packet captured
  * on the sending host, its length left for the NIC to fill in) was dropped as
  * ip_bad_header; tshark takes the datagram to run to the frame's end.  A
@@ -687,6 +737,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_ip_over_ieee1394, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unsupported_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ip_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_udp_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv4_length_zero_offload, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv4_ah, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ports, setup, teardown),

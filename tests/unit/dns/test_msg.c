@@ -758,6 +758,46 @@ static void test_shared_owners(void **state)
 	assert_memory_equal(msg.rr[3].owner, "\4zone\0", 6);
 }
 
+/* Owners that are the question's name share msg->qname itself (obs.c
+ * compares them by pointer first), and a record whose owner pointer is the
+ * one before's reuses that name: the same pointer after another owner in
+ * between (read in full, the root, another pointer) is still the right name. */
+static void test_owner_pointer_reuse(void **state)
+{
+	(void)state;
+	mb_t m;
+	lb_msg_t msg;
+	hdr(&m, 13, 0x8180, 1, 8, 0, 0);
+	pb(&m, "\1Q\4Zone\0", 8); p16(&m, 1); p16(&m, 1);          /* 12..23 */
+	p16(&m, 0xc00c); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 1);        /* 24: q.zone */
+	p16(&m, 0xc00c); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 2);        /* 40: the same */
+	pb(&m, "\3Www\xc0\x0c", 6); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 3); /* 56: www */
+	p16(&m, 0xc00c); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 4);        /* 76: q.zone */
+	p16(&m, 0xc038); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 5);        /* 92: -> 56 www */
+	p16(&m, 0xc038); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 6);        /* 108: www */
+	p8(&m, 0); rrh(&m, LB_T_NS, 1, 1, 2); p16(&m, 0xc00e);       /* 124: the root */
+	p16(&m, 0xc00e); rrh(&m, LB_T_A, 1, 1, 4); p32(&m, 8);        /* 137: -> 14 zone */
+	assert_int_equal(lb_msg_parse(&msg, scratch, m.b, m.n), 0);
+	assert_int_equal(msg.nrr, 8);
+	static const struct {
+		const char *owner;
+		size_t len;
+	} want[] = {
+		{ "\1q\4zone\0", 8 }, { "\1q\4zone\0", 8 }, { "\3www\1q\4zone\0", 12 },
+		{ "\1q\4zone\0", 8 }, { "\3www\1q\4zone\0", 12 }, { "\3www\1q\4zone\0", 12 },
+		{ "\0", 1 }, { "\4zone\0", 6 },
+	};
+	for (size_t i = 0; i < 8; i++) {
+		assert_int_equal(msg.rr[i].owner_len, want[i].len);
+		assert_memory_equal(msg.rr[i].owner, want[i].owner, want[i].len);
+	}
+	assert_ptr_equal(msg.rr[0].owner, msg.qname);
+	assert_ptr_equal(msg.rr[1].owner, msg.qname);
+	assert_ptr_equal(msg.rr[3].owner, msg.qname);
+	assert_ptr_equal(msg.rr[5].owner, msg.rr[4].owner);
+	assert_memory_equal(msg.rr[6].rdata, "\4zone\0", 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -778,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_ext_rcode_broken_additional),
 		cmocka_unit_test(test_opt_owner_not_root),
 		cmocka_unit_test(test_empty_txt_kept),
+		cmocka_unit_test(test_owner_pointer_reuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -553,6 +553,45 @@ static void test_sets_in_order_rdata_not(void **state)
 	}
 }
 
+/* Sets sorted by rdata: four-octet rdata as big-endian words (the first
+ * octet decides, as memcmp's order), other lengths bytewise; a set mixing
+ * the lengths is sorted bytewise too. */
+static void test_set_sort_byte_order(void **state)
+{
+	(void)state;
+	static const uint8_t A1[] = { 2, 0, 0, 1 }, A2[] = { 1, 0, 0, 2 }, A3[] = { 1, 0, 0, 1 };
+	static const uint8_t T1[] = "\3abd", T2[] = "\2ab", T3[] = "\3abc";
+	lb_msg_t m;
+	lb_rr_t rrs[7];
+	resp_init(&m, CDN, sizeof CDN, LB_T_A);
+	rrs[0] = rr(CDN, sizeof CDN, LB_T_A, A1, 4, 60, LB_SEC_ANSWER);
+	rrs[1] = rr(CDN, sizeof CDN, LB_T_A, A2, 4, 60, LB_SEC_ANSWER);
+	rrs[2] = rr(CDN, sizeof CDN, LB_T_A, A1, 4, 20, LB_SEC_ANSWER); /* duplicate */
+	rrs[3] = rr(CDN, sizeof CDN, LB_T_A, A3, 4, 60, LB_SEC_ANSWER);
+	rrs[4] = rr(CDN, sizeof CDN, LB_T_TXT, T1, 4, 60, LB_SEC_ANSWER);
+	rrs[5] = rr(CDN, sizeof CDN, LB_T_TXT, T2, 3, 60, LB_SEC_ANSWER);
+	rrs[6] = rr(CDN, sizeof CDN, LB_T_TXT, T3, 4, 60, LB_SEC_ANSWER);
+	m.rr = rrs;
+	m.nrr = 7;
+	struct seen s;
+	lb_stats_t st = { 0 };
+	run(&m, &s, &st);
+	assert_int_equal(s.nsets, 2);
+	assert_int_equal(s.set[0].type, LB_T_A);
+	assert_int_equal(s.set[0].nrdata, 3);
+	assert_memory_equal(s.set[0].rd[0], A3, 4);
+	assert_memory_equal(s.set[0].rd[1], A2, 4);
+	assert_memory_equal(s.set[0].rd[2], A1, 4);
+	assert_int_equal(s.set[0].ttl, 20);
+	assert_int_equal(s.set[1].type, LB_T_TXT);
+	assert_int_equal(s.set[1].nrdata, 3);
+	assert_int_equal(s.set[1].rdlen[0], 3);
+	assert_memory_equal(s.set[1].rd[0], T2, 3);
+	assert_memory_equal(s.set[1].rd[1], T3, 4);
+	assert_memory_equal(s.set[1].rd[2], T1, 4);
+	assert_int_equal(st.rrs, 6);
+}
+
 static int big_sets, big_bad;
 
 static void on_big(void *ctx, const lb_obs_rrset_t *o)
@@ -843,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_last_set),
 		cmocka_unit_test(test_large_message_sorted),
 		cmocka_unit_test(test_sets_in_order_rdata_not),
+		cmocka_unit_test(test_set_sort_byte_order),
 		cmocka_unit_test(test_ixfr_differences),
 		cmocka_unit_test(test_questionless_transfer_messages),
 		cmocka_unit_test(test_ixfr_later_messages),
