@@ -281,12 +281,17 @@ static int radix_pass(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n
 static void pend_radix(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n, size_t d)
 {
 	while (n >= RADIX_MIN && d < RADIX_DEPTH) {
-		d = pend_common(p, n, d);
 		size_t end[257];
 		if (!radix_pass(ar, p, dig, n, d, end)) {
 			if (pend_byte(ar, &p[0], d) == 0)
 				return; /* every key ended at d: all equal */
-			d++;
+			/* every key has byte d: skip the bytes after it that they
+			 * share too (one pass over the heads, a word at a time).
+			 * Only here, not before every pass: a group's next byte
+			 * differs more often than not, and the pass that looked
+			 * for shared bytes was then wasted (94M of a 2M-packet
+			 * capture's 5.6G instructions) */
+			d = pend_common(p, n, d + 1);
 			continue;
 		}
 		/* bucket 0: keys that ended at d, equal; the others one byte deeper */
