@@ -281,12 +281,17 @@ static int radix_pass(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n
 static void pend_radix(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n, size_t d)
 {
 	while (n >= RADIX_MIN && d < RADIX_DEPTH) {
-		d = pend_common(p, n, d);
 		size_t end[257];
 		if (!radix_pass(ar, p, dig, n, d, end)) {
 			if (pend_byte(ar, &p[0], d) == 0)
 				return; /* every key ended at d: all equal */
-			d++;
+			/* every key has byte d: skip the bytes after it that they
+			 * share too (one pass over the heads, a word at a time).
+			 * Only here, not before every pass: a group's next byte
+			 * differs more often than not, and the pass that looked
+			 * for shared bytes was then wasted (94M of a 2M-packet
+			 * capture's 5.6G instructions) */
+			d = pend_common(p, n, d + 1);
 			continue;
 		}
 		/* bucket 0: keys that ended at d, equal; the others one byte deeper */
@@ -310,6 +315,69 @@ static void pend_radix(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t 
 	}
 	if (n > 1)
 		pend_sort(ar, p, n, d);
+}
+
+/*
+ * A large commit's first split takes two bytes at once - the table byte and
+ * the first byte of the name or address after it - where pend_radix would
+ * make two passes over every operation.  Table bytes are ASCII letters, so
+ * (byte 0 + 1) * 257 + (byte 1 + 1) fits the 16-bit digit; a key with
+ * another first byte (none is built so) leaves the sort to pend_radix.
+ * The buckets' counters (about 33k) are taken from the heap.
+ */
+#define RADIX2_MIN 65536
+#define RADIX2_B (128 * 257)
+
+static void pend_radix_top(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n)
+{
+	uint32_t *cnt = n >= RADIX2_MIN && n <= UINT32_MAX ? calloc(RADIX2_B, sizeof *cnt) : NULL;
+	size_t *next = cnt ? malloc(2 * RADIX2_B * sizeof *next) : NULL;
+	if (!next) {
+		free(cnt);
+		pend_radix(ar, p, dig, n, 0);
+		return;
+	}
+	size_t *end = next + RADIX2_B;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t kl = lb_pend_klen(&p[i]);
+		unsigned b0 = kl ? (unsigned)(p[i].head >> 56) + 1 : 0;
+		unsigned b1 = kl > 1 ? (unsigned)(p[i].head >> 48 & 0xff) + 1 : 0;
+		if (b0 >= 128) { /* not a table byte: the one-byte passes */
+			free(cnt);
+			free(next);
+			pend_radix(ar, p, dig, n, 0);
+			return;
+		}
+		dig[i] = (uint16_t)(b0 * 257 + b1);
+		cnt[dig[i]]++;
+	}
+	size_t at = 0;
+	for (size_t b = 0; b < RADIX2_B; b++) {
+		next[b] = at;
+		at += cnt[b];
+		end[b] = at;
+	}
+	for (size_t b = 0; b < RADIX2_B; b++) {
+		while (next[b] < end[b]) {
+			size_t i = next[b];
+			uint16_t c = dig[i];
+			while (c != b) { /* move p[i] to its bucket, take what was there */
+				size_t j = next[c]++;
+				pend_swap(&p[i], &p[j]);
+				uint16_t t = dig[j];
+				dig[j] = c;
+				c = t;
+			}
+			dig[i] = c;
+			next[b]++;
+		}
+	}
+	/* a bucket whose second byte is 0 holds keys that ended there: equal */
+	for (size_t b = 0, lo = 0; b < RADIX2_B; lo = end[b], b++)
+		if (end[b] - lo > 1 && b % 257 != 0)
+			pend_radix(ar, p + lo, dig + lo, end[b] - lo, 2);
+	free(cnt);
+	free(next);
 }
 
 /*
@@ -620,7 +688,7 @@ static int commit_pending(lb_store_t *s)
 		if (s->npend <= s->capdig && s->npend >= SORT2_MIN_OPS && lb_cpu_count() > 1)
 			pend_sort_2(s->parena, s->pend, s->dig, s->npend);
 		else if (s->npend <= s->capdig)
-			pend_radix(s->parena, s->pend, s->dig, s->npend, 0);
+			pend_radix_top(s->parena, s->pend, s->dig, s->npend);
 		else
 			pend_sort(s->parena, s->pend, s->npend, 0);
 		/* A large commit (a window flush) is written as one sorted table

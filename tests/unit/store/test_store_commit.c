@@ -217,6 +217,52 @@ static void test_sort_edges(void **st)
 	rmdir_r(dir);
 }
 
+/* Groups of the byte-bucket sort whose keys all share their next bytes, far
+ * past the 24 bytes kept beside each operation: 24000 rrsets under a zone of
+ * 40 bytes, one label of 0-2 bytes (an empty one: the zone itself) before
+ * it, so the keys share 40 bytes and some end where others go on; every
+ * rrset comes back (a key out of order fails the table file).  3 operations
+ * each: a commit between RADIX2_MIN and SORT2_MIN_OPS, so its first split
+ * takes two bytes at once whatever the processors (pend_radix_top). */
+static void test_sort_long_shared(void **st)
+{
+	(void)st;
+	lb_store_t *s = open_bulk();
+	enum { N = 24000 };
+	const char *zone = "shared-prefix-sorting.long-zone-name.test";
+	uint8_t owner[256], addr[4];
+	const uint8_t *rdp[1];
+	uint16_t rdl[1];
+	uint64_t want = 0;
+	for (int i = 0; i < N; i++) {
+		char name[300];
+		int len = i % 3; /* a label of 0-2 letters: "", "a".."z", "aa".."zz" */
+		if (len == 0)
+			snprintf(name, sizeof name, "%s", zone);
+		else if (len == 1)
+			snprintf(name, sizeof name, "%c.%s", 'a' + i % 26, zone);
+		else
+			snprintf(name, sizeof name, "%c%c.%s", 'a' + i % 26, 'a' + i / 26 % 26, zone);
+		lb_store_rec_t r = rrset(owner, name, rdp, rdl, addr, 0x0a000000u + (uint32_t)i);
+		lb_store_val_seen(&r.val, 1700000000 + (uint64_t)i, 1);
+		assert_int_equal(lb_store_add(s, &r), 0);
+		want++;
+	}
+	assert_int_equal(lb_store_commit(s), 0);
+	int err;
+	assert_int_equal(count_rrsets(s, zone, &err), want - N / 3); /* strictly below it */
+	assert_int_equal(err, 0);
+	lb_store_scan_t qi = { .kind = LB_SCAN_RDATA_IP, .family = 4, .lo = { 10, 0, 0, 0 },
+			       .hi = { 10, 255, 255, 255 } };
+	assert_int_equal(scan_count_q(s, &qi), N);
+	lb_store_totals_t t;
+	assert_int_equal(lb_store_totals(s, true, &t), 0);
+	assert_int_equal(t.rrsets, N);
+	assert_int_equal(t.rdata_entries, N);
+	assert_int_equal(lb_store_close(s), 0);
+	rmdir_r(dir);
+}
+
 /* Regression: an rrset whose key passes 64 KiB (2048 TXT rdatas of 100 bytes)
  * is stored and read back whole, and does not poison the rest of the batch. */
 static void test_huge_rrset(void **st)
@@ -550,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_large_commit),
 		cmocka_unit_test(test_bulk_level0),
 		cmocka_unit_test(test_sort_edges),
+		cmocka_unit_test(test_sort_long_shared),
 		cmocka_unit_test(test_huge_rrset),
 		cmocka_unit_test(test_key_limit),
 		cmocka_unit_test(test_commit_slices),
