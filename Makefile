@@ -60,6 +60,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/replay/%)
 
 .PHONY: all lib tests check demo bench fuzz clean deps
+# the shared test objects (tests/lib) are kept: make would delete them as
+# intermediates of the test programs after every build
+.SECONDARY: $(TESTLIB_OBJ)
 all: $(B)/lookback
 
 lib: $(B)/liblookback.a
