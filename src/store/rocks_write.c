@@ -226,6 +226,29 @@ static void pend_sort(const uint8_t *ar, struct pend *p, size_t n, size_t d)
 #define RADIX_MIN 512
 #define RADIX_DEPTH 40
 
+/* Moves every operation of p into its bucket (dig[i]: its bucket's number)
+ * in place, with its digit: next[b] is where bucket b starts on entry (its
+ * end on return), end[b] where it ends; nb buckets. */
+static inline void bucket_permute(struct pend *p, uint16_t *dig, size_t *next, const size_t *end,
+				  size_t nb)
+{
+	for (size_t b = 0; b < nb; b++) {
+		while (next[b] < end[b]) {
+			size_t i = next[b];
+			uint16_t c = dig[i];
+			while (c != b) { /* move p[i] to its bucket, take what was there */
+				size_t j = next[c]++;
+				pend_swap(&p[i], &p[j]);
+				uint16_t t = dig[j];
+				dig[j] = c;
+				c = t;
+			}
+			dig[i] = c;
+			next[b]++;
+		}
+	}
+}
+
 /* One counting pass and in-place permutation of p[0, n) by the byte at
  * depth d (digits kept in dig[]): end[b] = the end of bucket b (0 = keys
  * that ended before d).  Returns 0 when every key has the same byte. */
@@ -260,21 +283,7 @@ static int radix_pass(const uint8_t *ar, struct pend *p, uint16_t *dig, size_t n
 		at += cnt[b];
 		end[b] = at;
 	}
-	for (int b = 0; b < 257; b++) {
-		while (next[b] < end[b]) {
-			size_t i = next[b];
-			uint16_t c = dig[i];
-			while (c != b) { /* move p[i] to its bucket, take what was there */
-				size_t j = next[c]++;
-				pend_swap(&p[i], &p[j]);
-				uint16_t t = dig[j];
-				dig[j] = c;
-				c = t;
-			}
-			dig[i] = c;
-			next[b]++;
-		}
-	}
+	bucket_permute(p, dig, next, end, 257);
 	return 1;
 }
 
@@ -357,21 +366,7 @@ static void pend_radix_top(const uint8_t *ar, struct pend *p, uint16_t *dig, siz
 		at += cnt[b];
 		end[b] = at;
 	}
-	for (size_t b = 0; b < RADIX2_B; b++) {
-		while (next[b] < end[b]) {
-			size_t i = next[b];
-			uint16_t c = dig[i];
-			while (c != b) { /* move p[i] to its bucket, take what was there */
-				size_t j = next[c]++;
-				pend_swap(&p[i], &p[j]);
-				uint16_t t = dig[j];
-				dig[j] = c;
-				c = t;
-			}
-			dig[i] = c;
-			next[b]++;
-		}
-	}
+	bucket_permute(p, dig, next, end, RADIX2_B);
 	/* a bucket whose second byte is 0 holds keys that ended there: equal */
 	for (size_t b = 0, lo = 0; b < RADIX2_B; lo = end[b], b++)
 		if (end[b] - lo > 1 && b % 257 != 0)

@@ -339,20 +339,9 @@ static void test_paging(void **st)
 	free(mem);
 }
 
-/* Run q (lb_query_run) with output fmt into a string (malloc'd). */
 static char *run(const lb_query_t *q, enum lb_format fmt)
 {
-	char *mem = NULL;
-	size_t msz = 0;
-	FILE *f = open_memstream(&mem, &msz);
-	assert_non_null(f);
-	lb_out_t o;
-	assert_int_equal(lb_out_init(&o, f, fmt), 0);
-	lb_query_result_t res;
-	assert_int_equal(lb_query_run(store, q, &o, &res), 0);
-	lb_out_free(&o);
-	fclose(f);
-	return mem;
+	return lbt_query_text(store, q, fmt, NULL);
 }
 
 static size_t count_of(const char *s, const char *what)
