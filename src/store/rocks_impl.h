@@ -170,11 +170,24 @@ size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len);
  * set) and reused; kb is scratch.  dec: the decoder state rec came from; an
  * 'X' key by digest (rec->rdata[0] NULL) gets its rdata from the first rrset
  * that holds one of that length and digest (copied into dec).  1 = *out set,
- * 0 = no live rrset holds it (an orphan), < 0 = error.
+ * 0 = no live rrset holds it (an orphan), < 0 = error.  *reads (when not
+ * NULL) counts the rrset keys read.
  */
 int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_tag,
 		       lb_kbuf_t *kb, lb_kdec_t *dec, const lb_store_rec_t *rec, uint64_t cutoff,
-		       lb_store_val_t *out);
+		       lb_store_val_t *out, uint64_t *reads);
+/*
+ * The same through an iterator's cache of owners with many rrsets
+ * (rocks_ocache.c; *oc created on first use, enabled 0 = always the
+ * per-entry read): the rrsets of such an owner and type are read once and an
+ * entry's counters merged from them, as lb_rocks_index_val would.
+ */
+struct lb_ocache;
+int lb_rocks_ocache_val(lb_store_t *s, struct lb_ocache **oc, int enabled,
+			rocksdb_iterator_t **rit, uint64_t *rit_tag, lb_kbuf_t *kb, lb_kdec_t *dec,
+			const lb_store_rec_t *rec, uint64_t cutoff, lb_store_val_t *out,
+			uint64_t *reads);
+void lb_rocks_ocache_free(struct lb_ocache *oc);
 /* Delete the format-2 rdata index keys that no live rrset holds any more
  * (retention expired them); counts them in *removed. */
 int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed);

@@ -53,6 +53,9 @@ struct lb_store_iter {
 	int it_kind;              /* LB_IT_* of it */
 	lb_kbuf_t dk;       /* their key prefix */
 	const char *srcp[LB_STORE_MAX_SOURCES]; /* rec->sources */
+	struct lb_ocache *oc; /* counters of index entries by owner (rocks_ocache.c) */
+	int no_ocache;        /* lb_store_iter_set_owner_cache */
+	uint64_t index_reads; /* lb_store_iter_index_reads */
 };
 
 /* Upper bound just past every key that starts with b's bytes followed by a byte <= 0x3f. */
@@ -416,6 +419,7 @@ void lb_store_iter_free(lb_store_iter_t *it)
 	if (it->rit)
 		lb_rocks_iter_give(it->s, LB_IT_PFX, it->rit, it->rit_tag);
 	lb_kbuf_free(&it->dk);
+	lb_rocks_ocache_free(it->oc);
 	for (int i = 0; i < MAX_RANGES; i++) {
 		lb_kbuf_free(&it->r[i].lo);
 		lb_kbuf_free(&it->r[i].hi);
@@ -528,7 +532,7 @@ static int next_key(lb_store_iter_t *it, const char **k, size_t *kl)
 
 int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_tag,
 		       lb_kbuf_t *kb, lb_kdec_t *dec, const lb_store_rec_t *rec, uint64_t cutoff,
-		       lb_store_val_t *out)
+		       lb_store_val_t *out, uint64_t *reads)
 {
 	if (rec->kind != LB_REC_RDATA || rec->nrdata != 1)
 		return LB_EINVAL;
@@ -546,6 +550,8 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 		const char *k = rocksdb_iter_key(*rit, &kl);
 		if (kl < kb->len || memcmp(k, kb->p, kb->len) != 0)
 			break;
+		if (reads)
+			(*reads)++;
 		const uint8_t *m = NULL;
 		int h = lb_key_rrset_find((const uint8_t *)k, kl, kb->len, rec->rdata[0], rec->rdlen[0],
 					  dec->xdig, &m);
@@ -584,6 +590,16 @@ void lb_store_iter_set_budget(lb_store_iter_t *it, unsigned steps)
 	it->budget = steps;
 }
 
+void lb_store_iter_set_owner_cache(lb_store_iter_t *it, bool on)
+{
+	it->no_ocache = !on;
+}
+
+uint64_t lb_store_iter_index_reads(const lb_store_iter_t *it)
+{
+	return it->index_reads;
+}
+
 int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 {
 	if (it->done)
@@ -617,8 +633,9 @@ int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec)
 		const char *v = rocksdb_iter_value(it->it, &vl);
 		if (vl == 0 && rec->kind == LB_REC_RDATA) {
 			/* format 2: counters of the rrsets that hold this RR */
-			err = lb_rocks_index_val(it->s, &it->rit, &it->rit_tag, &it->dk, it->dec, rec,
-						 it->cutoff, &rec->val);
+			err = lb_rocks_ocache_val(it->s, &it->oc, !it->no_ocache, &it->rit,
+						  &it->rit_tag, &it->dk, it->dec, rec, it->cutoff,
+						  &rec->val, &it->index_reads);
 			if (err < 0)
 				return err;
 			if (err == 0)
@@ -921,7 +938,7 @@ int lb_rocks_sweep_orphans(lb_store_t *s, uint64_t cutoff, uint64_t *removed)
 				lb_rocks_set_msg(s, "a stored key does not decode");
 				break;
 			}
-			int n = lb_rocks_index_val(s, &rit, NULL, &kb, dec, &rec, cutoff, &v);
+			int n = lb_rocks_index_val(s, &rit, NULL, &kb, dec, &rec, cutoff, &v, NULL);
 			if (n < 0) {
 				err = n;
 				break;

@@ -301,6 +301,14 @@ LB_WUR int lb_store_iter_next(lb_store_iter_t *it, lb_store_rec_t *rec);
  * (the default). */
 #define LB_STORE_AGAIN 2
 void lb_store_iter_set_budget(lb_store_iter_t *it, unsigned steps);
+/* Rdata index entries carry no counters: they are merged from the rrsets of
+ * the entry's owner and type that hold its rdata.  An iterator reads the
+ * rrsets of an owner with many of them once, for all its entries (a bounded
+ * cache, rocks_ocache.c); off = read them for each entry (tests compare the
+ * two).  On by default. */
+void lb_store_iter_set_owner_cache(lb_store_iter_t *it, bool on);
+/* Rrset keys read so far to derive rdata entries' counters (tests). */
+uint64_t lb_store_iter_index_reads(const lb_store_iter_t *it);
 void lb_store_iter_free(lb_store_iter_t *it);
 
 /*
