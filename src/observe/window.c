@@ -545,28 +545,18 @@ static void fq_drain(lb_window_t *w)
 	w->fq_last_soff = -1;
 }
 
-/* Stage one sighting of the identity in w->k (folded by fq_drain). */
-static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
+/* Stage one sighting of the identity whose klen key bytes are already at
+ * the end of fq_buf (folded by fq_drain). */
+static void fq_stage_at(lb_window_t *w, size_t klen, uint64_t t, const char *sensor)
 {
-	if (w->k.err) {
-		w->st.drop_invalid++;
-		return;
-	}
-	uint64_t h = lb_hash64(w->k.p, w->k.len, w->seed);
-	if (w->k.len > FQ_KEY_MAX) {
-		fq_drain(w);
-		fold(w, w->k.p, w->k.len, h, t, sensor);
-		w->sn_name = NULL; /* the caller's: its bytes may change */
-		return;
-	}
+	uint64_t h = lb_hash64(w->fq_buf + w->fq_len, klen, w->seed);
 	__builtin_prefetch(&w->slots[h & (w->nslots - 1)]);
 	struct fq_item *q = &w->fq[w->fq_n];
 	q->h = h;
 	q->t = t;
 	q->koff = (uint32_t)w->fq_len;
-	q->klen = (uint32_t)w->k.len;
-	memcpy(w->fq_buf + w->fq_len, w->k.p, w->k.len);
-	w->fq_len += w->k.len;
+	q->klen = (uint32_t)klen;
+	w->fq_len += klen;
 	/* the sensor name may not outlive this call: kept by value, once per
 	 * run of observations from the same sensor */
 	if (!sensor || !*sensor) {
@@ -583,6 +573,24 @@ static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
 	}
 	if (++w->fq_n == FQ_N)
 		fq_drain(w);
+}
+
+/* Stage one sighting of the identity in w->k (folded by fq_drain). */
+static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
+{
+	if (w->k.err) {
+		w->st.drop_invalid++;
+		return;
+	}
+	if (w->k.len > FQ_KEY_MAX) {
+		uint64_t h = lb_hash64(w->k.p, w->k.len, w->seed);
+		fq_drain(w);
+		fold(w, w->k.p, w->k.len, h, t, sensor);
+		w->sn_name = NULL; /* the caller's: its bytes may change */
+		return;
+	}
+	memcpy(w->fq_buf + w->fq_len, w->k.p, w->k.len);
+	fq_stage_at(w, w->k.len, t, sensor);
 }
 
 static uint64_t ts_sec(const struct timeval *tv)
@@ -641,6 +649,11 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 	r->nrdata = o->nrdata;
 	r->rdata = o->rdata;
 	r->rdlen = o->rdlen;
+	/* built where it is staged: room for FQ_KEY_MAX bytes is left there */
+	if (lb_key_rrset_need(r) <= FQ_KEY_MAX) {
+		fq_stage_at(w, lb_key_rrset_put(w->fq_buf + w->fq_len, r), ts_sec(&o->ts), o->sensor);
+		return;
+	}
 	lb_kbuf_reset(&w->k);
 	lb_key_rrset(&w->k, r);
 	fq_stage(w, ts_sec(&o->ts), o->sensor);
