@@ -203,7 +203,7 @@ int lb_window_err(const lb_window_t *w) { return w->err; }
 
 /* Note a sighting by sensor name (or the default); returns the bit of the
  * sensor in this table (0 when no name, or the table is full). */
-static uint64_t sensor_note(lb_window_t *w, const char *name, uint64_t t)
+static uint64_t sensor_note_slow(lb_window_t *w, const char *name, uint64_t t)
 {
 	if (!name || !*name)
 		name = w->default_sensor;
@@ -236,6 +236,21 @@ static uint64_t sensor_note(lb_window_t *w, const char *name, uint64_t t)
 		s->last = t;
 	s->count++;
 	return (uint64_t)1 << (s - w->sensors);
+}
+
+/* The same, inline for the common case: the name sensor_note found last
+ * (every fold of a staged run from one source after its first). */
+static inline uint64_t sensor_note(lb_window_t *w, const char *name, uint64_t t)
+{
+	if (!name || name != w->sn_name)
+		return sensor_note_slow(w, name, t);
+	struct sensor *s = &w->sensors[w->sn_idx];
+	if (t < s->first)
+		s->first = t;
+	if (t > s->last)
+		s->last = t;
+	s->count++;
+	return (uint64_t)1 << w->sn_idx;
 }
 
 /* Write one table's entries and sensors, and commit. */
@@ -545,28 +560,18 @@ static void fq_drain(lb_window_t *w)
 	w->fq_last_soff = -1;
 }
 
-/* Stage one sighting of the identity in w->k (folded by fq_drain). */
-static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
+/* Stage one sighting of the identity whose klen key bytes are already at
+ * the end of fq_buf (folded by fq_drain). */
+static void fq_stage_at(lb_window_t *w, size_t klen, uint64_t t, const char *sensor)
 {
-	if (w->k.err) {
-		w->st.drop_invalid++;
-		return;
-	}
-	uint64_t h = lb_hash64(w->k.p, w->k.len, w->seed);
-	if (w->k.len > FQ_KEY_MAX) {
-		fq_drain(w);
-		fold(w, w->k.p, w->k.len, h, t, sensor);
-		w->sn_name = NULL; /* the caller's: its bytes may change */
-		return;
-	}
+	uint64_t h = lb_hash64(w->fq_buf + w->fq_len, klen, w->seed);
 	__builtin_prefetch(&w->slots[h & (w->nslots - 1)]);
 	struct fq_item *q = &w->fq[w->fq_n];
 	q->h = h;
 	q->t = t;
 	q->koff = (uint32_t)w->fq_len;
-	q->klen = (uint32_t)w->k.len;
-	memcpy(w->fq_buf + w->fq_len, w->k.p, w->k.len);
-	w->fq_len += w->k.len;
+	q->klen = (uint32_t)klen;
+	w->fq_len += klen;
 	/* the sensor name may not outlive this call: kept by value, once per
 	 * run of observations from the same sensor */
 	if (!sensor || !*sensor) {
@@ -583,6 +588,24 @@ static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
 	}
 	if (++w->fq_n == FQ_N)
 		fq_drain(w);
+}
+
+/* Stage one sighting of the identity in w->k (folded by fq_drain). */
+static void fq_stage(lb_window_t *w, uint64_t t, const char *sensor)
+{
+	if (w->k.err) {
+		w->st.drop_invalid++;
+		return;
+	}
+	if (w->k.len > FQ_KEY_MAX) {
+		uint64_t h = lb_hash64(w->k.p, w->k.len, w->seed);
+		fq_drain(w);
+		fold(w, w->k.p, w->k.len, h, t, sensor);
+		w->sn_name = NULL; /* the caller's: its bytes may change */
+		return;
+	}
+	memcpy(w->fq_buf + w->fq_len, w->k.p, w->k.len);
+	fq_stage_at(w, w->k.len, t, sensor);
 }
 
 static uint64_t ts_sec(const struct timeval *tv)
@@ -630,8 +653,7 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 		w->st.drop_bailiwick++;
 		return;
 	}
-	lb_store_rec_t *r = &w->rec;
-	memset(r, 0, offsetof(lb_store_rec_t, val));
+	lb_store_rec_t *r = &w->rec; /* the fields the key is made of */
 	r->kind = LB_REC_RRSET;
 	r->owner = o->owner;
 	r->owner_len = o->owner_len;
@@ -641,6 +663,11 @@ void lb_window_rrset(void *ctx, const lb_obs_rrset_t *o)
 	r->nrdata = o->nrdata;
 	r->rdata = o->rdata;
 	r->rdlen = o->rdlen;
+	/* built where it is staged: room for FQ_KEY_MAX bytes is left there */
+	if (lb_key_rrset_need(r) <= FQ_KEY_MAX) {
+		fq_stage_at(w, lb_key_rrset_put(w->fq_buf + w->fq_len, r), ts_sec(&o->ts), o->sensor);
+		return;
+	}
 	lb_kbuf_reset(&w->k);
 	lb_key_rrset(&w->k, r);
 	fq_stage(w, ts_sec(&o->ts), o->sensor);

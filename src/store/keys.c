@@ -504,37 +504,113 @@ static void kbuf_bail(lb_kbuf_t *b, const uint8_t *bail)
 
 /* The keys below are built on every observation (the window's identity) and
  * for every index entry: one capacity check each, then plain stores. */
-void lb_key_rrset(lb_kbuf_t *b, const lb_store_rec_t *rec)
+/* Copy the l (2..64) bytes of one label: whole loads and stores of 8, 4 or
+ * 1 bytes, overlapping inside the label (a memcpy of a variable length is a
+ * call; this runs for every label of every observation's key). */
+static inline void label_copy(uint8_t *d, const uint8_t *s, size_t l)
 {
-	size_t oo[128], bo[128], ot, bt = 0;
-	int on = name_labels(rec->owner, oo, &ot), bn = 0;
-	if (rec->bailiwick)
-		bn = name_labels(rec->bailiwick, bo, &bt);
-	size_t need = 1 + ot + 1 + 2 + bt + 1;
+	if (l >= 8) {
+		size_t i = 0;
+		for (; i + 8 < l; i += 8)
+			memcpy(d + i, s + i, 8);
+		memcpy(d + l - 8, s + l - 8, 8);
+	} else if (l >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + l - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + l - 4, &b, 4);
+	} else {
+		for (size_t i = 0; i < l; i++)
+			d[i] = s[i];
+	}
+}
+
+/* Length of a trusted wire name without its root label (as name_labels). */
+static size_t name_len0(const uint8_t *name)
+{
+	size_t i = 0;
+	for (int n = 0; name[i] && n < 128 && i < LB_NAME_MAX; n++)
+		i += 1 + (size_t)name[i];
+	return i;
+}
+
+/* Write the labels of name (tot bytes without the root) to o in reverse
+ * order, in one pass from the front: the label at i goes to tot - i - l. */
+static void rname_rev(uint8_t *o, const uint8_t *name, size_t tot)
+{
+	for (size_t i = 0; i < tot;) {
+		size_t l = 1 + (size_t)name[i];
+		label_copy(o + tot - i - l, name + i, l);
+		i += l;
+	}
+}
+
+/* Small copies inline (an A or AAAA rdata, a label), memcpy for the rest. */
+static inline void small_copy(uint8_t *d, const uint8_t *s, size_t l)
+{
+	if (l >= 2 && l <= 16)
+		label_copy(d, s, l);
+	else if (l)
+		memcpy(d, s, l);
+}
+
+static size_t rrset_need(const lb_store_rec_t *rec, size_t ot, size_t bt)
+{
+	size_t need = 1 + ot + 1 + 2 + (rec->bailiwick ? bt + 1 : 1);
 	for (size_t i = 0; i < rec->nrdata; i++)
 		need += 10 + (size_t)rec->rdlen[i];
-	uint8_t *o = kbuf_room(b, need);
-	if (!o)
-		return;
+	return need;
+}
+
+static size_t rrset_put(uint8_t *o, const lb_store_rec_t *rec, size_t ot, size_t bt)
+{
 	size_t w = 0;
 	o[w++] = LB_KT_RRSET;
-	w += rname_write(o + w, rec->owner, oo, on);
+	rname_rev(o + w, rec->owner, ot);
+	w += ot;
 	o[w++] = 0;
 	o[w++] = (uint8_t)(rec->type >> 8);
 	o[w++] = (uint8_t)rec->type;
 	if (rec->bailiwick) {
-		w += rname_write(o + w, rec->bailiwick, bo, bn);
+		rname_rev(o + w, rec->bailiwick, bt);
+		w += bt;
 		o[w++] = 0;
 	} else {
 		o[w++] = LB_BAIL_UNKNOWN;
 	}
 	for (size_t i = 0; i < rec->nrdata; i++) {
-		w += lb_varint_put(o + w, rec->rdlen[i]);
-		if (rec->rdlen[i])
-			memcpy(o + w, rec->rdata[i], rec->rdlen[i]);
-		w += rec->rdlen[i];
+		size_t l = rec->rdlen[i];
+		if (l < 0x80)
+			o[w++] = (uint8_t)l;
+		else
+			w += lb_varint_put(o + w, l);
+		small_copy(o + w, rec->rdata[i], l);
+		w += l;
 	}
-	b->len += w;
+	return w;
+}
+
+/* owner_len / bailiwick_len include the root label: minus it, the names'
+ * lengths as name_len0 counts them */
+size_t lb_key_rrset_need(const lb_store_rec_t *rec)
+{
+	return rrset_need(rec, (size_t)rec->owner_len - 1,
+			  rec->bailiwick ? (size_t)rec->bailiwick_len - 1 : 0);
+}
+
+size_t lb_key_rrset_put(uint8_t *o, const lb_store_rec_t *rec)
+{
+	return rrset_put(o, rec, (size_t)rec->owner_len - 1,
+			 rec->bailiwick ? (size_t)rec->bailiwick_len - 1 : 0);
+}
+
+void lb_key_rrset(lb_kbuf_t *b, const lb_store_rec_t *rec)
+{
+	size_t ot = name_len0(rec->owner), bt = rec->bailiwick ? name_len0(rec->bailiwick) : 0;
+	uint8_t *o = kbuf_room(b, rrset_need(rec, ot, bt));
+	if (o)
+		b->len += rrset_put(o, rec, ot, bt);
 }
 
 void lb_key_fwd(lb_kbuf_t *b, uint8_t table, const uint8_t *name, size_t name_len)

@@ -125,6 +125,12 @@ LB_WUR int lb_val_decode(const uint8_t *p, size_t len, lb_store_val_t *v);
  * rrset identity: owner, type, bailiwick, rdata set.
  */
 void lb_key_rrset(lb_kbuf_t *b, const lb_store_rec_t *rec);
+/* The same into memory of one's own (the window's staging buffer): at most
+ * lb_key_rrset_need(rec) bytes written to o, the length returned.  Here
+ * rec->owner_len and (with a bailiwick) rec->bailiwick_len must be the
+ * names' checked wire lengths, root label included (lb_name_check's). */
+size_t lb_key_rrset_need(const lb_store_rec_t *rec);
+size_t lb_key_rrset_put(uint8_t *o, const lb_store_rec_t *rec);
 void lb_key_fwd(lb_kbuf_t *b, uint8_t table, const uint8_t *name, size_t name_len);
 void lb_key_neg(lb_kbuf_t *b, const lb_store_rec_t *rec);
 /* rdata index entry for rdata i of rec: 'I', 'N' or 'X' key; xdig: long

@@ -846,6 +846,94 @@ static void test_key_decode_roundtrip(void **st)
 	free(d);
 }
 
+/* The rrset key against one built here byte by byte (the format of keys.h:
+ * 'R', owner labels reversed, 00, type, bailiwick reversed and 00 or FF,
+ * varint length + rdata each): lb_key_rrset and lb_key_rrset_put (the
+ * window's, which copies labels and short rdata in 8/4/1-byte pieces) on
+ * random names with labels of every length 1-63, rdata of 0-300 bytes. */
+static size_t ref_rname(uint8_t *o, const uint8_t *name)
+{
+	const uint8_t *lab[128];
+	int n = 0;
+	for (const uint8_t *p = name; *p; p += 1 + *p)
+		lab[n++] = p;
+	size_t w = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		for (size_t j = 0; j <= lab[i][0]; j++)
+			o[w++] = lab[i][j];
+	}
+	return w;
+}
+
+static size_t rand_name(uint8_t *o)
+{
+	size_t n = 0;
+	int labels = (int)(rnd() % 6);
+	for (int i = 0; i < labels; i++) {
+		size_t l = 1 + rnd() % 63;
+		if (n + 1 + l > 200)
+			break;
+		o[n++] = (uint8_t)l;
+		for (size_t j = 0; j < l; j++)
+			o[n++] = (uint8_t)('a' + rnd() % 26);
+	}
+	o[n++] = 0;
+	return n;
+}
+
+static void test_key_rrset_put(void **st)
+{
+	(void)st;
+	static uint8_t rd[5][300], ref[4096], out[4096];
+	for (int it = 0; it < 3000; it++) {
+		uint8_t owner[256], bail[256];
+		size_t ol = rand_name(owner), bl = rand_name(bail);
+		size_t nrd = 1 + rnd() % 5;
+		const uint8_t *rdp[5];
+		uint16_t rdl[5];
+		for (size_t i = 0; i < nrd; i++) {
+			rdl[i] = (uint16_t)(rnd() % 4 ? rnd() % 20 : rnd() % 300);
+			for (size_t j = 0; j < rdl[i]; j++)
+				rd[i][j] = (uint8_t)rnd();
+			rdp[i] = rd[i];
+		}
+		int has_bail = (int)(rnd() % 2);
+		lb_store_rec_t r = { .kind = LB_REC_RRSET, .owner = owner, .owner_len = ol,
+				     .bailiwick = has_bail ? bail : NULL,
+				     .bailiwick_len = has_bail ? bl : 0, .type = (uint16_t)rnd(),
+				     .nrdata = nrd, .rdata = rdp, .rdlen = rdl };
+		size_t w = 0;
+		ref[w++] = LB_KT_RRSET;
+		w += ref_rname(ref + w, owner);
+		ref[w++] = 0;
+		ref[w++] = (uint8_t)(r.type >> 8);
+		ref[w++] = (uint8_t)r.type;
+		if (has_bail) {
+			w += ref_rname(ref + w, bail);
+			ref[w++] = 0;
+		} else {
+			ref[w++] = LB_BAIL_UNKNOWN;
+		}
+		for (size_t i = 0; i < nrd; i++) {
+			w += lb_varint_put(ref + w, rdl[i]);
+			memcpy(ref + w, rdp[i], rdl[i]);
+			w += rdl[i];
+		}
+		memset(out, 0xAA, sizeof out);
+		size_t need = lb_key_rrset_need(&r);
+		assert_true(need >= w && need <= sizeof out);
+		assert_int_equal(lb_key_rrset_put(out, &r), w);
+		assert_memory_equal(out, ref, w);
+		for (size_t i = need; i < sizeof out; i++)
+			assert_int_equal(out[i], 0xAA); /* nothing past what need promised */
+		lb_kbuf_t k = { 0 };
+		lb_key_rrset(&k, &r);
+		assert_int_equal(k.len, w);
+		assert_memory_equal(k.p, ref, w);
+		lb_kbuf_free(&k);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -861,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_ip_order),
 		cmocka_unit_test(test_wildcard_prefix),
 		cmocka_unit_test(test_key_decode_roundtrip),
+		cmocka_unit_test(test_key_rrset_put),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,8 +22,9 @@ static void test_seeded(void **st)
 	assert_true(a != b); /* 2^-64 to fail by chance */
 	assert_true(lb_hash64(k, sizeof k - 1, a) == lb_hash64(k, sizeof k - 1, a));
 	assert_true(lb_hash64(k, sizeof k - 1, a) != lb_hash64(k, sizeof k - 1, b));
-	/* every length up to 3 words and each byte counts */
-	uint8_t buf[24];
+	/* every length up to 5 words (two 16-byte steps, an 8-byte one, the
+	 * tail) and each byte counts */
+	uint8_t buf[40];
 	memset(buf, 0, sizeof buf);
 	uint64_t prev = lb_hash64(buf, 0, a);
 	for (size_t n = 1; n <= sizeof buf; n++) {
@@ -48,8 +49,11 @@ static void test_spread(void **st)
 		static unsigned slots[4096];
 		memset(slots, 0, sizeof slots);
 		for (unsigned i = 0; i < 40960; i++) {
-			char name[32];
-			int n = snprintf(name, sizeof name, "h%u.d1249389.org", i);
+			char name[64];
+			/* the digits inside the first 16-byte step (short names) or
+			 * the second (long ones: a window key is ~60 bytes) */
+			int n = round & 1 ? snprintf(name, sizeof name, "h%u.d1249389.org", i)
+					  : snprintf(name, sizeof name, "www.example.org.h%u.d1249389.org", i);
 			slots[lb_hash64((const uint8_t *)name, (size_t)n, seed) & 4095]++;
 		}
 		unsigned max = 0;
