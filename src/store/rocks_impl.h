@@ -161,6 +161,12 @@ void lb_rocks_set_msg(lb_store_t *s, const char *m);
 int lb_rocks_iter_err(lb_store_t *s, rocksdb_iterator_t *ri);
 uint64_t lb_rocks_cutoff(uint32_t days);
 int lb_rocks_expired(const lb_store_val_t *v, uint64_t cutoff);
+/* One rrset's value into an index entry's counters (lb_rocks_index_val and
+ * the owner cache, rocks_ocache.c): decoded into *out for the first one
+ * (*found 0), merged after; an expired one (cutoff) left out.  0 or
+ * LB_ECORRUPT (the store's message set). */
+int lb_rocks_index_fold(lb_store_t *s, const uint8_t *v, size_t vl, uint64_t cutoff,
+			lb_store_val_t *out, int *found);
 size_t lb_rocks_key_prefix_len(const uint8_t *k, size_t len);
 /*
  * Counters of a format-2 rdata index entry (rec: a decoded I/N/X key): the

@@ -530,6 +530,25 @@ static int next_key(lb_store_iter_t *it, const char **k, size_t *kl)
 	}
 }
 
+/* One rrset's value into an index entry's counters: decoded into *out for
+ * the first one (*found 0), merged into it after; an expired one (cutoff)
+ * is left out.  0, or LB_ECORRUPT. */
+int lb_rocks_index_fold(lb_store_t *s, const uint8_t *v, size_t vl, uint64_t cutoff,
+			lb_store_val_t *out, int *found)
+{
+	lb_store_val_t one;
+	if (lb_val_decode(v, vl, *found ? &one : out) != 0) {
+		lb_rocks_set_msg(s, "a stored value does not decode");
+		return LB_ECORRUPT;
+	}
+	if (cutoff && lb_rocks_expired(*found ? &one : out, cutoff))
+		return 0;
+	if (*found)
+		lb_store_val_merge(out, &one);
+	*found = 1;
+	return 0;
+}
+
 int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_tag,
 		       lb_kbuf_t *kb, lb_kdec_t *dec, const lb_store_rec_t *rec, uint64_t cutoff,
 		       lb_store_val_t *out, uint64_t *reads)
@@ -543,7 +562,6 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 				      : rocksdb_create_iterator(s->db, s->ro_pfx)))
 		return LB_ENOMEM;
 	int found = 0;
-	lb_store_val_t one;
 	for (rocksdb_iter_seek(*rit, (const char *)kb->p, kb->len); rocksdb_iter_valid(*rit);
 	     rocksdb_iter_next(*rit)) {
 		size_t kl, vl;
@@ -568,15 +586,9 @@ int lb_rocks_index_val(lb_store_t *s, rocksdb_iterator_t **rit, uint64_t *rit_ta
 			dec->rdp[0] = dec->rdata1;
 		}
 		const char *v = rocksdb_iter_value(*rit, &vl);
-		if (lb_val_decode((const uint8_t *)v, vl, found ? &one : out) != 0) {
-			lb_rocks_set_msg(s, "a stored value does not decode");
-			return LB_ECORRUPT;
-		}
-		if (cutoff && lb_rocks_expired(found ? &one : out, cutoff))
-			continue;
-		if (found)
-			lb_store_val_merge(out, &one);
-		found = 1;
+		int e = lb_rocks_index_fold(s, (const uint8_t *)v, vl, cutoff, out, &found);
+		if (e)
+			return e;
 	}
 	int ierr = lb_rocks_iter_err(s, *rit);
 	if (ierr)

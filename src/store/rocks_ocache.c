@@ -189,22 +189,15 @@ static int slot_val(lb_store_t *s, const struct oc_slot *sl, const uint8_t *rd, 
 	size_t b = lb_hash64(rd, rdl, seed) & (sl->nb - 1);
 	int found = 0;
 	uint32_t last = UINT32_MAX;
-	lb_store_val_t one;
 	for (uint32_t i = sl->head[b]; i != UINT32_MAX; i = sl->pair[i].next) {
 		const struct oc_pair *p = &sl->pair[i];
 		if (p->rdl != rdl || p->rs == last || memcmp(sl->bytes + p->rd, rd, rdl) != 0)
 			continue;
 		last = p->rs; /* an rrset counts once */
-		const uint8_t *v = sl->bytes + sl->voff[2 * p->rs];
-		if (lb_val_decode(v, sl->voff[2 * p->rs + 1], found ? &one : out) != 0) {
-			lb_rocks_set_msg(s, "a stored value does not decode");
-			return LB_ECORRUPT;
-		}
-		if (cutoff && lb_rocks_expired(found ? &one : out, cutoff))
-			continue;
-		if (found)
-			lb_store_val_merge(out, &one);
-		found = 1;
+		int e = lb_rocks_index_fold(s, sl->bytes + sl->voff[2 * p->rs],
+					    sl->voff[2 * p->rs + 1], cutoff, out, &found);
+		if (e)
+			return e;
 	}
 	return found;
 }
