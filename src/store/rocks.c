@@ -622,9 +622,21 @@ static int open_db(lb_store_t *s, const char *dir, bool read_only, bool *locked)
 		}
 		rocksdb_options_set_max_open_files(s->opts, -1);
 		s->db = rocksdb_open_as_secondary(s->opts, dir, s->secdir, &e);
-	} else if (read_only)
-		s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
-	else
+	} else if (read_only) {
+		/* a writer's compaction may delete a table file between the
+		 * open's reading of the manifest and its look at the file
+		 * ("No such file or directory"): the next open reads the new
+		 * manifest.  A few tries, 20 ms apart. */
+		for (int tries = 0;; tries++) {
+			s->db = rocksdb_open_for_read_only(s->opts, dir, 0, &e);
+			if (!e || tries == 9 || !strstr(e, "No such file or directory"))
+				break;
+			rocksdb_free(e);
+			e = NULL;
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	} else
 		s->db = rocksdb_open(s->opts, dir, &e);
 	if (!e && s->db)
 		return 0;
